@@ -1,0 +1,43 @@
+namespace Nabla.Kernels;
+
+/// <summary>
+/// Single-precision matrix multiply on contiguous row-major matrices:
+/// C[m×n] = op(A)·op(B) (+ C when <c>accumulate</c>), where op(A) is m×k and op(B) is k×n.
+/// A is stored m×k, or k×m when <c>transA</c>; B is stored k×n, or n×k when <c>transB</c>.
+/// </summary>
+public static partial class Gemm
+{
+    public static void Multiply(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
+    {
+        CheckSizes(m, n, k, a.Length, b.Length, c.Length);
+        Reference(transA, transB, m, n, k, a, b, c, accumulate);
+    }
+
+    /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>
+    public static void Reference(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
+    {
+        CheckSizes(m, n, k, a.Length, b.Length, c.Length);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = accumulate ? c[i * n + j] : 0;
+                for (int p = 0; p < k; p++)
+                {
+                    float av = transA ? a[p * m + i] : a[i * k + p];
+                    float bv = transB ? b[j * k + p] : b[p * n + j];
+                    sum += (double)av * bv;
+                }
+                c[i * n + j] = (float)sum;
+            }
+    }
+
+    private static void CheckSizes(int m, int n, int k, int aLength, int bLength, int cLength)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"Negative GEMM size m={m}, n={n}, k={k}.");
+        if (aLength < (long)m * k) throw new ArgumentException($"A holds {aLength} values, needs m·k = {(long)m * k}.");
+        if (bLength < (long)k * n) throw new ArgumentException($"B holds {bLength} values, needs k·n = {(long)k * n}.");
+        if (cLength < (long)m * n) throw new ArgumentException($"C holds {cLength} values, needs m·n = {(long)m * n}.");
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Nabla.Serialization;
+
+/// <summary>
+/// A Keras config dictionary (<c>get_config()</c>): snake_case keys, values that are null, bool, double,
+/// long, string, <see cref="List{T}"/> of values, or nested <see cref="Config"/>. Typed getters fail with
+/// a message naming the key, the expected type and the value found.
+/// </summary>
+public sealed class Config : Dictionary<string, object?>
+{
+    public Config() : base(StringComparer.Ordinal) { }
+
+    public Config(IDictionary<string, object?> values) : base(values, StringComparer.Ordinal) { }
+
+    public double GetDouble(string key, double fallback) => TryGet(key, out var v) ? ToDouble(key, v) : fallback;
+
+    public double GetDouble(string key) => ToDouble(key, Require(key));
+
+    public int GetInt(string key, int fallback) => TryGet(key, out var v) ? ToInt(key, v) : fallback;
+
+    public int GetInt(string key) => ToInt(key, Require(key));
+
+    public bool GetBool(string key, bool fallback) =>
+        TryGet(key, out var v) ? v as bool? ?? throw WrongType(key, "a boolean", v) : fallback;
+
+    public string? GetString(string key, string? fallback) =>
+        TryGet(key, out var v) ? v as string ?? throw WrongType(key, "a string", v) : fallback;
+
+    public string GetString(string key) => Require(key) as string ?? throw WrongType(key, "a string", this[key]);
+
+    /// <summary>An int list such as a shape; null entries (the batch axis) become -1.</summary>
+    public int[]? GetIntArray(string key)
+    {
+        if (!TryGet(key, out var v)) return null;
+        if (v is not IEnumerable<object?> list || v is string) throw WrongType(key, "a list of integers", v);
+        return list.Select(item => item is null ? -1 : ToInt(key, item)).ToArray();
+    }
+
+    public Config? GetConfig(string key) =>
+        TryGet(key, out var v) ? v as Config ?? throw WrongType(key, "an object", v) : null;
+
+    /// <summary>Present and not null.</summary>
+    public bool TryGet(string key, out object? value) => TryGetValue(key, out value) && value is not null;
+
+    private object Require(string key) =>
+        TryGet(key, out var v) ? v! : throw new ArgumentException($"Config is missing the required key '{key}'.");
+
+    private static double ToDouble(string key, object? v) => v switch
+    {
+        double d => d,
+        float f => f,
+        long l => l,
+        int i => i,
+        _ => throw WrongType(key, "a number", v),
+    };
+
+    private static int ToInt(string key, object? v) => v switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        double d when d == Math.Floor(d) && Math.Abs(d) <= int.MaxValue => (int)d,
+        _ => throw WrongType(key, "an integer", v),
+    };
+
+    private static ArgumentException WrongType(string key, string expected, object? found) =>
+        new($"Config key '{key}' must be {expected}, found {Describe(found)}.");
+
+    internal static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string s => $"\"{s}\"",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "?",
+    };
+
+    // ---- JSON ----
+
+    public static Config Parse(string json) =>
+        FromJson(JsonNode.Parse(json) as JsonObject ?? throw new FormatException("Expected a JSON object."));
+
+    public static Config FromJson(JsonObject obj)
+    {
+        var config = new Config();
+        foreach (var (key, node) in obj) config[key] = FromJsonValue(node);
+        return config;
+    }
+
+    public static object? FromJsonValue(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonObject o => FromJson(o),
+        JsonArray a => a.Select(FromJsonValue).ToList(),
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => v.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => v.TryGetValue<long>(out long l) ? l : v.GetValue<double>(),
+            _ => null,
+        },
+        _ => null,
+    };
+
+    public JsonObject ToJson()
+    {
+        var obj = new JsonObject();
+        foreach (var (key, value) in this) obj[key] = ToJsonValue(value);
+        return obj;
+    }
+
+    public static JsonNode? ToJsonValue(object? value) => value switch
+    {
+        null => null,
+        Config c => c.ToJson(),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        float f => JsonValue.Create((double)f),
+        double d => JsonValue.Create(d),
+        int[] ints => new JsonArray(ints.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
+        System.Collections.IEnumerable e => new JsonArray(e.Cast<object?>().Select(ToJsonValue).ToArray()),
+        _ => throw new ArgumentException($"Cannot write a value of type {value.GetType().Name} to JSON."),
+    };
+
+    public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+}

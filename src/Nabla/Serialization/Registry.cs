@@ -1,0 +1,70 @@
+namespace Nabla.Serialization;
+
+/// <summary>
+/// Resolves Keras identifiers to objects: the snake_case name ("he_uniform"), the class name
+/// ("HeUniform") and any alias ("mse") all name the same entry. An unknown name throws an
+/// <see cref="ArgumentException"/> that lists the valid names; nothing falls back to a default.
+/// </summary>
+public sealed class Registry<T> where T : class
+{
+    private readonly string kind;
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly List<string> displayNames = [];
+
+    private sealed record Entry(string ClassName, Func<Config, T> Factory);
+
+    /// <param name="kind">What the registry holds, for messages: "activation", "initializer"...</param>
+    public Registry(string kind) => this.kind = kind;
+
+    /// <summary>Registers a class under its class name and its identifiers.</summary>
+    public Registry<T> Add(string className, Func<Config, T> fromConfig, params string[] identifiers)
+    {
+        var entry = new Entry(className, fromConfig);
+        foreach (var name in identifiers.Prepend(className))
+        {
+            entries[Key(name)] = entry;
+            if (!displayNames.Contains(name)) displayNames.Add(name);
+        }
+        return this;
+    }
+
+    /// <summary>Every accepted spelling, for messages and completion.</summary>
+    public IReadOnlyList<string> Names => displayNames;
+
+    public bool Contains(string name) => entries.ContainsKey(Key(name));
+
+    /// <summary>The registered class name for an identifier ("he_uniform" gives "HeUniform").</summary>
+    public string ClassNameOf(string name) => Find(name).ClassName;
+
+    /// <summary>Builds the object named <paramref name="name"/> from an optional config.</summary>
+    public T Get(string name, Config? config = null) => Find(name).Factory(config ?? new Config());
+
+    /// <summary>
+    /// Builds from what Keras writes: a plain identifier, or <c>{"class_name": X, "config": {...}}</c>
+    /// (a <see cref="Config"/>), or an already-built <typeparamref name="T"/>.
+    /// </summary>
+    public T Deserialize(object spec) => spec switch
+    {
+        T built => built,
+        string name => Get(name),
+        Config c when c.TryGet("class_name", out var cls) && cls is string className =>
+            Get(className, c.GetConfig("config") ?? new Config()),
+        _ => throw new ArgumentException(
+            $"Cannot read a {kind} from {Config.Describe(spec)}: expected a name or {{\"class_name\": ..., \"config\": ...}}."),
+    };
+
+    /// <summary>Writes <c>{"class_name": ..., "config": ...}</c>.</summary>
+    public static Config Serialize(IKerasSerializable item) =>
+        new() { ["class_name"] = item.ClassName, ["config"] = item.GetConfig() };
+
+    private Entry Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (entries.TryGetValue(Key(name), out var entry)) return entry;
+        throw new ArgumentException(
+            $"Unknown {kind} '{name}'. Valid {kind} names: {string.Join(", ", displayNames)}.", nameof(name));
+    }
+
+    /// <summary>"he_uniform", "HeUniform" and "heuniform" share one key.</summary>
+    private static string Key(string name) => name.Replace("_", "").ToLowerInvariant();
+}

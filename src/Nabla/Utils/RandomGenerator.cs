@@ -1,0 +1,77 @@
+namespace Nabla;
+
+/// <summary>
+/// A seedable xoshiro256** generator. Nabla uses its own generator rather than <see cref="System.Random"/>
+/// so that a seed gives the same weights on every .NET version and machine.
+/// </summary>
+public sealed class RandomGenerator
+{
+    private ulong s0, s1, s2, s3;
+    private double spareNormal;
+    private bool hasSpareNormal;
+
+    public RandomGenerator(long seed)
+    {
+        // SplitMix64 spreads a small seed over the whole 256-bit state, as xoshiro's authors recommend.
+        ulong x = unchecked((ulong)seed);
+        s0 = SplitMix(ref x); s1 = SplitMix(ref x); s2 = SplitMix(ref x); s3 = SplitMix(ref x);
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        ulong z = unchecked(x += 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
+
+    public ulong NextUInt64()
+    {
+        ulong result = unchecked(ulong.RotateLeft(s1 * 5, 7) * 9);
+        ulong t = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
+        s3 = ulong.RotateLeft(s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform in [low, high).</summary>
+    public double Uniform(double low, double high) => low + (high - low) * NextDouble();
+
+    /// <summary>Uniform integer in [0, maxExclusive).</summary>
+    public int NextInt(int maxExclusive)
+    {
+        if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
+        // Lemire's multiply-shift: unbiased enough for 32-bit ranges drawn from 64 random bits.
+        return (int)(((NextUInt64() >> 32) * (ulong)maxExclusive) >> 32);
+    }
+
+    /// <summary>Standard normal by the Marsaglia polar method.</summary>
+    public double NextNormal()
+    {
+        if (hasSpareNormal) { hasSpareNormal = false; return spareNormal; }
+        double u, v, s;
+        do
+        {
+            u = 2 * NextDouble() - 1;
+            v = 2 * NextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double factor = Math.Sqrt(-2 * Math.Log(s) / s);
+        spareNormal = v * factor;
+        hasSpareNormal = true;
+        return u * factor;
+    }
+
+    /// <summary>Fisher–Yates shuffle in place.</summary>
+    public void Shuffle(Span<int> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+}
