@@ -42,6 +42,9 @@ public sealed class Config : Dictionary<string, object?>
     public Config? GetConfig(string key) =>
         TryGet(key, out var v) ? v as Config ?? throw WrongType(key, "an object", v) : null;
 
+    /// <summary>The value under <paramref name="key"/>, or <paramref name="fallback"/> when absent or null.</summary>
+    public object GetValueOr(string key, object fallback) => TryGet(key, out var v) ? v! : fallback;
+
     /// <summary>Present and not null.</summary>
     public bool TryGet(string key, out object? value) => TryGetValue(key, out value) && value is not null;
 

@@ -1,0 +1,76 @@
+namespace Nabla.Callbacks;
+
+/// <summary>
+/// Keras's <c>EarlyStopping</c>: stops training when <c>monitor</c> has not improved by more than
+/// <c>minDelta</c> for <c>patience</c> epochs. Defaults as Keras: monitor "val_loss", minDelta 0,
+/// patience 0, mode "auto", restoreBestWeights false. As in Keras, the best weights are restored only
+/// when training is stopped early by this callback.
+/// </summary>
+public sealed class EarlyStopping : Callback
+{
+    private readonly MonitorMode mode;
+    private IReadOnlyList<Tensor>? bestWeights;
+    private int wait;
+
+    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, string mode = "auto",
+        double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
+    {
+        if (patience < 0) throw new ArgumentException($"EarlyStopping 'patience' must be ≥ 0, found {patience}.", nameof(patience));
+        Monitor = monitor;
+        this.mode = new MonitorMode(monitor, mode, minDelta);
+        Patience = patience;
+        Baseline = baseline;
+        RestoreBestWeights = restoreBestWeights;
+        StartFromEpoch = startFromEpoch;
+    }
+
+    public string Monitor { get; }
+
+    public int Patience { get; }
+
+    public double? Baseline { get; }
+
+    public bool RestoreBestWeights { get; }
+
+    public int StartFromEpoch { get; }
+
+    public double Best { get; private set; }
+
+    public int BestEpoch { get; private set; }
+
+    /// <summary>The epoch at which training was stopped (0-based), or null.</summary>
+    public int? StoppedEpoch { get; private set; }
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        wait = 0;
+        Best = mode.Worst;
+        BestEpoch = 0;
+        StoppedEpoch = null;
+        bestWeights = null;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        if (epoch < StartFromEpoch) return;
+        if (!logs.TryGetValue(Monitor, out double current))
+            throw new InvalidOperationException(
+                $"EarlyStopping monitors '{Monitor}', which the logs do not have. Available: {string.Join(", ", logs.Keys)}.");
+        if (RestoreBestWeights && bestWeights is null) bestWeights = Model.GetWeights();
+        wait++;
+        if (mode.IsImprovement(current, Best))
+        {
+            Best = current;
+            BestEpoch = epoch;
+            if (RestoreBestWeights) bestWeights = Model.GetWeights();
+            if (Baseline is not double b || mode.IsImprovement(current, b)) wait = 0;
+            return;
+        }
+        if (wait >= Patience && epoch > 0)
+        {
+            StoppedEpoch = epoch;
+            Model.StopTraining = true;
+            if (RestoreBestWeights && bestWeights is not null) Model.SetWeights(bestWeights);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Nabla.Serialization;
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>Activation</c> layer: applies an activation function to its input.</summary>
+public sealed class Activation : Layer
+{
+    public Activation(string activation, int[]? inputShape = null, string? name = null)
+        : this(Activations.Activations.Get(activation), inputShape, name) { }
+
+    public Activation(ActivationFunction function, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape) => Function = function;
+
+    public override string ClassName => "Activation";
+
+    public ActivationFunction Function { get; set; }
+
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Function.Apply(inputs);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["activation"] = Activations.Activations.Serialize(Function);
+        return config;
+    }
+
+    public static Activation FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new Activation(config.GetString("activation"), inputShape, name);
+    }
+}

@@ -1,0 +1,120 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Initializers;
+using Nabla.Regularizers;
+using Nabla.Serialization;
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>Dense</c>: outputs = activation(inputs·kernel + bias), kernel [in, units].</summary>
+public sealed class Dense : Layer
+{
+    /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
+    /// <param name="kernelInitializer">Keras's default is glorot_uniform.</param>
+    /// <param name="biasInitializer">Keras's default is zeros.</param>
+    public Dense(int units, string? activation = null, bool useBias = true,
+        string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
+        string? kernelRegularizer = null, string? biasRegularizer = null,
+        int[]? inputShape = null, string? name = null)
+        : this(units, Activations.Activations.Get(activation), useBias,
+            Initializers.Initializers.Get(kernelInitializer), Initializers.Initializers.Get(biasInitializer),
+            kernelRegularizer is null ? null : Regularizer.Get(kernelRegularizer),
+            biasRegularizer is null ? null : Regularizer.Get(biasRegularizer), inputShape, name)
+    {
+    }
+
+    public Dense(int units, ActivationFunction activation, bool useBias, Initializer kernelInitializer,
+        Initializer biasInitializer, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
+        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (units <= 0)
+            throw new ArgumentException($"Dense 'units' must be a positive integer, found {units}.", nameof(units));
+        Units = units;
+        Activation = activation;
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer;
+        BiasInitializer = biasInitializer;
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+    }
+
+    public override string ClassName => "Dense";
+
+    public int Units { get; }
+
+    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
+    public ActivationFunction Activation { get; set; }
+
+    public bool UseBias { get; }
+
+    public Initializer KernelInitializer { get; }
+
+    public Initializer BiasInitializer { get; }
+
+    public Regularizer? KernelRegularizer { get; }
+
+    public Regularizer? BiasRegularizer { get; }
+
+    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Tensor? Bias => bias;
+
+    private Tensor? kernel, bias;
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length == 0)
+            throw new ArgumentException($"Layer '{Name}' (Dense) needs inputs with at least one feature axis.");
+        return [.. inputShape[..^1], Units];
+    }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
+        kernel = AddWeight("kernel", [inputShape[^1], Units], KernelInitializer);
+        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new DenseOp(inputs, Kernel, bias, Activation));
+    }
+
+    /// <summary>The penalty terms Keras adds to the loss for this layer's regularizers.</summary>
+    internal IEnumerable<Tensor> RegularizationLosses()
+    {
+        if (KernelRegularizer is not null) yield return KernelRegularizer.Call(Kernel);
+        if (BiasRegularizer is not null && bias is not null) yield return BiasRegularizer.Call(bias);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["units"] = (long)Units;
+        config["activation"] = Activations.Activations.Serialize(Activation);
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = KernelRegularizer is null ? null : Registry<Regularizer>.Serialize(KernelRegularizer);
+        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
+    }
+
+    public static Dense FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new Dense(
+            config.GetInt("units"),
+            Activations.Activations.Get(config.GetString("activation", null)),
+            config.GetBool("use_bias", true),
+            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
+            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            inputShape, name) { Trainable = config.GetBool("trainable", true) };
+    }
+}

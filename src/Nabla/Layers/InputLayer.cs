@@ -1,0 +1,34 @@
+using Nabla.Serialization;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>InputLayer</c>: declares the per-sample input shape; passes inputs through.</summary>
+public sealed class InputLayer : Layer
+{
+    public InputLayer(int[] shape, string? name = null) : base(name, shape) { }
+
+    public override string ClassName => "InputLayer";
+
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return inputs;
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config.Remove("trainable");
+        config["sparse"] = false;
+        return config;
+    }
+
+    public static InputLayer FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new InputLayer(inputShape ?? throw new ArgumentException(
+            "InputLayer config needs 'batch_shape' (Keras 3) or 'batch_input_shape' (Keras 2)."), name);
+    }
+}

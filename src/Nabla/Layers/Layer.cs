@@ -1,0 +1,125 @@
+using Nabla.Initializers;
+using Nabla.Serialization;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// A Keras layer: it owns weights, builds them lazily from the first input shape (the batch axis is
+/// never part of a layer's shapes), and maps a batch of inputs to outputs through recorded ops.
+/// </summary>
+public abstract class Layer : IKerasSerializable
+{
+    private readonly List<Tensor> trainableWeights = [];
+    private readonly List<Tensor> nonTrainableWeights = [];
+
+    protected Layer(string? name, int[]? inputShape)
+    {
+        Name = name ?? LayerNames.Unique(LayerNames.SnakeCase(GetType().Name));
+        DeclaredInputShape = inputShape is null ? null : (int[])inputShape.Clone();
+        if (inputShape is not null)
+            foreach (int d in inputShape)
+                if (d <= 0)
+                    throw new ArgumentException(
+                        $"Layer '{Name}': inputShape {Tensor.ShapeString(inputShape)} must have positive dimensions.",
+                        nameof(inputShape));
+    }
+
+    public string Name { get; }
+
+    public abstract string ClassName { get; }
+
+    /// <summary>When false, the layer's weights are not updated by the optimizer (Keras's <c>trainable</c>).</summary>
+    public bool Trainable { get; set; } = true;
+
+    /// <summary>The per-sample input shape given by the user (Keras's <c>input_shape</c>), if any.</summary>
+    public int[]? DeclaredInputShape { get; }
+
+    /// <summary>The per-sample input shape the layer was built for; null until built.</summary>
+    public int[]? InputShape { get; private set; }
+
+    /// <summary>The per-sample output shape; null until built.</summary>
+    public int[]? OutputShape { get; private set; }
+
+    public bool IsBuilt => InputShape is not null;
+
+    /// <summary>All weights in Keras order: trainable first, then non-trainable (as <c>layer.weights</c>).</summary>
+    public IReadOnlyList<Tensor> Weights => [.. trainableWeights, .. nonTrainableWeights];
+
+    public IReadOnlyList<Tensor> TrainableWeights => Trainable ? trainableWeights : [];
+
+    public IReadOnlyList<Tensor> NonTrainableWeights =>
+        Trainable ? nonTrainableWeights : [.. trainableWeights, .. nonTrainableWeights];
+
+    /// <summary>Creates the weights for a per-sample input shape. Calling it again with the same shape does nothing.</summary>
+    public void Build(int[] inputShape)
+    {
+        if (InputShape is not null)
+        {
+            if (!Tensor.SameShape(InputShape, inputShape))
+                throw new ArgumentException(
+                    $"Layer '{Name}' was built for inputs of shape {Describe(InputShape)} but receives {Describe(inputShape)}.");
+            return;
+        }
+        if (DeclaredInputShape is not null && !Tensor.SameShape(DeclaredInputShape, inputShape))
+            throw new ArgumentException(
+                $"Layer '{Name}' expects inputs of shape {Describe(DeclaredInputShape)} but receives {Describe(inputShape)}.");
+        OutputShape = ComputeOutputShape(inputShape);
+        BuildWeights(inputShape);
+        InputShape = (int[])inputShape.Clone();
+    }
+
+    /// <summary>The per-sample output shape for a per-sample input shape.</summary>
+    public abstract int[] ComputeOutputShape(int[] inputShape);
+
+    /// <summary>Creates the layer's weights; layers without weights do nothing.</summary>
+    protected virtual void BuildWeights(int[] inputShape) { }
+
+    /// <summary>Applies the layer to a batch (axis 0 is the batch). <paramref name="training"/> switches
+    /// dropout and batch statistics on, as in Keras.</summary>
+    public abstract Tensor Call(Tensor inputs, bool training);
+
+    /// <summary>Number of scalars in the layer's weights (Keras's <c>count_params</c>).</summary>
+    public int CountParams() => Weights.Sum(w => w.Size);
+
+    /// <summary>Keras's base layer config: name, trainable, dtype (and batch_shape when declared).</summary>
+    public virtual Config GetConfig()
+    {
+        var config = new Config { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
+        if (DeclaredInputShape is not null)
+            config["batch_shape"] = new List<object?>(DeclaredInputShape.Select(d => (object?)(long)d).Prepend(null));
+        return config;
+    }
+
+    protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true)
+    {
+        var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable };
+        initializer.Fill(weight);
+        (trainable ? trainableWeights : nonTrainableWeights).Add(weight);
+        return weight;
+    }
+
+    /// <summary>Checks that the batch fed to <see cref="Call"/> matches the built per-sample shape.</summary>
+    protected void CheckInput(Tensor inputs)
+    {
+        if (InputShape is null) Build(inputs.Shape[1..]);
+        else if (inputs.Rank != InputShape.Length + 1 || !inputs.Shape.AsSpan(1).SequenceEqual(InputShape))
+            throw new ArgumentException(
+                $"Layer '{Name}' expects inputs of shape {Describe(InputShape)} but receives {Describe(inputs.Shape[1..])} " +
+                $"(full batch shape {Tensor.ShapeString(inputs.Shape)}).");
+    }
+
+    /// <summary>A per-sample shape as Keras prints it: (None, 784).</summary>
+    public static string Describe(int[] perSampleShape) =>
+        "(None, " + string.Join(", ", perSampleShape) + ")";
+
+    public override string ToString() => $"{ClassName} '{Name}'";
+
+    /// <summary>Reads the keys every layer shares from a Keras config.</summary>
+    protected internal static (string? name, int[]? inputShape) BaseArgs(Config config)
+    {
+        int[]? shape = config.GetIntArray("batch_shape") ?? config.GetIntArray("batch_input_shape");
+        if (shape is not null) shape = shape[1..];
+        else shape = config.GetIntArray("input_shape");
+        return (config.GetString("name", null), shape);
+    }
+}

@@ -1,0 +1,20 @@
+using Nabla.Serialization;
+
+namespace Nabla.Layers;
+
+/// <summary>Resolves Keras layer class names ("Dense", "BatchNormalization") from model configs.</summary>
+public static class LayerRegistry
+{
+    public static readonly Registry<Layer> Registry = new Registry<Layer>("layer")
+        .Add("Dense", Dense.FromConfig)
+        .Add("Activation", Activation.FromConfig)
+        .Add("Dropout", Dropout.FromConfig)
+        .Add("Flatten", Flatten.FromConfig)
+        .Add("InputLayer", InputLayer.FromConfig)
+        .Add("BatchNormalization", BatchNormalization.FromConfig)
+        .Add("Normalization", Normalization.FromConfig)
+        .Add("Rescaling", Rescaling.FromConfig);
+
+    /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
+    public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
+}

@@ -1,0 +1,88 @@
+using Nabla.Autograd;
+using Nabla.Layers;
+
+namespace Nabla;
+
+/// <summary>What a captured graph is for: training (loss and gradients), evaluation (loss), prediction.</summary>
+internal enum StepKind { Train, Evaluate, Predict }
+
+/// <summary>
+/// The model's forward pass (and loss) recorded once for one batch size, then replayed on every batch:
+/// the batch is copied into placeholder tensors, and the graph's ops rerun into their own buffers.
+/// This is what makes a steady-state step allocation-free.
+/// </summary>
+internal sealed class CapturedStep
+{
+    public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape)
+    {
+        Kind = kind;
+        BatchSize = batchSize;
+        X = new Tensor([batchSize, .. xRowShape]) { IsPlaceholder = true, Name = "x" };
+        if (yRowShape is not null) Y = new Tensor([batchSize, .. yRowShape]) { IsPlaceholder = true, Name = "y" };
+        bool training = kind == StepKind.Train;
+        TrainableWeights = model.TrainableWeights;
+        var layerOutputs = new List<Tensor>();
+        Tensor h = X;
+        foreach (var layer in model.Layers)
+        {
+            h = layer.Call(h, training);
+            layerOutputs.Add(h);
+        }
+        LayerOutputs = layerOutputs;
+        Output = h;
+        if (kind == StepKind.Predict)
+        {
+            Graph = new Graph(Output);
+            return;
+        }
+        var loss = model.Loss!.Call(Y!, Output);
+        foreach (var penalty in model.Layers.OfType<Dense>().SelectMany(d => d.RegularizationLosses()))
+            loss = Tensor.Add(loss, penalty);
+        Loss = loss;
+        Graph = new Graph(Loss);
+    }
+
+    public StepKind Kind { get; }
+
+    public int BatchSize { get; }
+
+    /// <summary>The weights the optimizer updates, fixed at capture (as Keras fixes them at compile).</summary>
+    public IReadOnlyList<Tensor> TrainableWeights { get; }
+
+    public Tensor X { get; }
+
+    public Tensor? Y { get; }
+
+    public Tensor Output { get; }
+
+    /// <summary>Each layer's output tensor inside this graph (the doctor reads activations here).</summary>
+    public IReadOnlyList<Tensor> LayerOutputs { get; }
+
+    /// <summary>The scalar total loss (compiled loss plus regularization penalties); null for prediction.</summary>
+    public Tensor? Loss { get; }
+
+    public Graph Graph { get; }
+
+    /// <summary>Copies the rows <paramref name="indices"/> of x (and y) into the placeholders.</summary>
+    public void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices)
+    {
+        CopyRows(x, X, indices);
+        if (Y is not null) CopyRows(y!, Y, indices);
+    }
+
+    private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices)
+    {
+        int rowSize = destination.Size / destination.Shape[0];
+        var from = source.Data.AsSpan();
+        var to = destination.Data.AsSpan();
+        for (int i = 0; i < indices.Length; i++)
+            from.Slice(indices[i] * rowSize, rowSize).CopyTo(to.Slice(i * rowSize, rowSize));
+    }
+
+    /// <summary>Forward (and, for training, backward) on the loaded batch.</summary>
+    public void Run()
+    {
+        Graph.Forward();
+        if (Kind == StepKind.Train) Graph.Backward();
+    }
+}

@@ -1,0 +1,137 @@
+using Nabla.Callbacks;
+using Nabla.Metrics;
+
+namespace Nabla;
+
+public abstract partial class Model
+{
+    private readonly Dictionary<(StepKind kind, int batch), CapturedStep> capturedSteps = [];
+
+    /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
+    public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
+
+    internal CapturedStep? LastTrainStep => lastTrainStep;
+
+    private CapturedStep? lastTrainStep;
+
+    /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
+    protected void InvalidateCapturedGraphs()
+    {
+        capturedSteps.Clear();
+        lastTrainStep = null;
+    }
+
+    /// <summary>
+    /// Trains the model, as Keras's <c>model.fit</c>: <paramref name="validationSplit"/> takes the last
+    /// fraction of the samples (before shuffling) for validation; <paramref name="shuffle"/> reshuffles
+    /// the training samples every epoch with Nabla's seeded generator.
+    /// </summary>
+    public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
+        (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
+        int verbose = 1)
+    {
+        EnsureCompiled(nameof(Fit));
+        if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
+        if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
+        if (!(validationSplit >= 0 && validationSplit < 1))
+            throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
+        if (validationSplit > 0 && validationData is not null)
+            throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
+        DataChecks.CheckPair(this, x, y, "x", "y");
+
+        int total = x.Shape[0];
+        int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
+        if (trainCount == 0)
+            throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
+        (Tensor x, Tensor y)? validation = validationData;
+        if (validationSplit > 0)
+        {
+            if (trainCount == total)
+                throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
+            validation = (DataChecks.Rows(x, trainCount, total), DataChecks.Rows(y, trainCount, total));
+        }
+        else if (validation is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
+
+        var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
+        var history = callbackList.History;
+        var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
+        var lossMean = new MeanMetric("loss");
+        var logs = new Dictionary<string, double>();
+        var order = new int[trainCount];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+
+        StopTraining = false;
+        callbackList.OnTrainBegin(logs);
+        for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+        {
+            callbackList.OnEpochBegin(epoch, logs);
+            if (shuffle) Utils.Random.Shuffle(order);
+            lossMean.Reset();
+            foreach (var m in metrics) m.Reset();
+            int batches = (trainCount + batchSize - 1) / batchSize;
+            for (int b = 0; b < batches && !StopTraining; b++)
+            {
+                int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
+                callbackList.OnTrainBatchBegin(b, logs);
+                var step = GetStep(StepKind.Train, count, x, y);
+                step.Load(x, y, order.AsSpan(start, count));
+                RunTrainStep(step);
+                lossMean.Update(step.Loss!.Data[0], count);
+                UpdateMetrics(metrics, step);
+                WriteLogs(logs, lossMean, metrics);
+                callbackList.OnTrainBatchEnd(b, logs);
+            }
+            WriteLogs(logs, lossMean, metrics);
+            if (validation is (Tensor valX, Tensor valY))
+                foreach (var (key, value) in Evaluate(valX, valY, batchSize))
+                    logs["val_" + key] = value;
+            callbackList.OnEpochEnd(epoch, logs);
+        }
+        callbackList.OnTrainEnd(logs);
+        return history;
+    }
+
+    /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.
+    /// Allocates nothing once a graph exists for this batch size.</summary>
+    public double TrainOnBatch(Tensor x, Tensor y)
+    {
+        EnsureCompiled(nameof(TrainOnBatch));
+        DataChecks.CheckPair(this, x, y, "x", "y");
+        var step = GetStep(StepKind.Train, x.Shape[0], x, y);
+        x.Data.CopyTo(step.X.Data, 0);
+        y.Data.CopyTo(step.Y!.Data, 0);
+        RunTrainStep(step);
+        return step.Loss!.Data[0];
+    }
+
+    private void RunTrainStep(CapturedStep step)
+    {
+        step.Run();
+        lastTrainStep = step;
+        Optimizer!.Apply(step.TrainableWeights);
+    }
+
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y)
+    {
+        if (!capturedSteps.TryGetValue((kind, batch), out var step))
+        {
+            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
+            capturedSteps[(kind, batch)] = step;
+        }
+        return step;
+    }
+
+    private static void UpdateMetrics(List<Metric> metrics, CapturedStep step)
+    {
+        if (metrics.Count == 0) return;
+        int batch = step.BatchSize;
+        foreach (var m in metrics)
+            m.Update(step.Y!.Data, step.Output.Data, batch, step.Y.Size / batch, step.Output.Size / batch);
+    }
+
+    private static void WriteLogs(Dictionary<string, double> logs, MeanMetric loss, List<Metric> metrics)
+    {
+        logs["loss"] = loss.Result();
+        foreach (var m in metrics) logs[m.Name] = m.Result();
+    }
+}
