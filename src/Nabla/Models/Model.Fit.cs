@@ -14,6 +14,9 @@ public abstract partial class Model
 
     private CapturedStep? lastTrainStep;
 
+    /// <summary>The running Fit's schedule, for callbacks that sample (the doctor); null outside Fit.</summary>
+    public FitInfo? CurrentFit { get; private set; }
+
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
@@ -61,6 +64,7 @@ public abstract partial class Model
         for (int i = 0; i < order.Length; i++) order[i] = i;
 
         StopTraining = false;
+        CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
         callbackList.OnTrainBegin(logs);
         for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
         {
@@ -88,6 +92,7 @@ public abstract partial class Model
             callbackList.OnEpochEnd(epoch, logs);
         }
         callbackList.OnTrainEnd(logs);
+        CurrentFit = null;
         return history;
     }
 
@@ -135,3 +140,6 @@ public abstract partial class Model
         foreach (var m in metrics) logs[m.Name] = m.Result();
     }
 }
+
+/// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>
+public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int TrainSamples);

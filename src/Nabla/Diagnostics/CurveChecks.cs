@@ -1,0 +1,74 @@
+using static Nabla.Diagnostics.FindingBuilder;
+
+namespace Nabla.Diagnostics;
+
+/// <summary>Findings read from the loss curve and the update sizes: learning rate, oscillation, plateau.</summary>
+internal static class CurveChecks
+{
+    /// <summary>DeepDiagnosis's update-size band ‖Δw‖/‖w‖ ∈ [1e-5, 0.1], and a loss that ends above where it began.</summary>
+    public static void LearningRate(TrainingRecord r, List<Finding> findings, DoctorThresholds t, bool learned)
+    {
+        double ratio = GradientChecks.Median(r.Samples.Select(s => s.UpdateRatio));
+        var losses = r.Losses;
+        bool diverged = losses.Count > 0 && losses[^1] > r.InitialLoss * 1.05;
+        if ((ratio > t.MaxUpdateRatio || diverged) && !learned)
+            findings.Add(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
+                diverged
+                    ? $"The loss ended higher ({losses[^1]:G4}) than it started ({r.InitialLoss:G4}) with learning rate {r.LearningRate:G3}: steps overshoot the minimum."
+                    : $"Each step changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {r.LearningRate:G3} is too large for this model.",
+                [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
+                ("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", r.LearningRate),
+                ("final_loss", losses.Count > 0 ? R(losses[^1]) : double.NaN), ("initial_loss", R(r.InitialLoss))).At(null, null));
+        else if (ratio < t.MinUpdateRatio && !learned)
+            findings.Add(Make(FindingCodes.LearningRateTooLow, Severity.Error,
+                $"Each step changes the weights by only {ratio:G2} of their size (median), below {t.MinUpdateRatio:G1}: with learning rate " +
+                $"{r.LearningRate:G3} training would take far too long.",
+                r.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate],
+                ("update_ratio", R(ratio)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", r.LearningRate)).At(null, null));
+    }
+
+    /// <summary>AUTOTRAINER: the loss swings up in at least 20% of epochs (here by more than 10%), or accuracy drops by 0.03 or more.</summary>
+    public static void Oscillation(TrainingRecord r, List<Finding> findings, DoctorThresholds t, bool learned)
+    {
+        var losses = r.Losses;
+        if (losses.Count < 5) return;
+        int swings = 0;
+        for (int i = 1; i < losses.Count; i++)
+            if (losses[i] > losses[i - 1] * (1 + t.OscillationRelativeSwing)) swings++;
+        var accuracy = r.Accuracy;
+        if (accuracy is { Count: > 1 })
+        {
+            int drops = 0;
+            for (int i = 1; i < accuracy.Count; i++) if (accuracy[i] <= accuracy[i - 1] - 0.03) drops++;
+            swings = Math.Max(swings, drops);
+        }
+        double share = swings / (double)(losses.Count - 1);
+        if (share < t.OscillationEpochFraction) return;
+        findings.Add(Make(FindingCodes.OscillatingLoss, learned ? Severity.Warning : Severity.Error,
+            $"The loss goes back up in {swings} of {losses.Count - 1} epochs: the optimizer bounces across the valley instead of descending it.",
+            [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ChangeBatchSize, FixCodes.UseAdam],
+            ("swing_epochs", swings), ("epochs", losses.Count - 1), ("share", R(share)), ("threshold", t.OscillationEpochFraction))
+            .At(null, null, 1));
+    }
+
+    /// <summary>The loss stopped improving while the model has not learned (the seed's symptom).</summary>
+    public static void Plateau(TrainingRecord r, List<Finding> findings, DoctorThresholds t, bool learned)
+    {
+        var losses = r.Losses;
+        if (learned || losses.Count < 2) return;
+        int window = Math.Min(t.PlateauEpochs, losses.Count - 1);
+        double before = losses[^(window + 1)], after = losses[^1];
+        double improvement = (before - after) / Math.Abs(before);
+        if (improvement >= t.PlateauRelativeImprovement) return;
+        var fixes = new List<string>();
+        foreach (var code in findings.Where(f => f.Severity == Severity.Error).SelectMany(f => f.Fixes).Select(f => f.Code))
+            fixes.Add(code);
+        fixes.AddRange(r.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate]);
+        findings.Add(Make(FindingCodes.LossPlateau, Severity.Error,
+            $"The loss has stopped improving ({improvement:P1} over the last {window} epochs, threshold {t.PlateauRelativeImprovement:P0}) " +
+            $"while still at {after:G4}" + (r.Accuracy is { Count: > 0 } acc ? $" with accuracy {acc[^1]:P1}." : "."),
+            fixes, ("improvement", R(improvement)), ("threshold", t.PlateauRelativeImprovement), ("window_epochs", window),
+            ("loss", R(after)), ("accuracy", r.Accuracy is { Count: > 0 } a ? R(a[^1]) : double.NaN))
+            .At(null, null, losses.Count - 1));
+    }
+}

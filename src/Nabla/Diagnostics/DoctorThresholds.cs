@@ -1,0 +1,76 @@
+namespace Nabla.Diagnostics;
+
+/// <summary>
+/// Every number the doctor compares against, named, with where it comes from. All are settable, so a
+/// user can make the doctor stricter or more lenient.
+/// </summary>
+public sealed class DoctorThresholds
+{
+    /// <summary>AUTOTRAINER (ICSE 2021): ‖∇ first kernel‖ / ‖∇ last kernel‖ below this is vanishing…</summary>
+    public double VanishingGradientRatio { get; set; } = 1e-3;
+
+    /// <summary>…when ‖∇ first kernel‖ is also below this (AUTOTRAINER).</summary>
+    public double VanishingFirstLayerNorm { get; set; } = 1e-4;
+
+    /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
+    public double ExplodingGradientRatio { get; set; } = 70;
+
+    /// <summary>AUTOTRAINER: a loss at or above this is exploding.</summary>
+    public double ExplodingLoss { get; set; } = 1e3;
+
+    /// <summary>The monitor: a sigmoid/tanh pre-activation with |z| above this is saturated
+    /// (σ'(4) ≈ 0.018, tanh'(4) ≈ 0.0013). DeepDiagnosis uses 5.</summary>
+    public double SaturationPreActivation { get; set; } = 4;
+
+    /// <summary>DeepDiagnosis: more than half of the units saturated is a finding.</summary>
+    public double SaturatedFraction { get; set; } = 0.5;
+
+    /// <summary>AUTOTRAINER and DeepDiagnosis: 70% of ReLU units dead is a finding.</summary>
+    public double DeadReluFraction { get; set; } = 0.7;
+
+    /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
+    /// outside [-1, 1]; z-scored data legitimately reaches 3–5, so 10 keeps false alarms away.</summary>
+    public double UnnormalizedInputMagnitude { get; set; } = 10;
+
+    /// <summary>DeepDiagnosis: weight variance below 1e-5 … </summary>
+    public double MinWeightVariance { get; set; } = 1e-5;
+
+    /// <summary>… or above 10 is a poor initialization.</summary>
+    public double MaxWeightVariance { get; set; } = 10;
+
+    /// <summary>A kernel whose initial std is this many times off the variance-preserving std for its
+    /// fan-in (He for ReLU, Glorot otherwise) is poorly initialized. Keras's glorot default under ReLU is
+    /// within 1.1x of He, so it is not flagged.</summary>
+    public double InitStdFactor { get; set; } = 4;
+
+    /// <summary>DeepDiagnosis: ‖Δw‖/‖w‖ per step above this means the learning rate is too high…</summary>
+    public double MaxUpdateRatio { get; set; } = 0.1;
+
+    /// <summary>…and below this, too low.</summary>
+    public double MinUpdateRatio { get; set; } = 1e-5;
+
+    /// <summary>UMLAUT: a learning rate above this is suspicious…</summary>
+    public double MaxLearningRate { get; set; } = 1e-2;
+
+    /// <summary>…and below this too small to train in a reasonable time.</summary>
+    public double MinLearningRate { get; set; } = 1e-7;
+
+    /// <summary>Plateau: over the last <see cref="PlateauEpochs"/> epochs the loss fell by less than this
+    /// fraction of its value, while still above <see cref="PlateauLossFraction"/> of the first epoch's loss.</summary>
+    public double PlateauRelativeImprovement { get; set; } = 0.01;
+
+    public int PlateauEpochs { get; set; } = 3;
+
+    /// <summary>A loss still above this share of the first epoch's loss has not really been learned.</summary>
+    public double PlateauLossFraction { get; set; } = 0.8;
+
+    /// <summary>AUTOTRAINER: accuracy below this means the model has not learned; gradient findings are
+    /// only reported while it holds (for classifiers).</summary>
+    public double LowAccuracy { get; set; } = 0.6;
+
+    /// <summary>AUTOTRAINER: loss (or accuracy) swings in at least this share of epochs…</summary>
+    public double OscillationEpochFraction { get; set; } = 0.2;
+
+    /// <summary>…each larger than this relative change, is oscillation.</summary>
+    public double OscillationRelativeSwing { get; set; } = 0.1;
+}

@@ -1,0 +1,31 @@
+namespace Nabla.Diagnostics;
+
+/// <summary>Everything the analyzer looks at, gathered during one training run.</summary>
+internal sealed class TrainingRecord
+{
+    public IReadOnlyList<LayerSample> Samples { get; set; } = [];
+
+    public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
+
+    public IReadOnlyList<Finding> StaticFindings { get; set; } = [];
+
+    /// <summary>The loss of the very first batch, before any update.</summary>
+    public double InitialLoss { get; set; } = double.NaN;
+
+    public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
+
+    public double LearningRate { get; set; }
+
+    public bool IsClassifier { get; set; }
+
+    public bool AdaptiveOptimizer { get; set; }
+
+    /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Blockers { get; } = [];
+
+    public IReadOnlyList<double> Losses => History.TryGetValue("loss", out var l) ? l : [];
+
+    /// <summary>The training accuracy series, if an accuracy metric was compiled.</summary>
+    public IReadOnlyList<double>? Accuracy =>
+        History.FirstOrDefault(kv => !kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+}
