@@ -70,7 +70,7 @@ internal static class Analyzer
         }
     }
 
-    private static void CheckMissing(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer)
+    internal static void CheckMissing(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer)
     {
         foreach (var layer in byLayer)
         {

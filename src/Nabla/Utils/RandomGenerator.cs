@@ -25,6 +25,16 @@ public sealed class RandomGenerator
         return z ^ (z >> 31);
     }
 
+    /// <summary>An independent generator in exactly this one's state.</summary>
+    public RandomGenerator Clone() => (RandomGenerator)MemberwiseClone();
+
+    /// <summary>Puts this generator back into <paramref name="other"/>'s state.</summary>
+    internal void CopyStateFrom(RandomGenerator other)
+    {
+        (s0, s1, s2, s3) = (other.s0, other.s1, other.s2, other.s3);
+        (spareNormal, hasSpareNormal) = (other.spareNormal, other.hasSpareNormal);
+    }
+
     public ulong NextUInt64()
     {
         ulong result = unchecked(ulong.RotateLeft(s1 * 5, 7) * 9);

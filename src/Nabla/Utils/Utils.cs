@@ -19,6 +19,17 @@ public static class Utils
     /// <summary>The seed set by <see cref="SetRandomSeed"/>, if any.</summary>
     public static long? RandomSeed => seed;
 
+    /// <summary>
+    /// Restores the global generator's state when disposed, so that a look at the model (the doctor's
+    /// pre-flight probe) does not change what a seeded training run draws.
+    /// </summary>
+    public static IDisposable PreserveRandomState() => new RandomStateScope(global.Clone());
+
+    private sealed class RandomStateScope(RandomGenerator saved) : IDisposable
+    {
+        public void Dispose() => global.CopyStateFrom(saved);
+    }
+
     /// <summary>The global generator that unseeded initializers, shuffling and dropout draw from.</summary>
     public static RandomGenerator Random => global;
 }
