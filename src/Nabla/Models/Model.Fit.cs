@@ -27,11 +27,12 @@ public abstract partial class Model
     /// <summary>
     /// Trains the model, as Keras's <c>model.fit</c>: <paramref name="validationSplit"/> takes the last
     /// fraction of the samples (before shuffling) for validation; <paramref name="shuffle"/> reshuffles
-    /// the training samples every epoch with Nabla's seeded generator.
+    /// the training samples every epoch with Nabla's seeded generator. With <paramref name="verbose"/> on,
+    /// the doctor's pre-flight checks run first and print their warnings (<paramref name="preflight"/>: false skips them).
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1)
+        int verbose = 1, bool preflight = true)
     {
         EnsureCompiled(nameof(Fit));
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
@@ -55,6 +56,7 @@ public abstract partial class Model
         }
         else if (validation is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
 
+        if (preflight && verbose > 0) PrintPreflight(x, y);
         var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = callbackList.History;
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
@@ -94,6 +96,13 @@ public abstract partial class Model
         callbackList.OnTrainEnd(logs);
         CurrentFit = null;
         return history;
+    }
+
+    private void PrintPreflight(Tensor x, Tensor y)
+    {
+        var report = Diagnostics.Doctor.Preflight(this, x, y);
+        foreach (var finding in report.Findings.Where(f => f.Severity >= Diagnostics.Severity.Warning))
+            Console.Error.WriteLine($"Nabla pre-flight: {finding}");
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.

@@ -129,5 +129,8 @@ public sealed class Config : Dictionary<string, object?>
         _ => throw new ArgumentException($"Cannot write a value of type {value.GetType().Name} to JSON."),
     };
 
+    /// <summary>An independent copy, nested objects and lists included.</summary>
+    public Config DeepClone() => FromJson(ToJson());
+
     public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }
