@@ -3,4 +3,11 @@ using Nabla.Cli.Commands;
 
 var root = new RootCommand("Nabla: train neural networks in C#, and find out why they do not learn.");
 foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // One clear line and exit 2 for usage errors, as the CLI contract says (System.CommandLine would print help and exit 1).
+    Console.Error.WriteLine($"nabla: {parsed.Errors[0].Message} (see 'nabla {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(1))} --help')");
+    return CliErrors.UsageExitCode;
+}
+return parsed.Invoke();

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nabla.Diagnostics;
+
+namespace Nabla.Cli.Clinic;
+
+/// <summary>
+/// <c>nabla clinic</c>: reproduces the seed question on real MNIST digits. Example 1 (sigmoid, raw pixels),
+/// Examples 2 and 3 (ReLU + He, normalized), and Example 1 after the doctor's repair, each with final
+/// train/test numbers, time and findings.
+/// </summary>
+internal static class SeedClinic
+{
+    public sealed record Row(string Label, ExperimentResult Result, IReadOnlyDictionary<string, double> Test, RepairReport? Repair);
+
+    public static int Run(int epochs, string? reportDirectory, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        var data = SeedExamples.LoadRaw();
+        output.WriteLine($"Nabla clinic: the seed's three Keras programs on {data.XTrain.Shape[0]:N0} real MNIST digits " +
+                         $"({data.XTest.Shape[0]:N0} held out), {epochs} epochs each.\n");
+        var rows = new List<Row>
+        {
+            Train("Example 1: sigmoid, default init, raw pixels", SeedExamples.Example1(data, epochs), data),
+            Train("Example 2: relu + he_uniform, normalized", SeedExamples.Example2(data, epochs), data),
+            Train("Example 3: example 2 + Adam(1e-3), batch 32", SeedExamples.Example3(data, epochs), data),
+        };
+        var repair = Doctor.Repair(SeedExamples.Example1(data, epochs));
+        rows.Add(new Row("Example 1 after the doctor's repair", repair.Best, TestMetrics(repair.Best, data, repair.Best.Experiment), repair));
+
+        ClinicTable.Print(rows, output);
+        foreach (var row in rows) ClinicTable.PrintFindings(row, output);
+        ClinicTable.PrintRepair(repair, output);
+        if (reportDirectory is not null)
+        {
+            foreach (var row in rows)
+                DiagnosisReport.Write(Path.Combine(reportDirectory, Slug(row.Label)), row.Result.Diagnosis, row.Repair);
+            output.WriteLine($"Reports written to {Path.GetFullPath(reportDirectory)} (findings.json, history.csv, monitors.csv per run).");
+        }
+        output.WriteLine($"Total time {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
+        return 0;
+    }
+
+    private static Row Train(string label, Experiment experiment, SeedExamples.MnistData data)
+    {
+        var result = ExperimentResult.Run(experiment);
+        return new Row(label, result, TestMetrics(result, data, experiment), null);
+    }
+
+    /// <summary>Evaluates on the held-out digits, preprocessed as the experiment's training data was.</summary>
+    private static IReadOnlyDictionary<string, double> TestMetrics(ExperimentResult result, SeedExamples.MnistData data, Experiment experiment)
+    {
+        bool normalized = System.Numerics.Tensors.TensorPrimitives.Max(experiment.X.Data) <= 1f;
+        var x = normalized ? SeedExamples.Normalize(data.XTest) : data.XTest;
+        return result.Model.Evaluate(x, data.YTest);
+    }
+
+    /// <summary>"Example 1: sigmoid..." gives "example-1".</summary>
+    private static string Slug(string label) =>
+        string.Concat(label.Split(':')[0].ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-')).Trim('-');
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Nabla.Diagnostics;
+
+namespace Nabla.Cli.Clinic;
+
+/// <summary>
+/// <c>nabla clinic --suite DIR</c>: the doctor's own accuracy on labelled experiments, reported like
+/// AUTOTRAINER's tables: detection rate (faulty cases whose every expected code is found at warning
+/// level or above), false-positive rate (healthy cases with any warning or error), repair success rate
+/// (faulty cases the repair makes healthy and better) and the mean accuracy gain of repairs.
+/// </summary>
+internal static class SuiteRunner
+{
+    public sealed record CaseResult(string Name, IReadOnlyList<string> Expected, bool ExpectedHealthy,
+        IReadOnlyList<string> Found, bool Detected, bool FalsePositive, bool? Repaired, double? AccuracyGain, double Seconds);
+
+    public sealed record SuiteSummary(IReadOnlyList<CaseResult> Cases)
+    {
+        public int Faulty => Cases.Count(c => !c.ExpectedHealthy);
+        public int Healthy => Cases.Count(c => c.ExpectedHealthy);
+        public double DetectionRate => Faulty == 0 ? 1 : Cases.Count(c => !c.ExpectedHealthy && c.Detected) / (double)Faulty;
+        public double FalsePositiveRate => Healthy == 0 ? 0 : Cases.Count(c => c.ExpectedHealthy && c.FalsePositive) / (double)Healthy;
+        public double RepairRate => Cases.Count(c => c.Repaired is not null) is int n && n > 0 ? Cases.Count(c => c.Repaired == true) / (double)n : double.NaN;
+        public double MeanAccuracyGain => Cases.Where(c => c.AccuracyGain is not null).Select(c => c.AccuracyGain!.Value).DefaultIfEmpty(double.NaN).Average();
+    }
+
+    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
+        var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal)
+            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal)).ToList();
+        if (files.Count == 0) throw new ArgumentException($"Clinic suite folder '{directory}' has no experiment (*.json) files.");
+        var results = new List<CaseResult>();
+        foreach (var file in files)
+        {
+            var result = RunCase(file, repair);
+            results.Add(result);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Name,-40} {(result.ExpectedHealthy ? "healthy" : "faulty"),-8} " +
+                $"{(result.ExpectedHealthy ? (result.FalsePositive ? "FALSE ALARM" : "ok") : (result.Detected ? "detected" : "MISSED")),-11} " +
+                $"{(result.Repaired is bool r ? (r ? "repaired" : "NOT REPAIRED") : ""),-12} {result.Seconds,5:0.0}s  " +
+                $"expected [{string.Join(", ", result.Expected)}] found [{string.Join(", ", result.Found)}]"));
+        }
+        var summary = new SuiteSummary(results);
+        PrintSummary(summary, output);
+        return summary;
+    }
+
+    private static CaseResult RunCase(string file, bool repair)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var experiment = ExperimentFile.Load(file);
+        var (expected, healthy) = ExperimentFile.ReadExpectation(file);
+        bool? repaired = null;
+        double? gain = null;
+        ExperimentResult result;
+        if (repair && !healthy)
+        {
+            var report = Doctor.Repair(experiment);
+            result = report.Original;
+            repaired = report.Succeeded;
+            if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;
+        }
+        else result = ExperimentResult.Run(experiment);
+        var found = result.Diagnosis.ProblemCodes;
+        return new CaseResult(experiment.Name, expected, healthy, found,
+            Detected: !healthy && expected.All(found.Contains),
+            FalsePositive: healthy && found.Count > 0,
+            repaired, gain, clock.Elapsed.TotalSeconds);
+    }
+
+    public static void PrintSummary(SuiteSummary s, TextWriter o)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        o.WriteLine();
+        o.WriteLine($"| cases | faulty | healthy | detection | false positives | repair success | mean accuracy gain |");
+        o.WriteLine($"|---|---|---|---|---|---|---|");
+        o.WriteLine(string.Create(inv,
+            $"| {s.Cases.Count} | {s.Faulty} | {s.Healthy} | {s.DetectionRate:P1} | {s.FalsePositiveRate:P1} | " +
+            $"{(double.IsNaN(s.RepairRate) ? "not run" : s.RepairRate.ToString("P1", inv))} | " +
+            $"{(double.IsNaN(s.MeanAccuracyGain) ? "-" : (100 * s.MeanAccuracyGain).ToString("+0.0;-0.0", inv) + " points")} |"));
+    }
+}

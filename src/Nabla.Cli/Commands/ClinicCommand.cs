@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Nabla.Cli.Clinic;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR [--no-repair] [--filter TEXT]]</c></summary>
+internal static class ClinicCommand
+{
+    public static Command Create()
+    {
+        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run into this folder." };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the seed uses 10).", DefaultValueFactory = _ => 10 };
+        var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
+        var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };
+        var filter = new Option<string?>("--filter") { Description = "With --suite: only files whose name contains this text." };
+        var command = new Command("clinic", "Reproduce the seed's three Keras programs on real MNIST digits, diagnose and repair them.")
+        {
+            report, epochs, suite, noRepair, filter,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            int n = parse.GetValue(epochs);
+            if (n <= 0) throw new ArgumentException($"--epochs must be positive, found {n}.");
+            if (parse.GetValue(suite) is string folder)
+            {
+                var summary = SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter));
+                return 0;
+            }
+            return SeedClinic.Run(n, parse.GetValue(report), Console.Out);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,72 @@
+namespace Nabla.Data;
+
+/// <summary>
+/// Seeded synthetic data sets for tests, benchmarks and the clinic: Gaussian class clusters
+/// (classification) and a noisy nonlinear target (regression). <c>scale</c> and <c>offset</c>
+/// deliberately produce un-normalized inputs.
+/// </summary>
+public static class Synthetic
+{
+    /// <summary>
+    /// <paramref name="classes"/> Gaussian clusters in <paramref name="features"/> dimensions, centers drawn
+    /// uniformly in [-1, 1], spread <paramref name="noise"/>; x = scale·point + offset. Labels are class
+    /// indices stored as floats, balanced and shuffled.
+    /// </summary>
+    public static (Tensor x, Tensor y) Classification(int samples, int features, int classes, int seed,
+        double noise = 0.5, double scale = 1, double offset = 0)
+    {
+        Check(samples, features);
+        if (classes < 2) throw new ArgumentException($"Synthetic classification needs at least 2 classes, found {classes}.", nameof(classes));
+        var rng = new RandomGenerator(seed);
+        var centers = new double[classes, features];
+        for (int c = 0; c < classes; c++)
+            for (int f = 0; f < features; f++) centers[c, f] = rng.Uniform(-1, 1);
+        var labels = new int[samples];
+        for (int i = 0; i < samples; i++) labels[i] = i % classes;
+        rng.Shuffle(labels);
+        var x = new Tensor(samples, features);
+        var y = new Tensor(samples);
+        for (int i = 0; i < samples; i++)
+        {
+            y.Data[i] = labels[i];
+            for (int f = 0; f < features; f++)
+                x.Data[i * features + f] = (float)(scale * (centers[labels[i], f] + noise * rng.NextNormal()) + offset);
+        }
+        return (x, y);
+    }
+
+    /// <summary>y = sin(a·x) + b·x + noise with random a, b over the features; x uniform in [-1, 1]·scale + offset.</summary>
+    public static (Tensor x, Tensor y) Regression(int samples, int features, int seed, double noise = 0.05,
+        double scale = 1, double offset = 0, double targetScale = 1)
+    {
+        Check(samples, features);
+        var rng = new RandomGenerator(seed);
+        var a = new double[features];
+        var b = new double[features];
+        for (int f = 0; f < features; f++)
+        {
+            a[f] = rng.Uniform(-2, 2);
+            b[f] = rng.Uniform(-1, 1) / Math.Sqrt(features);
+        }
+        var x = new Tensor(samples, features);
+        var y = new Tensor(samples, 1);
+        for (int i = 0; i < samples; i++)
+        {
+            double target = 0;
+            for (int f = 0; f < features; f++)
+            {
+                double u = rng.Uniform(-1, 1);
+                x.Data[i * features + f] = (float)(scale * u + offset);
+                target += Math.Sin(a[f] * u) / Math.Sqrt(features) + b[f] * u;
+            }
+            y.Data[i] = (float)(targetScale * (target + noise * rng.NextNormal()));
+        }
+        return (x, y);
+    }
+
+    private static void Check(int samples, int features)
+    {
+        if (samples <= 0) throw new ArgumentException($"Synthetic data needs a positive sample count, found {samples}.", nameof(samples));
+        if (features <= 0) throw new ArgumentException($"Synthetic data needs a positive feature count, found {features}.", nameof(features));
+    }
+}
