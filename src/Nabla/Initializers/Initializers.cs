@@ -1,0 +1,36 @@
+using Nabla.Serialization;
+
+namespace Nabla.Initializers;
+
+/// <summary>
+/// Looks up initializers by Keras name: "he_uniform", "HeUniform" and <c>{"class_name": "VarianceScaling",
+/// "config": {...}}</c> (as TensorFlow.js writes He uniform) all work. Unknown names list the valid ones.
+/// </summary>
+public static class Initializers
+{
+    public static Registry<Initializer> Registry { get; } = new Registry<Initializer>("initializer")
+        .Add("Zeros", Zeros.FromConfig, "zeros")
+        .Add("Ones", Ones.FromConfig, "ones")
+        .Add("Constant", Constant.FromConfig, "constant")
+        .Add("RandomNormal", RandomNormal.FromConfig, "random_normal")
+        .Add("RandomUniform", RandomUniform.FromConfig, "random_uniform")
+        .Add("TruncatedNormal", TruncatedNormal.FromConfig, "truncated_normal")
+        .Add("VarianceScaling", VarianceScaling.FromConfig, "variance_scaling")
+        .Add("GlorotUniform", GlorotUniform.FromConfig, "glorot_uniform")
+        .Add("GlorotNormal", GlorotNormal.FromConfig, "glorot_normal")
+        .Add("HeUniform", HeUniform.FromConfig, "he_uniform")
+        .Add("HeNormal", HeNormal.FromConfig, "he_normal")
+        .Add("LecunUniform", LecunUniform.FromConfig, "lecun_uniform")
+        .Add("LecunNormal", LecunNormal.FromConfig, "lecun_normal")
+        .Add("Orthogonal", Orthogonal.FromConfig, "orthogonal", "OrthogonalInitializer")
+        .Add("Identity", Identity.FromConfig, "identity", "IdentityInitializer");
+
+    /// <summary>The initializer named <paramref name="name"/>, built from <paramref name="config"/> (Keras
+    /// defaults when null).</summary>
+    public static Initializer Get(string name, Config? config = null) => Registry.Get(name, config);
+
+    /// <summary>From a name, a <c>{"class_name", "config"}</c> dictionary or an initializer.</summary>
+    public static Initializer Deserialize(object spec) => Registry.Deserialize(spec);
+
+    public static Config Serialize(Initializer initializer) => Registry<Initializer>.Serialize(initializer);
+}

@@ -1,0 +1,69 @@
+using Nabla.Serialization;
+
+namespace Nabla.Losses;
+
+/// <summary>
+/// −(t·log p + (1 − t)·log(1 − p)) with p clipped to [1e-7, 1 − 1e-7]; from logits z it is the stable
+/// max(z, 0) − z·t + log(1 + e^(−|z|)). Label smoothing s first moves t to t·(1 − s) + s/2.
+/// </summary>
+internal readonly struct BinaryCrossentropyTerm(bool fromLogits, double labelSmoothing) : IElementwiseLoss
+{
+    public void Prepare(ReadOnlySpan<float> yTrue) { }
+
+    private double Smooth(float t) => t * (1.0 - labelSmoothing) + 0.5 * labelSmoothing;
+
+    public double Value(float t, float p)
+    {
+        double target = Smooth(t);
+        if (fromLogits) return Math.Max(p, 0.0) - p * target + Math.Log(1.0 + Math.Exp(-Math.Abs((double)p)));
+        double clipped = Math.Clamp(p, Loss.Epsilon, 1f - Loss.Epsilon);
+        return -(target * Math.Log(clipped) + (1.0 - target) * Math.Log(1.0 - clipped));
+    }
+
+    public double Derivative(float t, float p)
+    {
+        double target = Smooth(t);
+        if (fromLogits) return 1.0 / (1.0 + Math.Exp(-(double)p)) - target;
+        if (p < Loss.Epsilon || p > 1f - Loss.Epsilon) return 0.0;
+        return -target / p + (1.0 - target) / (1.0 - p);
+    }
+}
+
+/// <summary>Keras <c>BinaryCrossentropy</c>: from_logits false, label_smoothing 0, axis −1; the mean over the
+/// last axis per sample.</summary>
+public sealed class BinaryCrossentropy : Loss
+{
+    public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0,
+        string reduction = SumOverBatchSize, string name = "binary_crossentropy") : base(name, reduction)
+    {
+        FromLogits = fromLogits;
+        LabelSmoothing = CategoricalCrossentropy.ValidateSmoothing(labelSmoothing);
+    }
+
+    public bool FromLogits { get; }
+    public double LabelSmoothing { get; }
+
+    public override string ClassName => "BinaryCrossentropy";
+    public override bool ExpectsProbabilities => !FromLogits;
+    public override bool IsCrossEntropy => true;
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["from_logits"] = FromLogits;
+        config["label_smoothing"] = LabelSmoothing;
+        config["axis"] = -1;
+        return config;
+    }
+
+    public static BinaryCrossentropy FromConfig(Config config)
+    {
+        var (name, reduction) = ReadBase(config, "binary_crossentropy");
+        RequireLastAxis(config, "binary_crossentropy");
+        return new(config.GetBool("from_logits", false), config.GetDouble("label_smoothing", 0.0), reduction, name);
+    }
+
+    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
+        new ElementwiseLossOp<BinaryCrossentropyTerm>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction,
+            new BinaryCrossentropyTerm(FromLogits, LabelSmoothing));
+}

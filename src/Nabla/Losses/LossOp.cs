@@ -1,0 +1,49 @@
+using Nabla.Autograd;
+
+namespace Nabla.Losses;
+
+/// <summary>
+/// The op of a loss: inputs (yTrue, yPred), a scalar output. Subclasses give the sum of the per-sample
+/// losses and its gradient; this class applies the reduction. yTrue never receives a gradient.
+/// </summary>
+public abstract class LossOp : Op
+{
+    private readonly string name;
+
+    /// <param name="width">Values per sample (the last axis after Keras's squeeze/expand).</param>
+    protected LossOp(string name, Tensor yTrue, Tensor yPred, int width, string reduction) : base([yTrue, yPred], [])
+    {
+        this.name = name;
+        Width = Math.Max(1, width);
+        Samples = yPred.Size / Width;
+        // sum_over_batch_size divides by the number of per-sample losses (Keras: the size of the loss tensor).
+        SampleScale = reduction == Loss.Sum || Samples == 0 ? 1.0 : 1.0 / Samples;
+    }
+
+    public override string Name => name;
+
+    protected int Width { get; }
+
+    protected int Samples { get; }
+
+    protected double SampleScale { get; }
+
+    protected ReadOnlySpan<float> YTrue => Inputs[0].Data;
+
+    protected ReadOnlySpan<float> YPred => Inputs[1].Data;
+
+    public override void Forward() => Output.Data[0] = (float)(SumOfSampleLosses() * SampleScale);
+
+    public override void Backward()
+    {
+        if (!NeedsGrad(1)) return;
+        AddGradient(Inputs[1].Grad!.Data, Output.Grad!.Data[0] * SampleScale);
+    }
+
+    /// <summary>The sum over samples of each sample's loss, from the current inputs.</summary>
+    protected abstract double SumOfSampleLosses();
+
+    /// <summary>Adds <paramref name="scale"/>·d(sum of sample losses)/d(yPred) into <paramref name="gradPred"/>.
+    /// Called after <see cref="SumOfSampleLosses"/> on the same inputs.</summary>
+    protected abstract void AddGradient(Span<float> gradPred, double scale);
+}

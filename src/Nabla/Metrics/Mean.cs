@@ -1,0 +1,72 @@
+using Nabla.Serialization;
+
+namespace Nabla.Metrics;
+
+/// <summary>
+/// Keras's <c>Mean</c>: the weighted mean of the values given. The training loop feeds each batch's loss
+/// weighted by the batch size, so the epoch loss is the mean over samples even when the last batch is short.
+/// </summary>
+public sealed class Mean(string name = "mean") : Metric(name)
+{
+    private double total, count;
+
+    public override string ClassName => "Mean";
+
+    public static Mean FromConfig(Config config) => new(ReadName(config, "mean"));
+
+    public void Update(double value, double weight = 1.0)
+    {
+        total += value * weight;
+        count += weight;
+    }
+
+    /// <summary>A Mean is fed values, not targets and predictions: use <see cref="Update(double, double)"/>.</summary>
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth) =>
+        throw new NotSupportedException($"Metric '{Name}' (Mean) averages values: call Update(value, weight).");
+
+    /// <summary>0 before any update, as Keras (divide_no_nan).</summary>
+    public override double Result() => count == 0 ? 0 : total / count;
+
+    public override void Reset() => total = count = 0;
+}
+
+/// <summary>
+/// Keras's <c>MeanMetricWrapper</c>: a value per sample (a row of targets and predictions), averaged over
+/// all samples seen.
+/// </summary>
+public abstract class SampleMeanMetric(string name) : Metric(name)
+{
+    private double total;
+    private long count;
+
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth)
+    {
+        CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
+        CheckWidths(yTrueWidth, yPredWidth);
+        for (int r = 0; r < batch; r++)
+            total += SampleValue(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth));
+        count += batch;
+    }
+
+    public override double Result() => count == 0 ? 0 : total / count;
+
+    public override void Reset()
+    {
+        total = 0;
+        count = 0;
+    }
+
+    /// <summary>Throws when the widths cannot go together; by default they must be equal.</summary>
+    protected virtual void CheckWidths(int yTrueWidth, int yPredWidth) => RequireSameWidth(yTrueWidth, yPredWidth);
+
+    protected abstract double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred);
+
+    /// <summary>The first index of the largest value (argmax, as NumPy and TensorFlow break ties).</summary>
+    protected static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
+    }
+}

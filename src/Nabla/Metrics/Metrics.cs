@@ -1,0 +1,73 @@
+using Nabla.Losses;
+using Nabla.Serialization;
+
+namespace Nabla.Metrics;
+
+/// <summary>
+/// Looks up metrics by Keras name ("mae", "mean_absolute_error", "MeanAbsoluteError", "auc"...) and resolves
+/// "accuracy"/"acc" to the accuracy that fits the targets, as <c>model.compile</c> does.
+/// </summary>
+public static class Metrics
+{
+    public static Registry<Metric> Registry { get; } = new Registry<Metric>("metric")
+        .Add("BinaryAccuracy", BinaryAccuracy.FromConfig, "binary_accuracy")
+        .Add("CategoricalAccuracy", CategoricalAccuracy.FromConfig, "categorical_accuracy")
+        .Add("SparseCategoricalAccuracy", SparseCategoricalAccuracy.FromConfig, "sparse_categorical_accuracy")
+        .Add("TopKCategoricalAccuracy", TopKCategoricalAccuracy.FromConfig, "top_k_categorical_accuracy")
+        .Add("MeanAbsoluteError", MeanAbsoluteError.FromConfig, "mean_absolute_error", "mae")
+        .Add("MeanSquaredError", MeanSquaredError.FromConfig, "mean_squared_error", "mse")
+        .Add("AUC", AUC.FromConfig, "auc")
+        .Add("Precision", Precision.FromConfig, "precision")
+        .Add("Recall", Recall.FromConfig, "recall")
+        .Add("Mean", Mean.FromConfig, "mean");
+
+    /// <summary>The metric named <paramref name="name"/> with its Keras default name. "accuracy" needs the
+    /// shapes: use <see cref="Resolve"/>.</summary>
+    public static Metric Get(string name, Config? config = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (IsAccuracy(name))
+            throw new ArgumentException(
+                $"Metric '{name}' depends on the targets and predictions; resolve it with Metrics.Resolve(name, loss, yTrueShape, yPredShape).",
+                nameof(name));
+        return Registry.Get(name, config);
+    }
+
+    public static Metric Deserialize(object spec) => Registry.Deserialize(spec);
+
+    public static Config Serialize(Metric metric) => Registry<Metric>.Serialize(metric);
+
+    /// <summary>
+    /// The metric for <c>compile(metrics=[name])</c>, named <paramref name="name"/> as Keras names it in the
+    /// history. "accuracy"/"acc" follow keras/src/trainers/compile_utils.py (is_binary_or_sparse_categorical):
+    /// binary when yPred's last dimension is 1; else sparse categorical when yTrue has fewer axes than yPred,
+    /// or its last dimension is 1 while yPred's is larger; else categorical (so one-hot targets with MSE get
+    /// categorical accuracy). Nabla also picks binary accuracy for a binary-crossentropy loss, as Keras 2
+    /// did: Keras 3 decides on shapes alone and would give a multi-label sigmoid model argmax accuracy.
+    /// </summary>
+    public static Metric Resolve(string name, Loss? loss, int[] yTrueShape, int[] yPredShape)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(yTrueShape);
+        ArgumentNullException.ThrowIfNull(yPredShape);
+        if (!IsAccuracy(name))
+        {
+            var metric = Registry.Get(name);
+            metric.Name = name;
+            return metric;
+        }
+        if (yTrueShape.Length == 0 || yPredShape.Length == 0)
+            throw new ArgumentException(
+                $"Cannot choose an accuracy for yTrue shape {Tensor.ShapeString(yTrueShape)} and yPred shape " +
+                $"{Tensor.ShapeString(yPredShape)}: both need at least one axis.");
+        int trueLast = yTrueShape[^1], predLast = yPredShape[^1];
+        bool binary = predLast == 1 || loss is BinaryCrossentropy;
+        bool sparse = yTrueShape.Length < yPredShape.Length || (trueLast == 1 && predLast > 1);
+        if (binary) return new BinaryAccuracy(name: name);
+        if (sparse) return new SparseCategoricalAccuracy(name);
+        return new CategoricalAccuracy(name);
+    }
+
+    private static bool IsAccuracy(string name) =>
+        name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) || name.Equals("acc", StringComparison.OrdinalIgnoreCase);
+}
