@@ -38,6 +38,9 @@ public abstract class Loss : IKerasSerializable
 
     public virtual bool IsCrossEntropy => false;
 
+    /// <summary>True for sparse losses: targets are class indices of shape (batch,) or (batch, 1).</summary>
+    public virtual bool ExpectsIntegerLabels => false;
+
     /// <summary>The batch loss as a scalar tensor; gradients flow to <paramref name="yPred"/> only.</summary>
     public Tensor Call(Tensor yTrue, Tensor yPred)
     {

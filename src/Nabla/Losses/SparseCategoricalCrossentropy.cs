@@ -15,6 +15,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
     public override string ClassName => "SparseCategoricalCrossentropy";
     public override bool ExpectsProbabilities => !FromLogits;
     public override bool IsCrossEntropy => true;
+    public override bool ExpectsIntegerLabels => true;
 
     public override Config GetConfig()
     {

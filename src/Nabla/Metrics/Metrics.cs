@@ -61,7 +61,7 @@ public static class Metrics
                 $"Cannot choose an accuracy for yTrue shape {Tensor.ShapeString(yTrueShape)} and yPred shape " +
                 $"{Tensor.ShapeString(yPredShape)}: both need at least one axis.");
         int trueLast = yTrueShape[^1], predLast = yPredShape[^1];
-        bool binary = predLast == 1 || loss is BinaryCrossentropy;
+        bool binary = predLast == 1;
         bool sparse = yTrueShape.Length < yPredShape.Length || (trueLast == 1 && predLast > 1);
         if (binary) return new BinaryAccuracy(name: name);
         if (sparse) return new SparseCategoricalAccuracy(name);

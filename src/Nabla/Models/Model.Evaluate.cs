@@ -11,7 +11,7 @@ public abstract partial class Model
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
-        var lossMean = new MeanMetric("loss");
+        var lossMean = new Mean("loss");
         int total = x.Shape[0];
         var indices = SequentialIndices(Math.Min(batchSize, total));
         for (int start = 0; start < total; start += batchSize)

@@ -60,7 +60,7 @@ public abstract partial class Model
         var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = callbackList.History;
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
-        var lossMean = new MeanMetric("loss");
+        var lossMean = new Mean("loss");
         var logs = new Dictionary<string, double>();
         var order = new int[trainCount];
         for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -143,7 +143,7 @@ public abstract partial class Model
             m.Update(step.Y!.Data, step.Output.Data, batch, step.Y.Size / batch, step.Output.Size / batch);
     }
 
-    private static void WriteLogs(Dictionary<string, double> logs, MeanMetric loss, List<Metric> metrics)
+    private static void WriteLogs(Dictionary<string, double> logs, Mean loss, List<Metric> metrics)
     {
         logs["loss"] = loss.Result();
         foreach (var m in metrics) logs[m.Name] = m.Result();

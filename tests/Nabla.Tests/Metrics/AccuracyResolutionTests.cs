@@ -8,7 +8,7 @@ using Nabla.Metrics;
 ///   is_binary = y_pred.shape[-1] == 1
 ///   is_sparse_categorical = rank(y_true) &lt; rank(y_pred) or (y_true.shape[-1] == 1 and y_pred.shape[-1] &gt; 1)
 ///   binary if is_binary, else sparse if is_sparse_categorical, else categorical.
-/// Nabla adds Keras 2's rule that a binary-crossentropy loss means binary accuracy.
+/// Keras 3 looks at shapes only (Keras 2 also chose binary accuracy for a binary-crossentropy loss).
 /// </summary>
 public class AccuracyResolutionTests
 {
@@ -20,7 +20,7 @@ public class AccuracyResolutionTests
         { "sparse_categorical_crossentropy", new[] { -1, 1 }, new[] { -1, 10 }, typeof(SparseCategoricalAccuracy) }, // last dim 1
         { "categorical_crossentropy", new[] { -1, 10 }, new[] { -1, 10 }, typeof(CategoricalAccuracy) },
         { "mse", new[] { -1, 10 }, new[] { -1, 10 }, typeof(CategoricalAccuracy) },            // one-hot targets with MSE
-        { "binary_crossentropy", new[] { -1, 5 }, new[] { -1, 5 }, typeof(BinaryAccuracy) },    // multi-label, BCE rule
+        { "binary_crossentropy", new[] { -1, 5 }, new[] { -1, 5 }, typeof(CategoricalAccuracy) }, // Keras 3: shapes decide, even with BCE
     };
 
     [Theory]
