@@ -7,5 +7,9 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
+        ClinicCommand.Create(),
+        DoctorCommand.Create(),
+        GradientsCommand.Create(),
+        BenchCommand.Create(),
     ];
 }

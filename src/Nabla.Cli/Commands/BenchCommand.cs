@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Globalization;
+using Nabla.Cli.Bench;
+using Nabla.Diagnostics;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary>
+/// <c>nabla bench [EXPERIMENT.json] [--batch B]... [--activation relu|sigmoid] [--epochs 3] [--warmup 1]
+/// [--samples 60000] [--threads N] [--doctor-overhead]</c>: end-to-end epoch time, samples/s and allocation
+/// per step. Each configuration prints one machine-readable <c>RESULT</c> line (bench/compare.sh reads them).
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the seed's network.", Arity = ArgumentArity.ZeroOrOne };
+        var batches = new Option<int[]>("--batch") { Description = "Batch size(s); default 32, 128 and 1024.", AllowMultipleArgumentsPerToken = true };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation of the seed's network.", DefaultValueFactory = _ => "relu" };
+        var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
+        var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
+        var threads = new Option<int>("--threads") { Description = "Kernel threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the seed's Example 2." };
+        var command = new Command("bench", "Time training epochs (seed network or your experiment) and print RESULT lines.")
+        {
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            int timed = parse.GetValue(epochs), warm = parse.GetValue(warmup), n = parse.GetValue(samples), t = parse.GetValue(threads);
+            if (timed <= 0 || warm < 0 || n <= 0 || t <= 0)
+                throw new ArgumentException($"--epochs, --samples and --threads must be positive and --warmup ≥ 0 (got {timed}, {n}, {t}, {warm}).");
+            Kernels.KernelSettings.MaxThreads = t;
+            var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
+            if (parse.GetValue(experiment) is string file)
+            {
+                var loaded = ExperimentFile.Load(file);
+                foreach (int b in sizes ?? [loaded.BatchSize])
+                    Report(EpochTimer.Run(loaded with { BatchSize = b }, warm, timed), loaded.Name, b, "-", t);
+            }
+            else
+            {
+                string act = parse.GetValue(activation)!;
+                foreach (int b in sizes ?? [32, 128, 1024])
+                    Report(EpochTimer.Run(EpochTimer.SeedNetwork(act, n, b), warm, timed), "seed", b, act, t);
+            }
+            if (parse.GetValue(overhead)) DoctorOverhead.Run(Math.Min(n, 60000), warm, Math.Max(timed, 5));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Report(EpochTimer.Result r, string workload, int batch, string activation, int threads)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        Console.Error.WriteLine(string.Create(inv,
+            $"{workload} batch {batch,5} {activation,-8} threads {threads}: median {r.MedianSeconds:0.0000} s/epoch, " +
+            $"{r.SamplesPerSecond:N0} samples/s, {r.AllocatedBytesPerStep:0.0} B allocated per step"));
+        Console.WriteLine(string.Create(inv,
+            $"RESULT framework=nabla batch={batch} activation={activation} threads={threads} median_s={r.MedianSeconds:0.0000} " +
+            $"min_s={r.MinSeconds:0.0000} samples_per_s={r.SamplesPerSecond:0} alloc_bytes_per_step={r.AllocatedBytesPerStep:0.0}"));
+    }
+}

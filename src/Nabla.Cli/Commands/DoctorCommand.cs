@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Nabla.Diagnostics;
+using Nabla.Serialization;
+
+namespace Nabla.Cli.Commands;
+
+/// <summary><c>nabla doctor EXPERIMENT.json [--repair] [--json OUT.json] [--report DIR] [--quiet]</c></summary>
+internal static class DoctorCommand
+{
+    public static Command Create()
+    {
+        var experiment = new Argument<string>("experiment") { Description = "The experiment file (model, compile, data, fit)." };
+        var repair = new Option<bool>("--repair") { Description = "Try the fixes of each error finding, retraining from scratch, and report before/after." };
+        var json = new Option<string?>("--json") { Description = "Write the diagnosis as JSON to this file." };
+        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv into this folder." };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the verdict line." };
+        var command = new Command("doctor", "Train an experiment under the doctor's watch and explain why it does or does not learn.")
+        {
+            experiment, repair, json, report, quiet,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var loaded = ExperimentFile.Load(parse.GetValue(experiment)!);
+            RepairReport? repaired = null;
+            ExperimentResult result;
+            if (parse.GetValue(repair))
+            {
+                repaired = Doctor.Repair(loaded);
+                result = repaired.Original;
+            }
+            else result = ExperimentResult.Run(loaded);
+            var diagnosis = result.Diagnosis;
+            if (parse.GetValue(json) is string jsonPath)
+                AtomicFile.WriteAllText(jsonPath, DiagnosisReport.ToJsonString(diagnosis, repaired));
+            if (parse.GetValue(report) is string directory) DiagnosisReport.Write(directory, diagnosis, repaired);
+            Print(loaded, result, repaired, parse.GetValue(quiet));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void Print(Experiment experiment, ExperimentResult result, RepairReport? repair, bool quiet)
+    {
+        var d = result.Diagnosis;
+        Console.WriteLine($"{experiment.Name}: {d.Verdict} ({d.Findings.Count(f => f.Severity == Severity.Error)} errors, " +
+                          $"{d.Findings.Count(f => f.Severity == Severity.Warning)} warnings)");
+        if (quiet) return;
+        foreach (var f in d.Findings)
+        {
+            Console.WriteLine($"  [{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}: {f.Message}");
+            foreach (var fix in f.Fixes) Console.WriteLine($"      - {fix.Code}: {fix.Description}");
+        }
+        if (repair is null) return;
+        Console.WriteLine();
+        Console.WriteLine($"Repair: {(repair.Succeeded ? "succeeded" : "did not make the model healthy")}; " +
+                          $"fixes kept: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}");
+        foreach (var a in repair.Attempts)
+            Console.WriteLine($"  {a.Fix}: loss {a.Before.Loss:0.0000} -> {a.After.Loss:0.0000}, accuracy {Pct(a.Before.Accuracy)} -> {Pct(a.After.Accuracy)}, " +
+                              $"{a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
+    }
+
+    private static string Pct(double? v) => v is double d ? $"{100 * d:0.0}%" : "-";
+}
