@@ -1,0 +1,134 @@
+using Nabla.Layers;
+using Nabla.Serialization;
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Layers;
+
+public class LayerTests
+{
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("sigmoid")]
+    [InlineData("tanh")]
+    [InlineData("softmax")]
+    [InlineData("elu")]
+    public void DenseMatchesFiniteDifferences(string activation)
+    {
+        var dense = new Dense(4, activation: activation, inputShape: [3]);
+        var x = GradientCheck.Random(1, -1, 1, 5, 3);
+        GradientCheck.Check(t => dense.Call(t[0], training: true), [x, dense.Kernel, dense.Bias!]);
+    }
+
+    [Fact]
+    public void DenseComputesActivationOfXwPlusB()
+    {
+        var dense = new Dense(2, activation: "relu", inputShape: [2]);
+        dense.Kernel.Data[..] = [1, -1, 2, 0.5f]; // [[1, -1], [2, 0.5]]
+        dense.Bias!.Data[..] = [0.5f, -3];
+        var y = dense.Call(Tensor.FromArray([1f, 2f], 1, 2), training: false);
+        // x·W + b = [1 + 4 + 0.5, −1 + 1 − 3] = [5.5, −3] → relu → [5.5, 0]
+        Assert.Equal([5.5f, 0f], y.ToArray());
+    }
+
+    [Fact]
+    public void DenseKerasDefaultsAreGlorotUniformZerosLinear()
+    {
+        // keras.layers.Dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros")
+        var config = new Dense(3).GetConfig();
+        Assert.Equal("linear", config["activation"]);
+        Assert.Equal(true, config["use_bias"]);
+        Assert.Equal("GlorotUniform", ((Config)config["kernel_initializer"]!)["class_name"]);
+        Assert.Equal("Zeros", ((Config)config["bias_initializer"]!)["class_name"]);
+    }
+
+    public static TheoryData<Layer> Layers() =>
+    [
+        new Dense(7, activation: "relu", kernelInitializer: "he_uniform", inputShape: [3]),
+        new Activation("tanh"),
+        new Dropout(0.25, seed: 3),
+        new Flatten(),
+        new InputLayer([5]),
+        new BatchNormalization(momentum: 0.9),
+        new Rescaling(1.0 / 255, 0.5),
+        new Normalization(mean: [1f, 2f], variance: [4f, 9f]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Layers))]
+    public void EveryLayerRoundTripsItsConfig(Layer layer)
+    {
+        var config = layer.GetConfig();
+        var json = Registry<Layer>.Serialize(layer).ToJsonString();
+        var rebuilt = LayerRegistry.Deserialize(Config.Parse(json));
+        Assert.Equal(layer.GetType(), rebuilt.GetType());
+        Assert.Equal(config.ToJsonString(), rebuilt.GetConfig().ToJsonString());
+    }
+
+    [Fact]
+    public void BatchNormalizationMatchesFiniteDifferencesInTraining()
+    {
+        var bn = new BatchNormalization(inputShape: [3]);
+        bn.Build([3]);
+        var x = GradientCheck.Random(2, -2, 2, 6, 3);
+        GradientCheck.Check(t => bn.Call(t[0], training: true), [x, bn.Weights[0], bn.Weights[1]], h: 1e-2, tolerance: 3e-2);
+    }
+
+    [Fact]
+    public void BatchNormalizationNormalizesAndMovesStatisticsLikeKeras()
+    {
+        var bn = new BatchNormalization();
+        var x = Tensor.FromArray([1f, 10f, 3f, 20f], 2, 2); // feature means 2 and 15, variances 1 and 25
+        var y = bn.Call(x, training: true);
+        // (x − μ)/sqrt(σ² + 1e-3)
+        Assert.Equal(-1 / Math.Sqrt(1.001), y[0, 0], 5);
+        Assert.Equal(5 / Math.Sqrt(25.001), y[1, 1], 5);
+        // moving = 0.99·moving + 0.01·batch, from moving_mean 0 and moving_variance 1
+        var movingMean = bn.NonTrainableWeights[0];
+        var movingVariance = bn.NonTrainableWeights[1];
+        Assert.Equal(0.02f, movingMean[0], 6);
+        Assert.Equal(0.99f + 0.25f, movingVariance[1], 5);
+        var inference = bn.Call(x, training: false);
+        Assert.Equal((1 - 0.02) / Math.Sqrt(0.99 + 0.01 + 1e-3), inference[0, 0], 4);
+    }
+
+    [Fact]
+    public void DropoutScalesInTrainingAndIsIdentityInInference()
+    {
+        var dropout = new Dropout(0.5, seed: 1);
+        var x = Tensor.Full(1f, 1000, 4);
+        var trained = dropout.Call(x, training: true);
+        Assert.All(trained.Data, v => Assert.True(v == 0f || v == 2f));
+        double kept = trained.Data.Count(v => v != 0) / (double)trained.Size;
+        Assert.InRange(kept, 0.45, 0.55);
+        Assert.Same(x, dropout.Call(x, training: false));
+    }
+
+    [Fact]
+    public void NormalizationAdaptsMeanAndVarianceAndHandlesConstantFeatures()
+    {
+        var layer = new Normalization();
+        var data = Tensor.FromArray([1f, 5f, 3f, 5f, 5f, 5f], 3, 2); // feature 0: mean 3, var 8/3; feature 1 constant
+        layer.Adapt(data);
+        var y = layer.Call(data, training: false);
+        Assert.Equal(-2 / Math.Sqrt(8.0 / 3), y[0, 0], 5);
+        Assert.Equal(0f, y[0, 1]); // constant feature: (5 − 5)/max(0, 1e-7) = 0, not NaN
+        var inverted = new Normalization(invert: true, mean: [3f, 5f], variance: [8f / 3, 0f]).Call(y, training: false);
+        Assert.Equal(1f, inverted[0, 0], 4);
+    }
+
+    [Fact]
+    public void RescalingMultipliesAndShifts()
+    {
+        var y = new Rescaling(1.0 / 255).Call(Tensor.FromArray([0f, 255f, 51f], 1, 3), training: false);
+        Assert.Equal([0f, 1f, 0.2f], y.ToArray());
+    }
+
+    [Fact]
+    public void LayerNamesAreUniqueLikeKeras()
+    {
+        var a = new Dense(2);
+        var b = new Dense(2);
+        Assert.StartsWith("dense", a.Name);
+        Assert.NotEqual(a.Name, b.Name);
+    }
+}
