@@ -46,7 +46,9 @@ internal static class SoftmaxRows
             // Σ e^(x − max) without a buffer: exponentiate in place, sum, then recompute the shift.
             TensorPrimitives.Exp(row, row);
             float logSum = MathF.Log(TensorPrimitives.Sum(row));
-            TensorPrimitives.Subtract(x.Slice(start, width), max + logSum, row);
+            // (x − max) − logSum, not x − (max + logSum): the latter rounds logSum to the ulp of max.
+            TensorPrimitives.Subtract(x.Slice(start, width), max, row);
+            TensorPrimitives.Subtract(row, logSum, row);
         }
     }
 
