@@ -89,7 +89,12 @@ internal sealed class BroadcastPlan
             if (xRuns && yRuns) TKernel.Apply(x.Slice(xo, len), y.Slice(yo, len), zr);
             else if (xRuns) TKernel.Apply(x.Slice(xo, len), y[yo], zr);
             else if (yRuns) TKernel.Apply(x[xo], y.Slice(yo, len), zr);
-            else TKernel.Apply(x.Slice(xo, 1), y.Slice(yo, 1), zr); // both constant: only for runs of length 1
+            else
+            {
+                // Both constant along the run (in practice only runs of length 1): one value, repeated.
+                TKernel.Apply(x.Slice(xo, 1), y.Slice(yo, 1), zr[..1]);
+                zr.Fill(zr[0]);
+            }
         }
     }
 
