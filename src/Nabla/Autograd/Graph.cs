@@ -19,8 +19,17 @@ public class Graph
     {
         Root = root;
         ops = TopologicalOrder(root);
-        // Only ops whose output needs a gradient take part in the backward pass.
-        backwardOps = ops.Where(op => op.Output.RequiresGrad).Reverse().ToArray();
+        // Only ops whose output needs a gradient and that the root reaches without crossing a gradient
+        // blocker take part in the backward pass (else a weight used only under round/argmax would get zeros).
+        var reached = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { root };
+        var backward = new List<Op>();
+        for (int i = ops.Length - 1; i >= 0; i--)
+        {
+            if (!ops[i].Output.RequiresGrad || !reached.Contains(ops[i].Output)) continue;
+            backward.Add(ops[i]);
+            reached.UnionWith(ops[i].Inputs);
+        }
+        backwardOps = backward.ToArray();
         var withGrad = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         if (root.RequiresGrad) withGrad.Add(root);
         foreach (var op in backwardOps)
