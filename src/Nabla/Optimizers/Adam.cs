@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Serialization;
 
 namespace Nabla.Optimizers;
@@ -48,12 +49,13 @@ public class Adam : Optimizer
     {
         var rule = new Rule(pass, state[0], state[1], Amsgrad ? state[2] : null,
             alpha, (float)(1 - Beta1), (float)(1 - Beta2), (float)Epsilon);
-        UpdateLoop.Run(ref rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, pass.Weights.Length);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] momentum, float[] velocity, float[]? velocityHat,
         float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon) : IUpdateRule
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Step<T>(int i) where T : struct, ILanes<T>
         {
             var g = pass.Gradient<T>(i);

@@ -50,15 +50,25 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public void Store(float[] array, int index) =>
         v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator /(Lanes512 a, Lanes512 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator *(Lanes512 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 operator +(Lanes512 a, float b) => new(a.v + Vector512.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Min(Lanes512 a, Lanes512 b) => new(Vector512.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
 }
 
@@ -77,15 +87,25 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public void Store(float[] array, int index) =>
         v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator *(Lanes256 a, Lanes256 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator /(Lanes256 a, Lanes256 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator *(Lanes256 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 operator +(Lanes256 a, float b) => new(a.v + Vector256.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Sqrt(Lanes256 x) => new(Vector256.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Min(Lanes256 a, Lanes256 b) => new(Vector256.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Broadcast(float value) => new(Vector256.Create(value));
 }
 
@@ -104,15 +124,25 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     public void Store(float[] array, int index) =>
         v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator +(Lanes128 a, Lanes128 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator -(Lanes128 a, Lanes128 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator *(Lanes128 a, Lanes128 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator /(Lanes128 a, Lanes128 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator *(Lanes128 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 operator +(Lanes128 a, float b) => new(a.v + Vector128.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Sqrt(Lanes128 x) => new(Vector128.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Max(Lanes128 a, Lanes128 b) => new(Vector128.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Min(Lanes128 a, Lanes128 b) => new(Vector128.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Broadcast(float value) => new(Vector128.Create(value));
 }
 
@@ -124,17 +154,29 @@ internal readonly struct Lane1 : ILanes<Lane1>
 
     public static int Count => 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Load(float[] array, int index) => new(array[index]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(float[] array, int index) => array[index] = v;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator +(Lane1 a, Lane1 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator -(Lane1 a, Lane1 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator *(Lane1 a, Lane1 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator /(Lane1 a, Lane1 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator *(Lane1 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 operator +(Lane1 a, float b) => new(a.v + b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Sqrt(Lane1 x) => new(MathF.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Max(Lane1 a, Lane1 b) => new(MathF.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Min(Lane1 a, Lane1 b) => new(MathF.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Broadcast(float value) => new(value);
 }

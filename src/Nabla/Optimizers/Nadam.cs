@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Serialization;
 
 namespace Nabla.Optimizers;
@@ -63,13 +64,14 @@ public sealed class Nadam : Optimizer
     {
         var rule = new Rule(pass, state[0], state[1], (float)(1 - Beta1), (float)(1 - Beta2), momentumCoefficient,
             gradientCoefficient, velocityCorrection, lr, (float)Epsilon);
-        UpdateLoop.Run(ref rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, pass.Weights.Length);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] momentum, float[] velocity, float oneMinusBeta1,
         float oneMinusBeta2, float momentumCoefficient, float gradientCoefficient, float velocityCorrection,
         float lr, float epsilon) : IUpdateRule
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Step<T>(int i) where T : struct, ILanes<T>
         {
             var g = pass.Gradient<T>(i);

@@ -200,11 +200,13 @@ public abstract class Optimizer : IKerasSerializable
                     $"Parameter {Describe(parameter, p)} changed size since this optimizer created its state.");
             any = true;
         }
-        if (!any)
-            throw new InvalidOperationException(
-                $"No gradients provided for any parameter ({string.Join(", ", Enumerable.Range(0, parameters.Count).Select(i => Describe(parameters[i], i)))}). " +
-                "Check that the loss depends on them through differentiable operations.");
+        if (!any) throw NoGradients(parameters);
     }
+
+    // Kept out of ValidateGradients: a lambda capturing `parameters` there would allocate its closure on every call.
+    private static InvalidOperationException NoGradients(IReadOnlyList<Tensor> parameters) => new(
+        $"No gradients provided for any parameter ({string.Join(", ", parameters.Select(Describe))}). " +
+        "Check that the loss depends on them through differentiable operations.");
 
     private static string Describe(Tensor parameter, int index) => parameter.Name is { } name ? $"'{name}'" : $"#{index}";
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Serialization;
 
 namespace Nabla.Optimizers;
@@ -46,12 +47,13 @@ public sealed class RMSprop : Optimizer
         float[]? momentum = Momentum > 0 ? state[1] : null;
         float[]? average = Centered ? state[^1] : null;
         var rule = new Rule(pass, state[0], momentum, average, lr, (float)Rho, (float)(1 - Rho), (float)Momentum, (float)Epsilon);
-        UpdateLoop.Run(ref rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, pass.Weights.Length);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] velocity, float[]? momentumState, float[]? averageGradient,
         float lr, float rho, float oneMinusRho, float momentum, float epsilon) : IUpdateRule
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Step<T>(int i) where T : struct, ILanes<T>
         {
             var g = pass.Gradient<T>(i);

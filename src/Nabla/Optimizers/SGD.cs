@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Serialization;
 
 namespace Nabla.Optimizers;
@@ -38,11 +39,12 @@ public sealed class SGD : Optimizer
     private protected override void UpdateParameter(in ParameterPass pass, float[][] state)
     {
         var rule = new Rule(pass, state.Length > 0 ? state[0] : null, lr, (float)Momentum, Nesterov);
-        UpdateLoop.Run(ref rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, pass.Weights.Length);
     }
 
     private readonly struct Rule(ParameterPass pass, float[]? velocity, float lr, float momentum, bool nesterov) : IUpdateRule
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Step<T>(int i) where T : struct, ILanes<T>
         {
             var g = pass.Gradient<T>(i);

@@ -17,7 +17,7 @@ internal interface IUpdateRule
 internal static class UpdateLoop
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TRule>(ref TRule rule, int length) where TRule : struct, IUpdateRule
+    public static void Run<TRule>(TRule rule, int length) where TRule : struct, IUpdateRule
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
