@@ -195,9 +195,6 @@ public abstract class Optimizer : IKerasSerializable
                 throw new ArgumentException(
                     $"Parameter {Describe(parameter, p)} has shape {Tensor.ShapeString(parameter.Shape)} but its gradient " +
                     $"has shape {Tensor.ShapeString(grad.Shape)}.", nameof(parameters));
-            if (states.TryGetValue(parameter, out var state) && state.Length > 0 && state[0].Length != parameter.Size)
-                throw new InvalidOperationException(
-                    $"Parameter {Describe(parameter, p)} changed size since this optimizer created its state.");
             any = true;
         }
         if (!any) throw NoGradients(parameters);
