@@ -1,0 +1,182 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Nabla.Optimizers;
+
+/// <summary>
+/// A group of float lanes processed together: 16 (AVX-512), 8, 4, or a single scalar. Each optimizer writes
+/// its update formula once, generically over this interface; the JIT specializes the formula for every
+/// width (the implementations are structs), so the Vector512/256/128 loops and the scalar tail all run the
+/// same arithmetic in the same order with no virtual calls.
+/// </summary>
+internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
+{
+    static abstract int Count { get; }
+
+    /// <summary>Reads <see cref="Count"/> floats at <paramref name="index"/>. The caller guarantees they exist.</summary>
+    static abstract TSelf Load(float[] array, int index);
+
+    void Store(float[] array, int index);
+
+    static abstract TSelf operator +(TSelf a, TSelf b);
+    static abstract TSelf operator -(TSelf a, TSelf b);
+    static abstract TSelf operator *(TSelf a, TSelf b);
+    static abstract TSelf operator /(TSelf a, TSelf b);
+    static abstract TSelf operator *(TSelf a, float b);
+    static abstract TSelf operator +(TSelf a, float b);
+
+    static abstract TSelf Sqrt(TSelf x);
+
+    /// <summary>IEEE 754 maximum/minimum: a NaN in either argument gives NaN (as MathF.Max and TensorFlow do).</summary>
+    static abstract TSelf Max(TSelf a, TSelf b);
+    static abstract TSelf Min(TSelf a, TSelf b);
+
+    static abstract TSelf Broadcast(float value);
+}
+
+internal readonly struct Lanes512 : ILanes<Lanes512>
+{
+    private readonly Vector512<float> v;
+    private Lanes512(Vector512<float> v) => this.v = v;
+
+    public static int Count => Vector512<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Load(float[] array, int index) =>
+        new(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(float[] array, int index) =>
+        v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator +(Lanes512 a, Lanes512 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator -(Lanes512 a, Lanes512 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator *(Lanes512 a, Lanes512 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator /(Lanes512 a, Lanes512 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator *(Lanes512 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 operator +(Lanes512 a, float b) => new(a.v + Vector512.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Min(Lanes512 a, Lanes512 b) => new(Vector512.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Broadcast(float value) => new(Vector512.Create(value));
+}
+
+internal readonly struct Lanes256 : ILanes<Lanes256>
+{
+    private readonly Vector256<float> v;
+    private Lanes256(Vector256<float> v) => this.v = v;
+
+    public static int Count => Vector256<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Load(float[] array, int index) =>
+        new(Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(float[] array, int index) =>
+        v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator +(Lanes256 a, Lanes256 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator -(Lanes256 a, Lanes256 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator *(Lanes256 a, Lanes256 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator /(Lanes256 a, Lanes256 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator *(Lanes256 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 operator +(Lanes256 a, float b) => new(a.v + Vector256.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Sqrt(Lanes256 x) => new(Vector256.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Min(Lanes256 a, Lanes256 b) => new(Vector256.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Broadcast(float value) => new(Vector256.Create(value));
+}
+
+internal readonly struct Lanes128 : ILanes<Lanes128>
+{
+    private readonly Vector128<float> v;
+    private Lanes128(Vector128<float> v) => this.v = v;
+
+    public static int Count => Vector128<float>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Load(float[] array, int index) =>
+        new(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(float[] array, int index) =>
+        v.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(array), (nuint)index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator +(Lanes128 a, Lanes128 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator -(Lanes128 a, Lanes128 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator *(Lanes128 a, Lanes128 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator /(Lanes128 a, Lanes128 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator *(Lanes128 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 operator +(Lanes128 a, float b) => new(a.v + Vector128.Create(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Sqrt(Lanes128 x) => new(Vector128.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Max(Lanes128 a, Lanes128 b) => new(Vector128.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Min(Lanes128 a, Lanes128 b) => new(Vector128.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Broadcast(float value) => new(Vector128.Create(value));
+}
+
+/// <summary>One float: the scalar tail after the widest vector loops, and the path on hardware without SIMD.</summary>
+internal readonly struct Lane1 : ILanes<Lane1>
+{
+    private readonly float v;
+    private Lane1(float v) => this.v = v;
+
+    public static int Count => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Load(float[] array, int index) => new(array[index]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(float[] array, int index) => array[index] = v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator +(Lane1 a, Lane1 b) => new(a.v + b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator -(Lane1 a, Lane1 b) => new(a.v - b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator *(Lane1 a, Lane1 b) => new(a.v * b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator /(Lane1 a, Lane1 b) => new(a.v / b.v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator *(Lane1 a, float b) => new(a.v * b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 operator +(Lane1 a, float b) => new(a.v + b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Sqrt(Lane1 x) => new(MathF.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Max(Lane1 a, Lane1 b) => new(MathF.Max(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Min(Lane1 a, Lane1 b) => new(MathF.Min(a.v, b.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Broadcast(float value) => new(value);
+}

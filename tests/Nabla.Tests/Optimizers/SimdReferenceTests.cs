@@ -1,0 +1,137 @@
+using Nabla.Optimizers;
+
+namespace Nabla.Tests.Optimizers;
+
+/// <summary>
+/// The fused pass runs 16-, 8- and 4-wide loops and a scalar tail. On an odd length (101,771 = 16·6360 + 8 + 3)
+/// every element must equal a plain scalar loop written straight from Keras's formulas.
+/// </summary>
+public class SimdReferenceTests
+{
+    private const int Length = 101_771;
+
+    private static float[] Random(RandomGenerator rng, float scale)
+    {
+        var values = new float[Length];
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(rng.NextNormal() * scale);
+        return values;
+    }
+
+    private static void AssertSame(float[] expected, float[] actual)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double allowed = 1e-7 + 1e-6 * Math.Abs(expected[i]);
+            if (Math.Abs(expected[i] - actual[i]) > allowed)
+                Assert.Fail($"Element {i} of {expected.Length}: scalar reference {expected[i]:R}, optimizer {actual[i]:R}.");
+        }
+    }
+
+    private static (Tensor parameter, float[] w, float[][] grads) Setup(int seed)
+    {
+        var rng = new RandomGenerator(seed);
+        var w = Random(rng, 0.5f);
+        var grads = new[] { Random(rng, 1f), Random(rng, 1f), Random(rng, 0.1f) };
+        return (Tensor.FromArray((float[])w.Clone(), Length), w, grads);
+    }
+
+    [Fact]
+    public void Adam_MatchesScalarReference()
+    {
+        var (parameter, w, grads) = Setup(1);
+        var adam = new Adam(learningRate: 0.01, amsgrad: true, clipValue: 1.5, weightDecay: 0.1);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); adam.Apply([parameter]); }
+
+        var m = new float[Length];
+        var v = new float[Length];
+        var vHat = new float[Length];
+        for (int t = 1; t <= grads.Length; t++)
+        {
+            float alpha = (float)(0.01 * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t)));
+            float decay = (float)(0.1 * 0.01);
+            for (int i = 0; i < Length; i++)
+            {
+                float g = Math.Clamp(grads[t - 1][i], -1.5f, 1.5f);
+                w[i] -= w[i] * decay;
+                m[i] += (g - m[i]) * (float)(1 - 0.9);
+                v[i] += (g * g - v[i]) * (float)(1 - 0.999);
+                vHat[i] = Math.Max(vHat[i], v[i]);
+                w[i] -= m[i] * alpha / (MathF.Sqrt(vHat[i]) + 1e-7f);
+            }
+        }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
+    public void RMSpropCenteredMomentum_MatchesScalarReference()
+    {
+        var (parameter, w, grads) = Setup(2);
+        var rms = new RMSprop(learningRate: 0.01, momentum: 0.9, centered: true, clipNorm: 100.0);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); rms.Apply([parameter]); }
+
+        var v = new float[Length];
+        var a = new float[Length];
+        var mom = new float[Length];
+        foreach (var gs in grads)
+        {
+            double norm = Math.Sqrt(gs.Sum(x => (double)x * x));
+            float scale = (float)(100.0 / Math.Max(norm, 100.0));
+            for (int i = 0; i < Length; i++)
+            {
+                float g = scale == 1f ? gs[i] : gs[i] * scale;
+                v[i] = v[i] * 0.9f + g * g * (float)(1 - 0.9);
+                a[i] = a[i] * 0.9f + g * (float)(1 - 0.9);
+                float inc = g * 0.01f / MathF.Sqrt(v[i] - a[i] * a[i] + 1e-7f);
+                mom[i] = mom[i] * 0.9f + inc;
+                w[i] -= mom[i];
+            }
+        }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
+    public void SgdNesterov_MatchesScalarReference()
+    {
+        var (parameter, w, grads) = Setup(3);
+        var sgd = new SGD(learningRate: 0.05, momentum: 0.8, nesterov: true);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); sgd.Apply([parameter]); }
+
+        var velocity = new float[Length];
+        foreach (var g in grads)
+            for (int i = 0; i < Length; i++)
+            {
+                velocity[i] = velocity[i] * 0.8f - g[i] * 0.05f;
+                w[i] += velocity[i] * 0.8f - g[i] * 0.05f;
+            }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
+    public void Nadam_And_Adagrad_AgreeAcrossTheVectorAndScalarPaths()
+    {
+        // The same values laid out as one long parameter (vector loops) and as 3-element parameters (scalar
+        // tail only) must be updated identically.
+        foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1) })
+        {
+            var (parameter, _, grads) = Setup(4);
+            const int pieceLength = 3;
+            int pieces = Length / pieceLength;    // 33,923 pieces cover the first 101,769 values
+            var small = new Tensor[pieces];
+            for (int p = 0; p < pieces; p++)
+                small[p] = Tensor.FromArray(parameter.Data.AsSpan(p * pieceLength, pieceLength).ToArray(), pieceLength);
+
+            Optimizer wide = make(), narrow = make();
+            foreach (var g in grads)
+            {
+                parameter.Grad = Tensor.FromArray(g, Length);
+                for (int p = 0; p < pieces; p++)
+                    small[p].Grad = Tensor.FromArray(g.AsSpan(p * pieceLength, pieceLength).ToArray(), pieceLength);
+                wide.Apply([parameter]);
+                narrow.Apply(small);
+            }
+            for (int p = 0; p < pieces; p++)
+                for (int j = 0; j < pieceLength; j++)
+                    Assert.Equal(parameter.Data[p * pieceLength + j], small[p].Data[j]);
+        }
+    }
+}
