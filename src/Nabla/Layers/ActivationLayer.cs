@@ -34,6 +34,6 @@ public sealed class Activation : Layer
     public static Activation FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new Activation(config.GetString("activation"), inputShape, name);
+        return new Activation(Activations.Activations.Deserialize(config.GetValueOr("activation", "linear")), inputShape, name);
     }
 }

@@ -109,7 +109,7 @@ public sealed class Dense : Layer
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),
-            Activations.Activations.Get(config.GetString("activation", null)),
+            Activations.Activations.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetBool("use_bias", true),
             Initializers.Initializers.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializers.Initializers.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),

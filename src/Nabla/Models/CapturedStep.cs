@@ -83,6 +83,7 @@ internal sealed class CapturedStep
     public void Run()
     {
         Graph.Forward();
-        if (Kind == StepKind.Train) Graph.Backward();
+        // With every layer frozen nothing requires a gradient: Keras trains nothing and so do we.
+        if (Kind == StepKind.Train && Loss!.RequiresGrad) Graph.Backward();
     }
 }
