@@ -35,8 +35,9 @@ internal sealed class NpyHeader
             switch (key)
             {
                 case "descr":
+                    bool structured = reader.Peek() == '[';
                     descrOffset = reader.FileOffset;
-                    if (reader.Peek() == '[')
+                    if (structured)
                         throw reader.Error("a simple dtype string such as '<f4'", "a structured dtype (a list of fields)");
                     descr = reader.ReadString("a dtype string such as '<f4'");
                     break;
