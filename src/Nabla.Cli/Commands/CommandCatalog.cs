@@ -11,5 +11,6 @@ internal static class CommandCatalog
         DoctorCommand.Create(),
         GradientsCommand.Create(),
         BenchCommand.Create(),
+        DataCommand.Create(),
     ];
 }

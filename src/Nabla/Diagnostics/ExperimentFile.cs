@@ -106,8 +106,7 @@ public static class ExperimentFile
                 string? labelColumn = data.GetString("label_column", null);
                 if (xPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && labelColumn is not null)
                 {
-                    var table = Csv.Load(xPath, labelColumn: labelColumn);
-                    (x, y) = (table.Features, table.Labels ?? throw Field(source, "data.label_column", "a column of the CSV", labelColumn));
+                    (x, y) = Csv.Load(xPath, labelColumn: labelColumn);
                 }
                 else
                 {
@@ -144,7 +143,7 @@ public static class ExperimentFile
     private static Tensor LoadArray(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".npy" => Npy.Load(path),
-        ".csv" => Csv.Load(path).Features,
+        ".csv" => Csv.Read(path).Features,
         _ => Idx.Load(path),
     };
 

@@ -1,15 +1,16 @@
 namespace Nabla.Serialization;
 
-/// <summary>Writes a file so that readers see either the old content or the new, never half of it:
-/// write a temporary file beside the target, flush it to disk, then rename it over the target.</summary>
+/// <summary>
+/// Writes files so that readers never see a partial one: the content goes to a temporary file in the
+/// same folder (same volume, so the rename is atomic), is flushed to disk, then replaces the target.
+/// </summary>
 public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
-        string fullPath = Path.GetFullPath(path);
-        string? directory = Path.GetDirectoryName(fullPath);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        string temp = fullPath + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
+        string temp = TempPathFor(full);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -17,14 +18,16 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullPath, overwrite: true);
+            File.Move(temp, full, overwrite: true);
         }
-        catch
+        finally
         {
-            File.Delete(temp);
-            throw;
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>A fresh temporary name beside <paramref name="fullPath"/>; the random part keeps concurrent writers apart.</summary>
+    public static string TempPathFor(string fullPath) => $"{fullPath}.{Guid.NewGuid():N}.partial";
 
     public static void WriteAllText(string path, string text) =>
         Write(path, stream =>
@@ -32,10 +35,4 @@ public static class AtomicFile
             using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
             writer.Write(text);
         });
-
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
-    {
-        var copy = bytes.ToArray();
-        Write(path, stream => stream.Write(copy));
-    }
 }
