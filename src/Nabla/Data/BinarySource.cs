@@ -72,7 +72,7 @@ internal sealed class BinarySource : IDisposable
     /// Checks, before anything is allocated, that <paramref name="dataBytes"/> of element data can
     /// follow the header: within the size cap, and (for a raw file) exactly what the file holds.
     /// </summary>
-    public void CheckDeclaredSize(long dataBytes, string declaration, DataReadOptions options)
+    private void CheckDeclaredSize(long dataBytes, string declaration, DataReadOptions options)
     {
         if (dataBytes > options.MaxBytes)
             throw DataFormatException.AtOffset(Path, Offset,
@@ -88,6 +88,25 @@ internal sealed class BinarySource : IDisposable
             throw DataFormatException.AtOffset(Path, Offset,
                 $"{dataBytes} bytes of data after the header ({declaration})", $"{StoredLength - Offset} bytes");
         }
+    }
+
+    /// <summary>
+    /// Validates a declared shape against the size cap, the file (see <see cref="CheckDeclaredSize"/>)
+    /// and the largest tensor, and returns its element count. Products saturate instead of
+    /// overflowing: a shape past the cap is refused whatever its exact size.
+    /// </summary>
+    public int CheckDeclaredShape(ReadOnlySpan<int> shape, ElementType type, string typeName, DataReadOptions options)
+    {
+        long count = 1;
+        foreach (int d in shape) count = d == 0 || count <= long.MaxValue / d ? count * d : long.MaxValue;
+        int size = ElementTypes.SizeOf(type);
+        long dataBytes = count > long.MaxValue / size ? long.MaxValue : count * size;
+        string declaration = $"shape {Tensor.ShapeString(shape)} of {typeName}";
+        CheckDeclaredSize(dataBytes, declaration, options);
+        if (count > Array.MaxLength)
+            throw DataFormatException.AtOffset(Path, Offset,
+                $"at most {Array.MaxLength} elements (the most one float32 tensor holds)", $"{declaration}, {count} elements");
+        return (int)count;
     }
 
     /// <summary>Reads <paramref name="count"/> elements (already validated by <see cref="CheckDeclaredSize"/>) into a new float array.</summary>

@@ -44,7 +44,6 @@ public static class Idx
 
         var shape = new int[rank];
         Span<byte> dimension = stackalloc byte[4];
-        long count = 1;
         for (int axis = 0; axis < rank; axis++)
         {
             long offset = source.Offset;
@@ -53,25 +52,12 @@ public static class Idx
             if (size > int.MaxValue)
                 throw DataFormatException.AtOffset(source.Path, offset, $"dimension {axis} at most {int.MaxValue}", $"{size}");
             shape[axis] = (int)size;
-            // Saturate instead of overflowing: anything past the cap is refused below anyway.
-            count = count > long.MaxValue / Math.Max(1L, size) ? long.MaxValue : count * size;
         }
 
-        string declaration = $"shape {Tensor.ShapeString(shape)} of {ElementTypes.Name(type)}";
-        long dataBytes = count > long.MaxValue / 8 ? long.MaxValue : count * ElementTypes.SizeOf(type);
-        source.CheckDeclaredSize(dataBytes, declaration, options);
-        CheckFitsOneTensor(source.Path, source.Offset, count, declaration);
-
-        float[] values = source.ReadElements(type, bigEndian: true, (int)count, options.AllowNonFinite);
+        int count = source.CheckDeclaredShape(shape, type, ElementTypes.Name(type), options);
+        float[] values = source.ReadElements(type, bigEndian: true, count, options.AllowNonFinite);
         source.ExpectEnd();
         return new LoadedArray(Tensor.FromArray(values, shape), ElementTypes.Name(type));
-    }
-
-    internal static void CheckFitsOneTensor(string path, long offset, long count, string declaration)
-    {
-        if (count > Array.MaxLength)
-            throw DataFormatException.AtOffset(path, offset,
-                $"at most {Array.MaxLength} elements (the most one float32 tensor holds)", $"{declaration}, {count} elements");
     }
 
     private static ElementType? TypeOf(byte code) => code switch

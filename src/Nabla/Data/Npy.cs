@@ -51,15 +51,8 @@ public static class Npy
         source.ReadExactly(headerBytes, "the header");
         var header = NpyHeader.Parse(NpyHeader.EncodingFor(major).GetString(headerBytes), path, headerStart);
 
-        long count = 1;
-        foreach (int d in header.Shape) count = d == 0 || count <= long.MaxValue / d ? count * d : long.MaxValue;
-        string declaration = $"shape {Tensor.ShapeString(header.Shape)} of {header.Descr}";
-        int itemSize = ElementTypes.SizeOf(header.Type);
-        long dataBytes = count > long.MaxValue / itemSize ? long.MaxValue : count * itemSize;
-        source.CheckDeclaredSize(dataBytes, declaration, options);
-        Idx.CheckFitsOneTensor(path, source.Offset, count, declaration);
-
-        float[] values = source.ReadElements(header.Type, header.BigEndian, (int)count, options.AllowNonFinite);
+        int count = source.CheckDeclaredShape(header.Shape, header.Type, header.Descr, options);
+        float[] values = source.ReadElements(header.Type, header.BigEndian, count, options.AllowNonFinite);
         return new LoadedArray(Tensor.FromArray(values, header.Shape), ElementTypes.Name(header.Type));
     }
 

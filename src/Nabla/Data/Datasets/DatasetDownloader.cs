@@ -23,7 +23,10 @@ internal static class DatasetDownloader
         string folder = Path.Combine(options.ResolveCacheDirectory(), folderName);
         var mirrors = options.BaseUrls ?? canonicalMirrors;
         if (mirrors.Count == 0) throw new ArgumentException("DatasetOptions.BaseUrls is empty.", nameof(options));
-        HttpClient? owned = options.HttpClient is null ? new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan } : null;
+        HttpClient? owned = options.HttpClient is null
+            // The per-file deadline (DatasetOptions.Timeout) replaces HttpClient's own timeout.
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout }) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }
+            : null;
         try
         {
             var paths = new string[files.Count];
@@ -117,8 +120,9 @@ internal static class DatasetDownloader
                     $"{uri}: downloaded {received} bytes with MD5 {actual}, expected {expectedMd5}; the file was discarded.", isOffline: false);
             File.Move(temp, target, overwrite: true);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException e)
         {
+            // Our deadline, the connect timeout or a caller's HttpClient.Timeout: offline only if nothing answered.
             throw new TransferFailure(gotResponse ? $"timed out after {timeout} having received {received} bytes" : $"no response within {timeout}",
                 isOffline: !gotResponse, e);
         }

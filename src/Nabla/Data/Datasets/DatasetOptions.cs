@@ -16,6 +16,12 @@ public sealed record DatasetOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Time allowed to open a connection (when Nabla creates the client). Short, so that a network
+    /// that silently drops packets counts as offline quickly instead of after <see cref="Timeout"/>.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Replaces the published MD5 of a file (by file name) — for a private mirror or a test
     /// fixture. Files are still verified; only the expected value changes.
     /// </summary>

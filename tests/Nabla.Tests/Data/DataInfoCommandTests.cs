@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Nabla.Data;
+
+namespace Nabla.Tests.Data;
+
+/// <summary>`nabla data info` run through the CLI's own command catalog and parser.</summary>
+public class DataInfoCommandTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        // The CLI's types are internal; build the root exactly as Program.cs does, from CommandCatalog.All().
+        var catalog = System.Reflection.Assembly.Load("Nabla.Cli").GetType("Nabla.Cli.Commands.CommandCatalog", throwOnError: true)!;
+        var commands = (IEnumerable<Command>)catalog.GetMethod("All")!.Invoke(null, null)!;
+        var root = new RootCommand("test");
+        foreach (var command in commands) root.Subcommands.Add(command);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void RawPixelsAreFlaggedAsNotNormalized()
+    {
+        var ((x, _), _) = Nabla.Datasets.Mnist.LoadSample();
+        string path = folder.File("mnist.npy");
+        Npy.Save(path, Tensor.FromArray(x.Data.AsSpan(0, 100 * 784).ToArray(), 100, 28, 28));
+
+        var (exit, output, error) = Run("data", "info", path);
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("Format:   npy, dtype float32", output);
+        Assert.Contains("Shape:    [100, 28, 28] (100 samples x 784 features)", output);
+        Assert.Contains("min 0, max 255", output);
+        Assert.Contains("inputs not normalized", output);
+        Assert.Contains("constant feature", output); // MNIST's corners are always 0
+    }
+
+    [Fact]
+    public void NormalizedDataHasNoFlags()
+    {
+        string path = folder.WriteText("ok.csv", "a,b\n-0.5,0.5\n0.5,-0.5\n0,0.25\n");
+        var (exit, output, _) = Run("data", "info", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("Format:   csv", output);
+        Assert.Contains("[3, 2] (3 samples x 2 features)", output);
+        Assert.Contains("Flags:    none", output);
+    }
+
+    [Fact]
+    public void CountsNaNAndFlagsConstantColumnsAndScaleSpread()
+    {
+        // Feature 0 varies by ~0.8, feature 1 by ~80 (spread 100), feature 2 is constant, one NaN.
+        string path = folder.WriteText("mixed.csv", "0.1,10,3\n0.9,90,3\nNaN,50,3\n0.5,50,3\n");
+        var (exit, output, _) = Run("data", "info", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("NaN: 1, Inf: 0, constant features: 1", output);
+        Assert.Contains("1 NaN and 0 infinite values", output);
+        Assert.Contains("features on different scales", output);
+        Assert.Contains("constant feature(s) carry no information (e.g. index 2)", output);
+    }
+
+    [Fact]
+    public void IdxReportsItsDtype()
+    {
+        string path = folder.Write("labels.idx", IdxFixtures.UByte([0, 1, 2, 3], 4));
+        var (exit, output, _) = Run("data", "info", path);
+        Assert.Equal(0, exit);
+        Assert.Contains("Format:   idx, dtype uint8", output);
+        Assert.Contains("Shape:    [4] (4 samples x 1 features)", output);
+    }
+
+    [Theory]
+    [InlineData("bad.csv", "1,2\n3,x\n", "line 2, column 2")]
+    [InlineData("bad.npy", "\u0093NUMPY garbage", "bad.npy")]
+    [InlineData("bad.bin", "hello", "expected a .npy file")]
+    public void BadInputExitsWithCode2AndOneLineOnStderr(string name, string content, string expected)
+    {
+        string path = folder.WriteText(name, content);
+        var (exit, output, error) = Run("data", "info", path);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("nabla data info: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error); // no stack trace
+    }
+
+    [Fact]
+    public void MissingFileExitsWithCode2()
+    {
+        var (exit, _, error) = Run("data", "info", folder.File("nope.npy"));
+        Assert.Equal(2, exit);
+        Assert.Contains("nope.npy", error);
+    }
+}
