@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Nabla.Kernels;
 
 /// <summary>
@@ -50,6 +52,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Computes C[i0..i1, j0..j1] on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Blocked(ref Problem p, int i0, int i1, int j0, int j1)
     {
         var kern = p.Kernel;

@@ -13,6 +13,7 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[row0..row0+rows, p0..p0+kc] as ⌈rows/mr⌉ panels; panel element (p, i) at p·mr + i.
     /// op(A)[i, p] = a[i·lda + p], or a[p·lda + i] when <paramref name="transA"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, nint lda, int row0, int rows, int p0, int kc, int mr, float* dest)
     {
         for (int ir = 0; ir < rows; ir += mr, dest += (nint)mr * kc)
@@ -26,13 +27,8 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // Each row of op(A) is contiguous in k: read it in order, scatter with stride mr.
-                for (int i = 0; i < valid; i++)
-                {
-                    float* src = a + (nint)(row0 + ir + i) * lda + p0;
-                    float* d = dest + i;
-                    for (int p = 0; p < kc; p++) d[(nint)p * mr] = src[p];
-                }
+                // Each row of op(A) is contiguous in k: transpose rows into the interleaved panel.
+                TransposeCopy.Run(a + (nint)(row0 + ir) * lda + p0, lda, valid, kc, dest, mr);
                 for (int i = valid; i < mr; i++)
                     for (int p = 0; p < kc; p++) dest[(nint)p * mr + i] = 0;
             }
@@ -43,6 +39,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[p0..p0+kc, col0..col0+cols] as ⌈cols/nr⌉ panels; panel element (p, j) at p·nr + j.
     /// op(B)[p, j] = b[p·ldb + j], or b[j·ldb + p] when <paramref name="transB"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int col0, int cols, int nr, float* dest)
     {
         for (int jr = 0; jr < cols; jr += nr, dest += (nint)nr * kc)
@@ -55,12 +52,7 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int j = 0; j < valid; j++)
-                {
-                    float* src = b + (nint)(col0 + jr + j) * ldb + p0;
-                    float* d = dest + j;
-                    for (int p = 0; p < kc; p++) d[(nint)p * nr] = src[p];
-                }
+                TransposeCopy.Run(b + (nint)(col0 + jr) * ldb + p0, ldb, valid, kc, dest, nr);
                 for (int j = valid; j < nr; j++)
                     for (int p = 0; p < kc; p++) dest[(nint)p * nr + j] = 0;
             }

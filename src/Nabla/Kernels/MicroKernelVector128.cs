@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Nabla.Kernels;
@@ -18,6 +19,7 @@ internal static unsafe class MicroKernelVector128
     /// <paramref name="ldb"/> floats apart (a packed panel, or B itself when it need not be packed).
     /// <paramref name="load"/> = false overwrites C, true adds to it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool load)
     {
         Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31;
