@@ -42,7 +42,7 @@ public static unsafe partial class Gemm
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
-            GemmDriver.Multiply(GemmKernels.For(path), maxThreads, transA, transB, m, n, k, pa, pb, pc, accumulate);
+            GemmDriver.Multiply(GemmKernels.For(path, n), maxThreads, transA, transB, m, n, k, pa, pb, pc, accumulate);
     }
 
     /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>

@@ -36,7 +36,9 @@ internal static unsafe class GemmDriver
         };
         int rowBlocks = (m + kernel.MR - 1) / kernel.MR;
         int colBlocks = (n + kernel.NR - 1) / kernel.NR;
-        problem.SplitRows = rowBlocks >= colBlocks;
+        // Threads splitting rows each read all of B, threads splitting columns all of A: split so the
+        // operand every thread reads is the smaller one, unless that leaves too few blocks to share.
+        problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
         int blocks = problem.SplitRows ? rowBlocks : colBlocks;
         int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, blocks);
 

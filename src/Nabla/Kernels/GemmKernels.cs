@@ -47,8 +47,11 @@ internal static unsafe class GemmKernels
         : MicroKernelVector128.IsSupported ? GemmPath.Vector
         : GemmPath.Reference;
 
-    public static MicroKernel For(GemmPath path) => path switch
+    /// <summary>The micro-kernel and blocking for <paramref name="path"/> and an output <paramref name="n"/> columns wide.</summary>
+    public static MicroKernel For(GemmPath path, int n) => path switch
     {
+        GemmPath.Avx512 when n <= MicroKernelAvx512Narrow.NR =>
+            new(path, MicroKernelAvx512Narrow.MR, MicroKernelAvx512Narrow.NR, 256, 256, 4096, &MicroKernelAvx512Narrow.Run),
         GemmPath.Avx512 => new(path, MicroKernelAvx512.MR, MicroKernelAvx512.NR, 256, 256, 4096, &MicroKernelAvx512.Run),
         GemmPath.Avx2 => new(path, MicroKernelAvx2.MR, MicroKernelAvx2.NR, 144, 256, 4096, &MicroKernelAvx2.Run),
         GemmPath.Vector => new(path, MicroKernelVector128.MR, MicroKernelVector128.NR, 128, 256, 4096, &MicroKernelVector128.Run),
