@@ -11,7 +11,7 @@ namespace Nabla.Bench;
 public static class GemmQuickBench
 {
     private const int Repetitions = 7;
-    private const double SecondsPerRepetition = 0.05;
+    private const double SecondsPerRepetition = 0.03;
 
     public static void Run(string[] args)
     {
@@ -29,6 +29,34 @@ public static class GemmQuickBench
             var (many, manyUs) = Median(gemmCase, path, all);
             Console.WriteLine($"{gemmCase.Name,-20} {$"{gemmCase.M}×{gemmCase.N}×{gemmCase.K}",-16} {one,10:F1} {one / peak1,8:P0} {oneUs,9:F1} | " +
                               $"{many,12:F1} {many / peakAll,9:P0} {manyUs,9:F1}");
+        }
+        if (all > 1) ParallelCrossover(path, all);
+    }
+
+    /// <summary>
+    /// Where a second thread starts to pay: square products timed on 1 and on all threads with the
+    /// parallel threshold disabled, so <see cref="KernelSettings.ParallelThresholdMacs"/> can be set from it.
+    /// </summary>
+    private static void ParallelCrossover(GemmPath path, int all)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Parallel crossover (threshold disabled; current threshold {KernelSettings.ParallelThresholdMacs:N0} MACs):");
+        Console.WriteLine($"{"m=n=k",6} {"MACs",12} {"1T µs",9} {"allT µs",9} {"speed-up",9}");
+        long saved = KernelSettings.ParallelThresholdMacs;
+        KernelSettings.ParallelThresholdMacs = 0;
+        try
+        {
+            foreach (int size in new[] { 32, 48, 64, 80, 96, 128, 160, 192, 256 })
+            {
+                var g = new GemmCase($"{size}³", false, false, size, size, size);
+                var (_, one) = Median(g, path, 1);
+                var (_, many) = Median(g, path, all);
+                Console.WriteLine($"{size,6} {(long)size * size * size,12:N0} {one,9:F1} {many,9:F1} {one / many,9:F2}");
+            }
+        }
+        finally
+        {
+            KernelSettings.ParallelThresholdMacs = saved;
         }
     }
 

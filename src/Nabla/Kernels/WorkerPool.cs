@@ -7,16 +7,17 @@ namespace Nabla.Kernels;
 /// the work is a static function pointer plus an untyped state pointer (usually to a struct on the
 /// caller's stack), so no closure, Task or delegate is created per call.
 /// <para>
-/// <c>For(count, body, state)</c> cuts [0, count) into at most <see cref="KernelSettings.MaxThreads"/>
-/// contiguous ranges of near-equal size, calls <c>body(start, end, state)</c> once per range (the caller's
-/// thread runs the first one) and returns when all ranges are done. The cut depends only on
-/// <c>count</c> and the number of parts, so a kernel that writes each output from one range only is
-/// deterministic for a given thread count.
+/// <c>For(count, body, state)</c> cuts [0, count) into contiguous chunks (a few per thread; the cut depends
+/// only on <c>count</c> and the thread budget) and calls <c>body(start, end, state)</c> once per chunk.
+/// The caller's thread and up to <see cref="KernelSettings.MaxThreads"/> − 1 workers take chunks from a
+/// shared counter until none is left, so a worker the OS does not schedule in time (a busy machine) just
+/// does less: the caller never waits for a worker that has not started. A body that writes each output
+/// from its index alone is therefore deterministic whatever thread runs which chunk.
 /// </para>
 /// <para>
-/// Nested or concurrent calls (from a worker, or from a second thread while a dispatch is running) do not
-/// wait: they run the whole range inline on the calling thread. An exception thrown by a range is
-/// rethrown on the caller after every range has finished.
+/// Nested or concurrent calls (from a worker, or from a second thread while a dispatch is running) run the
+/// whole range inline as one chunk. An exception thrown by a chunk is rethrown on the caller after the
+/// running chunks have finished.
 /// </para>
 /// Example (an optimizer update over many parameters):
 /// <code>
@@ -29,16 +30,16 @@ public static unsafe class WorkerPool
 {
     // Spin a little before blocking: a kernel call is often tens of microseconds, less than an OS wake-up.
     private const int SpinCount = 2047;
+    // Several chunks per thread let a thread that got more CPU time take more of the work.
+    private const int ChunksPerThread = 4;
 
     private static readonly object growLock = new();
     private static Worker[] workers = [];
-    private static readonly ManualResetEventSlim allDone = new(false, SpinCount);
     private static int busy;
-    private static int pending;
 
     private static delegate*<int, int, void*, void> jobBody;
     private static void* jobState;
-    private static int jobCount, jobParts;
+    private static int jobCount, jobChunks, nextChunk, jobOpen, running;
     private static ExceptionDispatchInfo? jobError;
 
     [ThreadStatic] private static bool onWorker;
@@ -47,22 +48,22 @@ public static unsafe class WorkerPool
     public static void For(int count, delegate*<int, int, void*, void> body, void* state) =>
         For(count, body, state, KernelSettings.MaxThreads);
 
-    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) cut into at most <paramref name="maxParts"/> ranges.</summary>
-    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxParts)
+    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads.</summary>
+    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0.");
         if (body == null) throw new ArgumentNullException(nameof(body));
-        if (maxParts < 1) throw new ArgumentOutOfRangeException(nameof(maxParts), maxParts, "maxParts must be >= 1.");
+        if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
         if (count == 0) return;
-        int parts = Math.Min(maxParts, count);
-        if (parts == 1 || onWorker || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        int threads = Math.Min(maxThreads, count);
+        if (threads == 1 || onWorker || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             body(0, count, state);
             return;
         }
         try
         {
-            Dispatch(count, parts, body, state);
+            Dispatch(count, threads, body, state);
         }
         finally
         {
@@ -70,38 +71,48 @@ public static unsafe class WorkerPool
         }
     }
 
-    /// <summary>Start (inclusive) of range <paramref name="part"/> when [0, count) is cut into <paramref name="parts"/> ranges.</summary>
-    public static int RangeStart(int count, int parts, int part) => (int)((long)count * part / parts);
+    /// <summary>Start (inclusive) of chunk <paramref name="chunk"/> when [0, count) is cut into <paramref name="chunks"/> chunks.</summary>
+    public static int RangeStart(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
 
-    private static void Dispatch(int count, int parts, delegate*<int, int, void*, void> body, void* state)
+    /// <summary>How many chunks <see cref="For(int, delegate*{int, int, void*, void}, void*, int)"/> cuts [0, count) into.</summary>
+    public static int ChunkCount(int count, int threads) => threads <= 1 ? Math.Min(count, 1) : Math.Min(count, threads * ChunksPerThread);
+
+    private static void Dispatch(int count, int threads, delegate*<int, int, void*, void> body, void* state)
     {
-        EnsureWorkers(parts - 1);
+        EnsureWorkers(threads - 1);
         jobBody = body;
         jobState = state;
         jobCount = count;
-        jobParts = parts;
+        jobChunks = ChunkCount(count, threads);
         jobError = null;
-        allDone.Reset();
-        Volatile.Write(ref pending, parts - 1);
-        for (int w = 0; w < parts - 1; w++) workers[w].Start.Set();
+        Volatile.Write(ref nextChunk, 0);
+        Interlocked.Exchange(ref jobOpen, 1);
+        for (int w = 0; w < threads - 1; w++) workers[w].Start.Set();
 
-        RunPart(0);
-        allDone.Wait();
+        TakeChunks();
+        // Close the job, then wait only for workers that joined it (they are mid-chunk, so briefly).
+        Interlocked.Exchange(ref jobOpen, 0);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref running) != 0) spin.SpinOnce();
 
         jobBody = null;
         jobState = null;
         jobError?.Throw();
     }
 
-    private static void RunPart(int part)
+    private static void TakeChunks()
     {
-        try
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref nextChunk) - 1) < jobChunks)
         {
-            jobBody(RangeStart(jobCount, jobParts, part), RangeStart(jobCount, jobParts, part + 1), jobState);
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref jobError, ExceptionDispatchInfo.Capture(e), null);
+            try
+            {
+                jobBody(RangeStart(jobCount, jobChunks, chunk), RangeStart(jobCount, jobChunks, chunk + 1), jobState);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref jobError, ExceptionDispatchInfo.Capture(e), null);
+            }
         }
     }
 
@@ -121,13 +132,9 @@ public static unsafe class WorkerPool
     private sealed class Worker
     {
         public readonly ManualResetEventSlim Start = new(false, SpinCount);
-        private readonly int part;
 
-        public Worker(int part)
-        {
-            this.part = part;
-            new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {part}" }.Start();
-        }
+        public Worker(int id) =>
+            new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {id}" }.Start();
 
         private void Loop()
         {
@@ -136,8 +143,11 @@ public static unsafe class WorkerPool
             {
                 Start.Wait();
                 Start.Reset();
-                RunPart(part);
-                if (Interlocked.Decrement(ref pending) == 0) allDone.Set();
+                // Join before checking the job is open: the caller closes it before reading `running`,
+                // so either it waits for us or we see the job closed (and a late wake-up does nothing).
+                Interlocked.Increment(ref running);
+                if (Volatile.Read(ref jobOpen) == 1) TakeChunks();
+                Interlocked.Decrement(ref running);
             }
         }
     }

@@ -23,7 +23,7 @@ public unsafe class WorkerPoolTests
     [InlineData(7, 3)]
     [InlineData(100_000, 2)]
     [InlineData(5, 1)]
-    public void EveryIndexIsVisitedOnceInAtMostMaxPartsRanges(int count, int maxParts)
+    public void EveryIndexIsVisitedOnceInTheDocumentedChunks(int count, int maxParts)
     {
         var hits = new int[count];
         int calls = 0;
@@ -34,7 +34,7 @@ public unsafe class WorkerPoolTests
         }
         Assert.All(hits, hit => Assert.Equal(1, hit));
         // A dispatch that finds the pool busy (another test's GEMM) runs inline as one range.
-        Assert.True(calls == Math.Min(count, maxParts) || calls == 1, $"{calls} ranges");
+        Assert.True(calls == WorkerPool.ChunkCount(count, Math.Min(count, maxParts)) || calls == 1, $"{calls} chunks");
     }
 
     [Fact]
@@ -52,12 +52,12 @@ public unsafe class WorkerPoolTests
     }
 
     [Fact]
-    public void ExceptionInAWorkerRangeReachesTheCaller()
+    public void ExceptionInAChunkReachesTheCaller()
     {
         var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.For(10, &Throw, null, 2));
         Assert.Contains("failed", e.Message);
         // The pool still works afterwards.
-        EveryIndexIsVisitedOnceInAtMostMaxPartsRanges(50, 2);
+        EveryIndexIsVisitedOnceInTheDocumentedChunks(50, 2);
     }
 
     private static void Nested(int start, int end, void* state) =>
@@ -73,7 +73,7 @@ public unsafe class WorkerPoolTests
             var state = new CoverState { Hits = h, Calls = &calls };
             WorkerPool.For(2, &Nested, &state, 2);
         }
-        // Each of the 2 outer ranges ran its inner loop over [0, 1) on its own thread, inline.
+        // Each of the 2 outer chunks ran its inner loop over [0, 1) inline, whichever thread took it.
         Assert.Equal(2, hits[0]);
         Assert.Equal(2, calls);
     }
