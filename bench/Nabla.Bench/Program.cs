@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using Nabla.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "gemm")
+    GemmQuickBench.Run(args);
+else
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

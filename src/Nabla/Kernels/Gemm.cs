@@ -5,13 +5,44 @@ namespace Nabla.Kernels;
 /// C[m×n] = op(A)·op(B) (+ C when <c>accumulate</c>), where op(A) is m×k and op(B) is k×n.
 /// A is stored m×k, or k×m when <c>transA</c>; B is stored k×n, or n×k when <c>transB</c>.
 /// </summary>
-public static partial class Gemm
+/// <remarks>
+/// Runs the packed, cache-blocked driver (<see cref="GemmDriver"/>) with the best micro-kernel for this
+/// CPU (or <see cref="KernelSettings.ForcedPath"/>), on up to <see cref="KernelSettings.MaxThreads"/>
+/// threads. Steady-state calls allocate no managed memory; results are bitwise reproducible.
+/// </remarks>
+public static unsafe partial class Gemm
 {
     public static void Multiply(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
     {
+        MultiplyOn(GemmKernels.Current, KernelSettings.MaxThreads, transA, transB, m, n, k, a, b, c, accumulate);
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> on an explicit path and thread budget, ignoring <see cref="KernelSettings"/>:
+    /// lets tests and benchmarks compare paths without touching process-wide settings.
+    /// </summary>
+    internal static void MultiplyOn(GemmPath path, int maxThreads, bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
+    {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
-        Reference(transA, transB, m, n, k, a, b, c, accumulate);
+        if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
+        if (path == GemmPath.Auto) path = GemmKernels.Best;
+        GemmKernels.ThrowIfUnsupported(path);
+        if (path == GemmPath.Reference)
+        {
+            Reference(transA, transB, m, n, k, a, b, c, accumulate);
+            return;
+        }
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            // An empty sum: C = 0, or C unchanged when accumulating.
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+            GemmDriver.Multiply(GemmKernels.For(path, n), maxThreads, transA, transB, m, n, k, pa, pb, pc, accumulate);
     }
 
     /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>

@@ -1,0 +1,28 @@
+namespace Nabla.Bench;
+
+/// <summary>One SGEMM shape, C[m×n] = op(A)·op(B), shared by the BenchmarkDotNet classes and the quick mode.</summary>
+public sealed record GemmCase(string Name, bool TransA, bool TransB, int M, int N, int K)
+{
+    public double Flops => 2.0 * M * N * K;
+
+    public override string ToString() => Name;
+
+    /// <summary>
+    /// Square sizes, then the MNIST-MLP dense-layer shapes: forward X·W [B,784]·[784,128], the skinny
+    /// [B,128]·[128,10], and the backward dW = Xᵀ·dY (transA) and dX = dY·Wᵀ (transB).
+    /// </summary>
+    public static readonly GemmCase[] All =
+    [
+        new("256³", false, false, 256, 256, 256),
+        new("1024³", false, false, 1024, 1024, 1024),
+        new("X·W B=32", false, false, 32, 128, 784),
+        new("X·W B=128", false, false, 128, 128, 784),
+        new("X·W B=1024", false, false, 1024, 128, 784),
+        new("H·W2 B=32 (N=10)", false, false, 32, 10, 128),
+        new("H·W2 B=1024 (N=10)", false, false, 1024, 10, 128),
+        new("Xᵀ·dY B=32 (dW)", true, false, 784, 128, 32),
+        new("Xᵀ·dY B=1024 (dW)", true, false, 784, 128, 1024),
+        new("dY·Wᵀ B=32 (dX)", false, true, 32, 784, 128),
+        new("dY·Wᵀ B=1024 (dX)", false, true, 1024, 784, 128),
+    ];
+}

@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// BLIS-style blocked SGEMM over raw pointers: cache blocking, packing and the register-tile loops, plus
+/// the split of the output over worker threads. Every output element is computed by exactly one thread,
+/// always through the same micro-kernel with k in the same order, so the result does not depend on the
+/// thread count or on where tile edges fall.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    private struct Problem
+    {
+        public float* A, B, C;
+        public nint Lda, Ldb, Ldc;
+        public int M, N, K;
+        public bool TransA, TransB, Accumulate, SplitRows, DirectB;
+        public MicroKernel Kernel;
+    }
+
+    /// <summary>C = op(A)·op(B) (+ C), with sizes already validated and m, n, k all positive.</summary>
+    public static void Multiply(MicroKernel kernel, int maxThreads, bool transA, bool transB, int m, int n, int k,
+        float* a, float* b, float* c, bool accumulate)
+    {
+        var problem = new Problem
+        {
+            A = a, B = b, C = c,
+            Lda = transA ? m : k, Ldb = transB ? k : n, Ldc = n,
+            M = m, N = n, K = k,
+            TransA = transA, TransB = transB, Accumulate = accumulate,
+            // With a single MC block of rows, each packed B element would be read once by the kernels:
+            // packing it would only add a copy, so full-width B panels are read in place.
+            DirectB = !transB && m <= kernel.MC,
+            Kernel = kernel,
+        };
+        int rowBlocks = (m + kernel.MR - 1) / kernel.MR;
+        int colBlocks = (n + kernel.NR - 1) / kernel.NR;
+        // Threads splitting rows each read all of B, threads splitting columns all of A: split so the
+        // operand every thread reads is the smaller one, unless that leaves too few blocks to share.
+        problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
+        int blocks = problem.SplitRows ? rowBlocks : colBlocks;
+        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, blocks);
+
+        if (threads <= 1) Blocked(ref problem, 0, m, 0, n);
+        else WorkerPool.For(blocks, &RunBlocks, &problem, threads);
+    }
+
+    private static void RunBlocks(int start, int end, void* state)
+    {
+        ref Problem p = ref *(Problem*)state;
+        if (p.SplitRows) Blocked(ref p, start * p.Kernel.MR, Math.Min(end * p.Kernel.MR, p.M), 0, p.N);
+        else Blocked(ref p, 0, p.M, start * p.Kernel.NR, Math.Min(end * p.Kernel.NR, p.N));
+    }
+
+    /// <summary>Computes C[i0..i1, j0..j1] on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked(ref Problem p, int i0, int i1, int j0, int j1)
+    {
+        var kern = p.Kernel;
+        int mr = kern.MR, nr = kern.NR;
+        float* packA = PackBuffers.ForA(RoundUp(Math.Min(kern.MC, i1 - i0), mr) * Math.Min(kern.KC, p.K));
+        float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, j1 - j0), nr) * Math.Min(kern.KC, p.K));
+        float* tile = stackalloc float[mr * nr];
+
+        for (int jc = j0; jc < j1; jc += kern.NC)
+        {
+            int nc = Math.Min(kern.NC, j1 - jc);
+            int fullPanels = nc / nr;
+            for (int pc = 0; pc < p.K; pc += kern.KC)
+            {
+                int kc = Math.Min(kern.KC, p.K - pc);
+                bool load = p.Accumulate || pc > 0;
+                if (!p.DirectB)
+                    GemmPacking.PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, nr, packB);
+                else if (fullPanels * nr < nc) // only the ragged last panel needs padding
+                    GemmPacking.PackB(p.TransB, p.B, p.Ldb, pc, kc, jc + fullPanels * nr, nc - fullPanels * nr, nr, packB);
+
+                for (int ic = i0; ic < i1; ic += kern.MC)
+                {
+                    int mc = Math.Min(kern.MC, i1 - ic);
+                    GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrValid = Math.Min(nr, nc - jr);
+                        bool inPlace = p.DirectB && nrValid == nr;
+                        float* bPanel = inPlace ? p.B + (nint)pc * p.Ldb + jc + jr
+                            : p.DirectB ? packB
+                            : packB + (nint)(jr / nr) * kc * nr;
+                        nint ldb = inPlace ? p.Ldb : nr;
+
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mrValid = Math.Min(mr, mc - ir);
+                            float* aPanel = packA + (nint)(ir / mr) * kc * mr;
+                            float* cTile = p.C + (nint)(ic + ir) * p.Ldc + jc + jr;
+                            if (mrValid == mr && nrValid == nr)
+                                kern.Run(kc, aPanel, bPanel, ldb, cTile, p.Ldc, load);
+                            else
+                                EdgeTile(kern, kc, aPanel, bPanel, ldb, cTile, p.Ldc, load, mrValid, nrValid, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A partial tile runs the full micro-kernel on a scratch tile, then copies the valid part.</summary>
+    private static void EdgeTile(MicroKernel kern, int kc, float* a, float* b, nint ldb, float* c, nint ldc,
+        bool load, int rows, int cols, float* tile)
+    {
+        int nr = kern.NR;
+        if (load)
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++) tile[i * nr + j] = c[i * ldc + j];
+        kern.Run(kc, a, b, ldb, tile, nr, load);
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) c[i * ldc + j] = tile[i * nr + j];
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

@@ -1,0 +1,154 @@
+using System.Runtime.ExceptionServices;
+
+namespace Nabla.Kernels;
+
+/// <summary>
+/// A small persistent thread pool for compute kernels whose dispatch allocates nothing:
+/// the work is a static function pointer plus an untyped state pointer (usually to a struct on the
+/// caller's stack), so no closure, Task or delegate is created per call.
+/// <para>
+/// <c>For(count, body, state)</c> cuts [0, count) into contiguous chunks (a few per thread; the cut depends
+/// only on <c>count</c> and the thread budget) and calls <c>body(start, end, state)</c> once per chunk.
+/// The caller's thread and up to <see cref="KernelSettings.MaxThreads"/> − 1 workers take chunks from a
+/// shared counter until none is left, so a worker the OS does not schedule in time (a busy machine) just
+/// does less: the caller never waits for a worker that has not started. A body that writes each output
+/// from its index alone is therefore deterministic whatever thread runs which chunk.
+/// </para>
+/// <para>
+/// Nested or concurrent calls (from a worker, or from a second thread while a dispatch is running) run the
+/// whole range inline as one chunk. An exception thrown by a chunk is rethrown on the caller after the
+/// running chunks have finished.
+/// </para>
+/// Example (an optimizer update over many parameters):
+/// <code>
+/// static void Step(int start, int end, void* s) { ref var st = ref *(StepState*)s; ... }
+/// var st = new StepState { ... };
+/// WorkerPool.For(parameterCount, &amp;Step, &amp;st);
+/// </code>
+/// </summary>
+public static unsafe class WorkerPool
+{
+    // Spin a little before blocking: a kernel call is often tens of microseconds, less than an OS wake-up.
+    private const int SpinCount = 2047;
+    // Several chunks per thread let a thread that got more CPU time take more of the work.
+    private const int ChunksPerThread = 4;
+
+    private static readonly object growLock = new();
+    private static Worker[] workers = [];
+    private static int busy;
+
+    private static delegate*<int, int, void*, void> jobBody;
+    private static void* jobState;
+    private static int jobCount, jobChunks, nextChunk, jobOpen, running;
+    private static ExceptionDispatchInfo? jobError;
+
+    [ThreadStatic] private static bool onWorker;
+
+    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <see cref="KernelSettings.MaxThreads"/> threads.</summary>
+    public static void For(int count, delegate*<int, int, void*, void> body, void* state) =>
+        For(count, body, state, KernelSettings.MaxThreads);
+
+    /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads.</summary>
+    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0.");
+        if (body == null) throw new ArgumentNullException(nameof(body));
+        if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
+        if (count == 0) return;
+        int threads = Math.Min(maxThreads, count);
+        if (threads == 1 || onWorker || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            body(0, count, state);
+            return;
+        }
+        try
+        {
+            Dispatch(count, threads, body, state);
+        }
+        finally
+        {
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Start (inclusive) of chunk <paramref name="chunk"/> when [0, count) is cut into <paramref name="chunks"/> chunks.</summary>
+    public static int RangeStart(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
+
+    /// <summary>How many chunks <see cref="For(int, delegate*{int, int, void*, void}, void*, int)"/> cuts [0, count) into.</summary>
+    public static int ChunkCount(int count, int threads) => threads <= 1 ? Math.Min(count, 1) : Math.Min(count, threads * ChunksPerThread);
+
+    private static void Dispatch(int count, int threads, delegate*<int, int, void*, void> body, void* state)
+    {
+        EnsureWorkers(threads - 1);
+        jobBody = body;
+        jobState = state;
+        jobCount = count;
+        jobChunks = ChunkCount(count, threads);
+        jobError = null;
+        Volatile.Write(ref nextChunk, 0);
+        Interlocked.Exchange(ref jobOpen, 1);
+        for (int w = 0; w < threads - 1; w++) workers[w].Start.Set();
+
+        TakeChunks();
+        // Close the job, then wait only for workers that joined it (they are mid-chunk, so briefly).
+        Interlocked.Exchange(ref jobOpen, 0);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref running) != 0) spin.SpinOnce();
+
+        jobBody = null;
+        jobState = null;
+        jobError?.Throw();
+    }
+
+    private static void TakeChunks()
+    {
+        int chunk;
+        while ((chunk = Interlocked.Increment(ref nextChunk) - 1) < jobChunks)
+        {
+            try
+            {
+                jobBody(RangeStart(jobCount, jobChunks, chunk), RangeStart(jobCount, jobChunks, chunk + 1), jobState);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref jobError, ExceptionDispatchInfo.Capture(e), null);
+            }
+        }
+    }
+
+    private static void EnsureWorkers(int needed)
+    {
+        if (workers.Length >= needed) return;
+        lock (growLock)
+        {
+            if (workers.Length >= needed) return;
+            var grown = new Worker[needed];
+            Array.Copy(workers, grown, workers.Length);
+            for (int w = workers.Length; w < needed; w++) grown[w] = new Worker(w + 1);
+            workers = grown;
+        }
+    }
+
+    private sealed class Worker
+    {
+        public readonly ManualResetEventSlim Start = new(false, SpinCount);
+
+        public Worker(int id) =>
+            new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {id}" }.Start();
+
+        private void Loop()
+        {
+            onWorker = true;
+            while (true)
+            {
+                Start.Wait();
+                Start.Reset();
+                // Join before checking the job is open: the caller closes it before reading `running`,
+                // so either it waits for us or we see the job closed (and a late wake-up does nothing).
+                Interlocked.Increment(ref running);
+                if (Volatile.Read(ref jobOpen) == 1) TakeChunks();
+                Interlocked.Decrement(ref running);
+            }
+        }
+    }
+}

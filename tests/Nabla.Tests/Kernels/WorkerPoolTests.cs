@@ -1,0 +1,91 @@
+using Nabla.Kernels;
+
+namespace Nabla.Tests.Kernels;
+
+public unsafe class WorkerPoolTests
+{
+    private struct CoverState
+    {
+        public int* Hits;
+        public int* Calls;
+    }
+
+    private static void MarkRange(int start, int end, void* state)
+    {
+        var s = (CoverState*)state;
+        Interlocked.Increment(ref *s->Calls);
+        for (int i = start; i < end; i++) Interlocked.Increment(ref s->Hits[i]);
+    }
+
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(2, 2)]
+    [InlineData(7, 3)]
+    [InlineData(100_000, 2)]
+    [InlineData(5, 1)]
+    public void EveryIndexIsVisitedOnceInTheDocumentedChunks(int count, int maxParts)
+    {
+        var hits = new int[count];
+        int calls = 0;
+        fixed (int* h = hits)
+        {
+            var state = new CoverState { Hits = h, Calls = &calls };
+            WorkerPool.For(count, &MarkRange, &state, maxParts);
+        }
+        Assert.All(hits, hit => Assert.Equal(1, hit));
+        // A dispatch that finds the pool busy (another test's GEMM) runs inline as one range.
+        Assert.True(calls == WorkerPool.ChunkCount(count, Math.Min(count, maxParts)) || calls == 1, $"{calls} chunks");
+    }
+
+    [Fact]
+    public void RangesAreContiguousAndDependOnlyOnCountAndParts()
+    {
+        Assert.Equal(0, WorkerPool.RangeStart(10, 3, 0));
+        Assert.Equal(3, WorkerPool.RangeStart(10, 3, 1));
+        Assert.Equal(6, WorkerPool.RangeStart(10, 3, 2));
+        Assert.Equal(10, WorkerPool.RangeStart(10, 3, 3));
+    }
+
+    private static void Throw(int start, int end, void* state)
+    {
+        if (start > 0) throw new InvalidOperationException($"range {start}..{end} failed");
+    }
+
+    [Fact]
+    public void ExceptionInAChunkReachesTheCaller()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => WorkerPool.For(10, &Throw, null, 2));
+        Assert.Contains("failed", e.Message);
+        // The pool still works afterwards.
+        EveryIndexIsVisitedOnceInTheDocumentedChunks(50, 2);
+    }
+
+    private static void Nested(int start, int end, void* state) =>
+        WorkerPool.For(end - start, &MarkRange, state, 2);
+
+    [Fact]
+    public void NestedCallRunsInlineInsteadOfDeadlocking()
+    {
+        var hits = new int[4];
+        int calls = 0;
+        fixed (int* h = hits)
+        {
+            var state = new CoverState { Hits = h, Calls = &calls };
+            WorkerPool.For(2, &Nested, &state, 2);
+        }
+        // Each of the 2 outer chunks ran its inner loop over [0, 1) inline, whichever thread took it.
+        Assert.Equal(2, hits[0]);
+        Assert.Equal(2, calls);
+    }
+
+    private static void Nothing(int start, int end, void* state) { }
+
+    [Fact]
+    public void RepeatedDispatchAllocatesNothing()
+    {
+        WorkerPool.For(1000, &Nothing, null, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) WorkerPool.For(1000, &Nothing, null, 2);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
