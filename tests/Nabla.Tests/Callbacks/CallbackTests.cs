@@ -9,7 +9,7 @@ public class CallbackTests
     private static (Sequential model, Tensor x, Tensor y) Regression(double learningRate = 0.01)
     {
         Utils.SetRandomSeed(4);
-        var (x, y) = Data.Synthetic.Regression(200, 3, seed: 2);
+        var (x, y) = Nabla.Data.Synthetic.Regression(200, 3, seed: 2);
         var model = new Sequential(new Dense(8, activation: "tanh", inputShape: [3]), new Dense(1));
         model.Compile(new SGD(learningRate: learningRate), "mse");
         return (model, x, y);

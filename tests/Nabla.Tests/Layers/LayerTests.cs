@@ -23,8 +23,8 @@ public class LayerTests
     public void DenseComputesActivationOfXwPlusB()
     {
         var dense = new Dense(2, activation: "relu", inputShape: [2]);
-        dense.Kernel.Data[..] = [1, -1, 2, 0.5f]; // [[1, -1], [2, 0.5]]
-        dense.Bias!.Data[..] = [0.5f, -3];
+        new[] { 1f, -1f, 2f, 0.5f }.CopyTo(dense.Kernel.Data, 0); // [[1, -1], [2, 0.5]]
+        new[] { 0.5f, -3f }.CopyTo(dense.Bias!.Data, 0);
         var y = dense.Call(Tensor.FromArray([1f, 2f], 1, 2), training: false);
         // x·W + b = [1 + 4 + 0.5, −1 + 1 − 3] = [5.5, −3] → relu → [5.5, 0]
         Assert.Equal([5.5f, 0f], y.ToArray());

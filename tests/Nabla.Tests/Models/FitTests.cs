@@ -11,8 +11,8 @@ public class FitTests
 
     private static (Tensor x, Tensor y) Blobs(int samples = 300, int features = 4, int classes = 3, int seed = 5)
     {
-        var (x, labels) = Data.Synthetic.Classification(samples, features, classes, seed, noise: 0.2);
-        return (x, Data.Preprocessing.ToCategorical(labels, classes));
+        var (x, labels) = Nabla.Data.Synthetic.Classification(samples, features, classes, seed, noise: 0.2);
+        return (x, Nabla.Data.Preprocessing.ToCategorical(labels, classes));
     }
 
     [Fact]
