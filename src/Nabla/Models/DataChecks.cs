@@ -11,12 +11,13 @@ internal static class DataChecks
         ArgumentNullException.ThrowIfNull(x, argument);
         if (x.Rank < 1 || x.Shape[0] == 0)
             throw new ArgumentException($"'{argument}' is empty (shape {Tensor.ShapeString(x.Shape)}); there is nothing to train on.", argument);
-        var perSample = x.Shape[1..];
-        if (!model.IsBuilt) model.Build(perSample);
+        // Spans, not slices: this runs on every TrainOnBatch, which must not allocate.
+        var perSample = x.Shape.AsSpan(1);
+        if (!model.IsBuilt) model.Build(perSample.ToArray());
         var expected = model.InputShape!;
         if (!Tensor.SameShape(expected, perSample))
             throw new ArgumentException(
-                $"'{argument}' has per-sample shape {Layers.Layer.Describe(perSample)} but layer '{model.Layers[0].Name}' " +
+                $"'{argument}' has per-sample shape {Layers.Layer.Describe(perSample.ToArray())} but layer '{model.Layers[0].Name}' " +
                 $"expects {Layers.Layer.Describe(expected)} (full shape of {argument}: {Tensor.ShapeString(x.Shape)}).", argument);
         CheckFinite(x, argument);
     }
@@ -32,7 +33,7 @@ internal static class DataChecks
                 $"(shapes {Tensor.ShapeString(x.Shape)} and {Tensor.ShapeString(y.Shape)}).", yName);
         CheckFinite(y, yName);
         var output = model.OutputShape!;
-        var target = y.Shape[1..];
+        var target = y.Shape.AsSpan(1);
         string lastLayer = model.Layers[^1].Name;
         if (model.Loss is Loss loss && loss.ExpectsIntegerLabels)
         {
@@ -40,7 +41,7 @@ internal static class DataChecks
             if (!sparseShape || output.Length != 1)
                 throw new ArgumentException(
                     $"Loss '{loss.Name}' expects integer labels of shape (None,) or (None, 1) and outputs (None, classes); " +
-                    $"'{yName}' has per-sample shape {Layers.Layer.Describe(target)} and layer '{lastLayer}' outputs {Layers.Layer.Describe(output)}.", yName);
+                    $"'{yName}' has per-sample shape {Layers.Layer.Describe(target.ToArray())} and layer '{lastLayer}' outputs {Layers.Layer.Describe(output)}.", yName);
             int classes = output[0];
             for (int i = 0; i < y.Size; i++)
             {
@@ -53,7 +54,7 @@ internal static class DataChecks
         }
         if (!Tensor.SameShape(target, output))
             throw new ArgumentException(
-                $"'{yName}' has per-sample shape {Layers.Layer.Describe(target)} but layer '{lastLayer}' outputs " +
+                $"'{yName}' has per-sample shape {Layers.Layer.Describe(target.ToArray())} but layer '{lastLayer}' outputs " +
                 $"{Layers.Layer.Describe(output)}" +
                 (target.Length == 0 && output.Length == 1 && output[0] > 1
                     ? "; for integer labels use a sparse loss or Preprocessing.ToCategorical." : "."), yName);
