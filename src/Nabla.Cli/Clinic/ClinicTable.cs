@@ -18,7 +18,7 @@ internal static class ClinicTable
             o.WriteLine(string.Create(Inv,
                 $"{r.Label,-46} {r.Result.Loss,10:0.0000} {Percent(r.Result.Accuracy),9} {r.Test["loss"],10:0.0000} " +
                 $"{Percent(r.Test.TryGetValue("accuracy", out var a) ? a : null),9} {r.Result.Seconds,6:0.0}s  " +
-                $"{r.Result.Diagnosis.Verdict}{(codes.Count > 0 ? ": " + string.Join(", ", codes) : "")}"));
+                $"{r.Result.Diagnosis.Verdict}{(codes.Count > 0 ? " (" + string.Join(", ", codes) + ")" : "")}"));
         }
         o.WriteLine();
     }

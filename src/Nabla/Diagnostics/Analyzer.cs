@@ -30,6 +30,9 @@ internal static class Analyzer
             CurveChecks.Plateau(r, findings, t, learned);
         }
         if (!learned) Escalate(findings, FindingCodes.UnnormalizedInputs, FindingCodes.PoorInitialization);
+        // Raw inputs that drive a layer into saturation are the cause of that error, so an error too.
+        if (findings.Any(f => f.Code == FindingCodes.SaturatedActivations && f.Severity == Severity.Error))
+            Escalate(findings, FindingCodes.UnnormalizedInputs);
         return Deduplicate(findings);
     }
 

@@ -67,7 +67,8 @@ internal static class GradientChecks
             fixes.AddRange([FixCodes.UseReluHeInit, FixCodes.AddBatchNormalization]);
             var worst = measured.OrderByDescending(s => s.SaturatedFraction).First();
             var firstSeen = measured.First(s => s.SaturatedFraction > t.SaturatedFraction);
-            findings.Add(Make(FindingCodes.SaturatedActivations, learned ? Severity.Warning : Severity.Error,
+            bool severe = !learned || share > t.SevereSaturatedFraction;
+            findings.Add(Make(FindingCodes.SaturatedActivations, severe ? Severity.Error : Severity.Warning,
                 $"{share:P0} of the {worst.Activation} inputs in '{worst.Layer}' have |z| > {t.SaturationPreActivation}, where the " +
                 $"{worst.Activation}'s slope is almost zero: those units pass back almost no gradient" +
                 (unnormalized ? ". The large raw inputs push them there." : "."),
