@@ -22,9 +22,10 @@ internal static class BenchCommand
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the seed's Example 2." };
+        var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
         var command = new Command("bench", "Time training epochs (seed network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -33,6 +34,12 @@ internal static class BenchCommand
                 throw new ArgumentException($"--epochs, --samples and --threads must be positive and --warmup ≥ 0 (got {timed}, {n}, {t}, {warm}).");
             Kernels.KernelSettings.MaxThreads = t;
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
+            if (parse.GetValue(profile))
+            {
+                foreach (int b in sizes ?? [32, 1024])
+                    StepProfiler.Run(EpochTimer.SeedNetwork(parse.GetValue(activation)!, Math.Max(b, 1024), b));
+                return 0;
+            }
             if (parse.GetValue(experiment) is string file)
             {
                 var loaded = ExperimentFile.Load(file);

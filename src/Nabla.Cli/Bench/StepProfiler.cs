@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Globalization;
+using Nabla.Diagnostics;
+
+namespace Nabla.Cli.Bench;
+
+/// <summary>
+/// <c>nabla bench --profile</c>: where one training step's time goes, op by op (forward and backward),
+/// plus the optimizer update, measured by repeating each piece on the captured graph.
+/// </summary>
+internal static class StepProfiler
+{
+    public static void Run(Experiment experiment, int repeats = 200)
+    {
+        var model = experiment.BuildModel();
+        int batch = experiment.BatchSize;
+        var x = Slice(experiment.X, batch);
+        var y = Slice(experiment.Y, batch);
+        for (int i = 0; i < 20; i++) model.TrainOnBatch(x, y);
+        var step = model.LastTrainStep!;
+        var rows = new List<(string name, double forwardUs, double backwardUs)>();
+        foreach (var op in step.Graph.Ops)
+        {
+            double forward = Time(op.Forward, repeats);
+            double backward = op.Output.RequiresGrad ? Time(op.Backward, repeats) : 0;
+            rows.Add((op.Name + " " + Tensor.ShapeString(op.Output.Shape), forward, backward));
+        }
+        double optimizer = Time(() => model.Optimizer!.Apply(step.TrainableWeights), repeats);
+        double forwardAll = Time(step.Graph.Forward, repeats);
+        double backwardAll = Time(step.Graph.Backward, repeats);
+        double checks = Time(() => DataChecks.CheckPair(model, x, y, "x", "y"), repeats);
+        double copy = Time(() => { x.Data.CopyTo(step.X.Data, 0); y.Data.CopyTo(step.Y!.Data, 0); }, repeats);
+        double whole = Time(() => model.TrainOnBatch(x, y), repeats);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Step profile at batch {batch} (µs, median of {repeats}):");
+        foreach (var (name, f, b) in rows)
+            Console.WriteLine(string.Create(inv, $"  {name,-36} forward {f,8:0.0}  backward {b,8:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"optimizer " + model.Optimizer!.ClassName,-36} {optimizer,16:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"graph forward",-36} {forwardAll,16:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"graph backward (incl. zeroing)",-36} {backwardAll,16:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"data checks",-36} {checks,16:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"copy batch",-36} {copy,16:0.0}"));
+        Console.WriteLine(string.Create(inv, $"  {"whole TrainOnBatch",-36} {whole,16:0.0}"));
+    }
+
+    private static double Time(Action action, int repeats)
+    {
+        var samples = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return samples[repeats / 2];
+    }
+
+    private static Tensor Slice(Tensor t, int rows)
+    {
+        int rowSize = t.Size / t.Shape[0];
+        return Tensor.FromArray(t.Data.AsSpan(0, rows * rowSize).ToArray(), [rows, .. t.Shape[1..]]);
+    }
+}
