@@ -14,6 +14,8 @@ public class Graph
     private readonly Op[] ops;
     private readonly Op[] backwardOps;
     private readonly Tensor[] gradTensors;
+    private readonly Tensor[] gradTensorsToZero;
+    private readonly (Op op, int input)[] firstWriters;
 
     public Graph(Tensor root)
     {
@@ -36,6 +38,26 @@ public class Graph
             foreach (var input in op.Inputs)
                 if (input.RequiresGrad) withGrad.Add(input);
         gradTensors = withGrad.ToArray();
+        firstWriters = FindOverwritingFirstWriters(backwardOps, withGrad);
+        var written = new HashSet<Tensor>(firstWriters.Select(w => w.op.Inputs[w.input]), ReferenceEqualityComparer.Instance);
+        gradTensorsToZero = gradTensors.Where(t => !written.Contains(t)).ToArray();
+    }
+
+    /// <summary>For each gradient, the first op of the backward pass that contributes to it, where that op
+    /// can write instead of add (and takes the tensor as one input only).</summary>
+    private static (Op, int)[] FindOverwritingFirstWriters(Op[] backwardOps, HashSet<Tensor> withGrad)
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var result = new List<(Op, int)>();
+        foreach (var op in backwardOps)
+            for (int i = 0; i < op.Inputs.Length; i++)
+            {
+                var input = op.Inputs[i];
+                if (!withGrad.Contains(input) || !seen.Add(input)) continue;
+                bool usedOnce = op.Inputs.Count(t => ReferenceEquals(t, input)) == 1;
+                if (usedOnce && op.CanOverwriteGrad(i)) result.Add((op, i));
+            }
+        return result.ToArray();
     }
 
     /// <summary>
@@ -56,10 +78,12 @@ public class Graph
             throw new InvalidOperationException(
                 $"{Root} does not depend on any tensor that requires a gradient" + DescribeBlockers() + ".");
         foreach (var t in gradTensors)
-        {
             if (t.Grad is null || !Tensor.SameShape(t.Grad.Shape, t.Shape)) t.Grad = new Tensor(t.Shape);
-            else Array.Clear(t.Grad.Data);
-        }
+        foreach (var t in gradTensorsToZero) Array.Clear(t.Grad!.Data);
+        // An op may sit in several graphs: (re)state which inputs it overwrites in this one.
+        foreach (var op in backwardOps)
+            for (int i = 0; i < op.Inputs.Length; i++) op.SetOverwrite(i, false);
+        foreach (var (op, input) in firstWriters) op.SetOverwrite(input, true);
         if (seed is null) Array.Fill(Root.Grad!.Data, 1f);
         else seed.Data.CopyTo(Root.Grad!.Data, 0);
         foreach (var op in backwardOps) op.Backward();

@@ -39,6 +39,24 @@ public abstract class Op
     /// <summary>Whether input <paramref name="i"/> wants a gradient from this op.</summary>
     protected bool NeedsGrad(int i) => Inputs[i].RequiresGrad && Inputs[i].Grad is not null;
 
+    private bool[]? overwrites;
+
+    /// <summary>
+    /// Ops whose backward can <em>write</em> input <paramref name="i"/>'s gradient instead of adding to it
+    /// say so here. When such an op is the first contributor in a backward pass, the graph skips zeroing
+    /// that gradient and the op overwrites it: one pass over a weight-sized buffer saved per step.
+    /// </summary>
+    protected internal virtual bool CanOverwriteGrad(int i) => false;
+
+    /// <summary>True when this backward pass must write, not add, input <paramref name="i"/>'s gradient.</summary>
+    protected bool OverwritesGrad(int i) => overwrites is not null && overwrites[i];
+
+    internal void SetOverwrite(int i, bool value)
+    {
+        overwrites ??= new bool[Inputs.Length];
+        overwrites[i] = value;
+    }
+
     /// <summary>Runs the forward pass once and, when gradients are being recorded, links the output into the graph.
     /// Every public tensor operation goes through here.</summary>
     internal static Tensor Record(Op op)

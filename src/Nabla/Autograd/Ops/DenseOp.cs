@@ -60,19 +60,29 @@ internal sealed class DenseOp : Op
         }
     }
 
+    protected internal override bool CanOverwriteGrad(int i) => true;
+
     public override void Backward()
     {
         activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, units);
         var x = Inputs[0];
-        // dW += xᵀ·dz    [in, rows]·[rows, units]
-        if (NeedsGrad(1)) Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: true);
-        // db += Σ_rows dz
+        // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
+        if (NeedsGrad(1))
+            Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
+        // db (+)= Σ_rows dz
         if (Inputs.Length == 3 && NeedsGrad(2))
         {
             var db = Inputs[2].Grad!.Data.AsSpan();
-            for (int r = 0; r < rows; r++) TensorPrimitives.Add(db, gradZ.AsSpan(r * units, units), db);
+            int first = 0;
+            if (OverwritesGrad(2) && rows > 0)
+            {
+                gradZ.AsSpan(0, units).CopyTo(db);
+                first = 1;
+            }
+            for (int r = first; r < rows; r++) TensorPrimitives.Add(db, gradZ.AsSpan(r * units, units), db);
         }
-        // dx += dz·Wᵀ    [rows, units]·[units, in]
-        if (NeedsGrad(0)) Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: true);
+        // dx (+)= dz·Wᵀ    [rows, units]·[units, in]
+        if (NeedsGrad(0))
+            Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
     }
 }

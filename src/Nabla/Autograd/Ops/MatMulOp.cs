@@ -25,12 +25,14 @@ internal sealed class MatMulOp : Op
     public override void Forward() =>
         Gemm.Multiply(false, false, m, n, k, Inputs[0].Data, Inputs[1].Data, Output.Data);
 
+    protected internal override bool CanOverwriteGrad(int i) => true;
+
     public override void Backward()
     {
         var dC = Output.Grad!.Data;
-        // dA = dC·Bᵀ   [m, n]·[n, k]
-        if (NeedsGrad(0)) Gemm.Multiply(false, true, m, k, n, dC, Inputs[1].Data, Inputs[0].Grad!.Data, accumulate: true);
-        // dB = Aᵀ·dC   [k, m]·[m, n]
-        if (NeedsGrad(1)) Gemm.Multiply(true, false, k, n, m, Inputs[0].Data, dC, Inputs[1].Grad!.Data, accumulate: true);
+        // dA (+)= dC·Bᵀ   [m, n]·[n, k]
+        if (NeedsGrad(0)) Gemm.Multiply(false, true, m, k, n, dC, Inputs[1].Data, Inputs[0].Grad!.Data, accumulate: !OverwritesGrad(0));
+        // dB (+)= Aᵀ·dC   [k, m]·[m, n]
+        if (NeedsGrad(1)) Gemm.Multiply(true, false, k, n, m, Inputs[0].Data, dC, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
     }
 }
