@@ -11,6 +11,8 @@
 #   --frameworks "nabla torchsharp tfjs" which programs to run                       [FRAMEWORKS]
 #   --epochs 3 --warmup 1 --samples 60000 --threads 2                                [EPOCHS WARMUP SAMPLES THREADS]
 #   --rounds 1                           repeat every configuration; report the median over rounds [ROUNDS]
+#   --max-load L                         before each run wait (10 min at most) until the 1-minute load
+#                                        average is at most L, e.g. 1.5 (a run's own 2 threads lift it toward 2) [MAX_LOAD]
 #   --skip-build                         reuse the previous builds                   [SKIP_BUILD=1]
 #   NABLA_CMD="dotnet run -c Release --no-build --project src/Nabla.Cli --"   how to start the Nabla CLI
 #   --shared DIR                         where tools/torchsharp-debian12.sh lives    [NABLA_SHARED_DIR]
@@ -29,6 +31,7 @@ SAMPLES=${SAMPLES-60000}
 THREADS=${THREADS-2}
 ROUNDS=${ROUNDS-1}
 SKIP_BUILD=${SKIP_BUILD-0}
+MAX_LOAD=${MAX_LOAD-}
 NABLA_SHARED_DIR=${NABLA_SHARED_DIR-$repo/../shared}
 # How to start the Nabla CLI (e.g. a published binary instead); words split on spaces.
 read -r -a nabla_cmd <<< "${NABLA_CMD-dotnet run -c Release --no-build --project $repo/src/Nabla.Cli --}"
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=${2?}; shift 2 ;;
     --rounds) ROUNDS=${2?}; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
+    --max-load) MAX_LOAD=${2?}; shift 2 ;;
     --shared) NABLA_SHARED_DIR=${2?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option '$1'; run with --help for the list." >&2; exit 2 ;;
@@ -55,6 +59,9 @@ done
 for name in EPOCHS WARMUP SAMPLES THREADS ROUNDS; do
   [[ ${!name} =~ ^[0-9]+$ ]] || { echo "compare.sh: $name must be a non-negative integer, found '${!name}'." >&2; exit 2; }
 done
+if [ -n "$MAX_LOAD" ] && ! [[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+  echo "compare.sh: MAX_LOAD must be a number, found '$MAX_LOAD'." >&2; exit 2
+fi
 for batch in $RELU_BATCHES $SIGMOID_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
   [[ $batch =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: batch sizes must be positive integers, found '$batch'." >&2; exit 2; }
 done
@@ -187,11 +194,24 @@ done
 
 # ---------------------------------------------------------------------------------------------- runs
 declare -A result   # "framework batch activation" -> space-separated medians, one per round
+wait_for_quiet() {   # other processes on the same cores distort the timings, libtorch's most of all
+  [ -n "$MAX_LOAD" ] || return 0
+  local waited=0 load
+  while load=$(cut -d' ' -f1 /proc/loadavg); awk -v l="$load" -v m="$MAX_LOAD" 'BEGIN {exit !(l > m)}'; do
+    if [ $waited -ge 600 ]; then
+      echo "compare.sh: load average still $load after 10 minutes (wanted <= $MAX_LOAD); running anyway." >&2
+      return
+    fi
+    sleep 10; waited=$((waited + 10))
+  done
+}
+
 run_one() {   # framework batch activation round
   local framework=$1 batch=$2 activation=$3 round=$4
   local args=(--batch "$batch" --activation "$activation" --epochs "$EPOCHS" --warmup "$WARMUP"
               --samples "$SAMPLES" --threads "$THREADS")
   local log="$logs/$framework-$batch-$activation-r$round.log" name rc
+  wait_for_quiet
   note "run $framework batch $batch $activation (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
   case "$framework" in
     nabla) name=nabla
