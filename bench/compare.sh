@@ -240,6 +240,7 @@ configs=()
 for batch in $RELU_BATCHES; do configs+=("$batch relu"); done
 for batch in $SIGMOID_BATCHES; do configs+=("$batch sigmoid"); done
 failures=0
+peak_load=0
 for config in "${configs[@]}"; do
   read -r batch activation <<< "$config"
   for ((round = 1; round <= ROUNDS; round++)); do
@@ -250,6 +251,7 @@ for config in "${configs[@]}"; do
         if [ "$activation" = relu ]; then contains "$TFJS_RELU_BATCHES" "$batch" || continue
         else contains "$TFJS_SIGMOID_BATCHES" "$batch" || continue; fi
       fi
+      peak_load=$(awk -v a="$peak_load" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {print (b > a) ? b : a}')
       # run_one runs in a subshell, so it hands back its RESULT line rather than setting variables.
       if line=$(run_one "$framework" "$batch" "$activation" "$round"); then
         echo "$line"
@@ -320,6 +322,11 @@ echo
 echo "Targets (issue 6): Nabla's epoch at most 1/5 of TorchSharp's at batch 32, 1/3 at 128, 1/2 at 1024;"
 echo "at least 20x faster than TF.js wasm at batch 32. Ratios are peer time / Nabla time (higher is better)."
 echo "TF.js wasm runs single-threaded under Node whatever --threads says (see bench/peers/README.md)."
+if awk -v l="$peak_load" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
+  echo "WARNING: the load average reached $peak_load before a run on this $(nproc)-core machine. libtorch's"
+  echo "OpenMP threads slow down far more than Nabla's under contention (2-20x seen), which inflates the"
+  echo "TorchSharp ratios. Rerun on an idle machine, or with --max-load, before trusting them."
+fi
 if [ "$failures" -gt 0 ]; then
   echo "compare.sh: $failures run(s) or build(s) failed; see the messages above and $logs." >&2
   exit 1
