@@ -1,0 +1,124 @@
+// Peer benchmark: the seed's network trained with TorchSharp (libtorch CPU), timed per epoch.
+// Workload (identical in every framework of bench/peers): 60,000 random MNIST-shaped samples,
+// 784-128(relu|sigmoid)-10(softmax), MSE, Adam(1e-3, 0.9, 0.999, 1e-7), no shuffling, warm-up
+// epochs then timed epochs; prints one RESULT line with the median epoch time.
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+var options = BenchOptions.Parse(args);
+
+torch.set_num_threads(options.Threads);
+torch.manual_seed(42);
+
+// Data: x uniform in [0,1), y one-hot of uniform labels in 0..9 (values do not affect speed).
+var x = torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
+var labels = torch.randint(0, 10, options.Samples, dtype: ScalarType.Int64);
+var y = torch.nn.functional.one_hot(labels, 10).to_type(ScalarType.Float32);
+
+// Slice the batches once: views, so the timed loop measures training, not data handling.
+// The last batch is partial when B does not divide the sample count, as in Keras' fit.
+var batches = new List<(Tensor X, Tensor Y)>();
+for (long start = 0; start < options.Samples; start += options.Batch)
+{
+    long length = Math.Min(options.Batch, options.Samples - start);
+    batches.Add((x.narrow(0, start, length), y.narrow(0, start, length)));
+}
+
+var model = torch.nn.Sequential(
+    ("dense", torch.nn.Linear(784, 128)),
+    ("activation", options.Activation == "relu" ? torch.nn.ReLU() : torch.nn.Sigmoid()),
+    ("output", torch.nn.Linear(128, 10)),
+    ("softmax", torch.nn.Softmax(1)));
+var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+
+double RunEpoch()
+{
+    var clock = Stopwatch.StartNew();
+    float lastLoss = 0;
+    for (int i = 0; i < batches.Count; i++)
+    {
+        // The scope frees every temporary of the step at once, as Python's refcounting would.
+        using var scope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        var prediction = model.forward(batches[i].X);
+        // mse_loss with mean reduction averages over all B*10 entries, which equals Keras'
+        // mean over classes then over the batch.
+        var loss = torch.nn.functional.mse_loss(prediction, batches[i].Y);
+        loss.backward();
+        optimizer.step();
+        if (i == batches.Count - 1) lastLoss = loss.item<float>();
+    }
+    clock.Stop();
+    Console.Error.WriteLine($"  epoch {clock.Elapsed.TotalSeconds:F4} s, last loss {lastLoss:F5}");
+    return clock.Elapsed.TotalSeconds;
+}
+
+Console.Error.WriteLine(
+    $"torchsharp: batch {options.Batch}, {options.Activation}, {options.Samples} samples, " +
+    $"threads {torch.get_num_threads()}, warm-up {options.Warmup}, timed {options.Epochs}");
+for (int e = 0; e < options.Warmup; e++) RunEpoch();
+var times = new double[options.Epochs];
+for (int e = 0; e < options.Epochs; e++) times[e] = RunEpoch();
+
+Console.WriteLine(BenchResult.Format("torchsharp", options, times));
+return 0;
+
+/// <summary>The command-line arguments every program of bench/peers accepts.</summary>
+internal sealed record BenchOptions(int Batch, string Activation, int Epochs, int Warmup, int Samples, int Threads)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["--batch"] = "32", ["--activation"] = "relu", ["--epochs"] = "3",
+            ["--warmup"] = "1", ["--samples"] = "60000", ["--threads"] = "2",
+        };
+        for (int i = 0; i < args.Length; i += 2)
+        {
+            if (!values.ContainsKey(args[i]))
+                throw new ArgumentException(
+                    $"Unknown argument '{args[i]}'; expected one of {string.Join(", ", values.Keys)}.");
+            if (i + 1 >= args.Length)
+                throw new ArgumentException($"Argument '{args[i]}' needs a value.");
+            values[args[i]] = args[i + 1];
+        }
+        string activation = values["--activation"];
+        if (activation != "relu" && activation != "sigmoid")
+            throw new ArgumentException($"--activation must be 'relu' or 'sigmoid', found '{activation}'.");
+        return new BenchOptions(
+            Positive(values, "--batch"), activation, Positive(values, "--epochs"),
+            NonNegative(values, "--warmup"), Positive(values, "--samples"), Positive(values, "--threads"));
+    }
+
+    private static int Positive(Dictionary<string, string> values, string name)
+    {
+        int value = NonNegative(values, name);
+        if (value == 0) throw new ArgumentException($"{name} must be at least 1, found 0.");
+        return value;
+    }
+
+    private static int NonNegative(Dictionary<string, string> values, string name)
+    {
+        if (!int.TryParse(values[name], NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+            throw new ArgumentException($"{name} must be a non-negative integer, found '{values[name]}'.");
+        return value;
+    }
+}
+
+/// <summary>The one machine-readable line that bench/compare.sh collects.</summary>
+internal static class BenchResult
+{
+    public static string Format(string framework, BenchOptions options, double[] epochSeconds)
+    {
+        var sorted = epochSeconds.Order().ToArray();
+        double median = sorted.Length % 2 == 1
+            ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"RESULT framework={framework} batch={options.Batch} activation={options.Activation} " +
+            $"threads={options.Threads} median_s={median:F4} min_s={sorted[0]:F4} " +
+            $"samples_per_s={options.Samples / median:F0}");
+    }
+}
