@@ -36,15 +36,16 @@ internal static class Analyzer
         return Deduplicate(findings);
     }
 
-    /// <summary>AUTOTRAINER's gate: classifiers with accuracy ≥ 0.6; others whose loss fell below 80% of the start.</summary>
+    /// <summary>AUTOTRAINER's gate: classifiers with accuracy ≥ 0.6; others whose loss fell below 80% of the start
+    /// (the mean of the first steps' losses, see <see cref="TrainingRecord.EarlyLoss"/>).</summary>
     internal static bool HasLearned(TrainingRecord r, DoctorThresholds t)
     {
         if (r.FirstNonFinite is not null) return false;
         var accuracy = r.Accuracy;
         if (r.IsClassifier && accuracy is { Count: > 0 }) return accuracy[^1] >= t.LowAccuracy;
         var losses = r.Losses;
-        if (losses.Count == 0 || !double.IsFinite(r.InitialLoss)) return true;
-        return losses[^1] <= t.PlateauLossFraction * r.InitialLoss;
+        if (losses.Count == 0 || !double.IsFinite(r.EarlyLoss)) return true;
+        return losses[^1] <= t.PlateauLossFraction * r.EarlyLoss;
     }
 
     private static void CheckNonFinite(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer, bool unnormalized)
@@ -75,6 +76,9 @@ internal static class Analyzer
 
     internal static void CheckMissing(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer)
     {
+        // A ReLU layer dead on every sample zeroes the gradient of everything before it (nothing passes back) and
+        // of the kernel after it (its inputs are 0): dead_relu names that cause, so zero gradients are not "missing".
+        bool deadLayer = byLayer.Any(layer => layer.Count > 0 && layer.All(s => s.DeadFraction >= 1));
         foreach (var layer in byLayer)
         {
             if (layer.Count == 0) continue;
@@ -90,7 +94,7 @@ internal static class Analyzer
                     [FixCodes.RemoveBlockingOp], ("blocking_ops", string.Join(", ", blockers ?? [])), ("samples", layer.Count))
                     .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
             }
-            else if (layer.All(s => s.GradientAllZero) && !layer.All(s => s.DeadFraction >= 1))
+            else if (!deadLayer && layer.All(s => s.GradientAllZero && !(s.BiasGradNorm > 0)))
                 findings.Add(Make(FindingCodes.MissingGradients, Severity.Error,
                     $"The gradient of '{first.Layer}' is exactly zero at every sampled step: the loss does not change when its weights change " +
                     "(for example a one-unit softmax, whose output is always 1).",

@@ -19,12 +19,30 @@ internal static class CurveChecks
                 [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
                 ("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", r.LearningRate),
                 ("final_loss", losses.Count > 0 ? R(losses[^1]) : double.NaN), ("initial_loss", R(r.InitialLoss))).At(null, null));
-        else if (ratio < t.MinUpdateRatio && !learned)
+        else if (!findings.Any(f => f.Code == FindingCodes.VanishingGradients) &&
+                 FastestLayerUpdate(r) is double fastest && fastest < t.MinUpdateRatio && !learned)
             findings.Add(Make(FindingCodes.LearningRateTooLow, Severity.Error,
-                $"Each step changes the weights by only {ratio:G2} of their size (median), below {t.MinUpdateRatio:G1}: with learning rate " +
-                $"{r.LearningRate:G3} training would take far too long.",
+                $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
+                $"{t.MinUpdateRatio:G1}: with learning rate {r.LearningRate:G3} training would take far too long.",
                 r.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate],
-                ("update_ratio", R(ratio)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", r.LearningRate)).At(null, null));
+                ("update_ratio", R(fastest)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", r.LearningRate)).At(null, null));
+    }
+
+    /// <summary>
+    /// The largest per-layer median update ratio, over steps where the layer had a non-zero gradient; null when no
+    /// layer had one. A small step is the learning rate's fault only where there was a gradient to step along
+    /// (frozen, dead or cut-off layers do not move at any rate), and only if no layer moves: when gradients vanish,
+    /// the early layers crawl while the last one moves normally, and the cause is the vanishing, not the rate.
+    /// </summary>
+    private static double? FastestLayerUpdate(TrainingRecord r)
+    {
+        var perLayer = r.Samples
+            .Where(s => s.KernelGradNorm > 0 && double.IsFinite(s.KernelGradNorm))
+            .GroupBy(s => s.LayerIndex)
+            .Select(g => GradientChecks.Median(g.Select(s => s.UpdateRatio)))
+            .Where(double.IsFinite)
+            .ToList();
+        return perLayer.Count == 0 ? null : perLayer.Max();
     }
 
     /// <summary>AUTOTRAINER: the loss swings up in at least 20% of epochs (here by more than 10%), or accuracy drops by 0.03 or more.</summary>

@@ -66,8 +66,14 @@ public sealed class DoctorThresholds
 
     public int PlateauEpochs { get; set; } = 3;
 
-    /// <summary>A loss still above this share of the first epoch's loss has not really been learned.</summary>
+    /// <summary>A loss still above this share of the starting loss has not really been learned.</summary>
     public double PlateauLossFraction { get; set; } = 0.8;
+
+    /// <summary>Steps averaged for the starting loss. One 32-sample batch's MSE has a relative standard error
+    /// of about √(2/32) ≈ 25%, as large as the 20% drop the gate asks for (measured: a regressor at SGD 1e-6
+    /// passed the gate on one lucky first batch); 8 steps bring it to about 9%, and a healthy run moves
+    /// little in its first 8 steps.</summary>
+    public int EarlyLossSteps { get; set; } = 8;
 
     /// <summary>AUTOTRAINER: accuracy below this means the model has not learned; gradient findings are
     /// only reported while it holds (for classifiers).</summary>

@@ -80,6 +80,7 @@ public sealed class TrainingDoctor : Callback
             record.InitialLoss = loss;
             staticFindings.AddRange(StaticChecks.Data(Model, PreprocessedInputs(step).Data, step.Y!.Data, Options.Thresholds));
         }
+        record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)
             record.FirstNonFinite = (epoch, globalStep, loss);
         if (sampling)
