@@ -32,6 +32,10 @@ internal sealed class TrainingRecord
 
     public bool IsClassifier { get; set; }
 
+    /// <summary>The cross-entropy of predicting every class with equal probability (ln k; ln 2 for one sigmoid
+    /// unit); NaN when the loss is not a cross-entropy.</summary>
+    public double UniformGuessLoss { get; set; } = double.NaN;
+
     public bool AdaptiveOptimizer { get; set; }
 
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
