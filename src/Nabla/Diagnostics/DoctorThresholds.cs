@@ -15,6 +15,10 @@ public sealed class DoctorThresholds
     /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
     public double ExplodingGradientRatio { get; set; } = 70;
 
+    /// <summary>Before a NaN loss: a layer whose sampled gradient norm grew this many times over its first sample
+    /// exploded (two orders of magnitude, well beyond the few-fold changes of healthy training).</summary>
+    public double ExplodingGradientGrowth { get; set; } = 100;
+
     /// <summary>AUTOTRAINER: a loss at or above this is exploding.</summary>
     public double ExplodingLoss { get; set; } = 1e3;
 
