@@ -31,13 +31,13 @@ internal static class CurveChecks
     /// <summary>
     /// The largest per-layer median update ratio, over steps where the layer had a non-zero gradient; null when no
     /// layer had one. A small step is the learning rate's fault only where there was a gradient to step along
-    /// (frozen, dead or cut-off layers do not move at any rate), and only if no layer moves: when gradients vanish,
+    /// (frozen, dead or cut-off layers do not move at any rate; a frozen one may have a gradient it never applies), and only if no layer moves: when gradients vanish,
     /// the early layers crawl while the last one moves normally, and the cause is the vanishing, not the rate.
     /// </summary>
     private static double? FastestLayerUpdate(TrainingRecord r)
     {
         var perLayer = r.Samples
-            .Where(s => s.KernelGradNorm > 0 && double.IsFinite(s.KernelGradNorm))
+            .Where(s => s.Trainable && s.KernelGradNorm > 0 && double.IsFinite(s.KernelGradNorm))
             .GroupBy(s => s.LayerIndex)
             .Select(g => GradientChecks.Median(g.Select(s => s.UpdateRatio)))
             .Where(double.IsFinite)
