@@ -80,7 +80,7 @@ internal static class CurveChecks
         // Stuck at the trivial solution: a cross-entropy within a few percent of ln(classes) is what a uniform guess
         // scores, however the last epochs moved (measured: six sigmoid layers on MNIST at chance accuracy went from
         // 2.333 to 2.305 in 3 epochs, a 1.2% "improvement" toward ln 10 = 2.303).
-        bool atUniformGuess = double.IsFinite(r.UniformGuessLoss) && after <= r.UniformGuessLoss * (1 + t.UniformGuessLossMargin);
+        bool atUniformGuess = double.IsFinite(r.UniformGuessLoss) && Math.Abs(after - r.UniformGuessLoss) <= r.UniformGuessLoss * t.UniformGuessLossMargin;
         // A run that did not learn must not end "healthy": when no error explains it, the loss is falling too slowly
         // to get anywhere in this budget, which is the plateau's own fix list (measured: Adam at 1e-5, 33% accuracy
         // after 6 epochs on 4 clusters, loss falling 1-2% per epoch, had no finding at all).

@@ -73,7 +73,7 @@ public sealed class DoctorThresholds
     /// <summary>A loss still above this share of the starting loss has not really been learned.</summary>
     public double PlateauLossFraction { get; set; } = 0.8;
 
-    /// <summary>A cross-entropy within this fraction above ln(classes), the uniform guess's loss, is a plateau even
+    /// <summary>A cross-entropy within this fraction of ln(classes), the uniform guess's loss, is a plateau even
     /// if it still creeps down. 2% is far below any learned model (a 10-class model at 30% accuracy is near 1.9 vs
     /// 2.30) and above the creep of a stuck one (measured: 2.305 vs 2.303 at chance accuracy).</summary>
     public double UniformGuessLossMargin { get; set; } = 0.02;
