@@ -5,8 +5,7 @@ namespace Nabla.Diagnostics;
 /// <summary>Findings read from the per-layer samples: vanishing and exploding gradients, saturation, dead units.</summary>
 internal static class GradientChecks
 {
-    /// <summary>AUTOTRAINER: ‖∇W_first‖/‖∇W_last‖ below 1e-3 while ‖∇W_first‖ is below 1e-4 (medians over samples);
-    /// or every layer's gradient norm below 1e-4.</summary>
+    /// <summary>AUTOTRAINER: ‖∇W_first‖/‖∇W_last‖ below 1e-3 while ‖∇W_first‖ is below 1e-4 (medians over samples).</summary>
     public static void Vanishing(List<List<LayerSample>> byLayer, List<Finding> findings, DoctorThresholds t, bool learned, bool unnormalized)
     {
         if (byLayer.Count < 2 || learned) return;
@@ -16,21 +15,14 @@ internal static class GradientChecks
         double lastNorm = Median(last.Select(s => s.KernelGradNorm));
         if (!double.IsFinite(firstNorm) || !(lastNorm > 0)) return;
         double ratio = firstNorm / lastNorm;
-        // AUTOTRAINER's relative test misses the case where the signal fades on the way forward too (tiny weights in
-        // a deep tanh/sigmoid stack): then the last layer's gradient is as small as the first's. Every layer below
-        // the absolute norm threshold is vanishing just the same.
-        bool everyLayerTiny = byLayer.All(layer => Median(layer.Select(s => s.KernelGradNorm)) is var n && n > 0 && n < t.VanishingFirstLayerNorm);
-        if ((ratio >= t.VanishingGradientRatio && !everyLayerTiny) || firstNorm >= t.VanishingFirstLayerNorm) return;
+        if (ratio >= t.VanishingGradientRatio || firstNorm >= t.VanishingFirstLayerNorm) return;
         var fixes = new List<string>();
         if (first.Any(s => !double.IsNaN(s.SaturatedFraction))) fixes.Add(FixCodes.UseReluHeInit);
         if (unnormalized) fixes.Add(FixCodes.NormalizeInputs);
         fixes.AddRange([FixCodes.AddBatchNormalization, FixCodes.FixInitialization]);
         findings.Add(Make(FindingCodes.VanishingGradients, Severity.Error,
-            ratio < t.VanishingGradientRatio
-                ? $"Gradients vanish on the way back: the first layer '{first[0].Layer}' receives {ratio:G2} times the gradient of the last " +
-                  $"layer '{last[0].Layer}' (norm {firstNorm:G2}), so the early layers barely change."
-                : $"Gradients vanish in every layer (all norms below {t.VanishingFirstLayerNorm:G1}; first {firstNorm:G2}, last {lastNorm:G2}): " +
-                  "the signal fades on the way forward as well as back, so no layer learns.",
+            $"Gradients vanish on the way back: the first layer '{first[0].Layer}' receives {ratio:G2} times the gradient of the last " +
+            $"layer '{last[0].Layer}' (norm {firstNorm:G2}), so the early layers barely change.",
             fixes, ("first_layer_gradient_norm", R(firstNorm)), ("last_layer_gradient_norm", R(lastNorm)), ("ratio", R(ratio)),
             ("ratio_threshold", t.VanishingGradientRatio), ("norm_threshold", t.VanishingFirstLayerNorm))
             .At(first[0].Layer, first[0].LayerIndex, first[0].Epoch, first[0].Step));
