@@ -46,7 +46,7 @@ internal static class SuiteRunner
         return summary;
     }
 
-    private static CaseResult RunCase(string file, bool repair)
+    internal static CaseResult RunCase(string file, bool repair)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var experiment = ExperimentFile.Load(file);

@@ -17,7 +17,7 @@ internal static class Analyzer
         var byLayer = r.Samples.GroupBy(s => s.LayerIndex).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
         bool unnormalized = findings.Any(f => f.Code == FindingCodes.UnnormalizedInputs);
 
-        CheckNonFinite(r, findings, byLayer, unnormalized);
+        CheckNonFinite(r, findings, byLayer, unnormalized, t);
         CheckMissing(r, findings, byLayer);
         if (r.FirstNonFinite is null)
         {
@@ -36,18 +36,19 @@ internal static class Analyzer
         return Deduplicate(findings);
     }
 
-    /// <summary>AUTOTRAINER's gate: classifiers with accuracy ≥ 0.6; others whose loss fell below 80% of the start.</summary>
+    /// <summary>AUTOTRAINER's gate: classifiers with accuracy ≥ 0.6; others whose loss fell below 80% of the start
+    /// (the mean of the first steps' losses, see <see cref="TrainingRecord.EarlyLoss"/>).</summary>
     internal static bool HasLearned(TrainingRecord r, DoctorThresholds t)
     {
         if (r.FirstNonFinite is not null) return false;
         var accuracy = r.Accuracy;
         if (r.IsClassifier && accuracy is { Count: > 0 }) return accuracy[^1] >= t.LowAccuracy;
         var losses = r.Losses;
-        if (losses.Count == 0 || !double.IsFinite(r.InitialLoss)) return true;
-        return losses[^1] <= t.PlateauLossFraction * r.InitialLoss;
+        if (losses.Count == 0 || !double.IsFinite(r.EarlyLoss)) return true;
+        return losses[^1] <= t.PlateauLossFraction * r.EarlyLoss;
     }
 
-    private static void CheckNonFinite(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer, bool unnormalized)
+    private static void CheckNonFinite(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer, bool unnormalized, DoctorThresholds t)
     {
         if (r.FirstNonFinite is not (int epoch, long step, double loss)) return;
         var fixes = new List<string> { FixCodes.LowerLearningRate, FixCodes.ClipGradients };
@@ -60,21 +61,28 @@ internal static class Analyzer
         foreach (var layer in byLayer)
         {
             var finite = layer.Where(s => double.IsFinite(s.KernelGradNorm) && s.KernelGradNorm > 0).ToList();
-            bool blewUp = layer.Any(s => s.NonFinite) ||
-                (finite.Count >= 2 && finite[^1].KernelGradNorm > 100 * finite[0].KernelGradNorm);
+            double firstNorm = finite.Count > 0 ? finite[0].KernelGradNorm : double.NaN;
+            double peak = finite.Count > 0 ? finite.Max(s => s.KernelGradNorm) : double.NaN;
+            var overflowed = layer.FirstOrDefault(s => s.NonFinite);
+            bool blewUp = overflowed is not null || peak > t.ExplodingGradientGrowth * firstNorm;
             if (!blewUp) continue;
-            var first = layer.FirstOrDefault(s => s.NonFinite) ?? finite[^1];
+            var seen = overflowed ?? finite.First(s => s.KernelGradNorm == peak);
             findings.Add(Make(FindingCodes.ExplodingGradients, Severity.Error,
-                $"The gradient of '{first.Layer}' grew without bound (to {first.KernelGradNorm:G3}) before the loss turned NaN.",
+                $"The gradient of '{seen.Layer}' grew without bound (from {firstNorm:G3} to {peak:G3}" +
+                (overflowed is null ? ")" : ", then past what a float can hold)") + " before the loss turned NaN.",
                 [FixCodes.ClipGradients, FixCodes.LowerLearningRate, .. unnormalized ? new[] { FixCodes.NormalizeInputs } : [], FixCodes.AddBatchNormalization],
-                ("gradient_norm", first.KernelGradNorm.ToString("G4")), ("first_gradient_norm", finite.Count > 0 ? R(finite[0].KernelGradNorm) : double.NaN))
-                .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
+                ("first_gradient_norm", R(firstNorm)), ("peak_gradient_norm", R(peak)), ("overflowed", overflowed is not null),
+                ("growth_threshold", t.ExplodingGradientGrowth))
+                .At(seen.Layer, seen.LayerIndex, seen.Epoch, seen.Step));
             break;
         }
     }
 
     internal static void CheckMissing(TrainingRecord r, List<Finding> findings, List<List<LayerSample>> byLayer)
     {
+        // A ReLU layer dead on every sample zeroes the gradient of everything before it (nothing passes back) and
+        // of the kernel after it (its inputs are 0): dead_relu names that cause, so zero gradients are not "missing".
+        bool deadLayer = byLayer.Any(layer => layer.Count > 0 && layer.All(s => s.DeadFraction >= 1));
         foreach (var layer in byLayer)
         {
             if (layer.Count == 0) continue;
@@ -90,7 +98,7 @@ internal static class Analyzer
                     [FixCodes.RemoveBlockingOp], ("blocking_ops", string.Join(", ", blockers ?? [])), ("samples", layer.Count))
                     .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
             }
-            else if (layer.All(s => s.GradientAllZero) && !layer.All(s => s.DeadFraction >= 1))
+            else if (!deadLayer && layer.All(s => s.GradientAllZero && !(s.BiasGradNorm > 0)))
                 findings.Add(Make(FindingCodes.MissingGradients, Severity.Error,
                     $"The gradient of '{first.Layer}' is exactly zero at every sampled step: the loss does not change when its weights change " +
                     "(for example a one-unit softmax, whose output is always 1).",

@@ -24,23 +24,30 @@ public static partial class Doctor
         var original = ExperimentResult.Run(experiment, options.Doctor);
         var best = original;
         var attempts = new List<RepairAttempt>();
-        var tried = new HashSet<string>();
+        var tried = new Dictionary<string, int>();
         while (attempts.Count < options.MaxAttempts && !best.Diagnosis.IsHealthy)
         {
             var next = NextFix(best, tried);
             if (next is null) break;
             var (fix, changed, change) = next.Value;
-            tried.Add(fix);
+            tried[fix] = tried.GetValueOrDefault(fix) + 1;
             var result = ExperimentResult.Run(changed, options.Doctor);
             bool kept = result.Score > best.Score || (result.Diagnosis.IsHealthy && result.Score >= best.Score);
             attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
-            if (kept) best = result;
+            if (!kept) continue;
+            best = result;
+            // "Tried" is relative to the run being repaired: on the changed model a fix that did not help before
+            // may help now (normalized inputs after sigmoid -> relu), and a kept step such as lr/10 may be taken again.
+            tried.Clear();
         }
         return new RepairReport(original, attempts, best);
     }
 
     /// <summary>The first untried fix, of the most fundamental error finding, that applies to this experiment.</summary>
-    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, HashSet<string> tried)
+    /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
+    /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
+    /// does not yet make the run better would otherwise end the search there.</remarks>
+    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried)
     {
         var errors = current.Diagnosis.Findings
             .Where(f => f.Severity == Severity.Error)
@@ -48,10 +55,11 @@ public static partial class Doctor
         foreach (var finding in errors)
             foreach (var fix in finding.Fixes)
             {
-                if (tried.Contains(fix.Code)) continue;
-                var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model);
+                int done = tried.GetValueOrDefault(fix.Code);
+                if (done >= Repairs.MaxTries(fix.Code)) continue;
+                var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model, done);
                 if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
-                tried.Add(fix.Code);
+                tried[fix.Code] = int.MaxValue;
             }
         return null;
     }

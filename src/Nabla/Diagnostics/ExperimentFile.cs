@@ -39,6 +39,7 @@ public static class ExperimentFile
         var data = root.GetConfig("data") ?? throw Field(source, "data", "an object with x and y", "nothing");
         var fit = root.GetConfig("fit") ?? new Config();
         var (x, y) = ReadData(data, folder, source);
+        y = MatchOneUnitOutput(model, y);
         double split = data.GetDouble("validation_split", fit.GetDouble("validation_split", 0));
         if (!(split >= 0 && split < 1)) throw Field(source, "data.validation_split", "a number in [0, 1)", split.ToString());
         return new Experiment
@@ -67,6 +68,15 @@ public static class ExperimentFile
         var expect = root.GetConfig("expect") ?? throw Field(path, "expect", "an object with codes and healthy", "nothing");
         var codes = expect.TryGet("codes", out var c) && c is List<object?> list ? list.Select(v => (string)v!).ToList() : [];
         return (codes, expect.GetBool("healthy", codes.Count == 0));
+    }
+
+    /// <summary>Keras's fit takes targets of shape (N,) for a one-unit output (its losses expand them to
+    /// (N, 1)); Nabla's fit wants the shapes equal, so labels of a 0/1 or regression file are given a column.</summary>
+    private static Tensor MatchOneUnitOutput(Config model, Tensor y)
+    {
+        if (y.Rank != 1) return y;
+        var output = KerasModelJson.FromConfig(model.DeepClone()).OutputShape;
+        return output is [1] ? Tensor.FromArray(y.Data, y.Shape[0], 1) : y;
     }
 
     private static Config ReadModel(Config root, string folder, string source)

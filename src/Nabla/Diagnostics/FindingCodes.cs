@@ -56,7 +56,7 @@ public static class FixCodes
         [UseLeakyRelu] = "Replace ReLU with leaky_relu so that units cannot die completely.",
         [ChangeBatchSize] = "Use a larger batch (2x) so that each step's gradient is less noisy.",
         [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
-        [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one.",
+        [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 
     public static Fix Make(string code) =>

@@ -72,6 +72,7 @@ internal sealed class LayerProbe
             GradientMissing = missing,
             GradientAllZero = !missing && gradNorm == 0,
             NonFinite = !double.IsFinite(weightNorm) || (!missing && !double.IsFinite(gradNorm)),
+            Trainable = Layer.Trainable,
         };
     }
 

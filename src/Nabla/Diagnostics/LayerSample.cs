@@ -42,4 +42,7 @@ public sealed record LayerSample
     public required bool GradientAllZero { get; init; }
 
     public required bool NonFinite { get; init; }
+
+    /// <summary>False for a frozen layer: it may get a gradient, but the optimizer does not apply it.</summary>
+    public bool Trainable { get; init; } = true;
 }

@@ -11,7 +11,12 @@ internal static class Repairs
 {
     private static readonly HashSet<string> SaturatingActivations = ["sigmoid", "tanh", "hard_sigmoid", "softsign"];
 
-    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Sequential trained) => fix switch
+    /// <summary>How often a fix may be tried on the same run: learning-rate changes step by decades, up to 1000x.</summary>
+    public static int MaxTries(string fix) => fix is FixCodes.LowerLearningRate or FixCodes.RaiseLearningRate ? 3 : 1;
+
+    /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
+    /// it on the same run (the learning rate then moves one more decade).</summary>
+    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Sequential trained, int repeat = 0) => fix switch
     {
         FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
         FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
@@ -19,8 +24,8 @@ internal static class Repairs
         FixCodes.NormalizeInputs => NormalizeInputs(e),
         FixCodes.AddBatchNormalization => AddBatchNormalization(e),
         FixCodes.UseCrossEntropy => UseCrossEntropy(e, trained),
-        FixCodes.LowerLearningRate => ScaleLearningRate(e, 0.1, trained),
-        FixCodes.RaiseLearningRate => ScaleLearningRate(e, 10, trained),
+        FixCodes.LowerLearningRate => ScaleLearningRate(e, Math.Pow(0.1, repeat + 1), trained),
+        FixCodes.RaiseLearningRate => ScaleLearningRate(e, Math.Pow(10, repeat + 1), trained),
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
             : (e with { Optimizer = Optimizer("Adam", new Config { ["learning_rate"] = 1e-3 }) }, "optimizer -> Adam(learning_rate=0.001)"),
         FixCodes.ClipGradients => ClipGradients(e),
@@ -28,8 +33,28 @@ internal static class Repairs
             : (e with { BatchSize = e.BatchSize * 2 }, $"batch size {e.BatchSize} -> {e.BatchSize * 2}"),
         FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau ? null
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
-        _ => null, // remove_blocking_op needs a code change by the user.
+        FixCodes.RemoveBlockingOp => Unfreeze(e),
+        _ => null,
     };
+
+    /// <summary>The part of remove_blocking_op a configuration can express: frozen layers made trainable. A
+    /// non-differentiable operation inside a custom loss or layer needs a code change by the user (null here).</summary>
+    private static (Experiment, string)? Unfreeze(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var names = new List<string>();
+        foreach (var layer in layers)
+        {
+            var config = layer.GetConfig("config")!;
+            if (config.GetBool("trainable", true)) continue;
+            config["trainable"] = true;
+            names.Add(config.GetString("name", ClassOf(layer))!);
+        }
+        if (names.Count == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, $"trainable: false -> true for {string.Join(", ", names)}");
+    }
 
     private static (Experiment, string)? ReplaceHidden(Experiment e, Func<string, bool> matches, string activation, string? initializer, string change)
     {
@@ -148,6 +173,15 @@ internal static class Repairs
         var layers = copy.LayerConfigs();
         var lastConfig = layers[layers.FindLastIndex(l => ClassOf(l) == "Dense")].GetConfig("config")!;
         bool sparse = e.Y.Rank == 1 || (e.Y.Rank == 2 && e.Y.Shape[1] == 1 && last.Units > 1);
+        if (last.Units == 1 && ClassCount(e.Y) is int classes && classes > 2)
+        {
+            // Labels 0..k-1 on one output unit: one unit per class, softmax, and the integer-label cross-entropy.
+            lastConfig["units"] = (long)classes; // parsed JSON holds integers as long (Config.DeepClone cannot copy an int)
+            lastConfig["activation"] = "softmax";
+            copy.SetLayerConfigs(layers);
+            return (copy with { Loss = "sparse_categorical_crossentropy" },
+                $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
+        }
         if (last.Units == 1)
         {
             if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
@@ -160,6 +194,19 @@ internal static class Repairs
         if (activation != "softmax") lastConfig["activation"] = "softmax";
         copy.SetLayerConfigs(layers);
         return (copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
+    }
+
+    /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
+    private static int? ClassCount(Tensor y)
+    {
+        if (y.Size != y.Shape[0]) return null;
+        float max = 0;
+        foreach (float v in y.Data)
+        {
+            if (v < 0 || v != MathF.Floor(v)) return null;
+            max = Math.Max(max, v);
+        }
+        return (int)max + 1;
     }
 
     private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Sequential trained)

@@ -80,6 +80,7 @@ public sealed class TrainingDoctor : Callback
             record.InitialLoss = loss;
             staticFindings.AddRange(StaticChecks.Data(Model, PreprocessedInputs(step).Data, step.Y!.Data, Options.Thresholds));
         }
+        record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)
             record.FirstNonFinite = (epoch, globalStep, loss);
         if (sampling)
@@ -114,6 +115,7 @@ public sealed class TrainingDoctor : Callback
         record.History = history;
         record.StaticFindings = staticFindings;
         record.IsClassifier = Model is not null && ModelFacts.IsClassifier(Model);
+        record.UniformGuessLoss = Model is null ? double.NaN : ModelFacts.UniformGuessLoss(Model);
         record.AdaptiveOptimizer = Model?.Optimizer is not null && ModelFacts.IsAdaptive(Model.Optimizer);
         if (Model?.LastTrainGraph is Autograd.Graph graph)
             foreach (var probe in probes)

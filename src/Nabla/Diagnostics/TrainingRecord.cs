@@ -12,11 +12,29 @@ internal sealed class TrainingRecord
     /// <summary>The loss of the very first batch, before any update.</summary>
     public double InitialLoss { get; set; } = double.NaN;
 
+    /// <summary>The mean loss of the first <see cref="DoctorThresholds.EarlyLossSteps"/> steps: the starting loss
+    /// with less batch noise than <see cref="InitialLoss"/> (the "has it learned" gate compares against it).</summary>
+    public double EarlyLoss => earlyLossCount == 0 ? double.NaN : earlyLossSum / earlyLossCount;
+
+    private double earlyLossSum;
+    private int earlyLossCount;
+
+    public void AddEarlyLoss(double loss, int steps)
+    {
+        if (earlyLossCount >= steps || !double.IsFinite(loss)) return;
+        earlyLossSum += loss;
+        earlyLossCount++;
+    }
+
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
     public double LearningRate { get; set; }
 
     public bool IsClassifier { get; set; }
+
+    /// <summary>The cross-entropy of predicting every class with equal probability (ln k; ln 2 for one sigmoid
+    /// unit); NaN when the loss is not a cross-entropy.</summary>
+    public double UniformGuessLoss { get; set; } = double.NaN;
 
     public bool AdaptiveOptimizer { get; set; }
 
