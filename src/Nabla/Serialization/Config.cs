@@ -101,11 +101,22 @@ public sealed class Config : Dictionary<string, object?>
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue<long>(out long l) ? l : v.GetValue<double>(),
+            JsonValueKind.Number => NumberOf(v),
             _ => null,
         },
         _ => null,
     };
+
+    /// <summary>Integers become long, everything else double, whether the node was parsed from text or
+    /// built from a CLR int/float.</summary>
+    private static object NumberOf(JsonValue v)
+    {
+        if (v.TryGetValue<long>(out long l)) return l;
+        if (v.TryGetValue<int>(out int i)) return (long)i;
+        if (v.TryGetValue<double>(out double d)) return d;
+        if (v.TryGetValue<float>(out float f)) return (double)f;
+        return double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
+    }
 
     public JsonObject ToJson()
     {
@@ -130,7 +141,7 @@ public sealed class Config : Dictionary<string, object?>
     };
 
     /// <summary>An independent copy, nested objects and lists included.</summary>
-    public Config DeepClone() => FromJson(ToJson());
+    public Config DeepClone() => Parse(ToJsonString());
 
     public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }
