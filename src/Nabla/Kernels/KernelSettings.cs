@@ -42,5 +42,16 @@ public static class KernelSettings
     /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: waking the
     /// other workers costs more than it saves. Measured with the `gemm` bench mode (see bench/Nabla.Bench).
     /// </summary>
-    public static long ParallelThresholdMacs { get; set; } = 1L << 21;
+    public static long ParallelThresholdMacs
+    {
+        get => parallelThresholdMacs;
+        set
+        {
+            if (value < 0)
+                throw new ArgumentOutOfRangeException(nameof(ParallelThresholdMacs), value, "ParallelThresholdMacs must be >= 0.");
+            parallelThresholdMacs = value;
+        }
+    }
+
+    private static long parallelThresholdMacs = 1L << 21;
 }

@@ -17,6 +17,7 @@ public class GemmThreadingTests
             data.Add(path, 784, 128, 32, true, false);
             data.Add(path, 1024, 128, 784, false, false);
             data.Add(path, 100, 333, 129, true, true);
+            data.Add(path, 1024, 10, 256, false, false); // narrow output: the AVX-512 path's 16×16 kernel
         }
         return data;
     }
