@@ -19,6 +19,7 @@ public static class GemmQuickBench
         int all = Environment.ProcessorCount;
         Console.WriteLine($"SGEMM quick bench: path {(path == GemmPath.Auto ? $"Auto ({GemmKernels.Best})" : path)}, " +
                           $"{all} threads, median of {Repetitions} runs of >= {SecondsPerRepetition * 1000} ms.");
+        Console.WriteLine(LoadAverage());
         double peak1 = FmaPeak.Measure(1), peakAll = FmaPeak.Measure(all);
         Console.WriteLine($"FMA peak: 1 thread {peak1:F1} GFLOP/s, {all} threads {peakAll:F1} GFLOP/s");
         Console.WriteLine();
@@ -31,6 +32,7 @@ public static class GemmQuickBench
                               $"{many,12:F1} {many / peakAll,9:P0} {manyUs,9:F1}");
         }
         if (all > 1) ParallelCrossover(path, all);
+        Console.WriteLine(LoadAverage());
     }
 
     /// <summary>
@@ -59,6 +61,10 @@ public static class GemmQuickBench
             KernelSettings.ParallelThresholdMacs = saved;
         }
     }
+
+    /// <summary>Other processes skew every number here; the load average says how much.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? $"load average (1, 5, 15 min): {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}" : "";
 
     public static (float[] A, float[] B, float[] C) Operands(GemmCase gemmCase)
     {
