@@ -13,6 +13,8 @@ internal static unsafe class GemmDriver
     private struct Problem
     {
         public float* A, B, C;
+        /// <summary>All of op(A), packed once before the threads start, when it is a single MC block; else null.</summary>
+        public float* SharedA;
         public nint Lda, Ldb, Ldc;
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitRows, DirectB;
@@ -36,14 +38,35 @@ internal static unsafe class GemmDriver
         };
         int rowBlocks = (m + kernel.MR - 1) / kernel.MR;
         int colBlocks = (n + kernel.NR - 1) / kernel.NR;
-        // Threads splitting rows each read all of B, threads splitting columns all of A: split so the
-        // operand every thread reads is the smaller one, unless that leaves too few blocks to share.
-        problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
+        if (m <= kernel.MC)
+        {
+            // Few rows (a dense layer's batch): pack A once for every thread and split the columns, so no
+            // thread repeats another's packing and B is read (or packed) exactly once overall.
+            problem.SharedA = PackAllOfA(ref problem);
+            problem.SplitRows = false;
+        }
+        else
+        {
+            // Threads splitting rows each pack all of B, threads splitting columns all of A: split so the
+            // operand every thread packs is the smaller one, unless that leaves too few blocks to share.
+            problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
+        }
         int blocks = problem.SplitRows ? rowBlocks : colBlocks;
         int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, blocks);
 
         if (threads <= 1) Blocked(ref problem, 0, m, 0, n);
         else WorkerPool.For(blocks, &RunBlocks, &problem, threads);
+    }
+
+    /// <summary>Packs op(A) whole, KC-deep block after block, into the calling thread's A buffer.</summary>
+    private static float* PackAllOfA(ref Problem p)
+    {
+        var kern = p.Kernel;
+        int rows = RoundUp(p.M, kern.MR);
+        float* packed = PackBuffers.ForA(rows * p.K);
+        for (int pc = 0; pc < p.K; pc += kern.KC)
+            GemmPacking.PackA(p.TransA, p.A, p.Lda, 0, p.M, pc, Math.Min(kern.KC, p.K - pc), kern.MR, packed + (nint)rows * pc);
+        return packed;
     }
 
     private static void RunBlocks(int start, int end, void* state)
@@ -59,7 +82,7 @@ internal static unsafe class GemmDriver
     {
         var kern = p.Kernel;
         int mr = kern.MR, nr = kern.NR;
-        float* packA = PackBuffers.ForA(RoundUp(Math.Min(kern.MC, i1 - i0), mr) * Math.Min(kern.KC, p.K));
+        float* packA = p.SharedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, i1 - i0), mr) * Math.Min(kern.KC, p.K));
         float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, j1 - j0), nr) * Math.Min(kern.KC, p.K));
         float* tile = stackalloc float[mr * nr];
 
@@ -79,7 +102,8 @@ internal static unsafe class GemmDriver
                 for (int ic = i0; ic < i1; ic += kern.MC)
                 {
                     int mc = Math.Min(kern.MC, i1 - ic);
-                    GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                    float* aBlock = p.SharedA != null ? p.SharedA + (nint)RoundUp(p.M, mr) * pc : packA;
+                    if (p.SharedA == null) GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);
@@ -92,7 +116,7 @@ internal static unsafe class GemmDriver
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mrValid = Math.Min(mr, mc - ir);
-                            float* aPanel = packA + (nint)(ir / mr) * kc * mr;
+                            float* aPanel = aBlock + (nint)(ir / mr) * kc * mr;
                             float* cTile = p.C + (nint)(ic + ir) * p.Ldc + jc + jr;
                             if (mrValid == mr && nrValid == nr)
                                 kern.Run(kc, aPanel, bPanel, ldb, cTile, p.Ldc, load);
