@@ -18,6 +18,8 @@ internal static unsafe class GemmDriver
         public nint Lda, Ldb, Ldc;
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitRows, DirectB;
+        /// <summary>The split dimension's MR or NR blocks, grouped into Units work items for the pool.</summary>
+        public int Blocks, Units;
         public MicroKernel Kernel;
     }
 
@@ -51,11 +53,20 @@ internal static unsafe class GemmDriver
             // operand every thread packs is the smaller one, unless that leaves too few blocks to share.
             problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
         }
-        int blocks = problem.SplitRows ? rowBlocks : colBlocks;
-        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, blocks);
-
-        if (threads <= 1) Blocked(ref problem, 0, m, 0, n);
-        else WorkerPool.For(blocks, &RunBlocks, &problem, threads);
+        problem.Blocks = problem.SplitRows ? rowBlocks : colBlocks;
+        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, problem.Blocks);
+        if (threads <= 1)
+        {
+            Blocked(ref problem, 0, m, 0, n);
+            return;
+        }
+        // Every work item repacks the operand that is not split (unless A is shared), so items span about
+        // one cache block (MC rows or 256 columns) — several per thread when that many exist, so a thread
+        // that gets more CPU time can take more of them.
+        int splitLength = problem.SplitRows ? m : n;
+        int itemLength = problem.SplitRows ? kernel.MC : problem.SharedA != null ? kernel.NR : 256;
+        problem.Units = Math.Clamp((splitLength + itemLength - 1) / itemLength, threads, problem.Blocks);
+        WorkerPool.For(problem.Units, &RunUnits, &problem, threads);
     }
 
     /// <summary>Packs op(A) whole, KC-deep block after block, into the calling thread's A buffer.</summary>
@@ -69,11 +80,12 @@ internal static unsafe class GemmDriver
         return packed;
     }
 
-    private static void RunBlocks(int start, int end, void* state)
+    private static void RunUnits(int start, int end, void* state)
     {
         ref Problem p = ref *(Problem*)state;
-        if (p.SplitRows) Blocked(ref p, start * p.Kernel.MR, Math.Min(end * p.Kernel.MR, p.M), 0, p.N);
-        else Blocked(ref p, 0, p.M, start * p.Kernel.NR, Math.Min(end * p.Kernel.NR, p.N));
+        int first = WorkerPool.RangeStart(p.Blocks, p.Units, start), last = WorkerPool.RangeStart(p.Blocks, p.Units, end);
+        if (p.SplitRows) Blocked(ref p, first * p.Kernel.MR, Math.Min(last * p.Kernel.MR, p.M), 0, p.N);
+        else Blocked(ref p, 0, p.M, first * p.Kernel.NR, Math.Min(last * p.Kernel.NR, p.N));
     }
 
     /// <summary>Computes C[i0..i1, j0..j1] on the calling thread.</summary>
