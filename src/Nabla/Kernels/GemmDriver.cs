@@ -24,6 +24,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>C = op(A)·op(B) (+ C), with sizes already validated and m, n, k all positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(MicroKernel kernel, int maxThreads, bool transA, bool transB, int m, int n, int k,
         float* a, float* b, float* c, bool accumulate)
     {
@@ -70,6 +71,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Packs op(A) whole, KC-deep block after block, into the calling thread's A buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* PackAllOfA(ref Problem p)
     {
         var kern = p.Kernel;
@@ -94,8 +96,10 @@ internal static unsafe class GemmDriver
     {
         var kern = p.Kernel;
         int mr = kern.MR, nr = kern.NR;
-        float* packA = p.SharedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, i1 - i0), mr) * Math.Min(kern.KC, p.K));
-        float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, j1 - j0), nr) * Math.Min(kern.KC, p.K));
+        // Sized from the whole problem, not this thread's share, so a repeated call never regrows a buffer
+        // however the work happens to be split between threads.
+        float* packA = p.SharedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, p.M), mr) * Math.Min(kern.KC, p.K));
+        float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, p.N), nr) * Math.Min(kern.KC, p.K));
         float* tile = stackalloc float[mr * nr];
 
         for (int jc = j0; jc < j1; jc += kern.NC)
@@ -142,6 +146,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>A partial tile runs the full micro-kernel on a scratch tile, then copies the valid part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile(MicroKernel kern, int kc, float* a, float* b, nint ldb, float* c, nint ldc,
         bool load, int rows, int cols, float* tile)
     {

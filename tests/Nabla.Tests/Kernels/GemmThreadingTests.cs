@@ -51,10 +51,9 @@ public class GemmThreadingTests
         var (a, b, c) = GemmTests.Operands(m, n, k, seed: 9);
         // The first call may grow the per-thread packing buffers and start the workers.
         Gemm.MultiplyOn(GemmPath.Auto, threads, transA, transB, m, n, k, a, b, c);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int repeat = 0; repeat < 3; repeat++)
-            Gemm.MultiplyOn(GemmPath.Auto, threads, transA, transB, m, n, k, a, b, c);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        void Call() => Gemm.MultiplyOn(GemmPath.Auto, threads, transA, transB, m, n, k, a, b, c);
+        long allocated = AllocationMeasure.BytesAllocated(Call);
         Assert.Equal(0, allocated);
     }
 }

@@ -90,8 +90,6 @@ public unsafe class WorkerPoolTests
     public void RepeatedDispatchAllocatesNothing()
     {
         WorkerPool.For(1000, &Nothing, null, 2);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) WorkerPool.For(1000, &Nothing, null, 2);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocationMeasure.BytesAllocated(() => WorkerPool.For(1000, &Nothing, null, 2), repeats: 100));
     }
 }
