@@ -4,7 +4,7 @@ using Nabla.Kernels;
 namespace Nabla.Bench;
 
 /// <summary>
-/// `dotnet run -c Release --project bench/Nabla.Bench -- gemm [path]`: measures the FMA peak, then each
+/// `dotnet run -c Release --project bench/Nabla.Bench -- gemm [path] [case-filter]`: measures the FMA peak, then each
 /// case's median GFLOP/s on 1 thread and on all threads, as a fraction of the matching peak.
 /// A few seconds in total, unlike the BenchmarkDotNet run.
 /// </summary>
@@ -19,18 +19,21 @@ public static class GemmQuickBench
         int all = Environment.ProcessorCount;
         Console.WriteLine($"SGEMM quick bench: path {(path == GemmPath.Auto ? $"Auto ({GemmKernels.Best})" : path)}, " +
                           $"{all} threads, median of {Repetitions} runs of >= {SecondsPerRepetition * 1000} ms.");
+        Console.WriteLine(LoadAverage());
         double peak1 = FmaPeak.Measure(1), peakAll = FmaPeak.Measure(all);
         Console.WriteLine($"FMA peak: 1 thread {peak1:F1} GFLOP/s, {all} threads {peakAll:F1} GFLOP/s");
         Console.WriteLine();
         Console.WriteLine($"{"case",-20} {"m×n×k",-16} {"1T GFLOP/s",10} {"% peak1",8} {"µs/call",9} | {"allT GFLOP/s",12} {"% peakAll",9} {"µs/call",9}");
-        foreach (var gemmCase in GemmCase.All)
+        string filter = args.Length > 2 ? args[2] : "";
+        foreach (var gemmCase in GemmCase.All.Where(g => g.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
             var (one, oneUs) = Median(gemmCase, path, 1);
             var (many, manyUs) = Median(gemmCase, path, all);
             Console.WriteLine($"{gemmCase.Name,-20} {$"{gemmCase.M}×{gemmCase.N}×{gemmCase.K}",-16} {one,10:F1} {one / peak1,8:P0} {oneUs,9:F1} | " +
                               $"{many,12:F1} {many / peakAll,9:P0} {manyUs,9:F1}");
         }
-        if (all > 1) ParallelCrossover(path, all);
+        if (all > 1 && filter.Length == 0) ParallelCrossover(path, all);
+        Console.WriteLine(LoadAverage());
     }
 
     /// <summary>
@@ -59,6 +62,10 @@ public static class GemmQuickBench
             KernelSettings.ParallelThresholdMacs = saved;
         }
     }
+
+    /// <summary>Other processes skew every number here; the load average says how much.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? $"load average (1, 5, 15 min): {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}" : "";
 
     public static (float[] A, float[] B, float[] C) Operands(GemmCase gemmCase)
     {

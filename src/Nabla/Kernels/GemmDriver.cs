@@ -13,13 +13,18 @@ internal static unsafe class GemmDriver
     private struct Problem
     {
         public float* A, B, C;
+        /// <summary>All of op(A), packed once before the threads start, when it is a single MC block; else null.</summary>
+        public float* SharedA;
         public nint Lda, Ldb, Ldc;
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitRows, DirectB;
+        /// <summary>The split dimension's MR or NR blocks, grouped into Units work items for the pool.</summary>
+        public int Blocks, Units;
         public MicroKernel Kernel;
     }
 
     /// <summary>C = op(A)·op(B) (+ C), with sizes already validated and m, n, k all positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(MicroKernel kernel, int maxThreads, bool transA, bool transB, int m, int n, int k,
         float* a, float* b, float* c, bool accumulate)
     {
@@ -36,21 +41,53 @@ internal static unsafe class GemmDriver
         };
         int rowBlocks = (m + kernel.MR - 1) / kernel.MR;
         int colBlocks = (n + kernel.NR - 1) / kernel.NR;
-        // Threads splitting rows each read all of B, threads splitting columns all of A: split so the
-        // operand every thread reads is the smaller one, unless that leaves too few blocks to share.
-        problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
-        int blocks = problem.SplitRows ? rowBlocks : colBlocks;
-        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, blocks);
-
-        if (threads <= 1) Blocked(ref problem, 0, m, 0, n);
-        else WorkerPool.For(blocks, &RunBlocks, &problem, threads);
+        if (m <= kernel.MC)
+        {
+            // Few rows (a dense layer's batch): pack A once for every thread and split the columns, so no
+            // thread repeats another's packing and B is read (or packed) exactly once overall.
+            problem.SharedA = PackAllOfA(ref problem);
+            problem.SplitRows = false;
+        }
+        else
+        {
+            // Threads splitting rows each pack all of B, threads splitting columns all of A: split so the
+            // operand every thread packs is the smaller one, unless that leaves too few blocks to share.
+            problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
+        }
+        problem.Blocks = problem.SplitRows ? rowBlocks : colBlocks;
+        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, problem.Blocks);
+        if (threads <= 1)
+        {
+            Blocked(ref problem, 0, m, 0, n);
+            return;
+        }
+        // Every work item repacks the operand that is not split (unless A is shared), so items span about
+        // one cache block (MC rows or 256 columns) — several per thread when that many exist, so a thread
+        // that gets more CPU time can take more of them.
+        int splitLength = problem.SplitRows ? m : n;
+        int itemLength = problem.SplitRows ? kernel.MC : problem.SharedA != null ? kernel.NR : 256;
+        problem.Units = Math.Clamp((splitLength + itemLength - 1) / itemLength, threads, problem.Blocks);
+        WorkerPool.For(problem.Units, &RunUnits, &problem, threads);
     }
 
-    private static void RunBlocks(int start, int end, void* state)
+    /// <summary>Packs op(A) whole, KC-deep block after block, into the calling thread's A buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float* PackAllOfA(ref Problem p)
+    {
+        var kern = p.Kernel;
+        int rows = RoundUp(p.M, kern.MR);
+        float* packed = PackBuffers.ForA(rows * p.K);
+        for (int pc = 0; pc < p.K; pc += kern.KC)
+            GemmPacking.PackA(p.TransA, p.A, p.Lda, 0, p.M, pc, Math.Min(kern.KC, p.K - pc), kern.MR, packed + (nint)rows * pc);
+        return packed;
+    }
+
+    private static void RunUnits(int start, int end, void* state)
     {
         ref Problem p = ref *(Problem*)state;
-        if (p.SplitRows) Blocked(ref p, start * p.Kernel.MR, Math.Min(end * p.Kernel.MR, p.M), 0, p.N);
-        else Blocked(ref p, 0, p.M, start * p.Kernel.NR, Math.Min(end * p.Kernel.NR, p.N));
+        int first = WorkerPool.RangeStart(p.Blocks, p.Units, start), last = WorkerPool.RangeStart(p.Blocks, p.Units, end);
+        if (p.SplitRows) Blocked(ref p, first * p.Kernel.MR, Math.Min(last * p.Kernel.MR, p.M), 0, p.N);
+        else Blocked(ref p, 0, p.M, first * p.Kernel.NR, Math.Min(last * p.Kernel.NR, p.N));
     }
 
     /// <summary>Computes C[i0..i1, j0..j1] on the calling thread.</summary>
@@ -59,8 +96,10 @@ internal static unsafe class GemmDriver
     {
         var kern = p.Kernel;
         int mr = kern.MR, nr = kern.NR;
-        float* packA = PackBuffers.ForA(RoundUp(Math.Min(kern.MC, i1 - i0), mr) * Math.Min(kern.KC, p.K));
-        float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, j1 - j0), nr) * Math.Min(kern.KC, p.K));
+        // Sized from the whole problem, not this thread's share, so a repeated call never regrows a buffer
+        // however the work happens to be split between threads.
+        float* packA = p.SharedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, p.M), mr) * Math.Min(kern.KC, p.K));
+        float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, p.N), nr) * Math.Min(kern.KC, p.K));
         float* tile = stackalloc float[mr * nr];
 
         for (int jc = j0; jc < j1; jc += kern.NC)
@@ -79,7 +118,8 @@ internal static unsafe class GemmDriver
                 for (int ic = i0; ic < i1; ic += kern.MC)
                 {
                     int mc = Math.Min(kern.MC, i1 - ic);
-                    GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                    float* aBlock = p.SharedA != null ? p.SharedA + (nint)RoundUp(p.M, mr) * pc : packA;
+                    if (p.SharedA == null) GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);
@@ -92,7 +132,7 @@ internal static unsafe class GemmDriver
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int mrValid = Math.Min(mr, mc - ir);
-                            float* aPanel = packA + (nint)(ir / mr) * kc * mr;
+                            float* aPanel = aBlock + (nint)(ir / mr) * kc * mr;
                             float* cTile = p.C + (nint)(ic + ir) * p.Ldc + jc + jr;
                             if (mrValid == mr && nrValid == nr)
                                 kern.Run(kc, aPanel, bPanel, ldb, cTile, p.Ldc, load);
@@ -106,6 +146,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>A partial tile runs the full micro-kernel on a scratch tile, then copies the valid part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile(MicroKernel kern, int kc, float* a, float* b, nint ldb, float* c, nint ldc,
         bool load, int rows, int cols, float* tile)
     {

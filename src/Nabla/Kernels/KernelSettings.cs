@@ -39,8 +39,21 @@ public static class KernelSettings
     }
 
     /// <summary>
-    /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: waking the
-    /// other workers costs more than it saves. Measured with the `gemm` bench mode (see bench/Nabla.Bench).
+    /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: waking the other
+    /// workers costs more than it saves. Default 4M MACs (about 25 µs on one Zen 5 core): in the `gemm`
+    /// bench's crossover table (bench/Nabla.Bench) two threads never beat one below that on the shared
+    /// 2-core machine, so e.g. the batch-32 dense-layer products (3.2M MACs) stay single-threaded.
     /// </summary>
-    public static long ParallelThresholdMacs { get; set; } = 1L << 21;
+    public static long ParallelThresholdMacs
+    {
+        get => parallelThresholdMacs;
+        set
+        {
+            if (value < 0)
+                throw new ArgumentOutOfRangeException(nameof(ParallelThresholdMacs), value, "ParallelThresholdMacs must be >= 0.");
+            parallelThresholdMacs = value;
+        }
+    }
+
+    private static long parallelThresholdMacs = 1L << 22;
 }

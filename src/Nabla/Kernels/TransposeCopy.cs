@@ -25,6 +25,7 @@ internal static unsafe class TransposeCopy
         Scalar(src + r * lds, lds, rows - r, cols, dst + r, ldd);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scalar(float* src, nint lds, int rows, int cols, float* dst, nint ldd)
     {
         for (int r = 0; r < rows; r++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace Nabla.Kernels;
@@ -56,7 +57,14 @@ public static unsafe class WorkerPool
         if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
         if (count == 0) return;
         int threads = Math.Min(maxThreads, count);
-        if (threads == 1 || onWorker || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        if (threads == 1 || onWorker)
+        {
+            body(0, count, state);
+            return;
+        }
+        // Start the workers even if this call ends up inline, so that a later call never allocates them.
+        EnsureWorkers(threads - 1);
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             body(0, count, state);
             return;
@@ -77,9 +85,9 @@ public static unsafe class WorkerPool
     /// <summary>How many chunks <see cref="For(int, delegate*{int, int, void*, void}, void*, int)"/> cuts [0, count) into.</summary>
     public static int ChunkCount(int count, int threads) => threads <= 1 ? Math.Min(count, 1) : Math.Min(count, threads * ChunksPerThread);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dispatch(int count, int threads, delegate*<int, int, void*, void> body, void* state)
     {
-        EnsureWorkers(threads - 1);
         jobBody = body;
         jobState = state;
         jobCount = count;
@@ -100,6 +108,7 @@ public static unsafe class WorkerPool
         jobError?.Throw();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TakeChunks()
     {
         int chunk;
@@ -136,6 +145,7 @@ public static unsafe class WorkerPool
         public Worker(int id) =>
             new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {id}" }.Start();
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             onWorker = true;
