@@ -9,15 +9,39 @@ namespace Nabla.Activations;
 /// </summary>
 internal static class SoftmaxRows
 {
+    /// <summary>Rows up to this width use a plain loop: a classifier's 10 classes are too few for a
+    /// library call per step (max, subtract, exp, sum, divide) to pay for itself.</summary>
+    private const int ShortRow = 32;
+
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int width)
     {
         CheckRows(x.Length, width);
+        if (width <= ShortRow)
+        {
+            SoftmaxShortRows(x, y, width);
+            return;
+        }
         for (int start = 0; start < x.Length; start += width)
         {
             var row = y.Slice(start, width);
             TensorPrimitives.Subtract(x.Slice(start, width), TensorPrimitives.Max(x.Slice(start, width)), row);
             TensorPrimitives.Exp(row, row);
             TensorPrimitives.Divide(row, TensorPrimitives.Sum(row), row);
+        }
+    }
+
+    private static void SoftmaxShortRows(ReadOnlySpan<float> x, Span<float> y, int width)
+    {
+        for (int start = 0; start < x.Length; start += width)
+        {
+            var xRow = x.Slice(start, width);
+            var yRow = y.Slice(start, width);
+            float max = float.NegativeInfinity;
+            foreach (float v in xRow) max = MathF.Max(max, v);
+            float sum = 0;
+            for (int j = 0; j < width; j++) sum += yRow[j] = MathF.Exp(xRow[j] - max);
+            float inverse = 1f / sum;
+            for (int j = 0; j < width; j++) yRow[j] *= inverse;
         }
     }
 

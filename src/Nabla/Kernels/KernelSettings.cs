@@ -39,10 +39,11 @@ public static class KernelSettings
     }
 
     /// <summary>
-    /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: waking the other
-    /// workers costs more than it saves. Default 4M MACs (about 25 µs on one Zen 5 core): in the `gemm`
-    /// bench's crossover table (bench/Nabla.Bench) two threads never beat one below that on the shared
-    /// 2-core machine, so e.g. the batch-32 dense-layer products (3.2M MACs) stay single-threaded.
+    /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: the second thread
+    /// costs more than it saves. Default 256M MACs. On the 2-vCPU Zen 5 machine of docs/performance.md
+    /// the two vCPUs share one core's FMA units: 1024³ (1G MACs) gains 1.55x from two threads, but whole
+    /// training epochs of the seed network got slower with two (batch 128: 0.42 s vs 0.21 s; batch 1024:
+    /// 0.27 s vs 0.17 s on an idle machine), so the dense-layer products (at most ~100M MACs) stay on one.
     /// </summary>
     public static long ParallelThresholdMacs
     {
@@ -55,5 +56,5 @@ public static class KernelSettings
         }
     }
 
-    private static long parallelThresholdMacs = 1L << 22;
+    private static long parallelThresholdMacs = 1L << 28;
 }

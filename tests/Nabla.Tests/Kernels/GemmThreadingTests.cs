@@ -26,17 +26,28 @@ public class GemmThreadingTests
     [MemberData(nameof(Cases))]
     public void MultiThreadedIsBitwiseEqualToSingleThreaded(GemmPath path, int m, int n, int k, bool transA, bool transB)
     {
-        Assert.True((long)m * n * k >= KernelSettings.ParallelThresholdMacs, "case must be large enough to run in parallel");
-        var (a, b, c0) = GemmTests.Operands(m, n, k, seed: 5);
-        var single = (float[])c0.Clone();
-        Gemm.MultiplyOn(path, 1, transA, transB, m, n, k, a, b, single, accumulate: true);
-        foreach (int threads in new[] { 2, 3, 4 })
+        // These sizes sit below the default threshold (dense layers run on one thread on the reference
+        // machine), so force the parallel split. Other tests running meanwhile may then also split: harmless,
+        // since every thread count gives the same bits, which is what this test checks.
+        long threshold = KernelSettings.ParallelThresholdMacs;
+        KernelSettings.ParallelThresholdMacs = 0;
+        try
         {
-            var multi = (float[])c0.Clone();
-            Gemm.MultiplyOn(path, threads, transA, transB, m, n, k, a, b, multi, accumulate: true);
-            for (int i = 0; i < single.Length; i++)
-                if (BitConverter.SingleToInt32Bits(single[i]) != BitConverter.SingleToInt32Bits(multi[i]))
-                    Assert.Fail($"{threads} threads differ from 1 thread at element {i}: {multi[i]} vs {single[i]}.");
+            var (a, b, c0) = GemmTests.Operands(m, n, k, seed: 5);
+            var single = (float[])c0.Clone();
+            Gemm.MultiplyOn(path, 1, transA, transB, m, n, k, a, b, single, accumulate: true);
+            foreach (int threads in new[] { 2, 3, 4 })
+            {
+                var multi = (float[])c0.Clone();
+                Gemm.MultiplyOn(path, threads, transA, transB, m, n, k, a, b, multi, accumulate: true);
+                for (int i = 0; i < single.Length; i++)
+                    if (BitConverter.SingleToInt32Bits(single[i]) != BitConverter.SingleToInt32Bits(multi[i]))
+                        Assert.Fail($"{threads} threads differ from 1 thread at element {i}: {multi[i]} vs {single[i]}.");
+            }
+        }
+        finally
+        {
+            KernelSettings.ParallelThresholdMacs = threshold;
         }
     }
 

@@ -1,13 +1,11 @@
-using System.Numerics.Tensors;
 using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
 
 /// <summary>
-/// y = activation(x·W + b), fused: the bias add and the activation run row by row while the row is
-/// still in cache, and the backward pass multiplies the activation's derivative into the upstream
-/// gradient once, before the two GEMMs. The pre-activation z is kept: backward needs it, and the
+/// y = activation(x·W + b): one GEMM, one SIMD pass adding the bias, one activation pass; the backward
+/// pass multiplies the activation's derivative into the upstream gradient once, before the two GEMMs. The pre-activation z is kept: backward needs it, and the
 /// training doctor reads it (saturation, dead units).
 /// </summary>
 internal sealed class DenseOp : Op
@@ -50,14 +48,9 @@ internal sealed class DenseOp : Op
     {
         var z = PreActivation.Data;
         Gemm.Multiply(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z);
-        var y = Output.Data;
-        bool hasBias = Inputs.Length == 3;
-        for (int r = 0; r < rows; r++)
-        {
-            var zRow = z.AsSpan(r * units, units);
-            if (hasBias) TensorPrimitives.Add(zRow, Inputs[2].Data, zRow);
-            activation.Forward(zRow, y.AsSpan(r * units, units), units);
-        }
+        if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
+        // One call over the whole batch: row-wise activations (softmax) split rows themselves.
+        activation.Forward(z, Output.Data, units);
     }
 
     protected internal override bool CanOverwriteGrad(int i) => true;
@@ -70,17 +63,7 @@ internal sealed class DenseOp : Op
         if (NeedsGrad(1))
             Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
         // db (+)= Σ_rows dz
-        if (Inputs.Length == 3 && NeedsGrad(2))
-        {
-            var db = Inputs[2].Grad!.Data.AsSpan();
-            int first = 0;
-            if (OverwritesGrad(2) && rows > 0)
-            {
-                gradZ.AsSpan(0, units).CopyTo(db);
-                first = 1;
-            }
-            for (int r = first; r < rows; r++) TensorPrimitives.Add(db, gradZ.AsSpan(r * units, units), db);
-        }
+        if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
         // dx (+)= dz·Wᵀ    [rows, units]·[units, in]
         if (NeedsGrad(0))
             Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
