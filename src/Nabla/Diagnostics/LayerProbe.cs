@@ -46,10 +46,12 @@ internal sealed class LayerProbe
         bool missing = grad is null;
         double gradNorm = missing ? double.NaN : TensorPrimitives.Norm(grad!.Data.AsSpan());
         double biasNorm = Layer.Bias?.Grad is Tensor bg ? TensorPrimitives.Norm(bg.Data.AsSpan()) : double.NaN;
-        double weightNorm = TensorPrimitives.Norm(w);
+        // Four passes over the kernel in all: Σw², Σw, ‖w − w_before‖ and the gradient's norm.
+        double sumOfSquares = TensorPrimitives.SumOfSquares(w);
+        double weightNorm = Math.Sqrt(sumOfSquares);
         double deltaNorm = TensorPrimitives.Distance(w, kernelBefore.AsSpan());
         double mean = TensorPrimitives.Sum(w) / (double)w.Length;
-        double variance = TensorPrimitives.SumOfSquares(w) / (double)w.Length - mean * mean;
+        double variance = sumOfSquares / w.Length - mean * mean;
         int fanIn = kernel.Shape[0], fanOut = kernel.Shape[1];
 
         var (pre, post) = ActivationTensors(step);
