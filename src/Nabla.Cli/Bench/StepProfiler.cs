@@ -16,7 +16,10 @@ internal static class StepProfiler
         int batch = experiment.BatchSize;
         var x = Slice(experiment.X, batch);
         var y = Slice(experiment.Y, batch);
-        for (int i = 0; i < 20; i++) model.TrainOnBatch(x, y);
+        // Warm up for a while: a kernel called once per step needs many calls before the JIT's tier-1
+        // code replaces the quick first compile, and timing earlier measures the wrong code.
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 2) model.TrainOnBatch(x, y);
         var step = model.LastTrainStep!;
         var rows = new List<(string name, double forwardUs, double backwardUs)>();
         foreach (var op in step.Graph.Ops)

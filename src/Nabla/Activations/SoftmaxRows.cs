@@ -30,6 +30,8 @@ internal static class SoftmaxRows
         }
     }
 
+    /// <summary>Short rows: shift every row by its max, exponentiate the whole batch in one vectorized
+    /// call, then normalize each row.</summary>
     private static void SoftmaxShortRows(ReadOnlySpan<float> x, Span<float> y, int width)
     {
         for (int start = 0; start < x.Length; start += width)
@@ -38,8 +40,14 @@ internal static class SoftmaxRows
             var yRow = y.Slice(start, width);
             float max = float.NegativeInfinity;
             foreach (float v in xRow) max = MathF.Max(max, v);
+            for (int j = 0; j < width; j++) yRow[j] = xRow[j] - max;
+        }
+        TensorPrimitives.Exp(y, y);
+        for (int start = 0; start < y.Length; start += width)
+        {
+            var yRow = y.Slice(start, width);
             float sum = 0;
-            for (int j = 0; j < width; j++) sum += yRow[j] = MathF.Exp(xRow[j] - max);
+            foreach (float v in yRow) sum += v;
             float inverse = 1f / sum;
             for (int j = 0; j < width; j++) yRow[j] *= inverse;
         }
@@ -48,6 +56,16 @@ internal static class SoftmaxRows
     /// <summary>dx = y ⊙ (dy − Σ dy ⊙ y), row by row.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int width)
     {
+        if (width <= ShortRow)
+        {
+            for (int start = 0; start < y.Length; start += width)
+            {
+                float dot = 0;
+                for (int j = start; j < start + width; j++) dot += dy[j] * y[j];
+                for (int j = start; j < start + width; j++) dx[j] = y[j] * (dy[j] - dot);
+            }
+            return;
+        }
         for (int start = 0; start < y.Length; start += width)
         {
             var yRow = y.Slice(start, width);
