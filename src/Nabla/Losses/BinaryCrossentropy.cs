@@ -31,36 +31,20 @@ internal readonly struct BinaryCrossentropyTerm(bool fromLogits, double labelSmo
 
 /// <summary>Keras <c>BinaryCrossentropy</c>: from_logits false, label_smoothing 0, axis −1; the mean over the
 /// last axis per sample.</summary>
-public sealed class BinaryCrossentropy : Loss
+public sealed class BinaryCrossentropy : SmoothedCrossentropy
 {
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0,
-        string reduction = SumOverBatchSize, string name = "binary_crossentropy") : base(name, reduction)
+        string reduction = SumOverBatchSize, string name = "binary_crossentropy") : base(fromLogits, labelSmoothing, reduction, name)
     {
-        FromLogits = fromLogits;
-        LabelSmoothing = CategoricalCrossentropy.ValidateSmoothing(labelSmoothing);
     }
 
-    public bool FromLogits { get; }
-    public double LabelSmoothing { get; }
 
     public override string ClassName => "BinaryCrossentropy";
-    public override bool ExpectsProbabilities => !FromLogits;
-    public override bool IsCrossEntropy => true;
-
-    public override Config GetConfig()
-    {
-        var config = base.GetConfig();
-        config["from_logits"] = FromLogits;
-        config["label_smoothing"] = LabelSmoothing;
-        config["axis"] = -1;
-        return config;
-    }
 
     public static BinaryCrossentropy FromConfig(Config config)
     {
-        var (name, reduction) = ReadBase(config, "binary_crossentropy");
-        RequireLastAxis(config, "binary_crossentropy");
-        return new(config.GetBool("from_logits", false), config.GetDouble("label_smoothing", 0.0), reduction, name);
+        var (fromLogits, labelSmoothing, reduction, name) = ReadArguments(config, "binary_crossentropy");
+        return new(fromLogits, labelSmoothing, reduction, name);
     }
 
     protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
