@@ -1,5 +1,3 @@
-using Nabla.Layers;
-
 namespace Nabla.Diagnostics;
 
 /// <summary>The doctor's entry points that are not a callback: pre-flight checks and repair.</summary>
@@ -26,10 +24,7 @@ public static partial class Doctor
 
         var findings = StaticChecks.Structure(model, t);
         var step = model.CaptureGradientStep(xs, ys);
-        var inputs = step.X;
-        for (int i = 0; i < model.Layers.Count && model.Layers[i] is Normalization or Rescaling or InputLayer or Flatten; i++)
-            inputs = step.LayerOutputs[i];
-        findings.AddRange(StaticChecks.Data(model, inputs.Data, ys.Data, t));
+        findings.AddRange(StaticChecks.Data(model, StaticChecks.PreprocessedInputs(model, step).Data, ys.Data, t));
 
         var probes = TrainingDoctor.CreateProbes(model);
         var samples = new List<LayerSample>();

@@ -122,6 +122,16 @@ internal static class StaticChecks
         return findings;
     }
 
+    /// <summary>What the first weighted layer sees in a captured step: the batch after the model's leading
+    /// preprocessing layers (Normalization, Rescaling, Flatten, InputLayer), whose scale is what matters.</summary>
+    internal static Tensor PreprocessedInputs(Model model, CapturedStep step)
+    {
+        var inputs = step.X;
+        for (int i = 0; i < model.Layers.Count && model.Layers[i] is Normalization or Rescaling or InputLayer or Flatten; i++)
+            inputs = step.LayerOutputs[i];
+        return inputs;
+    }
+
     internal static (Dense? layer, int index) LastDense(Model model)
     {
         for (int i = model.Layers.Count - 1; i >= 0; i--)

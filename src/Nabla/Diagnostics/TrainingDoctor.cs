@@ -78,7 +78,7 @@ public sealed class TrainingDoctor : Callback
         if (globalStep == 0)
         {
             record.InitialLoss = loss;
-            staticFindings.AddRange(StaticChecks.Data(Model, PreprocessedInputs(step).Data, step.Y!.Data, Options.Thresholds));
+            staticFindings.AddRange(StaticChecks.Data(Model, StaticChecks.PreprocessedInputs(Model, step).Data, step.Y!.Data, Options.Thresholds));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)
@@ -87,15 +87,6 @@ public sealed class TrainingDoctor : Callback
             foreach (var probe in probes)
                 samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
         globalStep++;
-    }
-
-    /// <summary>What the first weighted layer sees: the batch after Normalization/Rescaling layers.</summary>
-    private Tensor PreprocessedInputs(CapturedStep step)
-    {
-        var inputs = step.X;
-        for (int i = 0; i < Model.Layers.Count && Model.Layers[i] is Normalization or Rescaling or InputLayer or Flatten; i++)
-            inputs = step.LayerOutputs[i];
-        return inputs;
     }
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)

@@ -67,34 +67,42 @@ public abstract partial class Model
 
         StopTraining = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
-        callbackList.OnTrainBegin(logs);
-        for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+        try
         {
-            callbackList.OnEpochBegin(epoch, logs);
-            if (shuffle) Utils.Random.Shuffle(order);
-            lossMean.Reset();
-            foreach (var m in metrics) m.Reset();
-            int batches = (trainCount + batchSize - 1) / batchSize;
-            for (int b = 0; b < batches && !StopTraining; b++)
+            callbackList.OnTrainBegin(logs);
+            for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
             {
-                int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
-                callbackList.OnTrainBatchBegin(b, logs);
-                var step = GetStep(StepKind.Train, count, x, y);
-                step.Load(x, y, order.AsSpan(start, count));
-                RunTrainStep(step);
-                lossMean.Update(step.Loss!.Data[0], count);
-                UpdateMetrics(metrics, step);
+                // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
+                logs.Clear();
+                callbackList.OnEpochBegin(epoch, logs);
+                if (shuffle) Utils.Random.Shuffle(order);
+                lossMean.Reset();
+                foreach (var m in metrics) m.Reset();
+                int batches = (trainCount + batchSize - 1) / batchSize;
+                for (int b = 0; b < batches && !StopTraining; b++)
+                {
+                    int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
+                    callbackList.OnTrainBatchBegin(b, logs);
+                    var step = GetStep(StepKind.Train, count, x, y);
+                    step.Load(x, y, order.AsSpan(start, count));
+                    RunTrainStep(step);
+                    lossMean.Update(step.Loss!.Data[0], count);
+                    UpdateMetrics(metrics, step);
+                    WriteLogs(logs, lossMean, metrics);
+                    callbackList.OnTrainBatchEnd(b, logs);
+                }
                 WriteLogs(logs, lossMean, metrics);
-                callbackList.OnTrainBatchEnd(b, logs);
+                if (validation is (Tensor valX, Tensor valY))
+                    foreach (var (key, value) in Evaluate(valX, valY, batchSize))
+                        logs["val_" + key] = value;
+                callbackList.OnEpochEnd(epoch, logs);
             }
-            WriteLogs(logs, lossMean, metrics);
-            if (validation is (Tensor valX, Tensor valY))
-                foreach (var (key, value) in Evaluate(valX, valY, batchSize))
-                    logs["val_" + key] = value;
-            callbackList.OnEpochEnd(epoch, logs);
+            callbackList.OnTrainEnd(logs);
         }
-        callbackList.OnTrainEnd(logs);
-        CurrentFit = null;
+        finally
+        {
+            CurrentFit = null;
+        }
         return history;
     }
 
