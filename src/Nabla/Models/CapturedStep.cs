@@ -70,6 +70,19 @@ internal sealed class CapturedStep
         if (Y is not null) CopyRows(y!, Y, indices);
     }
 
+    /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
+    public void LoadContiguous(Tensor x, Tensor? y, int firstRow)
+    {
+        CopyBlock(x, X, firstRow);
+        if (Y is not null) CopyBlock(y!, Y, firstRow);
+    }
+
+    private static void CopyBlock(Tensor source, Tensor destination, int firstRow)
+    {
+        int rowSize = destination.Size / destination.Shape[0];
+        source.Data.AsSpan(firstRow * rowSize, destination.Size).CopyTo(destination.Data);
+    }
+
     private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices)
     {
         int rowSize = destination.Size / destination.Shape[0];

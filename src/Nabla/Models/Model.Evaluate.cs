@@ -10,15 +10,20 @@ public abstract partial class Model
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
+        return EvaluateChecked(x, y, batchSize);
+    }
+
+    /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
+    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize)
+    {
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
         var lossMean = new Mean("loss");
         int total = x.Shape[0];
-        var indices = SequentialIndices(Math.Min(batchSize, total));
         for (int start = 0; start < total; start += batchSize)
         {
             int count = Math.Min(batchSize, total - start);
             var step = GetStep(StepKind.Evaluate, count, x, y);
-            LoadRange(step, x, y, start, count, indices);
+            step.LoadContiguous(x, y, start);
             step.Run();
             lossMean.Update(step.Loss!.Data[0], count);
             UpdateMetrics(metrics, step);
@@ -36,12 +41,11 @@ public abstract partial class Model
         int total = x.Shape[0];
         var result = new Tensor([total, .. OutputShape!]);
         int rowSize = result.Size / Math.Max(1, total);
-        var indices = SequentialIndices(Math.Min(batchSize, total));
         for (int start = 0; start < total; start += batchSize)
         {
             int count = Math.Min(batchSize, total - start);
             var step = GetStep(StepKind.Predict, count, x, null);
-            LoadRange(step, x, null, start, count, indices);
+            step.LoadContiguous(x, null, start);
             step.Run();
             step.Output.Data.AsSpan(0, count * rowSize).CopyTo(result.Data.AsSpan(start * rowSize));
         }
@@ -55,19 +59,5 @@ public abstract partial class Model
         Tensor h = x;
         foreach (var layer in layers) h = layer.Call(h, training);
         return h;
-    }
-
-    private static int[] SequentialIndices(int count)
-    {
-        var indices = new int[count];
-        for (int i = 0; i < count; i++) indices[i] = i;
-        return indices;
-    }
-
-    private static void LoadRange(CapturedStep step, Tensor x, Tensor? y, int start, int count, int[] offsets)
-    {
-        // Shift the 0..count-1 index window to the batch's start without allocating a new array.
-        for (int i = 0; i < count; i++) offsets[i] = start + i;
-        step.Load(x, y, offsets.AsSpan(0, count));
     }
 }

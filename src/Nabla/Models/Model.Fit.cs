@@ -93,7 +93,7 @@ public abstract partial class Model
                 }
                 WriteLogs(logs, lossMean, metrics);
                 if (validation is (Tensor valX, Tensor valY))
-                    foreach (var (key, value) in Evaluate(valX, valY, batchSize))
+                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize))
                         logs["val_" + key] = value;
                 callbackList.OnEpochEnd(epoch, logs);
             }
