@@ -45,6 +45,22 @@ public class FitTests
     }
 
     [Fact]
+    public void FitDefaultsAreKerasOnes()
+    {
+        // keras Model.fit(batch_size=None -> 32, epochs=1, shuffle=True, validation_split=0.0)
+        var (x, y) = Blobs(samples: 100);
+        Utils.SetRandomSeed(11);
+        var model = SmallClassifier();
+        model.Compile("adam", "categorical_crossentropy");
+        int batches = 0;
+        var counter = new Nabla.Callbacks.LambdaCallback(onBatchEnd: (_, _) => batches++);
+        var history = model.Fit(x, y, callbacks: [counter], verbose: 0);
+        Assert.Equal(4, batches);                  // ceil(100 / 32)
+        Assert.Single(history["loss"]);            // one epoch
+        Assert.False(history.ContainsKey("val_loss"));
+    }
+
+    [Fact]
     public void HistoryHasKerasKeysIncludingValidation()
     {
         var (x, y) = Blobs();
