@@ -36,8 +36,14 @@ internal static class BenchCommand
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
             if (parse.GetValue(profile))
             {
-                foreach (int b in sizes ?? [32, 1024])
-                    StepProfiler.Run(EpochTimer.SeedNetwork(parse.GetValue(activation)!, Math.Max(b, 1024), b));
+                if (parse.GetValue(experiment) is string profiled)
+                {
+                    var loaded = ExperimentFile.Load(profiled);
+                    foreach (int b in sizes ?? [loaded.BatchSize]) StepProfiler.Run(loaded with { BatchSize = b });
+                }
+                else
+                    foreach (int b in sizes ?? [32, 1024])
+                        StepProfiler.Run(EpochTimer.SeedNetwork(parse.GetValue(activation)!, Math.Max(b, 1024), b));
                 return 0;
             }
             if (parse.GetValue(experiment) is string file)

@@ -49,7 +49,7 @@ public sealed class Adagrad : Optimizer
         {
             var g = pass.Gradient<T>(i);
             var w = pass.DecayedWeight<T>(i);
-            var a = T.Load(accumulator, i) + g * g;
+            var a = T.Load(accumulator, i) + T.SquareFlushed(g);
             a.Store(accumulator, i);
             (w - g * lr / T.Sqrt(a + epsilon)).Store(pass.Weights, i);
         }

@@ -63,7 +63,7 @@ public class Adam : Optimizer
             var m = T.Load(momentum, i);
             var v = T.Load(velocity, i);
             m += (g - m) * oneMinusBeta1;
-            v += (g * g - v) * oneMinusBeta2;
+            v += (T.SquareFlushed(g) - v) * oneMinusBeta2;
             m.Store(momentum, i);
             v.Store(velocity, i);
             if (velocityHat is not null)

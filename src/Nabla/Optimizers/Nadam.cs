@@ -79,7 +79,7 @@ public sealed class Nadam : Optimizer
             var m = T.Load(momentum, i);
             var v = T.Load(velocity, i);
             m += (g - m) * oneMinusBeta1;
-            v += (g * g - v) * oneMinusBeta2;
+            v += (T.SquareFlushed(g) - v) * oneMinusBeta2;
             m.Store(momentum, i);
             v.Store(velocity, i);
             var mHat = m * momentumCoefficient + g * gradientCoefficient;

@@ -58,7 +58,7 @@ public sealed class RMSprop : Optimizer
         {
             var g = pass.Gradient<T>(i);
             var w = pass.DecayedWeight<T>(i);
-            var v = T.Load(velocity, i) * rho + g * g * oneMinusRho;
+            var v = T.Load(velocity, i) * rho + T.SquareFlushed(g) * oneMinusRho;
             v.Store(velocity, i);
             T denominator;
             if (averageGradient is not null)

@@ -27,4 +27,19 @@ public class SubnormalFlushTests
         Assert.Equal(float.PositiveInfinity, w.Data[2]);
         Assert.Equal(1e-30f, w.Data[3]);
     }
+
+    [Theory]
+    [InlineData(5)]      // scalar lanes
+    [InlineData(64)]     // SIMD lanes
+    public void AdamGivesTheFlushToZeroStepForTinyGradients(int length)
+    {
+        // g = 1e-21: g² = 1e-42 is subnormal, so flush-to-zero arithmetic (TensorFlow on CPU) makes v = 0.
+        // Then m = 0.1·g = 1e-22 and the step is alpha·m/(√0 + ε) = lr·√(1−β2)/(1−β1)·1e-22/1e-7.
+        var w = new Tensor(length).RequireGrad();
+        w.Grad = Tensor.Full(1e-21f, length);
+        new Adam(learningRate: 0.001).Apply([w]);
+        double alpha = 0.001 * Math.Sqrt(1 - 0.999) / (1 - 0.9);
+        double expected = -alpha * 1e-22 / 1e-7;
+        Assert.All(w.Data, v => Assert.True(Math.Abs(v - expected) <= 1e-5 * Math.Abs(expected), $"{v} vs {expected}"));
+    }
 }
