@@ -14,8 +14,8 @@ internal static class StepProfiler
     {
         var model = experiment.BuildModel();
         int batch = experiment.BatchSize;
-        var x = Slice(experiment.X, batch);
-        var y = Slice(experiment.Y, batch);
+        var x = DataChecks.Rows(experiment.X, 0, batch);
+        var y = DataChecks.Rows(experiment.Y, 0, batch);
         // Warm up for a while: a kernel called once per step needs many calls before the JIT's tier-1
         // code replaces the quick first compile, and timing earlier measures the wrong code.
         var warmup = Stopwatch.StartNew();
@@ -57,11 +57,5 @@ internal static class StepProfiler
         }
         Array.Sort(samples);
         return samples[repeats / 2];
-    }
-
-    private static Tensor Slice(Tensor t, int rows)
-    {
-        int rowSize = t.Size / t.Shape[0];
-        return Tensor.FromArray(t.Data.AsSpan(0, rows * rowSize).ToArray(), [rows, .. t.Shape[1..]]);
     }
 }

@@ -17,13 +17,8 @@ internal static class SeedExamples
             Flatten(xTest), Data.Preprocessing.ToCategorical(yTest, 10));
     }
 
-    /// <summary>x / 255: the seed's <c>x_train_normalized</c>.</summary>
-    public static Tensor Normalize(Tensor x)
-    {
-        var result = new Tensor(x.Shape);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, 1f / 255f, result.Data);
-        return result;
-    }
+    /// <summary>x / 255: the seed's <c>x_train_normalized</c> (multiplied by the reciprocal).</summary>
+    public static Tensor Normalize(Tensor x) => x * (1f / 255f);
 
     private static Tensor Flatten(Tensor images) => Tensor.FromArray(images.Data, images.Shape[0], images.Size / images.Shape[0]);
 

@@ -28,8 +28,8 @@ internal static class GradientsCommand
             Directory.CreateDirectory(directory);
             var model = loaded.BuildModel();
             int batch = Math.Min(loaded.BatchSize, loaded.X.Shape[0]);
-            var x = SliceRows(loaded.X, batch);
-            var y = SliceRows(loaded.Y, batch);
+            var x = DataChecks.Rows(loaded.X, 0, batch);
+            var y = DataChecks.Rows(loaded.Y, 0, batch);
             var step = model.CaptureGradientStep(x, y);
             var trainable = new HashSet<Tensor>(model.TrainableWeights, ReferenceEqualityComparer.Instance);
             var entries = new JsonArray();
@@ -65,11 +65,5 @@ internal static class GradientsCommand
             return 0;
         }));
         return command;
-    }
-
-    private static Tensor SliceRows(Tensor t, int rows)
-    {
-        int rowSize = t.Size / t.Shape[0];
-        return Tensor.FromArray(t.Data.AsSpan(0, rows * rowSize).ToArray(), [rows, .. t.Shape[1..]]);
     }
 }

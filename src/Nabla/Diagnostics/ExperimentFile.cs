@@ -126,7 +126,7 @@ public static class ExperimentFile
                 }
             }
         }
-        if (data.GetBool("normalize", false)) x = Scale(x, 1f / 255f);
+        if (data.GetBool("normalize", false)) x *= 1f / 255f;
         if (data.GetBool("one_hot", false))
         {
             int classes = data.GetInt("num_classes", (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1);
@@ -156,13 +156,6 @@ public static class ExperimentFile
         ".csv" => Csv.Read(path).Features,
         _ => Idx.Load(path),
     };
-
-    private static Tensor Scale(Tensor x, float factor)
-    {
-        var scaled = new Tensor(x.Shape);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, factor, scaled.Data);
-        return scaled;
-    }
 
     private static string Resolve(string folder, string file, string source, string field)
     {
