@@ -13,8 +13,8 @@ internal static unsafe class GemmDriver
     private struct Problem
     {
         public float* A, B, C;
-        /// <summary>All of op(A), packed once before the threads start, when it is a single MC block; else null.</summary>
-        public float* SharedA;
+        /// <summary>All of op(A), packed once, when it is a single MC block on one thread; else null.</summary>
+        public float* WholePackedA;
         public nint Lda, Ldb, Ldc;
         public int M, N, K;
         public bool TransA, TransB, Accumulate, SplitRows, DirectB;
@@ -41,11 +41,14 @@ internal static unsafe class GemmDriver
         };
         int rowBlocks = (m + kernel.MR - 1) / kernel.MR;
         int colBlocks = (n + kernel.NR - 1) / kernel.NR;
-        if (m <= kernel.MC)
+        bool parallel = (long)m * n * k >= KernelSettings.ParallelThresholdMacs && maxThreads > 1;
+        if (m <= kernel.MC && !parallel)
         {
-            // Few rows (a dense layer's batch): pack A once for every thread and split the columns, so no
-            // thread repeats another's packing and B is read (or packed) exactly once overall.
-            problem.SharedA = PackAllOfA(ref problem);
+            // Few rows (a dense layer's batch) on one thread: pack all of A once, so B is read exactly once.
+            // With threads, packing A up front would be serial work (and the other core would then read
+            // the whole packed A from this core's cache). Letting each thread pack its own operand ran
+            // 32×128×784 1.3x and 128×128×784 1.6x faster than the shared A on two threads.
+            problem.WholePackedA = PackAllOfA(ref problem);
             problem.SplitRows = false;
         }
         else
@@ -55,17 +58,17 @@ internal static unsafe class GemmDriver
             problem.SplitRows = n <= m ? rowBlocks >= Math.Min(maxThreads, colBlocks) : colBlocks < Math.Min(maxThreads, rowBlocks);
         }
         problem.Blocks = problem.SplitRows ? rowBlocks : colBlocks;
-        int threads = (long)m * n * k < KernelSettings.ParallelThresholdMacs ? 1 : Math.Min(maxThreads, problem.Blocks);
+        int threads = parallel ? Math.Min(maxThreads, problem.Blocks) : 1;
         if (threads <= 1)
         {
             Blocked(ref problem, 0, m, 0, n);
             return;
         }
-        // Every work item repacks the operand that is not split (unless A is shared), so items span about
+        // Every work item repacks the operand that is not split, so items span about
         // one cache block (MC rows or 256 columns) — several per thread when that many exist, so a thread
         // that gets more CPU time can take more of them.
         int splitLength = problem.SplitRows ? m : n;
-        int itemLength = problem.SplitRows ? kernel.MC : problem.SharedA != null ? kernel.NR : 256;
+        int itemLength = problem.SplitRows ? kernel.MC : 256;
         problem.Units = Math.Clamp((splitLength + itemLength - 1) / itemLength, threads, problem.Blocks);
         WorkerPool.For(problem.Units, &RunUnits, &problem, threads);
     }
@@ -98,7 +101,7 @@ internal static unsafe class GemmDriver
         int mr = kern.MR, nr = kern.NR;
         // Sized from the whole problem, not this thread's share, so a repeated call never regrows a buffer
         // however the work happens to be split between threads.
-        float* packA = p.SharedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, p.M), mr) * Math.Min(kern.KC, p.K));
+        float* packA = p.WholePackedA != null ? null : PackBuffers.ForA(RoundUp(Math.Min(kern.MC, p.M), mr) * Math.Min(kern.KC, p.K));
         float* packB = PackBuffers.ForB(RoundUp(Math.Min(kern.NC, p.N), nr) * Math.Min(kern.KC, p.K));
         float* tile = stackalloc float[mr * nr];
 
@@ -118,8 +121,8 @@ internal static unsafe class GemmDriver
                 for (int ic = i0; ic < i1; ic += kern.MC)
                 {
                     int mc = Math.Min(kern.MC, i1 - ic);
-                    float* aBlock = p.SharedA != null ? p.SharedA + (nint)RoundUp(p.M, mr) * pc : packA;
-                    if (p.SharedA == null) GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                    float* aBlock = p.WholePackedA != null ? p.WholePackedA + (nint)RoundUp(p.M, mr) * pc : packA;
+                    if (p.WholePackedA == null) GemmPacking.PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);

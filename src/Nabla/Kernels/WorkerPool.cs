@@ -29,8 +29,10 @@ namespace Nabla.Kernels;
 /// </summary>
 public static unsafe class WorkerPool
 {
-    // Spin a little before blocking: a kernel call is often tens of microseconds, less than an OS wake-up.
-    private const int SpinCount = 2047;
+    // How long an idle worker keeps polling for the next job before it blocks. Waking a blocked thread
+    // costs tens of microseconds on a VM, as much as a whole batch-32 GEMM, while consecutive kernels of a
+    // training step come microseconds apart; OpenMP runtimes spin for the same reason.
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 2000; // 0.5 ms
     // Several chunks per thread let a thread that got more CPU time take more of the work.
     private const int ChunksPerThread = 4;
 
@@ -41,6 +43,15 @@ public static unsafe class WorkerPool
     private static delegate*<int, int, void*, void> jobBody;
     private static void* jobState;
     private static int jobCount, jobChunks, nextChunk, jobOpen, running;
+    // Bumped once per dispatch; a worker that sees it change joins the job. Idle workers poll it, so it
+    // lives alone on its cache line: a hot static written beside it would bounce between the cores.
+    private static readonly PaddedCounter generation = new();
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+    private sealed class PaddedCounter
+    {
+        [System.Runtime.InteropServices.FieldOffset(64)] public int Value;
+    }
     private static ExceptionDispatchInfo? jobError;
 
     [ThreadStatic] private static bool onWorker;
@@ -95,13 +106,14 @@ public static unsafe class WorkerPool
         jobError = null;
         Volatile.Write(ref nextChunk, 0);
         Interlocked.Exchange(ref jobOpen, 1);
-        for (int w = 0; w < threads - 1; w++) workers[w].Start.Set();
+        Interlocked.Increment(ref generation.Value);
+        for (int w = 0; w < threads - 1; w++) workers[w].WakeIfBlocked();
 
         TakeChunks();
         // Close the job, then wait only for workers that joined it (they are mid-chunk, so briefly).
         Interlocked.Exchange(ref jobOpen, 0);
-        var spin = new SpinWait();
-        while (Volatile.Read(ref running) != 0) spin.SpinOnce();
+        // Pure spinning: SpinWait.SpinOnce would eventually Sleep(1), a millisecond, for a chunk of microseconds.
+        while (Volatile.Read(ref running) != 0) Thread.SpinWait(16);
 
         jobBody = null;
         jobState = null;
@@ -140,24 +152,54 @@ public static unsafe class WorkerPool
 
     private sealed class Worker
     {
-        public readonly ManualResetEventSlim Start = new(false, SpinCount);
+        private readonly SemaphoreSlim wake = new(0);
+        // 1 while the worker is blocked (or about to block) on `wake`; whoever swaps it to 0 owns the wake-up.
+        private int blocked;
 
         public Worker(int id) =>
             new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {id}" }.Start();
+
+        public void WakeIfBlocked()
+        {
+            if (Interlocked.Exchange(ref blocked, 0) == 1) wake.Release();
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             onWorker = true;
+            int seen = Volatile.Read(ref generation.Value);
             while (true)
             {
-                Start.Wait();
-                Start.Reset();
+                seen = WaitForJob(seen);
                 // Join before checking the job is open: the caller closes it before reading `running`,
                 // so either it waits for us or we see the job closed (and a late wake-up does nothing).
                 Interlocked.Increment(ref running);
                 if (Volatile.Read(ref jobOpen) == 1) TakeChunks();
                 Interlocked.Decrement(ref running);
+            }
+        }
+
+        /// <summary>Polls for a generation other than <paramref name="seen"/> for a while, then blocks until woken.</summary>
+        private int WaitForJob(int seen)
+        {
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (true)
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    int now = Volatile.Read(ref generation.Value);
+                    if (now != seen) return now;
+                    Thread.SpinWait(8);
+                }
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline) continue;
+
+                Interlocked.Exchange(ref blocked, 1);
+                // A dispatch between the last poll and the flag would not wake us: look once more.
+                if (Volatile.Read(ref generation.Value) != seen && Interlocked.Exchange(ref blocked, 0) == 1)
+                    continue;
+                wake.Wait(); // released by the dispatcher that swapped `blocked` back to 0
+                deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
             }
         }
     }

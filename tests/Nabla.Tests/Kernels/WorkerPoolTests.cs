@@ -38,6 +38,17 @@ public unsafe class WorkerPoolTests
     }
 
     [Fact]
+    public void WorkersThatWentToSleepAreWokenForTheNextJob()
+    {
+        // Idle workers poll for half a millisecond and then block; later jobs must still complete.
+        for (int round = 0; round < 20; round++)
+        {
+            Thread.Sleep(2);
+            EveryIndexIsVisitedOnceInTheDocumentedChunks(64, 2);
+        }
+    }
+
+    [Fact]
     public void RangesAreContiguousAndDependOnlyOnCountAndParts()
     {
         Assert.Equal(0, WorkerPool.RangeStart(10, 3, 0));
