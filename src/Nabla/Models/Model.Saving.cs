@@ -7,7 +7,8 @@ public abstract partial class Model
 {
     /// <summary>
     /// Saves every weight to a safetensors file (Keras's <c>model.save_weights</c>; the path must end in
-    /// ".safetensors"), named "layer/weight" ("dense/kernel"). The file is written atomically.
+    /// ".safetensors"). Tensors are named as Keras 3 addresses layers, by class and position, not by layer
+    /// name: "dense/kernel", "dense/bias", "dense_1/kernel"... The file is written atomically.
     /// </summary>
     public void SaveWeights(string path)
     {
