@@ -159,4 +159,25 @@ public class ModelSavingTests
         Assert.Contains("not a zip", Assert.Throws<DataFormatException>(() => Model.Load(notZip)).Message);
         Assert.Contains("legacy \".h5\"", Assert.Throws<ArgumentException>(() => Model.Load("m.h5")).Message);
     }
+
+    [Fact]
+    public void CompileConfigWithoutALossIsRejectedNamingTheField()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("m.keras");
+        Trained().Save(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("config.json")!;
+            Config config;
+            using (var reader = new StreamReader(entry.Open())) config = Config.Parse(reader.ReadToEnd());
+            config.GetConfig("compile_config")!.Remove("loss");
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+            writer.Write(config.ToJsonString());
+        }
+        var e = Assert.Throws<DataFormatException>(() => Model.Load(path));
+        Assert.Contains("compile_config.loss", e.Message);
+        Assert.Contains("config.json", e.Message);
+    }
 }

@@ -104,17 +104,31 @@ internal static class KerasArchive
     {
         try
         {
-            var optimizer = Optimizers.Optimizers.Deserialize(compile.GetValueOr("optimizer", "missing 'optimizer'"));
-            var loss = Losses.Losses.Deserialize(compile.GetValueOr("loss", "missing 'loss'"));
-            var metrics = compile.TryGet("metrics", out var list) && list is List<object?> items
-                ? items.Select(m => m is Config c ? (object)Metrics.Metrics.Deserialize(c) : m ?? "null").ToList()
-                : [];
-            model.Compile(optimizer, loss, metrics);
+            model.Compile(Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source)),
+                Losses.Losses.Deserialize(Require(compile, "loss", source)), CompiledMetrics(compile, source));
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
         }
+    }
+
+    private static object Require(Config compile, string key, string source) =>
+        compile.TryGet(key, out var value)
+            ? value!
+            : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
+
+    private static List<object> CompiledMetrics(Config compile, string source)
+    {
+        if (!compile.TryGet("metrics", out var list)) return [];
+        if (list is not List<object?> items)
+            throw DataFormatException.AtField(source, "compile_config.metrics", "a list", Config.Describe(list));
+        return items.Select(item => item switch
+        {
+            string name => name,
+            Config c => (object)Metrics.Metrics.Deserialize(c),
+            _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
+        }).ToList();
     }
 
     private static List<object?> BatchShape(int[] perSample) => [null, .. perSample.Select(d => (object?)(long)d)];
