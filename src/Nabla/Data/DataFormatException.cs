@@ -43,6 +43,10 @@ public sealed class DataFormatException : Exception
         new(path, $"line {line}, column {column}{(columnName.Length > 0 ? $" ('{columnName}')" : "")}",
             null, line, column, expected, found);
 
+    /// <summary>A problem with one named field or entry of a structured file (a header key, a tensor).</summary>
+    internal static DataFormatException AtField(string path, string field, string expected, string found) =>
+        new(path, field, null, null, null, expected, found);
+
     /// <summary>A problem with the file as a whole (e.g. its size), before any byte is interpreted.</summary>
     internal static DataFormatException InFile(string path, string expected, string found) =>
         new(path, "whole file", null, null, null, expected, found);

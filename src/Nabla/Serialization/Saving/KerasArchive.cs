@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.IO.Compression;
+using Nabla.Data;
+using Nabla.Losses;
+using Nabla.Metrics;
+using Nabla.Optimizers;
+using Nabla.Serialization.Safetensors;
+
+namespace Nabla.Serialization.Saving;
+
+/// <summary>
+/// A whole model in one zip file, laid out like Keras 3's ".keras" archive: <c>config.json</c> (the
+/// Sequential config with <c>build_config</c> and, once compiled, <c>compile_config</c>),
+/// <c>metadata.json</c> (Nabla version, save date) and <c>model.weights.safetensors</c> (Keras stores
+/// <c>model.weights.h5</c> there). Optimizer state (moments, iterations) is not saved: a loaded model
+/// gets a fresh optimizer with the saved configuration.
+/// </summary>
+internal static class KerasArchive
+{
+    public const string Extension = ".keras";
+    public const string ConfigEntry = "config.json";
+    public const string MetadataEntry = "metadata.json";
+    public const string WeightsEntry = "model.weights.safetensors";
+
+    public static void Save(Sequential model, string path)
+    {
+        var config = KerasModelJson.ToConfig(model);
+        if (model.InputShape is int[] inputShape)
+            config["build_config"] = new Config { ["input_shape"] = BatchShape(inputShape) };
+        if (model.IsCompiled) config["compile_config"] = CompileConfig(model);
+        var metadata = new Config
+        {
+            ["nabla_version"] = NablaVersion.Current,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+        };
+        var weights = ModelWeights.ByName(model);
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteText(zip, ConfigEntry, config.ToJsonString());
+            WriteText(zip, MetadataEntry, metadata.ToJsonString());
+            using var weightStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open();
+            SafetensorsFile.Write(weightStream, weights, ModelWeights.Metadata());
+        });
+    }
+
+    public static Sequential Load(string path)
+    {
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e)
+        {
+            throw DataFormatException.InFile(path, "a .keras zip archive", $"not a zip file ({e.Message})");
+        }
+        using (zip)
+        {
+            var configEntry = RequireEntry(zip, ConfigEntry, path);
+            var weightsEntry = RequireEntry(zip, WeightsEntry, path);
+            string configSource = $"{path}/{ConfigEntry}";
+            string configJson;
+            using (var reader = new StreamReader(configEntry.Open())) configJson = reader.ReadToEnd();
+            var config = ParseConfig(configJson, configSource);
+            var model = KerasModelJson.FromConfig(config, configSource);
+            if (!model.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
+                model.Build(batchShape[1..]);
+            if (!model.IsBuilt)
+                throw DataFormatException.AtField(configSource, "build_config",
+                    "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
+
+            using var buffer = new MemoryStream();
+            using (var weightStream = weightsEntry.Open()) weightStream.CopyTo(buffer);
+            buffer.Position = 0;
+            string weightsSource = $"{path}/{WeightsEntry}";
+            var content = SafetensorsFile.Read(buffer, buffer.Length, weightsSource);
+            ModelWeights.Apply(model, content.Tensors, weightsSource);
+
+            if (config.GetConfig("compile_config") is Config compile) Compile(model, compile, configSource);
+            return model;
+        }
+    }
+
+    private static Config ParseConfig(string json, string source)
+    {
+        try { return Config.Parse(json); }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw DataFormatException.AtField(source, "whole entry", "a JSON object", $"invalid JSON ({e.Message})");
+        }
+    }
+
+    /// <summary>Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metric identifiers.</summary>
+    private static Config CompileConfig(Model model) => new()
+    {
+        ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
+        ["loss"] = Losses.Losses.Serialize(model.Loss!),
+        ["metrics"] = model.MetricSpecs
+            .Select(m => m is Metric metric ? Metrics.Metrics.Serialize(metric) : m)
+            .ToList(),
+        ["loss_weights"] = null,
+        ["weighted_metrics"] = null,
+    };
+
+    private static void Compile(Model model, Config compile, string source)
+    {
+        try
+        {
+            model.Compile(Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source)),
+                Losses.Losses.Deserialize(Require(compile, "loss", source)), CompiledMetrics(compile, source));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
+        }
+    }
+
+    private static object Require(Config compile, string key, string source) =>
+        compile.TryGet(key, out var value)
+            ? value!
+            : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
+
+    private static List<object> CompiledMetrics(Config compile, string source)
+    {
+        if (!compile.TryGet("metrics", out var list)) return [];
+        if (list is not List<object?> items)
+            throw DataFormatException.AtField(source, "compile_config.metrics", "a list", Config.Describe(list));
+        return items.Select(item => item switch
+        {
+            string name => name,
+            Config c => (object)Metrics.Metrics.Deserialize(c),
+            _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
+        }).ToList();
+    }
+
+    private static List<object?> BatchShape(int[] perSample) => [null, .. perSample.Select(d => (object?)(long)d)];
+
+    private static void WriteText(ZipArchive zip, string name, string text)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new System.Text.UTF8Encoding(false));
+        writer.Write(text);
+    }
+
+    private static ZipArchiveEntry RequireEntry(ZipArchive zip, string name, string path) =>
+        zip.GetEntry(name) ?? throw DataFormatException.AtField(path, $"entry '{name}'",
+            $"a .keras archive with {ConfigEntry} and {WeightsEntry}",
+            "entries: " + (zip.Entries.Count == 0 ? "none" : string.Join(", ", zip.Entries.Select(e => e.FullName))));
+}

@@ -1,0 +1,82 @@
+using Nabla.Layers;
+
+namespace Nabla.Serialization.Saving;
+
+/// <summary>
+/// A model's weights as safetensors. As in Keras 3's weights files, a layer is addressed by its class
+/// (snake_case) numbered by position among layers of that class, never by its name: auto-generated
+/// names ("dense_7") differ between two instances of one architecture. The tensor name is that path,
+/// "/", then the weight's name: "dense/kernel", "batch_normalization/moving_mean", "dense_1/bias"
+/// (Keras writes "layers/dense/vars/0"; weight names are more readable than variable indices).
+/// </summary>
+internal static class ModelWeights
+{
+    public const string Extension = ".safetensors";
+
+    public static Dictionary<string, Tensor> ByName(Model model) => Paths(model).ToDictionary(p => p.Path, p => p.Weight, StringComparer.Ordinal);
+
+    /// <summary>Every weight with its storage path, in <see cref="Model.Weights"/> order.</summary>
+    public static List<(string Path, Tensor Weight)> Paths(Model model)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var paths = new List<(string, Tensor)>();
+        foreach (var layer in model.Layers)
+        {
+            string kind = LayerNames.SnakeCase(layer.ClassName);
+            int index = seen.TryGetValue(kind, out int n) ? n + 1 : 0;
+            seen[kind] = index;
+            string layerPath = index == 0 ? kind : $"{kind}_{index}";
+            foreach (var weight in layer.Weights)
+                paths.Add(($"{layerPath}/{ShortName(layer, weight)}", weight));
+        }
+        return paths;
+    }
+
+    /// <summary>"kernel" from "dense_3/kernel": layers name their weights "layer/weight".</summary>
+    private static string ShortName(Layer layer, Tensor weight)
+    {
+        string name = weight.Name ?? throw new InvalidOperationException($"A weight of layer '{layer.Name}' has no name.");
+        return name.StartsWith(layer.Name + "/", StringComparison.Ordinal) ? name[(layer.Name.Length + 1)..] : name;
+    }
+
+    public static Dictionary<string, string> Metadata() => new()
+    {
+        ["format"] = "nabla.weights",
+        ["nabla_version"] = NablaVersion.Current,
+    };
+
+    /// <summary>Checks that <paramref name="tensors"/> holds exactly the model's weights with their shapes,
+    /// then copies them in; on any mismatch nothing is changed and the message lists every problem.</summary>
+    public static void Apply(Model model, IReadOnlyDictionary<string, Tensor> tensors, string source)
+    {
+        var weights = Paths(model);
+        var names = weights.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
+        var missing = weights.Where(w => !tensors.ContainsKey(w.Path)).Select(w => w.Path).ToList();
+        var unexpected = tensors.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var mismatched = weights
+            .Where(w => tensors.TryGetValue(w.Path, out var t) && !Tensor.SameShape(w.Weight.Shape, t.Shape))
+            .Select(w => $"'{w.Path}' expected {Tensor.ShapeString(w.Weight.Shape)}, found {Tensor.ShapeString(tensors[w.Path].Shape)}")
+            .ToList();
+        if (missing.Count + unexpected.Count + mismatched.Count > 0)
+        {
+            var problems = new List<string>();
+            if (missing.Count > 0) problems.Add("missing: " + string.Join(", ", missing.Select(n => $"'{n}'")));
+            if (unexpected.Count > 0) problems.Add("unexpected: " + string.Join(", ", unexpected.Select(n => $"'{n}'")));
+            if (mismatched.Count > 0) problems.Add("shape mismatch: " + string.Join("; ", mismatched));
+            throw new ArgumentException(
+                $"{source}: the weights do not match model '{model.Name}' ({weights.Count} weights); " +
+                string.Join("; ", problems) + ". No weight was changed.");
+        }
+        model.SetWeights(weights.Select(w => tensors[w.Path]).ToList());
+    }
+
+    /// <summary>Rejects paths without the expected extension, naming the Keras format that is not supported.</summary>
+    public static void CheckExtension(string path, string extension, string kerasFormat, string operation)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException(
+                $"{operation}: the path must end in \"{extension}\", found '{path}'. " +
+                $"Keras's {kerasFormat} format is not supported.", nameof(path));
+    }
+}
