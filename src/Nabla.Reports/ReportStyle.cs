@@ -21,7 +21,7 @@ internal static class ReportStyle
         .finding.info .severity { color: #1565c0; }
         code, .code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
         pre { background: #f4f4f4; padding: 0.6rem; overflow-x: auto; }
-        table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; }
+        table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem; display: block; overflow-x: auto; max-width: 100%; }
         th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
         th { background: #f0f0f0; }
         tr.threshold td { color: #666; font-style: italic; }
