@@ -79,13 +79,9 @@ internal static class DiagnosisSection
         key.Contains("threshold", StringComparison.Ordinal) || key.StartsWith("max_", StringComparison.Ordinal)
         || key.StartsWith("min_", StringComparison.Ordinal) || key.EndsWith("_margin", StringComparison.Ordinal);
 
-    /// <summary>Training curves, then the per-layer monitor charts.</summary>
-    public static void WriteCharts(HtmlWriter html, Diagnosis diagnosis)
+    /// <summary>The diagnosis's charts (see <see cref="ReportPlots.Of(Diagnosis)"/>).</summary>
+    public static void WriteCharts(HtmlWriter html, IReadOnlyList<ReportPlots.Chart> charts)
     {
-        var charts = new List<ReportPlots.Chart>();
-        if (ReportPlots.Loss(diagnosis.History) is { } loss) charts.Add(loss);
-        charts.AddRange(ReportPlots.Metrics(diagnosis.History));
-        charts.AddRange(ReportPlots.Layers(diagnosis.Samples));
         html.Element("h3", "Charts");
         if (charts.Count == 0) html.Element("p", "Nothing to chart: no history and no monitor samples.", "muted");
         foreach (var chart in charts) html.Chart(chart);

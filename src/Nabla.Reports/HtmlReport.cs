@@ -32,14 +32,22 @@ public static class HtmlReport
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0)
             throw new ArgumentException($"HtmlReport.Write: 'entries' must hold at least one diagnosis, found none (report '{path}').", nameof(entries));
+        // Charts first (the slow part, ~15 ms each; rendering them in parallel measured no faster on 2 busy cores),
+        // so the file is open only while text is written.
+        var rendered = entries
+            .Select(e => new Rendered(e, ReportPlots.Of(e.Diagnosis), e.Repair is null ? null : ReportPlots.Of(e.Repair)))
+            .ToList();
         AtomicFile.Write(path, stream =>
         {
             using var text = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-            WriteDocument(new HtmlWriter(text), title, entries);
+            WriteDocument(new HtmlWriter(text), title, rendered);
         });
     }
 
-    private static void WriteDocument(HtmlWriter html, string title, IReadOnlyList<ReportEntry> entries)
+    /// <summary>An entry with its charts rendered.</summary>
+    private sealed record Rendered(ReportEntry Entry, IReadOnlyList<ReportPlots.Chart> Charts, ReportPlots.Chart? RepairChart);
+
+    private static void WriteDocument(HtmlWriter html, string title, IReadOnlyList<Rendered> rendered)
     {
         html.Raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -47,13 +55,14 @@ public static class HtmlReport
             .Open("style").Raw(ReportStyle.Css).Close("style")
             .Raw("</head>\n<body>\n")
             .Element("h1", title);
+        var entries = rendered.Select(r => r.Entry).ToList();
         int unhealthy = entries.Count(e => !e.Diagnosis.IsHealthy);
         html.Element("p", entries.Count == 1
             ? "Why this network does or does not learn: the doctor's verdict, what it found and what to try, then the curves it judged by."
             : $"{entries.Count} runs, {unhealthy} unhealthy. Each section gives the doctor's verdict, what it found and what to try, then the curves it judged by.",
             "muted");
         if (entries.Count > 1) WriteContents(html, entries);
-        for (int i = 0; i < entries.Count; i++) WriteEntry(html, entries[i], Anchor(i));
+        for (int i = 0; i < rendered.Count; i++) WriteEntry(html, rendered[i], Anchor(i));
         html.Raw("</body>\n</html>\n");
     }
 
@@ -66,14 +75,15 @@ public static class HtmlReport
         html.Close("ul").Close("nav");
     }
 
-    private static void WriteEntry(HtmlWriter html, ReportEntry entry, string anchor)
+    private static void WriteEntry(HtmlWriter html, Rendered rendered, string anchor)
     {
+        var entry = rendered.Entry;
         html.Raw($"<section id=\"{anchor}\">\n").Element("h2", entry.Title);
         DiagnosisSection.WriteVerdict(html, entry.Diagnosis);
         DiagnosisSection.WriteModel(html, entry.SummaryModel, entry.Diagnosis);
         DiagnosisSection.WriteFindings(html, entry.Diagnosis);
-        DiagnosisSection.WriteCharts(html, entry.Diagnosis);
-        if (entry.Repair is not null) RepairSection.Write(html, entry.Repair);
+        DiagnosisSection.WriteCharts(html, rendered.Charts);
+        if (entry.Repair is not null) RepairSection.Write(html, entry.Repair, rendered.RepairChart);
         html.Close("section");
     }
 

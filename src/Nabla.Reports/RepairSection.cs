@@ -13,7 +13,8 @@ internal static class RepairSection
         "val accuracy before", "val accuracy after", "verdict after", "problems after", "kept",
     ];
 
-    public static void Write(HtmlWriter html, RepairReport repair)
+    /// <param name="overlay">The before/after loss chart (<see cref="ReportPlots.Of(RepairReport)"/>), if there is one.</param>
+    public static void Write(HtmlWriter html, RepairReport repair, ReportPlots.Chart? overlay)
     {
         html.Element("h3", "Repair");
         html.Open("p").Text("Outcome: ")
@@ -31,8 +32,7 @@ internal static class RepairSection
             html.Element("p", "Each attempt retrains from scratch under the same seed; \"before\" is the best run so far.");
             html.Table(Headers, repair.Attempts.Select(Attempt), rowClass: row => row[^1] == "yes" ? "kept" : null);
         }
-        if (ReportPlots.LossOverlay(repair.Original.Diagnosis.History, repair.Best.Diagnosis.History) is { } overlay)
-            html.Chart(overlay);
+        if (overlay is not null) html.Chart(overlay);
     }
 
     private static IReadOnlyList<string> Attempt(RepairAttempt a, int index) =>

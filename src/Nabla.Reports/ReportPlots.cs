@@ -17,6 +17,13 @@ public static class ReportPlots
     /// <summary>One named chart, rendered to SVG text.</summary>
     public sealed record Chart(string Title, string Caption, string Svg);
 
+    /// <summary>A diagnosis's charts in report order: loss, metrics, then the per-layer monitors.</summary>
+    public static IReadOnlyList<Chart> Of(Diagnosis diagnosis) =>
+        [.. Loss(diagnosis.History) is { } loss ? [loss] : Array.Empty<Chart>(), .. Metrics(diagnosis.History), .. Layers(diagnosis.Samples)];
+
+    /// <summary>A repair's chart: the original run's loss against the best run's.</summary>
+    public static Chart? Of(RepairReport repair) => LossOverlay(repair.Original.Diagnosis.History, repair.Best.Diagnosis.History);
+
     /// <summary>Loss and, when validated, validation loss per epoch.</summary>
     public static Chart? Loss(IReadOnlyDictionary<string, IReadOnlyList<double>> history) =>
         Curves(history, "loss", "Loss per epoch",
