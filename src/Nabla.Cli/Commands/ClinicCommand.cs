@@ -8,7 +8,7 @@ internal static class ClinicCommand
 {
     public static Command Create()
     {
-        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run into this folder." };
+        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run, and report.html (all runs, with charts), into this folder." };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the seed uses 10).", DefaultValueFactory = _ => 10 };
         var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
         var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Nabla.Diagnostics;
+using Nabla.Reports;
 using Nabla.Serialization;
 
 namespace Nabla.Cli.Commands;
@@ -12,7 +13,7 @@ internal static class DoctorCommand
         var experiment = new Argument<string>("experiment") { Description = "The experiment file (model, compile, data, fit)." };
         var repair = new Option<bool>("--repair") { Description = "Try the fixes of each error finding, retraining from scratch, and report before/after." };
         var json = new Option<string?>("--json") { Description = "Write the diagnosis as JSON to this file." };
-        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv into this folder." };
+        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv, monitors.csv and report.html (findings and charts) into this folder." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the verdict line." };
         var command = new Command("doctor", "Train an experiment under the doctor's watch and explain why it does or does not learn.")
         {
@@ -32,8 +33,16 @@ internal static class DoctorCommand
             var diagnosis = result.Diagnosis;
             if (parse.GetValue(json) is string jsonPath)
                 AtomicFile.WriteAllText(jsonPath, DiagnosisReport.ToJsonString(diagnosis, repaired));
-            if (parse.GetValue(report) is string directory) DiagnosisReport.Write(directory, diagnosis, repaired);
-            Print(loaded, result, repaired, parse.GetValue(quiet));
+            string? page = null;
+            if (parse.GetValue(report) is string directory)
+            {
+                DiagnosisReport.Write(directory, diagnosis, repaired);
+                page = Path.GetFullPath(Path.Combine(directory, HtmlReport.FileName));
+                HtmlReport.Write(page, diagnosis, repaired, result.Model);
+            }
+            bool brief = parse.GetValue(quiet);
+            Print(loaded, result, repaired, brief);
+            if (page is not null && !brief) Console.WriteLine($"Report: {page}");
             return 0;
         }));
         return command;

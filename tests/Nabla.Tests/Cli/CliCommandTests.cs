@@ -83,6 +83,7 @@ public sealed class CliCommandTests : IDisposable
         Assert.StartsWith("epoch,step,layer_index,layer,", monitors[0]);
         Assert.Contains(monitors.Skip(1), line => line.Contains(",hidden,"));
         Assert.Contains(monitors.Skip(1), line => line.Contains(",out,"));
+        Assert.Contains("class=\"verdict healthy\"", File.ReadAllText(Path.Combine(report, "report.html"))); // the HTML report
     }
 
     [Fact]
