@@ -22,8 +22,8 @@ public class KerasModelJsonTests
          ]}, "build_config": {"input_shape": [null, 784]}}
         """;
         var model = KerasModelJson.FromJson(json);
-        Assert.Equal([784], model.InputShape);
-        Assert.Equal([10], model.OutputShape);
+        Assert.Equal([784], model.InputShape!);
+        Assert.Equal([10], model.OutputShape!);
         var dense = Assert.IsType<Dense>(model.Layers[1]);
         Assert.Equal("relu", dense.Activation.Name);
         Assert.Equal("HeUniform", dense.KernelInitializer.ClassName);
@@ -55,7 +55,7 @@ public class KerasModelJsonTests
     {
         const string json = """{"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"units": 3, "batch_input_shape": [null, 4], "activation": "tanh"}}]}""";
         var model = KerasModelJson.FromJson(json);
-        Assert.Equal([3], model.OutputShape);
+        Assert.Equal([3], model.OutputShape!);
     }
 
     [Fact]
