@@ -40,10 +40,10 @@ public static class KernelSettings
 
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: the second thread
-    /// costs more than it saves. Default 256M MACs. On the 2-vCPU Zen 5 machine of docs/performance.md
-    /// the two vCPUs share one core's FMA units: 1024³ (1G MACs) gains 1.55x from two threads, but whole
-    /// training epochs of the seed network got slower with two (batch 128: 0.42 s vs 0.21 s; batch 1024:
-    /// 0.27 s vs 0.17 s on an idle machine), so the dense-layer products (at most ~100M MACs) stay on one.
+    /// costs more than it saves. Default 48M MACs, from whole training epochs of the seed network on the
+    /// 2-vCPU machine of docs/performance.md, where two threads reach only ~1.6x one thread's FMA rate:
+    /// batch 1024 (103M-MAC layer products) ran 1.2x faster with two threads, batch 512 (51M) about 1.05x,
+    /// batches 32–256 (3–26M) not faster or slower.
     /// </summary>
     public static long ParallelThresholdMacs
     {
@@ -56,5 +56,5 @@ public static class KernelSettings
         }
     }
 
-    private static long parallelThresholdMacs = 1L << 28;
+    private static long parallelThresholdMacs = 48L << 20;
 }
