@@ -31,7 +31,9 @@ Console.Error.WriteLine(
 foreach (int batch in options.Batches)
 {
     using var runner = new BatchRunner(session, batch, options.Samples % batch, rowSize, outSize);
-    for (int i = 0; i < options.Warmup; i++) runner.Pass(x, y);
+    // At least 2 s of warm-up, as Nabla's bench (which needs it for the JIT): the same for both.
+    var warming = Stopwatch.StartNew();
+    for (int i = 0; i < options.Warmup || warming.Elapsed.TotalSeconds < 2; i++) runner.Pass(x, y);
     var seconds = new double[options.Runs];
     for (int i = 0; i < options.Runs; i++)
     {

@@ -19,9 +19,15 @@ internal static class InferenceTimer
         return (experiment.BuildModel(), experiment.X);
     }
 
+    /// <summary>Least warm-up time. The JIT recompiles hot methods (tier 1) only after ~100 ms without new
+    /// tier-0 code and 30 calls, so one short warm-up pass (10 batches at 1024) left the timed passes running
+    /// partly unoptimized code; the ONNX Runtime peer warms up as long.</summary>
+    public static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(2);
+
     public static Result Run(Model model, Tensor x, int batch, int warmup, int timed)
     {
-        for (int i = 0; i < warmup; i++) model.Predict(x, batch);
+        var warming = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warming.Elapsed < MinimumWarmup; i++) model.Predict(x, batch);
         var seconds = new double[timed];
         long allocated = 0;
         var clock = new Stopwatch();

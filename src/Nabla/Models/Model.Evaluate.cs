@@ -37,7 +37,7 @@ public abstract partial class Model
     public Tensor Predict(Tensor x, int batchSize = 32)
     {
         if (batchSize <= 0) throw new ArgumentException($"Predict 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
-        DataChecks.CheckInputs(this, x, "x");
+        DataChecks.CheckInputs(this, x, "x", checkFinite: false);
         int total = x.Shape[0];
         var result = new Tensor([total, .. OutputShape!]);
         int rowSize = result.Size / Math.Max(1, total);
@@ -45,6 +45,8 @@ public abstract partial class Model
         {
             int count = Math.Min(batchSize, total - start);
             var step = GetStep(StepKind.Predict, count, x, null);
+            // Checked batch by batch right before the copy, so the data comes from memory once, not twice.
+            DataChecks.CheckFiniteRows(x, start, count, "x");
             step.LoadContiguous(x, null, start);
             step.Run();
             step.Output.Data.AsSpan(0, count * rowSize).CopyTo(result.Data.AsSpan(start * rowSize));
