@@ -45,9 +45,9 @@ public abstract partial class Model
         {
             int count = Math.Min(batchSize, total - start);
             var step = GetStep(StepKind.Predict, count, x, null);
-            // Checked batch by batch right before the copy, so the data comes from memory once, not twice.
-            DataChecks.CheckFiniteRows(x, start, count, "x");
-            step.LoadContiguous(x, null, start);
+            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
+            // the exact scan names the sample.
+            if (!step.LoadInputsCheckingFinite(x, start)) DataChecks.CheckFiniteRows(x, start, count, "x");
             step.Run();
             step.Output.Data.AsSpan(0, count * rowSize).CopyTo(result.Data.AsSpan(start * rowSize));
         }
