@@ -24,7 +24,9 @@ internal static unsafe class RowTimesMatrix
         int j = 0;
         if (path == GemmPath.Avx512)
         {
-            // Four 16-wide accumulators per pass keep four independent FMA chains in flight.
+            // Each k step depends on the previous one (the order must stay the micro-kernels'), so the FMA
+            // latency (4 cycles) × 2 pipes needs 8 independent accumulators to keep the units busy.
+            for (; j + 128 <= n; j += 128) Avx512Columns128(k, a, b + j, ldb, c + j, accumulate);
             for (; j + 64 <= n; j += 64) Avx512Columns(k, a, b + j, ldb, c + j, accumulate);
             for (; j + 16 <= n; j += 16) Avx512Column(k, a, b + j, ldb, c + j, accumulate);
         }
@@ -34,6 +36,32 @@ internal static unsafe class RowTimesMatrix
             for (; j + 8 <= n; j += 8) Avx2Column(k, a, b + j, ldb, c + j, accumulate);
         }
         if (j < n) ScalarColumns(k, a, b + j, ldb, c + j, n - j, accumulate);
+    }
+
+    private static void Avx512Columns128(int k, float* a, float* b, nint ldb, float* c, bool accumulate)
+    {
+        var c0 = accumulate ? Vector512.Load(c) : Vector512<float>.Zero;
+        var c1 = accumulate ? Vector512.Load(c + 16) : Vector512<float>.Zero;
+        var c2 = accumulate ? Vector512.Load(c + 32) : Vector512<float>.Zero;
+        var c3 = accumulate ? Vector512.Load(c + 48) : Vector512<float>.Zero;
+        var c4 = accumulate ? Vector512.Load(c + 64) : Vector512<float>.Zero;
+        var c5 = accumulate ? Vector512.Load(c + 80) : Vector512<float>.Zero;
+        var c6 = accumulate ? Vector512.Load(c + 96) : Vector512<float>.Zero;
+        var c7 = accumulate ? Vector512.Load(c + 112) : Vector512<float>.Zero;
+        for (int p = 0; p < k; p++, b += ldb)
+        {
+            var ap = Vector512.Create(a[p]);
+            c0 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b), c0);
+            c1 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 16), c1);
+            c2 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 32), c2);
+            c3 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 48), c3);
+            c4 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 64), c4);
+            c5 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 80), c5);
+            c6 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 96), c6);
+            c7 = Avx512F.FusedMultiplyAdd(ap, Vector512.Load(b + 112), c7);
+        }
+        c0.Store(c); c1.Store(c + 16); c2.Store(c + 32); c3.Store(c + 48);
+        c4.Store(c + 64); c5.Store(c + 80); c6.Store(c + 96); c7.Store(c + 112);
     }
 
     private static void Avx512Columns(int k, float* a, float* b, nint ldb, float* c, bool accumulate)
