@@ -31,7 +31,7 @@ Console.Error.WriteLine(
 foreach (int batch in options.Batches)
 {
     using var runner = new BatchRunner(session, batch, options.Samples % batch, rowSize, outSize);
-    // At least 2 s of warm-up, as Nabla's bench (which needs it for the JIT): the same for both.
+    // At least 2 s of warm-up, as Nabla's bench does: the same settling time for both.
     var warming = Stopwatch.StartNew();
     for (int i = 0; i < options.Warmup || warming.Elapsed.TotalSeconds < 2; i++) runner.Pass(x, y);
     var seconds = new double[options.Runs];

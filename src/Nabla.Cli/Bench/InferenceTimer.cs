@@ -19,9 +19,9 @@ internal static class InferenceTimer
         return (experiment.BuildModel(), experiment.X);
     }
 
-    /// <summary>Least warm-up time. The JIT recompiles hot methods (tier 1) only after ~100 ms without new
-    /// tier-0 code and 30 calls, so one short warm-up pass (10 batches at 1024) left the timed passes running
-    /// partly unoptimized code; the ONNX Runtime peer warms up as long.</summary>
+    /// <summary>Least warm-up time, on top of the warm-up passes: at batch 1024 one pass is 10 batches and
+    /// ~20 ms, too short for the timings to settle (buffers paged in, caches and clocks steady). The ONNX
+    /// Runtime peer warms up as long. (The CLI runs without tiered JIT, so no warm-up is needed for the JIT.)</summary>
     public static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(2);
 
     public static Result Run(Model model, Tensor x, int batch, int warmup, int timed)
