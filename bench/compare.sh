@@ -17,6 +17,10 @@
 #   NABLA_CMD="dotnet run -c Release --no-build --project src/Nabla.Cli --"   how to start the Nabla CLI
 #   --shared DIR                         where tools/torchsharp-debian12.sh lives    [NABLA_SHARED_DIR]
 #                                        (default: the shared/ folder beside the repository)
+#   Inference section (Predict vs ONNX Runtime running Nabla's exported model; "" skips it):
+#   --inference-batches "1 1024"         batch sizes                                 [INFERENCE_BATCHES]
+#   --inference-samples 10000            samples per timed pass                      [INFERENCE_SAMPLES]
+#   --ort-threads "1 2"                  ONNX Runtime intra-op thread counts to run  [ORT_THREADS]
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +37,9 @@ ROUNDS=${ROUNDS-1}
 SKIP_BUILD=${SKIP_BUILD-0}
 MAX_LOAD=${MAX_LOAD-}
 NABLA_SHARED_DIR=${NABLA_SHARED_DIR-$repo/../shared}
+INFERENCE_BATCHES=${INFERENCE_BATCHES-1 1024}
+INFERENCE_SAMPLES=${INFERENCE_SAMPLES-10000}
+ORT_THREADS=${ORT_THREADS-1 2}
 # How to start the Nabla CLI (e.g. a published binary instead); words split on spaces.
 read -r -a nabla_cmd <<< "${NABLA_CMD-dotnet run -c Release --no-build --project $repo/src/Nabla.Cli --}"
 
@@ -52,6 +59,9 @@ while [ $# -gt 0 ]; do
     --skip-build) SKIP_BUILD=1; shift ;;
     --max-load) MAX_LOAD=${2?}; shift 2 ;;
     --shared) NABLA_SHARED_DIR=${2?}; shift 2 ;;
+    --inference-batches) INFERENCE_BATCHES=${2?}; shift 2 ;;
+    --inference-samples) INFERENCE_SAMPLES=${2?}; shift 2 ;;
+    --ort-threads) ORT_THREADS=${2?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option '$1'; run with --help for the list." >&2; exit 2 ;;
   esac
@@ -327,6 +337,85 @@ if awk -v l="$peak_load" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   echo "OpenMP threads slow down far more than Nabla's under contention (2-20x seen), which inflates the"
   echo "TorchSharp ratios. Rerun on an idle machine, or with --max-load, before trusting them."
 fi
+# ---------------------------------------------------------------------------------------------- inference
+# Issue 6: Predict on 10,000 samples at batch 1 and 1024 at least as fast as ONNX Runtime running Nabla's
+# own exported model. Nabla exports the seed network (`bench --inference --onnx-out`), the peer
+# (bench/peers/onnxruntime) loads that file; the two alternate per configuration as above.
+ort_dir=$repo/bench/peers/onnxruntime
+ort_dll=$ort_dir/bin/Release/net10.0/OnnxRuntimeBench.dll
+onnx_file=$logs/seed.onnx
+declare -A inference   # "nabla batch" / "ort-T batch" -> medians, one per round
+inference_failed() {   # name log rc
+  echo "compare.sh: inference $1 failed (exit $3); last lines of $2:" >&2; tail -n 5 "$2" >&2
+}
+run_inference() {   # batch round
+  local batch=$1 round=$2 log line threads
+  wait_for_quiet
+  log=$logs/inference-nabla-$batch-r$round.log
+  note "inference nabla batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
+  "${nabla_cmd[@]}" bench --inference --batch "$batch" --samples "$INFERENCE_SAMPLES" --threads "$THREADS" \
+    --warmup "$WARMUP" --onnx-out "$onnx_file" > "$log" 2>&1
+  local rc=$?
+  line=$(grep "^RESULT framework=nabla mode=inference batch=$batch " "$log" | tail -n 1)
+  if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed nabla "$log" $rc; failures=$((failures + 1)); return; fi
+  echo "$line"
+  inference["nabla $batch"]+="$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line") "
+  [ "$ort_status" = ok ] || return
+  for threads in $ORT_THREADS; do
+    wait_for_quiet
+    log=$logs/inference-ort$threads-$batch-r$round.log
+    note "inference onnxruntime intra-op $threads batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
+    dotnet "$ort_dll" --model "$onnx_file" --batch "$batch" --samples "$INFERENCE_SAMPLES" --warmup "$WARMUP" \
+      --intra-threads "$threads" > "$log" 2>&1
+    rc=$?
+    line=$(grep "^RESULT framework=onnxruntime mode=inference batch=$batch " "$log" | tail -n 1)
+    if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed "onnxruntime ($threads threads)" "$log" $rc; failures=$((failures + 1)); continue; fi
+    echo "$line"
+    inference["ort-$threads $batch"]+="$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line") "
+  done
+}
+
+if [ -n "$INFERENCE_BATCHES" ] && [ "${status[nabla]-}" = ok ]; then
+  for value in $INFERENCE_BATCHES $INFERENCE_SAMPLES $ORT_THREADS; do
+    [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: inference batch sizes, samples and ORT threads must be positive integers, found '$value'." >&2; exit 2; }
+  done
+  ort_status=ok
+  if [ "$SKIP_BUILD" != 1 ]; then
+    note "building bench/peers/onnxruntime (Release)"
+    dotnet build -c Release "$ort_dir" > "$logs/build-onnxruntime.log" 2>&1 || ort_status="onnxruntime build failed (see $logs/build-onnxruntime.log)"
+  fi
+  [ "$ort_status" = ok ] && [ ! -f "$ort_dll" ] && ort_status="onnxruntime peer not built ($ort_dll missing)"
+  [ "$ort_status" = ok ] || { echo "$ort_status"; failures=$((failures + 1)); }
+  echo
+  echo "Inference: Predict over $INFERENCE_SAMPLES samples (seed network 784-128 relu-10 softmax), median of 5 passes after $WARMUP warm-up;"
+  echo "ONNX Runtime 1.31.1 runs Nabla's exported file with default session options, IOBinding, intra-op threads as shown. Nabla threads $THREADS."
+  for batch in $INFERENCE_BATCHES; do
+    for ((round = 1; round <= ROUNDS; round++)); do
+      peak_load=$(awk -v a="$peak_load" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {print (b > a) ? b : a}')
+      run_inference "$batch" "$round"
+    done
+  done
+  echo
+  header=$(printf '%-8s | %-10s' "batch" "Nabla s")
+  for threads in $ORT_THREADS; do header+=$(printf ' | %-10s %-8s' "ORT ${threads}t s" "ORT/N"); done
+  echo "$header | target (>=1x vs fastest ORT)"
+  printf '%s\n' "$(printf '%.0s-' {1..90})"
+  for batch in $INFERENCE_BATCHES; do
+    nabla=$(median_of "${inference["nabla $batch"]-}")
+    row=$(printf '%-8s | %-10s' "$batch" "${nabla:-failed}")
+    best=""
+    for threads in $ORT_THREADS; do
+      ort=$(median_of "${inference["ort-$threads $batch"]-}")
+      read -r ratio _ _ <<< "$(verdict "${ort:-n/a}" "${nabla:-n/a}" "")"
+      row+=$(printf ' | %-10s %-8s' "${ort:-n/a}" "$ratio")
+      if is_number "${ort:-}" && { [ -z "$best" ] || awk -v o="$ort" -v b="$best" 'BEGIN {exit !(o < b)}'; }; then best=$ort; fi
+    done
+    read -r _ _ pass <<< "$(verdict "${best:-n/a}" "${nabla:-n/a}" 1)"
+    echo "$row | $pass"
+  done
+  echo "Ratios are ONNX Runtime time / Nabla time (higher is better for Nabla)."
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo "compare.sh: $failures run(s) or build(s) failed; see the messages above and $logs." >&2
   exit 1

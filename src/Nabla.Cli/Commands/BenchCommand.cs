@@ -9,6 +9,8 @@ namespace Nabla.Cli.Commands;
 /// <c>nabla bench [EXPERIMENT.json] [--batch B]... [--activation relu|sigmoid] [--epochs 3] [--warmup 1]
 /// [--samples 60000] [--threads N] [--doctor-overhead]</c>: end-to-end epoch time, samples/s and allocation
 /// per step. Each configuration prints one machine-readable <c>RESULT</c> line (bench/compare.sh reads them).
+/// <c>--inference [--onnx-out PATH]</c> times <c>Predict</c> instead (batch 1 and 1024 over 10,000 samples by
+/// default) and exports the network to ONNX for the ONNX Runtime peer.
 /// </summary>
 internal static class BenchCommand
 {
@@ -23,9 +25,11 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "Kernel threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the seed's Example 2." };
         var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
+        var inference = new Option<bool>("--inference") { Description = "Time Predict on the seed's network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
+        var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
         var command = new Command("bench", "Time training epochs (seed network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -34,6 +38,13 @@ internal static class BenchCommand
                 throw new ArgumentException($"--epochs, --samples and --threads must be positive and --warmup ≥ 0 (got {timed}, {n}, {t}, {warm}).");
             Kernels.KernelSettings.MaxThreads = t;
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
+            if (parse.GetValue(inference))
+            {
+                // 10,000 samples (issue 6's inference target) unless --samples says otherwise.
+                int count = parse.GetResult(samples) is { Implicit: false } ? n : 10000;
+                RunInference(parse.GetValue(activation)!, count, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
+                return 0;
+            }
             if (parse.GetValue(profile))
             {
                 if (parse.GetValue(experiment) is string profiled)
@@ -62,6 +73,27 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    private static void RunInference(string activation, int samples, int[] sizes, int warmup, int threads, string? onnxPath)
+    {
+        var (model, x) = InferenceTimer.SeedNetwork(activation, samples);
+        string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-seed-{activation}.onnx");
+        model.Export(path, "onnx");
+        Console.Error.WriteLine($"exported the seed network to {Path.GetFullPath(path)}");
+        var inv = CultureInfo.InvariantCulture;
+        foreach (int b in sizes)
+        {
+            if (b <= 0) throw new ArgumentException($"--batch must be positive, found {b}.");
+            var r = InferenceTimer.Run(model, x, b, warmup, timed: 5);
+            Console.Error.WriteLine(string.Create(inv,
+                $"predict {samples} samples, batch {b,5} {activation,-8} threads {threads}: median {r.MedianSeconds:0.0000} s, " +
+                $"{r.SamplesPerSecond:N0} samples/s, {r.AllocatedBytesPerBatch:0.0} B allocated per batch"));
+            Console.WriteLine(string.Create(inv,
+                $"RESULT framework=nabla mode=inference batch={b} activation={activation} threads={threads} samples={samples} " +
+                $"median_s={r.MedianSeconds:0.000000} min_s={r.MinSeconds:0.000000} samples_per_s={r.SamplesPerSecond:0} " +
+                $"alloc_bytes_per_batch={r.AllocatedBytesPerBatch:0.0}"));
+        }
     }
 
     private static void Report(EpochTimer.Result r, string workload, int batch, string activation, int threads)

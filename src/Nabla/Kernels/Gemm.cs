@@ -42,7 +42,15 @@ public static unsafe partial class Gemm
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
+        {
+            // One row (either layout of A is then its k values in order): a streaming loop beats packing.
+            if (m == 1 && !transB && RowTimesMatrix.Handles(path))
+            {
+                RowTimesMatrix.Run(path, n, k, pa, pb, n, pc, accumulate);
+                return;
+            }
             GemmDriver.Multiply(GemmKernels.For(path, n), maxThreads, transA, transB, m, n, k, pa, pb, pc, accumulate);
+        }
     }
 
     /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>

@@ -119,6 +119,9 @@ public sealed class Normalization : Layer
         return Op.Record(new ScaleShiftOp(inputs, scale, shift));
     }
 
+    /// <summary>The per-feature y = x·scale + shift that <see cref="Call"/> applies (the ONNX exporter writes these).</summary>
+    internal (float[] Scale, float[] Shift) Affine => (scale, shift);
+
     /// <summary>Re-reads the statistics after <c>SetWeights</c> replaced them.</summary>
     internal void OnWeightsChanged()
     {

@@ -77,6 +77,14 @@ internal sealed class CapturedStep
         if (Y is not null) CopyBlock(y!, Y, firstRow);
     }
 
+    /// <summary>Loads x's rows from <paramref name="firstRow"/> (prediction: no y) and returns false when
+    /// one of the copied values is NaN or ±Inf, found in the same pass as the copy.</summary>
+    public bool LoadInputsCheckingFinite(Tensor x, int firstRow)
+    {
+        int rowSize = X.Size / X.Shape[0];
+        return Kernels.FiniteCopy.Copy(x.Data.AsSpan(firstRow * rowSize, X.Size), X.Data);
+    }
+
     private static void CopyBlock(Tensor source, Tensor destination, int firstRow)
     {
         int rowSize = destination.Size / destination.Shape[0];

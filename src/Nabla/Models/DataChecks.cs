@@ -5,8 +5,10 @@ namespace Nabla;
 /// <summary>Checks of user data before any training step, with messages that say what was expected.</summary>
 internal static class DataChecks
 {
-    /// <summary>x must be non-empty, finite and match the first layer's per-sample shape.</summary>
-    public static void CheckInputs(Model model, Tensor x, string argument)
+    /// <summary>x must be non-empty, finite and match the first layer's per-sample shape. Predict passes
+    /// <paramref name="checkFinite"/> false and checks each batch as it loads it (<see cref="CheckFiniteRows"/>),
+    /// which reads the data once from memory instead of twice.</summary>
+    public static void CheckInputs(Model model, Tensor x, string argument, bool checkFinite = true)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
         if (x.Rank < 1 || x.Shape[0] == 0)
@@ -19,7 +21,7 @@ internal static class DataChecks
             throw new ArgumentException(
                 $"'{argument}' has per-sample shape {Layers.Layer.Describe(perSample.ToArray())} but layer '{model.Layers[0].Name}' " +
                 $"expects {Layers.Layer.Describe(expected)} (full shape of {argument}: {Tensor.ShapeString(x.Shape)}).", argument);
-        CheckFinite(x, argument);
+        if (checkFinite) CheckFinite(x, argument);
     }
 
     /// <summary>x and y: same number of samples, y compatible with the output and the loss, all finite.</summary>
@@ -60,12 +62,17 @@ internal static class DataChecks
                     ? "; for integer labels use a sparse loss or Preprocessing.ToCategorical." : "."), yName);
     }
 
-    private static void CheckFinite(Tensor t, string argument)
+    private static void CheckFinite(Tensor t, string argument) => CheckFiniteRows(t, 0, t.Shape[0], argument);
+
+    /// <summary>Rows [firstRow, firstRow + rows) of t hold no NaN or ±Inf; the message gives the sample.</summary>
+    public static void CheckFiniteRows(Tensor t, int firstRow, int rows, string argument)
     {
+        int rowSize = t.Size / Math.Max(1, t.Shape[0]);
+        int start = firstRow * rowSize, end = start + rows * rowSize;
         // Fast path: a finite sum times zero is zero; any NaN or ±Inf makes it NaN (an overflowing
         // sum of finite values only sends us to the exact scan below).
-        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(t.Data) * 0f)) return;
-        for (int i = 0; i < t.Size; i++)
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(t.Data.AsSpan(start, end - start)) * 0f)) return;
+        for (int i = start; i < end; i++)
             if (!float.IsFinite(t.Data[i]))
                 throw new ArgumentException(
                     $"'{argument}' contains {t.Data[i]} at sample {i / Math.Max(1, t.Size / t.Shape[0])}, " +

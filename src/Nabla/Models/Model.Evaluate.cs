@@ -37,7 +37,7 @@ public abstract partial class Model
     public Tensor Predict(Tensor x, int batchSize = 32)
     {
         if (batchSize <= 0) throw new ArgumentException($"Predict 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
-        DataChecks.CheckInputs(this, x, "x");
+        DataChecks.CheckInputs(this, x, "x", checkFinite: false);
         int total = x.Shape[0];
         var result = new Tensor([total, .. OutputShape!]);
         int rowSize = result.Size / Math.Max(1, total);
@@ -45,7 +45,9 @@ public abstract partial class Model
         {
             int count = Math.Min(batchSize, total - start);
             var step = GetStep(StepKind.Predict, count, x, null);
-            step.LoadContiguous(x, null, start);
+            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
+            // the exact scan names the sample.
+            if (!step.LoadInputsCheckingFinite(x, start)) DataChecks.CheckFiniteRows(x, start, count, "x");
             step.Run();
             step.Output.Data.AsSpan(0, count * rowSize).CopyTo(result.Data.AsSpan(start * rowSize));
         }

@@ -1,0 +1,93 @@
+using Nabla.Layers;
+using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
+
+namespace Nabla.Serialization.Onnx;
+
+/// <summary>
+/// Writes each Nabla layer in inference mode as ONNX operators that compute what <c>Model.Predict</c>
+/// computes: dropout is the identity, batch normalization uses the moving statistics.
+/// </summary>
+internal static class OnnxLayers
+{
+    /// <summary>The layer classes the exporter writes.</summary>
+    public static readonly string[] Supported =
+        ["InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Rescaling", "Normalization", "BatchNormalization"];
+
+    /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
+    public static void Check(Layer layer)
+    {
+        if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization))
+            throw new NotSupportedException(
+                $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: {string.Join(", ", Supported)}.");
+        var activation = layer switch
+        {
+            Dense d => d.Activation,
+            Layers.Activation a => a.Function,
+            _ => null,
+        };
+        if (activation is not null && !OnnxActivations.Supported.Contains(activation.Name))
+            throw new NotSupportedException(
+                $"ONNX export: layer '{layer.Name}' uses activation '{activation.Name}' ({activation.GetType().Name}), " +
+                $"which the exporter cannot write; supported activations: {string.Join(", ", OnnxActivations.Supported)}.");
+        if (layer is Normalization { IsAdapted: false })
+            throw new InvalidOperationException(
+                $"ONNX export: layer '{layer.Name}' (Normalization) has no statistics yet; call Adapt(x) before exporting.");
+    }
+
+    /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value.</summary>
+    public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
+    {
+        InputLayer or Dropout => x,
+        Dense dense => EmitDense(g, dense, x),
+        Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
+        // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
+        Flatten => g.Node("Flatten", layer.Name, [x], Int("axis", 1)),
+        Rescaling r => g.Node("Add", r.Name,
+            [g.Node("Mul", r.Name, [x, g.Scalar($"{r.Name}/scale", (float)r.Scale)]), g.Scalar($"{r.Name}/offset", (float)r.Offset)]),
+        Normalization n => EmitNormalization(g, n, x),
+        BatchNormalization bn => EmitBatchNormalization(g, bn, x),
+        _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
+    };
+
+    private static string EmitDense(OnnxGraphBuilder g, Dense dense, string x)
+    {
+        string kernel = g.Weight(dense.Kernel);
+        string? bias = dense.Bias is Tensor b ? g.Weight(b) : null;
+        string z;
+        // Gemm wants 2-D A; Keras's Dense on [batch, ..., in] contracts the last axis, which MatMul does.
+        if (dense.InputShape!.Length == 1)
+            z = g.Node("Gemm", dense.Name, bias is null ? [x, kernel] : [x, kernel, bias]);
+        else
+        {
+            z = g.Node("MatMul", dense.Name, [x, kernel]);
+            if (bias is not null) z = g.Node("Add", dense.Name, [z, bias]);
+        }
+        return OnnxActivations.Emit(g, dense.Activation, z, dense.Name, dense.Name);
+    }
+
+    /// <summary>Writes x·scale + shift with the very constants the layer applies (folded from mean and
+    /// variance in double precision), so that the export matches Predict bit for bit rather than re-deriving them.</summary>
+    private static string EmitNormalization(OnnxGraphBuilder g, Normalization n, string x)
+    {
+        var (scale, shift) = n.Affine;
+        string scaled = g.Node("Mul", n.Name, [x, g.Initializer($"{n.Name}/scale", [scale.Length], scale)]);
+        return g.Node("Add", n.Name, [scaled, g.Initializer($"{n.Name}/shift", [shift.Length], shift)]);
+    }
+
+    /// <summary>
+    /// y = gamma·((x − moving_mean)·(1/√(moving_variance + epsilon))) + beta along the last axis, the same
+    /// float operations in the same order as Nabla's inference pass. ONNX's BatchNormalization would put the
+    /// features on axis 1, which differs from Keras's last axis once inputs have more than 2 dimensions.
+    /// </summary>
+    private static string EmitBatchNormalization(OnnxGraphBuilder g, BatchNormalization bn, string x)
+    {
+        string name = bn.Name;
+        string variance = g.Node("Add", name, [g.Weight(bn.MovingVariance), g.Scalar($"{name}/epsilon", (float)bn.Epsilon)]);
+        string invStd = g.Node("Reciprocal", name, [g.Node("Sqrt", name, [variance])]);
+        string y = g.Node("Mul", name, [g.Node("Sub", name, [x, g.Weight(bn.MovingMean)]), invStd]);
+        // Without scale/center Keras has no gamma/beta: multiplying by 1 and adding 0 would change nothing.
+        if (bn.Scale) y = g.Node("Mul", name, [y, g.Weight(bn.Gamma)]);
+        if (bn.Center) y = g.Node("Add", name, [y, g.Weight(bn.Beta)]);
+        return y;
+    }
+}

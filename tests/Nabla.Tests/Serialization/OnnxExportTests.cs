@@ -1,0 +1,142 @@
+using Nabla.Layers;
+using Nabla.Serialization.Onnx;
+using Nabla.Serialization.Onnx.Proto;
+using Activation = Nabla.Layers.Activation;
+
+namespace Nabla.Tests.Serialization;
+
+/// <summary>Exported models run in ONNX Runtime and give what Nabla's Predict gives.</summary>
+public class OnnxExportTests
+{
+    public static TheoryData<string> SeedActivations => new() { "relu", "sigmoid", "softmax" };
+
+    [Theory]
+    [MemberData(nameof(SeedActivations))]
+    public void SeedNetworkMatchesPredict(string hidden)
+    {
+        Utils.SetRandomSeed(11);
+        var model = new Sequential(new Dense(128, activation: hidden, inputShape: [784]), new Dense(10, activation: "softmax"));
+        OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+    }
+
+    /// <summary>Every activation of Nabla's registry, plus non-default parameters.</summary>
+    public static TheoryData<string> AllActivations()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in Nabla.Activations.Activations.Registry.Names.Where(n => n == n.ToLowerInvariant() && n != "swish"))
+            data.Add(name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AllActivations))]
+    public void EveryActivationMatchesPredictInDenseAndActivationLayer(string name)
+    {
+        Utils.SetRandomSeed(3);
+        var dense = new Sequential(new Dense(9, activation: name, inputShape: [5]));
+        OnnxRuntimeCheck.AssertMatchesPredict(dense);
+        // Wide inputs reach the saturated and overflow-prone regions (softplus, exponential stay finite up to 8).
+        var layer = new Sequential(new InputLayer([6]), new Activation(name));
+        OnnxRuntimeCheck.AssertMatchesPredict(layer, low: -8f, high: 8f);
+    }
+
+    [Fact]
+    public void ActivationParametersAreExported()
+    {
+        var functions = new Nabla.Activations.Activation[]
+        {
+            new Nabla.Activations.Gelu(approximate: true), new Nabla.Activations.Elu(0.5), new Nabla.Activations.LeakyRelu(0.05),
+        };
+        foreach (var function in functions)
+            OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(new InputLayer([8]), new Activation(function)), low: -5f, high: 5f);
+    }
+
+    [Fact]
+    public void PreprocessingAndBatchNormalizationAfterTrainingMatchPredict()
+    {
+        Utils.SetRandomSeed(5);
+        var x = OnnxRuntimeCheck.Inputs(9, 64, [6], 0f, 255f);
+        var y = new Tensor(64, 3);
+        for (int i = 0; i < 64; i++) y.Data[i * 3 + i % 3] = 1;
+        var normalization = new Normalization();
+        normalization.Adapt(Tensor.FromArray(x.Data.Select(v => v / 255f).ToArray(), x.Shape));
+        var model = new Sequential(
+            new Rescaling(1.0 / 255, offset: 0.25, inputShape: [6]), normalization,
+            new Dense(16, activation: "relu"), new BatchNormalization(), new Dropout(0.3),
+            new Dense(3, activation: "softmax"));
+        model.Compile("adam", "categorical_crossentropy");
+        model.Fit(x, y, epochs: 3, batchSize: 16, verbose: 0);
+        var bn = (BatchNormalization)model.Layers[3];
+        Assert.NotEqual(0f, bn.MovingMean.Data.Max(MathF.Abs)); // training moved the statistics away from their start
+        OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 255f);
+    }
+
+    [Fact]
+    public void InvertedNormalizationAndBatchNormalizationWithoutScaleOrCenterMatchPredict()
+    {
+        Utils.SetRandomSeed(6);
+        var model = new Sequential(
+            new Normalization(invert: true, inputShape: [4], mean: [1f, -2f, 3f, 0.5f], variance: [4f, 0.25f, 1f, 0f]),
+            new BatchNormalization(epsilon: 0.01, center: false, scale: false), new Dense(2));
+        var bn = (BatchNormalization)model.Layers[1];
+        new float[] { 0.5f, -1f, 2f, 0f }.CopyTo(bn.MovingMean.Data, 0);
+        new float[] { 2f, 0.5f, 1f, 3f }.CopyTo(bn.MovingVariance.Data, 0);
+        OnnxRuntimeCheck.AssertMatchesPredict(model);
+    }
+
+    [Fact]
+    public void FlattenOverThreeDimensionalInputAndDenseOnItsLastAxisMatchPredict()
+    {
+        Utils.SetRandomSeed(8);
+        var flatten = new Sequential(new Flatten(inputShape: [4, 5, 3]), new Dense(8, activation: "tanh"), new Dense(2));
+        OnnxRuntimeCheck.AssertMatchesPredict(flatten);
+        // Dense on [batch, 4, 3] contracts the last axis (MatMul path); batch norm works on the last axis too.
+        var perStep = new Sequential(new Dense(6, activation: "relu", inputShape: [4, 3]), new BatchNormalization(),
+            new Flatten(), new Dense(2, activation: "softmax"));
+        var bn = (BatchNormalization)perStep.Layers[1];
+        for (int f = 0; f < 6; f++) { bn.MovingMean.Data[f] = 0.1f * f; bn.MovingVariance.Data[f] = 1f + f; bn.Gamma.Data[f] = 2f - 0.3f * f; }
+        OnnxRuntimeCheck.AssertMatchesPredict(perStep);
+    }
+
+    [Fact]
+    public void ModelOfIdentityLayersGetsAnIdentityNode()
+    {
+        var model = new Sequential(new InputLayer([3]), new Dropout(0.5));
+        OnnxRuntimeCheck.AssertMatchesPredict(model);
+        var graph = ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(model)).Graph;
+        Assert.Equal("Identity", Assert.Single(graph.Node).OpType);
+    }
+
+    [Fact]
+    public void FileDeclaresIrOpsetBatchDimensionAndNamedWeights()
+    {
+        Utils.SetRandomSeed(2);
+        var model = new Sequential(new Dense(4, activation: "relu", inputShape: [3]), new Dense(2, useBias: false));
+        var proto = ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(model));
+        Assert.Equal(8, proto.IrVersion);
+        var opset = Assert.Single(proto.OpsetImport);
+        Assert.Equal("", opset.Domain);
+        Assert.Equal(17, opset.Version);
+        var input = Assert.Single(proto.Graph.Input);
+        Assert.Equal("input", input.Name);
+        Assert.Equal("batch", input.Type.TensorType.Shape.Dim[0].DimParam);
+        Assert.Equal(3, input.Type.TensorType.Shape.Dim[1].DimValue);
+        Assert.Equal("output", Assert.Single(proto.Graph.Output).Name);
+        Assert.Equal(["dense/kernel", "dense/bias", "dense_1/kernel"],
+            proto.Graph.Initializer.Select(t => t.Name.Replace(model.Layers[0].Name, "dense").Replace(model.Layers[1].Name, "dense_1")));
+        var kernel = proto.Graph.Initializer[0];
+        Assert.Equal([3L, 4L], kernel.Dims);
+        var raw = kernel.RawData.ToByteArray();
+        for (int i = 0; i < 12; i++)
+            Assert.Equal(((Dense)model.Layers[0]).Kernel.Data[i], BitConverter.ToSingle(raw, i * 4)); // little-endian on x64 and arm64
+    }
+
+    [Fact]
+    public void IntegerAttributeZeroIsWrittenLikeProto2()
+    {
+        // proto3 drops zero scalars unless they have explicit presence; ONNX readers expect the field.
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(OnnxGraphBuilder.Int("axis", 0));
+        Assert.Contains((byte)0x18, bytes); // field 3 (i), varint
+        Assert.True(OnnxGraphBuilder.Int("axis", 0).HasI);
+    }
+}
