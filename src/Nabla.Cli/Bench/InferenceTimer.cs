@@ -24,10 +24,12 @@ internal static class InferenceTimer
     /// Runtime peer warms up as long. (The CLI runs without tiered JIT, so no warm-up is needed for the JIT.)</summary>
     public static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(2);
 
-    public static Result Run(Model model, Tensor x, int batch, int warmup, int timed)
+    /// <param name="output">Where Predict writes (reused by every pass, as the ONNX Runtime peer reuses its
+    /// bound output), or null for a new tensor per pass as Keras's predict returns.</param>
+    public static Result Run(Model model, Tensor x, int batch, int warmup, int timed, Tensor? output)
     {
         var warming = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || warming.Elapsed < MinimumWarmup; i++) model.Predict(x, batch);
+        for (int i = 0; i < warmup || warming.Elapsed < MinimumWarmup; i++) model.Predict(x, batch, output);
         var seconds = new double[timed];
         long allocated = 0;
         var clock = new Stopwatch();
@@ -35,7 +37,7 @@ internal static class InferenceTimer
         {
             long before = GC.GetTotalAllocatedBytes(precise: true);
             clock.Restart();
-            model.Predict(x, batch);
+            model.Predict(x, batch, output);
             clock.Stop();
             seconds[i] = clock.Elapsed.TotalSeconds;
             allocated += GC.GetTotalAllocatedBytes(precise: true) - before;

@@ -33,27 +33,6 @@ public abstract partial class Model
         return results;
     }
 
-    /// <summary>Outputs for every sample in inference mode (dropout off, batch-norm moving statistics).</summary>
-    public Tensor Predict(Tensor x, int batchSize = 32)
-    {
-        if (batchSize <= 0) throw new ArgumentException($"Predict 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
-        DataChecks.CheckInputs(this, x, "x", checkFinite: false);
-        int total = x.Shape[0];
-        var result = new Tensor([total, .. OutputShape!]);
-        int rowSize = result.Size / Math.Max(1, total);
-        for (int start = 0; start < total; start += batchSize)
-        {
-            int count = Math.Min(batchSize, total - start);
-            var step = GetStep(StepKind.Predict, count, x, null);
-            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
-            // the exact scan names the sample.
-            if (!step.LoadInputsCheckingFinite(x, start)) DataChecks.CheckFiniteRows(x, start, count, "x");
-            step.Run();
-            step.Output.Data.AsSpan(0, count * rowSize).CopyTo(result.Data.AsSpan(start * rowSize));
-        }
-        return result;
-    }
-
     /// <summary>Runs one forward pass in inference mode, unbatched (Keras's <c>model(x)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)
     {

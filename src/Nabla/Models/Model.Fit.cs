@@ -5,7 +5,8 @@ namespace Nabla;
 
 public abstract partial class Model
 {
-    private readonly Dictionary<(StepKind kind, int batch), CapturedStep> capturedSteps = [];
+    // Predict keeps one replica per kernel thread, so that batches can run side by side.
+    private readonly Dictionary<(StepKind kind, int batch, int replica), CapturedStep> capturedSteps = [];
 
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
@@ -133,12 +134,12 @@ public abstract partial class Model
         Optimizer!.Apply(step.TrainableWeights);
     }
 
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y)
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)
     {
-        if (!capturedSteps.TryGetValue((kind, batch), out var step))
+        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
         {
             step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
-            capturedSteps[(kind, batch)] = step;
+            capturedSteps[(kind, batch, replica)] = step;
         }
         return step;
     }

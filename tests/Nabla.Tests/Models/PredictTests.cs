@@ -48,4 +48,64 @@ public class PredictTests
         // The output's 200×10 floats plus the tensor object and shape: nothing per batch (200 batches).
         Assert.True(allocated < output.Size * sizeof(float) + 1024, $"Predict allocated {allocated} bytes for a {output.Size * 4}-byte output.");
     }
+
+    [Fact]
+    public void BatchesSharedBetweenThreadsGiveBitwiseTheSingleThreadOutputs()
+    {
+        // 300 samples at batch 32: ten batches (the last of 12 rows) split between two replicas of the graph.
+        var (model, x) = SeedNetwork(300);
+        int saved = Nabla.Kernels.KernelSettings.MaxThreads;
+        try
+        {
+            Nabla.Kernels.KernelSettings.MaxThreads = 1;
+            var one = model.Predict(x, batchSize: 32);
+            Nabla.Kernels.KernelSettings.MaxThreads = 2;
+            var two = model.Predict(x, batchSize: 32);
+            Assert.Equal(one.Data, two.Data);
+        }
+        finally
+        {
+            Nabla.Kernels.KernelSettings.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void OutputArgumentReceivesTheOutputsAndIsReturned()
+    {
+        var (model, x) = SeedNetwork(100);
+        var expected = model.Predict(x, batchSize: 16);
+        var output = new Tensor(100, 10);
+        var returned = model.Predict(x, batchSize: 16, output: output);
+        Assert.Same(output, returned);
+        Assert.Equal(expected.Data, output.Data);
+    }
+
+    [Theory]
+    [InlineData(new[] { 99, 10 })]
+    [InlineData(new[] { 100, 11 })]
+    [InlineData(new[] { 1000 })]
+    public void OutputOfTheWrongShapeIsRefusedBeforeAnythingRuns(int[] shape)
+    {
+        var (model, x) = SeedNetwork(100);
+        var output = new Tensor(shape);
+        var e = Assert.Throws<ArgumentException>(() => model.Predict(x, output: output));
+        Assert.Equal("output", e.ParamName);
+        Assert.Contains("[100, 10]", e.Message);
+        Assert.Contains(Tensor.ShapeString(shape), e.Message);
+        Assert.All(output.Data, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void PredictIntoAReusedOutputAllocatesNothingOnAnyThread()
+    {
+        var (model, x) = SeedNetwork(400);
+        var output = new Tensor(400, 10);
+        model.Predict(x, batchSize: 64, output: output);
+        model.Predict(x, batchSize: 64, output: output);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        model.Predict(x, batchSize: 64, output: output);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // Other tests running at the same time may allocate too, so allow a little: 7 batches would show more.
+        Assert.True(allocated < 512, $"Predict into a reused output allocated {allocated} bytes.");
+    }
 }
