@@ -40,10 +40,10 @@ public static class KernelSettings
 
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: the second thread
-    /// costs more than it saves. Default 48M MACs, from whole training epochs of the seed network on the
-    /// 2-vCPU machine of docs/performance.md, where two threads reach only ~1.6x one thread's FMA rate:
-    /// batch 1024 (103M-MAC layer products) ran 1.2x faster with two threads, batch 512 (51M) about 1.05x,
-    /// batches 32–256 (3–26M) not faster or slower.
+    /// costs more than it saves. Default 16M MACs, from whole training epochs of the seed network on the
+    /// 2-vCPU machine of docs/performance.md (two threads reach ~1.6x one thread's FMA rate there): with
+    /// two threads, batch 1024 (103M-MAC layer products) ran 1.2x faster, batch 256 (26M) 1.1x, batch 128
+    /// (13M) the same, batch 32 (3M) slower.
     /// </summary>
     public static long ParallelThresholdMacs
     {
@@ -56,5 +56,5 @@ public static class KernelSettings
         }
     }
 
-    private static long parallelThresholdMacs = 48L << 20;
+    private static long parallelThresholdMacs = 16L << 20;
 }
