@@ -102,7 +102,7 @@ internal static class Analyzer
                 findings.Add(Make(FindingCodes.MissingGradients, Severity.Error,
                     $"The gradient of '{first.Layer}' is exactly zero at every sampled step: the loss does not change when its weights change " +
                     "(for example a one-unit softmax, whose output is always 1).",
-                    [FixCodes.UseCrossEntropy, FixCodes.RemoveBlockingOp], ("gradient_norm", 0.0), ("samples", layer.Count))
+                    [.. StaticChecks.OutputFixes(r.CrossEntropyLoss), FixCodes.RemoveBlockingOp], ("gradient_norm", 0.0), ("samples", layer.Count))
                     .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
         }
     }

@@ -35,7 +35,7 @@ public static partial class Doctor
         }
         var byLayer = samples.GroupBy(s => s.LayerIndex).Select(g => g.ToList()).ToList();
         // CaptureGradientStep clears every gradient first, so a null kernel gradient means "not reached".
-        var record = new TrainingRecord();
+        var record = new TrainingRecord { CrossEntropyLoss = model.Loss is { IsCrossEntropy: true } };
         foreach (var probe in probes)
             if (probe.Layer.Kernel.Grad is null)
                 record.Blockers[probe.Layer.Name] = step.Graph.BlockersOf(probe.Layer.Kernel).Select(op => op.Name).Distinct().ToList();

@@ -35,6 +35,7 @@ public static class FixCodes
     public const string RaiseLearningRate = "raise_learning_rate";
     public const string UseAdam = "use_adam";
     public const string UseCrossEntropy = "use_cross_entropy";
+    public const string UseLinearOutput = "use_linear_output";
     public const string AddBatchNormalization = "add_batch_normalization";
     public const string ClipGradients = "clip_gradients";
     public const string UseLeakyRelu = "use_leaky_relu";
@@ -51,6 +52,7 @@ public static class FixCodes
         [RaiseLearningRate] = "Raise the learning rate by 10x.",
         [UseAdam] = "Use the Adam optimizer (learning rate 1e-3), which adapts the step size per weight.",
         [UseCrossEntropy] = "Train classifiers with cross-entropy (categorical_crossentropy for softmax outputs, binary_crossentropy for sigmoid).",
+        [UseLinearOutput] = "Use a linear output (activation: \"linear\") for regression targets outside the output activation's range; keep sigmoid/softmax for probabilities.",
         [AddBatchNormalization] = "Add BatchNormalization after each hidden Dense layer.",
         [ClipGradients] = "Clip gradients (e.g. clipnorm: 1.0 on the optimizer).",
         [UseLeakyRelu] = "Replace ReLU with leaky_relu so that units cannot die completely.",

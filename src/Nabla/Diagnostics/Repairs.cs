@@ -24,6 +24,7 @@ internal static class Repairs
         FixCodes.NormalizeInputs => NormalizeInputs(e),
         FixCodes.AddBatchNormalization => AddBatchNormalization(e),
         FixCodes.UseCrossEntropy => UseCrossEntropy(e, trained),
+        FixCodes.UseLinearOutput => UseLinearOutput(e, trained),
         FixCodes.LowerLearningRate => ScaleLearningRate(e, Math.Pow(0.1, repeat + 1), trained),
         FixCodes.RaiseLearningRate => ScaleLearningRate(e, Math.Pow(10, repeat + 1), trained),
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
@@ -196,17 +197,37 @@ internal static class Repairs
         return (copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
     }
 
+    /// <summary>A regression output: the last Dense layer made linear and the Activation layers after it removed.
+    /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
+    private static (Experiment, string)? UseLinearOutput(Experiment e, Sequential trained)
+    {
+        var (last, index) = StaticChecks.LastDense(trained);
+        if (last is null || trained.Loss is { IsCrossEntropy: true }) return null;
+        string activation = StaticChecks.OutputActivation(trained, index).Name;
+        if (activation == "linear") return null;
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
+        var lastConfig = layers[lastDense].GetConfig("config")!;
+        lastConfig["activation"] = "linear";
+        var removed = new List<string>();
+        for (int i = layers.Count - 1; i > lastDense; i--)
+        {
+            if (ClassOf(layers[i]) != "Activation") continue;
+            removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);
+            layers.RemoveAt(i);
+        }
+        copy.SetLayerConfigs(layers);
+        string change = $"output {activation} -> linear";
+        if (removed.Count > 0) change += $" (removed Activation layer(s) {string.Join(", ", removed)})";
+        return (copy, change);
+    }
+
     /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
     private static int? ClassCount(Tensor y)
     {
-        if (y.Size != y.Shape[0]) return null;
-        float max = 0;
-        foreach (float v in y.Data)
-        {
-            if (v < 0 || v != MathF.Floor(v)) return null;
-            max = Math.Max(max, v);
-        }
-        return (int)max + 1;
+        if (y.Size != y.Shape[0] || !StaticChecks.AreClassLabels(y.Data)) return null;
+        return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
     }
 
     private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Sequential trained)

@@ -32,8 +32,8 @@ internal static class StaticChecks
         if (activation == "softmax" && last.Units == 1)
             findings.Add(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 "The output layer is a softmax over a single unit: softmax normalizes across units, so the output is always exactly 1 " +
-                "and every gradient through it is exactly 0. Use sigmoid for one output, or one unit per class with softmax.",
-                [FixCodes.UseCrossEntropy], ("units", 1), ("activation", "softmax")).At(last.Name, index));
+                "and every gradient through it is exactly 0. Use sigmoid for one output, one unit per class with softmax, or a linear output for regression.",
+                OutputFixes(loss.IsCrossEntropy), ("units", 1), ("activation", "softmax")).At(last.Name, index));
         else if (loss.IsCrossEntropy && loss.ExpectsProbabilities && !probabilityOutput)
             findings.Add(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 $"The loss '{loss.Name}' expects probabilities, but the output layer's activation is '{activation}', so its outputs " +
@@ -117,9 +117,25 @@ internal static class StaticChecks
                 findings.Add(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                     $"The targets range over [{min:G4}, {max:G4}] but the {activation} output can only produce values in [0, 1]: " +
                     "the loss can never reach its minimum. One-hot encode class labels (Preprocessing.ToCategorical) or use a linear output.",
-                    [FixCodes.UseCrossEntropy], ("target_min", min), ("target_max", max), ("output_activation", activation)).At(last.Name, index));
+                    OutputFixes(crossEntropy: false, AreClassLabels(targets)), ("target_min", min), ("target_max", max), ("output_activation", activation)).At(last.Name, index));
         }
         return findings;
+    }
+
+    /// <summary>The fixes for an output layer that cannot produce the targets, the likelier first. A cross-entropy loss
+    /// needs probabilities, so a linear output would be wrong there; a regression loss wants a linear output, unless
+    /// the targets look like class labels (0, 1, 2...), which cross-entropy on one unit per class fits.</summary>
+    internal static string[] OutputFixes(bool crossEntropy, bool classLabels = false) =>
+        crossEntropy ? [FixCodes.UseCrossEntropy]
+        : classLabels ? [FixCodes.UseCrossEntropy, FixCodes.UseLinearOutput]
+        : [FixCodes.UseLinearOutput, FixCodes.UseCrossEntropy];
+
+    /// <summary>Every target a non-negative whole number: what integer class labels look like.</summary>
+    internal static bool AreClassLabels(ReadOnlySpan<float> targets)
+    {
+        foreach (float v in targets)
+            if (v < 0 || v != MathF.Floor(v)) return false;
+        return !targets.IsEmpty;
     }
 
     /// <summary>What the first weighted layer sees in a captured step: the batch after the model's leading

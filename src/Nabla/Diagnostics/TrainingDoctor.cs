@@ -107,6 +107,7 @@ public sealed class TrainingDoctor : Callback
         record.StaticFindings = staticFindings;
         record.IsClassifier = Model is not null && ModelFacts.IsClassifier(Model);
         record.UniformGuessLoss = Model is null ? double.NaN : ModelFacts.UniformGuessLoss(Model);
+        record.CrossEntropyLoss = Model?.Loss is { IsCrossEntropy: true };
         record.AdaptiveOptimizer = Model?.Optimizer is not null && ModelFacts.IsAdaptive(Model.Optimizer);
         if (Model?.LastTrainGraph is Autograd.Graph graph)
             foreach (var probe in probes)

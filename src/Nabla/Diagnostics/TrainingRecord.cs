@@ -38,6 +38,9 @@ internal sealed class TrainingRecord
 
     public bool AdaptiveOptimizer { get; set; }
 
+    /// <summary>The loss is a cross-entropy (wants probabilities), not a regression loss: decides which output fix comes first.</summary>
+    public bool CrossEntropyLoss { get; set; }
+
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public Dictionary<string, IReadOnlyList<string>> Blockers { get; } = [];
 
