@@ -3,6 +3,8 @@ using Nabla.Layers;
 namespace Nabla.Tests.Models;
 
 /// <summary>Predict's batch-by-batch path: same numbers at every batch size, checks, no per-batch garbage.</summary>
+/// <remarks>One test changes <c>KernelSettings.MaxThreads</c>, so the class runs with the process-wide settings' tests.</remarks>
+[Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
 public class PredictTests
 {
     private static (Sequential Model, Tensor X) SeedNetwork(int samples)
@@ -102,10 +104,15 @@ public class PredictTests
         var output = new Tensor(400, 10);
         model.Predict(x, batchSize: 64, output: output);
         model.Predict(x, batchSize: 64, output: output);
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        model.Predict(x, batchSize: 64, output: output);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        // Other tests running at the same time may allocate too, so allow a little: 7 batches would show more.
-        Assert.True(allocated < 512, $"Predict into a reused output allocated {allocated} bytes.");
+        // All threads count (the worker runs half the batches), so tests running at the same time count too:
+        // take the fewest bytes over several calls. A Predict that allocates does so in every call.
+        long fewest = long.MaxValue;
+        for (int attempt = 0; attempt < 10 && fewest > 0; attempt++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            model.Predict(x, batchSize: 64, output: output);
+            fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+        Assert.True(fewest == 0, $"Predict into a reused output allocated {fewest} bytes.");
     }
 }
