@@ -60,12 +60,7 @@ public class Adam : Optimizer
         {
             var g = pass.Gradient<T>(i);
             var w = pass.DecayedWeight<T>(i);
-            var m = T.Load(momentum, i);
-            var v = T.Load(velocity, i);
-            m += (g - m) * oneMinusBeta1;
-            v += (T.SquareFlushed(g) - v) * oneMinusBeta2;
-            m.Store(momentum, i);
-            v.Store(velocity, i);
+            var (m, v) = AdamMoments.Update(g, momentum, velocity, i, oneMinusBeta1, oneMinusBeta2);
             if (velocityHat is not null)
             {
                 v = T.Max(T.Load(velocityHat, i), v);

@@ -76,12 +76,7 @@ public sealed class Nadam : Optimizer
         {
             var g = pass.Gradient<T>(i);
             var w = pass.DecayedWeight<T>(i);
-            var m = T.Load(momentum, i);
-            var v = T.Load(velocity, i);
-            m += (g - m) * oneMinusBeta1;
-            v += (T.SquareFlushed(g) - v) * oneMinusBeta2;
-            m.Store(momentum, i);
-            v.Store(velocity, i);
+            var (m, v) = AdamMoments.Update(g, momentum, velocity, i, oneMinusBeta1, oneMinusBeta2);
             var mHat = m * momentumCoefficient + g * gradientCoefficient;
             var vHat = v * velocityCorrection;
             (w - mHat * lr / (T.Sqrt(vHat) + epsilon)).Store(pass.Weights, i);
