@@ -20,7 +20,7 @@ namespace Nabla.Kernels;
 /// whole range inline as one chunk. An exception thrown by a chunk is rethrown on the caller after the
 /// running chunks have finished.
 /// </para>
-/// Example (an optimizer update over many parameters):
+/// Example (a loop over independent items, as GEMM blocks or Predict's graph replicas use it):
 /// <code>
 /// static void Step(int start, int end, void* s) { ref var st = ref *(StepState*)s; ... }
 /// var st = new StepState { ... };

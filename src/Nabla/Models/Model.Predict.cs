@@ -67,10 +67,12 @@ public abstract unsafe partial class Model
         for (int r = first; r < end; r++)
         {
             int firstBatch = WorkerPool.RangeStart(job.Batches, job.Replicas, r), endBatch = WorkerPool.RangeStart(job.Batches, job.Replicas, r + 1);
+            // Every batch but a short last one has the full size: look its graph up once, not per batch.
+            var full = job.Model.capturedSteps[(StepKind.Predict, Math.Min(job.BatchSize, total), r)];
             for (int b = firstBatch; b < endBatch; b++)
             {
                 int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-                var step = job.Model.capturedSteps[(StepKind.Predict, count, r)];
+                var step = count == full.BatchSize ? full : job.Model.capturedSteps[(StepKind.Predict, count, r)];
                 // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
                 // the exact scan names the sample.
                 if (!step.LoadInputsCheckingFinite(job.X, start)) DataChecks.CheckFiniteRows(job.X, start, count, "x");
