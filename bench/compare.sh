@@ -85,6 +85,7 @@ contains() { [[ " $1 " == *" $2 "* ]]; }
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/nabla-compare.XXXXXX")
 note() { echo "== $*" >&2; }
+median_s() { sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$1"; }   # a RESULT line -> its median_s value
 
 # ---------------------------------------------------------------------------------------------- machine
 cpu_model=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
@@ -234,7 +235,7 @@ run_one() {   # framework batch activation round
   rc=$?
   local line median
   line=$(grep "^RESULT framework=$name batch=$batch activation=$activation " "$log" | tail -n 1)
-  median=$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line")
+  median=$(median_s "$line")
   if [ $rc -ne 0 ] || [ -z "$median" ]; then
     echo "compare.sh: $framework batch $batch $activation failed (exit $rc); last lines of $log:" >&2
     tail -n 5 "$log" >&2
@@ -265,7 +266,7 @@ for config in "${configs[@]}"; do
       # run_one runs in a subshell, so it hands back its RESULT line rather than setting variables.
       if line=$(run_one "$framework" "$batch" "$activation" "$round"); then
         echo "$line"
-        result["$framework $batch $activation"]+="$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line") "
+        result["$framework $batch $activation"]+="$(median_s "$line") "
       else
         failures=$((failures + 1))
       fi
@@ -359,7 +360,7 @@ run_inference() {   # batch round
   line=$(grep "^RESULT framework=nabla mode=inference batch=$batch " "$log" | tail -n 1)
   if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed nabla "$log" $rc; failures=$((failures + 1)); return; fi
   echo "$line"
-  inference["nabla $batch"]+="$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line") "
+  inference["nabla $batch"]+="$(median_s "$line") "
   [ "$ort_status" = ok ] || return
   for threads in $ORT_THREADS; do
     wait_for_quiet
@@ -371,7 +372,7 @@ run_inference() {   # batch round
     line=$(grep "^RESULT framework=onnxruntime mode=inference batch=$batch " "$log" | tail -n 1)
     if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed "onnxruntime ($threads threads)" "$log" $rc; failures=$((failures + 1)); continue; fi
     echo "$line"
-    inference["ort-$threads $batch"]+="$(sed -n 's/.* median_s=\([0-9.]*\).*/\1/p' <<< "$line") "
+    inference["ort-$threads $batch"]+="$(median_s "$line") "
   done
 }
 
