@@ -80,7 +80,7 @@ public abstract partial class Model
         foreach (var layer in layers.OfType<Normalization>()) layer.OnWeightsChanged();
     }
 
-    private void EnsureBuilt(string operation)
+    internal void EnsureBuilt(string operation)
     {
         if (!IsBuilt)
             throw new InvalidOperationException(

@@ -1,6 +1,6 @@
-using System.Reflection;
 using Google.Protobuf;
 using Nabla.Serialization.Onnx.Proto;
+using Nabla.Serialization.Saving;
 
 namespace Nabla.Serialization.Onnx;
 
@@ -34,9 +34,7 @@ public static class OnnxExport
     internal static ModelProto BuildProto(Model model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!model.IsBuilt)
-            throw new InvalidOperationException(
-                $"ONNX export: model '{model.Name}' is not built yet; give the first layer an inputShape, call Build, or Fit it first.");
+        model.EnsureBuilt("ONNX export");
         // Every layer is checked before any node is made, so the error names the first offending layer.
         foreach (var layer in model.Layers) OnnxLayers.Check(layer);
 
@@ -48,7 +46,7 @@ public static class OnnxExport
         {
             IrVersion = IrVersion,
             ProducerName = "Nabla",
-            ProducerVersion = typeof(OnnxExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "",
+            ProducerVersion = NablaVersion.Current,
             Graph = g.Finish(input, model.InputShape!, value, "output", model.OutputShape!),
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
