@@ -53,6 +53,36 @@ public static unsafe partial class Gemm
         }
     }
 
+    /// <summary>
+    /// Rows [<paramref name="rows"/>.Start, End) and columns [<paramref name="columns"/>.Start, End) of
+    /// <see cref="Multiply"/>'s C, on the calling thread only and bitwise as <see cref="Multiply"/> computes them:
+    /// for callers that split a product between threads themselves, so that each thread keeps writing the same
+    /// block (a dense layer's units, or its weight rows) step after step. Needs m ≥ 2 (a single row takes
+    /// another code path in <see cref="Multiply"/>).
+    /// </summary>
+    internal static void MultiplyBlock(bool transA, bool transB, int m, int n, int k,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, Range rows, Range columns)
+    {
+        CheckSizes(m, n, k, a.Length, b.Length, c.Length);
+        if (m < 2) throw new ArgumentOutOfRangeException(nameof(m), m, "MultiplyBlock needs at least 2 rows.");
+        var (i0, rowCount) = rows.GetOffsetAndLength(m);
+        var (j0, columnCount) = columns.GetOffsetAndLength(n);
+        if (rowCount == 0 || columnCount == 0) return;
+        var path = GemmKernels.Current;
+        if (path == GemmPath.Reference || k == 0)
+        {
+            // Rare paths: the whole product into a scratch copy, of which the block is kept.
+            var whole = c[..(m * n)].ToArray();
+            MultiplyOn(path, 1, transA, transB, m, n, k, a, b, whole, accumulate);
+            for (int i = i0; i < i0 + rowCount; i++)
+                whole.AsSpan(i * n + j0, columnCount).CopyTo(c.Slice(i * n + j0));
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+            GemmDriver.MultiplyBlock(GemmKernels.For(path, n), transA, transB, m, n, k, pa, pb, pc, accumulate,
+                i0, i0 + rowCount, j0, j0 + columnCount);
+    }
+
     /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>
     public static void Reference(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)

@@ -73,6 +73,29 @@ internal static unsafe class GemmDriver
         WorkerPool.For(problem.Units, &RunUnits, &problem, threads);
     }
 
+    /// <summary>
+    /// The block C[i0..i1, j0..j1] of C = op(A)·op(B) (+ C), on the calling thread: one thread's share of a
+    /// product its caller splits by rows or columns. <paramref name="kernel"/> must be the one chosen for the
+    /// whole width n, so every element is computed exactly as <see cref="Multiply"/> computes it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyBlock(MicroKernel kernel, bool transA, bool transB, int m, int n, int k,
+        float* a, float* b, float* c, bool accumulate, int i0, int i1, int j0, int j1)
+    {
+        var problem = new Problem
+        {
+            A = a, B = b, C = c,
+            Lda = transA ? m : k, Ldb = transB ? k : n, Ldc = n,
+            M = m, N = n, K = k,
+            TransA = transA, TransB = transB, Accumulate = accumulate,
+            DirectB = !transB && i1 - i0 <= kernel.MC,
+            Kernel = kernel,
+        };
+        // All rows of a short A are packed once, so B is read once; a share of rows packs its own blocks.
+        if (i0 == 0 && i1 == m && m <= kernel.MC) problem.WholePackedA = PackAllOfA(ref problem);
+        Blocked(ref problem, i0, i1, j0, j1);
+    }
+
     /// <summary>Packs op(A) whole, KC-deep block after block, into the calling thread's A buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float* PackAllOfA(ref Problem p)

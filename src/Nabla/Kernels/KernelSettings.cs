@@ -57,4 +57,24 @@ public static class KernelSettings
     }
 
     private static long parallelThresholdMacs = 16L << 20;
+
+    /// <summary>
+    /// From this many multiply-adds in a dense layer's forward product (batch · inputs · units), a training step
+    /// splits the layer between the kernel threads, each thread keeping the same share of its units, batch rows
+    /// and weight rows step after step (<see cref="Autograd.Ops.DenseOp"/>). Default 8M: the seed's 784→128
+    /// layer has 12.8M at batch 128, where the split pays on the 2-vCPU machine of docs/performance.md, and 3.2M
+    /// at batch 32, where it does not. Read when a step is captured.
+    /// </summary>
+    public static long LayerSplitThresholdMacs
+    {
+        get => layerSplitThresholdMacs;
+        set
+        {
+            if (value < 0)
+                throw new ArgumentOutOfRangeException(nameof(LayerSplitThresholdMacs), value, "LayerSplitThresholdMacs must be >= 0.");
+            layerSplitThresholdMacs = value;
+        }
+    }
+
+    private static long layerSplitThresholdMacs = 8L << 20;
 }

@@ -43,6 +43,9 @@ public static unsafe class WorkerPool
     private static delegate*<int, int, void*, void> jobBody;
     private static void* jobState;
     private static int jobCount, jobChunks, nextChunk, jobOpen, running;
+    // ForShards: shard i is meant for thread i; a thread claims a shard here before running it.
+    private static bool jobSharded;
+    private static int[] shardClaims = [];
     // Bumped once per dispatch; a worker that sees it change joins the job. Idle workers poll it, so it
     // lives alone on its cache line: a hot static written beside it would bounce between the cores.
     private static readonly PaddedCounter generation = new();
@@ -90,6 +93,44 @@ public static unsafe class WorkerPool
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>(i, i + 1) for each shard i in [0, <paramref name="shards"/>), shard i on thread i
+    /// (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
+    /// so data a shard writes stays in that core's caches for the next call on the same shard. A thread that
+    /// has finished its own shard takes any shard not started yet, so a worker the OS has not scheduled
+    /// delays nothing; results must therefore depend only on the shard index, as with <see cref="For(int, delegate*{int, int, void*, void}, void*)"/>.
+    /// </summary>
+    public static void ForShards(int shards, delegate*<int, int, void*, void> body, void* state)
+    {
+        if (shards < 0) throw new ArgumentOutOfRangeException(nameof(shards), shards, "shards must be >= 0.");
+        if (body == null) throw new ArgumentNullException(nameof(body));
+        if (shards == 0) return;
+        int threads = Math.Min(KernelSettings.MaxThreads, shards);
+        if (threads == 1 || onWorker)
+        {
+            body(0, shards, state);
+            return;
+        }
+        EnsureWorkers(threads - 1);
+        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            body(0, shards, state);
+            return;
+        }
+        try
+        {
+            if (shardClaims.Length < shards) shardClaims = new int[Math.Max(shards, KernelSettings.MaxThreads)];
+            Array.Clear(shardClaims, 0, shards);
+            jobSharded = true;
+            Dispatch(shards, threads, body, state);
+        }
+        finally
+        {
+            jobSharded = false;
+            Volatile.Write(ref busy, 0);
+        }
+    }
+
     /// <summary>Start (inclusive) of chunk <paramref name="chunk"/> when [0, count) is cut into <paramref name="chunks"/> chunks.</summary>
     public static int RangeStart(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
 
@@ -102,14 +143,14 @@ public static unsafe class WorkerPool
         jobBody = body;
         jobState = state;
         jobCount = count;
-        jobChunks = ChunkCount(count, threads);
+        jobChunks = jobSharded ? count : ChunkCount(count, threads);
         jobError = null;
         Volatile.Write(ref nextChunk, 0);
         Interlocked.Exchange(ref jobOpen, 1);
         Interlocked.Increment(ref generation.Value);
         for (int w = 0; w < threads - 1; w++) workers[w].WakeIfBlocked();
 
-        TakeChunks();
+        TakeChunks(0);
         // Close the job, then wait only for workers that joined it (they are mid-chunk, so briefly).
         Interlocked.Exchange(ref jobOpen, 0);
         // Pure spinning: SpinWait.SpinOnce would eventually Sleep(1), a millisecond, for a chunk of microseconds.
@@ -120,20 +161,37 @@ public static unsafe class WorkerPool
         jobError?.Throw();
     }
 
+    /// <summary>Runs chunks of the open job on thread <paramref name="self"/> (0 = the caller) until none is left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TakeChunks()
+    private static void TakeChunks(int self)
     {
+        if (jobSharded)
+        {
+            // Own shard first, then any shard its thread has not claimed yet.
+            if (self < jobChunks) TryRunShard(self);
+            for (int shard = 0; shard < jobChunks; shard++)
+                if (shard != self) TryRunShard(shard);
+            return;
+        }
         int chunk;
         while ((chunk = Interlocked.Increment(ref nextChunk) - 1) < jobChunks)
+            RunChunk(RangeStart(jobCount, jobChunks, chunk), RangeStart(jobCount, jobChunks, chunk + 1));
+    }
+
+    private static void TryRunShard(int shard)
+    {
+        if (Interlocked.CompareExchange(ref shardClaims[shard], 1, 0) == 0) RunChunk(shard, shard + 1);
+    }
+
+    private static void RunChunk(int start, int end)
+    {
+        try
         {
-            try
-            {
-                jobBody(RangeStart(jobCount, jobChunks, chunk), RangeStart(jobCount, jobChunks, chunk + 1), jobState);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref jobError, ExceptionDispatchInfo.Capture(e), null);
-            }
+            jobBody(start, end, jobState);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref jobError, ExceptionDispatchInfo.Capture(e), null);
         }
     }
 
@@ -156,8 +214,14 @@ public static unsafe class WorkerPool
         // 1 while the worker is blocked (or about to block) on `wake`; whoever swaps it to 0 owns the wake-up.
         private int blocked;
 
-        public Worker(int id) =>
-            new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {id}" }.Start();
+        // This worker's thread index for ForShards (the caller is 0).
+        private readonly int index;
+
+        public Worker(int index)
+        {
+            this.index = index;
+            new Thread(Loop) { IsBackground = true, Name = $"Nabla kernel worker {index}" }.Start();
+        }
 
         public void WakeIfBlocked()
         {
@@ -175,7 +239,7 @@ public static unsafe class WorkerPool
                 // Join before checking the job is open: the caller closes it before reading `running`,
                 // so either it waits for us or we see the job closed (and a late wake-up does nothing).
                 Interlocked.Increment(ref running);
-                if (Volatile.Read(ref jobOpen) == 1) TakeChunks();
+                if (Volatile.Read(ref jobOpen) == 1) TakeChunks(index);
                 Interlocked.Decrement(ref running);
             }
         }

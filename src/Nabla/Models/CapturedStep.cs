@@ -1,4 +1,6 @@
 using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Kernels;
 using Nabla.Layers;
 
 namespace Nabla;
@@ -40,7 +42,31 @@ internal sealed class CapturedStep
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
         Graph = new Graph(Loss);
+        if (training) ParameterShards = SplitDenseLayers(Graph, TrainableWeights, KernelSettings.MaxThreads);
     }
+
+    /// <summary>
+    /// Splits every wide dense layer's work between the kernel threads, and returns for each trainable weight
+    /// the split its optimizer update follows (null: updated whole by the calling thread). The thread that
+    /// computes a shard of a kernel's gradient then updates the same shard, step after step.
+    /// </summary>
+    private static Shards?[]? SplitDenseLayers(Graph graph, IReadOnlyList<Tensor> weights, int threads)
+    {
+        if (threads < 2) return null;
+        Shards?[]? result = null;
+        foreach (var op in graph.Ops)
+        {
+            if (op is not DenseOp dense || dense.SplitBetweenThreads(threads, KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
+            result ??= new Shards?[weights.Count];
+            for (int p = 0; p < weights.Count; p++)
+                if (ReferenceEquals(weights[p], op.Inputs[1])) result[p] = split;
+        }
+        return result;
+    }
+
+    /// <summary>For each of <see cref="TrainableWeights"/>, the split of its elements between threads for the
+    /// optimizer (null: unsplit); null when no layer is split.</summary>
+    public IReadOnlyList<Shards?>? ParameterShards { get; }
 
     public StepKind Kind { get; }
 

@@ -131,7 +131,7 @@ public abstract partial class Model
     {
         step.Run();
         lastTrainStep = step;
-        Optimizer!.Apply(step.TrainableWeights);
+        Optimizer!.Apply(step.TrainableWeights, step.ParameterShards);
     }
 
     internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)

@@ -36,10 +36,10 @@ public sealed class Adagrad : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state)
+    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
     {
         var rule = new Rule(pass, state[0], lr, (float)Epsilon);
-        UpdateLoop.Run(rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, start, end);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] accumulator, float lr, float epsilon) : IUpdateRule

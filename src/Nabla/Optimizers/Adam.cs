@@ -45,11 +45,11 @@ public class Adam : Optimizer
         alpha = (float)(learningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
     }
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state)
+    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
     {
         var rule = new Rule(pass, state[0], state[1], Amsgrad ? state[2] : null,
             alpha, (float)(1 - Beta1), (float)(1 - Beta2), (float)Epsilon);
-        UpdateLoop.Run(rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, start, end);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] momentum, float[] velocity, float[]? velocityHat,

@@ -42,12 +42,12 @@ public sealed class RMSprop : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state)
+    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
     {
         float[]? momentum = Momentum > 0 ? state[1] : null;
         float[]? average = Centered ? state[^1] : null;
         var rule = new Rule(pass, state[0], momentum, average, lr, (float)Rho, (float)(1 - Rho), (float)Momentum, (float)Epsilon);
-        UpdateLoop.Run(rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, start, end);
     }
 
     private readonly struct Rule(ParameterPass pass, float[] velocity, float[]? momentumState, float[]? averageGradient,

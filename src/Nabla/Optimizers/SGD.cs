@@ -36,10 +36,10 @@ public sealed class SGD : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state)
+    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
     {
         var rule = new Rule(pass, state.Length > 0 ? state[0] : null, lr, (float)Momentum, Nesterov);
-        UpdateLoop.Run(rule, pass.Weights.Length);
+        UpdateLoop.Run(rule, start, end);
     }
 
     private readonly struct Rule(ParameterPass pass, float[]? velocity, float lr, float momentum, bool nesterov) : IUpdateRule

@@ -16,17 +16,20 @@ internal interface IUpdateRule
 /// <summary>Runs a rule over a parameter in one pass: 16-wide, then 8, then 4, then a scalar tail.</summary>
 internal static class UpdateLoop
 {
+    /// <summary>Runs the rule over elements [<paramref name="start"/>, <paramref name="end"/>) of its arrays:
+    /// a whole parameter, or one thread's share of it. Every rule is element-wise, so a split changes which
+    /// thread computes an element, never its value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TRule>(TRule rule, int length) where TRule : struct, IUpdateRule
+    public static void Run<TRule>(TRule rule, int start, int end) where TRule : struct, IUpdateRule
     {
-        int i = 0;
+        int i = start;
         if (Vector512.IsHardwareAccelerated)
-            for (; i <= length - Lanes512.Count; i += Lanes512.Count) rule.Step<Lanes512>(i);
+            for (; i <= end - Lanes512.Count; i += Lanes512.Count) rule.Step<Lanes512>(i);
         if (Vector256.IsHardwareAccelerated)
-            for (; i <= length - Lanes256.Count; i += Lanes256.Count) rule.Step<Lanes256>(i);
+            for (; i <= end - Lanes256.Count; i += Lanes256.Count) rule.Step<Lanes256>(i);
         if (Vector128.IsHardwareAccelerated)
-            for (; i <= length - Lanes128.Count; i += Lanes128.Count) rule.Step<Lanes128>(i);
-        for (; i < length; i++) rule.Step<Lane1>(i);
+            for (; i <= end - Lanes128.Count; i += Lanes128.Count) rule.Step<Lanes128>(i);
+        for (; i < end; i++) rule.Step<Lane1>(i);
     }
 }
 

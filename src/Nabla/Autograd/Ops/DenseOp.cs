@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Activations;
 using Nabla.Kernels;
 
@@ -8,7 +9,7 @@ namespace Nabla.Autograd.Ops;
 /// pass multiplies the activation's derivative into the upstream gradient once, before the two GEMMs. The pre-activation z is kept: backward needs it, and the
 /// training doctor reads it (saturation, dead units).
 /// </summary>
-internal sealed class DenseOp : Op
+internal sealed unsafe class DenseOp : Op
 {
     private readonly int rows, inFeatures, units;
     private readonly Activation activation;
@@ -44,8 +45,46 @@ internal sealed class DenseOp : Op
         return [.. x.Shape[..^1], kernel.Shape[1]];
     }
 
+    // Set by a captured training step (SplitBetweenThreads): the units for the forward pass, the batch rows for
+    // dz, the weight rows for dW. Null: one thread (the GEMMs may still share their own work).
+    private Shards? unitShards, batchShards, weightRowShards;
+
+    /// <summary>
+    /// Splits this layer's work between <paramref name="threads"/> threads when it is wide and busy enough to
+    /// gain: an element-wise activation and at least <paramref name="minMacs"/> multiply-adds in the forward
+    /// product. Each thread then computes the same shard step after step: its units' columns of z and y, its
+    /// rows of dz, and its rows of dW (the input features), whose optimizer update it also runs, so those
+    /// rows of the weights, gradient and moments stay in its core's cache. Every value is computed exactly as
+    /// on one thread. Returns the split of the kernel's elements for the optimizer, or null when the layer
+    /// stays on one thread.
+    /// </summary>
+    public Shards? SplitBetweenThreads(int threads, long minMacs)
+    {
+        unitShards = batchShards = weightRowShards = null;
+        if (!activation.IsElementwise || rows < 2 || inFeatures < 2 || (long)rows * inFeatures * units < minMacs) return null;
+        var path = GemmKernels.Current;
+        var (tileHeight, tileWidth) = path == GemmPath.Reference ? (8, 16)
+            : (GemmKernels.For(path, units).MR, GemmKernels.For(path, units).NR);
+        var byUnits = Shards.Plan(units, threads, tileWidth, minLength: 2 * tileWidth);
+        var byBatch = Shards.Plan(rows, threads, 1, minLength: 1);
+        var byWeightRows = Shards.Plan(inFeatures, threads, tileHeight, minLength: 2 * tileHeight);
+        if (byUnits is null || byBatch is null || byWeightRows is null) return null;
+        (unitShards, batchShards, weightRowShards) = (byUnits, byBatch, byWeightRows);
+        return byWeightRows.OfRows(units);
+    }
+
+    /// <summary>Whether this call runs split: not when the thread budget has since dropped below the split
+    /// (each unit shard packs the whole input, so running shards one after another would repeat that work).</summary>
+    private bool RunsSplit => unitShards is not null && KernelSettings.MaxThreads >= unitShards.Count;
+
     public override void Forward()
     {
+        if (RunsSplit)
+        {
+            var self = this;
+            WorkerPool.ForShards(unitShards!.Count, &ForwardShards, Unsafe.AsPointer(ref self));
+            return;
+        }
         var z = PreActivation.Data;
         Gemm.Multiply(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z);
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
@@ -57,6 +96,16 @@ internal sealed class DenseOp : Op
 
     public override void Backward()
     {
+        if (RunsSplit)
+        {
+            var self = this;
+            WorkerPool.ForShards(batchShards!.Count, &GradZShards, Unsafe.AsPointer(ref self));
+            WorkerPool.ForShards(weightRowShards!.Count, &WeightGradShards, Unsafe.AsPointer(ref self));
+            // dx needs every unit's dz: the whole product, after the shards.
+            if (NeedsGrad(0))
+                Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, Inputs[0].Grad!.Data, accumulate: !OverwritesGrad(0));
+            return;
+        }
         activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, units);
         var x = Inputs[0];
         // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
@@ -67,5 +116,48 @@ internal sealed class DenseOp : Op
         // dx (+)= dz·Wᵀ    [rows, units]·[units, in]
         if (NeedsGrad(0))
             Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
+    }
+
+    private static void ForwardShards(int first, int end, void* state)
+    {
+        var op = Unsafe.AsRef<DenseOp>(state);
+        for (int shard = first; shard < end; shard++) op.ForwardUnits(op.unitShards!.Start(shard), op.unitShards.End(shard));
+    }
+
+    /// <summary>Columns [j0, j1) of z = x·W + b and of y = activation(z).</summary>
+    private void ForwardUnits(int j0, int j1)
+    {
+        var z = PreActivation.Data;
+        Gemm.MultiplyBlock(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z, false, .., j0..j1);
+        if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data, j0, j1);
+        var y = Output.Data;
+        for (int start = j0; start < z.Length; start += units)
+            activation.Forward(z.AsSpan(start, j1 - j0), y.AsSpan(start, j1 - j0), j1 - j0);
+    }
+
+    private static void GradZShards(int first, int end, void* state)
+    {
+        var op = Unsafe.AsRef<DenseOp>(state);
+        for (int shard = first; shard < end; shard++)
+        {
+            var (offset, length) = op.batchShards![shard].GetOffsetAndLength(op.rows);
+            var (from, count) = (offset * op.units, length * op.units);
+            op.activation.Backward(op.PreActivation.Data.AsSpan(from, count), op.Output.Data.AsSpan(from, count),
+                op.Output.Grad!.Data.AsSpan(from, count), op.gradZ.AsSpan(from, count), op.units);
+        }
+    }
+
+    /// <summary>Rows of dW (input features) per shard; shard 0 also sums db.</summary>
+    private static void WeightGradShards(int first, int end, void* state)
+    {
+        var op = Unsafe.AsRef<DenseOp>(state);
+        for (int shard = first; shard < end; shard++)
+        {
+            if (op.NeedsGrad(1))
+                Gemm.MultiplyBlock(true, false, op.inFeatures, op.units, op.rows, op.Inputs[0].Data, op.gradZ,
+                    op.Inputs[1].Grad!.Data, !op.OverwritesGrad(1), op.weightRowShards![shard], ..);
+            if (shard == 0 && op.Inputs.Length == 3 && op.NeedsGrad(2))
+                RowVector.SumRows(op.gradZ, op.Inputs[2].Grad!.Data, accumulate: !op.OverwritesGrad(2));
+        }
     }
 }
