@@ -26,10 +26,6 @@ public abstract class Activation : IKerasSerializable
     /// for dead units (only relu and relu6 have an exactly-zero gradient for every x &lt; 0).</summary>
     public virtual bool IsReluFamily => false;
 
-    /// <summary>Each output depends on its own input only (every activation but softmax and log_softmax), so a
-    /// layer may apply it to any block of its outputs, such as one thread's share of the units.</summary>
-    public virtual bool IsElementwise => true;
-
     /// <summary>y = f(x). <paramref name="width"/> is the row length (the last axis); only row-wise activations use it.</summary>
     public abstract void Forward(ReadOnlySpan<float> x, Span<float> y, int width);
 

@@ -7,7 +7,6 @@ public sealed class LogSoftmax : Activation
 {
     public override string Name => "log_softmax";
     public override string ClassName => "LogSoftmax";
-    public override bool IsElementwise => false;
 
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int width) => SoftmaxRows.LogSoftmax(x, y, width);
 

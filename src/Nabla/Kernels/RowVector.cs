@@ -34,25 +34,6 @@ public static class RowVector
             AddInPlace(sums, matrix.Slice(start, width));
     }
 
-    /// <summary>matrix[r, j] += vector[j] for every row r and j in [<paramref name="firstColumn"/>, <paramref name="endColumn"/>):
-    /// one thread's share of the columns of a [rows, vector.Length] matrix.</summary>
-    internal static void AddToRows(Span<float> matrix, ReadOnlySpan<float> vector, int firstColumn, int endColumn)
-    {
-        int width = CheckColumns(matrix.Length, vector.Length, firstColumn, endColumn);
-        var part = vector[firstColumn..endColumn];
-        for (int start = firstColumn; start < matrix.Length; start += width)
-            AddInPlace(matrix.Slice(start, part.Length), part);
-    }
-
-    private static int CheckColumns(int matrixLength, int width, int firstColumn, int endColumn)
-    {
-        if (width == 0 || matrixLength % width != 0)
-            throw new ArgumentException($"A matrix of {matrixLength} values does not split into rows of {width}.");
-        if (firstColumn < 0 || endColumn > width || firstColumn > endColumn)
-            throw new ArgumentOutOfRangeException(nameof(firstColumn), $"Columns [{firstColumn}, {endColumn}) are not within [0, {width}).");
-        return width;
-    }
-
     /// <summary>target += source, element-wise (equal lengths).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddInPlace(Span<float> target, ReadOnlySpan<float> source)

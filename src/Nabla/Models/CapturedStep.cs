@@ -42,8 +42,15 @@ internal sealed class CapturedStep
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
         Graph = new Graph(Loss);
-        if (training) ParameterShards = SplitDenseLayers(Graph, TrainableWeights, KernelSettings.MaxThreads);
+        if (training)
+        {
+            ParameterShards = SplitDenseLayers(Graph, TrainableWeights, KernelSettings.MaxThreads);
+            // The thread that multiplies a share of the batch rows also gathers them.
+            loadShards = Graph.Ops.OfType<DenseOp>().FirstOrDefault(d => ReferenceEquals(d.Inputs[0], X))?.BatchShards;
+        }
     }
+
+    private readonly Shards? loadShards;
 
     /// <summary>
     /// Splits every wide dense layer's work between the kernel threads, and returns for each trainable weight
@@ -90,10 +97,36 @@ internal sealed class CapturedStep
     public Graph Graph { get; }
 
     /// <summary>Copies the rows <paramref name="indices"/> of x (and y) into the placeholders.</summary>
-    public void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices)
+    public unsafe void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices)
     {
-        CopyRows(x, X, indices);
+        if (loadShards is not null && KernelSettings.MaxThreads >= loadShards.Count)
+        {
+            fixed (int* pIndices = indices)
+            {
+                var job = new LoadJob { Source = x, Destination = X, Indices = pIndices, Shards = loadShards };
+                WorkerPool.ForShards(loadShards.Count, &LoadShards, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+            }
+        }
+        else CopyRows(x, X, indices);
         if (Y is not null) CopyRows(y!, Y, indices);
+    }
+
+    private unsafe struct LoadJob
+    {
+        public Tensor Source, Destination;
+        public int* Indices;
+        public Shards Shards;
+    }
+
+    private static unsafe void LoadShards(int first, int end, void* state)
+    {
+        ref var job = ref System.Runtime.CompilerServices.Unsafe.AsRef<LoadJob>(state);
+        for (int shard = first; shard < end; shard++)
+        {
+            int start = job.Shards.Start(shard), count = job.Shards.End(shard) - start;
+            int rowSize = job.Destination.Size / job.Destination.Shape[0];
+            CopyRows(job.Source, job.Destination, new ReadOnlySpan<int>(job.Indices + start, count), start * rowSize);
+        }
     }
 
     /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
@@ -117,11 +150,11 @@ internal sealed class CapturedStep
         source.Data.AsSpan(firstRow * rowSize, destination.Size).CopyTo(destination.Data);
     }
 
-    private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices)
+    private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices, int destinationStart = 0)
     {
         int rowSize = destination.Size / destination.Shape[0];
         var from = source.Data.AsSpan();
-        var to = destination.Data.AsSpan();
+        var to = destination.Data.AsSpan(destinationStart);
         for (int i = 0; i < indices.Length; i++)
             from.Slice(indices[i] * rowSize, rowSize).CopyTo(to.Slice(i * rowSize, rowSize));
     }

@@ -45,44 +45,44 @@ internal sealed unsafe class DenseOp : Op
         return [.. x.Shape[..^1], kernel.Shape[1]];
     }
 
-    // Set by a captured training step (SplitBetweenThreads): the units for the forward pass, the batch rows for
-    // dz, the weight rows for dW. Null: one thread (the GEMMs may still share their own work).
-    private Shards? unitShards, batchShards, weightRowShards;
+    // Set by a captured training step (SplitBetweenThreads): the batch rows (of x, z, y and dz) and the weight
+    // rows (of W and dW: the input features). Null: one thread (the GEMMs may still share their own work).
+    private Shards? batchShards, weightRowShards;
 
     /// <summary>
-    /// Splits this layer's work between <paramref name="threads"/> threads when it is wide and busy enough to
-    /// gain: an element-wise activation and at least <paramref name="minMacs"/> multiply-adds in the forward
-    /// product. Each thread then computes the same shard step after step: its units' columns of z and y, its
-    /// rows of dz, and its rows of dW (the input features), whose optimizer update it also runs, so those
-    /// rows of the weights, gradient and moments stay in its core's cache. Every value is computed exactly as
-    /// on one thread. Returns the split of the kernel's elements for the optimizer, or null when the layer
-    /// stays on one thread.
+    /// Splits this layer's work between <paramref name="threads"/> threads when its forward product has at
+    /// least <paramref name="minMacs"/> multiply-adds. Each thread then computes the same shard step after
+    /// step: its batch rows of z, y and dz, and its rows of dW (input features), whose optimizer update it
+    /// also runs, so those rows of the weights, gradient and moments stay in its core's cache. Every value
+    /// is computed exactly as on one thread. Returns the split of the kernel's elements for the optimizer,
+    /// or null when the layer stays on one thread.
     /// </summary>
     public Shards? SplitBetweenThreads(int threads, long minMacs)
     {
-        unitShards = batchShards = weightRowShards = null;
-        if (!activation.IsElementwise || rows < 2 || inFeatures < 2 || (long)rows * inFeatures * units < minMacs) return null;
+        batchShards = weightRowShards = null;
+        if (rows < 2 || inFeatures < 2 || (long)rows * inFeatures * units < minMacs) return null;
+        // Bounds on whole micro-kernel tiles, so no shard adds a ragged tile.
         var path = GemmKernels.Current;
-        var (tileHeight, tileWidth) = path == GemmPath.Reference ? (8, 16)
-            : (GemmKernels.For(path, units).MR, GemmKernels.For(path, units).NR);
-        var byUnits = Shards.Plan(units, threads, tileWidth, minLength: 2 * tileWidth);
-        var byBatch = Shards.Plan(rows, threads, 1, minLength: 1);
+        int tileHeight = path == GemmPath.Reference ? 8 : GemmKernels.For(path, units).MR;
+        var byBatch = Shards.Plan(rows, threads, tileHeight, minLength: tileHeight);
         var byWeightRows = Shards.Plan(inFeatures, threads, tileHeight, minLength: 2 * tileHeight);
-        if (byUnits is null || byBatch is null || byWeightRows is null) return null;
-        (unitShards, batchShards, weightRowShards) = (byUnits, byBatch, byWeightRows);
+        if (byBatch is null || byWeightRows is null) return null;
+        (batchShards, weightRowShards) = (byBatch, byWeightRows);
         return byWeightRows.OfRows(units);
     }
 
-    /// <summary>Whether this call runs split: not when the thread budget has since dropped below the split
-    /// (each unit shard packs the whole input, so running shards one after another would repeat that work).</summary>
-    private bool RunsSplit => unitShards is not null && KernelSettings.MaxThreads >= unitShards.Count;
+    /// <summary>The split of the batch rows (the rows of x, z, y and dz); null when not split.</summary>
+    public Shards? BatchShards => batchShards;
+
+    /// <summary>Whether this call runs split: not when the thread budget has since dropped below the split.</summary>
+    private bool RunsSplit => batchShards is not null && KernelSettings.MaxThreads >= batchShards.Count;
 
     public override void Forward()
     {
         if (RunsSplit)
         {
             var self = this;
-            WorkerPool.ForShards(unitShards!.Count, &ForwardShards, Unsafe.AsPointer(ref self));
+            WorkerPool.ForShards(batchShards!.Count, &ForwardShards, Unsafe.AsPointer(ref self));
             return;
         }
         var z = PreActivation.Data;
@@ -118,21 +118,20 @@ internal sealed unsafe class DenseOp : Op
             Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
     }
 
+    /// <summary>Rows of z = x·W + b and y = activation(z) per shard of the batch.</summary>
     private static void ForwardShards(int first, int end, void* state)
     {
         var op = Unsafe.AsRef<DenseOp>(state);
-        for (int shard = first; shard < end; shard++) op.ForwardUnits(op.unitShards!.Start(shard), op.unitShards.End(shard));
-    }
-
-    /// <summary>Columns [j0, j1) of z = x·W + b and of y = activation(z).</summary>
-    private void ForwardUnits(int j0, int j1)
-    {
-        var z = PreActivation.Data;
-        Gemm.MultiplyBlock(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z, false, .., j0..j1);
-        if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data, j0, j1);
-        var y = Output.Data;
-        for (int start = j0; start < z.Length; start += units)
-            activation.Forward(z.AsSpan(start, j1 - j0), y.AsSpan(start, j1 - j0), j1 - j0);
+        for (int shard = first; shard < end; shard++)
+        {
+            var rowRange = op.batchShards![shard];
+            var (offset, length) = rowRange.GetOffsetAndLength(op.rows);
+            var (from, count) = (offset * op.units, length * op.units);
+            var z = op.PreActivation.Data;
+            Gemm.MultiplyBlock(false, false, op.rows, op.units, op.inFeatures, op.Inputs[0].Data, op.Inputs[1].Data, z, false, rowRange, ..);
+            if (op.Inputs.Length == 3) RowVector.AddToRows(z.AsSpan(from, count), op.Inputs[2].Data);
+            op.activation.Forward(z.AsSpan(from, count), op.Output.Data.AsSpan(from, count), op.units);
+        }
     }
 
     private static void GradZShards(int first, int end, void* state)
