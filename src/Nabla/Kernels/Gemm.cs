@@ -54,33 +54,50 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>
-    /// Rows [<paramref name="rows"/>.Start, End) and columns [<paramref name="columns"/>.Start, End) of
-    /// <see cref="Multiply"/>'s C, on the calling thread only and bitwise as <see cref="Multiply"/> computes them:
-    /// for callers that split a product between threads themselves, so that each thread keeps writing the same
-    /// block (a dense layer's units, or its weight rows) step after step. Needs m ≥ 2 (a single row takes
-    /// another code path in <see cref="Multiply"/>).
+    /// The block <paramref name="rows"/> × <paramref name="columns"/> of C = op(A)·op(B) (+ C), summing only over
+    /// <paramref name="depth"/> (a range of k), on the calling thread. Over all of k, each element is bitwise the
+    /// one <see cref="Multiply"/> computes. For callers that split a product between threads themselves, so that
+    /// each thread keeps working on the same block (a dense layer's batch rows, weight rows or input features)
+    /// step after step. Needs m ≥ 2 (a single row takes another code path in <see cref="Multiply"/>).
     /// </summary>
     internal static void MultiplyBlock(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, Range rows, Range columns)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, Range rows, Range columns, Range depth)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         if (m < 2) throw new ArgumentOutOfRangeException(nameof(m), m, "MultiplyBlock needs at least 2 rows.");
         var (i0, rowCount) = rows.GetOffsetAndLength(m);
         var (j0, columnCount) = columns.GetOffsetAndLength(n);
+        var (p0, depthCount) = depth.GetOffsetAndLength(k);
         if (rowCount == 0 || columnCount == 0) return;
         var path = GemmKernels.Current;
-        if (path == GemmPath.Reference || k == 0)
+        if (path == GemmPath.Reference || depthCount == 0)
         {
-            // Rare paths: the whole product into a scratch copy, of which the block is kept.
-            var whole = c[..(m * n)].ToArray();
-            MultiplyOn(path, 1, transA, transB, m, n, k, a, b, whole, accumulate);
-            for (int i = i0; i < i0 + rowCount; i++)
-                whole.AsSpan(i * n + j0, columnCount).CopyTo(c.Slice(i * n + j0));
+            ReferenceBlock(transA, transB, m, n, k, a, b, c, accumulate, (i0, rowCount), (j0, columnCount), (p0, depthCount));
             return;
         }
         fixed (float* pa = a, pb = b, pc = c)
-            GemmDriver.MultiplyBlock(GemmKernels.For(path, n), transA, transB, m, n, k, pa, pb, pc, accumulate,
-                i0, i0 + rowCount, j0, j0 + columnCount);
+        {
+            // Start A and B at k = p0; their leading dimensions stay those of the whole matrices.
+            float* aFrom = transA ? pa + (nint)p0 * m : pa + p0;
+            float* bFrom = transB ? pb + p0 : pb + (nint)p0 * n;
+            GemmDriver.MultiplyBlock(GemmKernels.For(path, n), transA, transB, m, n, depthCount, aFrom, transA ? m : k,
+                bFrom, transB ? k : n, pc, n, accumulate, i0, i0 + rowCount, j0, j0 + columnCount);
+        }
+    }
+
+    /// <summary><see cref="Reference"/> over a block of C and a range of k.</summary>
+    private static void ReferenceBlock(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a,
+        ReadOnlySpan<float> b, Span<float> c, bool accumulate, (int Start, int Count) rows, (int Start, int Count) columns,
+        (int Start, int Count) depth)
+    {
+        for (int i = rows.Start; i < rows.Start + rows.Count; i++)
+            for (int j = columns.Start; j < columns.Start + columns.Count; j++)
+            {
+                double sum = accumulate ? c[i * n + j] : 0;
+                for (int p = depth.Start; p < depth.Start + depth.Count; p++)
+                    sum += (double)(transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]);
+                c[i * n + j] = (float)sum;
+            }
     }
 
     /// <summary>The naive triple loop, accumulated in double: the yardstick every fast path is tested against.</summary>
@@ -88,18 +105,7 @@ public static unsafe partial class Gemm
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                double sum = accumulate ? c[i * n + j] : 0;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transA ? a[p * m + i] : a[i * k + p];
-                    float bv = transB ? b[j * k + p] : b[p * n + j];
-                    sum += (double)av * bv;
-                }
-                c[i * n + j] = (float)sum;
-            }
+        ReferenceBlock(transA, transB, m, n, k, a, b, c, accumulate, (0, m), (0, n), (0, k));
     }
 
     private static void CheckSizes(int m, int n, int k, int aLength, int bLength, int cLength)

@@ -74,18 +74,18 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// The block C[i0..i1, j0..j1] of C = op(A)·op(B) (+ C), on the calling thread: one thread's share of a
-    /// product its caller splits by rows or columns. <paramref name="kernel"/> must be the one chosen for the
+    /// The block C[i0..i1, j0..j1] of C = op(A)·op(B) (+ C), with explicit leading dimensions (so A and B may
+    /// be slices of larger matrices), on the calling thread: one thread's share of a product its caller splits. <paramref name="kernel"/> must be the one chosen for the
     /// whole width n, so every element is computed exactly as <see cref="Multiply"/> computes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyBlock(MicroKernel kernel, bool transA, bool transB, int m, int n, int k,
-        float* a, float* b, float* c, bool accumulate, int i0, int i1, int j0, int j1)
+        float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate, int i0, int i1, int j0, int j1)
     {
         var problem = new Problem
         {
             A = a, B = b, C = c,
-            Lda = transA ? m : k, Ldb = transB ? k : n, Ldc = n,
+            Lda = lda, Ldb = ldb, Ldc = ldc,
             M = m, N = n, K = k,
             TransA = transA, TransB = transB, Accumulate = accumulate,
             DirectB = !transB && i1 - i0 <= kernel.MC,

@@ -44,9 +44,11 @@ internal sealed class CapturedStep
         Graph = new Graph(Loss);
         if (training)
         {
-            ParameterShards = SplitDenseLayers(Graph, TrainableWeights, KernelSettings.MaxThreads);
-            // The thread that multiplies a share of the batch rows also gathers them.
-            loadShards = Graph.Ops.OfType<DenseOp>().FirstOrDefault(d => ReferenceEquals(d.Inputs[0], X))?.BatchShards;
+            ParameterShards = SplitDenseLayers(Graph, TrainableWeights);
+            // A split first layer's threads share the gathering of the batch: whole rows each, which copies
+            // faster than each thread gathering its own input features (half rows).
+            if (Graph.Ops.OfType<DenseOp>().Any(d => ReferenceEquals(d.Inputs[0], X) && d.InputShards is not null))
+                loadShards = Shards.Plan(batchSize, DenseOp.SplitWays, 1, 1);
         }
     }
 
@@ -57,13 +59,12 @@ internal sealed class CapturedStep
     /// the split its optimizer update follows (null: updated whole by the calling thread). The thread that
     /// computes a shard of a kernel's gradient then updates the same shard, step after step.
     /// </summary>
-    private static Shards?[]? SplitDenseLayers(Graph graph, IReadOnlyList<Tensor> weights, int threads)
+    private static Shards?[]? SplitDenseLayers(Graph graph, IReadOnlyList<Tensor> weights)
     {
-        if (threads < 2) return null;
         Shards?[]? result = null;
         foreach (var op in graph.Ops)
         {
-            if (op is not DenseOp dense || dense.SplitBetweenThreads(threads, KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
+            if (op is not DenseOp dense || dense.SplitInputs(KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
             result ??= new Shards?[weights.Count];
             for (int p = 0; p < weights.Count; p++)
                 if (ReferenceEquals(weights[p], op.Inputs[1])) result[p] = split;
@@ -99,7 +100,7 @@ internal sealed class CapturedStep
     /// <summary>Copies the rows <paramref name="indices"/> of x (and y) into the placeholders.</summary>
     public unsafe void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices)
     {
-        if (loadShards is not null && KernelSettings.MaxThreads >= loadShards.Count)
+        if (loadShards is not null)
         {
             fixed (int* pIndices = indices)
             {
@@ -118,14 +119,14 @@ internal sealed class CapturedStep
         public Shards Shards;
     }
 
+    /// <summary>Shard s gathers its share of the batch rows.</summary>
     private static unsafe void LoadShards(int first, int end, void* state)
     {
         ref var job = ref System.Runtime.CompilerServices.Unsafe.AsRef<LoadJob>(state);
         for (int shard = first; shard < end; shard++)
         {
-            int start = job.Shards.Start(shard), count = job.Shards.End(shard) - start;
-            int rowSize = job.Destination.Size / job.Destination.Shape[0];
-            CopyRows(job.Source, job.Destination, new ReadOnlySpan<int>(job.Indices + start, count), start * rowSize);
+            var (start, count) = job.Shards[shard].GetOffsetAndLength(job.Destination.Shape[0]);
+            CopyRows(job.Source, job.Destination, new ReadOnlySpan<int>(job.Indices + start, count), start);
         }
     }
 
@@ -150,11 +151,13 @@ internal sealed class CapturedStep
         source.Data.AsSpan(firstRow * rowSize, destination.Size).CopyTo(destination.Data);
     }
 
-    private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices, int destinationStart = 0)
+    /// <summary>Copies rows <paramref name="indices"/> of the source into consecutive rows of the destination,
+    /// from row <paramref name="firstRow"/> on.</summary>
+    private static void CopyRows(Tensor source, Tensor destination, ReadOnlySpan<int> indices, int firstRow = 0)
     {
         int rowSize = destination.Size / destination.Shape[0];
         var from = source.Data.AsSpan();
-        var to = destination.Data.AsSpan(destinationStart);
+        var to = destination.Data.AsSpan(firstRow * rowSize);
         for (int i = 0; i < indices.Length; i++)
             from.Slice(indices[i] * rowSize, rowSize).CopyTo(to.Slice(i * rowSize, rowSize));
     }

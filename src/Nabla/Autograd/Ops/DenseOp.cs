@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using Nabla.Activations;
 using Nabla.Kernels;
@@ -45,48 +46,52 @@ internal sealed unsafe class DenseOp : Op
         return [.. x.Shape[..^1], kernel.Shape[1]];
     }
 
-    // Set by a captured training step (SplitBetweenThreads): the batch rows (of x, z, y and dz) and the weight
-    // rows (of W and dW: the input features). Null: one thread (the GEMMs may still share their own work).
-    private Shards? batchShards, weightRowShards;
+    /// <summary>How many shards a split layer's input features are cut into, whatever the thread count, so a
+    /// split step computes the same values on one thread as on two.</summary>
+    public const int SplitWays = 2;
+
+    // Set by a captured training step (SplitInputs): the split of the input features, which is the split of
+    // k in x·W and of the rows of W and dW. Shard s > 0 writes its partial product into partialSums.
+    private Shards? inputShards;
+    private float[]? partialSums;
 
     /// <summary>
-    /// Splits this layer's work between <paramref name="threads"/> threads when its forward product has at
-    /// least <paramref name="minMacs"/> multiply-adds. Each thread then computes the same shard step after
-    /// step: its batch rows of z, y and dz, and its rows of dW (input features), whose optimizer update it
-    /// also runs, so those rows of the weights, gradient and moments stay in its core's cache. Every value
-    /// is computed exactly as on one thread. Returns the split of the kernel's elements for the optimizer,
-    /// or null when the layer stays on one thread.
+    /// Splits this layer's input features into <see cref="SplitWays"/> shards when its forward product has at
+    /// least <paramref name="minMacs"/> multiply-adds. Thread s then always works on shard s: it multiplies
+    /// its columns of x by its rows of W (the partial products are summed in shard order), computes its rows
+    /// of dW, and runs their optimizer update, so those rows of the weights, gradient and moments and those
+    /// columns of the batch stay in its core's cache step after step. Returns the split of the kernel's
+    /// elements for the optimizer, or null when the layer stays whole.
     /// </summary>
-    public Shards? SplitBetweenThreads(int threads, long minMacs)
+    public Shards? SplitInputs(long minMacs)
     {
-        batchShards = weightRowShards = null;
+        inputShards = null;
+        partialSums = null;
         if (rows < 2 || inFeatures < 2 || (long)rows * inFeatures * units < minMacs) return null;
-        // Bounds on whole micro-kernel tiles, so no shard adds a ragged tile.
+        // Bounds on whole micro-kernel tiles of dW's rows, so no shard adds a ragged tile.
         var path = GemmKernels.Current;
         int tileHeight = path == GemmPath.Reference ? 8 : GemmKernels.For(path, units).MR;
-        var byBatch = Shards.Plan(rows, threads, tileHeight, minLength: tileHeight);
-        var byWeightRows = Shards.Plan(inFeatures, threads, tileHeight, minLength: 2 * tileHeight);
-        if (byBatch is null || byWeightRows is null) return null;
-        (batchShards, weightRowShards) = (byBatch, byWeightRows);
-        return byWeightRows.OfRows(units);
+        var split = Shards.Plan(inFeatures, SplitWays, tileHeight, minLength: 2 * tileHeight);
+        if (split is null) return null;
+        inputShards = split;
+        partialSums = new float[(split.Count - 1) * rows * units];
+        return split.OfRows(units);
     }
 
-    /// <summary>The split of the batch rows (the rows of x, z, y and dz); null when not split.</summary>
-    public Shards? BatchShards => batchShards;
-
-    /// <summary>Whether this call runs split: not when the thread budget has since dropped below the split.</summary>
-    private bool RunsSplit => batchShards is not null && KernelSettings.MaxThreads >= batchShards.Count;
+    /// <summary>The split of the input features (columns of x, rows of W); null when the layer is whole.</summary>
+    public Shards? InputShards => inputShards;
 
     public override void Forward()
     {
-        if (RunsSplit)
+        var z = PreActivation.Data;
+        if (inputShards is not null)
         {
             var self = this;
-            WorkerPool.ForShards(batchShards!.Count, &ForwardShards, Unsafe.AsPointer(ref self));
-            return;
+            WorkerPool.ForShards(inputShards.Count, &ForwardShards, Unsafe.AsPointer(ref self));
+            for (int shard = 1; shard < inputShards.Count; shard++)
+                TensorPrimitives.Add(z, partialSums.AsSpan((shard - 1) * z.Length, z.Length), z);
         }
-        var z = PreActivation.Data;
-        Gemm.Multiply(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z);
+        else Gemm.Multiply(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z);
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         // One call over the whole batch: row-wise activations (softmax) split rows themselves.
         activation.Forward(z, Output.Data, units);
@@ -96,57 +101,40 @@ internal sealed unsafe class DenseOp : Op
 
     public override void Backward()
     {
-        if (RunsSplit)
-        {
-            var self = this;
-            WorkerPool.ForShards(batchShards!.Count, &GradZShards, Unsafe.AsPointer(ref self));
-            WorkerPool.ForShards(weightRowShards!.Count, &WeightGradShards, Unsafe.AsPointer(ref self));
-            // dx needs every unit's dz: the whole product, after the shards.
-            if (NeedsGrad(0))
-                Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, Inputs[0].Grad!.Data, accumulate: !OverwritesGrad(0));
-            return;
-        }
         activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, units);
         var x = Inputs[0];
-        // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
-        if (NeedsGrad(1))
-            Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
-        // db (+)= Σ_rows dz
-        if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
+        if (inputShards is not null)
+        {
+            var self = this;
+            WorkerPool.ForShards(inputShards.Count, &WeightGradShards, Unsafe.AsPointer(ref self));
+        }
+        else
+        {
+            // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
+            if (NeedsGrad(1))
+                Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
+            // db (+)= Σ_rows dz
+            if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
+        }
         // dx (+)= dz·Wᵀ    [rows, units]·[units, in]
         if (NeedsGrad(0))
             Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
     }
 
-    /// <summary>Rows of z = x·W + b and y = activation(z) per shard of the batch.</summary>
+    /// <summary>Shard s's partial product x[:, shard]·W[shard, :]: into z for shard 0, else into partialSums.</summary>
     private static void ForwardShards(int first, int end, void* state)
     {
         var op = Unsafe.AsRef<DenseOp>(state);
+        int size = op.rows * op.units;
         for (int shard = first; shard < end; shard++)
         {
-            var rowRange = op.batchShards![shard];
-            var (offset, length) = rowRange.GetOffsetAndLength(op.rows);
-            var (from, count) = (offset * op.units, length * op.units);
-            var z = op.PreActivation.Data;
-            Gemm.MultiplyBlock(false, false, op.rows, op.units, op.inFeatures, op.Inputs[0].Data, op.Inputs[1].Data, z, false, rowRange, ..);
-            if (op.Inputs.Length == 3) RowVector.AddToRows(z.AsSpan(from, count), op.Inputs[2].Data);
-            op.activation.Forward(z.AsSpan(from, count), op.Output.Data.AsSpan(from, count), op.units);
+            var target = shard == 0 ? op.PreActivation.Data.AsSpan() : op.partialSums.AsSpan((shard - 1) * size, size);
+            Gemm.MultiplyBlock(false, false, op.rows, op.units, op.inFeatures, op.Inputs[0].Data, op.Inputs[1].Data,
+                target, false, .., .., op.inputShards![shard]);
         }
     }
 
-    private static void GradZShards(int first, int end, void* state)
-    {
-        var op = Unsafe.AsRef<DenseOp>(state);
-        for (int shard = first; shard < end; shard++)
-        {
-            var (offset, length) = op.batchShards![shard].GetOffsetAndLength(op.rows);
-            var (from, count) = (offset * op.units, length * op.units);
-            op.activation.Backward(op.PreActivation.Data.AsSpan(from, count), op.Output.Data.AsSpan(from, count),
-                op.Output.Grad!.Data.AsSpan(from, count), op.gradZ.AsSpan(from, count), op.units);
-        }
-    }
-
-    /// <summary>Rows of dW (input features) per shard; shard 0 also sums db.</summary>
+    /// <summary>Shard s's rows of dW (its input features); shard 0 also sums db.</summary>
     private static void WeightGradShards(int first, int end, void* state)
     {
         var op = Unsafe.AsRef<DenseOp>(state);
@@ -154,7 +142,7 @@ internal sealed unsafe class DenseOp : Op
         {
             if (op.NeedsGrad(1))
                 Gemm.MultiplyBlock(true, false, op.inFeatures, op.units, op.rows, op.Inputs[0].Data, op.gradZ,
-                    op.Inputs[1].Grad!.Data, !op.OverwritesGrad(1), op.weightRowShards![shard], ..);
+                    op.Inputs[1].Grad!.Data, !op.OverwritesGrad(1), op.inputShards![shard], .., ..);
             if (shard == 0 && op.Inputs.Length == 3 && op.NeedsGrad(2))
                 RowVector.SumRows(op.gradZ, op.Inputs[2].Grad!.Data, accumulate: !op.OverwritesGrad(2));
         }
