@@ -20,6 +20,8 @@ public sealed record GemmCase(string Name, bool TransA, bool TransB, int M, int 
         new("X·W B=1024", false, false, 1024, 128, 784),
         new("H·W2 B=32 (N=10)", false, false, 32, 10, 128),
         new("H·W2 B=1024 (N=10)", false, false, 1024, 10, 128),
+        new("X·W B=128 k/2", false, false, 128, 128, 392),
+        new("Xᵀ·dY B=128 m/2 (dW)", true, false, 392, 128, 128),
         new("Xᵀ·dY B=32 (dW)", true, false, 784, 128, 32),
         new("Xᵀ·dY B=1024 (dW)", true, false, 784, 128, 1024),
         new("dY·Wᵀ B=32 (dX)", false, true, 32, 784, 128),
