@@ -122,7 +122,8 @@ public unsafe class WorkerPoolTests
         public int* Hits;       // per shard: how many times it ran
         public int* ThreadIds;  // per shard: the managed thread that ran it
         public int* Calls;      // body calls (an inline call covers several shards)
-        public long SpinTicks;  // busy work per shard, so a worker has time to claim its own shard
+        public int ShardOneStarted;
+        public long WaitTicks;  // shard 0 waits up to this long for shard 1 to start elsewhere
     }
 
     private static void LogShards(int first, int end, void* state)
@@ -131,22 +132,27 @@ public unsafe class WorkerPoolTests
         Interlocked.Increment(ref *s->Calls);
         for (int shard = first; shard < end; shard++)
         {
-            long until = System.Diagnostics.Stopwatch.GetTimestamp() + s->SpinTicks;
-            while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(4);
+            if (shard == 1) Volatile.Write(ref s->ShardOneStarted, 1);
+            if (shard == 0)
+            {
+                long until = System.Diagnostics.Stopwatch.GetTimestamp() + s->WaitTicks;
+                while (Volatile.Read(ref s->ShardOneStarted) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                    Thread.SpinWait(4);
+            }
             Interlocked.Increment(ref s->Hits[shard]);
             s->ThreadIds[shard] = Environment.CurrentManagedThreadId;
         }
     }
 
     /// <summary>One ForShards call; returns per shard its run count and thread id, and the number of body calls.</summary>
-    private static (int[] Hits, int[] ThreadIds, int Calls) RunShards(int shards, long spinTicks = 0)
+    private static (int[] Hits, int[] ThreadIds, int Calls) RunShards(int shards, long waitTicks = 0)
     {
-        var hits = new int[Math.Max(shards, 1)];
-        var ids = new int[Math.Max(shards, 1)];
+        var hits = new int[Math.Max(shards, 2)];
+        var ids = new int[Math.Max(shards, 2)];
         int calls = 0;
         fixed (int* h = hits, t = ids)
         {
-            var log = new ShardLog { Hits = h, ThreadIds = t, Calls = &calls, SpinTicks = spinTicks };
+            var log = new ShardLog { Hits = h, ThreadIds = t, Calls = &calls, WaitTicks = waitTicks };
             WorkerPool.ForShards(shards, &LogShards, &log);
         }
         return (hits, ids, calls);
@@ -199,16 +205,16 @@ public unsafe class WorkerPoolTests
     [MultiCoreFact]
     public void ForShardsRunsShardOneOnTheSameWorkerThreadCallAfterCall() => WithMaxThreads(2, () =>
     {
-        // Each shard busy-waits 200 µs, so the caller is still on shard 0 when the worker (spinning between
-        // the back-to-back calls) claims shard 1. A worker the OS does not schedule in time lets the caller
-        // take shard 1 too, which is allowed: hence a loose majority over many calls, not "every call".
-        long spin = System.Diagnostics.Stopwatch.Frequency / 5000;
+        // Shard 0 waits (up to 100 ms) for shard 1 to start, so the caller cannot take shard 1 merely because the
+        // worker was slow to wake on a busy machine: whoever runs shard 1 is the thread ForShards gave it to, or
+        // a thread that got there first. Hence a loose majority over many calls, not "every call".
+        long wait = System.Diagnostics.Stopwatch.Frequency / 10;
         int caller = Environment.CurrentManagedThreadId;
         const int Calls = 200;
         var shardOneThreads = new int[Calls];
         for (int call = 0; call < Calls; call++)
         {
-            var (hits, ids, _) = RunShards(2, spin);
+            var (hits, ids, _) = RunShards(2, wait);
             Assert.Equal(new[] { 1, 1 }, hits);
             shardOneThreads[call] = ids[1];
         }
