@@ -55,19 +55,20 @@ public static unsafe partial class Gemm
 
     /// <summary>
     /// The block <paramref name="rows"/> × <paramref name="columns"/> of C = op(A)·op(B) (+ C), summing only over
-    /// <paramref name="depth"/> (a range of k), on the calling thread. Over all of k, each element is bitwise the
+    /// <paramref name="depth"/> (a range of k; all of k when null), on the calling thread. Over all of k, each element is bitwise the
     /// one <see cref="Multiply"/> computes. For callers that split a product between threads themselves, so that
     /// each thread keeps working on the same block (a dense layer's batch rows, weight rows or input features)
     /// step after step. Needs m ≥ 2 (a single row takes another code path in <see cref="Multiply"/>).
     /// </summary>
     internal static void MultiplyBlock(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, Range rows, Range columns, Range depth)
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate, Range rows, Range columns,
+        Range? depth = null)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         if (m < 2) throw new ArgumentOutOfRangeException(nameof(m), m, "MultiplyBlock needs at least 2 rows.");
-        var (i0, rowCount) = rows.GetOffsetAndLength(m);
-        var (j0, columnCount) = columns.GetOffsetAndLength(n);
-        var (p0, depthCount) = depth.GetOffsetAndLength(k);
+        var (i0, rowCount) = Within(rows, m, nameof(rows), "m");
+        var (j0, columnCount) = Within(columns, n, nameof(columns), "n");
+        var (p0, depthCount) = Within(depth ?? .., k, nameof(depth), "k");
         if (rowCount == 0 || columnCount == 0) return;
         var path = GemmKernels.Current;
         if (path == GemmPath.Reference || depthCount == 0)
@@ -83,6 +84,15 @@ public static unsafe partial class Gemm
             GemmDriver.MultiplyBlock(GemmKernels.For(path, n), transA, transB, m, n, depthCount, aFrom, transA ? m : k,
                 bFrom, transB ? k : n, pc, n, accumulate, i0, i0 + rowCount, j0, j0 + columnCount);
         }
+    }
+
+    private static (int Offset, int Length) Within(Range range, int size, string argument, string sizeName)
+    {
+        int start = range.Start.GetOffset(size), end = range.End.GetOffset(size);
+        if (start < 0 || end > size || start > end)
+            throw new ArgumentOutOfRangeException(argument,
+                $"MultiplyBlock '{argument}' is {range}, which is not a range within [0, {sizeName} = {size}).");
+        return (start, end - start);
     }
 
     /// <summary><see cref="Reference"/> over a block of C and a range of k.</summary>

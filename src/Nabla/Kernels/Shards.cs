@@ -34,11 +34,16 @@ internal sealed class Shards
     {
         if (align < 1) throw new ArgumentOutOfRangeException(nameof(align), align, "align must be >= 1.");
         int blocks = (length + align - 1) / align;
-        int count = Math.Min(threads, Math.Min(blocks, length / Math.Max(1, minLength)));
-        if (count < 2) return null;
-        var bounds = new int[count + 1];
-        for (int s = 1; s < count; s++) bounds[s] = WorkerPool.RangeStart(blocks, count, s) * align;
-        bounds[count] = length;
-        return new Shards(bounds);
+        // Rounding the bounds to whole tiles can leave the last shard short: take fewer shards until none is.
+        for (int count = Math.Min(threads, blocks); count >= 2; count--)
+        {
+            var bounds = new int[count + 1];
+            for (int s = 1; s < count; s++) bounds[s] = WorkerPool.RangeStart(blocks, count, s) * align;
+            bounds[count] = length;
+            bool longEnough = true;
+            for (int s = 0; s < count; s++) longEnough &= bounds[s + 1] - bounds[s] >= minLength;
+            if (longEnough) return new Shards(bounds);
+        }
+        return null;
     }
 }

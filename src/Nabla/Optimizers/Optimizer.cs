@@ -123,8 +123,7 @@ public abstract class Optimizer : IKerasSerializable
         ArgumentNullException.ThrowIfNull(parameters);
         if (parameters.Count == 0) return;
         ValidateGradients(parameters);
-        if (shardsOf is not null && shardsOf.Count != parameters.Count)
-            throw new ArgumentException($"{shardsOf.Count} splits for {parameters.Count} parameters.", nameof(shardsOf));
+        if (shardsOf is not null) CheckShards(parameters, shardsOf);
 
         double lr = CurrentLearningRate;
         BeginStep(lr);
@@ -137,7 +136,9 @@ public abstract class Optimizer : IKerasSerializable
         int shards = clipNorm is null ? MaxShardCount(shardsOf) : 1;
         if (shards > 1)
         {
-            for (int p = 0; p < parameters.Count; p++) StateOf(parameters[p]); // created here, read-only below
+            // Created here, on this thread: the shards only read the dictionary.
+            for (int p = 0; p < parameters.Count; p++)
+                if (parameters[p].Grad is not null) StateOf(parameters[p]);
             var job = new ShardedApply { Optimizer = this, Parameters = parameters, ShardsOf = shardsOf!, Step = step };
             WorkerPool.ForShards(shards, &UpdateShards, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
         }
@@ -151,6 +152,17 @@ public abstract class Optimizer : IKerasSerializable
             }
         }
         iterations++;
+    }
+
+    private static void CheckShards(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?> shardsOf)
+    {
+        if (shardsOf.Count != parameters.Count)
+            throw new ArgumentException($"{shardsOf.Count} splits for {parameters.Count} parameters.", nameof(shardsOf));
+        for (int p = 0; p < parameters.Count; p++)
+            if (shardsOf[p] is { } split && split.Length != parameters[p].Size)
+                throw new ArgumentException(
+                    $"The split of parameter {Describe(parameters[p], p)} covers {split.Length} elements; the parameter has {parameters[p].Size}.",
+                    nameof(shardsOf));
     }
 
     /// <summary>This step's gradient scale (global clipping), clip value and decay factor.</summary>

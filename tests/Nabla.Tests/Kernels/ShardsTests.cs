@@ -78,9 +78,7 @@ public class ShardsTests
             Assert.True(split.End(s) - split.Start(s) >= minLength, $"shard {s} is {split[s]}, shorter than {minLength}");
     }
 
-    [Fact(Skip = "Doc bug found by splittests: Shards.Plan's summary promises shards \"at least minLength long\", but Plan(20, 2, 16, 10) " +
-                 "returns [0, 16) and [16, 20): the count check (20 / 10 = 2) ignores that bounds round to tiles. Harmless for DenseOp, " +
-                 "which always passes minLength = 2·align (see ShardsAreAtLeastMinLengthWhenItIsTwoTiles); the doc or the check should change.")]
+    [Fact]
     public void ShardsAreAtLeastMinLengthForAnyMinLength()
     {
         // Plan's doc promises shards "at least minLength long". 20 values, tiles of 16, minLength 10: two shards

@@ -1,3 +1,4 @@
+using Nabla.Autograd.Ops;
 using Nabla.Kernels;
 using Nabla.Layers;
 using Nabla.Optimizers;
@@ -5,8 +6,10 @@ using Nabla.Optimizers;
 namespace Nabla.Tests.Models;
 
 /// <summary>
-/// Split training steps (a wide dense layer's units, batch rows and weight rows shared between the kernel threads)
-/// must train bitwise as one thread does: same weights, same losses, every epoch, every optimizer.
+/// Split training steps (a wide dense layer's input features, so its rows of W and dW, shared between the kernel
+/// threads) must train bitwise the same on any number of threads: same weights, same losses, every epoch, every
+/// optimizer. The split itself (two shards of the input features) depends only on the layer, not on the threads,
+/// and must train as the whole product does, up to the rounding of summing two partial products.
 /// </summary>
 /// <remarks>The tests change <c>KernelSettings</c>, so the class runs with the process-wide settings' tests.</remarks>
 [Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
@@ -70,7 +73,7 @@ public class SplitTrainingTests
         var savedPath = KernelSettings.ForcedPath;
         try
         {
-            KernelSettings.LayerSplitThresholdMacs = 0;
+            KernelSettings.LayerSplitThresholdMacs = forcedThreshold ?? 0;
             KernelSettings.MaxThreads = threads;
             KernelSettings.ForcedPath = path;
             return action();
@@ -154,8 +157,9 @@ public class SplitTrainingTests
     {
         var one = Train(network, optimizer, threads: 1);
         var two = Train(network, optimizer, threads: 2);
-        Assert.Null(one.ParameterShards); // one thread never splits
-        // Only the small network may stay unsplit (too narrow for some tile widths); the others are built to split.
+        // The split does not depend on the thread count; only the small network may stay whole (too narrow for
+        // some tile heights), the others are built to split.
+        Assert.Equal(one.ParameterShards is null, two.ParameterShards is null);
         if (network != "small") AssertSplit(two, $"{network}/{optimizer}");
         AssertBitwiseEqual(one, two, $"{network}/{optimizer} on {GemmKernels.Current}");
     }
@@ -186,10 +190,10 @@ public class SplitTrainingTests
     [Fact]
     public void ThreeThreadsTrainBitwiseAsOne()
     {
-        // Three shards per split layer (more threads than this machine may have cores: only slower).
+        // Still two shards per split layer, whatever the thread count (more threads than cores is only slower).
         var one = Train("seed", "adam", threads: 1);
         var three = Train("seed", "adam", threads: 3);
-        Assert.Contains(three.ParameterShards!, s => s is { Count: 3 });
+        Assert.Contains(three.ParameterShards!, s => s is { Count: DenseOp.SplitWays });
         AssertBitwiseEqual(one, three, "seed/adam on 3 threads");
     }
 
@@ -210,8 +214,7 @@ public class SplitTrainingTests
     [InlineData("linear")]
     public void EveryElementwiseActivationTrainsBitwiseWhenSplit(string activation)
     {
-        // The split applies the activation to each thread's columns of a row, not to the whole batch at once:
-        // an activation whose value depends on where a span starts or how long it is would differ here.
+        // Every activation's forward and backward around a split product, on one thread and on two.
         var network = new Network(() => new Sequential(new Dense(160, activation, inputShape: [50]), new Dense(130, activation),
             new Dense(5, "softmax")), 50, 5, 120, 40);
         var one = Train(network, "adam", threads: 1);
@@ -223,13 +226,51 @@ public class SplitTrainingTests
     [Fact]
     public void DroppingToOneThreadAfterASplitStepWasCapturedStillTrainsBitwise()
     {
-        // The first epoch captures split steps; the second runs them with MaxThreads = 1 (layers then run whole,
-        // the optimizer's shards inline on the caller).
+        // The first epoch captures split steps; the second runs them with MaxThreads = 1 (every shard then runs
+        // inline on the caller).
         var one = Train("seed", "adam", threads: 1);
         var dropped = Train("seed", "adam", threads: 2, betweenEpochs: _ => KernelSettings.MaxThreads = 1);
         AssertSplit(dropped, "seed/adam");
         AssertBitwiseEqual(one, dropped, "seed/adam, 2 threads then 1");
     }
+
+    [Theory]
+    [InlineData("seed", "adam")]
+    [InlineData("wide", "sgd_momentum")]
+    [InlineData("no_bias", "rmsprop")]
+    public void SplitTrainsAsTheWholeProductUpToRounding(string network, string optimizer)
+    {
+        // The split sums two partial products where the whole product sums all of k in one run: the same math,
+        // rounded differently. Trained weights must agree closely, and the losses to several digits.
+        var split = Train(network, optimizer, threads: 2);
+        AssertSplit(split, network);
+        var whole = WithThreshold(long.MaxValue, () => Train(network, optimizer, threads: 2));
+        Assert.Null(whole.ParameterShards);
+        for (int w = 0; w < whole.Weights.Length; w++)
+            for (int i = 0; i < whole.Weights[w].Length; i++)
+                Assert.True(Math.Abs(split.Weights[w][i] - whole.Weights[w][i]) <= 1e-4 + 1e-3 * Math.Abs(whole.Weights[w][i]),
+                    $"{network}/{optimizer}: weight {whole.Names[w]}[{i}] is {split.Weights[w][i]:R} split, {whole.Weights[w][i]:R} whole.");
+        for (int epoch = 0; epoch < whole.Losses.Length; epoch++)
+            Assert.Equal(whole.Losses[epoch], split.Losses[epoch], 1e-4);
+    }
+
+    /// <summary>Runs <paramref name="action"/> with <see cref="WithSettings"/> using <paramref name="threshold"/> instead of 0.</summary>
+    private static T WithThreshold<T>(long threshold, Func<T> action)
+    {
+        long saved = KernelSettings.LayerSplitThresholdMacs;
+        try
+        {
+            forcedThreshold = threshold;
+            return action();
+        }
+        finally
+        {
+            forcedThreshold = null;
+            KernelSettings.LayerSplitThresholdMacs = saved;
+        }
+    }
+
+    private static long? forcedThreshold;
 
     [Fact]
     public void SplitTrainingStepAllocatesNothingInSteadyState() => WithSettings(2, GemmPath.Auto, () =>
