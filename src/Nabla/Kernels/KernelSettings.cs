@@ -60,10 +60,10 @@ public static class KernelSettings
 
     /// <summary>
     /// From this many multiply-adds in a dense layer's forward product (batch · inputs · units), a training step
-    /// splits the layer between the kernel threads, each thread keeping the same share of its units, batch rows
-    /// and weight rows step after step (<see cref="Autograd.Ops.DenseOp"/>). Default 8M: the seed's 784→128
-    /// layer has 12.8M at batch 128, where the split pays on the 2-vCPU machine of docs/performance.md, and 3.2M
-    /// at batch 32, where it does not. Read when a step is captured.
+    /// splits the layer's input features in two (<see cref="Autograd.Ops.DenseOp.SplitInputs"/>), and each
+    /// kernel thread keeps the same half of the weights step after step. Default 2M: on the 2-vCPU machine of
+    /// docs/performance.md the split paid for the seed's 784→128 layer at batch 32 (3.2M) and above. Read when a
+    /// step is captured; the split does not depend on the thread count, so neither do the results.
     /// </summary>
     public static long LayerSplitThresholdMacs
     {
@@ -76,5 +76,5 @@ public static class KernelSettings
         }
     }
 
-    private static long layerSplitThresholdMacs = 8L << 20;
+    private static long layerSplitThresholdMacs = 2L << 20;
 }
