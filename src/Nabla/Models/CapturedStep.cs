@@ -45,6 +45,7 @@ internal sealed class CapturedStep
         if (training)
         {
             ParameterShards = SplitDenseLayers(Graph, TrainableWeights);
+            (earlyOps, UpdatedEarly) = PlanEarlyUpdates(Graph, TrainableWeights);
             // A split first layer's threads share the gathering of the batch: whole rows each, which copies
             // faster than each thread gathering its own input features (half rows).
             // Below MinSplitLoadBytes a dispatch costs more than it saves.
@@ -77,6 +78,96 @@ internal sealed class CapturedStep
         }
         return result;
     }
+
+    /// <summary>
+    /// The split layers whose weights the backward pass can update as soon as their gradient is computed (see
+    /// <see cref="Optimizers.Optimizer.BeginEarlyUpdates"/>): a trainable kernel or bias that this layer alone
+    /// reads, so nothing else adds to its gradient. Returns those ops and, per trainable weight, whether it is one.
+    /// </summary>
+    private static (DenseOp[] Ops, bool[] Flags) PlanEarlyUpdates(Graph graph, IReadOnlyList<Tensor> weights)
+    {
+        var readers = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        foreach (var op in graph.Ops)
+            foreach (var input in op.Inputs.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>())
+                readers[input] = readers.GetValueOrDefault(input) + 1;
+        var flags = new bool[weights.Count];
+        var ops = new List<DenseOp>();
+        foreach (var dense in graph.Ops.OfType<DenseOp>().Where(d => d.InputShards is not null))
+        {
+            int kernel = IndexOf(weights, dense.Inputs[1]);
+            int bias = dense.Inputs.Length == 3 ? IndexOf(weights, dense.Inputs[2]) : -1;
+            dense.UpdatesKernelEarly = kernel >= 0 && readers[dense.Inputs[1]] == 1;
+            dense.UpdatesBiasEarly = bias >= 0 && readers[dense.Inputs[2]] == 1;
+            if (dense.UpdatesKernelEarly) flags[kernel] = true;
+            if (dense.UpdatesBiasEarly) flags[bias] = true;
+            if (dense.UpdatesKernelEarly || dense.UpdatesBiasEarly) ops.Add(dense);
+        }
+        return (ops.ToArray(), flags);
+    }
+
+    private static int IndexOf(IReadOnlyList<Tensor> weights, Tensor tensor)
+    {
+        for (int p = 0; p < weights.Count; p++)
+            if (ReferenceEquals(weights[p], tensor)) return p;
+        return -1;
+    }
+
+    private readonly DenseOp[] earlyOps = [];
+
+    /// <summary>Per trainable weight, whether the backward pass updates it early when the optimizer allows.</summary>
+    public IReadOnlyList<bool>? UpdatedEarly { get; }
+
+    /// <summary>
+    /// Forward and backward on the loaded batch for an optimizer step that <see cref="FinishTraining"/> completes.
+    /// Split layers whose weights only they read update them already during the backward pass, while their
+    /// gradients are still in cache (when the optimizer allows: not with clipnorm or global_clipnorm).
+    /// </summary>
+    public void RunForTraining(Optimizers.Optimizer optimizer)
+    {
+        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly && Loss!.RequiresGrad;
+        if (earlyStep)
+        {
+            optimizer.BeginEarlyUpdates(EarlyParameters);
+            foreach (var op in earlyOps) op.EarlyOptimizer = optimizer;
+        }
+        try
+        {
+            Run();
+        }
+        catch
+        {
+            EndEarlyUpdates(optimizer);
+            throw;
+        }
+    }
+
+    /// <summary>Updates the weights the backward pass did not, and ends the optimizer step.</summary>
+    public void FinishTraining(Optimizers.Optimizer optimizer)
+    {
+        try
+        {
+            optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
+        }
+        finally
+        {
+            EndEarlyUpdates(optimizer);
+        }
+    }
+
+    // Nothing else that replays this graph (the doctor's probes) may update weights.
+    private void EndEarlyUpdates(Optimizers.Optimizer optimizer)
+    {
+        if (!earlyStep) return;
+        foreach (var op in earlyOps) op.EarlyOptimizer = null;
+        optimizer.AbandonEarlyUpdates();
+        earlyStep = false;
+    }
+
+    private bool earlyStep;
+
+    private IReadOnlyList<Tensor> EarlyParameters => earlyParameters ??= TrainableWeights.Where((_, p) => UpdatedEarly![p]).ToArray();
+
+    private Tensor[]? earlyParameters;
 
     /// <summary>For each of <see cref="TrainableWeights"/>, the split of its elements between threads for the
     /// optimizer (null: unsplit); null when no layer is split.</summary>

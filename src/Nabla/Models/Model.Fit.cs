@@ -129,9 +129,9 @@ public abstract partial class Model
 
     private void RunTrainStep(CapturedStep step)
     {
-        step.Run();
+        step.RunForTraining(Optimizer!);
         lastTrainStep = step;
-        Optimizer!.Apply(step.TrainableWeights, step.ParameterShards);
+        step.FinishTraining(Optimizer!);
     }
 
     internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Nabla.Kernels;
 using Nabla.Optimizers.Schedules;
 using Nabla.Serialization;
 
@@ -16,7 +15,7 @@ namespace Nabla.Optimizers;
 /// run the optimizer's update, then add 1 to <see cref="Iterations"/>. <see cref="Tensor.Grad"/> is never written:
 /// Keras clips a copy of the gradient, and here the clipped values exist only inside the update pass.
 /// </remarks>
-public abstract class Optimizer : IKerasSerializable
+public abstract partial class Optimizer : IKerasSerializable
 {
     private double learningRate;
     private readonly LearningRateSchedule? schedule;
@@ -111,104 +110,6 @@ public abstract class Optimizer : IKerasSerializable
     /// parameter has a gradient throws.
     /// </summary>
     public void Apply(IReadOnlyList<Tensor> parameters) => Apply(parameters, null);
-
-    /// <summary>
-    /// <see cref="Apply(IReadOnlyList{Tensor})"/>, where <paramref name="shardsOf"/>[p] (when not null) splits
-    /// parameter p's elements between the kernel threads as its layer split its gradient for the step: each
-    /// thread updates the elements whose gradient it computed, so weights, gradients and moments stay in that
-    /// core's cache. Unsplit parameters are updated by the calling thread. The values are the same either way.
-    /// </summary>
-    internal unsafe void Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?>? shardsOf)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        if (parameters.Count == 0) return;
-        ValidateGradients(parameters);
-        if (shardsOf is not null) CheckShards(parameters, shardsOf);
-
-        double lr = CurrentLearningRate;
-        BeginStep(lr);
-        var step = new StepScalars(
-            globalClipNorm is { } global ? GlobalClipScale(parameters, global) : 1f,
-            clipValue is { } cv ? (float)cv : null,
-            WeightDecay is { } wd ? (float)(wd * lr) : null);
-
-        // clipnorm needs each whole gradient's norm before any update: one thread then does all of it.
-        int shards = clipNorm is null ? MaxShardCount(shardsOf) : 1;
-        if (shards > 1)
-        {
-            // Created here, on this thread: the shards only read the dictionary.
-            for (int p = 0; p < parameters.Count; p++)
-                if (parameters[p].Grad is not null) StateOf(parameters[p]);
-            var job = new ShardedApply { Optimizer = this, Parameters = parameters, ShardsOf = shardsOf!, Step = step };
-            WorkerPool.ForShards(shards, &UpdateShards, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
-        }
-        else
-        {
-            for (int p = 0; p < parameters.Count; p++)
-            {
-                var parameter = parameters[p];
-                if (parameter.Grad is { } grad)
-                    UpdateParameter(Pass(parameter, grad, step), StateOf(parameter), 0, parameter.Size);
-            }
-        }
-        iterations++;
-    }
-
-    private static void CheckShards(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?> shardsOf)
-    {
-        if (shardsOf.Count != parameters.Count)
-            throw new ArgumentException($"{shardsOf.Count} splits for {parameters.Count} parameters.", nameof(shardsOf));
-        for (int p = 0; p < parameters.Count; p++)
-            if (shardsOf[p] is { } split && split.Length != parameters[p].Size)
-                throw new ArgumentException(
-                    $"The split of parameter {Describe(parameters[p], p)} covers {split.Length} elements; the parameter has {parameters[p].Size}.",
-                    nameof(shardsOf));
-    }
-
-    /// <summary>This step's gradient scale (global clipping), clip value and decay factor.</summary>
-    private readonly record struct StepScalars(float GlobalScale, float? ClipValue, float? Decay);
-
-    private ParameterPass Pass(Tensor parameter, Tensor grad, in StepScalars step)
-    {
-        float scale = clipNorm is { } norm ? ClipScale(grad.Data, norm) : step.GlobalScale;
-        return new ParameterPass(parameter.Data, grad.Data, scale, step.ClipValue, step.Decay);
-    }
-
-    private static int MaxShardCount(IReadOnlyList<Shards?>? shardsOf)
-    {
-        int most = 1;
-        if (shardsOf is null) return most;
-        for (int p = 0; p < shardsOf.Count; p++)
-            if (shardsOf[p] is { } split) most = Math.Max(most, split.Count);
-        return most;
-    }
-
-    private struct ShardedApply
-    {
-        public Optimizer Optimizer;
-        public IReadOnlyList<Tensor> Parameters;
-        public IReadOnlyList<Shards?> ShardsOf;
-        public StepScalars Step;
-    }
-
-    /// <summary>Shard s: its share of every split parameter; shard 0 also every unsplit one.</summary>
-    private static unsafe void UpdateShards(int first, int end, void* state)
-    {
-        ref var job = ref System.Runtime.CompilerServices.Unsafe.AsRef<ShardedApply>(state);
-        var optimizer = job.Optimizer;
-        for (int shard = first; shard < end; shard++)
-            for (int p = 0; p < job.Parameters.Count; p++)
-            {
-                var parameter = job.Parameters[p];
-                if (parameter.Grad is not { } grad) continue;
-                var split = job.ShardsOf[p];
-                if (split is null ? shard != 0 : shard >= split.Count) continue;
-                var pass = optimizer.Pass(parameter, grad, job.Step);
-                var moments = optimizer.states[parameter];
-                if (split is null) optimizer.UpdateParameter(pass, moments, 0, parameter.Size);
-                else optimizer.UpdateParameter(pass, moments, split.Start(shard), split.End(shard));
-            }
-    }
 
     /// <summary>How many state arrays (moments) each parameter needs, each the parameter's size.</summary>
     private protected abstract int StateCount { get; }

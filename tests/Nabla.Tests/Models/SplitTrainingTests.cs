@@ -26,6 +26,8 @@ public class SplitTrainingTests
         ["adam_clipvalue"] = () => new Adam(0.003, clipValue: 0.01),
         ["adam_clipnorm"] = () => new Adam(0.003, clipNorm: 0.05),
         ["adam_global_clipnorm"] = () => new Adam(0.003, globalClipNorm: 0.05),
+        // Clipping that never clips: the same updates, but only after the whole backward pass.
+        ["adam_huge_clipnorm"] = () => new Adam(0.003, clipNorm: 1e30),
         ["nadam"] = () => new Nadam(0.003),
         ["adagrad"] = () => new Adagrad(0.05),
     };
@@ -271,6 +273,39 @@ public class SplitTrainingTests
     }
 
     private static long? forcedThreshold;
+
+    [Theory]
+    [InlineData("seed")]
+    [InlineData("wide")]
+    [InlineData("no_bias")]
+    public void UpdatingDuringTheBackwardPassGivesTheSameWeights(string network)
+    {
+        // Adam updates split layers during the backward pass; with a clipnorm far above every gradient's norm
+        // (a scale of exactly 1) it cannot, and must update after the backward pass to the same bits.
+        var early = Train(network, "adam", threads: 2);
+        var late = Train(network, "adam_huge_clipnorm", threads: 2);
+        AssertSplit(early, network);
+        AssertBitwiseEqual(late, early, $"{network}: updates during the backward pass");
+    }
+
+    [Fact]
+    public void GradientsAfterASplitStepLeaveTheWeightsAlone() => WithSettings(2, GemmPath.Auto, () =>
+    {
+        // The step's layers update their weights during its backward pass; replaying graphs afterwards (the
+        // doctor's gradient probes) must not.
+        var (x, y) = RandomData(128, 784, 10, seed: 5);
+        Utils.SetRandomSeed(5);
+        var model = new Sequential(new Dense(128, "relu", inputShape: [784]), new Dense(10, "softmax"));
+        model.Compile(new Adam(), "categorical_crossentropy");
+        model.TrainOnBatch(x, y);
+        Assert.Contains(model.LastTrainStep!.UpdatedEarly!, flag => flag);
+        var before = model.GetWeights().Select(w => (float[])w.Data.Clone()).ToArray();
+        model.ComputeGradients(x, y);
+        model.LastTrainStep!.Run();
+        var after = model.GetWeights();
+        for (int w = 0; w < before.Length; w++) Assert.Equal(before[w], after[w].Data);
+        return 0;
+    });
 
     [Fact]
     public void SplitTrainingStepAllocatesNothingInSteadyState() => WithSettings(2, GemmPath.Auto, () =>

@@ -106,7 +106,8 @@ internal sealed unsafe class DenseOp : Op
         if (inputShards is not null)
         {
             var self = this;
-            WorkerPool.ForShards(inputShards.Count, &WeightGradShards, Unsafe.AsPointer(ref self));
+            WorkerPool.ForShards(inputShards.Count, &BackwardShards, Unsafe.AsPointer(ref self));
+            return;
         }
         else
         {
@@ -134,17 +135,42 @@ internal sealed unsafe class DenseOp : Op
         }
     }
 
-    /// <summary>Shard s's rows of dW (its input features); shard 0 also sums db.</summary>
-    private static void WeightGradShards(int first, int end, void* state)
+    /// <summary>
+    /// Shard s's input features: its columns of dx and rows of dW (shard 0 also db), then, when the step updates
+    /// this layer early, the optimizer over those rows of W (shard 0 also b). dx reads only the shard's own rows
+    /// of W, so no thread reads a row another one is updating.
+    /// </summary>
+    private static void BackwardShards(int first, int end, void* state)
     {
         var op = Unsafe.AsRef<DenseOp>(state);
+        var (x, kernel) = (op.Inputs[0], op.Inputs[1]);
+        var bias = op.Inputs.Length == 3 ? op.Inputs[2] : null;
         for (int shard = first; shard < end; shard++)
         {
+            var features = op.inputShards![shard];
+            // dx[:, shard] (+)= dz·W[shard, :]ᵀ
+            if (op.NeedsGrad(0))
+                Gemm.MultiplyBlock(false, true, op.rows, op.inFeatures, op.units, op.gradZ, kernel.Data, x.Grad!.Data,
+                    !op.OverwritesGrad(0), .., features);
+            // dW[shard, :] (+)= x[:, shard]ᵀ·dz
             if (op.NeedsGrad(1))
-                Gemm.MultiplyBlock(true, false, op.inFeatures, op.units, op.rows, op.Inputs[0].Data, op.gradZ,
-                    op.Inputs[1].Grad!.Data, !op.OverwritesGrad(1), op.inputShards![shard], .., ..);
-            if (shard == 0 && op.Inputs.Length == 3 && op.NeedsGrad(2))
-                RowVector.SumRows(op.gradZ, op.Inputs[2].Grad!.Data, accumulate: !op.OverwritesGrad(2));
+                Gemm.MultiplyBlock(true, false, op.inFeatures, op.units, op.rows, x.Data, op.gradZ, kernel.Grad!.Data,
+                    !op.OverwritesGrad(1), features, ..);
+            if (shard == 0 && bias is not null && op.NeedsGrad(2))
+                RowVector.SumRows(op.gradZ, bias.Grad!.Data, accumulate: !op.OverwritesGrad(2));
+            if (op.EarlyOptimizer is not { } optimizer) continue;
+            if (op.UpdatesKernelEarly)
+                optimizer.UpdateEarly(kernel, op.inputShards.Start(shard) * op.units, op.inputShards.End(shard) * op.units);
+            if (shard == 0 && op.UpdatesBiasEarly) optimizer.UpdateEarly(bias!, 0, op.units);
         }
     }
+
+    /// <summary>Whether the backward pass may update the kernel (and the bias) itself: set at capture when this
+    /// op is the only reader of each, so its gradient is final here.</summary>
+    public bool UpdatesKernelEarly { get; set; }
+
+    public bool UpdatesBiasEarly { get; set; }
+
+    /// <summary>The optimizer the current step updates with during the backward pass; null for none.</summary>
+    public Optimizers.Optimizer? EarlyOptimizer { get; set; }
 }
