@@ -66,7 +66,7 @@ public abstract partial class Optimizer
             var step = stepOpen ? openStep : BeginOwnStep(parameters);
 
             // clipnorm needs each whole gradient's norm before any update: one thread then does all of it.
-            int shards = clipNorm is null ? MaxShardCount(shardsOf) : 1;
+            int shards = clipNorm is null ? MaxShardCount(shardsOf, updatedEarly) : 1;
             if (shards > 1)
             {
                 for (int p = 0; p < parameters.Count; p++)
@@ -121,12 +121,13 @@ public abstract partial class Optimizer
         return new ParameterPass(parameter.Data, grad.Data, scale, step.ClipValue, step.Decay);
     }
 
-    private static int MaxShardCount(IReadOnlyList<Shards?>? shardsOf)
+    /// <summary>How many shards the remaining updates need (1: no dispatch, all on the calling thread).</summary>
+    private static int MaxShardCount(IReadOnlyList<Shards?>? shardsOf, IReadOnlyList<bool>? updatedEarly)
     {
         int most = 1;
         if (shardsOf is null) return most;
         for (int p = 0; p < shardsOf.Count; p++)
-            if (shardsOf[p] is { } split) most = Math.Max(most, split.Count);
+            if (shardsOf[p] is { } split && updatedEarly?[p] != true) most = Math.Max(most, split.Count);
         return most;
     }
 
