@@ -48,12 +48,7 @@ public static class KernelSettings
     public static long ParallelThresholdMacs
     {
         get => parallelThresholdMacs;
-        set
-        {
-            if (value < 0)
-                throw new ArgumentOutOfRangeException(nameof(ParallelThresholdMacs), value, "ParallelThresholdMacs must be >= 0.");
-            parallelThresholdMacs = value;
-        }
+        set => parallelThresholdMacs = NonNegative(value, nameof(ParallelThresholdMacs));
     }
 
     private static long parallelThresholdMacs = 16L << 20;
@@ -68,13 +63,11 @@ public static class KernelSettings
     public static long LayerSplitThresholdMacs
     {
         get => layerSplitThresholdMacs;
-        set
-        {
-            if (value < 0)
-                throw new ArgumentOutOfRangeException(nameof(LayerSplitThresholdMacs), value, "LayerSplitThresholdMacs must be >= 0.");
-            layerSplitThresholdMacs = value;
-        }
+        set => layerSplitThresholdMacs = NonNegative(value, nameof(LayerSplitThresholdMacs));
     }
 
     private static long layerSplitThresholdMacs = 2L << 20;
+
+    private static long NonNegative(long value, string name) =>
+        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0.");
 }

@@ -67,8 +67,26 @@ public static unsafe class WorkerPool
     public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0.");
-        if (body == null) throw new ArgumentNullException(nameof(body));
         if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
+        Run(count, body, state, maxThreads, sharded: false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(i, i + 1) for each shard i in [0, <paramref name="shards"/>), shard i on thread i
+    /// (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
+    /// so data a shard writes stays in that core's caches for the next call on the same shard. A thread that
+    /// has finished its own shard takes any shard not started yet, so a worker the OS has not scheduled
+    /// delays nothing; results must therefore depend only on the shard index, as with <see cref="For(int, delegate*{int, int, void*, void}, void*)"/>.
+    /// </summary>
+    public static void ForShards(int shards, delegate*<int, int, void*, void> body, void* state)
+    {
+        if (shards < 0) throw new ArgumentOutOfRangeException(nameof(shards), shards, "shards must be >= 0.");
+        Run(shards, body, state, KernelSettings.MaxThreads, sharded: true);
+    }
+
+    private static void Run(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads, bool sharded)
+    {
+        if (body == null) throw new ArgumentNullException(nameof(body));
         if (count == 0) return;
         int threads = Math.Min(maxThreads, count);
         if (threads == 1 || onWorker)
@@ -85,44 +103,13 @@ public static unsafe class WorkerPool
         }
         try
         {
+            if (sharded)
+            {
+                if (shardClaims.Length < count) shardClaims = new int[Math.Max(count, KernelSettings.MaxThreads)];
+                Array.Clear(shardClaims, 0, count);
+            }
+            jobSharded = sharded;
             Dispatch(count, threads, body, state);
-        }
-        finally
-        {
-            Volatile.Write(ref busy, 0);
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="body"/>(i, i + 1) for each shard i in [0, <paramref name="shards"/>), shard i on thread i
-    /// (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
-    /// so data a shard writes stays in that core's caches for the next call on the same shard. A thread that
-    /// has finished its own shard takes any shard not started yet, so a worker the OS has not scheduled
-    /// delays nothing; results must therefore depend only on the shard index, as with <see cref="For(int, delegate*{int, int, void*, void}, void*)"/>.
-    /// </summary>
-    public static void ForShards(int shards, delegate*<int, int, void*, void> body, void* state)
-    {
-        if (shards < 0) throw new ArgumentOutOfRangeException(nameof(shards), shards, "shards must be >= 0.");
-        if (body == null) throw new ArgumentNullException(nameof(body));
-        if (shards == 0) return;
-        int threads = Math.Min(KernelSettings.MaxThreads, shards);
-        if (threads == 1 || onWorker)
-        {
-            body(0, shards, state);
-            return;
-        }
-        EnsureWorkers(threads - 1);
-        if (Interlocked.CompareExchange(ref busy, 1, 0) != 0)
-        {
-            body(0, shards, state);
-            return;
-        }
-        try
-        {
-            if (shardClaims.Length < shards) shardClaims = new int[Math.Max(shards, KernelSettings.MaxThreads)];
-            Array.Clear(shardClaims, 0, shards);
-            jobSharded = true;
-            Dispatch(shards, threads, body, state);
         }
         finally
         {

@@ -7,8 +7,10 @@ namespace Nabla.Autograd.Ops;
 
 /// <summary>
 /// y = activation(x·W + b): one GEMM, one SIMD pass adding the bias, one activation pass; the backward
-/// pass multiplies the activation's derivative into the upstream gradient once, before the two GEMMs. The pre-activation z is kept: backward needs it, and the
-/// training doctor reads it (saturation, dead units).
+/// pass multiplies the activation's derivative into the upstream gradient once, before the GEMMs. The
+/// pre-activation z is kept: backward needs it, and the training doctor reads it (saturation, dead units).
+/// In a captured training step a wide layer runs split between two threads by input features
+/// (<see cref="SplitInputs"/>), and may update its own weights during the backward pass.
 /// </summary>
 internal sealed unsafe class DenseOp : Op
 {
@@ -105,18 +107,16 @@ internal sealed unsafe class DenseOp : Op
         var x = Inputs[0];
         if (inputShards is not null)
         {
+            // The same three products, shard by shard (BackwardShards).
             var self = this;
             WorkerPool.ForShards(inputShards.Count, &BackwardShards, Unsafe.AsPointer(ref self));
             return;
         }
-        else
-        {
-            // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
-            if (NeedsGrad(1))
-                Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
-            // db (+)= Σ_rows dz
-            if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
-        }
+        // dW (+)= xᵀ·dz    [in, rows]·[rows, units]
+        if (NeedsGrad(1))
+            Gemm.Multiply(true, false, inFeatures, units, rows, x.Data, gradZ, Inputs[1].Grad!.Data, accumulate: !OverwritesGrad(1));
+        // db (+)= Σ_rows dz
+        if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
         // dx (+)= dz·Wᵀ    [rows, units]·[units, in]
         if (NeedsGrad(0))
             Gemm.Multiply(false, true, rows, inFeatures, units, gradZ, Inputs[1].Data, x.Grad!.Data, accumulate: !OverwritesGrad(0));
