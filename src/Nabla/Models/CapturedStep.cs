@@ -25,11 +25,18 @@ internal sealed class CapturedStep
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new List<Tensor>();
         Tensor h = X;
-        foreach (var layer in model.Layers)
+        // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
+        // must leave no trace: batch-norm statistics and the generator dropout draws from are restored after it.
+        var statistics = training ? model.NonTrainableWeights.Select(w => (Weight: w, Saved: (float[])w.Data.Clone())).ToList() : [];
+        using (Utils.PreserveRandomState())
         {
-            h = layer.Call(h, training);
-            layerOutputs.Add(h);
+            foreach (var layer in model.Layers)
+            {
+                h = layer.Call(h, training);
+                layerOutputs.Add(h);
+            }
         }
+        foreach (var (weight, saved) in statistics) saved.CopyTo(weight.Data, 0);
         LayerOutputs = layerOutputs;
         Output = h;
         if (kind == StepKind.Predict)

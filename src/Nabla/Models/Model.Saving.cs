@@ -30,8 +30,8 @@ public abstract partial class Model
     }
 
     /// <summary>
-    /// Saves architecture, weights and compile configuration to a ".keras" zip (Keras's <c>model.save</c>),
-    /// atomically. Optimizer state is not saved; see <see cref="Load"/>.
+    /// Saves architecture, weights, compile configuration and optimizer state (moments, iterations) to a
+    /// ".keras" zip (Keras's <c>model.save</c>), atomically.
     /// </summary>
     public void Save(string path)
     {
@@ -44,8 +44,8 @@ public abstract partial class Model
 
     /// <summary>
     /// Restores a model written by <see cref="Save"/> (Keras's <c>keras.saving.load_model</c>): the
-    /// architecture, the weights and, when it was compiled, the optimizer, loss and metrics (the optimizer
-    /// starts fresh: its moments and iteration count are not stored).
+    /// architecture, the weights and, when it was compiled, the optimizer (with its moments and iteration
+    /// count, so training continues exactly where it stopped), loss and metrics.
     /// </summary>
     public static Sequential Load(string path)
     {

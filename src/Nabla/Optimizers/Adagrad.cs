@@ -30,7 +30,9 @@ public sealed class Adagrad : Optimizer
     public double InitialAccumulatorValue { get; }
     public double Epsilon { get; }
 
-    private protected override int StateCount => 1;
+    private protected override IReadOnlyList<string> StateNames => Names;
+
+    private static readonly string[] Names = ["accumulator"];
 
     private protected override float InitialStateValue(int index) => (float)InitialAccumulatorValue;
 

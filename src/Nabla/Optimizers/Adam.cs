@@ -36,8 +36,10 @@ public class Adam : Optimizer
     public double Epsilon { get; }
     public bool Amsgrad { get; }
 
-    // momentum, velocity, and velocity_hat with amsgrad
-    private protected override int StateCount => Amsgrad ? 3 : 2;
+    private protected override IReadOnlyList<string> StateNames => Amsgrad ? AmsgradNames : Names;
+
+    private static readonly string[] Names = ["momentum", "velocity"];
+    private static readonly string[] AmsgradNames = ["momentum", "velocity", "velocity_hat"];
 
     private protected override void BeginStep(double learningRate)
     {

@@ -38,7 +38,9 @@ public sealed class Nadam : Optimizer
     public double Beta2 { get; }
     public double Epsilon { get; }
 
-    private protected override int StateCount => 2;
+    private protected override IReadOnlyList<string> StateNames => Names;
+
+    private static readonly string[] Names = ["momentum", "velocity"];
 
     private double U(long t) => Beta1 * (1.0 - 0.5 * Math.Pow(MomentumCacheDecay, t));
 

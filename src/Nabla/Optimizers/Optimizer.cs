@@ -111,8 +111,11 @@ public abstract partial class Optimizer : IKerasSerializable
     /// </summary>
     public void Apply(IReadOnlyList<Tensor> parameters) => Apply(parameters, null);
 
-    /// <summary>How many state arrays (moments) each parameter needs, each the parameter's size.</summary>
-    private protected abstract int StateCount { get; }
+    /// <summary>Keras's names of the state arrays (moments) each parameter carries, each the parameter's size:
+    /// "momentum", "velocity"... They name the arrays when a model is saved with its optimizer state.</summary>
+    private protected abstract IReadOnlyList<string> StateNames { get; }
+
+    private int StateCount => StateNames.Count;
 
     /// <summary>The starting value of state array <paramref name="index"/> (Adagrad starts its accumulator above 0).</summary>
     private protected virtual float InitialStateValue(int index) => 0f;

@@ -38,7 +38,10 @@ public sealed class RMSprop : Optimizer
     public bool Centered { get; }
 
     // velocity, then momentum when momentum > 0, then average_gradient when centered
-    private protected override int StateCount => 1 + (Momentum > 0 ? 1 : 0) + (Centered ? 1 : 0);
+    private protected override IReadOnlyList<string> StateNames =>
+        stateNames ??= ["velocity", .. Momentum > 0 ? new[] { "momentum" } : [], .. Centered ? new[] { "average_gradient" } : []];
+
+    private string[]? stateNames;
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 

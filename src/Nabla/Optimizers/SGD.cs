@@ -32,7 +32,9 @@ public sealed class SGD : Optimizer
 
     public bool Nesterov { get; }
 
-    private protected override int StateCount => Momentum != 0 ? 1 : 0;
+    private protected override IReadOnlyList<string> StateNames => Momentum != 0 ? Names : [];
+
+    private static readonly string[] Names = ["momentum"];
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 

@@ -12,8 +12,9 @@ namespace Nabla.Serialization.Saving;
 /// A whole model in one zip file, laid out like Keras 3's ".keras" archive: <c>config.json</c> (the
 /// Sequential config with <c>build_config</c> and, once compiled, <c>compile_config</c>),
 /// <c>metadata.json</c> (Nabla version, save date) and <c>model.weights.safetensors</c> (Keras stores
-/// <c>model.weights.h5</c> there). Optimizer state (moments, iterations) is not saved: a loaded model
-/// gets a fresh optimizer with the saved configuration.
+/// <c>model.weights.h5</c> there) and, once the optimizer has taken a step, <c>optimizer.safetensors</c>
+/// (its moments and iteration count, see <see cref="OptimizerState"/>), so a loaded model trains on exactly
+/// where the saved one stopped.
 /// </summary>
 internal static class KerasArchive
 {
@@ -34,13 +35,19 @@ internal static class KerasArchive
             ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
         };
         var weights = ModelWeights.ByName(model);
+        var optimizerState = model.IsCompiled ? OptimizerState.Collect(model) : null;
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteText(zip, ConfigEntry, config.ToJsonString());
             WriteText(zip, MetadataEntry, metadata.ToJsonString());
-            using var weightStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open();
-            SafetensorsFile.Write(weightStream, weights, ModelWeights.Metadata());
+            using (var weightStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open())
+                SafetensorsFile.Write(weightStream, weights, ModelWeights.Metadata());
+            if (optimizerState is var (stateTensors, stateMetadata))
+            {
+                using var stateStream = zip.CreateEntry(OptimizerState.Entry, CompressionLevel.NoCompression).Open();
+                SafetensorsFile.Write(stateStream, stateTensors, stateMetadata);
+            }
         });
     }
 
@@ -67,16 +74,25 @@ internal static class KerasArchive
                 throw DataFormatException.AtField(configSource, "build_config",
                     "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
 
-            using var buffer = new MemoryStream();
-            using (var weightStream = weightsEntry.Open()) weightStream.CopyTo(buffer);
-            buffer.Position = 0;
             string weightsSource = $"{path}/{WeightsEntry}";
-            var content = SafetensorsFile.Read(buffer, buffer.Length, weightsSource);
-            ModelWeights.Apply(model, content.Tensors, weightsSource);
+            ModelWeights.Apply(model, ReadSafetensors(weightsEntry, weightsSource).Tensors, weightsSource);
 
             if (config.GetConfig("compile_config") is Config compile) Compile(model, compile, configSource);
+            if (zip.GetEntry(OptimizerState.Entry) is { } stateEntry)
+            {
+                string stateSource = $"{path}/{OptimizerState.Entry}";
+                OptimizerState.Restore(model, ReadSafetensors(stateEntry, stateSource), stateSource);
+            }
             return model;
         }
+    }
+
+    private static SafetensorsContent ReadSafetensors(ZipArchiveEntry entry, string source)
+    {
+        using var buffer = new MemoryStream();
+        using (var stream = entry.Open()) stream.CopyTo(buffer);
+        buffer.Position = 0;
+        return SafetensorsFile.Read(buffer, buffer.Length, source);
     }
 
     private static Config ParseConfig(string json, string source)

@@ -1,0 +1,40 @@
+namespace Nabla.Optimizers;
+
+/// <summary>
+/// The optimizer's state as a saved model carries it (Keras saves its optimizer variables with the model):
+/// each parameter's named arrays ("momentum", "velocity"...) and <see cref="Iterations"/>. A model loaded with
+/// them continues training exactly where the saved one stopped.
+/// </summary>
+public abstract partial class Optimizer
+{
+    /// <summary>The state arrays of <paramref name="parameter"/>, by name; none before its first update.</summary>
+    internal IEnumerable<(string Name, float[] Values)> SavedState(Tensor parameter)
+    {
+        if (!states.TryGetValue(parameter, out var arrays)) yield break;
+        for (int i = 0; i < arrays.Length; i++) yield return (StateNames[i], arrays[i]);
+    }
+
+    /// <summary>Whether this optimizer keeps a state array called <paramref name="name"/> for each parameter.</summary>
+    internal bool HasStateNamed(string name) => StateNames.Contains(name);
+
+    /// <summary>The state names this optimizer keeps, for error messages.</summary>
+    internal string DescribeStateNames() => StateNames.Count == 0 ? "none" : string.Join(", ", StateNames);
+
+    /// <summary>Sets state array <paramref name="name"/> of <paramref name="parameter"/> (validated by the caller:
+    /// a known name and the parameter's size).</summary>
+    internal void RestoreState(Tensor parameter, string name, ReadOnlySpan<float> values)
+    {
+        int index = IndexOfState(name);
+        var target = StateOf(parameter)[index];
+        if (values.Length != target.Length)
+            throw new ArgumentException($"State '{name}' of a parameter of {target.Length} values cannot take {values.Length}.");
+        values.CopyTo(target);
+    }
+
+    private int IndexOfState(string name)
+    {
+        for (int i = 0; i < StateNames.Count; i++)
+            if (StateNames[i] == name) return i;
+        throw new ArgumentException($"{ClassName} keeps no state called '{name}'; it keeps: {DescribeStateNames()}.");
+    }
+}
