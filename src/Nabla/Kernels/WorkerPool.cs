@@ -42,7 +42,7 @@ public static unsafe class WorkerPool
 
     private static delegate*<int, int, void*, void> jobBody;
     private static void* jobState;
-    private static int jobCount, jobChunks, nextChunk, jobOpen, running;
+    private static int jobCount, jobChunks, jobThreads, nextChunk, jobOpen, running;
     // ForShards: shard i is meant for thread i; a thread claims a shard here before running it.
     private static bool jobSharded;
     private static int[] shardClaims = [];
@@ -58,17 +58,34 @@ public static unsafe class WorkerPool
     private static ExceptionDispatchInfo? jobError;
 
     [ThreadStatic] private static bool onWorker;
+    [ThreadStatic] private static int threadIndex;
+
+    /// <summary>
+    /// The running thread's index in the pool: w on worker w, 0 on any other thread (the caller of a dispatch).
+    /// A body that keeps per-thread scratch (such as <c>Predict</c>'s graph replicas) picks its copy with it,
+    /// whichever chunks the thread ends up taking.
+    /// </summary>
+    public static int CurrentThreadIndex => threadIndex;
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <see cref="KernelSettings.MaxThreads"/> threads.</summary>
     public static void For(int count, delegate*<int, int, void*, void> body, void* state) =>
         For(count, body, state, KernelSettings.MaxThreads);
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads.</summary>
-    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads)
+    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads) =>
+        For(count, body, state, maxThreads, ChunkCount(count, Math.Min(maxThreads, Math.Max(count, 1))));
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads,
+    /// cut into <paramref name="chunks"/> chunks (at most <paramref name="count"/>): finer chunks balance the
+    /// threads better when items are few and costly, at one atomic increment per chunk.
+    /// </summary>
+    public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads, int chunks)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 0.");
         if (maxThreads < 1) throw new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "maxThreads must be >= 1.");
-        Run(count, body, state, maxThreads, sharded: false);
+        if (chunks < 1) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, "chunks must be >= 1.");
+        Run(count, body, state, maxThreads, Math.Min(chunks, Math.Max(count, 1)), sharded: false);
     }
 
     /// <summary>
@@ -81,10 +98,10 @@ public static unsafe class WorkerPool
     public static void ForShards(int shards, delegate*<int, int, void*, void> body, void* state)
     {
         if (shards < 0) throw new ArgumentOutOfRangeException(nameof(shards), shards, "shards must be >= 0.");
-        Run(shards, body, state, KernelSettings.MaxThreads, sharded: true);
+        Run(shards, body, state, KernelSettings.MaxThreads, shards, sharded: true);
     }
 
-    private static void Run(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads, bool sharded)
+    private static void Run(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads, int chunks, bool sharded)
     {
         if (body == null) throw new ArgumentNullException(nameof(body));
         if (count == 0) return;
@@ -109,7 +126,7 @@ public static unsafe class WorkerPool
                 Array.Clear(shardClaims, 0, count);
             }
             jobSharded = sharded;
-            Dispatch(count, threads, body, state);
+            Dispatch(count, threads, chunks, body, state);
         }
         finally
         {
@@ -125,12 +142,13 @@ public static unsafe class WorkerPool
     public static int ChunkCount(int count, int threads) => threads <= 1 ? Math.Min(count, 1) : Math.Min(count, threads * ChunksPerThread);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dispatch(int count, int threads, delegate*<int, int, void*, void> body, void* state)
+    private static void Dispatch(int count, int threads, int chunks, delegate*<int, int, void*, void> body, void* state)
     {
         jobBody = body;
         jobState = state;
         jobCount = count;
-        jobChunks = jobSharded ? count : ChunkCount(count, threads);
+        jobThreads = threads;
+        jobChunks = chunks;
         jobError = null;
         Volatile.Write(ref nextChunk, 0);
         Interlocked.Exchange(ref jobOpen, 1);
@@ -219,6 +237,7 @@ public static unsafe class WorkerPool
         private void Loop()
         {
             onWorker = true;
+            threadIndex = index;
             int seen = Volatile.Read(ref generation.Value);
             while (true)
             {
@@ -226,7 +245,8 @@ public static unsafe class WorkerPool
                 // Join before checking the job is open: the caller closes it before reading `running`,
                 // so either it waits for us or we see the job closed (and a late wake-up does nothing).
                 Interlocked.Increment(ref running);
-                if (Volatile.Read(ref jobOpen) == 1) TakeChunks(index);
+                // Workers beyond the job's thread budget stay out, so a body sees thread indices below it.
+                if (Volatile.Read(ref jobOpen) == 1 && index < Volatile.Read(ref jobThreads)) TakeChunks(index);
                 Interlocked.Decrement(ref running);
             }
         }

@@ -12,7 +12,7 @@ public abstract unsafe partial class Model
     /// <remarks>
     /// With several kernel threads, the batches are shared out between them, each thread replaying its own
     /// captured copy of the forward graph (the weights are only read). Each batch runs whole on one thread,
-    /// so the outputs are identical whatever the thread count.
+    /// so the outputs are identical whatever the thread count and whichever thread runs which batch.
     /// </remarks>
     /// <param name="output">
     /// Optional tensor of shape [samples, ..<see cref="OutputShape"/>] that receives the outputs and is returned
@@ -35,9 +35,10 @@ public abstract unsafe partial class Model
             GetStep(StepKind.Predict, Math.Min(batchSize, total), x, null, r);
             if (total % batchSize != 0) GetStep(StepKind.Predict, total % batchSize, x, null, r);
         }
-        var job = new PredictJob { Model = this, X = x, Result = result, BatchSize = batchSize, Batches = batches, Replicas = replicas };
-        if (replicas == 1) PredictReplica(0, 1, Unsafe.AsPointer(ref job));
-        else WorkerPool.For(replicas, &PredictReplica, Unsafe.AsPointer(ref job), replicas);
+        var job = new PredictJob { Model = this, X = x, Result = result, BatchSize = batchSize, Replicas = replicas };
+        if (replicas == 1) PredictBatches(0, batches, Unsafe.AsPointer(ref job));
+        // One batch per chunk when batches are few (an even share however they fall), else a few per thread.
+        else WorkerPool.For(batches, &PredictBatches, Unsafe.AsPointer(ref job), replicas, Math.Min(batches, 16 * replicas));
         return result;
     }
 
@@ -55,30 +56,30 @@ public abstract unsafe partial class Model
     {
         public Model Model;
         public Tensor X, Result;
-        public int BatchSize, Batches, Replicas;
+        public int BatchSize, Replicas;
     }
 
-    /// <summary>Replicas [first, end): replica r runs a contiguous share of the batches on its own graph.</summary>
-    private static void PredictReplica(int first, int end, void* state)
+    /// <summary>
+    /// Batches [first, end) on the running thread's own replica of the graph. The pool hands out several chunks
+    /// of batches per thread, so when one vCPU stalls the other takes more of them.
+    /// </summary>
+    private static void PredictBatches(int first, int end, void* state)
     {
         ref var job = ref Unsafe.AsRef<PredictJob>(state);
         int total = job.X.Shape[0];
         int rowSize = job.Result.Size / Math.Max(1, total);
-        for (int r = first; r < end; r++)
+        int replica = WorkerPool.CurrentThreadIndex % job.Replicas;
+        // Every batch but a short last one has the full size: look its graph up once, not per batch.
+        var full = job.Model.capturedSteps[(StepKind.Predict, Math.Min(job.BatchSize, total), replica)];
+        for (int b = first; b < end; b++)
         {
-            int firstBatch = WorkerPool.RangeStart(job.Batches, job.Replicas, r), endBatch = WorkerPool.RangeStart(job.Batches, job.Replicas, r + 1);
-            // Every batch but a short last one has the full size: look its graph up once, not per batch.
-            var full = job.Model.capturedSteps[(StepKind.Predict, Math.Min(job.BatchSize, total), r)];
-            for (int b = firstBatch; b < endBatch; b++)
-            {
-                int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-                var step = count == full.BatchSize ? full : job.Model.capturedSteps[(StepKind.Predict, count, r)];
-                // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
-                // the exact scan names the sample.
-                if (!step.LoadInputsCheckingFinite(job.X, start)) DataChecks.CheckFiniteRows(job.X, start, count, "x");
-                step.Run();
-                step.Output.Data.AsSpan(0, count * rowSize).CopyTo(job.Result.Data.AsSpan(start * rowSize));
-            }
+            int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
+            var step = count == full.BatchSize ? full : job.Model.capturedSteps[(StepKind.Predict, count, replica)];
+            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
+            // the exact scan names the sample.
+            if (!step.LoadInputsCheckingFinite(job.X, start)) DataChecks.CheckFiniteRows(job.X, start, count, "x");
+            step.Run();
+            step.Output.Data.AsSpan(0, count * rowSize).CopyTo(job.Result.Data.AsSpan(start * rowSize));
         }
     }
 }

@@ -19,6 +19,30 @@ public unsafe class WorkerPoolTests
         for (int i = start; i < end; i++) Interlocked.Increment(ref s->Hits[i]);
     }
 
+    private static void RecordThreadIndex(int start, int end, void* state)
+    {
+        var highest = (int*)state;
+        int index = WorkerPool.CurrentThreadIndex, seen;
+        while ((seen = Volatile.Read(ref *highest)) < index && Interlocked.CompareExchange(ref *highest, index, seen) != seen) { }
+        Thread.SpinWait(2000); // long enough for every spinning worker to try to join
+    }
+
+    [Fact]
+    public void WorkersBeyondTheThreadBudgetStayOutSoThreadIndicesStayBelowIt()
+    {
+        // Start three workers, then dispatch with a budget of two: the third is still spinning and must not
+        // join (Predict picks each thread's graph replica by CurrentThreadIndex).
+        int highest = 0;
+        WorkerPool.For(64, &RecordThreadIndex, &highest, 4);
+        for (int round = 0; round < 50; round++)
+        {
+            highest = 0;
+            WorkerPool.For(64, &RecordThreadIndex, &highest, 2);
+            Assert.InRange(highest, 0, 1);
+        }
+        Assert.Equal(0, WorkerPool.CurrentThreadIndex); // the test's own thread is no worker
+    }
+
     [Theory]
     [InlineData(1, 4)]
     [InlineData(2, 2)]
