@@ -28,7 +28,8 @@ internal static class StepProfiler
             double backward = op.Output.RequiresGrad ? Time(op.Backward, repeats) : 0;
             rows.Add((op.Name + " " + Tensor.ShapeString(op.Output.Shape), forward, backward));
         }
-        double optimizer = Time(() => model.Optimizer!.Apply(step.TrainableWeights), repeats);
+        // Split between the threads as in a step (there, split layers update during their backward pass).
+        double optimizer = Time(() => model.Optimizer!.Apply(step.TrainableWeights, step.ParameterShards), repeats);
         double forwardAll = Time(step.Graph.Forward, repeats);
         double backwardAll = Time(step.Graph.Backward, repeats);
         double checks = Time(() => DataChecks.CheckPair(model, x, y, "x", "y"), repeats);
