@@ -137,6 +137,30 @@ public class OptimizerStateSavingTests
         Assert.Contains(found, e.Message);
     }
 
+    [Theory]
+    [InlineData("model.weights.safetensors")]
+    [InlineData("optimizer.safetensors")]
+    public void AnEntryLargerThanTheModelCanNeedIsRefusedBeforeItIsRead(string entryName)
+    {
+        // A zip entry can inflate to anything: the limit comes from the model's own weights, not from the entry.
+        using var folder = new TempFolder();
+        string path = folder.File("model.keras");
+        Trained("adam").Save(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry(entryName)!;
+            using var original = new MemoryStream();
+            using (var stream = entry.Open()) stream.CopyTo(original);
+            entry.Delete();
+            using var padded = zip.CreateEntry(entryName).Open();
+            padded.Write(original.ToArray());
+            padded.Write(new byte[4 << 20]); // 4 MB of zeros compress to almost nothing
+        }
+        var e = Assert.Throws<DataFormatException>(() => Model.Load(path));
+        Assert.Contains(entryName, e.Message);
+        Assert.Contains("at most", e.Message);
+    }
+
     private static SafetensorsContent ReadEntry(ZipArchiveEntry entry)
     {
         using var buffer = new MemoryStream();

@@ -75,25 +75,48 @@ internal static class KerasArchive
                     "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
 
             string weightsSource = $"{path}/{WeightsEntry}";
-            ModelWeights.Apply(model, ReadSafetensors(weightsEntry, weightsSource).Tensors, weightsSource);
+            var weights = model.Weights;
+            long weightBytes = weights.Sum(w => 4L * w.Size);
+            ModelWeights.Apply(model, ReadSafetensors(weightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors, weightsSource);
 
             if (config.GetConfig("compile_config") is Config compile) Compile(model, compile, configSource);
             if (zip.GetEntry(OptimizerState.Entry) is { } stateEntry)
             {
                 string stateSource = $"{path}/{OptimizerState.Entry}";
-                OptimizerState.Restore(model, ReadSafetensors(stateEntry, stateSource), stateSource);
+                // Each weight has at most three state arrays (Adam with amsgrad).
+                long stateBytes = MaxEntryBytes(3 * weightBytes, 3 * weights.Count);
+                OptimizerState.Restore(model, ReadSafetensors(stateEntry, stateSource, stateBytes), stateSource);
             }
             return model;
         }
     }
 
-    private static SafetensorsContent ReadSafetensors(ZipArchiveEntry entry, string source)
+    /// <summary>The largest entry that can hold <paramref name="dataBytes"/> of tensors in <paramref name="tensors"/>
+    /// tensors: the data, the size prefix and a generous header (names, shapes, offsets, metadata).</summary>
+    private static long MaxEntryBytes(long dataBytes, int tensors) => dataBytes + 8 + 4096 + 1024L * tensors;
+
+    /// <summary>Reads a safetensors entry into memory, refusing one larger than the model can need (a zip
+    /// entry's size is only declared: the copy stops one byte past the limit whatever it says).</summary>
+    private static SafetensorsContent ReadSafetensors(ZipArchiveEntry entry, string source, long maxBytes)
     {
-        using var buffer = new MemoryStream();
-        using (var stream = entry.Open()) stream.CopyTo(buffer);
+        if (entry.Length > maxBytes) throw TooLarge(source, maxBytes, $"{entry.Length} bytes");
+        using var buffer = new MemoryStream((int)Math.Min(entry.Length, maxBytes));
+        using (var stream = entry.Open())
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes) throw TooLarge(source, maxBytes, "more");
+            }
+        }
         buffer.Position = 0;
         return SafetensorsFile.Read(buffer, buffer.Length, source);
     }
+
+    private static DataFormatException TooLarge(string source, long maxBytes, string found) =>
+        DataFormatException.AtField(source, "size", $"at most {maxBytes} bytes (this model's tensors and a header)", found);
 
     private static Config ParseConfig(string json, string source)
     {
