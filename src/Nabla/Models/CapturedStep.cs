@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 using Nabla.Kernels;
@@ -53,9 +54,8 @@ internal sealed class CapturedStep
         {
             ParameterShards = SplitDenseLayers(Graph, TrainableWeights);
             (earlyOps, UpdatedEarly) = PlanEarlyUpdates(Graph, TrainableWeights);
-            // A split first layer's threads share the gathering of the batch: whole rows each, which copies
+            // A split first layer's threads share the gathering of the batch: whole rows each, which copied
             // faster than each thread gathering its own input features (half rows).
-            // Below MinSplitLoadBytes a dispatch costs more than it saves.
             if (X.Size * sizeof(float) >= MinSplitLoadBytes
                 && Graph.Ops.OfType<DenseOp>().Any(d => ReferenceEquals(d.Inputs[0], X) && d.InputShards is not null))
                 loadShards = Shards.Plan(batchSize, DenseOp.SplitWays, 1, 1);
@@ -65,7 +65,7 @@ internal sealed class CapturedStep
     private readonly Shards? loadShards;
 
     /// <summary>From this batch size in bytes, the threads of a split first layer share the gathering of the batch
-    /// (the seed's batch 128 is 400 KB: 21 µs on two threads against 40 on one; batch 32 gained nothing).</summary>
+    /// (the seed's batch 128 is 400 KB; at batch 32, 100 KB, a shared gather did not pay for its dispatch).</summary>
     private const int MinSplitLoadBytes = 256 << 10;
 
     /// <summary>
@@ -209,7 +209,7 @@ internal sealed class CapturedStep
             fixed (int* pIndices = indices)
             {
                 var job = new LoadJob { Source = x, Destination = X, Indices = pIndices, Shards = loadShards };
-                WorkerPool.ForShards(loadShards.Count, &LoadShards, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+                WorkerPool.ForShards(loadShards.Count, &LoadShards, Unsafe.AsPointer(ref job));
             }
         }
         else CopyRows(x, X, indices);
@@ -226,7 +226,7 @@ internal sealed class CapturedStep
     /// <summary>Shard s gathers its share of the batch rows.</summary>
     private static unsafe void LoadShards(int first, int end, void* state)
     {
-        ref var job = ref System.Runtime.CompilerServices.Unsafe.AsRef<LoadJob>(state);
+        ref var job = ref Unsafe.AsRef<LoadJob>(state);
         for (int shard = first; shard < end; shard++)
         {
             var (start, count) = job.Shards[shard].GetOffsetAndLength(job.Destination.Shape[0]);
