@@ -1,4 +1,5 @@
 using Nabla.Kernels;
+using static Nabla.Tests.TestSupport.KernelSettingsScopes;
 
 namespace Nabla.Tests.Kernels;
 
@@ -18,13 +19,6 @@ public class GemmBlockTests
         return data;
     }
 
-    private static void WithPath(GemmPath path, Action action)
-    {
-        var saved = KernelSettings.ForcedPath;
-        KernelSettings.ForcedPath = path;
-        try { action(); }
-        finally { KernelSettings.ForcedPath = saved; }
-    }
 
     /// <summary>Row or column ranges of a dimension of length <paramref name="size"/>: whole, halves, ragged, tile-unaligned.</summary>
     private static IEnumerable<Range> Ranges(int size)

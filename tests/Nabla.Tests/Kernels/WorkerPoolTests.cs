@@ -1,4 +1,5 @@
 using Nabla.Kernels;
+using static Nabla.Tests.TestSupport.KernelSettingsScopes;
 
 namespace Nabla.Tests.Kernels;
 
@@ -133,13 +134,6 @@ public unsafe class WorkerPoolTests
     // ---- ForShards ----
 
     /// <summary>Runs <paramref name="action"/> with <see cref="KernelSettings.MaxThreads"/> set, restoring it after.</summary>
-    private static void WithMaxThreads(int threads, Action action)
-    {
-        int saved = KernelSettings.MaxThreads;
-        KernelSettings.MaxThreads = threads;
-        try { action(); }
-        finally { KernelSettings.MaxThreads = saved; }
-    }
 
     private struct ShardLog
     {

@@ -1,5 +1,6 @@
 using Nabla.Kernels;
 using Nabla.Optimizers;
+using static Nabla.Tests.TestSupport.KernelSettingsScopes;
 
 namespace Nabla.Tests.Optimizers;
 
@@ -51,13 +52,6 @@ public class SplitApplyTests
         return data;
     }
 
-    private static void WithMaxThreads(int threads, Action action)
-    {
-        int saved = KernelSettings.MaxThreads;
-        KernelSettings.MaxThreads = threads;
-        try { action(); }
-        finally { KernelSettings.MaxThreads = saved; }
-    }
 
     /// <summary>A dense layer's kernel [rows, cols] and bias [cols], named, with gradients.</summary>
     private static (Tensor Kernel, Tensor Bias) Layer(int rows, int cols, int seed)
