@@ -1,0 +1,56 @@
+using Nabla.Layers;
+using static Nabla.Tests.TestSupport.KernelSettingsScopes;
+
+namespace Nabla.Tests.Models;
+
+/// <summary><c>Evaluate</c> shares its forward passes between threads; its results must not depend on that.</summary>
+[Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
+public class EvaluateTests
+{
+    private static (Sequential Model, Tensor X, Tensor Y) Trained()
+    {
+        Utils.SetRandomSeed(21);
+        var rng = new RandomGenerator(5);
+        // 530 samples of 784 values: enough to run in parallel, with a short last batch at batch size 32.
+        var x = new Tensor(530, 784);
+        for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.NextDouble();
+        var y = new Tensor(530, 10);
+        for (int s = 0; s < 530; s++) y.Data[s * 10 + rng.NextInt(10)] = 1;
+        var model = new Sequential(new Dense(64, activation: "relu", inputShape: [784]), new Dense(10, activation: "softmax"));
+        model.Compile("adam", "categorical_crossentropy", ["accuracy", "auc"]);
+        model.Fit(x, y, epochs: 1, batchSize: 64, verbose: 0);
+        return (model, x, y);
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(7)]
+    [InlineData(530)]
+    public void LossAndMetricsAreTheSameOnOneThreadAndOnTwo(int batchSize)
+    {
+        var (model, x, y) = Trained();
+        IReadOnlyDictionary<string, double>? one = null, two = null;
+        WithMaxThreads(1, () => one = model.Evaluate(x, y, batchSize));
+        WithMaxThreads(2, () => two = model.Evaluate(x, y, batchSize));
+        Assert.Equal(one!.Keys.Order(), two!.Keys.Order());
+        foreach (var key in one.Keys)
+            Assert.True(BitConverter.DoubleToInt64Bits(one[key]) == BitConverter.DoubleToInt64Bits(two[key]),
+                $"{key}: {one[key]:R} on one thread, {two[key]:R} on two (batch {batchSize}).");
+    }
+
+    [Fact]
+    public void TheParallelLossIsTheMeanOfTheBatchLossesWeightedByTheirSize()
+    {
+        // An independent check of the parallel path: the loss of every sample one at a time, averaged.
+        var (model, x, y) = Trained();
+        double expected = 0;
+        WithMaxThreads(1, () =>
+        {
+            for (int s = 0; s < 530; s++)
+                expected += model.Evaluate(DataChecks.Rows(x, s, s + 1), DataChecks.Rows(y, s, s + 1), 1)["loss"];
+        });
+        IReadOnlyDictionary<string, double>? two = null;
+        WithMaxThreads(2, () => two = model.Evaluate(x, y, 32));
+        Assert.Equal(expected / 530, two!["loss"], 5);
+    }
+}
