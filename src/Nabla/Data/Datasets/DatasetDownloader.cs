@@ -94,7 +94,8 @@ internal static class DatasetDownloader
             using var response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
             gotResponse = true;
             if (!response.IsSuccessStatusCode)
-                throw new TransferFailure($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", isOffline: false);
+                throw new TransferFailure($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}",
+                    isOffline: IsProxyWithoutRoute(response.StatusCode));
 
             using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             using (var body = response.Content.ReadAsStreamAsync(deadline.Token).GetAwaiter().GetResult())
@@ -139,6 +140,15 @@ internal static class DatasetDownloader
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// A proxy's way of saying it could not reach the mirror, or may not: 407 (proxy authentication required),
+    /// 502 (bad gateway), 504 (gateway timeout). Behind such a proxy the machine is as offline as without a
+    /// network. A mirror's own answers (404, 403, 500...) stay errors.
+    /// </summary>
+    private static bool IsProxyWithoutRoute(System.Net.HttpStatusCode status) =>
+        status is System.Net.HttpStatusCode.ProxyAuthenticationRequired or System.Net.HttpStatusCode.BadGateway
+            or System.Net.HttpStatusCode.GatewayTimeout;
 
     /// <summary>No answer at all (as opposed to a bad answer): what "offline" means for the MNIST fallback.</summary>
     private static bool IsConnectionFailure(HttpRequestException e) =>

@@ -23,7 +23,8 @@ public static class Mnist
 
     /// <summary>
     /// The full data set (60,000 train / 10,000 test), downloaded once into the cache folder and
-    /// verified. When no mirror can be reached it prints a one-line notice and returns
+    /// verified. When no mirror can be reached (no connection, or a proxy answering 407, 502 or 504) it prints
+    /// a one-line notice and returns
     /// <see cref="LoadSample"/> instead (unless <see cref="DatasetOptions.FallbackToSample"/> is off).
     /// </summary>
     public static ((Tensor XTrain, Tensor YTrain), (Tensor XTest, Tensor YTest)) Load(DatasetOptions? options = null)

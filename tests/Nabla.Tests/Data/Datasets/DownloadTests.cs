@@ -147,6 +147,20 @@ public class DownloadTests : IDisposable
     }
 
     [Fact]
+    public void AProxyThatCannotReachTheMirrorCountsAsOfflineAndNamesItsAnswer()
+    {
+        // A proxy answers 502 (or 504, or 407) where a direct connection would fail: the sample is used, and the
+        // one notice says what the proxy answered. A mirror's own errors (404 above) are not "offline".
+        ServeAll(except: Files[0], reply: Reply.BadGateway);
+        var ((xTrain, _), _) = Mnist.Load(Options());
+        Assert.Equal(8000, xTrain.Shape[0]);
+        string[] lines = notices.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("502", lines[0]);
+        Assert.Contains("embedded sample", lines[0]);
+    }
+
+    [Fact]
     public void OfflineWithoutFallbackThrows()
     {
         var e = Assert.Throws<DatasetDownloadException>(() =>

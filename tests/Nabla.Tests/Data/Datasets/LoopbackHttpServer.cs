@@ -15,6 +15,8 @@ public enum Reply
     DropMidway,
     /// <summary>404 Not Found.</summary>
     NotFound,
+    /// <summary>502 Bad Gateway, what a proxy answers when it cannot reach the server.</summary>
+    BadGateway,
 }
 
 /// <summary>
@@ -91,6 +93,10 @@ public sealed class LoopbackHttpServer : IDisposable
                     break;
                 case Reply.NotFound:
                     await Send(socket, Head("404 Not Found", 0), []);
+                    socket.Shutdown(SocketShutdown.Send);
+                    break;
+                case Reply.BadGateway:
+                    await Send(socket, Head("502 Bad Gateway", 0), []);
                     socket.Shutdown(SocketShutdown.Send);
                     break;
             }
