@@ -5,9 +5,9 @@ namespace Nabla;
 /// <summary>Checks of user data before any training step, with messages that say what was expected.</summary>
 internal static class DataChecks
 {
-    /// <summary>x must be non-empty, finite and match the first layer's per-sample shape. Predict passes
-    /// <paramref name="checkFinite"/> false and checks each batch as it loads it (<see cref="CheckFiniteRows"/>),
-    /// which reads the data once from memory instead of twice.</summary>
+    /// <summary>x must be non-empty, finite and match the first layer's per-sample shape. Predict and TrainOnBatch
+    /// pass <paramref name="checkFinite"/> false and check each batch as they load it (<see cref="CheckFiniteRows"/>
+    /// names the sample), which reads the data once from memory instead of twice.</summary>
     public static void CheckInputs(Model model, Tensor x, string argument, bool checkFinite = true)
     {
         ArgumentNullException.ThrowIfNull(x, argument);
@@ -25,9 +25,10 @@ internal static class DataChecks
     }
 
     /// <summary>x and y: same number of samples, y compatible with the output and the loss, all finite.</summary>
-    public static void CheckPair(Model model, Tensor x, Tensor y, string xName, string yName)
+    /// <param name="checkInputsFinite">false when the caller checks x while it copies it (TrainOnBatch).</param>
+    public static void CheckPair(Model model, Tensor x, Tensor y, string xName, string yName, bool checkInputsFinite = true)
     {
-        CheckInputs(model, x, xName);
+        CheckInputs(model, x, xName, checkInputsFinite);
         ArgumentNullException.ThrowIfNull(y, yName);
         if (y.Rank < 1 || y.Shape[0] != x.Shape[0])
             throw new ArgumentException(

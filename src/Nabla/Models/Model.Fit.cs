@@ -119,9 +119,10 @@ public abstract partial class Model
     public double TrainOnBatch(Tensor x, Tensor y)
     {
         EnsureCompiled(nameof(TrainOnBatch));
-        DataChecks.CheckPair(this, x, y, "x", "y");
+        DataChecks.CheckPair(this, x, y, "x", "y", checkInputsFinite: false);
         var step = GetStep(StepKind.Train, x.Shape[0], x, y);
-        x.Data.CopyTo(step.X.Data, 0);
+        // x is checked for NaN and ±Inf as it is copied: one pass over it instead of two.
+        if (!step.LoadInputsCheckingFinite(x, 0)) DataChecks.CheckFiniteRows(x, 0, x.Shape[0], "x");
         y.Data.CopyTo(step.Y!.Data, 0);
         RunTrainStep(step);
         return step.Loss!.Data[0];

@@ -185,6 +185,25 @@ public class FitTests
         Assert.Throws<ArgumentException>(() => model.Fit(x, y, verbose: 0));
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.NegativeInfinity)]
+    public void TrainOnBatchRejectsNonFiniteInputsNamingTheSampleAndLeavesTheWeights(float bad)
+    {
+        // TrainOnBatch checks x while it copies it into the step, not in a separate pass.
+        var model = SmallClassifier();
+        model.Compile("adam", "mse");
+        var (x, y) = Blobs();
+        model.TrainOnBatch(x, y); // captured once with clean data
+        var before = model.GetWeights().Select(w => (float[])w.Data.Clone()).ToArray();
+        x.Data[4 * 7 + 2] = bad;
+        var e = Assert.Throws<ArgumentException>(() => model.TrainOnBatch(x, y));
+        Assert.Contains("'x'", e.Message);
+        Assert.Contains("sample 7", e.Message);
+        var after = model.GetWeights();
+        for (int w = 0; w < before.Length; w++) Assert.Equal(before[w], after[w].Data);
+    }
+
     [Fact]
     public void EmptyDataIsRejected()
     {
