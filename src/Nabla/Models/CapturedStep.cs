@@ -80,8 +80,7 @@ internal sealed class CapturedStep
         {
             if (op is not DenseOp dense || dense.SplitInputs(KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
             result ??= new Shards?[weights.Count];
-            for (int p = 0; p < weights.Count; p++)
-                if (ReferenceEquals(weights[p], op.Inputs[1])) result[p] = split;
+            if (IndexOf(weights, op.Inputs[1]) is var kernel and >= 0) result[kernel] = split;
         }
         return result;
     }

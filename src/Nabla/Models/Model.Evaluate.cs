@@ -1,10 +1,8 @@
-using System.Runtime.CompilerServices;
-using Nabla.Kernels;
 using Nabla.Metrics;
 
 namespace Nabla;
 
-public abstract unsafe partial class Model
+public abstract partial class Model
 {
     /// <summary>Loss and metrics over a data set in inference mode, as Keras's <c>model.evaluate</c>.</summary>
     /// <remarks>
@@ -27,7 +25,7 @@ public abstract unsafe partial class Model
         var lossMean = new Mean("loss");
         int total = x.Shape[0];
         int batches = (total + batchSize - 1) / batchSize;
-        int replicas = x.Size < ParallelPredictMinValues ? 1 : Math.Min(KernelSettings.MaxThreads, batches);
+        int replicas = ReplicaCount(x, batches);
         if (replicas == 1)
         {
             for (int start = 0; start < total; start += batchSize)
@@ -42,14 +40,22 @@ public abstract unsafe partial class Model
         }
         else
         {
-            var (losses, predictions) = EvaluateInParallel(x, y, batchSize, batches, replicas, metrics.Count > 0);
+            // The forward passes side by side, then the loss and metrics take the batches in order.
             int yWidth = y.Size / total, outWidth = OutputShape!.Aggregate(1, (a, b) => a * b);
+            if (metrics.Count > 0 && evaluateOutputs.Length < total * outWidth) evaluateOutputs = new float[total * outWidth];
+            var losses = new float[batches];
+            var job = new ReplicaJob
+            {
+                Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = losses,
+                Outputs = metrics.Count > 0 ? evaluateOutputs : null, BatchSize = batchSize, Replicas = replicas,
+            };
+            RunBatchesOnReplicas(ref job);
             for (int b = 0; b < batches; b++)
             {
                 int start = b * batchSize, count = Math.Min(batchSize, total - start);
                 lossMean.Update(losses[b], count);
                 foreach (var m in metrics)
-                    m.Update(y.Data.AsSpan(start * yWidth, count * yWidth), predictions.AsSpan(start * outWidth, count * outWidth),
+                    m.Update(y.Data.AsSpan(start * yWidth, count * yWidth), evaluateOutputs.AsSpan(start * outWidth, count * outWidth),
                         count, yWidth, outWidth);
             }
         }
@@ -58,61 +64,9 @@ public abstract unsafe partial class Model
         return results;
     }
 
-    // Reused between calls: a fresh array this size costs page faults (about 1 ms per 400 KB here).
-    private float[] evaluatePredictions = [];
-
-    /// <summary>Every batch's loss and (when metrics need them) its outputs, the forward passes shared out between threads.</summary>
-    private (float[] Losses, float[] Predictions) EvaluateInParallel(Tensor x, Tensor y, int batchSize, int batches, int replicas,
-        bool keepPredictions)
-    {
-        int total = x.Shape[0];
-        // Capture happens here, on the calling thread: recording a graph is not thread-safe, replaying is.
-        for (int r = 0; r < replicas; r++)
-        {
-            GetStep(StepKind.Evaluate, Math.Min(batchSize, total), x, y, r);
-            if (total % batchSize != 0) GetStep(StepKind.Evaluate, total % batchSize, x, y, r);
-        }
-        var losses = new float[batches];
-        int outputs = total * OutputShape!.Aggregate(1, (a, b) => a * b);
-        if (keepPredictions && evaluatePredictions.Length < outputs) evaluatePredictions = new float[outputs];
-        var job = new EvaluateJob
-        {
-            Model = this, X = x, Y = y, Losses = losses, Predictions = keepPredictions ? evaluatePredictions : null,
-            BatchSize = batchSize, Replicas = replicas,
-        };
-        WorkerPool.For(batches, &EvaluateBatches, Unsafe.AsPointer(ref job), replicas, Math.Min(batches, 16 * replicas));
-        return (losses, evaluatePredictions);
-    }
-
-    private struct EvaluateJob
-    {
-        public Model Model;
-        public Tensor X, Y;
-        public float[] Losses;
-        public float[]? Predictions;
-        public int BatchSize, Replicas;
-    }
-
-    /// <summary>Batches [first, end) on the running thread's own replica of the evaluation graph.</summary>
-    private static void EvaluateBatches(int first, int end, void* state)
-    {
-        ref var job = ref Unsafe.AsRef<EvaluateJob>(state);
-        int total = job.X.Shape[0];
-        int replica = WorkerPool.CurrentThreadIndex % job.Replicas;
-        for (int b = first; b < end; b++)
-        {
-            int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-            var step = job.Model.capturedSteps[(StepKind.Evaluate, count, replica)];
-            step.LoadContiguous(job.X, job.Y, start);
-            step.Run();
-            job.Losses[b] = step.Loss!.Data[0];
-            if (job.Predictions is { } predictions)
-            {
-                int width = step.Output.Size / count;
-                step.Output.Data.AsSpan(0, count * width).CopyTo(predictions.AsSpan(start * width));
-            }
-        }
-    }
+    // Evaluate's outputs for the metrics, reused between calls: a fresh array this size costs page faults
+    // (about 1 ms per 400 KB here).
+    private float[] evaluateOutputs = [];
 
     /// <summary>Runs one forward pass in inference mode, unbatched (Keras's <c>model(x)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)

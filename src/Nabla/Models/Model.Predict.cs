@@ -1,13 +1,7 @@
-using System.Runtime.CompilerServices;
-using Nabla.Kernels;
-
 namespace Nabla;
 
-public abstract unsafe partial class Model
+public abstract partial class Model
 {
-    /// <summary>Below this many input values Predict stays on the calling thread: a dispatch would cost more.</summary>
-    private const int ParallelPredictMinValues = 1 << 15;
-
     /// <summary>Outputs for every sample in inference mode (dropout off, batch-norm moving statistics).</summary>
     /// <remarks>
     /// With several kernel threads, the batches are shared out between them, each thread replaying its own
@@ -28,17 +22,12 @@ public abstract unsafe partial class Model
         var result = output ?? new Tensor([total, .. OutputShape!]);
 
         int batches = (total + batchSize - 1) / batchSize;
-        int replicas = x.Size < ParallelPredictMinValues ? 1 : Math.Min(KernelSettings.MaxThreads, batches);
-        // Capture happens here, on the calling thread: recording a graph is not thread-safe, replaying is.
-        for (int r = 0; r < replicas; r++)
+        var job = new ReplicaJob
         {
-            GetStep(StepKind.Predict, Math.Min(batchSize, total), x, null, r);
-            if (total % batchSize != 0) GetStep(StepKind.Predict, total % batchSize, x, null, r);
-        }
-        var job = new PredictJob { Model = this, X = x, Result = result, BatchSize = batchSize, Replicas = replicas };
-        if (replicas == 1) PredictBatches(0, batches, Unsafe.AsPointer(ref job));
-        // One batch per chunk when batches are few (an even share however they fall), else a few per thread.
-        else WorkerPool.For(batches, &PredictBatches, Unsafe.AsPointer(ref job), replicas, Math.Min(batches, 16 * replicas));
+            Model = this, Kind = StepKind.Predict, X = x, Outputs = result.Data, BatchSize = batchSize,
+            Replicas = ReplicaCount(x, batches),
+        };
+        RunBatchesOnReplicas(ref job);
         return result;
     }
 
@@ -50,36 +39,5 @@ public abstract unsafe partial class Model
             throw new ArgumentException(
                 $"Predict 'output' must have shape {Tensor.ShapeString([total, .. OutputShape])} (the samples of x, then the " +
                 $"model's output shape), found {Tensor.ShapeString(shape)}.", nameof(output));
-    }
-
-    private struct PredictJob
-    {
-        public Model Model;
-        public Tensor X, Result;
-        public int BatchSize, Replicas;
-    }
-
-    /// <summary>
-    /// Batches [first, end) on the running thread's own replica of the graph. The pool hands out several chunks
-    /// of batches per thread, so when one vCPU stalls the other takes more of them.
-    /// </summary>
-    private static void PredictBatches(int first, int end, void* state)
-    {
-        ref var job = ref Unsafe.AsRef<PredictJob>(state);
-        int total = job.X.Shape[0];
-        int rowSize = job.Result.Size / Math.Max(1, total);
-        int replica = WorkerPool.CurrentThreadIndex % job.Replicas;
-        // Every batch but a short last one has the full size: look its graph up once, not per batch.
-        var full = job.Model.capturedSteps[(StepKind.Predict, Math.Min(job.BatchSize, total), replica)];
-        for (int b = first; b < end; b++)
-        {
-            int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-            var step = count == full.BatchSize ? full : job.Model.capturedSteps[(StepKind.Predict, count, replica)];
-            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
-            // the exact scan names the sample.
-            if (!step.LoadInputsCheckingFinite(job.X, start)) DataChecks.CheckFiniteRows(job.X, start, count, "x");
-            step.Run();
-            step.Output.Data.AsSpan(0, count * rowSize).CopyTo(job.Result.Data.AsSpan(start * rowSize));
-        }
     }
 }

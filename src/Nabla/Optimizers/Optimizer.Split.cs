@@ -28,9 +28,7 @@ public abstract partial class Optimizer
     {
         if (!CanUpdateEarly)
             throw new InvalidOperationException($"{ClassName} with clipnorm or global_clipnorm needs every gradient before any update.");
-        double lr = CurrentLearningRate;
-        BeginStep(lr);
-        openStep = new StepScalars(1f, clipValue is { } cv ? (float)cv : null, WeightDecay is { } wd ? (float)(wd * lr) : null);
+        openStep = BeginStepScalars(globalScale: 1f);
         // Created here, on the calling thread: the threads of the backward pass only read the dictionary.
         for (int p = 0; p < earlyParameters.Count; p++) StateOf(earlyParameters[p]);
         stepOpen = true;
@@ -63,7 +61,8 @@ public abstract partial class Optimizer
             if (parameters.Count == 0) return;
             ValidateGradients(parameters);
             if (shardsOf is not null) CheckShards(parameters, shardsOf);
-            var step = stepOpen ? openStep : BeginOwnStep(parameters);
+            var step = stepOpen ? openStep
+                : BeginStepScalars(globalClipNorm is { } global ? GlobalClipScale(parameters, global) : 1f);
 
             // clipnorm needs each whole gradient's norm before any update: one thread then does all of it.
             int shards = clipNorm is null ? MaxShardCount(shardsOf, updatedEarly) : 1;
@@ -91,14 +90,12 @@ public abstract partial class Optimizer
         }
     }
 
-    private StepScalars BeginOwnStep(IReadOnlyList<Tensor> parameters)
+    /// <summary>Starts a step: the rule's scalars at this learning rate, then the step's shared ones.</summary>
+    private StepScalars BeginStepScalars(float globalScale)
     {
         double lr = CurrentLearningRate;
         BeginStep(lr);
-        return new StepScalars(
-            globalClipNorm is { } global ? GlobalClipScale(parameters, global) : 1f,
-            clipValue is { } cv ? (float)cv : null,
-            WeightDecay is { } wd ? (float)(wd * lr) : null);
+        return new StepScalars(globalScale, clipValue is { } cv ? (float)cv : null, WeightDecay is { } wd ? (float)(wd * lr) : null);
     }
 
     private static void CheckShards(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?> shardsOf)
