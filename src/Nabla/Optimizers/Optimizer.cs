@@ -1,7 +1,7 @@
 using Nabla.Autograd;
 using System.Numerics.Tensors;
 using Nabla.Optimizers.Schedules;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Optimizers;
 
