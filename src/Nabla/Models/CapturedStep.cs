@@ -90,7 +90,7 @@ internal sealed class CapturedStep
 
     /// <summary>
     /// The split layers whose weights the backward pass can update as soon as their gradient is computed (see
-    /// <see cref="Optimizer.Optimizer.BeginEarlyUpdates"/>): a trainable kernel or bias that this layer alone
+    /// <see cref="Optimizers.Optimizer.BeginEarlyUpdates"/>): a trainable kernel or bias that this layer alone
     /// reads, so nothing else adds to its gradient. Returns those ops and, per trainable weight, whether it is one.
     /// </summary>
     private static (DenseOp[] Ops, bool[] Flags) PlanEarlyUpdates(Graph graph, IReadOnlyList<Tensor> weights)
