@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Nabla.Callbacks;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Serialization;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 
 namespace Nabla.Cli.Clinic;
 
@@ -56,7 +56,7 @@ internal static class SuiteRunner
         ExperimentResult result;
         if (repair && !healthy)
         {
-            var report = Doctor.Repair(experiment);
+            var report = TrainingDoctor.Repair(experiment);
             result = report.Original;
             repaired = report.Succeeded;
             if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Reports;
 using Nabla.Serialization;
 
@@ -26,7 +26,7 @@ internal static class DoctorCommand
             ExperimentResult result;
             if (parse.GetValue(repair))
             {
-                repaired = Doctor.Repair(loaded);
+                repaired = TrainingDoctor.Repair(loaded);
                 result = repaired.Original;
             }
             else result = ExperimentResult.Run(loaded);

@@ -109,8 +109,8 @@ public abstract partial class Model
 
     private void PrintPreflight(Tensor x, Tensor y)
     {
-        var report = Diagnostics.Doctor.Preflight(this, x, y);
-        foreach (var finding in report.Findings.Where(f => f.Severity >= Diagnostics.Severity.Warning))
+        var report = Doctor.TrainingDoctor.Preflight(this, x, y);
+        foreach (var finding in report.Findings.Where(f => f.Severity >= Doctor.Severity.Warning))
             Console.Error.WriteLine($"Nabla pre-flight: {finding}");
     }
 
