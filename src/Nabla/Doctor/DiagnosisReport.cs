@@ -7,7 +7,7 @@ using Nabla.Serialization;
 namespace Nabla.Doctor;
 
 /// <summary>
-/// The doctor's output files: the JSON contract (<c>{"verdict", "findings", "history", "repair"}</c>),
+/// The doctor's output files: the JSON contract (<c>{"verdict", "primary_cause", "findings" (each with "caused_by"), "history", "repair"}</c>),
 /// history.csv (one row per epoch) and monitors.csv (one row per layer sample). All writes are atomic.
 /// </summary>
 public static class DiagnosisReport
@@ -19,6 +19,7 @@ public static class DiagnosisReport
         var json = new JsonObject
         {
             ["verdict"] = diagnosis.Verdict,
+            ["primary_cause"] = diagnosis.PrimaryCause,
             ["findings"] = new JsonArray(diagnosis.Findings.Select(f => (JsonNode)FindingJson(f)).ToArray()),
             ["history"] = new JsonObject(diagnosis.History.Select(kv =>
                 KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(v => Number(v)).ToArray())))),
@@ -35,6 +36,7 @@ public static class DiagnosisReport
         ["layer_index"] = f.LayerIndex,
         ["epoch"] = f.Epoch,
         ["step"] = f.Step,
+        ["caused_by"] = f.CausedBy,
         ["evidence"] = new JsonObject(f.Evidence.Select(kv => KeyValuePair.Create(kv.Key, Value(kv.Value)))),
         ["message"] = f.Message,
         ["fixes"] = new JsonArray(f.Fixes.Select(x => (JsonNode)new JsonObject { ["code"] = x.Code, ["description"] = x.Description }).ToArray()),
@@ -112,11 +114,11 @@ public static class DiagnosisReport
     public static string MonitorsCsv(IReadOnlyList<LayerSample> samples)
     {
         var sb = new StringBuilder("epoch,step,layer_index,layer,activation,kernel_grad_norm,bias_grad_norm,update_ratio," +
-            "weight_mean,weight_std,expected_std,saturated_fraction,dead_fraction,mean_abs_output,gradient_missing\n");
+            "weight_mean,weight_std,expected_std,saturated_fraction,dead_fraction,zero_gradient_fraction,mean_abs_output,gradient_missing\n");
         var inv = CultureInfo.InvariantCulture;
         foreach (var s in samples)
             sb.Append(inv, $"{s.Epoch},{s.Step},{s.LayerIndex},{s.Layer},{s.Activation},{s.KernelGradNorm:R},{s.BiasGradNorm:R},{s.UpdateRatio:R},")
-              .Append(inv, $"{s.WeightMean:R},{s.WeightStd:R},{s.ExpectedStd:R},{s.SaturatedFraction:R},{s.DeadFraction:R},{s.MeanAbsOutput:R},")
+              .Append(inv, $"{s.WeightMean:R},{s.WeightStd:R},{s.ExpectedStd:R},{s.SaturatedFraction:R},{s.DeadFraction:R},{s.ZeroGradientFraction:R},{s.MeanAbsOutput:R},")
               .Append(s.GradientMissing ? "true" : "false").Append('\n');
         return sb.ToString();
     }

@@ -19,8 +19,14 @@ public sealed class DoctorThresholds
     /// exploded (two orders of magnitude, well beyond the few-fold changes of healthy training).</summary>
     public double ExplodingGradientGrowth { get; set; } = 100;
 
-    /// <summary>AUTOTRAINER: a loss at or above this is exploding.</summary>
-    public double ExplodingLoss { get; set; } = 1e3;
+    /// <summary>AUTOTRAINER (AutoTrainer/utils/monitor.py, loss_issue): a loss at or above 1e5 counts with NaN as an
+    /// exploding loss (it reads the validation loss; Nabla reads the training loss, and only when it also ended
+    /// above where it started).</summary>
+    public double ExplodingLoss { get; set; } = 1e5;
+
+    /// <summary>A final loss above this multiple of the first batch's loss diverged. Nabla's own: one batch's loss
+    /// is noisy (see <see cref="EarlyLossSteps"/>), so a few percent of headroom keeps a flat run from counting.</summary>
+    public double DivergedLossGrowth { get; set; } = 1.05;
 
     /// <summary>The issue's monitor: a sigmoid/tanh pre-activation with |z| above this is saturated
     /// (σ'(4) ≈ 0.018, tanh'(4) ≈ 0.0013). DeepDiagnosis uses 5.</summary>
@@ -31,11 +37,15 @@ public sealed class DoctorThresholds
 
     /// <summary>Nabla's own: with more than 90% of units on the flat tails a sigmoid/tanh layer is close to
     /// binary and passes back almost no gradient, so saturation is an error even when accuracy passes
-    /// the 0.6 gate (the seed's Example 1 reaches about 90% on MNIST this way, Example 2 about 98%).</summary>
+    /// the accuracy gate (the seed's Example 1 reaches about 90% on MNIST this way, Example 2 about 98%).</summary>
     public double SevereSaturatedFraction { get; set; } = 0.9;
 
-    /// <summary>AUTOTRAINER and DeepDiagnosis: 70% of ReLU units dead is a finding.</summary>
+    /// <summary>DeepDiagnosis's dead-node rule: at least this share of a ReLU layer's units output 0 for the whole batch.</summary>
     public double DeadReluFraction { get; set; } = 0.7;
+
+    /// <summary>AUTOTRAINER's dying-ReLU gamma (AutoTrainer/demo_test.py: 0.7; utils/monitor.py gradient_zero_radio):
+    /// at least this share of a layer's gradient entries exactly 0.</summary>
+    public double ZeroGradientFraction { get; set; } = 0.7;
 
     /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
     /// outside [-1, 1]; z-scored data legitimately reaches 3–5, so 10 keeps false alarms away.</summary>
@@ -84,13 +94,20 @@ public sealed class DoctorThresholds
     /// little in its first 8 steps.</summary>
     public int EarlyLossSteps { get; set; } = 8;
 
-    /// <summary>AUTOTRAINER: accuracy below this means the model has not learned; gradient findings are
-    /// only reported while it holds (for classifiers).</summary>
-    public double LowAccuracy { get; set; } = 0.6;
+    /// <summary>AUTOTRAINER's Theta (AutoTrainer/demo_test.py, default_param 'Theta': 0.7): a classifier whose
+    /// accuracy is below this has not learned. Symptoms of a run that learned are reported as info.</summary>
+    public double LowAccuracy { get; set; } = 0.7;
 
-    /// <summary>AUTOTRAINER: loss (or accuracy) swings in at least this share of epochs…</summary>
+    /// <summary>AUTOTRAINER's eta (demo_test.py: 0.2): swings in at least this share of epochs are oscillation…</summary>
     public double OscillationEpochFraction { get; set; } = 0.2;
 
-    /// <summary>…each larger than this relative change, is oscillation.</summary>
+    /// <summary>…where a swing is an accuracy drop of at least AUTOTRAINER's zeta (demo_test.py: 0.03)…</summary>
+    public double OscillationAccuracyDrop { get; set; } = 0.03;
+
+    /// <summary>…or a loss rise of more than this fraction (Nabla's own, for models without an accuracy metric:
+    /// a 10% rise is far outside the epoch-to-epoch noise of a descending loss).</summary>
     public double OscillationRelativeSwing { get; set; } = 0.1;
+
+    /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
+    public int OscillationMinEpochs { get; set; } = 5;
 }

@@ -35,6 +35,16 @@ public sealed record Finding
 
     public required IReadOnlyList<Fix> Fixes { get; init; }
 
-    public override string ToString() =>
-        $"{Severity.ToString().ToLowerInvariant()} {Code}{(Layer is null ? "" : $" [{Layer}]")}: {Message}";
+    /// <summary>The finding this one is a consequence of (its code), or null for a primary cause or an independent problem.</summary>
+    public string? CausedBy { get; init; }
+
+    /// <summary>One line: severity, code, layer, cause, message, evidence and fix codes.</summary>
+    public override string ToString()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string evidence = string.Join(", ", Evidence.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, inv)}"));
+        return $"{Severity.ToString().ToLowerInvariant()} {Code}{(Layer is null ? "" : $" [{Layer}]")}" +
+               $"{(CausedBy is null ? "" : $" (caused by {CausedBy})")}: {Message} Evidence: {evidence}." +
+               $"{(Fixes.Count == 0 ? "" : $" Fixes: {string.Join(", ", Fixes.Select(f => f.Code))}.")}";
+    }
 }

@@ -17,11 +17,19 @@ public sealed record RunSummary(double Loss, double? Accuracy, double? ValLoss, 
 /// <summary>The result of <see cref="TrainingDoctor.Repair"/>: the original run, every attempt, and the best run found.</summary>
 public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<RepairAttempt> Attempts, ExperimentResult Best)
 {
-    public IReadOnlyList<string> AppliedFixes => Attempts.Where(a => a.Kept).Select(a => a.Fix).ToList();
+    /// <summary>The kept fixes, each once in the order first kept; a fix kept again (a second learning-rate decade) shows
+    /// in <see cref="AppliedChanges"/>.</summary>
+    public IReadOnlyList<string> AppliedFixes => Attempts.Where(a => a.Kept).Select(a => a.Fix).Distinct().ToList();
 
-    /// <summary>Repaired: the original run was unhealthy, the best run is healthy and scores at least as
+    /// <summary>Each kept attempt's configuration change, in order.</summary>
+    public IReadOnlyList<string> AppliedChanges => Attempts.Where(a => a.Kept).Select(a => a.Change).ToList();
+
+    /// <summary>Repaired: the original run had an error or a warning, the best run has neither and scores at least as
     /// well (validation accuracy often ties at 100% on easy data, so "better" would miss real repairs).</summary>
-    public bool Succeeded => !Original.Diagnosis.IsHealthy && Best.Diagnosis.IsHealthy && Best.Score >= Original.Score;
+    public bool Succeeded => Original.Diagnosis.ProblemCodes.Count > 0 && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
+
+    /// <summary>The score gained by the kept fixes: for a warning, the measured cost of leaving it.</summary>
+    public double ScoreGain => Best.Score - Original.Score;
 }
 
 /// <summary>Repair budget.</summary>

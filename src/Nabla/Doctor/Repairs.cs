@@ -166,9 +166,8 @@ internal static class Repairs
 
     private static (Experiment, string)? UseCrossEntropy(Experiment e, Sequential trained)
     {
-        var (last, index) = StaticChecks.LastDense(trained);
-        if (last is null) return null;
-        string activation = StaticChecks.OutputActivation(trained, index).Name;
+        if (OutputOf(trained) is not { } last) return null;
+        string activation = last.Activation.Name;
         string lossName = Losses.Losses.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
@@ -201,9 +200,8 @@ internal static class Repairs
     /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
     private static (Experiment, string)? UseLinearOutput(Experiment e, Sequential trained)
     {
-        var (last, index) = StaticChecks.LastDense(trained);
-        if (last is null || trained.Loss is { IsCrossEntropy: true }) return null;
-        string activation = StaticChecks.OutputActivation(trained, index).Name;
+        if (OutputOf(trained) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
+        string activation = last.Activation.Name;
         if (activation == "linear") return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
@@ -226,7 +224,7 @@ internal static class Repairs
     /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
     private static int? ClassCount(Tensor y)
     {
-        if (y.Size != y.Shape[0] || !StaticChecks.AreClassLabels(y.Data)) return null;
+        if (y.Size != y.Shape[0] || !ModelQuantities.AreClassLabels(y.Data)) return null;
         return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
     }
 
@@ -260,6 +258,9 @@ internal static class Repairs
         Optimizers.Optimizers.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
 
     private static Config Optimizer(string className, Config config) => new() { ["class_name"] = className, ["config"] = config };
+
+    /// <summary>The trained model's last watched layer: its output layer.</summary>
+    private static WatchedLayer? OutputOf(Sequential trained) => WatchedLayers.Of(trained) is { Count: > 0 } l ? l[^1] : null;
 
     private static Experiment Copy(Experiment e) => e with { Model = e.Model.DeepClone() };
 

@@ -1,6 +1,5 @@
 namespace Nabla.Doctor;
 
-/// <summary>The doctor's entry points that are not a callback: pre-flight checks and repair.</summary>
 public sealed partial class TrainingDoctor
 {
     /// <summary>Samples the pre-flight probe looks at: enough for stable statistics, small enough to take milliseconds.</summary>
@@ -9,8 +8,8 @@ public sealed partial class TrainingDoctor
     /// <summary>
     /// Checks a compiled model against its data before any training: loss/output pairing, input scale,
     /// initial weights, and one forward/backward pass on a few samples for missing, vanishing or
-    /// saturating gradients. Changes nothing in the model. Findings are warnings or errors; none of
-    /// them depends on training dynamics.
+    /// saturating gradients. Changes nothing in the model. Only problems that block learning by themselves
+    /// are errors; the rest are warnings, since nothing has been learned yet.
     /// </summary>
     public static Diagnosis Preflight(Model model, Tensor x, Tensor y, DoctorThresholds? thresholds = null)
     {
@@ -22,32 +21,26 @@ public sealed partial class TrainingDoctor
         var ys = DataChecks.Rows(y, 0, count);
         DataChecks.CheckPair(model, xs, ys, "x", "y");
 
-        var findings = StaticChecks.Structure(model, t);
+        var watched = WatchedLayers.Of(model);
+        var modelQuantities = ModelQuantities.Of(model, watched);
         var step = model.CaptureGradientStep(xs, ys);
-        findings.AddRange(StaticChecks.Data(model, StaticChecks.PreprocessedInputs(model, step).Data, ys.Data, t));
-
-        var probes = CreateProbes(model);
+        var probes = watched.Select(l => new LayerProbe(l)).ToList();
         var samples = new List<LayerSample>();
         foreach (var probe in probes)
         {
             probe.BeforeStep();
-            samples.Add(probe.Measure(step, 0, 0, t.SaturationPreActivation));
+            // No update happens here, so there is no update size to report.
+            samples.Add(probe.Measure(step, 0, 0, t.SaturationPreActivation) with { UpdateRatio = double.NaN });
         }
-        var byLayer = samples.GroupBy(s => s.LayerIndex).Select(g => g.ToList()).ToList();
         // CaptureGradientStep clears every gradient first, so a null kernel gradient means "not reached".
-        var record = new TrainingRecord { CrossEntropyLoss = model.Loss is { IsCrossEntropy: true } };
-        foreach (var probe in probes)
-            if (probe.Layer.Kernel.Grad is null)
-                record.Blockers[probe.Layer.Name] = step.Graph.BlockersOf(probe.Layer.Kernel).Select(op => op.Name).Distinct().ToList();
-        var probeFindings = new List<Finding>();
-        bool unnormalized = findings.Any(f => f.Code == FindingCodes.UnnormalizedInputs);
-        Analyzer.CheckMissing(record, probeFindings, byLayer);
-        // Before training nothing has been "learned": report what the first pass shows, as warnings.
-        GradientChecks.Vanishing(byLayer, probeFindings, t, learned: false, unnormalized);
-        GradientChecks.Saturation(byLayer, probeFindings, t, learned: true, unnormalized);
-        GradientChecks.DeadRelu(record, byLayer, probeFindings, t, learned: true);
-        foreach (var f in probeFindings)
-            findings.Add(f.Code == FindingCodes.MissingGradients ? f : f with { Severity = Severity.Warning });
-        return new Diagnosis(findings, samples, new Dictionary<string, IReadOnlyList<double>>());
+        var record = new TrainingRecord
+        {
+            Model = modelQuantities.WithData(model, step, ys.Data, ys.Size / Math.Max(1, ys.Shape[0])),
+            Samples = samples,
+        };
+        record.FindBlockers(step.Graph, probes);
+        var q = Pipeline.Measure(record, t, trained: false);
+        var (findings, primary) = Pipeline.Diagnose(q, t);
+        return new Diagnosis(findings, samples, new Dictionary<string, IReadOnlyList<double>>(), primary);
     }
 }

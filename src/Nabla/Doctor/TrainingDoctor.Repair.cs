@@ -2,20 +2,11 @@ namespace Nabla.Doctor;
 
 public sealed partial class TrainingDoctor
 {
-    /// <summary>The order in which findings are treated: causes before the symptoms they produce.</summary>
-    private static readonly string[] TreatmentOrder =
-    [
-        FindingCodes.MissingGradients, FindingCodes.LossOutputMismatch, FindingCodes.NanLoss, FindingCodes.ExplodingGradients,
-        FindingCodes.UnnormalizedInputs, FindingCodes.SaturatedActivations, FindingCodes.VanishingGradients,
-        FindingCodes.PoorInitialization, FindingCodes.DeadRelu, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow,
-        FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
-    ];
-
     /// <summary>
-    /// Trains the experiment, and while the doctor finds errors, tries their fixes in order: each fix
+    /// Trains the experiment, and while the doctor finds errors or warnings, tries their fixes in order: each fix
     /// changes the model, compile or fit configuration and the model is retrained from scratch under the
     /// same seed and budget. A fix is kept when its run scores better (see <see cref="ExperimentResult.Score"/>);
-    /// the search stops when a run is healthy or the budget is spent.
+    /// the search stops when a run has no error or warning left, or the budget is spent.
     /// </summary>
     public static RepairReport Repair(Experiment experiment, RepairOptions? options = null)
     {
@@ -25,14 +16,14 @@ public sealed partial class TrainingDoctor
         var best = original;
         var attempts = new List<RepairAttempt>();
         var tried = new Dictionary<string, int>();
-        while (attempts.Count < options.MaxAttempts && !best.Diagnosis.IsHealthy)
+        while (attempts.Count < options.MaxAttempts && best.Diagnosis.ProblemCodes.Count > 0)
         {
             var next = NextFix(best, tried);
             if (next is null) break;
             var (fix, changed, change) = next.Value;
             tried[fix] = tried.GetValueOrDefault(fix) + 1;
             var result = ExperimentResult.Run(changed, options.Doctor);
-            bool kept = result.Score > best.Score || (result.Diagnosis.IsHealthy && result.Score >= best.Score);
+            bool kept = result.Score > best.Score || (result.Diagnosis.ProblemCodes.Count == 0 && result.Score >= best.Score);
             attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
             if (!kept) continue;
             best = result;
@@ -43,15 +34,18 @@ public sealed partial class TrainingDoctor
         return new RepairReport(original, attempts, best);
     }
 
-    /// <summary>The first untried fix, of the most fundamental error finding, that applies to this experiment.</summary>
+    /// <summary>The first untried fix, of the primary cause first, then of the other errors and warnings (causes before
+    /// their consequences), that applies to this experiment.</summary>
     /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
     /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
     /// does not yet make the run better would otherwise end the search there.</remarks>
     private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried)
     {
         var errors = current.Diagnosis.Findings
-            .Where(f => f.Severity == Severity.Error)
-            .OrderBy(f => Array.IndexOf(TreatmentOrder, f.Code) is var i && i < 0 ? int.MaxValue : i);
+            .Where(f => f.Severity >= Severity.Warning)
+            .OrderByDescending(f => f.Code == current.Diagnosis.PrimaryCause)
+            .ThenByDescending(f => f.Severity)
+            .ThenBy(f => CausalGraph.Rank(f.Code));
         foreach (var finding in errors)
             foreach (var fix in finding.Fixes)
             {

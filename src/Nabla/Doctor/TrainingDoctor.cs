@@ -1,58 +1,45 @@
 using Nabla.Callbacks;
-using Nabla.Layers;
 
 namespace Nabla.Doctor;
 
 /// <summary>
 /// A callback that watches training and says why a network does or does not learn:
 /// <c>model.Fit(x, y, callbacks: [doctor])</c>, then read <see cref="Diagnosis"/>.
-/// Every step it checks the loss for NaN/Inf; on a few sampled steps per epoch it measures each Dense
-/// layer (gradient norms, update size, weight statistics, saturation, dead units).
+/// Every step it checks the loss for NaN/Inf; on a few sampled steps per epoch it measures each weighted
+/// layer's quantities (gradient norm, update ratio, weight statistics, saturation, dead units).
 /// </summary>
 public sealed partial class TrainingDoctor : Callback
 {
     private readonly List<LayerSample> samples = [];
     private readonly Dictionary<string, List<double>> history = [];
-    private readonly List<Finding> staticFindings = [];
     private List<LayerProbe> probes = [];
     private long globalStep;
     private int epoch;
     private bool sampling;
+    private bool started;
     private int stepsPerEpoch = 1;
-    private TrainingRecord record = new();
+    private TrainingRecord? record;
     private Diagnosis? diagnosis;
 
     public TrainingDoctor(DoctorOptions? options = null) => Options = options ?? new DoctorOptions();
 
     public DoctorOptions Options { get; }
 
-    /// <summary>The verdict of the last training run (or of the one running, so far).</summary>
-    public Diagnosis Diagnosis => diagnosis ?? Analyze();
+    /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
+    /// with the verdict "unfinished" unless one of them is an error.</summary>
+    public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
 
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         samples.Clear();
         history.Clear();
-        staticFindings.Clear();
         globalStep = 0;
         diagnosis = null;
-        record = new TrainingRecord { LearningRate = Model.Optimizer?.LearningRate ?? double.NaN };
+        started = true;
         stepsPerEpoch = Math.Max(1, Model.CurrentFit?.StepsPerEpoch ?? 1);
-        probes = CreateProbes(Model);
-        staticFindings.AddRange(StaticChecks.Structure(Model, Options.Thresholds));
-    }
-
-    internal static List<LayerProbe> CreateProbes(Model model)
-    {
-        var list = new List<LayerProbe>();
-        for (int i = 0; i < model.Layers.Count; i++)
-        {
-            if (model.Layers[i] is not Dense dense || !dense.IsBuilt) continue;
-            var activation = StaticChecks.OutputActivation(model, i);
-            int activatedAt = ReferenceEquals(activation, dense.Activation) ? i : i + 1;
-            list.Add(new LayerProbe(dense, i, activation, activatedAt));
-        }
-        return list;
+        var watched = WatchedLayers.Of(Model);
+        probes = watched.Select(l => new LayerProbe(l)).ToList();
+        record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched) };
     }
 
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => this.epoch = epoch;
@@ -73,12 +60,12 @@ public sealed partial class TrainingDoctor : Callback
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
         var step = Model.LastTrainStep;
-        if (step?.Loss is null) return;
+        if (step?.Loss is null || record is null) return;
         double loss = step.Loss.Data[0];
         if (globalStep == 0)
         {
             record.InitialLoss = loss;
-            staticFindings.AddRange(StaticChecks.Data(Model, StaticChecks.PreprocessedInputs(Model, step).Data, step.Y!.Data, Options.Thresholds));
+            record.Model = record.Model.WithData(Model, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)
@@ -98,23 +85,21 @@ public sealed partial class TrainingDoctor : Callback
         }
     }
 
-    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs) => diagnosis = Analyze();
-
-    private Diagnosis Analyze()
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
+        started = false;
+        diagnosis = Analyze(finished: true);
+    }
+
+    private Diagnosis Analyze(bool finished)
+    {
+        var historyCopy = history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList());
+        if (record is null) return new Diagnosis([], [], historyCopy, finished: finished);
         record.Samples = samples;
         record.History = history;
-        record.StaticFindings = staticFindings;
-        record.IsClassifier = Model is not null && ModelFacts.IsClassifier(Model);
-        record.UniformGuessLoss = Model is null ? double.NaN : ModelFacts.UniformGuessLoss(Model);
-        record.CrossEntropyLoss = Model?.Loss is { IsCrossEntropy: true };
-        record.AdaptiveOptimizer = Model?.Optimizer is not null && ModelFacts.IsAdaptive(Model.Optimizer);
-        if (Model?.LastTrainGraph is Autograd.Graph graph)
-            foreach (var probe in probes)
-                if (probe.Layer.Kernel.Grad is null)
-                    record.Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel).Select(op => op.Name).Distinct().ToList();
-        var findings = Analyzer.Analyze(record, Options.Thresholds);
-        return new Diagnosis(findings, samples.ToList(),
-            history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList()));
+        if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
+        var q = Pipeline.Measure(record, Options.Thresholds, trained: true);
+        var (findings, primary) = Pipeline.Diagnose(q, Options.Thresholds);
+        return new Diagnosis(findings, samples.ToList(), historyCopy, primary, finished);
     }
 }

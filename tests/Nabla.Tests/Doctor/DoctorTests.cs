@@ -110,10 +110,15 @@ public class DoctorTests(ITestOutputHelper output)
         Assert.Contains(FixCodes.NormalizeInputs, report.AppliedFixes);
 
         var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
-        Assert.Equal(["verdict", "findings", "history", "repair"], json.Select(kv => kv.Key));
+        Assert.Equal(["verdict", "primary_cause", "findings", "history", "repair"], json.Select(kv => kv.Key));
         Assert.Equal("unhealthy", (string)json["verdict"]!);
+        Assert.Equal(FindingCodes.UnnormalizedInputs, (string)json["primary_cause"]!);
         var finding = json["findings"]![0]!.AsObject();
-        Assert.Equal(["code", "severity", "layer", "layer_index", "epoch", "step", "evidence", "message", "fixes"], finding.Select(kv => kv.Key));
+        Assert.Equal(FindingCodes.UnnormalizedInputs, (string)finding["code"]!);
+        Assert.Null(finding["caused_by"]);
+        Assert.Contains(json["findings"]!.AsArray(), f => (string)f!["code"]! == FindingCodes.SaturatedActivations
+            && (string?)f["caused_by"] == FindingCodes.UnnormalizedInputs);
+        Assert.Equal(["code", "severity", "layer", "layer_index", "epoch", "step", "caused_by", "evidence", "message", "fixes"], finding.Select(kv => kv.Key));
         Assert.Contains((string)finding["code"]!, FindingCodes.All);
         Assert.Contains((string)finding["severity"]!, new[] { "error", "warning", "info" });
         Assert.Equal(["code", "description"], finding["fixes"]![0]!.AsObject().Select(kv => kv.Key));
@@ -134,11 +139,11 @@ public class DoctorTests(ITestOutputHelper output)
         Assert.Equal(Diagnosis.Unhealthy, strict.Verdict);
         Assert.True(strict.Has(FindingCodes.SaturatedActivations));
 
-        // The same run, judged with |z| > 1e6 as "saturated": nothing is, and the raw inputs stay a warning.
+        // The same run, judged with |z| > 1e6 as "saturated": nothing is, the run learned, and the raw inputs are an observation.
         var lenient = Diagnose(SaturatedTanh(), new DoctorOptions { Thresholds = new DoctorThresholds { SaturationPreActivation = 1e6 } });
         Assert.False(lenient.Has(FindingCodes.SaturatedActivations));
         Assert.Equal(Diagnosis.Healthy, lenient.Verdict);
-        Assert.Equal(Severity.Warning, Single(lenient, FindingCodes.UnnormalizedInputs).Severity);
+        Assert.Equal(Severity.Info, Single(lenient, FindingCodes.UnnormalizedInputs).Severity);
     }
 
     [Fact]

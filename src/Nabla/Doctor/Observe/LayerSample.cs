@@ -1,7 +1,7 @@
 namespace Nabla.Doctor;
 
 /// <summary>
-/// One layer's numbers at one sampled training step. Values that do not apply (saturation of a ReLU
+/// One layer's quantities at one sampled training step. Values that do not apply (saturation of a ReLU
 /// layer, dead units of a sigmoid layer) are NaN.
 /// </summary>
 public sealed record LayerSample
@@ -32,6 +32,9 @@ public sealed record LayerSample
 
     /// <summary>Share of ReLU units that output 0 for every sample of the batch.</summary>
     public required double DeadFraction { get; init; }
+
+    /// <summary>Share of the kernel's gradient entries that are exactly 0 (AUTOTRAINER's dying-ReLU ratio).</summary>
+    public double ZeroGradientFraction { get; init; } = double.NaN;
 
     public required double MeanAbsOutput { get; init; }
 

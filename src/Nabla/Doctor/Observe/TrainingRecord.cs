@@ -1,19 +1,19 @@
 namespace Nabla.Doctor;
 
-/// <summary>Everything the analyzer looks at, gathered during one training run.</summary>
+/// <summary>What the doctor observed during one training run, before any quantity is derived from it.</summary>
 internal sealed class TrainingRecord
 {
+    public required ModelQuantities Model { get; set; }
+
     public IReadOnlyList<LayerSample> Samples { get; set; } = [];
 
     public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
-
-    public IReadOnlyList<Finding> StaticFindings { get; set; } = [];
 
     /// <summary>The loss of the very first batch, before any update.</summary>
     public double InitialLoss { get; set; } = double.NaN;
 
     /// <summary>The mean loss of the first <see cref="DoctorThresholds.EarlyLossSteps"/> steps: the starting loss
-    /// with less batch noise than <see cref="InitialLoss"/> (the "has it learned" gate compares against it).</summary>
+    /// with less batch noise than <see cref="InitialLoss"/>.</summary>
     public double EarlyLoss => earlyLossCount == 0 ? double.NaN : earlyLossSum / earlyLossCount;
 
     private double earlyLossSum;
@@ -28,19 +28,6 @@ internal sealed class TrainingRecord
 
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
-    public double LearningRate { get; set; }
-
-    public bool IsClassifier { get; set; }
-
-    /// <summary>The cross-entropy of predicting every class with equal probability (ln k; ln 2 for one sigmoid
-    /// unit); NaN when the loss is not a cross-entropy.</summary>
-    public double UniformGuessLoss { get; set; } = double.NaN;
-
-    public bool AdaptiveOptimizer { get; set; }
-
-    /// <summary>The loss is a cross-entropy (wants probabilities), not a regression loss: decides which output fix comes first.</summary>
-    public bool CrossEntropyLoss { get; set; }
-
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public Dictionary<string, IReadOnlyList<string>> Blockers { get; } = [];
 
@@ -49,4 +36,12 @@ internal sealed class TrainingRecord
     /// <summary>The training accuracy series, if an accuracy metric was compiled.</summary>
     public IReadOnlyList<double>? Accuracy =>
         History.FirstOrDefault(kv => !kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+
+    /// <summary>Records which operations cut the path from the loss to each probed kernel that got no gradient.</summary>
+    public void FindBlockers(Autograd.Graph graph, IEnumerable<LayerProbe> probes)
+    {
+        foreach (var probe in probes)
+            if (probe.Layer.Kernel.Grad is null)
+                Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel).Select(op => op.Name).Distinct().ToList();
+    }
 }
