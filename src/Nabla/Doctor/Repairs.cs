@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Doctor;
 
@@ -72,7 +72,7 @@ internal static class Repairs
             if (!matches(config.GetString("activation", "linear") ?? "linear")) continue;
             config["activation"] = activation;
             if (initializer is not null && cls == "Dense")
-                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get(initializer));
+                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
             changed = true;
         }
         if (!changed) return null;
@@ -88,12 +88,12 @@ internal static class Repairs
         foreach (var layer in layers.Where(l => ClassOf(l) == "Dense"))
         {
             var config = layer.GetConfig("config")!;
-            var activation = Activations.Activations.Get(config.GetString("activation", null));
+            var activation = Activations.Activation.Get(config.GetString("activation", null));
             string wanted = activation.IsReluFamily ? "he_uniform" : "glorot_uniform";
             string current = InitializerName(config.GetValueOr("kernel_initializer", "glorot_uniform"));
-            if (Initializers.Initializers.Registry.ClassNameOf(wanted) == current) continue;
-            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get(wanted));
-            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get("zeros"));
+            if (Initializers.Initializer.Registry.ClassNameOf(wanted) == current) continue;
+            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
+            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get("zeros"));
             changes.Add($"{config.GetString("name", "dense")}: {current} -> {wanted}");
         }
         if (changes.Count == 0) return null;
@@ -166,9 +166,9 @@ internal static class Repairs
 
     private static (Experiment, string)? UseCrossEntropy(Experiment e, Sequential trained)
     {
-        if (OutputOf(trained) is not { } last) return null;
+        if (OutputOf(trained, e) is not { } last) return null;
         string activation = last.Activation.Name;
-        string lossName = Losses.Losses.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
+        string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var lastConfig = layers[layers.FindLastIndex(l => ClassOf(l) == "Dense")].GetConfig("config")!;
@@ -200,7 +200,7 @@ internal static class Repairs
     /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
     private static (Experiment, string)? UseLinearOutput(Experiment e, Sequential trained)
     {
-        if (OutputOf(trained) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
+        if (OutputOf(trained, e) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
         string activation = last.Activation.Name;
         if (activation == "linear") return null;
         var copy = Copy(e);
@@ -250,17 +250,22 @@ internal static class Repairs
     private static Config OptimizerSpec(Experiment e) => e.Optimizer switch
     {
         Config c => c.DeepClone(),
-        string name => Optimizer(Optimizers.Optimizers.Registry.ClassNameOf(name), new Config()),
+        string name => Optimizer(Optimizers.Optimizer.Registry.ClassNameOf(name), new Config()),
         var other => throw new ArgumentException($"Unsupported optimizer spec {other}."),
     };
 
     private static string OptimizerName(Experiment e) =>
-        Optimizers.Optimizers.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
+        Optimizers.Optimizer.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
 
     private static Config Optimizer(string className, Config config) => new() { ["class_name"] = className, ["config"] = config };
 
-    /// <summary>The trained model's last watched layer: its output layer.</summary>
-    private static WatchedLayer? OutputOf(Sequential trained) => WatchedLayers.Of(trained) is { Count: > 0 } l ? l[^1] : null;
+    /// <summary>The model's output layer: its last watched layer, as its last training step (or one sample) shows it.</summary>
+    private static ActivatedOutput? OutputOf(Sequential trained, Experiment e)
+    {
+        if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
+        var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));
+        return layers[^1].Activity(step);
+    }
 
     private static Experiment Copy(Experiment e) => e with { Model = e.Model.DeepClone() };
 
@@ -268,7 +273,7 @@ internal static class Repairs
 
     private static string InitializerName(object spec) => spec switch
     {
-        string s => Initializers.Initializers.Registry.ClassNameOf(s),
+        string s => Initializers.Initializer.Registry.ClassNameOf(s),
         Config c => c.GetString("class_name"),
         _ => "?",
     };

@@ -35,7 +35,7 @@ public sealed partial class TrainingDoctor
         // CaptureGradientStep clears every gradient first, so a null kernel gradient means "not reached".
         var record = new TrainingRecord
         {
-            Model = modelQuantities.WithData(model, step, ys.Data, ys.Size / Math.Max(1, ys.Shape[0])),
+            Model = modelQuantities.WithData(model, watched, step, ys.Data, ys.Size / Math.Max(1, ys.Shape[0])),
             Samples = samples,
         };
         record.FindBlockers(step.Graph, probes);

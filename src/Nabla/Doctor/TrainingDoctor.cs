@@ -13,6 +13,7 @@ public sealed partial class TrainingDoctor : Callback
     private readonly List<LayerSample> samples = [];
     private readonly Dictionary<string, List<double>> history = [];
     private List<LayerProbe> probes = [];
+    private List<WatchedLayer> watched = [];
     private long globalStep;
     private int epoch;
     private bool sampling;
@@ -37,7 +38,7 @@ public sealed partial class TrainingDoctor : Callback
         diagnosis = null;
         started = true;
         stepsPerEpoch = Math.Max(1, Model.CurrentFit?.StepsPerEpoch ?? 1);
-        var watched = WatchedLayers.Of(Model);
+        watched = WatchedLayers.Of(Model);
         probes = watched.Select(l => new LayerProbe(l)).ToList();
         record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched) };
     }
@@ -65,7 +66,7 @@ public sealed partial class TrainingDoctor : Callback
         if (globalStep == 0)
         {
             record.InitialLoss = loss;
-            record.Model = record.Model.WithData(Model, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
+            record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)

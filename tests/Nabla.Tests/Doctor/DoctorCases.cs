@@ -1,5 +1,5 @@
 using Nabla.Doctor;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Doctor;
 

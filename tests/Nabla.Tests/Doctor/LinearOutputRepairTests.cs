@@ -1,5 +1,5 @@
 using Nabla.Doctor;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using static Nabla.Tests.Doctor.DoctorCases;
 
 namespace Nabla.Tests.Doctor;
@@ -84,9 +84,9 @@ public class LinearOutputRepairTests
         Assert.Equal("relu", changed.LayerConfigs()[0].GetConfig("config")!.GetString("activation"));
         Assert.Equal("sigmoid", LastLayerConfig(e, "Dense").GetString("activation")); // the original is not modified
         var model = changed.BuildModel();
-        var last = WatchedLayers.Of(model)[^1];
-        Assert.Equal("linear", last.Activation.Name);
-        Assert.Equal(1, last.Units);
+        var last = model.Layers[^1].GetConfig();
+        Assert.Equal("linear", last.GetString("activation"));
+        Assert.Equal(1, last.GetInt("units"));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class LinearOutputRepairTests
         Assert.Equal("output sigmoid -> linear (removed Activation layer(s) squash)", change);
         Assert.Equal(["Dense", "Dense"], changed.LayerConfigs().Select(l => l.GetString("class_name")));
         var model = changed.BuildModel();
-        Assert.Equal("linear", WatchedLayers.Of(model)[^1].Activation.Name);
+        Assert.Equal("linear", model.Layers[^1].GetConfig().GetString("activation"));
     }
 
     [Fact]

@@ -11,19 +11,19 @@ internal sealed class LayerProbe
     public LayerProbe(WatchedLayer layer)
     {
         Layer = layer;
-        kernelBefore = new float[layer.Kernel.Size];
+        kernelBefore = new float[layer.Kernel.Weight.Size];
     }
 
     public WatchedLayer Layer { get; }
 
-    public void BeforeStep() => Layer.Kernel.Data.CopyTo(kernelBefore, 0);
+    public void BeforeStep() => Layer.Kernel.Weight.Data.CopyTo(kernelBefore, 0);
 
     public LayerSample Measure(CapturedStep step, int epoch, long globalStep, double saturationThreshold)
     {
-        var kernel = Layer.Kernel;
+        var kernel = Layer.Kernel.Weight;
         var grad = kernel.Grad;
-        var pre = Layer.PreActivation(step);
-        var post = Layer.Output(step);
+        var activity = Layer.Activity(step);
+        var (pre, post, activation) = (activity.PreActivation, activity.Output, activity.Activation);
         var o = new LayerObservation
         {
             Kernel = kernel.Data,
@@ -35,7 +35,7 @@ internal sealed class LayerProbe
             Units = post.Shape[^1],
             FanIn = Layer.FanIn,
             FanOut = Layer.FanOut,
-            Activation = Layer.Activation,
+            Activation = activation,
         };
         double gradNorm = GradientNorm.Of(o);
         var weights = WeightStatistics.Of(o.Kernel);
@@ -45,13 +45,13 @@ internal sealed class LayerProbe
             Step = globalStep,
             LayerIndex = Layer.Index,
             Layer = Layer.Name,
-            Activation = Layer.Activation.Name,
+            Activation = activation.Name,
             KernelGradNorm = gradNorm,
-            BiasGradNorm = Layer.Bias?.Grad is Tensor bg ? System.Numerics.Tensors.TensorPrimitives.Norm(bg.Data.AsSpan()) : double.NaN,
+            BiasGradNorm = Layer.OtherGradientNorm(),
             UpdateRatio = UpdateRatio.Of(o),
             WeightMean = weights.Mean,
             WeightStd = weights.Std,
-            ExpectedStd = VariancePreservingStd.Preferred(Layer.Activation, Layer.FanIn, Layer.FanOut),
+            ExpectedStd = VariancePreservingStd.Preferred(activation, Layer.FanIn, Layer.FanOut),
             SaturatedFraction = SaturationFraction.Of(o, saturationThreshold),
             DeadFraction = DeadUnitFraction.Of(o),
             ZeroGradientFraction = ZeroGradientFraction.Of(o),

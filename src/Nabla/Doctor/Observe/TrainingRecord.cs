@@ -41,7 +41,7 @@ internal sealed class TrainingRecord
     public void FindBlockers(Autograd.Graph graph, IEnumerable<LayerProbe> probes)
     {
         foreach (var probe in probes)
-            if (probe.Layer.Kernel.Grad is null)
-                Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel).Select(op => op.Name).Distinct().ToList();
+            if (probe.Layer.Kernel.Weight.Grad is null)
+                Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel.Weight).Select(op => op.Name).Distinct().ToList();
     }
 }

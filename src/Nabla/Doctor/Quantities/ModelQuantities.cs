@@ -1,13 +1,18 @@
-using Nabla.Layers;
-
 namespace Nabla.Doctor;
 
 /// <summary>The output layer's facts that the loss/output checks read.</summary>
 internal sealed record OutputLayer(string Name, int Index, int Units, string Activation);
 
-/// <summary>A kernel's statistics before any training step.</summary>
-internal sealed record InitialKernel(string Layer, int Index, string Activation, int FanIn, int FanOut,
-    WeightStatistics Weights, double PreferredStd, double LowStd, double HighStd, bool Saturating);
+/// <summary>A kernel's statistics before any training step, and the activation its units feed (known once a step ran).</summary>
+internal sealed record InitialKernel(string Layer, int Index, int FanIn, int FanOut, WeightStatistics Weights, double LowStd, double HighStd)
+{
+    public string Activation { get; init; } = "linear";
+
+    public bool Saturating { get; init; }
+
+    /// <summary>He for the ReLU family, Glorot otherwise (see <see cref="VariancePreservingStd.Preferred"/>).</summary>
+    public double PreferredStd { get; init; } = double.NaN;
+}
 
 /// <summary>What the targets look like: their range, and whether they are non-negative whole numbers (class labels).</summary>
 internal sealed record TargetFacts(double Min, double Max, bool ClassLabels, int Columns)
@@ -51,8 +56,6 @@ internal sealed record ModelQuantities
     /// <summary>Reads the model before training: call while the kernels still hold their initial values.</summary>
     public static ModelQuantities Of(Model model, IReadOnlyList<WatchedLayer> layers) => new()
     {
-        Output = layers.Count == 0 ? null
-            : new OutputLayer(layers[^1].Name, layers[^1].Index, layers[^1].Units, layers[^1].Activation.Name),
         Loss = model.Loss,
         HasAccuracyMetric = model.MetricSpecs.OfType<string>().Any(m => m.Contains("acc", StringComparison.OrdinalIgnoreCase)),
         LearningRate = model.Optimizer?.LearningRate ?? double.NaN,
@@ -65,25 +68,37 @@ internal sealed record ModelQuantities
     private static InitialKernel Initial(WatchedLayer l)
     {
         var (low, high) = VariancePreservingStd.Band(l.FanIn, l.FanOut);
-        return new(l.Name, l.Index, l.Activation.Name, l.FanIn, l.FanOut, WeightStatistics.Of(l.Kernel.Data),
-            VariancePreservingStd.Preferred(l.Activation, l.FanIn, l.FanOut), low, high, l.Activation.IsSaturating);
+        return new(l.Name, l.Index, l.FanIn, l.FanOut, WeightStatistics.Of(l.Kernel.Weight.Data), low, high);
     }
 
-    /// <summary>The same facts with the first batch's inputs (as the first weighted layer sees them) and targets.</summary>
-    public ModelQuantities WithData(Model model, CapturedStep step, ReadOnlySpan<float> targets, int targetColumns) => this with
+    /// <summary>The same facts completed by a first step: the activation each kernel's units feed, the output layer,
+    /// the inputs as the first weighted layer sees them, and the targets.</summary>
+    public ModelQuantities WithData(Model model, IReadOnlyList<WatchedLayer> layers, CapturedStep step, ReadOnlySpan<float> targets,
+        int targetColumns) => this with
     {
+        InitialKernels = InitialKernels.Select(k => layers.FirstOrDefault(l => l.Index == k.Index) is { } l
+            && l.Activity(step).Activation is var a
+            ? k with { Activation = a.Name, Saturating = a.IsSaturating, PreferredStd = VariancePreservingStd.Preferred(a, k.FanIn, k.FanOut) }
+            : k).ToList(),
+        Output = layers.Count == 0 ? null : OutputOf(layers[^1], step),
         Inputs = InputStatistics.Measure(PreprocessedInputs(model, step).Data),
         Targets = targets.IsEmpty ? null : new TargetFacts(
             System.Numerics.Tensors.TensorPrimitives.Min(targets), System.Numerics.Tensors.TensorPrimitives.Max(targets),
             AreClassLabels(targets), targetColumns),
     };
 
+    private static OutputLayer OutputOf(WatchedLayer last, CapturedStep step)
+    {
+        var activity = last.Activity(step);
+        return new OutputLayer(last.Name, last.Index, activity.Units, activity.Activation.Name);
+    }
+
     /// <summary>What the first weighted layer sees: the batch after the model's leading layers that carry no kernel
     /// (Normalization, Rescaling, BatchNormalization, Flatten, InputLayer...), which normalize or only reshape.</summary>
     public static Tensor PreprocessedInputs(Model model, CapturedStep step)
     {
         var inputs = step.X;
-        for (int i = 0; i < model.Layers.Count && model.Layers[i] is Normalization or Rescaling or BatchNormalization or InputLayer or Flatten; i++)
+        for (int i = 0; i < model.Layers.Count && model.Layers[i].Kernels.Count == 0; i++)
             inputs = step.LayerOutputs[i];
         return inputs;
     }
