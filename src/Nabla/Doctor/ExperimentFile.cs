@@ -62,14 +62,26 @@ public static class ExperimentFile
         };
     }
 
-    /// <summary>The expected finding codes of a clinic case (its "expect" section).</summary>
+    /// <summary>The expected finding codes of a clinic case (its "expect" section): "codes" that must all be found, or
+    /// "accepted" codes of which one found is a detection (a published benchmark's label that several codes can name).</summary>
     public static (IReadOnlyList<string> codes, bool healthy) ReadExpectation(string path)
     {
-        var root = Config.Parse(File.ReadAllText(path));
-        var expect = root.GetConfig("expect") ?? throw Field(path, "expect", "an object with codes and healthy", "nothing");
-        var codes = expect.TryGet("codes", out var c) && c is List<object?> list ? list.Select(v => (string)v!).ToList() : [];
+        var expect = Expect(path);
+        var codes = Codes(expect, "codes") ?? Codes(expect, "accepted") ?? [];
         return (codes, expect.GetBool("healthy", codes.Count == 0));
     }
+
+    /// <summary>The "expect.accepted" codes of a published case; null for a case that lists "codes".</summary>
+    public static IReadOnlyList<string>? ReadAccepted(string path) => Codes(Expect(path), "accepted");
+
+    /// <summary>The benchmark's root cause as a finding code ("expect.primary_cause"), if the case names one.</summary>
+    public static string? ReadPrimaryCause(string path) => Expect(path).GetString("primary_cause", null);
+
+    private static Config Expect(string path) =>
+        Config.Parse(File.ReadAllText(path)).GetConfig("expect") ?? throw Field(path, "expect", "an object with codes and healthy", "nothing");
+
+    private static List<string>? Codes(Config expect, string key) =>
+        expect.TryGet(key, out var c) && c is List<object?> list ? list.Select(v => v as string ?? throw Field("expect", key, "codes", Config.Describe(v))).ToList() : null;
 
     /// <summary>Keras's fit takes targets of shape (N,) for a one-unit output (its losses expand them to
     /// (N, 1)); Nabla's fit wants the shapes equal, so labels of a 0/1 or regression file are given a column.</summary>

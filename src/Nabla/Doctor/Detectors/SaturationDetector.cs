@@ -2,7 +2,7 @@ using static Nabla.Doctor.FindingBuilder;
 
 namespace Nabla.Doctor;
 
-/// <summary>Sigmoid/tanh layers whose pre-activations mostly sit on the flat tails (DeepDiagnosis's saturation rule).
+/// <summary>Hidden sigmoid/tanh layers whose pre-activations mostly sit on the flat tails (DeepDiagnosis's saturation rule).
 /// Such units pass back almost no gradient even in a run that learned, so it stays a warning then; beyond
 /// <see cref="DoctorThresholds.SevereSaturatedFraction"/> the layer is close to binary and an error.</summary>
 internal sealed class SaturationDetector : IDetector
@@ -11,6 +11,9 @@ internal sealed class SaturationDetector : IDetector
     {
         foreach (var layer in q.Layers)
         {
+            // A saturated output unit is a confident prediction; the loss's own gradient reaches it (cross-entropy cancels
+            // the sigmoid's slope), so only hidden layers are judged.
+            if (layer.Index == q.Model.Output?.Index) continue;
             var measured = layer.WithSaturation.ToList();
             if (measured.Count == 0) continue;
             double share = measured.Average(s => s.SaturatedFraction);
