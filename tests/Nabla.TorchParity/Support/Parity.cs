@@ -74,6 +74,31 @@ public static class Parity
         Compare(what, nablaLeaf.Grad!, torchGrad, rtol, atol);
     }
 
+    /// <summary>
+    /// Runs one computation in both frameworks on copies of the same inputs and compares the output and the
+    /// gradient of every input. The backward pass starts from fixed random output weights in [0.5, 1.5) (not
+    /// ones), so that a gradient that is wrong for one output element cannot hide in a sum.
+    /// </summary>
+    public static void CompareOp(string what, Tensor[] inputs, Func<Tensor[], Tensor> nabla,
+        Func<TorchTensor[], TorchTensor> pytorch, double rtol = DefaultRtol, double atol = DefaultAtol, int seed = 99)
+    {
+        TorchRuntime.EnsureLoaded();
+        var leaves = inputs.Select(t => t.Clone()).ToArray();
+        foreach (var leaf in leaves) leaf.RequiresGrad = true;
+        var output = nabla(leaves);
+        var outputWeights = TestData.Uniform(seed, 0.5, 1.5, output.Shape);
+        new Autograd.Graph(output).Backward(outputWeights);
+
+        using var scope = torch.NewDisposeScope();
+        var torchLeaves = inputs.Select(t => ToTorch(t, requiresGrad: true)).ToArray();
+        var torchOutput = pytorch(torchLeaves);
+        torchOutput.backward([ToTorch(outputWeights)]);
+
+        Compare($"{what}: output", output, torchOutput, rtol, atol);
+        for (int i = 0; i < leaves.Length; i++)
+            CompareGradient($"{what}: gradient of input {i}", leaves[i], torchLeaves[i], rtol, atol);
+    }
+
     private static int[] Unravel(int flat, int[] shape)
     {
         var index = new int[shape.Length];
