@@ -44,6 +44,16 @@ public class DenseParityTests
         Parity.CompareGradient($"Dense({activation}) dL/dbias", layer.Bias!, tb);
     }
 
+    [Fact]
+    public void Every_registered_activation_is_compared()
+    {
+        // A new activation must get a torch counterpart here (or a reason why PyTorch has none).
+        var missing = Nabla.Activations.Activation.Registry.Names
+            .Select(n => Nabla.Activations.Activation.Get(n).Name).Distinct()
+            .Where(n => !TorchActivations.ByKerasName.ContainsKey(n)).ToList();
+        Assert.True(missing.Count == 0, $"Activations without a PyTorch comparison: {string.Join(", ", missing)}.");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
