@@ -46,7 +46,8 @@ internal sealed class CapturedStep
             return;
         }
         var loss = model.Loss!.Call(Y!, Output);
-        foreach (var penalty in model.Layers.OfType<Dense>().SelectMany(d => d.RegularizationLosses()))
+        foreach (var penalty in model.Layers.OfType<Dense>().SelectMany(d => d.RegularizationLosses())
+                     .Concat(model.Layers.OfType<BaseConv>().SelectMany(c => c.RegularizationLosses())))
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
         Graph = new Graph(Loss);
