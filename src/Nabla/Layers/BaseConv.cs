@@ -99,21 +99,14 @@ public abstract class BaseConv : Layer
         geometry = Geometry(inputShape);
         int channels = inputShape[^1];
         int[] shape = rank == 2 ? [Window.Height, Window.Width, channels, Filters] : [Window.Width, channels, Filters];
-        kernel = AddWeight("kernel", shape, KernelInitializer);
-        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer);
+        kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
+        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
         return Op.Record(new ConvOp(inputs, Kernel, bias, geometry!, Activation));
-    }
-
-    /// <summary>The penalty terms Keras adds to the loss for this layer's regularizers.</summary>
-    internal IEnumerable<Tensor> RegularizationLosses()
-    {
-        if (KernelRegularizer is not null) yield return KernelRegularizer.Call(Kernel);
-        if (BiasRegularizer is not null && bias is not null) yield return BiasRegularizer.Call(bias);
     }
 
     private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];

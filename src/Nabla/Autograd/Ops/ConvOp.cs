@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -13,7 +12,7 @@ namespace Nabla.Autograd.Ops;
 /// stays bounded; the backward pass then lowers each chunk again. The pre-activation z is kept for backward and
 /// for the training doctor, as in <see cref="DenseOp"/>.
 /// </summary>
-internal sealed unsafe class ConvOp : Op
+internal sealed unsafe class ConvOp : Op, IActivatedOp
 {
     /// <summary>Most floats an im2col buffer holds (32 MB): past it the batch is lowered in chunks of samples.</summary>
     internal const int MaxColumnFloats = 8 << 20;
@@ -23,13 +22,13 @@ internal sealed unsafe class ConvOp : Op
 
     private readonly ConvGeometry g;
     private readonly int batch, filters, chunkSamples;
-    private readonly Activation activation;
+    private readonly IActivationKernel activation;
     private readonly float[] gradZ;
     private readonly float[]? cols;
     private float[]? gradCols;
     private int chunkStart;
 
-    public ConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, Activation activation)
+    public ConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
     {
         g = geometry;
@@ -52,7 +51,7 @@ internal sealed unsafe class ConvOp : Op
     /// <summary>z = conv(x, kernel) + bias, before the activation.</summary>
     public Tensor PreActivation { get; }
 
-    public Activation Activation => activation;
+    public IActivationKernel Activation => activation;
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
