@@ -31,10 +31,7 @@ internal sealed class MaxPoolOp : Op
             for (int oy = 0; oy < g.OutHeight; oy++)
                 for (int ox = 0; ox < g.OutWidth; ox++, o += c)
                 {
-                    var best = y.AsSpan(o, c);
-                    var winner = winners.AsSpan(o, c);
-                    best.Fill(float.NegativeInfinity);
-                    winner.Fill(-1);
+                    bool first = true;
                     for (int ky = 0; ky < g.KernelHeight; ky++)
                     {
                         int iy = oy * g.StrideHeight - g.PadTop + ky;
@@ -44,20 +41,35 @@ internal sealed class MaxPoolOp : Op
                             int ix = ox * g.StrideWidth - g.PadLeft + kx;
                             if ((uint)ix >= (uint)g.InWidth) continue;
                             int cell = sample + (iy * g.InWidth + ix) * c;
-                            var values = x.AsSpan(cell, c);
-                            for (int ch = 0; ch < c; ch++)
-                            {
-                                // NaN wins and stays, so a NaN input shows in the output (as in PyTorch).
-                                float v = values[ch];
-                                if (winner[ch] < 0 || v > best[ch] || (float.IsNaN(v) && !float.IsNaN(best[ch])))
-                                {
-                                    best[ch] = v;
-                                    winner[ch] = cell + ch;
-                                }
-                            }
+                            if (first) Take(x, y, cell, o, c);
+                            else Challenge(x, y, cell, o, c);
+                            first = false;
                         }
                     }
                 }
+        }
+    }
+
+    /// <summary>The window's first cell inside the input wins until beaten ("same" padding never wins: every window
+    /// holds at least one input cell).</summary>
+    private void Take(float[] x, float[] y, int cell, int o, int c)
+    {
+        Array.Copy(x, cell, y, o, c);
+        for (int ch = 0; ch < c; ch++) winners[o + ch] = cell + ch;
+    }
+
+    /// <summary>A later cell wins where it is strictly larger (ties keep the first) or NaN over a number, so a NaN
+    /// input shows in the output as in PyTorch.</summary>
+    private void Challenge(float[] x, float[] y, int cell, int o, int c)
+    {
+        for (int ch = 0; ch < c; ch++)
+        {
+            float v = x[cell + ch], best = y[o + ch];
+            if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
+            {
+                y[o + ch] = v;
+                winners[o + ch] = cell + ch;
+            }
         }
     }
 
