@@ -3,7 +3,7 @@ using Nabla.Autograd.Ops;
 using Nabla.Initializers;
 using Nabla.Kernels;
 using Nabla.Regularizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -121,7 +121,7 @@ public abstract class BaseConv : Layer
         config["data_format"] = ConvOptions.ChannelsLast;
         config["dilation_rate"] = ConvOptions.ToList(Sizes(DilationSize));
         config["groups"] = 1L;
-        config["activation"] = Activations.Activations.Serialize(Activation);
+        config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
@@ -152,10 +152,10 @@ public abstract class BaseConv : Layer
             ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", rank, what, ones)!),
             config.GetString("padding", "valid")!,
             ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", rank, what, ones)!),
-            Activations.Activations.Deserialize(config.GetValueOr("activation", "linear")),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetBool("use_bias", true),
-            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             config.GetString("data_format", null), config.GetInt("groups", 1));

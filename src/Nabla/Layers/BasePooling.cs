@@ -1,7 +1,7 @@
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 using Nabla.Kernels;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

@@ -1,6 +1,6 @@
 using Nabla.Initializers;
 using Nabla.Regularizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -16,8 +16,8 @@ public sealed class Conv1D : BaseConv
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
         string? kernelRegularizer = null, string? biasRegularizer = null, int[]? inputShape = null, string? name = null,
         string? dataFormat = null, int groups = 1)
-        : this(filters, kernelSize, strides, padding, dilationRate, Activations.Activations.Get(activation), useBias,
-            Initializers.Initializers.Get(kernelInitializer), Initializers.Initializers.Get(biasInitializer),
+        : this(filters, kernelSize, strides, padding, dilationRate, ActivationFunction.Get(activation), useBias,
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer),
             kernelRegularizer is null ? null : Regularizer.Get(kernelRegularizer),
             biasRegularizer is null ? null : Regularizer.Get(biasRegularizer), inputShape, name, dataFormat, groups)
     {

@@ -1,5 +1,5 @@
 using Nabla.Kernels;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

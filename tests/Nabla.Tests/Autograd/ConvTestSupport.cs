@@ -14,7 +14,7 @@ internal static class ConvTestSupport
     public static ConvPadding Padding(string name) => Enum.Parse<ConvPadding>(name, ignoreCase: true);
 
     public static Tensor Conv(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g, string activation = "linear") =>
-        Op.Record(new ConvOp(x, kernel, bias, g, Nabla.Activations.Activations.Get(activation)));
+        Op.Record(new ConvOp(x, kernel, bias, g, Nabla.Activations.Activation.Get(activation)));
 
     /// <summary>The convolution as a direct sum in double, over explicit paddings (x [n, h, w, c], kernel [kh, kw, c, f]).</summary>
     public static float[] NaiveConv(float[] x, int batch, ConvGeometry g, float[] kernel, int filters, float[]? bias)

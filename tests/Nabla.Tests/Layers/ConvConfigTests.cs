@@ -1,4 +1,5 @@
 using Nabla.Layers;
+using Nabla.Configuration;
 using Nabla.Serialization;
 
 namespace Nabla.Tests.Layers;
@@ -9,7 +10,7 @@ public class ConvConfigTests
     private static Layer RoundTrip(Layer layer)
     {
         var spec = Registry<Layer>.Serialize(layer);
-        var back = LayerRegistry.Deserialize(Config.Parse(spec.ToJsonString()));
+        var back = Layer.Deserialize(Config.Parse(spec.ToJsonString()));
         Assert.Equal(layer.GetType(), back.GetType());
         Assert.Equal(spec.ToJsonString(), Registry<Layer>.Serialize(back).ToJsonString());
         return back;
@@ -100,7 +101,7 @@ public class ConvConfigTests
     [InlineData("""{"class_name": "ZeroPadding2D", "config": {"padding": [1, 2, 3]}}""", "padding")]
     public void UnsupportedConfigOptionsAreRefusedByName(string json, string key)
     {
-        var e = Assert.Throws<ArgumentException>(() => LayerRegistry.Deserialize(Config.Parse(json)));
+        var e = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(json)));
         Assert.Contains(key, e.Message);
     }
 

@@ -1,6 +1,6 @@
 using Nabla.Initializers;
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Layers;
 
