@@ -77,6 +77,12 @@ public abstract class BaseConv : Layer
 
     private protected ConvPadding PaddingMode { get; }
 
+    /// <summary>1 for Conv1D, 2 for Conv2D.</summary>
+    internal int Rank => rank;
+
+    /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     private ConvGeometry Geometry(int[] inputShape)
     {
         if (inputShape.Length != rank + 1)

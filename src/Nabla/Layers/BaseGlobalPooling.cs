@@ -22,6 +22,11 @@ public abstract class BaseGlobalPooling : Layer
     /// <summary>Keep the pooled spatial axes with size 1 (Keras's <c>keepdims</c>, default false).</summary>
     public bool Keepdims { get; }
 
+    internal int Rank => rank;
+
+    /// <summary>Global max pooling (true) or global average pooling.</summary>
+    internal bool IsMax => max;
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         if (inputShape.Length != rank + 1)

@@ -36,6 +36,14 @@ public abstract class BasePooling : Layer
 
     private protected ConvPadding PaddingMode { get; }
 
+    internal int Rank => rank;
+
+    /// <summary>Max pooling (true) or average pooling.</summary>
+    internal bool IsMax => max;
+
+    /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     private ConvGeometry Geometry(int[] inputShape)
     {
         if (inputShape.Length != rank + 1)
