@@ -83,16 +83,8 @@ public abstract class BaseConv : Layer
     /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
     internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
-    private ConvGeometry Geometry(int[] inputShape)
-    {
-        if (inputShape.Length != rank + 1)
-            throw new ArgumentException(
-                $"Layer '{Name}' ({ClassName}) needs inputs of rank {rank + 2} ([batch, {(rank == 2 ? "height, width" : "steps")}, channels]), " +
-                $"found per-sample shape {Describe(inputShape)}.");
-        int height = rank == 2 ? inputShape[0] : 1;
-        return ConvGeometry.Create($"{ClassName} '{Name}'", height, inputShape[rank - 1], inputShape[rank],
-            Window.Pair, StrideSize.Pair, DilationSize.Pair, PaddingMode);
-    }
+    private ConvGeometry Geometry(int[] inputShape) =>
+        ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, DilationSize, PaddingMode);
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {

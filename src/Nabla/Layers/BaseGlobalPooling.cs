@@ -29,10 +29,7 @@ public abstract class BaseGlobalPooling : Layer
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        if (inputShape.Length != rank + 1)
-            throw new ArgumentException(
-                $"Layer '{Name}' ({ClassName}) needs inputs of rank {rank + 2} ([batch, {(rank == 2 ? "height, width" : "steps")}, channels]), " +
-                $"found per-sample shape {Describe(inputShape)}.");
+        ConvOptions.CheckSpatialRank(this, rank, inputShape);
         return Keepdims ? [.. Enumerable.Repeat(1, rank), inputShape[^1]] : [inputShape[^1]];
     }
 

@@ -60,6 +60,25 @@ internal static class ConvOptions
         return size;
     }
 
+    /// <summary>Checks that a per-sample shape is [steps, channels] (rank 1) or [height, width, channels] (rank 2).</summary>
+    public static void CheckSpatialRank(Layer layer, int rank, int[] inputShape)
+    {
+        if (inputShape.Length != rank + 1)
+            throw new ArgumentException(
+                $"Layer '{layer.Name}' ({layer.ClassName}) needs inputs of rank {rank + 2} " +
+                $"([batch, {(rank == 2 ? "height, width" : "steps")}, channels]), found per-sample shape {Layer.Describe(inputShape)}.");
+    }
+
+    /// <summary>The window geometry of a 1-D or 2-D layer over a per-sample input shape (1-D is height 1).</summary>
+    public static ConvGeometry Geometry(Layer layer, int rank, int[] inputShape, Size2D window, Size2D strides, Size2D dilation,
+        ConvPadding padding)
+    {
+        CheckSpatialRank(layer, rank, inputShape);
+        int height = rank == 2 ? inputShape[0] : 1;
+        return ConvGeometry.Create($"{layer.ClassName} '{layer.Name}'", height, inputShape[rank - 1], inputShape[rank],
+            window.Pair, strides.Pair, dilation.Pair, padding);
+    }
+
     public static Size2D ToSize2D(int[] size) => size.Length == 1 ? new Size2D(1, size[0]) : new Size2D(size[0], size[1]);
 
     public static List<object?> ToList(params int[] values) => values.Select(v => (object?)(long)v).ToList();
