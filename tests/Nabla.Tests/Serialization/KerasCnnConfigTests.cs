@@ -33,3 +33,33 @@ public class KerasCnnConfigTests
         Assert.Equal(new Size2D(2, 2), model.Layers.OfType<MaxPooling2D>().First().Strides);
     }
 }
+
+/// <summary>A convolutional model survives Save/Load (.keras with safetensors weights) with identical predictions.</summary>
+public class ConvModelSavingTests
+{
+    [Fact]
+    public void ASavedConvnetLoadsAndPredictsTheSame()
+    {
+        Utils.SetRandomSeed(9);
+        var model = new Sequential(
+            new Conv2D(4, 3, padding: "same", activation: "relu", inputShape: [8, 8, 1]),
+            new MaxPooling2D(),
+            new Reshape([16, 4]),
+            new Conv1D(3, 2, padding: "causal"),
+            new GlobalAveragePooling1D(),
+            new Softmax());
+        model.Compile("adam", "categorical_crossentropy");
+        string path = Path.Combine(Path.GetTempPath(), $"nabla-conv-{Guid.NewGuid():N}.keras");
+        try
+        {
+            model.Save(path);
+            var restored = Model.Load(path);
+            var x = Nabla.Tests.TestSupport.GradientCheck.Random(2, 0, 1, 3, 8, 8, 1);
+            Assert.Equal(model.Predict(x).Data, restored.Predict(x).Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
