@@ -67,7 +67,9 @@ internal static class KerasOptimizerVariables
         {
             if (!float.IsFinite(lr) || lr < 0)
                 throw DataFormatException.AtField(file.Source, $"{VarsPath}/1", "a learning rate >= 0", $"{lr}");
-            optimizer.LearningRate = lr;
+            // Keras keeps the rate in float32: take the saved one only where it differs from the compiled rate at
+            // that precision (a callback changed it), so a rate given in double is not rounded.
+            if ((float)optimizer.LearningRate != lr) optimizer.LearningRate = lr;
         }
         foreach (var (weight, name, values) in restores) optimizer.RestoreState(weight, name, values);
         optimizer.Iterations = iterations;

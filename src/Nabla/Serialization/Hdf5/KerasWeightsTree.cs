@@ -33,7 +33,7 @@ internal static class KerasWeightsTree
         return file;
     }
 
-    public static void Write(Model model, Stream stream) => Build(model).Write(stream);
+    public static void Write(Model model, Stream stream) => Hdf5Writer.Write(Build(model), stream);
 
     private static H5Group Vars(string name) => new() { Attributes = new() { ["name"] = name } };
 

@@ -110,6 +110,6 @@ internal static class LegacyH5
             },
         };
         if (model.IsCompiled) file.Attributes["training_config"] = LegacyTrainingConfig.Write(model).ToJsonString();
-        AtomicFile.Write(path, stream => file.Write(stream));
+        AtomicFile.Write(path, stream => Hdf5Writer.Write(file, stream));
     }
 }

@@ -1,3 +1,5 @@
+using Nabla.Layers;
+
 namespace Nabla.Serialization.Saving;
 
 /// <summary>
@@ -19,13 +21,9 @@ internal static class KerasConfigStyle
     private static void AddInputLayer(List<object?> layers)
     {
         if (layers.Count == 0 || layers[0] is not Config first || first.GetString("class_name", null) == "InputLayer") return;
-        if (first.GetConfig("config") is not { } firstConfig || !firstConfig.TryGet("batch_shape", out var batchShape)) return;
+        if (first.GetConfig("config") is not { } firstConfig || firstConfig.GetIntArray("batch_shape") is not int[] batchShape) return;
         firstConfig.Remove("batch_shape");
-        layers.Insert(0, new Config
-        {
-            ["class_name"] = "InputLayer",
-            ["config"] = new Config { ["batch_shape"] = batchShape, ["dtype"] = "float32", ["sparse"] = false, ["name"] = "input_layer" },
-        });
+        layers.Insert(0, Registry<Layer>.Serialize(new InputLayer(batchShape[1..], "input_layer")));
     }
 
     /// <summary>Adds module and registered_name to each <c>{"class_name", "config"}</c> object, the module chosen by

@@ -1,0 +1,16 @@
+using PureHDF;
+
+namespace Nabla.Serialization.Hdf5;
+
+/// <summary>Writes an HDF5 tree to any stream: PureHDF writes to a readable, seekable stream, so the file is built
+/// in memory first (weights files are the model's size), then copied out.</summary>
+internal static class Hdf5Writer
+{
+    public static void Write(H5File file, Stream destination)
+    {
+        using var buffer = new MemoryStream();
+        file.Write(buffer);
+        buffer.Position = 0;
+        buffer.CopyTo(destination);
+    }
+}
