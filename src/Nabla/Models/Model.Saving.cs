@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Serialization;
 using Nabla.Serialization.Hdf5;
 using Nabla.Serialization.Safetensors;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 namespace Nabla.Serialization;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using PureHDF;
 using Nabla.Data;
 using Nabla.Serialization.Saving;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Data;
 using Nabla.Losses;
 using Nabla.Metrics;
@@ -14,11 +15,11 @@ internal static class KerasCompileConfig
 {
     public static Config Write(Model model) => new()
     {
-        ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
-        ["loss"] = Losses.Losses.Serialize(model.Loss!),
+        ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
+        ["loss"] = Loss.Serialize(model.Loss!),
         ["loss_weights"] = null,
         ["metrics"] = model.MetricSpecs
-            .Select(m => m is Metric metric ? Nabla.Metrics.Metrics.Serialize(metric) : m)
+            .Select(m => m is Metric metric ? Metric.Serialize(metric) : m)
             .ToList(),
         ["weighted_metrics"] = null,
         ["run_eagerly"] = false,
@@ -33,8 +34,8 @@ internal static class KerasCompileConfig
                 throw new NotSupportedException($"{source} 'compile_config.{key}' is {Config.Describe(value)}; Nabla does not implement {key}.");
         try
         {
-            model.Compile(Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source)),
-                Losses.Losses.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, source));
+            model.Compile(Optimizer.Deserialize(Require(compile, "optimizer", source)),
+                Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, source));
         }
         catch (ArgumentException e)
         {
@@ -67,7 +68,7 @@ internal static class KerasCompileConfig
         {
             string name => name,
             Config c when c.GetString("class_name", null) == "function" && c.TryGet("config", out var n) && n is string fn => fn,
-            Config c => (object)Nabla.Metrics.Metrics.Deserialize(c),
+            Config c => (object)Metric.Deserialize(c),
             _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
         }).ToList();
     }

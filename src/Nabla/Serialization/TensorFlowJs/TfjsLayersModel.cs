@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Buffers.Binary;
 using Nabla.Data;
 using Nabla.Serialization.Saving;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.IO.Compression;
 using Nabla.Serialization;
 using Nabla.Tests.Data;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.IO.Compression;
 using Nabla.Layers;
 using Nabla.Optimizers;
