@@ -78,16 +78,18 @@ internal static class LegacyH5
     public static void Save(Sequential model, string path)
     {
         var config = KerasConfigStyle.ForKeras(KerasModelJson.ToConfig(model));
+        // Keras's model.layers: a Sequential model's InputLayer is not one of them.
+        var layers = ModelWeights.LayerPaths(model).Select(l => l.Layer).ToList();
         var weights = new H5Group
         {
             Attributes = new()
             {
-                ["layer_names"] = model.Layers.Select(l => l.Name).ToArray(),
+                ["layer_names"] = layers.Select(l => l.Name).ToArray(),
                 ["backend"] = "tensorflow",
                 ["keras_version"] = KerasArchive.KerasVersion,
             },
         };
-        foreach (var layer in model.Layers.OrderBy(l => l.Name, StringComparer.Ordinal))
+        foreach (var layer in layers.OrderBy(l => l.Name, StringComparer.Ordinal))
         {
             var names = layer.Weights.Select(w => w.Name!).ToArray();
             var group = new H5Group { Attributes = new() { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() } };
