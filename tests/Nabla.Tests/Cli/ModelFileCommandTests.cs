@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Nabla.Cli.Commands;
 using Nabla.Tests.Diagnostics;
 using Nabla.Tests.Serialization.Keras;
 
@@ -14,21 +12,7 @@ public sealed class ModelFileCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Exit, string Stdout, string Stderr) Nabla(params string[] args)
-    {
-        var root = new RootCommand("nabla");
-        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try { return (root.Parse(args).Invoke(), stdout.ToString(), stderr.ToString()); }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Exit, string Stdout, string Stderr) Nabla(params string[] args) => CliCommandTests.Nabla(args);
 
     [Theory]
     [InlineData("mnist_flatten_dense_dropout_k3.10.0.keras", "104,938")]
