@@ -1,4 +1,4 @@
-using Nabla.Tests.Diagnostics;
+using Nabla.Tests.Doctor;
 using Nabla.Tests.Serialization.Keras;
 
 namespace Nabla.Tests.Cli;

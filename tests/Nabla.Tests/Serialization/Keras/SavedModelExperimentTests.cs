@@ -1,4 +1,4 @@
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Tests.Data;
 
 namespace Nabla.Tests.Serialization.Keras;
