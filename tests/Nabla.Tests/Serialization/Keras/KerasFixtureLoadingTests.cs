@@ -106,16 +106,17 @@ public class KerasFixtureLoadingTests
         for (int i = 0; i < before.Count; i++) Assert.Equal(before[i].Data, after[i].Data);
     }
 
-    // The next two fixtures need layers that are not in Nabla yet (Conv2D and MaxPooling2D; the Functional model).
-    // Today their loads must fail naming what is missing; once those land, these tests must become prediction checks
-    // like the ones above (KerasFixtures.AssertPredicts within 1e-5).
-
     [Fact]
-    public void Cnn_archive_is_refused_naming_conv2d_until_the_layer_exists()
+    public void Keras_3_15_cnn_archive_loads_and_predicts()
     {
-        var e = Assert.Throws<ArgumentException>(() => Model.Load(KerasFixtures.File("mnist_cnn_k3.15.1.keras")));
-        Assert.Contains("Unknown layer 'Conv2D'", e.Message);
+        const string cnn = "mnist_cnn_k3.15.1.keras";
+        var model = Model.Load(KerasFixtures.File(cnn));
+        Assert.Equal(225_034, model.CountParams());
+        KerasFixtures.AssertPredicts(model, cnn);
     }
+
+    // The functional fixture needs the Functional model class: until it lands its load must fail naming the class;
+    // then this test must become a prediction check like the ones above.
 
     [Fact]
     public void Functional_archive_is_refused_naming_the_class_until_functional_models_exist()
