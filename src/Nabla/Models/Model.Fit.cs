@@ -5,9 +5,6 @@ namespace Nabla;
 
 public abstract partial class Model
 {
-    // Predict keeps one replica per kernel thread, so that batches can run side by side.
-    private readonly Dictionary<(StepKind kind, int batch, int replica), CapturedStep> capturedSteps = [];
-
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
 
@@ -21,7 +18,7 @@ public abstract partial class Model
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
-        capturedSteps.Clear();
+        graphCache.Clear();
         lastTrainStep = null;
     }
 
@@ -133,16 +130,6 @@ public abstract partial class Model
         step.RunForTraining(Optimizer!);
         lastTrainStep = step;
         step.FinishTraining(Optimizer!);
-    }
-
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)
-    {
-        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
-        {
-            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
-            capturedSteps[(kind, batch, replica)] = step;
-        }
-        return step;
     }
 
     private static void UpdateMetrics(List<Metric> metrics, CapturedStep step)
