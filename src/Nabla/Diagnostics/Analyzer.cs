@@ -55,7 +55,7 @@ internal static class Analyzer
         if (unnormalized) fixes.Insert(0, FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
         findings.Add(Make(FindingCodes.NanLoss, Severity.Error,
-            $"The loss became {loss} at epoch {epoch + 1}, step {step}: a value overflowed. From then on every weight is NaN and nothing is learned.",
+            $"The loss became {loss} at epoch {epoch + 1}, step {step}: a value overflowed. That step was not applied: the weights are those of the last step with a finite loss.",
             fixes, ("loss", loss.ToString()), ("step", step)).At(null, null, epoch, step));
         // A NaN usually comes from gradients that grew step after step: show it when the samples say so.
         foreach (var layer in byLayer)

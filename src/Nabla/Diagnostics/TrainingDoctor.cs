@@ -82,8 +82,12 @@ public sealed class TrainingDoctor : Callback
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
         if (!double.IsFinite(loss) && record.FirstNonFinite is null)
+        {
             record.FirstNonFinite = (epoch, globalStep, loss);
-        if (sampling)
+            if (Options.StopOnNanLoss) Model.StopTraining = true;
+        }
+        // A step with a non-finite loss computed no gradient: nothing to measure.
+        if (sampling && double.IsFinite(loss))
             foreach (var probe in probes)
                 samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
         globalStep++;

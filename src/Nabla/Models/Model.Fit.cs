@@ -64,6 +64,7 @@ public abstract partial class Model
         for (int i = 0; i < order.Length; i++) order[i] = i;
 
         StopTraining = false;
+        bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
         try
         {
@@ -83,7 +84,11 @@ public abstract partial class Model
                     callbackList.OnTrainBatchBegin(b, logs);
                     var step = GetStep(StepKind.Train, count, x, y);
                     step.Load(x, y, order.AsSpan(start, count));
-                    RunTrainStep(step);
+                    if (!RunTrainStep(step) && !warnedNonFinite)
+                    {
+                        warnedNonFinite = true;
+                        Console.Error.WriteLine(NonFiniteLossWarning(epoch, b, step.Loss!.Data[0]));
+                    }
                     lossMean.Update(step.Loss!.Data[0], count);
                     UpdateMetrics(metrics, step);
                     WriteLogs(logs, lossMean, metrics);
@@ -104,6 +109,11 @@ public abstract partial class Model
         return history;
     }
 
+    private string NonFiniteLossWarning(int epoch, int batch, float loss) =>
+        $"Nabla: model '{Name}': the loss is {loss} at epoch {epoch + 1}, batch {batch}; that step and every later one " +
+        "with a non-finite loss were not applied, so the weights stay those of the last step with a finite loss. " +
+        "Lower the learning rate, clip gradients (clipnorm) or check the data; TerminateOnNaN stops training here.";
+
     private void PrintPreflight(Tensor x, Tensor y)
     {
         var report = Diagnostics.Doctor.Preflight(this, x, y);
@@ -112,7 +122,8 @@ public abstract partial class Model
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.
-    /// Allocates nothing once a graph exists for this batch size.</summary>
+    /// Allocates nothing once a graph exists for this batch size. When the loss is NaN or infinite it is
+    /// returned and the step is not applied: weights and optimizer state stay as they were.</summary>
     public double TrainOnBatch(Tensor x, Tensor y)
     {
         EnsureCompiled(nameof(TrainOnBatch));
@@ -125,11 +136,13 @@ public abstract partial class Model
         return step.Loss!.Data[0];
     }
 
-    private void RunTrainStep(CapturedStep step)
+    /// <summary>One step on the loaded batch; false when its loss was not finite and nothing was applied.</summary>
+    private bool RunTrainStep(CapturedStep step)
     {
-        step.RunForTraining(Optimizer!);
+        bool finite = step.RunForTraining(Optimizer!);
         lastTrainStep = step;
-        step.FinishTraining(Optimizer!);
+        if (finite) step.FinishTraining(Optimizer!);
+        return finite;
     }
 
     private static void UpdateMetrics(List<Metric> metrics, CapturedStep step)
