@@ -92,6 +92,7 @@ public abstract class Layer : IKerasSerializable
 
     protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true)
     {
+        WeightBudget.Reserve(Name, weightName, shape);
         var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable };
         initializer.Fill(weight);
         (trainable ? trainableWeights : nonTrainableWeights).Add(weight);

@@ -39,7 +39,7 @@ public sealed partial class Tensor
     {
         ValidateShape(shape);
         Shape = (int[])shape.Clone();
-        Data = new float[checked((int)ElementCount(shape))];
+        Data = new float[ElementCount(shape)];
     }
 
     private Tensor(float[] data, int[] shape)
@@ -126,10 +126,17 @@ public sealed partial class Tensor
         return flat;
     }
 
+    /// <summary>The product of the dimensions (non-negative, validated by the caller), refusing one past
+    /// <see cref="long.MaxValue"/> rather than wrapping around.</summary>
     internal static long ElementCount(ReadOnlySpan<int> shape)
     {
         long n = 1;
-        foreach (int d in shape) n *= d;
+        foreach (int d in shape)
+        {
+            if (d != 0 && n > long.MaxValue / d)
+                throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than a 64-bit count holds.");
+            n *= d;
+        }
         return n;
     }
 
@@ -139,8 +146,10 @@ public sealed partial class Tensor
         foreach (int d in shape)
             if (d < 0)
                 throw new ArgumentException($"Shape {ShapeString(shape)} has a negative dimension.", nameof(shape));
-        if (ElementCount(shape) > Array.MaxLength)
-            throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than one array can hold.", nameof(shape));
+        long count = ElementCount(shape);
+        if (count > Array.MaxLength)
+            throw new ArgumentException(
+                $"Shape {ShapeString(shape)} has {count} elements; a tensor holds at most {Array.MaxLength} (one array).", nameof(shape));
     }
 
     public static string ShapeString(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
