@@ -93,6 +93,11 @@ public abstract partial class Model
                     UpdateMetrics(metrics, step);
                     WriteLogs(logs, lossMean, metrics);
                     callbackList.OnTrainBatchEnd(b, logs);
+                    if (TrainingInterrupt.IsRequested && !StopTraining)
+                    {
+                        StopTraining = true;
+                        Console.Error.WriteLine($"Nabla: model '{Name}': training interrupted after epoch {epoch + 1}, batch {b}.");
+                    }
                 }
                 WriteLogs(logs, lossMean, metrics);
                 if (validation is (Tensor valX, Tensor valY))
