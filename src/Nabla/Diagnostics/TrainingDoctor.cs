@@ -81,13 +81,15 @@ public sealed class TrainingDoctor : Callback
             staticFindings.AddRange(StaticChecks.Data(Model, StaticChecks.PreprocessedInputs(Model, step).Data, step.Y!.Data, Options.Thresholds));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
-        if (!double.IsFinite(loss) && record.FirstNonFinite is null)
+        bool firstNonFinite = !double.IsFinite(loss) && record.FirstNonFinite is null;
+        if (firstNonFinite)
         {
             record.FirstNonFinite = (epoch, globalStep, loss);
             if (Options.StopOnNanLoss) Model.StopTraining = true;
         }
-        // A step with a non-finite loss computed no gradient: nothing to measure.
-        if (sampling && double.IsFinite(loss))
+        // A step with a non-finite loss is not applied and computes no gradient: the kernels still hold the last
+        // applied step's gradients. The first such step is measured anyway, to show how large they had grown.
+        if (sampling || firstNonFinite)
             foreach (var probe in probes)
                 samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
         globalStep++;
