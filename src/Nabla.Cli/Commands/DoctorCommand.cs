@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Nabla.Diagnostics;
 using Nabla.Reports;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Cli.Commands;
 

@@ -1,4 +1,5 @@
-using Nabla.Serialization;
+using Nabla.Kernels;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 

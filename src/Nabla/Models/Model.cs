@@ -87,7 +87,7 @@ public abstract partial class Model
                     $"Weight {i} ('{weights[i].Name}') value [{bad}] is {values[i].Data[bad]}: weights must be finite numbers.");
         }
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
-        foreach (var layer in layers.OfType<Normalization>()) layer.OnWeightsChanged();
+        foreach (var layer in layers) layer.OnWeightsChanged();
     }
 
     internal void EnsureBuilt(string operation)

@@ -27,7 +27,7 @@ public sealed partial class Tensor
     public Op? Creator { get; internal set; }
 
     /// <summary>
-    /// Marks a graph input whose values are replaced on every replay of a <see cref="CompiledGraph"/>
+    /// Marks a graph input whose values are replaced on every replay of a captured graph (<see cref="Autograd.Graph.Forward"/>)
     /// (a batch of x or y). Operations on it are recorded even though it needs no gradient.
     /// </summary>
     public bool IsPlaceholder { get; init; }
@@ -126,19 +126,7 @@ public sealed partial class Tensor
         return flat;
     }
 
-    /// <summary>The product of the dimensions (non-negative, validated by the caller), refusing one past
-    /// <see cref="long.MaxValue"/> rather than wrapping around.</summary>
-    internal static long ElementCount(ReadOnlySpan<int> shape)
-    {
-        long n = 1;
-        foreach (int d in shape)
-        {
-            if (d != 0 && n > long.MaxValue / d)
-                throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than a 64-bit count holds.");
-            n *= d;
-        }
-        return n;
-    }
+    internal static long ElementCount(ReadOnlySpan<int> shape) => Tensors.Shapes.ElementCount(shape);
 
     private static void ValidateShape(int[] shape)
     {
@@ -152,7 +140,7 @@ public sealed partial class Tensor
                 $"Shape {ShapeString(shape)} has {count} elements; a tensor holds at most {Array.MaxLength} (one array).", nameof(shape));
     }
 
-    public static string ShapeString(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+    public static string ShapeString(ReadOnlySpan<int> shape) => Tensors.Shapes.Describe(shape);
 
-    internal static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+    internal static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => Tensors.Shapes.Same(a, b);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Reliability;
 

@@ -1,7 +1,7 @@
 using Nabla.Initializers;
 using Nabla.Layers;
 using Nabla.Optimizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Reliability;
 
@@ -14,7 +14,7 @@ public class VerifiedStateTests
     [InlineData("""{"class_name":"RandomNormal","config":{"stddev":-1}}""", "stddev")]
     public void InitializerConfigsWithImpossibleNumbersAreRefused(string json, string field)
     {
-        var e = Assert.ThrowsAny<ArgumentException>(() => Nabla.Initializers.Initializers.Deserialize(Config.Parse(json)));
+        var e = Assert.ThrowsAny<ArgumentException>(() => Initializer.Deserialize(Config.Parse(json)));
         Assert.Contains(field, e.Message);
     }
 
