@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using Nabla.Data;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Serialization;
 using Nabla.Serialization.Safetensors;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Nabla.Cli.Commands;
-using Nabla.Tests.Diagnostics;
+using Nabla.Tests.Doctor;
 
 namespace Nabla.Tests.Reliability;
 

@@ -1,5 +1,5 @@
 using Nabla.Callbacks;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Optimizers;
 
