@@ -13,11 +13,20 @@ internal static class CliErrors
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
-                                   or DataFormatException or InvalidOperationException or NotSupportedException or IOException or KeyNotFoundException)
+        catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"nabla: error: {e.Message}");
+            Console.Error.WriteLine($"nabla: error: {OneLine(e.Message)}");
             return UsageExitCode;
         }
     }
+
+    /// <summary>The library's documented exceptions: bad arguments or files (ArgumentException family, FormatException,
+    /// DataFormatException, InvalidDataException), missing or unreadable files, features a file asks for that Nabla
+    /// does not implement (NotSupportedException), and a model or data set too large for this machine.</summary>
+    internal static bool IsUserError(Exception e) =>
+        e is ArgumentException or FormatException or DataFormatException or InvalidDataException or InvalidOperationException
+            or IOException or UnauthorizedAccessException or KeyNotFoundException or NotSupportedException
+            or OutOfMemoryException;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

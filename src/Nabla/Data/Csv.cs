@@ -38,7 +38,9 @@ public static class Csv
         string[]? header = null;
         int columns = -1, labelIndex = -1, firstDataLine = 0, rows = 0, lineNumber = 0;
 
-        foreach (string line in File.ReadLines(path))
+        if (options.MaxLineChars <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLineChars, "CsvOptions.MaxLineChars must be positive.");
+        foreach (string line in CsvLines.Read(path, options.MaxLineChars))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -56,6 +58,8 @@ public static class Csv
                 throw DataFormatException.AtLine(path, lineNumber,
                     $"{columns} fields separated by {Describe(separator)} (as on the first row)", $"{fields.Count} fields");
             if (firstDataLine == 0) firstDataLine = lineNumber;
+            if ((long)features.Count + columns > Array.MaxLength)
+                throw DataFormatException.AtLine(path, lineNumber, $"at most {Array.MaxLength} values (one float32 tensor)", "more rows");
 
             for (int c = 0; c < columns; c++)
             {

@@ -127,6 +127,7 @@ public abstract partial class Layer : IKerasSerializable
     protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true,
         Regularizer? regularizer = null)
     {
+        WeightBudget.Reserve(Name, weightName, shape);
         var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable && Trainable };
         initializer.Fill(weight);
         (trainable ? trainableWeights : nonTrainableWeights).Add(weight);

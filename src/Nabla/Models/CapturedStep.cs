@@ -134,10 +134,16 @@ internal sealed class CapturedStep
     /// Forward and backward on the loaded batch for an optimizer step that <see cref="FinishTraining"/> completes.
     /// Split layers whose weights only they read update them already during the backward pass, while their
     /// gradients are still in cache (when the optimizer allows: not with clipnorm or global_clipnorm).
+    /// Returns false, before any gradient or update, when the loss is NaN or ±Inf: such a step must not be
+    /// applied, and the weights and optimizer state stay those of the last finite step.
     /// </summary>
-    public void RunForTraining(Optimizers.Optimizer optimizer)
+    public bool RunForTraining(Optimizers.Optimizer optimizer)
     {
-        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly && Loss!.RequiresGrad;
+        Graph.Forward();
+        if (!float.IsFinite(Loss!.Data[0])) return false;
+        // With every layer frozen nothing requires a gradient: Keras trains nothing and so do we.
+        if (!Loss.RequiresGrad) return true;
+        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly;
         if (earlyStep)
         {
             optimizer.BeginEarlyUpdates(EarlyParameters);
@@ -145,13 +151,14 @@ internal sealed class CapturedStep
         }
         try
         {
-            Run();
+            Graph.Backward();
         }
         catch
         {
             EndEarlyUpdates(optimizer);
             throw;
         }
+        return true;
     }
 
     /// <summary>Updates the weights the backward pass did not, and ends the optimizer step.</summary>

@@ -15,7 +15,7 @@ internal static class DataChecks
             throw new ArgumentException($"'{argument}' is empty (shape {Tensor.ShapeString(x.Shape)}); there is nothing to train on.", argument);
         // Spans, not slices: this runs on every TrainOnBatch, which must not allocate.
         var perSample = x.Shape.AsSpan(1);
-        if (!model.IsBuilt) model.Build(perSample.ToArray());
+        model.BuildIfNeeded(perSample);
         var expected = model.InputShape!;
         if (!Tensor.SameShape(expected, perSample))
             throw new ArgumentException(

@@ -21,42 +21,48 @@ public abstract partial class Model
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
     private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize)
     {
+        // Metric objects given to Compile keep their running state in themselves: calls that use them take
+        // turns. Metrics given by name are created per call and need no lock.
+        if (metricSpecs.Any(spec => spec is Metric))
+            lock (metricSpecs) return EvaluateWithMetrics(x, y, batchSize);
+        return EvaluateWithMetrics(x, y, batchSize);
+    }
+
+    private Dictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize)
+    {
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
         var lossMean = new Mean("loss");
         int total = x.Shape[0];
         int batches = (total + batchSize - 1) / batchSize;
         int replicas = ReplicaCount(x, batches);
-        if (replicas == 1)
-        {
-            for (int start = 0; start < total; start += batchSize)
-            {
-                int count = Math.Min(batchSize, total - start);
-                var step = GetStep(StepKind.Evaluate, count, x, y);
-                step.LoadContiguous(x, y, start);
-                step.Run();
-                lossMean.Update(step.Loss!.Data[0], count);
-                UpdateMetrics(metrics, step);
-            }
-        }
+        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, lossMean);
         else
         {
-            // The forward passes side by side, then the loss and metrics take the batches in order.
+            // The forward passes side by side, then the loss and metrics take the batches in order. The outputs
+            // array is rented: a fresh one this size costs page faults (about 1 ms per 400 KB here).
             int yWidth = y.Size / total, outWidth = OutputShape!.Aggregate(1, (a, b) => a * b);
-            if (metrics.Count > 0 && evaluateOutputs.Length < total * outWidth) evaluateOutputs = new float[total * outWidth];
-            var losses = new float[batches];
-            var job = new ReplicaJob
+            float[]? outputs = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * outWidth) : null;
+            try
             {
-                Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = losses,
-                Outputs = metrics.Count > 0 ? evaluateOutputs : null, BatchSize = batchSize, Replicas = replicas,
-            };
-            RunBatchesOnReplicas(ref job);
-            for (int b = 0; b < batches; b++)
+                var losses = new float[batches];
+                var job = new ReplicaJob
+                {
+                    Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = losses,
+                    Outputs = outputs, BatchSize = batchSize, Replicas = replicas,
+                };
+                RunBatchesOnReplicas(ref job);
+                for (int b = 0; b < batches; b++)
+                {
+                    int start = b * batchSize, count = Math.Min(batchSize, total - start);
+                    lossMean.Update(losses[b], count);
+                    foreach (var m in metrics)
+                        m.Update(y.Data.AsSpan(start * yWidth, count * yWidth), outputs.AsSpan(start * outWidth, count * outWidth),
+                            count, yWidth, outWidth);
+                }
+            }
+            finally
             {
-                int start = b * batchSize, count = Math.Min(batchSize, total - start);
-                lossMean.Update(losses[b], count);
-                foreach (var m in metrics)
-                    m.Update(y.Data.AsSpan(start * yWidth, count * yWidth), evaluateOutputs.AsSpan(start * outWidth, count * outWidth),
-                        count, yWidth, outWidth);
+                if (outputs is not null) System.Buffers.ArrayPool<float>.Shared.Return(outputs);
             }
         }
         var results = new Dictionary<string, double> { ["loss"] = lossMean.Result() };
@@ -64,9 +70,31 @@ public abstract partial class Model
         return results;
     }
 
-    // Evaluate's outputs for the metrics, reused between calls: a fresh array this size costs page faults
-    // (about 1 ms per 400 KB here).
-    private float[] evaluateOutputs = [];
+    /// <summary>Every batch on the calling thread, the metrics updated from each batch's graph.</summary>
+    private void EvaluateOnCaller(Tensor x, Tensor y, int batchSize, List<Metric> metrics, Mean lossMean)
+    {
+        int total = x.Shape[0];
+        StepLease full = default, last = default;
+        try
+        {
+            for (int start = 0; start < total; start += batchSize)
+            {
+                int count = Math.Min(batchSize, total - start);
+                ref var lease = ref count == Math.Min(batchSize, total) ? ref full : ref last;
+                if (lease.Step is null) lease = CheckOutStep(StepKind.Evaluate, count, x, y);
+                var step = lease.Step;
+                step.LoadContiguous(x, y, start);
+                step.Run();
+                lossMean.Update(step.Loss!.Data[0], count);
+                UpdateMetrics(metrics, step);
+            }
+        }
+        finally
+        {
+            if (full.Step is not null) ReturnStep(full);
+            if (last.Step is not null) ReturnStep(last);
+        }
+    }
 
     /// <summary>Runs one forward pass in inference mode, unbatched (Keras's <c>model(x)</c>).</summary>
     public Tensor Call(Tensor x, bool training = false)

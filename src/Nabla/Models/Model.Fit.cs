@@ -5,9 +5,6 @@ namespace Nabla;
 
 public abstract partial class Model
 {
-    // Predict keeps one replica per kernel thread, so that batches can run side by side.
-    private readonly Dictionary<(StepKind kind, int batch, int replica), CapturedStep> capturedSteps = [];
-
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
 
@@ -21,7 +18,7 @@ public abstract partial class Model
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
-        capturedSteps.Clear();
+        graphCache.Clear();
         lastTrainStep = null;
     }
 
@@ -67,6 +64,7 @@ public abstract partial class Model
         for (int i = 0; i < order.Length; i++) order[i] = i;
 
         StopTraining = false;
+        bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
         try
         {
@@ -86,11 +84,20 @@ public abstract partial class Model
                     callbackList.OnTrainBatchBegin(b, logs);
                     var step = GetStep(StepKind.Train, count, x, y);
                     step.Load(x, y, order.AsSpan(start, count));
-                    RunTrainStep(step);
+                    if (!RunTrainStep(step) && !warnedNonFinite)
+                    {
+                        warnedNonFinite = true;
+                        Console.Error.WriteLine(NonFiniteLossWarning(epoch, b, step.Loss!.Data[0]));
+                    }
                     lossMean.Update(step.Loss!.Data[0], count);
                     UpdateMetrics(metrics, step);
                     WriteLogs(logs, lossMean, metrics);
                     callbackList.OnTrainBatchEnd(b, logs);
+                    if (TrainingInterrupt.IsRequested && !StopTraining)
+                    {
+                        StopTraining = true;
+                        Console.Error.WriteLine($"Nabla: model '{Name}': training interrupted after epoch {epoch + 1}, batch {b}.");
+                    }
                 }
                 WriteLogs(logs, lossMean, metrics);
                 if (validation is (Tensor valX, Tensor valY))
@@ -107,6 +114,11 @@ public abstract partial class Model
         return history;
     }
 
+    private string NonFiniteLossWarning(int epoch, int batch, float loss) =>
+        $"Nabla: model '{Name}': the loss is {loss} at epoch {epoch + 1}, batch {batch}; that step and every later one " +
+        "with a non-finite loss were not applied, so the weights stay those of the last step with a finite loss. " +
+        "Lower the learning rate, clip gradients (clipnorm) or check the data; TerminateOnNaN stops training here.";
+
     private void PrintPreflight(Tensor x, Tensor y)
     {
         if (PreflightCheck.Warnings is not { } check) return;
@@ -115,7 +127,8 @@ public abstract partial class Model
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.
-    /// Allocates nothing once a graph exists for this batch size.</summary>
+    /// Allocates nothing once a graph exists for this batch size. When the loss is NaN or infinite it is
+    /// returned and the step is not applied: weights and optimizer state stay as they were.</summary>
     public double TrainOnBatch(Tensor x, Tensor y)
     {
         EnsureCompiled(nameof(TrainOnBatch));
@@ -128,21 +141,13 @@ public abstract partial class Model
         return step.Loss!.Data[0];
     }
 
-    private void RunTrainStep(CapturedStep step)
+    /// <summary>One step on the loaded batch; false when its loss was not finite and nothing was applied.</summary>
+    private bool RunTrainStep(CapturedStep step)
     {
-        step.RunForTraining(Optimizer!);
+        bool finite = step.RunForTraining(Optimizer!);
         lastTrainStep = step;
-        step.FinishTraining(Optimizer!);
-    }
-
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)
-    {
-        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
-        {
-            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
-            capturedSteps[(kind, batch, replica)] = step;
-        }
-        return step;
+        if (finite) step.FinishTraining(Optimizer!);
+        return finite;
     }
 
     private static void UpdateMetrics(List<Metric> metrics, CapturedStep step)

@@ -49,8 +49,11 @@ public abstract partial class Model
     {
         if (layers.Count == 0) throw new InvalidOperationException($"Model '{Name}' has no layers.");
         int[] shape = inputShape;
+        // The weights of all layers count against one budget, checked before each is allocated.
+        using var budget = WeightBudget.Begin($"model '{Name}'");
         foreach (var layer in layers)
         {
+            if (layer.IsBuilt) budget.Count(layer.Weights);
             layer.Build(shape);
             shape = layer.OutputShape!;
         }
@@ -76,6 +79,13 @@ public abstract partial class Model
                 throw new ArgumentException(
                     $"Weight {i} ('{weights[i].Name}') has shape {Tensor.ShapeString(weights[i].Shape)}, " +
                     $"the value given has {Tensor.ShapeString(values[i].Shape)}.");
+        for (int i = 0; i < weights.Count; i++)
+        {
+            int bad = Array.FindIndex(values[i].Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new ArgumentException(
+                    $"Weight {i} ('{weights[i].Name}') value [{bad}] is {values[i].Data[bad]}: weights must be finite numbers.");
+        }
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
         foreach (var layer in layers) layer.OnWeightsChanged();
     }

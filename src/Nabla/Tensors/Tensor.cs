@@ -39,7 +39,7 @@ public sealed partial class Tensor
     {
         ValidateShape(shape);
         Shape = (int[])shape.Clone();
-        Data = new float[checked((int)ElementCount(shape))];
+        Data = new float[ElementCount(shape)];
     }
 
     private Tensor(float[] data, int[] shape)
@@ -134,8 +134,10 @@ public sealed partial class Tensor
         foreach (int d in shape)
             if (d < 0)
                 throw new ArgumentException($"Shape {ShapeString(shape)} has a negative dimension.", nameof(shape));
-        if (ElementCount(shape) > Array.MaxLength)
-            throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than one array can hold.", nameof(shape));
+        long count = ElementCount(shape);
+        if (count > Array.MaxLength)
+            throw new ArgumentException(
+                $"Shape {ShapeString(shape)} has {count} elements; a tensor holds at most {Array.MaxLength} (one array).", nameof(shape));
     }
 
     public static string ShapeString(ReadOnlySpan<int> shape) => Tensors.Shapes.Describe(shape);
