@@ -13,7 +13,11 @@ public static class LayerRegistry
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)
         .Add("Normalization", Normalization.FromConfig)
-        .Add("Rescaling", Rescaling.FromConfig);
+        .Add("Rescaling", Rescaling.FromConfig)
+        .Add("SimpleRNN", SimpleRNN.FromConfig)
+        .Add("LSTM", LSTM.FromConfig)
+        .Add("GRU", GRU.FromConfig)
+        .Add("Embedding", Embedding.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
