@@ -10,7 +10,7 @@ namespace Nabla.Activations;
 /// and as a recorded op through <see cref="Apply"/>. Names and defaults follow Keras 3's
 /// <c>keras.activations</c>.
 /// </summary>
-public abstract class Activation : IKerasSerializable
+public abstract class Activation : IKerasSerializable, IActivationKernel
 {
     /// <summary>The Keras identifier, e.g. "relu": what a Dense config writes.</summary>
     public abstract string Name { get; }

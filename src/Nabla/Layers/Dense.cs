@@ -71,21 +71,14 @@ public sealed class Dense : Layer
 
     protected override void BuildWeights(int[] inputShape)
     {
-        kernel = AddWeight("kernel", [inputShape[^1], Units], KernelInitializer);
-        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer);
+        kernel = AddKernel("kernel", [inputShape[^1], Units], KernelInitializer, KernelRegularizer);
+        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
         return Op.Record(new DenseOp(inputs, Kernel, bias, Activation));
-    }
-
-    /// <summary>The penalty terms Keras adds to the loss for this layer's regularizers.</summary>
-    internal IEnumerable<Tensor> RegularizationLosses()
-    {
-        if (KernelRegularizer is not null) yield return KernelRegularizer.Call(Kernel);
-        if (BiasRegularizer is not null && bias is not null) yield return BiasRegularizer.Call(bias);
     }
 
     public override Config GetConfig()

@@ -123,7 +123,7 @@ public sealed class Normalization : Layer
     internal (float[] Scale, float[] Shift) Affine => (scale, shift);
 
     /// <summary>Re-reads the statistics after <c>SetWeights</c> replaced them.</summary>
-    internal void OnWeightsChanged()
+    protected internal override void OnWeightsChanged()
     {
         if (mean is null) return;
         IsAdapted = true;

@@ -1,3 +1,4 @@
+using Nabla.Autograd;
 using System.Numerics.Tensors;
 using Nabla.Optimizers.Schedules;
 using Nabla.Serialization;
@@ -15,7 +16,7 @@ namespace Nabla.Optimizers;
 /// run the optimizer's update, then add 1 to <see cref="Iterations"/>. <see cref="Tensor.Grad"/> is never written:
 /// Keras clips a copy of the gradient, and here the clipped values exist only inside the update pass.
 /// </remarks>
-public abstract partial class Optimizer : IKerasSerializable
+public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
 {
     private double learningRate;
     private readonly LearningRateSchedule? schedule;
