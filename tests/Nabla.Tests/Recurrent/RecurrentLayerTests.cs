@@ -151,12 +151,36 @@ public class RecurrentLayerTests
     [Theory]
     [InlineData("""{"units": 4, "return_state": true}""", "return_state")]
     [InlineData("""{"units": 4, "stateful": true}""", "stateful")]
-    [InlineData("""{"units": 4, "kernel_regularizer": "l2"}""", "kernel_regularizer")]
+    [InlineData("""{"units": 4, "kernel_constraint": "non_neg"}""", "kernel_constraint")]
     [InlineData("""{"units": 4, "recurrent_dropout": 0.2}""", "recurrent_dropout")]
     public void RefusesOptionsItDoesNotImplementByName(string json, string key)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => LSTM.FromConfig(Config.Parse(json)));
         Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void MeetsTheLayerContract()
+    {
+        var lstm = (LSTM)LayerRegistry.Deserialize(Config.Parse("""
+            {"class_name": "LSTM", "config": {"units": 3, "kernel_regularizer": "l2", "recurrent_regularizer": {"class_name": "L1", "config": {"l1": 0.5}}}}
+            """));
+        lstm.Build([6, 2]);
+        // Kernels with Keras's fans (compute_fans of [in, 4u] and [u, 4u]).
+        Assert.Equal([(2, 12), (3, 12)], lstm.Kernels.Select(k => (k.FanIn, k.FanOut)));
+        var penalties = lstm.PenaltyLosses().ToArray();
+        Assert.Equal(2, penalties.Length);
+        Assert.Equal(0.01 * lstm.Kernel.Data.Sum(w => (double)w * w), penalties[0].Data[0], 1e-5);
+        Assert.Equal(0.5 * lstm.RecurrentKernel.Data.Sum(w => Math.Abs((double)w)), penalties[1].Data[0], 1e-5);
+
+        // A SimpleRNN's output is its activation of a pre-activation, observed in the output's layout.
+        var rnn = new SimpleRNN(3, returnSequences: true);
+        var x = GradientCheck.Random(2, -1, 1, 2, 4, 2);
+        var output = rnn.Call(x, training: false);
+        var activity = rnn.Observe(output);
+        Assert.Equal("tanh", activity.Activation!.Name);
+        Assert.Equal(output.Shape, activity.PreActivation!.Shape);
+        for (int i = 0; i < output.Size; i++) Assert.Equal(MathF.Tanh(activity.PreActivation.Data[i]), output.Data[i], 1e-6f);
     }
 
     [Fact]

@@ -68,6 +68,9 @@ public sealed class GRU : RecurrentLayer
             KernelInitializer = a.KernelInitializer,
             RecurrentInitializer = a.RecurrentInitializer,
             BiasInitializer = a.BiasInitializer,
+            KernelRegularizer = a.KernelRegularizer,
+            RecurrentRegularizer = a.RecurrentRegularizer,
+            BiasRegularizer = a.BiasRegularizer,
             Trainable = a.Trainable,
         };
     }

@@ -70,6 +70,9 @@ public sealed class LSTM : RecurrentLayer
             KernelInitializer = a.KernelInitializer,
             RecurrentInitializer = a.RecurrentInitializer,
             BiasInitializer = a.BiasInitializer,
+            KernelRegularizer = a.KernelRegularizer,
+            RecurrentRegularizer = a.RecurrentRegularizer,
+            BiasRegularizer = a.BiasRegularizer,
             Trainable = a.Trainable,
         };
     }

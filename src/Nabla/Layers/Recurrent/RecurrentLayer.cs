@@ -1,5 +1,6 @@
 using Nabla.Autograd.Ops.Recurrent;
 using Nabla.Initializers;
+using Nabla.Regularizers;
 using Nabla.Serialization;
 using ActivationFunction = Nabla.Activations.Activation;
 
@@ -56,6 +57,12 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Keras's default is zeros.</summary>
     public Initializer BiasInitializer { get; init; }
 
+    public Regularizer? KernelRegularizer { get; init; }
+
+    public Regularizer? RecurrentRegularizer { get; init; }
+
+    public Regularizer? BiasRegularizer { get; init; }
+
     /// <summary>Fraction of the input features dropped in training, one mask per sample for all its steps.</summary>
     public double Dropout { get; }
 
@@ -89,11 +96,11 @@ public abstract class RecurrentLayer : Layer
     protected override void BuildWeights(int[] inputShape)
     {
         int width = GatesPerUnit * Units;
-        kernel = AddWeight("kernel", [inputShape[1], width], KernelInitializer);
-        recurrentKernel = AddWeight("recurrent_kernel", [Units, width], RecurrentInitializer);
+        kernel = AddKernel("kernel", [inputShape[1], width], KernelInitializer, KernelRegularizer);
+        recurrentKernel = AddKernel("recurrent_kernel", [Units, width], RecurrentInitializer, RecurrentRegularizer);
         if (UseBias)
         {
-            bias = AddWeight("bias", BiasShape, BiasInitializer);
+            bias = AddWeight("bias", BiasShape, BiasInitializer, regularizer: BiasRegularizer);
             InitializeBias(bias);
         }
     }
@@ -165,6 +172,9 @@ public abstract class RecurrentLayer : Layer
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["recurrent_initializer"] = Registry<Initializer>.Serialize(RecurrentInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = SerializeOrNull(KernelRegularizer);
+        config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
+        config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
         foreach (var key in UnsupportedObjectKeys) config[key] = null;
         config["dropout"] = Dropout;
         config["recurrent_dropout"] = 0.0;
@@ -178,14 +188,16 @@ public abstract class RecurrentLayer : Layer
         return config;
     }
 
+    private static Config? SerializeOrNull(Regularizer? regularizer) =>
+        regularizer is null ? null : Registry<Regularizer>.Serialize(regularizer);
+
     /// <summary>Writes the keys only this cell has (recurrent_activation, unit_forget_bias, reset_after).</summary>
     private protected virtual void WriteCellConfig(Config config) { }
 
     /// <summary>Keras keys this engine does not implement: any non-null value is refused on loading.</summary>
     private static readonly string[] UnsupportedObjectKeys =
     [
-        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer",
-        "kernel_constraint", "recurrent_constraint", "bias_constraint",
+        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
     ];
 
     /// <summary>The shared constructor arguments read from a Keras 3, Keras 2 or TF.js config, after refusing
@@ -209,11 +221,16 @@ public abstract class RecurrentLayer : Layer
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
             config.GetBool("return_sequences", false), config.GetBool("go_backwards", false),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
-            inputShape, name, config.GetBool("trainable", true));
+            inputShape, name, config.GetBool("trainable", true),
+            ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
+            ReadRegularizer(config, "bias_regularizer"));
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
         Initializer KernelInitializer, Initializer RecurrentInitializer, Initializer BiasInitializer, double Dropout,
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
-        bool Trainable);
+        bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer);
+
+    private static Regularizer? ReadRegularizer(Config config, string key) =>
+        config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
 }

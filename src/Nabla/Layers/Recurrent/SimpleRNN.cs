@@ -37,6 +37,9 @@ public sealed class SimpleRNN : RecurrentLayer
             KernelInitializer = a.KernelInitializer,
             RecurrentInitializer = a.RecurrentInitializer,
             BiasInitializer = a.BiasInitializer,
+            KernelRegularizer = a.KernelRegularizer,
+            RecurrentRegularizer = a.RecurrentRegularizer,
+            BiasRegularizer = a.BiasRegularizer,
             Trainable = a.Trainable,
         };
     }

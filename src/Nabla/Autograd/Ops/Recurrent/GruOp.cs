@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops.Recurrent;
@@ -14,7 +13,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// </summary>
 internal sealed class GruOp : RecurrentOp
 {
-    private readonly Activation activation, recurrentActivation;
+    private readonly IActivationKernel activation, recurrentActivation;
     private readonly bool resetAfter;
     private readonly float[] preActivations, gates, inner;
     private readonly float[] gradGates, gradInner, scratch;
@@ -23,8 +22,8 @@ internal sealed class GruOp : RecurrentOp
     private readonly float[]? recurrentGates, recurrentCandidate, resetStates, gradCandidate, gradRecurrentGates,
         gradRecurrentCandidate, gradRecurrentGatesBlock, gradResetState;
 
-    public GruOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, Activation activation,
-        Activation recurrentActivation, bool resetAfter, RecurrentOptions options)
+    public GruOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
+        IActivationKernel recurrentActivation, bool resetAfter, RecurrentOptions options)
         : base(x, kernel, recurrentKernel, bias, 3, options)
     {
         if (bias is not null) CheckWeight("bias", bias, resetAfter ? [2, Width] : [Width]);

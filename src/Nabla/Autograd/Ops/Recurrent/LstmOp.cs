@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops.Recurrent;
@@ -13,12 +12,12 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// </summary>
 internal sealed class LstmOp : RecurrentOp
 {
-    private readonly Activation activation, recurrentActivation;
+    private readonly IActivationKernel activation, recurrentActivation;
     private readonly float[] preActivations, gates, cells, cellActivations;
     private readonly float[] gradGates, gradCell, gradCellActivation, scratch;
 
-    public LstmOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, Activation activation,
-        Activation recurrentActivation, RecurrentOptions options)
+    public LstmOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
+        IActivationKernel recurrentActivation, RecurrentOptions options)
         : base(x, kernel, recurrentKernel, bias, 4, options)
     {
         if (bias is not null) CheckWeight("bias", bias, [Width]);

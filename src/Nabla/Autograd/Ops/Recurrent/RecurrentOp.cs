@@ -212,20 +212,21 @@ internal abstract class RecurrentOp : Op
     }
 
     /// <summary>The sequence of states in processing order ([batch, steps, units]), or the last state.</summary>
-    private void WriteOutput()
+    private void WriteOutput() => WriteInOutputLayout(States, Output.Data, firstStep: 1);
+
+    /// <summary>Copies per-step values, time-major [.., batch, units] from step <paramref name="firstStep"/> on, into
+    /// the output's layout: every step batch-major when returning sequences, else the last step.</summary>
+    protected void WriteInOutputLayout(float[] timeMajor, Span<float> target, int firstStep)
     {
-        var y = Output.Data;
+        int size = Batch * Units;
         if (!returnSequences)
         {
-            State(Steps).CopyTo(y);
+            timeMajor.AsSpan((firstStep + Steps - 1) * size, size).CopyTo(target);
             return;
         }
         for (int t = 0; t < Steps; t++)
-        {
-            var state = State(t + 1);
             for (int b = 0; b < Batch; b++)
-                state.Slice(b * Units, Units).CopyTo(y.AsSpan((b * Steps + t) * Units, Units));
-        }
+                timeMajor.AsSpan((firstStep + t) * size + b * Units, Units).CopyTo(target.Slice((b * Steps + t) * Units, Units));
     }
 }
 

@@ -1,22 +1,34 @@
 using System.Numerics.Tensors;
-using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops.Recurrent;
 
-/// <summary>A Keras SimpleRNN over a whole sequence: h_t = activation(x_t·W + h_{t-1}·U + b).</summary>
-internal sealed class SimpleRnnOp : RecurrentOp
+/// <summary>A Keras SimpleRNN over a whole sequence: h_t = activation(x_t·W + h_{t-1}·U + b). Its output is the
+/// activation of a pre-activation, kept in the output's layout for observers (<see cref="IActivatedOp"/>).</summary>
+internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
 {
-    private readonly Activation activation;
+    private readonly IActivationKernel activation;
     private readonly float[] preActivations;
 
-    public SimpleRnnOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, Activation activation,
+    public SimpleRnnOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
         RecurrentOptions options)
         : base(x, kernel, recurrentKernel, bias, 1, options)
     {
         if (bias is not null) CheckWeight("bias", bias, [Width]);
         this.activation = activation;
         preActivations = new float[Steps * Batch * Units];
+        PreActivation = new Tensor(Output.Shape);
+    }
+
+    /// <summary>The pre-activations of the states in <see cref="Op.Output"/>, in its shape and order.</summary>
+    public Tensor PreActivation { get; }
+
+    public IActivationKernel Activation => activation;
+
+    public override void Forward()
+    {
+        base.Forward();
+        WriteInOutputLayout(preActivations, PreActivation.Data, firstStep: 0);
     }
 
     public override string Name => "simple_rnn";
