@@ -17,7 +17,9 @@ public static class LayerRegistry
         .Add("SimpleRNN", SimpleRNN.FromConfig)
         .Add("LSTM", LSTM.FromConfig)
         .Add("GRU", GRU.FromConfig)
-        .Add("Embedding", Embedding.FromConfig);
+        .Add("Embedding", Embedding.FromConfig)
+        .Add("Bidirectional", Bidirectional.FromConfig)
+        .Add("TimeDistributed", TimeDistributed.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
