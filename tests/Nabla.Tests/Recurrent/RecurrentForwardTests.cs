@@ -116,7 +116,7 @@ public class RecurrentForwardTests
         var gru = Op.Record(new GruOp(lstm, W(5, 4, 9).RequireGrad(), W(6, 3, 9).RequireGrad(), W(7, 9).RequireGrad(),
             new Tanh(), new Sigmoid(), false, new RecurrentOptions(false, true)));
         var rnn = Op.Record(new SimpleRnnOp(lstm, W(8, 4, 2).RequireGrad(), W(9, 2, 2).RequireGrad(), null, new Tanh(),
-            new RecurrentOptions(false, false, 0.3f, new RandomGenerator(1))));
+            new RecurrentOptions(false, false, 0.3f, new RandomGenerator(1), RecurrentDropout: 0.2f)));
         var loss = Tensor.Sum(gru) + Tensor.Sum(rnn);
         var graph = new Graph(loss);
         graph.Forward();

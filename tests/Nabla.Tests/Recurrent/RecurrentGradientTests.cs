@@ -74,4 +74,29 @@ public class RecurrentGradientTests
         GradientCheck.Check(t => Op.Record(new SimpleRnnOp(t[0], t[1], t[2], null, new Tanh(),
             new RecurrentOptions(true, false, 0.5f, new RandomGenerator(7)))), inputs);
     }
+
+    [Fact]
+    public void RecurrentDropoutMaskIsSharedByEveryStepAndDifferentiated()
+    {
+        var options = new RecurrentOptions(true, false, 0.3f, new RandomGenerator(5), RecurrentDropout: 0.5f);
+        Tensor[] lstm = [Input(), Weight(2, Features, 4 * Units), Weight(3, Units, 4 * Units), Weight(4, 4 * Units)];
+        GradientCheck.Check(t => Op.Record(new LstmOp(t[0], t[1], t[2], t[3], new Tanh(), new Sigmoid(),
+            options with { DropoutGenerator = new RandomGenerator(5) })), lstm);
+        Tensor[] rnn = [Input(), Weight(2, Features, Units), Weight(3, Units, Units), Weight(4, Units)];
+        GradientCheck.Check(t => Op.Record(new SimpleRnnOp(t[0], t[1], t[2], t[3], new Tanh(),
+            options with { DropoutGenerator = new RandomGenerator(5) })), rnn);
+    }
+
+    [Fact]
+    public void RecurrentDropoutChangesTheStepsAfterTheFirst()
+    {
+        var x = Input();
+        var (k, r) = (Weight(2, Features, Units), Weight(3, Units, Units));
+        var plain = Op.Record(new SimpleRnnOp(x, k, r, null, new Tanh(), new RecurrentOptions(true, false)));
+        var dropped = Op.Record(new SimpleRnnOp(x, k, r, null, new Tanh(),
+            new RecurrentOptions(true, false, 0, new RandomGenerator(1), RecurrentDropout: 0.5f)));
+        // Step 1 multiplies h_0 = 0, so the mask cannot show there; later steps see a masked, rescaled h_{t-1}.
+        for (int u = 0; u < Units; u++) Assert.Equal(plain[0, 0, u], dropped[0, 0, u]);
+        Assert.NotEqual(plain.ToArray(), dropped.ToArray());
+    }
 }

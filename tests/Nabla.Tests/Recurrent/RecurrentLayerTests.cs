@@ -103,7 +103,7 @@ public class RecurrentLayerTests
 
     public static TheoryData<Layer> Layers() =>
     [
-        new LSTM(4, returnSequences: true, goBackwards: true, dropout: 0.25, seed: 3, inputShape: [5, 2]),
+        new LSTM(4, returnSequences: true, goBackwards: true, dropout: 0.25, recurrentDropout: 0.5, seed: 3, inputShape: [5, 2]),
         new LSTM(4, activation: "relu", recurrentActivation: "hard_sigmoid", useBias: false, unitForgetBias: false),
         new GRU(3, resetAfter: false, kernelInitializer: "he_uniform"),
         new GRU(3, returnSequences: true),
@@ -152,11 +152,17 @@ public class RecurrentLayerTests
     [InlineData("""{"units": 4, "return_state": true}""", "return_state")]
     [InlineData("""{"units": 4, "stateful": true}""", "stateful")]
     [InlineData("""{"units": 4, "kernel_constraint": "non_neg"}""", "kernel_constraint")]
-    [InlineData("""{"units": 4, "recurrent_dropout": 0.2}""", "recurrent_dropout")]
     public void RefusesOptionsItDoesNotImplementByName(string json, string key)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => LSTM.FromConfig(Config.Parse(json)));
         Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void GruRefusesRecurrentDropoutByName()
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => GRU.FromConfig(Config.Parse("""{"units": 4, "recurrent_dropout": 0.2}""")));
+        Assert.Contains("recurrent_dropout", error.Message);
     }
 
     [Fact]

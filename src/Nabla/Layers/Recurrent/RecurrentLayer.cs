@@ -22,7 +22,9 @@ public abstract class RecurrentLayer : Layer
             throw new ArgumentException($"{ClassName} 'units' must be a positive integer, found {units}.", nameof(units));
         if (!(dropout >= 0 && dropout < 1))
             throw new ArgumentException($"{ClassName} 'dropout' must be in [0, 1), found {dropout}.", nameof(dropout));
-        if (recurrentDropout != 0)
+        if (!(recurrentDropout >= 0 && recurrentDropout < 1))
+            throw new ArgumentException($"{ClassName} 'recurrent_dropout' must be in [0, 1), found {recurrentDropout}.", nameof(recurrentDropout));
+        if (recurrentDropout != 0 && !SupportsRecurrentDropout)
             throw new ArgumentException(
                 $"{ClassName} 'recurrent_dropout' {recurrentDropout} is not supported (only 0); use 'dropout' on the inputs.",
                 nameof(recurrentDropout));
@@ -33,6 +35,7 @@ public abstract class RecurrentLayer : Layer
         RecurrentInitializer = Initializers.Initializers.Get(recurrentInitializer);
         BiasInitializer = Initializers.Initializers.Get(biasInitializer);
         Dropout = dropout;
+        RecurrentDropout = recurrentDropout;
         ReturnSequences = returnSequences;
         GoBackwards = goBackwards;
         Seed = seed;
@@ -65,6 +68,13 @@ public abstract class RecurrentLayer : Layer
 
     /// <summary>Fraction of the input features dropped in training, one mask per sample for all its steps.</summary>
     public double Dropout { get; }
+
+    /// <summary>Fraction of h_{t-1}'s units dropped before the recurrent product in training, one mask per sample
+    /// for all its steps (LSTM and SimpleRNN).</summary>
+    public double RecurrentDropout { get; }
+
+    /// <summary>Whether this cell implements recurrent dropout.</summary>
+    private protected virtual bool SupportsRecurrentDropout => true;
 
     /// <summary>Output every step's state, [batch, timesteps, units], instead of the last one.</summary>
     public bool ReturnSequences { get; }
@@ -121,7 +131,8 @@ public abstract class RecurrentLayer : Layer
                 $"Layer '{Name}' ({ClassName}) needs inputs of shape (None, timesteps, features) but receives " +
                 $"{Describe(inputs.Shape[1..])} (full batch shape {Tensor.ShapeString(inputs.Shape)}).");
         CheckInput(inputs);
-        var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator);
+        var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator,
+            training ? (float)RecurrentDropout : 0f);
         var op = CreateOp(inputs, options);
         op.RecordStateGradientNorms = RecordStateGradientNorms;
         if (training) LastTrainingOp = op;
@@ -177,7 +188,7 @@ public abstract class RecurrentLayer : Layer
         config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
         foreach (var key in UnsupportedObjectKeys) config[key] = null;
         config["dropout"] = Dropout;
-        config["recurrent_dropout"] = 0.0;
+        config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
         config["return_sequences"] = ReturnSequences;
         config["return_state"] = false;

@@ -27,6 +27,8 @@ internal sealed class GruOp : RecurrentOp
         : base(x, kernel, recurrentKernel, bias, 3, options)
     {
         if (bias is not null) CheckWeight("bias", bias, resetAfter ? [2, Width] : [Width]);
+        if (options.RecurrentDropout > 0)
+            throw new ArgumentException("The GRU op has no recurrent dropout: h_{t-1} also enters its blend, not only the recurrent product.");
         this.activation = activation;
         this.recurrentActivation = recurrentActivation;
         this.resetAfter = resetAfter;

@@ -112,13 +112,14 @@ internal sealed class LstmOp : RecurrentOp
         }
         // dh_{t-1} = dz·Uᵀ
         Gemm.Multiply(false, true, Batch, u, Width, dz, RecurrentKernel.Data, GradState);
+        MaskStateGradient();
     }
 
     protected override void FinishRecurrentGradients()
     {
         // U (+)= Σ_t h_{t-1}ᵀ·dz_t: the states h_0 … h_{T-1} against every step's dz, in one GEMM.
         if (NeedsGrad(2))
-            Gemm.Multiply(true, false, Units, Width, Steps * Batch, States.AsSpan(0, Steps * Batch * Units), GradProjected,
+            Gemm.Multiply(true, false, Units, Width, Steps * Batch, RecurrentInputs, GradProjected,
                 RecurrentKernel.Grad!.Data, accumulate: true);
     }
 }

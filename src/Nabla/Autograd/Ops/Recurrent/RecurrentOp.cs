@@ -21,6 +21,8 @@ internal abstract class RecurrentOp : Op
     private readonly RandomGenerator? dropoutGenerator;
     private readonly float[]? dropoutMask;
     private readonly float[] inputTimeMajor, gradInputTimeMajor;
+    private readonly float recurrentDropout;
+    private readonly float[]? recurrentMask, maskedStates;
 
     /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
     protected RecurrentOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, int gatesPerUnit,
@@ -38,10 +40,13 @@ internal abstract class RecurrentOp : Op
         returnSequences = options.ReturnSequences;
         goBackwards = options.GoBackwards;
         dropout = options.Dropout;
-        if (dropout > 0)
+        dropoutGenerator = options.DropoutGenerator;
+        if (dropout > 0) dropoutMask = new float[Batch * Features];
+        recurrentDropout = options.RecurrentDropout;
+        if (recurrentDropout > 0)
         {
-            dropoutGenerator = options.DropoutGenerator;
-            dropoutMask = new float[Batch * Features];
+            recurrentMask = new float[Batch * Units];
+            maskedStates = new float[Steps * Batch * Units];
         }
         int rows = Steps * Batch;
         inputTimeMajor = new float[rows * Features];
@@ -75,6 +80,18 @@ internal abstract class RecurrentOp : Op
     protected Tensor RecurrentKernel => Inputs[2];
 
     protected Tensor? Bias => Inputs.Length == 4 ? Inputs[3] : null;
+
+    /// <summary>What multiplies the recurrent kernel at each step, time-major [steps, batch, units]: h_0 … h_{T-1},
+    /// times the recurrent dropout mask when there is one.</summary>
+    protected ReadOnlySpan<float> RecurrentInputs =>
+        maskedStates is not null ? maskedStates : States.AsSpan(0, Steps * Batch * Units);
+
+    /// <summary>Multiplies dLoss/dh_{t-1} in <see cref="GradState"/> by the recurrent dropout mask, for cells whose
+    /// h_{t-1} reaches the loss only through the recurrent product.</summary>
+    protected void MaskStateGradient()
+    {
+        if (recurrentMask is not null) TensorPrimitives.Multiply(GradState, recurrentMask, GradState);
+    }
 
     /// <summary>h_t for step t (0 is the zero initial state), [batch, units].</summary>
     protected Span<float> State(int t) => States.AsSpan(t * Batch * Units, Batch * Units);
@@ -151,8 +168,17 @@ internal abstract class RecurrentOp : Op
     }
 
     /// <summary>h_{t-1}·recurrent_kernel for the whole batch into <see cref="RecurrentStepProduct"/>, in the packed GEMM.</summary>
-    protected virtual void MultiplyRecurrent(int t) =>
-        Gemm.Multiply(false, false, Batch, Width, Units, State(t), RecurrentKernel.Data, RecurrentStepProduct);
+    protected virtual void MultiplyRecurrent(int t)
+    {
+        ReadOnlySpan<float> previous = State(t);
+        if (maskedStates is not null)
+        {
+            var masked = StepOf(maskedStates, t, Units);
+            TensorPrimitives.Multiply(previous, recurrentMask, masked);
+            previous = masked;
+        }
+        Gemm.Multiply(false, false, Batch, Width, Units, previous, RecurrentKernel.Data, RecurrentStepProduct);
+    }
 
     /// <summary>Adds the bias that applies to the x-side pre-activations to every row of <paramref name="projected"/>.</summary>
     protected abstract void AddInputBias(Span<float> projected);
@@ -184,6 +210,12 @@ internal abstract class RecurrentOp : Op
             var rng = dropoutGenerator ?? Utils.Random;
             float keep = 1f / (1f - dropout);
             for (int i = 0; i < dropoutMask.Length; i++) dropoutMask[i] = rng.NextDouble() < dropout ? 0f : keep;
+        }
+        if (recurrentMask is not null)
+        {
+            var rng = dropoutGenerator ?? Utils.Random;
+            float keep = 1f / (1f - recurrentDropout);
+            for (int i = 0; i < recurrentMask.Length; i++) recurrentMask[i] = rng.NextDouble() < recurrentDropout ? 0f : keep;
         }
         for (int b = 0; b < Batch; b++)
             for (int s = 0; s < Steps; s++)
@@ -231,5 +263,8 @@ internal abstract class RecurrentOp : Op
 }
 
 /// <summary>The options every recurrent op shares.</summary>
+/// <param name="Dropout">Fraction of input features dropped, one mask per sample for all steps.</param>
+/// <param name="RecurrentDropout">Fraction of h_{t-1}'s units dropped before the recurrent product, one mask per
+/// sample for all steps (as Keras's DropoutRNNCell); only for cells that use h_{t-1} in that product alone.</param>
 internal readonly record struct RecurrentOptions(bool ReturnSequences, bool GoBackwards, float Dropout = 0,
-    RandomGenerator? DropoutGenerator = null);
+    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0);

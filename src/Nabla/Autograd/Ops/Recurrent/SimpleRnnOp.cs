@@ -55,12 +55,13 @@ internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
         var dz = StepOf(GradProjected, t, Units);
         activation.Backward(StepOf(preActivations, t, Units), State(t + 1), GradState, dz, Units);
         Gemm.Multiply(false, true, Batch, Units, Units, dz, RecurrentKernel.Data, GradState);
+        MaskStateGradient();
     }
 
     protected override void FinishRecurrentGradients()
     {
         if (NeedsGrad(2))
-            Gemm.Multiply(true, false, Units, Units, Steps * Batch, States.AsSpan(0, Steps * Batch * Units), GradProjected,
+            Gemm.Multiply(true, false, Units, Units, Steps * Batch, RecurrentInputs, GradProjected,
                 RecurrentKernel.Grad!.Data, accumulate: true);
     }
 }
