@@ -1,7 +1,7 @@
 using Nabla.Autograd;
 using Nabla.Initializers;
 using Nabla.Regularizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -21,7 +21,7 @@ namespace Nabla.Layers;
 /// <item>a frozen layer (<see cref="Trainable"/> false) requests no weight gradients.</item>
 /// </list>
 /// </remarks>
-public abstract class Layer : IKerasSerializable
+public abstract partial class Layer : IKerasSerializable
 {
     private readonly List<Tensor> trainableWeights = [];
     private readonly List<Tensor> nonTrainableWeights = [];

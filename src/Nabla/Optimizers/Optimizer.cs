@@ -1,14 +1,14 @@
 using Nabla.Autograd;
 using System.Numerics.Tensors;
 using Nabla.Optimizers.Schedules;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Optimizers;
 
 /// <summary>
 /// Keras 3's optimizer base: a learning rate (fixed or scheduled), the <c>iterations</c> counter, gradient
 /// clipping (<c>clipnorm</c>, <c>clipvalue</c>, <c>global_clipnorm</c>; at most one) and optional decoupled
-/// <c>weight_decay</c>. <see cref="Apply"/> updates each parameter from its <see cref="Tensor.Grad"/> in one fused
+/// <c>weight_decay</c>. <see cref="Apply(IReadOnlyList{Tensor})"/> updates each parameter from its <see cref="Tensor.Grad"/> in one fused
 /// vectorized pass and allocates nothing once every parameter's state (moments) exists.
 /// </summary>
 /// <remarks>
@@ -69,7 +69,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     /// <summary>The schedule given as learning rate, or null for a fixed learning rate.</summary>
     public LearningRateSchedule? Schedule => schedule;
 
-    /// <summary>The learning rate the next <see cref="Apply"/> will use: the schedule evaluated at <see cref="Iterations"/>.</summary>
+    /// <summary>The learning rate the next <see cref="Apply(IReadOnlyList{Tensor})"/> will use: the schedule evaluated at <see cref="Iterations"/>.</summary>
     public double CurrentLearningRate => LearningRate;
 
     /// <summary>Keras's <c>iterations</c>: how many steps have been applied.</summary>
