@@ -1,7 +1,7 @@
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 using Nabla.Initializers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
@@ -25,7 +25,7 @@ public sealed class Embedding : Layer
                 nameof(maskZero));
         InputDim = inputDim;
         OutputDim = outputDim;
-        EmbeddingsInitializer = Initializers.Initializers.Get(embeddingsInitializer);
+        EmbeddingsInitializer = Initializer.Get(embeddingsInitializer);
     }
 
     public override string ClassName => "Embedding";
@@ -77,7 +77,7 @@ public sealed class Embedding : Layer
         return new Embedding(config.GetInt("input_dim"), config.GetInt("output_dim"),
             maskZero: config.GetBool("mask_zero", false), inputShape: inputShape, name: name)
         {
-            EmbeddingsInitializer = Initializers.Initializers.Deserialize(config.GetValueOr("embeddings_initializer", "uniform")),
+            EmbeddingsInitializer = Initializer.Deserialize(config.GetValueOr("embeddings_initializer", "uniform")),
             Trainable = config.GetBool("trainable", true),
         };
     }

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Recurrent;
@@ -116,7 +116,7 @@ public class RecurrentLayerTests
     public void ConfigRoundTrips(Layer layer)
     {
         var config = layer.GetConfig();
-        var rebuilt = LayerRegistry.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
+        var rebuilt = Layer.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
         Assert.Equal(layer.GetType(), rebuilt.GetType());
         Assert.Equal(config.ToJsonString(), rebuilt.GetConfig().ToJsonString());
     }
@@ -125,7 +125,7 @@ public class RecurrentLayerTests
     public void ReadsKeras2AndTfjsForms()
     {
         // Keras 2 / TF.js: batch_input_shape, implementation, time_major, initializers as VarianceScaling dicts.
-        var lstm = (LSTM)LayerRegistry.Deserialize(Config.Parse("""
+        var lstm = (LSTM)Layer.Deserialize(Config.Parse("""
             {"class_name": "LSTM", "config": {"name": "lstm_1", "trainable": true, "batch_input_shape": [null, 20, 3],
              "units": 8, "activation": "tanh", "recurrent_activation": "hard_sigmoid", "use_bias": true,
              "kernel_initializer": {"class_name": "VarianceScaling", "config": {"scale": 1, "mode": "fan_avg", "distribution": "uniform", "seed": null}},
@@ -137,11 +137,11 @@ public class RecurrentLayerTests
             """));
         Assert.Equal([20, 3], lstm.DeclaredInputShape!);
         Assert.Equal("hard_sigmoid", lstm.RecurrentActivation.Name);
-        var gru = (GRU)LayerRegistry.Deserialize(Config.Parse("""
+        var gru = (GRU)Layer.Deserialize(Config.Parse("""
             {"class_name": "GRU", "config": {"units": 4, "reset_after": false}}
             """));
         Assert.False(gru.ResetAfter);
-        var embedding = (Embedding)LayerRegistry.Deserialize(Config.Parse("""
+        var embedding = (Embedding)Layer.Deserialize(Config.Parse("""
             {"class_name": "Embedding", "config": {"input_dim": 30, "output_dim": 2, "input_length": 7,
              "embeddings_initializer": {"class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05, "seed": null}}}}
             """));
@@ -168,7 +168,7 @@ public class RecurrentLayerTests
     [Fact]
     public void MeetsTheLayerContract()
     {
-        var lstm = (LSTM)LayerRegistry.Deserialize(Config.Parse("""
+        var lstm = (LSTM)Layer.Deserialize(Config.Parse("""
             {"class_name": "LSTM", "config": {"units": 3, "kernel_regularizer": "l2", "recurrent_regularizer": {"class_name": "L1", "config": {"l1": 0.5}}}}
             """));
         lstm.Build([6, 2]);

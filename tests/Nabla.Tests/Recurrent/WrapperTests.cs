@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Recurrent;
@@ -78,7 +78,7 @@ public class WrapperTests
     public void WrapperConfigsRoundTrip(Layer layer)
     {
         var config = layer.GetConfig();
-        var rebuilt = LayerRegistry.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
+        var rebuilt = Layer.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
         Assert.Equal(layer.GetType(), rebuilt.GetType());
         Assert.Equal(config.ToJsonString(), rebuilt.GetConfig().ToJsonString());
     }

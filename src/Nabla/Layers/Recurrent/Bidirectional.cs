@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
@@ -46,7 +46,7 @@ public sealed class Bidirectional : Layer
         config["name"] = prefix + name;
         config.Remove("batch_shape");
         if (goBackwards is bool backwards) config["go_backwards"] = backwards;
-        return (RecurrentLayer)LayerRegistry.Deserialize(spec);
+        return (RecurrentLayer)Layer.Deserialize(spec);
     }
 
     public override int[] ComputeOutputShape(int[] inputShape)
@@ -95,11 +95,11 @@ public sealed class Bidirectional : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         var layer = config.GetConfig("layer") ?? throw new ArgumentException("Bidirectional config has no 'layer'.");
-        if (LayerRegistry.Deserialize(layer) is not RecurrentLayer forward)
+        if (Layer.Deserialize(layer) is not RecurrentLayer forward)
             throw new ArgumentException($"Bidirectional 'layer' must be SimpleRNN, LSTM or GRU; found {layer.GetString("class_name", "?")}.");
         RecurrentLayer? backward = null;
         if (config.GetConfig("backward_layer") is Config spec)
-            backward = LayerRegistry.Deserialize(spec) as RecurrentLayer
+            backward = Layer.Deserialize(spec) as RecurrentLayer
                 ?? throw new ArgumentException($"Bidirectional 'backward_layer' must be SimpleRNN, LSTM or GRU; found {spec.GetString("class_name", "?")}.");
         var mergeMode = config.TryGet("merge_mode", out var mode)
             ? mode as string ?? throw new ArgumentException($"Bidirectional 'merge_mode' {Config.Describe(mode)} is not supported (only concat, sum, mul, ave).")

@@ -1,5 +1,5 @@
 using Nabla.Autograd.Ops.Recurrent;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -19,7 +19,7 @@ public sealed class GRU : RecurrentLayer
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
             recurrentDropout, returnSequences, goBackwards, seed, inputShape, name)
     {
-        RecurrentActivation = Activations.Activations.Get(recurrentActivation);
+        RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         ResetAfter = resetAfter;
     }
 
@@ -56,7 +56,7 @@ public sealed class GRU : RecurrentLayer
 
     private protected override void WriteCellConfig(Config config)
     {
-        config["recurrent_activation"] = Activations.Activations.Serialize(RecurrentActivation);
+        config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);
         config["reset_after"] = ResetAfter;
     }
 
@@ -68,7 +68,7 @@ public sealed class GRU : RecurrentLayer
             resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name)
         {
             Activation = a.Activation,
-            RecurrentActivation = Activations.Activations.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
+            RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
             KernelInitializer = a.KernelInitializer,
             RecurrentInitializer = a.RecurrentInitializer,
             BiasInitializer = a.BiasInitializer,

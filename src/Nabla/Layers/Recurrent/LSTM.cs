@@ -1,5 +1,5 @@
 using Nabla.Autograd.Ops.Recurrent;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -18,7 +18,7 @@ public sealed class LSTM : RecurrentLayer
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
             recurrentDropout, returnSequences, goBackwards, seed, inputShape, name)
     {
-        RecurrentActivation = Activations.Activations.Get(recurrentActivation);
+        RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         UnitForgetBias = unitForgetBias;
     }
 
@@ -54,7 +54,7 @@ public sealed class LSTM : RecurrentLayer
 
     private protected override void WriteCellConfig(Config config)
     {
-        config["recurrent_activation"] = Activations.Activations.Serialize(RecurrentActivation);
+        config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);
         config["unit_forget_bias"] = UnitForgetBias;
     }
 
@@ -66,7 +66,7 @@ public sealed class LSTM : RecurrentLayer
             goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name)
         {
             Activation = a.Activation,
-            RecurrentActivation = Activations.Activations.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
+            RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
             KernelInitializer = a.KernelInitializer,
             RecurrentInitializer = a.RecurrentInitializer,
             BiasInitializer = a.BiasInitializer,

@@ -1,7 +1,7 @@
 using Nabla.Autograd.Ops.Recurrent;
 using Nabla.Initializers;
 using Nabla.Regularizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -29,11 +29,11 @@ public abstract class RecurrentLayer : Layer
                 $"{ClassName} 'recurrent_dropout' {recurrentDropout} is not supported (only 0); use 'dropout' on the inputs.",
                 nameof(recurrentDropout));
         Units = units;
-        Activation = Activations.Activations.Get(activation);
+        Activation = ActivationFunction.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializers.Initializers.Get(kernelInitializer);
-        RecurrentInitializer = Initializers.Initializers.Get(recurrentInitializer);
-        BiasInitializer = Initializers.Initializers.Get(biasInitializer);
+        KernelInitializer = Initializer.Get(kernelInitializer);
+        RecurrentInitializer = Initializer.Get(recurrentInitializer);
+        BiasInitializer = Initializer.Get(biasInitializer);
         Dropout = dropout;
         RecurrentDropout = recurrentDropout;
         ReturnSequences = returnSequences;
@@ -177,7 +177,7 @@ public abstract class RecurrentLayer : Layer
     {
         var config = base.GetConfig();
         config["units"] = (long)Units;
-        config["activation"] = Activations.Activations.Serialize(Activation);
+        config["activation"] = ActivationFunction.Serialize(Activation);
         WriteCellConfig(config);
         config["use_bias"] = UseBias;
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
@@ -224,11 +224,11 @@ public abstract class RecurrentLayer : Layer
         var (name, inputShape) = BaseArgs(config);
         return new RecurrentArgs(
             config.GetInt("units"),
-            Activations.Activations.Deserialize(config.GetValueOr("activation", "tanh")),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "tanh")),
             config.GetBool("use_bias", true),
-            Initializers.Initializers.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializers.Initializers.Deserialize(config.GetValueOr("recurrent_initializer", "orthogonal")),
-            Initializers.Initializers.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializer.Deserialize(config.GetValueOr("recurrent_initializer", "orthogonal")),
+            Initializer.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
             config.GetBool("return_sequences", false), config.GetBool("go_backwards", false),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,

@@ -1,5 +1,5 @@
 using Nabla.Autograd.Ops.Recurrent;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
@@ -52,6 +52,6 @@ public sealed class TimeDistributed : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         var layer = config.GetConfig("layer") ?? throw new ArgumentException("TimeDistributed config has no 'layer'.");
-        return new TimeDistributed(LayerRegistry.Deserialize(layer), inputShape, name) { Trainable = config.GetBool("trainable", true) };
+        return new TimeDistributed(Layer.Deserialize(layer), inputShape, name) { Trainable = config.GetBool("trainable", true) };
     }
 }
