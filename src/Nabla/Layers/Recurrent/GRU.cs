@@ -63,19 +63,13 @@ public sealed class GRU : RecurrentLayer
     public static GRU FromConfig(Config config)
     {
         var a = ReadArgs(config, "GRU");
-        return new GRU(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
+        var layer = new GRU(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards,
             resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name)
         {
-            Activation = a.Activation,
             RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
-            KernelInitializer = a.KernelInitializer,
-            RecurrentInitializer = a.RecurrentInitializer,
-            BiasInitializer = a.BiasInitializer,
-            KernelRegularizer = a.KernelRegularizer,
-            RecurrentRegularizer = a.RecurrentRegularizer,
-            BiasRegularizer = a.BiasRegularizer,
-            Trainable = a.Trainable,
         };
+        layer.Apply(a);
+        return layer;
     }
 }

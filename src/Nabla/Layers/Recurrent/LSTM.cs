@@ -61,19 +61,13 @@ public sealed class LSTM : RecurrentLayer
     public static LSTM FromConfig(Config config)
     {
         var a = ReadArgs(config, "LSTM");
-        return new LSTM(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
+        var layer = new LSTM(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             unitForgetBias: config.GetBool("unit_forget_bias", true), returnSequences: a.ReturnSequences,
             goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name)
         {
-            Activation = a.Activation,
             RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
-            KernelInitializer = a.KernelInitializer,
-            RecurrentInitializer = a.RecurrentInitializer,
-            BiasInitializer = a.BiasInitializer,
-            KernelRegularizer = a.KernelRegularizer,
-            RecurrentRegularizer = a.RecurrentRegularizer,
-            BiasRegularizer = a.BiasRegularizer,
-            Trainable = a.Trainable,
         };
+        layer.Apply(a);
+        return layer;
     }
 }

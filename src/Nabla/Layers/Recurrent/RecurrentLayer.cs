@@ -29,11 +29,11 @@ public abstract class RecurrentLayer : Layer
                 $"{ClassName} 'recurrent_dropout' {recurrentDropout} is not supported (only 0); use 'dropout' on the inputs.",
                 nameof(recurrentDropout));
         Units = units;
-        Activation = ActivationFunction.Get(activation);
+        this.activation = ActivationFunction.Get(activation);
         UseBias = useBias;
-        KernelInitializer = Initializer.Get(kernelInitializer);
-        RecurrentInitializer = Initializer.Get(recurrentInitializer);
-        BiasInitializer = Initializer.Get(biasInitializer);
+        this.kernelInitializer = Initializer.Get(kernelInitializer);
+        this.recurrentInitializer = Initializer.Get(recurrentInitializer);
+        this.biasInitializer = Initializer.Get(biasInitializer);
         Dropout = dropout;
         RecurrentDropout = recurrentDropout;
         ReturnSequences = returnSequences;
@@ -43,28 +43,31 @@ public abstract class RecurrentLayer : Layer
     }
 
     private readonly RandomGenerator? dropoutGenerator;
+    private ActivationFunction activation;
+    private Initializer kernelInitializer, recurrentInitializer, biasInitializer;
+    private Regularizer? kernelRegularizer, recurrentRegularizer, biasRegularizer;
 
     public int Units { get; }
 
     /// <summary>Keras's default is tanh.</summary>
-    public ActivationFunction Activation { get; init; }
+    public ActivationFunction Activation { get => activation; init => activation = value; }
 
     public bool UseBias { get; }
 
     /// <summary>Keras's default is glorot_uniform.</summary>
-    public Initializer KernelInitializer { get; init; }
+    public Initializer KernelInitializer { get => kernelInitializer; init => kernelInitializer = value; }
 
     /// <summary>Keras's default is orthogonal.</summary>
-    public Initializer RecurrentInitializer { get; init; }
+    public Initializer RecurrentInitializer { get => recurrentInitializer; init => recurrentInitializer = value; }
 
     /// <summary>Keras's default is zeros.</summary>
-    public Initializer BiasInitializer { get; init; }
+    public Initializer BiasInitializer { get => biasInitializer; init => biasInitializer = value; }
 
-    public Regularizer? KernelRegularizer { get; init; }
+    public Regularizer? KernelRegularizer { get => kernelRegularizer; init => kernelRegularizer = value; }
 
-    public Regularizer? RecurrentRegularizer { get; init; }
+    public Regularizer? RecurrentRegularizer { get => recurrentRegularizer; init => recurrentRegularizer = value; }
 
-    public Regularizer? BiasRegularizer { get; init; }
+    public Regularizer? BiasRegularizer { get => biasRegularizer; init => biasRegularizer = value; }
 
     /// <summary>Fraction of the input features dropped in training, one mask per sample for all its steps.</summary>
     public double Dropout { get; }
@@ -235,6 +238,19 @@ public abstract class RecurrentLayer : Layer
             inputShape, name, config.GetBool("trainable", true),
             ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
             ReadRegularizer(config, "bias_regularizer"));
+    }
+
+    /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
+    private protected void Apply(RecurrentArgs args)
+    {
+        activation = args.Activation;
+        kernelInitializer = args.KernelInitializer;
+        recurrentInitializer = args.RecurrentInitializer;
+        biasInitializer = args.BiasInitializer;
+        kernelRegularizer = args.KernelRegularizer;
+        recurrentRegularizer = args.RecurrentRegularizer;
+        biasRegularizer = args.BiasRegularizer;
+        Trainable = args.Trainable;
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,

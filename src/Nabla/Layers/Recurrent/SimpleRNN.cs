@@ -29,18 +29,10 @@ public sealed class SimpleRNN : RecurrentLayer
     public static SimpleRNN FromConfig(Config config)
     {
         var a = ReadArgs(config, "SimpleRNN");
-        return new SimpleRNN(a.Units, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
+        var layer = new SimpleRNN(a.Units, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape,
-            name: a.Name)
-        {
-            Activation = a.Activation,
-            KernelInitializer = a.KernelInitializer,
-            RecurrentInitializer = a.RecurrentInitializer,
-            BiasInitializer = a.BiasInitializer,
-            KernelRegularizer = a.KernelRegularizer,
-            RecurrentRegularizer = a.RecurrentRegularizer,
-            BiasRegularizer = a.BiasRegularizer,
-            Trainable = a.Trainable,
-        };
+            name: a.Name);
+        layer.Apply(a);
+        return layer;
     }
 }
