@@ -36,8 +36,11 @@ public static class TorchRuntime
             return "not Linux: TorchSharp loaded as shipped";
         }
         string output = AppContext.BaseDirectory;
-        string script = FindPatchScript();
-        string preload = RunPatchScript(script, output);
+        string script = PatchScriptPath();
+        // Without the shared tool (a checkout without ../shared) the shim can still load where libstdc++ is new
+        // enough; where it is not, the error below says the tool was missing.
+        bool haveScript = File.Exists(script);
+        string preload = haveScript ? RunPatchScript(script, output) : "";
         if (preload.Length > 0) PreloadGlobally(preload);
         try
         {
@@ -45,9 +48,11 @@ public static class TorchRuntime
         }
         catch (Exception e)
         {
+            string patching = haveScript
+                ? $"after running {script} (preloaded: {(preload.Length > 0 ? preload : "nothing, the script found libstdc++ new enough")})"
+                : $"without patching its native shim: {script}, which makes TorchSharp 0.107 load on Debian 12's libstdc++, is missing";
             throw new TorchUnavailableException(
-                $"TorchSharp could not load libtorch from {output} after running {script} " +
-                $"(preloaded: {(preload.Length > 0 ? preload : "nothing, the script found libstdc++ new enough")}). " +
+                $"TorchSharp could not load libtorch from {output} {patching}. " +
                 $"Check `ldd {output}runtimes/linux-x64/native/libLibTorchSharp.so` for a missing library or symbol version. " +
                 $"TorchSharp said: {e.GetBaseException().Message}", e);
         }
@@ -63,16 +68,8 @@ public static class TorchRuntime
     }
 
     /// <summary>The shared tool beside the repository: ../shared/tools/torchsharp-debian12.sh from the folder holding Nabla.sln.</summary>
-    private static string FindPatchScript()
-    {
-        string root = RepositoryRoot.Find();
-        string script = Path.GetFullPath(Path.Combine(root, "..", "shared", "tools", "torchsharp-debian12.sh"));
-        if (!File.Exists(script))
-            throw new TorchUnavailableException(
-                $"The PyTorch parity tests need {script} (the shared tools folder beside the repository) to make " +
-                "TorchSharp's native shim load on this Linux; it is missing.");
-        return script;
-    }
+    private static string PatchScriptPath() =>
+        Path.GetFullPath(Path.Combine(RepositoryRoot.Find(), "..", "shared", "tools", "torchsharp-debian12.sh"));
 
     private static string RunPatchScript(string script, string buildDir)
     {
