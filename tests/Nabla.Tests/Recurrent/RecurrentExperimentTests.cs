@@ -1,6 +1,6 @@
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
-using Nabla.Tests.Diagnostics;
+using Nabla.Tests.Doctor;
 
 namespace Nabla.Tests.Recurrent;
 
