@@ -5,7 +5,7 @@ namespace Nabla.Data;
 /// (classification) and a noisy nonlinear target (regression). <c>scale</c> and <c>offset</c>
 /// deliberately produce un-normalized inputs.
 /// </summary>
-public static class Synthetic
+public static partial class Synthetic
 {
     /// <summary>
     /// <paramref name="classes"/> Gaussian clusters in <paramref name="features"/> dimensions, centers drawn

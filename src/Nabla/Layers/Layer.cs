@@ -135,6 +135,17 @@ public abstract partial class Layer : IKerasSerializable
         return weight;
     }
 
+    /// <summary>Makes a wrapped layer's weights, kernels and penalties this layer's own, after those it already has
+    /// (a wrapper such as Bidirectional or TimeDistributed owns no weights of its own).</summary>
+    protected void AddSublayerWeights(Layer sublayer)
+    {
+        ArgumentNullException.ThrowIfNull(sublayer);
+        trainableWeights.AddRange(sublayer.trainableWeights);
+        nonTrainableWeights.AddRange(sublayer.nonTrainableWeights);
+        kernels.AddRange(sublayer.kernels);
+        regularized.AddRange(sublayer.regularized);
+    }
+
     /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>
     protected Tensor AddKernel(string weightName, int[] shape, Initializer initializer, Regularizer? regularizer = null)
     {
