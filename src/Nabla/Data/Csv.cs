@@ -92,7 +92,7 @@ public static class Csv
     /// Picks the candidate separator that occurs most on the first non-blank line, preferring one
     /// that occurs equally often on the second (a decimal comma or a comma in a name does not).
     /// </summary>
-    private static char DetectSeparator(string path)
+    internal static char DetectSeparator(string path)
     {
         var firstLines = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Take(2).ToArray();
         if (firstLines.Length == 0) return ',';
@@ -107,7 +107,7 @@ public static class Csv
         return ranked.Length > 0 ? ranked[0].Separator : ',';
     }
 
-    private static void Split(string path, int lineNumber, string line, char separator, List<string> fields)
+    internal static void Split(string path, int lineNumber, string line, char separator, List<string> fields)
     {
         fields.Clear();
         int i = 0;
@@ -201,7 +201,7 @@ public static class Csv
     private static string ColumnName(string[]? header, int column, bool quoted) =>
         header is not null ? header[column] : quoted ? "" : $"column {column + 1}";
 
-    private static string Describe(char separator) => separator switch
+    internal static string Describe(char separator) => separator switch
     {
         '\t' => "tabs",
         _ => $"'{separator}'",
