@@ -18,6 +18,9 @@ public abstract partial class Model
     /// <summary>The running Fit's schedule, for callbacks that sample (the doctor); null outside Fit.</summary>
     public FitInfo? CurrentFit { get; private set; }
 
+    /// <summary>The running Fit's sample order and epoch, which BackupAndRestore saves and restores; null outside Fit.</summary>
+    internal FitProgress? FitProgress { get; private set; }
+
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
@@ -30,13 +33,17 @@ public abstract partial class Model
     /// fraction of the samples (before shuffling) for validation; <paramref name="shuffle"/> reshuffles
     /// the training samples every epoch with Nabla's seeded generator. With <paramref name="verbose"/> on,
     /// the doctor's pre-flight checks run first and print their warnings (<paramref name="preflight"/>: false skips them).
+    /// As in Keras, <paramref name="epochs"/> is the index of the last epoch and training starts at
+    /// <paramref name="initialEpoch"/> (to resume a run: the progress bar then shows "Epoch 3/5"); a
+    /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, bool preflight = true)
+        int verbose = 1, bool preflight = true, int initialEpoch = 0)
     {
         EnsureCompiled(nameof(Fit));
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
+        if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
@@ -68,11 +75,14 @@ public abstract partial class Model
 
         StopTraining = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
+        FitProgress = new FitProgress(order, initialEpoch);
         try
         {
             callbackList.OnTrainBegin(logs);
-            for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+            // A callback may have restored a backup (weights, optimizer, generator, order) and moved the start.
+            for (int epoch = FitProgress.NextEpoch; epoch < epochs && !StopTraining; epoch++)
             {
+                FitProgress.NextEpoch = epoch;
                 // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
@@ -96,6 +106,7 @@ public abstract partial class Model
                 if (validation is (Tensor valX, Tensor valY))
                     foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize))
                         logs["val_" + key] = value;
+                FitProgress.NextEpoch = epoch + 1;
                 callbackList.OnEpochEnd(epoch, logs);
             }
             callbackList.OnTrainEnd(logs);
@@ -103,6 +114,7 @@ public abstract partial class Model
         finally
         {
             CurrentFit = null;
+            FitProgress = null;
         }
         return history;
     }
@@ -158,6 +170,17 @@ public abstract partial class Model
         logs["loss"] = loss.Result();
         foreach (var m in metrics) logs[m.Name] = m.Result();
     }
+}
+
+/// <summary>
+/// What a running <c>Fit</c> needs to go on from an epoch boundary besides the weights, the optimizer and the
+/// generator: the order of the training samples (reshuffled in place every epoch) and the next epoch's index.
+/// </summary>
+internal sealed class FitProgress(int[] order, int nextEpoch)
+{
+    public int[] Order { get; } = order;
+
+    public int NextEpoch { get; set; } = nextEpoch;
 }
 
 /// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>
