@@ -10,29 +10,33 @@ public abstract partial class Model
     /// the graph (as in <see cref="Predict"/>); the loss and the metrics then take the batches in order, so
     /// the results are the same whatever the thread count.
     /// </remarks>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
+    /// the compiled metrics stay unweighted.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
-        return EvaluateChecked(x, y, batchSize);
+        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, null);
+        return EvaluateChecked(x, y, batchSize, weights);
     }
 
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
-    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize)
+    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize, Tensor? sampleWeight = null)
     {
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
         var lossMean = new Mean("loss");
         int total = x.Shape[0];
         int batches = (total + batchSize - 1) / batchSize;
-        int replicas = ReplicaCount(x, batches);
+        // Weighted batches run on the calling thread's graph (the replicas have no weight placeholder).
+        int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
         if (replicas == 1)
         {
             for (int start = 0; start < total; start += batchSize)
             {
                 int count = Math.Min(batchSize, total - start);
-                var step = GetStep(StepKind.Evaluate, count, x, y);
-                step.LoadContiguous(x, y, start);
+                var step = GetStep(StepKind.Evaluate, count, x, y, weighted: sampleWeight is not null);
+                step.LoadContiguous(x, y, start, sampleWeight);
                 step.Run();
                 lossMean.Update(step.Loss!.Data[0], count);
                 UpdateMetrics(metrics, step);

@@ -6,7 +6,7 @@ namespace Nabla;
 public abstract partial class Model
 {
     // Predict keeps one replica per kernel thread, so that batches can run side by side.
-    private readonly Dictionary<(StepKind kind, int batch, int replica), CapturedStep> capturedSteps = [];
+    private readonly Dictionary<(StepKind kind, int batch, int replica, bool weighted), CapturedStep> capturedSteps = [];
 
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
@@ -36,10 +36,14 @@ public abstract partial class Model
     /// As in Keras, <paramref name="epochs"/> is the index of the last epoch and training starts at
     /// <paramref name="initialEpoch"/> (to resume a run: the progress bar then shows "Epoch 3/5"); a
     /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
+    /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
+    /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, bool preflight = true, int initialEpoch = 0)
+        int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled(nameof(Fit));
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
@@ -50,17 +54,21 @@ public abstract partial class Model
         if (validationSplit > 0 && validationData is not null)
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
         DataChecks.CheckPair(this, x, y, "x", "y");
+        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight);
 
         int total = x.Shape[0];
         int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         (Tensor x, Tensor y)? validation = validationData;
+        Tensor? validationWeights = null;
         if (validationSplit > 0)
         {
             if (trainCount == total)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
             validation = (DataChecks.Rows(x, trainCount, total), DataChecks.Rows(y, trainCount, total));
+            // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
+            if (sampleWeight is not null) validationWeights = DataChecks.Rows(sampleWeight, trainCount, total);
         }
         else if (validation is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
 
@@ -94,8 +102,8 @@ public abstract partial class Model
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
                     callbackList.OnTrainBatchBegin(b, logs);
-                    var step = GetStep(StepKind.Train, count, x, y);
-                    step.Load(x, y, order.AsSpan(start, count));
+                    var step = GetStep(StepKind.Train, count, x, y, weighted: weights is not null);
+                    step.Load(x, y, order.AsSpan(start, count), weights);
                     RunTrainStep(step);
                     lossMean.Update(step.Loss!.Data[0], count);
                     UpdateMetrics(metrics, step);
@@ -104,7 +112,7 @@ public abstract partial class Model
                 }
                 WriteLogs(logs, lossMean, metrics);
                 if (validation is (Tensor valX, Tensor valY))
-                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize))
+                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize, validationWeights))
                         logs["val_" + key] = value;
                 FitProgress.NextEpoch = epoch + 1;
                 callbackList.OnEpochEnd(epoch, logs);
@@ -147,12 +155,12 @@ public abstract partial class Model
         step.FinishTraining(Optimizer!);
     }
 
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0, bool weighted = false)
     {
-        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
+        if (!capturedSteps.TryGetValue((kind, batch, replica, weighted), out var step))
         {
-            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
-            capturedSteps[(kind, batch, replica)] = step;
+            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted);
+            capturedSteps[(kind, batch, replica, weighted)] = step;
         }
         return step;
     }

@@ -56,11 +56,11 @@ public abstract unsafe partial class Model
         int total = job.X.Shape[0];
         int replica = WorkerPool.CurrentThreadIndex % job.Replicas;
         // Every batch but a short last one has the full size: look its graph up once, not per batch.
-        var full = job.Model.capturedSteps[(job.Kind, Math.Min(job.BatchSize, total), replica)];
+        var full = job.Model.capturedSteps[(job.Kind, Math.Min(job.BatchSize, total), replica, false)];
         for (int b = first; b < end; b++)
         {
             int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-            var step = count == full.BatchSize ? full : job.Model.capturedSteps[(job.Kind, count, replica)];
+            var step = count == full.BatchSize ? full : job.Model.capturedSteps[(job.Kind, count, replica, false)];
             if (job.Y is { } y) step.LoadContiguous(job.X, y, start);
             // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
             // the exact scan names the sample.
