@@ -27,6 +27,7 @@ internal sealed class CapturedStep
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new List<Tensor>();
+        var activities = new List<LayerActivity>();
         Tensor h = X;
         // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
         // must leave no trace: batch-norm statistics and the generator dropout draws from are restored after it.
@@ -37,10 +38,12 @@ internal sealed class CapturedStep
             {
                 h = layer.Call(h, training);
                 layerOutputs.Add(h);
+                activities.Add(layer.Observe(h));
             }
         }
         foreach (var (weight, saved) in statistics) saved.CopyTo(weight.Data, 0);
         LayerOutputs = layerOutputs;
+        Activities = activities;
         Output = h;
         if (kind == StepKind.Predict)
         {
@@ -48,7 +51,7 @@ internal sealed class CapturedStep
             return;
         }
         var loss = model.Loss!.Call(Y!, Output, SampleWeight);
-        foreach (var penalty in model.Layers.OfType<Dense>().SelectMany(d => d.RegularizationLosses()))
+        foreach (var penalty in model.Layers.SelectMany(layer => layer.PenaltyLosses()))
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
         Graph = new Graph(Loss);
@@ -199,6 +202,9 @@ internal sealed class CapturedStep
 
     /// <summary>Each layer's output tensor inside this graph (the doctor reads activations here).</summary>
     public IReadOnlyList<Tensor> LayerOutputs { get; }
+
+    /// <summary>Each layer call's observation points inside this graph, in call order (see <see cref="Layer.Observe"/>).</summary>
+    public IReadOnlyList<LayerActivity> Activities { get; }
 
     /// <summary>The scalar total loss (compiled loss plus regularization penalties); null for prediction.</summary>
     public Tensor? Loss { get; }

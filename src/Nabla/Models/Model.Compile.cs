@@ -24,14 +24,14 @@ public abstract partial class Model
         var resolvedOptimizer = optimizer switch
         {
             Optimizer o => o,
-            string name => Optimizers.Optimizers.Get(name),
+            string name => Optimizer.Get(name),
             _ => throw new ArgumentException(
                 $"Compile 'optimizer' must be a name or an Optimizer, found {optimizer.GetType().Name}.", nameof(optimizer)),
         };
         var resolvedLoss = loss switch
         {
             Loss l => l,
-            string name => Losses.Losses.Get(name),
+            string name => Loss.Get(name),
             _ => throw new ArgumentException(
                 $"Compile 'loss' must be a name or a Loss, found {loss.GetType().Name}.", nameof(loss)),
         };
@@ -49,7 +49,7 @@ public abstract partial class Model
 
     /// <summary>Resolves metric names against the loss and data shapes (Keras's "accuracy" rule).</summary>
     internal List<Metric> CreateMetrics(int[] yShape, int[] outputShape) =>
-        metricSpecs.Select(spec => spec as Metric ?? Metrics.Metrics.Resolve((string)spec, Loss, yShape, outputShape)).ToList();
+        metricSpecs.Select(spec => spec as Metric ?? Metric.Resolve((string)spec, Loss, yShape, outputShape)).ToList();
 
     private void EnsureCompiled(string operation)
     {

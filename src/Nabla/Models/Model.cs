@@ -77,7 +77,7 @@ public abstract partial class Model
                     $"Weight {i} ('{weights[i].Name}') has shape {Tensor.ShapeString(weights[i].Shape)}, " +
                     $"the value given has {Tensor.ShapeString(values[i].Shape)}.");
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
-        foreach (var layer in layers.OfType<Normalization>()) layer.OnWeightsChanged();
+        foreach (var layer in layers) layer.OnWeightsChanged();
     }
 
     internal void EnsureBuilt(string operation)

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla;
 
@@ -41,7 +41,7 @@ public sealed class Sequential : Model
         if (!config.TryGet("layers", out var value) || value is not IEnumerable<object?> list)
             throw new ArgumentException("Sequential config needs a 'layers' list.");
         var layers = list.Select((item, i) => item is Config c
-            ? LayerRegistry.Deserialize(c)
+            ? Layer.Deserialize(c)
             : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}."));
         return new Sequential(layers.ToList(), config.GetString("name", null));
     }

@@ -37,7 +37,7 @@ public class SampleWeightTests
     [InlineData("categorical_hinge")]
     public void WeightedGradientsMatchFiniteDifferences(string name)
     {
-        var loss = Nabla.Losses.Losses.Get(name);
+        var loss = Loss.Get(name);
         Tensor yTrue = new float[,] { { 0, 1, 0 }, { 1, 0, 0 }, { 0, 0, 1 }, { 0, 1, 0 } };
         var yPred = GradientCheck.Random(3, 0.2, 0.8, 4, 3);
         GradientCheck.Check(t => loss.Call(yTrue, t[0], Weights), [yPred]);

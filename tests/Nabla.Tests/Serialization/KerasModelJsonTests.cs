@@ -1,5 +1,6 @@
-using Nabla.Layers;
 using Nabla.Serialization;
+using Nabla.Layers;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Serialization;
 

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Globalization;
 using System.IO.Compression;
 using Nabla.Data;
@@ -130,10 +131,10 @@ internal static class KerasArchive
     /// <summary>Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metric identifiers.</summary>
     private static Config CompileConfig(Model model) => new()
     {
-        ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
-        ["loss"] = Losses.Losses.Serialize(model.Loss!),
+        ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
+        ["loss"] = Loss.Serialize(model.Loss!),
         ["metrics"] = model.MetricSpecs
-            .Select(m => m is Metric metric ? Metrics.Metrics.Serialize(metric) : m)
+            .Select(m => m is Metric metric ? Metric.Serialize(metric) : m)
             .ToList(),
         ["loss_weights"] = null,
         ["weighted_metrics"] = null,
@@ -143,8 +144,8 @@ internal static class KerasArchive
     {
         try
         {
-            model.Compile(Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source)),
-                Losses.Losses.Deserialize(Require(compile, "loss", source)), CompiledMetrics(compile, source));
+            model.Compile(Optimizer.Deserialize(Require(compile, "optimizer", source)),
+                Loss.Deserialize(Require(compile, "loss", source)), CompiledMetrics(compile, source));
         }
         catch (ArgumentException e)
         {
@@ -165,7 +166,7 @@ internal static class KerasArchive
         return items.Select(item => item switch
         {
             string name => name,
-            Config c => (object)Metrics.Metrics.Deserialize(c),
+            Config c => (object)Metric.Deserialize(c),
             _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
         }).ToList();
     }
