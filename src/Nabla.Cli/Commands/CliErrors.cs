@@ -16,8 +16,14 @@ internal static class CliErrors
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
                                    or DataFormatException or InvalidOperationException or IOException or KeyNotFoundException)
         {
-            Console.Error.WriteLine($"nabla: error: {e.Message}");
+            Console.Error.WriteLine($"nabla: error: {Message(e)}");
             return UsageExitCode;
         }
     }
+
+    /// <summary>The message without .NET's " (Parameter 'name')" suffix, which names a C# argument, not the user's input.</summary>
+    public static string Message(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

@@ -41,7 +41,7 @@ internal static class DataCommand
             }
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                error.WriteLine($"nabla data info: {OneLine(e.Message)}");
+                error.WriteLine($"nabla data info: {OneLine(CliErrors.Message(e))}");
                 return BadInput;
             }
         });

@@ -27,6 +27,7 @@ public static class Csv
         options.Validate();
         if (options.NumClasses is <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.NumClasses, "CsvOptions.NumClasses must be positive.");
+        Nabla.Data.DataFile.RequireExists(path);
         long length = new FileInfo(path).Length;
         if (length > options.MaxBytes)
             throw DataFormatException.InFile(path, $"at most {options.MaxBytes} bytes (DataReadOptions.MaxBytes)", $"{length} bytes");

@@ -19,7 +19,7 @@ public sealed partial class Table
         options ??= CsvOptions.Default;
         options.Validate();
         var missing = new HashSet<string>(naValues ?? DefaultNaValues, StringComparer.Ordinal);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        DataFile.RequireExists(path);
         long length = new FileInfo(path).Length;
         if (length > options.MaxBytes)
             throw DataFormatException.InFile(path, $"at most {options.MaxBytes} bytes (DataReadOptions.MaxBytes)", $"{length} bytes");

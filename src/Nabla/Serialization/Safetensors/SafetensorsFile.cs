@@ -30,6 +30,7 @@ public static class SafetensorsFile
     /// <summary>Reads every tensor, after checking the whole header against the file's length.</summary>
     public static SafetensorsContent Read(string path)
     {
+        Nabla.Data.DataFile.RequireExists(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         return Read(stream, stream.Length, path);
     }

@@ -55,6 +55,7 @@ internal static class KerasArchive
     public static Sequential Load(string path)
     {
         ZipArchive zip;
+        Nabla.Data.DataFile.RequireExists(path);
         try { zip = ZipFile.OpenRead(path); }
         catch (InvalidDataException e)
         {
