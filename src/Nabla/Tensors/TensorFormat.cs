@@ -171,7 +171,8 @@ internal static class TensorFormat
                 string magnitude = Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
                 return (sign + digits[..1], digits[1..], (exponent < 0 ? "-" : "+") + magnitude);
             }
-            string text = Math.Round((double)float.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), Precision)
+            // The float's shortest round-trip text, read as a double so that no float32 noise digits come back.
+            string text = Math.Round(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), Precision)
                 .ToString("0.########", CultureInfo.InvariantCulture);
             if (text == "0" && float.IsNegative(value)) text = "-0";
             int point = text.IndexOf('.');

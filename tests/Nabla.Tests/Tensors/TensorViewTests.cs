@@ -15,6 +15,8 @@ public class TensorViewTests
         // numpy: array([ 0.1 ,  0.25, -3.  ], dtype=float32)
         Assert.Equal("Tensor([ 0.1 ,  0.25, -3.  ], shape=(3,), dtype=float32)", Tensor.FromArray([0.1f, 0.25f, -3f], 3).ToString());
         Assert.Equal("Tensor(7., shape=(), dtype=float32)", Tensor.FromArray([7f]).ToString());
+        // float32's shortest digits, not its float64 expansion (17.32416725...)
+        Assert.Equal("Tensor([17.324167,  9.5     ], shape=(2,), dtype=float32)", Tensor.FromArray([17.324167f, 9.5f], 2).ToString());
         // scientific notation when the smallest magnitude is below 1e-4: [1.e-05, 1.e+00]
         Assert.Equal("Tensor([1.e-05, 1.e+00], shape=(2,), dtype=float32)", Tensor.FromArray([1e-5f, 1f], 2).ToString());
         Assert.Equal("Tensor([nan,  1.,  2.], shape=(3,), dtype=float32)", Tensor.FromArray([float.NaN, 1, 2], 3).ToString());
