@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Nabla.Activations;
+namespace Nabla.Kernels;
 
 /// <summary>
 /// Row kernels of softmax and log-softmax, numerically stable: each row is shifted by its maximum before
