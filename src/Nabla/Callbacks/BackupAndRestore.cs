@@ -1,7 +1,5 @@
 using System.Globalization;
 using Nabla.Data;
-using Nabla.Serialization.Safetensors;
-using Nabla.Serialization.Saving;
 
 namespace Nabla.Callbacks;
 
@@ -9,8 +7,8 @@ namespace Nabla.Callbacks;
 /// Keras's <c>BackupAndRestore</c>: at the end of every epoch it backs up the training state to
 /// <c>backupDir</c>; when <c>Fit</c> starts and finds a backup (the previous run was killed), it restores it and
 /// training goes on at the epoch after the backed-up one, finishing with the same bits as a run that was never
-/// interrupted. The state is one safetensors file written atomically: every weight ("model/…"), the optimizer's
-/// arrays ("optimizer/…") and iteration count, Nabla's random generator and the order of the training samples.
+/// interrupted. The state is one safetensors file written atomically: every weight, the optimizer's arrays and
+/// iteration count, Nabla's random generator and the order of the training samples.
 /// A Fit that ends normally deletes the backup (deleteCheckpoint, as Keras).
 /// </summary>
 public sealed class BackupAndRestore : Callback
@@ -18,8 +16,7 @@ public sealed class BackupAndRestore : Callback
     /// <summary>The backup's file name inside the backup folder.</summary>
     public const string FileName = "backup.safetensors";
 
-    private const string ModelPrefix = "model/", OptimizerPrefix = "optimizer/";
-    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order", IterationsKey = "iterations";
+    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order";
 
     /// <param name="backupDir">The folder for the backup; created when needed.</param>
     /// <param name="saveFreq">Only "epoch" (Keras's default); backups in the middle of an epoch are not supported.</param>
@@ -49,31 +46,22 @@ public sealed class BackupAndRestore : Callback
         ResumedAtEpoch = null;
         if (!File.Exists(BackupPath)) return;
         var progress = RequireFit();
-        var content = SafetensorsFile.Read(BackupPath);
-        Restore(content, progress);
+        var (metadata, restoreWeights) = ModelFiles.Formats.ReadTrainingState(Model, BackupPath);
+        Restore(metadata, restoreWeights, progress);
         ResumedAtEpoch = progress.NextEpoch;
     }
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         var progress = RequireFit();
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (path, weight) in ModelWeights.Paths(Model)) tensors[ModelPrefix + path] = weight;
         var metadata = new Dictionary<string, string>
         {
-            ["format"] = "nabla.backup",
-            ["nabla_version"] = NablaVersion.Current,
             [EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
             [GeneratorKey] = Utils.Random.SaveState(),
             [OrderKey] = string.Join(",", progress.Order),
         };
-        if (OptimizerState.Collect(Model) is var (stateTensors, stateMetadata))
-        {
-            foreach (var (name, tensor) in stateTensors) tensors[OptimizerPrefix + name] = tensor;
-            foreach (var (key, value) in stateMetadata) metadata[OptimizerPrefix + key] = value;
-        }
         Directory.CreateDirectory(BackupDir);
-        SafetensorsFile.Write(BackupPath, tensors, metadata);
+        ModelFiles.Formats.SaveTrainingState(Model, BackupPath, metadata);
     }
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
@@ -85,11 +73,11 @@ public sealed class BackupAndRestore : Callback
     private FitProgress RequireFit() => Model.FitProgress ?? throw new InvalidOperationException(
         "BackupAndRestore works inside Model.Fit only.");
 
-    /// <summary>Checks the whole backup against this run before changing anything, then restores it.</summary>
-    private void Restore(SafetensorsContent content, FitProgress progress)
+    /// <summary>Checks the backup's progress against this run before changing anything, then restores it.</summary>
+    private void Restore(IReadOnlyDictionary<string, string> metadata, Action restoreWeights, FitProgress progress)
     {
         string source = BackupPath;
-        string Meta(string key) => content.Metadata.GetValueOrDefault(key)
+        string Meta(string key) => metadata.GetValueOrDefault(key)
             ?? throw DataFormatException.AtField(source, $"__metadata__.{key}", "a value (a backup written by BackupAndRestore)", "none");
         string epochText = Meta(EpochKey);
         if (!int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int nextEpoch))
@@ -98,22 +86,11 @@ public sealed class BackupAndRestore : Callback
         var generator = Utils.Random.Clone();
         if (!generator.TryRestoreState(Meta(GeneratorKey)))
             throw DataFormatException.AtField(source, $"__metadata__.{GeneratorKey}", "five hex words", $"\"{Meta(GeneratorKey)}\"");
-
-        var weights = Select(content.Tensors, ModelPrefix);
-        var optimizerTensors = Select(content.Tensors, OptimizerPrefix);
-        var optimizerMetadata = content.Metadata.Where(m => m.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
-            .ToDictionary(m => m.Key[OptimizerPrefix.Length..], m => m.Value);
-        ModelWeights.Apply(Model, weights, source);
-        if (optimizerMetadata.ContainsKey(IterationsKey))
-            OptimizerState.Restore(Model, new SafetensorsContent(optimizerTensors, optimizerMetadata), source);
+        restoreWeights();
         Utils.Random.CopyStateFrom(generator);
         order.CopyTo(progress.Order, 0);
         progress.NextEpoch = nextEpoch;
     }
-
-    private static Dictionary<string, Tensor> Select(IReadOnlyDictionary<string, Tensor> tensors, string prefix) =>
-        tensors.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(t => t.Key[prefix.Length..], t => t.Value, StringComparer.Ordinal);
 
     /// <summary>The saved sample order: a permutation of this run's training samples.</summary>
     private static int[] ParseOrder(string text, int samples, string source)

@@ -132,7 +132,7 @@ public sealed partial class Tensor
 
     /// <summary>The values as NumPy prints them (summarized beyond 1000 elements), then shape and dtype:
     /// <c>Tensor([[1. , 2.5], [3. , 4. ]], shape=(2, 2), dtype=float32)</c>.</summary>
-    public override string ToString() => TensorFormat.Format(this);
+    public override string ToString() => TextFormat.Format(this);
 
     private int FlatIndex(int[] index)
     {

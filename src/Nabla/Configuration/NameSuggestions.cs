@@ -1,4 +1,4 @@
-namespace Nabla;
+namespace Nabla.Configuration;
 
 /// <summary>"Did you mean" for unknown names: the closest known name by edit distance (Levenshtein), when close enough.</summary>
 internal static class NameSuggestions
