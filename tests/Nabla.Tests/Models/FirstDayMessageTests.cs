@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Reports;
 
