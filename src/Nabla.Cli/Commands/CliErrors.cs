@@ -15,7 +15,7 @@ internal static class CliErrors
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"nabla: error: {OneLine(e.Message)}");
+            Console.Error.WriteLine($"nabla: error: {OneLine(Message(e))}");
             return UsageExitCode;
         }
     }
@@ -29,4 +29,10 @@ internal static class CliErrors
             or OutOfMemoryException;
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>The message without .NET's " (Parameter 'name')" suffix, which names a C# argument, not the user's input.</summary>
+    public static string Message(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

@@ -42,6 +42,7 @@ internal sealed class BinarySource : IDisposable
     public static BinarySource OpenFile(string path, DataReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        Nabla.Data.DataFile.RequireExists(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return Open(file, path, options);
     }

@@ -193,7 +193,7 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>A per-sample shape as Keras prints it: (None, 784).</summary>
     public static string Describe(int[] perSampleShape) =>
-        "(None, " + string.Join(", ", perSampleShape) + ")";
+        perSampleShape.Length == 0 ? "(None,)" : "(None, " + string.Join(", ", perSampleShape) + ")";
 
     public override string ToString() => $"{ClassName} '{Name}'";
 

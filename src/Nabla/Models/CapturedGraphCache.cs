@@ -1,7 +1,7 @@
 namespace Nabla;
 
 /// <summary>
-/// The model's captured graphs, by what they are for and their batch size: a bounded pool of interchangeable
+/// The model's captured graphs, by what they are for, their batch size and whether they weigh samples: a bounded pool of interchangeable
 /// replicas per shape. A replica is checked out by one caller at a time and given back after its batches, so
 /// concurrent <c>Predict</c>/<c>Evaluate</c> calls never share buffers. The least recently used shape is
 /// dropped past <see cref="MaxShapes"/>, and at most <see cref="MaxReplicasPerShape"/> idle replicas are kept
@@ -12,7 +12,7 @@ namespace Nabla;
 internal sealed class CapturedGraphCache
 {
     private readonly object sync = new();
-    private readonly Dictionary<(StepKind Kind, int Batch), LinkedListNode<ShapePool>> pools = [];
+    private readonly Dictionary<(StepKind Kind, int Batch, bool Weighted), LinkedListNode<ShapePool>> pools = [];
     // Most recently used first; the last node is evicted.
     private readonly LinkedList<ShapePool> recency = new();
     private int maxShapes, maxReplicasPerShape;
@@ -25,9 +25,9 @@ internal sealed class CapturedGraphCache
         this.maxReplicasPerShape = maxReplicasPerShape;
     }
 
-    private sealed class ShapePool((StepKind, int) key, int capacity)
+    private sealed class ShapePool((StepKind, int, bool) key, int capacity)
     {
-        public readonly (StepKind Kind, int Batch) Key = key;
+        public readonly (StepKind Kind, int Batch, bool Weighted) Key = key;
         public CapturedStep[] Idle = new CapturedStep[capacity];
         public int IdleCount;
     }
@@ -76,12 +76,12 @@ internal sealed class CapturedGraphCache
 
     /// <summary>An idle replica for this shape, now owned by the caller, or null when none is idle;
     /// <paramref name="currentGeneration"/> is the generation to give it back with (or to capture one in).</summary>
-    public CapturedStep? TryCheckOut(StepKind kind, int batch, out int currentGeneration)
+    public CapturedStep? TryCheckOut(StepKind kind, int batch, bool weighted, out int currentGeneration)
     {
         lock (sync)
         {
             currentGeneration = generation;
-            var pool = Touch((kind, batch));
+            var pool = Touch((kind, batch, weighted));
             if (pool.IdleCount == 0) return null;
             var step = pool.Idle[--pool.IdleCount];
             pool.Idle[pool.IdleCount] = null!;
@@ -95,7 +95,7 @@ internal sealed class CapturedGraphCache
         lock (sync)
         {
             if (stepGeneration != generation) return;
-            var pool = Touch((step.Kind, step.BatchSize));
+            var pool = Touch((step.Kind, step.BatchSize, step.SampleWeight is not null));
             if (pool.IdleCount >= maxReplicasPerShape) return;
             if (pool.Idle.Length <= pool.IdleCount) Array.Resize(ref pool.Idle, maxReplicasPerShape);
             pool.Idle[pool.IdleCount++] = step;
@@ -103,9 +103,9 @@ internal sealed class CapturedGraphCache
     }
 
     /// <summary>How many replicas of this shape are idle.</summary>
-    public int IdleCount(StepKind kind, int batch)
+    public int IdleCount(StepKind kind, int batch, bool weighted = false)
     {
-        lock (sync) return pools.TryGetValue((kind, batch), out var node) ? node.Value.IdleCount : 0;
+        lock (sync) return pools.TryGetValue((kind, batch, weighted), out var node) ? node.Value.IdleCount : 0;
     }
 
     /// <summary>Drops every replica, including those checked out now (they are not taken back).</summary>
@@ -120,7 +120,7 @@ internal sealed class CapturedGraphCache
     }
 
     /// <summary>The pool of <paramref name="key"/>, created if needed, marked most recently used.</summary>
-    private ShapePool Touch((StepKind, int) key)
+    private ShapePool Touch((StepKind, int, bool) key)
     {
         if (pools.TryGetValue(key, out var node))
         {

@@ -16,12 +16,14 @@ internal enum StepKind { Train, Evaluate, Predict }
 /// </summary>
 internal sealed class CapturedStep
 {
-    public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape)
+    /// <param name="weighted">Whether the loss weighs each sample by <see cref="SampleWeight"/> (Fit/Evaluate's sampleWeight).</param>
+    public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape, bool weighted = false)
     {
         Kind = kind;
         BatchSize = batchSize;
         X = new Tensor([batchSize, .. xRowShape]) { IsPlaceholder = true, Name = "x" };
         if (yRowShape is not null) Y = new Tensor([batchSize, .. yRowShape]) { IsPlaceholder = true, Name = "y" };
+        if (weighted) SampleWeight = new Tensor([batchSize]) { IsPlaceholder = true, Name = "sample_weight" };
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new List<Tensor>();
@@ -48,7 +50,7 @@ internal sealed class CapturedStep
             Graph = new Graph(Output);
             return;
         }
-        var loss = model.Loss!.Call(Y!, Output);
+        var loss = model.Loss!.Call(Y!, Output, SampleWeight);
         foreach (var penalty in model.Layers.SelectMany(layer => layer.PenaltyLosses()))
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
@@ -204,6 +206,9 @@ internal sealed class CapturedStep
 
     public Tensor? Y { get; }
 
+    /// <summary>The batch's sample weights, for a weighted loss; null otherwise.</summary>
+    public Tensor? SampleWeight { get; }
+
     public Tensor Output { get; }
 
     /// <summary>Each layer's output tensor inside this graph (the doctor reads activations here).</summary>
@@ -218,8 +223,10 @@ internal sealed class CapturedStep
     public Graph Graph { get; }
 
     /// <summary>Copies the rows <paramref name="indices"/> of x (and y) into the placeholders.</summary>
-    public unsafe void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices)
+    public unsafe void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices, Tensor? sampleWeight = null)
     {
+        if (SampleWeight is not null)
+            for (int i = 0; i < indices.Length; i++) SampleWeight.Data[i] = sampleWeight!.Data[indices[i]];
         if (loadShards is not null)
         {
             fixed (int* pIndices = indices)
@@ -251,8 +258,9 @@ internal sealed class CapturedStep
     }
 
     /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
-    public void LoadContiguous(Tensor x, Tensor? y, int firstRow)
+    public void LoadContiguous(Tensor x, Tensor? y, int firstRow, Tensor? sampleWeight = null)
     {
+        if (SampleWeight is not null) CopyBlock(sampleWeight!, SampleWeight, firstRow);
         CopyBlock(x, X, firstRow);
         if (Y is not null) CopyBlock(y!, Y, firstRow);
     }

@@ -55,7 +55,9 @@ internal static class DataChecks
             }
             return;
         }
-        if (!Tensor.SameShape(target, output))
+        // Keras expands targets of shape (None,) to (None, 1) for a one-unit output (squeeze_or_expand_to_same_rank).
+        bool expandsToOneUnit = target.Length == 0 && output.Length == 1 && output[0] == 1;
+        if (!expandsToOneUnit && !Tensor.SameShape(target, output))
             throw new ArgumentException(
                 $"'{yName}' has per-sample shape {Layers.Layer.Describe(target.ToArray())} but layer '{lastLayer}' outputs " +
                 $"{Layers.Layer.Describe(output)}" +

@@ -41,6 +41,11 @@ public abstract partial class Model
                 throw new ArgumentException(
                     $"Compile 'metrics' entries must be names or Metric objects, found {spec?.GetType().Name ?? "null"}.",
                     nameof(metrics));
+        // An unknown name fails here, as in Keras's compile, rather than at the first Fit.
+        foreach (var name in specs.OfType<string>())
+            if (!name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) && !name.Equals("acc", StringComparison.OrdinalIgnoreCase)
+                && !Metric.Registry.Contains(name))
+                Metric.Get(name);
         Optimizer = resolvedOptimizer;
         Loss = resolvedLoss;
         metricSpecs = specs;

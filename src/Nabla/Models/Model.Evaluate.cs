@@ -10,16 +10,19 @@ public abstract partial class Model
     /// the graph (as in <see cref="Predict"/>); the loss and the metrics then take the batches in order, so
     /// the results are the same whatever the thread count.
     /// </remarks>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
+    /// the compiled metrics stay unweighted.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
-        return EvaluateChecked(x, y, batchSize);
+        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, null);
+        return EvaluateChecked(x, y, batchSize, weights);
     }
 
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
-    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize)
+    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize, Tensor? sampleWeight = null)
     {
         // Metric objects given to Compile keep their running state in themselves: calls that use them take
         // turns. Metrics given by name are created per call and need no lock.
@@ -34,8 +37,9 @@ public abstract partial class Model
         var lossMean = new Mean("loss");
         int total = x.Shape[0];
         int batches = (total + batchSize - 1) / batchSize;
-        int replicas = ReplicaCount(x, batches);
-        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, lossMean);
+        // Weighted batches run on the calling thread's graph (the replicas have no weight placeholder).
+        int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
+        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, lossMean, sampleWeight);
         else
         {
             // The forward passes side by side, then the loss and metrics take the batches in order. The outputs
@@ -71,7 +75,7 @@ public abstract partial class Model
     }
 
     /// <summary>Every batch on the calling thread, the metrics updated from each batch's graph.</summary>
-    private void EvaluateOnCaller(Tensor x, Tensor y, int batchSize, List<Metric> metrics, Mean lossMean)
+    private void EvaluateOnCaller(Tensor x, Tensor y, int batchSize, List<Metric> metrics, Mean lossMean, Tensor? sampleWeight)
     {
         int total = x.Shape[0];
         StepLease full = default, last = default;
@@ -81,9 +85,9 @@ public abstract partial class Model
             {
                 int count = Math.Min(batchSize, total - start);
                 ref var lease = ref count == Math.Min(batchSize, total) ? ref full : ref last;
-                if (lease.Step is null) lease = CheckOutStep(StepKind.Evaluate, count, x, y);
+                if (lease.Step is null) lease = CheckOutStep(StepKind.Evaluate, count, x, y, weighted: sampleWeight is not null);
                 var step = lease.Step;
-                step.LoadContiguous(x, y, start);
+                step.LoadContiguous(x, y, start, sampleWeight);
                 step.Run();
                 lossMean.Update(step.Loss!.Data[0], count);
                 UpdateMetrics(metrics, step);

@@ -15,6 +15,9 @@ public abstract partial class Model
     /// <summary>The running Fit's schedule, for callbacks that sample (the doctor); null outside Fit.</summary>
     public FitInfo? CurrentFit { get; private set; }
 
+    /// <summary>The running Fit's sample order and epoch, which BackupAndRestore saves and restores; null outside Fit.</summary>
+    internal FitProgress? FitProgress { get; private set; }
+
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
@@ -27,30 +30,42 @@ public abstract partial class Model
     /// fraction of the samples (before shuffling) for validation; <paramref name="shuffle"/> reshuffles
     /// the training samples every epoch with Nabla's seeded generator. With <paramref name="verbose"/> on,
     /// the doctor's pre-flight checks run first and print their warnings (<paramref name="preflight"/>: false skips them).
+    /// As in Keras, <paramref name="epochs"/> is the index of the last epoch and training starts at
+    /// <paramref name="initialEpoch"/> (to resume a run: the progress bar then shows "Epoch 3/5"); a
+    /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
+    /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
+    /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, bool preflight = true)
+        int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled(nameof(Fit));
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
+        if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
         if (validationSplit > 0 && validationData is not null)
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
         DataChecks.CheckPair(this, x, y, "x", "y");
+        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight);
 
         int total = x.Shape[0];
         int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         (Tensor x, Tensor y)? validation = validationData;
+        Tensor? validationWeights = null;
         if (validationSplit > 0)
         {
             if (trainCount == total)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
             validation = (DataChecks.Rows(x, trainCount, total), DataChecks.Rows(y, trainCount, total));
+            // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
+            if (sampleWeight is not null) validationWeights = DataChecks.Rows(sampleWeight, trainCount, total);
         }
         else if (validation is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
 
@@ -66,11 +81,14 @@ public abstract partial class Model
         StopTraining = false;
         bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
+        FitProgress = new FitProgress(order, initialEpoch);
         try
         {
             callbackList.OnTrainBegin(logs);
-            for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+            // A callback may have restored a backup (weights, optimizer, generator, order) and moved the start.
+            for (int epoch = FitProgress.NextEpoch; epoch < epochs && !StopTraining; epoch++)
             {
+                FitProgress.NextEpoch = epoch;
                 // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
@@ -82,8 +100,8 @@ public abstract partial class Model
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
                     callbackList.OnTrainBatchBegin(b, logs);
-                    var step = GetStep(StepKind.Train, count, x, y);
-                    step.Load(x, y, order.AsSpan(start, count));
+                    var step = GetStep(StepKind.Train, count, x, y, weighted: weights is not null);
+                    step.Load(x, y, order.AsSpan(start, count), weights);
                     if (!RunTrainStep(step) && !warnedNonFinite)
                     {
                         warnedNonFinite = true;
@@ -101,8 +119,9 @@ public abstract partial class Model
                 }
                 WriteLogs(logs, lossMean, metrics);
                 if (validation is (Tensor valX, Tensor valY))
-                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize))
+                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize, validationWeights))
                         logs["val_" + key] = value;
+                FitProgress.NextEpoch = epoch + 1;
                 callbackList.OnEpochEnd(epoch, logs);
             }
             callbackList.OnTrainEnd(logs);
@@ -110,6 +129,7 @@ public abstract partial class Model
         finally
         {
             CurrentFit = null;
+            FitProgress = null;
         }
         return history;
     }
@@ -163,6 +183,17 @@ public abstract partial class Model
         logs["loss"] = loss.Result();
         foreach (var m in metrics) logs[m.Name] = m.Result();
     }
+}
+
+/// <summary>
+/// What a running <c>Fit</c> needs to go on from an epoch boundary besides the weights, the optimizer and the
+/// generator: the order of the training samples (reshuffled in place every epoch) and the next epoch's index.
+/// </summary>
+internal sealed class FitProgress(int[] order, int nextEpoch)
+{
+    public int[] Order { get; } = order;
+
+    public int NextEpoch { get; set; } = nextEpoch;
 }
 
 /// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>

@@ -62,20 +62,20 @@ public abstract unsafe partial class Model
 
     /// <summary>A replica for this shape that no other caller uses until it is given back: an idle one, or
     /// one captured now.</summary>
-    internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y)
+    internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
     {
-        var step = graphCache.TryCheckOut(kind, batch, out int generation);
+        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
         if (step is not null) return new StepLease(step, generation);
-        lock (captureLock) return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]), generation);
+        lock (captureLock) return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted), generation);
     }
 
     internal void ReturnStep(StepLease lease) => graphCache.Return(lease.Step, lease.Generation);
 
     /// <summary>The graph of a training step (training has one caller: the replica goes straight back and is
     /// the one the next step of this batch size gets).</summary>
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y)
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
     {
-        var lease = CheckOutStep(kind, batch, x, y);
+        var lease = CheckOutStep(kind, batch, x, y, weighted);
         ReturnStep(lease);
         return lease.Step;
     }

@@ -34,6 +34,7 @@ public static class SafetensorsFile
     /// <see cref="Data.DataReadOptions.MaxBytes"/>, checked before any is allocated.</summary>
     public static SafetensorsContent Read(string path, Data.DataReadOptions? options)
     {
+        Nabla.Data.DataFile.RequireExists(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         return Read(stream, stream.Length, path, options);
     }
