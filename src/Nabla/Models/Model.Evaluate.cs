@@ -27,11 +27,11 @@ public abstract partial class Model
         // Metric objects given to Compile keep their running state in themselves: calls that use them take
         // turns. Metrics given by name are created per call and need no lock.
         if (metricSpecs.Any(spec => spec is Metric))
-            lock (metricSpecs) return EvaluateWithMetrics(x, y, batchSize);
-        return EvaluateWithMetrics(x, y, batchSize);
+            lock (metricSpecs) return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
+        return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
     }
 
-    private Dictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize)
+    private Dictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize, Tensor? sampleWeight)
     {
         var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
         var lossMean = new Mean("loss");
