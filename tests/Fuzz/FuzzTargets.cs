@@ -25,7 +25,7 @@ public static class FuzzTargets
             ["safetensors"] = (".safetensors", path => SafetensorsFile.Read(path, Small)),
             ["keras"] = (".keras", path => Model.Load(path)),
             ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
-            ["experiment"] = (".json", path => ExperimentFile.Load(path)),
+            ["experiment"] = (".json", path => ExperimentFile.Load(path, Small)),
         };
 
     /// <summary>A budget small enough that no input makes a run slow: 64 MiB of data, 64 MiB of weights.</summary>

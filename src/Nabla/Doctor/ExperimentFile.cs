@@ -23,7 +23,8 @@ namespace Nabla.Doctor;
 /// </summary>
 public static class ExperimentFile
 {
-    public static Experiment Load(string path)
+    /// <param name="options">The data budget for the experiment's data, files and synthetic alike (the default's when null).</param>
+    public static Experiment Load(string path, DataReadOptions? options = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Experiment file '{path}' does not exist.", path);
         Config root;
@@ -34,17 +35,18 @@ public static class ExperimentFile
         }
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string name = Path.GetFileNameWithoutExtension(path);
-        return Parse(root, folder, name, path);
+        return Parse(root, folder, name, path, options);
     }
 
-    public static Experiment Parse(Config root, string folder, string name, string source)
+    public static Experiment Parse(Config root, string folder, string name, string source, DataReadOptions? options = null)
     {
+        options ??= new DataReadOptions();
         var saved = ReadSavedModel(root, folder, source);
         var model = saved is null ? ReadModel(root, folder, source) : KerasModelJson.ToConfig(saved.Value.Model);
         var compile = root.GetConfig("compile") ?? saved?.Compile ?? new Config();
         var data = root.GetConfig("data") ?? throw Field(source, "data", "an object with x and y", "nothing");
         var fit = root.GetConfig("fit") ?? new Config();
-        var (x, y) = ReadData(data, folder, source);
+        var (x, y) = ReadData(data, folder, source, options);
         y = MatchOneUnitOutput(model, y);
         double split = data.GetDouble("validation_split", fit.GetDouble("validation_split", 0));
         if (!(split >= 0 && split < 1)) throw Field(source, "data.validation_split", "a number in [0, 1)", split.ToString());
@@ -135,10 +137,10 @@ public static class ExperimentFile
             : KerasModelJson.ToConfig(sequential);
     }
 
-    private static (Tensor x, Tensor y) ReadData(Config data, string folder, string source)
+    private static (Tensor x, Tensor y) ReadData(Config data, string folder, string source, DataReadOptions options)
     {
         Tensor x, y;
-        if (data.GetConfig("synthetic") is Config synthetic) (x, y) = ReadSynthetic(synthetic, source);
+        if (data.GetConfig("synthetic") is Config synthetic) (x, y) = ReadSynthetic(synthetic, source, options);
         else
         {
             string xSpec = data.GetString("x", null) ?? throw Field(source, "data.x", "a file path or \"mnist-sample\"", "nothing");
@@ -175,10 +177,16 @@ public static class ExperimentFile
         return (x, y);
     }
 
-    private static (Tensor, Tensor) ReadSynthetic(Config s, string source)
+    private static (Tensor, Tensor) ReadSynthetic(Config s, string source, DataReadOptions options)
     {
         string kind = s.GetString("kind", "classification")!;
         int samples = s.GetInt("samples", 1000), features = s.GetInt("features", 20), seed = s.GetInt("seed", 1);
+        // Checked before generating: a legal but huge request would otherwise take minutes to draw.
+        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100)) : Math.Max(0, features);
+        long bytes = (long)Math.Max(0, samples) * perSample * sizeof(float);
+        if (bytes > options.MaxBytes)
+            throw Field(source, kind is "adding" or "early_sign" ? "data.synthetic.timesteps" : "data.synthetic.features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
+                $"{samples} samples needing {bytes} bytes");
         double scale = s.GetDouble("scale", 1), offset = s.GetDouble("offset", 0);
         return kind switch
         {
