@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 /// A Keras layer: it owns weights, builds them lazily from the first input shape (the batch axis is
 /// never part of a layer's shapes), and maps a batch of inputs to outputs through recorded ops.
 /// </summary>
-public abstract class Layer : IKerasSerializable
+public abstract partial class Layer : IKerasSerializable
 {
     private readonly List<Tensor> trainableWeights = [];
     private readonly List<Tensor> nonTrainableWeights = [];

@@ -2,7 +2,7 @@ using Nabla.Serialization.Onnx;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>The formats <see cref="Export"/> writes.</summary>
     public static IReadOnlyList<string> ExportFormats { get; } = ["onnx"];

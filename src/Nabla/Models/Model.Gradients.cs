@@ -1,6 +1,6 @@
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// The compiled loss's gradient on (x, y) for every weight, aligned with <see cref="GetWeights"/>:

@@ -3,7 +3,7 @@ using Nabla.Serialization.Saving;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Saves every weight to a safetensors file (Keras's <c>model.save_weights</c>; the path must end in

@@ -4,7 +4,7 @@ using Nabla.Layers;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>Keras's <c>model.summary()</c> table: each layer's output shape and parameter count.
     /// Prints it and returns it.</summary>
