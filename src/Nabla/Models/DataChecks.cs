@@ -36,17 +36,18 @@ internal static class DataChecks
         if (xs.Count != model.InputCount)
             throw new ArgumentException(
                 $"Model '{model.Name}' has {model.InputCount} inputs ({string.Join(", ", model.InputNames)}) but {xs.Count} arrays were given in '{argument}'.", argument);
+        // Names are built only for a message: a steady-state TrainOnBatch must not allocate.
+        string Name(int i) => $"{argument}['{model.InputNames[i]}']";
         for (int i = 0; i < xs.Count; i++)
         {
-            string name = $"{argument}['{model.InputNames[i]}']";
-            ArgumentNullException.ThrowIfNull(xs[i], name);
+            if (xs[i] is null) throw new ArgumentNullException(Name(i));
             if (xs[i].Rank < 1 || xs[i].Shape[0] == 0)
-                throw new ArgumentException($"'{name}' is empty (shape {Tensor.ShapeString(xs[i].Shape)}); there is nothing to train on.", argument);
+                throw new ArgumentException($"'{Name(i)}' is empty (shape {Tensor.ShapeString(xs[i].Shape)}); there is nothing to train on.", argument);
             if (xs[i].Shape[0] != xs[0].Shape[0])
                 throw new ArgumentException(
-                    $"'{name}' has {xs[i].Shape[0]} samples but '{argument}['{model.InputNames[0]}']' has {xs[0].Shape[0]}; every input needs the same samples.", argument);
-            CheckInputShape(model, xs[i], model.InputShapes![i], name, i);
-            if (checkFinite) CheckFinite(xs[i], name);
+                    $"'{Name(i)}' has {xs[i].Shape[0]} samples but '{Name(0)}' has {xs[0].Shape[0]}; every input needs the same samples.", argument);
+            if (!Tensor.SameShape(model.InputShapes![i], xs[i].Shape.AsSpan(1))) CheckInputShape(model, xs[i], model.InputShapes![i], Name(i), i);
+            if (checkFinite && !IsFinite(xs[i])) CheckFinite(xs[i], Name(i));
         }
     }
 
@@ -69,7 +70,7 @@ internal static class DataChecks
             throw new ArgumentException(
                 $"Model '{model.Name}' has {model.OutputCount} outputs ({string.Join(", ", model.OutputNames)}); give one target array per output " +
                 "(Tensor[]) or a dictionary keyed by output name.", yName);
-        CheckTargets(model, x, y, 0, xName, yName);
+        CheckTargets(model, x, y, 0, xName, yName, keyed: false);
     }
 
     /// <summary>Inputs as <see cref="CheckInputs(Model, IReadOnlyList{Tensor}, string, bool)"/>; one target array per output
@@ -81,17 +82,22 @@ internal static class DataChecks
         if (ys.Count != model.OutputCount)
             throw new ArgumentException(
                 $"Model '{model.Name}' has {model.OutputCount} outputs ({string.Join(", ", model.OutputNames)}) but {ys.Count} target arrays were given in '{yName}'.", yName);
+        string Name(int o) => ys.Count == 1 ? yName : $"{yName}['{model.OutputNames[o]}']";
         for (int o = 0; o < ys.Count; o++)
         {
-            string name = ys.Count == 1 ? yName : $"{yName}['{model.OutputNames[o]}']";
-            if (ys[o] is { } y) CheckTargets(model, xs[0], y, o, xName, name);
+            if (ys[o] is { } y) CheckTargets(model, xs[0], y, o, xName, yName, keyed: ys.Count > 1);
             else if (model.Losses.Count > o && model.Losses[o] is not null)
-                throw new ArgumentException($"Output '{model.OutputNames[o]}' has a loss but '{name}' gives no targets for it.", yName);
+                throw new ArgumentException($"Output '{model.OutputNames[o]}' has a loss but '{Name(o)}' gives no targets for it.", yName);
         }
     }
 
-    private static void CheckTargets(Model model, Tensor x, Tensor y, int output, string xName, string yName)
+    /// <param name="keyed">Whether messages name the targets as <c>y['output']</c> (built only when one is needed).</param>
+    private static void CheckTargets(Model model, Tensor x, Tensor y, int output, string xName, string argument, bool keyed)
     {
+        if (y.Rank >= 1 && y.Shape[0] == x.Shape[0] && IsFinite(y) && model.Losses.Count > output && model.Losses[output] is { ExpectsIntegerLabels: false }
+            && Tensor.SameShape(y.Shape.AsSpan(1), model.OutputCount == 1 ? model.OutputShape! : model.OutputShapes![output]))
+            return;
+        string yName = keyed ? $"{argument}['{model.OutputNames[output]}']" : argument;
         ArgumentNullException.ThrowIfNull(y, yName);
         if (y.Rank < 1 || y.Shape[0] != x.Shape[0])
             throw new ArgumentException(
@@ -128,6 +134,9 @@ internal static class DataChecks
     }
 
     private static void CheckFinite(Tensor t, string argument) => CheckFiniteRows(t, 0, t.Shape[0], argument);
+
+    /// <summary>No NaN or ±Inf: a finite sum times zero is zero (an overflowing sum only sends callers to the exact scan).</summary>
+    private static bool IsFinite(Tensor t) => float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(t.Data) * 0f);
 
     /// <summary>Rows [firstRow, firstRow + rows) of t hold no NaN or ±Inf; the message gives the sample.</summary>
     public static void CheckFiniteRows(Tensor t, int firstRow, int rows, string argument)
