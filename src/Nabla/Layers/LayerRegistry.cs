@@ -13,7 +13,15 @@ public static class LayerRegistry
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)
         .Add("Normalization", Normalization.FromConfig)
-        .Add("Rescaling", Rescaling.FromConfig);
+        .Add("Rescaling", Rescaling.FromConfig)
+        .Add("Add", Add.FromConfig)
+        .Add("Subtract", Subtract.FromConfig)
+        .Add("Multiply", Multiply.FromConfig)
+        .Add("Average", Average.FromConfig)
+        .Add("Maximum", Maximum.FromConfig)
+        .Add("Minimum", Minimum.FromConfig)
+        .Add("Concatenate", Concatenate.FromConfig)
+        .Add("Dot", Dot.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
