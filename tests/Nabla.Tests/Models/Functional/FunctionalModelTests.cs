@@ -152,4 +152,22 @@ public class FunctionalModelTests
         }
         Assert.True(allocated == 0, $"20 steady-state steps allocated {allocated} bytes.");
     }
+
+    [Fact]
+    public void SummaryHasKerasConnectedToColumn()
+    {
+        var input = new Input([4], name: "x_in");
+        var h = new Dense(3, name: "h").Apply(input);
+        var g = new Dense(3, name: "g").Apply(h);
+        var model = new Model(input, new Add(name: "sum").Apply(h, g), name: "tiny");
+        var text = model.Summary(TextWriter.Null);
+        var lines = text.Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Contains("Connected to", lines[2]);
+        Assert.Matches(@"^ x_in \(InputLayer\)\s+\(None, 4\)\s+0\s+-$", lines[4]);
+        Assert.Matches(@"^ h \(Dense\)\s+\(None, 3\)\s+15\s+x_in\[0\]\[0\]$", lines[5]);
+        int sum = lines.FindIndex(l => l.StartsWith(" sum (Add)"));
+        Assert.EndsWith("h[0][0]", lines[sum]);
+        Assert.Equal("g[0][0]", lines[sum + 1].Trim());
+        Assert.Contains("Total params: 27", text);
+    }
 }
