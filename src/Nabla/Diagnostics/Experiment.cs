@@ -40,7 +40,7 @@ public sealed record Experiment
     public bool ReduceLearningRateOnPlateau { get; init; }
 
     /// <summary>Seeds Nabla, builds the model from its config and compiles it.</summary>
-    public Sequential BuildModel()
+    public Model BuildModel()
     {
         Utils.SetRandomSeed(Seed);
         var model = KerasModelJson.FromConfig(Model.DeepClone(), Name);

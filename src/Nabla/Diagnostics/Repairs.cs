@@ -16,7 +16,7 @@ internal static class Repairs
 
     /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
     /// it on the same run (the learning rate then moves one more decade).</summary>
-    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Sequential trained, int repeat = 0) => fix switch
+    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch
     {
         FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
         FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
@@ -164,7 +164,7 @@ internal static class Repairs
         return (copy, $"BatchNormalization after {added} hidden Dense layer(s)");
     }
 
-    private static (Experiment, string)? UseCrossEntropy(Experiment e, Sequential trained)
+    private static (Experiment, string)? UseCrossEntropy(Experiment e, Model trained)
     {
         var (last, index) = StaticChecks.LastDense(trained);
         if (last is null) return null;
@@ -199,7 +199,7 @@ internal static class Repairs
 
     /// <summary>A regression output: the last Dense layer made linear and the Activation layers after it removed.
     /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
-    private static (Experiment, string)? UseLinearOutput(Experiment e, Sequential trained)
+    private static (Experiment, string)? UseLinearOutput(Experiment e, Model trained)
     {
         var (last, index) = StaticChecks.LastDense(trained);
         if (last is null || trained.Loss is { IsCrossEntropy: true }) return null;
@@ -230,7 +230,7 @@ internal static class Repairs
         return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
     }
 
-    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Sequential trained)
+    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Model trained)
     {
         var spec = OptimizerSpec(e);
         var config = spec.GetConfig("config")!;

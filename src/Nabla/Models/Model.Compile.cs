@@ -14,6 +14,9 @@ public partial class Model
     /// <summary>The metric identifiers given to <see cref="Compile"/> for the first output ("accuracy", objects...).</summary>
     public IReadOnlyList<object> MetricSpecs => outputMetricSpecs.Length > 0 ? outputMetricSpecs[0] : [];
 
+    /// <summary>The metric identifiers given for output <paramref name="output"/>.</summary>
+    public IReadOnlyList<object> MetricSpecsOf(int output) => outputMetricSpecs[output];
+
     /// <summary>The weight of each output's loss in the total loss (1 unless <c>lossWeights</c> said otherwise).</summary>
     public IReadOnlyList<float> LossWeights => lossWeights;
 

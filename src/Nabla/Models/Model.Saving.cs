@@ -37,9 +37,7 @@ public partial class Model
     {
         ModelWeights.CheckExtension(path, KerasArchive.Extension, "legacy \".h5\" (HDF5)", nameof(Save));
         EnsureBuilt(nameof(Save));
-        if (this is not Sequential sequential)
-            throw new NotSupportedException($"Save: only Sequential models can be saved; '{Name}' is a {GetType().Name}.");
-        KerasArchive.Save(sequential, path);
+        KerasArchive.Save(this, path);
     }
 
     /// <summary>
@@ -47,7 +45,7 @@ public partial class Model
     /// architecture, the weights and, when it was compiled, the optimizer (with its moments and iteration
     /// count, so training continues exactly where it stopped), loss and metrics.
     /// </summary>
-    public static Sequential Load(string path)
+    public static Model Load(string path)
     {
         ModelWeights.CheckExtension(path, KerasArchive.Extension, "legacy \".h5\" (HDF5)", nameof(Load));
         return KerasArchive.Load(path);

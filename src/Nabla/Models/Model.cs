@@ -51,6 +51,9 @@ public partial class Model
 
     public string Name { get; }
 
+    /// <summary>The functional graph, null for Sequential and subclassed models.</summary>
+    internal FunctionalGraph? Functional => graph;
+
     /// <summary>Keras's class name: "Functional", "Sequential", or the subclass's name.</summary>
     public virtual string ClassName => graph is not null ? "Functional" : GetType().Name;
 

@@ -15,6 +15,13 @@ public sealed class Input : SymbolicTensor
         Node = layer.AddNode([], this);
     }
 
+    /// <summary>The tensor of an existing input layer (a loaded config's).</summary>
+    internal Input(InputLayer layer) : base(layer.DeclaredInputShape!)
+    {
+        layer.Build(layer.DeclaredInputShape!);
+        Node = layer.AddNode([], this);
+    }
+
     private static int[] CheckShape(int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);

@@ -10,7 +10,7 @@ namespace Nabla.Serialization.Saving;
 
 /// <summary>
 /// A whole model in one zip file, laid out like Keras 3's ".keras" archive: <c>config.json</c> (the
-/// Sequential config with <c>build_config</c> and, once compiled, <c>compile_config</c>),
+/// Sequential or Functional config with <c>build_config</c> and, once compiled, <c>compile_config</c>),
 /// <c>metadata.json</c> (Nabla version, save date) and <c>model.weights.safetensors</c> (Keras stores
 /// <c>model.weights.h5</c> there) and, once the optimizer has taken a step, <c>optimizer.safetensors</c>
 /// (its moments and iteration count, see <see cref="OptimizerState"/>), so a loaded model trains on exactly
@@ -23,7 +23,7 @@ internal static class KerasArchive
     public const string MetadataEntry = "metadata.json";
     public const string WeightsEntry = "model.weights.safetensors";
 
-    public static void Save(Sequential model, string path)
+    public static void Save(Model model, string path)
     {
         var config = KerasModelJson.ToConfig(model);
         if (model.InputShape is int[] inputShape)
@@ -51,7 +51,7 @@ internal static class KerasArchive
         });
     }
 
-    public static Sequential Load(string path)
+    public static Model Load(string path)
     {
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
@@ -127,24 +127,48 @@ internal static class KerasArchive
         }
     }
 
-    /// <summary>Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metric identifiers.</summary>
-    private static Config CompileConfig(Model model) => new()
+    /// <summary>Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metric identifiers;
+    /// for several outputs the losses, metrics and loss weights are dictionaries keyed by output name.</summary>
+    private static Config CompileConfig(Model model)
     {
-        ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
-        ["loss"] = Losses.Losses.Serialize(model.Loss!),
-        ["metrics"] = model.MetricSpecs
-            .Select(m => m is Metric metric ? Metrics.Metrics.Serialize(metric) : m)
-            .ToList(),
-        ["loss_weights"] = null,
-        ["weighted_metrics"] = null,
-    };
+        object? Metrics(int output) => model.MetricSpecsOf(output)
+            .Select(m => m is Metric metric ? Nabla.Metrics.Metrics.Serialize(metric) : m).ToList();
+        if (model.OutputCount == 1)
+            return new()
+            {
+                ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
+                ["loss"] = Losses.Losses.Serialize(model.Loss!),
+                ["metrics"] = Metrics(0),
+                ["loss_weights"] = null,
+                ["weighted_metrics"] = null,
+            };
+        var names = model.OutputNames;
+        Config PerOutput(Func<int, object?> value) => new(Enumerable.Range(0, names.Count).ToDictionary(o => names[o], value));
+        return new()
+        {
+            ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
+            ["loss"] = PerOutput(o => model.Losses[o] is { } loss ? Losses.Losses.Serialize(loss) : null),
+            ["metrics"] = PerOutput(Metrics),
+            ["loss_weights"] = PerOutput(o => (double)model.LossWeights[o]),
+            ["weighted_metrics"] = null,
+        };
+    }
 
     private static void Compile(Model model, Config compile, string source)
     {
         try
         {
-            model.Compile(Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source)),
-                Losses.Losses.Deserialize(Require(compile, "loss", source)), CompiledMetrics(compile, source));
+            var optimizer = Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source));
+            var loss = Require(compile, "loss", source);
+            if (loss is Config perOutput && !perOutput.ContainsKey("class_name"))
+            {
+                var losses = perOutput.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : (object?)Losses.Losses.Deserialize(kv.Value));
+                var metrics = compile.GetConfig("metrics") is { } m
+                    ? m.ToDictionary(kv => kv.Key, kv => (object?)MetricList(kv.Value, source)) : new Dictionary<string, object?>();
+                object? weights = compile.GetConfig("loss_weights") is { } w ? w.ToDictionary(kv => kv.Key, kv => kv.Value) : null;
+                model.Compile(optimizer, losses, metrics, weights);
+            }
+            else model.Compile(optimizer, Losses.Losses.Deserialize(loss), CompiledMetrics(compile, source));
         }
         catch (ArgumentException e)
         {
@@ -157,9 +181,12 @@ internal static class KerasArchive
             ? value!
             : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
 
-    private static List<object> CompiledMetrics(Config compile, string source)
+    private static List<object> CompiledMetrics(Config compile, string source) =>
+        compile.TryGet("metrics", out var list) ? MetricList(list, source) : [];
+
+    private static List<object> MetricList(object? list, string source)
     {
-        if (!compile.TryGet("metrics", out var list)) return [];
+        if (list is null) return [];
         if (list is not List<object?> items)
             throw DataFormatException.AtField(source, "compile_config.metrics", "a list", Config.Describe(list));
         return items.Select(item => item switch
