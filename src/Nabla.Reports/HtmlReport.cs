@@ -1,6 +1,6 @@
 using System.Text;
 using Nabla.Diagnostics;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Reports;
 

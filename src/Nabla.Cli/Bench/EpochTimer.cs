@@ -1,8 +1,9 @@
+using Nabla.Serialization;
 using System.Diagnostics;
 using Nabla.Callbacks;
 using Nabla.Diagnostics;
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Cli.Bench;
 

@@ -1,6 +1,7 @@
+using Nabla.Serialization;
 using Nabla.Diagnostics;
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Cli.Clinic;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Nabla.Diagnostics;
 using Nabla.Reports;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Cli.Commands;
 

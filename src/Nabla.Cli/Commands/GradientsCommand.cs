@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nabla.Data;
 using Nabla.Diagnostics;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Cli.Commands;
 

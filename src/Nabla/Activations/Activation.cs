@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 
@@ -10,12 +10,12 @@ namespace Nabla.Activations;
 /// and as a recorded op through <see cref="Apply"/>. Names and defaults follow Keras 3's
 /// <c>keras.activations</c>.
 /// </summary>
-public abstract class Activation : IKerasSerializable
+public abstract partial class Activation : IKerasSerializable, IActivationKernel
 {
     /// <summary>The Keras identifier, e.g. "relu": what a Dense config writes.</summary>
     public abstract string Name { get; }
 
-    /// <summary>The class-style name also accepted by <see cref="Activations.Get(string?)"/>, e.g. "ReLU".</summary>
+    /// <summary>The class-style name also accepted by <see cref="Activation.Get(string?)"/>, e.g. "ReLU".</summary>
     public abstract string ClassName { get; }
 
     /// <summary>Bounded on both sides with a vanishing slope far from 0 (sigmoid, tanh, hard_sigmoid, softsign):

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 

@@ -4,7 +4,7 @@ namespace Nabla;
 
 public sealed partial class Tensor
 {
-    /// <summary>Backpropagates from this tensor (usually a scalar loss); see <see cref="Graph.Backward"/>.</summary>
+    /// <summary>Backpropagates from this tensor (usually a scalar loss); see <see cref="Graph.Backward()"/>.</summary>
     public Graph Backward()
     {
         var graph = new Graph(this);

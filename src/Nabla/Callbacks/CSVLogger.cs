@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Callbacks;
 

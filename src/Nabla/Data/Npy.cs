@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 using System.Buffers.Binary;
 
 namespace Nabla.Data;

@@ -1,4 +1,5 @@
 using Nabla.Callbacks;
+using Nabla.Configuration;
 using Nabla.Serialization;
 
 namespace Nabla.Diagnostics;
@@ -44,8 +45,8 @@ public sealed record Experiment
     {
         Utils.SetRandomSeed(Seed);
         var model = KerasModelJson.FromConfig(Model.DeepClone(), Name);
-        var optimizer = Optimizers.Optimizers.Deserialize(Optimizer is Config c ? c.DeepClone() : Optimizer);
-        var loss = Losses.Losses.Registry.Deserialize(Loss is Config lc ? lc.DeepClone() : Loss);
+        var optimizer = Optimizers.Optimizer.Deserialize(Optimizer is Config c ? c.DeepClone() : Optimizer);
+        var loss = Losses.Loss.Registry.Deserialize(Loss is Config lc ? lc.DeepClone() : Loss);
         model.Compile(optimizer, loss, Metrics);
         return model;
     }

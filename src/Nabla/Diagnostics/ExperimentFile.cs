@@ -1,4 +1,5 @@
 using Nabla.Data;
+using Nabla.Configuration;
 using Nabla.Serialization;
 
 namespace Nabla.Diagnostics;

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Diagnostics;
 
@@ -72,7 +72,7 @@ internal static class Repairs
             if (!matches(config.GetString("activation", "linear") ?? "linear")) continue;
             config["activation"] = activation;
             if (initializer is not null && cls == "Dense")
-                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get(initializer));
+                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
             changed = true;
         }
         if (!changed) return null;
@@ -88,12 +88,12 @@ internal static class Repairs
         foreach (var layer in layers.Where(l => ClassOf(l) == "Dense"))
         {
             var config = layer.GetConfig("config")!;
-            var activation = Activations.Activations.Get(config.GetString("activation", null));
+            var activation = Activations.Activation.Get(config.GetString("activation", null));
             string wanted = activation.IsReluFamily ? "he_uniform" : "glorot_uniform";
             string current = InitializerName(config.GetValueOr("kernel_initializer", "glorot_uniform"));
-            if (Initializers.Initializers.Registry.ClassNameOf(wanted) == current) continue;
-            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get(wanted));
-            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializers.Get("zeros"));
+            if (Initializers.Initializer.Registry.ClassNameOf(wanted) == current) continue;
+            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
+            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get("zeros"));
             changes.Add($"{config.GetString("name", "dense")}: {current} -> {wanted}");
         }
         if (changes.Count == 0) return null;
@@ -169,7 +169,7 @@ internal static class Repairs
         var (last, index) = StaticChecks.LastDense(trained);
         if (last is null) return null;
         string activation = StaticChecks.OutputActivation(trained, index).Name;
-        string lossName = Losses.Losses.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
+        string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var lastConfig = layers[layers.FindLastIndex(l => ClassOf(l) == "Dense")].GetConfig("config")!;
@@ -252,12 +252,12 @@ internal static class Repairs
     private static Config OptimizerSpec(Experiment e) => e.Optimizer switch
     {
         Config c => c.DeepClone(),
-        string name => Optimizer(Optimizers.Optimizers.Registry.ClassNameOf(name), new Config()),
+        string name => Optimizer(Optimizers.Optimizer.Registry.ClassNameOf(name), new Config()),
         var other => throw new ArgumentException($"Unsupported optimizer spec {other}."),
     };
 
     private static string OptimizerName(Experiment e) =>
-        Optimizers.Optimizers.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
+        Optimizers.Optimizer.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
 
     private static Config Optimizer(string className, Config config) => new() { ["class_name"] = className, ["config"] = config };
 
@@ -267,7 +267,7 @@ internal static class Repairs
 
     private static string InitializerName(object spec) => spec switch
     {
-        string s => Initializers.Initializers.Registry.ClassNameOf(s),
+        string s => Initializers.Initializer.Registry.ClassNameOf(s),
         Config c => c.GetString("class_name"),
         _ => "?",
     };

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Initializers;
 
@@ -7,7 +7,7 @@ namespace Nabla.Initializers;
 /// also states the standard deviation it aims for, so the training doctor can tell weights that drifted
 /// from weights that started that way.
 /// </summary>
-public abstract class Initializer : IKerasSerializable
+public abstract partial class Initializer : IKerasSerializable
 {
     public abstract string ClassName { get; }
 

@@ -93,7 +93,7 @@ public static unsafe class WorkerPool
     /// (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
     /// so data a shard writes stays in that core's caches for the next call on the same shard. A thread that
     /// has finished its own shard takes any shard not started yet, so a worker the OS has not scheduled
-    /// delays nothing; results must therefore depend only on the shard index, as with <see cref="For(int, delegate*{int, int, void*, void}, void*)"/>.
+    /// delays nothing; results must therefore depend only on the shard index, as with <c>For(count, body, state)</c>.
     /// </summary>
     public static void ForShards(int shards, delegate*<int, int, void*, void> body, void* state)
     {
@@ -138,7 +138,7 @@ public static unsafe class WorkerPool
     /// <summary>Start (inclusive) of chunk <paramref name="chunk"/> when [0, count) is cut into <paramref name="chunks"/> chunks.</summary>
     public static int RangeStart(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
 
-    /// <summary>How many chunks <see cref="For(int, delegate*{int, int, void*, void}, void*, int)"/> cuts [0, count) into.</summary>
+    /// <summary>How many chunks <c>For(count, body, state, chunk)</c> cuts [0, count) into.</summary>
     public static int ChunkCount(int count, int threads) => threads <= 1 ? Math.Min(count, 1) : Math.Min(count, threads * ChunksPerThread);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 public sealed class Activation : Layer
 {
     public Activation(string activation, int[]? inputShape = null, string? name = null)
-        : this(Activations.Activations.Get(activation), inputShape, name) { }
+        : this(ActivationFunction.Get(activation), inputShape, name) { }
 
     public Activation(ActivationFunction function, int[]? inputShape = null, string? name = null)
         : base(name, inputShape) => Function = function;
@@ -27,13 +27,13 @@ public sealed class Activation : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["activation"] = Activations.Activations.Serialize(Function);
+        config["activation"] = ActivationFunction.Serialize(Function);
         return config;
     }
 
     public static Activation FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new Activation(Activations.Activations.Deserialize(config.GetValueOr("activation", "linear")), inputShape, name);
+        return new Activation(ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), inputShape, name);
     }
 }

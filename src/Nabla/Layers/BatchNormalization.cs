@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Initializers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
@@ -44,8 +44,8 @@ public sealed class BatchNormalization : Layer
     protected override void BuildWeights(int[] inputShape)
     {
         int features = inputShape[^1];
-        var zeros = Initializers.Initializers.Get("zeros");
-        var ones = Initializers.Initializers.Get("ones");
+        var zeros = Initializer.Get("zeros");
+        var ones = Initializer.Get("ones");
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
         Gamma = Scale ? AddWeight("gamma", [features], ones) : Tensor.Full(1f, features);
         Beta = Center ? AddWeight("beta", [features], zeros) : new Tensor(features);

@@ -2,7 +2,7 @@ using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 using Nabla.Initializers;
 using Nabla.Regularizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -17,8 +17,8 @@ public sealed class Dense : Layer
         string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
         string? kernelRegularizer = null, string? biasRegularizer = null,
         int[]? inputShape = null, string? name = null)
-        : this(units, Activations.Activations.Get(activation), useBias,
-            Initializers.Initializers.Get(kernelInitializer), Initializers.Initializers.Get(biasInitializer),
+        : this(units, ActivationFunction.Get(activation), useBias,
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer),
             kernelRegularizer is null ? null : Regularizer.Get(kernelRegularizer),
             biasRegularizer is null ? null : Regularizer.Get(biasRegularizer), inputShape, name)
     {
@@ -71,8 +71,8 @@ public sealed class Dense : Layer
 
     protected override void BuildWeights(int[] inputShape)
     {
-        kernel = AddWeight("kernel", [inputShape[^1], Units], KernelInitializer);
-        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer);
+        kernel = AddKernel("kernel", [inputShape[^1], Units], KernelInitializer, KernelRegularizer);
+        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -81,18 +81,11 @@ public sealed class Dense : Layer
         return Op.Record(new DenseOp(inputs, Kernel, bias, Activation));
     }
 
-    /// <summary>The penalty terms Keras adds to the loss for this layer's regularizers.</summary>
-    internal IEnumerable<Tensor> RegularizationLosses()
-    {
-        if (KernelRegularizer is not null) yield return KernelRegularizer.Call(Kernel);
-        if (BiasRegularizer is not null && bias is not null) yield return BiasRegularizer.Call(bias);
-    }
-
     public override Config GetConfig()
     {
         var config = base.GetConfig();
         config["units"] = (long)Units;
-        config["activation"] = Activations.Activations.Serialize(Activation);
+        config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
@@ -109,10 +102,10 @@ public sealed class Dense : Layer
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),
-            Activations.Activations.Deserialize(config.GetValueOr("activation", "linear")),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetBool("use_bias", true),
-            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializers.Initializers.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name) { Trainable = config.GetBool("trainable", true) };

@@ -1,5 +1,5 @@
 using Nabla.Autograd;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

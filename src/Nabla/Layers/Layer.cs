@@ -1,5 +1,8 @@
+using Nabla.Autograd;
 using Nabla.Initializers;
-using Nabla.Serialization;
+using Nabla.Regularizers;
+using Nabla.Configuration;
+using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
 
@@ -7,10 +10,24 @@ namespace Nabla.Layers;
 /// A Keras layer: it owns weights, builds them lazily from the first input shape (the batch axis is
 /// never part of a layer's shapes), and maps a batch of inputs to outputs through recorded ops.
 /// </summary>
+/// <remarks>
+/// The contract every layer meets, so that nothing outside a layer needs its concrete type:
+/// <list type="bullet">
+/// <item>its weights (<see cref="Weights"/>), its graph (<see cref="Call(Tensor, bool)"/>) and its penalty losses
+/// (<see cref="PenaltyLosses"/>, Keras's <c>layer.losses</c>);</item>
+/// <item>observation points for the training doctor: its kernels with their fans (<see cref="Kernels"/>) and,
+/// for one call, its pre-activation and activation tensors with the activation function
+/// (<see cref="Observe"/>; units are indexed by the last axis);</item>
+/// <item>a frozen layer (<see cref="Trainable"/> false) requests no weight gradients.</item>
+/// </list>
+/// </remarks>
 public abstract partial class Layer : IKerasSerializable
 {
     private readonly List<Tensor> trainableWeights = [];
     private readonly List<Tensor> nonTrainableWeights = [];
+    private readonly List<LayerKernel> kernels = [];
+    private readonly List<(Tensor Weight, Regularizer Regularizer)> regularized = [];
+    private bool trainable = true;
 
     protected Layer(string? name, int[]? inputShape)
     {
@@ -28,8 +45,17 @@ public abstract partial class Layer : IKerasSerializable
 
     public abstract string ClassName { get; }
 
-    /// <summary>When false, the layer's weights are not updated by the optimizer (Keras's <c>trainable</c>).</summary>
-    public bool Trainable { get; set; } = true;
+    /// <summary>When false, the layer's weights are not updated by the optimizer (Keras's <c>trainable</c>), and
+    /// no gradient is computed for them.</summary>
+    public bool Trainable
+    {
+        get => trainable;
+        set
+        {
+            trainable = value;
+            foreach (var weight in trainableWeights) weight.RequiresGrad = value;
+        }
+    }
 
     /// <summary>The per-sample input shape given by the user (Keras's <c>input_shape</c>), if any.</summary>
     public int[]? DeclaredInputShape { get; }
@@ -90,15 +116,60 @@ public abstract partial class Layer : IKerasSerializable
         return config;
     }
 
-    protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true)
+    /// <summary>The kernels the layer multiplies its inputs by, with Keras's fans (<see cref="Initializer.ComputeFans"/>):
+    /// [in, out] for a dense kernel, kernel area × channels for a convolution.</summary>
+    public IReadOnlyList<LayerKernel> Kernels => kernels;
+
+    /// <summary>
+    /// Creates a weight. A <paramref name="regularizer"/> adds its penalty to the training loss through
+    /// <see cref="PenaltyLosses"/>.
+    /// </summary>
+    protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true,
+        Regularizer? regularizer = null)
     {
-        var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable };
+        var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable && Trainable };
         initializer.Fill(weight);
         (trainable ? trainableWeights : nonTrainableWeights).Add(weight);
+        if (regularizer is not null) regularized.Add((weight, regularizer));
         return weight;
     }
 
-    /// <summary>Checks that the batch fed to <see cref="Call"/> matches the built per-sample shape.</summary>
+    /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>
+    protected Tensor AddKernel(string weightName, int[] shape, Initializer initializer, Regularizer? regularizer = null)
+    {
+        var weight = AddWeight(weightName, shape, initializer, trainable: true, regularizer);
+        var (fanIn, fanOut) = Initializer.ComputeFans(shape);
+        kernels.Add(new LayerKernel(weight, fanIn, fanOut));
+        return weight;
+    }
+
+    /// <summary>
+    /// The penalty terms this layer adds to the training loss (Keras's <c>layer.losses</c>), recorded from the
+    /// current weights. The default gives one term per weight created with a regularizer.
+    /// </summary>
+    public virtual IEnumerable<Tensor> PenaltyLosses()
+    {
+        foreach (var (weight, regularizer) in regularized) yield return regularizer.Call(weight);
+    }
+
+    /// <summary>
+    /// What one call of this layer produced, as the doctor observes it: <paramref name="output"/> is the tensor
+    /// <see cref="Call(Tensor, bool)"/> returned. The default reads the pre-activation and activation from the op that made the
+    /// output when that op fuses an activation (<see cref="IActivatedOp"/>); a layer with another structure overrides it.
+    /// </summary>
+    public virtual LayerActivity Observe(Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return output.Creator is IActivatedOp op
+            ? new LayerActivity(this, output, op.PreActivation, op.Activation as ActivationFunction)
+            : new LayerActivity(this, output, null, null);
+    }
+
+    /// <summary>Called after the weights' values were replaced from outside (SetWeights, loading), so a layer that
+    /// derives state from them can refresh it.</summary>
+    protected internal virtual void OnWeightsChanged() { }
+
+    /// <summary>Checks that the batch fed to <see cref="Call(Tensor, bool)"/> matches the built per-sample shape.</summary>
     protected void CheckInput(Tensor inputs)
     {
         if (InputShape is null) Build(inputs.Shape[1..]);

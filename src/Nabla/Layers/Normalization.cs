@@ -1,6 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Initializers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
@@ -45,8 +45,8 @@ public sealed class Normalization : Layer
         if (givenMean is not null && givenMean.Length != features)
             throw new ArgumentException(
                 $"Layer '{Name}': {givenMean.Length} mean values given for {features} features.");
-        var zeros = Initializers.Initializers.Get("zeros");
-        var ones = Initializers.Initializers.Get("ones");
+        var zeros = Initializer.Get("zeros");
+        var ones = Initializer.Get("ones");
         scale = new float[features];
         shift = new float[features];
         mean = AddWeight("mean", [features], zeros, trainable: false);
@@ -123,7 +123,7 @@ public sealed class Normalization : Layer
     internal (float[] Scale, float[] Shift) Affine => (scale, shift);
 
     /// <summary>Re-reads the statistics after <c>SetWeights</c> replaced them.</summary>
-    internal void OnWeightsChanged()
+    protected internal override void OnWeightsChanged()
     {
         if (mean is null) return;
         IsAdapted = true;

@@ -1,5 +1,5 @@
 using Nabla.Autograd;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Losses;
 
@@ -9,7 +9,7 @@ namespace Nabla.Losses;
 /// over it), and the batch loss is the mean of the sample losses ("sum_over_batch_size", the default) or
 /// their sum ("sum").
 /// </summary>
-public abstract class Loss : IKerasSerializable
+public abstract partial class Loss : IKerasSerializable
 {
     public const string SumOverBatchSize = "sum_over_batch_size";
     public const string Sum = "sum";

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Metrics;
 
@@ -7,7 +7,7 @@ namespace Nabla.Metrics;
 /// over everything seen since <see cref="Reset"/>. Batches arrive as flat row-major spans, [batch × width].
 /// Update allocates nothing.
 /// </summary>
-public abstract class Metric : IKerasSerializable
+public abstract partial class Metric : IKerasSerializable
 {
     protected Metric(string name)
     {

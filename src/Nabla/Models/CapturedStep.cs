@@ -39,13 +39,15 @@ internal sealed class CapturedStep
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new Tensor?[model.Layers.Count];
+        var activities = new List<LayerActivity>();
         // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
         // must leave no trace: batch-norm statistics and the generator dropout draws from are restored after it.
         var statistics = training ? model.NonTrainableWeights.Select(w => (Weight: w, Saved: (float[])w.Data.Clone())).ToList() : [];
         using (Utils.PreserveRandomState())
-            Outputs = model.Forward(Xs, training, layerOutputs);
+            Outputs = model.Forward(Xs, training, layerOutputs, activities);
         foreach (var (weight, saved) in statistics) saved.CopyTo(weight.Data, 0);
         LayerOutputs = layerOutputs!;
+        Activities = activities;
         if (kind == StepKind.Predict)
         {
             Graph = Outputs.Length == 1 ? new Graph(Output) : new Graph(Outputs);
@@ -64,7 +66,7 @@ internal sealed class CapturedStep
         }
         if (loss is null)
             throw new ArgumentException($"Model '{model.Name}': no output has both a loss and targets, so there is nothing to train or evaluate.");
-        foreach (var penalty in model.Layers.OfType<Dense>().SelectMany(d => d.RegularizationLosses()))
+        foreach (var penalty in model.Layers.SelectMany(layer => layer.PenaltyLosses()))
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
         Graph = new Graph(Loss);
@@ -227,6 +229,9 @@ internal sealed class CapturedStep
     /// <summary>Each layer's output tensor inside this graph, aligned with the model's layers (the doctor reads
     /// activations here); null for a layer whose output the model does not expose (a subclassed model's).</summary>
     public IReadOnlyList<Tensor> LayerOutputs { get; }
+
+    /// <summary>Each layer call's observation points inside this graph, in call order (see <see cref="Layer.Observe"/>).</summary>
+    public IReadOnlyList<LayerActivity> Activities { get; }
 
     /// <summary>The scalar total loss (compiled loss plus regularization penalties); null for prediction.</summary>
     public Tensor? Loss { get; }

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla;
 
@@ -75,7 +75,7 @@ internal static class FunctionalConfig
             if (list[i] is not Config entry)
                 throw new ArgumentException($"{where}: 'layers[{i}]' must be an object, found {Config.Describe(list[i])}.");
             Layer layer;
-            try { layer = LayerRegistry.Deserialize(entry); }
+            try { layer = Layer.Deserialize(entry); }
             catch (ArgumentException e) { throw new ArgumentException($"{where}: 'layers[{i}]': {e.Message}", e); }
             string name = entry.GetString("name", null) ?? layer.Name;
             if (name != layer.Name)

@@ -99,16 +99,23 @@ internal sealed class FunctionalGraph
     public Node[] Nodes { get; }
 
     /// <summary>Runs the calls on batches, one per input; returns one batch per output. <paramref name="layerOutputs"/>,
-    /// when given (aligned with <see cref="Layers"/>), receives each layer's first output.</summary>
-    public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs)
+    /// when given (aligned with <see cref="Layers"/>), receives each layer's first output; <paramref name="activities"/>
+    /// each call's observation points, in call order (the model's inputs first).</summary>
+    public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities)
     {
         var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < Inputs.Length; i++) values[Inputs[i]] = inputs[i];
+        for (int i = 0; i < Inputs.Length; i++)
+        {
+            values[Inputs[i]] = inputs[i];
+            activities?.Add(Inputs[i].Layer.Observe(inputs[i]));
+        }
         foreach (var node in Nodes)
         {
             var args = new Tensor[node.Inputs.Count];
             for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
-            values[node.Output] = node.Layer.Call(args, training);
+            var output = node.Layer.Call(args, training);
+            values[node.Output] = output;
+            activities?.Add(node.Layer.Observe(output));
         }
         if (layerOutputs is not null)
             for (int i = 0; i < Layers.Length; i++)

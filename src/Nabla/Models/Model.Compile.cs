@@ -11,7 +11,7 @@ public partial class Model
     private float[] lossWeights = [];
     private IReadOnlyList<object>[] outputMetricSpecs = [];
 
-    /// <summary>The metric identifiers given to <see cref="Compile"/> for the first output ("accuracy", objects...).</summary>
+    /// <summary>The metric identifiers given to <see cref="Compile(object, object, IEnumerable{object}, object)"/> for the first output ("accuracy", objects...).</summary>
     public IReadOnlyList<object> MetricSpecs => outputMetricSpecs.Length > 0 ? outputMetricSpecs[0] : [];
 
     /// <summary>The metric identifiers given for output <paramref name="output"/>.</summary>
@@ -44,7 +44,7 @@ public partial class Model
         var resolvedOptimizer = optimizer switch
         {
             Optimizer o => o,
-            string name => Optimizers.Optimizers.Get(name),
+            string name => Optimizer.Get(name),
             _ => throw new ArgumentException(
                 $"Compile 'optimizer' must be a name or an Optimizer, found {optimizer.GetType().Name}.", nameof(optimizer)),
         };
@@ -53,7 +53,7 @@ public partial class Model
             {
                 null => null,
                 Nabla.Losses.Loss given => given, // one Loss object may serve several outputs: it holds no state between calls
-                string name => Nabla.Losses.Losses.Get(name),
+                string name => Nabla.Losses.Loss.Get(name),
                 _ => throw new ArgumentException(
                     $"Compile 'loss' for output '{OutputNames[i]}' must be a name or a Loss, found {l.GetType().Name}.", nameof(loss)),
             }).ToArray();
@@ -152,7 +152,7 @@ public partial class Model
             int[] outputShape = [batch, .. OutputShapes![o]];
             foreach (var spec in outputMetricSpecs[o])
             {
-                var metric = spec as Metric ?? Metrics.Metrics.Resolve((string)spec, losses[o], yShape, outputShape);
+                var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
                 result.Add(new OutputMetric(o, metric, OutputCount == 1 ? metric.Name : $"{OutputNames[o]}_{metric.Name}"));
             }
         }

@@ -152,7 +152,7 @@ public partial class Model
                     $"Weight {i} ('{weights[i].Name}') has shape {Tensor.ShapeString(weights[i].Shape)}, " +
                     $"the value given has {Tensor.ShapeString(values[i].Shape)}.");
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
-        foreach (var layer in Layers.OfType<Normalization>()) layer.OnWeightsChanged();
+        foreach (var layer in Layers) layer.OnWeightsChanged();
     }
 
     internal void EnsureBuilt(string operation)
@@ -164,11 +164,12 @@ public partial class Model
 
     /// <summary>
     /// The model's forward pass on batches, one per input, returning one batch per output; each layer's first
-    /// output goes into <paramref name="layerOutputs"/> (aligned with <see cref="Layers"/>) when the model knows it.
+    /// output goes into <paramref name="layerOutputs"/> (aligned with <see cref="Layers"/>) when the model knows it,
+    /// and each layer call's observation points into <paramref name="activities"/>, in call order.
     /// </summary>
-    internal virtual Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs)
+    internal virtual Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
     {
-        if (graph is not null) return graph.Run(inputs, training, layerOutputs);
+        if (graph is not null) return graph.Run(inputs, training, layerOutputs, activities);
         return [CallSubclassed(inputs[0], training)];
     }
 }

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla;
 
@@ -56,13 +56,14 @@ public sealed class Sequential : Model
         }
     }
 
-    internal override Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs)
+    internal override Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
     {
         Tensor h = inputs[0];
         for (int i = 0; i < layers.Count; i++)
         {
             h = layers[i].Call(h, training);
             if (layerOutputs is not null) layerOutputs[i] = h;
+            activities?.Add(layers[i].Observe(h));
         }
         return [h];
     }
@@ -81,7 +82,7 @@ public sealed class Sequential : Model
         if (!config.TryGet("layers", out var value) || value is not IEnumerable<object?> list)
             throw new ArgumentException("Sequential config needs a 'layers' list.");
         var layers = list.Select((item, i) => item is Config c
-            ? LayerRegistry.Deserialize(c)
+            ? Layer.Deserialize(c)
             : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}."));
         return new Sequential(layers.ToList(), config.GetString("name", null));
     }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Optimizers;
 

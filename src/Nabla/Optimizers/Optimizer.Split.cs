@@ -45,6 +45,8 @@ public abstract partial class Optimizer
     /// <summary>Closes a step begun by <see cref="BeginEarlyUpdates"/> without finishing it (the backward pass failed).</summary>
     internal void AbandonEarlyUpdates() => stepOpen = false;
 
+    void Autograd.IEarlyWeightUpdate.UpdateEarly(Tensor weight, int start, int end) => UpdateEarly(weight, start, end);
+
     /// <summary>
     /// <see cref="Apply(IReadOnlyList{Tensor})"/>, where <paramref name="shardsOf"/>[p] (when not null) splits
     /// parameter p's elements between the kernel threads as its layer split its gradient for the step, and

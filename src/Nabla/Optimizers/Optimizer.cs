@@ -1,13 +1,14 @@
+using Nabla.Autograd;
 using System.Numerics.Tensors;
 using Nabla.Optimizers.Schedules;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Optimizers;
 
 /// <summary>
 /// Keras 3's optimizer base: a learning rate (fixed or scheduled), the <c>iterations</c> counter, gradient
 /// clipping (<c>clipnorm</c>, <c>clipvalue</c>, <c>global_clipnorm</c>; at most one) and optional decoupled
-/// <c>weight_decay</c>. <see cref="Apply"/> updates each parameter from its <see cref="Tensor.Grad"/> in one fused
+/// <c>weight_decay</c>. <see cref="Apply(IReadOnlyList{Tensor})"/> updates each parameter from its <see cref="Tensor.Grad"/> in one fused
 /// vectorized pass and allocates nothing once every parameter's state (moments) exists.
 /// </summary>
 /// <remarks>
@@ -15,7 +16,7 @@ namespace Nabla.Optimizers;
 /// run the optimizer's update, then add 1 to <see cref="Iterations"/>. <see cref="Tensor.Grad"/> is never written:
 /// Keras clips a copy of the gradient, and here the clipped values exist only inside the update pass.
 /// </remarks>
-public abstract partial class Optimizer : IKerasSerializable
+public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
 {
     private double learningRate;
     private readonly LearningRateSchedule? schedule;
@@ -68,7 +69,7 @@ public abstract partial class Optimizer : IKerasSerializable
     /// <summary>The schedule given as learning rate, or null for a fixed learning rate.</summary>
     public LearningRateSchedule? Schedule => schedule;
 
-    /// <summary>The learning rate the next <see cref="Apply"/> will use: the schedule evaluated at <see cref="Iterations"/>.</summary>
+    /// <summary>The learning rate the next <see cref="Apply(IReadOnlyList{Tensor})"/> will use: the schedule evaluated at <see cref="Iterations"/>.</summary>
     public double CurrentLearningRate => LearningRate;
 
     /// <summary>Keras's <c>iterations</c>: how many steps have been applied.</summary>

@@ -6,7 +6,7 @@ namespace Nabla.Optimizers;
 /// <summary>
 /// One optimizer's per-element update formula, written once for any lane width. A rule is a struct holding
 /// the arrays it reads and writes (weights, gradient, moments) and the per-step scalars; <see cref="Step{T}"/>
-/// updates the <c>T.Count</c> elements starting at <paramref name="i"/>.
+/// updates the <c>T.Count</c> elements starting at index <c>i</c>.
 /// </summary>
 internal interface IUpdateRule
 {

@@ -1,5 +1,5 @@
 using Nabla.Autograd;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Regularizers;
 
@@ -46,6 +46,11 @@ public sealed class Regularizer : IKerasSerializable
         .Add("L1L2", c => L1L2(c.GetDouble("l1", 0), c.GetDouble("l2", 0)), "l1_l2");
 
     public static Regularizer Get(string name) => Registry.Get(name);
+
+    /// <summary>Makes a custom regularizer loadable from configs by its class name, as Keras's
+    /// <c>register_keras_serializable</c>.</summary>
+    public static void Register(string className, Func<Config, Regularizer> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }
 
 /// <summary>l1·Σ|w| + l2·Σw², whose gradient is l1·sign(w) + 2·l2·w.</summary>

@@ -1,3 +1,5 @@
+using Nabla.Configuration;
+
 namespace Nabla.Serialization;
 
 /// <summary>

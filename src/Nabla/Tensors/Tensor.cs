@@ -27,7 +27,7 @@ public sealed partial class Tensor
     public Op? Creator { get; internal set; }
 
     /// <summary>
-    /// Marks a graph input whose values are replaced on every replay of a <see cref="CompiledGraph"/>
+    /// Marks a graph input whose values are replaced on every replay of a captured graph (<see cref="Autograd.Graph.Forward"/>)
     /// (a batch of x or y). Operations on it are recorded even though it needs no gradient.
     /// </summary>
     public bool IsPlaceholder { get; init; }

@@ -6,7 +6,7 @@ using Nabla.Activations;
 
 public class ActivationGradientTests
 {
-    public static TheoryData<string> Names => new(Activations.Registry.Names.Where(n => n == n.ToLowerInvariant()));
+    public static TheoryData<string> Names => new(Activation.Registry.Names.Where(n => n == n.ToLowerInvariant()));
 
     /// <summary>Points away from every kink (0 for the rectifiers, ±3 for hard_sigmoid, 6 for relu6) by more than
     /// the finite-difference step, on both sides of each.</summary>
@@ -16,7 +16,7 @@ public class ActivationGradientTests
     [Theory, MemberData(nameof(Names))]
     public void EveryActivationMatchesFiniteDifferences(string name)
     {
-        var activation = Activations.Get(name);
+        var activation = Activation.Get(name);
         GradientCheck.Check(t => activation.Apply(t[0]), [AwayFromKinks()]);
     }
 
@@ -49,7 +49,7 @@ public class ActivationGradientTests
     public void VectorisedKernelsAgreeWithTheScalarFormulaOnEveryLane(string name)
     {
         // 100 elements: full 512-, 256- and 128-bit blocks and a scalar tail.
-        var activation = Activations.Get(name);
+        var activation = Activation.Get(name);
         var x = GradientCheck.Random(3, -4, 4, 100).Data;
         var dy = GradientCheck.Random(4, -1, 1, 100).Data;
         var y = new float[100];

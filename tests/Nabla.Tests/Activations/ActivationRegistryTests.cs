@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Activations;
 
@@ -17,19 +17,19 @@ public class ActivationRegistryTests
     [InlineData("softmax", typeof(Softmax))]
     [InlineData("linear", typeof(Linear))]
     public void AcceptsIdentifiersAndClassNames(string name, Type expected) =>
-        Assert.IsType(expected, Activations.Get(name));
+        Assert.IsType(expected, Activation.Get(name));
 
     [Fact]
     public void NullMeansLinear()
     {
-        Assert.IsType<Linear>(Activations.Get(null));
-        Assert.IsType<Linear>(Activations.Deserialize(null));
+        Assert.IsType<Linear>(Activation.Get(null));
+        Assert.IsType<Linear>(Activation.Deserialize(null));
     }
 
     [Fact]
     public void UnknownNamesThrowListingTheValidOnes()
     {
-        var error = Assert.Throws<ArgumentException>(() => Activations.Get("rellu"));
+        var error = Assert.Throws<ArgumentException>(() => Activation.Get("rellu"));
         Assert.Contains("rellu", error.Message);
         Assert.Contains("relu", error.Message);
         Assert.Contains("softmax", error.Message);
@@ -38,36 +38,36 @@ public class ActivationRegistryTests
     [Fact]
     public void EveryActivationRoundTripsThroughItsConfig()
     {
-        var all = Activations.Registry.Names.Select(n => Activations.Get(n))
+        var all = Activation.Registry.Names.Select(n => Activation.Get(n))
             .Append(new LeakyRelu(0.05)).Append(new Elu(0.5)).Append(new Gelu(approximate: true));
         foreach (var activation in all)
         {
-            var rebuilt = Activations.Get(activation.ClassName, activation.GetConfig());
+            var rebuilt = Activation.Get(activation.ClassName, activation.GetConfig());
             Assert.Equal(activation.GetType(), rebuilt.GetType());
             Assert.Equal(activation.GetConfig(), rebuilt.GetConfig());
-            var viaJson = Activations.Deserialize(Config.Parse(Registry<Activation>.Serialize(activation).ToJsonString()));
+            var viaJson = Activation.Deserialize(Config.Parse(Registry<Activation>.Serialize(activation).ToJsonString()));
             Assert.Equal(activation.GetConfig(), viaJson.GetConfig());
         }
-        Assert.Equal(0.05, ((LeakyRelu)Activations.Get("LeakyReLU", new LeakyRelu(0.05).GetConfig())).NegativeSlope);
+        Assert.Equal(0.05, ((LeakyRelu)Activation.Get("LeakyReLU", new LeakyRelu(0.05).GetConfig())).NegativeSlope);
     }
 
     [Fact]
     public void SerializeWritesTheKerasStringForDefaults()
     {
-        Assert.Equal("relu", Activations.Serialize(Activations.Get("ReLU")));
-        Assert.Equal("leaky_relu", Activations.Serialize(new LeakyRelu()));
-        Assert.Equal("silu", Activations.Serialize(Activations.Get("swish")));
-        Assert.Equal("linear", Activations.Serialize(Activations.Get(null)));
-        Assert.Equal("gelu", Activations.Serialize(new Gelu()));
+        Assert.Equal("relu", Activation.Serialize(Activation.Get("ReLU")));
+        Assert.Equal("leaky_relu", Activation.Serialize(new LeakyRelu()));
+        Assert.Equal("silu", Activation.Serialize(Activation.Get("swish")));
+        Assert.Equal("linear", Activation.Serialize(Activation.Get(null)));
+        Assert.Equal("gelu", Activation.Serialize(new Gelu()));
     }
 
     [Fact]
     public void SerializeKeepsNonDefaultParameters()
     {
-        var written = Assert.IsType<Config>(Activations.Serialize(new LeakyRelu(0.1)));
+        var written = Assert.IsType<Config>(Activation.Serialize(new LeakyRelu(0.1)));
         Assert.Equal("LeakyReLU", written["class_name"]);
-        var back = Assert.IsType<LeakyRelu>(Activations.Deserialize(written));
+        var back = Assert.IsType<LeakyRelu>(Activation.Deserialize(written));
         Assert.Equal(0.1, back.NegativeSlope);
-        Assert.IsType<Relu>(Activations.Deserialize("relu"));
+        Assert.IsType<Relu>(Activation.Deserialize("relu"));
     }
 }

@@ -36,7 +36,7 @@ public class ActivationValueTests
     [Theory, MemberData(nameof(Formulas))]
     public void MatchesTheKerasFormula(string name, Func<double, double> formula)
     {
-        var activation = name == "gelu_approximate" ? new Gelu(approximate: true) : Activations.Get(name);
+        var activation = name == "gelu_approximate" ? new Gelu(approximate: true) : Activation.Get(name);
         var y = new float[Points.Length];
         activation.Forward(Points, y, Points.Length);
         for (int i = 0; i < Points.Length; i++)
@@ -62,14 +62,14 @@ public class ActivationValueTests
     public void KerasDefaultParameters()
     {
         // keras.activations.leaky_relu: negative_slope=0.2 (the LeakyReLU *layer* defaults to 0.3).
-        Assert.Equal(0.2, ((LeakyRelu)Activations.Get("leaky_relu")).NegativeSlope);
+        Assert.Equal(0.2, ((LeakyRelu)Activation.Get("leaky_relu")).NegativeSlope);
         // keras.activations.elu: alpha=1.0.
-        Assert.Equal(1.0, ((Elu)Activations.Get("elu")).Alpha);
+        Assert.Equal(1.0, ((Elu)Activation.Get("elu")).Alpha);
         // keras.activations.selu: alpha=1.67326324235437728481704299167171, scale=1.05070098735548049341933498529460.
         Assert.Equal(1.6732632423543772, Selu.Alpha);
         Assert.Equal(1.0507009873554805, Selu.Scale);
         // keras.activations.gelu: approximate=False.
-        Assert.False(((Gelu)Activations.Get("gelu")).Approximate);
+        Assert.False(((Gelu)Activation.Get("gelu")).Approximate);
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public class ActivationValueTests
     {
         string[] saturating = ["sigmoid", "tanh", "hard_sigmoid", "softsign"];
         string[] reluFamily = ["relu", "relu6", "leaky_relu", "elu", "selu"];
-        foreach (var name in Activations.Registry.Names.Where(n => n == n.ToLowerInvariant()))
+        foreach (var name in Activation.Registry.Names.Where(n => n == n.ToLowerInvariant()))
         {
-            var activation = Activations.Get(name);
+            var activation = Activation.Get(name);
             Assert.Equal(saturating.Contains(name), activation.IsSaturating);
             Assert.Equal(reluFamily.Contains(name), activation.IsReluFamily);
         }

@@ -1,5 +1,5 @@
 using Nabla.Diagnostics;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Diagnostics;
 

@@ -1,5 +1,5 @@
 using Nabla.Diagnostics;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using static Nabla.Tests.Diagnostics.DoctorCases;
 
 namespace Nabla.Tests.Diagnostics;

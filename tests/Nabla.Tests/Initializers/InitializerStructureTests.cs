@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Initializers;
 
@@ -77,10 +77,10 @@ public class InitializerStructureTests
     [MemberData(nameof(AllInitializers))]
     public void ConfigRoundTripsThroughJson(Initializer init)
     {
-        string json = Nabla.Initializers.Initializers.Serialize(init).ToJsonString();
-        var rebuilt = Nabla.Initializers.Initializers.Deserialize(Config.Parse(json));
+        string json = Nabla.Initializers.Initializer.Serialize(init).ToJsonString();
+        var rebuilt = Nabla.Initializers.Initializer.Deserialize(Config.Parse(json));
         Assert.Equal(init.GetType(), rebuilt.GetType());
-        Assert.Equal(json, Nabla.Initializers.Initializers.Serialize(rebuilt).ToJsonString());
+        Assert.Equal(json, Nabla.Initializers.Initializer.Serialize(rebuilt).ToJsonString());
     }
 
     [Fact]
@@ -88,14 +88,14 @@ public class InitializerStructureTests
     {
         // Keras 3 HeUniform.get_config returns {"seed": ...} only; class_name stays "HeUniform"
         Assert.Equal("{\"class_name\":\"HeUniform\",\"config\":{\"seed\":null}}",
-            Nabla.Initializers.Initializers.Serialize(new HeUniform()).ToJsonString());
+            Nabla.Initializers.Initializer.Serialize(new HeUniform()).ToJsonString());
     }
 
     [Fact]
     public void TensorFlowJsVarianceScalingReadsAsHeUniform()
     {
         // TensorFlow.js writes he_uniform as VarianceScaling(scale 2, fan_in, uniform)
-        var init = Nabla.Initializers.Initializers.Deserialize(Config.Parse(
+        var init = Nabla.Initializers.Initializer.Deserialize(Config.Parse(
             "{\"class_name\": \"VarianceScaling\", \"config\": {\"scale\": 2, \"mode\": \"fan_in\", \"distribution\": \"uniform\", \"seed\": null}}"));
         var vs = Assert.IsType<VarianceScaling>(init);
         Assert.Equal(2.0, vs.Scale);
@@ -106,12 +106,12 @@ public class InitializerStructureTests
     [InlineData("he_uniform")]
     [InlineData("HeUniform")]
     public void RegistryAcceptsBothSpellings(string name) =>
-        Assert.IsType<HeUniform>(Nabla.Initializers.Initializers.Get(name));
+        Assert.IsType<HeUniform>(Nabla.Initializers.Initializer.Get(name));
 
     [Fact]
     public void UnknownNamesListTheValidOnes()
     {
-        var e = Assert.Throws<ArgumentException>(() => Nabla.Initializers.Initializers.Get("he_unifrom"));
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Initializers.Initializer.Get("he_unifrom"));
         Assert.Contains("he_unifrom", e.Message);
         Assert.Contains("glorot_uniform", e.Message);
     }

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Layers;
@@ -61,7 +61,7 @@ public class LayerTests
     {
         var config = layer.GetConfig();
         var json = Registry<Layer>.Serialize(layer).ToJsonString();
-        var rebuilt = LayerRegistry.Deserialize(Config.Parse(json));
+        var rebuilt = Layer.Deserialize(Config.Parse(json));
         Assert.Equal(layer.GetType(), rebuilt.GetType());
         Assert.Equal(config.ToJsonString(), rebuilt.GetConfig().ToJsonString());
     }

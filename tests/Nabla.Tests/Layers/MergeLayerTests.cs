@@ -144,13 +144,13 @@ public class MergeLayerTests
     [Fact]
     public void MergeLayerConfigsRoundTrip()
     {
-        var concatenate = (Concatenate)LayerRegistry.Deserialize(Nabla.Serialization.Registry<Layer>.Serialize(new Concatenate(axis: 1, name: "c")));
+        var concatenate = (Concatenate)Layer.Deserialize(Nabla.Configuration.Registry<Layer>.Serialize(new Concatenate(axis: 1, name: "c")));
         Assert.Equal(1, concatenate.Axis);
         Assert.Equal("c", concatenate.Name);
-        var dot = (Dot)LayerRegistry.Deserialize(Nabla.Serialization.Registry<Layer>.Serialize(new Dot([1, -1], normalize: true, name: "d")));
+        var dot = (Dot)Layer.Deserialize(Nabla.Configuration.Registry<Layer>.Serialize(new Dot([1, -1], normalize: true, name: "d")));
         Assert.Equal([1, -1], dot.Axes);
         Assert.True(dot.Normalize);
         foreach (var name in new[] { "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum" })
-            Assert.Equal(name, LayerRegistry.Deserialize(Nabla.Serialization.Registry<Layer>.Serialize(Create(name))).ClassName);
+            Assert.Equal(name, Layer.Deserialize(Nabla.Configuration.Registry<Layer>.Serialize(Create(name))).ClassName);
     }
 }

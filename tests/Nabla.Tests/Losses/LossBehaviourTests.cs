@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Losses;
@@ -72,14 +72,14 @@ public class LossBehaviourTests
         Assert.Contains("[2, 4]", e.Message);
     }
 
-    public static TheoryData<string> EveryLoss() => new(Nabla.Losses.Losses.Registry.Names
-        .Select(n => Nabla.Losses.Losses.Registry.ClassNameOf(n)).Distinct());
+    public static TheoryData<string> EveryLoss() => new(Nabla.Losses.Loss.Registry.Names
+        .Select(n => Nabla.Losses.Loss.Registry.ClassNameOf(n)).Distinct());
 
     [Theory]
     [MemberData(nameof(EveryLoss))]
     public void ForwardAndBackwardAllocateNothingAfterConstruction(string className)
     {
-        var loss = Nabla.Losses.Losses.Get(className, className.Contains("Crossentropy") && className != "SparseCategoricalCrossentropy"
+        var loss = Nabla.Losses.Loss.Get(className, className.Contains("Crossentropy") && className != "SparseCategoricalCrossentropy"
             ? new Config { ["label_smoothing"] = 0.1 } : null);
         Tensor yTrue = className == "SparseCategoricalCrossentropy"
             ? new float[] { 1, 0, 2, 3 }
@@ -98,12 +98,12 @@ public class LossBehaviourTests
     [InlineData("mse")]
     [InlineData("mean_squared_error")]
     [InlineData("MeanSquaredError")]
-    public void RegistryAcceptsKerasSpellings(string name) => Assert.IsType<MeanSquaredError>(Nabla.Losses.Losses.Get(name));
+    public void RegistryAcceptsKerasSpellings(string name) => Assert.IsType<MeanSquaredError>(Nabla.Losses.Loss.Get(name));
 
     [Fact]
     public void UnknownLossListsValidNames()
     {
-        var e = Assert.Throws<ArgumentException>(() => Nabla.Losses.Losses.Get("mean_sqared_error"));
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Losses.Loss.Get("mean_sqared_error"));
         Assert.Contains("mean_sqared_error", e.Message);
         Assert.Contains("mean_squared_error", e.Message);
         Assert.Contains("categorical_crossentropy", e.Message);
@@ -119,10 +119,10 @@ public class LossBehaviourTests
     [MemberData(nameof(NonDefaultLosses))]
     public void ConfigRoundTrips(Loss loss)
     {
-        var json = Nabla.Losses.Losses.Serialize(loss).ToJsonString();
-        var rebuilt = Nabla.Losses.Losses.Deserialize(Config.Parse(json));
+        var json = Nabla.Losses.Loss.Serialize(loss).ToJsonString();
+        var rebuilt = Nabla.Losses.Loss.Deserialize(Config.Parse(json));
         Assert.Equal(loss.GetType(), rebuilt.GetType());
-        Assert.Equal(json, Nabla.Losses.Losses.Serialize(rebuilt).ToJsonString());
+        Assert.Equal(json, Nabla.Losses.Loss.Serialize(rebuilt).ToJsonString());
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class LossBehaviourTests
     [Fact]
     public void NoneReductionIsRejected()
     {
-        var e = Assert.Throws<ArgumentException>(() => Nabla.Losses.Losses.Get("mse", new Config { ["reduction"] = "none" }));
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Losses.Loss.Get("mse", new Config { ["reduction"] = "none" }));
         Assert.Contains("none", e.Message);
     }
 }

@@ -29,7 +29,7 @@ public class AccuracyResolutionTests
     {
         foreach (var name in new[] { "accuracy", "acc" })
         {
-            var metric = Nabla.Metrics.Metrics.Resolve(name, Nabla.Losses.Losses.Get(loss), yTrueShape, yPredShape);
+            var metric = Nabla.Metrics.Metric.Resolve(name, Nabla.Losses.Loss.Get(loss), yTrueShape, yPredShape);
             Assert.IsType(expected, metric);
             Assert.Equal(name, metric.Name); // Keras names the metric after the identifier given to compile
         }
@@ -38,10 +38,10 @@ public class AccuracyResolutionTests
     [Fact]
     public void OtherNamesKeepTheIdentifierAsHistoryKey()
     {
-        var mae = Nabla.Metrics.Metrics.Resolve("mae", null, [-1, 1], [-1, 1]);
+        var mae = Nabla.Metrics.Metric.Resolve("mae", null, [-1, 1], [-1, 1]);
         Assert.IsType<Nabla.Metrics.MeanAbsoluteError>(mae);
         Assert.Equal("mae", mae.Name);
-        Assert.Equal("auc", Nabla.Metrics.Metrics.Resolve("auc", null, [-1, 1], [-1, 1]).Name);
+        Assert.Equal("auc", Nabla.Metrics.Metric.Resolve("auc", null, [-1, 1], [-1, 1]).Name);
     }
 
     [Fact]
@@ -57,8 +57,8 @@ public class AccuracyResolutionTests
     [Fact]
     public void GetOfAccuracyAsksForShapesAndUnknownNamesListValidOnes()
     {
-        Assert.Contains("Resolve", Assert.Throws<ArgumentException>(() => Nabla.Metrics.Metrics.Get("accuracy")).Message);
-        var e = Assert.Throws<ArgumentException>(() => Nabla.Metrics.Metrics.Get("acuracy"));
+        Assert.Contains("Resolve", Assert.Throws<ArgumentException>(() => Nabla.Metrics.Metric.Get("accuracy")).Message);
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Metrics.Metric.Get("acuracy"));
         Assert.Contains("binary_accuracy", e.Message);
     }
 }

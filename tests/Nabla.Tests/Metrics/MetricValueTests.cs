@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Metrics;
 
@@ -149,9 +149,9 @@ public class MetricValueTests
     [MemberData(nameof(AllMetrics))]
     public void ConfigRoundTrips(Metric metric)
     {
-        string json = Nabla.Metrics.Metrics.Serialize(metric).ToJsonString();
-        var rebuilt = Nabla.Metrics.Metrics.Deserialize(Config.Parse(json));
+        string json = Nabla.Metrics.Metric.Serialize(metric).ToJsonString();
+        var rebuilt = Nabla.Metrics.Metric.Deserialize(Config.Parse(json));
         Assert.Equal(metric.GetType(), rebuilt.GetType());
-        Assert.Equal(json, Nabla.Metrics.Metrics.Serialize(rebuilt).ToJsonString());
+        Assert.Equal(json, Nabla.Metrics.Metric.Serialize(rebuilt).ToJsonString());
     }
 }

@@ -61,10 +61,10 @@ public class OptimizerBehaviourTests
     {
         foreach (var optimizer in new[]
                  {
-                     Nabla.Optimizers.Optimizers.Get(name),
-                     Nabla.Optimizers.Optimizers.Registry.Get(name, new() { ["clipnorm"] = 1.0 }),
-                     Nabla.Optimizers.Optimizers.Registry.Get(name, new() { ["global_clipnorm"] = 1.0, ["weight_decay"] = 0.01 }),
-                     Nabla.Optimizers.Optimizers.Registry.Get(name, new() { ["clipvalue"] = 0.1 }),
+                     Nabla.Optimizers.Optimizer.Get(name),
+                     Nabla.Optimizers.Optimizer.Registry.Get(name, new() { ["clipnorm"] = 1.0 }),
+                     Nabla.Optimizers.Optimizer.Registry.Get(name, new() { ["global_clipnorm"] = 1.0, ["weight_decay"] = 0.01 }),
+                     Nabla.Optimizers.Optimizer.Registry.Get(name, new() { ["clipvalue"] = 0.1 }),
                  })
         {
             var kernel = Tensor.Zeros(784, 128);

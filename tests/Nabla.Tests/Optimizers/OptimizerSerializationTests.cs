@@ -1,6 +1,6 @@
 using Nabla.Optimizers;
 using Nabla.Optimizers.Schedules;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Optimizers;
 
@@ -20,8 +20,8 @@ public class OptimizerSerializationTests
     [MemberData(nameof(NonDefault))]
     public void GetConfig_FromConfig_RoundTrip(Optimizer optimizer)
     {
-        string json = Nabla.Optimizers.Optimizers.Serialize(optimizer).ToJsonString();
-        var rebuilt = Nabla.Optimizers.Optimizers.Deserialize(Config.Parse(json));
+        string json = Nabla.Optimizers.Optimizer.Serialize(optimizer).ToJsonString();
+        var rebuilt = Nabla.Optimizers.Optimizer.Deserialize(Config.Parse(json));
         Assert.Equal(optimizer.GetType(), rebuilt.GetType());
         Assert.Equal(optimizer.GetConfig().ToJsonString(), rebuilt.GetConfig().ToJsonString());
         Assert.Equal(optimizer.CurrentLearningRate, rebuilt.CurrentLearningRate);
@@ -50,14 +50,14 @@ public class OptimizerSerializationTests
     [InlineData("AdamW", typeof(AdamW))]
     public void Get_ByName(string name, Type type)
     {
-        Assert.IsType(type, Nabla.Optimizers.Optimizers.Get(name));
-        Assert.IsType(type, Nabla.Optimizers.Optimizers.Deserialize(name));
+        Assert.IsType(type, Nabla.Optimizers.Optimizer.Get(name));
+        Assert.IsType(type, Nabla.Optimizers.Optimizer.Deserialize(name));
     }
 
     [Fact]
     public void UnknownName_ListsValidNames()
     {
-        var error = Assert.Throws<ArgumentException>(() => Nabla.Optimizers.Optimizers.Get("adamax"));
+        var error = Assert.Throws<ArgumentException>(() => Nabla.Optimizers.Optimizer.Get("adamax"));
         Assert.Contains("adamax", error.Message);
         Assert.Contains("rmsprop", error.Message);
         Assert.Contains("Nadam", error.Message);
@@ -74,7 +74,7 @@ public class OptimizerSerializationTests
              "loss_scale_factor": null, "gradient_accumulation_steps": null, "beta_1": 0.9, "beta_2": 0.999,
              "epsilon": 1e-07, "amsgrad": false}, "registered_name": null}
             """;
-        var adam = Assert.IsType<Adam>(Nabla.Optimizers.Optimizers.Deserialize(Config.Parse(json)));
+        var adam = Assert.IsType<Adam>(Nabla.Optimizers.Optimizer.Deserialize(Config.Parse(json)));
         Assert.Equal(0.01, adam.LearningRate, 8);
         Assert.Equal(1e-7, adam.Epsilon);
     }

@@ -1,6 +1,6 @@
 using Nabla.Optimizers;
 using Nabla.Optimizers.Schedules;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Tests.Optimizers;
 

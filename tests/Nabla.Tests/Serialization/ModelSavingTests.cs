@@ -1,8 +1,9 @@
+using Nabla.Serialization;
 using System.IO.Compression;
 using Nabla.Data;
 using Nabla.Layers;
 using Nabla.Optimizers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Serialization.Safetensors;
 using Nabla.Tests.Data;
 

@@ -1,5 +1,5 @@
 using Nabla.Layers;
-using Nabla.Serialization;
+using Nabla.Configuration;
 using Nabla.Serialization.Onnx;
 
 namespace Nabla.Tests.Serialization;
@@ -40,8 +40,8 @@ public sealed class OnnxExportErrorTests : IDisposable
     [Fact]
     public void UnsupportedActivationIsNamedWithTheSupportedList()
     {
-        var model = new Sequential(new Dense(4, new Cube(), true, Nabla.Initializers.Initializers.Get("ones"),
-            Nabla.Initializers.Initializers.Get("zeros"), inputShape: [2], name: "cubed"));
+        var model = new Sequential(new Dense(4, new Cube(), true, Nabla.Initializers.Initializer.Get("ones"),
+            Nabla.Initializers.Initializer.Get("zeros"), inputShape: [2], name: "cubed"));
         var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model));
         Assert.Contains("'cubed'", e.Message);
         Assert.Contains("'cube'", e.Message);

@@ -23,7 +23,7 @@ public class OnnxExportTests
     public static TheoryData<string> AllActivations()
     {
         var data = new TheoryData<string>();
-        foreach (var name in Nabla.Activations.Activations.Registry.Names.Where(n => n == n.ToLowerInvariant() && n != "swish"))
+        foreach (var name in Nabla.Activations.Activation.Registry.Names.Where(n => n == n.ToLowerInvariant() && n != "swish"))
             data.Add(name);
         return data;
     }

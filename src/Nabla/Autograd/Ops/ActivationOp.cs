@@ -1,15 +1,16 @@
 using System.Numerics.Tensors;
-using Nabla.Activations;
 
 namespace Nabla.Autograd.Ops;
 
-/// <summary>y = f(x) for any <see cref="Activation"/>; row-wise ones (softmax) work along the last axis.</summary>
-internal sealed class ActivationOp(Activation activation, Tensor x) : Op([x], x.Shape)
+/// <summary>y = f(x) for any activation kernel; row-wise ones (softmax) work along the last axis.</summary>
+internal sealed class ActivationOp(IActivationKernel activation, Tensor x) : Op([x], x.Shape), IActivatedOp
 {
     private readonly int width = x.Rank == 0 ? 1 : Math.Max(1, x.Shape[^1]);
     private readonly float[] scratch = new float[x.Size];
 
-    public Activation Activation => activation;
+    public IActivationKernel Activation => activation;
+
+    public Tensor PreActivation => Inputs[0];
 
     public override string Name => activation.Name;
 

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using Nabla.Activations;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -12,13 +11,13 @@ namespace Nabla.Autograd.Ops;
 /// In a captured training step a wide layer runs split between two threads by input features
 /// (<see cref="SplitInputs"/>), and may update its own weights during the backward pass.
 /// </summary>
-internal sealed unsafe class DenseOp : Op
+internal sealed unsafe class DenseOp : Op, IActivatedOp
 {
     private readonly int rows, inFeatures, units;
-    private readonly Activation activation;
+    private readonly IActivationKernel activation;
     private readonly float[] gradZ;
 
-    public DenseOp(Tensor x, Tensor kernel, Tensor? bias, Activation activation)
+    public DenseOp(Tensor x, Tensor kernel, Tensor? bias, IActivationKernel activation)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias))
     {
         inFeatures = kernel.Shape[0];
@@ -34,7 +33,7 @@ internal sealed unsafe class DenseOp : Op
     /// <summary>z = x·W + b, before the activation.</summary>
     public Tensor PreActivation { get; }
 
-    public Activation Activation => activation;
+    public IActivationKernel Activation => activation;
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias)
     {
@@ -172,5 +171,5 @@ internal sealed unsafe class DenseOp : Op
     public bool UpdatesBiasEarly { get; set; }
 
     /// <summary>The optimizer the current step updates with during the backward pass; null for none.</summary>
-    public Optimizers.Optimizer? EarlyOptimizer { get; set; }
+    public IEarlyWeightUpdate? EarlyOptimizer { get; set; }
 }

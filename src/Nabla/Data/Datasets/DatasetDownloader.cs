@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Nabla.Data;

@@ -56,7 +56,7 @@ public abstract class ElementwiseMerge(string? name) : Merge(name)
         return Tensor.Reshape(t, shape);
     }
 
-    public override Serialization.Config GetConfig() => BaseConfig(this);
+    public override Configuration.Config GetConfig() => BaseConfig(this);
 }
 
 /// <summary>Keras's <c>Add</c>: the sum of its inputs.</summary>
@@ -66,7 +66,7 @@ public sealed class Add(string? name = null) : ElementwiseMerge(name)
 
     protected override Tensor Combine(Tensor accumulated, Tensor next) => Tensor.Add(accumulated, next);
 
-    public static Add FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Add FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }
 
 /// <summary>Keras's <c>Subtract</c>: the first input minus the second (exactly two inputs).</summary>
@@ -84,7 +84,7 @@ public sealed class Subtract(string? name = null) : ElementwiseMerge(name)
 
     protected override Tensor Combine(Tensor accumulated, Tensor next) => Tensor.Subtract(accumulated, next);
 
-    public static Subtract FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Subtract FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }
 
 /// <summary>Keras's <c>Multiply</c>: the element-wise product of its inputs.</summary>
@@ -94,7 +94,7 @@ public sealed class Multiply(string? name = null) : ElementwiseMerge(name)
 
     protected override Tensor Combine(Tensor accumulated, Tensor next) => Tensor.Multiply(accumulated, next);
 
-    public static Multiply FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Multiply FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }
 
 /// <summary>Keras's <c>Average</c>: the mean of its inputs.</summary>
@@ -106,7 +106,7 @@ public sealed class Average(string? name = null) : ElementwiseMerge(name)
 
     protected override Tensor Finish(Tensor combined, int inputCount) => Tensor.Multiply(combined, Tensor.Scalar(1f / inputCount));
 
-    public static Average FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Average FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }
 
 /// <summary>Keras's <c>Maximum</c>: the element-wise maximum of its inputs (the gradient goes to the larger one).</summary>
@@ -117,7 +117,7 @@ public sealed class Maximum(string? name = null) : ElementwiseMerge(name)
     protected override Tensor Combine(Tensor accumulated, Tensor next) =>
         Tensor.Where(Tensor.Less(accumulated, next), next, accumulated);
 
-    public static Maximum FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Maximum FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }
 
 /// <summary>Keras's <c>Minimum</c>: the element-wise minimum of its inputs (the gradient goes to the smaller one).</summary>
@@ -128,5 +128,5 @@ public sealed class Minimum(string? name = null) : ElementwiseMerge(name)
     protected override Tensor Combine(Tensor accumulated, Tensor next) =>
         Tensor.Where(Tensor.Greater(accumulated, next), next, accumulated);
 
-    public static Minimum FromConfig(Serialization.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Minimum FromConfig(Configuration.Config config) => new(BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
 }

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Activations;
 using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
 

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Google.Protobuf;
 using Nabla.Serialization.Onnx.Proto;
 using Nabla.Serialization.Saving;

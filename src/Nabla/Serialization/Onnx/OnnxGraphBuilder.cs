@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Nabla.Serialization.Onnx.Proto;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Layers;
 using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
 

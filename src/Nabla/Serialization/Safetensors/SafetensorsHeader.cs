@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Text.Json;
 using Nabla.Data;
 

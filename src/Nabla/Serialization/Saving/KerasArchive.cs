@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Globalization;
 using System.IO.Compression;
 using Nabla.Data;
@@ -132,12 +133,12 @@ internal static class KerasArchive
     private static Config CompileConfig(Model model)
     {
         object? Metrics(int output) => model.MetricSpecsOf(output)
-            .Select(m => m is Metric metric ? Nabla.Metrics.Metrics.Serialize(metric) : m).ToList();
+            .Select(m => m is Metric metric ? Metric.Serialize(metric) : m).ToList();
         if (model.OutputCount == 1)
             return new()
             {
-                ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
-                ["loss"] = Losses.Losses.Serialize(model.Loss!),
+                ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
+                ["loss"] = Loss.Serialize(model.Loss!),
                 ["metrics"] = Metrics(0),
                 ["loss_weights"] = null,
                 ["weighted_metrics"] = null,
@@ -146,8 +147,8 @@ internal static class KerasArchive
         Config PerOutput(Func<int, object?> value) => new(Enumerable.Range(0, names.Count).ToDictionary(o => names[o], value));
         return new()
         {
-            ["optimizer"] = Optimizers.Optimizers.Serialize(model.Optimizer!),
-            ["loss"] = PerOutput(o => model.Losses[o] is { } loss ? Losses.Losses.Serialize(loss) : null),
+            ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
+            ["loss"] = PerOutput(o => model.Losses[o] is { } loss ? Loss.Serialize(loss) : null),
             ["metrics"] = PerOutput(Metrics),
             ["loss_weights"] = PerOutput(o => (double)model.LossWeights[o]),
             ["weighted_metrics"] = null,
@@ -158,17 +159,17 @@ internal static class KerasArchive
     {
         try
         {
-            var optimizer = Optimizers.Optimizers.Deserialize(Require(compile, "optimizer", source));
+            var optimizer = Optimizer.Deserialize(Require(compile, "optimizer", source));
             var loss = Require(compile, "loss", source);
             if (loss is Config perOutput && !perOutput.ContainsKey("class_name"))
             {
-                var losses = perOutput.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : (object?)Losses.Losses.Deserialize(kv.Value));
+                var losses = perOutput.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : (object?)Loss.Deserialize(kv.Value));
                 var metrics = compile.GetConfig("metrics") is { } m
                     ? m.ToDictionary(kv => kv.Key, kv => (object?)MetricList(kv.Value, source)) : new Dictionary<string, object?>();
                 object? weights = compile.GetConfig("loss_weights") is { } w ? w.ToDictionary(kv => kv.Key, kv => kv.Value) : null;
                 model.Compile(optimizer, losses, metrics, weights);
             }
-            else model.Compile(optimizer, Losses.Losses.Deserialize(loss), CompiledMetrics(compile, source));
+            else model.Compile(optimizer, Loss.Deserialize(loss), CompiledMetrics(compile, source));
         }
         catch (ArgumentException e)
         {
@@ -192,7 +193,7 @@ internal static class KerasArchive
         return items.Select(item => item switch
         {
             string name => name,
-            Config c => (object)Metrics.Metrics.Deserialize(c),
+            Config c => (object)Metric.Deserialize(c),
             _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
         }).ToList();
     }

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Layers;
 
 namespace Nabla.Serialization.Saving;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 namespace Nabla.Serialization.Saving;
 
 /// <summary>The library version written into saved files.</summary>

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Globalization;
 using Nabla.Data;
 

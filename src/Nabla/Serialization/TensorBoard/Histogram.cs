@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Serialization.TensorBoard.Proto;
 
 namespace Nabla.Serialization.TensorBoard;

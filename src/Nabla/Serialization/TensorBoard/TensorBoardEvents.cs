@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Google.Protobuf;
 using Nabla.Data;
 using Nabla.Serialization.TensorBoard.Proto;

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using System.Buffers.Binary;
 using System.Numerics;
 using Nabla.Data;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Nabla.Layers;
+using Nabla.Configuration;
 using Nabla.Serialization;
 using Nabla.Tests.Data;
 using Nabla.Tests.TestSupport;

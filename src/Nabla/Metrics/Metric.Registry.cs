@@ -1,5 +1,5 @@
 using Nabla.Losses;
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Metrics;
 
@@ -7,7 +7,7 @@ namespace Nabla.Metrics;
 /// Looks up metrics by Keras name ("mae", "mean_absolute_error", "MeanAbsoluteError", "auc"...) and resolves
 /// "accuracy"/"acc" to the accuracy that fits the targets, as <c>model.compile</c> does.
 /// </summary>
-public static class Metrics
+public abstract partial class Metric
 {
     public static Registry<Metric> Registry { get; } = new Registry<Metric>("metric")
         .Add("BinaryAccuracy", BinaryAccuracy.FromConfig, "binary_accuracy")
@@ -28,7 +28,7 @@ public static class Metrics
         ArgumentNullException.ThrowIfNull(name);
         if (IsAccuracy(name))
             throw new ArgumentException(
-                $"Metric '{name}' depends on the targets and predictions; resolve it with Metrics.Resolve(name, loss, yTrueShape, yPredShape).",
+                $"Metric '{name}' depends on the targets and predictions; resolve it with Metric.Resolve(name, loss, yTrueShape, yPredShape).",
                 nameof(name));
         return Registry.Get(name, config);
     }
@@ -70,4 +70,9 @@ public static class Metrics
 
     private static bool IsAccuracy(string name) =>
         name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) || name.Equals("acc", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Makes a custom metric loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Metric.Register("MyMetric", MyMetric.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Metric> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

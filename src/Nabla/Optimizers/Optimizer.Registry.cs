@@ -1,13 +1,13 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Optimizers;
 
 /// <summary>
-/// The optimizers Keras can name: <c>Optimizers.Get("adam")</c>, <c>Optimizers.Deserialize(config)</c>.
+/// The optimizers Keras can name: <c>Optimizer.Get("adam")</c>, <c>Optimizer.Deserialize(config)</c>.
 /// (Inside a namespace that also ends in <c>Optimizers</c>, such as the tests, write
-/// <c>Nabla.Optimizers.Optimizers.Get</c>.)
+/// <c>Nabla.Optimizers.Optimizer.Get</c>.)
 /// </summary>
-public static class Optimizers
+public abstract partial class Optimizer
 {
     public static Registry<Optimizer> Registry { get; } = new Registry<Optimizer>("optimizer")
         .Add("Adam", Adam.FromConfig, "adam")
@@ -31,4 +31,9 @@ public static class Optimizers
         ["config"] = optimizer.GetConfig(),
         ["registered_name"] = null,
     };
+
+    /// <summary>Makes a custom optimizer loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Optimizer.Register("MyOptimizer", MyOptimizer.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Optimizer> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

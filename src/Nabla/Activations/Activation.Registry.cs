@@ -1,14 +1,12 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Activations;
 
 /// <summary>
 /// Looks activations up by Keras identifier ("relu", "leaky_relu") or class-style name ("ReLU",
 /// "LeakyReLU"), like <c>keras.activations.get</c>, and writes them back as Dense's config does.
-/// From another Nabla namespace, put <c>using Nabla.Activations;</c> after the file's namespace line:
-/// otherwise the name <c>Activations</c> finds the namespace before this class.
 /// </summary>
-public static class Activations
+public abstract partial class Activation
 {
     public static Registry<Activation> Registry { get; } = new Registry<Activation>("activation")
         .Add("Linear", Linear.FromConfig, "linear")
@@ -50,4 +48,9 @@ public static class Activations
             config.All(kv => defaults.TryGetValue(kv.Key, out var d) && Equals(d, kv.Value));
         return isDefault ? activation.Name : Registry<Activation>.Serialize(activation);
     }
+
+    /// <summary>Makes a custom activation loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Activation.Register("MyActivation", MyActivation.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Activation> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Nabla.Serialization;
+namespace Nabla.Configuration;
 
 /// <summary>
 /// A Keras config dictionary (<c>get_config()</c>): snake_case keys, values that are null, bool, double,

@@ -1,4 +1,4 @@
-namespace Nabla.Serialization;
+namespace Nabla.Configuration;
 
 /// <summary>
 /// Writes files so that readers never see a partial one: the content goes to a temporary file in the

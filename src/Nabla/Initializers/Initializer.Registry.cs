@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Initializers;
 
@@ -6,7 +6,7 @@ namespace Nabla.Initializers;
 /// Looks up initializers by Keras name: "he_uniform", "HeUniform" and <c>{"class_name": "VarianceScaling",
 /// "config": {...}}</c> (as TensorFlow.js writes He uniform) all work. Unknown names list the valid ones.
 /// </summary>
-public static class Initializers
+public abstract partial class Initializer
 {
     public static Registry<Initializer> Registry { get; } = new Registry<Initializer>("initializer")
         .Add("Zeros", Zeros.FromConfig, "zeros")
@@ -33,4 +33,9 @@ public static class Initializers
     public static Initializer Deserialize(object spec) => Registry.Deserialize(spec);
 
     public static Config Serialize(Initializer initializer) => Registry<Initializer>.Serialize(initializer);
+
+    /// <summary>Makes a custom initializer loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Initializer.Register("MyInitializer", MyInitializer.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Initializer> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

@@ -1,4 +1,4 @@
-namespace Nabla.Serialization;
+namespace Nabla.Configuration;
 
 /// <summary>
 /// Anything Keras can write as <c>{"class_name": ..., "config": ...}</c>: layers, activations,

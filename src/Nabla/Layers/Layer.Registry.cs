@@ -1,9 +1,9 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
 /// <summary>Resolves Keras layer class names ("Dense", "BatchNormalization") from model configs.</summary>
-public static class LayerRegistry
+public abstract partial class Layer
 {
     public static readonly Registry<Layer> Registry = new Registry<Layer>("layer")
         .Add("Dense", Dense.FromConfig)
@@ -25,4 +25,9 @@ public static class LayerRegistry
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
+
+    /// <summary>Makes a custom layer loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Layer.Register("MyLayer", MyLayer.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Layer> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

@@ -1,4 +1,4 @@
-namespace Nabla.Serialization;
+namespace Nabla.Configuration;
 
 /// <summary>
 /// Resolves Keras identifiers to objects: the snake_case name ("he_uniform"), the class name
@@ -26,6 +26,21 @@ public sealed class Registry<T> where T : class
             if (!displayNames.Contains(name)) displayNames.Add(name);
         }
         return this;
+    }
+
+    /// <summary>
+    /// Registers a user's class so that configs naming it load, as Keras's <c>register_keras_serializable</c>.
+    /// Unlike <see cref="Add"/>, a name that is already taken is refused rather than replaced.
+    /// </summary>
+    public void Register(string className, Func<Config, T> fromConfig, params string[] identifiers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(className);
+        ArgumentNullException.ThrowIfNull(fromConfig);
+        foreach (var name in identifiers.Prepend(className))
+            if (entries.TryGetValue(Key(name), out var taken))
+                throw new ArgumentException(
+                    $"Cannot register {kind} '{name}': the name is already taken by {taken.ClassName}.");
+        Add(className, fromConfig, identifiers);
     }
 
     /// <summary>Every accepted spelling, for messages and completion.</summary>

@@ -1,4 +1,4 @@
-using Nabla.Serialization;
+using Nabla.Configuration;
 
 namespace Nabla.Losses;
 
@@ -6,7 +6,7 @@ namespace Nabla.Losses;
 /// Looks up losses by Keras name: "mse", "mean_squared_error" and "MeanSquaredError" name the same loss;
 /// <c>{"class_name": ..., "config": ...}</c> dictionaries work too. Unknown names list the valid ones.
 /// </summary>
-public static class Losses
+public abstract partial class Loss
 {
     public static Registry<Loss> Registry { get; } = new Registry<Loss>("loss")
         .Add("MeanSquaredError", MeanSquaredError.FromConfig, "mean_squared_error", "mse")
@@ -30,4 +30,9 @@ public static class Losses
     public static Loss Deserialize(object spec) => Registry.Deserialize(spec);
 
     public static Config Serialize(Loss loss) => Registry<Loss>.Serialize(loss);
+
+    /// <summary>Makes a custom loss loadable from configs by its class name (and any aliases), as Keras's
+    /// <c>register_keras_serializable</c>: <c>Loss.Register("MyLoss", MyLoss.FromConfig)</c>.</summary>
+    public static void Register(string className, Func<Config, Loss> fromConfig, params string[] aliases) =>
+        Registry.Register(className, fromConfig, aliases);
 }

@@ -1,0 +1,38 @@
+namespace Nabla.Autograd;
+
+/// <summary>
+/// An activation function as the span kernels an op fuses into its own work. Autograd needs only these two
+/// passes; the catalogue of named activations, their configs and their properties live above it.
+/// </summary>
+public interface IActivationKernel
+{
+    /// <summary>The identifier shown in op names, e.g. "relu".</summary>
+    string Name { get; }
+
+    /// <summary>y = f(x). <paramref name="width"/> is the row length (the last axis); only row-wise activations use it.</summary>
+    void Forward(ReadOnlySpan<float> x, Span<float> y, int width);
+
+    /// <summary>Writes (does not add) dx = f'(x)·dy, given the forward pass's x and y.</summary>
+    void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int width);
+}
+
+/// <summary>An op whose output is an activation of a pre-activation it keeps (a dense or convolution with a fused
+/// activation, or a plain activation). Observers read the pair without knowing the op.</summary>
+public interface IActivatedOp
+{
+    /// <summary>The values before the activation, in the output's shape.</summary>
+    Tensor PreActivation { get; }
+
+    IActivationKernel Activation { get; }
+}
+
+/// <summary>
+/// Updates a range of a weight's elements as soon as their gradient is final, during the backward pass. An op
+/// split between threads calls it from the thread that computed that range, so the range stays in its cache.
+/// </summary>
+public interface IEarlyWeightUpdate
+{
+    /// <summary>Applies this step's update to elements [<paramref name="start"/>, <paramref name="end"/>) of
+    /// <paramref name="weight"/>. Threads may update disjoint ranges at once.</summary>
+    void UpdateEarly(Tensor weight, int start, int end);
+}

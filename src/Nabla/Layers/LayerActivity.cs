@@ -1,0 +1,17 @@
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>A kernel of a layer with Keras's fans, as initializers and the doctor see it.</summary>
+public sealed record LayerKernel(Tensor Weight, int FanIn, int FanOut);
+
+/// <summary>
+/// One call of a layer as the doctor observes it: its output and, when the layer applies an activation, the
+/// pre-activation (same shape as the output) and the function. Units (a dense unit, a convolution filter, a
+/// recurrent unit) are indexed by the last axis; every other axis holds samples or positions.
+/// </summary>
+public readonly record struct LayerActivity(Layer Layer, Tensor Output, Tensor? PreActivation, ActivationFunction? Activation)
+{
+    /// <summary>The axis that indexes units: always the last.</summary>
+    public int UnitAxis => Output.Rank - 1;
+}
