@@ -1,5 +1,5 @@
 using System.Text;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Configuration;
 
 namespace Nabla.Reports;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 
 namespace Nabla.Reports;
 

@@ -1,4 +1,4 @@
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 
 namespace Nabla.Reports;
 

@@ -1,4 +1,4 @@
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 

@@ -1,7 +1,7 @@
 using Nabla.Serialization;
 using System.Diagnostics;
 using Nabla.Callbacks;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Configuration;
 

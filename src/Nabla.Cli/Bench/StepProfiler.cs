@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 
 namespace Nabla.Cli.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Reports;
 
 namespace Nabla.Cli.Clinic;
@@ -28,7 +28,7 @@ internal static class SeedClinic
             Train("Example 2: relu + he_uniform, normalized", SeedExamples.Example2(data, epochs), data),
             Train("Example 3: example 2 + Adam(1e-3), batch 32", SeedExamples.Example3(data, epochs), data),
         };
-        var repair = Doctor.Repair(SeedExamples.Example1(data, epochs));
+        var repair = TrainingDoctor.Repair(SeedExamples.Example1(data, epochs));
         rows.Add(new Row("Example 1 after the doctor's repair", repair.Best, TestMetrics(repair.Best, data, repair.Best.Experiment), repair));
 
         ClinicTable.Print(rows, output);

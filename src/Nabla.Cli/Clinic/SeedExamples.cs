@@ -1,5 +1,5 @@
 using Nabla.Serialization;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Configuration;
 

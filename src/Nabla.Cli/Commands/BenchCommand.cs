@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Nabla.Cli.Bench;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 
 namespace Nabla.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Reports;
 using Nabla.Configuration;
 
@@ -26,7 +26,7 @@ internal static class DoctorCommand
             ExperimentResult result;
             if (parse.GetValue(repair))
             {
-                repaired = Doctor.Repair(loaded);
+                repaired = TrainingDoctor.Repair(loaded);
                 result = repaired.Original;
             }
             else result = ExperimentResult.Run(loaded);
@@ -52,11 +52,13 @@ internal static class DoctorCommand
     {
         var d = result.Diagnosis;
         Console.WriteLine($"{experiment.Name}: {d.Verdict} ({d.Findings.Count(f => f.Severity == Severity.Error)} errors, " +
-                          $"{d.Findings.Count(f => f.Severity == Severity.Warning)} warnings)");
+                          $"{d.Findings.Count(f => f.Severity == Severity.Warning)} warnings)" +
+                          (d.PrimaryCause is null ? "" : $"; primary cause: {d.PrimaryCause}"));
         if (quiet) return;
         foreach (var f in d.Findings)
         {
-            Console.WriteLine($"  [{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}: {f.Message}");
+            Console.WriteLine($"  [{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}" +
+                              $"{(f.CausedBy is null ? "" : $" (caused by {f.CausedBy})")}: {f.Message}");
             foreach (var fix in f.Fixes) Console.WriteLine($"      - {fix.Code}: {fix.Description}");
         }
         if (repair is null) return;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nabla.Data;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Configuration;
 
 namespace Nabla.Cli.Commands;

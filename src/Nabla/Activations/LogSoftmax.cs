@@ -1,3 +1,4 @@
+using Nabla.Kernels;
 using Nabla.Configuration;
 
 namespace Nabla.Activations;

@@ -162,9 +162,9 @@ public partial class Model
 
     private void PrintPreflight(Tensor x, Tensor y)
     {
-        var report = Diagnostics.Doctor.Preflight(this, x, y);
-        foreach (var finding in report.Findings.Where(f => f.Severity >= Diagnostics.Severity.Warning))
-            Console.Error.WriteLine($"Nabla pre-flight: {finding}");
+        if (PreflightCheck.Warnings is not { } check) return;
+        foreach (var warning in check(this, x, y))
+            Console.Error.WriteLine($"Nabla pre-flight: {warning}");
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.

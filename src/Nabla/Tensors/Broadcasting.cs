@@ -23,7 +23,7 @@ internal sealed class BroadcastPlan
         ShapeB = bShape;
         walk = new StridedWalk(OutShape,
             [StridedWalk.ContiguousStrides(OutShape), AlignedStrides(aShape, OutShape), AlignedStrides(bShape, OutShape)]);
-        IsElementwise = Tensor.SameShape(aShape, OutShape) && Tensor.SameShape(bShape, OutShape);
+        IsElementwise = Shapes.Same(aShape, OutShape) && Shapes.Same(bShape, OutShape);
     }
 
     public int[] OutShape { get; }
@@ -38,8 +38,8 @@ internal sealed class BroadcastPlan
     /// <summary>Whether <paramref name="operand"/> covers the whole output (so its gradient needs no reduction).</summary>
     public bool IsFull(Operand operand) => operand switch
     {
-        Operand.A => Tensor.SameShape(ShapeA, OutShape),
-        Operand.B => Tensor.SameShape(ShapeB, OutShape),
+        Operand.A => Shapes.Same(ShapeA, OutShape),
+        Operand.B => Shapes.Same(ShapeB, OutShape),
         _ => true,
     };
 
@@ -56,7 +56,7 @@ internal sealed class BroadcastPlan
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
             if (da != db && da != 1 && db != 1)
                 throw new ArgumentException(
-                    $"{opName}: shapes {Tensor.ShapeString(a)} and {Tensor.ShapeString(b)} do not broadcast " +
+                    $"{opName}: shapes {Shapes.Describe(a)} and {Shapes.Describe(b)} do not broadcast " +
                     $"(axis {i} of the result: {da} vs {db}; each pair of dims must be equal or one of them 1).");
             result[i] = da == 1 ? db : da;
         }

@@ -25,7 +25,7 @@ internal sealed class StridedWalk
         int operands = operandStrides.Length;
         this.baseOffsets = baseOffsets ?? new int[operands];
         RunCount = 1;
-        long total = Tensor.ElementCount(shape);
+        long total = Shapes.ElementCount(shape);
         if (total == 0) RunCount = 0;
 
         var keptDims = new List<int>();

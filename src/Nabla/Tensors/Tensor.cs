@@ -126,12 +126,7 @@ public sealed partial class Tensor
         return flat;
     }
 
-    internal static long ElementCount(ReadOnlySpan<int> shape)
-    {
-        long n = 1;
-        foreach (int d in shape) n *= d;
-        return n;
-    }
+    internal static long ElementCount(ReadOnlySpan<int> shape) => Tensors.Shapes.ElementCount(shape);
 
     private static void ValidateShape(int[] shape)
     {
@@ -143,7 +138,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than one array can hold.", nameof(shape));
     }
 
-    public static string ShapeString(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+    public static string ShapeString(ReadOnlySpan<int> shape) => Tensors.Shapes.Describe(shape);
 
-    internal static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+    internal static bool SameShape(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => Tensors.Shapes.Same(a, b);
 }

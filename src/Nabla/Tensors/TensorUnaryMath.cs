@@ -1,4 +1,3 @@
-using Nabla.Activations;
 using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 
@@ -23,10 +22,10 @@ public sealed partial class Tensor
     public static Tensor Clip(Tensor x, float min, float max) => Op.Record(new ClipOp(x, min, max));
 
     /// <summary>Softmax along the last axis, stable for any logits.</summary>
-    public static Tensor Softmax(Tensor x) => new Activations.Softmax().Apply(x);
+    public static Tensor Softmax(Tensor x) => Op.Record(new ActivationOp(RowSoftmaxKernel.Instance, x));
 
     /// <summary>Log-softmax along the last axis, stable for any logits.</summary>
-    public static Tensor LogSoftmax(Tensor x) => new Activations.LogSoftmax().Apply(x);
+    public static Tensor LogSoftmax(Tensor x) => Op.Record(new ActivationOp(RowLogSoftmaxKernel.Instance, x));
 
     /// <summary>condition ? a : b element-wise (all three broadcast; the condition is a 0/1 tensor and gets no gradient).</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b) => Op.Record(WhereOp.Create(condition, a, b));

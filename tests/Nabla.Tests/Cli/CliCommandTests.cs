@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Nabla.Cli.Commands;
 using Nabla.Data;
-using Nabla.Tests.Diagnostics;
+using Nabla.Tests.Doctor;
 
 namespace Nabla.Tests.Cli;
 

@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Xunit.Abstractions;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Reports;
-using Nabla.Tests.Diagnostics;
-using static Nabla.Tests.Diagnostics.DoctorCases;
+using Nabla.Tests.Doctor;
+using static Nabla.Tests.Doctor.DoctorCases;
 
 namespace Nabla.Tests.Reports;
 
@@ -134,7 +134,7 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void A_repair_adds_the_attempt_table_and_the_before_after_loss_overlay()
     {
-        var repair = Doctor.Repair(SigmoidOnRawInputs(epochs: 3), new RepairOptions { MaxAttempts = 2 });
+        var repair = TrainingDoctor.Repair(SigmoidOnRawInputs(epochs: 3), new RepairOptions { MaxAttempts = 2 });
         Assert.NotEmpty(repair.Attempts);
 
         string html = WriteReport(repair.Original.Diagnosis, repair);

@@ -1,8 +1,8 @@
 using Nabla.Configuration;
-using Nabla.Diagnostics;
+using Nabla.Doctor;
 using Nabla.Layers;
 using Nabla.Serialization;
-using Nabla.Tests.Diagnostics;
+using Nabla.Tests.Doctor;
 
 namespace Nabla.Tests.Models.Functional;
 

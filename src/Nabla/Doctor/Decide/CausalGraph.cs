@@ -1,0 +1,53 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Which finding can cause which: a root cause (a mismatched output, raw inputs, a learning rate) produces symptoms
+/// (saturation, dead units, vanishing or exploding gradients), and every problem ends in a stalled loss. Codes are
+/// listed causes first; every edge points from an earlier code to a later one, so the graph has no cycle.
+/// </summary>
+internal static class CausalGraph
+{
+    public static readonly IReadOnlyList<string> Order =
+    [
+        FindingCodes.LossOutputMismatch, FindingCodes.MissingGradients, FindingCodes.UnnormalizedInputs, FindingCodes.PoorInitialization,
+        FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
+        FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
+    ];
+
+    private static readonly Dictionary<string, string[]> Effects = new()
+    {
+        [FindingCodes.LossOutputMismatch] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooLow, FindingCodes.OscillatingLoss,
+            FindingCodes.LossPlateau],
+        [FindingCodes.MissingGradients] = [FindingCodes.LossPlateau],
+        [FindingCodes.UnnormalizedInputs] = [FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
+            FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
+        [FindingCodes.PoorInitialization] = [FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
+            FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.LossPlateau],
+        [FindingCodes.LearningRateTooHigh] = [FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
+            FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
+        [FindingCodes.LearningRateTooLow] = [FindingCodes.LossPlateau],
+        [FindingCodes.SaturatedActivations] = [FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
+        [FindingCodes.ExplodingGradients] = [FindingCodes.DeadRelu, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
+        [FindingCodes.DeadRelu] = [FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
+        [FindingCodes.VanishingGradients] = [FindingCodes.LossPlateau],
+        [FindingCodes.NanLoss] = [FindingCodes.LossPlateau],
+        [FindingCodes.OscillatingLoss] = [FindingCodes.LossPlateau],
+        [FindingCodes.LossPlateau] = [],
+    };
+
+    /// <summary>Position in <see cref="Order"/>; unknown codes last.</summary>
+    public static int Rank(string code) => Order.IndexOf(code) is var i && i >= 0 ? i : Order.Count;
+
+    /// <summary>Whether <paramref name="cause"/> can produce <paramref name="effect"/>, directly or through other codes.</summary>
+    public static bool CanCause(string cause, string effect)
+    {
+        if (!Effects.TryGetValue(cause, out var direct)) return false;
+        return direct.Contains(effect) || direct.Any(next => CanCause(next, effect));
+    }
+
+    private static int IndexOf(this IReadOnlyList<string> list, string value)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
+        return -1;
+    }
+}

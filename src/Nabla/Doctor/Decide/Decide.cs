@@ -1,0 +1,63 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// The decide step: turns the detectors' raw findings into the verdict's findings. It sets each finding's severity
+/// from whether the run learned, names one primary cause, and marks the other findings as its consequences
+/// (<see cref="Finding.CausedBy"/>) or as independent problems (null).
+/// </summary>
+internal static class Decide
+{
+    /// <param name="learned">Whether the run learned; null before training (pre-flight), when only blocking problems are errors.</param>
+    public static (List<Finding> findings, string? primary) Run(IEnumerable<Detection> detections, bool? learned)
+    {
+        var findings = detections.Select(d => Gate(d, learned))
+            .GroupBy(f => (f.Code, f.Layer))
+            .Select(g => g.MaxBy(f => f.Severity)!)
+            .ToList();
+        EscalateCausesOfErrors(findings);
+        var errors = findings.Where(f => f.Severity == Severity.Error).ToList();
+        var primary = errors
+            .Where(e => !errors.Any(other => other.Code != e.Code && CausalGraph.CanCause(other.Code, e.Code)))
+            .OrderBy(e => CausalGraph.Rank(e.Code))
+            .FirstOrDefault();
+        var causes = findings.Where(f => f.Severity >= Severity.Warning).OrderBy(f => CausalGraph.Rank(f.Code)).ToList();
+        return (findings.Select(f => f with { CausedBy = CauseOf(f, primary, causes) }).ToList(), primary?.Code);
+    }
+
+    /// <summary>Blocking problems keep their severity. Others keep what the detector gave when the run did not learn,
+    /// drop to their floor when it learned (symptoms of a run that reached its goal are observations unless the
+    /// detector says they cost something), and are at most warnings before training, when nothing has been learned yet.</summary>
+    private static Finding Gate(Detection d, bool? learned)
+    {
+        var f = d.Finding;
+        if (d.IsBlocking) return f;
+        var severity = learned switch
+        {
+            false => f.Severity,
+            true => d.Floor,
+            null => f.Severity > Severity.Warning ? Severity.Warning : f.Severity,
+        };
+        return f with { Severity = severity };
+    }
+
+    /// <summary>A finding that can cause an error present in the same run is an error too: raw inputs that drive a layer
+    /// into blocking saturation are that error's cause. A stalled loss is not enough: every problem can end there.</summary>
+    private static void EscalateCausesOfErrors(List<Finding> findings)
+    {
+        for (int i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            if (f.Severity == Severity.Error) continue;
+            if (findings.Any(e => e.Severity == Severity.Error && e.Code != FindingCodes.LossPlateau && CausalGraph.CanCause(f.Code, e.Code)))
+                findings[i] = f with { Severity = Severity.Error };
+        }
+    }
+
+    /// <summary>The primary cause if it explains <paramref name="f"/>, else the first other warning or error (causes first) that can.</summary>
+    private static string? CauseOf(Finding f, Finding? primary, List<Finding> causes)
+    {
+        if (ReferenceEquals(f, primary) || f.Code == primary?.Code) return null;
+        if (primary is not null && CausalGraph.CanCause(primary.Code, f.Code)) return primary.Code;
+        return causes.FirstOrDefault(c => c.Code != f.Code && CausalGraph.CanCause(c.Code, f.Code))?.Code;
+    }
+}

@@ -1,0 +1,56 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>Gradients that grew without bound before a NaN loss; or, without a NaN, AUTOTRAINER's exploding loss or
+/// first/last gradient-norm ratio.</summary>
+internal sealed class ExplodingGradientsDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        var fixes = new List<string> { FixCodes.ClipGradients, FixCodes.LowerLearningRate };
+        if (q.UnnormalizedInputs(t)) fixes.Insert(0, FixCodes.NormalizeInputs);
+        fixes.Add(FixCodes.AddBatchNormalization);
+        if (q.Curve.FirstNonFinite is not null)
+        {
+            if (BlowUp(q, t, fixes) is { } blowUp) yield return blowUp;
+            yield break;
+        }
+        var curve = q.Curve;
+        if (curve.FinalLoss >= t.ExplodingLoss && curve.FinalLoss > curve.InitialLoss)
+        {
+            yield return Detection.Blocking(Make(FindingCodes.ExplodingGradients, Severity.Error,
+                $"The loss grew to {curve.FinalLoss:G3} (it started at {curve.InitialLoss:G3}): the updates overshoot and feed on themselves.",
+                fixes, ("loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("threshold", t.ExplodingLoss))
+                .At(null, null, curve.Losses.Count - 1));
+            yield break;
+        }
+        if (q.Layers.Count < 2) yield break;
+        var first = q.Layers[0];
+        double ratio = first.MedianGradientNorm / q.Layers[^1].MedianGradientNorm;
+        if (ratio > t.ExplodingGradientRatio)
+            yield return new(Make(FindingCodes.ExplodingGradients, Severity.Error,
+                $"The first layer '{first.Name}' receives {ratio:G3} times the gradient of the last layer: gradients grow on the way back.",
+                fixes, ("ratio", R(ratio)), ("threshold", t.ExplodingGradientRatio)).At(first.Name, first.Index, first.First.Epoch, first.First.Step));
+    }
+
+    /// <summary>Before a NaN loss: the first layer whose sampled gradient norm overflowed or grew by orders of magnitude.</summary>
+    private static Detection? BlowUp(Quantities q, DoctorThresholds t, List<string> fixes)
+    {
+        foreach (var layer in q.Layers)
+        {
+            var finite = layer.Samples.Where(s => double.IsFinite(s.KernelGradNorm) && s.KernelGradNorm > 0).ToList();
+            double firstNorm = finite.Count > 0 ? finite[0].KernelGradNorm : double.NaN;
+            double peak = finite.Count > 0 ? finite.Max(s => s.KernelGradNorm) : double.NaN;
+            var overflowed = layer.Samples.FirstOrDefault(s => s.NonFinite);
+            if (overflowed is null && !(peak > t.ExplodingGradientGrowth * firstNorm)) continue;
+            var seen = overflowed ?? finite.First(s => s.KernelGradNorm == peak);
+            return Detection.Blocking(Make(FindingCodes.ExplodingGradients, Severity.Error,
+                $"The gradient of '{seen.Layer}' grew without bound (from {firstNorm:G3} to {peak:G3}" +
+                (overflowed is null ? ")" : ", then past what a float can hold)") + " before the loss turned NaN.",
+                fixes, ("first_gradient_norm", R(firstNorm)), ("peak_gradient_norm", R(peak)), ("overflowed", overflowed is not null),
+                ("growth_threshold", t.ExplodingGradientGrowth)).At(seen.Layer, seen.LayerIndex, seen.Epoch, seen.Step));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,23 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>The learning rate, read from the update-to-weight ratio (DeepDiagnosis's band ‖Δw‖/‖w‖ ≤ 0.1) and from
+/// the loss's response (a final loss above where the first batch began).</summary>
+internal sealed class LearningRateTooHighDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        var curve = q.Curve;
+        double ratio = LayerSeries.Median(q.Layers.SelectMany(l => l.Samples).Select(s => s.UpdateRatio));
+        bool diverged = curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
+        if (!(ratio > t.MaxUpdateRatio) && !diverged) yield break;
+        yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
+            diverged
+                ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with learning rate {q.Model.LearningRate:G3}: steps overshoot the minimum."
+                : $"Each step changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model.",
+            [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
+            ("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", q.Model.LearningRate),
+            ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth)).At(null, null));
+    }
+}

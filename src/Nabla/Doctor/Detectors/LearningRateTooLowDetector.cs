@@ -1,0 +1,28 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>A learning rate below UMLAUT's floor, or steps so small that even the fastest-moving layer barely changes
+/// (DeepDiagnosis's band ‖Δw‖/‖w‖ ≥ 1e-5). Only layers with a gradient to step along count: when gradients vanish
+/// the early layers crawl while the last one moves normally, and the cause is the vanishing, not the rate.</summary>
+internal sealed class LearningRateTooLowDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        double lr = q.Model.LearningRate;
+        if (lr < t.MinLearningRate)
+        {
+            yield return Detection.Blocking(Make(FindingCodes.LearningRateTooLow, Severity.Error,
+                $"The learning rate {lr:G3} is below {t.MinLearningRate:G1}: each step changes the weights by almost nothing.",
+                [FixCodes.RaiseLearningRate], ("learning_rate", lr), ("threshold", t.MinLearningRate)).At(null, null));
+            yield break;
+        }
+        var perLayer = q.Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).ToList();
+        if (perLayer.Count == 0 || perLayer.Max() is var fastest && fastest >= t.MinUpdateRatio) yield break;
+        yield return new(Make(FindingCodes.LearningRateTooLow, Severity.Error,
+            $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
+            $"{t.MinUpdateRatio:G1}: with learning rate {lr:G3} training would take far too long.",
+            q.Model.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate],
+            ("update_ratio", R(fastest)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", lr)).At(null, null));
+    }
+}

@@ -1,0 +1,24 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>AUTOTRAINER's unstable training: swings in at least eta of the epochs, a swing being an accuracy drop of
+/// zeta or more, or a loss rise beyond <see cref="DoctorThresholds.OscillationRelativeSwing"/>.</summary>
+internal sealed class OscillationDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        var curve = q.Curve;
+        if (curve.Losses.Count < t.OscillationMinEpochs || curve.FirstNonFinite is not null) yield break;
+        int swings = curve.Swings(t.OscillationRelativeSwing, t.OscillationAccuracyDrop);
+        int changes = curve.Losses.Count - 1;
+        double share = swings / (double)changes;
+        if (share < t.OscillationEpochFraction) yield break;
+        var fixes = new List<string> { FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ChangeBatchSize };
+        if (!q.Model.AdaptiveOptimizer) fixes.Add(FixCodes.UseAdam);
+        yield return new(Make(FindingCodes.OscillatingLoss, Severity.Error,
+            $"The loss goes back up in {swings} of {changes} epochs: the optimizer bounces across the valley instead of descending it.",
+            fixes, ("swing_epochs", swings), ("epochs", changes), ("share", R(share)), ("threshold", t.OscillationEpochFraction),
+            ("accuracy_drop", t.OscillationAccuracyDrop), ("loss_rise", t.OscillationRelativeSwing)).At(null, null, 1));
+    }
+}

@@ -1,0 +1,32 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>A run that did not learn: its loss stopped improving, sits where a uniform guess puts it, or falls too
+/// slowly to get anywhere in the budget. Never reported for a run that learned.</summary>
+internal sealed class PlateauDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        var curve = q.Curve;
+        if (q.Learned != false || curve.Losses.Count < 2) yield break;
+        var (improvement, window) = curve.Improvement(t.PlateauEpochs);
+        double after = curve.FinalLoss, uniform = q.Model.UniformGuessLoss;
+        // Measured: six sigmoid layers on MNIST at chance accuracy went from 2.333 to 2.305 in 3 epochs, a 1.2%
+        // "improvement" toward ln 10 = 2.303, so closeness to the uniform guess counts however the last epochs moved.
+        bool atUniformGuess = double.IsFinite(uniform) && Math.Abs(after - uniform) <= uniform * t.UniformGuessLossMargin;
+        var fixes = q.Model.AdaptiveOptimizer
+            ? new[] { FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule }
+            : [FixCodes.UseAdam, FixCodes.RaiseLearningRate];
+        yield return new(Make(FindingCodes.LossPlateau, Severity.Error,
+            (atUniformGuess ? $"The loss {after:G4} is where a uniform guess over the classes puts it ({uniform:G4}): the model has learned nothing yet. " : "") +
+            (improvement >= t.PlateauRelativeImprovement
+                ? $"The loss is improving too slowly to learn in this budget ({improvement:P1} over the last {window} epochs) "
+                : $"The loss has stopped improving ({improvement:P1} over the last {window} epochs, threshold {t.PlateauRelativeImprovement:P0}) ") +
+            $"while still at {after:G4}" + (curve.FinalAccuracy is double acc ? $" with accuracy {acc:P1}." : "."),
+            fixes, ("improvement", R(improvement)), ("threshold", t.PlateauRelativeImprovement), ("window_epochs", window),
+            ("uniform_guess_loss", R(uniform)), ("uniform_guess_margin", t.UniformGuessLossMargin),
+            ("loss", R(after)), ("accuracy", curve.FinalAccuracy is double a ? R(a) : double.NaN))
+            .At(null, null, curve.Losses.Count - 1));
+    }
+}

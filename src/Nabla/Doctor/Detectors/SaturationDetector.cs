@@ -1,0 +1,37 @@
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>Hidden sigmoid/tanh layers whose pre-activations mostly sit on the flat tails (DeepDiagnosis's saturation rule).
+/// Such units pass back almost no gradient even in a run that learned, so it stays a warning then; beyond
+/// <see cref="DoctorThresholds.SevereSaturatedFraction"/> the layer is close to binary and an error.</summary>
+internal sealed class SaturationDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        foreach (var layer in q.Layers)
+        {
+            // A saturated output unit is a confident prediction; the loss's own gradient reaches it (cross-entropy cancels
+            // the sigmoid's slope), so only hidden layers are judged.
+            if (layer.Index == q.Model.Output?.Index) continue;
+            var measured = layer.WithSaturation.ToList();
+            if (measured.Count == 0) continue;
+            double share = measured.Average(s => s.SaturatedFraction);
+            if (share <= t.SaturatedFraction) continue;
+            bool unnormalized = q.UnnormalizedInputs(t);
+            var fixes = new List<string>();
+            if (unnormalized) fixes.Add(FixCodes.NormalizeInputs);
+            fixes.AddRange([FixCodes.UseReluHeInit, FixCodes.AddBatchNormalization]);
+            var worst = measured.MaxBy(s => s.SaturatedFraction)!;
+            var firstSeen = measured.First(s => s.SaturatedFraction > t.SaturatedFraction);
+            yield return new(Make(FindingCodes.SaturatedActivations, Severity.Error,
+                $"{share:P0} of the {worst.Activation} inputs in '{worst.Layer}' have |z| > {t.SaturationPreActivation}, where the " +
+                $"{worst.Activation}'s slope is almost zero: those units pass back almost no gradient" +
+                (unnormalized ? ". The large raw inputs push them there." : "."),
+                fixes, ("saturated_fraction", R(share)), ("max_saturated_fraction", R(worst.SaturatedFraction)),
+                ("threshold", t.SaturatedFraction), ("severe_threshold", t.SevereSaturatedFraction), ("preactivation_threshold", t.SaturationPreActivation))
+                .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step), 
+                Floor: share > t.SevereSaturatedFraction ? Severity.Error : Severity.Warning);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace Nabla.Doctor;
+
+/// <summary>The doctor's verdict, findings and the monitor series behind them.</summary>
+public sealed class Diagnosis
+{
+    public const string Healthy = "healthy";
+    public const string Unhealthy = "unhealthy";
+    public const string Unfinished = "unfinished";
+
+    public Diagnosis(IReadOnlyList<Finding> findings, IReadOnlyList<LayerSample> samples,
+        IReadOnlyDictionary<string, IReadOnlyList<double>> history, string? primaryCause = null, bool finished = true)
+    {
+        PrimaryCause = primaryCause;
+        Findings = findings.OrderByDescending(f => f.Code == primaryCause && f.Severity == Severity.Error)
+            .ThenByDescending(f => f.Severity).ThenBy(f => CausalGraph.Rank(f.Code)).ThenBy(f => f.Epoch ?? -1).ToList();
+        Samples = samples;
+        History = history;
+        Finished = finished;
+    }
+
+    /// <summary>"unhealthy" when any finding is an error; "unfinished" when training stopped with an exception before
+    /// its end (nothing can be said of a run that did not finish); else "healthy".</summary>
+    public string Verdict => Findings.Any(f => f.Severity == Severity.Error) ? Unhealthy : Finished ? Healthy : Unfinished;
+
+    /// <summary>False when training began but did not reach its end (Fit threw).</summary>
+    public bool Finished { get; }
+
+    /// <summary>The code of the error that explains the others (the first finding); null when there is no error.</summary>
+    public string? PrimaryCause { get; }
+
+    public bool IsHealthy => Verdict == Healthy;
+
+    /// <summary>The primary cause first, then errors, warnings and info, causes before their consequences.</summary>
+    public IReadOnlyList<Finding> Findings { get; }
+
+    public IReadOnlyList<LayerSample> Samples { get; }
+
+    /// <summary>Per-epoch logs ("loss", "accuracy", "val_loss"...).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> History { get; }
+
+    public bool Has(string code) => Findings.Any(f => f.Code == code);
+
+    /// <summary>Codes of findings at warning level or above.</summary>
+    public IReadOnlyList<string> ProblemCodes =>
+        Findings.Where(f => f.Severity >= Severity.Warning).Select(f => f.Code).Distinct().ToList();
+}

@@ -1,0 +1,113 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Every number the doctor compares against, named, with where it comes from. All are settable, so a
+/// user can make the doctor stricter or more lenient.
+/// </summary>
+public sealed class DoctorThresholds
+{
+    /// <summary>AUTOTRAINER (ICSE 2021): ‖∇ first kernel‖ / ‖∇ last kernel‖ below this is vanishing…</summary>
+    public double VanishingGradientRatio { get; set; } = 1e-3;
+
+    /// <summary>…when ‖∇ first kernel‖ is also below this (AUTOTRAINER).</summary>
+    public double VanishingFirstLayerNorm { get; set; } = 1e-4;
+
+    /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
+    public double ExplodingGradientRatio { get; set; } = 70;
+
+    /// <summary>Before a NaN loss: a layer whose sampled gradient norm grew this many times over its first sample
+    /// exploded (two orders of magnitude, well beyond the few-fold changes of healthy training).</summary>
+    public double ExplodingGradientGrowth { get; set; } = 100;
+
+    /// <summary>AUTOTRAINER (AutoTrainer/utils/monitor.py, loss_issue): a loss at or above 1e5 counts with NaN as an
+    /// exploding loss (it reads the validation loss; Nabla reads the training loss, and only when it also ended
+    /// above where it started).</summary>
+    public double ExplodingLoss { get; set; } = 1e5;
+
+    /// <summary>A final loss above this multiple of the first batch's loss diverged. Nabla's own: one batch's loss
+    /// is noisy (see <see cref="EarlyLossSteps"/>), so a few percent of headroom keeps a flat run from counting.</summary>
+    public double DivergedLossGrowth { get; set; } = 1.05;
+
+    /// <summary>The issue's monitor: a sigmoid/tanh pre-activation with |z| above this is saturated
+    /// (σ'(4) ≈ 0.018, tanh'(4) ≈ 0.0013). DeepDiagnosis uses 5.</summary>
+    public double SaturationPreActivation { get; set; } = 4;
+
+    /// <summary>DeepDiagnosis: more than half of the units saturated is a finding.</summary>
+    public double SaturatedFraction { get; set; } = 0.5;
+
+    /// <summary>Nabla's own: with more than 90% of units on the flat tails a sigmoid/tanh layer is close to
+    /// binary and passes back almost no gradient, so saturation is an error even when accuracy passes
+    /// the accuracy gate (the seed's Example 1 reaches about 90% on MNIST this way, Example 2 about 98%).</summary>
+    public double SevereSaturatedFraction { get; set; } = 0.9;
+
+    /// <summary>DeepDiagnosis's dead-node rule: at least this share of a ReLU layer's units output 0 for the whole batch.</summary>
+    public double DeadReluFraction { get; set; } = 0.7;
+
+    /// <summary>AUTOTRAINER's dying-ReLU gamma (AutoTrainer/demo_test.py: 0.7; utils/monitor.py gradient_zero_radio):
+    /// at least this share of a layer's gradient entries exactly 0.</summary>
+    public double ZeroGradientFraction { get; set; } = 0.7;
+
+    /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
+    /// outside [-1, 1]; z-scored data legitimately reaches 3–5, so 10 keeps false alarms away.</summary>
+    public double UnnormalizedInputMagnitude { get; set; } = 10;
+
+    /// <summary>DeepDiagnosis: weight variance below 1e-5 … </summary>
+    public double MinWeightVariance { get; set; } = 1e-5;
+
+    /// <summary>… or above 10 is a poor initialization.</summary>
+    public double MaxWeightVariance { get; set; } = 10;
+
+    /// <summary>A kernel whose initial std is this many times off the variance-preserving std for its
+    /// fan-in (He for ReLU, Glorot otherwise) is poorly initialized. Keras's glorot default under ReLU is
+    /// within 1.1x of He, so it is not flagged.</summary>
+    public double InitStdFactor { get; set; } = 4;
+
+    /// <summary>DeepDiagnosis: ‖Δw‖/‖w‖ per step above this means the learning rate is too high…</summary>
+    public double MaxUpdateRatio { get; set; } = 0.1;
+
+    /// <summary>…and below this, too low.</summary>
+    public double MinUpdateRatio { get; set; } = 1e-5;
+
+    /// <summary>UMLAUT: a learning rate above this is suspicious…</summary>
+    public double MaxLearningRate { get; set; } = 1e-2;
+
+    /// <summary>…and below this too small to train in a reasonable time.</summary>
+    public double MinLearningRate { get; set; } = 1e-7;
+
+    /// <summary>Plateau: over the last <see cref="PlateauEpochs"/> epochs the loss fell by less than this
+    /// fraction of its value, while still above <see cref="PlateauLossFraction"/> of the first epoch's loss.</summary>
+    public double PlateauRelativeImprovement { get; set; } = 0.01;
+
+    public int PlateauEpochs { get; set; } = 3;
+
+    /// <summary>A loss still above this share of the starting loss has not really been learned.</summary>
+    public double PlateauLossFraction { get; set; } = 0.8;
+
+    /// <summary>A cross-entropy within this fraction of ln(classes), the uniform guess's loss, is a plateau even
+    /// if it still creeps down. 2% is far below any learned model (a 10-class model at 30% accuracy is near 1.9 vs
+    /// 2.30) and above the creep of a stuck one (measured: 2.305 vs 2.303 at chance accuracy).</summary>
+    public double UniformGuessLossMargin { get; set; } = 0.02;
+
+    /// <summary>Steps averaged for the starting loss. One 32-sample batch's MSE has a relative standard error
+    /// of about √(2/32) ≈ 25%, as large as the 20% drop the gate asks for (measured: a regressor at SGD 1e-6
+    /// passed the gate on one lucky first batch); 8 steps bring it to about 9%, and a healthy run moves
+    /// little in its first 8 steps.</summary>
+    public int EarlyLossSteps { get; set; } = 8;
+
+    /// <summary>AUTOTRAINER's Theta (AutoTrainer/demo_test.py, default_param 'Theta': 0.7): a classifier whose
+    /// accuracy is below this has not learned. Symptoms of a run that learned are reported as info.</summary>
+    public double LowAccuracy { get; set; } = 0.7;
+
+    /// <summary>AUTOTRAINER's eta (demo_test.py: 0.2): swings in at least this share of epochs are oscillation…</summary>
+    public double OscillationEpochFraction { get; set; } = 0.2;
+
+    /// <summary>…where a swing is an accuracy drop of at least AUTOTRAINER's zeta (demo_test.py: 0.03)…</summary>
+    public double OscillationAccuracyDrop { get; set; } = 0.03;
+
+    /// <summary>…or a loss rise of more than this fraction (Nabla's own, for models without an accuracy metric:
+    /// a 10% rise is far outside the epoch-to-epoch noise of a descending loss).</summary>
+    public double OscillationRelativeSwing { get; set; } = 0.1;
+
+    /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
+    public int OscillationMinEpochs { get; set; } = 5;
+}

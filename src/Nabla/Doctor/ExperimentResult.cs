@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Nabla.Doctor;
+
+/// <summary>The outcome of training one experiment under the doctor's watch.</summary>
+public sealed record ExperimentResult
+{
+    public required Experiment Experiment { get; init; }
+
+    public required Diagnosis Diagnosis { get; init; }
+
+    /// <summary>The last epoch's logs: loss, accuracy, val_loss, val_accuracy...</summary>
+    public required IReadOnlyDictionary<string, double> Final { get; init; }
+
+    public required double Seconds { get; init; }
+
+    public required Model Model { get; init; }
+
+    public double Loss => Final.GetValueOrDefault("loss", double.NaN);
+
+    public double? Accuracy => Final.TryGetValue("accuracy", out var a) ? a : null;
+
+    /// <summary>
+    /// The number a repair is judged by: validation loss (training loss without validation data); for a
+    /// classifier that reports accuracy, validation accuracy instead, because a repair may change the loss
+    /// function (MSE to cross-entropy) and losses of different functions cannot be compared.
+    /// Higher is better.
+    /// </summary>
+    public double Score
+    {
+        get
+        {
+            string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
+            if (Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
+            double loss = Final.GetValueOrDefault(prefix + "loss", double.NaN);
+            return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
+        }
+    }
+
+    /// <summary>Seeds, builds, trains (verbose off) with a <see cref="TrainingDoctor"/> attached.</summary>
+    public static ExperimentResult Run(Experiment experiment, DoctorOptions? options = null)
+    {
+        var model = experiment.BuildModel();
+        var doctor = new TrainingDoctor(options);
+        var clock = Stopwatch.StartNew();
+        var history = model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
+            validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
+            callbacks: [doctor, .. experiment.ExtraCallbacks()], verbose: 0, preflight: false);
+        clock.Stop();
+        var final = history.Keys.ToDictionary(k => k, k => history[k].Count > 0 ? history[k][^1] : double.NaN);
+        return new ExperimentResult
+        {
+            Experiment = experiment,
+            Diagnosis = doctor.Diagnosis,
+            Final = final,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Model = model,
+        };
+    }
+}

@@ -1,0 +1,69 @@
+namespace Nabla.Doctor;
+
+/// <summary>The doctor's finding codes: a stable contract for JSON output, tests and tools.</summary>
+public static class FindingCodes
+{
+    public const string VanishingGradients = "vanishing_gradients";
+    public const string ExplodingGradients = "exploding_gradients";
+    public const string MissingGradients = "missing_gradients";
+    public const string SaturatedActivations = "saturated_activations";
+    public const string DeadRelu = "dead_relu";
+    public const string UnnormalizedInputs = "unnormalized_inputs";
+    public const string PoorInitialization = "poor_initialization";
+    public const string LearningRateTooHigh = "learning_rate_too_high";
+    public const string LearningRateTooLow = "learning_rate_too_low";
+    public const string LossPlateau = "loss_plateau";
+    public const string OscillatingLoss = "oscillating_loss";
+    public const string LossOutputMismatch = "loss_output_mismatch";
+    public const string NanLoss = "nan_loss";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, DeadRelu,
+        UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
+        OscillatingLoss, LossOutputMismatch, NanLoss,
+    ];
+}
+
+/// <summary>The doctor's fix codes, each with the sentence shown to users.</summary>
+public static class FixCodes
+{
+    public const string UseReluHeInit = "use_relu_he_init";
+    public const string NormalizeInputs = "normalize_inputs";
+    public const string FixInitialization = "fix_initialization";
+    public const string LowerLearningRate = "lower_learning_rate";
+    public const string RaiseLearningRate = "raise_learning_rate";
+    public const string UseAdam = "use_adam";
+    public const string UseCrossEntropy = "use_cross_entropy";
+    public const string UseLinearOutput = "use_linear_output";
+    public const string AddBatchNormalization = "add_batch_normalization";
+    public const string ClipGradients = "clip_gradients";
+    public const string UseLeakyRelu = "use_leaky_relu";
+    public const string ChangeBatchSize = "change_batch_size";
+    public const string UseLrSchedule = "use_lr_schedule";
+    public const string RemoveBlockingOp = "remove_blocking_op";
+
+    private static readonly Dictionary<string, string> descriptions = new()
+    {
+        [UseReluHeInit] = "Use ReLU in the hidden layers with He initialization (kernelInitializer: \"he_uniform\").",
+        [NormalizeInputs] = "Scale the inputs to a small range: divide pixels by 255, or put a Normalization layer (Adapt on the training data) first.",
+        [FixInitialization] = "Initialize kernels with a variance-preserving scheme: he_uniform for ReLU layers, glorot_uniform otherwise.",
+        [LowerLearningRate] = "Lower the learning rate by 10x.",
+        [RaiseLearningRate] = "Raise the learning rate by 10x.",
+        [UseAdam] = "Use the Adam optimizer (learning rate 1e-3), which adapts the step size per weight.",
+        [UseCrossEntropy] = "Train classifiers with cross-entropy (categorical_crossentropy for softmax outputs, binary_crossentropy for sigmoid).",
+        [UseLinearOutput] = "Use a linear output (activation: \"linear\") for regression targets outside the output activation's range; keep sigmoid/softmax for probabilities.",
+        [AddBatchNormalization] = "Add BatchNormalization after each hidden Dense layer.",
+        [ClipGradients] = "Clip gradients (e.g. clipnorm: 1.0 on the optimizer).",
+        [UseLeakyRelu] = "Replace ReLU with leaky_relu so that units cannot die completely.",
+        [ChangeBatchSize] = "Use a larger batch (2x) so that each step's gradient is less noisy.",
+        [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
+        [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
+    };
+
+    public static Fix Make(string code) =>
+        new(code, descriptions.TryGetValue(code, out var text) ? text
+            : throw new ArgumentException($"Unknown fix code '{code}'. Valid: {string.Join(", ", descriptions.Keys)}."));
+
+    public static IReadOnlyList<string> All => [.. descriptions.Keys];
+}

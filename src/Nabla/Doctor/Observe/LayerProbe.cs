@@ -1,0 +1,65 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Watches one layer: remembers its kernel before a sampled step (for the update size) and turns what the
+/// step shows into a <see cref="LayerSample"/> of per-layer quantities after it. Buffers are allocated once.
+/// </summary>
+internal sealed class LayerProbe
+{
+    private readonly float[] kernelBefore;
+
+    public LayerProbe(WatchedLayer layer)
+    {
+        Layer = layer;
+        kernelBefore = new float[layer.Kernel.Weight.Size];
+    }
+
+    public WatchedLayer Layer { get; }
+
+    public void BeforeStep() => Layer.Kernel.Weight.Data.CopyTo(kernelBefore, 0);
+
+    public LayerSample Measure(CapturedStep step, int epoch, long globalStep, double saturationThreshold)
+    {
+        var kernel = Layer.Kernel.Weight;
+        var grad = kernel.Grad;
+        var activity = Layer.Activity(step);
+        var (pre, post, activation) = (activity.PreActivation, activity.Output, activity.Activation);
+        var o = new LayerObservation
+        {
+            Kernel = kernel.Data,
+            KernelBefore = kernelBefore,
+            Gradient = grad is null ? [] : grad.Data,
+            GradientMissing = grad is null,
+            PreActivation = pre is null ? [] : pre.Data,
+            Output = post.Data,
+            Units = post.Shape[^1],
+            FanIn = Layer.FanIn,
+            FanOut = Layer.FanOut,
+            Activation = activation,
+        };
+        double gradNorm = GradientNorm.Of(o);
+        var weights = WeightStatistics.Of(o.Kernel);
+        return new LayerSample
+        {
+            Epoch = epoch,
+            Step = globalStep,
+            LayerIndex = Layer.Index,
+            Layer = Layer.Name,
+            Activation = activation.Name,
+            KernelGradNorm = gradNorm,
+            BiasGradNorm = Layer.OtherGradientNorm(),
+            UpdateRatio = UpdateRatio.Of(o),
+            WeightMean = weights.Mean,
+            WeightStd = weights.Std,
+            ExpectedStd = VariancePreservingStd.Preferred(activation, Layer.FanIn, Layer.FanOut),
+            SaturatedFraction = SaturationFraction.Of(o, saturationThreshold),
+            DeadFraction = DeadUnitFraction.Of(o),
+            ZeroGradientFraction = ZeroGradientFraction.Of(o),
+            MeanAbsOutput = MeanAbsolute.Of(o.Output),
+            GradientMissing = o.GradientMissing,
+            GradientAllZero = !o.GradientMissing && gradNorm == 0,
+            NonFinite = !weights.Finite || (!o.GradientMissing && !double.IsFinite(gradNorm)),
+            Trainable = Layer.Layer.Trainable,
+        };
+    }
+}

@@ -1,0 +1,47 @@
+namespace Nabla.Doctor;
+
+/// <summary>What the doctor observed during one training run, before any quantity is derived from it.</summary>
+internal sealed class TrainingRecord
+{
+    public required ModelQuantities Model { get; set; }
+
+    public IReadOnlyList<LayerSample> Samples { get; set; } = [];
+
+    public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
+
+    /// <summary>The loss of the very first batch, before any update.</summary>
+    public double InitialLoss { get; set; } = double.NaN;
+
+    /// <summary>The mean loss of the first <see cref="DoctorThresholds.EarlyLossSteps"/> steps: the starting loss
+    /// with less batch noise than <see cref="InitialLoss"/>.</summary>
+    public double EarlyLoss => earlyLossCount == 0 ? double.NaN : earlyLossSum / earlyLossCount;
+
+    private double earlyLossSum;
+    private int earlyLossCount;
+
+    public void AddEarlyLoss(double loss, int steps)
+    {
+        if (earlyLossCount >= steps || !double.IsFinite(loss)) return;
+        earlyLossSum += loss;
+        earlyLossCount++;
+    }
+
+    public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
+
+    /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
+    public Dictionary<string, IReadOnlyList<string>> Blockers { get; } = [];
+
+    public IReadOnlyList<double> Losses => History.TryGetValue("loss", out var l) ? l : [];
+
+    /// <summary>The training accuracy series, if an accuracy metric was compiled.</summary>
+    public IReadOnlyList<double>? Accuracy =>
+        History.FirstOrDefault(kv => !kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+
+    /// <summary>Records which operations cut the path from the loss to each probed kernel that got no gradient.</summary>
+    public void FindBlockers(Autograd.Graph graph, IEnumerable<LayerProbe> probes)
+    {
+        foreach (var probe in probes)
+            if (probe.Layer.Kernel.Weight.Grad is null)
+                Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel.Weight).Select(op => op.Name).Distinct().ToList();
+    }
+}

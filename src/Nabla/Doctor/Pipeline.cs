@@ -1,0 +1,24 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// The doctor's pipeline after observation: quantities from the record, each detector on the quantities, then the
+/// decide step (severity, primary cause, consequences). Explaining is the findings' messages and the reports.
+/// </summary>
+internal static class Pipeline
+{
+    public static Quantities Measure(TrainingRecord r, DoctorThresholds t, bool trained)
+    {
+        var curve = LossCurve.Of(r);
+        return new Quantities
+        {
+            Model = r.Model,
+            Layers = LayerSeries.Of(r.Samples),
+            Curve = curve,
+            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
+            Blockers = r.Blockers,
+        };
+    }
+
+    public static (List<Finding> findings, string? primary) Diagnose(Quantities q, DoctorThresholds t) =>
+        Decide.Run(DetectorSet.Run(q, t), q.Learned);
+}

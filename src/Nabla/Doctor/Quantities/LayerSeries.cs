@@ -1,0 +1,42 @@
+namespace Nabla.Doctor;
+
+/// <summary>One watched layer's samples over a run, with the aggregates detectors compare with thresholds.</summary>
+internal sealed class LayerSeries(IReadOnlyList<LayerSample> samples)
+{
+    public IReadOnlyList<LayerSample> Samples { get; } = samples;
+
+    public LayerSample First => Samples[0];
+
+    public string Name => First.Layer;
+
+    public int Index => First.LayerIndex;
+
+    public double MedianGradientNorm => Median(Samples.Select(s => s.KernelGradNorm));
+
+    /// <summary>Median ‖Δw‖/‖w‖ over steps where the layer was trainable and had a non-zero gradient to step along;
+    /// NaN when there were none (frozen, dead or cut-off layers do not move at any learning rate).</summary>
+    public double MedianMovingUpdateRatio => Median(Samples
+        .Where(s => s.Trainable && s.KernelGradNorm > 0 && double.IsFinite(s.KernelGradNorm)).Select(s => s.UpdateRatio));
+
+    public IEnumerable<LayerSample> WithSaturation => Samples.Where(s => !double.IsNaN(s.SaturatedFraction));
+
+    public IEnumerable<LayerSample> WithDeadUnits => Samples.Where(s => !double.IsNaN(s.DeadFraction));
+
+    public bool AllGradientsMissing => Samples.All(s => s.GradientMissing);
+
+    /// <summary>Every kernel gradient exactly zero, and no bias gradient either.</summary>
+    public bool AllGradientsZero => Samples.All(s => s.GradientAllZero && !(s.BiasGradNorm > 0));
+
+    /// <summary>Dead on every sample: nothing passes back through this layer.</summary>
+    public bool AlwaysDead => Samples.All(s => s.DeadFraction >= 1);
+
+    public static IReadOnlyList<LayerSeries> Of(IEnumerable<LayerSample> samples) =>
+        samples.GroupBy(s => s.LayerIndex).OrderBy(g => g.Key).Select(g => new LayerSeries(g.ToList())).ToList();
+
+    /// <summary>The median of the finite values (upper median); NaN when there are none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+}

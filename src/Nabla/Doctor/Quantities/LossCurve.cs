@@ -1,0 +1,57 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Loss-curve statistics of one run: where the loss started and ended, how much it moved over the last
+/// epochs, how often it went back up, and the accuracy series if there is one.
+/// </summary>
+internal sealed record LossCurve
+{
+    public IReadOnlyList<double> Losses { get; init; } = [];
+
+    public IReadOnlyList<double>? Accuracy { get; init; }
+
+    /// <summary>The very first batch's loss, before any update.</summary>
+    public double InitialLoss { get; init; } = double.NaN;
+
+    /// <summary>The mean loss of the first steps (see <see cref="DoctorThresholds.EarlyLossSteps"/>).</summary>
+    public double EarlyLoss { get; init; } = double.NaN;
+
+    public (int epoch, long step, double loss)? FirstNonFinite { get; init; }
+
+    public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
+
+    public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
+
+    /// <summary>Final loss over the first batch's loss.</summary>
+    public double GrowthOverStart => FinalLoss / InitialLoss;
+
+    /// <summary>Relative fall of the epoch loss over the last <paramref name="epochs"/> epochs (or as many as there are).</summary>
+    public (double improvement, int window) Improvement(int epochs)
+    {
+        if (Losses.Count < 2) return (double.NaN, 0);
+        int window = Math.Min(epochs, Losses.Count - 1);
+        double before = Losses[^(window + 1)];
+        return ((before - FinalLoss) / Math.Abs(before), window);
+    }
+
+    /// <summary>Epochs whose loss rose by more than <paramref name="relativeSwing"/>, or whose accuracy fell by
+    /// <paramref name="accuracyDrop"/> or more, whichever is more; over the epoch-to-epoch changes.</summary>
+    public int Swings(double relativeSwing, double accuracyDrop)
+    {
+        int rises = 0, drops = 0;
+        for (int i = 1; i < Losses.Count; i++)
+            if (Losses[i] > Losses[i - 1] * (1 + relativeSwing)) rises++;
+        if (Accuracy is { Count: > 1 } a)
+            for (int i = 1; i < a.Count; i++) if (a[i] <= a[i - 1] - accuracyDrop) drops++;
+        return Math.Max(rises, drops);
+    }
+
+    public static LossCurve Of(TrainingRecord r) => new()
+    {
+        Losses = r.Losses,
+        Accuracy = r.Accuracy,
+        InitialLoss = r.InitialLoss,
+        EarlyLoss = r.EarlyLoss,
+        FirstNonFinite = r.FirstNonFinite,
+    };
+}

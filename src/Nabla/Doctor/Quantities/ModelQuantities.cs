@@ -1,0 +1,117 @@
+namespace Nabla.Doctor;
+
+/// <summary>The output layer's facts that the loss/output checks read.</summary>
+internal sealed record OutputLayer(string Name, int Index, int Units, string Activation);
+
+/// <summary>A kernel's statistics before any training step, and the activation its units feed (known once a step ran).</summary>
+internal sealed record InitialKernel(string Layer, int Index, int FanIn, int FanOut, WeightStatistics Weights, double LowStd, double HighStd)
+{
+    public string Activation { get; init; } = "linear";
+
+    public bool Saturating { get; init; }
+
+    /// <summary>He for the ReLU family, Glorot otherwise (see <see cref="VariancePreservingStd.Preferred"/>).</summary>
+    public double PreferredStd { get; init; } = double.NaN;
+}
+
+/// <summary>What the targets look like: their range, and whether they are non-negative whole numbers (class labels).</summary>
+internal sealed record TargetFacts(double Min, double Max, bool ClassLabels, int Columns)
+{
+    /// <summary>Classes when the targets are one column of labels 0..k-1; 0 otherwise.</summary>
+    public int LabelClasses => ClassLabels && Columns == 1 ? (int)Max + 1 : 0;
+}
+
+/// <summary>
+/// Model-level quantities that need no training: the loss/output pairing, the optimizer, the initial
+/// kernels, the scale of the inputs the first weighted layer sees, and the targets.
+/// </summary>
+internal sealed record ModelQuantities
+{
+    public OutputLayer? Output { get; init; }
+
+    public Losses.Loss? Loss { get; init; }
+
+    public bool HasAccuracyMetric { get; init; }
+
+    public double LearningRate { get; init; } = double.NaN;
+
+    public string? OptimizerClass { get; init; }
+
+    public bool AdaptiveOptimizer { get; init; }
+
+    public int TrainableWeights { get; init; }
+
+    public IReadOnlyList<InitialKernel> InitialKernels { get; init; } = [];
+
+    /// <summary>Input magnitude after the model's own normalization layers; null before the first batch.</summary>
+    public InputStatistics? Inputs { get; init; }
+
+    public TargetFacts? Targets { get; init; }
+
+    public bool IsClassifier => Loss is { IsCrossEntropy: true } || Output?.Activation is "softmax" or "sigmoid";
+
+    /// <summary>ln(classes) for a cross-entropy loss (ln 2 for one sigmoid unit); NaN for other losses.</summary>
+    public double UniformGuessLoss => Output is null || Loss is not { IsCrossEntropy: true } ? double.NaN : Math.Log(Math.Max(2, Output.Units));
+
+    /// <summary>Reads the model before training: call while the kernels still hold their initial values.</summary>
+    public static ModelQuantities Of(Model model, IReadOnlyList<WatchedLayer> layers) => new()
+    {
+        Loss = model.Loss,
+        HasAccuracyMetric = model.MetricSpecs.OfType<string>().Any(m => m.Contains("acc", StringComparison.OrdinalIgnoreCase)),
+        LearningRate = model.Optimizer?.LearningRate ?? double.NaN,
+        OptimizerClass = model.Optimizer?.ClassName,
+        AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
+        TrainableWeights = model.TrainableWeights.Count,
+        InitialKernels = layers.Select(Initial).ToList(),
+    };
+
+    private static InitialKernel Initial(WatchedLayer l)
+    {
+        var (low, high) = VariancePreservingStd.Band(l.FanIn, l.FanOut);
+        return new(l.Name, l.Index, l.FanIn, l.FanOut, WeightStatistics.Of(l.Kernel.Weight.Data), low, high);
+    }
+
+    /// <summary>The same facts completed by a first step: the activation each kernel's units feed, the output layer,
+    /// the inputs as the first weighted layer sees them, and the targets.</summary>
+    public ModelQuantities WithData(Model model, IReadOnlyList<WatchedLayer> layers, CapturedStep step, ReadOnlySpan<float> targets,
+        int targetColumns) => this with
+    {
+        InitialKernels = InitialKernels.Select(k => layers.FirstOrDefault(l => l.Index == k.Index) is { } l
+            && l.Activity(step).Activation is var a
+            ? k with { Activation = a.Name, Saturating = a.IsSaturating, PreferredStd = VariancePreservingStd.Preferred(a, k.FanIn, k.FanOut) }
+            : k).ToList(),
+        Output = layers.Count == 0 ? null : OutputOf(layers[^1], step),
+        Inputs = InputStatistics.Measure(PreprocessedInputs(model, step).Data),
+        Targets = targets.IsEmpty ? null : new TargetFacts(
+            System.Numerics.Tensors.TensorPrimitives.Min(targets), System.Numerics.Tensors.TensorPrimitives.Max(targets),
+            AreClassLabels(targets), targetColumns),
+    };
+
+    private static OutputLayer OutputOf(WatchedLayer last, CapturedStep step)
+    {
+        var activity = last.Activity(step);
+        return new OutputLayer(last.Name, last.Index, activity.Units, activity.Activation.Name);
+    }
+
+    /// <summary>What the first weighted layer sees: the batch after the model's leading layers that carry no kernel
+    /// (Normalization, Rescaling, BatchNormalization, Flatten, InputLayer...), which normalize or only reshape.</summary>
+    public static Tensor PreprocessedInputs(Model model, CapturedStep step)
+    {
+        var inputs = step.X;
+        for (int i = 0; i < model.Layers.Count && model.Layers[i].Kernels.Count == 0; i++)
+            inputs = step.LayerOutputs[i];
+        return inputs;
+    }
+
+    /// <summary>Every target a non-negative whole number: what integer class labels look like.</summary>
+    public static bool AreClassLabels(ReadOnlySpan<float> targets)
+    {
+        foreach (float v in targets)
+            if (v < 0 || v != MathF.Floor(v)) return false;
+        return !targets.IsEmpty;
+    }
+
+    /// <summary>Optimizers that scale each step by a running gradient magnitude.</summary>
+    public static bool IsAdaptive(string optimizerClass) =>
+        optimizerClass is "Adam" or "AdamW" or "Nadam" or "RMSprop" or "Adagrad" or "Adamax" or "Adadelta" or "Lion";
+}

@@ -1,0 +1,22 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Everything detectors read: model-level quantities, each watched layer's per-step series, the loss curve,
+/// and whether the model learned. Detectors read this and nothing else.
+/// </summary>
+internal sealed record Quantities
+{
+    public required ModelQuantities Model { get; init; }
+
+    public IReadOnlyList<LayerSeries> Layers { get; init; } = [];
+
+    public LossCurve Curve { get; init; } = new();
+
+    /// <summary>Whether the run learned (<see cref="LearningProgress"/>); null before training (pre-flight).</summary>
+    public bool? Learned { get; init; }
+
+    /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Blockers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
+}

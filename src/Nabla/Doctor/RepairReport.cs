@@ -1,0 +1,45 @@
+namespace Nabla.Doctor;
+
+/// <summary>One tried fix: what changed and the numbers before and after.</summary>
+public sealed record RepairAttempt(string Fix, string Change, RunSummary Before, RunSummary After, bool Kept);
+
+/// <summary>The numbers of one training run, as reported before and after a repair.</summary>
+public sealed record RunSummary(double Loss, double? Accuracy, double? ValLoss, double? ValAccuracy,
+    string Verdict, IReadOnlyList<string> Findings, double Seconds)
+{
+    public static RunSummary Of(ExperimentResult r) => new(
+        r.Loss, r.Accuracy,
+        r.Final.TryGetValue("val_loss", out var vl) ? vl : null,
+        r.Final.TryGetValue("val_accuracy", out var va) ? va : null,
+        r.Diagnosis.Verdict, r.Diagnosis.ProblemCodes, r.Seconds);
+}
+
+/// <summary>The result of <see cref="TrainingDoctor.Repair"/>: the original run, every attempt, and the best run found.</summary>
+public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<RepairAttempt> Attempts, ExperimentResult Best)
+{
+    /// <summary>The kept fixes, each once in the order first kept; a fix kept again (a second learning-rate decade) shows
+    /// in <see cref="AppliedChanges"/>.</summary>
+    public IReadOnlyList<string> AppliedFixes => Attempts.Where(a => a.Kept).Select(a => a.Fix).Distinct().ToList();
+
+    /// <summary>Each kept attempt's configuration change, in order.</summary>
+    public IReadOnlyList<string> AppliedChanges => Attempts.Where(a => a.Kept).Select(a => a.Change).ToList();
+
+    /// <summary>Repaired: the original run had an error or a warning, the best run has neither and scores at least as
+    /// well (validation accuracy often ties at 100% on easy data, so "better" would miss real repairs).</summary>
+    public bool Succeeded => Original.Diagnosis.ProblemCodes.Count > 0 && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
+
+    /// <summary>The score gained by the kept fixes: for a warning, the measured cost of leaving it.</summary>
+    public double ScoreGain => Best.Score - Original.Score;
+}
+
+/// <summary>Repair budget.</summary>
+public sealed class RepairOptions
+{
+    /// <summary>Retrainings allowed (each from scratch under the same seed).</summary>
+    public int MaxAttempts { get; init; } = 6;
+
+    /// <summary>Epochs per retraining; null keeps the experiment's own.</summary>
+    public int? EpochsPerAttempt { get; init; }
+
+    public DoctorOptions Doctor { get; init; } = new();
+}

@@ -1,0 +1,280 @@
+using Nabla.Layers;
+using Nabla.Configuration;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Each fix code as a change to an <see cref="Experiment"/>'s configuration. A change that does not
+/// apply (no sigmoid layer to replace, loss already cross-entropy...) returns null.
+/// </summary>
+internal static class Repairs
+{
+    private static readonly HashSet<string> SaturatingActivations = ["sigmoid", "tanh", "hard_sigmoid", "softsign"];
+
+    /// <summary>How often a fix may be tried on the same run: learning-rate changes step by decades, up to 1000x.</summary>
+    public static int MaxTries(string fix) => fix is FixCodes.LowerLearningRate or FixCodes.RaiseLearningRate ? 3 : 1;
+
+    /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
+    /// it on the same run (the learning rate then moves one more decade).</summary>
+    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch
+    {
+        FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
+        FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
+        FixCodes.FixInitialization => FixInitialization(e),
+        FixCodes.NormalizeInputs => NormalizeInputs(e),
+        FixCodes.AddBatchNormalization => AddBatchNormalization(e),
+        FixCodes.UseCrossEntropy => UseCrossEntropy(e, trained),
+        FixCodes.UseLinearOutput => UseLinearOutput(e, trained),
+        FixCodes.LowerLearningRate => ScaleLearningRate(e, Math.Pow(0.1, repeat + 1), trained),
+        FixCodes.RaiseLearningRate => ScaleLearningRate(e, Math.Pow(10, repeat + 1), trained),
+        FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
+            : (e with { Optimizer = Optimizer("Adam", new Config { ["learning_rate"] = 1e-3 }) }, "optimizer -> Adam(learning_rate=0.001)"),
+        FixCodes.ClipGradients => ClipGradients(e),
+        FixCodes.ChangeBatchSize => e.BatchSize * 2 > e.X.Shape[0] ? null
+            : (e with { BatchSize = e.BatchSize * 2 }, $"batch size {e.BatchSize} -> {e.BatchSize * 2}"),
+        FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau ? null
+            : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
+        FixCodes.RemoveBlockingOp => Unfreeze(e),
+        _ => null,
+    };
+
+    /// <summary>The part of remove_blocking_op a configuration can express: frozen layers made trainable. A
+    /// non-differentiable operation inside a custom loss or layer needs a code change by the user (null here).</summary>
+    private static (Experiment, string)? Unfreeze(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var names = new List<string>();
+        foreach (var layer in layers)
+        {
+            var config = layer.GetConfig("config")!;
+            if (config.GetBool("trainable", true)) continue;
+            config["trainable"] = true;
+            names.Add(config.GetString("name", ClassOf(layer))!);
+        }
+        if (names.Count == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, $"trainable: false -> true for {string.Join(", ", names)}");
+    }
+
+    private static (Experiment, string)? ReplaceHidden(Experiment e, Func<string, bool> matches, string activation, string? initializer, string change)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
+        bool changed = false;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var config = layers[i].GetConfig("config")!;
+            string cls = ClassOf(layers[i]);
+            bool hidden = i < lastDense;
+            if (!hidden || cls is not ("Dense" or "Activation")) continue;
+            if (!matches(config.GetString("activation", "linear") ?? "linear")) continue;
+            config["activation"] = activation;
+            if (initializer is not null && cls == "Dense")
+                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
+            changed = true;
+        }
+        if (!changed) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, change);
+    }
+
+    private static (Experiment, string)? FixInitialization(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var changes = new List<string>();
+        foreach (var layer in layers.Where(l => ClassOf(l) == "Dense"))
+        {
+            var config = layer.GetConfig("config")!;
+            var activation = Activations.Activation.Get(config.GetString("activation", null));
+            string wanted = activation.IsReluFamily ? "he_uniform" : "glorot_uniform";
+            string current = InitializerName(config.GetValueOr("kernel_initializer", "glorot_uniform"));
+            if (Initializers.Initializer.Registry.ClassNameOf(wanted) == current) continue;
+            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
+            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get("zeros"));
+            changes.Add($"{config.GetString("name", "dense")}: {current} -> {wanted}");
+        }
+        if (changes.Count == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, string.Join("; ", changes));
+    }
+
+    /// <summary>Puts the scaling into the model as its first layer, so it travels with it: a Rescaling by
+    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x.</summary>
+    private static (Experiment, string)? NormalizeInputs(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        if (layers.Any(l => ClassOf(l) is "Normalization" or "Rescaling")) return null;
+        var x = e.X.Data;
+        float min = System.Numerics.Tensors.TensorPrimitives.Min(x), max = System.Numerics.Tensors.TensorPrimitives.Max(x);
+        int features = e.X.Shape[^1];
+        Config layerConfig;
+        string change;
+        if (min >= 0 && max > 1)
+        {
+            layerConfig = new Config { ["name"] = "rescaling", ["scale"] = 1.0 / max, ["offset"] = 0.0 };
+            change = $"first layer Rescaling(scale=1/{max:G4})";
+        }
+        else
+        {
+            var normalization = new Normalization();
+            normalization.Adapt(e.X);
+            layerConfig = normalization.GetConfig();
+            layerConfig["name"] = "normalization";
+            change = $"first layer Normalization adapted to x ({features} features)";
+        }
+        int insertAt = layers.Count > 0 && ClassOf(layers[0]) == "InputLayer" ? 1 : 0;
+        MoveInputShape(layers, insertAt, layerConfig);
+        layers.Insert(insertAt, new Config { ["class_name"] = layerConfig.ContainsKey("scale") ? "Rescaling" : "Normalization", ["config"] = layerConfig });
+        copy.SetLayerConfigs(layers);
+        return (copy, change);
+    }
+
+    /// <summary>Keras reads the input shape from the first layer: move it onto the inserted one.</summary>
+    private static void MoveInputShape(List<Config> layers, int index, Config inserted)
+    {
+        if (index >= layers.Count) return;
+        var old = layers[index].GetConfig("config")!;
+        foreach (var key in new[] { "batch_shape", "batch_input_shape", "input_shape" })
+            if (old.Remove(key, out var value)) inserted[key] = value;
+    }
+
+    private static (Experiment, string)? AddBatchNormalization(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
+        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
+        int added = 0;
+        for (int i = lastDense - 1; i >= 0; i--)
+        {
+            if (ClassOf(layers[i]) != "Dense") continue;
+            layers.Insert(i + 1, new Config
+            {
+                ["class_name"] = "BatchNormalization",
+                ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}" },
+            });
+            added++;
+        }
+        if (added == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, $"BatchNormalization after {added} hidden Dense layer(s)");
+    }
+
+    private static (Experiment, string)? UseCrossEntropy(Experiment e, Model trained)
+    {
+        if (OutputOf(trained, e) is not { } last) return null;
+        string activation = last.Activation.Name;
+        string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var lastConfig = layers[layers.FindLastIndex(l => ClassOf(l) == "Dense")].GetConfig("config")!;
+        bool sparse = e.Y.Rank == 1 || (e.Y.Rank == 2 && e.Y.Shape[1] == 1 && last.Units > 1);
+        if (last.Units == 1 && ClassCount(e.Y) is int classes && classes > 2)
+        {
+            // Labels 0..k-1 on one output unit: one unit per class, softmax, and the integer-label cross-entropy.
+            lastConfig["units"] = (long)classes; // parsed JSON holds integers as long (Config.DeepClone cannot copy an int)
+            lastConfig["activation"] = "softmax";
+            copy.SetLayerConfigs(layers);
+            return (copy with { Loss = "sparse_categorical_crossentropy" },
+                $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
+        }
+        if (last.Units == 1)
+        {
+            if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
+            lastConfig["activation"] = "sigmoid";
+            copy.SetLayerConfigs(layers);
+            return (copy with { Loss = "binary_crossentropy" }, "output -> sigmoid, loss -> binary_crossentropy");
+        }
+        string wanted = sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
+        if (activation == "softmax" && lossName == wanted) return null;
+        if (activation != "softmax") lastConfig["activation"] = "softmax";
+        copy.SetLayerConfigs(layers);
+        return (copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
+    }
+
+    /// <summary>A regression output: the last Dense layer made linear and the Activation layers after it removed.
+    /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
+    private static (Experiment, string)? UseLinearOutput(Experiment e, Model trained)
+    {
+        if (OutputOf(trained, e) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
+        string activation = last.Activation.Name;
+        if (activation == "linear") return null;
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
+        var lastConfig = layers[lastDense].GetConfig("config")!;
+        lastConfig["activation"] = "linear";
+        var removed = new List<string>();
+        for (int i = layers.Count - 1; i > lastDense; i--)
+        {
+            if (ClassOf(layers[i]) != "Activation") continue;
+            removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);
+            layers.RemoveAt(i);
+        }
+        copy.SetLayerConfigs(layers);
+        string change = $"output {activation} -> linear";
+        if (removed.Count > 0) change += $" (removed Activation layer(s) {string.Join(", ", removed)})";
+        return (copy, change);
+    }
+
+    /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
+    private static int? ClassCount(Tensor y)
+    {
+        if (y.Size != y.Shape[0] || !ModelQuantities.AreClassLabels(y.Data)) return null;
+        return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
+    }
+
+    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Model trained)
+    {
+        var spec = OptimizerSpec(e);
+        var config = spec.GetConfig("config")!;
+        double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
+        config["learning_rate"] = lr * factor;
+        return (e with { Optimizer = spec }, $"learning rate {lr:G3} -> {lr * factor:G3}");
+    }
+
+    private static (Experiment, string)? ClipGradients(Experiment e)
+    {
+        var spec = OptimizerSpec(e);
+        var config = spec.GetConfig("config")!;
+        if (config.TryGet("clipnorm", out _) || config.TryGet("global_clipnorm", out _) || config.TryGet("clipvalue", out _)) return null;
+        config["clipnorm"] = 1.0;
+        return (e with { Optimizer = spec }, "optimizer clipnorm = 1.0");
+    }
+
+    /// <summary>The optimizer as a mutable <c>{"class_name", "config"}</c> copy.</summary>
+    private static Config OptimizerSpec(Experiment e) => e.Optimizer switch
+    {
+        Config c => c.DeepClone(),
+        string name => Optimizer(Optimizers.Optimizer.Registry.ClassNameOf(name), new Config()),
+        var other => throw new ArgumentException($"Unsupported optimizer spec {other}."),
+    };
+
+    private static string OptimizerName(Experiment e) =>
+        Optimizers.Optimizer.Registry.ClassNameOf(e.Optimizer is Config c ? c.GetString("class_name") : (string)e.Optimizer).ToLowerInvariant();
+
+    private static Config Optimizer(string className, Config config) => new() { ["class_name"] = className, ["config"] = config };
+
+    /// <summary>The model's output layer: its last watched layer, as its last training step (or one sample) shows it.</summary>
+    private static ActivatedOutput? OutputOf(Model trained, Experiment e)
+    {
+        if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
+        var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));
+        return layers[^1].Activity(step);
+    }
+
+    private static Experiment Copy(Experiment e) => e with { Model = e.Model.DeepClone() };
+
+    private static string ClassOf(Config layer) => layer.GetString("class_name");
+
+    private static string InitializerName(object spec) => spec switch
+    {
+        string s => Initializers.Initializer.Registry.ClassNameOf(s),
+        Config c => c.GetString("class_name"),
+        _ => "?",
+    };
+}

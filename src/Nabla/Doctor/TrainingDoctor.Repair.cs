@@ -1,0 +1,60 @@
+namespace Nabla.Doctor;
+
+public sealed partial class TrainingDoctor
+{
+    /// <summary>
+    /// Trains the experiment, and while the doctor finds errors or warnings, tries their fixes in order: each fix
+    /// changes the model, compile or fit configuration and the model is retrained from scratch under the
+    /// same seed and budget. A fix is kept when its run scores better (see <see cref="ExperimentResult.Score"/>);
+    /// the search stops when a run has no error or warning left, or the budget is spent.
+    /// </summary>
+    public static RepairReport Repair(Experiment experiment, RepairOptions? options = null)
+    {
+        options ??= new RepairOptions();
+        if (options.EpochsPerAttempt is int epochs) experiment = experiment with { Epochs = epochs };
+        var original = ExperimentResult.Run(experiment, options.Doctor);
+        var best = original;
+        var attempts = new List<RepairAttempt>();
+        var tried = new Dictionary<string, int>();
+        while (attempts.Count < options.MaxAttempts && best.Diagnosis.ProblemCodes.Count > 0)
+        {
+            var next = NextFix(best, tried);
+            if (next is null) break;
+            var (fix, changed, change) = next.Value;
+            tried[fix] = tried.GetValueOrDefault(fix) + 1;
+            var result = ExperimentResult.Run(changed, options.Doctor);
+            bool kept = result.Score > best.Score || (result.Diagnosis.ProblemCodes.Count == 0 && result.Score >= best.Score);
+            attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
+            if (!kept) continue;
+            best = result;
+            // "Tried" is relative to the run being repaired: on the changed model a fix that did not help before
+            // may help now (normalized inputs after sigmoid -> relu), and a kept step such as lr/10 may be taken again.
+            tried.Clear();
+        }
+        return new RepairReport(original, attempts, best);
+    }
+
+    /// <summary>The first untried fix, of the primary cause first, then of the other errors and warnings (causes before
+    /// their consequences), that applies to this experiment.</summary>
+    /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
+    /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
+    /// does not yet make the run better would otherwise end the search there.</remarks>
+    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried)
+    {
+        var errors = current.Diagnosis.Findings
+            .Where(f => f.Severity >= Severity.Warning)
+            .OrderByDescending(f => f.Code == current.Diagnosis.PrimaryCause)
+            .ThenByDescending(f => f.Severity)
+            .ThenBy(f => CausalGraph.Rank(f.Code));
+        foreach (var finding in errors)
+            foreach (var fix in finding.Fixes)
+            {
+                int done = tried.GetValueOrDefault(fix.Code);
+                if (done >= Repairs.MaxTries(fix.Code)) continue;
+                var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model, done);
+                if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
+                tried[fix.Code] = int.MaxValue;
+            }
+        return null;
+    }
+}

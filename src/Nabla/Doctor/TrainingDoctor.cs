@@ -1,0 +1,106 @@
+using Nabla.Callbacks;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// A callback that watches training and says why a network does or does not learn:
+/// <c>model.Fit(x, y, callbacks: [doctor])</c>, then read <see cref="Diagnosis"/>.
+/// Every step it checks the loss for NaN/Inf; on a few sampled steps per epoch it measures each weighted
+/// layer's quantities (gradient norm, update ratio, weight statistics, saturation, dead units).
+/// </summary>
+public sealed partial class TrainingDoctor : Callback
+{
+    private readonly List<LayerSample> samples = [];
+    private readonly Dictionary<string, List<double>> history = [];
+    private List<LayerProbe> probes = [];
+    private List<WatchedLayer> watched = [];
+    private long globalStep;
+    private int epoch;
+    private bool sampling;
+    private bool started;
+    private int stepsPerEpoch = 1;
+    private TrainingRecord? record;
+    private Diagnosis? diagnosis;
+
+    public TrainingDoctor(DoctorOptions? options = null) => Options = options ?? new DoctorOptions();
+
+    public DoctorOptions Options { get; }
+
+    /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
+    /// with the verdict "unfinished" unless one of them is an error.</summary>
+    public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        samples.Clear();
+        history.Clear();
+        globalStep = 0;
+        diagnosis = null;
+        started = true;
+        stepsPerEpoch = Math.Max(1, Model.CurrentFit?.StepsPerEpoch ?? 1);
+        watched = WatchedLayers.Of(Model);
+        probes = watched.Select(l => new LayerProbe(l)).ToList();
+        record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched) };
+    }
+
+    public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => this.epoch = epoch;
+
+    public override void OnTrainBatchBegin(int batch, IReadOnlyDictionary<string, double> logs)
+    {
+        sampling = IsSampled(batch);
+        if (!sampling) return;
+        foreach (var probe in probes) probe.BeforeStep();
+    }
+
+    private bool IsSampled(int batch)
+    {
+        int every = Math.Max(1, stepsPerEpoch / Math.Max(1, Options.SamplesPerEpoch));
+        return batch % every == 0;
+    }
+
+    public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
+    {
+        var step = Model.LastTrainStep;
+        if (step?.Loss is null || record is null) return;
+        double loss = step.Loss.Data[0];
+        if (globalStep == 0)
+        {
+            record.InitialLoss = loss;
+            record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
+        }
+        record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
+        if (!double.IsFinite(loss) && record.FirstNonFinite is null)
+            record.FirstNonFinite = (epoch, globalStep, loss);
+        if (sampling)
+            foreach (var probe in probes)
+                samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
+        globalStep++;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        foreach (var (key, value) in logs)
+        {
+            if (!history.TryGetValue(key, out var list)) history[key] = list = [];
+            list.Add(value);
+        }
+    }
+
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+        started = false;
+        diagnosis = Analyze(finished: true);
+    }
+
+    private Diagnosis Analyze(bool finished)
+    {
+        var historyCopy = history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList());
+        if (record is null) return new Diagnosis([], [], historyCopy, finished: finished);
+        record.Samples = samples;
+        record.History = history;
+        if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
+        var q = Pipeline.Measure(record, Options.Thresholds, trained: true);
+        var (findings, primary) = Pipeline.Diagnose(q, Options.Thresholds);
+        return new Diagnosis(findings, samples.ToList(), historyCopy, primary, finished);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Nabla.Tensors;
+
+/// <summary>Shape arithmetic shared by the tensor machinery, which knows shapes but not <see cref="Tensor"/>.</summary>
+internal static class Shapes
+{
+    /// <summary>The number of elements of a shape, checked: a product past <see cref="long.MaxValue"/> throws.</summary>
+    public static long ElementCount(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (int d in shape) n = checked(n * d);
+        return n;
+    }
+
+    /// <summary>[2, 3] style, as errors print shapes.</summary>
+    public static string Describe(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+
+    public static bool Same(ReadOnlySpan<int> a, ReadOnlySpan<int> b) => a.SequenceEqual(b);
+}

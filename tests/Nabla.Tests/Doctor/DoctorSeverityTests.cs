@@ -1,0 +1,134 @@
+using Nabla.Callbacks;
+using Nabla.Doctor;
+using static Nabla.Tests.Doctor.DoctorCases;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>Severity a person can trust, root causes, and the rough edges a new user hits.</summary>
+[Collection(DoctorCollection.Name)]
+public class DoctorSeverityTests
+{
+    private sealed class ThrowAfterFirstEpoch : Callback
+    {
+        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
+            throw new InvalidOperationException("stop");
+    }
+
+    [Fact]
+    public void A_fit_that_throws_is_not_reported_healthy()
+    {
+        var e = HealthyClassifier(epochs: 3);
+        var model = e.BuildModel();
+        var doctor = new TrainingDoctor();
+        Assert.Throws<InvalidOperationException>(() =>
+            model.Fit(e.X, e.Y, epochs: 3, batchSize: 32, callbacks: [doctor, new ThrowAfterFirstEpoch()], verbose: 0));
+        Assert.False(doctor.Diagnosis.IsHealthy);
+        Assert.Equal(Diagnosis.Unfinished, doctor.Diagnosis.Verdict);
+        Assert.False(doctor.Diagnosis.Finished);
+    }
+
+    [Fact]
+    public void Ten_class_labels_fitted_by_one_linear_unit_with_accuracy_is_a_mismatch()
+    {
+        var e = Make([Dense(32, "relu", He, inputs: 20), Dense(1)], Optimizer("Adam", 1e-3), "mse",
+            Classification(classes: 10, seed: 3), epochs: 3);
+        var d = Diagnose(e);
+        var f = Single(d, FindingCodes.LossOutputMismatch);
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal(10, Convert.ToInt32(f.Evidence["classes"]));
+        Assert.Equal(FindingCodes.LossOutputMismatch, d.PrimaryCause);
+        Assert.Equal(FixCodes.UseCrossEntropy, f.Fixes[0].Code);
+    }
+
+    [Fact]
+    public void Sigmoid_outputs_under_categorical_crossentropy_are_a_mismatch()
+    {
+        var e = Make([Dense(32, "relu", He, inputs: 20), Dense(4, "sigmoid")], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+            Classification(), epochs: 2);
+        var model = e.BuildModel();
+        var d = TrainingDoctor.Preflight(model, e.X, e.Y);
+        Assert.Equal("sigmoid", Single(d, FindingCodes.LossOutputMismatch).Evidence["output_activation"]);
+    }
+
+    [Fact]
+    public void A_first_batch_normalization_layer_counts_as_normalizing_the_inputs()
+    {
+        const string batchNorm = """{"class_name": "BatchNormalization", "config": {"batch_input_shape": [null, 20]}}""";
+        var e = Make([batchNorm, Dense(32, "relu", He), Dense(4, "softmax")], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+            Classification(scale: 1000), epochs: 2);
+        var d = TrainingDoctor.Preflight(e.BuildModel(), e.X, e.Y);
+        Assert.False(d.Has(FindingCodes.UnnormalizedInputs), string.Join("; ", d.Findings));
+        var raw = Make([Dense(32, "relu", He, inputs: 20), Dense(4, "softmax")], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+            Classification(scale: 1000), epochs: 2);
+        Assert.True(TrainingDoctor.Preflight(raw.BuildModel(), raw.X, raw.Y).Has(FindingCodes.UnnormalizedInputs));
+    }
+
+    [Fact]
+    public void Keras_default_initialization_under_relu_is_not_poor_even_with_few_inputs()
+    {
+        // glorot_uniform with 2 inputs and 64 units: std 0.17 against He's 1.0, inside Keras's variance-scaling band.
+        var e = Make([Dense(64, "relu", inputs: 2), Dense(1)], Optimizer("Adam", 1e-3), "mse", Regression(features: 2), epochs: 2, metrics: "[]");
+        var d = TrainingDoctor.Preflight(e.BuildModel(), e.X, e.Y);
+        Assert.False(d.Has(FindingCodes.PoorInitialization), string.Join("; ", d.Findings));
+    }
+
+    [Fact]
+    public void A_standard_normal_start_that_trains_is_info()
+    {
+        // 200 inputs: N(0, 1) is 14x He's std 0.1, far outside Keras's variance-scaling band, yet the model learns.
+        var e = Make([Dense(64, "relu", Normal(1.0), inputs: 200), Dense(4, "softmax")], Optimizer("Adam", 1e-3),
+            "sparse_categorical_crossentropy", Classification(features: 200), epochs: 8);
+        var d = Diagnose(e);
+        Assert.True(d.IsHealthy, string.Join("; ", d.Findings));
+        Assert.Equal(Severity.Info, Single(d, FindingCodes.PoorInitialization).Severity);
+        Assert.Empty(d.ProblemCodes);
+    }
+
+    [Fact]
+    public void Oscillation_on_an_adaptive_optimizer_does_not_suggest_adam()
+    {
+        var q = new Quantities
+        {
+            Model = new ModelQuantities { OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 0.5 },
+            Curve = new LossCurve { Losses = [1.0, 2.0, 1.0, 2.0, 1.0, 2.0], InitialLoss = 1.0, EarlyLoss = 1.0 },
+            Learned = false,
+        };
+        var finding = Assert.Single(new OscillationDetector().Detect(q, new DoctorThresholds())).Finding;
+        Assert.DoesNotContain(finding.Fixes, f => f.Code == FixCodes.UseAdam);
+        q = q with { Model = q.Model with { OptimizerClass = "SGD", AdaptiveOptimizer = false } };
+        Assert.Contains(Assert.Single(new OscillationDetector().Detect(q, new DoctorThresholds())).Finding.Fixes, f => f.Code == FixCodes.UseAdam);
+    }
+
+    [Fact]
+    public void A_learning_rate_is_the_primary_cause_of_the_dead_units_and_plateau_it_produces()
+    {
+        Finding Raw(string code) => new() { Code = code, Severity = Severity.Error, Message = code, Evidence = new Dictionary<string, object>(), Fixes = [] };
+        var (findings, primary) = Decide.Run([new(Raw(FindingCodes.DeadRelu)), new(Raw(FindingCodes.LossPlateau)),
+            new(Raw(FindingCodes.LearningRateTooHigh)), new(Raw(FindingCodes.LearningRateTooLow))], learned: false);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, primary);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, findings.Single(f => f.Code == FindingCodes.DeadRelu).CausedBy);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, findings.Single(f => f.Code == FindingCodes.LossPlateau).CausedBy);
+        // Two roots: the second is an independent problem.
+        Assert.Null(findings.Single(f => f.Code == FindingCodes.LearningRateTooLow).CausedBy);
+        Assert.Null(findings.Single(f => f.Code == FindingCodes.LearningRateTooHigh).CausedBy);
+
+        var (learned, none) = Decide.Run([new(Raw(FindingCodes.DeadRelu)), new(Raw(FindingCodes.OscillatingLoss))], learned: true);
+        Assert.Null(none);
+        Assert.All(learned, f => Assert.Equal(Severity.Info, f.Severity));
+    }
+
+    [Fact]
+    public void Finding_text_carries_its_evidence_and_fixes_and_repeated_fixes_show_once()
+    {
+        var f = FindingBuilder.Make(FindingCodes.DeadRelu, Severity.Error, "Dead.", [FixCodes.UseLeakyRelu], ("dead_fraction", 0.9));
+        string text = f.ToString();
+        Assert.Contains("dead_fraction=0.9", text);
+        Assert.Contains(FixCodes.UseLeakyRelu, text);
+
+        var run = ExperimentResult.Run(HealthyRegressor(epochs: 1));
+        RepairAttempt Lower(string change) => new(FixCodes.LowerLearningRate, change, RunSummary.Of(run), RunSummary.Of(run), Kept: true);
+        var report = new RepairReport(run, [Lower("learning rate 1 -> 0.1"), Lower("learning rate 0.1 -> 0.01")], run);
+        Assert.Equal([FixCodes.LowerLearningRate], report.AppliedFixes);
+        Assert.Equal(2, report.AppliedChanges.Count);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Nabla.Data;
+using Nabla.Doctor;
+using Nabla.Layers;
+using Nabla.Losses;
+using Xunit.Abstractions;
+using static Nabla.Tests.Doctor.DoctorCases;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>Pre-flight, repair, the JSON contract and configurable thresholds.</summary>
+[Collection(DoctorCollection.Name)]
+public class DoctorTests(ITestOutputHelper output)
+{
+    /// <summary>MSE of rounded predictions: Round is a gradient blocker, so no weight can get a gradient.</summary>
+    private sealed class RoundedMeanSquaredError() : Loss("rounded_mean_squared_error", SumOverBatchSize)
+    {
+        public override string ClassName => "RoundedMeanSquaredError";
+
+        protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
+            new ElementwiseLossOp<SquaredError>(Name, yTrue, Tensor.Round(yPred), ElementwiseWidth(yTrue, yPred), Reduction, default);
+    }
+
+    [Fact]
+    public void Missing_gradients_names_the_blocking_operation()
+    {
+        Utils.SetRandomSeed(5);
+        var model = new Sequential(new Dense(8, "relu", kernelInitializer: "he_uniform", inputShape: [4]), new Dense(1));
+        model.Compile("sgd", new RoundedMeanSquaredError());
+        var (x, y) = Synthetic.Regression(64, 4, seed: 2);
+        y = Tensor.FromArray(y.Data, 64, 1);
+
+        Assert.All(model.ComputeGradients(x, y), Assert.Null);
+        var d = TrainingDoctor.Preflight(model, x, y);
+        var missing = d.Findings.Where(f => f.Code == FindingCodes.MissingGradients).ToList();
+        Assert.Equal(2, missing.Count); // both Dense layers
+        Assert.All(missing, f =>
+        {
+            Assert.Equal(Severity.Error, f.Severity);
+            Assert.Equal("round", f.Evidence["blocking_ops"]);
+            Assert.Contains("'round'", f.Message);
+            Assert.Equal(FixCodes.RemoveBlockingOp, f.Fixes[0].Code);
+        });
+        Assert.Equal(Diagnosis.Unhealthy, d.Verdict);
+    }
+
+    [Fact]
+    public void Preflight_is_fast_on_8000_mnist_samples_and_changes_nothing()
+    {
+        var ((images, labels), _) = Nabla.Datasets.Mnist.LoadSample();
+        var x = Tensor.FromArray(images.Data.Select(v => v / 255f).ToArray(), images.Shape[0], 784);
+        var y = Preprocessing.ToCategorical(labels, 10);
+        Assert.Equal(8000, x.Shape[0]);
+        Utils.SetRandomSeed(1);
+        var model = new Sequential(new Dense(128, "relu", kernelInitializer: "he_uniform", inputShape: [784]),
+            new Dropout(0.2), new Dense(10, "softmax"));
+        model.Compile("adam", "categorical_crossentropy", ["accuracy"]);
+        var weightsBefore = model.Weights.Select(w => w.Data.ToArray()).ToList();
+        var generatorBefore = Utils.Random.Clone();
+
+        var clock = Stopwatch.StartNew();
+        var d = TrainingDoctor.Preflight(model, x, y);
+        clock.Stop();
+        output.WriteLine($"Preflight on {x.Shape[0]} samples: {clock.Elapsed.TotalMilliseconds:0.0} ms (first call, JIT included); verdict {d.Verdict}.");
+
+        Assert.True(clock.Elapsed.TotalSeconds < 2, $"Preflight took {clock.Elapsed.TotalSeconds:0.00} s");
+        Assert.Equal(Diagnosis.Healthy, d.Verdict);
+        for (int i = 0; i < weightsBefore.Count; i++) Assert.Equal(weightsBefore[i], model.Weights[i].Data);
+        for (int i = 0; i < 4; i++) Assert.Equal(generatorBefore.NextUInt64(), Utils.Random.NextUInt64());
+    }
+
+    [Fact]
+    public void Preflight_warns_about_raw_pixels_before_training()
+    {
+        var (raw, _, y, _) = TestSupport.SeedData.Make(300);
+        var model = new Sequential(new Dense(32, "sigmoid", inputShape: [784]), new Dense(10, "softmax"));
+        model.Compile("adam", "mse");
+        var d = TrainingDoctor.Preflight(model, raw, y);
+        var f = Single(d, FindingCodes.UnnormalizedInputs);
+        Assert.True(Number(f, "p99_abs_input") > new DoctorThresholds().UnnormalizedInputMagnitude);
+        Assert.Null(f.Epoch);
+        Assert.Contains(d.Findings, g => g.Code == FindingCodes.SaturatedActivations && g.Severity == Severity.Warning);
+    }
+
+    private static Experiment SaturatedTanh() => Make([Dense(64, "tanh", inputs: 20), Dense(4, "softmax")], Optimizer("SGD", 0.01),
+        "sparse_categorical_crossentropy", Classification(seed: 23, scale: 200));
+
+    [Fact]
+    public void Repair_reports_every_attempt_and_keeps_the_best_and_the_json_holds_the_contract()
+    {
+        var report = TrainingDoctor.Repair(SaturatedTanh(), new RepairOptions { MaxAttempts = 3 });
+
+        Assert.False(report.Original.Diagnosis.IsHealthy);
+        Assert.NotEmpty(report.Attempts);
+        var before = RunSummary.Of(report.Original);
+        Assert.Equal(before.Loss, report.Attempts[0].Before.Loss);
+        Assert.Equal(before.Findings, report.Attempts[0].Before.Findings);
+        foreach (var a in report.Attempts)
+        {
+            Assert.Contains(a.Fix, FixCodes.All);
+            Assert.False(string.IsNullOrWhiteSpace(a.Change));
+            Assert.True(double.IsFinite(a.After.Loss) || !a.Kept);
+        }
+        // The best run is the last kept attempt's, and it scores at least as well as the original.
+        var lastKept = report.Attempts.LastOrDefault(a => a.Kept);
+        if (lastKept is null) Assert.Same(report.Original, report.Best);
+        else Assert.Equal(lastKept.After.Loss, report.Best.Loss);
+        Assert.True(report.Best.Score >= report.Original.Score);
+        Assert.True(report.Succeeded, string.Join("; ", report.Attempts.Select(a => $"{a.Fix}: {a.After.Verdict}")));
+        Assert.Contains(FixCodes.NormalizeInputs, report.AppliedFixes);
+
+        var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
+        Assert.Equal(["verdict", "primary_cause", "findings", "history", "repair"], json.Select(kv => kv.Key));
+        Assert.Equal("unhealthy", (string)json["verdict"]!);
+        Assert.Equal(FindingCodes.UnnormalizedInputs, (string)json["primary_cause"]!);
+        var finding = json["findings"]![0]!.AsObject();
+        Assert.Equal(FindingCodes.UnnormalizedInputs, (string)finding["code"]!);
+        Assert.Null(finding["caused_by"]);
+        Assert.Contains(json["findings"]!.AsArray(), f => (string)f!["code"]! == FindingCodes.SaturatedActivations
+            && (string?)f["caused_by"] == FindingCodes.UnnormalizedInputs);
+        Assert.Equal(["code", "severity", "layer", "layer_index", "epoch", "step", "caused_by", "evidence", "message", "fixes"], finding.Select(kv => kv.Key));
+        Assert.Contains((string)finding["code"]!, FindingCodes.All);
+        Assert.Contains((string)finding["severity"]!, new[] { "error", "warning", "info" });
+        Assert.Equal(["code", "description"], finding["fixes"]![0]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal(report.Original.Diagnosis.History["loss"].Count, json["history"]!["loss"]!.AsArray().Count);
+        var repair = json["repair"]!.AsObject();
+        Assert.Equal(["succeeded", "applied_fixes", "before", "after", "attempts"], repair.Select(kv => kv.Key));
+        Assert.Equal(report.Attempts.Count, repair["attempts"]!.AsArray().Count);
+        Assert.Equal(["loss", "accuracy", "val_loss", "val_accuracy", "verdict", "findings", "seconds"],
+            repair["attempts"]![0]!["after"]!.AsObject().Select(kv => kv.Key));
+        // Non-finite numbers cannot be JSON numbers: they must come out as strings, and the whole document must parse.
+        Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(DiagnosisReport.ToJsonString(report.Original.Diagnosis, report)));
+    }
+
+    [Fact]
+    public void Changing_a_threshold_changes_the_verdict()
+    {
+        var strict = Diagnose(SaturatedTanh());
+        Assert.Equal(Diagnosis.Unhealthy, strict.Verdict);
+        Assert.True(strict.Has(FindingCodes.SaturatedActivations));
+
+        // The same run, judged with |z| > 1e6 as "saturated": nothing is, the run learned, and the raw inputs are an observation.
+        var lenient = Diagnose(SaturatedTanh(), new DoctorOptions { Thresholds = new DoctorThresholds { SaturationPreActivation = 1e6 } });
+        Assert.False(lenient.Has(FindingCodes.SaturatedActivations));
+        Assert.Equal(Diagnosis.Healthy, lenient.Verdict);
+        Assert.Equal(Severity.Info, Single(lenient, FindingCodes.UnnormalizedInputs).Severity);
+    }
+
+    [Fact]
+    public void Training_doctor_is_a_callback_with_a_diagnosis()
+    {
+        var e = HealthyClassifier(epochs: 3);
+        var model = e.BuildModel();
+        var doctor = new TrainingDoctor();
+        model.Fit(e.X, e.Y, epochs: 3, batchSize: 32, callbacks: [doctor], verbose: 0);
+        Assert.Equal(3, doctor.Diagnosis.History["loss"].Count);
+        Assert.NotEmpty(doctor.Diagnosis.Samples);
+        Assert.All(doctor.Diagnosis.Samples, s => Assert.True(s.KernelGradNorm > 0));
+        // Default sampling: a few steps per epoch, per Dense layer.
+        int steps = (e.X.Shape[0] + 31) / 32;
+        Assert.InRange(doctor.Diagnosis.Samples.Count, 2 * 3 * 1, 2 * 3 * (doctor.Options.SamplesPerEpoch + 1));
+        Assert.True(steps > doctor.Options.SamplesPerEpoch);
+    }
+}

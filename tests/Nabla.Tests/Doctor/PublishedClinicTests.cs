@@ -1,0 +1,45 @@
+using Nabla.Cli.Clinic;
+using Nabla.Configuration;
+using Nabla.Doctor;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>The published-programs clinic (tests/Clinic/published): its files carry their sources, its split covers
+/// every case once, and a fast subset of its fixed programs raises no alarm.</summary>
+[Collection(DoctorCollection.Name)]
+public class PublishedClinicTests
+{
+    private static string Folder() => Path.Combine(ClinicSuiteTests.SuiteFolder(), "published");
+
+    private static IEnumerable<string> CaseFiles() =>
+        Directory.GetFiles(Folder(), "*.json").Where(f => Path.GetFileName(f) != PublishedSuite.SplitFile);
+
+    [Fact]
+    public void Every_case_names_its_source_and_sits_in_exactly_one_half()
+    {
+        var split = PublishedSuite.Read(Folder());
+        Assert.NotNull(split);
+        Assert.Empty(split.Tuning.Intersect(split.Evaluation));
+        var names = CaseFiles().Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Equal(names.Order(), split.Tuning.Concat(split.Evaluation).Order());
+        foreach (var file in CaseFiles())
+        {
+            var source = Config.Parse(File.ReadAllText(file)).GetConfig("source");
+            Assert.NotNull(source);
+            foreach (var key in new[] { "benchmark", "repository", "path", "commit", "label", "fix" })
+                Assert.False(string.IsNullOrWhiteSpace(source.GetString(key, null)), $"{file}: source.{key} is missing");
+            Assert.Matches("^[0-9a-f]{40}$", source.GetString("commit"));
+            if (ExperimentFile.ReadPrimaryCause(file) is string cause) Assert.Contains(cause, FindingCodes.All);
+        }
+    }
+
+    [Theory]
+    [InlineData("deeplocalize-averaging-fixed")]
+    [InlineData("deeplocalize-ddos-fixed")]
+    public void Fixed_program_raises_no_alarm(string name)
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
+        Assert.True(result.ExpectedHealthy);
+        Assert.False(result.FalsePositive, $"found [{string.Join(", ", result.Found)}]");
+    }
+}
