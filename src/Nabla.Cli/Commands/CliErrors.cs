@@ -14,7 +14,7 @@ internal static class CliErrors
             return body();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
-                                   or DataFormatException or InvalidOperationException or IOException or KeyNotFoundException)
+                                   or DataFormatException or InvalidOperationException or NotSupportedException or IOException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"nabla: error: {e.Message}");
             return UsageExitCode;

@@ -12,5 +12,7 @@ internal static class CommandCatalog
         GradientsCommand.Create(),
         BenchCommand.Create(),
         DataCommand.Create(),
+        SummaryCommand.Create(),
+        ConvertCommand.Create(),
     ];
 }

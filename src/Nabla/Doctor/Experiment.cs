@@ -40,11 +40,21 @@ public sealed record Experiment
     /// <summary>Adds ReduceLROnPlateau on the training loss (the use_lr_schedule repair).</summary>
     public bool ReduceLearningRateOnPlateau { get; init; }
 
-    /// <summary>Seeds Nabla, builds the model from its config and compiles it.</summary>
+    /// <summary>A saved model file (.keras, .h5, TensorFlow.js model.json) whose weights each run starts from while
+    /// <see cref="Model"/> is still the architecture saved in it; null to initialize the weights from the config.</summary>
+    public string? SavedModelPath { get; init; }
+
+    /// <summary>The architecture saved in <see cref="SavedModelPath"/> (the config as JSON).</summary>
+    internal string? SavedArchitecture { get; init; }
+
+    /// <summary>Seeds Nabla, builds the model (from the saved file's weights while the architecture is the saved one,
+    /// otherwise from its config) and compiles it; the optimizer starts afresh from its configuration.</summary>
     public Model BuildModel()
     {
         Utils.SetRandomSeed(Seed);
-        var model = KerasModelJson.FromConfig(Model.DeepClone(), Name);
+        var model = SavedModelPath is string saved && Model.ToJsonString() == SavedArchitecture
+            ? Nabla.Model.Load(saved)
+            : KerasModelJson.FromConfig(Model.DeepClone(), Name);
         var optimizer = Optimizers.Optimizer.Deserialize(Optimizer is Config c ? c.DeepClone() : Optimizer);
         var loss = Losses.Loss.Registry.Deserialize(Loss is Config lc ? lc.DeepClone() : Loss);
         model.Compile(optimizer, loss, Metrics);

@@ -7,7 +7,8 @@ namespace Nabla.Doctor;
 /// <summary>
 /// Reads the doctor's experiment file:
 /// <code>
-/// { "model": { "class_name": "Sequential", "config": { "layers": [...] } } | "model.json",
+/// { "model": { "class_name": "Sequential", "config": { "layers": [...] } } | "model.json" | "saved.keras",
+///   "from_scratch": false,
 ///   "compile": { "optimizer": "adam" | {"class_name": "Adam", "config": {...}}, "loss": "mse", "metrics": ["accuracy"] },
 ///   "data": { "x": "x.npy" | "mnist-sample", "y": "y.npy", "one_hot": true, "validation_split": 0.2,
 ///             "label_column": "label", "normalize": true, "num_classes": 10,
@@ -15,7 +16,9 @@ namespace Nabla.Doctor;
 ///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
 ///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
 /// </code>
-/// Paths are relative to the experiment file. Every error names the file and the field.
+/// Paths are relative to the experiment file. A saved model (.keras, .h5, TensorFlow.js model.json) is diagnosed as it
+/// is, from its saved weights ("from_scratch": true re-initializes them), compiled as saved unless "compile" says
+/// otherwise. Every error names the file and the field.
 /// </summary>
 public static class ExperimentFile
 {
@@ -35,8 +38,9 @@ public static class ExperimentFile
 
     public static Experiment Parse(Config root, string folder, string name, string source)
     {
-        var model = ReadModel(root, folder, source);
-        var compile = root.GetConfig("compile") ?? new Config();
+        var saved = ReadSavedModel(root, folder, source);
+        var model = saved is null ? ReadModel(root, folder, source) : KerasModelJson.ToConfig(saved.Value.Model);
+        var compile = root.GetConfig("compile") ?? saved?.Compile ?? new Config();
         var data = root.GetConfig("data") ?? throw Field(source, "data", "an object with x and y", "nothing");
         var fit = root.GetConfig("fit") ?? new Config();
         var (x, y) = ReadData(data, folder, source);
@@ -59,7 +63,29 @@ public static class ExperimentFile
             BatchSize = fit.GetInt("batch_size", 32),
             Shuffle = fit.GetBool("shuffle", true),
             Seed = fit.GetInt("seed", 42),
+            SavedModelPath = saved is { } s && !root.GetBool("from_scratch", false) ? s.Path : null,
+            SavedArchitecture = saved is null ? null : model.ToJsonString(),
         };
+    }
+
+    /// <summary>The model of a "model" field naming a saved model file, with its compile settings; null otherwise.</summary>
+    private static (string Path, Model Model, Config? Compile)? ReadSavedModel(Config root, string folder, string source)
+    {
+        if (root.GetValueOr("model", 0) is not string file) return null;
+        string path = Resolve(folder, file, source, "model");
+        bool saved = path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase)
+            || (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.ReadAllText(path).Contains("\"modelTopology\""));
+        if (!saved) return null;
+        var model = Model.Load(path);
+        Config? compile = model.IsCompiled
+            ? new Config
+            {
+                ["optimizer"] = Optimizers.Optimizer.Serialize(model.Optimizer!),
+                ["loss"] = Losses.Loss.Serialize(model.Loss!),
+                ["metrics"] = model.MetricSpecs.OfType<string>().Cast<object?>().ToList(),
+            }
+            : null;
+        return (path, model, compile);
     }
 
     /// <summary>The expected finding codes of a clinic case (its "expect" section): "codes" that must all be found, or

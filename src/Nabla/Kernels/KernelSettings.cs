@@ -55,7 +55,7 @@ public static class KernelSettings
 
     /// <summary>
     /// From this many multiply-adds in a dense layer's forward product (batch · inputs · units), a training step
-    /// splits the layer's input features in two (<see cref="Autograd.Ops.DenseOp.SplitInputs"/>), and each
+    /// splits the layer's input features in two (<c>ISplittableOp.SplitWork</c>), and each
     /// kernel thread keeps the same half of the weights step after step. Default 2M: on the 2-vCPU machine of
     /// docs/performance.md the split paid for the seed's 784→128 layer at batch 32 (3.2M) and above. Read when a
     /// step is captured; the split does not depend on the thread count, so neither do the results.

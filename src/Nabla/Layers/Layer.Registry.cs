@@ -21,7 +21,23 @@ public abstract partial class Layer
         .Add("Maximum", Maximum.FromConfig)
         .Add("Minimum", Minimum.FromConfig)
         .Add("Concatenate", Concatenate.FromConfig)
-        .Add("Dot", Dot.FromConfig);
+        .Add("Dot", Dot.FromConfig)
+        // Keras exports the aliases too (MaxPool2D is MaxPooling2D; Convolution2D is Keras 1/2's name for Conv2D).
+        .Add("Conv1D", Conv1D.FromConfig, "Convolution1D")
+        .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")
+        .Add("MaxPooling1D", MaxPooling1D.FromConfig, "MaxPool1D")
+        .Add("MaxPooling2D", MaxPooling2D.FromConfig, "MaxPool2D")
+        .Add("AveragePooling1D", AveragePooling1D.FromConfig, "AvgPool1D")
+        .Add("AveragePooling2D", AveragePooling2D.FromConfig, "AvgPool2D")
+        .Add("GlobalAveragePooling1D", GlobalAveragePooling1D.FromConfig, "GlobalAvgPool1D")
+        .Add("GlobalAveragePooling2D", GlobalAveragePooling2D.FromConfig, "GlobalAvgPool2D")
+        .Add("GlobalMaxPooling1D", GlobalMaxPooling1D.FromConfig, "GlobalMaxPool1D")
+        .Add("GlobalMaxPooling2D", GlobalMaxPooling2D.FromConfig, "GlobalMaxPool2D")
+        .Add("ZeroPadding2D", ZeroPadding2D.FromConfig)
+        .Add("Reshape", Reshape.FromConfig)
+        .Add("ReLU", ReLU.FromConfig)
+        .Add("LeakyReLU", LeakyReLU.FromConfig)
+        .Add("Softmax", Softmax.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);

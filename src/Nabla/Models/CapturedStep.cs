@@ -77,8 +77,8 @@ internal sealed class CapturedStep
             // A split first layer's threads share the gathering of the batch: whole rows each, which copied
             // faster than each thread gathering its own input features (half rows).
             if (Xs.Length == 1 && X.Size * sizeof(float) >= MinSplitLoadBytes
-                && Graph.Ops.OfType<DenseOp>().Any(d => ReferenceEquals(d.Inputs[0], X) && d.InputShards is not null))
-                loadShards = Shards.Plan(batchSize, DenseOp.SplitWays, 1, 1);
+                && Graph.Ops.OfType<ISplittableOp>().FirstOrDefault(op => ((Op)op).Inputs.Contains(X) && op.WorkShards is not null) is { } first)
+                loadShards = Shards.Plan(batchSize, first.WorkShards!.Count, 1, 1);
         }
     }
 
@@ -89,7 +89,7 @@ internal sealed class CapturedStep
     private const int MinSplitLoadBytes = 256 << 10;
 
     /// <summary>
-    /// Splits every wide dense layer's work between the kernel threads, and returns for each trainable weight
+    /// Splits every wide product (ops that are <see cref="ISplittableOp"/>)'s work between the kernel threads, and returns for each trainable weight
     /// the split its optimizer update follows (null: updated whole by the calling thread). The thread that
     /// computes a shard of a kernel's gradient then updates the same shard, step after step.
     /// </summary>
@@ -98,9 +98,9 @@ internal sealed class CapturedStep
         Shards?[]? result = null;
         foreach (var op in graph.Ops)
         {
-            if (op is not DenseOp dense || dense.SplitInputs(KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
+            if (op is not ISplittableOp splittable || splittable.SplitWork(KernelSettings.LayerSplitThresholdMacs) is not { } split) continue;
             result ??= new Shards?[weights.Count];
-            if (IndexOf(weights, op.Inputs[1]) is var kernel and >= 0) result[kernel] = split;
+            if (IndexOf(weights, op.Inputs[splittable.SplitWeightInput]) is var weight and >= 0) result[weight] = split;
         }
         return result;
     }
@@ -110,23 +110,27 @@ internal sealed class CapturedStep
     /// <see cref="Optimizers.Optimizer.BeginEarlyUpdates"/>): a trainable kernel or bias that this layer alone
     /// reads, so nothing else adds to its gradient. Returns those ops and, per trainable weight, whether it is one.
     /// </summary>
-    private static (DenseOp[] Ops, bool[] Flags) PlanEarlyUpdates(Graph graph, IReadOnlyList<Tensor> weights)
+    private static (ISplittableOp[] Ops, bool[] Flags) PlanEarlyUpdates(Graph graph, IReadOnlyList<Tensor> weights)
     {
         var readers = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         foreach (var op in graph.Ops)
             foreach (var input in op.Inputs.Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>())
                 readers[input] = readers.GetValueOrDefault(input) + 1;
         var flags = new bool[weights.Count];
-        var ops = new List<DenseOp>();
-        foreach (var dense in graph.Ops.OfType<DenseOp>().Where(d => d.InputShards is not null))
+        var ops = new List<ISplittableOp>();
+        foreach (var op in graph.Ops)
         {
-            int kernel = IndexOf(weights, dense.Inputs[1]);
-            int bias = dense.Inputs.Length == 3 ? IndexOf(weights, dense.Inputs[2]) : -1;
-            dense.UpdatesKernelEarly = kernel >= 0 && readers[dense.Inputs[1]] == 1;
-            dense.UpdatesBiasEarly = bias >= 0 && readers[dense.Inputs[2]] == 1;
-            if (dense.UpdatesKernelEarly) flags[kernel] = true;
-            if (dense.UpdatesBiasEarly) flags[bias] = true;
-            if (dense.UpdatesKernelEarly || dense.UpdatesBiasEarly) ops.Add(dense);
+            if (op is not ISplittableOp { WorkShards: not null } split) continue;
+            var early = new bool[split.EarlyUpdateInputs.Count];
+            for (int e = 0; e < early.Length; e++)
+            {
+                var input = op.Inputs[split.EarlyUpdateInputs[e]];
+                int p = IndexOf(weights, input);
+                early[e] = p >= 0 && readers[input] == 1;
+                if (early[e]) flags[p] = true;
+            }
+            split.PlanEarlyUpdates(early);
+            if (early.Contains(true)) ops.Add(split);
         }
         return (ops.ToArray(), flags);
     }
@@ -138,7 +142,7 @@ internal sealed class CapturedStep
         return -1;
     }
 
-    private readonly DenseOp[] earlyOps = [];
+    private readonly ISplittableOp[] earlyOps = [];
 
     /// <summary>Per trainable weight, whether the backward pass updates it early when the optimizer allows.</summary>
     public IReadOnlyList<bool>? UpdatedEarly { get; }

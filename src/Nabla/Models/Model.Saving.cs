@@ -3,29 +3,32 @@ namespace Nabla;
 public partial class Model
 {
     /// <summary>
-    /// Saves every weight to a safetensors file (Keras's <c>model.save_weights</c>; the path must end in
-    /// ".safetensors"). Tensors are named as Keras 3 addresses layers, by class and position, not by layer
-    /// name: "dense/kernel", "dense/bias", "dense_1/kernel"... The file is written atomically.
+    /// Saves every weight (Keras's <c>model.save_weights</c>), atomically, in the format the extension names:
+    /// ".weights.h5" writes Keras 3's HDF5 weights file (with the optimizer's state once compiled, as Keras does);
+    /// ".safetensors" writes safetensors, tensors named by Keras's layer paths ("dense/kernel", "dense_1/bias").
     /// </summary>
     public void SaveWeights(string path) => ModelFiles.Formats.SaveWeights(this, path);
 
     /// <summary>
-    /// Loads weights saved by <see cref="SaveWeights"/> (Keras's <c>model.load_weights</c>). Every weight
-    /// of the model must be in the file with its shape, and nothing else; otherwise the error lists the
-    /// missing, unexpected and mismatched names and no weight is changed.
+    /// Loads weights into this built model (Keras's <c>model.load_weights</c>) from ".weights.h5" (Keras 3, also
+    /// restoring the optimizer's state when this model is compiled and the file has it), a sharded ".weights.json"
+    /// or ".safetensors". Every weight of the model must be in the file with its shape, and nothing else; otherwise
+    /// the error lists the missing, unexpected and mismatched ones and no weight is changed.
     /// </summary>
     public void LoadWeights(string path) => ModelFiles.Formats.LoadWeights(this, path);
 
     /// <summary>
-    /// Saves architecture, weights, compile configuration and optimizer state (moments, iterations) to a
-    /// ".keras" zip (Keras's <c>model.save</c>), atomically.
+    /// Saves architecture, weights, compile configuration and optimizer state (Keras's <c>model.save</c>),
+    /// atomically, as the extension says: ".keras" (Keras 3's archive), ".h5" (the legacy HDF5 model file) or
+    /// "model.json" (a TensorFlow.js layers model, with its ".bin" shard beside it).
     /// </summary>
     public void Save(string path) => ModelFiles.Formats.Save(this, path);
 
     /// <summary>
-    /// Restores a model written by <see cref="Save"/> (Keras's <c>keras.saving.load_model</c>): the
-    /// architecture, the weights and, when it was compiled, the optimizer (with its moments and iteration
-    /// count, so training continues exactly where it stopped), loss and metrics.
+    /// Restores a saved model (Keras's <c>keras.saving.load_model</c>): ".keras" archives from Keras 3.0 on and
+    /// Nabla's own, legacy ".h5" files (Keras 2, tf.keras, Keras 3), and TensorFlow.js "model.json". The
+    /// architecture, the weights and, when it was compiled, the optimizer (with its state, so training continues
+    /// where it stopped), loss and metrics.
     /// </summary>
     public static Model Load(string path) => ModelFiles.Formats.Load(path);
 

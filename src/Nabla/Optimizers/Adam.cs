@@ -41,6 +41,10 @@ public class Adam : Optimizer
     private static readonly string[] Names = ["momentum", "velocity"];
     private static readonly string[] AmsgradNames = ["momentum", "velocity", "velocity_hat"];
 
+    // Keras's Adam.build: momentum and velocity per variable, then velocity_hat per variable when amsgrad.
+    internal override IReadOnlyList<IReadOnlyList<string>> KerasVariableGroups =>
+        Amsgrad ? [Names, ["velocity_hat"]] : [Names];
+
     private protected override void BeginStep(double learningRate)
     {
         double t = Iterations + 1;

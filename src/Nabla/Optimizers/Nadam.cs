@@ -42,6 +42,9 @@ public sealed class Nadam : Optimizer
 
     private static readonly string[] Names = ["momentum", "velocity"];
 
+    // Keras's Nadam.build: momentum and velocity per variable (then its scalar u_product, which Nabla derives from iterations).
+    internal override IReadOnlyList<IReadOnlyList<string>> KerasVariableGroups => [Names];
+
     private double U(long t) => Beta1 * (1.0 - 0.5 * Math.Pow(MomentumCacheDecay, t));
 
     private protected override void BeginStep(double learningRate)

@@ -31,6 +31,18 @@ public abstract partial class Optimizer
         values.CopyTo(target);
     }
 
+    /// <summary>
+    /// Keras's order of this optimizer's per-parameter variables, after <c>iterations</c> and <c>learning_rate</c>:
+    /// each group is created for every trainable parameter in turn, the names of a group interleaved per parameter
+    /// (Adam: momentum, velocity of the first kernel, then of its bias...). By default each state is its own group,
+    /// as RMSprop, SGD and Adagrad build theirs.
+    /// </summary>
+    internal virtual IReadOnlyList<IReadOnlyList<string>> KerasVariableGroups => StateNames.Select(n => (IReadOnlyList<string>)[n]).ToList();
+
+    /// <summary>State array <paramref name="name"/> of <paramref name="parameter"/>, created with its starting value
+    /// when the parameter has not been updated yet (as Keras builds every slot for every trainable variable).</summary>
+    internal float[] StateArray(Tensor parameter, string name) => StateOf(parameter)[IndexOfState(name)];
+
     private int IndexOfState(string name)
     {
         for (int i = 0; i < StateNames.Count; i++)

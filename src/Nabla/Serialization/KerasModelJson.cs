@@ -47,11 +47,16 @@ public static class KerasModelJson
             return FunctionalConfig.FromConfig(config, where);
         try
         {
+            KerasConfigCheck.Layers(config);
             return Sequential.FromConfig(config);
         }
         catch (ArgumentException e) when (source is not null)
         {
             throw new ArgumentException($"{source}: {e.Message}", e);
+        }
+        catch (NotSupportedException e) when (source is not null)
+        {
+            throw new NotSupportedException($"{source}: {e.Message}", e);
         }
     }
 

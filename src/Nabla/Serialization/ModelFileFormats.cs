@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
+using Nabla.Configuration;
+using Nabla.Serialization.Hdf5;
 using Nabla.Serialization.Onnx;
 using Nabla.Serialization.Safetensors;
 using Nabla.Serialization.Saving;
+using Nabla.Serialization.TensorFlowJs;
 
 namespace Nabla.Serialization;
 
@@ -9,6 +12,9 @@ namespace Nabla.Serialization;
 /// chosen by the path's extension.</summary>
 internal sealed class ModelFileFormats : IModelFiles
 {
+    private const string WeightsH5 = ".weights.h5";
+    private const string ShardedWeights = ".weights.json";
+
     // A library module initializer is deliberate: it is the one place where the formats plug into Model.
 #pragma warning disable CA2255
     [ModuleInitializer]
@@ -17,29 +23,56 @@ internal sealed class ModelFileFormats : IModelFiles
 
     public void SaveWeights(Model model, string path)
     {
-        ModelWeights.CheckExtension(path, ModelWeights.Extension, "\".weights.h5\" (HDF5)", nameof(Model.SaveWeights));
+        ArgumentException.ThrowIfNullOrEmpty(path);
         model.EnsureBuilt(nameof(Model.SaveWeights));
-        SafetensorsFile.Write(path, ModelWeights.ByName(model), ModelWeights.Metadata());
+        if (Ends(path, WeightsH5)) AtomicFile.Write(path, stream => KerasWeightsTree.Write(model, stream));
+        else if (Ends(path, ModelWeights.Extension)) SafetensorsFile.Write(path, ModelWeights.ByName(model), ModelWeights.Metadata());
+        else throw UnknownExtension(nameof(Model.SaveWeights), path, $"\"{WeightsH5}\" (Keras 3) or \"{ModelWeights.Extension}\"");
     }
 
     public void LoadWeights(Model model, string path)
     {
-        ModelWeights.CheckExtension(path, ModelWeights.Extension, "\".weights.h5\" (HDF5)", nameof(Model.LoadWeights));
+        ArgumentException.ThrowIfNullOrEmpty(path);
         model.EnsureBuilt(nameof(Model.LoadWeights));
-        ModelWeights.Apply(model, SafetensorsFile.Read(path).Tensors, path);
+        if (Ends(path, WeightsH5))
+        {
+            using var file = Hdf5Reader.Open(path);
+            using var store = KerasVarsStore.Single(file);
+            KerasWeightsTree.LoadWeights(model, store);
+            if (model.IsCompiled && file.Exists(KerasOptimizerVariables.VarsPath)) KerasOptimizerVariables.Restore(model, file);
+        }
+        else if (Ends(path, ShardedWeights)) ShardedWeightsFile.Load(model, path);
+        else if (Ends(path, ModelWeights.Extension)) ModelWeights.Apply(model, SafetensorsFile.Read(path).Tensors, path);
+        else throw UnknownExtension(nameof(Model.LoadWeights), path, $"\"{WeightsH5}\", \"{ShardedWeights}\" or \"{ModelWeights.Extension}\"");
     }
 
     public void Save(Model model, string path)
     {
-        ModelWeights.CheckExtension(path, KerasArchive.Extension, "legacy \".h5\" (HDF5)", nameof(Model.Save));
+        ArgumentException.ThrowIfNullOrEmpty(path);
         model.EnsureBuilt(nameof(Model.Save));
-        KerasArchive.Save(model, path);
+        if (Ends(path, KerasArchive.Extension))
+        {
+            KerasArchive.Save(model, path);
+            return;
+        }
+        if (model is not Sequential sequential)
+            throw new NotSupportedException(
+                $"Save: only Sequential models can be saved as legacy .h5 or TensorFlow.js files; '{model.Name}' is a {model.ClassName} model (save it as .keras).");
+        if (Ends(path, WeightsH5)) throw WeightsOnly(nameof(Model.Save), path, "use SaveWeights, or end the path in \".h5\" without \".weights\" for a legacy model file");
+        else if (Ends(path, LegacyH5.Extension)) LegacyH5.Save(sequential, path);
+        else if (Ends(path, TfjsLayersModel.Extension)) TfjsLayersModel.Save(sequential, path);
+        else throw UnknownExtension(nameof(Model.Save), path, "\".keras\", \".h5\" or \"model.json\" (TensorFlow.js)");
     }
 
     public Model Load(string path)
     {
-        ModelWeights.CheckExtension(path, KerasArchive.Extension, "legacy \".h5\" (HDF5)", nameof(Model.Load));
-        return KerasArchive.Load(path);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Ends(path, KerasArchive.Extension)) return KerasArchive.Load(path);
+        if (Ends(path, WeightsH5) || Ends(path, ShardedWeights))
+            throw WeightsOnly(nameof(Model.Load), path, "build the model and call LoadWeights");
+        if (Ends(path, LegacyH5.Extension)) return LegacyH5.Load(path);
+        if (Ends(path, TfjsLayersModel.Extension)) return TfjsLayersModel.Load(path);
+        throw UnknownExtension(nameof(Model.Load), path, "\".keras\", \".h5\" or \"model.json\" (TensorFlow.js)");
     }
 
     public IReadOnlyList<string> ExportFormats { get; } = ["onnx"];
@@ -58,4 +91,12 @@ internal sealed class ModelFileFormats : IModelFiles
                     $"Export 'format' \"{format}\" is unknown; valid formats: {string.Join(", ", ExportFormats)}.", nameof(format));
         }
     }
+
+    private static bool Ends(string path, string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
+
+    private static ArgumentException WeightsOnly(string operation, string path, string instead) =>
+        new($"{operation}: '{path}' holds weights only; {instead}.", nameof(path));
+
+    private static ArgumentException UnknownExtension(string operation, string path, string expected) =>
+        new($"{operation}: the path must end in {expected}; found '{path}'.", nameof(path));
 }

@@ -17,7 +17,8 @@ public sealed class CliCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int exit, string stdout, string stderr) Nabla(params string[] args)
+    /// <summary>Runs <c>nabla ARGS</c> in-process and returns its exit code and captured output.</summary>
+    internal static (int exit, string stdout, string stderr) Nabla(params string[] args)
     {
         var root = new RootCommand("nabla");
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);

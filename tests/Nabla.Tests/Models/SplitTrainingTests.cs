@@ -189,14 +189,19 @@ public class SplitTrainingTests
         AssertBitwiseEqual(one, two, "no_bias/adam on Reference");
     }
 
-    [Fact]
-    public void ThreeThreadsTrainBitwiseAsOne()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void AnyThreadCountTrainsBitwiseAsOne(int threads)
     {
-        // Still two shards per split layer, whatever the thread count (more threads than cores is only slower).
+        // The shards follow the problem size, not the thread count (more threads than cores is only slower).
         var one = Train("seed", "adam", threads: 1);
-        var three = Train("seed", "adam", threads: 3);
-        Assert.Contains(three.ParameterShards!, s => s is { Count: DenseOp.SplitWays });
-        AssertBitwiseEqual(one, three, "seed/adam on 3 threads");
+        var many = Train("seed", "adam", threads: threads);
+        AssertSplit(many, $"seed/adam on {threads} threads");
+        Assert.Equal(one.ParameterShards!.Select(s => s?.Count), many.ParameterShards!.Select(s => s?.Count));
+        AssertBitwiseEqual(one, many, $"seed/adam on {threads} threads");
     }
 
     [Theory]

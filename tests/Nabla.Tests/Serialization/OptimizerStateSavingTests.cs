@@ -9,7 +9,8 @@ namespace Nabla.Tests.Serialization;
 
 /// <summary>
 /// A ".keras" archive carries the optimizer's state (Keras saves its optimizer variables with the model):
-/// a loaded model must train on to exactly the bits the saved one reaches.
+/// a loaded model must train on to exactly the bits the saved one reaches, from Keras 3's layout (written by
+/// Save) and from the safetensors layout Nabla wrote before (<see cref="NablaSafetensorsArchive"/>).
 /// </summary>
 public class OptimizerStateSavingTests
 {
@@ -57,12 +58,20 @@ public class OptimizerStateSavingTests
 
     [Theory]
     [MemberData(nameof(OptimizerNames))]
-    public void ALoadedModelTrainsOnBitwiseAsTheSavedOne(string optimizer)
+    public void ALoadedModelTrainsOnBitwiseAsTheSavedOne(string optimizer) =>
+        AssertTrainsOnBitwise(optimizer, (model, path) => model.Save(path));
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void AnArchiveInNablasEarlierSafetensorsLayoutStillTrainsOnBitwise(string optimizer) =>
+        AssertTrainsOnBitwise(optimizer, NablaSafetensorsArchive.Save);
+
+    private static void AssertTrainsOnBitwise(string optimizer, Action<Sequential, string> save)
     {
         using var folder = new TempFolder();
         var trained = Trained(optimizer);
         string path = folder.File("model.keras");
-        trained.Save(path);
+        save(trained, path);
         var loaded = Model.Load(path);
         Assert.Equal(trained.Optimizer!.Iterations, loaded.Optimizer!.Iterations);
 
@@ -85,16 +94,16 @@ public class OptimizerStateSavingTests
     }
 
     [Fact]
-    public void TheArchiveHoldsTheStateOnlyOnceTheOptimizerHasStepped()
+    public void TheEarlierLayoutHoldsTheStateOnlyOnceTheOptimizerHasStepped()
     {
         using var folder = new TempFolder();
         var untrained = Classifier();
         untrained.Compile("adam", "categorical_crossentropy");
         string before = folder.File("before.keras"), after = folder.File("after.keras");
-        untrained.Save(before);
+        NablaSafetensorsArchive.Save(untrained, before);
         using (var zip = ZipFile.OpenRead(before)) Assert.Null(zip.GetEntry("optimizer.safetensors"));
 
-        Trained("adam").Save(after);
+        NablaSafetensorsArchive.Save(Trained("adam"), after);
         using var archive = ZipFile.OpenRead(after);
         var entry = archive.GetEntry("optimizer.safetensors");
         Assert.NotNull(entry);
@@ -116,7 +125,7 @@ public class OptimizerStateSavingTests
     {
         using var folder = new TempFolder();
         string path = folder.File("model.keras");
-        Trained("adam").Save(path);
+        NablaSafetensorsArchive.Save(Trained("adam"), path);
         Tamper(path, content =>
         {
             var tensors = content.Tensors.ToDictionary(t => t.Key, t => t.Value);
@@ -140,12 +149,15 @@ public class OptimizerStateSavingTests
     [Theory]
     [InlineData("model.weights.safetensors")]
     [InlineData("optimizer.safetensors")]
+    [InlineData("model.weights.h5")]
+    [InlineData("config.json")]
     public void AnEntryLargerThanTheModelCanNeedIsRefusedBeforeItIsRead(string entryName)
     {
         // A zip entry can inflate to anything: the limit comes from the model's own weights, not from the entry.
         using var folder = new TempFolder();
         string path = folder.File("model.keras");
-        Trained("adam").Save(path);
+        if (entryName.EndsWith(".safetensors")) NablaSafetensorsArchive.Save(Trained("adam"), path);
+        else Trained("adam").Save(path);
         using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
         {
             var entry = zip.GetEntry(entryName)!;
@@ -154,7 +166,7 @@ public class OptimizerStateSavingTests
             entry.Delete();
             using var padded = zip.CreateEntry(entryName).Open();
             padded.Write(original.ToArray());
-            padded.Write(new byte[4 << 20]); // 4 MB of zeros compress to almost nothing
+            padded.Write(new byte[entryName == "config.json" ? 65 << 20 : 4 << 20]); // zeros compress to almost nothing
         }
         var e = Assert.Throws<DataFormatException>(() => Model.Load(path));
         Assert.Contains(entryName, e.Message);

@@ -9,9 +9,9 @@ namespace Nabla.Autograd.Ops;
 /// pass multiplies the activation's derivative into the upstream gradient once, before the GEMMs. The
 /// pre-activation z is kept: backward needs it, and the training doctor reads it (saturation, dead units).
 /// In a captured training step a wide layer runs split between two threads by input features
-/// (<see cref="SplitInputs"/>), and may update its own weights during the backward pass.
+/// (<see cref="SplitWork"/>), and may update its own weights during the backward pass.
 /// </summary>
-internal sealed unsafe class DenseOp : Op, IActivatedOp
+internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
 {
     private readonly int rows, inFeatures, units;
     private readonly IActivationKernel activation;
@@ -64,7 +64,7 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp
     /// columns of the batch stay in its core's cache step after step. Returns the split of the kernel's
     /// elements for the optimizer, or null when the layer stays whole.
     /// </summary>
-    public Shards? SplitInputs(long minMacs)
+    public Shards? SplitWork(long minMacs)
     {
         inputShards = null;
         partialSums = null;
@@ -80,7 +80,17 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp
     }
 
     /// <summary>The split of the input features (columns of x, rows of W); null when the layer is whole.</summary>
-    public Shards? InputShards => inputShards;
+    public Shards? WorkShards => inputShards;
+
+    public int SplitWeightInput => 1;
+
+    public IReadOnlyList<int> EarlyUpdateInputs => Inputs.Length == 3 ? [1, 2] : [1];
+
+    public void PlanEarlyUpdates(IReadOnlyList<bool> updateEarly)
+    {
+        UpdatesKernelEarly = updateEarly[0];
+        UpdatesBiasEarly = updateEarly.Count > 1 && updateEarly[1];
+    }
 
     public override void Forward()
     {

@@ -36,6 +36,18 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Adds an int64 initializer (shapes and pads that operators take as inputs) and returns its name.</summary>
+    public string Int64Initializer(string name, ReadOnlySpan<long> values)
+    {
+        if (!initializerNames.Add(name))
+            throw new InvalidOperationException($"ONNX export: two initializers are named '{name}'.");
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        foreach (long v in values) tensor.Int64Data.Add(v);
+        graph.Initializer.Add(tensor);
+        return name;
+    }
+
     /// <summary>A weight tensor as an initializer under its Nabla name (e.g. "dense/kernel").</summary>
     public string Weight(Tensor weight) =>
         Initializer(weight.Name ?? throw new InvalidOperationException("ONNX export: a weight has no name."), weight.Shape, weight.Data);
@@ -57,6 +69,13 @@ internal sealed class OnnxGraphBuilder
 
     public static AttributeProto Float(string name, double value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)value };
+
+    public static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.AddRange(values);
+        return attribute;
+    }
 
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };

@@ -12,19 +12,22 @@ internal static class OnnxLayers
 {
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
-        ["InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Rescaling", "Normalization", "BatchNormalization"];
+        ["InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Rescaling", "Normalization", "BatchNormalization",
+         "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
+         "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax"];
 
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
-        if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization))
+        if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization)
+            && !OnnxConvLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: {string.Join(", ", Supported)}.");
         var activation = layer switch
         {
             Dense d => d.Activation,
             Layers.Activation a => a.Function,
-            _ => null,
+            _ => OnnxConvLayers.ActivationOf(layer),
         };
         if (activation is not null && !OnnxActivations.Supported.Contains(activation.Name))
             throw new NotSupportedException(
@@ -47,6 +50,7 @@ internal static class OnnxLayers
             [g.Node("Mul", r.Name, [x, g.Scalar($"{r.Name}/scale", (float)r.Scale)]), g.Scalar($"{r.Name}/offset", (float)r.Offset)]),
         Normalization n => EmitNormalization(g, n, x),
         BatchNormalization bn => EmitBatchNormalization(g, bn, x),
+        _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 

@@ -2,124 +2,139 @@ using Nabla.Configuration;
 using System.Globalization;
 using System.IO.Compression;
 using Nabla.Data;
-using Nabla.Losses;
-using Nabla.Metrics;
-using Nabla.Optimizers;
+using Nabla.Serialization.Hdf5;
 using Nabla.Serialization.Safetensors;
 
 namespace Nabla.Serialization.Saving;
 
 /// <summary>
-/// A whole model in one zip file, laid out like Keras 3's ".keras" archive: <c>config.json</c> (the
-/// Sequential or Functional config with <c>build_config</c> and, once compiled, <c>compile_config</c>),
-/// <c>metadata.json</c> (Nabla version, save date) and <c>model.weights.safetensors</c> (Keras stores
-/// <c>model.weights.h5</c> there) and, once the optimizer has taken a step, <c>optimizer.safetensors</c>
-/// (its moments and iteration count, see <see cref="OptimizerState"/>), so a loaded model trains on exactly
-/// where the saved one stopped.
+/// A whole model as Keras 3's ".keras" zip: <c>metadata.json</c> (<c>keras_version</c>, <c>date_saved</c>),
+/// <c>config.json</c> (the model config with <c>build_config</c> and, once compiled, <c>compile_config</c>) and
+/// <c>model.weights.h5</c> (weights and optimizer state, see <see cref="KerasWeightsTree"/>), all stored uncompressed.
+/// Reads those written by Keras 3.0 on, and Nabla's own earlier layout with <c>model.weights.safetensors</c> and
+/// <c>optimizer.safetensors</c>.
 /// </summary>
 internal static class KerasArchive
 {
     public const string Extension = ".keras";
     public const string ConfigEntry = "config.json";
     public const string MetadataEntry = "metadata.json";
-    public const string WeightsEntry = "model.weights.safetensors";
+    public const string WeightsEntry = "model.weights.h5";
+    public const string SafetensorsWeightsEntry = "model.weights.safetensors";
+
+    /// <summary>The Keras version written in metadata.json: the newest layout Nabla writes (vars groups named, 3.6+).</summary>
+    public const string KerasVersion = "3.10.0";
+
+    private const long MaxJsonBytes = 64L << 20;
 
     public static void Save(Model model, string path)
+    {
+        var config = KerasConfigStyle.ForKeras(ModelConfig(model));
+        var metadata = new Config
+        {
+            ["keras_version"] = KerasVersion,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
+            ["nabla_version"] = NablaVersion.Current,
+        };
+        using var weights = new MemoryStream();
+        KerasWeightsTree.Write(model, weights);
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteEntry(zip, MetadataEntry, System.Text.Encoding.UTF8.GetBytes(metadata.ToJsonString()));
+            WriteEntry(zip, ConfigEntry, System.Text.Encoding.UTF8.GetBytes(config.ToJsonString()));
+            WriteEntry(zip, WeightsEntry, weights.ToArray());
+        });
+    }
+
+    /// <summary>The model config with its build and compile configs, as Keras's <c>serialize_keras_object(model)</c>.</summary>
+    internal static Config ModelConfig(Model model)
     {
         var config = KerasModelJson.ToConfig(model);
         if (model.InputShape is int[] inputShape)
             config["build_config"] = new Config { ["input_shape"] = BatchShape(inputShape) };
-        if (model.IsCompiled) config["compile_config"] = CompileConfig(model);
-        var metadata = new Config
-        {
-            ["nabla_version"] = NablaVersion.Current,
-            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", CultureInfo.InvariantCulture),
-        };
-        var weights = ModelWeights.ByName(model);
-        var optimizerState = model.IsCompiled ? OptimizerState.Collect(model) : null;
-        AtomicFile.Write(path, stream =>
-        {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            WriteText(zip, ConfigEntry, config.ToJsonString());
-            WriteText(zip, MetadataEntry, metadata.ToJsonString());
-            using (var weightStream = zip.CreateEntry(WeightsEntry, CompressionLevel.NoCompression).Open())
-                SafetensorsFile.Write(weightStream, weights, ModelWeights.Metadata());
-            if (optimizerState is var (stateTensors, stateMetadata))
-            {
-                using var stateStream = zip.CreateEntry(OptimizerState.Entry, CompressionLevel.NoCompression).Open();
-                SafetensorsFile.Write(stateStream, stateTensors, stateMetadata);
-            }
-        });
+        if (model.IsCompiled) config["compile_config"] = KerasCompileConfig.Write(model);
+        return config;
     }
 
     public static Model Load(string path)
     {
-        ZipArchive zip;
-        try { zip = ZipFile.OpenRead(path); }
-        catch (InvalidDataException e)
-        {
-            throw DataFormatException.InFile(path, "a .keras zip archive", $"not a zip file ({e.Message})");
-        }
-        using (zip)
-        {
-            var configEntry = RequireEntry(zip, ConfigEntry, path);
-            var weightsEntry = RequireEntry(zip, WeightsEntry, path);
-            string configSource = $"{path}/{ConfigEntry}";
-            string configJson;
-            using (var reader = new StreamReader(configEntry.Open())) configJson = reader.ReadToEnd();
-            var config = ParseConfig(configJson, configSource);
-            var model = KerasModelJson.FromConfig(config, configSource);
-            if (!model.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
-                model.Build(batchShape[1..]);
-            if (!model.IsBuilt)
-                throw DataFormatException.AtField(configSource, "build_config",
-                    "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
+        using var zip = KerasZip.Open(path);
+        if (!zip.Contains(ConfigEntry) || !(zip.Contains(WeightsEntry) || zip.Contains(SafetensorsWeightsEntry)))
+            throw DataFormatException.AtField(path, $"entry '{(zip.Contains(ConfigEntry) ? WeightsEntry : ConfigEntry)}'",
+                $"a .keras archive with {ConfigEntry} and {WeightsEntry} (or Nabla's earlier {SafetensorsWeightsEntry})",
+                "entries: " + (zip.EntryNames.Any() ? string.Join(", ", zip.EntryNames) : "none"));
+        string configSource = $"{path}/{ConfigEntry}";
+        var config = ParseConfig(zip.ReadText(ConfigEntry, MaxJsonBytes), configSource);
+        var model = BuildModel(config, configSource);
 
-            string weightsSource = $"{path}/{WeightsEntry}";
-            var weights = model.Weights;
-            long weightBytes = weights.Sum(w => 4L * w.Size);
-            ModelWeights.Apply(model, ReadSafetensors(weightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors, weightsSource);
-
-            if (config.GetConfig("compile_config") is Config compile) Compile(model, compile, configSource);
-            if (zip.GetEntry(OptimizerState.Entry) is { } stateEntry)
-            {
-                string stateSource = $"{path}/{OptimizerState.Entry}";
-                // Each weight has at most three state arrays (Adam with amsgrad).
-                long stateBytes = MaxEntryBytes(3 * weightBytes, 3 * weights.Count);
-                OptimizerState.Restore(model, ReadSafetensors(stateEntry, stateSource, stateBytes), stateSource);
-            }
-            return model;
-        }
+        if (config.GetConfig("compile_config") is Config compile) KerasCompileConfig.Compile(model, compile, configSource);
+        if (zip.Contains(WeightsEntry)) LoadHdf5(model, zip);
+        else LoadSafetensors(model, zip);
+        return model;
     }
 
-    /// <summary>The largest entry that can hold <paramref name="dataBytes"/> of tensors in <paramref name="tensors"/>
-    /// tensors: the data, the size prefix and a generous header (names, shapes, offsets, metadata).</summary>
+    /// <summary>The model of a Keras config, built from its declared input or its <c>build_config</c>.</summary>
+    internal static Model BuildModel(Config config, string source)
+    {
+        var model = KerasModelJson.FromConfig(config, source);
+        if (!model.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
+            model.Build(batchShape[1..]);
+        if (!model.IsBuilt)
+            throw DataFormatException.AtField(source, "build_config",
+                "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
+        return model;
+    }
+
+    private static void LoadHdf5(Model model, KerasZip zip)
+    {
+        string source = $"{zip.Path}/{WeightsEntry}";
+        byte[] bytes = zip.Read(WeightsEntry, MaxHdf5Bytes(model));
+        using var file = Hdf5Reader.Open(new MemoryStream(bytes, writable: false), source);
+        using var store = KerasVarsStore.Single(file);
+        KerasWeightsTree.LoadWeights(model, store);
+        if (model.Optimizer is not null && file.Exists(KerasOptimizerVariables.VarsPath))
+            KerasOptimizerVariables.Restore(model, file);
+    }
+
+    /// <summary>The largest weights file this model can need: its weights, up to three optimizer slots per weight
+    /// (Adam with amsgrad), and generous room for HDF5's own structures per variable.</summary>
+    internal static long MaxHdf5Bytes(Model model)
+    {
+        var weights = model.Weights;
+        long data = weights.Sum(w => 4L * w.Size);
+        return 4 * data + (1L << 20) + 16384L * (weights.Count * 4 + model.Layers.Count + 8);
+    }
+
+    private static void LoadSafetensors(Model model, KerasZip zip)
+    {
+        var weights = model.Weights;
+        long weightBytes = weights.Sum(w => 4L * w.Size);
+        string weightsSource = $"{zip.Path}/{SafetensorsWeightsEntry}";
+        ModelWeights.Apply(model, ReadSafetensors(zip, SafetensorsWeightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors, weightsSource);
+        if (zip.Contains(OptimizerState.Entry) && model.IsCompiled)
+        {
+            string stateSource = $"{zip.Path}/{OptimizerState.Entry}";
+            // Each weight has at most three state arrays (Adam with amsgrad).
+            long stateBytes = MaxEntryBytes(3 * weightBytes, 3 * weights.Count);
+            OptimizerState.Restore(model, ReadSafetensors(zip, OptimizerState.Entry, stateSource, stateBytes), stateSource);
+        }
+        else if (zip.Contains(OptimizerState.Entry))
+            throw DataFormatException.AtField($"{zip.Path}/{OptimizerState.Entry}", "whole entry",
+                "an archive with a compile_config (the optimizer state belongs to a compiled model)", "no compile_config");
+    }
+
+    /// <summary>The largest safetensors entry that can hold <paramref name="dataBytes"/> of tensors in
+    /// <paramref name="tensors"/> tensors: the data, the size prefix and a generous header.</summary>
     private static long MaxEntryBytes(long dataBytes, int tensors) => dataBytes + 8 + 4096 + 1024L * tensors;
 
-    /// <summary>Reads a safetensors entry into memory, refusing one larger than the model can need (a zip
-    /// entry's size is only declared: the copy stops one byte past the limit whatever it says).</summary>
-    private static SafetensorsContent ReadSafetensors(ZipArchiveEntry entry, string source, long maxBytes)
+    private static SafetensorsContent ReadSafetensors(KerasZip zip, string entry, string source, long maxBytes)
     {
-        if (entry.Length > maxBytes) throw TooLarge(source, maxBytes, $"{entry.Length} bytes");
-        using var buffer = new MemoryStream((int)Math.Min(entry.Length, maxBytes));
-        using (var stream = entry.Open())
-        {
-            var chunk = new byte[81920];
-            int read;
-            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1 - buffer.Length))) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > maxBytes) throw TooLarge(source, maxBytes, "more");
-            }
-        }
-        buffer.Position = 0;
-        return SafetensorsFile.Read(buffer, buffer.Length, source);
+        byte[] bytes = zip.Read(entry, maxBytes);
+        return SafetensorsFile.Read(new MemoryStream(bytes, writable: false), bytes.Length, source);
     }
 
-    private static DataFormatException TooLarge(string source, long maxBytes, string found) =>
-        DataFormatException.AtField(source, "size", $"at most {maxBytes} bytes (this model's tensors and a header)", found);
-
-    private static Config ParseConfig(string json, string source)
+    internal static Config ParseConfig(string json, string source)
     {
         try { return Config.Parse(json); }
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
@@ -128,86 +143,11 @@ internal static class KerasArchive
         }
     }
 
-    /// <summary>Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metric identifiers;
-    /// for several outputs the losses, metrics and loss weights are dictionaries keyed by output name.</summary>
-    private static Config CompileConfig(Model model)
-    {
-        object? Metrics(int output) => model.MetricSpecsOf(output)
-            .Select(m => m is Metric metric ? Metric.Serialize(metric) : m).ToList();
-        if (model.OutputCount == 1)
-            return new()
-            {
-                ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
-                ["loss"] = Loss.Serialize(model.Loss!),
-                ["metrics"] = Metrics(0),
-                ["loss_weights"] = null,
-                ["weighted_metrics"] = null,
-            };
-        var names = model.OutputNames;
-        Config PerOutput(Func<int, object?> value) => new(Enumerable.Range(0, names.Count).ToDictionary(o => names[o], value));
-        return new()
-        {
-            ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
-            ["loss"] = PerOutput(o => model.Losses[o] is { } loss ? Loss.Serialize(loss) : null),
-            ["metrics"] = PerOutput(Metrics),
-            ["loss_weights"] = PerOutput(o => (double)model.LossWeights[o]),
-            ["weighted_metrics"] = null,
-        };
-    }
-
-    private static void Compile(Model model, Config compile, string source)
-    {
-        try
-        {
-            var optimizer = Optimizer.Deserialize(Require(compile, "optimizer", source));
-            var loss = Require(compile, "loss", source);
-            if (loss is Config perOutput && !perOutput.ContainsKey("class_name"))
-            {
-                var losses = perOutput.ToDictionary(kv => kv.Key, kv => kv.Value is null ? null : (object?)Loss.Deserialize(kv.Value));
-                var metrics = compile.GetConfig("metrics") is { } m
-                    ? m.ToDictionary(kv => kv.Key, kv => (object?)MetricList(kv.Value, source)) : new Dictionary<string, object?>();
-                object? weights = compile.GetConfig("loss_weights") is { } w ? w.ToDictionary(kv => kv.Key, kv => kv.Value) : null;
-                model.Compile(optimizer, losses, metrics, weights);
-            }
-            else model.Compile(optimizer, Loss.Deserialize(loss), CompiledMetrics(compile, source));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
-        }
-    }
-
-    private static object Require(Config compile, string key, string source) =>
-        compile.TryGet(key, out var value)
-            ? value!
-            : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
-
-    private static List<object> CompiledMetrics(Config compile, string source) =>
-        compile.TryGet("metrics", out var list) ? MetricList(list, source) : [];
-
-    private static List<object> MetricList(object? list, string source)
-    {
-        if (list is null) return [];
-        if (list is not List<object?> items)
-            throw DataFormatException.AtField(source, "compile_config.metrics", "a list", Config.Describe(list));
-        return items.Select(item => item switch
-        {
-            string name => name,
-            Config c => (object)Metric.Deserialize(c),
-            _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
-        }).ToList();
-    }
-
     private static List<object?> BatchShape(int[] perSample) => [null, .. perSample.Select(d => (object?)(long)d)];
 
-    private static void WriteText(ZipArchive zip, string name, string text)
+    private static void WriteEntry(ZipArchive zip, string name, byte[] bytes)
     {
-        using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new System.Text.UTF8Encoding(false));
-        writer.Write(text);
+        using var stream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+        stream.Write(bytes);
     }
-
-    private static ZipArchiveEntry RequireEntry(ZipArchive zip, string name, string path) =>
-        zip.GetEntry(name) ?? throw DataFormatException.AtField(path, $"entry '{name}'",
-            $"a .keras archive with {ConfigEntry} and {WeightsEntry}",
-            "entries: " + (zip.Entries.Count == 0 ? "none" : string.Join(", ", zip.Entries.Select(e => e.FullName))));
 }

@@ -17,24 +17,33 @@ internal static class ModelWeights
     public static Dictionary<string, Tensor> ByName(Model model) => Paths(model).ToDictionary(p => p.Path, p => p.Weight, StringComparer.Ordinal);
 
     /// <summary>Every weight with its storage path, in <see cref="Model.Weights"/> order.</summary>
-    public static List<(string Path, Tensor Weight)> Paths(Model model)
+    public static List<(string Path, Tensor Weight)> Paths(Model model) =>
+        LayerPaths(model)
+            .SelectMany(l => l.Layer.Weights.Select(w => ($"{l.Path}/{ShortName(l.Layer, w)}", w)))
+            .ToList();
+
+    /// <summary>
+    /// Each layer Keras saves with its path, "dense", "dense_1", "batch_normalization": the snake_case class
+    /// numbered per class in layer order. A Sequential model's InputLayer is not one of Keras's
+    /// <c>model.layers</c>, so it is neither saved nor counted.
+    /// </summary>
+    public static List<(string Path, Layer Layer)> LayerPaths(Model model)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var paths = new List<(string, Tensor)>();
+        var paths = new List<(string, Layer)>();
         foreach (var layer in model.Layers)
         {
+            if (model is Sequential && layer is InputLayer) continue;
             string kind = LayerNames.SnakeCase(layer.ClassName);
             int index = seen.TryGetValue(kind, out int n) ? n + 1 : 0;
             seen[kind] = index;
-            string layerPath = index == 0 ? kind : $"{kind}_{index}";
-            foreach (var weight in layer.Weights)
-                paths.Add(($"{layerPath}/{ShortName(layer, weight)}", weight));
+            paths.Add((index == 0 ? kind : $"{kind}_{index}", layer));
         }
         return paths;
     }
 
     /// <summary>"kernel" from "dense_3/kernel": layers name their weights "layer/weight".</summary>
-    private static string ShortName(Layer layer, Tensor weight)
+    public static string ShortName(Layer layer, Tensor weight)
     {
         string name = weight.Name ?? throw new InvalidOperationException($"A weight of layer '{layer.Name}' has no name.");
         return name.StartsWith(layer.Name + "/", StringComparison.Ordinal) ? name[(layer.Name.Length + 1)..] : name;
@@ -69,15 +78,5 @@ internal static class ModelWeights
                 string.Join("; ", problems) + ". No weight was changed.");
         }
         model.SetWeights(weights.Select(w => tensors[w.Path]).ToList());
-    }
-
-    /// <summary>Rejects paths without the expected extension, naming the Keras format that is not supported.</summary>
-    public static void CheckExtension(string path, string extension, string kerasFormat, string operation)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException(
-                $"{operation}: the path must end in \"{extension}\", found '{path}'. " +
-                $"Keras's {kerasFormat} format is not supported.", nameof(path));
     }
 }

@@ -1,0 +1,28 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>AveragePooling2D</c> on channels_last images [batch, height, width, channels]: each output is the mean of its window (with "same" padding, of the cells inside the input, as Keras).
+/// <c>poolSize</c> and <c>strides</c> take an int or a (height, width) tuple; strides default to the pool size.</summary>
+public sealed class AveragePooling2D : BasePooling
+{
+    /// <param name="padding">"valid" (Keras's default) or "same".</param>
+    /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused.</param>
+    public AveragePooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? dataFormat = null,
+        int[]? inputShape = null, string? name = null)
+        : base(2, false, poolSize ?? 2, strides, padding, dataFormat, inputShape, name)
+    {
+    }
+
+    public override string ClassName => "AveragePooling2D";
+
+    public Size2D PoolSize => Window;
+
+    public Size2D Strides => StrideSize;
+
+    public static AveragePooling2D FromConfig(Config config)
+    {
+        var a = ReadArgs(config, 2, "AveragePooling2D");
+        return new AveragePooling2D(a.Pool, a.Strides, a.Padding, a.DataFormat, a.InputShape, a.Name) { Trainable = config.GetBool("trainable", true) };
+    }
+}

@@ -1,0 +1,161 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Initializers;
+using Nabla.Kernels;
+using Nabla.Regularizers;
+using Nabla.Configuration;
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// What Keras's <c>Conv1D</c> and <c>Conv2D</c> share (Keras's <c>BaseConv</c>): outputs = activation(conv(inputs,
+/// kernel) + bias), channels_last, the kernel in Keras's layout [kernel..., in, filters], glorot_uniform and zeros
+/// by default. A 1-D convolution is computed as a 2-D one of height 1.
+/// </summary>
+public abstract class BaseConv : Layer
+{
+    private readonly int rank;
+    private ConvGeometry? geometry;
+    private Tensor? kernel, bias;
+
+    private protected BaseConv(int rank, int filters, Size2D kernelSize, Size2D strides, string padding, Size2D dilationRate,
+        ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
+        Regularizer? kernelRegularizer, Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat, int groups)
+        : base(name, inputShape)
+    {
+        this.rank = rank;
+        string what = $"{ClassName} '{Name}'";
+        if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
+        ConvOptions.CheckDataFormat(what, dataFormat);
+        ConvOptions.CheckGroups(what, groups);
+        Filters = filters;
+        Window = kernelSize.CheckPositive(what, "kernel_size");
+        StrideSize = strides.CheckPositive(what, "strides");
+        DilationSize = dilationRate.CheckPositive(what, "dilation_rate");
+        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: rank == 1);
+        // Keras: "strides > 1 not supported in conjunction with dilation_rate > 1".
+        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
+            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        Activation = activation;
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer;
+        BiasInitializer = biasInitializer;
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+    }
+
+    public int Filters { get; }
+
+    /// <summary>"valid", "same" or (Conv1D) "causal".</summary>
+    public string Padding => ConvOptions.PaddingName(PaddingMode);
+
+    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
+    public ActivationFunction Activation { get; set; }
+
+    public bool UseBias { get; }
+
+    public Initializer KernelInitializer { get; }
+
+    public Initializer BiasInitializer { get; }
+
+    public Regularizer? KernelRegularizer { get; }
+
+    public Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The kernel, [kh, kw, in, filters] (Conv2D) or [k, in, filters] (Conv1D), as Keras stores it.</summary>
+    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Tensor? Bias => bias;
+
+    // 1-D sizes are held as height 1 × width k.
+    private protected Size2D Window { get; }
+
+    private protected Size2D StrideSize { get; }
+
+    private protected Size2D DilationSize { get; }
+
+    private protected ConvPadding PaddingMode { get; }
+
+    /// <summary>1 for Conv1D, 2 for Conv2D.</summary>
+    internal int Rank => rank;
+
+    /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    private ConvGeometry Geometry(int[] inputShape) =>
+        ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, DilationSize, PaddingMode);
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        var g = Geometry(inputShape);
+        return rank == 2 ? [g.OutHeight, g.OutWidth, Filters] : [g.OutWidth, Filters];
+    }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
+        geometry = Geometry(inputShape);
+        int channels = inputShape[^1];
+        int[] shape = rank == 2 ? [Window.Height, Window.Width, channels, Filters] : [Window.Width, channels, Filters];
+        kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
+        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new ConvOp(inputs, Kernel, bias, geometry!, Activation));
+    }
+
+    private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["filters"] = (long)Filters;
+        config["kernel_size"] = ConvOptions.ToList(Sizes(Window));
+        config["strides"] = ConvOptions.ToList(Sizes(StrideSize));
+        config["padding"] = Padding;
+        config["data_format"] = ConvOptions.ChannelsLast;
+        config["dilation_rate"] = ConvOptions.ToList(Sizes(DilationSize));
+        config["groups"] = 1L;
+        config["activation"] = ActivationFunction.Serialize(Activation);
+        config["use_bias"] = UseBias;
+        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = KernelRegularizer is null ? null : Registry<Regularizer>.Serialize(KernelRegularizer);
+        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        return config;
+    }
+
+    /// <summary>The constructor arguments a Keras conv config holds (Keras 3, Keras 2 and TensorFlow.js forms).</summary>
+    private protected readonly record struct Args(
+        string? Name, int[]? InputShape, int Filters, Size2D KernelSize, Size2D Strides, string Padding, Size2D DilationRate,
+        ActivationFunction Activation, bool UseBias, Initializer KernelInitializer, Initializer BiasInitializer,
+        Regularizer? KernelRegularizer, Regularizer? BiasRegularizer, string? DataFormat, int Groups);
+
+    private protected static Args ReadArgs(Config config, int rank, string className)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        string what = $"{className} '{name ?? "?"}'";
+        ConvOptions.RefuseSet(config, what, "activity_regularizer", "kernel_constraint", "bias_constraint");
+        int[] ones = Enumerable.Repeat(1, rank).ToArray();
+        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", rank, what)
+            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
+        return new Args(name, inputShape, config.GetInt("filters"),
+            ConvOptions.ToSize2D(kernelSize),
+            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", rank, what, ones)!),
+            config.GetString("padding", "valid")!,
+            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", rank, what, ones)!),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
+            config.GetBool("use_bias", true),
+            Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
+            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            config.GetString("data_format", null), config.GetInt("groups", 1));
+    }
+}

@@ -1,0 +1,87 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Kernels;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// What Keras's max and average pooling layers share (Keras's <c>BasePooling</c>): a window sliding over the
+/// spatial axes of channels_last inputs, strides defaulting to the pool size, "valid" or "same" padding.
+/// 1-D pooling is computed as 2-D pooling of height 1.
+/// </summary>
+public abstract class BasePooling : Layer
+{
+    private readonly int rank;
+    private readonly bool max;
+    private ConvGeometry? geometry;
+
+    private protected BasePooling(int rank, bool max, Size2D poolSize, Size2D? strides, string padding, string? dataFormat,
+        int[]? inputShape, string? name) : base(name, inputShape)
+    {
+        (this.rank, this.max) = (rank, max);
+        string what = $"{ClassName} '{Name}'";
+        ConvOptions.CheckDataFormat(what, dataFormat);
+        Window = poolSize.CheckPositive(what, "pool_size");
+        StrideSize = (strides ?? poolSize).CheckPositive(what, "strides");
+        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
+    }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding => ConvOptions.PaddingName(PaddingMode);
+
+    private protected Size2D Window { get; }
+
+    private protected Size2D StrideSize { get; }
+
+    private protected ConvPadding PaddingMode { get; }
+
+    internal int Rank => rank;
+
+    /// <summary>Max pooling (true) or average pooling.</summary>
+    internal bool IsMax => max;
+
+    /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    private ConvGeometry Geometry(int[] inputShape) =>
+        ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, 1, PaddingMode);
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        var g = Geometry(inputShape);
+        return rank == 2 ? [g.OutHeight, g.OutWidth, inputShape[^1]] : [g.OutWidth, inputShape[^1]];
+    }
+
+    protected override void BuildWeights(int[] inputShape) => geometry = Geometry(inputShape);
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(max ? new MaxPoolOp(inputs, geometry!) : new AveragePoolOp(inputs, geometry!));
+    }
+
+    private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["pool_size"] = ConvOptions.ToList(Sizes(Window));
+        config["padding"] = Padding;
+        config["strides"] = ConvOptions.ToList(Sizes(StrideSize));
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    /// <summary>The constructor arguments of a Keras pooling config (Keras 3, Keras 2 and TensorFlow.js forms).</summary>
+    private protected static (string? Name, int[]? InputShape, Size2D Pool, Size2D? Strides, string Padding, string? DataFormat)
+        ReadArgs(Config config, int rank, string className)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        string what = $"{className} '{name ?? "?"}'";
+        int[] pool = ConvOptions.ReadSize(config, "pool_size", rank, what, Enumerable.Repeat(2, rank).ToArray())!;
+        int[]? strides = ConvOptions.ReadSize(config, "strides", rank, what);
+        return (name, inputShape, ConvOptions.ToSize2D(pool), strides is null ? null : ConvOptions.ToSize2D(strides),
+            config.GetString("padding", "valid")!, config.GetString("data_format", null));
+    }
+}

@@ -1,0 +1,85 @@
+using Nabla.Kernels;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// The options the convolution, pooling and padding layers share, read and checked the same way from C#
+/// arguments and from Keras configs: padding names, channels_last only, int-or-list sizes, and the Keras
+/// options Nabla does not implement, refused by name rather than ignored.
+/// </summary>
+internal static class ConvOptions
+{
+    public const string ChannelsLast = "channels_last";
+
+    public static ConvPadding ParsePadding(string layer, string? padding, bool allowCausal) => padding?.ToLowerInvariant() switch
+    {
+        "valid" => ConvPadding.Valid,
+        "same" => ConvPadding.Same,
+        "causal" when allowCausal => ConvPadding.Causal,
+        _ => throw new ArgumentException(
+            $"{layer}: 'padding' must be {(allowCausal ? "\"valid\", \"same\" or \"causal\"" : "\"valid\" or \"same\"")}, " +
+            $"found {Config.Describe(padding)}.", nameof(padding)),
+    };
+
+    public static string PaddingName(ConvPadding padding) => padding.ToString().ToLowerInvariant();
+
+    /// <summary>Accepts channels_last (or null, Keras's default); channels_first is refused by name.</summary>
+    public static void CheckDataFormat(string layer, string? dataFormat)
+    {
+        if (dataFormat is null || dataFormat == ChannelsLast) return;
+        throw new ArgumentException(
+            $"{layer}: 'data_format' {Config.Describe(dataFormat)} is not supported; Nabla's images are channels_last " +
+            "([batch, height, width, channels]). Transpose channels_first data to channels_last.", "dataFormat");
+    }
+
+    public static void CheckGroups(string layer, int groups)
+    {
+        if (groups != 1)
+            throw new ArgumentException($"{layer}: 'groups' = {groups} (grouped convolution) is not supported; only groups = 1.", nameof(groups));
+    }
+
+    /// <summary>Refuses config keys whose non-null value would change the math Nabla computes.</summary>
+    public static void RefuseSet(Config config, string layer, params string[] keys)
+    {
+        foreach (var key in keys)
+            if (config.TryGet(key, out var value))
+                throw new ArgumentException($"{layer}: '{key}' = {Config.Describe(value)} is not supported; only null.");
+    }
+
+    /// <summary>A size written as an int or a list of <paramref name="rank"/> ints (Keras writes lists; Keras 2
+    /// and hand-written configs may hold a single int). Null or absent gives <paramref name="fallback"/>.</summary>
+    public static int[]? ReadSize(Config config, string key, int rank, string layer, int[]? fallback = null)
+    {
+        if (!config.TryGet(key, out var value)) return fallback;
+        int[] size = value is IEnumerable<object?> && value is not string
+            ? config.GetIntArray(key)!
+            : Enumerable.Repeat(config.GetInt(key), rank).ToArray();
+        if (size.Length != rank)
+            throw new ArgumentException($"{layer}: '{key}' must hold {rank} integer(s), found {Config.Describe(value)}.");
+        return size;
+    }
+
+    /// <summary>Checks that a per-sample shape is [steps, channels] (rank 1) or [height, width, channels] (rank 2).</summary>
+    public static void CheckSpatialRank(Layer layer, int rank, int[] inputShape)
+    {
+        if (inputShape.Length != rank + 1)
+            throw new ArgumentException(
+                $"Layer '{layer.Name}' ({layer.ClassName}) needs inputs of rank {rank + 2} " +
+                $"([batch, {(rank == 2 ? "height, width" : "steps")}, channels]), found per-sample shape {Layer.Describe(inputShape)}.");
+    }
+
+    /// <summary>The window geometry of a 1-D or 2-D layer over a per-sample input shape (1-D is height 1).</summary>
+    public static ConvGeometry Geometry(Layer layer, int rank, int[] inputShape, Size2D window, Size2D strides, Size2D dilation,
+        ConvPadding padding)
+    {
+        CheckSpatialRank(layer, rank, inputShape);
+        int height = rank == 2 ? inputShape[0] : 1;
+        return ConvGeometry.Create($"{layer.ClassName} '{layer.Name}'", height, inputShape[rank - 1], inputShape[rank],
+            window.Pair, strides.Pair, dilation.Pair, padding);
+    }
+
+    public static Size2D ToSize2D(int[] size) => size.Length == 1 ? new Size2D(1, size[0]) : new Size2D(size[0], size[1]);
+
+    public static List<object?> ToList(params int[] values) => values.Select(v => (object?)(long)v).ToList();
+}

@@ -1,0 +1,28 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>MaxPooling1D</c> on channels_last sequences [batch, steps, channels]: each output is the largest value in its window (padding never wins).
+/// Strides default to the pool size.</summary>
+public sealed class MaxPooling1D : BasePooling
+{
+    /// <param name="padding">"valid" (Keras's default) or "same".</param>
+    /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused.</param>
+    public MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? dataFormat = null,
+        int[]? inputShape = null, string? name = null)
+        : base(1, true, new Size2D(1, poolSize), strides is int s ? new Size2D(1, s) : null, padding, dataFormat, inputShape, name)
+    {
+    }
+
+    public override string ClassName => "MaxPooling1D";
+
+    public int PoolSize => Window.Width;
+
+    public int Strides => StrideSize.Width;
+
+    public static MaxPooling1D FromConfig(Config config)
+    {
+        var a = ReadArgs(config, 1, "MaxPooling1D");
+        return new MaxPooling1D(a.Pool.Width, a.Strides?.Width, a.Padding, a.DataFormat, a.InputShape, a.Name) { Trainable = config.GetBool("trainable", true) };
+    }
+}

@@ -1,0 +1,75 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>ZeroPadding2D</c>: adds rows of zeros above and below and columns left and right of
+/// channels_last images. <c>padding</c> is one int, (rows, columns), or ((top, bottom), (left, right)); default 1.</summary>
+public sealed class ZeroPadding2D : Layer
+{
+    public ZeroPadding2D(Padding2D? padding = null, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        var p = padding ?? 1;
+        if (p.Top < 0 || p.Bottom < 0 || p.Left < 0 || p.Right < 0)
+            throw new ArgumentException($"ZeroPadding2D '{Name}': 'padding' must be non-negative, found {p}.", nameof(padding));
+        ConvOptions.CheckDataFormat($"ZeroPadding2D '{Name}'", dataFormat);
+        Padding = p;
+    }
+
+    public override string ClassName => "ZeroPadding2D";
+
+    public Padding2D Padding { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException(
+                $"Layer '{Name}' (ZeroPadding2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
+        return [inputShape[0] + Padding.Top + Padding.Bottom, inputShape[1] + Padding.Left + Padding.Right, inputShape[2]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new ZeroPaddingOp(inputs, Padding.Top, Padding.Bottom, Padding.Left, Padding.Right));
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["padding"] = new List<object?>
+        {
+            ConvOptions.ToList(Padding.Top, Padding.Bottom), ConvOptions.ToList(Padding.Left, Padding.Right),
+        };
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    public static ZeroPadding2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new ZeroPadding2D(ReadPadding(config, name), config.GetString("data_format", null), inputShape, name)
+        { Trainable = config.GetBool("trainable", true) };
+    }
+
+    /// <summary>An int, [rows, columns], or [[top, bottom], [left, right]], as Keras accepts.</summary>
+    private static Padding2D ReadPadding(Config config, string? name)
+    {
+        if (!config.TryGet("padding", out var value)) return 1;
+        if (value is not List<object?> list) return config.GetInt("padding");
+        string error = $"ZeroPadding2D '{name ?? "?"}': 'padding' must be an int, [rows, columns] or [[top, bottom], [left, right]], " +
+            $"found {Config.Describe(value)}.";
+        if (list.Count != 2) throw new ArgumentException(error);
+        if (list[0] is List<object?> && list[1] is List<object?>)
+        {
+            var rows = new Config { ["p"] = list[0] }.GetIntArray("p")!;
+            var columns = new Config { ["p"] = list[1] }.GetIntArray("p")!;
+            if (rows.Length != 2 || columns.Length != 2) throw new ArgumentException(error);
+            return ((rows[0], rows[1]), (columns[0], columns[1]));
+        }
+        var pair = config.GetIntArray("padding")!;
+        return (pair[0], pair[1]);
+    }
+}

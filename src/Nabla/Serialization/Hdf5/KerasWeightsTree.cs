@@ -1,0 +1,92 @@
+using PureHDF;
+using Nabla.Data;
+using Nabla.Serialization.Saving;
+
+namespace Nabla.Serialization.Hdf5;
+
+/// <summary>
+/// Keras 3's weights tree (saving_lib's <c>H5IOStore</c>), as in <c>model.weights.h5</c> inside a .keras archive and
+/// in <c>.weights.h5</c> files: <c>layers/&lt;path&gt;/vars/&lt;i&gt;</c> per layer (path from
+/// <see cref="ModelWeights.LayerPaths"/>, variables numbered trainable first), <c>optimizer/vars/&lt;i&gt;</c> and an
+/// empty root <c>vars</c>. Each <c>vars</c> group carries a <c>name</c> attribute, as Keras writes from 3.6 on;
+/// weightless layers get an empty <c>vars</c> group.
+/// </summary>
+internal static class KerasWeightsTree
+{
+    public static H5File Build(Model model)
+    {
+        var layerGroups = new H5Group();
+        foreach (var (path, layer) in ModelWeights.LayerPaths(model))
+        {
+            var vars = Vars(layer.Name);
+            for (int i = 0; i < layer.Weights.Count; i++) vars[i.ToString()] = Dataset(layer.Weights[i]);
+            layerGroups[path] = new H5Group { ["vars"] = vars };
+        }
+        var file = new H5File { ["layers"] = layerGroups, ["vars"] = Vars(model.Name) };
+        if (model.Optimizer is { } optimizer)
+        {
+            var vars = Vars(optimizer.Name);
+            var values = KerasOptimizerVariables.Collect(model);
+            for (int i = 0; i < values.Count; i++) vars[i.ToString()] = values[i];
+            file["optimizer"] = new H5Group { ["vars"] = vars };
+        }
+        return file;
+    }
+
+    public static void Write(Model model, Stream stream) => Hdf5Writer.Write(Build(model), stream);
+
+    private static H5Group Vars(string name) => new() { Attributes = new() { ["name"] = name } };
+
+    internal static H5Dataset Dataset(Tensor tensor) =>
+        new(tensor.Data.AsSpan(0, tensor.Size).ToArray(), fileDims: tensor.Shape.Select(d => (ulong)d).ToArray());
+
+    /// <summary>
+    /// Checks that the store holds exactly the model's variables with their shapes (no data read yet), then loads
+    /// every weight; on any mismatch nothing is changed and the message lists every problem.
+    /// </summary>
+    public static void LoadWeights(Model model, KerasVarsStore store)
+    {
+        var layers = ModelWeights.LayerPaths(model);
+        var problems = new List<string>();
+        var reads = new List<(Hdf5Reader File, string Path, Tensor Weight)>();
+        foreach (var (path, layer) in layers)
+        {
+            string varsPath = $"layers/{path}/vars";
+            var file = store.FileHolding(varsPath);
+            if (file is null)
+            {
+                if (layer.Weights.Count > 0) problems.Add($"missing '{varsPath}' ({layer} has {layer.Weights.Count} weights)");
+                continue;
+            }
+            var saved = file.Children(varsPath).Datasets;
+            var expectedNames = Enumerable.Range(0, layer.Weights.Count).Select(i => i.ToString()).ToHashSet();
+            if (saved.Count != layer.Weights.Count || !saved.All(expectedNames.Contains))
+            {
+                problems.Add($"'{varsPath}' holds {saved.Count} variables ({string.Join(", ", saved.Order())}) where {layer} has {layer.Weights.Count}");
+                continue;
+            }
+            for (int i = 0; i < layer.Weights.Count; i++)
+            {
+                string datasetPath = $"{varsPath}/{i}";
+                int[] shape = file.Shape(datasetPath);
+                var weight = layer.Weights[i];
+                if (!Tensor.SameShape(shape, weight.Shape))
+                    problems.Add($"'{datasetPath}' ({ModelWeights.ShortName(layer, weight)} of {layer}) expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
+                else reads.Add((file, datasetPath, weight));
+            }
+        }
+        var known = layers.Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (string saved in store.SavedLayerPaths().Where(p => !known.Contains(p)).Order(StringComparer.Ordinal))
+        {
+            string varsPath = $"layers/{saved}/vars";
+            if (store.FileHolding(varsPath) is { } file && file.Children(varsPath).Datasets.Count > 0)
+                problems.Add($"unexpected '{varsPath}' (model '{model.Name}' has no such layer)");
+        }
+        if (problems.Count > 0)
+            throw DataFormatException.AtField(store.Source, "layers",
+                $"the {model.Weights.Count} weights of model '{model.Name}' at Keras's paths", string.Join("; ", problems) + ". No weight was changed");
+        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (file, path, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(path, weight.Shape), weight.Shape);
+        model.SetWeights(model.Weights.Select(w => values[w]).ToList());
+    }
+}

@@ -1,0 +1,118 @@
+using Nabla.Configuration;
+using PureHDF;
+using Nabla.Data;
+using Nabla.Serialization.Saving;
+
+namespace Nabla.Serialization.Hdf5;
+
+/// <summary>
+/// The legacy HDF5 model file (<c>model.save("x.h5")</c> in Keras 2, tf.keras and Keras 3): root attributes
+/// <c>keras_version</c>, <c>backend</c>, <c>model_config</c> and <c>training_config</c> (JSON); weights under
+/// <c>model_weights/&lt;layer name&gt;</c>, each group listing its datasets in a <c>weight_names</c> attribute
+/// (Keras 2: "dense_1/kernel:0", Keras 3: "dense/kernel"); Keras 2's optimizer state under <c>optimizer_weights</c>.
+/// Layers are addressed by name here, not by class and position.
+/// </summary>
+internal static class LegacyH5
+{
+    public const string Extension = ".h5";
+
+    public static Model Load(string path)
+    {
+        using var file = Hdf5Reader.Open(path);
+        string configJson = file.StringAttribute("/", "model_config")
+            ?? throw DataFormatException.AtField(path, "attribute 'model_config'", "a legacy Keras model file (root attribute model_config)",
+                "none (a weights-only file? load it with LoadWeights into a model you build)");
+        string configSource = $"{path} attribute 'model_config'";
+        var model = KerasArchive.BuildModel(KerasArchive.ParseConfig(configJson, configSource), configSource);
+        LoadWeights(model, file);
+        if (file.StringAttribute("/", "training_config") is { } trainingJson)
+        {
+            string trainingSource = $"{path} attribute 'training_config'";
+            LegacyTrainingConfig.Compile(model, KerasArchive.ParseConfig(trainingJson, trainingSource), trainingSource);
+            if (file.Exists("optimizer_weights")) LegacyOptimizerWeights.Restore(model, file);
+        }
+        return model;
+    }
+
+    /// <summary>Loads every layer's weights by layer name, after checking every count and shape.</summary>
+    public static void LoadWeights(Model model, Hdf5Reader file)
+    {
+        string root = file.Exists("model_weights") ? "model_weights" : "";
+        var problems = new List<string>();
+        var reads = new List<(string Path, Tensor Weight)>();
+        foreach (var layer in model.Layers.Where(l => l.Weights.Count > 0))
+        {
+            string group = root.Length == 0 ? layer.Name : $"{root}/{layer.Name}";
+            if (!file.Exists(group)) { problems.Add($"missing group '{group}' for {layer}"); continue; }
+            var names = file.StringArrayAttribute(group, "weight_names") ?? [];
+            if (names.Length != layer.Weights.Count)
+            {
+                problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {layer.Weights.Count}");
+                continue;
+            }
+            for (int i = 0; i < names.Length; i++)
+            {
+                string dataset = $"{group}/{names[i]}";
+                if (names[i].Split('/').Any(p => p is "" or "." or "..") || !file.Exists(dataset))
+                {
+                    problems.Add($"missing dataset '{dataset}'");
+                    continue;
+                }
+                int[] shape = file.Shape(dataset);
+                var weight = layer.Weights[i];
+                if (!Tensor.SameShape(shape, weight.Shape))
+                    problems.Add($"'{dataset}' expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
+                else reads.Add((dataset, weight));
+            }
+        }
+        if (problems.Count > 0)
+            throw DataFormatException.AtField(file.Source, root.Length == 0 ? "root group" : root,
+                $"the {model.Weights.Count} weights of model '{model.Name}' by layer name", string.Join("; ", problems) + ". No weight was changed");
+        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
+        model.SetWeights(model.Weights.Select(w => values[w]).ToList());
+    }
+
+    /// <summary>Writes the form Keras 3 writes (weight names "dense/kernel", a <c>top_level_model_weights</c> group);
+    /// the optimizer's configuration travels in <c>training_config</c>, its state does not.</summary>
+    public static void Save(Sequential model, string path)
+    {
+        var config = KerasConfigStyle.ForKeras(KerasModelJson.ToConfig(model));
+        // Keras's model.layers: a Sequential model's InputLayer is not one of them.
+        var layers = ModelWeights.LayerPaths(model).Select(l => l.Layer).ToList();
+        var weights = new H5Group
+        {
+            Attributes = new()
+            {
+                ["layer_names"] = layers.Select(l => l.Name).ToArray(),
+                ["backend"] = "tensorflow",
+                ["keras_version"] = KerasArchive.KerasVersion,
+            },
+        };
+        foreach (var layer in layers.OrderBy(l => l.Name, StringComparer.Ordinal))
+        {
+            var names = layer.Weights.Select(w => w.Name!).ToArray();
+            var group = new H5Group { Attributes = new() { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() } };
+            if (layer.Weights.Count > 0)
+            {
+                var inner = new H5Group();
+                foreach (var weight in layer.Weights) inner[ModelWeights.ShortName(layer, weight)] = KerasWeightsTree.Dataset(weight);
+                group[layer.Name] = inner;
+            }
+            weights[layer.Name] = group;
+        }
+        weights["top_level_model_weights"] = new H5Group { Attributes = new() { ["weight_names"] = Array.Empty<double>() } };
+        var file = new H5File
+        {
+            ["model_weights"] = weights,
+            Attributes = new()
+            {
+                ["keras_version"] = KerasArchive.KerasVersion,
+                ["backend"] = "tensorflow",
+                ["model_config"] = config.ToJsonString(),
+            },
+        };
+        if (model.IsCompiled) file.Attributes["training_config"] = LegacyTrainingConfig.Write(model).ToJsonString();
+        AtomicFile.Write(path, stream => Hdf5Writer.Write(file, stream));
+    }
+}

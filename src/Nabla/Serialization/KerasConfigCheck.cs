@@ -1,0 +1,40 @@
+using Nabla.Configuration;
+namespace Nabla.Serialization;
+
+/// <summary>
+/// Keys of Keras layer configs that change the math and that Nabla does not implement, refused by name before the
+/// layers are built: a dtype other than float32 (a string, or a DTypePolicy object as Keras 3 writes it), a non-null
+/// <c>quantization_config</c>, and sparse or ragged inputs. Keys that change nothing (<c>shared_object_id</c>,
+/// <c>optional</c>, <c>registered_name</c>) pass.
+/// </summary>
+internal static class KerasConfigCheck
+{
+    public static void Layers(Config modelConfig)
+    {
+        if (!modelConfig.TryGet("layers", out var value) || value is not List<object?> layers) return;
+        foreach (var item in layers)
+        {
+            if (item is not Config spec || spec.GetConfig("config") is not { } config) continue;
+            string where = $"layer '{config.GetString("name", null) ?? "?"}' ({spec.GetString("class_name", null) ?? "?"})";
+            CheckDType(config, where);
+            if (config.TryGet("quantization_config", out var quantization))
+                throw new NotSupportedException($"{where}: 'quantization_config' is {Config.Describe(quantization)}; Nabla does not implement quantized layers.");
+            foreach (string key in new[] { "sparse", "ragged" })
+                if (config.TryGet(key, out var flag) && flag is true)
+                    throw new NotSupportedException($"{where}: '{key}' is true; Nabla's inputs are dense tensors.");
+        }
+    }
+
+    private static void CheckDType(Config config, string where)
+    {
+        if (!config.TryGet("dtype", out var dtype)) return;
+        string? name = dtype switch
+        {
+            string s => s,
+            Config policy when policy.GetConfig("config") is { } inner => inner.GetString("name", null),
+            _ => null,
+        };
+        if (name != "float32")
+            throw new NotSupportedException($"{where}: 'dtype' is {Config.Describe(name ?? dtype)}; Nabla computes in float32 only.");
+    }
+}

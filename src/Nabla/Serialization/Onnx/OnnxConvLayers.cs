@@ -1,0 +1,92 @@
+using Nabla.Kernels;
+using Nabla.Layers;
+using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
+
+namespace Nabla.Serialization.Onnx;
+
+/// <summary>
+/// Writes the convolutional layers as ONNX. Nabla's tensors are channels-last and ONNX's Conv and pooling
+/// operators channels-first, so each such layer is wrapped in a pair of Transposes (runtimes cancel adjacent
+/// pairs); its kernel is stored in ONNX's [out, in, kh, kw] layout and its paddings are the explicit ones Nabla
+/// computes (TensorFlow's "same" split). Global pooling, padding, reshaping and the activation layers work on the
+/// channels-last tensor directly.
+/// </summary>
+internal static class OnnxConvLayers
+{
+    public static bool Handles(Layer layer) =>
+        layer is BaseConv or BasePooling or BaseGlobalPooling or ZeroPadding2D or Reshape or ActivationFunctionLayer;
+
+    /// <summary>The activation a layer applies, for the exporter's support check; null when none.</summary>
+    public static Activations.Activation? ActivationOf(Layer layer) => layer switch
+    {
+        BaseConv conv => conv.Activation,
+        ActivationFunctionLayer a => a.Function,
+        _ => null,
+    };
+
+    public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
+    {
+        BaseConv conv => OnnxActivations.Emit(g, conv.Activation, EmitConv(g, conv, x), conv.Name, conv.Name),
+        BasePooling pool => EmitPooling(g, pool, x),
+        BaseGlobalPooling global => g.Node(global.IsMax ? "ReduceMax" : "ReduceMean", global.Name, [x],
+            Ints("axes", global.Rank == 2 ? [1, 2] : [1]), Int("keepdims", global.Keepdims ? 1 : 0)),
+        ZeroPadding2D pad => g.Node("Pad", pad.Name, [x, g.Int64Initializer($"{pad.Name}/pads",
+            [0, pad.Padding.Top, pad.Padding.Left, 0, 0, pad.Padding.Bottom, pad.Padding.Right, 0])]),
+        // Shape entry 0 copies the batch size; a -1 is inferred, as in Keras's target_shape.
+        Reshape reshape => g.Node("Reshape", reshape.Name,
+            [x, g.Int64Initializer($"{reshape.Name}/shape", [0, .. reshape.TargetShape.Select(d => (long)d)])]),
+        ActivationFunctionLayer a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
+        _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
+    };
+
+    private static string EmitConv(OnnxGraphBuilder g, BaseConv conv, string x)
+    {
+        var geometry = conv.BuiltGeometry;
+        int rank = conv.Rank;
+        var kernel = conv.Kernel;
+        // Keras [k..., in, out] → ONNX [out, in, k...].
+        int spatial = geometry.KernelHeight * geometry.KernelWidth, inChannels = geometry.Channels, filters = conv.Filters;
+        var onnxKernel = new float[kernel.Size];
+        for (int s = 0; s < spatial; s++)
+            for (int c = 0; c < inChannels; c++)
+                for (int f = 0; f < filters; f++)
+                    onnxKernel[(f * inChannels + c) * spatial + s] = kernel.Data[(s * inChannels + c) * filters + f];
+        int[] kernelShape = rank == 2 ? [filters, inChannels, geometry.KernelHeight, geometry.KernelWidth] : [filters, inChannels, geometry.KernelWidth];
+        string w = g.Initializer($"{conv.Name}/kernel_oihw", kernelShape, onnxKernel);
+        var inputs = conv.Bias is Tensor b ? new[] { ChannelsFirst(g, conv.Name, x, rank), w, g.Weight(b) } : [ChannelsFirst(g, conv.Name, x, rank), w];
+        string y = g.Node("Conv", conv.Name, inputs,
+            Ints("kernel_shape", Spatial(rank, geometry.KernelHeight, geometry.KernelWidth)),
+            Ints("strides", Spatial(rank, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("dilations", Spatial(rank, geometry.DilationHeight, geometry.DilationWidth)),
+            Ints("pads", Pads(rank, geometry)));
+        return ChannelsLast(g, conv.Name, y, rank);
+    }
+
+    private static string EmitPooling(OnnxGraphBuilder g, BasePooling pool, string x)
+    {
+        var geometry = pool.BuiltGeometry;
+        int rank = pool.Rank;
+        var attributes = new List<Proto.AttributeProto>
+        {
+            Ints("kernel_shape", Spatial(rank, geometry.KernelHeight, geometry.KernelWidth)),
+            Ints("strides", Spatial(rank, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("pads", Pads(rank, geometry)),
+        };
+        // Keras averages only the cells inside the input.
+        if (!pool.IsMax) attributes.Add(Int("count_include_pad", 0));
+        string y = g.Node(pool.IsMax ? "MaxPool" : "AveragePool", pool.Name, [ChannelsFirst(g, pool.Name, x, rank)], [.. attributes]);
+        return ChannelsLast(g, pool.Name, y, rank);
+    }
+
+    private static long[] Spatial(int rank, int height, int width) => rank == 2 ? [height, width] : [width];
+
+    /// <summary>ONNX pads: all the "begin" paddings, then all the "end" ones.</summary>
+    private static long[] Pads(int rank, ConvGeometry g) =>
+        rank == 2 ? [g.PadTop, g.PadLeft, g.PadBottom, g.PadRight] : [g.PadLeft, g.PadRight];
+
+    private static string ChannelsFirst(OnnxGraphBuilder g, string name, string x, int rank) =>
+        g.Node("Transpose", name, [x], Ints("perm", rank == 2 ? [0, 3, 1, 2] : [0, 2, 1]));
+
+    private static string ChannelsLast(OnnxGraphBuilder g, string name, string x, int rank) =>
+        g.Node("Transpose", name, [x], Ints("perm", rank == 2 ? [0, 2, 3, 1] : [0, 2, 1]));
+}
