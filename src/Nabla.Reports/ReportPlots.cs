@@ -178,6 +178,8 @@ public static class ReportPlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        // Every chart's x axis counts epochs: ticks at whole epochs only, never "1.5".
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         return plot;
     }
 

@@ -94,7 +94,7 @@ public class WeightLayoutsTests
         var expectedC = new Tensor(1, units);
         for (int j = 0; j < units; j++)
         {
-            double Z(int gate) => Dot(x, kernel, gate * units + j) + Dot(h, recurrent, gate * units + j) + bias[gate * units + j];
+            double Z(int gate) => Dot(x, kernel, gate * units + j) + Dot(h, recurrent, gate * units + j) + bias.Data[gate * units + j];
             double cell = Sigmoid(Z(1)) * c[0, j] + Sigmoid(Z(0)) * Math.Tanh(Z(2));
             expectedC[0, j] = (float)cell;
             expectedH[0, j] = (float)(Sigmoid(Z(3)) * Math.Tanh(cell));

@@ -13,11 +13,26 @@ internal static class CliErrors
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
-                                   or DataFormatException or InvalidOperationException or NotSupportedException or IOException or KeyNotFoundException)
+        catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"nabla: error: {e.Message}");
+            Console.Error.WriteLine($"nabla: error: {OneLine(Message(e))}");
             return UsageExitCode;
         }
     }
+
+    /// <summary>The library's documented exceptions: bad arguments or files (ArgumentException family, FormatException,
+    /// DataFormatException, InvalidDataException), missing or unreadable files, features a file asks for that Nabla
+    /// does not implement (NotSupportedException), and a model or data set too large for this machine.</summary>
+    internal static bool IsUserError(Exception e) =>
+        e is ArgumentException or FormatException or DataFormatException or InvalidDataException or InvalidOperationException
+            or IOException or UnauthorizedAccessException or KeyNotFoundException or NotSupportedException
+            or OutOfMemoryException;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>The message without .NET's " (Parameter 'name')" suffix, which names a C# argument, not the user's input.</summary>
+    public static string Message(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }

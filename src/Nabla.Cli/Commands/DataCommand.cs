@@ -29,6 +29,11 @@ internal static class DataCommand
             string path = parseResult.GetValue(file)!;
             try
             {
+                if (IsText(path))
+                {
+                    PrintTable(output, path);
+                    return 0;
+                }
                 // NaN/Inf are what this command counts, so the reader must let them through.
                 var (array, format) = DataFile.Load(path, new DataReadOptions { AllowNonFinite = true });
                 Print(output, path, format, array, DataSummary.Compute(array.Values));
@@ -36,25 +41,67 @@ internal static class DataCommand
             }
             catch (Exception e) when (e is DataFormatException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                error.WriteLine($"nabla data info: {OneLine(e.Message)}");
+                error.WriteLine($"nabla data info: {OneLine(CliErrors.Message(e))}");
                 return BadInput;
             }
         });
         return info;
     }
 
-    private static void Print(TextWriter output, string path, string format, LoadedArray array, DataSummary s)
+    /// <summary>Cells read as missing in a text file: pandas's usual markers and the '?' of UCI files.</summary>
+    private static readonly string[] MissingMarkers = [.. Table.DefaultNaValues, "?"];
+
+    private static bool IsText(string path) => Path.GetExtension(path).ToLowerInvariant() is ".csv" or ".tsv" or ".txt";
+
+    /// <summary>A CSV file: its columns (numbers or text, missing values), then the statistics of its numeric columns.</summary>
+    private static void PrintTable(TextWriter output, string path)
+    {
+        var table = Table.ReadCsv(path, MissingMarkers, new CsvOptions { AllowNonFinite = true });
+        var numeric = table.Columns.Where(c => c.IsNumeric).ToArray();
+        var text = table.Columns.Where(c => !c.IsNumeric).ToArray();
+        output.WriteLine($"File:     {path}");
+        output.WriteLine($"Format:   csv, {table.RowCount} rows x {table.Columns.Count} columns " +
+                         $"({numeric.Length} numeric, {text.Length} text); missing: {string.Join(" ", MissingMarkers.Select(m => $"'{m}'"))}");
+        int width = table.Columns.Max(c => c.Name.Length);
+        output.WriteLine("Columns:");
+        foreach (var column in table.Columns)
+        {
+            var categories = column.IsNumeric ? [] : column.Categories();
+            string kind = column.IsNumeric ? "number" : $"text, {categories.Count} categories: {string.Join(", ", categories.Take(8))}{(categories.Count > 8 ? ", ..." : "")}";
+            string missing = column.MissingCount > 0 ? $", {column.MissingCount} missing" : "";
+            output.WriteLine($"  {column.Name.PadRight(width)}  {kind}{missing}");
+        }
+        if (numeric.Length == 0) return;
+        var x = new Tensor([table.RowCount, numeric.Length]);
+        for (int r = 0; r < table.RowCount; r++)
+            for (int c = 0; c < numeric.Length; c++) x.Data[r * numeric.Length + c] = numeric[c].Number(r);
+        var summary = DataSummary.Compute(x);
+        var extra = new List<string>();
+        int missingCells = table.Columns.Sum(c => c.MissingCount);
+        if (missingCells > 0)
+            extra.Add($"{missingCells} missing value(s) in {string.Join(", ", table.Columns.Where(c => c.MissingCount > 0).Select(c => $"'{c.Name}' ({c.MissingCount})"))}: " +
+                      "drop the rows (Table.DropMissing) or impute them");
+        if (text.Length > 0)
+            extra.Add($"{text.Length} text column(s) ({string.Join(", ", text.Select(c => $"'{c.Name}'"))}): one-hot encode (Table.OneHot) or drop them before training");
+        Print(output, path, null, new LoadedArray(x, "float32 (text)"), summary, extra);
+    }
+
+    private static void Print(TextWriter output, string path, string? format, LoadedArray array, DataSummary s, IReadOnlyList<string>? extraHints = null)
     {
         string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
-        output.WriteLine($"File:     {path}");
-        output.WriteLine($"Format:   {format}, dtype {array.DType}");
-        output.WriteLine($"Shape:    {Tensor.ShapeString(array.Values.Shape)} ({s.Samples} samples x {s.Features} features)");
+        if (format is not null)
+        {
+            output.WriteLine($"File:     {path}");
+            output.WriteLine($"Format:   {format}, dtype {array.DType}");
+        }
+        output.WriteLine($"Shape:    {Tensor.ShapeString(array.Values.Shape)} ({s.Samples} samples x {s.Features} features)" +
+                         (format is null ? " in the numeric columns; missing values count as NaN" : ""));
         output.WriteLine($"Values:   min {G(s.Min)}, max {G(s.Max)}, mean {G(s.Mean)}, std {G(s.Std)}");
         output.WriteLine($"Features: mean from {G(s.FeatureMeanRange.Min)} to {G(s.FeatureMeanRange.Max)}, " +
                          $"std from {G(s.FeatureStdRange.Min)} to {G(s.FeatureStdRange.Max)}");
         output.WriteLine($"NaN: {s.NaNCount}, Inf: {s.InfCount}, constant features: {s.ConstantFeatures.Count}, " +
                          $"scale spread (max std / min non-zero std): {(s.ScaleSpread is { } spread ? G(spread) : "n/a")}");
-        var hints = s.Hints();
+        var hints = (extraHints ?? []).Concat(s.Hints()).ToList();
         if (hints.Count == 0)
         {
             output.WriteLine("Flags:    none; the values look ready for training.");

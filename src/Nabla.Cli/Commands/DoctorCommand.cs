@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Nabla.Doctor;
 using Nabla.Reports;
 using Nabla.Configuration;
@@ -21,6 +22,17 @@ internal static class DoctorCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            // Ctrl+C stops training after the current batch; the diagnosis so far is still written, marked
+            // interrupted, and the exit code is 130 (128 + SIGINT) as for any interrupted command. A second
+            // Ctrl+C ends the process at once.
+            bool interrupted = false;
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                if (interrupted) return;
+                interrupted = true;
+                context.Cancel = true;
+                Nabla.TrainingInterrupt.Request();
+            });
             var loaded = ExperimentFile.Load(parse.GetValue(experiment)!);
             RepairReport? repaired = null;
             ExperimentResult result;
@@ -32,20 +44,34 @@ internal static class DoctorCommand
             else result = ExperimentResult.Run(loaded);
             var diagnosis = result.Diagnosis;
             if (parse.GetValue(json) is string jsonPath)
-                AtomicFile.WriteAllText(jsonPath, DiagnosisReport.ToJsonString(diagnosis, repaired));
+                AtomicFile.WriteAllText(jsonPath, DiagnosisJson(diagnosis, repaired, interrupted));
             string? page = null;
             if (parse.GetValue(report) is string directory)
             {
                 DiagnosisReport.Write(directory, diagnosis, repaired);
+                if (interrupted) AtomicFile.WriteAllText(Path.Combine(directory, "findings.json"), DiagnosisJson(diagnosis, repaired, interrupted));
                 page = Path.GetFullPath(Path.Combine(directory, HtmlReport.FileName));
                 HtmlReport.Write(page, diagnosis, repaired, result.Model);
             }
             bool brief = parse.GetValue(quiet);
             Print(loaded, result, repaired, brief);
             if (page is not null && !brief) Console.WriteLine($"Report: {page}");
-            return 0;
+            if (!interrupted) return 0;
+            Console.Error.WriteLine("nabla: interrupted: the diagnosis covers the training done before Ctrl+C.");
+            return InterruptedExitCode;
         }));
         return command;
+    }
+
+    /// <summary>128 + SIGINT, the shell's code for a command ended by Ctrl+C.</summary>
+    public const int InterruptedExitCode = 130;
+
+    private static string DiagnosisJson(Diagnosis diagnosis, RepairReport? repaired, bool interrupted)
+    {
+        if (!interrupted) return DiagnosisReport.ToJsonString(diagnosis, repaired);
+        var json = DiagnosisReport.ToJson(diagnosis, repaired);
+        json["interrupted"] = true;
+        return json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     private static void Print(Experiment experiment, ExperimentResult result, RepairReport? repair, bool quiet)

@@ -3,8 +3,8 @@ namespace Nabla.Callbacks;
 /// <summary>
 /// Keras's <c>EarlyStopping</c>: stops training when <c>monitor</c> has not improved by more than
 /// <c>minDelta</c> for <c>patience</c> epochs. Defaults as Keras: monitor "val_loss", minDelta 0,
-/// patience 0, mode "auto", restoreBestWeights false. As in Keras, the best weights are restored only
-/// when training is stopped early by this callback.
+/// patience 0, verbose 0, mode "auto", restoreBestWeights false. As in Keras, the best weights are restored only
+/// when training is stopped early by this callback; with verbose on it says so, and says when it stopped.
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
@@ -12,9 +12,13 @@ public sealed class EarlyStopping : Callback
     private IReadOnlyList<Tensor>? bestWeights;
     private int wait;
 
-    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, string mode = "auto",
-        double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
+    private readonly TextWriter? output;
+
+    public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
+        double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0, TextWriter? output = null)
     {
+        Verbose = verbose;
+        this.output = output;
         if (patience < 0) throw new ArgumentException($"EarlyStopping 'patience' must be ≥ 0, found {patience}.", nameof(patience));
         Monitor = monitor;
         this.mode = new MonitorMode(monitor, mode, minDelta);
@@ -25,6 +29,8 @@ public sealed class EarlyStopping : Callback
     }
 
     public string Monitor { get; }
+
+    public int Verbose { get; }
 
     public int Patience { get; }
 
@@ -70,7 +76,21 @@ public sealed class EarlyStopping : Callback
         {
             StoppedEpoch = epoch;
             Model.StopTraining = true;
-            if (RestoreBestWeights && bestWeights is not null) Model.SetWeights(bestWeights);
+            if (RestoreBestWeights && bestWeights is not null)
+            {
+                Print($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
+                Model.SetWeights(bestWeights);
+            }
         }
+    }
+
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+        if (StoppedEpoch is int stopped && stopped > 0) Print($"Epoch {stopped + 1}: early stopping");
+    }
+
+    private void Print(string message)
+    {
+        if (Verbose > 0) (output ?? Console.Out).WriteLine(message);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ProgbarLogger : Callback
 
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        if (verbose == 1) output.WriteLine($"Epoch {epoch + 1}/{epochs}");
+        if (verbose > 0) output.WriteLine($"Epoch {epoch + 1}/{epochs}");
         clock.Restart();
         lastDraw = TimeSpan.Zero;
     }

@@ -51,8 +51,10 @@ public sealed class Config : Dictionary<string, object?>
     private object Require(string key) =>
         TryGet(key, out var v) ? v! : throw new ArgumentException($"Config is missing the required key '{key}'.");
 
+    // JSON has no NaN or infinity; a number too large for a double (1e400) must not turn into one silently.
     private static double ToDouble(string key, object? v) => v switch
     {
+        double d when !double.IsFinite(d) => throw WrongType(key, "a finite number", v),
         double d => d,
         float f => f,
         long l => l,

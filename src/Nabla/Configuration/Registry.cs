@@ -10,6 +10,8 @@ public sealed class Registry<T> where T : class
     private readonly string kind;
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
     private readonly List<string> displayNames = [];
+    // One name per entry for messages: its first identifier (Keras's snake_case name), else its class name.
+    private readonly List<string> listedNames = [];
 
     private sealed record Entry(string ClassName, Func<Config, T> Factory);
 
@@ -20,6 +22,8 @@ public sealed class Registry<T> where T : class
     public Registry<T> Add(string className, Func<Config, T> fromConfig, params string[] identifiers)
     {
         var entry = new Entry(className, fromConfig);
+        string listed = identifiers.Length > 0 ? identifiers[0] : className;
+        if (!listedNames.Contains(listed)) listedNames.Add(listed);
         foreach (var name in identifiers.Prepend(className))
         {
             entries[Key(name)] = entry;
@@ -76,8 +80,11 @@ public sealed class Registry<T> where T : class
     {
         ArgumentNullException.ThrowIfNull(name);
         if (entries.TryGetValue(Key(name), out var entry)) return entry;
+        string suggestion = NameSuggestions.Closest(name, displayNames, Key) is { } closest
+            ? $" Did you mean '{listedNames.FirstOrDefault(n => entries[Key(n)] == entries[Key(closest)]) ?? closest}'?"
+            : "";
         throw new ArgumentException(
-            $"Unknown {kind} '{name}'. Valid {kind} names: {string.Join(", ", displayNames)}.", nameof(name));
+            $"Unknown {kind} '{name}'.{suggestion} Valid {kind} names: {string.Join(", ", listedNames)}.");
     }
 
     /// <summary>"he_uniform", "HeUniform" and "heuniform" share one key.</summary>

@@ -16,6 +16,9 @@ internal sealed class BinarySource : IDisposable
 
     private const int ChunkBytes = 1 << 16;
 
+    /// <summary>Elements allocated up front for a gzip source; the array then doubles as data arrives.</summary>
+    private const int InitialCompressedElements = 1 << 20;
+
     private readonly Stream stream;
 
     public string Path { get; }
@@ -39,6 +42,7 @@ internal sealed class BinarySource : IDisposable
     public static BinarySource OpenFile(string path, DataReadOptions options)
     {
         ArgumentNullException.ThrowIfNull(path);
+        Nabla.Data.DataFile.RequireExists(path);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return Open(file, path, options);
     }
@@ -103,6 +107,11 @@ internal sealed class BinarySource : IDisposable
         long dataBytes = count > long.MaxValue / size ? long.MaxValue : count * size;
         string declaration = $"shape {Tensor.ShapeString(shape)} of {typeName}";
         CheckDeclaredSize(dataBytes, declaration, options);
+        // The decoded float32 tensor is what is allocated: it must fit the budget too (a byte file decodes to 4x).
+        long decodedBytes = count > long.MaxValue / sizeof(float) ? long.MaxValue : count * sizeof(float);
+        if (decodedBytes > options.MaxBytes)
+            throw DataFormatException.AtOffset(Path, Offset,
+                $"at most {options.MaxBytes} bytes of decoded float32 data (DataReadOptions.MaxBytes)", $"{declaration}, i.e. {decodedBytes} bytes as float32");
         if (count > Array.MaxLength)
             throw DataFormatException.AtOffset(Path, Offset,
                 $"at most {Array.MaxLength} elements (the most one float32 tensor holds)", $"{declaration}, {count} elements");
@@ -113,12 +122,16 @@ internal sealed class BinarySource : IDisposable
     public float[] ReadElements(ElementType type, bool bigEndian, int count, bool allowNonFinite)
     {
         int size = ElementTypes.SizeOf(type);
-        var values = new float[count];
+        // A gzip stream may declare far more than it holds (up to the deflate ratio): the array grows with the
+        // data actually decompressed, so a lying header costs no more memory than the data behind it.
+        var values = new float[IsCompressed ? Math.Min(count, InitialCompressedElements) : count];
         var chunk = new byte[ChunkBytes];
         int perChunk = ChunkBytes / size;
         for (int done = 0; done < count;)
         {
             int n = Math.Min(perChunk, count - done);
+            if (done + n > values.Length)
+                Array.Resize(ref values, (int)Math.Min(count, Math.Max(done + n, 2L * values.Length)));
             long chunkOffset = Offset;
             ReadExactly(chunk.AsSpan(0, n * size), $"{ElementTypes.Name(type)} data (element {done} of {count})");
             int bad = ElementTypes.Decode(type, bigEndian, chunk.AsSpan(0, n * size), values.AsSpan(done, n));

@@ -27,6 +27,7 @@ public static class Csv
         options.Validate();
         if (options.NumClasses is <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.NumClasses, "CsvOptions.NumClasses must be positive.");
+        Nabla.Data.DataFile.RequireExists(path);
         long length = new FileInfo(path).Length;
         if (length > options.MaxBytes)
             throw DataFormatException.InFile(path, $"at most {options.MaxBytes} bytes (DataReadOptions.MaxBytes)", $"{length} bytes");
@@ -38,7 +39,9 @@ public static class Csv
         string[]? header = null;
         int columns = -1, labelIndex = -1, firstDataLine = 0, rows = 0, lineNumber = 0;
 
-        foreach (string line in File.ReadLines(path))
+        if (options.MaxLineChars <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLineChars, "CsvOptions.MaxLineChars must be positive.");
+        foreach (string line in CsvLines.Read(path, options.MaxLineChars))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -56,6 +59,8 @@ public static class Csv
                 throw DataFormatException.AtLine(path, lineNumber,
                     $"{columns} fields separated by {Describe(separator)} (as on the first row)", $"{fields.Count} fields");
             if (firstDataLine == 0) firstDataLine = lineNumber;
+            if ((long)features.Count + columns > Array.MaxLength)
+                throw DataFormatException.AtLine(path, lineNumber, $"at most {Array.MaxLength} values (one float32 tensor)", "more rows");
 
             for (int c = 0; c < columns; c++)
             {
@@ -92,7 +97,7 @@ public static class Csv
     /// Picks the candidate separator that occurs most on the first non-blank line, preferring one
     /// that occurs equally often on the second (a decimal comma or a comma in a name does not).
     /// </summary>
-    private static char DetectSeparator(string path)
+    internal static char DetectSeparator(string path)
     {
         var firstLines = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).Take(2).ToArray();
         if (firstLines.Length == 0) return ',';
@@ -107,7 +112,7 @@ public static class Csv
         return ranked.Length > 0 ? ranked[0].Separator : ',';
     }
 
-    private static void Split(string path, int lineNumber, string line, char separator, List<string> fields)
+    internal static void Split(string path, int lineNumber, string line, char separator, List<string> fields)
     {
         fields.Clear();
         int i = 0;
@@ -201,7 +206,7 @@ public static class Csv
     private static string ColumnName(string[]? header, int column, bool quoted) =>
         header is not null ? header[column] : quoted ? "" : $"column {column + 1}";
 
-    private static string Describe(char separator) => separator switch
+    internal static string Describe(char separator) => separator switch
     {
         '\t' => "tabs",
         _ => $"'{separator}'",

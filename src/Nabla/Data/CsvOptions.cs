@@ -12,6 +12,13 @@ public sealed record CsvOptions : DataReadOptions
     /// <summary>When set, every label must be an integer in 0..NumClasses-1.</summary>
     public int? NumClasses { get; init; }
 
+    /// <summary>1 MiB characters: a row of 100,000 numbers. The longest line accepted, checked while it is read,
+    /// so that one huge line is refused before it is held in memory.</summary>
+    public const int DefaultMaxLineChars = 1 << 20;
+
+    /// <summary>The longest line (in characters) a file may hold; default <see cref="DefaultMaxLineChars"/>.</summary>
+    public int MaxLineChars { get; init; } = DefaultMaxLineChars;
+
     internal static new CsvOptions Default { get; } = new();
 }
 

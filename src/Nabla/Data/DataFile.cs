@@ -3,8 +3,20 @@ namespace Nabla.Data;
 /// <summary>Opens any file a Nabla.Data reader understands, telling the format by its magic bytes (CSV by its extension).</summary>
 internal static class DataFile
 {
+    /// <summary>Throws <see cref="FileNotFoundException"/> naming the path as given and as resolved, before any reader opens it.</summary>
+    public static void RequireExists(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (File.Exists(path)) return;
+        string full = Path.GetFullPath(path);
+        string where = full == path ? "" : $" (looked for {full})";
+        throw new FileNotFoundException(
+            Directory.Exists(path) ? $"'{path}' is a folder, not a file." : $"File '{path}' does not exist{where}.", path);
+    }
+
     public static (LoadedArray Array, string Format) Load(string path, DataReadOptions options)
     {
+        RequireExists(path);
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is ".csv" or ".tsv" or ".txt")
         {

@@ -129,9 +129,17 @@ public static class Preprocessing
         return order;
     }
 
-    /// <summary>A new tensor holding the samples (first-axis slices) of <paramref name="source"/> at <paramref name="rows"/>.</summary>
-    internal static Tensor TakeRows(Tensor source, ReadOnlySpan<int> rows)
+    /// <summary>A new tensor holding the samples (first-axis slices) of <paramref name="source"/> at <paramref name="rows"/>,
+    /// in that order (NumPy's <c>x[rows]</c>); every index must be a sample of <paramref name="source"/>.</summary>
+    public static Tensor TakeRows(Tensor source, ReadOnlySpan<int> rows)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Rank == 0)
+            throw new ArgumentException("TakeRows needs a tensor with a sample axis; found a scalar.", nameof(source));
+        foreach (int row in rows)
+            if ((uint)row >= (uint)source.Shape[0])
+                throw new ArgumentOutOfRangeException(nameof(rows), row,
+                    $"TakeRows: row index must be in 0..{source.Shape[0] - 1} (shape {Tensor.ShapeString(source.Shape)}).");
         int rowSize = source.RowSize;
         var shape = (int[])source.Shape.Clone();
         shape[0] = rows.Length;

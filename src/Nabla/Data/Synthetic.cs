@@ -5,7 +5,7 @@ namespace Nabla.Data;
 /// (classification) and a noisy nonlinear target (regression). <c>scale</c> and <c>offset</c>
 /// deliberately produce un-normalized inputs.
 /// </summary>
-public static class Synthetic
+public static partial class Synthetic
 {
     /// <summary>
     /// <paramref name="classes"/> Gaussian clusters in <paramref name="features"/> dimensions, centers drawn
@@ -68,5 +68,11 @@ public static class Synthetic
     {
         if (samples <= 0) throw new ArgumentException($"Synthetic data needs a positive sample count, found {samples}.", nameof(samples));
         if (features <= 0) throw new ArgumentException($"Synthetic data needs a positive feature count, found {features}.", nameof(features));
+        // The same budget as data read from a file, checked before the tensor is allocated.
+        long bytes = (long)samples * features * sizeof(float);
+        if (bytes > DataReadOptions.DefaultMaxBytes)
+            throw new ArgumentException(
+                $"Synthetic data of {samples} samples × {features} features needs {bytes} bytes, over the {DataReadOptions.DefaultMaxBytes}-byte " +
+                "data budget (DataReadOptions.DefaultMaxBytes).", nameof(features));
     }
 }

@@ -12,7 +12,12 @@ namespace Nabla.Doctor;
 /// </summary>
 public static class DiagnosisReport
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps "doesn't" readable in findings.json (the default writes \u0027); the file is JSON for
+    // tools and people, never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static JsonObject ToJson(Diagnosis diagnosis, RepairReport? repair = null)
     {

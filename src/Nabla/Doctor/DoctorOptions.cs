@@ -8,4 +8,8 @@ public sealed class DoctorOptions
     /// <summary>Sampled steps per epoch (evenly spaced, the first batch included). Each sample reads the
     /// gradients, weights and activations of every Dense layer; 4 keeps the overhead well under 3%.</summary>
     public int SamplesPerEpoch { get; init; } = 4;
+
+    /// <summary>Whether the first NaN or infinite loss ends training (<c>nan_loss</c>, at the end of that batch;
+    /// the step itself is never applied). Default true: nothing after it can be learned.</summary>
+    public bool StopOnNanLoss { get; init; } = true;
 }

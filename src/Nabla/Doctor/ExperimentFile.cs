@@ -12,7 +12,8 @@ namespace Nabla.Doctor;
 ///   "compile": { "optimizer": "adam" | {"class_name": "Adam", "config": {...}}, "loss": "mse", "metrics": ["accuracy"] },
 ///   "data": { "x": "x.npy" | "mnist-sample", "y": "y.npy", "one_hot": true, "validation_split": 0.2,
 ///             "label_column": "label", "normalize": true, "num_classes": 10,
-///             "synthetic": { "kind": "classification" | "regression", "samples": 1000, "features": 20, ... } },
+///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign", "samples": 1000,
+///                            "features": 20, "timesteps": 100, ... } },
 ///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
 ///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
 /// </code>
@@ -185,7 +186,9 @@ public static class ExperimentFile
                 s.GetDouble("noise", 0.5), scale, offset),
             "regression" => Synthetic.Regression(samples, features, seed, s.GetDouble("noise", 0.05), scale, offset,
                 s.GetDouble("target_scale", 1)),
-            _ => throw Field(source, "data.synthetic.kind", "\"classification\" or \"regression\"", kind),
+            "adding" => Synthetic.AddingProblem(samples, s.GetInt("timesteps", 100), seed),
+            "early_sign" => Synthetic.EarlySignClassification(samples, s.GetInt("timesteps", 100), seed, s.GetInt("window", 5)),
+            _ => throw Field(source, "data.synthetic.kind", "\"classification\", \"regression\", \"adding\" or \"early_sign\"", kind),
         };
     }
 

@@ -69,9 +69,15 @@ public sealed partial class TrainingDoctor : Callback
             record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
-        if (!double.IsFinite(loss) && record.FirstNonFinite is null)
+        bool firstNonFinite = !double.IsFinite(loss) && record.FirstNonFinite is null;
+        if (firstNonFinite)
+        {
             record.FirstNonFinite = (epoch, globalStep, loss);
-        if (sampling)
+            if (Options.StopOnNanLoss) Model.StopTraining = true;
+        }
+        // A step with a non-finite loss is not applied and computes no gradient: the kernels still hold the last
+        // applied step's gradients. The first such step is measured anyway, to show how large they had grown.
+        if (sampling || firstNonFinite)
             foreach (var probe in probes)
                 samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
         globalStep++;

@@ -33,7 +33,7 @@ public sealed class Ones : Initializer
 /// <summary>Every element set to <see cref="Value"/> (Keras <c>constant</c>, default value 0).</summary>
 public sealed class Constant(double value = 0.0) : Initializer
 {
-    public double Value { get; } = value;
+    public double Value { get; } = Finite(value, "value");
 
     public override string ClassName => "Constant";
 

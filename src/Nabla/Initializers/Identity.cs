@@ -5,7 +5,7 @@ namespace Nabla.Initializers;
 /// <summary>Keras's <c>Identity</c> (gain 1): <c>gain · eye(rows, cols)</c>, for 2-D tensors only.</summary>
 public sealed class Identity(double gain = 1.0) : Initializer
 {
-    public double Gain { get; } = gain;
+    public double Gain { get; } = Finite(gain, "gain");
 
     public override string ClassName => "Identity";
 

@@ -9,6 +9,15 @@ namespace Nabla.Initializers;
 /// </summary>
 public abstract partial class Initializer : IKerasSerializable
 {
+    /// <summary>An argument that must be a finite number (a config's 1e400 reads as infinity), named in the error.</summary>
+    private protected static double Finite(double value, string argument, bool nonNegative = false)
+    {
+        if (!double.IsFinite(value) || (nonNegative && value < 0))
+            throw new ArgumentOutOfRangeException(argument, value,
+                $"Initializer argument '{argument}' must be a finite{(nonNegative ? " non-negative" : "")} number, found {value}.");
+        return value;
+    }
+
     public abstract string ClassName { get; }
 
     public abstract Config GetConfig();

@@ -10,7 +10,7 @@ namespace Nabla.Initializers;
 /// </summary>
 public sealed class Orthogonal(double gain = 1.0, long? seed = null) : RandomInitializer(seed)
 {
-    public double Gain { get; } = gain;
+    public double Gain { get; } = Finite(gain, "gain");
 
     public override string ClassName => "Orthogonal";
 

@@ -5,8 +5,8 @@ namespace Nabla.Initializers;
 /// <summary>Normal values (Keras <c>random_normal</c>: mean 0, stddev 0.05).</summary>
 public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, long? seed = null) : RandomInitializer(seed)
 {
-    public double Mean { get; } = mean;
-    public double Stddev { get; } = stddev;
+    public double Mean { get; } = Finite(mean, "mean");
+    public double Stddev { get; } = Finite(stddev, "stddev", nonNegative: true);
 
     public override string ClassName => "RandomNormal";
 
@@ -29,8 +29,8 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, long? 
 /// <summary>Uniform values in [minval, maxval) (Keras <c>random_uniform</c>: -0.05, 0.05).</summary>
 public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05, long? seed = null) : RandomInitializer(seed)
 {
-    public double Minval { get; } = minval;
-    public double Maxval { get; } = maxval;
+    public double Minval { get; } = Finite(minval, "minval");
+    public double Maxval { get; } = Finite(maxval, "maxval");
 
     public override string ClassName => "RandomUniform";
 
@@ -58,8 +58,8 @@ public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05, l
 /// </summary>
 public sealed class TruncatedNormal(double mean = 0.0, double stddev = 0.05, long? seed = null) : RandomInitializer(seed)
 {
-    public double Mean { get; } = mean;
-    public double Stddev { get; } = stddev;
+    public double Mean { get; } = Finite(mean, "mean");
+    public double Stddev { get; } = Finite(stddev, "stddev", nonNegative: true);
 
     public override string ClassName => "TruncatedNormal";
 

@@ -18,7 +18,7 @@ public class VarianceScaling : RandomInitializer
     public VarianceScaling(double scale = 1.0, string mode = "fan_in", string distribution = "truncated_normal", long? seed = null)
         : base(seed)
     {
-        if (!(scale > 0))
+        if (!(scale > 0 && double.IsFinite(scale)))
             throw new ArgumentException($"VarianceScaling scale must be a positive number; got {scale}.", nameof(scale));
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(distribution);

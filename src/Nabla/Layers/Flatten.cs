@@ -7,7 +7,14 @@ public sealed class Flatten(int[]? inputShape = null, string? name = null) : Lay
 {
     public override string ClassName => "Flatten";
 
-    public override int[] ComputeOutputShape(int[] inputShape) => [(int)Tensor.ElementCount(inputShape)];
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        long features = Tensor.ElementCount(inputShape);
+        if (features > Array.MaxLength)
+            throw new ArgumentException(
+                $"Layer '{Name}' would flatten {Describe(inputShape)} into {features} features; a tensor row holds at most {Array.MaxLength}.");
+        return [(int)features];
+    }
 
     public override Tensor Call(Tensor inputs, bool training)
     {

@@ -37,7 +37,13 @@ public abstract partial class Layer
         .Add("Reshape", Reshape.FromConfig)
         .Add("ReLU", ReLU.FromConfig)
         .Add("LeakyReLU", LeakyReLU.FromConfig)
-        .Add("Softmax", Softmax.FromConfig);
+        .Add("Softmax", Softmax.FromConfig)
+        .Add("SimpleRNN", SimpleRNN.FromConfig)
+        .Add("LSTM", LSTM.FromConfig)
+        .Add("GRU", GRU.FromConfig)
+        .Add("Embedding", Embedding.FromConfig)
+        .Add("Bidirectional", Bidirectional.FromConfig)
+        .Add("TimeDistributed", TimeDistributed.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);

@@ -127,11 +127,23 @@ public abstract partial class Layer : IKerasSerializable
     protected Tensor AddWeight(string weightName, int[] shape, Initializer initializer, bool trainable = true,
         Regularizer? regularizer = null)
     {
+        WeightBudget.Reserve(Name, weightName, shape);
         var weight = new Tensor(shape) { Name = $"{Name}/{weightName}", RequiresGrad = trainable && Trainable };
         initializer.Fill(weight);
         (trainable ? trainableWeights : nonTrainableWeights).Add(weight);
         if (regularizer is not null) regularized.Add((weight, regularizer));
         return weight;
+    }
+
+    /// <summary>Makes a wrapped layer's weights, kernels and penalties this layer's own, after those it already has
+    /// (a wrapper such as Bidirectional or TimeDistributed owns no weights of its own).</summary>
+    protected void AddSublayerWeights(Layer sublayer)
+    {
+        ArgumentNullException.ThrowIfNull(sublayer);
+        trainableWeights.AddRange(sublayer.trainableWeights);
+        nonTrainableWeights.AddRange(sublayer.nonTrainableWeights);
+        kernels.AddRange(sublayer.kernels);
+        regularized.AddRange(sublayer.regularized);
     }
 
     /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>
@@ -181,7 +193,7 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>A per-sample shape as Keras prints it: (None, 784).</summary>
     public static string Describe(int[] perSampleShape) =>
-        "(None, " + string.Join(", ", perSampleShape) + ")";
+        perSampleShape.Length == 0 ? "(None,)" : "(None, " + string.Join(", ", perSampleShape) + ")";
 
     public override string ToString() => $"{ClassName} '{Name}'";
 

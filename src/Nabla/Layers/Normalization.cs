@@ -27,6 +27,7 @@ public sealed class Normalization : Layer
         if (mean is not null && mean.Length != variance!.Length)
             throw new ArgumentException($"Normalization: 'mean' has {mean.Length} values but 'variance' has {variance.Length}.");
         Invert = invert;
+        if (mean is not null) CheckStatistics(mean, variance!, "given");
         givenMean = mean;
         givenVariance = variance;
     }
@@ -123,8 +124,21 @@ public sealed class Normalization : Layer
     internal (float[] Scale, float[] Shift) Affine => (scale, shift);
 
     /// <summary>Re-reads the statistics after <c>SetWeights</c> replaced them.</summary>
+    /// <summary>A mean must be finite and a variance finite and non-negative: a negative one has no square root.</summary>
+    private void CheckStatistics(float[] means, float[] variances, string origin)
+    {
+        for (int f = 0; f < means.Length; f++)
+        {
+            if (!float.IsFinite(means[f]))
+                throw new ArgumentException($"Normalization '{Name}': {origin} 'mean'[{f}] is {means[f]}; it must be a finite number.");
+            if (!(variances[f] >= 0) || !float.IsFinite(variances[f]))
+                throw new ArgumentException($"Normalization '{Name}': {origin} 'variance'[{f}] is {variances[f]}; it must be a finite number >= 0.");
+        }
+    }
+
     protected internal override void OnWeightsChanged()
     {
+        if (mean is not null) CheckStatistics(mean.Data, variance!.Data, "loaded");
         if (mean is null) return;
         IsAdapted = true;
         UpdateScaleShift();

@@ -81,27 +81,29 @@ internal abstract class CrossEntropyOp(string name, Tensor yTrue, Tensor yPred, 
     protected override double SumOfSampleLosses()
     {
         PrepareTargets();
-        ReadOnlySpan<float> t = Targets, p = YPred;
+        ReadOnlySpan<float> t = Targets, p = YPred, w = Weights;
         double sum = 0;
         for (int r = 0; r < Samples; r++)
         {
             var tr = t.Slice(r * Width, Width);
             var pr = p.Slice(r * Width, Width);
-            sum += fromLogits ? CrossEntropyRows.FromLogits(tr, pr) : CrossEntropyRows.FromProbabilities(tr, pr);
+            double loss = fromLogits ? CrossEntropyRows.FromLogits(tr, pr) : CrossEntropyRows.FromProbabilities(tr, pr);
+            sum += w.IsEmpty ? loss : w[r] * loss;
         }
         return sum;
     }
 
     protected override void AddGradient(Span<float> gradPred, double scale)
     {
-        ReadOnlySpan<float> t = Targets, p = YPred;
+        ReadOnlySpan<float> t = Targets, p = YPred, w = Weights;
         for (int r = 0; r < Samples; r++)
         {
             var tr = t.Slice(r * Width, Width);
             var pr = p.Slice(r * Width, Width);
             var gr = gradPred.Slice(r * Width, Width);
-            if (fromLogits) CrossEntropyRows.AddLogitsGradient(tr, pr, gr, scale);
-            else CrossEntropyRows.AddProbabilitiesGradient(tr, pr, gr, scale);
+            double rowScale = w.IsEmpty ? scale : scale * w[r];
+            if (fromLogits) CrossEntropyRows.AddLogitsGradient(tr, pr, gr, rowScale);
+            else CrossEntropyRows.AddProbabilitiesGradient(tr, pr, gr, rowScale);
         }
     }
 }

@@ -30,17 +30,36 @@ internal sealed class ElementwiseLossOp<TFunction> : LossOp where TFunction : st
 
     protected override double SumOfSampleLosses()
     {
-        ReadOnlySpan<float> t = YTrue, p = YPred;
+        ReadOnlySpan<float> t = YTrue, p = YPred, w = Weights;
         function.Prepare(t);
         double sum = 0;
-        for (int i = 0; i < p.Length; i++) sum += function.Value(t[i], p[i]);
+        if (w.IsEmpty)
+        {
+            for (int i = 0; i < p.Length; i++) sum += function.Value(t[i], p[i]);
+            return sum * elementScale;
+        }
+        for (int r = 0, i = 0; r < Samples; r++)
+        {
+            double row = 0;
+            for (int end = i + Width; i < end; i++) row += function.Value(t[i], p[i]);
+            sum += w[r] * row;
+        }
         return sum * elementScale;
     }
 
     protected override void AddGradient(Span<float> gradPred, double scale)
     {
-        ReadOnlySpan<float> t = YTrue, p = YPred;
+        ReadOnlySpan<float> t = YTrue, p = YPred, w = Weights;
         double factor = scale * elementScale;
-        for (int i = 0; i < p.Length; i++) gradPred[i] += (float)(factor * function.Derivative(t[i], p[i]));
+        if (w.IsEmpty)
+        {
+            for (int i = 0; i < p.Length; i++) gradPred[i] += (float)(factor * function.Derivative(t[i], p[i]));
+            return;
+        }
+        for (int r = 0, i = 0; r < Samples; r++)
+        {
+            double rowFactor = factor * w[r];
+            for (int end = i + Width; i < end; i++) gradPred[i] += (float)(rowFactor * function.Derivative(t[i], p[i]));
+        }
     }
 }

@@ -96,17 +96,19 @@ internal sealed class CategoricalHingeOp(string name, Tensor yTrue, Tensor yPred
 
     protected override double SumOfSampleLosses()
     {
+        var w = Weights;
         double sum = 0;
-        for (int r = 0; r < Samples; r++) sum += Math.Max(Row(r).Margin, 0.0);
+        for (int r = 0; r < Samples; r++) sum += (w.IsEmpty ? 1.0 : w[r]) * Math.Max(Row(r).Margin, 0.0);
         return sum;
     }
 
-    protected override void AddGradient(Span<float> gradPred, double scale)
+    protected override void AddGradient(Span<float> gradPred, double baseScale)
     {
         for (int r = 0; r < Samples; r++)
         {
             var (margin, negClass) = Row(r);
             if (margin <= 0) continue;
+            double scale = Weights.IsEmpty ? baseScale : baseScale * Weights[r];
             var t = YTrue.Slice(r * Width, Width);
             var g = gradPred.Slice(r * Width, Width);
             for (int j = 0; j < Width; j++) g[j] -= (float)(scale * t[j]);

@@ -41,13 +41,24 @@ public abstract partial class Loss : IKerasSerializable
     /// <summary>True for sparse losses: targets are class indices of shape (batch,) or (batch, 1).</summary>
     public virtual bool ExpectsIntegerLabels => false;
 
-    /// <summary>The batch loss as a scalar tensor; gradients flow to <paramref name="yPred"/> only.</summary>
-    public Tensor Call(Tensor yTrue, Tensor yPred)
+    /// <summary>The batch loss as a scalar tensor; gradients flow to <paramref name="yPred"/> only. With
+    /// <paramref name="sampleWeight"/> (one weight per sample, as Keras's <c>loss(y_true, y_pred, sample_weight)</c>)
+    /// each sample's loss is weighted, and "sum_over_batch_size" divides the weighted sum by the number of samples.</summary>
+    public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
         ArgumentNullException.ThrowIfNull(yPred);
         ValidateInputs(yTrue, yPred);
-        return Op.Record(CreateOp(yTrue, yPred));
+        var op = CreateOp(yTrue, yPred);
+        if (sampleWeight is not null)
+        {
+            if (sampleWeight.Rank != 1 || sampleWeight.Size != op.SampleCount)
+                throw new ArgumentException(
+                    $"{Name}: sampleWeight must have shape [{op.SampleCount}] (one weight per sample); found {Tensor.ShapeString(sampleWeight.Shape)}.",
+                    nameof(sampleWeight));
+            op.SampleWeight = sampleWeight;
+        }
+        return Op.Record(op);
     }
 
     /// <summary>Throws, naming both shapes, when the targets cannot go with the predictions.</summary>

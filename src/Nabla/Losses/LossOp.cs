@@ -5,6 +5,8 @@ namespace Nabla.Losses;
 /// <summary>
 /// The op of a loss: inputs (yTrue, yPred), a scalar output. Subclasses give the sum of the per-sample
 /// losses and its gradient; this class applies the reduction. yTrue never receives a gradient.
+/// With <see cref="SampleWeight"/>, each sample's loss is multiplied by its weight before the reduction, and
+/// "sum_over_batch_size" still divides by the number of samples (Keras: sum(w·l) / N, not / Σw).
 /// </summary>
 public abstract class LossOp : Op
 {
@@ -27,6 +29,14 @@ public abstract class LossOp : Op
     protected int Samples { get; }
 
     protected double SampleScale { get; }
+
+    /// <summary>One weight per sample, read at every forward pass (a placeholder the caller fills); null: all 1.</summary>
+    internal Tensor? SampleWeight { get; set; }
+
+    internal int SampleCount => Samples;
+
+    /// <summary>The sample weights, or an empty span when there are none.</summary>
+    protected ReadOnlySpan<float> Weights => SampleWeight is null ? default : SampleWeight.Data;
 
     protected ReadOnlySpan<float> YTrue => Inputs[0].Data;
 

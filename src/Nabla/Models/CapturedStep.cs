@@ -17,15 +17,17 @@ internal enum StepKind { Train, Evaluate, Predict }
 internal sealed class CapturedStep
 {
     /// <summary>Captures a one-input, one-output step.</summary>
-    public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape)
-        : this(model, kind, batchSize, [xRowShape], yRowShape is null ? null : [yRowShape])
+    public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape, bool weighted = false)
+        : this(model, kind, batchSize, [xRowShape], yRowShape is null ? null : [yRowShape], weighted)
     {
     }
 
     /// <param name="xRowShapes">Per-sample shape of each input.</param>
     /// <param name="yRowShapes">Per-sample shape of each output's targets (null entries: no targets for that
     /// output); null for prediction.</param>
-    public CapturedStep(Model model, StepKind kind, int batchSize, IReadOnlyList<int[]> xRowShapes, IReadOnlyList<int[]?>? yRowShapes)
+    /// <param name="weighted">Whether the loss weighs each sample by <see cref="SampleWeight"/> (Fit/Evaluate's sampleWeight;
+    /// single-output models only, see Model.Fit).</param>
+    public CapturedStep(Model model, StepKind kind, int batchSize, IReadOnlyList<int[]> xRowShapes, IReadOnlyList<int[]?>? yRowShapes, bool weighted = false)
     {
         Kind = kind;
         BatchSize = batchSize;
@@ -36,6 +38,7 @@ internal sealed class CapturedStep
         Ys = yRowShapes is null ? new Tensor?[model.OutputCount]
             : yRowShapes.Select((shape, o) => shape is null || model.Losses[o] is null ? null
                 : new Tensor([batchSize, .. shape]) { IsPlaceholder = true, Name = yRowShapes.Count == 1 ? "y" : outputNames[o] }).ToArray();
+        if (weighted) SampleWeight = new Tensor([batchSize]) { IsPlaceholder = true, Name = "sample_weight" };
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new Tensor?[model.Layers.Count];
@@ -58,11 +61,11 @@ internal sealed class CapturedStep
         for (int o = 0; o < Outputs.Length; o++)
         {
             if (Ys[o] is not { } y) continue;
-            var outputLoss = model.Losses[o]!.Call(y, Outputs[o]);
+            var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeight);
             OutputLosses[o] = outputLoss;
             float weight = model.LossWeights[o];
-            var weighted = weight == 1f ? outputLoss : Tensor.Multiply(outputLoss, Tensor.Scalar(weight));
-            loss = loss is null ? weighted : Tensor.Add(loss, weighted);
+            var scaled = weight == 1f ? outputLoss : Tensor.Multiply(outputLoss, Tensor.Scalar(weight));
+            loss = loss is null ? scaled : Tensor.Add(loss, scaled);
         }
         if (loss is null)
             throw new ArgumentException($"Model '{model.Name}': no output has both a loss and targets, so there is nothing to train or evaluate.");
@@ -151,10 +154,16 @@ internal sealed class CapturedStep
     /// Forward and backward on the loaded batch for an optimizer step that <see cref="FinishTraining"/> completes.
     /// Split layers whose weights only they read update them already during the backward pass, while their
     /// gradients are still in cache (when the optimizer allows: not with clipnorm or global_clipnorm).
+    /// Returns false, before any gradient or update, when the loss is NaN or ±Inf: such a step must not be
+    /// applied, and the weights and optimizer state stay those of the last finite step.
     /// </summary>
-    public void RunForTraining(Optimizers.Optimizer optimizer)
+    public bool RunForTraining(Optimizers.Optimizer optimizer)
     {
-        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly && Loss!.RequiresGrad;
+        Graph.Forward();
+        if (!float.IsFinite(Loss!.Data[0])) return false;
+        // With every layer frozen nothing requires a gradient: Keras trains nothing and so do we.
+        if (!Loss.RequiresGrad) return true;
+        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly;
         if (earlyStep)
         {
             optimizer.BeginEarlyUpdates(EarlyParameters);
@@ -162,13 +171,14 @@ internal sealed class CapturedStep
         }
         try
         {
-            Run();
+            Graph.Backward();
         }
         catch
         {
             EndEarlyUpdates(optimizer);
             throw;
         }
+        return true;
     }
 
     /// <summary>Updates the weights the backward pass did not, and ends the optimizer step.</summary>
@@ -216,6 +226,9 @@ internal sealed class CapturedStep
     /// <summary>The targets of the first output (null for prediction, or when it has no loss).</summary>
     public Tensor? Y => Ys[0];
 
+    /// <summary>The batch's sample weights, for a weighted loss; null otherwise.</summary>
+    public Tensor? SampleWeight { get; }
+
     /// <summary>The first (usually only) output.</summary>
     public Tensor Output => Outputs[0];
 
@@ -243,8 +256,10 @@ internal sealed class CapturedStep
     public Graph Graph { get; }
 
     /// <summary>Copies the rows <paramref name="indices"/> of each input (and each output's targets) into the placeholders.</summary>
-    public unsafe void Load(Tensor[] xs, Tensor?[]? ys, ReadOnlySpan<int> indices)
+    public unsafe void Load(Tensor[] xs, Tensor?[]? ys, ReadOnlySpan<int> indices, Tensor? sampleWeight = null)
     {
+        if (SampleWeight is not null)
+            for (int i = 0; i < indices.Length; i++) SampleWeight.Data[i] = sampleWeight!.Data[indices[i]];
         if (loadShards is not null)
         {
             fixed (int* pIndices = indices)
@@ -278,8 +293,9 @@ internal sealed class CapturedStep
     }
 
     /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
-    public void LoadContiguous(Tensor[] xs, Tensor?[]? ys, int firstRow)
+    public void LoadContiguous(Tensor[] xs, Tensor?[]? ys, int firstRow, Tensor? sampleWeight = null)
     {
+        if (SampleWeight is not null) CopyBlock(sampleWeight!, SampleWeight, firstRow);
         for (int i = 0; i < Xs.Length; i++) CopyBlock(xs[i], Xs[i], firstRow);
         for (int o = 0; o < Ys.Length; o++)
             if (Ys[o] is { } y) CopyBlock(ys![o]!, y, firstRow);

@@ -19,7 +19,7 @@ internal static class DataChecks
             throw new ArgumentException($"'{argument}' is empty (shape {Tensor.ShapeString(x.Shape)}); there is nothing to train on.", argument);
         // Spans, not slices: this runs on every TrainOnBatch, which must not allocate.
         var perSample = x.Shape.AsSpan(1);
-        if (!model.IsBuilt) model.Build(perSample.ToArray());
+        model.BuildIfNeeded(perSample);
         CheckInputShape(model, x, model.InputShape!, argument, 0);
         if (checkFinite) CheckFinite(x, argument);
     }
@@ -125,7 +125,9 @@ internal static class DataChecks
             }
             return;
         }
-        if (!Tensor.SameShape(target, outputShape))
+        // Keras expands targets of shape (None,) to (None, 1) for a one-unit output (squeeze_or_expand_to_same_rank).
+        bool expandsToOneUnit = target.Length == 0 && outputShape.Length == 1 && outputShape[0] == 1;
+        if (!expandsToOneUnit && !Tensor.SameShape(target, outputShape))
             throw new ArgumentException(
                 $"'{yName}' has per-sample shape {Layers.Layer.Describe(target.ToArray())} but layer '{lastLayer}' outputs " +
                 $"{Layers.Layer.Describe(outputShape)}" +

@@ -15,6 +15,12 @@ public interface IModelFiles
 
     Model Load(string path);
 
+    /// <summary>Writes a training backup atomically: weights, optimizer state and the caller's metadata (BackupAndRestore).</summary>
+    void SaveTrainingState(Model model, string path, IReadOnlyDictionary<string, string> metadata);
+
+    /// <summary>Reads a training backup: its metadata, and an action that restores its weights and optimizer state.</summary>
+    (IReadOnlyDictionary<string, string> Metadata, Action Restore) ReadTrainingState(Model model, string path);
+
     IReadOnlyList<string> ExportFormats { get; }
 
     void Export(Model model, string path, string format);

@@ -73,6 +73,11 @@ public partial class Model
             if (!float.IsFinite(w) || w < 0)
                 throw new ArgumentException($"Compile 'lossWeights' for output '{OutputNames[i]}' must be a finite number ≥ 0, found {w}.", nameof(lossWeights));
         var specs = metricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i])).ToArray();
+        // An unknown name fails here, as in Keras's compile, rather than at the first Fit.
+        foreach (var name in specs.SelectMany(list => list).OfType<string>())
+            if (!name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) && !name.Equals("acc", StringComparison.OrdinalIgnoreCase)
+                && !Metric.Registry.Contains(name))
+                Metric.Get(name);
         Optimizer = resolvedOptimizer;
         losses = resolvedLosses;
         lossWeights = resolvedWeights;

@@ -1,3 +1,5 @@
+using Nabla.Metrics;
+
 namespace Nabla;
 
 public partial class Model
@@ -8,22 +10,27 @@ public partial class Model
     /// the graph (as in <see cref="Predict(Tensor, int, Tensor)"/>); the loss and the metrics then take the batches in order, so
     /// the results are the same whatever the thread count.
     /// </remarks>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32)
+    /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
+    /// the compiled metrics stay unweighted.</param>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
-        return EvaluateChecked([x], [y], batchSize);
+        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, null);
+        return EvaluateChecked([x], [y], batchSize, weights);
     }
 
     /// <summary>Evaluates a model with several inputs or outputs: one array per input, one target array per output
-    /// (null for an output without a loss). Keys follow Keras: <c>loss</c>, <c>{output}_loss</c>, <c>{output}_{metric}</c>.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32)
+    /// (null for an output without a loss). Keys follow Keras: <c>loss</c>, <c>{output}_loss</c>, <c>{output}_{metric}</c>.
+    /// <paramref name="sampleWeight"/> is supported for single-output models only (a model with several outputs refuses
+    /// it with an ArgumentException).</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
-        return EvaluateChecked(x, y, batchSize);
+        return EvaluateChecked(x, y, batchSize, SampleWeightsFor(x, y, sampleWeight, null));
     }
 
     /// <summary>Evaluates on data keyed by input and output names.</summary>
@@ -31,54 +38,62 @@ public partial class Model
         Evaluate(ByInputName(x, "x"), ByOutputName(y, "y"), batchSize);
 
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
-    private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize)
+    private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight = null)
+    {
+        // Metric objects given to Compile keep their running state in themselves: calls that use them take
+        // turns. Metrics given by name are created per call and need no lock.
+        if (outputMetricSpecs.Any(specs => specs.Any(spec => spec is Metric)))
+            lock (outputMetricSpecs) return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
+        return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
+    }
+
+    private Dictionary<string, double> EvaluateWithMetrics(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight)
     {
         int total = x[0].Shape[0];
         var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), total);
         var losses = new StepLosses(this);
         int batches = (total + batchSize - 1) / batchSize;
-        int replicas = ReplicaCount(x, batches);
-        if (replicas == 1)
-        {
-            for (int start = 0; start < total; start += batchSize)
-            {
-                int count = Math.Min(batchSize, total - start);
-                var step = GetStep(StepKind.Evaluate, count, x, y);
-                step.LoadContiguous(x, y, start);
-                step.Run();
-                losses.Update(step, count);
-                UpdateMetrics(metrics, step);
-            }
-        }
+        // Weighted batches run on the calling thread's graph (the replicas have no weight placeholder).
+        int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
+        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
         else
         {
-            // The forward passes side by side, then the loss and metrics take the batches in order.
+            // The forward passes side by side, then the loss and metrics take the batches in order. The outputs
+            // arrays are rented: a fresh one this size costs page faults (about 1 ms per 400 KB here).
             int outputs = OutputCount;
-            if (evaluateOutputs.Length != outputs) evaluateOutputs = new float[outputs][];
-            for (int o = 0; o < outputs; o++)
+            var outputBuffers = new float[outputs][];
+            try
             {
-                int width = OutputShapes![o].Aggregate(1, (a, b) => a * b);
-                if (evaluateOutputs[o] is null || (metrics.Count > 0 && evaluateOutputs[o].Length < total * width)) evaluateOutputs[o] = new float[metrics.Count > 0 ? total * width : 0];
-            }
-            var batchLosses = new float[batches];
-            var outputLosses = new float[batches * outputs];
-            var job = new ReplicaJob
-            {
-                Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = batchLosses, OutputLosses = outputLosses,
-                Outputs = metrics.Count > 0 ? evaluateOutputs : null, BatchSize = batchSize, Replicas = replicas,
-            };
-            RunBatchesOnReplicas(ref job);
-            for (int b = 0; b < batches; b++)
-            {
-                int start = b * batchSize, count = Math.Min(batchSize, total - start);
-                losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
-                foreach (var (output, metric, _) in metrics)
+                for (int o = 0; o < outputs; o++)
                 {
-                    var target = y[output]!;
-                    int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);
-                    metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth), evaluateOutputs[output].AsSpan(start * outWidth, count * outWidth),
-                        count, yWidth, outWidth);
+                    int width = OutputShapes![o].Aggregate(1, (a, b) => a * b);
+                    outputBuffers[o] = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * width) : [];
                 }
+                var batchLosses = new float[batches];
+                var outputLosses = new float[batches * outputs];
+                var job = new ReplicaJob
+                {
+                    Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = batchLosses, OutputLosses = outputLosses,
+                    Outputs = metrics.Count > 0 ? outputBuffers : null, BatchSize = batchSize, Replicas = replicas,
+                };
+                RunBatchesOnReplicas(ref job);
+                for (int b = 0; b < batches; b++)
+                {
+                    int start = b * batchSize, count = Math.Min(batchSize, total - start);
+                    losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
+                    foreach (var (output, metric, _) in metrics)
+                    {
+                        var target = y[output]!;
+                        int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);
+                        metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth), outputBuffers[output].AsSpan(start * outWidth, count * outWidth),
+                            count, yWidth, outWidth);
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var buffer in outputBuffers)
+                    if (buffer is { Length: > 0 }) System.Buffers.ArrayPool<float>.Shared.Return(buffer);
             }
         }
         var results = new Dictionary<string, double>();
@@ -87,7 +102,29 @@ public partial class Model
         return results;
     }
 
-    // Evaluate's outputs for the metrics (one buffer per output), reused between calls: a fresh array this size
-    // costs page faults (about 1 ms per 400 KB here).
-    private float[][] evaluateOutputs = [];
+    /// <summary>Every batch on the calling thread, the metrics updated from each batch's graph.</summary>
+    private void EvaluateOnCaller(Tensor[] x, Tensor?[] y, int batchSize, List<OutputMetric> metrics, StepLosses losses, Tensor? sampleWeight)
+    {
+        int total = x[0].Shape[0];
+        StepLease full = default, last = default;
+        try
+        {
+            for (int start = 0; start < total; start += batchSize)
+            {
+                int count = Math.Min(batchSize, total - start);
+                ref var lease = ref count == Math.Min(batchSize, total) ? ref full : ref last;
+                if (lease.Step is null) lease = CheckOutStep(StepKind.Evaluate, count, x, y, weighted: sampleWeight is not null);
+                var step = lease.Step;
+                step.LoadContiguous(x, y, start, sampleWeight);
+                step.Run();
+                losses.Update(step, count);
+                UpdateMetrics(metrics, step);
+            }
+        }
+        finally
+        {
+            if (full.Step is not null) ReturnStep(full);
+            if (last.Step is not null) ReturnStep(last);
+        }
+    }
 }

@@ -5,9 +5,6 @@ namespace Nabla;
 
 public partial class Model
 {
-    // Predict keeps one replica per kernel thread, so that batches can run side by side.
-    private readonly Dictionary<(StepKind kind, int batch, int replica), CapturedStep> capturedSteps = [];
-
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
 
@@ -18,10 +15,13 @@ public partial class Model
     /// <summary>The running Fit's schedule, for callbacks that sample (the doctor); null outside Fit.</summary>
     public FitInfo? CurrentFit { get; private set; }
 
+    /// <summary>The running Fit's sample order and epoch, which BackupAndRestore saves and restores; null outside Fit.</summary>
+    internal FitProgress? FitProgress { get; private set; }
+
     /// <summary>Drops captured graphs after a change of layers, loss or optimizer.</summary>
     protected void InvalidateCapturedGraphs()
     {
-        capturedSteps.Clear();
+        graphCache.Clear();
         lastTrainStep = null;
     }
 
@@ -30,59 +30,77 @@ public partial class Model
     /// fraction of the samples (before shuffling) for validation; <paramref name="shuffle"/> reshuffles
     /// the training samples every epoch with Nabla's seeded generator. With <paramref name="verbose"/> on,
     /// the doctor's pre-flight checks run first and print their warnings (<paramref name="preflight"/>: false skips them).
+    /// As in Keras, <paramref name="epochs"/> is the index of the last epoch and training starts at
+    /// <paramref name="initialEpoch"/> (to resume a run: the progress bar then shows "Epoch 3/5"); a
+    /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
+    /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
+    /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, bool preflight = true)
+        int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked([x], [y], epochs, batchSize, validationSplit,
-            validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight);
+            validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight,
+            initialEpoch, sampleWeight, classWeight);
     }
 
     /// <summary>Trains a model with several inputs or outputs: one array per input and one target array per output,
-    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool)"/>.</summary>
+    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double})"/>.
+    /// <paramref name="sampleWeight"/> and <paramref name="classWeight"/> are supported for single-output models only
+    /// (any number of inputs); a model with several outputs refuses them with an ArgumentException.</summary>
     public History Fit(Tensor[] x, Tensor?[] y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor[] x, Tensor?[] y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
-        int verbose = 1, bool preflight = true)
+        int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor[] vx, Tensor?[] vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
-        return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight);
+        return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight,
+            initialEpoch, sampleWeight, classWeight);
     }
 
     /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays).</summary>
     public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int epochs = 1, int batchSize = 32,
         double validationSplit = 0, (IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y)? validationData = null,
-        bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true) =>
+        bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0) =>
         Fit(ByInputName(x, "x"), ByOutputName(y, "y"), epochs, batchSize, validationSplit,
             validationData is var (vx, vy) ? (ByInputName(vx, "validationData.x"), ByOutputName(vy, "validationData.y")) : null,
-            shuffle, callbacks, verbose, preflight);
+            shuffle, callbacks, verbose, preflight, initialEpoch);
 
     private History FitChecked(Tensor[] x, Tensor?[] y, int epochs, int batchSize, double validationSplit,
-        (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight)
+        (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
+        int initialEpoch, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
     {
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
+        if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
         if (validationSplit > 0 && validationData is not null)
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
+        var weights = SampleWeightsFor(x, y, sampleWeight, classWeight);
 
         int total = x[0].Shape[0];
         int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         var validation = validationData;
+        Tensor? validationWeights = null;
         if (validationSplit > 0)
         {
             if (trainCount == total)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
             validation = (x.Select(t => DataChecks.Rows(t, trainCount, total)).ToArray(),
                 y.Select(t => t is null ? null : DataChecks.Rows(t, trainCount, total)).ToArray());
+            // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
+            if (sampleWeight is not null) validationWeights = DataChecks.Rows(sampleWeight, trainCount, total);
         }
 
         if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null) PrintPreflight(x[0], y[0]!);
@@ -95,12 +113,16 @@ public partial class Model
         for (int i = 0; i < order.Length; i++) order[i] = i;
 
         StopTraining = false;
+        bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
+        FitProgress = new FitProgress(order, initialEpoch);
         try
         {
             callbackList.OnTrainBegin(logs);
-            for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+            // A callback may have restored a backup (weights, optimizer, generator, order) and moved the start.
+            for (int epoch = FitProgress.NextEpoch; epoch < epochs && !StopTraining; epoch++)
             {
+                FitProgress.NextEpoch = epoch;
                 // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
@@ -112,18 +134,28 @@ public partial class Model
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
                     callbackList.OnTrainBatchBegin(b, logs);
-                    var step = GetStep(StepKind.Train, count, x, y);
-                    step.Load(x, y, order.AsSpan(start, count));
-                    RunTrainStep(step);
+                    var step = GetStep(StepKind.Train, count, x, y, weighted: weights is not null);
+                    step.Load(x, y, order.AsSpan(start, count), weights);
+                    if (!RunTrainStep(step) && !warnedNonFinite)
+                    {
+                        warnedNonFinite = true;
+                        Console.Error.WriteLine(NonFiniteLossWarning(epoch, b, step.Loss!.Data[0]));
+                    }
                     losses.Update(step, count);
                     UpdateMetrics(metrics, step);
                     WriteLogs(logs, losses, metrics);
                     callbackList.OnTrainBatchEnd(b, logs);
+                    if (TrainingInterrupt.IsRequested && !StopTraining)
+                    {
+                        StopTraining = true;
+                        Console.Error.WriteLine($"Nabla: model '{Name}': training interrupted after epoch {epoch + 1}, batch {b}.");
+                    }
                 }
                 WriteLogs(logs, losses, metrics);
                 if (validation is var (valX, valY))
-                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize))
+                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize, validationWeights))
                         logs["val_" + key] = value;
+                FitProgress.NextEpoch = epoch + 1;
                 callbackList.OnEpochEnd(epoch, logs);
             }
             callbackList.OnTrainEnd(logs);
@@ -131,6 +163,7 @@ public partial class Model
         finally
         {
             CurrentFit = null;
+            FitProgress = null;
         }
         return history;
     }
@@ -160,6 +193,24 @@ public partial class Model
         return result;
     }
 
+    /// <summary>Per-sample loss weights for Fit, or null. Sample and class weights are supported for models with one
+    /// output only (any number of inputs): a model with several outputs refuses them with an ArgumentException, since
+    /// Keras's per-output weights have no form here yet.</summary>
+    private Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+    {
+        if (sampleWeight is null && classWeight is null) return null;
+        if (OutputCount != 1 || y.Length != 1 || y[0] is null)
+            throw new ArgumentException(
+                $"Model '{Name}' has {OutputCount} outputs: sampleWeight and classWeight are supported for single-output models only.",
+                sampleWeight is not null ? nameof(sampleWeight) : nameof(classWeight));
+        return SampleWeights.ForFit(x[0].Shape[0], y[0]!, sampleWeight, classWeight);
+    }
+
+    private string NonFiniteLossWarning(int epoch, int batch, float loss) =>
+        $"Nabla: model '{Name}': the loss is {loss} at epoch {epoch + 1}, batch {batch}; that step and every later one " +
+        "with a non-finite loss were not applied, so the weights stay those of the last step with a finite loss. " +
+        "Lower the learning rate, clip gradients (clipnorm) or check the data; TerminateOnNaN stops training here.";
+
     private void PrintPreflight(Tensor x, Tensor y)
     {
         if (PreflightCheck.Warnings is not { } check) return;
@@ -168,7 +219,8 @@ public partial class Model
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.
-    /// Allocates nothing once a graph exists for this batch size.</summary>
+    /// Allocates nothing once a graph exists for this batch size. When the loss is NaN or infinite it is
+    /// returned and the step is not applied: weights and optimizer state stay as they were.</summary>
     public double TrainOnBatch(Tensor x, Tensor y)
     {
         EnsureCompiled(nameof(TrainOnBatch));
@@ -192,31 +244,13 @@ public partial class Model
         return step.Loss!.Data[0];
     }
 
-    private void RunTrainStep(CapturedStep step)
+    /// <summary>One step on the loaded batch; false when its loss was not finite and nothing was applied.</summary>
+    private bool RunTrainStep(CapturedStep step)
     {
-        step.RunForTraining(Optimizer!);
+        bool finite = step.RunForTraining(Optimizer!);
         lastTrainStep = step;
-        step.FinishTraining(Optimizer!);
-    }
-
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, int replica = 0)
-    {
-        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
-        {
-            step = new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..]);
-            capturedSteps[(kind, batch, replica)] = step;
-        }
-        return step;
-    }
-
-    internal CapturedStep GetStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, int replica = 0)
-    {
-        if (!capturedSteps.TryGetValue((kind, batch, replica), out var step))
-        {
-            step = new CapturedStep(this, kind, batch, x.Select(t => t.Shape[1..]).ToArray(), y?.Select(t => t?.Shape[1..]).ToArray());
-            capturedSteps[(kind, batch, replica)] = step;
-        }
-        return step;
+        if (finite) step.FinishTraining(Optimizer!);
+        return finite;
     }
 
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
@@ -234,6 +268,17 @@ public partial class Model
         losses.Write(logs);
         foreach (var m in metrics) logs[m.Key] = m.Metric.Result();
     }
+}
+
+/// <summary>
+/// What a running <c>Fit</c> needs to go on from an epoch boundary besides the weights, the optimizer and the
+/// generator: the order of the training samples (reshuffled in place every epoch) and the next epoch's index.
+/// </summary>
+internal sealed class FitProgress(int[] order, int nextEpoch)
+{
+    public int[] Order { get; } = order;
+
+    public int NextEpoch { get; set; } = nextEpoch;
 }
 
 /// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>

@@ -23,7 +23,10 @@ public partial class Model
         int total = x.Shape[0];
         if (output is not null) CheckOutput(output, total);
         var result = output ?? new Tensor([total, .. OutputShape!]);
-        // One-element arrays kept between calls: a serving loop that reuses its output allocates nothing.
+        // One-element arrays kept between calls, one pair per calling thread (several threads may predict with one
+        // model at once): a serving loop that reuses its output allocates nothing.
+        var singleInput = threadSingleInput ??= new Tensor[1];
+        var singleOutput = threadSingleOutput ??= new float[1][];
         singleInput[0] = x;
         singleOutput[0] = result.Data;
         try
@@ -38,8 +41,8 @@ public partial class Model
         return result;
     }
 
-    private readonly Tensor[] singleInput = new Tensor[1];
-    private readonly float[][] singleOutput = new float[1][];
+    [ThreadStatic] private static Tensor[]? threadSingleInput;
+    [ThreadStatic] private static float[][]? threadSingleOutput;
 
     /// <summary>Outputs of a model with several inputs or outputs: one array per input in, one array per output out, in order.</summary>
     public Tensor[] Predict(Tensor[] x, int batchSize = 32)

@@ -4,14 +4,108 @@ using Nabla.Kernels;
 namespace Nabla;
 
 /// <summary>
-/// What <c>Predict</c> and <c>Evaluate</c> share: the batches' forward passes side by side on the kernel
-/// threads, each thread replaying its own captured copy of the graph (the weights are only read). Each batch
-/// runs whole on one replica, so every batch's result is the same whatever the thread count.
+/// What <c>Predict</c>, <c>Evaluate</c> and training share: captured graphs checked out of a bounded pool
+/// (<see cref="CapturedGraphCache"/>) for the length of a call's batches, so any number of threads may predict
+/// or evaluate with one model at once. Within a call the batches run side by side on the kernel threads, each
+/// chunk of batches on a replica it alone holds; each batch runs whole on one replica, so every batch's result
+/// is the same whatever the thread count and whichever other calls run.
 /// </summary>
 public unsafe partial class Model
 {
     /// <summary>Below this many input values the batches stay on the calling thread: a dispatch would cost more.</summary>
     private const int ParallelBatchesMinValues = 1 << 15;
+
+    /// <summary>Default of <see cref="GraphCacheShapes"/>.</summary>
+    public const int DefaultGraphCacheShapes = 8;
+
+    private readonly CapturedGraphCache graphCache = new(DefaultGraphCacheShapes, DefaultGraphReplicasPerShape);
+
+    // Recording a graph runs the layers' Call and, for training, restores their statistics after it: one at a time.
+    private readonly object captureLock = new();
+
+    /// <summary>Default of <see cref="GraphReplicasPerShape"/>: one replica per processor.</summary>
+    public static int DefaultGraphReplicasPerShape => Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// How many batch shapes (what the graph is for, and the batch size) keep their captured graphs; the least
+    /// recently used shape is dropped beyond it. Default <see cref="DefaultGraphCacheShapes"/>. A call with a
+    /// new batch size captures its graph again (about one forward pass), so serving many batch sizes at once
+    /// trades speed for memory here.
+    /// </summary>
+    public int GraphCacheShapes
+    {
+        get => graphCache.MaxShapes;
+        set => graphCache.MaxShapes = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(GraphCacheShapes), value, "GraphCacheShapes must be at least 1.");
+    }
+
+    /// <summary>
+    /// How many idle captured replicas each batch shape keeps for concurrent calls and for a call's own threads.
+    /// More callers than this at once still get a replica each (captured for them and dropped after). Default
+    /// <see cref="DefaultGraphReplicasPerShape"/>.
+    /// </summary>
+    public int GraphReplicasPerShape
+    {
+        get => graphCache.MaxReplicasPerShape;
+        set => graphCache.MaxReplicasPerShape = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(GraphReplicasPerShape), value, "GraphReplicasPerShape must be at least 1.");
+    }
+
+    /// <summary>Batch shapes whose graphs the model keeps now (at most <see cref="GraphCacheShapes"/>).</summary>
+    public int CachedGraphShapes => graphCache.ShapeCount;
+
+    /// <summary>Idle graph replicas the model keeps now, over all shapes.</summary>
+    public int CachedGraphReplicas => graphCache.IdleReplicaCount;
+
+    /// <summary>A captured graph held by one caller until <see cref="ReturnStep"/>.</summary>
+    internal readonly record struct StepLease(CapturedStep Step, int Generation);
+
+    /// <summary>A replica for this shape that no other caller uses until it is given back: an idle one, or
+    /// one captured now.</summary>
+    internal StepLease CheckOutStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
+    {
+        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
+        if (step is not null) return new StepLease(step, generation);
+        lock (captureLock)
+            return new StepLease(new CapturedStep(this, kind, batch, x.Select(t => t.Shape[1..]).ToArray(),
+                y?.Select(t => t?.Shape[1..]).ToArray(), weighted), generation);
+    }
+
+    /// <summary>The one-input, one-output form: the arrays are made only when a graph is captured, so a
+    /// steady-state step does not allocate.</summary>
+    internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
+    {
+        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
+        if (step is not null) return new StepLease(step, generation);
+        lock (captureLock) return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted), generation);
+    }
+
+    internal void ReturnStep(StepLease lease) => graphCache.Return(lease.Step, lease.Generation);
+
+    /// <summary>The graph of a training step (training has one caller: the replica goes straight back and is
+    /// the one the next step of this batch size gets).</summary>
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
+    {
+        var lease = CheckOutStep(kind, batch, x, y, weighted);
+        ReturnStep(lease);
+        return lease.Step;
+    }
+
+    /// <inheritdoc cref="GetStep(StepKind, int, Tensor, Tensor?, bool)"/>
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
+    {
+        var lease = CheckOutStep(kind, batch, x, y, weighted);
+        ReturnStep(lease);
+        return lease.Step;
+    }
+
+    /// <summary>Builds the model for this per-sample shape unless built: once, when threads race to it.</summary>
+    internal void BuildIfNeeded(ReadOnlySpan<int> perSample)
+    {
+        if (IsBuilt) return;
+        lock (captureLock)
+            if (!IsBuilt) Build(perSample.ToArray());
+    }
 
     /// <summary>How many graph replicas (threads) the batches of <paramref name="x"/> get.</summary>
     private static int ReplicaCount(Tensor[] x, int batches)
@@ -39,54 +133,66 @@ public unsafe partial class Model
         public int BatchSize, Replicas;
     }
 
-    /// <summary>Captures the replicas on the calling thread (recording a graph is not thread-safe, replaying is),
-    /// then runs every batch of <paramref name="job"/> on them.</summary>
+    /// <summary>Runs every batch of <paramref name="job"/>, on up to <c>Replicas</c> threads.</summary>
     private void RunBatchesOnReplicas(ref ReplicaJob job)
     {
         int total = job.X[0].Shape[0];
         int batches = (total + job.BatchSize - 1) / job.BatchSize;
-        for (int r = 0; r < job.Replicas; r++)
+        if (job.Replicas == 1)
         {
-            GetStep(job.Kind, Math.Min(job.BatchSize, total), job.X, job.Y, r);
-            if (total % job.BatchSize != 0) GetStep(job.Kind, total % job.BatchSize, job.X, job.Y, r);
+            RunBatches(0, batches, Unsafe.AsPointer(ref job));
+            return;
         }
-        if (job.Replicas == 1) RunBatches(0, batches, Unsafe.AsPointer(ref job));
+        // The replicas the threads will take, captured here once rather than by each thread as it starts.
+        int fullSize = Math.Min(job.BatchSize, total);
+        for (int missing = job.Replicas - graphCache.IdleCount(job.Kind, fullSize); missing > 0; missing--)
+            ReturnStep(CheckOutStep(job.Kind, fullSize, job.X, job.Y));
         // One batch per chunk when batches are few (an even share however they fall), else a few per thread;
         // when one vCPU stalls, the other takes the remaining chunks.
-        else WorkerPool.For(batches, &RunBatches, Unsafe.AsPointer(ref job), job.Replicas, Math.Min(batches, 16 * job.Replicas));
+        WorkerPool.For(batches, &RunBatches, Unsafe.AsPointer(ref job), job.Replicas, Math.Min(batches, 16 * job.Replicas));
     }
 
-    /// <summary>Batches [first, end) on the running thread's own replica.</summary>
+    /// <summary>Batches [first, end), on replicas checked out for this chunk alone.</summary>
     private static void RunBatches(int first, int end, void* state)
     {
         ref var job = ref Unsafe.AsRef<ReplicaJob>(state);
         int total = job.X[0].Shape[0];
-        int replica = WorkerPool.CurrentThreadIndex % job.Replicas;
-        // Every batch but a short last one has the full size: look its graph up once, not per batch.
-        var full = job.Model.capturedSteps[(job.Kind, Math.Min(job.BatchSize, total), replica)];
-        for (int b = first; b < end; b++)
+        int fullSize = Math.Min(job.BatchSize, total);
+        // Every batch but a short last one has the full size: one replica of each size serves the whole chunk.
+        StepLease full = default, last = default;
+        try
         {
-            int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
-            var step = count == full.BatchSize ? full : job.Model.capturedSteps[(job.Kind, count, replica)];
-            if (job.Y is { } y) step.LoadContiguous(job.X, y, start);
-            // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
-            // the exact scan names the sample.
-            else
-                for (int i = 0; i < job.X.Length; i++)
-                    if (!step.LoadInputsCheckingFinite(job.X[i], start, i))
-                        DataChecks.CheckFiniteRows(job.X[i], start, count, job.X.Length == 1 ? "x" : $"x['{job.Model.InputNames[i]}']");
-            step.Run();
-            if (job.Losses is { } losses) losses[b] = step.Loss!.Data[0];
-            if (job.OutputLosses is { } outputLosses)
-                for (int o = 0; o < step.Outputs.Length; o++)
-                    outputLosses[b * step.Outputs.Length + o] = step.OutputLosses![o] is { } l ? l.Data[0] : 0f;
-            if (job.Outputs is { } outputs)
-                for (int o = 0; o < outputs.Length; o++)
-                {
-                    var output = step.Outputs[o];
-                    int width = output.Size / count;
-                    output.Data.AsSpan(0, count * width).CopyTo(outputs[o].AsSpan(start * width));
-                }
+            for (int b = first; b < end; b++)
+            {
+                int start = b * job.BatchSize, count = Math.Min(job.BatchSize, total - start);
+                ref var lease = ref count == fullSize ? ref full : ref last;
+                if (lease.Step is null) lease = job.Model.CheckOutStep(job.Kind, count, job.X, job.Y);
+                var step = lease.Step;
+                if (job.Y is { } y) step.LoadContiguous(job.X, y, start);
+                // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
+                // the exact scan names the sample.
+                else
+                    for (int i = 0; i < job.X.Length; i++)
+                        if (!step.LoadInputsCheckingFinite(job.X[i], start, i))
+                            DataChecks.CheckFiniteRows(job.X[i], start, count, job.X.Length == 1 ? "x" : $"x['{job.Model.InputNames[i]}']");
+                step.Run();
+                if (job.Losses is { } losses) losses[b] = step.Loss!.Data[0];
+                if (job.OutputLosses is { } outputLosses)
+                    for (int o = 0; o < step.Outputs.Length; o++)
+                        outputLosses[b * step.Outputs.Length + o] = step.OutputLosses![o] is { } l ? l.Data[0] : 0f;
+                if (job.Outputs is { } outputs)
+                    for (int o = 0; o < outputs.Length; o++)
+                    {
+                        var output = step.Outputs[o];
+                        int width = output.Size / count;
+                        output.Data.AsSpan(0, count * width).CopyTo(outputs[o].AsSpan(start * width));
+                    }
+            }
+        }
+        finally
+        {
+            if (full.Step is not null) job.Model.ReturnStep(full);
+            if (last.Step is not null) job.Model.ReturnStep(last);
         }
     }
 }

@@ -151,6 +151,13 @@ public partial class Model
                 throw new ArgumentException(
                     $"Weight {i} ('{weights[i].Name}') has shape {Tensor.ShapeString(weights[i].Shape)}, " +
                     $"the value given has {Tensor.ShapeString(values[i].Shape)}.");
+        for (int i = 0; i < weights.Count; i++)
+        {
+            int bad = Array.FindIndex(values[i].Data, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new ArgumentException(
+                    $"Weight {i} ('{weights[i].Name}') value [{bad}] is {values[i].Data[bad]}: weights must be finite numbers.");
+        }
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
         foreach (var layer in Layers) layer.OnWeightsChanged();
     }

@@ -11,8 +11,17 @@ public partial class Model
     /// Prints it and returns it.</summary>
     public string Summary(TextWriter? output = null)
     {
-        const int nameWidth = 29, shapeWidth = 26, paramsWidth = 10, connectedWidth = 26;
         bool connected = graph is not null;
+        // Keras 2's widths (line length 65), widened to the longest cell so that columns never run together.
+        var rows = Layers.Select(layer => (
+            Layer: layer,
+            Name: $" {layer.Name} ({layer.ClassName})",
+            Shape: layer.OutputShape is null ? "?" : Layer.Describe(layer.OutputShape),
+            Params: layer.IsBuilt ? layer.CountParams().ToString(CultureInfo.InvariantCulture) : "0 (unbuilt)")).ToList();
+        int nameWidth = Math.Max(29, rows.Select(r => r.Name.Length + 2).DefaultIfEmpty(0).Max());
+        int shapeWidth = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
+        int paramsWidth = Math.Max(10, rows.Select(r => r.Params.Length + (connected ? 2 : 0)).DefaultIfEmpty(0).Max());
+        const int connectedWidth = 26;
         string rule = new('_', nameWidth + shapeWidth + paramsWidth + (connected ? connectedWidth : 0));
         var sb = new StringBuilder();
         sb.AppendLine($"Model: \"{Name}\"");
@@ -20,11 +29,9 @@ public partial class Model
         sb.Append(" Layer (type)".PadRight(nameWidth) + "Output Shape".PadRight(shapeWidth));
         sb.AppendLine(connected ? "Param #".PadRight(paramsWidth) + "Connected to" : "Param #");
         sb.AppendLine(new string('=', rule.Length));
-        foreach (var layer in Layers)
+        foreach (var (layer, name, shape, parameters) in rows)
         {
-            string shape = layer.OutputShape is null ? "?" : Layer.Describe(layer.OutputShape);
-            string parameters = layer.CountParams().ToString(CultureInfo.InvariantCulture);
-            sb.Append($" {layer.Name} ({layer.ClassName})".PadRight(nameWidth)).Append(shape.PadRight(shapeWidth));
+            sb.Append(name.PadRight(nameWidth)).Append(shape.PadRight(shapeWidth));
             if (!connected)
             {
                 sb.AppendLine(parameters);
@@ -43,6 +50,9 @@ public partial class Model
         sb.AppendLine($"Trainable params: {trainable.ToString("N0", CultureInfo.InvariantCulture)}");
         sb.AppendLine($"Non-trainable params: {(total - trainable).ToString("N0", CultureInfo.InvariantCulture)}");
         sb.AppendLine(rule);
+        if (!IsBuilt)
+            sb.AppendLine($"Model '{Name}' is not built yet, so shapes and parameters are unknown: give the first layer an " +
+                          "inputShape, call Build, or Fit it first.");
         string text = sb.ToString();
         (output ?? Console.Out).Write(text);
         return text;

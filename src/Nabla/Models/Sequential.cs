@@ -49,8 +49,11 @@ public sealed class Sequential : Model
     {
         if (layers.Count == 0) throw new InvalidOperationException($"Model '{Name}' has no layers.");
         int[] shape = inputShape;
+        // The weights of all layers count against one budget, checked before each is allocated.
+        using var budget = WeightBudget.Begin($"model '{Name}'");
         foreach (var layer in layers)
         {
+            if (layer.IsBuilt) budget.Count(layer.Weights);
             layer.Build(shape);
             shape = layer.OutputShape!;
         }
@@ -83,7 +86,9 @@ public sealed class Sequential : Model
             throw new ArgumentException("Sequential config needs a 'layers' list.");
         var layers = list.Select((item, i) => item is Config c
             ? Layer.Deserialize(c)
-            : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}."));
-        return new Sequential(layers.ToList(), config.GetString("name", null));
+            : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}.")).ToList();
+        if (layers.Count == 0 || layers.TrueForAll(l => l is InputLayer))
+            throw new ArgumentException("Sequential config 'layers' holds no layer: a model needs at least one.");
+        return new Sequential(layers, config.GetString("name", null));
     }
 }

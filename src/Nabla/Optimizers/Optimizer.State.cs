@@ -28,6 +28,13 @@ public abstract partial class Optimizer
         var target = StateOf(parameter)[index];
         if (values.Length != target.Length)
             throw new ArgumentException($"State '{name}' of a parameter of {target.Length} values cannot take {values.Length}.");
+        // Moments are finite; second moments (squared gradients) and accumulators are never negative.
+        bool nonNegative = IsSquaredState(name);
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]) || (nonNegative && values[i] < 0))
+                throw new ArgumentException(
+                    $"{ClassName} state '{name}' of '{parameter.Name}' has {values[i]} at [{i}]; it must be a finite" +
+                    $"{(nonNegative ? " non-negative" : "")} number.");
         values.CopyTo(target);
     }
 
@@ -42,6 +49,9 @@ public abstract partial class Optimizer
     /// <summary>State array <paramref name="name"/> of <paramref name="parameter"/>, created with its starting value
     /// when the parameter has not been updated yet (as Keras builds every slot for every trainable variable).</summary>
     internal float[] StateArray(Tensor parameter, string name) => StateOf(parameter)[IndexOfState(name)];
+
+    /// <summary>The states that accumulate squared gradients (Adam's and RMSprop's velocity, Adagrad's accumulator).</summary>
+    private static bool IsSquaredState(string name) => name is "velocity" or "accumulator" or "velocity_hat";
 
     private int IndexOfState(string name)
     {

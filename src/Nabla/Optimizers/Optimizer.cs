@@ -72,12 +72,16 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     /// <summary>The learning rate the next <see cref="Apply(IReadOnlyList{Tensor})"/> will use: the schedule evaluated at <see cref="Iterations"/>.</summary>
     public double CurrentLearningRate => LearningRate;
 
+    /// <summary>The most <see cref="Iterations"/> may hold: 2^53, the last step count a double (which the
+    /// learning-rate schedules and bias corrections compute with) represents exactly; far from wrapping around.</summary>
+    public const long MaxIterations = 1L << 53;
+
     /// <summary>Keras's <c>iterations</c>: how many steps have been applied.</summary>
     public long Iterations
     {
         get => iterations;
-        set => iterations = value >= 0 ? value
-            : throw new ArgumentOutOfRangeException(nameof(Iterations), value, "Iterations must be >= 0.");
+        set => iterations = value is >= 0 and <= MaxIterations ? value
+            : throw new ArgumentOutOfRangeException(nameof(Iterations), value, $"Optimizer 'iterations' must be in [0, {MaxIterations}] (2^53), found {value}.");
     }
 
     /// <summary>Keras's <c>weight_decay</c>: before each update, <c>w -= w·weight_decay·lr</c>. Null for none.</summary>

@@ -11,8 +11,8 @@ public sealed class Regularizer : IKerasSerializable
 {
     public Regularizer(double l1, double l2, string className)
     {
-        if (l1 < 0 || l2 < 0 || double.IsNaN(l1) || double.IsNaN(l2))
-            throw new ArgumentException($"{className}: penalties must be non-negative numbers, found l1={l1}, l2={l2}.");
+        if (!(l1 >= 0 && double.IsFinite(l1)) || !(l2 >= 0 && double.IsFinite(l2)))
+            throw new ArgumentException($"{className}: penalties must be finite non-negative numbers, found l1={l1}, l2={l2}.");
         L1 = l1;
         L2 = l2;
         ClassName = className;

@@ -75,6 +75,12 @@ internal sealed class ModelFileFormats : IModelFiles
         throw UnknownExtension(nameof(Model.Load), path, "\".keras\", \".h5\" or \"model.json\" (TensorFlow.js)");
     }
 
+    public void SaveTrainingState(Model model, string path, IReadOnlyDictionary<string, string> metadata) =>
+        TrainingStateFile.Save(model, path, metadata);
+
+    public (IReadOnlyDictionary<string, string> Metadata, Action Restore) ReadTrainingState(Model model, string path) =>
+        TrainingStateFile.Read(model, path);
+
     public IReadOnlyList<string> ExportFormats { get; } = ["onnx"];
 
     public void Export(Model model, string path, string format)

@@ -39,7 +39,7 @@ public sealed partial class Tensor
     {
         ValidateShape(shape);
         Shape = (int[])shape.Clone();
-        Data = new float[checked((int)ElementCount(shape))];
+        Data = new float[ElementCount(shape)];
     }
 
     private Tensor(float[] data, int[] shape)
@@ -84,11 +84,33 @@ public sealed partial class Tensor
     /// <summary>A flat row-major copy of the values.</summary>
     public float[] ToArray() => (float[])Data.Clone();
 
+    /// <summary>The value at a full index (one entry per axis), as <c>x[i, j]</c> on a matrix.</summary>
     [System.Runtime.CompilerServices.IndexerName("At")]
-    public float this[params int[] index]
+    public float this[int[] index]
     {
         get => Data[FlatIndex(index)];
         set => Data[FlatIndex(index)] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public float this[int i0, int i1]
+    {
+        get => this[[i0, i1]];
+        set => this[[i0, i1]] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public float this[int i0, int i1, int i2]
+    {
+        get => this[[i0, i1, i2]];
+        set => this[[i0, i1, i2]] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public float this[int i0, int i1, int i2, int i3]
+    {
+        get => this[[i0, i1, i2, i3]];
+        set => this[[i0, i1, i2, i3]] = value;
     }
 
     /// <summary>The single value of a one-element tensor.</summary>
@@ -108,8 +130,9 @@ public sealed partial class Tensor
     /// <summary>Elements per row when the tensor is viewed as [Shape[0], rest].</summary>
     internal int RowSize => Rank == 0 ? 1 : Size / Math.Max(1, Shape[0]);
 
-    public override string ToString() =>
-        $"Tensor{ShapeString(Shape)}{(Name is null ? "" : $" '{Name}'")}{(RequiresGrad ? " requires_grad" : "")}";
+    /// <summary>The values as NumPy prints them (summarized beyond 1000 elements), then shape and dtype:
+    /// <c>Tensor([[1. , 2.5], [3. , 4. ]], shape=(2, 2), dtype=float32)</c>.</summary>
+    public override string ToString() => TextFormat.Format(this);
 
     private int FlatIndex(int[] index)
     {
@@ -134,8 +157,10 @@ public sealed partial class Tensor
         foreach (int d in shape)
             if (d < 0)
                 throw new ArgumentException($"Shape {ShapeString(shape)} has a negative dimension.", nameof(shape));
-        if (ElementCount(shape) > Array.MaxLength)
-            throw new ArgumentException($"Shape {ShapeString(shape)} has more elements than one array can hold.", nameof(shape));
+        long count = ElementCount(shape);
+        if (count > Array.MaxLength)
+            throw new ArgumentException(
+                $"Shape {ShapeString(shape)} has {count} elements; a tensor holds at most {Array.MaxLength} (one array).", nameof(shape));
     }
 
     public static string ShapeString(ReadOnlySpan<int> shape) => Tensors.Shapes.Describe(shape);

@@ -35,6 +35,26 @@ public sealed class RandomGenerator
         (spareNormal, hasSpareNormal) = (other.spareNormal, other.hasSpareNormal);
     }
 
+    /// <summary>The whole state as text (for training backups): four state words and the spare normal, in hex.</summary>
+    internal string SaveState() =>
+        $"{s0:x16} {s1:x16} {s2:x16} {s3:x16} {(hasSpareNormal ? BitConverter.DoubleToInt64Bits(spareNormal).ToString("x16") : "-")}";
+
+    /// <summary>Restores a state written by <see cref="SaveState"/>; false (and no change) when the text is not one.</summary>
+    internal bool TryRestoreState(string text)
+    {
+        var parts = text.Split(' ');
+        if (parts.Length != 5) return false;
+        var words = new ulong[4];
+        for (int i = 0; i < 4; i++)
+            if (!ulong.TryParse(parts[i], System.Globalization.NumberStyles.AllowHexSpecifier, null, out words[i])) return false;
+        long spare = 0;
+        if (parts[4] != "-" && !long.TryParse(parts[4], System.Globalization.NumberStyles.AllowHexSpecifier, null, out spare)) return false;
+        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3]);
+        hasSpareNormal = parts[4] != "-";
+        spareNormal = hasSpareNormal ? BitConverter.Int64BitsToDouble(spare) : 0;
+        return true;
+    }
+
     public ulong NextUInt64()
     {
         ulong result = unchecked(ulong.RotateLeft(s1 * 5, 7) * 9);

@@ -15,13 +15,6 @@ public class CallbackTests
         return (model, x, y);
     }
 
-    /// <summary>Replays a scripted sequence of monitored values, so the callbacks' rules can be checked exactly.</summary>
-    private sealed class Script(string key, double[] values) : Callback
-    {
-        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
-            ((Dictionary<string, double>)logs)[key] = values[epoch];
-    }
-
     [Fact]
     public void EarlyStoppingStopsAfterPatienceAndRestoresTheBestWeights()
     {
@@ -40,12 +33,29 @@ public class CallbackTests
     }
 
     [Fact]
+    public void EarlyStoppingSaysWhenItRestoresAndStopsAsKerasWhenVerbose()
+    {
+        var (model, x, y) = Regression();
+        var script = new Script("val_loss", [5, 4, 3, 3.5, 3.6, 3.7]);
+        var writer = new StringWriter();
+        var stopper = new EarlyStopping(patience: 2, verbose: 1, restoreBestWeights: true, output: writer);
+        model.Fit(x, y, epochs: 6, callbacks: [script, stopper], verbose: 0);
+        // keras/src/callbacks/early_stopping.py prints these two messages (epochs 1-based).
+        Assert.Equal("Restoring model weights from the end of the best epoch: 3.\nEpoch 5: early stopping\n",
+            writer.ToString().ReplaceLineEndings("\n"));
+        var quiet = new StringWriter();
+        model.Fit(x, y, epochs: 6, callbacks: [script, new EarlyStopping(patience: 2, output: quiet)], verbose: 0);
+        Assert.Equal("", quiet.ToString());
+    }
+
+    [Fact]
     public void EarlyStoppingKerasDefaultsAreValLossPatienceZeroNoRestore()
     {
         // keras.callbacks.EarlyStopping(monitor="val_loss", min_delta=0, patience=0, mode="auto", restore_best_weights=False)
         var stopper = new EarlyStopping();
         Assert.Equal("val_loss", stopper.Monitor);
         Assert.Equal(0, stopper.Patience);
+        Assert.Equal(0, stopper.Verbose);
         Assert.False(stopper.RestoreBestWeights);
     }
 

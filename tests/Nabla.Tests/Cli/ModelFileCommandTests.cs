@@ -18,6 +18,7 @@ public sealed class ModelFileCommandTests : IDisposable
     [InlineData("mnist_flatten_dense_dropout_k3.10.0.keras", "104,938")]
     [InlineData("svhn_grayscale_mlp_tfkeras2.2.4.h5", "305,962")]
     [InlineData("fashion_mnist_dense_tfjs/model.json", "101,770")]
+    [InlineData("mnist_cnn_k3.15.1.keras", "225,034")]
     public void Summary_prints_layers_and_parameter_counts(string fixture, string total)
     {
         var (exit, stdout, _) = Nabla("summary", KerasFixtures.File(fixture));

@@ -65,6 +65,20 @@ public class DataInfoCommandTests : IDisposable
     }
 
     [Fact]
+    public void ReportsMissingValuesAndTextColumnsInsteadOfRefusingTheFile()
+    {
+        var (exit, output, error) = Run("data", "info", Nabla.Tests.TestSupport.RepositoryPaths.FuelCsv());
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.Contains("Format:   csv, 96 rows x 8 columns (7 numeric, 1 text)", output);
+        Assert.Contains("  Horsepower    number, 3 missing", output);
+        Assert.Contains("  Origin        text, 3 categories: Europe, Japan, USA", output);
+        Assert.Contains("Shape:    [96, 7] (96 samples x 7 features) in the numeric columns", output);
+        Assert.Contains("3 missing value(s) in 'Horsepower' (3): drop the rows (Table.DropMissing)", output);
+        Assert.Contains("1 text column(s) ('Origin'): one-hot encode (Table.OneHot)", output);
+    }
+
+    [Fact]
     public void IdxReportsItsDtype()
     {
         string path = folder.Write("labels.idx", IdxFixtures.UByte([0, 1, 2, 3], 4));
@@ -75,7 +89,7 @@ public class DataInfoCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("bad.csv", "1,2\n3,x\n", "line 2, column 2")]
+    [InlineData("bad.csv", "1,2\n3\n", "line 2: expected 2 fields")]
     [InlineData("bad.npy", "\u0093NUMPY garbage", "bad.npy")]
     [InlineData("bad.bin", "hello", "expected a .npy file")]
     public void BadInputExitsWithCode2AndOneLineOnStderr(string name, string content, string expected)

@@ -144,4 +144,13 @@ public class PreprocessingTests
         Assert.Equal(ys.Data, Preprocessing.Shuffle(x, y, seed: 7).Y.Data);
         Assert.Throws<ArgumentException>(() => Preprocessing.Shuffle(x, Tensor.FromArray([1f], 1), 7));
     }
+
+    [Fact]
+    public void TakeRowsGathersSamplesInTheOrderGivenAndRefusesAnIndexOutside()
+    {
+        var x = Tensor.FromArray([0f, 1, 10, 11, 20, 21], 3, 2);
+        Assert.Equal([20f, 21, 0, 1, 20, 21], Preprocessing.TakeRows(x, [2, 0, 2]).Data);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Preprocessing.TakeRows(x, [3]));
+        Assert.Contains("0..2", error.Message);
+    }
 }

@@ -87,8 +87,8 @@ public class LayerTests
         // moving = 0.99·moving + 0.01·batch, from moving_mean 0 and moving_variance 1
         var movingMean = bn.NonTrainableWeights[0];
         var movingVariance = bn.NonTrainableWeights[1];
-        Assert.Equal(0.02f, movingMean[0], 6);
-        Assert.Equal(0.99f + 0.25f, movingVariance[1], 5);
+        Assert.Equal(0.02f, movingMean[0].Item(), 6);
+        Assert.Equal(0.99f + 0.25f, movingVariance[1].Item(), 5);
         var inference = bn.Call(x, training: false);
         Assert.Equal((1 - 0.02) / Math.Sqrt(0.99 + 0.01 + 1e-3), inference[0, 0], 4);
     }

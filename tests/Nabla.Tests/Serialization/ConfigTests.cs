@@ -34,6 +34,7 @@ public class ConfigTests
         Assert.Equal("he", registry.Get("HeUniform"));
         var e = Assert.Throws<ArgumentException>(() => registry.Get("he_normal"));
         Assert.Contains("Unknown thing 'he_normal'", e.Message);
-        Assert.Contains("HeUniform, he_uniform", e.Message);
+        Assert.EndsWith("Valid thing names: he_uniform.", e.Message); // once, by its identifier
+        Assert.Contains("Did you mean 'he_uniform'?", Assert.Throws<ArgumentException>(() => registry.Get("he_unifrom")).Message);
     }
 }

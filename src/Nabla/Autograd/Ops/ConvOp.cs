@@ -10,7 +10,7 @@ namespace Nabla.Autograd.Ops;
 /// in one packed SGEMM, whose rows are then the NHWC output. Backward: dkernel = colsᵀ·dz, dcols = dz·kernelᵀ
 /// added back onto dx (col2im). Large batches are lowered a chunk of samples at a time, so the im2col buffer
 /// stays bounded; the backward pass then lowers each chunk again. The pre-activation z is kept for backward and
-/// for the training doctor, as in <see cref="DenseOp"/>.
+/// for the training doctor, as the dense op does.
 /// </summary>
 internal sealed unsafe class ConvOp : Op, IActivatedOp
 {

@@ -12,7 +12,7 @@ internal sealed class NonFiniteLossDetector : IDetector
         if (q.UnnormalizedInputs(t)) fixes.Insert(0, FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
         yield return Detection.Blocking(Make(FindingCodes.NanLoss, Severity.Error,
-            $"The loss became {loss} at epoch {epoch + 1}, step {step}: a value overflowed. From then on every weight is NaN and nothing is learned.",
+            $"The loss became {loss} at epoch {epoch + 1}, step {step}: a value overflowed. That step was not applied: the weights are those of the last step with a finite loss.",
             fixes, ("loss", loss.ToString()), ("step", step)).At(null, null, epoch, step));
     }
 }

@@ -28,10 +28,15 @@ public static class SafetensorsFile
     }
 
     /// <summary>Reads every tensor, after checking the whole header against the file's length.</summary>
-    public static SafetensorsContent Read(string path)
+    public static SafetensorsContent Read(string path) => Read(path, null);
+
+    /// <summary>Reads every tensor; the decoded float32 tensors together may take at most
+    /// <see cref="Data.DataReadOptions.MaxBytes"/>, checked before any is allocated.</summary>
+    public static SafetensorsContent Read(string path, Data.DataReadOptions? options)
     {
+        Nabla.Data.DataFile.RequireExists(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        return Read(stream, stream.Length, path);
+        return Read(stream, stream.Length, path, options);
     }
 
     internal static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors,
@@ -47,8 +52,10 @@ public static class SafetensorsFile
         foreach (var (_, tensor) in ordered) WriteFloats(stream, tensor.Data);
     }
 
-    internal static SafetensorsContent Read(Stream stream, long length, string path)
+    internal static SafetensorsContent Read(Stream stream, long length, string path, Data.DataReadOptions? options = null)
     {
+        options ??= Data.DataReadOptions.Default;
+        options.Validate();
         if (length < 8)
             throw DataFormatException.InFile(path, "at least 8 bytes (the header size)", $"{length} bytes");
         Span<byte> sizeBytes = stackalloc byte[8];
@@ -66,25 +73,38 @@ public static class SafetensorsFile
         long bufferLength = length - 8 - (long)headerSize;
         var (entries, metadata) = SafetensorsHeader.Parse(header, bufferLength, path);
 
+        long decodedBytes = entries.Sum(e => (long)e.ElementCount * sizeof(float));
+        if (decodedBytes > options.MaxBytes)
+            throw DataFormatException.InFile(path, $"at most {options.MaxBytes} bytes of float32 tensors (DataReadOptions.MaxBytes)",
+                $"{entries.Count} tensors of {decodedBytes} bytes as float32");
+
         // The layout check guarantees the entries tile the buffer, so reading them in offset order is sequential.
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         byte[] scratch = [];
         foreach (var entry in entries.OrderBy(e => e.Begin))
         {
             var data = new float[entry.ElementCount];
-            int byteCount = checked((int)(entry.End - entry.Begin));
             if (entry.DType == SafetensorsDType.Float32 && BitConverter.IsLittleEndian)
                 stream.ReadExactly(MemoryMarshal.AsBytes(data.AsSpan()));
             else
             {
-                if (scratch.Length < byteCount) scratch = new byte[byteCount];
-                stream.ReadExactly(scratch, 0, byteCount);
-                SafetensorsDType.Decode(entry.DType, scratch.AsSpan(0, byteCount), data);
+                // Decoded a slice at a time: a tensor's bytes may exceed what one array holds.
+                SafetensorsDType.TryGetSize(entry.DType, out int elementSize);
+                int perSlice = Math.Max(1, DecodeSliceBytes / elementSize);
+                if (scratch.Length < perSlice * elementSize) scratch = new byte[perSlice * elementSize];
+                for (int done = 0; done < data.Length; done += perSlice)
+                {
+                    int n = Math.Min(perSlice, data.Length - done);
+                    stream.ReadExactly(scratch, 0, n * elementSize);
+                    SafetensorsDType.Decode(entry.DType, scratch.AsSpan(0, n * elementSize), data.AsSpan(done, n));
+                }
             }
             tensors[entry.Name] = Tensor.FromArray(data, entry.Shape);
         }
         return new SafetensorsContent(tensors, metadata);
     }
+
+    private const int DecodeSliceBytes = 1 << 20;
 
     private static void CheckNames(IReadOnlyDictionary<string, Tensor> tensors)
     {

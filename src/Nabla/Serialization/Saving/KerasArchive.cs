@@ -59,6 +59,7 @@ internal static class KerasArchive
 
     public static Model Load(string path)
     {
+        Nabla.Data.DataFile.RequireExists(path);
         using var zip = KerasZip.Open(path);
         if (!zip.Contains(ConfigEntry) || !(zip.Contains(WeightsEntry) || zip.Contains(SafetensorsWeightsEntry)))
             throw DataFormatException.AtField(path, $"entry '{(zip.Contains(ConfigEntry) ? WeightsEntry : ConfigEntry)}'",

@@ -106,15 +106,13 @@ public class KerasFixtureLoadingTests
         for (int i = 0; i < before.Count; i++) Assert.Equal(before[i].Data, after[i].Data);
     }
 
-    // The next two fixtures need layers that are not in Nabla yet (Conv2D and MaxPooling2D; the Functional model).
-    // Today their loads must fail naming what is missing; once those land, these tests must become prediction checks
-    // like the ones above (KerasFixtures.AssertPredicts within 1e-5).
-
     [Fact]
-    public void Cnn_archive_loads_now_that_conv2d_exists()
+    public void Keras_3_15_cnn_archive_loads_and_predicts()
     {
-        var model = Model.Load(KerasFixtures.File("mnist_cnn_k3.15.1.keras"));
-        Assert.Contains(model.Layers, l => l.ClassName == "Conv2D");
+        const string cnn = "mnist_cnn_k3.15.1.keras";
+        var model = Model.Load(KerasFixtures.File(cnn));
+        Assert.Equal(225_034, model.CountParams());
+        KerasFixtures.AssertPredicts(model, cnn);
     }
 
     [Fact]

@@ -1,0 +1,265 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autograd.Ops.Recurrent;
+
+/// <summary>
+/// A Keras GRU over a whole sequence, gates in Keras's column order z, r, h:
+/// z, r = recurrent_activation(x·W + h_{t-1}·U (+ biases)); with reset_after (Keras 3's default, two bias
+/// rows [input; recurrent]) ĥ = activation(x·W_h + b_h + r ⊙ (h_{t-1}·U_h + b'_h)); without it
+/// ĥ = activation(x·W_h + b_h + (r ⊙ h_{t-1})·U_h); h_t = z ⊙ h_{t-1} + (1 − z) ⊙ ĥ.
+/// Without reset_after the step needs h_{t-1}·U for the z and r columns only, and a second product
+/// (r ⊙ h_{t-1})·U_h: the recurrent kernel is copied into those two blocks once per forward pass.
+/// </summary>
+internal sealed class GruOp : RecurrentOp
+{
+    private readonly IActivationKernel activation, recurrentActivation;
+    private readonly bool resetAfter;
+    private readonly float[] preActivations, gates, inner;
+    private readonly float[] gradGates, gradInner, scratch;
+    // reset_after = false: U split into [units, 2·units] (z, r) and [units, units] (h), r ⊙ h_{t-1} per step,
+    // the h columns' pre-activation gradient, and the two blocks' gradients before they are added into U's.
+    private readonly float[]? recurrentGates, recurrentCandidate, resetStates, gradCandidate, gradRecurrentGates,
+        gradRecurrentCandidate, gradRecurrentGatesBlock, gradResetState;
+
+    public GruOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
+        IActivationKernel recurrentActivation, bool resetAfter, RecurrentOptions options)
+        : base(x, kernel, recurrentKernel, bias, 3, options)
+    {
+        if (bias is not null) CheckWeight("bias", bias, resetAfter ? [2, Width] : [Width]);
+        if (options.RecurrentDropout > 0)
+            throw new ArgumentException("The GRU op has no recurrent dropout: h_{t-1} also enters its blend, not only the recurrent product.");
+        this.activation = activation;
+        this.recurrentActivation = recurrentActivation;
+        this.resetAfter = resetAfter;
+        int rows = Steps * Batch;
+        preActivations = new float[rows * Width];
+        gates = new float[rows * Width];
+        gradGates = new float[Batch * Width];
+        scratch = new float[Units];
+        if (resetAfter)
+        {
+            inner = new float[rows * Width];
+            gradInner = new float[rows * Width];
+        }
+        else
+        {
+            inner = new float[rows * Units];
+            gradInner = [];
+            recurrentGates = new float[Units * 2 * Units];
+            recurrentCandidate = new float[Units * Units];
+            resetStates = new float[rows * Units];
+            gradCandidate = new float[rows * Units];
+            gradRecurrentGates = new float[rows * 2 * Units];
+            gradRecurrentCandidate = new float[Units * Units];
+            gradRecurrentGatesBlock = new float[Units * 2 * Units];
+            gradResetState = new float[Batch * Units];
+        }
+    }
+
+    public override string Name => "gru";
+
+    /// <summary>Gate values after their activations, time-major [steps, batch, 3·units] (z, r, ĥ).</summary>
+    public ReadOnlySpan<float> GateValues => gates;
+
+    protected override void AddInputBias(Span<float> projected)
+    {
+        if (Bias is { } bias) RowVector.AddToRows(projected, bias.Data.AsSpan(0, Width));
+    }
+
+    protected override void AddInputBiasGradient(ReadOnlySpan<float> gradProjected)
+    {
+        if (Bias is { } bias && NeedsGrad(3)) RowVector.SumRows(gradProjected, bias.Grad!.Data.AsSpan(0, Width), accumulate: true);
+    }
+
+    public override void Forward()
+    {
+        if (!resetAfter) SplitRecurrentKernel();
+        base.Forward();
+    }
+
+    private void SplitRecurrentKernel()
+    {
+        var u = RecurrentKernel.Data;
+        int n = Units;
+        for (int row = 0; row < n; row++)
+        {
+            u.AsSpan(row * Width, 2 * n).CopyTo(recurrentGates.AsSpan(row * 2 * n, 2 * n));
+            u.AsSpan(row * Width + 2 * n, n).CopyTo(recurrentCandidate.AsSpan(row * n, n));
+        }
+    }
+
+    /// <summary>Without reset_after only the z and r columns multiply h_{t-1}: the [units, 2·units] block.</summary>
+    protected override void MultiplyRecurrent(int t)
+    {
+        if (resetAfter) base.MultiplyRecurrent(t);
+        else Gemm.Multiply(false, false, Batch, 2 * Units, Units, State(t), recurrentGates, RecurrentStepProduct.AsSpan(0, Batch * 2 * Units));
+    }
+
+    protected override void ForwardStep(int t)
+    {
+        if (resetAfter) ForwardResetAfter(t);
+        else ForwardResetBefore(t);
+    }
+
+    private void ForwardResetAfter(int t)
+    {
+        int n = Units;
+        var x = StepOf(Projected, t, Width);
+        var recurrent = StepOf(inner, t, Width);
+        var z = StepOf(preActivations, t, Width);
+        var a = StepOf(gates, t, Width);
+        RecurrentStepProduct.CopyTo(recurrent);
+        if (Bias is { } bias) RowVector.AddToRows(recurrent, bias.Data.AsSpan(Width, Width));
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            TensorPrimitives.Add(x.Slice(row, 2 * n), recurrent.Slice(row, 2 * n), z.Slice(row, 2 * n));
+            recurrentActivation.Forward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), 2 * n);
+            // ĥ's pre-activation: x_h + r ⊙ (h_{t-1}·U_h + b'_h)
+            TensorPrimitives.MultiplyAdd(a.Slice(row + n, n), recurrent.Slice(row + 2 * n, n), x.Slice(row + 2 * n, n),
+                z.Slice(row + 2 * n, n));
+            activation.Forward(z.Slice(row + 2 * n, n), a.Slice(row + 2 * n, n), n);
+        }
+        Blend(t);
+    }
+
+    private void ForwardResetBefore(int t)
+    {
+        int n = Units;
+        var x = StepOf(Projected, t, Width);
+        var z = StepOf(preActivations, t, Width);
+        var a = StepOf(gates, t, Width);
+        var hPrev = State(t);
+        var reset = StepOf(resetStates!, t, n);
+        var candidate = StepOf(inner, t, n);
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            TensorPrimitives.Add(x.Slice(row, 2 * n), RecurrentStepProduct.AsSpan(b * 2 * n, 2 * n), z.Slice(row, 2 * n));
+            recurrentActivation.Forward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), 2 * n);
+            TensorPrimitives.Multiply(a.Slice(row + n, n), hPrev.Slice(b * n, n), reset.Slice(b * n, n));
+        }
+        Gemm.Multiply(false, false, Batch, n, n, reset, recurrentCandidate, candidate);
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            TensorPrimitives.Add(x.Slice(row + 2 * n, n), candidate.Slice(b * n, n), z.Slice(row + 2 * n, n));
+            activation.Forward(z.Slice(row + 2 * n, n), a.Slice(row + 2 * n, n), n);
+        }
+        Blend(t);
+    }
+
+    /// <summary>h_t = z ⊙ h_{t-1} + (1 − z) ⊙ ĥ = ĥ + z ⊙ (h_{t-1} − ĥ).</summary>
+    private void Blend(int t)
+    {
+        int n = Units;
+        var a = StepOf(gates, t, Width);
+        var hPrev = State(t);
+        var h = State(t + 1);
+        for (int b = 0; b < Batch; b++)
+        {
+            var candidate = a.Slice(b * Width + 2 * n, n);
+            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, scratch);
+            TensorPrimitives.MultiplyAdd(a.Slice(b * Width, n), scratch, candidate, h.Slice(b * n, n));
+        }
+    }
+
+    protected override void BackwardStep(int t)
+    {
+        int n = Units;
+        var z = StepOf(preActivations, t, Width);
+        var a = StepOf(gates, t, Width);
+        var hPrev = State(t);
+        var dz = StepOf(GradProjected, t, Width);
+        // Through the blend: dz_gate = dh ⊙ (h_{t-1} − ĥ), dĥ = dh ⊙ (1 − z); the direct part dh ⊙ z is added last.
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            var dh = GradState.AsSpan(b * n, n);
+            var candidate = a.Slice(row + 2 * n, n);
+            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, scratch);
+            TensorPrimitives.Multiply(dh, scratch, gradGates.AsSpan(row, n));
+            TensorPrimitives.Multiply(dh, a.Slice(row, n), scratch);
+            TensorPrimitives.Subtract(dh, scratch, gradGates.AsSpan(row + 2 * n, n));
+            activation.Backward(z.Slice(row + 2 * n, n), candidate, gradGates.AsSpan(row + 2 * n, n), dz.Slice(row + 2 * n, n), n);
+        }
+        if (resetAfter) BackwardResetAfter(t, dz);
+        else BackwardResetBefore(t, dz);
+    }
+
+    private void BackwardResetAfter(int t, Span<float> dz)
+    {
+        int n = Units;
+        var a = StepOf(gates, t, Width);
+        var z = StepOf(preActivations, t, Width);
+        var recurrent = StepOf(inner, t, Width);
+        var dInner = StepOf(gradInner, t, Width);
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            var dCandidate = dz.Slice(row + 2 * n, n);
+            // d(h_{t-1}·U_h + b'_h) = dĥ_pre ⊙ r; dr = dĥ_pre ⊙ (h_{t-1}·U_h + b'_h)
+            TensorPrimitives.Multiply(dCandidate, a.Slice(row + n, n), dInner.Slice(row + 2 * n, n));
+            TensorPrimitives.Multiply(dCandidate, recurrent.Slice(row + 2 * n, n), gradGates.AsSpan(row + n, n));
+            recurrentActivation.Backward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), gradGates.AsSpan(row, 2 * n), dz.Slice(row, 2 * n), 2 * n);
+            dz.Slice(row, 2 * n).CopyTo(dInner.Slice(row, 2 * n));
+        }
+        // dh_{t-1} = dh ⊙ z + d(inner)·Uᵀ
+        for (int b = 0; b < Batch; b++)
+            TensorPrimitives.Multiply(GradState.AsSpan(b * n, n), a.Slice(b * Width, n), GradState.AsSpan(b * n, n));
+        Gemm.Multiply(false, true, Batch, n, Width, dInner, RecurrentKernel.Data, GradState, accumulate: true);
+    }
+
+    private void BackwardResetBefore(int t, Span<float> dz)
+    {
+        int n = Units;
+        var a = StepOf(gates, t, Width);
+        var z = StepOf(preActivations, t, Width);
+        var hPrev = State(t);
+        var dCandidate = StepOf(gradCandidate!, t, n);
+        var dGates = StepOf(gradRecurrentGates!, t, 2 * n);
+        for (int b = 0; b < Batch; b++)
+            dz.Slice(b * Width + 2 * n, n).CopyTo(dCandidate.Slice(b * n, n));
+        // d(r ⊙ h_{t-1}) = dĥ_pre·U_hᵀ
+        Gemm.Multiply(false, true, Batch, n, n, dCandidate, recurrentCandidate, gradResetState);
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * Width;
+            var dReset = gradResetState.AsSpan(b * n, n);
+            TensorPrimitives.Multiply(dReset, hPrev.Slice(b * n, n), gradGates.AsSpan(row + n, n));
+            recurrentActivation.Backward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), gradGates.AsSpan(row, 2 * n), dz.Slice(row, 2 * n), 2 * n);
+            dz.Slice(row, 2 * n).CopyTo(dGates.Slice(b * 2 * n, 2 * n));
+            // dh_{t-1} = dh ⊙ z + d(r ⊙ h_{t-1}) ⊙ r, then + d(z, r)·U_zrᵀ below.
+            var dh = GradState.AsSpan(b * n, n);
+            TensorPrimitives.Multiply(dh, a.Slice(row, n), dh);
+            TensorPrimitives.MultiplyAdd(dReset, a.Slice(row + n, n), dh, dh);
+        }
+        Gemm.Multiply(false, true, Batch, n, 2 * n, dGates, recurrentGates, GradState, accumulate: true);
+    }
+
+    protected override void FinishRecurrentGradients()
+    {
+        int n = Units, rows = Steps * Batch;
+        var previous = States.AsSpan(0, rows * n);
+        if (resetAfter)
+        {
+            if (NeedsGrad(2))
+                Gemm.Multiply(true, false, n, Width, rows, previous, gradInner, RecurrentKernel.Grad!.Data, accumulate: true);
+            if (Bias is { } bias && NeedsGrad(3))
+                RowVector.SumRows(gradInner, bias.Grad!.Data.AsSpan(Width, Width), accumulate: true);
+            return;
+        }
+        if (!NeedsGrad(2)) return;
+        var dU = RecurrentKernel.Grad!.Data;
+        var dGatesBlock = gradRecurrentGatesBlock.AsSpan();
+        Gemm.Multiply(true, false, n, 2 * n, rows, previous, gradRecurrentGates, dGatesBlock);
+        Gemm.Multiply(true, false, n, n, rows, resetStates, gradCandidate, gradRecurrentCandidate);
+        for (int row = 0; row < n; row++)
+        {
+            var target = dU.AsSpan(row * Width, Width);
+            TensorPrimitives.Add(target[..(2 * n)], dGatesBlock.Slice(row * 2 * n, 2 * n), target[..(2 * n)]);
+            TensorPrimitives.Add(target[(2 * n)..], gradRecurrentCandidate.AsSpan(row * n, n), target[(2 * n)..]);
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autograd.Ops.Recurrent;
+
+/// <summary>
+/// What every recurrent op over a whole sequence shares (backpropagation through time). The input
+/// [batch, steps, features] is copied time-major in processing order (reversed for goBackwards, times the
+/// input dropout mask), projected for all steps at once (one packed GEMM, [steps·batch, features]·kernel),
+/// then the subclass runs its cell step by step, its recurrent product per step in the same GEMM.
+/// The backward pass walks the steps in reverse: each step leaves the gradient of its gates' x-side
+/// pre-activations in <see cref="GradProjected"/>, and the kernel's gradient and the input's gradient
+/// are then one GEMM each. Every buffer is allocated here, so a replayed step allocates nothing.
+/// Inputs: x, kernel, recurrent kernel, then the bias when used.
+/// </summary>
+internal abstract class RecurrentOp : Op
+{
+    protected readonly int Batch, Steps, Features, Units, Width;
+    private readonly bool returnSequences, goBackwards;
+    private readonly float dropout;
+    private readonly RandomGenerator? dropoutGenerator;
+    private readonly float[]? dropoutMask;
+    private readonly float[] inputTimeMajor, gradInputTimeMajor;
+    private readonly float recurrentDropout;
+    private readonly float[]? recurrentMask, maskedStates;
+
+    /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
+    protected RecurrentOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, int gatesPerUnit,
+        RecurrentOptions options)
+        : base(bias is null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias],
+            OutputShape(x, recurrentKernel, options.ReturnSequences))
+    {
+        Batch = x.Shape[0];
+        Steps = x.Shape[1];
+        Features = x.Shape[2];
+        Units = recurrentKernel.Shape[0];
+        Width = gatesPerUnit * Units;
+        CheckWeight("kernel", kernel, [Features, Width]);
+        CheckWeight("recurrent kernel", recurrentKernel, [Units, Width]);
+        returnSequences = options.ReturnSequences;
+        goBackwards = options.GoBackwards;
+        dropout = options.Dropout;
+        dropoutGenerator = options.DropoutGenerator;
+        if (dropout > 0) dropoutMask = new float[Batch * Features];
+        recurrentDropout = options.RecurrentDropout;
+        if (recurrentDropout > 0)
+        {
+            recurrentMask = new float[Batch * Units];
+            maskedStates = new float[Steps * Batch * Units];
+        }
+        int rows = Steps * Batch;
+        inputTimeMajor = new float[rows * Features];
+        gradInputTimeMajor = new float[rows * Features];
+        Projected = new float[rows * Width];
+        GradProjected = new float[rows * Width];
+        States = new float[(Steps + 1) * Batch * Units];
+        GradState = new float[Batch * Units];
+        RecurrentStepProduct = new float[Batch * Width];
+    }
+
+    /// <summary>x·kernel (plus the input-side bias) for every step, time-major: [steps, batch, width].</summary>
+    protected float[] Projected { get; }
+
+    /// <summary>dLoss/d(x-side pre-activations) per step, time-major [steps, batch, width], written by
+    /// <see cref="BackwardStep"/>.</summary>
+    protected float[] GradProjected { get; }
+
+    /// <summary>Hidden states h_0 (zeros) … h_T, time-major [steps + 1, batch, units].</summary>
+    protected float[] States { get; }
+
+    /// <summary>dLoss/dh for the step being walked back, [batch, units]: <see cref="BackwardStep"/> reads it
+    /// as dLoss/dh_t and leaves dLoss/dh_{t-1} in it.</summary>
+    protected float[] GradState { get; }
+
+    /// <summary>Scratch [batch, width] for one step's recurrent product h_{t-1}·recurrent_kernel.</summary>
+    protected float[] RecurrentStepProduct { get; }
+
+    protected Tensor Kernel => Inputs[1];
+
+    protected Tensor RecurrentKernel => Inputs[2];
+
+    protected Tensor? Bias => Inputs.Length == 4 ? Inputs[3] : null;
+
+    /// <summary>What multiplies the recurrent kernel at each step, time-major [steps, batch, units]: h_0 … h_{T-1},
+    /// times the recurrent dropout mask when there is one.</summary>
+    protected ReadOnlySpan<float> RecurrentInputs =>
+        maskedStates is not null ? maskedStates : States.AsSpan(0, Steps * Batch * Units);
+
+    /// <summary>Multiplies dLoss/dh_{t-1} in <see cref="GradState"/> by the recurrent dropout mask, for cells whose
+    /// h_{t-1} reaches the loss only through the recurrent product.</summary>
+    protected void MaskStateGradient()
+    {
+        if (recurrentMask is not null) TensorPrimitives.Multiply(GradState, recurrentMask, GradState);
+    }
+
+    /// <summary>h_t for step t (0 is the zero initial state), [batch, units].</summary>
+    protected Span<float> State(int t) => States.AsSpan(t * Batch * Units, Batch * Units);
+
+    protected Span<float> StepOf(float[] timeMajor, int t, int width) => timeMajor.AsSpan(t * Batch * width, Batch * width);
+
+    /// <summary>Per-step norms ‖dLoss/dh_t‖ over the batch from the last backward pass, in processing order
+    /// (index t is step t+1's state h_{t+1}); null until <see cref="RecordStateGradientNorms"/> is set.</summary>
+    public float[]? StateGradientNorms { get; private set; }
+
+    /// <summary>Whether the backward pass records ‖dLoss/dh_t‖ per step (one dot product per step).</summary>
+    public bool RecordStateGradientNorms
+    {
+        get => StateGradientNorms is not null;
+        set => StateGradientNorms = value ? new float[Steps] : null;
+    }
+
+    private static int[] OutputShape(Tensor x, Tensor recurrentKernel, bool returnSequences)
+    {
+        if (x.Rank != 3)
+            throw new ArgumentException(
+                $"A recurrent op needs inputs [batch, timesteps, features]; found {Tensor.ShapeString(x.Shape)}.");
+        if (recurrentKernel.Rank != 2)
+            throw new ArgumentException(
+                $"A recurrent kernel is [units, gates·units]; found {Tensor.ShapeString(recurrentKernel.Shape)}.");
+        int units = recurrentKernel.Shape[0];
+        return returnSequences ? [x.Shape[0], x.Shape[1], units] : [x.Shape[0], units];
+    }
+
+    protected static void CheckWeight(string what, Tensor weight, int[] expected)
+    {
+        if (!Tensor.SameShape(weight.Shape, expected))
+            throw new ArgumentException(
+                $"The {what} has shape {Tensor.ShapeString(weight.Shape)}; the recurrent op expects {Tensor.ShapeString(expected)}.");
+    }
+
+    public override void Forward()
+    {
+        LoadInputs();
+        Gemm.Multiply(false, false, Steps * Batch, Width, Features, inputTimeMajor, Kernel.Data, Projected);
+        AddInputBias(Projected);
+        State(0).Clear();
+        for (int t = 0; t < Steps; t++)
+        {
+            MultiplyRecurrent(t);
+            ForwardStep(t);
+        }
+        WriteOutput();
+    }
+
+    public override void Backward()
+    {
+        var dOutput = Output.Grad!.Data;
+        Array.Clear(GradState);
+        BeginBackward();
+        int size = Batch * Units;
+        for (int t = Steps - 1; t >= 0; t--)
+        {
+            if (returnSequences)
+                for (int b = 0; b < Batch; b++)
+                    TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan((b * Steps + t) * Units, Units),
+                        GradState.AsSpan(b * Units, Units));
+            else if (t == Steps - 1)
+                TensorPrimitives.Add(GradState, dOutput.AsSpan(0, size), GradState);
+            if (StateGradientNorms is not null) StateGradientNorms[t] = TensorPrimitives.Norm(GradState);
+            BackwardStep(t);
+        }
+        FinishRecurrentGradients();
+        // kernel (+)= xᵀ·dZ over all steps at once; the input-side bias (+)= Σ dZ.
+        if (NeedsGrad(1))
+            Gemm.Multiply(true, false, Features, Width, Steps * Batch, inputTimeMajor, GradProjected, Kernel.Grad!.Data, accumulate: true);
+        AddInputBiasGradient(GradProjected);
+        if (NeedsGrad(0)) StoreInputGradient();
+    }
+
+    /// <summary>h_{t-1}·recurrent_kernel for the whole batch into <see cref="RecurrentStepProduct"/>, in the packed GEMM.</summary>
+    protected virtual void MultiplyRecurrent(int t)
+    {
+        ReadOnlySpan<float> previous = State(t);
+        if (maskedStates is not null)
+        {
+            var masked = StepOf(maskedStates, t, Units);
+            TensorPrimitives.Multiply(previous, recurrentMask, masked);
+            previous = masked;
+        }
+        Gemm.Multiply(false, false, Batch, Width, Units, previous, RecurrentKernel.Data, RecurrentStepProduct);
+    }
+
+    /// <summary>Adds the bias that applies to the x-side pre-activations to every row of <paramref name="projected"/>.</summary>
+    protected abstract void AddInputBias(Span<float> projected);
+
+    /// <summary>Adds Σ_rows of the x-side gradient into the bias gradient, where the bias applies there.</summary>
+    protected abstract void AddInputBiasGradient(ReadOnlySpan<float> gradProjected);
+
+    /// <summary>Computes h_{t+1} (state index t + 1) from <see cref="Projected"/> at step t,
+    /// <see cref="RecurrentStepProduct"/> and h_t.</summary>
+    protected abstract void ForwardStep(int t);
+
+    /// <summary>Clears per-pass carries (an LSTM's cell gradient) before the steps are walked back.</summary>
+    protected virtual void BeginBackward() { }
+
+    /// <summary>Given dLoss/dh_{t+1} in <see cref="GradState"/>, writes step t's x-side pre-activation gradient
+    /// into <see cref="GradProjected"/>, keeps what the recurrent kernel's gradient needs, and leaves
+    /// dLoss/dh_t in <see cref="GradState"/>.</summary>
+    protected abstract void BackwardStep(int t);
+
+    /// <summary>Adds the recurrent kernel's (and recurrent bias's) gradient over all steps.</summary>
+    protected abstract void FinishRecurrentGradients();
+
+    private void LoadInputs()
+    {
+        var x = Inputs[0].Data;
+        if (dropoutMask is not null)
+        {
+            // One mask per sample and feature, shared by every step (as Keras's DropoutRNNCell).
+            var rng = dropoutGenerator ?? Utils.Random;
+            float keep = 1f / (1f - dropout);
+            for (int i = 0; i < dropoutMask.Length; i++) dropoutMask[i] = rng.NextDouble() < dropout ? 0f : keep;
+        }
+        if (recurrentMask is not null)
+        {
+            var rng = dropoutGenerator ?? Utils.Random;
+            float keep = 1f / (1f - recurrentDropout);
+            for (int i = 0; i < recurrentMask.Length; i++) recurrentMask[i] = rng.NextDouble() < recurrentDropout ? 0f : keep;
+        }
+        for (int b = 0; b < Batch; b++)
+            for (int s = 0; s < Steps; s++)
+            {
+                int t = goBackwards ? Steps - 1 - s : s;
+                var source = x.AsSpan((b * Steps + s) * Features, Features);
+                var target = inputTimeMajor.AsSpan((t * Batch + b) * Features, Features);
+                if (dropoutMask is null) source.CopyTo(target);
+                else TensorPrimitives.Multiply(source, dropoutMask.AsSpan(b * Features, Features), target);
+            }
+    }
+
+    private void StoreInputGradient()
+    {
+        Gemm.Multiply(false, true, Steps * Batch, Features, Width, GradProjected, Kernel.Data, gradInputTimeMajor);
+        var dx = Inputs[0].Grad!.Data;
+        for (int b = 0; b < Batch; b++)
+            for (int s = 0; s < Steps; s++)
+            {
+                int t = goBackwards ? Steps - 1 - s : s;
+                var source = gradInputTimeMajor.AsSpan((t * Batch + b) * Features, Features);
+                var target = dx.AsSpan((b * Steps + s) * Features, Features);
+                if (dropoutMask is not null) TensorPrimitives.Multiply(source, dropoutMask.AsSpan(b * Features, Features), source);
+                TensorPrimitives.Add(target, source, target);
+            }
+    }
+
+    /// <summary>The sequence of states in processing order ([batch, steps, units]), or the last state.</summary>
+    private void WriteOutput() => WriteInOutputLayout(States, Output.Data, firstStep: 1);
+
+    /// <summary>Copies per-step values, time-major [.., batch, units] from step <paramref name="firstStep"/> on, into
+    /// the output's layout: every step batch-major when returning sequences, else the last step.</summary>
+    protected void WriteInOutputLayout(float[] timeMajor, Span<float> target, int firstStep)
+    {
+        int size = Batch * Units;
+        if (!returnSequences)
+        {
+            timeMajor.AsSpan((firstStep + Steps - 1) * size, size).CopyTo(target);
+            return;
+        }
+        for (int t = 0; t < Steps; t++)
+            for (int b = 0; b < Batch; b++)
+                timeMajor.AsSpan((firstStep + t) * size + b * Units, Units).CopyTo(target.Slice((b * Steps + t) * Units, Units));
+    }
+}
+
+/// <summary>The options every recurrent op shares.</summary>
+/// <param name="Dropout">Fraction of input features dropped, one mask per sample for all steps.</param>
+/// <param name="RecurrentDropout">Fraction of h_{t-1}'s units dropped before the recurrent product, one mask per
+/// sample for all steps (as Keras's DropoutRNNCell); only for cells that use h_{t-1} in that product alone.</param>
+internal readonly record struct RecurrentOptions(bool ReturnSequences, bool GoBackwards, float Dropout = 0,
+    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0);

@@ -1,0 +1,67 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
+namespace Nabla.Autograd.Ops.Recurrent;
+
+/// <summary>A Keras SimpleRNN over a whole sequence: h_t = activation(x_t·W + h_{t-1}·U + b). Its output is the
+/// activation of a pre-activation, kept in the output's layout for observers (<see cref="IActivatedOp"/>).</summary>
+internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
+{
+    private readonly IActivationKernel activation;
+    private readonly float[] preActivations;
+
+    public SimpleRnnOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
+        RecurrentOptions options)
+        : base(x, kernel, recurrentKernel, bias, 1, options)
+    {
+        if (bias is not null) CheckWeight("bias", bias, [Width]);
+        this.activation = activation;
+        preActivations = new float[Steps * Batch * Units];
+        PreActivation = new Tensor(Output.Shape);
+    }
+
+    /// <summary>The pre-activations of the states in <see cref="Op.Output"/>, in its shape and order.</summary>
+    public Tensor PreActivation { get; }
+
+    public IActivationKernel Activation => activation;
+
+    public override void Forward()
+    {
+        base.Forward();
+        WriteInOutputLayout(preActivations, PreActivation.Data, firstStep: 0);
+    }
+
+    public override string Name => "simple_rnn";
+
+    protected override void AddInputBias(Span<float> projected)
+    {
+        if (Bias is { } bias) RowVector.AddToRows(projected, bias.Data);
+    }
+
+    protected override void AddInputBiasGradient(ReadOnlySpan<float> gradProjected)
+    {
+        if (Bias is { } bias && NeedsGrad(3)) RowVector.SumRows(gradProjected, bias.Grad!.Data, accumulate: true);
+    }
+
+    protected override void ForwardStep(int t)
+    {
+        var z = StepOf(preActivations, t, Units);
+        TensorPrimitives.Add(StepOf(Projected, t, Units), RecurrentStepProduct, z);
+        activation.Forward(z, State(t + 1), Units);
+    }
+
+    protected override void BackwardStep(int t)
+    {
+        var dz = StepOf(GradProjected, t, Units);
+        activation.Backward(StepOf(preActivations, t, Units), State(t + 1), GradState, dz, Units);
+        Gemm.Multiply(false, true, Batch, Units, Units, dz, RecurrentKernel.Data, GradState);
+        MaskStateGradient();
+    }
+
+    protected override void FinishRecurrentGradients()
+    {
+        if (NeedsGrad(2))
+            Gemm.Multiply(true, false, Units, Units, Steps * Batch, RecurrentInputs, GradProjected,
+                RecurrentKernel.Grad!.Data, accumulate: true);
+    }
+}

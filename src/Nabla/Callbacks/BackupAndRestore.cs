@@ -1,0 +1,112 @@
+using System.Globalization;
+using Nabla.Data;
+
+namespace Nabla.Callbacks;
+
+/// <summary>
+/// Keras's <c>BackupAndRestore</c>: at the end of every epoch it backs up the training state to
+/// <c>backupDir</c>; when <c>Fit</c> starts and finds a backup (the previous run was killed), it restores it and
+/// training goes on at the epoch after the backed-up one, finishing with the same bits as a run that was never
+/// interrupted. The state is one safetensors file written atomically: every weight, the optimizer's arrays and
+/// iteration count, Nabla's random generator and the order of the training samples.
+/// A Fit that ends normally deletes the backup (deleteCheckpoint, as Keras).
+/// </summary>
+public sealed class BackupAndRestore : Callback
+{
+    /// <summary>The backup's file name inside the backup folder.</summary>
+    public const string FileName = "backup.safetensors";
+
+    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order";
+
+    /// <param name="backupDir">The folder for the backup; created when needed.</param>
+    /// <param name="saveFreq">Only "epoch" (Keras's default); backups in the middle of an epoch are not supported.</param>
+    /// <param name="deleteCheckpoint">Delete the backup when training completes.</param>
+    public BackupAndRestore(string backupDir, string saveFreq = "epoch", bool deleteCheckpoint = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backupDir);
+        if (saveFreq != "epoch")
+            throw new ArgumentException(
+                $"BackupAndRestore 'saveFreq' must be \"epoch\", found \"{saveFreq}\" (backups within an epoch are not supported).",
+                nameof(saveFreq));
+        BackupDir = backupDir;
+        DeleteCheckpoint = deleteCheckpoint;
+    }
+
+    public string BackupDir { get; }
+
+    public bool DeleteCheckpoint { get; }
+
+    public string BackupPath => Path.Combine(BackupDir, FileName);
+
+    /// <summary>The epoch (0-based) the latest Fit resumed at, or null when it found no backup.</summary>
+    public int? ResumedAtEpoch { get; private set; }
+
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        ResumedAtEpoch = null;
+        if (!File.Exists(BackupPath)) return;
+        var progress = RequireFit();
+        var (metadata, restoreWeights) = ModelFiles.Formats.ReadTrainingState(Model, BackupPath);
+        Restore(metadata, restoreWeights, progress);
+        ResumedAtEpoch = progress.NextEpoch;
+    }
+
+    public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
+    {
+        var progress = RequireFit();
+        var metadata = new Dictionary<string, string>
+        {
+            [EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
+            [GeneratorKey] = Utils.Random.SaveState(),
+            [OrderKey] = string.Join(",", progress.Order),
+        };
+        Directory.CreateDirectory(BackupDir);
+        ModelFiles.Formats.SaveTrainingState(Model, BackupPath, metadata);
+    }
+
+    public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
+    {
+        // As Keras: a Fit that ends (also by early stopping) deletes it; a killed or failed run keeps it.
+        if (DeleteCheckpoint && File.Exists(BackupPath)) File.Delete(BackupPath);
+    }
+
+    private FitProgress RequireFit() => Model.FitProgress ?? throw new InvalidOperationException(
+        "BackupAndRestore works inside Model.Fit only.");
+
+    /// <summary>Checks the backup's progress against this run before changing anything, then restores it.</summary>
+    private void Restore(IReadOnlyDictionary<string, string> metadata, Action restoreWeights, FitProgress progress)
+    {
+        string source = BackupPath;
+        string Meta(string key) => metadata.GetValueOrDefault(key)
+            ?? throw DataFormatException.AtField(source, $"__metadata__.{key}", "a value (a backup written by BackupAndRestore)", "none");
+        string epochText = Meta(EpochKey);
+        if (!int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int nextEpoch))
+            throw DataFormatException.AtField(source, $"__metadata__.{EpochKey}", "a whole number of epochs", $"\"{epochText}\"");
+        var order = ParseOrder(Meta(OrderKey), progress.Order.Length, source);
+        var generator = Utils.Random.Clone();
+        if (!generator.TryRestoreState(Meta(GeneratorKey)))
+            throw DataFormatException.AtField(source, $"__metadata__.{GeneratorKey}", "five hex words", $"\"{Meta(GeneratorKey)}\"");
+        restoreWeights();
+        Utils.Random.CopyStateFrom(generator);
+        order.CopyTo(progress.Order, 0);
+        progress.NextEpoch = nextEpoch;
+    }
+
+    /// <summary>The saved sample order: a permutation of this run's training samples.</summary>
+    private static int[] ParseOrder(string text, int samples, string source)
+    {
+        var parts = text.Split(',');
+        var order = new int[parts.Length];
+        var seen = new bool[samples];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (parts.Length != samples || !int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out order[i])
+                || order[i] >= samples || seen[order[i]])
+                throw DataFormatException.AtField(source, $"__metadata__.{OrderKey}",
+                    $"a permutation of this run's {samples} training samples (was the data changed?)",
+                    parts.Length != samples ? $"{parts.Length} entries" : $"entry {i}: '{parts[i]}'");
+            seen[order[i]] = true;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,84 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Initializers;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>Embedding</c>: integer indices (stored as floats) [batch, ...] to rows of
+/// <c>embeddings</c> [inputDim, outputDim]. Keras's default initializer is "uniform" (RandomUniform in
+/// [-0.05, 0.05]; keras/src/layers/core/embedding.py).
+/// </summary>
+public sealed class Embedding : Layer
+{
+    public Embedding(int inputDim, int outputDim, string embeddingsInitializer = "uniform", bool maskZero = false,
+        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (inputDim <= 0)
+            throw new ArgumentException($"Embedding 'input_dim' must be a positive integer, found {inputDim}.", nameof(inputDim));
+        if (outputDim <= 0)
+            throw new ArgumentException($"Embedding 'output_dim' must be a positive integer, found {outputDim}.", nameof(outputDim));
+        if (maskZero)
+            throw new ArgumentException(
+                $"Embedding 'mask_zero' true is not supported: the recurrent layers here take no mask. Pad sequences to equal length, or drop mask_zero.",
+                nameof(maskZero));
+        InputDim = inputDim;
+        OutputDim = outputDim;
+        EmbeddingsInitializer = Initializer.Get(embeddingsInitializer);
+    }
+
+    public override string ClassName => "Embedding";
+
+    public int InputDim { get; }
+
+    public int OutputDim { get; }
+
+    public Initializer EmbeddingsInitializer { get; init; }
+
+    public Tensor Embeddings => embeddings ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    private Tensor? embeddings;
+
+    public override int[] ComputeOutputShape(int[] inputShape) => [.. inputShape, OutputDim];
+
+    protected override void BuildWeights(int[] inputShape) =>
+        embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer);
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new EmbeddingOp(inputs, Embeddings, Name));
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["input_dim"] = (long)InputDim;
+        config["output_dim"] = (long)OutputDim;
+        config["embeddings_initializer"] = Registry<Initializer>.Serialize(EmbeddingsInitializer);
+        config["embeddings_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["embeddings_constraint"] = null;
+        config["mask_zero"] = false;
+        return config;
+    }
+
+    public static Embedding FromConfig(Config config)
+    {
+        foreach (var key in new[] { "embeddings_regularizer", "activity_regularizer", "embeddings_constraint" })
+            if (config.TryGet(key, out var value))
+                throw new ArgumentException($"Embedding config '{key}' is {Config.Describe(value)}; only null is supported.");
+        if (config.GetInt("lora_rank", 0) != 0)
+            throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
+        var (name, inputShape) = BaseArgs(config);
+        // Keras 2 and TF.js write the sequence length as input_length.
+        if (inputShape is null && config.TryGet("input_length", out _)) inputShape = [config.GetInt("input_length")];
+        return new Embedding(config.GetInt("input_dim"), config.GetInt("output_dim"),
+            maskZero: config.GetBool("mask_zero", false), inputShape: inputShape, name: name)
+        {
+            EmbeddingsInitializer = Initializer.Deserialize(config.GetValueOr("embeddings_initializer", "uniform")),
+            Trainable = config.GetBool("trainable", true),
+        };
+    }
+}

@@ -1,0 +1,57 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>TimeDistributed</c>: applies the wrapped layer to every timestep of [batch, steps, ...] with the same
+/// weights, by folding the steps into the batch ([batch·steps, ...]) and unfolding the result.
+/// </summary>
+public sealed class TimeDistributed : Layer
+{
+    public TimeDistributed(Layer layer, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        Layer = layer;
+    }
+
+    public override string ClassName => "TimeDistributed";
+
+    public Layer Layer { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length < 2)
+            throw new ArgumentException(
+                $"Layer '{Name}' (TimeDistributed) needs inputs of shape (None, timesteps, ...) but receives {Describe(inputShape)}.");
+        return [inputShape[0], .. Layer.ComputeOutputShape(inputShape[1..])];
+    }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
+        Layer.Build(inputShape[1..]);
+        AddSublayerWeights(Layer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        int batch = inputs.Shape[0], steps = inputs.Shape[1];
+        var folded = Tensor.Reshape(inputs, [batch * steps, .. inputs.Shape[2..]]);
+        var output = Layer.Call(folded, training);
+        return Tensor.Reshape(output, [batch, steps, .. output.Shape[1..]]);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["layer"] = Registry<Layer>.Serialize(Layer);
+        return config;
+    }
+
+    public static TimeDistributed FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        var layer = config.GetConfig("layer") ?? throw new ArgumentException("TimeDistributed config has no 'layer'.");
+        return new TimeDistributed(Layer.Deserialize(layer), inputShape, name) { Trainable = config.GetBool("trainable", true) };
+    }
+}

@@ -1,0 +1,93 @@
+using System.IO.Compression;
+using Nabla.Data;
+using Nabla.Doctor;
+using Nabla.Layers;
+using Nabla.Serialization;
+using Nabla.Serialization.Safetensors;
+
+namespace Nabla.Fuzz;
+
+/// <summary>
+/// One fuzz target per file reader: the input bytes are handed to the reader as a file, and the reader must
+/// either succeed or refuse with one of the library's documented exceptions. Anything else (an
+/// IndexOutOfRangeException, an OverflowException, OutOfMemoryException...) escapes and counts as a crash.
+/// Shared by the SharpFuzz program (long runs) and the replay tests that run in <c>dotnet test</c>.
+/// </summary>
+public static class FuzzTargets
+{
+    /// <summary>The formats, each the name of a corpus folder.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Extension, Action<string> Read)> All =
+        new Dictionary<string, (string, Action<string>)>
+        {
+            ["npy"] = (".npy", path => Npy.Load(path, Small)),
+            ["idx"] = (".idx", path => Idx.Load(path, Small)),
+            ["csv"] = (".csv", path => Csv.Read(path, options: new CsvOptions { MaxBytes = Small.MaxBytes })),
+            ["safetensors"] = (".safetensors", path => SafetensorsFile.Read(path, Small)),
+            ["keras"] = (".keras", path => Model.Load(path)),
+            ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
+            ["experiment"] = (".json", path => ExperimentFile.Load(path)),
+        };
+
+    /// <summary>A budget small enough that no input makes a run slow: 64 MiB of data, 64 MiB of weights.</summary>
+    private static readonly DataReadOptions Small = new() { MaxBytes = 64 << 20 };
+
+    /// <summary>Whether <paramref name="e"/> is a documented refusal of a bad input.</summary>
+    public static bool IsDocumentedRefusal(Exception e) =>
+        e is DataFormatException or ArgumentException or FormatException or NotSupportedException
+            // Corrupt zip archives: the .keras reader's own checks come first where it has them.
+            or InvalidDataException;
+
+    /// <summary>Runs one input through one reader in a scratch folder; a documented refusal is a pass.</summary>
+    public static void Run(string format, ReadOnlySpan<byte> input, string scratchFolder)
+    {
+        var (extension, read) = All[format];
+        string path = Path.Combine(scratchFolder, "input" + extension);
+        File.WriteAllBytes(path, input.ToArray());
+        try
+        {
+            using (WeightBudget.Allow(64 << 20)) read(path);
+        }
+        catch (Exception e) when (IsDocumentedRefusal(e))
+        {
+        }
+    }
+
+    /// <summary>One deterministic mutation of <paramref name="input"/>: flip, set, insert or delete bytes,
+    /// overwrite with an interesting integer, or splice a repeated block (the mutations AFL starts with).</summary>
+    public static byte[] Mutate(byte[] input, Random random)
+    {
+        var bytes = new List<byte>(input);
+        int edits = 1 + random.Next(4);
+        for (int e = 0; e < edits; e++)
+        {
+            int at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
+            switch (random.Next(6))
+            {
+                case 0 when bytes.Count > 0: bytes[at] ^= (byte)(1 << random.Next(8)); break;
+                case 1 when bytes.Count > 0: bytes[at] = (byte)random.Next(256); break;
+                case 2: bytes.Insert(at, (byte)random.Next(256)); break;
+                case 3 when bytes.Count > 0: bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + random.Next(8))); break;
+                case 4 when bytes.Count >= at + 4:
+                    int[] interesting = [0, -1, 1, 127, 128, 255, 256, 32767, 65535, int.MaxValue, int.MinValue, 1 << 30];
+                    var value = BitConverter.GetBytes(interesting[random.Next(interesting.Length)]);
+                    for (int i = 0; i < 4; i++) bytes[at + i] = value[i];
+                    break;
+                default:
+                    if (bytes.Count == 0) break;
+                    int length = Math.Min(bytes.Count - at, 1 + random.Next(16));
+                    var block = bytes.GetRange(at, length);
+                    bytes.InsertRange(random.Next(bytes.Count), block);
+                    break;
+            }
+        }
+        return bytes.ToArray();
+    }
+
+    /// <summary>The corpus folder next to this file, found from <paramref name="start"/> by walking up to Nabla.sln.</summary>
+    public static string CorpusFolder(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Nabla.sln"))) return Path.Combine(dir.FullName, "tests", "Fuzz", "corpus");
+        throw new DirectoryNotFoundException($"No Nabla.sln above {start}.");
+    }
+}

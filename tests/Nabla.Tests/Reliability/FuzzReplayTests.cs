@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Nabla.Fuzz;
+using Nabla.Layers;
+
+namespace Nabla.Tests.Reliability;
+
+/// <summary>
+/// The fuzz harness of tests/Fuzz, run briefly in <c>dotnet test</c>: every corpus input, then a few seconds of
+/// deterministic random mutations per format; each reader must succeed or refuse with a documented exception,
+/// quickly. NABLA_FUZZ_SECONDS sets the mutation time per format.
+/// </summary>
+public sealed class FuzzReplayTests : IDisposable
+{
+    private readonly string scratch = Directory.CreateTempSubdirectory("nabla-fuzz-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    private static double SecondsPerFormat =>
+        double.TryParse(Environment.GetEnvironmentVariable("NABLA_FUZZ_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 1.5;
+
+    /// <summary>The longest one input may take: a reader that loops or allocates gigabytes shows here.</summary>
+    private static readonly TimeSpan SlowInput = TimeSpan.FromSeconds(10);
+
+    public static TheoryData<string> Formats() => [.. FuzzTargets.All.Keys];
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void EveryCorpusInputAndItsMutationsAreReadOrRefusedWithADocumentedError(string format)
+    {
+        var inputs = CorpusInputs(format).ToList();
+        Assert.NotEmpty(inputs);
+        foreach (var (name, bytes) in inputs) RunOne(format, name, bytes);
+
+        var random = new Random(format.GetHashCode(StringComparison.Ordinal) & 0x7fffffff ^ 12345);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; clock.Elapsed.TotalSeconds < SecondsPerFormat; i++)
+        {
+            var (name, seed) = inputs[i % inputs.Count];
+            RunOne(format, $"mutation {i} of {name}", FuzzTargets.Mutate(seed, random));
+        }
+    }
+
+    private void RunOne(string format, string name, byte[] bytes)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            FuzzTargets.Run(format, bytes, scratch);
+        }
+        catch (Exception e)
+        {
+            string saved = Path.Combine(scratch, "..", $"nabla-fuzz-crash-{format}-{Guid.NewGuid():N}");
+            File.WriteAllBytes(saved, bytes);
+            Assert.Fail($"{format} reader, {name}: {e.GetType().Name}: {e.Message} (input saved to {Path.GetFullPath(saved)})");
+        }
+        Assert.True(clock.Elapsed < SlowInput, $"{format} reader, {name}: took {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>The committed corpus plus valid files written by Nabla now (a .keras archive is only made so).
+    /// NABLA_FUZZ_WRITE_SEEDS=1 also stores those into the corpus, for AFL's long runs.</summary>
+    private static IEnumerable<(string Name, byte[] Bytes)> CorpusInputs(string format)
+    {
+        string folder = Path.Combine(FuzzTargets.CorpusFolder(AppContext.BaseDirectory), format);
+        if (Directory.Exists(folder))
+            foreach (string file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+                yield return (Path.GetFileName(file), File.ReadAllBytes(file));
+        if (format != "keras") yield break;
+        string path = Path.Combine(Path.GetTempPath(), $"nabla-fuzz-seed-{Guid.NewGuid():N}.keras");
+        try
+        {
+            Utils.SetRandomSeed(1);
+            var model = new Sequential(new Dense(3, activation: "relu", inputShape: [2]), new Dense(1));
+            model.Compile("adam", "mse");
+            model.TrainOnBatch(new Tensor(4, 2), new Tensor(4, 1));
+            model.Save(path);
+            var bytes = File.ReadAllBytes(path);
+            if (Environment.GetEnvironmentVariable("NABLA_FUZZ_WRITE_SEEDS") == "1")
+            {
+                Directory.CreateDirectory(folder);
+                File.WriteAllBytes(Path.Combine(folder, "trained-adam.keras"), bytes);
+            }
+            yield return ("model saved by Nabla", bytes);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Nabla.Configuration;
+
+namespace Nabla.Tests.Reliability;
+
+/// <summary>Interrupted work leaves complete, marked results and no litter.</summary>
+public sealed class InterruptTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("nabla-interrupt-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    private const int SIGINT = 2;
+
+    [Fact]
+    public async Task SigintDuringTheDoctorWritesAMarkedDiagnosisAndExits130()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        string experiment = Path.Combine(folder, "long.json");
+        // Thousands of epochs: far longer than the test waits, so only the interrupt can end it in time.
+        File.WriteAllText(experiment, """
+            {"model": {"class_name": "Sequential", "config": {"layers": [
+               {"class_name": "Dense", "config": {"name": "hidden", "units": 32, "activation": "relu", "batch_input_shape": [null, 20]}},
+               {"class_name": "Dense", "config": {"name": "out", "units": 3, "activation": "softmax"}}]}},
+             "compile": {"optimizer": "adam", "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]},
+             "data": {"synthetic": {"kind": "classification", "samples": 2000, "features": 20, "classes": 3}},
+             "fit": {"epochs": 100000, "batch_size": 32, "seed": 3}}
+            """);
+        string output = Path.Combine(folder, "diagnosis.json");
+        string cli = Path.Combine(AppContext.BaseDirectory, "Nabla.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { cli, "doctor", experiment, "--json", output, "--report", Path.Combine(folder, "report") })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            // Long enough for the runtime to start and training to run a while.
+            await Task.Delay(4000);
+            Assert.False(process.HasExited, "the doctor ended before the interrupt");
+            Assert.True(kill(process.Id, SIGINT) == 0, $"kill failed: errno {Marshal.GetLastPInvokeError()}");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+
+        string errors = await stderr, printed = await stdout;
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}; stderr: {errors}");
+        Assert.Contains("interrupted", errors);
+        var json = JsonNode.Parse(File.ReadAllText(output))!;
+        Assert.True(json["interrupted"]!.GetValue<bool>());
+        Assert.NotNull(json["verdict"]);
+        var findings = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "report", "findings.json")))!;
+        Assert.True(findings["interrupted"]!.GetValue<bool>());
+        Assert.True(File.Exists(Path.Combine(folder, "report", "history.csv")));
+        Assert.Contains("long", printed);
+    }
+
+    [Fact]
+    public void FitStopsAtTheEndOfTheCurrentBatchWhenInterrupted()
+    {
+        var model = new Sequential(new Nabla.Layers.Dense(2, inputShape: [3]));
+        model.Compile("sgd", "mse");
+        var x = new Tensor(64, 3);
+        var y = new Tensor(64, 2);
+        int batches = 0;
+        var counter = new Nabla.Callbacks.LambdaCallback(onBatchEnd: (_, _) =>
+        {
+            if (++batches == 3) TrainingInterrupt.Request();
+        });
+        try
+        {
+            model.Fit(x, y, epochs: 10, batchSize: 8, callbacks: [counter], verbose: 0);
+        }
+        finally
+        {
+            TrainingInterrupt.Reset();
+        }
+        Assert.Equal(3, batches);
+    }
+
+    [Fact]
+    public void StalePartialFilesAreRemovedOnTheNextSaveToTheSamePath()
+    {
+        string target = Path.Combine(folder, "model.bin");
+        string stale = AtomicFile.TempPathFor(target);
+        string other = AtomicFile.TempPathFor(Path.Combine(folder, "other.bin"));
+        File.WriteAllText(stale, "left by a killed save");
+        File.WriteAllText(other, "another file's");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddMinutes(-5));
+        File.SetLastWriteTimeUtc(other, DateTime.UtcNow.AddMinutes(-5));
+
+        AtomicFile.WriteAllText(target, "saved");
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(other));
+        Assert.Equal("saved", File.ReadAllText(target));
+        Assert.Single(Directory.GetFiles(folder, "model.bin*"));
+    }
+}
