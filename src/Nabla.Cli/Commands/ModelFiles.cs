@@ -7,7 +7,7 @@ namespace Nabla.Cli.Commands;
 /// (a JSON object with modelTopology) or a Keras model JSON (<c>model.to_json()</c>, architecture only).</summary>
 internal static class ModelFiles
 {
-    public static Sequential Open(string path)
+    public static Model Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".weights.json", StringComparison.OrdinalIgnoreCase))

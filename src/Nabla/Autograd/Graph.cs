@@ -17,10 +17,18 @@ public class Graph
     private readonly Tensor[] gradTensorsToZero;
     private readonly (Op op, int input)[] firstWriters;
 
-    public Graph(Tensor root)
+    public Graph(Tensor root) : this([root])
     {
+    }
+
+    /// <summary>The graph below several outputs (a model with several): <see cref="Forward"/> computes them all;
+    /// the gradient pass starts from the first, <see cref="Root"/>.</summary>
+    public Graph(IReadOnlyList<Tensor> roots)
+    {
+        if (roots.Count == 0) throw new ArgumentException("A graph needs at least one root.", nameof(roots));
+        var root = roots[0];
         Root = root;
-        ops = TopologicalOrder(root);
+        ops = TopologicalOrder(roots);
         // Only ops whose output needs a gradient and that the root reaches without crossing a gradient
         // blocker take part in the backward pass (else a weight used only under round/argmax would get zeros).
         var reached = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { root };
@@ -131,13 +139,14 @@ public class Graph
         return names.Length == 0 ? "" : $" (the path is cut by: {string.Join(", ", names)})";
     }
 
-    private static Op[] TopologicalOrder(Tensor root)
+    private static Op[] TopologicalOrder(IReadOnlyList<Tensor> roots)
     {
         var order = new List<Op>();
         var visited = new HashSet<Op>(ReferenceEqualityComparer.Instance);
         // Iterative post-order DFS: deep graphs must not overflow the stack.
         var stack = new Stack<(Op op, bool expanded)>();
-        if (root.Creator is not null) stack.Push((root.Creator, false));
+        for (int r = roots.Count - 1; r >= 0; r--)
+            if (roots[r].Creator is not null) stack.Push((roots[r].Creator!, false));
         while (stack.Count > 0)
         {
             var (op, expanded) = stack.Pop();

@@ -49,7 +49,7 @@ public sealed record Experiment
 
     /// <summary>Seeds Nabla, builds the model (from the saved file's weights while the architecture is the saved one,
     /// otherwise from its config) and compiles it; the optimizer starts afresh from its configuration.</summary>
-    public Sequential BuildModel()
+    public Model BuildModel()
     {
         Utils.SetRandomSeed(Seed);
         var model = SavedModelPath is string saved && Model.ToJsonString() == SavedArchitecture

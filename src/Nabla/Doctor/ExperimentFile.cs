@@ -72,7 +72,7 @@ public static class ExperimentFile
     }
 
     /// <summary>The model of a "model" field naming a saved model file, with its compile settings; null otherwise.</summary>
-    private static (string Path, Sequential Model, Config? Compile)? ReadSavedModel(Config root, string folder, string source)
+    private static (string Path, Model Model, Config? Compile)? ReadSavedModel(Config root, string folder, string source)
     {
         if (root.GetValueOr("model", 0) is not string file) return null;
         string path = Resolve(folder, file, source, "model");

@@ -14,7 +14,7 @@ public sealed record ExperimentResult
 
     public required double Seconds { get; init; }
 
-    public required Sequential Model { get; init; }
+    public required Model Model { get; init; }
 
     public double Loss => Final.GetValueOrDefault("loss", double.NaN);
 

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace Nabla.Doctor;
 
-/// <summary>Plugs the doctor's pre-flight check into <see cref="Model.Fit"/> through <see cref="PreflightCheck"/>.</summary>
+/// <summary>Plugs the doctor's pre-flight check into <c>Model.Fit</c> through <see cref="PreflightCheck"/>.</summary>
 internal static class PreflightRegistration
 {
     // A library module initializer is deliberate here: it is the one place where the doctor plugs into Fit.

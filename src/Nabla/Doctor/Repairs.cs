@@ -16,7 +16,7 @@ internal static class Repairs
 
     /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
     /// it on the same run (the learning rate then moves one more decade).</summary>
-    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Sequential trained, int repeat = 0) => fix switch
+    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch
     {
         FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
         FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
@@ -164,7 +164,7 @@ internal static class Repairs
         return (copy, $"BatchNormalization after {added} hidden Dense layer(s)");
     }
 
-    private static (Experiment, string)? UseCrossEntropy(Experiment e, Sequential trained)
+    private static (Experiment, string)? UseCrossEntropy(Experiment e, Model trained)
     {
         if (OutputOf(trained, e) is not { } last) return null;
         string activation = last.Activation.Name;
@@ -198,7 +198,7 @@ internal static class Repairs
 
     /// <summary>A regression output: the last Dense layer made linear and the Activation layers after it removed.
     /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
-    private static (Experiment, string)? UseLinearOutput(Experiment e, Sequential trained)
+    private static (Experiment, string)? UseLinearOutput(Experiment e, Model trained)
     {
         if (OutputOf(trained, e) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
         string activation = last.Activation.Name;
@@ -228,7 +228,7 @@ internal static class Repairs
         return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
     }
 
-    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Sequential trained)
+    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Model trained)
     {
         var spec = OptimizerSpec(e);
         var config = spec.GetConfig("config")!;
@@ -260,7 +260,7 @@ internal static class Repairs
     private static Config Optimizer(string className, Config config) => new() { ["class_name"] = className, ["config"] = config };
 
     /// <summary>The model's output layer: its last watched layer, as its last training step (or one sample) shows it.</summary>
-    private static ActivatedOutput? OutputOf(Sequential trained, Experiment e)
+    private static ActivatedOutput? OutputOf(Model trained, Experiment e)
     {
         if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
         var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));

@@ -13,7 +13,7 @@ namespace Nabla.Layers;
 /// <remarks>
 /// The contract every layer meets, so that nothing outside a layer needs its concrete type:
 /// <list type="bullet">
-/// <item>its weights (<see cref="Weights"/>), its graph (<see cref="Call"/>) and its penalty losses
+/// <item>its weights (<see cref="Weights"/>), its graph (<see cref="Call(Tensor, bool)"/>) and its penalty losses
 /// (<see cref="PenaltyLosses"/>, Keras's <c>layer.losses</c>);</item>
 /// <item>observation points for the training doctor: its kernels with their fans (<see cref="Kernels"/>) and,
 /// for one call, its pre-activation and activation tensors with the activation function
@@ -166,7 +166,7 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>
     /// What one call of this layer produced, as the doctor observes it: <paramref name="output"/> is the tensor
-    /// <see cref="Call"/> returned. The default reads the pre-activation and activation from the op that made the
+    /// <see cref="Call(Tensor, bool)"/> returned. The default reads the pre-activation and activation from the op that made the
     /// output when that op fuses an activation (<see cref="IActivatedOp"/>); a layer with another structure overrides it.
     /// </summary>
     public virtual LayerActivity Observe(Tensor output)
@@ -181,7 +181,7 @@ public abstract partial class Layer : IKerasSerializable
     /// derives state from them can refresh it.</summary>
     protected internal virtual void OnWeightsChanged() { }
 
-    /// <summary>Checks that the batch fed to <see cref="Call"/> matches the built per-sample shape.</summary>
+    /// <summary>Checks that the batch fed to <see cref="Call(Tensor, bool)"/> matches the built per-sample shape.</summary>
     protected void CheckInput(Tensor inputs)
     {
         if (InputShape is null) Build(inputs.Shape[1..]);

@@ -16,41 +16,59 @@ internal enum StepKind { Train, Evaluate, Predict }
 /// </summary>
 internal sealed class CapturedStep
 {
-    /// <param name="weighted">Whether the loss weighs each sample by <see cref="SampleWeight"/> (Fit/Evaluate's sampleWeight).</param>
+    /// <summary>Captures a one-input, one-output step.</summary>
     public CapturedStep(Model model, StepKind kind, int batchSize, int[] xRowShape, int[]? yRowShape, bool weighted = false)
+        : this(model, kind, batchSize, [xRowShape], yRowShape is null ? null : [yRowShape], weighted)
+    {
+    }
+
+    /// <param name="xRowShapes">Per-sample shape of each input.</param>
+    /// <param name="yRowShapes">Per-sample shape of each output's targets (null entries: no targets for that
+    /// output); null for prediction.</param>
+    /// <param name="weighted">Whether the loss weighs each sample by <see cref="SampleWeight"/> (Fit/Evaluate's sampleWeight;
+    /// single-output models only, see Model.Fit).</param>
+    public CapturedStep(Model model, StepKind kind, int batchSize, IReadOnlyList<int[]> xRowShapes, IReadOnlyList<int[]?>? yRowShapes, bool weighted = false)
     {
         Kind = kind;
         BatchSize = batchSize;
-        X = new Tensor([batchSize, .. xRowShape]) { IsPlaceholder = true, Name = "x" };
-        if (yRowShape is not null) Y = new Tensor([batchSize, .. yRowShape]) { IsPlaceholder = true, Name = "y" };
+        var inputNames = model.InputNames;
+        Xs = xRowShapes.Select((shape, i) => new Tensor([batchSize, .. shape])
+            { IsPlaceholder = true, Name = xRowShapes.Count == 1 ? "x" : inputNames[i] }).ToArray();
+        var outputNames = model.OutputNames;
+        Ys = yRowShapes is null ? new Tensor?[model.OutputCount]
+            : yRowShapes.Select((shape, o) => shape is null || model.Losses[o] is null ? null
+                : new Tensor([batchSize, .. shape]) { IsPlaceholder = true, Name = yRowShapes.Count == 1 ? "y" : outputNames[o] }).ToArray();
         if (weighted) SampleWeight = new Tensor([batchSize]) { IsPlaceholder = true, Name = "sample_weight" };
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
-        var layerOutputs = new List<Tensor>();
+        var layerOutputs = new Tensor?[model.Layers.Count];
         var activities = new List<LayerActivity>();
-        Tensor h = X;
         // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
         // must leave no trace: batch-norm statistics and the generator dropout draws from are restored after it.
         var statistics = training ? model.NonTrainableWeights.Select(w => (Weight: w, Saved: (float[])w.Data.Clone())).ToList() : [];
         using (Utils.PreserveRandomState())
-        {
-            foreach (var layer in model.Layers)
-            {
-                h = layer.Call(h, training);
-                layerOutputs.Add(h);
-                activities.Add(layer.Observe(h));
-            }
-        }
+            Outputs = model.Forward(Xs, training, layerOutputs, activities);
         foreach (var (weight, saved) in statistics) saved.CopyTo(weight.Data, 0);
-        LayerOutputs = layerOutputs;
+        LayerOutputs = layerOutputs!;
         Activities = activities;
-        Output = h;
         if (kind == StepKind.Predict)
         {
-            Graph = new Graph(Output);
+            Graph = Outputs.Length == 1 ? new Graph(Output) : new Graph(Outputs);
             return;
         }
-        var loss = model.Loss!.Call(Y!, Output, SampleWeight);
+        OutputLosses = new Tensor?[Outputs.Length];
+        Tensor? loss = null;
+        for (int o = 0; o < Outputs.Length; o++)
+        {
+            if (Ys[o] is not { } y) continue;
+            var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeight);
+            OutputLosses[o] = outputLoss;
+            float weight = model.LossWeights[o];
+            var scaled = weight == 1f ? outputLoss : Tensor.Multiply(outputLoss, Tensor.Scalar(weight));
+            loss = loss is null ? scaled : Tensor.Add(loss, scaled);
+        }
+        if (loss is null)
+            throw new ArgumentException($"Model '{model.Name}': no output has both a loss and targets, so there is nothing to train or evaluate.");
         foreach (var penalty in model.Layers.SelectMany(layer => layer.PenaltyLosses()))
             loss = Tensor.Add(loss, penalty);
         Loss = loss;
@@ -61,7 +79,7 @@ internal sealed class CapturedStep
             (earlyOps, UpdatedEarly) = PlanEarlyUpdates(Graph, TrainableWeights);
             // A split first layer's threads share the gathering of the batch: whole rows each, which copied
             // faster than each thread gathering its own input features (half rows).
-            if (X.Size * sizeof(float) >= MinSplitLoadBytes
+            if (Xs.Length == 1 && X.Size * sizeof(float) >= MinSplitLoadBytes
                 && Graph.Ops.OfType<ISplittableOp>().FirstOrDefault(op => ((Op)op).Inputs.Contains(X) && op.WorkShards is not null) is { } first)
                 loadShards = Shards.Plan(batchSize, first.WorkShards!.Count, 1, 1);
         }
@@ -202,16 +220,31 @@ internal sealed class CapturedStep
     /// <summary>The weights the optimizer updates, fixed at capture (as Keras fixes them at compile).</summary>
     public IReadOnlyList<Tensor> TrainableWeights { get; }
 
-    public Tensor X { get; }
+    /// <summary>The placeholder of the first (usually only) input.</summary>
+    public Tensor X => Xs[0];
 
-    public Tensor? Y { get; }
+    /// <summary>The targets of the first output (null for prediction, or when it has no loss).</summary>
+    public Tensor? Y => Ys[0];
 
     /// <summary>The batch's sample weights, for a weighted loss; null otherwise.</summary>
     public Tensor? SampleWeight { get; }
 
-    public Tensor Output { get; }
+    /// <summary>The first (usually only) output.</summary>
+    public Tensor Output => Outputs[0];
 
-    /// <summary>Each layer's output tensor inside this graph (the doctor reads activations here).</summary>
+    /// <summary>One placeholder per model input.</summary>
+    public Tensor[] Xs { get; }
+
+    /// <summary>Per output, the placeholder of its targets; null where the output has no loss, and for prediction.</summary>
+    public Tensor?[] Ys { get; }
+
+    public Tensor[] Outputs { get; }
+
+    /// <summary>Per output, its compiled loss before weighting (null without one, and for prediction).</summary>
+    public Tensor?[]? OutputLosses { get; }
+
+    /// <summary>Each layer's output tensor inside this graph, aligned with the model's layers (the doctor reads
+    /// activations here); null for a layer whose output the model does not expose (a subclassed model's).</summary>
     public IReadOnlyList<Tensor> LayerOutputs { get; }
 
     /// <summary>Each layer call's observation points inside this graph, in call order (see <see cref="Layer.Observe"/>).</summary>
@@ -222,8 +255,8 @@ internal sealed class CapturedStep
 
     public Graph Graph { get; }
 
-    /// <summary>Copies the rows <paramref name="indices"/> of x (and y) into the placeholders.</summary>
-    public unsafe void Load(Tensor x, Tensor? y, ReadOnlySpan<int> indices, Tensor? sampleWeight = null)
+    /// <summary>Copies the rows <paramref name="indices"/> of each input (and each output's targets) into the placeholders.</summary>
+    public unsafe void Load(Tensor[] xs, Tensor?[]? ys, ReadOnlySpan<int> indices, Tensor? sampleWeight = null)
     {
         if (SampleWeight is not null)
             for (int i = 0; i < indices.Length; i++) SampleWeight.Data[i] = sampleWeight!.Data[indices[i]];
@@ -231,12 +264,14 @@ internal sealed class CapturedStep
         {
             fixed (int* pIndices = indices)
             {
-                var job = new LoadJob { Source = x, Destination = X, Indices = pIndices, Shards = loadShards };
+                var job = new LoadJob { Source = xs[0], Destination = X, Indices = pIndices, Shards = loadShards };
                 WorkerPool.ForShards(loadShards.Count, &LoadShards, Unsafe.AsPointer(ref job));
             }
         }
-        else CopyRows(x, X, indices);
-        if (Y is not null) CopyRows(y!, Y, indices);
+        else
+            for (int i = 0; i < Xs.Length; i++) CopyRows(xs[i], Xs[i], indices);
+        for (int o = 0; o < Ys.Length; o++)
+            if (Ys[o] is { } y) CopyRows(ys![o]!, y, indices);
     }
 
     private unsafe struct LoadJob
@@ -258,19 +293,21 @@ internal sealed class CapturedStep
     }
 
     /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
-    public void LoadContiguous(Tensor x, Tensor? y, int firstRow, Tensor? sampleWeight = null)
+    public void LoadContiguous(Tensor[] xs, Tensor?[]? ys, int firstRow, Tensor? sampleWeight = null)
     {
         if (SampleWeight is not null) CopyBlock(sampleWeight!, SampleWeight, firstRow);
-        CopyBlock(x, X, firstRow);
-        if (Y is not null) CopyBlock(y!, Y, firstRow);
+        for (int i = 0; i < Xs.Length; i++) CopyBlock(xs[i], Xs[i], firstRow);
+        for (int o = 0; o < Ys.Length; o++)
+            if (Ys[o] is { } y) CopyBlock(ys![o]!, y, firstRow);
     }
 
-    /// <summary>Loads x's rows from <paramref name="firstRow"/> (prediction: no y) and returns false when
-    /// one of the copied values is NaN or ±Inf, found in the same pass as the copy.</summary>
-    public bool LoadInputsCheckingFinite(Tensor x, int firstRow)
+    /// <summary>Loads input <paramref name="input"/>'s rows from <paramref name="firstRow"/> (prediction: no y) and
+    /// returns false when one of the copied values is NaN or ±Inf, found in the same pass as the copy.</summary>
+    public bool LoadInputsCheckingFinite(Tensor x, int firstRow, int input = 0)
     {
-        int rowSize = X.Size / X.Shape[0];
-        return Kernels.FiniteCopy.Copy(x.Data.AsSpan(firstRow * rowSize, X.Size), X.Data);
+        var placeholder = Xs[input];
+        int rowSize = placeholder.Size / placeholder.Shape[0];
+        return Kernels.FiniteCopy.Copy(x.Data.AsSpan(firstRow * rowSize, placeholder.Size), placeholder.Data);
     }
 
     private static void CopyBlock(Tensor source, Tensor destination, int firstRow)

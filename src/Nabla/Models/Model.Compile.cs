@@ -1,23 +1,43 @@
+using System.Collections;
 using Nabla.Losses;
 using Nabla.Metrics;
 using Nabla.Optimizers;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
-    private IReadOnlyList<object> metricSpecs = [];
+    private Nabla.Losses.Loss?[] losses = [];
+    private float[] lossWeights = [];
+    private IReadOnlyList<object>[] outputMetricSpecs = [];
 
-    /// <summary>The metric identifiers given to <see cref="Compile"/> ("accuracy", objects...).</summary>
-    public IReadOnlyList<object> MetricSpecs => metricSpecs;
+    /// <summary>The metric identifiers given to <see cref="Compile(object, object, IEnumerable{object}, object)"/> for the first output ("accuracy", objects...).</summary>
+    public IReadOnlyList<object> MetricSpecs => outputMetricSpecs.Length > 0 ? outputMetricSpecs[0] : [];
 
-    public bool IsCompiled => Optimizer is not null && Loss is not null;
+    /// <summary>The metric identifiers given for output <paramref name="output"/>.</summary>
+    public IReadOnlyList<object> MetricSpecsOf(int output) => outputMetricSpecs[output];
+
+    /// <summary>The weight of each output's loss in the total loss (1 unless <c>lossWeights</c> said otherwise).</summary>
+    public IReadOnlyList<float> LossWeights => lossWeights;
+
+    public bool IsCompiled => Optimizer is not null && losses.Any(l => l is not null);
 
     /// <summary>
     /// Configures training, as Keras's <c>model.compile</c>. Each argument is a Keras identifier
     /// ("adam", "mse", "accuracy") or an object (<c>new Adam(learningRate: 1e-3)</c>).
+    /// For a model with several outputs, <paramref name="loss"/> is one loss for every output, one per output
+    /// (a list, null for an output without a loss) or a dictionary keyed by output name;
+    /// <paramref name="metrics"/> has one entry per output (a metric, a list of metrics, or null);
+    /// <paramref name="lossWeights"/> scales each output's loss (a list of numbers or a dictionary keyed by output name).
     /// </summary>
-    public void Compile(object optimizer, object loss, IEnumerable<object>? metrics = null)
+    public void Compile(object optimizer, object loss, IEnumerable<object?>? metrics = null, object? lossWeights = null) =>
+        Compile(optimizer, loss, PerOutputMetrics(metrics), lossWeights);
+
+    /// <summary><see cref="Compile(object, object, IEnumerable{object}, object)"/> with metrics keyed by output name.</summary>
+    public void Compile(object optimizer, object loss, IReadOnlyDictionary<string, object?> metrics, object? lossWeights = null) =>
+        Compile(optimizer, loss, PerOutput(metrics, "metrics", null), lossWeights);
+
+    private void Compile(object optimizer, object loss, object?[] metricsPerOutput, object? weights)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -28,33 +48,121 @@ public abstract partial class Model
             _ => throw new ArgumentException(
                 $"Compile 'optimizer' must be a name or an Optimizer, found {optimizer.GetType().Name}.", nameof(optimizer)),
         };
-        var resolvedLoss = loss switch
-        {
-            Loss l => l,
-            string name => Loss.Get(name),
-            _ => throw new ArgumentException(
-                $"Compile 'loss' must be a name or a Loss, found {loss.GetType().Name}.", nameof(loss)),
-        };
-        var specs = (metrics ?? []).ToList();
-        foreach (var spec in specs)
-            if (spec is not (string or Metric))
-                throw new ArgumentException(
-                    $"Compile 'metrics' entries must be names or Metric objects, found {spec?.GetType().Name ?? "null"}.",
-                    nameof(metrics));
+        var resolvedLosses = (loss is string or Nabla.Losses.Loss ? Enumerable.Repeat(loss, OutputCount).ToArray() : PerOutput(loss, "loss", null))
+            .Select((l, i) => l switch
+            {
+                null => null,
+                Nabla.Losses.Loss given => given, // one Loss object may serve several outputs: it holds no state between calls
+                string name => Nabla.Losses.Loss.Get(name),
+                _ => throw new ArgumentException(
+                    $"Compile 'loss' for output '{OutputNames[i]}' must be a name or a Loss, found {l.GetType().Name}.", nameof(loss)),
+            }).ToArray();
+        if (resolvedLosses.All(l => l is null))
+            throw new ArgumentException($"Compile 'loss' gives no loss for any output of model '{Name}'.", nameof(loss));
+        var resolvedWeights = (weights is null ? Enumerable.Repeat<object?>(1.0, OutputCount).ToArray() : PerOutput(weights, "lossWeights", 1.0))
+            .Select((w, i) => w switch
+            {
+                double d => (float)d,
+                float f => f,
+                int n => n,
+                long n => n,
+                _ => throw new ArgumentException(
+                    $"Compile 'lossWeights' for output '{OutputNames[i]}' must be a number, found {w?.GetType().Name ?? "null"}.", nameof(lossWeights)),
+            }).ToArray();
+        foreach (var (w, i) in resolvedWeights.Select((w, i) => (w, i)))
+            if (!float.IsFinite(w) || w < 0)
+                throw new ArgumentException($"Compile 'lossWeights' for output '{OutputNames[i]}' must be a finite number ≥ 0, found {w}.", nameof(lossWeights));
+        var specs = metricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i])).ToArray();
         // An unknown name fails here, as in Keras's compile, rather than at the first Fit.
-        foreach (var name in specs.OfType<string>())
+        foreach (var name in specs.SelectMany(list => list).OfType<string>())
             if (!name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) && !name.Equals("acc", StringComparison.OrdinalIgnoreCase)
                 && !Metric.Registry.Contains(name))
                 Metric.Get(name);
         Optimizer = resolvedOptimizer;
-        Loss = resolvedLoss;
-        metricSpecs = specs;
+        losses = resolvedLosses;
+        lossWeights = resolvedWeights;
+        outputMetricSpecs = specs;
         InvalidateCapturedGraphs();
     }
 
-    /// <summary>Resolves metric names against the loss and data shapes (Keras's "accuracy" rule).</summary>
-    internal List<Metric> CreateMetrics(int[] yShape, int[] outputShape) =>
-        metricSpecs.Select(spec => spec as Metric ?? Metric.Resolve((string)spec, Loss, yShape, outputShape)).ToList();
+    /// <summary>Keras's rule (keras/src/trainers/compile_utils.py): for several outputs, a metrics list has one entry
+    /// per output; for one output it is that output's list.</summary>
+    private object?[] PerOutputMetrics(IEnumerable<object?>? metrics)
+    {
+        var list = (metrics ?? []).ToList();
+        if (OutputCount == 1) return [list];
+        if (list.Count == 0) return new object?[OutputCount];
+        if (list.Count != OutputCount)
+            throw new ArgumentException(
+                $"Model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}); a 'metrics' list must have one entry per output " +
+                $"(a metric, a list of metrics, or null), found {list.Count} entries. A dictionary keyed by output name also works.", nameof(metrics));
+        return list.ToArray();
+    }
+
+    private static IReadOnlyList<object> MetricList(object? entry, string output)
+    {
+        var items = entry switch
+        {
+            null => [],
+            string or Metric => [entry],
+            IEnumerable many => many.Cast<object?>().ToList(),
+            _ => [entry],
+        };
+        foreach (var spec in items)
+            if (spec is not (string or Metric))
+                throw new ArgumentException(
+                    $"Compile 'metrics' entries must be names or Metric objects, found {spec?.GetType().Name ?? "null"} (output '{output}').", "metrics");
+        return items.Cast<object>().ToList();
+    }
+
+    /// <summary>One value per output from a list (in output order) or a dictionary keyed by output name.</summary>
+    private object?[] PerOutput(object value, string argument, object? missing)
+    {
+        if (value is IDictionary dictionary)
+        {
+            var result = Enumerable.Repeat(missing, OutputCount).ToArray();
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                int index = OutputNames.ToList().IndexOf(entry.Key as string ?? "");
+                if (index < 0)
+                    throw new ArgumentException(
+                        $"Compile '{argument}' has the key '{entry.Key}', which is not an output of model '{Name}' (outputs: {string.Join(", ", OutputNames)}).", argument);
+                result[index] = entry.Value;
+            }
+            return result;
+        }
+        if (value is IEnumerable list and not string)
+        {
+            var items = list.Cast<object?>().ToArray();
+            if (items.Length != OutputCount)
+                throw new ArgumentException(
+                    $"Compile '{argument}' has {items.Length} entries but model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}).", argument);
+            return items;
+        }
+        if (OutputCount == 1) return [value];
+        throw new ArgumentException(
+            $"Compile '{argument}' for model '{Name}' with {OutputCount} outputs must be a list or a dictionary keyed by output name, found {value.GetType().Name}.", argument);
+    }
+
+    /// <summary>The metrics of every output, resolved against its loss and data shapes (Keras's "accuracy" rule), and
+    /// the key each reports under: its own name for a one-output model, else prefixed by the output's name, as Keras does.</summary>
+    internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)
+    {
+        var result = new List<OutputMetric>();
+        for (int o = 0; o < outputMetricSpecs.Length; o++)
+        {
+            if (outputMetricSpecs[o].Count == 0) continue;
+            var yShape = yShapes[o] ?? throw new ArgumentException(
+                $"Output '{OutputNames[o]}' of model '{Name}' has metrics but no targets were given for it.");
+            int[] outputShape = [batch, .. OutputShapes![o]];
+            foreach (var spec in outputMetricSpecs[o])
+            {
+                var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
+                result.Add(new OutputMetric(o, metric, OutputCount == 1 ? metric.Name : $"{OutputNames[o]}_{metric.Name}"));
+            }
+        }
+        return result;
+    }
 
     private void EnsureCompiled(string operation)
     {
@@ -63,3 +171,6 @@ public abstract partial class Model
                 $"{operation}: model '{Name}' must be compiled first: call Compile(optimizer, loss, metrics).");
     }
 }
+
+/// <summary>A metric of one output and the key it logs under.</summary>
+internal sealed record OutputMetric(int Output, Metric Metric, string Key);

@@ -2,12 +2,12 @@ using Nabla.Metrics;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>Loss and metrics over a data set in inference mode, as Keras's <c>model.evaluate</c>.</summary>
     /// <remarks>
     /// With several kernel threads the batches' forward passes run side by side, each thread on its own copy of
-    /// the graph (as in <see cref="Predict"/>); the loss and the metrics then take the batches in order, so
+    /// the graph (as in <see cref="Predict(Tensor, int, Tensor)"/>); the loss and the metrics then take the batches in order, so
     /// the results are the same whatever the thread count.
     /// </remarks>
     /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
@@ -18,66 +18,94 @@ public abstract partial class Model
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
         var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, null);
-        return EvaluateChecked(x, y, batchSize, weights);
+        return EvaluateChecked([x], [y], batchSize, weights);
     }
 
+    /// <summary>Evaluates a model with several inputs or outputs: one array per input, one target array per output
+    /// (null for an output without a loss). Keys follow Keras: <c>loss</c>, <c>{output}_loss</c>, <c>{output}_{metric}</c>.
+    /// <paramref name="sampleWeight"/> is supported for single-output models only (a model with several outputs refuses
+    /// it with an ArgumentException).</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32, Tensor? sampleWeight = null)
+    {
+        EnsureCompiled(nameof(Evaluate));
+        if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
+        DataChecks.CheckPair(this, x, y, "x", "y");
+        return EvaluateChecked(x, y, batchSize, SampleWeightsFor(x, y, sampleWeight, null));
+    }
+
+    /// <summary>Evaluates on data keyed by input and output names.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32) =>
+        Evaluate(ByInputName(x, "x"), ByOutputName(y, "y"), batchSize);
+
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
-    private Dictionary<string, double> EvaluateChecked(Tensor x, Tensor y, int batchSize, Tensor? sampleWeight = null)
+    private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight = null)
     {
         // Metric objects given to Compile keep their running state in themselves: calls that use them take
         // turns. Metrics given by name are created per call and need no lock.
-        if (metricSpecs.Any(spec => spec is Metric))
-            lock (metricSpecs) return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
+        if (outputMetricSpecs.Any(specs => specs.Any(spec => spec is Metric)))
+            lock (outputMetricSpecs) return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
         return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
     }
 
-    private Dictionary<string, double> EvaluateWithMetrics(Tensor x, Tensor y, int batchSize, Tensor? sampleWeight)
+    private Dictionary<string, double> EvaluateWithMetrics(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight)
     {
-        var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
-        var lossMean = new Mean("loss");
-        int total = x.Shape[0];
+        int total = x[0].Shape[0];
+        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), total);
+        var losses = new StepLosses(this);
         int batches = (total + batchSize - 1) / batchSize;
         // Weighted batches run on the calling thread's graph (the replicas have no weight placeholder).
         int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
-        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, lossMean, sampleWeight);
+        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
         else
         {
             // The forward passes side by side, then the loss and metrics take the batches in order. The outputs
-            // array is rented: a fresh one this size costs page faults (about 1 ms per 400 KB here).
-            int yWidth = y.Size / total, outWidth = OutputShape!.Aggregate(1, (a, b) => a * b);
-            float[]? outputs = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * outWidth) : null;
+            // arrays are rented: a fresh one this size costs page faults (about 1 ms per 400 KB here).
+            int outputs = OutputCount;
+            var outputBuffers = new float[outputs][];
             try
             {
-                var losses = new float[batches];
+                for (int o = 0; o < outputs; o++)
+                {
+                    int width = OutputShapes![o].Aggregate(1, (a, b) => a * b);
+                    outputBuffers[o] = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * width) : [];
+                }
+                var batchLosses = new float[batches];
+                var outputLosses = new float[batches * outputs];
                 var job = new ReplicaJob
                 {
-                    Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = losses,
-                    Outputs = outputs, BatchSize = batchSize, Replicas = replicas,
+                    Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = batchLosses, OutputLosses = outputLosses,
+                    Outputs = metrics.Count > 0 ? outputBuffers : null, BatchSize = batchSize, Replicas = replicas,
                 };
                 RunBatchesOnReplicas(ref job);
                 for (int b = 0; b < batches; b++)
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, total - start);
-                    lossMean.Update(losses[b], count);
-                    foreach (var m in metrics)
-                        m.Update(y.Data.AsSpan(start * yWidth, count * yWidth), outputs.AsSpan(start * outWidth, count * outWidth),
+                    losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
+                    foreach (var (output, metric, _) in metrics)
+                    {
+                        var target = y[output]!;
+                        int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);
+                        metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth), outputBuffers[output].AsSpan(start * outWidth, count * outWidth),
                             count, yWidth, outWidth);
+                    }
                 }
             }
             finally
             {
-                if (outputs is not null) System.Buffers.ArrayPool<float>.Shared.Return(outputs);
+                foreach (var buffer in outputBuffers)
+                    if (buffer is { Length: > 0 }) System.Buffers.ArrayPool<float>.Shared.Return(buffer);
             }
         }
-        var results = new Dictionary<string, double> { ["loss"] = lossMean.Result() };
-        foreach (var m in metrics) results[m.Name] = m.Result();
+        var results = new Dictionary<string, double>();
+        losses.Write(results);
+        foreach (var m in metrics) results[m.Key] = m.Metric.Result();
         return results;
     }
 
     /// <summary>Every batch on the calling thread, the metrics updated from each batch's graph.</summary>
-    private void EvaluateOnCaller(Tensor x, Tensor y, int batchSize, List<Metric> metrics, Mean lossMean, Tensor? sampleWeight)
+    private void EvaluateOnCaller(Tensor[] x, Tensor?[] y, int batchSize, List<OutputMetric> metrics, StepLosses losses, Tensor? sampleWeight)
     {
-        int total = x.Shape[0];
+        int total = x[0].Shape[0];
         StepLease full = default, last = default;
         try
         {
@@ -89,7 +117,7 @@ public abstract partial class Model
                 var step = lease.Step;
                 step.LoadContiguous(x, y, start, sampleWeight);
                 step.Run();
-                lossMean.Update(step.Loss!.Data[0], count);
+                losses.Update(step, count);
                 UpdateMetrics(metrics, step);
             }
         }
@@ -98,14 +126,5 @@ public abstract partial class Model
             if (full.Step is not null) ReturnStep(full);
             if (last.Step is not null) ReturnStep(last);
         }
-    }
-
-    /// <summary>Runs one forward pass in inference mode, unbatched (Keras's <c>model(x)</c>).</summary>
-    public Tensor Call(Tensor x, bool training = false)
-    {
-        DataChecks.CheckInputs(this, x, "x");
-        Tensor h = x;
-        foreach (var layer in layers) h = layer.Call(h, training);
-        return h;
     }
 }

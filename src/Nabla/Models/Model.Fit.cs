@@ -3,7 +3,7 @@ using Nabla.Metrics;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>The captured training graph used by the latest step (the doctor reads activations from it).</summary>
     public Autograd.Graph? LastTrainGraph => lastTrainStep?.Graph;
@@ -43,6 +43,41 @@ public abstract partial class Model
         IReadOnlyDictionary<int, double>? classWeight = null)
     {
         EnsureCompiled(nameof(Fit));
+        DataChecks.CheckPair(this, x, y, "x", "y");
+        if (validationData is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
+        return FitChecked([x], [y], epochs, batchSize, validationSplit,
+            validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight,
+            initialEpoch, sampleWeight, classWeight);
+    }
+
+    /// <summary>Trains a model with several inputs or outputs: one array per input and one target array per output,
+    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double})"/>.
+    /// <paramref name="sampleWeight"/> and <paramref name="classWeight"/> are supported for single-output models only
+    /// (any number of inputs); a model with several outputs refuses them with an ArgumentException.</summary>
+    public History Fit(Tensor[] x, Tensor?[] y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
+        (Tensor[] x, Tensor?[] y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
+        int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
+    {
+        EnsureCompiled(nameof(Fit));
+        DataChecks.CheckPair(this, x, y, "x", "y");
+        if (validationData is (Tensor[] vx, Tensor?[] vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
+        return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight,
+            initialEpoch, sampleWeight, classWeight);
+    }
+
+    /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays).</summary>
+    public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int epochs = 1, int batchSize = 32,
+        double validationSplit = 0, (IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y)? validationData = null,
+        bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0) =>
+        Fit(ByInputName(x, "x"), ByOutputName(y, "y"), epochs, batchSize, validationSplit,
+            validationData is var (vx, vy) ? (ByInputName(vx, "validationData.x"), ByOutputName(vy, "validationData.y")) : null,
+            shuffle, callbacks, verbose, preflight, initialEpoch);
+
+    private History FitChecked(Tensor[] x, Tensor?[] y, int epochs, int batchSize, double validationSplit,
+        (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
+        int initialEpoch, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+    {
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
         if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
@@ -50,30 +85,29 @@ public abstract partial class Model
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
         if (validationSplit > 0 && validationData is not null)
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
-        DataChecks.CheckPair(this, x, y, "x", "y");
-        var weights = SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight);
+        var weights = SampleWeightsFor(x, y, sampleWeight, classWeight);
 
-        int total = x.Shape[0];
+        int total = x[0].Shape[0];
         int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
-        (Tensor x, Tensor y)? validation = validationData;
+        var validation = validationData;
         Tensor? validationWeights = null;
         if (validationSplit > 0)
         {
             if (trainCount == total)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
-            validation = (DataChecks.Rows(x, trainCount, total), DataChecks.Rows(y, trainCount, total));
+            validation = (x.Select(t => DataChecks.Rows(t, trainCount, total)).ToArray(),
+                y.Select(t => t is null ? null : DataChecks.Rows(t, trainCount, total)).ToArray());
             // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
             if (sampleWeight is not null) validationWeights = DataChecks.Rows(sampleWeight, trainCount, total);
         }
-        else if (validation is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
 
-        if (preflight && verbose > 0) PrintPreflight(x, y);
+        if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null) PrintPreflight(x[0], y[0]!);
         var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = callbackList.History;
-        var metrics = CreateMetrics(y.Shape, [y.Shape[0], .. OutputShape!]);
-        var lossMean = new Mean("loss");
+        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total);
+        var losses = new StepLosses(this);
         var logs = new Dictionary<string, double>();
         var order = new int[trainCount];
         for (int i = 0; i < order.Length; i++) order[i] = i;
@@ -93,8 +127,8 @@ public abstract partial class Model
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
                 if (shuffle) Utils.Random.Shuffle(order);
-                lossMean.Reset();
-                foreach (var m in metrics) m.Reset();
+                losses.Reset();
+                foreach (var m in metrics) m.Metric.Reset();
                 int batches = (trainCount + batchSize - 1) / batchSize;
                 for (int b = 0; b < batches && !StopTraining; b++)
                 {
@@ -107,9 +141,9 @@ public abstract partial class Model
                         warnedNonFinite = true;
                         Console.Error.WriteLine(NonFiniteLossWarning(epoch, b, step.Loss!.Data[0]));
                     }
-                    lossMean.Update(step.Loss!.Data[0], count);
+                    losses.Update(step, count);
                     UpdateMetrics(metrics, step);
-                    WriteLogs(logs, lossMean, metrics);
+                    WriteLogs(logs, losses, metrics);
                     callbackList.OnTrainBatchEnd(b, logs);
                     if (TrainingInterrupt.IsRequested && !StopTraining)
                     {
@@ -117,8 +151,8 @@ public abstract partial class Model
                         Console.Error.WriteLine($"Nabla: model '{Name}': training interrupted after epoch {epoch + 1}, batch {b}.");
                     }
                 }
-                WriteLogs(logs, lossMean, metrics);
-                if (validation is (Tensor valX, Tensor valY))
+                WriteLogs(logs, losses, metrics);
+                if (validation is var (valX, valY))
                     foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize, validationWeights))
                         logs["val_" + key] = value;
                 FitProgress.NextEpoch = epoch + 1;
@@ -132,6 +166,44 @@ public abstract partial class Model
             FitProgress = null;
         }
         return history;
+    }
+
+    /// <summary>Arrays keyed by input name, in the model's input order; an unknown or missing name is an error.</summary>
+    private Tensor[] ByInputName(IReadOnlyDictionary<string, Tensor> data, string argument) =>
+        ByName(data, InputNames, "input", argument, required: true)!;
+
+    /// <summary>Target arrays keyed by output name, in output order; an output without a loss may be missing.</summary>
+    private Tensor?[] ByOutputName(IReadOnlyDictionary<string, Tensor> data, string argument) =>
+        ByName(data, OutputNames, "output", argument, required: false);
+
+    private Tensor?[] ByName(IReadOnlyDictionary<string, Tensor> data, IReadOnlyList<string> names, string kind, string argument, bool required)
+    {
+        ArgumentNullException.ThrowIfNull(data, argument);
+        foreach (var key in data.Keys)
+            if (!names.Contains(key))
+                throw new ArgumentException(
+                    $"'{argument}' has the key '{key}', which is not an {kind} of model '{Name}' ({kind}s: {string.Join(", ", names)}).", argument);
+        var result = new Tensor?[names.Count];
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (data.TryGetValue(names[i], out var t)) result[i] = t;
+            else if (required)
+                throw new ArgumentException($"'{argument}' has no array for the {kind} '{names[i]}' of model '{Name}'.", argument);
+        }
+        return result;
+    }
+
+    /// <summary>Per-sample loss weights for Fit, or null. Sample and class weights are supported for models with one
+    /// output only (any number of inputs): a model with several outputs refuses them with an ArgumentException, since
+    /// Keras's per-output weights have no form here yet.</summary>
+    private Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+    {
+        if (sampleWeight is null && classWeight is null) return null;
+        if (OutputCount != 1 || y.Length != 1 || y[0] is null)
+            throw new ArgumentException(
+                $"Model '{Name}' has {OutputCount} outputs: sampleWeight and classWeight are supported for single-output models only.",
+                sampleWeight is not null ? nameof(sampleWeight) : nameof(classWeight));
+        return SampleWeights.ForFit(x[0].Shape[0], y[0]!, sampleWeight, classWeight);
     }
 
     private string NonFiniteLossWarning(int epoch, int batch, float loss) =>
@@ -161,6 +233,17 @@ public abstract partial class Model
         return step.Loss!.Data[0];
     }
 
+    /// <summary><see cref="TrainOnBatch(Tensor, Tensor)"/> for several inputs or outputs; returns the total loss.</summary>
+    public double TrainOnBatch(Tensor[] x, Tensor?[] y)
+    {
+        EnsureCompiled(nameof(TrainOnBatch));
+        DataChecks.CheckPair(this, x, y, "x", "y");
+        var step = GetStep(StepKind.Train, x[0].Shape[0], x, y);
+        step.LoadContiguous(x, y, 0);
+        RunTrainStep(step);
+        return step.Loss!.Data[0];
+    }
+
     /// <summary>One step on the loaded batch; false when its loss was not finite and nothing was applied.</summary>
     private bool RunTrainStep(CapturedStep step)
     {
@@ -170,18 +253,20 @@ public abstract partial class Model
         return finite;
     }
 
-    private static void UpdateMetrics(List<Metric> metrics, CapturedStep step)
+    private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
-        if (metrics.Count == 0) return;
         int batch = step.BatchSize;
-        foreach (var m in metrics)
-            m.Update(step.Y!.Data, step.Output.Data, batch, step.Y.Size / batch, step.Output.Size / batch);
+        foreach (var (output, metric, _) in metrics)
+        {
+            var (y, prediction) = (step.Ys[output]!, step.Outputs[output]);
+            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch);
+        }
     }
 
-    private static void WriteLogs(Dictionary<string, double> logs, Mean loss, List<Metric> metrics)
+    private static void WriteLogs(Dictionary<string, double> logs, StepLosses losses, List<OutputMetric> metrics)
     {
-        logs["loss"] = loss.Result();
-        foreach (var m in metrics) logs[m.Name] = m.Result();
+        losses.Write(logs);
+        foreach (var m in metrics) logs[m.Key] = m.Metric.Result();
     }
 }
 

@@ -10,7 +10,7 @@ namespace Nabla;
 /// chunk of batches on a replica it alone holds; each batch runs whole on one replica, so every batch's result
 /// is the same whatever the thread count and whichever other calls run.
 /// </summary>
-public abstract unsafe partial class Model
+public unsafe partial class Model
 {
     /// <summary>Below this many input values the batches stay on the calling thread: a dispatch would cost more.</summary>
     private const int ParallelBatchesMinValues = 1 << 15;
@@ -62,6 +62,17 @@ public abstract unsafe partial class Model
 
     /// <summary>A replica for this shape that no other caller uses until it is given back: an idle one, or
     /// one captured now.</summary>
+    internal StepLease CheckOutStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
+    {
+        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
+        if (step is not null) return new StepLease(step, generation);
+        lock (captureLock)
+            return new StepLease(new CapturedStep(this, kind, batch, x.Select(t => t.Shape[1..]).ToArray(),
+                y?.Select(t => t?.Shape[1..]).ToArray(), weighted), generation);
+    }
+
+    /// <summary>The one-input, one-output form: the arrays are made only when a graph is captured, so a
+    /// steady-state step does not allocate.</summary>
     internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
     {
         var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
@@ -80,6 +91,14 @@ public abstract unsafe partial class Model
         return lease.Step;
     }
 
+    /// <inheritdoc cref="GetStep(StepKind, int, Tensor, Tensor?, bool)"/>
+    internal CapturedStep GetStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
+    {
+        var lease = CheckOutStep(kind, batch, x, y, weighted);
+        ReturnStep(lease);
+        return lease.Step;
+    }
+
     /// <summary>Builds the model for this per-sample shape unless built: once, when threads race to it.</summary>
     internal void BuildIfNeeded(ReadOnlySpan<int> perSample)
     {
@@ -89,28 +108,35 @@ public abstract unsafe partial class Model
     }
 
     /// <summary>How many graph replicas (threads) the batches of <paramref name="x"/> get.</summary>
-    private static int ReplicaCount(Tensor x, int batches) =>
-        x.Size < ParallelBatchesMinValues ? 1 : Math.Min(KernelSettings.MaxThreads, batches);
+    private static int ReplicaCount(Tensor[] x, int batches)
+    {
+        long values = 0;
+        foreach (var t in x) values += t.Size;
+        return values < ParallelBatchesMinValues ? 1 : Math.Min(KernelSettings.MaxThreads, batches);
+    }
 
     /// <summary>The work of one <see cref="RunBatchesOnReplicas"/> call.</summary>
     private struct ReplicaJob
     {
         public Model Model;
         public StepKind Kind;
-        public Tensor X;
-        /// <summary>Targets (evaluation); null for prediction, which checks x for NaN/Inf while loading it instead.</summary>
-        public Tensor? Y;
-        /// <summary>Receives each batch's outputs at its rows, or null.</summary>
-        public float[]? Outputs;
+        /// <summary>One array per model input.</summary>
+        public Tensor[] X;
+        /// <summary>Targets per output (evaluation); null for prediction, which checks x for NaN/Inf while loading it instead.</summary>
+        public Tensor?[]? Y;
+        /// <summary>Per model output, receives each batch's outputs at its rows; or null.</summary>
+        public float[][]? Outputs;
         /// <summary>Receives each batch's loss (evaluation), or null.</summary>
         public float[]? Losses;
+        /// <summary>Receives each batch's loss of each output at [batch * outputs + output] (evaluation), or null.</summary>
+        public float[]? OutputLosses;
         public int BatchSize, Replicas;
     }
 
     /// <summary>Runs every batch of <paramref name="job"/>, on up to <c>Replicas</c> threads.</summary>
     private void RunBatchesOnReplicas(ref ReplicaJob job)
     {
-        int total = job.X.Shape[0];
+        int total = job.X[0].Shape[0];
         int batches = (total + job.BatchSize - 1) / job.BatchSize;
         if (job.Replicas == 1)
         {
@@ -130,7 +156,7 @@ public abstract unsafe partial class Model
     private static void RunBatches(int first, int end, void* state)
     {
         ref var job = ref Unsafe.AsRef<ReplicaJob>(state);
-        int total = job.X.Shape[0];
+        int total = job.X[0].Shape[0];
         int fullSize = Math.Min(job.BatchSize, total);
         // Every batch but a short last one has the full size: one replica of each size serves the whole chunk.
         StepLease full = default, last = default;
@@ -145,14 +171,22 @@ public abstract unsafe partial class Model
                 if (job.Y is { } y) step.LoadContiguous(job.X, y, start);
                 // Checked batch by batch while copying, so the data is read once, not twice; on a NaN or ±Inf
                 // the exact scan names the sample.
-                else if (!step.LoadInputsCheckingFinite(job.X, start)) DataChecks.CheckFiniteRows(job.X, start, count, "x");
+                else
+                    for (int i = 0; i < job.X.Length; i++)
+                        if (!step.LoadInputsCheckingFinite(job.X[i], start, i))
+                            DataChecks.CheckFiniteRows(job.X[i], start, count, job.X.Length == 1 ? "x" : $"x['{job.Model.InputNames[i]}']");
                 step.Run();
                 if (job.Losses is { } losses) losses[b] = step.Loss!.Data[0];
+                if (job.OutputLosses is { } outputLosses)
+                    for (int o = 0; o < step.Outputs.Length; o++)
+                        outputLosses[b * step.Outputs.Length + o] = step.OutputLosses![o] is { } l ? l.Data[0] : 0f;
                 if (job.Outputs is { } outputs)
-                {
-                    int width = step.Output.Size / count;
-                    step.Output.Data.AsSpan(0, count * width).CopyTo(outputs.AsSpan(start * width));
-                }
+                    for (int o = 0; o < outputs.Length; o++)
+                    {
+                        var output = step.Outputs[o];
+                        int width = output.Size / count;
+                        output.Data.AsSpan(0, count * width).CopyTo(outputs[o].AsSpan(start * width));
+                    }
             }
         }
         finally

@@ -1,6 +1,6 @@
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
     /// <summary>
     /// Saves every weight (Keras's <c>model.save_weights</c>), atomically, in the format the extension names:
@@ -30,7 +30,7 @@ public abstract partial class Model
     /// architecture, the weights and, when it was compiled, the optimizer (with its state, so training continues
     /// where it stopped), loss and metrics.
     /// </summary>
-    public static Sequential Load(string path) => (Sequential)ModelFiles.Formats.Load(path);
+    public static Model Load(string path) => ModelFiles.Formats.Load(path);
 
     /// <summary>The formats <see cref="Export"/> writes.</summary>
     public static IReadOnlyList<string> ExportFormats => ModelFiles.Formats.ExportFormats;

@@ -7,56 +7,128 @@ using Nabla.Optimizers;
 namespace Nabla;
 
 /// <summary>
-/// A trainable stack of layers with Keras's training API: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>,
-/// <c>Predict</c>. Training replays one captured graph per batch shape, so a steady-state step allocates nothing.
+/// Keras's <c>Model</c> with its training API: <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <c>Predict</c>.
+/// Built three ways, as in Keras: from symbolic inputs and outputs (the functional API), as a
+/// <see cref="Sequential"/> stack, or by deriving from it and overriding <see cref="Call(Tensor, bool)"/>.
+/// Training replays one captured graph per batch shape, so a steady-state step allocates nothing.
 /// </summary>
-public abstract partial class Model
+public partial class Model
 {
     protected readonly List<Layer> layers = [];
 
-    protected Model(string? name) => Name = name ?? LayerNames.Unique(LayerNames.SnakeCase(GetType().Name));
+    /// <summary>The functional graph; null for Sequential and subclassed models.</summary>
+    private readonly FunctionalGraph? graph;
+
+    /// <summary>For a subclass model, constructed in its constructor; Sequential passes its name.</summary>
+    protected Model(string? name = null) => Name = name ?? LayerNames.Unique(LayerNames.SnakeCase(GetType().Name));
+
+    /// <summary>A functional model, as <c>keras.Model(inputs, outputs)</c>.</summary>
+    public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
+
+    public Model(SymbolicTensor[] inputs, SymbolicTensor outputs, string? name = null) : this(inputs, [outputs], name) { }
+
+    public Model(SymbolicTensor inputs, SymbolicTensor[] outputs, string? name = null) : this([inputs], outputs, name) { }
+
+    public Model(SymbolicTensor[] inputs, SymbolicTensor[] outputs, string? name = null) : this(inputs, outputs, [], name) { }
+
+    /// <param name="unusedEnds">Ends of branches that reach no output, kept in the model (a loaded config's).</param>
+    internal Model(SymbolicTensor[] inputs, SymbolicTensor[] outputs, SymbolicTensor[] unusedEnds, string? name)
+        : this(name ?? LayerNames.Unique("functional"))
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        graph = new FunctionalGraph(inputs, outputs, unusedEnds, Name);
+        layers.AddRange(graph.Layers);
+        // Kept, not recomputed: the data checks of every TrainOnBatch read them and must not allocate.
+        graphInputShapes = graph.Inputs.Select(i => i.Shape).ToArray();
+        graphOutputShapes = graph.Outputs.Select(o => o.Shape).ToArray();
+        graphInputNames = graph.Inputs.Select(i => i.Name).ToArray();
+        graphOutputNames = graph.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    private readonly int[][]? graphInputShapes, graphOutputShapes;
+    private readonly string[]? graphInputNames, graphOutputNames;
 
     public string Name { get; }
 
-    public IReadOnlyList<Layer> Layers => layers;
+    /// <summary>The functional graph, null for Sequential and subclassed models.</summary>
+    internal FunctionalGraph? Functional => graph;
+
+    /// <summary>Keras's class name: "Functional", "Sequential", or the subclass's name.</summary>
+    public virtual string ClassName => graph is not null ? "Functional" : GetType().Name;
+
+    public IReadOnlyList<Layer> Layers
+    {
+        get
+        {
+            if (IsSubclassed && layers.Count == 0) TrackLayers();
+            return layers;
+        }
+    }
+
+    /// <summary>The functional model's symbolic inputs; empty for Sequential and subclassed models.</summary>
+    public IReadOnlyList<SymbolicTensor> Inputs => graph?.Inputs ?? [];
+
+    /// <summary>The functional model's symbolic outputs; empty for Sequential and subclassed models.</summary>
+    public IReadOnlyList<SymbolicTensor> Outputs => graph?.Outputs ?? [];
 
     /// <summary>Set by a callback to end <c>Fit</c> after the current epoch (Keras's <c>model.stop_training</c>).</summary>
     public bool StopTraining { get; set; }
 
     public Optimizer? Optimizer { get; private set; }
 
-    public Loss? Loss { get; private set; }
+    /// <summary>The loss of the first output (the only one, for most models); see <see cref="Losses"/>.</summary>
+    public Loss? Loss => losses.Length > 0 ? losses[0] : null;
 
-    /// <summary>The per-sample input shape, once known.</summary>
-    public int[]? InputShape => layers.Count > 0 ? layers[0].InputShape : null;
+    /// <summary>The compiled loss of each output, in order; null for an output trained without one.</summary>
+    public IReadOnlyList<Loss?> Losses => losses;
 
-    /// <summary>The per-sample output shape, once built.</summary>
-    public int[]? OutputShape => layers.Count > 0 ? layers[^1].OutputShape : null;
+    /// <summary>The per-sample input shape of the first (usually only) input, once known.</summary>
+    public virtual int[]? InputShape => InputShapes is { Count: > 0 } shapes ? shapes[0] : null;
 
-    public bool IsBuilt => layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt);
+    /// <summary>The per-sample output shape of the first (usually only) output, once built.</summary>
+    public virtual int[]? OutputShape => OutputShapes is { Count: > 0 } shapes ? shapes[0] : null;
+
+    /// <summary>The per-sample shape of each input, once known.</summary>
+    public virtual IReadOnlyList<int[]>? InputShapes => graphInputShapes ?? subclassInputShapes;
+
+    /// <summary>The per-sample shape of each output, once built.</summary>
+    public virtual IReadOnlyList<int[]>? OutputShapes => graphOutputShapes ?? subclassOutputShapes;
+
+    /// <summary>Each input's name (its input layer's), which keys dictionaries of data.</summary>
+    public virtual IReadOnlyList<string> InputNames => graphInputNames ?? ["input_layer"];
+
+    /// <summary>Each output's name (the layer producing it), which keys losses, metrics, data and history entries.</summary>
+    public virtual IReadOnlyList<string> OutputNames => graphOutputNames ?? ["output"];
+
+    public int InputCount => graph?.Inputs.Length ?? 1;
+
+    public int OutputCount => graph?.Outputs.Length ?? 1;
+
+    public virtual bool IsBuilt => graph is not null || (IsSubclassed ? subclassOutputShapes is not null : layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt));
 
     /// <summary>All weights in Keras order (layer by layer; within a layer trainable first).</summary>
-    public IReadOnlyList<Tensor> Weights => layers.SelectMany(l => l.Weights).ToList();
+    public IReadOnlyList<Tensor> Weights => Layers.SelectMany(l => l.Weights).ToList();
 
-    public IReadOnlyList<Tensor> TrainableWeights => layers.SelectMany(l => l.TrainableWeights).ToList();
+    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights).ToList();
 
-    public IReadOnlyList<Tensor> NonTrainableWeights => layers.SelectMany(l => l.NonTrainableWeights).ToList();
+    public IReadOnlyList<Tensor> NonTrainableWeights => Layers.SelectMany(l => l.NonTrainableWeights).ToList();
 
-    public int CountParams() => layers.Sum(l => l.CountParams());
+    public int CountParams() => Layers.Sum(l => l.CountParams());
 
-    /// <summary>Builds every layer for a per-sample input shape (the batch axis excluded).</summary>
-    public void Build(int[] inputShape)
+    /// <summary>Builds the model for a per-sample input shape (the batch axis excluded). A functional model is
+    /// built from its inputs already and only checks the shape; a subclassed model runs its Call once.</summary>
+    public virtual void Build(int[] inputShape)
     {
-        if (layers.Count == 0) throw new InvalidOperationException($"Model '{Name}' has no layers.");
-        int[] shape = inputShape;
-        // The weights of all layers count against one budget, checked before each is allocated.
-        using var budget = WeightBudget.Begin($"model '{Name}'");
-        foreach (var layer in layers)
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (graph is not null)
         {
-            if (layer.IsBuilt) budget.Count(layer.Weights);
-            layer.Build(shape);
-            shape = layer.OutputShape!;
+            if (graph.Inputs.Length != 1 || !Tensor.SameShape(graph.Inputs[0].Shape, inputShape))
+                throw new ArgumentException(
+                    $"Model '{Name}' was built for inputs {Merge.DescribeAll(InputShapes!)}, not {Layer.Describe(inputShape)}.");
+            return;
         }
+        BuildSubclassed(inputShape);
     }
 
     /// <summary>Copies of the weights, in Keras order and layout (Dense: kernel [in, out], then bias [out]).</summary>
@@ -87,7 +159,7 @@ public abstract partial class Model
                     $"Weight {i} ('{weights[i].Name}') value [{bad}] is {values[i].Data[bad]}: weights must be finite numbers.");
         }
         for (int i = 0; i < weights.Count; i++) values[i].Data.CopyTo(weights[i].Data, 0);
-        foreach (var layer in layers) layer.OnWeightsChanged();
+        foreach (var layer in Layers) layer.OnWeightsChanged();
     }
 
     internal void EnsureBuilt(string operation)
@@ -95,5 +167,16 @@ public abstract partial class Model
         if (!IsBuilt)
             throw new InvalidOperationException(
                 $"{operation}: model '{Name}' is not built yet; give the first layer an inputShape, call Build, or Fit it first.");
+    }
+
+    /// <summary>
+    /// The model's forward pass on batches, one per input, returning one batch per output; each layer's first
+    /// output goes into <paramref name="layerOutputs"/> (aligned with <see cref="Layers"/>) when the model knows it,
+    /// and each layer call's observation points into <paramref name="activities"/>, in call order.
+    /// </summary>
+    internal virtual Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
+    {
+        if (graph is not null) return graph.Run(inputs, training, layerOutputs, activities);
+        return [CallSubclassed(inputs[0], training)];
     }
 }

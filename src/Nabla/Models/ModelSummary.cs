@@ -4,28 +4,45 @@ using Nabla.Layers;
 
 namespace Nabla;
 
-public abstract partial class Model
+public partial class Model
 {
-    /// <summary>Keras's <c>model.summary()</c> table: each layer's output shape and parameter count.
+    /// <summary>Keras's <c>model.summary()</c> table: each layer's output shape and parameter count and, for a
+    /// functional model, the layer calls it is connected to (<c>dense[0][0]</c>: layer, node, tensor).
     /// Prints it and returns it.</summary>
     public string Summary(TextWriter? output = null)
     {
+        bool connected = graph is not null;
         // Keras 2's widths (line length 65), widened to the longest cell so that columns never run together.
-        var rows = layers.Select(layer => (
+        var rows = Layers.Select(layer => (
+            Layer: layer,
             Name: $" {layer.Name} ({layer.ClassName})",
             Shape: layer.OutputShape is null ? "?" : Layer.Describe(layer.OutputShape),
             Params: layer.IsBuilt ? layer.CountParams().ToString(CultureInfo.InvariantCulture) : "0 (unbuilt)")).ToList();
         int nameWidth = Math.Max(29, rows.Select(r => r.Name.Length + 2).DefaultIfEmpty(0).Max());
         int shapeWidth = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
-        int paramsWidth = Math.Max(10, rows.Select(r => r.Params.Length).DefaultIfEmpty(0).Max());
-        string rule = new('_', nameWidth + shapeWidth + paramsWidth);
+        int paramsWidth = Math.Max(10, rows.Select(r => r.Params.Length + (connected ? 2 : 0)).DefaultIfEmpty(0).Max());
+        const int connectedWidth = 26;
+        string rule = new('_', nameWidth + shapeWidth + paramsWidth + (connected ? connectedWidth : 0));
         var sb = new StringBuilder();
         sb.AppendLine($"Model: \"{Name}\"");
         sb.AppendLine(rule);
-        sb.AppendLine(" Layer (type)".PadRight(nameWidth) + "Output Shape".PadRight(shapeWidth) + "Param #");
+        sb.Append(" Layer (type)".PadRight(nameWidth) + "Output Shape".PadRight(shapeWidth));
+        sb.AppendLine(connected ? "Param #".PadRight(paramsWidth) + "Connected to" : "Param #");
         sb.AppendLine(new string('=', rule.Length));
-        foreach (var (name, shape, parameters) in rows)
-            sb.Append(name.PadRight(nameWidth)).Append(shape.PadRight(shapeWidth)).AppendLine(parameters);
+        foreach (var (layer, name, shape, parameters) in rows)
+        {
+            sb.Append(name.PadRight(nameWidth)).Append(shape.PadRight(shapeWidth));
+            if (!connected)
+            {
+                sb.AppendLine(parameters);
+                continue;
+            }
+            var sources = ConnectedTo(layer);
+            sb.Append(parameters.PadRight(paramsWidth)).AppendLine(sources.Count == 0 ? "-" : sources[0]);
+            // Further sources go one per line under the first, as Keras prints them.
+            foreach (var source in sources.Skip(1))
+                sb.Append(new string(' ', nameWidth + shapeWidth + paramsWidth)).AppendLine(source);
+        }
         sb.AppendLine(new string('=', rule.Length));
         int trainable = TrainableWeights.Sum(w => w.Size);
         int total = CountParams();
@@ -39,5 +56,13 @@ public abstract partial class Model
         string text = sb.ToString();
         (output ?? Console.Out).Write(text);
         return text;
+    }
+
+    /// <summary>The tensors a layer reads in this model, as Keras writes them: <c>layer[node][tensor]</c>.</summary>
+    private List<string> ConnectedTo(Layer layer)
+    {
+        var modelNodes = new HashSet<Node>(graph!.Nodes, ReferenceEqualityComparer.Instance);
+        return layer.InboundNodes.Where(modelNodes.Contains)
+            .SelectMany(node => node.Inputs.Select(t => $"{t.Layer.Name}[{t.Node.Index}][0]")).ToList();
     }
 }

@@ -1,7 +1,7 @@
 namespace Nabla;
 
 /// <summary>
-/// The check <see cref="Model.Fit"/> runs before training, supplied from above the models: the training doctor
+/// The check <c>Model.Fit</c> runs before training, supplied from above the models: the training doctor
 /// registers its pre-flight check here when the library loads, so models need not know the doctor.
 /// </summary>
 public static class PreflightCheck

@@ -13,6 +13,8 @@ public sealed class Sequential : Model
         foreach (var layer in layers) Add(layer);
     }
 
+    public override string ClassName => "Sequential";
+
     /// <summary>Appends a layer. Once the input shape is known the model builds eagerly, as Keras does.</summary>
     public void Add(Layer layer)
     {
@@ -25,6 +27,48 @@ public sealed class Sequential : Model
         InvalidateCapturedGraphs();
         var firstShape = layers[0].InputShape ?? layers[0].DeclaredInputShape;
         if (firstShape is not null) Build(firstShape);
+    }
+
+    public override int[]? InputShape => layers.Count > 0 ? layers[0].InputShape : null;
+
+    public override int[]? OutputShape => layers.Count > 0 ? layers[^1].OutputShape : null;
+
+    public override IReadOnlyList<int[]>? InputShapes => layers.Count > 0 && layers[0].InputShape is { } shape ? [shape] : null;
+
+    public override IReadOnlyList<int[]>? OutputShapes => layers.Count > 0 && layers[^1].OutputShape is { } shape ? [shape] : null;
+
+    /// <summary>The InputLayer's name when the model starts with one, else Keras's default input name.</summary>
+    public override IReadOnlyList<string> InputNames => [layers.Count > 0 && layers[0] is InputLayer input ? input.Name : "input_layer"];
+
+    public override IReadOnlyList<string> OutputNames => [layers.Count > 0 ? layers[^1].Name : "output"];
+
+    public override bool IsBuilt => layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt);
+
+    /// <summary>Builds every layer for a per-sample input shape (the batch axis excluded).</summary>
+    public override void Build(int[] inputShape)
+    {
+        if (layers.Count == 0) throw new InvalidOperationException($"Model '{Name}' has no layers.");
+        int[] shape = inputShape;
+        // The weights of all layers count against one budget, checked before each is allocated.
+        using var budget = WeightBudget.Begin($"model '{Name}'");
+        foreach (var layer in layers)
+        {
+            if (layer.IsBuilt) budget.Count(layer.Weights);
+            layer.Build(shape);
+            shape = layer.OutputShape!;
+        }
+    }
+
+    internal override Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
+    {
+        Tensor h = inputs[0];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            h = layers[i].Call(h, training);
+            if (layerOutputs is not null) layerOutputs[i] = h;
+            activities?.Add(layers[i].Observe(h));
+        }
+        return [h];
     }
 
     /// <summary>Keras's <c>model.get_config()</c> for a Sequential model.</summary>

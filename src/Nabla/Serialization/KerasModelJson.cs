@@ -1,16 +1,17 @@
 using Nabla.Configuration;
-using Nabla.Layers;
 
 namespace Nabla.Serialization;
 
 /// <summary>
-/// Reads and writes models as Keras's <c>model.to_json()</c> does. Accepts Keras 3
-/// (<c>batch_shape</c>, <c>InputLayer</c>, <c>module</c> keys), Keras 2 (<c>batch_input_shape</c>, or
-/// the oldest form where <c>config</c> is the layer list itself) and TensorFlow.js (VarianceScaling initializers).
+/// Reads and writes models as Keras's <c>model.to_json()</c> does: Sequential and Functional models. Accepts
+/// Keras 3 (<c>batch_shape</c>, <c>InputLayer</c>, <c>module</c> keys, nodes with <c>keras_history</c>), Keras 2
+/// (<c>batch_input_shape</c>, the oldest form where <c>config</c> is the layer list itself, nested node lists;
+/// its functional class name "Model") and TensorFlow.js (VarianceScaling initializers).
 /// </summary>
 public static class KerasModelJson
 {
-    public static Sequential FromJson(string json, string? source = null)
+    /// <summary>The model of a Keras JSON config: a <see cref="Sequential"/> where the config is one, else a functional <see cref="Model"/>.</summary>
+    public static Model FromJson(string json, string? source = null)
     {
         Config config;
         try { config = Config.Parse(json); }
@@ -21,15 +22,20 @@ public static class KerasModelJson
         return FromConfig(config, source);
     }
 
-    /// <summary>From <c>{"class_name": "Sequential", "config": ...}</c> or the bare Sequential config.</summary>
-    public static Sequential FromConfig(Config config, string? source = null)
+    /// <summary>From <c>{"class_name": "Sequential" or "Functional", "config": ...}</c> or a bare Sequential config.</summary>
+    public static Model FromConfig(Config config, string? source = null)
     {
         string where = source ?? "model";
         if (config.TryGet("class_name", out var cls))
         {
-            if (cls is not "Sequential")
-                throw new ArgumentException($"{where}: 'class_name' is {Config.Describe(cls)}; only \"Sequential\" models are supported.");
             config.TryGetValue("config", out var inner);
+            if (cls is "Functional" or "Model")
+                return FunctionalConfig.FromConfig(inner as Config
+                    ?? throw new ArgumentException($"{where}: 'config' must be an object, found {Config.Describe(inner)}."), where);
+            if (cls is not "Sequential")
+                throw new ArgumentException(
+                    $"{where}: 'class_name' is {Config.Describe(cls)}; only \"Sequential\" and \"Functional\" models can be read " +
+                    "(a subclassed model needs its own FromConfig).");
             config = inner switch
             {
                 Config c => c,
@@ -37,6 +43,8 @@ public static class KerasModelJson
                 _ => throw new ArgumentException($"{where}: 'config' must be an object or a layer list, found {Config.Describe(inner)}."),
             };
         }
+        else if (config.ContainsKey("input_layers") && config.ContainsKey("output_layers"))
+            return FunctionalConfig.FromConfig(config, where);
         try
         {
             KerasConfigCheck.Layers(config);
@@ -52,13 +60,28 @@ public static class KerasModelJson
         }
     }
 
-    public static Config ToConfig(Sequential model) => new()
+    /// <summary>Keras's <c>{"class_name", "config"}</c> of a Sequential or functional model. A subclassed model has no
+    /// config unless it defines one, as in Keras.</summary>
+    public static Config ToConfig(Model model) => model switch
     {
-        ["module"] = "keras",
-        ["class_name"] = "Sequential",
-        ["config"] = model.GetConfig(),
-        ["registered_name"] = null,
+        Sequential sequential => new Config
+        {
+            ["module"] = "keras",
+            ["class_name"] = "Sequential",
+            ["config"] = sequential.GetConfig(),
+            ["registered_name"] = null,
+        },
+        _ when model.Functional is not null => new Config
+        {
+            ["module"] = "keras.src.models.functional",
+            ["class_name"] = "Functional",
+            ["config"] = FunctionalConfig.ToConfig(model),
+            ["registered_name"] = null,
+        },
+        _ => throw new NotSupportedException(
+            $"Model '{model.Name}' is a subclassed model ({model.GetType().Name}): its architecture is code, so it has no Keras config. " +
+            "Save its weights with SaveWeights, or build it functionally to save it whole."),
     };
 
-    public static string ToJson(Sequential model) => ToConfig(model).ToJsonString();
+    public static string ToJson(Model model) => ToConfig(model).ToJsonString();
 }

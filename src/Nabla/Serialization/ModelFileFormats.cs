@@ -50,10 +50,15 @@ internal sealed class ModelFileFormats : IModelFiles
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         model.EnsureBuilt(nameof(Model.Save));
+        if (Ends(path, KerasArchive.Extension))
+        {
+            KerasArchive.Save(model, path);
+            return;
+        }
         if (model is not Sequential sequential)
-            throw new NotSupportedException($"Save: only Sequential models can be saved; '{model.Name}' is a {model.GetType().Name}.");
-        if (Ends(path, KerasArchive.Extension)) KerasArchive.Save(sequential, path);
-        else if (Ends(path, WeightsH5)) throw WeightsOnly(nameof(Model.Save), path, "use SaveWeights, or end the path in \".h5\" without \".weights\" for a legacy model file");
+            throw new NotSupportedException(
+                $"Save: only Sequential models can be saved as legacy .h5 or TensorFlow.js files; '{model.Name}' is a {model.ClassName} model (save it as .keras).");
+        if (Ends(path, WeightsH5)) throw WeightsOnly(nameof(Model.Save), path, "use SaveWeights, or end the path in \".h5\" without \".weights\" for a legacy model file");
         else if (Ends(path, LegacyH5.Extension)) LegacyH5.Save(sequential, path);
         else if (Ends(path, TfjsLayersModel.Extension)) TfjsLayersModel.Save(sequential, path);
         else throw UnknownExtension(nameof(Model.Save), path, "\".keras\", \".h5\" or \"model.json\" (TensorFlow.js)");

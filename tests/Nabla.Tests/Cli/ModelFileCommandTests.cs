@@ -28,7 +28,6 @@ public sealed class ModelFileCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dense_autoencoder_functional_k3.9.2.keras", "Functional")]
     [InlineData("churn_dense.weights.h5", "weights only")]
     public void Summary_of_a_file_nabla_cannot_open_yet_exits_2_naming_why(string fixture, string why)
     {

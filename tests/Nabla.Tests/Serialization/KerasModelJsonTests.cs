@@ -72,10 +72,13 @@ public class KerasModelJsonTests
     }
 
     [Fact]
-    public void NonSequentialModelsAreRefusedClearly()
+    public void UnknownModelClassesAndEmptyFunctionalConfigsAreRefusedClearly()
     {
-        var e = Assert.Throws<ArgumentException>(() => KerasModelJson.FromJson("""{"class_name": "Functional", "config": {}}""", "m.json"));
+        var e = Assert.Throws<ArgumentException>(() => KerasModelJson.FromJson("""{"class_name": "MyModel", "config": {}}""", "m.json"));
         Assert.Contains("m.json", e.Message);
-        Assert.Contains("Sequential", e.Message);
+        Assert.Contains("\"Sequential\" and \"Functional\"", e.Message);
+        var empty = Assert.Throws<ArgumentException>(() => KerasModelJson.FromJson("""{"class_name": "Functional", "config": {}}""", "m.json"));
+        Assert.Contains("m.json", empty.Message);
+        Assert.Contains("'layers'", empty.Message);
     }
 }

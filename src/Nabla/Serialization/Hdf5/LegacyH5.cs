@@ -16,7 +16,7 @@ internal static class LegacyH5
 {
     public const string Extension = ".h5";
 
-    public static Sequential Load(string path)
+    public static Model Load(string path)
     {
         using var file = Hdf5Reader.Open(path);
         string configJson = file.StringAttribute("/", "model_config")

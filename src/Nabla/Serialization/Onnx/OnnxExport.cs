@@ -36,6 +36,11 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(model);
         model.EnsureBuilt("ONNX export");
+        // The writer emits layers one after the other: a graph that branches or merges would come out wrong.
+        if (model is not Sequential && model.Functional?.IsChain != true)
+            throw new NotSupportedException(
+                $"ONNX export writes Sequential models and functional chains; model '{model.Name}' " +
+                (model.Functional is null ? "is a subclassed model." : "has branches, merges, shared layers or several inputs or outputs."));
         // Every layer is checked before any node is made, so the error names the first offending layer.
         foreach (var layer in model.Layers) OnnxLayers.Check(layer);
 

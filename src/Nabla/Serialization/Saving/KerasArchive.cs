@@ -27,7 +27,7 @@ internal static class KerasArchive
 
     private const long MaxJsonBytes = 64L << 20;
 
-    public static void Save(Sequential model, string path)
+    public static void Save(Model model, string path)
     {
         var config = KerasConfigStyle.ForKeras(ModelConfig(model));
         var metadata = new Config
@@ -47,8 +47,8 @@ internal static class KerasArchive
         });
     }
 
-    /// <summary>The Sequential config with its build and compile configs, as Keras's <c>serialize_keras_object(model)</c>.</summary>
-    internal static Config ModelConfig(Sequential model)
+    /// <summary>The model config with its build and compile configs, as Keras's <c>serialize_keras_object(model)</c>.</summary>
+    internal static Config ModelConfig(Model model)
     {
         var config = KerasModelJson.ToConfig(model);
         if (model.InputShape is int[] inputShape)
@@ -57,7 +57,7 @@ internal static class KerasArchive
         return config;
     }
 
-    public static Sequential Load(string path)
+    public static Model Load(string path)
     {
         Nabla.Data.DataFile.RequireExists(path);
         using var zip = KerasZip.Open(path);
@@ -76,7 +76,7 @@ internal static class KerasArchive
     }
 
     /// <summary>The model of a Keras config, built from its declared input or its <c>build_config</c>.</summary>
-    internal static Sequential BuildModel(Config config, string source)
+    internal static Model BuildModel(Config config, string source)
     {
         var model = KerasModelJson.FromConfig(config, source);
         if (!model.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)

@@ -17,7 +17,7 @@ internal static class TfjsLayersModel
     private const string ShardName = "group1-shard1of1.bin";
     private const long MaxJsonBytes = 64L << 20;
 
-    public static Sequential Load(string path)
+    public static Model Load(string path)
     {
         var info = new FileInfo(path);
         if (info.Exists && info.Length > MaxJsonBytes)

@@ -1,0 +1,33 @@
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>keras.Input(shape=..., name=...)</c>: the symbolic tensor a functional model starts from,
+/// produced by its own <see cref="InputLayer"/>.
+/// </summary>
+public sealed class Input : SymbolicTensor
+{
+    /// <param name="shape">The per-sample shape, without the batch axis (Keras's <c>shape</c>).</param>
+    /// <param name="name">The input's name (its InputLayer's); Fit and Predict accept data keyed by it.</param>
+    public Input(int[] shape, string? name = null) : base(CheckShape(shape))
+    {
+        var layer = new InputLayer(shape, name ?? LayerNames.Unique("input_layer"));
+        layer.Build(shape);
+        Node = layer.AddNode([], this);
+    }
+
+    /// <summary>The tensor of an existing input layer (a loaded config's).</summary>
+    internal Input(InputLayer layer) : base(layer.DeclaredInputShape!)
+    {
+        layer.Build(layer.DeclaredInputShape!);
+        Node = layer.AddNode([], this);
+    }
+
+    private static int[] CheckShape(int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        foreach (int d in shape)
+            if (d <= 0)
+                throw new ArgumentException($"Input 'shape' {Tensor.ShapeString(shape)} must have positive dimensions.", nameof(shape));
+        return shape;
+    }
+}

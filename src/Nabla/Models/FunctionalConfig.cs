@@ -1,0 +1,223 @@
+using Nabla.Layers;
+using Nabla.Configuration;
+
+namespace Nabla;
+
+/// <summary>
+/// Keras's <c>Functional</c> config: <c>layers</c> (each with its <c>name</c> and <c>inbound_nodes</c>),
+/// <c>input_layers</c> and <c>output_layers</c> as <c>[layer, node, tensor]</c> triples. Reads Keras 3's
+/// nodes (<c>{"args": [...], "kwargs": {}}</c> with <c>__keras_tensor__</c> entries and their
+/// <c>keras_history</c>) and Keras 2's and TensorFlow.js's nested lists (<c>[[["dense", 0, 0, {}]]]</c>); writes Keras 3's.
+/// A layer that reaches no output is kept, not pruned as Keras does, so that the doctor can name it.
+/// </summary>
+internal static class FunctionalConfig
+{
+    public static Config ToConfig(Model model)
+    {
+        var graph = model.Functional ?? throw new ArgumentException($"Model '{model.Name}' is not functional.");
+        // Node indices count the model's own calls of each layer (a shared layer may have calls outside it), as Keras re-indexes them.
+        var nodeIndex = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var modelNodes = new HashSet<Node>(graph.Nodes.Concat(graph.Inputs.Select(i => i.Node)), ReferenceEqualityComparer.Instance);
+        foreach (var layer in graph.Layers)
+        {
+            int k = 0;
+            foreach (var node in layer.InboundNodes)
+                if (modelNodes.Contains(node)) nodeIndex[node] = k++;
+        }
+        List<object?> History(SymbolicTensor t) => [t.Layer.Name, (long)nodeIndex[t.Node], 0L];
+
+        var layers = new List<object?>();
+        foreach (var layer in graph.Layers)
+        {
+            var entry = Registry<Layer>.Serialize(layer);
+            entry["module"] = "keras.layers";
+            entry["registered_name"] = null;
+            entry["name"] = layer.Name;
+            bool isModelInput = layer.InboundNodes.Any(n => n.Inputs.Count == 0 && modelNodes.Contains(n));
+            entry["inbound_nodes"] = isModelInput ? new List<object?>()
+                : layer.InboundNodes.Where(modelNodes.Contains).Select(node =>
+                {
+                    var tensors = node.Inputs.Select(t => (object?)new Config
+                    {
+                        ["class_name"] = "__keras_tensor__",
+                        ["config"] = new Config
+                        {
+                            ["shape"] = t.Shape.Select(d => (object?)(long)d).Prepend(null).ToList(),
+                            ["dtype"] = "float32",
+                            ["keras_history"] = History(t),
+                        },
+                    }).ToList();
+                    // Keras passes a merge layer its inputs as one list argument.
+                    object? argument = tensors.Count == 1 ? tensors[0] : tensors;
+                    return (object?)new Config { ["args"] = new List<object?> { argument }, ["kwargs"] = new Config() };
+                }).ToList();
+            layers.Add(entry);
+        }
+        return new Config
+        {
+            ["name"] = model.Name,
+            ["trainable"] = true,
+            ["layers"] = layers,
+            ["input_layers"] = graph.Inputs.Select(t => (object?)History(t)).ToList(),
+            ["output_layers"] = graph.Outputs.Select(t => (object?)History(t)).ToList(),
+        };
+    }
+
+    /// <summary>Rebuilds a functional model; <paramref name="where"/> prefixes every message (file and field).</summary>
+    public static Model FromConfig(Config config, string where)
+    {
+        if (!config.TryGet("layers", out var value) || value is not List<object?> list)
+            throw new ArgumentException($"{where}: a Functional config needs a 'layers' list.");
+        var entries = new List<(Layer Layer, List<object?> Nodes, int Index)>();
+        var byName = new Dictionary<string, Layer>(StringComparer.Ordinal);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not Config entry)
+                throw new ArgumentException($"{where}: 'layers[{i}]' must be an object, found {Config.Describe(list[i])}.");
+            Layer layer;
+            try { layer = Layer.Deserialize(entry); }
+            catch (ArgumentException e) { throw new ArgumentException($"{where}: 'layers[{i}]': {e.Message}", e); }
+            string name = entry.GetString("name", null) ?? layer.Name;
+            if (name != layer.Name)
+                throw new ArgumentException($"{where}: 'layers[{i}]' is named \"{name}\" but its config names it \"{layer.Name}\".");
+            if (!byName.TryAdd(name, layer))
+                throw new ArgumentException($"{where}: two layers are named \"{name}\"; layer names must be unique.");
+            var nodes = entry.TryGet("inbound_nodes", out var n) ? n as List<object?>
+                ?? throw new ArgumentException($"{where}: 'layers[{i}].inbound_nodes' must be a list, found {Config.Describe(n)}.") : [];
+            entries.Add((layer, nodes, i));
+        }
+
+        // Nodes are created as their inputs become available: a shared layer's later call may read a layer listed after it.
+        var made = new Dictionary<(string, int), SymbolicTensor>();
+        var done = new int[entries.Count];
+        foreach (var (layer, nodes, i) in entries)
+            if (nodes.Count == 0)
+            {
+                if (layer is not InputLayer input)
+                    throw new ArgumentException($"{where}: 'layers[{i}]' (\"{layer.Name}\", {layer.ClassName}) has no inbound nodes; only an InputLayer may have none.");
+                made[(layer.Name, 0)] = new Input(input);
+            }
+        bool progress = true;
+        while (progress)
+        {
+            progress = false;
+            for (int e = 0; e < entries.Count; e++)
+            {
+                var (layer, nodes, i) = entries[e];
+                while (done[e] < nodes.Count)
+                {
+                    string field = $"layers[{i}].inbound_nodes[{done[e]}]";
+                    var sources = ReadNode(nodes[done[e]], $"{where}: '{field}'");
+                    if (sources.Any(s => !made.ContainsKey(s))) break;
+                    var inputs = sources.Select(s => made[s]).ToArray();
+                    try { made[(layer.Name, done[e])] = layer.Apply(inputs); }
+                    catch (ArgumentException ex) { throw new ArgumentException($"{where}: '{field}': {ex.Message}", ex); }
+                    done[e]++;
+                    progress = true;
+                }
+            }
+        }
+        for (int e = 0; e < entries.Count; e++)
+            if (done[e] < entries[e].Nodes.Count)
+            {
+                var (layer, nodes, i) = entries[e];
+                var missing = ReadNode(nodes[done[e]], where).First(s => !made.ContainsKey(s));
+                throw new ArgumentException(
+                    $"{where}: 'layers[{i}].inbound_nodes[{done[e]}]' of layer \"{layer.Name}\" reads [\"{missing.Item1}\", {missing.Item2}], " +
+                    "which no layer of the config produces.");
+            }
+
+        var inputsOfModel = ReadEnds(config, "input_layers", made, where);
+        var outputsOfModel = ReadEnds(config, "output_layers", made, where);
+        // Every tensor no node reads and that is no output ends a branch that reaches no output: kept.
+        var read = new HashSet<SymbolicTensor>(made.Values.SelectMany(t => t.Node.Inputs), ReferenceEqualityComparer.Instance);
+        var outputs = new HashSet<SymbolicTensor>(outputsOfModel, ReferenceEqualityComparer.Instance);
+        var unused = made.Values.Where(t => !read.Contains(t) && !outputs.Contains(t) && t.Node.Inputs.Count > 0).ToArray();
+        try
+        {
+            return new Model(inputsOfModel, outputsOfModel, unused, config.GetString("name", null));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{where}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The (layer, node) pairs a node reads, from Keras 3's <c>{"args", "kwargs"}</c> or Keras 2's list of
+    /// <c>[layer, node, tensor, kwargs]</c>. Options passed at call time are refused: they would change the math.</summary>
+    private static List<(string, int)> ReadNode(object? node, string where)
+    {
+        var result = new List<(string, int)>();
+        switch (node)
+        {
+            case Config keras3:
+                if (keras3.GetConfig("kwargs") is { Count: > 0 } kwargs && kwargs.Any(kv => kv.Value is not null))
+                    throw new ArgumentException($"{where}: call arguments {string.Join(", ", kwargs.Keys.Select(k => $"'{k}'"))} are not supported.");
+                var args = keras3.TryGet("args", out var a) ? a as List<object?> ?? [a] : [];
+                foreach (var arg in args) CollectKerasTensors(arg, result, where);
+                break;
+            case List<object?> keras2:
+                foreach (var inbound in keras2)
+                {
+                    if (inbound is not List<object?> { Count: >= 3 } triple || triple[0] is not string layer)
+                        throw new ArgumentException($"{where}: expected [layer, node, tensor, kwargs] entries, found {Config.Describe(inbound)}.");
+                    if (triple.Count > 3 && triple[3] is Config { Count: > 0 } kw)
+                        throw new ArgumentException($"{where}: call arguments {string.Join(", ", kw.Keys.Select(k => $"'{k}'"))} are not supported.");
+                    result.Add((layer, TensorTriple(triple, where)));
+                }
+                break;
+            default:
+                throw new ArgumentException($"{where}: a node must be an object with 'args' (Keras 3) or a list (Keras 2), found {Config.Describe(node)}.");
+        }
+        if (result.Count == 0) throw new ArgumentException($"{where}: the node reads no tensor.");
+        return result;
+    }
+
+    private static void CollectKerasTensors(object? value, List<(string, int)> result, string where)
+    {
+        switch (value)
+        {
+            case Config { } t when t.GetString("class_name", null) == "__keras_tensor__":
+                var history = t.GetConfig("config")?.TryGet("keras_history", out var h) == true ? h as List<object?> : null;
+                if (history is not { Count: 3 } || history[0] is not string layer)
+                    throw new ArgumentException($"{where}: a __keras_tensor__ needs 'keras_history' [layer, node, tensor].");
+                result.Add((layer, TensorTriple(history, where)));
+                break;
+            case List<object?> many:
+                foreach (var item in many) CollectKerasTensors(item, result, where);
+                break;
+            default:
+                throw new ArgumentException($"{where}: expected a __keras_tensor__ or a list of them, found {Config.Describe(value)}.");
+        }
+    }
+
+    /// <summary>The node index of a [layer, node, tensor] triple; a layer makes one tensor per call.</summary>
+    private static int TensorTriple(List<object?> triple, string where)
+    {
+        int ToIndex(object? v) => v switch
+        {
+            long l when l >= 0 && l <= int.MaxValue => (int)l,
+            double d when d >= 0 && d == Math.Floor(d) && d <= int.MaxValue => (int)d,
+            _ => throw new ArgumentException($"{where}: node and tensor indices must be integers ≥ 0, found {Config.Describe(v)}."),
+        };
+        if (ToIndex(triple[2]) != 0)
+            throw new ArgumentException($"{where}: tensor index {Config.Describe(triple[2])} of layer \"{triple[0]}\": its layers make one tensor each.");
+        return ToIndex(triple[1]);
+    }
+
+    private static SymbolicTensor[] ReadEnds(Config config, string key, Dictionary<(string, int), SymbolicTensor> made, string where)
+    {
+        if (!config.TryGet(key, out var value) || value is not List<object?> list || list.Count == 0)
+            throw new ArgumentException($"{where}: a Functional config needs '{key}', a list of [layer, node, tensor].");
+        // One end may be written as a bare triple.
+        var triples = list[0] is string ? [list] : list;
+        return triples.Select((item, i) =>
+        {
+            if (item is not List<object?> { Count: 3 } triple || triple[0] is not string layer)
+                throw new ArgumentException($"{where}: '{key}[{i}]' must be [layer, node, tensor], found {Config.Describe(item)}.");
+            int node = TensorTriple(triple, $"{where}: '{key}[{i}]'");
+            return made.TryGetValue((layer, node), out var t) ? t
+                : throw new ArgumentException($"{where}: '{key}[{i}]' names [\"{layer}\", {node}], which the config's layers do not produce.");
+        }).ToArray();
+    }
+}
