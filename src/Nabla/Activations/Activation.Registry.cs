@@ -4,7 +4,7 @@ namespace Nabla.Activations;
 
 /// <summary>
 /// Looks activations up by Keras identifier ("relu", "leaky_relu") or class-style name ("ReLU",
-/// "LeakyReLU"), like <c>keras.activations.get</c>, and writes them back as Dense's config does.
+/// "LeakyReLU"), like <c>keras.activations.get</c>, and writes them back the way a Dense config does.
 /// </summary>
 public abstract partial class Activation
 {
