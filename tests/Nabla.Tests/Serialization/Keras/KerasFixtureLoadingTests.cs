@@ -123,5 +123,6 @@ public class KerasFixtureLoadingTests
         Assert.Equal("Functional", model.ClassName);
         Assert.Equal(3054, model.CountParams());
         Assert.Contains(model.Weights, w => w.Data.Any(v => v != 0));
+        KerasFixtures.AssertPredicts(model, "dense_autoencoder_functional_k3.9.2.keras");
     }
 }
