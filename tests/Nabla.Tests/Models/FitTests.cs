@@ -100,17 +100,7 @@ public class FitTests
         Utils.SetRandomSeed(3);
         var model = new Sequential(new Dense(128, activation: "relu", inputShape: [784]), new Dense(10, activation: "softmax"));
         model.Compile("adam", "mse");
-        for (int i = 0; i < 5; i++) model.TrainOnBatch(x, y);
-        // The fewest bytes over a few windows: tests that change KernelSettings.MaxThreads run at the same time,
-        // and the first parallel dispatch after one of them may start the pool's workers inside a window. An
-        // allocation per step would show in every window.
-        long allocated = long.MaxValue;
-        for (int window = 0; window < 5 && allocated > 0; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) model.TrainOnBatch(x, y);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        long allocated = Nabla.Tests.TestSupport.SteadyStateAllocation.OfTrainOnBatch(model, x, y);
         Assert.True(allocated == 0, $"20 steady-state steps allocated {allocated} bytes.");
     }
 

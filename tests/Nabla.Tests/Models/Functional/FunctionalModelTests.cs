@@ -141,15 +141,7 @@ public class FunctionalModelTests
         var h2 = new Dense(64, activation: "relu").Apply(h1);
         var model = new Model(input, new Dense(10, activation: "softmax").Apply(new Add().Apply(h1, h2)));
         model.Compile("adam", "categorical_crossentropy");
-        for (int i = 0; i < 5; i++) model.TrainOnBatch(x, y);
-        long allocated = long.MaxValue;
-        // The fewest bytes over a few windows, as FitTests: a concurrent test may start the worker pool inside one.
-        for (int window = 0; window < 5 && allocated > 0; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) model.TrainOnBatch(x, y);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        long allocated = Nabla.Tests.TestSupport.SteadyStateAllocation.OfTrainOnBatch(model, x, y);
         Assert.True(allocated == 0, $"20 steady-state steps allocated {allocated} bytes.");
     }
 

@@ -45,14 +45,7 @@ public class SubclassedModelTests
         var (_, x, y, _) = SeedData.Make(samples: 32);
         var model = new ResidualClassifier();
         model.Compile("adam", "categorical_crossentropy");
-        for (int i = 0; i < 5; i++) model.TrainOnBatch(x, y);
-        long allocated = long.MaxValue;
-        for (int window = 0; window < 5 && allocated > 0; window++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 20; i++) model.TrainOnBatch(x, y);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        long allocated = Nabla.Tests.TestSupport.SteadyStateAllocation.OfTrainOnBatch(model, x, y);
         Assert.True(allocated == 0, $"20 steady-state steps allocated {allocated} bytes.");
     }
 
