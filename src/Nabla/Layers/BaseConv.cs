@@ -121,13 +121,7 @@ public abstract class BaseConv : Layer
         config["groups"] = 1L;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
-        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
-        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
-        config["kernel_regularizer"] = KernelRegularizer is null ? null : Registry<Regularizer>.Serialize(KernelRegularizer);
-        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
-        config["activity_regularizer"] = null;
-        config["kernel_constraint"] = null;
-        config["bias_constraint"] = null;
+        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);
         return config;
     }
 

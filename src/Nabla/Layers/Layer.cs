@@ -181,6 +181,21 @@ public abstract partial class Layer : IKerasSerializable
     /// derives state from them can refresh it.</summary>
     protected internal virtual void OnWeightsChanged() { }
 
+    /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
+    /// the initializers, the regularizers (null when none) and the activity regularizer and constraints, which
+    /// Nabla does not support and so are always null.</summary>
+    protected static void WriteKernelAndBiasConfig(Config config, Initializer kernelInitializer, Initializer biasInitializer,
+        Regularizer? kernelRegularizer, Regularizer? biasRegularizer)
+    {
+        config["kernel_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(biasInitializer);
+        config["kernel_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
+        config["bias_regularizer"] = biasRegularizer is null ? null : Registry<Regularizer>.Serialize(biasRegularizer);
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+    }
+
     /// <summary>Checks that the batch fed to <see cref="Call(Tensor, bool)"/> matches the built per-sample shape.</summary>
     protected void CheckInput(Tensor inputs)
     {
