@@ -11,7 +11,7 @@ internal static class InferenceTimer
 {
     public sealed record Result(double MedianSeconds, double MinSeconds, double SamplesPerSecond, double AllocatedBytesPerBatch);
 
-    /// <summary>The seed network (784-128 <paramref name="activation"/>-10 softmax, built as the training bench
+    /// <summary>The clinic's MNIST network (784-128 <paramref name="activation"/>-10 softmax, built as the training bench
     /// builds it) with <paramref name="samples"/> random MNIST-shaped inputs.</summary>
     public static (Model Model, Tensor X) SeedNetwork(string activation, int samples)
     {

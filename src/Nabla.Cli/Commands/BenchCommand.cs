@@ -16,18 +16,18 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the seed's network.", Arity = ArgumentArity.ZeroOrOne };
+        var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the clinic's MNIST network.", Arity = ArgumentArity.ZeroOrOne };
         var batches = new Option<int[]>("--batch") { Description = "Batch size(s); default 32, 128 and 1024.", AllowMultipleArgumentsPerToken = true };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation of the seed's network.", DefaultValueFactory = _ => "relu" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation of the MNIST network.", DefaultValueFactory = _ => "relu" };
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the seed's Example 2." };
+        var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the clinic's Example 2." };
         var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
-        var inference = new Option<bool>("--inference") { Description = "Time Predict on the seed's network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
+        var inference = new Option<bool>("--inference") { Description = "Time Predict on the MNIST network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
         var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
-        var command = new Command("bench", "Time training epochs (seed network or your experiment) and print RESULT lines.")
+        var command = new Command("bench", "Time training epochs (the MNIST network or your experiment) and print RESULT lines.")
         {
             experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut,
         };
@@ -40,7 +40,7 @@ internal static class BenchCommand
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
             if (parse.GetValue(inference))
             {
-                // 10,000 samples (issue 6's inference target) unless --samples says otherwise.
+                // 10,000 samples (docs/performance.md's inference workload) unless --samples says otherwise.
                 int count = parse.GetResult(samples) is { Implicit: false } ? n : 10000;
                 RunInference(parse.GetValue(activation)!, count, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
                 return 0;
@@ -80,7 +80,7 @@ internal static class BenchCommand
         var (model, x) = InferenceTimer.SeedNetwork(activation, samples);
         string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-seed-{activation}.onnx");
         model.Export(path, "onnx");
-        Console.Error.WriteLine($"exported the seed network to {Path.GetFullPath(path)}");
+        Console.Error.WriteLine($"exported the MNIST network to {Path.GetFullPath(path)}");
         var inv = CultureInfo.InvariantCulture;
         foreach (int b in sizes)
         {

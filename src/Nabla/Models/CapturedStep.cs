@@ -88,7 +88,7 @@ internal sealed class CapturedStep
     private readonly Shards? loadShards;
 
     /// <summary>From this batch size in bytes, the threads of a split first layer share the gathering of the batch
-    /// (the seed's batch 128 is 400 KB; at batch 32, 100 KB, a shared gather did not pay for its dispatch).</summary>
+    /// (a 784-input batch of 128 is 400 KB; at batch 32, 100 KB, a shared gather did not pay for its dispatch).</summary>
     private const int MinSplitLoadBytes = 256 << 10;
 
     /// <summary>
