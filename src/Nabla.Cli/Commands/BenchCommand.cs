@@ -26,10 +26,11 @@ internal static class BenchCommand
         var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the clinic's Example 2." };
         var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
         var inference = new Option<bool>("--inference") { Description = "Time Predict on the MNIST network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
+        var lateUpdates = new Option<bool>("--update-after-backward") { Description = "Run split layers' optimizer updates after the backward pass instead of during it (to measure the fusion)." };
         var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
         var command = new Command("bench", "Time training epochs (the MNIST network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -37,6 +38,7 @@ internal static class BenchCommand
             if (timed <= 0 || warm < 0 || n <= 0 || t <= 0)
                 throw new ArgumentException($"--epochs, --samples and --threads must be positive and --warmup ≥ 0 (got {timed}, {n}, {t}, {warm}).");
             Kernels.KernelSettings.MaxThreads = t;
+            Kernels.KernelSettings.UpdateDuringBackward = !parse.GetValue(lateUpdates);
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
             if (parse.GetValue(inference))
             {

@@ -68,6 +68,14 @@ public static class KernelSettings
 
     private static long layerSplitThresholdMacs = 2L << 20;
 
+    /// <summary>
+    /// Whether a split layer that alone reads its weights runs their optimizer update during the backward pass,
+    /// while its gradient rows are still in the core's cache (PyTorch's "optimizer in backward"). Off, the same
+    /// updates run after the backward pass, to the same bits. Default on: docs/performance.md measures the gain.
+    /// Read when a training step starts.
+    /// </summary>
+    public static bool UpdateDuringBackward { get; set; } = true;
+
     private static long NonNegative(long value, string name) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0.");
 }

@@ -163,7 +163,7 @@ internal sealed class CapturedStep
         if (!float.IsFinite(Loss!.Data[0])) return false;
         // With every layer frozen nothing requires a gradient: Keras trains nothing and so do we.
         if (!Loss.RequiresGrad) return true;
-        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly;
+        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly && KernelSettings.UpdateDuringBackward;
         if (earlyStep)
         {
             optimizer.BeginEarlyUpdates(EarlyParameters);

@@ -321,6 +321,15 @@ public class SplitTrainingTests
         var late = Train(network, "adam_huge_clipnorm", threads: 2);
         AssertSplit(early, network);
         AssertBitwiseEqual(late, early, $"{network}: updates during the backward pass");
+        KernelSettings.UpdateDuringBackward = false;
+        try
+        {
+            AssertBitwiseEqual(Train(network, "adam", threads: 2), early, $"{network}: updates after the backward pass");
+        }
+        finally
+        {
+            KernelSettings.UpdateDuringBackward = true;
+        }
     }
 
     [Fact]
