@@ -213,8 +213,7 @@ public partial class Model
 
     private void PrintPreflight(Tensor x, Tensor y)
     {
-        if (PreflightCheck.Warnings is not { } check) return;
-        foreach (var warning in check(this, x, y))
+        foreach (var warning in PreflightCheck.Warnings(this, x, y))
             Console.Error.WriteLine($"Nabla pre-flight: {warning}");
     }
 
