@@ -6,7 +6,8 @@ namespace Nabla.Kernels;
 
 /// <summary>
 /// Copies floats and tells whether all were finite, in the same pass: Predict checks each batch for
-/// NaN/±Inf while loading it, instead of reading the whole data set once more beforehand.
+/// NaN/±Inf while loading it, instead of reading the whole data set once more beforehand. Also the check
+/// alone, for values already in cache (an optimizer's freshly updated range).
 /// </summary>
 public static class FiniteCopy
 {
@@ -47,6 +48,41 @@ public static class FiniteCopy
         {
             float v = Unsafe.Add(ref s, i);
             Unsafe.Add(ref d, i) = v;
+            tail += v - v;
+        }
+        return finite && tail == 0f;
+    }
+
+    /// <summary>Whether every value is finite (no NaN, no ±Inf), with the same v − v sum as <see cref="Copy"/>.</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        ref float s = ref MemoryMarshal.GetReference(values);
+        int n = values.Length, i = 0;
+        bool finite = true;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            var acc = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref s, (nuint)i);
+                acc += v - v;
+            }
+            finite = Vector512.EqualsAll(acc, Vector512<float>.Zero);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            var acc = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref s, (nuint)i);
+                acc += v - v;
+            }
+            finite = Vector256.EqualsAll(acc, Vector256<float>.Zero);
+        }
+        float tail = 0f;
+        for (; i < n; i++)
+        {
+            float v = Unsafe.Add(ref s, i);
             tail += v - v;
         }
         return finite && tail == 0f;

@@ -47,7 +47,7 @@ public class DivergenceTests
         model.Fit(x, y, epochs: 50, batchSize: 8, shuffle: false, callbacks: [good, terminate], verbose: 0);
 
         Assert.NotNull(terminate.TerminatedAtBatch);
-        Assert.Contains("last step with a finite loss", terminate.Message);
+        Assert.Contains("last good step", terminate.Message);
         Assert.True(good.FiniteSteps > 0);
         var final = model.GetWeights();
         for (int w = 0; w < final.Count; w++)
