@@ -53,38 +53,32 @@ public static class FiniteCopy
         return finite && tail == 0f;
     }
 
-    /// <summary>Whether every value is finite (no NaN, no ±Inf), with the same v − v sum as <see cref="Copy"/>.</summary>
+    /// <summary>Whether every value is finite (no NaN, no ±Inf): a float is not finite exactly when its exponent
+    /// bits are all ones. Integer AND, compare and OR keep the loop at one cycle of latency per vector, where the
+    /// v − v sum of <see cref="Copy"/> would wait on each floating-point add.</summary>
     public static bool AllFinite(ReadOnlySpan<float> values)
     {
-        ref float s = ref MemoryMarshal.GetReference(values);
+        const int Exponent = 0x7F800000;
+        ref int s = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
         int n = values.Length, i = 0;
-        bool finite = true;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<int>.Count)
         {
-            var acc = Vector512<float>.Zero;
-            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var v = Vector512.LoadUnsafe(ref s, (nuint)i);
-                acc += v - v;
-            }
-            finite = Vector512.EqualsAll(acc, Vector512<float>.Zero);
+            var mask = Vector512.Create(Exponent);
+            var bad = Vector512<int>.Zero;
+            for (; i <= n - Vector512<int>.Count; i += Vector512<int>.Count)
+                bad |= Vector512.Equals(Vector512.LoadUnsafe(ref s, (nuint)i) & mask, mask);
+            if (bad != Vector512<int>.Zero) return false;
         }
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<int>.Count)
         {
-            var acc = Vector256<float>.Zero;
-            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref s, (nuint)i);
-                acc += v - v;
-            }
-            finite = Vector256.EqualsAll(acc, Vector256<float>.Zero);
+            var mask = Vector256.Create(Exponent);
+            var bad = Vector256<int>.Zero;
+            for (; i <= n - Vector256<int>.Count; i += Vector256<int>.Count)
+                bad |= Vector256.Equals(Vector256.LoadUnsafe(ref s, (nuint)i) & mask, mask);
+            if (bad != Vector256<int>.Zero) return false;
         }
-        float tail = 0f;
         for (; i < n; i++)
-        {
-            float v = Unsafe.Add(ref s, i);
-            tail += v - v;
-        }
-        return finite && tail == 0f;
+            if ((Unsafe.Add(ref s, i) & Exponent) == Exponent) return false;
+        return true;
     }
 }

@@ -179,4 +179,14 @@ public class OverflowingUpdateTests
             Assert.Equal(1, model.Optimizer.Iterations);
         });
     }
+
+    [Fact]
+    public void TheGuardIsOnByDefaultAndCanBeSwitchedOffForKerasBehaviour()
+    {
+        Assert.True(new SGD().RefuseNonFiniteUpdates);
+        var (model, x, y) = Regression(new SGD(OverflowingRate) { RefuseNonFiniteUpdates = false });
+        model.TrainOnBatch(x, y);
+        Assert.True(model.LastTrainStepApplied);
+        Assert.Contains(model.GetWeights(), w => w.Data.Any(v => !float.IsFinite(v)));
+    }
 }
