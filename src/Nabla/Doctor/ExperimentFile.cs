@@ -31,7 +31,7 @@ public static class ExperimentFile
         try { root = Config.Parse(File.ReadAllText(path)); }
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
         {
-            throw DataFormatException.AtField(path, "whole file", "a JSON object", $"invalid JSON ({e.Message})", e);
+            throw DataFormatException.AtField(path, "whole file", "a JSON object", $"not a valid JSON object ({e.Message})", e);
         }
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string name = Path.GetFileNameWithoutExtension(path);
