@@ -129,18 +129,8 @@ public class OverflowingUpdateTests
     {
         var (model, x, y) = Regression(new SGD(OverflowingRate), rows: 64);
         var before = Snapshot(model);
-        var saved = Console.Error;
-        var captured = new StringWriter();
-        Console.SetError(captured);
-        try
-        {
-            model.Fit(x, y, epochs: 2, batchSize: 8, shuffle: false, verbose: 0);
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-        Assert.Contains($"Nabla: model '{model.Name}': at epoch 1, batch 0 the update would have made weights", captured.ToString());
+        string text = StandardError.Capture(() => model.Fit(x, y, epochs: 2, batchSize: 8, shuffle: false, verbose: 0));
+        Assert.Contains($"Nabla: model '{model.Name}': at epoch 1, batch 0 the update would have made weights", text);
         AssertSame(before, Snapshot(model));
         Assert.Equal(0, model.Optimizer!.Iterations);
 
