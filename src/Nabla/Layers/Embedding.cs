@@ -19,10 +19,6 @@ public sealed class Embedding : Layer
             throw new ArgumentException($"Embedding 'input_dim' must be a positive integer, found {inputDim}.", nameof(inputDim));
         if (outputDim <= 0)
             throw new ArgumentException($"Embedding 'output_dim' must be a positive integer, found {outputDim}.", nameof(outputDim));
-        if (maskZero && inputDim < 2)
-            throw new ArgumentException(
-                $"Embedding 'input_dim' is {inputDim} with mask_zero: index 0 is the padding, so input_dim must be at least 2.",
-                nameof(inputDim));
         InputDim = inputDim;
         OutputDim = outputDim;
         EmbeddingsInitializer = Initializer.Get(embeddingsInitializer);
