@@ -78,6 +78,7 @@ public sealed class Bidirectional : Layer
                 $"{Describe(inputs.Shape[1..])}.");
         CheckInput(inputs);
         var forward = ForwardLayer.CallWithMask(inputs, training);
+        lastForwardOutput = forward;
         var backward = BackwardLayer.CallWithMask(inputs, training);
         if (BackwardLayer.ReturnSequences) backward = Op.Record(new ReverseTimeOp(backward));
         return MergeMode switch
@@ -88,6 +89,12 @@ public sealed class Bidirectional : Layer
             _ => (forward + backward) * 0.5f,
         };
     }
+
+    private Tensor? lastForwardOutput;
+
+    /// <summary>The merged output, with the forward layer's state gradients (observed right after the call that made it).</summary>
+    public override LayerActivity Observe(Tensor output) =>
+        new(this, output, null, null) { StateGradients = lastForwardOutput?.Creator as IStateGradientOp };
 
     public override Config GetConfig()
     {

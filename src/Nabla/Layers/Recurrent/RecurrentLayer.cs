@@ -151,6 +151,10 @@ public abstract class RecurrentLayer : Layer
         return Autograd.Op.Record(op);
     }
 
+    /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step.</summary>
+    public override LayerActivity Observe(Tensor output) =>
+        base.Observe(output) with { StateGradients = output?.Creator as Autograd.IStateGradientOp };
+
     /// <summary>The op of the latest training call (a captured training step replays it).</summary>
     private protected RecurrentOp? LastTrainingOp { get; private set; }
 

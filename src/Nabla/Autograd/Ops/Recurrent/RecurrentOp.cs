@@ -16,7 +16,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// pass the state's gradient crosses a masked step unchanged and the step's gates get none.
 /// Inputs: x, kernel, recurrent kernel, then the bias when used, then the mask when given.
 /// </summary>
-internal abstract class RecurrentOp : Op
+internal abstract class RecurrentOp : Op, IStateGradientOp
 {
     protected readonly int Batch, Steps, Features, Units, Width;
     private readonly bool returnSequences, goBackwards;
