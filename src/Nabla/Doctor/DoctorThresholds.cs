@@ -110,4 +110,14 @@ public sealed class DoctorThresholds
 
     /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
     public int OscillationMinEpochs { get; set; } = 5;
+
+    /// <summary>The learning-rate probe (<see cref="LearningRateProbe"/>): a relative loss fall below this over the probe's
+    /// steps is no real progress. Nabla's own: 5% is beyond the batch-to-batch noise of the fixed probe batch's loss
+    /// (the same rows every time) and below what a working rate reaches in 24 steps on the clinics' programs.</summary>
+    public double ProbeMinimumFall { get; set; } = 0.05;
+
+    /// <summary>Ten times the rate is "clearly better" when its loss fall is at least this many times the rate's own.
+    /// Nabla's own: a rate that is merely on the slow side gains less than 3x from a tenfold increase over a few
+    /// steps; one that is far too low gains close to 10x.</summary>
+    public double ProbeGainFactor { get; set; } = 3;
 }
