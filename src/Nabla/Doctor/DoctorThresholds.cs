@@ -48,8 +48,11 @@ public sealed class DoctorThresholds
     public double ZeroGradientFraction { get; set; } = 0.7;
 
     /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
-    /// outside [-1, 1]; z-scored data legitimately reaches 3–5, so 10 keeps false alarms away.</summary>
-    public double UnnormalizedInputMagnitude { get; set; } = 10;
+    /// outside [-1, 1]; z-scored data legitimately reaches 3–5. Tuned on the published clinic's tuning half: AUTOTRAINER's
+    /// blob set (cluster coordinates up to about 15, 99th percentile near 13) trains well unscaled (autotrainer-blobs-fixed),
+    /// and at 10 every fault injected into it was blamed on its inputs instead; 20 leaves it alone and still catches
+    /// raw pixels (255), raw tabular features (hundreds) and the injected x1000 scales.</summary>
+    public double UnnormalizedInputMagnitude { get; set; } = 20;
 
     /// <summary>DeepDiagnosis: weight variance below 1e-5 … </summary>
     public double MinWeightVariance { get; set; } = 1e-5;

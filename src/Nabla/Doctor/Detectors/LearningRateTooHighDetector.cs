@@ -11,7 +11,10 @@ internal sealed class LearningRateTooHighDetector : IDetector
     {
         var curve = q.Curve;
         double ratio = LayerSeries.Median(q.Layers.SelectMany(l => l.Samples).Select(s => s.UpdateRatio));
-        bool diverged = curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
+        // A loss that drifted up is batch noise, not overshoot, when ten times the rate helps in the probe or when
+        // every layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
+        bool contradicted = (q.RateResponse is { } answer && answer.FavorsHigher(t)) || q.FastestUpdateRatio < t.MinUpdateRatio;
+        bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
         if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed) yield break;
         string why = diverged

@@ -18,11 +18,10 @@ internal sealed class LearningRateTooLowDetector : IDetector
                 [FixCodes.RaiseLearningRate], ("learning_rate", lr), ("threshold", t.MinLearningRate)).At(null, null));
             yield break;
         }
-        var perLayer = q.Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).ToList();
-        bool crawling = perLayer.Count > 0 && perLayer.Max() < t.MinUpdateRatio;
+        double fastest = q.FastestUpdateRatio;
+        bool crawling = fastest < t.MinUpdateRatio;
         bool probed = q.RateResponse is { } r && r.FavorsHigher(t);
         if (!crawling && !probed) yield break;
-        double fastest = perLayer.Count > 0 ? perLayer.Max() : double.NaN;
         string why = crawling
             ? $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
               $"{t.MinUpdateRatio:G1}: with learning rate {lr:G3} training would take far too long."
