@@ -46,12 +46,13 @@ public class LearningRateProbeTests
     [Fact]
     public void A_slow_rate_is_named_from_the_probe_with_its_measured_falls()
     {
-        // Momentum SGD at 1e-5 moves each weight by more than 1e-5 of its size, so the update ratio alone misses it.
+        // Momentum SGD at 1e-4 moves each weight by more than 1e-5 of its size per step, so the update ratio alone misses it.
         var d = Diagnose(Make([Dense(32, "relu", He, inputs: 20), Dense(4, "softmax")],
-            """{"class_name": "SGD", "config": {"learning_rate": 1e-5, "momentum": 0.9}}""", "sparse_categorical_crossentropy", Classification(samples: 800), epochs: 3));
+            """{"class_name": "SGD", "config": {"learning_rate": 1e-4, "momentum": 0.9}}""", "sparse_categorical_crossentropy", Classification(samples: 800), epochs: 3));
         var f = Single(d, FindingCodes.LearningRateTooLow);
         Assert.Equal(FindingCodes.LearningRateTooLow, d.PrimaryCause);
         Assert.True(Number(f, "probe_fall_at_ten_times") >= 3 * Math.Max(0, Number(f, "probe_fall_at_rate")));
+        Assert.StartsWith("Ten times the learning rate", f.Message);
         Assert.Contains("Probe: over 24 steps from the same start", f.Message);
     }
 }
