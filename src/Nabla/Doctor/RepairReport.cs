@@ -52,7 +52,7 @@ public sealed record MeasuredCost(string Finding, string Fix, string Sentence)
         if ((a.Before.ValAccuracy ?? a.Before.Accuracy) is double before && (a.After.ValAccuracy ?? a.After.Accuracy) is double after)
         {
             string which = a.Before.ValAccuracy is null ? "accuracy" : "validation accuracy";
-            sentence = string.Create(inv, $"this model would reach about {100 * (after - before):0.#} points more {which} ({before:P1} -> {after:P1}) with {a.Fix}");
+            sentence = string.Create(inv, $"this model would reach about {100 * (after - before):0.#} points more {which} ({100 * before:0.0}% -> {100 * after:0.0}%) with {a.Fix}");
         }
         else
         {
