@@ -17,6 +17,10 @@ public sealed class Dot : Merge
     // The per-sample axes contracted in each input, resolved when the layer is built.
     private int axisA, axisB;
 
+    /// <summary>The axis contracted in each input, as an index into its per-sample shape (known once built).</summary>
+    internal (int First, int Second) ContractedAxes => IsBuilt ? (axisA, axisB)
+        : throw new InvalidOperationException($"Layer '{Name}' (Dot) is not built yet.");
+
     public Dot(int axes, bool normalize = false, string? name = null) : this([axes, axes], normalize, name) { }
 
     public Dot(int[] axes, bool normalize = false, string? name = null) : base(name)
@@ -75,12 +79,15 @@ public sealed class Dot : Merge
     }
 
     /// <summary>Moves axis <paramref name="from"/> to <paramref name="to"/>, the others keeping their order.</summary>
-    private static Tensor MoveAxis(Tensor x, int from, int to)
+    private static Tensor MoveAxis(Tensor x, int from, int to) =>
+        from == to ? x : Tensor.Transpose(x, MoveAxisOrder(x.Rank, from, to));
+
+    /// <summary>The transpose permutation that moves axis <paramref name="from"/> to <paramref name="to"/>.</summary>
+    internal static int[] MoveAxisOrder(int rank, int from, int to)
     {
-        if (from == to) return x;
-        var order = Enumerable.Range(0, x.Rank).Where(i => i != from).ToList();
+        var order = Enumerable.Range(0, rank).Where(i => i != from).ToList();
         order.Insert(to, from);
-        return Tensor.Transpose(x, [.. order]);
+        return [.. order];
     }
 
     private static Tensor L2Normalize(Tensor x, int axis)

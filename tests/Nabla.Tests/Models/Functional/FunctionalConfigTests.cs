@@ -172,15 +172,4 @@ public class FunctionalConfigTests
         var kwargs = json.Replace("[[[\"nowhere\", 0, 0, {}]]]", "[[[\"x\", 0, 0, {\"training\": true}]]]");
         Assert.Contains("'training'", Assert.Throws<ArgumentException>(() => KerasModelJson.FromJson(kwargs, "m.json")).Message);
     }
-
-    [Fact]
-    public void OnnxExportRefusesABranchingModelInsteadOfWritingAWrongChain()
-    {
-        var model = ResidualMlp();
-        using var folder = new TempFolder();
-        string path = folder.File("residual.onnx");
-        var e = Assert.Throws<NotSupportedException>(() => model.Export(path));
-        Assert.Contains("'residual_mlp'", e.Message);
-        Assert.False(File.Exists(path));
-    }
 }
