@@ -187,6 +187,36 @@ public class NestedModelTests
     }
 
     [Fact]
+    public void TheDoctorAndTheMissingGradientCheckSeeAFrozenNestedModel()
+    {
+        Utils.SetRandomSeed(13);
+        var (outer, inner, _) = OuterWithEncoder();
+        inner.Trainable = false;
+        outer.Compile("adam", "mse");
+        var missing = outer.FindMissingGradients();
+        Assert.Equal(inner.Weights, missing.Select(m => m.Weight));
+        Assert.All(missing, m => Assert.Equal(MissingGradientReason.Frozen, m.Reason));
+
+        inner.Trainable = true;
+        outer.Compile("adam", "mse");
+        Assert.Empty(outer.FindMissingGradients());
+        var doctor = new Nabla.Doctor.TrainingDoctor();
+        outer.Fit(X(), GradientCheck.Random(14, -1, 1, 10, 2), epochs: 2, batchSize: 5, verbose: 0, callbacks: [doctor]);
+        // The nested model is watched as one layer holding its layers' kernels.
+        Assert.Contains(doctor.Diagnosis.Samples, s => s.Layer == "encoder" && s.KernelGradNorm > 0);
+    }
+
+    [Fact]
+    public void ASteadyStateStepThroughANestedModelAllocatesNothing()
+    {
+        Utils.SetRandomSeed(15);
+        var (outer, _, _) = OuterWithEncoder();
+        outer.Compile("adam", "mse");
+        long allocated = SteadyStateAllocation.OfTrainOnBatch(outer, X(), GradientCheck.Random(16, -1, 1, 10, 2));
+        Assert.True(allocated == 0, $"20 steady-state steps allocated {allocated} bytes.");
+    }
+
+    [Fact]
     public void AModelWithTwoOutputsIsRefusedAsALayerByName()
     {
         var input = new Input([4]);
