@@ -18,5 +18,8 @@ internal sealed record Quantities
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Blockers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>For each layer with a weight that gets no gradient, the structural reason, naming the layer and op.</summary>
+    public IReadOnlyDictionary<string, string> MissingGradientCauses { get; init; } = new Dictionary<string, string>();
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }
