@@ -179,6 +179,27 @@ public class NestedModelTests
         Assert.Equal(outer.Predict(X(11)).Data, other.Predict(X(11)).Data);
     }
 
+    [Fact]
+    public void ALegacyH5FileHoldsANestedModelAsOneLayerGroupAndLoadsBack()
+    {
+        using var folder = new TempFolder();
+        Utils.SetRandomSeed(17);
+        var baseModel = new Sequential(new Dense(5, activation: "relu", inputShape: [4]), new Dense(3));
+        var model = new Sequential(baseModel, new Dense(2));
+        string path = folder.File("nested.h5");
+        model.Save(path);
+
+        using (var file = Nabla.Serialization.Hdf5.Hdf5Reader.Open(path))
+        {
+            // Keras's layout: one group per layer of model.layers, the nested model's listing all its weights.
+            string group = $"model_weights/{baseModel.Name}";
+            Assert.Equal(baseModel.Weights.Select(w => w.Name), file.StringArrayAttribute(group, "weight_names"));
+            Assert.True(file.Exists($"{group}/{baseModel.Weights[0].Name}"));
+        }
+        var loaded = Model.Load(path);
+        Assert.Equal(model.Predict(X()).Data, loaded.Predict(X()).Data);
+    }
+
     private static string WeightsOf(Model model, TempFolder folder)
     {
         string path = folder.File("nested.weights.h5");
