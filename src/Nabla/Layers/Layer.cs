@@ -52,10 +52,17 @@ public abstract partial class Layer : IKerasSerializable
         get => trainable;
         set
         {
+            if (trainable != value) trainableChanges++;
             trainable = value;
             foreach (var weight in trainableWeights) weight.RequiresGrad = value;
         }
     }
+
+    private int trainableChanges;
+
+    /// <summary>How many times <see cref="Trainable"/> changed here (a model adds its layers'): a model whose count moved
+    /// captures its training graph again, so freezing or unfreezing takes effect at the next step.</summary>
+    internal virtual int TrainableChanges => trainableChanges;
 
     /// <summary>The per-sample input shape given by the user (Keras's <c>input_shape</c>), if any.</summary>
     public int[]? DeclaredInputShape { get; }

@@ -11,7 +11,8 @@ namespace Nabla;
 public partial class Model
 {
     /// <summary>Keras's <c>model.trainable</c>: setting it sets every layer's <see cref="Layer.Trainable"/>, so a frozen
-    /// model requests no weight gradients. Compile the host again after changing it, as in Keras.</summary>
+    /// model requests no weight gradients. It takes effect at the next training step of this model or of a model
+    /// holding it (Keras needs compile again; Nabla captures the step again).</summary>
     public override bool Trainable
     {
         get => base.Trainable;
@@ -19,7 +20,18 @@ public partial class Model
         {
             base.Trainable = value;
             foreach (var layer in Layers) layer.Trainable = value;
-            InvalidateCapturedGraphs();
+        }
+    }
+
+    internal override int TrainableChanges
+    {
+        get
+        {
+            int changes = base.TrainableChanges;
+            var all = Layers;
+            // A loop, not LINQ: read before every training step, which must not allocate.
+            for (int i = 0; i < all.Count; i++) changes += all[i].TrainableChanges;
+            return changes;
         }
     }
 

@@ -101,6 +101,28 @@ public class NestedModelTests
     }
 
     [Fact]
+    public void FreezingAfterTrainingStartedTakesEffectAtTheNextStep()
+    {
+        Utils.SetRandomSeed(18);
+        var (outer, inner, head) = OuterWithEncoder();
+        outer.Compile("adam", "mse");
+        var (x, y) = (X(), GradientCheck.Random(19, -1, 1, 10, 2));
+        outer.Fit(x, y, epochs: 1, batchSize: 5, verbose: 0);
+
+        inner.Trainable = false; // no Compile again
+        var innerBefore = inner.GetWeights();
+        var headBefore = head.Kernel.Clone();
+        outer.Fit(x, y, epochs: 1, batchSize: 5, verbose: 0);
+        Assert.All(inner.Weights.Zip(innerBefore), pair => Assert.Equal(pair.Second.Data, pair.First.Data));
+        Assert.NotEqual(headBefore.Data, head.Kernel.Data);
+
+        inner.Layers[1].Trainable = true; // one layer of the nested model unfrozen
+        outer.Fit(x, y, epochs: 1, batchSize: 5, verbose: 0);
+        Assert.NotEqual(innerBefore[0].Data, inner.Weights[0].Data);
+        Assert.Equal(innerBefore[2].Data, inner.Weights[2].Data);
+    }
+
+    [Fact]
     public void TheSummaryShowsTheNestedModelAsOneRow()
     {
         Utils.SetRandomSeed(6);
