@@ -13,7 +13,7 @@ namespace Nabla.Doctor;
 ///   "data": { "x": "x.npy" | "mnist-sample", "y": "y.npy", "one_hot": true, "validation_split": 0.2,
 ///             "label_column": "label", "normalize": true, "num_classes": 10,
 ///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign", "samples": 1000,
-///                            "features": 20, "timesteps": 100, ... } },
+///                            "features": 20, "outputs": 1, "timesteps": 100, ... } },
 ///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
 ///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
 /// </code>
@@ -31,11 +31,11 @@ public static class ExperimentFile
         try { root = Config.Parse(File.ReadAllText(path)); }
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
         {
-            throw new FormatException($"{path}: not a valid JSON object ({e.Message}).", e);
+            throw DataFormatException.AtField(path, "whole file", "a JSON object", $"not a valid JSON object ({e.Message})", e);
         }
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string name = Path.GetFileNameWithoutExtension(path);
-        return Parse(root, folder, name, path, options);
+        return FileContent.Use(path, "experiment", "an experiment Nabla can run", () => Parse(root, folder, name, path, options));
     }
 
     public static Experiment Parse(Config root, string folder, string name, string source, DataReadOptions? options = null)
@@ -131,7 +131,8 @@ public static class ExperimentFile
             _ => throw Field(source, "model", "a Keras model config or a path to one", Config.Describe(model)),
         };
         // Normalize to {"class_name": "Sequential", "config": {...}} so repairs have one shape to edit.
-        var sequential = KerasModelJson.FromConfig(config.DeepClone(), source);
+        var sequential = FileContent.Use(source, "field 'model'", "a Keras model config Nabla can build",
+            () => KerasModelJson.FromConfig(config.DeepClone(), source));
         return config.TryGet("class_name", out _) && config.GetValueOr("config", 0) is Config
             ? config
             : KerasModelJson.ToConfig(sequential);
@@ -182,7 +183,7 @@ public static class ExperimentFile
         string kind = s.GetString("kind", "classification")!;
         int samples = s.GetInt("samples", 1000), features = s.GetInt("features", 20), seed = s.GetInt("seed", 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
-        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100)) : Math.Max(0, features);
+        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100)) : Math.Max(0, features) + Math.Max(1, s.GetInt("outputs", 1));
         long bytes = (long)Math.Max(0, samples) * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw Field(source, kind is "adding" or "early_sign" ? "data.synthetic.timesteps" : "data.synthetic.features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -193,7 +194,7 @@ public static class ExperimentFile
             "classification" => Synthetic.Classification(samples, features, s.GetInt("classes", 3), seed,
                 s.GetDouble("noise", 0.5), scale, offset),
             "regression" => Synthetic.Regression(samples, features, seed, s.GetDouble("noise", 0.05), scale, offset,
-                s.GetDouble("target_scale", 1)),
+                s.GetDouble("target_scale", 1), s.GetInt("outputs", 1)),
             "adding" => Synthetic.AddingProblem(samples, s.GetInt("timesteps", 100), seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, s.GetInt("timesteps", 100), seed, s.GetInt("window", 5)),
             _ => throw Field(source, "data.synthetic.kind", "\"classification\", \"regression\", \"adding\" or \"early_sign\"", kind),
@@ -214,6 +215,6 @@ public static class ExperimentFile
         return full;
     }
 
-    private static ArgumentException Field(string source, string field, string expected, string found) =>
-        new($"{source}: field '{field}' must be {expected}; found {found}.");
+    private static DataFormatException Field(string source, string field, string expected, string found) =>
+        DataFormatException.AtField(source, $"field '{field}'", expected, found);
 }

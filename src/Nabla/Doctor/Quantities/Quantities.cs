@@ -21,5 +21,12 @@ internal sealed record Quantities
     /// <summary>For each layer with a weight that gets no gradient, the structural reason, naming the layer and op.</summary>
     public IReadOnlyDictionary<string, string> MissingGradientCauses { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
+    public LearningRateResponse? RateResponse { get; init; }
+
+    /// <summary>The median update ratio of the layer that moves most, among layers with a gradient to step along; NaN without samples.</summary>
+    public double FastestUpdateRatio =>
+        Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }

@@ -46,7 +46,7 @@ internal static class KerasCompileConfig
     {
         if (compile.TryGet("weighted_metrics", out var weighted))
             throw new NotSupportedException($"{source} 'compile_config.weighted_metrics' is {Config.Describe(weighted)}; Nabla does not implement weighted_metrics.");
-        try
+        FileContent.Use(source, "compile_config", "an optimizer, losses, loss weights and metrics Nabla can build", () =>
         {
             var optimizer = Optimizer.Deserialize(Require(compile, "optimizer", source));
             var loss = PerOutput(Require(compile, "loss", source), spec => spec is null ? null : Loss.Deserialize(LossSpec(spec, source)));
@@ -58,11 +58,7 @@ internal static class KerasCompileConfig
                 model.Compile(optimizer, loss, model.OutputCount == 1 ? MetricItems(list, source)
                     : list.Select(entry => MetricEntry(entry, source)).ToList(), lossWeights);
             else throw DataFormatException.AtField(source, "compile_config.metrics", "a list or a dictionary keyed by output name", Config.Describe(metrics));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
-        }
+        });
     }
 
     /// <summary>One value for every output, a list in output order, or a dictionary keyed by output name, each item read.</summary>
