@@ -32,7 +32,7 @@ internal static class LegacyTrainingConfig
             ["loss"] = compile["loss"],
             ["metrics"] = compile["metrics"],
             ["weighted_metrics"] = null,
-            ["loss_weights"] = null,
+            ["loss_weights"] = compile["loss_weights"],
         };
     }
 }
