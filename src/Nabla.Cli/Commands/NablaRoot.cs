@@ -34,6 +34,9 @@ internal static class NablaRoot
     /// <c>--help</c> is System.CommandLine's own.</summary>
     private sealed class RootUsageAction(Command root) : SynchronousCommandLineAction
     {
+        /// <summary>As System.CommandLine's help: <c>nabla doctor --help</c> shows help, not "argument missing".</summary>
+        public override bool ClearsParseErrors => true;
+
         public override int Invoke(ParseResult parseResult)
         {
             if (parseResult.CommandResult.Command != root) return new HelpAction().Invoke(parseResult);
