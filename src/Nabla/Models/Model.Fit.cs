@@ -35,7 +35,7 @@ public partial class Model
     /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
     /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
     /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
-    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>; Compile's <c>weightedMetrics</c> weigh samples the same way.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
@@ -253,13 +253,15 @@ public partial class Model
         return finite;
     }
 
+    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some.</summary>
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
         int batch = step.BatchSize;
-        foreach (var (output, metric, _) in metrics)
+        var sampleWeight = step.SampleWeight is { } w ? w.Data.AsSpan(0, batch) : default;
+        foreach (var (output, metric, _, weighted) in metrics)
         {
             var (y, prediction) = (step.Ys[output]!, step.Outputs[output]);
-            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch);
+            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch, weighted ? sampleWeight : default);
         }
     }
 

@@ -9,7 +9,7 @@ namespace Nabla.Serialization.Saving;
 /// <summary>
 /// Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metrics as names or objects. Reading
 /// accepts what Keras 3 writes, including a loss saved as <c>{"module": "builtins", "class_name": "function",
-/// "config": "mse"}</c>; options Nabla does not implement (loss_weights) are refused by name.
+/// "config": "mse"}</c>; <c>weighted_metrics</c> round-trip; options Nabla does not implement (loss_weights) are refused by name.
 /// </summary>
 internal static class KerasCompileConfig
 {
@@ -18,10 +18,8 @@ internal static class KerasCompileConfig
         ["optimizer"] = Optimizer.Serialize(model.Optimizer!),
         ["loss"] = Loss.Serialize(model.Loss!),
         ["loss_weights"] = null,
-        ["metrics"] = model.MetricSpecs
-            .Select(m => m is Metric metric ? Metric.Serialize(metric) : m)
-            .ToList(),
-        ["weighted_metrics"] = null,
+        ["metrics"] = SerializeMetrics(model.MetricSpecs),
+        ["weighted_metrics"] = model.WeightedMetricSpecs.Count == 0 ? null : SerializeMetrics(model.WeightedMetricSpecs),
         ["run_eagerly"] = false,
         ["steps_per_execution"] = 1L,
         ["jit_compile"] = false,
@@ -29,13 +27,13 @@ internal static class KerasCompileConfig
 
     public static void Compile(Model model, Config compile, string source)
     {
-        foreach (string key in new[] { "loss_weights", "weighted_metrics" })
-            if (compile.TryGet(key, out var value))
-                throw new NotSupportedException($"{source} 'compile_config.{key}' is {Config.Describe(value)}; Nabla does not implement {key}.");
+        if (compile.TryGet("loss_weights", out var lossWeights))
+            throw new NotSupportedException($"{source} 'compile_config.loss_weights' is {Config.Describe(lossWeights)}; Nabla does not implement loss_weights.");
         try
         {
             model.Compile(Optimizer.Deserialize(Require(compile, "optimizer", source)),
-                Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, source));
+                Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, "metrics", source),
+                weightedMetrics: CompiledMetrics(compile, "weighted_metrics", source));
         }
         catch (ArgumentException e)
         {
@@ -59,17 +57,20 @@ internal static class KerasCompileConfig
             ? value!
             : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
 
-    private static List<object> CompiledMetrics(Config compile, string source)
+    private static List<object?> SerializeMetrics(IReadOnlyList<object> specs) =>
+        specs.Select(m => m is Metric metric ? Metric.Serialize(metric) : (object?)m).ToList();
+
+    private static List<object> CompiledMetrics(Config compile, string key, string source)
     {
-        if (!compile.TryGet("metrics", out var list)) return [];
+        if (!compile.TryGet(key, out var list)) return [];
         if (list is not List<object?> items)
-            throw DataFormatException.AtField(source, "compile_config.metrics", "a list", Config.Describe(list));
+            throw DataFormatException.AtField(source, $"compile_config.{key}", "a list", Config.Describe(list));
         return items.Select(item => item switch
         {
             string name => name,
             Config c when c.GetString("class_name", null) == "function" && c.TryGet("config", out var n) && n is string fn => fn,
             Config c => (object)Metric.Deserialize(c),
-            _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
+            _ => throw DataFormatException.AtField(source, $"compile_config.{key}", "names or serialized metrics", Config.Describe(item)),
         }).ToList();
     }
 }
