@@ -88,7 +88,7 @@ public partial class Model
         var weights = SampleWeightsFor(x, y, sampleWeight, classWeight);
 
         int total = x[0].Shape[0];
-        int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
+        int trainCount = TrainingSamples(total, validationSplit);
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         var validation = validationData;
@@ -167,6 +167,11 @@ public partial class Model
         }
         return history;
     }
+
+    /// <summary>How many of <paramref name="total"/> samples train when <c>validationSplit</c> takes the last fraction
+    /// for validation (rounded down, as Keras's split at int(n·(1 − split))).</summary>
+    internal static int TrainingSamples(int total, double validationSplit) =>
+        validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
 
     /// <summary>Arrays keyed by input name, in the model's input order; an unknown or missing name is an error.</summary>
     private Tensor[] ByInputName(IReadOnlyDictionary<string, Tensor> data, string argument) =>
