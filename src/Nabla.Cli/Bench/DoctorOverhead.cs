@@ -4,7 +4,7 @@ using Nabla.Doctor;
 namespace Nabla.Cli.Bench;
 
 /// <summary>
-/// The training doctor's cost with default settings on the seed's Example 2 network (ReLU + He init):
+/// The training doctor's cost with default settings on the clinic's Example 2 network (ReLU + He init):
 /// epochs with and without the doctor, alternated so that machine noise hits both alike.
 /// </summary>
 internal static class DoctorOverhead

@@ -11,11 +11,18 @@ internal static class InferenceTimer
 {
     public sealed record Result(double MedianSeconds, double MinSeconds, double SamplesPerSecond, double AllocatedBytesPerBatch);
 
-    /// <summary>The seed network (784-128 <paramref name="activation"/>-10 softmax, built as the training bench
+    /// <summary>The clinic's MNIST network (784-128 <paramref name="activation"/>-10 softmax, built as the training bench
     /// builds it) with <paramref name="samples"/> random MNIST-shaped inputs.</summary>
     public static (Model Model, Tensor X) SeedNetwork(string activation, int samples)
     {
         var experiment = EpochTimer.SeedNetwork(activation, samples, batch: 1);
+        return (experiment.BuildModel(), experiment.X);
+    }
+
+    /// <summary>The training bench's CNN (<see cref="EpochTimer.ConvNet"/>) with <paramref name="samples"/> random images.</summary>
+    public static (Model Model, Tensor X) ConvNet(int samples)
+    {
+        var experiment = EpochTimer.ConvNet(samples, batch: 1);
         return (experiment.BuildModel(), experiment.X);
     }
 

@@ -6,7 +6,7 @@ using Nabla.Reports;
 namespace Nabla.Cli.Clinic;
 
 /// <summary>
-/// <c>nabla clinic</c>: reproduces the seed question on real MNIST digits. Example 1 (sigmoid, raw pixels),
+/// <c>nabla clinic</c>: reproduces the three Keras programs of a TensorFlow question about vanishing gradients on real MNIST digits. Example 1 (sigmoid, raw pixels),
 /// Examples 2 and 3 (ReLU + He, normalized), and Example 1 after the doctor's repair, each with final
 /// train/test numbers, time and findings.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class SeedClinic
         // Training runs on one core: the report's one-off chart start-up cost is paid on the other meanwhile.
         var chartsReady = reportDirectory is null ? Task.CompletedTask : Task.Run(ReportPlots.WarmUp);
         var data = SeedExamples.LoadRaw();
-        output.WriteLine($"Nabla clinic: the seed's three Keras programs on {data.XTrain.Shape[0]:N0} real MNIST digits " +
+        output.WriteLine($"Nabla clinic: three Keras programs of a vanishing-gradient question on {data.XTrain.Shape[0]:N0} real MNIST digits " +
                          $"({data.XTest.Shape[0]:N0} held out), {epochs} epochs each.\n");
         var rows = new List<Row>
         {
@@ -51,7 +51,7 @@ internal static class SeedClinic
     {
         var clock = Stopwatch.StartNew();
         string page = Path.GetFullPath(Path.Combine(reportDirectory, HtmlReport.FileName));
-        HtmlReport.Write(page, "Nabla clinic: the seed's Keras programs",
+        HtmlReport.Write(page, "Nabla clinic: a vanishing-gradient question's Keras programs",
             rows.Select(r => new ReportEntry(r.Label, r.Result.Diagnosis, r.Repair, r.Result.Model)).ToList());
         output.WriteLine($"HTML report: {page} ({clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s to write).");
     }

@@ -5,12 +5,12 @@ using Nabla.Configuration;
 
 namespace Nabla.Cli.Clinic;
 
-/// <summary>The three Keras programs of the seed question, as experiments on the embedded MNIST sample.</summary>
+/// <summary>The three Keras programs of the vanishing-gradient question the clinic reproduces, as experiments on the embedded MNIST sample.</summary>
 internal static class SeedExamples
 {
     public sealed record MnistData(Tensor XTrain, Tensor YTrain, Tensor XTest, Tensor YTest);
 
-    /// <summary>The sample as the seed uses it: 784-pixel rows, raw 0..255, one-hot labels.</summary>
+    /// <summary>The sample as those programs use it: 784-pixel rows, raw 0..255, one-hot labels.</summary>
     public static MnistData LoadRaw()
     {
         var ((xTrain, yTrain), (xTest, yTest)) = Datasets.Mnist.LoadSample();
@@ -18,7 +18,7 @@ internal static class SeedExamples
             Flatten(xTest), Data.Preprocessing.ToCategorical(yTest, 10));
     }
 
-    /// <summary>x / 255: the seed's <c>x_train_normalized</c> (multiplied by the reciprocal).</summary>
+    /// <summary>x / 255: the programs' <c>x_train_normalized</c> (multiplied by the reciprocal).</summary>
     public static Tensor Normalize(Tensor x) => x * (1f / 255f);
 
     private static Tensor Flatten(Tensor images) => Tensor.FromArray(images.Data, images.Shape[0], images.Size / images.Shape[0]);

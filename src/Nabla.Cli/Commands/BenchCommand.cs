@@ -16,20 +16,23 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the seed's network.", Arity = ArgumentArity.ZeroOrOne };
+        var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the clinic's MNIST network.", Arity = ArgumentArity.ZeroOrOne };
         var batches = new Option<int[]>("--batch") { Description = "Batch size(s); default 32, 128 and 1024.", AllowMultipleArgumentsPerToken = true };
-        var activation = new Option<string>("--activation") { Description = "Hidden activation of the seed's network.", DefaultValueFactory = _ => "relu" };
+        var activation = new Option<string>("--activation") { Description = "Hidden activation of the MNIST network.", DefaultValueFactory = _ => "relu" };
+        var network = new Option<string>("--network") { Description = "The timed network: mlp (784-128-10) or cnn (Keras's simple MNIST convnet).", DefaultValueFactory = _ => "mlp" };
+        network.AcceptOnlyFromAmong("mlp", "cnn");
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
         var threads = new Option<int>("--threads") { Description = "Kernel threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the seed's Example 2." };
+        var overhead = new Option<bool>("--doctor-overhead") { Description = "Also measure the training doctor's overhead on the clinic's Example 2." };
         var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
-        var inference = new Option<bool>("--inference") { Description = "Time Predict on the seed's network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
+        var inference = new Option<bool>("--inference") { Description = "Time Predict on the MNIST network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
+        var lateUpdates = new Option<bool>("--update-after-backward") { Description = "Run split layers' optimizer updates after the backward pass instead of during it (to measure the fusion)." };
         var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
-        var command = new Command("bench", "Time training epochs (seed network or your experiment) and print RESULT lines.")
+        var command = new Command("bench", "Time training epochs (the MNIST network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates, network,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -37,12 +40,17 @@ internal static class BenchCommand
             if (timed <= 0 || warm < 0 || n <= 0 || t <= 0)
                 throw new ArgumentException($"--epochs, --samples and --threads must be positive and --warmup ≥ 0 (got {timed}, {n}, {t}, {warm}).");
             Kernels.KernelSettings.MaxThreads = t;
+            Kernels.KernelSettings.UpdateDuringBackward = !parse.GetValue(lateUpdates);
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
+            bool cnn = parse.GetValue(network) == "cnn";
+            // RESULT lines name the workload in their activation field: relu, sigmoid or cnn.
+            string workload = cnn ? "cnn" : parse.GetValue(activation)!;
             if (parse.GetValue(inference))
             {
-                // 10,000 samples (issue 6's inference target) unless --samples says otherwise.
+                // 10,000 samples (docs/performance.md's inference workload) unless --samples says otherwise.
                 int count = parse.GetResult(samples) is { Implicit: false } ? n : 10000;
-                RunInference(parse.GetValue(activation)!, count, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
+                var (model, x) = cnn ? InferenceTimer.ConvNet(count) : InferenceTimer.SeedNetwork(workload, count);
+                RunInference(model, x, workload, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
                 return 0;
             }
             if (parse.GetValue(profile))
@@ -54,7 +62,7 @@ internal static class BenchCommand
                 }
                 else
                     foreach (int b in sizes ?? [32, 1024])
-                        StepProfiler.Run(EpochTimer.SeedNetwork(parse.GetValue(activation)!, Math.Max(b, 1024), b));
+                        StepProfiler.Run(cnn ? EpochTimer.ConvNet(Math.Max(b, 1024), b) : EpochTimer.SeedNetwork(workload, Math.Max(b, 1024), b));
                 return 0;
             }
             if (parse.GetValue(experiment) is string file)
@@ -65,9 +73,9 @@ internal static class BenchCommand
             }
             else
             {
-                string act = parse.GetValue(activation)!;
-                foreach (int b in sizes ?? [32, 128, 1024])
-                    Report(EpochTimer.Run(EpochTimer.SeedNetwork(act, n, b), warm, timed), "seed", b, act, t);
+                foreach (int b in sizes ?? (cnn ? [32, 128] : [32, 128, 1024]))
+                    Report(EpochTimer.Run(cnn ? EpochTimer.ConvNet(n, b) : EpochTimer.SeedNetwork(workload, n, b), warm, timed),
+                        cnn ? "cnn" : "seed", b, workload, t);
             }
             if (parse.GetValue(overhead)) DoctorOverhead.Run(Math.Min(n, 60000), warm, Math.Max(timed, 5));
             return 0;
@@ -75,12 +83,12 @@ internal static class BenchCommand
         return command;
     }
 
-    private static void RunInference(string activation, int samples, int[] sizes, int warmup, int threads, string? onnxPath)
+    private static void RunInference(Model model, Tensor x, string activation, int[] sizes, int warmup, int threads, string? onnxPath)
     {
-        var (model, x) = InferenceTimer.SeedNetwork(activation, samples);
-        string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-seed-{activation}.onnx");
+        int samples = x.Shape[0];
+        string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-bench-{activation}.onnx");
         model.Export(path, "onnx");
-        Console.Error.WriteLine($"exported the seed network to {Path.GetFullPath(path)}");
+        Console.Error.WriteLine($"exported the timed network to {Path.GetFullPath(path)}");
         var inv = CultureInfo.InvariantCulture;
         foreach (int b in sizes)
         {

@@ -9,11 +9,11 @@ internal static class ClinicCommand
     public static Command Create()
     {
         var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run, and report.html (all runs, with charts), into this folder." };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the seed uses 10).", DefaultValueFactory = _ => 10 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the reproduced programs use 10).", DefaultValueFactory = _ => 10 };
         var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
         var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };
         var filter = new Option<string?>("--filter") { Description = "With --suite: only files whose name contains this text." };
-        var command = new Command("clinic", "Reproduce the seed's three Keras programs on real MNIST digits, diagnose and repair them.")
+        var command = new Command("clinic", "Reproduce three Keras programs of a vanishing-gradient question on real MNIST digits, diagnose and repair them.")
         {
             report, epochs, suite, noRepair, filter,
         };

@@ -40,7 +40,7 @@ public static class KernelSettings
 
     /// <summary>
     /// Below this many multiply-adds (m·n·k) a GEMM runs on the caller's thread only: the second thread
-    /// costs more than it saves. Default 16M MACs, from whole training epochs of the seed network on the
+    /// costs more than it saves. Default 16M MACs, from whole training epochs of the 784-128-10 MNIST network on the
     /// 2-vCPU machine of docs/performance.md (two threads reach ~1.6x one thread's FMA rate there): with
     /// two threads, batch 1024 (103M-MAC layer products) ran 1.2x faster, batch 256 (26M) 1.1x, batch 128
     /// (13M) the same, batch 32 (3M) slower.
@@ -55,9 +55,9 @@ public static class KernelSettings
 
     /// <summary>
     /// From this many multiply-adds in a dense layer's forward product (batch · inputs · units), a training step
-    /// splits the layer's input features in two (<c>ISplittableOp.SplitWork</c>), and each
-    /// kernel thread keeps the same half of the weights step after step. Default 2M: on the 2-vCPU machine of
-    /// docs/performance.md the split paid for the seed's 784→128 layer at batch 32 (3.2M) and above. Read when a
+    /// splits the layer's input features into shards (<c>ISplittableOp.SplitWork</c>; how many
+    /// follows the layer's size), and each kernel thread keeps the same shards of the weights step after step. Default 2M: on the 2-vCPU machine of
+    /// docs/performance.md the split paid for a 784→128 layer at batch 32 (3.2M) and above. Read when a
     /// step is captured; the split does not depend on the thread count, so neither do the results.
     /// </summary>
     public static long LayerSplitThresholdMacs
@@ -67,6 +67,14 @@ public static class KernelSettings
     }
 
     private static long layerSplitThresholdMacs = 2L << 20;
+
+    /// <summary>
+    /// Whether a split layer that alone reads its weights runs their optimizer update during the backward pass,
+    /// while its gradient rows are still in the core's cache (PyTorch's "optimizer in backward"). Off, the same
+    /// updates run after the backward pass, to the same bits. Default on: docs/performance.md measures the gain.
+    /// Read when a training step starts.
+    /// </summary>
+    public static bool UpdateDuringBackward { get; set; } = true;
 
     private static long NonNegative(long value, string name) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 0.");

@@ -89,8 +89,8 @@ public static unsafe class WorkerPool
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/>(i, i + 1) for each shard i in [0, <paramref name="shards"/>), shard i on thread i
-    /// (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
+    /// Runs <paramref name="body"/>(i, i + 1) for each shard i in [0, <paramref name="shards"/>), shard i on thread
+    /// i mod T for T threads (the caller is thread 0, worker w is thread w): the same shard lands on the same thread call after call,
     /// so data a shard writes stays in that core's caches for the next call on the same shard. A thread that
     /// has finished its own shard takes any shard not started yet, so a worker the OS has not scheduled
     /// delays nothing; results must therefore depend only on the shard index, as with <c>For(count, body, state)</c>.
@@ -172,10 +172,10 @@ public static unsafe class WorkerPool
     {
         if (jobSharded)
         {
-            // Own shard first, then any shard its thread has not claimed yet.
-            if (self < jobChunks) TryRunShard(self);
+            // Own shards first (self, self + threads, ...), then any shard its thread has not claimed yet.
+            for (int shard = self; shard < jobChunks; shard += jobThreads) TryRunShard(shard);
             for (int shard = 0; shard < jobChunks; shard++)
-                if (shard != self) TryRunShard(shard);
+                if (shard % jobThreads != self) TryRunShard(shard);
             return;
         }
         int chunk;

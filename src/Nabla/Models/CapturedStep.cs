@@ -88,7 +88,7 @@ internal sealed class CapturedStep
     private readonly Shards? loadShards;
 
     /// <summary>From this batch size in bytes, the threads of a split first layer share the gathering of the batch
-    /// (the seed's batch 128 is 400 KB; at batch 32, 100 KB, a shared gather did not pay for its dispatch).</summary>
+    /// (a 784-input batch of 128 is 400 KB; at batch 32, 100 KB, a shared gather did not pay for its dispatch).</summary>
     private const int MinSplitLoadBytes = 256 << 10;
 
     /// <summary>
@@ -163,7 +163,7 @@ internal sealed class CapturedStep
         if (!float.IsFinite(Loss!.Data[0])) return false;
         // With every layer frozen nothing requires a gradient: Keras trains nothing and so do we.
         if (!Loss.RequiresGrad) return true;
-        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly;
+        earlyStep = earlyOps.Length > 0 && optimizer.CanUpdateEarly && KernelSettings.UpdateDuringBackward;
         if (earlyStep)
         {
             optimizer.BeginEarlyUpdates(EarlyParameters);

@@ -8,8 +8,8 @@ namespace Nabla.Tests.Models;
 /// <summary>
 /// Split training steps (a wide dense layer's input features, so its rows of W and dW, shared between the kernel
 /// threads) must train bitwise the same on any number of threads: same weights, same losses, every epoch, every
-/// optimizer. The split itself (two shards of the input features) depends only on the layer, not on the threads,
-/// and must train as the whole product does, up to the rounding of summing two partial products.
+/// optimizer. The split itself (shards of the input features, DenseOp.ShardCount) depends only on the layer, not on
+/// the threads, and must train as the whole product does, up to the rounding of summing the partial products.
 /// </summary>
 /// <remarks>The tests change <c>KernelSettings</c>, so the class runs with the process-wide settings' tests.</remarks>
 [Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
@@ -47,6 +47,8 @@ public class SplitTrainingTests
         // No bias: the forward shards add none, and db's sum is skipped.
         ["no_bias"] = new(() => new Sequential(new Dense(160, "sigmoid", useBias: false, inputShape: [50]), new Dense(5, "softmax")),
             50, 5, 150, 32),
+        // 1,100 input features: four shards of at least 256 features (DenseOp.ShardCount).
+        ["wide_input"] = new(() => new Sequential(new Dense(24, "relu", inputShape: [1100]), new Dense(5, "softmax")), 1100, 5, 160, 32),
         // The seed network at batch 128 (700 samples: the last batch of each epoch has 60 rows).
         ["seed"] = new(() => new Sequential(new Dense(128, "relu", inputShape: [784]), new Dense(10, "softmax")), 784, 10, 700, 128),
     };
@@ -196,12 +198,40 @@ public class SplitTrainingTests
     [InlineData(8)]
     public void AnyThreadCountTrainsBitwiseAsOne(int threads)
     {
-        // The shards follow the problem size, not the thread count (more threads than cores is only slower).
-        var one = Train("seed", "adam", threads: 1);
-        var many = Train("seed", "adam", threads: threads);
-        AssertSplit(many, $"seed/adam on {threads} threads");
-        Assert.Equal(one.ParameterShards!.Select(s => s?.Count), many.ParameterShards!.Select(s => s?.Count));
-        AssertBitwiseEqual(one, many, $"seed/adam on {threads} threads");
+        // The shards follow the problem size, not the thread count (more threads than cores is only slower):
+        // two shards of the seed's 784 features, four of wide_input's 1,100.
+        foreach (var (network, shards) in new[] { ("seed", 2), ("wide_input", 4) })
+        {
+            var one = Train(network, "adam", threads: 1);
+            var many = Train(network, "adam", threads: threads);
+            AssertSplit(many, $"{network}/adam on {threads} threads");
+            Assert.Equal(shards, many.ParameterShards![0]!.Count);
+            Assert.Equal(one.ParameterShards!.Select(s => s?.Count), many.ParameterShards!.Select(s => s?.Count));
+            AssertBitwiseEqual(one, many, $"{network}/adam on {threads} threads");
+        }
+    }
+
+    [Theory]
+    [InlineData(784, 32 * 784 * 128, 2)]       // the seed's first layer: 784 features make two shards of 392
+    [InlineData(1100, 1L << 30, 4)]           // 275 features per shard; eight would leave 137
+    [InlineData(2048, 1L << 30, 8)]
+    [InlineData(1 << 16, 1L << 40, 8)]        // never more than MaxShards
+    [InlineData(4096, 4L << 20, 4)]           // 4M multiply-adds: shards keep half of the 2M threshold
+    public void ShardCountFollowsTheProblemSizeOnly(int inFeatures, long macs, int expected)
+    {
+        int saved = KernelSettings.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 8 })
+            {
+                KernelSettings.MaxThreads = threads;
+                Assert.Equal(expected, DenseOp.ShardCount(inFeatures, macs, minMacs: 2L << 20));
+            }
+        }
+        finally
+        {
+            KernelSettings.MaxThreads = saved;
+        }
     }
 
     [Theory]
@@ -291,6 +321,15 @@ public class SplitTrainingTests
         var late = Train(network, "adam_huge_clipnorm", threads: 2);
         AssertSplit(early, network);
         AssertBitwiseEqual(late, early, $"{network}: updates during the backward pass");
+        KernelSettings.UpdateDuringBackward = false;
+        try
+        {
+            AssertBitwiseEqual(Train(network, "adam", threads: 2), early, $"{network}: updates after the backward pass");
+        }
+        finally
+        {
+            KernelSettings.UpdateDuringBackward = true;
+        }
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Nabla.Autograd.Ops;
 /// y = activation(x·W + b): one GEMM, one SIMD pass adding the bias, one activation pass; the backward
 /// pass multiplies the activation's derivative into the upstream gradient once, before the GEMMs. The
 /// pre-activation z is kept: backward needs it, and the training doctor reads it (saturation, dead units).
-/// In a captured training step a wide layer runs split between two threads by input features
+/// In a captured training step a wide layer runs split into shards of its input features, shared by the kernel threads
 /// (<see cref="SplitWork"/>), and may update its own weights during the backward pass.
 /// </summary>
 internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
@@ -47,9 +47,29 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
         return [.. x.Shape[..^1], kernel.Shape[1]];
     }
 
-    /// <summary>How many shards a split layer's input features are cut into, whatever the thread count, so a
-    /// split step computes the same values on one thread as on two.</summary>
-    public const int SplitWays = 2;
+    /// <summary>Most shards a split layer is cut into: enough for the 8-core machines this engine is planned for.</summary>
+    public const int MaxShards = 8;
+
+    /// <summary>
+    /// Fewest input features per shard. Every shard past the first adds one pass summing a rows×units partial
+    /// product to the forward pass, memory-bound work that costs as much as tens of multiply-adds per element;
+    /// with at least 256 features per shard it stays a small fraction of the shard's product (docs/performance.md).
+    /// </summary>
+    public const int MinShardFeatures = 256;
+
+    /// <summary>
+    /// How many shards a split layer's input features are cut into. It follows the problem size only, never the
+    /// thread count, so a split step computes the same bits on any number of threads: a power of two (1, 2, 4 or
+    /// 8 threads then share the shards evenly), at most <see cref="MaxShards"/>, each shard keeping at least
+    /// <see cref="MinShardFeatures"/> input features and half of <paramref name="minMacs"/> multiply-adds.
+    /// </summary>
+    public static int ShardCount(int inFeatures, long macs, long minMacs)
+    {
+        int shards = 2;
+        while (shards < MaxShards && inFeatures / (2 * shards) >= MinShardFeatures && macs / (2 * shards) >= minMacs / 2)
+            shards *= 2;
+        return shards;
+    }
 
     // Set by a captured training step (SplitInputs): the split of the input features, which is the split of
     // k in x·W and of the rows of W and dW. Shard s > 0 writes its partial product into partialSums.
@@ -57,8 +77,8 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
     private float[]? partialSums;
 
     /// <summary>
-    /// Splits this layer's input features into <see cref="SplitWays"/> shards when its forward product has at
-    /// least <paramref name="minMacs"/> multiply-adds. Thread s then always works on shard s: it multiplies
+    /// Splits this layer's input features into <see cref="ShardCount"/> shards when its forward product has at
+    /// least <paramref name="minMacs"/> multiply-adds. A thread then always works on the same shards: it multiplies
     /// its columns of x by its rows of W (the partial products are summed in shard order), computes its rows
     /// of dW, and runs their optimizer update, so those rows of the weights, gradient and moments and those
     /// columns of the batch stay in its core's cache step after step. Returns the split of the kernel's
@@ -68,11 +88,12 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
     {
         inputShards = null;
         partialSums = null;
-        if (rows < 2 || inFeatures < 2 || (long)rows * inFeatures * units < minMacs) return null;
+        long macs = (long)rows * inFeatures * units;
+        if (rows < 2 || inFeatures < 2 || macs < minMacs) return null;
         // Bounds on whole micro-kernel tiles of dW's rows, so no shard adds a ragged tile.
         var path = GemmKernels.Current;
         int tileHeight = path == GemmPath.Reference ? 8 : GemmKernels.For(path, units).MR;
-        var split = Shards.Plan(inFeatures, SplitWays, tileHeight, minLength: 2 * tileHeight);
+        var split = Shards.Plan(inFeatures, ShardCount(inFeatures, macs, minMacs), tileHeight, minLength: 2 * tileHeight);
         if (split is null) return null;
         inputShards = split;
         partialSums = new float[(split.Count - 1) * rows * units];
