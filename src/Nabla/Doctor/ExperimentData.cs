@@ -72,6 +72,7 @@ internal static class ExperimentData
         return data.Raw("normalize") switch
         {
             null or false => null,
+            true => throw data.Error("normalize", expected, "true"),
             string mode when NormalizeModes.Contains(mode) => mode,
             string mode => throw data.Error("normalize", expected, $"\"{mode}\"{NameSuggestions.DidYouMean(mode, NormalizeModes)}"),
             var other => throw data.Error("normalize", expected, Config.Describe(other)),
