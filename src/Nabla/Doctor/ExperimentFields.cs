@@ -1,4 +1,5 @@
 using Nabla.Configuration;
+using Nabla.Data;
 
 namespace Nabla.Doctor;
 
@@ -33,18 +34,18 @@ internal static class ExperimentFields
         foreach (var key in config.Keys)
         {
             if (known.Contains(key)) continue;
-            string hint = NameSuggestions.Closest(key, known) is { } closest ? $" Did you mean '{Path(section, closest)}'?" : "";
-            throw new ArgumentException(
-                $"{source}: '{Path(section, key)}' is not a field of an experiment file.{hint} The fields" +
-                $"{(section.Length > 0 ? $" of '{section}'" : "")} are: {string.Join(", ", known)} (docs/experiment-file.md).");
+            string hint = NameSuggestions.Closest(key, known) is { } closest ? $" (did you mean '{Path(section, closest)}'?)" : "";
+            throw DataFormatException.AtField(source, $"field '{Path(section, key)}'",
+                $"one of the fields{(section.Length > 0 ? $" of '{section}'" : "")}: {string.Join(", ", known)} (docs/experiment-file.md)",
+                $"a field an experiment file does not have{hint}");
         }
     }
 
     public static string Path(string section, string field) => section.Length == 0 ? field : $"{section}.{field}";
 }
 
-/// <summary>Reads one section of an experiment file; a value of the wrong type or out of range is an error naming the
-/// file and the field, what was expected and what was found.</summary>
+/// <summary>Reads one section of an experiment file; a value of the wrong type or out of range is a
+/// <see cref="DataFormatException"/> naming the file and the field, what was expected and what was found.</summary>
 internal sealed class ExperimentSection
 {
     private readonly Config config;
@@ -85,8 +86,8 @@ internal sealed class ExperimentSection
 
     public string? String(string field, string? fallback) => Read(field, () => config.GetString(field, fallback), "a string");
 
-    public ArgumentException Error(string field, string expected, string found) =>
-        new($"{Source}: field '{ExperimentFields.Path(Name, field)}' must be {expected}; found {found}.");
+    public DataFormatException Error(string field, string expected, string found) =>
+        ExperimentFile.Field(Source, ExperimentFields.Path(Name, field), expected, found);
 
     private T Read<T>(string field, Func<T> read, string expected)
     {

@@ -93,6 +93,7 @@ public sealed class Dense : Layer
 
     public static Dense FromConfig(Config config)
     {
+        RefuseUnsupported(config, "Dense", UnsupportedKernelAndBiasKeys);
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),

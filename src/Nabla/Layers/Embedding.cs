@@ -66,9 +66,7 @@ public sealed class Embedding : Layer
 
     public static Embedding FromConfig(Config config)
     {
-        foreach (var key in new[] { "embeddings_regularizer", "activity_regularizer", "embeddings_constraint" })
-            if (config.TryGet(key, out var value))
-                throw new ArgumentException($"Embedding config '{key}' is {Config.Describe(value)}; only null is supported.");
+        RefuseUnsupported(config, "Embedding", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
         if (config.GetInt("lora_rank", 0) != 0)
             throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
         var (name, inputShape) = BaseArgs(config);

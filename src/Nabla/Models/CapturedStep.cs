@@ -181,12 +181,13 @@ internal sealed class CapturedStep
         return true;
     }
 
-    /// <summary>Updates the weights the backward pass did not, and ends the optimizer step.</summary>
-    public void FinishTraining(Optimizers.Optimizer optimizer)
+    /// <summary>Updates the weights the backward pass did not, and ends the optimizer step. Returns false when the
+    /// optimizer refused the step (an updated weight or moment would not have been finite) and undid it.</summary>
+    public bool FinishTraining(Optimizers.Optimizer optimizer)
     {
         try
         {
-            optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
+            return optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
         }
         finally
         {

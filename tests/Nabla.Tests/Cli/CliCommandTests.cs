@@ -140,8 +140,8 @@ public sealed class CliCommandTests : IDisposable
             "missing-field" => "'model'",
             "bad-path" => "data.x",
             "invalid-json" => "not a valid JSON",
-            "normalize-true" => "field 'data.normalize' must be \"pixels\" (divide by 255), \"standardize\", \"minmax\", \"adapt\" or false; found true",
-            "unknown-field" => "'data.normalise' is not a field of an experiment file. Did you mean 'data.normalize'?",
+            "normalize-true" => "field 'data.normalize': expected \"pixels\" (divide by 255), \"standardize\", \"minmax\", \"adapt\" or false; found true.",
+            "unknown-field" => "field 'data.normalise': expected one of the fields of 'data'",
             _ => "does not exist",
         };
         Assert.Contains(expectedMention, lines[0]);

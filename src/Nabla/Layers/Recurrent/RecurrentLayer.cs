@@ -218,9 +218,7 @@ public abstract class RecurrentLayer : Layer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        foreach (var key in UnsupportedObjectKeys)
-            if (config.TryGet(key, out var value))
-                throw new ArgumentException($"{className} config '{key}' is {Config.Describe(value)}; only null is supported.");
+        RefuseUnsupported(config, className, UnsupportedObjectKeys);
         foreach (var key in new[] { "return_state", "stateful", "time_major" })
             if (config.GetBool(key, false))
                 throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");

@@ -29,16 +29,10 @@ internal static class KerasCompileConfig
     {
         if (compile.TryGet("loss_weights", out var lossWeights))
             throw new NotSupportedException($"{source} 'compile_config.loss_weights' is {Config.Describe(lossWeights)}; Nabla does not implement loss_weights.");
-        try
-        {
+        FileContent.Use(source, "compile_config", "an optimizer, loss and metrics Nabla can build", () =>
             model.Compile(Optimizer.Deserialize(Require(compile, "optimizer", source)),
                 Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, "metrics", source),
-                weightedMetrics: CompiledMetrics(compile, "weighted_metrics", source));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
-        }
+                weightedMetrics: CompiledMetrics(compile, "weighted_metrics", source)));
     }
 
     /// <summary>A loss given as a plain function is saved by Keras 3 as a "builtins" function object holding its name.</summary>
