@@ -109,7 +109,8 @@ internal static class ExperimentData
         bool sequence = kind is "adding" or "early_sign";
         int timesteps = s.Int("timesteps", 100, min: 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
-        long perSample = sequence ? 2L * timesteps : features;
+        int outputs = s.Int("outputs", 1, min: 1);
+        long perSample = sequence ? 2L * timesteps : features + outputs;
         long bytes = samples * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw s.Error(sequence ? "timesteps" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -118,7 +119,7 @@ internal static class ExperimentData
         return kind switch
         {
             "classification" => Synthetic.Classification(samples, features, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.5), scale, offset),
-            "regression" => Synthetic.Regression(samples, features, seed, s.Double("noise", 0.05), scale, offset, s.Double("target_scale", 1)),
+            "regression" => Synthetic.Regression(samples, features, seed, s.Double("noise", 0.05), scale, offset, s.Double("target_scale", 1), outputs),
             "adding" => Synthetic.AddingProblem(samples, timesteps, seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
             _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\" or \"early_sign\"", $"\"{kind}\""),

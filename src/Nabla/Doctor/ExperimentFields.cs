@@ -17,7 +17,7 @@ internal static class ExperimentFields
         ["compile"] = ["optimizer", "loss", "metrics"],
         ["data"] = ["x", "y", "label_column", "samples", "flatten", "normalize", "one_hot", "num_classes", "validation_split",
             "synthetic", "generated"],
-        ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "timesteps",
+        ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
             "window", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split"],
         ["expect"] = ["codes", "accepted", "healthy", "primary_cause"],

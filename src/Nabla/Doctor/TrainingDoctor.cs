@@ -26,6 +26,10 @@ public sealed partial class TrainingDoctor : Callback
 
     public DoctorOptions Options { get; }
 
+    /// <summary>The loss's answer to the learning rate, measured before training by <see cref="LearningRateProbe.Run"/>;
+    /// when set, the learning-rate findings read it. <see cref="ExperimentResult.Run"/> sets it.</summary>
+    public LearningRateResponse? RateResponse { get; set; }
+
     /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
@@ -69,6 +73,7 @@ public sealed partial class TrainingDoctor : Callback
             record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
+        if (epoch == 0 && step.Y is { } targets) record.AddTargets(targets.Data);
         // A step refused because its update overflowed had a finite loss; it is the same event one step earlier.
         bool firstNonFinite = (!double.IsFinite(loss) || !Model.LastTrainStepApplied) && record.FirstNonFinite is null;
         if (firstNonFinite)
@@ -104,6 +109,7 @@ public sealed partial class TrainingDoctor : Callback
         var historyCopy = history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList());
         if (record is null) return new Diagnosis([], [], historyCopy, finished: finished);
         record.Samples = samples;
+        record.RateResponse = RateResponse;
         record.History = history;
         if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
         var q = Pipeline.Measure(record, Options.Thresholds, trained: true);

@@ -26,6 +26,8 @@ public sealed class BatchNormalization : Layer
 
     public override string ClassName => "BatchNormalization";
 
+    private protected override string? UnsupportedMaskUse => "its batch moments (masked timesteps are excluded)";
+
     public double Momentum { get; }
 
     public double Epsilon { get; }

@@ -160,6 +160,11 @@ public partial class Model
             $"Compile '{argument}' for model '{Name}' with {OutputCount} outputs must be a list or a dictionary keyed by output name, found {value.GetType().Name}.", argument);
     }
 
+    /// <summary>Whether output <paramref name="output"/> has compiled metrics, weighted or not.</summary>
+    internal bool HasMetrics(int output) =>
+        outputMetricSpecs.Length > output && outputMetricSpecs[output].Count > 0
+        || outputWeightedMetricSpecs.Length > output && outputWeightedMetricSpecs[output].Count > 0;
+
     /// <summary>The metrics, then the weighted metrics, of every output, resolved against its loss and data shapes
     /// (Keras's "accuracy" rule), each with the key it reports under (<see cref="MetricKeys"/>).</summary>
     internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)
