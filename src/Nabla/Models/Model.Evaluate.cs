@@ -11,7 +11,7 @@ public partial class Model
     /// the results are the same whatever the thread count.
     /// </remarks>
     /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
-    /// the compiled metrics stay unweighted.</param>
+    /// the compiled metrics stay unweighted and Compile's <c>weightedMetrics</c> weigh each sample by it.</param>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
@@ -84,7 +84,8 @@ public partial class Model
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, total - start);
                     losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
-                    foreach (var (output, metric, _) in metrics)
+                    // No sample weights on this path (weighted batches run on the caller): weighted metrics weigh 1 each.
+                    foreach (var (output, metric, _, _) in metrics)
                     {
                         var target = y[output]!;
                         int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);

@@ -40,7 +40,7 @@ public partial class Model
     /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
     /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
     /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
-    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>; Compile's <c>weightedMetrics</c> weigh samples the same way.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
@@ -96,7 +96,7 @@ public partial class Model
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
 
         int total = x[0].Shape[0];
-        int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
+        int trainCount = TrainingSamples(total, validationSplit);
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         var validation = validationData;
@@ -175,6 +175,11 @@ public partial class Model
         }
         return history;
     }
+
+    /// <summary>How many of <paramref name="total"/> samples train when <c>validationSplit</c> takes the last fraction
+    /// for validation (rounded down, as Keras's split at int(n·(1 − split))).</summary>
+    internal static int TrainingSamples(int total, double validationSplit) =>
+        validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
 
     /// <summary>Arrays keyed by input name, in the model's input order; an unknown or missing name is an error.</summary>
     private Tensor[] ByInputName(IReadOnlyDictionary<string, Tensor> data, string argument) =>
@@ -280,13 +285,16 @@ public partial class Model
         return LastTrainStepApplied;
     }
 
+    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some.</summary>
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
         int batch = step.BatchSize;
-        foreach (var (output, metric, _) in metrics)
+        foreach (var (output, metric, _, weighted) in metrics)
         {
             var (y, prediction) = (step.Ys[output]!, step.Outputs[output]);
-            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch);
+            // Each output's own sample weights (one array given for every output is copied to each).
+            var sampleWeight = weighted && step.SampleWeights?[output] is { } w ? w.Data.AsSpan(0, batch) : default;
+            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch, sampleWeight);
         }
     }
 

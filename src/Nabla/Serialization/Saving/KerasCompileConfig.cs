@@ -8,11 +8,11 @@ using Nabla.Optimizers;
 namespace Nabla.Serialization.Saving;
 
 /// <summary>
-/// Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metrics as names or objects, and
-/// <c>loss_weights</c>. A model with several outputs writes one loss, one metrics entry and one weight per output, in
-/// output order (Keras's list form); reading also accepts Keras's dictionaries keyed by output name and one loss for
-/// every output. Reading accepts what Keras 3 writes, including a loss saved as <c>{"module": "builtins",
-/// "class_name": "function", "config": "mse"}</c>; <c>weighted_metrics</c>, which Nabla does not implement, is refused by name.
+/// Keras's <c>compile_config</c>: the optimizer and loss as serialized objects, metrics and weighted metrics as names
+/// or objects, and <c>loss_weights</c>. A model with several outputs writes one loss, one metrics entry and one weight
+/// per output, in output order (Keras's list form); reading also accepts Keras's dictionaries keyed by output name
+/// and one loss for every output. Reading accepts what Keras 3 writes, including a loss saved as
+/// <c>{"module": "builtins", "class_name": "function", "config": "mse"}</c>.
 /// </summary>
 internal static class KerasCompileConfig
 {
@@ -26,15 +26,19 @@ internal static class KerasCompileConfig
                 : model.Losses.Select(l => l is null ? null : (object?)Loss.Serialize(l)).ToList(),
             ["loss_weights"] = model.LossWeights.All(w => w == 1) ? null
                 : single ? Number(model.LossWeights[0]) : model.LossWeights.Select(Number).ToList(),
-            ["metrics"] = single ? Metrics(model.MetricSpecs)
-                : Enumerable.Range(0, model.OutputCount)
-                    .Select(o => model.MetricSpecsOf(o).Count == 0 ? null : (object?)Metrics(model.MetricSpecsOf(o))).ToList(),
-            ["weighted_metrics"] = null,
+            ["metrics"] = PerOutputMetrics(model, model.MetricSpecsOf),
+            ["weighted_metrics"] = Enumerable.Range(0, model.OutputCount).All(o => model.WeightedMetricSpecsOf(o).Count == 0) ? null
+                : PerOutputMetrics(model, model.WeightedMetricSpecsOf),
             ["run_eagerly"] = false,
             ["steps_per_execution"] = 1L,
             ["jit_compile"] = false,
         };
     }
+
+    /// <summary>One output's metrics as a list; several outputs' as a list per output (null for none), in output order.</summary>
+    private static object PerOutputMetrics(Model model, Func<int, IReadOnlyList<object>> specsOf) =>
+        model.OutputCount == 1 ? Metrics(specsOf(0))
+            : Enumerable.Range(0, model.OutputCount).Select(o => specsOf(o).Count == 0 ? null : (object?)Metrics(specsOf(o))).ToList();
 
     private static List<object?> Metrics(IReadOnlyList<object> specs) =>
         specs.Select(m => m is Metric metric ? Metric.Serialize(metric) : (object?)m).ToList();
@@ -42,23 +46,32 @@ internal static class KerasCompileConfig
     /// <summary>A float weight as the shortest double that reads back to it (0.1, not 0.10000000149011612).</summary>
     private static object? Number(float value) => double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    public static void Compile(Model model, Config compile, string source)
-    {
-        if (compile.TryGet("weighted_metrics", out var weighted))
-            throw new NotSupportedException($"{source} 'compile_config.weighted_metrics' is {Config.Describe(weighted)}; Nabla does not implement weighted_metrics.");
+    public static void Compile(Model model, Config compile, string source) =>
         FileContent.Use(source, "compile_config", "an optimizer, losses, loss weights and metrics Nabla can build", () =>
         {
             var optimizer = Optimizer.Deserialize(Require(compile, "optimizer", source));
             var loss = PerOutput(Require(compile, "loss", source), spec => spec is null ? null : Loss.Deserialize(LossSpec(spec, source)));
-            object? lossWeights = compile.TryGet("loss_weights", out var w) ? PerOutput(w!, number => number) : null;
-            if (!compile.TryGet("metrics", out var metrics)) model.Compile(optimizer, loss, (IEnumerable<object?>?)null, lossWeights);
-            else if (metrics is Config byOutput && !IsSerializedObject(byOutput))
-                model.Compile(optimizer, loss, byOutput.ToDictionary(kv => kv.Key, kv => MetricEntry(kv.Value, source)), lossWeights);
-            else if (metrics is List<object?> list)
-                model.Compile(optimizer, loss, model.OutputCount == 1 ? MetricItems(list, source)
-                    : list.Select(entry => MetricEntry(entry, source)).ToList(), lossWeights);
-            else throw DataFormatException.AtField(source, "compile_config.metrics", "a list or a dictionary keyed by output name", Config.Describe(metrics));
+            object? lossWeights = compile.TryGet("loss_weights", out var w) && w is not null ? PerOutput(w, number => number) : null;
+            model.Compile(optimizer, loss, ReadMetrics(model, compile, "metrics", source), lossWeights,
+                ReadMetrics(model, compile, "weighted_metrics", source));
         });
+
+    /// <summary>
+    /// <paramref name="key"/>'s metrics as Compile's list form: a single output's metrics as one list, several
+    /// outputs' as one entry per output in output order, from Keras's list or its dictionary keyed by output name.
+    /// </summary>
+    private static List<object?>? ReadMetrics(Model model, Config compile, string key, string source)
+    {
+        if (!compile.TryGet(key, out var metrics) || metrics is null) return null;
+        if (metrics is Config byOutput && !IsSerializedObject(byOutput))
+        {
+            if (byOutput.Keys.FirstOrDefault(name => !model.OutputNames.Contains(name)) is { } unknown)
+                throw DataFormatException.AtField(source, $"compile_config.{key}.{unknown}", $"an output name ({string.Join(", ", model.OutputNames)})", unknown);
+            return model.OutputNames.Select(name => byOutput.TryGet(name, out var entry) ? MetricEntry(entry, key, source) : null).ToList();
+        }
+        if (metrics is List<object?> list)
+            return model.OutputCount == 1 ? MetricItems(list, key, source) : list.Select(entry => MetricEntry(entry, key, source)).ToList();
+        throw DataFormatException.AtField(source, $"compile_config.{key}", "a list or a dictionary keyed by output name", Config.Describe(metrics));
     }
 
     /// <summary>One value for every output, a list in output order, or a dictionary keyed by output name, each item read.</summary>
@@ -86,20 +99,21 @@ internal static class KerasCompileConfig
             : throw DataFormatException.AtField(source, $"compile_config.{key}", "a name or a serialized object", "none");
 
     /// <summary>One output's metrics: none, one metric, or a list of them.</summary>
-    private static object? MetricEntry(object? entry, string source) => entry switch
+    private static object? MetricEntry(object? entry, string key, string source) => entry switch
     {
         null => null,
-        List<object?> list => MetricItems(list, source),
-        _ => MetricItem(entry, source),
+        List<object?> list => MetricItems(list, key, source),
+        _ => MetricItem(entry, key, source),
     };
 
-    private static List<object?> MetricItems(List<object?> items, string source) => items.Select(item => (object?)MetricItem(item, source)).ToList();
+    private static List<object?> MetricItems(List<object?> items, string key, string source) =>
+        items.Select(item => (object?)MetricItem(item, key, source)).ToList();
 
-    private static object MetricItem(object? item, string source) => item switch
+    private static object MetricItem(object? item, string key, string source) => item switch
     {
         string name => name,
         Config c when c.GetString("class_name", null) == "function" && c.TryGet("config", out var n) && n is string fn => fn,
         Config c => Metric.Deserialize(c),
-        _ => throw DataFormatException.AtField(source, "compile_config.metrics", "names or serialized metrics", Config.Describe(item)),
+        _ => throw DataFormatException.AtField(source, $"compile_config.{key}", "names or serialized metrics", Config.Describe(item)),
     };
 }

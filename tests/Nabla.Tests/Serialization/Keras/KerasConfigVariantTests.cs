@@ -79,7 +79,6 @@ public class KerasConfigVariantTests
     [InlineData("policy", "mixed_float16")]
     [InlineData("quantization_config", "quantization_config")]
     [InlineData("ragged", "'ragged' is true")]
-    [InlineData("weighted_metrics", "weighted_metrics")]
     [InlineData("use_ema", "use_ema")]
     public void Keys_that_change_the_math_are_refused_by_name(string variant, string named)
     {
@@ -92,7 +91,6 @@ public class KerasConfigVariantTests
                 case "policy": LayerConfig(config, 2).GetConfig("dtype")!.GetConfig("config")!["name"] = "mixed_float16"; break;
                 case "quantization_config": LayerConfig(config, 2)["quantization_config"] = new Config { ["mode"] = "int8" }; break;
                 case "ragged": LayerConfig(config, 0)["ragged"] = true; break;
-                case "weighted_metrics": config.GetConfig("compile_config")!["weighted_metrics"] = new List<object?> { "mae" }; break;
                 case "use_ema": config.GetConfig("compile_config")!.GetConfig("optimizer")!.GetConfig("config")!["use_ema"] = true; break;
             }
         });
