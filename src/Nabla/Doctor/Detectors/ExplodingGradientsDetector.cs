@@ -2,8 +2,8 @@ using static Nabla.Doctor.FindingBuilder;
 
 namespace Nabla.Doctor;
 
-/// <summary>Gradients that grew without bound before a NaN loss; or, without a NaN, AUTOTRAINER's exploding loss or
-/// first/last gradient-norm ratio.</summary>
+/// <summary>Gradients that grew without bound before a NaN loss; without a NaN, AUTOTRAINER's exploding loss; and in
+/// either case its first/last gradient-norm ratio.</summary>
 internal sealed class ExplodingGradientsDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -11,13 +11,27 @@ internal sealed class ExplodingGradientsDetector : IDetector
         var fixes = new List<string> { FixCodes.ClipGradients, FixCodes.LowerLearningRate };
         if (q.UnnormalizedInputs(t)) fixes.Insert(0, FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
-        if (q.Curve.FirstNonFinite is not null)
-        {
-            if (BlowUp(q, t, fixes) is { } blowUp) yield return blowUp;
-            yield break;
-        }
         var curve = q.Curve;
-        if (curve.FinalLoss >= t.ExplodingLoss && curve.FinalLoss > curve.InitialLoss)
+        if (curve.FirstNonFinite is not null)
+        {
+            if (BlowUp(q, t, fixes) is { } blowUp)
+            {
+                yield return blowUp;
+                yield break;
+            }
+            // A step whose loss is not finite is not run backward, so a loss that overflows within a step or two
+            // leaves too few gradient samples to see them grow. A loss that started above AUTOTRAINER's exploding
+            // threshold and then overflowed to +Inf (not NaN) is the same blow-up, one step later.
+            if (curve.FirstNonFinite is { } overflow && double.IsPositiveInfinity(overflow.loss) && curve.InitialLoss >= t.ExplodingLoss)
+            {
+                yield return Detection.Blocking(Make(FindingCodes.ExplodingGradients, Severity.Error,
+                    $"The loss started at {curve.InitialLoss:G3}, above {t.ExplodingLoss:G3}, and overflowed at epoch {overflow.epoch}, step {overflow.step}: the updates overshoot and feed on themselves.",
+                    fixes, ("initial_loss", R(curve.InitialLoss)), ("threshold", t.ExplodingLoss))
+                    .At(null, null, overflow.epoch, overflow.step));
+                yield break;
+            }
+        }
+        else if (curve.FinalLoss >= t.ExplodingLoss && curve.FinalLoss > curve.InitialLoss)
         {
             yield return Detection.Blocking(Make(FindingCodes.ExplodingGradients, Severity.Error,
                 $"The loss grew to {curve.FinalLoss:G3} (it started at {curve.InitialLoss:G3}): the updates overshoot and feed on themselves.",
