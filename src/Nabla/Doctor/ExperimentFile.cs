@@ -12,8 +12,9 @@ namespace Nabla.Doctor;
 ///   "compile": { "optimizer": "adam" | {"class_name": "Adam", "config": {...}}, "loss": "mse", "metrics": ["accuracy"] },
 ///   "data": { "x": "x.npy" | "mnist-sample", "y": "y.npy", "one_hot": true, "validation_split": 0.2,
 ///             "label_column": "label", "normalize": true, "num_classes": 10,
-///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign", "samples": 1000,
-///                            "features": 20, "timesteps": 100, ... } },
+///             "image_shape": [14, 14, 1],
+///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign" | "images", "samples": 1000,
+///                            "features": 20, "timesteps": 100, "height": 8, "width": 8, "channels": 1, ... } },
 ///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
 ///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
 /// </code>
@@ -140,6 +141,7 @@ public static class ExperimentFile
     private static (Tensor x, Tensor y) ReadData(Config data, string folder, string source, DataReadOptions options)
     {
         Tensor x, y;
+        int[]? imageShape = null;
         if (data.GetConfig("synthetic") is Config synthetic) (x, y) = ReadSynthetic(synthetic, source, options);
         else
         {
@@ -147,6 +149,7 @@ public static class ExperimentFile
             if (xSpec == "mnist-sample")
             {
                 var ((trainX, trainY), _) = Datasets.Mnist.LoadSample();
+                imageShape = ExperimentImages.MnistShape;
                 x = Tensor.FromArray(trainX.Data, trainX.Shape[0], trainX.Size / trainX.Shape[0]);
                 y = trainY;
                 int? limit = data.TryGet("samples", out _) ? data.GetInt("samples") : null;
@@ -168,6 +171,7 @@ public static class ExperimentFile
                 }
             }
         }
+        x = ExperimentImages.Apply(x, data, source, imageShape);
         if (data.GetBool("normalize", false)) x *= 1f / 255f;
         if (data.GetBool("one_hot", false))
         {
@@ -182,7 +186,9 @@ public static class ExperimentFile
         string kind = s.GetString("kind", "classification")!;
         int samples = s.GetInt("samples", 1000), features = s.GetInt("features", 20), seed = s.GetInt("seed", 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
-        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100)) : Math.Max(0, features);
+        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100))
+            : kind == "images" ? (long)Math.Max(0, s.GetInt("height", 8)) * Math.Max(0, s.GetInt("width", 8)) * Math.Max(0, s.GetInt("channels", 1))
+            : Math.Max(0, features);
         long bytes = (long)Math.Max(0, samples) * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw Field(source, kind is "adding" or "early_sign" ? "data.synthetic.timesteps" : "data.synthetic.features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -196,7 +202,9 @@ public static class ExperimentFile
                 s.GetDouble("target_scale", 1)),
             "adding" => Synthetic.AddingProblem(samples, s.GetInt("timesteps", 100), seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, s.GetInt("timesteps", 100), seed, s.GetInt("window", 5)),
-            _ => throw Field(source, "data.synthetic.kind", "\"classification\", \"regression\", \"adding\" or \"early_sign\"", kind),
+            "images" => Synthetic.Images(samples, s.GetInt("height", 8), s.GetInt("width", 8), s.GetInt("channels", 1),
+                s.GetInt("classes", 3), seed, s.GetDouble("noise", 0.1), scale, offset),
+            _ => throw Field(source, "data.synthetic.kind", "\"classification\", \"regression\", \"adding\", \"early_sign\" or \"images\"", kind),
         };
     }
 
