@@ -49,8 +49,6 @@ public class SyntheticImageTests
 
     [Theory]
     [InlineData("[10, 10, 1]")]
-    [InlineData("[14, 14]")]
-    [InlineData("[14, 14, 0]")]
     [InlineData("\"14x14\"")]
     public void Image_shape_that_does_not_fit_names_the_field(string shape)
     {

@@ -3,6 +3,7 @@ using Nabla.Cli.Clinic;
 namespace Nabla.Tests.Doctor;
 
 /// <summary>A fast subset of the clinic's convolutional cases (tests/Clinic/cnn-*.json), through the suite's runner.
+/// The ten-layer sigmoid CNN (about 10 s) is left to the suite; ConvDoctorTests checks vanishing on a smaller stack.
 /// The whole set, with repairs, is <c>nabla clinic --suite tests/Clinic --filter cnn-</c>.</summary>
 [Collection(DoctorCollection.Name)]
 public class CnnClinicTests
@@ -15,7 +16,6 @@ public class CnnClinicTests
     [InlineData("cnn-unnormalized-raw-pixels-tanh-mnist")]
     [InlineData("cnn-lr-too-high-sgd1-mnist")]
     [InlineData("cnn-nan-deep-relu-normal1-regression-images")]
-    [InlineData("cnn-vanishing-deep-sigmoid-mnist")]
     public void Faulty_cnn_case_is_detected(string name)
     {
         var result = Run(name);

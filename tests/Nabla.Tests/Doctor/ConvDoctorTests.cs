@@ -85,4 +85,14 @@ public class ConvDoctorTests
         Single(d, FindingCodes.UnnormalizedInputs);
         Assert.True(Number(Single(d, FindingCodes.SaturatedActivations), "saturated_fraction") > 0.5);
     }
+
+    [Fact]
+    public void Finds_gradients_vanishing_across_a_plain_sigmoid_conv_stack()
+    {
+        string[] stack = [Conv2D(4, "sigmoid", inputs: Image), .. Enumerable.Repeat(Conv2D(4, "sigmoid"), 9), Layer("Flatten"), Dense(3, "softmax")];
+        var d = Diagnose(Make(stack, Optimizer("SGD", 0.05), "categorical_crossentropy", Images(samples: 240), epochs: 1));
+        var vanishing = Single(d, FindingCodes.VanishingGradients);
+        Assert.StartsWith("conv2d", vanishing.Layer);
+        Assert.True(Number(vanishing, "ratio") < 1e-3);
+    }
 }
