@@ -6,6 +6,8 @@
 # Usage: bench/compare.sh [options]      (every option also has an environment variable, in brackets)
 #   --relu-batches "32 128 1024"         batch sizes run with relu hidden units      [RELU_BATCHES]
 #   --sigmoid-batches "32 1024"          batch sizes run with sigmoid hidden units   [SIGMOID_BATCHES]
+#   --cnn-batches "32 128"               batch sizes run with Keras's simple MNIST convnet (Nabla and
+#                                        TorchSharp only; TorchSharp with glibc malloc tuned, see below) [CNN_BATCHES]
 #   --tfjs-relu-batches "32 1024"        the subset TF.js also runs (it is slow)     [TFJS_RELU_BATCHES]
 #   --tfjs-sigmoid-batches ""            the same for sigmoid                        [TFJS_SIGMOID_BATCHES]
 #   --frameworks "nabla torchsharp tfjs" which programs to run                       [FRAMEWORKS]
@@ -19,6 +21,7 @@
 #                                        (default: the shared/ folder beside the repository)
 #   Inference section (Predict vs ONNX Runtime running Nabla's exported model; "" skips it):
 #   --inference-batches "1 1024"         batch sizes                                 [INFERENCE_BATCHES]
+#   --inference-networks "mlp cnn"       the MLP and/or the CNN workload             [INFERENCE_NETWORKS]
 #   --inference-samples 10000            samples per timed pass                      [INFERENCE_SAMPLES]
 #   --ort-threads "1 2"                  ONNX Runtime intra-op thread counts to run  [ORT_THREADS]
 set -uo pipefail
@@ -26,6 +29,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 RELU_BATCHES=${RELU_BATCHES-32 128 1024}
 SIGMOID_BATCHES=${SIGMOID_BATCHES-32 1024}
+CNN_BATCHES=${CNN_BATCHES-32 128}
 TFJS_RELU_BATCHES=${TFJS_RELU_BATCHES-32 1024}
 TFJS_SIGMOID_BATCHES=${TFJS_SIGMOID_BATCHES-}
 FRAMEWORKS=${FRAMEWORKS-nabla torchsharp tfjs}
@@ -39,6 +43,7 @@ MAX_LOAD=${MAX_LOAD-}
 NABLA_SHARED_DIR=${NABLA_SHARED_DIR-$repo/../shared}
 INFERENCE_BATCHES=${INFERENCE_BATCHES-1 1024}
 INFERENCE_SAMPLES=${INFERENCE_SAMPLES-10000}
+INFERENCE_NETWORKS=${INFERENCE_NETWORKS-mlp cnn}
 ORT_THREADS=${ORT_THREADS-1 2}
 # How to start the Nabla CLI (e.g. a published binary instead); words split on spaces.
 read -r -a nabla_cmd <<< "${NABLA_CMD-dotnet run -c Release --no-build --project $repo/src/Nabla.Cli --}"
@@ -48,6 +53,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --relu-batches) RELU_BATCHES=${2?}; shift 2 ;;
     --sigmoid-batches) SIGMOID_BATCHES=${2?}; shift 2 ;;
+    --cnn-batches) CNN_BATCHES=${2?}; shift 2 ;;
     --tfjs-relu-batches) TFJS_RELU_BATCHES=${2?}; shift 2 ;;
     --tfjs-sigmoid-batches) TFJS_SIGMOID_BATCHES=${2?}; shift 2 ;;
     --frameworks) FRAMEWORKS=${2?}; shift 2 ;;
@@ -61,6 +67,7 @@ while [ $# -gt 0 ]; do
     --shared) NABLA_SHARED_DIR=${2?}; shift 2 ;;
     --inference-batches) INFERENCE_BATCHES=${2?}; shift 2 ;;
     --inference-samples) INFERENCE_SAMPLES=${2?}; shift 2 ;;
+    --inference-networks) INFERENCE_NETWORKS=${2?}; shift 2 ;;
     --ort-threads) ORT_THREADS=${2?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option '$1'; run with --help for the list." >&2; exit 2 ;;
@@ -72,7 +79,7 @@ done
 if [ -n "$MAX_LOAD" ] && ! [[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
   echo "compare.sh: MAX_LOAD must be a number, found '$MAX_LOAD'." >&2; exit 2
 fi
-for batch in $RELU_BATCHES $SIGMOID_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
+for batch in $RELU_BATCHES $SIGMOID_BATCHES $CNN_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
   [[ $batch =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: batch sizes must be positive integers, found '$batch'." >&2; exit 2; }
 done
 for framework in $FRAMEWORKS; do
@@ -93,6 +100,7 @@ avx512=$(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)
 echo "Machine: ${cpu_model:-unknown CPU}, $(nproc) logical cores, AVX-512F: $avx512, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other processes skew the figures)"
 echo "Workload: $SAMPLES samples, 784-128-10 softmax, MSE, Adam; median of $EPOCHS epochs after $WARMUP warm-up; threads $THREADS; rounds $ROUNDS"
+[ -n "$CNN_BATCHES" ] && echo "CNN workload: Keras's simple MNIST convnet on $SAMPLES random 28x28x1 images, categorical crossentropy, Adam (855 GFLOP per epoch of 60,000)"
 echo "Logs: $logs"
 echo
 
@@ -217,10 +225,16 @@ wait_for_quiet() {   # other processes on the same cores distort the timings, li
   done
 }
 
-run_one() {   # framework batch activation round
+# libtorch's large conv buffers: with glibc's default thresholds malloc hands them back to the system after
+# every op and the page faults cost about 30% of a CNN epoch here. Tuned, TorchSharp runs at its best.
+torch_cnn_malloc=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
+
+run_one() {   # framework batch workload(relu|sigmoid|cnn) round
   local framework=$1 batch=$2 activation=$3 round=$4
-  local args=(--batch "$batch" --activation "$activation" --epochs "$EPOCHS" --warmup "$WARMUP"
-              --samples "$SAMPLES" --threads "$THREADS")
+  local args=(--batch "$batch" --epochs "$EPOCHS" --warmup "$WARMUP" --samples "$SAMPLES" --threads "$THREADS")
+  local torch_env=()
+  if [ "$activation" = cnn ]; then args+=(--network cnn); torch_env=("${torch_cnn_malloc[@]}")
+  else args+=(--activation "$activation"); fi
   local log="$logs/$framework-$batch-$activation-r$round.log" name rc
   wait_for_quiet
   note "run $framework batch $batch $activation (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
@@ -228,7 +242,7 @@ run_one() {   # framework batch activation round
     nabla) name=nabla
       "${nabla_cmd[@]}" bench "${args[@]}" > "$log" 2>&1 ;;
     torchsharp) name=torchsharp
-      LD_PRELOAD=$torch_preload dotnet "$torch_out/TorchSharpBench.dll" "${args[@]}" > "$log" 2>&1 ;;
+      env "${torch_env[@]}" LD_PRELOAD="$torch_preload" dotnet "$torch_out/TorchSharpBench.dll" "${args[@]}" > "$log" 2>&1 ;;
     tfjs) name=tfjs-wasm
       (cd "$tfjs_dir" && node bench.js "${args[@]}") > "$log" 2>&1 ;;
   esac
@@ -250,6 +264,7 @@ run_one() {   # framework batch activation round
 configs=()
 for batch in $RELU_BATCHES; do configs+=("$batch relu"); done
 for batch in $SIGMOID_BATCHES; do configs+=("$batch sigmoid"); done
+for batch in $CNN_BATCHES; do configs+=("$batch cnn"); done
 failures=0
 peak_load=0
 for config in "${configs[@]}"; do
@@ -259,6 +274,7 @@ for config in "${configs[@]}"; do
     for framework in $FRAMEWORKS; do
       [ "${status[$framework]}" = ok ] || continue
       if [ "$framework" = tfjs ]; then
+        [ "$activation" = cnn ] && continue
         if [ "$activation" = relu ]; then contains "$TFJS_RELU_BATCHES" "$batch" || continue
         else contains "$TFJS_SIGMOID_BATCHES" "$batch" || continue; fi
       fi
@@ -283,6 +299,7 @@ cell() {   # framework batch activation -> seconds, or why there is none
   local framework=$1 batch=$2 activation=$3
   if ! wants "$framework"; then echo "-"; return; fi
   if [ "$framework" = tfjs ]; then
+    [ "$activation" = cnn ] && { echo "-"; return; }
     local list=$TFJS_RELU_BATCHES; [ "$activation" = sigmoid ] && list=$TFJS_SIGMOID_BATCHES
     contains "$list" "$batch" || { echo "-"; return; }
   fi
@@ -291,7 +308,10 @@ cell() {   # framework batch activation -> seconds, or why there is none
   echo "${value:-failed}"
 }
 
-torch_target() { case "$1" in 32) echo 5 ;; 128) echo 3 ;; 1024) echo 2 ;; *) echo "" ;; esac; }
+torch_target() {   # batch workload
+  if [ "$2" = cnn ]; then case "$1" in 32) echo 2 ;; 128) echo 1.5 ;; *) echo "" ;; esac; return; fi
+  case "$1" in 32) echo 5 ;; 128) echo 3 ;; 1024) echo 2 ;; *) echo "" ;; esac
+}
 tfjs_target() { case "$1" in 32) echo 20 ;; *) echo "" ;; esac; }
 
 is_number() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
@@ -316,7 +336,7 @@ for config in "${configs[@]}"; do
   nabla=$(cell nabla "$batch" "$activation")
   torch=$(cell torchsharp "$batch" "$activation")
   tfjs=$(cell tfjs "$batch" "$activation")
-  read -r t_ratio t_target t_verdict <<< "$(verdict "$torch" "$nabla" "$(torch_target "$batch")")"
+  read -r t_ratio t_target t_verdict <<< "$(verdict "$torch" "$nabla" "$(torch_target "$batch" "$activation")")"
   if [ "$tfjs" = "-" ]; then t2=("-" "" "")
   else read -r -a t2 <<< "$(verdict "$tfjs" "$nabla" "$(tfjs_target "$batch")")"; fi
   printf '%-14s | %-12s | %-12s | %-12s | %-8s %-7s %-5s | %-8s %-7s %-5s\n' \
@@ -331,7 +351,8 @@ for framework in $FRAMEWORKS; do
 done
 echo
 echo "Targets (issue 6): Nabla's epoch at most 1/5 of TorchSharp's at batch 32, 1/3 at 128, 1/2 at 1024;"
-echo "at least 20x faster than TF.js wasm at batch 32. Ratios are peer time / Nabla time (higher is better)."
+echo "at least 20x faster than TF.js wasm at batch 32. CNN (issue 12): at most 1/2 of TorchSharp's epoch at batch 32,"
+echo "2/3 at 128 (TorchSharp's CNN runs with glibc malloc tuned). Ratios are peer time / Nabla time (higher is better)."
 echo "TF.js wasm runs single-threaded under Node whatever --threads says (see bench/peers/README.md)."
 if awk -v l="$peak_load" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   echo "WARNING: the load average reached $peak_load before a run on this $(nproc)-core machine. libtorch's"
@@ -344,39 +365,42 @@ fi
 # (bench/peers/onnxruntime) loads that file; the two alternate per configuration as above.
 ort_dir=$repo/bench/peers/onnxruntime
 ort_dll=$ort_dir/bin/Release/net10.0/OnnxRuntimeBench.dll
-onnx_file=$logs/seed.onnx
-declare -A inference   # "nabla batch" / "ort-T batch" -> medians, one per round
+declare -A inference   # "nabla network batch" / "ort-T network batch" -> medians, one per round
 inference_failed() {   # name log rc
   echo "compare.sh: inference $1 failed (exit $3); last lines of $2:" >&2; tail -n 5 "$2" >&2
 }
-run_inference() {   # batch round
-  local batch=$1 round=$2 log line threads
+run_inference() {   # network batch round
+  local network=$1 batch=$2 round=$3 log line threads
+  local onnx_file=$logs/$network.onnx
   wait_for_quiet
-  log=$logs/inference-nabla-$batch-r$round.log
-  note "inference nabla batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
-  "${nabla_cmd[@]}" bench --inference --batch "$batch" --samples "$INFERENCE_SAMPLES" --threads "$THREADS" \
+  log=$logs/inference-nabla-$network-$batch-r$round.log
+  note "inference nabla $network batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
+  "${nabla_cmd[@]}" bench --inference --network "$network" --batch "$batch" --samples "$INFERENCE_SAMPLES" --threads "$THREADS" \
     --warmup "$WARMUP" --onnx-out "$onnx_file" > "$log" 2>&1
   local rc=$?
   line=$(grep "^RESULT framework=nabla mode=inference batch=$batch " "$log" | tail -n 1)
   if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed nabla "$log" $rc; failures=$((failures + 1)); return; fi
   echo "$line"
-  inference["nabla $batch"]+="$(median_s "$line") "
+  inference["nabla $network $batch"]+="$(median_s "$line") "
   [ "$ort_status" = ok ] || return
   for threads in $ORT_THREADS; do
     wait_for_quiet
-    log=$logs/inference-ort$threads-$batch-r$round.log
-    note "inference onnxruntime intra-op $threads batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
+    log=$logs/inference-ort$threads-$network-$batch-r$round.log
+    note "inference onnxruntime intra-op $threads $network batch $batch (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
     dotnet "$ort_dll" --model "$onnx_file" --batch "$batch" --samples "$INFERENCE_SAMPLES" --warmup "$WARMUP" \
       --intra-threads "$threads" > "$log" 2>&1
     rc=$?
     line=$(grep "^RESULT framework=onnxruntime mode=inference batch=$batch " "$log" | tail -n 1)
     if [ $rc -ne 0 ] || [ -z "$line" ]; then inference_failed "onnxruntime ($threads threads)" "$log" $rc; failures=$((failures + 1)); continue; fi
     echo "$line"
-    inference["ort-$threads $batch"]+="$(median_s "$line") "
+    inference["ort-$threads $network $batch"]+="$(median_s "$line") "
   done
 }
 
 if [ -n "$INFERENCE_BATCHES" ] && [ "${status[nabla]-}" = ok ]; then
+  for network in $INFERENCE_NETWORKS; do
+    [[ $network = mlp || $network = cnn ]] || { echo "compare.sh: inference networks are mlp and cnn, found '$network'." >&2; exit 2; }
+  done
   for value in $INFERENCE_BATCHES $INFERENCE_SAMPLES $ORT_THREADS; do
     [[ $value =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: inference batch sizes, samples and ORT threads must be positive integers, found '$value'." >&2; exit 2; }
   done
@@ -388,31 +412,35 @@ if [ -n "$INFERENCE_BATCHES" ] && [ "${status[nabla]-}" = ok ]; then
   [ "$ort_status" = ok ] && [ ! -f "$ort_dll" ] && ort_status="onnxruntime peer not built ($ort_dll missing)"
   [ "$ort_status" = ok ] || { echo "$ort_status"; failures=$((failures + 1)); }
   echo
-  echo "Inference: Predict over $INFERENCE_SAMPLES samples (seed network 784-128 relu-10 softmax), median of 5 passes after $WARMUP warm-up;"
+  echo "Inference: Predict over $INFERENCE_SAMPLES samples (mlp: 784-128 relu-10 softmax; cnn: the simple MNIST convnet), median of 5 passes after $WARMUP warm-up;"
   echo "ONNX Runtime 1.31.1 runs Nabla's exported file with default session options, IOBinding, intra-op threads as shown. Nabla threads $THREADS."
-  for batch in $INFERENCE_BATCHES; do
-    for ((round = 1; round <= ROUNDS; round++)); do
-      peak_load=$(awk -v a="$peak_load" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {print (b > a) ? b : a}')
-      run_inference "$batch" "$round"
+  for network in $INFERENCE_NETWORKS; do
+    for batch in $INFERENCE_BATCHES; do
+      for ((round = 1; round <= ROUNDS; round++)); do
+        peak_load=$(awk -v a="$peak_load" -v b="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {print (b > a) ? b : a}')
+        run_inference "$network" "$batch" "$round"
+      done
     done
   done
   echo
-  header=$(printf '%-8s | %-10s' "batch" "Nabla s")
+  header=$(printf '%-12s | %-10s' "batch" "Nabla s")
   for threads in $ORT_THREADS; do header+=$(printf ' | %-10s %-8s' "ORT ${threads}t s" "ORT/N"); done
   echo "$header | target (>=1x vs fastest ORT)"
   printf '%s\n' "$(printf '%.0s-' {1..90})"
+  for network in $INFERENCE_NETWORKS; do
   for batch in $INFERENCE_BATCHES; do
-    nabla=$(median_of "${inference["nabla $batch"]-}")
-    row=$(printf '%-8s | %-10s' "$batch" "${nabla:-failed}")
+    nabla=$(median_of "${inference["nabla $network $batch"]-}")
+    row=$(printf '%-12s | %-10s' "$network $batch" "${nabla:-failed}")
     best=""
     for threads in $ORT_THREADS; do
-      ort=$(median_of "${inference["ort-$threads $batch"]-}")
+      ort=$(median_of "${inference["ort-$threads $network $batch"]-}")
       read -r ratio _ _ <<< "$(verdict "${ort:-n/a}" "${nabla:-n/a}" "")"
       row+=$(printf ' | %-10s %-8s' "${ort:-n/a}" "$ratio")
       if is_number "${ort:-}" && { [ -z "$best" ] || awk -v o="$ort" -v b="$best" 'BEGIN {exit !(o < b)}'; }; then best=$ort; fi
     done
     read -r _ _ pass <<< "$(verdict "${best:-n/a}" "${nabla:-n/a}" 1)"
     echo "$row | $pass"
+  done
   done
   echo "Ratios are ONNX Runtime time / Nabla time (higher is better for Nabla)."
 fi

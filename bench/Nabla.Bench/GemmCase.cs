@@ -9,7 +9,7 @@ public sealed record GemmCase(string Name, bool TransA, bool TransB, int M, int 
 
     /// <summary>
     /// Square sizes, then the MNIST-MLP dense-layer shapes: forward X·W [B,784]·[784,128], the skinny
-    /// [B,128]·[128,10], and the backward dW = Xᵀ·dY (transA) and dX = dY·Wᵀ (transB).
+    /// [B,128]·[128,10], and the backward dW = Xᵀ·dY (transA) and dX = dY·Wᵀ (transB); then the CNN bench's convolutions.
     /// </summary>
     public static readonly GemmCase[] All =
     [
@@ -26,5 +26,12 @@ public sealed record GemmCase(string Name, bool TransA, bool TransB, int M, int 
         new("Xᵀ·dY B=1024 (dW)", true, false, 784, 128, 1024),
         new("dY·Wᵀ B=32 (dX)", false, true, 32, 784, 128),
         new("dY·Wᵀ B=1024 (dX)", false, true, 1024, 784, 128),
+        // The simple MNIST convnet at batch 128, im2col rows = samples × output positions: conv1 (3×3×1 → 32),
+        // conv2 (3×3×32 → 64) forward, its kernel gradient colsᵀ·dz and its column gradient dz·kernelᵀ.
+        new("conv1 fwd B=128", false, false, 128 * 676, 32, 9),
+        new("conv2 fwd B=128", false, false, 128 * 121, 64, 288),
+        new("conv2 dK B=128", true, false, 288, 64, 128 * 121),
+        new("conv2 dKᵀ B=128", true, false, 64, 288, 128 * 121),
+        new("conv2 dcols B=128", false, true, 128 * 121, 288, 64),
     ];
 }

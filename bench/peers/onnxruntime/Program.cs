@@ -15,7 +15,9 @@ var options = BenchOptions.Parse(args);
 using var sessionOptions = new SessionOptions { IntraOpNumThreads = options.IntraThreads };
 using var session = new InferenceSession(options.Model, sessionOptions);
 var inputMeta = session.InputMetadata["input"];
-int rowSize = inputMeta.Dimensions.Skip(1).Aggregate(1, (a, d) => a * d);
+// A sample's shape (the model's input without its batch axis): [784] for the MLP, [28, 28, 1] for the CNN.
+int[] sampleShape = inputMeta.Dimensions.Skip(1).ToArray();
+int rowSize = sampleShape.Aggregate(1, (a, d) => a * d);
 int outSize = session.OutputMetadata["output"].Dimensions.Skip(1).Aggregate(1, (a, d) => a * d);
 
 // Data: uniform [0, 1), as the Nabla bench (the values do not affect the speed).
@@ -30,7 +32,7 @@ Console.Error.WriteLine(
 
 foreach (int batch in options.Batches)
 {
-    using var runner = new BatchRunner(session, batch, options.Samples % batch, rowSize, outSize);
+    using var runner = new BatchRunner(session, batch, options.Samples % batch, sampleShape, outSize);
     // At least 2 s of warm-up, as Nabla's bench does: the same settling time for both.
     var warming = Stopwatch.StartNew();
     for (int i = 0; i < options.Warmup || warming.Elapsed.TotalSeconds < 2; i++) runner.Pass(x, y);
@@ -59,14 +61,14 @@ sealed class BatchRunner : IDisposable
     private readonly Bound? tail;
     private readonly int batch, rowSize, outSize;
 
-    public BatchRunner(InferenceSession session, int batch, int tailRows, int rowSize, int outSize)
+    public BatchRunner(InferenceSession session, int batch, int tailRows, int[] sampleShape, int outSize)
     {
         this.session = session;
         this.batch = batch;
-        this.rowSize = rowSize;
+        rowSize = sampleShape.Aggregate(1, (a, d) => a * d);
         this.outSize = outSize;
-        full = new Bound(session, batch, rowSize, outSize);
-        if (tailRows > 0) tail = new Bound(session, tailRows, rowSize, outSize);
+        full = new Bound(session, batch, sampleShape, outSize);
+        if (tailRows > 0) tail = new Bound(session, tailRows, sampleShape, outSize);
     }
 
     /// <summary>Every sample through the model, one Run per batch.</summary>
@@ -93,12 +95,12 @@ sealed class BatchRunner : IDisposable
     {
         private readonly OrtValue inputValue, outputValue;
 
-        public Bound(InferenceSession session, int rows, int rowSize, int outSize)
+        public Bound(InferenceSession session, int rows, int[] sampleShape, int outSize)
         {
             Rows = rows;
-            Input = new float[rows * rowSize];
+            Input = new float[rows * sampleShape.Aggregate(1, (a, d) => a * d)];
             Output = new float[rows * outSize];
-            inputValue = OrtValue.CreateTensorValueFromMemory(Input, [rows, rowSize]);
+            inputValue = OrtValue.CreateTensorValueFromMemory(Input, [rows, .. sampleShape.Select(d => (long)d)]);
             outputValue = OrtValue.CreateTensorValueFromMemory(Output, [rows, outSize]);
             Binding = session.CreateIoBinding();
             Binding.BindInput("input", inputValue);

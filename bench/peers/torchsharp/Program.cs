@@ -1,7 +1,11 @@
-// Peer benchmark: the seed's network trained with TorchSharp (libtorch CPU), timed per epoch.
-// Workload (identical in every framework of bench/peers): 60,000 random MNIST-shaped samples,
-// 784-128(relu|sigmoid)-10(softmax), MSE, Adam(1e-3, 0.9, 0.999, 1e-7), no shuffling, warm-up
-// epochs then timed epochs; prints one RESULT line with the median epoch time.
+// Peer benchmark: Nabla's bench networks trained with TorchSharp (libtorch CPU), timed per epoch.
+// Workloads (identical in every framework of bench/peers), 60,000 random MNIST-shaped samples, no shuffling,
+// warm-up epochs then timed epochs; prints one RESULT line with the median epoch time:
+// - --network mlp (default), --activation relu|sigmoid: 784-128(relu|sigmoid)-10(softmax), MSE, Adam(1e-3, 0.9, 0.999, 1e-7);
+// - --network cnn: Keras's "simple MNIST convnet" (Conv2D 32 3x3 relu, max pool 2, Conv2D 64 3x3 relu, max
+//   pool 2, flatten, dropout 0.5, dense 10 softmax), categorical crossentropy, the same Adam. libtorch is
+//   channels-first, so the images are [N, 1, 28, 28]; the math is the same as Keras's channels-last.
+//   Its RESULT line says activation=cnn, as Nabla's does.
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
@@ -12,8 +16,9 @@ var options = BenchOptions.Parse(args);
 torch.set_num_threads(options.Threads);
 torch.manual_seed(42);
 
+bool cnn = options.Network == "cnn";
 // Data: x uniform in [0,1), y one-hot of uniform labels in 0..9 (values do not affect speed).
-var x = torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
+var x = cnn ? torch.rand(options.Samples, 1, 28, 28, dtype: ScalarType.Float32) : torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
 var labels = torch.randint(0, 10, options.Samples, dtype: ScalarType.Int64);
 var y = torch.nn.functional.one_hot(labels, 10).to_type(ScalarType.Float32);
 
@@ -26,11 +31,17 @@ for (long start = 0; start < options.Samples; start += options.Batch)
     batches.Add((x.narrow(0, start, length), y.narrow(0, start, length)));
 }
 
-var model = torch.nn.Sequential(
-    ("dense", torch.nn.Linear(784, 128)),
-    ("activation", options.Activation == "relu" ? torch.nn.ReLU() : torch.nn.Sigmoid()),
-    ("output", torch.nn.Linear(128, 10)),
-    ("softmax", torch.nn.Softmax(1)));
+var model = cnn
+    ? torch.nn.Sequential(
+        ("conv1", torch.nn.Conv2d(1, 32, 3)), ("relu1", torch.nn.ReLU()), ("pool1", torch.nn.MaxPool2d(2)),
+        ("conv2", torch.nn.Conv2d(32, 64, 3)), ("relu2", torch.nn.ReLU()), ("pool2", torch.nn.MaxPool2d(2)),
+        ("flatten", torch.nn.Flatten()), ("dropout", torch.nn.Dropout(0.5)),
+        ("output", torch.nn.Linear(1600, 10)), ("log_softmax", torch.nn.LogSoftmax(1)))
+    : torch.nn.Sequential(
+        ("dense", torch.nn.Linear(784, 128)),
+        ("activation", options.Activation == "relu" ? torch.nn.ReLU() : torch.nn.Sigmoid()),
+        ("output", torch.nn.Linear(128, 10)),
+        ("softmax", torch.nn.Softmax(1)));
 var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7);
 
 double RunEpoch()
@@ -44,8 +55,11 @@ double RunEpoch()
         optimizer.zero_grad();
         var prediction = model.forward(batches[i].X);
         // mse_loss with mean reduction averages over all B*10 entries, which equals Keras'
-        // mean over classes then over the batch.
-        var loss = torch.nn.functional.mse_loss(prediction, batches[i].Y);
+        // mean over classes then over the batch. Categorical crossentropy of softmax probabilities is
+        // -sum(y * log_softmax), averaged over the batch.
+        var loss = cnn
+            ? -(batches[i].Y * prediction).sum(1).mean()
+            : torch.nn.functional.mse_loss(prediction, batches[i].Y);
         loss.backward();
         optimizer.step();
         if (i == batches.Count - 1) lastLoss = loss.item<float>();
@@ -56,7 +70,7 @@ double RunEpoch()
 }
 
 Console.Error.WriteLine(
-    $"torchsharp: batch {options.Batch}, {options.Activation}, {options.Samples} samples, " +
+    $"torchsharp: {options.Network} batch {options.Batch}, {options.Activation}, {options.Samples} samples, " +
     $"threads {torch.get_num_threads()}, warm-up {options.Warmup}, timed {options.Epochs}");
 for (int e = 0; e < options.Warmup; e++) RunEpoch();
 var times = new double[options.Epochs];
@@ -66,14 +80,14 @@ Console.WriteLine(BenchResult.Format("torchsharp", options, times));
 return 0;
 
 /// <summary>The command-line arguments every program of bench/peers accepts.</summary>
-internal sealed record BenchOptions(int Batch, string Activation, int Epochs, int Warmup, int Samples, int Threads)
+internal sealed record BenchOptions(int Batch, string Activation, int Epochs, int Warmup, int Samples, int Threads, string Network)
 {
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>
         {
             ["--batch"] = "32", ["--activation"] = "relu", ["--epochs"] = "3",
-            ["--warmup"] = "1", ["--samples"] = "60000", ["--threads"] = "2",
+            ["--warmup"] = "1", ["--samples"] = "60000", ["--threads"] = "2", ["--network"] = "mlp",
         };
         for (int i = 0; i < args.Length; i += 2)
         {
@@ -87,9 +101,12 @@ internal sealed record BenchOptions(int Batch, string Activation, int Epochs, in
         string activation = values["--activation"];
         if (activation != "relu" && activation != "sigmoid")
             throw new ArgumentException($"--activation must be 'relu' or 'sigmoid', found '{activation}'.");
+        string network = values["--network"];
+        if (network != "mlp" && network != "cnn")
+            throw new ArgumentException($"--network must be 'mlp' or 'cnn', found '{network}'.");
         return new BenchOptions(
             Positive(values, "--batch"), activation, Positive(values, "--epochs"),
-            NonNegative(values, "--warmup"), Positive(values, "--samples"), Positive(values, "--threads"));
+            NonNegative(values, "--warmup"), Positive(values, "--samples"), Positive(values, "--threads"), network);
     }
 
     private static int Positive(Dictionary<string, string> values, string name)
@@ -117,7 +134,7 @@ internal static class BenchResult
             ? sorted[sorted.Length / 2]
             : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         return string.Create(CultureInfo.InvariantCulture,
-            $"RESULT framework={framework} batch={options.Batch} activation={options.Activation} " +
+            $"RESULT framework={framework} batch={options.Batch} activation={(options.Network == "cnn" ? "cnn" : options.Activation)} " +
             $"threads={options.Threads} median_s={median:F4} min_s={sorted[0]:F4} " +
             $"samples_per_s={options.Samples / median:F0}");
     }

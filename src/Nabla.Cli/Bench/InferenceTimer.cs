@@ -19,6 +19,13 @@ internal static class InferenceTimer
         return (experiment.BuildModel(), experiment.X);
     }
 
+    /// <summary>The training bench's CNN (<see cref="EpochTimer.ConvNet"/>) with <paramref name="samples"/> random images.</summary>
+    public static (Model Model, Tensor X) ConvNet(int samples)
+    {
+        var experiment = EpochTimer.ConvNet(samples, batch: 1);
+        return (experiment.BuildModel(), experiment.X);
+    }
+
     /// <summary>Least warm-up time, on top of the warm-up passes: at batch 1024 one pass is 10 batches and
     /// ~20 ms, too short for the timings to settle (buffers paged in, caches and clocks steady). The ONNX
     /// Runtime peer warms up as long. (The CLI runs without tiered JIT, so no warm-up is needed for the JIT.)</summary>

@@ -19,6 +19,8 @@ internal static class BenchCommand
         var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the clinic's MNIST network.", Arity = ArgumentArity.ZeroOrOne };
         var batches = new Option<int[]>("--batch") { Description = "Batch size(s); default 32, 128 and 1024.", AllowMultipleArgumentsPerToken = true };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the MNIST network.", DefaultValueFactory = _ => "relu" };
+        var network = new Option<string>("--network") { Description = "The timed network: mlp (784-128-10) or cnn (Keras's simple MNIST convnet).", DefaultValueFactory = _ => "mlp" };
+        network.AcceptOnlyFromAmong("mlp", "cnn");
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
@@ -30,7 +32,7 @@ internal static class BenchCommand
         var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
         var command = new Command("bench", "Time training epochs (the MNIST network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates, network,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -40,11 +42,15 @@ internal static class BenchCommand
             Kernels.KernelSettings.MaxThreads = t;
             Kernels.KernelSettings.UpdateDuringBackward = !parse.GetValue(lateUpdates);
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
+            bool cnn = parse.GetValue(network) == "cnn";
+            // RESULT lines name the workload in their activation field: relu, sigmoid or cnn.
+            string workload = cnn ? "cnn" : parse.GetValue(activation)!;
             if (parse.GetValue(inference))
             {
                 // 10,000 samples (docs/performance.md's inference workload) unless --samples says otherwise.
                 int count = parse.GetResult(samples) is { Implicit: false } ? n : 10000;
-                RunInference(parse.GetValue(activation)!, count, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
+                var (model, x) = cnn ? InferenceTimer.ConvNet(count) : InferenceTimer.SeedNetwork(workload, count);
+                RunInference(model, x, workload, sizes ?? [1, 1024], warm, t, parse.GetValue(onnxOut));
                 return 0;
             }
             if (parse.GetValue(profile))
@@ -56,7 +62,7 @@ internal static class BenchCommand
                 }
                 else
                     foreach (int b in sizes ?? [32, 1024])
-                        StepProfiler.Run(EpochTimer.SeedNetwork(parse.GetValue(activation)!, Math.Max(b, 1024), b));
+                        StepProfiler.Run(cnn ? EpochTimer.ConvNet(Math.Max(b, 1024), b) : EpochTimer.SeedNetwork(workload, Math.Max(b, 1024), b));
                 return 0;
             }
             if (parse.GetValue(experiment) is string file)
@@ -67,9 +73,9 @@ internal static class BenchCommand
             }
             else
             {
-                string act = parse.GetValue(activation)!;
-                foreach (int b in sizes ?? [32, 128, 1024])
-                    Report(EpochTimer.Run(EpochTimer.SeedNetwork(act, n, b), warm, timed), "seed", b, act, t);
+                foreach (int b in sizes ?? (cnn ? [32, 128] : [32, 128, 1024]))
+                    Report(EpochTimer.Run(cnn ? EpochTimer.ConvNet(n, b) : EpochTimer.SeedNetwork(workload, n, b), warm, timed),
+                        cnn ? "cnn" : "seed", b, workload, t);
             }
             if (parse.GetValue(overhead)) DoctorOverhead.Run(Math.Min(n, 60000), warm, Math.Max(timed, 5));
             return 0;
@@ -77,12 +83,12 @@ internal static class BenchCommand
         return command;
     }
 
-    private static void RunInference(string activation, int samples, int[] sizes, int warmup, int threads, string? onnxPath)
+    private static void RunInference(Model model, Tensor x, string activation, int[] sizes, int warmup, int threads, string? onnxPath)
     {
-        var (model, x) = InferenceTimer.SeedNetwork(activation, samples);
-        string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-seed-{activation}.onnx");
+        int samples = x.Shape[0];
+        string path = onnxPath ?? Path.Combine(Path.GetTempPath(), $"nabla-bench-{activation}.onnx");
         model.Export(path, "onnx");
-        Console.Error.WriteLine($"exported the MNIST network to {Path.GetFullPath(path)}");
+        Console.Error.WriteLine($"exported the timed network to {Path.GetFullPath(path)}");
         var inv = CultureInfo.InvariantCulture;
         foreach (int b in sizes)
         {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Nabla.Autograd;
 using Nabla.Configuration;
 
@@ -69,14 +70,8 @@ internal sealed class DropoutOp : Op
     public override void Forward()
     {
         var rng = generator ?? Utils.Random;
-        float keepScale = 1f / (1f - rate);
-        var x = Inputs[0].Data;
-        var y = Output.Data;
-        for (int i = 0; i < mask.Length; i++)
-        {
-            mask[i] = rng.NextDouble() < rate ? 0f : keepScale;
-            y[i] = x[i] * mask[i];
-        }
+        rng.FillDropoutMask(mask, rate, 1f / (1f - rate));
+        TensorPrimitives.Multiply(Inputs[0].Data, mask, Output.Data);
     }
 
     public override void Backward()
@@ -84,6 +79,6 @@ internal sealed class DropoutOp : Op
         if (!NeedsGrad(0)) return;
         var dy = Output.Grad!.Data;
         var dx = Inputs[0].Grad!.Data;
-        for (int i = 0; i < mask.Length; i++) dx[i] += dy[i] * mask[i];
+        TensorPrimitives.MultiplyAdd(dy, mask, dx, dx);
     }
 }

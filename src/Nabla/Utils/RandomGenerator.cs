@@ -64,6 +64,25 @@ public sealed class RandomGenerator
         return result;
     }
 
+    /// <summary>
+    /// Fills a dropout mask: each entry is 0 where a fresh <see cref="NextDouble"/> falls below <paramref name="rate"/>,
+    /// else <paramref name="keep"/>. It draws exactly the numbers that many NextDouble calls would, but with the
+    /// state in registers rather than in this object's fields.
+    /// </summary>
+    internal void FillDropoutMask(Span<float> mask, double rate, float keep)
+    {
+        ulong a = s0, b = s1, c = s2, d = s3;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            ulong result = unchecked(ulong.RotateLeft(b * 5, 7) * 9);
+            ulong t = b << 17;
+            c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
+            d = ulong.RotateLeft(d, 45);
+            mask[i] = (result >> 11) * (1.0 / (1UL << 53)) < rate ? 0f : keep;
+        }
+        (s0, s1, s2, s3) = (a, b, c, d);
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -7,7 +7,7 @@ namespace Nabla.Autograd.Ops;
 /// A channels-last convolution y = activation(conv(x, kernel) + bias), 2-D (x [batch, h, w, in], kernel
 /// [kh, kw, in, out]) or 1-D (x [batch, w, in], kernel [k, in, out], the 2-D case with height 1). The batch is
 /// lowered to im2col rows (<see cref="Im2Col"/>) and multiplied by the kernel read as a [kh·kw·in, out] matrix
-/// in one packed SGEMM, whose rows are then the NHWC output. Backward: dkernel = colsᵀ·dz, dcols = dz·kernelᵀ
+/// in one packed SGEMM, whose rows are then the NHWC output. Backward: dkernelᵀ = dzᵀ·cols, dcols = dz·kernelᵀ
 /// added back onto dx (col2im). Large batches are lowered a chunk of samples at a time, so the im2col buffer
 /// stays bounded; the backward pass then lowers each chunk again. The pre-activation z is kept for backward and
 /// for the training doctor, as the dense op does.
@@ -24,6 +24,8 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
     private readonly int batch, filters, chunkSamples;
     private readonly IActivationKernel activation;
     private readonly float[] gradZ;
+    // dkernelᵀ [filters, patch], summed over the chunks, then added transposed into the kernel's gradient.
+    private readonly float[] kernelGradTransposed;
     private readonly float[]? cols;
     private float[]? gradCols;
     private int chunkStart;
@@ -37,6 +39,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         this.activation = activation;
         PreActivation = new Tensor(Output.Shape);
         gradZ = new float[Output.Size];
+        kernelGradTransposed = new float[filters * g.PatchSize];
         long perSample = (long)g.OutPositions * g.PatchSize;
         chunkSamples = (int)Math.Clamp(MaxColumnFloats / perSample, 1, Math.Max(batch, 1));
         if (!g.IsPointwise)
@@ -102,8 +105,9 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
             {
                 // The forward pass left the last chunk lowered; a single chunk needs no second lowering.
                 ReadOnlySpan<float> lowered = batch <= chunkSamples ? Lowered(s0, n) : Lower(s0, n);
-                Gemm.Multiply(true, false, patch, filters, rows, lowered, dz, kernel.Grad!.Data,
-                    accumulate: s0 > 0 || !OverwritesGrad(1));
+                // The transposed product reads the large im2col rows in place and packs only dz: 1.5x faster
+                // here than colsᵀ·dz, which packs the columns transposed (bench/Nabla.Bench gemm "conv2 dK").
+                Gemm.Multiply(true, false, filters, patch, rows, dz, lowered, kernelGradTransposed, accumulate: s0 > 0);
             }
             if (!inputGrad) continue;
             var dx = Inputs[0].Grad!.Data.AsSpan(s0 * g.InSize, n * g.InSize);
@@ -119,6 +123,22 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
             chunkStart = s0;
             var self = this;
             WorkerPool.For(n, &AddBackSamples, Unsafe.AsPointer(ref self), Threads(n));
+        }
+        if (kernelGrad) AddTransposedKernelGrad(kernel.Grad!.Data, accumulate: !OverwritesGrad(1));
+    }
+
+    /// <summary>dkernel [patch, filters] (+)= the summed dkernelᵀ [filters, patch], transposed.</summary>
+    private void AddTransposedKernelGrad(float[] grad, bool accumulate)
+    {
+        int patch = g.PatchSize;
+        for (int p = 0; p < patch; p++)
+        {
+            var row = grad.AsSpan(p * filters, filters);
+            for (int f = 0; f < filters; f++)
+            {
+                float value = kernelGradTransposed[f * patch + p];
+                row[f] = accumulate ? row[f] + value : value;
+            }
         }
     }
 

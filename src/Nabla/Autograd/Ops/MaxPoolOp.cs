@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -5,49 +8,67 @@ namespace Nabla.Autograd.Ops;
 /// <summary>
 /// Channels-last max pooling, 2-D ([batch, h, w, c]) or 1-D ([batch, w, c]). Cells of "same" padding never win
 /// (TensorFlow pads with −∞). Forward records which input cell won each output, the first in window order
-/// (row by row) on ties; backward routes each output's gradient to that cell alone.
+/// (row by row) on ties; backward routes each output's gradient to that cell alone. Samples are pooled on
+/// several threads when the batch is large; each sample's outputs depend on that sample alone, so any split
+/// gives the same bits.
 /// </summary>
-internal sealed class MaxPoolOp : Op
+internal sealed unsafe class MaxPoolOp : Op
 {
+    /// <summary>From this many input floats the samples are pooled on several threads.</summary>
+    private const int ParallelFloats = 1 << 16;
+
     private readonly ConvGeometry g;
+    private readonly int batch;
     private readonly int[] winners;
 
     public MaxPoolOp(Tensor x, ConvGeometry geometry) : base([x], PoolShapes.Output("max pooling", x, geometry))
     {
         g = geometry;
+        batch = x.Shape[0];
         winners = new int[Output.Size];
     }
 
     public override string Name => Inputs[0].Rank == 3 ? "max_pool1d" : "max_pool2d";
 
+    private int Threads => (long)batch * g.InSize >= ParallelFloats ? KernelSettings.MaxThreads : 1;
+
     public override void Forward()
+    {
+        var self = this;
+        WorkerPool.For(batch, &ForwardSamples, Unsafe.AsPointer(ref self), Threads);
+    }
+
+    private static void ForwardSamples(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<MaxPoolOp>(state);
+        for (int n = start; n < end; n++) op.PoolSample(n);
+    }
+
+    private void PoolSample(int n)
     {
         var x = Inputs[0].Data;
         var y = Output.Data;
-        int c = g.Channels, batch = Inputs[0].Shape[0];
-        for (int n = 0, o = 0; n < batch; n++)
-        {
-            int sample = n * g.InSize;
-            for (int oy = 0; oy < g.OutHeight; oy++)
-                for (int ox = 0; ox < g.OutWidth; ox++, o += c)
+        int c = g.Channels, sample = n * g.InSize;
+        int o = n * g.OutHeight * g.OutWidth * c;
+        for (int oy = 0; oy < g.OutHeight; oy++)
+            for (int ox = 0; ox < g.OutWidth; ox++, o += c)
+            {
+                bool first = true;
+                for (int ky = 0; ky < g.KernelHeight; ky++)
                 {
-                    bool first = true;
-                    for (int ky = 0; ky < g.KernelHeight; ky++)
+                    int iy = oy * g.StrideHeight - g.PadTop + ky;
+                    if ((uint)iy >= (uint)g.InHeight) continue;
+                    for (int kx = 0; kx < g.KernelWidth; kx++)
                     {
-                        int iy = oy * g.StrideHeight - g.PadTop + ky;
-                        if ((uint)iy >= (uint)g.InHeight) continue;
-                        for (int kx = 0; kx < g.KernelWidth; kx++)
-                        {
-                            int ix = ox * g.StrideWidth - g.PadLeft + kx;
-                            if ((uint)ix >= (uint)g.InWidth) continue;
-                            int cell = sample + (iy * g.InWidth + ix) * c;
-                            if (first) Take(x, y, cell, o, c);
-                            else Challenge(x, y, cell, o, c);
-                            first = false;
-                        }
+                        int ix = ox * g.StrideWidth - g.PadLeft + kx;
+                        if ((uint)ix >= (uint)g.InWidth) continue;
+                        int cell = sample + (iy * g.InWidth + ix) * c;
+                        if (first) Take(x, y, cell, o, c);
+                        else Challenge(x, y, cell, o, c);
+                        first = false;
                     }
                 }
-        }
+            }
     }
 
     /// <summary>The window's first cell inside the input wins until beaten ("same" padding never wins: every window
@@ -59,10 +80,28 @@ internal sealed class MaxPoolOp : Op
     }
 
     /// <summary>A later cell wins where it is strictly larger (ties keep the first) or NaN over a number, so a NaN
-    /// input shows in the output as in PyTorch.</summary>
+    /// input shows in the output as in PyTorch. Vectorized over the channels, with a scalar tail.</summary>
     private void Challenge(float[] x, float[] y, int cell, int o, int c)
     {
-        for (int ch = 0; ch < c; ch++)
+        int ch = 0;
+        if (Vector.IsHardwareAccelerated && c >= Vector<float>.Count)
+        {
+            ref float xs = ref MemoryMarshal.GetArrayDataReference(x);
+            ref float ys = ref MemoryMarshal.GetArrayDataReference(y);
+            ref int ws = ref MemoryMarshal.GetArrayDataReference(winners);
+            var lanes = Vector<int>.Indices;
+            for (; ch <= c - Vector<float>.Count; ch += Vector<float>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref xs, (nuint)(cell + ch));
+                var best = Vector.LoadUnsafe(ref ys, (nuint)(o + ch));
+                // v != v is true exactly for NaN lanes.
+                var wins = Vector.GreaterThan(v, best) | (~Vector.Equals(v, v) & Vector.Equals(best, best));
+                Vector.ConditionalSelect(wins, v, best).StoreUnsafe(ref ys, (nuint)(o + ch));
+                var index = new Vector<int>(cell + ch) + lanes;
+                Vector.ConditionalSelect(wins, index, Vector.LoadUnsafe(ref ws, (nuint)(o + ch))).StoreUnsafe(ref ws, (nuint)(o + ch));
+            }
+        }
+        for (; ch < c; ch++)
         {
             float v = x[cell + ch], best = y[o + ch];
             if (v > best || (float.IsNaN(v) && !float.IsNaN(best)))
@@ -76,8 +115,17 @@ internal sealed class MaxPoolOp : Op
     public override void Backward()
     {
         if (!NeedsGrad(0)) return;
-        var dy = Output.Grad!.Data;
-        var dx = Inputs[0].Grad!.Data;
-        for (int o = 0; o < winners.Length; o++) dx[winners[o]] += dy[o];
+        var self = this;
+        WorkerPool.For(batch, &BackwardSamples, Unsafe.AsPointer(ref self), Threads);
+    }
+
+    // A sample's winners lie inside that sample, so threads taking different samples never add to the same cell.
+    private static void BackwardSamples(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<MaxPoolOp>(state);
+        var dy = op.Output.Grad!.Data;
+        var dx = op.Inputs[0].Grad!.Data;
+        int perSample = op.Output.Size / Math.Max(op.batch, 1);
+        for (int o = start * perSample; o < end * perSample; o++) dx[op.winners[o]] += dy[o];
     }
 }
