@@ -13,7 +13,7 @@ public class ConvDoctorTests
     private static double Dead(float[] output, int units) => DeadUnitFraction.Of(Observation(output, output, units, "relu"));
 
     private static double Saturated(float[] z, int units) =>
-        SaturationFraction.Of(Observation(z, z, units, "tanh"), 4, new float[z.Length / units]);
+        SaturationFraction.Of(Observation(z, z, units, "tanh"), 4, new DoctorThresholds().ConstantResponseShare, new float[z.Length / units]);
 
     private static LayerObservation Observation(float[] pre, float[] output, int units, string activation) => new()
     {

@@ -27,7 +27,7 @@ internal sealed class LayerProbe
         return unitScratch;
     }
 
-    public LayerSample Measure(CapturedStep step, int epoch, long globalStep, double saturationThreshold)
+    public LayerSample Measure(CapturedStep step, int epoch, long globalStep, DoctorThresholds thresholds)
     {
         var kernel = Layer.Kernel.Weight;
         var grad = kernel.Grad;
@@ -61,7 +61,7 @@ internal sealed class LayerProbe
             WeightMean = weights.Mean,
             WeightStd = weights.Std,
             ExpectedStd = VariancePreservingStd.Preferred(activation, Layer.FanIn, Layer.FanOut),
-            SaturatedFraction = SaturationFraction.Of(o, saturationThreshold, UnitScratch(o)),
+            SaturatedFraction = SaturationFraction.Of(o, thresholds.SaturationPreActivation, thresholds.ConstantResponseShare, UnitScratch(o)),
             DeadFraction = DeadUnitFraction.Of(o),
             ZeroGradientFraction = ZeroGradientFraction.Of(o),
             MeanAbsOutput = MeanAbsolute.Of(o.Output),

@@ -7,24 +7,21 @@ namespace Nabla.Doctor;
 /// responses. Responses to a constant receptive field are left out: a convolution over an image's blank background
 /// or its zero padding gives one bit-identical value at every such position, which says nothing about how the unit
 /// responds to the content (on MNIST about half the positions of a 3×3 convolution see only background, so raw
-/// pixels that saturate every response to a stroke would count as 45% saturated). A value repeated exactly in at
-/// least <see cref="ConstantShare"/> of a unit's rows is such a response: sums of products of real-valued inputs and
-/// weights do not repeat otherwise. A Dense unit's rows are samples, which do not repeat, so nothing is left out there.
+/// pixels that saturate every response to a stroke would count as 42% saturated). A value repeated exactly in at
+/// least <see cref="DoctorThresholds.ConstantResponseShare"/> of a unit's rows is such a response: sums of products of
+/// real-valued inputs and weights do not repeat otherwise. A Dense unit's rows are samples, which do not repeat, so nothing is left out there.
 /// When every response of the layer is constant, all are counted.
 /// </remarks>
 internal static class SaturationFraction
 {
-    /// <summary>A value taking at least this share of a unit's rows (and two rows at least) is a constant-input response.</summary>
-    public const double ConstantShare = 0.01;
-
     /// <param name="scratch">Room for one unit's rows (the pre-activation's length / units), reused between calls.</param>
-    public static double Of(in LayerObservation o, double threshold, Span<float> scratch)
+    public static double Of(in LayerObservation o, double threshold, double constantShare, Span<float> scratch)
     {
         if (!o.Activation.IsSaturating || o.PreActivation.IsEmpty || o.Units == 0) return double.NaN;
         var z = o.PreActivation;
         int units = o.Units, rows = z.Length / units;
         if (scratch.Length < rows) throw new ArgumentException($"The scratch buffer holds {scratch.Length} values; {rows} are needed.", nameof(scratch));
-        int minimumRun = Math.Max(2, (int)Math.Ceiling(ConstantShare * rows));
+        int minimumRun = Math.Max(2, (int)Math.Ceiling(constantShare * rows));
         float t = (float)threshold;
         long counted = 0, saturated = 0;
         for (int u = 0; u < units; u++)
