@@ -11,6 +11,8 @@ using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
+if (args.Length >= 2 && args[0] == "--accuracy-data") return ConvnetAccuracy.Run(args);
+
 var options = BenchOptions.Parse(args);
 
 torch.set_num_threads(options.Threads);
@@ -137,5 +139,92 @@ internal static class BenchResult
             $"RESULT framework={framework} batch={options.Batch} activation={(options.Network == "cnn" ? "cnn" : options.Activation)} " +
             $"threads={options.Threads} median_s={median:F4} min_s={sorted[0]:F4} " +
             $"samples_per_s={options.Samples / median:F0}");
+    }
+}
+
+/// <summary>
+/// <c>--accuracy-data DIR [--epochs 15] [--threads 2]</c>: Keras's simple MNIST convnet program on the digits
+/// <c>nabla bench --network cnn --accuracy --data-out DIR</c> wrote (x [N, 28, 28, 1] in [0, 1], labels 0..9),
+/// trained as Keras's Fit trains it: the last 10% held out (validation_split 0.1), the rest shuffled each epoch,
+/// batch 128, Adam(1e-3, eps 1e-7), Keras's initializers (glorot_uniform kernels, zero biases). Prints the test
+/// accuracy.
+/// </summary>
+internal static class ConvnetAccuracy
+{
+    public static int Run(string[] args)
+    {
+        string dir = args[1];
+        int epochs = 15, threads = 2;
+        for (int i = 2; i + 1 < args.Length; i += 2)
+            switch (args[i])
+            {
+                case "--epochs": epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--threads": threads = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}' with --accuracy-data; expected --epochs or --threads.");
+            }
+        torch.set_num_threads(threads);
+        torch.manual_seed(42);
+        var xAll = ReadNpy(Path.Combine(dir, "x_train.npy")).permute(0, 3, 1, 2).contiguous();
+        var yAll = ReadNpy(Path.Combine(dir, "y_train.npy")).to_type(ScalarType.Int64);
+        var xTest = ReadNpy(Path.Combine(dir, "x_test.npy")).permute(0, 3, 1, 2).contiguous();
+        var yTest = ReadNpy(Path.Combine(dir, "y_test.npy")).to_type(ScalarType.Int64);
+        long train = xAll.shape[0] - (long)(xAll.shape[0] * 0.1);
+        var x = xAll.narrow(0, 0, train);
+        var y = yAll.narrow(0, 0, train);
+        var model = torch.nn.Sequential(
+            ("conv1", torch.nn.Conv2d(1, 32, 3)), ("relu1", torch.nn.ReLU()), ("pool1", torch.nn.MaxPool2d(2)),
+            ("conv2", torch.nn.Conv2d(32, 64, 3)), ("relu2", torch.nn.ReLU()), ("pool2", torch.nn.MaxPool2d(2)),
+            ("flatten", torch.nn.Flatten()), ("dropout", torch.nn.Dropout(0.5)),
+            ("output", torch.nn.Linear(1600, 10)));
+        using (torch.no_grad())
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.EndsWith("weight")) torch.nn.init.xavier_uniform_(parameter); else torch.nn.init.zeros_(parameter);
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+        var clock = Stopwatch.StartNew();
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            model.train();
+            var order = torch.randperm(train);
+            for (long start = 0; start < train; start += 128)
+            {
+                using var scope = torch.NewDisposeScope();
+                var index = order.narrow(0, start, Math.Min(128, train - start));
+                optimizer.zero_grad();
+                var loss = torch.nn.functional.cross_entropy(model.forward(x.index_select(0, index)), y.index_select(0, index));
+                loss.backward();
+                optimizer.step();
+            }
+        }
+        model.eval();
+        double accuracy;
+        using (torch.no_grad())
+            accuracy = model.forward(xTest).argmax(1).eq(yTest).to_type(ScalarType.Float64).mean().item<double>();
+        Console.Error.WriteLine($"torchsharp simple MNIST convnet, {epochs} epochs on {train} digits: test accuracy {accuracy:F4}, {clock.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT framework=torchsharp mode=accuracy network=cnn epochs={epochs} test_accuracy={accuracy:0.0000}"));
+        return 0;
+    }
+
+    /// <summary>A little-endian float32 .npy file (as Nabla writes them) into a tensor of its shape.</summary>
+    private static Tensor ReadNpy(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadByte() != 0x93 || new string(reader.ReadChars(5)) != "NUMPY")
+            throw new InvalidDataException($"{path}: not a .npy file.");
+        int major = reader.ReadByte();
+        reader.ReadByte();
+        int headerLength = major == 1 ? reader.ReadUInt16() : (int)reader.ReadUInt32();
+        string header = new(reader.ReadChars(headerLength));
+        if (!header.Contains("'<f4'") || header.Contains("'fortran_order': True"))
+            throw new InvalidDataException($"{path}: expected C-ordered float32 ('<f4'), found header {header.Trim()}.");
+        int open = header.IndexOf("'shape': (", StringComparison.Ordinal) + 10;
+        var shape = header[open..header.IndexOf(')', open)]
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(long.Parse).ToArray();
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        var values = new float[count];
+        var bytes = reader.ReadBytes(checked((int)count * 4));
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return torch.tensor(values, shape);
     }
 }

@@ -29,10 +29,12 @@ internal static class BenchCommand
         var profile = new Option<bool>("--profile") { Description = "Print where one training step's time goes, op by op, instead of timing epochs." };
         var inference = new Option<bool>("--inference") { Description = "Time Predict on the MNIST network (default batch 1 and 1024, 10,000 samples, median of 5 passes) instead of training." };
         var lateUpdates = new Option<bool>("--update-after-backward") { Description = "Run split layers' optimizer updates after the backward pass instead of during it (to measure the fusion)." };
+        var accuracy = new Option<bool>("--accuracy") { Description = "With --network cnn: train Keras's simple MNIST convnet program on the embedded MNIST sample (--epochs, default 15) and print its test accuracy." };
+        var dataOut = new Option<string?>("--data-out") { Description = "With --accuracy: also write the sample's digits as .npy files into this folder, for the peers." };
         var onnxOut = new Option<string?>("--onnx-out") { Description = "With --inference: where to export the timed network as ONNX (default: a temporary file)." };
         var command = new Command("bench", "Time training epochs (the MNIST network or your experiment) and print RESULT lines.")
         {
-            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates, network,
+            experiment, batches, activation, epochs, warmup, samples, threads, overhead, profile, inference, onnxOut, lateUpdates, network, accuracy, dataOut,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -45,6 +47,12 @@ internal static class BenchCommand
             bool cnn = parse.GetValue(network) == "cnn";
             // RESULT lines name the workload in their activation field: relu, sigmoid or cnn.
             string workload = cnn ? "cnn" : parse.GetValue(activation)!;
+            if (parse.GetValue(accuracy))
+            {
+                if (!cnn) throw new ArgumentException("--accuracy needs --network cnn.");
+                ConvnetAccuracy.Run(parse.GetResult(epochs) is { Implicit: false } ? timed : 15, seed: 42, parse.GetValue(dataOut));
+                return 0;
+            }
             if (parse.GetValue(inference))
             {
                 // 10,000 samples (docs/performance.md's inference workload) unless --samples says otherwise.

@@ -3,7 +3,7 @@ using Nabla.Cli.Clinic;
 
 namespace Nabla.Cli.Commands;
 
-/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR [--no-repair] [--filter TEXT]]</c></summary>
+/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR | --rnn [--no-repair] [--filter TEXT]]</c></summary>
 internal static class ClinicCommand
 {
     public static Command Create()
@@ -12,16 +12,23 @@ internal static class ClinicCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the reproduced programs use 10).", DefaultValueFactory = _ => 10 };
         var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
         var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };
-        var filter = new Option<string?>("--filter") { Description = "With --suite: only files whose name contains this text." };
+        var filter = new Option<string?>("--filter") { Description = "With --suite or --rnn: only files whose name contains this text." };
+        var rnn = new Option<bool>("--rnn") { Description = "Run the recurrent clinic (tests/Clinic/recurrent of this checkout): SimpleRNN, LSTM and GRU cases, diagnosed and repaired." };
         var command = new Command("clinic", "Reproduce three Keras programs of a vanishing-gradient question on real MNIST digits, diagnose and repair them.")
         {
-            report, epochs, suite, noRepair, filter,
+            report, epochs, suite, noRepair, filter, rnn,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             int n = parse.GetValue(epochs);
             if (n <= 0) throw new ArgumentException($"--epochs must be positive, found {n}.");
-            if (parse.GetValue(suite) is string folder)
+            string? folder = parse.GetValue(suite);
+            if (parse.GetValue(rnn))
+            {
+                if (folder is not null) throw new ArgumentException("--rnn runs its own suite; give --rnn or --suite, not both.");
+                folder = RecurrentSuiteFolder();
+            }
+            if (folder is not null)
             {
                 var summary = SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter));
                 return 0;
@@ -29,5 +36,15 @@ internal static class ClinicCommand
             return SeedClinic.Run(n, parse.GetValue(report), Console.Out);
         }));
         return command;
+    }
+
+    /// <summary>tests/Clinic/recurrent of the checkout this command runs from: the current folder or one above it.</summary>
+    private static string RecurrentSuiteFolder()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Nabla.sln")))
+                return Path.Combine(dir.FullName, "tests", "Clinic", "recurrent");
+        throw new DirectoryNotFoundException(
+            $"--rnn needs a Nabla checkout: no Nabla.sln in '{Directory.GetCurrentDirectory()}' or above. Use --suite DIR instead.");
     }
 }

@@ -17,7 +17,15 @@ public abstract class Op
     /// <summary>The operation's name as shown to users ("matmul", "round", ...).</summary>
     public abstract string Name { get; }
 
-    public Tensor[] Inputs { get; }
+    public Tensor[] Inputs { get; private set; }
+
+    /// <summary>Appends an input that the op reads but that is only known after construction (a loss's mask), so the
+    /// graph orders its producer first. Call before the op is recorded.</summary>
+    protected void AppendInput(Tensor input)
+    {
+        if (Output.Creator is not null) throw new InvalidOperationException($"Op '{Name}' is already recorded.");
+        Inputs = [.. Inputs, input];
+    }
 
     public Tensor Output { get; }
 

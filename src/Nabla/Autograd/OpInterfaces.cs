@@ -26,6 +26,19 @@ public interface IActivatedOp
     IActivationKernel Activation { get; }
 }
 
+/// <summary>An op that carries a state through time (a recurrent op): its backward pass can record ‖∂L/∂h_t‖ at
+/// every step, the evidence for gradients vanishing or exploding through time. Observers read it without knowing
+/// the op.</summary>
+public interface IStateGradientOp
+{
+    /// <summary>Whether the backward pass records the norms (one dot product per step).</summary>
+    bool RecordStateGradientNorms { get; set; }
+
+    /// <summary>‖∂L/∂h_t‖ over the batch per step, in processing order (the last is the step nearest the loss of a
+    /// layer returning its last state); null while not recording.</summary>
+    float[]? StateGradientNorms { get; }
+}
+
 /// <summary>
 /// Updates a range of a weight's elements as soon as their gradient is final, during the backward pass. An op
 /// split between threads calls it from the thread that computed that range, so the range stays in its cache.

@@ -1,9 +1,10 @@
 namespace Nabla.Callbacks;
 
 /// <summary>
-/// Keras's <c>TerminateOnNaN</c>: stops training as soon as a batch loss is NaN or infinite. A step whose loss
-/// is not finite is never applied, so training stops with the weights and optimizer state of the last step
-/// whose loss was finite; the callback says so on standard output, as Keras prints its notice.
+/// Keras's <c>TerminateOnNaN</c>: stops training as soon as a batch loss is NaN or infinite, or a batch's update
+/// would have made a weight or optimizer moment so (Keras would stop at the next batch, whose loss the broken
+/// weights make NaN). Such a step is never applied, so training stops with the weights and optimizer state of the
+/// last good step; the callback says so on standard output, as Keras prints its notice.
 /// </summary>
 public sealed class TerminateOnNaN : Callback
 {
@@ -15,13 +16,13 @@ public sealed class TerminateOnNaN : Callback
 
     public override void OnTrainBatchEnd(int batch, IReadOnlyDictionary<string, double> logs)
     {
-        if (logs.TryGetValue("loss", out double loss) && !double.IsFinite(loss))
-        {
-            TerminatedAtBatch = batch;
-            Model.StopTraining = true;
-            Message = $"Batch {batch}: invalid loss ({loss}), terminating training; the step was not applied, so the " +
-                      "weights are those of the last step with a finite loss.";
-            Console.WriteLine(Message);
-        }
+        bool badLoss = logs.TryGetValue("loss", out double loss) && !double.IsFinite(loss);
+        if (!badLoss && Model.LastTrainStepApplied) return;
+        TerminatedAtBatch = batch;
+        Model.StopTraining = true;
+        Message = (badLoss ? $"Batch {batch}: invalid loss ({loss}), terminating training"
+                : $"Batch {batch}: the update would have made weights not finite, terminating training") +
+            "; the step was not applied, so the weights are those of the last good step (finite loss and weights).";
+        Console.WriteLine(Message);
     }
 }

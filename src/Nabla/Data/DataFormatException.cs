@@ -22,8 +22,9 @@ public sealed class DataFormatException : Exception
 
     public string Found { get; }
 
-    private DataFormatException(string path, string where, long? offset, int? line, int? column, string expected, string found)
-        : base($"{path}, {where}: expected {expected}; found {found}.")
+    private DataFormatException(string path, string where, long? offset, int? line, int? column, string expected, string found,
+        Exception? inner = null)
+        : base($"{path}, {where}: expected {expected}; found {found}.", inner)
     {
         Path = path;
         Offset = offset;
@@ -44,8 +45,8 @@ public sealed class DataFormatException : Exception
             null, line, column, expected, found);
 
     /// <summary>A problem with one named field or entry of a structured file (a header key, a tensor).</summary>
-    internal static DataFormatException AtField(string path, string field, string expected, string found) =>
-        new(path, field, null, null, null, expected, found);
+    internal static DataFormatException AtField(string path, string field, string expected, string found, Exception? inner = null) =>
+        new(path, field, null, null, null, expected, found, inner);
 
     /// <summary>A problem with the file as a whole (e.g. its size), before any byte is interpreted.</summary>
     internal static DataFormatException InFile(string path, string expected, string found) =>

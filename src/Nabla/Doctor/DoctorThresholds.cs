@@ -15,6 +15,16 @@ public sealed class DoctorThresholds
     /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
     public double ExplodingGradientRatio { get; set; } = 70;
 
+    /// <summary>Through time: a recurrent layer whose ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ (median over samples) is below this has
+    /// vanishing gradients. AUTOTRAINER's layer-to-layer ratio (1e-3, above) applied between the first and the last
+    /// step, where the demonstration asks for the ratio (Bengio, Simard and Frasconi 1994 describe the decay,
+    /// they give no threshold); measured on the adding problem, see docs/doctor.md.</summary>
+    public double VanishingThroughTimeRatio { get; set; } = 1e-3;
+
+    /// <summary>Through time: ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ above this is exploding (AUTOTRAINER's exploding layer ratio, 70,
+    /// applied between the first and the last step; Pascanu, Mikolov and Bengio 2013 describe the growth, not a number).</summary>
+    public double ExplodingThroughTimeRatio { get; set; } = 70;
+
     /// <summary>Before a NaN loss: a layer whose sampled gradient norm grew this many times over its first sample
     /// exploded (two orders of magnitude, well beyond the few-fold changes of healthy training).</summary>
     public double ExplodingGradientGrowth { get; set; } = 100;

@@ -32,11 +32,11 @@ public static class ExperimentFile
         try { root = Config.Parse(File.ReadAllText(path)); }
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
         {
-            throw new FormatException($"{path}: not a valid JSON object ({e.Message}).", e);
+            throw DataFormatException.AtField(path, "whole file", "a JSON object", $"not a valid JSON object ({e.Message})", e);
         }
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string name = Path.GetFileNameWithoutExtension(path);
-        return Parse(root, folder, name, path, options);
+        return FileContent.Use(path, "experiment", "an experiment Nabla can run", () => Parse(root, folder, name, path, options));
     }
 
     public static Experiment Parse(Config root, string folder, string name, string source, DataReadOptions? options = null)
@@ -132,7 +132,8 @@ public static class ExperimentFile
             _ => throw Field(source, "model", "a Keras model config or a path to one", Config.Describe(model)),
         };
         // Normalize to {"class_name": "Sequential", "config": {...}} so repairs have one shape to edit.
-        var sequential = KerasModelJson.FromConfig(config.DeepClone(), source);
+        var sequential = FileContent.Use(source, "field 'model'", "a Keras model config Nabla can build",
+            () => KerasModelJson.FromConfig(config.DeepClone(), source));
         return config.TryGet("class_name", out _) && config.GetValueOr("config", 0) is Config
             ? config
             : KerasModelJson.ToConfig(sequential);
@@ -222,6 +223,6 @@ public static class ExperimentFile
         return full;
     }
 
-    private static ArgumentException Field(string source, string field, string expected, string found) =>
-        new($"{source}: field '{field}' must be {expected}; found {found}.");
+    private static DataFormatException Field(string source, string field, string expected, string found) =>
+        DataFormatException.AtField(source, $"field '{field}'", expected, found);
 }

@@ -17,7 +17,9 @@ internal static class FindingBuilder
     public static Finding At(this Finding finding, string? layer, int? layerIndex, int? epoch = null, long? step = null) =>
         finding with { Layer = layer, LayerIndex = layerIndex, Epoch = epoch, Step = step };
 
-    /// <summary>Rounds for evidence: enough digits to compare with a threshold, no float noise.</summary>
+    /// <summary>Rounds for evidence: enough digits to compare with a threshold, no float noise. Below 1e-11 the
+    /// digits needed exceed what Math.Round takes (15), and the value is kept as is.</summary>
     public static double R(double value) =>
-        double.IsFinite(value) && value != 0 ? Math.Round(value, Math.Max(0, 4 - (int)Math.Floor(Math.Log10(Math.Abs(value))))) : value;
+        double.IsFinite(value) && value != 0 && Math.Abs(value) >= 1e-11
+            ? Math.Round(value, Math.Max(0, 4 - (int)Math.Floor(Math.Log10(Math.Abs(value))))) : value;
 }

@@ -42,6 +42,8 @@ public static class FixCodes
     public const string ChangeBatchSize = "change_batch_size";
     public const string UseLrSchedule = "use_lr_schedule";
     public const string RemoveBlockingOp = "remove_blocking_op";
+    public const string UseLstmOrGru = "use_lstm_or_gru";
+    public const string ShortenSequences = "shorten_sequences";
 
     private static readonly Dictionary<string, string> descriptions = new()
     {
@@ -58,6 +60,8 @@ public static class FixCodes
         [UseLeakyRelu] = "Replace ReLU with leaky_relu so that units cannot die completely.",
         [ChangeBatchSize] = "Use a larger batch (2x) so that each step's gradient is less noisy.",
         [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
+        [UseLstmOrGru] = "Replace the SimpleRNN with a GRU or an LSTM: their gated state carries gradients across many steps (Hochreiter and Schmidhuber 1997). The repair tries a GRU.",
+        [ShortenSequences] = "Shorten the sequences (truncate, or split them into windows) so that what the output depends on is fewer steps back. Informational: the doctor cannot try it.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

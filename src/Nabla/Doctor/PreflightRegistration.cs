@@ -10,7 +10,7 @@ internal static class PreflightRegistration
     [ModuleInitializer]
 #pragma warning restore CA2255
     internal static void Register() =>
-        PreflightCheck.Warnings ??= (model, x, y) => TrainingDoctor.Preflight(model, x, y).Findings
+        PreflightCheck.Add((model, x, y) => TrainingDoctor.Preflight(model, x, y).Findings
             .Where(f => f.Severity >= Severity.Warning)
-            .Select(f => f.ToString());
+            .Select(f => f.ToString()));
 }

@@ -69,7 +69,9 @@ public sealed partial class TrainingDoctor : Callback
             record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
-        bool firstNonFinite = !double.IsFinite(loss) && record.FirstNonFinite is null;
+        if (epoch == 0 && step.Y is { } targets) record.AddTargets(targets.Data);
+        // A step refused because its update overflowed had a finite loss; it is the same event one step earlier.
+        bool firstNonFinite = (!double.IsFinite(loss) || !Model.LastTrainStepApplied) && record.FirstNonFinite is null;
         if (firstNonFinite)
         {
             record.FirstNonFinite = (epoch, globalStep, loss);

@@ -6,7 +6,8 @@ namespace Nabla.Kernels;
 
 /// <summary>
 /// Copies floats and tells whether all were finite, in the same pass: Predict checks each batch for
-/// NaN/±Inf while loading it, instead of reading the whole data set once more beforehand.
+/// NaN/±Inf while loading it, instead of reading the whole data set once more beforehand. Also the check
+/// alone, for values already in cache (an optimizer's freshly updated range).
 /// </summary>
 public static class FiniteCopy
 {
@@ -50,5 +51,34 @@ public static class FiniteCopy
             tail += v - v;
         }
         return finite && tail == 0f;
+    }
+
+    /// <summary>Whether every value is finite (no NaN, no ±Inf): a float is not finite exactly when its exponent
+    /// bits are all ones. Integer AND, compare and OR keep the loop at one cycle of latency per vector, where the
+    /// v − v sum of <see cref="Copy"/> would wait on each floating-point add.</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        const int Exponent = 0x7F800000;
+        ref int s = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
+        int n = values.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<int>.Count)
+        {
+            var mask = Vector512.Create(Exponent);
+            var bad = Vector512<int>.Zero;
+            for (; i <= n - Vector512<int>.Count; i += Vector512<int>.Count)
+                bad |= Vector512.Equals(Vector512.LoadUnsafe(ref s, (nuint)i) & mask, mask);
+            if (bad != Vector512<int>.Zero) return false;
+        }
+        if (Vector256.IsHardwareAccelerated && n - i >= Vector256<int>.Count)
+        {
+            var mask = Vector256.Create(Exponent);
+            var bad = Vector256<int>.Zero;
+            for (; i <= n - Vector256<int>.Count; i += Vector256<int>.Count)
+                bad |= Vector256.Equals(Vector256.LoadUnsafe(ref s, (nuint)i) & mask, mask);
+            if (bad != Vector256<int>.Zero) return false;
+        }
+        for (; i < n; i++)
+            if ((Unsafe.Add(ref s, i) & Exponent) == Exponent) return false;
+        return true;
     }
 }

@@ -14,6 +14,9 @@ public sealed class Activation : Layer
 
     public override string ClassName => "Activation";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public ActivationFunction Function { get; set; }
 
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;

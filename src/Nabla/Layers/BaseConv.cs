@@ -135,7 +135,7 @@ public abstract class BaseConv : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";
-        ConvOptions.RefuseSet(config, what, "activity_regularizer", "kernel_constraint", "bias_constraint");
+        RefuseUnsupported(config, className, UnsupportedKernelAndBiasKeys);
         int[] ones = Enumerable.Repeat(1, rank).ToArray();
         int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", rank, what)
             ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");

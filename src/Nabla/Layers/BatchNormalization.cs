@@ -26,6 +26,8 @@ public sealed class BatchNormalization : Layer
 
     public override string ClassName => "BatchNormalization";
 
+    private protected override string? UnsupportedMaskUse => "its batch moments (masked timesteps are excluded)";
+
     public double Momentum { get; }
 
     public double Epsilon { get; }
@@ -76,6 +78,7 @@ public sealed class BatchNormalization : Layer
 
     public static BatchNormalization FromConfig(Config config)
     {
+        RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
         var (name, inputShape) = BaseArgs(config);
         return new BatchNormalization(config.GetDouble("momentum", 0.99), config.GetDouble("epsilon", 1e-3),
             config.GetBool("center", true), config.GetBool("scale", true), inputShape, name);

@@ -39,14 +39,6 @@ internal static class ConvOptions
             throw new ArgumentException($"{layer}: 'groups' = {groups} (grouped convolution) is not supported; only groups = 1.", nameof(groups));
     }
 
-    /// <summary>Refuses config keys whose non-null value would change the math Nabla computes.</summary>
-    public static void RefuseSet(Config config, string layer, params string[] keys)
-    {
-        foreach (var key in keys)
-            if (config.TryGet(key, out var value))
-                throw new ArgumentException($"{layer}: '{key}' = {Config.Describe(value)} is not supported; only null.");
-    }
-
     /// <summary>A size written as an int or a list of <paramref name="rank"/> ints (Keras writes lists; Keras 2
     /// and hand-written configs may hold a single int). Null or absent gives <paramref name="fallback"/>.</summary>
     public static int[]? ReadSize(Config config, string key, int rank, string layer, int[]? fallback = null)

@@ -41,6 +41,9 @@ public sealed class Dense : Layer
 
     public override string ClassName => "Dense";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public int Units { get; }
 
     /// <summary>The activation; settable so that a repair can swap it before training.</summary>
@@ -93,6 +96,7 @@ public sealed class Dense : Layer
 
     public static Dense FromConfig(Config config)
     {
+        RefuseUnsupported(config, "Dense", UnsupportedKernelAndBiasKeys);
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),

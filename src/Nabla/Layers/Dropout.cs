@@ -21,6 +21,9 @@ public sealed class Dropout : Layer
 
     public override string ClassName => "Dropout";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public double Rate { get; }
 
     public int? Seed { get; }

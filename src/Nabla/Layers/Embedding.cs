@@ -19,14 +19,15 @@ public sealed class Embedding : Layer
             throw new ArgumentException($"Embedding 'input_dim' must be a positive integer, found {inputDim}.", nameof(inputDim));
         if (outputDim <= 0)
             throw new ArgumentException($"Embedding 'output_dim' must be a positive integer, found {outputDim}.", nameof(outputDim));
-        if (maskZero)
-            throw new ArgumentException(
-                $"Embedding 'mask_zero' true is not supported: the recurrent layers here take no mask. Pad sequences to equal length, or drop mask_zero.",
-                nameof(maskZero));
         InputDim = inputDim;
         OutputDim = outputDim;
         EmbeddingsInitializer = Initializer.Get(embeddingsInitializer);
+        MaskZero = maskZero;
     }
+
+    /// <summary>Keras's <c>mask_zero</c> (default false): index 0 is padding, and the output carries the mask
+    /// <c>inputs != 0</c> (keras/src/layers/core/embedding.py, compute_mask), which recurrent layers and losses read.</summary>
+    public bool MaskZero { get; }
 
     public override string ClassName => "Embedding";
 
@@ -48,8 +49,13 @@ public sealed class Embedding : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new EmbeddingOp(inputs, Embeddings, Name));
+        var output = Op.Record(new EmbeddingOp(inputs, Embeddings, Name));
+        if (MaskZero) output.KerasMask = ComputeMask(inputs, inputs.KerasMask);
+        return output;
     }
+
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) =>
+        MaskZero ? Tensor.NotEqual(inputs, Tensor.Scalar(0f)) : null;
 
     public override Config GetConfig()
     {
@@ -60,15 +66,13 @@ public sealed class Embedding : Layer
         config["embeddings_regularizer"] = null;
         config["activity_regularizer"] = null;
         config["embeddings_constraint"] = null;
-        config["mask_zero"] = false;
+        config["mask_zero"] = MaskZero;
         return config;
     }
 
     public static Embedding FromConfig(Config config)
     {
-        foreach (var key in new[] { "embeddings_regularizer", "activity_regularizer", "embeddings_constraint" })
-            if (config.TryGet(key, out var value))
-                throw new ArgumentException($"Embedding config '{key}' is {Config.Describe(value)}; only null is supported.");
+        RefuseUnsupported(config, "Embedding", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
         if (config.GetInt("lora_rank", 0) != 0)
             throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
         var (name, inputShape) = BaseArgs(config);

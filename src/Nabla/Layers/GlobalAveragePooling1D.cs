@@ -9,6 +9,8 @@ public sealed class GlobalAveragePooling1D(bool keepdims = false, string? dataFo
 {
     public override string ClassName => "GlobalAveragePooling1D";
 
+    private protected override string? UnsupportedMaskUse => "its average (masked timesteps are excluded)";
+
     public static GlobalAveragePooling1D FromConfig(Config config)
     {
         var a = ReadArgs(config);

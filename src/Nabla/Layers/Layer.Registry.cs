@@ -42,6 +42,7 @@ public abstract partial class Layer
         .Add("LSTM", LSTM.FromConfig)
         .Add("GRU", GRU.FromConfig)
         .Add("Embedding", Embedding.FromConfig)
+        .Add("Masking", Masking.FromConfig)
         .Add("Bidirectional", Bidirectional.FromConfig)
         .Add("TimeDistributed", TimeDistributed.FromConfig);
 

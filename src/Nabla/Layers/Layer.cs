@@ -212,9 +212,30 @@ public abstract partial class Layer : IKerasSerializable
 
     public override string ToString() => $"{ClassName} '{Name}'";
 
-    /// <summary>Reads the keys every layer shares from a Keras config.</summary>
+    /// <summary>The Keras keys of a kernel-and-bias layer (Dense, the convolutions) that Nabla does not implement;
+    /// <see cref="WriteKernelAndBiasConfig"/> writes them as null and FromConfig refuses any other value.</summary>
+    protected static readonly string[] UnsupportedKernelAndBiasKeys = ["activity_regularizer", "kernel_constraint", "bias_constraint"];
+
+    /// <summary>
+    /// Refuses, by name, each of <paramref name="keys"/> whose value in <paramref name="config"/> is not null: Keras
+    /// options (constraints, activity regularizers...) that would change the math and that Nabla does not
+    /// implement. Every layer's FromConfig calls it rather than ignoring such a key.
+    /// </summary>
+    protected internal static void RefuseUnsupported(Config config, string className, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        foreach (var key in keys)
+            if (config.TryGet(key, out var value))
+                throw new ArgumentException(
+                    $"{className} '{config.GetString("name", null) ?? "?"}' config '{key}' is {Config.Describe(value)}; " +
+                    "Nabla does not implement it, only null is supported.");
+    }
+
+    /// <summary>Reads the keys every layer shares from a Keras config, refusing an activity regularizer (every Keras
+    /// layer accepts one; Nabla implements none).</summary>
     protected internal static (string? name, int[]? inputShape) BaseArgs(Config config)
     {
+        RefuseUnsupported(config, "Layer", "activity_regularizer");
         int[]? shape = config.GetIntArray("batch_shape") ?? config.GetIntArray("batch_input_shape");
         if (shape is not null) shape = shape[1..];
         else shape = config.GetIntArray("input_shape");

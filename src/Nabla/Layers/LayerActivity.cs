@@ -12,6 +12,10 @@ public sealed record LayerKernel(Tensor Weight, int FanIn, int FanOut);
 /// </summary>
 public readonly record struct LayerActivity(Layer Layer, Tensor Output, Tensor? PreActivation, ActivationFunction? Activation)
 {
+    /// <summary>For a layer with a state through time (a recurrent layer), the op of this call that records the state's
+    /// gradient norm per step; null for other layers.</summary>
+    public Autograd.IStateGradientOp? StateGradients { get; init; }
+
     /// <summary>The axis that indexes units: always the last.</summary>
     public int UnitAxis => Output.Rank - 1;
 }

@@ -14,6 +14,9 @@ public sealed class LeakyReLU : ActivationFunctionLayer
 
     public override string ClassName => "LeakyReLU";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public double NegativeSlope { get; }
 
     private static LeakyRelu Checked(double negativeSlope, string? name) =>

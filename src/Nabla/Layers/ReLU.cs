@@ -18,6 +18,9 @@ public sealed class ReLU : ActivationFunctionLayer
 
     public override string ClassName => "ReLU";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public double? MaxValue { get; }
 
     public double NegativeSlope { get; }

@@ -11,6 +11,8 @@ public sealed class Softmax : ActivationFunctionLayer
 
     public override string ClassName => "Softmax";
 
+    private protected override string? UnsupportedMaskUse => "its softmax (masked entries are excluded)";
+
     public int Axis { get; }
 
     public override int[] ComputeOutputShape(int[] inputShape)

@@ -43,7 +43,9 @@ public abstract partial class Loss : IKerasSerializable
 
     /// <summary>The batch loss as a scalar tensor; gradients flow to <paramref name="yPred"/> only. With
     /// <paramref name="sampleWeight"/> (one weight per sample, as Keras's <c>loss(y_true, y_pred, sample_weight)</c>)
-    /// each sample's loss is weighted, and "sum_over_batch_size" divides the weighted sum by the number of samples.</summary>
+    /// each sample's loss is weighted, and "sum_over_batch_size" divides the weighted sum by the number of samples.
+    /// A timestep mask on <paramref name="yPred"/> (<see cref="Tensor.KerasMask"/>) leaves the masked steps out, and
+    /// "sum_over_batch_size" then divides by the number of unmasked ones.</summary>
     public Tensor Call(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         ArgumentNullException.ThrowIfNull(yTrue);
@@ -58,6 +60,8 @@ public abstract partial class Loss : IKerasSerializable
                     nameof(sampleWeight));
             op.SampleWeight = sampleWeight;
         }
+        // As Keras's Loss.__call__, a mask carried by the predictions weighs the per-sample losses.
+        if (yPred.KerasMask is { } mask) op.SetMask(mask);
         return Op.Record(op);
     }
 

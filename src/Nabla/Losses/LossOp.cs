@@ -7,10 +7,14 @@ namespace Nabla.Losses;
 /// losses and its gradient; this class applies the reduction. yTrue never receives a gradient.
 /// With <see cref="SampleWeight"/>, each sample's loss is multiplied by its weight before the reduction, and
 /// "sum_over_batch_size" still divides by the number of samples (Keras: sum(w·l) / N, not / Σw).
+/// With a timestep mask on yPred (<see cref="SetMask"/>), each masked sample weighs 0 and "sum_over_batch_size"
+/// divides by the number of unmasked ones plus Keras's epsilon (keras/src/losses/loss.py, apply_mask).
 /// </summary>
 public abstract class LossOp : Op
 {
     private readonly string name;
+    private readonly bool sumReduction;
+    private float[]? maskedWeights;
 
     /// <param name="width">Values per sample (the last axis after Keras's squeeze/expand).</param>
     protected LossOp(string name, Tensor yTrue, Tensor yPred, int width, string reduction) : base([yTrue, yPred], [])
@@ -19,7 +23,20 @@ public abstract class LossOp : Op
         Width = Math.Max(1, width);
         Samples = yPred.Size / Width;
         // sum_over_batch_size divides by the number of per-sample losses (Keras: the size of the loss tensor).
-        SampleScale = reduction == Loss.Sum || Samples == 0 ? 1.0 : 1.0 / Samples;
+        sumReduction = reduction == Loss.Sum;
+        SampleScale = sumReduction || Samples == 0 ? 1.0 : 1.0 / Samples;
+    }
+
+    /// <summary>Weighs each sample by the mask (one value per sample: [batch, timesteps] for a sequence output, times
+    /// the sample weight when there is one). Call before the op is recorded.</summary>
+    internal void SetMask(Tensor mask)
+    {
+        if (mask.Size != Samples)
+            throw new ArgumentException(
+                $"{name}: the predictions' timestep mask {Tensor.ShapeString(mask.Shape)} has {mask.Size} values; the loss has " +
+                $"{Samples} per-sample losses ({Tensor.ShapeString(Inputs[1].Shape)} predictions).");
+        AppendInput(mask);
+        maskedWeights = new float[Samples];
     }
 
     public override string Name => name;
@@ -28,7 +45,7 @@ public abstract class LossOp : Op
 
     protected int Samples { get; }
 
-    protected double SampleScale { get; }
+    protected double SampleScale { get; private set; }
 
     /// <summary>One weight per sample, read at every forward pass (a placeholder the caller fills); null: all 1.</summary>
     internal Tensor? SampleWeight { get; set; }
@@ -36,13 +53,30 @@ public abstract class LossOp : Op
     internal int SampleCount => Samples;
 
     /// <summary>The sample weights, or an empty span when there are none.</summary>
-    protected ReadOnlySpan<float> Weights => SampleWeight is null ? default : SampleWeight.Data;
+    protected ReadOnlySpan<float> Weights => maskedWeights ?? (SampleWeight is null ? default : SampleWeight.Data);
 
     protected ReadOnlySpan<float> YTrue => Inputs[0].Data;
 
     protected ReadOnlySpan<float> YPred => Inputs[1].Data;
 
-    public override void Forward() => Output.Data[0] = (float)(SumOfSampleLosses() * SampleScale);
+    public override void Forward()
+    {
+        if (maskedWeights is not null) WeighByMask();
+        Output.Data[0] = (float)(SumOfSampleLosses() * SampleScale);
+    }
+
+    private void WeighByMask()
+    {
+        var mask = Inputs[^1].Data;
+        double valid = 0;
+        for (int i = 0; i < maskedWeights!.Length; i++)
+        {
+            float keep = mask[i] == 0f ? 0f : 1f;
+            valid += keep;
+            maskedWeights[i] = SampleWeight is null ? keep : keep * SampleWeight.Data[i];
+        }
+        if (!sumReduction) SampleScale = 1.0 / (valid + Loss.Epsilon);
+    }
 
     public override void Backward()
     {

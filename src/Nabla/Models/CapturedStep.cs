@@ -61,6 +61,10 @@ internal sealed class CapturedStep
         for (int o = 0; o < Outputs.Length; o++)
         {
             if (Ys[o] is not { } y) continue;
+            if (Outputs[o].KerasMask is not null && model.HasMetrics(o))
+                throw new ArgumentException(
+                    $"Output '{model.OutputNames[o]}' of model '{model.Name}' carries a timestep mask and has metrics; Keras leaves " +
+                    "masked steps out of metrics, which Nabla does not implement (the loss does leave them out). Compile without metrics.");
             var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeight);
             OutputLosses[o] = outputLoss;
             float weight = model.LossWeights[o];
@@ -181,12 +185,13 @@ internal sealed class CapturedStep
         return true;
     }
 
-    /// <summary>Updates the weights the backward pass did not, and ends the optimizer step.</summary>
-    public void FinishTraining(Optimizers.Optimizer optimizer)
+    /// <summary>Updates the weights the backward pass did not, and ends the optimizer step. Returns false when the
+    /// optimizer refused the step (an updated weight or moment would not have been finite) and undid it.</summary>
+    public bool FinishTraining(Optimizers.Optimizer optimizer)
     {
         try
         {
-            optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
+            return optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
         }
         finally
         {

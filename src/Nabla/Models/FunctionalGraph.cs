@@ -130,7 +130,7 @@ internal sealed class FunctionalGraph
         {
             var args = new Tensor[node.Inputs.Count];
             for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
-            var output = node.Layer.Call(args, training);
+            var output = node.Layer.CallWithMask(args, training);
             values[node.Output] = output;
             activities?.Add(node.Layer.Observe(output));
         }

@@ -144,6 +144,9 @@ public partial class Model
             $"Compile '{argument}' for model '{Name}' with {OutputCount} outputs must be a list or a dictionary keyed by output name, found {value.GetType().Name}.", argument);
     }
 
+    /// <summary>Whether output <paramref name="output"/> has compiled metrics.</summary>
+    internal bool HasMetrics(int output) => outputMetricSpecs.Length > output && outputMetricSpecs[output].Count > 0;
+
     /// <summary>The metrics of every output, resolved against its loss and data shapes (Keras's "accuracy" rule), and
     /// the key each reports under: its own name for a one-output model, else prefixed by the output's name, as Keras does.</summary>
     internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)

@@ -10,6 +10,11 @@ public partial class Model
 
     internal CapturedStep? LastTrainStep => lastTrainStep;
 
+    /// <summary>Whether the last training step (Fit's last batch, TrainOnBatch) was applied. False when its loss was
+    /// NaN or infinite, or when its update would have made a weight or optimizer moment so; the weights and the
+    /// optimizer state are then those from before it.</summary>
+    public bool LastTrainStepApplied { get; private set; }
+
     private CapturedStep? lastTrainStep;
 
     /// <summary>The running Fit's schedule, for callbacks that sample (the doctor); null outside Fit.</summary>
@@ -139,7 +144,7 @@ public partial class Model
                     if (!RunTrainStep(step) && !warnedNonFinite)
                     {
                         warnedNonFinite = true;
-                        Console.Error.WriteLine(NonFiniteLossWarning(epoch, b, step.Loss!.Data[0]));
+                        Console.Error.WriteLine(StepNotAppliedWarning(epoch, b, step.Loss!.Data[0]));
                     }
                     losses.Update(step, count);
                     UpdateMetrics(metrics, step);
@@ -206,21 +211,23 @@ public partial class Model
         return SampleWeights.ForFit(x[0].Shape[0], y[0]!, sampleWeight, classWeight);
     }
 
-    private string NonFiniteLossWarning(int epoch, int batch, float loss) =>
-        $"Nabla: model '{Name}': the loss is {loss} at epoch {epoch + 1}, batch {batch}; that step and every later one " +
-        "with a non-finite loss were not applied, so the weights stay those of the last step with a finite loss. " +
-        "Lower the learning rate, clip gradients (clipnorm) or check the data; TerminateOnNaN stops training here.";
+    private string StepNotAppliedWarning(int epoch, int batch, float loss) =>
+        $"Nabla: model '{Name}': " + (float.IsFinite(loss)
+            ? $"at epoch {epoch + 1}, batch {batch} the update would have made weights or optimizer moments NaN or infinite (loss {loss}); "
+            : $"the loss is {loss} at epoch {epoch + 1}, batch {batch}; ") +
+        "that step and every later one with a non-finite loss or update were not applied, so the weights stay those of " +
+        "the last good step. Lower the learning rate, clip gradients (clipnorm) or check the data; TerminateOnNaN stops training here.";
 
     private void PrintPreflight(Tensor x, Tensor y)
     {
-        if (PreflightCheck.Warnings is not { } check) return;
-        foreach (var warning in check(this, x, y))
+        foreach (var warning in PreflightCheck.Warnings(this, x, y))
             Console.Error.WriteLine($"Nabla pre-flight: {warning}");
     }
 
     /// <summary>One optimizer step on one batch, as Keras's <c>train_on_batch</c>; returns the batch loss.
-    /// Allocates nothing once a graph exists for this batch size. When the loss is NaN or infinite it is
-    /// returned and the step is not applied: weights and optimizer state stay as they were.</summary>
+    /// Allocates nothing once a graph exists for this batch size. When the loss is NaN or infinite, or the update
+    /// would make a weight or optimizer moment so, the step is not applied: weights and optimizer state stay as they
+    /// were (<see cref="LastTrainStepApplied"/> is false) and the loss is returned.</summary>
     public double TrainOnBatch(Tensor x, Tensor y)
     {
         EnsureCompiled(nameof(TrainOnBatch));
@@ -244,13 +251,13 @@ public partial class Model
         return step.Loss!.Data[0];
     }
 
-    /// <summary>One step on the loaded batch; false when its loss was not finite and nothing was applied.</summary>
+    /// <summary>One step on the loaded batch; false when nothing was applied: its loss was not finite, or its
+    /// update would have made a weight or optimizer moment not finite.</summary>
     private bool RunTrainStep(CapturedStep step)
     {
-        bool finite = step.RunForTraining(Optimizer!);
         lastTrainStep = step;
-        if (finite) step.FinishTraining(Optimizer!);
-        return finite;
+        LastTrainStepApplied = step.RunForTraining(Optimizer!) && step.FinishTraining(Optimizer!);
+        return LastTrainStepApplied;
     }
 
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)

@@ -7,7 +7,11 @@ public partial class Model
     /// ".weights.h5" writes Keras 3's HDF5 weights file (with the optimizer's state once compiled, as Keras does);
     /// ".safetensors" writes safetensors, tensors named by Keras's layer paths ("dense/kernel", "dense_1/bias").
     /// </summary>
-    public void SaveWeights(string path) => ModelFiles.Formats.SaveWeights(this, path);
+    public void SaveWeights(string path)
+    {
+        if (AddedFormat(path) is { } added) added.SaveWeights(this, path);
+        else ModelFiles.Formats.SaveWeights(this, path);
+    }
 
     /// <summary>
     /// Loads weights into this built model (Keras's <c>model.load_weights</c>) from ".weights.h5" (Keras 3, also
@@ -15,14 +19,23 @@ public partial class Model
     /// or ".safetensors". Every weight of the model must be in the file with its shape, and nothing else; otherwise
     /// the error lists the missing, unexpected and mismatched ones and no weight is changed.
     /// </summary>
-    public void LoadWeights(string path) => ModelFiles.Formats.LoadWeights(this, path);
+    public void LoadWeights(string path)
+    {
+        if (AddedFormat(path) is { } added) added.LoadWeights(this, path);
+        else ModelFiles.Formats.LoadWeights(this, path);
+    }
 
     /// <summary>
     /// Saves architecture, weights, compile configuration and optimizer state (Keras's <c>model.save</c>),
     /// atomically, as the extension says: ".keras" (Keras 3's archive), ".h5" (the legacy HDF5 model file) or
-    /// "model.json" (a TensorFlow.js layers model, with its ".bin" shard beside it).
+    /// "model.json" (a TensorFlow.js layers model, with its ".bin" shard beside it); or a format added with
+    /// <see cref="ModelFiles.Add"/> for the path's extension.
     /// </summary>
-    public void Save(string path) => ModelFiles.Formats.Save(this, path);
+    public void Save(string path)
+    {
+        if (AddedFormat(path) is { } added) added.Save(this, path);
+        else ModelFiles.Formats.Save(this, path);
+    }
 
     /// <summary>
     /// Restores a saved model (Keras's <c>keras.saving.load_model</c>): ".keras" archives from Keras 3.0 on and
@@ -30,7 +43,14 @@ public partial class Model
     /// architecture, the weights and, when it was compiled, the optimizer (with its state, so training continues
     /// where it stopped), loss and metrics.
     /// </summary>
-    public static Model Load(string path) => ModelFiles.Formats.Load(path);
+    public static Model Load(string path) => AddedFormat(path) is { } added ? added.Load(path) : ModelFiles.Formats.Load(path);
+
+    /// <summary>The format a user added for this path's extension (<see cref="ModelFiles.Add"/>), or null.</summary>
+    private static IModelFileFormat? AddedFormat(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ModelFiles.AddedFor(path);
+    }
 
     /// <summary>The formats <see cref="Export"/> writes.</summary>
     public static IReadOnlyList<string> ExportFormats => ModelFiles.Formats.ExportFormats;

@@ -64,7 +64,7 @@ public sealed class Sequential : Model
         Tensor h = inputs[0];
         for (int i = 0; i < layers.Count; i++)
         {
-            h = layers[i].Call(h, training);
+            h = layers[i].CallWithMask(h, training);
             if (layerOutputs is not null) layerOutputs[i] = h;
             activities?.Add(layers[i].Observe(h));
         }

@@ -29,6 +29,7 @@ public abstract partial class Optimizer
         if (!CanUpdateEarly)
             throw new InvalidOperationException($"{ClassName} with clipnorm or global_clipnorm needs every gradient before any update.");
         openStep = BeginStepScalars(globalScale: 1f);
+        stepOverflowed = false;
         // Created here, on the calling thread: the threads of the backward pass only read the dictionary.
         for (int p = 0; p < earlyParameters.Count; p++) StateOf(earlyParameters[p]);
         stepOpen = true;
@@ -39,7 +40,7 @@ public abstract partial class Optimizer
     internal void UpdateEarly(Tensor parameter, int start, int end)
     {
         if (!stepOpen) throw new InvalidOperationException("UpdateEarly outside a step begun by BeginEarlyUpdates.");
-        UpdateParameter(Pass(parameter, parameter.Grad!, openStep), states[parameter], start, end);
+        UpdateGuarded(Pass(parameter, parameter.Grad!, openStep), parameter, states[parameter], start, end);
     }
 
     /// <summary>Closes a step begun by <see cref="BeginEarlyUpdates"/> without finishing it (the backward pass failed).</summary>
@@ -50,9 +51,10 @@ public abstract partial class Optimizer
     /// <summary>
     /// <see cref="Apply(IReadOnlyList{Tensor})"/>, where <paramref name="shardsOf"/>[p] (when not null) splits
     /// parameter p's elements between the kernel threads as its layer split its gradient for the step, and
-    /// parameters marked in <paramref name="updatedEarly"/> were already updated by the backward pass.
+    /// parameters marked in <paramref name="updatedEarly"/> were already updated by the backward pass. Returns
+    /// false when the step was refused and undone (see <see cref="LastStepRefused"/>).
     /// </summary>
-    internal unsafe void Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?>? shardsOf,
+    internal unsafe bool Apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Shards?>? shardsOf,
         IReadOnlyList<bool>? updatedEarly = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -60,9 +62,11 @@ public abstract partial class Optimizer
             throw new ArgumentException("updatedEarly needs a step begun by BeginEarlyUpdates and one flag per parameter.", nameof(updatedEarly));
         try
         {
-            if (parameters.Count == 0) return;
+            LastStepRefused = false;
+            if (parameters.Count == 0) return true;
             ValidateGradients(parameters);
             if (shardsOf is not null) CheckShards(parameters, shardsOf);
+            if (!stepOpen) stepOverflowed = false;
             var step = stepOpen ? openStep
                 : BeginStepScalars(globalClipNorm is { } global ? GlobalClipScale(parameters, global) : 1f);
 
@@ -81,10 +85,17 @@ public abstract partial class Optimizer
                 {
                     var parameter = parameters[p];
                     if (parameter.Grad is { } grad && updatedEarly?[p] != true)
-                        UpdateParameter(Pass(parameter, grad, step), StateOf(parameter), 0, parameter.Size);
+                        UpdateGuarded(Pass(parameter, grad, step), parameter, StateOf(parameter), 0, parameter.Size);
                 }
             }
+            if (stepOverflowed)
+            {
+                RollBack(parameters);
+                LastStepRefused = true;
+                return false;
+            }
             iterations++;
+            return true;
         }
         finally
         {
@@ -153,8 +164,8 @@ public abstract partial class Optimizer
                 if (split is null ? shard != 0 : shard >= split.Count) continue;
                 var pass = optimizer.Pass(parameter, grad, job.Step);
                 var moments = optimizer.states[parameter];
-                if (split is null) optimizer.UpdateParameter(pass, moments, 0, parameter.Size);
-                else optimizer.UpdateParameter(pass, moments, split.Start(shard), split.End(shard));
+                if (split is null) optimizer.UpdateGuarded(pass, parameter, moments, 0, parameter.Size);
+                else optimizer.UpdateGuarded(pass, parameter, moments, split.Start(shard), split.End(shard));
             }
     }
 }

@@ -24,10 +24,17 @@ public abstract partial class Optimizer
     /// a known name and the parameter's size).</summary>
     internal void RestoreState(Tensor parameter, string name, ReadOnlySpan<float> values)
     {
-        int index = IndexOfState(name);
-        var target = StateOf(parameter)[index];
-        if (values.Length != target.Length)
-            throw new ArgumentException($"State '{name}' of a parameter of {target.Length} values cannot take {values.Length}.");
+        CheckState(parameter, name, values);
+        values.CopyTo(StateOf(parameter)[IndexOfState(name)]);
+    }
+
+    /// <summary>Throws ArgumentException unless <paramref name="values"/> can be state <paramref name="name"/> of
+    /// <paramref name="parameter"/>: a state this optimizer keeps, the parameter's size, finite values.</summary>
+    internal void CheckState(Tensor parameter, string name, ReadOnlySpan<float> values)
+    {
+        IndexOfState(name);
+        if (values.Length != parameter.Size)
+            throw new ArgumentException($"State '{name}' of a parameter of {parameter.Size} values cannot take {values.Length}.");
         // Moments are finite; second moments (squared gradients) and accumulators are never negative.
         bool nonNegative = IsSquaredState(name);
         for (int i = 0; i < values.Length; i++)
@@ -35,7 +42,6 @@ public abstract partial class Optimizer
                 throw new ArgumentException(
                     $"{ClassName} state '{name}' of '{parameter.Name}' has {values[i]} at [{i}]; it must be a finite" +
                     $"{(nonNegative ? " non-negative" : "")} number.");
-        values.CopyTo(target);
     }
 
     /// <summary>

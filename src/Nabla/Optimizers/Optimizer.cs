@@ -112,9 +112,10 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     /// One optimizer step: updates every parameter from its <see cref="Tensor.Grad"/> and adds 1 to
     /// <see cref="Iterations"/>. A parameter whose Grad is null received no gradient and is left untouched
     /// (never treated as a zero gradient). As in Keras, an empty list does nothing and a list where no
-    /// parameter has a gradient throws.
+    /// parameter has a gradient throws. Returns false, with every weight, state value and
+    /// <see cref="Iterations"/> as before the call, when the update would have made one of them NaN or ±Inf.
     /// </summary>
-    public void Apply(IReadOnlyList<Tensor> parameters) => Apply(parameters, null);
+    public bool Apply(IReadOnlyList<Tensor> parameters) => Apply(parameters, null);
 
     /// <summary>Keras's names of the state arrays (moments) each parameter carries, each the parameter's size:
     /// "momentum", "velocity"... They name the arrays when a model is saved with its optimizer state.</summary>
@@ -169,6 +170,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
             if (initial != 0f) Array.Fill(state[i], initial);
         }
         states.Add(parameter, state);
+        NewBackup(parameter);
         return state;
     }
 

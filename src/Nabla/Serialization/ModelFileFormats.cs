@@ -19,7 +19,7 @@ internal sealed class ModelFileFormats : IModelFiles
 #pragma warning disable CA2255
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Register() => ModelFiles.Formats = new ModelFileFormats();
+    internal static void Register() => ModelFiles.RegisterBuiltIn(new ModelFileFormats());
 
     public void SaveWeights(Model model, string path)
     {
@@ -80,6 +80,9 @@ internal sealed class ModelFileFormats : IModelFiles
 
     public (IReadOnlyDictionary<string, string> Metadata, Action Restore) ReadTrainingState(Model model, string path) =>
         TrainingStateFile.Read(model, path);
+
+    public IReadOnlyList<string> Extensions { get; } =
+        [KerasArchive.Extension, LegacyH5.Extension, WeightsH5, ShardedWeights, ModelWeights.Extension, TfjsLayersModel.Extension];
 
     public IReadOnlyList<string> ExportFormats { get; } = ["onnx"];
 

@@ -61,6 +61,8 @@ internal struct LessThan : IComparison { public static bool Test(float x, float 
 
 internal struct EqualTo : IComparison { public static bool Test(float x, float y) => x == y; }
 
+internal struct NotEqualTo : IComparison { public static bool Test(float x, float y) => x != y; }
+
 /// <summary>Writes 1 where the comparison holds and 0 elsewhere.</summary>
 internal struct ComparisonKernel<T> : IBinaryKernel where T : IComparison
 {

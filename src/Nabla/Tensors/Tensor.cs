@@ -32,6 +32,11 @@ public sealed partial class Tensor
     /// </summary>
     public bool IsPlaceholder { get; init; }
 
+    /// <summary>Keras's <c>_keras_mask</c>: for a batch of sequences, which timesteps are real (1) and which are
+    /// padding (0), [batch, timesteps], set by Embedding(mask_zero) or Masking and carried from layer to layer
+    /// (<see cref="Layers.Layer.ComputeMask"/>); recurrent layers skip the masked steps and losses ignore them.</summary>
+    public Tensor? KerasMask { get; set; }
+
     /// <summary>An optional name, e.g. "dense/kernel", used in error messages and diagnostics.</summary>
     public string? Name { get; set; }
 

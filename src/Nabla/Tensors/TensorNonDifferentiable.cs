@@ -31,6 +31,9 @@ public sealed partial class Tensor
     /// <summary>1 where a == b, else 0 (broadcast).</summary>
     public static Tensor Equal(Tensor a, Tensor b) => Op.Record(CompareOp<EqualTo>.Create(a, b, "equal"));
 
+    /// <summary>1 where a != b, else 0 (broadcast).</summary>
+    public static Tensor NotEqual(Tensor a, Tensor b) => Op.Record(CompareOp<NotEqualTo>.Create(a, b, "not_equal"));
+
     /// <summary>Casts to integer class labels (truncating toward zero), kept as floats; recorded as "cast".</summary>
     public static Tensor ToLabels(Tensor x) => Op.Record(new CastToLabelsOp(x));
 }

@@ -47,8 +47,8 @@ public class SplitTrainingTests
         // No bias: the forward shards add none, and db's sum is skipped.
         ["no_bias"] = new(() => new Sequential(new Dense(160, "sigmoid", useBias: false, inputShape: [50]), new Dense(5, "softmax")),
             50, 5, 150, 32),
-        // 1,100 input features: four shards of at least 256 features (DenseOp.ShardCount).
-        ["wide_input"] = new(() => new Sequential(new Dense(24, "relu", inputShape: [1100]), new Dense(5, "softmax")), 1100, 5, 160, 32),
+        // 2,048 input features: four shards of at least 512 features (DenseOp.ShardCount).
+        ["wide_input"] = new(() => new Sequential(new Dense(24, "relu", inputShape: [2048]), new Dense(5, "softmax")), 2048, 5, 160, 32),
         // The seed network at batch 128 (700 samples: the last batch of each epoch has 60 rows).
         ["seed"] = new(() => new Sequential(new Dense(128, "relu", inputShape: [784]), new Dense(10, "softmax")), 784, 10, 700, 128),
     };
@@ -199,7 +199,7 @@ public class SplitTrainingTests
     public void AnyThreadCountTrainsBitwiseAsOne(int threads)
     {
         // The shards follow the problem size, not the thread count (more threads than cores is only slower):
-        // two shards of the seed's 784 features, four of wide_input's 1,100.
+        // two shards of the seed's 784 features, four of wide_input's 2,048.
         foreach (var (network, shards) in new[] { ("seed", 2), ("wide_input", 4) })
         {
             var one = Train(network, "adam", threads: 1);
@@ -213,10 +213,11 @@ public class SplitTrainingTests
 
     [Theory]
     [InlineData(784, 32 * 784 * 128, 2)]       // the seed's first layer: 784 features make two shards of 392
-    [InlineData(1100, 1L << 30, 4)]           // 275 features per shard; eight would leave 137
-    [InlineData(2048, 1L << 30, 8)]
+    [InlineData(1100, 1L << 30, 2)]           // four would leave 275 features per shard
+    [InlineData(2048, 1L << 30, 4)]           // 512 per shard; eight would leave 256
+    [InlineData(4096, 1L << 30, 8)]
     [InlineData(1 << 16, 1L << 40, 8)]        // never more than MaxShards
-    [InlineData(4096, 4L << 20, 4)]           // 4M multiply-adds: shards keep half of the 2M threshold
+    [InlineData(8192, 4L << 20, 4)]           // 4M multiply-adds: shards keep half of the 2M threshold
     public void ShardCountFollowsTheProblemSizeOnly(int inFeatures, long macs, int expected)
     {
         int saved = KernelSettings.MaxThreads;

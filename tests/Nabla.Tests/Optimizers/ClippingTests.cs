@@ -58,13 +58,17 @@ public class ClippingTests
     }
 
     [Fact]
-    public void GlobalClipNorm_NonFiniteNorm_GivesNaN()
+    public void GlobalClipNorm_NonFiniteNorm_RefusesTheStep()
     {
-        // Keras clip_by_global_norm adds (norm − norm): an infinite norm makes the scale NaN rather than hiding it.
+        // Keras clip_by_global_norm adds (norm − norm): an infinite norm makes the scale NaN rather than hiding it,
+        // and Keras then writes NaN weights. Nabla refuses a step that would leave a weight NaN and keeps the old ones.
         var p = Tensor.FromArray([1f, 1f], 2);
         p.Grad = Tensor.FromArray([float.PositiveInfinity, 1f], 2);
-        new SGD(learningRate: 1.0, globalClipNorm: 1.0).Apply([p]);
-        Assert.True(float.IsNaN(p.Data[1]));
+        var sgd = new SGD(learningRate: 1.0, globalClipNorm: 1.0);
+        Assert.False(sgd.Apply([p]));
+        Assert.True(sgd.LastStepRefused);
+        Assert.Equal([1f, 1f], p.Data);
+        Assert.Equal(0, sgd.Iterations);
     }
 
     [Fact]

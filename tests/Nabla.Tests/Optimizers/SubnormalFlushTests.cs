@@ -12,20 +12,25 @@ public class SubnormalFlushTests
     [Theory]
     [InlineData(37)]     // scalar tail only
     [InlineData(1000)]   // SIMD body and tail
-    public void SubnormalWeightsBecomeZeroAndSpecialValuesSurvive(int length)
+    public void SubnormalWeightsBecomeZeroAndSpecialValuesRefuseTheStep(int length)
     {
         var w = new Tensor(length).RequireGrad();
         w.Grad = new Tensor(length);
         Array.Fill(w.Data, 1e-40f);              // subnormal
-        w.Data[1] = float.NaN;
-        w.Data[2] = float.PositiveInfinity;
         w.Data[3] = 1e-30f;                      // small but normal: kept
-        new SGD(learningRate: 0.1).Apply([w]);   // zero gradient: w is stored unchanged, but flushed
+        Assert.True(new SGD(learningRate: 0.1).Apply([w]));   // zero gradient: w is stored unchanged, but flushed
         Assert.Equal(0f, w.Data[0]);
         Assert.Equal(0f, w.Data[^1]);
+        Assert.Equal(1e-30f, w.Data[3]);
+
+        // NaN and ±Inf pass through the rule unchanged, so the step would leave them: it is refused and undone whole.
+        Array.Fill(w.Data, 1e-40f);
+        w.Data[1] = float.NaN;
+        w.Data[2] = float.PositiveInfinity;
+        Assert.False(new SGD(learningRate: 0.1).Apply([w]));
+        Assert.Equal(1e-40f, w.Data[0]);
         Assert.True(float.IsNaN(w.Data[1]));
         Assert.Equal(float.PositiveInfinity, w.Data[2]);
-        Assert.Equal(1e-30f, w.Data[3]);
     }
 
     [Theory]

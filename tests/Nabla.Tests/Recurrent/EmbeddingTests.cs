@@ -38,11 +38,4 @@ public class EmbeddingTests
         Assert.Contains(where, error.Message);
         Assert.Contains(what, error.Message);
     }
-
-    [Fact]
-    public void MaskZeroIsRefusedRatherThanIgnored()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new Embedding(5, 2, maskZero: true));
-        Assert.Contains("mask_zero", error.Message);
-    }
 }

@@ -4,7 +4,8 @@ using Nabla.Tests.Doctor;
 
 namespace Nabla.Tests.Recurrent;
 
-/// <summary>The adding-problem experiments for the doctor (tests/Clinic/recurrent) load and build as written.</summary>
+/// <summary>The issue's full adding-problem demonstration (tests/Clinic/recurrent/long, 80 epochs: run with
+/// <c>nabla clinic --suite tests/Clinic/recurrent/long</c>) loads and builds as written.</summary>
 public class RecurrentExperimentTests
 {
     [Theory]
@@ -12,7 +13,7 @@ public class RecurrentExperimentTests
     [InlineData("adding-lstm-healthy", typeof(LSTM))]
     public void AddingExperimentsLoadTheIssueSetup(string name, Type layerType)
     {
-        var experiment = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", name + ".json"));
+        var experiment = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", "long", name + ".json"));
         Assert.Equal([2000, 100, 2], experiment.X.Shape);
         Assert.Equal([2000, 1], experiment.Y.Shape);
         Assert.Equal(0.2, experiment.ValidationSplit);

@@ -121,6 +121,9 @@ public class OptimizerStateSavingTests
     [InlineData("weight", "dense_9/kernel/momentum", "no weight 'dense_9/kernel'")]
     [InlineData("class", "optimizer", "\"SGD\"")]
     [InlineData("iterations", "iterations", "\"-3\"")]
+    [InlineData("iterations_past_2_to_53", "iterations", "9223372036854775807")]
+    [InlineData("nan", "dense/kernel/momentum", "NaN")]
+    [InlineData("negative_velocity", "dense_1/bias/velocity", "-1")]
     public void ABadStateEntryIsRejectedNamingTheFieldAndNothingIsRestored(string fault, string field, string found)
     {
         using var folder = new TempFolder();
@@ -137,6 +140,9 @@ public class OptimizerStateSavingTests
                 case "weight": tensors[field] = new Tensor(4, 8); break;
                 case "class": metadata["optimizer"] = "SGD"; break;
                 case "iterations": metadata["iterations"] = "-3"; break;
+                case "iterations_past_2_to_53": metadata["iterations"] = long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture); break;
+                case "nan": tensors[field].Data[5] = float.NaN; break;
+                case "negative_velocity": tensors[field].Data[1] = -1f; break;
             }
             return (tensors, metadata);
         });

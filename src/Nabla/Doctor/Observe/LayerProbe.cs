@@ -47,6 +47,7 @@ internal sealed class LayerProbe
             Activation = activation,
         };
         double gradNorm = GradientNorm.Of(o);
+        var stateNorms = StateGradientNormsOf(step);
         var weights = WeightStatistics.Of(o.Kernel);
         return new LayerSample
         {
@@ -69,6 +70,18 @@ internal sealed class LayerProbe
             GradientAllZero = !o.GradientMissing && gradNorm == 0,
             NonFinite = !weights.Finite || (!o.GradientMissing && !double.IsFinite(gradNorm)),
             Trainable = Layer.Layer.Trainable,
+            StateGradientRatio = StateGradientRatio.Of(stateNorms),
+            StateGradientNorms = stateNorms is null ? null : StateGradientRatio.Sampled(stateNorms),
         };
+    }
+
+    /// <summary>The recurrent layer's ‖∂L/∂h_t‖ of this step; null for other layers. A captured step records them from
+    /// its first measured backward pass on (the first measurement of each captured step turns recording on).</summary>
+    private float[]? StateGradientNormsOf(CapturedStep step)
+    {
+        if (step.Activities[Layer.Index].StateGradients is not { } op) return null;
+        if (op.RecordStateGradientNorms) return op.StateGradientNorms;
+        op.RecordStateGradientNorms = true;
+        return null;
     }
 }

@@ -46,6 +46,13 @@ public sealed record LayerSample
 
     public required bool NonFinite { get; init; }
 
+    /// <summary>For a recurrent layer, ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ over this step (<see cref="StateGradientRatio"/>); NaN otherwise.</summary>
+    public double StateGradientRatio { get; init; } = double.NaN;
+
+    /// <summary>For a recurrent layer, ‖∂L/∂h_t‖ at a few steps from the first to the last (processing order), as
+    /// "t=1: …, t=T: …"; null otherwise.</summary>
+    public string? StateGradientNorms { get; init; }
+
     /// <summary>False for a frozen layer: it may get a gradient, but the optimizer does not apply it.</summary>
     public bool Trainable { get; init; } = true;
 }

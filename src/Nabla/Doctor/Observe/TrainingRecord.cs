@@ -26,6 +26,23 @@ internal sealed class TrainingRecord
         earlyLossCount++;
     }
 
+    /// <summary>The variance of the targets seen in the first epoch: the MSE of always predicting their mean; NaN before any.</summary>
+    public double TargetVariance => targetCount < 2 ? double.NaN : Math.Max(0, targetSumOfSquares / targetCount - Math.Pow(targetSum / targetCount, 2));
+
+    private double targetSum, targetSumOfSquares;
+    private long targetCount;
+
+    /// <summary>Adds a batch's targets to <see cref="TargetVariance"/>.</summary>
+    public void AddTargets(ReadOnlySpan<float> targets)
+    {
+        foreach (float y in targets)
+        {
+            targetSum += y;
+            targetSumOfSquares += (double)y * y;
+        }
+        targetCount += targets.Length;
+    }
+
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>

@@ -18,6 +18,14 @@ internal sealed class LayerSeries(IReadOnlyList<LayerSample> samples)
     public double MedianMovingUpdateRatio => Median(Samples
         .Where(s => s.Trainable && s.KernelGradNorm > 0 && double.IsFinite(s.KernelGradNorm)).Select(s => s.UpdateRatio));
 
+    /// <summary>Median ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ over the samples of a recurrent layer; NaN for other layers.</summary>
+    public double MedianStateGradientRatio => Median(Samples.Select(s => s.StateGradientRatio));
+
+    /// <summary>The sample whose state-gradient ratio is the median's, for its per-step norms as evidence.</summary>
+    public LayerSample? MedianStateGradientSample =>
+        Samples.Where(s => double.IsFinite(s.StateGradientRatio)).OrderBy(s => s.StateGradientRatio)
+            .ElementAtOrDefault(Samples.Count(s => double.IsFinite(s.StateGradientRatio)) / 2);
+
     public IEnumerable<LayerSample> WithSaturation => Samples.Where(s => !double.IsNaN(s.SaturatedFraction));
 
     public IEnumerable<LayerSample> WithDeadUnits => Samples.Where(s => !double.IsNaN(s.DeadFraction));

@@ -18,6 +18,10 @@ internal sealed record LossCurve
 
     public (int epoch, long step, double loss)? FirstNonFinite { get; init; }
 
+    /// <summary>For a mean-squared-error model, the loss of always predicting the targets' mean (their variance over the
+    /// first epoch); NaN for other losses.</summary>
+    public double MeanPredictorLoss { get; init; } = double.NaN;
+
     public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
@@ -53,5 +57,6 @@ internal sealed record LossCurve
         InitialLoss = r.InitialLoss,
         EarlyLoss = r.EarlyLoss,
         FirstNonFinite = r.FirstNonFinite,
+        MeanPredictorLoss = r.Model.Loss is Losses.MeanSquaredError ? r.TargetVariance : double.NaN,
     };
 }

@@ -8,7 +8,9 @@ namespace Nabla.Layers;
 /// Keras's <c>Bidirectional</c>: a copy of the recurrent layer reads the sequence forwards ("forward_" + name) and
 /// another backwards ("backward_" + name, go_backwards flipped), and their outputs are merged: "concat" (Keras's
 /// default) along the last axis, "sum", "mul" or "ave". With return_sequences the backward outputs are put back in
-/// input order first. Weights: the forward layer's, then the backward layer's.
+/// input order first. Weights: the forward layer's, then the backward layer's. A timestep mask goes to both layers;
+/// as in Keras, both then output zeros at masked steps when they return sequences (zero_output_for_mask), and the
+/// output carries the mask only when returning sequences.
 /// </summary>
 public sealed class Bidirectional : Layer
 {
@@ -27,6 +29,9 @@ public sealed class Bidirectional : Layer
         if (ForwardLayer.ReturnSequences != BackwardLayer.ReturnSequences)
             throw new ArgumentException(
                 $"Bidirectional '{Name}': the forward and backward layers must agree on return_sequences.", nameof(backwardLayer));
+        // keras/src/layers/rnn/bidirectional.py forces zero_output_for_mask to return_sequences on both layers.
+        ForwardLayer.ZeroOutputForMask = ForwardLayer.ReturnSequences;
+        BackwardLayer.ZeroOutputForMask = BackwardLayer.ReturnSequences;
     }
 
     public override string ClassName => "Bidirectional";
@@ -36,6 +41,8 @@ public sealed class Bidirectional : Layer
     public RecurrentLayer ForwardLayer { get; }
 
     public RecurrentLayer BackwardLayer { get; }
+
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ForwardLayer.ReturnSequences ? mask : null;
 
     /// <summary>A fresh layer from <paramref name="layer"/>'s config, renamed, optionally with go_backwards set.</summary>
     private static RecurrentLayer Copy(RecurrentLayer layer, string prefix, bool? goBackwards)
@@ -70,8 +77,9 @@ public sealed class Bidirectional : Layer
                 $"Layer '{Name}' (Bidirectional) needs inputs of shape (None, timesteps, features) but receives " +
                 $"{Describe(inputs.Shape[1..])}.");
         CheckInput(inputs);
-        var forward = ForwardLayer.Call(inputs, training);
-        var backward = BackwardLayer.Call(inputs, training);
+        var forward = ForwardLayer.CallWithMask(inputs, training);
+        lastForwardOutput = forward;
+        var backward = BackwardLayer.CallWithMask(inputs, training);
         if (BackwardLayer.ReturnSequences) backward = Op.Record(new ReverseTimeOp(backward));
         return MergeMode switch
         {
@@ -81,6 +89,12 @@ public sealed class Bidirectional : Layer
             _ => (forward + backward) * 0.5f,
         };
     }
+
+    private Tensor? lastForwardOutput;
+
+    /// <summary>The merged output, with the forward layer's state gradients (observed right after the call that made it).</summary>
+    public override LayerActivity Observe(Tensor output) =>
+        new(this, output, null, null) { StateGradients = lastForwardOutput?.Creator as IStateGradientOp };
 
     public override Config GetConfig()
     {

@@ -10,7 +10,8 @@ namespace Nabla.Layers;
 /// What Keras's SimpleRNN, LSTM and GRU share: inputs [batch, timesteps, features], weights <c>kernel</c>
 /// [features, gates·units], <c>recurrent_kernel</c> [units, gates·units] and <c>bias</c>, the whole sequence
 /// run by one op (backpropagation through time), the output the last state or every state
-/// (<see cref="ReturnSequences"/>), and the Keras RNN config keys.
+/// (<see cref="ReturnSequences"/>), and the Keras RNN config keys. A timestep mask on the inputs
+/// (<see cref="Tensor.KerasMask"/>) makes masked steps keep the previous state, as Keras's RNN.
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
@@ -87,6 +88,13 @@ public abstract class RecurrentLayer : Layer
 
     public int? Seed { get; }
 
+    /// <summary>Keras's <c>zero_output_for_mask</c> (default false): with a mask, the output at a masked step is zero
+    /// rather than the kept state. Bidirectional sets it to return_sequences on its layers, as Keras does.</summary>
+    public bool ZeroOutputForMask { get; set; }
+
+    /// <summary>Keras's RNN passes the mask on when it returns sequences (keras/src/layers/rnn/rnn.py, compute_mask).</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
+
     /// <summary>Columns of the kernel per unit: 4 (LSTM), 3 (GRU), 1 (SimpleRNN).</summary>
     private protected abstract int GatesPerUnit { get; }
 
@@ -134,13 +142,18 @@ public abstract class RecurrentLayer : Layer
                 $"Layer '{Name}' ({ClassName}) needs inputs of shape (None, timesteps, features) but receives " +
                 $"{Describe(inputs.Shape[1..])} (full batch shape {Tensor.ShapeString(inputs.Shape)}).");
         CheckInput(inputs);
+        if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
         var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator,
-            training ? (float)RecurrentDropout : 0f);
+            training ? (float)RecurrentDropout : 0f, inputs.KerasMask, ZeroOutputForMask);
         var op = CreateOp(inputs, options);
         op.RecordStateGradientNorms = RecordStateGradientNorms;
         if (training) LastTrainingOp = op;
         return Autograd.Op.Record(op);
     }
+
+    /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step.</summary>
+    public override LayerActivity Observe(Tensor output) =>
+        base.Observe(output) with { StateGradients = output?.Creator as Autograd.IStateGradientOp };
 
     /// <summary>The op of the latest training call (a captured training step replays it).</summary>
     private protected RecurrentOp? LastTrainingOp { get; private set; }
@@ -198,7 +211,7 @@ public abstract class RecurrentLayer : Layer
         config["go_backwards"] = GoBackwards;
         config["stateful"] = false;
         config["unroll"] = false;
-        config["zero_output_for_mask"] = false;
+        config["zero_output_for_mask"] = ZeroOutputForMask;
         return config;
     }
 
@@ -218,9 +231,7 @@ public abstract class RecurrentLayer : Layer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        foreach (var key in UnsupportedObjectKeys)
-            if (config.TryGet(key, out var value))
-                throw new ArgumentException($"{className} config '{key}' is {Config.Describe(value)}; only null is supported.");
+        RefuseUnsupported(config, className, UnsupportedObjectKeys);
         foreach (var key in new[] { "return_state", "stateful", "time_major" })
             if (config.GetBool(key, false))
                 throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");
@@ -237,7 +248,7 @@ public abstract class RecurrentLayer : Layer
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
             inputShape, name, config.GetBool("trainable", true),
             ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
-            ReadRegularizer(config, "bias_regularizer"));
+            ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -251,12 +262,14 @@ public abstract class RecurrentLayer : Layer
         recurrentRegularizer = args.RecurrentRegularizer;
         biasRegularizer = args.BiasRegularizer;
         Trainable = args.Trainable;
+        ZeroOutputForMask = args.ZeroOutputForMask;
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
         Initializer KernelInitializer, Initializer RecurrentInitializer, Initializer BiasInitializer, double Dropout,
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
-        bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer);
+        bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
+        bool ZeroOutputForMask);
 
     private static Regularizer? ReadRegularizer(Config config, string key) =>
         config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;

@@ -4,7 +4,8 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// Keras's <c>TimeDistributed</c>: applies the wrapped layer to every timestep of [batch, steps, ...] with the same
-/// weights, by folding the steps into the batch ([batch·steps, ...]) and unfolding the result.
+/// weights, by folding the steps into the batch ([batch·steps, ...]) and unfolding the result. A timestep mask
+/// passes through unchanged (Keras: supports_masking); the wrapped layer does not see it.
 /// </summary>
 public sealed class TimeDistributed : Layer
 {
@@ -17,6 +18,8 @@ public sealed class TimeDistributed : Layer
     public override string ClassName => "TimeDistributed";
 
     public Layer Layer { get; }
+
+    public override bool SupportsMasking => true;
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
@@ -35,6 +38,7 @@ public sealed class TimeDistributed : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        Layer.RefuseUnsupportedMask(inputs.KerasMask);
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         var folded = Tensor.Reshape(inputs, [batch * steps, .. inputs.Shape[2..]]);
         var output = Layer.Call(folded, training);

@@ -54,14 +54,14 @@ internal static class KerasOptimizerVariables
                 $"{saved.Count} variables");
 
         long iterations = file.ReadInteger($"{VarsPath}/0");
-        if (iterations < 0) throw DataFormatException.AtField(file.Source, $"{VarsPath}/0", "iterations >= 0", $"{iterations}");
         float? learningRate = header == 2 ? file.ReadFloats($"{VarsPath}/1", [])[0] : null;
-        var restores = new List<(Tensor Weight, string Name, float[] Values)>();
+        var restores = new List<(Tensor Weight, string Name, float[] Values, string Field)>();
         if (built)
             for (int i = 0; i < slots.Count; i++)
             {
                 var (weight, name) = slots[i];
-                restores.Add((weight, name, file.ReadFloats($"{VarsPath}/{header + i}", weight.Shape)));
+                string field = $"{VarsPath}/{header + i}";
+                restores.Add((weight, name, file.ReadFloats(field, weight.Shape), $"{field} ({name} of '{weight.Name}')"));
             }
         if (learningRate is float lr)
         {
@@ -71,8 +71,7 @@ internal static class KerasOptimizerVariables
             // that precision (a callback changed it), so a rate given in double is not rounded.
             if ((float)optimizer.LearningRate != lr) optimizer.LearningRate = lr;
         }
-        foreach (var (weight, name, values) in restores) optimizer.RestoreState(weight, name, values);
-        optimizer.Iterations = iterations;
+        FileContent.RestoreOptimizer(optimizer, file.Source, restores, iterations, $"{VarsPath}/0 (iterations)");
     }
 
     private static bool IsNumbered(List<string> names) =>

@@ -70,7 +70,7 @@ internal static class LegacyH5
                 $"the {model.Weights.Count} weights of model '{model.Name}' by layer name", string.Join("; ", problems) + ". No weight was changed");
         var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
-        model.SetWeights(model.Weights.Select(w => values[w]).ToList());
+        FileContent.SetWeights(model, model.Weights.Select(w => values[w]).ToList(), file.Source);
     }
 
     /// <summary>Writes the form Keras 3 writes (weight names "dense/kernel", a <c>top_level_model_weights</c> group);

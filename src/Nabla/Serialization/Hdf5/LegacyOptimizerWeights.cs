@@ -24,7 +24,7 @@ internal static class LegacyOptimizerWeights
         var names = file.StringArrayAttribute(Group, "weight_names") ?? [];
         var weights = model.TrainableWeights.ToDictionary(w => w.Name!, StringComparer.Ordinal);
         long? iterations = null;
-        var restores = new List<(Tensor Weight, string Name, float[] Values)>();
+        var restores = new List<(Tensor Weight, string Name, float[] Values, string Field)>();
         foreach (string name in names)
         {
             string dataset = $"{Group}/{name}";
@@ -39,11 +39,10 @@ internal static class LegacyOptimizerWeights
             if (!weights.TryGetValue(weightName, out var weight) || !SlotNames.TryGetValue(parts[^1], out var slot) || !optimizer.HasStateNamed(slot))
                 throw DataFormatException.AtField(file.Source, $"'{dataset}'",
                     $"iter or a {optimizer.ClassName} slot ({optimizer.DescribeStateNames()}) of a trainable weight ({string.Join(", ", weights.Keys)})", $"'{name}'");
-            restores.Add((weight, slot, file.ReadFloats(dataset, weight.Shape)));
+            restores.Add((weight, slot, file.ReadFloats(dataset, weight.Shape), $"'{dataset}'"));
         }
-        if (iterations is not long steps || steps < 0)
-            throw DataFormatException.AtField(file.Source, Group, "an iteration count (\"iter:0\")", iterations?.ToString() ?? "none");
-        foreach (var (weight, slot, values) in restores) optimizer.RestoreState(weight, slot, values);
-        optimizer.Iterations = steps;
+        if (iterations is not long steps)
+            throw DataFormatException.AtField(file.Source, Group, "an iteration count (\"iter:0\")", "none");
+        FileContent.RestoreOptimizer(optimizer, file.Source, restores, steps, $"{Group} iter:0 (iterations)");
     }
 }

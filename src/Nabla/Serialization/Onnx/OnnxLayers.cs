@@ -14,13 +14,14 @@ internal static class OnnxLayers
     public static readonly string[] Supported =
         ["InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Rescaling", "Normalization", "BatchNormalization",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
-         "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax"];
+         "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
+         "SimpleRNN", "LSTM", "GRU"];
 
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
         if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization)
-            && !OnnxConvLayers.Handles(layer))
+            && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: {string.Join(", ", Supported)}.");
         var activation = layer switch
@@ -29,6 +30,11 @@ internal static class OnnxLayers
             Layers.Activation a => a.Function,
             _ => OnnxConvLayers.ActivationOf(layer),
         };
+        if (layer is RecurrentLayer recurrent)
+        {
+            OnnxRecurrentLayers.Check(recurrent);
+            return;
+        }
         if (activation is not null && !OnnxActivations.Supported.Contains(activation.Name))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' uses activation '{activation.Name}' ({activation.GetType().Name}), " +
@@ -51,6 +57,7 @@ internal static class OnnxLayers
         Normalization n => EmitNormalization(g, n, x),
         BatchNormalization bn => EmitBatchNormalization(g, bn, x),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
+        RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 

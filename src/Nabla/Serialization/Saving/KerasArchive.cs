@@ -78,9 +78,13 @@ internal static class KerasArchive
     /// <summary>The model of a Keras config, built from its declared input or its <c>build_config</c>.</summary>
     internal static Model BuildModel(Config config, string source)
     {
-        var model = KerasModelJson.FromConfig(config, source);
-        if (!model.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
-            model.Build(batchShape[1..]);
+        var model = FileContent.Use(source, "model config", "a Keras model config Nabla can build", () =>
+        {
+            var built = KerasModelJson.FromConfig(config, source);
+            if (!built.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
+                built.Build(batchShape[1..]);
+            return built;
+        });
         if (!model.IsBuilt)
             throw DataFormatException.AtField(source, "build_config",
                 "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
@@ -112,7 +116,9 @@ internal static class KerasArchive
         var weights = model.Weights;
         long weightBytes = weights.Sum(w => 4L * w.Size);
         string weightsSource = $"{zip.Path}/{SafetensorsWeightsEntry}";
-        ModelWeights.Apply(model, ReadSafetensors(zip, SafetensorsWeightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors, weightsSource);
+        var tensors = ReadSafetensors(zip, SafetensorsWeightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors;
+        // Inside an archive, weights that do not fit the archive's own config are the archive's fault.
+        FileContent.Use(weightsSource, "tensors", "the weights of the archive's model", () => ModelWeights.Apply(model, tensors, weightsSource));
         if (zip.Contains(OptimizerState.Entry) && model.IsCompiled)
         {
             string stateSource = $"{zip.Path}/{OptimizerState.Entry}";

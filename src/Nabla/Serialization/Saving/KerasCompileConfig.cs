@@ -32,15 +32,9 @@ internal static class KerasCompileConfig
         foreach (string key in new[] { "loss_weights", "weighted_metrics" })
             if (compile.TryGet(key, out var value))
                 throw new NotSupportedException($"{source} 'compile_config.{key}' is {Config.Describe(value)}; Nabla does not implement {key}.");
-        try
-        {
+        FileContent.Use(source, "compile_config", "an optimizer, loss and metrics Nabla can build", () =>
             model.Compile(Optimizer.Deserialize(Require(compile, "optimizer", source)),
-                Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, source));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{source} 'compile_config': {e.Message}", e);
-        }
+                Loss.Deserialize(LossSpec(Require(compile, "loss", source), source)), CompiledMetrics(compile, source)));
     }
 
     /// <summary>A loss given as a plain function is saved by Keras 3 as a "builtins" function object holding its name.</summary>

@@ -10,7 +10,8 @@ internal static class LegacyTrainingConfig
 {
     public static void Compile(Model model, Config training, string source)
     {
-        var optimizer = training.GetConfig("optimizer_config")?.DeepClone();
+        var optimizer = FileContent.Use(source, "optimizer_config", "an optimizer config object",
+            () => training.GetConfig("optimizer_config")?.DeepClone());
         if (optimizer?.GetConfig("config") is { } options && options.Remove("lr", out var lr)) options.TryAdd("learning_rate", lr);
         var compile = new Config
         {

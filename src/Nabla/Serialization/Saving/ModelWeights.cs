@@ -77,6 +77,6 @@ internal static class ModelWeights
                 $"{source}: the weights do not match model '{model.Name}' ({weights.Count} weights); " +
                 string.Join("; ", problems) + ". No weight was changed.");
         }
-        model.SetWeights(weights.Select(w => tensors[w.Path]).ToList());
+        FileContent.SetWeights(model, weights.Select(w => tensors[w.Path]).ToList(), source);
     }
 }

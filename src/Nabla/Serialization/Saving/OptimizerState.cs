@@ -50,7 +50,7 @@ internal static class OptimizerState
             throw DataFormatException.AtField(source, $"__metadata__.{IterationsKey}", "a whole number of steps", $"\"{iterationsText}\"");
 
         var weights = ModelWeights.Paths(model).ToDictionary(p => p.Path, p => p.Weight, StringComparer.Ordinal);
-        var restores = new List<(Tensor Weight, string Name, Tensor Values)>();
+        var restores = new List<(Tensor Weight, string Name, float[] Values, string Field)>();
         foreach (var (key, values) in content.Tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             int slash = key.LastIndexOf('/');
@@ -64,9 +64,8 @@ internal static class OptimizerState
             if (!Tensor.SameShape(values.Shape, weight.Shape))
                 throw DataFormatException.AtField(source, $"tensor '{key}'",
                     $"shape {Tensor.ShapeString(weight.Shape)} (its weight's)", Tensor.ShapeString(values.Shape));
-            restores.Add((weight, name, values));
+            restores.Add((weight, name, values.Data, $"tensor '{key}'"));
         }
-        foreach (var (weight, name, values) in restores) optimizer.RestoreState(weight, name, values.Data);
-        optimizer.Iterations = iterations;
+        FileContent.RestoreOptimizer(optimizer, source, restores, iterations, $"__metadata__.{IterationsKey}");
     }
 }

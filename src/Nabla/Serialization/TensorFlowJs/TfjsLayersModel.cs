@@ -63,7 +63,7 @@ internal static class TfjsLayersModel
         var missing = byName.Keys.Where(k => !values.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw DataFormatException.AtField(path, "weightsManifest", $"every weight of model '{model.Name}'", "missing: " + string.Join(", ", missing));
-        model.SetWeights(model.Weights.Select(w => values[w.Name!]).ToList());
+        FileContent.SetWeights(model, model.Weights.Select(w => values[w.Name!]).ToList(), path);
     }
 
     /// <summary>The manifest's weights with their shapes, each checked against the model's before any byte is read.</summary>

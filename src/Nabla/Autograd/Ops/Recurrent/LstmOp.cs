@@ -18,7 +18,7 @@ internal sealed class LstmOp : RecurrentOp
 
     public LstmOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, IActivationKernel activation,
         IActivationKernel recurrentActivation, RecurrentOptions options)
-        : base(x, kernel, recurrentKernel, bias, 4, options)
+        : base(x, kernel, recurrentKernel, bias, 4, options, carriedStateSize: recurrentKernel.Shape[0])
     {
         if (bias is not null) CheckWeight("bias", bias, [Width]);
         this.activation = activation;
@@ -74,6 +74,10 @@ internal sealed class LstmOp : RecurrentOp
     }
 
     protected override void BeginBackward() => Array.Clear(gradCell);
+
+    protected override Span<float> CarriedState(int t) => StepOf(cells, t, Units);
+
+    protected override Span<float> CarriedStateGradient => gradCell;
 
     protected override void BackwardStep(int t)
     {

@@ -11,9 +11,12 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// The backward pass walks the steps in reverse: each step leaves the gradient of its gates' x-side
 /// pre-activations in <see cref="GradProjected"/>, and the kernel's gradient and the input's gradient
 /// are then one GEMM each. Every buffer is allocated here, so a replayed step allocates nothing.
-/// Inputs: x, kernel, recurrent kernel, then the bias when used.
+/// With a timestep mask (Keras's, [batch, steps], 1 for a real step), a masked step keeps the previous state (and an
+/// LSTM's cell) and its output is that state, or zero with zero_output_for_mask, as Keras's backend rnn; in the backward
+/// pass the state's gradient crosses a masked step unchanged and the step's gates get none.
+/// Inputs: x, kernel, recurrent kernel, then the bias when used, then the mask when given.
 /// </summary>
-internal abstract class RecurrentOp : Op
+internal abstract class RecurrentOp : Op, IStateGradientOp
 {
     protected readonly int Batch, Steps, Features, Units, Width;
     private readonly bool returnSequences, goBackwards;
@@ -23,12 +26,16 @@ internal abstract class RecurrentOp : Op
     private readonly float[] inputTimeMajor, gradInputTimeMajor;
     private readonly float recurrentDropout;
     private readonly float[]? recurrentMask, maskedStates;
+    private readonly bool hasBias, zeroOutputForMask;
+    // The timestep mask time-major in processing order [steps, batch], and the gradients a masked row carries
+    // across its step: dLoss/dh and the subclass's carried state's.
+    private readonly float[]? stepMask, heldStateGradient, heldCarriedGradient;
 
     /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
+    /// <param name="carriedStateSize">Values per sample of a second state the cell carries (an LSTM's cell), 0 if none.</param>
     protected RecurrentOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, int gatesPerUnit,
-        RecurrentOptions options)
-        : base(bias is null ? [x, kernel, recurrentKernel] : [x, kernel, recurrentKernel, bias],
-            OutputShape(x, recurrentKernel, options.ReturnSequences))
+        RecurrentOptions options, int carriedStateSize = 0)
+        : base(InputsOf(x, kernel, recurrentKernel, bias, options.Mask), OutputShape(x, recurrentKernel, options))
     {
         Batch = x.Shape[0];
         Steps = x.Shape[1];
@@ -37,6 +44,14 @@ internal abstract class RecurrentOp : Op
         Width = gatesPerUnit * Units;
         CheckWeight("kernel", kernel, [Features, Width]);
         CheckWeight("recurrent kernel", recurrentKernel, [Units, Width]);
+        hasBias = bias is not null;
+        if (options.Mask is not null)
+        {
+            stepMask = new float[Steps * Batch];
+            heldStateGradient = new float[Batch * Units];
+            heldCarriedGradient = new float[Batch * carriedStateSize];
+            zeroOutputForMask = options.ZeroOutputForMask;
+        }
         returnSequences = options.ReturnSequences;
         goBackwards = options.GoBackwards;
         dropout = options.Dropout;
@@ -79,7 +94,24 @@ internal abstract class RecurrentOp : Op
 
     protected Tensor RecurrentKernel => Inputs[2];
 
-    protected Tensor? Bias => Inputs.Length == 4 ? Inputs[3] : null;
+    protected Tensor? Bias => hasBias ? Inputs[3] : null;
+
+    private Tensor? Mask => stepMask is null ? null : Inputs[^1];
+
+    private static Tensor[] InputsOf(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, Tensor? mask)
+    {
+        var inputs = new List<Tensor> { x, kernel, recurrentKernel };
+        if (bias is not null) inputs.Add(bias);
+        if (mask is not null) inputs.Add(mask);
+        return [.. inputs];
+    }
+
+    /// <summary>The second state a cell carries from step to step besides h (an LSTM's cell c) at index t, [batch, size];
+    /// empty for cells without one. A masked step keeps it too.</summary>
+    protected virtual Span<float> CarriedState(int t) => default;
+
+    /// <summary>dLoss/d(carried state) for the step being walked back, [batch, size]; empty for cells without one.</summary>
+    protected virtual Span<float> CarriedStateGradient => default;
 
     /// <summary>What multiplies the recurrent kernel at each step, time-major [steps, batch, units]: h_0 … h_{T-1},
     /// times the recurrent dropout mask when there is one.</summary>
@@ -109,7 +141,7 @@ internal abstract class RecurrentOp : Op
         set => StateGradientNorms = value ? new float[Steps] : null;
     }
 
-    private static int[] OutputShape(Tensor x, Tensor recurrentKernel, bool returnSequences)
+    private static int[] OutputShape(Tensor x, Tensor recurrentKernel, RecurrentOptions options)
     {
         if (x.Rank != 3)
             throw new ArgumentException(
@@ -117,8 +149,11 @@ internal abstract class RecurrentOp : Op
         if (recurrentKernel.Rank != 2)
             throw new ArgumentException(
                 $"A recurrent kernel is [units, gates·units]; found {Tensor.ShapeString(recurrentKernel.Shape)}.");
+        if (options.Mask is { } mask && (mask.Rank != 2 || mask.Shape[0] != x.Shape[0] || mask.Shape[1] != x.Shape[1]))
+            throw new ArgumentException(
+                $"A recurrent op's mask is [batch, timesteps] = [{x.Shape[0]}, {x.Shape[1]}]; found {Tensor.ShapeString(mask.Shape)}.");
         int units = recurrentKernel.Shape[0];
-        return returnSequences ? [x.Shape[0], x.Shape[1], units] : [x.Shape[0], units];
+        return options.ReturnSequences ? [x.Shape[0], x.Shape[1], units] : [x.Shape[0], units];
     }
 
     protected static void CheckWeight(string what, Tensor weight, int[] expected)
@@ -138,6 +173,7 @@ internal abstract class RecurrentOp : Op
         {
             MultiplyRecurrent(t);
             ForwardStep(t);
+            if (stepMask is not null) KeepMaskedStates(t);
         }
         WriteOutput();
     }
@@ -151,13 +187,22 @@ internal abstract class RecurrentOp : Op
         for (int t = Steps - 1; t >= 0; t--)
         {
             if (returnSequences)
+            {
                 for (int b = 0; b < Batch; b++)
-                    TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan((b * Steps + t) * Units, Units),
-                        GradState.AsSpan(b * Units, Units));
+                    if (!OutputIsZero(t, b))
+                        TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan((b * Steps + t) * Units, Units),
+                            GradState.AsSpan(b * Units, Units));
+            }
             else if (t == Steps - 1)
-                TensorPrimitives.Add(GradState, dOutput.AsSpan(0, size), GradState);
+            {
+                for (int b = 0; b < Batch; b++)
+                    if (!OutputIsZero(t, b))
+                        TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan(b * Units, Units),
+                            GradState.AsSpan(b * Units, Units));
+            }
             if (StateGradientNorms is not null) StateGradientNorms[t] = TensorPrimitives.Norm(GradState);
-            BackwardStep(t);
+            if (stepMask is null) BackwardStep(t);
+            else BackwardStepKeepingMaskedRows(t);
         }
         FinishRecurrentGradients();
         // kernel (+)= xᵀ·dZ over all steps at once; the input-side bias (+)= Σ dZ.
@@ -201,9 +246,60 @@ internal abstract class RecurrentOp : Op
     /// <summary>Adds the recurrent kernel's (and recurrent bias's) gradient over all steps.</summary>
     protected abstract void FinishRecurrentGradients();
 
+    private bool IsMasked(int t, int b) => stepMask is not null && stepMask[t * Batch + b] == 0f;
+
+    /// <summary>Whether the output at processing step t is zero for sample b (a masked step with zero_output_for_mask).</summary>
+    private bool OutputIsZero(int t, int b) => zeroOutputForMask && IsMasked(t, b);
+
+    /// <summary>A masked sample keeps h_t (and the carried state) as h_{t+1}, whatever the cell computed.</summary>
+    private void KeepMaskedStates(int t)
+    {
+        int carried = CarriedState(t).Length / Batch;
+        for (int b = 0; b < Batch; b++)
+        {
+            if (!IsMasked(t, b)) continue;
+            State(t).Slice(b * Units, Units).CopyTo(State(t + 1).Slice(b * Units, Units));
+            if (carried > 0) CarriedState(t).Slice(b * carried, carried).CopyTo(CarriedState(t + 1).Slice(b * carried, carried));
+        }
+    }
+
+    /// <summary>Walks back step t where some samples are masked: their state gradients are held out of the cell's
+    /// backward (which then gives their gates no gradient) and put back unchanged as dLoss/dh_t.</summary>
+    private void BackwardStepKeepingMaskedRows(int t)
+    {
+        var carriedGradient = CarriedStateGradient;
+        int carried = carriedGradient.Length / Batch;
+        for (int b = 0; b < Batch; b++)
+        {
+            if (!IsMasked(t, b)) continue;
+            MoveRow(GradState, heldStateGradient, b, Units);
+            if (carried > 0) MoveRow(carriedGradient, heldCarriedGradient, b, carried);
+        }
+        BackwardStep(t);
+        carriedGradient = CarriedStateGradient;
+        for (int b = 0; b < Batch; b++)
+        {
+            if (!IsMasked(t, b)) continue;
+            heldStateGradient.AsSpan(b * Units, Units).CopyTo(GradState.AsSpan(b * Units, Units));
+            if (carried > 0) heldCarriedGradient.AsSpan(b * carried, carried).CopyTo(carriedGradient.Slice(b * carried, carried));
+        }
+    }
+
+    /// <summary>Copies row <paramref name="b"/> of <paramref name="source"/> into <paramref name="held"/> and clears it.</summary>
+    private static void MoveRow(Span<float> source, Span<float> held, int b, int width)
+    {
+        var row = source.Slice(b * width, width);
+        row.CopyTo(held.Slice(b * width, width));
+        row.Clear();
+    }
+
     private void LoadInputs()
     {
         var x = Inputs[0].Data;
+        if (Mask is { } mask)
+            for (int b = 0; b < Batch; b++)
+                for (int s = 0; s < Steps; s++)
+                    stepMask![(goBackwards ? Steps - 1 - s : s) * Batch + b] = mask.Data[b * Steps + s] == 0f ? 0f : 1f;
         if (dropoutMask is not null)
         {
             // One mask per sample and feature, shared by every step (as Keras's DropoutRNNCell).
@@ -244,7 +340,18 @@ internal abstract class RecurrentOp : Op
     }
 
     /// <summary>The sequence of states in processing order ([batch, steps, units]), or the last state.</summary>
-    private void WriteOutput() => WriteInOutputLayout(States, Output.Data, firstStep: 1);
+    private void WriteOutput()
+    {
+        WriteInOutputLayout(States, Output.Data, firstStep: 1);
+        if (!zeroOutputForMask) return;
+        for (int b = 0; b < Batch; b++)
+            if (returnSequences)
+            {
+                for (int t = 0; t < Steps; t++)
+                    if (IsMasked(t, b)) Output.Data.AsSpan((b * Steps + t) * Units, Units).Clear();
+            }
+            else if (IsMasked(Steps - 1, b)) Output.Data.AsSpan(b * Units, Units).Clear();
+    }
 
     /// <summary>Copies per-step values, time-major [.., batch, units] from step <paramref name="firstStep"/> on, into
     /// the output's layout: every step batch-major when returning sequences, else the last step.</summary>
@@ -266,5 +373,8 @@ internal abstract class RecurrentOp : Op
 /// <param name="Dropout">Fraction of input features dropped, one mask per sample for all steps.</param>
 /// <param name="RecurrentDropout">Fraction of h_{t-1}'s units dropped before the recurrent product, one mask per
 /// sample for all steps (as Keras's DropoutRNNCell); only for cells that use h_{t-1} in that product alone.</param>
+/// <param name="Mask">Keras's timestep mask [batch, timesteps] (nonzero: a real step), or null.</param>
+/// <param name="ZeroOutputForMask">Output zeros at masked steps instead of the kept state (Keras's zero_output_for_mask,
+/// which Bidirectional sets when returning sequences).</param>
 internal readonly record struct RecurrentOptions(bool ReturnSequences, bool GoBackwards, float Dropout = 0,
-    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0);
+    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0, Tensor? Mask = null, bool ZeroOutputForMask = false);

@@ -1,0 +1,90 @@
+using Nabla.Cli.Clinic;
+using Nabla.Doctor;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>
+/// The doctor through time: the detector's thresholds on measured ratios, and a fast subset of the recurrent clinic
+/// (tests/Clinic/recurrent, the cases <c>nabla clinic --rnn</c> runs) through the same runner.
+/// </summary>
+[Collection(DoctorCollection.Name)]
+public class RecurrentClinicTests
+{
+    private static string Case(string name) => Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", name + ".json");
+
+    [Fact]
+    public void A_simple_rnn_on_the_adding_problem_is_diagnosed_with_vanishing_gradients_through_time_and_repaired_to_a_gru()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Case("vanishing-simplernn-adding50")));
+        var finding = report.Original.Diagnosis.Findings.Single(f => f.Code == FindingCodes.VanishingGradients);
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Equal(FindingCodes.VanishingGradients, report.Original.Diagnosis.PrimaryCause);
+        Assert.True((double)finding.Evidence["first_to_last_step_ratio"] < 1e-3);
+        Assert.StartsWith("t=1: ", (string)finding.Evidence["state_gradient_norms"]);
+        Assert.Contains("t=50: ", (string)finding.Evidence["state_gradient_norms"]);
+        Assert.Equal([FixCodes.UseLstmOrGru, FixCodes.ShortenSequences], finding.Fixes.Select(f => f.Code));
+        Assert.True(report.Succeeded);
+        var kept = Assert.Single(report.Attempts, a => a.Kept);
+        Assert.Equal(FixCodes.UseLstmOrGru, kept.Fix);
+        Assert.Contains("SimpleRNN -> GRU", kept.Change);
+        Assert.Empty(report.Best.Diagnosis.ProblemCodes);
+    }
+
+    [Theory]
+    [InlineData("healthy-gru-adding50")]
+    [InlineData("healthy-lstm-early-sign20")]
+    public void Healthy_recurrent_case_raises_no_alarm(string name)
+    {
+        var result = SuiteRunner.RunCase(Case(name), repair: false);
+        Assert.True(result.ExpectedHealthy);
+        Assert.False(result.FalsePositive, $"found [{string.Join(", ", result.Found)}]");
+    }
+
+    [Fact]
+    public void The_recurrent_suite_has_six_faulty_and_three_healthy_cases()
+    {
+        var expectations = Directory.GetFiles(Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent"), "*.json")
+            .Select(ExperimentFile.ReadExpectation).ToList();
+        Assert.True(expectations.Count(e => !e.healthy) >= 6);
+        Assert.True(expectations.Count(e => e.healthy) >= 3);
+        Assert.True(expectations.Count(e => e.codes.Contains(FindingCodes.VanishingGradients)) >= 2);
+        Assert.Contains(expectations, e => e.codes.Contains(FindingCodes.ExplodingGradients));
+    }
+
+    [Theory]
+    [InlineData(5e-4, FindingCodes.VanishingGradients)]
+    [InlineData(2e-3, null)]
+    [InlineData(1.0, null)]
+    [InlineData(60.0, null)]
+    [InlineData(80.0, FindingCodes.ExplodingGradients)]
+    public void The_detector_compares_the_median_first_to_last_step_ratio_with_the_thresholds(double ratio, string? code)
+    {
+        var t = new DoctorThresholds();
+        // Issue and DoctorThresholds: AUTOTRAINER's 1e-3 and 70, applied between the first and the last step.
+        Assert.Equal(1e-3, t.VanishingThroughTimeRatio);
+        Assert.Equal(70, t.ExplodingThroughTimeRatio);
+        // Three samples: the median is the middle ratio, not the extreme ones.
+        var samples = new[] { ratio / 1000, ratio, ratio * 1000 }.Select((r, i) => Sample(i, r)).ToList();
+        var q = new Quantities { Model = new ModelQuantities(), Layers = LayerSeries.Of(samples) };
+        var found = new GradientsThroughTimeDetector().Detect(q, t).Select(d => d.Finding).ToList();
+        if (code is null) Assert.Empty(found);
+        else Assert.Equal(code, Assert.Single(found).Code);
+    }
+
+    [Fact]
+    public void The_ratio_is_first_over_last_step_and_undefined_without_a_gradient_at_the_last()
+    {
+        Assert.Equal(0.25, StateGradientRatio.Of([1f, 2f, 4f]));
+        Assert.True(double.IsNaN(StateGradientRatio.Of([1f, 0f])));
+        Assert.True(double.IsNaN(StateGradientRatio.Of(null)));
+        Assert.Equal("t=1: 1, t=2: 2, t=3: 4", StateGradientRatio.Sampled([1f, 2f, 4f]));
+    }
+
+    private static LayerSample Sample(int step, double ratio) => new()
+    {
+        Epoch = 0, Step = step, LayerIndex = 0, Layer = "simple_rnn", Activation = "tanh", KernelGradNorm = 1, BiasGradNorm = 1,
+        UpdateRatio = 1e-3, WeightMean = 0, WeightStd = 0.1, ExpectedStd = 0.1, SaturatedFraction = 0, DeadFraction = double.NaN,
+        MeanAbsOutput = 0.5, GradientMissing = false, GradientAllZero = false, NonFinite = false,
+        StateGradientRatio = ratio, StateGradientNorms = "t=1: 1",
+    };
+}
