@@ -94,6 +94,7 @@ internal static class DoctorCommand
         foreach (var a in repair.Attempts)
             Console.WriteLine($"  {a.Fix}: loss {a.Before.Loss:0.0000} -> {a.After.Loss:0.0000}, accuracy {Pct(a.Before.Accuracy)} -> {Pct(a.After.Accuracy)}, " +
                               $"{a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
+        foreach (var cost in repair.MeasuredCosts) Console.WriteLine($"  measured cost of {cost.Finding}: {cost.Sentence}.");
     }
 
     private static string Pct(double? v) => v is double d ? $"{100 * d:0.0}%" : "-";

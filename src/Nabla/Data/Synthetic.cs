@@ -35,31 +35,41 @@ public static partial class Synthetic
         return (x, y);
     }
 
-    /// <summary>y = sin(a·x) + b·x + noise with random a, b over the features; x uniform in [-1, 1]·scale + offset.</summary>
+    /// <summary>y = sin(a·x) + b·x + noise with random a, b over the features; x uniform in [-1, 1]·scale + offset.
+    /// With <paramref name="outputs"/> above 1, each target column has its own a and b over the same x (drawn after
+    /// the first column's, so one output gives the same data as before).</summary>
     public static (Tensor x, Tensor y) Regression(int samples, int features, int seed, double noise = 0.05,
-        double scale = 1, double offset = 0, double targetScale = 1)
+        double scale = 1, double offset = 0, double targetScale = 1, int outputs = 1)
     {
         Check(samples, features);
+        if (outputs < 1) throw new ArgumentException($"Synthetic regression needs at least 1 output, found {outputs}.", nameof(outputs));
         var rng = new RandomGenerator(seed);
-        var a = new double[features];
-        var b = new double[features];
+        var a = new double[outputs, features];
+        var b = new double[outputs, features];
         for (int f = 0; f < features; f++)
         {
-            a[f] = rng.Uniform(-2, 2);
-            b[f] = rng.Uniform(-1, 1) / Math.Sqrt(features);
+            a[0, f] = rng.Uniform(-2, 2);
+            b[0, f] = rng.Uniform(-1, 1) / Math.Sqrt(features);
         }
+        for (int o = 1; o < outputs; o++)
+            for (int f = 0; f < features; f++)
+            {
+                a[o, f] = rng.Uniform(-2, 2);
+                b[o, f] = rng.Uniform(-1, 1) / Math.Sqrt(features);
+            }
         var x = new Tensor(samples, features);
-        var y = new Tensor(samples, 1);
+        var y = new Tensor(samples, outputs);
+        var target = new double[outputs];
         for (int i = 0; i < samples; i++)
         {
-            double target = 0;
+            Array.Clear(target);
             for (int f = 0; f < features; f++)
             {
                 double u = rng.Uniform(-1, 1);
                 x.Data[i * features + f] = (float)(scale * u + offset);
-                target += Math.Sin(a[f] * u) / Math.Sqrt(features) + b[f] * u;
+                for (int o = 0; o < outputs; o++) target[o] += Math.Sin(a[o, f] * u) / Math.Sqrt(features) + b[o, f] * u;
             }
-            y.Data[i] = (float)(targetScale * (target + noise * rng.NextNormal()));
+            for (int o = 0; o < outputs; o++) y.Data[i * outputs + o] = (float)(targetScale * (target[o] + noise * rng.NextNormal()));
         }
         return (x, y);
     }

@@ -12,4 +12,8 @@ public sealed class DoctorOptions
     /// <summary>Whether the first NaN or infinite loss ends training (<c>nan_loss</c>, at the end of that batch;
     /// the step itself is never applied). Default true: nothing after it can be learned.</summary>
     public bool StopOnNanLoss { get; init; } = true;
+
+    /// <summary>Whether <see cref="ExperimentResult.Run"/> measures the loss's answer to the learning rate before training
+    /// (<see cref="LearningRateProbe"/>: three short runs of <see cref="LearningRateProbe.Steps"/> steps). Default true.</summary>
+    public bool ProbeLearningRate { get; init; } = true;
 }

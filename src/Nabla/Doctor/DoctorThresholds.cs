@@ -64,8 +64,11 @@ public sealed class DoctorThresholds
     public double ZeroGradientFraction { get; set; } = 0.7;
 
     /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
-    /// outside [-1, 1]; z-scored data legitimately reaches 3–5, so 10 keeps false alarms away.</summary>
-    public double UnnormalizedInputMagnitude { get; set; } = 10;
+    /// outside [-1, 1]; z-scored data legitimately reaches 3–5. Tuned on the published clinic's tuning half: AUTOTRAINER's
+    /// blob set (cluster coordinates up to about 15, 99th percentile near 13) trains well unscaled (autotrainer-blobs-fixed),
+    /// and at 10 every fault injected into it was blamed on its inputs instead; 20 leaves it alone and still catches
+    /// raw pixels (255), raw tabular features (hundreds) and the injected x1000 scales.</summary>
+    public double UnnormalizedInputMagnitude { get; set; } = 20;
 
     /// <summary>DeepDiagnosis: weight variance below 1e-5 … </summary>
     public double MinWeightVariance { get; set; } = 1e-5;
@@ -126,4 +129,14 @@ public sealed class DoctorThresholds
 
     /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
     public int OscillationMinEpochs { get; set; } = 5;
+
+    /// <summary>The learning-rate probe (<see cref="LearningRateProbe"/>): a relative loss fall below this over the probe's
+    /// steps is no real progress. Nabla's own: 5% is beyond the batch-to-batch noise of the fixed probe batch's loss
+    /// (the same rows every time) and below what a working rate reaches in 24 steps on the clinics' programs.</summary>
+    public double ProbeMinimumFall { get; set; } = 0.05;
+
+    /// <summary>Ten times the rate is "clearly better" when its loss fall is at least this many times the rate's own.
+    /// Nabla's own: a rate that is merely on the slow side gains less than 3x from a tenfold increase over a few
+    /// steps; one that is far too low gains close to 10x.</summary>
+    public double ProbeGainFactor { get; set; } = 3;
 }

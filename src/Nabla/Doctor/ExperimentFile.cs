@@ -14,7 +14,7 @@ namespace Nabla.Doctor;
 ///             "label_column": "label", "normalize": true, "num_classes": 10,
 ///             "image_shape": [14, 14, 1],
 ///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign" | "images", "samples": 1000,
-///                            "features": 20, "timesteps": 100, "height": 8, "width": 8, "channels": 1, ... } },
+///                            "features": 20, "outputs": 1, "timesteps": 100, "height": 8, "width": 8, "channels": 1, ... } },
 ///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
 ///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
 /// </code>
@@ -188,8 +188,8 @@ public static class ExperimentFile
         int samples = s.GetInt("samples", 1000), features = s.GetInt("features", 20), seed = s.GetInt("seed", 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
         long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100))
-            : kind == "images" ? (long)Math.Max(0, s.GetInt("height", 8)) * Math.Max(0, s.GetInt("width", 8)) * Math.Max(0, s.GetInt("channels", 1))
-            : Math.Max(0, features);
+            : kind == "images" ? (long)Math.Max(0, s.GetInt("height", 8)) * Math.Max(0, s.GetInt("width", 8)) * Math.Max(0, s.GetInt("channels", 1)) + 1
+            : Math.Max(0, features) + Math.Max(1, s.GetInt("outputs", 1));
         long bytes = (long)Math.Max(0, samples) * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw Field(source, kind is "adding" or "early_sign" ? "data.synthetic.timesteps" : "data.synthetic.features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -200,7 +200,7 @@ public static class ExperimentFile
             "classification" => Synthetic.Classification(samples, features, s.GetInt("classes", 3), seed,
                 s.GetDouble("noise", 0.5), scale, offset),
             "regression" => Synthetic.Regression(samples, features, seed, s.GetDouble("noise", 0.05), scale, offset,
-                s.GetDouble("target_scale", 1)),
+                s.GetDouble("target_scale", 1), s.GetInt("outputs", 1)),
             "adding" => Synthetic.AddingProblem(samples, s.GetInt("timesteps", 100), seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, s.GetInt("timesteps", 100), seed, s.GetInt("window", 5)),
             "images" => Synthetic.Images(samples, s.GetInt("height", 8), s.GetInt("width", 8), s.GetInt("channels", 1),

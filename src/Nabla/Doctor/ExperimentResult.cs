@@ -40,9 +40,11 @@ public sealed record ExperimentResult
     /// <summary>Seeds, builds, trains (verbose off) with a <see cref="TrainingDoctor"/> attached.</summary>
     public static ExperimentResult Run(Experiment experiment, DoctorOptions? options = null)
     {
-        var model = experiment.BuildModel();
         var doctor = new TrainingDoctor(options);
         var clock = Stopwatch.StartNew();
+        // Probed before the run's model is built: building reseeds, so the run is the same with or without the probe.
+        if (doctor.Options.ProbeLearningRate) doctor.RateResponse = LearningRateProbe.Run(experiment);
+        var model = experiment.BuildModel();
         var history = model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
             validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
             callbacks: [doctor, .. experiment.ExtraCallbacks()], verbose: 0, preflight: false);

@@ -30,6 +30,38 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
 
     /// <summary>The score gained by the kept fixes: for a warning, the measured cost of leaving it.</summary>
     public double ScoreGain => Best.Score - Original.Score;
+
+    /// <summary>What each warning or error of the original run costs, as measured: for every finding one of whose fixes
+    /// was kept, the first such attempt's before and after.</summary>
+    public IReadOnlyList<MeasuredCost> MeasuredCosts =>
+        Original.Diagnosis.Findings.Where(f => f.Severity >= Severity.Warning)
+            .Select(f => (f, a: Attempts.FirstOrDefault(a => a.Kept && f.Fixes.Any(x => x.Code == a.Fix))))
+            .Where(p => p.a is not null)
+            .Select(p => MeasuredCost.Of(p.f.Code, p.a!))
+            .ToList();
+}
+
+/// <summary>The measured cost of leaving a finding: the score its kept fix brought, in words a user reads as
+/// "this model would reach about X% more with ...".</summary>
+public sealed record MeasuredCost(string Finding, string Fix, string Sentence)
+{
+    public static MeasuredCost Of(string finding, RepairAttempt a)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string sentence;
+        if ((a.Before.ValAccuracy ?? a.Before.Accuracy) is double before && (a.After.ValAccuracy ?? a.After.Accuracy) is double after)
+        {
+            string which = a.Before.ValAccuracy is null ? "accuracy" : "validation accuracy";
+            sentence = string.Create(inv, $"this model would reach about {100 * (after - before):0.#} points more {which} ({100 * before:0.0}% -> {100 * after:0.0}%) with {a.Fix}");
+        }
+        else
+        {
+            double lossBefore = a.Before.ValLoss ?? a.Before.Loss, lossAfter = a.After.ValLoss ?? a.After.Loss;
+            string which = a.Before.ValLoss is null ? "loss" : "validation loss";
+            sentence = string.Create(inv, $"this model's {which} would be about {100 * (lossBefore - lossAfter) / Math.Abs(lossBefore):0.#}% lower ({lossBefore:G4} -> {lossAfter:G4}) with {a.Fix}");
+        }
+        return new MeasuredCost(finding, a.Fix, sentence);
+    }
 }
 
 /// <summary>Repair budget.</summary>

@@ -26,9 +26,15 @@ public sealed partial class TrainingDoctor : Callback
 
     public DoctorOptions Options { get; }
 
+    /// <summary>The loss's answer to the learning rate, measured before training by <see cref="LearningRateProbe.Run"/>;
+    /// when set, the learning-rate findings read it. <see cref="ExperimentResult.Run"/> sets it.</summary>
+    public LearningRateResponse? RateResponse { get; set; }
+
     /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
+
+    private bool guardWasOn;
 
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
@@ -38,6 +44,13 @@ public sealed partial class TrainingDoctor : Callback
         diagnosis = null;
         started = true;
         stepsPerEpoch = Math.Max(1, Model.CurrentFit?.StepsPerEpoch ?? 1);
+        // A watched run that diverges must end on its last finite weights, which the doctor reports from; the
+        // guard's extra pass over the weights is part of the doctor's overhead, not of every Fit.
+        if (Model.Optimizer is { } optimizer)
+        {
+            guardWasOn = optimizer.RefuseNonFiniteUpdates;
+            optimizer.RefuseNonFiniteUpdates = true;
+        }
         watched = WatchedLayers.Of(Model);
         probes = watched.Select(l => new LayerProbe(l)).ToList();
         record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched) };
@@ -96,6 +109,7 @@ public sealed partial class TrainingDoctor : Callback
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
+        if (Model.Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = guardWasOn;
         started = false;
         diagnosis = Analyze(finished: true);
     }
@@ -105,6 +119,7 @@ public sealed partial class TrainingDoctor : Callback
         var historyCopy = history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList());
         if (record is null) return new Diagnosis([], [], historyCopy, finished: finished);
         record.Samples = samples;
+        record.RateResponse = RateResponse;
         record.History = history;
         if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
         var q = Pipeline.Measure(record, Options.Thresholds, trained: true);

@@ -108,6 +108,11 @@ public class DoctorTests(ITestOutputHelper output)
         Assert.True(report.Best.Score >= report.Original.Score);
         Assert.True(report.Succeeded, string.Join("; ", report.Attempts.Select(a => $"{a.Fix}: {a.After.Verdict}")));
         Assert.Contains(FixCodes.NormalizeInputs, report.AppliedFixes);
+        var cost = Assert.Single(report.MeasuredCosts, c => c.Finding == FindingCodes.UnnormalizedInputs);
+        var normalized = report.Attempts.First(a => a.Kept && a.Fix == FixCodes.NormalizeInputs);
+        Assert.Equal(FixCodes.NormalizeInputs, cost.Fix);
+        Assert.StartsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"this model would reach about {100 * (normalized.After.ValAccuracy!.Value - normalized.Before.ValAccuracy!.Value):0.#} points more validation accuracy"), cost.Sentence);
 
         var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
         Assert.Equal(["verdict", "primary_cause", "findings", "history", "repair"], json.Select(kv => kv.Key));

@@ -36,10 +36,28 @@ public class PublishedClinicTests
     [Theory]
     [InlineData("deeplocalize-averaging-fixed")]
     [InlineData("deeplocalize-ddos-fixed")]
+    [InlineData("autotrainer-circles-fixed")]
+    [InlineData("autotrainer-blobs-fixed")]
+    [InlineData("autotrainer-linear20-fixed")]
     public void Fixed_program_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
         Assert.True(result.ExpectedHealthy);
         Assert.False(result.FalsePositive, $"found [{string.Join(", ", result.Found)}]");
+    }
+
+    /// <summary>A fast subset of the faulty programs (each trains in well under a second): the benchmark's root cause is
+    /// the doctor's primary cause.</summary>
+    [Theory]
+    [InlineData("autotrainer-circles-sgd1e-5-buggy")]
+    [InlineData("autotrainer-blobs-sgd1e-6-buggy")]
+    [InlineData("autotrainer-circles-raw-scale-buggy")]
+    [InlineData("autotrainer-linear20-sgd01-buggy")]
+    [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
+    public void Faulty_program_is_found_with_its_root_cause_first(string name)
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
+        Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
+        Assert.Equal(result.ExpectedPrimary, result.Primary);
     }
 }

@@ -61,10 +61,10 @@ public class ClippingTests
     public void GlobalClipNorm_NonFiniteNorm_RefusesTheStep()
     {
         // Keras clip_by_global_norm adds (norm − norm): an infinite norm makes the scale NaN rather than hiding it,
-        // and Keras then writes NaN weights. Nabla refuses a step that would leave a weight NaN and keeps the old ones.
+        // and Keras then writes NaN weights. With its guard on, Nabla refuses a step that would leave a weight NaN and keeps the old ones.
         var p = Tensor.FromArray([1f, 1f], 2);
         p.Grad = Tensor.FromArray([float.PositiveInfinity, 1f], 2);
-        var sgd = new SGD(learningRate: 1.0, globalClipNorm: 1.0);
+        var sgd = new SGD(learningRate: 1.0, globalClipNorm: 1.0) { RefuseNonFiniteUpdates = true };
         Assert.False(sgd.Apply([p]));
         Assert.True(sgd.LastStepRefused);
         Assert.Equal([1f, 1f], p.Data);

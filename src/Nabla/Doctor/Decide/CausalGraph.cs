@@ -9,7 +9,7 @@ internal static class CausalGraph
 {
     public static readonly IReadOnlyList<string> Order =
     [
-        FindingCodes.LossOutputMismatch, FindingCodes.MissingGradients, FindingCodes.UnnormalizedInputs, FindingCodes.PoorInitialization,
+        FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.PoorInitialization,
         FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
     ];
@@ -19,7 +19,8 @@ internal static class CausalGraph
         [FindingCodes.LossOutputMismatch] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooLow, FindingCodes.OscillatingLoss,
             FindingCodes.LossPlateau],
         [FindingCodes.MissingGradients] = [FindingCodes.LossPlateau],
-        [FindingCodes.UnnormalizedInputs] = [FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
+        // Inputs thousands of units large drive every sigmoid and ReLU to its flat end, where float gradients are exactly 0.
+        [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
             FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
         [FindingCodes.PoorInitialization] = [FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
             FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.LossPlateau],

@@ -2,9 +2,10 @@ using static Nabla.Doctor.FindingBuilder;
 
 namespace Nabla.Doctor;
 
-/// <summary>A learning rate below UMLAUT's floor, or steps so small that even the fastest-moving layer barely changes
-/// (DeepDiagnosis's band ‖Δw‖/‖w‖ ≥ 1e-5). Only layers with a gradient to step along count: when gradients vanish
-/// the early layers crawl while the last one moves normally, and the cause is the vanishing, not the rate.</summary>
+/// <summary>A learning rate below UMLAUT's floor; steps so small that even the fastest-moving layer barely changes
+/// (DeepDiagnosis's band ‖Δw‖/‖w‖ ≥ 1e-5); or the learning-rate probe: ten times the rate lowers the loss several times
+/// more in the same steps. Only layers with a gradient to step along count for the ratio: when gradients vanish the
+/// early layers crawl while the last one moves normally, and the cause is the vanishing, not the rate.</summary>
 internal sealed class LearningRateTooLowDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -17,12 +18,17 @@ internal sealed class LearningRateTooLowDetector : IDetector
                 [FixCodes.RaiseLearningRate], ("learning_rate", lr), ("threshold", t.MinLearningRate)).At(null, null));
             yield break;
         }
-        var perLayer = q.Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).ToList();
-        if (perLayer.Count == 0 || perLayer.Max() is var fastest && fastest >= t.MinUpdateRatio) yield break;
+        double fastest = q.FastestUpdateRatio;
+        bool crawling = fastest < t.MinUpdateRatio;
+        bool probed = q.RateResponse is { } r && r.FavorsHigher(t);
+        if (!crawling && !probed) yield break;
+        string why = crawling
+            ? $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
+              $"{t.MinUpdateRatio:G1}: with learning rate {lr:G3} training would take far too long."
+            : $"Ten times the learning rate {lr:G3} lowers the loss several times faster.";
         yield return new(Make(FindingCodes.LearningRateTooLow, Severity.Error,
-            $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
-            $"{t.MinUpdateRatio:G1}: with learning rate {lr:G3} training would take far too long.",
+            why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : ""),
             q.Model.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate],
-            ("update_ratio", R(fastest)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", lr)).At(null, null));
+            [("update_ratio", R(fastest)), ("min_update_ratio", t.MinUpdateRatio), ("learning_rate", lr), .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null));
     }
 }

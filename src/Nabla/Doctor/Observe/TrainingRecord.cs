@@ -45,6 +45,9 @@ internal sealed class TrainingRecord
 
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
+    /// <summary>The learning-rate probe's measurement, if one was taken.</summary>
+    public LearningRateResponse? RateResponse { get; set; }
+
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public Dictionary<string, IReadOnlyList<string>> Blockers { get; } = [];
 

@@ -18,5 +18,12 @@ internal sealed record Quantities
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Blockers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
+    public LearningRateResponse? RateResponse { get; init; }
+
+    /// <summary>The median update ratio of the layer that moves most, among layers with a gradient to step along; NaN without samples.</summary>
+    public double FastestUpdateRatio =>
+        Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }

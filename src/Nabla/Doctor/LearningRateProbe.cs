@@ -1,0 +1,52 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// The doctor's learning-rate probe: builds the experiment's model three times from the same seed (so from the same
+/// weights), trains each for the same few batches at lr/10, lr and lr×10, and measures how far each lowered the loss
+/// on one fixed batch. Costs three times <see cref="Steps"/> training steps; changes nothing in the experiment.
+/// </summary>
+public static class LearningRateProbe
+{
+    /// <summary>Training steps per rate: enough for the rate's effect to show, few enough to stay a small share of a run.</summary>
+    public const int Steps = 24;
+
+    /// <summary>Rows of the fixed batch the loss is measured on.</summary>
+    public const int ProbeRows = 256;
+
+    /// <summary>The response, or null when it cannot be measured: an optimizer driven by a schedule, or no training rows.</summary>
+    public static LearningRateResponse? Run(Experiment experiment)
+    {
+        var first = experiment.BuildModel();
+        if (first.Optimizer is not { Schedule: null } optimizer) return null;
+        int trainRows = (int)Math.Floor(experiment.X.Shape[0] * (1 - experiment.ValidationSplit));
+        if (trainRows <= 0) return null;
+        int batch = Math.Clamp(experiment.BatchSize, 1, trainRows);
+        int steps = (int)Math.Min(Steps, (long)experiment.Epochs * ((trainRows + batch - 1) / batch));
+        int probeRows = Math.Min(ProbeRows, trainRows);
+        var probeX = DataChecks.Rows(experiment.X, 0, probeRows);
+        var probeY = DataChecks.Rows(experiment.Y, 0, probeRows);
+        double rate = optimizer.LearningRate;
+        return new LearningRateResponse(rate, steps,
+            Fall(experiment, rate / 10, steps, batch, trainRows, probeX, probeY),
+            Fall(experiment, rate, steps, batch, trainRows, probeX, probeY, first),
+            Fall(experiment, rate * 10, steps, batch, trainRows, probeX, probeY));
+    }
+
+    private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor probeX, Tensor probeY, Model? built = null)
+    {
+        var model = built ?? experiment.BuildModel();
+        model.Optimizer!.LearningRate = rate;
+        double before = Loss(model, probeX, probeY);
+        for (int s = 0; s < steps; s++)
+        {
+            int start = s * batch % trainRows;
+            int count = Math.Min(batch, trainRows - start);
+            double loss = model.TrainOnBatch(DataChecks.Rows(experiment.X, start, start + count), DataChecks.Rows(experiment.Y, start, start + count));
+            if (!double.IsFinite(loss)) return double.NegativeInfinity;
+        }
+        double after = Loss(model, probeX, probeY);
+        return double.IsFinite(after) && before > 0 ? (before - after) / before : double.NegativeInfinity;
+    }
+
+    private static double Loss(Model model, Tensor x, Tensor y) => model.Evaluate(x, y, batchSize: x.Shape[0])["loss"];
+}

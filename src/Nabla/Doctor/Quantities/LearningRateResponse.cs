@@ -1,0 +1,24 @@
+namespace Nabla.Doctor;
+
+/// <summary>
+/// How the loss answers the learning rate: from one starting state, the same few steps at a tenth of the rate, at
+/// the rate, and at ten times it, each scored by the relative fall of the loss on one fixed probe batch
+/// ((before − after) / before; −∞ when the loss went non-finite).
+/// </summary>
+public sealed record LearningRateResponse(double LearningRate, int Steps, double FallAtTenth, double FallAtRate, double FallAtTenTimes)
+{
+    /// <summary>Ten times the rate lowers the loss several times more than the rate itself, by a clear amount.</summary>
+    internal bool FavorsHigher(DoctorThresholds t) =>
+        FallAtTenTimes >= t.ProbeMinimumFall && FallAtTenTimes >= t.ProbeGainFactor * Math.Max(FallAtRate, 0);
+
+    /// <summary>The rate itself hardly lowers the loss (or raises it) while a tenth of it does.</summary>
+    internal bool FavorsLower(DoctorThresholds t) =>
+        FallAtRate < t.ProbeMinimumFall && FallAtTenth >= t.ProbeMinimumFall && FallAtTenth > FallAtRate;
+
+    /// <summary>One sentence with the three measured falls.</summary>
+    internal string Describe() =>
+        $"over {Steps} steps from the same start the loss fell {Percent(FallAtTenth)} at {LearningRate / 10:G3}, " +
+        $"{Percent(FallAtRate)} at {LearningRate:G3} and {Percent(FallAtTenTimes)} at {LearningRate * 10:G3}";
+
+    private static string Percent(double fall) => double.IsFinite(fall) ? $"{fall:P1}" : "(diverged)";
+}

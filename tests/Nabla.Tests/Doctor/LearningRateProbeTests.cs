@@ -1,0 +1,58 @@
+using Nabla.Doctor;
+using static Nabla.Tests.Doctor.DoctorCases;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>The learning-rate probe: the same steps from the same start at lr/10, lr and lr×10, read by the
+/// learning-rate findings.</summary>
+[Collection(DoctorCollection.Name)]
+public class LearningRateProbeTests
+{
+    private static Experiment Regressor(string optimizer, int epochs = 6) =>
+        Make([Dense(32, "relu", He, inputs: 10), Dense(1)], optimizer, "mse", Regression(samples: 600), epochs: epochs, metrics: "[]");
+
+    [Fact]
+    public void A_rate_far_too_low_answers_ten_times_faster_at_ten_times_the_rate()
+    {
+        var r = LearningRateProbe.Run(Regressor(Optimizer("SGD", 1e-4)));
+        Assert.NotNull(r);
+        Assert.Equal(LearningRateProbe.Steps, r.Steps);
+        Assert.Equal(1e-4, r.LearningRate, 12);
+        Assert.True(r.FallAtTenTimes > 3 * r.FallAtRate && r.FallAtTenTimes > 0.05, $"{r}");
+        Assert.True(r.FavorsHigher(new DoctorThresholds()));
+        Assert.False(r.FavorsLower(new DoctorThresholds()));
+    }
+
+    [Fact]
+    public void A_rate_that_diverges_makes_no_progress_where_a_tenth_of_it_does()
+    {
+        var r = LearningRateProbe.Run(Regressor(Optimizer("SGD", 2.0)));
+        Assert.NotNull(r);
+        Assert.True(r.FallAtRate < 0.05 && r.FallAtTenth > 0.05, $"{r}");
+        Assert.True(r.FavorsLower(new DoctorThresholds()));
+        Assert.False(r.FavorsHigher(new DoctorThresholds()));
+    }
+
+    [Fact]
+    public void The_probe_does_not_change_the_run()
+    {
+        var experiment = Regressor("\"adam\"", epochs: 2);
+        var probed = ExperimentResult.Run(experiment);
+        var plain = ExperimentResult.Run(experiment, new DoctorOptions { ProbeLearningRate = false });
+        Assert.Equal(plain.Loss, probed.Loss);
+        Assert.Equal(plain.Model.GetWeights()[0].Data, probed.Model.GetWeights()[0].Data);
+    }
+
+    [Fact]
+    public void A_slow_rate_is_named_from_the_probe_with_its_measured_falls()
+    {
+        // Momentum SGD at 1e-4 moves each weight by more than 1e-5 of its size per step, so the update ratio alone misses it.
+        var d = Diagnose(Make([Dense(32, "relu", He, inputs: 20), Dense(4, "softmax")],
+            """{"class_name": "SGD", "config": {"learning_rate": 1e-4, "momentum": 0.9}}""", "sparse_categorical_crossentropy", Classification(samples: 800), epochs: 3));
+        var f = Single(d, FindingCodes.LearningRateTooLow);
+        Assert.Equal(FindingCodes.LearningRateTooLow, d.PrimaryCause);
+        Assert.True(Number(f, "probe_fall_at_ten_times") >= 3 * Math.Max(0, Number(f, "probe_fall_at_rate")));
+        Assert.StartsWith("Ten times the learning rate", f.Message);
+        Assert.Contains("Probe: over 24 steps from the same start", f.Message);
+    }
+}
