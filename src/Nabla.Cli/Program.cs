@@ -1,9 +1,6 @@
-using System.CommandLine;
 using Nabla.Cli.Commands;
 
-var root = new RootCommand("Nabla: train neural networks in C#, and find out why they do not learn.");
-foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-var parsed = root.Parse(args);
+var parsed = NablaRoot.Create().Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // One clear line and exit 2 for usage errors, as the CLI contract says (System.CommandLine would print help and exit 1).

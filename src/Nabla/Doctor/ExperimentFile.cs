@@ -5,22 +5,11 @@ using Nabla.Serialization;
 namespace Nabla.Doctor;
 
 /// <summary>
-/// Reads the doctor's experiment file:
-/// <code>
-/// { "model": { "class_name": "Sequential", "config": { "layers": [...] } } | "model.json" | "saved.keras",
-///   "from_scratch": false,
-///   "compile": { "optimizer": "adam" | {"class_name": "Adam", "config": {...}}, "loss": "mse", "metrics": ["accuracy"] },
-///   "data": { "x": "x.npy" | "mnist-sample", "y": "y.npy", "one_hot": true, "validation_split": 0.2,
-///             "label_column": "label", "normalize": true, "num_classes": 10,
-///             "image_shape": [14, 14, 1],
-///             "synthetic": { "kind": "classification" | "regression" | "adding" | "early_sign" | "images", "samples": 1000,
-///                            "features": 20, "outputs": 1, "timesteps": 100, "height": 8, "width": 8, "channels": 1, ... } },
-///   "fit": { "epochs": 10, "batch_size": 32, "shuffle": true, "seed": 42 },
-///   "expect": { "codes": ["saturated_activations"], "healthy": false } }
-/// </code>
-/// Paths are relative to the experiment file. A saved model (.keras, .h5, TensorFlow.js model.json) is diagnosed as it
-/// is, from its saved weights ("from_scratch": true re-initializes them), compiled as saved unless "compile" says
-/// otherwise. Every error names the file and the field.
+/// Reads the doctor's experiment file: a model (a Keras config, a file holding one, or a saved model), how to compile
+/// it, the data and how to fit. docs/experiment-file.md documents every field, its type and default; unknown fields
+/// are refused (<see cref="ExperimentFields"/>). Paths are relative to the experiment file. A saved model (.keras,
+/// .h5, TensorFlow.js model.json) is diagnosed as it is, from its saved weights ("from_scratch": true re-initializes
+/// them), compiled as saved unless "compile" says otherwise. Every error names the file and the field.
 /// </summary>
 public static class ExperimentFile
 {
@@ -42,15 +31,24 @@ public static class ExperimentFile
     public static Experiment Parse(Config root, string folder, string name, string source, DataReadOptions? options = null)
     {
         options ??= new DataReadOptions();
+        var top = new ExperimentSection(root, "", source);
+        var compileSection = top.Section("compile");
+        var dataSection = top.Section("data") ?? throw top.Error("data", "an object with x and y, or synthetic", "nothing");
+        var fit = top.Section("fit") ?? new ExperimentSection(new Config(), "fit", source);
+        top.Section("expect");
         var saved = ReadSavedModel(root, folder, source);
         var model = saved is null ? ReadModel(root, folder, source) : KerasModelJson.ToConfig(saved.Value.Model);
-        var compile = root.GetConfig("compile") ?? saved?.Compile ?? new Config();
-        var data = root.GetConfig("data") ?? throw Field(source, "data", "an object with x and y", "nothing");
-        var fit = root.GetConfig("fit") ?? new Config();
-        var (x, y) = ReadData(data, folder, source, options);
-        y = MatchOneUnitOutput(model, y);
-        double split = data.GetDouble("validation_split", fit.GetDouble("validation_split", 0));
-        if (!(split >= 0 && split < 1)) throw Field(source, "data.validation_split", "a number in [0, 1)", split.ToString());
+        var compile = compileSection?.Config ?? saved?.Compile ?? new Config();
+        double split = dataSection.Double("validation_split", fit.Double("validation_split", 0));
+        if (!(split >= 0 && split < 1)) throw dataSection.Error("validation_split", "a number in [0, 1)", split.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var data = ExperimentData.Read(dataSection, folder, options, split);
+        if (data.AdaptTo is { } adaptRows)
+        {
+            if (saved is not null)
+                throw dataSection.Error("normalize", "\"pixels\", \"standardize\" or \"minmax\" for a saved model (its Normalization layer keeps the statistics saved with it)", "\"adapt\"");
+            model = ExperimentData.AdaptNormalization(model, adaptRows, dataSection);
+        }
+        var y = MatchOneUnitOutput(model, data.Y);
         return new Experiment
         {
             Name = name,
@@ -60,14 +58,14 @@ public static class ExperimentFile
             Metrics = compile.TryGet("metrics", out var metrics) && metrics is List<object?> list
                 ? list.Select(m => m as string ?? throw Field(source, "compile.metrics", "metric names", Config.Describe(m))).ToList()
                 : [],
-            X = x,
+            X = data.X,
             Y = y,
             ValidationSplit = split,
-            Epochs = fit.GetInt("epochs", 10),
-            BatchSize = fit.GetInt("batch_size", 32),
-            Shuffle = fit.GetBool("shuffle", true),
-            Seed = fit.GetInt("seed", 42),
-            SavedModelPath = saved is { } s && !root.GetBool("from_scratch", false) ? s.Path : null,
+            Epochs = fit.Int("epochs", 10, min: 1),
+            BatchSize = fit.Int("batch_size", 32, min: 1),
+            Shuffle = fit.Bool("shuffle", true),
+            Seed = fit.Int("seed", 42),
+            SavedModelPath = saved is { } s && !top.Bool("from_scratch", false) ? s.Path : null,
             SavedArchitecture = saved is null ? null : model.ToJsonString(),
         };
     }
@@ -139,90 +137,13 @@ public static class ExperimentFile
             : KerasModelJson.ToConfig(sequential);
     }
 
-    private static (Tensor x, Tensor y) ReadData(Config data, string folder, string source, DataReadOptions options)
-    {
-        Tensor x, y;
-        int[]? imageShape = null;
-        if (data.GetConfig("synthetic") is Config synthetic) (x, y) = ReadSynthetic(synthetic, source, options);
-        else
-        {
-            string xSpec = data.GetString("x", null) ?? throw Field(source, "data.x", "a file path or \"mnist-sample\"", "nothing");
-            if (xSpec == "mnist-sample")
-            {
-                var ((trainX, trainY), _) = Datasets.Mnist.LoadSample();
-                imageShape = ExperimentImages.MnistShape;
-                x = Tensor.FromArray(trainX.Data, trainX.Shape[0], trainX.Size / trainX.Shape[0]);
-                y = trainY;
-                int? limit = data.TryGet("samples", out _) ? data.GetInt("samples") : null;
-                if (limit is int n && n < x.Shape[0]) (x, y) = (DataChecks.Rows(x, 0, n), DataChecks.Rows(y, 0, n));
-            }
-            else
-            {
-                string xPath = Resolve(folder, xSpec, source, "data.x");
-                string? labelColumn = data.GetString("label_column", null);
-                if (xPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && labelColumn is not null)
-                {
-                    (x, y) = Csv.Load(xPath, labelColumn: labelColumn);
-                }
-                else
-                {
-                    x = LoadArray(xPath);
-                    string ySpec = data.GetString("y", null) ?? throw Field(source, "data.y", "a file path", "nothing");
-                    y = LoadArray(Resolve(folder, ySpec, source, "data.y"));
-                }
-            }
-        }
-        x = ExperimentImages.Apply(x, data, source, imageShape);
-        if (data.GetBool("normalize", false)) x *= 1f / 255f;
-        if (data.GetBool("one_hot", false))
-        {
-            int classes = data.GetInt("num_classes", (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1);
-            y = Preprocessing.ToCategorical(y, classes);
-        }
-        return (x, y);
-    }
-
-    private static (Tensor, Tensor) ReadSynthetic(Config s, string source, DataReadOptions options)
-    {
-        string kind = s.GetString("kind", "classification")!;
-        int samples = s.GetInt("samples", 1000), features = s.GetInt("features", 20), seed = s.GetInt("seed", 1);
-        // Checked before generating: a legal but huge request would otherwise take minutes to draw.
-        long perSample = kind is "adding" or "early_sign" ? 2L * Math.Max(0, s.GetInt("timesteps", 100))
-            : kind == "images" ? (long)Math.Max(0, s.GetInt("height", 8)) * Math.Max(0, s.GetInt("width", 8)) * Math.Max(0, s.GetInt("channels", 1)) + 1
-            : Math.Max(0, features) + Math.Max(1, s.GetInt("outputs", 1));
-        long bytes = (long)Math.Max(0, samples) * perSample * sizeof(float);
-        if (bytes > options.MaxBytes)
-            throw Field(source, kind is "adding" or "early_sign" ? "data.synthetic.timesteps" : "data.synthetic.features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
-                $"{samples} samples needing {bytes} bytes");
-        double scale = s.GetDouble("scale", 1), offset = s.GetDouble("offset", 0);
-        return kind switch
-        {
-            "classification" => Synthetic.Classification(samples, features, s.GetInt("classes", 3), seed,
-                s.GetDouble("noise", 0.5), scale, offset),
-            "regression" => Synthetic.Regression(samples, features, seed, s.GetDouble("noise", 0.05), scale, offset,
-                s.GetDouble("target_scale", 1), s.GetInt("outputs", 1)),
-            "adding" => Synthetic.AddingProblem(samples, s.GetInt("timesteps", 100), seed),
-            "early_sign" => Synthetic.EarlySignClassification(samples, s.GetInt("timesteps", 100), seed, s.GetInt("window", 5)),
-            "images" => Synthetic.Images(samples, s.GetInt("height", 8), s.GetInt("width", 8), s.GetInt("channels", 1),
-                s.GetInt("classes", 3), seed, s.GetDouble("noise", 0.1), scale, offset),
-            _ => throw Field(source, "data.synthetic.kind", "\"classification\", \"regression\", \"adding\", \"early_sign\" or \"images\"", kind),
-        };
-    }
-
-    private static Tensor LoadArray(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".npy" => Npy.Load(path),
-        ".csv" => Csv.Read(path).Features,
-        _ => Idx.Load(path),
-    };
-
-    private static string Resolve(string folder, string file, string source, string field)
+    internal static string Resolve(string folder, string file, string source, string field)
     {
         string full = Path.GetFullPath(Path.Combine(folder, file));
         if (!File.Exists(full)) throw Field(source, field, "an existing file", $"'{file}' (looked for {full})");
         return full;
     }
 
-    private static DataFormatException Field(string source, string field, string expected, string found) =>
+    internal static DataFormatException Field(string source, string field, string expected, string found) =>
         DataFormatException.AtField(source, $"field '{field}'", expected, found);
 }

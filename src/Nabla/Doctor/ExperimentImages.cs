@@ -15,22 +15,22 @@ internal static class ExperimentImages
     public static readonly int[] MnistShape = [28, 28, 1];
 
     /// <param name="sourceShape">The image shape the rows hold when the source knows it (MNIST), which may be shrunk; null for files.</param>
-    public static Tensor Apply(Tensor x, Config data, string source, int[]? sourceShape)
+    public static Tensor Apply(Tensor x, ExperimentSection data, int[]? sourceShape)
     {
-        if (!data.TryGet("image_shape", out var value)) return x;
-        const string field = "data.image_shape";
+        if (data.Raw("image_shape") is not { } value) return x;
+        const string field = "image_shape";
         int[] shape = value is List<object?> { Count: 2 or 3 } list && list.All(v => v is long or int)
             ? list.Select(Convert.ToInt32).ToArray()
-            : throw Field(source, field, "[height, width, channels] or [steps, channels] (positive integers)",
+            : throw data.Error(field, "[height, width, channels] or [steps, channels] (positive integers)",
                 value is List<object?> items ? $"[{string.Join(", ", items.Select(Config.Describe))}]" : Config.Describe(value));
-        if (shape.Any(d => d <= 0)) throw Field(source, field, "positive integers", $"[{string.Join(", ", shape)}]");
+        if (shape.Any(d => d <= 0)) throw data.Error(field, "positive integers", $"[{string.Join(", ", shape)}]");
         int n = x.Shape[0], row = x.Size / Math.Max(1, n);
         long wanted = shape.Aggregate(1L, (p, d) => p * d);
         if (wanted == row) return Tensor.FromArray(x.Data, [n, .. shape]);
         if (shape.Length == 3 && sourceShape is [int h, int w, int c] && h * w * c == row && shape[2] == c && h % shape[0] == 0 && w % shape[1] == 0)
             return Shrink(x.Data, n, h, w, c, h / shape[0], w / shape[1]);
         string shrinkable = sourceShape is null ? "" : $", or a shape that divides {sourceShape[0]}x{sourceShape[1]} with {sourceShape[2]} channel(s)";
-        throw Field(source, field, $"a shape of {row} values per sample{shrinkable}", $"[{string.Join(", ", shape)}]");
+        throw data.Error(field, $"a shape of {row} values per sample{shrinkable}", $"[{string.Join(", ", shape)}]");
     }
 
     /// <summary>Each output pixel the mean of an fy×fx block of the input (area downsampling).</summary>
@@ -53,7 +53,4 @@ internal static class ExperimentImages
                     }
         return result;
     }
-
-    private static ArgumentException Field(string source, string field, string expected, string found) =>
-        new($"{source}: field '{field}' must be {expected}; found {found}.");
 }

@@ -16,6 +16,7 @@ internal static class Pipeline
             Curve = curve,
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
             Blockers = r.Blockers,
+            MissingGradientCauses = r.MissingGradientCauses,
             RateResponse = r.RateResponse,
         };
     }

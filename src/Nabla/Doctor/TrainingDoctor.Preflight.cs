@@ -39,6 +39,7 @@ public sealed partial class TrainingDoctor
             Samples = samples,
         };
         record.FindBlockers(step.Graph, probes);
+        record.FindMissingGradientCauses(model);
         var q = Pipeline.Measure(record, t, trained: false);
         var (findings, primary) = Pipeline.Diagnose(q, t);
         return new Diagnosis(findings, samples, new Dictionary<string, IReadOnlyList<double>>(), primary);

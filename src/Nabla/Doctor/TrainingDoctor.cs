@@ -122,6 +122,7 @@ public sealed partial class TrainingDoctor : Callback
         record.RateResponse = RateResponse;
         record.History = history;
         if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
+        if (Model is { } model && record.MissingGradientCauses.Count == 0) record.FindMissingGradientCauses(model);
         var q = Pipeline.Measure(record, Options.Thresholds, trained: true);
         var (findings, primary) = Pipeline.Diagnose(q, Options.Thresholds);
         return new Diagnosis(findings, samples.ToList(), historyCopy, primary, finished);

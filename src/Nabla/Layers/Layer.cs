@@ -47,37 +47,46 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>When false, the layer's weights are not updated by the optimizer (Keras's <c>trainable</c>), and
     /// no gradient is computed for them.</summary>
-    public bool Trainable
+    public virtual bool Trainable
     {
         get => trainable;
         set
         {
+            if (trainable != value) trainableChanges++;
             trainable = value;
             foreach (var weight in trainableWeights) weight.RequiresGrad = value;
         }
     }
 
+    private int trainableChanges;
+
+    /// <summary>How many times <see cref="Trainable"/> changed here (a model adds its layers'): a model whose count moved
+    /// captures its training graph again, so freezing or unfreezing takes effect at the next step.</summary>
+    internal virtual int TrainableChanges => trainableChanges;
+
     /// <summary>The per-sample input shape given by the user (Keras's <c>input_shape</c>), if any.</summary>
     public int[]? DeclaredInputShape { get; }
 
+    private int[]? builtInputShape, builtOutputShape;
+
     /// <summary>The per-sample input shape the layer was built for; null until built.</summary>
-    public int[]? InputShape { get; private set; }
+    public virtual int[]? InputShape => builtInputShape;
 
     /// <summary>The per-sample output shape; null until built.</summary>
-    public int[]? OutputShape { get; private set; }
+    public virtual int[]? OutputShape => builtOutputShape;
 
-    public bool IsBuilt => InputShape is not null;
+    public virtual bool IsBuilt => InputShape is not null;
 
     /// <summary>All weights in Keras order: trainable first, then non-trainable (as <c>layer.weights</c>).</summary>
-    public IReadOnlyList<Tensor> Weights => [.. trainableWeights, .. nonTrainableWeights];
+    public virtual IReadOnlyList<Tensor> Weights => [.. trainableWeights, .. nonTrainableWeights];
 
-    public IReadOnlyList<Tensor> TrainableWeights => Trainable ? trainableWeights : [];
+    public virtual IReadOnlyList<Tensor> TrainableWeights => Trainable ? trainableWeights : [];
 
-    public IReadOnlyList<Tensor> NonTrainableWeights =>
+    public virtual IReadOnlyList<Tensor> NonTrainableWeights =>
         Trainable ? nonTrainableWeights : [.. trainableWeights, .. nonTrainableWeights];
 
     /// <summary>Creates the weights for a per-sample input shape. Calling it again with the same shape does nothing.</summary>
-    public void Build(int[] inputShape)
+    public virtual void Build(int[] inputShape)
     {
         if (InputShape is not null)
         {
@@ -89,9 +98,9 @@ public abstract partial class Layer : IKerasSerializable
         if (DeclaredInputShape is not null && !Tensor.SameShape(DeclaredInputShape, inputShape))
             throw new ArgumentException(
                 $"Layer '{Name}' expects inputs of shape {Describe(DeclaredInputShape)} but receives {Describe(inputShape)}.");
-        OutputShape = ComputeOutputShape(inputShape);
+        builtOutputShape = ComputeOutputShape(inputShape);
         BuildWeights(inputShape);
-        InputShape = (int[])inputShape.Clone();
+        builtInputShape = (int[])inputShape.Clone();
     }
 
     /// <summary>The per-sample output shape for a per-sample input shape.</summary>
@@ -118,7 +127,7 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>The kernels the layer multiplies its inputs by, with Keras's fans (<see cref="Initializer.ComputeFans"/>):
     /// [in, out] for a dense kernel, kernel area × channels for a convolution.</summary>
-    public IReadOnlyList<LayerKernel> Kernels => kernels;
+    public virtual IReadOnlyList<LayerKernel> Kernels => kernels;
 
     /// <summary>
     /// Creates a weight. A <paramref name="regularizer"/> adds its penalty to the training loss through

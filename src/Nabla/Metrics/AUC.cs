@@ -64,18 +64,22 @@ public sealed class AUC : Metric
             config.GetBool("from_logits", false), ReadName(config, "auc"));
     }
 
-    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth)
+    /// <summary>With sample weights each prediction adds its sample's weight to its bucket instead of 1.</summary>
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight)
     {
         CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
         RequireSameWidth(yTrueWidth, yPredWidth);
+        CheckWeights(sampleWeight, batch);
         float steps = NumThresholds - 1;
         for (int i = 0; i < yPred.Length; i++)
         {
             float p = FromLogits ? 1f / (1f + MathF.Exp(-yPred[i])) : yPred[i];
             p = Math.Clamp(p, 0f, 1f);
             int bucket = Math.Max((int)MathF.Ceiling(p * steps) - 1, 0);
-            if (yTrue[i] != 0) { positivesPerBucket[bucket]++; positives++; }
-            else { negativesPerBucket[bucket]++; negatives++; }
+            double weight = WeightOf(sampleWeight, i / yPredWidth);
+            if (yTrue[i] != 0) { positivesPerBucket[bucket] += weight; positives += weight; }
+            else { negativesPerBucket[bucket] += weight; negatives += weight; }
         }
     }
 

@@ -4,7 +4,9 @@ namespace Nabla.Metrics;
 
 /// <summary>
 /// Precision or recall at one threshold (Keras default 0.5): every element is a prediction, positive when
-/// p &gt; threshold; a target is positive when non-zero (Keras casts labels to bool).
+/// p &gt; threshold; a target is positive when non-zero (Keras casts labels to bool). With sample weights each
+/// element adds its sample's weight to its count instead of 1 (keras/src/metrics/metrics_utils.py,
+/// update_confusion_matrix_variables).
 /// </summary>
 public abstract class ThresholdConfusionMetric(double threshold, string name) : Metric(name)
 {
@@ -12,16 +14,19 @@ public abstract class ThresholdConfusionMetric(double threshold, string name) : 
 
     public double Threshold { get; } = threshold;
 
-    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth)
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight)
     {
         CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
         RequireSameWidth(yTrueWidth, yPredWidth);
+        CheckWeights(sampleWeight, batch);
         for (int i = 0; i < yPred.Length; i++)
         {
             bool predicted = yPred[i] > Threshold, actual = yTrue[i] != 0;
-            if (predicted && actual) TruePositives++;
-            else if (predicted) FalsePositives++;
-            else if (actual) FalseNegatives++;
+            double weight = WeightOf(sampleWeight, i / yPredWidth);
+            if (predicted && actual) TruePositives += weight;
+            else if (predicted) FalsePositives += weight;
+            else if (actual) FalseNegatives += weight;
         }
     }
 

@@ -21,7 +21,8 @@ public sealed class Mean(string name = "mean") : Metric(name)
     }
 
     /// <summary>A Mean is fed values, not targets and predictions: use <see cref="Update(double, double)"/>.</summary>
-    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth) =>
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight) =>
         throw new NotSupportedException($"Metric '{Name}' (Mean) averages values: call Update(value, weight).");
 
     /// <summary>0 before any update, as Keras (divide_no_nan).</summary>
@@ -32,20 +33,25 @@ public sealed class Mean(string name = "mean") : Metric(name)
 
 /// <summary>
 /// Keras's <c>MeanMetricWrapper</c>: a value per sample (a row of targets and predictions), averaged over
-/// all samples seen.
+/// all samples seen; with sample weights the weighted mean Σ w·value / Σ w (keras/src/metrics/reduction_metrics.py,
+/// Mean.update_state), which is 0 while every weight seen is 0.
 /// </summary>
 public abstract class SampleMeanMetric(string name) : Metric(name)
 {
-    private double total;
-    private long count;
+    private double total, count;
 
-    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth)
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight)
     {
         CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
         CheckWidths(yTrueWidth, yPredWidth);
+        CheckWeights(sampleWeight, batch);
         for (int r = 0; r < batch; r++)
-            total += SampleValue(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth));
-        count += batch;
+        {
+            double weight = WeightOf(sampleWeight, r);
+            total += weight * SampleValue(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth));
+            count += weight;
+        }
     }
 
     public override double Result() => count == 0 ? 0 : total / count;

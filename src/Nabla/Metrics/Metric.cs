@@ -3,7 +3,7 @@ using Nabla.Configuration;
 namespace Nabla.Metrics;
 
 /// <summary>
-/// A stateful Keras metric: <see cref="Update"/> accumulates batches, <see cref="Result"/> reads the value
+/// A stateful Keras metric: <c>Update</c> accumulates batches (optionally weighing each sample), <see cref="Result"/> reads the value
 /// over everything seen since <see cref="Reset"/>. Batches arrive as flat row-major spans, [batch × width].
 /// Update allocates nothing.
 /// </summary>
@@ -23,9 +23,17 @@ public abstract partial class Metric : IKerasSerializable
 
     public abstract void Reset();
 
+    /// <summary>Accumulates a batch in which every sample weighs 1.</summary>
     /// <param name="yTrue">Targets, <paramref name="batch"/> × <paramref name="yTrueWidth"/>.</param>
     /// <param name="yPred">Predictions, <paramref name="batch"/> × <paramref name="yPredWidth"/>.</param>
-    public abstract void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth);
+    public void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth) =>
+        Update(yTrue, yPred, batch, yTrueWidth, yPredWidth, ReadOnlySpan<float>.Empty);
+
+    /// <summary>Keras's <c>update_state(y_true, y_pred, sample_weight)</c>: each sample counts with its weight (a mean
+    /// metric becomes Σ w·value / Σ w; a confusion count adds w instead of 1).</summary>
+    /// <param name="sampleWeight">One weight per sample, or empty for weight 1 everywhere.</param>
+    public abstract void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight);
 
     public abstract double Result();
 
@@ -45,6 +53,16 @@ public abstract partial class Metric : IKerasSerializable
                 $"Metric '{Name}': expected {batch}×{yTrueWidth} targets and {batch}×{yPredWidth} predictions; " +
                 $"got {yTrue.Length} and {yPred.Length} values.");
     }
+
+    /// <summary>Throws unless <paramref name="sampleWeight"/> is empty or holds one weight per sample.</summary>
+    protected void CheckWeights(ReadOnlySpan<float> sampleWeight, int batch)
+    {
+        if (!sampleWeight.IsEmpty && sampleWeight.Length != batch)
+            throw new ArgumentException($"Metric '{Name}': expected {batch} sample weights (one per sample); got {sampleWeight.Length}.");
+    }
+
+    /// <summary>The weight of sample <paramref name="row"/>: 1 when no weights were given.</summary>
+    protected static double WeightOf(ReadOnlySpan<float> sampleWeight, int row) => sampleWeight.IsEmpty ? 1.0 : sampleWeight[row];
 
     /// <summary>Throws unless targets and predictions have the same width.</summary>
     protected void RequireSameWidth(int yTrueWidth, int yPredWidth)

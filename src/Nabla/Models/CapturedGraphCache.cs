@@ -95,7 +95,7 @@ internal sealed class CapturedGraphCache
         lock (sync)
         {
             if (stepGeneration != generation) return;
-            var pool = Touch((step.Kind, step.BatchSize, step.SampleWeight is not null));
+            var pool = Touch((step.Kind, step.BatchSize, step.SampleWeights is not null));
             if (pool.IdleCount >= maxReplicasPerShape) return;
             if (pool.Idle.Length <= pool.IdleCount) Array.Resize(ref pool.Idle, maxReplicasPerShape);
             pool.Idle[pool.IdleCount++] = step;

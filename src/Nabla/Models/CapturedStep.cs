@@ -25,8 +25,8 @@ internal sealed class CapturedStep
     /// <param name="xRowShapes">Per-sample shape of each input.</param>
     /// <param name="yRowShapes">Per-sample shape of each output's targets (null entries: no targets for that
     /// output); null for prediction.</param>
-    /// <param name="weighted">Whether the loss weighs each sample by <see cref="SampleWeight"/> (Fit/Evaluate's sampleWeight;
-    /// single-output models only, see Model.Fit).</param>
+    /// <param name="weighted">Whether each output's loss weighs each sample by its <see cref="SampleWeights"/> entry
+    /// (Fit/Evaluate's sampleWeight).</param>
     public CapturedStep(Model model, StepKind kind, int batchSize, IReadOnlyList<int[]> xRowShapes, IReadOnlyList<int[]?>? yRowShapes, bool weighted = false)
     {
         Kind = kind;
@@ -38,7 +38,9 @@ internal sealed class CapturedStep
         Ys = yRowShapes is null ? new Tensor?[model.OutputCount]
             : yRowShapes.Select((shape, o) => shape is null || model.Losses[o] is null ? null
                 : new Tensor([batchSize, .. shape]) { IsPlaceholder = true, Name = yRowShapes.Count == 1 ? "y" : outputNames[o] }).ToArray();
-        if (weighted) SampleWeight = new Tensor([batchSize]) { IsPlaceholder = true, Name = "sample_weight" };
+        if (weighted)
+            SampleWeights = outputNames.Select(name => new Tensor([batchSize])
+                { IsPlaceholder = true, Name = model.OutputCount == 1 ? "sample_weight" : $"{name}_sample_weight" }).ToArray();
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
         var layerOutputs = new Tensor?[model.Layers.Count];
@@ -65,7 +67,7 @@ internal sealed class CapturedStep
                 throw new ArgumentException(
                     $"Output '{model.OutputNames[o]}' of model '{model.Name}' carries a timestep mask and has metrics; Keras leaves " +
                     "masked steps out of metrics, which Nabla does not implement (the loss does leave them out). Compile without metrics.");
-            var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeight);
+            var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeights?[o]);
             OutputLosses[o] = outputLoss;
             float weight = model.LossWeights[o];
             var scaled = weight == 1f ? outputLoss : Tensor.Multiply(outputLoss, Tensor.Scalar(weight));
@@ -231,8 +233,8 @@ internal sealed class CapturedStep
     /// <summary>The targets of the first output (null for prediction, or when it has no loss).</summary>
     public Tensor? Y => Ys[0];
 
-    /// <summary>The batch's sample weights, for a weighted loss; null otherwise.</summary>
-    public Tensor? SampleWeight { get; }
+    /// <summary>The batch's sample weights of each output, for weighted losses; null otherwise.</summary>
+    public Tensor[]? SampleWeights { get; }
 
     /// <summary>The first (usually only) output.</summary>
     public Tensor Output => Outputs[0];
@@ -260,11 +262,13 @@ internal sealed class CapturedStep
 
     public Graph Graph { get; }
 
-    /// <summary>Copies the rows <paramref name="indices"/> of each input (and each output's targets) into the placeholders.</summary>
+    /// <summary>Copies the rows <paramref name="indices"/> of each input (and each output's targets) into the placeholders.
+    /// <paramref name="sampleWeight"/> holds one row per sample and one column per output ([N] for one output).</summary>
     public unsafe void Load(Tensor[] xs, Tensor?[]? ys, ReadOnlySpan<int> indices, Tensor? sampleWeight = null)
     {
-        if (SampleWeight is not null)
-            for (int i = 0; i < indices.Length; i++) SampleWeight.Data[i] = sampleWeight!.Data[indices[i]];
+        if (SampleWeights is { } weights)
+            for (int o = 0; o < weights.Length; o++)
+                for (int i = 0; i < indices.Length; i++) weights[o].Data[i] = sampleWeight!.Data[indices[i] * weights.Length + o];
         if (loadShards is not null)
         {
             fixed (int* pIndices = indices)
@@ -300,7 +304,9 @@ internal sealed class CapturedStep
     /// <summary>Copies the step's batch of consecutive rows starting at <paramref name="firstRow"/>.</summary>
     public void LoadContiguous(Tensor[] xs, Tensor?[]? ys, int firstRow, Tensor? sampleWeight = null)
     {
-        if (SampleWeight is not null) CopyBlock(sampleWeight!, SampleWeight, firstRow);
+        if (SampleWeights is { } weights)
+            for (int o = 0; o < weights.Length; o++)
+                for (int i = 0; i < weights[o].Size; i++) weights[o].Data[i] = sampleWeight!.Data[(firstRow + i) * weights.Length + o];
         for (int i = 0; i < Xs.Length; i++) CopyBlock(xs[i], Xs[i], firstRow);
         for (int o = 0; o < Ys.Length; o++)
             if (Ys[o] is { } y) CopyBlock(ys![o]!, y, firstRow);

@@ -30,7 +30,7 @@ internal static class FunctionalConfig
         foreach (var layer in graph.Layers)
         {
             var entry = Registry<Layer>.Serialize(layer);
-            entry["module"] = "keras.layers";
+            entry["module"] = ModuleOf(layer);
             entry["registered_name"] = null;
             entry["name"] = layer.Name;
             bool isModelInput = layer.InboundNodes.Any(n => n.Inputs.Count == 0 && modelNodes.Contains(n));
@@ -56,12 +56,20 @@ internal static class FunctionalConfig
         return new Config
         {
             ["name"] = model.Name,
-            ["trainable"] = true,
+            ["trainable"] = model.Trainable,
             ["layers"] = layers,
             ["input_layers"] = graph.Inputs.Select(t => (object?)History(t)).ToList(),
             ["output_layers"] = graph.Outputs.Select(t => (object?)History(t)).ToList(),
         };
     }
+
+    /// <summary>The module Keras 3 names for a layer of a functional config: a nested model's, or keras.layers.</summary>
+    internal static string ModuleOf(Layer layer) => layer.ClassName switch
+    {
+        "Functional" => "keras.src.models.functional",
+        "Sequential" => "keras",
+        _ => "keras.layers",
+    };
 
     /// <summary>Rebuilds a functional model; <paramref name="where"/> prefixes every message (file and field).</summary>
     public static Model FromConfig(Config config, string where)
@@ -135,7 +143,9 @@ internal static class FunctionalConfig
         var unused = made.Values.Where(t => !read.Contains(t) && !outputs.Contains(t) && t.Node.Inputs.Count > 0).ToArray();
         try
         {
-            return new Model(inputsOfModel, outputsOfModel, unused, config.GetString("name", null));
+            var model = new Model(inputsOfModel, outputsOfModel, unused, config.GetString("name", null));
+            if (!config.GetBool("trainable", true)) model.Trainable = false;
+            return model;
         }
         catch (ArgumentException ex)
         {

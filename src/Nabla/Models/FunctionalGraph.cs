@@ -88,23 +88,6 @@ internal sealed class FunctionalGraph
         }
     }
 
-    /// <summary>Whether the calls form one chain (one input, each call reading the previous one's output, one output,
-    /// no shared layer), which formats that only know layer stacks can write.</summary>
-    public bool IsChain
-    {
-        get
-        {
-            if (Inputs.Length != 1 || Outputs.Length != 1 || Layers.Length != Nodes.Length + 1) return false;
-            var previous = Inputs[0];
-            foreach (var node in Nodes)
-            {
-                if (node.Inputs.Count != 1 || !ReferenceEquals(node.Inputs[0], previous)) return false;
-                previous = node.Output;
-            }
-            return ReferenceEquals(previous, Outputs[0]);
-        }
-    }
-
     public SymbolicTensor[] Inputs { get; }
 
     public SymbolicTensor[] Outputs { get; }

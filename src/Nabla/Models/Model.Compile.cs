@@ -10,12 +10,19 @@ public partial class Model
     private Nabla.Losses.Loss?[] losses = [];
     private float[] lossWeights = [];
     private IReadOnlyList<object>[] outputMetricSpecs = [];
+    private IReadOnlyList<object>[] outputWeightedMetricSpecs = [];
 
-    /// <summary>The metric identifiers given to <see cref="Compile(object, object, IEnumerable{object}, object)"/> for the first output ("accuracy", objects...).</summary>
+    /// <summary>The metric identifiers given to <see cref="Compile(object, object, IEnumerable{object}, object, IEnumerable{object})"/> for the first output ("accuracy", objects...).</summary>
     public IReadOnlyList<object> MetricSpecs => outputMetricSpecs.Length > 0 ? outputMetricSpecs[0] : [];
 
     /// <summary>The metric identifiers given for output <paramref name="output"/>.</summary>
     public IReadOnlyList<object> MetricSpecsOf(int output) => outputMetricSpecs[output];
+
+    /// <summary>The <c>weightedMetrics</c> identifiers given for the first output.</summary>
+    public IReadOnlyList<object> WeightedMetricSpecs => outputWeightedMetricSpecs.Length > 0 ? outputWeightedMetricSpecs[0] : [];
+
+    /// <summary>The <c>weightedMetrics</c> identifiers given for output <paramref name="output"/>.</summary>
+    public IReadOnlyList<object> WeightedMetricSpecsOf(int output) => outputWeightedMetricSpecs[output];
 
     /// <summary>The weight of each output's loss in the total loss (1 unless <c>lossWeights</c> said otherwise).</summary>
     public IReadOnlyList<float> LossWeights => lossWeights;
@@ -28,16 +35,23 @@ public partial class Model
     /// For a model with several outputs, <paramref name="loss"/> is one loss for every output, one per output
     /// (a list, null for an output without a loss) or a dictionary keyed by output name;
     /// <paramref name="metrics"/> has one entry per output (a metric, a list of metrics, or null);
-    /// <paramref name="lossWeights"/> scales each output's loss (a list of numbers or a dictionary keyed by output name).
+    /// <paramref name="lossWeights"/> scales each output's loss (a list of numbers or a dictionary keyed by output name);
+    /// <paramref name="weightedMetrics"/> are metrics (in the form of <paramref name="metrics"/>) that weigh each sample by
+    /// Fit's and Evaluate's <c>sampleWeight</c> or <c>classWeight</c>, as Keras's <c>weighted_metrics</c>: their mean is
+    /// Σ w·value / Σ w, while <paramref name="metrics"/> stay unweighted. Keys follow Keras's CompileMetrics: a weighted
+    /// metric logs under its name unless an unweighted one took it, then as <c>weighted_{name}</c>.
     /// </summary>
-    public void Compile(object optimizer, object loss, IEnumerable<object?>? metrics = null, object? lossWeights = null) =>
-        Compile(optimizer, loss, PerOutputMetrics(metrics), lossWeights);
+    public void Compile(object optimizer, object loss, IEnumerable<object?>? metrics = null, object? lossWeights = null,
+        IEnumerable<object?>? weightedMetrics = null) =>
+        Compile(optimizer, loss, PerOutputMetrics(metrics, nameof(metrics)), lossWeights, PerOutputMetrics(weightedMetrics, nameof(weightedMetrics)));
 
-    /// <summary><see cref="Compile(object, object, IEnumerable{object}, object)"/> with metrics keyed by output name.</summary>
-    public void Compile(object optimizer, object loss, IReadOnlyDictionary<string, object?> metrics, object? lossWeights = null) =>
-        Compile(optimizer, loss, PerOutput(metrics, "metrics", null), lossWeights);
+    /// <summary><see cref="Compile(object, object, IEnumerable{object}, object, IEnumerable{object})"/> with metrics keyed by output name.</summary>
+    public void Compile(object optimizer, object loss, IReadOnlyDictionary<string, object?> metrics, object? lossWeights = null,
+        IReadOnlyDictionary<string, object?>? weightedMetrics = null) =>
+        Compile(optimizer, loss, PerOutput(metrics, "metrics", null), lossWeights,
+            weightedMetrics is null ? new object?[OutputCount] : PerOutput(weightedMetrics, nameof(weightedMetrics), null));
 
-    private void Compile(object optimizer, object loss, object?[] metricsPerOutput, object? weights)
+    private void Compile(object optimizer, object loss, object?[] metricsPerOutput, object? weights, object?[] weightedMetricsPerOutput)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
@@ -72,9 +86,10 @@ public partial class Model
         foreach (var (w, i) in resolvedWeights.Select((w, i) => (w, i)))
             if (!float.IsFinite(w) || w < 0)
                 throw new ArgumentException($"Compile 'lossWeights' for output '{OutputNames[i]}' must be a finite number ≥ 0, found {w}.", nameof(lossWeights));
-        var specs = metricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i])).ToArray();
+        var specs = metricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i], "metrics")).ToArray();
+        var weightedSpecs = weightedMetricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i], "weightedMetrics")).ToArray();
         // An unknown name fails here, as in Keras's compile, rather than at the first Fit.
-        foreach (var name in specs.SelectMany(list => list).OfType<string>())
+        foreach (var name in specs.Concat(weightedSpecs).SelectMany(list => list).OfType<string>())
             if (!name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) && !name.Equals("acc", StringComparison.OrdinalIgnoreCase)
                 && !Metric.Registry.Contains(name))
                 Metric.Get(name);
@@ -82,24 +97,25 @@ public partial class Model
         losses = resolvedLosses;
         lossWeights = resolvedWeights;
         outputMetricSpecs = specs;
+        outputWeightedMetricSpecs = weightedSpecs;
         InvalidateCapturedGraphs();
     }
 
     /// <summary>Keras's rule (keras/src/trainers/compile_utils.py): for several outputs, a metrics list has one entry
     /// per output; for one output it is that output's list.</summary>
-    private object?[] PerOutputMetrics(IEnumerable<object?>? metrics)
+    private object?[] PerOutputMetrics(IEnumerable<object?>? metrics, string argument)
     {
         var list = (metrics ?? []).ToList();
         if (OutputCount == 1) return [list];
         if (list.Count == 0) return new object?[OutputCount];
         if (list.Count != OutputCount)
             throw new ArgumentException(
-                $"Model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}); a 'metrics' list must have one entry per output " +
-                $"(a metric, a list of metrics, or null), found {list.Count} entries. A dictionary keyed by output name also works.", nameof(metrics));
+                $"Model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}); a '{argument}' list must have one entry per output " +
+                $"(a metric, a list of metrics, or null), found {list.Count} entries. A dictionary keyed by output name also works.", argument);
         return list.ToArray();
     }
 
-    private static IReadOnlyList<object> MetricList(object? entry, string output)
+    private static IReadOnlyList<object> MetricList(object? entry, string output, string argument)
     {
         var items = entry switch
         {
@@ -111,7 +127,7 @@ public partial class Model
         foreach (var spec in items)
             if (spec is not (string or Metric))
                 throw new ArgumentException(
-                    $"Compile 'metrics' entries must be names or Metric objects, found {spec?.GetType().Name ?? "null"} (output '{output}').", "metrics");
+                    $"Compile '{argument}' entries must be names or Metric objects, found {spec?.GetType().Name ?? "null"} (output '{output}').", argument);
         return items.Cast<object>().ToList();
     }
 
@@ -144,26 +160,31 @@ public partial class Model
             $"Compile '{argument}' for model '{Name}' with {OutputCount} outputs must be a list or a dictionary keyed by output name, found {value.GetType().Name}.", argument);
     }
 
-    /// <summary>Whether output <paramref name="output"/> has compiled metrics.</summary>
-    internal bool HasMetrics(int output) => outputMetricSpecs.Length > output && outputMetricSpecs[output].Count > 0;
+    /// <summary>Whether output <paramref name="output"/> has compiled metrics, weighted or not.</summary>
+    internal bool HasMetrics(int output) =>
+        outputMetricSpecs.Length > output && outputMetricSpecs[output].Count > 0
+        || outputWeightedMetricSpecs.Length > output && outputWeightedMetricSpecs[output].Count > 0;
 
-    /// <summary>The metrics of every output, resolved against its loss and data shapes (Keras's "accuracy" rule), and
-    /// the key each reports under: its own name for a one-output model, else prefixed by the output's name, as Keras does.</summary>
+    /// <summary>The metrics, then the weighted metrics, of every output, resolved against its loss and data shapes
+    /// (Keras's "accuracy" rule), each with the key it reports under (<see cref="MetricKeys"/>).</summary>
     internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)
     {
+        var keys = new MetricKeys();
         var result = new List<OutputMetric>();
-        for (int o = 0; o < outputMetricSpecs.Length; o++)
-        {
-            if (outputMetricSpecs[o].Count == 0) continue;
-            var yShape = yShapes[o] ?? throw new ArgumentException(
-                $"Output '{OutputNames[o]}' of model '{Name}' has metrics but no targets were given for it.");
-            int[] outputShape = [batch, .. OutputShapes![o]];
-            foreach (var spec in outputMetricSpecs[o])
+        foreach (var (specsPerOutput, weighted) in new[] { (outputMetricSpecs, false), (outputWeightedMetricSpecs, true) })
+            for (int o = 0; o < specsPerOutput.Length; o++)
             {
-                var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
-                result.Add(new OutputMetric(o, metric, OutputCount == 1 ? metric.Name : $"{OutputNames[o]}_{metric.Name}"));
+                if (specsPerOutput[o].Count == 0) continue;
+                var yShape = yShapes[o] ?? throw new ArgumentException(
+                    $"Output '{OutputNames[o]}' of model '{Name}' has metrics but no targets were given for it.");
+                int[] outputShape = [batch, .. OutputShapes![o]];
+                string? prefix = OutputCount == 1 ? null : OutputNames[o];
+                foreach (var spec in specsPerOutput[o])
+                {
+                    var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
+                    result.Add(new OutputMetric(o, metric, keys.Next(metric.Name, prefix, weighted), weighted));
+                }
             }
-        }
         return result;
     }
 
@@ -175,5 +196,5 @@ public partial class Model
     }
 }
 
-/// <summary>A metric of one output and the key it logs under.</summary>
-internal sealed record OutputMetric(int Output, Metric Metric, string Key);
+/// <summary>A metric of one output, the key it logs under, and whether it weighs samples by their sample weights.</summary>
+internal sealed record OutputMetric(int Output, Metric Metric, string Key, bool Weighted);

@@ -11,7 +11,7 @@ public partial class Model
     /// the results are the same whatever the thread count.
     /// </remarks>
     /// <param name="sampleWeight">One weight per sample for the loss (Keras's semantics, see <see cref="SampleWeights"/>);
-    /// the compiled metrics stay unweighted.</param>
+    /// the compiled metrics stay unweighted and Compile's <c>weightedMetrics</c> weigh each sample by it.</param>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor x, Tensor y, int batchSize = 32, Tensor? sampleWeight = null)
     {
         EnsureCompiled(nameof(Evaluate));
@@ -23,19 +23,22 @@ public partial class Model
 
     /// <summary>Evaluates a model with several inputs or outputs: one array per input, one target array per output
     /// (null for an output without a loss). Keys follow Keras: <c>loss</c>, <c>{output}_loss</c>, <c>{output}_{metric}</c>.
-    /// <paramref name="sampleWeight"/> is supported for single-output models only (a model with several outputs refuses
-    /// it with an ArgumentException).</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32, Tensor? sampleWeight = null)
+    /// <paramref name="sampleWeight"/> weighs every output's loss, <paramref name="sampleWeightPerOutput"/> each its own,
+    /// as in <see cref="Fit(Tensor[], Tensor[], int, int, double, ValueTuple{Tensor[], Tensor[]}?, bool, IEnumerable{Callbacks.Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor[])"/>.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32, Tensor? sampleWeight = null,
+        Tensor?[]? sampleWeightPerOutput = null)
     {
         EnsureCompiled(nameof(Evaluate));
         if (batchSize <= 0) throw new ArgumentException($"Evaluate 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckPair(this, x, y, "x", "y");
-        return EvaluateChecked(x, y, batchSize, SampleWeightsFor(x, y, sampleWeight, null));
+        return EvaluateChecked(x, y, batchSize, SampleWeightsFor(x, y, sampleWeight, sampleWeightPerOutput, null));
     }
 
-    /// <summary>Evaluates on data keyed by input and output names.</summary>
-    public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32) =>
-        Evaluate(ByInputName(x, "x"), ByOutputName(y, "y"), batchSize);
+    /// <summary>Evaluates on data keyed by input and output names; <paramref name="sampleWeight"/> is keyed by output name.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int batchSize = 32,
+        IReadOnlyDictionary<string, Tensor>? sampleWeight = null) =>
+        Evaluate(ByInputName(x, "x"), ByOutputName(y, "y"), batchSize,
+            sampleWeightPerOutput: sampleWeight is null ? null : ByOutputName(sampleWeight, "sampleWeight"));
 
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
     private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight = null)
@@ -81,7 +84,8 @@ public partial class Model
                 {
                     int start = b * batchSize, count = Math.Min(batchSize, total - start);
                     losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
-                    foreach (var (output, metric, _) in metrics)
+                    // No sample weights on this path (weighted batches run on the caller): weighted metrics weigh 1 each.
+                    foreach (var (output, metric, _, _) in metrics)
                     {
                         var target = y[output]!;
                         int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);

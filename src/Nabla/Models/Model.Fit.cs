@@ -40,7 +40,7 @@ public partial class Model
     /// <see cref="BackupAndRestore"/> callback that finds a backup starts it where the backup ended.
     /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
     /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
-    /// metrics stay unweighted, as Keras's <c>metrics=</c>.
+    /// metrics stay unweighted, as Keras's <c>metrics=</c>; Compile's <c>weightedMetrics</c> weigh samples the same way.
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
@@ -52,36 +52,40 @@ public partial class Model
         if (validationData is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked([x], [y], epochs, batchSize, validationSplit,
             validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight,
-            initialEpoch, sampleWeight, classWeight);
+            initialEpoch, SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight), classWeight is null);
     }
 
     /// <summary>Trains a model with several inputs or outputs: one array per input and one target array per output,
     /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double})"/>.
-    /// <paramref name="sampleWeight"/> and <paramref name="classWeight"/> are supported for single-output models only
-    /// (any number of inputs); a model with several outputs refuses them with an ArgumentException.</summary>
+    /// As in Keras, <paramref name="sampleWeight"/> weighs the samples of every output's loss, and
+    /// <paramref name="sampleWeightPerOutput"/> gives each output its own (one array per output, in order; null: weight 1);
+    /// <paramref name="classWeight"/> is for single-output models only (any number of inputs).</summary>
     public History Fit(Tensor[] x, Tensor?[] y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor[] x, Tensor?[] y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
-        IReadOnlyDictionary<int, double>? classWeight = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor?[]? sampleWeightPerOutput = null)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor[] vx, Tensor?[] vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight,
-            initialEpoch, sampleWeight, classWeight);
+            initialEpoch, SampleWeightsFor(x, y, sampleWeight, sampleWeightPerOutput, classWeight), classWeight is null);
     }
 
-    /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays).</summary>
+    /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays); <paramref name="sampleWeight"/>,
+    /// keyed by output name, weighs the samples of those outputs' losses.</summary>
     public History Fit(IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y, int epochs = 1, int batchSize = 32,
         double validationSplit = 0, (IReadOnlyDictionary<string, Tensor> x, IReadOnlyDictionary<string, Tensor> y)? validationData = null,
-        bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0) =>
+        bool shuffle = true, IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0,
+        IReadOnlyDictionary<string, Tensor>? sampleWeight = null) =>
         Fit(ByInputName(x, "x"), ByOutputName(y, "y"), epochs, batchSize, validationSplit,
             validationData is var (vx, vy) ? (ByInputName(vx, "validationData.x"), ByOutputName(vy, "validationData.y")) : null,
-            shuffle, callbacks, verbose, preflight, initialEpoch);
+            shuffle, callbacks, verbose, preflight, initialEpoch,
+            sampleWeightPerOutput: sampleWeight is null ? null : ByOutputName(sampleWeight, "sampleWeight"));
 
     private History FitChecked(Tensor[] x, Tensor?[] y, int epochs, int batchSize, double validationSplit,
         (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
-        int initialEpoch, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+        int initialEpoch, Tensor? weights, bool validateWithWeights)
     {
         if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
         if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
@@ -90,10 +94,9 @@ public partial class Model
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
         if (validationSplit > 0 && validationData is not null)
             throw new ArgumentException("Fit: give either 'validationSplit' or 'validationData', not both.");
-        var weights = SampleWeightsFor(x, y, sampleWeight, classWeight);
 
         int total = x[0].Shape[0];
-        int trainCount = validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
+        int trainCount = TrainingSamples(total, validationSplit);
         if (trainCount == 0)
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         var validation = validationData;
@@ -105,7 +108,7 @@ public partial class Model
             validation = (x.Select(t => DataChecks.Rows(t, trainCount, total)).ToArray(),
                 y.Select(t => t is null ? null : DataChecks.Rows(t, trainCount, total)).ToArray());
             // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
-            if (sampleWeight is not null) validationWeights = DataChecks.Rows(sampleWeight, trainCount, total);
+            if (weights is not null && validateWithWeights) validationWeights = DataChecks.Rows(weights, trainCount, total);
         }
 
         if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null) PrintPreflight(x[0], y[0]!);
@@ -173,6 +176,11 @@ public partial class Model
         return history;
     }
 
+    /// <summary>How many of <paramref name="total"/> samples train when <c>validationSplit</c> takes the last fraction
+    /// for validation (rounded down, as Keras's split at int(n·(1 − split))).</summary>
+    internal static int TrainingSamples(int total, double validationSplit) =>
+        validationSplit > 0 ? (int)(total * (1 - validationSplit)) : total;
+
     /// <summary>Arrays keyed by input name, in the model's input order; an unknown or missing name is an error.</summary>
     private Tensor[] ByInputName(IReadOnlyDictionary<string, Tensor> data, string argument) =>
         ByName(data, InputNames, "input", argument, required: true)!;
@@ -198,17 +206,34 @@ public partial class Model
         return result;
     }
 
-    /// <summary>Per-sample loss weights for Fit, or null. Sample and class weights are supported for models with one
-    /// output only (any number of inputs): a model with several outputs refuses them with an ArgumentException, since
-    /// Keras's per-output weights have no form here yet.</summary>
-    private Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, IReadOnlyDictionary<int, double>? classWeight)
+    /// <summary>Per-sample loss weights for Fit and Evaluate, or null: [N] for one output; for several, [N, outputs], one
+    /// column per output, as Keras applies one sample_weight array to every output or a list/dict to each its own.</summary>
+    private Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, Tensor?[]? perOutput,
+        IReadOnlyDictionary<int, double>? classWeight)
     {
-        if (sampleWeight is null && classWeight is null) return null;
-        if (OutputCount != 1 || y.Length != 1 || y[0] is null)
+        if (sampleWeight is not null && perOutput is not null)
+            throw new ArgumentException("Give either 'sampleWeight' (every output) or 'sampleWeightPerOutput', not both.", "sampleWeightPerOutput");
+        if (perOutput is not null && perOutput.Length != OutputCount)
             throw new ArgumentException(
-                $"Model '{Name}' has {OutputCount} outputs: sampleWeight and classWeight are supported for single-output models only.",
-                sampleWeight is not null ? nameof(sampleWeight) : nameof(classWeight));
-        return SampleWeights.ForFit(x[0].Shape[0], y[0]!, sampleWeight, classWeight);
+                $"'sampleWeightPerOutput' has {perOutput.Length} entries but model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}).",
+                "sampleWeightPerOutput");
+        int samples = x[0].Shape[0];
+        if (OutputCount == 1)
+            return SampleWeights.ForFit(samples, y[0]!, sampleWeight ?? perOutput?[0], classWeight);
+        if (classWeight is not null)
+            throw new ArgumentException(
+                $"Model '{Name}' has {OutputCount} outputs: classWeight is supported for single-output models only, as in Keras; " +
+                "give sampleWeight or sampleWeightPerOutput instead.", nameof(classWeight));
+        if (sampleWeight is null && perOutput is null) return null;
+        var columns = perOutput ?? Enumerable.Repeat(sampleWeight, OutputCount).ToArray();
+        for (int o = 0; o < columns.Length; o++)
+            if (columns[o] is { } column)
+                SampleWeights.Check(samples, column, perOutput is null ? "sampleWeight" : $"sampleWeightPerOutput[{o}] ('{OutputNames[o]}')");
+        var packed = new Tensor(samples, OutputCount);
+        for (int i = 0; i < samples; i++)
+            for (int o = 0; o < columns.Length; o++)
+                packed.Data[i * columns.Length + o] = columns[o]?.Data[i] ?? 1f;
+        return packed;
     }
 
     private string StepNotAppliedWarning(int epoch, int batch, float loss) =>
@@ -260,13 +285,16 @@ public partial class Model
         return LastTrainStepApplied;
     }
 
+    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some.</summary>
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
         int batch = step.BatchSize;
-        foreach (var (output, metric, _) in metrics)
+        foreach (var (output, metric, _, weighted) in metrics)
         {
             var (y, prediction) = (step.Ys[output]!, step.Outputs[output]);
-            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch);
+            // Each output's own sample weights (one array given for every output is copied to each).
+            var sampleWeight = weighted && step.SampleWeights?[output] is { } w ? w.Data.AsSpan(0, batch) : default;
+            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch, sampleWeight);
         }
     }
 

@@ -64,6 +64,7 @@ public unsafe partial class Model
     /// one captured now.</summary>
     internal StepLease CheckOutStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
     {
+        DropGraphsAfterTrainableChange();
         var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
         if (step is not null) return new StepLease(step, generation);
         lock (captureLock)
@@ -75,9 +76,21 @@ public unsafe partial class Model
     /// steady-state step does not allocate.</summary>
     internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
     {
+        DropGraphsAfterTrainableChange();
         var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
         if (step is not null) return new StepLease(step, generation);
         lock (captureLock) return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted), generation);
+    }
+
+    private int trainableChangesCaptured;
+
+    /// <summary>Captured steps list the weights to train: after a layer was frozen or unfrozen they are captured again.</summary>
+    private void DropGraphsAfterTrainableChange()
+    {
+        int changes = TrainableChanges;
+        if (changes == trainableChangesCaptured) return;
+        InvalidateCapturedGraphs();
+        trainableChangesCaptured = changes;
     }
 
     internal void ReturnStep(StepLease lease) => graphCache.Return(lease.Step, lease.Generation);

@@ -16,7 +16,7 @@ public partial class Model
     /// forward pass, calling its layers (fields of type <see cref="Layer"/>, tracked as Keras tracks attributes).
     /// Functional and Sequential models run their graph, in inference mode by default.
     /// </summary>
-    public virtual Tensor Call(Tensor inputs, bool training = false)
+    public override Tensor Call(Tensor inputs, bool training = false)
     {
         if (IsSubclassed)
             throw new InvalidOperationException(

@@ -11,8 +11,10 @@ namespace Nabla;
 /// Built three ways, as in Keras: from symbolic inputs and outputs (the functional API), as a
 /// <see cref="Sequential"/> stack, or by deriving from it and overriding <see cref="Call(Tensor, bool)"/>.
 /// Training replays one captured graph per batch shape, so a steady-state step allocates nothing.
+/// A model is also a layer, as in Keras: it can be applied to symbolic tensors or stacked in another model, and
+/// freezing it freezes every layer it holds.
 /// </summary>
-public partial class Model
+public partial class Model : Layer
 {
     protected readonly List<Layer> layers = [];
 
@@ -20,7 +22,7 @@ public partial class Model
     private readonly FunctionalGraph? graph;
 
     /// <summary>For a subclass model, constructed in its constructor; Sequential passes its name.</summary>
-    protected Model(string? name = null) => Name = name ?? LayerNames.Unique(LayerNames.SnakeCase(GetType().Name));
+    protected Model(string? name = null) : base(name, null) { }
 
     /// <summary>A functional model, as <c>keras.Model(inputs, outputs)</c>.</summary>
     public Model(SymbolicTensor inputs, SymbolicTensor outputs, string? name = null) : this([inputs], [outputs], name) { }
@@ -49,13 +51,11 @@ public partial class Model
     private readonly int[][]? graphInputShapes, graphOutputShapes;
     private readonly string[]? graphInputNames, graphOutputNames;
 
-    public string Name { get; }
-
     /// <summary>The functional graph, null for Sequential and subclassed models.</summary>
     internal FunctionalGraph? Functional => graph;
 
     /// <summary>Keras's class name: "Functional", "Sequential", or the subclass's name.</summary>
-    public virtual string ClassName => graph is not null ? "Functional" : GetType().Name;
+    public override string ClassName => graph is not null ? "Functional" : GetType().Name;
 
     public IReadOnlyList<Layer> Layers
     {
@@ -84,10 +84,10 @@ public partial class Model
     public IReadOnlyList<Loss?> Losses => losses;
 
     /// <summary>The per-sample input shape of the first (usually only) input, once known.</summary>
-    public virtual int[]? InputShape => InputShapes is { Count: > 0 } shapes ? shapes[0] : null;
+    public override int[]? InputShape => InputShapes is { Count: > 0 } shapes ? shapes[0] : null;
 
     /// <summary>The per-sample output shape of the first (usually only) output, once built.</summary>
-    public virtual int[]? OutputShape => OutputShapes is { Count: > 0 } shapes ? shapes[0] : null;
+    public override int[]? OutputShape => OutputShapes is { Count: > 0 } shapes ? shapes[0] : null;
 
     /// <summary>The per-sample shape of each input, once known.</summary>
     public virtual IReadOnlyList<int[]>? InputShapes => graphInputShapes ?? subclassInputShapes;
@@ -105,20 +105,22 @@ public partial class Model
 
     public int OutputCount => graph?.Outputs.Length ?? 1;
 
-    public virtual bool IsBuilt => graph is not null || (IsSubclassed ? subclassOutputShapes is not null : layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt));
+    public override bool IsBuilt => graph is not null || (IsSubclassed ? subclassOutputShapes is not null : layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt));
 
-    /// <summary>All weights in Keras order (layer by layer; within a layer trainable first).</summary>
-    public IReadOnlyList<Tensor> Weights => Layers.SelectMany(l => l.Weights).ToList();
+    /// <summary>All weights in Keras order (layer by layer; within a layer trainable first), each once even when
+    /// a nested model shares a layer with its host.</summary>
+    public override IReadOnlyList<Tensor> Weights => DistinctWeights(l => l.Weights);
 
-    public IReadOnlyList<Tensor> TrainableWeights => Layers.SelectMany(l => l.TrainableWeights).ToList();
+    public override IReadOnlyList<Tensor> TrainableWeights => DistinctWeights(l => l.TrainableWeights);
 
-    public IReadOnlyList<Tensor> NonTrainableWeights => Layers.SelectMany(l => l.NonTrainableWeights).ToList();
+    public override IReadOnlyList<Tensor> NonTrainableWeights => DistinctWeights(l => l.NonTrainableWeights);
 
-    public int CountParams() => Layers.Sum(l => l.CountParams());
+    private List<Tensor> DistinctWeights(Func<Layer, IReadOnlyList<Tensor>> select) =>
+        Layers.SelectMany(select).Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToList();
 
     /// <summary>Builds the model for a per-sample input shape (the batch axis excluded). A functional model is
     /// built from its inputs already and only checks the shape; a subclassed model runs its Call once.</summary>
-    public virtual void Build(int[] inputShape)
+    public override void Build(int[] inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (graph is not null)

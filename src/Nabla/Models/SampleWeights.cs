@@ -16,15 +16,19 @@ public static class SampleWeights
             throw new ArgumentException("Give either 'sampleWeight' or 'classWeight', not both (as Keras).", nameof(classWeight));
         if (classWeight is not null) return FromClassWeight(y, classWeight);
         if (sampleWeight is null) return null;
-        if (sampleWeight.Rank != 1 || sampleWeight.Shape[0] != samples)
-            throw new ArgumentException(
-                $"'sampleWeight' must have shape [{samples}] (one weight per sample of x); found {Tensor.ShapeString(sampleWeight.Shape)}.",
-                nameof(sampleWeight));
-        int bad = Array.FindIndex(sampleWeight.Data, w => !float.IsFinite(w) || w < 0);
-        if (bad >= 0)
-            throw new ArgumentException(
-                $"'sampleWeight'[{bad}] = {sampleWeight.Data[bad]}; weights must be finite and ≥ 0.", nameof(sampleWeight));
+        Check(samples, sampleWeight, nameof(sampleWeight));
         return sampleWeight;
+    }
+
+    /// <summary>One finite weight ≥ 0 per sample, or an ArgumentException naming <paramref name="argument"/>.</summary>
+    internal static void Check(int samples, Tensor weights, string argument)
+    {
+        if (weights.Rank != 1 || weights.Shape[0] != samples)
+            throw new ArgumentException(
+                $"'{argument}' must have shape [{samples}] (one weight per sample of x); found {Tensor.ShapeString(weights.Shape)}.", argument);
+        int bad = Array.FindIndex(weights.Data, w => !float.IsFinite(w) || w < 0);
+        if (bad >= 0)
+            throw new ArgumentException($"'{argument}'[{bad}] = {weights.Data[bad]}; weights must be finite and ≥ 0.", argument);
     }
 
     /// <summary>Keras's class_weight_to_sample_weights: one weight per sample from its class.</summary>

@@ -72,10 +72,10 @@ public sealed class Sequential : Model
     }
 
     /// <summary>Keras's <c>model.get_config()</c> for a Sequential model.</summary>
-    public Config GetConfig() => new()
+    public override Config GetConfig() => new()
     {
         ["name"] = Name,
-        ["trainable"] = true,
+        ["trainable"] = Trainable,
         ["layers"] = layers.Select(l => (object?)Registry<Layer>.Serialize(l)).ToList(),
     };
 
@@ -89,6 +89,8 @@ public sealed class Sequential : Model
             : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}.")).ToList();
         if (layers.Count == 0 || layers.TrueForAll(l => l is InputLayer))
             throw new ArgumentException("Sequential config 'layers' holds no layer: a model needs at least one.");
-        return new Sequential(layers, config.GetString("name", null));
+        var model = new Sequential(layers, config.GetString("name", null));
+        if (!config.GetBool("trainable", true)) model.Trainable = false;
+        return model;
     }
 }

@@ -10,6 +10,9 @@ public sealed partial class Tensor
 {
     public static Tensor MatMul(Tensor a, Tensor b) => Op.Record(new MatMulOp(a, b));
 
+    /// <summary>One matrix product per sample: [batch, m, k]·[batch, k, n] → [batch, m, n].</summary>
+    public static Tensor BatchMatMul(Tensor a, Tensor b) => Op.Record(new BatchMatMulOp(a, b));
+
     public static Tensor Add(Tensor a, Tensor b) => Op.Record(new AddOp(a, b));
 
     public static Tensor Subtract(Tensor a, Tensor b) => Op.Record(new SubtractOp(a, b));

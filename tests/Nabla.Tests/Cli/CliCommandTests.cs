@@ -106,6 +106,8 @@ public sealed class CliCommandTests : IDisposable
     [InlineData("bad-path")]
     [InlineData("invalid-json")]
     [InlineData("no-such-file")]
+    [InlineData("normalize-true")]
+    [InlineData("unknown-field")]
     public void A_bad_experiment_file_exits_2_with_one_line_and_no_stack_trace(string fault)
     {
         string experiment = fault switch
@@ -117,6 +119,12 @@ public sealed class CliCommandTests : IDisposable
         };
         if (fault == "missing-field") File.WriteAllText(experiment, """{"compile": {"loss": "mse"}, "data": {"x": "x.npy", "y": "y.npy"}}""");
         if (fault == "invalid-json") File.WriteAllText(experiment, """{"model": {"class_name": "Sequential", """);
+        if (fault is "normalize-true" or "unknown-field")
+        {
+            experiment = WriteExperiment($"{fault}.json");
+            string field = fault == "normalize-true" ? "\"normalize\": true" : "\"normalise\": \"pixels\"";
+            File.WriteAllText(experiment, File.ReadAllText(experiment).Replace("\"validation_split\": 0.2", $"\"validation_split\": 0.2, {field}"));
+        }
 
         var (exit, stdout, stderr) = Nabla("doctor", experiment);
 
@@ -132,6 +140,8 @@ public sealed class CliCommandTests : IDisposable
             "missing-field" => "'model'",
             "bad-path" => "data.x",
             "invalid-json" => "not a valid JSON",
+            "normalize-true" => "field 'data.normalize': expected \"pixels\" (divide by 255), \"standardize\", \"minmax\", \"adapt\" or false; found true.",
+            "unknown-field" => "field 'data.normalise': expected one of the fields of 'data'",
             _ => "does not exist",
         };
         Assert.Contains(expectedMention, lines[0]);

@@ -52,8 +52,8 @@ public class SyntheticImageTests
     [InlineData("\"14x14\"")]
     public void Image_shape_that_does_not_fit_names_the_field(string shape)
     {
-        var e = Assert.Throws<ArgumentException>(() =>
+        var e = Assert.Throws<DataFormatException>(() =>
             Read($$"""{"x": "mnist-sample", "samples": 3, "image_shape": {{shape}}, "one_hot": true, "num_classes": 10}"""));
-        Assert.Contains("images.json: field 'data.image_shape'", e.Message);
+        Assert.Contains("'data.image_shape'", e.Message);
     }
 }

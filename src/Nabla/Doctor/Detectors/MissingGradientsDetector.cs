@@ -21,7 +21,10 @@ internal sealed class MissingGradientsDetector : IDetector
             if (layer.AllGradientsMissing)
             {
                 q.Blockers.TryGetValue(layer.Name, out var blockers);
-                string cause = blockers is { Count: > 0 }
+                // The structural reason names the op with its layer, or says frozen or no loss reached; the blockers
+                // seen in the step are the fallback.
+                string cause = q.MissingGradientCauses.TryGetValue(layer.Name, out var structural) ? structural.TrimEnd('.')
+                    : blockers is { Count: > 0 }
                     ? $"the path from the loss is cut by the non-differentiable operation(s) {string.Join(", ", blockers.Select(b => $"'{b}'"))}"
                     : "the layer is not connected to the loss, or it is frozen (trainable: false)";
                 yield return Detection.Blocking(Make(FindingCodes.MissingGradients, Severity.Error,

@@ -64,4 +64,14 @@ internal sealed class TrainingRecord
             if (probe.Layer.Kernel.Weight.Grad is null)
                 Blockers[probe.Layer.Name] = graph.BlockersOf(probe.Layer.Kernel.Weight).Select(op => op.Name).Distinct().ToList();
     }
+
+    /// <summary>For each layer with a weight that gets no gradient, why, from the model's structure: frozen, reaching no
+    /// output with a loss, or cut by a named op of a named layer (<see cref="Model.FindMissingGradients"/>).</summary>
+    public Dictionary<string, string> MissingGradientCauses { get; } = [];
+
+    public void FindMissingGradientCauses(Model model)
+    {
+        foreach (var missing in model.FindMissingGradients())
+            MissingGradientCauses.TryAdd(missing.Layer.Name, missing.Explanation);
+    }
 }

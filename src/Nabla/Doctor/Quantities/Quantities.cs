@@ -18,6 +18,9 @@ internal sealed record Quantities
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Blockers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>For each layer with a weight that gets no gradient, the structural reason, naming the layer and op.</summary>
+    public IReadOnlyDictionary<string, string> MissingGradientCauses { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 

@@ -3,14 +3,23 @@ using Nabla.Configuration;
 namespace Nabla.Layers;
 
 /// <summary>
-/// Keras's <c>Dot(axes, normalize=False)</c>: the dot product of two inputs along an axis, per sample. With
-/// <c>normalize</c> each input is first L2-normalized along that axis, which gives the cosine similarity.
-/// Axes count the batch axis as Keras does; Nabla supports inputs of shape (None, d), giving (None, 1).
+/// Keras's <c>Dot(axes, normalize=False)</c>: per sample, the dot product of two inputs along one axis of each
+/// (Keras's <c>batch_dot</c>). Axes count the batch axis as Keras does (axis 0 is refused; negative axes count from the
+/// end of each input's full shape). The output holds the first input's other axes then the second's, as
+/// <c>(None, 1)</c> when none is left: (None, 3, 4)·(None, 4, 5) with axes (2, 1) gives (None, 3, 5). With
+/// <c>normalize</c> each input is first L2-normalized along its axis, which gives the cosine similarity.
 /// </summary>
 public sealed class Dot : Merge
 {
     /// <summary>Keras's l2_normalize floor on the squared norm (keras/src/layers/merging/dot.py uses epsilon 1e-12).</summary>
     private const float NormalizeEpsilon = 1e-12f;
+
+    // The per-sample axes contracted in each input, resolved when the layer is built.
+    private int axisA, axisB;
+
+    /// <summary>The axis contracted in each input, as an index into its per-sample shape (known once built).</summary>
+    internal (int First, int Second) ContractedAxes => IsBuilt ? (axisA, axisB)
+        : throw new InvalidOperationException($"Layer '{Name}' (Dot) is not built yet.");
 
     public Dot(int axes, bool normalize = false, string? name = null) : this([axes, axes], normalize, name) { }
 
@@ -34,29 +43,56 @@ public sealed class Dot : Merge
         if (inputShapes.Count != 2)
             throw new ArgumentException($"Layer '{Name}' (Dot) must be called on exactly 2 inputs; got {inputShapes.Count}.");
         var (a, b) = (inputShapes[0], inputShapes[1]);
-        if (a.Length != 1 || b.Length != 1)
+        int first = SampleAxis(0, a), second = SampleAxis(1, b);
+        if (a[first] != b[second])
             throw new ArgumentException(
-                $"Layer '{Name}' (Dot): Nabla supports inputs of shape (None, d) only; received {DescribeAll(inputShapes)}.");
-        for (int i = 0; i < 2; i++)
-            if (Axes[i] != 1 && Axes[i] != -1)
-                throw new ArgumentException(
-                    $"Layer '{Name}' (Dot): axis {Axes[i]} of input {i} is not a per-sample axis of inputs of shape (None, d).");
-        if (a[0] != b[0])
+                $"Layer '{Name}' (Dot): dimension incompatibility {a[first]} != {b[second]}; received {DescribeAll(inputShapes)} " +
+                $"with axes ({Axes[0]}, {Axes[1]}).");
+        (axisA, axisB) = (first, second);
+        int[] shape = [.. a.Where((_, i) => i != first), .. b.Where((_, i) => i != second)];
+        return shape.Length == 0 ? [1] : shape;
+    }
+
+    /// <summary>Input <paramref name="input"/>'s axis as an index into its per-sample shape, Keras's full-shape axis
+    /// (batch axis 0, negatives modulo the full rank) resolved.</summary>
+    private int SampleAxis(int input, int[] perSample)
+    {
+        int rank = perSample.Length + 1, axis = Axes[input] < 0 ? Axes[input] + rank : Axes[input];
+        if (axis <= 0 || axis >= rank)
             throw new ArgumentException(
-                $"Layer '{Name}' (Dot): dimension incompatibility {a[0]} != {b[0]}; received {DescribeAll(inputShapes)} with axes ({Axes[0]}, {Axes[1]}).");
-        return [1];
+                $"Layer '{Name}' (Dot): axis {Axes[input]} of input {input} is not a per-sample axis of inputs of shape {Describe(perSample)} " +
+                $"(axes count the batch axis 0, which cannot be reduced).");
+        return axis - 1;
     }
 
     protected override Tensor MergeBatches(IReadOnlyList<Tensor> inputs)
     {
         var (a, b) = (inputs[0], inputs[1]);
-        if (Normalize) (a, b) = (L2Normalize(a), L2Normalize(b));
-        return Tensor.Sum(Tensor.Multiply(a, b), 1, keepDims: true);
+        if (Normalize) (a, b) = (L2Normalize(a, axisA + 1), L2Normalize(b, axisB + 1));
+        // Two vectors per sample: an element-wise product summed, with no per-sample matrix product to dispatch.
+        if (a.Rank == 2 && b.Rank == 2) return Tensor.Sum(Tensor.Multiply(a, b), 1, keepDims: true);
+        int batch = a.Shape[0], depth = a.Shape[axisA + 1];
+        // Keras's batch_dot: the first input's axis last, the second's first, both as matrices per sample.
+        var left = Tensor.Reshape(MoveAxis(a, axisA + 1, a.Rank - 1), batch, -1, depth);
+        var right = Tensor.Reshape(MoveAxis(b, axisB + 1, 1), batch, depth, -1);
+        return Tensor.Reshape(Tensor.BatchMatMul(left, right), [batch, .. OutputShape!]);
     }
 
-    private static Tensor L2Normalize(Tensor x)
+    /// <summary>Moves axis <paramref name="from"/> to <paramref name="to"/>, the others keeping their order.</summary>
+    private static Tensor MoveAxis(Tensor x, int from, int to) =>
+        from == to ? x : Tensor.Transpose(x, MoveAxisOrder(x.Rank, from, to));
+
+    /// <summary>The transpose permutation that moves axis <paramref name="from"/> to <paramref name="to"/>.</summary>
+    internal static int[] MoveAxisOrder(int rank, int from, int to)
     {
-        var squaredNorm = Tensor.Sum(Tensor.Multiply(x, x), 1, keepDims: true);
+        var order = Enumerable.Range(0, rank).Where(i => i != from).ToList();
+        order.Insert(to, from);
+        return [.. order];
+    }
+
+    private static Tensor L2Normalize(Tensor x, int axis)
+    {
+        var squaredNorm = Tensor.Sum(Tensor.Multiply(x, x), axis, keepDims: true);
         return Tensor.Divide(x, Tensor.Sqrt(Tensor.Clip(squaredNorm, NormalizeEpsilon, float.MaxValue)));
     }
 

@@ -16,11 +16,14 @@ internal static class KerasWeightsTree
     public static H5File Build(Model model)
     {
         var layerGroups = new H5Group();
+        // A nested model owns no variables: an empty vars group, its layers under its own "layers" group.
+        foreach (var (path, nested) in ModelWeights.NestedModelPaths(model))
+            GroupAt(layerGroups, path)["vars"] = Vars(nested.Name);
         foreach (var (path, layer) in ModelWeights.LayerPaths(model))
         {
             var vars = Vars(layer.Name);
             for (int i = 0; i < layer.Weights.Count; i++) vars[i.ToString()] = Dataset(layer.Weights[i]);
-            layerGroups[path] = new H5Group { ["vars"] = vars };
+            GroupAt(layerGroups, path)["vars"] = vars;
         }
         var file = new H5File { ["layers"] = layerGroups, ["vars"] = Vars(model.Name) };
         if (model.Optimizer is { } optimizer)
@@ -31,6 +34,18 @@ internal static class KerasWeightsTree
             file["optimizer"] = new H5Group { ["vars"] = vars };
         }
         return file;
+    }
+
+    /// <summary>The group at a slash-separated path under <paramref name="root"/>, created as needed.</summary>
+    private static H5Group GroupAt(H5Group root, string path)
+    {
+        var group = root;
+        foreach (string part in path.Split('/'))
+        {
+            if (!group.TryGetValue(part, out var child)) group[part] = child = new H5Group();
+            group = (H5Group)child;
+        }
+        return group;
     }
 
     public static void Write(Model model, Stream stream) => Hdf5Writer.Write(Build(model), stream);

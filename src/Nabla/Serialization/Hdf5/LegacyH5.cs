@@ -1,5 +1,6 @@
 using Nabla.Configuration;
 using PureHDF;
+using Nabla.Layers;
 using Nabla.Data;
 using Nabla.Serialization.Saving;
 
@@ -78,8 +79,9 @@ internal static class LegacyH5
     public static void Save(Sequential model, string path)
     {
         var config = KerasConfigStyle.ForKeras(KerasModelJson.ToConfig(model));
-        // Keras's model.layers: a Sequential model's InputLayer is not one of them.
-        var layers = ModelWeights.LayerPaths(model).Select(l => l.Layer).ToList();
+        // Keras's model.layers: a Sequential model's InputLayer is not one of them. A nested model is one layer whose
+        // group holds all its weights, each under its own name ("dense_3/kernel"), as Keras writes it.
+        var layers = model.Layers.Where(l => l is not InputLayer).ToList();
         var weights = new H5Group
         {
             Attributes = new()
@@ -93,11 +95,16 @@ internal static class LegacyH5
         {
             var names = layer.Weights.Select(w => w.Name!).ToArray();
             var group = new H5Group { Attributes = new() { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() } };
-            if (layer.Weights.Count > 0)
+            foreach (var weight in layer.Weights)
             {
-                var inner = new H5Group();
-                foreach (var weight in layer.Weights) inner[ModelWeights.ShortName(layer, weight)] = KerasWeightsTree.Dataset(weight);
-                group[layer.Name] = inner;
+                var parts = weight.Name!.Split('/');
+                var parent = group;
+                foreach (string part in parts[..^1])
+                {
+                    if (!parent.TryGetValue(part, out var child)) parent[part] = child = new H5Group();
+                    parent = (H5Group)child;
+                }
+                parent[parts[^1]] = KerasWeightsTree.Dataset(weight);
             }
             weights[layer.Name] = group;
         }

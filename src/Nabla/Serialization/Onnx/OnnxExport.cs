@@ -1,14 +1,17 @@
 using Nabla.Configuration;
 using Google.Protobuf;
 using Nabla.Serialization.Onnx.Proto;
+using Nabla.Layers;
 using Nabla.Serialization.Saving;
 
 namespace Nabla.Serialization.Onnx;
 
 /// <summary>
 /// Writes a built model as an ONNX file for inference (ONNX Runtime and other runtimes): one graph with the
-/// float input "input" of shape [batch, ...InputShape] (batch symbolic) and the output "output", weights as
-/// initializers under their Nabla names ("dense/kernel"). What <c>Model.Export(path, "onnx")</c> calls.
+/// float input "input" of shape [batch, ...InputShape] (batch symbolic) and the output "output" (a model with several
+/// inputs or outputs names them as the model does), weights as initializers under their Nabla names ("dense/kernel").
+/// Sequential and functional models (branches, merges, shared layers, nested models) are written; subclassed ones are
+/// refused. What <c>Model.Export(path, "onnx")</c> calls.
 /// </summary>
 public static class OnnxExport
 {
@@ -36,26 +39,58 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(model);
         model.EnsureBuilt("ONNX export");
-        // The writer emits layers one after the other: a graph that branches or merges would come out wrong.
-        if (model is not Sequential && model.Functional?.IsChain != true)
-            throw new NotSupportedException(
-                $"ONNX export writes Sequential models and functional chains; model '{model.Name}' " +
-                (model.Functional is null ? "is a subclassed model." : "has branches, merges, shared layers or several inputs or outputs."));
         // Every layer is checked before any node is made, so the error names the first offending layer.
-        foreach (var layer in model.Layers) OnnxLayers.Check(layer);
+        Check(model);
 
         var g = new OnnxGraphBuilder(model.Name);
-        const string input = "input";
-        string value = input;
-        foreach (var layer in model.Layers) value = OnnxLayers.Emit(g, layer, value);
+        // One input and one output keep the plain names "input" and "output"; several take the model's names.
+        string[] inputs = model.InputCount == 1 ? ["input"] : [.. model.InputNames];
+        string[] outputs = model.OutputCount == 1 ? ["output"] : [.. model.OutputNames];
+        var values = EmitModel(g, model, inputs);
         var proto = new ModelProto
         {
             IrVersion = IrVersion,
             ProducerName = "Nabla",
             ProducerVersion = NablaVersion.Current,
-            Graph = g.Finish(input, model.InputShape!, value, "output", model.OutputShape!),
+            Graph = g.Finish(inputs, model.InputShapes!, values, outputs, model.OutputShapes!),
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return proto;
+    }
+
+    private static void Check(Model model)
+    {
+        if (model.IsSubclassed)
+            throw new NotSupportedException(
+                $"ONNX export: model '{model.Name}' is a subclassed model ({model.GetType().Name}): its forward pass is code, not a graph of layers.");
+        foreach (var layer in model.Layers)
+        {
+            if (layer is Model nested) Check(nested);
+            else if (!OnnxMergeLayers.Handles(layer)) OnnxLayers.Check(layer);
+        }
+    }
+
+    /// <summary>Appends a model's layer calls after the values of its inputs; returns the values of its outputs. A
+    /// functional model runs its calls in graph order, so branches, merges and shared layers come out as in Predict.</summary>
+    private static string[] EmitModel(OnnxGraphBuilder g, Model model, IReadOnlyList<string> inputs)
+    {
+        if (model.Functional is not { } graph)
+        {
+            string value = inputs[0];
+            foreach (var layer in model.Layers) value = EmitLayer(g, layer, [value], [layer.InputShape!]);
+            return [value];
+        }
+        var values = new Dictionary<SymbolicTensor, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = inputs[i];
+        foreach (var node in graph.Nodes)
+            values[node.Output] = EmitLayer(g, node.Layer, node.Inputs.Select(t => values[t]).ToArray(), node.Inputs.Select(t => t.Shape).ToArray());
+        return graph.Outputs.Select(o => values[o]).ToArray();
+    }
+
+    private static string EmitLayer(OnnxGraphBuilder g, Layer layer, string[] xs, int[][] shapes)
+    {
+        if (layer is Model nested) return EmitModel(g, nested, xs)[0];
+        if (OnnxMergeLayers.Handles(layer)) return OnnxMergeLayers.Emit(g, layer, xs, shapes);
+        return OnnxLayers.Emit(g, layer, xs[0]);
     }
 }

@@ -12,7 +12,8 @@ namespace Nabla.Serialization.Onnx;
 internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto graph = new();
-    private readonly HashSet<string> initializerNames = [];
+    // Each initializer's name and encoded content: a shared layer called twice reuses its weights and constants.
+    private readonly Dictionary<string, ByteString> initializers = [];
     private int nextValue;
 
     public OnnxGraphBuilder(string name) => graph.Name = name;
@@ -20,32 +21,40 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a float initializer (a weight or a constant) and returns its name.</summary>
     public string Initializer(string name, ReadOnlySpan<int> shape, ReadOnlySpan<float> values)
     {
-        if (!initializerNames.Add(name))
-            throw new InvalidOperationException($"ONNX export: two initializers are named '{name}'.");
+        var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        foreach (int d in shape) tensor.Dims.Add(d);
         var bytes = new byte[values.Length * sizeof(float)];
         for (int i = 0; i < values.Length; i++)
             BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        var tensor = new TensorProto
-        {
-            Name = name,
-            DataType = (int)TensorProto.Types.DataType.Float,
-            RawData = ByteString.CopyFrom(bytes),
-        };
-        foreach (int d in shape) tensor.Dims.Add(d);
-        graph.Initializer.Add(tensor);
-        return name;
+        tensor.RawData = ByteString.CopyFrom(bytes);
+        return Add(name, tensor);
     }
 
     /// <summary>Adds an int64 initializer (shapes and pads that operators take as inputs) and returns its name.</summary>
     public string Int64Initializer(string name, ReadOnlySpan<long> values)
     {
-        if (!initializerNames.Add(name))
-            throw new InvalidOperationException($"ONNX export: two initializers are named '{name}'.");
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
         tensor.Dims.Add(values.Length);
         foreach (long v in values) tensor.Int64Data.Add(v);
+        return Add(name, tensor);
+    }
+
+    /// <summary>Adds the initializer under <paramref name="name"/>; the same content under that name is reused, other
+    /// content gets a fresh name (a nested model may have layers named as its host's).</summary>
+    private string Add(string name, TensorProto tensor)
+    {
+        tensor.Name = "";
+        var content = tensor.ToByteString();
+        string unique = name;
+        for (int k = 1; initializers.TryGetValue(unique, out var existing); k++)
+        {
+            if (existing.Equals(content)) return unique;
+            unique = $"{name}_{k}";
+        }
+        initializers[unique] = content;
+        tensor.Name = unique;
         graph.Initializer.Add(tensor);
-        return name;
+        return unique;
     }
 
     /// <summary>A weight tensor as an initializer under its Nabla name (e.g. "dense/kernel").</summary>
@@ -80,15 +89,18 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    /// <summary>Declares the graph's input and output (float, first axis the symbolic "batch") and returns
-    /// the graph. <paramref name="last"/> is the value that becomes the output: the last node's output is
-    /// renamed, or an Identity node is added when no node produced it (a model of identity layers).</summary>
-    public GraphProto Finish(string input, int[] inputShape, string last, string output, int[] outputShape)
+    /// <summary>Declares the graph's inputs and outputs (float, first axis the symbolic "batch") and returns
+    /// the graph. <paramref name="values"/> are the values that become the outputs: a single output renames the last
+    /// node's output when that node made it; otherwise each output is an Identity of its value.</summary>
+    public GraphProto Finish(IReadOnlyList<string> inputs, IReadOnlyList<int[]> inputShapes, IReadOnlyList<string> values,
+        IReadOnlyList<string> outputs, IReadOnlyList<int[]> outputShapes)
     {
-        if (graph.Node.Count > 0 && graph.Node[^1].Output[0] == last) graph.Node[^1].Output[0] = output;
-        else graph.Node.Add(new NodeProto { OpType = "Identity", Name = "output/Identity", Input = { last }, Output = { output } });
-        graph.Input.Add(ValueInfo(input, inputShape));
-        graph.Output.Add(ValueInfo(output, outputShape));
+        if (outputs.Count == 1 && graph.Node.Count > 0 && graph.Node[^1].Output[0] == values[0]) graph.Node[^1].Output[0] = outputs[0];
+        else
+            for (int i = 0; i < outputs.Count; i++)
+                graph.Node.Add(new NodeProto { OpType = "Identity", Name = $"{outputs[i]}/Identity", Input = { values[i] }, Output = { outputs[i] } });
+        for (int i = 0; i < inputs.Count; i++) graph.Input.Add(ValueInfo(inputs[i], inputShapes[i]));
+        for (int i = 0; i < outputs.Count; i++) graph.Output.Add(ValueInfo(outputs[i], outputShapes[i]));
         return graph;
     }
 

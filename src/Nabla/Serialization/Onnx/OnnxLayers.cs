@@ -23,7 +23,8 @@ internal static class OnnxLayers
         if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer))
             throw new NotSupportedException(
-                $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: {string.Join(", ", Supported)}.");
+                $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
+                $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, and nested Sequential or functional models.");
         var activation = layer switch
         {
             Dense d => d.Activation,

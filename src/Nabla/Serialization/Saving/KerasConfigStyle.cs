@@ -13,10 +13,18 @@ internal static class KerasConfigStyle
     public static Config ForKeras(Config modelConfig)
     {
         var config = modelConfig.DeepClone();
-        if (config.GetConfig("config") is { } inner && inner.TryGet("layers", out var value) && value is List<object?> layers)
-            AddInputLayer(layers);
+        AddInputLayers(config);
         Decorate(config, "keras");
         return config;
+    }
+
+    /// <summary>The InputLayer of every Sequential model in the config, the outer one and those nested as layers.</summary>
+    private static void AddInputLayers(Config model)
+    {
+        if (model.GetConfig("config") is not { } inner || !inner.TryGet("layers", out var value) || value is not List<object?> layers) return;
+        if (model.GetString("class_name", null) is "Sequential" or null) AddInputLayer(layers);
+        foreach (var layer in layers)
+            if (layer is Config { } entry && entry.GetString("class_name", null) is "Sequential" or "Functional") AddInputLayers(entry);
     }
 
     private static void AddInputLayer(List<object?> layers)

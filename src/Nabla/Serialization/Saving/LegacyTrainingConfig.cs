@@ -18,6 +18,7 @@ internal static class LegacyTrainingConfig
             ["optimizer"] = optimizer,
             ["loss"] = training.TryGet("loss", out var loss) ? loss : null,
             ["metrics"] = training.TryGet("metrics", out var metrics) ? metrics : null,
+            ["weighted_metrics"] = training.TryGet("weighted_metrics", out var weighted) ? weighted : null,
             ["loss_weights"] = training.TryGet("loss_weights", out var weights) ? weights : null,
         };
         KerasCompileConfig.Compile(model, compile, source);
@@ -31,8 +32,8 @@ internal static class LegacyTrainingConfig
             ["optimizer_config"] = compile["optimizer"],
             ["loss"] = compile["loss"],
             ["metrics"] = compile["metrics"],
-            ["weighted_metrics"] = null,
-            ["loss_weights"] = null,
+            ["weighted_metrics"] = compile["weighted_metrics"],
+            ["loss_weights"] = compile["loss_weights"],
         };
     }
 }

@@ -25,21 +25,36 @@ internal static class ModelWeights
     /// <summary>
     /// Each layer Keras saves with its path, "dense", "dense_1", "batch_normalization": the snake_case class
     /// numbered per class in layer order. A Sequential model's InputLayer is not one of Keras's
-    /// <c>model.layers</c>, so it is neither saved nor counted.
+    /// <c>model.layers</c>, so it is neither saved nor counted. A nested model's layers follow its own path, as
+    /// Keras's saving walks them: "functional/layers/dense".
     /// </summary>
-    public static List<(string Path, Layer Layer)> LayerPaths(Model model)
+    public static List<(string Path, Layer Layer)> LayerPaths(Model model) =>
+        Walk(model).Where(e => e.Layer is not Model).ToList();
+
+    /// <summary>Each model nested in <paramref name="model"/>, at any depth, with its path ("functional", "sequential_1").</summary>
+    public static List<(string Path, Model Model)> NestedModelPaths(Model model) =>
+        Walk(model).Where(e => e.Layer is Model).Select(e => (e.Path, (Model)e.Layer)).ToList();
+
+    private static List<(string Path, Layer Layer)> Walk(Model model)
+    {
+        var paths = new List<(string, Layer)>();
+        Walk(model, "", paths);
+        return paths;
+    }
+
+    private static void Walk(Model model, string prefix, List<(string, Layer)> paths)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var paths = new List<(string, Layer)>();
         foreach (var layer in model.Layers)
         {
             if (model is Sequential && layer is InputLayer) continue;
             string kind = LayerNames.SnakeCase(layer.ClassName);
             int index = seen.TryGetValue(kind, out int n) ? n + 1 : 0;
             seen[kind] = index;
-            paths.Add((index == 0 ? kind : $"{kind}_{index}", layer));
+            string path = prefix + (index == 0 ? kind : $"{kind}_{index}");
+            paths.Add((path, layer));
+            if (layer is Model nested) Walk(nested, path + "/layers/", paths);
         }
-        return paths;
     }
 
     /// <summary>"kernel" from "dense_3/kernel": layers name their weights "layer/weight".</summary>

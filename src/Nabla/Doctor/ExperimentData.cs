@@ -1,0 +1,139 @@
+using Nabla.Configuration;
+using Nabla.Data;
+using Nabla.Layers;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// The "data" section of an experiment file: where x and y come from (files, the MNIST sample or a synthetic set),
+/// then, in this order, "samples", "image_shape", "flatten", "normalize" and "one_hot". Statistics for "normalize" are taken on
+/// the training split only (the samples before "validation_split"), as a Keras user fits a scaler or adapts a
+/// Normalization layer on the training data.
+/// </summary>
+internal static class ExperimentData
+{
+    public static readonly string[] NormalizeModes = ["pixels", "standardize", "minmax", "adapt"];
+
+    /// <summary>The data; <c>AdaptTo</c> holds the training rows of x when the model's Normalization layer is to be adapted.</summary>
+    public sealed record Result(Tensor X, Tensor Y, Tensor? AdaptTo);
+
+    public static Result Read(ExperimentSection data, string folder, DataReadOptions options, double validationSplit)
+    {
+        var (x, y) = data.Section("synthetic") is { } synthetic ? ReadSynthetic(synthetic, options) : ReadFiles(data, folder);
+        if (data.Has("samples"))
+        {
+            int limit = data.Int("samples", 0, min: 1);
+            if (limit < x.Shape[0]) (x, y) = (DataChecks.Rows(x, 0, limit), DataChecks.Rows(y, 0, limit));
+        }
+        bool mnist = !data.Has("synthetic") && data.String("x", null) == "mnist-sample";
+        x = ExperimentImages.Apply(x, data, mnist ? ExperimentImages.MnistShape : null);
+        if (data.Bool("flatten", false)) x = Tensor.Reshape(x, x.Shape[0], x.RowSize);
+        Tensor? adaptTo = null;
+        if (NormalizeMode(data) is { } mode)
+        {
+            var training = DataChecks.Rows(x, 0, Model.TrainingSamples(x.Shape[0], validationSplit));
+            switch (mode)
+            {
+                case "pixels": x *= 1f / 255f; break;
+                case "standardize": x = Preprocessing.StandardScale(training).Scaling.Apply(x); break;
+                case "minmax": x = Preprocessing.MinMaxScale(training).Scaling.Apply(x); break;
+                default: adaptTo = training; break;
+            }
+        }
+        if (data.Bool("one_hot", false))
+        {
+            int classes = data.Int("num_classes", (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1, min: 1);
+            y = Preprocessing.ToCategorical(y, classes);
+        }
+        return new Result(x, y, adaptTo);
+    }
+
+    /// <summary>Writes the statistics of <paramref name="rows"/> into the model's one Normalization layer config (its
+    /// "mean" and "variance", as Keras's layer config holds them), so every run builds the layer adapted.</summary>
+    public static Config AdaptNormalization(Config model, Tensor rows, ExperimentSection data)
+    {
+        var copy = model.DeepClone();
+        var inner = copy.GetConfig("config") ?? copy;
+        var layers = inner.TryGet("layers", out var list) && list is List<object?> items ? items.OfType<Config>().ToList() : [];
+        var normalizations = layers.Where(l => l.GetString("class_name", null) == "Normalization").ToList();
+        if (normalizations.Count != 1)
+            throw data.Error("normalize", "\"adapt\" only for a model with exactly one Normalization layer (to adapt to the training data)",
+                $"{normalizations.Count} Normalization layers in the model");
+        var layerConfig = normalizations[0].GetConfig("config") ?? throw data.Error("normalize", "\"adapt\" for a Normalization layer with a config", "none");
+        var adapted = new Normalization();
+        adapted.Adapt(rows);
+        var statistics = adapted.GetConfig();
+        layerConfig["mean"] = statistics["mean"];
+        layerConfig["variance"] = statistics["variance"];
+        return copy;
+    }
+
+    private static string? NormalizeMode(ExperimentSection data)
+    {
+        const string expected = "\"pixels\" (divide by 255), \"standardize\", \"minmax\", \"adapt\" or false";
+        return data.Raw("normalize") switch
+        {
+            null or false => null,
+            true => throw data.Error("normalize", expected, "true"),
+            string mode when NormalizeModes.Contains(mode) => mode,
+            string mode => throw data.Error("normalize", expected, $"\"{mode}\"{NameSuggestions.DidYouMean(mode, NormalizeModes)}"),
+            var other => throw data.Error("normalize", expected, Config.Describe(other)),
+        };
+    }
+
+    private static (Tensor, Tensor) ReadFiles(ExperimentSection data, string folder)
+    {
+        string source = data.Source;
+        string xSpec = data.String("x", null) ?? throw data.Error("x", "a file path or \"mnist-sample\"", "nothing");
+        if (xSpec == "mnist-sample")
+        {
+            // [8000, 28, 28] as Mnist.LoadSample() gives it; "flatten" makes it [8000, 784].
+            var ((trainX, trainY), _) = Datasets.Mnist.LoadSample();
+            return (trainX, trainY);
+        }
+        string xPath = ExperimentFile.Resolve(folder, xSpec, source, "data.x");
+        string? labelColumn = data.String("label_column", null);
+        if (labelColumn is not null)
+        {
+            if (!xPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw data.Error("label_column", "given only with a CSV file in 'data.x'", $"'{labelColumn}' with '{xSpec}'");
+            return Csv.Load(xPath, labelColumn: labelColumn);
+        }
+        var x = LoadArray(xPath);
+        string ySpec = data.String("y", null) ?? throw data.Error("y", "a file path (or 'label_column' for a CSV x)", "nothing");
+        return (x, LoadArray(ExperimentFile.Resolve(folder, ySpec, source, "data.y")));
+    }
+
+    private static (Tensor, Tensor) ReadSynthetic(ExperimentSection s, DataReadOptions options)
+    {
+        string kind = s.String("kind", "classification")!;
+        int samples = s.Int("samples", 1000, min: 1), features = s.Int("features", 20, min: 1), seed = s.Int("seed", 1);
+        bool sequence = kind is "adding" or "early_sign";
+        int height = s.Int("height", 8, min: 1), width = s.Int("width", 8, min: 1), channels = s.Int("channels", 1, min: 1);
+        int timesteps = s.Int("timesteps", 100, min: 1);
+        // Checked before generating: a legal but huge request would otherwise take minutes to draw.
+        int outputs = s.Int("outputs", 1, min: 1);
+        long perSample = sequence ? 2L * timesteps : kind == "images" ? (long)height * width * channels + 1 : features + outputs;
+        long bytes = samples * perSample * sizeof(float);
+        if (bytes > options.MaxBytes)
+            throw s.Error(sequence ? "timesteps" : kind == "images" ? "height" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
+                $"{samples} samples needing {bytes} bytes");
+        double scale = s.Double("scale", 1), offset = s.Double("offset", 0);
+        return kind switch
+        {
+            "classification" => Synthetic.Classification(samples, features, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.5), scale, offset),
+            "regression" => Synthetic.Regression(samples, features, seed, s.Double("noise", 0.05), scale, offset, s.Double("target_scale", 1), outputs),
+            "adding" => Synthetic.AddingProblem(samples, timesteps, seed),
+            "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
+            "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
+            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\" or \"images\"", $"\"{kind}\""),
+        };
+    }
+
+    private static Tensor LoadArray(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".npy" => Npy.Load(path),
+        ".csv" => Csv.Read(path).Features,
+        _ => Idx.Load(path),
+    };
+}
