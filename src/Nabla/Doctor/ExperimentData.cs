@@ -6,7 +6,7 @@ namespace Nabla.Doctor;
 
 /// <summary>
 /// The "data" section of an experiment file: where x and y come from (files, the MNIST sample or a synthetic set),
-/// then, in this order, "samples", "flatten", "normalize" and "one_hot". Statistics for "normalize" are taken on
+/// then, in this order, "samples", "image_shape", "flatten", "normalize" and "one_hot". Statistics for "normalize" are taken on
 /// the training split only (the samples before "validation_split"), as a Keras user fits a scaler or adapts a
 /// Normalization layer on the training data.
 /// </summary>
@@ -25,6 +25,8 @@ internal static class ExperimentData
             int limit = data.Int("samples", 0, min: 1);
             if (limit < x.Shape[0]) (x, y) = (DataChecks.Rows(x, 0, limit), DataChecks.Rows(y, 0, limit));
         }
+        bool mnist = !data.Has("synthetic") && data.String("x", null) == "mnist-sample";
+        x = ExperimentImages.Apply(x, data, mnist ? ExperimentImages.MnistShape : null);
         if (data.Bool("flatten", false)) x = Tensor.Reshape(x, x.Shape[0], x.RowSize);
         Tensor? adaptTo = null;
         if (NormalizeMode(data) is { } mode)
@@ -107,13 +109,14 @@ internal static class ExperimentData
         string kind = s.String("kind", "classification")!;
         int samples = s.Int("samples", 1000, min: 1), features = s.Int("features", 20, min: 1), seed = s.Int("seed", 1);
         bool sequence = kind is "adding" or "early_sign";
+        int height = s.Int("height", 8, min: 1), width = s.Int("width", 8, min: 1), channels = s.Int("channels", 1, min: 1);
         int timesteps = s.Int("timesteps", 100, min: 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
         int outputs = s.Int("outputs", 1, min: 1);
-        long perSample = sequence ? 2L * timesteps : features + outputs;
+        long perSample = sequence ? 2L * timesteps : kind == "images" ? (long)height * width * channels + 1 : features + outputs;
         long bytes = samples * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
-            throw s.Error(sequence ? "timesteps" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
+            throw s.Error(sequence ? "timesteps" : kind == "images" ? "height" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
                 $"{samples} samples needing {bytes} bytes");
         double scale = s.Double("scale", 1), offset = s.Double("offset", 0);
         return kind switch
@@ -122,7 +125,8 @@ internal static class ExperimentData
             "regression" => Synthetic.Regression(samples, features, seed, s.Double("noise", 0.05), scale, offset, s.Double("target_scale", 1), outputs),
             "adding" => Synthetic.AddingProblem(samples, timesteps, seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
-            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\" or \"early_sign\"", $"\"{kind}\""),
+            "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
+            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\" or \"images\"", $"\"{kind}\""),
         };
     }
 

@@ -15,10 +15,10 @@ internal static class ExperimentFields
     {
         [""] = ["model", "from_scratch", "compile", "data", "fit", "expect", "description", "source"],
         ["compile"] = ["optimizer", "loss", "metrics"],
-        ["data"] = ["x", "y", "label_column", "samples", "flatten", "normalize", "one_hot", "num_classes", "validation_split",
+        ["data"] = ["x", "y", "label_column", "samples", "image_shape", "flatten", "normalize", "one_hot", "num_classes", "validation_split",
             "synthetic", "generated"],
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
-            "window", "seed"],
+            "window", "height", "width", "channels", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split"],
         ["expect"] = ["codes", "accepted", "healthy", "primary_cause"],
     };

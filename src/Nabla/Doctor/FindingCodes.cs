@@ -55,7 +55,7 @@ public static class FixCodes
         [UseAdam] = "Use the Adam optimizer (learning rate 1e-3), which adapts the step size per weight.",
         [UseCrossEntropy] = "Train classifiers with cross-entropy (categorical_crossentropy for softmax outputs, binary_crossentropy for sigmoid).",
         [UseLinearOutput] = "Use a linear output (activation: \"linear\") for regression targets outside the output activation's range; keep sigmoid/softmax for probabilities.",
-        [AddBatchNormalization] = "Add BatchNormalization after each hidden Dense layer.",
+        [AddBatchNormalization] = "Add BatchNormalization after each hidden Dense or convolution layer (it normalizes a convolution's channels).",
         [ClipGradients] = "Clip gradients (e.g. clipnorm: 1.0 on the optimizer).",
         [UseLeakyRelu] = "Replace ReLU with leaky_relu so that units cannot die completely.",
         [ChangeBatchSize] = "Use a larger batch (2x) so that each step's gradient is less noisy.",

@@ -84,44 +84,50 @@ internal static class Repairs
         return (copy, $"SimpleRNN -> GRU (Keras defaults) for {string.Join(", ", names)}");
     }
 
+    /// <summary>Changes the activation of the hidden Dense/convolution layers and Activation layers (those before the
+    /// output layer) that <paramref name="matches"/>, and the kernel initializer of the kernel layers among them.</summary>
     private static (Experiment, string)? ReplaceHidden(Experiment e, Func<string, bool> matches, string activation, string? initializer, string change)
     {
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
+        var views = RepairLayer.Of(layers);
         bool changed = false;
-        for (int i = 0; i < layers.Count; i++)
+        var biasesReset = new List<string>();
+        foreach (var layer in views.Take(Math.Max(0, RepairLayer.OutputIndex(views))))
         {
-            var config = layers[i].GetConfig("config")!;
-            string cls = ClassOf(layers[i]);
-            bool hidden = i < lastDense;
-            if (!hidden || cls is not ("Dense" or "Activation")) continue;
-            if (!matches(config.GetString("activation", "linear") ?? "linear")) continue;
-            config["activation"] = activation;
-            if (initializer is not null && cls == "Dense")
-                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
+            if (!(layer.FeedForwardKernel || layer.ActivationOnly) || !matches(layer.Activation)) continue;
+            layer.Config["activation"] = activation;
+            if (initializer is not null && layer.HasKernel)
+            {
+                // A fresh start for the new activation: a bias chosen for the old one (+8 under sigmoid) does not carry over.
+                layer.Config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
+                if (layer.ResetBias() is not null) biasesReset.Add(layer.Name);
+            }
             changed = true;
         }
         if (!changed) return null;
         copy.SetLayerConfigs(layers);
-        return (copy, change);
+        return (copy, biasesReset.Count == 0 ? change : $"{change}; bias of {string.Join(", ", biasesReset)} -> Zeros");
     }
 
+    /// <summary>Each Dense/convolution kernel initialized with the variance-preserving scheme for its activation, and
+    /// each bias with Keras's zeros (a bias of −10 kills ReLU units however the kernel starts).</summary>
     private static (Experiment, string)? FixInitialization(Experiment e)
     {
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var changes = new List<string>();
-        foreach (var layer in layers.Where(l => ClassOf(l) == "Dense"))
+        foreach (var layer in RepairLayer.Of(layers).Where(l => l.FeedForwardKernel))
         {
-            var config = layer.GetConfig("config")!;
-            var activation = Activations.Activation.Get(config.GetString("activation", null));
-            string wanted = activation.IsReluFamily ? "he_uniform" : "glorot_uniform";
+            var config = layer.Config;
+            string wanted = Activations.Activation.Get(layer.Activation).IsReluFamily ? "he_uniform" : "glorot_uniform";
             string current = InitializerName(config.GetValueOr("kernel_initializer", "glorot_uniform"));
-            if (Initializers.Initializer.Registry.ClassNameOf(wanted) == current) continue;
-            config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
-            config["bias_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get("zeros"));
-            changes.Add($"{config.GetString("name", "dense")}: {current} -> {wanted}");
+            if (Initializers.Initializer.Registry.ClassNameOf(wanted) != current)
+            {
+                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
+                changes.Add($"{layer.Name}: {current} -> {wanted}");
+            }
+            if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
         }
         if (changes.Count == 0) return null;
         copy.SetLayerConfigs(layers);
@@ -169,26 +175,28 @@ internal static class Repairs
             if (old.Remove(key, out var value)) inserted[key] = value;
     }
 
+    /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
-        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
-        int added = 0;
-        for (int i = lastDense - 1; i >= 0; i--)
+        var views = RepairLayer.Of(layers);
+        var after = new List<string>();
+        for (int i = RepairLayer.OutputIndex(views) - 1; i >= 0; i--)
         {
-            if (ClassOf(layers[i]) != "Dense") continue;
+            if (!views[i].FeedForwardKernel) continue;
             layers.Insert(i + 1, new Config
             {
                 ["class_name"] = "BatchNormalization",
                 ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}" },
             });
-            added++;
+            after.Add(views[i].ClassName);
         }
-        if (added == 0) return null;
+        if (after.Count == 0) return null;
         copy.SetLayerConfigs(layers);
-        return (copy, $"BatchNormalization after {added} hidden Dense layer(s)");
+        var kinds = after.GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+        return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({string.Join(", ", kinds)})");
     }
 
     private static (Experiment, string)? UseCrossEntropy(Experiment e, Model trained)
@@ -198,7 +206,7 @@ internal static class Repairs
         string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        var lastConfig = layers[layers.FindLastIndex(l => ClassOf(l) == "Dense")].GetConfig("config")!;
+        var lastConfig = layers[RepairLayer.OutputIndex(RepairLayer.Of(layers))].GetConfig("config")!;
         bool sparse = e.Y.Rank == 1 || (e.Y.Rank == 2 && e.Y.Shape[1] == 1 && last.Units > 1);
         if (last.Units == 1 && ClassCount(e.Y) is int classes && classes > 2)
         {
@@ -223,7 +231,7 @@ internal static class Repairs
         return (copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
     }
 
-    /// <summary>A regression output: the last Dense layer made linear and the Activation layers after it removed.
+    /// <summary>A regression output: the output layer (the last kernel layer) made linear and the Activation layers after it removed.
     /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
     private static (Experiment, string)? UseLinearOutput(Experiment e, Model trained)
     {
@@ -232,11 +240,11 @@ internal static class Repairs
         if (activation == "linear") return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        int lastDense = layers.FindLastIndex(l => ClassOf(l) == "Dense");
-        var lastConfig = layers[lastDense].GetConfig("config")!;
+        int output = RepairLayer.OutputIndex(RepairLayer.Of(layers));
+        var lastConfig = layers[output].GetConfig("config")!;
         lastConfig["activation"] = "linear";
         var removed = new List<string>();
-        for (int i = layers.Count - 1; i > lastDense; i--)
+        for (int i = layers.Count - 1; i > output; i--)
         {
             if (ClassOf(layers[i]) != "Activation") continue;
             removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);

@@ -30,7 +30,7 @@ public sealed partial class TrainingDoctor
         {
             probe.BeforeStep();
             // No update happens here, so there is no update size to report.
-            samples.Add(probe.Measure(step, 0, 0, t.SaturationPreActivation) with { UpdateRatio = double.NaN });
+            samples.Add(probe.Measure(step, 0, 0, t) with { UpdateRatio = double.NaN });
         }
         // CaptureGradientStep clears every gradient first, so a null kernel gradient means "not reached".
         var record = new TrainingRecord

@@ -94,7 +94,7 @@ public sealed partial class TrainingDoctor : Callback
         // applied step's gradients. The first such step is measured anyway, to show how large they had grown.
         if (sampling || firstNonFinite)
             foreach (var probe in probes)
-                samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds.SaturationPreActivation));
+                samples.Add(probe.Measure(step, epoch, globalStep, Options.Thresholds));
         globalStep++;
     }
 

@@ -20,7 +20,11 @@ internal sealed class DeadReluDetector : IDetector
             if (!deadUnits && !(zeroGradients >= t.ZeroGradientFraction)) continue;
             var fixes = new List<string>();
             if (q.Model.LearningRate > t.MaxLearningRate || measured.Any(s => s.UpdateRatio > t.MaxUpdateRatio)) fixes.Add(FixCodes.LowerLearningRate);
-            fixes.AddRange([FixCodes.UseLeakyRelu, FixCodes.FixInitialization, FixCodes.AddBatchNormalization]);
+            // Dead from the first sampled step: the start put them there (a bias of -10, a zero kernel), so the start is
+            // fixed first; units that died during training are kept alive by a leaky slope.
+            fixes.AddRange(measured[0].DeadFraction >= t.DeadReluFraction
+                ? [FixCodes.FixInitialization, FixCodes.UseLeakyRelu, FixCodes.AddBatchNormalization]
+                : [FixCodes.UseLeakyRelu, FixCodes.FixInitialization, FixCodes.AddBatchNormalization]);
             var firstSeen = measured.FirstOrDefault(s => s.DeadFraction >= t.DeadReluFraction) ?? measured[0];
             yield return new(Make(FindingCodes.DeadRelu, Severity.Error,
                 (deadUnits

@@ -3,8 +3,11 @@ using static Nabla.Doctor.FindingBuilder;
 namespace Nabla.Doctor;
 
 /// <summary>The learning rate, read from the update-to-weight ratio (DeepDiagnosis's band ‖Δw‖/‖w‖ ≤ 0.1), from the
-/// loss's response over the run (a final loss above where the first batch began), and from the learning-rate probe
-/// (the rate itself makes no progress where a tenth of it does).</summary>
+/// loss's response over the run (a final loss above where the first batch began), from the learning-rate probe
+/// (the rate itself makes no progress where a tenth of it does), and from ReLU units killed during training under a
+/// learning rate above UMLAUT's bound (alive at the first sample, dead at the last: CS231n's "with a learning rate set
+/// too high, as much as 40% of your network can be dead"; units dead from the start are a bias or an initialization,
+/// not the rate).</summary>
 internal sealed class LearningRateTooHighDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -16,17 +19,27 @@ internal sealed class LearningRateTooHighDetector : IDetector
         bool contradicted = (q.RateResponse is { } answer && answer.FavorsHigher(t)) || q.FastestUpdateRatio < t.MinUpdateRatio;
         bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
-        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed) yield break;
+        var killed = !contradicted && q.Model.LearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
+        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null) yield break;
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with learning rate {q.Model.LearningRate:G3}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
                 ? $"Each step changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model."
-                : $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does.";
+                : probed
+                    ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
+                    : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
+                      $"steps of learning rate {q.Model.LearningRate:G3} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
             why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : ""),
             [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
             [("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", q.Model.LearningRate),
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
+             ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),
              .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null));
     }
+
+    /// <summary>The first ReLU layer mostly alive at its first sample and mostly dead at its last; null when none.</summary>
+    private static LayerSeries? KilledDuringTraining(Quantities q, DoctorThresholds t) =>
+        q.Layers.FirstOrDefault(l => l.WithDeadUnits.ToList() is { Count: >= 2 } measured
+            && measured[0].DeadFraction < t.DeadReluFraction && measured[^1].DeadFraction >= t.DeadReluFraction);
 }

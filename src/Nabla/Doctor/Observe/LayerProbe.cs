@@ -7,6 +7,7 @@ namespace Nabla.Doctor;
 internal sealed class LayerProbe
 {
     private readonly float[] kernelBefore;
+    private float[] unitScratch = [];
 
     public LayerProbe(WatchedLayer layer)
     {
@@ -18,7 +19,15 @@ internal sealed class LayerProbe
 
     public void BeforeStep() => Layer.Kernel.Weight.Data.CopyTo(kernelBefore, 0);
 
-    public LayerSample Measure(CapturedStep step, int epoch, long globalStep, double saturationThreshold)
+    /// <summary>Room for one unit's rows of this step's pre-activation, grown when a larger batch comes.</summary>
+    private float[] UnitScratch(in LayerObservation o)
+    {
+        int rows = o.Units == 0 ? 0 : o.PreActivation.Length / o.Units;
+        if (unitScratch.Length < rows) unitScratch = new float[rows];
+        return unitScratch;
+    }
+
+    public LayerSample Measure(CapturedStep step, int epoch, long globalStep, DoctorThresholds thresholds)
     {
         var kernel = Layer.Kernel.Weight;
         var grad = kernel.Grad;
@@ -53,7 +62,7 @@ internal sealed class LayerProbe
             WeightMean = weights.Mean,
             WeightStd = weights.Std,
             ExpectedStd = VariancePreservingStd.Preferred(activation, Layer.FanIn, Layer.FanOut),
-            SaturatedFraction = SaturationFraction.Of(o, saturationThreshold),
+            SaturatedFraction = SaturationFraction.Of(o, thresholds.SaturationPreActivation, thresholds.ConstantResponseShare, UnitScratch(o)),
             DeadFraction = DeadUnitFraction.Of(o),
             ZeroGradientFraction = ZeroGradientFraction.Of(o),
             MeanAbsOutput = MeanAbsolute.Of(o.Output),

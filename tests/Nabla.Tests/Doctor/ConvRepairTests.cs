@@ -1,0 +1,74 @@
+using Nabla.Configuration;
+using Nabla.Doctor;
+using static Nabla.Tests.Doctor.CnnCases;
+using static Nabla.Tests.Doctor.DoctorCases;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>The repairs rebuild convolutional experiments: each change is a config edit that trains.</summary>
+[Collection(DoctorCollection.Name)]
+public class ConvRepairTests
+{
+    private static Experiment SigmoidCnn(string bias = "\"zeros\"", double scale = 1) => Make(
+        [Conv2D(8, "sigmoid", bias: bias, inputs: Image), Layer("MaxPooling2D", "\"pool_size\": [2, 2]"), Conv2D(8, "sigmoid", bias: bias),
+         Layer("Flatten"), Dense(3, "softmax")],
+        Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120, scale: scale), epochs: 1);
+
+    private static (Experiment e, string change) Apply(string fix, Experiment e)
+    {
+        var applied = Repairs.Apply(fix, e, e.BuildModel());
+        Assert.NotNull(applied);
+        return applied.Value;
+    }
+
+    private static List<string> Classes(Experiment e) => e.LayerConfigs().Select(l => l.GetString("class_name")).ToList();
+
+    private static Config LayerConfig(Experiment e, int index) => e.LayerConfigs()[index].GetConfig("config")!;
+
+    [Fact]
+    public void Add_batch_normalization_goes_right_after_each_hidden_conv()
+    {
+        var (repaired, change) = Apply(FixCodes.AddBatchNormalization, SigmoidCnn());
+        Assert.Equal(["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "BatchNormalization", "Flatten", "Dense"], Classes(repaired));
+        Assert.Contains("2 Conv2D", change);
+        var model = repaired.BuildModel();
+        Assert.Equal([3], model.OutputShape);
+        Assert.Equal(8, model.Layers[1].Weights[0].Size); // one scale per filter: BatchNormalization over the channels
+    }
+
+    [Fact]
+    public void Use_relu_he_init_switches_the_hidden_convs_and_resets_a_bias_chosen_for_sigmoid()
+    {
+        var (repaired, change) = Apply(FixCodes.UseReluHeInit, SigmoidCnn(bias: Constant(8)));
+        foreach (int i in new[] { 0, 2 })
+        {
+            var conv = LayerConfig(repaired, i);
+            Assert.Equal("relu", conv.GetString("activation"));
+            Assert.Equal("HeUniform", conv.GetConfig("kernel_initializer")!.GetString("class_name"));
+            Assert.Equal("Zeros", conv.GetConfig("bias_initializer")!.GetString("class_name"));
+        }
+        Assert.Equal("softmax", LayerConfig(repaired, 4).GetString("activation"));
+        Assert.Contains("-> Zeros", change);
+        ExperimentResult.Run(repaired);
+    }
+
+    [Fact]
+    public void Fix_initialization_resets_a_conv_bias_of_minus_ten()
+    {
+        var e = Make([Conv2D(8, "relu", He, Constant(-10), Image), Layer("Flatten"), Dense(3, "softmax")],
+            Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120), epochs: 1);
+        var (repaired, change) = Apply(FixCodes.FixInitialization, e);
+        Assert.Equal("Zeros", LayerConfig(repaired, 0).GetConfig("bias_initializer")!.GetString("class_name"));
+        Assert.Equal("Conv2D #0: bias Constant(-10) -> Zeros", change);
+    }
+
+    [Fact]
+    public void Normalize_inputs_rescales_raw_images_inside_the_model()
+    {
+        var (repaired, change) = Apply(FixCodes.NormalizeInputs, SigmoidCnn(scale: 255));
+        Assert.Equal("Rescaling", Classes(repaired)[0]);
+        Assert.StartsWith("first layer Rescaling", change);
+        var result = ExperimentResult.Run(repaired);
+        Assert.DoesNotContain(FindingCodes.UnnormalizedInputs, result.Diagnosis.ProblemCodes);
+    }
+}
