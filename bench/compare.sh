@@ -8,6 +8,9 @@
 #   --sigmoid-batches "32 1024"          batch sizes run with sigmoid hidden units   [SIGMOID_BATCHES]
 #   --cnn-batches "32 128"               batch sizes run with Keras's simple MNIST convnet (Nabla and
 #                                        TorchSharp only; TorchSharp with glibc malloc tuned, see below) [CNN_BATCHES]
+#   --rnn-batches "32 256"               batch sizes run with LSTM(128) and GRU(128) over 50 steps of 32
+#                                        features, then Dense(1) (Nabla and TorchSharp only)         [RNN_BATCHES]
+#   --rnn-samples 20000                  sequences per epoch of the recurrent workloads            [RNN_SAMPLES]
 #   --tfjs-relu-batches "32 1024"        the subset TF.js also runs (it is slow)     [TFJS_RELU_BATCHES]
 #   --tfjs-sigmoid-batches ""            the same for sigmoid                        [TFJS_SIGMOID_BATCHES]
 #   --frameworks "nabla torchsharp tfjs" which programs to run                       [FRAMEWORKS]
@@ -30,6 +33,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 RELU_BATCHES=${RELU_BATCHES-32 128 1024}
 SIGMOID_BATCHES=${SIGMOID_BATCHES-32 1024}
 CNN_BATCHES=${CNN_BATCHES-32 128}
+RNN_BATCHES=${RNN_BATCHES-32 256}
+RNN_SAMPLES=${RNN_SAMPLES-20000}
 TFJS_RELU_BATCHES=${TFJS_RELU_BATCHES-32 1024}
 TFJS_SIGMOID_BATCHES=${TFJS_SIGMOID_BATCHES-}
 FRAMEWORKS=${FRAMEWORKS-nabla torchsharp tfjs}
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
     --relu-batches) RELU_BATCHES=${2?}; shift 2 ;;
     --sigmoid-batches) SIGMOID_BATCHES=${2?}; shift 2 ;;
     --cnn-batches) CNN_BATCHES=${2?}; shift 2 ;;
+    --rnn-batches) RNN_BATCHES=${2?}; shift 2 ;;
+    --rnn-samples) RNN_SAMPLES=${2?}; shift 2 ;;
     --tfjs-relu-batches) TFJS_RELU_BATCHES=${2?}; shift 2 ;;
     --tfjs-sigmoid-batches) TFJS_SIGMOID_BATCHES=${2?}; shift 2 ;;
     --frameworks) FRAMEWORKS=${2?}; shift 2 ;;
@@ -73,13 +80,13 @@ while [ $# -gt 0 ]; do
     *) echo "compare.sh: unknown option '$1'; run with --help for the list." >&2; exit 2 ;;
   esac
 done
-for name in EPOCHS WARMUP SAMPLES THREADS ROUNDS; do
+for name in EPOCHS WARMUP SAMPLES THREADS ROUNDS RNN_SAMPLES; do
   [[ ${!name} =~ ^[0-9]+$ ]] || { echo "compare.sh: $name must be a non-negative integer, found '${!name}'." >&2; exit 2; }
 done
 if [ -n "$MAX_LOAD" ] && ! [[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
   echo "compare.sh: MAX_LOAD must be a number, found '$MAX_LOAD'." >&2; exit 2
 fi
-for batch in $RELU_BATCHES $SIGMOID_BATCHES $CNN_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
+for batch in $RELU_BATCHES $SIGMOID_BATCHES $CNN_BATCHES $RNN_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
   [[ $batch =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: batch sizes must be positive integers, found '$batch'." >&2; exit 2; }
 done
 for framework in $FRAMEWORKS; do
@@ -100,6 +107,7 @@ avx512=$(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)
 echo "Machine: ${cpu_model:-unknown CPU}, $(nproc) logical cores, AVX-512F: $avx512, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other processes skew the figures)"
 echo "Workload: $SAMPLES samples, 784-128-10 softmax, MSE, Adam; median of $EPOCHS epochs after $WARMUP warm-up; threads $THREADS; rounds $ROUNDS"
+[ -n "$RNN_BATCHES" ] && echo "RNN workload: LSTM(128) and GRU(128) over $RNN_SAMPLES random sequences of 50 steps x 32 features, then Dense(1), MSE, Adam"
 [ -n "$CNN_BATCHES" ] && echo "CNN workload: Keras's simple MNIST convnet on $SAMPLES random 28x28x1 images, categorical crossentropy, Adam (855 GFLOP per epoch of 60,000)"
 echo "Logs: $logs"
 echo
@@ -229,12 +237,15 @@ wait_for_quiet() {   # other processes on the same cores distort the timings, li
 # every op and the page faults cost about 30% of a CNN epoch here. Tuned, TorchSharp runs at its best.
 torch_cnn_malloc=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
 
-run_one() {   # framework batch workload(relu|sigmoid|cnn) round
+run_one() {   # framework batch workload(relu|sigmoid|cnn|lstm|gru) round
   local framework=$1 batch=$2 activation=$3 round=$4
-  local args=(--batch "$batch" --epochs "$EPOCHS" --warmup "$WARMUP" --samples "$SAMPLES" --threads "$THREADS")
+  local args=(--batch "$batch" --epochs "$EPOCHS" --warmup "$WARMUP" --threads "$THREADS")
   local torch_env=()
-  if [ "$activation" = cnn ]; then args+=(--network cnn); torch_env=("${torch_cnn_malloc[@]}")
-  else args+=(--activation "$activation"); fi
+  case "$activation" in
+    cnn) args+=(--network cnn --samples "$SAMPLES"); torch_env=("${torch_cnn_malloc[@]}") ;;
+    lstm|gru) args+=(--network "$activation" --samples "$RNN_SAMPLES") ;;
+    *) args+=(--activation "$activation" --samples "$SAMPLES") ;;
+  esac
   local log="$logs/$framework-$batch-$activation-r$round.log" name rc
   wait_for_quiet
   note "run $framework batch $batch $activation (round $round; load average $(cut -d' ' -f1 /proc/loadavg))"
@@ -265,6 +276,7 @@ configs=()
 for batch in $RELU_BATCHES; do configs+=("$batch relu"); done
 for batch in $SIGMOID_BATCHES; do configs+=("$batch sigmoid"); done
 for batch in $CNN_BATCHES; do configs+=("$batch cnn"); done
+for batch in $RNN_BATCHES; do configs+=("$batch lstm" "$batch gru"); done
 failures=0
 peak_load=0
 for config in "${configs[@]}"; do
@@ -274,7 +286,7 @@ for config in "${configs[@]}"; do
     for framework in $FRAMEWORKS; do
       [ "${status[$framework]}" = ok ] || continue
       if [ "$framework" = tfjs ]; then
-        [ "$activation" = cnn ] && continue
+        [[ $activation = cnn || $activation = lstm || $activation = gru ]] && continue
         if [ "$activation" = relu ]; then contains "$TFJS_RELU_BATCHES" "$batch" || continue
         else contains "$TFJS_SIGMOID_BATCHES" "$batch" || continue; fi
       fi
@@ -299,7 +311,7 @@ cell() {   # framework batch activation -> seconds, or why there is none
   local framework=$1 batch=$2 activation=$3
   if ! wants "$framework"; then echo "-"; return; fi
   if [ "$framework" = tfjs ]; then
-    [ "$activation" = cnn ] && { echo "-"; return; }
+    [[ $activation = cnn || $activation = lstm || $activation = gru ]] && { echo "-"; return; }
     local list=$TFJS_RELU_BATCHES; [ "$activation" = sigmoid ] && list=$TFJS_SIGMOID_BATCHES
     contains "$list" "$batch" || { echo "-"; return; }
   fi
@@ -310,6 +322,8 @@ cell() {   # framework batch activation -> seconds, or why there is none
 
 torch_target() {   # batch workload
   if [ "$2" = cnn ]; then case "$1" in 32) echo 2 ;; 128) echo 1.5 ;; *) echo "" ;; esac; return; fi
+  if [ "$2" = lstm ]; then case "$1" in 32) echo 3 ;; 256) echo 2 ;; *) echo "" ;; esac; return; fi
+  if [ "$2" = gru ]; then echo ""; return; fi
   case "$1" in 32) echo 5 ;; 128) echo 3 ;; 1024) echo 2 ;; *) echo "" ;; esac
 }
 tfjs_target() { case "$1" in 32) echo 20 ;; *) echo "" ;; esac; }
@@ -352,7 +366,8 @@ done
 echo
 echo "Targets (issue 6): Nabla's epoch at most 1/5 of TorchSharp's at batch 32, 1/3 at 128, 1/2 at 1024;"
 echo "at least 20x faster than TF.js wasm at batch 32. CNN (issue 12): at most 1/2 of TorchSharp's epoch at batch 32,"
-echo "2/3 at 128 (TorchSharp's CNN runs with glibc malloc tuned). Ratios are peer time / Nabla time (higher is better)."
+echo "2/3 at 128 (TorchSharp's CNN runs with glibc malloc tuned). LSTM (issue 13): at most 1/3 at batch 32, 1/2 at 256;"
+echo "GRU timed without a target. Ratios are peer time / Nabla time (higher is better)."
 echo "TF.js wasm runs single-threaded under Node whatever --threads says (see bench/peers/README.md)."
 if awk -v l="$peak_load" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
   echo "WARNING: the load average reached $peak_load before a run on this $(nproc)-core machine. libtorch's"

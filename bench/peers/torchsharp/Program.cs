@@ -6,6 +6,8 @@
 //   pool 2, flatten, dropout 0.5, dense 10 softmax), categorical crossentropy, the same Adam. libtorch is
 //   channels-first, so the images are [N, 1, 28, 28]; the math is the same as Keras's channels-last.
 //   Its RESULT line says activation=cnn, as Nabla's does.
+// - --network lstm|gru: nn.LSTM / nn.GRU with 128 units over random sequences of 50 steps of 32 features, the last
+//   step's output into Linear(128, 1), MSE against random targets, the same Adam (activation=lstm|gru in RESULT).
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
@@ -19,10 +21,14 @@ torch.set_num_threads(options.Threads);
 torch.manual_seed(42);
 
 bool cnn = options.Network == "cnn";
+bool recurrent = options.Network is "lstm" or "gru";
 // Data: x uniform in [0,1), y one-hot of uniform labels in 0..9 (values do not affect speed).
-var x = cnn ? torch.rand(options.Samples, 1, 28, 28, dtype: ScalarType.Float32) : torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
+var x = cnn ? torch.rand(options.Samples, 1, 28, 28, dtype: ScalarType.Float32)
+    : recurrent ? torch.rand(options.Samples, 50, 32, dtype: ScalarType.Float32)
+    : torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
 var labels = torch.randint(0, 10, options.Samples, dtype: ScalarType.Int64);
-var y = torch.nn.functional.one_hot(labels, 10).to_type(ScalarType.Float32);
+var y = recurrent ? torch.rand(options.Samples, 1, dtype: ScalarType.Float32)
+    : torch.nn.functional.one_hot(labels, 10).to_type(ScalarType.Float32);
 
 // Slice the batches once: views, so the timed loop measures training, not data handling.
 // The last batch is partial when B does not divide the sample count, as in Keras' fit.
@@ -33,7 +39,9 @@ for (long start = 0; start < options.Samples; start += options.Batch)
     batches.Add((x.narrow(0, start, length), y.narrow(0, start, length)));
 }
 
-var model = cnn
+torch.nn.Module<Tensor, Tensor> model = recurrent
+    ? new LastStepRegressor(options.Network)
+    : cnn
     ? torch.nn.Sequential(
         ("conv1", torch.nn.Conv2d(1, 32, 3)), ("relu1", torch.nn.ReLU()), ("pool1", torch.nn.MaxPool2d(2)),
         ("conv2", torch.nn.Conv2d(32, 64, 3)), ("relu2", torch.nn.ReLU()), ("pool2", torch.nn.MaxPool2d(2)),
@@ -61,7 +69,7 @@ double RunEpoch()
         // -sum(y * log_softmax), averaged over the batch.
         var loss = cnn
             ? -(batches[i].Y * prediction).sum(1).mean()
-            : torch.nn.functional.mse_loss(prediction, batches[i].Y);
+            : torch.nn.functional.mse_loss(prediction, batches[i].Y);   // MLP and recurrent workloads
         loss.backward();
         optimizer.step();
         if (i == batches.Count - 1) lastLoss = loss.item<float>();
@@ -104,8 +112,8 @@ internal sealed record BenchOptions(int Batch, string Activation, int Epochs, in
         if (activation != "relu" && activation != "sigmoid")
             throw new ArgumentException($"--activation must be 'relu' or 'sigmoid', found '{activation}'.");
         string network = values["--network"];
-        if (network != "mlp" && network != "cnn")
-            throw new ArgumentException($"--network must be 'mlp' or 'cnn', found '{network}'.");
+        if (network is not ("mlp" or "cnn" or "lstm" or "gru"))
+            throw new ArgumentException($"--network must be 'mlp', 'cnn', 'lstm' or 'gru', found '{network}'.");
         return new BenchOptions(
             Positive(values, "--batch"), activation, Positive(values, "--epochs"),
             NonNegative(values, "--warmup"), Positive(values, "--samples"), Positive(values, "--threads"), network);
@@ -136,7 +144,7 @@ internal static class BenchResult
             ? sorted[sorted.Length / 2]
             : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         return string.Create(CultureInfo.InvariantCulture,
-            $"RESULT framework={framework} batch={options.Batch} activation={(options.Network == "cnn" ? "cnn" : options.Activation)} " +
+            $"RESULT framework={framework} batch={options.Batch} activation={(options.Network == "mlp" ? options.Activation : options.Network)} " +
             $"threads={options.Threads} median_s={median:F4} min_s={sorted[0]:F4} " +
             $"samples_per_s={options.Samples / median:F0}");
     }
@@ -226,5 +234,27 @@ internal static class ConvnetAccuracy
         var bytes = reader.ReadBytes(checked((int)count * 4));
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return torch.tensor(values, shape);
+    }
+}
+
+/// <summary>Keras's <c>Sequential(LSTM(128) or GRU(128), Dense(1))</c>: the recurrent layer's last output, then a linear unit.</summary>
+internal sealed class LastStepRegressor : torch.nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.LSTM? lstm;
+    private readonly TorchSharp.Modules.GRU? gru;
+    private readonly torch.nn.Module<Tensor, Tensor> output;
+
+    public LastStepRegressor(string cell) : base(nameof(LastStepRegressor))
+    {
+        if (cell == "lstm") lstm = torch.nn.LSTM(32, 128, batchFirst: true);
+        else gru = torch.nn.GRU(32, 128, batchFirst: true);
+        output = torch.nn.Linear(128, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var sequence = lstm is not null ? lstm.forward(x).Item1 : gru!.forward(x).Item1;
+        return output.call(sequence.select(1, -1));
     }
 }

@@ -28,6 +28,33 @@ internal static class EpochTimer
     public static Experiment ConvNet(int samples, int batch) =>
         RandomWorkload("cnn", SimpleMnistConvnet(), [samples, 28, 28, 1], "categorical_crossentropy", batch);
 
+    /// <summary>
+    /// The peers' recurrent workload: <paramref name="cell"/> ("lstm" or "gru") with 128 units over random sequences of
+    /// 50 steps of 32 features in [0, 1), then Dense(1), MSE against random targets in [0, 1), Adam(1e-3).
+    /// </summary>
+    public static Experiment RecurrentNet(string cell, int samples, int batch)
+    {
+        Layer recurrent = cell == "lstm" ? new LSTM(128, inputShape: [50, 32]) : new GRU(128, inputShape: [50, 32]);
+        var rng = new RandomGenerator(7);
+        var x = new Tensor(samples, 50, 32);
+        for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.NextDouble();
+        var y = new Tensor(samples, 1);
+        for (int i = 0; i < samples; i++) y.Data[i] = (float)rng.NextDouble();
+        return new Experiment
+        {
+            Name = cell,
+            Model = KerasModelJson.ToConfig(new Sequential(recurrent, new Dense(1))),
+            Optimizer = "adam",
+            Loss = "mse",
+            Metrics = [],
+            X = x,
+            Y = y,
+            BatchSize = batch,
+            Shuffle = false,
+            Seed = 1,
+        };
+    }
+
     /// <summary>Keras's "simple MNIST convnet", layer for layer.</summary>
     public static Sequential SimpleMnistConvnet() => new(
         new Conv2D(32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1]),

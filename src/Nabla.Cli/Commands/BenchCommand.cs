@@ -19,8 +19,12 @@ internal static class BenchCommand
         var experiment = new Argument<string?>("experiment") { Description = "An experiment file to time instead of the clinic's MNIST network.", Arity = ArgumentArity.ZeroOrOne };
         var batches = new Option<int[]>("--batch") { Description = "Batch size(s); default 32, 128 and 1024.", AllowMultipleArgumentsPerToken = true };
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the MNIST network.", DefaultValueFactory = _ => "relu" };
-        var network = new Option<string>("--network") { Description = "The timed network: mlp (784-128-10) or cnn (Keras's simple MNIST convnet).", DefaultValueFactory = _ => "mlp" };
-        network.AcceptOnlyFromAmong("mlp", "cnn");
+        var network = new Option<string>("--network")
+        {
+            Description = "The timed network: mlp (784-128-10), cnn (Keras's simple MNIST convnet), lstm or gru (128 units over 50 steps of 32 features, then Dense(1)).",
+            DefaultValueFactory = _ => "mlp",
+        };
+        network.AcceptOnlyFromAmong("mlp", "cnn", "lstm", "gru");
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
@@ -44,9 +48,12 @@ internal static class BenchCommand
             Kernels.KernelSettings.MaxThreads = t;
             Kernels.KernelSettings.UpdateDuringBackward = !parse.GetValue(lateUpdates);
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
-            bool cnn = parse.GetValue(network) == "cnn";
-            // RESULT lines name the workload in their activation field: relu, sigmoid or cnn.
-            string workload = cnn ? "cnn" : parse.GetValue(activation)!;
+            string net = parse.GetValue(network)!;
+            bool cnn = net == "cnn", recurrent = net is "lstm" or "gru";
+            // RESULT lines name the workload in their activation field: relu, sigmoid, cnn, lstm or gru.
+            string workload = net == "mlp" ? parse.GetValue(activation)! : net;
+            if (recurrent && (parse.GetValue(inference) || parse.GetValue(profile) || parse.GetValue(accuracy)))
+                throw new ArgumentException($"--network {net} times training epochs only; --inference, --profile and --accuracy take mlp or cnn.");
             if (parse.GetValue(accuracy))
             {
                 if (!cnn) throw new ArgumentException("--accuracy needs --network cnn.");
@@ -81,9 +88,16 @@ internal static class BenchCommand
             }
             else
             {
-                foreach (int b in sizes ?? (cnn ? [32, 128] : [32, 128, 1024]))
-                    Report(EpochTimer.Run(cnn ? EpochTimer.ConvNet(n, b) : EpochTimer.SeedNetwork(workload, n, b), warm, timed),
-                        cnn ? "cnn" : "seed", b, workload, t);
+                foreach (int b in sizes ?? (cnn ? [32, 128] : recurrent ? [32, 256] : [32, 128, 1024]))
+                {
+                    var timedNetwork = net switch
+                    {
+                        "cnn" => EpochTimer.ConvNet(n, b),
+                        "lstm" or "gru" => EpochTimer.RecurrentNet(net, n, b),
+                        _ => EpochTimer.SeedNetwork(workload, n, b),
+                    };
+                    Report(EpochTimer.Run(timedNetwork, warm, timed), net == "mlp" ? "seed" : net, b, workload, t);
+                }
             }
             if (parse.GetValue(overhead)) DoctorOverhead.Run(Math.Min(n, 60000), warm, Math.Max(timed, 5));
             return 0;
