@@ -35,24 +35,7 @@ internal static class EpochTimer
     public static Experiment RecurrentNet(string cell, int samples, int batch)
     {
         Layer recurrent = cell == "lstm" ? new LSTM(128, inputShape: [50, 32]) : new GRU(128, inputShape: [50, 32]);
-        var rng = new RandomGenerator(7);
-        var x = new Tensor(samples, 50, 32);
-        for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.NextDouble();
-        var y = new Tensor(samples, 1);
-        for (int i = 0; i < samples; i++) y.Data[i] = (float)rng.NextDouble();
-        return new Experiment
-        {
-            Name = cell,
-            Model = KerasModelJson.ToConfig(new Sequential(recurrent, new Dense(1))),
-            Optimizer = "adam",
-            Loss = "mse",
-            Metrics = [],
-            X = x,
-            Y = y,
-            BatchSize = batch,
-            Shuffle = false,
-            Seed = 1,
-        };
+        return RandomWorkload(cell, new Sequential(recurrent, new Dense(1)), [samples, 50, 32], "mse", batch, classes: null);
     }
 
     /// <summary>Keras's "simple MNIST convnet", layer for layer.</summary>
@@ -65,16 +48,21 @@ internal static class EpochTimer
         new Dropout(0.5),
         new Dense(10, activation: "softmax"));
 
-    /// <summary>An Adam experiment on random inputs in [0, 1) of <paramref name="shape"/> and one-hot labels of 10
-    /// uniform classes (the values do not affect the speed), unshuffled.</summary>
-    private static Experiment RandomWorkload(string name, Sequential model, int[] shape, string loss, int batch)
+    /// <summary>An Adam experiment on random inputs in [0, 1) of <paramref name="shape"/> (the values do not affect the
+    /// speed), unshuffled, with one-hot labels of <paramref name="classes"/> uniform classes, or with one random
+    /// target in [0, 1) per sample when <paramref name="classes"/> is null.</summary>
+    private static Experiment RandomWorkload(string name, Sequential model, int[] shape, string loss, int batch, int? classes = 10)
     {
         var rng = new RandomGenerator(7);
         var x = new Tensor(shape);
         for (int i = 0; i < x.Size; i++) x.Data[i] = (float)rng.NextDouble();
         int samples = shape[0];
-        var y = new Tensor(samples, 10);
-        for (int i = 0; i < samples; i++) y.Data[i * 10 + rng.NextInt(10)] = 1;
+        var y = new Tensor(samples, classes ?? 1);
+        for (int i = 0; i < samples; i++)
+        {
+            if (classes is int k) y.Data[i * k + rng.NextInt(k)] = 1;
+            else y.Data[i] = (float)rng.NextDouble();
+        }
         return new Experiment
         {
             Name = name,
