@@ -39,6 +39,7 @@ public class PublishedClinicTests
     [InlineData("autotrainer-circles-fixed")]
     [InlineData("autotrainer-blobs-fixed")]
     [InlineData("autotrainer-linear20-fixed")]
+    [InlineData("deepfd-31556268-xor-fixed")]
     public void Fixed_program_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
@@ -54,10 +55,22 @@ public class PublishedClinicTests
     [InlineData("autotrainer-circles-raw-scale-buggy")]
     [InlineData("autotrainer-linear20-sgd01-buggy")]
     [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
+    [InlineData("autotrainer-circles-tanh-normal5-buggy")]
+    [InlineData("deepfd-31556268-xor-buggy")]
     public void Faulty_program_is_found_with_its_root_cause_first(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
         Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
         Assert.Equal(result.ExpectedPrimary, result.Primary);
+    }
+
+    /// <summary>A regression scored by accuracy, repaired by scoring it by mean absolute error instead.</summary>
+    [Fact]
+    public void A_regression_scored_by_accuracy_is_found_and_repaired()
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "deeplocalize-averaging-buggy.json"), repair: true);
+        Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
+        Assert.Contains(FindingCodes.LossOutputMismatch, result.Found);
+        Assert.True(result.Repaired);
     }
 }
