@@ -82,7 +82,7 @@ public class RootCauseTests
         Model = new ModelQuantities
         {
             Output = new OutputLayer("dense_1", 1, units, "linear"),
-            Loss = Losses.Loss.Get("mse"),
+            Loss = Nabla.Losses.Loss.Get("mse"),
             HasAccuracyMetric = true,
             Targets = new TargetFacts(min, max, classLabels, units),
         },
