@@ -33,6 +33,19 @@ public class PublishedClinicTests
         }
     }
 
+    [Fact]
+    public void A_run_can_keep_one_half_of_the_split()
+    {
+        var split = PublishedSuite.Read(Folder())!;
+        var tuning = PublishedSuite.HalfFilter(Folder(), "tuning");
+        var evaluation = PublishedSuite.HalfFilter(Folder(), "evaluation");
+        Assert.All(split.Tuning, n => Assert.True(tuning(n) && !evaluation(n)));
+        Assert.All(split.Evaluation, n => Assert.True(evaluation(n) && !tuning(n)));
+        Assert.True(PublishedSuite.HalfFilter(Folder(), null)("anything"));
+        Assert.Contains("'tuning' or 'evaluation'", Assert.Throws<ArgumentException>(() => PublishedSuite.HalfFilter(Folder(), "train")).Message);
+        Assert.Throws<ArgumentException>(() => PublishedSuite.HalfFilter(ClinicSuiteTests.SuiteFolder(), "tuning"));
+    }
+
     [Theory]
     [InlineData("deeplocalize-averaging-fixed")]
     [InlineData("deeplocalize-ddos-fixed")]
