@@ -86,4 +86,15 @@ public class PublishedClinicTests
         Assert.Contains(FindingCodes.LossOutputMismatch, result.Found);
         Assert.True(result.Repaired);
     }
+
+    /// <summary>N(0, 5) kernels in two tanh layers: one cause in two layers, warned about once per layer, costed once.</summary>
+    [Fact]
+    public void A_warning_in_two_layers_has_its_measured_cost_stated_once()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(Folder(), "autotrainer-circles-tanh-normal5-buggy.json")));
+        Assert.Equal(2, report.Original.Diagnosis.Findings.Count(f => f.Code == FindingCodes.PoorInitialization && f.Severity == Severity.Warning));
+        Assert.True(report.Succeeded);
+        var cost = Assert.Single(report.MeasuredCosts, c => c.Finding == FindingCodes.PoorInitialization);
+        Assert.Contains("points more", cost.Sentence);
+    }
 }
