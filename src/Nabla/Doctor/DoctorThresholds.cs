@@ -56,6 +56,13 @@ public sealed class DoctorThresholds
     /// the accuracy gate (the clinic's sigmoid MNIST network on raw pixels reaches about 90% this way, its ReLU one about 98%).</summary>
     public double SevereSaturatedFraction { get; set; } = 0.9;
 
+    /// <summary>A recurrent cell's gate with at least this share of its units stuck at one end (<see cref="GateSaturation"/>:
+    /// within σ(−<see cref="SaturationPreActivation"/>) of 0 or 1 at every step of every sample) is stuck. DeepDiagnosis's
+    /// saturated-layer share (<see cref="SaturatedFraction"/>, more than half of the units) applied to a gate's units, which
+    /// must stay saturated over the whole batch and sequence rather than on average; measured: Keras's default LSTM and GRU on
+    /// the clinic's recurrent cases stay at or below PLACEHOLDER.</summary>
+    public double StuckGateFraction { get; set; } = 0.5;
+
     /// <summary>DeepDiagnosis's dead-node rule: at least this share of a ReLU layer's units output 0 for the whole batch.</summary>
     public double DeadReluFraction { get; set; } = 0.7;
 

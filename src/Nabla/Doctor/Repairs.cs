@@ -36,6 +36,7 @@ internal static class Repairs
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
+        FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
         _ => null,
     };
 
@@ -82,6 +83,27 @@ internal static class Repairs
         if (names.Count == 0) return null;
         copy.SetLayerConfigs(layers);
         return (copy, $"SimpleRNN -> GRU (Keras defaults) for {string.Join(", ", names)}");
+    }
+
+    /// <summary>Each recurrent layer's bias back to Keras's start: bias_initializer zeros and, where the layer has it,
+    /// unit_forget_bias true (an LSTM's forget gate at 1). Recurrent layers are found by their Keras keys, not their class.</summary>
+    private static (Experiment, string)? ResetRecurrentBias(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var changes = new List<string>();
+        foreach (var layer in RepairLayer.Of(layers).Where(l => l.Recurrent))
+        {
+            if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
+            if (layer.Full.TryGet("unit_forget_bias", out var forget) && forget is false)
+            {
+                layer.Config["unit_forget_bias"] = true;
+                changes.Add($"{layer.Name}: unit_forget_bias false -> true");
+            }
+        }
+        if (changes.Count == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, string.Join("; ", changes));
     }
 
     /// <summary>Changes the activation of the hidden Dense/convolution layers and Activation layers (those before the
