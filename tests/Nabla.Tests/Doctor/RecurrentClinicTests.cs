@@ -30,9 +30,25 @@ public class RecurrentClinicTests
         Assert.Empty(report.Best.Diagnosis.ProblemCodes);
     }
 
+    [Fact]
+    public void An_exploding_relu_rnn_is_repaired_by_clipping_its_gradients_and_then_learns()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Case("exploding-simplernn-relu-identity16-sgd-momentum")));
+        Assert.Contains(FindingCodes.ExplodingGradients, report.Original.Diagnosis.ProblemCodes);
+        var rate = report.Original.Diagnosis.Findings.Single(f => f.Code == FindingCodes.LearningRateTooHigh);
+        // The probe saw a tenth of the rate blow up too, so clipping comes before a smaller rate.
+        Assert.Equal(FixCodes.ClipGradients, rate.Fixes[0].Code);
+        Assert.True(report.Succeeded);
+        var kept = Assert.Single(report.Attempts, a => a.Kept);
+        Assert.Equal(FixCodes.ClipGradients, kept.Fix);
+        Assert.Contains("clipnorm", kept.Change);
+        Assert.True(report.Best.Final["val_loss"] < 0.1, $"val_loss {report.Best.Final["val_loss"]}"); // the mean's is 1/6
+    }
+
     [Theory]
     [InlineData("healthy-gru-adding50")]
     [InlineData("healthy-lstm-early-sign20")]
+    [InlineData("healthy-gru-bias1-adding20")]
     public void Healthy_recurrent_case_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Case(name), repair: false);
