@@ -90,6 +90,9 @@ internal static class SuiteRunner
         var experiment = ExperimentFile.Load(file);
         var (expected, healthy) = ExperimentFile.ReadExpectation(file);
         double? maxValLoss = ExperimentFile.ReadMaxValidationLoss(file);
+        if (maxValLoss is not null && !(experiment.ValidationSplit > 0))
+            throw Data.DataFormatException.AtField(file, "field 'expect.max_val_loss'", "a case with validation data (data.validation_split > 0)",
+                "no validation split");
         bool? repaired = null;
         double? gain = null;
         ExperimentResult result;
@@ -99,7 +102,7 @@ internal static class SuiteRunner
             report = TrainingDoctor.Repair(experiment);
             result = report.Original;
             // With a target, a repair counts only when the repaired model also learned: no finding left is not enough.
-            repaired = report.Succeeded && !(ValLossOf(report.Best) >= maxValLoss);
+            repaired = report.Succeeded && (maxValLoss is null || ValLossOf(report.Best) < maxValLoss);
             if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;
         }
         else result = ExperimentResult.Run(experiment);

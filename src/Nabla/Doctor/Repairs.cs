@@ -86,13 +86,14 @@ internal static class Repairs
     }
 
     /// <summary>Each recurrent layer's bias back to Keras's start: bias_initializer zeros and, where the layer has it,
-    /// unit_forget_bias true (an LSTM's forget gate at 1). Recurrent layers are found by their Keras keys, not their class.</summary>
+    /// unit_forget_bias true (an LSTM's forget gate at 1). Recurrent layers, wrapped ones (Bidirectional) included, are found
+    /// by their Keras keys, not their class.</summary>
     private static (Experiment, string)? ResetRecurrentBias(Experiment e)
     {
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var changes = new List<string>();
-        foreach (var layer in RepairLayer.Of(layers).Where(l => l.Recurrent))
+        foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()).Where(l => l.Recurrent))
         {
             if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
             if (layer.Full.TryGet("unit_forget_bias", out var forget) && forget is false)

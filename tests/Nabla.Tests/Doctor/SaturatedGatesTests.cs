@@ -104,6 +104,14 @@ public class SaturatedGatesTests
         Assert.Equal("Zeros", layer.GetConfig("bias_initializer")!.GetString("class_name"));
         Assert.Equal(true, layer["unit_forget_bias"]);
         Assert.Contains("Constant(-10) -> Zeros", change);
+        // Inside a Bidirectional: the wrapped layer's config is edited (the backward copy is built from it).
+        var wrapped = ExperimentFile.Load(Case("healthy-bidirectional-lstm-adding20"));
+        var inner = wrapped.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetConfig("config")!;
+        inner["bias_initializer"] = new Configuration.Config { ["class_name"] = "Constant", ["config"] = new Configuration.Config { ["value"] = 5.0 } };
+        var (unwrapped, wrappedChange) = Repairs.Apply(FixCodes.ResetRecurrentBias, wrapped, wrapped.BuildModel())!.Value;
+        Assert.Equal("Zeros", unwrapped.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetConfig("config")!
+            .GetConfig("bias_initializer")!.GetString("class_name"));
+        Assert.Contains("Constant(5) -> Zeros", wrappedChange);
         // A model whose recurrent biases are Keras's already has nothing to reset.
         var healthy = ExperimentFile.Load(Case("healthy-lstm-adding20"));
         Assert.Null(Repairs.Apply(FixCodes.ResetRecurrentBias, healthy, healthy.BuildModel()));
