@@ -10,6 +10,8 @@ namespace Nabla.Tests.Doctor;
 [Collection(DoctorCollection.Name)]
 public class RecurrentClinicTests
 {
+    private static readonly DoctorThresholds T = new();
+
     private static string Case(string name) => Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", name + ".json");
 
     [Fact]
@@ -43,6 +45,20 @@ public class RecurrentClinicTests
         Assert.Equal(FixCodes.ClipGradients, kept.Fix);
         Assert.Contains("clipnorm", kept.Change);
         Assert.True(report.Best.Final["val_loss"] < 0.1, $"val_loss {report.Best.Final["val_loss"]}"); // the mean's is 1/6
+    }
+
+    [Fact]
+    public void The_loss_peak_and_the_probe_at_a_tenth_of_the_rate_are_read_as_the_exploding_evidence_says()
+    {
+        var curve = new LossCurve { Losses = [3, double.NaN, 1e27, 4e4], InitialLoss = 100 };
+        Assert.Equal((2, 1e27), curve.PeakLoss);
+        Assert.Null(new LossCurve { Losses = [double.NaN] }.PeakLoss);
+        // A tenth of the rate raising the loss by more than the probe's minimum fall is "rising"; less is noise.
+        Assert.True(new LearningRateResponse(0.01, 24, -1e6, double.NegativeInfinity, double.NegativeInfinity).RisesAtTenth(T));
+        Assert.False(new LearningRateResponse(0.01, 24, -0.5 * T.ProbeMinimumFall, -1, -1).RisesAtTenth(T));
+        var q = new Quantities { Model = new ModelQuantities(), Curve = curve };
+        var exploding = Assert.Single(new ExplodingGradientsDetector().Detect(q, T)).Finding;
+        Assert.Equal(3.0, Convert.ToDouble(exploding.Evidence["epoch"]));
     }
 
     [Theory]

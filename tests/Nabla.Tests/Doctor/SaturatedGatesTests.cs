@@ -1,7 +1,6 @@
 using Nabla.Autograd;
 using Nabla.Cli.Clinic;
 using Nabla.Doctor;
-using Nabla.Data;
 using Nabla.Layers;
 
 namespace Nabla.Tests.Doctor;
@@ -125,35 +124,6 @@ public class SaturatedGatesTests
         Assert.Equal(FindingCodes.SaturatedGates, result.Primary);
         Assert.True(result.Repaired);
         Assert.True(result.MetTarget, $"repaired validation loss {result.RepairedValLoss}");
-    }
-
-    [Fact]
-    public void The_loss_peak_and_the_probe_at_a_tenth_of_the_rate_are_read_as_the_exploding_evidence_says()
-    {
-        var curve = new LossCurve { Losses = [3, double.NaN, 1e27, 4e4], InitialLoss = 100 };
-        Assert.Equal((2, 1e27), curve.PeakLoss);
-        Assert.Null(new LossCurve { Losses = [double.NaN] }.PeakLoss);
-        // A tenth of the rate raising the loss by more than the probe's minimum fall is "rising"; less is noise.
-        Assert.True(new LearningRateResponse(0.01, 24, -1e6, double.NegativeInfinity, double.NegativeInfinity).RisesAtTenth(T));
-        Assert.False(new LearningRateResponse(0.01, 24, -0.5 * T.ProbeMinimumFall, -1, -1).RisesAtTenth(T));
-        var q = new Quantities { Model = new ModelQuantities(), Curve = curve };
-        var exploding = Assert.Single(new ExplodingGradientsDetector().Detect(q, T)).Finding;
-        Assert.Equal(3.0, Convert.ToDouble(exploding.Evidence["epoch"]));
-    }
-
-    [Fact]
-    public void A_validation_loss_target_must_be_a_positive_number()
-    {
-        string file = Path.Combine(Path.GetTempPath(), $"nabla-target-{Guid.NewGuid():N}.json");
-        try
-        {
-            var json = File.ReadAllText(Case("healthy-lstm-adding20"));
-            File.WriteAllText(file, json.Replace("\"max_val_loss\": 0.05", "\"max_val_loss\": -1"));
-            var error = Assert.Throws<DataFormatException>(() => ExperimentFile.ReadMaxValidationLoss(file));
-            Assert.Contains("expect.max_val_loss", error.Message);
-            Assert.Equal(0.05, ExperimentFile.ReadMaxValidationLoss(Case("healthy-lstm-adding20")));
-        }
-        finally { File.Delete(file); }
     }
 
     private static string Case(string name) => Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", name + ".json");
