@@ -104,6 +104,16 @@ public class RecurrentClinicTests
     }
 
     [Fact]
+    public void A_gated_layer_is_not_told_to_become_an_lstm_or_a_gru()
+    {
+        var gated = Sample(0, 1e-6) with { Gates = [new GateSample("forget", 0, 0)] };
+        var q = new Quantities { Model = new ModelQuantities(), Layers = LayerSeries.Of([gated]) };
+        var finding = Assert.Single(new GradientsThroughTimeDetector().Detect(q, new DoctorThresholds())).Finding;
+        Assert.Equal(FindingCodes.VanishingGradients, finding.Code);
+        Assert.Equal([FixCodes.ShortenSequences], finding.Fixes.Select(f => f.Code));
+    }
+
+    [Fact]
     public void The_ratio_is_first_over_last_step_and_undefined_without_a_gradient_at_the_last()
     {
         Assert.Equal(0.25, StateGradientRatio.Of([1f, 2f, 4f]));
