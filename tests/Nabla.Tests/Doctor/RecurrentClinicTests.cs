@@ -54,8 +54,8 @@ public class RecurrentClinicTests
         Assert.Equal((2, 1e27), curve.PeakLoss);
         Assert.Null(new LossCurve { Losses = [double.NaN] }.PeakLoss);
         // A tenth of the rate raising the loss by more than the probe's minimum fall is "rising"; less is noise.
-        Assert.True(new LearningRateResponse(0.01, 24, -1e6, double.NegativeInfinity, double.NegativeInfinity).RisesAtTenth(T));
-        Assert.False(new LearningRateResponse(0.01, 24, -0.5 * T.ProbeMinimumFall, -1, -1).RisesAtTenth(T));
+        Assert.True(new LearningRateResponse(0.01, 24, -1e6, double.NegativeInfinity, double.NegativeInfinity).LossRisesAtTenth(T));
+        Assert.False(new LearningRateResponse(0.01, 24, -0.5 * T.ProbeMinimumFall, -1, -1).LossRisesAtTenth(T));
         var q = new Quantities { Model = new ModelQuantities(), Curve = curve };
         var exploding = Assert.Single(new ExplodingGradientsDetector().Detect(q, T)).Finding;
         Assert.Equal(3.0, Convert.ToDouble(exploding.Evidence["epoch"]));
