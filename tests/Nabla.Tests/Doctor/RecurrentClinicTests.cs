@@ -104,6 +104,19 @@ public class RecurrentClinicTests
     }
 
     [Fact]
+    public void The_gru_repair_reaches_a_simple_rnn_inside_a_bidirectional_wrapper()
+    {
+        var e = ExperimentFile.Load(Case("healthy-bidirectional-lstm-adding20"));
+        var wrapped = e.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!;
+        wrapped["class_name"] = "SimpleRNN";
+        var (changed, change) = Repairs.Apply(FixCodes.UseLstmOrGru, e, e.BuildModel())!.Value;
+        Assert.Equal("GRU", changed.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetString("class_name"));
+        Assert.Contains("SimpleRNN -> GRU", change);
+        var model = changed.BuildModel();
+        Assert.Equal(2 * 3 * (2 * 32 + 32 * 32 + 2 * 32), model.Layers[0].CountParams()); // two GRU(32) over 2 features, reset_after
+    }
+
+    [Fact]
     public void A_gated_layer_is_not_told_to_become_an_lstm_or_a_gru()
     {
         var gated = Sample(0, 1e-6) with { Gates = [new GateSample("forget", 0, 0)] };
