@@ -76,6 +76,10 @@ public sealed record Experiment
         return list.Cast<Config>().ToList();
     }
 
+    /// <summary>A Sequential config, whose layer list is the order of the calls: a repair may insert or remove
+    /// entries. A functional config links its layers by their inbound nodes, which such an edit would break.</summary>
+    internal bool LayersAreAChain => Model.GetString("class_name", "Sequential") == "Sequential";
+
     internal void SetLayerConfigs(List<Config> layers)
     {
         var inner = Model.GetConfig("config") ?? Model;

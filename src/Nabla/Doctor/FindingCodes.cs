@@ -44,6 +44,7 @@ public static class FixCodes
     public const string RemoveBlockingOp = "remove_blocking_op";
     public const string UseLstmOrGru = "use_lstm_or_gru";
     public const string ShortenSequences = "shorten_sequences";
+    public const string AddSkipConnections = "add_skip_connections";
 
     private static readonly Dictionary<string, string> descriptions = new()
     {
@@ -62,6 +63,7 @@ public static class FixCodes
         [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
         [UseLstmOrGru] = "Replace the SimpleRNN with a GRU or an LSTM: their gated state carries gradients across many steps (Hochreiter and Schmidhuber 1997). The repair tries a GRU.",
         [ShortenSequences] = "Shorten the sequences (truncate, or split them into windows) so that what the output depends on is fewer steps back. Informational: the doctor cannot try it.",
+        [AddSkipConnections] = "Add identity shortcuts (residual connections, He et al. 2016): every two layers, add the block's input to its output with an Add layer where their shapes match, so that the gradient reaches the early layers undiminished. The repair rebuilds the stack as a functional model.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

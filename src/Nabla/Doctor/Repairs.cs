@@ -36,6 +36,7 @@ internal static class Repairs
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
+        FixCodes.AddSkipConnections => SkipConnections.Apply(e),
         _ => null,
     };
 
@@ -138,6 +139,7 @@ internal static class Repairs
     /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x.</summary>
     private static (Experiment, string)? NormalizeInputs(Experiment e)
     {
+        if (!e.LayersAreAChain) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) is "Normalization" or "Rescaling")) return null;
@@ -178,6 +180,7 @@ internal static class Repairs
     /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
+        if (!e.LayersAreAChain) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
@@ -244,7 +247,7 @@ internal static class Repairs
         var lastConfig = layers[output].GetConfig("config")!;
         lastConfig["activation"] = "linear";
         var removed = new List<string>();
-        for (int i = layers.Count - 1; i > output; i--)
+        for (int i = layers.Count - 1; i > output && e.LayersAreAChain; i--)
         {
             if (ClassOf(layers[i]) != "Activation") continue;
             removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);

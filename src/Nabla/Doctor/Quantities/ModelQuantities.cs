@@ -43,6 +43,10 @@ internal sealed record ModelQuantities
 
     public IReadOnlyList<InitialKernel> InitialKernels { get; init; } = [];
 
+    /// <summary>The kernel layers of the model when it is one plain chain, without shortcuts or branches
+    /// (<see cref="Model.PlainChain"/>); null for a graph with merges or forks, or a subclassed model.</summary>
+    public int? PlainChainKernelLayers { get; init; }
+
     /// <summary>Input magnitude after the model's own normalization layers; null before the first batch.</summary>
     public InputStatistics? Inputs { get; init; }
 
@@ -63,6 +67,7 @@ internal sealed record ModelQuantities
         AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
         TrainableWeights = model.TrainableWeights.Count,
         InitialKernels = layers.Select(Initial).ToList(),
+        PlainChainKernelLayers = model.PlainChain()?.Count(l => l.Kernels.Count > 0),
     };
 
     private static InitialKernel Initial(WatchedLayer l)
