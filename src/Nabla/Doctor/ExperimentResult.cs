@@ -18,6 +18,9 @@ public sealed record ExperimentResult
 
     public double Loss => Final.GetValueOrDefault("loss", double.NaN);
 
+    /// <summary>With several outputs, the history key of each output's own loss ("out_a_loss"), for the outputs that have one.</summary>
+    public IReadOnlyList<string> OutputLosses { get; init; } = [];
+
     public double? Accuracy => Final.TryGetValue("accuracy", out var a) ? a : null;
 
     /// <summary>
@@ -26,13 +29,16 @@ public sealed record ExperimentResult
     /// function (MSE to cross-entropy) and losses of different functions cannot be compared.
     /// Higher is better.
     /// </summary>
+    /// With several outputs, the sum of the outputs' own losses, unweighted: a repair may change the loss weights, and the
+    /// weighted total of different weights cannot be compared.
     public double Score
     {
         get
         {
             string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
             if (Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
-            double loss = Final.GetValueOrDefault(prefix + "loss", double.NaN);
+            double loss = OutputLosses.Count > 0 ? OutputLosses.Sum(k => Final.GetValueOrDefault(prefix + k, double.NaN))
+                : Final.GetValueOrDefault(prefix + "loss", double.NaN);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }
     }
@@ -45,9 +51,13 @@ public sealed record ExperimentResult
         // Probed before the run's model is built: building reseeds, so the run is the same with or without the probe.
         if (doctor.Options.ProbeLearningRate) doctor.RateResponse = LearningRateProbe.Run(experiment);
         var model = experiment.BuildModel();
-        var history = model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
-            validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
-            callbacks: [doctor, .. experiment.ExtraCallbacks()], verbose: 0, preflight: false);
+        Callbacks.Callback[] callbacks = [doctor, .. experiment.ExtraCallbacks()];
+        var history = experiment.SplitsData
+            ? model.Fit(experiment.Inputs(experiment.X), experiment.Targets(model, experiment.Y), epochs: experiment.Epochs,
+                batchSize: experiment.BatchSize, validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
+                callbacks: callbacks, verbose: 0, preflight: false)
+            : model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
+                validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle, callbacks: callbacks, verbose: 0, preflight: false);
         clock.Stop();
         var final = history.Keys.ToDictionary(k => k, k => history[k].Count > 0 ? history[k][^1] : double.NaN);
         return new ExperimentResult
@@ -57,6 +67,7 @@ public sealed record ExperimentResult
             Final = final,
             Seconds = clock.Elapsed.TotalSeconds,
             Model = model,
+            OutputLosses = model.OutputCount > 1 ? model.OutputNames.Where((_, i) => model.Losses[i] is not null).Select(n => n + "_loss").ToList() : [],
         };
     }
 }

@@ -300,6 +300,8 @@ internal static class Repairs
     /// <summary>The model's output layer: its last watched layer, as its last training step (or one sample) shows it.</summary>
     private static ActivatedOutput? OutputOf(Model trained, Experiment e)
     {
+        // The output repairs edit one loss and one output layer: not a model with several outputs or inputs.
+        if (!e.HasSingleLoss || e.SplitsData || trained.OutputCount > 1) return null;
         if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
         var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));
         return layers[^1].Activity(step);
