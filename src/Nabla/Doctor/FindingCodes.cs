@@ -45,6 +45,7 @@ public static class FixCodes
     public const string UseLstmOrGru = "use_lstm_or_gru";
     public const string ShortenSequences = "shorten_sequences";
     public const string AddSkipConnections = "add_skip_connections";
+    public const string PruneUnreachedLayers = "prune_unreached_layers";
 
     private static readonly Dictionary<string, string> descriptions = new()
     {
@@ -64,6 +65,7 @@ public static class FixCodes
         [UseLstmOrGru] = "Replace the SimpleRNN with a GRU or an LSTM: their gated state carries gradients across many steps (Hochreiter and Schmidhuber 1997). The repair tries a GRU.",
         [ShortenSequences] = "Shorten the sequences (truncate, or split them into windows) so that what the output depends on is fewer steps back. Informational: the doctor cannot try it.",
         [AddSkipConnections] = "Add identity shortcuts (residual connections, He et al. 2016): every two layers, add the block's input to its output with an Add layer where their shapes match, so that the gradient reaches the early layers undiminished. The repair rebuilds the stack as a functional model.",
+        [PruneUnreachedLayers] = "Give every output a loss (compile: a loss per output), or remove the layers and outputs that no loss reaches: they never train, and Keras drops a branch that ends in nothing without a word. The repair removes them.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

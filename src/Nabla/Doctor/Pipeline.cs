@@ -17,6 +17,7 @@ internal static class Pipeline
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
+            UnreachedLayers = r.UnreachedLayers,
             RateResponse = r.RateResponse,
         };
     }

@@ -37,6 +37,7 @@ internal static class Repairs
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
         FixCodes.AddSkipConnections => SkipConnections.Apply(e),
+        FixCodes.PruneUnreachedLayers => UnreachedBranches.Prune(e),
         _ => null,
     };
 

@@ -21,6 +21,9 @@ internal sealed record Quantities
     /// <summary>For each layer with a weight that gets no gradient, the structural reason, naming the layer and op.</summary>
     public IReadOnlyDictionary<string, string> MissingGradientCauses { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Layers with a weight that no loss reaches: their branch ends in nothing or in an output without a loss.</summary>
+    public IReadOnlySet<string> UnreachedLayers { get; init; } = new HashSet<string>();
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 
