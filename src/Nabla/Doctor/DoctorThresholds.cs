@@ -20,6 +20,13 @@ public sealed class DoctorThresholds
     /// activation and normalization fixes.</summary>
     public int SkipConnectionMinDepth { get; set; } = 10;
 
+    /// <summary>With several outputs: one output's weighted loss this many times another's dominates the total. At 100 the
+    /// smaller one is under 1% of the total loss, so of the gradient that shapes the shared layers. Multi-task work shows
+    /// such imbalance hurts the weaker task (Chen et al. 2018, GradNorm; Kendall, Gal and Cipolla 2018, uncertainty
+    /// weighting) but gives no cut-off; two orders of magnitude is Nabla's choice, well clear of the 2-10x weights
+    /// people set on purpose.</summary>
+    public double DominatingLossRatio { get; set; } = 100;
+
     /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
     public double ExplodingGradientRatio { get; set; } = 70;
 

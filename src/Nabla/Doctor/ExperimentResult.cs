@@ -37,10 +37,19 @@ public sealed record ExperimentResult
         {
             string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
             if (Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
-            double loss = OutputLosses.Count > 0 ? OutputLosses.Sum(k => Final.GetValueOrDefault(prefix + k, double.NaN))
-                : Final.GetValueOrDefault(prefix + "loss", double.NaN);
+            double loss = ComparableLoss(validation: prefix.Length > 0);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }
+    }
+
+    /// <summary>The final loss (validation or training) as runs with different loss weights can compare it: the sum of the
+    /// outputs' own losses, unweighted, for a model with several outputs; the loss otherwise. NaN when not logged.</summary>
+    public double ComparableLoss(bool validation)
+    {
+        string prefix = validation ? "val_" : "";
+        if (validation && !Final.ContainsKey("val_loss")) return double.NaN;
+        return OutputLosses.Count > 0 ? OutputLosses.Sum(k => Final.GetValueOrDefault(prefix + k, double.NaN))
+            : Final.GetValueOrDefault(prefix + "loss", double.NaN);
     }
 
     /// <summary>Seeds, builds, trains (verbose off) with a <see cref="TrainingDoctor"/> attached.</summary>

@@ -18,6 +18,7 @@ internal static class Pipeline
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
             UnreachedLayers = r.UnreachedLayers,
+            OutputShares = OutputLossShares.Of(r.Model.Outputs, r.History),
             RateResponse = r.RateResponse,
         };
     }

@@ -38,6 +38,7 @@ internal static class Repairs
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
         FixCodes.AddSkipConnections => SkipConnections.Apply(e),
         FixCodes.PruneUnreachedLayers => UnreachedBranches.Prune(e),
+        FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
         _ => null,
     };
 
