@@ -63,4 +63,18 @@ public class FunctionalClinicTests
         Assert.Empty(model.FindMissingGradients());
         Assert.Null(Repairs.Apply(FixCodes.PruneUnreachedLayers, pruned, model));
     }
+
+    [Theory]
+    [InlineData("split_x", "[12, 9]", "field 'data.split_x': expected widths adding up to the 20 column(s) of the data")]
+    [InlineData("split_x", "[20, 0]", "field 'data.split_x': expected a list of integers ≥ 1")]
+    [InlineData("split_y", "\"1\"", "field 'data.split_y': expected a list of integers ≥ 1")]
+    public void Bad_split_widths_name_the_field(string field, string value, string expected)
+    {
+        var root = Configuration.Config.Parse(File.ReadAllText(Case("functional-healthy-two-input")));
+        var data = root.GetConfig("data")!;
+        data.Remove("split_x");
+        data[field] = Configuration.Config.Parse($$"""{"v": {{value}}}""")["v"];
+        var error = Assert.Throws<Nabla.Data.DataFormatException>(() => ExperimentFile.Parse(root, ".", "case", "case.json"));
+        Assert.Contains(expected, error.Message);
+    }
 }
