@@ -1,5 +1,6 @@
 using Nabla.Data;
 using Nabla.Layers;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Recurrent;
 
@@ -41,5 +42,29 @@ public class RecurrentModelTests
         var history = model.Fit(x, y, epochs: 15, batchSize: 32, verbose: 0);
         // Predicting the mean gives 1/6; a model that reads the markers does far better.
         Assert.True(history["loss"][^1] < 0.05, $"final loss {history["loss"][^1]}");
+    }
+    [Fact]
+    public void StackedAndBidirectionalExamplesRunAsWritten()
+    {
+        Utils.SetRandomSeed(6);
+        var rnn = new Sequential(
+            new SimpleRNN(32, returnSequences: true, inputShape: [100, 2]),
+            new GRU(32),
+            new Dense(1));
+        var bi = new Sequential(new Bidirectional(new LSTM(32), inputShape: [50, 8]), new Dense(1));
+        // Keras: SimpleRNN 2·32 + 32·32 + 32 = 1,120; GRU (reset_after) 3·(32·32 + 32·32 + 2·32) = 6,336; Dense 33.
+        Assert.Equal(1120 + 6336 + 33, rnn.CountParams());
+        // Keras: each LSTM direction 4·(8·32 + 32·32 + 32) = 5,248, twice; Dense(1) on the 64 concatenated units 65.
+        Assert.Equal(2 * 5248 + 65, bi.CountParams());
+
+        rnn.Compile("adam", "mse");
+        var (x, y) = Synthetic.AddingProblem(64, 100, seed: 2);
+        Assert.True(double.IsFinite(rnn.Fit(x, y, epochs: 1, batchSize: 32, verbose: 0)["loss"][^1]));
+
+        bi.Compile("adam", "mse");
+        var sequences = GradientCheck.Random(7, -1, 1, 64, 50, 8);
+        var targets = GradientCheck.Random(8, -1, 1, 64, 1);
+        Assert.True(double.IsFinite(bi.Fit(sequences, targets, epochs: 1, batchSize: 32, verbose: 0)["loss"][^1]));
+        Assert.Equal([64, 1], bi.Predict(sequences).Shape);
     }
 }

@@ -61,7 +61,7 @@ public class WrapperTests
         Assert.Equal([2, 5, 2], y.Shape);
         var dense = (Dense)layer.Layer;
         var step = dense.Call(Tensor.FromArray(Enumerable.Range(0, 3).Select(i => x[1, 4, i]).ToArray(), 1, 3), training: false);
-        Assert.Equal(step[0, 1], y[1, 4, 1], 6);
+        Assert.Equal(step[0, 1], y[1, 4, 1], tolerance: 1e-6); // the batched and single-step GEMMs may round differently in the last bit
         Assert.Equal(8, layer.CountParams());
         GradientCheck.Check(t => layer.Call(t[0], training: true), [x, .. layer.Weights]);
     }
