@@ -79,6 +79,25 @@ public class SkipConnectionRepairTests
     }
 
     [Fact]
+    public void A_plain_conv_stack_gets_shortcuts_between_convolutions_that_keep_the_shape()
+    {
+        // 1 -> 8 channels (a block starts after it), then 8 -> 8 convolutions in pairs; pooling halves the map and starts
+        // a new block; Flatten and the output stay plain.
+        var e = Make([CnnCases.Conv2D(8, "sigmoid", inputs: CnnCases.Image), CnnCases.Conv2D(8, "sigmoid"), CnnCases.Conv2D(8, "sigmoid"),
+            CnnCases.Layer("MaxPooling2D", "\"pool_size\": [2, 2]"), CnnCases.Conv2D(8, "sigmoid"), CnnCases.Conv2D(8, "sigmoid"),
+            CnnCases.Layer("Flatten"), Dense(3, "softmax")], "\"adam\"", "categorical_crossentropy", CnnCases.Images(samples: 64), epochs: 1);
+        var plain = e.BuildModel();
+        var residual = Repairs.Apply(FixCodes.AddSkipConnections, e, plain)!.Value.experiment.BuildModel();
+        var adds = residual.Functional!.Nodes.Where(n => n.Layer is Add).ToList();
+        Assert.Equal(2, adds.Count);
+        var convs = KernelLayerNames(residual);
+        Assert.Equal([convs[0], convs[2]], adds[0].Inputs.Select(t => t.Name));
+        Assert.Equal("MaxPooling2D", adds[1].Inputs[0].Layer.ClassName);
+        Assert.Equal(convs[4], adds[1].Inputs[1].Name);
+        Assert.Equal(plain.CountParams(), residual.CountParams());
+    }
+
+    [Fact]
     public void A_deep_plain_tanh_net_is_diagnosed_and_repaired_by_skip_connections_with_a_measured_gain()
     {
         var report = TrainingDoctor.Repair(DeepPlainTanh());
