@@ -31,11 +31,13 @@ internal static class SuiteRunner
         public double MeanAccuracyGain => Cases.Where(c => c.AccuracyGain is not null).Select(c => c.AccuracyGain!.Value).DefaultIfEmpty(double.NaN).Average();
     }
 
-    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null)
+    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
+        var inHalf = PublishedSuite.HalfFilter(directory, half);
         var files = Directory.GetFiles(directory, "*.json").Where(f => Path.GetFileName(f) != PublishedSuite.SplitFile).Order(StringComparer.Ordinal)
-            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal)).ToList();
+            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))
+            .Where(f => inHalf(Path.GetFileNameWithoutExtension(f))).ToList();
         if (files.Count == 0) throw new ArgumentException($"Clinic suite folder '{directory}' has no experiment (*.json) files.");
         var results = new List<CaseResult>();
         foreach (var file in files)

@@ -114,7 +114,10 @@ public sealed class DoctorThresholds
 
     public int PlateauEpochs { get; set; } = 3;
 
-    /// <summary>A loss still above this share of the starting loss has not really been learned.</summary>
+    /// <summary>A loss still above this share of the starting loss has not really been learned. The same share judges a
+    /// regressor against the best constant prediction (the targets' mean under MSE, their median under MAE), and tells
+    /// saturation that appeared only once the loss had fallen below it (confident fitting, info) from saturation that
+    /// stood in the way of learning.</summary>
     public double PlateauLossFraction { get; set; } = 0.8;
 
     /// <summary>A cross-entropy within this fraction of ln(classes), the uniform guess's loss, is a plateau even

@@ -21,22 +21,27 @@ public sealed record ExperimentResult
     /// <summary>With several outputs, the history key of each output's own loss ("out_a_loss"), for the outputs that have one.</summary>
     public IReadOnlyList<string> OutputLosses { get; init; } = [];
 
+    private bool ClassTargets => classTargets ??= ModelQuantities.AreClassLabels(Experiment.Y.Data);
+
+    private bool? classTargets;
+
     public double? Accuracy => Final.TryGetValue("accuracy", out var a) ? a : null;
 
     /// <summary>
     /// The number a repair is judged by: validation loss (training loss without validation data); for a
     /// classifier that reports accuracy, validation accuracy instead, because a repair may change the loss
-    /// function (MSE to cross-entropy) and losses of different functions cannot be compared.
+    /// function (MSE to cross-entropy) and losses of different functions cannot be compared. Accuracy counts only
+    /// when the targets are class labels (whole numbers, one-hot rows included): on continuous targets it counts exact
+    /// matches and says nothing about the fit. With several outputs the loss is the sum of the outputs' own losses,
+    /// unweighted: a repair may change the loss weights, and weighted totals of different weights cannot be compared.
     /// Higher is better.
     /// </summary>
-    /// With several outputs, the sum of the outputs' own losses, unweighted: a repair may change the loss weights, and the
-    /// weighted total of different weights cannot be compared.
     public double Score
     {
         get
         {
             string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
-            if (Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
+            if (ClassTargets && Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
             double loss = ComparableLoss(validation: prefix.Length > 0);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }

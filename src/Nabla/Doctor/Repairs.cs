@@ -39,8 +39,18 @@ internal static class Repairs
         FixCodes.AddSkipConnections => SkipConnections.Apply(e),
         FixCodes.PruneUnreachedLayers => UnreachedBranches.Prune(e),
         FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
+        FixCodes.UseRegressionMetric => UseRegressionMetric(e),
         _ => null,
     };
+
+    /// <summary>Accuracy metrics replaced by mean absolute error (kept once); null when there is no accuracy metric.</summary>
+    private static (Experiment, string)? UseRegressionMetric(Experiment e)
+    {
+        var accuracy = e.Metrics.Where(m => m.Contains("acc", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (accuracy.Count == 0) return null;
+        var metrics = e.Metrics.Except(accuracy).Append("mae").Distinct().ToList();
+        return (e with { Metrics = metrics }, $"metrics [{string.Join(", ", e.Metrics)}] -> [{string.Join(", ", metrics)}]");
+    }
 
     /// <summary>The part of remove_blocking_op a configuration can express: frozen layers made trainable. A
     /// non-differentiable operation inside a custom loss or layer needs a code change by the user (null here).</summary>

@@ -14,9 +14,10 @@ internal sealed class LearningRateTooHighDetector : IDetector
     {
         var curve = q.Curve;
         double ratio = LayerSeries.Median(q.Layers.SelectMany(l => l.Samples).Select(s => s.UpdateRatio));
-        // A loss that drifted up is batch noise, not overshoot, when ten times the rate helps in the probe or when
-        // every layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
-        bool contradicted = (q.RateResponse is { } answer && answer.FavorsHigher(t)) || q.FastestUpdateRatio < t.MinUpdateRatio;
+        // A loss that drifted up is batch noise, not overshoot, when larger rates do better in the probe or when every
+        // layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
+        bool contradicted = (q.RateResponse is { } answer && (answer.FavorsHigher(t) || answer.RisesWithRate))
+            || q.FastestUpdateRatio < t.MinUpdateRatio;
         bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
         var killed = !contradicted && q.Model.LearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
