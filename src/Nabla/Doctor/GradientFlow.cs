@@ -16,6 +16,11 @@ public sealed record GradientBranch(int Number, string Name, IReadOnlyList<Layer
 /// </summary>
 public static class GradientFlow
 {
+    /// <summary>One line per branch: its number and name, then each layer's median gradient norm ("none" when it got none).</summary>
+    public static IEnumerable<string> Describe(IReadOnlyList<GradientBranch> branches) =>
+        branches.Select(b => $"branch {b.Number} ({b.Name}): " + string.Join(", ", b.Layers.Select(l =>
+            $"{l.Layer} {(double.IsFinite(l.MedianGradientNorm) ? l.MedianGradientNorm.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "none")}")));
+
     /// <summary>The branches of <paramref name="model"/> that hold a watched kernel layer, with the median gradient
     /// norm of each from <paramref name="samples"/>.</summary>
     internal static IReadOnlyList<GradientBranch> Of(Model model, IReadOnlyList<LayerSample> samples)

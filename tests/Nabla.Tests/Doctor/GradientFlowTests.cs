@@ -45,6 +45,9 @@ public class GradientFlowTests
         Assert.Equal(["a_dense_1", "a_dense_2", "b_dense_1", "head", "classes"], layers.Select(l => l.Layer));
         Assert.Equal([0, 1, 2, 3, 4], layers.Select(l => l.Position));
         Assert.All(layers, l => Assert.True(l.MedianGradientNorm > 0 && double.IsFinite(l.MedianGradientNorm), $"{l.Layer}: {l.MedianGradientNorm}"));
+        var lines = GradientFlow.Describe(flow).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.StartsWith("branch 2 (b_dense_1): b_dense_1 ", lines[1]);
     }
 
     [Fact]
