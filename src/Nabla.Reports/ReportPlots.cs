@@ -79,9 +79,14 @@ public static class ReportPlots
         }
         if (low > high) return null;
         UseLogTicks(plot, low, high);
+        // A little room around the whole decades, so that the bottom one keeps its label.
+        var limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(limits.Bottom - 0.05, limits.Top + 0.05);
         plot.Axes.Bottom.TickGenerator = ticks;
         plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Room below the axis for the slanted layer names, clear of the axis label.
+        plot.Axes.Bottom.MinimumSize = 40 + 7 * Math.Min(24, branches.SelectMany(b => b.Layers).Max(l => l.Layer.Length));
         plot.Axes.SetLimitsX(0.5, branches.Sum(b => b.Layers.Count) + 0.5);
         return Render(plot, title,
             "Each layer's median kernel-gradient norm over the sampled steps, the layers in the order the data reaches them, one colour per branch " +
