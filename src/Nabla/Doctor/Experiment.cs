@@ -140,6 +140,16 @@ public sealed record Experiment
     /// entries. A functional config links its layers by their inbound nodes, which such an edit would break.</summary>
     internal bool LayersAreAChain => Model.GetString("class_name", "Sequential") == "Sequential";
 
+    /// <summary>The names of a functional config's output layers ("output_layers"); empty for a Sequential config.</summary>
+    internal IReadOnlySet<string> OutputLayerNames()
+    {
+        var inner = Model.GetConfig("config") ?? Model;
+        if (!inner.TryGet("output_layers", out var outputs)) return new HashSet<string>();
+        // Keras writes one [name, node, tensor] triple, or a list of them for several outputs.
+        var triples = outputs is List<object?> { Count: > 0 } list && list[0] is string ? [list] : (outputs as List<object?> ?? []).OfType<List<object?>>();
+        return triples.Select(t => t.Count > 0 ? t[0] as string : null).OfType<string>().ToHashSet();
+    }
+
     internal void SetLayerConfigs(List<Config> layers)
     {
         var inner = Model.GetConfig("config") ?? Model;

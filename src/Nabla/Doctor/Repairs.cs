@@ -106,8 +106,11 @@ internal static class Repairs
         var views = RepairLayer.Of(layers);
         bool changed = false;
         var biasesReset = new List<string>();
+        var outputs = e.OutputLayerNames();
         foreach (var layer in views.Take(Math.Max(0, RepairLayer.OutputIndex(views))))
         {
+            // A functional model's other outputs may come before the last kernel layer in its list: they are not hidden.
+            if (outputs.Contains(layer.Name)) continue;
             if (!(layer.FeedForwardKernel || layer.ActivationOnly) || !matches(layer.Activation)) continue;
             layer.Config["activation"] = activation;
             if (initializer is not null && layer.HasKernel)

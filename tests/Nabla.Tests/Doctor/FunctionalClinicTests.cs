@@ -77,4 +77,20 @@ public class FunctionalClinicTests
         var error = Assert.Throws<Nabla.Data.DataFormatException>(() => ExperimentFile.Parse(root, ".", "case", "case.json"));
         Assert.Contains(expected, error.Message);
     }
+
+    [Fact]
+    public void Hidden_layer_repairs_leave_every_output_of_a_functional_model_alone()
+    {
+        var e = ExperimentFile.Load(Case("functional-healthy-two-output"));
+        var layers = e.LayerConfigs();
+        foreach (var name in new[] { "trunk_1", "out_a" })
+            layers.Single(l => l.GetString("name", null) == name).GetConfig("config")!["activation"] = "sigmoid";
+        e.SetLayerConfigs(layers);
+
+        var (changed, _) = Repairs.Apply(FixCodes.UseReluHeInit, e, e.BuildModel())!.Value;
+        string Activation(string name) =>
+            changed.LayerConfigs().Single(l => l.GetString("name", null) == name).GetConfig("config")!.GetString("activation");
+        Assert.Equal("relu", Activation("trunk_1"));
+        Assert.Equal("sigmoid", Activation("out_a")); // an output, though listed before the last kernel layer (out_b)
+    }
 }
