@@ -62,7 +62,7 @@ public static class ExperimentFile
             Metrics = compile.TryGet("metrics", out var metrics) && metrics is List<object?> list
                 ? list.Select(m => m as string ?? throw Field(source, "compile.metrics", "metric names", Config.Describe(m))).ToList()
                 : [],
-            LossWeights = compile.TryGet("loss_weights", out var weights) ? weights : null,
+            LossWeights = LossWeights(compile, source),
             X = data.X,
             Y = y,
             SplitX = splitX,
@@ -85,6 +85,22 @@ public static class ExperimentFile
         if (raw is not List<object?> list || list.Count == 0 || list.Any(v => v is not long n || n < 1 || n > int.MaxValue))
             throw data.Error(field, "a list of integers ≥ 1 (column widths, one per model input or output)", Config.Describe(raw));
         return list.Select(v => (int)(long)v!).ToList();
+    }
+
+    /// <summary>"compile.loss_weights": a list of numbers or an object of numbers keyed by output name; null when absent.</summary>
+    private static object? LossWeights(Config compile, string source)
+    {
+        if (!compile.TryGet("loss_weights", out var weights) || weights is null) return null;
+        var values = weights switch
+        {
+            List<object?> list => list,
+            Config byName => byName.Values.ToList(),
+            _ => null,
+        };
+        if (values is null || values.Any(v => v is not (long or double) || Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) < 0))
+            throw Field(source, "compile.loss_weights", "a list of numbers ≥ 0 (one per output) or an object of them keyed by output name",
+                Config.Describe(weights));
+        return weights;
     }
 
     private static void CheckWidths(ExperimentSection data, string field, IReadOnlyList<int>? widths, Tensor table)

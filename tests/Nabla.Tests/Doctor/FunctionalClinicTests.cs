@@ -64,6 +64,15 @@ public class FunctionalClinicTests
         Assert.Null(Repairs.Apply(FixCodes.PruneUnreachedLayers, pruned, model));
     }
 
+    [Fact]
+    public void Bad_loss_weights_name_the_field()
+    {
+        var root = Configuration.Config.Parse(File.ReadAllText(Case("functional-healthy-two-output")));
+        root.GetConfig("compile")!["loss_weights"] = "heavy";
+        var error = Assert.Throws<Nabla.Data.DataFormatException>(() => ExperimentFile.Parse(root, ".", "case", "case.json"));
+        Assert.Contains("field 'compile.loss_weights': expected a list of numbers ≥ 0", error.Message);
+    }
+
     [Theory]
     [InlineData("split_x", "[12, 9]", "field 'data.split_x': expected widths adding up to the 20 column(s) of the data")]
     [InlineData("split_x", "[20, 0]", "field 'data.split_x': expected a list of integers ≥ 1")]
