@@ -7,6 +7,7 @@ public static class FindingCodes
     public const string ExplodingGradients = "exploding_gradients";
     public const string MissingGradients = "missing_gradients";
     public const string SaturatedActivations = "saturated_activations";
+    public const string SaturatedGates = "saturated_gates";
     public const string DeadRelu = "dead_relu";
     public const string UnnormalizedInputs = "unnormalized_inputs";
     public const string PoorInitialization = "poor_initialization";
@@ -20,7 +21,7 @@ public static class FindingCodes
 
     public static readonly IReadOnlyList<string> All =
     [
-        VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, DeadRelu,
+        VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
         UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
         OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss,
     ];
@@ -48,6 +49,7 @@ public static class FixCodes
     public const string AddSkipConnections = "add_skip_connections";
     public const string PruneUnreachedLayers = "prune_unreached_layers";
     public const string BalanceLossWeights = "balance_loss_weights";
+    public const string ResetRecurrentBias = "reset_recurrent_bias";
     public const string UseRegressionMetric = "use_regression_metric";
 
     private static readonly Dictionary<string, string> descriptions = new()
@@ -70,6 +72,7 @@ public static class FixCodes
         [AddSkipConnections] = "Add identity shortcuts (residual connections, He et al. 2016): every two layers, add the block's input to its output with an Add layer where their shapes match, so that the gradient reaches the early layers undiminished. The repair rebuilds the stack as a functional model.",
         [PruneUnreachedLayers] = "Give every output a loss (compile: a loss per output), or remove the layers and outputs that no loss reaches: they never train, and Keras drops a branch that ends in nothing without a word. The repair removes them.",
         [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
+        [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };

@@ -30,9 +30,14 @@ internal sealed class LearningRateTooHighDetector : IDetector
                     ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
                     : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
                       $"steps of learning rate {q.Model.LearningRate:G3} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
+        // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
+        // clipping bounds them first, and a smaller rate is the next thing to try.
+        bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
-            why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : ""),
-            [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
+            why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : "") +
+            (lossRisesAtTenth ? " A tenth of the rate raises the loss too: the steps grow whatever the rate, so clipping comes first." : ""),
+            lossRisesAtTenth ? [FixCodes.ClipGradients, FixCodes.LowerLearningRate, FixCodes.UseLrSchedule]
+                : [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
             [("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", q.Model.LearningRate),
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
              ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),

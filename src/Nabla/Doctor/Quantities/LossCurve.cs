@@ -27,6 +27,18 @@ internal sealed record LossCurve
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
 
+    /// <summary>The highest finite epoch loss and its epoch (0-based); null without one.</summary>
+    public (int epoch, double loss)? PeakLoss
+    {
+        get
+        {
+            (int epoch, double loss)? peak = null;
+            for (int i = 0; i < Losses.Count; i++)
+                if (double.IsFinite(Losses[i]) && !(Losses[i] <= peak?.loss)) peak = (i, Losses[i]);
+            return peak;
+        }
+    }
+
     /// <summary>Final loss over the first batch's loss.</summary>
     public double GrowthOverStart => FinalLoss / InitialLoss;
 

@@ -11,7 +11,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// Without reset_after the step needs h_{t-1}·U for the z and r columns only, and a second product
 /// (r ⊙ h_{t-1})·U_h: the recurrent kernel is copied into those two blocks once per forward pass.
 /// </summary>
-internal sealed class GruOp : RecurrentOp
+internal sealed class GruOp : RecurrentOp, IGatedOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
     private readonly bool resetAfter;
@@ -61,6 +61,10 @@ internal sealed class GruOp : RecurrentOp
 
     /// <summary>Gate values after their activations, time-major [steps, batch, 3·units] (z, r, ĥ).</summary>
     public ReadOnlySpan<float> GateValues => gates;
+
+    public int GateColumns => 3;
+
+    public int GateUnits => Units;
 
     protected override void AddInputBias(Span<float> projected)
     {

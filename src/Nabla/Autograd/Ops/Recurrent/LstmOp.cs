@@ -10,7 +10,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// Pre-activations and gate values of every step are kept: the backward pass needs them, and the
 /// doctor reads the forget and input gates for saturation.
 /// </summary>
-internal sealed class LstmOp : RecurrentOp
+internal sealed class LstmOp : RecurrentOp, IGatedOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
     private readonly float[] preActivations, gates, cells, cellActivations;
@@ -37,6 +37,10 @@ internal sealed class LstmOp : RecurrentOp
 
     /// <summary>Gate values after their activations, time-major [steps, batch, 4·units] (i, f, c, o).</summary>
     public ReadOnlySpan<float> GateValues => gates;
+
+    public int GateColumns => 4;
+
+    public int GateUnits => Units;
 
     protected override void AddInputBias(Span<float> projected)
     {
