@@ -53,8 +53,6 @@ public class PublishedClinicTests
     [InlineData("autotrainer-blobs-fixed")]
     [InlineData("autotrainer-linear20-fixed")]
     [InlineData("deepfd-31556268-xor-fixed")]
-    [InlineData("deeplocalize-hotdog-fixed")]
-    [InlineData("defects4ml-049-fixed")]
     public void Fixed_program_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
