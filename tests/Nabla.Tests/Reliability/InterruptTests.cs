@@ -41,8 +41,14 @@ public sealed class InterruptTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
-            // Long enough for the runtime to start and training to run a while.
-            await Task.Delay(4000);
+            // Wait on the child's CPU time, not the wall clock: on a busy machine a fixed delay can end before the
+            // runtime has started and registered the Ctrl+C handler, and the signal is then lost.
+            var waited = Stopwatch.StartNew();
+            while (!process.HasExited && process.TotalProcessorTime < TimeSpan.FromSeconds(3) && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(100);
+                process.Refresh();
+            }
             Assert.False(process.HasExited, "the doctor ended before the interrupt");
             Assert.True(kill(process.Id, SIGINT) == 0, $"kill failed: errno {Marshal.GetLastPInvokeError()}");
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
