@@ -124,6 +124,8 @@ public partial class Model
         bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
         FitProgress = new FitProgress(order, initialEpoch);
+        // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
+        bool guardBefore = Optimizer?.RefuseNonFiniteUpdates ?? false;
         try
         {
             callbackList.OnTrainBegin(logs);
@@ -172,6 +174,7 @@ public partial class Model
         {
             CurrentFit = null;
             FitProgress = null;
+            if (Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = guardBefore;
         }
         return history;
     }

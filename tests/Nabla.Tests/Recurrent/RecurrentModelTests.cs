@@ -1,5 +1,6 @@
 using Nabla.Data;
 using Nabla.Layers;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Recurrent;
 

@@ -185,4 +185,19 @@ public class OverflowingUpdateTests
         Assert.True(model.LastTrainStepApplied);
         Assert.Contains(model.GetWeights(), w => w.Data.Any(v => !float.IsFinite(v)));
     }
+    private sealed class ThrowAtEpochEnd : Callback
+    {
+        public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs) =>
+            throw new InvalidOperationException("callback failed");
+    }
+
+    [Fact]
+    public void AWatchedRunThatThrowsLeavesTheGuardAsItWas()
+    {
+        var (model, x, y) = Regression(new SGD(0.001), rows: 64, guarded: false);
+        var doctor = new TrainingDoctor();
+        Assert.Throws<InvalidOperationException>(() =>
+            model.Fit(x, y, epochs: 2, batchSize: 8, callbacks: [doctor, new ThrowAtEpochEnd()], verbose: 0));
+        Assert.False(model.Optimizer!.RefuseNonFiniteUpdates);
+    }
 }
