@@ -7,9 +7,9 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Recurrent;
 
 /// <summary>
-/// The recurrent ops walk through time on groups of batch rows, one per kernel thread, and fuse an LSTM's gate math
-/// for sigmoid and tanh: the results must not depend on the thread count, and the fused pass must agree with the
-/// activation kernels.
+/// The recurrent ops walk through time on groups of batch rows, one per kernel thread, and fuse an LSTM's and a
+/// reset_after GRU's gate math for sigmoid and tanh: the results must not depend on the thread count, and the fused
+/// passes must agree with the activation kernels.
 /// </summary>
 /// <remarks>The tests change <c>KernelSettings</c>, so the class runs with the process-wide settings' tests.</remarks>
 [Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
@@ -32,13 +32,13 @@ public class RecurrentRowGroupTests
         }
     }
 
-    [Fact]
-    public void FusedLstmGatesAgreeWithTheActivationKernels()
+    [Theory, InlineData("lstm"), InlineData("gru")]
+    public void FusedGatesAgreeWithTheActivationKernels(string cell)
     {
         foreach (bool masked in new[] { false, true })
         {
-            var fused = WithThreads(2, () => Run("lstm", masked, fusedActivations: true));
-            var kernels = WithThreads(2, () => Run("lstm", masked, fusedActivations: false));
+            var fused = WithThreads(2, () => Run(cell, masked, fusedActivations: true));
+            var kernels = WithThreads(2, () => Run(cell, masked, fusedActivations: false));
             Assert.Equal(kernels.Length, fused.Length);
             for (int i = 0; i < fused.Length; i++)
                 Assert.True(Math.Abs(fused[i] - kernels[i]) <= 1e-5f * (1 + Math.Abs(kernels[i])),

@@ -10,11 +10,13 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// ĥ = activation(x·W_h + b_h + (r ⊙ h_{t-1})·U_h); h_t = z ⊙ h_{t-1} + (1 − z) ⊙ ĥ.
 /// Without reset_after the step needs h_{t-1}·U for the z and r columns only, and a second product
 /// (r ⊙ h_{t-1})·U_h: the recurrent kernel is copied into those two blocks once per forward pass.
+/// With reset_after and Keras's default activations (sigmoid, tanh) the gate math of a step is one fused pass
+/// (<see cref="GruCell"/>); other activations and reset_after = false go through the activation kernels.
 /// </summary>
-internal sealed class GruOp : RecurrentOp
+internal sealed unsafe class GruOp : RecurrentOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
-    private readonly bool resetAfter;
+    private readonly bool resetAfter, fused;
     private readonly float[] preActivations, gates, inner;
     private readonly float[] gradGates, gradInner, scratch;
     // reset_after = false: U split into [units, 2·units] (z, r) and [units, units] (h), r ⊙ h_{t-1} per step,
@@ -32,6 +34,8 @@ internal sealed class GruOp : RecurrentOp
         this.activation = activation;
         this.recurrentActivation = recurrentActivation;
         this.resetAfter = resetAfter;
+        fused = resetAfter && activation is IGateFunction { Gate: GateFunction.Tanh }
+            && recurrentActivation is IGateFunction { Gate: GateFunction.Sigmoid };
         int rows = Steps * Batch;
         preActivations = new float[rows * Width];
         gates = new float[rows * Width];
@@ -99,8 +103,36 @@ internal sealed class GruOp : RecurrentOp
 
     protected override void ForwardStep(int t, int r0, int r1)
     {
-        if (resetAfter) ForwardResetAfter(t, r0, r1);
+        if (fused) ForwardFused(t, r0, r1);
+        else if (resetAfter) ForwardResetAfter(t, r0, r1);
         else ForwardResetBefore(t, r0, r1);
+    }
+
+    private void ForwardFused(int t, int r0, int r1)
+    {
+        fixed (float* x = Projected, product = RecurrentStepProduct, recurrent = inner, a = gates, h = States, bias = Bias?.Data)
+            GruCell.Forward(StepPointers(t, x, product, bias, recurrent, a, h, null, null, null), r0, r1);
+    }
+
+    /// <summary>Step t's buffers for <see cref="GruCell"/>, from pointers the caller has pinned.</summary>
+    private GruCell.Step StepPointers(int t, float* projected, float* product, float* bias, float* recurrent, float* a, float* h,
+        float* dh, float* dz, float* dInner)
+    {
+        nint gateOffset = (nint)t * Batch * Width, rowSize = Batch * Units;
+        return new GruCell.Step
+        {
+            Projected = projected + gateOffset,
+            RecurrentProduct = product,
+            RecurrentBias = bias == null ? null : bias + Width,
+            Inner = recurrent + gateOffset,
+            Gates = a + gateOffset,
+            StatePrevious = h + t * rowSize,
+            State = h + (t + 1) * rowSize,
+            GradState = dh,
+            GradProjected = dz == null ? null : dz + gateOffset,
+            GradInner = dInner == null ? null : dInner + gateOffset,
+            Units = Units,
+        };
     }
 
     private void ForwardResetAfter(int t, int r0, int r1)
@@ -170,6 +202,11 @@ internal sealed class GruOp : RecurrentOp
 
     protected override void BackwardStep(int t, int r0, int r1)
     {
+        if (fused)
+        {
+            BackwardFused(t, r0, r1);
+            return;
+        }
         int n = Units;
         var z = StepOf(preActivations, t, Width);
         var a = StepOf(gates, t, Width);
@@ -190,6 +227,14 @@ internal sealed class GruOp : RecurrentOp
         }
         if (resetAfter) BackwardResetAfter(t, dz, r0, r1);
         else BackwardResetBefore(t, dz, r0, r1);
+    }
+
+    private void BackwardFused(int t, int r0, int r1)
+    {
+        fixed (float* a = gates, recurrent = inner, h = States, dh = GradState, dz = GradProjected, dInner = gradInner)
+            GruCell.Backward(StepPointers(t, null, null, null, recurrent, a, h, dh, dz, dInner), r0, r1);
+        // dh_{t-1} = dh ⊙ z (left by the pass) + d(inner)·Uᵀ, with Uᵀ stored once per backward pass.
+        MultiplyRows(r0, r1, StepOf(gradInner, t, Width), RecurrentKernelTransposed, GradState, Units, Width, accumulate: true);
     }
 
     private void BackwardResetAfter(int t, Span<float> dz, int r0, int r1)
