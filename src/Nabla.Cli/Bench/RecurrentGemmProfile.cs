@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Nabla.Kernels;
 
@@ -25,7 +24,8 @@ internal static class RecurrentGemmProfile
         Console.WriteLine($"Products of one {(gatesPerUnit == 4 ? "LSTM" : "GRU")} step at batch {batch} (µs, median of {repeats}, {KernelSettings.MaxThreads} kernel threads allowed):");
         void Row(string name, string shape, long macs, Action action)
         {
-            double us = Time(action, repeats);
+            for (int i = 0; i < 3; i++) action();
+            double us = StepProfiler.Time(action, repeats);
             Console.WriteLine(string.Create(inv, $"  {name,-40} {shape,-22} {us,9:0.0} µs  {2.0 * macs / us / 1e3,6:0.0} GFLOP/s"));
         }
         Row("input projection x·W (all steps)", $"{rows}×{width}×{features}", (long)rows * width * features,
@@ -54,17 +54,4 @@ internal static class RecurrentGemmProfile
             () => Gemm.Multiply(false, true, rows, features, width, gradProjected, kernel, gradInputs));
     }
 
-    private static double Time(Action action, int repeats)
-    {
-        for (int i = 0; i < 3; i++) action();
-        var samples = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-        Array.Sort(samples);
-        return samples[repeats / 2];
-    }
 }

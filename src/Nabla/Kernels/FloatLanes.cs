@@ -163,3 +163,28 @@ internal static class LaneMath
         return T.CopySign((T.Create(1f) - e) / (T.Create(1f) + e), x);
     }
 }
+
+/// <summary>A pass over the columns of one row, written once for every lane width.</summary>
+internal interface ILanePass<TState>
+{
+    /// <summary>Processes the columns of <paramref name="row"/> from <paramref name="from"/> while a whole register
+    /// fits, and returns where it stopped.</summary>
+    static abstract int Columns<T>(in TState state, int row, int from) where T : struct, IFloatLanes<T>;
+}
+
+/// <summary>Runs an <see cref="ILanePass{TState}"/> over rows with the widest registers the CPU has, then narrower
+/// ones, then one float at a time for the tail.</summary>
+internal static class LaneRows
+{
+    public static void Run<TPass, TState>(in TState state, int firstRow, int endRow) where TPass : ILanePass<TState>
+    {
+        for (int row = firstRow; row < endRow; row++)
+        {
+            int column = 0;
+            if (Lanes512.IsAccelerated) column = TPass.Columns<Lanes512>(state, row, column);
+            if (Lanes256.IsAccelerated) column = TPass.Columns<Lanes256>(state, row, column);
+            if (Lanes128.IsAccelerated) column = TPass.Columns<Lanes128>(state, row, column);
+            TPass.Columns<Lane1>(state, row, column);
+        }
+    }
+}

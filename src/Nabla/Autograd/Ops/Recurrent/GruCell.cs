@@ -19,84 +19,70 @@ internal static unsafe class GruCell
         public int Units;
     }
 
-    public static void Forward(in Step s, int r0, int r1)
-    {
-        for (int b = r0; b < r1; b++)
-        {
-            int j = 0;
-            if (Lanes512.IsAccelerated) j = ForwardColumns<Lanes512>(s, b, j);
-            if (Lanes256.IsAccelerated) j = ForwardColumns<Lanes256>(s, b, j);
-            if (Lanes128.IsAccelerated) j = ForwardColumns<Lanes128>(s, b, j);
-            ForwardColumns<Lane1>(s, b, j);
-        }
-    }
+    public static void Forward(in Step s, int r0, int r1) => LaneRows.Run<ForwardPass, Step>(s, r0, r1);
 
     /// <summary>Given dLoss/dh_t in GradState, writes the x-side and recurrent-side pre-activation gradients and leaves
     /// dh ⊙ z in GradState (the caller adds d(inner)·Uᵀ).</summary>
-    public static void Backward(in Step s, int r0, int r1)
-    {
-        for (int b = r0; b < r1; b++)
-        {
-            int j = 0;
-            if (Lanes512.IsAccelerated) j = BackwardColumns<Lanes512>(s, b, j);
-            if (Lanes256.IsAccelerated) j = BackwardColumns<Lanes256>(s, b, j);
-            if (Lanes128.IsAccelerated) j = BackwardColumns<Lanes128>(s, b, j);
-            BackwardColumns<Lane1>(s, b, j);
-        }
-    }
+    public static void Backward(in Step s, int r0, int r1) => LaneRows.Run<BackwardPass, Step>(s, r0, r1);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int ForwardColumns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
+    private readonly struct ForwardPass : ILanePass<Step>
     {
-        int n = s.Units;
-        float* x = s.Projected + (nint)b * 3 * n, product = s.RecurrentProduct + (nint)b * 3 * n;
-        float* inner = s.Inner + (nint)b * 3 * n, a = s.Gates + (nint)b * 3 * n, bias = s.RecurrentBias;
-        float* hPrev = s.StatePrevious + (nint)b * n, h = s.State + (nint)b * n;
-        for (; j <= n - T.Count; j += T.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public static int Columns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
         {
-            T recurrentZ = T.Load(product + j), recurrentR = T.Load(product + n + j), recurrentH = T.Load(product + 2 * n + j);
-            if (bias != null)
+            int n = s.Units;
+            float* x = s.Projected + (nint)b * 3 * n, product = s.RecurrentProduct + (nint)b * 3 * n;
+            float* inner = s.Inner + (nint)b * 3 * n, a = s.Gates + (nint)b * 3 * n, bias = s.RecurrentBias;
+            float* hPrev = s.StatePrevious + (nint)b * n, h = s.State + (nint)b * n;
+            for (; j <= n - T.Count; j += T.Count)
             {
-                recurrentZ += T.Load(bias + j);
-                recurrentR += T.Load(bias + n + j);
-                recurrentH += T.Load(bias + 2 * n + j);
+                T recurrentZ = T.Load(product + j), recurrentR = T.Load(product + n + j), recurrentH = T.Load(product + 2 * n + j);
+                if (bias != null)
+                {
+                    recurrentZ += T.Load(bias + j);
+                    recurrentR += T.Load(bias + n + j);
+                    recurrentH += T.Load(bias + 2 * n + j);
+                }
+                recurrentH.Store(inner + 2 * n + j);
+                var z = LaneMath.Sigmoid(T.Load(x + j) + recurrentZ);
+                var r = LaneMath.Sigmoid(T.Load(x + n + j) + recurrentR);
+                var candidate = LaneMath.Tanh(r * recurrentH + T.Load(x + 2 * n + j));
+                z.Store(a + j);
+                r.Store(a + n + j);
+                candidate.Store(a + 2 * n + j);
+                (z * (T.Load(hPrev + j) - candidate) + candidate).Store(h + j);
             }
-            recurrentH.Store(inner + 2 * n + j);
-            var z = LaneMath.Sigmoid(T.Load(x + j) + recurrentZ);
-            var r = LaneMath.Sigmoid(T.Load(x + n + j) + recurrentR);
-            var candidate = LaneMath.Tanh(r * recurrentH + T.Load(x + 2 * n + j));
-            z.Store(a + j);
-            r.Store(a + n + j);
-            candidate.Store(a + 2 * n + j);
-            (z * (T.Load(hPrev + j) - candidate) + candidate).Store(h + j);
+            return j;
         }
-        return j;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int BackwardColumns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
+    private readonly struct BackwardPass : ILanePass<Step>
     {
-        int n = s.Units;
-        float* a = s.Gates + (nint)b * 3 * n, inner = s.Inner + (nint)b * 3 * n;
-        float* dz = s.GradProjected + (nint)b * 3 * n, dInner = s.GradInner + (nint)b * 3 * n;
-        float* hPrev = s.StatePrevious + (nint)b * n, dh = s.GradState + (nint)b * n;
-        var one = T.Create(1f);
-        for (; j <= n - T.Count; j += T.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public static int Columns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
         {
-            T z = T.Load(a + j), r = T.Load(a + n + j), candidate = T.Load(a + 2 * n + j), dhj = T.Load(dh + j);
-            var dzGate = dhj * (T.Load(hPrev + j) - candidate);
-            var dCandidate = (dhj - dhj * z) * (one - candidate * candidate);
-            var dr = dCandidate * T.Load(inner + 2 * n + j);
-            var dzPre = dzGate * z * (one - z);
-            var drPre = dr * r * (one - r);
-            dzPre.Store(dz + j);
-            drPre.Store(dz + n + j);
-            dCandidate.Store(dz + 2 * n + j);
-            dzPre.Store(dInner + j);
-            drPre.Store(dInner + n + j);
-            (dCandidate * r).Store(dInner + 2 * n + j);
-            (dhj * z).Store(dh + j);
+            int n = s.Units;
+            float* a = s.Gates + (nint)b * 3 * n, inner = s.Inner + (nint)b * 3 * n;
+            float* dz = s.GradProjected + (nint)b * 3 * n, dInner = s.GradInner + (nint)b * 3 * n;
+            float* hPrev = s.StatePrevious + (nint)b * n, dh = s.GradState + (nint)b * n;
+            var one = T.Create(1f);
+            for (; j <= n - T.Count; j += T.Count)
+            {
+                T z = T.Load(a + j), r = T.Load(a + n + j), candidate = T.Load(a + 2 * n + j), dhj = T.Load(dh + j);
+                var dzGate = dhj * (T.Load(hPrev + j) - candidate);
+                var dCandidate = (dhj - dhj * z) * (one - candidate * candidate);
+                var dr = dCandidate * T.Load(inner + 2 * n + j);
+                var dzPre = dzGate * z * (one - z);
+                var drPre = dr * r * (one - r);
+                dzPre.Store(dz + j);
+                drPre.Store(dz + n + j);
+                dCandidate.Store(dz + 2 * n + j);
+                dzPre.Store(dInner + j);
+                drPre.Store(dInner + n + j);
+                (dCandidate * r).Store(dInner + 2 * n + j);
+                (dhj * z).Store(dh + j);
+            }
+            return j;
         }
-        return j;
     }
 }

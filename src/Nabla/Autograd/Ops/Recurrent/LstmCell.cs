@@ -20,84 +20,70 @@ internal static unsafe class LstmCell
     }
 
     /// <summary>a = (σ(z_i), σ(z_f), tanh(z_c), σ(z_o)); c = f ⊙ c_prev + i ⊙ g; h = o ⊙ tanh(c), rows [r0, r1).</summary>
-    public static void Forward(in Step s, int r0, int r1)
-    {
-        for (int b = r0; b < r1; b++)
-        {
-            int j = 0;
-            if (Lanes512.IsAccelerated) j = ForwardColumns<Lanes512>(s, b, j);
-            if (Lanes256.IsAccelerated) j = ForwardColumns<Lanes256>(s, b, j);
-            if (Lanes128.IsAccelerated) j = ForwardColumns<Lanes128>(s, b, j);
-            ForwardColumns<Lane1>(s, b, j);
-        }
-    }
+    public static void Forward(in Step s, int r0, int r1) => LaneRows.Run<ForwardPass, Step>(s, r0, r1);
 
     /// <summary>
     /// Given dLoss/dh_t in GradState and dLoss/dc_t in GradCell, writes the pre-activations' gradients and leaves
     /// dLoss/dc_{t-1} in GradCell, rows [r0, r1). The same products as the unfused path: dc += (dh ⊙ o) ⊙ (1 − tanh²c),
     /// then d(z) = dgate ⊙ σ'(·) or ⊙ (1 − g²).
     /// </summary>
-    public static void Backward(in Step s, int r0, int r1)
+    public static void Backward(in Step s, int r0, int r1) => LaneRows.Run<BackwardPass, Step>(s, r0, r1);
+
+    private readonly struct ForwardPass : ILanePass<Step>
     {
-        for (int b = r0; b < r1; b++)
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public static int Columns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
         {
-            int j = 0;
-            if (Lanes512.IsAccelerated) j = BackwardColumns<Lanes512>(s, b, j);
-            if (Lanes256.IsAccelerated) j = BackwardColumns<Lanes256>(s, b, j);
-            if (Lanes128.IsAccelerated) j = BackwardColumns<Lanes128>(s, b, j);
-            BackwardColumns<Lane1>(s, b, j);
+            int u = s.Units;
+            float* z = s.PreActivations + (nint)b * 4 * u, a = s.Gates + (nint)b * 4 * u;
+            float* cPrev = s.CellPrevious + (nint)b * u, c = s.Cell + (nint)b * u, cAct = s.CellActivation + (nint)b * u, h = s.State + (nint)b * u;
+            for (; j <= u - T.Count; j += T.Count)
+            {
+                var i = LaneMath.Sigmoid(T.Load(z + j));
+                var f = LaneMath.Sigmoid(T.Load(z + u + j));
+                var g = LaneMath.Tanh(T.Load(z + 2 * u + j));
+                var o = LaneMath.Sigmoid(T.Load(z + 3 * u + j));
+                i.Store(a + j);
+                f.Store(a + u + j);
+                g.Store(a + 2 * u + j);
+                o.Store(a + 3 * u + j);
+                var cell = f * T.Load(cPrev + j) + i * g;
+                cell.Store(c + j);
+                var cellActivation = LaneMath.Tanh(cell);
+                cellActivation.Store(cAct + j);
+                (o * cellActivation).Store(h + j);
+            }
+            return j;
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int ForwardColumns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
+    private readonly struct BackwardPass : ILanePass<Step>
     {
-        int u = s.Units;
-        float* z = s.PreActivations + (nint)b * 4 * u, a = s.Gates + (nint)b * 4 * u;
-        float* cPrev = s.CellPrevious + (nint)b * u, c = s.Cell + (nint)b * u, cAct = s.CellActivation + (nint)b * u, h = s.State + (nint)b * u;
-        for (; j <= u - T.Count; j += T.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public static int Columns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
         {
-            var i = LaneMath.Sigmoid(T.Load(z + j));
-            var f = LaneMath.Sigmoid(T.Load(z + u + j));
-            var g = LaneMath.Tanh(T.Load(z + 2 * u + j));
-            var o = LaneMath.Sigmoid(T.Load(z + 3 * u + j));
-            i.Store(a + j);
-            f.Store(a + u + j);
-            g.Store(a + 2 * u + j);
-            o.Store(a + 3 * u + j);
-            var cell = f * T.Load(cPrev + j) + i * g;
-            cell.Store(c + j);
-            var cellActivation = LaneMath.Tanh(cell);
-            cellActivation.Store(cAct + j);
-            (o * cellActivation).Store(h + j);
+            int u = s.Units;
+            float* a = s.Gates + (nint)b * 4 * u, dz = s.GradPreActivations + (nint)b * 4 * u;
+            float* cPrev = s.CellPrevious + (nint)b * u, cAct = s.CellActivation + (nint)b * u;
+            float* dh = s.GradState + (nint)b * u, dc = s.GradCell + (nint)b * u;
+            var one = T.Create(1f);
+            for (; j <= u - T.Count; j += T.Count)
+            {
+                var i = T.Load(a + j);
+                var f = T.Load(a + u + j);
+                var g = T.Load(a + 2 * u + j);
+                var o = T.Load(a + 3 * u + j);
+                var dhj = T.Load(dh + j);
+                var cellActivation = T.Load(cAct + j);
+                var dCell = T.Load(dc + j) + dhj * o * (one - cellActivation * cellActivation);
+                (dCell * g * i * (one - i)).Store(dz + j);
+                (dCell * T.Load(cPrev + j) * f * (one - f)).Store(dz + u + j);
+                (dCell * i * (one - g * g)).Store(dz + 2 * u + j);
+                (dhj * cellActivation * o * (one - o)).Store(dz + 3 * u + j);
+                // The cell's gradient flows on to c_{t-1} through the forget gate.
+                (dCell * f).Store(dc + j);
+            }
+            return j;
         }
-        return j;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int BackwardColumns<T>(in Step s, int b, int j) where T : struct, IFloatLanes<T>
-    {
-        int u = s.Units;
-        float* a = s.Gates + (nint)b * 4 * u, dz = s.GradPreActivations + (nint)b * 4 * u;
-        float* cPrev = s.CellPrevious + (nint)b * u, cAct = s.CellActivation + (nint)b * u;
-        float* dh = s.GradState + (nint)b * u, dc = s.GradCell + (nint)b * u;
-        var one = T.Create(1f);
-        for (; j <= u - T.Count; j += T.Count)
-        {
-            var i = T.Load(a + j);
-            var f = T.Load(a + u + j);
-            var g = T.Load(a + 2 * u + j);
-            var o = T.Load(a + 3 * u + j);
-            var dhj = T.Load(dh + j);
-            var cellActivation = T.Load(cAct + j);
-            var dCell = T.Load(dc + j) + dhj * o * (one - cellActivation * cellActivation);
-            (dCell * g * i * (one - i)).Store(dz + j);
-            (dCell * T.Load(cPrev + j) * f * (one - f)).Store(dz + u + j);
-            (dCell * i * (one - g * g)).Store(dz + 2 * u + j);
-            (dhj * cellActivation * o * (one - o)).Store(dz + 3 * u + j);
-            // The cell's gradient flows on to c_{t-1} through the forget gate.
-            (dCell * f).Store(dc + j);
-        }
-        return j;
     }
 }
