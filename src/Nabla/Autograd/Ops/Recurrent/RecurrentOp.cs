@@ -12,8 +12,8 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// The backward pass walks the steps in reverse: each step leaves the gradient of its gates' x-side
 /// pre-activations in <see cref="GradProjected"/>, and the kernel's gradient and the input's gradient
 /// are then one GEMM each. Every buffer is allocated here, so a replayed step allocates nothing.
-/// The samples of a batch are independent sequences, so both walks through time run on groups of batch rows, one
-/// group per worker thread, each through all the steps without waiting for the others; every row's arithmetic is
+/// The samples of a batch are independent sequences, so both walks through time run on groups of batch rows shared
+/// among the kernel threads, each group through all the steps without waiting for the others; every row's arithmetic is
 /// the same whichever group it falls in (the GEMM computes each element alike for any block of rows), so the
 /// results do not depend on the thread count.
 /// With a timestep mask (Keras's, [batch, steps], 1 for a real step), a masked step keeps the previous state (and an
@@ -21,7 +21,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// pass the state's gradient crosses a masked step unchanged and the step's gates get none.
 /// Inputs: x, kernel, recurrent kernel, then the bias when used, then the mask when given.
 /// </summary>
-internal abstract unsafe class RecurrentOp : Op, IStateGradientOp
+internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 {
     /// <summary>Batch rows per group of the parallel walks: one AVX-512 micro-kernel tile of the GEMM (8 rows).</summary>
     private const int RowGroup = 8;
@@ -309,53 +309,6 @@ internal abstract unsafe class RecurrentOp : Op, IStateGradientOp
 
     /// <summary>Adds the recurrent kernel's (and recurrent bias's) gradient over all steps.</summary>
     protected abstract void FinishRecurrentGradients();
-
-    private bool IsMasked(int t, int b) => stepMask is not null && stepMask[t * Batch + b] == 0f;
-
-    /// <summary>Whether the output at processing step t is zero for sample b (a masked step with zero_output_for_mask).</summary>
-    private bool OutputIsZero(int t, int b) => zeroOutputForMask && IsMasked(t, b);
-
-    /// <summary>A masked sample keeps h_t (and the carried state) as h_{t+1}, whatever the cell computed.</summary>
-    private void KeepMaskedStates(int t, int r0, int r1)
-    {
-        int carried = CarriedState(t).Length / Batch;
-        for (int b = r0; b < r1; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            State(t).Slice(b * Units, Units).CopyTo(State(t + 1).Slice(b * Units, Units));
-            if (carried > 0) CarriedState(t).Slice(b * carried, carried).CopyTo(CarriedState(t + 1).Slice(b * carried, carried));
-        }
-    }
-
-    /// <summary>Walks back step t where some samples are masked: their state gradients are held out of the cell's
-    /// backward (which then gives their gates no gradient) and put back unchanged as dLoss/dh_t.</summary>
-    private void BackwardStepKeepingMaskedRows(int t, int r0, int r1)
-    {
-        var carriedGradient = CarriedStateGradient;
-        int carried = carriedGradient.Length / Batch;
-        for (int b = r0; b < r1; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            MoveRow(GradState, heldStateGradient, b, Units);
-            if (carried > 0) MoveRow(carriedGradient, heldCarriedGradient, b, carried);
-        }
-        BackwardStep(t, r0, r1);
-        carriedGradient = CarriedStateGradient;
-        for (int b = r0; b < r1; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            heldStateGradient.AsSpan(b * Units, Units).CopyTo(GradState.AsSpan(b * Units, Units));
-            if (carried > 0) heldCarriedGradient.AsSpan(b * carried, carried).CopyTo(carriedGradient.Slice(b * carried, carried));
-        }
-    }
-
-    /// <summary>Copies row <paramref name="b"/> of <paramref name="source"/> into <paramref name="held"/> and clears it.</summary>
-    private static void MoveRow(Span<float> source, Span<float> held, int b, int width)
-    {
-        var row = source.Slice(b * width, width);
-        row.CopyTo(held.Slice(b * width, width));
-        row.Clear();
-    }
 
     private void LoadInputs()
     {
