@@ -52,9 +52,9 @@ internal static class ClinicTable
     private static string Summary(RunSummary s) => string.Create(Inv,
         $"loss {s.Loss:0.0000}, accuracy {Percent(s.Accuracy)}, {s.Verdict}{(s.Findings.Count > 0 ? " (" + string.Join(", ", s.Findings) + ")" : "")}");
 
-    private static string Percent(double? v) => v is double d ? (100 * d).ToString("0.0", Inv) + "%" : "-";
+    internal static string Percent(double? v) => v is double d ? (100 * d).ToString("0.0", Inv) + "%" : "-";
 
-    private static string Format(object v) => v switch
+    internal static string Format(object v) => v switch
     {
         double d => d.ToString("G4", Inv),
         float f => f.ToString("G4", Inv),

@@ -25,6 +25,21 @@ internal static class PublishedSuite
         return new Split(root.GetInt("seed"), Names("tuning"), Names("evaluation"));
     }
 
+    /// <summary>Which case names a run keeps: all of them without <paramref name="half"/>, else those the folder's
+    /// split.json puts in that half ("tuning" or "evaluation"), so thresholds can be tuned without running the other.</summary>
+    public static Func<string, bool> HalfFilter(string directory, string? half)
+    {
+        if (half is null) return _ => true;
+        var split = Read(directory) ?? throw new ArgumentException($"--half needs a published suite: '{directory}' has no {SplitFile}.");
+        var names = half switch
+        {
+            "tuning" => split.Tuning,
+            "evaluation" => split.Evaluation,
+            _ => throw new ArgumentException($"--half must be 'tuning' or 'evaluation', found '{half}'."),
+        };
+        return names.Contains;
+    }
+
     /// <summary>Prints each half's scores; every case must belong to exactly one half.</summary>
     public static void PrintHalves(Split split, IReadOnlyList<SuiteRunner.CaseResult> results, TextWriter o)
     {

@@ -19,6 +19,23 @@ internal static class SuiteRunner
 
         /// <summary>The doctor's primary cause.</summary>
         public string? Primary { get; init; }
+
+        /// <summary>The validation loss the case must end below ("expect.max_val_loss"): its own run when healthy, its
+        /// repaired run when faulty. Null when the case sets none.</summary>
+        public double? MaxValLoss { get; init; }
+
+        /// <summary>The final validation loss of the case's run, and of the best repaired run (null without a repair).</summary>
+        public double? ValLoss { get; init; }
+
+        public double? RepairedValLoss { get; init; }
+
+        /// <summary>Whether the run the target applies to ended below it; null when the case sets no target or was not repaired.</summary>
+        public bool? MetTarget => MaxValLoss is not double target ? null
+            : ExpectedHealthy ? ValLoss < target
+            : Repaired is null ? null : RepairedValLoss < target;
+
+        /// <summary>What the run showed, for <c>--details</c>: the evidence of each error, and each repair attempt with its numbers.</summary>
+        public IReadOnlyList<string> Details { get; init; } = [];
     }
 
     public sealed record SuiteSummary(IReadOnlyList<CaseResult> Cases)
@@ -29,13 +46,19 @@ internal static class SuiteRunner
         public double FalsePositiveRate => Healthy == 0 ? 0 : Cases.Count(c => c.ExpectedHealthy && c.FalsePositive) / (double)Healthy;
         public double RepairRate => Cases.Count(c => c.Repaired is not null) is int n && n > 0 ? Cases.Count(c => c.Repaired == true) / (double)n : double.NaN;
         public double MeanAccuracyGain => Cases.Where(c => c.AccuracyGain is not null).Select(c => c.AccuracyGain!.Value).DefaultIfEmpty(double.NaN).Average();
+
+        /// <summary>Cases with a validation-loss target that applied (healthy, or faulty and repaired), and how many met it.</summary>
+        public (int met, int total) Targets => (Cases.Count(c => c.MetTarget == true), Cases.Count(c => c.MetTarget is not null));
     }
 
-    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null)
+    /// <param name="details">Under each case, the evidence of its errors and its repair attempts with their numbers.</param>
+    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null, bool details = false)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
+        var inHalf = PublishedSuite.HalfFilter(directory, half);
         var files = Directory.GetFiles(directory, "*.json").Where(f => Path.GetFileName(f) != PublishedSuite.SplitFile).Order(StringComparer.Ordinal)
-            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal)).ToList();
+            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))
+            .Where(f => inHalf(Path.GetFileNameWithoutExtension(f))).ToList();
         if (files.Count == 0) throw new ArgumentException($"Clinic suite folder '{directory}' has no experiment (*.json) files.");
         var results = new List<CaseResult>();
         foreach (var file in files)
@@ -46,13 +69,19 @@ internal static class SuiteRunner
                 $"{result.Name,-40} {(result.ExpectedHealthy ? "healthy" : "faulty"),-8} " +
                 $"{(result.ExpectedHealthy ? (result.FalsePositive ? "FALSE ALARM" : "ok") : (result.Detected ? "detected" : "MISSED")),-11} " +
                 $"{(result.Repaired is bool r ? (r ? "repaired" : "NOT REPAIRED") : ""),-12} {result.Seconds,5:0.0}s  " +
-                $"expected [{string.Join(", ", result.Expected)}] found [{string.Join(", ", result.Found)}]{RootCause(result)}"));
+                $"expected [{string.Join(", ", result.Expected)}] found [{string.Join(", ", result.Found)}]{RootCause(result)}{Target(result)}"));
+            if (details)
+                foreach (var line in result.Details) output.WriteLine("    " + line);
         }
         var summary = new SuiteSummary(results);
         PrintSummary(summary, output);
         if (PublishedSuite.Read(directory) is { } split) PublishedSuite.PrintHalves(split, results, output);
         return summary;
     }
+
+    private static string Target(CaseResult r) => r.MaxValLoss is not double target ? ""
+        : string.Create(CultureInfo.InvariantCulture, $" val_loss {r.ValLoss:G3}{(r.RepairedValLoss is double after ? $" -> {after:G3}" : "")} " +
+            $"(target < {target:G3}: {(r.MetTarget switch { true => "met", false => "MISSED", null => "not applied" })})");
 
     private static string RootCause(CaseResult r) =>
         r.ExpectedPrimary is null ? "" : $" root cause {r.ExpectedPrimary}, primary {r.Primary ?? "none"}";
@@ -62,14 +91,20 @@ internal static class SuiteRunner
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var experiment = ExperimentFile.Load(file);
         var (expected, healthy) = ExperimentFile.ReadExpectation(file);
+        double? maxValLoss = ExperimentFile.ReadMaxValidationLoss(file);
+        if (maxValLoss is not null && !(experiment.ValidationSplit > 0))
+            throw Data.DataFormatException.AtField(file, "field 'expect.max_val_loss'", "a case with validation data (data.validation_split > 0)",
+                "no validation split");
         bool? repaired = null;
         double? gain = null;
         ExperimentResult result;
+        RepairReport? report = null;
         if (repair && !healthy)
         {
-            var report = TrainingDoctor.Repair(experiment);
+            report = TrainingDoctor.Repair(experiment);
             result = report.Original;
-            repaired = report.Succeeded;
+            // With a target, a repair counts only when the repaired model also learned: no finding left is not enough.
+            repaired = report.Succeeded && (maxValLoss is null || ValLossOf(report.Best) < maxValLoss);
             if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;
         }
         else result = ExperimentResult.Run(experiment);
@@ -81,8 +116,14 @@ internal static class SuiteRunner
         {
             ExpectedPrimary = ExperimentFile.ReadPrimaryCause(file),
             Primary = result.Diagnosis.PrimaryCause,
+            MaxValLoss = maxValLoss,
+            ValLoss = ValLossOf(result),
+            RepairedValLoss = report is null ? null : ValLossOf(report.Best),
+            Details = CaseDetails.Of(result, report),
         };
     }
+
+    private static double? ValLossOf(ExperimentResult r) => r.Final.TryGetValue("val_loss", out var v) ? v : null;
 
     /// <summary>Synthetic cases need every expected code; a published case's "expect.accepted" codes are alternatives
     /// (any one found is a detection), as benchmarks label one root cause that several codes can name.</summary>
@@ -98,5 +139,7 @@ internal static class SuiteRunner
             $"| {s.Cases.Count} | {s.Faulty} | {s.Healthy} | {s.DetectionRate:P1} | {s.FalsePositiveRate:P1} | " +
             $"{(double.IsNaN(s.RepairRate) ? "not run" : s.RepairRate.ToString("P1", inv))} | " +
             $"{(double.IsNaN(s.MeanAccuracyGain) ? "-" : (100 * s.MeanAccuracyGain).ToString("+0.0;-0.0", inv) + " points")} |"));
+        if (s.Targets is { total: > 0 } targets)
+            o.WriteLine($"\nValidation-loss targets (expect.max_val_loss; a faulty case's repaired run): {targets.met} of {targets.total} met.");
     }
 }

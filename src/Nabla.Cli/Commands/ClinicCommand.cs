@@ -3,7 +3,7 @@ using Nabla.Cli.Clinic;
 
 namespace Nabla.Cli.Commands;
 
-/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR | --rnn [--no-repair] [--filter TEXT]]</c></summary>
+/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR [--half tuning|evaluation] [--details] | --rnn] [--no-repair] [--filter TEXT]</c></summary>
 internal static class ClinicCommand
 {
     public static Command Create()
@@ -13,10 +13,12 @@ internal static class ClinicCommand
         var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
         var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };
         var filter = new Option<string?>("--filter") { Description = "With --suite or --rnn: only files whose name contains this text." };
+        var half = new Option<string?>("--half") { Description = "With --suite of published programs: only the 'tuning' or the 'evaluation' half named by its split.json." };
+        var showDetails = new Option<bool>("--details") { Description = "With --suite: under each case, the evidence of its errors and its repair attempts with their numbers (always on with --rnn)." };
         var rnn = new Option<bool>("--rnn") { Description = "Run the recurrent clinic (tests/Clinic/recurrent of this checkout): SimpleRNN, LSTM and GRU cases, diagnosed and repaired." };
         var command = new Command("clinic", "Reproduce three Keras programs of a vanishing-gradient question on real MNIST digits, diagnose and repair them.")
         {
-            report, epochs, suite, noRepair, filter, rnn,
+            report, epochs, suite, noRepair, filter, half, showDetails, rnn,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -30,7 +32,8 @@ internal static class ClinicCommand
             }
             if (folder is not null)
             {
-                var summary = SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter));
+                SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter), parse.GetValue(half),
+                    details: parse.GetValue(rnn) || parse.GetValue(showDetails));
                 return 0;
             }
             return SeedClinic.Run(n, parse.GetValue(report), Console.Out);

@@ -39,6 +39,21 @@ public interface IStateGradientOp
     float[]? StateGradientNorms { get; }
 }
 
+/// <summary>An op whose cell has gates (an LSTM's input, forget and output gates, a GRU's update and reset gates): it
+/// keeps each step's gate values after their activation, which observers read without knowing the op.</summary>
+public interface IGatedOp
+{
+    /// <summary>The latest forward pass's values, one row per step and sample, each row <see cref="GateColumns"/> blocks of
+    /// <see cref="GateUnits"/> values, a block per gate in the cell's own order.</summary>
+    ReadOnlySpan<float> GateValues { get; }
+
+    /// <summary>Blocks per row (4 for an LSTM, 3 for a GRU: its candidate counts as a block).</summary>
+    int GateColumns { get; }
+
+    /// <summary>Values per gate and row: the layer's units.</summary>
+    int GateUnits { get; }
+}
+
 /// <summary>
 /// Updates a range of a weight's elements as soon as their gradient is final, during the backward pass. An op
 /// split between threads calls it from the thread that computed that range, so the range stays in its cache.

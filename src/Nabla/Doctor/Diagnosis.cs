@@ -11,7 +11,7 @@ public sealed class Diagnosis
         IReadOnlyDictionary<string, IReadOnlyList<double>> history, string? primaryCause = null, bool finished = true)
     {
         PrimaryCause = primaryCause;
-        Findings = findings.OrderByDescending(f => f.Code == primaryCause && f.Severity == Severity.Error)
+        Findings = findings.OrderByDescending(f => f.Code == primaryCause && f.Severity >= Severity.Warning)
             .ThenByDescending(f => f.Severity).ThenBy(f => CausalGraph.Rank(f.Code)).ThenBy(f => f.Epoch ?? -1).ToList();
         Samples = samples;
         History = history;
@@ -25,7 +25,8 @@ public sealed class Diagnosis
     /// <summary>False when training began but did not reach its end (Fit threw).</summary>
     public bool Finished { get; }
 
-    /// <summary>The code of the error that explains the others (the first finding); null when there is no error.</summary>
+    /// <summary>The code of the error that explains the others (the first finding); without an error, of the warning that
+    /// explains the other warnings; null when there is neither.</summary>
     public string? PrimaryCause { get; }
 
     public bool IsHealthy => Verdict == Healthy;

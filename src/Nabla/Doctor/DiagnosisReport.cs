@@ -119,12 +119,17 @@ public static class DiagnosisReport
     public static string MonitorsCsv(IReadOnlyList<LayerSample> samples)
     {
         var sb = new StringBuilder("epoch,step,layer_index,layer,activation,kernel_grad_norm,bias_grad_norm,update_ratio," +
-            "weight_mean,weight_std,expected_std,saturated_fraction,dead_fraction,zero_gradient_fraction,mean_abs_output,gradient_missing,state_gradient_ratio\n");
+            "weight_mean,weight_std,expected_std,saturated_fraction,dead_fraction,zero_gradient_fraction,mean_abs_output,gradient_missing,state_gradient_ratio," +
+            "stuck_gates\n");
         var inv = CultureInfo.InvariantCulture;
         foreach (var s in samples)
             sb.Append(inv, $"{s.Epoch},{s.Step},{s.LayerIndex},{s.Layer},{s.Activation},{s.KernelGradNorm:R},{s.BiasGradNorm:R},{s.UpdateRatio:R},")
               .Append(inv, $"{s.WeightMean:R},{s.WeightStd:R},{s.ExpectedStd:R},{s.SaturatedFraction:R},{s.DeadFraction:R},{s.ZeroGradientFraction:R},{s.MeanAbsOutput:R},")
-              .Append(s.GradientMissing ? "true" : "false").Append(inv, $",{s.StateGradientRatio:R}").Append('\n');
+              .Append(s.GradientMissing ? "true" : "false").Append(inv, $",{s.StateGradientRatio:R},{StuckGates(s)}").Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>A gated layer's stuck shares as "input 0/0; forget 1/0" (closed/open per gate); empty for other layers.</summary>
+    private static string StuckGates(LayerSample s) => s.Gates is null ? ""
+        : string.Join("; ", s.Gates.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Gate} {g.StuckClosed:0.##}/{g.StuckOpen:0.##}")));
 }

@@ -56,6 +56,14 @@ public sealed class DoctorThresholds
     /// the accuracy gate (the clinic's sigmoid MNIST network on raw pixels reaches about 90% this way, its ReLU one about 98%).</summary>
     public double SevereSaturatedFraction { get; set; } = 0.9;
 
+    /// <summary>A recurrent cell's gate with at least this share of its units stuck at one end (<see cref="GateSaturation"/>:
+    /// within σ(−<see cref="SaturationPreActivation"/>) of 0 or 1 at every step of every sample) is stuck. DeepDiagnosis's
+    /// saturated-layer share (<see cref="SaturatedFraction"/>, more than half of the units) applied to a gate's units, which
+    /// must stay saturated over the whole batch and sequence rather than on average. Measured on the recurrent clinic: no unit of
+    /// a healthy LSTM or GRU (the 80-epoch adding-problem LSTM included) was stuck at any sampled step; biases of −10 or +5
+    /// leave 90–100% of a gate's units stuck.</summary>
+    public double StuckGateFraction { get; set; } = 0.5;
+
     /// <summary>DeepDiagnosis's dead-node rule: at least this share of a ReLU layer's units output 0 for the whole batch.</summary>
     public double DeadReluFraction { get; set; } = 0.7;
 
@@ -99,7 +107,10 @@ public sealed class DoctorThresholds
 
     public int PlateauEpochs { get; set; } = 3;
 
-    /// <summary>A loss still above this share of the starting loss has not really been learned.</summary>
+    /// <summary>A loss still above this share of the starting loss has not really been learned. The same share judges a
+    /// regressor against the best constant prediction (the targets' mean under MSE, their median under MAE), and tells
+    /// saturation that appeared only once the loss had fallen below it (confident fitting, info) from saturation that
+    /// stood in the way of learning.</summary>
     public double PlateauLossFraction { get; set; } = 0.8;
 
     /// <summary>A cross-entropy within this fraction of ln(classes), the uniform guess's loss, is a plateau even

@@ -20,7 +20,7 @@ internal static class ExperimentFields
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
             "window", "height", "width", "channels", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split"],
-        ["expect"] = ["codes", "accepted", "healthy", "primary_cause"],
+        ["expect"] = ["codes", "accepted", "healthy", "primary_cause", "max_val_loss"],
     };
 
     /// <summary>Every field as its dotted path ("data.synthetic.kind").</summary>

@@ -105,6 +105,16 @@ public static class ExperimentFile
     /// <summary>The benchmark's root cause as a finding code ("expect.primary_cause"), if the case names one.</summary>
     public static string? ReadPrimaryCause(string path) => Expect(path).GetString("primary_cause", null);
 
+    /// <summary>The validation loss a case must end below ("expect.max_val_loss"): a healthy case's own run, a faulty
+    /// case's repaired run. Proof that the model learned, beyond the findings being gone; null when the case sets none.</summary>
+    public static double? ReadMaxValidationLoss(string path)
+    {
+        var expect = Expect(path);
+        if (!expect.TryGet("max_val_loss", out var value)) return null;
+        double? number = value switch { double d => d, long l => l, int i => i, _ => null };
+        return number > 0 ? number : throw Field(path, "expect.max_val_loss", "a positive number", Config.Describe(value));
+    }
+
     private static Config Expect(string path) =>
         Config.Parse(File.ReadAllText(path)).GetConfig("expect") ?? throw Field(path, "expect", "an object with codes and healthy", "nothing");
 

@@ -18,20 +18,25 @@ public sealed record ExperimentResult
 
     public double Loss => Final.GetValueOrDefault("loss", double.NaN);
 
+    private bool ClassTargets => classTargets ??= ModelQuantities.AreClassLabels(Experiment.Y.Data);
+
+    private bool? classTargets;
+
     public double? Accuracy => Final.TryGetValue("accuracy", out var a) ? a : null;
 
     /// <summary>
     /// The number a repair is judged by: validation loss (training loss without validation data); for a
     /// classifier that reports accuracy, validation accuracy instead, because a repair may change the loss
-    /// function (MSE to cross-entropy) and losses of different functions cannot be compared.
-    /// Higher is better.
+    /// function (MSE to cross-entropy) and losses of different functions cannot be compared. Accuracy counts only
+    /// when the targets are class labels (whole numbers, one-hot rows included): on continuous targets it counts exact
+    /// matches and says nothing about the fit. Higher is better.
     /// </summary>
     public double Score
     {
         get
         {
             string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
-            if (Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
+            if (ClassTargets && Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
             double loss = Final.GetValueOrDefault(prefix + "loss", double.NaN);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }

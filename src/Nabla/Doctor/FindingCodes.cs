@@ -7,6 +7,7 @@ public static class FindingCodes
     public const string ExplodingGradients = "exploding_gradients";
     public const string MissingGradients = "missing_gradients";
     public const string SaturatedActivations = "saturated_activations";
+    public const string SaturatedGates = "saturated_gates";
     public const string DeadRelu = "dead_relu";
     public const string UnnormalizedInputs = "unnormalized_inputs";
     public const string PoorInitialization = "poor_initialization";
@@ -19,7 +20,7 @@ public static class FindingCodes
 
     public static readonly IReadOnlyList<string> All =
     [
-        VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, DeadRelu,
+        VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
         UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
         OscillatingLoss, LossOutputMismatch, NanLoss,
     ];
@@ -44,6 +45,8 @@ public static class FixCodes
     public const string RemoveBlockingOp = "remove_blocking_op";
     public const string UseLstmOrGru = "use_lstm_or_gru";
     public const string ShortenSequences = "shorten_sequences";
+    public const string ResetRecurrentBias = "reset_recurrent_bias";
+    public const string UseRegressionMetric = "use_regression_metric";
 
     private static readonly Dictionary<string, string> descriptions = new()
     {
@@ -62,6 +65,8 @@ public static class FixCodes
         [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
         [UseLstmOrGru] = "Replace the SimpleRNN with a GRU or an LSTM: their gated state carries gradients across many steps (Hochreiter and Schmidhuber 1997). The repair tries a GRU.",
         [ShortenSequences] = "Shorten the sequences (truncate, or split them into windows) so that what the output depends on is fewer steps back. Informational: the doctor cannot try it.",
+        [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
+        [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

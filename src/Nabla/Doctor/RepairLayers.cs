@@ -47,6 +47,16 @@ internal sealed record RepairLayer(int Index, Config Entry, Config Full)
         return was;
     }
 
+    /// <summary>This entry and, for a wrapper (Bidirectional, TimeDistributed: a layer config under "layer", and
+    /// Bidirectional's "backward_layer" when the file gives one), the layers it wraps, whose configs a repair edits in place.</summary>
+    public IEnumerable<RepairLayer> WithWrapped()
+    {
+        yield return this;
+        foreach (var key in new[] { "layer", "backward_layer" })
+            if (Config.GetValueOr(key, 0) is Config inner && inner.ContainsKey("class_name"))
+                foreach (var wrapped in Of([inner]).SelectMany(l => l.WithWrapped())) yield return wrapped;
+    }
+
     /// <summary>Reads every entry of <paramref name="layers"/> (the entries of a config the model was built from).</summary>
     public static List<RepairLayer> Of(List<Config> layers)
     {

@@ -32,12 +32,13 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
     public double ScoreGain => Best.Score - Original.Score;
 
     /// <summary>What each warning or error of the original run costs, as measured: for every finding one of whose fixes
-    /// was kept, the first such attempt's before and after.</summary>
+    /// was kept, the first such attempt's before and after; once per code (the same problem in two layers costs the same).</summary>
     public IReadOnlyList<MeasuredCost> MeasuredCosts =>
         Original.Diagnosis.Findings.Where(f => f.Severity >= Severity.Warning)
             .Select(f => (f, a: Attempts.FirstOrDefault(a => a.Kept && f.Fixes.Any(x => x.Code == a.Fix))))
             .Where(p => p.a is not null)
             .Select(p => MeasuredCost.Of(p.f.Code, p.a!))
+            .DistinctBy(c => c.Finding)
             .ToList();
 }
 

@@ -36,8 +36,19 @@ internal static class Repairs
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
+        FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
+        FixCodes.UseRegressionMetric => UseRegressionMetric(e),
         _ => null,
     };
+
+    /// <summary>Accuracy metrics replaced by mean absolute error (kept once); null when there is no accuracy metric.</summary>
+    private static (Experiment, string)? UseRegressionMetric(Experiment e)
+    {
+        var accuracy = e.Metrics.Where(m => m.Contains("acc", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (accuracy.Count == 0) return null;
+        var metrics = e.Metrics.Except(accuracy).Append("mae").Distinct().ToList();
+        return (e with { Metrics = metrics }, $"metrics [{string.Join(", ", e.Metrics)}] -> [{string.Join(", ", metrics)}]");
+    }
 
     /// <summary>The part of remove_blocking_op a configuration can express: frozen layers made trainable. A
     /// non-differentiable operation inside a custom loss or layer needs a code change by the user (null here).</summary>
@@ -58,7 +69,7 @@ internal static class Repairs
         return (copy, $"trainable: false -> true for {string.Join(", ", names)}");
     }
 
-    /// <summary>Every SimpleRNN becomes a GRU with the same units, sequence options, dropout, name and input shape, and
+    /// <summary>Every SimpleRNN, wrapped ones included, becomes a GRU with the same units, sequence options, dropout, name and input shape, and
     /// Keras's GRU defaults otherwise (tanh, sigmoid gates, glorot_uniform / orthogonal, reset_after). A GRU rather than
     /// an LSTM: on the adding problem (T = 50, 800 sequences, Adam 0.01) a GRU learned within 15 epochs (validation MSE
     /// 0.001) where an LSTM was still on the 1/6 plateau, as the issue notes LSTMs leave it only after 16-34 epochs.</summary>
@@ -69,19 +80,43 @@ internal static class Repairs
         var names = new List<string>();
         string[] kept = ["name", "units", "return_sequences", "go_backwards", "dropout", "recurrent_dropout", "seed", "trainable",
             "batch_shape", "batch_input_shape", "input_shape"];
-        for (int i = 0; i < layers.Count; i++)
+        // Wrapped ones too (Bidirectional(SimpleRNN) -> Bidirectional(GRU)): each entry is edited in place.
+        foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()))
         {
-            if (ClassOf(layers[i]) != "SimpleRNN") continue;
-            var old = layers[i].GetConfig("config")!;
+            if (layer.ClassName != "SimpleRNN") continue;
+            var old = layer.Config;
             var config = new Config();
             foreach (var key in kept)
                 if (old.TryGet(key, out var value)) config[key] = value;
-            layers[i] = new Config { ["class_name"] = "GRU", ["config"] = config };
+            layer.Entry["class_name"] = "GRU";
+            layer.Entry["config"] = config;
             names.Add(old.GetString("name", "simple_rnn")!);
         }
         if (names.Count == 0) return null;
         copy.SetLayerConfigs(layers);
         return (copy, $"SimpleRNN -> GRU (Keras defaults) for {string.Join(", ", names)}");
+    }
+
+    /// <summary>Each recurrent layer's bias back to Keras's start: bias_initializer zeros and, where the layer has it,
+    /// unit_forget_bias true (an LSTM's forget gate at 1). Recurrent layers, wrapped ones (Bidirectional) included, are found
+    /// by their Keras keys, not their class.</summary>
+    private static (Experiment, string)? ResetRecurrentBias(Experiment e)
+    {
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        var changes = new List<string>();
+        foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()).Where(l => l.Recurrent))
+        {
+            if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
+            if (layer.Full.TryGet("unit_forget_bias", out var forget) && forget is false)
+            {
+                layer.Config["unit_forget_bias"] = true;
+                changes.Add($"{layer.Name}: unit_forget_bias false -> true");
+            }
+        }
+        if (changes.Count == 0) return null;
+        copy.SetLayerConfigs(layers);
+        return (copy, string.Join("; ", changes));
     }
 
     /// <summary>Changes the activation of the hidden Dense/convolution layers and Activation layers (those before the

@@ -50,8 +50,10 @@ public class ClinicSuiteTests
         Assert.True(expectations.Count(e => !e.healthy) >= 25);
         Assert.True(expectations.Count(e => e.healthy) >= 10);
         Assert.All(expectations.Where(e => e.healthy), e => Assert.Empty(e.codes));
+        // Codes only recurrent layers can raise (saturated_gates) are covered by the recurrent suite (nabla clinic --rnn).
+        var synthetic = expectations.Concat(Directory.GetFiles(Path.Combine(SuiteFolder(), "recurrent"), "*.json").Select(ExperimentFile.ReadExpectation)).ToList();
         foreach (var code in FindingCodes.All)
-            Assert.True(expectations.Count(e => e.codes.Contains(code)) >= 2, $"'{code}' is expected by fewer than 2 cases");
-        Assert.All(expectations.SelectMany(e => e.codes), c => Assert.Contains(c, FindingCodes.All));
+            Assert.True(synthetic.Count(e => e.codes.Contains(code)) >= 2, $"'{code}' is expected by fewer than 2 cases");
+        Assert.All(synthetic.SelectMany(e => e.codes), c => Assert.Contains(c, FindingCodes.All));
     }
 }

@@ -48,6 +48,8 @@ public class DoctorSeverityTests
         var model = e.BuildModel();
         var d = TrainingDoctor.Preflight(model, e.X, e.Y);
         Assert.Equal("sigmoid", Single(d, FindingCodes.LossOutputMismatch).Evidence["output_activation"]);
+        // After training, the pairing stays at least a warning even if the run learned.
+        Assert.True(Single(Diagnose(e), FindingCodes.LossOutputMismatch).Severity >= Severity.Warning);
     }
 
     [Fact]

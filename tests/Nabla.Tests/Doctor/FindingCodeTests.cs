@@ -16,7 +16,7 @@ public class FindingCodeTests
     public void All_codes_are_covered_by_this_file()
     {
         // One [Fact] per code below; this guards the list against a new code without a test.
-        Assert.Equal(13, FindingCodes.All.Count);
+        Assert.Equal(14, FindingCodes.All.Count);
         Assert.Equal(FindingCodes.All.Count, FindingCodes.All.Distinct().Count());
     }
 
@@ -74,6 +74,22 @@ public class FindingCodeTests
         var mismatch = Single(d, FindingCodes.LossOutputMismatch);
         Assert.Equal(1.0, Number(mismatch, "units"));
         Assert.Equal("softmax", mismatch.Evidence["activation"]);
+    }
+
+    [Fact]
+    public void Saturated_gates_of_an_lstm_whose_biases_start_at_minus_10()
+    {
+        var file = Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", "saturated-gates-lstm-bias-minus10-adding20.json");
+        var d = Diagnose(ExperimentFile.Load(file));
+        var f = Single(d, FindingCodes.SaturatedGates);
+        Assert.Equal(Severity.Error, f.Severity); // the run stays at the mean's loss
+        Assert.Equal("0", f.Evidence["stuck_at"]);
+        Assert.True(Number(f, "stuck_fraction") >= T.StuckGateFraction);
+        Assert.Equal(T.StuckGateFraction, Number(f, "threshold"));
+        // Every gate starts at sigmoid(-10): all three are named, the forget and input gates among them.
+        Assert.Contains("input at 0", (string)f.Evidence["stuck_gates"]);
+        Assert.Contains("forget at 0", (string)f.Evidence["stuck_gates"]);
+        Assert.Equal(FindingCodes.SaturatedGates, d.PrimaryCause);
     }
 
     [Fact]

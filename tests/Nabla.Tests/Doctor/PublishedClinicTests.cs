@@ -33,12 +33,26 @@ public class PublishedClinicTests
         }
     }
 
+    [Fact]
+    public void A_run_can_keep_one_half_of_the_split()
+    {
+        var split = PublishedSuite.Read(Folder())!;
+        var tuning = PublishedSuite.HalfFilter(Folder(), "tuning");
+        var evaluation = PublishedSuite.HalfFilter(Folder(), "evaluation");
+        Assert.All(split.Tuning, n => Assert.True(tuning(n) && !evaluation(n)));
+        Assert.All(split.Evaluation, n => Assert.True(evaluation(n) && !tuning(n)));
+        Assert.True(PublishedSuite.HalfFilter(Folder(), null)("anything"));
+        Assert.Contains("'tuning' or 'evaluation'", Assert.Throws<ArgumentException>(() => PublishedSuite.HalfFilter(Folder(), "train")).Message);
+        Assert.Throws<ArgumentException>(() => PublishedSuite.HalfFilter(ClinicSuiteTests.SuiteFolder(), "tuning"));
+    }
+
     [Theory]
     [InlineData("deeplocalize-averaging-fixed")]
     [InlineData("deeplocalize-ddos-fixed")]
     [InlineData("autotrainer-circles-fixed")]
     [InlineData("autotrainer-blobs-fixed")]
     [InlineData("autotrainer-linear20-fixed")]
+    [InlineData("deepfd-31556268-xor-fixed")]
     public void Fixed_program_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
@@ -54,10 +68,33 @@ public class PublishedClinicTests
     [InlineData("autotrainer-circles-raw-scale-buggy")]
     [InlineData("autotrainer-linear20-sgd01-buggy")]
     [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
+    [InlineData("autotrainer-circles-tanh-normal5-buggy")]
+    [InlineData("deepfd-31556268-xor-buggy")]
     public void Faulty_program_is_found_with_its_root_cause_first(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
         Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
         Assert.Equal(result.ExpectedPrimary, result.Primary);
+    }
+
+    /// <summary>A regression scored by accuracy, repaired by scoring it by mean absolute error instead.</summary>
+    [Fact]
+    public void A_regression_scored_by_accuracy_is_found_and_repaired()
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "deeplocalize-averaging-buggy.json"), repair: true);
+        Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
+        Assert.Contains(FindingCodes.LossOutputMismatch, result.Found);
+        Assert.True(result.Repaired);
+    }
+
+    /// <summary>N(0, 5) kernels in two tanh layers: one cause in two layers, warned about once per layer, costed once.</summary>
+    [Fact]
+    public void A_warning_in_two_layers_has_its_measured_cost_stated_once()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(Folder(), "autotrainer-circles-tanh-normal5-buggy.json")));
+        Assert.Equal(2, report.Original.Diagnosis.Findings.Count(f => f.Code == FindingCodes.PoorInitialization && f.Severity == Severity.Warning));
+        Assert.True(report.Succeeded);
+        var cost = Assert.Single(report.MeasuredCosts, c => c.Finding == FindingCodes.PoorInitialization);
+        Assert.Contains("points more", cost.Sentence);
     }
 }

@@ -10,6 +10,8 @@ namespace Nabla.Tests.Doctor;
 [Collection(DoctorCollection.Name)]
 public class RecurrentClinicTests
 {
+    private static readonly DoctorThresholds T = new();
+
     private static string Case(string name) => Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", name + ".json");
 
     [Fact]
@@ -30,9 +32,39 @@ public class RecurrentClinicTests
         Assert.Empty(report.Best.Diagnosis.ProblemCodes);
     }
 
+    [Fact]
+    public void An_exploding_relu_rnn_is_repaired_by_clipping_its_gradients_and_then_learns()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Case("exploding-simplernn-relu-identity16-sgd-momentum")));
+        Assert.Contains(FindingCodes.ExplodingGradients, report.Original.Diagnosis.ProblemCodes);
+        var rate = report.Original.Diagnosis.Findings.Single(f => f.Code == FindingCodes.LearningRateTooHigh);
+        // The probe saw a tenth of the rate blow up too, so clipping comes before a smaller rate.
+        Assert.Equal(FixCodes.ClipGradients, rate.Fixes[0].Code);
+        Assert.True(report.Succeeded);
+        var kept = Assert.Single(report.Attempts, a => a.Kept);
+        Assert.Equal(FixCodes.ClipGradients, kept.Fix);
+        Assert.Contains("clipnorm", kept.Change);
+        Assert.True(report.Best.Final["val_loss"] < 0.1, $"val_loss {report.Best.Final["val_loss"]}"); // the mean's is 1/6
+    }
+
+    [Fact]
+    public void The_loss_peak_and_the_probe_at_a_tenth_of_the_rate_are_read_as_the_exploding_evidence_says()
+    {
+        var curve = new LossCurve { Losses = [3, double.NaN, 1e27, 4e4], InitialLoss = 100 };
+        Assert.Equal((2, 1e27), curve.PeakLoss);
+        Assert.Null(new LossCurve { Losses = [double.NaN] }.PeakLoss);
+        // A tenth of the rate raising the loss by more than the probe's minimum fall is "rising"; less is noise.
+        Assert.True(new LearningRateResponse(0.01, 24, -1e6, double.NegativeInfinity, double.NegativeInfinity).LossRisesAtTenth(T));
+        Assert.False(new LearningRateResponse(0.01, 24, -0.5 * T.ProbeMinimumFall, -1, -1).LossRisesAtTenth(T));
+        var q = new Quantities { Model = new ModelQuantities(), Curve = curve };
+        var exploding = Assert.Single(new ExplodingGradientsDetector().Detect(q, T)).Finding;
+        Assert.Equal(3.0, Convert.ToDouble(exploding.Evidence["epoch"]));
+    }
+
     [Theory]
     [InlineData("healthy-gru-adding50")]
     [InlineData("healthy-lstm-early-sign20")]
+    [InlineData("healthy-gru-bias1-adding20")]
     public void Healthy_recurrent_case_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Case(name), repair: false);
@@ -69,6 +101,29 @@ public class RecurrentClinicTests
         var found = new GradientsThroughTimeDetector().Detect(q, t).Select(d => d.Finding).ToList();
         if (code is null) Assert.Empty(found);
         else Assert.Equal(code, Assert.Single(found).Code);
+    }
+
+    [Fact]
+    public void The_gru_repair_reaches_a_simple_rnn_inside_a_bidirectional_wrapper()
+    {
+        var e = ExperimentFile.Load(Case("healthy-bidirectional-lstm-adding20"));
+        var wrapped = e.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!;
+        wrapped["class_name"] = "SimpleRNN";
+        var (changed, change) = Repairs.Apply(FixCodes.UseLstmOrGru, e, e.BuildModel())!.Value;
+        Assert.Equal("GRU", changed.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetString("class_name"));
+        Assert.Contains("SimpleRNN -> GRU", change);
+        var model = changed.BuildModel();
+        Assert.Equal(2 * 3 * (2 * 32 + 32 * 32 + 2 * 32), model.Layers[0].CountParams()); // two GRU(32) over 2 features, reset_after
+    }
+
+    [Fact]
+    public void A_gated_layer_is_not_told_to_become_an_lstm_or_a_gru()
+    {
+        var gated = Sample(0, 1e-6) with { Gates = [new GateSample("forget", 0, 0)] };
+        var q = new Quantities { Model = new ModelQuantities(), Layers = LayerSeries.Of([gated]) };
+        var finding = Assert.Single(new GradientsThroughTimeDetector().Detect(q, new DoctorThresholds())).Finding;
+        Assert.Equal(FindingCodes.VanishingGradients, finding.Code);
+        Assert.Equal([FixCodes.ShortenSequences], finding.Fixes.Select(f => f.Code));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal static class CausalGraph
     public static readonly IReadOnlyList<string> Order =
     [
         FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.PoorInitialization,
-        FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
+        FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
     ];
 
@@ -20,14 +20,17 @@ internal static class CausalGraph
             FindingCodes.LossPlateau],
         [FindingCodes.MissingGradients] = [FindingCodes.LossPlateau],
         // Inputs thousands of units large drive every sigmoid and ReLU to its flat end, where float gradients are exactly 0.
-        [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients,
+        [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations,
+            FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
             FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
-        [FindingCodes.PoorInitialization] = [FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
+        [FindingCodes.PoorInitialization] = [FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
             FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.LossPlateau],
-        [FindingCodes.LearningRateTooHigh] = [FindingCodes.SaturatedActivations, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
+        [FindingCodes.LearningRateTooHigh] = [FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
             FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
         [FindingCodes.LearningRateTooLow] = [FindingCodes.LossPlateau],
         [FindingCodes.SaturatedActivations] = [FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
+        // A forget gate shut erases the cell at every step: the gradient through time has no path back.
+        [FindingCodes.SaturatedGates] = [FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
         [FindingCodes.ExplodingGradients] = [FindingCodes.DeadRelu, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
         [FindingCodes.DeadRelu] = [FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
         [FindingCodes.VanishingGradients] = [FindingCodes.LossPlateau],

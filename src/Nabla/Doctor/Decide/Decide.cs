@@ -15,13 +15,20 @@ internal static class Decide
             .Select(g => g.MaxBy(f => f.Severity)!)
             .ToList();
         EscalateCausesOfErrors(findings);
-        var errors = findings.Where(f => f.Severity == Severity.Error).ToList();
-        var primary = errors
-            .Where(e => !errors.Any(other => other.Code != e.Code && CausalGraph.CanCause(other.Code, e.Code)))
-            .OrderBy(e => CausalGraph.Rank(e.Code))
-            .FirstOrDefault();
+        var primary = RootOf(findings, Severity.Error) ?? RootOf(findings, Severity.Warning);
         var causes = findings.Where(f => f.Severity >= Severity.Warning).OrderBy(f => CausalGraph.Rank(f.Code)).ToList();
         return (findings.Select(f => f with { CausedBy = CauseOf(f, primary, causes) }).ToList(), primary?.Code);
+    }
+
+    /// <summary>The first finding of this severity that no other of the same severity can cause. Warnings have a root too:
+    /// a run that learns, but worse than it could, has a reason.</summary>
+    private static Finding? RootOf(List<Finding> findings, Severity severity)
+    {
+        var level = findings.Where(f => f.Severity == severity).ToList();
+        return level
+            .Where(e => !level.Any(other => other.Code != e.Code && CausalGraph.CanCause(other.Code, e.Code)))
+            .OrderBy(e => CausalGraph.Rank(e.Code))
+            .FirstOrDefault();
     }
 
     /// <summary>Blocking problems keep their severity. Others keep what the detector gave when the run did not learn,

@@ -31,12 +31,17 @@ internal sealed class ExplodingGradientsDetector : IDetector
                 yield break;
             }
         }
-        else if (curve.FinalLoss >= t.ExplodingLoss && curve.FinalLoss > curve.InitialLoss)
+        // An epoch's loss, not only the last: weights blown up in the first steps can leave a loss that the output layer
+        // slowly pulls back under the threshold while the layers before it stay wrecked (dead, or out of range).
+        else if (curve.PeakLoss is { } top && top.loss >= t.ExplodingLoss && top.loss > curve.InitialLoss)
         {
+            var (epoch, peak) = top;
+            string end = epoch == curve.Losses.Count - 1 ? "" : $", and ended at {curve.FinalLoss:G3}";
             yield return Detection.Blocking(Make(FindingCodes.ExplodingGradients, Severity.Error,
-                $"The loss grew to {curve.FinalLoss:G3} (it started at {curve.InitialLoss:G3}): the updates overshoot and feed on themselves.",
-                fixes, ("loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("threshold", t.ExplodingLoss))
-                .At(null, null, curve.Losses.Count - 1));
+                $"The loss grew to {peak:G3} in epoch {epoch + 1} (it started at {curve.InitialLoss:G3}{end}): the updates overshoot and feed on themselves.",
+                fixes, ("loss", R(peak)), ("epoch", epoch + 1), ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)),
+                ("threshold", t.ExplodingLoss))
+                .At(null, null, epoch));
             yield break;
         }
         if (q.Layers.Count < 2) yield break;

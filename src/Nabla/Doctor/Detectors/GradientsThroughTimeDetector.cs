@@ -15,6 +15,8 @@ internal sealed class GradientsThroughTimeDetector : IDetector
         {
             double ratio = layer.MedianStateGradientRatio;
             if (!double.IsFinite(ratio) || layer.MedianStateGradientSample is not { } sample) continue;
+            // A layer whose gates were sampled is an LSTM or GRU already: replacing it by one is no advice.
+            bool gated = layer.GateNames.Any();
             var evidence = new (string, object)[]
             {
                 ("first_to_last_step_ratio", R(ratio)), ("state_gradient_norms", sample.StateGradientNorms!),
@@ -24,13 +26,14 @@ internal sealed class GradientsThroughTimeDetector : IDetector
                 yield return new(Make(FindingCodes.VanishingGradients, Severity.Error,
                     $"Gradients vanish through time in '{layer.Name}': the first step's state receives {ratio:G2} times the " +
                     "gradient of the last step's, so what happened early in a sequence barely reaches the weights.",
-                    [FixCodes.UseLstmOrGru, FixCodes.ShortenSequences], evidence)
+                    gated ? [FixCodes.ShortenSequences] : [FixCodes.UseLstmOrGru, FixCodes.ShortenSequences], evidence)
                     .At(layer.Name, layer.Index, sample.Epoch, sample.Step));
             else if (ratio > t.ExplodingThroughTimeRatio)
                 yield return new(Make(FindingCodes.ExplodingGradients, Severity.Error,
                     $"Gradients explode through time in '{layer.Name}': the first step's state receives {ratio:G2} times the " +
                     "gradient of the last step's, so a few steps dominate every update.",
-                    [FixCodes.ClipGradients, FixCodes.UseLstmOrGru, FixCodes.LowerLearningRate], evidence)
+                    gated ? [FixCodes.ClipGradients, FixCodes.LowerLearningRate] : [FixCodes.ClipGradients, FixCodes.UseLstmOrGru, FixCodes.LowerLearningRate],
+                    evidence)
                     .At(layer.Name, layer.Index, sample.Epoch, sample.Step));
         }
     }

@@ -14,9 +14,10 @@ internal sealed class LearningRateTooHighDetector : IDetector
     {
         var curve = q.Curve;
         double ratio = LayerSeries.Median(q.Layers.SelectMany(l => l.Samples).Select(s => s.UpdateRatio));
-        // A loss that drifted up is batch noise, not overshoot, when ten times the rate helps in the probe or when
-        // every layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
-        bool contradicted = (q.RateResponse is { } answer && answer.FavorsHigher(t)) || q.FastestUpdateRatio < t.MinUpdateRatio;
+        // A loss that drifted up is batch noise, not overshoot, when larger rates do better in the probe or when every
+        // layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
+        bool contradicted = (q.RateResponse is { } answer && (answer.FavorsHigher(t) || answer.RisesWithRate))
+            || q.FastestUpdateRatio < t.MinUpdateRatio;
         bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
         var killed = !contradicted && q.Model.LearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
@@ -29,9 +30,14 @@ internal sealed class LearningRateTooHighDetector : IDetector
                     ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
                     : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
                       $"steps of learning rate {q.Model.LearningRate:G3} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
+        // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
+        // clipping bounds them first, and a smaller rate is the next thing to try.
+        bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
-            why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : ""),
-            [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
+            why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : "") +
+            (lossRisesAtTenth ? " A tenth of the rate raises the loss too: the steps grow whatever the rate, so clipping comes first." : ""),
+            lossRisesAtTenth ? [FixCodes.ClipGradients, FixCodes.LowerLearningRate, FixCodes.UseLrSchedule]
+                : [FixCodes.LowerLearningRate, FixCodes.UseLrSchedule, FixCodes.ClipGradients],
             [("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", q.Model.LearningRate),
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
              ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),

@@ -25,7 +25,9 @@ internal sealed class LossOutputMismatchDetector : IDetector
                 $"'{loss.Name}' treats the outputs as one distribution over {output.Units} classes, but sigmoid outputs are {output.Units} " +
                 "independent probabilities that need not sum to 1: the loss rescales them and their gradients no longer push the wrong classes down. " +
                 "Use softmax for one class per sample, or binary_crossentropy for several labels per sample.",
-                [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation), ("units", output.Units)).At(output.Name, output.Index));
+                [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation), ("units", output.Units)).At(output.Name, output.Index),
+                // A wrong pairing, not a symptom: it stays a warning in a run that learns anyway (its outputs are still not a distribution).
+                Floor: Severity.Warning);
         else if (loss.IsCrossEntropy && !loss.ExpectsProbabilities && probabilities)
             yield return new(Make(FindingCodes.LossOutputMismatch, Severity.Warning,
                 $"The loss '{loss.Name}' is computed from logits, but the output already went through '{activation}': it is squashed twice, " +

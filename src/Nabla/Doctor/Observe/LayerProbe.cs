@@ -7,7 +7,7 @@ namespace Nabla.Doctor;
 internal sealed class LayerProbe
 {
     private readonly float[] kernelBefore;
-    private float[] unitScratch = [];
+    private float[] unitScratch = [], gateScratch = [];
 
     public LayerProbe(WatchedLayer layer)
     {
@@ -72,7 +72,21 @@ internal sealed class LayerProbe
             Trainable = Layer.Layer.Trainable,
             StateGradientRatio = StateGradientRatio.Of(stateNorms),
             StateGradientNorms = stateNorms is null ? null : StateGradientRatio.Sampled(stateNorms),
+            Gates = GatesOf(step, thresholds),
         };
+    }
+
+    /// <summary>Each watched gate's stuck shares in this step; null for a layer without gates.</summary>
+    private List<GateSample>? GatesOf(CapturedStep step, DoctorThresholds thresholds)
+    {
+        if (step.Activities[Layer.Index].Gates is not { Count: > 0 } gates) return null;
+        var result = new List<GateSample>(gates.Count);
+        foreach (var gate in gates)
+        {
+            if (gateScratch.Length < 2 * gate.Units) gateScratch = new float[2 * gate.Units];
+            result.Add(GateSaturation.Of(gate, thresholds.SaturationPreActivation, gateScratch));
+        }
+        return result;
     }
 
     /// <summary>The recurrent layer's ‖∂L/∂h_t‖ of this step; null for other layers. A captured step records them from

@@ -53,6 +53,10 @@ public sealed record LayerSample
     /// "t=1: …, t=T: …"; null otherwise.</summary>
     public string? StateGradientNorms { get; init; }
 
+    /// <summary>For a layer whose cell has gates (LSTM, GRU), each watched gate's stuck shares (<see cref="GateSaturation"/>);
+    /// null for other layers.</summary>
+    public IReadOnlyList<GateSample>? Gates { get; init; }
+
     /// <summary>False for a frozen layer: it may get a gradient, but the optimizer does not apply it.</summary>
     public bool Trainable { get; init; } = true;
 }

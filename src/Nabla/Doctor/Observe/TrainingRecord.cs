@@ -32,7 +32,12 @@ internal sealed class TrainingRecord
     private double targetSum, targetSumOfSquares;
     private long targetCount;
 
-    /// <summary>Adds a batch's targets to <see cref="TargetVariance"/>.</summary>
+    /// <summary>Targets kept for <see cref="MedianAbsoluteDeviation"/>: the first epoch's, up to this many values.</summary>
+    public const int MaxKeptTargets = 1 << 20;
+
+    private readonly List<float> keptTargets = [];
+
+    /// <summary>Adds a batch's targets to <see cref="TargetVariance"/> and <see cref="MedianAbsoluteDeviation"/>.</summary>
     public void AddTargets(ReadOnlySpan<float> targets)
     {
         foreach (float y in targets)
@@ -41,6 +46,25 @@ internal sealed class TrainingRecord
             targetSumOfSquares += (double)y * y;
         }
         targetCount += targets.Length;
+        if (keptTargets.Count + targets.Length <= MaxKeptTargets) keptTargets.AddRange(targets);
+    }
+
+    /// <summary>The mean absolute error of always predicting each target column's median (the best constant under MAE),
+    /// over the first epoch's targets; NaN before any.</summary>
+    public double MedianAbsoluteDeviation(int columns)
+    {
+        if (columns <= 0 || keptTargets.Count < 2 || keptTargets.Count % columns != 0) return double.NaN;
+        int rows = keptTargets.Count / columns;
+        var column = new float[rows];
+        double sum = 0;
+        for (int c = 0; c < columns; c++)
+        {
+            for (int r = 0; r < rows; r++) column[r] = keptTargets[r * columns + c];
+            Array.Sort(column);
+            double median = rows % 2 == 1 ? column[rows / 2] : 0.5 * (column[rows / 2 - 1] + column[rows / 2]);
+            foreach (float y in column) sum += Math.Abs(y - median);
+        }
+        return sum / keptTargets.Count;
     }
 
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }

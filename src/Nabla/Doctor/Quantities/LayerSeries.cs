@@ -26,6 +26,18 @@ internal sealed class LayerSeries(IReadOnlyList<LayerSample> samples)
         Samples.Where(s => double.IsFinite(s.StateGradientRatio)).OrderBy(s => s.StateGradientRatio)
             .ElementAtOrDefault(Samples.Count(s => double.IsFinite(s.StateGradientRatio)) / 2);
 
+    /// <summary>The gates this layer's samples watched, by name, in the layer's order; empty for a layer without gates.</summary>
+    public IEnumerable<string> GateNames => Samples.SelectMany(s => s.Gates ?? []).Select(g => g.Gate).Distinct();
+
+    /// <summary>The median over samples of one gate's shares of units stuck closed and stuck open, and the first sample
+    /// in which that gate was measured (for where it was seen).</summary>
+    public (double closed, double open, LayerSample first) MedianStuckGate(string gate)
+    {
+        var measured = Samples.Where(s => s.Gates?.Any(g => g.Gate == gate) == true).ToList();
+        var values = measured.Select(s => s.Gates!.First(g => g.Gate == gate)).ToList();
+        return (Median(values.Select(g => g.StuckClosed)), Median(values.Select(g => g.StuckOpen)), measured[0]);
+    }
+
     public IEnumerable<LayerSample> WithSaturation => Samples.Where(s => !double.IsNaN(s.SaturatedFraction));
 
     public IEnumerable<LayerSample> WithDeadUnits => Samples.Where(s => !double.IsNaN(s.DeadFraction));

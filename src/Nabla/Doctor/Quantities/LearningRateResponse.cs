@@ -15,6 +15,14 @@ public sealed record LearningRateResponse(double LearningRate, int Steps, double
     internal bool FavorsLower(DoctorThresholds t) =>
         FallAtRate < t.ProbeMinimumFall && FallAtTenth >= t.ProbeMinimumFall && FallAtTenth > FallAtRate;
 
+    /// <summary>Even a tenth of the rate raises the loss by more than the probe's noise (or overflows it): the steps grow
+    /// whatever the rate, so bounding them (clipping) comes before searching for a smaller rate.</summary>
+    internal bool LossRisesAtTenth(DoctorThresholds t) => FallAtTenth < -t.ProbeMinimumFall;
+
+    /// <summary>Each larger rate lowers the loss at least as much as the smaller one: from this start the rate does not
+    /// overshoot, since a rate that does would fall less than its tenth, and ten times it less still.</summary>
+    internal bool RisesWithRate => FallAtTenth <= FallAtRate && FallAtRate <= FallAtTenTimes;
+
     /// <summary>One sentence with the three measured falls.</summary>
     internal string Describe() =>
         $"over {Steps} steps from the same start the loss fell {Percent(FallAtTenth)} at {LearningRate / 10:G3}, " +

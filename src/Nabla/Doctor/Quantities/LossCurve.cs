@@ -18,13 +18,26 @@ internal sealed record LossCurve
 
     public (int epoch, long step, double loss)? FirstNonFinite { get; init; }
 
-    /// <summary>For a mean-squared-error model, the loss of always predicting the targets' mean (their variance over the
-    /// first epoch); NaN for other losses.</summary>
-    public double MeanPredictorLoss { get; init; } = double.NaN;
+    /// <summary>The loss of the best constant prediction, which learns nothing about the inputs: for mean squared error
+    /// the targets' variance (predicting their mean), for mean absolute error their mean distance to the median; over the
+    /// first epoch's targets; NaN for other losses.</summary>
+    public double ConstantPredictorLoss { get; init; } = double.NaN;
 
     public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
+
+    /// <summary>The highest finite epoch loss and its epoch (0-based); null without one.</summary>
+    public (int epoch, double loss)? PeakLoss
+    {
+        get
+        {
+            (int epoch, double loss)? peak = null;
+            for (int i = 0; i < Losses.Count; i++)
+                if (double.IsFinite(Losses[i]) && !(Losses[i] <= peak?.loss)) peak = (i, Losses[i]);
+            return peak;
+        }
+    }
 
     /// <summary>Final loss over the first batch's loss.</summary>
     public double GrowthOverStart => FinalLoss / InitialLoss;
@@ -57,6 +70,11 @@ internal sealed record LossCurve
         InitialLoss = r.InitialLoss,
         EarlyLoss = r.EarlyLoss,
         FirstNonFinite = r.FirstNonFinite,
-        MeanPredictorLoss = r.Model.Loss is Losses.MeanSquaredError ? r.TargetVariance : double.NaN,
+        ConstantPredictorLoss = r.Model.Loss switch
+        {
+            Nabla.Losses.MeanSquaredError => r.TargetVariance,
+            Nabla.Losses.MeanAbsoluteError => r.MedianAbsoluteDeviation(r.Model.Targets?.Columns ?? 1),
+            _ => double.NaN,
+        },
     };
 }

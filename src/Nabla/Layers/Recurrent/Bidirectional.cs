@@ -92,9 +92,13 @@ public sealed class Bidirectional : Layer
 
     private Tensor? lastForwardOutput;
 
-    /// <summary>The merged output, with the forward layer's state gradients (observed right after the call that made it).</summary>
+    /// <summary>The merged output, with the forward layer's state gradients and gates (observed right after the call that made it).</summary>
     public override LayerActivity Observe(Tensor output) =>
-        new(this, output, null, null) { StateGradients = lastForwardOutput?.Creator as IStateGradientOp };
+        new(this, output, null, null)
+        {
+            StateGradients = lastForwardOutput?.Creator as IStateGradientOp,
+            Gates = ForwardLayer.GatesOf(lastForwardOutput?.Creator),
+        };
 
     public override Config GetConfig()
     {

@@ -54,6 +54,9 @@ public sealed class GRU : RecurrentLayer
 
     private static readonly string[] GateNames = ["update", "reset", "candidate"];
 
+    /// <summary>The two sigmoid gates; the candidate is a tanh, not a gate.</summary>
+    private protected override IReadOnlyList<(string Name, int Column)> WatchedGates => [("update", 0), ("reset", 1)];
+
     private protected override void WriteCellConfig(Config config)
     {
         config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);

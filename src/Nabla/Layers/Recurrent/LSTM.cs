@@ -52,6 +52,9 @@ public sealed class LSTM : RecurrentLayer
 
     private static readonly string[] GateNames = ["input", "forget", "cell", "output"];
 
+    /// <summary>The three sigmoid gates; the cell candidate is a tanh of the input, not a gate.</summary>
+    private protected override IReadOnlyList<(string Name, int Column)> WatchedGates => [("input", 0), ("forget", 1), ("output", 3)];
+
     private protected override void WriteCellConfig(Config config)
     {
         config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);

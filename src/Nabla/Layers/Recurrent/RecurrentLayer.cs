@@ -151,9 +151,17 @@ public abstract class RecurrentLayer : Layer
         return Autograd.Op.Record(op);
     }
 
-    /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step.</summary>
+    /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step and the cell's gates.</summary>
     public override LayerActivity Observe(Tensor output) =>
-        base.Observe(output) with { StateGradients = output?.Creator as Autograd.IStateGradientOp };
+        base.Observe(output) with { StateGradients = output?.Creator as Autograd.IStateGradientOp, Gates = GatesOf(output?.Creator) };
+
+    /// <summary>The gates of the cell that decide what its state keeps and shows, by name and block of the op's gate rows
+    /// (none for SimpleRNN, which has no gate).</summary>
+    private protected virtual IReadOnlyList<(string Name, int Column)> WatchedGates => [];
+
+    /// <summary>The watched gates of the call whose op is <paramref name="creator"/>; null when it keeps no gate values.</summary>
+    internal IReadOnlyList<ObservedGate>? GatesOf(Autograd.Op? creator) =>
+        creator is Autograd.IGatedOp op ? WatchedGates.Select(g => new ObservedGate(g.Name, op, g.Column)).ToList() : null;
 
     /// <summary>The op of the latest training call (a captured training step replays it).</summary>
     private protected RecurrentOp? LastTrainingOp { get; private set; }

@@ -13,7 +13,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// With reset_after and Keras's default activations (sigmoid, tanh) the gate math of a step is one fused pass
 /// (<see cref="GruCell"/>); other activations and reset_after = false go through the activation kernels.
 /// </summary>
-internal sealed unsafe class GruOp : RecurrentOp
+internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
     private readonly bool resetAfter, fused;
@@ -66,6 +66,10 @@ internal sealed unsafe class GruOp : RecurrentOp
 
     /// <summary>Gate values after their activations, time-major [steps, batch, 3·units] (z, r, ĥ).</summary>
     public ReadOnlySpan<float> GateValues => gates;
+
+    public int GateColumns => 3;
+
+    public int GateUnits => Units;
 
     protected override void AddInputBias(Span<float> projected)
     {

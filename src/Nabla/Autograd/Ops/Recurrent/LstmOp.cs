@@ -12,7 +12,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// forget and input gates for saturation. With Keras's default activations (sigmoid, tanh) the gate math of a step
 /// is one fused pass (<see cref="LstmCell"/>); other activations go through their kernels.
 /// </summary>
-internal sealed unsafe class LstmOp : RecurrentOp
+internal sealed unsafe class LstmOp : RecurrentOp, IGatedOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
     private readonly bool fused;
@@ -41,6 +41,10 @@ internal sealed unsafe class LstmOp : RecurrentOp
 
     /// <summary>Gate values after their activations, time-major [steps, batch, 4·units] (i, f, c, o).</summary>
     public ReadOnlySpan<float> GateValues => gates;
+
+    public int GateColumns => 4;
+
+    public int GateUnits => Units;
 
     protected override void AddInputBias(Span<float> projected)
     {

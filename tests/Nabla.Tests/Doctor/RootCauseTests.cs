@@ -1,0 +1,107 @@
+using Nabla.Doctor;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>Root causes and severities as the published programs need them: a primary cause among warnings, a regressor
+/// that learned only a constant, a rate whose probe contradicts overshoot, and continuous targets scored by accuracy.</summary>
+[Collection(DoctorCollection.Name)]
+public class RootCauseTests
+{
+    private static readonly DoctorThresholds T = new();
+
+    private static Finding Raw(string code, Severity severity) =>
+        new() { Code = code, Severity = severity, Message = code, Evidence = new Dictionary<string, object>(), Fixes = [] };
+
+    [Fact]
+    public void Without_an_error_the_warning_that_explains_the_others_is_the_primary_cause()
+    {
+        var (findings, primary) = Decide.Run(
+        [
+            new(Raw(FindingCodes.SaturatedActivations, Severity.Warning), Floor: Severity.Warning),
+            new(Raw(FindingCodes.PoorInitialization, Severity.Warning), Floor: Severity.Warning),
+            new(Raw(FindingCodes.LossPlateau, Severity.Info)),
+        ], learned: true);
+        Assert.Equal(FindingCodes.PoorInitialization, primary);
+        Assert.Equal(FindingCodes.PoorInitialization, findings.Single(f => f.Code == FindingCodes.SaturatedActivations).CausedBy);
+        var diagnosis = new Diagnosis(findings, [], new Dictionary<string, IReadOnlyList<double>>(), primary);
+        Assert.Equal(FindingCodes.PoorInitialization, diagnosis.Findings[0].Code);
+    }
+
+    [Fact]
+    public void Only_observations_leave_no_primary_cause()
+    {
+        var (_, primary) = Decide.Run([new(Raw(FindingCodes.DeadRelu, Severity.Warning))], learned: true);
+        Assert.Null(primary);
+    }
+
+    [Fact]
+    public void The_median_predictor_loss_is_the_mean_distance_to_each_columns_median()
+    {
+        var record = new TrainingRecord { Model = new ModelQuantities() };
+        // Two columns: (0, 10), (1, 20), (1, 60); medians 1 and 20; |0-1|+0+0 + 10+0+40 = 51 over 6 values.
+        record.AddTargets([0f, 10f, 1f, 20f, 1f, 60f]);
+        Assert.Equal(51.0 / 6, record.MedianAbsoluteDeviation(2), 12);
+        var single = new TrainingRecord { Model = new ModelQuantities() };
+        single.AddTargets([0f, 1f, 1f]);
+        Assert.Equal(1.0 / 3, single.MedianAbsoluteDeviation(1), 12);
+        Assert.True(double.IsNaN(record.MedianAbsoluteDeviation(4)), "6 values do not make rows of 4");
+    }
+
+    [Fact]
+    public void A_regressor_that_only_reached_the_best_constant_has_not_learned()
+    {
+        // The loss fell from 0.54 to 0.34, past the 0.8 share of its start, but 0.34 is what always predicting the
+        // median of (0, 1, 1) scores under MAE: nothing about the inputs was learned.
+        var curve = new LossCurve { Losses = [0.54, 0.45, 0.341], InitialLoss = 0.54, EarlyLoss = 0.54, ConstantPredictorLoss = 1.0 / 3 };
+        Assert.False(LearningProgress.Learned(curve, classifier: false, T));
+        Assert.True(LearningProgress.Learned(curve with { ConstantPredictorLoss = 0.5 }, classifier: false, T));
+    }
+
+    private static Quantities Diverged(LearningRateResponse probe) => new()
+    {
+        Model = new ModelQuantities { LearningRate = 1e-5, OptimizerClass = "Adam", AdaptiveOptimizer = true },
+        Curve = new LossCurve { Losses = [1.9e4, 1.9e4, 1.89e4], InitialLoss = 1.79e4, EarlyLoss = 1.9e4 },
+        Learned = false,
+        RateResponse = probe,
+    };
+
+    [Fact]
+    public void A_final_loss_above_the_first_batch_is_not_overshoot_when_larger_rates_do_better_in_the_probe()
+    {
+        var rising = new LearningRateResponse(1e-5, 24, FallAtTenth: 0.0001, FallAtRate: 0.0003, FallAtTenTimes: 0.001);
+        Assert.True(rising.RisesWithRate);
+        Assert.Empty(new LearningRateTooHighDetector().Detect(Diverged(rising), T));
+
+        var overshooting = rising with { FallAtTenth = 0.2, FallAtRate = 0.01, FallAtTenTimes = double.NegativeInfinity };
+        Assert.False(overshooting.RisesWithRate);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, Assert.Single(new LearningRateTooHighDetector().Detect(Diverged(overshooting), T)).Finding.Code);
+    }
+
+    private static Quantities Regression(int units, double min, double max, bool classLabels) => new()
+    {
+        Model = new ModelQuantities
+        {
+            Output = new OutputLayer("dense_1", 1, units, "linear"),
+            Loss = Nabla.Losses.Loss.Get("mse"),
+            HasAccuracyMetric = true,
+            Targets = new TargetFacts(min, max, classLabels, units),
+        },
+        Curve = new LossCurve { Losses = [0.1, 1e-5], Accuracy = [0.0002, 0.0002], InitialLoss = 0.2, EarlyLoss = 0.15 },
+        Learned = true,
+    };
+
+    [Fact]
+    public void Continuous_targets_of_one_unit_scored_by_accuracy_are_a_warning_with_a_regression_metric_as_fix()
+    {
+        var detection = Assert.Single(new TargetMismatchDetector().Detect(Regression(1, 0.01, 0.99, classLabels: false), T));
+        Assert.Equal(FindingCodes.LossOutputMismatch, detection.Finding.Code);
+        Assert.Equal(Severity.Warning, detection.Finding.Severity);
+        Assert.Equal(Severity.Warning, detection.Floor);
+        Assert.Equal(FixCodes.UseRegressionMetric, Assert.Single(detection.Finding.Fixes).Code);
+        Assert.Contains("0.0", detection.Finding.Message); // the accuracy it reads
+
+        // Several outputs get categorical (argmax) accuracy, which does measure something; 0/1 targets are a binary classifier.
+        Assert.Empty(new TargetMismatchDetector().Detect(Regression(30, -1, 1, classLabels: false), T));
+        Assert.Empty(new TargetMismatchDetector().Detect(Regression(1, 0, 1, classLabels: true), T));
+    }
+}
