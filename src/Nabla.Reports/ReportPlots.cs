@@ -19,7 +19,8 @@ public static class ReportPlots
 
     /// <summary>A diagnosis's charts in report order: loss, metrics, then the per-layer monitors.</summary>
     public static IReadOnlyList<Chart> Of(Diagnosis diagnosis) =>
-        [.. Loss(diagnosis.History) is { } loss ? [loss] : Array.Empty<Chart>(), .. Metrics(diagnosis.History), .. Layers(diagnosis.Samples)];
+        [.. Loss(diagnosis.History) is { } loss ? [loss] : Array.Empty<Chart>(), .. Metrics(diagnosis.History),
+            .. GradientFlow(diagnosis.GradientFlow) is { } flow ? [flow] : Array.Empty<Chart>(), .. Layers(diagnosis.Samples)];
 
     /// <summary>A repair's chart: the original run's loss against the best run's.</summary>
     public static Chart? Of(RepairReport repair) => LossOverlay(repair.Original.Diagnosis.History, repair.Best.Diagnosis.History);
@@ -52,6 +53,46 @@ public static class ReportPlots
         PerLayer(samples, s => s.UpdateRatio, logScale: true, "Update/weight ratio per layer", "‖Δkernel‖ / ‖kernel‖ (log)",
             "How much one optimizer step changes each kernel, relative to its size. Around 1e-3 is typical; far below, the layer barely moves; near 1, the step is too large."),
     }.OfType<Chart>().ToList();
+
+    /// <summary>Each kernel layer's median gradient norm (log scale), the layers along the x axis in topological order,
+    /// one colour per branch. Null without a layer that got a gradient.</summary>
+    public static Chart? GradientFlow(IReadOnlyList<GradientBranch> branches)
+    {
+        const string title = "Gradient norm by layer, per branch";
+        var plot = NewPlot(title, "layer (topological order)", "median ‖∂loss/∂kernel‖ (log)");
+        var palette = new ScottPlot.Palettes.Category10();
+        var (low, high) = (double.PositiveInfinity, double.NegativeInfinity);
+        var ticks = new NumericManual();
+        foreach (var branch in branches)
+        {
+            var color = palette.GetColor(branch.Number - 1);
+            foreach (var layer in branch.Layers) ticks.AddMajor(layer.Position + 1, layer.Layer);
+            var points = branch.Layers.Where(l => l.MedianGradientNorm > 0 && double.IsFinite(l.MedianGradientNorm))
+                .Select(l => (x: l.Position + 1.0, y: Math.Log10(l.MedianGradientNorm))).ToList();
+            if (points.Count == 0) continue;
+            var line = plot.Add.Scatter(points.Select(p => p.x).ToArray(), points.Select(p => p.y).ToArray(), color);
+            line.LegendText = $"branch {branch.Number}: {branch.Name}";
+            line.LineWidth = 2;
+            line.MarkerSize = 7;
+            low = Math.Min(low, points.Min(p => p.y));
+            high = Math.Max(high, points.Max(p => p.y));
+        }
+        if (low > high) return null;
+        UseLogTicks(plot, low, high);
+        // A little room around the whole decades, so that the bottom one keeps its label.
+        var limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(limits.Bottom - 0.05, limits.Top + 0.05);
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Room below the axis for the slanted layer names, clear of the axis label.
+        plot.Axes.Bottom.MinimumSize = 40 + 7 * Math.Min(24, branches.SelectMany(b => b.Layers).Max(l => l.Layer.Length));
+        plot.Axes.SetLimitsX(0.5, branches.Sum(b => b.Layers.Count) + 0.5);
+        return Render(plot, title,
+            "Each layer's median kernel-gradient norm over the sampled steps, the layers in the order the data reaches them, one colour per branch " +
+            "(a run of layers between fork and merge points; a Sequential model is one branch). A branch far below the others learns little; " +
+            "a layer missing from its line got no gradient.");
+    }
 
     /// <summary>The loss before and after a repair, on the same axes.</summary>
     public static Chart? LossOverlay(IReadOnlyDictionary<string, IReadOnlyList<double>> before, IReadOnlyDictionary<string, IReadOnlyList<double>> after)

@@ -87,6 +87,11 @@ internal static class DoctorCommand
                               $"{(f.CausedBy is null ? "" : $" (caused by {f.CausedBy})")}: {f.Message}");
             foreach (var fix in f.Fixes) Console.WriteLine($"      - {fix.Code}: {fix.Description}");
         }
+        if (d.GradientFlow.Count > 1)
+        {
+            Console.WriteLine("  gradient norm per branch (median ‖∂loss/∂kernel‖, layers in topological order):");
+            foreach (var line in GradientFlow.Describe(d.GradientFlow)) Console.WriteLine($"    {line}");
+        }
         if (repair is null) return;
         Console.WriteLine();
         Console.WriteLine($"Repair: {(repair.Succeeded ? "succeeded" : "did not make the model healthy")}; " +

@@ -30,7 +30,7 @@ internal static class GradientsCommand
             int batch = Math.Min(loaded.BatchSize, loaded.X.Shape[0]);
             var x = DataChecks.Rows(loaded.X, 0, batch);
             var y = DataChecks.Rows(loaded.Y, 0, batch);
-            var step = model.CaptureGradientStep(x, y);
+            var step = model.CaptureGradientStep(loaded.Inputs(x), loaded.Targets(model, y));
             var trainable = new HashSet<Tensor>(model.TrainableWeights, ReferenceEqualityComparer.Instance);
             var entries = new JsonArray();
             foreach (var weight in model.Weights)

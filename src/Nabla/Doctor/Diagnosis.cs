@@ -39,6 +39,10 @@ public sealed class Diagnosis
     /// <summary>Per-epoch logs ("loss", "accuracy", "val_loss"...).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> History { get; }
 
+    /// <summary>Per-layer median gradient norms, per branch of the model, in topological order (<see cref="GradientFlow"/>);
+    /// empty before training.</summary>
+    public IReadOnlyList<GradientBranch> GradientFlow { get; init; } = [];
+
     public bool Has(string code) => Findings.Any(f => f.Code == code);
 
     /// <summary>Codes of findings at warning level or above.</summary>

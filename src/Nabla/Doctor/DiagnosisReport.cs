@@ -29,6 +29,7 @@ public static class DiagnosisReport
             ["history"] = new JsonObject(diagnosis.History.Select(kv =>
                 KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Select(v => Number(v)).ToArray())))),
         };
+        if (diagnosis.GradientFlow.Count > 0) json["gradient_flow"] = GradientFlowJson(diagnosis.GradientFlow);
         if (repair is not null) json["repair"] = RepairJson(repair);
         return json;
     }
@@ -46,6 +47,21 @@ public static class DiagnosisReport
         ["message"] = f.Message,
         ["fixes"] = new JsonArray(f.Fixes.Select(x => (JsonNode)new JsonObject { ["code"] = x.Code, ["description"] = x.Description }).ToArray()),
     };
+
+    /// <summary>Each branch with its kernel layers' median gradient norms, in topological order.</summary>
+    private static JsonArray GradientFlowJson(IReadOnlyList<GradientBranch> branches) =>
+        new(branches.Select(b => (JsonNode)new JsonObject
+        {
+            ["branch"] = b.Number,
+            ["name"] = b.Name,
+            ["layers"] = new JsonArray(b.Layers.Select(l => (JsonNode)new JsonObject
+            {
+                ["layer"] = l.Layer,
+                ["layer_index"] = l.LayerIndex,
+                ["position"] = l.Position,
+                ["median_gradient_norm"] = Number(l.MedianGradientNorm),
+            }).ToArray()),
+        }).ToArray());
 
     private static JsonObject RepairJson(RepairReport r) => new()
     {

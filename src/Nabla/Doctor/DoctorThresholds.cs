@@ -12,6 +12,21 @@ public sealed class DoctorThresholds
     /// <summary>…when ‖∇ first kernel‖ is also below this (AUTOTRAINER).</summary>
     public double VanishingFirstLayerNorm { get; set; } = 1e-4;
 
+    /// <summary>A plain stack (no shortcut) of at least this many kernel layers is deep enough that vanishing gradients
+    /// are first treated with identity shortcuts (add_skip_connections). He et al. 2016 ("Deep residual learning") show
+    /// plain nets degrading with depth (Fig. 1: a 56-layer plain net trains worse than a 20-layer one on CIFAR-10;
+    /// Table 2: plain-34 worse than plain-18 on ImageNet) where residual ones do not; they give no cut-off. 10 is Nabla's
+    /// choice, the smallest example (a 10-conv plain CNN); it leaves the clinic's 8-layer sigmoid stacks to the
+    /// activation and normalization fixes.</summary>
+    public int SkipConnectionMinDepth { get; set; } = 10;
+
+    /// <summary>With several outputs: one output's weighted loss this many times another's dominates the total. At 100 the
+    /// smaller one is under 1% of the total loss, so of the gradient that shapes the shared layers. Multi-task work shows
+    /// such imbalance hurts the weaker task (Chen et al. 2018, GradNorm; Kendall, Gal and Cipolla 2018, uncertainty
+    /// weighting) but gives no cut-off; two orders of magnitude is Nabla's choice, well clear of the 2-10x weights
+    /// people set on purpose.</summary>
+    public double DominatingLossRatio { get; set; } = 100;
+
     /// <summary>AUTOTRAINER: a first/last gradient-norm ratio above this is exploding.</summary>
     public double ExplodingGradientRatio { get; set; } = 70;
 

@@ -18,8 +18,27 @@ public sealed record Experiment
     /// <summary>An optimizer name ("adam") or <c>{"class_name": "Adam", "config": {...}}</c>.</summary>
     public object Optimizer { get; init; } = "adam";
 
-    /// <summary>A loss name ("mse") or <c>{"class_name": ..., "config": ...}</c>.</summary>
+    /// <summary>A loss name ("mse") or <c>{"class_name": ..., "config": ...}</c>; for a model with several outputs also a
+    /// list with one entry per output (null for an output trained without a loss) or a dictionary keyed by output name.</summary>
     public object Loss { get; init; } = "mse";
+
+    /// <summary>Each output's weight in the total loss: a list in output order or a dictionary keyed by output name
+    /// (Keras's <c>loss_weights</c>); null weighs every output 1.</summary>
+    public object? LossWeights { get; init; }
+
+    /// <summary>For a model with several inputs: the widths x's last axis is cut into, one per input in order
+    /// (<c>data.split_x</c>); null gives the one input x whole.</summary>
+    public IReadOnlyList<int>? SplitX { get; init; }
+
+    /// <summary>For a model with several outputs: the widths y's last axis is cut into, one per output that has a loss,
+    /// in order (<c>data.split_y</c>); an output without a loss gets no target. Null gives the one output y whole.</summary>
+    public IReadOnlyList<int>? SplitY { get; init; }
+
+    /// <summary>Whether the data is cut into several inputs or outputs (<see cref="SplitX"/>, <see cref="SplitY"/>).</summary>
+    internal bool SplitsData => SplitX is not null || SplitY is not null;
+
+    /// <summary>A single loss for the model (not one per output).</summary>
+    internal bool HasSingleLoss => Loss is string || (Loss is Config c && c.ContainsKey("class_name"));
 
     public IReadOnlyList<string> Metrics { get; init; } = ["accuracy"];
 
@@ -56,9 +75,50 @@ public sealed record Experiment
             ? Nabla.Model.Load(saved)
             : KerasModelJson.FromConfig(Model.DeepClone(), Name);
         var optimizer = Optimizers.Optimizer.Deserialize(Optimizer is Config c ? c.DeepClone() : Optimizer);
-        var loss = Losses.Loss.Registry.Deserialize(Loss is Config lc ? lc.DeepClone() : Loss);
-        model.Compile(optimizer, loss, Metrics);
+        model.Compile(optimizer, CompiledLoss(), Metrics, CompiledLossWeights());
         return model;
+    }
+
+    /// <summary>The loss as Compile takes it: one Loss, or one per output (a list or a dictionary by output name).</summary>
+    private object CompiledLoss()
+    {
+        if (HasSingleLoss) return OneLoss(Loss)!;
+        return Loss switch
+        {
+            List<object?> list => list.Select(OneLoss).ToArray(),
+            Config byName => byName.ToDictionary(kv => kv.Key, kv => OneLoss(kv.Value)),
+            var other => throw new ArgumentException($"{Name}: a loss must be a name, an object, a list or a dictionary by output name; found {Config.Describe(other)}."),
+        };
+
+        static object? OneLoss(object? spec) => spec is null ? null : Losses.Loss.Registry.Deserialize(spec is Config c ? c.DeepClone() : spec);
+    }
+
+    private object? CompiledLossWeights() => LossWeights switch
+    {
+        null => null,
+        List<object?> list => list.Select(w => (object?)Convert.ToDouble(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        Config byName => byName.ToDictionary(kv => kv.Key, kv => (object?)Convert.ToDouble(kv.Value, System.Globalization.CultureInfo.InvariantCulture)),
+        var other => throw new ArgumentException($"{Name}: loss weights must be a list or a dictionary by output name; found {Config.Describe(other)}."),
+    };
+
+    /// <summary>x as the model's inputs: cut by <see cref="SplitX"/>, else whole.</summary>
+    internal Tensor[] Inputs(Tensor x) => SplitX is null ? [x] : ExperimentSplit.Columns(x, SplitX);
+
+    /// <summary>y as the compiled model's targets: cut by <see cref="SplitY"/> among the outputs that have a loss (the others
+    /// get none), else whole.</summary>
+    internal Tensor?[] Targets(Model model, Tensor y)
+    {
+        if (SplitY is null) return [y];
+        var parts = ExperimentSplit.Columns(y, SplitY);
+        var targets = new Tensor?[model.OutputCount];
+        int next = 0;
+        for (int i = 0; i < targets.Length; i++)
+            if (model.Losses[i] is not null)
+                targets[i] = next < parts.Length ? parts[next++]
+                    : throw new ArgumentException($"{Name}: 'data.split_y' gives {parts.Length} target(s), but the model has more outputs with a loss.");
+        if (next != parts.Length)
+            throw new ArgumentException($"{Name}: 'data.split_y' gives {parts.Length} targets for {next} output(s) with a loss.");
+        return targets;
     }
 
     internal IEnumerable<Callback> ExtraCallbacks()
@@ -74,6 +134,20 @@ public sealed record Experiment
         if (!inner.TryGet("layers", out var layers) || layers is not List<object?> list)
             throw new ArgumentException($"{Name}: the model config has no 'layers' list.");
         return list.Cast<Config>().ToList();
+    }
+
+    /// <summary>A Sequential config, whose layer list is the order of the calls: a repair may insert or remove
+    /// entries. A functional config links its layers by their inbound nodes, which such an edit would break.</summary>
+    internal bool LayersAreAChain => Model.GetString("class_name", "Sequential") == "Sequential";
+
+    /// <summary>The names of a functional config's output layers ("output_layers"); empty for a Sequential config.</summary>
+    internal IReadOnlySet<string> OutputLayerNames()
+    {
+        var inner = Model.GetConfig("config") ?? Model;
+        if (!inner.TryGet("output_layers", out var outputs)) return new HashSet<string>();
+        // Keras writes one [name, node, tensor] triple, or a list of them for several outputs.
+        var triples = outputs is List<object?> { Count: > 0 } list && list[0] is string ? [list] : (outputs as List<object?> ?? []).OfType<List<object?>>();
+        return triples.Select(t => t.Count > 0 ? t[0] as string : null).OfType<string>().ToHashSet();
     }
 
     internal void SetLayerConfigs(List<Config> layers)

@@ -14,9 +14,9 @@ internal static class ExperimentFields
     public static readonly IReadOnlyDictionary<string, string[]> Sections = new Dictionary<string, string[]>
     {
         [""] = ["model", "from_scratch", "compile", "data", "fit", "expect", "description", "source"],
-        ["compile"] = ["optimizer", "loss", "metrics"],
+        ["compile"] = ["optimizer", "loss", "metrics", "loss_weights"],
         ["data"] = ["x", "y", "label_column", "samples", "image_shape", "flatten", "normalize", "one_hot", "num_classes", "validation_split",
-            "synthetic", "generated"],
+            "synthetic", "generated", "split_x", "split_y"],
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
             "window", "height", "width", "channels", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split"],

@@ -48,7 +48,11 @@ public static class ExperimentFile
                 throw dataSection.Error("normalize", "\"pixels\", \"standardize\" or \"minmax\" for a saved model (its Normalization layer keeps the statistics saved with it)", "\"adapt\"");
             model = ExperimentData.AdaptNormalization(model, adaptRows, dataSection);
         }
-        var y = MatchOneUnitOutput(model, data.Y);
+        var splitX = Widths(dataSection, "split_x");
+        var splitY = Widths(dataSection, "split_y");
+        CheckWidths(dataSection, "split_x", splitX, data.X);
+        CheckWidths(dataSection, "split_y", splitY, data.Y);
+        var y = splitY is null ? MatchOneUnitOutput(model, data.Y) : data.Y;
         return new Experiment
         {
             Name = name,
@@ -58,8 +62,11 @@ public static class ExperimentFile
             Metrics = compile.TryGet("metrics", out var metrics) && metrics is List<object?> list
                 ? list.Select(m => m as string ?? throw Field(source, "compile.metrics", "metric names", Config.Describe(m))).ToList()
                 : [],
+            LossWeights = LossWeights(compile, source),
             X = data.X,
             Y = y,
+            SplitX = splitX,
+            SplitY = splitY,
             ValidationSplit = split,
             Epochs = fit.Int("epochs", 10, min: 1),
             BatchSize = fit.Int("batch_size", 32, min: 1),
@@ -68,6 +75,40 @@ public static class ExperimentFile
             SavedModelPath = saved is { } s && !top.Bool("from_scratch", false) ? s.Path : null,
             SavedArchitecture = saved is null ? null : model.ToJsonString(),
         };
+    }
+
+    /// <summary>A list of column widths ("data.split_x", "data.split_y"), null when absent; the widths must add up to the
+    /// columns of x or y.</summary>
+    private static IReadOnlyList<int>? Widths(ExperimentSection data, string field)
+    {
+        if (data.Raw(field) is not { } raw) return null;
+        if (raw is not List<object?> list || list.Count == 0 || list.Any(v => v is not long n || n < 1 || n > int.MaxValue))
+            throw data.Error(field, "a list of integers ≥ 1 (column widths, one per model input or output)", Config.Describe(raw));
+        return list.Select(v => (int)(long)v!).ToList();
+    }
+
+    /// <summary>"compile.loss_weights": a list of numbers or an object of numbers keyed by output name; null when absent.</summary>
+    private static object? LossWeights(Config compile, string source)
+    {
+        if (!compile.TryGet("loss_weights", out var weights) || weights is null) return null;
+        var values = weights switch
+        {
+            List<object?> list => list,
+            Config byName => byName.Values.ToList(),
+            _ => null,
+        };
+        if (values is null || values.Any(v => v is not (long or double) || Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) < 0))
+            throw Field(source, "compile.loss_weights", "a list of numbers ≥ 0 (one per output) or an object of them keyed by output name",
+                Config.Describe(weights));
+        return weights;
+    }
+
+    private static void CheckWidths(ExperimentSection data, string field, IReadOnlyList<int>? widths, Tensor table)
+    {
+        int columns = table.Size / Math.Max(1, table.Shape[0]);
+        if (widths is not null && (table.Rank > 2 || widths.Sum() != columns))
+            throw data.Error(field, $"widths adding up to the {columns} column(s) of the data (shape {Tensor.ShapeString(table.Shape)})",
+                $"{string.Join(" + ", widths)} = {widths.Sum()}");
     }
 
     /// <summary>The model of a "model" field naming a saved model file, with its compile settings; null otherwise.</summary>

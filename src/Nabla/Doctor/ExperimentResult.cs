@@ -18,6 +18,9 @@ public sealed record ExperimentResult
 
     public double Loss => Final.GetValueOrDefault("loss", double.NaN);
 
+    /// <summary>With several outputs, the history key of each output's own loss ("out_a_loss"), for the outputs that have one.</summary>
+    public IReadOnlyList<string> OutputLosses { get; init; } = [];
+
     private bool ClassTargets => classTargets ??= ModelQuantities.AreClassLabels(Experiment.Y.Data);
 
     private bool? classTargets;
@@ -29,7 +32,9 @@ public sealed record ExperimentResult
     /// classifier that reports accuracy, validation accuracy instead, because a repair may change the loss
     /// function (MSE to cross-entropy) and losses of different functions cannot be compared. Accuracy counts only
     /// when the targets are class labels (whole numbers, one-hot rows included): on continuous targets it counts exact
-    /// matches and says nothing about the fit. Higher is better.
+    /// matches and says nothing about the fit. With several outputs the loss is the sum of the outputs' own losses,
+    /// unweighted: a repair may change the loss weights, and weighted totals of different weights cannot be compared.
+    /// Higher is better.
     /// </summary>
     public double Score
     {
@@ -37,9 +42,19 @@ public sealed record ExperimentResult
         {
             string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
             if (ClassTargets && Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
-            double loss = Final.GetValueOrDefault(prefix + "loss", double.NaN);
+            double loss = ComparableLoss(validation: prefix.Length > 0);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }
+    }
+
+    /// <summary>The final loss (validation or training) as runs with different loss weights can compare it: the sum of the
+    /// outputs' own losses, unweighted, for a model with several outputs; the loss otherwise. NaN when not logged.</summary>
+    public double ComparableLoss(bool validation)
+    {
+        string prefix = validation ? "val_" : "";
+        if (validation && !Final.ContainsKey("val_loss")) return double.NaN;
+        return OutputLosses.Count > 0 ? OutputLosses.Sum(k => Final.GetValueOrDefault(prefix + k, double.NaN))
+            : Final.GetValueOrDefault(prefix + "loss", double.NaN);
     }
 
     /// <summary>Seeds, builds, trains (verbose off) with a <see cref="TrainingDoctor"/> attached.</summary>
@@ -50,9 +65,13 @@ public sealed record ExperimentResult
         // Probed before the run's model is built: building reseeds, so the run is the same with or without the probe.
         if (doctor.Options.ProbeLearningRate) doctor.RateResponse = LearningRateProbe.Run(experiment);
         var model = experiment.BuildModel();
-        var history = model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
-            validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
-            callbacks: [doctor, .. experiment.ExtraCallbacks()], verbose: 0, preflight: false);
+        Callbacks.Callback[] callbacks = [doctor, .. experiment.ExtraCallbacks()];
+        var history = experiment.SplitsData
+            ? model.Fit(experiment.Inputs(experiment.X), experiment.Targets(model, experiment.Y), epochs: experiment.Epochs,
+                batchSize: experiment.BatchSize, validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
+                callbacks: callbacks, verbose: 0, preflight: false)
+            : model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
+                validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle, callbacks: callbacks, verbose: 0, preflight: false);
         clock.Stop();
         var final = history.Keys.ToDictionary(k => k, k => history[k].Count > 0 ? history[k][^1] : double.NaN);
         return new ExperimentResult
@@ -62,6 +81,7 @@ public sealed record ExperimentResult
             Final = final,
             Seconds = clock.Elapsed.TotalSeconds,
             Model = model,
+            OutputLosses = model.OutputCount > 1 ? model.OutputNames.Where((_, i) => model.Losses[i] is not null).Select(n => n + "_loss").ToList() : [],
         };
     }
 }

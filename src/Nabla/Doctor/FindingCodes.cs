@@ -17,12 +17,13 @@ public static class FindingCodes
     public const string OscillatingLoss = "oscillating_loss";
     public const string LossOutputMismatch = "loss_output_mismatch";
     public const string NanLoss = "nan_loss";
+    public const string DominatingLoss = "dominating_loss";
 
     public static readonly IReadOnlyList<string> All =
     [
         VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
         UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
-        OscillatingLoss, LossOutputMismatch, NanLoss,
+        OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss,
     ];
 }
 
@@ -45,6 +46,9 @@ public static class FixCodes
     public const string RemoveBlockingOp = "remove_blocking_op";
     public const string UseLstmOrGru = "use_lstm_or_gru";
     public const string ShortenSequences = "shorten_sequences";
+    public const string AddSkipConnections = "add_skip_connections";
+    public const string PruneUnreachedLayers = "prune_unreached_layers";
+    public const string BalanceLossWeights = "balance_loss_weights";
     public const string ResetRecurrentBias = "reset_recurrent_bias";
     public const string UseRegressionMetric = "use_regression_metric";
 
@@ -65,6 +69,9 @@ public static class FixCodes
         [UseLrSchedule] = "Lower the learning rate when the loss stalls (ReduceLROnPlateau) or use a decaying schedule.",
         [UseLstmOrGru] = "Replace the SimpleRNN with a GRU or an LSTM: their gated state carries gradients across many steps (Hochreiter and Schmidhuber 1997). The repair tries a GRU.",
         [ShortenSequences] = "Shorten the sequences (truncate, or split them into windows) so that what the output depends on is fewer steps back. Informational: the doctor cannot try it.",
+        [AddSkipConnections] = "Add identity shortcuts (residual connections, He et al. 2016): every two layers, add the block's input to its output with an Add layer where their shapes match, so that the gradient reaches the early layers undiminished. The repair rebuilds the stack as a functional model.",
+        [PruneUnreachedLayers] = "Give every output a loss (compile: a loss per output), or remove the layers and outputs that no loss reaches: they never train, and Keras drops a branch that ends in nothing without a word. The repair removes them.",
+        [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
         [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",

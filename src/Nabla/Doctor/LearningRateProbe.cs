@@ -16,6 +16,8 @@ public static class LearningRateProbe
     /// <summary>The response, or null when it cannot be measured: an optimizer driven by a schedule, or no training rows.</summary>
     public static LearningRateResponse? Run(Experiment experiment)
     {
+        // The probe steps through x and y as one table each; data cut into several inputs or outputs is not probed.
+        if (experiment.SplitsData) return null;
         var first = experiment.BuildModel();
         if (first.Optimizer is not { Schedule: null } optimizer) return null;
         int trainRows = (int)Math.Floor(experiment.X.Shape[0] * (1 - experiment.ValidationSplit));

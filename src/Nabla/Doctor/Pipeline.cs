@@ -17,6 +17,8 @@ internal static class Pipeline
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
+            UnreachedLayers = r.UnreachedLayers,
+            OutputShares = OutputLossShares.Of(r.Model.Outputs, r.History),
             RateResponse = r.RateResponse,
         };
     }

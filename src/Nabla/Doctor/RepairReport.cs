@@ -7,9 +7,11 @@ public sealed record RepairAttempt(string Fix, string Change, RunSummary Before,
 public sealed record RunSummary(double Loss, double? Accuracy, double? ValLoss, double? ValAccuracy,
     string Verdict, IReadOnlyList<string> Findings, double Seconds)
 {
+    /// <remarks>With several outputs the losses are the sums of the outputs' own losses, unweighted, as the score reads
+    /// them: a repair may change the loss weights.</remarks>
     public static RunSummary Of(ExperimentResult r) => new(
-        r.Loss, r.Accuracy,
-        r.Final.TryGetValue("val_loss", out var vl) ? vl : null,
+        r.ComparableLoss(validation: false), r.Accuracy,
+        r.Final.ContainsKey("val_loss") ? r.ComparableLoss(validation: true) : null,
         r.Final.TryGetValue("val_accuracy", out var va) ? va : null,
         r.Diagnosis.Verdict, r.Diagnosis.ProblemCodes, r.Seconds);
 }

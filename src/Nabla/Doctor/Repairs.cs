@@ -36,6 +36,9 @@ internal static class Repairs
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
+        FixCodes.AddSkipConnections => SkipConnections.Apply(e),
+        FixCodes.PruneUnreachedLayers => UnreachedBranches.Prune(e),
+        FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
         FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
         FixCodes.UseRegressionMetric => UseRegressionMetric(e),
         _ => null,
@@ -128,8 +131,11 @@ internal static class Repairs
         var views = RepairLayer.Of(layers);
         bool changed = false;
         var biasesReset = new List<string>();
+        var outputs = e.OutputLayerNames();
         foreach (var layer in views.Take(Math.Max(0, RepairLayer.OutputIndex(views))))
         {
+            // A functional model's other outputs may come before the last kernel layer in its list: they are not hidden.
+            if (outputs.Contains(layer.Name)) continue;
             if (!(layer.FeedForwardKernel || layer.ActivationOnly) || !matches(layer.Activation)) continue;
             layer.Config["activation"] = activation;
             if (initializer is not null && layer.HasKernel)
@@ -173,6 +179,7 @@ internal static class Repairs
     /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x.</summary>
     private static (Experiment, string)? NormalizeInputs(Experiment e)
     {
+        if (!e.LayersAreAChain) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) is "Normalization" or "Rescaling")) return null;
@@ -213,6 +220,7 @@ internal static class Repairs
     /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
+        if (!e.LayersAreAChain) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
@@ -279,7 +287,7 @@ internal static class Repairs
         var lastConfig = layers[output].GetConfig("config")!;
         lastConfig["activation"] = "linear";
         var removed = new List<string>();
-        for (int i = layers.Count - 1; i > output; i--)
+        for (int i = layers.Count - 1; i > output && e.LayersAreAChain; i--)
         {
             if (ClassOf(layers[i]) != "Activation") continue;
             removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);
@@ -332,6 +340,8 @@ internal static class Repairs
     /// <summary>The model's output layer: its last watched layer, as its last training step (or one sample) shows it.</summary>
     private static ActivatedOutput? OutputOf(Model trained, Experiment e)
     {
+        // The output repairs edit one loss and one output layer: not a model with several outputs or inputs.
+        if (!e.HasSingleLoss || e.SplitsData || trained.OutputCount > 1) return null;
         if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
         var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));
         return layers[^1].Activity(step);

@@ -125,6 +125,10 @@ public sealed partial class TrainingDoctor : Callback
         if (Model is { } model && record.MissingGradientCauses.Count == 0) record.FindMissingGradientCauses(model);
         var q = Pipeline.Measure(record, Options.Thresholds, trained: true);
         var (findings, primary) = Pipeline.Diagnose(q, Options.Thresholds);
-        return new Diagnosis(findings, samples.ToList(), historyCopy, primary, finished);
+        var sampled = samples.ToList();
+        return new Diagnosis(findings, sampled, historyCopy, primary, finished)
+        {
+            GradientFlow = Model is { } trained ? Doctor.GradientFlow.Of(trained, sampled) : [],
+        };
     }
 }

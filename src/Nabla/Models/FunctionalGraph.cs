@@ -100,14 +100,16 @@ internal sealed class FunctionalGraph
 
     /// <summary>Runs the calls on batches, one per input; returns one batch per output. <paramref name="layerOutputs"/>,
     /// when given (aligned with <see cref="Layers"/>), receives each layer's first output; <paramref name="activities"/>
-    /// each call's observation points, in call order (the model's inputs first).</summary>
+    /// each layer's observation points, aligned with <see cref="Layers"/> too: a layer called twice (shared) is observed
+    /// at its first call, so that the doctor finds every layer at its own index.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities)
     {
         var values = new Dictionary<SymbolicTensor, Tensor>(ReferenceEqualityComparer.Instance);
+        var observed = activities is null ? null : new Dictionary<Layer, LayerActivity>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < Inputs.Length; i++)
         {
             values[Inputs[i]] = inputs[i];
-            activities?.Add(Inputs[i].Layer.Observe(inputs[i]));
+            observed?.TryAdd(Inputs[i].Layer, Inputs[i].Layer.Observe(inputs[i]));
         }
         foreach (var node in Nodes)
         {
@@ -115,8 +117,12 @@ internal sealed class FunctionalGraph
             for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
             var output = node.Layer.CallWithMask(args, training);
             values[node.Output] = output;
-            activities?.Add(node.Layer.Observe(output));
+            if (observed is not null && !observed.ContainsKey(node.Layer)) observed[node.Layer] = node.Layer.Observe(output);
         }
+        if (observed is not null)
+            foreach (var layer in Layers)
+                activities!.Add(observed.TryGetValue(layer, out var activity) ? activity
+                    : throw new InvalidOperationException($"Layer '{layer.Name}' of the graph was not called."));
         if (layerOutputs is not null)
             for (int i = 0; i < Layers.Length; i++)
                 layerOutputs[i] = Layers[i].InboundNodes.Select(n => values.GetValueOrDefault(n.Output)).FirstOrDefault(t => t is not null);

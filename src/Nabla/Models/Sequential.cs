@@ -42,6 +42,9 @@ public sealed class Sequential : Model
 
     public override IReadOnlyList<string> OutputNames => [layers.Count > 0 ? layers[^1].Name : "output"];
 
+    /// <summary>Every layer but the leading InputLayer, which only declares the input.</summary>
+    internal override IReadOnlyList<Layer>? PlainChain() => layers.Where(l => l is not InputLayer).ToList();
+
     public override bool IsBuilt => layers.Count > 0 && layers.TrueForAll(l => l.IsBuilt);
 
     /// <summary>Builds every layer for a per-sample input shape (the batch axis excluded).</summary>

@@ -173,6 +173,21 @@ public sealed class CliCommandTests : IDisposable
     }
 
     [Fact]
+    public void Gradients_of_a_two_output_model_name_the_head_no_loss_reaches()
+    {
+        string experiment = Path.Combine(Doctor.ClinicSuiteTests.SuiteFolder(), "functional-missing-output-without-loss.json");
+        string output = Path.Combine(folder, "grads-functional");
+
+        var (exit, _, stderr) = Nabla("gradients", experiment, "--out", output);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        var weights = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "summary.json")))!["weights"]!.AsArray();
+        var missing = weights.Where(w => (bool)w!["missing"]!).Select(w => (string)w!["weight"]!).Order(StringComparer.Ordinal);
+        Assert.Equal(["head_b/bias", "head_b/kernel", "out_b/bias", "out_b/kernel"], missing);
+    }
+
+    [Fact]
     public void Gradients_of_a_frozen_layer_are_reported_missing_with_the_reason()
     {
         string experiment = WriteExperiment(frozen: true);

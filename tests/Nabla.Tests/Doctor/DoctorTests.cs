@@ -115,7 +115,7 @@ public class DoctorTests(ITestOutputHelper output)
             $"this model would reach about {100 * (normalized.After.ValAccuracy!.Value - normalized.Before.ValAccuracy!.Value):0.#} points more validation accuracy"), cost.Sentence);
 
         var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
-        Assert.Equal(["verdict", "primary_cause", "findings", "history", "repair"], json.Select(kv => kv.Key));
+        Assert.Equal(["verdict", "primary_cause", "findings", "history", "gradient_flow", "repair"], json.Select(kv => kv.Key));
         Assert.Equal("unhealthy", (string)json["verdict"]!);
         Assert.Equal(FindingCodes.UnnormalizedInputs, (string)json["primary_cause"]!);
         var finding = json["findings"]![0]!.AsObject();

@@ -71,7 +71,7 @@ public sealed partial class HtmlReportTests(ITestOutputHelper output) : IDisposa
         var titles = charts.Select(c => c.title).ToList();
         output.WriteLine(string.Join(" | ", titles));
         // Sigmoid/softmax layers: saturation applies, dead ReLU units do not; accuracy was compiled and validated.
-        Assert.Equal(["Loss per epoch", "accuracy per epoch", "Gradient norm per layer", "Saturated activations per layer",
+        Assert.Equal(["Loss per epoch", "accuracy per epoch", "Gradient norm by layer, per branch", "Gradient norm per layer", "Saturated activations per layer",
             "Update/weight ratio per layer"], titles);
         Assert.Equal(Regex.Matches(html, "<figure class=\"chart\">").Count, Regex.Matches(html, "<img ").Count);
         foreach (var (title, svg) in charts) Assert.Equal("svg", svg.Root!.Name.LocalName);

@@ -9,8 +9,9 @@ internal static class CausalGraph
 {
     public static readonly IReadOnlyList<string> Order =
     [
-        FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.PoorInitialization,
-        FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
+        FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.DominatingLoss,
+        FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
+        FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
     ];
 
@@ -19,6 +20,10 @@ internal static class CausalGraph
         [FindingCodes.LossOutputMismatch] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooLow, FindingCodes.OscillatingLoss,
             FindingCodes.LossPlateau],
         [FindingCodes.MissingGradients] = [FindingCodes.LossPlateau],
+        // The optimizer follows the total: a starved output's loss stalls while the dominant one's falls.
+        // The last output's kernel is the reference of the gradient-ratio detectors: a starved output makes the
+        // first layer's gradient look huge beside it, a dominant one makes it look tiny.
+        [FindingCodes.DominatingLoss] = [FindingCodes.ExplodingGradients, FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
         // Inputs thousands of units large drive every sigmoid and ReLU to its flat end, where float gradients are exactly 0.
         [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations,
             FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,

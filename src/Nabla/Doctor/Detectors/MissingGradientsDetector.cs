@@ -29,7 +29,8 @@ internal sealed class MissingGradientsDetector : IDetector
                     : "the layer is not connected to the loss, or it is frozen (trainable: false)";
                 yield return Detection.Blocking(Make(FindingCodes.MissingGradients, Severity.Error,
                     $"'{layer.Name}' gets no gradient at all: {cause}. Its weights never change.",
-                    [FixCodes.RemoveBlockingOp], ("blocking_ops", string.Join(", ", blockers ?? [])), ("samples", layer.Samples.Count))
+                    q.UnreachedLayers.Contains(layer.Name) ? [FixCodes.PruneUnreachedLayers] : [FixCodes.RemoveBlockingOp],
+                    ("blocking_ops", string.Join(", ", blockers ?? [])), ("samples", layer.Samples.Count))
                     .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
             }
             else if (!deadLayer && layer.AllGradientsZero)

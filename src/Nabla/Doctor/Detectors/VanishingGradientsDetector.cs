@@ -15,6 +15,8 @@ internal sealed class VanishingGradientsDetector : IDetector
         double ratio = firstNorm / lastNorm;
         if (ratio >= t.VanishingGradientRatio || firstNorm >= t.VanishingFirstLayerNorm) yield break;
         var fixes = new List<string>();
+        // In a deep plain stack the structural remedy comes first: shortcuts carry the gradient past every block.
+        if (q.Model.PlainChainKernelLayers >= t.SkipConnectionMinDepth) fixes.Add(FixCodes.AddSkipConnections);
         if (first.WithSaturation.Any()) fixes.Add(FixCodes.UseReluHeInit);
         if (q.UnnormalizedInputs(t)) fixes.Add(FixCodes.NormalizeInputs);
         fixes.AddRange([FixCodes.AddBatchNormalization, FixCodes.FixInitialization]);

@@ -93,9 +93,15 @@ internal sealed class TrainingRecord
     /// output with a loss, or cut by a named op of a named layer (<see cref="Model.FindMissingGradients"/>).</summary>
     public Dictionary<string, string> MissingGradientCauses { get; } = [];
 
+    /// <summary>Layers with a weight that no loss reaches (a branch ending in nothing or in an output without a loss).</summary>
+    public HashSet<string> UnreachedLayers { get; } = [];
+
     public void FindMissingGradientCauses(Model model)
     {
         foreach (var missing in model.FindMissingGradients())
+        {
             MissingGradientCauses.TryAdd(missing.Layer.Name, missing.Explanation);
+            if (missing.Reason == MissingGradientReason.ReachesNoLoss) UnreachedLayers.Add(missing.Layer.Name);
+        }
     }
 }

@@ -1,5 +1,8 @@
 namespace Nabla.Doctor;
 
+/// <summary>One output of the model as compiled: its name, whether it has a loss, and the loss's weight in the total.</summary>
+internal sealed record CompiledOutput(string Name, bool HasLoss, double LossWeight);
+
 /// <summary>The output layer's facts that the loss/output checks read.</summary>
 internal sealed record OutputLayer(string Name, int Index, int Units, string Activation);
 
@@ -43,6 +46,13 @@ internal sealed record ModelQuantities
 
     public IReadOnlyList<InitialKernel> InitialKernels { get; init; } = [];
 
+    /// <summary>The kernel layers of the model when it is one plain chain, without shortcuts or branches
+    /// (<see cref="Model.PlainChain"/>); null for a graph with merges or forks, or a subclassed model.</summary>
+    public int? PlainChainKernelLayers { get; init; }
+
+    /// <summary>Each output as compiled (one for most models).</summary>
+    public IReadOnlyList<CompiledOutput> Outputs { get; init; } = [];
+
     /// <summary>Input magnitude after the model's own normalization layers; null before the first batch.</summary>
     public InputStatistics? Inputs { get; init; }
 
@@ -63,6 +73,10 @@ internal sealed record ModelQuantities
         AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
         TrainableWeights = model.TrainableWeights.Count,
         InitialKernels = layers.Select(Initial).ToList(),
+        PlainChainKernelLayers = model.PlainChain()?.Count(l => l.Kernels.Count > 0),
+        Outputs = model.IsCompiled
+            ? model.OutputNames.Select((name, i) => new CompiledOutput(name, model.Losses[i] is not null, model.LossWeights[i])).ToList()
+            : [],
     };
 
     private static InitialKernel Initial(WatchedLayer l)

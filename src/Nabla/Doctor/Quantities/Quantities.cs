@@ -21,6 +21,12 @@ internal sealed record Quantities
     /// <summary>For each layer with a weight that gets no gradient, the structural reason, naming the layer and op.</summary>
     public IReadOnlyDictionary<string, string> MissingGradientCauses { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Layers with a weight that no loss reaches: their branch ends in nothing or in an output without a loss.</summary>
+    public IReadOnlySet<string> UnreachedLayers { get; init; } = new HashSet<string>();
+
+    /// <summary>With two or more outputs with a loss: each one's weighted share of the total loss; null otherwise.</summary>
+    public OutputLossShares? OutputShares { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 
