@@ -52,8 +52,8 @@ internal static class BenchCommand
             bool cnn = net == "cnn", recurrent = net is "lstm" or "gru";
             // RESULT lines name the workload in their activation field: relu, sigmoid, cnn, lstm or gru.
             string workload = net == "mlp" ? parse.GetValue(activation)! : net;
-            if (recurrent && (parse.GetValue(inference) || parse.GetValue(profile) || parse.GetValue(accuracy)))
-                throw new ArgumentException($"--network {net} times training epochs only; --inference, --profile and --accuracy take mlp or cnn.");
+            if (recurrent && (parse.GetValue(inference) || parse.GetValue(accuracy)))
+                throw new ArgumentException($"--network {net} times training only; --inference and --accuracy take mlp or cnn.");
             if (parse.GetValue(accuracy))
             {
                 if (!cnn) throw new ArgumentException("--accuracy needs --network cnn.");
@@ -75,6 +75,12 @@ internal static class BenchCommand
                     var loaded = ExperimentFile.Load(profiled);
                     foreach (int b in sizes ?? [loaded.BatchSize]) StepProfiler.Run(loaded with { BatchSize = b });
                 }
+                else if (recurrent)
+                    foreach (int b in sizes ?? [32, 256])
+                    {
+                        StepProfiler.Run(EpochTimer.RecurrentNet(net, Math.Max(b, 1024), b));
+                        RecurrentGemmProfile.Run(b, gatesPerUnit: net == "lstm" ? 4 : 3);
+                    }
                 else
                     foreach (int b in sizes ?? [32, 1024])
                         StepProfiler.Run(cnn ? EpochTimer.ConvNet(Math.Max(b, 1024), b) : EpochTimer.SeedNetwork(workload, Math.Max(b, 1024), b));

@@ -1,12 +1,15 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using Nabla.Autograd.Ops.Recurrent;
 using Nabla.Configuration;
 
 namespace Nabla.Activations;
 
 /// <summary>sigmoid: f(x) = 1 / (1 + e⁻ˣ); f' = y(1 − y).</summary>
-public sealed class Sigmoid : Activation
+public sealed class Sigmoid : Activation, IGateFunction
 {
+    GateFunction IGateFunction.Gate => GateFunction.Sigmoid;
+
     public override string Name => "sigmoid";
     public override string ClassName => "Sigmoid";
     public override bool IsSaturating => true;

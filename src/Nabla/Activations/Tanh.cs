@@ -1,12 +1,15 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using Nabla.Autograd.Ops.Recurrent;
 using Nabla.Configuration;
 
 namespace Nabla.Activations;
 
 /// <summary>tanh: f' = 1 − y².</summary>
-public sealed class Tanh : Activation
+public sealed class Tanh : Activation, IGateFunction
 {
+    GateFunction IGateFunction.Gate => GateFunction.Tanh;
+
     public override string Name => "tanh";
     public override string ClassName => "Tanh";
     public override bool IsSaturating => true;

@@ -10,11 +10,13 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// ĥ = activation(x·W_h + b_h + (r ⊙ h_{t-1})·U_h); h_t = z ⊙ h_{t-1} + (1 − z) ⊙ ĥ.
 /// Without reset_after the step needs h_{t-1}·U for the z and r columns only, and a second product
 /// (r ⊙ h_{t-1})·U_h: the recurrent kernel is copied into those two blocks once per forward pass.
+/// With reset_after and Keras's default activations (sigmoid, tanh) the gate math of a step is one fused pass
+/// (<see cref="GruCell"/>); other activations and reset_after = false go through the activation kernels.
 /// </summary>
-internal sealed class GruOp : RecurrentOp, IGatedOp
+internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
 {
     private readonly IActivationKernel activation, recurrentActivation;
-    private readonly bool resetAfter;
+    private readonly bool resetAfter, fused;
     private readonly float[] preActivations, gates, inner;
     private readonly float[] gradGates, gradInner, scratch;
     // reset_after = false: U split into [units, 2·units] (z, r) and [units, units] (h), r ⊙ h_{t-1} per step,
@@ -32,11 +34,14 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
         this.activation = activation;
         this.recurrentActivation = recurrentActivation;
         this.resetAfter = resetAfter;
+        fused = resetAfter && activation is IGateFunction { Gate: GateFunction.Tanh }
+            && recurrentActivation is IGateFunction { Gate: GateFunction.Sigmoid };
         int rows = Steps * Batch;
         preActivations = new float[rows * Width];
         gates = new float[rows * Width];
         gradGates = new float[Batch * Width];
-        scratch = new float[Units];
+        // Per batch row, so that row groups can run at once.
+        scratch = new float[Batch * Units];
         if (resetAfter)
         {
             inner = new float[rows * Width];
@@ -94,28 +99,57 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
     }
 
     /// <summary>Without reset_after only the z and r columns multiply h_{t-1}: the [units, 2·units] block.</summary>
-    protected override void MultiplyRecurrent(int t)
+    protected override void MultiplyRecurrent(int t, int r0, int r1)
     {
-        if (resetAfter) base.MultiplyRecurrent(t);
-        else Gemm.Multiply(false, false, Batch, 2 * Units, Units, State(t), recurrentGates, RecurrentStepProduct.AsSpan(0, Batch * 2 * Units));
+        if (resetAfter) base.MultiplyRecurrent(t, r0, r1);
+        else MultiplyRows(r0, r1, State(t), recurrentGates, RecurrentStepProduct.AsSpan(0, Batch * 2 * Units), 2 * Units, Units, accumulate: false);
     }
 
-    protected override void ForwardStep(int t)
+    protected override void ForwardStep(int t, int r0, int r1)
     {
-        if (resetAfter) ForwardResetAfter(t);
-        else ForwardResetBefore(t);
+        if (fused) ForwardFused(t, r0, r1);
+        else if (resetAfter) ForwardResetAfter(t, r0, r1);
+        else ForwardResetBefore(t, r0, r1);
     }
 
-    private void ForwardResetAfter(int t)
+    private void ForwardFused(int t, int r0, int r1)
+    {
+        fixed (float* x = Projected, product = RecurrentStepProduct, recurrent = inner, a = gates, h = States, bias = Bias?.Data)
+            GruCell.Forward(StepPointers(t, x, product, bias, recurrent, a, h, null, null, null), r0, r1);
+    }
+
+    /// <summary>Step t's buffers for <see cref="GruCell"/>, from pointers the caller has pinned.</summary>
+    private GruCell.Step StepPointers(int t, float* projected, float* product, float* bias, float* recurrent, float* a, float* h,
+        float* dh, float* dz, float* dInner)
+    {
+        nint gateOffset = (nint)t * Batch * Width, rowSize = Batch * Units;
+        return new GruCell.Step
+        {
+            Projected = projected + gateOffset,
+            RecurrentProduct = product,
+            RecurrentBias = bias == null ? null : bias + Width,
+            Inner = recurrent + gateOffset,
+            Gates = a + gateOffset,
+            StatePrevious = h + t * rowSize,
+            State = h + (t + 1) * rowSize,
+            GradState = dh,
+            GradProjected = dz == null ? null : dz + gateOffset,
+            GradInner = dInner == null ? null : dInner + gateOffset,
+            Units = Units,
+        };
+    }
+
+    private void ForwardResetAfter(int t, int r0, int r1)
     {
         int n = Units;
         var x = StepOf(Projected, t, Width);
         var recurrent = StepOf(inner, t, Width);
         var z = StepOf(preActivations, t, Width);
         var a = StepOf(gates, t, Width);
-        RecurrentStepProduct.CopyTo(recurrent);
-        if (Bias is { } bias) RowVector.AddToRows(recurrent, bias.Data.AsSpan(Width, Width));
-        for (int b = 0; b < Batch; b++)
+        var rows = recurrent.Slice(r0 * Width, (r1 - r0) * Width);
+        RecurrentStepProduct.AsSpan(r0 * Width, (r1 - r0) * Width).CopyTo(rows);
+        if (Bias is { } bias) RowVector.AddToRows(rows, bias.Data.AsSpan(Width, Width));
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             TensorPrimitives.Add(x.Slice(row, 2 * n), recurrent.Slice(row, 2 * n), z.Slice(row, 2 * n));
@@ -125,10 +159,10 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
                 z.Slice(row + 2 * n, n));
             activation.Forward(z.Slice(row + 2 * n, n), a.Slice(row + 2 * n, n), n);
         }
-        Blend(t);
+        Blend(t, r0, r1);
     }
 
-    private void ForwardResetBefore(int t)
+    private void ForwardResetBefore(int t, int r0, int r1)
     {
         int n = Units;
         var x = StepOf(Projected, t, Width);
@@ -137,69 +171,84 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
         var hPrev = State(t);
         var reset = StepOf(resetStates!, t, n);
         var candidate = StepOf(inner, t, n);
-        for (int b = 0; b < Batch; b++)
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             TensorPrimitives.Add(x.Slice(row, 2 * n), RecurrentStepProduct.AsSpan(b * 2 * n, 2 * n), z.Slice(row, 2 * n));
             recurrentActivation.Forward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), 2 * n);
             TensorPrimitives.Multiply(a.Slice(row + n, n), hPrev.Slice(b * n, n), reset.Slice(b * n, n));
         }
-        Gemm.Multiply(false, false, Batch, n, n, reset, recurrentCandidate, candidate);
-        for (int b = 0; b < Batch; b++)
+        MultiplyRows(r0, r1, reset, recurrentCandidate, candidate, n, n, accumulate: false);
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             TensorPrimitives.Add(x.Slice(row + 2 * n, n), candidate.Slice(b * n, n), z.Slice(row + 2 * n, n));
             activation.Forward(z.Slice(row + 2 * n, n), a.Slice(row + 2 * n, n), n);
         }
-        Blend(t);
+        Blend(t, r0, r1);
     }
 
     /// <summary>h_t = z ⊙ h_{t-1} + (1 − z) ⊙ ĥ = ĥ + z ⊙ (h_{t-1} − ĥ).</summary>
-    private void Blend(int t)
+    private void Blend(int t, int r0, int r1)
     {
         int n = Units;
         var a = StepOf(gates, t, Width);
         var hPrev = State(t);
         var h = State(t + 1);
-        for (int b = 0; b < Batch; b++)
+        for (int b = r0; b < r1; b++)
         {
             var candidate = a.Slice(b * Width + 2 * n, n);
-            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, scratch);
-            TensorPrimitives.MultiplyAdd(a.Slice(b * Width, n), scratch, candidate, h.Slice(b * n, n));
+            var difference = scratch.AsSpan(b * n, n);
+            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, difference);
+            TensorPrimitives.MultiplyAdd(a.Slice(b * Width, n), difference, candidate, h.Slice(b * n, n));
         }
     }
 
-    protected override void BackwardStep(int t)
+    protected override void BackwardStep(int t, int r0, int r1)
     {
+        if (fused)
+        {
+            BackwardFused(t, r0, r1);
+            return;
+        }
         int n = Units;
         var z = StepOf(preActivations, t, Width);
         var a = StepOf(gates, t, Width);
         var hPrev = State(t);
         var dz = StepOf(GradProjected, t, Width);
         // Through the blend: dz_gate = dh ⊙ (h_{t-1} − ĥ), dĥ = dh ⊙ (1 − z); the direct part dh ⊙ z is added last.
-        for (int b = 0; b < Batch; b++)
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             var dh = GradState.AsSpan(b * n, n);
             var candidate = a.Slice(row + 2 * n, n);
-            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, scratch);
-            TensorPrimitives.Multiply(dh, scratch, gradGates.AsSpan(row, n));
-            TensorPrimitives.Multiply(dh, a.Slice(row, n), scratch);
-            TensorPrimitives.Subtract(dh, scratch, gradGates.AsSpan(row + 2 * n, n));
+            var work = scratch.AsSpan(b * n, n);
+            TensorPrimitives.Subtract(hPrev.Slice(b * n, n), candidate, work);
+            TensorPrimitives.Multiply(dh, work, gradGates.AsSpan(row, n));
+            TensorPrimitives.Multiply(dh, a.Slice(row, n), work);
+            TensorPrimitives.Subtract(dh, work, gradGates.AsSpan(row + 2 * n, n));
             activation.Backward(z.Slice(row + 2 * n, n), candidate, gradGates.AsSpan(row + 2 * n, n), dz.Slice(row + 2 * n, n), n);
         }
-        if (resetAfter) BackwardResetAfter(t, dz);
-        else BackwardResetBefore(t, dz);
+        if (resetAfter) BackwardResetAfter(t, dz, r0, r1);
+        else BackwardResetBefore(t, dz, r0, r1);
     }
 
-    private void BackwardResetAfter(int t, Span<float> dz)
+    private void BackwardFused(int t, int r0, int r1)
+    {
+        fixed (float* a = gates, recurrent = inner, h = States, dh = GradState, dz = GradProjected, dInner = gradInner)
+            GruCell.Backward(StepPointers(t, null, null, null, recurrent, a, h, dh, dz, dInner), r0, r1);
+        // dh_{t-1} = dh ⊙ z (left by the pass) + d(inner)·Uᵀ, with Uᵀ stored once per backward pass.
+        MultiplyRows(r0, r1, StepOf(gradInner, t, Width), RecurrentKernelTransposed, GradState, Units, Width, accumulate: true);
+    }
+
+    private void BackwardResetAfter(int t, Span<float> dz, int r0, int r1)
     {
         int n = Units;
         var a = StepOf(gates, t, Width);
         var z = StepOf(preActivations, t, Width);
         var recurrent = StepOf(inner, t, Width);
         var dInner = StepOf(gradInner, t, Width);
-        for (int b = 0; b < Batch; b++)
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             var dCandidate = dz.Slice(row + 2 * n, n);
@@ -209,13 +258,13 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
             recurrentActivation.Backward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), gradGates.AsSpan(row, 2 * n), dz.Slice(row, 2 * n), 2 * n);
             dz.Slice(row, 2 * n).CopyTo(dInner.Slice(row, 2 * n));
         }
-        // dh_{t-1} = dh ⊙ z + d(inner)·Uᵀ
-        for (int b = 0; b < Batch; b++)
+        // dh_{t-1} = dh ⊙ z + d(inner)·Uᵀ, with Uᵀ stored once per backward pass.
+        for (int b = r0; b < r1; b++)
             TensorPrimitives.Multiply(GradState.AsSpan(b * n, n), a.Slice(b * Width, n), GradState.AsSpan(b * n, n));
-        Gemm.Multiply(false, true, Batch, n, Width, dInner, RecurrentKernel.Data, GradState, accumulate: true);
+        MultiplyRows(r0, r1, dInner, RecurrentKernelTransposed, GradState, n, Width, accumulate: true);
     }
 
-    private void BackwardResetBefore(int t, Span<float> dz)
+    private void BackwardResetBefore(int t, Span<float> dz, int r0, int r1)
     {
         int n = Units;
         var a = StepOf(gates, t, Width);
@@ -223,11 +272,12 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
         var hPrev = State(t);
         var dCandidate = StepOf(gradCandidate!, t, n);
         var dGates = StepOf(gradRecurrentGates!, t, 2 * n);
-        for (int b = 0; b < Batch; b++)
+        for (int b = r0; b < r1; b++)
             dz.Slice(b * Width + 2 * n, n).CopyTo(dCandidate.Slice(b * n, n));
-        // d(r ⊙ h_{t-1}) = dĥ_pre·U_hᵀ
-        Gemm.Multiply(false, true, Batch, n, n, dCandidate, recurrentCandidate, gradResetState);
-        for (int b = 0; b < Batch; b++)
+        // d(r ⊙ h_{t-1}) = dĥ_pre·U_hᵀ: U_hᵀ is rows [2n, 3n) of the stored Uᵀ.
+        var transposed = RecurrentKernelTransposed.AsSpan();
+        MultiplyRows(r0, r1, dCandidate, transposed.Slice(2 * n * n, n * n), gradResetState, n, n, accumulate: false);
+        for (int b = r0; b < r1; b++)
         {
             int row = b * Width;
             var dReset = gradResetState.AsSpan(b * n, n);
@@ -239,7 +289,8 @@ internal sealed class GruOp : RecurrentOp, IGatedOp
             TensorPrimitives.Multiply(dh, a.Slice(row, n), dh);
             TensorPrimitives.MultiplyAdd(dReset, a.Slice(row + n, n), dh, dh);
         }
-        Gemm.Multiply(false, true, Batch, n, 2 * n, dGates, recurrentGates, GradState, accumulate: true);
+        // + d(z, r)·U_zrᵀ: rows [0, 2n) of the stored Uᵀ.
+        MultiplyRows(r0, r1, dGates, transposed[..(2 * n * n)], GradState, n, 2 * n, accumulate: true);
     }
 
     protected override void FinishRecurrentGradients()

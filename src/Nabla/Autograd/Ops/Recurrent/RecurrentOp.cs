@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops.Recurrent;
@@ -11,13 +12,20 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// The backward pass walks the steps in reverse: each step leaves the gradient of its gates' x-side
 /// pre-activations in <see cref="GradProjected"/>, and the kernel's gradient and the input's gradient
 /// are then one GEMM each. Every buffer is allocated here, so a replayed step allocates nothing.
+/// The samples of a batch are independent sequences, so both walks through time run on groups of batch rows shared
+/// among the kernel threads, each group through all the steps without waiting for the others; every row's arithmetic is
+/// the same whichever group it falls in (the GEMM computes each element alike for any block of rows), so the
+/// results do not depend on the thread count.
 /// With a timestep mask (Keras's, [batch, steps], 1 for a real step), a masked step keeps the previous state (and an
 /// LSTM's cell) and its output is that state, or zero with zero_output_for_mask, as Keras's backend rnn; in the backward
 /// pass the state's gradient crosses a masked step unchanged and the step's gates get none.
 /// Inputs: x, kernel, recurrent kernel, then the bias when used, then the mask when given.
 /// </summary>
-internal abstract class RecurrentOp : Op, IStateGradientOp
+internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 {
+    /// <summary>Batch rows per group of the parallel walks: one AVX-512 micro-kernel tile of the GEMM (8 rows).</summary>
+    private const int RowGroup = 8;
+
     protected readonly int Batch, Steps, Features, Units, Width;
     private readonly bool returnSequences, goBackwards;
     private readonly float dropout;
@@ -30,6 +38,8 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
     // The timestep mask time-major in processing order [steps, batch], and the gradients a masked row carries
     // across its step: dLoss/dh and the subclass's carried state's.
     private readonly float[]? stepMask, heldStateGradient, heldCarriedGradient;
+    // ‖dLoss/dh_t‖² per step and batch row [steps, batch] while the norms are recorded, summed per step after the walk.
+    private float[]? stateGradientSquares;
 
     /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
     /// <param name="carriedStateSize">Values per sample of a second state the cell carries (an LSTM's cell), 0 if none.</param>
@@ -71,6 +81,7 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
         States = new float[(Steps + 1) * Batch * Units];
         GradState = new float[Batch * Units];
         RecurrentStepProduct = new float[Batch * Width];
+        RecurrentKernelTransposed = new float[Width * Units];
     }
 
     /// <summary>x·kernel (plus the input-side bias) for every step, time-major: [steps, batch, width].</summary>
@@ -89,6 +100,10 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
 
     /// <summary>Scratch [batch, width] for one step's recurrent product h_{t-1}·recurrent_kernel.</summary>
     protected float[] RecurrentStepProduct { get; }
+
+    /// <summary>The recurrent kernel transposed, [width, units], written at the start of each backward pass, so the
+    /// per-step dz·Uᵀ reads it in place instead of packing U transposed at every step.</summary>
+    protected float[] RecurrentKernelTransposed { get; }
 
     protected Tensor Kernel => Inputs[1];
 
@@ -118,11 +133,13 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
     protected ReadOnlySpan<float> RecurrentInputs =>
         maskedStates is not null ? maskedStates : States.AsSpan(0, Steps * Batch * Units);
 
-    /// <summary>Multiplies dLoss/dh_{t-1} in <see cref="GradState"/> by the recurrent dropout mask, for cells whose
-    /// h_{t-1} reaches the loss only through the recurrent product.</summary>
-    protected void MaskStateGradient()
+    /// <summary>Multiplies dLoss/dh_{t-1} in <see cref="GradState"/> (rows [r0, r1)) by the recurrent dropout mask, for
+    /// cells whose h_{t-1} reaches the loss only through the recurrent product.</summary>
+    protected void MaskStateGradient(int r0, int r1)
     {
-        if (recurrentMask is not null) TensorPrimitives.Multiply(GradState, recurrentMask, GradState);
+        if (recurrentMask is null) return;
+        var rows = GradState.AsSpan(r0 * Units, (r1 - r0) * Units);
+        TensorPrimitives.Multiply(rows, recurrentMask.AsSpan(r0 * Units, (r1 - r0) * Units), rows);
     }
 
     /// <summary>h_t for step t (0 is the zero initial state), [batch, units].</summary>
@@ -138,7 +155,11 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
     public bool RecordStateGradientNorms
     {
         get => StateGradientNorms is not null;
-        set => StateGradientNorms = value ? new float[Steps] : null;
+        set
+        {
+            StateGradientNorms = value ? new float[Steps] : null;
+            stateGradientSquares = value ? new float[Steps * Batch] : null;
+        }
     }
 
     private static int[] OutputShape(Tensor x, Tensor recurrentKernel, RecurrentOptions options)
@@ -169,41 +190,33 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
         Gemm.Multiply(false, false, Steps * Batch, Width, Features, inputTimeMajor, Kernel.Data, Projected);
         AddInputBias(Projected);
         State(0).Clear();
-        for (int t = 0; t < Steps; t++)
-        {
-            MultiplyRecurrent(t);
-            ForwardStep(t);
-            if (stepMask is not null) KeepMaskedStates(t);
-        }
+        RunOnRowGroups(&ForwardRows);
         WriteOutput();
+    }
+
+    /// <summary>Every step forward for batch row groups [start, end).</summary>
+    private static void ForwardRows(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<RecurrentOp>(state);
+        var (r0, r1) = op.RowsOf(start, end);
+        for (int t = 0; t < op.Steps; t++)
+        {
+            op.MultiplyRecurrent(t, r0, r1);
+            op.ForwardStep(t, r0, r1);
+            if (op.stepMask is not null) op.KeepMaskedStates(t, r0, r1);
+        }
     }
 
     public override void Backward()
     {
-        var dOutput = Output.Grad!.Data;
         Array.Clear(GradState);
         BeginBackward();
-        int size = Batch * Units;
-        for (int t = Steps - 1; t >= 0; t--)
-        {
-            if (returnSequences)
-            {
-                for (int b = 0; b < Batch; b++)
-                    if (!OutputIsZero(t, b))
-                        TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan((b * Steps + t) * Units, Units),
-                            GradState.AsSpan(b * Units, Units));
-            }
-            else if (t == Steps - 1)
-            {
-                for (int b = 0; b < Batch; b++)
-                    if (!OutputIsZero(t, b))
-                        TensorPrimitives.Add(GradState.AsSpan(b * Units, Units), dOutput.AsSpan(b * Units, Units),
-                            GradState.AsSpan(b * Units, Units));
-            }
-            if (StateGradientNorms is not null) StateGradientNorms[t] = TensorPrimitives.Norm(GradState);
-            if (stepMask is null) BackwardStep(t);
-            else BackwardStepKeepingMaskedRows(t);
-        }
+        fixed (float* u = RecurrentKernel.Data, uT = RecurrentKernelTransposed)
+            TransposeCopy.Run(u, Width, Units, Width, uT, Units);
+        RunOnRowGroups(&BackwardRows);
+        if (StateGradientNorms is { } norms)
+            for (int t = 0; t < Steps; t++)
+                norms[t] = MathF.Sqrt(TensorPrimitives.Sum(stateGradientSquares.AsSpan(t * Batch, Batch)));
         FinishRecurrentGradients();
         // kernel (+)= xᵀ·dZ over all steps at once; the input-side bias (+)= Σ dZ.
         if (NeedsGrad(1))
@@ -212,17 +225,67 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
         if (NeedsGrad(0)) StoreInputGradient();
     }
 
-    /// <summary>h_{t-1}·recurrent_kernel for the whole batch into <see cref="RecurrentStepProduct"/>, in the packed GEMM.</summary>
-    protected virtual void MultiplyRecurrent(int t)
+    /// <summary>Every step backward, from the last, for batch row groups [start, end).</summary>
+    private static void BackwardRows(int start, int end, void* state)
     {
-        ReadOnlySpan<float> previous = State(t);
-        if (maskedStates is not null)
+        var op = Unsafe.AsRef<RecurrentOp>(state);
+        var (r0, r1) = op.RowsOf(start, end);
+        int units = op.Units;
+        var dOutput = op.Output.Grad!.Data;
+        for (int t = op.Steps - 1; t >= 0; t--)
         {
-            var masked = StepOf(maskedStates, t, Units);
-            TensorPrimitives.Multiply(previous, recurrentMask, masked);
-            previous = masked;
+            if (op.returnSequences || t == op.Steps - 1)
+                for (int b = r0; b < r1; b++)
+                {
+                    if (op.OutputIsZero(t, b)) continue;
+                    var dh = op.GradState.AsSpan(b * units, units);
+                    int outputRow = op.returnSequences ? b * op.Steps + t : b;
+                    TensorPrimitives.Add(dh, dOutput.AsSpan(outputRow * units, units), dh);
+                }
+            if (op.stateGradientSquares is { } squares)
+                for (int b = r0; b < r1; b++)
+                    squares[t * op.Batch + b] = TensorPrimitives.SumOfSquares(op.GradState.AsSpan(b * units, units));
+            if (op.stepMask is null) op.BackwardStep(t, r0, r1);
+            else op.BackwardStepKeepingMaskedRows(t, r0, r1);
         }
-        Gemm.Multiply(false, false, Batch, Width, Units, previous, RecurrentKernel.Data, RecurrentStepProduct);
+    }
+
+    /// <summary>Runs <paramref name="body"/> over the batch's row groups on the kernel threads, or on the calling thread
+    /// when the whole walk is too small to share (fewer multiply-adds than <see cref="KernelSettings.ParallelThresholdMacs"/>).</summary>
+    private void RunOnRowGroups(delegate*<int, int, void*, void> body)
+    {
+        int groups = (Batch + RowGroup - 1) / RowGroup;
+        long macs = (long)Steps * Batch * Units * Width;
+        int threads = macs >= KernelSettings.ParallelThresholdMacs ? KernelSettings.MaxThreads : 1;
+        var self = this;
+        // Two chunks per thread: a thread the OS runs more takes more of them; fewer, larger chunks keep each GEMM tall.
+        WorkerPool.For(groups, body, Unsafe.AsPointer(ref self), threads, Math.Max(1, Math.Min(groups, 2 * threads)));
+    }
+
+    /// <summary>The batch rows of row groups [start, end).</summary>
+    private (int First, int End) RowsOf(int start, int end) => (start * RowGroup, Math.Min(end * RowGroup, Batch));
+
+    /// <summary>h_{t-1}·recurrent_kernel for batch rows [r0, r1) into <see cref="RecurrentStepProduct"/>, in the packed GEMM.</summary>
+    protected virtual void MultiplyRecurrent(int t, int r0, int r1) =>
+        MultiplyRows(r0, r1, RecurrentInput(t, r0, r1), RecurrentKernel.Data, RecurrentStepProduct, Width, Units, accumulate: false);
+
+    /// <summary>What multiplies the recurrent kernel at step t, [batch, units], valid for rows [r0, r1): h_t, or h_t times
+    /// the recurrent dropout mask (written for those rows).</summary>
+    protected ReadOnlySpan<float> RecurrentInput(int t, int r0, int r1)
+    {
+        if (maskedStates is null) return State(t);
+        var masked = StepOf(maskedStates, t, Units);
+        int from = r0 * Units, count = (r1 - r0) * Units;
+        TensorPrimitives.Multiply(State(t).Slice(from, count), recurrentMask.AsSpan(from, count), masked.Slice(from, count));
+        return masked;
+    }
+
+    /// <summary>Rows [r0, r1) of C (+)= A·B for a [batch, k] A and a [k, n] B, as <see cref="Gemm.Multiply"/> computes them.</summary>
+    protected void MultiplyRows(int r0, int r1, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int n, int k, bool accumulate)
+    {
+        // A single row takes the GEMM's one-row path, which its block entry does not serve; one row is one group anyway.
+        if (Batch < 2) Gemm.Multiply(false, false, Batch, n, k, a, b, c, accumulate);
+        else Gemm.MultiplyBlock(false, false, Batch, n, k, a, b, c, accumulate, r0..r1, ..);
     }
 
     /// <summary>Adds the bias that applies to the x-side pre-activations to every row of <paramref name="projected"/>.</summary>
@@ -231,67 +294,21 @@ internal abstract class RecurrentOp : Op, IStateGradientOp
     /// <summary>Adds Σ_rows of the x-side gradient into the bias gradient, where the bias applies there.</summary>
     protected abstract void AddInputBiasGradient(ReadOnlySpan<float> gradProjected);
 
-    /// <summary>Computes h_{t+1} (state index t + 1) from <see cref="Projected"/> at step t,
-    /// <see cref="RecurrentStepProduct"/> and h_t.</summary>
-    protected abstract void ForwardStep(int t);
+    /// <summary>Computes h_{t+1} (state index t + 1) for batch rows [r0, r1) from <see cref="Projected"/> at step t,
+    /// <see cref="RecurrentStepProduct"/> (or what <see cref="MultiplyRecurrent"/> left) and h_t. Runs on row groups
+    /// in parallel: it may write only those rows.</summary>
+    protected abstract void ForwardStep(int t, int r0, int r1);
 
     /// <summary>Clears per-pass carries (an LSTM's cell gradient) before the steps are walked back.</summary>
     protected virtual void BeginBackward() { }
 
     /// <summary>Given dLoss/dh_{t+1} in <see cref="GradState"/>, writes step t's x-side pre-activation gradient
     /// into <see cref="GradProjected"/>, keeps what the recurrent kernel's gradient needs, and leaves
-    /// dLoss/dh_t in <see cref="GradState"/>.</summary>
-    protected abstract void BackwardStep(int t);
+    /// dLoss/dh_t in <see cref="GradState"/>, for batch rows [r0, r1) only (row groups run in parallel).</summary>
+    protected abstract void BackwardStep(int t, int r0, int r1);
 
     /// <summary>Adds the recurrent kernel's (and recurrent bias's) gradient over all steps.</summary>
     protected abstract void FinishRecurrentGradients();
-
-    private bool IsMasked(int t, int b) => stepMask is not null && stepMask[t * Batch + b] == 0f;
-
-    /// <summary>Whether the output at processing step t is zero for sample b (a masked step with zero_output_for_mask).</summary>
-    private bool OutputIsZero(int t, int b) => zeroOutputForMask && IsMasked(t, b);
-
-    /// <summary>A masked sample keeps h_t (and the carried state) as h_{t+1}, whatever the cell computed.</summary>
-    private void KeepMaskedStates(int t)
-    {
-        int carried = CarriedState(t).Length / Batch;
-        for (int b = 0; b < Batch; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            State(t).Slice(b * Units, Units).CopyTo(State(t + 1).Slice(b * Units, Units));
-            if (carried > 0) CarriedState(t).Slice(b * carried, carried).CopyTo(CarriedState(t + 1).Slice(b * carried, carried));
-        }
-    }
-
-    /// <summary>Walks back step t where some samples are masked: their state gradients are held out of the cell's
-    /// backward (which then gives their gates no gradient) and put back unchanged as dLoss/dh_t.</summary>
-    private void BackwardStepKeepingMaskedRows(int t)
-    {
-        var carriedGradient = CarriedStateGradient;
-        int carried = carriedGradient.Length / Batch;
-        for (int b = 0; b < Batch; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            MoveRow(GradState, heldStateGradient, b, Units);
-            if (carried > 0) MoveRow(carriedGradient, heldCarriedGradient, b, carried);
-        }
-        BackwardStep(t);
-        carriedGradient = CarriedStateGradient;
-        for (int b = 0; b < Batch; b++)
-        {
-            if (!IsMasked(t, b)) continue;
-            heldStateGradient.AsSpan(b * Units, Units).CopyTo(GradState.AsSpan(b * Units, Units));
-            if (carried > 0) heldCarriedGradient.AsSpan(b * carried, carried).CopyTo(carriedGradient.Slice(b * carried, carried));
-        }
-    }
-
-    /// <summary>Copies row <paramref name="b"/> of <paramref name="source"/> into <paramref name="held"/> and clears it.</summary>
-    private static void MoveRow(Span<float> source, Span<float> held, int b, int width)
-    {
-        var row = source.Slice(b * width, width);
-        row.CopyTo(held.Slice(b * width, width));
-        row.Clear();
-    }
 
     private void LoadInputs()
     {

@@ -43,19 +43,23 @@ internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
         if (Bias is { } bias && NeedsGrad(3)) RowVector.SumRows(gradProjected, bias.Grad!.Data, accumulate: true);
     }
 
-    protected override void ForwardStep(int t)
+    protected override void ForwardStep(int t, int r0, int r1)
     {
-        var z = StepOf(preActivations, t, Units);
-        TensorPrimitives.Add(StepOf(Projected, t, Units), RecurrentStepProduct, z);
-        activation.Forward(z, State(t + 1), Units);
+        int from = r0 * Units, count = (r1 - r0) * Units;
+        var z = StepOf(preActivations, t, Units).Slice(from, count);
+        TensorPrimitives.Add(StepOf(Projected, t, Units).Slice(from, count), RecurrentStepProduct.AsSpan(from, count), z);
+        activation.Forward(z, State(t + 1).Slice(from, count), Units);
     }
 
-    protected override void BackwardStep(int t)
+    protected override void BackwardStep(int t, int r0, int r1)
     {
+        int from = r0 * Units, count = (r1 - r0) * Units;
         var dz = StepOf(GradProjected, t, Units);
-        activation.Backward(StepOf(preActivations, t, Units), State(t + 1), GradState, dz, Units);
-        Gemm.Multiply(false, true, Batch, Units, Units, dz, RecurrentKernel.Data, GradState);
-        MaskStateGradient();
+        activation.Backward(StepOf(preActivations, t, Units).Slice(from, count), State(t + 1).Slice(from, count),
+            GradState.AsSpan(from, count), dz.Slice(from, count), Units);
+        // dh_{t-1} = dz·Uᵀ, with Uᵀ stored once per backward pass.
+        MultiplyRows(r0, r1, dz, RecurrentKernelTransposed, GradState, Units, Units, accumulate: false);
+        MaskStateGradient(r0, r1);
     }
 
     protected override void FinishRecurrentGradients()
