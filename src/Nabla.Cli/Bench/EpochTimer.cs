@@ -19,6 +19,16 @@ internal static class EpochTimer
         return RandomWorkload("seed", model, [samples, 784], "mse", batch);
     }
 
+    /// <summary>The same network and data built with the functional API (<c>Input</c>, <c>Apply</c>, <c>Model</c>),
+    /// to show that a functional model trains as fast as its Sequential twin.</summary>
+    public static Experiment SeedNetworkFunctional(string activation, int samples, int batch)
+    {
+        var inputs = new Input([784]);
+        var hidden = new Dense(128, activation: activation).Apply(inputs);
+        var model = new Model(inputs, new Dense(10, activation: "softmax").Apply(hidden));
+        return RandomWorkload("seed-functional", model, [samples, 784], "mse", batch);
+    }
+
     /// <summary>
     /// The peers' CNN workload, Keras's "simple MNIST convnet": random 28×28×1 images in [0, 1), Conv2D(32, 3) relu,
     /// MaxPooling2D(2), Conv2D(64, 3) relu, MaxPooling2D(2), Flatten, Dropout(0.5), Dense(10) softmax,
@@ -51,7 +61,7 @@ internal static class EpochTimer
     /// <summary>An Adam experiment on random inputs in [0, 1) of <paramref name="shape"/> (the values do not affect the
     /// speed), unshuffled, with one-hot labels of <paramref name="classes"/> uniform classes, or with one random
     /// target in [0, 1) per sample when <paramref name="classes"/> is null.</summary>
-    private static Experiment RandomWorkload(string name, Sequential model, int[] shape, string loss, int batch, int? classes = 10)
+    private static Experiment RandomWorkload(string name, Model model, int[] shape, string loss, int batch, int? classes = 10)
     {
         var rng = new RandomGenerator(7);
         var x = new Tensor(shape);
