@@ -24,9 +24,25 @@ internal sealed class PlateauDetector : IDetector
                 ? $"The loss is improving too slowly to learn in this budget ({improvement:P1} over the last {window} epochs) "
                 : $"The loss has stopped improving ({improvement:P1} over the last {window} epochs, threshold {t.PlateauRelativeImprovement:P0}) ") +
             $"while still at {after:G4}" + (curve.FinalAccuracy is double acc ? $" with accuracy {acc:P1}." : "."),
-            fixes, ("improvement", R(improvement)), ("threshold", t.PlateauRelativeImprovement), ("window_epochs", window),
-            ("uniform_guess_loss", R(uniform)), ("uniform_guess_margin", t.UniformGuessLossMargin),
-            ("loss", R(after)), ("accuracy", curve.FinalAccuracy is double a ? R(a) : double.NaN))
+            fixes, Evidence(improvement, window, uniform, after, curve.FinalAccuracy, t))
             .At(null, null, curve.Losses.Count - 1));
+    }
+
+    /// <summary>The uniform guess (class targets only) and the accuracy (with an accuracy metric only) are listed where
+    /// they exist, not as NaN.</summary>
+    private static (string, object)[] Evidence(double improvement, int window, double uniform, double loss, double? accuracy, DoctorThresholds t)
+    {
+        var evidence = new List<(string, object)>
+        {
+            ("improvement", R(improvement)), ("threshold", t.PlateauRelativeImprovement), ("window_epochs", window),
+        };
+        if (double.IsFinite(uniform))
+        {
+            evidence.Add(("uniform_guess_loss", R(uniform)));
+            evidence.Add(("uniform_guess_margin", t.UniformGuessLossMargin));
+        }
+        evidence.Add(("loss", R(loss)));
+        if (accuracy is double a) evidence.Add(("accuracy", R(a)));
+        return [.. evidence];
     }
 }
