@@ -1,0 +1,11 @@
+namespace Nabla.Tests.TestSupport;
+
+/// <summary>
+/// Tests that measure the whole process (the GC heap's size): they run alone, since whatever a test running beside
+/// them holds would count in the measurement.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideMeasurementCollection
+{
+    public const string Name = "Process-wide measurements";
+}
