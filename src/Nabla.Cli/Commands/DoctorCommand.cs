@@ -97,10 +97,21 @@ internal static class DoctorCommand
         Console.WriteLine($"Repair: {(repair.Succeeded ? "succeeded" : "did not make the model healthy")}; " +
                           $"fixes kept: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}");
         foreach (var a in repair.Attempts)
-            Console.WriteLine($"  {a.Fix}: loss {a.Before.Loss:0.0000} -> {a.After.Loss:0.0000}, accuracy {Pct(a.Before.Accuracy)} -> {Pct(a.After.Accuracy)}, " +
-                              $"{a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
+            Console.WriteLine($"  {a.Fix}: {Compare(a.Before, a.After)}, {a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
         foreach (var cost in repair.MeasuredCosts) Console.WriteLine($"  measured cost of {cost.Finding}: {cost.Sentence}.");
     }
 
     private static string Pct(double? v) => v is double d ? $"{100 * d:0.0}%" : "-";
+
+    /// <summary>Before and after, for the figures the runs have: loss (4 significant digits, so a regression's 1e-4 does
+    /// not print as 0.0001), validation loss, and accuracy only where a metric measured it.</summary>
+    private static string Compare(RunSummary before, RunSummary after)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var parts = new List<string> { string.Create(inv, $"loss {before.Loss:G4} -> {after.Loss:G4}") };
+        if (before.ValLoss is double vb && after.ValLoss is double va) parts.Add(string.Create(inv, $"val_loss {vb:G4} -> {va:G4}"));
+        if (before.Accuracy is not null || after.Accuracy is not null) parts.Add($"accuracy {Pct(before.Accuracy)} -> {Pct(after.Accuracy)}");
+        if (before.ValAccuracy is not null || after.ValAccuracy is not null) parts.Add($"val_accuracy {Pct(before.ValAccuracy)} -> {Pct(after.ValAccuracy)}");
+        return string.Join(", ", parts);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Nabla.Cli.Commands;
 using Nabla.Data;
 using Nabla.Tests.Doctor;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Cli;
 
@@ -99,6 +100,18 @@ public sealed class CliCommandTests : IDisposable
         Assert.Equal("remove_blocking_op", (string)repair["attempts"]![0]!["fix"]!);
         Assert.Contains("hidden", (string)repair["attempts"]![0]!["change"]!);
         Assert.True((bool)repair["succeeded"]!);
+    }
+
+    [Fact]
+    public void Doctor_repair_lines_show_a_regressions_losses_to_four_digits_and_no_missing_accuracy()
+    {
+        string experiment = Path.Combine(RepositoryPaths.Root(), "tests", "Clinic", "recurrent", "vanishing-simplernn-adding50.json");
+        var (exit, stdout, _) = Nabla("doctor", experiment, "--repair");
+        Assert.Equal(0, exit);
+        string attempt = Assert.Single(stdout.Split('\n'), line => line.TrimStart().StartsWith("use_lstm_or_gru: loss "));
+        Assert.Matches(@"loss [0-9.eE+-]+ -> [0-9.eE+-]+, val_loss [0-9.eE+-]+ -> [0-9.eE+-]+, healthy \(kept\)", attempt);
+        Assert.DoesNotContain("accuracy", attempt); // MSE without an accuracy metric: nothing to print as "-"
+        Assert.DoesNotContain("0.0000", attempt);
     }
 
     [Theory]
