@@ -34,8 +34,6 @@ public sealed partial class TrainingDoctor : Callback
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
 
-    private bool guardWasOn;
-
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         samples.Clear();
@@ -45,12 +43,9 @@ public sealed partial class TrainingDoctor : Callback
         started = true;
         stepsPerEpoch = Math.Max(1, Model.CurrentFit?.StepsPerEpoch ?? 1);
         // A watched run that diverges must end on its last finite weights, which the doctor reports from; the
-        // guard's extra pass over the weights is part of the doctor's overhead, not of every Fit.
-        if (Model.Optimizer is { } optimizer)
-        {
-            guardWasOn = optimizer.RefuseNonFiniteUpdates;
-            optimizer.RefuseNonFiniteUpdates = true;
-        }
+        // guard's extra pass over the weights is part of the doctor's overhead, not of every Fit, which puts the
+        // guard back as it was when the run ends, however it ends.
+        if (Model.Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = true;
         watched = WatchedLayers.Of(Model);
         probes = watched.Select(l => new LayerProbe(l)).ToList();
         record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched) };
@@ -109,7 +104,6 @@ public sealed partial class TrainingDoctor : Callback
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
-        if (Model.Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = guardWasOn;
         started = false;
         diagnosis = Analyze(finished: true);
     }
