@@ -1,3 +1,5 @@
+using Nabla.Configuration;
+
 namespace Nabla.Callbacks;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Nabla.Callbacks;
 public sealed class EarlyStopping : Callback
 {
     private readonly MonitorMode mode;
+    private readonly string modeName;
     private IReadOnlyList<Tensor>? bestWeights;
     private int wait;
 
@@ -22,6 +25,7 @@ public sealed class EarlyStopping : Callback
         if (patience < 0) throw new ArgumentException($"EarlyStopping 'patience' must be ≥ 0, found {patience}.", nameof(patience));
         Monitor = monitor;
         this.mode = new MonitorMode(monitor, mode, minDelta);
+        modeName = mode;
         Patience = patience;
         Baseline = baseline;
         RestoreBestWeights = restoreBestWeights;
@@ -47,12 +51,16 @@ public sealed class EarlyStopping : Callback
     /// <summary>The epoch at which training was stopped (0-based), or null.</summary>
     public int? StoppedEpoch { get; private set; }
 
+    /// <summary>Whether the model now holds the weights of <see cref="BestEpoch"/>: it stopped the run early and restored them.</summary>
+    public bool RestoredBestWeights { get; private set; }
+
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         wait = 0;
         Best = mode.Worst;
         BestEpoch = 0;
         StoppedEpoch = null;
+        RestoredBestWeights = false;
         bestWeights = null;
     }
 
@@ -80,8 +88,35 @@ public sealed class EarlyStopping : Callback
             {
                 Print($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
                 Model.SetWeights(bestWeights);
+                RestoredBestWeights = true;
             }
         }
+    }
+
+    /// <summary>The constructor's arguments under Keras's argument names (monitor, min_delta, patience, verbose, mode,
+    /// baseline, restore_best_weights, start_from_epoch). Keras callbacks have no get_config; these are the names a Keras
+    /// user writes, so a file can say what a Keras program does.</summary>
+    public Config GetConfig() => new()
+    {
+        ["monitor"] = Monitor, ["min_delta"] = mode.MinDelta, ["patience"] = (long)Patience, ["verbose"] = (long)Verbose,
+        ["mode"] = modeName, ["baseline"] = Baseline, ["restore_best_weights"] = RestoreBestWeights, ["start_from_epoch"] = (long)StartFromEpoch,
+    };
+
+    private static readonly string[] ConfigKeys =
+        ["monitor", "min_delta", "patience", "verbose", "mode", "baseline", "restore_best_weights", "start_from_epoch"];
+
+    /// <summary>Builds one from Keras's argument names (<see cref="GetConfig"/>); a missing key takes Keras's default and an
+    /// unknown one is refused by name.</summary>
+    public static EarlyStopping FromConfig(Config config)
+    {
+        foreach (var key in config.Keys)
+            if (!ConfigKeys.Contains(key))
+                throw new ArgumentException($"EarlyStopping has no argument '{key}'. Valid: {string.Join(", ", ConfigKeys)}.");
+        return new EarlyStopping(
+            monitor: config.GetString("monitor", "val_loss")!, minDelta: config.GetDouble("min_delta", 0), patience: config.GetInt("patience", 0),
+            verbose: config.GetInt("verbose", 0), mode: config.GetString("mode", "auto")!,
+            baseline: config.TryGet("baseline", out var b) && b is not null ? config.GetDouble("baseline") : null,
+            restoreBestWeights: config.GetBool("restore_best_weights", false), startFromEpoch: config.GetInt("start_from_epoch", 0));
     }
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)

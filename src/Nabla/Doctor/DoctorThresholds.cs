@@ -165,4 +165,21 @@ public sealed class DoctorThresholds
     /// Nabla's own: a rate that is merely on the slow side gains less than 3x from a tenfold increase over a few
     /// steps; one that is far too low gains close to 10x.</summary>
     public double ProbeGainFactor { get; set; } = 3;
+
+    /// <summary>Overfitting: the validation loss at the end more than this many percent above its lowest value so far,
+    /// Prechelt's generalization loss GL (<see cref="GeneralizationLoss"/>) past his GL_5 criterion (Lutz Prechelt, "Early
+    /// Stopping — But When?", Neural Networks: Tricks of the Trade, 1998: the criterion GL_alpha stops at the first epoch with
+    /// GL(t) &gt; alpha, and GL_5 is one of the criteria his study compares). Past it, the run trains on while its validation
+    /// loss is measurably worse than at its best epoch.</summary>
+    public double OverfittingGeneralizationLoss { get; set; } = 5;
+
+    /// <summary>Prechelt's training strip length k (the same paper: P_k is measured over strips of k = 5 epochs): the
+    /// overfitting check needs k + 1 epochs, and "the training loss kept falling" is judged over the last k.</summary>
+    public int OverfittingStripEpochs { get; set; } = 5;
+
+    /// <summary>An overfitting model costs what its user watches when its validation accuracy at the best validation-loss
+    /// epoch is at least this much above the final one: AUTOTRAINER's accuracy-drop zeta (demo_test.py: 0.03), the drop it
+    /// already counts as a real change of accuracy (<see cref="OscillationAccuracyDrop"/>). Below it, a classifier whose
+    /// validation loss rises from over-confidence while its accuracy holds is an observation (info).</summary>
+    public double OverfittingAccuracyCost { get; set; } = 0.03;
 }

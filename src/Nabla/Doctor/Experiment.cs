@@ -59,6 +59,11 @@ public sealed record Experiment
     /// <summary>Adds ReduceLROnPlateau on the training loss (the use_lr_schedule repair).</summary>
     public bool ReduceLearningRateOnPlateau { get; init; }
 
+    /// <summary>An EarlyStopping callback for fit, as its Keras arguments (<c>{"monitor": "val_loss", "patience": 5,
+    /// "restore_best_weights": true}</c>, see <see cref="Callbacks.EarlyStopping.GetConfig"/>); null for none. The
+    /// experiment file's <c>fit.callbacks</c> sets it, and so does the early_stopping repair.</summary>
+    public Config? EarlyStopping { get; init; }
+
     /// <summary>A saved model file (.keras, .h5, TensorFlow.js model.json) whose weights each run starts from while
     /// <see cref="Model"/> is still the architecture saved in it; null to initialize the weights from the config.</summary>
     public string? SavedModelPath { get; init; }
@@ -125,6 +130,8 @@ public sealed record Experiment
     {
         if (ReduceLearningRateOnPlateau)
             yield return new ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1);
+        if (EarlyStopping is Config stopping)
+            yield return Callbacks.EarlyStopping.FromConfig(stopping);
     }
 
     /// <summary>The Dense/Activation layer configs of the model, in order (mutable: this is a copy's).</summary>

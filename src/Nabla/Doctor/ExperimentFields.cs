@@ -19,7 +19,7 @@ internal static class ExperimentFields
             "synthetic", "generated", "split_x", "split_y"],
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
             "window", "height", "width", "channels", "seed"],
-        ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split"],
+        ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split", "callbacks"],
         ["expect"] = ["codes", "accepted", "healthy", "primary_cause", "max_val_loss"],
     };
 

@@ -72,9 +72,26 @@ public static class ExperimentFile
             BatchSize = fit.Int("batch_size", 32, min: 1),
             Shuffle = fit.Bool("shuffle", true),
             Seed = fit.Int("seed", 42),
+            EarlyStopping = EarlyStoppingOf(fit),
             SavedModelPath = saved is { } s && !top.Bool("from_scratch", false) ? s.Path : null,
             SavedArchitecture = saved is null ? null : model.ToJsonString(),
         };
+    }
+
+    /// <summary>"fit.callbacks": Keras callbacks as <c>{"class_name": ..., "config": {...}}</c> with the arguments under Keras's
+    /// names. EarlyStopping is the one an experiment runs (at most one); its config, checked by building it; null without.</summary>
+    private static Config? EarlyStoppingOf(ExperimentSection fit)
+    {
+        if (fit.Raw("callbacks") is not { } raw) return null;
+        const string expected = "a list of {\"class_name\": \"EarlyStopping\", \"config\": {...}} (Keras's argument names)";
+        if (raw is not List<object?> list || list.Count > 1) throw fit.Error("callbacks", expected, Config.Describe(raw));
+        if (list.Count == 0) return null;
+        if (list[0] is not Config entry || entry.GetValueOr("class_name", 0) is not "EarlyStopping"
+            || entry.Keys.Any(k => k is not ("class_name" or "config")) || entry.GetValueOr("config", new Config()) is not Config config)
+            throw fit.Error("callbacks", expected, Config.Describe(list[0]));
+        try { Callbacks.EarlyStopping.FromConfig(config); }
+        catch (ArgumentException e) { throw fit.Error("callbacks", "EarlyStopping arguments Keras has, with valid values", e.Message); }
+        return config;
     }
 
     /// <summary>A list of column widths ("data.split_x", "data.split_y"), null when absent; the widths must add up to the

@@ -9,7 +9,8 @@ public sealed record ExperimentResult
 
     public required Diagnosis Diagnosis { get; init; }
 
-    /// <summary>The last epoch's logs: loss, accuracy, val_loss, val_accuracy...</summary>
+    /// <summary>The logs of the epoch whose weights the model ended with (loss, accuracy, val_loss, val_accuracy...): the
+    /// last epoch's, or the best epoch's when an EarlyStopping callback stopped the run and restored that epoch's weights.</summary>
     public required IReadOnlyDictionary<string, double> Final { get; init; }
 
     public required double Seconds { get; init; }
@@ -66,6 +67,7 @@ public sealed record ExperimentResult
         if (doctor.Options.ProbeLearningRate) doctor.RateResponse = LearningRateProbe.Run(experiment);
         var model = experiment.BuildModel();
         Callbacks.Callback[] callbacks = [doctor, .. experiment.ExtraCallbacks()];
+        doctor.EarlyStopping = callbacks.OfType<Callbacks.EarlyStopping>().FirstOrDefault();
         var history = experiment.SplitsData
             ? model.Fit(experiment.Inputs(experiment.X), experiment.Targets(model, experiment.Y), epochs: experiment.Epochs,
                 batchSize: experiment.BatchSize, validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle,
@@ -73,7 +75,10 @@ public sealed record ExperimentResult
             : model.Fit(experiment.X, experiment.Y, epochs: experiment.Epochs, batchSize: experiment.BatchSize,
                 validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle, callbacks: callbacks, verbose: 0, preflight: false);
         clock.Stop();
-        var final = history.Keys.ToDictionary(k => k, k => history[k].Count > 0 ? history[k][^1] : double.NaN);
+        // The score judges the model the run returns: after a restore, the best epoch's weights and so its logs.
+        int? held = doctor.EarlyStopping is { RestoredBestWeights: true } stopping ? stopping.BestEpoch : null;
+        var final = history.Keys.ToDictionary(k => k, k => history[k].Count == 0 ? double.NaN
+            : held is int epoch && epoch < history[k].Count ? history[k][epoch] : history[k][^1]);
         return new ExperimentResult
         {
             Experiment = experiment,

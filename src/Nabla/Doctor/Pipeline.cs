@@ -14,6 +14,7 @@ internal static class Pipeline
             Model = r.Model,
             Layers = LayerSeries.Of(r.Samples),
             Curve = curve,
+            Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,

@@ -41,6 +41,8 @@ internal static class Repairs
         FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
         FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
         FixCodes.UseRegressionMetric => UseRegressionMetric(e),
+        FixCodes.EarlyStopping => OverfittingRepairs.EarlyStopping(e),
+        FixCodes.AddDropout => OverfittingRepairs.AddDropout(e),
         _ => null,
     };
 

@@ -30,6 +30,11 @@ public sealed partial class TrainingDoctor : Callback
     /// when set, the learning-rate findings read it. <see cref="ExperimentResult.Run"/> sets it.</summary>
     public LearningRateResponse? RateResponse { get; set; }
 
+    /// <summary>An EarlyStopping callback of the same Fit, if there is one: when it stops the run and restores its best
+    /// weights, the doctor judges the model as it ends, at that best epoch (overfitting reads the validation loss there).
+    /// <see cref="ExperimentResult.Run"/> sets it.</summary>
+    public EarlyStopping? EarlyStopping { get; set; }
+
     /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
@@ -108,6 +113,9 @@ public sealed partial class TrainingDoctor : Callback
         diagnosis = Analyze(finished: true);
     }
 
+    /// <summary>The best epoch of an EarlyStopping that stopped the run and put that epoch's weights back; null otherwise.</summary>
+    internal static int? RestoredEpoch(EarlyStopping? stopping) => stopping is { RestoredBestWeights: true } ? stopping.BestEpoch : null;
+
     private Diagnosis Analyze(bool finished)
     {
         var historyCopy = history.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value.ToList());
@@ -115,6 +123,7 @@ public sealed partial class TrainingDoctor : Callback
         record.Samples = samples;
         record.RateResponse = RateResponse;
         record.History = history;
+        record.HeldEpoch = RestoredEpoch(EarlyStopping);
         if (Model?.LastTrainGraph is Autograd.Graph graph) record.FindBlockers(graph, probes);
         if (Model is { } model && record.MissingGradientCauses.Count == 0) record.FindMissingGradientCauses(model);
         var q = Pipeline.Measure(record, Options.Thresholds, trained: true);

@@ -13,6 +13,7 @@ internal static class CausalGraph
         FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
         FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
+        FindingCodes.Overfitting,
     ];
 
     private static readonly Dictionary<string, string[]> Effects = new()
@@ -42,6 +43,9 @@ internal static class CausalGraph
         [FindingCodes.NanLoss] = [FindingCodes.LossPlateau],
         [FindingCodes.OscillatingLoss] = [FindingCodes.LossPlateau],
         [FindingCodes.LossPlateau] = [],
+        // A model that fits its training set better than the validation set is its own cause: it learned (no stalled loss
+        // follows from it), and nothing above produces it. Last: a run that also has an optimization problem is primarily that.
+        [FindingCodes.Overfitting] = [],
     };
 
     /// <summary>Position in <see cref="Order"/>; unknown codes last.</summary>

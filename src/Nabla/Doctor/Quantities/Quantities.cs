@@ -12,6 +12,9 @@ internal sealed record Quantities
 
     public LossCurve Curve { get; init; } = new();
 
+    /// <summary>Prechelt's generalization loss and training progress over the epochs; null without validation data.</summary>
+    public GeneralizationLoss? Generalization { get; init; }
+
     /// <summary>Whether the run learned (<see cref="LearningProgress"/>); null before training (pre-flight).</summary>
     public bool? Learned { get; init; }
 

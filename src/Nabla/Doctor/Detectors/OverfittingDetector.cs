@@ -1,0 +1,71 @@
+using System.Globalization;
+using static Nabla.Doctor.FindingBuilder;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// Overfitting: at the end the validation loss is more than GL_5 above its best (Prechelt's generalization loss, see
+/// <see cref="GeneralizationLoss"/>) while the training loss kept falling after the best epoch; a validation loss that
+/// rises with the training loss is divergence or oscillation, which have their own detectors. Needs validation data and
+/// k + 1 epochs, and a run that learned. A warning when the cost shows in what the user watches: with an accuracy metric,
+/// validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
+/// without one, the validation loss itself is the cost. A classifier whose validation loss rises from over-confidence while
+/// its accuracy holds is info.
+/// </summary>
+internal sealed class OverfittingDetector : IDetector
+{
+    public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
+    {
+        if (q.Learned == false || q.Generalization is not { } g || q.Curve.FirstNonFinite is not null) yield break;
+        int k = t.OverfittingStripEpochs;
+        if (g.EndEpoch + 1 < k + 1) yield break;
+        double gl = g.Final;
+        if (!(gl > t.OverfittingGeneralizationLoss) || !g.TrainingKeptFalling(k)) yield break;
+
+        double? accuracyCost = g.MetricIsAccuracy && g.MetricAtBest is double a && g.FinalMetric is double f ? a - f : null;
+        var severity = accuracyCost is double cost && cost < t.OverfittingAccuracyCost ? Severity.Info : Severity.Warning;
+        var fixes = new[] { FixCodes.EarlyStopping, FixCodes.AddDropout };
+        yield return new Detection(Make(FindingCodes.Overfitting, severity, Message(g, gl, accuracyCost, severity), fixes,
+            Evidence(g, gl, accuracyCost, k, t)).At(null, null, g.FirstAbove(t.OverfittingGeneralizationLoss) ?? g.EndEpoch), Floor: severity);
+    }
+
+    private static string Message(GeneralizationLoss g, double gl, double? accuracyCost, Severity severity)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int best = g.BestEpoch, end = g.EndEpoch;
+        string stoppedAt = g.MetricName is string name && g.MetricAtBest is double atBest && g.FinalMetric is double final
+            ? string.Create(inv, $"val_loss {g.BestValidationLoss:G4} / {name} {atBest:G4} instead of val_loss {g.FinalValidationLoss:G4} / {name} {final:G4}")
+            : string.Create(inv, $"val_loss {g.BestValidationLoss:G4} instead of {g.FinalValidationLoss:G4}");
+        string text = string.Create(inv,
+            $"The validation loss ended {gl:0.#}% above its best (epoch {best + 1}) while the training loss kept falling " +
+            $"({g.TrainLosses[best]:G4} -> {g.TrainLosses[end]:G4}): the model fits its training set at the expense of new data. " +
+            $"Stopping at epoch {best + 1} would have ended at {stoppedAt}.");
+        if (severity == Severity.Info && accuracyCost is double cost)
+            text += string.Create(inv, $" The validation accuracy held (within {100 * Math.Abs(cost):0.#} points): the rise is over-confidence, not yet lost accuracy.");
+        return text;
+    }
+
+    /// <summary>The metric at the best epoch and at the end are listed where the history has one, not as NaN.</summary>
+    private static (string, object)[] Evidence(GeneralizationLoss g, double gl, double? accuracyCost, int k, DoctorThresholds t)
+    {
+        var evidence = new List<(string, object)>
+        {
+            ("generalization_loss", R(gl)), ("threshold", t.OverfittingGeneralizationLoss),
+            ("best_epoch", g.BestEpoch + 1), ("epochs", g.EndEpoch + 1),
+            ("best_val_loss", R(g.BestValidationLoss)), ("final_val_loss", R(g.FinalValidationLoss)),
+            ("train_loss_at_best", R(g.TrainLosses[g.BestEpoch])), ("final_train_loss", R(g.TrainLosses[g.EndEpoch])),
+            ("training_progress", R(g.TrainingProgress(g.EndEpoch, k))), ("strip_epochs", k),
+        };
+        if (g.MetricName is string name && g.MetricAtBest is double atBest && g.FinalMetric is double final)
+        {
+            evidence.Add(($"{name}_at_best", R(atBest)));
+            evidence.Add(($"final_{name}", R(final)));
+        }
+        if (accuracyCost is double cost)
+        {
+            evidence.Add(("accuracy_cost", R(cost)));
+            evidence.Add(("accuracy_cost_threshold", t.OverfittingAccuracyCost));
+        }
+        return [.. evidence];
+    }
+}
