@@ -174,7 +174,9 @@ public sealed class DoctorThresholds
     public double OverfittingGeneralizationLoss { get; set; } = 5;
 
     /// <summary>Prechelt's training strip length k (the same paper: P_k is measured over strips of k = 5 epochs): the
-    /// overfitting check needs k + 1 epochs, and "the training loss kept falling" is judged over the last k.</summary>
+    /// overfitting check needs k + 1 epochs and a best validation epoch at least k epochs before the end (a validation loss
+    /// that has not improved for a whole strip, what EarlyStopping(patience=k) waits for), and "the training loss kept
+    /// falling" is judged over the last k.</summary>
     public int OverfittingStripEpochs { get; set; } = 5;
 
     /// <summary>An overfitting model costs what its user watches when its validation accuracy at the best validation-loss

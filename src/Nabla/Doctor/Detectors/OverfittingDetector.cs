@@ -5,7 +5,7 @@ namespace Nabla.Doctor;
 
 /// <summary>
 /// Overfitting: at the end the validation loss is more than GL_5 above its best (Prechelt's generalization loss, see
-/// <see cref="GeneralizationLoss"/>) while the training loss kept falling after the best epoch; a validation loss that
+/// <see cref="GeneralizationLoss"/>), its best at least k epochs back, while the training loss kept falling after it; a validation loss that
 /// rises with the training loss is divergence or oscillation, which have their own detectors. Needs validation data and
 /// k + 1 epochs, and a run that learned. A warning when the cost shows in what the user watches: with an accuracy metric,
 /// validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
@@ -20,7 +20,9 @@ internal sealed class OverfittingDetector : IDetector
         int k = t.OverfittingStripEpochs;
         if (g.EndEpoch + 1 < k + 1) yield break;
         double gl = g.Final;
-        if (!(gl > t.OverfittingGeneralizationLoss) || !g.TrainingKeptFalling(k)) yield break;
+        // A validation loss that has not improved for a whole strip is a trend, not one noisy epoch (what EarlyStopping
+        // with patience k waits for).
+        if (!(gl > t.OverfittingGeneralizationLoss) || g.EndEpoch - g.BestEpoch < k || !g.TrainingKeptFalling(k)) yield break;
 
         double? accuracyCost = g.MetricIsAccuracy && g.MetricAtBest is double a && g.FinalMetric is double f ? a - f : null;
         var severity = accuracyCost is double cost && cost < t.OverfittingAccuracyCost ? Severity.Info : Severity.Warning;
@@ -41,7 +43,9 @@ internal sealed class OverfittingDetector : IDetector
             $"({g.TrainLosses[best]:G4} -> {g.TrainLosses[end]:G4}): the model fits its training set at the expense of new data. " +
             $"Stopping at epoch {best + 1} would have ended at {stoppedAt}.");
         if (severity == Severity.Info && accuracyCost is double cost)
-            text += string.Create(inv, $" The validation accuracy held (within {100 * Math.Abs(cost):0.#} points): the rise is over-confidence, not yet lost accuracy.");
+            text += cost > 0
+                ? string.Create(inv, $" The validation accuracy held (it fell {100 * cost:0.#} points): the rise is over-confidence, not yet lost accuracy.")
+                : " The validation accuracy did not fall: the rise is over-confidence, not lost accuracy.";
         return text;
     }
 
