@@ -59,7 +59,7 @@ public sealed record Experiment
     /// <summary>Adds ReduceLROnPlateau on the training loss (the use_lr_schedule repair).</summary>
     public bool ReduceLearningRateOnPlateau { get; init; }
 
-    /// <summary>An EarlyStopping callback for fit, as its Keras arguments (<c>{"monitor": "val_loss", "patience": 5,
+    /// <summary>An EarlyStopping callback for fit, as its Keras arguments (<c>{"monitor": "val_loss", "patience": 10,
     /// "restore_best_weights": true}</c>, see <see cref="Callbacks.EarlyStopping.GetConfig"/>); null for none. The
     /// experiment file's <c>fit.callbacks</c> sets it, and so does the early_stopping repair.</summary>
     public Config? EarlyStopping { get; init; }

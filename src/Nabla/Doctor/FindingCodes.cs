@@ -77,7 +77,7 @@ public static class FixCodes
         [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
         [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
-        [EarlyStopping] = "Stop when the validation loss stops improving and keep the best epoch's weights: callbacks=[EarlyStopping(monitor=\"val_loss\", patience=5, restore_best_weights=True)] in fit.",
+        [EarlyStopping] = "Stop when the validation loss stops improving and keep the best epoch's weights: callbacks=[EarlyStopping(monitor=\"val_loss\", patience=10, restore_best_weights=True)] in fit.",
         [AddDropout] = "Regularize with dropout: a Dropout(0.5) layer after each hidden Dense layer (Srivastava et al. 2014), so that no unit can rely on others to memorize the training set.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
