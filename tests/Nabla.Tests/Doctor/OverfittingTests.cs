@@ -139,10 +139,10 @@ public class OverfittingTests
         }
     }
 
-    /// <summary>Two hidden layers of 256 ReLU units on 240 training samples of overlapping clusters, 60 epochs.</summary>
-    private static Experiment Overfitting() => Make(
-        [Dense(256, "relu", He, inputs: 20), Dense(256, "relu", He), Dense(4, "softmax")], Optimizer("Adam", 1e-3),
-        "sparse_categorical_crossentropy", Classification(samples: 300, noise: 2.0, seed: 9), epochs: 60);
+    /// <summary>The synthetic clinic's case: two hidden layers of 512 ReLU units on 210 training samples of overlapping
+    /// clusters (90 validate), 200 epochs.</summary>
+    private static Experiment Overfitting() =>
+        ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "overfitting-wide-mlp-noisy-clusters.json"));
 
     [Fact]
     public void Early_stopping_repairs_an_overfitting_classifier_and_scores_the_restored_epoch()
@@ -162,7 +162,7 @@ public class OverfittingTests
         Assert.True(attempt.After.ValLoss < attempt.Before.ValLoss, $"{attempt.Before.ValLoss} -> {attempt.After.ValLoss}");
         Assert.True(attempt.After.ValAccuracy - attempt.Before.ValAccuracy >= T.OverfittingAccuracyCost,
             $"{attempt.Before.ValAccuracy} -> {attempt.After.ValAccuracy}");
-        var restored = report.Best.Model.Evaluate(DataChecks.Rows(report.Best.Experiment.X, 240, 300), DataChecks.Rows(report.Best.Experiment.Y, 240, 300));
+        var restored = report.Best.Model.Evaluate(DataChecks.Rows(report.Best.Experiment.X, 210, 300), DataChecks.Rows(report.Best.Experiment.Y, 210, 300));
         Assert.Equal(report.Best.Final["val_loss"], restored["loss"], 4);
     }
 
@@ -179,7 +179,7 @@ public class OverfittingTests
         Assert.Null(OverfittingRepairs.EarlyStopping(e with { ValidationSplit = 0 }));
         var stopping = OverfittingRepairs.EarlyStopping(e)!.Value.Item1;
         Assert.Null(OverfittingRepairs.EarlyStopping(stopping));
-        var callback = Assert.IsType<Callbacks.EarlyStopping>(Assert.Single(stopping.ExtraCallbacks()));
+        var callback = Assert.IsType<Nabla.Callbacks.EarlyStopping>(Assert.Single(stopping.ExtraCallbacks()));
         Assert.Equal(("val_loss", OverfittingRepairs.Patience, true), (callback.Monitor, callback.Patience, callback.RestoreBestWeights));
     }
 
@@ -188,18 +188,18 @@ public class OverfittingTests
     {
         const string fit = """{"epochs": 3, "callbacks": [{"class_name": "EarlyStopping", "config": {"monitor": "val_loss", "patience": 2, "min_delta": 0.01, "restore_best_weights": true}}]}""";
         var e = Parse(fit);
-        var callback = Assert.IsType<Callbacks.EarlyStopping>(Assert.Single(e.ExtraCallbacks()));
+        var callback = Assert.IsType<Nabla.Callbacks.EarlyStopping>(Assert.Single(e.ExtraCallbacks()));
         Assert.Equal((2, true), (callback.Patience, callback.RestoreBestWeights));
         var config = callback.GetConfig();
         Assert.Equal(0.01, config.GetDouble("min_delta"));
         // Keras's defaults for what the file leaves out (keras/src/callbacks/early_stopping.py).
         Assert.Equal(("auto", 0, 0), (config.GetString("mode"), config.GetInt("verbose"), config.GetInt("start_from_epoch")));
-        Assert.Equal(config.ToJsonString(), Callbacks.EarlyStopping.FromConfig(config).GetConfig().ToJsonString());
+        Assert.Equal(config.ToJsonString(), Nabla.Callbacks.EarlyStopping.FromConfig(config).GetConfig().ToJsonString());
 
-        var unknown = Assert.Throws<Data.DataFormatException>(() => Parse("""{"callbacks": [{"class_name": "EarlyStopping", "config": {"patiense": 2}}]}"""));
+        var unknown = Assert.Throws<Nabla.Data.DataFormatException>(() => Parse("""{"callbacks": [{"class_name": "EarlyStopping", "config": {"patiense": 2}}]}"""));
         Assert.Contains("fit.callbacks", unknown.Message);
         Assert.Contains("patiense", unknown.Message);
-        var other = Assert.Throws<Data.DataFormatException>(() => Parse("""{"callbacks": [{"class_name": "ModelCheckpoint", "config": {}}]}"""));
+        var other = Assert.Throws<Nabla.Data.DataFormatException>(() => Parse("""{"callbacks": [{"class_name": "ModelCheckpoint", "config": {}}]}"""));
         Assert.Contains("EarlyStopping", other.Message);
     }
 
