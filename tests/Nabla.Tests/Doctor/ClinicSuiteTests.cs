@@ -24,6 +24,7 @@ public class ClinicSuiteTests
     [InlineData("saturated-tanh-scale200-synthetic")]
     [InlineData("lr-too-high-adam1-synthetic")]
     [InlineData("mismatch-crossentropy-linear-output")]
+    [InlineData("overfitting-wide-mlp-noisy-regression")]
     public void Faulty_case_is_detected(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(SuiteFolder(), name + ".json"), repair: false);
@@ -36,6 +37,7 @@ public class ClinicSuiteTests
     [InlineData("healthy-relu-he-adam-synthetic")]
     [InlineData("healthy-regressor-mse-adam")]
     [InlineData("healthy-batchnorm-dropout-adam-synthetic")]
+    [InlineData("healthy-wide-mlp-early-stopping")]
     public void Healthy_case_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(SuiteFolder(), name + ".json"), repair: false);
