@@ -13,6 +13,7 @@ internal static class CausalGraph
         FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
         FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
+        FindingCodes.TooFewEpochs,
     ];
 
     private static readonly Dictionary<string, string[]> Effects = new()
@@ -42,6 +43,8 @@ internal static class CausalGraph
         [FindingCodes.NanLoss] = [FindingCodes.LossPlateau],
         [FindingCodes.OscillatingLoss] = [FindingCodes.LossPlateau],
         [FindingCodes.LossPlateau] = [],
+        // A budget cut short is a cause of its own; it produces none of the symptoms above.
+        [FindingCodes.TooFewEpochs] = [],
     };
 
     /// <summary>Position in <see cref="Order"/>; unknown codes last.</summary>
