@@ -51,7 +51,7 @@ internal static class PublishedSuite
         o.WriteLine("|---|---|---|---|---|---|---|---|");
         var halves = new[] { ("tuning", split.Tuning), ("evaluation", split.Evaluation) };
         foreach (var (half, names) in halves)
-            Row(half, results.Where(r => names.Contains(r.Name)).ToList(), results, o);
+            if (results.Where(r => names.Contains(r.Name)).ToList() is { Count: > 0 } cases) Row(half, cases, results, o);
         o.WriteLine();
         o.WriteLine($"A fault is shown by the data when the buggy program's own run scores below its fixed program's run on the same data " +
             $"(accuracy lower by {AccuracyMargin:0.00} or more, or a loss {LossMargin:0.00}x or more), so that training can reveal it; " +
