@@ -29,6 +29,12 @@ internal static class SuiteRunner
 
         public double? RepairedValLoss { get; init; }
 
+        /// <summary>The run's <see cref="ExperimentResult.Score"/> (the faulty case's own run, before any repair), and what it
+        /// measures: "accuracy", or the loss it negates ("loss:mse"); two cases' scores compare only when these match.</summary>
+        public double Score { get; init; } = double.NaN;
+
+        public string ScoreKind { get; init; } = "";
+
         /// <summary>Whether the run the target applies to ended below it; null when the case sets no target or was not repaired.</summary>
         public bool? MetTarget => MaxValLoss is not double target ? null
             : ExpectedHealthy ? ValLoss < target
@@ -119,8 +125,23 @@ internal static class SuiteRunner
             MaxValLoss = maxValLoss,
             ValLoss = ValLossOf(result),
             RepairedValLoss = report is null ? null : ValLossOf(report.Best),
+            Score = result.Score,
+            ScoreKind = ScoreKindOf(result),
             Details = CaseDetails.Of(result, report),
         };
+    }
+
+    /// <summary>What <see cref="ExperimentResult.Score"/> measured: accuracy, or the negated loss of this loss function.</summary>
+    private static string ScoreKindOf(ExperimentResult r)
+    {
+        string prefix = r.Final.ContainsKey("val_loss") ? "val_" : "";
+        if (r.Final.TryGetValue(prefix + "accuracy", out double accuracy) && accuracy.Equals(r.Score)) return "accuracy";
+        return "loss:" + (r.Experiment.Loss switch
+        {
+            string name => name,
+            Configuration.Config c => c.GetString("class_name", "custom"),
+            _ => "per-output",
+        });
     }
 
     private static double? ValLossOf(ExperimentResult r) => r.Final.TryGetValue("val_loss", out var v) ? v : null;

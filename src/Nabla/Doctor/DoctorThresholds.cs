@@ -153,6 +153,15 @@ public sealed class DoctorThresholds
     /// a 10% rise is far outside the epoch-to-epoch noise of a descending loss).</summary>
     public double OscillationRelativeSwing { get; set; } = 0.1;
 
+    /// <summary>A classifier that learned but whose training accuracy still rose by at least this much in each of the last
+    /// <see cref="StillLearningEpochs"/> epochs stopped too early. AUTOTRAINER's zeta (demo_test.py: 0.03), the smallest accuracy
+    /// change it counts as a real move, read upward. Checked on the published clinic's tuning half only: no fixed program ends
+    /// so (their last two gains are at most 0.033 and 0.0); the 5-epoch shrink of DeepLocalize's hotdog program does (+7.2 and +7.2 points).</summary>
+    public double StillLearningAccuracyGain { get; set; } = 0.03;
+
+    /// <summary>Epochs in a row that must each gain <see cref="StillLearningAccuracyGain"/> (two: one epoch's gain can be a lucky batch order).</summary>
+    public int StillLearningEpochs { get; set; } = 2;
+
     /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
     public int OscillationMinEpochs { get; set; } = 5;
 

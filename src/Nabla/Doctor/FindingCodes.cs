@@ -18,13 +18,14 @@ public static class FindingCodes
     public const string LossOutputMismatch = "loss_output_mismatch";
     public const string NanLoss = "nan_loss";
     public const string DominatingLoss = "dominating_loss";
+    public const string TooFewEpochs = "too_few_epochs";
     public const string Overfitting = "overfitting";
 
     public static readonly IReadOnlyList<string> All =
     [
         VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
         UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
-        OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss, Overfitting,
+        OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss, TooFewEpochs, Overfitting,
     ];
 }
 
@@ -52,6 +53,7 @@ public static class FixCodes
     public const string BalanceLossWeights = "balance_loss_weights";
     public const string ResetRecurrentBias = "reset_recurrent_bias";
     public const string UseRegressionMetric = "use_regression_metric";
+    public const string TrainLonger = "train_longer";
     public const string EarlyStopping = "early_stopping";
     public const string AddDropout = "add_dropout";
 
@@ -77,6 +79,7 @@ public static class FixCodes
         [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
         [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
+        [TrainLonger] = "Train for more epochs (fit(epochs=...)), or until the validation loss stops improving (EarlyStopping with restore_best_weights). The repair doubles the epochs, twice at most.",
         [EarlyStopping] = "Stop when the validation loss stops improving and keep the best epoch's weights: callbacks=[EarlyStopping(monitor=\"val_loss\", patience=10, restore_best_weights=True)] in fit.",
         [AddDropout] = "Regularize with dropout: a Dropout(0.5) layer after each hidden Dense layer (Srivastava et al. 2014), so that no unit can rely on others to memorize the training set.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",

@@ -12,7 +12,12 @@ internal static class Repairs
     private static readonly HashSet<string> SaturatingActivations = ["sigmoid", "tanh", "hard_sigmoid", "softsign"];
 
     /// <summary>How often a fix may be tried on the same run: learning-rate changes step by decades, up to 1000x.</summary>
-    public static int MaxTries(string fix) => fix is FixCodes.LowerLearningRate or FixCodes.RaiseLearningRate ? 3 : 1;
+    public static int MaxTries(string fix) => fix switch
+    {
+        FixCodes.LowerLearningRate or FixCodes.RaiseLearningRate => 3,
+        FixCodes.TrainLonger => 2,
+        _ => 1,
+    };
 
     /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
     /// it on the same run (the learning rate then moves one more decade).</summary>
@@ -41,6 +46,7 @@ internal static class Repairs
         FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
         FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
         FixCodes.UseRegressionMetric => UseRegressionMetric(e),
+        FixCodes.TrainLonger => (e with { Epochs = e.Epochs * 2 }, $"epochs {e.Epochs} -> {e.Epochs * 2}"),
         FixCodes.EarlyStopping => OverfittingRepairs.EarlyStopping(e),
         FixCodes.AddDropout => OverfittingRepairs.AddDropout(e),
         _ => null,

@@ -13,7 +13,7 @@ internal static class CausalGraph
         FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
         FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
-        FindingCodes.Overfitting,
+        FindingCodes.Overfitting, FindingCodes.TooFewEpochs,
     ];
 
     private static readonly Dictionary<string, string[]> Effects = new()
@@ -44,8 +44,11 @@ internal static class CausalGraph
         [FindingCodes.OscillatingLoss] = [FindingCodes.LossPlateau],
         [FindingCodes.LossPlateau] = [],
         // A model that fits its training set better than the validation set is its own cause: it learned (no stalled loss
-        // follows from it), and nothing above produces it. Last: a run that also has an optimization problem is primarily that.
+        // follows from it), and nothing above produces it. After the optimization problems (a run that also has one is
+        // primarily that), before too_few_epochs: with the validation loss rising for a whole strip, more epochs overfit more.
         [FindingCodes.Overfitting] = [],
+        // A budget cut short is a cause of its own; it produces none of the symptoms above.
+        [FindingCodes.TooFewEpochs] = [],
     };
 
     /// <summary>Position in <see cref="Order"/>; unknown codes last.</summary>
