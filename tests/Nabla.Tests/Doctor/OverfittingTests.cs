@@ -118,6 +118,10 @@ public class OverfittingTests
         Assert.Equal(0.8, Number(warning, "final_val_accuracy"));
         Assert.Contains("val_loss 0.7 / val_accuracy 0.9 instead of val_loss 0.8 / val_accuracy 0.8", warning.Message);
 
+        // Exactly 3 points as float32 accuracies report them (249 then 240 of 300 samples): at the margin, a warning.
+        double[] threePoints = [0.5, 0.7, (double)(249f / 300), 0.82, 0.82, 0.81, 0.81, 0.81, 0.80, 0.80, 0.80, (double)(240f / 300)];
+        Assert.Equal(Severity.Warning, Assert.Single(Detect(History(FallingTrain, RisingValidation, threePoints))).Finding.Severity);
+
         // Over-confidence: the loss rises while the accuracy moves 1 point, under the 3-point margin.
         double[] holding = [0.5, 0.7, 0.85, 0.85, 0.86, 0.85, 0.85, 0.84, 0.85, 0.84, 0.85, 0.84];
         var detection = Assert.Single(Detect(History(FallingTrain, RisingValidation, holding)));

@@ -70,7 +70,6 @@ public class PublishedClinicTests
     [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
     [InlineData("autotrainer-circles-tanh-normal5-buggy")]
     [InlineData("deepfd-31556268-xor-buggy")]
-    [InlineData("autotrainer-circles-overfit-buggy")]
     public void Faulty_program_is_found_with_its_root_cause_first(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
