@@ -30,8 +30,8 @@ internal static class OverfittingRepairs
     }
 
     /// <summary>Dropout(0.5) after each hidden Dense layer (a kernel layer with "units" and an activation, before the output
-    /// layer) and the Activation or normalization layers right after it, where no dropout layer (a layer without a kernel that
-    /// has a "rate") follows already. Sequential chains only; null when every hidden Dense layer has its dropout.</summary>
+    /// layer) and the Activation layers right after it, where no dropout layer (a layer without a kernel that has a "rate")
+    /// follows already before the next kernel layer. Sequential chains only; null when every hidden Dense layer has its dropout.</summary>
     public static (Experiment, string)? AddDropout(Experiment e)
     {
         if (!e.LayersAreAChain) return null;
@@ -45,7 +45,7 @@ internal static class OverfittingRepairs
             int end = i + 1;
             while (end < views.Count && !views[end].HasKernel && !IsDropout(views[end])) end++;
             if (end < views.Count && IsDropout(views[end])) continue;
-            // Skip past the weightless layers that follow (Activation, BatchNormalization) only up to the next kernel layer.
+            // After the layer's own Activation layer, if it has one, so that dropout zeroes activations as in Keras examples.
             int at = i + 1;
             while (at < views.Count && !views[at].HasKernel && views[at].Full.ContainsKey("activation")) at++;
             layers.Insert(at, new Config

@@ -180,6 +180,15 @@ public class OverfittingTests
         Assert.Equal(OverfittingRepairs.DropoutRate, changed.LayerConfigs()[1].GetConfig("config")!.GetDouble("rate"));
         Assert.Contains("Dropout(0.5)", change);
         Assert.Null(OverfittingRepairs.AddDropout(changed));
+        // After the Dense layer's own Activation layer; a functional model's layer list is not a chain to insert into.
+        const string activation = """{"class_name": "Activation", "config": {"activation": "relu"}}""";
+        var withActivation = Make([Dense(16, inputs: 20), activation, Dense(4, "softmax")], "\"adam\"", "sparse_categorical_crossentropy",
+            Classification(samples: 100));
+        Assert.Equal(["Dense", "Activation", "Dropout", "Dense"],
+            OverfittingRepairs.AddDropout(withActivation)!.Value.Item1.LayerConfigs().Select(l => l.GetString("class_name")));
+        var functional = e.Model.DeepClone();
+        functional["class_name"] = "Functional";
+        Assert.Null(OverfittingRepairs.AddDropout(e with { Model = functional }));
         Assert.Null(OverfittingRepairs.EarlyStopping(e with { ValidationSplit = 0 }));
         var stopping = OverfittingRepairs.EarlyStopping(e)!.Value.Item1;
         Assert.Null(OverfittingRepairs.EarlyStopping(stopping));
