@@ -5,8 +5,9 @@ namespace Nabla.Callbacks;
 /// <summary>
 /// Keras's <c>EarlyStopping</c>: stops training when <c>monitor</c> has not improved by more than
 /// <c>minDelta</c> for <c>patience</c> epochs. Defaults as Keras: monitor "val_loss", minDelta 0,
-/// patience 0, verbose 0, mode "auto", restoreBestWeights false. As in Keras, the best weights are restored only
-/// when training is stopped early by this callback; with verbose on it says so, and says when it stopped.
+/// patience 0, verbose 0, mode "auto", restoreBestWeights false. As in Keras 3 (keras/src/callbacks/early_stopping.py,
+/// on_train_end), the best weights are restored when training ends, whether this callback stopped it or the epochs ran
+/// out; with verbose on it says when it stopped, then that it restores.
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
@@ -51,8 +52,13 @@ public sealed class EarlyStopping : Callback
     /// <summary>The epoch at which training was stopped (0-based), or null.</summary>
     public int? StoppedEpoch { get; private set; }
 
-    /// <summary>Whether the model now holds the weights of <see cref="BestEpoch"/>: it stopped the run early and restored them.</summary>
+    /// <summary>Whether the model now holds the weights of <see cref="BestEpoch"/>, restored when training ended.</summary>
     public bool RestoredBestWeights { get; private set; }
+
+    /// <summary>Whether this callback keeps best weights that it puts back when training ends (or has put back): true from the
+    /// first monitored epoch with <see cref="RestoreBestWeights"/>. Another callback's <c>OnTrainEnd</c> may run before this
+    /// one's, and can read here which epoch's weights the model will end with.</summary>
+    public bool HoldsBestWeights => RestoreBestWeights && bestWeights is not null;
 
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
@@ -84,12 +90,6 @@ public sealed class EarlyStopping : Callback
         {
             StoppedEpoch = epoch;
             Model.StopTraining = true;
-            if (RestoreBestWeights && bestWeights is not null)
-            {
-                Print($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
-                Model.SetWeights(bestWeights);
-                RestoredBestWeights = true;
-            }
         }
     }
 
@@ -122,6 +122,12 @@ public sealed class EarlyStopping : Callback
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
         if (StoppedEpoch is int stopped && stopped > 0) Print($"Epoch {stopped + 1}: early stopping");
+        if (RestoreBestWeights && bestWeights is not null)
+        {
+            Print($"Restoring model weights from the end of the best epoch: {BestEpoch + 1}.");
+            Model.SetWeights(bestWeights);
+            RestoredBestWeights = true;
+        }
     }
 
     private void Print(string message)

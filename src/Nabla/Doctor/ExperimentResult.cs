@@ -10,7 +10,7 @@ public sealed record ExperimentResult
     public required Diagnosis Diagnosis { get; init; }
 
     /// <summary>The logs of the epoch whose weights the model ended with (loss, accuracy, val_loss, val_accuracy...): the
-    /// last epoch's, or the best epoch's when an EarlyStopping callback stopped the run and restored that epoch's weights.</summary>
+    /// last epoch's, or the best epoch's when an EarlyStopping callback restored that epoch's weights at the end.</summary>
     public required IReadOnlyDictionary<string, double> Final { get; init; }
 
     public required double Seconds { get; init; }
@@ -76,7 +76,7 @@ public sealed record ExperimentResult
                 validationSplit: experiment.ValidationSplit, shuffle: experiment.Shuffle, callbacks: callbacks, verbose: 0, preflight: false);
         clock.Stop();
         // The score judges the model the run returns: after a restore, the best epoch's weights and so its logs.
-        int? held = doctor.EarlyStopping is { RestoredBestWeights: true } stopping ? stopping.BestEpoch : null;
+        int? held = TrainingDoctor.RestoredEpoch(doctor.EarlyStopping);
         var final = history.Keys.ToDictionary(k => k, k => history[k].Count == 0 ? double.NaN
             : held is int epoch && epoch < history[k].Count ? history[k][epoch] : history[k][^1]);
         return new ExperimentResult

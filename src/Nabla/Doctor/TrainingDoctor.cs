@@ -30,8 +30,8 @@ public sealed partial class TrainingDoctor : Callback
     /// when set, the learning-rate findings read it. <see cref="ExperimentResult.Run"/> sets it.</summary>
     public LearningRateResponse? RateResponse { get; set; }
 
-    /// <summary>An EarlyStopping callback of the same Fit, if there is one: when it stops the run and restores its best
-    /// weights, the doctor judges the model as it ends, at that best epoch (overfitting reads the validation loss there).
+    /// <summary>An EarlyStopping callback of the same Fit, if there is one: when it restores its best weights at the end,
+    /// the doctor judges the model as it ends, at that best epoch (overfitting reads the validation loss there).
     /// <see cref="ExperimentResult.Run"/> sets it.</summary>
     public EarlyStopping? EarlyStopping { get; set; }
 
@@ -113,8 +113,9 @@ public sealed partial class TrainingDoctor : Callback
         diagnosis = Analyze(finished: true);
     }
 
-    /// <summary>The best epoch of an EarlyStopping that stopped the run and put that epoch's weights back; null otherwise.</summary>
-    internal static int? RestoredEpoch(EarlyStopping? stopping) => stopping is { RestoredBestWeights: true } ? stopping.BestEpoch : null;
+    /// <summary>The best epoch of an EarlyStopping that puts that epoch's weights back when training ends (its OnTrainEnd may
+    /// run after the doctor's); null otherwise.</summary>
+    internal static int? RestoredEpoch(EarlyStopping? stopping) => stopping is { HoldsBestWeights: true } ? stopping.BestEpoch : null;
 
     private Diagnosis Analyze(bool finished)
     {

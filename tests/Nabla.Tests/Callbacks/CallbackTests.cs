@@ -33,6 +33,22 @@ public class CallbackTests
     }
 
     [Fact]
+    public void EarlyStoppingRestoresTheBestWeightsAlsoWhenTheEpochsRunOutFirst()
+    {
+        // Keras 3 restores in on_train_end whether or not it stopped the run: here patience 5 is never exhausted.
+        var (model, x, y) = Regression();
+        var snapshots = new List<IReadOnlyList<Tensor>>();
+        var recorder = new LambdaCallback(onEpochEnd: (_, _) => snapshots.Add(model.GetWeights()));
+        var script = new Script("val_loss", [5, 4, 3, 3.5]);
+        var stopper = new EarlyStopping(patience: 5, restoreBestWeights: true);
+        model.Fit(x, y, epochs: 4, callbacks: [script, recorder, stopper], verbose: 0);
+        Assert.Null(stopper.StoppedEpoch);
+        Assert.True(stopper.RestoredBestWeights);
+        var restored = model.GetWeights();
+        for (int i = 0; i < restored.Count; i++) Assert.Equal(snapshots[2][i].Data, restored[i].Data);
+    }
+
+    [Fact]
     public void EarlyStoppingSaysWhenItRestoresAndStopsAsKerasWhenVerbose()
     {
         var (model, x, y) = Regression();
@@ -40,8 +56,8 @@ public class CallbackTests
         var writer = new StringWriter();
         var stopper = new EarlyStopping(patience: 2, verbose: 1, restoreBestWeights: true, output: writer);
         model.Fit(x, y, epochs: 6, callbacks: [script, stopper], verbose: 0);
-        // keras/src/callbacks/early_stopping.py prints these two messages (epochs 1-based).
-        Assert.Equal("Restoring model weights from the end of the best epoch: 3.\nEpoch 5: early stopping\n",
+        // keras/src/callbacks/early_stopping.py prints these two messages in on_train_end (epochs 1-based).
+        Assert.Equal("Epoch 5: early stopping\nRestoring model weights from the end of the best epoch: 3.\n",
             writer.ToString().ReplaceLineEndings("\n"));
         var quiet = new StringWriter();
         model.Fit(x, y, epochs: 6, callbacks: [script, new EarlyStopping(patience: 2, output: quiet)], verbose: 0);

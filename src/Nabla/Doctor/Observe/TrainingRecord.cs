@@ -70,7 +70,7 @@ internal sealed class TrainingRecord
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
     /// <summary>The epoch (0-based) whose weights the model ended with when not the last: the best epoch, when an
-    /// EarlyStopping callback stopped the run and restored its best weights; null otherwise.</summary>
+    /// EarlyStopping callback restores its best weights at the end; null otherwise.</summary>
     public int? HeldEpoch { get; set; }
 
     /// <summary>The learning-rate probe's measurement, if one was taken.</summary>
