@@ -76,7 +76,7 @@ public static class FixCodes
         [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
         [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
-        [TrainLonger] = "Train for more epochs (fit(epochs=...)), or until the validation loss stops improving (EarlyStopping with restore_best_weights). The repair doubles the epochs, then doubles them again.",
+        [TrainLonger] = "Train for more epochs (fit(epochs=...)), or until the validation loss stops improving (EarlyStopping with restore_best_weights). The repair doubles the epochs, twice at most.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

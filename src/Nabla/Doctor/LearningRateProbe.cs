@@ -16,8 +16,6 @@ public static class LearningRateProbe
     /// <summary>The response, or null when it cannot be measured: an optimizer driven by a schedule, or no training rows.</summary>
     public static LearningRateResponse? Run(Experiment experiment)
     {
-        // The probe steps through x and y as one table each; data cut into several inputs or outputs is not probed.
-        if (experiment.SplitsData) return null;
         var first = experiment.BuildModel();
         if (first.Optimizer is not { Schedule: null } optimizer) return null;
         int trainRows = (int)Math.Floor(experiment.X.Shape[0] * (1 - experiment.ValidationSplit));
@@ -25,8 +23,9 @@ public static class LearningRateProbe
         int batch = Math.Clamp(experiment.BatchSize, 1, trainRows);
         int steps = (int)Math.Min(Steps, (long)experiment.Epochs * ((trainRows + batch - 1) / batch));
         int probeRows = Math.Min(ProbeRows, trainRows);
-        var probeX = DataChecks.Rows(experiment.X, 0, probeRows);
-        var probeY = DataChecks.Rows(experiment.Y, 0, probeRows);
+        // Rows are cut from x and y as whole tables, then into the model's inputs and targets as the run does it.
+        var probeX = experiment.Inputs(DataChecks.Rows(experiment.X, 0, probeRows));
+        var probeY = experiment.Targets(first, DataChecks.Rows(experiment.Y, 0, probeRows));
         double rate = optimizer.LearningRate;
         return new LearningRateResponse(rate, steps,
             Fall(experiment, rate / 10, steps, batch, trainRows, probeX, probeY),
@@ -34,7 +33,7 @@ public static class LearningRateProbe
             Fall(experiment, rate * 10, steps, batch, trainRows, probeX, probeY));
     }
 
-    private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor probeX, Tensor probeY, Model? built = null)
+    private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor[] probeX, Tensor?[] probeY, Model? built = null)
     {
         var model = built ?? experiment.BuildModel();
         model.Optimizer!.LearningRate = rate;
@@ -43,12 +42,13 @@ public static class LearningRateProbe
         {
             int start = s * batch % trainRows;
             int count = Math.Min(batch, trainRows - start);
-            double loss = model.TrainOnBatch(DataChecks.Rows(experiment.X, start, start + count), DataChecks.Rows(experiment.Y, start, start + count));
+            double loss = model.TrainOnBatch(experiment.Inputs(DataChecks.Rows(experiment.X, start, start + count)),
+                experiment.Targets(model, DataChecks.Rows(experiment.Y, start, start + count)));
             if (!double.IsFinite(loss)) return double.NegativeInfinity;
         }
         double after = Loss(model, probeX, probeY);
         return double.IsFinite(after) && before > 0 ? (before - after) / before : double.NegativeInfinity;
     }
 
-    private static double Loss(Model model, Tensor x, Tensor y) => model.Evaluate(x, y, batchSize: x.Shape[0])["loss"];
+    private static double Loss(Model model, Tensor[] x, Tensor?[] y) => model.Evaluate(x, y, batchSize: x[0].Shape[0])["loss"];
 }

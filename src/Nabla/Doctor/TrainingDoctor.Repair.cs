@@ -29,7 +29,10 @@ public sealed partial class TrainingDoctor
             best = result;
             // "Tried" is relative to the run being repaired: on the changed model a fix that did not help before
             // may help now (normalized inputs after sigmoid -> relu), and a kept step such as lr/10 may be taken again.
+            // More epochs are the exception: the budget is the user's, so its doublings count over the whole search (at most 4x).
+            int doublings = tried.GetValueOrDefault(FixCodes.TrainLonger);
             tried.Clear();
+            if (doublings > 0) tried[FixCodes.TrainLonger] = doublings;
         }
         return new RepairReport(original, attempts, best);
     }

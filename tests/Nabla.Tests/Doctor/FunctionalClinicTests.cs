@@ -52,6 +52,16 @@ public class FunctionalClinicTests
     }
 
     [Fact]
+    public void With_several_outputs_the_gradient_ratio_reads_the_output_with_the_largest_gradient()
+    {
+        // Loss weights [1000, 1]: beside the starved out_b head the shared layers' gradient is hundreds of times larger, which
+        // read as exploding gradients when the ratio took the last output; beside out_a, the head that drives them, it does not.
+        var result = ExperimentResult.Run(ExperimentFile.Load(Case("functional-dominating-loss-1000x")));
+        Assert.Contains(FindingCodes.DominatingLoss, result.Diagnosis.ProblemCodes);
+        Assert.DoesNotContain(result.Diagnosis.Findings, f => f.Code == FindingCodes.ExplodingGradients);
+    }
+
+    [Fact]
     public void Pruning_removes_the_branch_and_the_output_that_no_loss_reaches()
     {
         var e = ExperimentFile.Load(Case("functional-missing-output-without-loss"));

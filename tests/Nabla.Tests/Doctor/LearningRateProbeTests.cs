@@ -33,6 +33,20 @@ public class LearningRateProbeTests
         Assert.False(r.FavorsHigher(new DoctorThresholds()));
     }
 
+    [Theory]
+    [InlineData("functional-healthy-two-input")]
+    [InlineData("functional-healthy-two-output")]
+    public void Data_cut_into_several_inputs_or_outputs_is_probed_as_the_run_cuts_it(string name)
+    {
+        var experiment = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
+        Assert.True(experiment.SplitsData);
+        var r = LearningRateProbe.Run(experiment);
+        Assert.NotNull(r);
+        // A healthy Adam model learns at its own rate; each of the three runs measured a finite fall on the probe rows.
+        Assert.True(double.IsFinite(r.FallAtTenth) && double.IsFinite(r.FallAtRate) && double.IsFinite(r.FallAtTenTimes), $"{r}");
+        Assert.True(r.FallAtRate > 0.05, $"{r}");
+    }
+
     [Fact]
     public void The_probe_does_not_change_the_run()
     {

@@ -68,4 +68,16 @@ public class TooFewEpochsTests
         Assert.Equal("epochs 4 -> 8", kept.Change);
         Assert.True(report.Best.Accuracy > report.Original.Accuracy + 0.03, $"{report.Original.Accuracy} -> {report.Best.Accuracy}");
     }
+
+    [Fact]
+    public void The_repair_at_most_quadruples_the_users_budget()
+    {
+        // Thresholds that call every rising run cut short: the search must still stop after two doublings.
+        var thresholds = new DoctorThresholds { LowAccuracy = 0, StillLearningAccuracyGain = -1 };
+        var e = Make([Dense(16, "relu", inputs: 20), Dense(4, "softmax")], Optimizer("SGD", 0.01),
+            "sparse_categorical_crossentropy", Classification(samples: 300), epochs: 3);
+        var report = TrainingDoctor.Repair(e, new RepairOptions { Doctor = new DoctorOptions { Thresholds = thresholds, ProbeLearningRate = false } });
+        Assert.Equal(2, report.Attempts.Count(a => a.Fix == FixCodes.TrainLonger));
+        Assert.True(report.Best.Experiment.Epochs <= 12, $"{report.Best.Experiment.Epochs} epochs");
+    }
 }

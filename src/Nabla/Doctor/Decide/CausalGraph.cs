@@ -22,8 +22,8 @@ internal static class CausalGraph
             FindingCodes.LossPlateau],
         [FindingCodes.MissingGradients] = [FindingCodes.LossPlateau],
         // The optimizer follows the total: a starved output's loss stalls while the dominant one's falls.
-        // The last output's kernel is the reference of the gradient-ratio detectors: a starved output makes the
-        // first layer's gradient look huge beside it, a dominant one makes it look tiny.
+        // A loss weight large enough to blow up the shared layers' steps also blows up their gradients, and a tiny
+        // total leaves them crawling.
         [FindingCodes.DominatingLoss] = [FindingCodes.ExplodingGradients, FindingCodes.VanishingGradients, FindingCodes.LossPlateau],
         // Inputs thousands of units large drive every sigmoid and ReLU to its flat end, where float gradients are exactly 0.
         [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations,

@@ -44,12 +44,12 @@ internal sealed class ExplodingGradientsDetector : IDetector
                 .At(null, null, epoch));
             yield break;
         }
-        if (q.Layers.Count < 2) yield break;
+        if (q.Layers.Count < 2 || q.ReferenceLayer is not { } last || ReferenceEquals(last, q.Layers[0])) yield break;
         var first = q.Layers[0];
-        double ratio = first.MedianGradientNorm / q.Layers[^1].MedianGradientNorm;
+        double ratio = first.MedianGradientNorm / last.MedianGradientNorm;
         if (ratio > t.ExplodingGradientRatio)
             yield return new(Make(FindingCodes.ExplodingGradients, Severity.Error,
-                $"The first layer '{first.Name}' receives {ratio:G3} times the gradient of the last layer: gradients grow on the way back.",
+                $"The first layer '{first.Name}' receives {ratio:G3} times the gradient of the last layer '{last.Name}': gradients grow on the way back.",
                 fixes, ("ratio", R(ratio)), ("threshold", t.ExplodingGradientRatio)).At(first.Name, first.Index, first.First.Epoch, first.First.Step));
     }
 

@@ -7,9 +7,9 @@ internal sealed class VanishingGradientsDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
-        if (q.Layers.Count < 2 || q.Curve.FirstNonFinite is not null) yield break;
+        if (q.Layers.Count < 2 || q.Curve.FirstNonFinite is not null || q.ReferenceLayer is not { } last) yield break;
         var first = q.Layers[0];
-        var last = q.Layers[^1];
+        if (ReferenceEquals(first, last)) yield break;
         double firstNorm = first.MedianGradientNorm, lastNorm = last.MedianGradientNorm;
         if (!double.IsFinite(firstNorm) || !(lastNorm > 0)) yield break;
         double ratio = firstNorm / lastNorm;

@@ -34,5 +34,20 @@ internal sealed record Quantities
     public double FastestUpdateRatio =>
         Layers.Select(l => l.MedianMovingUpdateRatio).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
 
+    /// <summary>The layer the gradient-ratio detectors compare the first layer with (AUTOTRAINER's last kernel): the last
+    /// watched layer; with several outputs, the output layer with a loss whose gradient is largest, so that an output
+    /// starved by a small loss weight does not make the shared layers' gradient look exploded, nor a dominant one make it
+    /// look vanished (that imbalance is dominating_loss's finding).</summary>
+    public LayerSeries? ReferenceLayer
+    {
+        get
+        {
+            if (Layers.Count == 0) return null;
+            var heads = Model.Outputs.Where(o => o.HasLoss).Select(o => o.Name).ToHashSet();
+            var outputLayers = Layers.Where(l => heads.Contains(l.Name)).ToList();
+            return outputLayers.Count > 1 ? outputLayers.MaxBy(l => l.MedianGradientNorm) : Layers[^1];
+        }
+    }
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }
