@@ -42,6 +42,10 @@ internal static class SuiteRunner
 
         /// <summary>What the run showed, for <c>--details</c>: the evidence of each error, and each repair attempt with its numbers.</summary>
         public IReadOnlyList<string> Details { get; init; } = [];
+
+        /// <summary>The exception the doctor's repair threw on this case (type and message), or null; such a case counts as
+        /// not repaired and keeps the diagnosis of its own run.</summary>
+        public string? RepairError { get; init; }
     }
 
     public sealed record SuiteSummary(IReadOnlyList<CaseResult> Cases)
@@ -74,8 +78,9 @@ internal static class SuiteRunner
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Name,-40} {(result.ExpectedHealthy ? "healthy" : "faulty"),-8} " +
                 $"{(result.ExpectedHealthy ? (result.FalsePositive ? "FALSE ALARM" : "ok") : (result.Detected ? "detected" : "MISSED")),-11} " +
-                $"{(result.Repaired is bool r ? (r ? "repaired" : "NOT REPAIRED") : ""),-12} {result.Seconds,5:0.0}s  " +
-                $"expected [{string.Join(", ", result.Expected)}] found [{string.Join(", ", result.Found)}]{RootCause(result)}{Target(result)}"));
+                $"{(result.RepairError is not null ? "REPAIR CRASHED" : result.Repaired is bool r ? (r ? "repaired" : "NOT REPAIRED") : ""),-12} {result.Seconds,5:0.0}s  " +
+                $"expected [{string.Join(", ", result.Expected)}] found [{string.Join(", ", result.Found)}]{RootCause(result)}{Target(result)}" +
+                $"{(result.RepairError is null ? "" : $" (repair threw {result.RepairError})")}"));
             if (details)
                 foreach (var line in result.Details) output.WriteLine("    " + line);
         }
@@ -105,13 +110,25 @@ internal static class SuiteRunner
         double? gain = null;
         ExperimentResult result;
         RepairReport? report = null;
+        string? repairError = null;
         if (repair && !healthy)
         {
-            report = TrainingDoctor.Repair(experiment);
-            result = report.Original;
-            // With a target, a repair counts only when the repaired model also learned: no finding left is not enough.
-            repaired = report.Succeeded && (maxValLoss is null || ValLossOf(report.Best) < maxValLoss);
-            if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;
+            try
+            {
+                report = TrainingDoctor.Repair(experiment);
+                result = report.Original;
+                // With a target, a repair counts only when the repaired model also learned: no finding left is not enough.
+                repaired = report.Succeeded && (maxValLoss is null || ValLossOf(report.Best) < maxValLoss);
+                if (report.Original.Accuracy is double before && report.Best.Accuracy is double after) gain = after - before;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The doctor failing on one case is that case's result (named in its line), not the end of the suite.
+                repairError = $"{e.GetType().Name}: {e.Message}";
+                report = null;
+                result = ExperimentResult.Run(experiment);
+                repaired = false;
+            }
         }
         else result = ExperimentResult.Run(experiment);
         var found = result.Diagnosis.ProblemCodes;
@@ -128,6 +145,7 @@ internal static class SuiteRunner
             Score = result.Score,
             ScoreKind = ScoreKindOf(result),
             Details = CaseDetails.Of(result, report),
+            RepairError = repairError,
         };
     }
 

@@ -110,12 +110,17 @@ internal static class DataChecks
         var loss = model.Losses.Count > output ? model.Losses[output] : null;
         if (loss is not null && loss.ExpectsIntegerLabels)
         {
-            bool sparseShape = target.Length == 0 || (target.Length == 1 && target[0] == 1);
-            if (!sparseShape || outputShape.Length != 1)
+            // Keras's sparse losses take the output's shape without its class axis, or with a class axis of 1:
+            // (None,) or (None, 1) for (None, classes), (None, steps) or (None, steps, 1) for (None, steps, classes).
+            var leading = outputShape.AsSpan(0, Math.Max(outputShape.Length - 1, 0));
+            bool sparseShape = outputShape.Length >= 1 && (target.SequenceEqual(leading)
+                || (target.Length == outputShape.Length && target[^1] == 1 && target[..^1].SequenceEqual(leading)));
+            if (!sparseShape)
                 throw new ArgumentException(
-                    $"Loss '{loss.Name}' expects integer labels of shape (None,) or (None, 1) and outputs (None, classes); " +
+                    $"Loss '{loss.Name}' expects integer labels of the output's shape without its class axis, or with a class axis of 1 " +
+                    $"((None,) or (None, 1) for outputs (None, classes)); " +
                     $"'{yName}' has per-sample shape {Layers.Layer.Describe(target.ToArray())} and layer '{lastLayer}' outputs {Layers.Layer.Describe(outputShape)}.", yName);
-            int classes = outputShape[0];
+            int classes = outputShape[^1];
             for (int i = 0; i < y.Size; i++)
             {
                 float label = y.Data[i];

@@ -77,6 +77,23 @@ public class PublishedClinicTests
         Assert.Equal(result.ExpectedPrimary, result.Primary);
     }
 
+    /// <summary>A sequence labeller (Masking, Bidirectional LSTM, TimeDistributed sigmoid outputs under a sparse loss, 10
+    /// steps) runs through the suite with repairs: the case gets a result, and a repair that throws is that case's failed
+    /// repair, named, rather than the end of the suite (the doctor's output-layer repairs threw on a TimeDistributed
+    /// output when this case was added).</summary>
+    [Fact]
+    public void A_sequence_labeller_gets_a_result_and_a_repair_that_throws_is_named()
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "deepfd-59282996-bilstm-buggy.json"), repair: true);
+        Assert.False(result.ExpectedHealthy);
+        Assert.NotNull(result.Repaired);
+        if (result.RepairError is { } error)
+        {
+            Assert.False(result.Repaired);
+            Assert.Matches("^[A-Za-z]+Exception: ", error);
+        }
+    }
+
     /// <summary>A regression scored by accuracy, repaired by scoring it by mean absolute error instead.</summary>
     [Fact]
     public void A_regression_scored_by_accuracy_is_found_and_repaired()
