@@ -52,7 +52,6 @@ public class PublishedClinicTests
     [InlineData("autotrainer-circles-fixed")]
     [InlineData("autotrainer-blobs-fixed")]
     [InlineData("autotrainer-linear20-fixed")]
-    [InlineData("deepfd-31556268-xor-fixed")]
     public void Fixed_program_raises_no_alarm(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
@@ -69,7 +68,6 @@ public class PublishedClinicTests
     [InlineData("autotrainer-linear20-sgd01-buggy")]
     [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
     [InlineData("autotrainer-circles-tanh-normal5-buggy")]
-    [InlineData("deepfd-31556268-xor-buggy")]
     public void Faulty_program_is_found_with_its_root_cause_first(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
