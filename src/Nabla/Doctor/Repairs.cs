@@ -257,29 +257,33 @@ internal static class Repairs
         string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        var lastConfig = layers[RepairLayer.OutputIndex(RepairLayer.Of(layers))].GetConfig("config")!;
-        bool sparse = e.Y.Rank == 1 || (e.Y.Rank == 2 && e.Y.Shape[1] == 1 && last.Units > 1);
+        if (EditableOutput(copy, layers) is not { } output) return null;
+        var lastConfig = output.Layer.Config;
+        // Integer labels: one per sample ([N] or [N, 1]) or one per step ([N, steps, 1], or [N, steps] under a sparse loss already).
+        bool sparse = lossName == "sparse_categorical_crossentropy" || e.Y.Rank == 1 || (e.Y.Shape[^1] == 1 && last.Units > 1);
+        (Experiment, string) Done(Experiment changed, string change)
+        {
+            copy.SetLayerConfigs(output.WithoutTrailingActivations(layers));
+            return (changed, change + output.RemovedNote);
+        }
         if (last.Units == 1 && ClassCount(e.Y) is int classes && classes > 2)
         {
             // Labels 0..k-1 on one output unit: one unit per class, softmax, and the integer-label cross-entropy.
             lastConfig["units"] = (long)classes; // parsed JSON holds integers as long (Config.DeepClone cannot copy an int)
             lastConfig["activation"] = "softmax";
-            copy.SetLayerConfigs(layers);
-            return (copy with { Loss = "sparse_categorical_crossentropy" },
+            return Done(copy with { Loss = "sparse_categorical_crossentropy" },
                 $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
         }
         if (last.Units == 1)
         {
             if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
             lastConfig["activation"] = "sigmoid";
-            copy.SetLayerConfigs(layers);
-            return (copy with { Loss = "binary_crossentropy" }, "output -> sigmoid, loss -> binary_crossentropy");
+            return Done(copy with { Loss = "binary_crossentropy" }, "output -> sigmoid, loss -> binary_crossentropy");
         }
         string wanted = sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
         if (activation == "softmax" && lossName == wanted) return null;
-        if (activation != "softmax") lastConfig["activation"] = "softmax";
-        copy.SetLayerConfigs(layers);
-        return (copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
+        lastConfig["activation"] = "softmax";
+        return Done(copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
     }
 
     /// <summary>A regression output: the output layer (the last kernel layer) made linear and the Activation layers after it removed.
@@ -291,20 +295,35 @@ internal static class Repairs
         if (activation == "linear") return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        int output = RepairLayer.OutputIndex(RepairLayer.Of(layers));
-        var lastConfig = layers[output].GetConfig("config")!;
-        lastConfig["activation"] = "linear";
-        var removed = new List<string>();
-        for (int i = layers.Count - 1; i > output && e.LayersAreAChain; i--)
+        if (EditableOutput(copy, layers) is not { } output) return null;
+        output.Layer.Config["activation"] = "linear";
+        copy.SetLayerConfigs(output.WithoutTrailingActivations(layers));
+        return (copy, $"output {activation} -> linear{output.RemovedNote}");
+    }
+
+    /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
+    /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the
+    /// model ends with. Null without a kernel layer, or when a functional model has Activation layers after its output
+    /// (removing them from the list would break the links between its layers).</summary>
+    private static OutputEdit? EditableOutput(Experiment e, List<Config> layers)
+    {
+        var read = RepairLayer.Of(layers);
+        for (int i = read.Count - 1; i >= 0; i--)
         {
-            if (ClassOf(layers[i]) != "Activation") continue;
-            removed.Add(layers[i].GetConfig("config")!.GetString("name", "activation")!);
-            layers.RemoveAt(i);
+            if (read[i].WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is not { } kernel) continue;
+            var trailing = read.Skip(i + 1).Where(l => l.ActivationOnly).ToList();
+            if (trailing.Count > 0 && !e.LayersAreAChain) return null;
+            return new OutputEdit(kernel, trailing);
         }
-        copy.SetLayerConfigs(layers);
-        string change = $"output {activation} -> linear";
-        if (removed.Count > 0) change += $" (removed Activation layer(s) {string.Join(", ", removed)})";
-        return (copy, change);
+        return null;
+    }
+
+    private sealed record OutputEdit(RepairLayer Layer, List<RepairLayer> Trailing)
+    {
+        public List<Config> WithoutTrailingActivations(List<Config> layers) =>
+            layers.Where((_, i) => !Trailing.Any(t => t.Index == i)).ToList();
+
+        public string RemovedNote => Trailing.Count == 0 ? "" : $" (removed Activation layer(s) {string.Join(", ", Trailing.Select(t => t.Name))})";
     }
 
     /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
