@@ -20,12 +20,13 @@ public static class FindingCodes
     public const string DominatingLoss = "dominating_loss";
     public const string TooFewEpochs = "too_few_epochs";
     public const string Overfitting = "overfitting";
+    public const string UnseenValidationClasses = "unseen_validation_classes";
 
     public static readonly IReadOnlyList<string> All =
     [
         VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
         UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
-        OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss, TooFewEpochs, Overfitting,
+        OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss, TooFewEpochs, Overfitting, UnseenValidationClasses,
     ];
 }
 
@@ -54,6 +55,7 @@ public static class FixCodes
     public const string ResetRecurrentBias = "reset_recurrent_bias";
     public const string UseRegressionMetric = "use_regression_metric";
     public const string TrainLonger = "train_longer";
+    public const string ShuffleBeforeSplit = "shuffle_before_split";
     public const string EarlyStopping = "early_stopping";
     public const string AddDropout = "add_dropout";
 
@@ -79,6 +81,7 @@ public static class FixCodes
         [BalanceLossWeights] = "Weigh the outputs' losses so that each has a similar share of the total: loss_weights inversely proportional to each output's loss at the start (GradNorm and uncertainty weighting adapt them during training). The repair sets them so.",
         [ResetRecurrentBias] = "Start the recurrent layer's biases at Keras's defaults (bias_initializer \"zeros\", unit_forget_bias true: an LSTM's forget gate at 1), where every gate sits mid-range and can learn.",
         [UseRegressionMetric] = "Score a regression by its loss or by mean absolute error (metrics: [\"mae\"]), not by accuracy, which counts exact matches.",
+        [ShuffleBeforeSplit] = "Shuffle the rows before fit (a permutation with a fixed seed): Keras's validation_split takes the last rows before any shuffling, so data sorted by class keeps its last classes out of training. The repair shuffles the rows with seed 0.",
         [TrainLonger] = "Train for more epochs (fit(epochs=...)), or until the validation loss stops improving (EarlyStopping with restore_best_weights). The repair doubles the epochs, twice at most.",
         [EarlyStopping] = "Stop when the validation loss stops improving and keep the best epoch's weights: callbacks=[EarlyStopping(monitor=\"val_loss\", patience=10, restore_best_weights=True)] in fit.",
         [AddDropout] = "Regularize with dropout: a Dropout(0.5) layer after each hidden Dense layer (Srivastava et al. 2014), so that no unit can rely on others to memorize the training set.",

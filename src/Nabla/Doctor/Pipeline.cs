@@ -21,6 +21,7 @@ internal static class Pipeline
             UnreachedLayers = r.UnreachedLayers,
             OutputShares = OutputLossShares.Of(r.Model.Outputs, r.History),
             RateResponse = r.RateResponse,
+            ValidationClasses = r.ValidationClasses,
         };
     }
 

@@ -46,6 +46,7 @@ internal static class Repairs
         FixCodes.BalanceLossWeights => LossWeightBalance.Apply(e),
         FixCodes.ResetRecurrentBias => ResetRecurrentBias(e),
         FixCodes.UseRegressionMetric => UseRegressionMetric(e),
+        FixCodes.ShuffleBeforeSplit => ShuffleRepair.Apply(e),
         FixCodes.TrainLonger => (e with { Epochs = e.Epochs * 2 }, $"epochs {e.Epochs} -> {e.Epochs * 2}"),
         FixCodes.EarlyStopping => OverfittingRepairs.EarlyStopping(e),
         FixCodes.AddDropout => OverfittingRepairs.AddDropout(e),

@@ -122,7 +122,10 @@ public partial class Model
 
         StopTraining = false;
         bool warnedNonFinite = false;
-        CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount);
+        CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
+        {
+            Targets = y, ValidationTargets = validation?.y,
+        };
         FitProgress = new FitProgress(order, initialEpoch);
         // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
         bool guardBefore = Optimizer?.RefuseNonFiniteUpdates ?? false;
@@ -320,4 +323,12 @@ internal sealed class FitProgress(int[] order, int nextEpoch)
 }
 
 /// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>
-public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int TrainSamples);
+public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int TrainSamples)
+{
+    /// <summary>Each output's targets as Fit received them (null for an output without a loss); the first
+    /// <see cref="TrainSamples"/> rows are the ones it trains on, the rest went to a validation split.</summary>
+    public IReadOnlyList<Tensor?> Targets { get; init; } = [];
+
+    /// <summary>Each output's validation targets (split off or given); null without validation data.</summary>
+    public IReadOnlyList<Tensor?>? ValidationTargets { get; init; }
+}

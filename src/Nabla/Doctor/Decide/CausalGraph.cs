@@ -9,7 +9,7 @@ internal static class CausalGraph
 {
     public static readonly IReadOnlyList<string> Order =
     [
-        FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.DominatingLoss,
+        FindingCodes.UnseenValidationClasses, FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.DominatingLoss,
         FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
         FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
@@ -49,6 +49,8 @@ internal static class CausalGraph
         [FindingCodes.Overfitting] = [],
         // A budget cut short is a cause of its own; it produces none of the symptoms above.
         [FindingCodes.TooFewEpochs] = [],
+        // Classes missing from training cap validation accuracy; they leave the training run itself alone.
+        [FindingCodes.UnseenValidationClasses] = [],
     };
 
     /// <summary>Position in <see cref="Order"/>; unknown codes last.</summary>

@@ -10,7 +10,7 @@ internal static class DetectorSet
         new LearningRateTooLowDetector(), new SaturationDetector(), new ExplodingGradientsDetector(),
         new DeadReluDetector(), new VanishingGradientsDetector(), new NonFiniteLossDetector(),
         new OscillationDetector(), new PlateauDetector(), new GradientsThroughTimeDetector(),
-        new SaturatedGatesDetector(), new DominatingLossDetector(), new TooFewEpochsDetector(), new OverfittingDetector(),
+        new SaturatedGatesDetector(), new DominatingLossDetector(), new TooFewEpochsDetector(), new UnseenValidationClassesDetector(), new OverfittingDetector(),
     ];
 
     public static List<Detection> Run(Quantities q, DoctorThresholds t) => All.SelectMany(d => d.Detect(q, t)).ToList();

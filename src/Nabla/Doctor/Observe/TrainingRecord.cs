@@ -7,6 +7,9 @@ internal sealed class TrainingRecord
 
     public IReadOnlyList<LayerSample> Samples { get; set; } = [];
 
+    /// <summary>Validation classes without training rows, read from the fit's targets when training begins.</summary>
+    public ValidationClasses? ValidationClasses { get; set; }
+
     public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
 
     /// <summary>The loss of the very first batch, before any update.</summary>

@@ -15,6 +15,9 @@ internal sealed record Quantities
     /// <summary>Prechelt's generalization loss and training progress over the epochs; null without validation data.</summary>
     public GeneralizationLoss? Generalization { get; init; }
 
+    /// <summary>Validation classes that no training row has, for a classifier with validation data; null otherwise.</summary>
+    public ValidationClasses? ValidationClasses { get; init; }
+
     /// <summary>Whether the run learned (<see cref="LearningProgress"/>); null before training (pre-flight).</summary>
     public bool? Learned { get; init; }
 
