@@ -124,7 +124,7 @@ public partial class Model
         bool warnedNonFinite = false;
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
         {
-            Targets = y, ValidationTargets = validation?.y,
+            Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
         };
         FitProgress = new FitProgress(order, initialEpoch);
         // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
@@ -331,4 +331,7 @@ public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int T
 
     /// <summary>Each output's validation targets (split off or given); null without validation data.</summary>
     public IReadOnlyList<Tensor?>? ValidationTargets { get; init; }
+
+    /// <summary>The share of the rows split off for validation (0 when validation data were given, or none).</summary>
+    public double ValidationSplit { get; init; }
 }

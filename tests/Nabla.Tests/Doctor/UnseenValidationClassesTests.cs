@@ -8,9 +8,9 @@ namespace Nabla.Tests.Doctor;
 [Collection(DoctorCollection.Name)]
 public class UnseenValidationClassesTests
 {
-    private static FitInfo Fit(Tensor y, int trainRows) => new(1, 1, 32, trainRows)
+    private static FitInfo Fit(Tensor y, int trainRows, double split = 0.25) => new(1, 1, 32, trainRows)
     {
-        Targets = [y], ValidationTargets = [DataChecks.Rows(y, trainRows, y.Shape[0])],
+        Targets = [y], ValidationTargets = [DataChecks.Rows(y, trainRows, y.Shape[0])], ValidationSplit = split,
     };
 
     private static Tensor Labels(params float[] labels) => Tensor.FromArray(labels, [labels.Length]);
@@ -42,6 +42,24 @@ public class UnseenValidationClassesTests
         Assert.False(ValidationClasses.Of(Fit(Labels(2, 0, 1, 1, 0, 2, 1, 0), trainRows: 6))!.InClassOrder);
         Assert.Null(ValidationClasses.Of(Fit(Labels(0.5f, 1.5f, 2.5f, 3.5f), trainRows: 3)));
         Assert.Null(ValidationClasses.Of(new FitInfo(1, 1, 32, 4) { Targets = [Labels(0, 1, 2, 3)] }));
+        // Validation data given apart from the rows: a class missing from training is still reported, but not blamed on order.
+        var given = ValidationClasses.Of(Fit(Labels(0, 0, 0, 1, 1, 1, 2, 2), trainRows: 6, split: 0))!;
+        Assert.Equal([2], given.Unseen);
+        Assert.False(given.InClassOrder);
+    }
+
+    [Fact]
+    public void Whole_number_regression_targets_are_not_read_as_classes()
+    {
+        // Ages 20..27 in order under MSE, the last two only in validation: a regressor's targets, not unseen classes.
+        var q = new Quantities
+        {
+            Model = new ModelQuantities(),
+            ValidationClasses = ValidationClasses.Of(Fit(Labels(20, 21, 22, 23, 24, 25, 26, 27), trainRows: 6)),
+        };
+        Assert.NotNull(q.ValidationClasses);
+        Assert.False(q.Model.IsClassifier);
+        Assert.Empty(new UnseenValidationClassesDetector().Detect(q, new DoctorThresholds()));
     }
 
     [Theory]

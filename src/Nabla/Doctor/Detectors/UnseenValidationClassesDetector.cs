@@ -9,7 +9,8 @@ internal sealed class UnseenValidationClassesDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
-        if (q.ValidationClasses is not { Unseen.Count: > 0 } v) yield break;
+        // Whole-number regression targets (counts, ages) are not classes: only a classifier's labels are read so.
+        if (!q.Model.IsClassifier || q.ValidationClasses is not { Unseen.Count: > 0 } v) yield break;
         string classes = string.Join(", ", v.Unseen);
         string why = v.InClassOrder
             ? "The rows come in class order and validation_split takes the last rows before any shuffling, so these classes went to validation only."

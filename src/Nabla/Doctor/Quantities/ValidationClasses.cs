@@ -17,7 +17,9 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
         if (train is null || held is null) return null;
         var seen = train.ToHashSet();
         var unseen = held.Where(c => !seen.Contains(c)).Distinct().Order().ToList();
-        return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, InOrder(train.Concat(held).ToArray()));
+        // Class order explains the gap only when the validation rows are the fit's own last rows.
+        bool inOrder = fit.ValidationSplit > 0 && InOrder(train.Concat(held).ToArray());
+        return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, inOrder);
     }
 
     /// <summary>Each of the first <paramref name="rows"/> rows' class: its integer label, or the column of its one-hot 1;
