@@ -150,17 +150,13 @@ internal static class SuiteRunner
     }
 
     /// <summary>What <see cref="ExperimentResult.Score"/> measured: accuracy, or the negated loss of this loss function.</summary>
-    private static string ScoreKindOf(ExperimentResult r)
-    {
-        string prefix = r.Final.ContainsKey("val_loss") ? "val_" : "";
-        if (r.Final.TryGetValue(prefix + "accuracy", out double accuracy) && accuracy.Equals(r.Score)) return "accuracy";
-        return "loss:" + (r.Experiment.Loss switch
+    private static string ScoreKindOf(ExperimentResult r) =>
+        r.ScoredByAccuracy ? "accuracy" : "loss:" + (r.Experiment.Loss switch
         {
             string name => name,
             Configuration.Config c => c.GetString("class_name", "custom"),
             _ => "per-output",
         });
-    }
 
     private static double? ValLossOf(ExperimentResult r) => r.Final.TryGetValue("val_loss", out var v) ? v : null;
 

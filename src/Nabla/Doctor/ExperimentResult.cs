@@ -41,12 +41,18 @@ public sealed record ExperimentResult
     {
         get
         {
-            string prefix = Final.ContainsKey("val_loss") ? "val_" : "";
-            if (ClassTargets && Final.TryGetValue(prefix + "accuracy", out double accuracy) && double.IsFinite(accuracy)) return accuracy;
-            double loss = ComparableLoss(validation: prefix.Length > 0);
+            if (ScoredByAccuracy) return Final[ScorePrefix + "accuracy"];
+            double loss = ComparableLoss(validation: ScorePrefix.Length > 0);
             return double.IsFinite(loss) ? -loss : double.NegativeInfinity;
         }
     }
+
+    /// <summary>Whether <see cref="Score"/> is an accuracy (else the negated loss): scores of two runs compare only when
+    /// both are, or both negate the same loss function.</summary>
+    public bool ScoredByAccuracy =>
+        ClassTargets && Final.TryGetValue(ScorePrefix + "accuracy", out double accuracy) && double.IsFinite(accuracy);
+
+    private string ScorePrefix => Final.ContainsKey("val_loss") ? "val_" : "";
 
     /// <summary>The final loss (validation or training) as runs with different loss weights can compare it: the sum of the
     /// outputs' own losses, unweighted, for a model with several outputs; the loss otherwise. NaN when not logged.</summary>

@@ -14,24 +14,7 @@ internal static class ShuffleRepair
     public static (Experiment, string)? Apply(Experiment e)
     {
         if (!(e.ValidationSplit > 0)) return null;
-        int rows = e.X.Shape[0];
-        var order = new int[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
-        var random = new RandomGenerator(Seed);
-        for (int i = rows - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return (e with { X = Gather(e.X, order), Y = Gather(e.Y, order) }, $"rows shuffled before validation_split (seed {Seed})");
-    }
-
-    private static Tensor Gather(Tensor t, int[] order)
-    {
-        int width = t.Size / t.Shape[0];
-        var result = new Tensor(t.Shape);
-        for (int r = 0; r < order.Length; r++)
-            t.Data.AsSpan(order[r] * width, width).CopyTo(result.Data.AsSpan(r * width, width));
-        return result;
+        var (x, y) = Data.Preprocessing.Shuffle(e.X, e.Y, Seed);
+        return (e with { X = x, Y = y }, $"rows shuffled before validation_split (seed {Seed})");
     }
 }
