@@ -76,6 +76,7 @@ public static class DiagnosisReport
             ["kept"] = a.Kept,
             ["before"] = SummaryJson(a.Before),
             ["after"] = SummaryJson(a.After),
+            ["error"] = a.Error,
         }).ToArray()),
     };
 

@@ -1,7 +1,12 @@
 namespace Nabla.Doctor;
 
 /// <summary>One tried fix: what changed and the numbers before and after.</summary>
-public sealed record RepairAttempt(string Fix, string Change, RunSummary Before, RunSummary After, bool Kept);
+public sealed record RepairAttempt(string Fix, string Change, RunSummary Before, RunSummary After, bool Kept)
+{
+    /// <summary>Why the changed experiment could not run (the exception's type and message); null when it ran. A failed
+    /// attempt is never kept, and its <see cref="After"/> is <see cref="RunSummary.Failed"/>.</summary>
+    public string? Error { get; init; }
+}
 
 /// <summary>The numbers of one training run, as reported before and after a repair.</summary>
 public sealed record RunSummary(double Loss, double? Accuracy, double? ValLoss, double? ValAccuracy,
@@ -14,6 +19,9 @@ public sealed record RunSummary(double Loss, double? Accuracy, double? ValLoss, 
         r.Final.ContainsKey("val_loss") ? r.ComparableLoss(validation: true) : null,
         r.Final.TryGetValue("val_accuracy", out var va) ? va : null,
         r.Diagnosis.Verdict, r.Diagnosis.ProblemCodes, r.Seconds);
+
+    /// <summary>A run that could not start or finish: no numbers (loss NaN) and a verdict that says why.</summary>
+    public static RunSummary Failed(string error, double seconds) => new(double.NaN, null, null, null, "failed: " + error, [], seconds);
 }
 
 /// <summary>The result of <see cref="TrainingDoctor.Repair"/>: the original run, every attempt, and the best run found.</summary>

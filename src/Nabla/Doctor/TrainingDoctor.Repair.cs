@@ -8,11 +8,18 @@ public sealed partial class TrainingDoctor
     /// same seed and budget. A fix is kept when its run scores better (see <see cref="ExperimentResult.Score"/>);
     /// the search stops when a run has no error or warning left, or the budget is spent.
     /// </summary>
-    public static RepairReport Repair(Experiment experiment, RepairOptions? options = null)
+    /// <remarks>A fix that leaves an experiment Nabla refuses (a documented <see cref="ArgumentException"/>,
+    /// <see cref="NotSupportedException"/>, <see cref="InvalidOperationException"/> or <see cref="Nabla.Data.DataFormatException"/>)
+    /// is a failed attempt, reported with the refusal, and the search goes on; any other exception propagates.</remarks>
+    public static RepairReport Repair(Experiment experiment, RepairOptions? options = null) =>
+        RepairUsing(ExperimentResult.Run, experiment, options);
+
+    /// <summary>The repair search with its runs made by <paramref name="run"/> (tests substitute a run that fails).</summary>
+    internal static RepairReport RepairUsing(Func<Experiment, DoctorOptions, ExperimentResult> run, Experiment experiment, RepairOptions? options)
     {
         options ??= new RepairOptions();
         if (options.EpochsPerAttempt is int epochs) experiment = experiment with { Epochs = epochs };
-        var original = ExperimentResult.Run(experiment, options.Doctor);
+        var original = run(experiment, options.Doctor);
         var best = original;
         var attempts = new List<RepairAttempt>();
         var tried = new Dictionary<string, int>();
@@ -22,7 +29,16 @@ public sealed partial class TrainingDoctor
             if (next is null) break;
             var (fix, changed, change) = next.Value;
             tried[fix] = tried.GetValueOrDefault(fix) + 1;
-            var result = ExperimentResult.Run(changed, options.Doctor);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ExperimentResult result;
+            try { result = run(changed, options.Doctor); }
+            catch (Exception e) when (IsRefusal(e))
+            {
+                string error = $"{e.GetType().Name}: {e.Message}";
+                attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Failed(error, clock.Elapsed.TotalSeconds), Kept: false)
+                    { Error = error });
+                continue;
+            }
             bool kept = result.Score > best.Score || (result.Diagnosis.ProblemCodes.Count == 0 && result.Score >= best.Score);
             attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
             if (!kept) continue;
@@ -36,6 +52,10 @@ public sealed partial class TrainingDoctor
         }
         return new RepairReport(original, attempts, best);
     }
+
+    /// <summary>The library's documented refusals of a configuration or its data (docs/reliability.md).</summary>
+    private static bool IsRefusal(Exception e) =>
+        e is ArgumentException or NotSupportedException or InvalidOperationException or Nabla.Data.DataFormatException;
 
     /// <summary>The first untried fix, of the primary cause first, then of the other errors and warnings (causes before
     /// their consequences), that applies to this experiment.</summary>

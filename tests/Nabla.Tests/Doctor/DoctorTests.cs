@@ -138,6 +138,37 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fix_whose_experiment_is_refused_is_a_failed_attempt_and_the_search_goes_on()
+    {
+        int runs = 0;
+        ExperimentResult RefuseFirstChange(Experiment e, DoctorOptions o) =>
+            ++runs == 2 ? throw new ArgumentException("the changed model does not fit its data") : ExperimentResult.Run(e, o);
+
+        var report = TrainingDoctor.RepairUsing(RefuseFirstChange, SaturatedTanh(), new RepairOptions { MaxAttempts = 3 });
+
+        var failed = report.Attempts[0];
+        Assert.False(failed.Kept);
+        Assert.Equal("ArgumentException: the changed model does not fit its data", failed.Error);
+        Assert.Equal("failed: " + failed.Error, failed.After.Verdict);
+        Assert.True(double.IsNaN(failed.After.Loss));
+        Assert.True(report.Attempts.Count > 1, "the search stopped at the refused fix");
+        Assert.All(report.Attempts.Skip(1), a => Assert.True(a.Error is null && double.IsFinite(a.After.Loss), a.After.Verdict));
+        Assert.DoesNotContain(report.Attempts.Skip(1), a => a.Fix == failed.Fix);
+        var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
+        Assert.Equal(failed.Error, (string?)json["repair"]!["attempts"]![0]!["error"]);
+        Assert.Null(json["repair"]!["attempts"]![1]!["error"]);
+    }
+
+    [Fact]
+    public void An_exception_that_is_not_a_documented_refusal_ends_the_repair()
+    {
+        int runs = 0;
+        ExperimentResult Crash(Experiment e, DoctorOptions o) => ++runs == 2 ? throw new NullReferenceException("bug") : ExperimentResult.Run(e, o);
+
+        Assert.Throws<NullReferenceException>(() => TrainingDoctor.RepairUsing(Crash, SaturatedTanh(), new RepairOptions { MaxAttempts = 2 }));
+    }
+
+    [Fact]
     public void Changing_a_threshold_changes_the_verdict()
     {
         var strict = Diagnose(SaturatedTanh());
