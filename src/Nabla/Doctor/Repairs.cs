@@ -19,6 +19,14 @@ internal static class Repairs
         _ => 1,
     };
 
+    /// <summary>The fix that moves the same setting the other way, if there is one.</summary>
+    public static string? OppositeOf(string fix) => fix switch
+    {
+        FixCodes.LowerLearningRate => FixCodes.RaiseLearningRate,
+        FixCodes.RaiseLearningRate => FixCodes.LowerLearningRate,
+        _ => null,
+    };
+
     /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
     /// it on the same run (the learning rate then moves one more decade).</summary>
     public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch

@@ -25,7 +25,7 @@ public sealed partial class TrainingDoctor
         var tried = new Dictionary<string, int>();
         while (attempts.Count < options.MaxAttempts && best.Diagnosis.ProblemCodes.Count > 0)
         {
-            var next = NextFix(best, tried);
+            var next = NextFix(best, tried, attempts);
             if (next is null) break;
             var (fix, changed, change) = next.Value;
             tried[fix] = tried.GetValueOrDefault(fix) + 1;
@@ -53,6 +53,10 @@ public sealed partial class TrainingDoctor
         return new RepairReport(original, attempts, best);
     }
 
+    /// <summary>Whether <paramref name="fix"/> moves a setting back against a step of it already kept in this search.</summary>
+    internal static bool UndoesAKeptStep(string fix, IReadOnlyList<RepairAttempt> attempts) =>
+        Repairs.OppositeOf(fix) is { } opposite && attempts.Any(a => a.Kept && a.Fix == opposite);
+
     /// <summary>The library's documented refusals of a configuration or its data (docs/reliability.md).</summary>
     private static bool IsRefusal(Exception e) =>
         e is ArgumentException or NotSupportedException or InvalidOperationException or Nabla.Data.DataFormatException;
@@ -62,7 +66,11 @@ public sealed partial class TrainingDoctor
     /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
     /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
     /// does not yet make the run better would otherwise end the search there.</remarks>
-    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried)
+    /// <remarks>A learning-rate step against one already kept in this search is not tried: the kept step's run scored
+    /// better than the rate it left, so stepping back can only return to a worse run (a noisy loss at a rate found too
+    /// low would otherwise undo the raise that helped).</remarks>
+    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried,
+        IReadOnlyList<RepairAttempt> attempts)
     {
         var errors = current.Diagnosis.Findings
             .Where(f => f.Severity >= Severity.Warning)
@@ -74,6 +82,7 @@ public sealed partial class TrainingDoctor
             {
                 int done = tried.GetValueOrDefault(fix.Code);
                 if (done >= Repairs.MaxTries(fix.Code)) continue;
+                if (UndoesAKeptStep(fix.Code, attempts)) continue;
                 var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model, done);
                 if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
                 tried[fix.Code] = int.MaxValue;

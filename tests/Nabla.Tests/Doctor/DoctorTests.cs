@@ -160,6 +160,20 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_learning_rate_step_against_a_kept_one_is_not_tried()
+    {
+        var run = new RunSummary(0.7, 0.5, 0.7, 0.5, Diagnosis.Unhealthy, [FindingCodes.OscillatingLoss], 1);
+        RepairAttempt Attempt(string fix, bool kept) => new(fix, "learning rate", run, run, kept);
+
+        Assert.True(TrainingDoctor.UndoesAKeptStep(FixCodes.LowerLearningRate, [Attempt(FixCodes.RaiseLearningRate, kept: true)]));
+        Assert.True(TrainingDoctor.UndoesAKeptStep(FixCodes.RaiseLearningRate, [Attempt(FixCodes.LowerLearningRate, kept: true)]));
+        // An undone step says nothing about the other direction, and a kept step does not block itself.
+        Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.LowerLearningRate, [Attempt(FixCodes.RaiseLearningRate, kept: false)]));
+        Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.RaiseLearningRate, [Attempt(FixCodes.RaiseLearningRate, kept: true)]));
+        Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.UseAdam, [Attempt(FixCodes.RaiseLearningRate, kept: true)]));
+    }
+
+    [Fact]
     public void An_exception_that_is_not_a_documented_refusal_ends_the_repair()
     {
         int runs = 0;
