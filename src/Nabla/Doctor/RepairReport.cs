@@ -42,14 +42,34 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
     public double ScoreGain => Best.Score - Original.Score;
 
     /// <summary>What each warning or error of the original run costs, as measured: for every finding one of whose fixes
-    /// was kept, the first such attempt's before and after; once per code (the same problem in two layers costs the same).</summary>
+    /// was kept, the run before the first such attempt against the run after it, or after the last of its repeats kept
+    /// with no other fix kept between them (a learning rate found too low over several decades); once per code (the same
+    /// problem in two layers costs the same).</summary>
     public IReadOnlyList<MeasuredCost> MeasuredCosts =>
         Original.Diagnosis.Findings.Where(f => f.Severity >= Severity.Warning)
-            .Select(f => (f, a: Attempts.FirstOrDefault(a => a.Kept && f.Fixes.Any(x => x.Code == a.Fix))))
-            .Where(p => p.a is not null)
-            .Select(p => MeasuredCost.Of(p.f.Code, p.a!))
+            .Select(f => (f, first: IndexOfFirstKept(f)))
+            .Where(p => p.first >= 0)
+            .Select(p => MeasuredCost.Of(p.f.Code, Attempts[p.first] with { After = LastKeptRepeat(p.first).After }))
             .DistinctBy(c => c.Finding)
             .ToList();
+
+    private int IndexOfFirstKept(Finding f)
+    {
+        for (int i = 0; i < Attempts.Count; i++)
+            if (Attempts[i].Kept && f.Fixes.Any(x => x.Code == Attempts[i].Fix)) return i;
+        return -1;
+    }
+
+    private RepairAttempt LastKeptRepeat(int first)
+    {
+        var last = Attempts[first];
+        foreach (var a in Attempts.Skip(first + 1).Where(a => a.Kept))
+        {
+            if (a.Fix != last.Fix) break;
+            last = a;
+        }
+        return last;
+    }
 }
 
 /// <summary>The measured cost of leaving a finding: the score its kept fix brought, in words a user reads as

@@ -174,6 +174,32 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_learning_rate_found_too_low_over_several_decades_costs_what_all_its_kept_steps_gained()
+    {
+        var finding = FindingBuilder.Make(FindingCodes.LearningRateTooLow, Severity.Error, "too low", [FixCodes.RaiseLearningRate]);
+        var original = new ExperimentResult
+        {
+            Experiment = HealthyClassifier(), Model = new Sequential(new Dense(1, inputShape: [1])), Seconds = 0,
+            Diagnosis = new Diagnosis([finding], [], new Dictionary<string, IReadOnlyList<double>>()),
+            Final = new Dictionary<string, double>(),
+        };
+        RunSummary Run(double valAccuracy) => new(1 - valAccuracy, valAccuracy, 1 - valAccuracy, valAccuracy, Diagnosis.Unhealthy, [], 1);
+        RepairAttempt Step(string fix, double before, double after, bool kept) => new(fix, fix, Run(before), Run(after), kept);
+        var report = new RepairReport(original,
+        [
+            Step(FixCodes.RaiseLearningRate, 0.50, 0.51, kept: true),
+            Step(FixCodes.RaiseLearningRate, 0.51, 0.505, kept: false),
+            Step(FixCodes.RaiseLearningRate, 0.51, 0.54, kept: true),
+            Step(FixCodes.UseAdam, 0.54, 0.60, kept: true),
+            Step(FixCodes.RaiseLearningRate, 0.60, 0.70, kept: true),
+        ], original);
+
+        var cost = Assert.Single(report.MeasuredCosts);
+        // From the run before the first raise to the run after the last raise kept before another fix was kept.
+        Assert.Contains("(50.0% -> 54.0%) with raise_learning_rate", cost.Sentence);
+    }
+
+    [Fact]
     public void An_exception_that_is_not_a_documented_refusal_ends_the_repair()
     {
         int runs = 0;

@@ -3,13 +3,16 @@ using static Nabla.Doctor.FindingBuilder;
 namespace Nabla.Doctor;
 
 /// <summary>AUTOTRAINER's unstable training: swings in at least eta of the epochs, a swing being an accuracy drop of
-/// zeta or more, or a loss rise beyond <see cref="DoctorThresholds.OscillationRelativeSwing"/>.</summary>
+/// zeta or more, or a loss rise beyond <see cref="DoctorThresholds.OscillationRelativeSwing"/>. Not when even the layer
+/// that moves most steps below DeepDiagnosis's lower band: weights that barely move cannot bounce across a valley, and
+/// the swings are the noise of dropout and batch order.</summary>
 internal sealed class OscillationDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
         var curve = q.Curve;
         if (curve.Losses.Count < t.OscillationMinEpochs || curve.FirstNonFinite is not null) yield break;
+        if (q.FastestUpdateRatio < t.MinUpdateRatio) yield break;
         int swings = curve.Swings(t.OscillationRelativeSwing, t.OscillationAccuracyDrop);
         int changes = curve.Losses.Count - 1;
         double share = swings / (double)changes;
