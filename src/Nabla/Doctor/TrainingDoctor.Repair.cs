@@ -53,9 +53,10 @@ public sealed partial class TrainingDoctor
         return new RepairReport(original, attempts, best);
     }
 
-    /// <summary>Whether <paramref name="fix"/> moves a setting back against a step of it already kept in this search.</summary>
+    /// <summary>Whether <paramref name="fix"/> moves a setting back against the last kept step. Once another fix has been
+    /// kept since (another optimizer, another layer), the kept step no longer says which way the setting should go.</summary>
     internal static bool UndoesAKeptStep(string fix, IReadOnlyList<RepairAttempt> attempts) =>
-        Repairs.OppositeOf(fix) is { } opposite && attempts.Any(a => a.Kept && a.Fix == opposite);
+        Repairs.OppositeOf(fix) is { } opposite && attempts.LastOrDefault(a => a.Kept)?.Fix == opposite;
 
     /// <summary>The library's documented refusals of a configuration or its data (docs/reliability.md).</summary>
     private static bool IsRefusal(Exception e) =>
@@ -66,9 +67,9 @@ public sealed partial class TrainingDoctor
     /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
     /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
     /// does not yet make the run better would otherwise end the search there.</remarks>
-    /// <remarks>A learning-rate step against one already kept in this search is not tried: the kept step's run scored
-    /// better than the rate it left, so stepping back can only return to a worse run (a noisy loss at a rate found too
-    /// low would otherwise undo the raise that helped).</remarks>
+    /// <remarks>A learning-rate step against the last kept one is not tried: the kept step's run scored better than the
+    /// rate it left, so stepping back can only return to a worse run (a noisy loss at a rate found too low would
+    /// otherwise undo the raise that helped).</remarks>
     private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried,
         IReadOnlyList<RepairAttempt> attempts)
     {

@@ -171,6 +171,11 @@ public class DoctorTests(ITestOutputHelper output)
         Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.LowerLearningRate, [Attempt(FixCodes.RaiseLearningRate, kept: false)]));
         Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.RaiseLearningRate, [Attempt(FixCodes.RaiseLearningRate, kept: true)]));
         Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.UseAdam, [Attempt(FixCodes.RaiseLearningRate, kept: true)]));
+        // Another fix kept since (SGD at 1.0 lowered to 0.1, then Adam at 1e-3) leaves the rate free to go up again.
+        Assert.False(TrainingDoctor.UndoesAKeptStep(FixCodes.RaiseLearningRate,
+            [Attempt(FixCodes.LowerLearningRate, kept: true), Attempt(FixCodes.UseAdam, kept: true), Attempt(FixCodes.UseLstmOrGru, kept: false)]));
+        Assert.True(TrainingDoctor.UndoesAKeptStep(FixCodes.LowerLearningRate,
+            [Attempt(FixCodes.UseAdam, kept: true), Attempt(FixCodes.RaiseLearningRate, kept: true), Attempt(FixCodes.UseLrSchedule, kept: false)]));
     }
 
     [Fact]
