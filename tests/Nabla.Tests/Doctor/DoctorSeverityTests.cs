@@ -102,6 +102,30 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void A_swinging_loss_is_not_oscillation_when_the_weights_barely_move()
+    {
+        LayerSample Step(int step, double updateRatio) => new()
+        {
+            Epoch = 0, Step = step, LayerIndex = 0, Layer = "dense", Activation = "relu", KernelGradNorm = 1, BiasGradNorm = 1,
+            UpdateRatio = updateRatio, WeightMean = 0, WeightStd = 0.1, ExpectedStd = 0.1, SaturatedFraction = 0, DeadFraction = 0,
+            MeanAbsOutput = 0.5, GradientMissing = false, GradientAllZero = false, NonFinite = false,
+        };
+        var t = new DoctorThresholds();
+        var q = new Quantities
+        {
+            Model = new ModelQuantities { OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-7 },
+            Curve = new LossCurve { Losses = [1.0, 1.2, 1.0, 1.2, 1.0, 1.2], InitialLoss = 1.0, EarlyLoss = 1.0 },
+            Layers = [new LayerSeries([Step(0, 3e-7), Step(1, 4e-7)])],
+            Learned = false,
+        };
+        // Steps of 3e-7 of the weights' size (below DeepDiagnosis's 1e-5 band) cannot bounce across a valley.
+        Assert.True(q.FastestUpdateRatio < t.MinUpdateRatio);
+        Assert.Empty(new OscillationDetector().Detect(q, t));
+        q = q with { Layers = [new LayerSeries([Step(0, 3e-3), Step(1, 4e-3)])] };
+        Assert.Single(new OscillationDetector().Detect(q, t));
+    }
+
+    [Fact]
     public void A_learning_rate_is_the_primary_cause_of_the_dead_units_and_plateau_it_produces()
     {
         Finding Raw(string code) => new() { Code = code, Severity = Severity.Error, Message = code, Evidence = new Dictionary<string, object>(), Fixes = [] };

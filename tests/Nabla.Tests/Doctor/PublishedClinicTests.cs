@@ -68,6 +68,8 @@ public class PublishedClinicTests
     [InlineData("autotrainer-linear20-sgd01-buggy")]
     [InlineData("autotrainer-linear20-sigmoid-output-buggy")]
     [InlineData("autotrainer-circles-tanh-normal5-buggy")]
+    [InlineData("autotrainer-dl-case24-adam1e-7-buggy")]
+    [InlineData("autotrainer-dl-case14-relu-uniform-buggy")]
     public void Faulty_program_is_found_with_its_root_cause_first(string name)
     {
         var result = SuiteRunner.RunCase(Path.Combine(Folder(), name + ".json"), repair: false);
