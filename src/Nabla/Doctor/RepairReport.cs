@@ -89,7 +89,10 @@ public sealed record MeasuredCost(string Finding, string Fix, string Sentence)
         {
             double lossBefore = a.Before.ValLoss ?? a.Before.Loss, lossAfter = a.After.ValLoss ?? a.After.Loss;
             string which = a.Before.ValLoss is null ? "loss" : "validation loss";
-            sentence = string.Create(inv, $"this model's {which} would be about {100 * (lossBefore - lossAfter) / Math.Abs(lossBefore):0.#}% lower ({lossBefore:G4} -> {lossAfter:G4}) with {a.Fix}");
+            // A diverged run has no finite loss to take a percentage of: the fix makes it finite.
+            sentence = double.IsFinite(lossBefore) || !double.IsFinite(lossAfter)
+                ? string.Create(inv, $"this model's {which} would be about {100 * (lossBefore - lossAfter) / Math.Abs(lossBefore):0.#}% lower ({lossBefore:G4} -> {lossAfter:G4}) with {a.Fix}")
+                : string.Create(inv, $"this model's {which} would be finite ({lossBefore:G4} -> {lossAfter:G4}) with {a.Fix}");
         }
         return new MeasuredCost(finding, a.Fix, sentence);
     }

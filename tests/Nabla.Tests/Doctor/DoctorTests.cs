@@ -205,6 +205,18 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_cost_of_a_diverged_loss_is_stated_without_a_percentage_of_infinity()
+    {
+        RunSummary Run(double valLoss) => new(valLoss, null, valLoss, null, Diagnosis.Unhealthy, [], 1);
+        var cost = MeasuredCost.Of(FindingCodes.LearningRateTooHigh,
+            new RepairAttempt(FixCodes.LowerLearningRate, "learning rate 1 -> 0.1", Run(double.PositiveInfinity), Run(0.1776), Kept: true));
+        Assert.Equal("this model's validation loss would be finite (Infinity -> 0.1776) with lower_learning_rate", cost.Sentence);
+        var finite = MeasuredCost.Of(FindingCodes.LearningRateTooHigh,
+            new RepairAttempt(FixCodes.LowerLearningRate, "learning rate 1 -> 0.1", Run(0.4), Run(0.1), Kept: true));
+        Assert.Equal("this model's validation loss would be about 75% lower (0.4 -> 0.1) with lower_learning_rate", finite.Sentence);
+    }
+
+    [Fact]
     public void An_exception_that_is_not_a_documented_refusal_ends_the_repair()
     {
         int runs = 0;
