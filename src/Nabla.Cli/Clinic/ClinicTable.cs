@@ -45,7 +45,7 @@ internal static class ClinicTable
         foreach (var a in repair.Attempts)
             o.WriteLine(string.Create(Inv, $"  try {a.Fix,-24} {(a.Kept ? "kept " : "undone")} {Summary(a.After)}   ({a.Change})"));
         o.WriteLine(string.Create(Inv, $"  after:  {Summary(RunSummary.Of(repair.Best))}"));
-        o.WriteLine($"  {(repair.Succeeded ? "Repaired" : "Not repaired")}: fixes applied: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}.");
+        o.WriteLine($"  {(repair.NothingToRepair ? "Nothing to repair" : repair.Succeeded ? "Repaired" : "Not repaired")}: fixes applied: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}.");
         o.WriteLine();
     }
 

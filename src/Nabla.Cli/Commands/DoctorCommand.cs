@@ -94,7 +94,8 @@ internal static class DoctorCommand
         }
         if (repair is null) return;
         Console.WriteLine();
-        Console.WriteLine($"Repair: {(repair.Succeeded ? "succeeded" : "did not make the model healthy")}; " +
+        string outcome = repair.NothingToRepair ? "nothing to repair (no error or warning)" : repair.Succeeded ? "succeeded" : "did not make the model healthy";
+        Console.WriteLine($"Repair: {outcome}; " +
                           $"fixes kept: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}");
         foreach (var a in repair.Attempts)
             Console.WriteLine($"  {a.Fix}: {Compare(a.Before, a.After)}, {a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");

@@ -38,6 +38,9 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
     /// well (validation accuracy often ties at 100% on easy data, so "better" would miss real repairs).</summary>
     public bool Succeeded => Original.Diagnosis.ProblemCodes.Count > 0 && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
 
+    /// <summary>The original run had no error or warning: no fix was tried, and none was needed.</summary>
+    public bool NothingToRepair => Original.Diagnosis.ProblemCodes.Count == 0;
+
     /// <summary>The score gained by the kept fixes: for a warning, the measured cost of leaving it.</summary>
     public double ScoreGain => Best.Score - Original.Score;
 

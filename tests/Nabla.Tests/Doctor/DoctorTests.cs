@@ -199,6 +199,7 @@ public class DoctorTests(ITestOutputHelper output)
             Step(FixCodes.RaiseLearningRate, 0.60, 0.70, kept: true),
         ], original);
 
+        Assert.False(report.NothingToRepair);
         var cost = Assert.Single(report.MeasuredCosts);
         // From the run before the first raise to the run after the last raise kept before another fix was kept.
         Assert.Contains("(50.0% -> 54.0%) with raise_learning_rate", cost.Sentence);
@@ -214,6 +215,16 @@ public class DoctorTests(ITestOutputHelper output)
         var finite = MeasuredCost.Of(FindingCodes.LearningRateTooHigh,
             new RepairAttempt(FixCodes.LowerLearningRate, "learning rate 1 -> 0.1", Run(0.4), Run(0.1), Kept: true));
         Assert.Equal("this model's validation loss would be about 75% lower (0.4 -> 0.1) with lower_learning_rate", finite.Sentence);
+    }
+
+    [Fact]
+    public void A_healthy_run_has_nothing_to_repair()
+    {
+        var report = TrainingDoctor.Repair(HealthyClassifier(epochs: 4));
+        Assert.True(report.Original.Diagnosis.IsHealthy, string.Join(", ", report.Original.Diagnosis.ProblemCodes));
+        Assert.True(report.NothingToRepair);
+        Assert.False(report.Succeeded);
+        Assert.Empty(report.Attempts);
     }
 
     [Fact]
