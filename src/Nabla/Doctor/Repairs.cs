@@ -7,7 +7,7 @@ namespace Nabla.Doctor;
 /// Each fix code as a change to an <see cref="Experiment"/>'s configuration. A change that does not
 /// apply (no sigmoid layer to replace, loss already cross-entropy...) returns null.
 /// </summary>
-internal static class Repairs
+internal static partial class Repairs
 {
     private static readonly HashSet<string> SaturatingActivations = ["sigmoid", "tanh", "hard_sigmoid", "softsign"];
 
@@ -166,30 +166,6 @@ internal static class Repairs
         if (!changed) return null;
         copy.SetLayerConfigs(layers);
         return (copy, biasesReset.Count == 0 ? change : $"{change}; bias of {string.Join(", ", biasesReset)} -> Zeros");
-    }
-
-    /// <summary>Each Dense/convolution kernel initialized with the variance-preserving scheme for its activation, and
-    /// each bias with Keras's zeros (a bias of −10 kills ReLU units however the kernel starts).</summary>
-    private static (Experiment, string)? FixInitialization(Experiment e)
-    {
-        var copy = Copy(e);
-        var layers = copy.LayerConfigs();
-        var changes = new List<string>();
-        foreach (var layer in RepairLayer.Of(layers).Where(l => l.FeedForwardKernel))
-        {
-            var config = layer.Config;
-            string wanted = Activations.Activation.Get(layer.Activation).IsReluFamily ? "he_uniform" : "glorot_uniform";
-            string current = InitializerName(config.GetValueOr("kernel_initializer", "glorot_uniform"));
-            if (Initializers.Initializer.Registry.ClassNameOf(wanted) != current)
-            {
-                config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
-                changes.Add($"{layer.Name}: {current} -> {wanted}");
-            }
-            if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
-        }
-        if (changes.Count == 0) return null;
-        copy.SetLayerConfigs(layers);
-        return (copy, string.Join("; ", changes));
     }
 
     /// <summary>Puts the scaling into the model as its first layer, so it travels with it: a Rescaling by
