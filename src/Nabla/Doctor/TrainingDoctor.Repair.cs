@@ -66,10 +66,9 @@ public sealed partial class TrainingDoctor
     /// their consequences), that applies to this experiment.</summary>
     /// <remarks>A fix is tried once per run being repaired, except the learning-rate steps, which search by decades
     /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
-    /// does not yet make the run better would otherwise end the search there.</remarks>
-    /// <remarks>A learning-rate step against the last kept one is not tried: the kept step's run scored better than the
-    /// rate it left, so stepping back can only return to a worse run (a noisy loss at a rate found too low would
-    /// otherwise undo the raise that helped).</remarks>
+    /// does not yet make the run better would otherwise end the search there. A learning-rate step against the last kept
+    /// one is not tried: the kept step's run scored better than the rate it left, so stepping back can only return to a
+    /// worse run (a noisy loss at a rate found too low would otherwise undo the raise that helped).</remarks>
     private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried,
         IReadOnlyList<RepairAttempt> attempts)
     {
