@@ -6,13 +6,14 @@ internal static partial class Repairs
 {
     /// <summary>Each Dense/convolution kernel initialized with the variance-preserving scheme for its activation, each
     /// recurrent layer with Keras's defaults (glorot_uniform input kernel, orthogonal recurrent kernel), and each bias
-    /// with Keras's zeros (a bias of −10 kills ReLU units however the kernel starts).</summary>
+    /// with Keras's zeros (a bias of −10 kills ReLU units however the kernel starts); inside Bidirectional and
+    /// TimeDistributed too.</summary>
     private static (Experiment, string)? FixInitialization(Experiment e)
     {
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var changes = new List<string>();
-        foreach (var layer in RepairLayer.Of(layers).Where(l => l.FeedForwardKernel || (l.HasKernel && l.Recurrent)))
+        foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()).Where(l => l.FeedForwardKernel || (l.HasKernel && l.Recurrent)))
         {
             string wanted = !layer.Recurrent && Activations.Activation.Get(layer.Activation).IsReluFamily ? "he_uniform" : "glorot_uniform";
             SetInitializer(layer, "kernel_initializer", wanted, "glorot_uniform", changes);

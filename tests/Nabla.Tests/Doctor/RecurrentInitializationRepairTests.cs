@@ -26,6 +26,14 @@ public class RecurrentInitializationRepairTests
         Assert.Equal("Orthogonal", repaired.GetConfig("recurrent_initializer")!.GetString("class_name"));
         Assert.Contains("RandomNormal -> glorot_uniform", change);
         Assert.Contains("recurrent RandomNormal -> orthogonal", change);
+        // Inside a Bidirectional: the wrapped layer's config is edited (the backward copy is built from it).
+        var wrapped = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", "healthy-bidirectional-lstm-adding20.json"));
+        var inner = wrapped.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetConfig("config")!;
+        inner["recurrent_initializer"] = Normal(5);
+        var (unwrapped, wrappedChange) = Repairs.Apply(FixCodes.FixInitialization, wrapped, wrapped.BuildModel())!.Value;
+        Assert.Equal("Orthogonal", unwrapped.LayerConfigs()[0].GetConfig("config")!.GetConfig("layer")!.GetConfig("config")!
+            .GetConfig("recurrent_initializer")!.GetString("class_name"));
+        Assert.Contains("recurrent RandomNormal -> orthogonal", wrappedChange);
         // Keras's own recurrent initializers leave nothing to fix.
         var healthy = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "recurrent", "healthy-lstm-adding20.json"));
         Assert.Null(Repairs.Apply(FixCodes.FixInitialization, healthy, healthy.BuildModel()));
