@@ -36,7 +36,7 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
 
     /// <summary>Repaired: the original run had an error or a warning, the best run has neither and scores at least as
     /// well (validation accuracy often ties at 100% on easy data, so "better" would miss real repairs).</summary>
-    public bool Succeeded => Original.Diagnosis.ProblemCodes.Count > 0 && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
+    public bool Succeeded => !NothingToRepair && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
 
     /// <summary>The original run had no error or warning: no fix was tried, and none was needed.</summary>
     public bool NothingToRepair => Original.Diagnosis.ProblemCodes.Count == 0;
