@@ -44,4 +44,20 @@ public class OutputRepairTests
         Assert.Contains("sigmoid", e.LayerConfigs()[^1].GetConfig("config")!.GetConfig("layer")!.GetConfig("config")!.GetString("activation"));
         Assert.True(double.IsFinite(ExperimentResult.Run(changed).Loss), change);
     }
+
+    [Fact]
+    public void The_doctor_reads_the_activation_inside_a_time_distributed_output()
+    {
+        // The wrapper's own output comes from the reshape that unfolds the steps; the activation is the wrapped Dense's.
+        string file = Path.Combine(ClinicSuiteTests.SuiteFolder(), "published", "deepfd-59282996-bilstm-fixed.json");
+        var e = ExperimentFile.Load(file);
+        var sigmoid = Single(Diagnose(e), FindingCodes.LossOutputMismatch);
+        Assert.Equal("sigmoid", sigmoid.Evidence["output_activation"]);
+        Assert.Equal(3, Convert.ToInt32(sigmoid.Evidence["units"], System.Globalization.CultureInfo.InvariantCulture));
+
+        var trained = ExperimentResult.Run(e).Model;
+        var (softmax, _) = Repairs.Apply(FixCodes.UseCrossEntropy, e, trained)!.Value;
+        var d = Diagnose(softmax);
+        Assert.DoesNotContain(d.Findings, f => f.Code == FindingCodes.LossOutputMismatch);
+    }
 }

@@ -45,6 +45,16 @@ public sealed class TimeDistributed : Layer
         return Tensor.Reshape(output, [batch, steps, .. output.Shape[1..]]);
     }
 
+    /// <summary>The wrapped layer's activity (its activation, pre-activation, gates) on the folded steps, so the doctor
+    /// sees a TimeDistributed(Dense(softmax)) output as the softmax it is. The unfolding reshape carries no activation.</summary>
+    public override LayerActivity Observe(Tensor output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return output.Creator is Autograd.Ops.ReshapeOp unfold
+            ? Layer.Observe(unfold.Inputs[0]) with { Layer = this }
+            : base.Observe(output);
+    }
+
     public override Config GetConfig()
     {
         var config = base.GetConfig();
