@@ -74,6 +74,42 @@ public class DoctorSeverityTests
         Assert.False(d.Has(FindingCodes.PoorInitialization), string.Join("; ", d.Findings));
     }
 
+    private const string OldKerasUniform = """{"class_name": "RandomUniform", "config": {"minval": -0.05, "maxval": 0.05}}""";
+
+    [Fact]
+    public void A_deep_relu_stack_each_a_little_below_the_band_is_poor_initialization()
+    {
+        // RandomUniform(-0.05, 0.05) has std 0.029; for 128 inputs the band starts at sqrt(1/128) = 0.088, a third of
+        // which is inside the single-kernel limit (4x). Ten such layers multiply to about 1e-5 of the signal.
+        var layers = new List<string> { Dense(128, "relu", OldKerasUniform, inputs: 20) };
+        for (int i = 0; i < 9; i++) layers.Add(Dense(128, "relu", OldKerasUniform));
+        layers.Add(Dense(4, "softmax"));
+        var e = Make([.. layers], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy", Classification(), epochs: 2);
+        var f = Single(TrainingDoctor.Preflight(e.BuildModel(), e.X, e.Y), FindingCodes.PoorInitialization);
+        Assert.Equal(10, Convert.ToInt32(f.Evidence["layers"]));
+        Assert.InRange(Number(f, "signal_factor"), 1e-7, 1e-3);
+        Assert.Equal(FixCodes.FixInitialization, f.Fixes[0].Code);
+
+        // One such layer alone is within the single-kernel limit.
+        var shallow = Make([Dense(128, "relu", OldKerasUniform, inputs: 20), Dense(4, "softmax")], Optimizer("Adam", 1e-3),
+            "sparse_categorical_crossentropy", Classification(), epochs: 2);
+        Assert.False(TrainingDoctor.Preflight(shallow.BuildModel(), shallow.X, shallow.Y).Has(FindingCodes.PoorInitialization));
+    }
+
+    [Fact]
+    public void A_deep_relu_stack_with_keras_defaults_or_he_is_not_poor_initialization()
+    {
+        foreach (string init in new[] { "\"glorot_uniform\"", He })
+        {
+            var layers = new List<string> { Dense(128, "relu", init, inputs: 20) };
+            for (int i = 0; i < 11; i++) layers.Add(Dense(128, "relu", init));
+            layers.Add(Dense(4, "softmax"));
+            var e = Make([.. layers], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy", Classification(), epochs: 2);
+            var d = TrainingDoctor.Preflight(e.BuildModel(), e.X, e.Y);
+            Assert.False(d.Has(FindingCodes.PoorInitialization), init + ": " + string.Join("; ", d.Findings));
+        }
+    }
+
     [Fact]
     public void A_standard_normal_start_that_trains_is_info()
     {

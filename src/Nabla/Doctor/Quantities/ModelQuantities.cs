@@ -13,6 +13,9 @@ internal sealed record InitialKernel(string Layer, int Index, int FanIn, int Fan
 
     public bool Saturating { get; init; }
 
+    /// <summary>Whether the units are ReLU-like, where He et al. (2015)'s variance analysis holds layer after layer.</summary>
+    public bool ReluFamily { get; init; }
+
     /// <summary>He for the ReLU family, Glorot otherwise (see <see cref="VariancePreservingStd.Preferred"/>).</summary>
     public double PreferredStd { get; init; } = double.NaN;
 }
@@ -92,7 +95,7 @@ internal sealed record ModelQuantities
     {
         InitialKernels = InitialKernels.Select(k => layers.FirstOrDefault(l => l.Index == k.Index) is { } l
             && l.Activity(step).Activation is var a
-            ? k with { Activation = a.Name, Saturating = a.IsSaturating, PreferredStd = VariancePreservingStd.Preferred(a, k.FanIn, k.FanOut) }
+            ? k with { Activation = a.Name, Saturating = a.IsSaturating, ReluFamily = a.IsReluFamily, PreferredStd = VariancePreservingStd.Preferred(a, k.FanIn, k.FanOut) }
             : k).ToList(),
         Output = layers.Count == 0 ? null : OutputOf(layers[^1], step),
         Inputs = InputStatistics.Measure(PreprocessedInputs(model, step).Data),
