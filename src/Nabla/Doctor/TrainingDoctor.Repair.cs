@@ -58,6 +58,16 @@ public sealed partial class TrainingDoctor
     internal static bool UndoesAKeptStep(string fix, IReadOnlyList<RepairAttempt> attempts) =>
         Repairs.OppositeOf(fix) is { } opposite && attempts.LastOrDefault(a => a.Kept)?.Fix == opposite;
 
+    /// <summary>Whether the last try of the learning-rate step <paramref name="fix"/> on the run being repaired ended with a
+    /// training loss above the loss it started from (beyond <see cref="StalledLossNoise"/>), or not at all.</summary>
+    internal static bool WentPastTheBestRate(string fix, IReadOnlyList<RepairAttempt> attempts) =>
+        Repairs.OppositeOf(fix) is not null && attempts.LastOrDefault(a => a.Fix == fix) is { Kept: false } last
+        && !(last.After.Loss <= last.Before.Loss * (1 + StalledLossNoise));
+
+    /// <summary>How much a stalled run's final loss moves when only the rate changes a little: rises within it are not taken
+    /// as the rate having gone past its best.</summary>
+    private const double StalledLossNoise = 0.01;
+
     /// <summary>The library's documented refusals of a configuration or its data (docs/reliability.md).</summary>
     private static bool IsRefusal(Exception e) =>
         e is ArgumentException or NotSupportedException or InvalidOperationException or Nabla.Data.DataFormatException;
@@ -68,7 +78,9 @@ public sealed partial class TrainingDoctor
     /// (x10, x100, x1000 from the same run): one decade rarely rescues Adam at 1.0 or SGD at 1e-6, and a step that
     /// does not yet make the run better would otherwise end the search there. A learning-rate step against the last kept
     /// one is not tried: the kept step's run scored better than the rate it left, so stepping back can only return to a
-    /// worse run (a noisy loss at a rate found too low would otherwise undo the raise that helped).</remarks>
+    /// worse run (a noisy loss at a rate found too low would otherwise undo the raise that helped). A decade whose run ended
+    /// with a higher training loss than the run it changed stops the steps that way: the loss falls with the rate up to the
+    /// best rate and rises past it (Smith's learning-rate range test, 2017), so the next decade lies further past it.</remarks>
     private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried,
         IReadOnlyList<RepairAttempt> attempts)
     {
@@ -83,6 +95,7 @@ public sealed partial class TrainingDoctor
                 int done = tried.GetValueOrDefault(fix.Code);
                 if (done >= Repairs.MaxTries(fix.Code)) continue;
                 if (UndoesAKeptStep(fix.Code, attempts)) continue;
+                if (done > 0 && WentPastTheBestRate(fix.Code, attempts)) { tried[fix.Code] = int.MaxValue; continue; }
                 var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model, done);
                 if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
                 tried[fix.Code] = int.MaxValue;

@@ -179,6 +179,42 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_loss_that_falls_too_slowly_for_the_budget_is_offered_more_epochs_and_a_stalled_one_is_not()
+    {
+        Quantities Run(params double[] losses) => new()
+        {
+            Model = new ModelQuantities { OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-3 },
+            Curve = new LossCurve { Losses = losses, InitialLoss = losses[0], EarlyLoss = losses[0] },
+            Learned = false,
+        };
+        var slow = Assert.Single(new PlateauDetector().Detect(Run(2.38, 2.29, 2.25, 2.20), new DoctorThresholds())).Finding;
+        Assert.Contains(slow.Fixes, f => f.Code == FixCodes.TrainLonger);
+        var stalled = Assert.Single(new PlateauDetector().Detect(Run(2.38, 2.30, 2.30, 2.30, 2.30), new DoctorThresholds())).Finding;
+        Assert.DoesNotContain(stalled.Fixes, f => f.Code == FixCodes.TrainLonger);
+    }
+
+    [Fact]
+    public void A_learning_rate_decade_that_raised_the_loss_stops_the_steps_that_way()
+    {
+        RunSummary Loss(double loss) => new(loss, 0.2, loss, 0.2, Diagnosis.Unhealthy, [FindingCodes.LossPlateau], 1);
+        RepairAttempt Step(string fix, double before, double after, bool kept = false) => new(fix, "learning rate", Loss(before), Loss(after), kept);
+
+        // A CNN at 0.001 -> 0.01: the loss rose from 2.204 to 2.303, so 0.1 and 1 lie further past the best rate.
+        Assert.True(TrainingDoctor.WentPastTheBestRate(FixCodes.RaiseLearningRate, [Step(FixCodes.RaiseLearningRate, 2.204, 2.303)]));
+        Assert.True(TrainingDoctor.WentPastTheBestRate(FixCodes.LowerLearningRate, [Step(FixCodes.LowerLearningRate, 1.0, double.PositiveInfinity)]));
+        Assert.True(TrainingDoctor.WentPastTheBestRate(FixCodes.RaiseLearningRate,
+            [new RepairAttempt(FixCodes.RaiseLearningRate, "x", Loss(1.0), RunSummary.Failed("refused", 0), false) { Error = "refused" }]));
+        // SGD at 1e-6 -> 1e-5 lowers the loss a little without yet being kept: the next decade is still worth a try,
+        // and so is one within a stalled run's noise.
+        Assert.False(TrainingDoctor.WentPastTheBestRate(FixCodes.RaiseLearningRate, [Step(FixCodes.RaiseLearningRate, 2.303, 2.301)]));
+        Assert.False(TrainingDoctor.WentPastTheBestRate(FixCodes.RaiseLearningRate, [Step(FixCodes.RaiseLearningRate, 2.303, 2.31)]));
+        // Only the learning-rate steps search by decades; the last try of the step itself is what counts.
+        Assert.False(TrainingDoctor.WentPastTheBestRate(FixCodes.UseAdam, [Step(FixCodes.UseAdam, 1.0, 2.0)]));
+        Assert.False(TrainingDoctor.WentPastTheBestRate(FixCodes.RaiseLearningRate,
+            [Step(FixCodes.RaiseLearningRate, 2.303, 2.9), Step(FixCodes.RaiseLearningRate, 2.303, 2.2)]));
+    }
+
+    [Fact]
     public void A_learning_rate_found_too_low_over_several_decades_costs_what_all_its_kept_steps_gained()
     {
         var finding = FindingBuilder.Make(FindingCodes.LearningRateTooLow, Severity.Error, "too low", [FixCodes.RaiseLearningRate]);

@@ -16,15 +16,17 @@ internal sealed class PlateauDetector : IDetector
         // "improvement" toward ln 10 = 2.303, so closeness to the uniform guess counts however the last epochs moved.
         bool atUniformGuess = double.IsFinite(uniform) && Math.Abs(after - uniform) <= uniform * t.UniformGuessLossMargin;
         var fixes = q.Model.AdaptiveOptimizer
-            ? new[] { FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule }
+            ? new List<string> { FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule }
             : [FixCodes.UseAdam, FixCodes.RaiseLearningRate];
+        // A loss still falling, only too slowly for the budget, also gets further with more of it.
+        if (improvement >= t.PlateauRelativeImprovement) fixes.Add(FixCodes.TrainLonger);
         yield return new(Make(FindingCodes.LossPlateau, Severity.Error,
             (atUniformGuess ? $"The loss {after:G4} is where a uniform guess over the classes puts it ({uniform:G4}): the model has learned nothing yet. " : "") +
             (improvement >= t.PlateauRelativeImprovement
                 ? $"The loss is improving too slowly to learn in this budget ({improvement:P1} over the last {window} epochs) "
                 : $"The loss has stopped improving ({improvement:P1} over the last {window} epochs, threshold {t.PlateauRelativeImprovement:P0}) ") +
             $"while still at {after:G4}" + (curve.FinalAccuracy is double acc ? $" with accuracy {acc:P1}." : "."),
-            fixes, Evidence(improvement, window, uniform, after, curve.FinalAccuracy, t))
+            [.. fixes], Evidence(improvement, window, uniform, after, curve.FinalAccuracy, t))
             .At(null, null, curve.Losses.Count - 1));
     }
 
