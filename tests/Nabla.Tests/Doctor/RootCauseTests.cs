@@ -77,6 +77,35 @@ public class RootCauseTests
         Assert.Equal(FindingCodes.LearningRateTooHigh, Assert.Single(new LearningRateTooHighDetector().Detect(Diverged(overshooting), T)).Finding.Code);
     }
 
+    [Fact]
+    public void The_probe_alone_does_not_blame_the_learning_rate_while_gradients_vanish()
+    {
+        // Seven sigmoid layers under Adam at its default rate: the first layer gets 6e-5 of the last one's gradient, and
+        // ten times the rate lowers the loss faster over the probe's steps, as any remedy of the vanishing would.
+        LayerSample Sample(int layer, double gradNorm) => new()
+        {
+            Epoch = 0, Step = 0, LayerIndex = layer, Layer = $"dense_{layer}", Activation = "sigmoid", KernelGradNorm = gradNorm,
+            BiasGradNorm = gradNorm, UpdateRatio = 1e-3, WeightMean = 0, WeightStd = 0.5, ExpectedStd = 0.5, SaturatedFraction = 0,
+            DeadFraction = 0, MeanAbsOutput = 0.5, GradientMissing = false, GradientAllZero = false, NonFinite = false,
+        };
+        Quantities Run(double firstGradNorm) => new()
+        {
+            Model = new ModelQuantities { LearningRate = 1e-3, OptimizerClass = "Adam", AdaptiveOptimizer = true },
+            Curve = new LossCurve { Losses = [0.6931, 0.6929, 0.6927], InitialLoss = 0.6931, EarlyLoss = 0.6931 },
+            Layers = [new LayerSeries([Sample(0, firstGradNorm)]), new LayerSeries([Sample(1, 0.05)])],
+            Learned = false,
+            RateResponse = new LearningRateResponse(1e-3, 24, FallAtTenth: 0.0005, FallAtRate: 0.002, FallAtTenTimes: 0.05),
+        };
+        var vanishing = Run(firstGradNorm: 3e-6);
+        Assert.True(vanishing.GradientsVanish(T));
+        Assert.Empty(new LearningRateTooLowDetector().Detect(vanishing, T));
+        Assert.Single(new VanishingGradientsDetector().Detect(vanishing, T));
+
+        var flowing = Run(firstGradNorm: 0.02);
+        Assert.False(flowing.GradientsVanish(T));
+        Assert.Equal(FindingCodes.LearningRateTooLow, Assert.Single(new LearningRateTooLowDetector().Detect(flowing, T)).Finding.Code);
+    }
+
     private static Quantities Regression(int units, double min, double max, bool classLabels) => new()
     {
         Model = new ModelQuantities

@@ -7,13 +7,11 @@ internal sealed class VanishingGradientsDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
-        if (q.Layers.Count < 2 || q.Curve.FirstNonFinite is not null || q.ReferenceLayer is not { } last) yield break;
+        if (!q.GradientsVanish(t)) yield break;
+        var (firstNorm, lastNorm) = q.VanishingGradientNorms()!.Value;
         var first = q.Layers[0];
-        if (ReferenceEquals(first, last)) yield break;
-        double firstNorm = first.MedianGradientNorm, lastNorm = last.MedianGradientNorm;
-        if (!double.IsFinite(firstNorm) || !(lastNorm > 0)) yield break;
+        var last = q.ReferenceLayer!;
         double ratio = firstNorm / lastNorm;
-        if (ratio >= t.VanishingGradientRatio || firstNorm >= t.VanishingFirstLayerNorm) yield break;
         var fixes = new List<string>();
         // In a deep plain stack the structural remedy comes first: shortcuts carry the gradient past every block.
         if (q.Model.PlainChainKernelLayers >= t.SkipConnectionMinDepth) fixes.Add(FixCodes.AddSkipConnections);

@@ -55,5 +55,21 @@ internal sealed record Quantities
         }
     }
 
+    /// <summary>AUTOTRAINER's vanishing gradient: the first layer's median kernel gradient norm below beta_1 times the
+    /// reference layer's, and below beta_2 itself. False when there is no second layer to compare with or the loss went
+    /// non-finite.</summary>
+    public bool GradientsVanish(DoctorThresholds t) => VanishingGradientNorms() is var (first, last)
+        && first / last < t.VanishingGradientRatio && first < t.VanishingFirstLayerNorm;
+
+    /// <summary>The first layer's and the reference layer's median kernel gradient norms, when both are measured and differ.</summary>
+    public (double first, double last)? VanishingGradientNorms()
+    {
+        if (Layers.Count < 2 || Curve.FirstNonFinite is not null || ReferenceLayer is not { } last) return null;
+        var first = Layers[0];
+        if (ReferenceEquals(first, last)) return null;
+        double firstNorm = first.MedianGradientNorm, lastNorm = last.MedianGradientNorm;
+        return double.IsFinite(firstNorm) && lastNorm > 0 ? (firstNorm, lastNorm) : null;
+    }
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }
