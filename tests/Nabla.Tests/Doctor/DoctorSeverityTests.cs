@@ -111,6 +111,23 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void A_loss_that_overflows_on_the_first_batch_is_the_forward_pass_not_missing_gradients()
+    {
+        // Stacked exponential activations overflow before any update: no step computes a gradient, and that says
+        // nothing about the path from the loss; lowering or clipping a step that never happens cannot help.
+        var e = Make([Dense(16, "exponential", He, inputs: 20), Dense(16, "exponential", He), Dense(16, "exponential", He),
+            Dense(16, "exponential", He), Dense(4, "softmax")], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+            Classification(), epochs: 2);
+        var d = Diagnose(e);
+        Assert.False(d.Has(FindingCodes.MissingGradients), string.Join("; ", d.Findings));
+        var nan = Single(d, FindingCodes.NanLoss);
+        Assert.Equal(0L, Convert.ToInt64(nan.Evidence["step"]));
+        Assert.Contains("before any update", nan.Message);
+        Assert.DoesNotContain(nan.Fixes, f => f.Code is FixCodes.LowerLearningRate or FixCodes.ClipGradients);
+        Assert.Equal(FixCodes.AddBatchNormalization, nan.Fixes[0].Code);
+    }
+
+    [Fact]
     public void A_standard_normal_start_that_trains_is_info()
     {
         // 200 inputs: N(0, 1) is 14x He's std 0.1, far outside Keras's variance-scaling band, yet the model learns.

@@ -3,7 +3,7 @@ using static Nabla.Doctor.FindingBuilder;
 namespace Nabla.Doctor;
 
 /// <summary>Kernels the loss never reaches: nothing trainable, a gradient that is null (cut by a non-differentiable
-/// operation, or frozen), or exactly zero at every sampled step.</summary>
+/// operation, or frozen), or exactly zero at every sampled step. Only steps with a finite loss count.</summary>
 internal sealed class MissingGradientsDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -15,10 +15,15 @@ internal sealed class MissingGradientsDetector : IDetector
         // A ReLU layer dead on every sample zeroes the gradient of everything before it and of the kernel after it:
         // that is dead_relu's to report, so zero gradients are not "missing" then.
         bool deadLayer = q.Layers.Any(l => l.AlwaysDead);
+        // A step whose loss is not finite computes no gradient: from the first one on, a missing gradient says nothing
+        // about the path (a loss that overflowed on the very first batch leaves no gradient anywhere).
+        long? brokeAt = q.Curve.FirstNonFinite?.step;
         foreach (var layer in q.Layers)
         {
             var first = layer.First;
-            if (layer.AllGradientsMissing)
+            var computed = layer.ComputedBefore(brokeAt).ToList();
+            bool missing = computed.Count > 0 ? computed.All(s => s.GradientMissing) : q.MissingGradientCauses.ContainsKey(layer.Name);
+            if (missing)
             {
                 q.Blockers.TryGetValue(layer.Name, out var blockers);
                 // The structural reason names the op with its layer, or says frozen or no loss reached; the blockers

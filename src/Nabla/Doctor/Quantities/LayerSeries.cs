@@ -42,7 +42,10 @@ internal sealed class LayerSeries(IReadOnlyList<LayerSample> samples)
 
     public IEnumerable<LayerSample> WithDeadUnits => Samples.Where(s => !double.IsNaN(s.DeadFraction));
 
-    public bool AllGradientsMissing => Samples.All(s => s.GradientMissing);
+    /// <summary>The samples of the steps before <paramref name="firstNonFiniteStep"/> (all of them when null): a step
+    /// whose loss is not finite computes no gradient.</summary>
+    public IEnumerable<LayerSample> ComputedBefore(long? firstNonFiniteStep) =>
+        Samples.Where(s => firstNonFiniteStep is not long b || s.Step < b);
 
     /// <summary>Every kernel gradient exactly zero, and no bias gradient either.</summary>
     public bool AllGradientsZero => Samples.All(s => s.GradientAllZero && !(s.BiasGradNorm > 0));
