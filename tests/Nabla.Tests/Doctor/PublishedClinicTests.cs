@@ -109,4 +109,16 @@ public class PublishedClinicTests
         var cost = Assert.Single(report.MeasuredCosts, c => c.Finding == FindingCodes.PoorInitialization);
         Assert.Contains("points more", cost.Sentence);
     }
+
+    /// <summary>Four exponential layers overflow on the first batch: the loss, not a cut path, is the finding, and the
+    /// repair goes straight to the forward pass (batch normalization) without trying smaller steps first.</summary>
+    [Fact]
+    public void A_first_batch_overflow_is_repaired_in_the_forward_pass()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(Folder(), "autotrainer-dl-case26-exponential-buggy.json")));
+        Assert.Equal(FindingCodes.NanLoss, report.Original.Diagnosis.PrimaryCause);
+        Assert.DoesNotContain(FindingCodes.MissingGradients, report.Original.Diagnosis.ProblemCodes);
+        Assert.True(report.Succeeded);
+        Assert.Equal(FixCodes.AddBatchNormalization, report.Attempts[0].Fix);
+    }
 }
