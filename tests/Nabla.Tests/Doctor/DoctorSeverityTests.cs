@@ -155,6 +155,33 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void Accuracy_flips_of_a_classifier_still_at_the_uniform_guess_are_not_oscillation()
+    {
+        LayerSample Step(int step) => new()
+        {
+            Epoch = 0, Step = step, LayerIndex = 0, Layer = "dense", Activation = "relu", KernelGradNorm = 1, BiasGradNorm = 1,
+            UpdateRatio = 1e-3, WeightMean = 0, WeightStd = 0.1, ExpectedStd = 0.1, SaturatedFraction = 0, DeadFraction = 0,
+            MeanAbsOutput = 0.5, GradientMissing = false, GradientAllZero = false, NonFinite = false,
+        };
+        var t = new DoctorThresholds();
+        Quantities Run(double[] losses) => new()
+        {
+            Model = new ModelQuantities
+            {
+                OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-3,
+                Output = new OutputLayer("dense", 0, 1, "sigmoid"), Loss = Nabla.Losses.Loss.Get("binary_crossentropy"),
+            },
+            Curve = new LossCurve { Losses = losses, Accuracy = [0.50, 0.46, 0.51, 0.47, 0.52, 0.46], InitialLoss = losses[0], EarlyLoss = losses[0] },
+            Layers = [new LayerSeries([Step(0), Step(1)])],
+            Learned = false,
+        };
+        // ln 2 = 0.693: a sigmoid output that has learned nothing; its accuracy drops by 4-6 points every other epoch.
+        Assert.Empty(new OscillationDetector().Detect(Run([0.694, 0.693, 0.695, 0.693, 0.694, 0.696]), t));
+        // The same flips with a loss that moved off the uniform guess are a bounce.
+        Assert.Single(new OscillationDetector().Detect(Run([0.62, 0.66, 0.60, 0.65, 0.59, 0.66]), t));
+    }
+
+    [Fact]
     public void A_swinging_loss_is_not_oscillation_when_the_weights_barely_move()
     {
         LayerSample Step(int step, double updateRatio) => new()
