@@ -90,6 +90,14 @@ public class DoctorSeverityTests
         Assert.InRange(Number(f, "signal_factor"), 1e-7, 1e-3);
         Assert.Equal(FixCodes.FixInitialization, f.Fixes[0].Code);
 
+        // A BatchNormalization after each layer rescales the signal, so the factors do not multiply.
+        const string batchNorm = """{"class_name": "BatchNormalization", "config": {}}""";
+        var normalized = new List<string> { Dense(128, "relu", OldKerasUniform, inputs: 20), batchNorm };
+        for (int i = 0; i < 9; i++) normalized.AddRange([Dense(128, "relu", OldKerasUniform), batchNorm]);
+        normalized.Add(Dense(4, "softmax"));
+        var withNorm = Make([.. normalized], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy", Classification(), epochs: 2);
+        Assert.False(TrainingDoctor.Preflight(withNorm.BuildModel(), withNorm.X, withNorm.Y).Has(FindingCodes.PoorInitialization));
+
         // One such layer alone is within the single-kernel limit.
         var shallow = Make([Dense(128, "relu", OldKerasUniform, inputs: 20), Dense(4, "softmax")], Optimizer("Adam", 1e-3),
             "sparse_categorical_crossentropy", Classification(), epochs: 2);

@@ -39,15 +39,15 @@ internal sealed class PoorInitializationDetector : IDetector
                 if (ChainDetection(run, t) is { } d) yield return d;
     }
 
-    /// <summary>Maximal runs of consecutive ReLU-family kernels, in model order.</summary>
+    /// <summary>Maximal runs of consecutive ReLU-family kernels, in model order, with no normalization between them.</summary>
     private static IEnumerable<List<InitialKernel>> ReluRuns(IReadOnlyList<InitialKernel> kernels)
     {
         var run = new List<InitialKernel>();
         foreach (var k in kernels)
         {
-            if (k.ReluFamily) { run.Add(k); continue; }
+            if (k.ReluFamily && !k.Rescaled) { run.Add(k); continue; }
             if (run.Count > 1) yield return run;
-            run = [];
+            run = k.ReluFamily ? [k] : [];
         }
         if (run.Count > 1) yield return run;
     }

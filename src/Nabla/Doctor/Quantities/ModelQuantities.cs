@@ -16,6 +16,11 @@ internal sealed record InitialKernel(string Layer, int Index, int FanIn, int Fan
     /// <summary>Whether the units are ReLU-like, where He et al. (2015)'s variance analysis holds layer after layer.</summary>
     public bool ReluFamily { get; init; }
 
+    /// <summary>Whether a layer with weights of its own but no kernel (a normalization's statistics, scale and shift) sits
+    /// between the previous kernel and this one: it rescales the signal, so the scales of the kernels before it do not
+    /// carry over.</summary>
+    public bool Rescaled { get; init; }
+
     /// <summary>He for the ReLU family, Glorot otherwise (see <see cref="VariancePreservingStd.Preferred"/>).</summary>
     public double PreferredStd { get; init; } = double.NaN;
 }
@@ -75,12 +80,19 @@ internal sealed record ModelQuantities
         OptimizerClass = model.Optimizer?.ClassName,
         AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
         TrainableWeights = model.TrainableWeights.Count,
-        InitialKernels = layers.Select(Initial).ToList(),
+        InitialKernels = layers.Select((l, i) => Initial(l) with { Rescaled = i > 0 && RescalesBetween(model, layers[i - 1].Index, l.Index) }).ToList(),
         PlainChainKernelLayers = model.PlainChain()?.Count(l => l.Kernels.Count > 0),
         Outputs = model.IsCompiled
             ? model.OutputNames.Select((name, i) => new CompiledOutput(name, model.Losses[i] is not null, model.LossWeights[i])).ToList()
             : [],
     };
+
+    private static bool RescalesBetween(Model model, int previous, int next)
+    {
+        for (int i = previous + 1; i < next; i++)
+            if (model.Layers[i].Kernels.Count == 0 && model.Layers[i].Weights.Count > 0) return true;
+        return false;
+    }
 
     private static InitialKernel Initial(WatchedLayer l)
     {
