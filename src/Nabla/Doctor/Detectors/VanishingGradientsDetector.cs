@@ -7,8 +7,7 @@ internal sealed class VanishingGradientsDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
-        if (!q.GradientsVanish(t)) yield break;
-        var (firstNorm, lastNorm) = q.VanishingGradientNorms()!.Value;
+        if (q.VanishingGradientNorms() is not (double firstNorm, double lastNorm) || !Quantities.Vanish(firstNorm, lastNorm, t)) yield break;
         var first = q.Layers[0];
         var last = q.ReferenceLayer!;
         double ratio = firstNorm / lastNorm;

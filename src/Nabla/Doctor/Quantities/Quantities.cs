@@ -58,8 +58,11 @@ internal sealed record Quantities
     /// <summary>AUTOTRAINER's vanishing gradient: the first layer's median kernel gradient norm below beta_1 times the
     /// reference layer's, and below beta_2 itself. False when there is no second layer to compare with or the loss went
     /// non-finite.</summary>
-    public bool GradientsVanish(DoctorThresholds t) => VanishingGradientNorms() is var (first, last)
-        && first / last < t.VanishingGradientRatio && first < t.VanishingFirstLayerNorm;
+    public bool GradientsVanish(DoctorThresholds t) => VanishingGradientNorms() is var (first, last) && Vanish(first, last, t);
+
+    /// <summary>The test <see cref="GradientsVanish"/> applies to the two norms.</summary>
+    public static bool Vanish(double firstNorm, double lastNorm, DoctorThresholds t) =>
+        firstNorm / lastNorm < t.VanishingGradientRatio && firstNorm < t.VanishingFirstLayerNorm;
 
     /// <summary>The first layer's and the reference layer's median kernel gradient norms, when both are measured and differ.</summary>
     public (double first, double last)? VanishingGradientNorms()
