@@ -87,8 +87,20 @@ public class DoctorSeverityTests
         var e = Make([.. layers], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy", Classification(), epochs: 2);
         var f = Single(TrainingDoctor.Preflight(e.BuildModel(), e.X, e.Y), FindingCodes.PoorInitialization);
         Assert.Equal(10, Convert.ToInt32(f.Evidence["layers"]));
+        Assert.Equal(10, Convert.ToInt32(f.Evidence["layers_outside_band"]));
         Assert.InRange(Number(f, "signal_factor"), 1e-7, 1e-3);
         Assert.Equal(FixCodes.FixInitialization, f.Fixes[0].Code);
+
+        // Two He layers first belong to the run but add nothing; the finding sits on the first layer outside the band.
+        var mixed = new List<string> { Dense(128, "relu", He, inputs: 20), Dense(128, "relu", He) };
+        for (int i = 0; i < 10; i++) mixed.Add(Dense(128, "relu", OldKerasUniform));
+        mixed.Add(Dense(4, "softmax"));
+        var m = Make([.. mixed], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy", Classification(), epochs: 2);
+        var model = m.BuildModel();
+        var g = Single(TrainingDoctor.Preflight(model, m.X, m.Y), FindingCodes.PoorInitialization);
+        Assert.Equal(12, Convert.ToInt32(g.Evidence["layers"]));
+        Assert.Equal(10, Convert.ToInt32(g.Evidence["layers_outside_band"]));
+        Assert.Equal(model.Layers[2].Name, g.Layer);
 
         // A BatchNormalization after each layer rescales the signal, so the factors do not multiply.
         const string batchNorm = """{"class_name": "BatchNormalization", "config": {}}""";

@@ -6,7 +6,7 @@ namespace Nabla.Doctor;
 /// whose std is far outside what any of Keras's variance-scaling initializers gives a kernel of this shape (info when
 /// the run learned: an N(0, 1) start that trains is an observation). In a plain chain, also a run of ReLU layers each a
 /// little outside the band whose factors multiply past the same limit: He et al. (2015) show that the signal's std is
-/// scaled by every layer's factor in turn, so eleven layers at a third of the band leave a millionth of the signal.</summary>
+/// scaled by every layer's factor in turn, so eleven layers at a third of the band leave a few millionths of the signal.</summary>
 internal sealed class PoorInitializationDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -21,13 +21,13 @@ internal sealed class PoorInitializationDetector : IDetector
                 ("variance_preserving_high", R(k.HighStd)), ("weight_variance", R(variance)),
                 ("min_variance", t.MinWeightVariance), ("max_variance", t.MaxWeightVariance), ("fan_in", k.FanIn), ("fan_out", k.FanOut),
             };
-            if (variance < t.MinWeightVariance || variance > t.MaxWeightVariance)
+            if (VarianceOutside(k, t))
                 yield return new(Make(FindingCodes.PoorInitialization, Severity.Error,
                     variance == 0
                         ? $"Every weight of '{k.Layer}' starts with the same value, so all its units compute the same thing and receive the same update: they can never become different."
                         : $"The weights of '{k.Layer}' start with variance {variance:G3}, outside [{t.MinWeightVariance:G1}, {t.MaxWeightVariance:G2}]: signals shrink or blow up as they pass through the layer.",
                     fixes, evidence).At(k.Layer, k.Index), Floor: Severity.Warning);
-            else if (std > k.HighStd * t.InitStdFactor || std < k.LowStd / t.InitStdFactor)
+            else if (StdFarOutside(k, t))
                 yield return new(Make(FindingCodes.PoorInitialization, Severity.Error,
                     $"The weights of '{k.Layer}' start with std {std:G3}, more than {t.InitStdFactor}x {(std > k.HighStd ? "above" : "below")} every " +
                     $"variance-preserving initializer for {k.FanIn} inputs and {k.FanOut} outputs ({k.LowStd:G3} to {k.HighStd:G3}; " +
@@ -38,6 +38,14 @@ internal sealed class PoorInitializationDetector : IDetector
             foreach (var run in ReluRuns(q.Model.InitialKernels))
                 if (ChainDetection(run, t) is { } d) yield return d;
     }
+
+    /// <summary>DeepDiagnosis's rule on one kernel.</summary>
+    private static bool VarianceOutside(InitialKernel k, DoctorThresholds t) =>
+        k.Weights.Variance < t.MinWeightVariance || k.Weights.Variance > t.MaxWeightVariance;
+
+    /// <summary>The single-kernel rule: a std more than the limit outside every variance-preserving initializer's.</summary>
+    private static bool StdFarOutside(InitialKernel k, DoctorThresholds t) =>
+        k.Weights.Std > k.HighStd * t.InitStdFactor || k.Weights.Std < k.LowStd / t.InitStdFactor;
 
     /// <summary>Maximal runs of consecutive ReLU-family kernels, in model order, with no normalization between them.</summary>
     private static IEnumerable<List<InitialKernel>> ReluRuns(IReadOnlyList<InitialKernel> kernels)
@@ -52,28 +60,35 @@ internal sealed class PoorInitializationDetector : IDetector
         if (run.Count > 1) yield return run;
     }
 
-    /// <summary>How far each kernel's std lies outside the variance-preserving band (1 inside it), multiplied along the run.
-    /// A run in which some single kernel is already flagged on its own is left to that finding.</summary>
+    /// <summary>The layers a chain finding names are those more than this factor outside the band: Keras's defaults sit on
+    /// the band's edges (He at the top, Glorot at the bottom when fan-in equals fan-out), and a sampled std strays a few
+    /// percent across them. They still enter the product, where such strays are negligible.</summary>
+    private const double NamedFactor = 1.1;
+
+    /// <summary>How far a kernel's std lies outside the variance-preserving band: below 1 under it, above 1 over it, 1 inside.</summary>
+    private static double BandFactor(InitialKernel k) => k.Weights.Std / Math.Clamp(k.Weights.Std, k.LowStd, k.HighStd);
+
+    /// <summary>The run's band factors multiplied. A run in which some single kernel is already flagged on its own is left
+    /// to that finding.</summary>
     private static Detection? ChainDetection(List<InitialKernel> run, DoctorThresholds t)
     {
-        double logFactor = 0;
-        foreach (var k in run)
-        {
-            double std = k.Weights.Std;
-            if (!(std > 0) || std > k.HighStd * t.InitStdFactor || std < k.LowStd / t.InitStdFactor) return null;
-            logFactor += std < k.LowStd ? Math.Log(std / k.LowStd) : std > k.HighStd ? Math.Log(std / k.HighStd) : 0;
-        }
-        double factor = Math.Exp(logFactor);
-        if (factor >= 1 / t.InitStdFactor && factor <= t.InitStdFactor) return null;
-        var first = run[0];
-        bool shrinks = factor < 1;
+        if (run.Any(k => !(k.Weights.Std > 0) || VarianceOutside(k, t) || StdFarOutside(k, t))) return null;
+        double total = Math.Exp(run.Sum(k => Math.Log(BandFactor(k))));
+        if (total >= 1 / t.InitStdFactor && total <= t.InitStdFactor) return null;
+        var named = run.Where(k => Math.Abs(Math.Log(BandFactor(k))) > Math.Log(NamedFactor)).ToList();
+        // Many layers each just inside the naming factor can still add up: then every layer off the band is named.
+        if (named.Count == 0) named = run.Where(k => BandFactor(k) != 1).ToList();
+        var first = named[0];
+        bool shrinks = total < 1;
         return new(Make(FindingCodes.PoorInitialization, Severity.Error,
-            $"The {run.Count} ReLU layers from '{first.Layer}' to '{run[^1].Layer}' each start a little {(shrinks ? "below" : "above")} the " +
-            $"variance-preserving std for their shape, and the factors multiply: at the start the signal leaves the last of them about " +
-            $"{(shrinks ? 1 / factor : factor):G2}x {(shrinks ? "smaller" : "larger")} than a variance-preserving start would, more than " +
-            $"{t.InitStdFactor}x, so {(shrinks ? "activations and gradients fade" : "activations and gradients blow up")} with depth.",
-            [FixCodes.FixInitialization], ("layers", run.Count), ("signal_factor", R(factor)), ("factor", t.InitStdFactor),
-            ("first_weight_std", R(first.Weights.Std)), ("variance_preserving_low", R(first.LowStd)), ("variance_preserving_high", R(first.HighStd)))
+            $"{named.Count} of the {run.Count} ReLU layers from '{run[0].Layer}' to '{run[^1].Layer}' start a little {(shrinks ? "below" : "above")} " +
+            $"the variance-preserving std for their shape (the first, '{first.Layer}': {first.Weights.Std:G3} against {first.LowStd:G3} to " +
+            $"{first.HighStd:G3}), and the factors multiply: at the start the signal leaves the last of them about " +
+            $"{(shrinks ? 1 / total : total):G2}x {(shrinks ? "smaller" : "larger")} than a variance-preserving start would, more than " +
+            $"{t.InitStdFactor}x, so activations and gradients {(shrinks ? "fade" : "blow up")} with depth.",
+            [FixCodes.FixInitialization], ("layers", run.Count), ("layers_outside_band", named.Count), ("signal_factor", R(total)),
+            ("factor", t.InitStdFactor), ("first_weight_std", R(first.Weights.Std)), ("variance_preserving_low", R(first.LowStd)),
+            ("variance_preserving_high", R(first.HighStd)))
             .At(first.Layer, first.Index));
     }
 }
