@@ -133,6 +133,15 @@ public sealed class DoctorThresholds
     /// 2.30) and above the creep of a stuck one (measured: 2.305 vs 2.303 at chance accuracy).</summary>
     public double UniformGuessLossMargin { get; set; } = 0.02;
 
+    /// <summary>A frozen classifier's loss within this fraction of (error rate) x -ln(1e-7) has every prediction at the
+    /// cross-entropy's clip. Measured: AUTOTRAINER's batch-1 blobs program froze at 5.2223 with 67.6% accuracy, where
+    /// 0.324 x 16.118 = 5.2222; an unfrozen loss that matched within 5% by chance would still need zero gradients everywhere.</summary>
+    public double ClippedOutputLossTolerance { get; set; } = 0.05;
+
+    /// <summary>Below this error rate a run with zero gradients has fitted its training set (every prediction right and
+    /// at the clip), which is not a stuck output.</summary>
+    public double ClippedOutputMinErrorRate { get; set; } = 0.01;
+
     /// <summary>Steps averaged for the starting loss. One 32-sample batch's MSE has a relative standard error
     /// of about √(2/32) ≈ 25%, as large as the 20% drop the gate asks for (measured: a regressor at SGD 1e-6
     /// passed the gate on one lucky first batch); 8 steps bring it to about 9%, and a healthy run moves

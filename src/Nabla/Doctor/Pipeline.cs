@@ -9,10 +9,12 @@ internal static class Pipeline
     public static Quantities Measure(TrainingRecord r, DoctorThresholds t, bool trained)
     {
         var curve = LossCurve.Of(r);
+        var layers = LayerSeries.Of(r.Samples);
         return new Quantities
         {
             Model = r.Model,
-            Layers = LayerSeries.Of(r.Samples),
+            Layers = layers,
+            Freeze = GradientFreeze.Of(layers, curve.Losses),
             Curve = curve,
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,

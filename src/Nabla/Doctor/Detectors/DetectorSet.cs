@@ -7,7 +7,7 @@ internal static class DetectorSet
     [
         new LossOutputMismatchDetector(), new TargetMismatchDetector(), new MissingGradientsDetector(),
         new UnnormalizedInputsDetector(), new PoorInitializationDetector(), new LearningRateTooHighDetector(),
-        new LearningRateTooLowDetector(), new SaturationDetector(), new ExplodingGradientsDetector(),
+        new LearningRateTooLowDetector(), new SaturationDetector(), new ClippedOutputDetector(), new ExplodingGradientsDetector(),
         new DeadReluDetector(), new VanishingGradientsDetector(), new NonFiniteLossDetector(),
         new OscillationDetector(), new PlateauDetector(), new GradientsThroughTimeDetector(),
         new SaturatedGatesDetector(), new DominatingLossDetector(), new TooFewEpochsDetector(), new UnseenValidationClassesDetector(), new OverfittingDetector(),

@@ -15,17 +15,21 @@ internal sealed class PlateauDetector : IDetector
         // Measured: six sigmoid layers on MNIST at chance accuracy went from 2.333 to 2.305 in 3 epochs, a 1.2%
         // "improvement" toward ln 10 = 2.303, so closeness to the uniform guess counts however the last epochs moved.
         bool atUniformGuess = double.IsFinite(uniform) && Math.Abs(after - uniform) <= uniform * t.UniformGuessLossMargin;
-        var fixes = q.Model.AdaptiveOptimizer
+        // Once every gradient is exactly zero no rate, optimizer or budget moves the weights: only a restart with
+        // smaller first steps does.
+        var fixes = q.Freeze is not null ? [FixCodes.LowerLearningRate]
+            : q.Model.AdaptiveOptimizer
             ? new List<string> { FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule }
             : [FixCodes.UseAdam, FixCodes.RaiseLearningRate];
         // A loss still falling, only too slowly for the budget, also gets further with more of it.
-        if (improvement >= t.PlateauRelativeImprovement) fixes.Add(FixCodes.TrainLonger);
+        if (improvement >= t.PlateauRelativeImprovement && q.Freeze is null) fixes.Add(FixCodes.TrainLonger);
         yield return new(Make(FindingCodes.LossPlateau, Severity.Error,
             (atUniformGuess ? $"The loss {after:G4} is where a uniform guess over the classes puts it ({uniform:G4}): the model has learned nothing yet. " : "") +
             (improvement >= t.PlateauRelativeImprovement
                 ? $"The loss is improving too slowly to learn in this budget ({improvement:P1} over the last {window} epochs) "
                 : $"The loss has stopped improving ({improvement:P1} over the last {window} epochs, threshold {t.PlateauRelativeImprovement:P0}) ") +
-            $"while still at {after:G4}" + (curve.FinalAccuracy is double acc ? $" with accuracy {acc:P1}." : "."),
+            $"while still at {after:G4}" + (curve.FinalAccuracy is double acc ? $" with accuracy {acc:P1}." : ".") +
+            (q.Freeze is { } freeze ? $" Every gradient has been exactly zero since epoch {freeze.Epoch + 1}, step {freeze.Step}: nothing can move the weights from there." : ""),
             [.. fixes], Evidence(improvement, window, uniform, after, curve.FinalAccuracy, t))
             .At(null, null, curve.Losses.Count - 1));
     }

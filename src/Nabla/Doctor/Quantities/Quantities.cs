@@ -33,6 +33,9 @@ internal sealed record Quantities
     /// <summary>With two or more outputs with a loss: each one's weighted share of the total loss; null otherwise.</summary>
     public OutputLossShares? OutputShares { get; init; }
 
+    /// <summary>Where training stopped with every gradient exactly zero (<see cref="GradientFreeze"/>); null when it never did.</summary>
+    public GradientFreeze? Freeze { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 

@@ -1,0 +1,134 @@
+using Nabla.Cli.Clinic;
+using Nabla.Doctor;
+using Nabla.Losses;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>Training that froze with every gradient exactly zero: where it froze, the output pinned at the
+/// cross-entropy's clip that explains it, and the learning rate read from the steps before it.</summary>
+[Collection(DoctorCollection.Name)]
+public class GradientFreezeTests
+{
+    private static readonly DoctorThresholds T = new();
+
+    /// <summary>Two layers sampled at steps 0, 100, ..., 500; the steps listed in <paramref name="zeroFrom"/> on are frozen.</summary>
+    private static List<LayerSample> Run(int zeroFrom, int steps = 6, double firstRatio = 0.4) =>
+        [.. Enumerable.Range(0, steps).SelectMany(i => new[] { 0, 1 }.Select(layer =>
+            Sample(layer, step: 100 * i, zero: i >= zeroFrom, ratio: i == 0 ? firstRatio : i >= zeroFrom ? 0 : 1e-3)))];
+
+    [Fact]
+    public void A_run_frozen_from_its_second_sample_on_froze_there()
+    {
+        var freeze = GradientFreeze.Of(LayerSeries.Of(Run(zeroFrom: 1)), Constant);
+        Assert.NotNull(freeze);
+        Assert.Equal(100, freeze.Step);
+        Assert.Equal(5, freeze.FrozenSteps);
+        Assert.Equal(5 / 6.0, freeze.Share, 12);
+    }
+
+    [Theory]
+    [InlineData(0)] // never had a gradient: missing_gradients' finding, not a freeze
+    [InlineData(5)] // only the last sample
+    [InlineData(4)] // a late stall: two of six samples, under half the run
+    [InlineData(6)] // never froze
+    public void Other_runs_did_not_freeze(int zeroFrom) =>
+        Assert.Null(GradientFreeze.Of(LayerSeries.Of(Run(zeroFrom)), Constant));
+
+    [Fact]
+    public void Zero_gradients_at_the_sampled_steps_while_the_epoch_loss_still_moves_are_not_a_freeze()
+    {
+        // Samples fall in epochs 0 and 1 (steps 0-400 and 500); an epoch loss that changes after epoch 0 means other
+        // batches still moved the weights.
+        Assert.Null(GradientFreeze.Of(LayerSeries.Of(Run(zeroFrom: 1)), [5.3, 5.2, 5.1]));
+        Assert.NotNull(GradientFreeze.Of(LayerSeries.Of(Run(zeroFrom: 1)), [5.3, 5.2, 5.2 * (1 + 1e-8)]));
+    }
+
+    [Fact]
+    public void One_layer_still_moving_is_not_a_freeze()
+    {
+        var samples = Run(zeroFrom: 1);
+        samples[^1] = Sample(1, 500, zero: false, ratio: 1e-3);
+        Assert.Null(GradientFreeze.Of(LayerSeries.Of(samples), Constant));
+    }
+
+    [Fact]
+    public void A_frozen_classifier_whose_loss_is_its_error_rate_at_the_clip_has_a_saturated_output()
+    {
+        // AUTOTRAINER's batch-1 blobs program: 67.6% accuracy, loss 0.324 x -ln(1e-7) = 5.2222.
+        var detection = Assert.Single(new ClippedOutputDetector().Detect(Frozen(5.2222, 0.676), T));
+        var f = detection.Finding;
+        Assert.Equal(FindingCodes.SaturatedActivations, f.Code);
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal("dense_9", f.Layer);
+        Assert.Equal(100L, f.Step);
+        Assert.Equal(FixCodes.LowerLearningRate, f.Fixes[0].Code);
+        Assert.Contains("clipped probability 1E-07", f.Message);
+        Assert.Equal(16.1181, -Math.Log(Loss.Epsilon), 4); // Keras's backend epsilon 1e-7 (keras.config.epsilon())
+    }
+
+    [Fact]
+    public void Other_frozen_or_clipped_runs_are_not_a_pinned_output()
+    {
+        var detector = new ClippedOutputDetector();
+        Assert.Empty(detector.Detect(Frozen(4.0, 0.676), T));                                   // loss not at the clip
+        Assert.Empty(detector.Detect(Frozen(1.6e-6, 1.0), T));                                  // every sample right: a finished fit
+        Assert.Empty(detector.Detect(Frozen(5.2222, 0.676) with { Freeze = null }, T));         // gradients still flow
+        Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new CategoricalCrossentropy(fromLogits: true)), T)); // logits are not clipped
+        Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new MeanSquaredError()), T));
+    }
+
+    [Fact]
+    public void The_learning_rate_is_read_from_the_steps_before_the_freeze()
+    {
+        var q = Frozen(5.2222, 0.676);
+        var detection = Assert.Single(new LearningRateTooHighDetector().Detect(q, T));
+        Assert.Equal(0.4, (double)detection.Finding.Evidence["update_ratio"], 6);
+        // The same samples without the freeze: the zero steps after it make the median 0.
+        Assert.Empty(new LearningRateTooHighDetector().Detect(q with { Freeze = null, Curve = q.Curve with { Losses = [5.2, 5.2, 5.2] } }, T));
+    }
+
+    [Fact]
+    public void A_frozen_plateau_offers_only_smaller_first_steps()
+    {
+        var q = Frozen(5.2222, 0.676) with { Learned = false };
+        var plateau = Assert.Single(new PlateauDetector().Detect(q, T));
+        Assert.Equal([FixCodes.LowerLearningRate], plateau.Finding.Fixes.Select(f => f.Code));
+        Assert.Contains("exactly zero since epoch 1, step 100", plateau.Finding.Message);
+        var moving = Assert.Single(new PlateauDetector().Detect(q with { Freeze = null }, T));
+        Assert.Contains(FixCodes.UseAdam, moving.Finding.Fixes.Select(f => f.Code));
+    }
+
+    [Fact]
+    public void The_batch_1_blobs_program_is_found_pinned_at_the_clip_by_too_large_steps()
+    {
+        var file = Path.Combine(ClinicSuiteTests.SuiteFolder(), "published", "autotrainer-dl-unstable-blobs-batch1-buggy.json");
+        var result = SuiteRunner.RunCase(file, repair: false);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, result.Primary);
+        Assert.Contains(FindingCodes.SaturatedActivations, result.Found);
+    }
+
+    private static Quantities Frozen(double loss, double accuracy, Loss? lossFunction = null)
+    {
+        var layers = LayerSeries.Of(Run(zeroFrom: 1));
+        return new Quantities
+        {
+            Model = new ModelQuantities
+            {
+                Output = new OutputLayer("dense_9", 1, 3, "softmax"), Loss = lossFunction ?? new CategoricalCrossentropy(),
+                OptimizerClass = "SGD", LearningRate = 0.01,
+            },
+            Layers = layers,
+            Freeze = GradientFreeze.Of(layers, Constant),
+            Curve = new LossCurve { Losses = [loss, loss, loss], Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss, EarlyLoss = loss },
+        };
+    }
+
+    private static readonly double[] Constant = [5.2222, 5.2222, 5.2222];
+
+    private static LayerSample Sample(int layer, int step, bool zero, double ratio) => new()
+    {
+        Epoch = step / 500, Step = step, LayerIndex = layer, Layer = layer == 0 ? "dense_8" : "dense_9", Activation = layer == 0 ? "relu" : "softmax",
+        KernelGradNorm = zero ? 0 : 1, BiasGradNorm = zero ? 0 : 1, UpdateRatio = ratio, WeightMean = 0, WeightStd = 0.1, ExpectedStd = 0.1,
+        SaturatedFraction = double.NaN, DeadFraction = double.NaN, MeanAbsOutput = 0.5, GradientMissing = false, GradientAllZero = zero, NonFinite = false,
+    };
+}
