@@ -138,6 +138,12 @@ public sealed class DoctorThresholds
     /// 0.324 x 16.118 = 5.2222; an unfrozen loss that matched within 5% by chance would still need zero gradients everywhere.</summary>
     public double ClippedOutputLossTolerance { get; set; } = 0.05;
 
+    /// <summary>After a run froze (every sampled gradient exactly zero), its epoch losses may spread this much (highest over
+    /// lowest, minus 1): with no gradient only momentum left from earlier steps moves the weights, and it decays. Measured:
+    /// AlexNet under Adam(1), frozen from its second step, 1.1% over 19 epochs; SGD(1) at batch 8 whose sampled batches
+    /// were pinned while others still moved, 20%.</summary>
+    public double FrozenLossSpread { get; set; } = 0.05;
+
     /// <summary>Below this error rate a run with zero gradients has fitted its training set (every prediction right and
     /// at the clip), which is not a stuck output.</summary>
     public double ClippedOutputMinErrorRate { get; set; } = 0.01;

@@ -14,7 +14,8 @@ internal static class Pipeline
         {
             Model = r.Model,
             Layers = layers,
-            Freeze = GradientFreeze.Of(layers, curve.Losses),
+            Freeze = GradientFreeze.Of(layers, curve.Losses, t.FrozenLossSpread),
+            Pinned = trained ? PinnedOutput.Of(r.Model, curve, t) : null,
             Curve = curve,
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,

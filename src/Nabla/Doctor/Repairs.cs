@@ -34,10 +34,10 @@ internal static partial class Repairs
         FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
         FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
         FixCodes.FixInitialization => FixInitialization(e),
-        FixCodes.NormalizeInputs => NormalizeInputs(e),
-        FixCodes.AddBatchNormalization => AddBatchNormalization(e),
-        FixCodes.UseCrossEntropy => UseCrossEntropy(e, trained),
-        FixCodes.UseLinearOutput => UseLinearOutput(e, trained),
+        FixCodes.NormalizeInputs => ChainAsSequential.Edit(e, NormalizeInputs),
+        FixCodes.AddBatchNormalization => ChainAsSequential.Edit(e, AddBatchNormalization),
+        FixCodes.UseCrossEntropy => ChainAsSequential.Edit(e, chain => UseCrossEntropy(chain, trained)),
+        FixCodes.UseLinearOutput => ChainAsSequential.Edit(e, chain => UseLinearOutput(chain, trained)),
         FixCodes.LowerLearningRate => ScaleLearningRate(e, Math.Pow(0.1, repeat + 1), trained),
         FixCodes.RaiseLearningRate => ScaleLearningRate(e, Math.Pow(10, repeat + 1), trained),
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
@@ -57,7 +57,7 @@ internal static partial class Repairs
         FixCodes.ShuffleBeforeSplit => ShuffleRepair.Apply(e),
         FixCodes.TrainLonger => (e with { Epochs = e.Epochs * 2 }, $"epochs {e.Epochs} -> {e.Epochs * 2}"),
         FixCodes.EarlyStopping => OverfittingRepairs.EarlyStopping(e),
-        FixCodes.AddDropout => OverfittingRepairs.AddDropout(e),
+        FixCodes.AddDropout => ChainAsSequential.Edit(e, OverfittingRepairs.AddDropout),
         _ => null,
     };
 

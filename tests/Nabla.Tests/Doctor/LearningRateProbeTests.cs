@@ -34,6 +34,18 @@ public class LearningRateProbeTests
     }
 
     [Theory]
+    [InlineData(0.197, -0.136, 0.487, "higher")] // a linear output under categorical cross-entropy: the rate in a dip of the clipped loss
+    [InlineData(0.487, -0.136, 0.197, "lower")]
+    [InlineData(0.3, -0.1, 0.3, "higher")]       // a tie goes to the larger rate, which the probe measured as no worse
+    public void A_rate_behind_both_neighbours_points_one_way_only_the_one_that_fell_more(double tenth, double rate, double tenTimes, string way)
+    {
+        var r = new LearningRateResponse(1e-3, 24, tenth, rate, tenTimes);
+        var t = new DoctorThresholds();
+        Assert.Equal(way == "higher", r.FavorsHigher(t));
+        Assert.Equal(way == "lower", r.FavorsLower(t));
+    }
+
+    [Theory]
     [InlineData("functional-healthy-two-input")]
     [InlineData("functional-healthy-two-output")]
     public void Data_cut_into_several_inputs_or_outputs_is_probed_as_the_run_cuts_it(string name)

@@ -4,38 +4,41 @@ using static Nabla.Doctor.FindingBuilder;
 
 namespace Nabla.Doctor;
 
-/// <summary>A classifier whose predictions are pinned at the cross-entropy's clip. Keras clips probabilities to
-/// [ε, 1 − ε] (ε = 1e-7) before the log, and the clip passes back no gradient. When training froze
-/// (<see cref="GradientFreeze"/>) and the loss equals the error rate times −ln ε, every wrong prediction gives its class
-/// probability ε and every right one 1 − ε: the output is saturated, and no step can move it again. The output layer is
+/// <summary>A classifier whose predictions are pinned at the cross-entropy's clip (<see cref="PinnedOutput"/>) with every
+/// gradient exactly zero: either training froze there after steps that had a gradient (<see cref="GradientFreeze"/>:
+/// the first steps were too large), or the output sat there from the first step (the initial weights or the raw inputs
+/// put it there). The output is saturated, and no gradient can take the weights out of it. The output layer is
 /// otherwise left to the loss (cross-entropy cancels its slope), which is why <see cref="SaturationDetector"/> skips it.</summary>
 internal sealed class ClippedOutputDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
-        if (q.Freeze is not { } freeze || q.Model.Output is not { } output || q.Model.Outputs.Count > 1) yield break;
-        if (q.Model.Loss is not { IsCrossEntropy: true, ExpectsProbabilities: true } loss
-            || loss is SmoothedCrossentropy { LabelSmoothing: > 0 }) yield break;
-        if (q.Curve.FinalAccuracy is not double accuracy || !double.IsFinite(q.Curve.FinalLoss)) yield break;
-        double errorRate = 1 - accuracy;
-        // A run at (almost) every sample right is a finished fit, not a stuck one.
-        if (errorRate < t.ClippedOutputMinErrorRate) yield break;
-        double clippedLoss = -Math.Log(Loss.Epsilon);
-        double pinnedLoss = errorRate * clippedLoss;
-        if (Math.Abs(q.Curve.FinalLoss - pinnedLoss) > t.ClippedOutputLossTolerance * pinnedLoss) yield break;
-        var fixes = new List<string> { FixCodes.LowerLearningRate };
+        if (q.Pinned is not { } pinned) yield break;
+        bool fromStart = q.Freeze is null && q.Layers.Count > 0 && q.Layers.All(l => l.AllGradientsZero);
+        if (q.Freeze is null && !fromStart) yield break;
+        var inv = CultureInfo.InvariantCulture;
+        var output = pinned.Output;
+        var fixes = new List<string>();
+        if (fromStart) fixes.Add(FixCodes.FixInitialization);
+        else fixes.Add(FixCodes.LowerLearningRate);
         if (q.UnnormalizedInputs(t)) fixes.Add(FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
-        var inv = CultureInfo.InvariantCulture;
+        string when = q.Freeze is { } freeze
+            ? string.Create(inv, $"Training stopped in epoch {freeze.Epoch + 1}: from step {freeze.Step} every layer's gradient is exactly zero. ")
+            : "Every layer's gradient is exactly zero from the first step on. ";
+        string why = fromStart
+            ? (q.UnnormalizedInputs(t) ? "the raw inputs and the initial weights put it there before any step." : "the initial weights put it there before any step.")
+            : "the first steps were too large.";
+        var (epoch, step) = q.Freeze is { } f ? (f.Epoch, f.Step) : (0, 0L);
         yield return new(Make(FindingCodes.SaturatedActivations, Severity.Error,
-            string.Create(inv, $"Training stopped in epoch {freeze.Epoch + 1}: from step {freeze.Step} every layer's gradient is exactly zero. ") +
-            string.Create(inv, $"The loss {q.Curve.FinalLoss:G4} is the error rate {errorRate:P1} times -ln({Loss.Epsilon:G1}) = {clippedLoss:G4}: ") +
+            when +
+            string.Create(inv, $"The loss {pinned.Loss:G4} is the error rate {pinned.ErrorRate:P1} times -ln({Loss.Epsilon:G1}) = {PinnedOutput.ClippedLoss:G4}: ") +
             string.Create(inv, $"each wrong prediction gives its class the clipped probability {Loss.Epsilon:G1} and each right one 1 - {Loss.Epsilon:G1}. ") +
-            $"The {output.Activation} output '{output.Name}' is saturated, the cross-entropy's clip passes back no gradient, and no step " +
-            "can move the weights again: the first steps were too large.",
-            fixes, ("loss", R(q.Curve.FinalLoss)), ("accuracy", R(accuracy)), ("error_rate", R(errorRate)),
-            ("clip_epsilon", (double)Loss.Epsilon), ("pinned_loss", R(pinnedLoss)), ("tolerance", t.ClippedOutputLossTolerance),
-            ("frozen_from_step", freeze.Step), ("frozen_share", R(freeze.Share)))
-            .At(output.Name, output.Index, freeze.Epoch, freeze.Step), Floor: Severity.Error);
+            $"The {output.Activation} output '{output.Name}' is saturated, the cross-entropy's clip passes back no gradient, and no gradient " +
+            "can take the weights out of it: " + why,
+            fixes, ("loss", R(pinned.Loss)), ("accuracy", R(pinned.Accuracy)), ("error_rate", R(pinned.ErrorRate)),
+            ("clip_epsilon", (double)Loss.Epsilon), ("pinned_loss", R(pinned.PinnedLoss)), ("tolerance", t.ClippedOutputLossTolerance),
+            ("frozen_from_step", step), ("frozen_share", R(q.Freeze?.Share ?? 1.0)))
+            .At(output.Name, output.Index, epoch, step), Floor: Severity.Error);
     }
 }

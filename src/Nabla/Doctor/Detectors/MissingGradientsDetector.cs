@@ -15,6 +15,9 @@ internal sealed class MissingGradientsDetector : IDetector
         // A ReLU layer dead on every sample zeroes the gradient of everything before it and of the kernel after it:
         // that is dead_relu's to report, so zero gradients are not "missing" then.
         bool deadLayer = q.Layers.Any(l => l.AlwaysDead);
+        // An output pinned at the cross-entropy's clip passes back exactly zero everywhere: the path is there, the loss is
+        // flat (saturated_activations' finding on the output).
+        bool pinned = q.Pinned is not null;
         // A step whose loss is not finite computes no gradient: from the first one on, a missing gradient says nothing
         // about the path (a loss that overflowed on the very first batch leaves no gradient anywhere).
         long? brokeAt = q.Curve.FirstNonFinite?.step;
@@ -38,7 +41,7 @@ internal sealed class MissingGradientsDetector : IDetector
                     ("blocking_ops", string.Join(", ", blockers ?? [])), ("samples", layer.Samples.Count))
                     .At(first.Layer, first.LayerIndex, first.Epoch, first.Step));
             }
-            else if (!deadLayer && layer.AllGradientsZero)
+            else if (!deadLayer && !pinned && layer.AllGradientsZero)
                 yield return Detection.Blocking(Make(FindingCodes.MissingGradients, Severity.Error,
                     $"The gradient of '{layer.Name}' is exactly zero at every sampled step: the loss does not change when its weights change " +
                     "(for example a one-unit softmax, whose output is always 1).",

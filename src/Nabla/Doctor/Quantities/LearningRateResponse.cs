@@ -7,12 +7,20 @@ namespace Nabla.Doctor;
 /// </summary>
 public sealed record LearningRateResponse(double LearningRate, int Steps, double FallAtTenth, double FallAtRate, double FallAtTenTimes)
 {
-    /// <summary>Ten times the rate lowers the loss several times more than the rate itself, by a clear amount.</summary>
-    internal bool FavorsHigher(DoctorThresholds t) =>
+    /// <summary>Ten times the rate lowers the loss several times more than the rate itself, by a clear amount, and
+    /// more than a tenth of it does when that helps too.</summary>
+    internal bool FavorsHigher(DoctorThresholds t) => HigherHelps(t) && !(LowerHelps(t) && FallAtTenth > FallAtTenTimes);
+
+    /// <summary>The rate itself hardly lowers the loss (or raises it) while a tenth of it does, and more than ten times
+    /// it does when that helps too.</summary>
+    internal bool FavorsLower(DoctorThresholds t) => LowerHelps(t) && !(HigherHelps(t) && FallAtTenTimes >= FallAtTenth);
+
+    // A rate that falls behind both its tenth and ten times it sits in a dip of the response (a clipped or noisy loss):
+    // only one direction can be the answer, the one that lowered the loss more.
+    private bool HigherHelps(DoctorThresholds t) =>
         FallAtTenTimes >= t.ProbeMinimumFall && FallAtTenTimes >= t.ProbeGainFactor * Math.Max(FallAtRate, 0);
 
-    /// <summary>The rate itself hardly lowers the loss (or raises it) while a tenth of it does.</summary>
-    internal bool FavorsLower(DoctorThresholds t) =>
+    private bool LowerHelps(DoctorThresholds t) =>
         FallAtRate < t.ProbeMinimumFall && FallAtTenth >= t.ProbeMinimumFall && FallAtTenth > FallAtRate;
 
     /// <summary>Even a tenth of the rate raises the loss by more than the probe's noise (or overflows it): the steps grow

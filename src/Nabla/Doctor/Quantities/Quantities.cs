@@ -36,6 +36,9 @@ internal sealed record Quantities
     /// <summary>Where training stopped with every gradient exactly zero (<see cref="GradientFreeze"/>); null when it never did.</summary>
     public GradientFreeze? Freeze { get; init; }
 
+    /// <summary>Every prediction at the cross-entropy's clip at the end (<see cref="PinnedOutput"/>); null otherwise.</summary>
+    public PinnedOutput? Pinned { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 

@@ -1,0 +1,31 @@
+using Nabla.Losses;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// A classifier whose every prediction sits at the cross-entropy's clip. Keras clips probabilities to [ε, 1 − ε]
+/// (ε = 1e-7, keras.config.epsilon()) before the log, so a wrong prediction at the clip costs −ln ε = 16.12 and a right
+/// one almost nothing: the loss is then the error rate times −ln ε, and the clip passes back no gradient. Read from the
+/// final epoch's loss and accuracy, for a single output with a probability cross-entropy (no label smoothing, not from
+/// logits). Null otherwise, or when the loss is not within <see cref="DoctorThresholds.ClippedOutputLossTolerance"/> of
+/// that product, or when almost every sample is right (a finished fit at the clip is not a stuck one).
+/// </summary>
+internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accuracy)
+{
+    public static readonly double ClippedLoss = -Math.Log(Losses.Loss.Epsilon);
+
+    public double ErrorRate => 1 - Accuracy;
+
+    public double PinnedLoss => ErrorRate * ClippedLoss;
+
+    public static PinnedOutput? Of(ModelQuantities model, LossCurve curve, DoctorThresholds t)
+    {
+        if (model.Output is not { } output || model.Outputs.Count > 1) return null;
+        if (model.Loss is not { IsCrossEntropy: true, ExpectsProbabilities: true } loss || loss is SmoothedCrossentropy { LabelSmoothing: > 0 })
+            return null;
+        if (curve.FinalAccuracy is not double accuracy || !double.IsFinite(curve.FinalLoss)) return null;
+        var pinned = new PinnedOutput(output, curve.FinalLoss, accuracy);
+        if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;
+        return Math.Abs(pinned.Loss - pinned.PinnedLoss) <= t.ClippedOutputLossTolerance * pinned.PinnedLoss ? pinned : null;
+    }
+}
