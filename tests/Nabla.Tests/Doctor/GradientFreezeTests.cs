@@ -76,6 +76,9 @@ public class GradientFreezeTests
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, zeroFrom: 6), T));                  // gradients still flow
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new CategoricalCrossentropy(fromLogits: true)), T)); // logits are not clipped
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new MeanSquaredError()), T));
+        var oneUnitSoftmax = Frozen(5.2222, 0.676);
+        var model = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 1, "softmax"), Loss = new BinaryCrossentropy() };
+        Assert.Null(PinnedOutput.Of(model, oneUnitSoftmax.Curve, T)); // constant by construction: missing_gradients' finding
     }
 
     [Fact]

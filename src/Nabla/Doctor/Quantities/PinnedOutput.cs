@@ -8,7 +8,8 @@ namespace Nabla.Doctor;
 /// one almost nothing: the loss is then the error rate times −ln ε, and the clip passes back no gradient. Read from the
 /// final epoch's loss and accuracy, for a single output with a probability cross-entropy (no label smoothing, not from
 /// logits). Null otherwise, or when the loss is not within <see cref="DoctorThresholds.ClippedOutputLossTolerance"/> of
-/// that product, or when almost every sample is right (a finished fit at the clip is not a stuck one).
+/// that product, when almost every sample is right (a finished fit at the clip is not a stuck one), or for a one-unit
+/// softmax, which is constant.
 /// </summary>
 internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accuracy)
 {
@@ -24,6 +25,9 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
         if (model.Loss is not { IsCrossEntropy: true, ExpectsProbabilities: true } loss || loss is SmoothedCrossentropy { LabelSmoothing: > 0 })
             return null;
         if (curve.FinalAccuracy is not double accuracy || !double.IsFinite(curve.FinalLoss)) return null;
+        // A softmax over one unit outputs 1 whatever its input: its loss has the same form, but the zero gradient is the
+        // softmax's (a missing gradient), not the clip's.
+        if (output is { Units: 1, Activation: "softmax" }) return null;
         var pinned = new PinnedOutput(output, curve.FinalLoss, accuracy);
         if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;
         return Math.Abs(pinned.Loss - pinned.PinnedLoss) <= t.ClippedOutputLossTolerance * pinned.PinnedLoss ? pinned : null;
