@@ -169,13 +169,14 @@ internal static partial class Repairs
     }
 
     /// <summary>Puts the scaling into the model as its first layer, so it travels with it: a Rescaling by
-    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x.</summary>
+    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x. A functional model
+    /// with branches is rebuilt with the layer in front of its input (<see cref="FunctionalReplay"/>).</summary>
     private static (Experiment, string)? NormalizeInputs(Experiment e)
     {
-        if (!e.LayersAreAChain) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) is "Normalization" or "Rescaling")) return null;
+        if (!e.LayersAreAChain && e.SplitX is not null) return null;
         var x = e.X.Data;
         float min = System.Numerics.Tensors.TensorPrimitives.Min(x), max = System.Numerics.Tensors.TensorPrimitives.Max(x);
         int features = e.X.Shape[^1];
@@ -194,9 +195,12 @@ internal static partial class Repairs
             layerConfig["name"] = "normalization";
             change = $"first layer Normalization adapted to x ({features} features)";
         }
+        var entry = new Config { ["class_name"] = layerConfig.ContainsKey("scale") ? "Rescaling" : "Normalization", ["config"] = layerConfig };
+        if (!e.LayersAreAChain)
+            return FunctionalReplay.WithFirstLayer(e, Layer.Deserialize(entry)) is { } rebuilt ? (e with { Model = rebuilt }, change) : null;
         int insertAt = layers.Count > 0 && ClassOf(layers[0]) == "InputLayer" ? 1 : 0;
         MoveInputShape(layers, insertAt, layerConfig);
-        layers.Insert(insertAt, new Config { ["class_name"] = layerConfig.ContainsKey("scale") ? "Rescaling" : "Normalization", ["config"] = layerConfig });
+        layers.Insert(insertAt, entry);
         copy.SetLayerConfigs(layers);
         return (copy, change);
     }

@@ -2,8 +2,9 @@ using Nabla.Doctor;
 
 namespace Nabla.Tests.Doctor;
 
-/// <summary>The repairs that edit the list of layers on a functional model that is one plain chain (AUTOTRAINER's
-/// AlexNet, written with Input and Model): it is rebuilt as the Sequential model of the same layers first.</summary>
+/// <summary>The repairs that edit the layers of a functional model: one that is a plain chain (AUTOTRAINER's AlexNet,
+/// written with Input and Model) is rebuilt as the Sequential model of the same layers first; one with branches gets
+/// its normalization in front of its input by a rebuild call by call.</summary>
 [Collection(DoctorCollection.Name)]
 public class ChainRepairTests
 {
@@ -42,7 +43,7 @@ public class ChainRepairTests
         var last = repaired.LayerConfigs()[^1];
         Assert.Equal("Dense", last.GetString("class_name"));
         Assert.Equal("softmax", last.GetConfig("config")!.GetString("activation"));
-        Assert.Equal([10], repaired.BuildModel().OutputShape);
+        Assert.Equal([10], repaired.BuildModel().OutputShape!);
     }
 
     [Fact]
@@ -52,16 +53,47 @@ public class ChainRepairTests
         var (normalized, change) = Apply(FixCodes.NormalizeInputs, raw);
         Assert.StartsWith("first layer Rescaling(scale=1/255", change);
         Assert.Equal("Rescaling", normalized.LayerConfigs().Select(l => l.GetString("class_name")).First(c => c != "InputLayer"));
-        Assert.Equal([10], normalized.BuildModel().OutputShape);
+        Assert.Equal([10], normalized.BuildModel().OutputShape!);
         var (batchNormalized, _) = Apply(FixCodes.AddBatchNormalization, raw);
         Assert.Equal(7, batchNormalized.LayerConfigs().Count(l => l.GetString("class_name") == "BatchNormalization")); // 5 conv + 2 hidden Dense
     }
 
+    private static Experiment Synthetic(string name) => ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
+
     [Fact]
     public void A_model_with_branches_stays_functional()
     {
-        var residual = ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "functional-healthy-residual-mlp.json"));
+        var residual = Synthetic("functional-healthy-residual-mlp");
         Assert.Null(ChainAsSequential.Of(residual));
         Assert.Null(Repairs.Apply(FixCodes.AddBatchNormalization, residual, residual.BuildModel()));
     }
+
+    [Theory]
+    [InlineData("functional-healthy-residual-mlp")]
+    [InlineData("functional-healthy-two-output")]
+    public void A_model_with_branches_gets_its_normalization_in_front_of_its_input(string name)
+    {
+        var e = Synthetic(name);
+        var before = e.BuildModel();
+        var (repaired, change) = Apply(FixCodes.NormalizeInputs, e);
+        Assert.StartsWith("first layer Normalization adapted to x", change);
+        Assert.False(repaired.LayersAreAChain);
+        var after = repaired.BuildModel();
+        Assert.Equal(before.Layers.Count + 1, after.Layers.Count);
+        Assert.IsType<Nabla.Layers.Normalization>(after.Layers[1]);
+        Assert.Equal(before.Layers.Skip(1).Select(l => l.Name), after.Layers.Skip(2).Select(l => l.Name));
+        Assert.Equal(before.OutputShapes, after.OutputShapes);
+        Assert.Equal(Parameters(before) + Parameters(after.Layers[1]), Parameters(after));
+        // Repaired once, the model has its normalization: nothing more to add.
+        Assert.Null(Repairs.Apply(FixCodes.NormalizeInputs, repaired, after));
+    }
+
+    [Fact]
+    public void A_model_with_two_inputs_is_not_normalized_by_a_guess()
+    {
+        var e = Synthetic("functional-healthy-two-input");
+        Assert.Null(Repairs.Apply(FixCodes.NormalizeInputs, e, e.BuildModel()));
+    }
+
+    private static long Parameters(Nabla.Layers.Layer l) => l.Weights.Sum(w => (long)w.Size);
 }

@@ -1,0 +1,37 @@
+using Nabla.Configuration;
+using Nabla.Layers;
+using Nabla.Serialization;
+
+namespace Nabla.Doctor;
+
+/// <summary>
+/// A single-input functional model rebuilt call by call from fresh copies of its layers (a shared layer stays shared),
+/// with a layer put in front of its input. This is how normalize_inputs reaches a model with branches, merges or
+/// several outputs, where inserting an entry into the list of layer configs would break the links between them.
+/// Branches that reach no output are rebuilt too, so the repaired model has every layer of the original.
+/// </summary>
+internal static class FunctionalReplay
+{
+    /// <summary>The Keras config of the rebuilt model; null when the model is not functional or has several inputs.</summary>
+    public static Config? WithFirstLayer(Experiment e, Layer first)
+    {
+        var model = KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name);
+        if (model.Functional is not { Inputs.Length: 1 } graph) return null;
+        var original = graph.Inputs[0];
+        var input = new Input(original.Shape, original.Name);
+        var map = new Dictionary<SymbolicTensor, SymbolicTensor>(ReferenceEqualityComparer.Instance) { [original] = first.Apply(input) };
+        var copies = new Dictionary<Layer, Layer>(ReferenceEqualityComparer.Instance);
+        var read = new HashSet<SymbolicTensor>(ReferenceEqualityComparer.Instance);
+        foreach (var node in graph.Nodes)
+        {
+            if (!copies.TryGetValue(node.Layer, out var layer))
+                copies[node.Layer] = layer = Layer.Deserialize(Registry<Layer>.Serialize(node.Layer));
+            foreach (var t in node.Inputs) read.Add(t);
+            map[node.Output] = layer.Apply([.. node.Inputs.Select(t => map[t])]);
+        }
+        var outputs = graph.Outputs.ToHashSet(ReferenceEqualityComparer.Instance);
+        var unusedEnds = graph.Nodes.Select(n => n.Output).Where(t => !read.Contains(t) && !outputs.Contains(t)).Select(t => map[t]);
+        var rebuilt = new Model([input], [.. graph.Outputs.Select(o => map[o])], [.. unusedEnds], model.Name);
+        return KerasModelJson.ToConfig(rebuilt);
+    }
+}
