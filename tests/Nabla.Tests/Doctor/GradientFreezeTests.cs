@@ -79,6 +79,8 @@ public class GradientFreezeTests
         var oneUnitSoftmax = Frozen(5.2222, 0.676);
         var model = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 1, "softmax"), Loss = new BinaryCrossentropy() };
         Assert.Null(PinnedOutput.Of(model, oneUnitSoftmax.Curve, T)); // constant by construction: missing_gradients' finding
+        var linear = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 3, "linear") };
+        Assert.Null(PinnedOutput.Of(linear, oneUnitSoftmax.Curve, T));  // clipped for being out of range: loss_output_mismatch's finding
     }
 
     [Fact]

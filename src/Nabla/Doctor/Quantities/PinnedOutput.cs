@@ -8,8 +8,8 @@ namespace Nabla.Doctor;
 /// one almost nothing: the loss is then the error rate times −ln ε, and the clip passes back no gradient. Read from the
 /// final epoch's loss and accuracy, for a single output with a probability cross-entropy (no label smoothing, not from
 /// logits). Null otherwise, or when the loss is not within <see cref="DoctorThresholds.ClippedOutputLossTolerance"/> of
-/// that product, when almost every sample is right (a finished fit at the clip is not a stuck one), or for a one-unit
-/// softmax, which is constant.
+/// that product, when almost every sample is right (a finished fit at the clip is not a stuck one), for a one-unit
+/// softmax, which is constant, and for an output that is not a softmax or sigmoid.
 /// </summary>
 internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accuracy)
 {
@@ -28,6 +28,9 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
         // A softmax over one unit outputs 1 whatever its input: its loss has the same form, but the zero gradient is the
         // softmax's (a missing gradient), not the clip's.
         if (output is { Units: 1, Activation: "softmax" }) return null;
+        // Outputs that are not probabilities (a linear or ReLU output under cross-entropy) reach the clip by being out
+        // of range: that is loss_output_mismatch's finding.
+        if (output.Activation is not ("softmax" or "sigmoid")) return null;
         var pinned = new PinnedOutput(output, curve.FinalLoss, accuracy);
         if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;
         return Math.Abs(pinned.Loss - pinned.PinnedLoss) <= t.ClippedOutputLossTolerance * pinned.PinnedLoss ? pinned : null;
