@@ -18,18 +18,16 @@ internal sealed class ClippedOutputDetector : IDetector
         if (q.Freeze is null && !fromStart) yield break;
         var inv = CultureInfo.InvariantCulture;
         var output = pinned.Output;
-        var fixes = new List<string>();
-        if (fromStart) fixes.Add(FixCodes.FixInitialization);
-        else fixes.Add(FixCodes.LowerLearningRate);
-        if (q.UnnormalizedInputs(t)) fixes.Add(FixCodes.NormalizeInputs);
+        bool unnormalized = q.UnnormalizedInputs(t);
+        var fixes = new List<string> { fromStart ? FixCodes.FixInitialization : FixCodes.LowerLearningRate };
+        if (unnormalized) fixes.Add(FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
-        string when = q.Freeze is { } freeze
-            ? string.Create(inv, $"Training stopped in epoch {freeze.Epoch + 1}: from step {freeze.Step} every layer's gradient is exactly zero. ")
-            : "Every layer's gradient is exactly zero from the first step on. ";
-        string why = fromStart
-            ? (q.UnnormalizedInputs(t) ? "the raw inputs and the initial weights put it there before any step." : "the initial weights put it there before any step.")
-            : "the first steps were too large.";
-        var (epoch, step) = q.Freeze is { } f ? (f.Epoch, f.Step) : (0, 0L);
+        var (epoch, step, when, why) = q.Freeze is { } freeze
+            ? (freeze.Epoch, freeze.Step,
+               string.Create(inv, $"Training stopped in epoch {freeze.Epoch + 1}: from step {freeze.Step} every layer's gradient is exactly zero. "),
+               "the first steps were too large.")
+            : (0, 0L, "Every layer's gradient is exactly zero from the first step on. ",
+               unnormalized ? "the raw inputs and the initial weights put it there before any step." : "the initial weights put it there before any step.");
         yield return new(Make(FindingCodes.SaturatedActivations, Severity.Error,
             when +
             string.Create(inv, $"The loss {pinned.Loss:G4} is the error rate {pinned.ErrorRate:P1} times -ln({Loss.Epsilon:G1}) = {PinnedOutput.ClippedLoss:G4}: ") +

@@ -2,12 +2,13 @@ namespace Nabla.Doctor;
 
 /// <summary>
 /// Training that stopped: from some sampled step to the end of the run, every watched layer's gradient (kernel and bias)
-/// is exactly zero, after at least one sampled step where some layer's was not. Nothing moves from there on, whatever
-/// the learning rate, and the epoch loss confirms it: in the epochs after the one where it froze it stays within
-/// <see cref="DoctorThresholds.FrozenLossSpread"/> of its lowest value (a sampled batch whose predictions all sit at the
-/// loss's clip has a zero gradient too while other batches still move the weights, and the loss then keeps changing;
-/// momentum left from earlier steps still drifts the weights a little, and the loss with them). Null when the run never froze, froze for less than half of its sampled steps (a late stall is
-/// still a run that trained), or had no gradient to begin with (missing_gradients' finding).
+/// is exactly zero, after at least one sampled step where some layer's was not. No gradient step moves the weights from
+/// there on, whatever the learning rate. The epoch loss must confirm it: in the epochs after the one where it froze it
+/// stays within <see cref="DoctorThresholds.FrozenLossSpread"/> of its lowest value. (A sampled batch whose predictions all
+/// sit at the loss's clip has a zero gradient too while other batches still move the weights, and then the loss keeps
+/// changing; momentum left from earlier steps only drifts the weights, and the loss with them, a little.) Null when the run
+/// never froze, froze for less than half of its sampled steps (a late stall is still a run that trained), or had no
+/// gradient to begin with (missing_gradients' finding, or an output pinned from the start).
 /// </summary>
 internal sealed record GradientFreeze(int Epoch, long Step, int FrozenSteps, int SampledSteps)
 {
