@@ -154,6 +154,25 @@ public class DepthwiseConvGradientTests
     }
 
     [Fact]
+    public void ReplayingForwardAndBackwardAllocatesNothing()
+    {
+        var g = Geometry(9, 9, 4, (3, 3), (2, 2), padding: ConvPadding.Same);
+        var x = GradientCheck.Random(1, -1, 1, 10, 9, 9, 4).RequireGrad();
+        var kernel = GradientCheck.Random(2, -1, 1, 3, 3, 4, 2).RequireGrad();
+        var bias = GradientCheck.Random(3, -1, 1, 8).RequireGrad();
+        var graph = new Graph(Tensor.Sum(Depthwise(x, kernel, bias, g, "relu")));
+        graph.Forward();
+        graph.Backward();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int step = 0; step < 10; step++)
+        {
+            graph.Forward();
+            graph.Backward();
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void MismatchedShapesAreRefused()
     {
         var g = Geometry(5, 5, 3, (3, 3));

@@ -130,6 +130,9 @@ public class DepthwiseConv2DTests
         Assert.Equal(["dw/depthwise_kernel", "dw/bias"], layer.Weights.Select(w => w.Name));
         Assert.Equal([3, 3, 4, 2], layer.Weights[0].Shape);
         Assert.Equal([8], layer.Weights[1].Shape);
+        // Keras 3's .keras weights are addressed by the snake_case class, "layers/depthwise_conv2d/vars/0".
+        Assert.StartsWith("depthwise_conv2d", new DepthwiseConv2D(3).Name);
+        Assert.Equal("depthwise_conv2d", LayerNames.SnakeCase("DepthwiseConv2D"));
     }
 
     [Theory]
