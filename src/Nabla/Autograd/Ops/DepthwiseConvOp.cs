@@ -134,12 +134,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
                             var xs = sample.Slice(cell * c, c);
                             var ks = kernel.AsSpan((ky * g.KernelWidth + kx) * width, width);
                             if (m == 1) TensorPrimitives.MultiplyAdd(xs, ks, row, row);
-                            else
-                                for (int ch = 0; ch < c; ch++)
-                                {
-                                    var target = row.Slice(ch * m, m);
-                                    TensorPrimitives.MultiplyAdd(ks.Slice(ch * m, m), xs[ch], target, target);
-                                }
+                            else ScaledPerChannelAdd(xs, ks, row, m);
                         }
                 }
         }
@@ -179,22 +174,54 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
                             var xs = x.Slice(cell * c, c);
                             var dks = dk.Slice(slice, width);
                             if (m == 1) TensorPrimitives.MultiplyAdd(dz, xs, dks, dks);
-                            else
-                                for (int ch = 0; ch < c; ch++)
-                                {
-                                    var target = dks.Slice(ch * m, m);
-                                    TensorPrimitives.MultiplyAdd(dz.Slice(ch * m, m), xs[ch], target, target);
-                                }
+                            else ScaledPerChannelAdd(xs, dz, dks, m);
                         }
                         if (inputGradWanted)
                         {
                             var ks = kernel.AsSpan(slice, width);
                             var dxs = dx.Slice(cell * c, c);
                             if (m == 1) TensorPrimitives.MultiplyAdd(dz, ks, dxs, dxs);
-                            else
-                                for (int ch = 0; ch < c; ch++) dxs[ch] += TensorPrimitives.Dot(dz.Slice(ch * m, m), ks.Slice(ch * m, m));
+                            else PerChannelDotAdd(dz, ks, dxs, m);
                         }
                     }
             }
+    }
+
+    // With a depth multiplier each input channel meets m adjacent output channels; m is small (MobileNet uses 1, rarely
+    // more than a few), where a plain loop beats one vector call per channel.
+
+    /// <summary>target[ch·m + j] += values[ch] · row[ch·m + j] for every channel ch and multiplier j.</summary>
+    private static void ScaledPerChannelAdd(ReadOnlySpan<float> values, ReadOnlySpan<float> row, Span<float> target, int m)
+    {
+        if (m >= 16)
+        {
+            for (int ch = 0; ch < values.Length; ch++)
+            {
+                var t = target.Slice(ch * m, m);
+                TensorPrimitives.MultiplyAdd(row.Slice(ch * m, m), values[ch], t, t);
+            }
+            return;
+        }
+        for (int ch = 0, k = 0; ch < values.Length; ch++)
+        {
+            float v = values[ch];
+            for (int j = 0; j < m; j++, k++) target[k] += row[k] * v;
+        }
+    }
+
+    /// <summary>target[ch] += Σ_j a[ch·m + j] · b[ch·m + j] for every channel ch.</summary>
+    private static void PerChannelDotAdd(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target, int m)
+    {
+        if (m >= 16)
+        {
+            for (int ch = 0; ch < target.Length; ch++) target[ch] += TensorPrimitives.Dot(a.Slice(ch * m, m), b.Slice(ch * m, m));
+            return;
+        }
+        for (int ch = 0, k = 0; ch < target.Length; ch++)
+        {
+            float sum = 0;
+            for (int j = 0; j < m; j++, k++) sum += a[k] * b[k];
+            target[ch] += sum;
+        }
     }
 }
