@@ -166,6 +166,17 @@ public class DepthwiseConv2DTests
     }
 
     [Fact]
+    public void OnnxExportRefusesItByName()
+    {
+        // The ONNX exporter writes Conv1D/Conv2D only; a depthwise layer is refused before any file is written.
+        var model = new Sequential(new DepthwiseConv2D(3, inputShape: [6, 6, 2], name: "dw"));
+        string path = Path.Combine(Path.GetTempPath(), $"nabla-dw-{Guid.NewGuid():N}.onnx");
+        var e = Assert.Throws<NotSupportedException>(() => model.Export(path));
+        Assert.Contains("'dw' (DepthwiseConv2D)", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void UnsupportedOptionsAreRefusedByName()
     {
         Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, dataFormat: "channels_first")).Message);
@@ -227,11 +238,10 @@ public class DepthwiseConv2DTests
         Assert.Equal(2, regularized.PenaltyLosses().Count());
     }
 
-    [Fact]
-    public void AModelWithDepthwiseConvolutionsLearns()
+    /// <summary>Three classes of 8×8×2 images: a bright blob top-left, bottom-right or top-right, in one channel or the
+    /// other, with noise; and a MobileNet-style model (depthwise, then a 1×1 Conv2D) for them.</summary>
+    private static (Tensor X, Tensor Y, Sequential Model) BlobTask()
     {
-        // Three classes of 8×8×2 images: a bright blob top-left, bottom-right or centre, in one channel or the other,
-        // with noise. A MobileNet-style block (depthwise, then a 1×1 Conv2D) must bring the loss well down.
         Utils.SetRandomSeed(5);
         const int samples = 96, size = 8, classes = 3;
         var rng = new RandomGenerator(11);
@@ -252,15 +262,37 @@ public class DepthwiseConv2DTests
                 }
         }
         var model = new Sequential(
-            new DepthwiseConv2D(3, padding: "same", depthMultiplier: 2, activation: "relu", inputShape: [size, size, 2]),
-            new Conv2D(8, 1, activation: "relu"),
-            new DepthwiseConv2D(3, strides: 2, padding: "same", activation: "relu"),
+            new DepthwiseConv2D(3, padding: "same", depthMultiplier: 2, activation: "relu", inputShape: [size, size, 2], name: "dw1"),
+            new Conv2D(8, 1, activation: "relu", name: "pw"),
+            new DepthwiseConv2D(3, strides: 2, padding: "same", activation: "relu", name: "dw2"),
             new Flatten(),
-            new Dense(classes, activation: "softmax"));
+            new Dense(classes, activation: "softmax", name: "out"));
         model.Compile("adam", "categorical_crossentropy", metrics: ["accuracy"]);
-        var history = model.Fit(x, y, epochs: 30, batchSize: 16);
+        return (x, y, model);
+    }
+
+    [Fact]
+    public void AModelWithDepthwiseConvolutionsLearns()
+    {
+        var (x, y, model) = BlobTask();
+        var history = model.Fit(x, y, epochs: 30, batchSize: 16, verbose: 0);
         double first = history["loss"][0], last = history["loss"][^1];
         Assert.True(last < 0.3 * first, $"loss {first:G4} -> {last:G4}");
         Assert.True(history["accuracy"][^1] > 0.9, $"accuracy {history["accuracy"][^1]:G4}");
+    }
+
+    [Fact]
+    public void TheDoctorWatchesItsKernelAndActivation()
+    {
+        // The doctor knows the layer only through the contract: a kernel with fans, a fused activation to observe.
+        // (Its config-editing repairs find kernel layers by "kernel_initializer", which a depthwise layer does not have.)
+        var (x, y, model) = BlobTask();
+        var doctor = new Nabla.Doctor.TrainingDoctor();
+        model.Fit(x, y, epochs: 30, batchSize: 16, callbacks: [doctor], verbose: 0);
+        // The run that learns (AModelWithDepthwiseConvolutionsLearns) is healthy: no finding, no false alarm.
+        Assert.Empty(doctor.Diagnosis.Findings.Select(f => $"{f.Code} {f.Layer}: {f.Message}"));
+        var layers = doctor.Diagnosis.GradientFlow.SelectMany(b => b.Layers).ToList();
+        Assert.Equal(["dw1", "pw", "dw2", "out"], layers.Select(l => l.Layer));
+        Assert.All(layers, l => Assert.True(l.MedianGradientNorm > 0 && double.IsFinite(l.MedianGradientNorm), $"{l.Layer}: {l.MedianGradientNorm}"));
     }
 }
