@@ -92,8 +92,8 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         WorkerPool.For(groups, &BackwardGroups, Unsafe.AsPointer(ref self), Threads());
         if (!kernelGradWanted) return;
         var grad = Inputs[1].Grad!.Data.AsSpan(0, kernelSize);
-        var partials = groupKernelGrads.AsSpan();
         if (groups == 0) { if (OverwritesGrad(1)) grad.Clear(); return; }
+        var partials = groupKernelGrads.AsSpan();
         if (OverwritesGrad(1)) partials[..kernelSize].CopyTo(grad);
         else TensorPrimitives.Add(grad, partials[..kernelSize], grad);
         for (int i = 1; i < groups; i++) TensorPrimitives.Add(grad, partials.Slice(i * kernelSize, kernelSize), grad);
