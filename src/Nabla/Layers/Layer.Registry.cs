@@ -25,6 +25,7 @@ public abstract partial class Layer
         // Keras exports the aliases too (MaxPool2D is MaxPooling2D; Convolution2D is Keras 1/2's name for Conv2D).
         .Add("Conv1D", Conv1D.FromConfig, "Convolution1D")
         .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")
+        .Add("DepthwiseConv2D", DepthwiseConv2D.FromConfig)
         .Add("MaxPooling1D", MaxPooling1D.FromConfig, "MaxPool1D")
         .Add("MaxPooling2D", MaxPooling2D.FromConfig, "MaxPool2D")
         .Add("AveragePooling1D", AveragePooling1D.FromConfig, "AvgPool1D")

@@ -1,0 +1,227 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using Nabla.Kernels;
+
+namespace Nabla.Autograd.Ops;
+
+/// <summary>
+/// A channels-last depthwise convolution y = activation(depthwise(x, kernel) + bias), Keras's DepthwiseConv2D:
+/// x [batch, h, w, c], kernel [kh, kw, c, multiplier], output [batch, oh, ow, c·multiplier] where input channel c
+/// with multiplier m feeds output channel c·multiplier + m (Keras's order). No channel mixes with another, so there
+/// is no GEMM to lower to: each window cell adds x[cell, :] times its kernel slice to the output row, a few
+/// vectorized multiply-adds per cell. Backward beside it: dx[cell] += dz·kernel slice, dkernel[slice] += dz·x[cell].
+/// Samples are independent, so the forward pass and dx are spread over threads by sample; the kernel gradient is
+/// summed per fixed group of samples and the groups are added in order, so any thread count gives the same bits.
+/// The pre-activation z is kept for backward and for the training doctor, as the convolution op does.
+/// </summary>
+internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
+{
+    /// <summary>Samples per kernel-gradient partial sum: the grouping follows the batch, never the thread count.</summary>
+    private const int SamplesPerGroup = 8;
+
+    /// <summary>From this many multiply-adds per pass the samples are spread over several threads.</summary>
+    private const long ParallelMacs = 1 << 16;
+
+    private readonly ConvGeometry g;
+    private readonly int batch, multiplier, outChannels, kernelSize, groups;
+    private readonly IActivationKernel activation;
+    private readonly float[] gradZ;
+    // [groups, kh·kw·c·multiplier]: each group's kernel gradient, added into the kernel's in group order.
+    private float[]? groupKernelGrads;
+    private bool kernelGradWanted, inputGradWanted;
+
+    public DepthwiseConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
+        : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
+    {
+        g = geometry;
+        batch = x.Shape[0];
+        multiplier = kernel.Shape[3];
+        outChannels = g.Channels * multiplier;
+        kernelSize = kernel.Size;
+        groups = (batch + SamplesPerGroup - 1) / SamplesPerGroup;
+        this.activation = activation;
+        PreActivation = new Tensor(Output.Shape);
+        gradZ = new float[Output.Size];
+        if (kernel.RequiresGrad) groupKernelGrads = new float[groups * kernelSize];
+    }
+
+    public override string Name => "depthwise_conv2d";
+
+    /// <summary>z = depthwise(x, kernel) + bias, before the activation.</summary>
+    public Tensor PreActivation { get; }
+
+    public IActivationKernel Activation => activation;
+
+    private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
+    {
+        if (x.Rank != 4 || x.Shape[1] != g.InHeight || x.Shape[2] != g.InWidth || x.Shape[3] != g.Channels)
+            throw new ArgumentException(
+                $"depthwise conv: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's [batch, {g.InHeight}, {g.InWidth}, {g.Channels}].");
+        if (kernel.Rank != 4 || kernel.Shape[0] != g.KernelHeight || kernel.Shape[1] != g.KernelWidth || kernel.Shape[2] != g.Channels
+            || kernel.Shape[3] <= 0)
+            throw new ArgumentException(
+                $"depthwise conv: kernel {Tensor.ShapeString(kernel.Shape)} does not match the expected " +
+                $"[{g.KernelHeight}, {g.KernelWidth}, {g.Channels}, depth_multiplier].");
+        int outChannels = g.Channels * kernel.Shape[3];
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != outChannels))
+            throw new ArgumentException($"depthwise conv: bias {Tensor.ShapeString(bias.Shape)} does not match the {outChannels} output channels.");
+        return [x.Shape[0], g.OutHeight, g.OutWidth, outChannels];
+    }
+
+    public override void Forward()
+    {
+        var self = this;
+        WorkerPool.For(batch, &ForwardSamples, Unsafe.AsPointer(ref self), Threads());
+        var z = PreActivation.Data;
+        if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
+        activation.Forward(z, Output.Data, outChannels);
+    }
+
+    protected internal override bool CanOverwriteGrad(int i) => i != 0;
+
+    public override void Backward()
+    {
+        activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, outChannels);
+        if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
+        kernelGradWanted = NeedsGrad(1);
+        inputGradWanted = NeedsGrad(0);
+        if (!kernelGradWanted && !inputGradWanted) return;
+        // Allocated with the op when the kernel needs a gradient then; only a later change of mind allocates here.
+        if (kernelGradWanted) groupKernelGrads ??= new float[groups * kernelSize];
+        var self = this;
+        WorkerPool.For(groups, &BackwardGroups, Unsafe.AsPointer(ref self), Threads());
+        if (!kernelGradWanted) return;
+        var grad = Inputs[1].Grad!.Data.AsSpan(0, kernelSize);
+        if (groups == 0) { if (OverwritesGrad(1)) grad.Clear(); return; }
+        var partials = groupKernelGrads.AsSpan();
+        if (OverwritesGrad(1)) partials[..kernelSize].CopyTo(grad);
+        else TensorPrimitives.Add(grad, partials[..kernelSize], grad);
+        for (int i = 1; i < groups; i++) TensorPrimitives.Add(grad, partials.Slice(i * kernelSize, kernelSize), grad);
+    }
+
+    private int Threads() =>
+        (long)batch * g.OutPositions * g.KernelHeight * g.KernelWidth * outChannels >= ParallelMacs ? KernelSettings.MaxThreads : 1;
+
+    /// <summary>The input row of window cell (ky, kx) of output position (oy, ox), or -1 when it lies in the padding.</summary>
+    private int Cell(int oy, int ox, int ky, int kx)
+    {
+        int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
+        int ix = ox * g.StrideWidth - g.PadLeft + kx * g.DilationWidth;
+        return (uint)iy < (uint)g.InHeight && (uint)ix < (uint)g.InWidth ? iy * g.InWidth + ix : -1;
+    }
+
+    private static void ForwardSamples(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<DepthwiseConvOp>(state);
+        var g = op.g;
+        int c = g.Channels, m = op.multiplier, width = op.outChannels;
+        var x = op.Inputs[0].Data;
+        var kernel = op.Inputs[1].Data;
+        var z = op.PreActivation.Data;
+        for (int n = start; n < end; n++)
+        {
+            var sample = x.AsSpan(n * g.InSize, g.InSize);
+            for (int oy = 0, o = n * g.OutPositions; oy < g.OutHeight; oy++)
+                for (int ox = 0; ox < g.OutWidth; ox++, o++)
+                {
+                    var row = z.AsSpan(o * width, width);
+                    row.Clear();
+                    for (int ky = 0; ky < g.KernelHeight; ky++)
+                        for (int kx = 0; kx < g.KernelWidth; kx++)
+                        {
+                            int cell = op.Cell(oy, ox, ky, kx);
+                            if (cell < 0) continue;
+                            var xs = sample.Slice(cell * c, c);
+                            var ks = kernel.AsSpan((ky * g.KernelWidth + kx) * width, width);
+                            if (m == 1) TensorPrimitives.MultiplyAdd(xs, ks, row, row);
+                            else ScaledPerChannelAdd(xs, ks, row, m);
+                        }
+                }
+        }
+    }
+
+    private static void BackwardGroups(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<DepthwiseConvOp>(state);
+        for (int group = start; group < end; group++)
+        {
+            int n0 = group * SamplesPerGroup, n1 = Math.Min(n0 + SamplesPerGroup, op.batch);
+            var dk = op.kernelGradWanted ? op.groupKernelGrads.AsSpan(group * op.kernelSize, op.kernelSize) : default;
+            dk.Clear();
+            for (int n = n0; n < n1; n++) op.BackwardSample(n, dk);
+        }
+    }
+
+    /// <summary>Adds sample <paramref name="n"/>'s share to <paramref name="dk"/> (when wanted) and to its dx.</summary>
+    private void BackwardSample(int n, Span<float> dk)
+    {
+        int c = g.Channels, m = multiplier, width = outChannels;
+        var x = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
+        var kernel = Inputs[1].Data;
+        var dx = inputGradWanted ? Inputs[0].Grad!.Data.AsSpan(n * g.InSize, g.InSize) : default;
+        for (int oy = 0, o = n * g.OutPositions; oy < g.OutHeight; oy++)
+            for (int ox = 0; ox < g.OutWidth; ox++, o++)
+            {
+                ReadOnlySpan<float> dz = gradZ.AsSpan(o * width, width);
+                for (int ky = 0; ky < g.KernelHeight; ky++)
+                    for (int kx = 0; kx < g.KernelWidth; kx++)
+                    {
+                        int cell = Cell(oy, ox, ky, kx);
+                        if (cell < 0) continue;
+                        int slice = (ky * g.KernelWidth + kx) * width;
+                        if (kernelGradWanted)
+                        {
+                            var xs = x.Slice(cell * c, c);
+                            var dks = dk.Slice(slice, width);
+                            if (m == 1) TensorPrimitives.MultiplyAdd(dz, xs, dks, dks);
+                            else ScaledPerChannelAdd(xs, dz, dks, m);
+                        }
+                        if (inputGradWanted)
+                        {
+                            var ks = kernel.AsSpan(slice, width);
+                            var dxs = dx.Slice(cell * c, c);
+                            if (m == 1) TensorPrimitives.MultiplyAdd(dz, ks, dxs, dxs);
+                            else PerChannelDotAdd(dz, ks, dxs, m);
+                        }
+                    }
+            }
+    }
+
+    // With a depth multiplier each input channel meets m adjacent output channels; m is small (MobileNet uses 1, rarely
+    // more than a few), where a plain loop beats one vector call per channel.
+
+    /// <summary>target[ch·m + j] += values[ch] · row[ch·m + j] for every channel ch and multiplier j.</summary>
+    private static void ScaledPerChannelAdd(ReadOnlySpan<float> values, ReadOnlySpan<float> row, Span<float> target, int m)
+    {
+        if (m >= 16)
+        {
+            for (int ch = 0; ch < values.Length; ch++)
+            {
+                var t = target.Slice(ch * m, m);
+                TensorPrimitives.MultiplyAdd(row.Slice(ch * m, m), values[ch], t, t);
+            }
+            return;
+        }
+        for (int ch = 0, k = 0; ch < values.Length; ch++)
+        {
+            float v = values[ch];
+            for (int j = 0; j < m; j++, k++) target[k] += row[k] * v;
+        }
+    }
+
+    /// <summary>target[ch] += Σ_j a[ch·m + j] · b[ch·m + j] for every channel ch.</summary>
+    private static void PerChannelDotAdd(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> target, int m)
+    {
+        if (m >= 16)
+        {
+            for (int ch = 0; ch < target.Length; ch++) target[ch] += TensorPrimitives.Dot(a.Slice(ch * m, m), b.Slice(ch * m, m));
+            return;
+        }
+        for (int ch = 0, k = 0; ch < target.Length; ch++)
+        {
+            float sum = 0;
+            for (int j = 0; j < m; j++, k++) sum += a[k] * b[k];
+            target[ch] += sum;
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+using Nabla.Initializers;
+using Nabla.Kernels;
+using Nabla.Regularizers;
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>DepthwiseConv2D</c> on channels_last images [batch, height, width, channels]: each input channel is
+/// convolved with its own <c>depthMultiplier</c> filters and no channel mixes with another (MobileNet's depthwise
+/// step). Kernel [kh, kw, channels, depth_multiplier]; output channels = channels × depth_multiplier, channel c's
+/// filter m at c·depth_multiplier + m, as Keras orders them. The kernel weight is named "depthwise_kernel", the name
+/// Keras 2, tf.keras and TensorFlow.js give it (Keras 3 saves variables by position).
+/// </summary>
+public sealed class DepthwiseConv2D : Layer
+{
+    private static readonly string[] UnsupportedKeys = ["activity_regularizer", "depthwise_constraint", "bias_constraint"];
+
+    private ConvGeometry? geometry;
+    private Tensor? kernel, bias;
+
+    /// <param name="padding">"valid" (Keras's default) or "same" (TensorFlow's split: an odd extra cell at the bottom/right).</param>
+    /// <param name="depthMultiplier">Filters per input channel (Keras's default 1).</param>
+    /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
+    /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused.</param>
+    public DepthwiseConv2D(Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1,
+        string? dataFormat = null, Size2D? dilationRate = null, string? activation = null, bool useBias = true,
+        string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", string? depthwiseRegularizer = null,
+        string? biasRegularizer = null, int[]? inputShape = null, string? name = null)
+        : this(kernelSize, strides ?? 1, padding, depthMultiplier, dataFormat, dilationRate ?? 1, ActivationFunction.Get(activation),
+            useBias, Initializer.Get(depthwiseInitializer), Initializer.Get(biasInitializer),
+            depthwiseRegularizer is null ? null : Regularizer.Get(depthwiseRegularizer),
+            biasRegularizer is null ? null : Regularizer.Get(biasRegularizer), inputShape, name)
+    {
+    }
+
+    public DepthwiseConv2D(Size2D kernelSize, Size2D strides, string padding, int depthMultiplier, string? dataFormat,
+        Size2D dilationRate, ActivationFunction activation, bool useBias, Initializer depthwiseInitializer, Initializer biasInitializer,
+        Regularizer? depthwiseRegularizer = null, Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        string what = $"{ClassName} '{Name}'";
+        if (depthMultiplier <= 0)
+            throw new ArgumentException($"{what}: 'depth_multiplier' must be a positive integer, found {depthMultiplier}.", nameof(depthMultiplier));
+        ConvOptions.CheckDataFormat(what, dataFormat);
+        KernelSize = kernelSize.CheckPositive(what, "kernel_size");
+        Strides = strides.CheckPositive(what, "strides");
+        DilationRate = dilationRate.CheckPositive(what, "dilation_rate");
+        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
+        // Keras: "strides > 1 not supported in conjunction with dilation_rate > 1".
+        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
+            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        DepthMultiplier = depthMultiplier;
+        Activation = activation;
+        UseBias = useBias;
+        DepthwiseInitializer = depthwiseInitializer;
+        BiasInitializer = biasInitializer;
+        DepthwiseRegularizer = depthwiseRegularizer;
+        BiasRegularizer = biasRegularizer;
+    }
+
+    public override string ClassName => "DepthwiseConv2D";
+
+    public Size2D KernelSize { get; }
+
+    public Size2D Strides { get; }
+
+    public Size2D DilationRate { get; }
+
+    /// <summary>"valid" or "same".</summary>
+    public string Padding => ConvOptions.PaddingName(PaddingMode);
+
+    public int DepthMultiplier { get; }
+
+    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
+    public ActivationFunction Activation { get; set; }
+
+    public bool UseBias { get; }
+
+    public Initializer DepthwiseInitializer { get; }
+
+    public Initializer BiasInitializer { get; }
+
+    public Regularizer? DepthwiseRegularizer { get; }
+
+    public Regularizer? BiasRegularizer { get; }
+
+    /// <summary>The depthwise kernel [kh, kw, channels, depth_multiplier], as Keras stores it.</summary>
+    public Tensor DepthwiseKernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Tensor? Bias => bias;
+
+    private ConvPadding PaddingMode { get; }
+
+    private ConvGeometry Geometry(int[] inputShape) =>
+        ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        var g = Geometry(inputShape);
+        return [g.OutHeight, g.OutWidth, checked(g.Channels * DepthMultiplier)];
+    }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
+        geometry = Geometry(inputShape);
+        int channels = inputShape[^1];
+        // AddKernel gives the doctor Keras's fans for this shape: fan_in = kh·kw·channels, fan_out = kh·kw·depth_multiplier.
+        kernel = AddKernel("depthwise_kernel", [KernelSize.Height, KernelSize.Width, channels, DepthMultiplier],
+            DepthwiseInitializer, DepthwiseRegularizer);
+        if (UseBias) bias = AddWeight("bias", [channels * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, geometry!, Activation));
+    }
+
+    /// <summary>Keras 3's keys, in its order; the activity regularizer and constraints, which Nabla does not
+    /// implement, are always null.</summary>
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["depth_multiplier"] = (long)DepthMultiplier;
+        config["kernel_size"] = ConvOptions.ToList(KernelSize.Height, KernelSize.Width);
+        config["strides"] = ConvOptions.ToList(Strides.Height, Strides.Width);
+        config["padding"] = Padding;
+        config["data_format"] = ConvOptions.ChannelsLast;
+        config["dilation_rate"] = ConvOptions.ToList(DilationRate.Height, DilationRate.Width);
+        config["activation"] = ActivationFunction.Serialize(Activation);
+        config["use_bias"] = UseBias;
+        config["depthwise_initializer"] = Registry<Initializer>.Serialize(DepthwiseInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["depthwise_regularizer"] = DepthwiseRegularizer is null ? null : Registry<Regularizer>.Serialize(DepthwiseRegularizer);
+        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
+        foreach (string key in UnsupportedKeys) config[key] = null;
+        return config;
+    }
+
+    /// <summary>Reads a Keras 3, Keras 2 or TensorFlow.js config; an activity regularizer or a constraint that is not
+    /// null is refused by name.</summary>
+    public static DepthwiseConv2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        RefuseUnsupported(config, "DepthwiseConv2D", UnsupportedKeys);
+        string what = $"DepthwiseConv2D '{name ?? "?"}'";
+        int[] ones = [1, 1];
+        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", 2, what)
+            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
+        return new DepthwiseConv2D(ConvOptions.ToSize2D(kernelSize),
+            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", 2, what, ones)!),
+            config.GetString("padding", "valid")!,
+            config.GetInt("depth_multiplier", 1),
+            config.GetString("data_format", null),
+            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", 2, what, ones)!),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
+            config.GetBool("use_bias", true),
+            Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            config.TryGet("depthwise_regularizer", out var dr) ? Regularizer.Registry.Deserialize(dr!) : null,
+            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            inputShape, name)
+        { Trainable = config.GetBool("trainable", true) };
+    }
+}
