@@ -5,9 +5,10 @@ namespace Nabla.Doctor;
 /// <summary>
 /// What the repairs need to know about one entry of a model config's layer list, read from the layer's own full
 /// Keras config (the layer is deserialized, so keys the file left out are filled with their defaults), never from
-/// its class: a feed-forward kernel layer (Dense, Conv1D, Conv2D, a user's layer with Keras's kernel keys) has a
-/// "kernel_initializer" and an "activation"; a recurrent layer also has a "recurrent_initializer" and is left to
-/// the recurrent repairs; an Activation layer has an "activation" and no kernel.
+/// its class: a feed-forward kernel layer (Dense, Conv1D, Conv2D, DepthwiseConv2D, a user's layer with Keras's kernel
+/// keys) has a "kernel_initializer" (a depthwise one "depthwise_initializer") and an "activation"; a recurrent layer
+/// also has a "recurrent_initializer" and is left to the recurrent repairs; an Activation layer has an "activation"
+/// and no kernel.
 /// </summary>
 internal sealed record RepairLayer(int Index, Config Entry, Config Full)
 {
@@ -16,7 +17,11 @@ internal sealed record RepairLayer(int Index, Config Entry, Config Full)
 
     public string ClassName => Entry.GetString("class_name");
 
-    public bool HasKernel => Full.ContainsKey("kernel_initializer");
+    public bool HasKernel => Full.ContainsKey(KernelInitializerKey);
+
+    /// <summary>The key of the kernel's initializer: "kernel_initializer", or a depthwise convolution's
+    /// "depthwise_initializer" (Keras's name for its one per-channel kernel).</summary>
+    public string KernelInitializerKey => Full.ContainsKey("depthwise_initializer") ? "depthwise_initializer" : "kernel_initializer";
 
     public bool Recurrent => Full.ContainsKey("recurrent_initializer");
 

@@ -16,7 +16,7 @@ internal static partial class Repairs
         foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()).Where(l => l.FeedForwardKernel || (l.HasKernel && l.Recurrent)))
         {
             string wanted = !layer.Recurrent && Activations.Activation.Get(layer.Activation).IsReluFamily ? "he_uniform" : "glorot_uniform";
-            SetInitializer(layer, "kernel_initializer", wanted, "glorot_uniform", changes);
+            SetInitializer(layer, layer.KernelInitializerKey, wanted, "glorot_uniform", changes);
             if (layer.Recurrent) SetInitializer(layer, "recurrent_initializer", "orthogonal", "orthogonal", changes);
             if (layer.ResetBias() is string bias) changes.Add($"{layer.Name}: bias {bias} -> Zeros");
         }
@@ -31,6 +31,6 @@ internal static partial class Repairs
         string current = InitializerName(layer.Config.GetValueOr(key, kerasDefault));
         if (Initializers.Initializer.Registry.ClassNameOf(wanted) == current) return;
         layer.Config[key] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(wanted));
-        changes.Add($"{layer.Name}: {(key == "kernel_initializer" ? "" : "recurrent ")}{current} -> {wanted}");
+        changes.Add($"{layer.Name}: {(key == "recurrent_initializer" ? "recurrent " : "")}{current} -> {wanted}");
     }
 }

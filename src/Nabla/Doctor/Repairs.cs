@@ -158,7 +158,7 @@ internal static partial class Repairs
             if (initializer is not null && layer.HasKernel)
             {
                 // A fresh start for the new activation: a bias chosen for the old one (+8 under sigmoid) does not carry over.
-                layer.Config["kernel_initializer"] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
+                layer.Config[layer.KernelInitializerKey] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
                 if (layer.ResetBias() is not null) biasesReset.Add(layer.Name);
             }
             changed = true;

@@ -71,4 +71,29 @@ public class ConvRepairTests
         var result = ExperimentResult.Run(repaired);
         Assert.DoesNotContain(FindingCodes.UnnormalizedInputs, result.Diagnosis.ProblemCodes);
     }
+
+    /// <summary>A depthwise convolution keeps its kernel's initializer under "depthwise_initializer" (Keras's key).</summary>
+    private static Experiment DepthwiseCnn(string activation, string init) => Make(
+        [Conv2D(4, activation, inputs: Image), Layer("DepthwiseConv2D", $"\"kernel_size\": [3, 3], \"padding\": \"same\", \"activation\": \"{activation}\", \"depthwise_initializer\": {init}"),
+         Layer("Flatten"), Dense(3, "softmax")],
+        Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120), epochs: 1);
+
+    [Fact]
+    public void Fix_initialization_reaches_a_depthwise_kernel()
+    {
+        var (repaired, change) = Apply(FixCodes.FixInitialization, DepthwiseCnn("relu", Normal(5)));
+        Assert.Equal("HeUniform", LayerConfig(repaired, 1).GetConfig("depthwise_initializer")!.GetString("class_name"));
+        Assert.False(LayerConfig(repaired, 1).ContainsKey("kernel_initializer"));
+        Assert.Contains("RandomNormal -> he_uniform", change);
+        Assert.Equal([3], repaired.BuildModel().OutputShape!);
+    }
+
+    [Fact]
+    public void Use_relu_he_init_switches_a_sigmoid_depthwise_convolution()
+    {
+        var (repaired, _) = Apply(FixCodes.UseReluHeInit, DepthwiseCnn("sigmoid", "\"glorot_uniform\""));
+        var depthwise = LayerConfig(repaired, 1);
+        Assert.Equal("relu", depthwise.GetString("activation"));
+        Assert.Equal("HeUniform", depthwise.GetConfig("depthwise_initializer")!.GetString("class_name"));
+    }
 }
