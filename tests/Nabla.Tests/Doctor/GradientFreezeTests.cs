@@ -105,6 +105,7 @@ public class GradientFreezeTests
         var q = Frozen(5.2222, 0.676);
         var detection = Assert.Single(new LearningRateTooHighDetector().Detect(q, T));
         Assert.Equal(0.4, (double)detection.Finding.Evidence["update_ratio"], 6);
+        Assert.StartsWith("Each step before training froze changes the weights by 40.0 %", detection.Finding.Message);
         // The same samples without the freeze: the zero steps after it make the median 0.
         Assert.Empty(new LearningRateTooHighDetector().Detect(q with { Freeze = null, Curve = q.Curve with { Losses = [5.2, 5.2, 5.2] } }, T));
     }

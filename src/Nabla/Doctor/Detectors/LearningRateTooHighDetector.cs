@@ -26,7 +26,7 @@ internal sealed class LearningRateTooHighDetector : IDetector
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with learning rate {q.Model.LearningRate:G3}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
-                ? $"Each step changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model."
+                ? $"Each step{(q.Freeze is null ? "" : " before training froze")} changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model."
                 : probed
                     ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
                     : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
