@@ -259,19 +259,19 @@ internal static partial class Repairs
         {
             // Labels 0..k-1 on one output unit: one unit per class, softmax, and the integer-label cross-entropy.
             lastConfig["units"] = (long)classes; // parsed JSON holds integers as long (Config.DeepClone cannot copy an int)
-            lastConfig["activation"] = "softmax";
+            output.SetActivation("softmax");
             return Done(copy with { Loss = "sparse_categorical_crossentropy" },
                 $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
         }
         if (last.Units == 1)
         {
             if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
-            lastConfig["activation"] = "sigmoid";
+            output.SetActivation("sigmoid");
             return Done(copy with { Loss = "binary_crossentropy" }, "output -> sigmoid, loss -> binary_crossentropy");
         }
         string wanted = sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
         if (activation == "softmax" && lossName == wanted) return null;
-        lastConfig["activation"] = "softmax";
+        output.SetActivation("softmax");
         return Done(copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
     }
 
@@ -285,15 +285,15 @@ internal static partial class Repairs
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (EditableOutput(copy, layers) is not { } output) return null;
-        output.Layer.Config["activation"] = "linear";
+        output.SetActivation("linear");
         copy.SetLayerConfigs(output.WithoutTrailingActivations(layers));
         return (copy, $"output {activation} -> linear{output.RemovedNote}");
     }
 
     /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
     /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the
-    /// model ends with. Null without a kernel layer, or when a functional model has Activation layers after its output
-    /// (removing them from the list would break the links between its layers).</summary>
+    /// model ends with. In a functional model removing them would break the links between its layers, so there the
+    /// activation is set on the last of them instead and the kernel layer made linear. Null without a kernel layer.</summary>
     private static OutputEdit? EditableOutput(Experiment e, List<Config> layers)
     {
         var read = RepairLayer.Of(layers);
@@ -301,18 +301,32 @@ internal static partial class Repairs
         {
             if (read[i].WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is not { } kernel) continue;
             var trailing = read.Skip(i + 1).Where(l => l.ActivationOnly).ToList();
-            if (trailing.Count > 0 && !e.LayersAreAChain) return null;
-            return new OutputEdit(kernel, trailing);
+            return new OutputEdit(kernel, trailing, KeepTrailing: trailing.Count > 0 && !e.LayersAreAChain);
         }
         return null;
     }
 
-    private sealed record OutputEdit(RepairLayer Layer, List<RepairLayer> Trailing)
+    private sealed record OutputEdit(RepairLayer Layer, List<RepairLayer> Trailing, bool KeepTrailing)
     {
-        public List<Config> WithoutTrailingActivations(List<Config> layers) =>
-            layers.Where((_, i) => !Trailing.Any(t => t.Index == i)).ToList();
+        /// <summary>Makes the model end with <paramref name="activation"/>: on the kernel layer, or, when the Activation
+        /// layers after it stay, on the last of them with the kernel layer and the others linear.</summary>
+        public void SetActivation(string activation)
+        {
+            if (!KeepTrailing)
+            {
+                Layer.Config["activation"] = activation;
+                return;
+            }
+            Layer.Config["activation"] = "linear";
+            for (int i = 0; i < Trailing.Count; i++) Trailing[i].Config["activation"] = i == Trailing.Count - 1 ? activation : "linear";
+        }
 
-        public string RemovedNote => Trailing.Count == 0 ? "" : $" (removed Activation layer(s) {string.Join(", ", Trailing.Select(t => t.Name))})";
+        public List<Config> WithoutTrailingActivations(List<Config> layers) =>
+            KeepTrailing ? layers : layers.Where((_, i) => !Trailing.Any(t => t.Index == i)).ToList();
+
+        public string RemovedNote => Trailing.Count == 0 ? ""
+            : KeepTrailing ? $" (set on Activation layer {Trailing[^1].Name}, {Layer.Name} linear)"
+            : $" (removed Activation layer(s) {string.Join(", ", Trailing.Select(t => t.Name))})";
     }
 
     /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>

@@ -89,6 +89,29 @@ public class ChainRepairTests
     }
 
     [Fact]
+    public void A_linear_output_with_an_activation_layer_in_a_model_with_branches_gets_its_softmax_on_that_layer()
+    {
+        // The residual MLP with its output Dense made linear and followed by an Activation('linear') layer named "probabilities".
+        var e = Synthetic("functional-healthy-residual-mlp");
+        var model = e.Model.DeepClone();
+        var config = model.GetConfig("config")!;
+        var layers = (List<object?>)config["layers"]!;
+        ((Configuration.Config)layers[^1]!).GetConfig("config")!["activation"] = "linear";
+        layers.Add(Configuration.Config.Parse(
+            """{"class_name": "Activation", "config": {"activation": "linear", "name": "probabilities"}, "name": "probabilities", "inbound_nodes": [[["classes", 0, 0, {}]]]}"""));
+        config["output_layers"] = new List<object?> { new List<object?> { "probabilities", 0L, 0L } };
+        var linear = e with { Model = model };
+        Assert.Null(ChainAsSequential.Of(linear));
+        var (repaired, change) = Apply(FixCodes.UseCrossEntropy, linear);
+        Assert.Contains("(set on Activation layer probabilities, classes linear)", change);
+        var configs = repaired.LayerConfigs();
+        Assert.Equal("softmax", configs[^1].GetConfig("config")!.GetString("activation"));
+        Assert.Equal("linear", configs[^2].GetConfig("config")!.GetString("activation"));
+        Assert.Equal(configs.Count, linear.LayerConfigs().Count);
+        Assert.Equal([4], repaired.BuildModel().OutputShape!);
+    }
+
+    [Fact]
     public void A_model_with_two_inputs_is_not_normalized_by_a_guess()
     {
         var e = Synthetic("functional-healthy-two-input");
