@@ -1,4 +1,3 @@
-using Nabla.Configuration;
 using Nabla.Layers;
 using Nabla.Serialization;
 
@@ -30,7 +29,7 @@ internal static class ChainAsSequential
         var model = KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name);
         if (model.PlainChain() is not { Count: > 0 } chain || model.InputShape is not { } shape) return null;
         var layers = new List<Layer> { new InputLayer(shape, model.InputNames[0]) };
-        layers.AddRange(chain.Select(l => Layer.Deserialize(Registry<Layer>.Serialize(l))));
+        layers.AddRange(chain.Select(l => l.FreshCopy()));
         return e with { Model = KerasModelJson.ToConfig(new Sequential(layers, model.Name)) };
     }
 }

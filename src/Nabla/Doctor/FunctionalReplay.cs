@@ -25,7 +25,7 @@ internal static class FunctionalReplay
         foreach (var node in graph.Nodes)
         {
             if (!copies.TryGetValue(node.Layer, out var layer))
-                copies[node.Layer] = layer = Layer.Deserialize(Registry<Layer>.Serialize(node.Layer));
+                copies[node.Layer] = layer = node.Layer.FreshCopy();
             foreach (var t in node.Inputs) read.Add(t);
             map[node.Output] = layer.Apply([.. node.Inputs.Select(t => map[t])]);
         }

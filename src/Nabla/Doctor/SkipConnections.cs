@@ -1,4 +1,3 @@
-using Nabla.Configuration;
 using Nabla.Layers;
 using Nabla.Serialization;
 
@@ -40,7 +39,7 @@ internal static class SkipConnections
         var added = new List<string>();
         for (int i = 0; i < chain.Count; i++)
         {
-            var layer = Layer.Deserialize(Registry<Layer>.Serialize(chain[i]));
+            var layer = chain[i].FreshCopy();
             var before = current;
             current = layer.Apply(current);
             if (i >= output) continue;

@@ -50,6 +50,10 @@ public abstract partial class Layer
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
 
+    /// <summary>A new, unbuilt layer from this one's config: same class and settings, its own fresh weights (how a
+    /// model is rebuilt around its layers without sharing them).</summary>
+    internal Layer FreshCopy() => Deserialize(Registry<Layer>.Serialize(this));
+
     /// <summary>Makes a custom layer loadable from configs by its class name (and any aliases), as Keras's
     /// <c>register_keras_serializable</c>: <c>Layer.Register("MyLayer", MyLayer.FromConfig)</c>.</summary>
     public static void Register(string className, Func<Config, Layer> fromConfig, params string[] aliases) =>

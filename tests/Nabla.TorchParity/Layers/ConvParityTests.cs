@@ -38,8 +38,6 @@ public class ConvParityTests
         return Parity.ToTorch(x).permute(order).contiguous().to_type(torch.float64).requires_grad_(true);
     }
 
-    private static TorchTensor Leaf64(TorchTensor t) => t.detach().to_type(torch.float64).requires_grad_(true);
-
     public static TheoryData<int, int, int, int, int, int, int, int, string, string> Conv2DCases => new()
     {
         // h, w, in, out, kh, kw, stride, dilation, padding, activation
@@ -71,8 +69,8 @@ public class ConvParityTests
 
         using var scope = torch.NewDisposeScope();
         var tx = ChannelsFirstLeaf(x);
-        var tw = Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
-        var tb = Leaf64(Parity.ToTorch(layer.Bias!));
+        var tw = Parity.Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
         var (top, bottom) = TfPads(padding, h, kh, stride, dilation);
         var (left, right) = TfPads(padding, w, kw, stride, dilation);
         var padded = F.pad(tx, [left, right, top, bottom]);
@@ -108,8 +106,8 @@ public class ConvParityTests
 
         using var scope = torch.NewDisposeScope();
         var tx = ChannelsFirstLeaf(x);
-        var tw = Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
-        var tb = Leaf64(Parity.ToTorch(layer.Bias!));
+        var tw = Parity.Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
         var (left, right) = TfPads(padding, steps, k, stride, dilation);
         var padded = F.pad(tx, [left, right]);
         var ty = F.conv1d(padded, tw, tb, stride: stride, padding: 0, dilation: dilation).permute(0, 2, 1).tanh();

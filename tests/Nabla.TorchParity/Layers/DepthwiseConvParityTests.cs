@@ -15,8 +15,6 @@ namespace Nabla.TorchParity.Layers;
 /// </summary>
 public class DepthwiseConvParityTests
 {
-    private static TorchTensor Leaf64(TorchTensor t) => t.detach().to_type(torch.float64).requires_grad_(true);
-
     public static TheoryData<int, int, int, int, int, int, int, int, string, string> Cases => new()
     {
         // h, w, in, multiplier, kh, kw, stride, dilation, padding, activation
@@ -49,8 +47,8 @@ public class DepthwiseConvParityTests
 
         using var scope = torch.NewDisposeScope();
         var tx = ConvParityTests.ChannelsFirstLeaf(x);
-        var tw = Leaf64(WeightLayouts.DepthwiseKernel(layer.DepthwiseKernel, requiresGrad: false));
-        var tb = Leaf64(Parity.ToTorch(layer.Bias!));
+        var tw = Parity.Leaf64(WeightLayouts.DepthwiseKernel(layer.DepthwiseKernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
         var (top, bottom) = ConvParityTests.TfPads(padding, h, kh, stride, dilation);
         var (left, right) = ConvParityTests.TfPads(padding, w, kw, stride, dilation);
         var padded = F.pad(tx, [left, right, top, bottom]);

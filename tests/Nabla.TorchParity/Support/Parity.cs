@@ -17,6 +17,10 @@ public static class Parity
     public const double DefaultRtol = 1e-4;
     public const double DefaultAtol = 1e-5;
 
+    /// <summary><paramref name="t"/> detached as a float64 leaf that collects its own gradient (a weight the float64
+    /// reference run differentiates).</summary>
+    public static TorchTensor Leaf64(TorchTensor t) => t.detach().to_type(torch.float64).requires_grad_(true);
+
     /// <summary>A TorchSharp float32 tensor holding a copy of <paramref name="tensor"/>'s values and shape.</summary>
     public static TorchTensor ToTorch(Tensor tensor, bool requiresGrad = false)
     {

@@ -14,7 +14,7 @@ internal sealed class LearningRateTooHighDetector : IDetector
     {
         var curve = q.Curve;
         // Steps after training froze move nothing at any rate; the steps before it say how large they were.
-        double ratio = LayerSeries.Median(GradientFreeze.Before(q.Freeze, q.Layers.SelectMany(l => l.Samples)).Select(s => s.UpdateRatio));
+        double ratio = LayerSeries.Median(q.Layers.SelectMany(l => l.SampledBefore(q.Freeze?.Step)).Select(s => s.UpdateRatio));
         // A loss that drifted up is batch noise, not overshoot, when larger rates do better in the probe or when every
         // layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
         bool contradicted = (q.RateResponse is { } answer && (answer.FavorsHigher(t) || answer.RisesWithRate))

@@ -24,7 +24,7 @@ internal sealed class MissingGradientsDetector : IDetector
         foreach (var layer in q.Layers)
         {
             var first = layer.First;
-            var computed = layer.ComputedBefore(brokeAt).ToList();
+            var computed = layer.SampledBefore(brokeAt).ToList();
             bool missing = computed.Count > 0 ? computed.All(s => s.GradientMissing) : q.MissingGradientCauses.ContainsKey(layer.Name);
             if (missing)
             {

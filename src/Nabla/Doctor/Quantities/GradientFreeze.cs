@@ -30,10 +30,6 @@ internal sealed record GradientFreeze(int Epoch, long Step, int FrozenSteps, int
         return new GradientFreeze(epoch, steps[firstFrozen].step, frozen, steps.Count);
     }
 
-    /// <summary>The samples taken before the freeze: only they say how large the steps were.</summary>
-    public static IEnumerable<LayerSample> Before(GradientFreeze? freeze, IEnumerable<LayerSample> samples) =>
-        freeze is null ? samples : samples.Where(s => s.Step < freeze.Step);
-
     private static bool LossHolds(IReadOnlyList<double> losses, int from, double spread)
     {
         if (from >= losses.Count) return true;

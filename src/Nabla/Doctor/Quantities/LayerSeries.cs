@@ -42,10 +42,11 @@ internal sealed class LayerSeries(IReadOnlyList<LayerSample> samples)
 
     public IEnumerable<LayerSample> WithDeadUnits => Samples.Where(s => !double.IsNaN(s.DeadFraction));
 
-    /// <summary>The samples of the steps before <paramref name="firstNonFiniteStep"/> (all of them when null): a step
-    /// whose loss is not finite computes no gradient.</summary>
-    public IEnumerable<LayerSample> ComputedBefore(long? firstNonFiniteStep) =>
-        Samples.Where(s => firstNonFiniteStep is not long b || s.Step < b);
+    /// <summary>The samples of the steps before <paramref name="step"/> (all of them when null): the steps that say
+    /// something about the gradient and the step size when later ones cannot (a step whose loss is not finite computes no
+    /// gradient; after training froze, no step moves the weights).</summary>
+    public IEnumerable<LayerSample> SampledBefore(long? step) =>
+        Samples.Where(s => step is not long b || s.Step < b);
 
     /// <summary>Every kernel gradient exactly zero, and no bias gradient either.</summary>
     public bool AllGradientsZero => Samples.All(s => s.GradientAllZero && !(s.BiasGradNorm > 0));
