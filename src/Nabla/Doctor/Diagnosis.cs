@@ -43,6 +43,10 @@ public sealed class Diagnosis
     /// empty before training.</summary>
     public IReadOnlyList<GradientBranch> GradientFlow { get; init; } = [];
 
+    /// <summary>The training loss of the run's first batch, before any update: where the loss started. NaN before
+    /// training.</summary>
+    public double InitialLoss { get; init; } = double.NaN;
+
     public bool Has(string code) => Findings.Any(f => f.Code == code);
 
     /// <summary>Codes of findings at warning level or above.</summary>

@@ -38,8 +38,8 @@ internal static partial class Repairs
         FixCodes.AddBatchNormalization => ChainAsSequential.Edit(e, AddBatchNormalization),
         FixCodes.UseCrossEntropy => ChainAsSequential.Edit(e, chain => UseCrossEntropy(chain, trained)),
         FixCodes.UseLinearOutput => ChainAsSequential.Edit(e, chain => UseLinearOutput(chain, trained)),
-        FixCodes.LowerLearningRate => ScaleLearningRate(e, Math.Pow(0.1, repeat + 1), trained),
-        FixCodes.RaiseLearningRate => ScaleLearningRate(e, Math.Pow(10, repeat + 1), trained),
+        FixCodes.LowerLearningRate => StepLearningRate(e, down: true, repeat, trained),
+        FixCodes.RaiseLearningRate => StepLearningRate(e, down: false, repeat, trained),
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
             : (e with { Optimizer = Optimizer("Adam", new Config { ["learning_rate"] = 1e-3 }) }, "optimizer -> Adam(learning_rate=0.001)"),
         FixCodes.ClipGradients => ClipGradients(e),
@@ -293,15 +293,36 @@ internal static partial class Repairs
     /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
     /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the
     /// model ends with. In a functional model removing them would break the links between its layers, so there the
-    /// activation is set on the last of them instead and the kernel layer made linear. Null without a kernel layer.</summary>
+    /// activation is set on the last of them instead and the kernel layer made linear; they are those on the output's
+    /// path back to its kernel layer (<see cref="Model.OutputPath"/>), not others listed after it. Null without a kernel
+    /// layer, or in a functional model whose output path reaches a merge or an input before one.</summary>
     private static OutputEdit? EditableOutput(Experiment e, List<Config> layers)
     {
         var read = RepairLayer.Of(layers);
+        if (!e.LayersAreAChain) return FunctionalOutput(e, read);
         for (int i = read.Count - 1; i >= 0; i--)
         {
             if (read[i].WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is not { } kernel) continue;
-            var trailing = read.Skip(i + 1).Where(l => l.ActivationOnly).ToList();
-            return new OutputEdit(kernel, trailing, KeepTrailing: trailing.Count > 0 && !e.LayersAreAChain);
+            return new OutputEdit(kernel, read.Skip(i + 1).Where(l => l.ActivationOnly).ToList(), KeepTrailing: false);
+        }
+        return null;
+    }
+
+    private static OutputEdit? FunctionalOutput(Experiment e, List<RepairLayer> read)
+    {
+        if (Serialization.KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name).OutputPath() is not { } path) return null;
+        var byName = new Dictionary<string, RepairLayer>();
+        foreach (var entry in read) byName.TryAdd(entry.Name, entry);
+        var trailing = new List<RepairLayer>();
+        foreach (var layer in path)
+        {
+            if (!byName.TryGetValue(layer.Name, out var entry)) return null;
+            if (entry.WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is { } kernel)
+            {
+                trailing.Reverse();
+                return new OutputEdit(kernel, trailing, KeepTrailing: trailing.Count > 0);
+            }
+            if (entry.ActivationOnly) trailing.Add(entry);
         }
         return null;
     }
@@ -334,15 +355,6 @@ internal static partial class Repairs
     {
         if (y.Size != y.Shape[0] || !ModelQuantities.AreClassLabels(y.Data)) return null;
         return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
-    }
-
-    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Model trained)
-    {
-        var spec = OptimizerSpec(e);
-        var config = spec.GetConfig("config")!;
-        double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
-        config["learning_rate"] = lr * factor;
-        return (e with { Optimizer = spec }, $"learning rate {lr:G3} -> {lr * factor:G3}");
     }
 
     private static (Experiment, string)? ClipGradients(Experiment e)

@@ -39,7 +39,7 @@ public sealed partial class TrainingDoctor
                     { Error = error });
                 continue;
             }
-            bool kept = result.Score > best.Score || (result.Diagnosis.ProblemCodes.Count == 0 && result.Score >= best.Score);
+            bool kept = Keeps(result, best, options.Doctor.Thresholds);
             attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
             if (!kept) continue;
             best = result;
@@ -52,6 +52,21 @@ public sealed partial class TrainingDoctor
         }
         return new RepairReport(original, attempts, best);
     }
+
+    /// <summary>Whether the run of a fix replaces the best run so far: it scores better, or as well with no error or warning
+    /// left. A run whose training loss ended above where it started (by <see cref="DoctorThresholds.DivergedLossGrowth"/>)
+    /// diverged, and is kept only over a run that diverged too: a validation accuracy that rose by chance while the
+    /// training loss grew is no repair.</summary>
+    internal static bool Keeps(ExperimentResult candidate, ExperimentResult best, DoctorThresholds thresholds)
+    {
+        if (Diverged(candidate, thresholds) && !Diverged(best, thresholds)) return false;
+        return candidate.Score > best.Score || (candidate.Diagnosis.ProblemCodes.Count == 0 && candidate.Score >= best.Score);
+    }
+
+    /// <summary>Whether the run's final training loss is above its first batch's loss by more than
+    /// <see cref="DoctorThresholds.DivergedLossGrowth"/> (or not finite); false when the start was not measured.</summary>
+    internal static bool Diverged(ExperimentResult run, DoctorThresholds thresholds) =>
+        double.IsFinite(run.Diagnosis.InitialLoss) && !(run.Loss <= run.Diagnosis.InitialLoss * thresholds.DivergedLossGrowth);
 
     /// <summary>Whether <paramref name="fix"/> moves a setting back against the last kept step. Once another fix has been
     /// kept since (another optimizer, another layer), the kept step no longer says which way the setting should go.</summary>

@@ -133,6 +133,7 @@ public sealed partial class TrainingDoctor : Callback
         return new Diagnosis(findings, sampled, historyCopy, primary, finished)
         {
             GradientFlow = Model is { } trained ? Doctor.GradientFlow.Of(trained, sampled) : [],
+            InitialLoss = record.InitialLoss,
         };
     }
 }

@@ -88,10 +88,10 @@ public class ChainRepairTests
         Assert.Null(Repairs.Apply(FixCodes.NormalizeInputs, repaired, after));
     }
 
-    [Fact]
-    public void A_linear_output_with_an_activation_layer_in_a_model_with_branches_gets_its_softmax_on_that_layer()
+    /// <summary>The residual MLP with its output Dense made linear and followed by an Activation('linear') layer named
+    /// "probabilities", and the extra layers given, listed after it.</summary>
+    private static Experiment LinearOutputWithActivationLayer(params string[] extra)
     {
-        // The residual MLP with its output Dense made linear and followed by an Activation('linear') layer named "probabilities".
         var e = Synthetic("functional-healthy-residual-mlp");
         var model = e.Model.DeepClone();
         var config = model.GetConfig("config")!;
@@ -99,8 +99,15 @@ public class ChainRepairTests
         ((Configuration.Config)layers[^1]!).GetConfig("config")!["activation"] = "linear";
         layers.Add(Configuration.Config.Parse(
             """{"class_name": "Activation", "config": {"activation": "linear", "name": "probabilities"}, "name": "probabilities", "inbound_nodes": [[["classes", 0, 0, {}]]]}"""));
+        layers.AddRange(extra.Select(Configuration.Config.Parse));
         config["output_layers"] = new List<object?> { new List<object?> { "probabilities", 0L, 0L } };
-        var linear = e with { Model = model };
+        return e with { Model = model };
+    }
+
+    [Fact]
+    public void A_linear_output_with_an_activation_layer_in_a_model_with_branches_gets_its_softmax_on_that_layer()
+    {
+        var linear = LinearOutputWithActivationLayer();
         Assert.Null(ChainAsSequential.Of(linear));
         var (repaired, change) = Apply(FixCodes.UseCrossEntropy, linear);
         Assert.Contains("(set on Activation layer probabilities, classes linear)", change);
@@ -109,6 +116,27 @@ public class ChainRepairTests
         Assert.Equal("linear", configs[^2].GetConfig("config")!.GetString("activation"));
         Assert.Equal(configs.Count, linear.LayerConfigs().Count);
         Assert.Equal([4], repaired.BuildModel().OutputShape!);
+    }
+
+    [Fact]
+    public void The_output_activation_is_found_on_the_output_path_not_among_the_layers_listed_after_the_output_kernel()
+    {
+        // A branch off h2 that reaches no output, listed last: its Activation is not the output's.
+        var linear = LinearOutputWithActivationLayer(
+            """{"class_name": "Activation", "config": {"activation": "tanh", "name": "side"}, "name": "side", "inbound_nodes": [[["h2", 0, 0, {}]]]}""");
+        var (repaired, change) = Apply(FixCodes.UseCrossEntropy, linear);
+        Assert.Contains("(set on Activation layer probabilities, classes linear)", change);
+        var activations = repaired.LayerConfigs().ToDictionary(l => l.GetString("name"), l => l.GetConfig("config")!.GetString("activation", null));
+        Assert.Equal("softmax", activations["probabilities"]);
+        Assert.Equal("tanh", activations["side"]);
+
+        // An output that merges two branches after the last kernel layer has no one output kernel to edit: refused.
+        var merged = LinearOutputWithActivationLayer(
+            """{"class_name": "Add", "config": {"name": "merged"}, "name": "merged", "inbound_nodes": [[["probabilities", 0, 0, {}], ["classes", 0, 0, {}]]]}""",
+            """{"class_name": "Activation", "config": {"activation": "linear", "name": "final"}, "name": "final", "inbound_nodes": [[["merged", 0, 0, {}]]]}""");
+        var mergedConfig = merged.Model.GetConfig("config")!;
+        mergedConfig["output_layers"] = new List<object?> { new List<object?> { "final", 0L, 0L } };
+        Assert.Null(Repairs.Apply(FixCodes.UseCrossEntropy, merged, merged.BuildModel()));
     }
 
     [Fact]

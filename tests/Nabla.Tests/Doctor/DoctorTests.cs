@@ -160,6 +160,32 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_run_whose_training_loss_grew_past_its_start_is_not_kept_over_one_that_did_not()
+    {
+        var best = ExperimentResult.Run(HealthyClassifier(epochs: 2));
+        double start = best.Diagnosis.InitialLoss;
+        Assert.True(double.IsFinite(start) && best.Loss < start, $"start {start}, final {best.Loss}");
+        var thresholds = new DoctorThresholds();
+        ExperimentResult Ending(ExperimentResult run, double loss, double validationAccuracy) =>
+            run with { Final = new Dictionary<string, double>(run.Final) { ["loss"] = loss, ["val_accuracy"] = validationAccuracy,
+                ["val_loss"] = run.Final.GetValueOrDefault("val_loss", 1) } };
+        best = Ending(best, best.Loss, 0.5);
+
+        // Better validation accuracy, but the training loss ended 6x above the first batch's: diverged, not kept.
+        var diverged = Ending(best, 6 * start, 0.6);
+        Assert.True(TrainingDoctor.Diverged(diverged, thresholds));
+        Assert.False(TrainingDoctor.Keeps(diverged, best, thresholds));
+        // Within the 5% headroom the run is flat, not diverged, and its better score keeps it.
+        var flat = Ending(best, start * 1.04, 0.6);
+        Assert.False(TrainingDoctor.Diverged(flat, thresholds));
+        Assert.True(TrainingDoctor.Keeps(flat, best, thresholds));
+        // Over a run that diverged too, the score decides; a loss that is not finite diverged.
+        Assert.True(TrainingDoctor.Keeps(diverged, Ending(best, 9 * start, 0.5), thresholds));
+        Assert.True(TrainingDoctor.Diverged(Ending(best, double.NaN, 0.6), thresholds));
+        Assert.False(TrainingDoctor.Keeps(Ending(best, best.Loss, 0.4), best, thresholds));
+    }
+
+    [Fact]
     public void A_learning_rate_step_against_a_kept_one_is_not_tried()
     {
         var run = new RunSummary(0.7, 0.5, 0.7, 0.5, Diagnosis.Unhealthy, [FindingCodes.OscillatingLoss], 1);
