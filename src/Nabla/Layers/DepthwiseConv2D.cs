@@ -13,7 +13,7 @@ namespace Nabla.Layers;
 /// convolved with its own <c>depthMultiplier</c> filters and no channel mixes with another (MobileNet's depthwise
 /// step). Kernel [kh, kw, channels, depth_multiplier]; output channels = channels × depth_multiplier, channel c's
 /// filter m at c·depth_multiplier + m, as Keras orders them. The kernel weight is named "depthwise_kernel", the name
-/// Keras 2, tf.keras and TensorFlow.js give it (Keras 3 saves variables by position).
+/// Keras 2, tf.keras and TensorFlow.js give it; files that name it as Keras 3 does, "kernel", are read too.
 /// </summary>
 public sealed class DepthwiseConv2D : Layer
 {
@@ -113,6 +113,10 @@ public sealed class DepthwiseConv2D : Layer
             DepthwiseInitializer, DepthwiseRegularizer);
         if (UseBias) bias = AddWeight("bias", [channels * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer);
     }
+
+    /// <summary>Keras 3 creates the kernel as "kernel" (keras/src/layers/convolutional/base_depthwise_conv.py), so its
+    /// conversions name it "&lt;layer&gt;/kernel".</summary>
+    internal override IReadOnlyList<(string Other, string Own)> WeightNameAliases => [("kernel", "depthwise_kernel")];
 
     public override Tensor Call(Tensor inputs, bool training)
     {

@@ -190,6 +190,11 @@ public abstract partial class Layer : IKerasSerializable
     /// derives state from them can refresh it.</summary>
     protected internal virtual void OnWeightsChanged() { }
 
+    /// <summary>Other names files give this layer's weights, as (the file's short name, the weight's own short name):
+    /// Keras 3 names DepthwiseConv2D's kernel "kernel" where Keras 2 and TensorFlow.js say "depthwise_kernel". Readers
+    /// that find weights by name accept these too; empty for most layers.</summary>
+    internal virtual IReadOnlyList<(string Other, string Own)> WeightNameAliases => [];
+
     /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
     /// the initializers, the regularizers (null when none) and the activity regularizer and constraints, which
     /// Nabla does not support and so are always null.</summary>

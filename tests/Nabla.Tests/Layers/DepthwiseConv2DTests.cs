@@ -166,6 +166,33 @@ public class DepthwiseConv2DTests
     }
 
     [Fact]
+    public void ATensorFlowJsManifestNamingTheKernelAsKeras3DoesLoads()
+    {
+        // Keras 3 creates the depthwise kernel as "kernel" (base_depthwise_conv.py), so its conversions write "dw/kernel".
+        Utils.SetRandomSeed(5);
+        var model = new Sequential(
+            new DepthwiseConv2D(3, depthMultiplier: 2, name: "dw", inputShape: [5, 5, 2]),
+            new GlobalAveragePooling2D(),
+            new Dense(2));
+        string folder = Path.Combine(Path.GetTempPath(), $"nabla-dw-tfjs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, "model.json");
+            model.Save(path);
+            string written = File.ReadAllText(path);
+            Assert.Contains("\"dw/depthwise_kernel\"", written);
+            File.WriteAllText(path, written.Replace("\"dw/depthwise_kernel\"", "\"dw/kernel\""));
+            var x = GradientCheck.Random(6, 0, 1, 2, 5, 5, 2);
+            Assert.Equal(model.Predict(x).Data, Model.Load(path).Predict(x).Data);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void OnnxExportRefusesItByName()
     {
         // The ONNX exporter writes Conv1D/Conv2D only; a depthwise layer is refused before any file is written.

@@ -40,6 +40,8 @@ internal static class TfjsLayersModel
         if (!root.TryGet("weightsManifest", out var manifestValue) || manifestValue is not List<object?> groups)
             throw DataFormatException.AtField(path, "weightsManifest", "a list of weight groups", Config.Describe(manifestValue));
         var byName = model.Weights.ToDictionary(w => w.Name!, StringComparer.Ordinal);
+        foreach (var (other, own) in WeightNameAliases(model))
+            if (byName.TryGetValue(own, out var weight)) byName.TryAdd(other, weight);
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         for (int g = 0; g < groups.Count; g++)
@@ -56,15 +58,21 @@ internal static class TfjsLayersModel
                 var data = new float[count];
                 for (int i = 0; i < count; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset + 4 * i));
                 offset += 4 * count;
-                if (!values.TryAdd(name, Tensor.FromArray(data, shape)))
+                if (!values.TryAdd(byName[name].Name!, Tensor.FromArray(data, shape)))
                     throw DataFormatException.AtField(path, where, "each weight once", $"'{name}' twice");
             }
         }
-        var missing = byName.Keys.Where(k => !values.ContainsKey(k)).ToList();
+        var missing = model.Weights.Select(w => w.Name!).Where(k => !values.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw DataFormatException.AtField(path, "weightsManifest", $"every weight of model '{model.Name}'", "missing: " + string.Join(", ", missing));
         FileContent.SetWeights(model, model.Weights.Select(w => values[w.Name!]).ToList(), path);
     }
+
+    /// <summary>Each other full name a file may give a weight of the model ("dw/kernel" for "dw/depthwise_kernel"), with
+    /// the weight's own (each layer's WeightNameAliases), in nested models too.</summary>
+    private static IEnumerable<(string Other, string Own)> WeightNameAliases(Model model) =>
+        model.Layers.SelectMany(layer => (layer is Model nested ? WeightNameAliases(nested) : [])
+            .Concat(layer.WeightNameAliases.Select(a => ($"{layer.Name}/{a.Other}", $"{layer.Name}/{a.Own}"))));
 
     /// <summary>The manifest's weights with their shapes, each checked against the model's before any byte is read.</summary>
     private static List<(string Name, int[] Shape)> ReadEntries(Config group, string path, string where, Dictionary<string, Tensor> byName)
