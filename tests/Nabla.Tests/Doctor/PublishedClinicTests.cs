@@ -121,4 +121,17 @@ public class PublishedClinicTests
         Assert.True(report.Succeeded);
         Assert.Equal(FixCodes.AddBatchNormalization, report.Attempts[0].Fix);
     }
+
+    /// <summary>Adam at 1e-6 on AUTOTRAINER's regression: a thousand times below Adam's default, the first raise goes to
+    /// the default (decades from 1e-6 would spend three runs on rates that learn too little to tell apart).</summary>
+    [Fact]
+    public void A_rate_far_below_its_default_is_repaired_at_the_default_in_one_step()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(Folder(), "autotrainer-linear20-adam1e-6-buggy.json")));
+        Assert.Equal(FindingCodes.LearningRateTooLow, report.Original.Diagnosis.PrimaryCause);
+        var step = Assert.Single(report.Attempts);
+        Assert.Equal(FixCodes.RaiseLearningRate, step.Fix);
+        Assert.Equal("learning rate 1E-06 -> 0.001 (Adam's default)", step.Change);
+        Assert.True(report.Succeeded);
+    }
 }
