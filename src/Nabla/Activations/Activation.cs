@@ -26,6 +26,10 @@ public abstract partial class Activation : IKerasSerializable, IActivationKernel
     /// for dead units (only relu and relu6 have an exactly-zero gradient for every x &lt; 0).</summary>
     public virtual bool IsReluFamily => false;
 
+    /// <summary>Every output lies in [0, 1] (sigmoid, hard_sigmoid, softmax): probabilities a cross-entropy that
+    /// expects probabilities can take.</summary>
+    public virtual bool OutputsProbabilities => false;
+
     /// <summary>y = f(x). <paramref name="width"/> is the row length (the last axis); only row-wise activations use it.</summary>
     public abstract void Forward(ReadOnlySpan<float> x, Span<float> y, int width);
 

@@ -9,6 +9,7 @@ public sealed class HardSigmoid : Activation
     public override string Name => "hard_sigmoid";
     public override string ClassName => "HardSigmoid";
     public override bool IsSaturating => true;
+    public override bool OutputsProbabilities => true;
 
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int width)
     {

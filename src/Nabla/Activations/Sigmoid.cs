@@ -13,6 +13,7 @@ public sealed class Sigmoid : Activation, IGateFunction
     public override string Name => "sigmoid";
     public override string ClassName => "Sigmoid";
     public override bool IsSaturating => true;
+    public override bool OutputsProbabilities => true;
 
     // TensorPrimitives.Sigmoid is 1/(1+exp(−x)): exp overflows to +∞ for very negative x, giving exactly 0, not NaN.
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int width) => TensorPrimitives.Sigmoid(x, y);

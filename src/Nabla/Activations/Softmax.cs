@@ -8,6 +8,7 @@ public sealed class Softmax : Activation
 {
     public override string Name => "softmax";
     public override string ClassName => "Softmax";
+    public override bool OutputsProbabilities => true;
 
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int width) => SoftmaxRows.Softmax(x, y, width);
 

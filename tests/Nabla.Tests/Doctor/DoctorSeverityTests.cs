@@ -53,6 +53,26 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void A_hard_sigmoid_output_gives_probabilities_as_a_sigmoid_does()
+    {
+        // hard_sigmoid clips to [0, 1] (Keras 3: relu6(x + 3) / 6), so binary cross-entropy takes its outputs as they are;
+        // defects4ml bug 046's fix is such an output. Over several classes they are independent, as a sigmoid's.
+        Assert.True(Nabla.Activations.Activation.Get("hard_sigmoid").OutputsProbabilities);
+        Assert.True(Nabla.Activations.Activation.Get("sigmoid").OutputsProbabilities);
+        Assert.True(Nabla.Activations.Activation.Get("softmax").OutputsProbabilities);
+        Assert.False(Nabla.Activations.Activation.Get("tanh").OutputsProbabilities);
+        Assert.False(Nabla.Activations.Activation.Get("relu").OutputsProbabilities);
+
+        var binary = Make([Dense(16, "relu", He, inputs: 20), Dense(1, "hard_sigmoid")], Optimizer("Adam", 1e-3), "binary_crossentropy",
+            Classification(classes: 2), epochs: 2);
+        Assert.False(TrainingDoctor.Preflight(binary.BuildModel(), binary.X, binary.Y).Has(FindingCodes.LossOutputMismatch));
+        var classes = Make([Dense(16, "relu", He, inputs: 20), Dense(4, "hard_sigmoid")], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+            Classification(), epochs: 2);
+        var d = TrainingDoctor.Preflight(classes.BuildModel(), classes.X, classes.Y);
+        Assert.Equal("hard_sigmoid", Single(d, FindingCodes.LossOutputMismatch).Evidence["output_activation"]);
+    }
+
+    [Fact]
     public void A_first_batch_normalization_layer_counts_as_normalizing_the_inputs()
     {
         const string batchNorm = """{"class_name": "BatchNormalization", "config": {"batch_input_shape": [null, 20]}}""";
@@ -189,7 +209,7 @@ public class DoctorSeverityTests
             Model = new ModelQuantities
             {
                 OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-3,
-                Output = new OutputLayer("dense", 0, 1, "sigmoid"), Loss = Nabla.Losses.Loss.Get("binary_crossentropy"),
+                Output = new OutputLayer("dense", 0, 1, "sigmoid", Probabilities: true), Loss = Nabla.Losses.Loss.Get("binary_crossentropy"),
             },
             Curve = new LossCurve { Losses = losses, Accuracy = [0.50, 0.46, 0.51, 0.47, 0.52, 0.46], InitialLoss = losses[0], EarlyLoss = losses[0] },
             Layers = [new LayerSeries([Step(0), Step(1)])],

@@ -77,7 +77,7 @@ public class GradientFreezeTests
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new CategoricalCrossentropy(fromLogits: true)), T)); // logits are not clipped
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new MeanSquaredError()), T));
         var oneUnitSoftmax = Frozen(5.2222, 0.676);
-        var model = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 1, "softmax"), Loss = new BinaryCrossentropy() };
+        var model = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 1, "softmax", Probabilities: true), Loss = new BinaryCrossentropy() };
         Assert.Null(PinnedOutput.Of(model, oneUnitSoftmax.Curve, T)); // constant by construction: missing_gradients' finding
         var linear = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 3, "linear") };
         Assert.Null(PinnedOutput.Of(linear, oneUnitSoftmax.Curve, T));  // clipped for being out of range: loss_output_mismatch's finding
@@ -135,7 +135,7 @@ public class GradientFreezeTests
         var layers = LayerSeries.Of(Run(zeroFrom));
         var model = new ModelQuantities
         {
-            Output = new OutputLayer("dense_9", 1, 3, "softmax"), Loss = lossFunction ?? new CategoricalCrossentropy(),
+            Output = new OutputLayer("dense_9", 1, 3, "softmax", Probabilities: true), Loss = lossFunction ?? new CategoricalCrossentropy(),
             OptimizerClass = "SGD", LearningRate = 0.01, TrainableWeights = 4,
         };
         var curve = new LossCurve { Losses = [loss, loss, loss], Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss, EarlyLoss = loss };

@@ -9,7 +9,7 @@ internal sealed class LossOutputMismatchDetector : IDetector
     {
         if (q.Model.Output is not { } output || q.Model.Loss is not { } loss) yield break;
         string activation = output.Activation;
-        bool probabilities = activation is "softmax" or "sigmoid";
+        bool probabilities = output.Probabilities;
         if (activation == "softmax" && output.Units == 1)
             yield return Detection.Blocking(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 "The output layer is a softmax over a single unit: softmax normalizes across units, so the output is always exactly 1 " +
@@ -20,9 +20,9 @@ internal sealed class LossOutputMismatchDetector : IDetector
                 $"The loss '{loss.Name}' expects probabilities, but the output layer's activation is '{activation}', so its outputs " +
                 "can be negative or above 1; the loss clips them and the gradient is cut. Use softmax/sigmoid on the output, or fromLogits: true.",
                 [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation)).At(output.Name, output.Index));
-        else if (loss.ClassName is "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" && activation == "sigmoid" && output.Units > 1)
+        else if (loss.ClassName is "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" && probabilities && activation != "softmax" && output.Units > 1)
             yield return new(Make(FindingCodes.LossOutputMismatch, Severity.Error,
-                $"'{loss.Name}' treats the outputs as one distribution over {output.Units} classes, but sigmoid outputs are {output.Units} " +
+                $"'{loss.Name}' treats the outputs as one distribution over {output.Units} classes, but {activation} outputs are {output.Units} " +
                 "independent probabilities that need not sum to 1: the loss rescales them and their gradients no longer push the wrong classes down. " +
                 "Use softmax for one class per sample, or binary_crossentropy for several labels per sample.",
                 [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation), ("units", output.Units)).At(output.Name, output.Index),

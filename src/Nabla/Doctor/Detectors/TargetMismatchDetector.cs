@@ -11,7 +11,7 @@ internal sealed class TargetMismatchDetector : IDetector
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
     {
         if (q.Model.Output is not { } output || q.Model.Targets is not { } targets || q.Model.Loss is not { } loss) yield break;
-        if (output.Activation is "softmax" or "sigmoid" && !loss.ExpectsIntegerLabels && (targets.Min < 0 || targets.Max > 1))
+        if (output.Probabilities && !loss.ExpectsIntegerLabels && (targets.Min < 0 || targets.Max > 1))
             yield return Detection.Blocking(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 $"The targets range over [{targets.Min:G4}, {targets.Max:G4}] but the {output.Activation} output can only produce values in [0, 1]: " +
                 "the loss can never reach its minimum. One-hot encode class labels (Preprocessing.ToCategorical) or use a linear output.",

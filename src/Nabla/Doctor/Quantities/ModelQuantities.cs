@@ -4,7 +4,9 @@ namespace Nabla.Doctor;
 internal sealed record CompiledOutput(string Name, bool HasLoss, double LossWeight);
 
 /// <summary>The output layer's facts that the loss/output checks read.</summary>
-internal sealed record OutputLayer(string Name, int Index, int Units, string Activation);
+/// <summary>The model's output layer as the doctor reads it; <paramref name="Probabilities"/>: every output lies in [0, 1]
+/// (<see cref="Activations.Activation.OutputsProbabilities"/>).</summary>
+internal sealed record OutputLayer(string Name, int Index, int Units, string Activation, bool Probabilities = false);
 
 /// <summary>A kernel's statistics before any training step, and the activation its units feed (known once a step ran).</summary>
 internal sealed record InitialKernel(string Layer, int Index, int FanIn, int FanOut, WeightStatistics Weights, double LowStd, double HighStd)
@@ -66,7 +68,7 @@ internal sealed record ModelQuantities
 
     public TargetFacts? Targets { get; init; }
 
-    public bool IsClassifier => Loss is { IsCrossEntropy: true } || Output?.Activation is "softmax" or "sigmoid";
+    public bool IsClassifier => Loss is { IsCrossEntropy: true } || Output is { Probabilities: true };
 
     /// <summary>ln(classes) for a cross-entropy loss (ln 2 for one sigmoid unit); NaN for other losses.</summary>
     public double UniformGuessLoss => Output is null || Loss is not { IsCrossEntropy: true } ? double.NaN : Math.Log(Math.Max(2, Output.Units));
@@ -119,7 +121,7 @@ internal sealed record ModelQuantities
     private static OutputLayer OutputOf(WatchedLayer last, CapturedStep step)
     {
         var activity = last.Activity(step);
-        return new OutputLayer(last.Name, last.Index, activity.Units, activity.Activation.Name);
+        return new OutputLayer(last.Name, last.Index, activity.Units, activity.Activation.Name, activity.Activation.OutputsProbabilities);
     }
 
     /// <summary>What the first weighted layer sees: the batch after the model's leading layers that carry no kernel

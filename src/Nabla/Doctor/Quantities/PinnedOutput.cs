@@ -30,7 +30,7 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
         if (output is { Units: 1, Activation: "softmax" }) return null;
         // Outputs that are not probabilities (a linear or ReLU output under cross-entropy) reach the clip by being out
         // of range: that is loss_output_mismatch's finding.
-        if (output.Activation is not ("softmax" or "sigmoid")) return null;
+        if (!output.Probabilities) return null;
         var pinned = new PinnedOutput(output, curve.FinalLoss, accuracy);
         if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;
         return Math.Abs(pinned.Loss - pinned.PinnedLoss) <= t.ClippedOutputLossTolerance * pinned.PinnedLoss ? pinned : null;
