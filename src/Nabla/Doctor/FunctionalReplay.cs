@@ -6,20 +6,32 @@ namespace Nabla.Doctor;
 
 /// <summary>
 /// A single-input functional model rebuilt call by call from fresh copies of its layers (a shared layer stays shared),
-/// with a layer put in front of its input. This is how normalize_inputs reaches a model with branches, merges or
-/// several outputs, where inserting an entry into the list of layer configs would break the links between them.
-/// Branches that reach no output are rebuilt too, so the repaired model has every layer of the original.
+/// with a layer put in front of its input, or layers put after chosen calls. This is how normalize_inputs and
+/// add_batch_normalization reach a model with branches, merges or several outputs, where inserting an entry into the
+/// list of layer configs would break the links between them. Branches that reach no output are rebuilt too, so the
+/// repaired model has every layer of the original.
 /// </summary>
 internal static class FunctionalReplay
 {
-    /// <summary>The Keras config of the rebuilt model; null when the model is not functional or has several inputs.</summary>
-    public static Config? WithFirstLayer(Experiment e, Layer first)
+    /// <summary>The Keras config of the rebuilt model with <paramref name="first"/> in front of its input; null when the
+    /// model is not functional or has several inputs.</summary>
+    public static Config? WithFirstLayer(Experiment e, Layer first) => Rebuild(e, first, (_, _) => null);
+
+    /// <summary>The Keras config of the rebuilt model with the layer <paramref name="after"/> gives for a call (the
+    /// original call's layer and its output's shape; null for none) applied to that call's output, which the calls that
+    /// read it then read instead; null when the model is not functional or has several inputs.</summary>
+    public static Config? WithLayersAfter(Experiment e, Func<Layer, int[], Layer?> after) => Rebuild(e, null, after);
+
+    private static Config? Rebuild(Experiment e, Layer? first, Func<Layer, int[], Layer?> after)
     {
         var model = KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name);
         if (model.Functional is not { Inputs.Length: 1 } graph) return null;
         var original = graph.Inputs[0];
         var input = new Input(original.Shape, original.Name);
-        var map = new Dictionary<SymbolicTensor, SymbolicTensor>(ReferenceEqualityComparer.Instance) { [original] = first.Apply(input) };
+        var map = new Dictionary<SymbolicTensor, SymbolicTensor>(ReferenceEqualityComparer.Instance)
+        {
+            [original] = first is null ? input : first.Apply(input),
+        };
         var copies = new Dictionary<Layer, Layer>(ReferenceEqualityComparer.Instance);
         var read = new HashSet<SymbolicTensor>(ReferenceEqualityComparer.Instance);
         foreach (var node in graph.Nodes)
@@ -27,7 +39,8 @@ internal static class FunctionalReplay
             if (!copies.TryGetValue(node.Layer, out var layer))
                 copies[node.Layer] = layer = node.Layer.FreshCopy();
             foreach (var t in node.Inputs) read.Add(t);
-            map[node.Output] = layer.Apply([.. node.Inputs.Select(t => map[t])]);
+            var output = layer.Apply([.. node.Inputs.Select(t => map[t])]);
+            map[node.Output] = after(node.Layer, node.Output.Shape) is { } next ? next.Apply(output) : output;
         }
         var outputs = graph.Outputs.ToHashSet(ReferenceEqualityComparer.Instance);
         var unusedEnds = graph.Nodes.Select(n => n.Output).Where(t => !read.Contains(t) && !outputs.Contains(t)).Select(t => map[t]);

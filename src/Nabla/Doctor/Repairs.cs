@@ -217,7 +217,7 @@ internal static partial class Repairs
     /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
-        if (!e.LayersAreAChain) return null;
+        if (!e.LayersAreAChain) return AddBatchNormalizationAfterCalls(e);
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
@@ -239,122 +239,28 @@ internal static partial class Repairs
         return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({string.Join(", ", kinds)})");
     }
 
-    private static (Experiment, string)? UseCrossEntropy(Experiment e, Model trained)
+    /// <summary>add_batch_normalization on a functional model with branches: a BatchNormalization after each call of a
+    /// hidden feed-forward kernel layer (every one but the output's, found along <see cref="Model.OutputPath"/>), the
+    /// model rebuilt call by call (<see cref="FunctionalReplay"/>). Null with several outputs, or when the model has a
+    /// BatchNormalization already.</summary>
+    private static (Experiment, string)? AddBatchNormalizationAfterCalls(Experiment e)
     {
-        if (OutputOf(trained, e) is not { } last) return null;
-        string activation = last.Activation.Name;
-        string lossName = Losses.Loss.Registry.Deserialize(e.Loss is Config c ? c.DeepClone() : e.Loss).Name;
-        var copy = Copy(e);
-        var layers = copy.LayerConfigs();
-        if (EditableOutput(copy, layers) is not { } output) return null;
-        var lastConfig = output.Layer.Config;
-        // Integer labels: one per sample ([N] or [N, 1]) or one per step ([N, steps, 1], or [N, steps] under a sparse loss already).
-        bool sparse = lossName == "sparse_categorical_crossentropy" || e.Y.Rank == 1 || (e.Y.Shape[^1] == 1 && last.Units > 1);
-        (Experiment, string) Done(Experiment changed, string change)
-        {
-            copy.SetLayerConfigs(output.WithoutTrailingActivations(layers));
-            return (changed, change + output.RemovedNote);
-        }
-        if (last.Units == 1 && ClassCount(e.Y) is int classes && classes > 2)
-        {
-            // Labels 0..k-1 on one output unit: one unit per class, softmax, and the integer-label cross-entropy.
-            lastConfig["units"] = (long)classes; // parsed JSON holds integers as long (Config.DeepClone cannot copy an int)
-            output.SetActivation("softmax");
-            return Done(copy with { Loss = "sparse_categorical_crossentropy" },
-                $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
-        }
-        if (last.Units == 1)
-        {
-            if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
-            output.SetActivation("sigmoid");
-            return Done(copy with { Loss = "binary_crossentropy" }, "output -> sigmoid, loss -> binary_crossentropy");
-        }
-        string wanted = sparse ? "sparse_categorical_crossentropy" : "categorical_crossentropy";
-        if (activation == "softmax" && lossName == wanted) return null;
-        output.SetActivation("softmax");
-        return Done(copy with { Loss = wanted }, $"output -> softmax, loss {lossName} -> {wanted}");
-    }
-
-    /// <summary>A regression output: the output layer (the last kernel layer) made linear and the Activation layers after it removed.
-    /// Null when the output is already linear, or when the loss is a cross-entropy, which needs probabilities.</summary>
-    private static (Experiment, string)? UseLinearOutput(Experiment e, Model trained)
-    {
-        if (OutputOf(trained, e) is not { } last || trained.Loss is { IsCrossEntropy: true }) return null;
-        string activation = last.Activation.Name;
-        if (activation == "linear") return null;
-        var copy = Copy(e);
-        var layers = copy.LayerConfigs();
-        if (EditableOutput(copy, layers) is not { } output) return null;
-        output.SetActivation("linear");
-        copy.SetLayerConfigs(output.WithoutTrailingActivations(layers));
-        return (copy, $"output {activation} -> linear{output.RemovedNote}");
-    }
-
-    /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
-    /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the
-    /// model ends with. In a functional model removing them would break the links between its layers, so there the
-    /// activation is set on the last of them instead and the kernel layer made linear; they are those on the output's
-    /// path back to its kernel layer (<see cref="Model.OutputPath"/>), not others listed after it. Null without a kernel
-    /// layer, or in a functional model whose output path reaches a merge or an input before one.</summary>
-    private static OutputEdit? EditableOutput(Experiment e, List<Config> layers)
-    {
+        var layers = e.LayerConfigs();
+        if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
         var read = RepairLayer.Of(layers);
-        if (!e.LayersAreAChain) return FunctionalOutput(e, read);
-        for (int i = read.Count - 1; i >= 0; i--)
+        if (FunctionalOutput(e, read) is not { } output) return null;
+        var views = new Dictionary<string, RepairLayer>();
+        foreach (var view in read) views.TryAdd(view.Name, view);
+        var after = new List<string>();
+        Layer? Normalize(Layer layer, int[] shape)
         {
-            if (read[i].WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is not { } kernel) continue;
-            return new OutputEdit(kernel, read.Skip(i + 1).Where(l => l.ActivationOnly).ToList(), KeepTrailing: false);
+            if (!views.TryGetValue(layer.Name, out var view) || !view.FeedForwardKernel || view.Name == output.Layer.Name) return null;
+            after.Add(view.ClassName);
+            return new BatchNormalization(name: $"batch_normalization_repair_{after.Count - 1}");
         }
-        return null;
-    }
-
-    private static OutputEdit? FunctionalOutput(Experiment e, List<RepairLayer> read)
-    {
-        if (Serialization.KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name).OutputPath() is not { } path) return null;
-        var byName = new Dictionary<string, RepairLayer>();
-        foreach (var entry in read) byName.TryAdd(entry.Name, entry);
-        var trailing = new List<RepairLayer>();
-        foreach (var layer in path)
-        {
-            if (!byName.TryGetValue(layer.Name, out var entry)) return null;
-            if (entry.WithWrapped().LastOrDefault(l => l.FeedForwardKernel) is { } kernel)
-            {
-                trailing.Reverse();
-                return new OutputEdit(kernel, trailing, KeepTrailing: trailing.Count > 0);
-            }
-            if (entry.ActivationOnly) trailing.Add(entry);
-        }
-        return null;
-    }
-
-    private sealed record OutputEdit(RepairLayer Layer, List<RepairLayer> Trailing, bool KeepTrailing)
-    {
-        /// <summary>Makes the model end with <paramref name="activation"/>: on the kernel layer, or, when the Activation
-        /// layers after it stay, on the last of them with the kernel layer and the others linear.</summary>
-        public void SetActivation(string activation)
-        {
-            if (!KeepTrailing)
-            {
-                Layer.Config["activation"] = activation;
-                return;
-            }
-            Layer.Config["activation"] = "linear";
-            for (int i = 0; i < Trailing.Count; i++) Trailing[i].Config["activation"] = i == Trailing.Count - 1 ? activation : "linear";
-        }
-
-        public List<Config> WithoutTrailingActivations(List<Config> layers) =>
-            KeepTrailing ? layers : layers.Where((_, i) => !Trailing.Any(t => t.Index == i)).ToList();
-
-        public string RemovedNote => Trailing.Count == 0 ? ""
-            : KeepTrailing ? $" (set on Activation layer {Trailing[^1].Name}, {Layer.Name} linear)"
-            : $" (removed Activation layer(s) {string.Join(", ", Trailing.Select(t => t.Name))})";
-    }
-
-    /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
-    private static int? ClassCount(Tensor y)
-    {
-        if (y.Size != y.Shape[0] || !ModelQuantities.AreClassLabels(y.Data)) return null;
-        return (int)System.Numerics.Tensors.TensorPrimitives.Max(y.Data) + 1;
+        if (FunctionalReplay.WithLayersAfter(e, Normalize) is not { } rebuilt || after.Count == 0) return null;
+        var kinds = after.GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+        return (e with { Model = rebuilt }, $"BatchNormalization after {after.Count} hidden layer call(s) ({string.Join(", ", kinds)}); the functional model rebuilt call by call");
     }
 
     private static (Experiment, string)? ClipGradients(Experiment e)

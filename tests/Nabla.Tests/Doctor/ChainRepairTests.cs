@@ -61,11 +61,23 @@ public class ChainRepairTests
     private static Experiment Synthetic(string name) => ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
 
     [Fact]
-    public void A_model_with_branches_stays_functional()
+    public void A_model_with_branches_stays_functional_and_gets_a_batch_normalization_after_each_hidden_call()
     {
         var residual = Synthetic("functional-healthy-residual-mlp");
         Assert.Null(ChainAsSequential.Of(residual));
-        Assert.Null(Repairs.Apply(FixCodes.AddBatchNormalization, residual, residual.BuildModel()));
+        var before = residual.BuildModel();
+        var (normalized, change) = Apply(FixCodes.AddBatchNormalization, residual);
+        Assert.Equal("BatchNormalization after 3 hidden layer call(s) (3 Dense); the functional model rebuilt call by call", change);
+        Assert.False(normalized.LayersAreAChain);
+        var after = normalized.BuildModel();
+        Assert.Equal(before.OutputShapes, after.OutputShapes);
+        var norms = after.Layers.OfType<Nabla.Layers.BatchNormalization>().ToList();
+        Assert.Equal(3, norms.Count);
+        // h1 -> BN -> h2 -> BN -> h3 -> BN, the skip adds h1's normalized output, and the output Dense "classes" has none.
+        Assert.Equal(["h1", "h2", "h3"], after.Layers.Where((l, i) => i + 1 < after.Layers.Count && after.Layers[i + 1] is Nabla.Layers.BatchNormalization).Select(l => l.Name));
+        Assert.Equal(Parameters(before) + norms.Sum(Parameters), Parameters(after));
+        // Normalized once, there is nothing more to add.
+        Assert.Null(Repairs.Apply(FixCodes.AddBatchNormalization, normalized, after));
     }
 
     [Theory]
