@@ -8,6 +8,10 @@
 #   --sigmoid-batches "32 1024"          batch sizes run with sigmoid hidden units   [SIGMOID_BATCHES]
 #   --cnn-batches "32 128"               batch sizes run with Keras's simple MNIST convnet (Nabla and
 #                                        TorchSharp only; TorchSharp with glibc malloc tuned, see below) [CNN_BATCHES]
+#   --depthwise-batches "32 128"         batch sizes run with one MobileNet-style separable block (DepthwiseConv2D
+#                                        3x3 relu, 1x1 Conv2D 64 relu, global average pooling, Dense 10) on 16x16x32
+#                                        maps (Nabla and TorchSharp only; TorchSharp with tuned malloc) [DEPTHWISE_BATCHES]
+#   --depthwise-samples 20000            maps per epoch of the depthwise workload                 [DEPTHWISE_SAMPLES]
 #   --rnn-batches "32 256"               batch sizes run with LSTM(128) and GRU(128) over 50 steps of 32
 #                                        features, then Dense(1) (Nabla and TorchSharp only)         [RNN_BATCHES]
 #   --rnn-samples 20000                  sequences per epoch of the recurrent workloads            [RNN_SAMPLES]
@@ -34,6 +38,8 @@ RELU_BATCHES=${RELU_BATCHES-32 128 1024}
 SIGMOID_BATCHES=${SIGMOID_BATCHES-32 1024}
 CNN_BATCHES=${CNN_BATCHES-32 128}
 RNN_BATCHES=${RNN_BATCHES-32 256}
+DEPTHWISE_BATCHES=${DEPTHWISE_BATCHES-32 128}
+DEPTHWISE_SAMPLES=${DEPTHWISE_SAMPLES-20000}
 RNN_SAMPLES=${RNN_SAMPLES-20000}
 TFJS_RELU_BATCHES=${TFJS_RELU_BATCHES-32 1024}
 TFJS_SIGMOID_BATCHES=${TFJS_SIGMOID_BATCHES-}
@@ -60,6 +66,8 @@ while [ $# -gt 0 ]; do
     --sigmoid-batches) SIGMOID_BATCHES=${2?}; shift 2 ;;
     --cnn-batches) CNN_BATCHES=${2?}; shift 2 ;;
     --rnn-batches) RNN_BATCHES=${2?}; shift 2 ;;
+    --depthwise-batches) DEPTHWISE_BATCHES=${2?}; shift 2 ;;
+    --depthwise-samples) DEPTHWISE_SAMPLES=${2?}; shift 2 ;;
     --rnn-samples) RNN_SAMPLES=${2?}; shift 2 ;;
     --tfjs-relu-batches) TFJS_RELU_BATCHES=${2?}; shift 2 ;;
     --tfjs-sigmoid-batches) TFJS_SIGMOID_BATCHES=${2?}; shift 2 ;;
@@ -86,7 +94,7 @@ done
 if [ -n "$MAX_LOAD" ] && ! [[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
   echo "compare.sh: MAX_LOAD must be a number, found '$MAX_LOAD'." >&2; exit 2
 fi
-for batch in $RELU_BATCHES $SIGMOID_BATCHES $CNN_BATCHES $RNN_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
+for batch in $RELU_BATCHES $SIGMOID_BATCHES $CNN_BATCHES $DEPTHWISE_BATCHES $RNN_BATCHES $TFJS_RELU_BATCHES $TFJS_SIGMOID_BATCHES; do
   [[ $batch =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: batch sizes must be positive integers, found '$batch'." >&2; exit 2; }
 done
 for framework in $FRAMEWORKS; do
@@ -237,12 +245,13 @@ wait_for_quiet() {   # other processes on the same cores distort the timings, li
 # every op and the page faults cost about 30% of a CNN epoch here. Tuned, TorchSharp runs at its best.
 torch_cnn_malloc=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
 
-run_one() {   # framework batch workload(relu|sigmoid|cnn|lstm|gru) round
+run_one() {   # framework batch workload(relu|sigmoid|cnn|depthwise|lstm|gru) round
   local framework=$1 batch=$2 activation=$3 round=$4
   local args=(--batch "$batch" --epochs "$EPOCHS" --warmup "$WARMUP" --threads "$THREADS")
   local torch_env=()
   case "$activation" in
     cnn) args+=(--network cnn --samples "$SAMPLES"); torch_env=("${torch_cnn_malloc[@]}") ;;
+    depthwise) args+=(--network depthwise --samples "$DEPTHWISE_SAMPLES"); torch_env=("${torch_cnn_malloc[@]}") ;;
     lstm|gru) args+=(--network "$activation" --samples "$RNN_SAMPLES") ;;
     *) args+=(--activation "$activation" --samples "$SAMPLES") ;;
   esac
@@ -276,6 +285,7 @@ configs=()
 for batch in $RELU_BATCHES; do configs+=("$batch relu"); done
 for batch in $SIGMOID_BATCHES; do configs+=("$batch sigmoid"); done
 for batch in $CNN_BATCHES; do configs+=("$batch cnn"); done
+for batch in $DEPTHWISE_BATCHES; do configs+=("$batch depthwise"); done
 for batch in $RNN_BATCHES; do configs+=("$batch lstm" "$batch gru"); done
 failures=0
 peak_load=0
@@ -286,7 +296,7 @@ for config in "${configs[@]}"; do
     for framework in $FRAMEWORKS; do
       [ "${status[$framework]}" = ok ] || continue
       if [ "$framework" = tfjs ]; then
-        [[ $activation = cnn || $activation = lstm || $activation = gru ]] && continue
+        [[ $activation = cnn || $activation = depthwise || $activation = lstm || $activation = gru ]] && continue
         if [ "$activation" = relu ]; then contains "$TFJS_RELU_BATCHES" "$batch" || continue
         else contains "$TFJS_SIGMOID_BATCHES" "$batch" || continue; fi
       fi
@@ -311,7 +321,7 @@ cell() {   # framework batch activation -> seconds, or why there is none
   local framework=$1 batch=$2 activation=$3
   if ! wants "$framework"; then echo "-"; return; fi
   if [ "$framework" = tfjs ]; then
-    [[ $activation = cnn || $activation = lstm || $activation = gru ]] && { echo "-"; return; }
+    [[ $activation = cnn || $activation = depthwise || $activation = lstm || $activation = gru ]] && { echo "-"; return; }
     local list=$TFJS_RELU_BATCHES; [ "$activation" = sigmoid ] && list=$TFJS_SIGMOID_BATCHES
     contains "$list" "$batch" || { echo "-"; return; }
   fi
@@ -323,7 +333,7 @@ cell() {   # framework batch activation -> seconds, or why there is none
 torch_target() {   # batch workload
   if [ "$2" = cnn ]; then case "$1" in 32) echo 2 ;; 128) echo 1.5 ;; *) echo "" ;; esac; return; fi
   if [ "$2" = lstm ]; then case "$1" in 32) echo 3 ;; 256) echo 2 ;; *) echo "" ;; esac; return; fi
-  if [ "$2" = gru ]; then echo ""; return; fi
+  if [ "$2" = gru ] || [ "$2" = depthwise ]; then echo ""; return; fi
   case "$1" in 32) echo 5 ;; 128) echo 3 ;; 1024) echo 2 ;; *) echo "" ;; esac
 }
 tfjs_target() { case "$1" in 32) echo 20 ;; *) echo "" ;; esac; }

@@ -6,6 +6,9 @@
 //   pool 2, flatten, dropout 0.5, dense 10 softmax), categorical crossentropy, the same Adam. libtorch is
 //   channels-first, so the images are [N, 1, 28, 28]; the math is the same as Keras's channels-last.
 //   Its RESULT line says activation=cnn, as Nabla's does.
+// - --network depthwise: one MobileNet-style separable block on random 16x16x32 maps: Conv2d(32, 32, 3, padding 1,
+//   groups 32) relu (Keras's DepthwiseConv2D), Conv2d(32, 64, 1) relu, global average pooling, Linear(64, 10),
+//   log-softmax; categorical crossentropy, the same Adam. Channels-first [N, 32, 16, 16].
 // - --network lstm|gru: nn.LSTM / nn.GRU with 128 units over random sequences of 50 steps of 32 features, the last
 //   step's output into Linear(128, 1), MSE against random targets, the same Adam (activation=lstm|gru in RESULT).
 using System.Diagnostics;
@@ -21,9 +24,11 @@ torch.set_num_threads(options.Threads);
 torch.manual_seed(42);
 
 bool cnn = options.Network == "cnn";
+bool depthwise = options.Network == "depthwise";
 bool recurrent = options.Network is "lstm" or "gru";
 // Data: x uniform in [0,1), y one-hot of uniform labels in 0..9 (values do not affect speed).
 var x = cnn ? torch.rand(options.Samples, 1, 28, 28, dtype: ScalarType.Float32)
+    : depthwise ? torch.rand(options.Samples, 32, 16, 16, dtype: ScalarType.Float32)
     : recurrent ? torch.rand(options.Samples, 50, 32, dtype: ScalarType.Float32)
     : torch.rand(options.Samples, 784, dtype: ScalarType.Float32);
 var labels = torch.randint(0, 10, options.Samples, dtype: ScalarType.Int64);
@@ -47,6 +52,12 @@ torch.nn.Module<Tensor, Tensor> model = recurrent
         ("conv2", torch.nn.Conv2d(32, 64, 3)), ("relu2", torch.nn.ReLU()), ("pool2", torch.nn.MaxPool2d(2)),
         ("flatten", torch.nn.Flatten()), ("dropout", torch.nn.Dropout(0.5)),
         ("output", torch.nn.Linear(1600, 10)), ("log_softmax", torch.nn.LogSoftmax(1)))
+    : depthwise
+    ? torch.nn.Sequential(
+        ("depthwise", torch.nn.Conv2d(32, 32, 3, padding: 1, groups: 32)), ("relu1", torch.nn.ReLU()),
+        ("pointwise", torch.nn.Conv2d(32, 64, 1)), ("relu2", torch.nn.ReLU()),
+        ("pool", torch.nn.AdaptiveAvgPool2d(1)), ("flatten", torch.nn.Flatten()),
+        ("output", torch.nn.Linear(64, 10)), ("log_softmax", torch.nn.LogSoftmax(1)))
     : torch.nn.Sequential(
         ("dense", torch.nn.Linear(784, 128)),
         ("activation", options.Activation == "relu" ? torch.nn.ReLU() : torch.nn.Sigmoid()),
@@ -67,7 +78,7 @@ double RunEpoch()
         // mse_loss with mean reduction averages over all B*10 entries, which equals Keras'
         // mean over classes then over the batch. Categorical crossentropy of softmax probabilities is
         // -sum(y * log_softmax), averaged over the batch.
-        var loss = cnn
+        var loss = cnn || depthwise
             ? -(batches[i].Y * prediction).sum(1).mean()
             : torch.nn.functional.mse_loss(prediction, batches[i].Y);   // MLP and recurrent workloads
         loss.backward();
@@ -112,8 +123,8 @@ internal sealed record BenchOptions(int Batch, string Activation, int Epochs, in
         if (activation != "relu" && activation != "sigmoid")
             throw new ArgumentException($"--activation must be 'relu' or 'sigmoid', found '{activation}'.");
         string network = values["--network"];
-        if (network is not ("mlp" or "cnn" or "lstm" or "gru"))
-            throw new ArgumentException($"--network must be 'mlp', 'cnn', 'lstm' or 'gru', found '{network}'.");
+        if (network is not ("mlp" or "cnn" or "depthwise" or "lstm" or "gru"))
+            throw new ArgumentException($"--network must be 'mlp', 'cnn', 'depthwise', 'lstm' or 'gru', found '{network}'.");
         return new BenchOptions(
             Positive(values, "--batch"), activation, Positive(values, "--epochs"),
             NonNegative(values, "--warmup"), Positive(values, "--samples"), Positive(values, "--threads"), network);

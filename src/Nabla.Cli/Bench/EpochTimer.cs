@@ -48,6 +48,18 @@ internal static class EpochTimer
         return RandomWorkload(cell, new Sequential(recurrent, new Dense(1)), [samples, 50, 32], "mse", batch, classes: null);
     }
 
+    /// <summary>
+    /// The peers' depthwise workload, one MobileNet-style separable block: random 16×16×32 maps in [0, 1),
+    /// DepthwiseConv2D(3, same) relu, Conv2D(64, 1) relu (the pointwise step), GlobalAveragePooling2D, Dense(10) softmax,
+    /// categorical crossentropy, Adam(1e-3). PyTorch's twin is Conv2d(32, 32, 3, padding=1, groups=32).
+    /// </summary>
+    public static Experiment DepthwiseNet(int samples, int batch) =>
+        RandomWorkload("depthwise", new Sequential(
+            new DepthwiseConv2D(3, padding: "same", activation: "relu", inputShape: [16, 16, 32]),
+            new Conv2D(64, kernelSize: 1, activation: "relu"),
+            new GlobalAveragePooling2D(),
+            new Dense(10, activation: "softmax")), [samples, 16, 16, 32], "categorical_crossentropy", batch);
+
     /// <summary>Keras's "simple MNIST convnet", layer for layer.</summary>
     public static Sequential SimpleMnistConvnet() => new(
         new Conv2D(32, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1]),

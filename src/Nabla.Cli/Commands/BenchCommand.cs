@@ -21,10 +21,10 @@ internal static class BenchCommand
         var activation = new Option<string>("--activation") { Description = "Hidden activation of the MNIST network.", DefaultValueFactory = _ => "relu" };
         var network = new Option<string>("--network")
         {
-            Description = "The timed network: mlp (784-128-10), mlp-functional (the same built with Input and Apply), cnn (Keras's simple MNIST convnet), lstm or gru (128 units over 50 steps of 32 features, then Dense(1)).",
+            Description = "The timed network: mlp (784-128-10), mlp-functional (the same built with Input and Apply), cnn (Keras's simple MNIST convnet), depthwise (a MobileNet-style separable block on 16x16x32 maps), lstm or gru (128 units over 50 steps of 32 features, then Dense(1)).",
             DefaultValueFactory = _ => "mlp",
         };
-        network.AcceptOnlyFromAmong("mlp", "mlp-functional", "cnn", "lstm", "gru");
+        network.AcceptOnlyFromAmong("mlp", "mlp-functional", "cnn", "depthwise", "lstm", "gru");
         var epochs = new Option<int>("--epochs") { Description = "Timed epochs (the median is reported).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up epochs.", DefaultValueFactory = _ => 1 };
         var samples = new Option<int>("--samples") { Description = "Samples per epoch of the random MNIST-shaped data.", DefaultValueFactory = _ => 60000 };
@@ -49,13 +49,13 @@ internal static class BenchCommand
             Kernels.KernelSettings.UpdateDuringBackward = !parse.GetValue(lateUpdates);
             var sizes = parse.GetValue(batches) is { Length: > 0 } given ? given : null;
             string net = parse.GetValue(network)!;
-            bool cnn = net == "cnn", recurrent = net is "lstm" or "gru", functional = net == "mlp-functional";
-            // RESULT lines name the workload in their activation field: relu, sigmoid, cnn, lstm or gru.
+            bool cnn = net == "cnn", recurrent = net is "lstm" or "gru", functional = net == "mlp-functional", depthwise = net == "depthwise";
+            // RESULT lines name the workload in their activation field: relu, sigmoid, cnn, depthwise, lstm or gru.
             string workload = net is "mlp" or "mlp-functional" ? parse.GetValue(activation)! : net;
-            if ((recurrent || functional) && (parse.GetValue(inference) || parse.GetValue(accuracy)))
+            if ((recurrent || functional || depthwise) && (parse.GetValue(inference) || parse.GetValue(accuracy)))
                 throw new ArgumentException($"--network {net} times training only; --inference and --accuracy take mlp or cnn.");
             if (functional && parse.GetValue(profile))
-                throw new ArgumentException("--profile takes mlp, cnn, lstm or gru; mlp-functional replays the same steps as mlp.");
+                throw new ArgumentException("--profile takes mlp, cnn, depthwise, lstm or gru; mlp-functional replays the same steps as mlp.");
             if (parse.GetValue(accuracy))
             {
                 if (!cnn) throw new ArgumentException("--accuracy needs --network cnn.");
@@ -85,7 +85,9 @@ internal static class BenchCommand
                     }
                 else
                     foreach (int b in sizes ?? [32, 1024])
-                        StepProfiler.Run(cnn ? EpochTimer.ConvNet(Math.Max(b, 1024), b) : EpochTimer.SeedNetwork(workload, Math.Max(b, 1024), b));
+                        StepProfiler.Run(cnn ? EpochTimer.ConvNet(Math.Max(b, 1024), b)
+                            : depthwise ? EpochTimer.DepthwiseNet(Math.Max(b, 1024), b)
+                            : EpochTimer.SeedNetwork(workload, Math.Max(b, 1024), b));
                 return 0;
             }
             if (parse.GetValue(experiment) is string file)
@@ -96,11 +98,12 @@ internal static class BenchCommand
             }
             else
             {
-                foreach (int b in sizes ?? (cnn ? [32, 128] : recurrent ? [32, 256] : [32, 128, 1024]))
+                foreach (int b in sizes ?? (cnn || depthwise ? [32, 128] : recurrent ? [32, 256] : [32, 128, 1024]))
                 {
                     var timedNetwork = net switch
                     {
                         "cnn" => EpochTimer.ConvNet(n, b),
+                        "depthwise" => EpochTimer.DepthwiseNet(n, b),
                         "lstm" or "gru" => EpochTimer.RecurrentNet(net, n, b),
                         "mlp-functional" => EpochTimer.SeedNetworkFunctional(workload, n, b),
                         _ => EpochTimer.SeedNetwork(workload, n, b),
