@@ -70,6 +70,14 @@ internal sealed record RepairLayer(int Index, Config Entry, Config Full)
         return result;
     }
 
+    /// <summary>The entries by layer name (a functional config's names are unique; the first entry wins otherwise).</summary>
+    public static Dictionary<string, RepairLayer> ByName(IEnumerable<RepairLayer> layers)
+    {
+        var byName = new Dictionary<string, RepairLayer>();
+        foreach (var layer in layers) byName.TryAdd(layer.Name, layer);
+        return byName;
+    }
+
     /// <summary>Index of the output layer: the last kernel layer (recurrent or not); -1 when there is none.</summary>
     public static int OutputIndex(IReadOnlyList<RepairLayer> layers)
     {

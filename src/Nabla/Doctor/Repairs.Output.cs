@@ -78,8 +78,7 @@ internal static partial class Repairs
     private static OutputEdit? FunctionalOutput(Experiment e, List<RepairLayer> read)
     {
         if (Serialization.KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name).OutputPath() is not { } path) return null;
-        var byName = new Dictionary<string, RepairLayer>();
-        foreach (var entry in read) byName.TryAdd(entry.Name, entry);
+        var byName = RepairLayer.ByName(read);
         var trailing = new List<RepairLayer>();
         foreach (var layer in path)
         {

@@ -217,10 +217,10 @@ internal static partial class Repairs
     /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
+        if (e.LayerConfigs().Any(l => ClassOf(l) == "BatchNormalization")) return null;
         if (!e.LayersAreAChain) return AddBatchNormalizationAfterCalls(e);
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
-        if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
         var views = RepairLayer.Of(layers);
         var after = new List<string>();
         for (int i = RepairLayer.OutputIndex(views) - 1; i >= 0; i--)
@@ -235,22 +235,21 @@ internal static partial class Repairs
         }
         if (after.Count == 0) return null;
         copy.SetLayerConfigs(layers);
-        var kinds = after.GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
-        return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({string.Join(", ", kinds)})");
+        return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({CountsByClass(after)})");
     }
+
+    /// <summary>"36 Conv2D, 17 DepthwiseConv2D": how many of each class, in ordinal order of the class names.</summary>
+    private static string CountsByClass(List<string> classNames) =>
+        string.Join(", ", classNames.GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
 
     /// <summary>add_batch_normalization on a functional model with branches: a BatchNormalization after each call of a
     /// hidden feed-forward kernel layer (every one but the output's, found along <see cref="Model.OutputPath"/>), the
-    /// model rebuilt call by call (<see cref="FunctionalReplay"/>). Null with several outputs, or when the model has a
-    /// BatchNormalization already.</summary>
+    /// model rebuilt call by call (<see cref="FunctionalReplay"/>). Null with several outputs.</summary>
     private static (Experiment, string)? AddBatchNormalizationAfterCalls(Experiment e)
     {
-        var layers = e.LayerConfigs();
-        if (layers.Any(l => ClassOf(l) == "BatchNormalization")) return null;
-        var read = RepairLayer.Of(layers);
+        var read = RepairLayer.Of(e.LayerConfigs());
         if (FunctionalOutput(e, read) is not { } output) return null;
-        var views = new Dictionary<string, RepairLayer>();
-        foreach (var view in read) views.TryAdd(view.Name, view);
+        var views = RepairLayer.ByName(read);
         var after = new List<string>();
         Layer? Normalize(Layer layer, int[] shape)
         {
@@ -259,8 +258,8 @@ internal static partial class Repairs
             return new BatchNormalization(name: $"batch_normalization_repair_{after.Count - 1}");
         }
         if (FunctionalReplay.WithLayersAfter(e, Normalize) is not { } rebuilt || after.Count == 0) return null;
-        var kinds = after.GroupBy(c => c).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
-        return (e with { Model = rebuilt }, $"BatchNormalization after {after.Count} hidden layer call(s) ({string.Join(", ", kinds)}); the functional model rebuilt call by call");
+        return (e with { Model = rebuilt },
+            $"BatchNormalization after {after.Count} hidden layer call(s) ({CountsByClass(after)}); the functional model rebuilt call by call");
     }
 
     private static (Experiment, string)? ClipGradients(Experiment e)
