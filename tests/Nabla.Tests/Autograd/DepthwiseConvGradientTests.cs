@@ -26,6 +26,7 @@ public class DepthwiseConvGradientTests
         { 1, 7, 7, 2, 2, 3, 3, 1, 2, "valid" }, // dilation 2
         { 1, 5, 5, 2, 1, 3, 3, 1, 2, "same" }, // dilation 2 same
         { 9, 4, 4, 1, 3, 3, 3, 1, 1, "valid" }, // one channel, 9 samples: two kernel-gradient groups
+        { 9, 5, 6, 3, 1, 3, 3, 1, 1, "same" }, // the row form (multiplier 1, stride 1) over two kernel-gradient groups
     };
 
     private static Tensor Depthwise(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g, string activation = "linear") =>
@@ -99,6 +100,10 @@ public class DepthwiseConvGradientTests
         var g = Geometry(4, 5, 2, (2, 3), strides: (1, 2));
         GradientCheck.Check(t => Depthwise(t[0], t[1], null, g),
             [GradientCheck.Random(1, -1, 1, 2, 4, 5, 2), GradientCheck.Random(2, -1, 1, 2, 3, 2, 2)]);
+        // Stride 2 down the rows and 1 along them, one filter per channel: the row form.
+        var rows = Geometry(5, 6, 3, (3, 2), strides: (2, 1), padding: ConvPadding.Same);
+        GradientCheck.Check(t => Depthwise(t[0], t[1], null, rows),
+            [GradientCheck.Random(3, -1, 1, 2, 5, 6, 3), GradientCheck.Random(4, -1, 1, 3, 2, 3, 1)]);
     }
 
     [Fact]
@@ -119,20 +124,22 @@ public class DepthwiseConvGradientTests
         Assert.Equal([4f, 4f, 2f, 4f, 4f, 2f, 2f, 2f, 1f], y.Data);
     }
 
-    [Fact]
-    public void AnyThreadCountGivesTheSameBits()
+    [Theory]
+    [InlineData(2, 2)] // cell by cell
+    [InlineData(1, 1)] // the row form
+    public void AnyThreadCountGivesTheSameBits(int multiplier, int stride)
     {
         // 21 samples of 17x17x6 (enough work to go parallel): two full kernel-gradient groups of 8 and a ragged one, each summed apart and added in order.
         float[] one = WithThreads(1, Run), two = WithThreads(2, Run), four = WithThreads(4, Run);
         Assert.Equal(one, two);
         Assert.Equal(one, four);
 
-        static float[] Run()
+        float[] Run()
         {
-            var g = Geometry(17, 17, 6, (3, 3), (2, 2), padding: ConvPadding.Same);
+            var g = Geometry(17, 17, 6, (3, 3), (stride, stride), padding: ConvPadding.Same);
             var x = GradientCheck.Random(1, -1, 1, 21, 17, 17, 6).RequireGrad();
-            var kernel = GradientCheck.Random(2, -1, 1, 3, 3, 6, 2).RequireGrad();
-            var bias = GradientCheck.Random(3, -1, 1, 12).RequireGrad();
+            var kernel = GradientCheck.Random(2, -1, 1, 3, 3, 6, multiplier).RequireGrad();
+            var bias = GradientCheck.Random(3, -1, 1, 6 * multiplier).RequireGrad();
             var y = Depthwise(x, kernel, bias, g, "relu");
             new Graph(y).Backward(GradientCheck.Random(4, -1, 1, y.Shape));
             return [.. y.Data, .. x.Grad!.Data, .. kernel.Grad!.Data, .. bias.Grad!.Data];

@@ -13,6 +13,9 @@ namespace Nabla.Autograd.Ops;
 /// Samples are independent, so the forward pass and dx are spread over threads by sample; the kernel gradient is
 /// summed per fixed group of samples and the groups are added in order, so any thread count gives the same bits.
 /// The pre-activation z is kept for backward and for the training doctor, as the convolution op does.
+/// With one filter per channel and stride 1 along the width, a window cell's inputs for a whole output row are
+/// contiguous, so the multiply-adds go a row at a time against the kernel slice tiled along the row (one call per row
+/// and window cell instead of one per output cell: a call on 32 channels costs more in overhead than in arithmetic).
 /// </summary>
 internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 {
@@ -29,6 +32,11 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
     // [groups, kh·kw·c·multiplier]: each group's kernel gradient, added into the kernel's in group order.
     private float[]? groupKernelGrads;
     private bool kernelGradWanted, inputGradWanted;
+    // The row form (multiplier 1, stride 1 along the width): the kernel tiled along an output row, [kh·kw, ow·c], and
+    // each group's kernel gradient before the row is folded, [groups, kh·kw, ow·c].
+    private readonly bool rowWise;
+    private readonly float[]? tiledKernel;
+    private float[]? groupTiledGrads;
 
     public DepthwiseConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
@@ -43,7 +51,17 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         PreActivation = new Tensor(Output.Shape);
         gradZ = new float[Output.Size];
         if (kernel.RequiresGrad) groupKernelGrads = new float[groups * kernelSize];
+        rowWise = multiplier == 1 && g.StrideWidth == 1;
+        if (rowWise)
+        {
+            tiledKernel = new float[TiledSize];
+            if (kernel.RequiresGrad) groupTiledGrads = new float[groups * TiledSize];
+        }
     }
+
+    private int RowLength => g.OutWidth * g.Channels;
+
+    private int TiledSize => g.KernelHeight * g.KernelWidth * RowLength;
 
     public override string Name => "depthwise_conv2d";
 
@@ -70,6 +88,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 
     public override void Forward()
     {
+        if (rowWise) TileKernel();
         var self = this;
         WorkerPool.For(batch, &ForwardSamples, Unsafe.AsPointer(ref self), Threads());
         var z = PreActivation.Data;
@@ -88,6 +107,11 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         if (!kernelGradWanted && !inputGradWanted) return;
         // Allocated with the op when the kernel needs a gradient then; only a later change of mind allocates here.
         if (kernelGradWanted) groupKernelGrads ??= new float[groups * kernelSize];
+        if (rowWise)
+        {
+            if (kernelGradWanted) groupTiledGrads ??= new float[groups * TiledSize];
+            TileKernel();
+        }
         var self = this;
         WorkerPool.For(groups, &BackwardGroups, Unsafe.AsPointer(ref self), Threads());
         if (!kernelGradWanted) return;
@@ -120,6 +144,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         var z = op.PreActivation.Data;
         for (int n = start; n < end; n++)
         {
+            if (op.rowWise) { op.ForwardRows(n); continue; }
             var sample = x.AsSpan(n * g.InSize, g.InSize);
             for (int oy = 0, o = n * g.OutPositions; oy < g.OutHeight; oy++)
                 for (int ox = 0; ox < g.OutWidth; ox++, o++)
@@ -148,7 +173,119 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
             int n0 = group * SamplesPerGroup, n1 = Math.Min(n0 + SamplesPerGroup, op.batch);
             var dk = op.kernelGradWanted ? op.groupKernelGrads.AsSpan(group * op.kernelSize, op.kernelSize) : default;
             dk.Clear();
-            for (int n = n0; n < n1; n++) op.BackwardSample(n, dk);
+            if (!op.rowWise)
+            {
+                for (int n = n0; n < n1; n++) op.BackwardSample(n, dk);
+                continue;
+            }
+            var tiled = op.kernelGradWanted ? op.groupTiledGrads.AsSpan(group * op.TiledSize, op.TiledSize) : default;
+            tiled.Clear();
+            for (int n = n0; n < n1; n++) op.BackwardRows(n, tiled);
+            if (op.kernelGradWanted) op.FoldRows(tiled, dk);
+        }
+    }
+
+    /// <summary>Each window cell's kernel slice repeated along an output row.</summary>
+    private void TileKernel()
+    {
+        int c = g.Channels, rowLength = RowLength;
+        var kernel = Inputs[1].Data;
+        for (int cell = 0; cell < g.KernelHeight * g.KernelWidth; cell++)
+        {
+            var slice = kernel.AsSpan(cell * c, c);
+            var row = tiledKernel.AsSpan(cell * rowLength, rowLength);
+            for (int ox = 0; ox < g.OutWidth; ox++) slice.CopyTo(row.Slice(ox * c, c));
+        }
+    }
+
+    /// <summary>The input row that window row <paramref name="ky"/> of output row <paramref name="oy"/> reads, or -1 in the padding.</summary>
+    private int InputRow(int oy, int ky)
+    {
+        int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
+        return (uint)iy < (uint)g.InHeight ? iy : -1;
+    }
+
+    /// <summary>The output columns [lo, hi) whose window column <paramref name="kx"/> lies inside the image, and the
+    /// input column that output column lo reads (stride 1).</summary>
+    private (int lo, int hi, int column) Columns(int kx)
+    {
+        int offset = kx * g.DilationWidth - g.PadLeft;
+        int lo = Math.Max(0, -offset), hi = Math.Min(g.OutWidth, g.InWidth - offset);
+        return (lo, hi, lo + offset);
+    }
+
+    /// <summary>Sample <paramref name="n"/>'s z, a row at a time: each output cell sums its window cells in the order of
+    /// the cell-by-cell form (ky, then kx).</summary>
+    private void ForwardRows(int n)
+    {
+        int c = g.Channels, rowLength = RowLength;
+        var sample = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
+        var z = PreActivation.Data.AsSpan(n * g.OutPositions * c, g.OutPositions * c);
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        {
+            var zRow = z.Slice(oy * rowLength, rowLength);
+            zRow.Clear();
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                int iy = InputRow(oy, ky);
+                if (iy < 0) continue;
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    var (lo, hi, column) = Columns(kx);
+                    if (lo >= hi) continue;
+                    int length = (hi - lo) * c;
+                    var zs = zRow.Slice(lo * c, length);
+                    TensorPrimitives.MultiplyAdd(sample.Slice((iy * g.InWidth + column) * c, length),
+                        tiledKernel.AsSpan((ky * g.KernelWidth + kx) * rowLength, length), zs, zs);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sample <paramref name="n"/>'s dx (when wanted), and its kernel gradient added into
+    /// <paramref name="tiled"/> along the row (when wanted), a row at a time.</summary>
+    private void BackwardRows(int n, Span<float> tiled)
+    {
+        int c = g.Channels, rowLength = RowLength;
+        var x = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
+        var dx = inputGradWanted ? Inputs[0].Grad!.Data.AsSpan(n * g.InSize, g.InSize) : default;
+        var dz = gradZ.AsSpan(n * g.OutPositions * c, g.OutPositions * c);
+        for (int oy = 0; oy < g.OutHeight; oy++)
+        {
+            var dzRow = dz.Slice(oy * rowLength, rowLength);
+            for (int ky = 0; ky < g.KernelHeight; ky++)
+            {
+                int iy = InputRow(oy, ky);
+                if (iy < 0) continue;
+                for (int kx = 0; kx < g.KernelWidth; kx++)
+                {
+                    var (lo, hi, column) = Columns(kx);
+                    if (lo >= hi) continue;
+                    int length = (hi - lo) * c, cell = (ky * g.KernelWidth + kx) * rowLength, at = (iy * g.InWidth + column) * c;
+                    var dzs = dzRow.Slice(lo * c, length);
+                    if (kernelGradWanted)
+                    {
+                        var sums = tiled.Slice(cell + lo * c, length);
+                        TensorPrimitives.MultiplyAdd(dzs, x.Slice(at, length), sums, sums);
+                    }
+                    if (inputGradWanted)
+                    {
+                        var dxs = dx.Slice(at, length);
+                        TensorPrimitives.MultiplyAdd(dzs, tiledKernel.AsSpan(cell, length), dxs, dxs);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>dk[cell, :] = Σ over the row's columns of tiled[cell, column, :], columns in order.</summary>
+    private void FoldRows(ReadOnlySpan<float> tiled, Span<float> dk)
+    {
+        int c = g.Channels, rowLength = RowLength;
+        for (int cell = 0; cell < g.KernelHeight * g.KernelWidth; cell++)
+        {
+            var sum = dk.Slice(cell * c, c);
+            for (int ox = 0; ox < g.OutWidth; ox++) TensorPrimitives.Add(sum, tiled.Slice(cell * rowLength + ox * c, c), sum);
         }
     }
 
