@@ -37,6 +37,11 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
     private readonly bool rowWise;
     private readonly float[]? tiledKernel;
     private float[]? groupTiledGrads;
+    private readonly RowSegment[] segments = [];
+
+    /// <summary>One window cell's multiply-add over a run of an output row, as offsets into a sample's output (and
+    /// output gradient), its input (and input gradient) and the tiled kernel (and tiled kernel gradient).</summary>
+    private readonly record struct RowSegment(int Out, int In, int Kernel, int Length);
 
     public DepthwiseConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
@@ -56,6 +61,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         {
             tiledKernel = new float[TiledSize];
             if (kernel.RequiresGrad) groupTiledGrads = new float[groups * TiledSize];
+            segments = Segments();
         }
     }
 
@@ -198,82 +204,65 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         }
     }
 
-    /// <summary>The input row that window row <paramref name="ky"/> of output row <paramref name="oy"/> reads, or -1 in the padding.</summary>
-    private int InputRow(int oy, int ky)
-    {
-        int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
-        return (uint)iy < (uint)g.InHeight ? iy : -1;
-    }
-
-    /// <summary>The output columns [lo, hi) whose window column <paramref name="kx"/> lies inside the image, and the
-    /// input column that output column lo reads (stride 1).</summary>
-    private (int lo, int hi, int column) Columns(int kx)
-    {
-        int offset = kx * g.DilationWidth - g.PadLeft;
-        int lo = Math.Max(0, -offset), hi = Math.Min(g.OutWidth, g.InWidth - offset);
-        return (lo, hi, lo + offset);
-    }
-
-    /// <summary>Sample <paramref name="n"/>'s z, a row at a time: each output cell sums its window cells in the order of
-    /// the cell-by-cell form (ky, then kx).</summary>
-    private void ForwardRows(int n)
+    /// <summary>The row form's multiply-adds of one sample, in the order (output row, window row, window column), with
+    /// the output columns whose window cell lies in the padding left out. They depend on the geometry alone.</summary>
+    private RowSegment[] Segments()
     {
         int c = g.Channels, rowLength = RowLength;
-        var sample = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
-        var z = PreActivation.Data.AsSpan(n * g.OutPositions * c, g.OutPositions * c);
+        var list = new List<RowSegment>();
         for (int oy = 0; oy < g.OutHeight; oy++)
-        {
-            var zRow = z.Slice(oy * rowLength, rowLength);
-            zRow.Clear();
             for (int ky = 0; ky < g.KernelHeight; ky++)
             {
-                int iy = InputRow(oy, ky);
-                if (iy < 0) continue;
+                int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
+                if ((uint)iy >= (uint)g.InHeight) continue;
                 for (int kx = 0; kx < g.KernelWidth; kx++)
                 {
-                    var (lo, hi, column) = Columns(kx);
+                    // Stride 1: output column ox reads input column ox + offset.
+                    int offset = kx * g.DilationWidth - g.PadLeft;
+                    int lo = Math.Max(0, -offset), hi = Math.Min(g.OutWidth, g.InWidth - offset);
                     if (lo >= hi) continue;
-                    int length = (hi - lo) * c;
-                    var zs = zRow.Slice(lo * c, length);
-                    TensorPrimitives.MultiplyAdd(sample.Slice((iy * g.InWidth + column) * c, length),
-                        tiledKernel.AsSpan((ky * g.KernelWidth + kx) * rowLength, length), zs, zs);
+                    list.Add(new RowSegment(oy * rowLength + lo * c, (iy * g.InWidth + lo + offset) * c,
+                        (ky * g.KernelWidth + kx) * rowLength + lo * c, (hi - lo) * c));
                 }
             }
+        return [.. list];
+    }
+
+    /// <summary>Sample <paramref name="n"/>'s z, a row run at a time: each output cell sums its window cells in the
+    /// order of the cell-by-cell form (ky, then kx).</summary>
+    private void ForwardRows(int n)
+    {
+        int outSize = g.OutPositions * g.Channels;
+        var sample = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
+        var z = PreActivation.Data.AsSpan(n * outSize, outSize);
+        z.Clear();
+        foreach (var s in segments)
+        {
+            var zs = z.Slice(s.Out, s.Length);
+            TensorPrimitives.MultiplyAdd(sample.Slice(s.In, s.Length), tiledKernel.AsSpan(s.Kernel, s.Length), zs, zs);
         }
     }
 
     /// <summary>Sample <paramref name="n"/>'s dx (when wanted), and its kernel gradient added into
-    /// <paramref name="tiled"/> along the row (when wanted), a row at a time.</summary>
+    /// <paramref name="tiled"/> along the row (when wanted), a row run at a time.</summary>
     private void BackwardRows(int n, Span<float> tiled)
     {
-        int c = g.Channels, rowLength = RowLength;
+        int outSize = g.OutPositions * g.Channels;
         var x = Inputs[0].Data.AsSpan(n * g.InSize, g.InSize);
         var dx = inputGradWanted ? Inputs[0].Grad!.Data.AsSpan(n * g.InSize, g.InSize) : default;
-        var dz = gradZ.AsSpan(n * g.OutPositions * c, g.OutPositions * c);
-        for (int oy = 0; oy < g.OutHeight; oy++)
+        var dz = gradZ.AsSpan(n * outSize, outSize);
+        foreach (var s in segments)
         {
-            var dzRow = dz.Slice(oy * rowLength, rowLength);
-            for (int ky = 0; ky < g.KernelHeight; ky++)
+            var dzs = dz.Slice(s.Out, s.Length);
+            if (kernelGradWanted)
             {
-                int iy = InputRow(oy, ky);
-                if (iy < 0) continue;
-                for (int kx = 0; kx < g.KernelWidth; kx++)
-                {
-                    var (lo, hi, column) = Columns(kx);
-                    if (lo >= hi) continue;
-                    int length = (hi - lo) * c, cell = (ky * g.KernelWidth + kx) * rowLength, at = (iy * g.InWidth + column) * c;
-                    var dzs = dzRow.Slice(lo * c, length);
-                    if (kernelGradWanted)
-                    {
-                        var sums = tiled.Slice(cell + lo * c, length);
-                        TensorPrimitives.MultiplyAdd(dzs, x.Slice(at, length), sums, sums);
-                    }
-                    if (inputGradWanted)
-                    {
-                        var dxs = dx.Slice(at, length);
-                        TensorPrimitives.MultiplyAdd(dzs, tiledKernel.AsSpan(cell, length), dxs, dxs);
-                    }
-                }
+                var sums = tiled.Slice(s.Kernel, s.Length);
+                TensorPrimitives.MultiplyAdd(dzs, x.Slice(s.In, s.Length), sums, sums);
+            }
+            if (inputGradWanted)
+            {
+                var dxs = dx.Slice(s.In, s.Length);
+                TensorPrimitives.MultiplyAdd(dzs, tiledKernel.AsSpan(s.Kernel, s.Length), dxs, dxs);
             }
         }
     }
