@@ -15,14 +15,14 @@ internal static class FunctionalReplay
 {
     /// <summary>The Keras config of the rebuilt model with <paramref name="first"/> in front of its input; null when the
     /// model is not functional or has several inputs.</summary>
-    public static Config? WithFirstLayer(Experiment e, Layer first) => Rebuild(e, first, (_, _) => null);
+    public static Config? WithFirstLayer(Experiment e, Layer first) => Rebuild(e, first, _ => null);
 
-    /// <summary>The Keras config of the rebuilt model with the layer <paramref name="after"/> gives for a call (the
-    /// original call's layer and its output's shape; null for none) applied to that call's output, which the calls that
-    /// read it then read instead; null when the model is not functional or has several inputs.</summary>
-    public static Config? WithLayersAfter(Experiment e, Func<Layer, int[], Layer?> after) => Rebuild(e, null, after);
+    /// <summary>The Keras config of the rebuilt model with the layer <paramref name="after"/> gives for a call (from the
+    /// original call's layer; null for none) applied to that call's output, which the calls that read it then read
+    /// instead; null when the model is not functional or has several inputs.</summary>
+    public static Config? WithLayersAfter(Experiment e, Func<Layer, Layer?> after) => Rebuild(e, null, after);
 
-    private static Config? Rebuild(Experiment e, Layer? first, Func<Layer, int[], Layer?> after)
+    private static Config? Rebuild(Experiment e, Layer? first, Func<Layer, Layer?> after)
     {
         var model = KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name);
         if (model.Functional is not { Inputs.Length: 1 } graph) return null;
@@ -40,7 +40,7 @@ internal static class FunctionalReplay
                 copies[node.Layer] = layer = node.Layer.FreshCopy();
             foreach (var t in node.Inputs) read.Add(t);
             var output = layer.Apply([.. node.Inputs.Select(t => map[t])]);
-            map[node.Output] = after(node.Layer, node.Output.Shape) is { } next ? next.Apply(output) : output;
+            map[node.Output] = after(node.Layer) is { } next ? next.Apply(output) : output;
         }
         var outputs = graph.Outputs.ToHashSet(ReferenceEqualityComparer.Instance);
         var unusedEnds = graph.Nodes.Select(n => n.Output).Where(t => !read.Contains(t) && !outputs.Contains(t)).Select(t => map[t]);

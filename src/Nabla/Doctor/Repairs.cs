@@ -251,7 +251,7 @@ internal static partial class Repairs
         if (FunctionalOutput(e, read) is not { } output) return null;
         var views = RepairLayer.ByName(read);
         var after = new List<string>();
-        Layer? Normalize(Layer layer, int[] shape)
+        Layer? Normalize(Layer layer)
         {
             if (!views.TryGetValue(layer.Name, out var view) || !view.FeedForwardKernel || view.Name == output.Layer.Name) return null;
             after.Add(view.ClassName);

@@ -116,6 +116,8 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         if (rowWise)
         {
             if (kernelGradWanted) groupTiledGrads ??= new float[groups * TiledSize];
+            // Tiled again (a few copies of a small kernel): dx is taken with the kernel as it is now, as the
+            // cell-by-cell form reads it, not as the forward pass last saw it.
             TileKernel();
         }
         var self = this;
