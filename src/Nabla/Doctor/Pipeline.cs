@@ -17,6 +17,7 @@ internal static class Pipeline
             Freeze = GradientFreeze.Of(layers, curve.Losses, t.FrozenLossSpread),
             Pinned = trained ? PinnedOutput.Of(r.Model, curve, t) : null,
             Curve = curve,
+            Overflow = ForwardOverflow.Of(layers, r.Model),
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
             Blockers = r.Blockers,

@@ -31,8 +31,9 @@ internal static partial class Repairs
     /// it on the same run (the learning rate then moves one more decade).</summary>
     public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch
     {
-        FixCodes.UseReluHeInit => ReplaceHidden(e, SaturatingActivations.Contains, "relu", "he_uniform", "hidden sigmoid/tanh -> relu with he_uniform"),
-        FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden relu -> leaky_relu"),
+        FixCodes.UseReluHeInit => ReplaceHidden(e, a => SaturatingActivations.Contains(a) || ForwardOverflow.ExplosiveActivations.Contains(a),
+            "relu", "he_uniform", "hidden {0} -> relu with he_uniform"),
+        FixCodes.UseLeakyRelu => ReplaceHidden(e, a => a is "relu" or "relu6", "leaky_relu", null, "hidden {0} -> leaky_relu"),
         FixCodes.FixInitialization => FixInitialization(e),
         FixCodes.NormalizeInputs => ChainAsSequential.Edit(e, NormalizeInputs),
         FixCodes.AddBatchNormalization => ChainAsSequential.Edit(e, AddBatchNormalization),
@@ -146,7 +147,7 @@ internal static partial class Repairs
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var views = RepairLayer.Of(layers);
-        bool changed = false;
+        var replaced = new List<string>();
         var biasesReset = new List<string>();
         var outputs = e.OutputLayerNames();
         foreach (var layer in views.Take(Math.Max(0, RepairLayer.OutputIndex(views))))
@@ -154,6 +155,7 @@ internal static partial class Repairs
             // A functional model's other outputs may come before the last kernel layer in its list: they are not hidden.
             if (outputs.Contains(layer.Name)) continue;
             if (!(layer.FeedForwardKernel || layer.ActivationOnly) || !matches(layer.Activation)) continue;
+            replaced.Add(layer.Activation);
             layer.Config["activation"] = activation;
             if (initializer is not null && layer.HasKernel)
             {
@@ -161,10 +163,10 @@ internal static partial class Repairs
                 layer.Config[layer.KernelInitializerKey] = Registry<Initializers.Initializer>.Serialize(Initializers.Initializer.Get(initializer));
                 if (layer.ResetBias() is not null) biasesReset.Add(layer.Name);
             }
-            changed = true;
         }
-        if (!changed) return null;
+        if (replaced.Count == 0) return null;
         copy.SetLayerConfigs(layers);
+        change = string.Format(System.Globalization.CultureInfo.InvariantCulture, change, string.Join("/", replaced.Distinct()));
         return (copy, biasesReset.Count == 0 ? change : $"{change}; bias of {string.Join(", ", biasesReset)} -> Zeros");
     }
 

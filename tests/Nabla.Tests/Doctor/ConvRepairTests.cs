@@ -53,6 +53,17 @@ public class ConvRepairTests
     }
 
     [Fact]
+    public void Use_relu_he_init_replaces_an_exponential_hidden_activation_and_says_which()
+    {
+        var e = Make([Conv2D(8, "exponential", inputs: Image), Layer("Flatten"), Dense(8, "tanh"), Dense(3, "softmax")],
+            Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120), epochs: 1);
+        var (repaired, change) = Apply(FixCodes.UseReluHeInit, e);
+        Assert.Equal("relu", LayerConfig(repaired, 0).GetString("activation"));
+        Assert.Equal("relu", LayerConfig(repaired, 2).GetString("activation"));
+        Assert.StartsWith("hidden exponential/tanh -> relu with he_uniform", change);
+    }
+
+    [Fact]
     public void Fix_initialization_resets_a_conv_bias_of_minus_ten()
     {
         var e = Make([Conv2D(8, "relu", He, Constant(-10), Image), Layer("Flatten"), Dense(3, "softmax")],

@@ -164,7 +164,55 @@ public class DoctorSeverityTests
         Assert.Equal(0L, Convert.ToInt64(nan.Evidence["step"]));
         Assert.Contains("before any update", nan.Message);
         Assert.DoesNotContain(nan.Fixes, f => f.Code is FixCodes.LowerLearningRate or FixCodes.ClipGradients);
-        Assert.Equal(FixCodes.AddBatchNormalization, nan.Fixes[0].Code);
+        Assert.Equal([FixCodes.AddBatchNormalization, FixCodes.UseReluHeInit, FixCodes.FixInitialization], nan.Fixes.Select(f => f.Code));
+        // The finding names the first layer whose output overflowed, and the exponential layers that compound up to it.
+        Assert.Equal(nan.Evidence["overflowing_layer"], nan.Layer);
+        Assert.InRange(nan.LayerIndex!.Value, 1, 3);
+        Assert.Equal(nan.LayerIndex.Value + 1, nan.Evidence["exponential_layers"].ToString()!.Split(' ').Length);
+        Assert.False(d.Has(FindingCodes.ExplodingGradients), string.Join("; ", d.Findings));
+    }
+
+    [Fact]
+    public void A_hidden_overflow_behind_a_clamping_output_is_still_the_forward_pass()
+    {
+        // A sigmoid output can turn infinite hidden values into 0 or 1, so that the first loss is finite while the update
+        // of that step is not (AUTOTRAINER's own exploding program, five exponential layers on circles, does this).
+        // No update has happened: lower rates cannot help there either.
+        var overflowed = Sample(0) with { Layer = "dense_3", LayerIndex = 3, OutputFinite = false, MeanAbsOutput = double.PositiveInfinity };
+        var q = new Quantities
+        {
+            Model = new ModelQuantities { OptimizerClass = "SGD", LearningRate = 0.01 },
+            Curve = new LossCurve { Losses = [6.48], InitialLoss = 6.48, EarlyLoss = 6.48, FirstNonFinite = (0, 0, 6.48) },
+            Overflow = new ForwardOverflow(overflowed, ["dense_2", "dense_3"]),
+            Learned = false,
+        };
+        var nan = Assert.Single(new NonFiniteLossDetector().Detect(q, new DoctorThresholds())).Finding;
+        Assert.Contains("before any update", nan.Message);
+        Assert.Contains("'dense_3' (exponential)", nan.Message);
+        Assert.Equal("dense_3", nan.Layer);
+        Assert.Equal([FixCodes.AddBatchNormalization, FixCodes.UseReluHeInit, FixCodes.FixInitialization], nan.Fixes.Select(f => f.Code));
+        Assert.Empty(new ExplodingGradientsDetector().Detect(q, new DoctorThresholds()));
+        // The same first step without an overflowing layer is an update that overflowed: a smaller step is a fix.
+        var update = Assert.Single(new NonFiniteLossDetector().Detect(q with { Overflow = null }, new DoctorThresholds())).Finding;
+        Assert.Equal(FixCodes.LowerLearningRate, update.Fixes[0].Code);
+    }
+
+    private static LayerSample Sample(long step) => new()
+    {
+        Epoch = 0, Step = step, LayerIndex = 0, Layer = "dense", Activation = "exponential", KernelGradNorm = 1, BiasGradNorm = 1,
+        UpdateRatio = 0.01, WeightMean = 0, WeightStd = 0.1, ExpectedStd = 0.1, SaturatedFraction = double.NaN,
+        DeadFraction = double.NaN, MeanAbsOutput = 1, GradientMissing = false, GradientAllZero = false, NonFinite = false,
+    };
+
+    [Fact]
+    public void An_overflow_after_training_began_is_not_blamed_on_the_start()
+    {
+        // Outputs that were finite in the first step and overflowed later came from updates: a smaller step is a fix.
+        var sample = Sample(0);
+        var layers = LayerSeries.Of([sample, sample with { Step = 5, OutputFinite = false, MeanAbsOutput = double.PositiveInfinity }]);
+        Assert.Null(ForwardOverflow.Of(layers, new ModelQuantities()));
+        var atStart = LayerSeries.Of([sample with { OutputFinite = false }]);
+        Assert.Equal(["dense"], ForwardOverflow.Of(atStart, new ModelQuantities())!.Explosive);
     }
 
     [Fact]

@@ -12,6 +12,9 @@ internal sealed class ExplodingGradientsDetector : IDetector
         if (q.UnnormalizedInputs(t)) fixes.Insert(0, FixCodes.NormalizeInputs);
         fixes.Add(FixCodes.AddBatchNormalization);
         var curve = q.Curve;
+        // Outputs that overflowed in the forward pass of the first step make every gradient NaN without any growth:
+        // that is nan_loss's finding, which names the layer.
+        if (q.Overflow is not null) yield break;
         if (curve.FirstNonFinite is not null)
         {
             if (BlowUp(q, t, fixes) is { } blowUp)

@@ -66,6 +66,7 @@ internal sealed class LayerProbe
             DeadFraction = DeadUnitFraction.Of(o),
             ZeroGradientFraction = ZeroGradientFraction.Of(o),
             MeanAbsOutput = MeanAbsolute.Of(o.Output),
+            OutputFinite = System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(o.Output),
             GradientMissing = o.GradientMissing,
             GradientAllZero = !o.GradientMissing && gradNorm == 0,
             NonFinite = !weights.Finite || (!o.GradientMissing && !double.IsFinite(gradNorm)),

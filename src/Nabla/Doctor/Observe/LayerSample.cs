@@ -38,6 +38,9 @@ public sealed record LayerSample
 
     public required double MeanAbsOutput { get; init; }
 
+    /// <summary>Every value of the layer's activated output is finite.</summary>
+    public bool OutputFinite { get; init; } = true;
+
     /// <summary>The kernel's gradient was null: the loss does not reach it.</summary>
     public required bool GradientMissing { get; init; }
 

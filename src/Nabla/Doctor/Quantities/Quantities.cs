@@ -39,6 +39,9 @@ internal sealed record Quantities
     /// <summary>Every prediction at the cross-entropy's clip at the end (<see cref="PinnedOutput"/>); null otherwise.</summary>
     public PinnedOutput? Pinned { get; init; }
 
+    /// <summary>The first layer whose output overflowed in the first sampled step (<see cref="ForwardOverflow"/>); null otherwise.</summary>
+    public ForwardOverflow? Overflow { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 
