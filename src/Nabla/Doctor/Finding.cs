@@ -28,7 +28,8 @@ public sealed record Finding
     /// <summary>Global training step first seen; null for pre-flight findings.</summary>
     public long? Step { get; init; }
 
-    /// <summary>The measured values and the thresholds they crossed.</summary>
+    /// <summary>The measured values and the thresholds they crossed: numbers, booleans or strings (a series is one string),
+    /// so that every report writes them as they are.</summary>
     public required IReadOnlyDictionary<string, object> Evidence { get; init; }
 
     public required string Message { get; init; }

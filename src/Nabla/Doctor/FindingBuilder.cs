@@ -10,9 +10,22 @@ internal static class FindingBuilder
             Code = code,
             Severity = severity,
             Message = message,
-            Evidence = evidence.ToDictionary(e => e.key, e => e.value),
+            Evidence = evidence.ToDictionary(e => e.key, e => Scalar(e.value)),
             Fixes = fixes.Distinct().Select(FixCodes.Make).ToList(),
         };
+
+    /// <summary>The reports write evidence values one by one (text, HTML, JSON), so a series becomes one string of its
+    /// values (rounded, separated by spaces) rather than its type name.</summary>
+    private static object Scalar(object value) => value switch
+    {
+        double or float or int or long or bool or string => value,
+        System.Collections.IEnumerable series => string.Join(" ", series.Cast<object>().Select(v => v switch
+        {
+            double d => R(d).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture),
+        })),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
 
     public static Finding At(this Finding finding, string? layer, int? layerIndex, int? epoch = null, long? step = null) =>
         finding with { Layer = layer, LayerIndex = layerIndex, Epoch = epoch, Step = step };

@@ -22,7 +22,9 @@ public class TooFewEpochsTests
         var d = Assert.Single(Detect(Run([0.40, 0.55, 0.63, 0.70], [2.0, 1.3, 1.07, 0.91])));
         Assert.Equal(FindingCodes.TooFewEpochs, d.Finding.Code);
         Assert.Equal(Severity.Warning, d.Floor);
-        Assert.Equal([0.08, 0.07], (double[])d.Finding.Evidence["accuracy_gains"]);
+        // A series is one string of its values, as every report (text, HTML, JSON) writes it.
+        Assert.Equal("0.08 0.07", d.Finding.Evidence["accuracy_gains"]);
+        Assert.Contains("accuracy_gains=0.08 0.07,", d.Finding.ToString());
         Assert.Equal(4, d.Finding.Evidence["epochs"]);
         Assert.Contains(d.Finding.Fixes, f => f.Code == FixCodes.TrainLonger);
         Assert.Contains("8.0", d.Finding.Message);

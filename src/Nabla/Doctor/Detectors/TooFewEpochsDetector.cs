@@ -28,7 +28,7 @@ internal sealed class TooFewEpochsDetector : IDetector
             $"in the last {window} of its {epochs} epochs, to {accuracy[^1]:P1}, and its loss was still falling ({curve.Losses[^2]:G4} -> {curve.FinalLoss:G4}). " +
             "More epochs would take it further.",
             [FixCodes.TrainLonger],
-            ("accuracy_gains", gains.Select(R).ToArray()), ("threshold", t.StillLearningAccuracyGain), ("window_epochs", window),
+            ("accuracy_gains", gains), ("threshold", t.StillLearningAccuracyGain), ("window_epochs", window),
             ("epochs", epochs), ("accuracy", R(accuracy[^1])), ("loss", R(curve.FinalLoss))).At(null, null, epochs - 1),
             Floor: Severity.Warning);
     }
