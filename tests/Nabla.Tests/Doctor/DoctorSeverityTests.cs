@@ -216,6 +216,23 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void An_all_zero_output_kernel_is_not_poor_initialization_a_zero_hidden_kernel_is()
+    {
+        // Softmax regression from zeros (Defects4DL's MNIST program, a tuning case of the published clinic): each output
+        // unit is pulled toward its own class, so the units part from the first step.
+        var regression = Make([Dense(4, "softmax", "\"zeros\"", inputs: 20)], Optimizer("SGD", 1e-2),
+            "sparse_categorical_crossentropy", Classification(), epochs: 3);
+        var d = TrainingDoctor.Preflight(regression.BuildModel(), regression.X, regression.Y);
+        Assert.False(d.Has(FindingCodes.PoorInitialization), string.Join("; ", d.Findings));
+        // Zero hidden units get equal updates and stay equal: still a finding, on the hidden layer only.
+        var hidden = Make([Dense(16, "tanh", "\"zeros\"", inputs: 20), Dense(4, "softmax", "\"zeros\"")], Optimizer("SGD", 1e-2),
+            "sparse_categorical_crossentropy", Classification(), epochs: 3);
+        var model = hidden.BuildModel();
+        var finding = Single(TrainingDoctor.Preflight(model, hidden.X, hidden.Y), FindingCodes.PoorInitialization);
+        Assert.Equal(model.Layers[0].Name, finding.Layer);
+    }
+
+    [Fact]
     public void A_standard_normal_start_that_trains_is_info()
     {
         // 200 inputs: N(0, 1) is 14x He's std 0.1, far outside Keras's variance-scaling band, yet the model learns.

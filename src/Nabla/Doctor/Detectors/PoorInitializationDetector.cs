@@ -14,6 +14,10 @@ internal sealed class PoorInitializationDetector : IDetector
         foreach (var k in q.Model.InitialKernels)
         {
             double variance = k.Weights.Variance, std = k.Weights.Std;
+            // Units that start equal stay equal only while they get equal updates: an output layer's units are each pulled
+            // toward their own targets, so an all-zero output kernel parts from its first step (softmax regression starts
+            // there as a rule).
+            if (variance == 0 && k.Weights.Mean == 0 && IsOutput(q.Model, k)) continue;
             string[] fixes = k.Saturating ? [FixCodes.FixInitialization, FixCodes.UseReluHeInit] : [FixCodes.FixInitialization];
             var evidence = new (string, object)[]
             {
@@ -38,6 +42,9 @@ internal sealed class PoorInitializationDetector : IDetector
             foreach (var run in ReluRuns(q.Model.InitialKernels))
                 if (ChainDetection(run, t) is { } d) yield return d;
     }
+
+    private static bool IsOutput(ModelQuantities model, InitialKernel k) =>
+        model.Output?.Index == k.Index || model.Outputs.Any(o => o.Name == k.Layer);
 
     /// <summary>DeepDiagnosis's rule on one kernel.</summary>
     private static bool VarianceOutside(InitialKernel k, DoctorThresholds t) =>
