@@ -130,6 +130,50 @@ public class GradientFreezeTests
         Assert.Contains(FindingCodes.SaturatedActivations, result.Found);
     }
 
+    [Fact]
+    public void Every_mistake_at_the_clip_under_a_summed_loss_is_the_steps_doing_while_gradients_still_flow()
+    {
+        // Defects4DL's MNIST softmax regression (a tuning case of the published clinic): SGD at 0.01 on a cross-entropy
+        // summed over batches of 1,000 rows, 70.2% accuracy, 4,797 per batch = 4.797 per row = 0.298 x 16.118.
+        var q = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false);
+        Assert.Equal(1000, q.Model.LossRowsSummed);
+        Assert.Equal(10, q.Model.EffectiveLearningRate, 9);
+        Assert.Equal(4.797, q.Pinned!.Loss, 9);
+        var clipped = Assert.Single(new ClippedOutputDetector().Detect(q, T));
+        Assert.Equal(FindingCodes.SaturatedActivations, clipped.Finding.Code);
+        Assert.Equal(Severity.Warning, clipped.Floor);
+        Assert.Contains("sums the 1000 rows", clipped.Finding.Message);
+        var rate = Assert.Single(new LearningRateTooHighDetector().Detect(q, T));
+        Assert.Equal(Severity.Warning, rate.Floor);
+        Assert.Contains("a rate of 10 on Keras's mean loss", rate.Finding.Message);
+        Assert.Equal(FixCodes.LowerLearningRate, rate.Finding.Fixes[0].Code);
+
+        // Under Keras's mean the same figures are no pinned output; under Adam the sum's scale divides out, and a loss that
+        // matches the clip's arithmetic while gradients flow at an ordinary rate can be chance: no finding either way.
+        Assert.Null(Flowing(4797, 0.702, new CategoricalCrossentropy(), adaptive: false).Pinned);
+        var adam = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: true);
+        Assert.Equal(0.01, adam.Model.EffectiveLearningRate);
+        Assert.Empty(new ClippedOutputDetector().Detect(adam, T));
+        Assert.DoesNotContain(new LearningRateTooHighDetector().Detect(adam, T), d => d.Floor == Severity.Warning);
+    }
+
+    private static Quantities Flowing(double loss, double accuracy, Loss lossFunction, bool adaptive)
+    {
+        var layers = LayerSeries.Of(Run(zeroFrom: int.MaxValue, firstRatio: 1e-3));
+        var model = new ModelQuantities
+        {
+            Output = new OutputLayer("dense_9", 1, 10, "softmax", Probabilities: true), Loss = lossFunction,
+            OptimizerClass = adaptive ? "Adam" : "SGD", AdaptiveOptimizer = adaptive, LearningRate = 0.01, BatchSize = 1000, TrainableWeights = 2,
+        };
+        var curve = new LossCurve { Losses = [loss * 1.2, loss, loss], Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss * 1.2, EarlyLoss = loss * 1.2 };
+        return new Quantities
+        {
+            Model = model, Layers = layers, Curve = curve, Learned = true,
+            Freeze = GradientFreeze.Of(layers, [loss * 1.2, loss, loss], T.FrozenLossSpread),
+            Pinned = PinnedOutput.Of(model, curve, T),
+        };
+    }
+
     private static Quantities Frozen(double loss, double accuracy, Loss? lossFunction = null, int zeroFrom = 1)
     {
         var layers = LayerSeries.Of(Run(zeroFrom));

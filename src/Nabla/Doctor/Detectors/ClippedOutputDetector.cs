@@ -15,7 +15,13 @@ internal sealed class ClippedOutputDetector : IDetector
     {
         if (q.Pinned is not { } pinned) yield break;
         bool fromStart = q.Freeze is null && q.Layers.Count > 0 && q.Layers.All(l => l.AllGradientsZero);
-        if (q.Freeze is null && !fromStart) yield break;
+        if (q.Freeze is null && !fromStart)
+        {
+            // While gradients flow, a loss that matches the clip's arithmetic can be chance (a good fit whose few mistakes
+            // cost about that much); steps above UMLAUT's bound are what make every mistake certain.
+            if (q.Model.EffectiveLearningRate > t.MaxLearningRate) yield return WrongAtTheClip(q, pinned);
+            yield break;
+        }
         var inv = CultureInfo.InvariantCulture;
         var output = pinned.Output;
         bool unnormalized = q.UnnormalizedInputs(t);
@@ -38,5 +44,24 @@ internal sealed class ClippedOutputDetector : IDetector
             ("clip_epsilon", (double)Loss.Epsilon), ("pinned_loss", R(pinned.PinnedLoss)), ("tolerance", t.ClippedOutputLossTolerance),
             ("frozen_from_step", step), ("frozen_share", R(q.Freeze?.Share ?? 1.0)))
             .At(output.Name, output.Index, epoch, step), Floor: Severity.Error);
+    }
+
+    /// <summary>Pinned while gradients still flow: the right predictions keep learning, but every wrong one sits at the clip,
+    /// where it passes back nothing, so training can no longer correct it. Steps large enough to drive predictions to
+    /// certainty put them there; the run learned what the right ones taught it, so this costs what it did not.</summary>
+    private static Detection WrongAtTheClip(Quantities q, PinnedOutput pinned)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var output = pinned.Output;
+        string perRow = q.Model.LossRowsSummed > 1 ? $" per row (the loss sums the {q.Model.LossRowsSummed} rows of each batch)" : "";
+        return new(Make(FindingCodes.SaturatedActivations, Severity.Error,
+            string.Create(inv, $"The loss{perRow}, {pinned.Loss:G4}, is the error rate {pinned.ErrorRate:P1} times -ln({Loss.Epsilon:G1}) = {PinnedOutput.ClippedLoss:G4}: ") +
+            string.Create(inv, $"every wrong prediction gives its class the clipped probability {Loss.Epsilon:G1}. ") +
+            $"The {output.Activation} output '{output.Name}' is certain of each of its mistakes, and the clip passes back no gradient for them, " +
+            "so training can no longer correct them: steps large enough to drive predictions to certainty put them there.",
+            [FixCodes.LowerLearningRate, FixCodes.AddBatchNormalization],
+            ("loss_per_row", R(pinned.Loss)), ("accuracy", R(pinned.Accuracy)), ("error_rate", R(pinned.ErrorRate)),
+            ("clip_epsilon", (double)Loss.Epsilon), ("pinned_loss", R(pinned.PinnedLoss)), ("loss_rows_summed", q.Model.LossRowsSummed))
+            .At(output.Name, output.Index), Floor: Severity.Warning);
     }
 }

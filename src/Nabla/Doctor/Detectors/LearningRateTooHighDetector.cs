@@ -21,19 +21,27 @@ internal sealed class LearningRateTooHighDetector : IDetector
             || q.FastestUpdateRatio < t.MinUpdateRatio;
         bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
-        var killed = !contradicted && q.Model.LearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
-        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null) yield break;
+        var killed = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
+        // Every wrong prediction at the cross-entropy's clip while gradients still flow, under steps above UMLAUT's bound:
+        // the steps drove the predictions to certainty (ClippedOutputDetector reports the output itself).
+        bool pinnedBySteps = q.Pinned is not null && q.Freeze is null && !q.Layers.All(l => l.AllGradientsZero)
+            && q.Model.EffectiveLearningRate > t.MaxLearningRate;
+        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps) yield break;
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with learning rate {q.Model.LearningRate:G3}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
                 ? $"Each step{(q.Freeze is null ? "" : " before training froze")} changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model."
                 : probed
                     ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
+                    : killed is null
+                    ? $"Every wrong prediction sits at the cross-entropy's clip, certain of its mistake, under steps of {Rate(q)}, above {t.MaxLearningRate:G1}: steps that large drive predictions to certainty."
                     : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
-                      $"steps of learning rate {q.Model.LearningRate:G3} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
+                      $"steps of {Rate(q)} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
         // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
         // clipping bounds them first, and a smaller rate is the next thing to try.
         bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
+        // Wrong predictions pinned at the clip are a cost the run shows even when it learned: a warning then.
+        var floor = pinnedBySteps ? Severity.Warning : Severity.Info;
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
             why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : "") +
             (lossRisesAtTenth ? " A tenth of the rate raises the loss too: the steps grow whatever the rate, so clipping comes first." : ""),
@@ -42,8 +50,17 @@ internal sealed class LearningRateTooHighDetector : IDetector
             [("update_ratio", R(ratio)), ("max_update_ratio", t.MaxUpdateRatio), ("learning_rate", q.Model.LearningRate),
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
              ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),
-             .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null));
+             ("effective_learning_rate", q.Model.EffectiveLearningRate), ("pinned_wrong_predictions", pinnedBySteps),
+             .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null), Floor: floor);
     }
+
+    /// <summary>The learning rate, and what it amounts to when the loss sums each batch's rows under an optimizer whose
+    /// step follows the gradient's size.</summary>
+    private static string Rate(Quantities q) =>
+        q.Model.EffectiveLearningRate == q.Model.LearningRate
+            ? $"learning rate {q.Model.LearningRate:G3}"
+            : $"learning rate {q.Model.LearningRate:G3} on a loss that sums the {q.Model.LossRowsSummed} rows of each batch " +
+              $"(a rate of {q.Model.EffectiveLearningRate:G3} on Keras's mean loss)";
 
     /// <summary>The first ReLU layer mostly alive at its first sample and mostly dead at its last; null when none.</summary>
     private static LayerSeries? KilledDuringTraining(Quantities q, DoctorThresholds t) =>

@@ -52,6 +52,18 @@ internal sealed record ModelQuantities
 
     public bool AdaptiveOptimizer { get; init; }
 
+    /// <summary>Rows per training batch while the model fits; null before (pre-flight).</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>How many rows' losses one batch's loss adds up: the batch size under the "sum" reduction, 1 under Keras's
+    /// default mean ("sum_over_batch_size").</summary>
+    public int LossRowsSummed => Loss?.Reduction == Losses.Loss.Sum && BatchSize is int rows ? rows : 1;
+
+    /// <summary>The learning rate a mean loss would need for the same steps: a summed loss's gradient is the mean's times
+    /// the rows it sums, and so is the step of an optimizer that follows the gradient's size (SGD, momentum); adaptive
+    /// optimizers divide that scale out.</summary>
+    public double EffectiveLearningRate => AdaptiveOptimizer ? LearningRate : LearningRate * LossRowsSummed;
+
     public int TrainableWeights { get; init; }
 
     public IReadOnlyList<InitialKernel> InitialKernels { get; init; } = [];
@@ -81,6 +93,7 @@ internal sealed record ModelQuantities
         LearningRate = model.Optimizer?.LearningRate ?? double.NaN,
         OptimizerClass = model.Optimizer?.ClassName,
         AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
+        BatchSize = model.CurrentFit?.BatchSize,
         TrainableWeights = model.TrainableWeights.Count,
         InitialKernels = layers.Select((l, i) => Initial(l) with { Rescaled = i > 0 && RescalesBetween(model, layers[i - 1].Index, l.Index) }).ToList(),
         PlainChainKernelLayers = model.PlainChain()?.Count(l => l.Kernels.Count > 0),

@@ -11,6 +11,7 @@ namespace Nabla.Doctor;
 /// that product, when almost every sample is right (a finished fit at the clip is not a stuck one), for a one-unit
 /// softmax, which is constant, and for an output that is not a softmax or sigmoid.
 /// </summary>
+/// <param name="Loss">The final epoch's loss per row (a summed loss divided by the rows it adds up).</param>
 internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accuracy)
 {
     public static readonly double ClippedLoss = -Math.Log(Losses.Loss.Epsilon);
@@ -31,7 +32,8 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
         // Outputs that are not probabilities (a linear or ReLU output under cross-entropy) reach the clip by being out
         // of range: that is loss_output_mismatch's finding.
         if (!output.Probabilities) return null;
-        var pinned = new PinnedOutput(output, curve.FinalLoss, accuracy);
+        // A summed loss adds up the rows of a batch: per row it is the mean the clip's arithmetic is about.
+        var pinned = new PinnedOutput(output, curve.FinalLoss / model.LossRowsSummed, accuracy);
         if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;
         return Math.Abs(pinned.Loss - pinned.PinnedLoss) <= t.ClippedOutputLossTolerance * pinned.PinnedLoss ? pinned : null;
     }
