@@ -19,7 +19,7 @@ internal static class Pipeline
             Curve = curve,
             Overflow = ForwardOverflow.Of(layers, r.Model),
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
-            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t) : null,
+            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
             UnreachedLayers = r.UnreachedLayers,

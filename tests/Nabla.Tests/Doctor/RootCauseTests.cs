@@ -57,6 +57,31 @@ public class RootCauseTests
         Assert.True(LearningProgress.Learned(curve with { ConstantPredictorLoss = 0.5 }, classifier: false, T));
     }
 
+    [Fact]
+    public void A_classifier_whose_validation_accuracy_passes_the_gate_learned_though_dropout_holds_its_training_accuracy_down()
+    {
+        // The traffic-sign CNN of defects4ml bug 026 (fixed; a tuning case): two Dropout(0.5) layers keep Keras's
+        // training-mode accuracy at 61.6% while it validates at 95.1% over 43 classes.
+        var curve = new LossCurve
+        {
+            Losses = [3.0, 1.5, 1.11], Accuracy = [0.2, 0.5, 0.616], ValidationAccuracy = [0.4, 0.8, 0.951],
+            InitialLoss = 3.76, EarlyLoss = 3.7,
+        };
+        Assert.False(LearningProgress.Learned(curve, classifier: true, T));
+        Assert.True(LearningProgress.Learned(curve, classifier: true, T, majorityShare: 0.04));
+        // A validation set of one class scores its share by a constant prediction: that is no sign of learning.
+        Assert.False(LearningProgress.Learned(curve with { ValidationAccuracy = [1.0, 1.0, 1.0] }, classifier: true, T, majorityShare: 1.0));
+        Assert.False(LearningProgress.Learned(curve with { ValidationAccuracy = [0.4, 0.5, 0.6] }, classifier: true, T, majorityShare: 0.04));
+    }
+
+    [Fact]
+    public void The_majority_share_is_what_always_predicting_the_most_common_validation_class_scores()
+    {
+        var y = Tensor.FromArray([0, 1, 2, 2, 2, 1], 6, 1);
+        var fit = new FitInfo(1, 1, 4, 4) { Targets = [y], ValidationTargets = [Tensor.FromArray([2, 1], 2, 1)], ValidationSplit = 1.0 / 3 };
+        Assert.Equal(0.5, ValidationClasses.Of(fit)!.MajorityShare);
+    }
+
     private static Quantities Diverged(LearningRateResponse probe) => new()
     {
         Model = new ModelQuantities { LearningRate = 1e-5, OptimizerClass = "Adam", AdaptiveOptimizer = true },

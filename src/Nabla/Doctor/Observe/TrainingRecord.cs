@@ -88,6 +88,10 @@ internal sealed class TrainingRecord
     public IReadOnlyList<double>? Accuracy =>
         History.FirstOrDefault(kv => !kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
 
+    /// <summary>The validation accuracy series, if the run had validation data and an accuracy metric.</summary>
+    public IReadOnlyList<double>? ValidationAccuracy =>
+        History.FirstOrDefault(kv => kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+
     /// <summary>Records which operations cut the path from the loss to each probed kernel that got no gradient.</summary>
     public void FindBlockers(Autograd.Graph graph, IEnumerable<LayerProbe> probes)
     {

@@ -5,14 +5,21 @@ namespace Nabla.Doctor;
 /// models, a final loss below a share of the starting loss and, with mean squared or mean absolute error, below the same
 /// share of the loss of the best constant prediction (a regressor that only learned the mean, such as a SimpleRNN on the
 /// adding problem at 1/6, or only the median, such as a sigmoid net fitting XOR by MAE, learned nothing about its inputs).
-/// A run whose loss went non-finite did not.
+/// A run whose loss went non-finite did not. Keras measures the training accuracy in training mode, with dropout and
+/// other training-only noise on, so a classifier whose validation accuracy passes the gate learned too, provided that
+/// accuracy beats always predicting the validation rows' most common class.
 /// </summary>
 internal static class LearningProgress
 {
-    public static bool Learned(LossCurve curve, bool classifier, DoctorThresholds t)
+    /// <param name="majorityShare">The validation rows' most common class share (<see cref="ValidationClasses.MajorityShare"/>);
+    /// null when unknown, and then the validation accuracy does not count.</param>
+    public static bool Learned(LossCurve curve, bool classifier, DoctorThresholds t, double? majorityShare = null)
     {
         if (curve.FirstNonFinite is not null) return false;
-        if (classifier && curve.FinalAccuracy is double accuracy) return accuracy >= t.LowAccuracy;
+        if (classifier && curve.FinalAccuracy is double accuracy)
+            return accuracy >= t.LowAccuracy
+                || (curve.FinalValidationAccuracy is double validation && majorityShare is double majority
+                    && validation >= t.LowAccuracy && validation > majority);
         if (curve.Losses.Count == 0 || !double.IsFinite(curve.EarlyLoss)) return true;
         if (double.IsFinite(curve.ConstantPredictorLoss) && curve.ConstantPredictorLoss > 0
             && curve.FinalLoss > t.PlateauLossFraction * curve.ConstantPredictorLoss) return false;

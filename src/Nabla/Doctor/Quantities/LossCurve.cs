@@ -10,6 +10,9 @@ internal sealed record LossCurve
 
     public IReadOnlyList<double>? Accuracy { get; init; }
 
+    /// <summary>The validation accuracy series, if the run had validation data and an accuracy metric.</summary>
+    public IReadOnlyList<double>? ValidationAccuracy { get; init; }
+
     /// <summary>The very first batch's loss, before any update.</summary>
     public double InitialLoss { get; init; } = double.NaN;
 
@@ -26,6 +29,8 @@ internal sealed record LossCurve
     public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
+
+    public double? FinalValidationAccuracy => ValidationAccuracy is { Count: > 0 } a ? a[^1] : null;
 
     /// <summary>The highest finite epoch loss and its epoch (0-based); null without one.</summary>
     public (int epoch, double loss)? PeakLoss
@@ -67,6 +72,7 @@ internal sealed record LossCurve
     {
         Losses = r.Losses,
         Accuracy = r.Accuracy,
+        ValidationAccuracy = r.ValidationAccuracy,
         InitialLoss = r.InitialLoss,
         EarlyLoss = r.EarlyLoss,
         FirstNonFinite = r.FirstNonFinite,

@@ -8,6 +8,9 @@ namespace Nabla.Doctor;
 /// </summary>
 internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRows, int ValidationRows, bool InClassOrder)
 {
+    /// <summary>The share of validation rows in their most common class: the accuracy of always predicting it.</summary>
+    public double MajorityShare { get; init; } = 1;
+
     /// <summary>Null unless there is one output with class targets and validation targets of the same kind.</summary>
     public static ValidationClasses? Of(FitInfo? fit)
     {
@@ -19,7 +22,10 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
         var unseen = held.Where(c => !seen.Contains(c)).Distinct().Order().ToList();
         // Class order explains the gap only when the validation rows are the fit's own last rows.
         bool inOrder = fit.ValidationSplit > 0 && InOrder(train.Concat(held).ToArray());
-        return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, inOrder);
+        return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, inOrder)
+        {
+            MajorityShare = held.Length == 0 ? 1 : (double)held.GroupBy(c => c).Max(g => g.Count()) / held.Length,
+        };
     }
 
     /// <summary>Each of the first <paramref name="rows"/> rows' class: its integer label, or the column of its one-hot 1;
