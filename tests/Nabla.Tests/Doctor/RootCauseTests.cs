@@ -75,6 +75,29 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void Binary_cross_entropy_against_soft_targets_is_judged_above_the_targets_own_entropy()
+    {
+        // Two columns of pixel-like targets: the best constant predicts each column's mean (0.5 and 0.3), the best
+        // prediction each target itself, whose loss is the targets' own entropy.
+        var record = new TrainingRecord { Model = new ModelQuantities() };
+        record.AddTargets([0.2f, 0.3f, 0.8f, 0.3f]);
+        var (constant, floor) = record.BinaryCrossEntropyBounds(2)!.Value;
+        double H(double p) => -(p * Math.Log(p) + (1 - p) * Math.Log(1 - p));
+        Assert.Equal((H(0.5) + H(0.3)) / 2, constant, 6); // float32 targets
+        Assert.Equal((H(0.2) + H(0.3) + H(0.8) + H(0.3)) / 4, floor, 6);
+        var hard = new TrainingRecord { Model = new ModelQuantities() };
+        hard.AddTargets([0f, 1f, 1f, 0f]);
+        Assert.Null(hard.BinaryCrossEntropyBounds(2)); // 0/1 labels: the floor is 0 and accuracy speaks for the run
+
+        // defects4ml bug 023's super-resolution CNN (fixed; a tuning case): 0.694 -> 0.606 is 87% of its start, but the
+        // floor is 0.59, so 85% of what could be learned above it was.
+        var curve = new LossCurve { Losses = [0.65, 0.62, 0.606], InitialLoss = 0.694, EarlyLoss = 0.694, ConstantPredictorLoss = 0.66, LossFloor = 0.59 };
+        Assert.True(LearningProgress.Learned(curve, classifier: true, T));
+        Assert.False(LearningProgress.Learned(curve with { LossFloor = 0 }, classifier: true, T));
+        Assert.False(LearningProgress.Learned(curve with { Losses = [0.67, 0.66, 0.65] }, classifier: true, T));
+    }
+
+    [Fact]
     public void The_majority_share_is_what_always_predicting_the_most_common_validation_class_scores()
     {
         var y = Tensor.FromArray([0, 1, 2, 2, 2, 1], 6, 1);

@@ -70,6 +70,30 @@ internal sealed class TrainingRecord
         return sum / keptTargets.Count;
     }
 
+    /// <summary>For binary cross-entropy against soft targets (some strictly between 0 and 1, as pixels an autoencoder
+    /// reconstructs): the loss of always predicting each target column's mean, the mean binary entropy H(ȳ_c) of the
+    /// columns, and the lowest loss any prediction reaches, the targets' own mean binary entropy H(y) (predicting each
+    /// target exactly); over the first epoch's targets. Null for 0/1 targets (the floor is then 0) or before any.</summary>
+    public (double constant, double floor)? BinaryCrossEntropyBounds(int columns)
+    {
+        if (columns <= 0 || keptTargets.Count < 2 || keptTargets.Count % columns != 0) return null;
+        if (keptTargets.TrueForAll(y => y is 0f or 1f) || !keptTargets.TrueForAll(y => y is >= 0f and <= 1f)) return null;
+        int rows = keptTargets.Count / columns;
+        double constant = 0, floor = 0;
+        for (int c = 0; c < columns; c++)
+        {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) sum += keptTargets[r * columns + c];
+            constant += BinaryEntropy(sum / rows);
+        }
+        foreach (float y in keptTargets) floor += BinaryEntropy(y);
+        return (constant / columns, floor / keptTargets.Count);
+    }
+
+    /// <summary>−p ln p − (1 − p) ln(1 − p), in nats; 0 at 0 and 1.</summary>
+    internal static double BinaryEntropy(double p) =>
+        p is <= 0 or >= 1 ? 0 : -(p * Math.Log(p) + (1 - p) * Math.Log(1 - p));
+
     public (int epoch, long step, double loss)? FirstNonFinite { get; set; }
 
     /// <summary>The epoch (0-based) whose weights the model ended with when not the last: the best epoch, when an

@@ -5,7 +5,8 @@ namespace Nabla.Doctor;
 /// models, a final loss below a share of the starting loss and, with mean squared or mean absolute error, below the same
 /// share of the loss of the best constant prediction (a regressor that only learned the mean, such as a SimpleRNN on the
 /// adding problem at 1/6, or only the median, such as a sigmoid net fitting XOR by MAE, learned nothing about its inputs).
-/// A run whose loss went non-finite did not. Keras measures the training accuracy in training mode, with dropout and
+/// Binary cross-entropy against soft targets is judged by the same shares of what lies above its floor, the targets'
+/// own entropy. A run whose loss went non-finite did not. Keras measures the training accuracy in training mode, with dropout and
 /// other training-only noise on, so a classifier whose validation accuracy passes the gate learned too, provided that
 /// accuracy beats always predicting the validation rows' most common class.
 /// </summary>
@@ -21,8 +22,11 @@ internal static class LearningProgress
                 || (curve.FinalValidationAccuracy is double validation && majorityShare is double majority
                     && validation >= t.LowAccuracy && validation > majority);
         if (curve.Losses.Count == 0 || !double.IsFinite(curve.EarlyLoss)) return true;
-        if (double.IsFinite(curve.ConstantPredictorLoss) && curve.ConstantPredictorLoss > 0
-            && curve.FinalLoss > t.PlateauLossFraction * curve.ConstantPredictorLoss) return false;
-        return curve.FinalLoss <= t.PlateauLossFraction * curve.EarlyLoss;
+        // Losses are compared above the floor no prediction can pass (the soft targets' own entropy under binary
+        // cross-entropy, 0 otherwise): only that part of the loss is what the model can still learn.
+        double floor = curve.LossFloor;
+        if (double.IsFinite(curve.ConstantPredictorLoss) && curve.ConstantPredictorLoss > floor
+            && curve.FinalLoss - floor > t.PlateauLossFraction * (curve.ConstantPredictorLoss - floor)) return false;
+        return curve.FinalLoss - floor <= t.PlateauLossFraction * (curve.EarlyLoss - floor);
     }
 }

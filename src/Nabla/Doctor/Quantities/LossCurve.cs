@@ -26,6 +26,10 @@ internal sealed record LossCurve
     /// first epoch's targets; NaN for other losses.</summary>
     public double ConstantPredictorLoss { get; init; } = double.NaN;
 
+    /// <summary>The lowest loss any prediction can reach: 0, except for binary cross-entropy against soft targets, whose
+    /// loss cannot fall below the targets' own entropy (<see cref="TrainingRecord.BinaryCrossEntropyBounds"/>).</summary>
+    public double LossFloor { get; init; }
+
     public double FinalLoss => Losses.Count > 0 ? Losses[^1] : double.NaN;
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
@@ -68,7 +72,13 @@ internal sealed record LossCurve
         return Math.Max(rises, drops);
     }
 
-    public static LossCurve Of(TrainingRecord r) => new()
+    public static LossCurve Of(TrainingRecord r)
+    {
+        var softTargets = r.Model.Loss is Nabla.Losses.BinaryCrossentropy ? r.BinaryCrossEntropyBounds(r.Model.Targets?.Columns ?? 1) : null;
+        return Of(r, softTargets);
+    }
+
+    private static LossCurve Of(TrainingRecord r, (double constant, double floor)? softTargets) => new()
     {
         Losses = r.Losses,
         Accuracy = r.Accuracy,
@@ -80,7 +90,8 @@ internal sealed record LossCurve
         {
             Nabla.Losses.MeanSquaredError => r.TargetVariance,
             Nabla.Losses.MeanAbsoluteError => r.MedianAbsoluteDeviation(r.Model.Targets?.Columns ?? 1),
-            _ => double.NaN,
+            _ => softTargets?.constant ?? double.NaN,
         },
+        LossFloor = softTargets?.floor ?? 0,
     };
 }
