@@ -155,9 +155,13 @@ public class GradientFreezeTests
         Assert.Equal(0.01, adam.Model.EffectiveLearningRate);
         Assert.Empty(new ClippedOutputDetector().Detect(adam, T));
         Assert.DoesNotContain(new LearningRateTooHighDetector().Detect(adam, T), d => d.Floor == Severity.Warning);
+        // A loss still falling that matches the clip's arithmetic is a fit in progress: its mistakes are still corrected.
+        var falling = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false, falling: true);
+        Assert.False(falling.MistakesPinned(T));
+        Assert.Empty(new ClippedOutputDetector().Detect(falling, T));
     }
 
-    private static Quantities Flowing(double loss, double accuracy, Loss lossFunction, bool adaptive)
+    private static Quantities Flowing(double loss, double accuracy, Loss lossFunction, bool adaptive, bool falling = false)
     {
         var layers = LayerSeries.Of(Run(zeroFrom: int.MaxValue, firstRatio: 1e-3));
         var model = new ModelQuantities
@@ -165,11 +169,12 @@ public class GradientFreezeTests
             Output = new OutputLayer("dense_9", 1, 10, "softmax", Probabilities: true), Loss = lossFunction,
             OptimizerClass = adaptive ? "Adam" : "SGD", AdaptiveOptimizer = adaptive, LearningRate = 0.01, BatchSize = 1000, TrainableWeights = 2,
         };
-        var curve = new LossCurve { Losses = [loss * 1.2, loss, loss], Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss * 1.2, EarlyLoss = loss * 1.2 };
+        double[] losses = falling ? [loss * 1.5, loss * 1.2, loss] : [loss * 1.001, loss, loss];
+        var curve = new LossCurve { Losses = losses, Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss * 2, EarlyLoss = loss * 2 };
         return new Quantities
         {
             Model = model, Layers = layers, Curve = curve, Learned = true,
-            Freeze = GradientFreeze.Of(layers, [loss * 1.2, loss, loss], T.FrozenLossSpread),
+            Freeze = GradientFreeze.Of(layers, losses, T.FrozenLossSpread),
             Pinned = PinnedOutput.Of(model, curve, T),
         };
     }

@@ -17,9 +17,8 @@ internal sealed class ClippedOutputDetector : IDetector
         bool fromStart = q.Freeze is null && q.Layers.Count > 0 && q.Layers.All(l => l.AllGradientsZero);
         if (q.Freeze is null && !fromStart)
         {
-            // While gradients flow, a loss that matches the clip's arithmetic can be chance (a good fit whose few mistakes
-            // cost about that much); steps above UMLAUT's bound are what make every mistake certain.
-            if (q.Model.EffectiveLearningRate > t.MaxLearningRate) yield return WrongAtTheClip(q, pinned);
+            // Steps above UMLAUT's bound are what make every mistake certain.
+            if (q.MistakesPinned(t) && q.Model.EffectiveLearningRate > t.MaxLearningRate) yield return WrongAtTheClip(q, pinned);
             yield break;
         }
         var inv = CultureInfo.InvariantCulture;

@@ -83,5 +83,14 @@ internal sealed record Quantities
         return double.IsFinite(firstNorm) && lastNorm > 0 ? (firstNorm, lastNorm) : null;
     }
 
+    /// <summary>Every mistake pinned at the cross-entropy's clip while gradients still flow (<see cref="PinnedOutput"/>,
+    /// no <see cref="GradientFreeze"/>) and the loss has stopped falling (less than
+    /// <see cref="DoctorThresholds.PlateauRelativeImprovement"/> over the last <see cref="DoctorThresholds.PlateauEpochs"/>):
+    /// the mistakes pass back no gradient, so training no longer corrects them. A loss still falling that happens to
+    /// match the clip's arithmetic is a fit in progress, not this.</summary>
+    public bool MistakesPinned(DoctorThresholds t) =>
+        Pinned is not null && Freeze is null && Layers.Count > 0 && !Layers.All(l => l.AllGradientsZero)
+        && Curve.Improvement(t.PlateauEpochs).improvement < t.PlateauRelativeImprovement;
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }
