@@ -27,15 +27,19 @@ internal sealed class LearningRateTooHighDetector : IDetector
         bool pinnedBySteps = q.MistakesPinned(t) && q.Model.EffectiveLearningRate > t.MaxLearningRate;
         if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps) yield break;
         string why = diverged
-            ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with learning rate {q.Model.LearningRate:G3}: steps overshoot the minimum."
+            ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with {Rate(q)}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
-                ? $"Each step{(q.Freeze is null ? "" : " before training froze")} changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the learning rate {q.Model.LearningRate:G3} is too large for this model."
+                ? $"Each step{(q.Freeze is null ? "" : " before training froze")} changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the {Rate(q)} is too large for this model."
                 : probed
-                    ? $"The learning rate {q.Model.LearningRate:G3} makes no real progress where a tenth of it does."
-                    : killed is null
-                    ? $"Every wrong prediction sits at the cross-entropy's clip, certain of its mistake, under steps of {Rate(q)}, above {t.MaxLearningRate:G1}: steps that large drive predictions to certainty."
-                    : $"The ReLU units of '{killed!.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
-                      $"steps of {Rate(q)} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover.";
+                    ? $"The {Rate(q)} makes no real progress where a tenth of it does."
+                    : killed is not null
+                    ? $"The ReLU units of '{killed.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
+                      $"steps of {Rate(q)} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover."
+                    : "";
+        if (pinnedBySteps)
+            why = why.Length > 0
+                ? why + " Every wrong prediction sits at the cross-entropy's clip, certain of its mistake: steps that large drive predictions to certainty."
+                : $"Every wrong prediction sits at the cross-entropy's clip, certain of its mistake, under steps of {Rate(q)}, above {t.MaxLearningRate:G1}: steps that large drive predictions to certainty.";
         // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
         // clipping bounds them first, and a smaller rate is the next thing to try.
         bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
