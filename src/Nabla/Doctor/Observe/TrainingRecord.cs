@@ -109,12 +109,13 @@ internal sealed class TrainingRecord
     public IReadOnlyList<double> Losses => History.TryGetValue("loss", out var l) ? l : [];
 
     /// <summary>The training accuracy series, if an accuracy metric was compiled.</summary>
-    public IReadOnlyList<double>? Accuracy =>
-        History.FirstOrDefault(kv => !kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+    public IReadOnlyList<double>? Accuracy => AccuracySeries(validation: false);
 
     /// <summary>The validation accuracy series, if the run had validation data and an accuracy metric.</summary>
-    public IReadOnlyList<double>? ValidationAccuracy =>
-        History.FirstOrDefault(kv => kv.Key.StartsWith("val_", StringComparison.Ordinal) && kv.Key.Contains("accuracy")).Value;
+    public IReadOnlyList<double>? ValidationAccuracy => AccuracySeries(validation: true);
+
+    private List<double>? AccuracySeries(bool validation) =>
+        History.FirstOrDefault(kv => kv.Key.StartsWith("val_", StringComparison.Ordinal) == validation && kv.Key.Contains("accuracy")).Value;
 
     /// <summary>Records which operations cut the path from the loss to each probed kernel that got no gradient.</summary>
     public void FindBlockers(Autograd.Graph graph, IEnumerable<LayerProbe> probes)

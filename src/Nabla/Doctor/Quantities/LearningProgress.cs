@@ -6,9 +6,9 @@ namespace Nabla.Doctor;
 /// share of the loss of the best constant prediction (a regressor that only learned the mean, such as a SimpleRNN on the
 /// adding problem at 1/6, or only the median, such as a sigmoid net fitting XOR by MAE, learned nothing about its inputs).
 /// Binary cross-entropy against soft targets is judged by the same shares of what lies above its floor, the targets'
-/// own entropy. A run whose loss went non-finite did not. Keras measures the training accuracy in training mode, with dropout and
-/// other training-only noise on, so a classifier whose validation accuracy passes the gate learned too, provided that
-/// accuracy beats always predicting the validation rows' most common class.
+/// own entropy. A run whose loss went non-finite did not. Keras measures the training accuracy in training mode, with
+/// dropout and other training-only noise on, so a classifier whose validation accuracy passes the gate learned too,
+/// provided that accuracy beats always predicting the validation rows' most common class.
 /// </summary>
 internal static class LearningProgress
 {

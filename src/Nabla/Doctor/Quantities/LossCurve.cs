@@ -75,23 +75,21 @@ internal sealed record LossCurve
     public static LossCurve Of(TrainingRecord r)
     {
         var softTargets = r.Model.Loss is Nabla.Losses.BinaryCrossentropy ? r.BinaryCrossEntropyBounds(r.Model.Targets?.Columns ?? 1) : null;
-        return Of(r, softTargets);
-    }
-
-    private static LossCurve Of(TrainingRecord r, (double constant, double floor)? softTargets) => new()
-    {
-        Losses = r.Losses,
-        Accuracy = r.Accuracy,
-        ValidationAccuracy = r.ValidationAccuracy,
-        InitialLoss = r.InitialLoss,
-        EarlyLoss = r.EarlyLoss,
-        FirstNonFinite = r.FirstNonFinite,
-        ConstantPredictorLoss = r.Model.Loss switch
+        return new()
         {
-            Nabla.Losses.MeanSquaredError => r.TargetVariance,
-            Nabla.Losses.MeanAbsoluteError => r.MedianAbsoluteDeviation(r.Model.Targets?.Columns ?? 1),
-            _ => softTargets?.constant ?? double.NaN,
-        },
-        LossFloor = softTargets?.floor ?? 0,
-    };
+            Losses = r.Losses,
+            Accuracy = r.Accuracy,
+            ValidationAccuracy = r.ValidationAccuracy,
+            InitialLoss = r.InitialLoss,
+            EarlyLoss = r.EarlyLoss,
+            FirstNonFinite = r.FirstNonFinite,
+            ConstantPredictorLoss = r.Model.Loss switch
+            {
+                Nabla.Losses.MeanSquaredError => r.TargetVariance,
+                Nabla.Losses.MeanAbsoluteError => r.MedianAbsoluteDeviation(r.Model.Targets?.Columns ?? 1),
+                _ => softTargets?.constant ?? double.NaN,
+            },
+            LossFloor = softTargets?.floor ?? 0,
+        };
+    }
 }
