@@ -78,6 +78,8 @@ public sealed class Config : Dictionary<string, object?>
         null => "null",
         string s => $"\"{s}\"",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
+        Config c => c.TryGet("class_name", out var name) && name is string className ? $"an object ({className})" : "an object",
+        IEnumerable<object?> list => $"a list of {list.Count()}",
         _ => value.ToString() ?? "?",
     };
 

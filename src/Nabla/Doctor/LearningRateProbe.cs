@@ -13,11 +13,13 @@ public static class LearningRateProbe
     /// <summary>Rows of the fixed batch the loss is measured on.</summary>
     public const int ProbeRows = 256;
 
-    /// <summary>The response, or null when it cannot be measured: an optimizer driven by a schedule, or no training rows.</summary>
+    /// <summary>The response, or null when it cannot be measured: no optimizer, a rate of 0, or no training rows. Under a rate schedule
+    /// the rate is the schedule's first, and the probe scales the whole schedule.</summary>
     public static LearningRateResponse? Run(Experiment experiment)
     {
         var first = experiment.BuildModel();
-        if (first.Optimizer is not { Schedule: null } optimizer) return null;
+        // A rate of 0 (a schedule that warms up from 0) scales to 0 at every factor: there is no response to measure.
+        if (first.Optimizer is not { } optimizer || !(optimizer.LearningRate > 0)) return null;
         int trainRows = (int)Math.Floor(experiment.X.Shape[0] * (1 - experiment.ValidationSplit));
         if (trainRows <= 0) return null;
         int batch = Math.Clamp(experiment.BatchSize, 1, trainRows);
@@ -36,7 +38,10 @@ public static class LearningRateProbe
     private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor[] probeX, Tensor?[] probeY, Model? built = null)
     {
         var model = built ?? experiment.BuildModel();
-        model.Optimizer!.LearningRate = rate;
+        var optimizer = model.Optimizer!;
+        // A schedule's rate cannot be set: every rate it gives is scaled by the same factor instead.
+        if (optimizer.Schedule is null) optimizer.LearningRate = rate;
+        else optimizer.ScheduleScale = rate / optimizer.LearningRate;
         double before = Loss(model, probeX, probeY);
         for (int s = 0; s < steps; s++)
         {

@@ -20,6 +20,7 @@ internal static partial class Repairs
     {
         var spec = OptimizerSpec(e);
         var config = spec.GetConfig("config")!;
+        if (config.TryGet("learning_rate", out var given) && given is Config schedule) return StepSchedule(e, spec, schedule, down, repeat);
         double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
         double fallback = DefaultLearningRate(spec);
         bool far = !down && lr <= fallback / FarFromDefault;
@@ -28,6 +29,35 @@ internal static partial class Repairs
         string name = spec.GetString("class_name");
         return (e with { Optimizer = spec }, $"learning rate {lr:G3} -> {next:G3}" + (far && repeat == 0 ? $" ({name}'s default)" : ""));
     }
+
+    /// <summary>The keys of a Keras schedule's config that hold rates (the others are steps, or factors relative to them).</summary>
+    private static readonly string[] ScheduleRateKeys = ["initial_learning_rate", "warmup_target", "values"];
+
+    /// <summary>One decade of the search on a rate schedule: every rate it gives moves by the same factor, so its absolute
+    /// rates (the initial rate, a warmup target, piecewise values) are scaled and its shape (steps, decay rates, alpha)
+    /// is kept. The default-first jump does not apply: a schedule's rate is a curve, not one number to replace.</summary>
+    private static (Experiment, string)? StepSchedule(Experiment e, Config spec, Config schedule, bool down, int repeat)
+    {
+        var rates = schedule.GetConfig("config");
+        if (rates is null) return null;
+        double factor = Math.Pow(down ? 0.1 : 10, repeat + 1);
+        var scaled = new List<string>();
+        foreach (string key in ScheduleRateKeys)
+        {
+            if (!rates.TryGet(key, out var value)) continue;
+            rates[key] = value is List<object?> list
+                ? list.Select(v => (object?)(RateIn(key, v) * factor)).ToList()
+                : rates.GetDouble(key) * factor;
+            scaled.Add(key);
+        }
+        if (scaled.Count == 0) return null;
+        return (e with { Optimizer = spec },
+            $"{schedule.GetString("class_name", "schedule")} rates ({string.Join(", ", scaled)}) x{factor:G3}");
+    }
+
+    private static double RateIn(string key, object? value) => value is double or long or int or float
+        ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)
+        : throw new ArgumentException($"Config key '{key}' must be a list of numbers, found {Config.Describe(value)} in it.");
 
     /// <summary>The learning rate the optimizer of <paramref name="spec"/> has when none is given (Keras's defaults).</summary>
     private static double DefaultLearningRate(Config spec) =>

@@ -53,7 +53,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     /// </summary>
     public double LearningRate
     {
-        get => schedule is null ? learningRate : schedule.At(iterations);
+        get => schedule is null ? learningRate : schedule.At(iterations) * ScheduleScale;
         set
         {
             if (schedule is not null)
@@ -65,6 +65,10 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
             learningRate = value;
         }
     }
+
+    /// <summary>A factor on every rate the schedule gives (1 otherwise): the training doctor's learning-rate probe trains
+    /// throwaway copies of a model at a tenth and ten times its rate, and a schedule's rate cannot be set.</summary>
+    internal double ScheduleScale { get; set; } = 1;
 
     /// <summary>The schedule given as learning rate, or null for a fixed learning rate.</summary>
     public LearningRateSchedule? Schedule => schedule;

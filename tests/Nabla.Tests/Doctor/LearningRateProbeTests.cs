@@ -24,6 +24,24 @@ public class LearningRateProbeTests
     }
 
     [Fact]
+    public void A_rate_schedule_is_probed_scaled_as_a_whole_from_its_first_rate()
+    {
+        // Keras's ExponentialDecay from 1e-4: a schedule's rate cannot be set, so the probe scales every rate it gives.
+        const string schedule = """{"class_name": "SGD", "config": {"learning_rate": {"class_name": "ExponentialDecay", "config": {"initial_learning_rate": 1e-4, "decay_steps": 10, "decay_rate": 0.9}}}}""";
+        var experiment = Regressor(schedule);
+        var r = LearningRateProbe.Run(experiment);
+        Assert.NotNull(r);
+        Assert.Equal(1e-4, r.LearningRate, 12);
+        Assert.True(r.FavorsHigher(new DoctorThresholds()), $"{r}");
+
+        var optimizer = experiment.BuildModel().Optimizer!;
+        double[] rates = [optimizer.LearningRate];
+        optimizer.ScheduleScale = 10;
+        Assert.Equal(10 * rates[0], optimizer.LearningRate, 15);
+        Assert.Equal(10 * optimizer.Schedule!.At(0), optimizer.LearningRate, 15);
+    }
+
+    [Fact]
     public void A_rate_that_diverges_makes_no_progress_where_a_tenth_of_it_does()
     {
         var r = LearningRateProbe.Run(Regressor(Optimizer("SGD", 2.0)));
