@@ -157,7 +157,7 @@ public class GradientFreezeTests
         Assert.DoesNotContain(new LearningRateTooHighDetector().Detect(adam, T), d => d.Floor == Severity.Warning);
         // A loss still falling that matches the clip's arithmetic is a fit in progress: its mistakes are still corrected.
         var falling = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false, falling: true);
-        Assert.False(falling.MistakesPinned(T));
+        Assert.False(falling.MistakesPinnedBySteps(T));
         Assert.Empty(new ClippedOutputDetector().Detect(falling, T));
     }
 

@@ -17,8 +17,7 @@ internal sealed class ClippedOutputDetector : IDetector
         bool fromStart = q.Freeze is null && q.Layers.Count > 0 && q.Layers.All(l => l.AllGradientsZero);
         if (q.Freeze is null && !fromStart)
         {
-            // Steps above UMLAUT's bound are what make every mistake certain.
-            if (q.MistakesPinned(t) && q.Model.EffectiveLearningRate > t.MaxLearningRate) yield return WrongAtTheClip(q, pinned);
+            if (q.MistakesPinnedBySteps(t)) yield return WrongAtTheClip(q, pinned);
             yield break;
         }
         var inv = CultureInfo.InvariantCulture;

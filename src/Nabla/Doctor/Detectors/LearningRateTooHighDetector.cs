@@ -24,7 +24,7 @@ internal sealed class LearningRateTooHighDetector : IDetector
         var killed = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
         // Every wrong prediction at the cross-entropy's clip while gradients still flow, under steps above UMLAUT's bound:
         // the steps drove the predictions to certainty (ClippedOutputDetector reports the output itself).
-        bool pinnedBySteps = q.MistakesPinned(t) && q.Model.EffectiveLearningRate > t.MaxLearningRate;
+        bool pinnedBySteps = q.MistakesPinnedBySteps(t);
         if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps) yield break;
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with {Rate(q)}: steps overshoot the minimum."

@@ -87,10 +87,13 @@ internal sealed record Quantities
     /// no <see cref="GradientFreeze"/>) and the loss has stopped falling (less than
     /// <see cref="DoctorThresholds.PlateauRelativeImprovement"/> over the last <see cref="DoctorThresholds.PlateauEpochs"/>):
     /// the mistakes pass back no gradient, so training no longer corrects them. A loss still falling that happens to
-    /// match the clip's arithmetic is a fit in progress, not this.</summary>
-    public bool MistakesPinned(DoctorThresholds t) =>
+    /// match the clip's arithmetic is a fit in progress, not this. Counted only under steps above UMLAUT's bound
+    /// (<see cref="ModelQuantities.EffectiveLearningRate"/> above <see cref="DoctorThresholds.MaxLearningRate"/>): steps that
+    /// large are what make every mistake certain.</summary>
+    public bool MistakesPinnedBySteps(DoctorThresholds t) =>
         Pinned is not null && Freeze is null && Layers.Count > 0 && !Layers.All(l => l.AllGradientsZero)
-        && Curve.Improvement(t.PlateauEpochs).improvement < t.PlateauRelativeImprovement;
+        && Curve.Improvement(t.PlateauEpochs).improvement < t.PlateauRelativeImprovement
+        && Model.EffectiveLearningRate > t.MaxLearningRate;
 
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }
