@@ -8,10 +8,9 @@ internal static class DiagnosisSection
 {
     public static void WriteVerdict(HtmlWriter html, Diagnosis diagnosis)
     {
-        int errors = diagnosis.Findings.Count(f => f.Severity == Severity.Error);
-        int warnings = diagnosis.Findings.Count(f => f.Severity == Severity.Warning);
+        string rest = diagnosis.Summary[diagnosis.Verdict.Length..];
         html.Open("p").Raw("Verdict: ").Element("span", diagnosis.Verdict, $"verdict {diagnosis.Verdict}")
-            .Text($" {errors} error{Plural(errors)}, {warnings} warning{Plural(warnings)}.").Close("p");
+            .Text($"{rest}.").Close("p");
     }
 
     /// <summary>The model's summary table when the model is known, else the layers the doctor monitored;

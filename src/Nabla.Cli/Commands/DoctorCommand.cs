@@ -77,9 +77,7 @@ internal static class DoctorCommand
     private static void Print(Experiment experiment, ExperimentResult result, RepairReport? repair, bool quiet)
     {
         var d = result.Diagnosis;
-        Console.WriteLine($"{experiment.Name}: {d.Verdict} ({d.Findings.Count(f => f.Severity == Severity.Error)} errors, " +
-                          $"{d.Findings.Count(f => f.Severity == Severity.Warning)} warnings)" +
-                          (d.PrimaryCause is null ? "" : $"; primary cause: {d.PrimaryCause}"));
+        Console.WriteLine($"{experiment.Name}: {d.Summary}");
         if (quiet) return;
         foreach (var f in d.Findings)
         {

@@ -22,6 +22,28 @@ public sealed class Diagnosis
     /// its end (nothing can be said of a run that did not finish); else "healthy".</summary>
     public string Verdict => Findings.Any(f => f.Severity == Severity.Error) ? Unhealthy : Finished ? Healthy : Unfinished;
 
+    /// <summary>The verdict in one line a person reads first: the verdict, how many errors and warnings, what a warning
+    /// without an error means (the model learns, worse than it could), and the primary cause. "healthy (0 errors,
+    /// 2 warnings)" reads as "nothing to fix"; "healthy, with 2 warnings" does not.</summary>
+    public string Summary
+    {
+        get
+        {
+            int errors = Findings.Count(f => f.Severity == Severity.Error);
+            int warnings = Findings.Count(f => f.Severity == Severity.Warning);
+            string counts = Verdict switch
+            {
+                Unhealthy => $": {Count(errors, "error")}{(warnings > 0 ? $", {Count(warnings, "warning")}" : "")}",
+                Healthy when warnings > 0 => $", with {Count(warnings, "warning")}: it learns, but worse than it could",
+                Unfinished => $": training stopped before its end{(warnings > 0 ? $"; {Count(warnings, "warning")} so far" : "")}",
+                _ => "",
+            };
+            return $"{Verdict}{counts}{(PrimaryCause is null ? "" : $"; primary cause: {PrimaryCause}")}";
+        }
+    }
+
+    private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
+
     /// <summary>False when training began but did not reach its end (Fit threw).</summary>
     public bool Finished { get; }
 

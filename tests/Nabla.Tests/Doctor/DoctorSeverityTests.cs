@@ -27,6 +27,26 @@ public class DoctorSeverityTests
         Assert.False(doctor.Diagnosis.Finished);
     }
 
+    private static Finding Found(string code, Severity severity) => new()
+    {
+        Code = code, Severity = severity, Evidence = new Dictionary<string, object>(), Message = "m", Fixes = [],
+    };
+
+    private static Diagnosis Of(Severity[] severities, string? primary = null, bool finished = true) =>
+        new(severities.Select((s, i) => Found($"code_{i}", s)).ToList(), [], new Dictionary<string, IReadOnlyList<double>>(), primary, finished);
+
+    [Fact]
+    public void The_summary_says_a_healthy_run_with_warnings_learns_worse_than_it_could()
+    {
+        Assert.Equal("healthy", Of([]).Summary);
+        Assert.Equal("healthy", Of([Severity.Info]).Summary);
+        Assert.Equal("healthy, with 2 warnings: it learns, but worse than it could; primary cause: code_0",
+            Of([Severity.Warning, Severity.Warning], "code_0").Summary);
+        Assert.Equal("unhealthy: 1 error, 1 warning; primary cause: code_1", Of([Severity.Warning, Severity.Error], "code_1").Summary);
+        Assert.Equal("unhealthy: 2 errors", Of([Severity.Error, Severity.Error]).Summary);
+        Assert.Equal("unfinished: training stopped before its end; 1 warning so far", Of([Severity.Warning], finished: false).Summary);
+    }
+
     [Fact]
     public void Ten_class_labels_fitted_by_one_linear_unit_with_accuracy_is_a_mismatch()
     {
