@@ -93,6 +93,13 @@ public sealed class DoctorThresholds
     /// raw pixels (255), raw tabular features (hundreds) and the injected x1000 scales.</summary>
     public double UnnormalizedInputMagnitude { get; set; } = 20;
 
+    /// <summary>Root mean square of regression targets above which they count as unscaled. The same bound as
+    /// <see cref="UnnormalizedInputMagnitude"/>, for the same reason: standardized values stay within 3–5, and a linear
+    /// output starts with unit-sized weights. Set on the published clinic's tuning half: AUTOTRAINER's regression set
+    /// (targets with standard deviation 140, left unscaled by its case-17 programs) is above it; the healthy regressors of
+    /// tests/Clinic are below it.</summary>
+    public double UnscaledTargetMagnitude { get; set; } = 20;
+
     /// <summary>DeepDiagnosis: weight variance below 1e-5 … </summary>
     public double MinWeightVariance { get; set; } = 1e-5;
 

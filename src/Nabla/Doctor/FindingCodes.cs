@@ -10,6 +10,7 @@ public static class FindingCodes
     public const string SaturatedGates = "saturated_gates";
     public const string DeadRelu = "dead_relu";
     public const string UnnormalizedInputs = "unnormalized_inputs";
+    public const string UnscaledTargets = "unscaled_targets";
     public const string PoorInitialization = "poor_initialization";
     public const string LearningRateTooHigh = "learning_rate_too_high";
     public const string LearningRateTooLow = "learning_rate_too_low";
@@ -25,7 +26,7 @@ public static class FindingCodes
     public static readonly IReadOnlyList<string> All =
     [
         VanishingGradients, ExplodingGradients, MissingGradients, SaturatedActivations, SaturatedGates, DeadRelu,
-        UnnormalizedInputs, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
+        UnnormalizedInputs, UnscaledTargets, PoorInitialization, LearningRateTooHigh, LearningRateTooLow, LossPlateau,
         OscillatingLoss, LossOutputMismatch, NanLoss, DominatingLoss, TooFewEpochs, Overfitting, UnseenValidationClasses,
     ];
 }
@@ -58,6 +59,7 @@ public static class FixCodes
     public const string ShuffleBeforeSplit = "shuffle_before_split";
     public const string EarlyStopping = "early_stopping";
     public const string AddDropout = "add_dropout";
+    public const string StandardizeTargets = "standardize_targets";
 
     private static readonly Dictionary<string, string> descriptions = new()
     {
@@ -85,6 +87,7 @@ public static class FixCodes
         [TrainLonger] = "Train for more epochs (fit(epochs=...)), or until the validation loss stops improving (EarlyStopping with restore_best_weights). The repair doubles the epochs, twice at most.",
         [EarlyStopping] = "Stop when the validation loss stops improving and keep the best epoch's weights: callbacks=[EarlyStopping(monitor=\"val_loss\", patience=10, restore_best_weights=True)] in fit.",
         [AddDropout] = "Regularize with dropout: a Dropout(0.5) layer after each hidden Dense layer (Srivastava et al. 2014), so that no unit can rely on others to memorize the training set.",
+        [StandardizeTargets] = "Standardize regression targets: fit on (y - mean) / std and undo it on the predictions, or end the model with Rescaling(scale=std, offset=mean) so that its layers learn standardized values while predictions and the loss keep the targets' units; with SGD the rate is then divided by std² under MSE (std under MAE), the factor the loss's gradient keeps. The repair does the latter.",
         [RemoveBlockingOp] = "Remove the non-differentiable operation from the path between the loss and the weights, or replace it by a smooth one; make frozen layers trainable again (trainable: true).",
     };
 

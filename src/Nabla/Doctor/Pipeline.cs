@@ -18,6 +18,7 @@ internal static class Pipeline
             Pinned = trained ? PinnedOutput.Of(r.Model, curve, t) : null,
             Curve = curve,
             Overflow = ForwardOverflow.Of(layers, r.Model),
+            TargetScale = TargetScale.Of(r),
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare) : null,
             Blockers = r.Blockers,

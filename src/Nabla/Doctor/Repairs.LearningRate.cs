@@ -38,9 +38,16 @@ internal static partial class Repairs
     /// is kept. The default-first jump does not apply: a schedule's rate is a curve, not one number to replace.</summary>
     private static (Experiment, string)? StepSchedule(Experiment e, Config spec, Config schedule, bool down, int repeat)
     {
+        double factor = Math.Pow(down ? 0.1 : 10, repeat + 1);
+        return ScaleSchedule(schedule, factor) is { } change ? (e with { Optimizer = spec }, change) : null;
+    }
+
+    /// <summary>Every rate a schedule gives times <paramref name="factor"/>, in place; the change in words, or null when
+    /// the schedule has no absolute rate to scale.</summary>
+    private static string? ScaleSchedule(Config schedule, double factor)
+    {
         var rates = schedule.GetConfig("config");
         if (rates is null) return null;
-        double factor = Math.Pow(down ? 0.1 : 10, repeat + 1);
         var scaled = new List<string>();
         foreach (string key in ScheduleRateKeys)
         {
@@ -50,9 +57,20 @@ internal static partial class Repairs
                 : rates.GetDouble(key) * factor;
             scaled.Add(key);
         }
-        if (scaled.Count == 0) return null;
-        return (e with { Optimizer = spec },
-            $"{schedule.GetString("class_name", "schedule")} rates ({string.Join(", ", scaled)}) x{factor:G3}");
+        return scaled.Count == 0 ? null : $"{schedule.GetString("class_name", "schedule")} rates ({string.Join(", ", scaled)}) x{factor:G3}";
+    }
+
+    /// <summary>The experiment's learning rate, or every rate of its schedule, times <paramref name="factor"/>; the changed
+    /// experiment and the change in words, or null when a schedule has no absolute rate.</summary>
+    private static (Experiment, string)? ScaleLearningRate(Experiment e, double factor, Model trained)
+    {
+        var spec = OptimizerSpec(e);
+        var config = spec.GetConfig("config")!;
+        if (config.TryGet("learning_rate", out var given) && given is Config schedule)
+            return ScaleSchedule(schedule, factor) is { } change ? (e with { Optimizer = spec }, change) : null;
+        double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
+        config["learning_rate"] = lr * factor;
+        return (e with { Optimizer = spec }, $"learning rate {lr:G3} -> {lr * factor:G3}");
     }
 
     private static double RateIn(string key, object? value) => value is double or long or int or float

@@ -57,6 +57,38 @@ internal static partial class Repairs
         return (copy, $"output {activation} -> linear{output.RemovedNote}");
     }
 
+    /// <summary>Standardized targets without touching the data: a Rescaling(scale=std, offset=mean) after a linear output, so
+    /// that the layers before it learn (y - mean) / std while predictions and the loss keep the targets' units and runs
+    /// before and after the repair compare. The loss's gradient still carries the targets' scale (std² under MSE, std
+    /// under MAE), which an optimizer that follows the gradient's size (SGD) would take into its steps; its rate is divided
+    /// by that factor, which makes its run the same as on standardized targets. Null for a functional model with
+    /// branches, for losses other than MSE and MAE, for a non-linear output and for a model that already ends rescaled.</summary>
+    private static (Experiment, string)? StandardizeTargets(Experiment e, Model trained)
+    {
+        if (!e.LayersAreAChain || OutputOf(trained, e) is not { } last || last.Activation.Name != "linear") return null;
+        bool squared = trained.Loss is Losses.MeanSquaredError;
+        if (!squared && trained.Loss is not Losses.MeanAbsoluteError) return null;
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        if (layers.Count == 0 || ClassOf(layers[^1]) == "Rescaling") return null;
+        var y = e.Y.Data;
+        double mean = System.Numerics.Tensors.TensorPrimitives.Sum(y) / (double)y.Length;
+        double variance = 0;
+        foreach (float v in y) variance += (v - mean) * (v - mean);
+        double std = Math.Sqrt(variance / y.Length);
+        if (!(std > 0)) return null;
+        layers.Add(new Config
+        {
+            ["class_name"] = "Rescaling",
+            ["config"] = new Config { ["name"] = "target_scale", ["scale"] = std, ["offset"] = mean },
+        });
+        copy.SetLayerConfigs(layers);
+        string change = $"last layer Rescaling(scale={std:G4}, offset={mean:G4})";
+        if (trained.Optimizer is { } optimizer && ModelQuantities.IsAdaptive(optimizer.ClassName)) return (copy, change);
+        double factor = 1 / (squared ? std * std : std);
+        return ScaleLearningRate(copy, factor, trained) is var (scaled, rate) ? (scaled, $"{change}; {rate} (the loss keeps the targets' units)") : null;
+    }
+
     /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
     /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the
     /// model ends with. In a functional model removing them would break the links between its layers, so there the

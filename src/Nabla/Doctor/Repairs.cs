@@ -39,6 +39,7 @@ internal static partial class Repairs
         FixCodes.AddBatchNormalization => ChainAsSequential.Edit(e, AddBatchNormalization),
         FixCodes.UseCrossEntropy => ChainAsSequential.Edit(e, chain => UseCrossEntropy(chain, trained)),
         FixCodes.UseLinearOutput => ChainAsSequential.Edit(e, chain => UseLinearOutput(chain, trained)),
+        FixCodes.StandardizeTargets => ChainAsSequential.Edit(e, chain => StandardizeTargets(chain, trained)),
         FixCodes.LowerLearningRate => StepLearningRate(e, down: true, repeat, trained),
         FixCodes.RaiseLearningRate => StepLearningRate(e, down: false, repeat, trained),
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null

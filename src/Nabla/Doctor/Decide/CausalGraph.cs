@@ -9,7 +9,8 @@ internal static class CausalGraph
 {
     public static readonly IReadOnlyList<string> Order =
     [
-        FindingCodes.UnseenValidationClasses, FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.MissingGradients, FindingCodes.DominatingLoss,
+        FindingCodes.UnseenValidationClasses, FindingCodes.LossOutputMismatch, FindingCodes.UnnormalizedInputs, FindingCodes.UnscaledTargets,
+        FindingCodes.MissingGradients, FindingCodes.DominatingLoss,
         FindingCodes.PoorInitialization, FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
         FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
         FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau,
@@ -29,6 +30,11 @@ internal static class CausalGraph
         [FindingCodes.UnnormalizedInputs] = [FindingCodes.MissingGradients, FindingCodes.LearningRateTooHigh, FindingCodes.SaturatedActivations,
             FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients,
             FindingCodes.DeadRelu, FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
+        // Targets hundreds of units large make the loss's gradient that much larger: SGD's steps overshoot as a rate too
+        // high for the problem would, and the hidden layers take the blows (saturated sigmoids, dead ReLUs); under Adam the
+        // output's weights crawl towards a scale they start far from.
+        [FindingCodes.UnscaledTargets] = [FindingCodes.LearningRateTooHigh, FindingCodes.LearningRateTooLow, FindingCodes.SaturatedActivations,
+            FindingCodes.ExplodingGradients, FindingCodes.DeadRelu, FindingCodes.NanLoss, FindingCodes.OscillatingLoss, FindingCodes.LossPlateau],
         [FindingCodes.PoorInitialization] = [FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,
             FindingCodes.VanishingGradients, FindingCodes.NanLoss, FindingCodes.LossPlateau],
         [FindingCodes.LearningRateTooHigh] = [FindingCodes.SaturatedActivations, FindingCodes.SaturatedGates, FindingCodes.ExplodingGradients, FindingCodes.DeadRelu,

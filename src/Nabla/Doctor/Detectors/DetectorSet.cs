@@ -6,7 +6,7 @@ internal static class DetectorSet
     public static readonly IReadOnlyList<IDetector> All =
     [
         new LossOutputMismatchDetector(), new TargetMismatchDetector(), new MissingGradientsDetector(),
-        new UnnormalizedInputsDetector(), new PoorInitializationDetector(), new LearningRateTooHighDetector(),
+        new UnnormalizedInputsDetector(), new UnscaledTargetsDetector(), new PoorInitializationDetector(), new LearningRateTooHighDetector(),
         new LearningRateTooLowDetector(), new SaturationDetector(), new ClippedOutputDetector(), new ExplodingGradientsDetector(),
         new DeadReluDetector(), new VanishingGradientsDetector(), new NonFiniteLossDetector(),
         new OscillationDetector(), new PlateauDetector(), new GradientsThroughTimeDetector(),

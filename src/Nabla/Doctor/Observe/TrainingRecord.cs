@@ -32,6 +32,9 @@ internal sealed class TrainingRecord
     /// <summary>The variance of the targets seen in the first epoch: the MSE of always predicting their mean; NaN before any.</summary>
     public double TargetVariance => targetCount < 2 ? double.NaN : Math.Max(0, targetSumOfSquares / targetCount - Math.Pow(targetSum / targetCount, 2));
 
+    /// <summary>The mean of the targets seen in the first epoch; NaN before any.</summary>
+    public double TargetMean => targetCount == 0 ? double.NaN : targetSum / targetCount;
+
     private double targetSum, targetSumOfSquares;
     private long targetCount;
 

@@ -52,6 +52,17 @@ internal sealed record ModelQuantities
 
     public bool AdaptiveOptimizer { get; init; }
 
+    /// <summary>The rate the optimizer's class has when none is given (Keras's defaults: SGD 0.01, Adam 0.001...); NaN for
+    /// an optimizer class the registry does not know.</summary>
+    public double DefaultLearningRate { get; init; } = double.NaN;
+
+    /// <summary>Whether the rate (per row of a summed loss, <see cref="EffectiveLearningRate"/>) lies within a decade of
+    /// its optimizer's default, either way: a rate ten times off or more is a choice of its own, which the learning-rate
+    /// findings judge. True when the default is unknown.</summary>
+    public bool OrdinaryLearningRate =>
+        !double.IsFinite(DefaultLearningRate) || !(DefaultLearningRate > 0) || !(EffectiveLearningRate > 0)
+        || Math.Abs(Math.Log10(EffectiveLearningRate / DefaultLearningRate)) < 1 - 1e-9;
+
     /// <summary>Rows per training batch while the model fits; null before (pre-flight).</summary>
     public int? BatchSize { get; init; }
 
@@ -95,6 +106,8 @@ internal sealed record ModelQuantities
         LearningRate = model.Optimizer?.LearningRate ?? double.NaN,
         OptimizerClass = model.Optimizer?.ClassName,
         AdaptiveOptimizer = model.Optimizer is not null && IsAdaptive(model.Optimizer.ClassName),
+        DefaultLearningRate = model.Optimizer is { } optimizer && Optimizers.Optimizer.Registry.Contains(optimizer.ClassName)
+            ? Optimizers.Optimizer.Get(optimizer.ClassName).LearningRate : double.NaN,
         BatchSize = model.CurrentFit?.BatchSize,
         TrainableWeights = model.TrainableWeights.Count,
         InitialKernels = layers.Select((l, i) => Initial(l) with { Rescaled = i > 0 && RescalesBetween(model, layers[i - 1].Index, l.Index) }).ToList(),

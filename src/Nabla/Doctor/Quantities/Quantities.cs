@@ -42,6 +42,9 @@ internal sealed record Quantities
     /// <summary>The first layer whose output overflowed in the first sampled step (<see cref="ForwardOverflow"/>); null otherwise.</summary>
     public ForwardOverflow? Overflow { get; init; }
 
+    /// <summary>The regression targets' scale under MSE or MAE; null for other losses and before training.</summary>
+    public TargetScale? TargetScale { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 

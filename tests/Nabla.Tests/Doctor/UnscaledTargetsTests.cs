@@ -1,0 +1,102 @@
+using Nabla.Configuration;
+using Nabla.Doctor;
+using static Nabla.Tests.Doctor.DoctorCases;
+
+namespace Nabla.Tests.Doctor;
+
+/// <summary>unscaled_targets and its repair, standardize_targets: regression targets far from unit scale, named as the cause
+/// at an ordinary learning rate, and standardized by a Rescaling after the output that keeps the loss's units.</summary>
+[Collection(DoctorCollection.Name)]
+public class UnscaledTargetsTests
+{
+    private static readonly DoctorThresholds T = new();
+
+    /// <summary>A two-layer ReLU regressor on targets about 100 units wide, at the optimizer's given rate.</summary>
+    private static Experiment Regressor(string optimizer, string loss = "mse", int epochs = 6) =>
+        Make([Dense(64, "relu", He, inputs: 10), Dense(64, "relu", He), Dense(1)], optimizer, loss, Regression(seed: 31, targetScale: 100),
+            epochs, metrics: "[]");
+
+    [Fact]
+    public void Is_the_cause_when_sgd_at_its_default_rate_fails_on_targets_a_hundred_wide()
+    {
+        var d = Diagnose(Regressor(Optimizer("SGD", 0.01)));
+        var f = Single(d, FindingCodes.UnscaledTargets);
+        Assert.Equal(Severity.Error, f.Severity);
+        Assert.Equal(FindingCodes.UnscaledTargets, d.PrimaryCause);
+        Assert.Equal(T.UnscaledTargetMagnitude, Number(f, "threshold"));
+        Assert.True(Number(f, "root_mean_square") > T.UnscaledTargetMagnitude);
+        // Under MSE the gradient carries the targets' scale squared.
+        Assert.Equal(Number(f, "target_std") * Number(f, "target_std"), Number(f, "gradient_scale"), 0.01 * Number(f, "gradient_scale"));
+        Assert.Equal(FixCodes.StandardizeTargets, f.Fixes[0].Code);
+    }
+
+    [Fact]
+    public void Is_an_observation_when_the_run_learns_anyway()
+    {
+        var d = Diagnose(Regressor(Optimizer("Adam", 3e-3), epochs: 30));
+        Assert.True(d.IsHealthy, string.Join("; ", d.Findings));
+        Assert.Equal(Severity.Info, Single(d, FindingCodes.UnscaledTargets).Severity);
+    }
+
+    [Fact]
+    public void Leaves_a_rate_ten_times_off_its_default_to_the_learning_rate_findings()
+    {
+        var d = Diagnose(Regressor(Optimizer("Adam", 1e-6)));
+        Assert.False(d.Has(FindingCodes.UnscaledTargets));
+        Assert.Equal(FindingCodes.LearningRateTooLow, d.PrimaryCause);
+    }
+
+    [Fact]
+    public void Is_not_measured_on_scaled_targets_or_under_other_losses()
+    {
+        Assert.False(Diagnose(HealthyRegressor(epochs: 2)).Has(FindingCodes.UnscaledTargets));
+        Assert.False(Diagnose(Regressor(Optimizer("Adam", 1e-3), loss: "huber", epochs: 2)).Has(FindingCodes.UnscaledTargets));
+    }
+
+    [Fact]
+    public void The_repair_ends_the_model_with_a_rescaling_and_divides_an_sgd_rate_by_the_variance()
+    {
+        var e = Regressor(Optimizer("SGD", 0.01));
+        var (changed, change) = Repairs.Apply(FixCodes.StandardizeTargets, e, e.BuildModel())!.Value;
+        var y = e.Y.Data;
+        double mean = y.Average(v => (double)v), std = Math.Sqrt(y.Average(v => (v - mean) * (v - mean)));
+        var last = changed.LayerConfigs()[^1];
+        Assert.Equal("Rescaling", last.GetString("class_name"));
+        Assert.Equal(std, last.GetConfig("config")!.GetDouble("scale"), 1e-3 * std);
+        Assert.Equal(mean, last.GetConfig("config")!.GetDouble("offset"), 1e-3 * std);
+        double rate = ((Config)changed.Optimizer).GetConfig("config")!.GetDouble("learning_rate");
+        Assert.Equal(0.01 / (std * std), rate, 1e-3 * rate);
+        Assert.Contains("Rescaling(scale=", change);
+        Assert.Equal(3, e.LayerConfigs().Count); // the original is not modified
+        // The model predicts in the targets' units: the rescaled output is the layers' output times std plus the mean.
+        var model = changed.BuildModel();
+        Assert.Equal("Rescaling", model.Layers[^1].ClassName);
+    }
+
+    [Fact]
+    public void The_repair_keeps_an_adaptive_rate_divides_an_mae_rate_by_the_deviation_and_skips_a_rescaled_model()
+    {
+        var adam = Regressor(Optimizer("Adam", 1e-3));
+        var (keptRate, _) = Repairs.Apply(FixCodes.StandardizeTargets, adam, adam.BuildModel())!.Value;
+        Assert.Equal(1e-3, ((Config)keptRate.Optimizer).GetConfig("config")!.GetDouble("learning_rate"));
+
+        var mae = Regressor(Optimizer("SGD", 0.01), loss: "mae");
+        var (changed, _) = Repairs.Apply(FixCodes.StandardizeTargets, mae, mae.BuildModel())!.Value;
+        double std = changed.LayerConfigs()[^1].GetConfig("config")!.GetDouble("scale");
+        Assert.Equal(0.01 / std, ((Config)changed.Optimizer).GetConfig("config")!.GetDouble("learning_rate"), 1e-6);
+
+        Assert.Null(Repairs.Apply(FixCodes.StandardizeTargets, changed, changed.BuildModel()));
+        var huber = Regressor(Optimizer("SGD", 0.01), loss: "huber");
+        Assert.Null(Repairs.Apply(FixCodes.StandardizeTargets, huber, huber.BuildModel()));
+    }
+
+    [Fact]
+    public void The_repair_makes_the_failing_sgd_run_healthy()
+    {
+        var report = TrainingDoctor.Repair(Regressor(Optimizer("SGD", 0.01)), new RepairOptions { MaxAttempts = 2 });
+        Assert.False(report.Original.Diagnosis.IsHealthy);
+        Assert.Equal(FixCodes.StandardizeTargets, report.Attempts[0].Fix);
+        Assert.True(report.Attempts[0].Kept);
+        Assert.True(report.Succeeded, string.Join("; ", report.Attempts.Select(a => $"{a.Fix}: {a.After.Loss} {a.After.Verdict}")));
+    }
+}
