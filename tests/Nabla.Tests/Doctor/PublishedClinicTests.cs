@@ -122,6 +122,19 @@ public class PublishedClinicTests
         Assert.Equal(FixCodes.AddBatchNormalization, report.Attempts[0].Fix);
     }
 
+    /// <summary>AUTOTRAINER's case-17 regression, targets left with a standard deviation of 140 under SGD at its default rate:
+    /// the diverging run is put down to the targets, not to the rate alone, and standardizing them (a Rescaling after the
+    /// output, the rate divided by their variance) makes it learn in one attempt.</summary>
+    [Fact]
+    public void Unscaled_regression_targets_are_named_and_standardized()
+    {
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(Folder(), "autotrainer-dl-unstable-regression-unscaled-target-buggy.json")));
+        Assert.Equal(FindingCodes.UnscaledTargets, report.Original.Diagnosis.PrimaryCause);
+        Assert.Equal(FixCodes.StandardizeTargets, report.Attempts[0].Fix);
+        Assert.True(report.Attempts[0].Kept);
+        Assert.True(report.Succeeded);
+    }
+
     /// <summary>Adam at 1e-6 on AUTOTRAINER's regression: a thousand times below Adam's default, the first raise goes to
     /// the default (decades from 1e-6 would spend three runs on rates that learn too little to tell apart).</summary>
     [Fact]
