@@ -15,6 +15,7 @@ public abstract partial class Optimizer
         .Add("SGD", SGD.FromConfig, "sgd")
         .Add("RMSprop", RMSprop.FromConfig, "rmsprop")
         .Add("Adagrad", Adagrad.FromConfig, "adagrad")
+        .Add("Adadelta", Adadelta.FromConfig, "adadelta")
         .Add("Nadam", Nadam.FromConfig, "nadam");
 
     /// <summary>A new optimizer with Keras's defaults ("adam", "Adam", "sgd", ...); unknown names list the valid ones.</summary>

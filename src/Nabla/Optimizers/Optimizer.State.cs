@@ -48,7 +48,7 @@ public abstract partial class Optimizer
     /// Keras's order of this optimizer's per-parameter variables, after <c>iterations</c> and <c>learning_rate</c>:
     /// each group is created for every trainable parameter in turn, the names of a group interleaved per parameter
     /// (Adam: momentum, velocity of the first kernel, then of its bias...). By default each state is its own group,
-    /// as RMSprop, SGD and Adagrad build theirs.
+    /// as RMSprop, SGD, Adagrad and Adadelta build theirs.
     /// </summary>
     internal virtual IReadOnlyList<IReadOnlyList<string>> KerasVariableGroups => StateNames.Select(n => (IReadOnlyList<string>)[n]).ToList();
 
@@ -56,8 +56,10 @@ public abstract partial class Optimizer
     /// when the parameter has not been updated yet (as Keras builds every slot for every trainable variable).</summary>
     internal float[] StateArray(Tensor parameter, string name) => StateOf(parameter)[IndexOfState(name)];
 
-    /// <summary>The states that accumulate squared gradients (Adam's and RMSprop's velocity, Adagrad's accumulator).</summary>
-    private static bool IsSquaredState(string name) => name is "velocity" or "accumulator" or "velocity_hat";
+    /// <summary>The states that accumulate squares (Adam's and RMSprop's velocity, Adagrad's accumulator, Adadelta's
+    /// accumulated gradients and steps).</summary>
+    private static bool IsSquaredState(string name) =>
+        name is "velocity" or "accumulator" or "velocity_hat" or "accumulated_grad" or "accumulated_delta_var";
 
     private int IndexOfState(string name)
     {

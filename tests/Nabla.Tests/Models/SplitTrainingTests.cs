@@ -30,6 +30,7 @@ public class SplitTrainingTests
         ["adam_huge_clipnorm"] = () => new Adam(0.003, clipNorm: 1e30),
         ["nadam"] = () => new Nadam(0.003),
         ["adagrad"] = () => new Adagrad(0.05),
+        ["adadelta"] = () => new Adadelta(1.0),
     };
 
     /// <summary>A network to train: its seeded builder, the data's shape and the batch size.</summary>

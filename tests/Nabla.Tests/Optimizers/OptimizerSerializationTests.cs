@@ -13,6 +13,7 @@ public class OptimizerSerializationTests
         new AdamW(learningRate: new InverseTimeDecay(0.01, 10, 0.5), weightDecay: 0.01, globalClipNorm: 2.0),
         new RMSprop(learningRate: 0.01, rho: 0.8, momentum: 0.5, epsilon: 1e-6, centered: true, weightDecay: 0.001),
         new Adagrad(learningRate: 0.05, initialAccumulatorValue: 0.2, epsilon: 1e-6),
+        new Adadelta(learningRate: new ExponentialDecay(1.0, 100, 0.9), rho: 0.9, epsilon: 1e-6, clipValue: 0.5),
         new Nadam(learningRate: new CosineDecay(0.0, 100, warmupTarget: 0.01, warmupSteps: 10), beta1: 0.85, beta2: 0.95),
     ];
 
@@ -45,6 +46,8 @@ public class OptimizerSerializationTests
     [InlineData("SGD", typeof(SGD))]
     [InlineData("rmsprop", typeof(RMSprop))]
     [InlineData("adagrad", typeof(Adagrad))]
+    [InlineData("adadelta", typeof(Adadelta))]
+    [InlineData("Adadelta", typeof(Adadelta))]
     [InlineData("nadam", typeof(Nadam))]
     [InlineData("adamw", typeof(AdamW))]
     [InlineData("AdamW", typeof(AdamW))]

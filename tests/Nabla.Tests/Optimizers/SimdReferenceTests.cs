@@ -107,11 +107,33 @@ public class SimdReferenceTests
     }
 
     [Fact]
-    public void Nadam_And_Adagrad_AgreeAcrossTheVectorAndScalarPaths()
+    public void Adadelta_MatchesScalarReference()
+    {
+        var (parameter, w, grads) = Setup(5);
+        var adadelta = new Adadelta(learningRate: 1.0, clipValue: 1.5, weightDecay: 0.1);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); adadelta.Apply([parameter]); }
+
+        var accGrad = new float[Length];
+        var accDelta = new float[Length];
+        foreach (var gs in grads)
+            for (int i = 0; i < Length; i++)
+            {
+                float g = Math.Clamp(gs[i], -1.5f, 1.5f);
+                w[i] -= w[i] * (float)(0.1 * 1.0);
+                accGrad[i] = accGrad[i] * 0.95f + g * g * (float)(1 - 0.95);
+                float delta = -MathF.Sqrt(accDelta[i] + 1e-7f) * g / MathF.Sqrt(accGrad[i] + 1e-7f);
+                accDelta[i] = accDelta[i] * 0.95f + delta * delta * (float)(1 - 0.95);
+                w[i] += delta;
+            }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
+    public void Nadam_Adagrad_And_Adadelta_AgreeAcrossTheVectorAndScalarPaths()
     {
         // The same values laid out as one long parameter (vector loops) and as 3-element parameters (scalar
         // tail only) must be updated identically.
-        foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1) })
+        foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1), () => new Adadelta(1.0) })
         {
             var (parameter, _, grads) = Setup(4);
             const int pieceLength = 3;

@@ -36,6 +36,7 @@ public class OptimizerStateSavingTests
         ["rmsprop_centered_momentum"] = () => new RMSprop(0.01, momentum: 0.5, centered: true),
         ["sgd_momentum"] = () => new SGD(0.05, momentum: 0.9),
         ["adagrad"] = () => new Adagrad(0.05),
+        ["adadelta"] = () => new Adadelta(1.0),
     };
 
     private static Sequential Trained(string optimizer)

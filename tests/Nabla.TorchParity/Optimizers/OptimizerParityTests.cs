@@ -93,6 +93,12 @@ public class OptimizerParityTests
         // Adagrad also puts ε inside the root in Keras (adagrad.py) and outside in torch, but the accumulator starts
         // at 0.1, so the default ε 1e-7 changes the step by under 1e-6 relative: the definitions agree as used.
         ["Adagrad"] = new(() => new Adagrad(0.01), p => new(torch.optim.Adagrad(p, 0.01, initial_accumulator_value: 0.1, eps: 1e-7))),
+        // Keras (adadelta.py) and torch define Adadelta alike: ε inside both roots, both accumulators from 0. torch's
+        // defaults differ (lr 1.0, rho 0.9, eps 1e-6), so Keras's are passed. With lr 1e-3 the weights move by ~1e-6,
+        // near the ulp slack; the paper's lr 1.0 makes the steps large against the weights' rounding.
+        ["Adadelta"] = new(() => new Adadelta(), p => new(torch.optim.Adadelta(p, lr: 1e-3, rho: 0.95, eps: 1e-7))),
+        ["Adadelta lr 1.0 rho 0.9"] = new(() => new Adadelta(1.0, rho: 0.9),
+            p => new(torch.optim.Adadelta(p, lr: 1.0, rho: 0.9, eps: 1e-7))),
         // torch's NAdam uses μ_t = β1·(1 − ½·0.96^(t·momentum_decay)); Keras's nadam.py uses 0.96^t, i.e. momentum_decay = 1
         // (torch's default 0.004 is the original paper's schedule). Both add ε to √v̂.
         ["Nadam"] = new(() => new Nadam(), p => new(torch.optim.NAdam(p, 1e-3, 0.9, 0.999, 1e-7, momentum_decay: 1.0))),

@@ -6,7 +6,7 @@ namespace Nabla.Serialization.Hdf5;
 /// Keras 2's optimizer state in a legacy .h5 (<c>optimizer_weights</c>): a <c>weight_names</c> list such as
 /// "Adam/iter:0", "Adam/dense_1/kernel/m:0"..., each naming a dataset below the group: the optimizer's name, the
 /// weight's name, then Keras 2's slot name (Adam m, v, vhat; SGD momentum; RMSprop rms, momentum, mg; Adagrad
-/// accumulator).
+/// accumulator; Adadelta accum_grad, accum_var).
 /// </summary>
 internal static class LegacyOptimizerWeights
 {
@@ -16,6 +16,7 @@ internal static class LegacyOptimizerWeights
     {
         ["m"] = "momentum", ["v"] = "velocity", ["vhat"] = "velocity_hat", ["momentum"] = "momentum",
         ["rms"] = "velocity", ["mg"] = "average_gradient", ["accumulator"] = "accumulator",
+        ["accum_grad"] = "accumulated_grad", ["accum_var"] = "accumulated_delta_var",
     };
 
     public static void Restore(Model model, Hdf5Reader file)
