@@ -30,6 +30,22 @@ public class TooFewEpochsTests
         Assert.Contains("8.0", d.Finding.Message);
     }
 
+    [Fact]
+    public void Reports_the_validation_accuracy_over_the_same_epochs_without_requiring_it_to_rise()
+    {
+        var q = Run([0.40, 0.55, 0.63, 0.70], [2.0, 1.3, 1.07, 0.91]);
+        var withValidation = q with { Curve = q.Curve with { ValidationAccuracy = [0.50, 0.80, 0.86, 0.95] } };
+        var d = Assert.Single(Detect(withValidation));
+        Assert.Equal("0.06 0.09", d.Finding.Evidence["validation_accuracy_gains"]);
+        Assert.Equal(0.95, Convert.ToDouble(d.Finding.Evidence["validation_accuracy"]), 6);
+        Assert.Contains("its accuracy rose by 8.0 and 7.0 points", d.Finding.Message);
+        Assert.Contains("Validation accuracy moved by 6.0 and 9.0 points over those epochs", d.Finding.Message);
+        // A flat validation curve is reported as it is; the warning reads the training pace.
+        var flat = q with { Curve = q.Curve with { ValidationAccuracy = [0.50, 0.80, 0.80, 0.80] } };
+        Assert.Equal("0 0", Assert.Single(Detect(flat)).Finding.Evidence["validation_accuracy_gains"]);
+        Assert.False(Assert.Single(Detect(q)).Finding.Evidence.ContainsKey("validation_accuracy_gains"));
+    }
+
     [Theory]
     [InlineData(new[] { 0.40, 0.55, 0.63, 0.65 }, new[] { 2.0, 1.3, 1.07, 0.91 })] // last gain 2 points: slowing down
     [InlineData(new[] { 0.40, 0.55, 0.56, 0.70 }, new[] { 2.0, 1.3, 1.07, 0.91 })] // one fast epoch is not a pace

@@ -23,13 +23,27 @@ internal sealed class TooFewEpochsDetector : IDetector
             if (gains[i] < t.StillLearningAccuracyGain || !lossFell) yield break;
         }
         int epochs = accuracy.Count;
-        yield return new(Make(FindingCodes.TooFewEpochs, Severity.Warning,
-            $"Training stopped while the model was still learning fast: its accuracy rose by {string.Join(", ", gains.Select(g => g.ToString("P1")))} " +
-            $"in the last {window} of its {epochs} epochs, to {accuracy[^1]:P1}, and its loss was still falling ({curve.Losses[^2]:G4} -> {curve.FinalLoss:G4}). " +
-            "More epochs would take it further.",
-            [FixCodes.TrainLonger],
+        // The validation curve over the same epochs, when there is one, tells the user whether the gains carry over to
+        // unseen rows; it is reported, not required (dropout can hold the training accuracy below it, and either way).
+        var validation = curve.ValidationAccuracy is { } v && v.Count == accuracy.Count
+            ? Enumerable.Range(accuracy.Count - window, window).Select(e => v[e] - v[e - 1]).ToArray() : null;
+        string validationText = validation is null ? ""
+            : $" Validation accuracy moved by {Points(validation)} over those epochs, to {curve.FinalValidationAccuracy:P1}.";
+        var evidence = new List<(string, object)>
+        {
             ("accuracy_gains", gains), ("threshold", t.StillLearningAccuracyGain), ("window_epochs", window),
-            ("epochs", epochs), ("accuracy", R(accuracy[^1])), ("loss", R(curve.FinalLoss))).At(null, null, epochs - 1),
+            ("epochs", epochs), ("accuracy", R(accuracy[^1])), ("loss", R(curve.FinalLoss)),
+        };
+        if (validation is not null) evidence.AddRange([("validation_accuracy_gains", validation), ("validation_accuracy", R(curve.FinalValidationAccuracy!.Value))]);
+        yield return new(Make(FindingCodes.TooFewEpochs, Severity.Warning,
+            $"Training stopped while the model was still learning fast: its accuracy rose by {Points(gains)} " +
+            $"in the last {window} of its {epochs} epochs, to {accuracy[^1]:P1}, and its loss was still falling ({curve.Losses[^2]:G4} -> {curve.FinalLoss:G4})." +
+            validationText + " More epochs would take it further.",
+            [FixCodes.TrainLonger], [.. evidence]).At(null, null, epochs - 1),
             Floor: Severity.Warning);
     }
+
+    /// <summary>Accuracy changes in percentage points: "9.5 and 5.8 points".</summary>
+    private static string Points(double[] gains) =>
+        string.Join(" and ", gains.Select(g => (100 * g).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))) + " points";
 }
