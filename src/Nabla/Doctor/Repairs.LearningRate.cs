@@ -21,7 +21,7 @@ internal static partial class Repairs
         var spec = OptimizerSpec(e);
         var config = spec.GetConfig("config")!;
         if (config.TryGet("learning_rate", out var given) && given is Config schedule) return StepSchedule(e, spec, schedule, down, repeat);
-        double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
+        double lr = RateOf(config, trained);
         double fallback = DefaultLearningRate(spec);
         bool far = !down && lr <= fallback / FarFromDefault;
         double next = far && repeat == 0 ? fallback : lr * Math.Pow(down ? 0.1 : 10, far ? repeat : repeat + 1);
@@ -68,10 +68,14 @@ internal static partial class Repairs
         var config = spec.GetConfig("config")!;
         if (config.TryGet("learning_rate", out var given) && given is Config schedule)
             return ScaleSchedule(schedule, factor) is { } change ? (e with { Optimizer = spec }, change) : null;
-        double lr = config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
+        double lr = RateOf(config, trained);
         config["learning_rate"] = lr * factor;
         return (e with { Optimizer = spec }, $"learning rate {lr:G3} -> {lr * factor:G3}");
     }
+
+    /// <summary>The rate an optimizer config gives, or, when it gives none, the one the trained model ran with (its default).</summary>
+    private static double RateOf(Config config, Model trained) =>
+        config.TryGet("learning_rate", out _) ? config.GetDouble("learning_rate") : trained.Optimizer!.LearningRate;
 
     private static double RateIn(string key, object? value) => value is double or long or int or float
         ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)
