@@ -66,8 +66,7 @@ internal static partial class Repairs
     private static (Experiment, string)? StandardizeTargets(Experiment e, Model trained)
     {
         if (!e.LayersAreAChain || OutputOf(trained, e) is not { } last || last.Activation.Name != "linear") return null;
-        bool squared = trained.Loss is Losses.MeanSquaredError;
-        if (!squared && trained.Loss is not Losses.MeanAbsoluteError) return null;
+        if (TargetScale.SquaredErrorOf(trained.Loss) is not bool squared) return null;
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Count == 0 || ClassOf(layers[^1]) == "Rescaling") return null;

@@ -12,10 +12,16 @@ internal sealed record TargetScale(double Mean, double Std, bool SquaredError)
     /// <summary>How much larger the loss's gradient is than on standardized targets: std² under MSE, std under MAE.</summary>
     public double GradientScale => SquaredError ? Std * Std : Std;
 
-    public static TargetScale? Of(TrainingRecord r) => r.Model.Loss switch
+    public static TargetScale? Of(TrainingRecord r) =>
+        SquaredErrorOf(r.Model.Loss) is bool squared && double.IsFinite(r.TargetVariance)
+            ? new(r.TargetMean, Math.Sqrt(r.TargetVariance), squared) : null;
+
+    /// <summary>True under mean squared error, false under mean absolute error, null under any other loss: the losses
+    /// whose gradient carries the targets' scale as std² or std, the ones this quantity and its repair handle.</summary>
+    public static bool? SquaredErrorOf(Losses.Loss? loss) => loss switch
     {
-        Losses.MeanSquaredError when double.IsFinite(r.TargetVariance) => new(r.TargetMean, Math.Sqrt(r.TargetVariance), SquaredError: true),
-        Losses.MeanAbsoluteError when double.IsFinite(r.TargetVariance) => new(r.TargetMean, Math.Sqrt(r.TargetVariance), SquaredError: false),
+        Losses.MeanSquaredError => true,
+        Losses.MeanAbsoluteError => false,
         _ => null,
     };
 }
