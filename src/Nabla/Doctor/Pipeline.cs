@@ -20,7 +20,7 @@ internal static class Pipeline
             Overflow = ForwardOverflow.Of(layers, r.Model),
             TargetScale = TargetScale.Of(r),
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
-            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare) : null,
+            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare, r.TrainingClasses) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
             UnreachedLayers = r.UnreachedLayers,

@@ -63,10 +63,9 @@ public sealed partial class TrainingDoctor
         return candidate.Score > best.Score || (candidate.Diagnosis.ProblemCodes.Count == 0 && candidate.Score >= best.Score);
     }
 
-    /// <summary>Whether the run's final training loss is above its first batch's loss by more than
-    /// <see cref="DoctorThresholds.DivergedLossGrowth"/> (or not finite); false when the start was not measured.</summary>
+    /// <summary>Whether the run diverged (<see cref="LossCurve.Diverged"/>), judged on the loss of the weights it returns.</summary>
     internal static bool Diverged(ExperimentResult run, DoctorThresholds thresholds) =>
-        double.IsFinite(run.Diagnosis.InitialLoss) && !(run.Loss <= run.Diagnosis.InitialLoss * thresholds.DivergedLossGrowth);
+        LossCurve.Diverged(run.Diagnosis.InitialLoss, run.Loss, thresholds);
 
     /// <summary>Whether <paramref name="fix"/> moves a setting back against the last kept step. Once another fix has been
     /// kept since (another optimizer, another layer), the kept step no longer says which way the setting should go.</summary>

@@ -53,7 +53,8 @@ public sealed partial class TrainingDoctor : Callback
         if (Model.Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = true;
         watched = WatchedLayers.Of(Model);
         probes = watched.Select(l => new LayerProbe(l)).ToList();
-        record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched), ValidationClasses = ValidationClasses.Of(Model.CurrentFit) };
+        record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched), ValidationClasses = ValidationClasses.Of(Model.CurrentFit),
+            TrainingClasses = ClassBalance.Of(Model.CurrentFit) };
     }
 
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => this.epoch = epoch;

@@ -75,6 +75,32 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void The_accuracy_gate_rises_above_the_majority_class_when_the_classes_are_imbalanced()
+    {
+        // Balanced classes keep AUTOTRAINER's Theta (demo_test.py: 0.7), whatever their number.
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.5), 12);
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 10, majorityShare: 0.1), 12);
+        // Two thirds of the rows in one class: the gate lies 0.2 / 0.5 of the way from 0.661 to 1.
+        Assert.Equal(0.661 + 0.4 * 0.339, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.661), 12);
+        // Never below Theta, and unknown classes keep it.
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 1, majorityShare: 1.0), 12);
+
+        // AUTOTRAINER's not-converging Higgs program (a tuning case): 66.1% of its training rows and 66.8% of its
+        // validation rows are background; SGD at 1e-4 ends at 70.7% / 70.2%, past Theta but barely past the majority.
+        var curve = new LossCurve
+        {
+            Losses = [0.80, 0.60, 0.56], Accuracy = [0.55, 0.68, 0.707], ValidationAccuracy = [0.54, 0.69, 0.702],
+            InitialLoss = 0.85, EarlyLoss = 0.80,
+        };
+        Assert.True(LearningProgress.Learned(curve, classifier: true, T, majorityShare: 0.668));
+        Assert.False(LearningProgress.Learned(curve, classifier: true, T, majorityShare: 0.668, training: new ClassBalance(2, 0.661)));
+        Assert.True(LearningProgress.Learned(curve, classifier: true, T, majorityShare: 0.5, training: new ClassBalance(2, 0.5)));
+        // The validation path is gated the same way.
+        Assert.True(LearningProgress.Learned(curve with { ValidationAccuracy = [0.7, 0.8, 0.85] }, classifier: true, T,
+            majorityShare: 0.668, training: new ClassBalance(2, 0.661)));
+    }
+
+    [Fact]
     public void Binary_cross_entropy_against_soft_targets_is_judged_above_the_targets_own_entropy()
     {
         // Two columns of pixel-like targets: the best constant predicts each column's mean (0.5 and 0.3), the best
@@ -103,6 +129,10 @@ public class RootCauseTests
         var y = Tensor.FromArray([0, 1, 2, 2, 2, 1], 6, 1);
         var fit = new FitInfo(1, 1, 4, 4) { Targets = [y], ValidationTargets = [Tensor.FromArray([2, 1], 2, 1)], ValidationSplit = 1.0 / 3 };
         Assert.Equal(0.5, ValidationClasses.Of(fit)!.MajorityShare);
+        // The training rows alone (the first four): three classes, class 2 in two of them.
+        Assert.Equal(new ClassBalance(3, 0.5), ClassBalance.Of(fit));
+        // Continuous targets are no classes.
+        Assert.Null(ClassBalance.Of(fit with { Targets = [Tensor.FromArray([0.5f, 1, 2, 2], 4, 1)] }));
     }
 
     private static Quantities Diverged(LearningRateResponse probe) => new()

@@ -19,7 +19,9 @@ internal sealed class LearningRateTooHighDetector : IDetector
         // layer's steps are below DeepDiagnosis's lower band: too high a rate would do neither.
         bool contradicted = (q.RateResponse is { } answer && (answer.FavorsHigher(t) || answer.RisesWithRate))
             || q.FastestUpdateRatio < t.MinUpdateRatio;
-        bool diverged = !contradicted && curve.Losses.Count > 0 && curve.GrowthOverStart > t.DivergedLossGrowth;
+        // A loss that went non-finite is nan_loss's finding; here only a finite loss that ended above its start counts.
+        bool diverged = !contradicted && curve.Losses.Count > 0 && double.IsFinite(curve.FinalLoss)
+            && LossCurve.Diverged(curve.InitialLoss, curve.FinalLoss, t);
         bool probed = q.RateResponse is { } r && r.FavorsLower(t);
         var killed = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? KilledDuringTraining(q, t) : null;
         // Every wrong prediction at the cross-entropy's clip while gradients still flow, under steps above UMLAUT's bound:

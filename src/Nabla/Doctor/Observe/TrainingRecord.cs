@@ -10,6 +10,9 @@ internal sealed class TrainingRecord
     /// <summary>Validation classes without training rows, read from the fit's targets when training begins.</summary>
     public ValidationClasses? ValidationClasses { get; set; }
 
+    /// <summary>The training rows' classes and majority share, read from the fit's targets when training begins.</summary>
+    public ClassBalance? TrainingClasses { get; set; }
+
     public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
 
     /// <summary>The loss of the very first batch, before any update.</summary>

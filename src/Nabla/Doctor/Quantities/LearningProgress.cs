@@ -1,7 +1,8 @@
 namespace Nabla.Doctor;
 
 /// <summary>
-/// Did the run learn? AUTOTRAINER's accuracy gate Theta for classifiers with an accuracy series; for other
+/// Did the run learn? AUTOTRAINER's accuracy gate Theta for classifiers with an accuracy series, raised above the
+/// majority class's share when the classes are imbalanced (<see cref="ClassBalance.Gate"/>); for other
 /// models, a final loss below a share of the starting loss and, with mean squared or mean absolute error, below the same
 /// share of the loss of the best constant prediction (a regressor that only learned the mean, such as a SimpleRNN on the
 /// adding problem at 1/6, or only the median, such as a sigmoid net fitting XOR by MAE, learned nothing about its inputs).
@@ -14,13 +15,18 @@ internal static class LearningProgress
 {
     /// <param name="majorityShare">The validation rows' most common class share (<see cref="ValidationClasses.MajorityShare"/>);
     /// null when unknown, and then the validation accuracy does not count.</param>
-    public static bool Learned(LossCurve curve, bool classifier, DoctorThresholds t, double? majorityShare = null)
+    /// <param name="training">The training rows' classes; null when unknown, and then the gates are Theta itself.</param>
+    public static bool Learned(LossCurve curve, bool classifier, DoctorThresholds t, double? majorityShare = null, ClassBalance? training = null)
     {
         if (curve.FirstNonFinite is not null) return false;
         if (classifier && curve.FinalAccuracy is double accuracy)
-            return accuracy >= t.LowAccuracy
+        {
+            int classes = training?.Classes ?? 0;
+            double trainingGate = training is null ? t.LowAccuracy : ClassBalance.Gate(t.LowAccuracy, classes, training.MajorityShare);
+            return accuracy >= trainingGate
                 || (curve.FinalValidationAccuracy is double validation && majorityShare is double majority
-                    && validation >= t.LowAccuracy && validation > majority);
+                    && validation >= ClassBalance.Gate(t.LowAccuracy, classes, majority) && validation > majority);
+        }
         if (curve.Losses.Count == 0 || !double.IsFinite(curve.EarlyLoss)) return true;
         // Losses are compared above the floor no prediction can pass (the soft targets' own entropy under binary
         // cross-entropy, 0 otherwise): only that part of the loss is what the model can still learn.

@@ -48,8 +48,11 @@ internal sealed record LossCurve
         }
     }
 
-    /// <summary>Final loss over the first batch's loss.</summary>
-    public double GrowthOverStart => FinalLoss / InitialLoss;
+    /// <summary>Whether a run diverged: its final loss is not finite, or above its first batch's loss by more than
+    /// <see cref="DoctorThresholds.DivergedLossGrowth"/>. False when the start was not measured. The detectors and the
+    /// repair's choice between two runs both ask this.</summary>
+    public static bool Diverged(double initialLoss, double finalLoss, DoctorThresholds t) =>
+        double.IsFinite(initialLoss) && !(finalLoss <= initialLoss * t.DivergedLossGrowth);
 
     /// <summary>Relative fall of the epoch loss over the last <paramref name="epochs"/> epochs (or as many as there are).</summary>
     public (double improvement, int window) Improvement(int epochs)

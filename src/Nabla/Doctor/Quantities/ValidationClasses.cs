@@ -30,7 +30,7 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
 
     /// <summary>Each of the first <paramref name="rows"/> rows' class: its integer label, or the column of its one-hot 1;
     /// null when the targets are not class labels.</summary>
-    private static int[]? ClassesOf(Tensor y, int rows)
+    internal static int[]? ClassesOf(Tensor y, int rows)
     {
         int columns = y.Shape[0] == 0 ? 0 : y.Size / y.Shape[0];
         if (y.Rank > 2 || rows == 0 || columns == 0) return null;
