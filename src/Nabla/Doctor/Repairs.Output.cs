@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nabla.Configuration;
 
 namespace Nabla.Doctor;
@@ -59,10 +60,12 @@ internal static partial class Repairs
 
     /// <summary>Standardized targets without touching the data: a Rescaling(scale=std, offset=mean) after a linear output, so
     /// that the layers before it learn (y - mean) / std while predictions and the loss keep the targets' units and runs
-    /// before and after the repair compare. The loss's gradient still carries the targets' scale (std² under MSE, std
-    /// under MAE), which an optimizer that follows the gradient's size (SGD) would take into its steps; its rate is divided
-    /// by that factor, which makes its run the same as on standardized targets. Null for a functional model with
-    /// branches, for losses other than MSE and MAE, for a non-linear output and for a model that already ends rescaled.</summary>
+    /// before and after the repair compare. Each target column gets its own mean and std (Keras 3's per-channel Rescaling),
+    /// so that a column in thousands does not leave one in units near 0. The loss's gradient still carries the targets'
+    /// scale (the columns' mean variance under MSE, their mean std under MAE), which an optimizer that follows the
+    /// gradient's size (SGD) would take into its steps; its rate is divided by that factor, which makes its run the same as
+    /// on standardized targets. Null for a functional model with branches, for losses other than MSE and MAE, for a
+    /// non-linear output and for a model that already ends rescaled.</summary>
     private static (Experiment, string)? StandardizeTargets(Experiment e, Model trained)
     {
         if (!e.LayersAreAChain || OutputOf(trained, e) is not { } last || last.Activation.Name != "linear") return null;
@@ -70,23 +73,48 @@ internal static partial class Repairs
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         if (layers.Count == 0 || ClassOf(layers[^1]) == "Rescaling") return null;
-        var y = e.Y.Data;
-        double mean = System.Numerics.Tensors.TensorPrimitives.Sum(y) / (double)y.Length;
-        double variance = 0;
-        foreach (float v in y) variance += (v - mean) * (v - mean);
-        double std = Math.Sqrt(variance / y.Length);
-        if (!(std > 0)) return null;
+        var (means, stds) = ColumnStatistics(e.Y);
+        if (!stds.Any(s => s > 0)) return null;
+        // A constant column needs only its offset; a scale of 0 would pin its prediction there for good.
+        var scales = stds.Select(s => s > 0 ? s : 1.0).ToList();
         layers.Add(new Config
         {
             ["class_name"] = "Rescaling",
-            ["config"] = new Config { ["name"] = "target_scale", ["scale"] = std, ["offset"] = mean },
+            ["config"] = new Config
+            {
+                ["name"] = "target_scale",
+                ["scale"] = scales.Count == 1 ? scales[0] : scales.Select(v => (object?)v).ToList(),
+                ["offset"] = means.Count == 1 ? means[0] : means.Select(v => (object?)v).ToList(),
+            },
         });
         copy.SetLayerConfigs(layers);
-        string change = $"last layer Rescaling(scale={std:G4}, offset={mean:G4})";
+        string change = $"last layer Rescaling(scale={Listed(scales)}, offset={Listed(means)})";
         if (trained.Optimizer is { } optimizer && ModelQuantities.IsAdaptive(optimizer.ClassName)) return (copy, change);
-        double factor = 1 / (squared ? std * std : std);
+        double factor = 1 / (squared ? stds.Average(s => s * s) : stds.Average());
         return ScaleLearningRate(copy, factor, trained) is var (scaled, rate) ? (scaled, $"{change}; {rate} (the loss keeps the targets' units)") : null;
     }
+
+    /// <summary>Each target column's mean and standard deviation (one column for targets of rank 1).</summary>
+    private static (List<double> means, List<double> stds) ColumnStatistics(Tensor y)
+    {
+        int columns = y.Rank < 2 ? 1 : y.Shape[^1];
+        int rows = y.Size / columns;
+        var sum = new double[columns];
+        var squares = new double[columns];
+        var data = y.Data.AsSpan(0, y.Size);
+        for (int i = 0; i < data.Length; i++) sum[i % columns] += data[i];
+        var means = sum.Select(s => s / rows).ToList();
+        for (int i = 0; i < data.Length; i++)
+        {
+            double d = data[i] - means[i % columns];
+            squares[i % columns] += d * d;
+        }
+        return (means, squares.Select(s => Math.Sqrt(s / rows)).ToList());
+    }
+
+    private static string Listed(List<double> values) =>
+        values.Count == 1 ? values[0].ToString("G4", CultureInfo.InvariantCulture)
+            : "[" + string.Join(", ", values.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))) + "]";
 
     /// <summary>The output kernel layer an output repair edits (the layer itself, or the one a wrapper such as TimeDistributed
     /// holds), and the Activation layers after it, which the repair removes so that the activation it sets is the one the

@@ -1,37 +1,100 @@
+using System.Globalization;
 using Nabla.Autograd;
 using Nabla.Configuration;
 
 namespace Nabla.Layers;
 
-/// <summary>Keras's <c>Rescaling</c>: outputs = inputs·scale + offset, e.g. <c>new Rescaling(1.0 / 255)</c>.</summary>
-public sealed class Rescaling(double scale, double offset = 0, int[]? inputShape = null, string? name = null)
-    : Layer(name, inputShape)
+/// <summary>
+/// Keras's <c>Rescaling</c>: outputs = inputs·scale + offset, e.g. <c>new Rescaling(1.0 / 255)</c>. As in Keras 3, scale and
+/// offset may each be one number or one per channel (the last axis, channels-last), such as a per-column standardization
+/// <c>new Rescaling([std0, std1], [mean0, mean1])</c>; lists of more than one value must have the same length.
+/// </summary>
+public sealed class Rescaling : Layer
 {
+    public Rescaling(double scale, double offset = 0, int[]? inputShape = null, string? name = null)
+        : this([scale], [offset], inputShape, name) { }
+
+    public Rescaling(IReadOnlyList<double> scale, IReadOnlyList<double> offset, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        Check(scale, "scale");
+        Check(offset, "offset");
+        if (scale.Count > 1 && offset.Count > 1 && scale.Count != offset.Count)
+            throw new ArgumentException(
+                $"Rescaling: 'scale' has {scale.Count} values and 'offset' {offset.Count}; give one value, or one per channel for both.");
+        Scale = [.. scale];
+        Offset = [.. offset];
+        scaleValues = [.. scale.Select(v => (float)v)];
+        offsetValues = [.. offset.Select(v => (float)v)];
+    }
+
+    private readonly float[] scaleValues, offsetValues;
+
     public override string ClassName => "Rescaling";
 
-    public double Scale { get; } = scale;
+    /// <summary>One value for every input, or one per channel (last axis).</summary>
+    public IReadOnlyList<double> Scale { get; }
 
-    public double Offset { get; } = offset;
+    /// <summary>One value for every input, or one per channel (last axis).</summary>
+    public IReadOnlyList<double> Offset { get; }
 
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    /// <summary>The number of channels scale or offset gives values for; 1 when both are single numbers.</summary>
+    public int Channels => Math.Max(Scale.Count, Offset.Count);
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (Channels > 1 && (inputShape.Length == 0 || inputShape[^1] != Channels))
+            throw new ArgumentException(
+                $"Layer '{Name}' (Rescaling) has {Channels} per-channel values, but its input's last axis is " +
+                $"{(inputShape.Length == 0 ? "missing" : inputShape[^1].ToString(CultureInfo.InvariantCulture))} (input shape [{string.Join(", ", inputShape)}]).");
+        return inputShape;
+    }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ScaleShiftOp(inputs, [(float)Scale], [(float)Offset]));
+        ComputeOutputShape(inputs.Shape[1..]);
+        return Op.Record(new ScaleShiftOp(inputs, scaleValues, offsetValues));
     }
 
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["scale"] = Scale;
-        config["offset"] = Offset;
+        config["scale"] = Written(Scale);
+        config["offset"] = Written(Offset);
         return config;
     }
 
+    /// <summary>Reads a number, a list of numbers, or a NumPy array as Keras 3's serialization writes one
+    /// (<c>{"class_name": "__numpy__", "config": {"value": [...]}}</c>), for each of scale and offset.</summary>
     public static Rescaling FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new Rescaling(config.GetDouble("scale"), config.GetDouble("offset", 0), inputShape, name);
+        return new Rescaling(Values(config, "scale", 1.0), Values(config, "offset", 0.0), inputShape, name);
+    }
+
+    private static object Written(IReadOnlyList<double> values) => values.Count == 1 ? values[0] : values.Select(v => (object?)v).ToList();
+
+    private static IReadOnlyList<double> Values(Config config, string key, double fallback)
+    {
+        if (!config.TryGet(key, out var value)) return [fallback];
+        if (value is Config { } numpy && numpy.GetString("class_name", null) == "__numpy__" && numpy.GetConfig("config") is { } inner
+            && inner.TryGet("value", out var array))
+            value = array;
+        if (value is not string && value is IEnumerable<object?> list)
+            return list.Select((item, i) => item switch
+            {
+                double d => d, long l => l, int n => n, float f => f,
+                _ => throw new ArgumentException($"Rescaling: '{key}' entry {i} must be a number, found {Config.Describe(item)}."),
+            }).ToList();
+        return [config.GetDouble(key)];
+    }
+
+    private static void Check(IReadOnlyList<double> values, string what)
+    {
+        if (values.Count == 0) throw new ArgumentException($"Rescaling: '{what}' needs at least one value.");
+        for (int i = 0; i < values.Count; i++)
+            if (!double.IsFinite(values[i]))
+                throw new ArgumentException($"Rescaling: '{what}' value {i} must be finite, found {values[i].ToString(CultureInfo.InvariantCulture)}.");
     }
 }

@@ -91,6 +91,41 @@ public class UnscaledTargetsTests
     }
 
     [Fact]
+    public void The_repair_standardizes_each_target_column_on_its_own_scale()
+    {
+        // Two targets from the same inputs, one in units and one in thousands: one scale for both would leave the first
+        // near 0 in standardized terms, and the layers would hardly fit it.
+        var e = Regressor(Optimizer("SGD", 0.01), epochs: 12);
+        var y = e.Y.Data;
+        var two = new float[2 * y.Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            two[2 * i] = y[i] / 100;
+            two[2 * i + 1] = 10 * y[i] + 500;
+        }
+        var wide = e with
+        {
+            Y = Tensor.FromArray(two, y.Length, 2),
+            Model = e.Model.DeepClone(),
+        };
+        wide.LayerConfigs()[^1].GetConfig("config")!["units"] = 2L; // the layer configs are the cloned model's own
+        var (changed, change) = Repairs.Apply(FixCodes.StandardizeTargets, wide, wide.BuildModel())!.Value;
+        var rescaling = changed.LayerConfigs()[^1].GetConfig("config")!;
+        var scale = ((List<object?>)rescaling["scale"]!).Select(Convert.ToDouble).ToList();
+        var offset = ((List<object?>)rescaling["offset"]!).Select(Convert.ToDouble).ToList();
+        double Std(int c) => Math.Sqrt(Enumerable.Range(0, y.Length).Average(i => Math.Pow(two[2 * i + c] - offset[c], 2)));
+        Assert.Equal(Std(0), scale[0], 1e-3 * scale[0]);
+        Assert.Equal(Std(1), scale[1], 1e-3 * scale[1]);
+        Assert.Equal(1000, scale[1] / scale[0], 1.0);
+        Assert.Equal(two.Where((_, i) => i % 2 == 0).Average(v => (double)v), offset[0], 1e-3);
+        // SGD's rate is divided by the columns' mean variance, the factor their summed squared errors keep.
+        double rate = ((Config)changed.Optimizer).GetConfig("config")!.GetDouble("learning_rate");
+        Assert.Equal(0.01 / ((scale[0] * scale[0] + scale[1] * scale[1]) / 2), rate, 1e-3 * rate);
+        Assert.Contains("Rescaling(scale=[", change);
+        Assert.Equal([2], changed.BuildModel().OutputShape);
+    }
+
+    [Fact]
     public void The_repair_makes_the_failing_sgd_run_healthy()
     {
         var report = TrainingDoctor.Repair(Regressor(Optimizer("SGD", 0.01)), new RepairOptions { MaxAttempts = 2 });

@@ -52,6 +52,7 @@ public class LayerTests
         new InputLayer([5]),
         new BatchNormalization(momentum: 0.9),
         new Rescaling(1.0 / 255, 0.5),
+        new Rescaling([2.0, 0.5, 1.0], [0.0, 1.0, -1.0]),
         new Normalization(mean: [1f, 2f], variance: [4f, 9f]),
     ];
 
@@ -137,6 +138,46 @@ public class LayerTests
     {
         var y = new Rescaling(1.0 / 255).Call(Tensor.FromArray([0f, 255f, 51f], 1, 3), training: false);
         Assert.Equal([0.0, 1.0, 0.2], y.ToArray().Select(v => (double)v), new ToleranceComparer(1e-6));
+    }
+
+    [Fact]
+    public void RescalingTakesOneScaleAndOffsetPerChannelLikeKeras3()
+    {
+        // Keras 3's Rescaling multiplies by a scale and adds an offset that broadcast over the last axis (channels-last).
+        var layer = new Rescaling([2.0, 10.0], [1.0, -1.0]);
+        var y = layer.Call(Tensor.FromArray([1f, 2f, 3f, 4f], 2, 2), training: false);
+        Assert.Equal([3.0, 19.0, 7.0, 39.0], y.ToArray().Select(v => (double)v));
+        // A single scale with a per-channel offset broadcasts too.
+        Assert.Equal([1.5, 0.0], new Rescaling([0.5], [1.0, -1.0]).Call(Tensor.FromArray([1f, 2f], 1, 2), training: false)
+            .ToArray().Select(v => (double)v));
+        GradientCheck.Check(t => new Rescaling([2.0, -3.0, 0.5], [0.1, 0.2, 0.3]).Call(t[0], training: false), [GradientCheck.Random(4, -2, 2, 5, 3)]);
+    }
+
+    [Fact]
+    public void RescalingRefusesPerChannelValuesThatDoNotFitItsInput()
+    {
+        var lengths = Assert.Throws<ArgumentException>(() => new Rescaling([1.0, 2.0], [0.0, 1.0, 2.0]));
+        Assert.Contains("'scale' has 2 values and 'offset' 3", lengths.Message);
+        var axis = Assert.Throws<ArgumentException>(() => new Rescaling([1.0, 2.0], [0.0]).Call(Tensor.FromArray([1f, 2f, 3f], 1, 3), training: false));
+        Assert.Contains("2 per-channel values, but its input's last axis is 3", axis.Message);
+        var nan = Assert.Throws<ArgumentException>(() => new Rescaling(double.NaN));
+        Assert.Contains("'scale' value 0 must be finite", nan.Message);
+    }
+
+    [Fact]
+    public void RescalingReadsTheNumPyArraysKeras3WritesForPerChannelValues()
+    {
+        // keras.saving.serialization_lib writes a NumPy array as {"class_name": "__numpy__", "config": {"value": [...], "dtype": ...}};
+        // Rescaling.get_config passes scale and offset through it, so a model rescaled per channel is saved that way.
+        var config = Config.Parse("""
+            {"name": "rescale", "scale": {"class_name": "__numpy__", "config": {"value": [0.5, 0.25], "dtype": "float32"}},
+             "offset": [1, 2]}
+            """);
+        var layer = Rescaling.FromConfig(config);
+        Assert.Equal([0.5, 0.25], layer.Scale);
+        Assert.Equal([1.0, 2.0], layer.Offset);
+        var wrong = Assert.Throws<ArgumentException>(() => Rescaling.FromConfig(Config.Parse("""{"scale": [1, "x"]}""")));
+        Assert.Contains("'scale' entry 1 must be a number, found \"x\"", wrong.Message);
     }
 
     [Fact]

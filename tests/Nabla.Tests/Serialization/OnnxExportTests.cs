@@ -72,12 +72,13 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void InvertedNormalizationAndBatchNormalizationWithoutScaleOrCenterMatchPredict()
+    public void InvertedNormalizationBatchNormalizationWithoutScaleOrCenterAndPerChannelRescalingMatchPredict()
     {
         Utils.SetRandomSeed(6);
         var model = new Sequential(
             new Normalization(invert: true, inputShape: [4], mean: [1f, -2f, 3f, 0.5f], variance: [4f, 0.25f, 1f, 0f]),
-            new BatchNormalization(epsilon: 0.01, center: false, scale: false), new Dense(2));
+            new BatchNormalization(epsilon: 0.01, center: false, scale: false), new Dense(2),
+            new Rescaling([10.0, 0.1], [-5.0]));
         var bn = (BatchNormalization)model.Layers[1];
         new float[] { 0.5f, -1f, 2f, 0f }.CopyTo(bn.MovingMean.Data, 0);
         new float[] { 2f, 0.5f, 1f, 3f }.CopyTo(bn.MovingVariance.Data, 0);

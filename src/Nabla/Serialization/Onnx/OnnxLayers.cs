@@ -54,7 +54,7 @@ internal static class OnnxLayers
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
         Flatten => g.Node("Flatten", layer.Name, [x], Int("axis", 1)),
         Rescaling r => g.Node("Add", r.Name,
-            [g.Node("Mul", r.Name, [x, g.Scalar($"{r.Name}/scale", (float)r.Scale)]), g.Scalar($"{r.Name}/offset", (float)r.Offset)]),
+            [g.Node("Mul", r.Name, [x, Channelwise(g, $"{r.Name}/scale", r.Scale)]), Channelwise(g, $"{r.Name}/offset", r.Offset)]),
         Normalization n => EmitNormalization(g, n, x),
         BatchNormalization bn => EmitBatchNormalization(g, bn, x),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
@@ -80,6 +80,10 @@ internal static class OnnxLayers
 
     /// <summary>Writes x·scale + shift with the very constants the layer applies (folded from mean and
     /// variance in double precision), so that the export matches Predict bit for bit rather than re-deriving them.</summary>
+    /// <summary>A scalar, or a vector that broadcasts over the last axis as Keras's channels-last values do.</summary>
+    private static string Channelwise(OnnxGraphBuilder g, string name, IReadOnlyList<double> values) =>
+        values.Count == 1 ? g.Scalar(name, (float)values[0]) : g.Initializer(name, [values.Count], [.. values.Select(v => (float)v)]);
+
     private static string EmitNormalization(OnnxGraphBuilder g, Normalization n, string x)
     {
         var (scale, shift) = n.Affine;
