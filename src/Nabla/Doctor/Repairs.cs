@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nabla.Layers;
 using Nabla.Configuration;
 
@@ -217,9 +218,11 @@ internal static partial class Repairs
             if (old.Remove(key, out var value)) inserted[key] = value;
     }
 
-    /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer.</summary>
+    /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer,
+    /// with a momentum its run can use (<see cref="BatchNormalizationMomentum"/>).</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
+        double momentum = BatchNormalizationMomentum(e.TrainingSteps);
         if (e.LayerConfigs().Any(l => ClassOf(l) == "BatchNormalization")) return null;
         if (!e.LayersAreAChain) return AddBatchNormalizationAfterCalls(e);
         var copy = Copy(e);
@@ -232,14 +235,30 @@ internal static partial class Repairs
             layers.Insert(i + 1, new Config
             {
                 ["class_name"] = "BatchNormalization",
-                ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}" },
+                ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}", ["momentum"] = momentum },
             });
             after.Add(views[i].ClassName);
         }
         if (after.Count == 0) return null;
         copy.SetLayerConfigs(layers);
-        return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({CountsByClass(after)})");
+        return (copy, $"BatchNormalization after {after.Count} hidden layer(s) ({CountsByClass(after)}){MomentumNote(momentum, e.TrainingSteps)}");
     }
+
+    /// <summary>The weight the moving statistics may keep on their start (mean 0, variance 1) at the end of the run.</summary>
+    private const double StartWeightLeft = 0.01;
+
+    /// <summary>
+    /// Keras's momentum 0.99, unless the run is too short for it: the moving mean and variance that inference uses keep
+    /// momentum^steps of their start, 28% after 128 steps at 0.99, so a short run validates on statistics that are largely
+    /// not its own. Below 459 steps the momentum is the one that leaves <see cref="StartWeightLeft"/> of the start.
+    /// </summary>
+    internal static double BatchNormalizationMomentum(long steps) =>
+        steps <= 0 ? BatchNormalization.DefaultMomentum
+            : Math.Round(Math.Min(BatchNormalization.DefaultMomentum, Math.Pow(StartWeightLeft, 1.0 / steps)), 4);
+
+    private static string MomentumNote(double momentum, long steps) => momentum < BatchNormalization.DefaultMomentum
+        ? string.Create(CultureInfo.InvariantCulture, $", momentum {momentum:0.####} (Keras's 0.99 keeps {Math.Pow(BatchNormalization.DefaultMomentum, steps):P0} of the starting statistics after the run's {steps} steps)")
+        : "";
 
     /// <summary>"36 Conv2D, 17 DepthwiseConv2D": how many of each class, in ordinal order of the class names.</summary>
     private static string CountsByClass(List<string> classNames) =>
@@ -254,15 +273,16 @@ internal static partial class Repairs
         if (FunctionalOutput(e, read) is not { } output) return null;
         var views = RepairLayer.ByName(read);
         var after = new List<string>();
+        double momentum = BatchNormalizationMomentum(e.TrainingSteps);
         Layer? Normalize(Layer layer)
         {
             if (!views.TryGetValue(layer.Name, out var view) || !view.FeedForwardKernel || view.Name == output.Layer.Name) return null;
             after.Add(view.ClassName);
-            return new BatchNormalization(name: $"batch_normalization_repair_{after.Count - 1}");
+            return new BatchNormalization(momentum: momentum, name: $"batch_normalization_repair_{after.Count - 1}");
         }
         if (FunctionalReplay.WithLayersAfter(e, Normalize) is not { } rebuilt || after.Count == 0) return null;
         return (e with { Model = rebuilt },
-            $"BatchNormalization after {after.Count} hidden layer call(s) ({CountsByClass(after)}); the functional model rebuilt call by call");
+            $"BatchNormalization after {after.Count} hidden layer call(s) ({CountsByClass(after)}){MomentumNote(momentum, e.TrainingSteps)}; the functional model rebuilt call by call");
     }
 
     private static (Experiment, string)? ClipGradients(Experiment e)

@@ -11,7 +11,10 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class BatchNormalization : Layer
 {
-    public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
+    /// <summary>Keras's default momentum of the moving statistics.</summary>
+    public const double DefaultMomentum = 0.99;
+
+    public BatchNormalization(double momentum = DefaultMomentum, double epsilon = 1e-3, bool center = true, bool scale = true,
         int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         if (!(momentum >= 0 && momentum <= 1))
@@ -80,7 +83,7 @@ public sealed class BatchNormalization : Layer
     {
         RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
         var (name, inputShape) = BaseArgs(config);
-        return new BatchNormalization(config.GetDouble("momentum", 0.99), config.GetDouble("epsilon", 1e-3),
+        return new BatchNormalization(config.GetDouble("momentum", DefaultMomentum), config.GetDouble("epsilon", 1e-3),
             config.GetBool("center", true), config.GetBool("scale", true), inputShape, name);
     }
 }

@@ -37,6 +37,32 @@ public class ConvRepairTests
     }
 
     [Fact]
+    public void Add_batch_normalization_lowers_the_momentum_for_a_run_too_short_for_keras_default()
+    {
+        // Keras's moving statistics keep momentum^steps of their start (mean 0, variance 1): 0.99^128 = 28%. The repair's
+        // momentum leaves 1% of it at the end of the run: 0.01^(1/128) = 0.9647; from 459 steps on, 0.99 already does.
+        Assert.Equal(0.9647, Repairs.BatchNormalizationMomentum(128), 6);
+        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(459), 6);
+        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(100_000), 6);
+        var e = SigmoidCnn();
+        Assert.True(e.TrainingSteps < 459, $"{e.TrainingSteps} steps");
+        var (repaired, change) = Apply(FixCodes.AddBatchNormalization, e);
+        double momentum = LayerConfig(repaired, 1).GetDouble("momentum");
+        Assert.Equal(Repairs.BatchNormalizationMomentum(e.TrainingSteps), momentum);
+        Assert.True(momentum < 0.99);
+        Assert.Contains($"momentum {momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)} (Keras's 0.99 keeps", change);
+        Assert.Equal(momentum, ((Nabla.Layers.BatchNormalization)repaired.BuildModel().Layers[1]).Momentum, 6);
+    }
+
+    [Fact]
+    public void Training_steps_count_the_batches_of_the_rows_before_the_validation_split()
+    {
+        // 100 rows, 20% held out as Keras does (int(100 * 0.8) = 80 train), batches of 32: 3 a epoch.
+        var e = SigmoidCnn() with { X = Tensor.Zeros(100, 8, 8, 1), ValidationSplit = 0.2, BatchSize = 32, Epochs = 5 };
+        Assert.Equal(15, e.TrainingSteps);
+    }
+
+    [Fact]
     public void Use_relu_he_init_switches_the_hidden_convs_and_resets_a_bias_chosen_for_sigmoid()
     {
         var (repaired, change) = Apply(FixCodes.UseReluHeInit, SigmoidCnn(bias: Constant(8)));
