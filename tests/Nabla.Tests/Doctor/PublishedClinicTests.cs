@@ -77,6 +77,20 @@ public class PublishedClinicTests
         Assert.Equal(result.ExpectedPrimary, result.Primary);
     }
 
+    /// <summary>AUTOTRAINER's not-converging Higgs program (tuning half): SGD at 1e-4 on raw columns ends at 70.7%, past
+    /// AUTOTRAINER's Theta of 0.7 but two thirds of its rows are one class, so it has learned little beyond the majority:
+    /// not learned (<see cref="ClassBalance.Gate"/>), found and repaired. defects4ml 086's fixed program (tuning half) sits
+    /// at its majority share too, 5,999 of 6,000, but on inputs that are all zero there is nothing more to learn: no alarm.</summary>
+    [Fact]
+    public void A_classifier_barely_past_its_majority_class_has_not_learned_unless_its_inputs_hold_nothing_more()
+    {
+        var higgs = SuiteRunner.RunCase(Path.Combine(Folder(), "autotrainer-dl-notconverge-higgs-sgd1e-4-buggy.json"), repair: true);
+        Assert.True(higgs.Detected, $"found [{string.Join(", ", higgs.Found)}]");
+        Assert.True(higgs.Repaired);
+        var zeros = SuiteRunner.RunCase(Path.Combine(Folder(), "defects4ml-086-conv1d-fixed.json"), repair: false);
+        Assert.False(zeros.FalsePositive, $"found [{string.Join(", ", zeros.Found)}]");
+    }
+
     /// <summary>A sequence labeller (Masking, Bidirectional LSTM, TimeDistributed sigmoid outputs under a sparse loss, 10
     /// steps) runs through the suite with repairs: the output repairs edit the Dense inside the TimeDistributed, and none
     /// throws (they did when this case was added; the suite then reports the throw as that case's failed repair).</summary>

@@ -124,6 +124,14 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void Inputs_whose_values_are_all_the_same_are_constant()
+    {
+        Assert.True(InputStatistics.Measure([0f, 0f, 0f, 0f]).Constant);
+        Assert.True(InputStatistics.Measure([2.5f, 2.5f]).Constant);
+        Assert.False(InputStatistics.Measure([0f, 0f, 0f, 1e-6f]).Constant);
+    }
+
+    [Fact]
     public void The_majority_share_is_what_always_predicting_the_most_common_validation_class_scores()
     {
         var y = Tensor.FromArray([0, 1, 2, 2, 2, 1], 6, 1);

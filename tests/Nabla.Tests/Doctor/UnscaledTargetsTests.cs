@@ -122,7 +122,7 @@ public class UnscaledTargetsTests
         double rate = ((Config)changed.Optimizer).GetConfig("config")!.GetDouble("learning_rate");
         Assert.Equal(0.01 / ((scale[0] * scale[0] + scale[1] * scale[1]) / 2), rate, 1e-3 * rate);
         Assert.Contains("Rescaling(scale=[", change);
-        Assert.Equal([2], changed.BuildModel().OutputShape);
+        Assert.Equal([2], changed.BuildModel().OutputShape!);
     }
 
     [Fact]

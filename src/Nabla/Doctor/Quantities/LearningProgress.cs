@@ -15,7 +15,9 @@ internal static class LearningProgress
 {
     /// <param name="majorityShare">The validation rows' most common class share (<see cref="ValidationClasses.MajorityShare"/>);
     /// null when unknown, and then the validation accuracy does not count.</param>
-    /// <param name="training">The training rows' classes; null when unknown, and then the gates are Theta itself.</param>
+    /// <param name="training">The training rows' classes; null when unknown, and then the gates are Theta itself. The
+    /// pipeline leaves it out when the inputs do not vary: the majority class is then all a model can learn, and reaching
+    /// its share is no failure of training.</param>
     public static bool Learned(LossCurve curve, bool classifier, DoctorThresholds t, double? majorityShare = null, ClassBalance? training = null)
     {
         if (curve.FirstNonFinite is not null) return false;
