@@ -134,17 +134,14 @@ public sealed record Experiment
             yield return Callbacks.EarlyStopping.FromConfig(stopping);
     }
 
-    /// <summary>The optimizer steps the run takes: epochs times the batches of the training rows, which are the rows before
-    /// the validation split (Keras's <c>int(n * (1 - validation_split))</c>).</summary>
-    public long TrainingSteps
-    {
-        get
-        {
-            int rows = X.Rank == 0 ? 0 : X.Shape[0];
-            int training = (int)(rows * (1 - ValidationSplit));
-            return (long)Epochs * ((training + BatchSize - 1) / Math.Max(1, BatchSize));
-        }
-    }
+    /// <summary>The rows of the data, training and validation together.</summary>
+    public int Rows => X.Rank == 0 ? 0 : X.Shape[0];
+
+    /// <summary>The rows the run trains on: those before Keras's validation split, <c>int(n * (1 - validation_split))</c>.</summary>
+    public int TrainingRows => (int)(Rows * (1 - ValidationSplit));
+
+    /// <summary>The optimizer steps the run takes: epochs times the batches of the training rows.</summary>
+    public long TrainingSteps => (long)Epochs * ((TrainingRows + BatchSize - 1) / Math.Max(1, BatchSize));
 
     /// <summary>The Dense/Activation layer configs of the model, in order (mutable: this is a copy's).</summary>
     internal List<Config> LayerConfigs()

@@ -54,6 +54,10 @@ public sealed record ExperimentResult
 
     private string ScorePrefix => Final.ContainsKey("val_loss") ? "val_" : "";
 
+    /// <summary>The rows <see cref="Score"/> is measured on: those Keras's validation split holds out
+    /// (n - int(n * (1 - split))), or the training rows without validation.</summary>
+    public int ScoredRows => ScorePrefix.Length > 0 ? Experiment.Rows - Experiment.TrainingRows : Experiment.TrainingRows;
+
     /// <summary>The final loss (validation or training) as runs with different loss weights can compare it: the sum of the
     /// outputs' own losses, unweighted, for a model with several outputs; the loss otherwise. NaN when not logged.</summary>
     public double ComparableLoss(bool validation)

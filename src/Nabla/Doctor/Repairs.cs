@@ -257,7 +257,7 @@ internal static partial class Repairs
             : Math.Round(Math.Min(BatchNormalization.DefaultMomentum, Math.Pow(StartWeightLeft, 1.0 / steps)), 4);
 
     private static string MomentumNote(double momentum, long steps) => momentum < BatchNormalization.DefaultMomentum
-        ? string.Create(CultureInfo.InvariantCulture, $", momentum {momentum:0.####} (Keras's 0.99 keeps {Math.Pow(BatchNormalization.DefaultMomentum, steps):P0} of the starting statistics after the run's {steps} steps)")
+        ? string.Create(CultureInfo.InvariantCulture, $", momentum {momentum:0.####} (Keras's 0.99 keeps {100 * Math.Pow(BatchNormalization.DefaultMomentum, steps):0}% of the starting statistics after the run's {steps} steps)")
         : "";
 
     /// <summary>"36 Conv2D, 17 DepthwiseConv2D": how many of each class, in ordinal order of the class names.</summary>

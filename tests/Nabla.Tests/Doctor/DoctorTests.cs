@@ -186,6 +186,27 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_rate_step_whose_accuracy_gain_is_within_sampling_error_is_judged_by_its_training_loss()
+    {
+        var best = ExperimentResult.Run(HealthyClassifier(epochs: 2));
+        int rows = best.ScoredRows;
+        Assert.Equal(best.Experiment.Rows - (int)(best.Experiment.Rows * (1 - best.Experiment.ValidationSplit)), rows);
+        ExperimentResult Ending(double loss, double validationAccuracy) =>
+            best with { Final = new Dictionary<string, double>(best.Final) { ["loss"] = loss, ["val_accuracy"] = validationAccuracy } };
+        var before = Ending(best.Loss, 0.5);
+        double error = Math.Sqrt(0.25 / rows); // one standard error of an accuracy of 0.5 over the validation rows
+        var thresholds = new DoctorThresholds();
+        var noise = Ending(best.Loss * 1.1, 0.5 + error / 2);
+        Assert.True(TrainingDoctor.WithinSamplingError(noise, before));
+        // A higher rate that fits worse for half a standard error more accuracy: not kept; any other fix would be.
+        Assert.False(TrainingDoctor.Keeps(noise, before, thresholds, FixCodes.RaiseLearningRate));
+        Assert.True(TrainingDoctor.Keeps(noise, before, thresholds, FixCodes.AddDropout));
+        // Fitting better, or gaining beyond the error, it is kept.
+        Assert.True(TrainingDoctor.Keeps(Ending(best.Loss * 0.9, 0.5 + error / 2), before, thresholds, FixCodes.RaiseLearningRate));
+        Assert.True(TrainingDoctor.Keeps(Ending(best.Loss * 1.1, 0.5 + 2 * error), before, thresholds, FixCodes.LowerLearningRate));
+    }
+
+    [Fact]
     public void A_learning_rate_step_against_a_kept_one_is_not_tried()
     {
         var run = new RunSummary(0.7, 0.5, 0.7, 0.5, Diagnosis.Unhealthy, [FindingCodes.OscillatingLoss], 1);
