@@ -6,7 +6,7 @@ public sealed partial class TrainingDoctor
     public const int PreflightSamples = 256;
 
     /// <summary>
-    /// Checks a compiled model against its data before any training: loss/output pairing, input scale,
+    /// Checks a compiled model against its data before any training: loss/output pairing, input and target scale,
     /// initial weights, and one forward/backward pass on a few samples for missing, vanishing or
     /// saturating gradients. Changes nothing in the model. Only problems that block learning by themselves
     /// are errors; the rest are warnings, since nothing has been learned yet.
@@ -38,6 +38,8 @@ public sealed partial class TrainingDoctor
             Model = modelQuantities.WithData(model, watched, step, ys.Data, ys.Size / Math.Max(1, ys.Shape[0])),
             Samples = samples,
         };
+        // The sampled rows' targets give their scale (unscaled_targets) before any training.
+        record.AddTargets(ys.Data.AsSpan(0, ys.Size));
         record.FindBlockers(step.Graph, probes);
         record.FindMissingGradientCauses(model);
         var q = Pipeline.Measure(record, t, trained: false);

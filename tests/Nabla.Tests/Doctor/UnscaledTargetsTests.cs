@@ -31,6 +31,21 @@ public class UnscaledTargetsTests
     }
 
     [Fact]
+    public void Is_an_observation_in_preflight_before_any_training()
+    {
+        var e = Regressor(Optimizer("SGD", 0.01));
+        var model = e.BuildModel();
+        var d = TrainingDoctor.Preflight(model, e.X, e.Y);
+        var f = Single(d, FindingCodes.UnscaledTargets);
+        // Whether the scale costs anything shows only in training: an observation, which Fit does not print.
+        Assert.Equal(Severity.Info, f.Severity);
+        Assert.DoesNotContain(PreflightCheck.Warnings(model, e.X, e.Y), w => w.Contains(FindingCodes.UnscaledTargets));
+        Assert.True(Number(f, "root_mean_square") > T.UnscaledTargetMagnitude);
+        var scaled = HealthyRegressor(epochs: 1);
+        Assert.False(TrainingDoctor.Preflight(scaled.BuildModel(), scaled.X, scaled.Y).Has(FindingCodes.UnscaledTargets));
+    }
+
+    [Fact]
     public void Is_an_observation_when_the_run_learns_anyway()
     {
         var d = Diagnose(Regressor(Optimizer("Adam", 3e-3), epochs: 30));
