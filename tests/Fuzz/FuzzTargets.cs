@@ -15,6 +15,10 @@ namespace Nabla.Fuzz;
 /// </summary>
 public static class FuzzTargets
 {
+    /// <summary>A budget small enough that no input makes a run slow: 64 MiB of data, 64 MiB of weights. Declared before
+    /// <see cref="All"/>: static fields are initialized in order, and null analysis follows that order.</summary>
+    private static readonly DataReadOptions Small = new() { MaxBytes = 64 << 20 };
+
     /// <summary>The formats, each the name of a corpus folder.</summary>
     public static readonly IReadOnlyDictionary<string, (string Extension, Action<string> Read)> All =
         new Dictionary<string, (string, Action<string>)>
@@ -27,9 +31,6 @@ public static class FuzzTargets
             ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
             ["experiment"] = (".json", path => ExperimentFile.Load(path, Small)),
         };
-
-    /// <summary>A budget small enough that no input makes a run slow: 64 MiB of data, 64 MiB of weights.</summary>
-    private static readonly DataReadOptions Small = new() { MaxBytes = 64 << 20 };
 
     /// <summary>Whether <paramref name="e"/> is a documented refusal of a bad input.</summary>
     public static bool IsDocumentedRefusal(Exception e) =>

@@ -32,7 +32,7 @@ public class ConvRepairTests
         Assert.Equal(["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "BatchNormalization", "Flatten", "Dense"], Classes(repaired));
         Assert.Contains("2 Conv2D", change);
         var model = repaired.BuildModel();
-        Assert.Equal([3], model.OutputShape);
+        Assert.Equal([3], model.OutputShape!);
         Assert.Equal(8, model.Layers[1].Weights[0].Size); // one scale per filter: BatchNormalization over the channels
     }
 

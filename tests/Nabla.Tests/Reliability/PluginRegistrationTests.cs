@@ -26,7 +26,7 @@ public class PluginRegistrationTests
             Assert.Contains(".keras", extensions);
             var checks = (System.Collections.ICollection)library.GetType("Nabla.PreflightCheck", throwOnError: true)!
                 .GetProperty("Checks", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-            Assert.Equal(1, checks.Count);
+            Assert.Single(checks);
         }
         finally
         {

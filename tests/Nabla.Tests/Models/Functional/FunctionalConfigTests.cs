@@ -37,8 +37,8 @@ public class FunctionalConfigTests
         Assert.Equal("Functional", model.ClassName);
         Assert.Equal("functional_6", model.Name);
         Assert.Equal(["input_layer", "dense", "dense_1", "dense_2", "dense_3"], model.Layers.Select(l => l.Name));
-        Assert.Equal([30], model.InputShape);
-        Assert.Equal([30], model.OutputShape);
+        Assert.Equal([30], model.InputShape!);
+        Assert.Equal([30], model.OutputShape!);
         Assert.Equal(3054, model.CountParams());
     }
 
@@ -135,7 +135,7 @@ public class FunctionalConfigTests
         """;
         var model = KerasModelJson.FromJson(json);
         Assert.Equal(["a", "b"], model.InputNames);
-        Assert.Equal([4], model.OutputShape);
+        Assert.Equal([4], model.OutputShape!);
         var shared = model.Layers.Single(l => l.Name == "shared");
         Assert.Equal(2, shared.InboundNodes.Count);
         Assert.Equal(2, model.Weights.Count);

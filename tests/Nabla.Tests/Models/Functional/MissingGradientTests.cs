@@ -84,6 +84,6 @@ public class MissingGradientTests
         var e = Assert.Throws<NotSupportedException>(() => model.Save(path));
         Assert.Contains("'double' (Lambda)", e.Message);
         Assert.False(File.Exists(path));
-        Assert.Equal([2], model.OutputShape);
+        Assert.Equal([2], model.OutputShape!);
     }
 }

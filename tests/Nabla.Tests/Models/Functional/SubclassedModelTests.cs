@@ -32,7 +32,7 @@ public class SubclassedModelTests
         Assert.True(history["loss"][3] < history["loss"][0] / 2, string.Join(", ", history["loss"]));
         Assert.Equal(["hidden", "inner", "head"], model.Layers.Select(l => l.Name));
         Assert.Equal(6, model.TrainableWeights.Count);
-        Assert.Equal([10], model.OutputShape);
+        Assert.Equal([10], model.OutputShape!);
         Assert.True(model.Evaluate(x, y)["accuracy"] > 0.9);
         Assert.Equal([300, 10], model.Predict(x).Shape);
         Assert.Contains("hidden (Dense)", model.Summary(TextWriter.Null));

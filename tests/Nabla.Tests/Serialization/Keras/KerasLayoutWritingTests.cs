@@ -75,7 +75,7 @@ public class KerasLayoutWritingTests
         var layers = (List<object?>)config.GetConfig("config")!["layers"]!;
         var input = (Config)layers[0]!;
         Assert.Equal("InputLayer", input.GetString("class_name"));
-        Assert.Equal([-1, 28, 28], input.GetConfig("config")!.GetIntArray("batch_shape"));
+        Assert.Equal([-1, 28, 28], input.GetConfig("config")!.GetIntArray("batch_shape")!);
         Assert.False(((Config)layers[1]!).GetConfig("config")!.ContainsKey("batch_shape"));
         var objects = new List<Config>();
         Collect(config, objects);
