@@ -1,5 +1,6 @@
 using System.Globalization;
 using Nabla.Configuration;
+using Nabla.Layers;
 
 namespace Nabla.Doctor;
 
@@ -64,19 +65,39 @@ internal static partial class Repairs
     /// so that a column in thousands does not leave one in units near 0. The loss's gradient still carries the targets'
     /// scale (the columns' mean variance under MSE, their mean std under MAE), which an optimizer that follows the
     /// gradient's size (SGD) would take into its steps; its rate is divided by that factor, which makes its run the same as
-    /// on standardized targets. Null for a functional model with branches, for losses other than MSE and MAE, for a
-    /// non-linear output and for a model that already ends rescaled.</summary>
+    /// on standardized targets. A functional model with branches gets the Rescaling after its output's call, rebuilt call
+    /// by call (<see cref="FunctionalReplay"/>). Null for losses other than MSE and MAE, for a non-linear output, for several
+    /// outputs and for a model that already ends rescaled.</summary>
     private static (Experiment, string)? StandardizeTargets(Experiment e, Model trained)
     {
-        if (!e.LayersAreAChain || OutputOf(trained, e) is not { } last || last.Activation.Name != "linear") return null;
+        if (OutputOf(trained, e) is not { } last || last.Activation.Name != "linear") return null;
         if (TargetScale.SquaredErrorOf(trained.Loss) is not bool squared) return null;
-        var copy = Copy(e);
-        var layers = copy.LayerConfigs();
-        if (layers.Count == 0 || ClassOf(layers[^1]) == "Rescaling") return null;
         var (means, stds) = ColumnStatistics(e.Y);
         if (!stds.Any(s => s > 0)) return null;
         // A constant column needs only its offset; a scale of 0 would pin its prediction there for good.
         var scales = stds.Select(s => s > 0 ? s : 1.0).ToList();
+        if (AfterOutput(e, scales, means) is not { } changed) return null;
+        string change = $"last layer Rescaling(scale={Listed(scales)}, offset={Listed(means)})"
+            + (e.LayersAreAChain ? "" : " after the output's call; the functional model rebuilt call by call");
+        if (trained.Optimizer is { } optimizer && ModelQuantities.IsAdaptive(optimizer.ClassName)) return (changed, change);
+        double factor = 1 / (squared ? stds.Average(s => s * s) : stds.Average());
+        return ScaleLearningRate(changed, factor, trained) is var (scaled, rate) ? (scaled, $"{change}; {rate} (the loss keeps the targets' units)") : null;
+    }
+
+    /// <summary>The experiment with a Rescaling named "target_scale" after its output: appended to a chain's layer list, or
+    /// applied to a functional model's output call; null when the output already is a Rescaling or cannot be found.</summary>
+    private static Experiment? AfterOutput(Experiment e, List<double> scales, List<double> means)
+    {
+        if (!e.LayersAreAChain)
+        {
+            var model = Serialization.KerasModelJson.FromConfig(e.Model.DeepClone(), e.Name);
+            if (model.OutputPath() is not [var output, ..] || output is Rescaling) return null;
+            var rebuilt = FunctionalReplay.WithLayersAfter(e, l => l.Name == output.Name ? new Rescaling(scales, means, name: "target_scale") : null);
+            return rebuilt is null ? null : e with { Model = rebuilt };
+        }
+        var copy = Copy(e);
+        var layers = copy.LayerConfigs();
+        if (layers.Count == 0 || ClassOf(layers[^1]) == "Rescaling") return null;
         layers.Add(new Config
         {
             ["class_name"] = "Rescaling",
@@ -88,10 +109,7 @@ internal static partial class Repairs
             },
         });
         copy.SetLayerConfigs(layers);
-        string change = $"last layer Rescaling(scale={Listed(scales)}, offset={Listed(means)})";
-        if (trained.Optimizer is { } optimizer && ModelQuantities.IsAdaptive(optimizer.ClassName)) return (copy, change);
-        double factor = 1 / (squared ? stds.Average(s => s * s) : stds.Average());
-        return ScaleLearningRate(copy, factor, trained) is var (scaled, rate) ? (scaled, $"{change}; {rate} (the loss keeps the targets' units)") : null;
+        return copy;
     }
 
     /// <summary>Each target column's mean and standard deviation (one column for targets of rank 1).</summary>

@@ -141,6 +141,32 @@ public class UnscaledTargetsTests
     }
 
     [Fact]
+    public void The_repair_reaches_a_functional_model_with_branches_through_its_output_call()
+    {
+        // A residual regressor: its layer list cannot take an appended entry, so the Rescaling is applied to the output's
+        // call and the model rebuilt call by call; the model stays functional and still ends in one prediction.
+        var input = new Nabla.Layers.Input([10]);
+        var h1 = new Nabla.Layers.Dense(32, activation: "relu", name: "h1").Apply(input);
+        var h2 = new Nabla.Layers.Dense(32, activation: "relu", name: "h2").Apply(h1);
+        var output = new Nabla.Layers.Dense(1, name: "prediction").Apply(new Nabla.Layers.Add().Apply(h1, h2));
+        var e = Regressor(Optimizer("SGD", 0.01)) with { Model = Nabla.Serialization.KerasModelJson.ToConfig(new Model(input, output)) };
+        Assert.False(e.LayersAreAChain);
+        Assert.Null(ChainAsSequential.Of(e)); // a merge: no chain to edit
+        var (changed, change) = Repairs.Apply(FixCodes.StandardizeTargets, e, e.BuildModel())!.Value;
+        Assert.Contains("after the output's call; the functional model rebuilt call by call", change);
+        Assert.False(changed.LayersAreAChain);
+        var model = changed.BuildModel();
+        var rescaling = Assert.IsType<Nabla.Layers.Rescaling>(model.OutputPath()![0]);
+        double mean = e.Y.Data.Average(v => (double)v);
+        Assert.Equal(mean, rescaling.Offset[0], 1e-3 * Math.Abs(mean));
+        Assert.Equal([1], model.OutputShape!);
+        double rate = ((Config)changed.Optimizer).GetConfig("config")!.GetDouble("learning_rate");
+        Assert.Equal(0.01 / (rescaling.Scale[0] * rescaling.Scale[0]), rate, 1e-3 * rate);
+        // Rescaled once, there is nothing more to add.
+        Assert.Null(Repairs.Apply(FixCodes.StandardizeTargets, changed, model));
+    }
+
+    [Fact]
     public void The_repair_makes_the_failing_sgd_run_healthy()
     {
         var report = TrainingDoctor.Repair(Regressor(Optimizer("SGD", 0.01)), new RepairOptions { MaxAttempts = 2 });
