@@ -222,9 +222,9 @@ internal static partial class Repairs
     /// with a momentum its run can use (<see cref="BatchNormalizationMomentum"/>).</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
-        double momentum = BatchNormalizationMomentum(e.TrainingSteps);
         if (e.LayerConfigs().Any(l => ClassOf(l) == "BatchNormalization")) return null;
         if (!e.LayersAreAChain) return AddBatchNormalizationAfterCalls(e);
+        double momentum = BatchNormalizationMomentum(e.TrainingSteps);
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var views = RepairLayer.Of(layers);

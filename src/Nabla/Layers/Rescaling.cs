@@ -53,7 +53,8 @@ public sealed class Rescaling : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        ComputeOutputShape(inputs.Shape[1..]);
+        // ComputeOutputShape says what is wrong; the per-sample shape is only copied for that message.
+        if (Channels > 1 && (inputs.Rank < 2 || inputs.Shape[^1] != Channels)) ComputeOutputShape(inputs.Shape[1..]);
         return Op.Record(new ScaleShiftOp(inputs, scaleValues, offsetValues));
     }
 
@@ -70,14 +71,15 @@ public sealed class Rescaling : Layer
     public static Rescaling FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new Rescaling(Values(config, "scale", 1.0), Values(config, "offset", 0.0), inputShape, name);
+        return new Rescaling(Values(config, "scale", fallback: null), Values(config, "offset", fallback: 0.0), inputShape, name);
     }
 
     private static object Written(IReadOnlyList<double> values) => values.Count == 1 ? values[0] : values.Select(v => (object?)v).ToList();
 
-    private static IReadOnlyList<double> Values(Config config, string key, double fallback)
+    /// <param name="fallback">Keras's default when the key is absent; null for a required key (scale has no default).</param>
+    private static IReadOnlyList<double> Values(Config config, string key, double? fallback)
     {
-        if (!config.TryGet(key, out var value)) return [fallback];
+        if (!config.TryGet(key, out var value)) return fallback is double given ? [given] : [config.GetDouble(key)];
         if (value is Config { } numpy && numpy.GetString("class_name", null) == "__numpy__" && numpy.GetConfig("config") is { } inner
             && inner.TryGet("value", out var array))
             value = array;

@@ -176,6 +176,9 @@ public class LayerTests
         var layer = Rescaling.FromConfig(config);
         Assert.Equal([0.5, 0.25], layer.Scale);
         Assert.Equal([1.0, 2.0], layer.Offset);
+        // Keras's Rescaling has no default scale; the offset defaults to 0.
+        Assert.Contains("'scale'", Assert.Throws<ArgumentException>(() => Rescaling.FromConfig(Config.Parse("""{"offset": 1}"""))).Message);
+        Assert.Equal([0.0], Rescaling.FromConfig(Config.Parse("""{"scale": 2}""")).Offset);
         var wrong = Assert.Throws<ArgumentException>(() => Rescaling.FromConfig(Config.Parse("""{"scale": [1, "x"]}""")));
         Assert.Contains("'scale' entry 1 must be a number, found \"x\"", wrong.Message);
     }
