@@ -66,8 +66,8 @@ public sealed class Rescaling : Layer
         return config;
     }
 
-    /// <summary>Reads a number, a list of numbers, or a NumPy array as Keras 3's serialization writes one
-    /// (<c>{"class_name": "__numpy__", "config": {"value": [...]}}</c>), for each of scale and offset.</summary>
+    /// <summary>Reads a number, a list of numbers, or an array as Keras 3's serialization writes one
+    /// (<c>{"class_name": "__numpy__", "config": {"value": ...}}</c>, or <c>"__tensor__"</c>), for each of scale and offset.</summary>
     public static Rescaling FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
@@ -80,16 +80,20 @@ public sealed class Rescaling : Layer
     private static IReadOnlyList<double> Values(Config config, string key, double? fallback)
     {
         if (!config.TryGet(key, out var value)) return fallback is double given ? [given] : [config.GetDouble(key)];
-        if (value is Config { } numpy && numpy.GetString("class_name", null) == "__numpy__" && numpy.GetConfig("config") is { } inner
-            && inner.TryGet("value", out var array))
+        // Keras 3 writes a NumPy array (or a backend tensor) as its values under a marker; a 0-d one holds a single number.
+        if (value is Config wrapper && wrapper.GetString("class_name", null) is "__numpy__" or "__tensor__"
+            && wrapper.GetConfig("config") is { } inner && inner.TryGet("value", out var array))
             value = array;
-        if (value is not string && value is IEnumerable<object?> list)
-            return list.Select((item, i) => item switch
+        return value switch
+        {
+            double or long or int or float => [Convert.ToDouble(value, CultureInfo.InvariantCulture)],
+            IEnumerable<object?> list when value is not string => list.Select((item, i) => item switch
             {
                 double d => d, long l => l, int n => n, float f => f,
                 _ => throw new ArgumentException($"Rescaling: '{key}' entry {i} must be a number, found {Config.Describe(item)}."),
-            }).ToList();
-        return [config.GetDouble(key)];
+            }).ToList(),
+            _ => [config.GetDouble(key)], // refuses with the key, what it must be and what was found
+        };
     }
 
     private static void Check(IReadOnlyList<double> values, string what)

@@ -176,6 +176,13 @@ public class LayerTests
         var layer = Rescaling.FromConfig(config);
         Assert.Equal([0.5, 0.25], layer.Scale);
         Assert.Equal([1.0, 2.0], layer.Offset);
+        // A 0-d array holds one number; Keras's backend tensors are written the same way under "__tensor__".
+        Assert.Equal([0.5], Rescaling.FromConfig(Config.Parse(
+            """{"scale": {"class_name": "__numpy__", "config": {"value": 0.5, "dtype": "float32"}}}""")).Scale);
+        Assert.Equal([2.0, 3.0], Rescaling.FromConfig(Config.Parse(
+            """{"scale": {"class_name": "__tensor__", "config": {"value": [2, 3], "dtype": "float32"}}}""")).Scale);
+        Assert.Contains("'scale' must be a number, found \"big\"", Assert.Throws<ArgumentException>(() =>
+            Rescaling.FromConfig(Config.Parse("""{"scale": "big"}"""))).Message);
         // Keras's Rescaling has no default scale; the offset defaults to 0.
         Assert.Contains("'scale'", Assert.Throws<ArgumentException>(() => Rescaling.FromConfig(Config.Parse("""{"offset": 1}"""))).Message);
         Assert.Equal([0.0], Rescaling.FromConfig(Config.Parse("""{"scale": 2}""")).Offset);
