@@ -41,30 +41,40 @@ public static class Preprocessing
     public static (Tensor Scaled, FeatureScaling Scaling) StandardScale(Tensor x)
     {
         var (rows, features) = CheckFeatures(x, nameof(x));
-        var mean = new double[features];
-        var squares = new double[features];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = x.Data.AsSpan(r * features, features);
-            for (int f = 0; f < features; f++) mean[f] += row[f];
-        }
-        for (int f = 0; f < features; f++) mean[f] /= rows;
-        // Two passes (mean first) so that large offsets do not cancel catastrophically in the variance.
-        for (int r = 0; r < rows; r++)
-        {
-            var row = x.Data.AsSpan(r * features, features);
-            for (int f = 0; f < features; f++) squares[f] += (row[f] - mean[f]) * (row[f] - mean[f]);
-        }
+        var (mean, std) = Moments(x.Data.AsSpan(0, rows * features), features);
         var subtract = new float[features];
         var divide = new float[features];
         for (int f = 0; f < features; f++)
         {
             subtract[f] = (float)mean[f];
-            float std = (float)Math.Sqrt(squares[f] / rows);
-            divide[f] = std > 0 ? std : 1f;
+            divide[f] = (float)std[f] > 0 ? (float)std[f] : 1f;
         }
         var scaling = new FeatureScaling(subtract, divide);
         return (scaling.Apply(x), scaling);
+    }
+
+    /// <summary>The mean and population standard deviation of each of <paramref name="features"/> interleaved features
+    /// (value i belongs to feature i mod features), in double. Two passes, mean first, so that large offsets do not
+    /// cancel catastrophically in the variance.</summary>
+    internal static (double[] Mean, double[] Std) Moments(ReadOnlySpan<float> values, int features)
+    {
+        int rows = values.Length / features;
+        var mean = new double[features];
+        var squares = new double[features];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = values.Slice(r * features, features);
+            for (int f = 0; f < features; f++) mean[f] += row[f];
+        }
+        for (int f = 0; f < features; f++) mean[f] /= rows;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = values.Slice(r * features, features);
+            for (int f = 0; f < features; f++) squares[f] += (row[f] - mean[f]) * (row[f] - mean[f]);
+        }
+        var std = new double[features];
+        for (int f = 0; f < features; f++) std[f] = Math.Sqrt(squares[f] / rows);
+        return (mean, std);
     }
 
     /// <summary>

@@ -138,7 +138,7 @@ public sealed record Experiment
     public int Rows => X.Rank == 0 ? 0 : X.Shape[0];
 
     /// <summary>The rows the run trains on: those before Keras's validation split, <c>int(n * (1 - validation_split))</c>.</summary>
-    public int TrainingRows => (int)(Rows * (1 - ValidationSplit));
+    public int TrainingRows => Nabla.Model.TrainingSamples(Rows, ValidationSplit);
 
     /// <summary>The optimizer steps the run takes: epochs times the batches of the training rows.</summary>
     public long TrainingSteps => (long)Epochs * ((TrainingRows + BatchSize - 1) / Math.Max(1, BatchSize));

@@ -112,22 +112,11 @@ internal static partial class Repairs
         return copy;
     }
 
-    /// <summary>Each target column's mean and standard deviation (one column for targets of rank 1).</summary>
+    /// <summary>Each target column's mean and standard deviation (the last axis; one column for targets of rank 1).</summary>
     private static (List<double> means, List<double> stds) ColumnStatistics(Tensor y)
     {
-        int columns = y.Rank < 2 ? 1 : y.Shape[^1];
-        int rows = y.Size / columns;
-        var sum = new double[columns];
-        var squares = new double[columns];
-        var data = y.Data.AsSpan(0, y.Size);
-        for (int i = 0; i < data.Length; i++) sum[i % columns] += data[i];
-        var means = sum.Select(s => s / rows).ToList();
-        for (int i = 0; i < data.Length; i++)
-        {
-            double d = data[i] - means[i % columns];
-            squares[i % columns] += d * d;
-        }
-        return (means, squares.Select(s => Math.Sqrt(s / rows)).ToList());
+        var (mean, std) = Data.Preprocessing.Moments(y.Data.AsSpan(0, y.Size), y.Rank < 2 ? 1 : y.Shape[^1]);
+        return ([.. mean], [.. std]);
     }
 
     private static string Listed(List<double> values) =>

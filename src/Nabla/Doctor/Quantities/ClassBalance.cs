@@ -11,8 +11,13 @@ internal sealed record ClassBalance(int Classes, double MajorityShare)
     public static ClassBalance? Of(FitInfo? fit)
     {
         if (fit is not { Targets: [Tensor y] }) return null;
-        var classes = ValidationClasses.ClassesOf(y, fit.TrainSamples);
-        if (classes is not { Length: > 0 }) return null;
+        return ValidationClasses.ClassesOf(y, fit.TrainSamples) is { } classes ? OfLabels(classes) : null;
+    }
+
+    /// <summary>The balance of rows given by their class indices; null without rows.</summary>
+    public static ClassBalance? OfLabels(int[] classes)
+    {
+        if (classes.Length == 0) return null;
         var counts = classes.GroupBy(c => c).Select(g => g.Count()).ToList();
         return new ClassBalance(counts.Count, counts.Max() / (double)classes.Length);
     }

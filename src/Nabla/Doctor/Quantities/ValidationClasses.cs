@@ -24,7 +24,7 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
         bool inOrder = fit.ValidationSplit > 0 && InOrder(train.Concat(held).ToArray());
         return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, inOrder)
         {
-            MajorityShare = held.Length == 0 ? 1 : (double)held.GroupBy(c => c).Max(g => g.Count()) / held.Length,
+            MajorityShare = ClassBalance.OfLabels(held)?.MajorityShare ?? 1,
         };
     }
 
