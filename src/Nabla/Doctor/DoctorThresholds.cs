@@ -86,6 +86,11 @@ public sealed class DoctorThresholds
     /// at least this share of a layer's gradient entries exactly 0.</summary>
     public double ZeroGradientFraction { get; set; } = 0.7;
 
+    /// <summary>ReLU units dead (or gradients zero) only while a classifier was below the learning gate count when that stall
+    /// lasted at least this many epochs: AUTOTRAINER checks every 3 epochs (AutoTrainer/utils/monitor.py), so one of its
+    /// checks falls inside such a stretch.</summary>
+    public int DeadReluStallEpochs { get; set; } = 3;
+
     /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
     /// outside [-1, 1]; z-scored data legitimately reaches 3–5. Tuned on the published clinic's tuning half: AUTOTRAINER's
     /// blob set (cluster coordinates up to about 15, 99th percentile near 13) trains well unscaled (autotrainer-blobs-fixed),

@@ -10,6 +10,7 @@ internal static class Pipeline
     {
         var curve = LossCurve.Of(r);
         var layers = LayerSeries.Of(r.Samples);
+        var training = r.Model.Inputs is { Constant: true } ? null : r.TrainingClasses;
         return new Quantities
         {
             Model = r.Model,
@@ -20,8 +21,8 @@ internal static class Pipeline
             Overflow = ForwardOverflow.Of(layers, r.Model),
             TargetScale = TargetScale.Of(r),
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
-            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare,
-                r.Model.Inputs is { Constant: true } ? null : r.TrainingClasses) : null,
+            Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare, training) : null,
+            Stalled = trained && r.Model.IsClassifier ? StalledEpochs.Of(curve, t, training) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
             UnreachedLayers = r.UnreachedLayers,

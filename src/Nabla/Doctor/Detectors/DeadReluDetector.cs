@@ -4,7 +4,9 @@ namespace Nabla.Doctor;
 
 /// <summary>ReLU layers that stopped passing gradient: DeepDiagnosis's dead nodes (units at 0 for the whole batch),
 /// or AUTOTRAINER's dying-ReLU ratio (zero gradient entries) on a layer whose inputs are activations, not data
-/// (raw data such as pixels has inputs that are 0 everywhere, which zero the first kernel's gradient rows).</summary>
+/// (raw data such as pixels has inputs that are 0 everywhere, which zero the first kernel's gradient rows).
+/// Measured at the end, or over the epochs a classifier spent below the learning gate (<see cref="StalledEpochs"/>):
+/// units that held a model at chance and revived later cost it those epochs, a warning when it learned in the end.</summary>
 internal sealed class DeadReluDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -15,9 +17,11 @@ internal sealed class DeadReluDetector : IDetector
             var measured = layer.WithDeadUnits.ToList();
             if (measured.Count == 0) continue;
             var latest = measured[^1];
-            double zeroGradients = i > 0 ? LayerSeries.Median(measured.Select(s => s.ZeroGradientFraction)) : double.NaN;
-            bool deadUnits = latest.DeadFraction >= t.DeadReluFraction;
-            if (!deadUnits && !(zeroGradients >= t.ZeroGradientFraction)) continue;
+            bool gradientsCount = i > 0;
+            double zeroGradients = gradientsCount ? LayerSeries.Median(measured.Select(s => s.ZeroGradientFraction)) : double.NaN;
+            bool deadAtEnd = latest.DeadFraction >= t.DeadReluFraction || zeroGradients >= t.ZeroGradientFraction;
+            var stall = StallOf(q.Stalled, measured, gradientsCount, t);
+            if (!deadAtEnd && stall is null) continue;
             var fixes = new List<string>();
             if (q.Model.LearningRate > t.MaxLearningRate || measured.Any(s => s.UpdateRatio > t.MaxUpdateRatio)) fixes.Add(FixCodes.LowerLearningRate);
             // Dead from the first sampled step: the start put them there (a bias of -10, a zero kernel), so the start is
@@ -25,15 +29,53 @@ internal sealed class DeadReluDetector : IDetector
             fixes.AddRange(measured[0].DeadFraction >= t.DeadReluFraction
                 ? [FixCodes.FixInitialization, FixCodes.UseLeakyRelu, FixCodes.AddBatchNormalization]
                 : [FixCodes.UseLeakyRelu, FixCodes.FixInitialization, FixCodes.AddBatchNormalization]);
-            var firstSeen = measured.FirstOrDefault(s => s.DeadFraction >= t.DeadReluFraction) ?? measured[0];
-            yield return new(Make(FindingCodes.DeadRelu, Severity.Error,
-                (deadUnits
-                    ? $"{latest.DeadFraction:P0} of the ReLU units in '{layer.Name}' output 0 for every sample of the batch"
-                    : $"{zeroGradients:P0} of the kernel gradient entries of ReLU layer '{layer.Name}' are exactly 0") +
-                ": a dead ReLU has zero gradient, so it never recovers. Large updates or a strongly negative bias push units there.",
-                fixes, ("dead_fraction", R(latest.DeadFraction)), ("threshold", t.DeadReluFraction),
-                ("zero_gradient_fraction", R(zeroGradients)), ("zero_gradient_threshold", t.ZeroGradientFraction))
-                .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step));
+            var firstSeen = measured.FirstOrDefault(s => s.DeadFraction >= t.DeadReluFraction)
+                            ?? stall?.Samples[0] ?? measured[0];
+            string message = deadAtEnd ? AtEnd(layer.Name, latest.DeadFraction, zeroGradients, t) : DuringStall(layer.Name, stall!.Value, latest, q.Stalled!, t);
+            var evidence = new List<(string, object)>
+            {
+                ("dead_fraction", R(latest.DeadFraction)), ("threshold", t.DeadReluFraction),
+                ("zero_gradient_fraction", R(zeroGradients)), ("zero_gradient_threshold", t.ZeroGradientFraction),
+            };
+            if (stall is { } s)
+            {
+                evidence.Add(("stalled_epochs", q.Stalled!.Count));
+                evidence.Add(("epochs", q.Stalled.TotalEpochs));
+                evidence.Add(("accuracy_gate", R(q.Stalled.Gate)));
+                evidence.Add(("stalled_dead_fraction", R(s.DeadFraction)));
+                evidence.Add(("stalled_zero_gradient_fraction", R(s.ZeroGradients)));
+            }
+            var finding = Make(FindingCodes.DeadRelu, Severity.Error, message, fixes, [.. evidence])
+                .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step);
+            // Units that revived once the model learned cost it the stalled epochs: a measured loss, so at least a warning.
+            yield return deadAtEnd || q.Learned != true ? new(finding) : new(finding, Floor: Severity.Warning);
         }
     }
+
+    private readonly record struct Stall(IReadOnlyList<LayerSample> Samples, double DeadFraction, double ZeroGradients);
+
+    /// <summary>The layer's samples from the stalled epochs, when those epochs are enough and the units were dead in them.</summary>
+    private static Stall? StallOf(StalledEpochs? stalled, List<LayerSample> measured, bool gradientsCount, DoctorThresholds t)
+    {
+        if (stalled is null || stalled.Count < t.DeadReluStallEpochs) return null;
+        var samples = measured.Where(s => stalled.Epochs.Contains(s.Epoch)).ToList();
+        if (samples.Select(s => s.Epoch).Distinct().Count() < t.DeadReluStallEpochs) return null;
+        double dead = LayerSeries.Median(samples.Select(s => s.DeadFraction));
+        double zero = gradientsCount ? LayerSeries.Median(samples.Select(s => s.ZeroGradientFraction)) : double.NaN;
+        return dead >= t.DeadReluFraction || zero >= t.ZeroGradientFraction ? new Stall(samples, dead, zero) : null;
+    }
+
+    private static string AtEnd(string layer, double deadFraction, double zeroGradients, DoctorThresholds t) =>
+        (deadFraction >= t.DeadReluFraction
+            ? $"{deadFraction:P0} of the ReLU units in '{layer}' output 0 for every sample of the batch"
+            : $"{zeroGradients:P0} of the kernel gradient entries of ReLU layer '{layer}' are exactly 0") +
+        ": a dead ReLU has zero gradient, so it never recovers. Large updates or a strongly negative bias push units there.";
+
+    private static string DuringStall(string layer, Stall stall, LayerSample latest, StalledEpochs stalled, DoctorThresholds t) =>
+        (stall.DeadFraction >= t.DeadReluFraction
+            ? $"{stall.DeadFraction:P0} of the ReLU units in '{layer}' output 0 for every sample of the batch"
+            : $"{stall.ZeroGradients:P0} of the kernel gradient entries of ReLU layer '{layer}' were exactly 0") +
+        $" over the {stalled.Count} of {stalled.TotalEpochs} epochs the training accuracy stayed below {stalled.Gate:P0}: " +
+        $"dead units pass no gradient, so the model stalled until they revived (now {latest.DeadFraction:P0} dead). " +
+        "A leaky slope keeps them learning from the start.";
 }

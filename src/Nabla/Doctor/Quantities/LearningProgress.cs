@@ -23,11 +23,9 @@ internal static class LearningProgress
         if (curve.FirstNonFinite is not null) return false;
         if (classifier && curve.FinalAccuracy is double accuracy)
         {
-            int classes = training?.Classes ?? 0;
-            double trainingGate = training is null ? t.LowAccuracy : ClassBalance.Gate(t.LowAccuracy, classes, training.MajorityShare);
-            return accuracy >= trainingGate
+            return accuracy >= TrainingGate(t, training)
                 || (curve.FinalValidationAccuracy is double validation && majorityShare is double majority
-                    && validation >= ClassBalance.Gate(t.LowAccuracy, classes, majority) && validation > majority);
+                    && validation >= ClassBalance.Gate(t.LowAccuracy, training?.Classes ?? 0, majority) && validation > majority);
         }
         if (curve.Losses.Count == 0 || !double.IsFinite(curve.EarlyLoss)) return true;
         // Losses are compared above the floor no prediction can pass (the soft targets' own entropy under binary
@@ -37,4 +35,8 @@ internal static class LearningProgress
             && curve.FinalLoss - floor > t.PlateauLossFraction * (curve.ConstantPredictorLoss - floor)) return false;
         return curve.FinalLoss - floor <= t.PlateauLossFraction * (curve.EarlyLoss - floor);
     }
+
+    /// <summary>The training accuracy a classifier must reach to have learned: Theta, raised for imbalanced training rows.</summary>
+    public static double TrainingGate(DoctorThresholds t, ClassBalance? training) =>
+        training is null ? t.LowAccuracy : ClassBalance.Gate(t.LowAccuracy, training.Classes, training.MajorityShare);
 }

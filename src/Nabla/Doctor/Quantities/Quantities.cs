@@ -21,6 +21,9 @@ internal sealed record Quantities
     /// <summary>Whether the run learned (<see cref="LearningProgress"/>); null before training (pre-flight).</summary>
     public bool? Learned { get; init; }
 
+    /// <summary>A classifier's epochs below the learning gate (<see cref="StalledEpochs"/>); null for other models and before training.</summary>
+    public StalledEpochs? Stalled { get; init; }
+
     /// <summary>For each layer whose kernel got no gradient: the operations that cut the path, if any.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Blockers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
