@@ -28,9 +28,18 @@ internal static partial class Repairs
         _ => null,
     };
 
-    /// <summary>The configuration change of <paramref name="fix"/>; <paramref name="repeat"/> counts earlier tries of
-    /// it on the same run (the learning rate then moves one more decade).</summary>
-    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0) => fix switch
+    /// <summary>The configuration change of <paramref name="fix"/> to the run <paramref name="current"/>; <paramref name="repeat"/>
+    /// counts earlier tries of it on the same run (the learning rate then moves one more decade).</summary>
+    public static (Experiment experiment, string change)? Apply(string fix, ExperimentResult current, int repeat = 0)
+    {
+        var e = current.Experiment;
+        return Apply(fix, e, current.Model, repeat, current.Diagnosis.History.GetValueOrDefault("loss"));
+    }
+
+    /// <summary>The same for an experiment and the model it trained; <paramref name="losses"/>: that run's training losses
+    /// per epoch, when known.</summary>
+    public static (Experiment experiment, string change)? Apply(string fix, Experiment e, Model trained, int repeat = 0,
+        IReadOnlyList<double>? losses = null) => fix switch
     {
         FixCodes.UseReluHeInit => ReplaceHidden(e, a => SaturatingActivations.Contains(a) || ForwardOverflow.ExplosiveActivations.Contains(a),
             "relu", "he_uniform", "hidden {0} -> relu with he_uniform"),
@@ -48,7 +57,7 @@ internal static partial class Repairs
         FixCodes.ClipGradients => ClipGradients(e),
         FixCodes.ChangeBatchSize => e.BatchSize * 2 > e.X.Shape[0] ? null
             : (e with { BatchSize = e.BatchSize * 2 }, $"batch size {e.BatchSize} -> {e.BatchSize * 2}"),
-        FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau ? null
+        FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau || !PlateauScheduleWouldAct(losses) ? null
             : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
@@ -63,6 +72,26 @@ internal static partial class Repairs
         FixCodes.AddDropout => ChainAsSequential.Edit(e, OverfittingRepairs.AddDropout),
         _ => null,
     };
+
+    /// <summary>Whether ReduceLROnPlateau(monitor=loss, patience=1) would have lowered the rate in a run with these training
+    /// losses: only after an epoch that did not improve on the best loss so far by Keras's min_delta (1e-4), and before the
+    /// last epoch (a lower rate after it trains nothing). A run retrained from the same seed is the same run until the
+    /// schedule first acts, so when it never would, the schedule changes nothing and is not worth a repair attempt.
+    /// Unknown losses: it may act.</summary>
+    internal static bool PlateauScheduleWouldAct(IReadOnlyList<double>? losses)
+    {
+        if (losses is null) return true;
+        double best = double.PositiveInfinity;
+        for (int epoch = 0; epoch < losses.Count - 1; epoch++)
+        {
+            if (losses[epoch] + PlateauScheduleMinDelta < best) best = losses[epoch];
+            else return true;
+        }
+        return false;
+    }
+
+    /// <summary>Keras's ReduceLROnPlateau min_delta default.</summary>
+    private const double PlateauScheduleMinDelta = 1e-4;
 
     /// <summary>Accuracy metrics replaced by mean absolute error (kept once); null when there is no accuracy metric.</summary>
     private static (Experiment, string)? UseRegressionMetric(Experiment e)

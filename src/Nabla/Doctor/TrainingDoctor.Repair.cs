@@ -123,7 +123,7 @@ public sealed partial class TrainingDoctor
                 if (done >= Repairs.MaxTries(fix.Code)) continue;
                 if (UndoesAKeptStep(fix.Code, attempts)) continue;
                 if (done > 0 && WentPastTheBestRate(fix.Code, attempts)) { tried[fix.Code] = int.MaxValue; continue; }
-                var applied = Repairs.Apply(fix.Code, current.Experiment, current.Model, done);
+                var applied = Repairs.Apply(fix.Code, current, done);
                 if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
                 tried[fix.Code] = int.MaxValue;
             }
