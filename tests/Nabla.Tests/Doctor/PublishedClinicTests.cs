@@ -91,6 +91,17 @@ public class PublishedClinicTests
         Assert.False(zeros.FalsePositive, $"found [{string.Join(", ", zeros.Found)}]");
     }
 
+    /// <summary>AUTOTRAINER's narrow dying-ReLU program (tuning half; five ReLU layers of 5 units on the circles): two of its
+    /// layers have 80% and 60% of their units dead while the model sits near chance for its first 53 epochs, then revive and
+    /// it learns (84.6%). Found over the stalled epochs as a warning (<see cref="StalledEpochs"/>), and repaired.</summary>
+    [Fact]
+    public void Relu_units_dead_through_a_stall_are_found_after_they_revive()
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "autotrainer-dl-dyingrelu-circles-narrow5-buggy.json"), repair: true);
+        Assert.True(result.Detected, $"found [{string.Join(", ", result.Found)}]");
+        Assert.True(result.Repaired);
+    }
+
     /// <summary>A sequence labeller (Masking, Bidirectional LSTM, TimeDistributed sigmoid outputs under a sparse loss, 10
     /// steps) runs through the suite with repairs: the output repairs edit the Dense inside the TimeDistributed, and none
     /// throws (they did when this case was added; the suite then reports the throw as that case's failed repair).</summary>
