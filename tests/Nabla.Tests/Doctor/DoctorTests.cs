@@ -241,6 +241,27 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_loss_still_at_the_uniform_guess_is_offered_more_epochs_after_the_rate()
+    {
+        // defects4ml 048's CNN (tuning half): 2.309 -> 2.300 in its 2 epochs, ln 10 = 2.303; it leaves that plateau in its
+        // third epoch and validates at 92% after 8.
+        var q = new Quantities
+        {
+            Model = new ModelQuantities
+            {
+                OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-3,
+                Output = new OutputLayer("output", 16, 10, "softmax", Probabilities: true),
+                Loss = Nabla.Losses.Loss.Get("categorical_crossentropy"),
+            },
+            Curve = new LossCurve { Losses = [2.309, 2.300], InitialLoss = 2.31, EarlyLoss = 2.31 },
+            Learned = false,
+        };
+        var finding = Assert.Single(new PlateauDetector().Detect(q, new DoctorThresholds())).Finding;
+        Assert.Equal([FixCodes.RaiseLearningRate, FixCodes.UseLrSchedule, FixCodes.TrainLonger], finding.Fixes.Select(f => f.Code));
+        Assert.StartsWith("The loss 2.3 is where a uniform guess", finding.Message);
+    }
+
+    [Fact]
     public void A_learning_rate_decade_that_raised_the_loss_stops_the_steps_that_way()
     {
         RunSummary Loss(double loss) => new(loss, 0.2, loss, 0.2, Diagnosis.Unhealthy, [FindingCodes.LossPlateau], 1);
