@@ -75,7 +75,7 @@ internal sealed class DeadReluDetector : IDetector
         (stall.DeadFraction >= t.DeadReluFraction
             ? $"{stall.DeadFraction:P0} of the ReLU units in '{layer}' output 0 for every sample of the batch"
             : $"{stall.ZeroGradients:P0} of the kernel gradient entries of ReLU layer '{layer}' were exactly 0") +
-        $" over the {stalled.Count} of {stalled.TotalEpochs} epochs the training accuracy stayed below {stalled.Gate:P0}: " +
+        $" (the median over the {stalled.Count} of {stalled.TotalEpochs} epochs in which the training accuracy stayed below {stalled.Gate:P1}): " +
         $"dead units pass no gradient, so the model stalled until they revived (now {latest.DeadFraction:P0} dead). " +
         "A leaky slope keeps them learning from the start.";
 }
