@@ -11,8 +11,11 @@ public sealed class ReduceLROnPlateau : Callback
     private double best;
     private int wait, cooldownCounter;
 
+    /// <summary>Keras's min_delta: a change of the monitored value smaller than this is no improvement.</summary>
+    public const double DefaultMinDelta = 1e-4;
+
     public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, string mode = "auto",
-        double minDelta = 1e-4, int cooldown = 0, double minLr = 0)
+        double minDelta = DefaultMinDelta, int cooldown = 0, double minLr = 0)
     {
         if (!(factor < 1 && factor >= 0))
             throw new ArgumentException($"ReduceLROnPlateau 'factor' must be in [0, 1), found {factor}.", nameof(factor));

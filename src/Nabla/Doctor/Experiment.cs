@@ -126,10 +126,14 @@ public sealed record Experiment
         return targets;
     }
 
+    /// <summary>The schedule <see cref="ReduceLearningRateOnPlateau"/> adds: half the rate after an epoch whose training
+    /// loss did not improve.</summary>
+    internal static ReduceLROnPlateau PlateauSchedule() => new(monitor: "loss", factor: 0.5, patience: 1);
+
     internal IEnumerable<Callback> ExtraCallbacks()
     {
         if (ReduceLearningRateOnPlateau)
-            yield return new ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1);
+            yield return PlateauSchedule();
         if (EarlyStopping is Config stopping)
             yield return Callbacks.EarlyStopping.FromConfig(stopping);
     }

@@ -73,25 +73,27 @@ internal static partial class Repairs
         _ => null,
     };
 
-    /// <summary>Whether ReduceLROnPlateau(monitor=loss, patience=1) would have lowered the rate in a run with these training
-    /// losses: only after an epoch that did not improve on the best loss so far by Keras's min_delta (1e-4), and before the
-    /// last epoch (a lower rate after it trains nothing). A run retrained from the same seed is the same run until the
-    /// schedule first acts, so when it never would, the schedule changes nothing and is not worth a repair attempt.
-    /// Unknown losses: it may act.</summary>
+    /// <summary>Whether the repair's schedule (<see cref="Experiment.PlateauSchedule"/>) would have lowered the rate in a run
+    /// with these training losses: only after its patience of epochs that did not improve on the best loss so far by
+    /// Keras's min_delta (1e-4), and before the last epoch (a lower rate after it trains nothing). A run retrained from the
+    /// same seed is the same run until the schedule first acts, so when it never would, the schedule changes nothing and is
+    /// not worth a repair attempt. Unknown losses: it may act.</summary>
     internal static bool PlateauScheduleWouldAct(IReadOnlyList<double>? losses)
     {
         if (losses is null) return true;
+        int patience = Experiment.PlateauSchedule().Patience, waited = 0;
         double best = double.PositiveInfinity;
         for (int epoch = 0; epoch < losses.Count - 1; epoch++)
         {
-            if (losses[epoch] + PlateauScheduleMinDelta < best) best = losses[epoch];
-            else return true;
+            if (losses[epoch] + Callbacks.ReduceLROnPlateau.DefaultMinDelta < best)
+            {
+                best = losses[epoch];
+                waited = 0;
+            }
+            else if (++waited >= patience) return true;
         }
         return false;
     }
-
-    /// <summary>Keras's ReduceLROnPlateau min_delta default.</summary>
-    private const double PlateauScheduleMinDelta = 1e-4;
 
     /// <summary>Accuracy metrics replaced by mean absolute error (kept once); null when there is no accuracy metric.</summary>
     private static (Experiment, string)? UseRegressionMetric(Experiment e)

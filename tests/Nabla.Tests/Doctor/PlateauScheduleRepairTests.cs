@@ -35,7 +35,8 @@ public class PlateauScheduleRepairTests
         {
             var model = new Sequential(new Nabla.Layers.Dense(1, inputShape: [2]));
             model.Compile(new Nabla.Optimizers.SGD(learningRate: 0.1), "mse");
-            var schedule = new ReduceLROnPlateau(monitor: "loss", factor: 0.5, patience: 1) { Model = model };
+            var schedule = Experiment.PlateauSchedule();
+            schedule.Model = model;
             schedule.OnTrainBegin(new Dictionary<string, double>());
             bool acted = false;
             for (int epoch = 0; epoch < losses.Length - 1; epoch++)
