@@ -30,11 +30,8 @@ internal static partial class Repairs
 
     /// <summary>The configuration change of <paramref name="fix"/> to the run <paramref name="current"/>; <paramref name="repeat"/>
     /// counts earlier tries of it on the same run (the learning rate then moves one more decade).</summary>
-    public static (Experiment experiment, string change)? Apply(string fix, ExperimentResult current, int repeat = 0)
-    {
-        var e = current.Experiment;
-        return Apply(fix, e, current.Model, repeat, current.Diagnosis.History.GetValueOrDefault("loss"));
-    }
+    public static (Experiment experiment, string change)? Apply(string fix, ExperimentResult current, int repeat = 0) =>
+        Apply(fix, current.Experiment, current.Model, repeat, current.Diagnosis.History.GetValueOrDefault("loss"));
 
     /// <summary>The same for an experiment and the model it trained; <paramref name="losses"/>: that run's training losses
     /// per epoch, when known.</summary>
@@ -58,7 +55,7 @@ internal static partial class Repairs
         FixCodes.ChangeBatchSize => e.BatchSize * 2 > e.X.Shape[0] ? null
             : (e with { BatchSize = e.BatchSize * 2 }, $"batch size {e.BatchSize} -> {e.BatchSize * 2}"),
         FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau || !PlateauScheduleWouldAct(losses) ? null
-            : (e with { ReduceLearningRateOnPlateau = true }, "ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)"),
+            : (e with { ReduceLearningRateOnPlateau = true }, PlateauScheduleText()),
         FixCodes.RemoveBlockingOp => Unfreeze(e),
         FixCodes.UseLstmOrGru => SimpleRnnToGru(e),
         FixCodes.AddSkipConnections => SkipConnections.Apply(e),
@@ -93,6 +90,14 @@ internal static partial class Repairs
             else if (++waited >= patience) return true;
         }
         return false;
+    }
+
+    /// <summary>"ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)": the repair's schedule as its change reads.</summary>
+    private static string PlateauScheduleText()
+    {
+        var schedule = Experiment.PlateauSchedule();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"ReduceLROnPlateau(monitor={schedule.Monitor}, factor={schedule.Factor}, patience={schedule.Patience})");
     }
 
     /// <summary>Accuracy metrics replaced by mean absolute error (kept once); null when there is no accuracy metric.</summary>

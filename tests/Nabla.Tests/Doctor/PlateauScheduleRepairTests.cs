@@ -1,5 +1,6 @@
 using Nabla.Callbacks;
 using Nabla.Doctor;
+using static Nabla.Tests.Doctor.DoctorCases;
 
 namespace Nabla.Tests.Doctor;
 
@@ -46,5 +47,17 @@ public class PlateauScheduleRepairTests
             }
             Assert.Equal(acted, Repairs.PlateauScheduleWouldAct(losses));
         }
+    }
+
+    [Fact]
+    public void The_repair_adds_the_schedule_only_where_it_would_act_and_names_it()
+    {
+        var e = HealthyClassifier(epochs: 3);
+        var model = e.BuildModel();
+        Assert.Null(Repairs.Apply(FixCodes.UseLrSchedule, e, model, losses: [1.0, 0.8, 0.6]));
+        var (changed, change) = Repairs.Apply(FixCodes.UseLrSchedule, e, model, losses: [1.0, 1.0, 0.6])!.Value;
+        Assert.True(changed.ReduceLearningRateOnPlateau);
+        Assert.Equal("ReduceLROnPlateau(monitor=loss, factor=0.5, patience=1)", change);
+        Assert.Null(Repairs.Apply(FixCodes.UseLrSchedule, changed, model, losses: [1.0, 1.0, 0.6]));
     }
 }
