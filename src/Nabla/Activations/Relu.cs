@@ -21,9 +21,9 @@ public sealed class Relu : Activation
     /// <summary>(x, dy) ↦ x &gt; 0 ? dy : 0, as a bit mask.</summary>
     private readonly struct PassWherePositive : IVectorFunction2
     {
-        public static Vector512<float> Apply(Vector512<float> x, Vector512<float> dy) => Vector512.GreaterThan(x, Vector512<float>.Zero) & dy;
-        public static Vector256<float> Apply(Vector256<float> x, Vector256<float> dy) => Vector256.GreaterThan(x, Vector256<float>.Zero) & dy;
-        public static Vector128<float> Apply(Vector128<float> x, Vector128<float> dy) => Vector128.GreaterThan(x, Vector128<float>.Zero) & dy;
-        public static float Apply(float x, float dy) => x > 0f ? dy : 0f;
+        public Vector512<float> Apply(Vector512<float> x, Vector512<float> dy) => Vector512.GreaterThan(x, Vector512<float>.Zero) & dy;
+        public Vector256<float> Apply(Vector256<float> x, Vector256<float> dy) => Vector256.GreaterThan(x, Vector256<float>.Zero) & dy;
+        public Vector128<float> Apply(Vector128<float> x, Vector128<float> dy) => Vector128.GreaterThan(x, Vector128<float>.Zero) & dy;
+        public float Apply(float x, float dy) => x > 0f ? dy : 0f;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Nabla.Configuration;
 
 namespace Nabla.Activations;
@@ -16,10 +17,20 @@ public sealed class Relu6 : Activation
         TensorPrimitives.Min(y, 6f, y);
     }
 
-    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int width)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0f && x[i] < 6f ? dy[i] : 0f;
-    }
+    public override void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int width) =>
+        VectorMap.Apply<PassInsideOpenInterval>(x, dy, dx);
 
     public static Relu6 FromConfig(Config config) => new();
+
+    /// <summary>(x, dy) ↦ 0 &lt; x &lt; 6 ? dy : 0, as a bit mask.</summary>
+    private readonly struct PassInsideOpenInterval : IVectorFunction2
+    {
+        public Vector512<float> Apply(Vector512<float> x, Vector512<float> dy) =>
+            Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512.LessThan(x, Vector512.Create(6f)) & dy;
+        public Vector256<float> Apply(Vector256<float> x, Vector256<float> dy) =>
+            Vector256.GreaterThan(x, Vector256<float>.Zero) & Vector256.LessThan(x, Vector256.Create(6f)) & dy;
+        public Vector128<float> Apply(Vector128<float> x, Vector128<float> dy) =>
+            Vector128.GreaterThan(x, Vector128<float>.Zero) & Vector128.LessThan(x, Vector128.Create(6f)) & dy;
+        public float Apply(float x, float dy) => x > 0f && x < 6f ? dy : 0f;
+    }
 }

@@ -26,9 +26,9 @@ public sealed class Sigmoid : Activation, IGateFunction
     /// <summary>(y, dy) ↦ dy·y·(1 − y).</summary>
     private readonly struct Derivative : IVectorFunction2
     {
-        public static Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
-        public static Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
-        public static Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * y * (Vector128<float>.One - y);
-        public static float Apply(float y, float dy) => dy * y * (1f - y);
+        public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
+        public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+        public Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * y * (Vector128<float>.One - y);
+        public float Apply(float y, float dy) => dy * y * (1f - y);
     }
 }

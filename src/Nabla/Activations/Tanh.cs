@@ -24,9 +24,9 @@ public sealed class Tanh : Activation, IGateFunction
     /// <summary>(y, dy) ↦ dy·(1 − y²).</summary>
     private readonly struct Derivative : IVectorFunction2
     {
-        public static Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
-        public static Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
-        public static Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * (Vector128<float>.One - y * y);
-        public static float Apply(float y, float dy) => dy * (1f - y * y);
+        public Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+        public Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
+        public Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * (Vector128<float>.One - y * y);
+        public float Apply(float y, float dy) => dy * (1f - y * y);
     }
 }

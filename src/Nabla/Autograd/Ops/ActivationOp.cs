@@ -6,7 +6,8 @@ namespace Nabla.Autograd.Ops;
 internal sealed class ActivationOp(IActivationKernel activation, Tensor x) : Op([x], x.Shape), IActivatedOp
 {
     private readonly int width = x.Rank == 0 ? 1 : Math.Max(1, x.Shape[^1]);
-    private readonly float[] scratch = new float[x.Size];
+    // f'(x)·dy before it is added to a gradient that other ops also feed; allocated by the first such pass.
+    private float[]? scratch;
 
     public IActivationKernel Activation => activation;
 
@@ -16,11 +17,19 @@ internal sealed class ActivationOp(IActivationKernel activation, Tensor x) : Op(
 
     public override void Forward() => activation.Forward(Inputs[0].Data, Output.Data, width);
 
-    // The kernel writes f'(x)·dy; the op adds it, since gradients accumulate.
+    protected internal override bool CanOverwriteGrad(int i) => true;
+
+    // The kernel writes f'(x)·dy: straight into dx when this op is its first contributor, else beside it to be added.
     public override void Backward()
     {
         if (!NeedsGrad(0)) return;
         var dx = Inputs[0].Grad!.Data;
+        if (OverwritesGrad(0))
+        {
+            activation.Backward(Inputs[0].Data, Output.Data, Output.Grad!.Data, dx, width);
+            return;
+        }
+        scratch ??= new float[dx.Length];
         activation.Backward(Inputs[0].Data, Output.Data, Output.Grad!.Data, scratch, width);
         TensorPrimitives.Add(dx, scratch, dx);
     }

@@ -87,7 +87,8 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         activation.Forward(z, Output.Data, filters);
     }
 
-    protected internal override bool CanOverwriteGrad(int i) => i != 0;
+    // A 1×1 stride-1 convolution writes dx with one product; the others add their columns back onto it.
+    protected internal override bool CanOverwriteGrad(int i) => i != 0 || g.IsPointwise;
 
     public override void Backward()
     {
@@ -114,7 +115,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
             if (cols is null)
             {
                 // 1×1 stride 1: dx (+)= dz·kernelᵀ directly.
-                Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx, accumulate: true);
+                Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx, accumulate: !OverwritesGrad(0));
                 continue;
             }
             // Allocated with the op when x needs a gradient then; only a later change of mind allocates here.
