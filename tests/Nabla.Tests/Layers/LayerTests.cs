@@ -111,13 +111,17 @@ public class LayerTests
     {
         // The bulk mask keeps the generator in registers; it must draw the very numbers NextDouble would, and
         // leave the generator where they would, so seeded runs train as they did with one call per entry.
-        var generator = new RandomGenerator(11);
-        var reference = generator.Clone();
-        var mask = new float[1003];
-        generator.FillDropoutMask(mask, rate: 0.3f, keep: 1f / 0.7f);
-        for (int i = 0; i < mask.Length; i++)
-            Assert.Equal(reference.NextDouble() < 0.3f ? 0f : 1f / 0.7f, mask[i]);
-        Assert.Equal(reference.NextUInt64(), generator.NextUInt64());
+        foreach (double rate in new[] { 0.3f, 0.1, 0.5, 0.9, 0.0 })
+        {
+            var generator = new RandomGenerator(11);
+            var reference = generator.Clone();
+            var mask = new float[1003];
+            float keep = (float)(1 / (1 - rate));
+            generator.FillDropoutMask(mask, rate, keep);
+            for (int i = 0; i < mask.Length; i++)
+                Assert.Equal(reference.NextDouble() < rate ? 0f : keep, mask[i]);
+            Assert.Equal(reference.NextUInt64(), generator.NextUInt64());
+        }
     }
 
     [Fact]
