@@ -52,7 +52,7 @@ internal static partial class Repairs
         FixCodes.UseAdam => OptimizerName(e) == "adam" ? null
             : (e with { Optimizer = Optimizer("Adam", new Config { ["learning_rate"] = 1e-3 }) }, "optimizer -> Adam(learning_rate=0.001)"),
         FixCodes.ClipGradients => ClipGradients(e),
-        FixCodes.ChangeBatchSize => e.BatchSize * 2 > e.X.Shape[0] ? null
+        FixCodes.ChangeBatchSize => e.BatchSize * 2 > e.Rows ? null
             : (e with { BatchSize = e.BatchSize * 2 }, $"batch size {e.BatchSize} -> {e.BatchSize * 2}"),
         FixCodes.UseLrSchedule => e.ReduceLearningRateOnPlateau || !PlateauScheduleWouldAct(losses) ? null
             : (e with { ReduceLearningRateOnPlateau = true }, PlateauScheduleText()),
