@@ -26,6 +26,9 @@ public abstract partial class Activation : IKerasSerializable, IActivationKernel
     /// for dead units (only relu and relu6 have an exactly-zero gradient for every x &lt; 0).</summary>
     public virtual bool IsReluFamily => false;
 
+    /// <summary>f(x) = x (linear): layers that fuse it keep no separate pre-activation.</summary>
+    public virtual bool IsIdentity => false;
+
     /// <summary>Every output lies in [0, 1] (sigmoid, hard_sigmoid, softmax): probabilities a cross-entropy that
     /// expects probabilities can take.</summary>
     public virtual bool OutputsProbabilities => false;

@@ -7,6 +7,7 @@ public sealed class Linear : Activation
 {
     public override string Name => "linear";
     public override string ClassName => "Linear";
+    public override bool IsIdentity => true;
 
     public override void Forward(ReadOnlySpan<float> x, Span<float> y, int width) => x.CopyTo(y);
 

@@ -14,6 +14,9 @@ public interface IActivationKernel
 
     /// <summary>Writes (does not add) dx = f'(x)·dy, given the forward pass's x and y.</summary>
     void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int width);
+
+    /// <summary>f(x) = x: an op that fuses it keeps no separate pre-activation and copies nothing.</summary>
+    bool IsIdentity => false;
 }
 
 /// <summary>An op whose output is an activation of a pre-activation it keeps (a dense or convolution with a fused

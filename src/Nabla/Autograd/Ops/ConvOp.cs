@@ -22,8 +22,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
 
     private readonly ConvGeometry g;
     private readonly int batch, filters, chunkSamples;
-    private readonly IActivationKernel activation;
-    private readonly float[] gradZ;
+    private readonly FusedActivation activation;
     // dkernelᵀ [filters, patch], summed over the chunks, then added transposed into the kernel's gradient.
     private readonly float[] kernelGradTransposed;
     private readonly float[]? cols;
@@ -36,9 +35,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         g = geometry;
         batch = x.Shape[0];
         filters = kernel.Shape[^1];
-        this.activation = activation;
-        PreActivation = new Tensor(Output.Shape);
-        gradZ = new float[Output.Size];
+        this.activation = new FusedActivation(activation, Output, filters);
         kernelGradTransposed = new float[filters * g.PatchSize];
         long perSample = (long)g.OutPositions * g.PatchSize;
         chunkSamples = (int)Math.Clamp(MaxColumnFloats / perSample, 1, Math.Max(batch, 1));
@@ -52,9 +49,9 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
     public override string Name => Inputs[0].Rank == 3 ? "conv1d" : "conv2d";
 
     /// <summary>z = conv(x, kernel) + bias, before the activation.</summary>
-    public Tensor PreActivation { get; }
+    public Tensor PreActivation => activation.PreActivation;
 
-    public IActivationKernel Activation => activation;
+    public IActivationKernel Activation => activation.Kernel;
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
@@ -84,7 +81,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
                 z.AsSpan(s0 * positions * filters, n * positions * filters));
         }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
-        activation.Forward(z, Output.Data, filters);
+        activation.Forward();
     }
 
     // A 1×1 stride-1 convolution writes dx with one product; the others add their columns back onto it.
@@ -92,7 +89,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
 
     public override void Backward()
     {
-        activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, filters);
+        var gradZ = activation.Backward();
         if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
         bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
         if (!kernelGrad && !inputGrad) return;

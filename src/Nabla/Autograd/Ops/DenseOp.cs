@@ -14,8 +14,9 @@ namespace Nabla.Autograd.Ops;
 internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
 {
     private readonly int rows, inFeatures, units;
-    private readonly IActivationKernel activation;
-    private readonly float[] gradZ;
+    private readonly FusedActivation activation;
+    // dz of the backward pass under way, for the shard workers.
+    private float[] gradZ = [];
 
     public DenseOp(Tensor x, Tensor kernel, Tensor? bias, IActivationKernel activation)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias))
@@ -23,17 +24,15 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
         inFeatures = kernel.Shape[0];
         units = kernel.Shape[1];
         rows = x.Size / inFeatures;
-        this.activation = activation;
-        PreActivation = new Tensor(Output.Shape);
-        gradZ = new float[Output.Size];
+        this.activation = new FusedActivation(activation, Output, units);
     }
 
     public override string Name => "dense";
 
     /// <summary>z = x·W + b, before the activation.</summary>
-    public Tensor PreActivation { get; }
+    public Tensor PreActivation => activation.PreActivation;
 
-    public IActivationKernel Activation => activation;
+    public IActivationKernel Activation => activation.Kernel;
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias)
     {
@@ -127,14 +126,14 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
         else Gemm.Multiply(false, false, rows, units, inFeatures, Inputs[0].Data, Inputs[1].Data, z);
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         // One call over the whole batch: row-wise activations (softmax) split rows themselves.
-        activation.Forward(z, Output.Data, units);
+        activation.Forward();
     }
 
     protected internal override bool CanOverwriteGrad(int i) => true;
 
     public override void Backward()
     {
-        activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, units);
+        gradZ = activation.Backward();
         var x = Inputs[0];
         if (inputShards is not null)
         {

@@ -27,8 +27,9 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 
     private readonly ConvGeometry g;
     private readonly int batch, multiplier, outChannels, kernelSize, groups;
-    private readonly IActivationKernel activation;
-    private readonly float[] gradZ;
+    private readonly FusedActivation activation;
+    // dz of the backward pass under way, for the sample and group workers.
+    private float[] gradZ = [];
     // [groups, kh·kw·c·multiplier]: each group's kernel gradient, added into the kernel's in group order.
     private float[]? groupKernelGrads;
     private bool kernelGradWanted, inputGradWanted;
@@ -52,9 +53,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         outChannels = g.Channels * multiplier;
         kernelSize = kernel.Size;
         groups = (batch + SamplesPerGroup - 1) / SamplesPerGroup;
-        this.activation = activation;
-        PreActivation = new Tensor(Output.Shape);
-        gradZ = new float[Output.Size];
+        this.activation = new FusedActivation(activation, Output, outChannels);
         if (kernel.RequiresGrad) groupKernelGrads = new float[groups * kernelSize];
         rowWise = multiplier == 1 && g.StrideWidth == 1;
         if (rowWise)
@@ -72,9 +71,9 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
     public override string Name => "depthwise_conv2d";
 
     /// <summary>z = depthwise(x, kernel) + bias, before the activation.</summary>
-    public Tensor PreActivation { get; }
+    public Tensor PreActivation => activation.PreActivation;
 
-    public IActivationKernel Activation => activation;
+    public IActivationKernel Activation => activation.Kernel;
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
@@ -99,14 +98,14 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
         WorkerPool.For(batch, &ForwardSamples, Unsafe.AsPointer(ref self), Threads());
         var z = PreActivation.Data;
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
-        activation.Forward(z, Output.Data, outChannels);
+        activation.Forward();
     }
 
     protected internal override bool CanOverwriteGrad(int i) => i != 0;
 
     public override void Backward()
     {
-        activation.Backward(PreActivation.Data, Output.Data, Output.Grad!.Data, gradZ, outChannels);
+        gradZ = activation.Backward();
         if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
         kernelGradWanted = NeedsGrad(1);
         inputGradWanted = NeedsGrad(0);

@@ -1,0 +1,44 @@
+namespace Nabla.Autograd.Ops;
+
+/// <summary>
+/// The activation a dense or convolution op applies after its linear part, and the buffers that takes: the
+/// pre-activation z, which the backward pass and the training doctor read, and dz = f'(z)·dy. The identity
+/// (<see cref="IActivationKernel.IsIdentity"/>, Keras's default "linear") needs neither: z is the output itself and
+/// dz the output's gradient, so a layer without an activation copies nothing forward or backward.
+/// </summary>
+internal sealed class FusedActivation
+{
+    private readonly Tensor output;
+    private readonly int width;
+    private readonly float[]? gradZ;
+
+    /// <param name="width">The row length row-wise activations (softmax) work along: the op's last axis.</param>
+    public FusedActivation(IActivationKernel kernel, Tensor output, int width)
+    {
+        Kernel = kernel;
+        this.output = output;
+        this.width = width;
+        PreActivation = kernel.IsIdentity ? output : new Tensor(output.Shape);
+        if (!kernel.IsIdentity) gradZ = new float[output.Size];
+    }
+
+    public IActivationKernel Kernel { get; }
+
+    /// <summary>z, which the op's linear part writes: the output itself for the identity.</summary>
+    public Tensor PreActivation { get; }
+
+    /// <summary>y = f(z).</summary>
+    public void Forward()
+    {
+        if (!Kernel.IsIdentity) Kernel.Forward(PreActivation.Data, output.Data, width);
+    }
+
+    /// <summary>dz = f'(z)·dy, for the op's products to read (not to write: for the identity it is dy itself).</summary>
+    public float[] Backward()
+    {
+        var dy = output.Grad!.Data;
+        if (gradZ is null) return dy;
+        Kernel.Backward(PreActivation.Data, output.Data, dy, gradZ, width);
+        return gradZ;
+    }
+}
