@@ -1,3 +1,5 @@
+using Nabla.Layers;
+using ActivationFunction = Nabla.Activations.Activation;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Autograd;
@@ -42,5 +44,42 @@ public class GradientOverwriteTests
                 Assert.Equal(expected, w.Grad![i, 1], 4);
             }
         }
+    }
+
+    [Fact]
+    public void Activation_batch_norm_and_pointwise_convolution_write_a_gradient_they_feed_first_and_add_to_a_shared_one()
+    {
+        var x = GradientCheck.Random(6, -1, 1, 2, 3, 3, 4).RequireGrad();
+        var conv = new Conv2D(5, 1);
+        var norm = new BatchNormalization();
+        var relu = ActivationFunction.Get("relu");
+        // Each op is its input's only contributor: relu writes dz of the norm, the norm dz of the conv, the conv dx.
+        var single = new Graph(Tensor.Sum(relu.Apply(norm.Call(conv.Call(x, training: true), training: true))));
+        single.Backward();
+        var first = x.Grad!.ToArray();
+        single.Forward();
+        single.Backward();
+        Assert.Equal(first, x.Grad!.ToArray());
+        // x also feeds a second term whose gradient is 1 everywhere: whichever contributor comes first writes, the other
+        // adds. Both orders of the two terms, so that the convolution is the first contributor in one graph and not in the other.
+        Tensor Chain() => Tensor.Sum(relu.Apply(norm.Call(conv.Call(x, training: true), training: true)));
+        foreach (var shared in new[] { new Graph(Tensor.Add(Chain(), Tensor.Sum(x))), new Graph(Tensor.Add(Tensor.Sum(x), Chain())) })
+            for (int pass = 0; pass < 2; pass++)
+            {
+                shared.Backward();
+                for (int i = 0; i < first.Length; i++) Assert.Equal(first[i] + 1f, x.Grad!.Data[i], 5);
+            }
+    }
+
+    [Fact]
+    public void A_layer_without_an_activation_keeps_its_output_as_the_pre_activation()
+    {
+        var x = GradientCheck.Random(7, -1, 1, 2, 4, 4, 3);
+        var plain = new Conv2D(2, 3);
+        var linear = plain.Observe(plain.Call(x, training: false));
+        Assert.Same(linear.Output, linear.PreActivation);
+        var relu = new Conv2D(2, 3, activation: "relu");
+        var activity = relu.Observe(relu.Call(x, training: false));
+        Assert.NotSame(activity.Output, activity.PreActivation);
     }
 }
