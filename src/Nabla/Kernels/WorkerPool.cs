@@ -73,7 +73,7 @@ public static unsafe class WorkerPool
 
     /// <summary>Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads.</summary>
     public static void For(int count, delegate*<int, int, void*, void> body, void* state, int maxThreads) =>
-        For(count, body, state, maxThreads, ChunkCount(count, Math.Min(maxThreads, Math.Max(count, 1))));
+        For(count, body, state, maxThreads, Math.Max(1, ChunkCount(count, Math.Min(maxThreads, Math.Max(count, 1)))));
 
     /// <summary>
     /// Runs <paramref name="body"/> over [0, <paramref name="count"/>) on up to <paramref name="maxThreads"/> threads,
