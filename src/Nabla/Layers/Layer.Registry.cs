@@ -9,6 +9,8 @@ public abstract partial class Layer
         .Add("Dense", Dense.FromConfig)
         .Add("Activation", Activation.FromConfig)
         .Add("Dropout", Dropout.FromConfig)
+        .Add("GaussianNoise", GaussianNoise.FromConfig)
+        .Add("GaussianDropout", GaussianDropout.FromConfig)
         .Add("Flatten", Flatten.FromConfig)
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)

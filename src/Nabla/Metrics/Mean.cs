@@ -40,6 +40,8 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
 {
     private double total, count;
 
+    public override bool WeighsByMask => true;
+
     public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
         ReadOnlySpan<float> sampleWeight)
     {
@@ -64,6 +66,12 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
 
     /// <summary>Throws when the widths cannot go together; by default they must be equal.</summary>
     protected virtual void CheckWidths(int yTrueWidth, int yPredWidth) => RequireSameWidth(yTrueWidth, yPredWidth);
+
+    /// <summary>Throws unless the widths are equal or the targets have one value per sample (broadcast over the predictions).</summary>
+    protected void RequireSameOrOneWidth(int yTrueWidth, int yPredWidth)
+    {
+        if (yTrueWidth != 1) RequireSameWidth(yTrueWidth, yPredWidth);
+    }
 
     protected abstract double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred);
 

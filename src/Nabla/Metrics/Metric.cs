@@ -37,6 +37,11 @@ public abstract partial class Metric : IKerasSerializable
 
     public abstract double Result();
 
+    /// <summary>Whether a timestep mask on the predictions leaves masked steps out of this metric. Keras's mean metrics
+    /// (<c>MeanMetricWrapper</c>: accuracies, mae, mse) take the mask as sample weights; its confusion counts and AUC
+    /// ignore it.</summary>
+    public virtual bool WeighsByMask => false;
+
     /// <summary>Keras's <c>Metric.get_config</c>: name and dtype.</summary>
     public virtual Config GetConfig() => new() { ["name"] = Name, ["dtype"] = "float32" };
 

@@ -63,10 +63,6 @@ internal sealed class CapturedStep
         for (int o = 0; o < Outputs.Length; o++)
         {
             if (Ys[o] is not { } y) continue;
-            if (Outputs[o].KerasMask is not null && model.HasMetrics(o))
-                throw new ArgumentException(
-                    $"Output '{model.OutputNames[o]}' of model '{model.Name}' carries a timestep mask and has metrics; Keras leaves " +
-                    "masked steps out of metrics, which Nabla does not implement (the loss does leave them out). Compile without metrics.");
             var outputLoss = model.Losses[o]!.Call(y, Outputs[o], SampleWeights?[o]);
             OutputLosses[o] = outputLoss;
             float weight = model.LossWeights[o];

@@ -160,11 +160,6 @@ public partial class Model
             $"Compile '{argument}' for model '{Name}' with {OutputCount} outputs must be a list or a dictionary keyed by output name, found {value.GetType().Name}.", argument);
     }
 
-    /// <summary>Whether output <paramref name="output"/> has compiled metrics, weighted or not.</summary>
-    internal bool HasMetrics(int output) =>
-        outputMetricSpecs.Length > output && outputMetricSpecs[output].Count > 0
-        || outputWeightedMetricSpecs.Length > output && outputWeightedMetricSpecs[output].Count > 0;
-
     /// <summary>The metrics, then the weighted metrics, of every output, resolved against its loss and data shapes
     /// (Keras's "accuracy" rule), each with the key it reports under (<see cref="MetricKeys"/>).</summary>
     internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)
@@ -182,7 +177,7 @@ public partial class Model
                 foreach (var spec in specsPerOutput[o])
                 {
                     var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
-                    result.Add(new OutputMetric(o, metric, keys.Next(metric.Name, prefix, weighted), weighted));
+                    result.Add(new OutputMetric(o, metric, keys.Next(metric.Name, prefix, weighted), weighted, OutputMetric.PositionsOf(outputShape)));
                 }
             }
         return result;
@@ -195,6 +190,3 @@ public partial class Model
                 $"{operation}: model '{Name}' must be compiled first: call Compile(optimizer, loss, metrics).");
     }
 }
-
-/// <summary>A metric of one output, the key it logs under, and whether it weighs samples by their sample weights.</summary>
-internal sealed record OutputMetric(int Output, Metric Metric, string Key, bool Weighted);

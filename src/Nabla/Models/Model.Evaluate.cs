@@ -56,8 +56,9 @@ public partial class Model
         var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), total);
         var losses = new StepLosses(this);
         int batches = (total + batchSize - 1) / batchSize;
-        // Weighted batches run on the calling thread's graph (the replicas have no weight placeholder).
-        int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
+        // Weighted batches, and metrics that read a timestep mask, run on the calling thread's graph (the replicas
+        // have no weight placeholder and keep only the outputs).
+        int replicas = sampleWeight is null && !MetricReadsAMask(metrics, x, y, Math.Min(batchSize, total)) ? ReplicaCount(x, batches) : 1;
         if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
         else
         {
@@ -85,12 +86,12 @@ public partial class Model
                     int start = b * batchSize, count = Math.Min(batchSize, total - start);
                     losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
                     // No sample weights on this path (weighted batches run on the caller): weighted metrics weigh 1 each.
-                    foreach (var (output, metric, _, _) in metrics)
+                    foreach (var metric in metrics)
                     {
-                        var target = y[output]!;
-                        int yWidth = target.Size / total, outWidth = OutputShapes![output].Aggregate(1, (a, b) => a * b);
-                        metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth), outputBuffers[output].AsSpan(start * outWidth, count * outWidth),
-                            count, yWidth, outWidth);
+                        var target = y[metric.Output]!;
+                        int yWidth = target.Size / total, outWidth = OutputShapes![metric.Output].Aggregate(1, (a, b) => a * b);
+                        metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth),
+                            outputBuffers[metric.Output].AsSpan(start * outWidth, count * outWidth), count, default, default);
                     }
                 }
             }
@@ -104,6 +105,16 @@ public partial class Model
         losses.Write(results);
         foreach (var m in metrics) results[m.Key] = m.Metric.Result();
         return results;
+    }
+
+    /// <summary>Whether an output that has metrics carries a timestep mask (known once a graph of the model is captured;
+    /// the step is kept for the batches).</summary>
+    private bool MetricReadsAMask(List<OutputMetric> metrics, Tensor[] x, Tensor?[] y, int batchSize)
+    {
+        if (metrics.Count == 0) return false;
+        var lease = CheckOutStep(StepKind.Evaluate, batchSize, x, y);
+        try { return metrics.Any(m => lease.Step.Outputs[m.Output].KerasMask is not null); }
+        finally { ReturnStep(lease); }
     }
 
     /// <summary>Every batch on the calling thread, the metrics updated from each batch's graph.</summary>

@@ -291,16 +291,18 @@ public partial class Model
         return LastTrainStepApplied;
     }
 
-    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some.</summary>
+    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some,
+    /// and an output's timestep mask leaves its masked steps out.</summary>
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
         int batch = step.BatchSize;
-        foreach (var (output, metric, _, weighted) in metrics)
+        foreach (var metric in metrics)
         {
-            var (y, prediction) = (step.Ys[output]!, step.Outputs[output]);
+            var (y, prediction) = (step.Ys[metric.Output]!, step.Outputs[metric.Output]);
             // Each output's own sample weights (one array given for every output is copied to each).
-            var sampleWeight = weighted && step.SampleWeights?[output] is { } w ? w.Data.AsSpan(0, batch) : default;
-            metric.Update(y.Data, prediction.Data, batch, y.Size / batch, prediction.Size / batch, sampleWeight);
+            var sampleWeight = metric.Weighted && step.SampleWeights?[metric.Output] is { } w ? w.Data.AsSpan(0, batch) : default;
+            var mask = prediction.KerasMask is { } m ? m.Data.AsSpan(0, m.Size) : default;
+            metric.Update(y.Data.AsSpan(0, y.Size), prediction.Data.AsSpan(0, prediction.Size), batch, sampleWeight, mask);
         }
     }
 

@@ -48,6 +48,8 @@ public class LayerTests
         new Dense(7, activation: "relu", kernelInitializer: "he_uniform", inputShape: [3]),
         new Activation("tanh"),
         new Dropout(0.25, seed: 3),
+        new GaussianNoise(0.2, seed: 5),
+        new GaussianDropout(0.1),
         new Flatten(),
         new InputLayer([5]),
         new BatchNormalization(momentum: 0.9),
