@@ -7,7 +7,8 @@ namespace Nabla.Layers;
 /// <summary>
 /// Keras's <c>BatchNormalization</c> over the last axis. Training normalizes with the batch's mean and
 /// (biased) variance and moves the running statistics: moving = moving·momentum + batch·(1 − momentum).
-/// Inference uses the running statistics. Keras defaults: momentum 0.99, epsilon 1e-3, center and scale on.
+/// Inference uses the running statistics. Keras defaults: momentum 0.99, epsilon 1e-3, center and scale on, axis -1.
+/// The axis must be the last one (-1, or 3 for images as Keras 2 files write it); channels-first axes are refused.
 /// </summary>
 public sealed class BatchNormalization : Layer
 {
@@ -15,7 +16,7 @@ public sealed class BatchNormalization : Layer
     public const double DefaultMomentum = 0.99;
 
     public BatchNormalization(double momentum = DefaultMomentum, double epsilon = 1e-3, bool center = true, bool scale = true,
-        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        int[]? inputShape = null, string? name = null, int axis = -1) : base(name, inputShape)
     {
         if (!(momentum >= 0 && momentum <= 1))
             throw new ArgumentException($"BatchNormalization 'momentum' must be in [0, 1], found {momentum}.", nameof(momentum));
@@ -25,6 +26,7 @@ public sealed class BatchNormalization : Layer
         Epsilon = epsilon;
         Center = center;
         Scale = scale;
+        Axis = axis;
     }
 
     public override string ClassName => "BatchNormalization";
@@ -39,6 +41,9 @@ public sealed class BatchNormalization : Layer
 
     public bool Scale { get; }
 
+    /// <summary>The normalized feature axis, counted with the batch axis as 0 (negative from the end).</summary>
+    public int Axis { get; }
+
     internal Tensor Gamma { get; private set; } = null!;
     internal Tensor Beta { get; private set; } = null!;
     internal Tensor MovingMean { get; private set; } = null!;
@@ -48,6 +53,7 @@ public sealed class BatchNormalization : Layer
 
     protected override void BuildWeights(int[] inputShape)
     {
+        TrailingAxes.Count([Axis], inputShape, Name);
         int features = inputShape[^1];
         var zeros = Initializer.Get("zeros");
         var ones = Initializer.Get("ones");
@@ -67,7 +73,7 @@ public sealed class BatchNormalization : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["axis"] = -1L;
+        config["axis"] = (long)Axis;
         config["momentum"] = Momentum;
         config["epsilon"] = Epsilon;
         config["center"] = Center;
@@ -83,7 +89,11 @@ public sealed class BatchNormalization : Layer
     {
         RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
         var (name, inputShape) = BaseArgs(config);
+        int[] axes = TrailingAxes.Read(config, [-1]);
+        if (axes.Length != 1)
+            throw new NotSupportedException(
+                $"BatchNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla normalizes over one feature axis, the last.");
         return new BatchNormalization(config.GetDouble("momentum", DefaultMomentum), config.GetDouble("epsilon", 1e-3),
-            config.GetBool("center", true), config.GetBool("scale", true), inputShape, name);
+            config.GetBool("center", true), config.GetBool("scale", true), inputShape, name, axes[0]);
     }
 }

@@ -41,6 +41,18 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void DropoutAndNoiseLayersAreTheIdentityAndLayerNormalizationMatchesPredict()
+    {
+        Utils.SetRandomSeed(4);
+        var model = new Sequential(new GaussianNoise(0.3, inputShape: [3, 4]), new LayerNormalization(), new SpatialDropout1D(0.3), new Dense(5),
+            new GaussianDropout(0.2), new LayerNormalization([1, 2], center: false));
+        Assert.Equal(5, model.Weights.Count);
+        foreach (var weight in model.Weights) // gammas and betas away from 1 and 0
+            for (int i = 0; i < weight.Size; i++) weight.Data[i] += 0.1f * (i % 5) - 0.2f;
+        OnnxRuntimeCheck.AssertMatchesPredict(model);
+    }
+
+    [Fact]
     public void ActivationParametersAreExported()
     {
         var functions = new Nabla.Activations.Activation[]

@@ -6,13 +6,14 @@ namespace Nabla.Serialization.Onnx;
 
 /// <summary>
 /// Writes each Nabla layer in inference mode as ONNX operators that compute what <c>Model.Predict</c>
-/// computes: dropout is the identity, batch normalization uses the moving statistics.
+/// computes: the dropout and Gaussian noise layers are the identity, batch normalization uses the moving statistics.
 /// </summary>
 internal static class OnnxLayers
 {
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
-        ["InputLayer", "Dense", "Activation", "Dropout", "Flatten", "Rescaling", "Normalization", "BatchNormalization",
+        ["InputLayer", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Flatten", "Rescaling", "Normalization",
+         "BatchNormalization", "LayerNormalization",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU"];
@@ -20,7 +21,8 @@ internal static class OnnxLayers
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
-        if (layer is not (InputLayer or Dense or Layers.Activation or Dropout or Flatten or Rescaling or Normalization or BatchNormalization)
+        if (layer is not (InputLayer or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
+                or BatchNormalization or LayerNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
@@ -48,7 +50,7 @@ internal static class OnnxLayers
     /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value.</summary>
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
-        InputLayer or Dropout => x,
+        InputLayer or TrainingNoiseLayer => x,
         Dense dense => EmitDense(g, dense, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
@@ -57,6 +59,9 @@ internal static class OnnxLayers
             [g.Node("Mul", r.Name, [x, Channelwise(g, $"{r.Name}/scale", r.Scale)]), Channelwise(g, $"{r.Name}/offset", r.Offset)]),
         Normalization n => EmitNormalization(g, n, x),
         BatchNormalization bn => EmitBatchNormalization(g, bn, x),
+        // ONNX's LayerNormalization (opset 17) normalizes from 'axis' to the last axis, as Nabla's trailing axes.
+        LayerNormalization ln => g.Node("LayerNormalization", ln.Name, [x, g.Weight(ln.Gamma), g.Weight(ln.Beta)],
+            Int("axis", -ln.Gamma.Rank), Float("epsilon", ln.Epsilon)),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
         RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),

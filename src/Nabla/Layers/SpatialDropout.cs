@@ -1,0 +1,85 @@
+using Nabla.Autograd;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's spatial dropout (<c>BaseSpatialDropout</c>): dropout that drops whole channels of a sample, one
+/// decision per sample and channel, for inputs whose neighbouring steps or pixels are so alike that dropping single
+/// values would not regularize (Tompson et al., 2014).</summary>
+public abstract class SpatialDropout : TrainingNoiseLayer
+{
+    private protected SpatialDropout(int spatialAxes, double rate, int? seed, string dataFormat, int[]? inputShape, string? name)
+        : base(seed, inputShape, name)
+    {
+        SpatialAxes = spatialAxes;
+        Rate = Dropout.CheckRate(rate, ClassName);
+        if (dataFormat is not ("channels_last" or "channels_first"))
+            throw new ArgumentException($"{ClassName} 'data_format' must be \"channels_last\" or \"channels_first\", found \"{dataFormat}\".",
+                nameof(dataFormat));
+        DataFormat = dataFormat;
+    }
+
+    /// <summary>1 for sequences, 2 for images.</summary>
+    public int SpatialAxes { get; }
+
+    public double Rate { get; }
+
+    public string DataFormat { get; }
+
+    protected override bool AddsNoNoise => Rate == 0;
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != SpatialAxes + 1)
+            throw new ArgumentException(
+                $"{ClassName} '{Name}' needs inputs of rank {SpatialAxes + 2} (batch, {(SpatialAxes == 1 ? "steps" : "rows, columns")} and channels), " +
+                $"found per-sample shape {Tensor.ShapeString(inputShape)}.");
+        return inputShape;
+    }
+
+    private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator)
+    {
+        var maskShape = new int[inputs.Rank];
+        Array.Fill(maskShape, 1);
+        maskShape[0] = inputs.Shape[0];
+        int channelAxis = DataFormat == "channels_first" ? 1 : inputs.Rank - 1;
+        maskShape[channelAxis] = inputs.Shape[channelAxis];
+        return new DropoutOp(inputs, (float)Rate, generator, maskShape);
+    }
+
+    protected override void WriteSettings(Config config) => config["rate"] = Rate;
+}
+
+/// <summary>Keras's <c>SpatialDropout1D</c> on [batch, steps, channels]: noise shape (batch, 1, channels).</summary>
+public sealed class SpatialDropout1D(double rate, int? seed = null, int[]? inputShape = null, string? name = null)
+    : SpatialDropout(1, rate, seed, "channels_last", inputShape, name)
+{
+    public override string ClassName => "SpatialDropout1D";
+
+    public static SpatialDropout1D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new SpatialDropout1D(config.GetDouble("rate"), ReadSeed(config), inputShape, name);
+    }
+}
+
+/// <summary>Keras's <c>SpatialDropout2D</c> on images: noise shape (batch, 1, 1, channels), or (batch, channels, 1, 1)
+/// channels first.</summary>
+public sealed class SpatialDropout2D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
+    string? name = null) : SpatialDropout(2, rate, seed, dataFormat, inputShape, name)
+{
+    public override string ClassName => "SpatialDropout2D";
+
+    protected override void WriteSettings(Config config)
+    {
+        base.WriteSettings(config);
+        config["data_format"] = DataFormat;
+    }
+
+    public static SpatialDropout2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new SpatialDropout2D(config.GetDouble("rate"), config.GetString("data_format", "channels_last")!, ReadSeed(config),
+            inputShape, name);
+    }
+}

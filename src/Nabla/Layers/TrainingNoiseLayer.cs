@@ -1,0 +1,55 @@
+using Nabla.Autograd;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// A layer that perturbs its inputs in training only and is the identity in inference (Dropout, GaussianNoise,
+/// GaussianDropout). With a seed it draws from its own generator, so its noise repeats from run to run; without one,
+/// from Nabla's global generator (<see cref="Utils.SetRandomSeed"/>).
+/// </summary>
+public abstract class TrainingNoiseLayer : Layer
+{
+    private readonly RandomGenerator? seeded;
+
+    protected TrainingNoiseLayer(int? seed, int[]? inputShape, string? name) : base(name, inputShape)
+    {
+        Seed = seed;
+        if (seed is int s) seeded = new RandomGenerator(s);
+    }
+
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
+    public int? Seed { get; }
+
+    /// <summary>Whether the layer's settings leave its inputs unchanged in training too (a rate or deviation of 0).</summary>
+    protected abstract bool AddsNoNoise { get; }
+
+    /// <summary>The op that perturbs <paramref name="inputs"/>, drawing from <paramref name="generator"/> (null: the global one).</summary>
+    private protected abstract Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator);
+
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        if (!training || AddsNoNoise) return inputs;
+        return Op.Record(CreateNoiseOp(inputs, seeded));
+    }
+
+    /// <summary>Keras's config order: the base keys, the layer's own (<see cref="WriteSettings"/>), then the seed.</summary>
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        WriteSettings(config);
+        config["seed"] = Seed is int s ? (long)s : null;
+        return config;
+    }
+
+    /// <summary>Writes the layer's own config keys (its rate or deviation).</summary>
+    protected abstract void WriteSettings(Config config);
+
+    /// <summary>The <c>seed</c> of a Keras config: an int, or null when absent or null.</summary>
+    private protected static int? ReadSeed(Config config) => config.TryGet("seed", out _) ? config.GetInt("seed") : null;
+}
