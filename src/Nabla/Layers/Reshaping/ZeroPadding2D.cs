@@ -50,26 +50,7 @@ public sealed class ZeroPadding2D : Layer
     public static ZeroPadding2D FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new ZeroPadding2D(ReadPadding(config, name), config.GetString("data_format", null), inputShape, name)
+        return new ZeroPadding2D(Padding2D.Read(config, "padding", 1, $"ZeroPadding2D '{name ?? "?"}'"), config.GetString("data_format", null), inputShape, name)
         { Trainable = config.GetBool("trainable", true) };
-    }
-
-    /// <summary>An int, [rows, columns], or [[top, bottom], [left, right]], as Keras accepts.</summary>
-    private static Padding2D ReadPadding(Config config, string? name)
-    {
-        if (!config.TryGet("padding", out var value)) return 1;
-        if (value is not List<object?> list) return config.GetInt("padding");
-        string error = $"ZeroPadding2D '{name ?? "?"}': 'padding' must be an int, [rows, columns] or [[top, bottom], [left, right]], " +
-            $"found {Config.Describe(value)}.";
-        if (list.Count != 2) throw new ArgumentException(error);
-        if (list[0] is List<object?> && list[1] is List<object?>)
-        {
-            var rows = new Config { ["p"] = list[0] }.GetIntArray("p")!;
-            var columns = new Config { ["p"] = list[1] }.GetIntArray("p")!;
-            if (rows.Length != 2 || columns.Length != 2) throw new ArgumentException(error);
-            return ((rows[0], rows[1]), (columns[0], columns[1]));
-        }
-        var pair = config.GetIntArray("padding")!;
-        return (pair[0], pair[1]);
     }
 }

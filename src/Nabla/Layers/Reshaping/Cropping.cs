@@ -1,0 +1,104 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>Cropping1D</c>: drops steps at the start and the end of [batch, steps, features] sequences
+/// (default one at each end).</summary>
+public sealed class Cropping1D : Layer
+{
+    public Cropping1D(Sides1D? cropping = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        var c = cropping ?? 1;
+        if (c.Start < 0 || c.End < 0)
+            throw new ArgumentException($"Cropping1D '{Name}': 'cropping' must be non-negative, found {c}.", nameof(cropping));
+        Cropping = c;
+    }
+
+    public override string ClassName => "Cropping1D";
+
+    public Sides1D Cropping { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 2)
+            throw new ArgumentException($"Layer '{Name}' (Cropping1D) needs inputs [batch, steps, features], found per-sample shape {Describe(inputShape)}.");
+        int steps = inputShape[0] - Cropping.Start - Cropping.End;
+        if (steps <= 0)
+            throw new ArgumentException($"Layer '{Name}' (Cropping1D): cropping {Cropping} leaves no step of {inputShape[0]}.");
+        return [steps, inputShape[1]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Tensor.Slice(inputs, [0, Cropping.Start, 0], [inputs.Shape[0], .. OutputShape!]);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["cropping"] = ConvOptions.ToList(Cropping.Start, Cropping.End);
+        return config;
+    }
+
+    public static Cropping1D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new Cropping1D(Sides1D.Read(config, "cropping", 1, $"Cropping1D '{name ?? "?"}'"), inputShape, name);
+    }
+}
+
+/// <summary>Keras's <c>Cropping2D</c>: drops rows at the top and bottom and columns at the left and right of
+/// channels-last images (default none).</summary>
+public sealed class Cropping2D : Layer
+{
+    public Cropping2D(Padding2D? cropping = null, string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        var c = cropping ?? 0;
+        if (c.Top < 0 || c.Bottom < 0 || c.Left < 0 || c.Right < 0)
+            throw new ArgumentException($"Cropping2D '{Name}': 'cropping' must be non-negative, found {c}.", nameof(cropping));
+        ConvOptions.CheckDataFormat($"Cropping2D '{Name}'", dataFormat);
+        Cropping = c;
+    }
+
+    public override string ClassName => "Cropping2D";
+
+    public Padding2D Cropping { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException(
+                $"Layer '{Name}' (Cropping2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
+        int height = inputShape[0] - Cropping.Top - Cropping.Bottom, width = inputShape[1] - Cropping.Left - Cropping.Right;
+        if (height <= 0 || width <= 0)
+            throw new ArgumentException(
+                $"Layer '{Name}' (Cropping2D): cropping {Cropping} leaves nothing of a {inputShape[0]}x{inputShape[1]} image.");
+        return [height, width, inputShape[2]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Tensor.Slice(inputs, [0, Cropping.Top, Cropping.Left, 0], [inputs.Shape[0], .. OutputShape!]);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["cropping"] = new List<object?>
+        {
+            ConvOptions.ToList(Cropping.Top, Cropping.Bottom), ConvOptions.ToList(Cropping.Left, Cropping.Right),
+        };
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    public static Cropping2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new Cropping2D(Padding2D.Read(config, "cropping", 0, $"Cropping2D '{name ?? "?"}'"), config.GetString("data_format", null),
+            inputShape, name);
+    }
+}

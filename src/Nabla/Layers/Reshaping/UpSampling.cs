@@ -1,0 +1,110 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>Keras's <c>UpSampling1D</c>: repeats each step of [batch, steps, features] <c>size</c> times (default 2).</summary>
+public sealed class UpSampling1D : Layer
+{
+    public UpSampling1D(int size = 2, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (size < 1) throw new ArgumentException($"UpSampling1D '{Name}': 'size' must be at least 1, found {size}.", nameof(size));
+        Size = size;
+    }
+
+    public override string ClassName => "UpSampling1D";
+
+    public int Size { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 2)
+            throw new ArgumentException($"Layer '{Name}' (UpSampling1D) needs inputs [batch, steps, features], found per-sample shape {Describe(inputShape)}.");
+        return [inputShape[0] * Size, inputShape[1]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        var (batch, steps, features) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2]);
+        var repeated = Repeat.Along(Tensor.Reshape(inputs, batch, steps, 1, features), axis: 2, Size);
+        return Tensor.Reshape(repeated, batch, steps * Size, features);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["size"] = (long)Size;
+        return config;
+    }
+
+    public static UpSampling1D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new UpSampling1D(config.GetInt("size", 2), inputShape, name);
+    }
+}
+
+/// <summary>Keras's <c>UpSampling2D</c> with its default nearest interpolation: repeats each row of channels-last images
+/// <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2).</summary>
+public sealed class UpSampling2D : Layer
+{
+    public UpSampling2D(Size2D? size = null, string? dataFormat = null, string interpolation = "nearest", int[]? inputShape = null,
+        string? name = null) : base(name, inputShape)
+    {
+        var s = size ?? 2;
+        if (s.Height < 1 || s.Width < 1)
+            throw new ArgumentException($"UpSampling2D '{Name}': 'size' must be at least 1 on each axis, found {s}.", nameof(size));
+        ConvOptions.CheckDataFormat($"UpSampling2D '{Name}'", dataFormat);
+        if (interpolation != "nearest")
+            throw new NotSupportedException(
+                $"UpSampling2D '{Name}': 'interpolation' {Config.Describe(interpolation)} is not implemented; Nabla supports \"nearest\", Keras's default.");
+        Size = s;
+    }
+
+    public override string ClassName => "UpSampling2D";
+
+    public Size2D Size { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException(
+                $"Layer '{Name}' (UpSampling2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
+        return [inputShape[0] * Size.Height, inputShape[1] * Size.Width, inputShape[2]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        var (batch, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3]);
+        var cells = Tensor.Reshape(inputs, batch, height, 1, width, 1, channels);
+        var repeated = Repeat.Along(Repeat.Along(cells, axis: 2, Size.Height), axis: 4, Size.Width);
+        return Tensor.Reshape(repeated, batch, height * Size.Height, width * Size.Width, channels);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["size"] = ConvOptions.ToList(Size.Height, Size.Width);
+        config["data_format"] = ConvOptions.ChannelsLast;
+        config["interpolation"] = "nearest";
+        return config;
+    }
+
+    public static UpSampling2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        var size = config.TryGet("size", out var value) && value is List<object?> ? config.GetIntArray("size")! : [config.GetInt("size", 2)];
+        if (size.Length is not (1 or 2))
+            throw new ArgumentException($"UpSampling2D '{name ?? "?"}': 'size' must be an int or [rows, columns], found {Config.Describe(value)}.");
+        return new UpSampling2D(size.Length == 1 ? size[0] : (size[0], size[1]), config.GetString("data_format", null),
+            config.GetString("interpolation", "nearest")!, inputShape, name);
+    }
+}
+
+/// <summary>Repeats a tensor along an axis of size 1 (the copies share one gradient, summed by the concatenation).</summary>
+internal static class Repeat
+{
+    public static Tensor Along(Tensor x, int axis, int times) =>
+        times == 1 ? x : Tensor.Concat(Enumerable.Repeat(x, times).ToArray(), axis);
+}
