@@ -126,12 +126,12 @@ public abstract class BaseConv : Layer
     }
 
     /// <summary>The constructor arguments a Keras conv config holds (Keras 3, Keras 2 and TensorFlow.js forms).</summary>
-    private protected readonly record struct Args(
+    internal readonly record struct Args(
         string? Name, int[]? InputShape, int Filters, Size2D KernelSize, Size2D Strides, string Padding, Size2D DilationRate,
         ActivationFunction Activation, bool UseBias, Initializer KernelInitializer, Initializer BiasInitializer,
         Regularizer? KernelRegularizer, Regularizer? BiasRegularizer, string? DataFormat, int Groups);
 
-    private protected static Args ReadArgs(Config config, int rank, string className)
+    internal static Args ReadArgs(Config config, int rank, string className)
     {
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";

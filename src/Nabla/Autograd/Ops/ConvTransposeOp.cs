@@ -1,0 +1,91 @@
+using Nabla.Kernels;
+
+namespace Nabla.Autograd.Ops;
+
+/// <summary>
+/// A channels-last transposed convolution y = activation(conv_transpose(x, kernel) + bias): x [batch, h, w, in],
+/// kernel [kh, kw, filters, in] as Keras stores it, y [batch, H, W, filters]. It is the input gradient of the
+/// convolution that would map y's shape back onto x's (the geometry the op is given):
+/// each input row times the kernel read as [kh·kw·filters, in], transposed, gives one im2col row of y, and the rows are
+/// added onto y (col2im). Backward reads the same rows: dcols = im2col(dz), dx = dcols·kernel, dkernel = dcolsᵀ·x. Large
+/// batches go a chunk of samples at a time, so the column buffer stays bounded.
+/// </summary>
+internal sealed class ConvTransposeOp : Op, IActivatedOp
+{
+    private readonly ConvGeometry g;
+    private readonly int batch, inChannels, chunkSamples;
+    private readonly FusedActivation activation;
+    private readonly float[] cols;
+
+    /// <param name="geometry">The convolution from the output's shape (its input) to x's shape (its output), with
+    /// the output's channels, filters, as its channels.</param>
+    public ConvTransposeOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
+        : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
+    {
+        g = geometry;
+        batch = x.Shape[0];
+        inChannels = x.Shape[^1];
+        this.activation = new FusedActivation(activation, Output, g.Channels);
+        long perSample = (long)g.OutPositions * g.PatchSize;
+        chunkSamples = (int)Math.Clamp(ConvOp.MaxColumnFloats / perSample, 1, Math.Max(batch, 1));
+        cols = new float[chunkSamples * perSample];
+    }
+
+    public override string Name => "conv2d_transpose";
+
+    public Tensor PreActivation => activation.PreActivation;
+
+    public IActivationKernel Activation => activation.Kernel;
+
+    private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
+    {
+        if (x.Rank != 4 || x.Shape[1] != g.OutHeight || x.Shape[2] != g.OutWidth)
+            throw new ArgumentException(
+                $"conv transpose: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's [batch, {g.OutHeight}, {g.OutWidth}, in].");
+        int[] expectedKernel = [g.KernelHeight, g.KernelWidth, g.Channels, x.Shape[3]];
+        if (!kernel.Shape.AsSpan().SequenceEqual(expectedKernel))
+            throw new ArgumentException(
+                $"conv transpose: kernel {Tensor.ShapeString(kernel.Shape)} does not match the expected {Tensor.ShapeString(expectedKernel)}.");
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.Channels))
+            throw new ArgumentException($"conv transpose: bias {Tensor.ShapeString(bias.Shape)} does not match {g.Channels} filters.");
+        return [x.Shape[0], g.InHeight, g.InWidth, g.Channels];
+    }
+
+    public override void Forward()
+    {
+        var z = PreActivation.Data;
+        Array.Clear(z);
+        int inPositions = g.OutPositions, patch = g.PatchSize;
+        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        {
+            int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
+            Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels),
+                Inputs[1].Data, cols.AsSpan(0, rows * patch));
+            for (int i = 0; i < n; i++)
+                Im2Col.AddBack(g, cols.AsSpan(i * inPositions * patch, inPositions * patch), z.AsSpan((s0 + i) * g.InSize, g.InSize));
+        }
+        if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
+        activation.Forward();
+    }
+
+    public override void Backward()
+    {
+        var gradZ = activation.Backward();
+        if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: true);
+        bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
+        if (!kernelGrad && !inputGrad) return;
+        int inPositions = g.OutPositions, patch = g.PatchSize;
+        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        {
+            int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
+            for (int i = 0; i < n; i++)
+                Im2Col.Lower(g, gradZ.AsSpan((s0 + i) * g.InSize, g.InSize), cols.AsSpan(i * inPositions * patch, inPositions * patch));
+            var dcols = cols.AsSpan(0, rows * patch);
+            var x = Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels);
+            if (kernelGrad) Gemm.Multiply(true, false, patch, inChannels, rows, dcols, x, Inputs[1].Grad!.Data, accumulate: true);
+            if (inputGrad)
+                Gemm.Multiply(false, false, rows, inChannels, patch, dcols, Inputs[1].Data,
+                    Inputs[0].Grad!.Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels), accumulate: true);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Nabla.Autograd;
+using Nabla.Layers;
+using Nabla.TorchParity.Support;
+using TorchSharp;
+using F = TorchSharp.torch.nn.functional;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace Nabla.TorchParity.Layers;
+
+/// <summary>
+/// Conv2DTranspose against torch's conv_transpose2d on the same weights (Keras kernel [kh, kw, filters, in] = torch
+/// weight [in, filters, kh, kw] permuted). Torch computes the full output, (in − 1)·stride + dilated kernel; Keras's
+/// is the window TensorFlow's padding rule cuts from it (rows from the top padding of the convolution that maps the
+/// output back onto the input), with zeros past its end when the stride exceeds the kernel. In float64, as
+/// ConvParityTests explains.
+/// </summary>
+public class ConvTransposeParityTests
+{
+    [Theory]
+    // h, w, in, filters, kh, kw, stride, dilation, padding, activation
+    [InlineData(4, 5, 3, 2, 3, 3, 2, 1, "same", "linear")]
+    [InlineData(4, 5, 3, 2, 3, 3, 2, 1, "valid", "relu")]
+    [InlineData(3, 3, 2, 4, 2, 2, 3, 1, "valid", "linear")]
+    [InlineData(5, 4, 2, 3, 4, 3, 2, 1, "same", "tanh")]
+    [InlineData(4, 4, 2, 2, 3, 3, 1, 2, "same", "linear")]
+    [InlineData(6, 5, 4, 3, 3, 2, 1, 1, "valid", "sigmoid")]
+    public void Conv2DTransposeMatchesTorch(int h, int w, int cin, int filters, int kh, int kw, int stride, int dilation, string padding,
+        string activation)
+    {
+        TorchRuntime.EnsureLoaded();
+        var layer = new Conv2DTranspose(filters, (kh, kw), stride, padding, dilation, activation);
+        layer.Build([h, w, cin]);
+        TestData.Assign(layer.Kernel, TestData.Normal(1, 0.5, layer.Kernel.Shape));
+        TestData.Assign(layer.Bias!, TestData.Normal(2, 0.5, filters));
+        var x = TestData.Normal(3, 1.0, 2, h, w, cin).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(4, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ConvParityTests.ChannelsFirstLeaf(x);
+        var tw = Parity.ToTorch(layer.Kernel).permute(3, 2, 0, 1).contiguous().to_type(torch.float64).requires_grad_(true);
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        var full = F.conv_transpose2d(tx, tw, tb, strides: [stride, stride], dilation: [dilation, dilation]);
+        var z = Window(Window(full, 2, y.Shape[1], ConvParityTests.TfPads(padding, y.Shape[1], kh, stride, dilation).Before, tb),
+            3, y.Shape[2], ConvParityTests.TfPads(padding, y.Shape[2], kw, stride, dilation).Before, tb);
+        var ty = TorchActivations.ByKerasName[activation](z.permute(0, 2, 3, 1));
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        string what = $"Conv2DTranspose {kh}x{kw} stride {stride} dilation {dilation} {padding}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 3, 1));
+        Parity.Compare($"{what} dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 3, 1, 0));
+        Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
+    }
+
+    /// <summary>Rows [start, start + length) of axis <paramref name="dim"/>; cells past the full output hold only the bias.</summary>
+    private static TorchTensor Window(TorchTensor full, int dim, int length, long start, TorchTensor bias)
+    {
+        long missing = start + length - full.shape[dim];
+        if (missing > 0)
+        {
+            long[] shape = [.. full.shape];
+            shape[dim] = missing;
+            var biasOnly = torch.zeros(shape, torch.float64) + bias.reshape(1, -1, 1, 1);
+            full = torch.cat([full, biasOnly], dim);
+        }
+        return full.narrow(dim, start, length);
+    }
+}
