@@ -31,6 +31,7 @@ public abstract partial class Layer
         .Add("Conv1D", Conv1D.FromConfig, "Convolution1D")
         .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")
         .Add("DepthwiseConv2D", DepthwiseConv2D.FromConfig)
+        .Add("SeparableConv2D", SeparableConv2D.FromConfig, "SeparableConvolution2D")
         .Add("Conv2DTranspose", Conv2DTranspose.FromConfig, "Convolution2DTranspose")
         .Add("MaxPooling1D", MaxPooling1D.FromConfig, "MaxPool1D")
         .Add("MaxPooling2D", MaxPooling2D.FromConfig, "MaxPool2D")

@@ -54,6 +54,7 @@ public class LayerTests
         new SpatialDropout2D(0.3, dataFormat: "channels_first"),
         new Flatten(),
         new Conv2DTranspose(3, (2, 3), (2, 1), "same", activation: "relu"),
+        new SeparableConv2D(4, 3, depthMultiplier: 2, activation: "relu"),
         new Cropping1D((2, 0)),
         new Cropping2D(((1, 2), (0, 1))),
         new ZeroPadding1D(3),

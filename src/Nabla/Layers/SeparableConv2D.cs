@@ -1,0 +1,166 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+using Nabla.Initializers;
+using Nabla.Kernels;
+using Nabla.Regularizers;
+using ActivationFunction = Nabla.Activations.Activation;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>SeparableConv2D</c> (Xception's convolution): a depthwise convolution (each channel with its own
+/// <c>depthMultiplier</c> filters, kernel [kh, kw, channels, depth_multiplier]), then a 1×1 convolution that mixes the
+/// channels into <c>filters</c> (kernel [1, 1, channels·depth_multiplier, filters]), then the bias and the activation.
+/// Weights in Keras's order: depthwise_kernel, pointwise_kernel, bias.
+/// </summary>
+public sealed class SeparableConv2D : Layer
+{
+    private static readonly string[] UnsupportedKeys =
+        ["activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint", "depthwise_regularizer",
+         "pointwise_regularizer"];
+
+    private static readonly ActivationFunction Linear = ActivationFunction.Get("linear");
+
+    private ConvGeometry? depthwiseGeometry, pointwiseGeometry;
+    private Tensor? depthwiseKernel, pointwiseKernel, bias;
+
+    /// <param name="padding">"valid" (Keras's default) or "same".</param>
+    /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
+    public SeparableConv2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1,
+        Size2D? dilationRate = null, string? activation = null, bool useBias = true, string depthwiseInitializer = "glorot_uniform",
+        string pointwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", string? biasRegularizer = null,
+        int[]? inputShape = null, string? name = null, string? dataFormat = null)
+        : this(filters, kernelSize, strides ?? 1, padding, depthMultiplier, dilationRate ?? 1, ActivationFunction.Get(activation), useBias,
+            Initializer.Get(depthwiseInitializer), Initializer.Get(pointwiseInitializer), Initializer.Get(biasInitializer),
+            biasRegularizer is null ? null : Regularizer.Get(biasRegularizer), inputShape, name, dataFormat)
+    {
+    }
+
+    public SeparableConv2D(int filters, Size2D kernelSize, Size2D strides, string padding, int depthMultiplier, Size2D dilationRate,
+        ActivationFunction activation, bool useBias, Initializer depthwiseInitializer, Initializer pointwiseInitializer,
+        Initializer biasInitializer, Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat)
+        : base(name, inputShape)
+    {
+        string what = $"SeparableConv2D '{Name}'";
+        if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
+        if (depthMultiplier <= 0)
+            throw new ArgumentException($"{what}: 'depth_multiplier' must be a positive integer, found {depthMultiplier}.", nameof(depthMultiplier));
+        ConvOptions.CheckDataFormat(what, dataFormat);
+        Filters = filters;
+        KernelSize = kernelSize.CheckPositive(what, "kernel_size");
+        Strides = strides.CheckPositive(what, "strides");
+        DilationRate = dilationRate.CheckPositive(what, "dilation_rate");
+        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
+        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
+            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        DepthMultiplier = depthMultiplier;
+        Activation = activation;
+        UseBias = useBias;
+        DepthwiseInitializer = depthwiseInitializer;
+        PointwiseInitializer = pointwiseInitializer;
+        BiasInitializer = biasInitializer;
+        BiasRegularizer = biasRegularizer;
+    }
+
+    public override string ClassName => "SeparableConv2D";
+
+    public int Filters { get; }
+
+    public Size2D KernelSize { get; }
+
+    public Size2D Strides { get; }
+
+    public Size2D DilationRate { get; }
+
+    public string Padding => ConvOptions.PaddingName(PaddingMode);
+
+    public int DepthMultiplier { get; }
+
+    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
+    public ActivationFunction Activation { get; set; }
+
+    public bool UseBias { get; }
+
+    public Initializer DepthwiseInitializer { get; }
+
+    public Initializer PointwiseInitializer { get; }
+
+    public Initializer BiasInitializer { get; }
+
+    public Regularizer? BiasRegularizer { get; }
+
+    public Tensor DepthwiseKernel => depthwiseKernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Tensor PointwiseKernel => pointwiseKernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    public Tensor? Bias => bias;
+
+    private ConvPadding PaddingMode { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        var g = ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);
+        return [g.OutHeight, g.OutWidth, Filters];
+    }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
+        var g = ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);
+        int channels = checked(inputShape[^1] * DepthMultiplier);
+        depthwiseGeometry = g;
+        pointwiseGeometry = ConvGeometry.Create($"SeparableConv2D '{Name}'", g.OutHeight, g.OutWidth, channels, (1, 1), (1, 1), (1, 1), ConvPadding.Valid);
+        depthwiseKernel = AddKernel("depthwise_kernel", [KernelSize.Height, KernelSize.Width, inputShape[^1], DepthMultiplier], DepthwiseInitializer);
+        pointwiseKernel = AddKernel("pointwise_kernel", [1, 1, channels, Filters], PointwiseInitializer);
+        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        var depthwise = Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, null, depthwiseGeometry!, Linear));
+        return Op.Record(new ConvOp(depthwise, PointwiseKernel, bias, pointwiseGeometry!, Activation));
+    }
+
+    /// <summary>Keras 3's keys; the activity regularizer, the kernels' regularizers and the constraints, which Nabla does
+    /// not implement, are always null.</summary>
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["filters"] = (long)Filters;
+        config["kernel_size"] = ConvOptions.ToList(KernelSize.Height, KernelSize.Width);
+        config["strides"] = ConvOptions.ToList(Strides.Height, Strides.Width);
+        config["padding"] = Padding;
+        config["data_format"] = ConvOptions.ChannelsLast;
+        config["dilation_rate"] = ConvOptions.ToList(DilationRate.Height, DilationRate.Width);
+        config["depth_multiplier"] = (long)DepthMultiplier;
+        config["activation"] = ActivationFunction.Serialize(Activation);
+        config["use_bias"] = UseBias;
+        config["depthwise_initializer"] = Registry<Initializer>.Serialize(DepthwiseInitializer);
+        config["pointwise_initializer"] = Registry<Initializer>.Serialize(PointwiseInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
+        foreach (string key in UnsupportedKeys) config[key] = null;
+        return config;
+    }
+
+    public static SeparableConv2D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        RefuseUnsupported(config, "SeparableConv2D", UnsupportedKeys);
+        string what = $"SeparableConv2D '{name ?? "?"}'";
+        int[] ones = [1, 1];
+        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", 2, what)
+            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
+        return new SeparableConv2D(config.GetInt("filters"), ConvOptions.ToSize2D(kernelSize),
+            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", 2, what, ones)!), config.GetString("padding", "valid")!,
+            config.GetInt("depth_multiplier", 1), ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", 2, what, ones)!),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), config.GetBool("use_bias", true),
+            Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("pointwise_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            inputShape, name, config.GetString("data_format", null))
+        { Trainable = config.GetBool("trainable", true) };
+    }
+}
