@@ -52,6 +52,8 @@ public abstract partial class Layer
         .Add("Reshape", Reshape.FromConfig)
         .Add("ReLU", ReLU.FromConfig)
         .Add("LeakyReLU", LeakyReLU.FromConfig)
+        .Add("ELU", ELU.FromConfig)
+        .Add("PReLU", PReLU.FromConfig)
         .Add("Softmax", Softmax.FromConfig)
         .Add("SimpleRNN", SimpleRNN.FromConfig)
         .Add("LSTM", LSTM.FromConfig)

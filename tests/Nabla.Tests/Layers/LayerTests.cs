@@ -55,6 +55,8 @@ public class LayerTests
         new Flatten(),
         new Conv2DTranspose(3, (2, 3), (2, 1), "same", activation: "relu"),
         new SeparableConv2D(4, 3, depthMultiplier: 2, activation: "relu"),
+        new ELU(0.7),
+        new PReLU(sharedAxes: [1]),
         new Cropping1D((2, 0)),
         new Cropping2D(((1, 2), (0, 1))),
         new ZeroPadding1D(3),
