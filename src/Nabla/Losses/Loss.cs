@@ -54,11 +54,14 @@ public abstract partial class Loss : IKerasSerializable
         var op = CreateOp(yTrue, yPred);
         if (sampleWeight is not null)
         {
-            if (sampleWeight.Rank != 1 || sampleWeight.Size != op.SampleCount)
+            // One weight per per-sample loss, or one per sample of the batch that weighs all its positions (the steps of a
+            // sequence output; Keras would need [batch, steps] weights there).
+            int batch = yPred.Rank == 0 ? 1 : yPred.Shape[0];
+            if (sampleWeight.Rank != 1 || (sampleWeight.Size != op.SampleCount && sampleWeight.Size != batch))
                 throw new ArgumentException(
-                    $"{Name}: sampleWeight must have shape [{op.SampleCount}] (one weight per sample); found {Tensor.ShapeString(sampleWeight.Shape)}.",
-                    nameof(sampleWeight));
-            op.SampleWeight = sampleWeight;
+                    $"{Name}: sampleWeight must have shape [{batch}] (one weight per sample){(op.SampleCount != batch ? $" or [{op.SampleCount}] (one per step)" : "")}; " +
+                    $"found {Tensor.ShapeString(sampleWeight.Shape)}.", nameof(sampleWeight));
+            op.SetSampleWeights(sampleWeight);
         }
         // As Keras's Loss.__call__, a mask carried by the predictions weighs the per-sample losses.
         if (yPred.KerasMask is { } mask) op.SetMask(mask);

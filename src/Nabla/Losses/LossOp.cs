@@ -47,13 +47,29 @@ public abstract class LossOp : Op
 
     protected double SampleScale { get; private set; }
 
-    /// <summary>One weight per sample, read at every forward pass (a placeholder the caller fills); null: all 1.</summary>
-    internal Tensor? SampleWeight { get; set; }
+    /// <summary>One weight per per-sample loss, or per sample of the batch (<see cref="SetSampleWeights"/>), read at every
+    /// forward pass (a placeholder the caller fills); null: all 1.</summary>
+    internal Tensor? SampleWeight { get; private set; }
 
     internal int SampleCount => Samples;
 
     /// <summary>The sample weights, or an empty span when there are none.</summary>
-    protected ReadOnlySpan<float> Weights => maskedWeights ?? (SampleWeight is null ? default : SampleWeight.Data);
+    protected ReadOnlySpan<float> Weights => maskedWeights ?? spreadWeights ?? (SampleWeight is null ? default : SampleWeight.Data);
+
+    // One weight per sample of the batch spread over the sample's positions (a sequence output's steps), refilled every pass.
+    private float[]? spreadWeights;
+
+    /// <summary>Takes one weight per sample of the batch (<paramref name="weights"/>, [batch]) when each sample has several
+    /// per-position losses: every position of a sample weighs the sample's weight. Call before the op is recorded.</summary>
+    internal void SetSampleWeights(Tensor weights)
+    {
+        SampleWeight = weights;
+        if (weights.Size != Samples) spreadWeights = new float[Samples];
+    }
+
+    /// <summary>The weight of per-sample loss <paramref name="i"/> from the sample weights (1 without them).</summary>
+    private float SampleWeightOf(int i) =>
+        SampleWeight is null ? 1f : SampleWeight.Data[i / (Samples / SampleWeight.Size)];
 
     protected ReadOnlySpan<float> YTrue => Inputs[0].Data;
 
@@ -61,6 +77,8 @@ public abstract class LossOp : Op
 
     public override void Forward()
     {
+        if (spreadWeights is not null && maskedWeights is null)
+            for (int i = 0; i < spreadWeights.Length; i++) spreadWeights[i] = SampleWeightOf(i);
         if (maskedWeights is not null) WeighByMask();
         Output.Data[0] = (float)(SumOfSampleLosses() * SampleScale);
     }
@@ -73,7 +91,7 @@ public abstract class LossOp : Op
         {
             float keep = mask[i] == 0f ? 0f : 1f;
             valid += keep;
-            maskedWeights[i] = SampleWeight is null ? keep : keep * SampleWeight.Data[i];
+            maskedWeights[i] = keep * SampleWeightOf(i);
         }
         if (!sumReduction) SampleScale = 1.0 / (valid + Loss.Epsilon);
     }

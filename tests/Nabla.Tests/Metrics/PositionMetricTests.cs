@@ -124,6 +124,50 @@ public class PositionMetricTests
     }
 
     [Fact]
+    public void OneWeightPerSequenceWeighsEveryStepOfItInTheLossAndTheMetrics()
+    {
+        var model = Tagger(new Masking(inputShape: [Steps, 2]));
+        model.Compile("adam", "sparse_categorical_crossentropy", weightedMetrics: ["accuracy"]);
+        var (x, labels) = (Sequences(), Labels());
+        x.Data.AsSpan(0, 2 * 2).Clear(); // sample 0, steps 0 and 1
+        var sampleWeight = Tensor.FromArray([0.5f, 2f, 1f, 0f, 3f, 1f], Samples);
+        var p = model.Predict(x);
+        bool Kept(int position) => position >= 2;
+        var result = model.Evaluate(x, labels, batchSize: 4, sampleWeight: sampleWeight);
+        Assert.Equal(Accuracy(p, labels, i => sampleWeight.Data[i / Steps] * (Kept(i) ? 1 : 0)), result["accuracy"], 6);
+        // The loss: Σ w·m·(−log p[label]) over the unmasked steps' count (Keras's apply_mask), batch by batch.
+        double Batch(int first, int count)
+        {
+            double sum = 0, valid = 0;
+            for (int i = first * Steps; i < (first + count) * Steps; i++)
+            {
+                if (!Kept(i)) continue;
+                sum += sampleWeight.Data[i / Steps] * -Math.Log(p.Data[i * Classes + (int)labels.Data[i]]);
+                valid++;
+            }
+            return sum / (valid + 1e-7);
+        }
+        double expectedLoss = (Batch(0, 4) * 4 + Batch(4, 2) * 2) / Samples;
+        Assert.Equal(expectedLoss, result["loss"], 5);
+    }
+
+    [Fact]
+    public void WithoutAMaskASequencesWeightMultipliesEachOfItsStepLosses()
+    {
+        var model = Tagger();
+        model.Compile("adam", "sparse_categorical_crossentropy");
+        var (x, labels) = (Sequences(), Labels());
+        var sampleWeight = Tensor.FromArray([0.5f, 2f, 1f, 0f, 3f, 1f], Samples);
+        var p = model.Predict(x);
+        // sum_over_batch_size: Σ w·(−log p[label]) over the batch's samples × steps, in one batch of 6.
+        double sum = 0;
+        for (int i = 0; i < labels.Size; i++) sum += sampleWeight.Data[i / Steps] * -Math.Log(p.Data[i * Classes + (int)labels.Data[i]]);
+        Assert.Equal(sum / labels.Size, model.Evaluate(x, labels, batchSize: Samples, sampleWeight: sampleWeight)["loss"], 5);
+        var wrong = Assert.Throws<ArgumentException>(() => model.Evaluate(x, labels, sampleWeight: new Tensor(Samples, 2)));
+        Assert.Contains("sampleWeight", wrong.Message);
+    }
+
+    [Fact]
     public void AConfusionMetricOnAMaskedOutputIsRefusedByName()
     {
         var model = Tagger(new Masking(inputShape: [Steps, 2]));
