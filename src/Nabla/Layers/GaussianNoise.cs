@@ -1,4 +1,5 @@
 using Nabla.Autograd;
+using Nabla.Autograd.Ops;
 using Nabla.Configuration;
 
 namespace Nabla.Layers;

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using Nabla.Autograd;
 
-namespace Nabla.Layers;
+namespace Nabla.Autograd.Ops;
 
 /// <summary>
 /// Layer normalization over rows of <c>width</c> values (the normalized trailing axes): per row μ and the biased σ²,

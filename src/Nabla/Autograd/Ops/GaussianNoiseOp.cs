@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
-using Nabla.Autograd;
 
-namespace Nabla.Layers;
+namespace Nabla.Autograd.Ops;
 
 /// <summary>Draws fresh normal noise n ~ N(mean, stddev²) on every forward pass (a replayed graph gets new noise each
 /// step) and adds it to the input (y = x + n, so dx = dy) or multiplies the input by it (y = x·n, so dx = dy·n).</summary>
