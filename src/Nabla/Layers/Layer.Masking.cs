@@ -38,12 +38,16 @@ public abstract partial class Layer
                 $"uses in {reason}; Nabla does not implement that. Remove the mask or this layer.");
     }
 
+    /// <summary>Whether a layer with several inputs reads their masks itself in <see cref="Call(IReadOnlyList{Tensor}, bool)"/>
+    /// and sets its output's (attention does; merges do not).</summary>
+    private protected virtual bool ReadsInputMasks => false;
+
     /// <summary>The multi-input form: a single input goes through <see cref="CallWithMask(Tensor, bool)"/>; the
-    /// outputs of layers with several inputs (merges) carry no mask.</summary>
+    /// outputs of layers with several inputs carry the mask those layers give them (merges give none).</summary>
     internal Tensor CallWithMask(IReadOnlyList<Tensor> inputs, bool training)
     {
         if (inputs.Count == 1) return CallWithMask(inputs[0], training);
-        if (inputs.Any(i => i.KerasMask is not null))
+        if (!ReadsInputMasks && inputs.Any(i => i.KerasMask is not null))
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) merges inputs that carry a timestep mask; Keras combines the masks, which " +
                 "Nabla does not implement.");

@@ -27,6 +27,7 @@ public abstract partial class Layer
         .Add("Minimum", Minimum.FromConfig)
         .Add("Concatenate", Concatenate.FromConfig)
         .Add("Dot", Dot.FromConfig)
+        .Add("MultiHeadAttention", MultiHeadAttention.FromConfig)
         // Keras exports the aliases too (MaxPool2D is MaxPooling2D; Convolution2D is Keras 1/2's name for Conv2D).
         .Add("Conv1D", Conv1D.FromConfig, "Convolution1D")
         .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")

@@ -1,0 +1,192 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+using Nabla.Initializers;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>MultiHeadAttention</c> (Vaswani et al., 2017) on sequences [batch, steps, features], called on
+/// (query, value) or (query, value, key): each head projects the query and key to <c>key_dim</c> values and the value
+/// to <c>value_dim</c>, weighs the values by softmax(q·kᵀ / sqrt(key_dim)) over the key steps, and one output projection
+/// joins the heads back to the query's width. Weights as Keras 3 names and shapes them
+/// (keras/src/layers/attention/multi_head_attention.py): query, key and value kernels [features, heads, dim] with
+/// biases [heads, dim], then attention_output kernel [heads, value_dim, query features] and bias.
+/// A timestep mask on the query or the value (and key) leaves masked keys out of the softmax, as Keras's
+/// attention mask; the output carries the query's mask.
+/// </summary>
+public sealed class MultiHeadAttention : Layer
+{
+    private static readonly Activations.Activation SoftmaxRows = Activations.Activation.Get("softmax");
+    private readonly RandomGenerator? seeded;
+    private Tensor? queryKernel, queryBias, keyKernel, keyBias, valueKernel, valueBias, outputKernel, outputBias;
+    private int[][]? builtShapes;
+
+    public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int? seed = null, string? name = null)
+        : base(name, null)
+    {
+        string what = $"MultiHeadAttention '{Name}'";
+        if (numHeads < 1) throw new ArgumentException($"{what}: 'num_heads' must be at least 1, found {numHeads}.", nameof(numHeads));
+        if (keyDim < 1) throw new ArgumentException($"{what}: 'key_dim' must be at least 1, found {keyDim}.", nameof(keyDim));
+        if (valueDim is < 1) throw new ArgumentException($"{what}: 'value_dim' must be at least 1, found {valueDim}.", nameof(valueDim));
+        NumHeads = numHeads;
+        KeyDim = keyDim;
+        ValueDim = valueDim ?? keyDim;
+        Dropout = Layers.Dropout.CheckRate(dropout, "MultiHeadAttention");
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? Initializer.Get("glorot_uniform");
+        BiasInitializer = biasInitializer ?? Initializer.Get("zeros");
+        Seed = seed;
+        if (seed is int s) seeded = new RandomGenerator(s);
+    }
+
+    public override string ClassName => "MultiHeadAttention";
+
+    public int NumHeads { get; }
+
+    public int KeyDim { get; }
+
+    /// <summary>The per-head width of the projected values; Keras's default is <see cref="KeyDim"/>.</summary>
+    public int ValueDim { get; }
+
+    /// <summary>The dropout rate on the attention weights, in training.</summary>
+    public double Dropout { get; }
+
+    public bool UseBias { get; }
+
+    public Initializer KernelInitializer { get; }
+
+    public Initializer BiasInitializer { get; }
+
+    public int? Seed { get; }
+
+    private protected override bool ReadsInputMasks => true;
+
+    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
+    {
+        if (shapes.Count is not (2 or 3))
+            throw new ArgumentException(
+                $"Layer '{Name}' (MultiHeadAttention) is called on (query, value) or (query, value, key); got {shapes.Count} inputs.");
+        if (shapes.Any(s => s.Length != 2))
+            throw new ArgumentException(
+                $"Layer '{Name}' (MultiHeadAttention) takes sequences [batch, steps, features]; got per-sample shapes {string.Join(", ", shapes.Select(Describe))}.");
+        var (query, value) = (shapes[0], shapes[1]);
+        var key = shapes.Count == 3 ? shapes[2] : value;
+        if (key[0] != value[0])
+            throw new ArgumentException(
+                $"Layer '{Name}' (MultiHeadAttention): the key has {key[0]} steps and the value {value[0]}; each key step goes with a value step.");
+        if (builtShapes is not null)
+        {
+            if (!shapes.Select((s, i) => Tensor.SameShape(s, builtShapes[i])).All(b => b) || shapes.Count != builtShapes.Length)
+                throw new ArgumentException(
+                    $"Layer '{Name}' (MultiHeadAttention) was built for inputs {string.Join(", ", builtShapes.Select(Describe))} but receives {string.Join(", ", shapes.Select(Describe))}.");
+            return OutputShape!;
+        }
+        builtShapes = shapes.Select(s => (int[])s.Clone()).ToArray();
+        Build(query);
+        queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer);
+        if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer);
+        keyKernel = AddKernel("key/kernel", [key[1], NumHeads, KeyDim], KernelInitializer);
+        if (UseBias) keyBias = AddWeight("key/bias", [NumHeads, KeyDim], BiasInitializer);
+        valueKernel = AddKernel("value/kernel", [value[1], NumHeads, ValueDim], KernelInitializer);
+        if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer);
+        outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, query[1]], KernelInitializer);
+        if (UseBias) outputBias = AddWeight("attention_output/bias", [query[1]], BiasInitializer);
+        return OutputShape!;
+    }
+
+    /// <summary>The query's per-sample shape: attention keeps its steps and its width.</summary>
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+
+    public override Tensor Call(Tensor inputs, bool training) =>
+        throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention) is called on (query, value) or (query, value, key); got one tensor.");
+
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
+        var (query, value) = (inputs[0], inputs[1]);
+        var key = inputs.Count == 3 ? inputs[2] : value;
+        int batch = query.Shape[0], queries = query.Shape[1], keys = key.Shape[1];
+        // Heads become batch entries of the products: [batch·heads, steps, dim].
+        var q = Heads(Project(query, queryKernel!, queryBias, KeyDim), batch, queries, KeyDim);
+        var k = Heads(Project(key, keyKernel!, keyBias, KeyDim), batch, keys, KeyDim);
+        var v = Heads(Project(value, valueKernel!, valueBias, ValueDim), batch, keys, ValueDim);
+        q = Tensor.Multiply(q, Tensor.Scalar((float)(1 / Math.Sqrt(KeyDim))));
+        var scores = Tensor.BatchMatMul(q, Tensor.Transpose(k, 0, 2, 1));
+        if (AttentionMask(query, value, key, batch, queries, keys) is { } adder) scores = Tensor.Add(scores, adder);
+        var weights = SoftmaxRows.Apply(scores);
+        if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
+        var context = Tensor.BatchMatMul(weights, v); // [batch·heads, queries, value_dim]
+        var joined = Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(context, batch, NumHeads, queries, ValueDim), 0, 2, 1, 3),
+            batch * queries, NumHeads * ValueDim);
+        var output = Tensor.MatMul(joined, Tensor.Reshape(outputKernel!, NumHeads * ValueDim, outputKernel!.Shape[2]));
+        if (outputBias is not null) output = Tensor.Add(output, outputBias);
+        output = Tensor.Reshape(output, batch, queries, outputKernel.Shape[2]);
+        output.KerasMask = query.KerasMask;
+        return output;
+    }
+
+    /// <summary>x [batch, steps, features] times a kernel [features, heads, dim] (Keras's einsum "abc,cde->abde") plus the bias [heads, dim].</summary>
+    private static Tensor Project(Tensor x, Tensor kernel, Tensor? bias, int dim)
+    {
+        int batch = x.Shape[0], steps = x.Shape[1], features = x.Shape[2], width = kernel.Shape[1] * dim;
+        var projected = Tensor.MatMul(Tensor.Reshape(x, batch * steps, features), Tensor.Reshape(kernel, features, width));
+        if (bias is not null) projected = Tensor.Add(projected, Tensor.Reshape(bias, width));
+        return projected;
+    }
+
+    /// <summary>[batch·steps, heads·dim] as [batch·heads, steps, dim].</summary>
+    private Tensor Heads(Tensor projected, int batch, int steps, int dim) =>
+        Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(projected, batch, steps, NumHeads, dim), 0, 2, 1, 3), batch * NumHeads, steps, dim);
+
+    /// <summary>Keras's attention mask from the inputs' timestep masks, as the softmax's additive −1e9 where a (query, key)
+    /// pair is masked (keras/src/layers/activations/softmax.py); null when no input is masked.</summary>
+    private Tensor? AttentionMask(Tensor query, Tensor value, Tensor key, int batch, int queries, int keys)
+    {
+        // Keras ANDs the value's and the key's masks over the key steps.
+        var keyMask = ReferenceEquals(key, value) || key.KerasMask is null ? value.KerasMask
+            : value.KerasMask is null ? key.KerasMask : Tensor.Multiply(value.KerasMask, key.KerasMask);
+        if (query.KerasMask is null && keyMask is null) return null;
+        var pairs = query.KerasMask is null ? Tensor.Reshape(keyMask!, batch, 1, keys)
+            : keyMask is null ? Tensor.Reshape(query.KerasMask, batch, queries, 1)
+            : Tensor.Multiply(Tensor.Reshape(query.KerasMask, batch, queries, 1), Tensor.Reshape(keyMask, batch, 1, keys));
+        // [batch, 1, queries or 1, keys or 1] broadcasts over the heads, then folds them into the batch axis.
+        var adder = Tensor.Multiply(Tensor.Subtract(pairs, Tensor.Scalar(1f)), Tensor.Scalar(1e9f));
+        var perHead = Tensor.Add(Tensor.Reshape(adder, batch, 1, adder.Shape[1], adder.Shape[2]), new Tensor(1, NumHeads, queries, keys));
+        return Tensor.Reshape(perHead, batch * NumHeads, queries, keys);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["num_heads"] = (long)NumHeads;
+        config["key_dim"] = (long)KeyDim;
+        config["value_dim"] = (long)ValueDim;
+        config["dropout"] = Dropout;
+        config["use_bias"] = UseBias;
+        config["output_shape"] = null;
+        config["attention_axes"] = null;
+        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
+        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        config["kernel_regularizer"] = null;
+        config["bias_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+        config["seed"] = Seed is int s ? (long)s : null;
+        return config;
+    }
+
+    public static MultiHeadAttention FromConfig(Config config)
+    {
+        RefuseUnsupported(config, "MultiHeadAttention", "output_shape", "attention_axes", "kernel_regularizer", "bias_regularizer",
+            "kernel_constraint", "bias_constraint", "flash_attention");
+        var (name, _) = BaseArgs(config);
+        return new MultiHeadAttention(config.GetInt("num_heads"), config.GetInt("key_dim"),
+            config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetBool("use_bias", true),
+            Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
+            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
+    }
+}

@@ -1,0 +1,54 @@
+using Nabla.Autograd;
+using Nabla.Layers;
+using Nabla.TorchParity.Support;
+using TorchSharp;
+using F = TorchSharp.torch.nn.functional;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace Nabla.TorchParity.Layers;
+
+/// <summary>MultiHeadAttention against torch's scaled_dot_product_attention between the same projections (Keras's
+/// einsum kernels [features, heads, dim] read as [features, heads·dim] matrices), with and without a padding mask on
+/// the keys: output and the gradients of the inputs and of every weight.</summary>
+public class MultiHeadAttentionParityTests
+{
+    [Theory]
+    [InlineData(2, 4, 4, false)]
+    [InlineData(3, 2, 5, true)]
+    public void MultiHeadAttention_matches_torch_scaled_dot_product_attention(int heads, int keyDim, int valueDim, bool masked)
+    {
+        TorchRuntime.EnsureLoaded();
+        const int batch = 2, queries = 5, keys = 6, features = 7;
+        var layer = new MultiHeadAttention(heads, keyDim, valueDim);
+        layer.Apply(new Input([queries, features]), new Input([keys, features]));
+        int seed = 1;
+        foreach (var w in layer.Weights) TestData.Assign(w, TestData.Normal(seed++, 0.4, w.Shape));
+        var query = TestData.Normal(20, 1.0, batch, queries, features).RequireGrad();
+        var value = TestData.Normal(21, 1.0, batch, keys, features).RequireGrad();
+        var keyMask = Tensor.FromArray([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0], batch, keys);
+        if (masked) value.KerasMask = keyMask;
+        var y = layer.Call([query, value], training: true);
+        var outputGrad = TestData.Uniform(22, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tq = Parity.ToTorch(query, requiresGrad: true);
+        var tv = Parity.ToTorch(value, requiresGrad: true);
+        var tw = layer.Weights.Select(w => Parity.ToTorch(w, requiresGrad: true)).ToArray();
+        TorchTensor Project(TorchTensor x, TorchTensor kernel, TorchTensor bias, int steps, int dim) =>
+            (x.matmul(kernel.reshape(features, heads * dim)) + bias.reshape(heads * dim)).reshape(batch, steps, heads, dim).permute(0, 2, 1, 3);
+        var q = Project(tq, tw[0], tw[1], queries, keyDim);
+        var k = Project(tv, tw[2], tw[3], keys, keyDim);
+        var vv = Project(tv, tw[4], tw[5], keys, valueDim);
+        TorchTensor? attnMask = masked ? Parity.ToTorch(keyMask).to_type(torch.@bool).reshape(batch, 1, 1, keys) : null;
+        var context = F.scaled_dot_product_attention(q, k, vv, attnMask);
+        var ty = context.permute(0, 2, 1, 3).reshape(batch, queries, heads * valueDim).matmul(tw[6].reshape(heads * valueDim, features)) + tw[7];
+        ty.backward([Parity.ToTorch(outputGrad)]);
+
+        string what = $"MultiHeadAttention {heads} heads, key_dim {keyDim}, value_dim {valueDim}{(masked ? ", masked keys" : "")}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.CompareGradient($"{what} dL/dquery", query, tq);
+        Parity.CompareGradient($"{what} dL/dvalue", value, tv);
+        for (int i = 0; i < tw.Length; i++) Parity.CompareGradient($"{what} dL/d{layer.Weights[i].Name}", layer.Weights[i], tw[i]);
+    }
+}
