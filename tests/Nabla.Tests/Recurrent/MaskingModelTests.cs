@@ -141,10 +141,42 @@ public class MaskingModelTests
     [Fact]
     public void AMaskIsRefusedWhereKerasWouldUseItInWaysNablaDoesNot()
     {
-        var pooled = new Sequential(new Embedding(10, 4, maskZero: true, inputShape: [5]), new GlobalAveragePooling1D(name: "pool"));
-        var error = Assert.Throws<ArgumentException>(() => pooled.Predict(Tokens(), batchSize: 2));
-        Assert.Contains("'pool'", error.Message);
+        var normalized = new Sequential(new Embedding(10, 4, maskZero: true, inputShape: [5]), new BatchNormalization(name: "norm"));
+        var error = Assert.Throws<ArgumentException>(() => normalized.Predict(Tokens(), batchSize: 2));
+        Assert.Contains("'norm'", error.Message);
         Assert.Contains("mask", error.Message);
+    }
+
+    [Fact]
+    public void GlobalAveragePooling1DAveragesTheUnmaskedStepsOnly()
+    {
+        // keras/src/layers/pooling/global_average_pooling1d.py: sum(x·mask) / sum(mask) over the steps.
+        var embedding = new Embedding(10, 4, maskZero: true, inputShape: [5]);
+        var model = new Sequential(embedding, new GlobalAveragePooling1D());
+        var pooled = model.Predict(Tokens(), batchSize: 2);
+        var rows = embedding.Call(Tokens(), false);
+        for (int s = 0; s < 2; s++)
+            for (int c = 0; c < 4; c++)
+            {
+                double sum = 0;
+                int count = 0;
+                for (int t = 0; t < 5; t++)
+                {
+                    if (Tokens().Data[s * 5 + t] == 0) continue;
+                    sum += rows.Data[(s * 5 + t) * 4 + c];
+                    count++;
+                }
+                Assert.Equal(sum / count, pooled.Data[s * 4 + c], 5);
+            }
+        var masked = new Tensor(2, 3, 4) { KerasMask = Tensor.FromArray([1, 0, 1, 1, 1, 0], 2, 3) };
+        GradientCheck.Check(t => new GlobalAveragePooling1D().Call(WithMask(t[0], masked.KerasMask!), true),
+            [GradientCheck.Random(8, -1, 1, 2, 3, 4)]);
+    }
+
+    private static Tensor WithMask(Tensor x, Tensor mask)
+    {
+        x.KerasMask = mask;
+        return x;
     }
 
     [Fact]
