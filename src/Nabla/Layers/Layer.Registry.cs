@@ -28,6 +28,8 @@ public abstract partial class Layer
         .Add("Concatenate", Concatenate.FromConfig)
         .Add("Dot", Dot.FromConfig)
         .Add("MultiHeadAttention", MultiHeadAttention.FromConfig)
+        .Add("Attention", Attention.FromConfig)
+        .Add("AdditiveAttention", AdditiveAttention.FromConfig)
         // Keras exports the aliases too (MaxPool2D is MaxPooling2D; Convolution2D is Keras 1/2's name for Conv2D).
         .Add("Conv1D", Conv1D.FromConfig, "Convolution1D")
         .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")

@@ -1,0 +1,189 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+using Nabla.Initializers;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's dot-product attention layer, <c>Attention</c> (Luong-style), called on (query, value) or (query, value, key)
+/// sequences: scores between each query step and each key step, softmax over the key steps, and the output is the
+/// value steps weighed by it ([batch, query steps, value features]). Scores: q·kᵀ ("dot", times a trainable scale with
+/// <c>use_scale</c>) or Σ tanh(scale·(q + k)) ("concat", times a trainable weight)
+/// (keras/src/layers/attention/attention.py). A timestep mask on the value leaves those steps out of the softmax (Keras
+/// subtracts 1e9 from their scores); one on the query zeroes those output steps and passes on.
+/// </summary>
+public class Attention : Layer
+{
+    private static readonly Activations.Activation SoftmaxRows = Activations.Activation.Get("softmax");
+    private static readonly Activations.Activation Tanh = Activations.Activation.Get("tanh");
+    private readonly RandomGenerator? seeded;
+    private int[][]? builtShapes;
+
+    public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0, int? seed = null, string? name = null)
+        : base(name, null)
+    {
+        if (scoreMode is not ("dot" or "concat"))
+            throw new ArgumentException($"{ClassName} '{Name}': 'score_mode' must be \"dot\" or \"concat\", found \"{scoreMode}\".", nameof(scoreMode));
+        UseScale = useScale;
+        ScoreMode = scoreMode;
+        Dropout = Layers.Dropout.CheckRate(dropout, ClassName);
+        Seed = seed;
+        if (seed is int s) seeded = new RandomGenerator(s);
+    }
+
+    public override string ClassName => "Attention";
+
+    public bool UseScale { get; }
+
+    /// <summary>"dot" or "concat".</summary>
+    public string ScoreMode { get; }
+
+    /// <summary>The dropout rate on the attention weights, in training.</summary>
+    public double Dropout { get; }
+
+    public int? Seed { get; }
+
+    /// <summary>The trainable scale (with <see cref="UseScale"/>), or null.</summary>
+    public Tensor? Scale { get; private set; }
+
+    /// <summary>"concat"'s trainable weight on the summed scores, or null.</summary>
+    public Tensor? ConcatScoreWeight { get; private set; }
+
+    private protected override bool ReadsInputMasks => true;
+
+    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
+    {
+        if (shapes.Count is not (2 or 3))
+            throw new ArgumentException($"Layer '{Name}' ({ClassName}) is called on (query, value) or (query, value, key); got {shapes.Count} inputs.");
+        if (shapes.Any(s => s.Length != 2))
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) takes sequences [batch, steps, features]; got per-sample shapes {string.Join(", ", shapes.Select(Describe))}.");
+        var (query, value) = (shapes[0], shapes[1]);
+        var key = shapes.Count == 3 ? shapes[2] : value;
+        if (query[1] != key[1] || key[0] != value[0])
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}): the query and the key need the same features and the key and the value the same steps; got " +
+                $"query {Describe(query)}, value {Describe(value)}, key {Describe(key)}.");
+        if (builtShapes is not null)
+        {
+            if (shapes.Count != builtShapes.Length || !shapes.Select((s, i) => Tensor.SameShape(s, builtShapes[i])).All(b => b))
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({ClassName}) was built for inputs {string.Join(", ", builtShapes.Select(Describe))} but receives {string.Join(", ", shapes.Select(Describe))}.");
+            return OutputShape!;
+        }
+        builtShapes = shapes.Select(s => (int[])s.Clone()).ToArray();
+        Build([query[0], value[1]]);
+        BuildScoreWeights(query[1]);
+        return OutputShape!;
+    }
+
+    /// <summary>Creates the score's weights for queries of <paramref name="features"/> features.</summary>
+    private protected virtual void BuildScoreWeights(int features)
+    {
+        if (UseScale) Scale = AddWeight("scale", [], Initializer.Get("ones"));
+        if (ScoreMode == "concat") ConcatScoreWeight = AddWeight("concat_score_weight", [], Initializer.Get("ones"));
+    }
+
+    /// <summary>[query steps, value features], given as the build shape.</summary>
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+
+    public override Tensor Call(Tensor inputs, bool training) =>
+        throw new ArgumentException($"Layer '{Name}' ({ClassName}) is called on (query, value) or (query, value, key); got one tensor.");
+
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
+        var (query, value) = (inputs[0], inputs[1]);
+        var key = inputs.Count == 3 ? inputs[2] : value;
+        var scores = Scores(query, key);
+        if (value.KerasMask is { } valueMask)
+        {
+            var padding = Tensor.Subtract(Tensor.Reshape(valueMask, valueMask.Shape[0], 1, valueMask.Shape[1]), Tensor.Scalar(1f));
+            scores = Tensor.Add(scores, Tensor.Multiply(padding, Tensor.Scalar(1e9f)));
+        }
+        var weights = SoftmaxRows.Apply(scores);
+        if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
+        var output = Tensor.BatchMatMul(weights, value);
+        if (query.KerasMask is { } queryMask)
+        {
+            output = Tensor.Multiply(output, Tensor.Reshape(queryMask, queryMask.Shape[0], queryMask.Shape[1], 1));
+            output.KerasMask = queryMask;
+        }
+        return output;
+    }
+
+    /// <summary>The scores [batch, query steps, key steps].</summary>
+    private protected virtual Tensor Scores(Tensor query, Tensor key)
+    {
+        if (ScoreMode == "dot")
+        {
+            var dot = Tensor.BatchMatMul(query, Tensor.Transpose(key, 0, 2, 1));
+            return Scale is null ? dot : Tensor.Multiply(dot, Scale);
+        }
+        var sums = Tensor.Sum(Tanh.Apply(Scaled(PairSums(query, key))), 3);
+        return Tensor.Multiply(sums, ConcatScoreWeight!);
+    }
+
+    /// <summary>q + k for every (query step, key step) pair: [batch, query steps, key steps, features].</summary>
+    private protected static Tensor PairSums(Tensor query, Tensor key) =>
+        Tensor.Add(Tensor.Reshape(query, query.Shape[0], query.Shape[1], 1, query.Shape[2]),
+            Tensor.Reshape(key, key.Shape[0], 1, key.Shape[1], key.Shape[2]));
+
+    private Tensor Scaled(Tensor x) => Scale is null ? x : Tensor.Multiply(x, Scale);
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["use_scale"] = UseScale;
+        config["score_mode"] = ScoreMode;
+        config["dropout"] = Dropout;
+        config["seed"] = Seed is int s ? (long)s : null;
+        return config;
+    }
+
+    public static Attention FromConfig(Config config)
+    {
+        var (name, _) = BaseArgs(config);
+        return new Attention(config.GetBool("use_scale", false), config.GetString("score_mode", "dot")!, config.GetDouble("dropout", 0),
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
+    }
+}
+
+/// <summary>
+/// Keras's <c>AdditiveAttention</c> (Bahdanau-style): <see cref="Attention"/> with the scores Σ scale·tanh(q + k) over
+/// the features, where scale is a trainable vector (glorot_uniform, with <c>use_scale</c>, Keras's default) or 1
+/// (keras/src/layers/attention/additive_attention.py).
+/// </summary>
+public sealed class AdditiveAttention(bool useScale = true, double dropout = 0, int? seed = null, string? name = null)
+    : Attention(useScale, "dot", dropout, seed, name)
+{
+    private Tensor? scale;
+
+    public override string ClassName => "AdditiveAttention";
+
+    private protected override void BuildScoreWeights(int features)
+    {
+        if (UseScale) scale = AddWeight("scale", [features], Initializer.Get("glorot_uniform"));
+    }
+
+    private protected override Tensor Scores(Tensor query, Tensor key)
+    {
+        var tanh = Activations.Activation.Get("tanh").Apply(PairSums(query, key));
+        return Tensor.Sum(scale is null ? tanh : Tensor.Multiply(tanh, scale), 3);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config.Remove("score_mode");
+        return config;
+    }
+
+    public static new AdditiveAttention FromConfig(Config config)
+    {
+        var (name, _) = BaseArgs(config);
+        return new AdditiveAttention(config.GetBool("use_scale", true), config.GetDouble("dropout", 0),
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
+    }
+}
