@@ -195,6 +195,11 @@ public abstract partial class Layer : IKerasSerializable
     /// that find weights by name accept these too; empty for most layers.</summary>
     internal virtual IReadOnlyList<(string Other, string Own)> WeightNameAliases => [];
 
+    /// <summary>Where Keras 3's weights files keep this layer's weights when they belong to its sublayers: each child's
+    /// attribute name with how many of <see cref="Weights"/> (in order) it holds, saved at "&lt;layer&gt;/&lt;child&gt;/vars".
+    /// Empty for a layer that holds its own weights.</summary>
+    internal virtual IReadOnlyList<(string Child, int Count)> KerasVarGroups => [];
+
     /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
     /// the initializers, the regularizers (null when none) and the activity regularizer and constraints, which
     /// Nabla does not support and so are always null.</summary>

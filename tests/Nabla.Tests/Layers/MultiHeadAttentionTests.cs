@@ -114,6 +114,31 @@ public class MultiHeadAttentionTests
     }
 
     [Fact]
+    public void KerasWeightsFilesKeepTheWeightsInTheFourEinsumDenseSublayers()
+    {
+        // Keras 3's saving walks MultiHeadAttention's sublayers: "layers/multi_head_attention/_query_dense/vars/0" (kernel), "/1" (bias)...
+        Utils.SetRandomSeed(7);
+        var input = new Input(shape: [4, 6]);
+        var model = new Model(input, new MultiHeadAttention(2, 3).Apply(input, input));
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("model.weights.h5");
+        model.SaveWeights(path);
+        using (var file = Nabla.Serialization.Hdf5.Hdf5Reader.Open(path))
+        {
+            Assert.Empty(file.Children("layers/multi_head_attention/vars").Datasets);
+            foreach (var (child, kernel) in new[] { ("_query_dense", "[6, 2, 3]"), ("_key_dense", "[6, 2, 3]"), ("_value_dense", "[6, 2, 3]"), ("_output_dense", "[2, 3, 6]") })
+            {
+                Assert.Equal(["0", "1"], file.Children($"layers/multi_head_attention/{child}/vars").Datasets.Order());
+                Assert.Equal(kernel, Tensor.ShapeString(file.Shape($"layers/multi_head_attention/{child}/vars/0")));
+            }
+        }
+        var fresh = new Model(input, new MultiHeadAttention(2, 3).Apply(input, input));
+        fresh.LoadWeights(path);
+        var x = GradientCheck.Random(8, -1, 1, 3, 4, 6);
+        Assert.Equal(model.Predict(x).Data, fresh.Predict(x).Data);
+    }
+
+    [Fact]
     public void ATransformerBlockTrainsAndItsConfigRoundTrips()
     {
         Utils.SetRandomSeed(5);

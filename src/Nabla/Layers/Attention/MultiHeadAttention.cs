@@ -63,6 +63,10 @@ public sealed class MultiHeadAttention : Layer
 
     private protected override bool ReadsInputMasks => true;
 
+    /// <summary>Keras 3 keeps the weights in its four EinsumDense sublayers.</summary>
+    internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups =>
+        [("_query_dense", UseBias ? 2 : 1), ("_key_dense", UseBias ? 2 : 1), ("_value_dense", UseBias ? 2 : 1), ("_output_dense", UseBias ? 2 : 1)];
+
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
         if (shapes.Count is not (2 or 3))

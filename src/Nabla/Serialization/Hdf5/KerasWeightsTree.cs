@@ -20,11 +20,13 @@ internal static class KerasWeightsTree
         foreach (var (path, nested) in ModelWeights.NestedModelPaths(model))
             GroupAt(layerGroups, path)["vars"] = Vars(nested.Name);
         foreach (var (path, layer) in ModelWeights.LayerPaths(model))
-        {
-            var vars = Vars(layer.Name);
-            for (int i = 0; i < layer.Weights.Count; i++) vars[i.ToString()] = Dataset(layer.Weights[i]);
-            GroupAt(layerGroups, path)["vars"] = vars;
-        }
+            foreach (var (varsPath, weights) in ModelWeights.VarGroups(path, layer))
+            {
+                var vars = Vars(layer.Name);
+                for (int i = 0; i < weights.Count; i++) vars[i.ToString()] = Dataset(weights[i]);
+                // "layers/<path>/vars" → the group at "<path>" under "layers".
+                GroupAt(layerGroups, varsPath["layers/".Length..^"/vars".Length])["vars"] = vars;
+            }
         var file = new H5File { ["layers"] = layerGroups, ["vars"] = Vars(model.Name) };
         if (model.Optimizer is { } optimizer)
         {
@@ -65,31 +67,31 @@ internal static class KerasWeightsTree
         var problems = new List<string>();
         var reads = new List<(Hdf5Reader File, string Path, Tensor Weight)>();
         foreach (var (path, layer) in layers)
-        {
-            string varsPath = $"layers/{path}/vars";
-            var file = store.FileHolding(varsPath);
-            if (file is null)
+            foreach (var (varsPath, weights) in ModelWeights.VarGroups(path, layer))
             {
-                if (layer.Weights.Count > 0) problems.Add($"missing '{varsPath}' ({layer} has {layer.Weights.Count} weights)");
-                continue;
+                var file = store.FileHolding(varsPath);
+                if (file is null)
+                {
+                    if (weights.Count > 0) problems.Add($"missing '{varsPath}' ({layer} has {weights.Count} weights there)");
+                    continue;
+                }
+                var saved = file.Children(varsPath).Datasets;
+                var expectedNames = Enumerable.Range(0, weights.Count).Select(i => i.ToString()).ToHashSet();
+                if (saved.Count != weights.Count || !saved.All(expectedNames.Contains))
+                {
+                    problems.Add($"'{varsPath}' holds {saved.Count} variables ({string.Join(", ", saved.Order())}) where {layer} has {weights.Count}");
+                    continue;
+                }
+                for (int i = 0; i < weights.Count; i++)
+                {
+                    string datasetPath = $"{varsPath}/{i}";
+                    int[] shape = file.Shape(datasetPath);
+                    var weight = weights[i];
+                    if (!Tensor.SameShape(shape, weight.Shape))
+                        problems.Add($"'{datasetPath}' ({ModelWeights.ShortName(layer, weight)} of {layer}) expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
+                    else reads.Add((file, datasetPath, weight));
+                }
             }
-            var saved = file.Children(varsPath).Datasets;
-            var expectedNames = Enumerable.Range(0, layer.Weights.Count).Select(i => i.ToString()).ToHashSet();
-            if (saved.Count != layer.Weights.Count || !saved.All(expectedNames.Contains))
-            {
-                problems.Add($"'{varsPath}' holds {saved.Count} variables ({string.Join(", ", saved.Order())}) where {layer} has {layer.Weights.Count}");
-                continue;
-            }
-            for (int i = 0; i < layer.Weights.Count; i++)
-            {
-                string datasetPath = $"{varsPath}/{i}";
-                int[] shape = file.Shape(datasetPath);
-                var weight = layer.Weights[i];
-                if (!Tensor.SameShape(shape, weight.Shape))
-                    problems.Add($"'{datasetPath}' ({ModelWeights.ShortName(layer, weight)} of {layer}) expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
-                else reads.Add((file, datasetPath, weight));
-            }
-        }
         var known = layers.Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
         foreach (string saved in store.SavedLayerPaths().Where(p => !known.Contains(p)).Order(StringComparer.Ordinal))
         {

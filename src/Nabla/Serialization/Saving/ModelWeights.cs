@@ -31,6 +31,25 @@ internal static class ModelWeights
     public static List<(string Path, Layer Layer)> LayerPaths(Model model) =>
         Walk(model).Where(e => e.Layer is not Model).ToList();
 
+    /// <summary>The "vars" groups of a layer at <paramref name="path"/> in Keras 3's weights tree, each with the weights it
+    /// holds: "layers/&lt;path&gt;/vars" with all of them, or, for a layer whose sublayers hold them
+    /// (<see cref="Layer.KerasVarGroups"/>), an empty one and one per sublayer.</summary>
+    public static List<(string VarsPath, IReadOnlyList<Tensor> Weights)> VarGroups(string path, Layer layer)
+    {
+        var children = layer.KerasVarGroups;
+        if (children.Count == 0) return [($"layers/{path}/vars", layer.Weights)];
+        var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", []) };
+        int next = 0;
+        foreach (var (child, count) in children)
+        {
+            groups.Add(($"layers/{path}/{child}/vars", layer.Weights.Skip(next).Take(count).ToList()));
+            next += count;
+        }
+        if (next != layer.Weights.Count)
+            throw new InvalidOperationException($"Layer '{layer.Name}' places {next} of its {layer.Weights.Count} weights in sublayer groups.");
+        return groups;
+    }
+
     /// <summary>Each model nested in <paramref name="model"/>, at any depth, with its path ("functional", "sequential_1").</summary>
     public static List<(string Path, Model Model)> NestedModelPaths(Model model) =>
         Walk(model).Where(e => e.Layer is Model).Select(e => (e.Path, (Model)e.Layer)).ToList();
