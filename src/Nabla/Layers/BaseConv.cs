@@ -30,13 +30,7 @@ public abstract class BaseConv : Layer
         ConvOptions.CheckDataFormat(what, dataFormat);
         ConvOptions.CheckGroups(what, groups);
         Filters = filters;
-        Window = kernelSize.CheckPositive(what, "kernel_size");
-        StrideSize = strides.CheckPositive(what, "strides");
-        DilationSize = dilationRate.CheckPositive(what, "dilation_rate");
-        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: rank == 1);
-        // Keras: "strides > 1 not supported in conjunction with dilation_rate > 1".
-        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
-            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: rank == 1);
         Activation = activation;
         UseBias = useBias;
         KernelInitializer = kernelInitializer;
@@ -68,14 +62,16 @@ public abstract class BaseConv : Layer
 
     public Tensor? Bias => bias;
 
+    private readonly ConvWindow window;
+
     // 1-D sizes are held as height 1 × width k.
-    private protected Size2D Window { get; }
+    private protected Size2D Window => window.KernelSize;
 
-    private protected Size2D StrideSize { get; }
+    private protected Size2D StrideSize => window.Strides;
 
-    private protected Size2D DilationSize { get; }
+    private protected Size2D DilationSize => window.DilationRate;
 
-    private protected ConvPadding PaddingMode { get; }
+    private protected ConvPadding PaddingMode => window.Padding;
 
     /// <summary>1 for Conv1D, 2 for Conv2D.</summary>
     internal int Rank => rank;
@@ -107,17 +103,11 @@ public abstract class BaseConv : Layer
         return Op.Record(new ConvOp(inputs, Kernel, bias, geometry!, Activation));
     }
 
-    private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];
-
     public override Config GetConfig()
     {
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
-        config["kernel_size"] = ConvOptions.ToList(Sizes(Window));
-        config["strides"] = ConvOptions.ToList(Sizes(StrideSize));
-        config["padding"] = Padding;
-        config["data_format"] = ConvOptions.ChannelsLast;
-        config["dilation_rate"] = ConvOptions.ToList(Sizes(DilationSize));
+        window.WriteConfig(config, rank);
         config["groups"] = 1L;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
@@ -136,14 +126,8 @@ public abstract class BaseConv : Layer
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";
         RefuseUnsupported(config, className, UnsupportedKernelAndBiasKeys);
-        int[] ones = Enumerable.Repeat(1, rank).ToArray();
-        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", rank, what)
-            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
-        return new Args(name, inputShape, config.GetInt("filters"),
-            ConvOptions.ToSize2D(kernelSize),
-            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", rank, what, ones)!),
-            config.GetString("padding", "valid")!,
-            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", rank, what, ones)!),
+        var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, rank, what);
+        return new Args(name, inputShape, config.GetInt("filters"), kernelSize, strides, padding, dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetBool("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),

@@ -16,7 +16,7 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class Conv2DTranspose : Layer
 {
-    private readonly ConvPadding paddingMode;
+    private readonly ConvWindow window;
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
 
@@ -39,12 +39,7 @@ public sealed class Conv2DTranspose : Layer
         if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
         ConvOptions.CheckDataFormat(what, dataFormat);
         Filters = filters;
-        KernelSize = kernelSize.CheckPositive(what, "kernel_size");
-        Strides = strides.CheckPositive(what, "strides");
-        DilationRate = dilationRate.CheckPositive(what, "dilation_rate");
-        paddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
-        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
-            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: false);
         Activation = activation;
         UseBias = useBias;
         KernelInitializer = kernelInitializer;
@@ -57,13 +52,13 @@ public sealed class Conv2DTranspose : Layer
 
     public int Filters { get; }
 
-    public Size2D KernelSize { get; }
+    public Size2D KernelSize => window.KernelSize;
 
-    public Size2D Strides { get; }
+    public Size2D Strides => window.Strides;
 
-    public Size2D DilationRate { get; }
+    public Size2D DilationRate => window.DilationRate;
 
-    public string Padding => ConvOptions.PaddingName(paddingMode);
+    public string Padding => window.PaddingName;
 
     /// <summary>The activation; settable so that a repair can swap it before training.</summary>
     public ActivationFunction Activation { get; set; }
@@ -87,7 +82,7 @@ public sealed class Conv2DTranspose : Layer
     private int OutputLength(int input, int kernelSize, int stride, int dilation)
     {
         int dilated = kernelSize + (kernelSize - 1) * (dilation - 1);
-        return paddingMode == ConvPadding.Same ? input * stride : input * stride + Math.Max(dilated - stride, 0);
+        return window.Padding == ConvPadding.Same ? input * stride : input * stride + Math.Max(dilated - stride, 0);
     }
 
     /// <summary>The convolution from the output's shape back onto the input's, whose input gradient this layer computes.</summary>
@@ -96,7 +91,7 @@ public sealed class Conv2DTranspose : Layer
         ConvOptions.CheckSpatialRank(this, 2, inputShape);
         int height = OutputLength(inputShape[0], KernelSize.Height, Strides.Height, DilationRate.Height);
         int width = OutputLength(inputShape[1], KernelSize.Width, Strides.Width, DilationRate.Width);
-        var g = ConvGeometry.Create($"Conv2DTranspose '{Name}'", height, width, Filters, KernelSize.Pair, Strides.Pair, DilationRate.Pair, paddingMode);
+        var g = ConvGeometry.Create($"Conv2DTranspose '{Name}'", height, width, Filters, KernelSize.Pair, Strides.Pair, DilationRate.Pair, window.Padding);
         if (g.OutHeight != inputShape[0] || g.OutWidth != inputShape[1])
             throw new InvalidOperationException(
                 $"Conv2DTranspose '{Name}': the {height}x{width} output would convolve back to {g.OutHeight}x{g.OutWidth}, not the " +
@@ -127,12 +122,8 @@ public sealed class Conv2DTranspose : Layer
     {
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
-        config["kernel_size"] = ConvOptions.ToList(KernelSize.Height, KernelSize.Width);
-        config["strides"] = ConvOptions.ToList(Strides.Height, Strides.Width);
-        config["padding"] = Padding;
+        window.WriteConfig(config, 2);
         config["output_padding"] = null;
-        config["data_format"] = ConvOptions.ChannelsLast;
-        config["dilation_rate"] = ConvOptions.ToList(DilationRate.Height, DilationRate.Width);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);

@@ -46,13 +46,7 @@ public sealed class DepthwiseConv2D : Layer
         if (depthMultiplier <= 0)
             throw new ArgumentException($"{what}: 'depth_multiplier' must be a positive integer, found {depthMultiplier}.", nameof(depthMultiplier));
         ConvOptions.CheckDataFormat(what, dataFormat);
-        KernelSize = kernelSize.CheckPositive(what, "kernel_size");
-        Strides = strides.CheckPositive(what, "strides");
-        DilationRate = dilationRate.CheckPositive(what, "dilation_rate");
-        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
-        // Keras: "strides > 1 not supported in conjunction with dilation_rate > 1".
-        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
-            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: false);
         DepthMultiplier = depthMultiplier;
         Activation = activation;
         UseBias = useBias;
@@ -64,14 +58,16 @@ public sealed class DepthwiseConv2D : Layer
 
     public override string ClassName => "DepthwiseConv2D";
 
-    public Size2D KernelSize { get; }
+    private readonly ConvWindow window;
 
-    public Size2D Strides { get; }
+    public Size2D KernelSize => window.KernelSize;
 
-    public Size2D DilationRate { get; }
+    public Size2D Strides => window.Strides;
+
+    public Size2D DilationRate => window.DilationRate;
 
     /// <summary>"valid" or "same".</summary>
-    public string Padding => ConvOptions.PaddingName(PaddingMode);
+    public string Padding => window.PaddingName;
 
     public int DepthMultiplier { get; }
 
@@ -93,7 +89,7 @@ public sealed class DepthwiseConv2D : Layer
 
     public Tensor? Bias => bias;
 
-    private ConvPadding PaddingMode { get; }
+    private ConvPadding PaddingMode => window.Padding;
 
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);
@@ -130,11 +126,7 @@ public sealed class DepthwiseConv2D : Layer
     {
         var config = base.GetConfig();
         config["depth_multiplier"] = (long)DepthMultiplier;
-        config["kernel_size"] = ConvOptions.ToList(KernelSize.Height, KernelSize.Width);
-        config["strides"] = ConvOptions.ToList(Strides.Height, Strides.Width);
-        config["padding"] = Padding;
-        config["data_format"] = ConvOptions.ChannelsLast;
-        config["dilation_rate"] = ConvOptions.ToList(DilationRate.Height, DilationRate.Width);
+        window.WriteConfig(config, 2);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         config["depthwise_initializer"] = Registry<Initializer>.Serialize(DepthwiseInitializer);
@@ -151,16 +143,11 @@ public sealed class DepthwiseConv2D : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         RefuseUnsupported(config, "DepthwiseConv2D", UnsupportedKeys);
-        string what = $"DepthwiseConv2D '{name ?? "?"}'";
-        int[] ones = [1, 1];
-        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", 2, what)
-            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
-        return new DepthwiseConv2D(ConvOptions.ToSize2D(kernelSize),
-            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", 2, what, ones)!),
-            config.GetString("padding", "valid")!,
+        var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"DepthwiseConv2D '{name ?? "?"}'");
+        return new DepthwiseConv2D(kernelSize, strides, padding,
             config.GetInt("depth_multiplier", 1),
             config.GetString("data_format", null),
-            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", 2, what, ones)!),
+            dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetBool("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),

@@ -48,12 +48,7 @@ public sealed class SeparableConv2D : Layer
             throw new ArgumentException($"{what}: 'depth_multiplier' must be a positive integer, found {depthMultiplier}.", nameof(depthMultiplier));
         ConvOptions.CheckDataFormat(what, dataFormat);
         Filters = filters;
-        KernelSize = kernelSize.CheckPositive(what, "kernel_size");
-        Strides = strides.CheckPositive(what, "strides");
-        DilationRate = dilationRate.CheckPositive(what, "dilation_rate");
-        PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
-        if ((strides.Height > 1 || strides.Width > 1) && (dilationRate.Height > 1 || dilationRate.Width > 1))
-            throw new ArgumentException($"{what}: strides {strides} and dilation_rate {dilationRate} cannot both exceed 1 (as in Keras).");
+        window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: false);
         DepthMultiplier = depthMultiplier;
         Activation = activation;
         UseBias = useBias;
@@ -67,13 +62,15 @@ public sealed class SeparableConv2D : Layer
 
     public int Filters { get; }
 
-    public Size2D KernelSize { get; }
+    private readonly ConvWindow window;
 
-    public Size2D Strides { get; }
+    public Size2D KernelSize => window.KernelSize;
 
-    public Size2D DilationRate { get; }
+    public Size2D Strides => window.Strides;
 
-    public string Padding => ConvOptions.PaddingName(PaddingMode);
+    public Size2D DilationRate => window.DilationRate;
+
+    public string Padding => window.PaddingName;
 
     public int DepthMultiplier { get; }
 
@@ -96,7 +93,7 @@ public sealed class SeparableConv2D : Layer
 
     public Tensor? Bias => bias;
 
-    private ConvPadding PaddingMode { get; }
+    private ConvPadding PaddingMode => window.Padding;
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
@@ -128,11 +125,7 @@ public sealed class SeparableConv2D : Layer
     {
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
-        config["kernel_size"] = ConvOptions.ToList(KernelSize.Height, KernelSize.Width);
-        config["strides"] = ConvOptions.ToList(Strides.Height, Strides.Width);
-        config["padding"] = Padding;
-        config["data_format"] = ConvOptions.ChannelsLast;
-        config["dilation_rate"] = ConvOptions.ToList(DilationRate.Height, DilationRate.Width);
+        window.WriteConfig(config, 2);
         config["depth_multiplier"] = (long)DepthMultiplier;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
@@ -148,13 +141,8 @@ public sealed class SeparableConv2D : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         RefuseUnsupported(config, "SeparableConv2D", UnsupportedKeys);
-        string what = $"SeparableConv2D '{name ?? "?"}'";
-        int[] ones = [1, 1];
-        int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", 2, what)
-            ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");
-        return new SeparableConv2D(config.GetInt("filters"), ConvOptions.ToSize2D(kernelSize),
-            ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "strides", 2, what, ones)!), config.GetString("padding", "valid")!,
-            config.GetInt("depth_multiplier", 1), ConvOptions.ToSize2D(ConvOptions.ReadSize(config, "dilation_rate", 2, what, ones)!),
+        var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"SeparableConv2D '{name ?? "?"}'");
+        return new SeparableConv2D(config.GetInt("filters"), kernelSize, strides, padding, config.GetInt("depth_multiplier", 1), dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), config.GetBool("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("pointwise_initializer", "glorot_uniform")),
