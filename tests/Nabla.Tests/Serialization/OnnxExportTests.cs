@@ -53,6 +53,22 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void ReshapingLayersAndPReLUMatchPredict()
+    {
+        Utils.SetRandomSeed(6);
+        var sequence = new Sequential(new ZeroPadding1D((1, 2), inputShape: [5, 3]), new Cropping1D((2, 1)), new UpSampling1D(3),
+            new Permute([2, 1]), new PReLU(), new Dense(4), new ELU(0.5));
+        foreach (var alpha in sequence.Layers.OfType<PReLU>().Select(p => p.Alpha))
+            for (int i = 0; i < alpha.Size; i++) alpha.Data[i] = 0.05f * (i % 7) - 0.1f;
+        OnnxRuntimeCheck.AssertMatchesPredict(sequence);
+        var image = new Sequential(new Cropping2D(((1, 0), (0, 2)), inputShape: [5, 6, 2]), new UpSampling2D((2, 3)),
+            new PReLU(sharedAxes: [1, 2]), new Conv2D(2, 3));
+        image.Layers.OfType<PReLU>().Single().Alpha.Data.AsSpan().Fill(0.3f);
+        OnnxRuntimeCheck.AssertMatchesPredict(image);
+        OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(new RepeatVector(3, inputShape: [4]), new Dense(2)));
+    }
+
+    [Fact]
     public void ActivationParametersAreExported()
     {
         var functions = new Nabla.Activations.Activation[]

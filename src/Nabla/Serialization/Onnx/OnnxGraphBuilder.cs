@@ -89,6 +89,9 @@ internal sealed class OnnxGraphBuilder
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
+    public static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
     /// <summary>Declares the graph's inputs and outputs (float, first axis the symbolic "batch") and returns
     /// the graph. <paramref name="values"/> are the values that become the outputs: a single output renames the last
     /// node's output when that node made it; otherwise each output is an Identity of its value.</summary>

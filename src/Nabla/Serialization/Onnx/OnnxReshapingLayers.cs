@@ -1,0 +1,40 @@
+using Nabla.Layers;
+using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
+
+namespace Nabla.Serialization.Onnx;
+
+/// <summary>
+/// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D as Pad,
+/// Permute as Transpose, RepeatVector as Unsqueeze then Tile, nearest UpSampling as Resize with integer scales (each
+/// output cell reads input cell floor(i / scale), as Nabla's repetition does), PReLU as PRelu with its alpha, which
+/// broadcasts over the batch as ONNX's slope does.
+/// </summary>
+internal static class OnnxReshapingLayers
+{
+    public static bool Handles(Layer layer) =>
+        layer is Cropping1D or Cropping2D or ZeroPadding1D or Permute or RepeatVector or UpSampling1D or UpSampling2D or PReLU;
+
+    public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
+    {
+        Cropping1D c => Slice(g, c.Name, x, [c.Cropping.Start], [c.OutputShape![0]], [1]),
+        Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], [c.OutputShape![0], c.OutputShape[1]], [1, 2]),
+        ZeroPadding1D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads", [0, p.Padding.Start, 0, 0, p.Padding.End, 0])]),
+        Permute p => g.Node("Transpose", p.Name, [x], Ints("perm", [0, .. p.Dims.Select(d => (long)d)])),
+        RepeatVector r => g.Node("Tile", r.Name, [g.Node("Unsqueeze", r.Name, [x, g.Int64Initializer($"{r.Name}/axes", [1])]),
+            g.Int64Initializer($"{r.Name}/repeats", [1, r.N, 1])]),
+        UpSampling1D u => Resize(g, u.Name, x, [1, u.Size, 1]),
+        UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1]),
+        PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
+        _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
+    };
+
+    /// <summary>Rows [start, start + length) of each listed axis.</summary>
+    private static string Slice(OnnxGraphBuilder g, string name, string x, int[] starts, int[] lengths, long[] axes) =>
+        g.Node("Slice", name, [x, g.Int64Initializer($"{name}/starts", [.. starts.Select(s => (long)s)]),
+            g.Int64Initializer($"{name}/ends", [.. starts.Select((s, i) => (long)s + lengths[i])]), g.Int64Initializer($"{name}/axes", axes)]);
+
+    private static string Resize(OnnxGraphBuilder g, string name, string x, int[] scales) =>
+        // Resize's inputs: X, roi (unused, empty), scales.
+        g.Node("Resize", name, [x, "", g.Initializer($"{name}/scales", [scales.Length], [.. scales.Select(s => (float)s)])],
+            Text("mode", "nearest"), Text("coordinate_transformation_mode", "asymmetric"), Text("nearest_mode", "floor"));
+}
