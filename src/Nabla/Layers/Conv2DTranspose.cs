@@ -99,6 +99,9 @@ public sealed class Conv2DTranspose : Layer
         return g;
     }
 
+    /// <summary>The built geometry of the convolution from the output back onto the input, for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         var g = Geometry(inputShape);

@@ -94,6 +94,9 @@ public sealed class DepthwiseConv2D : Layer
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);
 
+    /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         var g = Geometry(inputShape);

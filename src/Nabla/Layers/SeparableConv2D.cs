@@ -95,6 +95,9 @@ public sealed class SeparableConv2D : Layer
 
     private ConvPadding PaddingMode => window.Padding;
 
+    /// <summary>The built geometry of the depthwise step (explicit paddings included), for exporters.</summary>
+    internal ConvGeometry BuiltGeometry => depthwiseGeometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         var g = ConvOptions.Geometry(this, 2, inputShape, KernelSize, Strides, DilationRate, PaddingMode);

@@ -193,14 +193,22 @@ public class DepthwiseConv2DTests
     }
 
     [Fact]
-    public void OnnxExportRefusesItByName()
+    public void OnnxExportWritesItAsAConvWithOneGroupPerChannel()
     {
-        // The ONNX exporter writes Conv1D/Conv2D only; a depthwise layer is refused before any file is written.
+        // Predictions against ONNX Runtime: Serialization/OnnxExportTests.DepthwiseSeparableAndTransposedConvolutionsMatchPredict.
         var model = new Sequential(new DepthwiseConv2D(3, inputShape: [6, 6, 2], name: "dw"));
         string path = Path.Combine(Path.GetTempPath(), $"nabla-dw-{Guid.NewGuid():N}.onnx");
-        var e = Assert.Throws<NotSupportedException>(() => model.Export(path));
-        Assert.Contains("'dw' (DepthwiseConv2D)", e.Message);
-        Assert.False(File.Exists(path));
+        try
+        {
+            model.Export(path);
+            var graph = Nabla.Serialization.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+            var conv = graph.Node.Single(n => n.OpType == "Conv");
+            Assert.Equal(2, conv.Attribute.Single(a => a.Name == "group").I);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

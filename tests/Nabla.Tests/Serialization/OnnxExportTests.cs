@@ -69,6 +69,19 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void DepthwiseSeparableAndTransposedConvolutionsMatchPredict()
+    {
+        Utils.SetRandomSeed(7);
+        OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(
+            new DepthwiseConv2D(3, strides: 2, padding: "same", depthMultiplier: 2, activation: "relu", inputShape: [7, 6, 3]),
+            new SeparableConv2D(4, (2, 3), padding: "same", depthMultiplier: 2, activation: "tanh"),
+            new Conv2DTranspose(3, 3, 2, "same", activation: "relu"),
+            new Conv2DTranspose(2, 2, 3, "valid"),
+            new Conv2DTranspose(2, (3, 2), 1, "valid", dilationRate: 2),
+            new SeparableConv2D(2, 3, dilationRate: 2)));
+    }
+
+    [Fact]
     public void ActivationParametersAreExported()
     {
         var functions = new Nabla.Activations.Activation[]

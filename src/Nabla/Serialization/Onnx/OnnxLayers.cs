@@ -17,14 +17,15 @@ internal static class OnnxLayers
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
-         "PReLU", "ELU"];
+         "PReLU", "ELU", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose"];
 
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
         if (layer is not (InputLayer or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization)
-            && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer))
+            && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
+            && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
                 $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, and nested Sequential or functional models.");
@@ -32,7 +33,7 @@ internal static class OnnxLayers
         {
             Dense d => d.Activation,
             Layers.Activation a => a.Function,
-            _ => OnnxConvLayers.ActivationOf(layer),
+            _ => OnnxConvLayers.ActivationOf(layer) ?? OnnxSpecialConvLayers.ActivationOf(layer),
         };
         if (layer is RecurrentLayer recurrent)
         {
@@ -65,6 +66,7 @@ internal static class OnnxLayers
             Int("axis", -ln.Gamma.Rank), Float("epsilon", ln.Epsilon)),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
         _ when OnnxReshapingLayers.Handles(layer) => OnnxReshapingLayers.Emit(g, layer, x),
+        _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),
         RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
