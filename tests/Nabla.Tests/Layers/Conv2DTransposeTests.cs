@@ -6,8 +6,36 @@ namespace Nabla.Tests.Layers;
 
 /// <summary>Keras's Conv2DTranspose (keras/src/layers/convolutional/conv2d_transpose.py): output sizes from Keras's
 /// deconv_output_length, values written out on small cases, finite differences and configs.</summary>
+[Collection(nameof(Nabla.Tests.Kernels.KernelSettingsTests))]
 public class Conv2DTransposeTests
 {
+    [Fact]
+    public void OneThreadAndTwoGiveTheSameBits()
+    {
+        // 16 samples of 8x8 inputs with a 3x3 kernel over 8 filters: 73,728 column floats, past the size from which the
+        // samples' im2col and col2im run on the threads.
+        float[] Run(int threads)
+        {
+            int saved = Nabla.Kernels.KernelSettings.MaxThreads;
+            try
+            {
+                Nabla.Kernels.KernelSettings.MaxThreads = threads;
+                var layer = new Conv2DTranspose(8, 3, 2, "same", activation: "relu");
+                layer.Build([8, 8, 4]);
+                GradientCheck.Random(1, -0.5, 0.5, layer.Kernel.Shape).Data.CopyTo(layer.Kernel.Data, 0);
+                var x = GradientCheck.Random(2, -1, 1, 16, 8, 8, 4).RequireGrad();
+                var y = layer.Call(x, training: true);
+                new Nabla.Autograd.Graph(y).Backward(GradientCheck.Random(3, -1, 1, y.Shape));
+                return [.. y.Data, .. x.Grad!.Data, .. layer.Kernel.Grad!.Data, .. layer.Bias!.Grad!.Data];
+            }
+            finally
+            {
+                Nabla.Kernels.KernelSettings.MaxThreads = saved;
+            }
+        }
+        Assert.Equal(Run(1), Run(2));
+    }
+
     [Theory]
     // (input, kernel, stride, padding) → Keras's output: same → in·s; valid → in·s + max(k − s, 0).
     [InlineData(4, 3, 2, "same", 8)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -10,12 +11,18 @@ namespace Nabla.Autograd.Ops;
 /// added onto y (col2im). Backward reads the same rows: dcols = im2col(dz), dx = dcols·kernel, dkernel = dcolsᵀ·x. Large
 /// batches go a chunk of samples at a time, so the column buffer stays bounded.
 /// </summary>
-internal sealed class ConvTransposeOp : Op, IActivatedOp
+internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
 {
+    /// <summary>From this many column floats per chunk the samples' im2col and col2im run on several threads.</summary>
+    private const int ParallelColumnFloats = 1 << 16;
+
     private readonly ConvGeometry g;
     private readonly int batch, inChannels, chunkSamples;
     private readonly FusedActivation activation;
     private readonly float[] cols;
+    private int chunkStart;
+    // The gradient of z this backward pass reads (the activation's own buffer, or the output's gradient).
+    private float[]? gradZ;
 
     /// <param name="geometry">The convolution from the output's shape (its input) to x's shape (its output), with
     /// the output's channels, filters, as its channels.</param>
@@ -61,8 +68,7 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
             int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
             Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels),
                 Inputs[1].Data, cols.AsSpan(0, rows * patch));
-            for (int i = 0; i < n; i++)
-                Im2Col.AddBack(g, cols.AsSpan(i * inPositions * patch, inPositions * patch), z.AsSpan((s0 + i) * g.InSize, g.InSize));
+            RunOnSamples(s0, n, &AddBackSamples);
         }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         activation.Forward();
@@ -70,7 +76,7 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
 
     public override void Backward()
     {
-        var gradZ = activation.Backward();
+        gradZ = activation.Backward();
         if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: true);
         bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
         if (!kernelGrad && !inputGrad) return;
@@ -78,8 +84,7 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
         for (int s0 = 0; s0 < batch; s0 += chunkSamples)
         {
             int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
-            for (int i = 0; i < n; i++)
-                Im2Col.Lower(g, gradZ.AsSpan((s0 + i) * g.InSize, g.InSize), cols.AsSpan(i * inPositions * patch, inPositions * patch));
+            RunOnSamples(s0, n, &LowerSamples);
             var dcols = cols.AsSpan(0, rows * patch);
             var x = Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels);
             if (kernelGrad) Gemm.Multiply(true, false, patch, inChannels, rows, dcols, x, Inputs[1].Grad!.Data, accumulate: true);
@@ -87,5 +92,33 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
                 Gemm.Multiply(false, false, rows, inChannels, patch, dcols, Inputs[1].Data,
                     Inputs[0].Grad!.Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels), accumulate: true);
         }
+    }
+
+    /// <summary>Runs <paramref name="pass"/> over samples [s0, s0 + n) of the chunk, on the kernel threads when the chunk is large.</summary>
+    private void RunOnSamples(int s0, int n, delegate*<int, int, void*, void> pass)
+    {
+        chunkStart = s0;
+        var self = this;
+        int threads = (long)n * g.OutPositions * g.PatchSize >= ParallelColumnFloats ? KernelSettings.MaxThreads : 1;
+        WorkerPool.For(n, pass, Unsafe.AsPointer(ref self), threads);
+    }
+
+    // Each sample's rows and output cells are its own, so any split between threads gives the same bits.
+    private static void AddBackSamples(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<ConvTransposeOp>(state);
+        int perSample = op.g.OutPositions * op.g.PatchSize;
+        var z = op.PreActivation.Data;
+        for (int i = start; i < end; i++)
+            Im2Col.AddBack(op.g, op.cols.AsSpan(i * perSample, perSample), z.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize));
+    }
+
+    private static void LowerSamples(int start, int end, void* state)
+    {
+        var op = Unsafe.AsRef<ConvTransposeOp>(state);
+        int perSample = op.g.OutPositions * op.g.PatchSize;
+        var gradZ = op.gradZ!;
+        for (int i = start; i < end; i++)
+            Im2Col.Lower(op.g, gradZ.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize), op.cols.AsSpan(i * perSample, perSample));
     }
 }
