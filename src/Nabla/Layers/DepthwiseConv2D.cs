@@ -17,7 +17,7 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class DepthwiseConv2D : Layer
 {
-    private static readonly string[] UnsupportedKeys = ["activity_regularizer", "depthwise_constraint", "bias_constraint"];
+    private static readonly string[] UnsupportedKeys = ["depthwise_constraint", "bias_constraint"];
 
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
@@ -137,6 +137,7 @@ public sealed class DepthwiseConv2D : Layer
         config["depthwise_regularizer"] = DepthwiseRegularizer is null ? null : Registry<Regularizer>.Serialize(DepthwiseRegularizer);
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
         foreach (string key in UnsupportedKeys) config[key] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         return config;
     }
 

@@ -64,7 +64,7 @@ public sealed class Embedding : Layer
         config["output_dim"] = (long)OutputDim;
         config["embeddings_initializer"] = Registry<Initializer>.Serialize(EmbeddingsInitializer);
         config["embeddings_regularizer"] = null;
-        config["activity_regularizer"] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         config["embeddings_constraint"] = null;
         config["mask_zero"] = MaskZero;
         return config;

@@ -26,6 +26,7 @@ public abstract partial class Layer
         var output = Call(inputs, training);
         if (!ReferenceEquals(output, inputs) && output.KerasMask is null)
             output.KerasMask = ComputeMask(inputs, inputs.KerasMask);
+        RecordActivityPenalty(output);
         return output;
     }
 
@@ -51,7 +52,9 @@ public abstract partial class Layer
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) merges inputs that carry a timestep mask; Keras combines the masks, which " +
                 "Nabla does not implement.");
-        return Call(inputs, training);
+        var output = Call(inputs, training);
+        RecordActivityPenalty(output);
+        return output;
     }
 
     /// <summary>Checks a timestep mask against the batch it goes with: [batch, timesteps].</summary>

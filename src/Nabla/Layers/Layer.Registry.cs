@@ -12,6 +12,7 @@ public abstract partial class Layer
         .Add("SpatialDropout1D", SpatialDropout1D.FromConfig)
         .Add("SpatialDropout2D", SpatialDropout2D.FromConfig)
         .Add("GaussianNoise", GaussianNoise.FromConfig)
+        .Add("ActivityRegularization", ActivityRegularization.FromConfig)
         .Add("GaussianDropout", GaussianDropout.FromConfig)
         .Add("Flatten", Flatten.FromConfig)
         .Add("InputLayer", InputLayer.FromConfig)
@@ -67,7 +68,18 @@ public abstract partial class Layer
         .Add("TimeDistributed", TimeDistributed.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
-    public static Layer Deserialize(Config spec) => Registry.Deserialize(spec);
+    public static Layer Deserialize(Config spec)
+    {
+        // The activity regularizer every Keras layer accepts is read here, for every class, and set after the class's
+        // own FromConfig (which refuses the key, so that a direct call does not drop it).
+        if (spec.GetConfig("config") is not { } config || !config.TryGet("activity_regularizer", out var activity))
+            return Registry.Deserialize(spec);
+        var regularizer = Regularizers.Regularizer.Registry.Deserialize(activity!);
+        var withoutIt = new Config(config) { ["activity_regularizer"] = null };
+        var layer = Registry.Deserialize(new Config(spec) { ["config"] = withoutIt });
+        layer.ActivityRegularizer = regularizer;
+        return layer;
+    }
 
     /// <summary>A new, unbuilt layer from this one's config: same class and settings, its own fresh weights (how a
     /// model is rebuilt around its layers without sharing them).</summary>

@@ -120,6 +120,7 @@ public abstract partial class Layer : IKerasSerializable
     public virtual Config GetConfig()
     {
         var config = new Config { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
+        if (ActivityRegularizer is not null) config["activity_regularizer"] = ActivityRegularizerConfig;
         if (DeclaredInputShape is not null)
             config["batch_shape"] = new List<object?>(DeclaredInputShape.Select(d => (object?)(long)d).Prepend(null));
         return config;
@@ -171,7 +172,32 @@ public abstract partial class Layer : IKerasSerializable
     public virtual IEnumerable<Tensor> PenaltyLosses()
     {
         foreach (var (weight, regularizer) in regularized) yield return regularizer.Call(weight);
+        foreach (var penalty in activityPenalties) yield return penalty;
     }
+
+    /// <summary>Keras's <c>activity_regularizer</c>: a penalty on the layer's output, added to the loss for every call
+    /// through <see cref="CallWithMask(Tensor, bool)"/> (Keras's <c>layer(x)</c>), in full: Keras 3 no longer divides it
+    /// by the batch size as Keras 2 did (keras/src/layers/layer.py, __call__). Null for none.</summary>
+    public Regularizer? ActivityRegularizer { get; set; }
+
+    // The activity penalties of the calls since the model's forward pass began (one per call of a shared layer).
+    private readonly List<Tensor> activityPenalties = [];
+
+    /// <summary>The activity penalties recorded since <see cref="ClearActivityPenalties"/>.</summary>
+    private protected IReadOnlyList<Tensor> ActivityPenalties => activityPenalties;
+
+    /// <summary>Forgets the activity penalties of earlier forward passes: a model clears its layers' when its own begins,
+    /// so that a captured step's loss reads only the penalties of its own graph.</summary>
+    internal void ClearActivityPenalties() => activityPenalties.Clear();
+
+    /// <summary>Records the activity penalty of one call's output.</summary>
+    private protected void RecordActivityPenalty(Tensor output)
+    {
+        if (ActivityRegularizer is { } regularizer) activityPenalties.Add(regularizer.Call(output));
+    }
+
+    /// <summary>The activity regularizer as a config entry, null when there is none.</summary>
+    private protected Config? ActivityRegularizerConfig => ActivityRegularizer is null ? null : Registry<Regularizer>.Serialize(ActivityRegularizer);
 
     /// <summary>
     /// What one call of this layer produced, as the doctor observes it: <paramref name="output"/> is the tensor
@@ -201,16 +227,16 @@ public abstract partial class Layer : IKerasSerializable
     internal virtual IReadOnlyList<(string Child, int Count)> KerasVarGroups => [];
 
     /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
-    /// the initializers, the regularizers (null when none) and the activity regularizer and constraints, which
+    /// the initializers, the regularizers (null when none), the activity regularizer, and the constraints, which
     /// Nabla does not support and so are always null.</summary>
-    protected static void WriteKernelAndBiasConfig(Config config, Initializer kernelInitializer, Initializer biasInitializer,
+    protected void WriteKernelAndBiasConfig(Config config, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer)
     {
         config["kernel_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(biasInitializer);
         config["kernel_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
         config["bias_regularizer"] = biasRegularizer is null ? null : Registry<Regularizer>.Serialize(biasRegularizer);
-        config["activity_regularizer"] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         config["kernel_constraint"] = null;
         config["bias_constraint"] = null;
     }
@@ -233,7 +259,7 @@ public abstract partial class Layer : IKerasSerializable
 
     /// <summary>The Keras keys of a kernel-and-bias layer (Dense, the convolutions) that Nabla does not implement;
     /// <see cref="WriteKernelAndBiasConfig"/> writes them as null and FromConfig refuses any other value.</summary>
-    protected static readonly string[] UnsupportedKernelAndBiasKeys = ["activity_regularizer", "kernel_constraint", "bias_constraint"];
+    protected static readonly string[] UnsupportedKernelAndBiasKeys = ["kernel_constraint", "bias_constraint"];
 
     /// <summary>
     /// Refuses, by name, each of <paramref name="keys"/> whose value in <paramref name="config"/> is not null: Keras
@@ -250,8 +276,9 @@ public abstract partial class Layer : IKerasSerializable
                     "Nabla does not implement it, only null is supported.");
     }
 
-    /// <summary>Reads the keys every layer shares from a Keras config, refusing an activity regularizer (every Keras
-    /// layer accepts one; Nabla implements none).</summary>
+    /// <summary>Reads the keys every layer shares from a Keras config. An activity regularizer is read by
+    /// <see cref="Deserialize"/>, which sets <see cref="ActivityRegularizer"/>; a layer's own FromConfig, called
+    /// directly, refuses one rather than drop it.</summary>
     protected internal static (string? name, int[]? inputShape) BaseArgs(Config config)
     {
         RefuseUnsupported(config, "Layer", "activity_regularizer");

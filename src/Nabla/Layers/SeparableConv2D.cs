@@ -17,7 +17,7 @@ namespace Nabla.Layers;
 public sealed class SeparableConv2D : Layer
 {
     private static readonly string[] UnsupportedKeys =
-        ["activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint", "depthwise_regularizer",
+        ["depthwise_constraint", "pointwise_constraint", "bias_constraint", "depthwise_regularizer",
          "pointwise_regularizer"];
 
     private static readonly ActivationFunction Linear = ActivationFunction.Get("linear");
@@ -137,6 +137,7 @@ public sealed class SeparableConv2D : Layer
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
         foreach (string key in UnsupportedKeys) config[key] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         return config;
     }
 

@@ -38,7 +38,7 @@ public partial class Model
     public override IReadOnlyList<LayerKernel> Kernels =>
         Layers.SelectMany(l => l.Kernels).DistinctBy(k => k.Weight, ReferenceEqualityComparer.Instance).ToList();
 
-    public override IEnumerable<Tensor> PenaltyLosses() => Layers.SelectMany(l => l.PenaltyLosses());
+    public override IEnumerable<Tensor> PenaltyLosses() => Layers.SelectMany(l => l.PenaltyLosses()).Concat(ActivityPenalties);
 
     protected internal override void OnWeightsChanged()
     {

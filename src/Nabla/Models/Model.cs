@@ -178,6 +178,7 @@ public partial class Model : Layer
     /// </summary>
     internal virtual Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
     {
+        foreach (var layer in Layers) layer.ClearActivityPenalties();
         if (graph is not null) return graph.Run(inputs, training, layerOutputs, activities);
         return [CallSubclassed(inputs[0], training)];
     }

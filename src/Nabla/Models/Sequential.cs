@@ -65,6 +65,7 @@ public sealed class Sequential : Model
     internal override Tensor[] Forward(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities = null)
     {
         Tensor h = inputs[0];
+        foreach (var layer in layers) layer.ClearActivityPenalties();
         for (int i = 0; i < layers.Count; i++)
         {
             h = layers[i].CallWithMask(h, training);

@@ -8,15 +8,12 @@ namespace Nabla.Tests.Layers;
 public class UnsupportedConfigKeyTests
 {
     [Theory]
-    [InlineData("""{"class_name": "Dense", "config": {"units": 4, "activity_regularizer": {"class_name": "L2", "config": {"l2": 0.01}}}}""", "activity_regularizer")]
     [InlineData("""{"class_name": "Dense", "config": {"units": 4, "kernel_constraint": {"class_name": "MaxNorm", "config": {"max_value": 2}}}}""", "kernel_constraint")]
     [InlineData("""{"class_name": "Dense", "config": {"units": 4, "bias_constraint": {"class_name": "NonNeg", "config": {}}}}""", "bias_constraint")]
     [InlineData("""{"class_name": "Conv1D", "config": {"filters": 2, "kernel_size": [3], "bias_constraint": "non_neg"}}""", "bias_constraint")]
     [InlineData("""{"class_name": "Embedding", "config": {"input_dim": 5, "output_dim": 2, "embeddings_constraint": "non_neg"}}""", "embeddings_constraint")]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"gamma_constraint": "non_neg"}}""", "gamma_constraint")]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"beta_regularizer": "l2"}}""", "beta_regularizer")]
-    [InlineData("""{"class_name": "Flatten", "config": {"activity_regularizer": "l2"}}""", "activity_regularizer")]
-    [InlineData("""{"class_name": "MaxPooling1D", "config": {"activity_regularizer": "l1"}}""", "activity_regularizer")]
     public void ANonNullUnsupportedOptionIsRefusedWithItsKey(string json, string key)
     {
         var e = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(json)));

@@ -175,7 +175,7 @@ public sealed class MultiHeadAttention : Layer
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
         config["kernel_regularizer"] = null;
         config["bias_regularizer"] = null;
-        config["activity_regularizer"] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         config["kernel_constraint"] = null;
         config["bias_constraint"] = null;
         config["seed"] = Seed is int s ? (long)s : null;

@@ -211,6 +211,7 @@ public abstract class RecurrentLayer : Layer
         config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
         config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
         foreach (var key in UnsupportedObjectKeys) config[key] = null;
+        config["activity_regularizer"] = ActivityRegularizerConfig;
         config["dropout"] = Dropout;
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
@@ -232,7 +233,7 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Keras keys this engine does not implement: any non-null value is refused on loading.</summary>
     private static readonly string[] UnsupportedObjectKeys =
     [
-        "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
+        "kernel_constraint", "recurrent_constraint", "bias_constraint",
     ];
 
     /// <summary>The shared constructor arguments read from a Keras 3, Keras 2 or TF.js config, after refusing
