@@ -136,8 +136,8 @@ public sealed class DepthwiseConv2D : Layer
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
         config["depthwise_regularizer"] = DepthwiseRegularizer is null ? null : Registry<Regularizer>.Serialize(DepthwiseRegularizer);
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
-        foreach (string key in UnsupportedKeys) config[key] = null;
         config["activity_regularizer"] = ActivityRegularizerConfig;
+        foreach (string key in UnsupportedKeys) config[key] = null;
         return config;
     }
 

@@ -136,8 +136,8 @@ public sealed class SeparableConv2D : Layer
         config["pointwise_initializer"] = Registry<Initializer>.Serialize(PointwiseInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
-        foreach (string key in UnsupportedKeys) config[key] = null;
         config["activity_regularizer"] = ActivityRegularizerConfig;
+        foreach (string key in UnsupportedKeys) config[key] = null;
         return config;
     }
 

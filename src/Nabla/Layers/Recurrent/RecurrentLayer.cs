@@ -210,8 +210,8 @@ public abstract class RecurrentLayer : Layer
         config["kernel_regularizer"] = SerializeOrNull(KernelRegularizer);
         config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
         config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
-        foreach (var key in UnsupportedObjectKeys) config[key] = null;
         config["activity_regularizer"] = ActivityRegularizerConfig;
+        foreach (var key in UnsupportedObjectKeys) config[key] = null;
         config["dropout"] = Dropout;
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
