@@ -57,6 +57,12 @@ public abstract class BaseConv : Layer
 
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? KernelConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     /// <summary>The kernel, [kh, kw, in, filters] (Conv2D) or [k, in, filters] (Conv1D), as Keras stores it.</summary>
     public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
@@ -94,7 +100,8 @@ public abstract class BaseConv : Layer
         int channels = inputShape[^1];
         int[] shape = rank == 2 ? [Window.Height, Window.Width, channels, Filters] : [Window.Width, channels, Filters];
         kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
-        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        Constrain(kernel, KernelConstraint);
+        if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -111,7 +118,7 @@ public abstract class BaseConv : Layer
         config["groups"] = 1L;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
-        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);
+        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer, KernelConstraint, BiasConstraint);
         return config;
     }
 
@@ -125,7 +132,6 @@ public abstract class BaseConv : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";
-        RefuseUnsupported(config, className, UnsupportedKernelAndBiasKeys);
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, rank, what);
         return new Args(name, inputShape, config.GetInt("filters"), kernelSize, strides, padding, dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),

@@ -45,6 +45,10 @@ public sealed class Conv1D : BaseConv
         var a = ReadArgs(config, 1, "Conv1D");
         return new Conv1D(a.Filters, a.KernelSize.Width, a.Strides.Width, a.Padding, a.DilationRate.Width, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat, a.Groups)
-        { Trainable = config.GetBool("trainable", true) };
+        {
+            Trainable = config.GetBool("trainable", true),
+            KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

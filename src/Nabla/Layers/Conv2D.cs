@@ -48,6 +48,10 @@ public sealed class Conv2D : BaseConv
         var a = ReadArgs(config, 2, "Conv2D");
         return new Conv2D(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DilationRate, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat, a.Groups)
-        { Trainable = config.GetBool("trainable", true) };
+        {
+            Trainable = config.GetBool("trainable", true),
+            KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

@@ -73,6 +73,12 @@ public sealed class Conv2DTranspose : Layer
 
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? KernelConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     /// <summary>The kernel [kh, kw, filters, in], as Keras stores it.</summary>
     public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
@@ -112,7 +118,8 @@ public sealed class Conv2DTranspose : Layer
     {
         geometry = Geometry(inputShape);
         kernel = AddKernel("kernel", [KernelSize.Height, KernelSize.Width, Filters, inputShape[^1]], KernelInitializer, KernelRegularizer);
-        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        Constrain(kernel, KernelConstraint);
+        if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -129,7 +136,7 @@ public sealed class Conv2DTranspose : Layer
         config["output_padding"] = null;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
-        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);
+        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer, KernelConstraint, BiasConstraint);
         return config;
     }
 
@@ -140,6 +147,10 @@ public sealed class Conv2DTranspose : Layer
         ConvOptions.CheckGroups($"Conv2DTranspose '{a.Name ?? "?"}'", a.Groups);
         return new Conv2DTranspose(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DilationRate, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat)
-        { Trainable = config.GetBool("trainable", true) };
+        {
+            Trainable = config.GetBool("trainable", true),
+            KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

@@ -59,6 +59,12 @@ public sealed class Dense : Layer
 
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? KernelConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
     public Tensor? Bias => bias;
@@ -75,7 +81,8 @@ public sealed class Dense : Layer
     protected override void BuildWeights(int[] inputShape)
     {
         kernel = AddKernel("kernel", [inputShape[^1], Units], KernelInitializer, KernelRegularizer);
-        if (UseBias) bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer);
+        Constrain(kernel, KernelConstraint);
+        if (UseBias) Constrain(bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -90,13 +97,12 @@ public sealed class Dense : Layer
         config["units"] = (long)Units;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
-        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer);
+        WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer, KernelConstraint, BiasConstraint);
         return config;
     }
 
     public static Dense FromConfig(Config config)
     {
-        RefuseUnsupported(config, "Dense", UnsupportedKernelAndBiasKeys);
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),
@@ -106,6 +112,11 @@ public sealed class Dense : Layer
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
-            inputShape, name) { Trainable = config.GetBool("trainable", true) };
+            inputShape, name)
+        {
+            Trainable = config.GetBool("trainable", true),
+            KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

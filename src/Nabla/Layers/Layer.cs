@@ -175,6 +175,18 @@ public abstract partial class Layer : IKerasSerializable
         foreach (var penalty in activityPenalties) yield return penalty;
     }
 
+    /// <summary>The layer's weights that have a constraint, each with it (Keras's <c>variable.constraint</c>): after
+    /// every optimizer step the model replaces each trainable one by constraint(weight).</summary>
+    public virtual IEnumerable<(Tensor Weight, Constraints.Constraint Constraint)> WeightConstraints => constrained;
+
+    private readonly List<(Tensor, Constraints.Constraint)> constrained = [];
+
+    /// <summary>Gives <paramref name="weight"/> its constraint; nothing when <paramref name="constraint"/> is null.</summary>
+    protected void Constrain(Tensor weight, Constraints.Constraint? constraint)
+    {
+        if (constraint is not null) constrained.Add((weight, constraint));
+    }
+
     /// <summary>Keras's <c>activity_regularizer</c>: a penalty on the layer's output, added to the loss for every call
     /// through <see cref="CallWithMask(Tensor, bool)"/> (Keras's <c>layer(x)</c>), in full: Keras 3 no longer divides it
     /// by the batch size as Keras 2 did (keras/src/layers/layer.py, __call__). Null for none.</summary>
@@ -230,15 +242,16 @@ public abstract partial class Layer : IKerasSerializable
     /// the initializers, the regularizers (null when none), the activity regularizer, and the constraints, which
     /// Nabla does not support and so are always null.</summary>
     protected void WriteKernelAndBiasConfig(Config config, Initializer kernelInitializer, Initializer biasInitializer,
-        Regularizer? kernelRegularizer, Regularizer? biasRegularizer)
+        Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Constraints.Constraint? kernelConstraint = null,
+        Constraints.Constraint? biasConstraint = null)
     {
         config["kernel_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(biasInitializer);
         config["kernel_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
         config["bias_regularizer"] = biasRegularizer is null ? null : Registry<Regularizer>.Serialize(biasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["kernel_constraint"] = null;
-        config["bias_constraint"] = null;
+        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(kernelConstraint);
+        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(biasConstraint);
     }
 
     /// <summary>Checks that the batch fed to <see cref="Call(Tensor, bool)"/> matches the built per-sample shape.</summary>
@@ -256,10 +269,6 @@ public abstract partial class Layer : IKerasSerializable
         perSampleShape.Length == 0 ? "(None,)" : "(None, " + string.Join(", ", perSampleShape) + ")";
 
     public override string ToString() => $"{ClassName} '{Name}'";
-
-    /// <summary>The Keras keys of a kernel-and-bias layer (Dense, the convolutions) that Nabla does not implement;
-    /// <see cref="WriteKernelAndBiasConfig"/> writes them as null and FromConfig refuses any other value.</summary>
-    protected static readonly string[] UnsupportedKernelAndBiasKeys = ["kernel_constraint", "bias_constraint"];
 
     /// <summary>
     /// Refuses, by name, each of <paramref name="keys"/> whose value in <paramref name="config"/> is not null: Keras

@@ -43,6 +43,8 @@ internal sealed class CapturedStep
                 { IsPlaceholder = true, Name = model.OutputCount == 1 ? "sample_weight" : $"{name}_sample_weight" }).ToArray();
         bool training = kind == StepKind.Train;
         TrainableWeights = model.TrainableWeights;
+        var trainable = TrainableWeights.ToHashSet(ReferenceEqualityComparer.Instance);
+        constraints = model.Layers.SelectMany(layer => layer.WeightConstraints).Where(c => trainable.Contains(c.Weight)).ToArray();
         var layerOutputs = new Tensor?[model.Layers.Count];
         var activities = new List<LayerActivity>();
         // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
@@ -189,7 +191,11 @@ internal sealed class CapturedStep
     {
         try
         {
-            return optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
+            bool applied = optimizer.Apply(TrainableWeights, ParameterShards, earlyStep ? UpdatedEarly : null);
+            // As Keras's optimizer: each constrained trainable weight is replaced by constraint(weight) after the step.
+            if (applied)
+                foreach (var (weight, constraint) in constraints) constraint.Apply(weight);
+            return applied;
         }
         finally
         {
@@ -207,6 +213,9 @@ internal sealed class CapturedStep
     }
 
     private bool earlyStep;
+
+    // The trainable weights with a constraint, each with it.
+    private readonly (Tensor Weight, Constraints.Constraint Constraint)[] constraints;
 
     private IReadOnlyList<Tensor> EarlyParameters => earlyParameters ??= TrainableWeights.Where((_, p) => UpdatedEarly![p]).ToArray();
 

@@ -38,6 +38,8 @@ public partial class Model
     public override IReadOnlyList<LayerKernel> Kernels =>
         Layers.SelectMany(l => l.Kernels).DistinctBy(k => k.Weight, ReferenceEqualityComparer.Instance).ToList();
 
+    public override IEnumerable<(Tensor Weight, Constraints.Constraint Constraint)> WeightConstraints => Layers.SelectMany(l => l.WeightConstraints);
+
     public override IEnumerable<Tensor> PenaltyLosses() => Layers.SelectMany(l => l.PenaltyLosses()).Concat(ActivityPenalties);
 
     protected internal override void OnWeightsChanged()

@@ -30,6 +30,7 @@ public class DependencyRuleTests
         ("Nabla.Optimizers", 3, "Optimizers"),
         ("Nabla.Metrics", 3, "Metrics"),
         ("Nabla.Regularizers", 3, "Regularizers"),
+        ("Nabla.Constraints", 3, "Constraints"),
         ("Nabla.Data", 3, "Data"),
         ("Nabla.Datasets", 3, "Datasets"),
         ("Nabla.Serialization.Safetensors", 3, "Serialization.Safetensors"),

@@ -8,9 +8,6 @@ namespace Nabla.Tests.Layers;
 public class UnsupportedConfigKeyTests
 {
     [Theory]
-    [InlineData("""{"class_name": "Dense", "config": {"units": 4, "kernel_constraint": {"class_name": "MaxNorm", "config": {"max_value": 2}}}}""", "kernel_constraint")]
-    [InlineData("""{"class_name": "Dense", "config": {"units": 4, "bias_constraint": {"class_name": "NonNeg", "config": {}}}}""", "bias_constraint")]
-    [InlineData("""{"class_name": "Conv1D", "config": {"filters": 2, "kernel_size": [3], "bias_constraint": "non_neg"}}""", "bias_constraint")]
     [InlineData("""{"class_name": "Embedding", "config": {"input_dim": 5, "output_dim": 2, "embeddings_constraint": "non_neg"}}""", "embeddings_constraint")]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"gamma_constraint": "non_neg"}}""", "gamma_constraint")]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"beta_regularizer": "l2"}}""", "beta_regularizer")]
