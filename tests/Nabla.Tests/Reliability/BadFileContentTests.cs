@@ -101,7 +101,7 @@ public class BadFileContentTests
 
     [Theory]
     [InlineData("\"units\":3", "\"units\":-3", "units")]
-    [InlineData("\"kernel_constraint\":null", "\"kernel_constraint\":\"non_neg\"", "kernel_constraint")]
+    [InlineData("\"kernel_constraint\":null", "\"kernel_constraint\":\"no_such_constraint\"", "no_such_constraint")]
     [InlineData("\"activation\":\"relu\"", "\"activation\":\"no_such_activation\"", "no_such_activation")]
     [InlineData("\"learning_rate\":0.01", "\"learning_rate\":-0.01", "compile_config")]
     public void AConfigTheLayersOrOptimizerRefuseNamesTheArchiveEntry(string original, string replacement, string named)
