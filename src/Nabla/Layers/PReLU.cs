@@ -29,6 +29,9 @@ public sealed class PReLU : Layer
 
     public override string ClassName => "PReLU";
 
+    /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
+    public override bool SupportsMasking => true;
+
     public Initializer AlphaInitializer { get; }
 
     public Regularizer? AlphaRegularizer { get; }
