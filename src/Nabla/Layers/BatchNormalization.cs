@@ -41,6 +41,12 @@ public sealed class BatchNormalization : Layer
 
     public bool Scale { get; }
 
+    /// <summary>Keras's <c>beta_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? BetaConstraint { get; init; }
+
+    /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? GammaConstraint { get; init; }
+
     /// <summary>The normalized feature axis, counted with the batch axis as 0 (negative from the end).</summary>
     public int Axis { get; }
 
@@ -60,6 +66,8 @@ public sealed class BatchNormalization : Layer
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
         Gamma = Scale ? AddWeight("gamma", [features], ones) : Tensor.Full(1f, features);
         Beta = Center ? AddWeight("beta", [features], zeros) : new Tensor(features);
+        if (Scale) Constrain(Gamma, GammaConstraint);
+        if (Center) Constrain(Beta, BetaConstraint);
         MovingMean = AddWeight("moving_mean", [features], zeros, trainable: false);
         MovingVariance = AddWeight("moving_variance", [features], ones, trainable: false);
     }
@@ -82,18 +90,24 @@ public sealed class BatchNormalization : Layer
         config["gamma_initializer"] = new Config { ["class_name"] = "Ones", ["config"] = new Config() };
         config["moving_mean_initializer"] = new Config { ["class_name"] = "Zeros", ["config"] = new Config() };
         config["moving_variance_initializer"] = new Config { ["class_name"] = "Ones", ["config"] = new Config() };
+        config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
+        config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
         return config;
     }
 
     public static BatchNormalization FromConfig(Config config)
     {
-        RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
+        RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer");
         var (name, inputShape) = BaseArgs(config);
         int[] axes = TrailingAxes.Read(config, [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
                 $"BatchNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla normalizes over one feature axis, the last.");
         return new BatchNormalization(config.GetDouble("momentum", DefaultMomentum), config.GetDouble("epsilon", 1e-3),
-            config.GetBool("center", true), config.GetBool("scale", true), inputShape, name, axes[0]);
+            config.GetBool("center", true), config.GetBool("scale", true), inputShape, name, axes[0])
+        {
+            BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
+            GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+        };
     }
 }

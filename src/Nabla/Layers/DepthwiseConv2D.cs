@@ -17,7 +17,6 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class DepthwiseConv2D : Layer
 {
-    private static readonly string[] UnsupportedKeys = ["depthwise_constraint", "bias_constraint"];
 
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
@@ -84,6 +83,12 @@ public sealed class DepthwiseConv2D : Layer
 
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>Keras's <c>depthwise_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? DepthwiseConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     /// <summary>The depthwise kernel [kh, kw, channels, depth_multiplier], as Keras stores it.</summary>
     public Tensor DepthwiseKernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
@@ -110,7 +115,8 @@ public sealed class DepthwiseConv2D : Layer
         // AddKernel gives the doctor Keras's fans for this shape: fan_in = kh·kw·channels, fan_out = kh·kw·depth_multiplier.
         kernel = AddKernel("depthwise_kernel", [KernelSize.Height, KernelSize.Width, channels, DepthMultiplier],
             DepthwiseInitializer, DepthwiseRegularizer);
-        if (UseBias) bias = AddWeight("bias", [channels * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer);
+        Constrain(kernel, DepthwiseConstraint);
+        if (UseBias) Constrain(bias = AddWeight("bias", [channels * DepthMultiplier], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     /// <summary>Keras 3 creates the kernel as "kernel" (keras/src/layers/convolutional/base_depthwise_conv.py), so its
@@ -123,8 +129,7 @@ public sealed class DepthwiseConv2D : Layer
         return Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, geometry!, Activation));
     }
 
-    /// <summary>Keras 3's keys, in its order; the activity regularizer and constraints, which Nabla does not
-    /// implement, are always null.</summary>
+    /// <summary>Keras 3's keys, in its order.</summary>
     public override Config GetConfig()
     {
         var config = base.GetConfig();
@@ -137,16 +142,15 @@ public sealed class DepthwiseConv2D : Layer
         config["depthwise_regularizer"] = DepthwiseRegularizer is null ? null : Registry<Regularizer>.Serialize(DepthwiseRegularizer);
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        foreach (string key in UnsupportedKeys) config[key] = null;
+        config["depthwise_constraint"] = Constraints.Constraint.SerializeOrNull(DepthwiseConstraint);
+        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
         return config;
     }
 
-    /// <summary>Reads a Keras 3, Keras 2 or TensorFlow.js config; an activity regularizer or a constraint that is not
-    /// null is refused by name.</summary>
+    /// <summary>Reads a Keras 3, Keras 2 or TensorFlow.js config.</summary>
     public static DepthwiseConv2D FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        RefuseUnsupported(config, "DepthwiseConv2D", UnsupportedKeys);
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"DepthwiseConv2D '{name ?? "?"}'");
         return new DepthwiseConv2D(kernelSize, strides, padding,
             config.GetInt("depth_multiplier", 1),
@@ -159,6 +163,10 @@ public sealed class DepthwiseConv2D : Layer
             config.TryGet("depthwise_regularizer", out var dr) ? Regularizer.Registry.Deserialize(dr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name)
-        { Trainable = config.GetBool("trainable", true) };
+        {
+            Trainable = config.GetBool("trainable", true),
+            DepthwiseConstraint = Constraints.Constraint.Read(config, "depthwise_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

@@ -43,8 +43,14 @@ public sealed class Embedding : Layer
 
     public override int[] ComputeOutputShape(int[] inputShape) => [.. inputShape, OutputDim];
 
-    protected override void BuildWeights(int[] inputShape) =>
+    /// <summary>Keras's <c>embeddings_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? EmbeddingsConstraint { get; init; }
+
+    protected override void BuildWeights(int[] inputShape)
+    {
         embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer);
+        Constrain(embeddings, EmbeddingsConstraint);
+    }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
@@ -65,14 +71,14 @@ public sealed class Embedding : Layer
         config["embeddings_initializer"] = Registry<Initializer>.Serialize(EmbeddingsInitializer);
         config["embeddings_regularizer"] = null;
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["embeddings_constraint"] = null;
+        config["embeddings_constraint"] = Constraints.Constraint.SerializeOrNull(EmbeddingsConstraint);
         config["mask_zero"] = MaskZero;
         return config;
     }
 
     public static Embedding FromConfig(Config config)
     {
-        RefuseUnsupported(config, "Embedding", "embeddings_regularizer", "activity_regularizer", "embeddings_constraint");
+        RefuseUnsupported(config, "Embedding", "embeddings_regularizer", "activity_regularizer");
         if (config.GetInt("lora_rank", 0) != 0)
             throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
         var (name, inputShape) = BaseArgs(config);
@@ -82,6 +88,7 @@ public sealed class Embedding : Layer
             maskZero: config.GetBool("mask_zero", false), inputShape: inputShape, name: name)
         {
             EmbeddingsInitializer = Initializer.Deserialize(config.GetValueOr("embeddings_initializer", "uniform")),
+            EmbeddingsConstraint = Constraints.Constraint.Read(config, "embeddings_constraint"),
             Trainable = config.GetBool("trainable", true),
         };
     }

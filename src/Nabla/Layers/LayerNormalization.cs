@@ -46,6 +46,12 @@ public sealed class LayerNormalization : Layer
 
     public Initializer GammaInitializer { get; }
 
+    /// <summary>Keras's <c>beta_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? BetaConstraint { get; init; }
+
+    /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? GammaConstraint { get; init; }
+
     internal Tensor Gamma { get; private set; } = null!;
     internal Tensor Beta { get; private set; } = null!;
 
@@ -58,6 +64,8 @@ public sealed class LayerNormalization : Layer
         // Without center/scale Keras creates no beta/gamma; named constants stand in so the op (and an export) stays one shape.
         Gamma = Scale ? AddWeight("gamma", shape, GammaInitializer) : ConstantWeight("gamma", shape, 1f);
         Beta = Center ? AddWeight("beta", shape, BetaInitializer) : ConstantWeight("beta", shape, 0f);
+        if (Scale) Constrain(Gamma, GammaConstraint);
+        if (Center) Constrain(Beta, BetaConstraint);
     }
 
     private Tensor ConstantWeight(string weightName, int[] shape, float value)
@@ -85,20 +93,24 @@ public sealed class LayerNormalization : Layer
         config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
         config["beta_regularizer"] = null;
         config["gamma_regularizer"] = null;
-        config["beta_constraint"] = null;
-        config["gamma_constraint"] = null;
+        config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
+        config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
         return config;
     }
 
     public static LayerNormalization FromConfig(Config config)
     {
-        RefuseUnsupported(config, "LayerNormalization", "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
+        RefuseUnsupported(config, "LayerNormalization", "beta_regularizer", "gamma_regularizer");
         if (config.GetBool("rms_scaling", false))
             throw new NotSupportedException(
                 $"LayerNormalization '{config.GetString("name", null) ?? "?"}' config 'rms_scaling' is true; Nabla does not implement it, only false is supported.");
         var (name, inputShape) = BaseArgs(config);
         return new LayerNormalization(TrailingAxes.Read(config, [-1]), config.GetDouble("epsilon", 1e-3), config.GetBool("center", true),
             config.GetBool("scale", true), Initializer.Registry.Deserialize(config.GetValueOr("beta_initializer", "zeros")),
-            Initializer.Registry.Deserialize(config.GetValueOr("gamma_initializer", "ones")), inputShape, name);
+            Initializer.Registry.Deserialize(config.GetValueOr("gamma_initializer", "ones")), inputShape, name)
+        {
+            BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
+            GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+        };
     }
 }

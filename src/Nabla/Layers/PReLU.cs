@@ -38,6 +38,9 @@ public sealed class PReLU : Layer
 
     public IReadOnlyList<int> SharedAxes { get; }
 
+    /// <summary>Keras's <c>alpha_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? AlphaConstraint { get; init; }
+
     public Tensor Alpha => alpha ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
     public override int[] ComputeOutputShape(int[] inputShape)
@@ -53,6 +56,7 @@ public sealed class PReLU : Layer
         var shape = (int[])inputShape.Clone();
         foreach (int axis in SharedAxes) shape[axis - 1] = 1;
         alpha = AddWeight("alpha", shape, AlphaInitializer, regularizer: AlphaRegularizer);
+        Constrain(alpha, AlphaConstraint);
     }
 
     /// <summary>relu(x) − alpha·relu(−x), as Keras writes it; alpha broadcasts over the batch and the shared axes.</summary>
@@ -68,18 +72,20 @@ public sealed class PReLU : Layer
         var config = base.GetConfig();
         config["alpha_initializer"] = Registry<Initializer>.Serialize(AlphaInitializer);
         config["alpha_regularizer"] = AlphaRegularizer is null ? null : Registry<Regularizer>.Serialize(AlphaRegularizer);
-        config["alpha_constraint"] = null;
+        config["alpha_constraint"] = Constraints.Constraint.SerializeOrNull(AlphaConstraint);
         config["shared_axes"] = SharedAxes.Count == 0 ? null : ConvOptions.ToList([.. SharedAxes]);
         return config;
     }
 
     public static PReLU FromConfig(Config config)
     {
-        RefuseUnsupported(config, "PReLU", "alpha_constraint");
         var (name, inputShape) = BaseArgs(config);
         int[]? shared = config.TryGet("shared_axes", out var value) && value is not List<object?> ? [config.GetInt("shared_axes")]
             : config.GetIntArray("shared_axes");
         return new PReLU(Initializer.Registry.Deserialize(config.GetValueOr("alpha_initializer", "zeros")),
-            config.TryGet("alpha_regularizer", out var r) ? Regularizer.Registry.Deserialize(r!) : null, shared, inputShape, name);
+            config.TryGet("alpha_regularizer", out var r) ? Regularizer.Registry.Deserialize(r!) : null, shared, inputShape, name)
+        {
+            AlphaConstraint = Constraints.Constraint.Read(config, "alpha_constraint"),
+        };
     }
 }

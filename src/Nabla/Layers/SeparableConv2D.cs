@@ -16,9 +16,8 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class SeparableConv2D : Layer
 {
-    private static readonly string[] UnsupportedKeys =
-        ["depthwise_constraint", "pointwise_constraint", "bias_constraint", "depthwise_regularizer",
-         "pointwise_regularizer"];
+    // Keras's regularizers of the two kernels, which Nabla does not implement.
+    private static readonly string[] UnsupportedKeys = ["depthwise_regularizer", "pointwise_regularizer"];
 
     private static readonly ActivationFunction Linear = ActivationFunction.Get("linear");
 
@@ -87,6 +86,15 @@ public sealed class SeparableConv2D : Layer
 
     public Regularizer? BiasRegularizer { get; }
 
+    /// <summary>Keras's <c>depthwise_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? DepthwiseConstraint { get; init; }
+
+    /// <summary>Keras's <c>pointwise_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? PointwiseConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     public Tensor DepthwiseKernel => depthwiseKernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
     public Tensor PointwiseKernel => pointwiseKernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
@@ -112,7 +120,9 @@ public sealed class SeparableConv2D : Layer
         pointwiseGeometry = ConvGeometry.Create($"SeparableConv2D '{Name}'", g.OutHeight, g.OutWidth, channels, (1, 1), (1, 1), (1, 1), ConvPadding.Valid);
         depthwiseKernel = AddKernel("depthwise_kernel", [KernelSize.Height, KernelSize.Width, inputShape[^1], DepthMultiplier], DepthwiseInitializer);
         pointwiseKernel = AddKernel("pointwise_kernel", [1, 1, channels, Filters], PointwiseInitializer);
-        if (UseBias) bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer);
+        Constrain(depthwiseKernel, DepthwiseConstraint);
+        Constrain(pointwiseKernel, PointwiseConstraint);
+        if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -122,8 +132,7 @@ public sealed class SeparableConv2D : Layer
         return Op.Record(new ConvOp(depthwise, PointwiseKernel, bias, pointwiseGeometry!, Activation));
     }
 
-    /// <summary>Keras 3's keys; the activity regularizer, the kernels' regularizers and the constraints, which Nabla does
-    /// not implement, are always null.</summary>
+    /// <summary>Keras 3's keys; the kernels' regularizers, which Nabla does not implement, are always null.</summary>
     public override Config GetConfig()
     {
         var config = base.GetConfig();
@@ -138,6 +147,9 @@ public sealed class SeparableConv2D : Layer
         config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
         foreach (string key in UnsupportedKeys) config[key] = null;
+        config["depthwise_constraint"] = Constraints.Constraint.SerializeOrNull(DepthwiseConstraint);
+        config["pointwise_constraint"] = Constraints.Constraint.SerializeOrNull(PointwiseConstraint);
+        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
         return config;
     }
 
@@ -153,6 +165,11 @@ public sealed class SeparableConv2D : Layer
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name, config.GetString("data_format", null))
-        { Trainable = config.GetBool("trainable", true) };
+        {
+            Trainable = config.GetBool("trainable", true),
+            DepthwiseConstraint = Constraints.Constraint.Read(config, "depthwise_constraint"),
+            PointwiseConstraint = Constraints.Constraint.Read(config, "pointwise_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

@@ -85,3 +85,26 @@ public class ConstraintTests
         Assert.Contains("max_value", Assert.Throws<ArgumentException>(() => new MaxNorm(-1)).Message);
     }
 }
+
+/// <summary>Every layer with weights reads, writes and applies its constraints under Keras's keys.</summary>
+public class LayerConstraintKeyTests
+{
+    [Theory]
+    [InlineData("""{"class_name": "Embedding", "config": {"input_dim": 5, "output_dim": 2, "embeddings_constraint": "non_neg"}}""", "embeddings_constraint", new[] { 3 })]
+    [InlineData("""{"class_name": "BatchNormalization", "config": {"gamma_constraint": "non_neg", "beta_constraint": "non_neg"}}""", "gamma_constraint", new[] { 3 })]
+    [InlineData("""{"class_name": "LayerNormalization", "config": {"beta_constraint": "non_neg"}}""", "beta_constraint", new[] { 3 })]
+    [InlineData("""{"class_name": "LSTM", "config": {"units": 2, "recurrent_constraint": "non_neg"}}""", "recurrent_constraint", new[] { 4, 3 })]
+    [InlineData("""{"class_name": "DepthwiseConv2D", "config": {"kernel_size": 2, "depthwise_constraint": "non_neg"}}""", "depthwise_constraint", new[] { 4, 4, 3 })]
+    [InlineData("""{"class_name": "SeparableConv2D", "config": {"filters": 2, "kernel_size": 2, "pointwise_constraint": "non_neg"}}""", "pointwise_constraint", new[] { 4, 4, 3 })]
+    [InlineData("""{"class_name": "PReLU", "config": {"alpha_constraint": "non_neg"}}""", "alpha_constraint", new[] { 3 })]
+    public void TheConstraintIsReadWrittenAndAttachedToItsWeight(string json, string key, int[] inputShape)
+    {
+        var layer = Layer.Deserialize(Config.Parse(json));
+        layer.Build(inputShape);
+        Assert.Equal("NonNeg", ((Config)layer.GetConfig()[key]!).GetString("class_name"));
+        Assert.NotEmpty(layer.WeightConstraints);
+        Assert.All(layer.WeightConstraints, c => Assert.Contains(c.Weight, layer.Weights));
+        var rebuilt = Layer.Deserialize(Registry<Layer>.Serialize(layer));
+        Assert.Equal(layer.GetConfig().ToJsonString(), rebuilt.GetConfig().ToJsonString());
+    }
+}

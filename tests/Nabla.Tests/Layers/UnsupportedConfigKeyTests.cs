@@ -8,8 +8,6 @@ namespace Nabla.Tests.Layers;
 public class UnsupportedConfigKeyTests
 {
     [Theory]
-    [InlineData("""{"class_name": "Embedding", "config": {"input_dim": 5, "output_dim": 2, "embeddings_constraint": "non_neg"}}""", "embeddings_constraint")]
-    [InlineData("""{"class_name": "BatchNormalization", "config": {"gamma_constraint": "non_neg"}}""", "gamma_constraint")]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"beta_regularizer": "l2"}}""", "beta_regularizer")]
     public void ANonNullUnsupportedOptionIsRefusedWithItsKey(string json, string key)
     {

@@ -151,7 +151,6 @@ public class RecurrentLayerTests
     [Theory]
     [InlineData("""{"units": 4, "return_state": true}""", "return_state")]
     [InlineData("""{"units": 4, "stateful": true}""", "stateful")]
-    [InlineData("""{"units": 4, "kernel_constraint": "non_neg"}""", "kernel_constraint")]
     public void RefusesOptionsItDoesNotImplementByName(string json, string key)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => LSTM.FromConfig(Config.Parse(json)));

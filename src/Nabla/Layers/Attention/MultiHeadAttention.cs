@@ -59,6 +59,12 @@ public sealed class MultiHeadAttention : Layer
 
     public Initializer BiasInitializer { get; }
 
+    /// <summary>Keras's <c>kernel_constraint</c>, on the four kernels, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? KernelConstraint { get; init; }
+
+    /// <summary>Keras's <c>bias_constraint</c>, on the four biases; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; init; }
+
     public int? Seed { get; }
 
     private protected override bool ReadsInputMasks => true;
@@ -97,6 +103,8 @@ public sealed class MultiHeadAttention : Layer
         if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer);
         outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, query[1]], KernelInitializer);
         if (UseBias) outputBias = AddWeight("attention_output/bias", [query[1]], BiasInitializer);
+        foreach (var kernel in new[] { queryKernel, keyKernel, valueKernel, outputKernel }) Constrain(kernel, KernelConstraint);
+        foreach (var bias in new[] { queryBias, keyBias, valueBias, outputBias }) if (bias is not null) Constrain(bias, BiasConstraint);
         return OutputShape!;
     }
 
@@ -176,8 +184,8 @@ public sealed class MultiHeadAttention : Layer
         config["kernel_regularizer"] = null;
         config["bias_regularizer"] = null;
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["kernel_constraint"] = null;
-        config["bias_constraint"] = null;
+        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
+        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
         config["seed"] = Seed is int s ? (long)s : null;
         return config;
     }
@@ -185,12 +193,16 @@ public sealed class MultiHeadAttention : Layer
     public static MultiHeadAttention FromConfig(Config config)
     {
         RefuseUnsupported(config, "MultiHeadAttention", "output_shape", "attention_axes", "kernel_regularizer", "bias_regularizer",
-            "kernel_constraint", "bias_constraint", "flash_attention");
+            "flash_attention");
         var (name, _) = BaseArgs(config);
         return new MultiHeadAttention(config.GetInt("num_heads"), config.GetInt("key_dim"),
             config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetBool("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
-            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name)
+        {
+            KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
+            BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+        };
     }
 }

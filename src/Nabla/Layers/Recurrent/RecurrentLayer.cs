@@ -70,6 +70,15 @@ public abstract class RecurrentLayer : Layer
 
     public Regularizer? BiasRegularizer { get => biasRegularizer; init => biasRegularizer = value; }
 
+    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
+    public Constraints.Constraint? KernelConstraint { get; set; }
+
+    /// <summary>Keras's <c>recurrent_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? RecurrentConstraint { get; set; }
+
+    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
+    public Constraints.Constraint? BiasConstraint { get; set; }
+
     /// <summary>Fraction of the input features dropped in training, one mask per sample for all its steps.</summary>
     public double Dropout { get; }
 
@@ -119,9 +128,12 @@ public abstract class RecurrentLayer : Layer
         int width = GatesPerUnit * Units;
         kernel = AddKernel("kernel", [inputShape[1], width], KernelInitializer, KernelRegularizer);
         recurrentKernel = AddKernel("recurrent_kernel", [Units, width], RecurrentInitializer, RecurrentRegularizer);
+        Constrain(kernel, KernelConstraint);
+        Constrain(recurrentKernel, RecurrentConstraint);
         if (UseBias)
         {
             bias = AddWeight("bias", BiasShape, BiasInitializer, regularizer: BiasRegularizer);
+            Constrain(bias, BiasConstraint);
             InitializeBias(bias);
         }
     }
@@ -211,7 +223,9 @@ public abstract class RecurrentLayer : Layer
         config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
         config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        foreach (var key in UnsupportedObjectKeys) config[key] = null;
+        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
+        config["recurrent_constraint"] = Constraints.Constraint.SerializeOrNull(RecurrentConstraint);
+        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
         config["dropout"] = Dropout;
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
@@ -230,17 +244,11 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Writes the keys only this cell has (recurrent_activation, unit_forget_bias, reset_after).</summary>
     private protected virtual void WriteCellConfig(Config config) { }
 
-    /// <summary>Keras keys this engine does not implement: any non-null value is refused on loading.</summary>
-    private static readonly string[] UnsupportedObjectKeys =
-    [
-        "kernel_constraint", "recurrent_constraint", "bias_constraint",
-    ];
 
     /// <summary>The shared constructor arguments read from a Keras 3, Keras 2 or TF.js config, after refusing
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        RefuseUnsupported(config, className, UnsupportedObjectKeys);
         foreach (var key in new[] { "return_state", "stateful", "time_major" })
             if (config.GetBool(key, false))
                 throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");
@@ -257,7 +265,9 @@ public abstract class RecurrentLayer : Layer
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
             inputShape, name, config.GetBool("trainable", true),
             ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
-            ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false));
+            ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
+            Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
+            Constraints.Constraint.Read(config, "bias_constraint"));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -272,13 +282,17 @@ public abstract class RecurrentLayer : Layer
         biasRegularizer = args.BiasRegularizer;
         Trainable = args.Trainable;
         ZeroOutputForMask = args.ZeroOutputForMask;
+        KernelConstraint = args.KernelConstraint;
+        RecurrentConstraint = args.RecurrentConstraint;
+        BiasConstraint = args.BiasConstraint;
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
         Initializer KernelInitializer, Initializer RecurrentInitializer, Initializer BiasInitializer, double Dropout,
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
         bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
-        bool ZeroOutputForMask);
+        bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
+        Constraints.Constraint? BiasConstraint);
 
     private static Regularizer? ReadRegularizer(Config config, string key) =>
         config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
