@@ -51,6 +51,18 @@ public class ReshapingLayerTests
     }
 
     [Fact]
+    public void BilinearUpSamplingUsesHalfPixelCentresAsTensorFlowsResize()
+    {
+        // Output cell o reads input coordinate (o + ½)/2 − ½, clamped: 0, 0.25, 0.75, 1.25 → cells 0, ¼ of the way, ¾, the last.
+        var y = new UpSampling2D((1, 2), interpolation: "bilinear").Call(Tensor.FromArray([0f, 1f], 1, 1, 2, 1), false);
+        Assert.Equal([0f, 0.25f, 0.75f, 1f], y.Data);
+        GradientCheck.Check(t => new UpSampling2D((3, 2), interpolation: "bilinear").Call(t[0], true), [GradientCheck.Random(9, -1, 1, 2, 3, 4, 2)]);
+        var read = (UpSampling2D)Layer.Deserialize(Config.Parse("""{"class_name": "UpSampling2D", "config": {"size": [2, 2], "interpolation": "bilinear"}}"""));
+        Assert.Equal("bilinear", read.Interpolation);
+        Assert.Equal("bilinear", read.GetConfig()["interpolation"]);
+    }
+
+    [Fact]
     public void RepeatVectorAndPermuteReshapeSamples()
     {
         var repeated = new RepeatVector(3).Call(Counting(2, 2), false);
@@ -95,7 +107,7 @@ public class ReshapingLayerTests
     [Fact]
     public void WhatNablaDoesNotImplementOrCannotComputeIsRefusedByName()
     {
-        Assert.Contains("bilinear", Assert.Throws<NotSupportedException>(() => new UpSampling2D(interpolation: "bilinear", name: "u")).Message);
+        Assert.Contains("bicubic", Assert.Throws<NotSupportedException>(() => new UpSampling2D(interpolation: "bicubic", name: "u")).Message);
         Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => new Cropping2D(dataFormat: "channels_first")).Message);
         Assert.Contains("permutation", Assert.Throws<ArgumentException>(() => new Permute([0, 1])).Message);
         var error = Assert.Throws<ArgumentException>(() => new Sequential(new Cropping1D((3, 2), inputShape: [5, 2], name: "c")));

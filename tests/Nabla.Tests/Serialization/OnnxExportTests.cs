@@ -62,6 +62,7 @@ public class OnnxExportTests
             for (int i = 0; i < alpha.Size; i++) alpha.Data[i] = 0.05f * (i % 7) - 0.1f;
         OnnxRuntimeCheck.AssertMatchesPredict(sequence);
         var image = new Sequential(new Cropping2D(((1, 0), (0, 2)), inputShape: [5, 6, 2]), new UpSampling2D((2, 3)),
+            new UpSampling2D((2, 2), interpolation: "bilinear"),
             new PReLU(sharedAxes: [1, 2]), new Conv2D(2, 3));
         image.Layers.OfType<PReLU>().Single().Alpha.Data.AsSpan().Fill(0.3f);
         OnnxRuntimeCheck.AssertMatchesPredict(image);

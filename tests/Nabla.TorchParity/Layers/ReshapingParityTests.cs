@@ -17,6 +17,15 @@ public class ReshapingParityTests
             x => new UpSampling2D((rows, columns)).Call(x[0], true),
             t => F.interpolate(t[0].permute(0, 3, 1, 2), scale_factor: [rows, columns], mode: torch.InterpolationMode.Nearest).permute(0, 2, 3, 1));
 
+    [Theory]
+    [InlineData(2, 2)]
+    [InlineData(3, 2)]
+    public void Bilinear_UpSampling2D_is_torch_bilinear_interpolation_without_aligned_corners(int rows, int columns) =>
+        Parity.CompareOp($"UpSampling2D ({rows}, {columns}) bilinear", [TestData.Normal(8, 1.0, 2, 3, 5, 2)],
+            x => new UpSampling2D((rows, columns), interpolation: "bilinear").Call(x[0], true),
+            t => F.interpolate(t[0].permute(0, 3, 1, 2), scale_factor: [rows, columns], mode: torch.InterpolationMode.Bilinear, align_corners: false)
+                .permute(0, 2, 3, 1));
+
     [Fact]
     public void UpSampling1D_is_torch_nearest_interpolation() =>
         Parity.CompareOp("UpSampling1D 3", [TestData.Normal(2, 1.0, 2, 5, 3)],

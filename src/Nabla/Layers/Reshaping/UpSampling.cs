@@ -1,3 +1,5 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
 using Nabla.Configuration;
 
 namespace Nabla.Layers;
@@ -44,8 +46,9 @@ public sealed class UpSampling1D : Layer
     }
 }
 
-/// <summary>Keras's <c>UpSampling2D</c> with its default nearest interpolation: repeats each row of channels-last images
-/// <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2).</summary>
+/// <summary>Keras's <c>UpSampling2D</c>: with its default nearest interpolation, repeats each row of channels-last images
+/// <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2); with "bilinear", interpolates
+/// between neighbouring pixels with half-pixel centres, as TensorFlow's resize does (<see cref="BilinearUpsampleOp"/>).</summary>
 public sealed class UpSampling2D : Layer
 {
     public UpSampling2D(Size2D? size = null, string? dataFormat = null, string interpolation = "nearest", int[]? inputShape = null,
@@ -55,15 +58,19 @@ public sealed class UpSampling2D : Layer
         if (s.Height < 1 || s.Width < 1)
             throw new ArgumentException($"UpSampling2D '{Name}': 'size' must be at least 1 on each axis, found {s}.", nameof(size));
         ConvOptions.CheckDataFormat($"UpSampling2D '{Name}'", dataFormat);
-        if (interpolation != "nearest")
+        if (interpolation is not ("nearest" or "bilinear"))
             throw new NotSupportedException(
-                $"UpSampling2D '{Name}': 'interpolation' {Config.Describe(interpolation)} is not implemented; Nabla supports \"nearest\", Keras's default.");
+                $"UpSampling2D '{Name}': 'interpolation' {Config.Describe(interpolation)} is not implemented; Nabla supports \"nearest\" (Keras's default) and \"bilinear\".");
         Size = s;
+        Interpolation = interpolation;
     }
 
     public override string ClassName => "UpSampling2D";
 
     public Size2D Size { get; }
+
+    /// <summary>"nearest" or "bilinear".</summary>
+    public string Interpolation { get; }
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
@@ -76,6 +83,7 @@ public sealed class UpSampling2D : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        if (Interpolation == "bilinear") return Op.Record(new BilinearUpsampleOp(inputs, Size.Height, Size.Width));
         var (batch, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3]);
         var cells = Tensor.Reshape(inputs, batch, height, 1, width, 1, channels);
         var repeated = Repeat.Along(Repeat.Along(cells, axis: 2, Size.Height), axis: 4, Size.Width);
@@ -87,7 +95,7 @@ public sealed class UpSampling2D : Layer
         var config = base.GetConfig();
         config["size"] = ConvOptions.ToList(Size.Height, Size.Width);
         config["data_format"] = ConvOptions.ChannelsLast;
-        config["interpolation"] = "nearest";
+        config["interpolation"] = Interpolation;
         return config;
     }
 

@@ -5,8 +5,8 @@ namespace Nabla.Serialization.Onnx;
 
 /// <summary>
 /// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D as Pad,
-/// Permute as Transpose, RepeatVector as Unsqueeze then Tile, nearest UpSampling as Resize with integer scales (each
-/// output cell reads input cell floor(i / scale), as Nabla's repetition does), PReLU as PRelu with its alpha, which
+/// Permute as Transpose, RepeatVector as Unsqueeze then Tile, UpSampling as Resize with integer scales (nearest: each
+/// output cell reads input cell floor(i / scale), as Nabla's repetition does; bilinear: half-pixel centres), PReLU as PRelu with its alpha, which
 /// broadcasts over the batch as ONNX's slope does.
 /// </summary>
 internal static class OnnxReshapingLayers
@@ -22,8 +22,8 @@ internal static class OnnxReshapingLayers
         Permute p => g.Node("Transpose", p.Name, [x], Ints("perm", [0, .. p.Dims.Select(d => (long)d)])),
         RepeatVector r => g.Node("Tile", r.Name, [g.Node("Unsqueeze", r.Name, [x, g.Int64Initializer($"{r.Name}/axes", [1])]),
             g.Int64Initializer($"{r.Name}/repeats", [1, r.N, 1])]),
-        UpSampling1D u => Resize(g, u.Name, x, [1, u.Size, 1]),
-        UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1]),
+        UpSampling1D u => Resize(g, u.Name, x, [1, u.Size, 1], bilinear: false),
+        UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1], u.Interpolation == "bilinear"),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
@@ -33,8 +33,11 @@ internal static class OnnxReshapingLayers
         g.Node("Slice", name, [x, g.Int64Initializer($"{name}/starts", [.. starts.Select(s => (long)s)]),
             g.Int64Initializer($"{name}/ends", [.. starts.Select((s, i) => (long)s + lengths[i])]), g.Int64Initializer($"{name}/axes", axes)]);
 
-    private static string Resize(OnnxGraphBuilder g, string name, string x, int[] scales) =>
+    /// <summary>Nearest: output cell i reads floor(i / scale). Bilinear: half-pixel centres, as TensorFlow's resize.</summary>
+    private static string Resize(OnnxGraphBuilder g, string name, string x, int[] scales, bool bilinear) =>
         // Resize's inputs: X, roi (unused, empty), scales.
         g.Node("Resize", name, [x, "", g.Initializer($"{name}/scales", [scales.Length], [.. scales.Select(s => (float)s)])],
-            Text("mode", "nearest"), Text("coordinate_transformation_mode", "asymmetric"), Text("nearest_mode", "floor"));
+            bilinear
+                ? [Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel")]
+                : [Text("mode", "nearest"), Text("coordinate_transformation_mode", "asymmetric"), Text("nearest_mode", "floor")]);
 }
