@@ -19,6 +19,7 @@ public abstract partial class Layer
         .Add("BatchNormalization", BatchNormalization.FromConfig)
         .Add("Normalization", Normalization.FromConfig)
         .Add("LayerNormalization", LayerNormalization.FromConfig)
+        .Add("GroupNormalization", GroupNormalization.FromConfig)
         .Add("Rescaling", Rescaling.FromConfig)
         .Add("Add", Add.FromConfig)
         .Add("Subtract", Subtract.FromConfig)

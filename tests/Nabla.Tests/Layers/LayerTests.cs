@@ -67,6 +67,8 @@ public class LayerTests
         new InputLayer([5]),
         new BatchNormalization(momentum: 0.9),
         new LayerNormalization([1, 2], epsilon: 1e-5, scale: false),
+        new GroupNormalization(2, center: false),
+        new ActivityRegularization(0.1, 0.2),
         new Rescaling(1.0 / 255, 0.5),
         new Rescaling([2.0, 0.5, 1.0], [0.0, 1.0, -1.0]),
         new Normalization(mean: [1f, 2f], variance: [4f, 9f]),
