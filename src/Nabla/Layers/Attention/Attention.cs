@@ -54,25 +54,13 @@ public class Attention : Layer
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
-        if (shapes.Count is not (2 or 3))
-            throw new ArgumentException($"Layer '{Name}' ({ClassName}) is called on (query, value) or (query, value, key); got {shapes.Count} inputs.");
-        if (shapes.Any(s => s.Length != 2))
-            throw new ArgumentException(
-                $"Layer '{Name}' ({ClassName}) takes sequences [batch, steps, features]; got per-sample shapes {string.Join(", ", shapes.Select(Describe))}.");
+        AttentionInputs.Validate(this, shapes);
         var (query, value) = (shapes[0], shapes[1]);
         var key = shapes.Count == 3 ? shapes[2] : value;
-        if (query[1] != key[1] || key[0] != value[0])
+        if (query[1] != key[1])
             throw new ArgumentException(
-                $"Layer '{Name}' ({ClassName}): the query and the key need the same features and the key and the value the same steps; got " +
-                $"query {Describe(query)}, value {Describe(value)}, key {Describe(key)}.");
-        if (builtShapes is not null)
-        {
-            if (shapes.Count != builtShapes.Length || !shapes.Select((s, i) => Tensor.SameShape(s, builtShapes[i])).All(b => b))
-                throw new ArgumentException(
-                    $"Layer '{Name}' ({ClassName}) was built for inputs {string.Join(", ", builtShapes.Select(Describe))} but receives {string.Join(", ", shapes.Select(Describe))}.");
-            return OutputShape!;
-        }
-        builtShapes = shapes.Select(s => (int[])s.Clone()).ToArray();
+                $"Layer '{Name}' ({ClassName}): the query and the key need the same features; got query {Describe(query)} and key {Describe(key)}.");
+        if (AttentionInputs.AlreadyBuilt(this, shapes, ref builtShapes)) return OutputShape!;
         Build([query[0], value[1]]);
         BuildScoreWeights(query[1]);
         return OutputShape!;
@@ -99,8 +87,7 @@ public class Attention : Layer
         var scores = Scores(query, key);
         if (value.KerasMask is { } valueMask)
         {
-            var padding = Tensor.Subtract(Tensor.Reshape(valueMask, valueMask.Shape[0], 1, valueMask.Shape[1]), Tensor.Scalar(1f));
-            scores = Tensor.Add(scores, Tensor.Multiply(padding, Tensor.Scalar(1e9f)));
+            scores = Tensor.Add(scores, AttentionInputs.PaddingAdder(Tensor.Reshape(valueMask, valueMask.Shape[0], 1, valueMask.Shape[1])));
         }
         var weights = SoftmaxRows.Apply(scores);
         if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));

@@ -75,25 +75,10 @@ public sealed class MultiHeadAttention : Layer
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
-        if (shapes.Count is not (2 or 3))
-            throw new ArgumentException(
-                $"Layer '{Name}' (MultiHeadAttention) is called on (query, value) or (query, value, key); got {shapes.Count} inputs.");
-        if (shapes.Any(s => s.Length != 2))
-            throw new ArgumentException(
-                $"Layer '{Name}' (MultiHeadAttention) takes sequences [batch, steps, features]; got per-sample shapes {string.Join(", ", shapes.Select(Describe))}.");
+        AttentionInputs.Validate(this, shapes);
+        if (AttentionInputs.AlreadyBuilt(this, shapes, ref builtShapes)) return OutputShape!;
         var (query, value) = (shapes[0], shapes[1]);
         var key = shapes.Count == 3 ? shapes[2] : value;
-        if (key[0] != value[0])
-            throw new ArgumentException(
-                $"Layer '{Name}' (MultiHeadAttention): the key has {key[0]} steps and the value {value[0]}; each key step goes with a value step.");
-        if (builtShapes is not null)
-        {
-            if (!shapes.Select((s, i) => Tensor.SameShape(s, builtShapes[i])).All(b => b) || shapes.Count != builtShapes.Length)
-                throw new ArgumentException(
-                    $"Layer '{Name}' (MultiHeadAttention) was built for inputs {string.Join(", ", builtShapes.Select(Describe))} but receives {string.Join(", ", shapes.Select(Describe))}.");
-            return OutputShape!;
-        }
-        builtShapes = shapes.Select(s => (int[])s.Clone()).ToArray();
         Build(query);
         queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer);
         if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer);
@@ -164,7 +149,7 @@ public sealed class MultiHeadAttention : Layer
             : keyMask is null ? Tensor.Reshape(query.KerasMask, batch, queries, 1)
             : Tensor.Multiply(Tensor.Reshape(query.KerasMask, batch, queries, 1), Tensor.Reshape(keyMask, batch, 1, keys));
         // [batch, 1, queries or 1, keys or 1] broadcasts over the heads, then folds them into the batch axis.
-        var adder = Tensor.Multiply(Tensor.Subtract(pairs, Tensor.Scalar(1f)), Tensor.Scalar(1e9f));
+        var adder = AttentionInputs.PaddingAdder(pairs);
         var perHead = Tensor.Add(Tensor.Reshape(adder, batch, 1, adder.Shape[1], adder.Shape[2]), new Tensor(1, NumHeads, queries, keys));
         return Tensor.Reshape(perHead, batch * NumHeads, queries, keys);
     }

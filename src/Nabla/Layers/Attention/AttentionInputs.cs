@@ -1,0 +1,41 @@
+namespace Nabla.Layers;
+
+/// <summary>What the attention layers share about their inputs: (query, value) or (query, value, key) sequences, the
+/// shapes a layer was built for, and Keras's additive padding mask.</summary>
+internal static class AttentionInputs
+{
+    /// <summary>Checks the per-sample shapes of a call: two or three sequences [steps, features], the key's steps those
+    /// of the value.</summary>
+    public static void Validate(Layer layer, IReadOnlyList<int[]> shapes)
+    {
+        string what = $"Layer '{layer.Name}' ({layer.ClassName})";
+        if (shapes.Count is not (2 or 3))
+            throw new ArgumentException($"{what} is called on (query, value) or (query, value, key); got {shapes.Count} inputs.");
+        if (shapes.Any(s => s.Length != 2))
+            throw new ArgumentException(
+                $"{what} takes sequences [batch, steps, features]; got per-sample shapes {string.Join(", ", shapes.Select(Layer.Describe))}.");
+        var key = shapes.Count == 3 ? shapes[2] : shapes[1];
+        if (key[0] != shapes[1][0])
+            throw new ArgumentException($"{what}: the key has {key[0]} steps and the value {shapes[1][0]}; each key step goes with a value step.");
+    }
+
+    /// <summary>True when the layer was built already, for these shapes (it throws for others); otherwise
+    /// <paramref name="built"/> takes them and the caller builds.</summary>
+    public static bool AlreadyBuilt(Layer layer, IReadOnlyList<int[]> shapes, ref int[][]? built)
+    {
+        if (built is null)
+        {
+            built = shapes.Select(s => (int[])s.Clone()).ToArray();
+            return false;
+        }
+        var builtShapes = built;
+        if (shapes.Count != builtShapes.Length || !shapes.Select((s, i) => Tensor.SameShape(s, builtShapes[i])).All(b => b))
+            throw new ArgumentException(
+                $"Layer '{layer.Name}' ({layer.ClassName}) was built for inputs {string.Join(", ", builtShapes.Select(Layer.Describe))} but receives {string.Join(", ", shapes.Select(Layer.Describe))}.");
+        return true;
+    }
+
+    /// <summary>Keras's additive mask for a softmax over the keys: 0 where <paramref name="kept"/> is 1, −1e9 where it is 0
+    /// (keras/src/layers/activations/softmax.py; attention.py subtracts the same 1e9).</summary>
+    public static Tensor PaddingAdder(Tensor kept) => Tensor.Multiply(Tensor.Subtract(kept, Tensor.Scalar(1f)), Tensor.Scalar(1e9f));
+}
