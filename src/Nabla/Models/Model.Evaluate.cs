@@ -58,7 +58,8 @@ public partial class Model
         int batches = (total + batchSize - 1) / batchSize;
         // Weighted batches, and metrics that read a timestep mask, run on the calling thread's graph (the replicas
         // have no weight placeholder and keep only the outputs).
-        int replicas = sampleWeight is null && !MetricReadsAMask(metrics, x, y, Math.Min(batchSize, total)) ? ReplicaCount(x, batches) : 1;
+        int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
+        if (replicas > 1 && MetricReadsAMask(metrics, x, y, Math.Min(batchSize, total))) replicas = 1;
         if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
         else
         {
