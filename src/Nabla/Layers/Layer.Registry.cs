@@ -38,6 +38,7 @@ public abstract partial class Layer
         .Add("DepthwiseConv2D", DepthwiseConv2D.FromConfig)
         .Add("SeparableConv2D", SeparableConv2D.FromConfig, "SeparableConvolution2D")
         .Add("Conv2DTranspose", Conv2DTranspose.FromConfig, "Convolution2DTranspose")
+        .Add("Conv1DTranspose", Conv1DTranspose.FromConfig, "Convolution1DTranspose")
         .Add("MaxPooling1D", MaxPooling1D.FromConfig, "MaxPool1D")
         .Add("MaxPooling2D", MaxPooling2D.FromConfig, "MaxPool2D")
         .Add("AveragePooling1D", AveragePooling1D.FromConfig, "AvgPool1D")

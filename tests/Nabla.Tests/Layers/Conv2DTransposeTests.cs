@@ -107,4 +107,26 @@ public class Conv2DTransposeTests
         var history = model.Fit(x, x, epochs: 10, batchSize: 8, verbose: 0);
         Assert.True(history["loss"][^1] < history["loss"][0]);
     }
+
+    [Fact]
+    public void Conv1DTransposeIsTheTwoDimensionalOneOnImagesOneRowHigh()
+    {
+        // conv1d_transpose.py: kernel [k, filters, in]; the same output sizes as the 2-D layer along its one axis.
+        var oneD = new Conv1DTranspose(3, 4, strides: 2, padding: "same", activation: "tanh");
+        oneD.Build([5, 2]);
+        Assert.Equal([4, 3, 2], oneD.Kernel.Shape);
+        Assert.Equal([10, 3], oneD.OutputShape!);
+        var twoD = new Conv2DTranspose(3, (1, 4), (1, 2), "same", activation: "tanh");
+        twoD.Build([1, 5, 2]);
+        oneD.Kernel.Data.CopyTo(twoD.Kernel.Data, 0);
+        GradientCheck.Random(5, -1, 1, 3).Data.CopyTo(oneD.Bias!.Data, 0);
+        oneD.Bias!.Data.CopyTo(twoD.Bias!.Data, 0);
+        var x = GradientCheck.Random(6, -1, 1, 2, 5, 2);
+        Assert.Equal(twoD.Call(Tensor.Reshape(x, 2, 1, 5, 2), false).Data, oneD.Call(x, false).Data);
+        GradientCheck.Check(t => oneD.Call(t[0], true), [x, oneD.Kernel, oneD.Bias!]);
+        var read = (Conv1DTranspose)Layer.Deserialize(Config.Parse(
+            """{"class_name": "Conv1DTranspose", "config": {"filters": 2, "kernel_size": [3], "strides": [2], "padding": "valid"}}"""));
+        Assert.Equal((3, 2, "valid"), (read.KernelSize, read.Strides, read.Padding));
+        Assert.Equal(read.GetConfig().ToJsonString(), Layer.Deserialize(Registry<Layer>.Serialize(read)).GetConfig().ToJsonString());
+    }
 }

@@ -67,4 +67,34 @@ public class ConvTransposeParityTests
         }
         return full.narrow(dim, start, length);
     }
+
+    [Theory]
+    [InlineData(3, 2, "same")]
+    [InlineData(4, 2, "valid")]
+    public void Conv1DTransposeMatchesTorch(int k, int stride, string padding)
+    {
+        TorchRuntime.EnsureLoaded();
+        var layer = new Conv1DTranspose(3, k, stride, padding);
+        layer.Build([6, 2]);
+        TestData.Assign(layer.Kernel, TestData.Normal(11, 0.5, layer.Kernel.Shape));
+        TestData.Assign(layer.Bias!, TestData.Normal(12, 0.5, 3));
+        var x = TestData.Normal(13, 1.0, 2, 6, 2).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(14, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ConvParityTests.ChannelsFirstLeaf(x);
+        // Keras [k, filters, in] = torch conv_transpose1d's [in, filters, k].
+        var tw = Parity.ToTorch(layer.Kernel).permute(2, 1, 0).contiguous().to_type(torch.float64).requires_grad_(true);
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        var full = F.conv_transpose1d(tx, tw, tb, stride: stride);
+        var ty = Window(full.unsqueeze(2), 3, y.Shape[1], ConvParityTests.TfPads(padding, y.Shape[1], k, stride, 1).Before, tb).squeeze(2).permute(0, 2, 1);
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+        string what = $"Conv1DTranspose {k} stride {stride} {padding}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 1));
+        Parity.Compare($"{what} dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 1, 0));
+        Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
+    }
 }
