@@ -12,47 +12,23 @@ namespace Nabla.Layers;
 /// (keras/src/layers/normalization/group_normalization.py): groups 32, axis -1, epsilon 1e-3, center and scale on.
 /// groups = 1 normalizes each sample over everything, groups = channels each channel over its positions.
 /// </summary>
-public sealed class GroupNormalization : Layer
+public sealed class GroupNormalization : SampleNormalization
 {
     public GroupNormalization(int groups = 32, double epsilon = 1e-3, bool center = true, bool scale = true, Initializer? betaInitializer = null,
-        Initializer? gammaInitializer = null, int[]? inputShape = null, string? name = null, int axis = -1) : base(name, inputShape)
+        Initializer? gammaInitializer = null, int[]? inputShape = null, string? name = null, int axis = -1)
+        : base(epsilon, center, scale, betaInitializer, gammaInitializer, inputShape, name)
     {
         if (groups < 1) throw new ArgumentException($"GroupNormalization '{Name}': 'groups' must be at least 1, found {groups}.", nameof(groups));
-        if (!(epsilon > 0)) throw new ArgumentException($"GroupNormalization '{Name}': 'epsilon' must be positive, found {epsilon}.", nameof(epsilon));
         Groups = groups;
         Axis = axis;
-        Epsilon = epsilon;
-        Center = center;
-        Scale = scale;
-        BetaInitializer = betaInitializer ?? Initializer.Get("zeros");
-        GammaInitializer = gammaInitializer ?? Initializer.Get("ones");
     }
 
     public override string ClassName => "GroupNormalization";
-
-    /// <summary>Each sample is normalized on its own, so a mask passes through, as Keras.</summary>
-    public override bool SupportsMasking => true;
 
     public int Groups { get; }
 
     /// <summary>The channel axis, counted with the batch axis as 0 (negative from the end); it must be the last.</summary>
     public int Axis { get; }
-
-    public double Epsilon { get; }
-
-    public bool Center { get; }
-
-    public bool Scale { get; }
-
-    public Initializer BetaInitializer { get; }
-
-    public Initializer GammaInitializer { get; }
-
-    /// <summary>Keras's <c>beta_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? BetaConstraint { get; init; }
-
-    /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? GammaConstraint { get; init; }
 
     internal Tensor? Gamma { get; private set; }
 
@@ -100,29 +76,20 @@ public sealed class GroupNormalization : Layer
         var config = base.GetConfig();
         config["groups"] = (long)Groups;
         config["axis"] = (long)Axis;
-        config["epsilon"] = Epsilon;
-        config["center"] = Center;
-        config["scale"] = Scale;
-        config["beta_initializer"] = Registry<Initializer>.Serialize(BetaInitializer);
-        config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
-        config["beta_regularizer"] = null;
-        config["gamma_regularizer"] = null;
-        config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
-        config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
+        WriteSettings(config);
         return config;
     }
 
     public static GroupNormalization FromConfig(Config config)
     {
-        RefuseUnsupported(config, "GroupNormalization", "beta_regularizer", "gamma_regularizer");
+        var settings = ReadSettings(config, "GroupNormalization");
         var (name, inputShape) = BaseArgs(config);
         int[] axes = TrailingAxes.Read(config, [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
                 $"GroupNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla groups one channel axis, the last.");
-        return new GroupNormalization(config.GetInt("groups", 32), config.GetDouble("epsilon", 1e-3), config.GetBool("center", true),
-            config.GetBool("scale", true), Initializer.Registry.Deserialize(config.GetValueOr("beta_initializer", "zeros")),
-            Initializer.Registry.Deserialize(config.GetValueOr("gamma_initializer", "ones")), inputShape, name, axes[0])
+        return new GroupNormalization(config.GetInt("groups", 32), settings.Epsilon, settings.Center, settings.Scale, settings.Beta, settings.Gamma,
+            inputShape, name, axes[0])
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),

@@ -11,46 +11,20 @@ namespace Nabla.Layers;
 /// Keras defaults (keras/src/layers/normalization/layer_normalization.py): axis -1, epsilon 1e-3, center and scale on,
 /// beta zeros, gamma ones. The axes must be the last ones (<see cref="TrailingAxes"/>).
 /// </summary>
-public sealed class LayerNormalization : Layer
+public sealed class LayerNormalization : SampleNormalization
 {
     public LayerNormalization(int[]? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, int[]? inputShape = null, string? name = null)
-        : base(name, inputShape)
+        : base(epsilon, center, scale, betaInitializer, gammaInitializer, inputShape, name)
     {
-        if (!(epsilon > 0))
-            throw new ArgumentException($"LayerNormalization 'epsilon' must be positive, found {epsilon}.", nameof(epsilon));
         Axis = axis ?? [-1];
         if (Axis.Length == 0) throw new ArgumentException("LayerNormalization 'axis' must name at least one axis.", nameof(axis));
-        Epsilon = epsilon;
-        Center = center;
-        Scale = scale;
-        BetaInitializer = betaInitializer ?? Initializer.Get("zeros");
-        GammaInitializer = gammaInitializer ?? Initializer.Get("ones");
     }
 
     public override string ClassName => "LayerNormalization";
 
-    /// <summary>Each sample is normalized on its own, so timesteps do not mix and a mask passes through, as Keras.</summary>
-    public override bool SupportsMasking => true;
-
     /// <summary>The normalized axes, counted with the batch axis as 0 (negative from the end).</summary>
     public int[] Axis { get; }
-
-    public double Epsilon { get; }
-
-    public bool Center { get; }
-
-    public bool Scale { get; }
-
-    public Initializer BetaInitializer { get; }
-
-    public Initializer GammaInitializer { get; }
-
-    /// <summary>Keras's <c>beta_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? BetaConstraint { get; init; }
-
-    /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? GammaConstraint { get; init; }
 
     internal Tensor Gamma { get; private set; } = null!;
     internal Tensor Beta { get; private set; } = null!;
@@ -85,29 +59,20 @@ public sealed class LayerNormalization : Layer
     {
         var config = base.GetConfig();
         config["axis"] = Axis.Length == 1 ? (long)Axis[0] : new List<object?>(Axis.Select(a => (object?)(long)a));
-        config["epsilon"] = Epsilon;
-        config["center"] = Center;
-        config["scale"] = Scale;
+        WriteSettings(config);
         config["rms_scaling"] = false;
-        config["beta_initializer"] = Registry<Initializer>.Serialize(BetaInitializer);
-        config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
-        config["beta_regularizer"] = null;
-        config["gamma_regularizer"] = null;
-        config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
-        config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
         return config;
     }
 
     public static LayerNormalization FromConfig(Config config)
     {
-        RefuseUnsupported(config, "LayerNormalization", "beta_regularizer", "gamma_regularizer");
         if (config.GetBool("rms_scaling", false))
             throw new NotSupportedException(
                 $"LayerNormalization '{config.GetString("name", null) ?? "?"}' config 'rms_scaling' is true; Nabla does not implement it, only false is supported.");
+        var settings = ReadSettings(config, "LayerNormalization");
         var (name, inputShape) = BaseArgs(config);
-        return new LayerNormalization(TrailingAxes.Read(config, [-1]), config.GetDouble("epsilon", 1e-3), config.GetBool("center", true),
-            config.GetBool("scale", true), Initializer.Registry.Deserialize(config.GetValueOr("beta_initializer", "zeros")),
-            Initializer.Registry.Deserialize(config.GetValueOr("gamma_initializer", "ones")), inputShape, name)
+        return new LayerNormalization(TrailingAxes.Read(config, [-1]), settings.Epsilon, settings.Center, settings.Scale, settings.Beta,
+            settings.Gamma, inputShape, name)
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
