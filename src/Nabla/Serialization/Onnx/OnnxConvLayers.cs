@@ -46,11 +46,7 @@ internal static class OnnxConvLayers
         var kernel = conv.Kernel;
         // Keras [k..., in, out] → ONNX [out, in, k...].
         int spatial = geometry.KernelHeight * geometry.KernelWidth, inChannels = geometry.Channels, filters = conv.Filters;
-        var onnxKernel = new float[kernel.Size];
-        for (int s = 0; s < spatial; s++)
-            for (int c = 0; c < inChannels; c++)
-                for (int f = 0; f < filters; f++)
-                    onnxKernel[(f * inChannels + c) * spatial + s] = kernel.Data[(s * inChannels + c) * filters + f];
+        var onnxKernel = SpatialAxesLast(kernel, spatial, inChannels, filters);
         int[] kernelShape = rank == 2 ? [filters, inChannels, geometry.KernelHeight, geometry.KernelWidth] : [filters, inChannels, geometry.KernelWidth];
         string w = g.Initializer($"{conv.Name}/kernel_oihw", kernelShape, onnxKernel);
         var inputs = conv.Bias is Tensor b ? new[] { ChannelsFirst(g, conv.Name, x, rank), w, g.Weight(b) } : [ChannelsFirst(g, conv.Name, x, rank), w];
@@ -76,6 +72,18 @@ internal static class OnnxConvLayers
         if (!pool.IsMax) attributes.Add(Int("count_include_pad", 0));
         string y = g.Node(pool.IsMax ? "MaxPool" : "AveragePool", pool.Name, [ChannelsFirst(g, pool.Name, x, rank)], [.. attributes]);
         return ChannelsLast(g, pool.Name, y, rank);
+    }
+
+    /// <summary>A Keras kernel [spatial, middle, last] (the window's cells first, as Keras stores every convolution
+    /// kernel) reordered to ONNX's [last, middle, spatial]: [out, in, k...] for Conv, [in, out, k...] for ConvTranspose.</summary>
+    internal static float[] SpatialAxesLast(Tensor kernel, int spatial, int middle, int last)
+    {
+        var result = new float[kernel.Size];
+        for (int s = 0; s < spatial; s++)
+            for (int m = 0; m < middle; m++)
+                for (int l = 0; l < last; l++)
+                    result[(l * middle + m) * spatial + s] = kernel.Data[(s * middle + m) * last + l];
+        return result;
     }
 
     private static long[] Spatial(int rank, int height, int width) => rank == 2 ? [height, width] : [width];

@@ -40,10 +40,8 @@ internal static class OnnxSpecialConvLayers
     private static string Depthwise(OnnxGraphBuilder g, string name, string x, ConvGeometry geometry, Tensor kernel, Tensor? bias)
     {
         int kh = kernel.Shape[0], kw = kernel.Shape[1], channels = kernel.Shape[2], multiplier = kernel.Shape[3];
-        var weights = new float[kernel.Size];
-        for (int s = 0; s < kh * kw; s++)
-            for (int o = 0; o < channels * multiplier; o++)
-                weights[o * kh * kw + s] = kernel.Data[s * channels * multiplier + o];
+        // Output channel c·multiplier + m is one [kh·kw, 1, channels·multiplier] kernel's last axis.
+        var weights = OnnxConvLayers.SpatialAxesLast(kernel, kh * kw, 1, channels * multiplier);
         string w = g.Initializer($"{name}/depthwise_kernel_oihw", [channels * multiplier, 1, kh, kw], weights);
         return g.Node("Conv", name, bias is null ? [x, w] : [x, w, g.Weight(bias)], Int("group", channels),
             Ints("kernel_shape", kh, kw), Ints("strides", geometry.StrideHeight, geometry.StrideWidth),
@@ -56,10 +54,7 @@ internal static class OnnxSpecialConvLayers
     {
         var kernel = layer.PointwiseKernel;
         int inChannels = kernel.Shape[2], filters = kernel.Shape[3];
-        var weights = new float[kernel.Size];
-        for (int c = 0; c < inChannels; c++)
-            for (int f = 0; f < filters; f++)
-                weights[f * inChannels + c] = kernel.Data[c * filters + f];
+        var weights = OnnxConvLayers.SpatialAxesLast(kernel, 1, inChannels, filters);
         string w = g.Initializer($"{layer.Name}/pointwise_kernel_oihw", [filters, inChannels, 1, 1], weights);
         return g.Node("Conv", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w], Ints("kernel_shape", 1, 1));
     }
@@ -70,11 +65,7 @@ internal static class OnnxSpecialConvLayers
         var kernel = layer.Kernel;
         var geometry = layer.BuiltGeometry;
         int kh = kernel.Shape[0], kw = kernel.Shape[1], filters = kernel.Shape[2], inChannels = kernel.Shape[3];
-        var weights = new float[kernel.Size];
-        for (int s = 0; s < kh * kw; s++)
-            for (int f = 0; f < filters; f++)
-                for (int c = 0; c < inChannels; c++)
-                    weights[(c * filters + f) * kh * kw + s] = kernel.Data[(s * filters + f) * inChannels + c];
+        var weights = OnnxConvLayers.SpatialAxesLast(kernel, kh * kw, filters, inChannels);
         string w = g.Initializer($"{layer.Name}/kernel_iohw", [inChannels, filters, kh, kw], weights);
         // Full length (in − 1)·stride + dilated kernel; Keras keeps [pad_begin, pad_begin + out).
         long Full(int input, int k, int stride, int dilation) => (long)(input - 1) * stride + (long)(k - 1) * dilation + 1;
