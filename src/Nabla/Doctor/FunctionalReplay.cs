@@ -39,11 +39,12 @@ internal static class FunctionalReplay
             if (!copies.TryGetValue(node.Layer, out var layer))
                 copies[node.Layer] = layer = node.Layer.FreshCopy();
             foreach (var t in node.Inputs) read.Add(t);
-            var output = layer.Apply([.. node.Inputs.Select(t => map[t])]);
-            map[node.Output] = after(node.Layer) is { } next ? next.Apply(output) : output;
+            var made = layer.ApplyAll([.. node.Inputs.Select(t => map[t])]);
+            map[node.Output] = after(node.Layer) is { } next ? next.Apply(made[0]) : made[0];
+            for (int i = 1; i < made.Count; i++) map[node.Outputs[i]] = made[i];
         }
         var outputs = graph.Outputs.ToHashSet(ReferenceEqualityComparer.Instance);
-        var unusedEnds = graph.Nodes.Select(n => n.Output).Where(t => !read.Contains(t) && !outputs.Contains(t)).Select(t => map[t]);
+        var unusedEnds = graph.Nodes.Where(n => !n.Outputs.Any(t => read.Contains(t) || outputs.Contains(t))).Select(n => map[n.Output]);
         var rebuilt = new Model([input], [.. graph.Outputs.Select(o => map[o])], [.. unusedEnds], model.Name);
         return KerasModelJson.ToConfig(rebuilt);
     }

@@ -85,6 +85,11 @@ public sealed class Dense : Layer
         if (UseBias) Constrain(bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
+    /// <summary>The kernel reads the last axis only, so the leading axes may differ between calls (Keras's input_spec
+    /// fixes the last axis alone: a head shared by a decoder run on whole sequences and one step at a time).</summary>
+    private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
+        inputShape.Length == built.Length && inputShape[^1] == built[^1];
+
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);

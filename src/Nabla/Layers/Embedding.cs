@@ -52,6 +52,9 @@ public sealed class Embedding : Layer
         Constrain(embeddings, EmbeddingsConstraint);
     }
 
+    /// <summary>The table does not depend on how many indices a sample has: sequences of another length run too.</summary>
+    private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) => inputShape.Length == built.Length;
+
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);

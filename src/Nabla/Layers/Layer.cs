@@ -90,7 +90,7 @@ public abstract partial class Layer : IKerasSerializable
     {
         if (InputShape is not null)
         {
-            if (!Tensor.SameShape(InputShape, inputShape))
+            if (!Tensor.SameShape(InputShape, inputShape) && !RunsOnOtherShape(InputShape, inputShape))
                 throw new ArgumentException(
                     $"Layer '{Name}' was built for inputs of shape {Describe(InputShape)} but receives {Describe(inputShape)}.");
             return;
@@ -102,6 +102,11 @@ public abstract partial class Layer : IKerasSerializable
         BuildWeights(inputShape);
         builtInputShape = (int[])inputShape.Clone();
     }
+
+    /// <summary>Whether the layer, built for per-sample inputs <paramref name="built"/>, also runs on
+    /// <paramref name="inputShape"/> because its weights do not depend on the axes that differ (Keras's None dimensions:
+    /// a Dense's leading axes, a sequence's length). False by default: a built layer takes one shape.</summary>
+    private protected virtual bool RunsOnOtherShape(int[] built, int[] inputShape) => false;
 
     /// <summary>The per-sample output shape for a per-sample input shape.</summary>
     public abstract int[] ComputeOutputShape(int[] inputShape);
@@ -258,7 +263,8 @@ public abstract partial class Layer : IKerasSerializable
     protected void CheckInput(Tensor inputs)
     {
         if (InputShape is null) Build(inputs.Shape[1..]);
-        else if (inputs.Rank != InputShape.Length + 1 || !inputs.Shape.AsSpan(1).SequenceEqual(InputShape))
+        else if (inputs.Rank != InputShape.Length + 1
+                 || (!inputs.Shape.AsSpan(1).SequenceEqual(InputShape) && !RunsOnOtherShape(InputShape, inputs.Shape[1..])))
             throw new ArgumentException(
                 $"Layer '{Name}' expects inputs of shape {Describe(InputShape)} but receives {Describe(inputs.Shape[1..])} " +
                 $"(full batch shape {Tensor.ShapeString(inputs.Shape)}).");

@@ -24,7 +24,7 @@ internal static class FunctionalConfig
             foreach (var node in layer.InboundNodes)
                 if (modelNodes.Contains(node)) nodeIndex[node] = k++;
         }
-        List<object?> History(SymbolicTensor t) => [t.Layer.Name, (long)nodeIndex[t.Node], 0L];
+        List<object?> History(SymbolicTensor t) => [t.Layer.Name, (long)nodeIndex[t.Node], (long)t.Index];
 
         var layers = new List<object?>();
         foreach (var layer in graph.Layers)
@@ -47,7 +47,13 @@ internal static class FunctionalConfig
                             ["keras_history"] = History(t),
                         },
                     }).ToList();
-                    // Keras passes a merge layer its inputs as one list argument.
+                    // Keras passes a recurrent layer its initial states by keyword, and a merge layer its inputs as one list.
+                    if (layer.LaterInputsKeyword is { } keyword && tensors.Count > 1)
+                        return (object?)new Config
+                        {
+                            ["args"] = new List<object?> { tensors[0] },
+                            ["kwargs"] = new Config { [keyword] = tensors.Skip(1).ToList() },
+                        };
                     object? argument = tensors.Count == 1 ? tensors[0] : tensors;
                     return (object?)new Config { ["args"] = new List<object?> { argument }, ["kwargs"] = new Config() };
                 }).ToList();
@@ -96,14 +102,14 @@ internal static class FunctionalConfig
         }
 
         // Nodes are created as their inputs become available: a shared layer's later call may read a layer listed after it.
-        var made = new Dictionary<(string, int), SymbolicTensor>();
+        var made = new Dictionary<(string, int), Node>();
         var done = new int[entries.Count];
         foreach (var (layer, nodes, i) in entries)
             if (nodes.Count == 0)
             {
                 if (layer is not InputLayer input)
                     throw new ArgumentException($"{where}: 'layers[{i}]' (\"{layer.Name}\", {layer.ClassName}) has no inbound nodes; only an InputLayer may have none.");
-                made[(layer.Name, 0)] = new Input(input);
+                made[(layer.Name, 0)] = new Input(input).Node;
             }
         bool progress = true;
         while (progress)
@@ -115,10 +121,10 @@ internal static class FunctionalConfig
                 while (done[e] < nodes.Count)
                 {
                     string field = $"layers[{i}].inbound_nodes[{done[e]}]";
-                    var sources = ReadNode(nodes[done[e]], $"{where}: '{field}'");
-                    if (sources.Any(s => !made.ContainsKey(s))) break;
-                    var inputs = sources.Select(s => made[s]).ToArray();
-                    try { made[(layer.Name, done[e])] = layer.Apply(inputs); }
+                    var sources = ReadNode(nodes[done[e]], layer, $"{where}: '{field}'");
+                    if (sources.Any(s => !made.ContainsKey((s.Layer, s.Node)))) break;
+                    var inputs = sources.Select(s => TensorOf(made, s, $"{where}: '{field}'")).ToArray();
+                    try { made[(layer.Name, done[e])] = layer.ApplyAll(inputs)[0].Node; }
                     catch (ArgumentException ex) { throw new ArgumentException($"{where}: '{field}': {ex.Message}", ex); }
                     done[e]++;
                     progress = true;
@@ -129,18 +135,19 @@ internal static class FunctionalConfig
             if (done[e] < entries[e].Nodes.Count)
             {
                 var (layer, nodes, i) = entries[e];
-                var missing = ReadNode(nodes[done[e]], where).First(s => !made.ContainsKey(s));
+                var missing = ReadNode(nodes[done[e]], layer, where).First(s => !made.ContainsKey((s.Layer, s.Node)));
                 throw new ArgumentException(
-                    $"{where}: 'layers[{i}].inbound_nodes[{done[e]}]' of layer \"{layer.Name}\" reads [\"{missing.Item1}\", {missing.Item2}], " +
+                    $"{where}: 'layers[{i}].inbound_nodes[{done[e]}]' of layer \"{layer.Name}\" reads [\"{missing.Layer}\", {missing.Node}], " +
                     "which no layer of the config produces.");
             }
 
         var inputsOfModel = ReadEnds(config, "input_layers", made, where);
         var outputsOfModel = ReadEnds(config, "output_layers", made, where);
-        // Every tensor no node reads and that is no output ends a branch that reaches no output: kept.
-        var read = new HashSet<SymbolicTensor>(made.Values.SelectMany(t => t.Node.Inputs), ReferenceEqualityComparer.Instance);
+        // Every call none of whose tensors a node reads or the model outputs ends a branch that reaches no output: kept.
+        var read = new HashSet<SymbolicTensor>(made.Values.SelectMany(n => n.Inputs), ReferenceEqualityComparer.Instance);
         var outputs = new HashSet<SymbolicTensor>(outputsOfModel, ReferenceEqualityComparer.Instance);
-        var unused = made.Values.Where(t => !read.Contains(t) && !outputs.Contains(t) && t.Node.Inputs.Count > 0).ToArray();
+        var unused = made.Values.Where(n => n.Inputs.Count > 0 && !n.Outputs.Any(t => read.Contains(t) || outputs.Contains(t)))
+            .Select(n => n.Output).ToArray();
         try
         {
             var model = new Model(inputsOfModel, outputsOfModel, unused, config.GetString("name", null));
@@ -153,27 +160,33 @@ internal static class FunctionalConfig
         }
     }
 
-    /// <summary>The (layer, node) pairs a node reads, from Keras 3's <c>{"args", "kwargs"}</c> or Keras 2's list of
-    /// <c>[layer, node, tensor, kwargs]</c>. Options passed at call time are refused: they would change the math.</summary>
-    private static List<(string, int)> ReadNode(object? node, string where)
+    /// <summary>The [layer, node, tensor] triples a node reads, from Keras 3's <c>{"args", "kwargs"}</c> or Keras 2's list
+    /// of <c>[layer, node, tensor, kwargs]</c> (where a recurrent layer's initial states follow the sequence). Keras 3
+    /// passes the inputs after the first by the keyword the layer names (<see cref="Layer.LaterInputsKeyword"/>); other
+    /// options passed at call time are refused: they would change the math.</summary>
+    private static List<TensorSource> ReadNode(object? node, Layer layer, string where)
     {
-        var result = new List<(string, int)>();
+        var result = new List<TensorSource>();
         switch (node)
         {
             case Config keras3:
-                if (keras3.GetConfig("kwargs") is { Count: > 0 } kwargs && kwargs.Any(kv => kv.Value is not null))
-                    throw new ArgumentException($"{where}: call arguments {string.Join(", ", kwargs.Keys.Select(k => $"'{k}'"))} are not supported.");
+                var kwargs = keras3.GetConfig("kwargs") ?? [];
+                var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword).Select(kv => $"'{kv.Key}'").ToList();
+                if (refused.Count > 0)
+                    throw new ArgumentException($"{where}: call arguments {string.Join(", ", refused)} of layer \"{layer.Name}\" ({layer.ClassName}) are not supported.");
                 var args = keras3.TryGet("args", out var a) ? a as List<object?> ?? [a] : [];
                 foreach (var arg in args) CollectKerasTensors(arg, result, where);
+                if (layer.LaterInputsKeyword is { } keyword && kwargs.TryGet(keyword, out var later) && later is not null)
+                    CollectKerasTensors(later, result, $"{where}: '{keyword}'");
                 break;
             case List<object?> keras2:
                 foreach (var inbound in keras2)
                 {
-                    if (inbound is not List<object?> { Count: >= 3 } triple || triple[0] is not string layer)
+                    if (inbound is not List<object?> { Count: >= 3 } triple || triple[0] is not string)
                         throw new ArgumentException($"{where}: expected [layer, node, tensor, kwargs] entries, found {Config.Describe(inbound)}.");
                     if (triple.Count > 3 && triple[3] is Config { Count: > 0 } kw)
                         throw new ArgumentException($"{where}: call arguments {string.Join(", ", kw.Keys.Select(k => $"'{k}'"))} are not supported.");
-                    result.Add((layer, TensorTriple(triple, where)));
+                    result.Add(TensorTriple(triple, where));
                 }
                 break;
             default:
@@ -183,15 +196,15 @@ internal static class FunctionalConfig
         return result;
     }
 
-    private static void CollectKerasTensors(object? value, List<(string, int)> result, string where)
+    private static void CollectKerasTensors(object? value, List<TensorSource> result, string where)
     {
         switch (value)
         {
             case Config { } t when t.GetString("class_name", null) == "__keras_tensor__":
                 var history = t.GetConfig("config")?.TryGet("keras_history", out var h) == true ? h as List<object?> : null;
-                if (history is not { Count: 3 } || history[0] is not string layer)
+                if (history is not { Count: 3 } || history[0] is not string)
                     throw new ArgumentException($"{where}: a __keras_tensor__ needs 'keras_history' [layer, node, tensor].");
-                result.Add((layer, TensorTriple(history, where)));
+                result.Add(TensorTriple(history, where));
                 break;
             case List<object?> many:
                 foreach (var item in many) CollectKerasTensors(item, result, where);
@@ -201,8 +214,21 @@ internal static class FunctionalConfig
         }
     }
 
-    /// <summary>The node index of a [layer, node, tensor] triple; a layer makes one tensor per call.</summary>
-    private static int TensorTriple(List<object?> triple, string where)
+    /// <summary>A tensor named by Keras's [layer, node, tensor] triple.</summary>
+    private readonly record struct TensorSource(string Layer, int Node, int Tensor);
+
+    /// <summary>The tensor a triple names, once its node is made; refused when the call makes fewer tensors.</summary>
+    private static SymbolicTensor TensorOf(Dictionary<(string, int), Node> made, TensorSource source, string where)
+    {
+        var node = made[(source.Layer, source.Node)];
+        return source.Tensor < node.Outputs.Count ? node.Outputs[source.Tensor]
+            : throw new ArgumentException(
+                $"{where}: tensor index {source.Tensor} of layer \"{source.Layer}\": its call makes {node.Outputs.Count} tensor" +
+                $"{(node.Outputs.Count == 1 ? "" : "s")} (indices from 0).");
+    }
+
+    /// <summary>Reads a [layer, node, tensor] triple.</summary>
+    private static TensorSource TensorTriple(List<object?> triple, string where)
     {
         int ToIndex(object? v) => v switch
         {
@@ -210,12 +236,12 @@ internal static class FunctionalConfig
             double d when d >= 0 && d == Math.Floor(d) && d <= int.MaxValue => (int)d,
             _ => throw new ArgumentException($"{where}: node and tensor indices must be integers ≥ 0, found {Config.Describe(v)}."),
         };
-        if (ToIndex(triple[2]) != 0)
-            throw new ArgumentException($"{where}: tensor index {Config.Describe(triple[2])} of layer \"{triple[0]}\": its layers make one tensor each.");
-        return ToIndex(triple[1]);
+        if (triple[0] is not string layer)
+            throw new ArgumentException($"{where}: a [layer, node, tensor] triple starts with the layer's name, found {Config.Describe(triple[0])}.");
+        return new TensorSource(layer, ToIndex(triple[1]), ToIndex(triple[2]));
     }
 
-    private static SymbolicTensor[] ReadEnds(Config config, string key, Dictionary<(string, int), SymbolicTensor> made, string where)
+    private static SymbolicTensor[] ReadEnds(Config config, string key, Dictionary<(string, int), Node> made, string where)
     {
         if (!config.TryGet(key, out var value) || value is not List<object?> list || list.Count == 0)
             throw new ArgumentException($"{where}: a Functional config needs '{key}', a list of [layer, node, tensor].");
@@ -223,11 +249,11 @@ internal static class FunctionalConfig
         var triples = list[0] is string ? [list] : list;
         return triples.Select((item, i) =>
         {
-            if (item is not List<object?> { Count: 3 } triple || triple[0] is not string layer)
+            if (item is not List<object?> { Count: 3 } triple || triple[0] is not string)
                 throw new ArgumentException($"{where}: '{key}[{i}]' must be [layer, node, tensor], found {Config.Describe(item)}.");
-            int node = TensorTriple(triple, $"{where}: '{key}[{i}]'");
-            return made.TryGetValue((layer, node), out var t) ? t
-                : throw new ArgumentException($"{where}: '{key}[{i}]' names [\"{layer}\", {node}], which the config's layers do not produce.");
+            var source = TensorTriple(triple, $"{where}: '{key}[{i}]'");
+            return made.ContainsKey((source.Layer, source.Node)) ? TensorOf(made, source, $"{where}: '{key}[{i}]'")
+                : throw new ArgumentException($"{where}: '{key}[{i}]' names [\"{source.Layer}\", {source.Node}], which the config's layers do not produce.");
         }).ToArray();
     }
 }

@@ -99,7 +99,7 @@ internal sealed class FunctionalGraph
     public Node[] Nodes { get; }
 
     /// <summary>Runs the calls on batches, one per input; returns one batch per output. <paramref name="layerOutputs"/>,
-    /// when given (aligned with <see cref="Layers"/>), receives each layer's first output; <paramref name="activities"/>
+    /// when given (aligned with <see cref="Layers"/>), receives each layer's first output (of its first call); <paramref name="activities"/>
     /// each layer's observation points, aligned with <see cref="Layers"/> too: a layer called twice (shared) is observed
     /// at its first call, so that the doctor finds every layer at its own index.</summary>
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, bool training, Tensor?[]? layerOutputs, List<LayerActivity>? activities)
@@ -115,9 +115,9 @@ internal sealed class FunctionalGraph
         {
             var args = new Tensor[node.Inputs.Count];
             for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
-            var output = node.Layer.CallWithMask(args, training);
-            values[node.Output] = output;
-            if (observed is not null && !observed.ContainsKey(node.Layer)) observed[node.Layer] = node.Layer.Observe(output);
+            var outputs = node.Layer.CallAllWithMask(args, training);
+            for (int i = 0; i < outputs.Count; i++) values[node.Outputs[i]] = outputs[i];
+            if (observed is not null && !observed.ContainsKey(node.Layer)) observed[node.Layer] = node.Layer.Observe(outputs[0]);
         }
         if (observed is not null)
             foreach (var layer in Layers)

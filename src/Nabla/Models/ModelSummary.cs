@@ -16,7 +16,7 @@ public partial class Model
         var rows = Layers.Select(layer => (
             Layer: layer,
             Name: $" {layer.Name} ({layer.ClassName})",
-            Shape: layer.OutputShape is null ? "?" : Layer.Describe(layer.OutputShape),
+            Shape: ShapeCell(layer),
             Params: layer.IsBuilt ? layer.CountParams().ToString(CultureInfo.InvariantCulture) : "0 (unbuilt)")).ToList();
         int nameWidth = Math.Max(29, rows.Select(r => r.Name.Length + 2).DefaultIfEmpty(0).Max());
         int shapeWidth = Math.Max(26, rows.Select(r => r.Shape.Length + 2).DefaultIfEmpty(0).Max());
@@ -63,6 +63,14 @@ public partial class Model
     {
         var modelNodes = new HashSet<Node>(graph!.Nodes, ReferenceEqualityComparer.Instance);
         return layer.InboundNodes.Where(modelNodes.Contains)
-            .SelectMany(node => node.Inputs.Select(t => $"{t.Layer.Name}[{t.Node.Index}][0]")).ToList();
+            .SelectMany(node => node.Inputs.Select(t => $"{t.Layer.Name}[{t.Node.Index}][{t.Index}]")).ToList();
+    }
+
+    /// <summary>A layer's output shape, or the list of its call's shapes when it makes several (Keras prints the list).</summary>
+    private static string ShapeCell(Layer layer)
+    {
+        if (layer.OutputShape is null) return "?";
+        var call = layer.InboundNodes.FirstOrDefault(n => n.Outputs.Count > 1);
+        return call is null ? Layer.Describe(layer.OutputShape) : $"[{string.Join(", ", call.Outputs.Select(t => Layer.Describe(t.Shape)))}]";
     }
 }

@@ -21,6 +21,10 @@ public sealed class Sequential : Model
         ArgumentNullException.ThrowIfNull(layer);
         if (layer is InputLayer && layers.Count > 0)
             throw new ArgumentException($"An InputLayer can only be the first layer; model '{Name}' already has {layers.Count}.");
+        if (layer.TensorsPerCall != 1)
+            throw new ArgumentException(
+                $"Layer '{layer.Name}' ({layer.ClassName}) makes {layer.TensorsPerCall} tensors per call; every layer of a Sequential " +
+                "model must make one, as in Keras. Use a functional model (ApplyAll).");
         if (layers.Any(l => l.Name == layer.Name))
             throw new ArgumentException($"Model '{Name}' already has a layer named '{layer.Name}'; layer names must be unique.");
         layers.Add(layer);

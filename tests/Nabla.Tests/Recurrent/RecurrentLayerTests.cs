@@ -149,7 +149,6 @@ public class RecurrentLayerTests
     }
 
     [Theory]
-    [InlineData("""{"units": 4, "return_state": true}""", "return_state")]
     [InlineData("""{"units": 4, "stateful": true}""", "stateful")]
     public void RefusesOptionsItDoesNotImplementByName(string json, string key)
     {

@@ -10,24 +10,59 @@ public abstract partial class Layer
     /// <summary>
     /// Calls the layer on symbolic tensors, as <c>layer(x)</c> in Keras's functional API: builds the layer for
     /// their shapes (the first call) and returns the symbolic output. Calling a layer again shares its weights.
+    /// A layer whose call makes several tensors (<see cref="TensorsPerCall"/>) is called with <see cref="ApplyAll"/>.
     /// </summary>
     public SymbolicTensor Apply(params SymbolicTensor[] inputs)
+    {
+        if (TensorsPerCall != 1)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); call ApplyAll, " +
+                "which returns them all, as Keras's layer(x) returns a list.");
+        return ApplyAll(inputs)[0];
+    }
+
+    /// <summary>Calls the layer on symbolic tensors and returns every tensor the call makes, in Keras's order (an LSTM
+    /// with return_state: the output, then h and c).</summary>
+    public IReadOnlyList<SymbolicTensor> ApplyAll(params SymbolicTensor[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' ({ClassName}): Apply needs at least one input.", nameof(inputs));
         for (int i = 0; i < inputs.Length; i++)
             if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Layer '{Name}': input {i} is null.");
-        var outputShape = BuildForInputs(inputs.Select(t => t.Shape).ToArray());
-        return AddNode(inputs, new SymbolicTensor(outputShape)).Output;
+        var outputShapes = BuildForCall(inputs.Select(t => t.Shape).ToArray());
+        return AddNode(inputs, [.. outputShapes.Select(shape => new SymbolicTensor(shape))]).Outputs;
     }
 
-    internal Node AddNode(SymbolicTensor[] inputs, SymbolicTensor output)
+    /// <summary>How many tensors one call of the layer makes: one, except for layers asked to return more (a recurrent
+    /// layer's return_state).</summary>
+    public virtual int TensorsPerCall => 1;
+
+    /// <summary>Names the tensors of a call, for messages.</summary>
+    private protected virtual string DescribeCallOutputs => "its output";
+
+    internal Node AddNode(SymbolicTensor[] inputs, params SymbolicTensor[] outputs)
     {
-        var node = new Node(this, inputs, output, inboundNodes.Count);
-        output.Node = node;
+        var node = new Node(this, inputs, outputs, inboundNodes.Count);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i].Node = node;
+            outputs[i].Index = i;
+        }
         inboundNodes.Add(node);
         return node;
     }
+
+    /// <summary>Builds the layer for the per-sample shapes of its call's inputs and returns the shape of every tensor the
+    /// call makes; one tensor, from <see cref="BuildForInputs"/>, unless the layer makes more.</summary>
+    protected internal virtual IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes) => [BuildForInputs(inputShapes)];
+
+    /// <summary>The keyword under which Keras passes a call's inputs after the first (a recurrent layer's
+    /// <c>initial_state</c>); null when they are all one positional argument (a merge layer's list).</summary>
+    internal virtual string? LaterInputsKeyword => null;
+
+    /// <summary>Runs a call on batches, one per input, with Keras's masks, and returns every tensor it makes (see
+    /// <see cref="TensorsPerCall"/>).</summary>
+    internal virtual IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training) => [CallWithMask(inputs, training)];
 
     /// <summary>Builds the layer for the per-sample shapes of its inputs and returns its output shape. A layer
     /// with one input builds for its shape; layers with several (merge layers) override this.</summary>
@@ -36,7 +71,7 @@ public abstract partial class Layer
         if (inputShapes.Count != 1)
             throw new ArgumentException($"Layer '{Name}' ({ClassName}) takes one input, {inputShapes.Count} were given.");
         Build(inputShapes[0]);
-        return OutputShape!;
+        return Tensor.SameShape(InputShape!, inputShapes[0]) ? OutputShape! : ComputeOutputShape(inputShapes[0]);
     }
 
     /// <summary>Applies the layer to the batches of its inputs; a layer with one input runs <see cref="Call(Tensor, bool)"/>.</summary>

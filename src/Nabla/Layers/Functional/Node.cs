@@ -1,14 +1,14 @@
 namespace Nabla.Layers;
 
-/// <summary>One call of a layer on symbolic tensors (Keras's <c>Node</c>): the tensors it read and the one it made.
-/// A layer called twice has two nodes and one set of weights.</summary>
+/// <summary>One call of a layer on symbolic tensors (Keras's <c>Node</c>): the tensors it read and the ones it made
+/// (one for most layers). A layer called twice has two nodes and one set of weights.</summary>
 public sealed class Node
 {
-    internal Node(Layer layer, SymbolicTensor[] inputs, SymbolicTensor output, int index)
+    internal Node(Layer layer, SymbolicTensor[] inputs, SymbolicTensor[] outputs, int index)
     {
         Layer = layer;
         Inputs = inputs;
-        Output = output;
+        Outputs = outputs;
         Index = index;
     }
 
@@ -16,7 +16,11 @@ public sealed class Node
 
     public IReadOnlyList<SymbolicTensor> Inputs { get; }
 
-    public SymbolicTensor Output { get; }
+    /// <summary>Every tensor the call made, in Keras's order (the tensor index of <c>keras_history</c>).</summary>
+    public IReadOnlyList<SymbolicTensor> Outputs { get; }
+
+    /// <summary>The call's first tensor: its only one, or a recurrent layer's output before its states.</summary>
+    public SymbolicTensor Output => Outputs[0];
 
     /// <summary>This node's position among the layer's calls (Keras's node index in <c>keras_history</c>).</summary>
     public int Index { get; }

@@ -17,6 +17,9 @@ public class SymbolicTensor
     /// <summary>The layer call that produces this tensor.</summary>
     public Node Node { get; internal set; } = null!;
 
+    /// <summary>This tensor's position among its call's outputs (the tensor index of Keras's <c>keras_history</c>).</summary>
+    public int Index { get; internal set; }
+
     /// <summary>The layer that produces this tensor.</summary>
     public Layer Layer => Node.Layer;
 

@@ -20,6 +20,10 @@ public sealed class Bidirectional : Layer
         int[]? inputShape = null, string? name = null) : base(name, inputShape ?? layer?.DeclaredInputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        if (layer.ReturnState || backwardLayer?.ReturnState == true)
+            throw new ArgumentException(
+                $"Bidirectional '{Name}': a wrapped layer with return_state is not supported (Keras would return both directions' states).",
+                nameof(layer));
         if (!MergeModes.Contains(mergeMode))
             throw new ArgumentException(
                 $"Bidirectional 'merge_mode' must be one of {string.Join(", ", MergeModes)}; found '{mergeMode}'.", nameof(mergeMode));

@@ -15,9 +15,9 @@ public sealed class GRU : RecurrentLayer
     public GRU(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal",
         string biasInitializer = "zeros", double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool goBackwards = false, bool resetAfter = true, int? seed = null, int[]? inputShape = null, string? name = null)
+        bool goBackwards = false, bool resetAfter = true, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
-            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name)
+            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState)
     {
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         ResetAfter = resetAfter;
@@ -68,7 +68,7 @@ public sealed class GRU : RecurrentLayer
         var a = ReadArgs(config, "GRU");
         var layer = new GRU(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards,
-            resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name)
+            resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
             RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
         };

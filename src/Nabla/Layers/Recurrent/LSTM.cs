@@ -14,9 +14,9 @@ public sealed class LSTM : RecurrentLayer
     public LSTM(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal",
         string biasInitializer = "zeros", bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0,
-        bool returnSequences = false, bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null)
+        bool returnSequences = false, bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
-            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name)
+            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState)
     {
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         UnitForgetBias = unitForgetBias;
@@ -31,6 +31,9 @@ public sealed class LSTM : RecurrentLayer
     public bool UnitForgetBias { get; }
 
     private protected override int GatesPerUnit => 4;
+
+    /// <summary>h and the cell c.</summary>
+    public override int StateCount => 2;
 
     private protected override void InitializeBias(Tensor bias)
     {
@@ -66,7 +69,7 @@ public sealed class LSTM : RecurrentLayer
         var a = ReadArgs(config, "LSTM");
         var layer = new LSTM(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             unitForgetBias: config.GetBool("unit_forget_bias", true), returnSequences: a.ReturnSequences,
-            goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name)
+            goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
             RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
         };

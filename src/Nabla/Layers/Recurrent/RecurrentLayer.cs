@@ -12,12 +12,16 @@ namespace Nabla.Layers;
 /// run by one op (backpropagation through time), the output the last state or every state
 /// (<see cref="ReturnSequences"/>), and the Keras RNN config keys. A timestep mask on the inputs
 /// (<see cref="Tensor.KerasMask"/>) makes masked steps keep the previous state, as Keras's RNN.
+/// As in Keras, a call may start from given states (<c>initial_state</c>: the inputs after the sequence, h and then an
+/// LSTM's c, each [batch, units]) and, with <see cref="ReturnState"/>, return the final states after the output, which is
+/// how an encoder hands its summary to a decoder (sequence-to-sequence models).
 /// </summary>
 public abstract class RecurrentLayer : Layer
 {
     private protected RecurrentLayer(int units, string? activation, bool useBias, string kernelInitializer,
         string recurrentInitializer, string biasInitializer, double dropout, double recurrentDropout,
-        bool returnSequences, bool goBackwards, int? seed, int[]? inputShape, string? name) : base(name, inputShape)
+        bool returnSequences, bool goBackwards, int? seed, int[]? inputShape, string? name, bool returnState = false)
+        : base(name, inputShape)
     {
         if (units <= 0)
             throw new ArgumentException($"{ClassName} 'units' must be a positive integer, found {units}.", nameof(units));
@@ -38,6 +42,7 @@ public abstract class RecurrentLayer : Layer
         Dropout = dropout;
         RecurrentDropout = recurrentDropout;
         ReturnSequences = returnSequences;
+        ReturnState = returnState;
         GoBackwards = goBackwards;
         Seed = seed;
         if (seed is int s) dropoutGenerator = new RandomGenerator(s);
@@ -92,6 +97,19 @@ public abstract class RecurrentLayer : Layer
     /// <summary>Output every step's state, [batch, timesteps, units], instead of the last one.</summary>
     public bool ReturnSequences { get; }
 
+    /// <summary>Return the final states after the output (Keras's return_state): a call then makes
+    /// 1 + <see cref="StateCount"/> tensors, the output, h_T and (LSTM) c_T, each state [batch, units].</summary>
+    public bool ReturnState { get; }
+
+    /// <summary>How many states the cell carries from step to step: h, and an LSTM's cell c.</summary>
+    public virtual int StateCount => 1;
+
+    public override int TensorsPerCall => ReturnState ? 1 + StateCount : 1;
+
+    private protected override string DescribeCallOutputs => StateCount == 2 ? "the output, then h and c" : "the output, then h";
+
+    internal override string? LaterInputsKeyword => "initial_state";
+
     /// <summary>Process the sequence from its last step to its first (the outputs come in that order, as in Keras).</summary>
     public bool GoBackwards { get; }
 
@@ -123,6 +141,11 @@ public abstract class RecurrentLayer : Layer
         return ReturnSequences ? [inputShape[0], Units] : [Units];
     }
 
+    /// <summary>The weights depend on the features only, so a built layer runs sequences of any length, as Keras's RNN
+    /// with timesteps None (a decoder trained on whole sequences and then run one step at a time).</summary>
+    private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
+        built.Length == 2 && inputShape.Length == 2 && inputShape[1] == built[1];
+
     protected override void BuildWeights(int[] inputShape)
     {
         int width = GatesPerUnit * Units;
@@ -147,25 +170,125 @@ public abstract class RecurrentLayer : Layer
     /// <summary>The op that runs the whole sequence.</summary>
     private protected abstract RecurrentOp CreateOp(Tensor inputs, RecurrentOptions options);
 
-    public override Tensor Call(Tensor inputs, bool training)
+    /// <summary>The sequence's output; a layer with <see cref="ReturnState"/> is called with <see cref="CallAll"/>.</summary>
+    public override Tensor Call(Tensor inputs, bool training) => CallOne(inputs, [], training);
+
+    /// <summary>The first input is the sequence, the others its initial states (h, then an LSTM's c).</summary>
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOne(inputs[0], inputs.Skip(1).ToArray(), training);
+
+    private Tensor CallOne(Tensor sequence, IReadOnlyList<Tensor> initialState, bool training) => ReturnState
+        ? throw new InvalidOperationException(
+            $"Layer '{Name}' ({ClassName}) has return_state: a call makes {TensorsPerCall} tensors ({DescribeCallOutputs}); use CallAll.")
+        : CallAll(sequence, initialState, training)[0];
+
+    /// <summary>
+    /// Runs the layer on a batch of sequences from the given initial states (none: zeros; else h, then an LSTM's c, each
+    /// [batch, units], as Keras's <c>initial_state</c>) and returns the output, then the final states when
+    /// <see cref="ReturnState"/> is set.
+    /// </summary>
+    public IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        initialState ??= [];
         if (inputs.Rank != 3)
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) needs inputs of shape (None, timesteps, features) but receives " +
                 $"{Describe(inputs.Shape[1..])} (full batch shape {Tensor.ShapeString(inputs.Shape)}).");
-        CheckInput(inputs);
+        Build(inputs.Shape[1..]);
         if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
+        CheckInitialState(initialState, inputs.Shape[0]);
         var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator,
-            training ? (float)RecurrentDropout : 0f, inputs.KerasMask, ZeroOutputForMask);
+            training ? (float)RecurrentDropout : 0f, inputs.KerasMask, ZeroOutputForMask,
+            initialState.Count > 0 ? initialState[0] : null, initialState.Count > 1 ? initialState[1] : null, ReturnState);
         var op = CreateOp(inputs, options);
         op.RecordStateGradientNorms = RecordStateGradientNorms;
         if (training) LastTrainingOp = op;
-        return Autograd.Op.Record(op);
+        var output = Autograd.Op.Record(op);
+        return ReturnState ? Unpack(output) : [output];
+    }
+
+    /// <summary>The op's packed output [batch, rows, units] cut into the output and the states, in Keras's order.</summary>
+    private Tensor[] Unpack(Tensor packed)
+    {
+        int batch = packed.Shape[0], rows = packed.Shape[1] - StateCount;
+        var result = new Tensor[1 + StateCount];
+        result[0] = ReturnSequences
+            ? Tensor.Slice(packed, [0, 0, 0], [batch, rows, Units])
+            : Tensor.Reshape(Tensor.Slice(packed, [0, 0, 0], [batch, 1, Units]), [batch, Units]);
+        for (int k = 0; k < StateCount; k++)
+            result[1 + k] = Tensor.Reshape(Tensor.Slice(packed, [0, rows + k, 0], [batch, 1, Units]), [batch, Units]);
+        return result;
+    }
+
+    private void CheckInitialState(IReadOnlyList<Tensor> initialState, int batch)
+    {
+        if (initialState.Count == 0) return;
+        if (initialState.Count != StateCount)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) carries {StateCount} state{(StateCount == 1 ? "" : "s")} " +
+                $"({(StateCount == 1 ? "h" : "h and c")}); its initial_state has {initialState.Count} tensors.");
+        for (int k = 0; k < initialState.Count; k++)
+            if (initialState[k] is not { Rank: 2 } state || state.Shape[0] != batch || state.Shape[1] != Units)
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({ClassName}): initial_state[{k}] must be [batch, units] = [{batch}, {Units}]; found " +
+                    $"{(initialState[k] is null ? "null" : Tensor.ShapeString(initialState[k].Shape))}.");
+    }
+
+    /// <summary>A call's inputs are the sequence and, optionally, its initial states; it makes the output and, with
+    /// <see cref="ReturnState"/>, the states.</summary>
+    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes)
+    {
+        if (inputShapes.Count != 1 && inputShapes.Count != 1 + StateCount)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) reads a sequence and, optionally, its {StateCount} initial state" +
+                $"{(StateCount == 1 ? "" : "s")}; {inputShapes.Count} inputs were given.");
+        for (int k = 1; k < inputShapes.Count; k++)
+            if (inputShapes[k].Length != 1 || inputShapes[k][0] != Units)
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({ClassName}): initial_state[{k - 1}] must have shape (None, {Units}); found {Describe(inputShapes[k])}.");
+        Build(inputShapes[0]);
+        var stateShape = new[] { Units };
+        return [ComputeOutputShape(inputShapes[0]), .. Enumerable.Repeat(stateShape, ReturnState ? StateCount : 0)];
+    }
+
+    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
+
+    /// <summary>The sequence's mask is the output's (when returning sequences); the states carry none, as in Keras.</summary>
+    private protected override bool ReadsInputMasks => true;
+
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var outputs = CallAll(inputs[0], inputs.Skip(1).ToArray(), training);
+        if (outputs[0].KerasMask is null) outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
+        foreach (var output in outputs) RecordActivityPenalty(output);
+        return outputs;
     }
 
     /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step and the cell's gates.</summary>
-    public override LayerActivity Observe(Tensor output) =>
-        base.Observe(output) with { StateGradients = output?.Creator as Autograd.IStateGradientOp, Gates = GatesOf(output?.Creator) };
+    public override LayerActivity Observe(Tensor output)
+    {
+        var op = OpBehind(output);
+        return base.Observe(output) with { StateGradients = op as Autograd.IStateGradientOp, Gates = GatesOf(op) };
+    }
+
+    /// <summary>Calls the layer on a symbolic sequence from the given initial states (h, then an LSTM's c), as Keras's
+    /// <c>layer(x, initial_state=[h, c])</c>.</summary>
+    public SymbolicTensor Apply(SymbolicTensor sequence, IReadOnlyList<SymbolicTensor> initialState) =>
+        Apply([sequence, .. initialState]);
+
+    /// <summary>As <see cref="Apply(SymbolicTensor, IReadOnlyList{SymbolicTensor})"/>, returning every tensor of the call
+    /// (with <see cref="ReturnState"/>: the output, then the final states).</summary>
+    public IReadOnlyList<SymbolicTensor> ApplyAll(SymbolicTensor sequence, IReadOnlyList<SymbolicTensor> initialState) =>
+        ApplyAll([sequence, .. initialState]);
+
+    /// <summary>The recurrent op that made <paramref name="output"/>: its creator, or with return_state the op whose packed
+    /// output the slice (and reshape) cut it from.</summary>
+    private static Autograd.Op? OpBehind(Tensor? output)
+    {
+        for (var creator = output?.Creator; creator is not null; creator = creator.Inputs[0].Creator)
+            if (creator is RecurrentOp or not (Autograd.Ops.SliceOp or Autograd.Ops.ReshapeOp)) return creator;
+        return null;
+    }
 
     /// <summary>The gates of the cell that decide what its state keeps and shows, by name and block of the op's gate rows
     /// (none for SimpleRNN, which has no gate).</summary>
@@ -230,7 +353,7 @@ public abstract class RecurrentLayer : Layer
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
         config["return_sequences"] = ReturnSequences;
-        config["return_state"] = false;
+        config["return_state"] = ReturnState;
         config["go_backwards"] = GoBackwards;
         config["stateful"] = false;
         config["unroll"] = false;
@@ -249,7 +372,7 @@ public abstract class RecurrentLayer : Layer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        foreach (var key in new[] { "return_state", "stateful", "time_major" })
+        foreach (var key in new[] { "stateful", "time_major" })
             if (config.GetBool(key, false))
                 throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");
         var (name, inputShape) = BaseArgs(config);
@@ -267,7 +390,7 @@ public abstract class RecurrentLayer : Layer
             ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
             ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
             Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
-            Constraints.Constraint.Read(config, "bias_constraint"));
+            Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -292,7 +415,7 @@ public abstract class RecurrentLayer : Layer
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
         bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
         bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
-        Constraints.Constraint? BiasConstraint);
+        Constraints.Constraint? BiasConstraint, bool ReturnState);
 
     private static Regularizer? ReadRegularizer(Config config, string key) =>
         config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;

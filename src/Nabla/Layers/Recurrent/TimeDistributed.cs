@@ -12,6 +12,10 @@ public sealed class TimeDistributed : Layer
     public TimeDistributed(Layer layer, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
+        if (layer.TensorsPerCall != 1)
+            throw new ArgumentException(
+                $"TimeDistributed '{Name}': the wrapped layer '{layer.Name}' makes {layer.TensorsPerCall} tensors per call; it must make one.",
+                nameof(layer));
         Layer = layer;
     }
 

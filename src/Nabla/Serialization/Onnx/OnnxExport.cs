@@ -67,7 +67,15 @@ public static class OnnxExport
         {
             if (layer is Model nested) Check(nested);
             else if (!OnnxMergeLayers.Handles(layer)) OnnxLayers.Check(layer);
+            if (layer.TensorsPerCall > 1)
+                throw new NotSupportedException(
+                    $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) returns its states (return_state); not exported yet.");
         }
+        foreach (var node in model.Functional?.Nodes ?? [])
+            if (node.Inputs.Count > 1 && node.Layer is not Model && !OnnxMergeLayers.Handles(node.Layer))
+                throw new NotSupportedException(
+                    $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs " +
+                    $"({node.Layer.LaterInputsKeyword ?? "several tensors"}); not exported yet.");
     }
 
     /// <summary>Appends a model's layer calls after the values of its inputs; returns the values of its outputs. A

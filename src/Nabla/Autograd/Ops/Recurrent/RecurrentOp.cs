@@ -19,7 +19,11 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// With a timestep mask (Keras's, [batch, steps], 1 for a real step), a masked step keeps the previous state (and an
 /// LSTM's cell) and its output is that state, or zero with zero_output_for_mask, as Keras's backend rnn; in the backward
 /// pass the state's gradient crosses a masked step unchanged and the step's gates get none.
-/// Inputs: x, kernel, recurrent kernel, then the bias when used, then the mask when given.
+/// A caller may give the initial state h_0 (and an LSTM's initial cell) instead of zeros, and ask for the final states
+/// too (Keras's initial_state and return_state): the output then packs, per sample, the usual output's rows followed by
+/// h_T and the carried state, [batch, outputRows + states, units], and the final states' gradients enter the walk back
+/// at its first step; the initial states get dLoss/dh_0 and dLoss/dc_0, what the walk leaves when it reaches step 0.
+/// Inputs: x, kernel, recurrent kernel, then the bias when used, the mask when given, then the initial states when given.
 /// </summary>
 internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 {
@@ -40,12 +44,16 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     private readonly float[]? stepMask, heldStateGradient, heldCarriedGradient;
     // ‖dLoss/dh_t‖² per step and batch row [steps, batch] while the norms are recorded, summed per step after the walk.
     private float[]? stateGradientSquares;
+    // Positions among the inputs (-1: not given), the carried state's size per sample, and the output's rows per sample.
+    private readonly int maskInput, initialStateInput, initialCarriedInput;
+    private readonly int carriedStateSize, outputRowsPerSample;
+    private readonly bool returnState;
 
     /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
     /// <param name="carriedStateSize">Values per sample of a second state the cell carries (an LSTM's cell), 0 if none.</param>
     protected RecurrentOp(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, int gatesPerUnit,
         RecurrentOptions options, int carriedStateSize = 0)
-        : base(InputsOf(x, kernel, recurrentKernel, bias, options.Mask), OutputShape(x, recurrentKernel, options))
+        : base(InputsOf(x, kernel, recurrentKernel, bias, options), OutputShape(x, recurrentKernel, options, carriedStateSize))
     {
         Batch = x.Shape[0];
         Steps = x.Shape[1];
@@ -55,6 +63,15 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         CheckWeight("kernel", kernel, [Features, Width]);
         CheckWeight("recurrent kernel", recurrentKernel, [Units, Width]);
         hasBias = bias is not null;
+        this.carriedStateSize = carriedStateSize;
+        int next = hasBias ? 4 : 3;
+        maskInput = options.Mask is null ? -1 : next++;
+        initialStateInput = options.InitialState is null ? -1 : next++;
+        initialCarriedInput = options.InitialCarriedState is null ? -1 : next++;
+        CheckInitialState("initial state", options.InitialState, Units);
+        CheckInitialState("initial carried state", options.InitialCarriedState, carriedStateSize);
+        returnState = options.ReturnState;
+        outputRowsPerSample = Output.Size / Math.Max(1, Batch * Units);
         if (options.Mask is not null)
         {
             stepMask = new float[Steps * Batch];
@@ -111,15 +128,34 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 
     protected Tensor? Bias => hasBias ? Inputs[3] : null;
 
-    private Tensor? Mask => stepMask is null ? null : Inputs[^1];
+    private Tensor? Mask => maskInput < 0 ? null : Inputs[maskInput];
 
-    private static Tensor[] InputsOf(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, Tensor? mask)
+    private static Tensor[] InputsOf(Tensor x, Tensor kernel, Tensor recurrentKernel, Tensor? bias, RecurrentOptions options)
     {
         var inputs = new List<Tensor> { x, kernel, recurrentKernel };
         if (bias is not null) inputs.Add(bias);
-        if (mask is not null) inputs.Add(mask);
+        if (options.Mask is not null) inputs.Add(options.Mask);
+        if (options.InitialState is not null) inputs.Add(options.InitialState);
+        if (options.InitialCarriedState is not null) inputs.Add(options.InitialCarriedState);
         return [.. inputs];
     }
+
+    private void CheckInitialState(string what, Tensor? state, int size)
+    {
+        if (state is null) return;
+        if (size == 0)
+            throw new ArgumentException($"The recurrent op '{Name}' carries no second state; an {what} was given.");
+        if (state.Rank != 2 || state.Shape[0] != Batch || state.Shape[1] != size)
+            throw new ArgumentException(
+                $"The {what} of a recurrent op is [batch, units] = [{Batch}, {size}]; found {Tensor.ShapeString(state.Shape)}.");
+    }
+
+    /// <summary>The output's rows per sample before the final states: every step's, or the last one's (what a layer
+    /// returns as its first output).</summary>
+    protected int SequenceRowsPerSample => returnSequences ? Steps : 1;
+
+    /// <summary>The shape of the output without the final states: [batch, steps, units] or [batch, units].</summary>
+    protected int[] SequenceOutputShape => returnSequences ? [Batch, Steps, Units] : [Batch, Units];
 
     /// <summary>The second state a cell carries from step to step besides h (an LSTM's cell c) at index t, [batch, size];
     /// empty for cells without one. A masked step keeps it too.</summary>
@@ -162,7 +198,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         }
     }
 
-    private static int[] OutputShape(Tensor x, Tensor recurrentKernel, RecurrentOptions options)
+    private static int[] OutputShape(Tensor x, Tensor recurrentKernel, RecurrentOptions options, int carriedStateSize)
     {
         if (x.Rank != 3)
             throw new ArgumentException(
@@ -174,6 +210,13 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
             throw new ArgumentException(
                 $"A recurrent op's mask is [batch, timesteps] = [{x.Shape[0]}, {x.Shape[1]}]; found {Tensor.ShapeString(mask.Shape)}.");
         int units = recurrentKernel.Shape[0];
+        if (options.ReturnState)
+        {
+            if (carriedStateSize != 0 && carriedStateSize != units)
+                throw new ArgumentException($"A recurrent op returns its states as rows of {units} units; its carried state has {carriedStateSize}.");
+            int rows = (options.ReturnSequences ? x.Shape[1] : 1) + 1 + (carriedStateSize > 0 ? 1 : 0);
+            return [x.Shape[0], rows, units];
+        }
         return options.ReturnSequences ? [x.Shape[0], x.Shape[1], units] : [x.Shape[0], units];
     }
 
@@ -189,7 +232,9 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         LoadInputs();
         Gemm.Multiply(false, false, Steps * Batch, Width, Features, inputTimeMajor, Kernel.Data, Projected);
         AddInputBias(Projected);
-        State(0).Clear();
+        if (initialStateInput < 0) State(0).Clear();
+        else Inputs[initialStateInput].Data.AsSpan(0, Batch * Units).CopyTo(State(0));
+        if (initialCarriedInput >= 0) Inputs[initialCarriedInput].Data.AsSpan(0, Batch * carriedStateSize).CopyTo(CarriedState(0));
         RunOnRowGroups(&ForwardRows);
         WriteOutput();
     }
@@ -211,6 +256,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     {
         Array.Clear(GradState);
         BeginBackward();
+        if (returnState) SeedFinalStateGradients();
         fixed (float* u = RecurrentKernel.Data, uT = RecurrentKernelTransposed)
             TransposeCopy.Run(u, Width, Units, Width, uT, Units);
         RunOnRowGroups(&BackwardRows);
@@ -218,6 +264,10 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
             for (int t = 0; t < Steps; t++)
                 norms[t] = MathF.Sqrt(TensorPrimitives.Sum(stateGradientSquares.AsSpan(t * Batch, Batch)));
         FinishRecurrentGradients();
+        if (initialStateInput >= 0 && NeedsGrad(initialStateInput))
+            TensorPrimitives.Add(Inputs[initialStateInput].Grad!.Data, GradState, Inputs[initialStateInput].Grad!.Data);
+        if (initialCarriedInput >= 0 && NeedsGrad(initialCarriedInput))
+            TensorPrimitives.Add(Inputs[initialCarriedInput].Grad!.Data, CarriedStateGradient, Inputs[initialCarriedInput].Grad!.Data);
         // kernel (+)= xᵀ·dZ over all steps at once; the input-side bias (+)= Σ dZ.
         if (NeedsGrad(1))
             Gemm.Multiply(true, false, Features, Width, Steps * Batch, inputTimeMajor, GradProjected, Kernel.Grad!.Data, accumulate: true);
@@ -239,7 +289,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
                 {
                     if (op.OutputIsZero(t, b)) continue;
                     var dh = op.GradState.AsSpan(b * units, units);
-                    int outputRow = op.returnSequences ? b * op.Steps + t : b;
+                    int outputRow = b * op.outputRowsPerSample + (op.returnSequences ? t : 0);
                     TensorPrimitives.Add(dh, dOutput.AsSpan(outputRow * units, units), dh);
                 }
             if (op.stateGradientSquares is { } squares)
@@ -356,33 +406,50 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
             }
     }
 
-    /// <summary>The sequence of states in processing order ([batch, steps, units]), or the last state.</summary>
+    /// <summary>The sequence of states in processing order ([batch, steps, units]), or the last state; then, when the
+    /// states are returned, each sample's h_T and carried state.</summary>
     private void WriteOutput()
     {
-        WriteInOutputLayout(States, Output.Data, firstStep: 1);
+        WriteInOutputLayout(States, Output.Data, firstStep: 1, outputRowsPerSample);
+        if (returnState)
+            for (int b = 0; b < Batch; b++)
+            {
+                int row = b * outputRowsPerSample + SequenceRowsPerSample;
+                State(Steps).Slice(b * Units, Units).CopyTo(Output.Data.AsSpan(row * Units, Units));
+                if (carriedStateSize > 0)
+                    CarriedState(Steps).Slice(b * Units, Units).CopyTo(Output.Data.AsSpan((row + 1) * Units, Units));
+            }
         if (!zeroOutputForMask) return;
         for (int b = 0; b < Batch; b++)
-            if (returnSequences)
-            {
-                for (int t = 0; t < Steps; t++)
-                    if (IsMasked(t, b)) Output.Data.AsSpan((b * Steps + t) * Units, Units).Clear();
-            }
-            else if (IsMasked(Steps - 1, b)) Output.Data.AsSpan(b * Units, Units).Clear();
+            for (int t = returnSequences ? 0 : Steps - 1; t < Steps; t++)
+                if (IsMasked(t, b)) Output.Data.AsSpan((b * outputRowsPerSample + (returnSequences ? t : 0)) * Units, Units).Clear();
+    }
+
+    /// <summary>Adds each sample's final-state gradients from the packed output into dLoss/dh_T and the carried state's.</summary>
+    private void SeedFinalStateGradients()
+    {
+        var dOutput = Output.Grad!.Data;
+        var carriedGradient = CarriedStateGradient;
+        for (int b = 0; b < Batch; b++)
+        {
+            int row = b * outputRowsPerSample + SequenceRowsPerSample;
+            dOutput.AsSpan(row * Units, Units).CopyTo(GradState.AsSpan(b * Units, Units));
+            if (carriedStateSize > 0) dOutput.AsSpan((row + 1) * Units, Units).CopyTo(carriedGradient.Slice(b * Units, Units));
+        }
     }
 
     /// <summary>Copies per-step values, time-major [.., batch, units] from step <paramref name="firstStep"/> on, into
-    /// the output's layout: every step batch-major when returning sequences, else the last step.</summary>
-    protected void WriteInOutputLayout(float[] timeMajor, Span<float> target, int firstStep)
+    /// the output's layout: every step batch-major when returning sequences, else the last step, sample b's rows starting
+    /// at row b·<paramref name="rowsPerSample"/>.</summary>
+    protected void WriteInOutputLayout(float[] timeMajor, Span<float> target, int firstStep, int rowsPerSample)
     {
         int size = Batch * Units;
-        if (!returnSequences)
-        {
-            timeMajor.AsSpan((firstStep + Steps - 1) * size, size).CopyTo(target);
-            return;
-        }
-        for (int t = 0; t < Steps; t++)
-            for (int b = 0; b < Batch; b++)
-                timeMajor.AsSpan((firstStep + t) * size + b * Units, Units).CopyTo(target.Slice((b * Steps + t) * Units, Units));
+        for (int b = 0; b < Batch; b++)
+            if (returnSequences)
+                for (int t = 0; t < Steps; t++)
+                    timeMajor.AsSpan((firstStep + t) * size + b * Units, Units).CopyTo(target.Slice((b * rowsPerSample + t) * Units, Units));
+            else
+                timeMajor.AsSpan((firstStep + Steps - 1) * size + b * Units, Units).CopyTo(target.Slice(b * rowsPerSample * Units, Units));
     }
 }
 
@@ -393,5 +460,9 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 /// <param name="Mask">Keras's timestep mask [batch, timesteps] (nonzero: a real step), or null.</param>
 /// <param name="ZeroOutputForMask">Output zeros at masked steps instead of the kept state (Keras's zero_output_for_mask,
 /// which Bidirectional sets when returning sequences).</param>
+/// <param name="InitialState">h_0 [batch, units] instead of zeros, or null.</param>
+/// <param name="InitialCarriedState">The carried state's start (an LSTM's c_0) instead of zeros, or null.</param>
+/// <param name="ReturnState">Pack the final states after the output's rows (see <see cref="RecurrentOp"/>).</param>
 internal readonly record struct RecurrentOptions(bool ReturnSequences, bool GoBackwards, float Dropout = 0,
-    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0, Tensor? Mask = null, bool ZeroOutputForMask = false);
+    RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0, Tensor? Mask = null, bool ZeroOutputForMask = false,
+    Tensor? InitialState = null, Tensor? InitialCarriedState = null, bool ReturnState = false);

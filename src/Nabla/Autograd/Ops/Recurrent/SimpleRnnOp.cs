@@ -17,10 +17,11 @@ internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
         if (bias is not null) CheckWeight("bias", bias, [Width]);
         this.activation = activation;
         preActivations = new float[Steps * Batch * Units];
-        PreActivation = new Tensor(Output.Shape);
+        PreActivation = new Tensor(SequenceOutputShape);
     }
 
-    /// <summary>The pre-activations of the states in <see cref="Op.Output"/>, in its shape and order.</summary>
+    /// <summary>The pre-activations of the states in <see cref="Op.Output"/>, in its shape and order (without the final
+    /// states the output packs when they are returned).</summary>
     public Tensor PreActivation { get; }
 
     public IActivationKernel Activation => activation;
@@ -28,7 +29,7 @@ internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
     public override void Forward()
     {
         base.Forward();
-        WriteInOutputLayout(preActivations, PreActivation.Data, firstStep: 0);
+        WriteInOutputLayout(preActivations, PreActivation.Data, firstStep: 0, SequenceRowsPerSample);
     }
 
     public override string Name => "simple_rnn";
