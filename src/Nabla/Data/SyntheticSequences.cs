@@ -30,6 +30,38 @@ public static partial class Synthetic
     }
 
     /// <summary>
+    /// A sequence-to-sequence set for an encoder–decoder trained with teacher forcing: each sample is
+    /// <paramref name="timesteps"/> symbols drawn uniformly from <paramref name="symbols"/>, and the target is the same
+    /// symbols reversed. x is [samples, timesteps, 2·symbols]: at each step the source symbol one-hot, then the decoder's
+    /// input, the previous target symbol one-hot (zeros at the first step); cutting the last axis into
+    /// [symbols, symbols] gives the encoder's and the decoder's inputs. y is [samples, timesteps, symbols], the target
+    /// one-hot. The decoder's input never holds the symbol it must predict, so only the encoder's states can carry it:
+    /// without them the best accuracy is chance, 1/symbols.
+    /// </summary>
+    public static (Tensor x, Tensor y) SequenceReversal(int samples, int timesteps, int symbols, int seed)
+    {
+        Check(samples, 1);
+        if (timesteps < 1) throw new ArgumentException($"SequenceReversal 'timesteps' must be at least 1, found {timesteps}.", nameof(timesteps));
+        if (symbols < 2) throw new ArgumentException($"SequenceReversal 'symbols' must be at least 2, found {symbols}.", nameof(symbols));
+        var rng = new RandomGenerator(seed);
+        var x = new Tensor(samples, timesteps, 2 * symbols);
+        var y = new Tensor(samples, timesteps, symbols);
+        var source = new int[timesteps];
+        for (int i = 0; i < samples; i++)
+        {
+            for (int t = 0; t < timesteps; t++) source[t] = rng.NextInt(symbols);
+            for (int t = 0; t < timesteps; t++)
+            {
+                int step = i * timesteps + t, target = source[timesteps - 1 - t];
+                x.Data[step * 2 * symbols + source[t]] = 1f;
+                y.Data[step * symbols + target] = 1f;
+                if (t + 1 < timesteps) x.Data[(step + 1) * 2 * symbols + symbols + target] = 1f;
+            }
+        }
+        return (x, y);
+    }
+
+    /// <summary>
     /// A sequence-classification set whose answer lies far back: x is [samples, timesteps, 1] of standard normal
     /// values, and y [samples, 1] is 1 when the sum over the first <paramref name="window"/> steps is positive, else
     /// 0. Everything after the window is noise, so a model must carry the sign across timesteps − window steps.

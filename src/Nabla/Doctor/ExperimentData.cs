@@ -108,12 +108,13 @@ internal static class ExperimentData
     {
         string kind = s.String("kind", "classification")!;
         int samples = s.Int("samples", 1000, min: 1), features = s.Int("features", 20, min: 1), seed = s.Int("seed", 1);
-        bool sequence = kind is "adding" or "early_sign";
+        bool sequence = kind is "adding" or "early_sign" or "reversal";
         int height = s.Int("height", 8, min: 1), width = s.Int("width", 8, min: 1), channels = s.Int("channels", 1, min: 1);
         int timesteps = s.Int("timesteps", 100, min: 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
         int outputs = s.Int("outputs", 1, min: 1);
-        long perSample = sequence ? 2L * timesteps : kind == "images" ? (long)height * width * channels + 1 : features + outputs;
+        int symbols = s.Int("symbols", 4, min: 2);
+        long perSample = kind == "reversal" ? 3L * timesteps * symbols : sequence ? 2L * timesteps : kind == "images" ? (long)height * width * channels + 1 : features + outputs;
         long bytes = samples * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw s.Error(sequence ? "timesteps" : kind == "images" ? "height" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -125,8 +126,9 @@ internal static class ExperimentData
             "regression" => Synthetic.Regression(samples, features, seed, s.Double("noise", 0.05), scale, offset, s.Double("target_scale", 1), outputs),
             "adding" => Synthetic.AddingProblem(samples, timesteps, seed),
             "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
+            "reversal" => Synthetic.SequenceReversal(samples, timesteps, symbols, seed),
             "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
-            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\" or \"images\"", $"\"{kind}\""),
+            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\" or \"images\"", $"\"{kind}\""),
         };
     }
 

@@ -18,7 +18,7 @@ internal static class ExperimentFields
         ["data"] = ["x", "y", "label_column", "samples", "image_shape", "flatten", "normalize", "one_hot", "num_classes", "validation_split",
             "synthetic", "generated", "split_x", "split_y"],
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
-            "window", "height", "width", "channels", "seed"],
+            "window", "symbols", "height", "width", "channels", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split", "callbacks"],
         ["expect"] = ["codes", "accepted", "healthy", "primary_cause", "max_val_loss"],
     };

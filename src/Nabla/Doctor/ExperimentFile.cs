@@ -95,7 +95,7 @@ public static class ExperimentFile
     }
 
     /// <summary>A list of column widths ("data.split_x", "data.split_y"), null when absent; the widths must add up to the
-    /// columns of x or y.</summary>
+    /// last axis of x or y.</summary>
     private static IReadOnlyList<int>? Widths(ExperimentSection data, string field)
     {
         if (data.Raw(field) is not { } raw) return null;
@@ -122,8 +122,8 @@ public static class ExperimentFile
 
     private static void CheckWidths(ExperimentSection data, string field, IReadOnlyList<int>? widths, Tensor table)
     {
-        int columns = table.Size / Math.Max(1, table.Shape[0]);
-        if (widths is not null && (table.Rank > 2 || widths.Sum() != columns))
+        int columns = ExperimentSplit.ColumnsOf(table);
+        if (widths is not null && (table.Rank > 3 || widths.Sum() != columns))
             throw data.Error(field, $"widths adding up to the {columns} column(s) of the data (shape {Tensor.ShapeString(table.Shape)})",
                 $"{string.Join(" + ", widths)} = {widths.Sum()}");
     }

@@ -33,6 +33,21 @@ public class RecurrentClinicTests
     }
 
     [Fact]
+    public void Kerass_seq2seq_model_is_healthy_when_it_learns_and_its_learning_rate_is_named_when_it_does_not()
+    {
+        var healthy = ExperimentResult.Run(ExperimentFile.Load(Case("healthy-seq2seq-lstm-reversal")));
+        Assert.Empty(healthy.Diagnosis.ProblemCodes);
+        // Chance is 25%: the decoder can know the symbols only through the encoder's states.
+        Assert.True(healthy.Final["val_accuracy"] > 0.9, $"val_accuracy {healthy.Final["val_accuracy"]}");
+
+        var report = TrainingDoctor.Repair(ExperimentFile.Load(Case("lr-too-low-seq2seq-sgd1e-5-reversal")));
+        Assert.Equal(FindingCodes.LearningRateTooLow, report.Original.Diagnosis.PrimaryCause);
+        Assert.True(report.Original.Final["val_accuracy"] < 0.3, $"val_accuracy {report.Original.Final["val_accuracy"]}");
+        Assert.True(report.Succeeded);
+        Assert.True(report.Best.Final["val_accuracy"] > 0.9, $"repaired val_accuracy {report.Best.Final["val_accuracy"]}");
+    }
+
+    [Fact]
     public void An_exploding_relu_rnn_is_repaired_by_clipping_its_gradients_and_then_learns()
     {
         var report = TrainingDoctor.Repair(ExperimentFile.Load(Case("exploding-simplernn-relu-identity16-sgd-momentum")));

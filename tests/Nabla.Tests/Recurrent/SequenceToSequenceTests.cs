@@ -331,6 +331,30 @@ public class SequenceToSequenceTests
         Assert.Contains("'encoder' (LSTM) returns its states", e.Message);
     }
 
+    [Fact]
+    public void TheReversalSetHoldsTheSourceAndTheShiftedTargetSideBySideAndSplitsIntoTheTwoInputs()
+    {
+        var (x, y) = Nabla.Data.Synthetic.SequenceReversal(samples: 50, timesteps: 4, symbols: 3, seed: 1);
+        Assert.Equal([50, 4, 6], x.Shape);
+        Assert.Equal([50, 4, 3], y.Shape);
+        var parts = Nabla.Doctor.ExperimentSplit.Columns(x, [3, 3]);
+        Assert.Equal([50, 4, 3], parts[0].Shape);
+        int Symbol(Tensor t, int sample, int step)
+        {
+            int start = (sample * 4 + step) * 3, at = Array.IndexOf(t.Data, 1f, start, 3);
+            return at < 0 ? -1 : at - start;
+        }
+        for (int n = 0; n < 50; n++)
+        {
+            Assert.Equal(-1, Symbol(parts[1], n, 0));
+            for (int t = 0; t < 4; t++)
+            {
+                Assert.Equal(Symbol(parts[0], n, 3 - t), Symbol(y, n, t));
+                if (t > 0) Assert.Equal(Symbol(y, n, t - 1), Symbol(parts[1], n, t));
+            }
+        }
+    }
+
     private static void AssertClose(Tensor expected, Tensor actual, float tolerance = 1e-5f)
     {
         Assert.Equal(expected.Size, actual.Size);
