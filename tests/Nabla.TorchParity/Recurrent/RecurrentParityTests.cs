@@ -95,7 +95,8 @@ public class RecurrentParityTests
         return (x, outputGrad, y);
     }
 
-    private static Dictionary<string, TorchTensor> Load(torch.nn.Module module, RecurrentWeights weights)
+    /// <summary>Copies Keras-layout weights mapped by <see cref="WeightLayouts"/> into a torch recurrent module.</summary>
+    internal static Dictionary<string, TorchTensor> Load(torch.nn.Module module, RecurrentWeights weights)
     {
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => (TorchTensor)p.parameter);
         using (torch.no_grad())

@@ -27,7 +27,7 @@ public class RecurrentStateParityTests
         var (x, states, outputs, grads) = RunNabla(layer, 2);
         using var scope = torch.NewDisposeScope();
         var module = torch.nn.LSTM(Features, Units, batchFirst: true);
-        var parameters = Load(module, WeightLayouts.Lstm(layer.Kernel, layer.RecurrentKernel, layer.Bias));
+        var parameters = RecurrentParityTests.Load(module, WeightLayouts.Lstm(layer.Kernel, layer.RecurrentKernel, layer.Bias));
         var tx = Parity.ToTorch(x, requiresGrad: true);
         var th = Parity.ToTorch(states[0], requiresGrad: true);
         var tc = Parity.ToTorch(states[1], requiresGrad: true);
@@ -49,7 +49,7 @@ public class RecurrentStateParityTests
         var (x, states, outputs, grads) = RunNabla(layer, 1);
         using var scope = torch.NewDisposeScope();
         var module = torch.nn.GRU(Features, Units, batchFirst: true);
-        var parameters = Load(module, WeightLayouts.Gru(layer.Kernel, layer.RecurrentKernel, layer.Bias));
+        var parameters = RecurrentParityTests.Load(module, WeightLayouts.Gru(layer.Kernel, layer.RecurrentKernel, layer.Bias));
         var tx = Parity.ToTorch(x, requiresGrad: true);
         var th = Parity.ToTorch(states[0], requiresGrad: true);
         var (sequence, hn) = module.forward(goBackwards ? tx.flip(1) : tx, th.unsqueeze(0));
@@ -86,18 +86,5 @@ public class RecurrentStateParityTests
         Parity.Compare($"{what} output", outputs[0], expected[0]);
         Parity.Compare($"{what} final h", outputs[1], expected[1]);
         if (expected.Length > 2) Parity.Compare($"{what} final c", outputs[2], expected[2]);
-    }
-
-    private static Dictionary<string, TorchTensor> Load(torch.nn.Module module, RecurrentWeights weights)
-    {
-        var parameters = module.named_parameters().ToDictionary(p => p.name, p => (TorchTensor)p.parameter);
-        using (torch.no_grad())
-        {
-            parameters["weight_ih_l0"].copy_(weights.WeightIh);
-            parameters["weight_hh_l0"].copy_(weights.WeightHh);
-            parameters["bias_ih_l0"].copy_(weights.BiasIh);
-            parameters["bias_hh_l0"].copy_(weights.BiasHh);
-        }
-        return parameters;
     }
 }
