@@ -174,6 +174,49 @@ public class SequenceToSequenceTests
     }
 
     [Fact]
+    public void ABidirectionalEncoderReturnsTheForwardThenTheBackwardStatesAndStartsFromGivenOnes()
+    {
+        Utils.SetRandomSeed(15);
+        var bi = new Bidirectional(new LSTM(Units, returnState: true));
+        bi.Build([Steps, Features]);
+        var x = Sequence(6);
+        var states = Enumerable.Range(0, 4).Select(k => GradientCheck.Random(30 + k, -0.5, 0.5, Batch, Units)).ToArray();
+        var outputs = bi.CallAll(x, states, training: false);
+        Assert.Equal(5, outputs.Count);
+        var forward = bi.ForwardLayer.CallAll(x, states[..2], training: false);
+        var backward = bi.BackwardLayer.CallAll(x, states[2..], training: false);
+        AssertClose(Tensor.Concat([forward[0], backward[0]], 1), outputs[0]);
+        AssertClose(forward[1], outputs[1]);
+        AssertClose(forward[2], outputs[2]);
+        AssertClose(backward[1], outputs[3]);
+        AssertClose(backward[2], outputs[4]);
+        var e = Assert.Throws<ArgumentException>(() => bi.CallAll(x, states[..2], training: false));
+        Assert.Contains("initial_state needs 4 tensors (2 per direction); found 2", e.Message);
+    }
+
+    [Fact]
+    public void ABidirectionalEncoderWhoseConcatenatedStatesStartTheDecoderLearnsAndRoundTripsItsConfig()
+    {
+        Utils.SetRandomSeed(16);
+        var encoderInputs = new Input([Steps, Features]);
+        var encoded = new Bidirectional(new GRU(16, returnState: true), name: "bi_encoder").ApplyAll(encoderInputs);
+        var state = new Concatenate().Apply(encoded[1], encoded[2]);
+        var decoderInputs = new Input([Steps, 4]);
+        var decoded = new GRU(32, returnSequences: true).Apply(decoderInputs, [state]);
+        var model = new Model([encoderInputs, decoderInputs], new Dense(4, activation: "softmax").Apply(decoded));
+        model.Compile("adam", "categorical_crossentropy", metrics: ["accuracy"]);
+        var (x, y) = ReversalTask(512, 6);
+        var history = model.Fit(x, [y], epochs: 40, batchSize: 32, verbose: 0);
+        Assert.True(history["accuracy"][^1] > 0.9, $"accuracy {history["accuracy"][^1]:F3}");
+
+        string json = KerasModelJson.ToJson(model);
+        var loaded = KerasModelJson.FromJson(json);
+        Assert.Equal(json, KerasModelJson.ToJson(loaded));
+        loaded.SetWeights(model.GetWeights());
+        AssertClose(model.Predict(x)[0], loaded.Predict(x)[0]);
+    }
+
+    [Fact]
     public void TheDecoderDependsOnTheEncoderOnlyThroughItsStatesAndTheirGradientsReachTheEncoder()
     {
         Utils.SetRandomSeed(8);
@@ -288,7 +331,7 @@ public class SequenceToSequenceTests
         Assert.Contains("ApplyAll", e.Message);
         Assert.Contains("h and c", e.Message);
         Assert.Throws<ArgumentException>(() => new Sequential(new LSTM(Units, returnState: true, inputShape: [Steps, Features])));
-        Assert.Throws<ArgumentException>(() => new Bidirectional(new LSTM(Units, returnState: true)));
+        Assert.Throws<ArgumentException>(() => new Bidirectional(new LSTM(Units, returnState: true), backwardLayer: new LSTM(Units, goBackwards: true)));
         Assert.Throws<ArgumentException>(() => new TimeDistributed(new GRU(Units, returnState: true)));
         Assert.Throws<InvalidOperationException>(() => new LSTM(Units, returnState: true).Call(Sequence(1), training: false));
 

@@ -10,7 +10,9 @@ namespace Nabla.Layers;
 /// default) along the last axis, "sum", "mul" or "ave". With return_sequences the backward outputs are put back in
 /// input order first. Weights: the forward layer's, then the backward layer's. A timestep mask goes to both layers;
 /// as in Keras, both then output zeros at masked steps when they return sequences (zero_output_for_mask), and the
-/// output carries the mask only when returning sequences.
+/// output carries the mask only when returning sequences. With return_state on the wrapped layer a call makes the output,
+/// then the forward layer's final states, then the backward layer's (h, and an LSTM's c, each), as Keras's; initial
+/// states likewise come forward ones first.
 /// </summary>
 public sealed class Bidirectional : Layer
 {
@@ -20,10 +22,6 @@ public sealed class Bidirectional : Layer
         int[]? inputShape = null, string? name = null) : base(name, inputShape ?? layer?.DeclaredInputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (layer.ReturnState || backwardLayer?.ReturnState == true)
-            throw new ArgumentException(
-                $"Bidirectional '{Name}': a wrapped layer with return_state is not supported (Keras would return both directions' states).",
-                nameof(layer));
         if (!MergeModes.Contains(mergeMode))
             throw new ArgumentException(
                 $"Bidirectional 'merge_mode' must be one of {string.Join(", ", MergeModes)}; found '{mergeMode}'.", nameof(mergeMode));
@@ -33,6 +31,10 @@ public sealed class Bidirectional : Layer
         if (ForwardLayer.ReturnSequences != BackwardLayer.ReturnSequences)
             throw new ArgumentException(
                 $"Bidirectional '{Name}': the forward and backward layers must agree on return_sequences.", nameof(backwardLayer));
+        if (ForwardLayer.ReturnState != BackwardLayer.ReturnState || ForwardLayer.StateCount != BackwardLayer.StateCount)
+            throw new ArgumentException(
+                $"Bidirectional '{Name}': the forward and backward layers must agree on return_state and carry as many states.",
+                nameof(backwardLayer));
         // keras/src/layers/rnn/bidirectional.py forces zero_output_for_mask to return_sequences on both layers.
         ForwardLayer.ZeroOutputForMask = ForwardLayer.ReturnSequences;
         BackwardLayer.ZeroOutputForMask = BackwardLayer.ReturnSequences;
@@ -74,35 +76,93 @@ public sealed class Bidirectional : Layer
         AddSublayerWeights(BackwardLayer);
     }
 
-    public override Tensor Call(Tensor inputs, bool training)
+    /// <summary>Whether a call returns the final states of both directions after the output.</summary>
+    public bool ReturnState => ForwardLayer.ReturnState;
+
+    public override int TensorsPerCall => ReturnState ? 1 + 2 * ForwardLayer.StateCount : 1;
+
+    private protected override string DescribeCallOutputs =>
+        ForwardLayer.StateCount == 2 ? "the output, then the forward h and c, then the backward h and c" : "the output, then the forward h, then the backward h";
+
+    internal override string? LaterInputsKeyword => "initial_state";
+
+    /// <summary>Sequences of another length run too, as in the wrapped layers.</summary>
+    private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
+        built.Length == 2 && inputShape.Length == 2 && inputShape[1] == built[1];
+
+    /// <summary>A call reads the sequence and, optionally, the initial states of both directions (forward ones first).</summary>
+    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes)
     {
-        if (inputs.Rank != 3)
+        int states = ForwardLayer.StateCount;
+        if (inputShapes.Count != 1 && inputShapes.Count != 1 + 2 * states)
+            throw new ArgumentException(
+                $"Layer '{Name}' (Bidirectional) reads a sequence and, optionally, {2 * states} initial states ({states} per direction); " +
+                $"{inputShapes.Count} inputs were given.");
+        var forward = ForwardLayer.BuildForCall([inputShapes[0], .. inputShapes.Skip(1).Take(states)]);
+        BackwardLayer.BuildForCall([inputShapes[0], .. inputShapes.Skip(1 + states)]);
+        Build(inputShapes[0]);
+        return [ComputeOutputShape(inputShapes[0]), .. forward.Skip(1), .. forward.Skip(1)];
+    }
+
+    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
+
+    public override Tensor Call(Tensor inputs, bool training) => Call([inputs], training);
+
+    /// <summary>The first input is the sequence, the others the initial states (forward ones, then backward ones).</summary>
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => ReturnState
+        ? throw new InvalidOperationException(
+            $"Layer '{Name}' (Bidirectional) has return_state: a call makes {TensorsPerCall} tensors ({DescribeCallOutputs}); use CallAll.")
+        : CallAll(inputs[0], inputs.Skip(1).ToArray(), training)[0];
+
+    /// <summary>The sequence's mask reaches both directions; the output carries it when returning sequences, the states none.</summary>
+    private protected override bool ReadsInputMasks => true;
+
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training)
+    {
+        var outputs = CallAll(inputs[0], inputs.Skip(1).ToArray(), training);
+        if (outputs[0].KerasMask is null) outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
+        foreach (var output in outputs) RecordActivityPenalty(output);
+        return outputs;
+    }
+
+    /// <summary>Runs both directions on a batch of sequences from the given initial states (none: zeros; else the forward
+    /// layer's, then the backward layer's) and returns the merged output, then, with return_state, the forward layer's
+    /// final states and the backward layer's.</summary>
+    public IReadOnlyList<Tensor> CallAll(Tensor x, IReadOnlyList<Tensor>? initialState, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        initialState ??= [];
+        if (x.Rank != 3)
             throw new ArgumentException(
                 $"Layer '{Name}' (Bidirectional) needs inputs of shape (None, timesteps, features) but receives " +
-                $"{Describe(inputs.Shape[1..])}.");
-        CheckInput(inputs);
-        var forward = ForwardLayer.CallWithMask(inputs, training);
-        lastForwardOutput = forward;
-        var backward = BackwardLayer.CallWithMask(inputs, training);
-        if (BackwardLayer.ReturnSequences) backward = Op.Record(new ReverseTimeOp(backward));
-        return MergeMode switch
+                $"{Describe(x.Shape[1..])}.");
+        CheckInput(x);
+        int states = ForwardLayer.StateCount;
+        if (initialState.Count != 0 && initialState.Count != 2 * states)
+            throw new ArgumentException(
+                $"Layer '{Name}' (Bidirectional): initial_state needs {2 * states} tensors ({states} per direction); found {initialState.Count}.");
+        var forward = ForwardLayer.CallAllWithMask([x, .. initialState.Take(states)], training);
+        lastForwardOutput = forward[0];
+        var backward = BackwardLayer.CallAllWithMask([x, .. initialState.Skip(states)], training);
+        var backwardOutput = BackwardLayer.ReturnSequences ? Op.Record(new ReverseTimeOp(backward[0])) : backward[0];
+        var merged = MergeMode switch
         {
-            "concat" => Tensor.Concat([forward, backward], forward.Rank - 1),
-            "sum" => forward + backward,
-            "mul" => forward * backward,
-            _ => (forward + backward) * 0.5f,
+            "concat" => Tensor.Concat([forward[0], backwardOutput], forward[0].Rank - 1),
+            "sum" => forward[0] + backwardOutput,
+            "mul" => forward[0] * backwardOutput,
+            _ => (forward[0] + backwardOutput) * 0.5f,
         };
+        return [merged, .. forward.Skip(1), .. backward.Skip(1)];
     }
 
     private Tensor? lastForwardOutput;
 
     /// <summary>The merged output, with the forward layer's state gradients and gates (observed right after the call that made it).</summary>
-    public override LayerActivity Observe(Tensor output) =>
-        new(this, output, null, null)
-        {
-            StateGradients = lastForwardOutput?.Creator as IStateGradientOp,
-            Gates = ForwardLayer.GatesOf(lastForwardOutput?.Creator),
-        };
+    public override LayerActivity Observe(Tensor output)
+    {
+        var op = RecurrentLayer.OpBehind(lastForwardOutput);
+        return new(this, output, null, null) { StateGradients = op as IStateGradientOp, Gates = ForwardLayer.GatesOf(op) };
+    }
 
     public override Config GetConfig()
     {

@@ -283,7 +283,7 @@ public abstract class RecurrentLayer : Layer
 
     /// <summary>The recurrent op that made <paramref name="output"/>: its creator, or with return_state the op whose packed
     /// output the slice (and reshape) cut it from.</summary>
-    private static Autograd.Op? OpBehind(Tensor? output)
+    internal static Autograd.Op? OpBehind(Tensor? output)
     {
         for (var creator = output?.Creator; creator is not null; creator = creator.Inputs[0].Creator)
             if (creator is RecurrentOp or not (Autograd.Ops.SliceOp or Autograd.Ops.ReshapeOp)) return creator;
