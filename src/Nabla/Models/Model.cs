@@ -45,7 +45,28 @@ public partial class Model : Layer
         graphInputShapes = graph.Inputs.Select(i => i.Shape).ToArray();
         graphOutputShapes = graph.Outputs.Select(o => o.Shape).ToArray();
         graphInputNames = graph.Inputs.Select(i => i.Name).ToArray();
-        graphOutputNames = graph.Outputs.Select(o => o.Name).ToArray();
+        graphOutputNames = UniqueNames(graph.Outputs.Select(o => o.Name));
+    }
+
+    /// <summary>Output names after their layers, a repeated one suffixed _1, _2… as tf.keras names them (an LSTM's h and c
+    /// both returned: "decoder", "decoder_1"), so that losses and metrics keyed by output name reach each output.</summary>
+    private static string[] UniqueNames(IEnumerable<string> names)
+    {
+        var taken = new HashSet<string>();
+        var counts = new Dictionary<string, int>();
+        var result = new List<string>();
+        foreach (var name in names)
+        {
+            string proposal = name;
+            while (!taken.Add(proposal))
+            {
+                int count = counts.GetValueOrDefault(name, 1);
+                proposal = $"{name}_{count}";
+                counts[name] = count + 1;
+            }
+            result.Add(proposal);
+        }
+        return [.. result];
     }
 
     private readonly int[][]? graphInputShapes, graphOutputShapes;

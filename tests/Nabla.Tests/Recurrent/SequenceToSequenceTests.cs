@@ -366,15 +366,6 @@ public class SequenceToSequenceTests
     }
 
     [Fact]
-    public void OnnxExportRefusesReturnedStatesRatherThanDroppingThem()
-    {
-        Utils.SetRandomSeed(13);
-        var (model, _, _) = EncoderDecoder();
-        var e = Assert.Throws<NotSupportedException>(() => model.Export(Path.Combine(Path.GetTempPath(), $"nabla-{Guid.NewGuid():N}.onnx")));
-        Assert.Contains("'encoder' (LSTM) returns its states", e.Message);
-    }
-
-    [Fact]
     public void TheReversalSetHoldsTheSourceAndTheShiftedTargetSideBySideAndSplitsIntoTheTwoInputs()
     {
         var (x, y) = Nabla.Data.Synthetic.SequenceReversal(samples: 50, timesteps: 4, symbols: 3, seed: 1);

@@ -52,6 +52,30 @@ public class OnnxFunctionalExportTests
     }
 
     [Fact]
+    public void KerasSeq2SeqTrainingAndSamplingModelsExportWithTheirStatesAndRunAsPredicts()
+    {
+        Utils.SetRandomSeed(21);
+        var encoderInputs = new Input([6, 3]);
+        var encoded = new LSTM(5, returnState: true, name: "encoder").ApplyAll(encoderInputs);
+        var decoderInputs = new Input([6, 4]);
+        var decoder = new LSTM(5, returnSequences: true, returnState: true, goBackwards: true, name: "decoder");
+        var dense = new Dense(4, activation: "softmax", name: "head");
+        var training = new Model([encoderInputs, decoderInputs], dense.Apply(decoder.ApplyAll(decoderInputs, [encoded[1], encoded[2]])[0]));
+        AssertMatchesPredict(training);
+
+        // The sampling decoder: one step from given states, returning the next states as outputs "decoder", "decoder_1".
+        var (token, h, c) = (new Input([1, 4]), new Input([5]), new Input([5]));
+        var stepped = decoder.ApplyAll(token, [h, c]);
+        var sampling = new Model([token, h, c], [dense.Apply(stepped[0]), stepped[1], stepped[2]]);
+        Assert.Equal(["head", "decoder", "decoder_1"], sampling.OutputNames);
+        AssertMatchesPredict(sampling);
+
+        var gruIn = new Input([4, 3]);
+        var gruStates = new GRU(4, returnState: true, resetAfter: false).ApplyAll(gruIn);
+        AssertMatchesPredict(new Model(gruIn, [gruStates[0], gruStates[1]]));
+    }
+
+    [Fact]
     public void AResidualMlpExportsAndRunsAsPredicts()
     {
         Utils.SetRandomSeed(1);

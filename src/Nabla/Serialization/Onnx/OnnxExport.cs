@@ -67,15 +67,14 @@ public static class OnnxExport
         {
             if (layer is Model nested) Check(nested);
             else if (!OnnxMergeLayers.Handles(layer)) OnnxLayers.Check(layer);
-            if (layer.TensorsPerCall > 1)
-                throw new NotSupportedException(
-                    $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) returns its states (return_state); not exported yet.");
         }
+        // Besides merges and nested models, only a recurrent layer's call reads several tensors (its initial states) or
+        // makes several (its final states); any other layer doing so would lose them here.
         foreach (var node in model.Functional?.Nodes ?? [])
-            if (node.Inputs.Count > 1 && node.Layer is not Model && !OnnxMergeLayers.Handles(node.Layer))
+            if ((node.Inputs.Count > 1 || node.Outputs.Count > 1) && node.Layer is not (Model or RecurrentLayer) && !OnnxMergeLayers.Handles(node.Layer))
                 throw new NotSupportedException(
-                    $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs " +
-                    $"({node.Layer.LaterInputsKeyword ?? "several tensors"}); not exported yet.");
+                    $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs and makes " +
+                    $"{node.Outputs.Count} tensors; not exported.");
     }
 
     /// <summary>Appends a model's layer calls after the values of its inputs; returns the values of its outputs. A
@@ -91,7 +90,13 @@ public static class OnnxExport
         var values = new Dictionary<SymbolicTensor, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < graph.Inputs.Length; i++) values[graph.Inputs[i]] = inputs[i];
         foreach (var node in graph.Nodes)
-            values[node.Output] = EmitLayer(g, node.Layer, node.Inputs.Select(t => values[t]).ToArray(), node.Inputs.Select(t => t.Shape).ToArray());
+        {
+            var xs = node.Inputs.Select(t => values[t]).ToArray();
+            var made = node.Layer is RecurrentLayer recurrent
+                ? OnnxRecurrentLayers.Emit(g, recurrent, xs[0], xs[1..])
+                : [EmitLayer(g, node.Layer, xs, node.Inputs.Select(t => t.Shape).ToArray())];
+            for (int i = 0; i < made.Length; i++) values[node.Outputs[i]] = made[i];
+        }
         return graph.Outputs.Select(o => values[o]).ToArray();
     }
 

@@ -65,15 +65,21 @@ internal sealed class OnnxGraphBuilder
     public string Scalar(string name, float value) => Initializer(name, [], [value]);
 
     /// <summary>Appends a node and returns the name of its (single) output.</summary>
-    public string Node(string opType, string nodeName, IEnumerable<string> inputs, params AttributeProto[] attributes)
+    public string Node(string opType, string nodeName, IEnumerable<string> inputs, params AttributeProto[] attributes) =>
+        Nodes(opType, nodeName, inputs, 1, attributes)[0];
+
+    /// <summary>Appends a node with <paramref name="outputs"/> outputs (its first ones, in the operator's order) and returns
+    /// their names. An empty input name leaves an optional input out, as ONNX reads it.</summary>
+    public string[] Nodes(string opType, string nodeName, IEnumerable<string> inputs, int outputs, params AttributeProto[] attributes)
     {
-        string output = $"{nodeName}:{nextValue++}";
+        var names = new string[outputs];
+        for (int i = 0; i < outputs; i++) names[i] = $"{nodeName}:{nextValue++}";
         var node = new NodeProto { OpType = opType, Name = $"{nodeName}/{opType}_{graph.Node.Count}" };
         node.Input.AddRange(inputs);
-        node.Output.Add(output);
+        node.Output.AddRange(names);
         node.Attribute.AddRange(attributes);
         graph.Node.Add(node);
-        return output;
+        return names;
     }
 
     public static AttributeProto Float(string name, double value) =>

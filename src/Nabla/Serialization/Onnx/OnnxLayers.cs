@@ -67,7 +67,7 @@ internal static class OnnxLayers
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
         _ when OnnxReshapingLayers.Handles(layer) => OnnxReshapingLayers.Emit(g, layer, x),
         _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),
-        RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x),
+        RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x, [])[0],
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 

@@ -32,7 +32,10 @@ internal static class OnnxRecurrentLayers
                     $"{OpType(layer)} operator cannot express here; supported: {string.Join(", ", Activations.Keys)}.");
     }
 
-    public static string Emit(OnnxGraphBuilder g, RecurrentLayer layer, string x)
+    /// <summary>Appends the layer's call on <paramref name="x"/> from <paramref name="initialStates"/> (none: zeros; else h,
+    /// then an LSTM's c, each [batch, units]) and returns its output, then its final states when the layer returns them
+    /// (ONNX's initial_h, initial_c, Y_h and Y_c, with their direction axis).</summary>
+    public static string[] Emit(OnnxGraphBuilder g, RecurrentLayer layer, string x, IReadOnlyList<string> initialStates)
     {
         string name = layer.Name;
         int units = layer.Units, gates = layer.RecurrentKernel.Shape[1] / units;
@@ -51,14 +54,29 @@ internal static class OnnxRecurrentLayers
             Strings("activations", ActivationsOf(layer).Select(a => Activations[a.Name]).ToArray()),
         };
         if (layer is GRU gru) attributes.Add(Int("linear_before_reset", gru.ResetAfter ? 1 : 0));
-        // Y: [steps, 1 direction, batch, units].
-        string y = g.Node(OpType(layer), name, [timeMajor, w, r, b], [.. attributes]);
+        var inputs = new List<string> { timeMajor, w, r, b };
+        if (initialStates.Count > 0)
+        {
+            // sequence_lens is left out (every sequence runs its whole length); the states get ONNX's direction axis.
+            string directionAxis = g.Int64Initializer($"{name}/state_direction_axis", [0]);
+            inputs.Add("");
+            inputs.AddRange(initialStates.Select(state => g.Node("Unsqueeze", name, [state, directionAxis])));
+        }
+        // Y: [steps, 1 direction, batch, units]; Y_h and Y_c: [1 direction, batch, units].
+        var made = g.Nodes(OpType(layer), name, inputs, layer.ReturnState ? 1 + layer.StateCount : 1, [.. attributes]);
+        string y = made[0], output;
         if (layer.ReturnSequences)
-            return g.Node("Transpose", name, [g.Node("Squeeze", name, [y, g.Int64Initializer($"{name}/direction_axis", [1])])],
+            output = g.Node("Transpose", name, [g.Node("Squeeze", name, [y, g.Int64Initializer($"{name}/direction_axis", [1])])],
                 Ints("perm", 1, 0, 2));
-        string last = g.Node("Slice", name, [y, g.Int64Initializer($"{name}/last_starts", [-1]),
-            g.Int64Initializer($"{name}/last_ends", [long.MaxValue]), g.Int64Initializer($"{name}/last_axes", [0])]);
-        return g.Node("Squeeze", name, [last, g.Int64Initializer($"{name}/step_direction_axes", [0, 1])]);
+        else
+        {
+            string last = g.Node("Slice", name, [y, g.Int64Initializer($"{name}/last_starts", [-1]),
+                g.Int64Initializer($"{name}/last_ends", [long.MaxValue]), g.Int64Initializer($"{name}/last_axes", [0])]);
+            output = g.Node("Squeeze", name, [last, g.Int64Initializer($"{name}/step_direction_axes", [0, 1])]);
+        }
+        if (!layer.ReturnState) return [output];
+        string stateAxis = g.Int64Initializer($"{name}/final_state_direction_axis", [0]);
+        return [output, .. made.Skip(1).Select(state => g.Node("Squeeze", name, [state, stateAxis]))];
     }
 
     private static string OpType(RecurrentLayer layer) => layer switch { LSTM => "LSTM", GRU => "GRU", _ => "RNN" };
