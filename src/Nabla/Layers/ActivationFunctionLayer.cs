@@ -12,6 +12,9 @@ public abstract class ActivationFunctionLayer : Layer
     /// <summary>The function this layer applies.</summary>
     public ActivationFunction Function { get; }
 
+    /// <summary>Element-wise: any axis may be unknown.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     public override Tensor Call(Tensor inputs, bool training)

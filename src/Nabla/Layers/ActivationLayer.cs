@@ -19,6 +19,9 @@ public sealed class Activation : Layer
 
     public ActivationFunction Function { get; set; }
 
+    /// <summary>Element-wise: any axis may be unknown.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     public override Tensor Call(Tensor inputs, bool training)

@@ -41,6 +41,9 @@ public sealed class Dense : Layer
 
     public override string ClassName => "Dense";
 
+    /// <summary>The kernel reads the last axis only; the leading ones may be unknown (a sequence's length).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < rank - 1;
+
     /// <summary>Passes a timestep mask through, as Keras (supports_masking).</summary>
     public override bool SupportsMasking => true;
 

@@ -31,6 +31,9 @@ public sealed class Embedding : Layer
 
     public override string ClassName => "Embedding";
 
+    /// <summary>A lookup per index: how many indices a sample has may be unknown.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public int InputDim { get; }
 
     public int OutputDim { get; }

@@ -9,6 +9,9 @@ public sealed class InputLayer : Layer
 
     public override string ClassName => "InputLayer";
 
+    /// <summary>An input may leave any axis to the data (Keras's None).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     public override Tensor Call(Tensor inputs, bool training)

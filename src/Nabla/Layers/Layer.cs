@@ -35,10 +35,29 @@ public abstract partial class Layer : IKerasSerializable
         DeclaredInputShape = inputShape is null ? null : (int[])inputShape.Clone();
         if (inputShape is not null)
             foreach (int d in inputShape)
-                if (d <= 0)
+                if (d <= 0 && d != UnknownDimension)
                     throw new ArgumentException(
-                        $"Layer '{Name}': inputShape {Tensor.ShapeString(inputShape)} must have positive dimensions.",
+                        $"Layer '{Name}': inputShape {Tensor.ShapeString(inputShape)} must have positive dimensions " +
+                        $"({UnknownDimension} for one known only when data arrives, Keras's None).",
                         nameof(inputShape));
+    }
+
+    /// <summary>Keras's None in a per-sample shape: an axis whose length is known only when data arrives (a sequence's
+    /// length). Layers whose weights do not depend on it accept it (<see cref="MayBeUnknown"/>).</summary>
+    public const int UnknownDimension = -1;
+
+    /// <summary>Whether per-sample axis <paramref name="axis"/> of inputs of rank <paramref name="rank"/> may be unknown
+    /// when the layer is built. False by default: a layer that sizes its weights or output from every axis needs them.</summary>
+    private protected virtual bool MayBeUnknown(int axis, int rank) => false;
+
+    /// <summary>Whether a per-sample shape fits the one the layer was built for: the same rank, and the same length on
+    /// every axis the built shape knows.</summary>
+    internal static bool Fits(int[] built, ReadOnlySpan<int> shape)
+    {
+        if (built.Length != shape.Length) return false;
+        for (int i = 0; i < built.Length; i++)
+            if (built[i] != UnknownDimension && built[i] != shape[i]) return false;
+        return true;
     }
 
     public string Name { get; }
@@ -90,14 +109,19 @@ public abstract partial class Layer : IKerasSerializable
     {
         if (InputShape is not null)
         {
-            if (!Tensor.SameShape(InputShape, inputShape) && !RunsOnOtherShape(InputShape, inputShape))
+            if (!Fits(InputShape, inputShape) && !RunsOnOtherShape(InputShape, inputShape))
                 throw new ArgumentException(
                     $"Layer '{Name}' was built for inputs of shape {Describe(InputShape)} but receives {Describe(inputShape)}.");
             return;
         }
-        if (DeclaredInputShape is not null && !Tensor.SameShape(DeclaredInputShape, inputShape))
+        if (DeclaredInputShape is not null && !Fits(DeclaredInputShape, inputShape))
             throw new ArgumentException(
                 $"Layer '{Name}' expects inputs of shape {Describe(DeclaredInputShape)} but receives {Describe(inputShape)}.");
+        for (int axis = 0; axis < inputShape.Length; axis++)
+            if (inputShape[axis] == UnknownDimension && !MayBeUnknown(axis, inputShape.Length))
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({ClassName}) needs axis {axis + 1} of its inputs known, but receives {Describe(inputShape)} " +
+                    "(None there); give the Input a fixed length on that axis.");
         builtOutputShape = ComputeOutputShape(inputShape);
         BuildWeights(inputShape);
         builtInputShape = (int[])inputShape.Clone();
@@ -127,7 +151,7 @@ public abstract partial class Layer : IKerasSerializable
         var config = new Config { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
         if (ActivityRegularizer is not null) config["activity_regularizer"] = ActivityRegularizerConfig;
         if (DeclaredInputShape is not null)
-            config["batch_shape"] = new List<object?>(DeclaredInputShape.Select(d => (object?)(long)d).Prepend(null));
+            config["batch_shape"] = ShapeConfig(DeclaredInputShape);
         return config;
     }
 
@@ -264,15 +288,20 @@ public abstract partial class Layer : IKerasSerializable
     {
         if (InputShape is null) Build(inputs.Shape[1..]);
         else if (inputs.Rank != InputShape.Length + 1
-                 || (!inputs.Shape.AsSpan(1).SequenceEqual(InputShape) && !RunsOnOtherShape(InputShape, inputs.Shape[1..])))
+                 || (!Fits(InputShape, inputs.Shape.AsSpan(1)) && !RunsOnOtherShape(InputShape, inputs.Shape[1..])))
             throw new ArgumentException(
                 $"Layer '{Name}' expects inputs of shape {Describe(InputShape)} but receives {Describe(inputs.Shape[1..])} " +
                 $"(full batch shape {Tensor.ShapeString(inputs.Shape)}).");
     }
 
-    /// <summary>A per-sample shape as Keras prints it: (None, 784).</summary>
+    /// <summary>A per-sample shape as Keras prints it: (None, 784); an unknown axis is None too.</summary>
     public static string Describe(int[] perSampleShape) =>
-        perSampleShape.Length == 0 ? "(None,)" : "(None, " + string.Join(", ", perSampleShape) + ")";
+        perSampleShape.Length == 0 ? "(None,)"
+            : "(None, " + string.Join(", ", perSampleShape.Select(d => d == UnknownDimension ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+
+    /// <summary>A per-sample shape as Keras writes a batch shape in configs: [null, ...], null for an unknown axis.</summary>
+    internal static List<object?> ShapeConfig(int[] perSampleShape) =>
+        [null, .. perSampleShape.Select(d => d == UnknownDimension ? null : (object?)(long)d)];
 
     public override string ToString() => $"{ClassName} '{Name}'";
 

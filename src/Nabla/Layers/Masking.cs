@@ -13,6 +13,9 @@ public sealed class Masking(double maskValue = 0.0, int[]? inputShape = null, st
 {
     public override string ClassName => "Masking";
 
+    /// <summary>Element-wise: any axis may be unknown.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public double MaskValue { get; } = maskValue;
 
     public override bool SupportsMasking => true;

@@ -29,6 +29,9 @@ public abstract class TrainingNoiseLayer : Layer
     /// <summary>The op that perturbs <paramref name="inputs"/>, drawing from <paramref name="generator"/> (null: the global one).</summary>
     private protected abstract Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator);
 
+    /// <summary>The noise takes the shape of each call's inputs: any axis may be unknown.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     public override Tensor Call(Tensor inputs, bool training)

@@ -1,7 +1,8 @@
 namespace Nabla;
 
 /// <summary>
-/// The model's captured graphs, by what they are for, their batch size and whether they weigh samples: a bounded pool of interchangeable
+/// The model's captured graphs, by what they are for, their batch size, whether they weigh samples and, for a model with
+/// an axis the data decides (Keras's None), the data's per-sample shapes: a bounded pool of interchangeable
 /// replicas per shape. A replica is checked out by one caller at a time and given back after its batches, so
 /// concurrent <c>Predict</c>/<c>Evaluate</c> calls never share buffers. The least recently used shape is
 /// dropped past <see cref="MaxShapes"/>, and at most <see cref="MaxReplicasPerShape"/> idle replicas are kept
@@ -12,7 +13,7 @@ namespace Nabla;
 internal sealed class CapturedGraphCache
 {
     private readonly object sync = new();
-    private readonly Dictionary<(StepKind Kind, int Batch, bool Weighted), LinkedListNode<ShapePool>> pools = [];
+    private readonly Dictionary<(StepKind Kind, int Batch, bool Weighted, string? Shapes), LinkedListNode<ShapePool>> pools = [];
     // Most recently used first; the last node is evicted.
     private readonly LinkedList<ShapePool> recency = new();
     private int maxShapes, maxReplicasPerShape;
@@ -25,9 +26,9 @@ internal sealed class CapturedGraphCache
         this.maxReplicasPerShape = maxReplicasPerShape;
     }
 
-    private sealed class ShapePool((StepKind, int, bool) key, int capacity)
+    private sealed class ShapePool((StepKind, int, bool, string?) key, int capacity)
     {
-        public readonly (StepKind Kind, int Batch, bool Weighted) Key = key;
+        public readonly (StepKind Kind, int Batch, bool Weighted, string? Shapes) Key = key;
         public CapturedStep[] Idle = new CapturedStep[capacity];
         public int IdleCount;
     }
@@ -75,13 +76,14 @@ internal sealed class CapturedGraphCache
     }
 
     /// <summary>An idle replica for this shape, now owned by the caller, or null when none is idle;
-    /// <paramref name="currentGeneration"/> is the generation to give it back with (or to capture one in).</summary>
-    public CapturedStep? TryCheckOut(StepKind kind, int batch, bool weighted, out int currentGeneration)
+    /// <paramref name="currentGeneration"/> is the generation to give it back with (or to capture one in).
+    /// <paramref name="shapes"/> names the data's per-sample shapes when the model leaves an axis to them, else null.</summary>
+    public CapturedStep? TryCheckOut(StepKind kind, int batch, bool weighted, string? shapes, out int currentGeneration)
     {
         lock (sync)
         {
             currentGeneration = generation;
-            var pool = Touch((kind, batch, weighted));
+            var pool = Touch((kind, batch, weighted, shapes));
             if (pool.IdleCount == 0) return null;
             var step = pool.Idle[--pool.IdleCount];
             pool.Idle[pool.IdleCount] = null!;
@@ -95,7 +97,7 @@ internal sealed class CapturedGraphCache
         lock (sync)
         {
             if (stepGeneration != generation) return;
-            var pool = Touch((step.Kind, step.BatchSize, step.SampleWeights is not null));
+            var pool = Touch((step.Kind, step.BatchSize, step.SampleWeights is not null, step.DataShapes));
             if (pool.IdleCount >= maxReplicasPerShape) return;
             if (pool.Idle.Length <= pool.IdleCount) Array.Resize(ref pool.Idle, maxReplicasPerShape);
             pool.Idle[pool.IdleCount++] = step;
@@ -103,9 +105,9 @@ internal sealed class CapturedGraphCache
     }
 
     /// <summary>How many replicas of this shape are idle.</summary>
-    public int IdleCount(StepKind kind, int batch, bool weighted = false)
+    public int IdleCount(StepKind kind, int batch, bool weighted = false, string? shapes = null)
     {
-        lock (sync) return pools.TryGetValue((kind, batch, weighted), out var node) ? node.Value.IdleCount : 0;
+        lock (sync) return pools.TryGetValue((kind, batch, weighted, shapes), out var node) ? node.Value.IdleCount : 0;
     }
 
     /// <summary>Drops every replica, including those checked out now (they are not taken back).</summary>
@@ -120,7 +122,7 @@ internal sealed class CapturedGraphCache
     }
 
     /// <summary>The pool of <paramref name="key"/>, created if needed, marked most recently used.</summary>
-    private ShapePool Touch((StepKind, int, bool) key)
+    private ShapePool Touch((StepKind, int, bool, string?) key)
     {
         if (pools.TryGetValue(key, out var node))
         {

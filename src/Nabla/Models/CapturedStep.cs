@@ -229,6 +229,10 @@ internal sealed class CapturedStep
 
     public int BatchSize { get; }
 
+    /// <summary>The data's per-sample shapes this step was captured for, when the model leaves an axis to the data
+    /// (Keras's None); null otherwise. Steps are reused only for the same shapes.</summary>
+    public string? DataShapes { get; init; }
+
     /// <summary>The weights the optimizer updates, fixed at capture (as Keras fixes them at compile).</summary>
     public IReadOnlyList<Tensor> TrainableWeights { get; }
 

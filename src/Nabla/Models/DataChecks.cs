@@ -46,7 +46,7 @@ internal static class DataChecks
             if (xs[i].Shape[0] != xs[0].Shape[0])
                 throw new ArgumentException(
                     $"'{Name(i)}' has {xs[i].Shape[0]} samples but '{Name(0)}' has {xs[0].Shape[0]}; every input needs the same samples.", argument);
-            if (!Tensor.SameShape(model.InputShapes![i], xs[i].Shape.AsSpan(1))) CheckInputShape(model, xs[i], model.InputShapes![i], Name(i), i);
+            if (!Layers.Layer.Fits(model.InputShapes![i], xs[i].Shape.AsSpan(1))) CheckInputShape(model, xs[i], model.InputShapes![i], Name(i), i);
             if (checkFinite && !IsFinite(xs[i])) CheckFinite(xs[i], Name(i));
         }
     }
@@ -54,7 +54,7 @@ internal static class DataChecks
     private static void CheckInputShape(Model model, Tensor x, int[] expected, string argument, int input)
     {
         var perSample = x.Shape.AsSpan(1);
-        if (!Tensor.SameShape(expected, perSample))
+        if (!Layers.Layer.Fits(expected, perSample))
             throw new ArgumentException(
                 $"'{argument}' has per-sample shape {Layers.Layer.Describe(perSample.ToArray())} but " +
                 (model.InputCount == 1 ? $"layer '{model.Layers[0].Name}'" : $"input '{model.InputNames[input]}' of model '{model.Name}'") +
@@ -70,7 +70,7 @@ internal static class DataChecks
             throw new ArgumentException(
                 $"Model '{model.Name}' has {model.OutputCount} outputs ({string.Join(", ", model.OutputNames)}); give one target array per output " +
                 "(Tensor[]) or a dictionary keyed by output name.", yName);
-        CheckTargets(model, x, y, 0, xName, yName, keyed: false);
+        CheckTargets(model, model.HasUnknownAxes ? model.OutputShapesFor([x])[0] : model.OutputShape!, x, y, 0, xName, yName, keyed: false);
     }
 
     /// <summary>Inputs as <see cref="CheckInputs(Model, IReadOnlyList{Tensor}, string, bool)"/>; one target array per output
@@ -85,17 +85,18 @@ internal static class DataChecks
         string Name(int o) => ys.Count == 1 ? yName : $"{yName}['{model.OutputNames[o]}']";
         for (int o = 0; o < ys.Count; o++)
         {
-            if (ys[o] is { } y) CheckTargets(model, xs[0], y, o, xName, yName, keyed: ys.Count > 1);
+            if (ys[o] is { } y) CheckTargets(model, model.OutputShapeFor(xs, o), xs[0], y, o, xName, yName, keyed: ys.Count > 1);
             else if (model.Losses.Count > o && model.Losses[o] is not null)
                 throw new ArgumentException($"Output '{model.OutputNames[o]}' has a loss but '{Name(o)}' gives no targets for it.", yName);
         }
     }
 
     /// <param name="keyed">Whether messages name the targets as <c>y['output']</c> (built only when one is needed).</param>
-    private static void CheckTargets(Model model, Tensor x, Tensor y, int output, string xName, string argument, bool keyed)
+    /// <param name="outputShape">The output's per-sample shape for this data (its unknown axes resolved).</param>
+    private static void CheckTargets(Model model, int[] outputShape, Tensor x, Tensor y, int output, string xName, string argument, bool keyed)
     {
         if (y.Rank >= 1 && y.Shape[0] == x.Shape[0] && IsFinite(y) && model.Losses.Count > output && model.Losses[output] is { ExpectsIntegerLabels: false }
-            && Tensor.SameShape(y.Shape.AsSpan(1), model.OutputCount == 1 ? model.OutputShape! : model.OutputShapes![output]))
+            && Tensor.SameShape(y.Shape.AsSpan(1), outputShape))
             return;
         string yName = keyed ? $"{argument}['{model.OutputNames[output]}']" : argument;
         ArgumentNullException.ThrowIfNull(y, yName);
@@ -104,7 +105,6 @@ internal static class DataChecks
                 $"'{xName}' has {x.Shape[0]} samples but '{yName}' has {(y.Rank < 1 ? 0 : y.Shape[0])} " +
                 $"(shapes {Tensor.ShapeString(x.Shape)} and {Tensor.ShapeString(y.Shape)}).", yName);
         CheckFinite(y, yName);
-        var outputShape = model.OutputCount == 1 ? model.OutputShape! : model.OutputShapes![output];
         var target = y.Shape.AsSpan(1);
         string lastLayer = model.OutputCount == 1 ? model.Layers[^1].Name : model.OutputNames[output];
         var loss = model.Losses.Count > output ? model.Losses[output] : null;

@@ -42,7 +42,7 @@ internal static class FunctionalConfig
                         ["class_name"] = "__keras_tensor__",
                         ["config"] = new Config
                         {
-                            ["shape"] = t.Shape.Select(d => (object?)(long)d).Prepend(null).ToList(),
+                            ["shape"] = Layer.ShapeConfig(t.Shape),
                             ["dtype"] = "float32",
                             ["keras_history"] = History(t),
                         },

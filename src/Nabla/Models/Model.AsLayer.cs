@@ -62,10 +62,10 @@ public partial class Model
                 $"Model '{Name}' has {OutputCount} outputs: a model used as a layer must have one output in Nabla.");
         if (graph is null) return base.BuildForInputs(inputShapes);
         if (inputShapes.Count != graph.Inputs.Length
-            || !inputShapes.Select((s, i) => Tensor.SameShape(s, graph.Inputs[i].Shape)).All(same => same))
+            || !inputShapes.Select((s, i) => Fits(graph.Inputs[i].Shape, s)).All(fits => fits))
             throw new ArgumentException(
                 $"Model '{Name}' expects inputs {Merge.DescribeAll(InputShapes!)}, but receives {Merge.DescribeAll(inputShapes)}.");
-        return OutputShape!;
+        return HasUnknownAxes ? OutputShapesFor(inputShapes)[0] : OutputShape!;
     }
 
     /// <summary>Runs the model on the batches of its inputs inside a host model's graph.</summary>

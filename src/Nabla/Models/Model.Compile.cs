@@ -162,7 +162,8 @@ public partial class Model
 
     /// <summary>The metrics, then the weighted metrics, of every output, resolved against its loss and data shapes
     /// (Keras's "accuracy" rule), each with the key it reports under (<see cref="MetricKeys"/>).</summary>
-    internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch)
+    /// <param name="outputShapes">The outputs' per-sample shapes for the data (<see cref="OutputShapesFor(IReadOnlyList{Tensor})"/>).</param>
+    internal List<OutputMetric> CreateMetrics(IReadOnlyList<int[]?> yShapes, int batch, IReadOnlyList<int[]> outputShapes)
     {
         var keys = new MetricKeys();
         var result = new List<OutputMetric>();
@@ -172,7 +173,7 @@ public partial class Model
                 if (specsPerOutput[o].Count == 0) continue;
                 var yShape = yShapes[o] ?? throw new ArgumentException(
                     $"Output '{OutputNames[o]}' of model '{Name}' has metrics but no targets were given for it.");
-                int[] outputShape = [batch, .. OutputShapes![o]];
+                int[] outputShape = [batch, .. outputShapes[o]];
                 string? prefix = OutputCount == 1 ? null : OutputNames[o];
                 foreach (var spec in specsPerOutput[o])
                 {

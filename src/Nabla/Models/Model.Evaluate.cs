@@ -53,7 +53,8 @@ public partial class Model
     private Dictionary<string, double> EvaluateWithMetrics(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight)
     {
         int total = x[0].Shape[0];
-        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), total);
+        var outputShapes = OutputShapesFor(x);
+        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), total, outputShapes);
         var losses = new StepLosses(this);
         int batches = (total + batchSize - 1) / batchSize;
         // Weighted batches, and metrics that read a timestep mask, run on the calling thread's graph (the replicas
@@ -71,7 +72,7 @@ public partial class Model
             {
                 for (int o = 0; o < outputs; o++)
                 {
-                    int width = OutputShapes![o].Aggregate(1, (a, b) => a * b);
+                    int width = outputShapes[o].Aggregate(1, (a, b) => a * b);
                     outputBuffers[o] = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * width) : [];
                 }
                 var batchLosses = new float[batches];
@@ -90,7 +91,7 @@ public partial class Model
                     foreach (var metric in metrics)
                     {
                         var target = y[metric.Output]!;
-                        int yWidth = target.Size / total, outWidth = OutputShapes![metric.Output].Aggregate(1, (a, b) => a * b);
+                        int yWidth = target.Size / total, outWidth = outputShapes[metric.Output].Aggregate(1, (a, b) => a * b);
                         metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth),
                             outputBuffers[metric.Output].AsSpan(start * outWidth, count * outWidth), count, default, default);
                     }

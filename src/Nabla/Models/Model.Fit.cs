@@ -114,7 +114,7 @@ public partial class Model
         if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null) PrintPreflight(x[0], y[0]!);
         var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = callbackList.History;
-        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total);
+        var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total, OutputShapesFor(x));
         var losses = new StepLosses(this);
         var logs = new Dictionary<string, double>();
         var order = new int[trainCount];

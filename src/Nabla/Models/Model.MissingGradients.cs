@@ -32,7 +32,8 @@ public partial class Model
     public IReadOnlyList<MissingGradient> FindMissingGradients()
     {
         EnsureBuilt(nameof(FindMissingGradients));
-        var inputs = InputShapes!.Select(shape => new Tensor([1, .. shape]) { IsPlaceholder = true }).ToArray();
+        // One sample, and one step along any axis the data would decide (Keras's None).
+        var inputs = InputShapes!.Select(shape => new Tensor([1, .. shape.Select(d => d == Layer.UnknownDimension ? 1 : d)]) { IsPlaceholder = true }).ToArray();
         var layerOutputs = new Tensor?[Layers.Count];
         Tensor[] outputs;
         using (Utils.PreserveRandomState())

@@ -21,8 +21,9 @@ public partial class Model
                 $"Model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}); call Predict(Tensor[]) to get one array per output.");
         DataChecks.CheckInputs(this, x, "x", checkFinite: false);
         int total = x.Shape[0];
-        if (output is not null) CheckOutput(output, total);
-        var result = output ?? new Tensor([total, .. OutputShape!]);
+        var outputShape = HasUnknownAxes ? OutputShapesFor([x.Shape[1..]])[0] : OutputShape!;
+        if (output is not null) CheckOutput(output, total, outputShape);
+        var result = output ?? new Tensor([total, .. outputShape]);
         // One-element arrays kept between calls, one pair per calling thread (several threads may predict with one
         // model at once): a serving loop that reuses its output allocates nothing.
         var singleInput = threadSingleInput ??= new Tensor[1];
@@ -50,7 +51,7 @@ public partial class Model
         if (batchSize <= 0) throw new ArgumentException($"Predict 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         DataChecks.CheckInputs(this, x, "x", checkFinite: false);
         int total = x[0].Shape[0];
-        var results = OutputShapes!.Select(shape => new Tensor([total, .. shape])).ToArray();
+        var results = OutputShapesFor(x).Select(shape => new Tensor([total, .. shape])).ToArray();
         RunPrediction(x, results.Select(r => r.Data).ToArray(), batchSize);
         return results;
     }
@@ -69,13 +70,13 @@ public partial class Model
         RunBatchesOnReplicas(ref job);
     }
 
-    private void CheckOutput(Tensor output, int total)
+    private static void CheckOutput(Tensor output, int total, int[] outputShape)
     {
         var shape = output.Shape;
-        bool matches = shape.Length == OutputShape!.Length + 1 && shape[0] == total && shape.AsSpan(1).SequenceEqual(OutputShape);
+        bool matches = shape.Length == outputShape.Length + 1 && shape[0] == total && shape.AsSpan(1).SequenceEqual(outputShape);
         if (!matches)
             throw new ArgumentException(
-                $"Predict 'output' must have shape {Tensor.ShapeString([total, .. OutputShape])} (the samples of x, then the " +
+                $"Predict 'output' must have shape {Tensor.ShapeString([total, .. outputShape])} (the samples of x, then the " +
                 $"model's output shape), found {Tensor.ShapeString(shape)}.", nameof(output));
     }
 }

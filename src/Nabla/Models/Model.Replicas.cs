@@ -65,11 +65,12 @@ public unsafe partial class Model
     internal StepLease CheckOutStep(StepKind kind, int batch, Tensor[] x, Tensor?[]? y, bool weighted = false)
     {
         DropGraphsAfterTrainableChange();
-        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
+        string? shapes = DataShapesOf(x, y);
+        var step = graphCache.TryCheckOut(kind, batch, weighted, shapes, out int generation);
         if (step is not null) return new StepLease(step, generation);
         lock (captureLock)
             return new StepLease(new CapturedStep(this, kind, batch, x.Select(t => t.Shape[1..]).ToArray(),
-                y?.Select(t => t?.Shape[1..]).ToArray(), weighted), generation);
+                y?.Select(t => t?.Shape[1..]).ToArray(), weighted) { DataShapes = shapes }, generation);
     }
 
     /// <summary>The one-input, one-output form: the arrays are made only when a graph is captured, so a
@@ -77,9 +78,23 @@ public unsafe partial class Model
     internal StepLease CheckOutStep(StepKind kind, int batch, Tensor x, Tensor? y, bool weighted = false)
     {
         DropGraphsAfterTrainableChange();
-        var step = graphCache.TryCheckOut(kind, batch, weighted, out int generation);
+        string? shapes = HasUnknownAxes ? DataShapesOf([x], y is null ? null : [y]) : null;
+        var step = graphCache.TryCheckOut(kind, batch, weighted, shapes, out int generation);
         if (step is not null) return new StepLease(step, generation);
-        lock (captureLock) return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted), generation);
+        lock (captureLock)
+            return new StepLease(new CapturedStep(this, kind, batch, x.Shape[1..], y?.Shape[1..], weighted) { DataShapes = shapes }, generation);
+    }
+
+    /// <summary>The per-sample shapes of the data, written out, when the model leaves an axis to the data (a graph captured
+    /// for one sequence length must not run another); null for a model whose shapes are all known.</summary>
+    private string? DataShapesOf(Tensor[] x, Tensor?[]? y)
+    {
+        if (!HasUnknownAxes) return null;
+        var text = new System.Text.StringBuilder();
+        foreach (var t in x) text.Append(Tensor.ShapeString(t.Shape[1..])).Append(';');
+        text.Append('|');
+        foreach (var t in y ?? []) text.Append(t is null ? "-" : Tensor.ShapeString(t.Shape[1..])).Append(';');
+        return text.ToString();
     }
 
     private int trainableChangesCaptured;
@@ -158,7 +173,7 @@ public unsafe partial class Model
         }
         // The replicas the threads will take, captured here once rather than by each thread as it starts.
         int fullSize = Math.Min(job.BatchSize, total);
-        for (int missing = job.Replicas - graphCache.IdleCount(job.Kind, fullSize); missing > 0; missing--)
+        for (int missing = job.Replicas - graphCache.IdleCount(job.Kind, fullSize, shapes: DataShapesOf(job.X, job.Y)); missing > 0; missing--)
             ReturnStep(CheckOutStep(job.Kind, fullSize, job.X, job.Y));
         // One batch per chunk when batches are few (an even share however they fall), else a few per thread;
         // when one vCPU stalls, the other takes the remaining chunks.

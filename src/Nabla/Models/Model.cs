@@ -116,6 +116,52 @@ public partial class Model : Layer
     /// <summary>The per-sample shape of each output, once built.</summary>
     public virtual IReadOnlyList<int[]>? OutputShapes => graphOutputShapes ?? subclassOutputShapes;
 
+    /// <summary>Whether an input or output shape leaves an axis to the data (<see cref="Layer.UnknownDimension"/>).</summary>
+    internal bool HasUnknownAxes => InputCount == 1 && OutputCount == 1
+        ? IsUnknownIn(InputShape) || IsUnknownIn(OutputShape) // no list: TrainOnBatch checks this without allocating
+        : AnyUnknown(InputShapes) || AnyUnknown(OutputShapes);
+
+    private static bool IsUnknownIn(int[]? shape) => shape is not null && Array.IndexOf(shape, Layer.UnknownDimension) >= 0;
+
+    private static bool AnyUnknown(IReadOnlyList<int[]>? shapes)
+    {
+        if (shapes is null) return false;
+        for (int i = 0; i < shapes.Count; i++)
+            if (Array.IndexOf(shapes[i], Layer.UnknownDimension) >= 0) return true;
+        return false;
+    }
+
+    /// <summary>The output shapes for inputs of these per-sample shapes: <see cref="OutputShapes"/>, each unknown axis
+    /// (Keras's None) resolved by passing the data's shapes through the layer calls.</summary>
+    internal IReadOnlyList<int[]> OutputShapesFor(IReadOnlyList<int[]> inputShapes)
+    {
+        var declared = OutputShapes!;
+        if (!AnyUnknown(declared)) return declared;
+        if (graph is null)
+        {
+            int[] shape = inputShapes[0];
+            foreach (var layer in Layers) shape = layer.BuildForCall([shape])[0];
+            return [shape];
+        }
+        var shapes = new Dictionary<SymbolicTensor, int[]>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < graph.Inputs.Length; i++) shapes[graph.Inputs[i]] = inputShapes[i];
+        foreach (var node in graph.Nodes)
+        {
+            var made = node.Layer.BuildForCall([.. node.Inputs.Select(t => shapes[t])]);
+            for (int k = 0; k < made.Count; k++) shapes[node.Outputs[k]] = made[k];
+        }
+        return graph.Outputs.Select(o => shapes[o]).ToArray();
+    }
+
+    /// <summary>The output shapes for the per-sample shapes of the arrays <paramref name="x"/>.</summary>
+    internal IReadOnlyList<int[]> OutputShapesFor(IReadOnlyList<Tensor> x) =>
+        HasUnknownAxes ? OutputShapesFor([.. x.Select(t => t.Shape[1..])]) : OutputShapes!;
+
+    /// <summary>Output <paramref name="output"/>'s per-sample shape for the arrays <paramref name="x"/>; allocates nothing
+    /// when no axis is unknown.</summary>
+    internal int[] OutputShapeFor(IReadOnlyList<Tensor> x, int output) =>
+        HasUnknownAxes ? OutputShapesFor(x)[output] : OutputCount == 1 ? OutputShape! : OutputShapes![output];
+
     /// <summary>Each input's name (its input layer's), which keys dictionaries of data.</summary>
     public virtual IReadOnlyList<string> InputNames => graphInputNames ?? ["input_layer"];
 

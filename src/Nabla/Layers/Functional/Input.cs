@@ -6,7 +6,8 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class Input : SymbolicTensor
 {
-    /// <param name="shape">The per-sample shape, without the batch axis (Keras's <c>shape</c>).</param>
+    /// <param name="shape">The per-sample shape, without the batch axis (Keras's <c>shape</c>); <see cref="Layer.UnknownDimension"/>
+    /// (−1) is Keras's None, an axis whose length comes with the data (a sequence's).</param>
     /// <param name="name">The input's name (its InputLayer's); Fit and Predict accept data keyed by it.</param>
     public Input(int[] shape, string? name = null) : base(CheckShape(shape))
     {
@@ -26,8 +27,10 @@ public sealed class Input : SymbolicTensor
     {
         ArgumentNullException.ThrowIfNull(shape);
         foreach (int d in shape)
-            if (d <= 0)
-                throw new ArgumentException($"Input 'shape' {Tensor.ShapeString(shape)} must have positive dimensions.", nameof(shape));
+            if (d <= 0 && d != Layer.UnknownDimension)
+                throw new ArgumentException(
+                    $"Input 'shape' {Tensor.ShapeString(shape)} must have positive dimensions ({Layer.UnknownDimension} for Keras's None, " +
+                    "a length known only when data arrives).", nameof(shape));
         return shape;
     }
 }

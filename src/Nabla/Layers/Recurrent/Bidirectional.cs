@@ -42,6 +42,9 @@ public sealed class Bidirectional : Layer
 
     public override string ClassName => "Bidirectional";
 
+    /// <summary>The sequence's length may be unknown, as for the wrapped layers.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis == 0 && rank == 2;
+
     public string MergeMode { get; }
 
     public RecurrentLayer ForwardLayer { get; }

@@ -108,6 +108,9 @@ public abstract class RecurrentLayer : Layer
 
     private protected override string DescribeCallOutputs => StateCount == 2 ? "the output, then h and c" : "the output, then h";
 
+    /// <summary>The sequence's length may be unknown; its features size the kernel.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis == 0 && rank == 2;
+
     internal override string? LaterInputsKeyword => "initial_state";
 
     /// <summary>Process the sequence from its last step to its first (the outputs come in that order, as in Keras).</summary>

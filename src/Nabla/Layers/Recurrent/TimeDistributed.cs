@@ -21,6 +21,9 @@ public sealed class TimeDistributed : Layer
 
     public override string ClassName => "TimeDistributed";
 
+    /// <summary>The number of steps may be unknown; the wrapped layer sees one step's shape.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis == 0;
+
     public Layer Layer { get; }
 
     public override bool SupportsMasking => true;

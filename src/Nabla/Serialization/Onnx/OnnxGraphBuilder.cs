@@ -117,7 +117,11 @@ internal sealed class OnnxGraphBuilder
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        foreach (int d in perSampleShape) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        // An axis the data decides (Keras's None) gets a named dimension, as the batch does.
+        for (int i = 0; i < perSampleShape.Length; i++)
+            shape.Dim.Add(perSampleShape[i] == Layers.Layer.UnknownDimension
+                ? new TensorShapeProto.Types.Dimension { DimParam = $"{name}_axis{i + 1}" }
+                : new TensorShapeProto.Types.Dimension { DimValue = perSampleShape[i] });
         return new ValueInfoProto
         {
             Name = name,

@@ -1,0 +1,161 @@
+using Microsoft.ML.OnnxRuntime;
+using Nabla.Layers;
+using Nabla.Serialization;
+using Nabla.Serialization.Onnx;
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Recurrent;
+
+/// <summary>
+/// Keras's None in an input shape (<c>Input(shape=(None, features))</c>): sequences whose length comes with the data.
+/// Layers whose weights do not depend on it accept it; Fit, Predict and Evaluate take the length from the arrays; configs
+/// write it as null; layers that need every axis refuse it by name.
+/// </summary>
+public class UnknownLengthTests
+{
+    private const int Features = 4, Units = 5;
+    private const int None = Layer.UnknownDimension;
+
+    private const string KerasConfig = """
+        {"class_name": "Functional", "config": {"name": "tagger", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, null, 4], "name": "tokens"}, "name": "tokens", "inbound_nodes": []},
+          {"class_name": "LSTM", "config": {"name": "lstm", "units": 5, "return_sequences": true}, "name": "lstm", "inbound_nodes": [[["tokens", 0, 0, {}]]]},
+          {"class_name": "Dense", "config": {"name": "tags", "units": 3, "activation": "softmax"}, "name": "tags", "inbound_nodes": [[["lstm", 0, 0, {}]]]}],
+          "input_layers": [["tokens", 0, 0]], "output_layers": [["tags", 0, 0]]}}
+        """;
+
+    private static Tensor Sequences(int seed, int samples, int steps) => GradientCheck.Random(seed, -1, 1, samples, steps, Features);
+
+    [Fact]
+    public void AKerasConfigWithNoneTimestepsLoadsAndPredictsSequencesOfEveryLengthAsAFixedLengthModelWould()
+    {
+        Utils.SetRandomSeed(1);
+        var model = KerasModelJson.FromJson(KerasConfig);
+        Assert.Equal([None, 3], model.OutputShape!);
+        Assert.Contains("(None, None, 5)", model.Summary(TextWriter.Null));
+        foreach (int steps in new[] { 7, 2 })
+        {
+            var x = Sequences(steps, 6, steps);
+            var predicted = model.Predict(x);
+            Assert.Equal([6, steps, 3], predicted.Shape);
+            var input = new Input([steps, Features]);
+            var fixedLength = new Model(input, new Dense(3, activation: "softmax").Apply(new LSTM(Units, returnSequences: true).Apply(input)));
+            fixedLength.SetWeights(model.GetWeights());
+            Assert.Equal(fixedLength.Predict(x).Data, predicted.Data);
+        }
+    }
+
+    [Fact]
+    public void FitEvaluateAndPerStepMetricsTakeTheLengthFromTheData()
+    {
+        Utils.SetRandomSeed(2);
+        var model = KerasModelJson.FromJson(KerasConfig);
+        model.Compile("adam", "sparse_categorical_crossentropy", metrics: ["accuracy"]);
+        var x = Sequences(3, 64, 6);
+        // Tag each step by the sign of its first feature and whether the previous step's was positive.
+        var y = new Tensor(64, 6);
+        for (int n = 0; n < 64; n++)
+            for (int t = 0; t < 6; t++)
+                y.Data[n * 6 + t] = (x.Data[(n * 6 + t) * Features] > 0 ? 1 : 0) + (t > 0 && x.Data[(n * 6 + t - 1) * Features] > 0 ? 1 : 0);
+        var history = model.Fit(x, y, epochs: 30, batchSize: 16, verbose: 0, validationSplit: 0.25);
+        Assert.True(history["accuracy"][^1] > history["accuracy"][0] + 0.2, $"accuracy {history["accuracy"][0]:F3} -> {history["accuracy"][^1]:F3}");
+        Assert.True(history["val_accuracy"][^1] > history["val_accuracy"][0], $"val_accuracy {history["val_accuracy"][0]:F3} -> {history["val_accuracy"][^1]:F3}");
+        var evaluated = model.Evaluate(x, y);
+        // Evaluate's per-step accuracy is the share of steps whose argmax is the tag, as Predict gives them.
+        var predicted = model.Predict(x);
+        int right = 0;
+        for (int step = 0; step < 64 * 6; step++)
+        {
+            var row = predicted.Data.AsSpan(step * 3, 3);
+            if (row.IndexOf(System.Numerics.Tensors.TensorPrimitives.Max(row)) == (int)y.Data[step]) right++;
+        }
+        Assert.Equal(right / (64.0 * 6), evaluated["accuracy"], 1e-6);
+        Assert.True(evaluated["accuracy"] > 0.5, $"accuracy {evaluated["accuracy"]:F3} (chance about 0.4)");
+        Assert.Empty(model.FindMissingGradients());
+
+        var wrongTargets = Assert.Throws<ArgumentException>(() => model.Fit(x, new Tensor(64, 5), epochs: 1, verbose: 0));
+        Assert.Contains("outputs (None, 6, 3)", wrongTargets.Message);
+    }
+
+    [Fact]
+    public void ConfigsWriteNullForTheUnknownAxisAndSavedFilesLoadWithIt()
+    {
+        Utils.SetRandomSeed(3);
+        var model = KerasModelJson.FromJson(KerasConfig);
+        string json = KerasModelJson.ToJson(model);
+        Assert.Contains("\"batch_shape\":[null,null,4]", json.Replace("\n", "").Replace(" ", ""));
+        Assert.Equal(json, KerasModelJson.ToJson(KerasModelJson.FromJson(json)));
+        string folder = Directory.CreateTempSubdirectory("nabla-none-").FullName;
+        try
+        {
+            string path = Path.Combine(folder, "tagger.keras");
+            model.Save(path);
+            var loaded = Model.Load(path);
+            var x = Sequences(4, 3, 9);
+            Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void KerasSeq2SeqWithNoneLengthsTrainsOnWholeSequencesAndSamplesOneStepAtATime()
+    {
+        Utils.SetRandomSeed(4);
+        var encoderInputs = new Input([None, Features]);
+        var encoded = new LSTM(Units, returnState: true).ApplyAll(encoderInputs);
+        var decoderInputs = new Input([None, 3]);
+        var decoder = new LSTM(Units, returnSequences: true, returnState: true);
+        var dense = new Dense(3, activation: "softmax");
+        var training = new Model([encoderInputs, decoderInputs], dense.Apply(decoder.ApplyAll(decoderInputs, [encoded[1], encoded[2]])[0]));
+        var (hIn, cIn) = (new Input([Units]), new Input([Units]));
+        var stepped = decoder.ApplyAll(decoderInputs, [hIn, cIn]);
+        var sampling = new Model([decoderInputs, hIn, cIn], [dense.Apply(stepped[0]), stepped[1], stepped[2]]);
+
+        var source = Sequences(5, 4, 8);
+        var targetIn = GradientCheck.Random(6, 0, 1, 4, 5, 3);
+        var whole = training.Predict([source, targetIn])[0];
+        Assert.Equal([4, 5, 3], whole.Shape);
+        var states = new Model(encoderInputs, [encoded[1], encoded[2]]).Predict([source]);
+        for (int t = 0; t < 5; t++)
+        {
+            var step = sampling.Predict([Tensor.Slice(targetIn, [0, t, 0], [4, 1, 3]), states[0], states[1]]);
+            var expected = Tensor.Slice(whole, [0, t, 0], [4, 1, 3]);
+            for (int i = 0; i < expected.Size; i++) Assert.Equal(expected.Data[i], step[0].Data[i], 1e-5f);
+            states = [step[1], step[2]];
+        }
+    }
+
+    [Fact]
+    public void LayersThatNeedEveryAxisRefuseAnUnknownOneByName()
+    {
+        var input = new Input([None, Features]);
+        var conv = Assert.Throws<ArgumentException>(() => new Conv1D(4, 3, name: "conv").Apply(input));
+        Assert.Contains("Layer 'conv' (Conv1D) needs axis 1 of its inputs known, but receives (None, None, 4)", conv.Message);
+        Assert.Throws<ArgumentException>(() => new Flatten().Apply(input));
+        var features = Assert.Throws<ArgumentException>(() => new LSTM(3).Apply(new Input([5, None])));
+        Assert.Contains("needs axis 2", features.Message);
+        Assert.Throws<ArgumentException>(() => new Input([0, 4]));
+        var sequential = new Sequential(new LSTM(Units, inputShape: [None, Features]), new Dense(2));
+        Assert.Equal([2, 2], sequential.Predict(Sequences(1, 2, 11)).Shape);
+    }
+
+    [Fact]
+    public void OnnxExportNamesTheUnknownAxisAndRunsOnEveryLength()
+    {
+        Utils.SetRandomSeed(7);
+        var model = KerasModelJson.FromJson(KerasConfig);
+        using var session = new InferenceSession(OnnxExport.ToBytes(model));
+        Assert.Equal(-1, session.InputMetadata["input"].Dimensions[1]);
+        foreach (int steps in new[] { 3, 8 })
+        {
+            var x = Sequences(steps, 2, steps);
+            using var value = OrtValue.CreateTensorValueFromMemory(x.Data, [2, steps, Features]);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, ["input"], [value], ["output"]);
+            var expected = model.Predict(x);
+            var actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            Assert.Equal(expected.Size, actual.Length);
+            for (int i = 0; i < actual.Length; i++) Assert.Equal(expected.Data[i], actual[i], 1e-5f);
+        }
+    }
+}
