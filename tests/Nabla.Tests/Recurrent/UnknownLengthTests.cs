@@ -93,6 +93,19 @@ public class UnknownLengthTests
             var loaded = Model.Load(path);
             var x = Sequences(4, 3, 9);
             Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
+
+            // A Sequential model's build_config carries the None too, in .keras and in Keras 2's .h5.
+            var sequential = new Sequential(new LSTM(Units, inputShape: [None, Features]), new Dense(2));
+            foreach (var file in new[] { "sequential.keras", "sequential.h5" })
+            {
+                sequential.Save(Path.Combine(folder, file));
+                var reloaded = Model.Load(Path.Combine(folder, file));
+                Assert.Equal([None, Features], reloaded.InputShape!);
+                Assert.Equal(sequential.Predict(x).Data, reloaded.Predict(x).Data);
+            }
+            using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, "sequential.keras"));
+            using var reader = new StreamReader(archive.GetEntry("config.json")!.Open());
+            Assert.Contains("\"input_shape\":[null,null,4]", reader.ReadToEnd().Replace(" ", "").Replace("\n", ""));
         }
         finally { Directory.Delete(folder, recursive: true); }
     }

@@ -52,7 +52,7 @@ internal static class KerasArchive
     {
         var config = KerasModelJson.ToConfig(model);
         if (model.InputShape is int[] inputShape)
-            config["build_config"] = new Config { ["input_shape"] = BatchShape(inputShape) };
+            config["build_config"] = new Config { ["input_shape"] = Layers.Layer.ShapeConfig(inputShape) };
         if (model.IsCompiled) config["compile_config"] = KerasCompileConfig.Write(model);
         return config;
     }
@@ -149,8 +149,6 @@ internal static class KerasArchive
             throw DataFormatException.AtField(source, "whole entry", "a JSON object", $"invalid JSON ({e.Message})");
         }
     }
-
-    private static List<object?> BatchShape(int[] perSample) => [null, .. perSample.Select(d => (object?)(long)d)];
 
     private static void WriteEntry(ZipArchive zip, string name, byte[] bytes)
     {
