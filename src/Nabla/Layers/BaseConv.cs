@@ -83,20 +83,26 @@ public abstract class BaseConv : Layer
     internal int Rank => rank;
 
     /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
-    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+    internal ConvGeometry BuiltGeometry => geometry
+        ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
+
+    /// <summary>The spatial axes may be unknown (a sequence's length, an image's size): the kernel depends on the channels only.</summary>
+    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
 
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, DilationSize, PaddingMode);
 
-    public override int[] ComputeOutputShape(int[] inputShape)
-    {
-        var g = Geometry(inputShape);
-        return rank == 2 ? [g.OutHeight, g.OutWidth, Filters] : [g.OutWidth, Filters];
-    }
+    public override int[] ComputeOutputShape(int[] inputShape) =>
+        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, DilationSize, shape =>
+        {
+            var g = Geometry(shape);
+            return rank == 2 ? [g.OutHeight, g.OutWidth, Filters] : [g.OutWidth, Filters];
+        });
 
     protected override void BuildWeights(int[] inputShape)
     {
-        geometry = Geometry(inputShape);
+        // With an unknown spatial axis the geometry is the data's, made per call.
+        geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
         int[] shape = rank == 2 ? [Window.Height, Window.Width, channels, Filters] : [Window.Width, channels, Filters];
         kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
@@ -107,7 +113,7 @@ public abstract class BaseConv : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ConvOp(inputs, Kernel, bias, geometry!, Activation));
+        return Op.Record(new ConvOp(inputs, Kernel, bias, geometry ?? Geometry(inputs.Shape[1..]), Activation));
     }
 
     public override Config GetConfig()

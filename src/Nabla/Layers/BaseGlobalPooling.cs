@@ -27,6 +27,9 @@ public abstract class BaseGlobalPooling : Layer
     /// <summary>Global max pooling (true) or global average pooling.</summary>
     internal bool IsMax => max;
 
+    /// <summary>The pooled spatial axes may be unknown (a sequence's length).</summary>
+    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         ConvOptions.CheckSpatialRank(this, rank, inputShape);

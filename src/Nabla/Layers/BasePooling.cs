@@ -42,23 +42,30 @@ public abstract class BasePooling : Layer
     internal bool IsMax => max;
 
     /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
-    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+    internal ConvGeometry BuiltGeometry => geometry
+        ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
+
+    /// <summary>The spatial axes may be unknown: the windows come with each call's data.</summary>
+    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
 
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, 1, PaddingMode);
 
-    public override int[] ComputeOutputShape(int[] inputShape)
-    {
-        var g = Geometry(inputShape);
-        return rank == 2 ? [g.OutHeight, g.OutWidth, inputShape[^1]] : [g.OutWidth, inputShape[^1]];
-    }
+    public override int[] ComputeOutputShape(int[] inputShape) =>
+        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, new Size2D(1, 1), shape =>
+        {
+            var g = Geometry(shape);
+            return rank == 2 ? [g.OutHeight, g.OutWidth, shape[^1]] : [g.OutWidth, shape[^1]];
+        });
 
-    protected override void BuildWeights(int[] inputShape) => geometry = Geometry(inputShape);
+    protected override void BuildWeights(int[] inputShape) =>
+        geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(max ? new MaxPoolOp(inputs, geometry!) : new AveragePoolOp(inputs, geometry!));
+        var g = geometry ?? Geometry(inputs.Shape[1..]);
+        return Op.Record(max ? new MaxPoolOp(inputs, g) : new AveragePoolOp(inputs, g));
     }
 
     private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];

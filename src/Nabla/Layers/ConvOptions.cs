@@ -71,6 +71,30 @@ internal static class ConvOptions
             window.Pair, strides.Pair, dilation.Pair, padding);
     }
 
+    /// <summary>
+    /// The output shape of a convolution or pooling of <paramref name="rank"/> spatial axes whose input may leave some of
+    /// them unknown (Keras's None, a sequence or image size that comes with the data): the known axes computed by
+    /// <paramref name="outputShapeOf"/>, the unknown ones unknown. An unknown axis is stood in for by one window's span,
+    /// which every padding accepts, so that the known axes are still checked.
+    /// </summary>
+    public static int[] OutputShapeWithUnknownAxes(int[] inputShape, int rank, Size2D window, Size2D dilation, Func<int[], int[]> outputShapeOf)
+    {
+        if (Array.IndexOf(inputShape, Layer.UnknownDimension) < 0) return outputShapeOf(inputShape);
+        var standIn = (int[])inputShape.Clone();
+        for (int axis = 0; axis < rank && axis < standIn.Length; axis++)
+            if (standIn[axis] == Layer.UnknownDimension)
+                standIn[axis] = rank == 2 && axis == 0 ? (window.Height - 1) * dilation.Height + 1 : (window.Width - 1) * dilation.Width + 1;
+        var output = outputShapeOf(standIn);
+        for (int axis = 0; axis < rank && axis < inputShape.Length; axis++)
+            if (inputShape[axis] == Layer.UnknownDimension) output[axis] = Layer.UnknownDimension;
+        return output;
+    }
+
+    /// <summary>The message for a layer asked for its one geometry while its input leaves a spatial axis to the data.</summary>
+    public static InvalidOperationException NoFixedGeometry(Layer layer) => new(
+        $"Layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None): its window positions come with " +
+        "each call's data, so it has no one geometry (ONNX export needs one; give the Input a fixed length).");
+
     public static Size2D ToSize2D(int[] size) => size.Length == 1 ? new Size2D(1, size[0]) : new Size2D(size[0], size[1]);
 
     public static List<object?> ToList(params int[] values) => values.Select(v => (object?)(long)v).ToList();

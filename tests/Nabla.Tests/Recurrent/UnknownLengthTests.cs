@@ -138,12 +138,46 @@ public class UnknownLengthTests
         }
     }
 
+    /// <summary>Keras's text classifier: token ids of any length, convolutions along them, a global max over what is left.</summary>
+    private static Model TextConvNet(int length)
+    {
+        var tokens = new Input([length]);
+        var x = new Embedding(20, 6).Apply(tokens);
+        x = new Conv1D(8, 3, activation: "relu").Apply(x);
+        x = new Conv1D(8, 3, strides: 2, padding: "same", activation: "relu").Apply(x);
+        x = new MaxPooling1D(2, padding: "same").Apply(x);
+        x = new GlobalMaxPooling1D().Apply(x);
+        return new Model(tokens, new Dense(1, activation: "sigmoid").Apply(x));
+    }
+
+    [Fact]
+    public void ConvolutionsAndPoolingAlongAnUnknownLengthComputeEachCallsWindowsAsAFixedLengthModelWould()
+    {
+        Utils.SetRandomSeed(8);
+        var model = TextConvNet(None);
+        Assert.Equal([None, 8], model.Layers[2].OutputShape!);
+        foreach (int length in new[] { 9, 14 })
+        {
+            var x = new Tensor(5, length);
+            for (int i = 0; i < x.Size; i++) x.Data[i] = (i * 7 + length) % 20;
+            var twin = TextConvNet(length);
+            twin.SetWeights(model.GetWeights());
+            Assert.Equal(twin.Predict(x).Data, model.Predict(x).Data);
+        }
+        var images = new Input([None, None, 3]);
+        var pooled = new GlobalAveragePooling2D().Apply(new Conv2D(4, 3, padding: "same", name: "conv").Apply(images));
+        var fullyConvolutional = new Model(images, new Dense(2).Apply(pooled));
+        Assert.Equal([2, 2], fullyConvolutional.Predict(GradientCheck.Random(9, 0, 1, 2, 7, 5, 3)).Shape);
+        var onnx = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(fullyConvolutional));
+        Assert.Contains("layer 'conv' (Conv2D) has an input axis of unknown length (None)", onnx.Message);
+    }
+
     [Fact]
     public void LayersThatNeedEveryAxisRefuseAnUnknownOneByName()
     {
         var input = new Input([None, Features]);
-        var conv = Assert.Throws<ArgumentException>(() => new Conv1D(4, 3, name: "conv").Apply(input));
-        Assert.Contains("Layer 'conv' (Conv1D) needs axis 1 of its inputs known, but receives (None, None, 4)", conv.Message);
+        var conv = Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, name: "conv").Apply(new Input([None, 5, Features])));
+        Assert.Contains("Layer 'conv' (DepthwiseConv2D) needs axis 1 of its inputs known, but receives (None, None, 5, 4)", conv.Message);
         Assert.Throws<ArgumentException>(() => new Flatten().Apply(input));
         var features = Assert.Throws<ArgumentException>(() => new LSTM(3).Apply(new Input([5, None])));
         Assert.Contains("needs axis 2", features.Message);
