@@ -39,7 +39,7 @@ internal static class FunctionalReplay
             if (!copies.TryGetValue(node.Layer, out var layer))
                 copies[node.Layer] = layer = node.Layer.FreshCopy();
             foreach (var t in node.Inputs) read.Add(t);
-            var made = layer.ApplyAll([.. node.Inputs.Select(t => map[t])]);
+            var made = layer.ApplyAll([.. node.Inputs.Select(t => map[t])], node.Options);
             map[node.Output] = after(node.Layer) is { } next ? next.Apply(made[0]) : made[0];
             for (int i = 1; i < made.Count; i++) map[node.Outputs[i]] = made[i];
         }

@@ -48,14 +48,15 @@ internal static class FunctionalConfig
                         },
                     }).ToList();
                     // Keras passes a recurrent layer its initial states by keyword, and a merge layer its inputs as one list.
+                    var kwargs = new Config();
+                    foreach (var (key, value) in node.Options) kwargs[key] = value;
                     if (layer.LaterInputsKeyword is { } keyword && tensors.Count > 1)
-                        return (object?)new Config
-                        {
-                            ["args"] = new List<object?> { tensors[0] },
-                            ["kwargs"] = new Config { [keyword] = tensors.Skip(1).ToList() },
-                        };
+                    {
+                        kwargs[keyword] = tensors.Skip(1).ToList();
+                        return (object?)new Config { ["args"] = new List<object?> { tensors[0] }, ["kwargs"] = kwargs };
+                    }
                     object? argument = tensors.Count == 1 ? tensors[0] : tensors;
-                    return (object?)new Config { ["args"] = new List<object?> { argument }, ["kwargs"] = new Config() };
+                    return (object?)new Config { ["args"] = new List<object?> { argument }, ["kwargs"] = kwargs };
                 }).ToList();
             layers.Add(entry);
         }
@@ -121,10 +122,10 @@ internal static class FunctionalConfig
                 while (done[e] < nodes.Count)
                 {
                     string field = $"layers[{i}].inbound_nodes[{done[e]}]";
-                    var sources = ReadNode(nodes[done[e]], layer, $"{where}: '{field}'");
+                    var (sources, options) = ReadNode(nodes[done[e]], layer, $"{where}: '{field}'");
                     if (sources.Any(s => !made.ContainsKey((s.Layer, s.Node)))) break;
                     var inputs = sources.Select(s => TensorOf(made, s, $"{where}: '{field}'")).ToArray();
-                    try { made[(layer.Name, done[e])] = layer.ApplyAll(inputs)[0].Node; }
+                    try { made[(layer.Name, done[e])] = layer.ApplyAll(inputs, options)[0].Node; }
                     catch (ArgumentException ex) { throw new ArgumentException($"{where}: '{field}': {ex.Message}", ex); }
                     done[e]++;
                     progress = true;
@@ -135,7 +136,7 @@ internal static class FunctionalConfig
             if (done[e] < entries[e].Nodes.Count)
             {
                 var (layer, nodes, i) = entries[e];
-                var missing = ReadNode(nodes[done[e]], layer, where).First(s => !made.ContainsKey((s.Layer, s.Node)));
+                var missing = ReadNode(nodes[done[e]], layer, where).Sources.First(s => !made.ContainsKey((s.Layer, s.Node)));
                 throw new ArgumentException(
                     $"{where}: 'layers[{i}].inbound_nodes[{done[e]}]' of layer \"{layer.Name}\" reads [\"{missing.Layer}\", {missing.Node}], " +
                     "which no layer of the config produces.");
@@ -162,16 +163,21 @@ internal static class FunctionalConfig
 
     /// <summary>The [layer, node, tensor] triples a node reads, from Keras 3's <c>{"args", "kwargs"}</c> or Keras 2's list
     /// of <c>[layer, node, tensor, kwargs]</c> (where a recurrent layer's initial states follow the sequence). Keras 3
-    /// passes the inputs after the first by the keyword the layer names (<see cref="Layer.LaterInputsKeyword"/>); other
-    /// options passed at call time are refused: they would change the math.</summary>
-    private static List<TensorSource> ReadNode(object? node, Layer layer, string where)
+    /// passes the inputs after the first by the keyword the layer names (<see cref="Layer.LaterInputsKeyword"/>). The call
+    /// options the layer reads (<see cref="Layer.CallOptionNames"/>) are returned; other options passed at call time are
+    /// refused: they would change the math.</summary>
+    private static (List<TensorSource> Sources, Config Options) ReadNode(object? node, Layer layer, string where)
     {
         var result = new List<TensorSource>();
+        var options = new Config();
         switch (node)
         {
             case Config keras3:
                 var kwargs = keras3.GetConfig("kwargs") ?? [];
-                var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword).Select(kv => $"'{kv.Key}'").ToList();
+                foreach (var (key, value) in kwargs)
+                    if (value is not null && layer.CallOptionNames.Contains(key)) options[key] = CallOption(value, key, where);
+                var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword && !options.ContainsKey(kv.Key))
+                    .Select(kv => $"'{kv.Key}'").ToList();
                 if (refused.Count > 0)
                     throw new ArgumentException($"{where}: call arguments {string.Join(", ", refused)} of layer \"{layer.Name}\" ({layer.ClassName}) are not supported.");
                 var args = keras3.TryGet("args", out var a) ? a as List<object?> ?? [a] : [];
@@ -185,7 +191,13 @@ internal static class FunctionalConfig
                     if (inbound is not List<object?> { Count: >= 3 } triple || triple[0] is not string)
                         throw new ArgumentException($"{where}: expected [layer, node, tensor, kwargs] entries, found {Config.Describe(inbound)}.");
                     if (triple.Count > 3 && triple[3] is Config { Count: > 0 } kw)
-                        throw new ArgumentException($"{where}: call arguments {string.Join(", ", kw.Keys.Select(k => $"'{k}'"))} are not supported.");
+                    {
+                        foreach (var (key, value) in kw)
+                            if (value is not null && layer.CallOptionNames.Contains(key)) options[key] = CallOption(value, key, where);
+                        var others = kw.Keys.Where(k => kw[k] is not null && !options.ContainsKey(k)).ToList();
+                        if (others.Count > 0)
+                            throw new ArgumentException($"{where}: call arguments {string.Join(", ", others.Select(k => $"'{k}'"))} are not supported.");
+                    }
                     result.Add(TensorTriple(triple, where));
                 }
                 break;
@@ -193,8 +205,12 @@ internal static class FunctionalConfig
                 throw new ArgumentException($"{where}: a node must be an object with 'args' (Keras 3) or a list (Keras 2), found {Config.Describe(node)}.");
         }
         if (result.Count == 0) throw new ArgumentException($"{where}: the node reads no tensor.");
-        return result;
+        return (result, options);
     }
+
+    /// <summary>A call option's value: a boolean, number or string, never a tensor.</summary>
+    private static object CallOption(object value, string key, string where) => value is bool or long or double or string ? value
+        : throw new ArgumentException($"{where}: call option '{key}' must be a boolean, number or string, found {Config.Describe(value)}.");
 
     private static void CollectKerasTensors(object? value, List<TensorSource> result, string where)
     {

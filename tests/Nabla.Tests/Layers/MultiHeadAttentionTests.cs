@@ -168,4 +168,83 @@ public class MultiHeadAttentionTests
         Assert.Contains("attention_axes", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "MultiHeadAttention", "config": {"name": "m", "num_heads": 4, "key_dim": 16, "attention_axes": [1]}}"""))).Message);
     }
+
+    /// <summary>A copy of x with every step from <paramref name="from"/> on changed.</summary>
+    private static Tensor LaterStepsChanged(Tensor x, int from)
+    {
+        var changed = Tensor.FromArray((float[])x.Data.Clone(), x.Shape);
+        int steps = x.Shape[1], features = x.Shape[2];
+        for (int b = 0; b < x.Shape[0]; b++)
+            for (int t = from; t < steps; t++)
+                for (int f = 0; f < features; f++) changed.Data[(b * steps + t) * features + f] += 0.7f;
+        return changed;
+    }
+
+    private static float[] Step(Tensor y, int b, int t) => y.Data.AsSpan((b * y.Shape[1] + t) * y.Shape[2], y.Shape[2]).ToArray();
+
+    [Fact]
+    public void WithTheCausalMaskNoStepSeesALaterOneInEitherAttentionLayer()
+    {
+        var mha = Built(2, 3, 3, [5, 4], [5, 4]);
+        var attention = new Attention(useScale: true);
+        attention.BuildForInputs([[5, 4], [5, 4]]);
+        var x = GradientCheck.Random(40, -1, 1, 2, 5, 4);
+        var changed = LaterStepsChanged(x, from: 3);
+        foreach (var call in new Func<Tensor, bool, Tensor>[]
+                 {
+                     (input, causal) => mha.Call(input, input, null, training: false, useCausalMask: causal),
+                     (input, causal) => attention.Call(input, input, null, training: false, useCausalMask: causal),
+                 })
+        {
+            var (before, after) = (call(x, true), call(changed, true));
+            for (int b = 0; b < 2; b++)
+            {
+                for (int t = 0; t < 3; t++) Assert.Equal(Step(before, b, t), Step(after, b, t));
+                Assert.NotEqual(Step(before, b, 3), Step(after, b, 3));
+            }
+            // Without the mask the first step reads the later ones too.
+            Assert.NotEqual(Step(call(x, false), 0, 0), Step(call(changed, false), 0, 0));
+        }
+    }
+
+    [Fact]
+    public void TheCausalPathMatchesFiniteDifferencesWithFewerQueriesThanKeys()
+    {
+        var layer = Built(2, 2, 3, [3, 4], [4, 4]);
+        var query = GradientCheck.Random(41, -1, 1, 2, 3, 4);
+        var value = GradientCheck.Random(42, -1, 1, 2, 4, 4);
+        value.KerasMask = Tensor.FromArray([1, 1, 0, 1, 1, 1, 1, 0], 2, 4);
+        GradientCheck.Check(t => layer.Call(t[0], t[1], null, training: true, useCausalMask: true), [query, value, .. layer.Weights]);
+    }
+
+    [Fact]
+    public void TheCausalOptionIsAKerasCallKeywordInConfigsAndOtherLayersRefuseIt()
+    {
+        Utils.SetRandomSeed(9);
+        var tokens = new Input(shape: [6]);
+        var x = new Embedding(12, 8).Apply(tokens);
+        x = new MultiHeadAttention(2, 4, name: "self_attention").Apply(x, x, useCausalMask: true);
+        var model = new Model(tokens, new Dense(12, activation: "softmax", name: "next").Apply(x));
+        string json = Nabla.Serialization.KerasModelJson.ToJson(model);
+        Assert.Contains("\"kwargs\":{\"use_causal_mask\":true}", json.Replace(" ", "").Replace("\n", ""));
+        var rebuilt = Nabla.Serialization.KerasModelJson.FromJson(json);
+        Assert.Equal(json, Nabla.Serialization.KerasModelJson.ToJson(rebuilt));
+        rebuilt.SetWeights(model.GetWeights());
+        var data = new Tensor(3, 6);
+        for (int i = 0; i < data.Size; i++) data.Data[i] = i % 12;
+        Assert.Equal(model.Predict(data).Data, rebuilt.Predict(data).Data);
+        // The option reached the rebuilt call: a later token leaves the first step's prediction alone.
+        var later = Tensor.FromArray((float[])data.Data.Clone(), data.Shape);
+        later.Data[5] = 11;
+        Assert.Equal(Step(rebuilt.Predict(data), 0, 0), Step(rebuilt.Predict(later), 0, 0));
+
+        var config = Nabla.Serialization.KerasModelJson.ToConfig(model);
+        var head = ((List<object?>)((Config)config["config"]!)["layers"]!).Cast<Config>().Single(l => (string?)l["name"] == "next");
+        ((Config)((Config)((List<object?>)head["inbound_nodes"]!)[0]!)["kwargs"]!)["use_causal_mask"] = true;
+        var refused = Assert.Throws<ArgumentException>(() => Nabla.Serialization.KerasModelJson.FromConfig(config));
+        Assert.Contains("call arguments 'use_causal_mask' of layer \"next\" (Dense) are not supported", refused.Message);
+        var direct = Assert.Throws<ArgumentException>(() => new Dense(2, name: "d").ApplyAll([new Input([4])],
+            new Config { ["use_causal_mask"] = true }));
+        Assert.Contains("Layer 'd' (Dense) takes no call option 'use_causal_mask'.", direct.Message);
+    }
 }

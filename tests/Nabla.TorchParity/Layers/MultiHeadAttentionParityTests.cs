@@ -9,13 +9,16 @@ namespace Nabla.TorchParity.Layers;
 
 /// <summary>MultiHeadAttention against torch's scaled_dot_product_attention between the same projections (Keras's
 /// einsum kernels [features, heads, dim] read as [features, heads·dim] matrices), with and without a padding mask on
-/// the keys: output and the gradients of the inputs and of every weight.</summary>
+/// the keys, and with Keras's causal mask (torch's lower-triangular attn_mask, query step i seeing key steps j ≤ i): output
+/// and the gradients of the inputs and of every weight.</summary>
 public class MultiHeadAttentionParityTests
 {
     [Theory]
-    [InlineData(2, 4, 4, false)]
-    [InlineData(3, 2, 5, true)]
-    public void MultiHeadAttention_matches_torch_scaled_dot_product_attention(int heads, int keyDim, int valueDim, bool masked)
+    [InlineData(2, 4, 4, false, false)]
+    [InlineData(3, 2, 5, true, false)]
+    [InlineData(2, 3, 3, false, true)]
+    [InlineData(2, 4, 2, true, true)]
+    public void MultiHeadAttention_matches_torch_scaled_dot_product_attention(int heads, int keyDim, int valueDim, bool masked, bool causal)
     {
         TorchRuntime.EnsureLoaded();
         const int batch = 2, queries = 5, keys = 6, features = 7;
@@ -27,7 +30,7 @@ public class MultiHeadAttentionParityTests
         var value = TestData.Normal(21, 1.0, batch, keys, features).RequireGrad();
         var keyMask = Tensor.FromArray([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0], batch, keys);
         if (masked) value.KerasMask = keyMask;
-        var y = layer.Call([query, value], training: true);
+        var y = layer.Call(query, value, null, training: true, useCausalMask: causal);
         var outputGrad = TestData.Uniform(22, 0.5, 1.5, y.Shape);
         new Graph(y).Backward(outputGrad);
 
@@ -41,11 +44,16 @@ public class MultiHeadAttentionParityTests
         var k = Project(tv, tw[2], tw[3], keys, keyDim);
         var vv = Project(tv, tw[4], tw[5], keys, valueDim);
         TorchTensor? attnMask = masked ? Parity.ToTorch(keyMask).to_type(torch.@bool).reshape(batch, 1, 1, keys) : null;
+        if (causal)
+        {
+            var lower = torch.ones(queries, keys, dtype: torch.@bool).tril();
+            attnMask = attnMask is null ? lower : attnMask.logical_and(lower);
+        }
         var context = F.scaled_dot_product_attention(q, k, vv, attnMask);
         var ty = context.permute(0, 2, 1, 3).reshape(batch, queries, heads * valueDim).matmul(tw[6].reshape(heads * valueDim, features)) + tw[7];
         ty.backward([Parity.ToTorch(outputGrad)]);
 
-        string what = $"MultiHeadAttention {heads} heads, key_dim {keyDim}, value_dim {valueDim}{(masked ? ", masked keys" : "")}";
+        string what = $"MultiHeadAttention {heads} heads, key_dim {keyDim}, value_dim {valueDim}{(masked ? ", masked keys" : "")}{(causal ? ", causal" : "")}";
         Parity.Compare($"{what} output", y, ty);
         Parity.CompareGradient($"{what} dL/dquery", query, tq);
         Parity.CompareGradient($"{what} dL/dvalue", value, tv);

@@ -79,16 +79,35 @@ public class Attention : Layer
     public override Tensor Call(Tensor inputs, bool training) =>
         throw new ArgumentException($"Layer '{Name}' ({ClassName}) is called on (query, value) or (query, value, key); got one tensor.");
 
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
+    internal override IReadOnlyList<string> CallOptionNames => [AttentionInputs.UseCausalMask];
+
+    /// <summary>Calls the layer on symbolic sequences, as Keras's <c>attention([query, value, key], use_causal_mask=...)</c>.</summary>
+    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false) =>
+        ApplyAll(key is null ? [query, value] : [query, value, key],
+            useCausalMask ? new Config { [AttentionInputs.UseCausalMask] = true } : [])[0];
+
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
+    {
+        var output = Attend(inputs, training, AttentionInputs.Causal(options));
+        RecordActivityPenalty(output);
+        return [output];
+    }
+
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => Attend(inputs, training, causal: false);
+
+    /// <summary>The eager call with Keras's call options: (query, value) or (query, value, key), and the causal mask.</summary>
+    public Tensor Call(Tensor query, Tensor value, Tensor? key, bool training, bool useCausalMask) =>
+        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask);
+
+    private Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);
         var key = inputs.Count == 3 ? inputs[2] : value;
         var scores = Scores(query, key);
-        if (value.KerasMask is { } valueMask)
-        {
-            scores = Tensor.Add(scores, AttentionInputs.PaddingAdder(Tensor.Reshape(valueMask, valueMask.Shape[0], 1, valueMask.Shape[1])));
-        }
+        var valueMask = value.KerasMask is { } mask ? Tensor.Reshape(mask, mask.Shape[0], 1, mask.Shape[1]) : null;
+        if (AttentionInputs.WithCausal(valueMask, causal, query.Shape[1], key.Shape[1]) is { } kept)
+            scores = Tensor.Add(scores, AttentionInputs.PaddingAdder(kept));
         var weights = SoftmaxRows.Apply(scores);
         if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
         var output = Tensor.BatchMatMul(weights, value);

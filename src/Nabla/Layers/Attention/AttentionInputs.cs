@@ -35,6 +35,26 @@ internal static class AttentionInputs
         return true;
     }
 
+    /// <summary>Keras's <c>use_causal_mask</c> call option, by its name in configs.</summary>
+    public const string UseCausalMask = "use_causal_mask";
+
+    /// <summary>Whether a call's options ask for the causal mask.</summary>
+    public static bool Causal(Configuration.Config? options) => options?.GetBool(UseCausalMask, false) ?? false;
+
+    /// <summary>Keras's causal mask, [1, queries, keys]: query step i sees key steps j ≤ i (keras/src/layers/attention:
+    /// the row index, counted from 1, at least the column index), so that no step attends to a later one.</summary>
+    public static Tensor CausalKept(int queries, int keys)
+    {
+        var kept = new Tensor(1, queries, keys);
+        for (int i = 0; i < queries; i++)
+            kept.Data.AsSpan(i * keys, Math.Min(i + 1, keys)).Fill(1f);
+        return kept;
+    }
+
+    /// <summary>The pairs a padding mask keeps (null: all), narrowed to the causal ones when asked.</summary>
+    public static Tensor? WithCausal(Tensor? kept, bool causal, int queries, int keys) =>
+        !causal ? kept : kept is null ? CausalKept(queries, keys) : Tensor.Multiply(kept, CausalKept(queries, keys));
+
     /// <summary>Keras's additive mask for a softmax over the keys: 0 where <paramref name="kept"/> is 1, −1e9 where it is 0
     /// (keras/src/layers/activations/softmax.py; attention.py subtracts the same 1e9).</summary>
     public static Tensor PaddingAdder(Tensor kept) => Tensor.Multiply(Tensor.Subtract(kept, Tensor.Scalar(1f)), Tensor.Scalar(1e9f));

@@ -13,7 +13,8 @@ namespace Nabla.Layers;
 /// (keras/src/layers/attention/multi_head_attention.py): query, key and value kernels [features, heads, dim] with
 /// biases [heads, dim], then attention_output kernel [heads, value_dim, query features] and bias.
 /// A timestep mask on the query or the value (and key) leaves masked keys out of the softmax, as Keras's
-/// attention mask; the output carries the query's mask.
+/// attention mask; the output carries the query's mask. The call option <c>use_causal_mask</c> lets each query step see
+/// only the key steps up to its own (a decoder's self-attention).
 /// </summary>
 public sealed class MultiHeadAttention : Layer
 {
@@ -69,6 +70,20 @@ public sealed class MultiHeadAttention : Layer
 
     private protected override bool ReadsInputMasks => true;
 
+    internal override IReadOnlyList<string> CallOptionNames => [AttentionInputs.UseCausalMask];
+
+    /// <summary>Calls the layer on symbolic sequences, as Keras's <c>mha(query, value, key, use_causal_mask=...)</c>.</summary>
+    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false) =>
+        ApplyAll(key is null ? [query, value] : [query, value, key],
+            useCausalMask ? new Config { [AttentionInputs.UseCausalMask] = true } : [])[0];
+
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
+    {
+        var output = Attend(inputs, training, AttentionInputs.Causal(options));
+        RecordActivityPenalty(output);
+        return [output];
+    }
+
     /// <summary>Keras 3 keeps the weights in its four EinsumDense sublayers.</summary>
     internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups =>
         [("_query_dense", UseBias ? 2 : 1), ("_key_dense", UseBias ? 2 : 1), ("_value_dense", UseBias ? 2 : 1), ("_output_dense", UseBias ? 2 : 1)];
@@ -99,7 +114,13 @@ public sealed class MultiHeadAttention : Layer
     public override Tensor Call(Tensor inputs, bool training) =>
         throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention) is called on (query, value) or (query, value, key); got one tensor.");
 
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training)
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => Attend(inputs, training, causal: false);
+
+    /// <summary>The eager call with Keras's call options: (query, value) or (query, value, key), and the causal mask.</summary>
+    public Tensor Call(Tensor query, Tensor value, Tensor? key, bool training, bool useCausalMask) =>
+        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask);
+
+    private Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);
@@ -111,7 +132,7 @@ public sealed class MultiHeadAttention : Layer
         var v = Heads(Project(value, valueKernel!, valueBias, ValueDim), batch, keys, ValueDim);
         q = Tensor.Multiply(q, Tensor.Scalar((float)(1 / Math.Sqrt(KeyDim))));
         var scores = Tensor.BatchMatMul(q, Tensor.Transpose(k, 0, 2, 1));
-        if (AttentionMask(query, value, key, batch, queries, keys) is { } adder) scores = Tensor.Add(scores, adder);
+        if (AttentionMask(query, value, key, batch, queries, keys, causal) is { } adder) scores = Tensor.Add(scores, adder);
         var weights = SoftmaxRows.Apply(scores);
         if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
         var context = Tensor.BatchMatMul(weights, v); // [batch·heads, queries, value_dim]
@@ -137,20 +158,21 @@ public sealed class MultiHeadAttention : Layer
     private Tensor Heads(Tensor projected, int batch, int steps, int dim) =>
         Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(projected, batch, steps, NumHeads, dim), 0, 2, 1, 3), batch * NumHeads, steps, dim);
 
-    /// <summary>Keras's attention mask from the inputs' timestep masks, as the softmax's additive −1e9 where a (query, key)
-    /// pair is masked (keras/src/layers/activations/softmax.py); null when no input is masked.</summary>
-    private Tensor? AttentionMask(Tensor query, Tensor value, Tensor key, int batch, int queries, int keys)
+    /// <summary>Keras's attention mask from the inputs' timestep masks and the causal mask, ANDed, as the softmax's additive
+    /// −1e9 where a (query, key) pair is masked (keras/src/layers/activations/softmax.py); null when nothing is masked.</summary>
+    private Tensor? AttentionMask(Tensor query, Tensor value, Tensor key, int batch, int queries, int keys, bool causal)
     {
         // Keras ANDs the value's and the key's masks over the key steps.
         var keyMask = ReferenceEquals(key, value) || key.KerasMask is null ? value.KerasMask
             : value.KerasMask is null ? key.KerasMask : Tensor.Multiply(value.KerasMask, key.KerasMask);
-        if (query.KerasMask is null && keyMask is null) return null;
-        var pairs = query.KerasMask is null ? Tensor.Reshape(keyMask!, batch, 1, keys)
+        var pairs = query.KerasMask is null && keyMask is null ? null
+            : query.KerasMask is null ? Tensor.Reshape(keyMask!, batch, 1, keys)
             : keyMask is null ? Tensor.Reshape(query.KerasMask, batch, queries, 1)
             : Tensor.Multiply(Tensor.Reshape(query.KerasMask, batch, queries, 1), Tensor.Reshape(keyMask, batch, 1, keys));
-        // [batch, 1, queries or 1, keys or 1] broadcasts over the heads, then folds them into the batch axis.
-        var adder = AttentionInputs.PaddingAdder(pairs);
-        var perHead = Tensor.Add(Tensor.Reshape(adder, batch, 1, adder.Shape[1], adder.Shape[2]), new Tensor(1, NumHeads, queries, keys));
+        if (AttentionInputs.WithCausal(pairs, causal, queries, keys) is not { } kept) return null;
+        // [batch or 1, 1, queries or 1, keys or 1] broadcasts over the batch and the heads, which fold into one axis.
+        var adder = AttentionInputs.PaddingAdder(kept);
+        var perHead = Tensor.Add(Tensor.Reshape(adder, adder.Shape[0], 1, adder.Shape[1], adder.Shape[2]), new Tensor(batch, NumHeads, queries, keys));
         return Tensor.Reshape(perHead, batch * NumHeads, queries, keys);
     }
 

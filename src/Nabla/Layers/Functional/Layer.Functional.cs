@@ -10,7 +10,7 @@ public abstract partial class Layer
     /// <summary>
     /// Calls the layer on symbolic tensors, as <c>layer(x)</c> in Keras's functional API: builds the layer for
     /// their shapes (the first call) and returns the symbolic output. Calling a layer again shares its weights.
-    /// A layer whose call makes several tensors (<see cref="TensorsPerCall"/>) is called with <see cref="ApplyAll"/>.
+    /// A layer whose call makes several tensors (<see cref="TensorsPerCall"/>) is called with <see cref="ApplyAll(SymbolicTensor[])"/>.
     /// </summary>
     public SymbolicTensor Apply(params SymbolicTensor[] inputs)
     {
@@ -23,15 +23,27 @@ public abstract partial class Layer
 
     /// <summary>Calls the layer on symbolic tensors and returns every tensor the call makes, in Keras's order (an LSTM
     /// with return_state: the output, then h and c).</summary>
-    public IReadOnlyList<SymbolicTensor> ApplyAll(params SymbolicTensor[] inputs)
+    public IReadOnlyList<SymbolicTensor> ApplyAll(params SymbolicTensor[] inputs) => ApplyAll(inputs, []);
+
+    /// <summary>Calls the layer on symbolic tensors with keyword options of the call (<see cref="CallOptionNames"/>).</summary>
+    internal IReadOnlyList<SymbolicTensor> ApplyAll(SymbolicTensor[] inputs, Configuration.Config options)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var key in options.Keys)
+            if (!CallOptionNames.Contains(key))
+                throw new ArgumentException(
+                    $"Layer '{Name}' ({ClassName}) takes no call option '{key}'" +
+                    (CallOptionNames.Count == 0 ? "." : $"; its call options are {string.Join(", ", CallOptionNames)}."));
         if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' ({ClassName}): Apply needs at least one input.", nameof(inputs));
         for (int i = 0; i < inputs.Length; i++)
             if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Layer '{Name}': input {i} is null.");
         var outputShapes = BuildForCall(inputs.Select(t => t.Shape).ToArray());
-        return AddNode(inputs, [.. outputShapes.Select(shape => new SymbolicTensor(shape))]).Outputs;
+        return AddNode(inputs, [.. outputShapes.Select(shape => new SymbolicTensor(shape))], options.Count == 0 ? null : options).Outputs;
     }
+
+    /// <summary>The keyword options of a call that are not tensors and that this layer reads (Keras's names), kept per call
+    /// in <see cref="Node.Options"/>; none by default.</summary>
+    internal virtual IReadOnlyList<string> CallOptionNames => [];
 
     /// <summary>How many tensors one call of the layer makes: one, except for layers asked to return more (a recurrent
     /// layer's return_state).</summary>
@@ -40,9 +52,11 @@ public abstract partial class Layer
     /// <summary>Names the tensors of a call, for messages.</summary>
     private protected virtual string DescribeCallOutputs => "its output";
 
-    internal Node AddNode(SymbolicTensor[] inputs, params SymbolicTensor[] outputs)
+    internal Node AddNode(SymbolicTensor[] inputs, params SymbolicTensor[] outputs) => AddNode(inputs, outputs, null);
+
+    private Node AddNode(SymbolicTensor[] inputs, SymbolicTensor[] outputs, Configuration.Config? options)
     {
-        var node = new Node(this, inputs, outputs, inboundNodes.Count);
+        var node = new Node(this, inputs, outputs, inboundNodes.Count, options);
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i].Node = node;
@@ -60,9 +74,10 @@ public abstract partial class Layer
     /// <c>initial_state</c>); null when they are all one positional argument (a merge layer's list).</summary>
     internal virtual string? LaterInputsKeyword => null;
 
-    /// <summary>Runs a call on batches, one per input, with Keras's masks, and returns every tensor it makes (see
-    /// <see cref="TensorsPerCall"/>).</summary>
-    internal virtual IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training) => [CallWithMask(inputs, training)];
+    /// <summary>Runs a call on batches, one per input, with Keras's masks and the call's <paramref name="options"/>
+    /// (<see cref="Node.Options"/>), and returns every tensor it makes (see <see cref="TensorsPerCall"/>).</summary>
+    internal virtual IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Configuration.Config? options = null) =>
+        [CallWithMask(inputs, training)];
 
     /// <summary>Builds the layer for the per-sample shapes of its inputs and returns its output shape. A layer
     /// with one input builds for its shape; layers with several (merge layers) override this.</summary>

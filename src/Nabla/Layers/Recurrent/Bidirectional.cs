@@ -120,7 +120,7 @@ public sealed class Bidirectional : Layer
     /// <summary>The sequence's mask reaches both directions; the output carries it when returning sequences, the states none.</summary>
     private protected override bool ReadsInputMasks => true;
 
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training)
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
     {
         var outputs = CallAll(inputs[0], inputs.Skip(1).ToArray(), training);
         if (outputs[0].KerasMask is null) outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
