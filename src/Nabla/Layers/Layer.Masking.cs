@@ -57,6 +57,17 @@ public abstract partial class Layer
         return output;
     }
 
+    /// <summary>Finishes a call that reads its inputs' masks itself, as Keras's <c>layer(x)</c> does: the first output gets
+    /// <see cref="ComputeMask"/> of the first input's mask unless the call gave it one (the states a recurrent layer
+    /// returns carry none), and every output's activity penalty is recorded.</summary>
+    private protected IReadOnlyList<Tensor> FinishCall(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs)
+    {
+        if (outputs[0].KerasMask is null && !ReferenceEquals(outputs[0], inputs[0]))
+            outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
+        foreach (var output in outputs) RecordActivityPenalty(output);
+        return outputs;
+    }
+
     /// <summary>Checks a timestep mask against the batch it goes with: [batch, timesteps].</summary>
     private protected void CheckTimestepMask(Tensor inputs, Tensor mask)
     {

@@ -13,7 +13,7 @@ namespace Nabla.Layers;
 /// (keras/src/layers/attention/attention.py). A timestep mask on the value leaves those steps out of the softmax (Keras
 /// subtracts 1e9 from their scores); one on the query zeroes those output steps and passes on.
 /// </summary>
-public class Attention : Layer
+public class Attention : AttentionLayer
 {
     private static readonly Activations.Activation SoftmaxRows = Activations.Activation.Get("softmax");
     private static readonly Activations.Activation Tanh = Activations.Activation.Get("tanh");
@@ -21,7 +21,7 @@ public class Attention : Layer
     private int[][]? builtShapes;
 
     public Attention(bool useScale = false, string scoreMode = "dot", double dropout = 0, int? seed = null, string? name = null)
-        : base(name, null)
+        : base(name)
     {
         if (scoreMode is not ("dot" or "concat"))
             throw new ArgumentException($"{ClassName} '{Name}': 'score_mode' must be \"dot\" or \"concat\", found \"{scoreMode}\".", nameof(scoreMode));
@@ -50,8 +50,6 @@ public class Attention : Layer
     /// <summary>"concat"'s trainable weight on the summed scores, or null.</summary>
     public Tensor? ConcatScoreWeight { get; private set; }
 
-    private protected override bool ReadsInputMasks => true;
-
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
         AttentionInputs.Validate(this, shapes);
@@ -76,30 +74,7 @@ public class Attention : Layer
     /// <summary>[query steps, value features], given as the build shape.</summary>
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    public override Tensor Call(Tensor inputs, bool training) =>
-        throw new ArgumentException($"Layer '{Name}' ({ClassName}) is called on (query, value) or (query, value, key); got one tensor.");
-
-    internal override IReadOnlyList<string> CallOptionNames => [AttentionInputs.UseCausalMask];
-
-    /// <summary>Calls the layer on symbolic sequences, as Keras's <c>attention([query, value, key], use_causal_mask=...)</c>.</summary>
-    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false) =>
-        ApplyAll(key is null ? [query, value] : [query, value, key],
-            useCausalMask ? new Config { [AttentionInputs.UseCausalMask] = true } : [])[0];
-
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
-    {
-        var output = Attend(inputs, training, AttentionInputs.Causal(options));
-        RecordActivityPenalty(output);
-        return [output];
-    }
-
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => Attend(inputs, training, causal: false);
-
-    /// <summary>The eager call with Keras's call options: (query, value) or (query, value, key), and the causal mask.</summary>
-    public Tensor Call(Tensor query, Tensor value, Tensor? key, bool training, bool useCausalMask) =>
-        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask);
-
-    private Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
+    private protected override Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);

@@ -16,7 +16,7 @@ namespace Nabla.Layers;
 /// attention mask; the output carries the query's mask. The call option <c>use_causal_mask</c> lets each query step see
 /// only the key steps up to its own (a decoder's self-attention).
 /// </summary>
-public sealed class MultiHeadAttention : Layer
+public sealed class MultiHeadAttention : AttentionLayer
 {
     private static readonly Activations.Activation SoftmaxRows = Activations.Activation.Get("softmax");
     private readonly RandomGenerator? seeded;
@@ -25,7 +25,7 @@ public sealed class MultiHeadAttention : Layer
 
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int? seed = null, string? name = null)
-        : base(name, null)
+        : base(name)
     {
         string what = $"MultiHeadAttention '{Name}'";
         if (numHeads < 1) throw new ArgumentException($"{what}: 'num_heads' must be at least 1, found {numHeads}.", nameof(numHeads));
@@ -68,21 +68,6 @@ public sealed class MultiHeadAttention : Layer
 
     public int? Seed { get; }
 
-    private protected override bool ReadsInputMasks => true;
-
-    internal override IReadOnlyList<string> CallOptionNames => [AttentionInputs.UseCausalMask];
-
-    /// <summary>Calls the layer on symbolic sequences, as Keras's <c>mha(query, value, key, use_causal_mask=...)</c>.</summary>
-    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false) =>
-        ApplyAll(key is null ? [query, value] : [query, value, key],
-            useCausalMask ? new Config { [AttentionInputs.UseCausalMask] = true } : [])[0];
-
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
-    {
-        var output = Attend(inputs, training, AttentionInputs.Causal(options));
-        RecordActivityPenalty(output);
-        return [output];
-    }
 
     /// <summary>Keras 3 keeps the weights in its four EinsumDense sublayers.</summary>
     internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups =>
@@ -111,16 +96,7 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>The query's per-sample shape: attention keeps its steps and its width.</summary>
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    public override Tensor Call(Tensor inputs, bool training) =>
-        throw new ArgumentException($"Layer '{Name}' (MultiHeadAttention) is called on (query, value) or (query, value, key); got one tensor.");
-
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => Attend(inputs, training, causal: false);
-
-    /// <summary>The eager call with Keras's call options: (query, value) or (query, value, key), and the causal mask.</summary>
-    public Tensor Call(Tensor query, Tensor value, Tensor? key, bool training, bool useCausalMask) =>
-        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask);
-
-    private Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
+    private protected override Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);

@@ -120,13 +120,8 @@ public sealed class Bidirectional : Layer
     /// <summary>The sequence's mask reaches both directions; the output carries it when returning sequences, the states none.</summary>
     private protected override bool ReadsInputMasks => true;
 
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
-    {
-        var outputs = CallAll(inputs[0], inputs.Skip(1).ToArray(), training);
-        if (outputs[0].KerasMask is null) outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
-        foreach (var output in outputs) RecordActivityPenalty(output);
-        return outputs;
-    }
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
+        FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
 
     /// <summary>Runs both directions on a batch of sequences from the given initial states (none: zeros; else the forward
     /// layer's, then the backward layer's) and returns the merged output, then, with return_state, the forward layer's

@@ -259,13 +259,8 @@ public abstract class RecurrentLayer : Layer
     /// <summary>The sequence's mask is the output's (when returning sequences); the states carry none, as in Keras.</summary>
     private protected override bool ReadsInputMasks => true;
 
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
-    {
-        var outputs = CallAll(inputs[0], inputs.Skip(1).ToArray(), training);
-        if (outputs[0].KerasMask is null) outputs[0].KerasMask = ComputeMask(inputs[0], inputs[0].KerasMask);
-        foreach (var output in outputs) RecordActivityPenalty(output);
-        return outputs;
-    }
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
+        FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
 
     /// <summary>The default observation, plus the op that records ‖∂L/∂h_t‖ per step and the cell's gates.</summary>
     public override LayerActivity Observe(Tensor output)
