@@ -444,6 +444,12 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     protected void WriteInOutputLayout(float[] timeMajor, Span<float> target, int firstStep, int rowsPerSample)
     {
         int size = Batch * Units;
+        if (!returnSequences && rowsPerSample == 1)
+        {
+            // The last step's states are already [batch, units], the output's layout.
+            timeMajor.AsSpan((firstStep + Steps - 1) * size, size).CopyTo(target);
+            return;
+        }
         for (int b = 0; b < Batch; b++)
             if (returnSequences)
                 for (int t = 0; t < Steps; t++)
