@@ -19,6 +19,7 @@ public abstract partial class Layer
         .Add("RandomZoom", RandomZoom.FromConfig)
         .Add("RandomTranslation", RandomTranslation.FromConfig)
         .Add("RandomContrast", RandomContrast.FromConfig)
+        .Add("RandomBrightness", RandomBrightness.FromConfig)
         .Add("Flatten", Flatten.FromConfig)
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)

@@ -19,7 +19,7 @@ public class AugmentationTests
     private static float At(Tensor images, int b, int y, int x, int c = 0) =>
         images.Data[((b * images.Shape[1] + y) * images.Shape[2] + x) * images.Shape[3] + c];
 
-    public static TheoryData<string> Layers() => new() { "flip", "rotation", "zoom", "translation", "contrast" };
+    public static TheoryData<string> Layers() => new() { "flip", "rotation", "zoom", "translation", "contrast", "brightness" };
 
     private static Layer Make(string kind, int? seed = 1) => kind switch
     {
@@ -27,7 +27,8 @@ public class AugmentationTests
         "rotation" => new RandomRotation(0.2, seed: seed),
         "zoom" => new RandomZoom(0.3, seed: seed),
         "translation" => new RandomTranslation(0.2, 0.2, seed: seed),
-        _ => new RandomContrast(0.4, seed: seed),
+        "contrast" => new RandomContrast(0.4, seed: seed),
+        _ => new RandomBrightness(0.2, seed: seed),
     };
 
     [Theory, MemberData(nameof(Layers))]
@@ -119,6 +120,22 @@ public class AugmentationTests
     }
 
     [Fact]
+    public void BrightnessShiftsEachImageByOneDrawOfItsRangeAndClips()
+    {
+        var x = GradientCheck.Random(12, 0, 255, 4, 3, 3, 2);
+        var shifted = new RandomBrightness((0.1, 0.3), seed: 2).Call(x, training: true);
+        for (int b = 0; b < 4; b++)
+        {
+            // One shift per image, between 0.1 and 0.3 of the range's width 255, read where nothing was clipped.
+            int unclipped = Enumerable.Range(b * 18, 18).First(i => shifted.Data[i] < 255);
+            float shift = shifted.Data[unclipped] - x.Data[unclipped];
+            Assert.InRange(shift, 25.5f - 1e-3f, 76.5f + 1e-3f);
+            for (int i = b * 18; i < (b + 1) * 18; i++) Assert.Equal(Math.Min(x.Data[i] + shift, 255f), shifted.Data[i], 1e-3f);
+        }
+        Assert.Throws<ArgumentException>(() => new RandomBrightness((-1.5, 0.5)));
+    }
+
+    [Fact]
     public void TheWarpAndTheContrastMatchFiniteDifferences()
     {
         var x = Images(5, 2, 4, 5, 2);
@@ -128,6 +145,7 @@ public class AugmentationTests
         var wide = GradientCheck.Random(6, 0, 1, 2, 3, 3, 2);
         GradientCheck.Check(t => Op.Record(new RandomContrastOp(t[0], 0.5f, 1.5f, -10f, 10f, new RandomGenerator(8))), [wide], h: 1e-3);
         GradientCheck.Check(t => Op.Record(new RandomContrastOp(t[0], 3f, 3f, 0.1f, 0.9f, new RandomGenerator(9))), [wide], h: 1e-3);
+        GradientCheck.Check(t => Op.Record(new RandomBrightnessOp(t[0], -0.4f, 0.4f, 0.2f, 0.8f, new RandomGenerator(10))), [wide], h: 1e-3);
     }
 
     [Fact]
@@ -144,7 +162,10 @@ public class AugmentationTests
         Assert.Equal(((-0.2, 0.3), null), (zoom.HeightFactor, zoom.WidthFactor));
         var contrast = (RandomContrast)Layer.Deserialize(Config.Parse("""{"class_name": "RandomContrast", "config": {"name": "c", "factor": 0.2, "seed": 3}}"""));
         Assert.Equal(((0.2, 0.2), (0.0, 255.0), (int?)3), (contrast.Factor, contrast.ValueRange, contrast.Seed));
-        foreach (var layer in new Layer[] { rotation, flip, zoom, contrast, new RandomTranslation((-0.1, 0.2), (0.0, 0.1), "constant", "nearest", 4, 1.5) })
+        var brightness = (RandomBrightness)Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomBrightness", "config": {"name": "b", "factor": 0.2, "value_range": [0.0, 1.0]}}"""));
+        Assert.Equal(((-0.2, 0.2), (0.0, 1.0)), (brightness.Factor, brightness.ValueRange));
+        foreach (var layer in new Layer[] { rotation, flip, zoom, contrast, brightness, new RandomTranslation((-0.1, 0.2), (0.0, 0.1), "constant", "nearest", 4, 1.5) })
         {
             var spec = Registry<Layer>.Serialize(layer);
             Assert.Equal(spec.ToJsonString(), Registry<Layer>.Serialize(Layer.Deserialize(spec)).ToJsonString());

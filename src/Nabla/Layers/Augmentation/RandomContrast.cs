@@ -60,10 +60,16 @@ public sealed class RandomContrast : TrainingNoiseLayer
             List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
             _ => throw new ArgumentException($"RandomContrast 'factor' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
         } : throw new ArgumentException("RandomContrast config needs 'factor'.");
-        (double, double)? range = !config.TryGet("value_range", out var r) ? null
+        return new RandomContrast(factor, ReadValueRange(config, "RandomContrast"), ReadSeed(config), name)
+        {
+            Trainable = config.GetBool("trainable", true),
+        };
+    }
+
+    /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)).</summary>
+    internal static (double, double)? ReadValueRange(Config config, string layer) =>
+        !config.TryGet("value_range", out var r) ? null
             : r is List<object?> { Count: 2 } bounds && bounds.All(v => v is long or double)
                 ? (Convert.ToDouble(bounds[0]), Convert.ToDouble(bounds[1]))
-                : throw new ArgumentException($"RandomContrast 'value_range' must be [low, high]; found {Config.Describe(r)}.");
-        return new RandomContrast(factor, range, ReadSeed(config), name) { Trainable = config.GetBool("trainable", true) };
-    }
+                : throw new ArgumentException($"{layer} 'value_range' must be [low, high]; found {Config.Describe(r)}.");
 }
