@@ -25,6 +25,8 @@ public abstract partial class Layer
         .Add("BatchNormalization", BatchNormalization.FromConfig)
         .Add("Normalization", Normalization.FromConfig)
         .Add("LayerNormalization", LayerNormalization.FromConfig)
+        .Add("UnitNormalization", UnitNormalization.FromConfig)
+        .Add("Identity", Identity.FromConfig)
         .Add("GroupNormalization", GroupNormalization.FromConfig)
         .Add("Rescaling", Rescaling.FromConfig)
         .Add("Add", Add.FromConfig)

@@ -158,6 +158,8 @@ public class AugmentationTests
         Assert.Equal(("reflect", "bilinear", 0.0), (rotation.FillMode, rotation.Interpolation, rotation.FillValue));
         var flip = (RandomFlip)Layer.Deserialize(Config.Parse("""{"class_name": "RandomFlip", "config": {"name": "f"}}"""));
         Assert.Equal("horizontal_and_vertical", flip.Mode);
+        var first = Layer.Deserialize(Config.Parse("""{"class_name": "RandomFlip", "config": {"name": "g", "mode": "horizontal", "batch_input_shape": [null, 8, 8, 3]}}"""));
+        Assert.Equal([8, 8, 3], first.DeclaredInputShape!); // keras.io's first layer of a Sequential image classifier
         var zoom = (RandomZoom)Layer.Deserialize(Config.Parse("""{"class_name": "RandomZoom", "config": {"name": "z", "height_factor": [-0.2, 0.3], "width_factor": null}}"""));
         Assert.Equal(((-0.2, 0.3), null), (zoom.HeightFactor, zoom.WidthFactor));
         var contrast = (RandomContrast)Layer.Deserialize(Config.Parse("""{"class_name": "RandomContrast", "config": {"name": "c", "factor": 0.2, "seed": 3}}"""));

@@ -12,8 +12,8 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class RandomBrightness : TrainingNoiseLayer
 {
-    public RandomBrightness((double Lower, double Upper) factor, (double Low, double High)? valueRange = null, int? seed = null, string? name = null)
-        : base(seed, null, name)
+    public RandomBrightness((double Lower, double Upper) factor, (double Low, double High)? valueRange = null, int? seed = null, string? name = null,
+        int[]? inputShape = null) : base(seed, inputShape, name)
     {
         if (!(factor.Lower <= factor.Upper && factor.Lower >= -1 && factor.Upper <= 1))
             throw new ArgumentException(
@@ -26,7 +26,8 @@ public sealed class RandomBrightness : TrainingNoiseLayer
     }
 
     /// <summary>A shift between −<paramref name="factor"/> and <paramref name="factor"/> of the value range.</summary>
-    public RandomBrightness(double factor, int? seed = null, string? name = null) : this((-Math.Abs(factor), Math.Abs(factor)), null, seed, name) { }
+    public RandomBrightness(double factor, int? seed = null, string? name = null, int[]? inputShape = null)
+        : this((-Math.Abs(factor), Math.Abs(factor)), null, seed, name, inputShape) { }
 
     public override string ClassName => "RandomBrightness";
 
@@ -56,14 +57,14 @@ public sealed class RandomBrightness : TrainingNoiseLayer
 
     public static RandomBrightness FromConfig(Config config)
     {
-        var (name, _) = BaseArgs(config);
+        var (name, inputShape) = BaseArgs(config);
         var factor = config.TryGet("factor", out var f) ? f switch
         {
             long or double => (-Math.Abs(Convert.ToDouble(f)), Math.Abs(Convert.ToDouble(f))),
             List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
             _ => throw new ArgumentException($"RandomBrightness 'factor' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
         } : throw new ArgumentException("RandomBrightness config needs 'factor'.");
-        return new RandomBrightness(factor, RandomContrast.ReadValueRange(config, "RandomBrightness"), ReadSeed(config), name)
+        return new RandomBrightness(factor, RandomContrast.ReadValueRange(config, "RandomBrightness"), ReadSeed(config), name, inputShape)
         {
             Trainable = config.GetBool("trainable", true),
         };

@@ -12,8 +12,8 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class RandomContrast : TrainingNoiseLayer
 {
-    public RandomContrast((double Lower, double Upper) factor, (double Low, double High)? valueRange = null, int? seed = null, string? name = null)
-        : base(seed, null, name)
+    public RandomContrast((double Lower, double Upper) factor, (double Low, double High)? valueRange = null, int? seed = null, string? name = null,
+        int[]? inputShape = null) : base(seed, inputShape, name)
     {
         if (!(factor.Lower >= 0 && factor.Lower <= 1 && factor.Upper >= 0))
             throw new ArgumentException(
@@ -27,7 +27,8 @@ public sealed class RandomContrast : TrainingNoiseLayer
     }
 
     /// <summary>A contrast factor between 1 − <paramref name="factor"/> and 1 + <paramref name="factor"/>.</summary>
-    public RandomContrast(double factor, int? seed = null, string? name = null) : this((factor, factor), null, seed, name) { }
+    public RandomContrast(double factor, int? seed = null, string? name = null, int[]? inputShape = null)
+        : this((factor, factor), null, seed, name, inputShape) { }
 
     public override string ClassName => "RandomContrast";
 
@@ -53,14 +54,14 @@ public sealed class RandomContrast : TrainingNoiseLayer
 
     public static RandomContrast FromConfig(Config config)
     {
-        var (name, _) = BaseArgs(config);
+        var (name, inputShape) = BaseArgs(config);
         var factor = config.TryGet("factor", out var f) ? f switch
         {
             long or double => (Convert.ToDouble(f), Convert.ToDouble(f)),
             List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
             _ => throw new ArgumentException($"RandomContrast 'factor' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
         } : throw new ArgumentException("RandomContrast config needs 'factor'.");
-        return new RandomContrast(factor, ReadValueRange(config, "RandomContrast"), ReadSeed(config), name)
+        return new RandomContrast(factor, ReadValueRange(config, "RandomContrast"), ReadSeed(config), name, inputShape)
         {
             Trainable = config.GetBool("trainable", true),
         };

@@ -12,8 +12,8 @@ public sealed class RandomFlip : RandomImageLayer
 {
     private static readonly string[] Modes = ["horizontal", "vertical", "horizontal_and_vertical"];
 
-    public RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? dataFormat = null, string? name = null)
-        : base("nearest", "nearest", 0, seed, dataFormat, name)
+    public RandomFlip(string mode = "horizontal_and_vertical", int? seed = null, string? dataFormat = null, string? name = null,
+        int[]? inputShape = null) : base("nearest", "nearest", 0, seed, dataFormat, name, inputShape)
     {
         if (!Modes.Contains(mode))
             throw new ArgumentException($"RandomFlip '{Name}': 'mode' must be one of {string.Join(", ", Modes)}; found '{mode}'.", nameof(mode));
@@ -45,8 +45,9 @@ public sealed class RandomFlip : RandomImageLayer
 
     public static RandomFlip FromConfig(Config config)
     {
-        var (name, _) = BaseArgs(config);
-        return new RandomFlip(config.GetString("mode", "horizontal_and_vertical")!, ReadSeed(config), config.GetString("data_format", null), name)
+        var (name, inputShape) = BaseArgs(config);
+        return new RandomFlip(config.GetString("mode", "horizontal_and_vertical")!, ReadSeed(config), config.GetString("data_format", null), name,
+            inputShape)
         {
             Trainable = config.GetBool("trainable", true),
         };

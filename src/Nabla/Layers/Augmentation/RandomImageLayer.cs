@@ -16,8 +16,8 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     private protected static readonly string[] FillModes = ["reflect", "wrap", "constant", "nearest"];
     private protected static readonly string[] Interpolations = ["bilinear", "nearest"];
 
-    private protected RandomImageLayer(string fillMode, string interpolation, double fillValue, int? seed, string? dataFormat, string? name)
-        : base(seed, null, name)
+    private protected RandomImageLayer(string fillMode, string interpolation, double fillValue, int? seed, string? dataFormat, string? name,
+        int[]? inputShape) : base(seed, inputShape, name)
     {
         ConvOptions.CheckDataFormat($"{ClassName} '{Name}'", dataFormat);
         if (!FillModes.Contains(fillMode))
@@ -89,10 +89,11 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     private protected static List<object?> RangeConfig((double Lower, double Upper) range) => [range.Lower, range.Upper];
 
     /// <summary>The keys every random image layer reads from a config.</summary>
-    private protected static (string FillMode, string Interpolation, double FillValue, int? Seed, string? DataFormat, string? Name) ReadCommon(Config config)
+    private protected static (string FillMode, string Interpolation, double FillValue, int? Seed, string? DataFormat, string? Name, int[]? InputShape)
+        ReadCommon(Config config)
     {
-        var (name, _) = BaseArgs(config);
+        var (name, inputShape) = BaseArgs(config);
         return (config.GetString("fill_mode", "reflect")!, config.GetString("interpolation", "bilinear")!, config.GetDouble("fill_value", 0),
-            ReadSeed(config), config.GetString("data_format", null), name);
+            ReadSeed(config), config.GetString("data_format", null), name, inputShape);
     }
 }

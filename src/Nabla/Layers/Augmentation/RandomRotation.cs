@@ -12,15 +12,16 @@ namespace Nabla.Layers;
 public sealed class RandomRotation : RandomImageLayer
 {
     public RandomRotation((double Lower, double Upper) factor, string fillMode = "reflect", string interpolation = "bilinear",
-        int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null)
-        : base(fillMode, interpolation, fillValue, seed, dataFormat, name)
+        int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null, int[]? inputShape = null)
+        : base(fillMode, interpolation, fillValue, seed, dataFormat, name, inputShape)
     {
         Factor = Range(factor, "factor", ClassName);
     }
 
     /// <summary>A rotation between −<paramref name="factor"/> and <paramref name="factor"/> turns.</summary>
     public RandomRotation(double factor, string fillMode = "reflect", string interpolation = "bilinear", int? seed = null,
-        double fillValue = 0, string? name = null) : this((-Math.Abs(factor), Math.Abs(factor)), fillMode, interpolation, seed, fillValue, null, name) { }
+        double fillValue = 0, string? name = null, int[]? inputShape = null)
+        : this((-Math.Abs(factor), Math.Abs(factor)), fillMode, interpolation, seed, fillValue, null, name, inputShape) { }
 
     public override string ClassName => "RandomRotation";
 
@@ -45,7 +46,8 @@ public sealed class RandomRotation : RandomImageLayer
     {
         var c = ReadCommon(config);
         config.TryGet("factor", out var factor);
-        return new RandomRotation(Range(factor, "factor", "RandomRotation"), c.FillMode, c.Interpolation, c.Seed, c.FillValue, c.DataFormat, c.Name)
+        return new RandomRotation(Range(factor, "factor", "RandomRotation"), c.FillMode, c.Interpolation, c.Seed, c.FillValue, c.DataFormat, c.Name,
+            c.InputShape)
         {
             Trainable = config.GetBool("trainable", true),
         };

@@ -11,8 +11,8 @@ namespace Nabla.Layers;
 public sealed class RandomTranslation : RandomImageLayer
 {
     public RandomTranslation((double Lower, double Upper) heightFactor, (double Lower, double Upper) widthFactor, string fillMode = "reflect",
-        string interpolation = "bilinear", int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null)
-        : base(fillMode, interpolation, fillValue, seed, dataFormat, name)
+        string interpolation = "bilinear", int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null,
+        int[]? inputShape = null) : base(fillMode, interpolation, fillValue, seed, dataFormat, name, inputShape)
     {
         HeightFactor = Range(heightFactor, "height_factor", ClassName, min: -1, max: 1);
         WidthFactor = Range(widthFactor, "width_factor", ClassName, min: -1, max: 1);
@@ -20,9 +20,9 @@ public sealed class RandomTranslation : RandomImageLayer
 
     /// <summary>Shifts between −factor and factor of the image's size on each axis.</summary>
     public RandomTranslation(double heightFactor, double widthFactor, string fillMode = "reflect", string interpolation = "bilinear",
-        int? seed = null, string? name = null)
+        int? seed = null, string? name = null, int[]? inputShape = null)
         : this((-Math.Abs(heightFactor), Math.Abs(heightFactor)), (-Math.Abs(widthFactor), Math.Abs(widthFactor)), fillMode, interpolation,
-            seed, 0, null, name) { }
+            seed, 0, null, name, inputShape) { }
 
     public override string ClassName => "RandomTranslation";
 
@@ -53,6 +53,6 @@ public sealed class RandomTranslation : RandomImageLayer
         config.TryGet("width_factor", out var width);
         return new RandomTranslation(Range(height, "height_factor", "RandomTranslation", min: -1, max: 1),
             Range(width, "width_factor", "RandomTranslation", min: -1, max: 1), c.FillMode, c.Interpolation, c.Seed, c.FillValue, c.DataFormat,
-            c.Name) { Trainable = config.GetBool("trainable", true) };
+            c.Name, c.InputShape) { Trainable = config.GetBool("trainable", true) };
     }
 }

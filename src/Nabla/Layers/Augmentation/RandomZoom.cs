@@ -12,16 +12,16 @@ namespace Nabla.Layers;
 public sealed class RandomZoom : RandomImageLayer
 {
     public RandomZoom((double Lower, double Upper) heightFactor, (double Lower, double Upper)? widthFactor = null, string fillMode = "reflect",
-        string interpolation = "bilinear", int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null)
-        : base(fillMode, interpolation, fillValue, seed, dataFormat, name)
+        string interpolation = "bilinear", int? seed = null, double fillValue = 0, string? dataFormat = null, string? name = null,
+        int[]? inputShape = null) : base(fillMode, interpolation, fillValue, seed, dataFormat, name, inputShape)
     {
         HeightFactor = Range(heightFactor, "height_factor", ClassName, min: -1);
         WidthFactor = widthFactor is { } w ? Range(w, "width_factor", ClassName, min: -1) : null;
     }
 
     /// <summary>A zoom between −<paramref name="heightFactor"/> and <paramref name="heightFactor"/>, the aspect kept.</summary>
-    public RandomZoom(double heightFactor, string fillMode = "reflect", string interpolation = "bilinear", int? seed = null, string? name = null)
-        : this((-Math.Abs(heightFactor), Math.Abs(heightFactor)), null, fillMode, interpolation, seed, 0, null, name) { }
+    public RandomZoom(double heightFactor, string fillMode = "reflect", string interpolation = "bilinear", int? seed = null, string? name = null,
+        int[]? inputShape = null) : this((-Math.Abs(heightFactor), Math.Abs(heightFactor)), null, fillMode, interpolation, seed, 0, null, name, inputShape) { }
 
     public override string ClassName => "RandomZoom";
 
@@ -52,6 +52,6 @@ public sealed class RandomZoom : RandomImageLayer
         config.TryGet("height_factor", out var height);
         (double, double)? width = config.TryGet("width_factor", out var w) ? Range(w, "width_factor", "RandomZoom", min: -1) : null;
         return new RandomZoom(Range(height, "height_factor", "RandomZoom", min: -1), width, c.FillMode, c.Interpolation, c.Seed, c.FillValue,
-            c.DataFormat, c.Name) { Trainable = config.GetBool("trainable", true) };
+            c.DataFormat, c.Name, c.InputShape) { Trainable = config.GetBool("trainable", true) };
     }
 }

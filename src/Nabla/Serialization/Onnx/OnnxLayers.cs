@@ -12,7 +12,7 @@ internal static class OnnxLayers
 {
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
-        ["InputLayer", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Flatten", "Rescaling", "Normalization",
+        ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
          "BatchNormalization", "LayerNormalization",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
@@ -22,7 +22,7 @@ internal static class OnnxLayers
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
-        if (layer is not (InputLayer or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
+        if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
             && !OnnxSpecialConvLayers.Handles(layer))
@@ -56,7 +56,7 @@ internal static class OnnxLayers
     /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value.</summary>
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
-        InputLayer or TrainingNoiseLayer => x,
+        InputLayer or Layers.Identity or TrainingNoiseLayer => x,
         Dense dense => EmitDense(g, dense, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
