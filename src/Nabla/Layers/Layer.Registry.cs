@@ -20,6 +20,8 @@ public abstract partial class Layer
         .Add("RandomTranslation", RandomTranslation.FromConfig)
         .Add("RandomContrast", RandomContrast.FromConfig)
         .Add("RandomBrightness", RandomBrightness.FromConfig)
+        .Add("Resizing", Resizing.FromConfig)
+        .Add("CenterCrop", CenterCrop.FromConfig)
         .Add("Flatten", Flatten.FromConfig)
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)

@@ -26,6 +26,20 @@ public class ReshapingParityTests
             t => F.interpolate(t[0].permute(0, 3, 1, 2), scale_factor: [rows, columns], mode: torch.InterpolationMode.Bilinear, align_corners: false)
                 .permute(0, 2, 3, 1));
 
+    /// <summary>Resizing to any size, up or down, is torch's interpolate to that size without aligned corners: bilinear
+    /// as is (both clamp the source at 0 and read half-pixel centres), nearest as "nearest-exact" (⌊(o + ½)·in/out⌋).</summary>
+    [Theory]
+    [InlineData(7, 3, "bilinear")]
+    [InlineData(2, 9, "bilinear")]
+    [InlineData(7, 3, "nearest")]
+    [InlineData(2, 9, "nearest")]
+    public void Resizing_is_torch_interpolate_to_the_size(int height, int width, string interpolation) =>
+        Parity.CompareOp($"Resizing to {height}x{width} {interpolation}", [TestData.Normal(9, 1.0, 2, 5, 4, 3)],
+            x => new Resizing(height, width, interpolation).Call(x[0], true),
+            t => F.interpolate(t[0].permute(0, 3, 1, 2), size: [height, width],
+                mode: interpolation == "bilinear" ? torch.InterpolationMode.Bilinear : torch.InterpolationMode.NearestExact,
+                align_corners: interpolation == "bilinear" ? false : null).permute(0, 2, 3, 1));
+
     [Fact]
     public void UpSampling1D_is_torch_nearest_interpolation() =>
         Parity.CompareOp("UpSampling1D 3", [TestData.Normal(2, 1.0, 2, 5, 3)],

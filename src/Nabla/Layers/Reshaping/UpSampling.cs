@@ -48,7 +48,7 @@ public sealed class UpSampling1D : Layer
 
 /// <summary>Keras's <c>UpSampling2D</c>: with its default nearest interpolation, repeats each row of channels-last images
 /// <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2); with "bilinear", interpolates
-/// between neighbouring pixels with half-pixel centres, as TensorFlow's resize does (<see cref="BilinearUpsampleOp"/>).</summary>
+/// between neighbouring pixels with half-pixel centres, as TensorFlow's resize does (<see cref="Autograd.Ops.ResizeOp"/>).</summary>
 public sealed class UpSampling2D : Layer
 {
     public UpSampling2D(Size2D? size = null, string? dataFormat = null, string interpolation = "nearest", int[]? inputShape = null,
@@ -83,7 +83,7 @@ public sealed class UpSampling2D : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        if (Interpolation == "bilinear") return Op.Record(new BilinearUpsampleOp(inputs, Size.Height, Size.Width));
+        if (Interpolation == "bilinear") return Op.Record(new ResizeOp(inputs, inputs.Shape[1] * Size.Height, inputs.Shape[2] * Size.Width));
         var (batch, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3]);
         var cells = Tensor.Reshape(inputs, batch, height, 1, width, 1, channels);
         var repeated = Repeat.Along(Repeat.Along(cells, axis: 2, Size.Height), axis: 4, Size.Width);

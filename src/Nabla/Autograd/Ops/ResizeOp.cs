@@ -3,33 +3,45 @@ using System.Numerics.Tensors;
 namespace Nabla.Autograd.Ops;
 
 /// <summary>
-/// Bilinear upsampling of channels-last images [batch, h, w, c] by whole factors, with half-pixel centres as TensorFlow's
-/// resize (which Keras's UpSampling2D(interpolation="bilinear") calls) and torch's interpolate(align_corners=False):
-/// output cell o reads input coordinate (o + ½)/factor − ½, clamped to the image, between its two neighbours. Backward
-/// adds each output gradient back onto the four input cells with the same weights.
+/// Resizing of channels-last images [batch, h, w, c] to [batch, outHeight, outWidth, c] with half-pixel centres, as
+/// TensorFlow's resize without antialiasing (which Keras's Resizing and UpSampling2D(interpolation="bilinear") call) and
+/// torch's interpolate(align_corners=False). Bilinear: output cell o reads input coordinate (o + ½)·in/out − ½, clamped
+/// to the image, between its two neighbours; nearest: the cell ⌊(o + ½)·in/out⌋. Backward adds each output gradient back
+/// onto the cells it read with the same weights.
 /// </summary>
-internal sealed class BilinearUpsampleOp : Op
+internal sealed class ResizeOp : Op
 {
     private readonly int height, width, channels;
     private readonly (int Lower, int Upper, float Lerp)[] rows, columns;
 
-    public BilinearUpsampleOp(Tensor x, int rowFactor, int columnFactor)
-        : base([x], [x.Shape[0], x.Shape[1] * rowFactor, x.Shape[2] * columnFactor, x.Shape[3]])
+    public ResizeOp(Tensor x, int outHeight, int outWidth, bool bilinear = true)
+        : base([x], [x.Shape[0], outHeight, outWidth, x.Shape[3]])
     {
+        if (outHeight < 1 || outWidth < 1)
+            throw new ArgumentException($"A resize needs a positive output size; found {outHeight}×{outWidth}.");
         (height, width, channels) = (x.Shape[1], x.Shape[2], x.Shape[3]);
-        rows = Neighbours(height, rowFactor);
-        columns = Neighbours(width, columnFactor);
+        rows = Neighbours(height, outHeight, bilinear);
+        columns = Neighbours(width, outWidth, bilinear);
     }
 
-    public override string Name => "upsample_bilinear";
+    public override string Name => "resize";
 
-    /// <summary>For each output cell along an axis: the two input cells it lies between and the weight of the second.</summary>
-    private static (int, int, float)[] Neighbours(int input, int factor)
+    /// <summary>For each output cell along an axis: the two input cells it lies between and the weight of the second
+    /// (nearest: one cell, twice, weight 0). (o + ½)·in/out is computed as ((o + ½)·in)/out: both exact before the one
+    /// rounding, so a whole factor gives the same bits as (o + ½)/factor.</summary>
+    private static (int, int, float)[] Neighbours(int input, int output, bool bilinear)
     {
-        var result = new (int, int, float)[input * factor];
-        for (int o = 0; o < result.Length; o++)
+        var result = new (int, int, float)[output];
+        for (int o = 0; o < output; o++)
         {
-            double source = Math.Max((o + 0.5) / factor - 0.5, 0);
+            double centre = (o + 0.5) * input / output;
+            if (!bilinear)
+            {
+                int nearest = Math.Min((int)Math.Floor(centre), input - 1);
+                result[o] = (nearest, nearest, 0f);
+                continue;
+            }
+            double source = Math.Max(centre - 0.5, 0);
             int lower = Math.Min((int)source, input - 1);
             int upper = Math.Min(lower + 1, input - 1);
             result[o] = (lower, upper, (float)(source - lower));

@@ -1,0 +1,137 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>Resizing</c>: resizes images [batch, h, w, channels] to [batch, height, width, channels] with half-pixel
+/// centres and no antialiasing (keras/src/layers/preprocessing/image_preprocessing/resizing.py, Keras's default
+/// interpolation "bilinear"; "nearest" too). Keras's other interpolations (bicubic, area, lanczos…) and
+/// crop_to_aspect_ratio / pad_to_aspect_ratio are refused by name rather than resized otherwise. The input's size may
+/// be unknown (None): the weights of each read come with the call's data.
+/// </summary>
+public sealed class Resizing : Layer
+{
+    private static readonly string[] Interpolations = ["bilinear", "nearest"];
+
+    public Resizing(int height, int width, string interpolation = "bilinear", string? dataFormat = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape)
+    {
+        if (height < 1 || width < 1)
+            throw new ArgumentException($"Resizing '{Name}': 'height' and 'width' must be positive; found {height} and {width}.");
+        if (!Interpolations.Contains(interpolation))
+            throw new ArgumentException(
+                $"Resizing '{Name}': 'interpolation' '{interpolation}' is not supported; supported: {string.Join(", ", Interpolations)}.", nameof(interpolation));
+        ConvOptions.CheckDataFormat($"Resizing '{Name}'", dataFormat);
+        (Height, Width, Interpolation) = (height, width, interpolation);
+    }
+
+    public override string ClassName => "Resizing";
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    /// <summary>"bilinear" (Keras's default) or "nearest".</summary>
+    public string Interpolation { get; }
+
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape.Length == 3 ? [Height, Width, inputShape[2]]
+        : throw new ArgumentException($"Layer '{Name}' (Resizing) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        return Op.Record(new ResizeOp(inputs, Height, Width, Interpolation == "bilinear"));
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["height"] = (long)Height;
+        config["width"] = (long)Width;
+        config["interpolation"] = Interpolation;
+        config["crop_to_aspect_ratio"] = false;
+        config["pad_to_aspect_ratio"] = false;
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    public static Resizing FromConfig(Config config)
+    {
+        foreach (var key in new[] { "crop_to_aspect_ratio", "pad_to_aspect_ratio" })
+            if (config.GetBool(key, false))
+                throw new ArgumentException($"Resizing config '{key}' is true; only false is supported.");
+        var (name, inputShape) = BaseArgs(config);
+        return new Resizing(config.GetInt("height"), config.GetInt("width"), config.GetString("interpolation", "bilinear")!,
+            config.GetString("data_format", null), inputShape, name) { Trainable = config.GetBool("trainable", true) };
+    }
+}
+
+/// <summary>
+/// Keras's <c>CenterCrop</c>: the central height × width window of each image, starting at ((h − height) // 2,
+/// (w − width) // 2) as keras/src/layers/preprocessing/image_preprocessing/center_crop.py places it. An image smaller
+/// than the window is refused (Keras would resize it with smart_resize). The input's size may be unknown (None).
+/// </summary>
+public sealed class CenterCrop : Layer
+{
+    public CenterCrop(int height, int width, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        if (height < 1 || width < 1)
+            throw new ArgumentException($"CenterCrop '{Name}': 'height' and 'width' must be positive; found {height} and {width}.");
+        ConvOptions.CheckDataFormat($"CenterCrop '{Name}'", dataFormat);
+        (Height, Width) = (height, width);
+    }
+
+    public override string ClassName => "CenterCrop";
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException($"Layer '{Name}' (CenterCrop) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
+        CheckSize(inputShape[0], inputShape[1]);
+        return [Height, Width, inputShape[2]];
+    }
+
+    private void CheckSize(int height, int width)
+    {
+        if ((height != UnknownDimension && height < Height) || (width != UnknownDimension && width < Width))
+            throw new ArgumentException(
+                $"Layer '{Name}' (CenterCrop): a {height}x{width} image is smaller than the {Height}x{Width} window; Keras would resize it " +
+                "(smart_resize), which Nabla does not implement.");
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        int height = inputs.Shape[1], width = inputs.Shape[2];
+        CheckSize(height, width);
+        return Tensor.Slice(inputs, [0, (height - Height) / 2, (width - Width) / 2, 0], [inputs.Shape[0], Height, Width, inputs.Shape[3]]);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["height"] = (long)Height;
+        config["width"] = (long)Width;
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    public static CenterCrop FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        return new CenterCrop(config.GetInt("height"), config.GetInt("width"), config.GetString("data_format", null), inputShape, name)
+        {
+            Trainable = config.GetBool("trainable", true),
+        };
+    }
+}

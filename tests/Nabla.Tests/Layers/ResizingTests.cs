@@ -1,0 +1,56 @@
+using Nabla.Configuration;
+using Nabla.Layers;
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Layers;
+
+/// <summary>Keras's Resizing and CenterCrop (keras/src/layers/preprocessing/image_preprocessing: resizing.py, default
+/// interpolation "bilinear", half-pixel centres without antialiasing; center_crop.py, the window at ((h − height) // 2,
+/// (w − width) // 2)).</summary>
+public class ResizingTests
+{
+    [Fact]
+    public void NearestResizingReadsTheCellUnderEachOutputCentre()
+    {
+        // 4 columns to 3: centres at (o + ½)·4/3 = 0.67, 2, 3.33 read columns 0, 2, 3.
+        var x = Tensor.FromArray([1, 2, 3, 4], 1, 1, 4, 1);
+        Assert.Equal([1f, 3f, 4f], new Resizing(1, 3, "nearest").Call(x, training: false).Data);
+        // Bilinear halving averages neighbouring pairs: centre (o + ½)·2 − ½ = 0.5 and 2.5.
+        Assert.Equal([1.5f, 3.5f], new Resizing(1, 2).Call(x, training: false).Data);
+    }
+
+    [Fact]
+    public void ResizingMatchesFiniteDifferencesAndTakesImagesOfUnknownSize()
+    {
+        var x = GradientCheck.Random(1, -1, 1, 2, 5, 3, 2);
+        GradientCheck.Check(t => new Resizing(3, 7).Call(t[0], training: true), [x]);
+        var images = new Input([Layer.UnknownDimension, Layer.UnknownDimension, 3]);
+        var model = new Model(images, new Resizing(4, 4).Apply(images));
+        Assert.Equal([4, 4, 3], model.OutputShape!);
+        Assert.Equal([2, 4, 4, 3], model.Predict(GradientCheck.Random(2, 0, 1, 2, 9, 6, 3)).Shape);
+    }
+
+    [Fact]
+    public void CenterCropTakesTheCentralWindowAndRefusesSmallerImages()
+    {
+        var x = Tensor.FromArray(Enumerable.Range(0, 30).Select(i => (float)i).ToArray(), 1, 5, 6, 1);
+        // (5 − 2) // 2 = 1 row down, (6 − 3) // 2 = 1 column in.
+        Assert.Equal([7f, 8f, 9f, 13f, 14f, 15f], new CenterCrop(2, 3).Call(x, training: false).Data);
+        var e = Assert.Throws<ArgumentException>(() => new CenterCrop(6, 3, name: "crop").Call(x, training: false));
+        Assert.Contains("a 5x6 image is smaller than the 6x3 window", e.Message);
+    }
+
+    [Fact]
+    public void ConfigsCarryKerasDefaultsAndRefuseWhatIsNotImplemented()
+    {
+        var resizing = (Resizing)Layer.Deserialize(Config.Parse("""{"class_name": "Resizing", "config": {"name": "r", "height": 72, "width": 64}}"""));
+        Assert.Equal((72, 64, "bilinear"), (resizing.Height, resizing.Width, resizing.Interpolation));
+        Assert.Equal(Registry<Layer>.Serialize(resizing).ToJsonString(), Registry<Layer>.Serialize(Layer.Deserialize(Registry<Layer>.Serialize(resizing))).ToJsonString());
+        var crop = (CenterCrop)Layer.Deserialize(Config.Parse("""{"class_name": "CenterCrop", "config": {"name": "c", "height": 8, "width": 8}}"""));
+        Assert.Equal((8, 8), (crop.Height, crop.Width));
+        Assert.Contains("'crop_to_aspect_ratio' is true", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "crop_to_aspect_ratio": true}}"""))).Message);
+        Assert.Contains("'interpolation' 'bicubic' is not supported", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": "bicubic"}}"""))).Message);
+    }
+}
