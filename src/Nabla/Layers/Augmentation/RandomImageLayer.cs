@@ -39,9 +39,12 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     /// <summary>The value outside the image with fill_mode "constant"; Keras's default is 0.</summary>
     public double FillValue { get; }
 
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape.Length == 3 ? inputShape
+    public override int[] ComputeOutputShape(int[] inputShape) => ImagesOnly(this, inputShape);
+
+    /// <summary>The per-sample shape of images (height, width, channels), unchanged; anything else is refused by name.</summary>
+    internal static int[] ImagesOnly(Layer layer, int[] inputShape) => inputShape.Length == 3 ? inputShape
         : throw new ArgumentException(
-            $"Layer '{Name}' ({ClassName}) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
+            $"Layer '{layer.Name}' ({layer.ClassName}) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
 
     private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) =>
         new ImageWarpOp(inputs, this, generator, FillMode switch

@@ -1,0 +1,56 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// What Keras's RandomContrast and RandomBrightness share: images [batch, height, width, channels] whose values change in
+/// training by a per-image draw from a <c>factor</c> range, clipped to <c>value_range</c> (Keras 3's default (0, 255)).
+/// </summary>
+public abstract class RandomIntensityLayer : TrainingNoiseLayer
+{
+    private protected RandomIntensityLayer((double Lower, double Upper) factor, (double Low, double High)? valueRange, int? seed, string? name,
+        int[]? inputShape) : base(seed, inputShape, name)
+    {
+        Factor = factor;
+        ValueRange = valueRange ?? (0, 255);
+        if (!(ValueRange.Low < ValueRange.High))
+            throw new ArgumentException(
+                $"{ClassName} '{Name}': 'value_range' must be [low, high] with low < high; found [{ValueRange.Low}, {ValueRange.High}].", nameof(valueRange));
+    }
+
+    /// <summary>The range of the per-image draw, as the layer reads it (see each layer).</summary>
+    public (double Lower, double Upper) Factor { get; }
+
+    /// <summary>The range outputs are clipped to.</summary>
+    public (double Low, double High) ValueRange { get; }
+
+    protected override bool AddsNoNoise => false;
+
+    public override int[] ComputeOutputShape(int[] inputShape) => RandomImageLayer.ImagesOnly(this, inputShape);
+
+    protected override void WriteSettings(Config config)
+    {
+        config["factor"] = new List<object?> { Factor.Lower, Factor.Upper };
+        config["value_range"] = new List<object?> { ValueRange.Low, ValueRange.High };
+    }
+
+    /// <summary>A config's <c>factor</c>: a number f, read as (−f, f) when <paramref name="symmetric"/> and as (f, f) otherwise,
+    /// or a [lower, upper] pair.</summary>
+    private protected static (double, double) ReadFactor(Config config, string layer, bool symmetric)
+    {
+        if (!config.TryGet("factor", out var f)) throw new ArgumentException($"{layer} config needs 'factor'.");
+        return f switch
+        {
+            long or double => symmetric ? (-Math.Abs(Convert.ToDouble(f)), Math.Abs(Convert.ToDouble(f))) : (Convert.ToDouble(f), Convert.ToDouble(f)),
+            List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
+            _ => throw new ArgumentException($"{layer} 'factor' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
+        };
+    }
+
+    /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)).</summary>
+    private protected static (double, double)? ReadValueRange(Config config, string layer) =>
+        !config.TryGet("value_range", out var r) ? null
+            : r is List<object?> { Count: 2 } bounds && bounds.All(v => v is long or double)
+                ? (Convert.ToDouble(bounds[0]), Convert.ToDouble(bounds[1]))
+                : throw new ArgumentException($"{layer} 'value_range' must be [low, high]; found {Config.Describe(r)}.");
+}
