@@ -54,3 +54,20 @@ public class ResizingTests
             """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": "bicubic"}}"""))).Message);
     }
 }
+
+/// <summary>Resizing, CenterCrop and UnitNormalization written as ONNX and run in ONNX Runtime against Predict.</summary>
+public class ResizingOnnxTests
+{
+    [Theory]
+    [InlineData(7, 5, "bilinear")]
+    [InlineData(3, 2, "bilinear")]
+    [InlineData(9, 4, "nearest")]
+    [InlineData(3, 3, "nearest")]
+    public void ResizingCenterCropAndUnitNormalizationMatchOnnxRuntime(int height, int width, string interpolation)
+    {
+        Utils.SetRandomSeed(6);
+        var model = new Sequential(new Resizing(height, width, interpolation, inputShape: [6, 4, 2]),
+            new CenterCrop(height - 1, width - 1), new UnitNormalization([1, 2]), new Conv2D(2, 1));
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+    }
+}

@@ -13,7 +13,7 @@ internal static class OnnxLayers
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
         ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
-         "BatchNormalization", "LayerNormalization",
+         "BatchNormalization", "LayerNormalization", "UnitNormalization", "Resizing", "CenterCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
@@ -23,7 +23,7 @@ internal static class OnnxLayers
     public static void Check(Layer layer)
     {
         if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
-                or BatchNormalization or LayerNormalization)
+                or BatchNormalization or LayerNormalization or UnitNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
             && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
@@ -68,6 +68,8 @@ internal static class OnnxLayers
         // ONNX's LayerNormalization (opset 17) normalizes from 'axis' to the last axis, as Nabla's trailing axes.
         LayerNormalization ln => g.Node("LayerNormalization", ln.Name, [x, g.Weight(ln.Gamma), g.Weight(ln.Beta)],
             Int("axis", -ln.Gamma.Rank), Float("epsilon", ln.Epsilon)),
+        UnitNormalization u => OnnxMergeLayers.L2Normalize(g, u.Name, x,
+            [.. u.Axis.Select(a => a < 0 ? a + u.InputShape!.Length + 1 : a)], UnitNormalization.SquareSumFloor),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
         _ when OnnxReshapingLayers.Handles(layer) => OnnxReshapingLayers.Emit(g, layer, x),
         _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),

@@ -52,7 +52,7 @@ internal static class OnnxMergeLayers
     {
         string name = dot.Name;
         var (axisA, axisB) = dot.ContractedAxes;
-        if (dot.Normalize) (a, b) = (L2Normalize(g, name, a, axisA + 1), L2Normalize(g, name, b, axisB + 1));
+        if (dot.Normalize) (a, b) = (L2Normalize(g, name, a, [axisA + 1], NormalizeEpsilon), L2Normalize(g, name, b, [axisB + 1], NormalizeEpsilon));
         if (shapeA.Length == 1 && shapeB.Length == 1)
             return g.Node("ReduceSum", name, [g.Node("Mul", name, [a, b]), g.Int64Initializer($"{name}/axes_1", [1])], Int("keepdims", 1));
         long depth = shapeA[axisA];
@@ -67,12 +67,12 @@ internal static class OnnxMergeLayers
     private static string MoveAxis(OnnxGraphBuilder g, string name, string x, int rank, int from, int to) =>
         from == to ? x : g.Node("Transpose", name, [x], Ints("perm", Dot.MoveAxisOrder(rank, from, to).Select(p => (long)p).ToArray()));
 
-    /// <summary>x / √max(Σx², ε) along <paramref name="axis"/>, as the layer computes it.</summary>
-    private static string L2Normalize(OnnxGraphBuilder g, string name, string x, int axis)
+    /// <summary>x / √max(Σx², ε) along <paramref name="axes"/>, as Dot's normalize and UnitNormalization compute it.</summary>
+    internal static string L2Normalize(OnnxGraphBuilder g, string name, string x, int[] axes, float epsilon)
     {
-        string squaredNorm = g.Node("ReduceSum", name, [g.Node("Mul", name, [x, x]), g.Int64Initializer($"{name}/axes_{axis}", [axis])],
-            Int("keepdims", 1));
-        string floored = g.Node("Clip", name, [squaredNorm, g.Scalar($"{name}/epsilon", NormalizeEpsilon), g.Scalar($"{name}/max", float.MaxValue)]);
+        string squaredNorm = g.Node("ReduceSum", name, [g.Node("Mul", name, [x, x]),
+            g.Int64Initializer($"{name}/axes_{string.Join("_", axes)}", [.. axes.Select(a => (long)a)])], Int("keepdims", 1));
+        string floored = g.Node("Clip", name, [squaredNorm, g.Scalar($"{name}/epsilon", epsilon), g.Scalar($"{name}/max", float.MaxValue)]);
         return g.Node("Div", name, [x, g.Node("Sqrt", name, [floored])]);
     }
 }

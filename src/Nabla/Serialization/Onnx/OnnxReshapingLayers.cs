@@ -6,13 +6,15 @@ namespace Nabla.Serialization.Onnx;
 /// <summary>
 /// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D as Pad,
 /// Permute as Transpose, RepeatVector as Unsqueeze then Tile, UpSampling as Resize with integer scales (nearest: each
-/// output cell reads input cell floor(i / scale), as Nabla's repetition does; bilinear: half-pixel centres), PReLU as PRelu with its alpha, which
-/// broadcasts over the batch as ONNX's slope does.
+/// output cell reads input cell floor(i / scale), as Nabla's repetition does; bilinear: half-pixel centres), Resizing as
+/// Resize to the batch's own size (TensorFlow's half-pixel centres; nearest as tf_half_pixel_for_nn), CenterCrop as Slice,
+/// PReLU as PRelu with its alpha, which broadcasts over the batch as ONNX's slope does.
 /// </summary>
 internal static class OnnxReshapingLayers
 {
     public static bool Handles(Layer layer) =>
-        layer is Cropping1D or Cropping2D or ZeroPadding1D or Permute or RepeatVector or UpSampling1D or UpSampling2D or PReLU;
+        layer is Cropping1D or Cropping2D or ZeroPadding1D or Permute or RepeatVector or UpSampling1D or UpSampling2D or PReLU
+            or Resizing or CenterCrop;
 
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
@@ -25,6 +27,8 @@ internal static class OnnxReshapingLayers
         UpSampling1D u => Resize(g, u.Name, x, [1, u.Size, 1], bilinear: false),
         UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1], u.Interpolation == "bilinear"),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
+        Resizing r => ResizeTo(g, r, x),
+        CenterCrop c => Slice(g, c.Name, x, [(KnownSize(c, 0) - c.Height) / 2, (KnownSize(c, 1) - c.Width) / 2], [c.Height, c.Width], [1, 2]),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 
@@ -32,6 +36,23 @@ internal static class OnnxReshapingLayers
     private static string Slice(OnnxGraphBuilder g, string name, string x, int[] starts, int[] lengths, long[] axes) =>
         g.Node("Slice", name, [x, g.Int64Initializer($"{name}/starts", [.. starts.Select(s => (long)s)]),
             g.Int64Initializer($"{name}/ends", [.. starts.Select((s, i) => (long)s + lengths[i])]), g.Int64Initializer($"{name}/axes", axes)]);
+
+    /// <summary>Resize to [batch, height, width, channels], the batch read from x's shape at run time.</summary>
+    private static string ResizeTo(OnnxGraphBuilder g, Resizing r, string x)
+    {
+        string batch = g.Node("Slice", r.Name, [g.Node("Shape", r.Name, [x]), g.Int64Initializer($"{r.Name}/batch_start", [0]),
+            g.Int64Initializer($"{r.Name}/batch_end", [1])]);
+        string sizes = g.Node("Concat", r.Name, [batch, g.Int64Initializer($"{r.Name}/size", [r.Height, r.Width, r.OutputShape![2]])], Int("axis", 0));
+        // Resize's inputs: X, roi and scales (unused, empty), sizes.
+        return g.Node("Resize", r.Name, [x, "", "", sizes], r.Interpolation == "bilinear"
+            ? [Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel")]
+            : [Text("mode", "nearest"), Text("coordinate_transformation_mode", "tf_half_pixel_for_nn"), Text("nearest_mode", "floor")]);
+    }
+
+    /// <summary>A built layer's input size on a spatial axis; an unknown one (None) cannot give fixed crop offsets.</summary>
+    private static int KnownSize(Layer layer, int axis) => layer.InputShape![axis] is var size && size != Layer.UnknownDimension ? size
+        : throw new NotSupportedException(
+            $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None); its crop offsets come with the data.");
 
     /// <summary>Nearest: output cell i reads floor(i / scale). Bilinear: half-pixel centres, as TensorFlow's resize.</summary>
     private static string Resize(OnnxGraphBuilder g, string name, string x, int[] scales, bool bilinear) =>
