@@ -74,6 +74,7 @@ public abstract partial class Layer
         .Add("SimpleRNN", SimpleRNN.FromConfig)
         .Add("LSTM", LSTM.FromConfig)
         .Add("GRU", GRU.FromConfig)
+        .Add("RNN", RnnCellConfig.FromConfig)
         .Add("Embedding", Embedding.FromConfig)
         .Add("Masking", Masking.FromConfig)
         .Add("Bidirectional", Bidirectional.FromConfig)

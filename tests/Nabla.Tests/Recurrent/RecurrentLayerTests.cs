@@ -233,4 +233,24 @@ public class RecurrentLayerTests
         // The last state takes the loss's gradient directly; earlier ones through the recurrence.
         Assert.NotEqual(norms[0], norms[^1]);
     }
+
+    [Fact]
+    public void KerasRnnOverOneOfItsCellsLoadsAsTheMatchingLayer()
+    {
+        // keras.layers.RNN(keras.layers.LSTMCell(4, unit_forget_bias=False), return_sequences=True, name="rnn")
+        var layer = Layer.Deserialize(Config.Parse("""
+            {"class_name": "RNN", "config": {"name": "rnn", "return_sequences": true, "return_state": false, "go_backwards": false,
+             "stateful": false, "unroll": false, "zero_output_for_mask": false, "cell": {"class_name": "LSTMCell",
+             "config": {"name": "lstm_cell", "units": 4, "unit_forget_bias": false, "recurrent_activation": "hard_sigmoid"}}}}
+            """));
+        var lstm = Assert.IsType<LSTM>(layer);
+        Assert.Equal(("rnn", 4, true, false, "hard_sigmoid"), (lstm.Name, lstm.Units, lstm.ReturnSequences, lstm.UnitForgetBias, lstm.RecurrentActivation.Name));
+        Assert.IsType<GRU>(Layer.Deserialize(Config.Parse("""{"class_name": "RNN", "config": {"name": "g", "cell": {"class_name": "GRUCell", "config": {"units": 3}}}}""")));
+        var stacked = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RNN", "config": {"name": "s", "cell": [{"class_name": "LSTMCell", "config": {"units": 3}}]}}""")));
+        Assert.Contains("StackedRNNCells", stacked.Message);
+        var custom = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RNN", "config": {"name": "c", "cell": {"class_name": "MinimalRNNCell", "config": {"units": 3}}}}""")));
+        Assert.Contains("is a MinimalRNNCell", custom.Message);
+    }
 }
