@@ -117,6 +117,9 @@ public abstract partial class Layer : IKerasSerializable
         if (DeclaredInputShape is not null && !Fits(DeclaredInputShape, inputShape))
             throw new ArgumentException(
                 $"Layer '{Name}' expects inputs of shape {Describe(DeclaredInputShape)} but receives {Describe(inputShape)}.");
+        // An axis the declared shape leaves to the data stays unknown, whatever length the first data had.
+        if (DeclaredInputShape is not null && Array.IndexOf(DeclaredInputShape, UnknownDimension) >= 0)
+            inputShape = [.. inputShape.Select((d, i) => DeclaredInputShape[i] == UnknownDimension ? UnknownDimension : d)];
         for (int axis = 0; axis < inputShape.Length; axis++)
             if (inputShape[axis] == UnknownDimension && !MayBeUnknown(axis, inputShape.Length))
                 throw new ArgumentException(

@@ -173,6 +173,15 @@ public class UnknownLengthTests
     }
 
     [Fact]
+    public void ALayerDeclaredWithAnUnknownAxisKeepsItWhenTheFirstDataBuildsIt()
+    {
+        var conv = new Conv1D(3, 2, inputShape: [None, Features]);
+        Assert.Equal([3, 5, 3], conv.Call(Sequences(1, 3, 6), training: false).Shape);
+        Assert.Equal([None, Features], conv.InputShape!);
+        Assert.Equal([3, 8, 3], conv.Call(Sequences(2, 3, 9), training: false).Shape);
+    }
+
+    [Fact]
     public void LayersThatNeedEveryAxisRefuseAnUnknownOneByName()
     {
         var input = new Input([None, Features]);
