@@ -175,7 +175,7 @@ internal static class FunctionalConfig
             case Config keras3:
                 var kwargs = keras3.GetConfig("kwargs") ?? [];
                 foreach (var (key, value) in kwargs)
-                    if (value is not null && layer.CallOptionNames.Contains(key)) options[key] = CallOption(value, key, where);
+                    if (value is not null && (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption)) options[key] = CallOption(value, key, where);
                 var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword && !options.ContainsKey(kv.Key))
                     .Select(kv => $"'{kv.Key}'").ToList();
                 if (refused.Count > 0)
@@ -193,7 +193,7 @@ internal static class FunctionalConfig
                     if (triple.Count > 3 && triple[3] is Config { Count: > 0 } kw)
                     {
                         foreach (var (key, value) in kw)
-                            if (value is not null && layer.CallOptionNames.Contains(key)) options[key] = CallOption(value, key, where);
+                            if (value is not null && (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption)) options[key] = CallOption(value, key, where);
                         var others = kw.Keys.Where(k => kw[k] is not null && !options.ContainsKey(k)).ToList();
                         if (others.Count > 0)
                             throw new ArgumentException($"{where}: call arguments {string.Join(", ", others.Select(k => $"'{k}'"))} are not supported.");

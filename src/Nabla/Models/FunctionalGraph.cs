@@ -115,7 +115,7 @@ internal sealed class FunctionalGraph
         {
             var args = new Tensor[node.Inputs.Count];
             for (int i = 0; i < args.Length; i++) args[i] = values[node.Inputs[i]];
-            var outputs = node.Layer.CallAllWithMask(args, training, node.Options);
+            var outputs = node.Layer.CallAllWithMask(args, Layer.TrainingOf(node.Options, training), node.Options);
             for (int i = 0; i < outputs.Count; i++) values[node.Outputs[i]] = outputs[i];
             if (observed is not null && !observed.ContainsKey(node.Layer)) observed[node.Layer] = node.Layer.Observe(outputs[0]);
         }

@@ -245,6 +245,6 @@ public class MultiHeadAttentionTests
         Assert.Contains("call arguments 'use_causal_mask' of layer \"next\" (Dense) are not supported", refused.Message);
         var direct = Assert.Throws<ArgumentException>(() => new Dense(2, name: "d").ApplyAll([new Input([4])],
             new Config { ["use_causal_mask"] = true }));
-        Assert.Contains("Layer 'd' (Dense) takes no call option 'use_causal_mask'.", direct.Message);
+        Assert.Contains("Layer 'd' (Dense) takes no call option 'use_causal_mask'; its call options are training.", direct.Message);
     }
 }

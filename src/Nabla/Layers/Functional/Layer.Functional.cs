@@ -25,15 +25,37 @@ public abstract partial class Layer
     /// with return_state: the output, then h and c).</summary>
     public IReadOnlyList<SymbolicTensor> ApplyAll(params SymbolicTensor[] inputs) => ApplyAll(inputs, []);
 
-    /// <summary>Calls the layer on symbolic tensors with keyword options of the call (<see cref="CallOptionNames"/>).</summary>
+    /// <summary>
+    /// Calls the layer on a symbolic tensor in one mode whatever the model's, as Keras's <c>layer(x, training=False)</c>:
+    /// a pretrained base called with training false keeps its batch normalization on its moving statistics and its dropout
+    /// off while the model around it trains.
+    /// </summary>
+    public SymbolicTensor Apply(SymbolicTensor input, bool training)
+    {
+        if (TensorsPerCall != 1)
+            throw new ArgumentException($"Layer '{Name}' ({ClassName}) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); call ApplyAll.");
+        return ApplyAll([input], new Configuration.Config { [TrainingOption] = training })[0];
+    }
+
+    /// <summary>Keras's <c>training</c> call keyword, which every layer takes: the call runs in that mode whatever the
+    /// model's (<see cref="Node.Options"/>).</summary>
+    internal const string TrainingOption = "training";
+
+    /// <summary>Whether a call runs in training mode: its own <c>training</c> option when it has one, else the model's.</summary>
+    internal static bool TrainingOf(Configuration.Config options, bool modelTraining) =>
+        options.TryGet(TrainingOption, out var value) && value is bool fixedMode ? fixedMode : modelTraining;
+
+    /// <summary>Calls the layer on symbolic tensors with keyword options of the call (<see cref="CallOptionNames"/>, and
+    /// <c>training</c>).</summary>
     internal IReadOnlyList<SymbolicTensor> ApplyAll(SymbolicTensor[] inputs, Configuration.Config options)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         foreach (var key in options.Keys)
-            if (!CallOptionNames.Contains(key))
-                throw new ArgumentException(
-                    $"Layer '{Name}' ({ClassName}) takes no call option '{key}'" +
-                    (CallOptionNames.Count == 0 ? "." : $"; its call options are {string.Join(", ", CallOptionNames)}."));
+            if (key == TrainingOption ? options[key] is not bool : !CallOptionNames.Contains(key))
+                throw new ArgumentException(key == TrainingOption
+                    ? $"Layer '{Name}' ({ClassName}): call option 'training' must be true or false; found {Configuration.Config.Describe(options[key])}."
+                    : $"Layer '{Name}' ({ClassName}) takes no call option '{key}'; its call options are " +
+                      $"{string.Join(", ", CallOptionNames.Append(TrainingOption))}.");
         if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' ({ClassName}): Apply needs at least one input.", nameof(inputs));
         for (int i = 0; i < inputs.Length; i++)
             if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Layer '{Name}': input {i} is null.");

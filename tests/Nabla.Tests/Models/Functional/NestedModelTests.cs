@@ -278,4 +278,37 @@ public class NestedModelTests
         Assert.Contains("(None, 4)", e.Message);
         Assert.Contains("(None, 5)", e.Message);
     }
+
+    /// <summary>Keras's transfer learning: <c>x = base_model(inputs, training=False)</c> keeps the pretrained base's batch
+    /// normalization on its moving statistics (and its dropout off) while the head trains.</summary>
+    [Fact]
+    public void ABaseCalledWithTrainingFalseKeepsItsMovingStatisticsWhileTheHeadTrains()
+    {
+        Utils.SetRandomSeed(30);
+        var pretrained = new Sequential([new Dense(6, inputShape: [4]), new BatchNormalization(), new Dropout(0.5)], "base");
+        // Left trainable, so that only the call's training=False keeps batch normalization off its batch statistics.
+        var input = new Input([4]);
+        var model = new Model(input, new Dense(1).Apply(pretrained.Apply(input, training: false)));
+        model.Compile("sgd", "mse");
+        var before = pretrained.NonTrainableWeights.Select(w => w.Data.ToArray()).ToList();
+        var x = GradientCheck.Random(31, -3, 3, 32, 4);
+        model.Fit(x, GradientCheck.Random(32, -1, 1, 32, 1), epochs: 2, batchSize: 8, verbose: 0);
+        Assert.Equal(before, pretrained.NonTrainableWeights.Select(w => w.Data.ToArray()).ToList());
+
+        string json = KerasModelJson.ToJson(model);
+        Assert.Contains("\"kwargs\":{\"training\":false}", json.Replace(" ", "").Replace("\n", ""));
+        var rebuilt = KerasModelJson.FromJson(json);
+        Assert.Equal(json, KerasModelJson.ToJson(rebuilt));
+        // tf.keras writes the keyword in the inbound entry: [["input", 0, 0, {"training": false}]].
+        var keras2 = KerasModelJson.FromJson("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4], "name": "in"}, "name": "in", "inbound_nodes": []},
+              {"class_name": "Dropout", "config": {"name": "drop", "rate": 0.9}, "name": "drop", "inbound_nodes": [[["in", 0, 0, {"training": false}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["drop", 0, 0]]}}
+            """);
+        keras2.Compile("sgd", "mse");
+        Assert.Equal(0.0, keras2.Fit(x, x, epochs: 1, batchSize: 8, verbose: 0)["loss"][0], 6); // the 0.9 dropout never runs, even in Fit
+        var refused = Assert.Throws<ArgumentException>(() => new Dense(2, name: "d").ApplyAll([new Input([4])], new Config { ["training"] = 1L }));
+        Assert.Contains("call option 'training' must be true or false", refused.Message);
+    }
 }
