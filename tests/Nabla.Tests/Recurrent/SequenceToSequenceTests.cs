@@ -195,6 +195,35 @@ public class SequenceToSequenceTests
     }
 
     [Fact]
+    public void BidirectionalWithoutAMergeModeReturnsBothDirectionsAndAKerasNullIsReadAsSuch()
+    {
+        Utils.SetRandomSeed(17);
+        var bi = new Bidirectional(new GRU(Units, returnSequences: true), mergeMode: null);
+        var x = Sequence(7);
+        bi.Build([Steps, Features]);
+        var outputs = bi.CallAll(x, null, training: false);
+        Assert.Equal(2, outputs.Count);
+        AssertClose(bi.ForwardLayer.Call(x, training: false), outputs[0]);
+        var backward = bi.BackwardLayer.Call(x, training: false);
+        // The backward outputs come back in input order: step t of the pair is the backward layer's step T − 1 − t.
+        for (int b = 0; b < Batch; b++)
+            for (int t = 0; t < Steps; t++)
+                for (int u = 0; u < Units; u++)
+                    Assert.Equal(backward.Data[(b * Steps + Steps - 1 - t) * Units + u], outputs[1].Data[(b * Steps + t) * Units + u], 1e-6f);
+        Assert.Throws<ArgumentException>(() => bi.Apply(new Input([Steps, Features])));
+
+        // Keras writes merge_mode None as null; read as absent it would have concatenated silently.
+        var loaded = (Bidirectional)Layer.Deserialize(Config.Parse(
+            """{"class_name": "Bidirectional", "config": {"name": "b", "merge_mode": null, "layer": {"class_name": "LSTM", "config": {"units": 3, "return_sequences": true}}}}"""));
+        Assert.Null(loaded.MergeMode);
+        Assert.Equal(2, loaded.TensorsPerCall);
+        Assert.Null(Registry<Layer>.Serialize(loaded).GetConfig("config")!["merge_mode"]);
+        var absent = (Bidirectional)Layer.Deserialize(Config.Parse(
+            """{"class_name": "Bidirectional", "config": {"name": "c", "layer": {"class_name": "LSTM", "config": {"units": 3}}}}"""));
+        Assert.Equal("concat", absent.MergeMode);
+    }
+
+    [Fact]
     public void ABidirectionalEncoderWhoseConcatenatedStatesStartTheDecoderLearnsAndRoundTripsItsConfig()
     {
         Utils.SetRandomSeed(16);

@@ -18,13 +18,15 @@ public sealed class Bidirectional : Layer
 {
     private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
 
-    public Bidirectional(RecurrentLayer layer, string mergeMode = "concat", RecurrentLayer? backwardLayer = null,
+    /// <param name="mergeMode">"concat" (Keras's default), "sum", "mul", "ave", or null for Keras's None: the two directions'
+    /// outputs are returned apart, forward first (<see cref="TensorsPerCall"/> 2).</param>
+    public Bidirectional(RecurrentLayer layer, string? mergeMode = "concat", RecurrentLayer? backwardLayer = null,
         int[]? inputShape = null, string? name = null) : base(name, inputShape ?? layer?.DeclaredInputShape)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (!MergeModes.Contains(mergeMode))
+        if (mergeMode is not null && !MergeModes.Contains(mergeMode))
             throw new ArgumentException(
-                $"Bidirectional 'merge_mode' must be one of {string.Join(", ", MergeModes)}; found '{mergeMode}'.", nameof(mergeMode));
+                $"Bidirectional 'merge_mode' must be one of {string.Join(", ", MergeModes)} or null; found '{mergeMode}'.", nameof(mergeMode));
         MergeMode = mergeMode;
         ForwardLayer = Copy(layer, "forward_", goBackwards: null);
         BackwardLayer = backwardLayer ?? Copy(layer, "backward_", goBackwards: !layer.GoBackwards);
@@ -45,7 +47,11 @@ public sealed class Bidirectional : Layer
     /// <summary>The sequence's length may be unknown, as for the wrapped layers.</summary>
     private protected override bool MayBeUnknown(int axis, int rank) => axis == 0 && rank == 2;
 
-    public string MergeMode { get; }
+    /// <summary>How the two directions' outputs combine; null: they are returned apart (Keras's merge_mode=None).</summary>
+    public string? MergeMode { get; }
+
+    /// <summary>The outputs a call returns before the states: one merged output, or both directions' (merge_mode None).</summary>
+    private int OutputsBeforeStates => MergeMode is null ? 2 : 1;
 
     public RecurrentLayer ForwardLayer { get; }
 
@@ -82,10 +88,11 @@ public sealed class Bidirectional : Layer
     /// <summary>Whether a call returns the final states of both directions after the output.</summary>
     public bool ReturnState => ForwardLayer.ReturnState;
 
-    public override int TensorsPerCall => ReturnState ? 1 + 2 * ForwardLayer.StateCount : 1;
+    public override int TensorsPerCall => OutputsBeforeStates + (ReturnState ? 2 * ForwardLayer.StateCount : 0);
 
     private protected override string DescribeCallOutputs =>
-        ForwardLayer.StateCount == 2 ? "the output, then the forward h and c, then the backward h and c" : "the output, then the forward h, then the backward h";
+        (MergeMode is null ? "the forward output, the backward output" : "the output") + (!ReturnState ? ""
+            : ForwardLayer.StateCount == 2 ? ", then the forward h and c, then the backward h and c" : ", then the forward h, then the backward h");
 
     internal override string? LaterInputsKeyword => "initial_state";
 
@@ -104,7 +111,8 @@ public sealed class Bidirectional : Layer
         var forward = ForwardLayer.BuildForCall([inputShapes[0], .. inputShapes.Skip(1).Take(states)]);
         BackwardLayer.BuildForCall([inputShapes[0], .. inputShapes.Skip(1 + states)]);
         Build(inputShapes[0]);
-        return [ComputeOutputShape(inputShapes[0]), .. forward.Skip(1), .. forward.Skip(1)];
+        var output = ComputeOutputShape(inputShapes[0]);
+        return [.. Enumerable.Repeat(output, OutputsBeforeStates), .. forward.Skip(1), .. forward.Skip(1)];
     }
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
@@ -112,16 +120,21 @@ public sealed class Bidirectional : Layer
     public override Tensor Call(Tensor inputs, bool training) => Call([inputs], training);
 
     /// <summary>The first input is the sequence, the others the initial states (forward ones, then backward ones).</summary>
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => ReturnState
+    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => TensorsPerCall != 1
         ? throw new InvalidOperationException(
-            $"Layer '{Name}' (Bidirectional) has return_state: a call makes {TensorsPerCall} tensors ({DescribeCallOutputs}); use CallAll.")
+            $"Layer '{Name}' (Bidirectional) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); use CallAll.")
         : CallAll(inputs[0], inputs.Skip(1).ToArray(), training)[0];
 
     /// <summary>The sequence's mask reaches both directions; the output carries it when returning sequences, the states none.</summary>
     private protected override bool ReadsInputMasks => true;
 
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
-        FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
+    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
+    {
+        var outputs = FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
+        // Keras gives both unmerged outputs the sequence's mask.
+        if (MergeMode is null && outputs[1].KerasMask is null) outputs[1].KerasMask = outputs[0].KerasMask;
+        return outputs;
+    }
 
     /// <summary>Runs both directions on a batch of sequences from the given initial states (none: zeros; else the forward
     /// layer's, then the backward layer's) and returns the merged output, then, with return_state, the forward layer's
@@ -143,14 +156,15 @@ public sealed class Bidirectional : Layer
         lastForwardOutput = forward[0];
         var backward = BackwardLayer.CallAllWithMask([x, .. initialState.Skip(states)], training);
         var backwardOutput = BackwardLayer.ReturnSequences ? Op.Record(new ReverseTimeOp(backward[0])) : backward[0];
-        var merged = MergeMode switch
+        Tensor[] outputs = MergeMode switch
         {
-            "concat" => Tensor.Concat([forward[0], backwardOutput], forward[0].Rank - 1),
-            "sum" => forward[0] + backwardOutput,
-            "mul" => forward[0] * backwardOutput,
-            _ => (forward[0] + backwardOutput) * 0.5f,
+            null => [forward[0], backwardOutput],
+            "concat" => [Tensor.Concat([forward[0], backwardOutput], forward[0].Rank - 1)],
+            "sum" => [forward[0] + backwardOutput],
+            "mul" => [forward[0] * backwardOutput],
+            _ => [(forward[0] + backwardOutput) * 0.5f],
         };
-        return [merged, .. forward.Skip(1), .. backward.Skip(1)];
+        return [.. outputs, .. forward.Skip(1), .. backward.Skip(1)];
     }
 
     private Tensor? lastForwardOutput;
@@ -181,9 +195,11 @@ public sealed class Bidirectional : Layer
         if (config.GetConfig("backward_layer") is Config spec)
             backward = Layer.Deserialize(spec) as RecurrentLayer
                 ?? throw new ArgumentException($"Bidirectional 'backward_layer' must be SimpleRNN, LSTM or GRU; found {spec.GetString("class_name", "?")}.");
-        var mergeMode = config.TryGet("merge_mode", out var mode)
-            ? mode as string ?? throw new ArgumentException($"Bidirectional 'merge_mode' {Config.Describe(mode)} is not supported (only concat, sum, mul, ave).")
-            : "concat";
+        // Absent: Keras's default "concat"; null: Keras's None, the outputs apart.
+        var mergeMode = !config.ContainsKey("merge_mode") ? "concat"
+            : config["merge_mode"] is null ? null
+            : config["merge_mode"] as string
+              ?? throw new ArgumentException($"Bidirectional 'merge_mode' {Config.Describe(config["merge_mode"])} is not supported (only concat, sum, mul, ave or null).");
         return new Bidirectional(forward, mergeMode, backward, inputShape, name) { Trainable = config.GetBool("trainable", true) };
     }
 }
