@@ -35,7 +35,8 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
     }
 
     /// <summary>A config's <c>factor</c>: a number f, read as (−f, f) when <paramref name="symmetric"/> and as (f, f) otherwise,
-    /// or a [lower, upper] pair.</summary>
+    /// or a [lower, upper] pair taken as written: RandomContrast's pair is not an interval ((0.5, 0.2) means factors in
+    /// [0.5, 1.2]), so the geometric layers' interval check does not apply.</summary>
     private protected static (double, double) ReadFactor(Config config, string layer, bool symmetric)
     {
         if (!config.TryGet("factor", out var f)) throw new ArgumentException($"{layer} config needs 'factor'.");
