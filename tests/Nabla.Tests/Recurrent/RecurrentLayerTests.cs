@@ -253,4 +253,13 @@ public class RecurrentLayerTests
             """{"class_name": "RNN", "config": {"name": "c", "cell": {"class_name": "MinimalRNNCell", "config": {"units": 3}}}}""")));
         Assert.Contains("is a MinimalRNNCell", custom.Message);
     }
+
+    [Fact]
+    public void ANullActivationIsKerasLinearNotTheLayersDefault()
+    {
+        var lstm = (LSTM)Layer.Deserialize(Config.Parse("""{"class_name": "LSTM", "config": {"name": "l", "units": 2, "activation": null, "recurrent_activation": null}}"""));
+        Assert.Equal(("linear", "linear"), (lstm.Activation.Name, lstm.RecurrentActivation.Name));
+        var absent = (GRU)Layer.Deserialize(Config.Parse("""{"class_name": "GRU", "config": {"name": "g", "units": 2}}"""));
+        Assert.Equal(("tanh", "sigmoid"), (absent.Activation.Name, absent.RecurrentActivation.Name));
+    }
 }

@@ -70,7 +70,7 @@ public sealed class GRU : RecurrentLayer
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards,
             resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
-            RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
+            RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
         };
         layer.Apply(a);
         return layer;

@@ -71,7 +71,7 @@ public sealed class LSTM : RecurrentLayer
             unitForgetBias: config.GetBool("unit_forget_bias", true), returnSequences: a.ReturnSequences,
             goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
-            RecurrentActivation = ActivationFunction.Deserialize(config.GetValueOr("recurrent_activation", "sigmoid")),
+            RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
         };
         layer.Apply(a);
         return layer;

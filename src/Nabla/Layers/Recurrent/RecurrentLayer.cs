@@ -324,7 +324,7 @@ public abstract partial class RecurrentLayer : Layer
         var (name, inputShape) = BaseArgs(config);
         return new RecurrentArgs(
             config.GetInt("units"),
-            ActivationFunction.Deserialize(config.GetValueOr("activation", "tanh")),
+            ActivationFunction.Deserialize(ActivationSpec(config, "activation", "tanh")),
             config.GetBool("use_bias", true),
             Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.Deserialize(config.GetValueOr("recurrent_initializer", "orthogonal")),
@@ -362,6 +362,11 @@ public abstract partial class RecurrentLayer : Layer
         bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
         bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
         Constraints.Constraint? BiasConstraint, bool ReturnState);
+
+    /// <summary>An activation key of a recurrent config: its default when absent, the identity when null (Keras's
+    /// <c>activations.get(None)</c> is linear, unlike these keys' defaults, so null must not read as absent).</summary>
+    private protected static object ActivationSpec(Config config, string key, string fallback) =>
+        !config.ContainsKey(key) ? fallback : config[key] ?? "linear";
 
     private static Regularizer? ReadRegularizer(Config config, string key) =>
         config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
