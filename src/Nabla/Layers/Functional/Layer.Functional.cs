@@ -14,10 +14,7 @@ public abstract partial class Layer
     /// </summary>
     public SymbolicTensor Apply(params SymbolicTensor[] inputs)
     {
-        if (TensorsPerCall != 1)
-            throw new ArgumentException(
-                $"Layer '{Name}' ({ClassName}) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); call ApplyAll, " +
-                "which returns them all, as Keras's layer(x) returns a list.");
+        RequireOneTensorPerCall();
         return ApplyAll(inputs)[0];
     }
 
@@ -32,9 +29,17 @@ public abstract partial class Layer
     /// </summary>
     public SymbolicTensor Apply(SymbolicTensor input, bool training)
     {
-        if (TensorsPerCall != 1)
-            throw new ArgumentException($"Layer '{Name}' ({ClassName}) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); call ApplyAll.");
+        RequireOneTensorPerCall();
         return ApplyAll([input], new Configuration.Config { [TrainingOption] = training })[0];
+    }
+
+    /// <summary>The forms of Apply that return one tensor refuse a layer whose call makes more.</summary>
+    private void RequireOneTensorPerCall()
+    {
+        if (TensorsPerCall != 1)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) makes {TensorsPerCall} tensors per call ({DescribeCallOutputs}); call ApplyAll, " +
+                "which returns them all, as Keras's layer(x) returns a list.");
     }
 
     /// <summary>Keras's <c>training</c> call keyword, which every layer takes: the call runs in that mode whatever the
