@@ -90,11 +90,31 @@ public unsafe partial class Model
     private string? DataShapesOf(Tensor[] x, Tensor?[]? y)
     {
         if (!HasUnknownAxes) return null;
+        // Every step of a Fit or Predict has the same shapes: the last key is reused rather than written out per step.
+        if (lastDataShapes is { } last && last.Matches(x, y)) return last.Text;
         var text = new System.Text.StringBuilder();
         foreach (var t in x) text.Append(Tensor.ShapeString(t.Shape[1..])).Append(';');
         text.Append('|');
         foreach (var t in y ?? []) text.Append(t is null ? "-" : Tensor.ShapeString(t.Shape[1..])).Append(';');
-        return text.ToString();
+        lastDataShapes = new DataShapesKey([.. x.Select(t => t.Shape)], y?.Select(t => t?.Shape).ToArray(), text.ToString());
+        return lastDataShapes.Text;
+    }
+
+    // Replaced whole, never changed in place, so threads that read it while another writes it see one key or the other.
+    private volatile DataShapesKey? lastDataShapes;
+
+    /// <summary>A key written for arrays of these full shapes (the batch axis is left out of the text and of the match).</summary>
+    private sealed record DataShapesKey(int[][] X, int[]?[]? Y, string Text)
+    {
+        public bool Matches(Tensor[] x, Tensor?[]? y)
+        {
+            if (x.Length != X.Length || (y is null) != (Y is null) || (y is not null && y.Length != Y!.Length)) return false;
+            for (int i = 0; i < x.Length; i++)
+                if (!x[i].Shape.AsSpan(1).SequenceEqual(X[i].AsSpan(1))) return false;
+            for (int i = 0; y is not null && i < y.Length; i++)
+                if ((y[i] is null) != (Y![i] is null) || (y[i] is { } t && !t.Shape.AsSpan(1).SequenceEqual(Y[i].AsSpan(1)))) return false;
+            return true;
+        }
     }
 
     private int trainableChangesCaptured;
