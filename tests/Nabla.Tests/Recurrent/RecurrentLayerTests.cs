@@ -157,10 +157,18 @@ public class RecurrentLayerTests
     }
 
     [Fact]
-    public void GruRefusesRecurrentDropoutByName()
+    public void GruWithRecurrentDropoutDropsInTrainingOnly()
     {
-        var error = Assert.ThrowsAny<ArgumentException>(() => GRU.FromConfig(Config.Parse("""{"units": 4, "recurrent_dropout": 0.2}""")));
-        Assert.Contains("recurrent_dropout", error.Message);
+        // Keras's "Deep Learning with Python" forecasts with GRU(32, recurrent_dropout=0.5).
+        var gru = (GRU)GRU.FromConfig(Config.Parse("""{"units": 4, "recurrent_dropout": 0.5, "seed": 1}"""));
+        Assert.Equal(0.5, gru.RecurrentDropout);
+        Assert.Equal(0.5, gru.GetConfig().GetDouble("recurrent_dropout", 0));
+        var x = Tensor.FromArray(Enumerable.Range(0, 2 * 6 * 3).Select(i => MathF.Sin(i)).ToArray(), [2, 6, 3]);
+        var inference = gru.Call(x, training: false).ToArray();
+        Assert.Equal(inference, gru.Call(x, training: false).ToArray());
+        var training = gru.Call(x, training: true).ToArray();
+        Assert.NotEqual(inference, training);
+        Assert.NotEqual(training, gru.Call(x, training: true).ToArray());
     }
 
     [Fact]

@@ -33,10 +33,6 @@ public sealed class GRU : RecurrentLayer
 
     private protected override int GatesPerUnit => 3;
 
-    /// <summary>Not implemented for GRU: its h_{t-1} also enters the blend z ⊙ h_{t-1}, where Keras's masked state
-    /// would have to be reproduced exactly.</summary>
-    private protected override bool SupportsRecurrentDropout => false;
-
     private protected override int[] BiasShape => ResetAfter ? [2, 3 * Units] : [3 * Units];
 
     private protected override RecurrentOp CreateOp(Tensor inputs, RecurrentOptions options) =>

@@ -29,10 +29,6 @@ public abstract partial class RecurrentLayer : Layer
             throw new ArgumentException($"{ClassName} 'dropout' must be in [0, 1), found {dropout}.", nameof(dropout));
         if (!(recurrentDropout >= 0 && recurrentDropout < 1))
             throw new ArgumentException($"{ClassName} 'recurrent_dropout' must be in [0, 1), found {recurrentDropout}.", nameof(recurrentDropout));
-        if (recurrentDropout != 0 && !SupportsRecurrentDropout)
-            throw new ArgumentException(
-                $"{ClassName} 'recurrent_dropout' {recurrentDropout} is not supported (only 0); use 'dropout' on the inputs.",
-                nameof(recurrentDropout));
         Units = units;
         this.activation = ActivationFunction.Get(activation);
         UseBias = useBias;
@@ -90,9 +86,6 @@ public abstract partial class RecurrentLayer : Layer
     /// <summary>Fraction of h_{t-1}'s units dropped before the recurrent product in training, one mask per sample
     /// for all its steps (LSTM and SimpleRNN).</summary>
     public double RecurrentDropout { get; }
-
-    /// <summary>Whether this cell implements recurrent dropout.</summary>
-    private protected virtual bool SupportsRecurrentDropout => true;
 
     /// <summary>Output every step's state, [batch, timesteps, units], instead of the last one.</summary>
     public bool ReturnSequences { get; }

@@ -29,8 +29,6 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         : base(x, kernel, recurrentKernel, bias, 3, options)
     {
         if (bias is not null) CheckWeight("bias", bias, resetAfter ? [2, Width] : [Width]);
-        if (options.RecurrentDropout > 0)
-            throw new ArgumentException("The GRU op has no recurrent dropout: h_{t-1} also enters its blend, not only the recurrent product.");
         this.activation = activation;
         this.recurrentActivation = recurrentActivation;
         this.resetAfter = resetAfter;
@@ -102,7 +100,7 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
     protected override void MultiplyRecurrent(int t, int r0, int r1)
     {
         if (resetAfter) base.MultiplyRecurrent(t, r0, r1);
-        else MultiplyRows(r0, r1, State(t), recurrentGates, RecurrentStepProduct.AsSpan(0, Batch * 2 * Units), 2 * Units, Units, accumulate: false);
+        else MultiplyRecurrentBlocks(t, r0, r1, recurrentGates, 0, 2, RecurrentStepProduct.AsSpan(0, Batch * 2 * Units), accumulate: false);
     }
 
     protected override void ForwardStep(int t, int r0, int r1)
@@ -168,7 +166,8 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         var x = StepOf(Projected, t, Width);
         var z = StepOf(preActivations, t, Width);
         var a = StepOf(gates, t, Width);
-        var hPrev = State(t);
+        // The candidate's share of h_{t-1}, through its recurrent dropout mask (h_{t-1} itself when there is none).
+        var hPrev = DropState(t, 2, r0, r1);
         var reset = StepOf(resetStates!, t, n);
         var candidate = StepOf(inner, t, n);
         for (int b = r0; b < r1; b++)
@@ -238,7 +237,7 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         fixed (float* a = gates, recurrent = inner, h = States, dh = GradState, dz = GradProjected, dInner = gradInner)
             GruCell.Backward(StepPointers(t, null, null, null, recurrent, a, h, dh, dz, dInner), r0, r1);
         // dh_{t-1} = dh ⊙ z (left by the pass) + d(inner)·Uᵀ, with Uᵀ stored once per backward pass.
-        MultiplyRows(r0, r1, StepOf(gradInner, t, Width), RecurrentKernelTransposed, GradState, Units, Width, accumulate: true);
+        AddRecurrentStateGradient(r0, r1, StepOf(gradInner, t, Width), RecurrentKernelTransposed, 0, 3, accumulate: true);
     }
 
     private void BackwardResetAfter(int t, Span<float> dz, int r0, int r1)
@@ -261,7 +260,7 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         // dh_{t-1} = dh ⊙ z + d(inner)·Uᵀ, with Uᵀ stored once per backward pass.
         for (int b = r0; b < r1; b++)
             TensorPrimitives.Multiply(GradState.AsSpan(b * n, n), a.Slice(b * Width, n), GradState.AsSpan(b * n, n));
-        MultiplyRows(r0, r1, dInner, RecurrentKernelTransposed, GradState, n, Width, accumulate: true);
+        AddRecurrentStateGradient(r0, r1, dInner, RecurrentKernelTransposed, 0, 3, accumulate: true);
     }
 
     private void BackwardResetBefore(int t, Span<float> dz, int r0, int r1)
@@ -269,7 +268,8 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         int n = Units;
         var a = StepOf(gates, t, Width);
         var z = StepOf(preActivations, t, Width);
-        var hPrev = State(t);
+        var hPrev = DroppedState(t, 2);
+        var candidateMask = RecurrentMask(2);
         var dCandidate = StepOf(gradCandidate!, t, n);
         var dGates = StepOf(gradRecurrentGates!, t, 2 * n);
         for (int b = r0; b < r1; b++)
@@ -284,23 +284,24 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
             TensorPrimitives.Multiply(dReset, hPrev.Slice(b * n, n), gradGates.AsSpan(row + n, n));
             recurrentActivation.Backward(z.Slice(row, 2 * n), a.Slice(row, 2 * n), gradGates.AsSpan(row, 2 * n), dz.Slice(row, 2 * n), 2 * n);
             dz.Slice(row, 2 * n).CopyTo(dGates.Slice(b * 2 * n, 2 * n));
-            // dh_{t-1} = dh ⊙ z + d(r ⊙ h_{t-1}) ⊙ r, then + d(z, r)·U_zrᵀ below.
+            // dh_{t-1} = dh ⊙ z + d(r ⊙ h_{t-1}) ⊙ r (⊙ the candidate's recurrent mask), then + d(z, r)·U_zrᵀ below.
             var dh = GradState.AsSpan(b * n, n);
+            var throughReset = scratch.AsSpan(b * n, n);
+            TensorPrimitives.Multiply(dReset, a.Slice(row + n, n), throughReset);
+            if (!candidateMask.IsEmpty) TensorPrimitives.Multiply(throughReset, candidateMask.Slice(b * n, n), throughReset);
             TensorPrimitives.Multiply(dh, a.Slice(row, n), dh);
-            TensorPrimitives.MultiplyAdd(dReset, a.Slice(row + n, n), dh, dh);
+            TensorPrimitives.Add(dh, throughReset, dh);
         }
         // + d(z, r)·U_zrᵀ: rows [0, 2n) of the stored Uᵀ.
-        MultiplyRows(r0, r1, dGates, transposed[..(2 * n * n)], GradState, n, 2 * n, accumulate: true);
+        AddRecurrentStateGradient(r0, r1, dGates, transposed[..(2 * n * n)], 0, 2, accumulate: true);
     }
 
     protected override void FinishRecurrentGradients()
     {
         int n = Units, rows = Steps * Batch;
-        var previous = States.AsSpan(0, rows * n);
         if (resetAfter)
         {
-            if (NeedsGrad(2))
-                Gemm.Multiply(true, false, n, Width, rows, previous, gradInner, RecurrentKernel.Grad!.Data, accumulate: true);
+            if (NeedsGrad(2)) AddRecurrentKernelGradient(gradInner, RecurrentKernel.Grad!.Data, 0, 3, accumulate: true);
             if (Bias is { } bias && NeedsGrad(3))
                 RowVector.SumRows(gradInner, bias.Grad!.Data.AsSpan(Width, Width), accumulate: true);
             return;
@@ -308,7 +309,7 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         if (!NeedsGrad(2)) return;
         var dU = RecurrentKernel.Grad!.Data;
         var dGatesBlock = gradRecurrentGatesBlock.AsSpan();
-        Gemm.Multiply(true, false, n, 2 * n, rows, previous, gradRecurrentGates, dGatesBlock);
+        AddRecurrentKernelGradient(gradRecurrentGates, dGatesBlock, 0, 2, accumulate: false);
         Gemm.Multiply(true, false, n, n, rows, resetStates, gradCandidate, gradRecurrentCandidate);
         for (int row = 0; row < n; row++)
         {

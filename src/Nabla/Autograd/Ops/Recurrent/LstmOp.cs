@@ -58,7 +58,7 @@ internal sealed unsafe class LstmOp : RecurrentOp, IGatedOp
 
     /// <summary>z_t = (x_t·W + b) + h_{t-1}·U, accumulated in place in the step's rows of <see cref="RecurrentOp.Projected"/>.</summary>
     protected override void MultiplyRecurrent(int t, int r0, int r1) =>
-        MultiplyRows(r0, r1, RecurrentInput(t, r0, r1), RecurrentKernel.Data, StepOf(Projected, t, Width), Width, Units, accumulate: true);
+        MultiplyRecurrentBlocks(t, r0, r1, RecurrentKernel.Data, 0, 4, StepOf(Projected, t, Width), accumulate: true);
 
     protected override void ForwardStep(int t, int r0, int r1)
     {
@@ -111,8 +111,7 @@ internal sealed unsafe class LstmOp : RecurrentOp, IGatedOp
         }
         else BackwardGatesUnfused(t, r0, r1);
         // dh_{t-1} = dz·Uᵀ, with Uᵀ stored once per backward pass.
-        MultiplyRows(r0, r1, StepOf(GradProjected, t, Width), RecurrentKernelTransposed, GradState, Units, Width, accumulate: false);
-        MaskStateGradient(r0, r1);
+        AddRecurrentStateGradient(r0, r1, StepOf(GradProjected, t, Width), RecurrentKernelTransposed, 0, 4, accumulate: false);
     }
 
     private LstmCell.Step StepPointers(int t, float* z, float* a, float* c, float* cAct, float* h, float* dh, float* dc, float* dz)
@@ -172,8 +171,6 @@ internal sealed unsafe class LstmOp : RecurrentOp, IGatedOp
     protected override void FinishRecurrentGradients()
     {
         // U (+)= Σ_t h_{t-1}ᵀ·dz_t: the states h_0 … h_{T-1} against every step's dz, in one GEMM.
-        if (NeedsGrad(2))
-            Gemm.Multiply(true, false, Units, Width, Steps * Batch, RecurrentInputs, GradProjected,
-                RecurrentKernel.Grad!.Data, accumulate: true);
+        if (NeedsGrad(2)) AddRecurrentKernelGradient(GradProjected, RecurrentKernel.Grad!.Data, 0, 4, accumulate: true);
     }
 }

@@ -6,8 +6,8 @@ namespace Nabla.Autograd.Ops.Recurrent;
 
 /// <summary>
 /// What every recurrent op over a whole sequence shares (backpropagation through time). The input
-/// [batch, steps, features] is copied time-major in processing order (reversed for goBackwards, times the
-/// input dropout mask), projected for all steps at once (one packed GEMM, [steps·batch, features]·kernel),
+/// [batch, steps, features] is copied time-major in processing order (reversed for goBackwards; dropout
+/// in RecurrentOp.Dropout.cs), projected for all steps at once (one packed GEMM, [steps·batch, features]·kernel),
 /// then the subclass runs its cell step by step, its recurrent product per step in the same GEMM.
 /// The backward pass walks the steps in reverse: each step leaves the gradient of its gates' x-side
 /// pre-activations in <see cref="GradProjected"/>, and the kernel's gradient and the input's gradient
@@ -32,12 +32,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 
     protected readonly int Batch, Steps, Features, Units, Width;
     private readonly bool returnSequences, goBackwards;
-    private readonly float dropout;
-    private readonly RandomGenerator? dropoutGenerator;
-    private readonly float[]? dropoutMask;
     private readonly float[] inputTimeMajor, gradInputTimeMajor;
-    private readonly float recurrentDropout;
-    private readonly float[]? recurrentMask, maskedStates;
     private readonly bool hasBias, zeroOutputForMask;
     // The timestep mask time-major in processing order [steps, batch], and the gradients a masked row carries
     // across its step: dLoss/dh and the subclass's carried state's.
@@ -81,15 +76,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         }
         returnSequences = options.ReturnSequences;
         goBackwards = options.GoBackwards;
-        dropout = options.Dropout;
-        dropoutGenerator = options.DropoutGenerator;
-        if (dropout > 0) dropoutMask = new float[Batch * Features];
-        recurrentDropout = options.RecurrentDropout;
-        if (recurrentDropout > 0)
-        {
-            recurrentMask = new float[Batch * Units];
-            maskedStates = new float[Steps * Batch * Units];
-        }
+        AllocateDropout(options, gatesPerUnit);
         int rows = Steps * Batch;
         inputTimeMajor = new float[rows * Features];
         gradInputTimeMajor = new float[rows * Features];
@@ -147,20 +134,6 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     /// <summary>dLoss/d(carried state) for the step being walked back, [batch, size]; empty for cells without one.</summary>
     protected virtual Span<float> CarriedStateGradient => default;
 
-    /// <summary>What multiplies the recurrent kernel at each step, time-major [steps, batch, units]: h_0 … h_{T-1},
-    /// times the recurrent dropout mask when there is one.</summary>
-    protected ReadOnlySpan<float> RecurrentInputs =>
-        maskedStates is not null ? maskedStates : States.AsSpan(0, Steps * Batch * Units);
-
-    /// <summary>Multiplies dLoss/dh_{t-1} in <see cref="GradState"/> (rows [r0, r1)) by the recurrent dropout mask, for
-    /// cells whose h_{t-1} reaches the loss only through the recurrent product.</summary>
-    protected void MaskStateGradient(int r0, int r1)
-    {
-        if (recurrentMask is null) return;
-        var rows = GradState.AsSpan(r0 * Units, (r1 - r0) * Units);
-        TensorPrimitives.Multiply(rows, recurrentMask.AsSpan(r0 * Units, (r1 - r0) * Units), rows);
-    }
-
     /// <summary>h_t for step t (0 is the zero initial state), [batch, units].</summary>
     protected Span<float> State(int t) => States.AsSpan(t * Batch * Units, Batch * Units);
 
@@ -213,7 +186,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     public override void Forward()
     {
         LoadInputs();
-        Gemm.Multiply(false, false, Steps * Batch, Width, Features, inputTimeMajor, Kernel.Data, Projected);
+        ProjectInputs();
         AddInputBias(Projected);
         if (initialStateInput < 0) State(0).Clear();
         else Inputs[initialStateInput].Data.AsSpan(0, Batch * Units).CopyTo(State(0));
@@ -252,8 +225,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         if (initialCarriedInput >= 0 && NeedsGrad(initialCarriedInput))
             TensorPrimitives.Add(Inputs[initialCarriedInput].Grad!.Data, CarriedStateGradient, Inputs[initialCarriedInput].Grad!.Data);
         // kernel (+)= xᵀ·dZ over all steps at once; the input-side bias (+)= Σ dZ.
-        if (NeedsGrad(1))
-            Gemm.Multiply(true, false, Features, Width, Steps * Batch, inputTimeMajor, GradProjected, Kernel.Grad!.Data, accumulate: true);
+        if (NeedsGrad(1)) AddKernelGradient();
         AddInputBiasGradient(GradProjected);
         if (NeedsGrad(0)) StoreInputGradient();
     }
@@ -300,18 +272,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 
     /// <summary>h_{t-1}·recurrent_kernel for batch rows [r0, r1) into <see cref="RecurrentStepProduct"/>, in the packed GEMM.</summary>
     protected virtual void MultiplyRecurrent(int t, int r0, int r1) =>
-        MultiplyRows(r0, r1, RecurrentInput(t, r0, r1), RecurrentKernel.Data, RecurrentStepProduct, Width, Units, accumulate: false);
-
-    /// <summary>What multiplies the recurrent kernel at step t, [batch, units], valid for rows [r0, r1): h_t, or h_t times
-    /// the recurrent dropout mask (written for those rows).</summary>
-    protected ReadOnlySpan<float> RecurrentInput(int t, int r0, int r1)
-    {
-        if (maskedStates is null) return State(t);
-        var masked = StepOf(maskedStates, t, Units);
-        int from = r0 * Units, count = (r1 - r0) * Units;
-        TensorPrimitives.Multiply(State(t).Slice(from, count), recurrentMask.AsSpan(from, count), masked.Slice(from, count));
-        return masked;
-    }
+        MultiplyRecurrentBlocks(t, r0, r1, RecurrentKernel.Data, 0, Width / Units, RecurrentStepProduct, accumulate: false);
 
     /// <summary>Rows [r0, r1) of C (+)= A·B for a [batch, k] A and a [k, n] B, as <see cref="Gemm.Multiply"/> computes them.</summary>
     protected void MultiplyRows(int r0, int r1, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int n, int k, bool accumulate)
@@ -350,50 +311,36 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
             for (int b = 0; b < Batch; b++)
                 for (int s = 0; s < Steps; s++)
                     stepMask![(goBackwards ? Steps - 1 - s : s) * Batch + b] = mask.Data[b * Steps + s] == 0f ? 0f : 1f;
-        if (dropoutMask is not null)
-        {
-            // One mask per sample and feature, shared by every step (as Keras's DropoutRNNCell).
-            var rng = dropoutGenerator ?? Utils.Random;
-            float keep = 1f / (1f - dropout);
-            for (int i = 0; i < dropoutMask.Length; i++) dropoutMask[i] = rng.NextDouble() < dropout ? 0f : keep;
-        }
-        if (recurrentMask is not null)
-        {
-            var rng = dropoutGenerator ?? Utils.Random;
-            float keep = 1f / (1f - recurrentDropout);
-            for (int i = 0; i < recurrentMask.Length; i++) recurrentMask[i] = rng.NextDouble() < recurrentDropout ? 0f : keep;
-        }
+        DrawDropoutMasks();
         for (int b = 0; b < Batch; b++)
             for (int s = 0; s < Steps; s++)
             {
                 int t = goBackwards ? Steps - 1 - s : s;
-                var source = x.AsSpan((b * Steps + s) * Features, Features);
-                var target = inputTimeMajor.AsSpan((t * Batch + b) * Features, Features);
-                if (dropoutMask is null) source.CopyTo(target);
-                else TensorPrimitives.Multiply(source, dropoutMask.AsSpan(b * Features, Features), target);
+                x.AsSpan((b * Steps + s) * Features, Features).CopyTo(inputTimeMajor.AsSpan((t * Batch + b) * Features, Features));
             }
+        // One input mask for every gate is applied once here; per-gate masks as each gate's columns are projected.
+        if (inputMasks is not null && !PerGateInputMasks) MultiplyByInputMask(inputTimeMajor, inputTimeMajor, 0, accumulate: false);
     }
 
     private void StoreInputGradient()
     {
-        Gemm.Multiply(false, true, Steps * Batch, Features, Width, GradProjected, Kernel.Data, gradInputTimeMajor);
+        InputGradient(gradInputTimeMajor);
         var dx = Inputs[0].Grad!.Data;
         for (int b = 0; b < Batch; b++)
             for (int s = 0; s < Steps; s++)
             {
                 int t = goBackwards ? Steps - 1 - s : s;
-                var source = gradInputTimeMajor.AsSpan((t * Batch + b) * Features, Features);
                 var target = dx.AsSpan((b * Steps + s) * Features, Features);
-                if (dropoutMask is not null) TensorPrimitives.Multiply(source, dropoutMask.AsSpan(b * Features, Features), source);
-                TensorPrimitives.Add(target, source, target);
+                TensorPrimitives.Add(target, gradInputTimeMajor.AsSpan((t * Batch + b) * Features, Features), target);
             }
     }
 }
 
 /// <summary>The options every recurrent op shares.</summary>
-/// <param name="Dropout">Fraction of input features dropped, one mask per sample for all steps.</param>
-/// <param name="RecurrentDropout">Fraction of h_{t-1}'s units dropped before the recurrent product, one mask per
-/// sample for all steps (as Keras's DropoutRNNCell); only for cells that use h_{t-1} in that product alone.</param>
+/// <param name="Dropout">Fraction of input features dropped, one mask per sample for all steps (per gate block when
+/// there is recurrent dropout).</param>
+/// <param name="RecurrentDropout">Fraction of h_{t-1}'s units dropped where h_{t-1} multiplies the recurrent kernel, one
+/// mask per sample and gate block for all steps (as Keras 3's cells); see RecurrentOp.Dropout.cs.</param>
 /// <param name="Mask">Keras's timestep mask [batch, timesteps] (nonzero: a real step), or null.</param>
 /// <param name="ZeroOutputForMask">Output zeros at masked steps instead of the kept state (Keras's zero_output_for_mask,
 /// which Bidirectional sets when returning sequences).</param>

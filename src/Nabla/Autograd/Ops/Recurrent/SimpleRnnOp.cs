@@ -59,14 +59,11 @@ internal sealed class SimpleRnnOp : RecurrentOp, IActivatedOp
         activation.Backward(StepOf(preActivations, t, Units).Slice(from, count), State(t + 1).Slice(from, count),
             GradState.AsSpan(from, count), dz.Slice(from, count), Units);
         // dh_{t-1} = dz·Uᵀ, with Uᵀ stored once per backward pass.
-        MultiplyRows(r0, r1, dz, RecurrentKernelTransposed, GradState, Units, Units, accumulate: false);
-        MaskStateGradient(r0, r1);
+        AddRecurrentStateGradient(r0, r1, dz, RecurrentKernelTransposed, 0, 1, accumulate: false);
     }
 
     protected override void FinishRecurrentGradients()
     {
-        if (NeedsGrad(2))
-            Gemm.Multiply(true, false, Units, Units, Steps * Batch, RecurrentInputs, GradProjected,
-                RecurrentKernel.Grad!.Data, accumulate: true);
+        if (NeedsGrad(2)) AddRecurrentKernelGradient(GradProjected, RecurrentKernel.Grad!.Data, 0, 1, accumulate: true);
     }
 }
