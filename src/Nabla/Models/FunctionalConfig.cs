@@ -50,6 +50,21 @@ internal static class FunctionalConfig
                     // Keras passes a recurrent layer its initial states by keyword, and a merge layer its inputs as one list.
                     var kwargs = new Config();
                     foreach (var (key, value) in node.Options) kwargs[key] = value;
+                    if (layer.TensorArgumentNames is { } names)
+                    {
+                        // The first tensors by position, as Keras's call signature takes them; an argument that is its stand-in's
+                        // tensor (a key that is the value) is left out, and the ones after it (an attention mask) go by keyword.
+                        var args = new List<object?>();
+                        bool byKeyword = false;
+                        for (int t = 0; t < tensors.Count; t++)
+                        {
+                            int standIn = layer.TensorArgumentStandIn(t);
+                            if (standIn >= 0 && ReferenceEquals(node.Inputs[t], node.Inputs[standIn])) byKeyword = true;
+                            else if (byKeyword || t >= layer.PositionalTensorArguments) (byKeyword, kwargs[names[t]]) = (true, tensors[t]);
+                            else args.Add(tensors[t]);
+                        }
+                        return (object?)new Config { ["args"] = args, ["kwargs"] = kwargs };
+                    }
                     if (layer.LaterInputsKeyword is { } keyword && tensors.Count > 1)
                     {
                         kwargs[keyword] = tensors.Skip(1).ToList();
@@ -176,16 +191,29 @@ internal static class FunctionalConfig
                 var kwargs = keras3.GetConfig("kwargs") ?? [];
                 foreach (var (key, value) in kwargs)
                     if (value is not null && (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption)) options[key] = CallOption(value, key, where);
-                var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword && !options.ContainsKey(kv.Key))
+                var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword && !options.ContainsKey(kv.Key)
+                        && layer.TensorArgumentNames?.Contains(kv.Key) != true)
                     .Select(kv => $"'{kv.Key}'").ToList();
                 if (refused.Count > 0)
                     throw new ArgumentException($"{where}: call arguments {string.Join(", ", refused)} of layer \"{layer.Name}\" ({layer.ClassName}) are not supported.");
                 var args = keras3.TryGet("args", out var a) ? a as List<object?> ?? [a] : [];
+                if (layer.TensorArgumentNames is not null)
+                {
+                    result.AddRange(FunctionalCallArguments.Read(layer, args, kwargs, KerasTensor, where));
+                    break;
+                }
                 foreach (var arg in args) CollectKerasTensors(arg, result, where);
                 if (layer.LaterInputsKeyword is { } keyword && kwargs.TryGet(keyword, out var later) && later is not null)
                     CollectKerasTensors(later, result, $"{where}: '{keyword}'");
                 break;
             case List<object?> keras2:
+                if (layer.TensorArgumentNames is not null)
+                {
+                    var (first, firstOptions) = FunctionalCallArguments.ReadKeras2(layer, keras2, TensorTriple, where);
+                    result.AddRange(first);
+                    foreach (var (key, value) in firstOptions) options[key] = CallOption(value!, key, where);
+                    break;
+                }
                 foreach (var inbound in keras2)
                 {
                     if (inbound is not List<object?> { Count: >= 3 } triple || triple[0] is not string)
@@ -212,6 +240,14 @@ internal static class FunctionalConfig
     private static object CallOption(object value, string key, string where) => value is bool or long or double or string ? value
         : throw new ArgumentException($"{where}: call option '{key}' must be a boolean, number or string, found {Config.Describe(value)}.");
 
+    /// <summary>The one tensor an argument names.</summary>
+    private static TensorSource KerasTensor(object? value, string where)
+    {
+        var found = new List<TensorSource>();
+        CollectKerasTensors(value, found, where);
+        return found.Count == 1 ? found[0] : throw new ArgumentException($"{where}: expected one __keras_tensor__, found {found.Count}.");
+    }
+
     private static void CollectKerasTensors(object? value, List<TensorSource> result, string where)
     {
         switch (value)
@@ -231,7 +267,7 @@ internal static class FunctionalConfig
     }
 
     /// <summary>A tensor named by Keras's [layer, node, tensor] triple.</summary>
-    private readonly record struct TensorSource(string Layer, int Node, int Tensor);
+    internal readonly record struct TensorSource(string Layer, int Node, int Tensor);
 
     /// <summary>The tensor a triple names, once its node is made; refused when the call makes fewer tensors.</summary>
     private static SymbolicTensor TensorOf(Dictionary<(string, int), Node> made, TensorSource source, string where)
@@ -244,7 +280,7 @@ internal static class FunctionalConfig
     }
 
     /// <summary>Reads a [layer, node, tensor] triple.</summary>
-    private static TensorSource TensorTriple(List<object?> triple, string where)
+    internal static TensorSource TensorTriple(List<object?> triple, string where)
     {
         int ToIndex(object? v) => v switch
         {

@@ -147,7 +147,7 @@ public partial class Model : Layer
         for (int i = 0; i < graph.Inputs.Length; i++) shapes[graph.Inputs[i]] = inputShapes[i];
         foreach (var node in graph.Nodes)
         {
-            var made = node.Layer.BuildForCall([.. node.Inputs.Select(t => shapes[t])]);
+            var made = node.Layer.BuildForCall([.. node.Inputs.Select(t => shapes[t])], node.Options);
             for (int k = 0; k < made.Count; k++) shapes[node.Outputs[k]] = made[k];
         }
         return graph.Outputs.Select(o => shapes[o]).ToArray();

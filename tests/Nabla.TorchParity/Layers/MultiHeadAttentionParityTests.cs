@@ -59,4 +59,47 @@ public class MultiHeadAttentionParityTests
         Parity.CompareGradient($"{what} dL/dvalue", value, tv);
         for (int i = 0; i < tw.Length; i++) Parity.CompareGradient($"{what} dL/d{layer.Weights[i].Name}", layer.Weights[i], tw[i]);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_attention_mask_and_the_returned_scores_match_torch_softmax_attention(bool causal)
+    {
+        TorchRuntime.EnsureLoaded();
+        const int batch = 2, heads = 3, keyDim = 2, valueDim = 3, queries = 4, keys = 5, features = 6;
+        var layer = new MultiHeadAttention(heads, keyDim, valueDim);
+        layer.Apply(new Input([queries, features]), new Input([keys, features]));
+        int seed = 1;
+        foreach (var w in layer.Weights) TestData.Assign(w, TestData.Normal(seed++, 0.4, w.Shape));
+        var query = TestData.Normal(30, 1.0, batch, queries, features).RequireGrad();
+        var value = TestData.Normal(31, 1.0, batch, keys, features).RequireGrad();
+        // Keras's attention_mask [batch, queries, keys]: every query keeps key step 0, so that no row is masked whole.
+        var given = new Tensor(batch, queries, keys);
+        for (int i = 0; i < given.Size; i++) given.Data[i] = i % keys == 0 || (i * 7) % 3 != 0 ? 1 : 0;
+        var (y, scores) = layer.CallWithScores(query, value, null, given, training: true, useCausalMask: causal);
+        var (outputGrad, scoresGrad) = (TestData.Uniform(32, 0.5, 1.5, y.Shape), TestData.Uniform(33, -1, 1, scores.Shape));
+        new Graph(Tensor.Add(Tensor.Sum(Tensor.Multiply(y, outputGrad)), Tensor.Sum(Tensor.Multiply(scores, scoresGrad)))).Backward();
+
+        using var scope = torch.NewDisposeScope();
+        var tq = Parity.ToTorch(query, requiresGrad: true);
+        var tv = Parity.ToTorch(value, requiresGrad: true);
+        var tw = layer.Weights.Select(w => Parity.ToTorch(w, requiresGrad: true)).ToArray();
+        TorchTensor Project(TorchTensor x, TorchTensor kernel, TorchTensor bias, int steps, int dim) =>
+            (x.matmul(kernel.reshape(features, heads * dim)) + bias.reshape(heads * dim)).reshape(batch, steps, heads, dim).permute(0, 2, 1, 3);
+        var q = Project(tq, tw[0], tw[1], queries, keyDim);
+        var k = Project(tv, tw[2], tw[3], keys, keyDim);
+        var vv = Project(tv, tw[4], tw[5], keys, valueDim);
+        var kept = Parity.ToTorch(given).to_type(torch.@bool).reshape(batch, 1, queries, keys);
+        if (causal) kept = kept.logical_and(torch.ones(queries, keys, dtype: torch.@bool).tril());
+        var weights = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(keyDim)).masked_fill(kept.logical_not(), double.NegativeInfinity).softmax(-1);
+        var ty = weights.matmul(vv).permute(0, 2, 1, 3).reshape(batch, queries, heads * valueDim).matmul(tw[6].reshape(heads * valueDim, features)) + tw[7];
+        (ty.mul(Parity.ToTorch(outputGrad)).sum() + weights.mul(Parity.ToTorch(scoresGrad)).sum()).backward();
+
+        string what = $"MultiHeadAttention with an attention mask{(causal ? " and the causal mask" : "")}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} scores", scores, weights);
+        Parity.CompareGradient($"{what} dL/dquery", query, tq);
+        Parity.CompareGradient($"{what} dL/dvalue", value, tv);
+        for (int i = 0; i < tw.Length; i++) Parity.CompareGradient($"{what} dL/d{layer.Weights[i].Name}", layer.Weights[i], tw[i]);
+    }
 }

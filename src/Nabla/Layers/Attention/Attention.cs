@@ -74,7 +74,10 @@ public class Attention : AttentionLayer
     /// <summary>[query steps, value features], given as the build shape.</summary>
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    private protected override Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
+    /// <summary>Keras's Attention returns its weights after dropout, [batch, query steps, key steps].</summary>
+    private protected override int[] ScoresShape(int queries, int keys) => [queries, keys];
+
+    private protected override (Tensor Output, Tensor Scores) Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);
@@ -91,7 +94,7 @@ public class Attention : AttentionLayer
             output = Tensor.Multiply(output, Tensor.Reshape(queryMask, queryMask.Shape[0], queryMask.Shape[1], 1));
             output.KerasMask = queryMask;
         }
-        return output;
+        return (output, weights);
     }
 
     /// <summary>The scores [batch, query steps, key steps].</summary>

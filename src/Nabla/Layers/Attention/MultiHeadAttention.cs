@@ -13,8 +13,11 @@ namespace Nabla.Layers;
 /// (keras/src/layers/attention/multi_head_attention.py): query, key and value kernels [features, heads, dim] with
 /// biases [heads, dim], then attention_output kernel [heads, value_dim, query features] and bias.
 /// A timestep mask on the query or the value (and key) leaves masked keys out of the softmax, as Keras's
-/// attention mask; the output carries the query's mask. The call option <c>use_causal_mask</c> lets each query step see
-/// only the key steps up to its own (a decoder's self-attention).
+/// attention mask; the output carries the query's mask. An <c>attention_mask</c> tensor [batch, query steps, key steps]
+/// (nonzero: the pair is attended) narrows that further, and the call option <c>use_causal_mask</c> lets each query step
+/// see only the key steps up to its own (a decoder's self-attention); all are ANDed, as in Keras. With
+/// <c>return_attention_scores</c> a call also returns the softmax weights [batch, heads, query steps, key steps], before
+/// the dropout on them, as Keras's.
 /// </summary>
 public sealed class MultiHeadAttention : AttentionLayer
 {
@@ -69,16 +72,46 @@ public sealed class MultiHeadAttention : AttentionLayer
     public int? Seed { get; }
 
 
+    /// <summary>Calls the layer on symbolic sequences with an attention mask [batch, query steps, key steps], as Keras's
+    /// <c>layer(query, value, key, attention_mask=mask)</c>.</summary>
+    public SymbolicTensor Apply(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key = null, bool useCausalMask = false,
+        SymbolicTensor? attentionMask = null) =>
+        ApplyAll(TensorArguments(query, value, key, attentionMask), AttentionInputs.Options(useCausalMask, false))[0];
+
+    /// <summary><see cref="Apply(SymbolicTensor, SymbolicTensor, SymbolicTensor?, bool, SymbolicTensor?)"/> returning the
+    /// attention scores too, as Keras's <c>return_attention_scores=True</c>.</summary>
+    public (SymbolicTensor Output, SymbolicTensor Scores) ApplyWithScores(SymbolicTensor query, SymbolicTensor value,
+        SymbolicTensor? key = null, bool useCausalMask = false, SymbolicTensor? attentionMask = null)
+    {
+        var made = ApplyAll(TensorArguments(query, value, key, attentionMask), AttentionInputs.Options(useCausalMask, true));
+        return (made[0], made[1]);
+    }
+
+    /// <summary>The eager call with an attention mask [batch, query steps, key steps] (nonzero: attended), returning the
+    /// output and the attention scores.</summary>
+    public (Tensor Output, Tensor Scores) CallWithScores(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask,
+        bool training = false, bool useCausalMask = false) =>
+        Attend(attentionMask is not null ? [query, value, key ?? value, attentionMask] : key is not null ? [query, value, key] : [query, value],
+            training, useCausalMask);
+
+    /// <summary>Keras calls it as <c>layer(query, value, key=None, ..., attention_mask=None, ...)</c>.</summary>
+    internal override IReadOnlyList<string> TensorArgumentNames => ["query", "value", "key", "attention_mask"];
+
+    internal override int PositionalTensorArguments => 3;
+
+    /// <summary>A key left out is the value.</summary>
+    internal override int TensorArgumentStandIn(int index) => index == 2 ? 1 : -1;
+
     /// <summary>Keras 3 keeps the weights in its four EinsumDense sublayers.</summary>
     internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups =>
         [("_query_dense", UseBias ? 2 : 1), ("_key_dense", UseBias ? 2 : 1), ("_value_dense", UseBias ? 2 : 1), ("_output_dense", UseBias ? 2 : 1)];
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
-        AttentionInputs.Validate(this, shapes);
+        AttentionInputs.Validate(this, shapes, takesAttentionMask: true);
         if (AttentionInputs.AlreadyBuilt(this, shapes, ref builtShapes)) return OutputShape!;
         var (query, value) = (shapes[0], shapes[1]);
-        var key = shapes.Count == 3 ? shapes[2] : value;
+        var key = shapes.Count >= 3 ? shapes[2] : value;
         Build(query);
         queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer);
         if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer);
@@ -96,11 +129,15 @@ public sealed class MultiHeadAttention : AttentionLayer
     /// <summary>The query's per-sample shape: attention keeps its steps and its width.</summary>
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
-    private protected override Tensor Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
+    /// <summary>Keras's scores are per head: [batch, heads, query steps, key steps].</summary>
+    private protected override int[] ScoresShape(int queries, int keys) => [NumHeads, queries, keys];
+
+    private protected override (Tensor Output, Tensor Scores) Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);
-        var key = inputs.Count == 3 ? inputs[2] : value;
+        var key = inputs.Count >= 3 ? inputs[2] : value;
+        var given = inputs.Count == 4 ? inputs[3] : null;
         int batch = query.Shape[0], queries = query.Shape[1], keys = key.Shape[1];
         // Heads become batch entries of the products: [batch·heads, steps, dim].
         var q = Heads(Project(query, queryKernel!, queryBias, KeyDim), batch, queries, KeyDim);
@@ -108,8 +145,9 @@ public sealed class MultiHeadAttention : AttentionLayer
         var v = Heads(Project(value, valueKernel!, valueBias, ValueDim), batch, keys, ValueDim);
         q = Tensor.Multiply(q, Tensor.Scalar((float)(1 / Math.Sqrt(KeyDim))));
         var scores = Tensor.BatchMatMul(q, Tensor.Transpose(k, 0, 2, 1));
-        if (AttentionMask(query, value, key, batch, queries, keys, causal) is { } adder) scores = Tensor.Add(scores, adder);
+        if (AttentionMask(query, value, key, given, batch, queries, keys, causal) is { } adder) scores = Tensor.Add(scores, adder);
         var weights = SoftmaxRows.Apply(scores);
+        var attentionScores = Tensor.Reshape(weights, batch, NumHeads, queries, keys);
         if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
         var context = Tensor.BatchMatMul(weights, v); // [batch·heads, queries, value_dim]
         var joined = Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(context, batch, NumHeads, queries, ValueDim), 0, 2, 1, 3),
@@ -118,7 +156,7 @@ public sealed class MultiHeadAttention : AttentionLayer
         if (outputBias is not null) output = Tensor.Add(output, outputBias);
         output = Tensor.Reshape(output, batch, queries, outputKernel.Shape[2]);
         output.KerasMask = query.KerasMask;
-        return output;
+        return (output, attentionScores);
     }
 
     /// <summary>x [batch, steps, features] times a kernel [features, heads, dim] (Keras's einsum "abc,cde->abde") plus the bias [heads, dim].</summary>
@@ -134,9 +172,10 @@ public sealed class MultiHeadAttention : AttentionLayer
     private Tensor Heads(Tensor projected, int batch, int steps, int dim) =>
         Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(projected, batch, steps, NumHeads, dim), 0, 2, 1, 3), batch * NumHeads, steps, dim);
 
-    /// <summary>Keras's attention mask from the inputs' timestep masks and the causal mask, ANDed, as the softmax's additive
-    /// −1e9 where a (query, key) pair is masked (keras/src/layers/activations/softmax.py); null when nothing is masked.</summary>
-    private Tensor? AttentionMask(Tensor query, Tensor value, Tensor key, int batch, int queries, int keys, bool causal)
+    /// <summary>Keras's attention mask from the inputs' timestep masks, the given attention mask (nonzero: attended) and the
+    /// causal mask, ANDed, as the softmax's additive −1e9 where a (query, key) pair is masked
+    /// (keras/src/layers/activations/softmax.py); null when nothing is masked.</summary>
+    private Tensor? AttentionMask(Tensor query, Tensor value, Tensor key, Tensor? given, int batch, int queries, int keys, bool causal)
     {
         // Keras ANDs the value's and the key's masks over the key steps.
         var keyMask = ReferenceEquals(key, value) || key.KerasMask is null ? value.KerasMask
@@ -145,6 +184,11 @@ public sealed class MultiHeadAttention : AttentionLayer
             : query.KerasMask is null ? Tensor.Reshape(keyMask!, batch, 1, keys)
             : keyMask is null ? Tensor.Reshape(query.KerasMask, batch, queries, 1)
             : Tensor.Multiply(Tensor.Reshape(query.KerasMask, batch, queries, 1), Tensor.Reshape(keyMask, batch, 1, keys));
+        if (given is not null)
+        {
+            var attended = Tensor.NotEqual(given, Tensor.Scalar(0f));
+            pairs = pairs is null ? attended : Tensor.Multiply(pairs, attended);
+        }
         if (AttentionInputs.WithCausal(pairs, causal, queries, keys) is not { } kept) return null;
         // [batch or 1, 1, queries or 1, keys or 1] broadcasts over the batch and the heads, which fold into one axis.
         var adder = AttentionInputs.PaddingAdder(kept);

@@ -64,7 +64,7 @@ public abstract partial class Layer
         if (inputs.Length == 0) throw new ArgumentException($"Layer '{Name}' ({ClassName}): Apply needs at least one input.", nameof(inputs));
         for (int i = 0; i < inputs.Length; i++)
             if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Layer '{Name}': input {i} is null.");
-        var outputShapes = BuildForCall(inputs.Select(t => t.Shape).ToArray());
+        var outputShapes = BuildForCall(inputs.Select(t => t.Shape).ToArray(), options);
         return AddNode(inputs, [.. outputShapes.Select(shape => new SymbolicTensor(shape))], options.Count == 0 ? null : options).Outputs;
     }
 
@@ -94,12 +94,27 @@ public abstract partial class Layer
     }
 
     /// <summary>Builds the layer for the per-sample shapes of its call's inputs and returns the shape of every tensor the
-    /// call makes; one tensor, from <see cref="BuildForInputs"/>, unless the layer makes more.</summary>
-    protected internal virtual IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes) => [BuildForInputs(inputShapes)];
+    /// call makes, given the call's keyword <paramref name="options"/> (<see cref="Node.Options"/>); one tensor, from
+    /// <see cref="BuildForInputs"/>, unless the layer makes more.</summary>
+    protected internal virtual IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Configuration.Config? options = null) =>
+        [BuildForInputs(inputShapes)];
 
     /// <summary>The keyword under which Keras passes a call's inputs after the first (a recurrent layer's
     /// <c>initial_state</c>); null when they are all one positional argument (a merge layer's list).</summary>
     internal virtual string? LaterInputsKeyword => null;
+
+    /// <summary>Keras's names of the call's tensor arguments, in the order of a node's inputs, for a layer Keras calls with
+    /// separate tensor arguments, some of which may come by keyword (MultiHeadAttention's query, value, key and
+    /// attention_mask); null when the call takes its tensors as one argument or by <see cref="LaterInputsKeyword"/>.</summary>
+    internal virtual IReadOnlyList<string>? TensorArgumentNames => null;
+
+    /// <summary>How many of <see cref="TensorArgumentNames"/> Keras's call signature takes by position; the others are
+    /// written by keyword.</summary>
+    internal virtual int PositionalTensorArguments => TensorArgumentNames?.Count ?? 1;
+
+    /// <summary>For a tensor argument left out before a given one, the index of the argument whose tensor stands in for it
+    /// (Keras's key defaults to the value); -1 when the argument cannot be left out.</summary>
+    internal virtual int TensorArgumentStandIn(int index) => -1;
 
     /// <summary>Runs a call on batches, one per input, with Keras's masks and the call's <paramref name="options"/>
     /// (<see cref="Node.Options"/>), and returns every tensor it makes (see <see cref="TensorsPerCall"/>).</summary>

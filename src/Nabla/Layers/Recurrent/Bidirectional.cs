@@ -101,7 +101,7 @@ public sealed class Bidirectional : Layer
         built.Length == 2 && inputShape.Length == 2 && inputShape[1] == built[1];
 
     /// <summary>A call reads the sequence and, optionally, the initial states of both directions (forward ones first).</summary>
-    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes)
+    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Config? options = null)
     {
         int states = ForwardLayer.StateCount;
         if (inputShapes.Count != 1 && inputShapes.Count != 1 + 2 * states)

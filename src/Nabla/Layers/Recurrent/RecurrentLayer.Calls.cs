@@ -35,7 +35,7 @@ public abstract partial class RecurrentLayer
 
     /// <summary>A call's inputs are the sequence and, optionally, its initial states; it makes the output and, with
     /// <see cref="ReturnState"/>, the states.</summary>
-    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes)
+    protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Config? options = null)
     {
         if (inputShapes.Count != 1 && inputShapes.Count != 1 + StateCount)
             throw new ArgumentException(
