@@ -247,4 +247,26 @@ public class MultiHeadAttentionTests
             new Config { ["use_causal_mask"] = true }));
         Assert.Contains("Layer 'd' (Dense) takes no call option 'use_causal_mask'; its call options are training.", direct.Message);
     }
+
+    [Fact]
+    public void OutputShapeSetsTheOutputProjectionsWidthAsKeras()
+    {
+        // Keras keeps output_shape as a tuple (multi_head_attention.py: an int becomes (int,)), so configs hold [8].
+        foreach (string given in new[] { "8", "[8]" })
+        {
+            var layer = (MultiHeadAttention)Layer.Deserialize(Config.Parse(
+                "{\"class_name\": \"MultiHeadAttention\", \"config\": {\"name\": \"m\", \"num_heads\": 2, \"key_dim\": 3, \"output_shape\": " + given +
+                ", \"flash_attention\": false}}"));
+            Assert.Equal(8, layer.OutputFeatures);
+            layer.BuildForInputs([[5, 6], [7, 4]]);
+            Assert.Equal([5, 8], layer.OutputShape!);
+            Assert.Equal([[2, 3, 8], [8]], layer.Weights.Skip(6).Select(w => w.Shape));
+            var y = layer.Call(GradientCheck.Random(1, -1, 1, 2, 5, 6), GradientCheck.Random(2, -1, 1, 2, 7, 4), null, false, false);
+            Assert.Equal([2, 5, 8], y.Shape);
+            Assert.Equal(new List<object?> { 8L }, layer.GetConfig()["output_shape"]);
+        }
+        var refused = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "MultiHeadAttention", "config": {"name": "m", "num_heads": 2, "key_dim": 3, "output_shape": [2, 4]}}""")));
+        Assert.Contains("'output_shape' is a list", refused.Message);
+    }
 }

@@ -26,11 +26,17 @@ public sealed class MultiHeadAttention : AttentionLayer
     private Tensor? queryKernel, queryBias, keyKernel, keyBias, valueKernel, valueBias, outputKernel, outputBias;
     private int[][]? builtShapes;
 
+    /// <param name="outputFeatures">Keras's <c>output_shape</c>: the width the output projection makes; null (Keras's None)
+    /// for the query's width.</param>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true,
-        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int? seed = null, string? name = null)
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int? seed = null, string? name = null,
+        int? outputFeatures = null)
         : base(name)
     {
         string what = $"MultiHeadAttention '{Name}'";
+        if (outputFeatures is < 1)
+            throw new ArgumentException($"{what}: 'output_shape' must be at least 1, found {outputFeatures}.", nameof(outputFeatures));
+        OutputFeatures = outputFeatures;
         if (numHeads < 1) throw new ArgumentException($"{what}: 'num_heads' must be at least 1, found {numHeads}.", nameof(numHeads));
         if (keyDim < 1) throw new ArgumentException($"{what}: 'key_dim' must be at least 1, found {keyDim}.", nameof(keyDim));
         if (valueDim is < 1) throw new ArgumentException($"{what}: 'value_dim' must be at least 1, found {valueDim}.", nameof(valueDim));
@@ -53,6 +59,9 @@ public sealed class MultiHeadAttention : AttentionLayer
 
     /// <summary>The per-head width of the projected values; Keras's default is <see cref="KeyDim"/>.</summary>
     public int ValueDim { get; }
+
+    /// <summary>Keras's <c>output_shape</c>: the output's width, or null for the query's.</summary>
+    public int? OutputFeatures { get; }
 
     /// <summary>The dropout rate on the attention weights, in training.</summary>
     public double Dropout { get; }
@@ -119,15 +128,16 @@ public sealed class MultiHeadAttention : AttentionLayer
         if (UseBias) keyBias = AddWeight("key/bias", [NumHeads, KeyDim], BiasInitializer);
         valueKernel = AddKernel("value/kernel", [value[1], NumHeads, ValueDim], KernelInitializer);
         if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer);
-        outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, query[1]], KernelInitializer);
-        if (UseBias) outputBias = AddWeight("attention_output/bias", [query[1]], BiasInitializer);
+        int outputWidth = OutputFeatures ?? query[1];
+        outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, outputWidth], KernelInitializer);
+        if (UseBias) outputBias = AddWeight("attention_output/bias", [outputWidth], BiasInitializer);
         foreach (var kernel in new[] { queryKernel, keyKernel, valueKernel, outputKernel }) Constrain(kernel, KernelConstraint);
         foreach (var bias in new[] { queryBias, keyBias, valueBias, outputBias }) if (bias is not null) Constrain(bias, BiasConstraint);
         return OutputShape!;
     }
 
-    /// <summary>The query's per-sample shape: attention keeps its steps and its width.</summary>
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    /// <summary>The query's steps, and its width unless <see cref="OutputFeatures"/> sets another.</summary>
+    public override int[] ComputeOutputShape(int[] inputShape) => OutputFeatures is int width ? [inputShape[0], width] : inputShape;
 
     /// <summary>Keras's scores are per head: [batch, heads, query steps, key steps].</summary>
     private protected override int[] ScoresShape(int queries, int keys) => [NumHeads, queries, keys];
@@ -204,7 +214,7 @@ public sealed class MultiHeadAttention : AttentionLayer
         config["value_dim"] = (long)ValueDim;
         config["dropout"] = Dropout;
         config["use_bias"] = UseBias;
-        config["output_shape"] = null;
+        config["output_shape"] = OutputFeatures is int width ? new List<object?> { (long)width } : null;
         config["attention_axes"] = null;
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
@@ -217,16 +227,29 @@ public sealed class MultiHeadAttention : AttentionLayer
         return config;
     }
 
+    /// <summary>Keras's output_shape: an int or a one-element list (Keras keeps it as a tuple); more axes are refused.</summary>
+    private static int? OutputFeaturesOf(Config config)
+    {
+        if (!config.TryGet("output_shape", out var value)) return null;
+        return (value is List<object?> { Count: 1 } one ? one[0] : value) switch
+        {
+            long width when width is >= 1 and <= int.MaxValue => (int)width,
+            double width when width >= 1 && width == Math.Floor(width) && width <= int.MaxValue => (int)width,
+            _ => throw new ArgumentException($"MultiHeadAttention '{config.GetString("name", null) ?? "?"}' config 'output_shape' is " +
+                $"{Config.Describe(value)}; expected a positive int or a one-element list (Nabla implements one output axis)."),
+        };
+    }
+
     public static MultiHeadAttention FromConfig(Config config)
     {
-        RefuseUnsupported(config, "MultiHeadAttention", "output_shape", "attention_axes", "kernel_regularizer", "bias_regularizer",
-            "flash_attention");
+        // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
+        RefuseUnsupported(config, "MultiHeadAttention", "attention_axes", "kernel_regularizer", "bias_regularizer");
         var (name, _) = BaseArgs(config);
         return new MultiHeadAttention(config.GetInt("num_heads"), config.GetInt("key_dim"),
             config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetBool("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
-            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name)
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name, OutputFeaturesOf(config))
         {
             KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
             BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
