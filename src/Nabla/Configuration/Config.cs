@@ -26,6 +26,11 @@ public sealed class Config : Dictionary<string, object?>
     public bool GetBool(string key, bool fallback) =>
         TryGet(key, out var v) ? v as bool? ?? throw WrongType(key, "a boolean", v) : fallback;
 
+    /// <summary>A Keras flag that Keras tests with <c>if value:</c>: <paramref name="fallback"/> when absent, false when
+    /// null (Python's None is falsy, so a null <c>use_bias</c> means no bias even though the default is True).</summary>
+    public bool GetTruthy(string key, bool fallback) =>
+        !TryGetValue(key, out var v) ? fallback : v is null ? false : GetBool(key, fallback);
+
     public string? GetString(string key, string? fallback) =>
         TryGet(key, out var v) ? v as string ?? throw WrongType(key, "a string", v) : fallback;
 
@@ -44,6 +49,26 @@ public sealed class Config : Dictionary<string, object?>
 
     /// <summary>The value under <paramref name="key"/>, or <paramref name="fallback"/> when absent or null.</summary>
     public object GetValueOr(string key, object fallback) => TryGet(key, out var v) ? v! : fallback;
+
+    /// <summary>The value under <paramref name="key"/>: <paramref name="fallback"/> when absent, <paramref name="whenNull"/>
+    /// when null. For keys whose Keras default is not None but whose None still has a meaning (an activation's None is
+    /// linear, an initializer's None is add_weight's glorot_uniform).</summary>
+    public object GetValueOr(string key, object fallback, object whenNull) =>
+        !TryGetValue(key, out var v) ? fallback : v ?? whenNull;
+
+    /// <summary>
+    /// Refuses a null under any of <paramref name="keys"/>: keys whose Keras default is not None and whose None Keras
+    /// does not read as that default (it fails on it, or gives it a meaning Nabla has no equivalent for), so that null
+    /// must not fall back to the default. <paramref name="owner"/> names the class (and layer) in the message.
+    /// </summary>
+    public void RefuseNull(string owner, params string[] keys)
+    {
+        foreach (var key in keys)
+            if (TryGetValue(key, out var v) && v is null)
+                throw new ArgumentException(
+                    $"{owner} config '{key}' must be a value or left out (for Keras's default), found null: " +
+                    "Keras does not read None there as its default, and Nabla has no equivalent of what it does.");
+    }
 
     /// <summary>Present and not null.</summary>
     public bool TryGet(string key, out object? value) => TryGetValue(key, out value) && value is not null;

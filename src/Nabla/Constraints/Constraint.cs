@@ -20,10 +20,11 @@ public abstract class Constraint : IKerasSerializable
     public abstract Config GetConfig();
 
     public static readonly Registry<Constraint> Registry = new Registry<Constraint>("constraint")
-        .Add("MaxNorm", c => new MaxNorm(c.GetDouble("max_value", 2), ReadAxes(c)), "max_norm")
+        .Add("MaxNorm", c => new MaxNorm(ReadBound(c, "MaxNorm", "max_value", 2), ReadAxes(c, "MaxNorm")), "max_norm")
         .Add("NonNeg", _ => new NonNeg(), "non_neg")
-        .Add("UnitNorm", c => new UnitNorm(ReadAxes(c)), "unit_norm")
-        .Add("MinMaxNorm", c => new MinMaxNorm(c.GetDouble("min_value", 0), c.GetDouble("max_value", 1), c.GetDouble("rate", 1), ReadAxes(c)),
+        .Add("UnitNorm", c => new UnitNorm(ReadAxes(c, "UnitNorm")), "unit_norm")
+        .Add("MinMaxNorm", c => new MinMaxNorm(ReadBound(c, "MinMaxNorm", "min_value", 0), ReadBound(c, "MinMaxNorm", "max_value", 1),
+                ReadBound(c, "MinMaxNorm", "rate", 1), ReadAxes(c, "MinMaxNorm")),
             "min_max_norm");
 
     public static Constraint Get(string name) => Registry.Get(name);
@@ -39,8 +40,21 @@ public abstract class Constraint : IKerasSerializable
     public static void Register(string className, Func<Config, Constraint> fromConfig, params string[] aliases) =>
         Registry.Register(className, fromConfig, aliases);
 
-    private static int[] ReadAxes(Config config) =>
-        !config.TryGet("axis", out var axis) ? [0] : axis is IEnumerable<object?> ? config.GetIntArray("axis")! : [config.GetInt("axis")];
+    /// <summary>A constraint's axis, Keras's default 0 when absent. Keras's None axis takes the norm over the whole
+    /// weight, which these constraints do not, so null is refused.</summary>
+    private static int[] ReadAxes(Config config, string className)
+    {
+        config.RefuseNull(className, "axis");
+        return !config.TryGet("axis", out var axis) ? [0] : axis is IEnumerable<object?> ? config.GetIntArray("axis")! : [config.GetInt("axis")];
+    }
+
+    /// <summary>A norm bound or rate, <paramref name="fallback"/> when absent; Keras clips and scales with it and fails
+    /// on None, so null is refused.</summary>
+    private static double ReadBound(Config config, string className, string key, double fallback)
+    {
+        config.RefuseNull(className, key);
+        return config.GetDouble(key, fallback);
+    }
 
     private protected static object AxesConfig(int[] axes) => axes.Length == 1 ? (long)axes[0] : axes.Select(a => (object?)(long)a).ToList();
 

@@ -39,7 +39,11 @@ public sealed class Constant(double value = 0.0) : Initializer
 
     public override Config GetConfig() => new() { ["value"] = Value };
 
-    public static Constant FromConfig(Config config) => new(config.GetDouble("value", 0.0));
+    public static Constant FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "Constant", "value");
+        return new(config.GetDouble("value", 0.0));
+    }
 
     protected override void Fill(Span<float> values, int[] shape) => values.Fill((float)Value);
 

@@ -11,7 +11,11 @@ public sealed class Identity(double gain = 1.0) : Initializer
 
     public override Config GetConfig() => new() { ["gain"] = Gain };
 
-    public static Identity FromConfig(Config config) => new(config.GetDouble("gain", 1.0));
+    public static Identity FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "Identity", "gain");
+        return new(config.GetDouble("gain", 1.0));
+    }
 
     protected override void Fill(Span<float> values, int[] shape)
     {

@@ -32,6 +32,23 @@ public abstract partial class Initializer
     /// <summary>From a name, a <c>{"class_name", "config"}</c> dictionary or an initializer.</summary>
     public static Initializer Deserialize(object spec) => Registry.Deserialize(spec);
 
+    /// <summary>The initializer of a weight under <paramref name="key"/> of a layer config: <paramref name="fallback"/>
+    /// (the layer's Keras default) when absent, glorot_uniform when null, because Keras's <c>initializers.get(None)</c>
+    /// is None and <c>Layer.add_weight</c> then initializes a float weight with glorot_uniform.</summary>
+    public static Initializer ReadWeightInitializer(Config config, string key, string fallback)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Deserialize(config.GetValueOr(key, fallback, whenNull: "glorot_uniform"));
+    }
+
+    /// <summary>Refuses a null parameter of an initializer's own config: Keras's initializers compute with these
+    /// (mean + stddev * x, gain * q, scale &lt;= 0 checks) and fail on None rather than read it as the default.</summary>
+    private protected static void RefuseNullParameters(Config config, string className, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.RefuseNull(className, keys);
+    }
+
     public static Config Serialize(Initializer initializer) => Registry<Initializer>.Serialize(initializer);
 
     /// <summary>Makes a custom initializer loadable from configs by its class name (and any aliases), as Keras's

@@ -21,7 +21,11 @@ public sealed class Orthogonal(double gain = 1.0, long? seed = null) : RandomIni
         return config;
     }
 
-    public static Orthogonal FromConfig(Config config) => new(config.GetDouble("gain", 1.0), ReadSeed(config));
+    public static Orthogonal FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "Orthogonal", "gain");
+        return new(config.GetDouble("gain", 1.0), ReadSeed(config));
+    }
 
     /// <summary>Each of the min(m, n) orthonormal vectors of an m×n result adds 1 to the sum of squares, so
     /// the mean square is 1/max(m, n) (the mean is ≈ 0); 2-D fans are m and n.</summary>

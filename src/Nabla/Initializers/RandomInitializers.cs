@@ -18,8 +18,11 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, long? 
         return config;
     }
 
-    public static RandomNormal FromConfig(Config config) =>
-        new(config.GetDouble("mean", 0.0), config.GetDouble("stddev", 0.05), ReadSeed(config));
+    public static RandomNormal FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "RandomNormal", "mean", "stddev");
+        return new(config.GetDouble("mean", 0.0), config.GetDouble("stddev", 0.05), ReadSeed(config));
+    }
 
     protected override void Fill(Span<float> values, int[] shape) => Sampling.Normal(values, Generator(), Mean, Stddev);
 
@@ -42,8 +45,11 @@ public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05, l
         return config;
     }
 
-    public static RandomUniform FromConfig(Config config) =>
-        new(config.GetDouble("minval", -0.05), config.GetDouble("maxval", 0.05), ReadSeed(config));
+    public static RandomUniform FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "RandomUniform", "minval", "maxval");
+        return new(config.GetDouble("minval", -0.05), config.GetDouble("maxval", 0.05), ReadSeed(config));
+    }
 
     protected override void Fill(Span<float> values, int[] shape) => Sampling.Uniform(values, Generator(), Minval, Maxval);
 
@@ -71,8 +77,11 @@ public sealed class TruncatedNormal(double mean = 0.0, double stddev = 0.05, lon
         return config;
     }
 
-    public static TruncatedNormal FromConfig(Config config) =>
-        new(config.GetDouble("mean", 0.0), config.GetDouble("stddev", 0.05), ReadSeed(config));
+    public static TruncatedNormal FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "TruncatedNormal", "mean", "stddev");
+        return new(config.GetDouble("mean", 0.0), config.GetDouble("stddev", 0.05), ReadSeed(config));
+    }
 
     protected override void Fill(Span<float> values, int[] shape) =>
         Sampling.TruncatedNormal(values, Generator(), Mean, Stddev);

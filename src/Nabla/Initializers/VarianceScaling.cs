@@ -51,11 +51,12 @@ public class VarianceScaling : RandomInitializer
         return config;
     }
 
-    public static VarianceScaling FromConfig(Config config) => new(
-        config.GetDouble("scale", 1.0),
-        config.GetString("mode", "fan_in")!,
-        config.GetString("distribution", "truncated_normal")!,
-        ReadSeed(config));
+    public static VarianceScaling FromConfig(Config config)
+    {
+        RefuseNullParameters(config, "VarianceScaling", "scale", "mode", "distribution");
+        return new(config.GetDouble("scale", 1.0), config.GetString("mode", "fan_in")!,
+            config.GetString("distribution", "truncated_normal")!, ReadSeed(config));
+    }
 
     /// <summary>scale / n, the variance aimed for.</summary>
     private double Variance(int fanIn, int fanOut) => Scale / Mode switch

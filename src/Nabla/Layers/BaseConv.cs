@@ -137,13 +137,14 @@ public abstract class BaseConv : Layer
     internal static Args ReadArgs(Config config, int rank, string className)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, className, "groups");
         string what = $"{className} '{name ?? "?"}'";
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, rank, what);
         return new Args(name, inputShape, config.GetInt("filters"), kernelSize, strides, padding, dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
-            config.GetBool("use_bias", true),
+            config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
             config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             config.GetString("data_format", null), config.GetInt("groups", 1));

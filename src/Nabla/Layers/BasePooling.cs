@@ -86,6 +86,8 @@ public abstract class BasePooling : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";
+        // strides stays nullable: Keras reads a None stride as the pool size.
+        config.RefuseNull(what, "pool_size", "padding");
         int[] pool = ConvOptions.ReadSize(config, "pool_size", rank, what, Enumerable.Repeat(2, rank).ToArray())!;
         int[]? strides = ConvOptions.ReadSize(config, "strides", rank, what);
         return (name, inputShape, ConvOptions.ToSize2D(pool), strides is null ? null : ConvOptions.ToSize2D(strides),

@@ -98,13 +98,17 @@ public sealed class BatchNormalization : Layer
     public static BatchNormalization FromConfig(Config config)
     {
         RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer");
+        // Keras fails on a None momentum or epsilon (float(None)); a None initializer is add_weight's glorot_uniform,
+        // which this layer, always starting from zeros and ones, does not do.
+        RefuseNull(config, "BatchNormalization", "momentum", "epsilon", "beta_initializer", "gamma_initializer",
+            "moving_mean_initializer", "moving_variance_initializer");
         var (name, inputShape) = BaseArgs(config);
-        int[] axes = TrailingAxes.Read(config, [-1]);
+        int[] axes = TrailingAxes.Read(config, "BatchNormalization", [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
                 $"BatchNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla normalizes over one feature axis, the last.");
         return new BatchNormalization(config.GetDouble("momentum", DefaultMomentum), config.GetDouble("epsilon", 1e-3),
-            config.GetBool("center", true), config.GetBool("scale", true), inputShape, name, axes[0])
+            config.GetTruthy("center", true), config.GetTruthy("scale", true), inputShape, name, axes[0])
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),

@@ -25,6 +25,7 @@ internal readonly record struct ConvWindow(Size2D KernelSize, Size2D Strides, Si
     /// <paramref name="rank"/> ints, with Keras's defaults 1, "valid" and 1.</summary>
     public static (Size2D KernelSize, Size2D Strides, string Padding, Size2D DilationRate) Read(Config config, int rank, string what)
     {
+        config.RefuseNull(what, "strides", "padding", "dilation_rate");
         int[] ones = Enumerable.Repeat(1, rank).ToArray();
         int[] kernelSize = ConvOptions.ReadSize(config, "kernel_size", rank, what)
             ?? throw new ArgumentException($"{what}: config is missing the required key 'kernel_size'.");

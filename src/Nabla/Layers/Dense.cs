@@ -115,9 +115,9 @@ public sealed class Dense : Layer
         return new Dense(
             config.GetInt("units"),
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
-            config.GetBool("use_bias", true),
+            config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
             config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name)

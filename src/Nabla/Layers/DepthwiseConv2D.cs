@@ -151,15 +151,16 @@ public sealed class DepthwiseConv2D : Layer
     public static DepthwiseConv2D FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "DepthwiseConv2D", "depth_multiplier");
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"DepthwiseConv2D '{name ?? "?"}'");
         return new DepthwiseConv2D(kernelSize, strides, padding,
             config.GetInt("depth_multiplier", 1),
             config.GetString("data_format", null),
             dilationRate,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
-            config.GetBool("use_bias", true),
+            config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
-            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
             config.TryGet("depthwise_regularizer", out var dr) ? Regularizer.Registry.Deserialize(dr!) : null,
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name)

@@ -25,6 +25,7 @@ public sealed class ELU(double alpha = Elu.DefaultAlpha, int[]? inputShape = nul
     public static ELU FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "ELU", "alpha");
         return new ELU(config.GetDouble("alpha", Elu.DefaultAlpha), inputShape, name);
     }
 }

@@ -93,7 +93,7 @@ public sealed class Embedding : Layer
         return new Embedding(config.GetInt("input_dim"), config.GetInt("output_dim"),
             maskZero: config.GetBool("mask_zero", false), inputShape: inputShape, name: name)
         {
-            EmbeddingsInitializer = Initializer.Deserialize(config.GetValueOr("embeddings_initializer", "uniform")),
+            EmbeddingsInitializer = Initializer.ReadWeightInitializer(config, "embeddings_initializer", "uniform"),
             EmbeddingsConstraint = Constraints.Constraint.Read(config, "embeddings_constraint"),
             Trainable = config.GetBool("trainable", true),
         };

@@ -82,9 +82,10 @@ public sealed class GroupNormalization : SampleNormalization
 
     public static GroupNormalization FromConfig(Config config)
     {
+        RefuseNull(config, "GroupNormalization", "groups");
         var settings = ReadSettings(config, "GroupNormalization");
         var (name, inputShape) = BaseArgs(config);
-        int[] axes = TrailingAxes.Read(config, [-1]);
+        int[] axes = TrailingAxes.Read(config, "GroupNormalization", [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
                 $"GroupNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla groups one channel axis, the last.");

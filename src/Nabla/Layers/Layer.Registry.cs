@@ -83,6 +83,9 @@ public abstract partial class Layer
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        // Keras's Layer constructor requires trainable to be a bool ("Expected `trainable` to be a boolean").
+        if (spec.GetConfig("config") is { } settings) RefuseNull(settings, spec.GetString("class_name", null) ?? "?", "trainable");
         // The activity regularizer every Keras layer accepts is read here, for every class, and set after the class's
         // own FromConfig (which refuses the key, so that a direct call does not drop it).
         if (spec.GetConfig("config") is not { } config || !config.TryGet("activity_regularizer", out var activity))

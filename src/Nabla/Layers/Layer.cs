@@ -323,6 +323,14 @@ public abstract partial class Layer : IKerasSerializable
                     "Nabla does not implement it, only null is supported.");
     }
 
+    /// <summary>Refuses, by name, each of <paramref name="keys"/> whose value is null where Keras's default is not None
+    /// and Keras does not read None as that default (see <see cref="Config.RefuseNull"/>).</summary>
+    protected internal static void RefuseNull(Config config, string className, params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.RefuseNull($"{className} '{config.GetString("name", null) ?? "?"}'", keys);
+    }
+
     /// <summary>Reads the keys every layer shares from a Keras config. An activity regularizer is read by
     /// <see cref="Deserialize"/>, which sets <see cref="ActivityRegularizer"/>; a layer's own FromConfig, called
     /// directly, refuses one rather than drop it.</summary>

@@ -71,7 +71,7 @@ public sealed class LayerNormalization : SampleNormalization
                 $"LayerNormalization '{config.GetString("name", null) ?? "?"}' config 'rms_scaling' is true; Nabla does not implement it, only false is supported.");
         var settings = ReadSettings(config, "LayerNormalization");
         var (name, inputShape) = BaseArgs(config);
-        return new LayerNormalization(TrailingAxes.Read(config, [-1]), settings.Epsilon, settings.Center, settings.Scale, settings.Beta,
+        return new LayerNormalization(TrailingAxes.Read(config, "LayerNormalization", [-1]), settings.Epsilon, settings.Center, settings.Scale, settings.Beta,
             settings.Gamma, inputShape, name)
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),

@@ -36,6 +36,7 @@ public sealed class LeakyReLU : ActivationFunctionLayer
     public static LeakyReLU FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "LeakyReLU", "negative_slope", "alpha");
         double slope = config.TryGet("negative_slope", out _) ? config.GetDouble("negative_slope")
             : config.GetDouble("alpha", DefaultNegativeSlope);
         return new LeakyReLU(slope, inputShape, name) { Trainable = config.GetBool("trainable", true) };

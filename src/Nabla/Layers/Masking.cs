@@ -45,6 +45,7 @@ public sealed class Masking(double maskValue = 0.0, int[]? inputShape = null, st
     public static Masking FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "Masking", "mask_value");
         return new Masking(config.GetDouble("mask_value", 0.0), inputShape, name) { Trainable = config.GetBool("trainable", true) };
     }
 }

@@ -157,6 +157,8 @@ public sealed class Normalization : Layer
     public static Normalization FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        // Keras's None axis keeps no axis: one mean and variance over every value. Nabla keeps the last axis.
+        RefuseNull(config, "Normalization", "axis");
         return new Normalization(config.GetBool("invert", false), inputShape, name,
             ReadFloats(config, "mean"), ReadFloats(config, "variance"));
     }

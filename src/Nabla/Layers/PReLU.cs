@@ -82,7 +82,7 @@ public sealed class PReLU : Layer
         var (name, inputShape) = BaseArgs(config);
         int[]? shared = config.TryGet("shared_axes", out var value) && value is not List<object?> ? [config.GetInt("shared_axes")]
             : config.GetIntArray("shared_axes");
-        return new PReLU(Initializer.Registry.Deserialize(config.GetValueOr("alpha_initializer", "zeros")),
+        return new PReLU(Initializer.ReadWeightInitializer(config, "alpha_initializer", "zeros"),
             config.TryGet("alpha_regularizer", out var r) ? Regularizer.Registry.Deserialize(r!) : null, shared, inputShape, name)
         {
             AlphaConstraint = Constraints.Constraint.Read(config, "alpha_constraint"),

@@ -57,6 +57,7 @@ public sealed class ReLU : ActivationFunctionLayer
     public static ReLU FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "ReLU", "negative_slope", "threshold");
         double? maxValue = config.TryGet("max_value", out _) ? config.GetDouble("max_value") : null;
         return new ReLU(maxValue, config.GetDouble("negative_slope", 0), config.GetDouble("threshold", 0), inputShape, name)
         { Trainable = config.GetBool("trainable", true) };

@@ -71,6 +71,7 @@ public sealed class Rescaling : Layer
     public static Rescaling FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "Rescaling", "offset");
         return new Rescaling(Values(config, "scale", fallback: null), Values(config, "offset", fallback: 0.0), inputShape, name);
     }
 

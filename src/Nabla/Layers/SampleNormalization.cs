@@ -59,8 +59,9 @@ public abstract class SampleNormalization : Layer
     private protected static (double Epsilon, bool Center, bool Scale, Initializer Beta, Initializer Gamma) ReadSettings(Config config, string className)
     {
         RefuseUnsupported(config, className, "beta_regularizer", "gamma_regularizer");
-        return (config.GetDouble("epsilon", 1e-3), config.GetBool("center", true), config.GetBool("scale", true),
-            Initializer.Registry.Deserialize(config.GetValueOr("beta_initializer", "zeros")),
-            Initializer.Registry.Deserialize(config.GetValueOr("gamma_initializer", "ones")));
+        RefuseNull(config, className, "epsilon");
+        return (config.GetDouble("epsilon", 1e-3), config.GetTruthy("center", true), config.GetTruthy("scale", true),
+            Initializer.ReadWeightInitializer(config, "beta_initializer", "zeros"),
+            Initializer.ReadWeightInitializer(config, "gamma_initializer", "ones"));
     }
 }

@@ -157,12 +157,13 @@ public sealed class SeparableConv2D : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         RefuseUnsupported(config, "SeparableConv2D", UnsupportedKeys);
+        RefuseNull(config, "SeparableConv2D", "depth_multiplier");
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"SeparableConv2D '{name ?? "?"}'");
         return new SeparableConv2D(config.GetInt("filters"), kernelSize, strides, padding, config.GetInt("depth_multiplier", 1), dilationRate,
-            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), config.GetBool("use_bias", true),
+            ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("pointwise_initializer", "glorot_uniform")),
-            Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
             config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
             inputShape, name, config.GetString("data_format", null))
         {

@@ -35,6 +35,8 @@ public sealed class Softmax : ActivationFunctionLayer
     public static Softmax FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        // Keras's softmax over axis None spans every axis, the batch's included.
+        RefuseNull(config, "Softmax", "axis");
         if (config.TryGet("axis", out var axis) && axis is List<object?>)
             throw new ArgumentException($"Softmax '{name ?? "?"}': 'axis' {Config.Describe(axis)} (several axes) is not supported; only the last axis.");
         return new Softmax(config.GetInt("axis", -1), inputShape, name) { Trainable = config.GetBool("trainable", true) };

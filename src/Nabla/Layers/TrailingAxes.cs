@@ -9,9 +9,11 @@ namespace Nabla.Layers;
 /// </summary>
 internal static class TrailingAxes
 {
-    /// <summary>The axes under <c>axis</c> (<paramref name="fallback"/> when absent), an int or a list of ints.</summary>
-    public static int[] Read(Config config, int[] fallback)
+    /// <summary>The axes under <c>axis</c> (<paramref name="fallback"/> when absent), an int or a list of ints. A null
+    /// axis is refused: these layers' Keras constructors fail on None (int(None), or a TypeError naming the axis).</summary>
+    public static int[] Read(Config config, string className, int[] fallback)
     {
+        Layer.RefuseNull(config, className, "axis");
         if (!config.TryGet("axis", out var value)) return fallback;
         return value is IEnumerable<object?> ? config.GetIntArray("axis")! : [config.GetInt("axis")];
     }

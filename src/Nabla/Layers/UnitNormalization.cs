@@ -61,6 +61,6 @@ public sealed class UnitNormalization : Layer
     public static UnitNormalization FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new UnitNormalization(TrailingAxes.Read(config, [-1]), inputShape, name) { Trainable = config.GetBool("trainable", true) };
+        return new UnitNormalization(TrailingAxes.Read(config, "UnitNormalization", [-1]), inputShape, name) { Trainable = config.GetBool("trainable", true) };
     }
 }

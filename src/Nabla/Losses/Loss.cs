@@ -121,6 +121,8 @@ public abstract partial class Loss : IKerasSerializable
         string? dtype = config.GetString("dtype", null);
         if (dtype is not null and not "float32")
             throw new ArgumentException($"Loss config key 'dtype' must be \"float32\" or null; got \"{dtype}\".");
+        // Keras's None reduction is "none" (per-sample losses), which Nabla does not implement.
+        config.RefuseNull(defaultName, "reduction");
         string reduction = config.GetString("reduction", SumOverBatchSize)!;
         if (reduction == "auto") reduction = SumOverBatchSize;
         return (config.GetString("name", defaultName)!, reduction);
@@ -129,6 +131,8 @@ public abstract partial class Loss : IKerasSerializable
     /// <summary>Nabla reduces over the last axis only: Keras's "axis" key must be -1 when present.</summary>
     protected static void RequireLastAxis(Config config, string lossName)
     {
+        // Keras's None axis reduces over every axis, the batch's included.
+        config.RefuseNull(lossName, "axis");
         int axis = config.GetInt("axis", -1);
         if (axis != -1)
             throw new ArgumentException($"{lossName}: only axis -1 is supported; config has axis {axis}.");

@@ -83,6 +83,7 @@ public sealed class Huber : Loss
     public static Huber FromConfig(Config config)
     {
         var (name, reduction) = ReadBase(config, "huber_loss");
+        config.RefuseNull("huber_loss", "delta");
         return new(config.GetDouble("delta", 1.0), reduction, name);
     }
 

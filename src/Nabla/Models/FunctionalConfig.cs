@@ -166,6 +166,7 @@ internal static class FunctionalConfig
             .Select(n => n.Output).ToArray();
         try
         {
+            Layer.RefuseNull(config, "Functional", "trainable");
             var model = new Model(inputsOfModel, outputsOfModel, unused, config.GetString("name", null));
             if (!config.GetBool("trainable", true)) model.Trainable = false;
             return model;

@@ -90,6 +90,7 @@ public sealed class Sequential : Model
     /// <summary>Rebuilds a Sequential model from its Keras config (Keras 2, Keras 3 or TensorFlow.js form).</summary>
     public static Sequential FromConfig(Config config)
     {
+        Layer.RefuseNull(config, "Sequential", "trainable");
         if (!config.TryGet("layers", out var value) || value is not IEnumerable<object?> list)
             throw new ArgumentException("Sequential config needs a 'layers' list.");
         var layers = list.Select((item, i) => item is Config c

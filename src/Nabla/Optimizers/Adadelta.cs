@@ -76,6 +76,7 @@ public sealed class Adadelta : Optimizer
     public static Adadelta FromConfig(Config config)
     {
         var c = ReadCommon(config, "Adadelta", "rho", "epsilon");
+        config.RefuseNull("Adadelta", "rho");
         return new Adadelta(c.LearningRate, config.GetDouble("rho", 0.95), config.GetDouble("epsilon", 1e-7),
             c.WeightDecay, c.ClipNorm, c.ClipValue, c.GlobalClipNorm, c.Name ?? "adadelta");
     }

@@ -66,6 +66,7 @@ public sealed class Adagrad : Optimizer
     public static Adagrad FromConfig(Config config)
     {
         var c = ReadCommon(config, "Adagrad", "initial_accumulator_value", "epsilon");
+        config.RefuseNull("Adagrad", "initial_accumulator_value");
         return new Adagrad(c.LearningRate, config.GetDouble("initial_accumulator_value", 0.1),
             config.GetDouble("epsilon", 1e-7), c.WeightDecay, c.ClipNorm, c.ClipValue, c.GlobalClipNorm,
             c.Name ?? "adagrad");

@@ -87,6 +87,7 @@ public class Adam : Optimizer
     public static Adam FromConfig(Config config)
     {
         var c = ReadCommon(config, "Adam", "beta_1", "beta_2", "epsilon", "amsgrad");
+        config.RefuseNull("Adam", "beta_1", "beta_2");
         return new Adam(c.LearningRate, config.GetDouble("beta_1", 0.9), config.GetDouble("beta_2", 0.999),
             config.GetDouble("epsilon", 1e-7), config.GetBool("amsgrad", false), c.WeightDecay, c.ClipNorm,
             c.ClipValue, c.GlobalClipNorm, c.Name ?? "adam");

@@ -21,6 +21,7 @@ public sealed class AdamW : Adam
     public static new AdamW FromConfig(Config config)
     {
         var c = ReadCommon(config, "AdamW", "beta_1", "beta_2", "epsilon", "amsgrad");
+        config.RefuseNull("AdamW", "beta_1", "beta_2");
         // Keras: "Argument `weight_decay` must be a float. Received: weight_decay=None"
         if (config.ContainsKey("weight_decay") && c.WeightDecay is null)
             throw new ArgumentException("AdamW config: argument `weight_decay` must be a number. Received: weight_decay=None.");

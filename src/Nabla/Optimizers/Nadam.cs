@@ -98,6 +98,7 @@ public sealed class Nadam : Optimizer
     public static Nadam FromConfig(Config config)
     {
         var c = ReadCommon(config, "Nadam", "beta_1", "beta_2", "epsilon");
+        config.RefuseNull("Nadam", "beta_1", "beta_2");
         return new Nadam(c.LearningRate, config.GetDouble("beta_1", 0.9), config.GetDouble("beta_2", 0.999),
             config.GetDouble("epsilon", 1e-7), c.WeightDecay, c.ClipNorm, c.ClipValue, c.GlobalClipNorm,
             c.Name ?? "nadam");

@@ -286,6 +286,9 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     {
         ArgumentNullException.ThrowIfNull(config);
         StrictConfig.RequireOnly(config, className, [.. CommonKeys, .. ownKeys]);
+        // Keras makes a variable of the learning rate and fails on None. (A None epsilon, by contrast, is Keras 2's
+        // backend epsilon, 1e-7, the default, and the None clip and decay options mean "none".)
+        config.RefuseNull(className, "learning_rate");
         if (config.GetBool("use_ema", false))
             throw new NotSupportedException($"{className} config sets use_ema=true; Nabla does not implement the weights' moving average (EMA).");
         if (config.TryGet("loss_scale_factor", out var scale))

@@ -95,6 +95,7 @@ public sealed class RMSprop : Optimizer
     public static RMSprop FromConfig(Config config)
     {
         var c = ReadCommon(config, "RMSprop", "rho", "momentum", "epsilon", "centered");
+        config.RefuseNull("RMSprop", "rho", "momentum");
         return new RMSprop(c.LearningRate, config.GetDouble("rho", 0.9), config.GetDouble("momentum", 0.0),
             config.GetDouble("epsilon", 1e-7), config.GetBool("centered", false), c.WeightDecay, c.ClipNorm,
             c.ClipValue, c.GlobalClipNorm, c.Name ?? "rmsprop");

@@ -71,6 +71,7 @@ public sealed class SGD : Optimizer
     public static SGD FromConfig(Config config)
     {
         var c = ReadCommon(config, "SGD", "momentum", "nesterov");
+        config.RefuseNull("SGD", "momentum");
         return new SGD(c.LearningRate, config.GetDouble("momentum", 0.0), config.GetBool("nesterov", false),
             c.WeightDecay, c.ClipNorm, c.ClipValue, c.GlobalClipNorm, c.Name ?? "SGD");
     }

@@ -129,6 +129,7 @@ public class Attention : AttentionLayer
     public static Attention FromConfig(Config config)
     {
         var (name, _) = BaseArgs(config);
+        RefuseNull(config, "Attention", "score_mode", "dropout");
         return new Attention(config.GetBool("use_scale", false), config.GetString("score_mode", "dot")!, config.GetDouble("dropout", 0),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
     }
@@ -167,7 +168,8 @@ public sealed class AdditiveAttention(bool useScale = true, double dropout = 0, 
     public static new AdditiveAttention FromConfig(Config config)
     {
         var (name, _) = BaseArgs(config);
-        return new AdditiveAttention(config.GetBool("use_scale", true), config.GetDouble("dropout", 0),
+        RefuseNull(config, "AdditiveAttention", "dropout");
+        return new AdditiveAttention(config.GetTruthy("use_scale", true), config.GetDouble("dropout", 0),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
     }
 }

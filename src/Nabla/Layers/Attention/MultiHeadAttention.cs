@@ -245,8 +245,10 @@ public sealed class MultiHeadAttention : AttentionLayer
         // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
         RefuseUnsupported(config, "MultiHeadAttention", "attention_axes", "kernel_regularizer", "bias_regularizer");
         var (name, _) = BaseArgs(config);
+        // Keras copies each initializer through its class's from_config, which a None one does not have.
+        RefuseNull(config, "MultiHeadAttention", "dropout", "kernel_initializer", "bias_initializer");
         return new MultiHeadAttention(config.GetInt("num_heads"), config.GetInt("key_dim"),
-            config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetBool("use_bias", true),
+            config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null, name, OutputFeaturesOf(config))

@@ -46,6 +46,8 @@ public sealed class RandomFlip : RandomImageLayer
     public static RandomFlip FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        // Keras's None mode matches neither direction, so that layer never flips; Nabla's needs a direction.
+        RefuseNull(config, "RandomFlip", "mode");
         return new RandomFlip(config.GetString("mode", "horizontal_and_vertical")!, ReadSeed(config), config.GetString("data_format", null), name,
             inputShape)
         {

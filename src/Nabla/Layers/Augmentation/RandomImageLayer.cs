@@ -91,11 +91,14 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     /// <summary>A range as Keras writes it: the [lower, upper] pair.</summary>
     private protected static List<object?> RangeConfig((double Lower, double Upper) range) => [range.Lower, range.Upper];
 
-    /// <summary>The keys every random image layer reads from a config.</summary>
+    /// <summary>The keys every random image layer reads from a config. Keras refuses a None fill_mode or interpolation,
+    /// and a None fill_value has no meaning where it is used, with fill_mode "constant".</summary>
     private protected static (string FillMode, string Interpolation, double FillValue, int? Seed, string? DataFormat, string? Name, int[]? InputShape)
-        ReadCommon(Config config)
+        ReadCommon(Config config, string className)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, className, "fill_mode", "interpolation");
+        if (config.GetString("fill_mode", "reflect") == "constant") RefuseNull(config, className, "fill_value");
         return (config.GetString("fill_mode", "reflect")!, config.GetString("interpolation", "bilinear")!, config.GetDouble("fill_value", 0),
             ReadSeed(config), config.GetString("data_format", null), name, inputShape);
     }

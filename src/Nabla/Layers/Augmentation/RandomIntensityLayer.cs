@@ -48,10 +48,14 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
         };
     }
 
-    /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)).</summary>
-    private protected static (double, double)? ReadValueRange(Config config, string layer) =>
-        !config.TryGet("value_range", out var r) ? null
+    /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)). Keras fails on a
+    /// None value_range rather than reading it as (0, 255), so null is refused.</summary>
+    private protected static (double, double)? ReadValueRange(Config config, string layer)
+    {
+        config.RefuseNull(layer, "value_range");
+        return !config.TryGet("value_range", out var r) ? null
             : r is List<object?> { Count: 2 } bounds && bounds.All(v => v is long or double)
                 ? (Convert.ToDouble(bounds[0]), Convert.ToDouble(bounds[1]))
                 : throw new ArgumentException($"{layer} 'value_range' must be [low, high]; found {Config.Describe(r)}.");
+    }
 }

@@ -44,7 +44,7 @@ public sealed class RandomRotation : RandomImageLayer
 
     public static RandomRotation FromConfig(Config config)
     {
-        var c = ReadCommon(config);
+        var c = ReadCommon(config, "RandomRotation");
         config.TryGet("factor", out var factor);
         return new RandomRotation(Range(factor, "factor", "RandomRotation"), c.FillMode, c.Interpolation, c.Seed, c.FillValue, c.DataFormat, c.Name,
             c.InputShape)

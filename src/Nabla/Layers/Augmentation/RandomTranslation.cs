@@ -48,7 +48,7 @@ public sealed class RandomTranslation : RandomImageLayer
 
     public static RandomTranslation FromConfig(Config config)
     {
-        var c = ReadCommon(config);
+        var c = ReadCommon(config, "RandomTranslation");
         config.TryGet("height_factor", out var height);
         config.TryGet("width_factor", out var width);
         return new RandomTranslation(Range(height, "height_factor", "RandomTranslation", min: -1, max: 1),

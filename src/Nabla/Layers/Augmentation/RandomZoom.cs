@@ -48,7 +48,7 @@ public sealed class RandomZoom : RandomImageLayer
 
     public static RandomZoom FromConfig(Config config)
     {
-        var c = ReadCommon(config);
+        var c = ReadCommon(config, "RandomZoom");
         config.TryGet("height_factor", out var height);
         (double, double)? width = config.TryGet("width_factor", out var w) ? Range(w, "width_factor", "RandomZoom", min: -1) : null;
         return new RandomZoom(Range(height, "height_factor", "RandomZoom", min: -1), width, c.FillMode, c.Interpolation, c.Seed, c.FillValue,

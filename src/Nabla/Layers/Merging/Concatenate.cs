@@ -56,6 +56,9 @@ public sealed class Concatenate : Merge
         return config;
     }
 
-    public static Concatenate FromConfig(Config config) =>
-        new(config.GetInt("axis", -1), BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    public static Concatenate FromConfig(Config config)
+    {
+        RefuseNull(config, "Concatenate", "axis");
+        return new(config.GetInt("axis", -1), BaseArgs(config).name) { Trainable = config.GetBool("trainable", true) };
+    }
 }

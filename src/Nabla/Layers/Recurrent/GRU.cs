@@ -64,7 +64,7 @@ public sealed class GRU : RecurrentLayer
         var a = ReadArgs(config, "GRU");
         var layer = new GRU(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards,
-            resetAfter: config.GetBool("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
+            resetAfter: config.GetTruthy("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
             RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
         };

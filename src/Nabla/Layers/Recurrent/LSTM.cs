@@ -67,8 +67,11 @@ public sealed class LSTM : RecurrentLayer
     public static LSTM FromConfig(Config config)
     {
         var a = ReadArgs(config, "LSTM");
+        bool unitForgetBias = config.GetTruthy("unit_forget_bias", true);
+        // Keras's unit_forget_bias builds the bias by calling bias_initializer, so a None one fails there.
+        if (a.UseBias && unitForgetBias) RefuseNull(config, "LSTM", "bias_initializer");
         var layer = new LSTM(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
-            unitForgetBias: config.GetBool("unit_forget_bias", true), returnSequences: a.ReturnSequences,
+            unitForgetBias: unitForgetBias, returnSequences: a.ReturnSequences,
             goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
         {
             RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),

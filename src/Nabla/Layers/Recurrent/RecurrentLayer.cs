@@ -315,13 +315,14 @@ public abstract partial class RecurrentLayer : Layer
             if (config.GetBool(key, false))
                 throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, className, "dropout", "recurrent_dropout");
         return new RecurrentArgs(
             config.GetInt("units"),
             ActivationFunction.Deserialize(ActivationSpec(config, "activation", "tanh")),
-            config.GetBool("use_bias", true),
+            config.GetTruthy("use_bias", true),
             Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializer.Deserialize(config.GetValueOr("recurrent_initializer", "orthogonal")),
-            Initializer.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
+            Initializer.ReadWeightInitializer(config, "recurrent_initializer", "orthogonal"),
+            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
             config.GetBool("return_sequences", false), config.GetBool("go_backwards", false),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
@@ -359,7 +360,7 @@ public abstract partial class RecurrentLayer : Layer
     /// <summary>An activation key of a recurrent config: its default when absent, the identity when null (Keras's
     /// <c>activations.get(None)</c> is linear, unlike these keys' defaults, so null must not read as absent).</summary>
     private protected static object ActivationSpec(Config config, string key, string fallback) =>
-        !config.ContainsKey(key) ? fallback : config[key] ?? "linear";
+        config.GetValueOr(key, fallback, whenNull: "linear");
 
     private static Regularizer? ReadRegularizer(Config config, string key) =>
         config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;

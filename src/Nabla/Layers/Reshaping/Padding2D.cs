@@ -20,9 +20,10 @@ public readonly record struct Padding2D(int Top, int Bottom, int Left, int Right
     public override string ToString() => $"(({Top}, {Bottom}), ({Left}, {Right}))";
 
     /// <summary>The sides under <paramref name="key"/>: an int, [rows, columns] or [[top, bottom], [left, right]];
-    /// <paramref name="fallback"/> when absent.</summary>
+    /// <paramref name="fallback"/> when absent. Null is refused: Keras raises on None sides.</summary>
     internal static Padding2D Read(Config config, string key, Padding2D fallback, string layer)
     {
+        config.RefuseNull(layer, key);
         if (!config.TryGet(key, out var value)) return fallback;
         if (value is not List<object?> list) return config.GetInt(key);
         string error = $"{layer}: '{key}' must be an int, [rows, columns] or [[top, bottom], [left, right]], found {Config.Describe(value)}.";

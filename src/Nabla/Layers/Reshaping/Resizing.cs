@@ -65,6 +65,7 @@ public sealed class Resizing : Layer
             if (config.GetBool(key, false))
                 throw new ArgumentException($"Resizing config '{key}' is true; only false is supported.");
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "Resizing", "interpolation");
         return new Resizing(config.GetInt("height"), config.GetInt("width"), config.GetString("interpolation", "bilinear")!,
             config.GetString("data_format", null), inputShape, name) { Trainable = config.GetBool("trainable", true) };
     }

@@ -12,9 +12,11 @@ public readonly record struct Sides1D(int Start, int End)
 
     public override string ToString() => $"({Start}, {End})";
 
-    /// <summary>The sides under <paramref name="key"/>: an int or [start, end]; <paramref name="fallback"/> when absent.</summary>
+    /// <summary>The sides under <paramref name="key"/>: an int or [start, end]; <paramref name="fallback"/> when absent.
+    /// Null is refused: Keras raises on None sides.</summary>
     internal static Sides1D Read(Config config, string key, Sides1D fallback, string layer)
     {
+        config.RefuseNull(layer, key);
         if (!config.TryGet(key, out var value)) return fallback;
         if (value is not List<object?>) return config.GetInt(key);
         var pair = config.GetIntArray(key)!;

@@ -42,6 +42,7 @@ public sealed class UpSampling1D : Layer
     public static UpSampling1D FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "UpSampling1D", "size");
         return new UpSampling1D(config.GetInt("size", 2), inputShape, name);
     }
 }
@@ -102,6 +103,7 @@ public sealed class UpSampling2D : Layer
     public static UpSampling2D FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "UpSampling2D", "size", "interpolation");
         var size = config.TryGet("size", out var value) && value is List<object?> ? config.GetIntArray("size")! : [config.GetInt("size", 2)];
         if (size.Length is not (1 or 2))
             throw new ArgumentException($"UpSampling2D '{name ?? "?"}': 'size' must be an int or [rows, columns], found {Config.Describe(value)}.");

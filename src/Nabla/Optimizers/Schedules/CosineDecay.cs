@@ -67,6 +67,8 @@ public sealed class CosineDecay : LearningRateSchedule
     {
         StrictConfig.RequireOnly(config, "CosineDecay",
             "initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target", "warmup_steps");
+        // Keras computes with alpha and warmup_steps and fails on None; warmup_target's None means no warmup.
+        config.RefuseNull("CosineDecay", "alpha", "warmup_steps");
         double? target = config.TryGet("warmup_target", out _) ? config.GetDouble("warmup_target") : null;
         return new CosineDecay(config.GetDouble("initial_learning_rate"), config.GetDouble("decay_steps"),
             config.GetDouble("alpha", 0.0), config.GetString("name", "CosineDecay")!, target,
