@@ -47,6 +47,18 @@ public sealed class BatchNormalization : Layer
     /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
     public Constraints.Constraint? GammaConstraint { get; init; }
 
+    /// <summary>Keras's <c>beta_initializer</c>; zeros by default.</summary>
+    public Initializer BetaInitializer { get; init; } = Initializer.Get("zeros");
+
+    /// <summary>Keras's <c>gamma_initializer</c>; ones by default.</summary>
+    public Initializer GammaInitializer { get; init; } = Initializer.Get("ones");
+
+    /// <summary>Keras's <c>moving_mean_initializer</c>; zeros by default.</summary>
+    public Initializer MovingMeanInitializer { get; init; } = Initializer.Get("zeros");
+
+    /// <summary>Keras's <c>moving_variance_initializer</c>; ones by default.</summary>
+    public Initializer MovingVarianceInitializer { get; init; } = Initializer.Get("ones");
+
     /// <summary>The normalized feature axis, counted with the batch axis as 0 (negative from the end).</summary>
     public int Axis { get; }
 
@@ -61,15 +73,13 @@ public sealed class BatchNormalization : Layer
     {
         TrailingAxes.Count([Axis], inputShape, Name);
         int features = inputShape[^1];
-        var zeros = Initializer.Get("zeros");
-        var ones = Initializer.Get("ones");
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
-        Gamma = Scale ? AddWeight("gamma", [features], ones) : Tensor.Full(1f, features);
-        Beta = Center ? AddWeight("beta", [features], zeros) : new Tensor(features);
+        Gamma = Scale ? AddWeight("gamma", [features], GammaInitializer) : Tensor.Full(1f, features);
+        Beta = Center ? AddWeight("beta", [features], BetaInitializer) : new Tensor(features);
         if (Scale) Constrain(Gamma, GammaConstraint);
         if (Center) Constrain(Beta, BetaConstraint);
-        MovingMean = AddWeight("moving_mean", [features], zeros, trainable: false);
-        MovingVariance = AddWeight("moving_variance", [features], ones, trainable: false);
+        MovingMean = AddWeight("moving_mean", [features], MovingMeanInitializer, trainable: false);
+        MovingVariance = AddWeight("moving_variance", [features], MovingVarianceInitializer, trainable: false);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
@@ -86,10 +96,10 @@ public sealed class BatchNormalization : Layer
         config["epsilon"] = Epsilon;
         config["center"] = Center;
         config["scale"] = Scale;
-        config["beta_initializer"] = new Config { ["class_name"] = "Zeros", ["config"] = new Config() };
-        config["gamma_initializer"] = new Config { ["class_name"] = "Ones", ["config"] = new Config() };
-        config["moving_mean_initializer"] = new Config { ["class_name"] = "Zeros", ["config"] = new Config() };
-        config["moving_variance_initializer"] = new Config { ["class_name"] = "Ones", ["config"] = new Config() };
+        config["beta_initializer"] = Registry<Initializer>.Serialize(BetaInitializer);
+        config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
+        config["moving_mean_initializer"] = Registry<Initializer>.Serialize(MovingMeanInitializer);
+        config["moving_variance_initializer"] = Registry<Initializer>.Serialize(MovingVarianceInitializer);
         config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
         config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
         return config;
@@ -98,10 +108,8 @@ public sealed class BatchNormalization : Layer
     public static BatchNormalization FromConfig(Config config)
     {
         RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer");
-        // Keras fails on a None momentum or epsilon (float(None)); a None initializer is add_weight's glorot_uniform,
-        // which this layer, always starting from zeros and ones, does not do.
-        RefuseNull(config, "BatchNormalization", "momentum", "epsilon", "beta_initializer", "gamma_initializer",
-            "moving_mean_initializer", "moving_variance_initializer");
+        // Keras fails on a None momentum or epsilon (float(None)).
+        RefuseNull(config, "BatchNormalization", "momentum", "epsilon");
         var (name, inputShape) = BaseArgs(config);
         int[] axes = TrailingAxes.Read(config, "BatchNormalization", [-1]);
         if (axes.Length != 1)
@@ -112,6 +120,10 @@ public sealed class BatchNormalization : Layer
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+            BetaInitializer = Initializer.ReadWeightInitializer(config, "beta_initializer", "zeros"),
+            GammaInitializer = Initializer.ReadWeightInitializer(config, "gamma_initializer", "ones"),
+            MovingMeanInitializer = Initializer.ReadWeightInitializer(config, "moving_mean_initializer", "zeros"),
+            MovingVarianceInitializer = Initializer.ReadWeightInitializer(config, "moving_variance_initializer", "ones"),
         };
     }
 }

@@ -8,7 +8,8 @@ namespace Nabla.Layers;
 /// Keras's <c>Normalization</c> preprocessing layer: <c>Adapt(x)</c> learns each feature's mean and
 /// variance (last axis); the layer then outputs (x − mean) / max(sqrt(variance), 1e-7), or the inverse
 /// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. The statistics are layer
-/// weights, so the normalization travels with a saved model.
+/// weights, so the normalization travels with a saved model. Given statistics may be one value for every feature (Keras
+/// broadcasts them); Keras's <c>axis</c> other than the last is refused by name.
 /// </summary>
 public sealed class Normalization : Layer
 {
@@ -19,14 +20,17 @@ public sealed class Normalization : Layer
     private readonly float[]? givenMean, givenVariance;
     private float[] scale = [], shift = [];
 
+    /// <param name="axis">Keras's <c>axis</c>, counting the batch axis as 0: the kept (per-feature) axis, which must be the
+    /// last (-1, Keras's default).</param>
     public Normalization(bool invert = false, int[]? inputShape = null, string? name = null,
-        float[]? mean = null, float[]? variance = null) : base(name, inputShape)
+        float[]? mean = null, float[]? variance = null, int axis = -1) : base(name, inputShape)
     {
         if ((mean is null) != (variance is null))
             throw new ArgumentException("Normalization: give both 'mean' and 'variance', or neither.");
-        if (mean is not null && mean.Length != variance!.Length)
-            throw new ArgumentException($"Normalization: 'mean' has {mean.Length} values but 'variance' has {variance.Length}.");
+        if (mean is { Length: 0 } || variance is { Length: 0 })
+            throw new ArgumentException("Normalization: 'mean' and 'variance' need at least one value.");
         Invert = invert;
+        Axis = axis;
         if (mean is not null) CheckStatistics(mean, variance!, "given");
         givenMean = mean;
         givenVariance = variance;
@@ -36,16 +40,25 @@ public sealed class Normalization : Layer
 
     public bool Invert { get; }
 
+    /// <summary>Keras's <c>axis</c>: the kept axis, counted with the batch axis as 0 (negative from the end).</summary>
+    public int Axis { get; }
+
     public bool IsAdapted { get; private set; }
 
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     protected override void BuildWeights(int[] inputShape)
     {
-        int features = inputShape[^1];
-        if (givenMean is not null && givenMean.Length != features)
+        int rank = inputShape.Length;
+        if ((Axis < 0 ? Axis + rank + 1 : Axis) != rank)
             throw new ArgumentException(
-                $"Layer '{Name}': {givenMean.Length} mean values given for {features} features.");
+                $"Normalization '{Name}': 'axis' {Axis} for inputs {Describe(inputShape)}; Nabla keeps the last axis only " +
+                $"(-1, or {rank} counting the batch axis), one mean and variance per feature.");
+        int features = inputShape[^1];
+        foreach (var (what, given) in new[] { ("mean", givenMean), ("variance", givenVariance) })
+            if (given is not null && given.Length != 1 && given.Length != features)
+                throw new ArgumentException(
+                    $"Normalization '{Name}': {given.Length} '{what}' values given for {features} features; give one per feature or one for all.");
         var zeros = Initializer.Get("zeros");
         var ones = Initializer.Get("ones");
         scale = new float[features];
@@ -54,11 +67,18 @@ public sealed class Normalization : Layer
         variance = AddWeight("variance", [features], ones, trainable: false);
         if (givenMean is not null)
         {
-            givenMean.CopyTo(mean.Data, 0);
-            givenVariance!.CopyTo(variance.Data, 0);
+            Broadcast(givenMean, mean.Data);
+            Broadcast(givenVariance!, variance.Data);
             IsAdapted = true;
         }
         UpdateScaleShift();
+    }
+
+    /// <summary>Given statistics, one per feature or one for all.</summary>
+    private static void Broadcast(float[] given, float[] target)
+    {
+        if (given.Length == 1) target.AsSpan().Fill(given[0]);
+        else given.CopyTo(target, 0);
     }
 
     /// <summary>Computes per-feature mean and (population) variance over every axis but the last.</summary>
@@ -147,7 +167,7 @@ public sealed class Normalization : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["axis"] = new List<object?> { -1L };
+        config["axis"] = new List<object?> { (long)Axis };
         config["invert"] = Invert;
         config["mean"] = mean is null ? null : mean.Data.Select(v => (object?)(double)v).ToList();
         config["variance"] = variance is null ? null : variance.Data.Select(v => (object?)(double)v).ToList();
@@ -159,17 +179,23 @@ public sealed class Normalization : Layer
         var (name, inputShape) = BaseArgs(config);
         // Keras's None axis keeps no axis: one mean and variance over every value. Nabla keeps the last axis.
         RefuseNull(config, "Normalization", "axis");
+        var axes = config.TryGet("axis", out var a) ? a as List<object?> ?? [a] : [-1L];
+        if (axes.Count != 1 || axes[0] is not long axis)
+            throw new ArgumentException(
+                $"Normalization '{name ?? "?"}' config 'axis' is {Config.Describe(config["axis"])}; Nabla keeps one axis, the last (-1).");
         return new Normalization(config.GetBool("invert", false), inputShape, name,
-            ReadFloats(config, "mean"), ReadFloats(config, "variance"));
+            ReadFloats(config, "mean"), ReadFloats(config, "variance"), (int)axis);
     }
 
-    private static float[]? ReadFloats(Config config, string key) =>
-        config.TryGet(key, out var v) && v is IEnumerable<object?> list
-            ? list.Select(item => item switch
-            {
-                double d => (float)d,
-                long l => l,
-                _ => throw new ArgumentException($"Normalization config '{key}' must hold numbers, found {Config.Describe(item)}."),
-            }).ToArray()
-            : null;
+    /// <summary>A list of numbers, or one number for every feature (Keras broadcasts a scalar mean or variance).</summary>
+    private static float[]? ReadFloats(Config config, string key)
+    {
+        if (!config.TryGet(key, out var v)) return null;
+        return (v as IEnumerable<object?> ?? [v]).Select(item => item switch
+        {
+            double d => (float)d,
+            long l => l,
+            _ => throw new ArgumentException($"Normalization config '{key}' must hold numbers, found {Config.Describe(item)}."),
+        }).ToArray();
+    }
 }

@@ -77,6 +77,10 @@ public class NullConfigValueTests
         Assert.Equal(("GlorotUniform", "GlorotUniform"), (norm.BetaInitializer.ClassName, norm.GammaInitializer.ClassName));
         var group = (GroupNormalization)Load("GroupNormalization", "\"groups\": 2, \"gamma_initializer\": null");
         Assert.Equal("GlorotUniform", group.GammaInitializer.ClassName);
+        // normalization/batch_normalization.py: beta "zeros", gamma "ones", moving_mean "zeros", moving_variance "ones".
+        var batch = (BatchNormalization)Load("BatchNormalization", "\"gamma_initializer\": null, \"moving_variance_initializer\": null");
+        Assert.Equal(("GlorotUniform", "GlorotUniform", "Zeros", "Zeros"), (batch.GammaInitializer.ClassName,
+            batch.MovingVarianceInitializer.ClassName, batch.BetaInitializer.ClassName, batch.MovingMeanInitializer.ClassName));
     }
 
     [Fact]
@@ -123,13 +127,10 @@ public class NullConfigValueTests
         // keras/src/layers/pooling/base_pooling.py: pool_size through standardize_tuple, padding handed to the pooling op.
         { "MaxPooling2D", "\"pool_size\": null", "pool_size" },
         { "AveragePooling1D", "\"padding\": null", "padding" },
-        // keras/src/layers/normalization/batch_normalization.py: int(axis), float(momentum), float(epsilon); a None
-        // initializer is add_weight's glorot_uniform, which Nabla's BatchNormalization does not implement.
+        // keras/src/layers/normalization/batch_normalization.py: int(axis), float(momentum), float(epsilon).
         { "BatchNormalization", "\"axis\": null", "axis" },
         { "BatchNormalization", "\"momentum\": null", "momentum" },
         { "BatchNormalization", "\"epsilon\": null", "epsilon" },
-        { "BatchNormalization", "\"gamma_initializer\": null", "gamma_initializer" },
-        { "BatchNormalization", "\"moving_variance_initializer\": null", "moving_variance_initializer" },
         // keras/src/layers/normalization/layer_normalization.py: a TypeError for an axis not an int or list; epsilon added.
         { "LayerNormalization", "\"axis\": null", "axis" },
         { "LayerNormalization", "\"epsilon\": null", "epsilon" },
