@@ -35,14 +35,8 @@ public class MultiHeadAttentionParityTests
         new Graph(y).Backward(outputGrad);
 
         using var scope = torch.NewDisposeScope();
-        var tq = Parity.ToTorch(query, requiresGrad: true);
-        var tv = Parity.ToTorch(value, requiresGrad: true);
-        var tw = layer.Weights.Select(w => Parity.ToTorch(w, requiresGrad: true)).ToArray();
-        TorchTensor Project(TorchTensor x, TorchTensor kernel, TorchTensor bias, int steps, int dim) =>
-            (x.matmul(kernel.reshape(features, heads * dim)) + bias.reshape(heads * dim)).reshape(batch, steps, heads, dim).permute(0, 2, 1, 3);
-        var q = Project(tq, tw[0], tw[1], queries, keyDim);
-        var k = Project(tv, tw[2], tw[3], keys, keyDim);
-        var vv = Project(tv, tw[4], tw[5], keys, valueDim);
+        var (tq, tv, tw) = (Parity.ToTorch(query, requiresGrad: true), Parity.ToTorch(value, requiresGrad: true), TorchWeights(layer));
+        var (q, k, vv) = Heads(layer, tq, tv, tw);
         TorchTensor? attnMask = masked ? Parity.ToTorch(keyMask).to_type(torch.@bool).reshape(batch, 1, 1, keys) : null;
         if (causal)
         {
@@ -81,14 +75,8 @@ public class MultiHeadAttentionParityTests
         new Graph(Tensor.Add(Tensor.Sum(Tensor.Multiply(y, outputGrad)), Tensor.Sum(Tensor.Multiply(scores, scoresGrad)))).Backward();
 
         using var scope = torch.NewDisposeScope();
-        var tq = Parity.ToTorch(query, requiresGrad: true);
-        var tv = Parity.ToTorch(value, requiresGrad: true);
-        var tw = layer.Weights.Select(w => Parity.ToTorch(w, requiresGrad: true)).ToArray();
-        TorchTensor Project(TorchTensor x, TorchTensor kernel, TorchTensor bias, int steps, int dim) =>
-            (x.matmul(kernel.reshape(features, heads * dim)) + bias.reshape(heads * dim)).reshape(batch, steps, heads, dim).permute(0, 2, 1, 3);
-        var q = Project(tq, tw[0], tw[1], queries, keyDim);
-        var k = Project(tv, tw[2], tw[3], keys, keyDim);
-        var vv = Project(tv, tw[4], tw[5], keys, valueDim);
+        var (tq, tv, tw) = (Parity.ToTorch(query, requiresGrad: true), Parity.ToTorch(value, requiresGrad: true), TorchWeights(layer));
+        var (q, k, vv) = Heads(layer, tq, tv, tw);
         var kept = Parity.ToTorch(given).to_type(torch.@bool).reshape(batch, 1, queries, keys);
         if (causal) kept = kept.logical_and(torch.ones(queries, keys, dtype: torch.@bool).tril());
         var weights = q.matmul(k.transpose(-2, -1)).div(Math.Sqrt(keyDim)).masked_fill(kept.logical_not(), double.NegativeInfinity).softmax(-1);
@@ -101,5 +89,19 @@ public class MultiHeadAttentionParityTests
         Parity.CompareGradient($"{what} dL/dquery", query, tq);
         Parity.CompareGradient($"{what} dL/dvalue", value, tv);
         for (int i = 0; i < tw.Length; i++) Parity.CompareGradient($"{what} dL/d{layer.Weights[i].Name}", layer.Weights[i], tw[i]);
+    }
+
+    private static TorchTensor[] TorchWeights(MultiHeadAttention layer) =>
+        layer.Weights.Select(w => Parity.ToTorch(w, requiresGrad: true)).ToArray();
+
+    /// <summary>The query, key and value projections per head, [batch, heads, steps, dim], from Keras's einsum kernels
+    /// [features, heads, dim] read as [features, heads·dim] matrices.</summary>
+    private static (TorchTensor Query, TorchTensor Key, TorchTensor Value) Heads(MultiHeadAttention layer, TorchTensor query,
+        TorchTensor value, TorchTensor[] tw)
+    {
+        TorchTensor Project(TorchTensor x, TorchTensor kernel, TorchTensor bias, int dim) =>
+            (x.matmul(kernel.reshape(x.shape[2], layer.NumHeads * dim)) + bias.reshape(layer.NumHeads * dim))
+                .reshape(x.shape[0], x.shape[1], layer.NumHeads, dim).permute(0, 2, 1, 3);
+        return (Project(query, tw[0], tw[1], layer.KeyDim), Project(value, tw[2], tw[3], layer.KeyDim), Project(value, tw[4], tw[5], layer.ValueDim));
     }
 }
