@@ -137,7 +137,7 @@ internal static partial class Repairs
         var copy = Copy(e);
         var layers = copy.LayerConfigs();
         var names = new List<string>();
-        string[] kept = ["name", "units", "return_sequences", "go_backwards", "dropout", "recurrent_dropout", "seed", "trainable",
+        string[] kept = ["name", "units", "return_sequences", "go_backwards", "dropout", "recurrent_dropout", "seed", "trainable", "stateful",
             "batch_shape", "batch_input_shape", "input_shape"];
         // Wrapped ones too (Bidirectional(SimpleRNN) -> Bidirectional(GRU)): each entry is edited in place.
         foreach (var layer in RepairLayer.Of(layers).SelectMany(l => l.WithWrapped()))

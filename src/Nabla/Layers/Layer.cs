@@ -145,6 +145,17 @@ public abstract partial class Layer : IKerasSerializable
     /// dropout and batch statistics on, as in Keras.</summary>
     public abstract Tensor Call(Tensor inputs, bool training);
 
+    /// <summary>Keras's <c>reset_states()</c>: clears what the layer carries from one call to the next (a stateful
+    /// recurrent layer's states); nothing for most layers.</summary>
+    public virtual void ResetStates() { }
+
+    /// <summary>Whether a call leaves state behind for the next one (a stateful recurrent layer, or a model holding one).</summary>
+    public virtual bool CarriesStates => false;
+
+    /// <summary>Copies the states the layer carries and returns what puts them back (null when it carries none): a pass that
+    /// must leave no trace, such as recording a graph, restores them after it.</summary>
+    internal virtual Action? SnapshotStates() => null;
+
     /// <summary>Number of scalars in the layer's weights (Keras's <c>count_params</c>).</summary>
     public int CountParams() => Weights.Sum(w => w.Size);
 

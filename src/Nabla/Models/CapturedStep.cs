@@ -48,11 +48,14 @@ internal sealed class CapturedStep
         var layerOutputs = new Tensor?[model.Layers.Count];
         var activities = new List<LayerActivity>();
         // Recording runs every op once on the empty placeholders; only the replays are real steps, so that pass
-        // must leave no trace: batch-norm statistics and the generator dropout draws from are restored after it.
+        // must leave no trace: batch-norm statistics, stateful layers' states and the generator dropout draws from are
+        // restored after it.
         var statistics = training ? model.NonTrainableWeights.Select(w => (Weight: w, Saved: (float[])w.Data.Clone())).ToList() : [];
+        var restoreStates = model.SnapshotStates();
         using (Utils.PreserveRandomState())
             Outputs = model.Forward(Xs, training, layerOutputs, activities);
         foreach (var (weight, saved) in statistics) saved.CopyTo(weight.Data, 0);
+        restoreStates?.Invoke();
         LayerOutputs = layerOutputs!;
         Activities = activities;
         if (kind == StepKind.Predict)

@@ -111,7 +111,8 @@ public partial class Model
             if (weights is not null && validateWithWeights) validationWeights = DataChecks.Rows(weights, trainCount, total);
         }
 
-        if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null) PrintPreflight(x[0], y[0]!);
+        // The pre-flight probe runs a batch of its own size through the model: stateful layers would refuse it or carry it.
+        if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null && !CarriesStates) PrintPreflight(x[0], y[0]!);
         var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
         var history = callbackList.History;
         var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total, OutputShapesFor(x));

@@ -155,9 +155,11 @@ public unsafe partial class Model
             if (!IsBuilt) Build(perSample.ToArray());
     }
 
-    /// <summary>How many graph replicas (threads) the batches of <paramref name="x"/> get.</summary>
-    private static int ReplicaCount(Tensor[] x, int batches)
+    /// <summary>How many graph replicas (threads) the batches of <paramref name="x"/> get: one for a model that carries
+    /// states from batch to batch, which must run in order.</summary>
+    private int ReplicaCount(Tensor[] x, int batches)
     {
+        if (CarriesStates) return 1;
         long values = 0;
         foreach (var t in x) values += t.Size;
         return values < ParallelBatchesMinValues ? 1 : Math.Min(KernelSettings.MaxThreads, batches);

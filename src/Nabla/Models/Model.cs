@@ -87,6 +87,21 @@ public partial class Model : Layer
         }
     }
 
+    /// <summary>Resets the states of every layer that carries some (stateful recurrent layers), as Keras 2's
+    /// <c>model.reset_states()</c>.</summary>
+    public override void ResetStates()
+    {
+        foreach (var layer in Layers) layer.ResetStates();
+    }
+
+    public override bool CarriesStates => Layers.Any(l => l.CarriesStates);
+
+    internal override Action? SnapshotStates()
+    {
+        var restores = Layers.Select(l => l.SnapshotStates()).OfType<Action>().ToArray();
+        return restores.Length == 0 ? null : () => { foreach (var restore in restores) restore(); };
+    }
+
     /// <summary>The functional model's symbolic inputs; empty for Sequential and subclassed models.</summary>
     public IReadOnlyList<SymbolicTensor> Inputs => graph?.Inputs ?? [];
 

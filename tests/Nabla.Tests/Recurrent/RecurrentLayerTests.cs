@@ -149,7 +149,7 @@ public class RecurrentLayerTests
     }
 
     [Theory]
-    [InlineData("""{"units": 4, "stateful": true}""", "stateful")]
+    [InlineData("""{"units": 4, "time_major": true}""", "time_major")]
     public void RefusesOptionsItDoesNotImplementByName(string json, string key)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => LSTM.FromConfig(Config.Parse(json)));

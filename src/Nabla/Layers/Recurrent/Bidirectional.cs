@@ -59,6 +59,20 @@ public sealed class Bidirectional : Layer
 
     public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ForwardLayer.ReturnSequences ? mask : null;
 
+    public override void ResetStates()
+    {
+        ForwardLayer.ResetStates();
+        BackwardLayer.ResetStates();
+    }
+
+    public override bool CarriesStates => ForwardLayer.CarriesStates;
+
+    internal override Action? SnapshotStates() => (ForwardLayer.SnapshotStates(), BackwardLayer.SnapshotStates()) switch
+    {
+        (Action forward, Action backward) => () => { forward(); backward(); },
+        var (forward, backward) => forward ?? backward,
+    };
+
     /// <summary>A fresh layer from <paramref name="layer"/>'s config, renamed, optionally with go_backwards set.</summary>
     private static RecurrentLayer Copy(RecurrentLayer layer, string prefix, bool? goBackwards)
     {

@@ -15,9 +15,9 @@ public sealed class GRU : RecurrentLayer
     public GRU(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal",
         string biasInitializer = "zeros", double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool goBackwards = false, bool resetAfter = true, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false)
+        bool goBackwards = false, bool resetAfter = true, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false, bool stateful = false)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
-            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState)
+            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState, stateful)
     {
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         ResetAfter = resetAfter;
@@ -64,7 +64,7 @@ public sealed class GRU : RecurrentLayer
         var a = ReadArgs(config, "GRU");
         var layer = new GRU(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards,
-            resetAfter: config.GetTruthy("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
+            resetAfter: config.GetTruthy("reset_after", true), seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState, stateful: a.Stateful)
         {
             RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
         };

@@ -14,9 +14,9 @@ public sealed class LSTM : RecurrentLayer
     public LSTM(int units, string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal",
         string biasInitializer = "zeros", bool unitForgetBias = true, double dropout = 0, double recurrentDropout = 0,
-        bool returnSequences = false, bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false)
+        bool returnSequences = false, bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false, bool stateful = false)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
-            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState)
+            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState, stateful)
     {
         RecurrentActivation = ActivationFunction.Get(recurrentActivation);
         UnitForgetBias = unitForgetBias;
@@ -72,7 +72,7 @@ public sealed class LSTM : RecurrentLayer
         if (a.UseBias && unitForgetBias) RefuseNull(config, "LSTM", "bias_initializer");
         var layer = new LSTM(a.Units, null, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             unitForgetBias: unitForgetBias, returnSequences: a.ReturnSequences,
-            goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState)
+            goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape, name: a.Name, returnState: a.ReturnState, stateful: a.Stateful)
         {
             RecurrentActivation = ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
         };

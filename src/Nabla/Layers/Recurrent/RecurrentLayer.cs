@@ -20,7 +20,8 @@ public abstract partial class RecurrentLayer : Layer
 {
     private protected RecurrentLayer(int units, string? activation, bool useBias, string kernelInitializer,
         string recurrentInitializer, string biasInitializer, double dropout, double recurrentDropout,
-        bool returnSequences, bool goBackwards, int? seed, int[]? inputShape, string? name, bool returnState = false)
+        bool returnSequences, bool goBackwards, int? seed, int[]? inputShape, string? name, bool returnState = false,
+        bool stateful = false)
         : base(name, inputShape)
     {
         if (units <= 0)
@@ -39,6 +40,7 @@ public abstract partial class RecurrentLayer : Layer
         RecurrentDropout = recurrentDropout;
         ReturnSequences = returnSequences;
         ReturnState = returnState;
+        Stateful = stateful;
         GoBackwards = goBackwards;
         Seed = seed;
         if (seed is int s) dropoutGenerator = new RandomGenerator(s);
@@ -192,10 +194,11 @@ public abstract partial class RecurrentLayer : Layer
                 $"{Describe(inputs.Shape[1..])} (full batch shape {Tensor.ShapeString(inputs.Shape)}).");
         Build(inputs.Shape[1..]);
         if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
+        if (Stateful) initialState = CarriedStatesFor(inputs.Shape[0], initialState);
         CheckInitialState(initialState, inputs.Shape[0]);
         var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator,
             training ? (float)RecurrentDropout : 0f, inputs.KerasMask, ZeroOutputForMask,
-            initialState.Count > 0 ? initialState[0] : null, initialState.Count > 1 ? initialState[1] : null, ReturnState);
+            initialState.Count > 0 ? initialState[0] : null, initialState.Count > 1 ? initialState[1] : null, ReturnState, Stateful);
         var op = CreateOp(inputs, options);
         op.RecordStateGradientNorms = RecordStateGradientNorms;
         if (training) LastTrainingOp = op;
@@ -294,7 +297,7 @@ public abstract partial class RecurrentLayer : Layer
         config["return_sequences"] = ReturnSequences;
         config["return_state"] = ReturnState;
         config["go_backwards"] = GoBackwards;
-        config["stateful"] = false;
+        config["stateful"] = Stateful;
         config["unroll"] = false;
         config["zero_output_for_mask"] = ZeroOutputForMask;
         return config;
@@ -311,9 +314,8 @@ public abstract partial class RecurrentLayer : Layer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        foreach (var key in new[] { "stateful", "time_major" })
-            if (config.GetBool(key, false))
-                throw new ArgumentException($"{className} config '{key}' is true; only false is supported.");
+        if (config.GetBool("time_major", false))
+            throw new ArgumentException($"{className} config 'time_major' is true; only false is supported.");
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "dropout", "recurrent_dropout");
         return new RecurrentArgs(
@@ -330,7 +332,8 @@ public abstract partial class RecurrentLayer : Layer
             ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
             ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
             Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
-            Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false));
+            Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false),
+            config.GetBool("stateful", false));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -355,7 +358,7 @@ public abstract partial class RecurrentLayer : Layer
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
         bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
         bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
-        Constraints.Constraint? BiasConstraint, bool ReturnState);
+        Constraints.Constraint? BiasConstraint, bool ReturnState, bool Stateful);
 
     /// <summary>An activation key of a recurrent config: its default when absent, the identity when null (Keras's
     /// <c>activations.get(None)</c> is linear, unlike these keys' defaults, so null must not read as absent).</summary>

@@ -13,9 +13,9 @@ public sealed class SimpleRNN : RecurrentLayer
     public SimpleRNN(int units, string? activation = "tanh", bool useBias = true,
         string kernelInitializer = "glorot_uniform", string recurrentInitializer = "orthogonal",
         string biasInitializer = "zeros", double dropout = 0, double recurrentDropout = 0, bool returnSequences = false,
-        bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false)
+        bool goBackwards = false, int? seed = null, int[]? inputShape = null, string? name = null, bool returnState = false, bool stateful = false)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout,
-            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState)
+            recurrentDropout, returnSequences, goBackwards, seed, inputShape, name, returnState, stateful)
     {
     }
 
@@ -31,7 +31,7 @@ public sealed class SimpleRNN : RecurrentLayer
         var a = ReadArgs(config, "SimpleRNN");
         var layer = new SimpleRNN(a.Units, null, a.UseBias, dropout: a.Dropout, recurrentDropout: a.RecurrentDropout,
             returnSequences: a.ReturnSequences, goBackwards: a.GoBackwards, seed: a.Seed, inputShape: a.InputShape,
-            name: a.Name, returnState: a.ReturnState);
+            name: a.Name, returnState: a.ReturnState, stateful: a.Stateful);
         layer.Apply(a);
         return layer;
     }

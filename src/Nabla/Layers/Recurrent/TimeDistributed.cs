@@ -26,6 +26,12 @@ public sealed class TimeDistributed : Layer
 
     public Layer Layer { get; }
 
+    public override void ResetStates() => Layer.ResetStates();
+
+    public override bool CarriesStates => Layer.CarriesStates;
+
+    internal override Action? SnapshotStates() => Layer.SnapshotStates();
+
     public override bool SupportsMasking => true;
 
     public override int[] ComputeOutputShape(int[] inputShape)

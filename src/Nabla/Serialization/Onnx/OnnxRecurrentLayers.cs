@@ -25,6 +25,10 @@ internal static class OnnxRecurrentLayers
     /// <summary>Throws <see cref="NotSupportedException"/> when an activation of the layer has no ONNX recurrent form.</summary>
     public static void Check(RecurrentLayer layer)
     {
+        if (layer.Stateful)
+            throw new NotSupportedException(
+                $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) is stateful, and an ONNX run always starts from the states it " +
+                "is given; export the model rebuilt with stateful false and pass the states as inputs.");
         foreach (var activation in ActivationsOf(layer))
             if (!Activations.ContainsKey(activation.Name))
                 throw new NotSupportedException(

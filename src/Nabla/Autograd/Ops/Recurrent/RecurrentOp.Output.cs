@@ -73,4 +73,12 @@ internal abstract partial class RecurrentOp
             else
                 timeMajor.AsSpan((firstStep + Steps - 1) * size + b * Units, Units).CopyTo(target.Slice(b * rowsPerSample * Units, Units));
     }
+
+    /// <summary>Writes h_T (and the carried state) into the initial state tensors, which a stateful layer passes again at
+    /// its next call; the backward pass reads the copies made at this call's start, not those tensors.</summary>
+    private void CarryFinalStates()
+    {
+        State(Steps).CopyTo(Inputs[initialStateInput].Data);
+        if (initialCarriedInput >= 0) CarriedState(Steps).CopyTo(Inputs[initialCarriedInput].Data);
+    }
 }

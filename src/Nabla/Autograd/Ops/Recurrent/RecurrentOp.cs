@@ -42,7 +42,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
     // Positions among the inputs (-1: not given), the carried state's size per sample, and the output's rows per sample.
     private readonly int maskInput, initialStateInput, initialCarriedInput;
     private readonly int carriedStateSize, outputRowsPerSample;
-    private readonly bool returnState;
+    private readonly bool returnState, carryStates;
 
     /// <param name="gatesPerUnit">Columns of the kernel per unit: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</param>
     /// <param name="carriedStateSize">Values per sample of a second state the cell carries (an LSTM's cell), 0 if none.</param>
@@ -66,6 +66,9 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         CheckInitialState("initial state", options.InitialState, Units);
         CheckInitialState("initial carried state", options.InitialCarriedState, carriedStateSize);
         returnState = options.ReturnState;
+        carryStates = options.CarryStates;
+        if (carryStates && initialStateInput < 0)
+            throw new ArgumentException("A recurrent op that carries its states needs the initial states to write them into.");
         outputRowsPerSample = Output.Size / Math.Max(1, Batch * Units);
         if (options.Mask is not null)
         {
@@ -193,6 +196,7 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
         if (initialCarriedInput >= 0) Inputs[initialCarriedInput].Data.AsSpan(0, Batch * carriedStateSize).CopyTo(CarriedState(0));
         RunOnRowGroups(&ForwardRows);
         WriteOutput();
+        if (carryStates) CarryFinalStates();
     }
 
     /// <summary>Every step forward for batch row groups [start, end).</summary>
@@ -347,6 +351,8 @@ internal abstract unsafe partial class RecurrentOp : Op, IStateGradientOp
 /// <param name="InitialState">h_0 [batch, units] instead of zeros, or null.</param>
 /// <param name="InitialCarriedState">The carried state's start (an LSTM's c_0) instead of zeros, or null.</param>
 /// <param name="ReturnState">Pack the final states after the output's rows (see <see cref="RecurrentOp"/>).</param>
+/// <param name="CarryStates">Write the final states into the initial state tensors after the forward pass (a stateful
+/// layer's next call starts from them); their values at this call's start were copied in first.</param>
 internal readonly record struct RecurrentOptions(bool ReturnSequences, bool GoBackwards, float Dropout = 0,
     RandomGenerator? DropoutGenerator = null, float RecurrentDropout = 0, Tensor? Mask = null, bool ZeroOutputForMask = false,
-    Tensor? InitialState = null, Tensor? InitialCarriedState = null, bool ReturnState = false);
+    Tensor? InitialState = null, Tensor? InitialCarriedState = null, bool ReturnState = false, bool CarryStates = false);
