@@ -28,6 +28,7 @@ public abstract partial class Layer
         .Add("Normalization", Normalization.FromConfig)
         .Add("LayerNormalization", LayerNormalization.FromConfig)
         .Add("UnitNormalization", UnitNormalization.FromConfig)
+        .Add("TFOpLambda", TFOpLambda.FromConfig)
         .Add("Identity", Identity.FromConfig)
         .Add("GroupNormalization", GroupNormalization.FromConfig)
         .Add("Rescaling", Rescaling.FromConfig)

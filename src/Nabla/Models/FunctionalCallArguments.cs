@@ -18,6 +18,10 @@ internal static class FunctionalCallArguments
         Func<object?, string, TensorSource> tensorOf, string where)
     {
         var names = layer.TensorArgumentNames!;
+        if (layer.FirstTensorArgumentIsList)
+            return positional.Count == 1 && positional[0] is List<object?> list
+                ? list.Select((t, i) => tensorOf(t, $"{where}: '{names[0]}'[{i}]")).ToList()
+                : throw new ArgumentException($"{where}: layer \"{layer.Name}\" ({layer.ClassName}) takes a list of tensors as its one argument '{names[0]}'.");
         if (positional.Count > layer.PositionalTensorArguments)
             throw new ArgumentException(
                 $"{where}: layer \"{layer.Name}\" ({layer.ClassName}) takes at most {layer.PositionalTensorArguments} tensors by position " +
@@ -26,7 +30,8 @@ internal static class FunctionalCallArguments
         for (int i = 0; i < positional.Count; i++) slots[i] = tensorOf(positional[i], $"{where}: argument '{names[i]}'");
         for (int i = 0; i < names.Count; i++)
         {
-            if (!keywords.TryGet(names[i], out var value)) continue;
+            // An argument that is a constant here (TFOpLambda's y) is one of the call's options.
+            if (!keywords.TryGet(names[i], out var value) || (layer.CallOptionNames.Contains(names[i]) && value is not Config)) continue;
             if (slots[i] is not null)
                 throw new ArgumentException($"{where}: layer \"{layer.Name}\" ({layer.ClassName}) gets '{names[i]}' both by position and by keyword.");
             slots[i] = tensorOf(value, $"{where}: '{names[i]}'");
@@ -38,10 +43,17 @@ internal static class FunctionalCallArguments
     public static (IEnumerable<TensorSource> Sources, Config Options) ReadKeras2(Layer layer, List<object?> inbound,
         Func<List<object?>, string, TensorSource> tripleOf, string where)
     {
-        if (inbound.Count != 1 || inbound[0] is not List<object?> { Count: >= 3 } entry)
+        // A first argument that is a list of tensors (TFOpLambda's concat values) is one entry per tensor, each with the kwargs.
+        bool list = layer.FirstTensorArgumentIsList;
+        if ((!list && inbound.Count != 1) || inbound.Any(e => e is not List<object?> { Count: >= 3 }))
             throw new ArgumentException(
-                $"{where}: layer \"{layer.Name}\" ({layer.ClassName}) expects one [layer, node, tensor, kwargs] entry (its first tensor; " +
-                $"the others by keyword); found {Config.Describe(inbound)}.");
+                $"{where}: layer \"{layer.Name}\" ({layer.ClassName}) expects {(list ? "[layer, node, tensor, kwargs] entries" : "one [layer, node, tensor, kwargs] entry")} " +
+                $"(its first argument; the others by keyword); found {Config.Describe(inbound)}.");
+        var entry = (List<object?>)inbound[0]!;
+        if (entry[0] is "_CONSTANT_VALUE")
+            throw new ArgumentException(
+                $"{where}: layer \"{layer.Name}\" ({layer.ClassName}) is called on a constant first argument (tf.keras's _CONSTANT_VALUE, as " +
+                "in 2 * x); Nabla reads the tensor first (x * 2).");
         var names = layer.TensorArgumentNames!;
         var slots = new TensorSource?[names.Count];
         slots[0] = tripleOf(entry, where);
@@ -51,12 +63,12 @@ internal static class FunctionalCallArguments
         {
             if (value is null) continue;
             int index = IndexOf(names, key);
-            if (index > 0)
-                slots[index] = value is List<object?> triple ? tripleOf(triple, $"{where}: '{key}'")
-                    : throw new ArgumentException($"{where}: '{key}' must be a [layer, node, tensor] triple, found {Config.Describe(value)}.");
+            if (index > 0 && IsTriple(value)) slots[index] = tripleOf((List<object?>)value, $"{where}: '{key}'");
             else if (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption) options[key] = value;
+            else if (index > 0) throw new ArgumentException($"{where}: '{key}' must be a [layer, node, tensor] triple, found {Config.Describe(value)}.");
             else throw new ArgumentException($"{where}: call argument '{key}' of layer \"{layer.Name}\" ({layer.ClassName}) is not supported.");
         }
+        if (list) return (inbound.Select((e, i) => tripleOf((List<object?>)e!, $"{where}: '{names[0]}'[{i}]")).ToList(), options);
         return (Complete(layer, slots, where), options);
     }
 
@@ -74,6 +86,9 @@ internal static class FunctionalCallArguments
         }
         return slots.Take(last + 1).Select(s => s!.Value);
     }
+
+    /// <summary>Whether a kwargs value is tf.keras's [layer, node, tensor] triple rather than a constant.</summary>
+    private static bool IsTriple(object? value) => value is List<object?> { Count: 3 } t && t[0] is string && t[1] is long && t[2] is long;
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

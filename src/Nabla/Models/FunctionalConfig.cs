@@ -50,6 +50,8 @@ internal static class FunctionalConfig
                     // Keras passes a recurrent layer its initial states by keyword, and a merge layer its inputs as one list.
                     var kwargs = new Config();
                     foreach (var (key, value) in node.Options) kwargs[key] = value;
+                    if (layer.TensorArgumentNames is not null && layer.FirstTensorArgumentIsList)
+                        return (object?)new Config { ["args"] = new List<object?> { tensors }, ["kwargs"] = kwargs };
                     if (layer.TensorArgumentNames is { } names)
                     {
                         // The first tensors by position, as Keras's call signature takes them; an argument that is its stand-in's
@@ -190,8 +192,10 @@ internal static class FunctionalConfig
         {
             case Config keras3:
                 var kwargs = keras3.GetConfig("kwargs") ?? [];
+                // A tensor argument that may also be a constant (TFOpLambda's y) is an option only when it is not a tensor.
                 foreach (var (key, value) in kwargs)
-                    if (value is not null && (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption)) options[key] = CallOption(value, key, where);
+                    if (value is not null && (layer.CallOptionNames.Contains(key) || key == Layer.TrainingOption) && !IsKerasTensor(value))
+                        options[key] = CallOption(value, key, where);
                 var refused = kwargs.Where(kv => kv.Value is not null && kv.Key != layer.LaterInputsKeyword && !options.ContainsKey(kv.Key)
                         && layer.TensorArgumentNames?.Contains(kv.Key) != true)
                     .Select(kv => $"'{kv.Key}'").ToList();
@@ -208,6 +212,8 @@ internal static class FunctionalConfig
                     CollectKerasTensors(later, result, $"{where}: '{keyword}'");
                 break;
             case List<object?> keras2:
+                // tf.keras writes a layer that keeps its first argument's structure (TFOpLambda) with the node as the entry itself.
+                if (keras2.Count > 0 && keras2[0] is string) keras2 = [keras2];
                 if (layer.TensorArgumentNames is not null)
                 {
                     var (first, firstOptions) = FunctionalCallArguments.ReadKeras2(layer, keras2, TensorTriple, where);
@@ -237,9 +243,15 @@ internal static class FunctionalConfig
         return (result, options);
     }
 
-    /// <summary>A call option's value: a boolean, number or string, never a tensor.</summary>
-    private static object CallOption(object value, string key, string where) => value is bool or long or double or string ? value
-        : throw new ArgumentException($"{where}: call option '{key}' must be a boolean, number or string, found {Config.Describe(value)}.");
+    /// <summary>A call option's value: a boolean, number or string, or a list of them (a reshape's shape, a constant
+    /// operand), never a tensor.</summary>
+    private static object CallOption(object value, string key, string where) => IsConstant(value) ? value
+        : throw new ArgumentException($"{where}: call option '{key}' must be a boolean, number or string, or a list of them, found {Config.Describe(value)}.");
+
+    private static bool IsConstant(object? value) =>
+        value is bool or long or double or string || value is List<object?> list && list.All(IsConstant);
+
+    private static bool IsKerasTensor(object? value) => value is Config c && c.GetString("class_name", null) == "__keras_tensor__";
 
     /// <summary>The one tensor an argument names.</summary>
     private static TensorSource KerasTensor(object? value, string where)

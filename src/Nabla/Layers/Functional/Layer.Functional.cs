@@ -108,6 +108,10 @@ public abstract partial class Layer
     /// attention_mask); null when the call takes its tensors as one argument or by <see cref="LaterInputsKeyword"/>.</summary>
     internal virtual IReadOnlyList<string>? TensorArgumentNames => null;
 
+    /// <summary>Whether the first of <see cref="TensorArgumentNames"/> is a list of tensors, all of a node's inputs (a
+    /// TFOpLambda's concat).</summary>
+    internal virtual bool FirstTensorArgumentIsList => false;
+
     /// <summary>How many of <see cref="TensorArgumentNames"/> Keras's call signature takes by position; the others are
     /// written by keyword.</summary>
     internal virtual int PositionalTensorArguments => TensorArgumentNames?.Count ?? 1;
