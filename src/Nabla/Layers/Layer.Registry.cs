@@ -29,6 +29,7 @@ public abstract partial class Layer
         .Add("LayerNormalization", LayerNormalization.FromConfig)
         .Add("UnitNormalization", UnitNormalization.FromConfig)
         .Add("TFOpLambda", TFOpLambda.FromConfig)
+        .Add("SlicingOpLambda", TFOpLambda.FromConfig)
         .Add("Identity", Identity.FromConfig)
         .Add("GroupNormalization", GroupNormalization.FromConfig)
         .Add("Rescaling", Rescaling.FromConfig)

@@ -57,6 +57,8 @@ internal static class TFOpFunctions
         Add(new TFOpFunction(["a", "b", "transpose_a", "transpose_b"], ["b"], (t, o) => MatMul(t[0], Operand(t, o, "b"), o)),
             "linalg.matmul", "matmul", "__operators__.matmul");
         Add(new TFOpFunction(["x", "dtype"], [], (t, o) => Cast(t[0], o)), "cast", "dtypes.cast");
+        Add(new TFOpFunction(["tensor", "slice_spec"], [], (t, o) => TFOpSlicing.GetItem(t[0], o.GetValueOrDefault("slice_spec"))),
+            "__operators__.getitem");
         return table;
     }
 

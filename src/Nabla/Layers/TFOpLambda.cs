@@ -22,7 +22,10 @@ public sealed class TFOpLambda : Layer
         this.function = TFOpFunctions.Get(function, Name);
     }
 
-    public override string ClassName => "TFOpLambda";
+    /// <summary>tf.keras writes <c>x[...]</c> as a SlicingOpLambda, the same layer with its slice_spec decoded.</summary>
+    public override string ClassName => Function == SlicingFunction ? "SlicingOpLambda" : "TFOpLambda";
+
+    private const string SlicingFunction = "__operators__.getitem";
 
     /// <summary>The TensorFlow function, as the config's "function" names it.</summary>
     public string Function { get; }

@@ -248,8 +248,12 @@ internal static class FunctionalConfig
     private static object CallOption(object value, string key, string where) => IsConstant(value) ? value
         : throw new ArgumentException($"{where}: call option '{key}' must be a boolean, number or string, or a list of them, found {Config.Describe(value)}.");
 
+    /// <summary>Numbers, booleans, strings and lists of them; in lists also null (tf.newaxis) and objects of constants
+    /// (a slice's start, stop and step; tf.keras's Ellipsis).</summary>
     private static bool IsConstant(object? value) =>
-        value is bool or long or double or string || value is List<object?> list && list.All(IsConstant);
+        value is bool or long or double or string
+        || value is List<object?> list && list.All(v => v is null || IsConstant(v))
+        || value is Config c && !IsKerasTensor(c) && c.Values.All(v => v is null || IsConstant(v));
 
     private static bool IsKerasTensor(object? value) => value is Config c && c.GetString("class_name", null) == "__keras_tensor__";
 

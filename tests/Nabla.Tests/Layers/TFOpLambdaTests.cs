@@ -110,3 +110,60 @@ public class TFOpLambdaTests
             Assert.Throws<ArgumentException>(() => KerasModelJson.FromJson(unknown)).Message);
     }
 }
+
+/// <summary>tf.keras's SlicingOpLambda (<c>x[...]</c>, keras/layers/core/tf_op_layer.py: slices written as
+/// {"start", "stop", "step"}, tf.keras's json_utils writing Ellipsis as {"class_name": "__ellipsis__"}), read as NumPy
+/// reads the same index.</summary>
+public class SlicingOpLambdaTests
+{
+    private const string Full = """{"start": null, "stop": null, "step": null}""";
+
+    private static Tensor Sliced(string spec, int[] inputShape) => SlicingModel(spec, inputShape).Predict(Ramp(inputShape));
+
+    private static Tensor Ramp(int[] inputShape) =>
+        Tensor.FromArray([.. Enumerable.Range(0, 2 * inputShape.Aggregate(1, (a, b) => a * b)).Select(i => (float)i)], [2, .. inputShape]);
+
+    [Fact]
+    public void TheConfigNablaWritesKeepsTheSliceSpec()
+    {
+        var model = SlicingModel("""[{"class_name": "__ellipsis__"}, {"start": 1, "stop": null, "step": null}]""", [3, 4]);
+        var json = KerasModelJson.ToJson(model);
+        Assert.Contains("\"class_name\":\"SlicingOpLambda\"", json.Replace(" ", ""));
+        Assert.Equal(model.Predict(Ramp([3, 4])).Data, KerasModelJson.FromJson(json).Predict(Ramp([3, 4])).Data);
+    }
+
+    private static Model SlicingModel(string spec, int[] inputShape)
+    {
+        string json = """
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, SHAPE], "name": "x"}, "name": "x", "inbound_nodes": []},
+              {"class_name": "SlicingOpLambda", "config": {"name": "tf.__operators__.getitem", "trainable": true, "dtype": "float32", "function": "__operators__.getitem"},
+               "name": "tf.__operators__.getitem", "inbound_nodes": [["x", 0, 0, {"slice_spec": SPEC}]]}],
+             "input_layers": [["x", 0, 0]], "output_layers": [["tf.__operators__.getitem", 0, 0]]}}
+            """.Replace("SHAPE", string.Join(", ", inputShape)).Replace("SPEC", spec);
+        return KerasModelJson.FromJson(json);
+    }
+
+    [Fact]
+    public void IndicesSlicesEllipsisAndNewAxisReadAsNumPyReadsThem()
+    {
+        // x is 0..23 as [2, 3, 4]: x[:, 0] = [[0, 1, 2, 3], [12, 13, 14, 15]].
+        Assert.Equal([0f, 1, 2, 3, 12, 13, 14, 15], Sliced($"[{Full}, 0]", [3, 4]).Data);
+        // x[:, -1, 1:3] = [[9, 10], [21, 22]]
+        Assert.Equal([9f, 10, 21, 22], Sliced($$"""[{{Full}}, -1, {"start": 1, "stop": 3, "step": null}]""", [3, 4]).Data);
+        // x[..., 0] = [[0, 4, 8], [12, 16, 20]]
+        var last = Sliced("""[{"class_name": "__ellipsis__"}, 0]""", [3, 4]);
+        Assert.Equal([2, 3], last.Shape);
+        Assert.Equal([0f, 4, 8, 12, 16, 20], last.Data);
+        // x[:, None]: a new axis of one
+        Assert.Equal([2, 1, 3, 4], Sliced($"[{Full}, null]", [3, 4]).Shape);
+        // x[:, -2:] keeps the last two rows
+        Assert.Equal([2, 2, 4], Sliced("""[{"start": null, "stop": null, "step": null}, {"start": -2, "stop": null, "step": null}]""", [3, 4]).Shape);
+    }
+
+    [Theory]
+    [InlineData("0", "an index on the batch axis drops it")]
+    [InlineData("""[{"start": null, "stop": null, "step": null}, {"start": null, "stop": null, "step": 2}]""", "step 2 on axis 1; Nabla slices with step 1 only")]
+    public void WhatNablaDoesNotSliceIsRefusedByName(string spec, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => Sliced(spec, [3, 4])).Message);
+}
