@@ -309,7 +309,7 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
         if (!NeedsGrad(2)) return;
         var dU = RecurrentKernel.Grad!.Data;
         var dGatesBlock = gradRecurrentGatesBlock.AsSpan();
-        AddRecurrentKernelGradient(gradRecurrentGates, dGatesBlock, 0, 2, accumulate: false);
+        AddRecurrentKernelGradient(gradRecurrentGates!, gradRecurrentGatesBlock!, 0, 2, accumulate: false);
         Gemm.Multiply(true, false, n, n, rows, resetStates, gradCandidate, gradRecurrentCandidate);
         for (int row = 0; row < n; row++)
         {

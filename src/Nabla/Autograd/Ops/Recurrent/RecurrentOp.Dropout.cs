@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops.Recurrent;
@@ -12,7 +13,7 @@ namespace Nabla.Autograd.Ops.Recurrent;
 /// projection stays one GEMM. The masks are drawn in this order: the input masks gate by gate, then the recurrent masks
 /// gate by gate, each [batch, size].
 /// </summary>
-internal abstract partial class RecurrentOp
+internal abstract unsafe partial class RecurrentOp
 {
     private float dropout, recurrentDropout;
     private RandomGenerator? dropoutGenerator;
@@ -185,7 +186,7 @@ internal abstract partial class RecurrentOp
 
     /// <summary>gradKernel (+)= Σ_t (h_t ⊙ mask_{first+g})ᵀ·grad_t[:, block g] per gate block, over all steps, for a
     /// [units, blocks·units] kernel and its pre-activations' gradient [steps·batch, blocks·units].</summary>
-    protected void AddRecurrentKernelGradient(ReadOnlySpan<float> grad, Span<float> gradKernel, int firstMask, int blocks, bool accumulate)
+    protected void AddRecurrentKernelGradient(float[] grad, float[] gradKernel, int firstMask, int blocks, bool accumulate)
     {
         int width = blocks * Units, rows = Steps * Batch;
         if (droppedStates is null)
@@ -193,10 +194,29 @@ internal abstract partial class RecurrentOp
             Gemm.Multiply(true, false, Units, width, rows, States.AsSpan(0, rows * Units), grad, gradKernel, accumulate);
             return;
         }
-        if (!accumulate) gradKernel[..(Units * width)].Clear();
-        for (int g = 0; g < blocks; g++)
-            MultiplyPart(true, false, Units, width, rows, droppedStates.AsSpan((firstMask + g) * rows * Units, rows * Units), grad,
-                gradKernel, true, .., GateColumns(g), ..);
+        if (!accumulate) gradKernel.AsSpan(0, Units * width).Clear();
+        // One gate block per work item: each writes its own columns, each a GEMM over all steps.
+        var job = new KernelGradientJob { Op = this, Grad = grad, GradKernel = gradKernel, FirstMask = firstMask, Blocks = blocks };
+        long macs = (long)Units * width * rows;
+        WorkerPool.For(blocks, &KernelGradientBlocks, Unsafe.AsPointer(ref job),
+            macs >= KernelSettings.ParallelThresholdMacs ? KernelSettings.MaxThreads : 1, blocks);
+    }
+
+    private struct KernelGradientJob
+    {
+        public RecurrentOp Op;
+        public float[] Grad, GradKernel;
+        public int FirstMask, Blocks;
+    }
+
+    private static void KernelGradientBlocks(int start, int end, void* state)
+    {
+        ref var job = ref Unsafe.AsRef<KernelGradientJob>(state);
+        var op = job.Op;
+        int rows = op.Steps * op.Batch, size = rows * op.Units;
+        for (int g = start; g < end; g++)
+            MultiplyPart(true, false, op.Units, job.Blocks * op.Units, rows, op.droppedStates.AsSpan((job.FirstMask + g) * size, size),
+                job.Grad, job.GradKernel, true, .., op.GateColumns(g), ..);
     }
 
     /// <summary>A block of C = op(A)·op(B) (+ C) on the calling thread (<see cref="Gemm.MultiplyBlock"/>); a single row,
