@@ -14,6 +14,8 @@ namespace Nabla.Layers;
 public sealed class TFOpLambda : Layer
 {
     private readonly TFOpFunction function;
+    // The output shape of the call the layer was built by (tf.keras makes one layer per call).
+    private int[]? callOutputShape;
 
     /// <param name="function">tf.keras's name of the function, without "tf.": "math.add", "__operators__.add", "reshape"...</param>
     public TFOpLambda(string function, string? name = null) : base(name ?? $"tf.{function}", null)
@@ -49,14 +51,15 @@ public sealed class TFOpLambda : Layer
             throw new ArgumentException(
                 $"Layer '{Name}' (TFOpLambda tf.{Function}) must keep the batch axis: one sample of {string.Join(", ", inputShapes.Select(Describe))} " +
                 $"gave {Tensor.ShapeString(probe.Shape)}.");
+        callOutputShape ??= probe.Shape[1..];
         if (!IsBuilt) Build(inputShapes[0]);
         return [probe.Shape[1..]];
     }
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
 
-    /// <summary>Keeps the first input's shape until a call gives its options (its output shape comes from the node).</summary>
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    /// <summary>The output shape of the call that built the layer (the function's, which depends on the call's options).</summary>
+    public override int[] ComputeOutputShape(int[] inputShape) => callOutputShape ?? inputShape;
 
     internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
         [function.Apply(inputs, options ?? [])];

@@ -59,6 +59,9 @@ public class TFOpLambdaTests
     {
         var model = KerasModelJson.FromJson(Functional);
         Assert.Equal([3, 1], model.OutputShape!);
+        // Each layer's output shape is its call's (the summary prints them): expand_dims adds an axis, concat joins two.
+        Assert.Equal([[1, 3], [2, 3], [3]], new[] { "tf.expand_dims", "tf.concat", "tf.math.reduce_mean" }
+            .Select(name => model.Layers.Single(l => l.Name == name).OutputShape!));
         var x = Inputs();
         var y = model.Predict(x);
         var expected = Expected(model, x);
