@@ -72,6 +72,7 @@ public sealed record ExperimentResult
     public static ExperimentResult Run(Experiment experiment, DoctorOptions? options = null)
     {
         var doctor = new TrainingDoctor(options);
+        TrainingDoctor.RefuseStatefulModel(experiment.BuildModel());
         var clock = Stopwatch.StartNew();
         // Probed before the run's model is built: building reseeds, so the run is the same with or without the probe.
         if (doctor.Options.ProbeLearningRate) doctor.RateResponse = LearningRateProbe.Run(experiment);

@@ -39,8 +39,20 @@ public sealed partial class TrainingDoctor : Callback
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
 
+    /// <summary>The doctor's measurements run batches of their own sizes through the model (probes, statistics), which a
+    /// stateful layer refuses or would carry into the training's states: such a model is refused by name.</summary>
+    internal static void RefuseStatefulModel(Model model)
+    {
+        if (model.CarriesStates)
+            throw new NotSupportedException(
+                $"The training doctor does not examine model '{model.Name}' yet: it holds stateful layers, and the doctor's measurements " +
+                "run batches of other sizes through the model, which would change their states. Train it with Fit, or diagnose it " +
+                "with stateful false.");
+    }
+
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
+        RefuseStatefulModel(Model);
         samples.Clear();
         history.Clear();
         globalStep = 0;

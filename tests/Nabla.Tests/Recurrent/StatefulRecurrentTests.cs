@@ -165,4 +165,15 @@ public class StatefulRecurrentTests
         Assert.Contains("'carried' (LSTM) is stateful", error.Message);
         Assert.False(File.Exists(path));
     }
+
+    [Fact]
+    public void TheTrainingDoctorRefusesAStatefulModelByName()
+    {
+        var model = new Sequential([new LSTM(4, stateful: true, inputShape: [Steps, Features]), new Dense(1)], "carrying");
+        model.Compile("adam", "mse");
+        var error = Assert.Throws<NotSupportedException>(() =>
+            model.Fit(Sequence(1), new Tensor(Batch, 1), batchSize: Batch, callbacks: [new Nabla.Doctor.TrainingDoctor()], verbose: 0));
+        Assert.Contains("The training doctor does not examine model 'carrying' yet: it holds stateful layers", error.Message);
+        Assert.Null(((LSTM)model.Layers[0]).States);
+    }
 }
