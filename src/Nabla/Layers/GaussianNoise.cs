@@ -62,3 +62,35 @@ public sealed class GaussianDropout : TrainingNoiseLayer
         return new GaussianDropout(config.GetDouble("rate"), ReadSeed(config), inputShape, name);
     }
 }
+
+/// <summary>Keras's <c>AlphaDropout</c>, dropout for SELU networks: in training, a dropped value becomes SELU's negative
+/// saturation and an affine map keeps the inputs' mean and variance (<see cref="Autograd.Ops.AlphaDropoutOp"/>); in
+/// inference it is the identity. Keras's <c>noise_shape</c> other than null is refused by name.</summary>
+public sealed class AlphaDropout : TrainingNoiseLayer
+{
+    public AlphaDropout(double rate, int? seed = null, int[]? inputShape = null, string? name = null) : base(seed, inputShape, name)
+    {
+        Rate = Dropout.CheckRate(rate, "AlphaDropout");
+    }
+
+    public override string ClassName => "AlphaDropout";
+
+    public double Rate { get; }
+
+    protected override bool AddsNoNoise => Rate == 0;
+
+    private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) => new AlphaDropoutOp(inputs, (float)Rate, generator);
+
+    protected override void WriteSettings(Config config)
+    {
+        config["rate"] = Rate;
+        config["noise_shape"] = null;
+    }
+
+    public static AlphaDropout FromConfig(Config config)
+    {
+        RefuseUnsupported(config, "AlphaDropout", "noise_shape");
+        var (name, inputShape) = BaseArgs(config);
+        return new AlphaDropout(config.GetDouble("rate"), ReadSeed(config), inputShape, name);
+    }
+}

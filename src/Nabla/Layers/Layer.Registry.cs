@@ -14,6 +14,7 @@ public abstract partial class Layer
         .Add("GaussianNoise", GaussianNoise.FromConfig)
         .Add("ActivityRegularization", ActivityRegularization.FromConfig)
         .Add("GaussianDropout", GaussianDropout.FromConfig)
+        .Add("AlphaDropout", AlphaDropout.FromConfig)
         .Add("RandomFlip", RandomFlip.FromConfig)
         .Add("RandomRotation", RandomRotation.FromConfig)
         .Add("RandomZoom", RandomZoom.FromConfig)
