@@ -154,6 +154,24 @@ public class StatefulRecurrentTests
     }
 
     [Fact]
+    public void TheBatchSizeAConfigDeclaresBindsTheStatesAndIsWrittenBack()
+    {
+        // Keras asks a stateful layer for its batch size ("If a RNN is stateful, it needs to know its batch size"), which
+        // Keras 2 configs hold in batch_input_shape and Keras 3's in batch_shape.
+        var layer = (LSTM)Layer.Deserialize(Config.Parse(
+            """{"class_name": "LSTM", "config": {"name": "s", "units": 3, "stateful": true, "batch_input_shape": [4, 5, 2]}}"""));
+        Assert.Equal(4, layer.StatefulBatchSize);
+        Assert.Equal(new List<object?> { 4L, 5L, 2L }, layer.GetConfig()["batch_shape"]);
+        var error = Assert.Throws<ArgumentException>(() => layer.Call(GradientCheck.Random(1, -1, 1, 2, 5, 2), training: false));
+        Assert.Contains("is stateful with batch size 4", error.Message);
+        var open = (LSTM)Layer.Deserialize(Config.Parse("""{"class_name": "LSTM", "config": {"units": 3, "stateful": true, "batch_shape": [null, 5, 2]}}"""));
+        Assert.Null(open.StatefulBatchSize);
+        open.Call(GradientCheck.Random(1, -1, 1, 2, 5, 2), training: false);
+        Assert.Equal(2, open.StatefulBatchSize);
+        Assert.Equal(new List<object?> { 2L, 5L, 2L }, open.GetConfig()["batch_shape"]);
+    }
+
+    [Fact]
     public void ConfigsCarryStatefulAndTheOnnxExportRefusesIt()
     {
         var layer = (LSTM)Layer.Deserialize(Config.Parse("""{"class_name": "LSTM", "config": {"units": 3, "stateful": true}}"""));

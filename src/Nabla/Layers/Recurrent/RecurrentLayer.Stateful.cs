@@ -1,3 +1,5 @@
+using Nabla.Configuration;
+
 namespace Nabla.Layers;
 
 /// <summary>
@@ -12,6 +14,17 @@ public abstract partial class RecurrentLayer
 
     /// <summary>Keras's <c>stateful</c>: each call starts from the states the previous one ended with.</summary>
     public bool Stateful { get; }
+
+    /// <summary>The batch size of a stateful layer's calls: the one its config declares (Keras's batch_input_shape), else
+    /// its first call's; null before either.</summary>
+    public int? StatefulBatchSize
+    {
+        get => carriedStates?[0].Shape[0] ?? declaredBatchSize;
+        init => declaredBatchSize = value is null or > 0 ? value
+            : throw new ArgumentException($"Layer '{Name}' ({ClassName}): a stateful batch size must be positive, found {value}.");
+    }
+
+    private int? declaredBatchSize;
 
     public override bool CarriesStates => Stateful;
 
@@ -44,7 +57,8 @@ public abstract partial class RecurrentLayer
         if (initialState.Count > 0)
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) is stateful: each call starts from the states the last one ended with, so it takes no initial_state.");
-        carriedStates ??= [.. Enumerable.Range(0, StateCount).Select(_ => new Tensor(batch, Units))];
+        int size = declaredBatchSize ?? batch;
+        carriedStates ??= [.. Enumerable.Range(0, StateCount).Select(_ => new Tensor(size, Units))];
         int expected = carriedStates[0].Shape[0];
         if (batch != expected)
             throw new ArgumentException(
@@ -52,5 +66,16 @@ public abstract partial class RecurrentLayer
                 $"call has {batch} samples: use batch size {expected} in fit, predict and evaluate, with a sample count it divides, " +
                 "as Keras requires.");
         return carriedStates;
+    }
+
+    /// <summary>A stateful layer's batch size from its config's batch_shape (Keras 3) or batch_input_shape (Keras 2); null
+    /// when the config leaves it open.</summary>
+    private static int? DeclaredBatchSize(Config config) =>
+        (config.GetIntArray("batch_shape") ?? config.GetIntArray("batch_input_shape")) is [> 0 and var size, ..] ? size : null;
+
+    /// <summary>Keras reads a stateful layer only with its batch size: a declared input shape is written with it.</summary>
+    private void WriteStatefulBatchSize(Config config)
+    {
+        if (Stateful && StatefulBatchSize is int size && config["batch_shape"] is List<object?> { Count: > 0 } shape) shape[0] = (long)size;
     }
 }

@@ -277,6 +277,7 @@ public abstract partial class RecurrentLayer : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
+        WriteStatefulBatchSize(config);
         config["units"] = (long)Units;
         config["activation"] = ActivationFunction.Serialize(Activation);
         WriteCellConfig(config);
@@ -333,7 +334,7 @@ public abstract partial class RecurrentLayer : Layer
             ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
             Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
             Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false),
-            config.GetBool("stateful", false));
+            config.GetBool("stateful", false), DeclaredBatchSize(config));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -351,6 +352,7 @@ public abstract partial class RecurrentLayer : Layer
         KernelConstraint = args.KernelConstraint;
         RecurrentConstraint = args.RecurrentConstraint;
         BiasConstraint = args.BiasConstraint;
+        if (args.Stateful) declaredBatchSize = args.BatchSize;
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
@@ -358,7 +360,7 @@ public abstract partial class RecurrentLayer : Layer
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
         bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
         bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
-        Constraints.Constraint? BiasConstraint, bool ReturnState, bool Stateful);
+        Constraints.Constraint? BiasConstraint, bool ReturnState, bool Stateful, int? BatchSize);
 
     /// <summary>An activation key of a recurrent config: its default when absent, the identity when null (Keras's
     /// <c>activations.get(None)</c> is linear, unlike these keys' defaults, so null must not read as absent).</summary>
