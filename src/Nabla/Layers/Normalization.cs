@@ -147,13 +147,13 @@ public sealed class Normalization : Layer
     /// <summary>A mean must be finite and a variance finite and non-negative: a negative one has no square root.</summary>
     private void CheckStatistics(float[] means, float[] variances, string origin)
     {
+        // The two may differ in length (one value broadcast to every feature): each is checked on its own.
         for (int f = 0; f < means.Length; f++)
-        {
             if (!float.IsFinite(means[f]))
                 throw new ArgumentException($"Normalization '{Name}': {origin} 'mean'[{f}] is {means[f]}; it must be a finite number.");
+        for (int f = 0; f < variances.Length; f++)
             if (!(variances[f] >= 0) || !float.IsFinite(variances[f]))
                 throw new ArgumentException($"Normalization '{Name}': {origin} 'variance'[{f}] is {variances[f]}; it must be a finite number >= 0.");
-        }
     }
 
     protected internal override void OnWeightsChanged()

@@ -44,6 +44,17 @@ public class NormalizationConfigTests
         Assert.Equal([0f, 1f, 2f], layer.Call(Tensor.FromArray([2, 4, 6], 1, 3), training: false).Data);
     }
 
+    [Fact]
+    public void AMeanAndAVarianceOfDifferentLengthsAreEachBroadcastOrRefusedByName()
+    {
+        // Each array is checked and broadcast on its own: one value serves every feature.
+        var layer = (Normalization)Load("Normalization", "\"name\": \"n\", \"mean\": [1, 2], \"variance\": [4]");
+        layer.Build([2]);
+        Assert.Equal([0f, 0f], layer.Call(Tensor.FromArray([1, 2], 1, 2), training: false).Data);
+        var error = Assert.Throws<ArgumentException>(() => Load("Normalization", "\"name\": \"n\", \"mean\": [1, 2, 3], \"variance\": [4, 1]").Build([3]));
+        Assert.Contains("2 'variance' values given for 3 features", error.Message);
+    }
+
     [Theory]
     [InlineData("-1")]
     [InlineData("[-1]")]
