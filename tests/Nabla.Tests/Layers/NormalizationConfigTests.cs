@@ -3,7 +3,7 @@ using Nabla.Layers;
 
 namespace Nabla.Tests.Layers;
 
-/// <summary>Keys of Keras's normalization layers that used to be read as their defaults whatever they held: a
+/// <summary>Keys of Keras's normalization layers that must not be read as their defaults whatever they hold: a
 /// BatchNormalization's four initializers, a Normalization's axis and its scalar statistics.</summary>
 public class NormalizationConfigTests
 {
