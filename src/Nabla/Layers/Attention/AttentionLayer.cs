@@ -31,8 +31,7 @@ public abstract class AttentionLayer : Layer
 
     /// <summary>A node's inputs: query, value, then the key (the value standing in when only a mask follows), then the
     /// attention mask where the layer takes one.</summary>
-    private protected static SymbolicTensor[] TensorArguments(SymbolicTensor query, SymbolicTensor value, SymbolicTensor? key,
-        SymbolicTensor? attentionMask) =>
+    private protected static T[] TensorArguments<T>(T query, T value, T? key, T? attentionMask) where T : class =>
         attentionMask is not null ? [query, value, key ?? value, attentionMask] : key is not null ? [query, value, key] : [query, value];
 
     public override Tensor Call(Tensor inputs, bool training) =>
@@ -42,12 +41,12 @@ public abstract class AttentionLayer : Layer
 
     /// <summary>The eager call with Keras's call options: (query, value) or (query, value, key), and the causal mask.</summary>
     public Tensor Call(Tensor query, Tensor value, Tensor? key, bool training, bool useCausalMask) =>
-        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask).Output;
+        Attend(TensorArguments(query, value, key, null), training, useCausalMask).Output;
 
     /// <summary>The eager call returning the attention weights too, as Keras's <c>return_attention_scores=True</c>.</summary>
     public (Tensor Output, Tensor Scores) CallWithScores(Tensor query, Tensor value, Tensor? key = null, bool training = false,
         bool useCausalMask = false) =>
-        Attend(key is null ? [query, value] : [query, value, key], training, useCausalMask);
+        Attend(TensorArguments(query, value, key, null), training, useCausalMask);
 
     /// <summary>With <c>return_attention_scores</c> a call makes the output and the scores.</summary>
     protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Config? options = null)

@@ -100,8 +100,7 @@ public sealed class MultiHeadAttention : AttentionLayer
     /// output and the attention scores.</summary>
     public (Tensor Output, Tensor Scores) CallWithScores(Tensor query, Tensor value, Tensor? key, Tensor? attentionMask,
         bool training = false, bool useCausalMask = false) =>
-        Attend(attentionMask is not null ? [query, value, key ?? value, attentionMask] : key is not null ? [query, value, key] : [query, value],
-            training, useCausalMask);
+        Attend(TensorArguments(query, value, key, attentionMask), training, useCausalMask);
 
     /// <summary>Keras calls it as <c>layer(query, value, key=None, ..., attention_mask=None, ...)</c>.</summary>
     internal override IReadOnlyList<string> TensorArgumentNames => ["query", "value", "key", "attention_mask"];
