@@ -286,11 +286,14 @@ internal sealed unsafe class GruOp : RecurrentOp, IGatedOp
             dz.Slice(row, 2 * n).CopyTo(dGates.Slice(b * 2 * n, 2 * n));
             // dh_{t-1} = dh ⊙ z + d(r ⊙ h_{t-1}) ⊙ r (⊙ the candidate's recurrent mask), then + d(z, r)·U_zrᵀ below.
             var dh = GradState.AsSpan(b * n, n);
-            var throughReset = scratch.AsSpan(b * n, n);
-            TensorPrimitives.Multiply(dReset, a.Slice(row + n, n), throughReset);
-            if (!candidateMask.IsEmpty) TensorPrimitives.Multiply(throughReset, candidateMask.Slice(b * n, n), throughReset);
             TensorPrimitives.Multiply(dh, a.Slice(row, n), dh);
-            TensorPrimitives.Add(dh, throughReset, dh);
+            if (candidateMask.IsEmpty) TensorPrimitives.MultiplyAdd(dReset, a.Slice(row + n, n), dh, dh);
+            else
+            {
+                var throughReset = scratch.AsSpan(b * n, n);
+                TensorPrimitives.Multiply(dReset, a.Slice(row + n, n), throughReset);
+                TensorPrimitives.MultiplyAdd(throughReset, candidateMask.Slice(b * n, n), dh, dh);
+            }
         }
         // + d(z, r)·U_zrᵀ: rows [0, 2n) of the stored Uᵀ.
         AddRecurrentStateGradient(r0, r1, dGates, transposed[..(2 * n * n)], 0, 2, accumulate: true);
