@@ -6,6 +6,7 @@ using Nabla.Configuration;
 namespace Nabla.Tests.Reliability;
 
 /// <summary>Interrupted work leaves complete, marked results and no litter.</summary>
+[Collection(TestSupport.ProcessWideMeasurementCollection.Name)]
 public sealed class InterruptTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("nabla-interrupt-").FullName;
