@@ -54,14 +54,17 @@ public sealed class AUC : Metric
 
     public static AUC FromConfig(Config config)
     {
+        // Keras fails on a None curve, summation method or threshold count (AUCCurve.from_str, `num_thresholds <= 1`);
+        // its flags are read with `if`, so None is false.
+        config.RefuseNull("AUC", "curve", "summation_method", "num_thresholds");
         string curve = config.GetString("curve", "ROC")!;
         if (curve != "ROC") throw new ArgumentException($"AUC curve must be \"ROC\" (PR is not supported); got \"{curve}\".");
-        if (config.GetBool("multi_label", false)) throw new ArgumentException("AUC multi_label true is not supported.");
+        if (config.GetTruthy("multi_label", false)) throw new ArgumentException("AUC multi_label true is not supported.");
         foreach (var key in new[] { "thresholds", "label_weights", "num_labels" })
             if (config.TryGet(key, out var value))
                 throw new ArgumentException($"AUC config key '{key}' is not supported; got {Config.Describe(value)}.");
         return new(config.GetInt("num_thresholds", 200), config.GetString("summation_method", "interpolation")!,
-            config.GetBool("from_logits", false), ReadName(config, "auc"));
+            config.GetTruthy("from_logits", false), ReadName(config, "auc"));
     }
 
     /// <summary>With sample weights each prediction adds its sample's weight to its bucket instead of 1.</summary>

@@ -17,8 +17,12 @@ public sealed class BinaryAccuracy(double threshold = 0.5, string name = "binary
         return config;
     }
 
-    public static BinaryAccuracy FromConfig(Config config) =>
-        new(config.GetDouble("threshold", 0.5), ReadName(config, "binary_accuracy"));
+    /// <summary>Keras casts the threshold to the predictions' dtype, which fails on None: a null threshold is refused.</summary>
+    public static BinaryAccuracy FromConfig(Config config)
+    {
+        config.RefuseNull("BinaryAccuracy", "threshold");
+        return new(config.GetDouble("threshold", 0.5), ReadName(config, "binary_accuracy"));
+    }
 
     protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
     {
@@ -80,8 +84,12 @@ public sealed class TopKCategoricalAccuracy : SampleMeanMetric
         return config;
     }
 
-    public static TopKCategoricalAccuracy FromConfig(Config config) =>
-        new(config.GetInt("k", 5), ReadName(config, "top_k_categorical_accuracy"));
+    /// <summary>Keras's in_top_k fails on a None k: a null k is refused.</summary>
+    public static TopKCategoricalAccuracy FromConfig(Config config)
+    {
+        config.RefuseNull("TopKCategoricalAccuracy", "k");
+        return new(config.GetInt("k", 5), ReadName(config, "top_k_categorical_accuracy"));
+    }
 
     protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
     {

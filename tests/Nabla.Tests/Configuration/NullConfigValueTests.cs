@@ -284,6 +284,33 @@ public class NullConfigValueTests
     public void LossNullsAreRefused(string json, string key) =>
         AssertRefused(key, () => Loss.Deserialize(Config.Parse(json)));
 
+    public static TheoryData<string, string> RefusedMetricNulls => new()
+    {
+        // keras/src/metrics/accuracy_metrics.py: binary_accuracy casts threshold=0.5 to the predictions' dtype.
+        { """{"class_name": "BinaryAccuracy", "config": {"threshold": null}}""", "threshold" },
+        // keras/src/metrics/accuracy_metrics.py: top_k_categorical_accuracy(k=5) calls ops.in_top_k with k.
+        { """{"class_name": "TopKCategoricalAccuracy", "config": {"k": null}}""", "k" },
+        // keras/src/metrics/confusion_metrics.py, AUC: `if num_thresholds <= 1` (num_thresholds=200),
+        // AUCCurve.from_str(curve="ROC") and AUCSummationMethod.from_str(summation_method="interpolation") fail on None.
+        { """{"class_name": "AUC", "config": {"num_thresholds": null}}""", "num_thresholds" },
+        { """{"class_name": "AUC", "config": {"curve": null}}""", "curve" },
+        { """{"class_name": "AUC", "config": {"summation_method": null}}""", "summation_method" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedMetricNulls))]
+    public void MetricNullsAreRefused(string json, string key) =>
+        AssertRefused(key, () => Nabla.Metrics.Metric.Deserialize(Config.Parse(json)));
+
+    [Fact]
+    public void ANullPrecisionThresholdIsKerasDefaultOfOneHalf()
+    {
+        // keras/src/metrics/confusion_metrics.py: Precision(thresholds=None) uses 0.5 (metrics_utils.parse_init_thresholds).
+        var precision = (Nabla.Metrics.Precision)Nabla.Metrics.Metric.Deserialize(Config.Parse(
+            """{"class_name": "Precision", "config": {"thresholds": null}}"""));
+        Assert.Equal(0.5, precision.Threshold);
+    }
+
     [Fact]
     public void ANullTrainableModelIsRefused() =>
         // keras/src/models/sequential.py passes trainable=True to Layer.__init__, which requires a boolean.
