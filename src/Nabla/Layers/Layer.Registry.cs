@@ -91,12 +91,19 @@ public abstract partial class Layer
         if (spec.GetConfig("config") is { } settings) RefuseNull(settings, spec.GetString("class_name", null) ?? "?", "trainable");
         // The activity regularizer every Keras layer accepts is read here, for every class, and set after the class's
         // own FromConfig (which refuses the key, so that a direct call does not drop it).
-        if (spec.GetConfig("config") is not { } config || !config.TryGet("activity_regularizer", out var activity))
-            return Registry.Deserialize(spec);
-        var regularizer = Regularizers.Regularizer.Registry.Deserialize(activity!);
-        var withoutIt = new Config(config) { ["activity_regularizer"] = null };
-        var layer = Registry.Deserialize(new Config(spec) { ["config"] = withoutIt });
-        layer.ActivityRegularizer = regularizer;
+        if (spec.GetConfig("config") is not { } config) return Registry.Deserialize(spec);
+        Layer layer;
+        if (!config.TryGet("activity_regularizer", out var activity)) layer = Registry.Deserialize(spec);
+        else
+        {
+            var regularizer = Regularizers.Regularizer.Registry.Deserialize(activity!);
+            var withoutIt = new Config(config) { ["activity_regularizer"] = null };
+            layer = Registry.Deserialize(new Config(spec) { ["config"] = withoutIt });
+            layer.ActivityRegularizer = regularizer;
+        }
+        // Every class's batch size, as Keras keeps it with the declared input shape.
+        if (layer.DeclaredInputShape is not null && ReadBatchSize(config) is int batchSize)
+            layer.declaredBatchSize = layer.CheckBatchSize(batchSize);
         return layer;
     }
 

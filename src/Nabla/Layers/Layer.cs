@@ -86,6 +86,26 @@ public abstract partial class Layer : IKerasSerializable
     /// <summary>The per-sample input shape given by the user (Keras's <c>input_shape</c>), if any.</summary>
     public int[]? DeclaredInputShape { get; }
 
+    /// <summary>Keras's <c>batch_shape[0]</c> (Keras 2's <c>batch_input_shape[0]</c>): the batch size a declared input
+    /// shape fixes, which a stateful model needs; null when the batch is left open. Read from configs and written back.</summary>
+    public int? DeclaredBatchSize
+    {
+        get => declaredBatchSize;
+        init => declaredBatchSize = CheckBatchSize(value);
+    }
+
+    private int? declaredBatchSize;
+
+    private int? CheckBatchSize(int? value) => value is null or > 0 ? value
+        : throw new ArgumentException($"Layer '{Name}' ({ClassName}): a declared batch size must be positive, found {value}.");
+
+    /// <summary>The batch size that the states this layer carries from call to call are bound to (a stateful recurrent
+    /// layer's); the model writes it into its input declaration, where Keras reads it. Null for a layer without states.</summary>
+    internal virtual int? CarriedBatchSize => null;
+
+    /// <summary>Gives a layer that carries states the batch size its model's input declaration fixes.</summary>
+    internal virtual void BindBatchSize(int batchSize) { }
+
     private int[]? builtInputShape, builtOutputShape;
 
     /// <summary>The per-sample input shape the layer was built for; null until built.</summary>
@@ -165,7 +185,7 @@ public abstract partial class Layer : IKerasSerializable
         var config = new Config { ["name"] = Name, ["trainable"] = Trainable, ["dtype"] = "float32" };
         if (ActivityRegularizer is not null) config["activity_regularizer"] = ActivityRegularizerConfig;
         if (DeclaredInputShape is not null)
-            config["batch_shape"] = ShapeConfig(DeclaredInputShape);
+            config["batch_shape"] = ShapeConfig(DeclaredInputShape, DeclaredBatchSize ?? CarriedBatchSize);
         return config;
     }
 
@@ -314,8 +334,12 @@ public abstract partial class Layer : IKerasSerializable
             : "(None, " + string.Join(", ", perSampleShape.Select(d => d == UnknownDimension ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
 
     /// <summary>A per-sample shape as Keras writes a batch shape in configs: [null, ...], null for an unknown axis.</summary>
-    internal static List<object?> ShapeConfig(int[] perSampleShape) =>
-        [null, .. perSampleShape.Select(d => d == UnknownDimension ? null : (object?)(long)d)];
+    internal static List<object?> ShapeConfig(int[] perSampleShape, int? batchSize = null) =>
+        [batchSize is int size ? (long)size : null, .. perSampleShape.Select(d => d == UnknownDimension ? null : (object?)(long)d)];
+
+    /// <summary>The batch size a config's batch_shape (Keras 3) or batch_input_shape (Keras 2) declares; null when open.</summary>
+    internal static int? ReadBatchSize(Config config) =>
+        (config.GetIntArray("batch_shape") ?? config.GetIntArray("batch_input_shape")) is [> 0 and var size, ..] ? size : null;
 
     public override string ToString() => $"{ClassName} '{Name}'";
 

@@ -34,6 +34,7 @@ internal static class FunctionalConfig
             entry["registered_name"] = null;
             entry["name"] = layer.Name;
             bool isModelInput = layer.InboundNodes.Any(n => n.Inputs.Count == 0 && modelNodes.Contains(n));
+            if (isModelInput) model.WriteCarriedBatchSize(entry);
             entry["inbound_nodes"] = isModelInput ? new List<object?>()
                 : layer.InboundNodes.Where(modelNodes.Contains).Select(node =>
                 {

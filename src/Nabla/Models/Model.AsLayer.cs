@@ -42,6 +42,30 @@ public partial class Model
 
     public override IEnumerable<Tensor> PenaltyLosses() => Layers.SelectMany(l => l.PenaltyLosses()).Concat(ActivityPenalties);
 
+    internal override int? CarriedBatchSize
+    {
+        get
+        {
+            foreach (var layer in Layers)
+                if (layer.CarriedBatchSize is int size) return size;
+            return null;
+        }
+    }
+
+    internal override void BindBatchSize(int batchSize)
+    {
+        foreach (var layer in Layers) layer.BindBatchSize(batchSize);
+    }
+
+    /// <summary>Keras reads a stateful model's batch size from its input declaration (an InputLayer's batch_shape, or a
+    /// Sequential's first layer's): the batch size the model's states are bound to is written there when it is open.</summary>
+    internal void WriteCarriedBatchSize(Config layerEntry)
+    {
+        if (CarriedBatchSize is int size && layerEntry.GetConfig("config") is { } config
+            && config.TryGet("batch_shape", out var value) && value is List<object?> { Count: > 0 } shape && shape[0] is null)
+            shape[0] = (long)size;
+    }
+
     protected internal override void OnWeightsChanged()
     {
         foreach (var layer in Layers) layer.OnWeightsChanged();

@@ -41,6 +41,8 @@ public partial class Model : Layer
         ArgumentNullException.ThrowIfNull(outputs);
         graph = new FunctionalGraph(inputs, outputs, unusedEnds, Name);
         layers.AddRange(graph.Layers);
+        foreach (var input in graph.Inputs)
+            if (input.Layer.DeclaredBatchSize is int batchSize) BindBatchSize(batchSize);
         // Kept, not recomputed: the data checks of every TrainOnBatch read them and must not allocate.
         graphInputShapes = graph.Inputs.Select(i => i.Shape).ToArray();
         graphOutputShapes = graph.Outputs.Select(o => o.Shape).ToArray();

@@ -28,6 +28,7 @@ public sealed class Sequential : Model
         if (layers.Any(l => l.Name == layer.Name))
             throw new ArgumentException($"Model '{Name}' already has a layer named '{layer.Name}'; layer names must be unique.");
         layers.Add(layer);
+        if (layers[0].DeclaredBatchSize is int batchSize) layer.BindBatchSize(batchSize);
         InvalidateCapturedGraphs();
         var firstShape = layers[0].InputShape ?? layers[0].DeclaredInputShape;
         if (firstShape is not null) Build(firstShape);
@@ -80,12 +81,12 @@ public sealed class Sequential : Model
     }
 
     /// <summary>Keras's <c>model.get_config()</c> for a Sequential model.</summary>
-    public override Config GetConfig() => new()
+    public override Config GetConfig()
     {
-        ["name"] = Name,
-        ["trainable"] = Trainable,
-        ["layers"] = layers.Select(l => (object?)Registry<Layer>.Serialize(l)).ToList(),
-    };
+        var entries = layers.Select(Registry<Layer>.Serialize).ToList();
+        if (entries.Count > 0) WriteCarriedBatchSize(entries[0]);
+        return new() { ["name"] = Name, ["trainable"] = Trainable, ["layers"] = entries.Cast<object?>().ToList() };
+    }
 
     /// <summary>Rebuilds a Sequential model from its Keras config (Keras 2, Keras 3 or TensorFlow.js form).</summary>
     public static Sequential FromConfig(Config config)

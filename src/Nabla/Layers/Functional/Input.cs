@@ -9,9 +9,11 @@ public sealed class Input : SymbolicTensor
     /// <param name="shape">The per-sample shape, without the batch axis (Keras's <c>shape</c>); <see cref="Layer.UnknownDimension"/>
     /// (−1) is Keras's None, an axis whose length comes with the data (a sequence's).</param>
     /// <param name="name">The input's name (its InputLayer's); Fit and Predict accept data keyed by it.</param>
-    public Input(int[] shape, string? name = null) : base(CheckShape(shape))
+    /// <param name="batchSize">Keras's <c>batch_size</c>: a fixed batch size, which a stateful recurrent layer needs; null
+    /// leaves it open.</param>
+    public Input(int[] shape, string? name = null, int? batchSize = null) : base(CheckShape(shape))
     {
-        var layer = new InputLayer(shape, name ?? LayerNames.Unique("input_layer"));
+        var layer = new InputLayer(shape, name ?? LayerNames.Unique("input_layer")) { DeclaredBatchSize = batchSize };
         layer.Build(shape);
         Node = layer.AddNode([], this);
     }

@@ -1,12 +1,12 @@
-using Nabla.Configuration;
-
 namespace Nabla.Layers;
 
 /// <summary>
 /// Keras's stateful recurrent layers: the final states of sample i of a batch are the initial states of sample i of the
 /// next call (fit, predict or evaluate), until <see cref="ResetStates"/>. Gradients do not cross from one call to the
 /// next (truncated backpropagation through time, as in Keras). The states hold one row per sample, so every call has the
-/// batch size of the first, which Keras asks for in <c>batch_input_shape</c>.
+/// batch size of the first, which Keras asks for in the model's input declaration (the InputLayer's <c>batch_shape</c>, a
+/// first layer's <c>batch_input_shape</c>). The states are not weights: Keras 3 creates them outside its variable tracking
+/// (rnn.py, <c>_create_state_variables</c>), so its weight files do not hold them, and Nabla's neither.
 /// </summary>
 public abstract partial class RecurrentLayer
 {
@@ -15,18 +15,29 @@ public abstract partial class RecurrentLayer
     /// <summary>Keras's <c>stateful</c>: each call starts from the states the previous one ended with.</summary>
     public bool Stateful { get; }
 
-    /// <summary>The batch size of a stateful layer's calls: the one its config declares (Keras's batch_input_shape), else
-    /// its first call's; null before either.</summary>
+    /// <summary>The batch size of a stateful layer's calls: the one it was given (its config's batch_input_shape, or its
+    /// model's input declaration), else its first call's; null before either.</summary>
     public int? StatefulBatchSize
     {
-        get => carriedStates?[0].Shape[0] ?? declaredBatchSize;
-        init => declaredBatchSize = value is null or > 0 ? value
+        get => carriedStates?[0].Shape[0] ?? boundBatchSize;
+        init => boundBatchSize = value is null or > 0 ? value
             : throw new ArgumentException($"Layer '{Name}' ({ClassName}): a stateful batch size must be positive, found {value}.");
     }
 
-    private int? declaredBatchSize;
+    private int? boundBatchSize;
 
     public override bool CarriesStates => Stateful;
+
+    internal override int? CarriedBatchSize => Stateful ? StatefulBatchSize : null;
+
+    internal override void BindBatchSize(int batchSize)
+    {
+        if (!Stateful) return;
+        if (StatefulBatchSize is int bound && bound != batchSize)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}) is stateful with batch size {bound}, but its model's input declares batch size {batchSize}.");
+        boundBatchSize = batchSize;
+    }
 
     /// <summary>Copies of the states the next call of a stateful layer starts from (h, then an LSTM's c, each
     /// [batch, units]); null before its first call, and for a layer that is not stateful.</summary>
@@ -57,7 +68,7 @@ public abstract partial class RecurrentLayer
         if (initialState.Count > 0)
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) is stateful: each call starts from the states the last one ended with, so it takes no initial_state.");
-        int size = declaredBatchSize ?? batch;
+        int size = boundBatchSize ?? batch;
         carriedStates ??= [.. Enumerable.Range(0, StateCount).Select(_ => new Tensor(size, Units))];
         int expected = carriedStates[0].Shape[0];
         if (batch != expected)
@@ -66,16 +77,5 @@ public abstract partial class RecurrentLayer
                 $"call has {batch} samples: use batch size {expected} in fit, predict and evaluate, with a sample count it divides, " +
                 "as Keras requires.");
         return carriedStates;
-    }
-
-    /// <summary>A stateful layer's batch size from its config's batch_shape (Keras 3) or batch_input_shape (Keras 2); null
-    /// when the config leaves it open.</summary>
-    private static int? DeclaredBatchSize(Config config) =>
-        (config.GetIntArray("batch_shape") ?? config.GetIntArray("batch_input_shape")) is [> 0 and var size, ..] ? size : null;
-
-    /// <summary>Keras reads a stateful layer only with its batch size: a declared input shape is written with it.</summary>
-    private void WriteStatefulBatchSize(Config config)
-    {
-        if (Stateful && StatefulBatchSize is int size && config["batch_shape"] is List<object?> { Count: > 0 } shape) shape[0] = (long)size;
     }
 }

@@ -277,7 +277,6 @@ public abstract partial class RecurrentLayer : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        WriteStatefulBatchSize(config);
         config["units"] = (long)Units;
         config["activation"] = ActivationFunction.Serialize(Activation);
         WriteCellConfig(config);
@@ -334,7 +333,7 @@ public abstract partial class RecurrentLayer : Layer
             ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
             Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
             Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false),
-            config.GetBool("stateful", false), DeclaredBatchSize(config));
+            config.GetBool("stateful", false), ReadBatchSize(config));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
@@ -352,7 +351,7 @@ public abstract partial class RecurrentLayer : Layer
         KernelConstraint = args.KernelConstraint;
         RecurrentConstraint = args.RecurrentConstraint;
         BiasConstraint = args.BiasConstraint;
-        if (args.Stateful) declaredBatchSize = args.BatchSize;
+        if (args.Stateful) boundBatchSize = args.BatchSize;
     }
 
     private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
