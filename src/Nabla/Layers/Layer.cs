@@ -301,6 +301,13 @@ public abstract partial class Layer : IKerasSerializable
     /// Empty for a layer that holds its own weights.</summary>
     internal virtual IReadOnlyList<(string Child, int Count)> KerasVarGroups => [];
 
+    /// <summary>The var groups of <paramref name="sublayer"/> kept under the attribute <paramref name="child"/>: its own
+    /// weights there, or its own sublayers' groups below it (a Bidirectional's "forward_layer/cell").</summary>
+    private protected static IEnumerable<(string Child, int Count)> KerasVarGroupsOf(string child, Layer sublayer) =>
+        sublayer.KerasVarGroups.Count == 0
+            ? [(child, sublayer.Weights.Count)]
+            : sublayer.KerasVarGroups.Select(group => ($"{child}/{group.Child}", group.Count));
+
     /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
     /// the initializers, the regularizers (null when none), the activity regularizer, and the constraints, which
     /// Nabla does not support and so are always null.</summary>

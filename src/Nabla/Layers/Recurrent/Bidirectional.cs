@@ -91,6 +91,10 @@ public sealed class Bidirectional : Layer
         return MergeMode == "concat" ? [.. shape[..^1], 2 * shape[^1]] : shape;
     }
 
+    /// <summary>Keras 3 keeps the weights in the two layers, its attributes "forward_layer" and "backward_layer".</summary>
+    internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups =>
+        [.. KerasVarGroupsOf("forward_layer", ForwardLayer), .. KerasVarGroupsOf("backward_layer", BackwardLayer)];
+
     protected override void BuildWeights(int[] inputShape)
     {
         ForwardLayer.Build(inputShape);

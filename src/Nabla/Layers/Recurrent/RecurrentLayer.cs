@@ -144,6 +144,10 @@ public abstract partial class RecurrentLayer : Layer
     private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
         built.Length == 2 && inputShape.Length == 2 && inputShape[1] == built[1];
 
+    /// <summary>Keras 3 keeps the weights in the layer's cell (LSTMCell, GRUCell, SimpleRNNCell), its attribute "cell":
+    /// "layers/lstm/cell/vars".</summary>
+    internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups => [("cell", Weights.Count)];
+
     protected override void BuildWeights(int[] inputShape)
     {
         int width = GatesPerUnit * Units;

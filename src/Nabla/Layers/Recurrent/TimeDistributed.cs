@@ -42,6 +42,9 @@ public sealed class TimeDistributed : Layer
         return [inputShape[0], .. Layer.ComputeOutputShape(inputShape[1..])];
     }
 
+    /// <summary>Keras 3 keeps the weights in the wrapped layer, its attribute "layer".</summary>
+    internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups => [.. KerasVarGroupsOf("layer", Layer)];
+
     protected override void BuildWeights(int[] inputShape)
     {
         Layer.Build(inputShape[1..]);

@@ -39,9 +39,14 @@ internal static class ModelWeights
         var children = layer.KerasVarGroups;
         if (children.Count == 0) return [($"layers/{path}/vars", layer.Weights)];
         var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", []) };
+        var emptyGroups = new HashSet<string>(StringComparer.Ordinal);
         int next = 0;
         foreach (var (child, count) in children)
         {
+            // A sublayer between the layer and the one holding the weights has its own empty vars, as Keras writes them
+            // ("bidirectional/forward_layer/vars" above "bidirectional/forward_layer/cell/vars").
+            for (int slash = child.IndexOf('/'); slash > 0; slash = child.IndexOf('/', slash + 1))
+                if (emptyGroups.Add(child[..slash])) groups.Add(($"layers/{path}/{child[..slash]}/vars", []));
             groups.Add(($"layers/{path}/{child}/vars", layer.Weights.Skip(next).Take(count).ToList()));
             next += count;
         }
