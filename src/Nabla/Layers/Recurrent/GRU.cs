@@ -23,7 +23,7 @@ public sealed class GRU : RecurrentLayer
         ResetAfter = resetAfter;
     }
 
-    public override string ClassName => "GRU";
+    private protected override string LayerClassName => "GRU";
 
     /// <summary>Keras's default is sigmoid.</summary>
     public ActivationFunction RecurrentActivation { get; init; }

@@ -22,7 +22,7 @@ public sealed class LSTM : RecurrentLayer
         UnitForgetBias = unitForgetBias;
     }
 
-    public override string ClassName => "LSTM";
+    private protected override string LayerClassName => "LSTM";
 
     /// <summary>Keras's default is sigmoid.</summary>
     public ActivationFunction RecurrentActivation { get; init; }

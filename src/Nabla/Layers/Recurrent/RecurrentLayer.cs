@@ -278,7 +278,38 @@ public abstract partial class RecurrentLayer : Layer
         return result;
     }
 
+    /// <summary>"LSTM", "GRU" or "SimpleRNN"; the cell's class is this + "Cell".</summary>
+    private protected abstract string LayerClassName { get; }
+
+    /// <summary>The layer was read from Keras's generic <c>RNN</c> over its cell (<c>RNN(LSTMCell(...))</c>): the same math and
+    /// weights, written back in that form (class "RNN" with the cell's config), so that Keras's saving finds the weights
+    /// at "layers/rnn/cell/vars".</summary>
+    internal bool IsRnnOverCell { get; set; }
+
+    public sealed override string ClassName => IsRnnOverCell ? "RNN" : LayerClassName;
+
+    /// <summary>The keys Keras's RNN layer keeps in its own config; the others are its cell's.</summary>
+    private static readonly HashSet<string> RnnKeys =
+    [
+        "name", "trainable", "dtype", "batch_shape", "activity_regularizer", "return_sequences", "return_state", "go_backwards",
+        "stateful", "unroll", "zero_output_for_mask",
+    ];
+
     public override Config GetConfig()
+    {
+        var config = LayerConfig();
+        if (!IsRnnOverCell) return config;
+        var rnn = new Config();
+        var cell = new Config { ["name"] = LayerNames.SnakeCase(LayerClassName + "Cell"), ["trainable"] = Trainable, ["dtype"] = "float32" };
+        foreach (var (key, value) in config) (RnnKeys.Contains(key) ? rnn : cell)[key] = value;
+        rnn["cell"] = new Config
+        {
+            ["module"] = "keras.layers", ["class_name"] = LayerClassName + "Cell", ["config"] = cell, ["registered_name"] = null,
+        };
+        return rnn;
+    }
+
+    private Config LayerConfig()
     {
         var config = base.GetConfig();
         config["units"] = (long)Units;

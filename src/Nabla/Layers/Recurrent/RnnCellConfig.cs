@@ -6,8 +6,8 @@ namespace Nabla.Layers;
 /// Keras's generic <c>RNN(cell)</c> layer with one of Keras's own cells (<c>RNN(LSTMCell(64))</c>): the same math and
 /// weights as the matching layer (LSTM, GRU, SimpleRNN, which Keras itself builds as an RNN over that cell), so a config
 /// loads as that layer, with the cell's settings and the RNN's (return_sequences, return_state, go_backwards, …) and the
-/// RNN's name. It is written back as that layer. A list of cells (StackedRNNCells) or a user's own cell is refused by
-/// name.
+/// RNN's name. It is written back as Keras wrote it (<see cref="RecurrentLayer.IsRnnOverCell"/>). A list of cells
+/// (StackedRNNCells) or a user's own cell is refused by name.
 /// </summary>
 internal static class RnnCellConfig
 {
@@ -29,6 +29,8 @@ internal static class RnnCellConfig
         var merged = new Config(spec.GetConfig("config") ?? []);
         foreach (var (key, value) in config)
             if (key != "cell") merged[key] = value;
-        return Layer.Deserialize(new Config { ["class_name"] = layerClass, ["config"] = merged });
+        var layer = (RecurrentLayer)Layer.Deserialize(new Config { ["class_name"] = layerClass, ["config"] = merged });
+        layer.IsRnnOverCell = true;
+        return layer;
     }
 }

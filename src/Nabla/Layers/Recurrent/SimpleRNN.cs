@@ -19,7 +19,7 @@ public sealed class SimpleRNN : RecurrentLayer
     {
     }
 
-    public override string ClassName => "SimpleRNN";
+    private protected override string LayerClassName => "SimpleRNN";
 
     private protected override int GatesPerUnit => 1;
 

@@ -1,3 +1,4 @@
+using Nabla.Configuration;
 using Nabla.Layers;
 using Nabla.Serialization.Hdf5;
 using Nabla.Tests.TestSupport;
@@ -53,5 +54,36 @@ public class RecurrentWeightPathsTests
         fresh.LoadWeights(path);
         var x = GradientCheck.Random(4, -1, 1, 3, 5, 2);
         Assert.Equal(model.Predict(x).Data, fresh.Predict(x).Data);
+    }
+
+    [Fact]
+    public void AnRnnOverACellIsWrittenBackAsKerasWroteItAndKeepsItsWeightsAtTheRnnsPath()
+    {
+        // keras.layers.RNN(keras.layers.GRUCell(3), return_sequences=True): Keras saves it as class "RNN" with the cell's
+        // config under "cell" (keras/src/layers/rnn/rnn.py, get_config), its weights at "layers/rnn/cell/vars".
+        var spec = Config.Parse("""
+            {"class_name": "RNN", "config": {"name": "rnn", "return_sequences": true, "batch_shape": [null, 5, 2],
+             "cell": {"module": "keras.layers", "class_name": "GRUCell", "config": {"name": "gru_cell", "units": 3, "reset_after": true}}}}
+            """);
+        var layer = Assert.IsType<GRU>(Layer.Deserialize(spec));
+        Assert.Equal("RNN", layer.ClassName);
+        var written = Registry<Layer>.Serialize(layer);
+        var config = (Config)written["config"]!;
+        Assert.Equal(("RNN", "rnn", true), ((string)written["class_name"]!, (string)config["name"]!, (bool)config["return_sequences"]!));
+        Assert.False(config.ContainsKey("units"));
+        var cell = config.GetConfig("cell")!;
+        Assert.Equal("GRUCell", cell["class_name"]);
+        Assert.Equal((3L, true), ((long)cell.GetConfig("config")!["units"]!, (bool)cell.GetConfig("config")!["reset_after"]!));
+        var again = Assert.IsType<GRU>(Layer.Deserialize(written));
+        Assert.Equal(("RNN", 3, true), (again.ClassName, again.Units, again.ReturnSequences));
+
+        Utils.SetRandomSeed(5);
+        var model = new Sequential(Layer.Deserialize(spec), new Dense(1));
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("model.weights.h5");
+        model.SaveWeights(path);
+        using var file = Hdf5Reader.Open(path);
+        Assert.Empty(file.Children("layers/rnn/vars").Datasets);
+        Assert.Equal(["0", "1", "2"], file.Children("layers/rnn/cell/vars").Datasets.Order());
     }
 }
