@@ -13,32 +13,58 @@ internal enum ConvPadding
 }
 
 /// <summary>
-/// The per-sample geometry of a channels-last convolution or pooling window: input [height, width, channels],
-/// a window of kernelHeight × kernelWidth cells (dilated), strides and explicit zero padding on each side.
-/// A 1-D layer is the same geometry with height 1 and a window of height 1.
+/// The per-sample geometry of a channels-last convolution or pooling window: input [depth, height, width, channels],
+/// a window of kernelDepth × kernelHeight × kernelWidth cells (dilated), strides and explicit zero padding on each
+/// side. A 2-D layer is the same geometry with depth 1 (the depth parameters' defaults), a 1-D layer with height 1 too.
 /// </summary>
 internal sealed record ConvGeometry(
     int InHeight, int InWidth, int Channels,
     int KernelHeight, int KernelWidth,
     int StrideHeight, int StrideWidth,
     int DilationHeight, int DilationWidth,
-    int PadTop, int PadBottom, int PadLeft, int PadRight)
+    int PadTop, int PadBottom, int PadLeft, int PadRight,
+    int InDepth = 1, int KernelDepth = 1, int StrideDepth = 1, int DilationDepth = 1, int PadFront = 0, int PadBack = 0)
 {
+    public int OutDepth { get; } = OutputLength(InDepth, PadFront + PadBack, KernelDepth, StrideDepth, DilationDepth);
+
     public int OutHeight { get; } = OutputLength(InHeight, PadTop + PadBottom, KernelHeight, StrideHeight, DilationHeight);
 
     public int OutWidth { get; } = OutputLength(InWidth, PadLeft + PadRight, KernelWidth, StrideWidth, DilationWidth);
 
-    /// <summary>Values in one window across all channels: one row of the im2col matrix, kh·kw·channels.</summary>
-    public int PatchSize => KernelHeight * KernelWidth * Channels;
+    /// <summary>Values in one window across all channels: one row of the im2col matrix, kd·kh·kw·channels.</summary>
+    public int PatchSize => KernelDepth * KernelHeight * KernelWidth * Channels;
 
-    public int OutPositions => OutHeight * OutWidth;
+    public int OutPositions => OutDepth * OutHeight * OutWidth;
 
-    public int InSize => InHeight * InWidth * Channels;
+    public int InSize => InDepth * InHeight * InWidth * Channels;
 
-    /// <summary>A 1×1 window with stride 1 and no padding: the im2col matrix is the input itself.</summary>
+    /// <summary>Window cells per depth slice of a patch (kh·kw·channels): the stride between a patch's depth slices.</summary>
+    public int PlanePatchSize => KernelHeight * KernelWidth * Channels;
+
+    /// <summary>The input's spatial axes for a layer of <paramref name="spatialRank"/> (1, 2 or 3) axes: [w], [h, w] or [d, h, w].</summary>
+    public int[] InSpatial(int spatialRank) => Last(spatialRank, InDepth, InHeight, InWidth);
+
+    /// <summary>The output's spatial axes for a layer of <paramref name="spatialRank"/> axes.</summary>
+    public int[] OutSpatial(int spatialRank) => Last(spatialRank, OutDepth, OutHeight, OutWidth);
+
+    /// <summary>The window's spatial axes (a Keras kernel's leading axes) for a layer of <paramref name="spatialRank"/> axes.</summary>
+    public int[] KernelSpatial(int spatialRank) => Last(spatialRank, KernelDepth, KernelHeight, KernelWidth);
+
+    /// <summary>Whether a layer of <paramref name="spatialRank"/> axes holds this geometry: the axes it lacks are one
+    /// unpadded cell.</summary>
+    public bool FitsSpatialRank(int spatialRank) =>
+        spatialRank is >= 1 and <= 3
+        && (spatialRank == 3 || (InDepth == 1 && KernelDepth == 1 && PadFront + PadBack == 0))
+        && (spatialRank >= 2 || (InHeight == 1 && KernelHeight == 1 && PadTop + PadBottom == 0));
+
+    private static int[] Last(int rank, int depth, int height, int width) =>
+        rank switch { 1 => [width], 2 => [height, width], _ => [depth, height, width] };
+
+    /// <summary>A 1×1(×1) window with stride 1 and no padding: the im2col matrix is the input itself.</summary>
     public bool IsPointwise =>
         KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
-        && PadTop == 0 && PadBottom == 0 && PadLeft == 0 && PadRight == 0;
+        && PadTop == 0 && PadBottom == 0 && PadLeft == 0 && PadRight == 0
+        && KernelDepth == 1 && StrideDepth == 1 && PadFront == 0 && PadBack == 0;
 
     /// <summary>
     /// The geometry for a padding mode, checking every size. <paramref name="what"/> names the layer or op in
@@ -70,6 +96,35 @@ internal sealed record ConvGeometry(
                 $"{inHeight}×{inWidth} with padding \"{padding.ToString().ToLowerInvariant()}\": the output would be empty.");
         if ((long)geometry.OutPositions * geometry.PatchSize > int.MaxValue || (long)inHeight * inWidth * channels > int.MaxValue)
             throw new ArgumentException($"{what}: input {inHeight}×{inWidth}×{channels} is too large for one sample.");
+        return geometry;
+    }
+
+    /// <summary>
+    /// The geometry of a 3-D window over [depth, height, width, channels]: the 2-D geometry of its (height, width)
+    /// plane, checked as the 2-D overload checks it, with the depth axis padded by the same rule.
+    /// </summary>
+    public static ConvGeometry Create(string what, int inDepth, int inHeight, int inWidth, int channels,
+        (int Depth, int Height, int Width) kernel, (int Depth, int Height, int Width) strides,
+        (int Depth, int Height, int Width) dilation, ConvPadding padding)
+    {
+        Positive(what, "input depth", inDepth);
+        Positive(what, "kernel depth", kernel.Depth);
+        Positive(what, "stride depth", strides.Depth);
+        Positive(what, "dilation depth", dilation.Depth);
+        if (padding == ConvPadding.Causal) throw new ArgumentException($"{what}: causal padding is only defined for 1-D inputs.");
+        var p = Create(what, inHeight, inWidth, channels, (kernel.Height, kernel.Width), (strides.Height, strides.Width),
+            (dilation.Height, dilation.Width), padding);
+        var (front, back) = Pads(padding, inDepth, kernel.Depth, strides.Depth, dilation.Depth);
+        // Built anew rather than with `with`: OutDepth is computed once, by the constructor.
+        var geometry = new ConvGeometry(p.InHeight, p.InWidth, p.Channels, p.KernelHeight, p.KernelWidth, p.StrideHeight, p.StrideWidth,
+            p.DilationHeight, p.DilationWidth, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight,
+            inDepth, kernel.Depth, strides.Depth, dilation.Depth, front, back);
+        if (geometry.OutDepth <= 0)
+            throw new ArgumentException(
+                $"{what}: a window of depth {(kernel.Depth - 1) * dilation.Depth + 1} (kernel {kernel.Depth}, dilation {dilation.Depth}) " +
+                $"does not fit an input depth of {inDepth} with padding \"{padding.ToString().ToLowerInvariant()}\": the output would be empty.");
+        if ((long)geometry.OutPositions * geometry.PatchSize > int.MaxValue || (long)inDepth * inHeight * inWidth * channels > int.MaxValue)
+            throw new ArgumentException($"{what}: input {inDepth}×{inHeight}×{inWidth}×{channels} is too large for one sample.");
         return geometry;
     }
 

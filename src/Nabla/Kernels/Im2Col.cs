@@ -3,75 +3,92 @@ using System.Numerics.Tensors;
 namespace Nabla.Kernels;
 
 /// <summary>
-/// Lowers one channels-last sample to the im2col matrix [outPositions, kh·kw·channels] (row r holds the
-/// window of output position r in (ky, kx, channel) order, zeros where it overhangs the padding), and adds such
-/// a matrix back onto an input's gradient (col2im). The column order is that of a Keras kernel [kh, kw, in, out]
-/// read as a [kh·kw·in, out] matrix, so a convolution is one GEMM: im2col(x)·kernel.
+/// Lowers one channels-last sample to the im2col matrix [outPositions, kd·kh·kw·channels] (row r holds the
+/// window of output position r in (kz, ky, kx, channel) order, zeros where it overhangs the padding), and adds such
+/// a matrix back onto an input's gradient (col2im). The column order is that of a Keras kernel [(kd,) kh, kw, in, out]
+/// read as a [kd·kh·kw·in, out] matrix, so a convolution is one GEMM: im2col(x)·kernel. A 2-D geometry has depth 1:
+/// its depth loop runs once, over the same cells in the same order.
 /// </summary>
 internal static class Im2Col
 {
     /// <summary>Writes the im2col matrix of sample <paramref name="x"/> into <paramref name="cols"/>.</summary>
     public static void Lower(ConvGeometry g, ReadOnlySpan<float> x, Span<float> cols)
     {
-        int c = g.Channels, rowWidth = g.KernelWidth * c;
-        int patch = g.PatchSize;
-        for (int oy = 0, row = 0; oy < g.OutHeight; oy++)
-            for (int ox = 0; ox < g.OutWidth; ox++, row++)
-            {
-                var dest = cols.Slice(row * patch, patch);
-                int ix0 = ox * g.StrideWidth - g.PadLeft;
-                // With dilation 1 and the window inside the input horizontally, a window row is contiguous.
-                bool rowInside = g.DilationWidth == 1 && ix0 >= 0 && ix0 + g.KernelWidth <= g.InWidth;
-                for (int ky = 0; ky < g.KernelHeight; ky++)
+        int c = g.Channels, rowWidth = g.KernelWidth * c, planeWidth = g.PlanePatchSize, planeSize = g.InHeight * g.InWidth * c;
+        int patch = g.PatchSize, row = 0;
+        for (int oz = 0; oz < g.OutDepth; oz++)
+            for (int oy = 0; oy < g.OutHeight; oy++)
+                for (int ox = 0; ox < g.OutWidth; ox++, row++)
                 {
-                    var destRow = dest.Slice(ky * rowWidth, rowWidth);
-                    int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
-                    if ((uint)iy >= (uint)g.InHeight) { destRow.Clear(); continue; }
-                    int rowStart = iy * g.InWidth * c;
-                    if (rowInside) { x.Slice(rowStart + ix0 * c, rowWidth).CopyTo(destRow); continue; }
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
+                    var dest = cols.Slice(row * patch, patch);
+                    int ix0 = ox * g.StrideWidth - g.PadLeft;
+                    // With dilation 1 and the window inside the input horizontally, a window row is contiguous.
+                    bool rowInside = g.DilationWidth == 1 && ix0 >= 0 && ix0 + g.KernelWidth <= g.InWidth;
+                    for (int kz = 0; kz < g.KernelDepth; kz++)
                     {
-                        int ix = ix0 + kx * g.DilationWidth;
-                        var cell = destRow.Slice(kx * c, c);
-                        if ((uint)ix >= (uint)g.InWidth) cell.Clear();
-                        else x.Slice(rowStart + ix * c, c).CopyTo(cell);
+                        var destPlane = dest.Slice(kz * planeWidth, planeWidth);
+                        int iz = oz * g.StrideDepth - g.PadFront + kz * g.DilationDepth;
+                        if ((uint)iz >= (uint)g.InDepth) { destPlane.Clear(); continue; }
+                        var plane = x.Slice(iz * planeSize, planeSize);
+                        for (int ky = 0; ky < g.KernelHeight; ky++)
+                        {
+                            var destRow = destPlane.Slice(ky * rowWidth, rowWidth);
+                            int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
+                            if ((uint)iy >= (uint)g.InHeight) { destRow.Clear(); continue; }
+                            int rowStart = iy * g.InWidth * c;
+                            if (rowInside) { plane.Slice(rowStart + ix0 * c, rowWidth).CopyTo(destRow); continue; }
+                            for (int kx = 0; kx < g.KernelWidth; kx++)
+                            {
+                                int ix = ix0 + kx * g.DilationWidth;
+                                var cell = destRow.Slice(kx * c, c);
+                                if ((uint)ix >= (uint)g.InWidth) cell.Clear();
+                                else plane.Slice(rowStart + ix * c, c).CopyTo(cell);
+                            }
+                        }
                     }
                 }
-            }
     }
 
     /// <summary>Adds each entry of the im2col-shaped gradient <paramref name="cols"/> onto the input cell it was
     /// read from: <paramref name="dx"/> += col2im(cols). Padding cells are dropped.</summary>
     public static void AddBack(ConvGeometry g, ReadOnlySpan<float> cols, Span<float> dx)
     {
-        int c = g.Channels, rowWidth = g.KernelWidth * c;
-        int patch = g.PatchSize;
-        for (int oy = 0, row = 0; oy < g.OutHeight; oy++)
-            for (int ox = 0; ox < g.OutWidth; ox++, row++)
-            {
-                var src = cols.Slice(row * patch, patch);
-                int ix0 = ox * g.StrideWidth - g.PadLeft;
-                bool rowInside = g.DilationWidth == 1 && ix0 >= 0 && ix0 + g.KernelWidth <= g.InWidth;
-                for (int ky = 0; ky < g.KernelHeight; ky++)
+        int c = g.Channels, rowWidth = g.KernelWidth * c, planeWidth = g.PlanePatchSize, planeSize = g.InHeight * g.InWidth * c;
+        int patch = g.PatchSize, row = 0;
+        for (int oz = 0; oz < g.OutDepth; oz++)
+            for (int oy = 0; oy < g.OutHeight; oy++)
+                for (int ox = 0; ox < g.OutWidth; ox++, row++)
                 {
-                    int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
-                    if ((uint)iy >= (uint)g.InHeight) continue;
-                    var srcRow = src.Slice(ky * rowWidth, rowWidth);
-                    int rowStart = iy * g.InWidth * c;
-                    if (rowInside)
+                    var src = cols.Slice(row * patch, patch);
+                    int ix0 = ox * g.StrideWidth - g.PadLeft;
+                    bool rowInside = g.DilationWidth == 1 && ix0 >= 0 && ix0 + g.KernelWidth <= g.InWidth;
+                    for (int kz = 0; kz < g.KernelDepth; kz++)
                     {
-                        var target = dx.Slice(rowStart + ix0 * c, rowWidth);
-                        TensorPrimitives.Add(target, srcRow, target);
-                        continue;
-                    }
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = ix0 + kx * g.DilationWidth;
-                        if ((uint)ix >= (uint)g.InWidth) continue;
-                        var target = dx.Slice(rowStart + ix * c, c);
-                        TensorPrimitives.Add(target, srcRow.Slice(kx * c, c), target);
+                        int iz = oz * g.StrideDepth - g.PadFront + kz * g.DilationDepth;
+                        if ((uint)iz >= (uint)g.InDepth) continue;
+                        var srcPlane = src.Slice(kz * planeWidth, planeWidth);
+                        var plane = dx.Slice(iz * planeSize, planeSize);
+                        for (int ky = 0; ky < g.KernelHeight; ky++)
+                        {
+                            int iy = oy * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
+                            if ((uint)iy >= (uint)g.InHeight) continue;
+                            var srcRow = srcPlane.Slice(ky * rowWidth, rowWidth);
+                            int rowStart = iy * g.InWidth * c;
+                            if (rowInside)
+                            {
+                                var target = plane.Slice(rowStart + ix0 * c, rowWidth);
+                                TensorPrimitives.Add(target, srcRow, target);
+                                continue;
+                            }
+                            for (int kx = 0; kx < g.KernelWidth; kx++)
+                            {
+                                int ix = ix0 + kx * g.DilationWidth;
+                                if ((uint)ix >= (uint)g.InWidth) continue;
+                                var target = plane.Slice(rowStart + ix * c, c);
+                                TensorPrimitives.Add(target, srcRow.Slice(kx * c, c), target);
+                            }
+                        }
                     }
                 }
-            }
     }
 }

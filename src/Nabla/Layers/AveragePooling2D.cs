@@ -10,19 +10,19 @@ public sealed class AveragePooling2D : BasePooling
     /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused.</param>
     public AveragePooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? dataFormat = null,
         int[]? inputShape = null, string? name = null)
-        : base(2, false, poolSize ?? 2, strides, padding, dataFormat, inputShape, name)
+        : base(2, false, Size3D.Flat(poolSize ?? 2), strides is Size2D s ? Size3D.Flat(s) : null, padding, dataFormat, inputShape, name)
     {
     }
 
     public override string ClassName => "AveragePooling2D";
 
-    public Size2D PoolSize => Window;
+    public Size2D PoolSize => Window.Plane;
 
-    public Size2D Strides => StrideSize;
+    public Size2D Strides => StrideSize.Plane;
 
     public static AveragePooling2D FromConfig(Config config)
     {
         var a = ReadArgs(config, 2, "AveragePooling2D");
-        return new AveragePooling2D(a.Pool, a.Strides, a.Padding, a.DataFormat, a.InputShape, a.Name) { Trainable = config.GetBool("trainable", true) };
+        return new AveragePooling2D(a.Pool.Plane, a.Strides?.Plane, a.Padding, a.DataFormat, a.InputShape, a.Name) { Trainable = config.GetBool("trainable", true) };
     }
 }

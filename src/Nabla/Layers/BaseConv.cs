@@ -9,9 +9,10 @@ using ActivationFunction = Nabla.Activations.Activation;
 namespace Nabla.Layers;
 
 /// <summary>
-/// What Keras's <c>Conv1D</c> and <c>Conv2D</c> share (Keras's <c>BaseConv</c>): outputs = activation(conv(inputs,
-/// kernel) + bias), channels_last, the kernel in Keras's layout [kernel..., in, filters], glorot_uniform and zeros
-/// by default. A 1-D convolution is computed as a 2-D one of height 1.
+/// What Keras's <c>Conv1D</c>, <c>Conv2D</c> and <c>Conv3D</c> share (Keras's <c>BaseConv</c>): outputs =
+/// activation(conv(inputs, kernel) + bias), channels_last, the kernel in Keras's layout [kernel..., in, filters],
+/// glorot_uniform and zeros by default. A 1-D convolution is computed as a 2-D one of height 1, a 2-D one as a
+/// 3-D one of depth 1.
 /// </summary>
 public abstract class BaseConv : Layer
 {
@@ -19,7 +20,7 @@ public abstract class BaseConv : Layer
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
 
-    private protected BaseConv(int rank, int filters, Size2D kernelSize, Size2D strides, string padding, Size2D dilationRate,
+    private protected BaseConv(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat, int groups)
         : base(name, inputShape)
@@ -63,23 +64,24 @@ public abstract class BaseConv : Layer
     /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
     public Constraints.Constraint? BiasConstraint { get; init; }
 
-    /// <summary>The kernel, [kh, kw, in, filters] (Conv2D) or [k, in, filters] (Conv1D), as Keras stores it.</summary>
+    /// <summary>The kernel, [kh, kw, in, filters] (Conv2D), [k, in, filters] (Conv1D) or [kd, kh, kw, in, filters]
+    /// (Conv3D), as Keras stores it.</summary>
     public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
     public Tensor? Bias => bias;
 
     private readonly ConvWindow window;
 
-    // 1-D sizes are held as height 1 × width k.
-    private protected Size2D Window => window.KernelSize;
+    // 2-D sizes are held with depth 1, 1-D sizes as 1 × 1 × k.
+    private protected Size3D Window => window.KernelSize;
 
-    private protected Size2D StrideSize => window.Strides;
+    private protected Size3D StrideSize => window.Strides;
 
-    private protected Size2D DilationSize => window.DilationRate;
+    private protected Size3D DilationSize => window.DilationRate;
 
     private protected ConvPadding PaddingMode => window.Padding;
 
-    /// <summary>1 for Conv1D, 2 for Conv2D.</summary>
+    /// <summary>1 for Conv1D, 2 for Conv2D, 3 for Conv3D.</summary>
     internal int Rank => rank;
 
     /// <summary>The built geometry (explicit paddings included), for exporters.</summary>
@@ -96,7 +98,7 @@ public abstract class BaseConv : Layer
         ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, DilationSize, shape =>
         {
             var g = Geometry(shape);
-            return rank == 2 ? [g.OutHeight, g.OutWidth, Filters] : [g.OutWidth, Filters];
+            return [.. g.OutSpatial(rank), Filters];
         });
 
     protected override void BuildWeights(int[] inputShape)
@@ -104,7 +106,7 @@ public abstract class BaseConv : Layer
         // With an unknown spatial axis the geometry is the data's, made per call.
         geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
-        int[] shape = rank == 2 ? [Window.Height, Window.Width, channels, Filters] : [Window.Width, channels, Filters];
+        int[] shape = [.. Window.Last(rank), channels, Filters];
         kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
         Constrain(kernel, KernelConstraint);
         if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
@@ -130,7 +132,7 @@ public abstract class BaseConv : Layer
 
     /// <summary>The constructor arguments a Keras conv config holds (Keras 3, Keras 2 and TensorFlow.js forms).</summary>
     internal readonly record struct Args(
-        string? Name, int[]? InputShape, int Filters, Size2D KernelSize, Size2D Strides, string Padding, Size2D DilationRate,
+        string? Name, int[]? InputShape, int Filters, Size3D KernelSize, Size3D Strides, string Padding, Size3D DilationRate,
         ActivationFunction Activation, bool UseBias, Initializer KernelInitializer, Initializer BiasInitializer,
         Regularizer? KernelRegularizer, Regularizer? BiasRegularizer, string? DataFormat, int Groups);
 

@@ -39,7 +39,7 @@ public abstract class BaseGlobalPooling : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        int[] axes = rank == 2 ? [1, 2] : [1];
+        int[] axes = [.. Enumerable.Range(1, rank)];
         return max ? Tensor.Max(inputs, axes, Keepdims) : Tensor.Mean(inputs, axes, Keepdims);
     }
 

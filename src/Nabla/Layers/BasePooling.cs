@@ -8,7 +8,7 @@ namespace Nabla.Layers;
 /// <summary>
 /// What Keras's max and average pooling layers share (Keras's <c>BasePooling</c>): a window sliding over the
 /// spatial axes of channels_last inputs, strides defaulting to the pool size, "valid" or "same" padding.
-/// 1-D pooling is computed as 2-D pooling of height 1.
+/// 1-D pooling is computed as 2-D pooling of height 1, 2-D pooling as 3-D pooling of depth 1.
 /// </summary>
 public abstract class BasePooling : Layer
 {
@@ -16,7 +16,7 @@ public abstract class BasePooling : Layer
     private readonly bool max;
     private ConvGeometry? geometry;
 
-    private protected BasePooling(int rank, bool max, Size2D poolSize, Size2D? strides, string padding, string? dataFormat,
+    private protected BasePooling(int rank, bool max, Size3D poolSize, Size3D? strides, string padding, string? dataFormat,
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         (this.rank, this.max) = (rank, max);
@@ -30,9 +30,9 @@ public abstract class BasePooling : Layer
     /// <summary>"valid" or "same".</summary>
     public string Padding => ConvOptions.PaddingName(PaddingMode);
 
-    private protected Size2D Window { get; }
+    private protected Size3D Window { get; }
 
-    private protected Size2D StrideSize { get; }
+    private protected Size3D StrideSize { get; }
 
     private protected ConvPadding PaddingMode { get; }
 
@@ -52,11 +52,7 @@ public abstract class BasePooling : Layer
         ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, 1, PaddingMode);
 
     public override int[] ComputeOutputShape(int[] inputShape) =>
-        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, new Size2D(1, 1), shape =>
-        {
-            var g = Geometry(shape);
-            return rank == 2 ? [g.OutHeight, g.OutWidth, shape[^1]] : [g.OutWidth, shape[^1]];
-        });
+        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, 1, shape => [.. Geometry(shape).OutSpatial(rank), shape[^1]]);
 
     protected override void BuildWeights(int[] inputShape) =>
         geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
@@ -68,20 +64,18 @@ public abstract class BasePooling : Layer
         return Op.Record(max ? new MaxPoolOp(inputs, g) : new AveragePoolOp(inputs, g));
     }
 
-    private int[] Sizes(Size2D size) => rank == 2 ? [size.Height, size.Width] : [size.Width];
-
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["pool_size"] = ConvOptions.ToList(Sizes(Window));
+        config["pool_size"] = ConvOptions.ToList(Window.Last(rank));
         config["padding"] = Padding;
-        config["strides"] = ConvOptions.ToList(Sizes(StrideSize));
+        config["strides"] = ConvOptions.ToList(StrideSize.Last(rank));
         config["data_format"] = ConvOptions.ChannelsLast;
         return config;
     }
 
     /// <summary>The constructor arguments of a Keras pooling config (Keras 3, Keras 2 and TensorFlow.js forms).</summary>
-    private protected static (string? Name, int[]? InputShape, Size2D Pool, Size2D? Strides, string Padding, string? DataFormat)
+    private protected static (string? Name, int[]? InputShape, Size3D Pool, Size3D? Strides, string Padding, string? DataFormat)
         ReadArgs(Config config, int rank, string className)
     {
         var (name, inputShape) = BaseArgs(config);
@@ -90,7 +84,7 @@ public abstract class BasePooling : Layer
         config.RefuseNull(what, "pool_size", "padding");
         int[] pool = ConvOptions.ReadSize(config, "pool_size", rank, what, Enumerable.Repeat(2, rank).ToArray())!;
         int[]? strides = ConvOptions.ReadSize(config, "strides", rank, what);
-        return (name, inputShape, ConvOptions.ToSize2D(pool), strides is null ? null : ConvOptions.ToSize2D(strides),
+        return (name, inputShape, Size3D.FromLast(pool), strides is null ? null : Size3D.FromLast(strides),
             config.GetString("padding", "valid")!, config.GetString("data_format", null));
     }
 }

@@ -27,7 +27,7 @@ public sealed class Conv1D : BaseConv
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null,
         string? dataFormat = null, int groups = 1)
-        : base(1, filters, new Size2D(1, kernelSize), new Size2D(1, strides), padding, new Size2D(1, dilationRate), activation, useBias,
+        : base(1, filters, new Size3D(1, 1, kernelSize), new Size3D(1, 1, strides), padding, new Size3D(1, 1, dilationRate), activation, useBias,
             kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, inputShape, name, dataFormat, groups)
     {
     }

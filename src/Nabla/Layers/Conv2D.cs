@@ -30,23 +30,23 @@ public sealed class Conv2D : BaseConv
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null,
         string? dataFormat = null, int groups = 1)
-        : base(2, filters, kernelSize, strides, padding, dilationRate, activation, useBias, kernelInitializer, biasInitializer,
+        : base(2, filters, Size3D.Flat(kernelSize), Size3D.Flat(strides), padding, Size3D.Flat(dilationRate), activation, useBias, kernelInitializer, biasInitializer,
             kernelRegularizer, biasRegularizer, inputShape, name, dataFormat, groups)
     {
     }
 
     public override string ClassName => "Conv2D";
 
-    public Size2D KernelSize => Window;
+    public Size2D KernelSize => Window.Plane;
 
-    public Size2D Strides => StrideSize;
+    public Size2D Strides => StrideSize.Plane;
 
-    public Size2D DilationRate => DilationSize;
+    public Size2D DilationRate => DilationSize.Plane;
 
     public static Conv2D FromConfig(Config config)
     {
         var a = ReadArgs(config, 2, "Conv2D");
-        return new Conv2D(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DilationRate, a.Activation, a.UseBias,
+        return new Conv2D(a.Filters, a.KernelSize.Plane, a.Strides.Plane, a.Padding, a.DilationRate.Plane, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat, a.Groups)
         {
             Trainable = config.GetBool("trainable", true),

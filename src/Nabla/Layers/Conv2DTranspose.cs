@@ -43,11 +43,11 @@ public abstract class BaseConvTranspose : Layer
     public int Filters { get; }
 
     // 1-D sizes are held as height 1 × width k.
-    private protected Size2D Window => window.KernelSize;
+    private protected Size2D Window => window.KernelSize.Plane;
 
-    private protected Size2D StrideSize => window.Strides;
+    private protected Size2D StrideSize => window.Strides.Plane;
 
-    private protected Size2D DilationSize => window.DilationRate;
+    private protected Size2D DilationSize => window.DilationRate.Plane;
 
     public string Padding => window.PaddingName;
 
@@ -180,7 +180,7 @@ public sealed class Conv2DTranspose : BaseConvTranspose
     public static Conv2DTranspose FromConfig(Config config)
     {
         var a = ReadTransposeArgs(config, 2, "Conv2DTranspose");
-        return new Conv2DTranspose(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DilationRate, a.Activation, a.UseBias,
+        return new Conv2DTranspose(a.Filters, a.KernelSize.Plane, a.Strides.Plane, a.Padding, a.DilationRate.Plane, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat)
         {
             Trainable = config.GetBool("trainable", true),
@@ -222,7 +222,7 @@ public sealed class Conv1DTranspose : BaseConvTranspose
     public static Conv1DTranspose FromConfig(Config config)
     {
         var a = ReadTransposeArgs(config, 1, "Conv1DTranspose");
-        return new Conv1DTranspose(a.Filters, a.KernelSize, a.Strides, a.Padding, a.DilationRate, a.Activation, a.UseBias,
+        return new Conv1DTranspose(a.Filters, a.KernelSize.Plane, a.Strides.Plane, a.Padding, a.DilationRate.Plane, a.Activation, a.UseBias,
             a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat)
         {
             Trainable = config.GetBool("trainable", true),

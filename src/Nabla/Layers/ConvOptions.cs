@@ -52,23 +52,34 @@ internal static class ConvOptions
         return size;
     }
 
-    /// <summary>Checks that a per-sample shape is [steps, channels] (rank 1) or [height, width, channels] (rank 2).</summary>
+    /// <summary>Checks that a per-sample shape is [steps, channels] (rank 1), [height, width, channels] (rank 2) or
+    /// [depth, height, width, channels] (rank 3).</summary>
     public static void CheckSpatialRank(Layer layer, int rank, int[] inputShape)
     {
         if (inputShape.Length != rank + 1)
             throw new ArgumentException(
                 $"Layer '{layer.Name}' ({layer.ClassName}) needs inputs of rank {rank + 2} " +
-                $"([batch, {(rank == 2 ? "height, width" : "steps")}, channels]), found per-sample shape {Layer.Describe(inputShape)}.");
+                $"([batch, {rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" }}, channels]), " +
+                $"found per-sample shape {Layer.Describe(inputShape)}.");
     }
 
     /// <summary>The window geometry of a 1-D or 2-D layer over a per-sample input shape (1-D is height 1).</summary>
     public static ConvGeometry Geometry(Layer layer, int rank, int[] inputShape, Size2D window, Size2D strides, Size2D dilation,
+        ConvPadding padding) =>
+        Geometry(layer, rank, inputShape, Size3D.Flat(window), Size3D.Flat(strides), Size3D.Flat(dilation), padding);
+
+    /// <summary>The window geometry of a 1-D, 2-D or 3-D layer over a per-sample input shape (1-D is height 1, 2-D depth 1).</summary>
+    public static ConvGeometry Geometry(Layer layer, int rank, int[] inputShape, Size3D window, Size3D strides, Size3D dilation,
         ConvPadding padding)
     {
         CheckSpatialRank(layer, rank, inputShape);
+        string what = $"{layer.ClassName} '{layer.Name}'";
+        if (rank == 3)
+            return ConvGeometry.Create(what, inputShape[0], inputShape[1], inputShape[2], inputShape[3],
+                window.Triple, strides.Triple, dilation.Triple, padding);
         int height = rank == 2 ? inputShape[0] : 1;
-        return ConvGeometry.Create($"{layer.ClassName} '{layer.Name}'", height, inputShape[rank - 1], inputShape[rank],
-            window.Pair, strides.Pair, dilation.Pair, padding);
+        return ConvGeometry.Create(what, height, inputShape[rank - 1], inputShape[rank],
+            window.Plane.Pair, strides.Plane.Pair, dilation.Plane.Pair, padding);
     }
 
     /// <summary>
@@ -77,13 +88,13 @@ internal static class ConvOptions
     /// <paramref name="outputShapeOf"/>, the unknown ones unknown. An unknown axis is stood in for by one window's span,
     /// which every padding accepts, so that the known axes are still checked.
     /// </summary>
-    public static int[] OutputShapeWithUnknownAxes(int[] inputShape, int rank, Size2D window, Size2D dilation, Func<int[], int[]> outputShapeOf)
+    public static int[] OutputShapeWithUnknownAxes(int[] inputShape, int rank, Size3D window, Size3D dilation, Func<int[], int[]> outputShapeOf)
     {
         if (Array.IndexOf(inputShape, Layer.UnknownDimension) < 0) return outputShapeOf(inputShape);
         var standIn = (int[])inputShape.Clone();
+        int[] windows = window.Last(rank), dilations = dilation.Last(rank);
         for (int axis = 0; axis < rank && axis < standIn.Length; axis++)
-            if (standIn[axis] == Layer.UnknownDimension)
-                standIn[axis] = rank == 2 && axis == 0 ? (window.Height - 1) * dilation.Height + 1 : (window.Width - 1) * dilation.Width + 1;
+            if (standIn[axis] == Layer.UnknownDimension) standIn[axis] = (windows[axis] - 1) * dilations[axis] + 1;
         var output = outputShapeOf(standIn);
         for (int axis = 0; axis < rank && axis < inputShape.Length; axis++)
             if (inputShape[axis] == Layer.UnknownDimension) output[axis] = Layer.UnknownDimension;
@@ -94,8 +105,6 @@ internal static class ConvOptions
     public static InvalidOperationException NoFixedGeometry(Layer layer) => new(
         $"Layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None): its window positions come with " +
         "each call's data, so it has no one geometry (ONNX export needs one; give the Input a fixed length).");
-
-    public static Size2D ToSize2D(int[] size) => size.Length == 1 ? new Size2D(1, size[0]) : new Size2D(size[0], size[1]);
 
     public static List<object?> ToList(params int[] values) => values.Select(v => (object?)(long)v).ToList();
 }

@@ -59,11 +59,11 @@ public sealed class DepthwiseConv2D : Layer
 
     private readonly ConvWindow window;
 
-    public Size2D KernelSize => window.KernelSize;
+    public Size2D KernelSize => window.KernelSize.Plane;
 
-    public Size2D Strides => window.Strides;
+    public Size2D Strides => window.Strides.Plane;
 
-    public Size2D DilationRate => window.DilationRate;
+    public Size2D DilationRate => window.DilationRate.Plane;
 
     /// <summary>"valid" or "same".</summary>
     public string Padding => window.PaddingName;
@@ -153,10 +153,10 @@ public sealed class DepthwiseConv2D : Layer
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, "DepthwiseConv2D", "depth_multiplier");
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"DepthwiseConv2D '{name ?? "?"}'");
-        return new DepthwiseConv2D(kernelSize, strides, padding,
+        return new DepthwiseConv2D(kernelSize.Plane, strides.Plane, padding,
             config.GetInt("depth_multiplier", 1),
             config.GetString("data_format", null),
-            dilationRate,
+            dilationRate.Plane,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")),
             config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),

@@ -10,7 +10,7 @@ public sealed class MaxPooling1D : BasePooling
     /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused.</param>
     public MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? dataFormat = null,
         int[]? inputShape = null, string? name = null)
-        : base(1, true, new Size2D(1, poolSize), strides is int s ? new Size2D(1, s) : null, padding, dataFormat, inputShape, name)
+        : base(1, true, new Size3D(1, 1, poolSize), strides is int s ? new Size3D(1, 1, s) : null, padding, dataFormat, inputShape, name)
     {
     }
 

@@ -63,11 +63,11 @@ public sealed class SeparableConv2D : Layer
 
     private readonly ConvWindow window;
 
-    public Size2D KernelSize => window.KernelSize;
+    public Size2D KernelSize => window.KernelSize.Plane;
 
-    public Size2D Strides => window.Strides;
+    public Size2D Strides => window.Strides.Plane;
 
-    public Size2D DilationRate => window.DilationRate;
+    public Size2D DilationRate => window.DilationRate.Plane;
 
     public string Padding => window.PaddingName;
 
@@ -159,7 +159,7 @@ public sealed class SeparableConv2D : Layer
         RefuseUnsupported(config, "SeparableConv2D", UnsupportedKeys);
         RefuseNull(config, "SeparableConv2D", "depth_multiplier");
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, 2, $"SeparableConv2D '{name ?? "?"}'");
-        return new SeparableConv2D(config.GetInt("filters"), kernelSize, strides, padding, config.GetInt("depth_multiplier", 1), dilationRate,
+        return new SeparableConv2D(config.GetInt("filters"), kernelSize.Plane, strides.Plane, padding, config.GetInt("depth_multiplier", 1), dilationRate.Plane,
             ActivationFunction.Deserialize(config.GetValueOr("activation", "linear")), config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("pointwise_initializer", "glorot_uniform")),

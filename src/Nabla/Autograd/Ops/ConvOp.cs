@@ -5,7 +5,8 @@ namespace Nabla.Autograd.Ops;
 
 /// <summary>
 /// A channels-last convolution y = activation(conv(x, kernel) + bias), 2-D (x [batch, h, w, in], kernel
-/// [kh, kw, in, out]) or 1-D (x [batch, w, in], kernel [k, in, out], the 2-D case with height 1). The batch is
+/// [kh, kw, in, out]), 1-D (x [batch, w, in], kernel [k, in, out], the 2-D case with height 1) or 3-D
+/// (x [batch, d, h, w, in], kernel [kd, kh, kw, in, out]). The batch is
 /// lowered to im2col rows (<see cref="Im2Col"/>) and multiplied by the kernel read as a [kh·kw·in, out] matrix
 /// in one packed SGEMM, whose rows are then the NHWC output. Backward: dkernelᵀ = dzᵀ·cols, dcols = dz·kernelᵀ
 /// added back onto dx (col2im). Large batches are lowered a chunk of samples at a time, so the im2col buffer
@@ -46,7 +47,7 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         }
     }
 
-    public override string Name => Inputs[0].Rank == 3 ? "conv1d" : "conv2d";
+    public override string Name => PoolShapes.Name("conv", Inputs[0].Rank);
 
     /// <summary>z = conv(x, kernel) + bias, before the activation.</summary>
     public Tensor PreActivation => activation.PreActivation;
@@ -55,18 +56,15 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
-        bool oneD = x.Rank == 3;
-        int[] expectedSample = oneD ? [g.InWidth, g.Channels] : [g.InHeight, g.InWidth, g.Channels];
-        int[] expectedKernel = oneD ? [g.KernelWidth, g.Channels, kernel.Shape[^1]] : [g.KernelHeight, g.KernelWidth, g.Channels, kernel.Shape[^1]];
-        if ((x.Rank != 3 && x.Rank != 4) || (oneD && g.InHeight != 1) || !x.Shape.AsSpan(1).SequenceEqual(expectedSample))
-            throw new ArgumentException(
-                $"conv: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's [batch, {string.Join(", ", expectedSample)}].");
+        PoolShapes.CheckInput("conv", x, g);
+        int spatial = x.Rank - 2;
+        int[] expectedKernel = [.. g.KernelSpatial(spatial), g.Channels, kernel.Shape[^1]];
         if (kernel.Rank != expectedKernel.Length || !kernel.Shape.AsSpan().SequenceEqual(expectedKernel))
             throw new ArgumentException(
                 $"conv: kernel {Tensor.ShapeString(kernel.Shape)} does not match the expected {Tensor.ShapeString(expectedKernel)}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != kernel.Shape[^1]))
             throw new ArgumentException($"conv: bias {Tensor.ShapeString(bias.Shape)} does not match kernel {Tensor.ShapeString(kernel.Shape)}.");
-        return oneD ? [x.Shape[0], g.OutWidth, kernel.Shape[^1]] : [x.Shape[0], g.OutHeight, g.OutWidth, kernel.Shape[^1]];
+        return [x.Shape[0], .. g.OutSpatial(spatial), kernel.Shape[^1]];
     }
 
     public override void Forward()

@@ -6,9 +6,9 @@ using Nabla.Kernels;
 namespace Nabla.Autograd.Ops;
 
 /// <summary>
-/// Channels-last max pooling, 2-D ([batch, h, w, c]) or 1-D ([batch, w, c]). Cells of "same" padding never win
-/// (TensorFlow pads with −∞). Forward records which input cell won each output, the first in window order
-/// (row by row) on ties; backward routes each output's gradient to that cell alone. Samples are pooled on
+/// Channels-last max pooling, 2-D ([batch, h, w, c]), 1-D ([batch, w, c]) or 3-D ([batch, d, h, w, c]). Cells of
+/// "same" padding never win (TensorFlow pads with −∞). Forward records which input cell won each output, the first
+/// in window order (slice by slice, row by row) on ties; backward routes each output's gradient to that cell alone. Samples are pooled on
 /// several threads when the batch is large; each sample's outputs depend on that sample alone, so any split
 /// gives the same bits.
 /// </summary>
@@ -28,7 +28,7 @@ internal sealed unsafe class MaxPoolOp : Op
         winners = new int[Output.Size];
     }
 
-    public override string Name => Inputs[0].Rank == 3 ? "max_pool1d" : "max_pool2d";
+    public override string Name => PoolShapes.Name("max_pool", Inputs[0].Rank);
 
     private int Threads => (long)batch * g.InSize >= ParallelFloats ? KernelSettings.MaxThreads : 1;
 
@@ -49,26 +49,32 @@ internal sealed unsafe class MaxPoolOp : Op
         var x = Inputs[0].Data;
         var y = Output.Data;
         int c = g.Channels, sample = n * g.InSize;
-        int o = n * g.OutHeight * g.OutWidth * c;
-        for (int oy = 0; oy < g.OutHeight; oy++)
-            for (int ox = 0; ox < g.OutWidth; ox++, o += c)
-            {
-                bool first = true;
-                for (int ky = 0; ky < g.KernelHeight; ky++)
+        int o = n * g.OutPositions * c;
+        for (int oz = 0; oz < g.OutDepth; oz++)
+            for (int oy = 0; oy < g.OutHeight; oy++)
+                for (int ox = 0; ox < g.OutWidth; ox++, o += c)
                 {
-                    int iy = oy * g.StrideHeight - g.PadTop + ky;
-                    if ((uint)iy >= (uint)g.InHeight) continue;
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
+                    bool first = true;
+                    for (int kz = 0; kz < g.KernelDepth; kz++)
                     {
-                        int ix = ox * g.StrideWidth - g.PadLeft + kx;
-                        if ((uint)ix >= (uint)g.InWidth) continue;
-                        int cell = sample + (iy * g.InWidth + ix) * c;
-                        if (first) Take(x, y, cell, o, c);
-                        else Challenge(x, y, cell, o, c);
-                        first = false;
+                        int iz = oz * g.StrideDepth - g.PadFront + kz;
+                        if ((uint)iz >= (uint)g.InDepth) continue;
+                        for (int ky = 0; ky < g.KernelHeight; ky++)
+                        {
+                            int iy = oy * g.StrideHeight - g.PadTop + ky;
+                            if ((uint)iy >= (uint)g.InHeight) continue;
+                            for (int kx = 0; kx < g.KernelWidth; kx++)
+                            {
+                                int ix = ox * g.StrideWidth - g.PadLeft + kx;
+                                if ((uint)ix >= (uint)g.InWidth) continue;
+                                int cell = sample + ((iz * g.InHeight + iy) * g.InWidth + ix) * c;
+                                if (first) Take(x, y, cell, o, c);
+                                else Challenge(x, y, cell, o, c);
+                                first = false;
+                            }
+                        }
                     }
                 }
-            }
     }
 
     /// <summary>The window's first cell inside the input wins until beaten ("same" padding never wins: every window

@@ -29,7 +29,7 @@ internal static class OnnxConvLayers
         BaseConv conv => OnnxActivations.Emit(g, conv.Activation, EmitConv(g, conv, x), conv.Name, conv.Name),
         BasePooling pool => EmitPooling(g, pool, x),
         BaseGlobalPooling global => g.Node(global.IsMax ? "ReduceMax" : "ReduceMean", global.Name, [x],
-            Ints("axes", global.Rank == 2 ? [1, 2] : [1]), Int("keepdims", global.Keepdims ? 1 : 0)),
+            Ints("axes", [.. Enumerable.Range(1, global.Rank).Select(a => (long)a)]), Int("keepdims", global.Keepdims ? 1 : 0)),
         ZeroPadding2D pad => g.Node("Pad", pad.Name, [x, g.Int64Initializer($"{pad.Name}/pads",
             [0, pad.Padding.Top, pad.Padding.Left, 0, 0, pad.Padding.Bottom, pad.Padding.Right, 0])]),
         // Shape entry 0 copies the batch size; a -1 is inferred, as in Keras's target_shape.
@@ -45,15 +45,15 @@ internal static class OnnxConvLayers
         int rank = conv.Rank;
         var kernel = conv.Kernel;
         // Keras [k..., in, out] → ONNX [out, in, k...].
-        int spatial = geometry.KernelHeight * geometry.KernelWidth, inChannels = geometry.Channels, filters = conv.Filters;
+        int[] window = geometry.KernelSpatial(rank);
+        int spatial = window.Aggregate(1, (a, b) => a * b), inChannels = geometry.Channels, filters = conv.Filters;
         var onnxKernel = SpatialAxesLast(kernel, spatial, inChannels, filters);
-        int[] kernelShape = rank == 2 ? [filters, inChannels, geometry.KernelHeight, geometry.KernelWidth] : [filters, inChannels, geometry.KernelWidth];
-        string w = g.Initializer($"{conv.Name}/kernel_oihw", kernelShape, onnxKernel);
+        string w = g.Initializer($"{conv.Name}/kernel_oihw", [filters, inChannels, .. window], onnxKernel);
         var inputs = conv.Bias is Tensor b ? new[] { ChannelsFirst(g, conv.Name, x, rank), w, g.Weight(b) } : [ChannelsFirst(g, conv.Name, x, rank), w];
         string y = g.Node("Conv", conv.Name, inputs,
-            Ints("kernel_shape", Spatial(rank, geometry.KernelHeight, geometry.KernelWidth)),
-            Ints("strides", Spatial(rank, geometry.StrideHeight, geometry.StrideWidth)),
-            Ints("dilations", Spatial(rank, geometry.DilationHeight, geometry.DilationWidth)),
+            Ints("kernel_shape", Longs(window)),
+            Ints("strides", Spatial(rank, geometry.StrideDepth, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("dilations", Spatial(rank, geometry.DilationDepth, geometry.DilationHeight, geometry.DilationWidth)),
             Ints("pads", Pads(rank, geometry)));
         return ChannelsLast(g, conv.Name, y, rank);
     }
@@ -64,8 +64,8 @@ internal static class OnnxConvLayers
         int rank = pool.Rank;
         var attributes = new List<Proto.AttributeProto>
         {
-            Ints("kernel_shape", Spatial(rank, geometry.KernelHeight, geometry.KernelWidth)),
-            Ints("strides", Spatial(rank, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("kernel_shape", Longs(geometry.KernelSpatial(rank))),
+            Ints("strides", Spatial(rank, geometry.StrideDepth, geometry.StrideHeight, geometry.StrideWidth)),
             Ints("pads", Pads(rank, geometry)),
         };
         // Keras averages only the cells inside the input.
@@ -86,15 +86,25 @@ internal static class OnnxConvLayers
         return result;
     }
 
-    private static long[] Spatial(int rank, int height, int width) => rank == 2 ? [height, width] : [width];
+    private static long[] Longs(int[] values) => [.. values.Select(v => (long)v)];
+
+    /// <summary>The last <paramref name="rank"/> of (depth, height, width).</summary>
+    private static long[] Spatial(int rank, int depth, int height, int width) => rank switch
+    {
+        1 => [width],
+        2 => [height, width],
+        _ => [depth, height, width],
+    };
 
     /// <summary>ONNX pads: all the "begin" paddings, then all the "end" ones.</summary>
     private static long[] Pads(int rank, ConvGeometry g) =>
-        rank == 2 ? [g.PadTop, g.PadLeft, g.PadBottom, g.PadRight] : [g.PadLeft, g.PadRight];
+        [.. Spatial(rank, g.PadFront, g.PadTop, g.PadLeft), .. Spatial(rank, g.PadBack, g.PadBottom, g.PadRight)];
 
+    /// <summary>Channels-last [batch, spatial..., c] to ONNX's [batch, c, spatial...].</summary>
     private static string ChannelsFirst(OnnxGraphBuilder g, string name, string x, int rank) =>
-        g.Node("Transpose", name, [x], Ints("perm", rank == 2 ? [0, 3, 1, 2] : [0, 2, 1]));
+        g.Node("Transpose", name, [x], Ints("perm", [0, rank + 1, .. Enumerable.Range(1, rank).Select(a => (long)a)]));
 
+    /// <summary>ONNX's [batch, c, spatial...] back to channels-last.</summary>
     private static string ChannelsLast(OnnxGraphBuilder g, string name, string x, int rank) =>
-        g.Node("Transpose", name, [x], Ints("perm", rank == 2 ? [0, 2, 3, 1] : [0, 2, 1]));
+        g.Node("Transpose", name, [x], Ints("perm", [0, .. Enumerable.Range(2, rank).Select(a => (long)a), 1]));
 }
