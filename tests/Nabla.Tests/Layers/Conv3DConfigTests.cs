@@ -29,6 +29,9 @@ public class Conv3DConfigTests
         new AveragePooling3D(),
         new GlobalAveragePooling3D(),
         new GlobalMaxPooling3D(keepdims: true),
+        new UpSampling3D(),
+        new ZeroPadding3D(),
+        new Cropping3D(),
     };
 
     [Theory]

@@ -112,6 +112,58 @@ public sealed class UpSampling2D : Layer
     }
 }
 
+/// <summary>Keras's <c>UpSampling3D</c>: repeats each slice, row and column of channels-last volumes
+/// [batch, depth, height, width, channels] <c>size</c> times along its axis (default 2, 2 and 2).</summary>
+public sealed class UpSampling3D : Layer
+{
+    public UpSampling3D(Size3D? size = null, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+    {
+        var s = size ?? 2;
+        if (s.Depth < 1 || s.Height < 1 || s.Width < 1)
+            throw new ArgumentException($"UpSampling3D '{Name}': 'size' must be at least 1 on each axis, found {s}.", nameof(size));
+        ConvOptions.CheckDataFormat($"UpSampling3D '{Name}'", dataFormat);
+        Size = s;
+    }
+
+    public override string ClassName => "UpSampling3D";
+
+    public Size3D Size { get; }
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ConvOptions.CheckSpatialRank(this, 3, inputShape);
+        return [inputShape[0] * Size.Depth, inputShape[1] * Size.Height, inputShape[2] * Size.Width, inputShape[3]];
+    }
+
+    public override Tensor Call(Tensor inputs, bool training)
+    {
+        CheckInput(inputs);
+        var (batch, depth, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3], inputs.Shape[4]);
+        // One axis at a time keeps every tensor at rank 6 or less.
+        var slices = Repeat.Along(Tensor.Reshape(inputs, batch, depth, 1, height * width * channels), axis: 2, Size.Depth);
+        var rows = Repeat.Along(Tensor.Reshape(slices, batch * depth * Size.Depth, height, 1, width * channels), axis: 2, Size.Height);
+        var columns = Repeat.Along(Tensor.Reshape(rows, batch * depth * Size.Depth * height * Size.Height, width, 1, channels), axis: 2, Size.Width);
+        return Tensor.Reshape(columns, [batch, .. OutputShape!]);
+    }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["size"] = ConvOptions.ToList(Size.Depth, Size.Height, Size.Width);
+        config["data_format"] = ConvOptions.ChannelsLast;
+        return config;
+    }
+
+    public static UpSampling3D FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "UpSampling3D", "size");
+        string what = $"UpSampling3D '{name ?? "?"}'";
+        var size = ConvOptions.ReadSize(config, "size", 3, what, [2, 2, 2])!;
+        return new UpSampling3D(Size3D.FromLast(size), config.GetString("data_format", null), inputShape, name);
+    }
+}
+
 /// <summary>Repeats a tensor along an axis of size 1 (the copies share one gradient, summed by the concatenation).</summary>
 internal static class Repeat
 {

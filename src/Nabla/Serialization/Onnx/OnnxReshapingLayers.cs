@@ -4,7 +4,7 @@ using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
 namespace Nabla.Serialization.Onnx;
 
 /// <summary>
-/// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D as Pad,
+/// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D/3D as Pad,
 /// Permute as Transpose, RepeatVector as Unsqueeze then Tile, UpSampling as Resize with integer scales (nearest: each
 /// output cell reads input cell floor(i / scale), as Nabla's repetition does; bilinear: half-pixel centres), Resizing as
 /// Resize to the batch's own size (TensorFlow's half-pixel centres; nearest as tf_half_pixel_for_nn), CenterCrop as Slice,
@@ -13,19 +13,23 @@ namespace Nabla.Serialization.Onnx;
 internal static class OnnxReshapingLayers
 {
     public static bool Handles(Layer layer) =>
-        layer is Cropping1D or Cropping2D or ZeroPadding1D or Permute or RepeatVector or UpSampling1D or UpSampling2D or PReLU
-            or Resizing or CenterCrop;
+        layer is Cropping1D or Cropping2D or Cropping3D or ZeroPadding1D or ZeroPadding3D or Permute or RepeatVector
+            or UpSampling1D or UpSampling2D or UpSampling3D or PReLU or Resizing or CenterCrop;
 
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
         Cropping1D c => Slice(g, c.Name, x, [c.Cropping.Start], [c.OutputShape![0]], [1]),
         Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], [c.OutputShape![0], c.OutputShape[1]], [1, 2]),
+        Cropping3D c => Slice(g, c.Name, x, [c.Cropping.Front, c.Cropping.Top, c.Cropping.Left], c.OutputShape![..3], [1, 2, 3]),
         ZeroPadding1D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads", [0, p.Padding.Start, 0, 0, p.Padding.End, 0])]),
+        ZeroPadding3D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads",
+            [0, p.Padding.Front, p.Padding.Top, p.Padding.Left, 0, 0, p.Padding.Back, p.Padding.Bottom, p.Padding.Right, 0])]),
         Permute p => g.Node("Transpose", p.Name, [x], Ints("perm", [0, .. p.Dims.Select(d => (long)d)])),
         RepeatVector r => g.Node("Tile", r.Name, [g.Node("Unsqueeze", r.Name, [x, g.Int64Initializer($"{r.Name}/axes", [1])]),
             g.Int64Initializer($"{r.Name}/repeats", [1, r.N, 1])]),
         UpSampling1D u => Resize(g, u.Name, x, [1, u.Size, 1], bilinear: false),
         UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1], u.Interpolation == "bilinear"),
+        UpSampling3D u => Resize(g, u.Name, x, [1, u.Size.Depth, u.Size.Height, u.Size.Width, 1], bilinear: false),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
         Resizing r => ResizeTo(g, r, x),
         CenterCrop c => Slice(g, c.Name, x, [(KnownSize(c, 0) - c.Height) / 2, (KnownSize(c, 1) - c.Width) / 2], [c.Height, c.Width], [1, 2]),
