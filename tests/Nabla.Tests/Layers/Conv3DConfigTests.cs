@@ -1,21 +1,11 @@
 using Nabla.Configuration;
 using Nabla.Layers;
-using Nabla.Serialization;
 
 namespace Nabla.Tests.Layers;
 
 /// <summary>Keras config round trips, defaults and refusals of the 3-D convolution and pooling layers.</summary>
 public class Conv3DConfigTests
 {
-    private static Layer RoundTrip(Layer layer)
-    {
-        var spec = Registry<Layer>.Serialize(layer);
-        var back = Layer.Deserialize(Config.Parse(spec.ToJsonString()));
-        Assert.Equal(layer.GetType(), back.GetType());
-        Assert.Equal(spec.ToJsonString(), Registry<Layer>.Serialize(back).ToJsonString());
-        return back;
-    }
-
     private static Layer FromJson(string json) => Layer.Deserialize(Config.Parse(json));
 
     private static List<object?> Longs(params long[] values) => values.Cast<object?>().ToList();
@@ -36,7 +26,7 @@ public class Conv3DConfigTests
 
     [Theory]
     [MemberData(nameof(Layers))]
-    public void ConfigsRoundTrip(Layer layer) => RoundTrip(layer);
+    public void ConfigsRoundTrip(Layer layer) => ConvConfigTests.RoundTrip(layer);
 
     [Fact]
     public void Conv3DWritesKerasKeysAndDefaults()

@@ -7,7 +7,7 @@ namespace Nabla.Tests.Layers;
 /// <summary>Keras config round trips of the convolutional layers, in the forms Keras 3, Keras 2 and TensorFlow.js write.</summary>
 public class ConvConfigTests
 {
-    private static Layer RoundTrip(Layer layer)
+    internal static Layer RoundTrip(Layer layer)
     {
         var spec = Registry<Layer>.Serialize(layer);
         var back = Layer.Deserialize(Config.Parse(spec.ToJsonString()));
