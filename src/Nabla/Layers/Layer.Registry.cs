@@ -11,6 +11,7 @@ public abstract partial class Layer
         .Add("Dropout", Dropout.FromConfig)
         .Add("SpatialDropout1D", SpatialDropout1D.FromConfig)
         .Add("SpatialDropout2D", SpatialDropout2D.FromConfig)
+        .Add("SpatialDropout3D", SpatialDropout3D.FromConfig)
         .Add("GaussianNoise", GaussianNoise.FromConfig)
         .Add("ActivityRegularization", ActivityRegularization.FromConfig)
         .Add("GaussianDropout", GaussianDropout.FromConfig)

@@ -19,7 +19,7 @@ public abstract class SpatialDropout : TrainingNoiseLayer
         DataFormat = dataFormat;
     }
 
-    /// <summary>1 for sequences, 2 for images.</summary>
+    /// <summary>1 for sequences, 2 for images, 3 for volumes.</summary>
     public int SpatialAxes { get; }
 
     public double Rate { get; }
@@ -32,7 +32,7 @@ public abstract class SpatialDropout : TrainingNoiseLayer
     {
         if (inputShape.Length != SpatialAxes + 1)
             throw new ArgumentException(
-                $"{ClassName} '{Name}' needs inputs of rank {SpatialAxes + 2} (batch, {(SpatialAxes == 1 ? "steps" : "rows, columns")} and channels), " +
+                $"{ClassName} '{Name}' needs inputs of rank {SpatialAxes + 2} (batch, {SpatialAxes switch { 1 => "steps", 2 => "rows, columns", _ => "depth, rows, columns" }} and channels), " +
                 $"found per-sample shape {Tensor.ShapeString(inputShape)}.");
         return inputShape;
     }
@@ -63,23 +63,48 @@ public sealed class SpatialDropout1D(double rate, int? seed = null, int[]? input
     }
 }
 
-/// <summary>Keras's <c>SpatialDropout2D</c> on images: noise shape (batch, 1, 1, channels), or (batch, channels, 1, 1)
-/// channels first.</summary>
-public sealed class SpatialDropout2D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
-    string? name = null) : SpatialDropout(2, rate, seed, dataFormat, inputShape, name)
+/// <summary>The spatial dropouts of images and volumes, which take Keras's <c>data_format</c>.</summary>
+public abstract class ChannelsSpatialDropout(int spatialAxes, double rate, string dataFormat, int? seed, int[]? inputShape, string? name)
+    : SpatialDropout(spatialAxes, rate, seed, dataFormat, inputShape, name)
 {
-    public override string ClassName => "SpatialDropout2D";
-
     protected override void WriteSettings(Config config)
     {
         base.WriteSettings(config);
         config["data_format"] = DataFormat;
     }
 
-    public static SpatialDropout2D FromConfig(Config config)
+    /// <summary>rate (required), data_format (Keras's None: channels_last), seed, name and input shape.</summary>
+    private protected static (double Rate, string DataFormat, int? Seed, int[]? InputShape, string? Name) ReadArgs(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        return new SpatialDropout2D(config.GetDouble("rate"), config.GetString("data_format", "channels_last")!, ReadSeed(config),
-            inputShape, name);
+        return (config.GetDouble("rate"), config.GetString("data_format", "channels_last")!, ReadSeed(config), inputShape, name);
+    }
+}
+
+/// <summary>Keras's <c>SpatialDropout2D</c> on images: noise shape (batch, 1, 1, channels), or (batch, channels, 1, 1)
+/// channels first.</summary>
+public sealed class SpatialDropout2D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
+    string? name = null) : ChannelsSpatialDropout(2, rate, dataFormat, seed, inputShape, name)
+{
+    public override string ClassName => "SpatialDropout2D";
+
+    public static SpatialDropout2D FromConfig(Config config)
+    {
+        var a = ReadArgs(config);
+        return new SpatialDropout2D(a.Rate, a.DataFormat, a.Seed, a.InputShape, a.Name);
+    }
+}
+
+/// <summary>Keras's <c>SpatialDropout3D</c> on volumes: noise shape (batch, 1, 1, 1, channels), or (batch, channels, 1, 1,
+/// 1) channels first.</summary>
+public sealed class SpatialDropout3D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
+    string? name = null) : ChannelsSpatialDropout(3, rate, dataFormat, seed, inputShape, name)
+{
+    public override string ClassName => "SpatialDropout3D";
+
+    public static SpatialDropout3D FromConfig(Config config)
+    {
+        var a = ReadArgs(config);
+        return new SpatialDropout3D(a.Rate, a.DataFormat, a.Seed, a.InputShape, a.Name);
     }
 }

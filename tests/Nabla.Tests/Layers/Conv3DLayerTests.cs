@@ -20,12 +20,12 @@ public class Conv3DLayerTests
             new GlobalAveragePooling3D(),
             new Dense(2));
         Assert.Equal(224, model.Layers[0].CountParams());
-        Assert.Equal([8, 10, 12, 8], model.Layers[0].OutputShape);
-        Assert.Equal([4, 5, 6, 8], model.Layers[1].OutputShape);
-        Assert.Equal([4, 3, 6, 4], model.Layers[2].OutputShape);
+        Assert.Equal([8, 10, 12, 8], model.Layers[0].OutputShape!);
+        Assert.Equal([4, 5, 6, 8], model.Layers[1].OutputShape!);
+        Assert.Equal([4, 3, 6, 4], model.Layers[2].OutputShape!);
         Assert.Equal(1 * 3 * 2 * 8 * 4 + 4, model.Layers[2].CountParams());
-        Assert.Equal([2, 2, 3, 4], model.Layers[3].OutputShape);
-        Assert.Equal([4], model.Layers[4].OutputShape);
+        Assert.Equal([2, 2, 3, 4], model.Layers[3].OutputShape!);
+        Assert.Equal([4], model.Layers[4].OutputShape!);
         string summary = model.Summary(TextWriter.Null);
         Assert.Contains("(None, 8, 10, 12, 8)", summary);
         Assert.Contains("224", summary);

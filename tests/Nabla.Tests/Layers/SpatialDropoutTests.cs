@@ -57,6 +57,19 @@ public class SpatialDropoutTests
         Assert.InRange(share, 0.43, 0.57);
     }
 
+    [Theory]
+    [InlineData("channels_last", 4)]
+    [InlineData("channels_first", 1)]
+    public void SpatialDropout3DDropsWholeChannelsOfAVolume(string dataFormat, int channelAxis)
+    {
+        // keras/src/layers/regularization/spatial_dropout.py: SpatialDropout3D's noise shape is (batch, 1, 1, 1, channels).
+        var layer = new SpatialDropout3D(0.5, seed: 7, dataFormat: dataFormat);
+        var x = GradientCheck.Random(7, 0.5, 1.5, 100, 3, 3, 3, 5);
+        double share = DroppedChannelShare(x, layer.Call(x, training: true), channelAxis, keepScale: 2);
+        Assert.InRange(share, 0.43, 0.57); // 500 decisions: standard error 0.022
+        Assert.Same(x, layer.Call(x, training: false));
+    }
+
     [Fact]
     public void DropoutWithANoiseShapeSharesDecisionsAlongItsAxesOfOne()
     {
@@ -80,12 +93,14 @@ public class SpatialDropoutTests
     {
         GradientCheck.Check(t => new SpatialDropout1D(0.5, seed: 5).Call(t[0], training: true), [GradientCheck.Random(4, -1, 1, 3, 4, 5)]);
         GradientCheck.Check(t => new SpatialDropout2D(0.5, seed: 6).Call(t[0], training: true), [GradientCheck.Random(5, -1, 1, 2, 3, 3, 4)]);
+        GradientCheck.Check(t => new SpatialDropout3D(0.5, seed: 8).Call(t[0], training: true), [GradientCheck.Random(6, -1, 1, 2, 2, 3, 2, 3)]);
     }
 
     [Fact]
     public void ConfigsRoundTripAndWrongRanksAreRefusedByName()
     {
-        foreach (var layer in new Layer[] { new SpatialDropout1D(0.2, seed: 3), new SpatialDropout2D(0.25, dataFormat: "channels_first") })
+        foreach (var layer in new Layer[] { new SpatialDropout1D(0.2, seed: 3), new SpatialDropout2D(0.25, dataFormat: "channels_first"),
+                     new SpatialDropout3D(0.3, seed: 2) })
         {
             var rebuilt = Layer.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
             Assert.Equal(layer.ClassName, rebuilt.ClassName);
@@ -93,6 +108,8 @@ public class SpatialDropoutTests
         }
         var read = (SpatialDropout)Layer.Deserialize(Config.Parse("""{"class_name": "SpatialDropout2D", "config": {"rate": 0.1}}"""));
         Assert.Equal(("channels_last", 2), (read.DataFormat, read.SpatialAxes));
+        var volume = (SpatialDropout)Layer.Deserialize(Config.Parse("""{"class_name": "SpatialDropout3D", "config": {"rate": 0.1, "data_format": null}}"""));
+        Assert.Equal(("channels_last", 3), (volume.DataFormat, volume.SpatialAxes));
         var error = Assert.Throws<ArgumentException>(() => new Sequential(new SpatialDropout1D(0.2, inputShape: [4, 4, 3], name: "sd")));
         Assert.Contains("'sd'", error.Message);
     }
