@@ -217,6 +217,7 @@ public abstract partial class Layer : IKerasSerializable
         nonTrainableWeights.AddRange(sublayer.nonTrainableWeights);
         kernels.AddRange(sublayer.kernels);
         regularized.AddRange(sublayer.regularized);
+        constrained.AddRange(sublayer.WeightConstraints);
     }
 
     /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>

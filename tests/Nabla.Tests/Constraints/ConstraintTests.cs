@@ -97,11 +97,16 @@ public class LayerConstraintKeyTests
     [InlineData("""{"class_name": "DepthwiseConv2D", "config": {"kernel_size": 2, "depthwise_constraint": "non_neg"}}""", "depthwise_constraint", new[] { 4, 4, 3 })]
     [InlineData("""{"class_name": "SeparableConv2D", "config": {"filters": 2, "kernel_size": 2, "pointwise_constraint": "non_neg"}}""", "pointwise_constraint", new[] { 4, 4, 3 })]
     [InlineData("""{"class_name": "PReLU", "config": {"alpha_constraint": "non_neg"}}""", "alpha_constraint", new[] { 3 })]
-    public void TheConstraintIsReadWrittenAndAttachedToItsWeight(string json, string key, int[] inputShape)
+    // Wrappers train their wrapped layers' weights, so they apply those layers' constraints too.
+    [InlineData("""{"class_name": "Bidirectional", "config": {"layer": {"class_name": "GRU", "config": {"units": 2, "kernel_constraint": "non_neg"}}}}""",
+        null, new[] { 4, 3 })]
+    [InlineData("""{"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Dense", "config": {"units": 2, "bias_constraint": "non_neg"}}}}""",
+        null, new[] { 4, 3 })]
+    public void TheConstraintIsReadWrittenAndAttachedToItsWeight(string json, string? key, int[] inputShape)
     {
         var layer = Layer.Deserialize(Config.Parse(json));
         layer.Build(inputShape);
-        Assert.Equal("NonNeg", ((Config)layer.GetConfig()[key]!).GetString("class_name"));
+        if (key is not null) Assert.Equal("NonNeg", ((Config)layer.GetConfig()[key]!).GetString("class_name"));
         Assert.NotEmpty(layer.WeightConstraints);
         Assert.All(layer.WeightConstraints, c => Assert.Contains(c.Weight, layer.Weights));
         var rebuilt = Layer.Deserialize(Registry<Layer>.Serialize(layer));
