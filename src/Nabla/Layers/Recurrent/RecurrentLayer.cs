@@ -278,8 +278,11 @@ public abstract partial class RecurrentLayer : Layer
         return result;
     }
 
-    /// <summary>"LSTM", "GRU" or "SimpleRNN"; the cell's class is this + "Cell".</summary>
+    /// <summary>"LSTM", "GRU" or "SimpleRNN".</summary>
     private protected abstract string LayerClassName { get; }
+
+    /// <summary>Keras's class of this layer's cell: "LSTMCell", "GRUCell" or "SimpleRNNCell".</summary>
+    internal string CellClassName => LayerClassName + "Cell";
 
     /// <summary>The layer was read from Keras's generic <c>RNN</c> over its cell (<c>RNN(LSTMCell(...))</c>): the same math and
     /// weights, written back in that form (class "RNN" with the cell's config), so that Keras's saving finds the weights
@@ -297,16 +300,23 @@ public abstract partial class RecurrentLayer : Layer
 
     public override Config GetConfig()
     {
-        var config = LayerConfig();
-        if (!IsRnnOverCell) return config;
-        var rnn = new Config();
-        var cell = new Config { ["name"] = LayerNames.SnakeCase(LayerClassName + "Cell"), ["trainable"] = Trainable, ["dtype"] = "float32" };
-        foreach (var (key, value) in config) (RnnKeys.Contains(key) ? rnn : cell)[key] = value;
-        rnn["cell"] = new Config
-        {
-            ["module"] = "keras.layers", ["class_name"] = LayerClassName + "Cell", ["config"] = cell, ["registered_name"] = null,
-        };
+        if (!IsRnnOverCell) return LayerConfig();
+        var (rnn, cell) = SplitRnnConfig();
+        rnn["cell"] = cell;
         return rnn;
+    }
+
+    /// <summary>This layer's config as Keras's RNN over its cell holds it: the RNN's own keys, and the cell's
+    /// <c>{"class_name": "LSTMCell", "config": ...}</c> with the others.</summary>
+    internal (Config Rnn, Config Cell) SplitRnnConfig()
+    {
+        var rnn = new Config();
+        var cell = new Config { ["name"] = LayerNames.SnakeCase(CellClassName), ["trainable"] = Trainable, ["dtype"] = "float32" };
+        foreach (var (key, value) in LayerConfig()) (RnnKeys.Contains(key) ? rnn : cell)[key] = value;
+        return (rnn, new Config
+        {
+            ["module"] = "keras.layers", ["class_name"] = CellClassName, ["config"] = cell, ["registered_name"] = null,
+        });
     }
 
     private Config LayerConfig()

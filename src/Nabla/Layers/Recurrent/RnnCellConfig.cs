@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 /// weights as the matching layer (LSTM, GRU, SimpleRNN, which Keras itself builds as an RNN over that cell), so a config
 /// loads as that layer, with the cell's settings and the RNN's (return_sequences, return_state, go_backwards, …) and the
 /// RNN's name. It is written back as Keras wrote it (<see cref="RecurrentLayer.IsRnnOverCell"/>). A list of cells
-/// (StackedRNNCells) or a user's own cell is refused by name.
+/// (StackedRNNCells) loads as <see cref="StackedRecurrent"/>; a user's own cell is refused by name.
 /// </summary>
 internal static class RnnCellConfig
 {
@@ -18,19 +18,29 @@ internal static class RnnCellConfig
 
     public static Layer FromConfig(Config config)
     {
-        if (!config.TryGet("cell", out var cell) || cell is not Config spec)
-            throw new ArgumentException(
-                $"RNN config 'cell' must be one cell's config ({string.Join(", ", LayerOfCell.Keys)}); found {Config.Describe(config.GetValueOr("cell", "nothing"))} " +
-                "(a list of cells, StackedRNNCells, is not supported: stack the layers instead).");
-        string cellClass = spec.GetString("class_name", null) ?? "?";
-        if (!LayerOfCell.TryGetValue(cellClass, out var layerClass))
-            throw new ArgumentException(
-                $"RNN config 'cell' is a {cellClass}; supported: {string.Join(", ", LayerOfCell.Keys)} (a custom cell is Python code).");
-        var merged = new Config(spec.GetConfig("config") ?? []);
-        foreach (var (key, value) in config)
-            if (key != "cell") merged[key] = value;
-        var layer = (RecurrentLayer)Layer.Deserialize(new Config { ["class_name"] = layerClass, ["config"] = merged });
+        config.TryGetValue("cell", out var cell);
+        if (cell is List<object?> || cell is Config stacked && stacked.GetString("class_name", null) == "StackedRNNCells")
+            return StackedRecurrent.FromConfig(config);
+        var settings = new Config(config);
+        settings.Remove("cell");
+        var layer = CellLayer(cell, settings, "RNN config 'cell'");
         layer.IsRnnOverCell = true;
         return layer;
+    }
+
+    /// <summary>The layer that runs the cell <paramref name="spec"/> with <paramref name="settings"/> (the RNN's keys,
+    /// which win over the cell's).</summary>
+    internal static RecurrentLayer CellLayer(object? spec, Config settings, string where)
+    {
+        if (spec is not Config cell)
+            throw new ArgumentException(
+                $"{where} must be a cell's config ({string.Join(", ", LayerOfCell.Keys)}) or a list of them; found {Config.Describe(spec ?? "nothing")}.");
+        string cellClass = cell.GetString("class_name", null) ?? "?";
+        if (!LayerOfCell.TryGetValue(cellClass, out var layerClass))
+            throw new ArgumentException(
+                $"{where} is a {cellClass}; supported: {string.Join(", ", LayerOfCell.Keys)} (a custom cell is Python code).");
+        var merged = new Config(cell.GetConfig("config") ?? []);
+        foreach (var (key, value) in settings) merged[key] = value;
+        return (RecurrentLayer)Layer.Deserialize(new Config { ["class_name"] = layerClass, ["config"] = merged });
     }
 }
