@@ -4,7 +4,8 @@ using Nabla.Serialization;
 namespace Nabla.Cli.Commands;
 
 /// <summary>Opens any model file the CLI accepts, by extension: ".keras", legacy ".h5", TensorFlow.js "model.json"
-/// (a JSON object with modelTopology) or a Keras model JSON (<c>model.to_json()</c>, architecture only).</summary>
+/// (a JSON object with modelTopology), a Keras model JSON (<c>model.to_json()</c>, architecture only) or an experiment
+/// file's model (its "model" entry).</summary>
 internal static class ModelFiles
 {
     public static Model Open(string path)
@@ -15,7 +16,10 @@ internal static class ModelFiles
             var config = Config.Parse(File.ReadAllText(path));
             if (!config.ContainsKey("modelTopology"))
             {
-                var model = KerasModelJson.FromConfig(config, path);
+                // An experiment (model, compile, data, fit) holds its model's Keras JSON under "model".
+                bool experiment = !config.ContainsKey("class_name") && !config.ContainsKey("layers") && config.GetConfig("model") is not null;
+                if (experiment) config = config.GetConfig("model")!;
+                var model = KerasModelJson.FromConfig(config, experiment ? $"{path} 'model'" : path);
                 if (!model.IsBuilt && config.GetConfig("config")?.GetIntArray("build_input_shape") is int[] shape) model.Build(shape[1..]);
                 return model;
             }

@@ -27,6 +27,17 @@ public sealed class ModelFileCommandTests : IDisposable
         Assert.Contains($"Total params: {total}", stdout);
     }
 
+    [Fact]
+    public void Summary_of_an_experiment_file_prints_its_model()
+    {
+        // The clinic's Conv2D case: Conv2D(8, 3) on 14x14x1 (80), Conv2D(16, 3) (3*3*8*16 + 16 = 1,168), Dense(10) on 64 (650).
+        string experiment = Path.Combine(TestSupport.RepositoryPaths.Root(), "tests", "Clinic", "cnn-healthy-relu-he-adam-mnist.json");
+        var (exit, stdout, stderr) = Nabla("summary", experiment);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("(Conv2D)", stdout);
+        Assert.Contains("Total params: 1,898", stdout);
+    }
+
     [Theory]
     [InlineData("churn_dense.weights.h5", "weights only")]
     public void Summary_of_a_file_nabla_cannot_open_yet_exits_2_naming_why(string fixture, string why)
