@@ -6,12 +6,12 @@ namespace Nabla.Cli.Commands;
 
 /// <summary><c>nabla summary FILE</c>: Keras's model summary (layers, output shapes, parameter counts) of a saved
 /// model: ".keras", ".h5", Keras JSON, TensorFlow.js "model.json", or an ".onnx" file exported by Nabla (its
-/// weights grouped by layer, read from the initializers' "layer/weight" names).</summary>
+/// weights grouped by layer, read from the initializers' "layer/weight" names), or an experiment file's model.</summary>
 internal static class SummaryCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "A .keras, .h5, Keras JSON, TensorFlow.js model.json or exported .onnx file." };
+        var file = new Argument<string>("file") { Description = "A .keras, .h5, Keras JSON, TensorFlow.js model.json, exported .onnx or experiment file." };
         var command = new Command("summary", "Print the summary of a saved model: layers, output shapes, parameter counts.") { file };
         command.SetAction(parse => CliErrors.Run(() =>
         {
