@@ -140,6 +140,8 @@ public abstract class BaseConv : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "groups");
+        // Keras 3's LoRA freezes the kernel and trains two low-rank factors beside it.
+        RefuseUnsupported(config, className, "lora_rank");
         string what = $"{className} '{name ?? "?"}'";
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, rank, what);
         return new Args(name, inputShape, config.GetInt("filters"), kernelSize, strides, padding, dilationRate,

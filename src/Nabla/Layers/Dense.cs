@@ -111,6 +111,8 @@ public sealed class Dense : Layer
 
     public static Dense FromConfig(Config config)
     {
+        // Keras 3's LoRA freezes the kernel and trains two low-rank factors beside it.
+        RefuseUnsupported(config, "Dense", "lora_rank");
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),

@@ -9,6 +9,9 @@ public class UnsupportedConfigKeyTests
 {
     [Theory]
     [InlineData("""{"class_name": "BatchNormalization", "config": {"beta_regularizer": "l2"}}""", "beta_regularizer")]
+    // keras/src/layers/core/dense.py and convolutional/base_conv.py: lora_rank enables LoRA (kernel frozen, two factors trained).
+    [InlineData("""{"class_name": "Dense", "config": {"units": 2, "lora_rank": 4}}""", "lora_rank")]
+    [InlineData("""{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 3, "lora_rank": 4}}""", "lora_rank")]
     public void ANonNullUnsupportedOptionIsRefusedWithItsKey(string json, string key)
     {
         var e = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(json)));
