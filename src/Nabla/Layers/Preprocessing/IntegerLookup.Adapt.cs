@@ -1,0 +1,54 @@
+namespace Nabla.Layers;
+
+/// <summary>IntegerLookup's <c>adapt</c>: the vocabulary learned from data, as Keras's IndexLookup learns it.</summary>
+public sealed partial class IntegerLookup
+{
+    /// <summary>
+    /// Keras's <c>adapt</c> on one array (keras/src/layers/preprocessing/index_lookup.py, update_state and finalize_state):
+    /// every value is counted; the mask and OOV tokens are left out; the tokens are sorted by count, most frequent first,
+    /// ties broken by the larger token first (Keras's <c>np.lexsort((tokens, counts))[::-1]</c>), and cut to
+    /// max_tokens minus the mask and OOV indices. In "tf_idf" mode each sample is a document (each value of a rank-1 array,
+    /// each row of a rank-2 one) and a token's weight is log(1 + documents / (1 + documents holding it)); the OOV indices
+    /// get the weights' mean. Refused on a layer given a vocabulary, as in Keras.
+    /// </summary>
+    public void Adapt(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (givenVocabulary is not null)
+            throw new InvalidOperationException($"{Owner} was given a vocabulary; as in Keras, it cannot be adapted after that.");
+        if (data.Size == 0)
+            throw new ArgumentException($"{Owner}: Adapt needs a non-empty data set, got shape {Tensor.ShapeString(data.Shape)}.");
+        if (OutputMode == TokenOutputMode.TfIdf && data.Rank > 2)
+            throw new ArgumentException(
+                $"{Owner}: in \"tf_idf\" mode Adapt reads documents as rows of a rank-2 array (or values of a rank-1 one), got shape " +
+                $"{Tensor.ShapeString(data.Shape)}.");
+        int documents = data.Rank <= 1 ? data.Size : data.Shape[0];
+        int perDocument = data.Size / documents;
+        var counts = new Dictionary<long, long>();
+        var documentCounts = new Dictionary<long, long>();
+        var inDocument = new HashSet<long>();
+        for (int d = 0; d < documents; d++)
+        {
+            inDocument.Clear();
+            for (int i = d * perDocument; i < (d + 1) * perDocument; i++)
+            {
+                long token = IntegerAt(data.Data, i, data.Shape);
+                counts[token] = counts.GetValueOrDefault(token) + 1;
+                if (inDocument.Add(token)) documentCounts[token] = documentCounts.GetValueOrDefault(token) + 1;
+            }
+        }
+        if (MaskToken is long mask) counts.Remove(mask);
+        if (OovToken is long oov) counts.Remove(oov);
+        var sorted = counts.OrderByDescending(c => c.Value).ThenByDescending(c => c.Key).Select(c => c.Key);
+        // Keras cuts only when max_tokens is truthy (set and not 0).
+        var learned = (MaxTokens is int max ? sorted.Take(Math.Max(0, max - TokenStartIndex)) : sorted).ToArray();
+        float[]? weights = null;
+        if (OutputMode == TokenOutputMode.TfIdf)
+        {
+            var tokenWeights = learned.Select(t => (float)Math.Log(1 + (double)documents / (1 + documentCounts[t]))).ToArray();
+            float mean = tokenWeights.Length == 0 ? 0 : tokenWeights.Sum() / tokenWeights.Length;
+            weights = [.. Enumerable.Repeat(mean, TokenStartIndex), .. tokenWeights];
+        }
+        Install(learned, weights, "adapted vocabulary");
+    }
+}
