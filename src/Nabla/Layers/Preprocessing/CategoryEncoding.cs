@@ -5,9 +5,9 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// Keras's <c>CategoryEncoding</c> (keras/src/layers/preprocessing/category_encoding.py): integer values in
-/// 0..num_tokens−1 become a one-hot row ("one_hot", one value per sample: inputs (None,) or (None, 1)), the presence of
-/// each value in a sample ("multi_hot", Keras's default, inputs (None, n)) or how often each occurs ("count"), giving
-/// (None, num_tokens). A value outside that range, or one that is not an integer, is refused naming the layer, where it is
+/// 0..num_tokens−1 become a one-hot row ("one_hot": (None,) and (None, 1) give (None, num_tokens), (None, n) gives
+/// (None, n, num_tokens)), the presence of each value in a sample, its last axis ("multi_hot", Keras's default: (None, n)
+/// gives (None, num_tokens)) or how often each occurs ("count"). A value outside that range, or one that is not an integer, is refused naming the layer, where it is
 /// and the range, as Keras raises. Keras's <c>count_weights</c> call argument is not implemented (a functional config
 /// passing it is refused by name), nor <c>sparse</c> outputs.
 /// </summary>

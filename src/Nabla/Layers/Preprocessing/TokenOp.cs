@@ -28,7 +28,7 @@ internal sealed class TokenOp : Op
         var inputs = Inputs[0];
         layer.ToIndices(inputs.Data, indices, inputs.Shape);
         if (layer.OutputMode == TokenOutputMode.Int) layer.WriteInt(indices, Output.Data);
-        else TokenEncoding.Encode(layer.OutputMode, indices, inputs.Shape[0], layer.Depth, layer.IdfWeights, Output.Data);
+        else TokenEncoding.Encode(layer.OutputMode, indices, Output.Size / layer.Depth, layer.Depth, layer.IdfWeights, Output.Data);
     }
 
     public override void Backward() { } // never called: the output does not require a gradient
