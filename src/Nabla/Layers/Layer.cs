@@ -297,6 +297,16 @@ public abstract partial class Layer : IKerasSerializable
     /// that find weights by name accept these too; empty for most layers.</summary>
     internal virtual IReadOnlyList<(string Other, string Own)> WeightNameAliases => [];
 
+    /// <summary>The files this layer reads from a Keras 3 archive's <c>assets/layers/&lt;path&gt;/</c> (Keras's
+    /// <c>load_assets</c>), read after the model is built and before its weights: an IntegerLookup adapted in Keras keeps
+    /// its vocabulary there. Empty for most layers.</summary>
+    internal virtual IReadOnlyList<string> KerasAssetNames => [];
+
+    /// <summary>Takes the text of one of <see cref="KerasAssetNames"/>; refuses what it cannot read with an
+    /// <see cref="ArgumentException"/>.</summary>
+    internal virtual void LoadKerasAsset(string name, string text) =>
+        throw new ArgumentException($"Layer '{Name}' ({ClassName}) reads no asset '{name}'.");
+
     /// <summary>Where Keras 3's weights files keep this layer's weights when they belong to its sublayers: each child's
     /// attribute name with how many of <see cref="Weights"/> (in order) it holds, saved at "&lt;layer&gt;/&lt;child&gt;/vars".
     /// Empty for a layer that holds its own weights.</summary>

@@ -83,6 +83,31 @@ public sealed partial class IntegerLookup
         return layer;
     }
 
+    /// <summary>A Keras config of an adapted layer leaves the vocabulary to the archive's assets: a null vocabulary with a
+    /// vocabulary_size. Keras's save_assets writes it as vocabulary.txt, one token a line, special tokens first.</summary>
+    internal override IReadOnlyList<string> KerasAssetNames => tokens is null && frozenVocabularySize is not null ? [VocabularyAsset] : [];
+
+    private const string VocabularyAsset = "vocabulary.txt";
+
+    /// <summary>Keras's <c>load_assets</c>: the lines of vocabulary.txt (trailing empty lines dropped), each an integer, set
+    /// as the vocabulary. A "tf_idf" layer's weights are kept in Keras's weights file under a name Nabla does not read, so
+    /// its vocabulary asset is refused.</summary>
+    internal override void LoadKerasAsset(string name, string text)
+    {
+        if (name != VocabularyAsset) base.LoadKerasAsset(name, text);
+        if (OutputMode == TokenOutputMode.TfIdf)
+            throw new ArgumentException(
+                $"{Owner}: an adapted \"tf_idf\" layer keeps its idf_weights in Keras's weights file, which Nabla does not read; " +
+                "give the layer its vocabulary and idf_weights in its config.");
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        var vocabulary = lines.Select((line, i) => long.TryParse(line, System.Globalization.NumberStyles.Integer,
+                System.Globalization.CultureInfo.InvariantCulture, out long token)
+            ? token
+            : throw new ArgumentException($"{Owner}: line {i + 1} of {VocabularyAsset} is \"{line}\"; expected an integer token."));
+        SetVocabulary([.. vocabulary]);
+    }
+
     private static int? OptionalInt(Config config, string key) => config.TryGet(key, out _) ? config.GetInt(key) : null;
 
     /// <summary>A token: <paramref name="fallback"/> when absent, null when null (Keras's None).</summary>

@@ -70,6 +70,7 @@ internal static class KerasArchive
         var model = BuildModel(config, configSource);
 
         if (config.GetConfig("compile_config") is Config compile) KerasCompileConfig.Compile(model, compile, configSource);
+        LoadAssets(model, zip);
         if (zip.Contains(WeightsEntry)) LoadHdf5(model, zip);
         else LoadSafetensors(model, zip);
         return model;
@@ -90,6 +91,27 @@ internal static class KerasArchive
                 "an input shape (a declared batch_shape or build_config.input_shape)", "none, so the weights have nowhere to go");
         return model;
     }
+
+    /// <summary>The assets Keras's <c>save_assets</c> wrote for the layers that read them
+    /// (<see cref="Layers.Layer.KerasAssetNames"/>), from <c>assets/layers/&lt;path&gt;/&lt;name&gt;</c>, the layer's path
+    /// in the weights tree; a missing one is refused, naming the layer and the entry.</summary>
+    private static void LoadAssets(Model model, KerasZip zip)
+    {
+        foreach (var (path, layer) in ModelWeights.LayerPaths(model))
+            foreach (var name in layer.KerasAssetNames)
+            {
+                string entry = $"{AssetsFolder}/layers/{path}/{name}";
+                if (!zip.Contains(entry))
+                    throw DataFormatException.AtField(zip.Path, $"entry '{entry}'",
+                        $"the asset '{name}' of {layer} (its config leaves it to the archive's assets)",
+                        "no such entry; entries: " + string.Join(", ", zip.EntryNames));
+                string text = zip.ReadText(entry, MaxJsonBytes);
+                FileContent.Use($"{zip.Path}/{entry}", "whole entry", $"the asset '{name}' of {layer}", () => layer.LoadKerasAsset(name, text));
+            }
+    }
+
+    /// <summary>The archive's folder of layer assets (Keras's <c>_ASSETS_DIRNAME</c>).</summary>
+    public const string AssetsFolder = "assets";
 
     private static void LoadHdf5(Model model, KerasZip zip)
     {
