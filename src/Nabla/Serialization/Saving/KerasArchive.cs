@@ -10,7 +10,8 @@ namespace Nabla.Serialization.Saving;
 /// <summary>
 /// A whole model as Keras 3's ".keras" zip: <c>metadata.json</c> (<c>keras_version</c>, <c>date_saved</c>),
 /// <c>config.json</c> (the model config with <c>build_config</c> and, once compiled, <c>compile_config</c>) and
-/// <c>model.weights.h5</c> (weights and optimizer state, see <see cref="KerasWeightsTree"/>), all stored uncompressed.
+/// <c>model.weights.h5</c> (weights and optimizer state, see <see cref="KerasWeightsTree"/>), all stored uncompressed;
+/// on loading, the <c>assets/</c> files of the layers that read them (<see cref="Layers.Layer.KerasAssetNames"/>).
 /// Reads those written by Keras 3.0 on, and Nabla's own earlier layout with <c>model.weights.safetensors</c> and
 /// <c>optimizer.safetensors</c>.
 /// </summary>

@@ -1,5 +1,6 @@
 using Nabla.Configuration;
 using Nabla.Layers;
+using static Nabla.Tests.Layers.PreprocessingCalls;
 
 namespace Nabla.Tests.Layers;
 
@@ -7,9 +8,6 @@ namespace Nabla.Tests.Layers;
 /// errors, its defaults and its config.</summary>
 public class CategoryEncodingTests
 {
-    private static float[] Run(Layer layer, float[] values, params int[] shape) =>
-        layer.Call(Tensor.FromArray(values, shape), training: false).Data;
-
     [Fact]
     public void OneHotOfTheDocstring()
     {
@@ -113,12 +111,5 @@ public class CategoryEncodingTests
         Assert.Contains("'sparse' is true", error.Message);
         Layer.Deserialize(Config.Parse("""{"class_name": "CategoryEncoding", "config": {"num_tokens": 3, "sparse": null}}"""));
         AssertRefusedNull("""{"class_name": "CategoryEncoding", "config": {"num_tokens": 3, "output_mode": null}}""", "output_mode");
-    }
-
-    internal static void AssertRefusedNull(string json, string key)
-    {
-        var error = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(json)));
-        Assert.Contains($"'{key}'", error.Message);
-        Assert.Contains("found null", error.Message);
     }
 }

@@ -1,5 +1,6 @@
 using Nabla.Configuration;
 using Nabla.Layers;
+using static Nabla.Tests.Layers.PreprocessingCalls;
 
 namespace Nabla.Tests.Layers;
 
@@ -7,9 +8,6 @@ namespace Nabla.Tests.Layers;
 /// encodings, adapt as Keras computes it, errors and config.</summary>
 public class DiscretizationTests
 {
-    private static float[] Run(Layer layer, float[] values, params int[] shape) =>
-        layer.Call(Tensor.FromArray(values, shape), training: false).Data;
-
     private static readonly float[] DocstringInput = [-1.5f, 1.0f, 3.4f, .5f, 0.0f, 3.0f, 1.3f, 0.0f];
 
     [Fact]
@@ -107,7 +105,7 @@ public class DiscretizationTests
         Assert.Equal(["bin_boundaries", "dtype", "epsilon", "name", "num_bins", "output_mode", "sparse"], config.Keys.Order());
         var again = (Discretization)Layer.Deserialize(Registry<Layer>.Serialize(layer));
         Assert.Equal(Run(layer, [0.5f, 1.0f, 3f], 1, 3), Run(again, [0.5f, 1.0f, 3f], 1, 3));
-        CategoryEncodingTests.AssertRefusedNull("""{"class_name": "Discretization", "config": {"num_bins": 3, "output_mode": null}}""", "output_mode");
+        AssertRefusedNull("""{"class_name": "Discretization", "config": {"num_bins": 3, "output_mode": null}}""", "output_mode");
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Nabla.Configuration;
 using Nabla.Layers;
+using static Nabla.Tests.Layers.PreprocessingCalls;
 
 namespace Nabla.Tests.Layers;
 
@@ -7,9 +8,6 @@ namespace Nabla.Tests.Layers;
 /// examples, the index layout, adapt's order, errors and config.</summary>
 public class IntegerLookupTests
 {
-    private static float[] Run(Layer layer, float[] values, params int[] shape) =>
-        layer.Call(Tensor.FromArray(values, shape), training: false).Data;
-
     private static readonly long[] Vocabulary = [12, 36, 1138, 42];
 
     // The docstring's data with OOV tokens: [[12, 1138, 42, 42], [42, 7, 36, 7]].
@@ -155,8 +153,8 @@ public class IntegerLookupTests
     [Fact]
     public void NullsAreReadAsKerasReadsNone()
     {
-        CategoryEncodingTests.AssertRefusedNull("""{"class_name": "IntegerLookup", "config": {"num_oov_indices": null}}""", "num_oov_indices");
-        CategoryEncodingTests.AssertRefusedNull("""{"class_name": "IntegerLookup", "config": {"output_mode": null}}""", "output_mode");
+        AssertRefusedNull("""{"class_name": "IntegerLookup", "config": {"num_oov_indices": null}}""", "num_oov_indices");
+        AssertRefusedNull("""{"class_name": "IntegerLookup", "config": {"output_mode": null}}""", "output_mode");
         var layer = (IntegerLookup)Layer.Deserialize(Config.Parse(
             """{"class_name": "IntegerLookup", "config": {"invert": null, "pad_to_max_tokens": null, "sparse": null, "oov_token": null, "vocabulary": [3]}}"""));
         Assert.Equal((false, false, (long?)null), (layer.Invert, layer.PadToMaxTokens, layer.OovToken));
