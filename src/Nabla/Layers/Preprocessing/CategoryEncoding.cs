@@ -31,7 +31,11 @@ public sealed class CategoryEncoding : TokenLayer
     /// <summary>Keras's <c>num_tokens</c>.</summary>
     public int NumTokens { get; }
 
-    public override int Depth => NumTokens;
+    private protected override int? KnownDepth => NumTokens;
+
+    private protected override bool IsReady => true;
+
+    private protected override string NotReady => "";
 
     internal override void ToIndices(ReadOnlySpan<float> values, Span<int> indices, int[] shape)
     {

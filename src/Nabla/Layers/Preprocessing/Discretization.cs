@@ -40,8 +40,6 @@ public sealed class Discretization : TokenLayer
                 $"{binBoundaries.Count} bin_boundaries).");
         if (numBins is null && binBoundaries is null)
             throw new ArgumentException($"{Owner}: give 'bin_boundaries', or 'num_bins' and call Adapt; neither was given.");
-        if (epsilon is { } e && !(e > 0 && double.IsFinite(e)))
-            throw new ArgumentException($"{Owner}: 'epsilon' must be a finite number > 0, found {e.ToString(CultureInfo.InvariantCulture)}.");
         NumBins = numBins;
         Epsilon = epsilon;
         if (binBoundaries is not null) SetBoundaries(binBoundaries, "given");
@@ -58,12 +56,12 @@ public sealed class Discretization : TokenLayer
     /// <summary>The bucket boundaries, given or adapted; null before <see cref="Adapt"/>.</summary>
     public IReadOnlyList<double>? BinBoundaries => boundaries;
 
-    public override int Depth => boundaries is null
-        ? throw new InvalidOperationException(
-            $"{Owner} has no bin boundaries yet: call Adapt(data) (num_bins = {NumBins}) before building or calling it.")
-        : boundaries.Length + 1;
+    private protected override int? KnownDepth => boundaries is null ? null : boundaries.Length + 1;
 
-    private protected override void EnsureReady() => _ = Depth;
+    private protected override bool IsReady => boundaries is not null;
+
+    private protected override string NotReady =>
+        $"{Owner} has no bin boundaries yet: call Adapt(data) (num_bins = {NumBins}) or give 'bin_boundaries'.";
 
     private void SetBoundaries(IReadOnlyList<double> values, string origin)
     {
@@ -87,8 +85,10 @@ public sealed class Discretization : TokenLayer
             throw new InvalidOperationException($"{Owner} was given 'bin_boundaries'; as in Keras, only a layer made with 'num_bins' adapts.");
         if (numBins < 1)
             throw new InvalidOperationException($"{Owner}: 'num_bins' is {numBins}; Adapt needs at least 1 bin.");
-        if (Epsilon is not double epsilon)
-            throw new InvalidOperationException($"{Owner}: 'epsilon' is null (Keras's None); Adapt needs a number.");
+        if (Epsilon is not double epsilon || !(epsilon > 0 && double.IsFinite(epsilon)))
+            throw new InvalidOperationException(
+                $"{Owner}: 'epsilon' is {(Epsilon is double e ? e.ToString(CultureInfo.InvariantCulture) : "null (Keras's None)")}; " +
+                "Adapt needs a finite number > 0.");
         if (data.Size == 0)
             throw new ArgumentException($"{Owner}: Adapt needs a non-empty data set, got shape {Tensor.ShapeString(data.Shape)}.");
         for (int i = 0; i < data.Size; i++)

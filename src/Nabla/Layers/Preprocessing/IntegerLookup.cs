@@ -60,6 +60,13 @@ public sealed partial class IntegerLookup : TokenLayer
         foreach (var (what, token) in new[] { ("mask_token", maskToken), ("oov_token", oovToken) })
             if (token is long t && Math.Abs(t) > LargestToken)
                 throw new ArgumentException($"{Owner}: '{what}' {t} is beyond ±2^24, which float32 values cannot hold exactly.");
+        // Every slot is a float of each encoded output row (and of the tf_idf weights): a config asking for more than the
+        // weight budget holds is refused before anything is allocated.
+        long slots = Math.Max(maxTokens ?? 0, 1L + numOovIndices);
+        if (4 * slots > WeightBudget.MaxBytes)
+            throw new ArgumentException(
+                $"{Owner}: {slots} indices (max_tokens {maxTokens?.ToString(CultureInfo.InvariantCulture) ?? "None"}, num_oov_indices " +
+                $"{numOovIndices}) exceed WeightBudget.MaxBytes ({WeightBudget.MaxBytes} bytes of float32 slots).");
         MaxTokens = maxTokens;
         NumOovIndices = numOovIndices;
         MaskToken = maskToken;
@@ -104,20 +111,19 @@ public sealed partial class IntegerLookup : TokenLayer
         return [.. (includeSpecialTokens ? special : []).Concat(tokens.Select(t => (long?)t))];
     }
 
-    public override int Depth => PadToMaxTokens ? MaxTokens!.Value
+    private protected override int? KnownDepth => PadToMaxTokens ? MaxTokens!.Value
         : tokens is not null ? VocabularySize
-        : frozenVocabularySize ?? throw NoVocabulary();
+        : frozenVocabularySize;
 
     internal override ReadOnlySpan<float> IdfWeights => idf;
 
-    private protected override void EnsureReady()
-    {
-        if (tokens is null) throw NoVocabulary();
-    }
+    private protected override bool IsReady => tokens is not null;
 
-    private InvalidOperationException NoVocabulary() => new(
+    private protected override string NotReady =>
         $"{Owner} has no vocabulary: give 'vocabulary' or call Adapt(data) first (a Keras config of an adapted layer keeps it in " +
-        "the .keras archive's assets, assets/<layer path>/vocabulary.txt, which only loading that archive reads).");
+        "the .keras archive's assets, assets/<layer path>/vocabulary.txt, which only loading that archive reads).";
+
+    private InvalidOperationException NoVocabulary() => new(NotReady);
 
     /// <summary>Keras's <c>set_vocabulary</c>: the tokens, optionally after the mask and OOV tokens in layout order, and
     /// for "tf_idf" one weight per entry (the OOV indices get the weights' average when the vocabulary does not start with

@@ -22,7 +22,13 @@ public abstract class TokenLayer : Layer
 
     /// <summary>The number of slots of an encoded output (every index is below it). Throws
     /// <see cref="InvalidOperationException"/> when it is not known yet (a layer to adapt first).</summary>
-    public abstract int Depth { get; }
+    public int Depth => KnownDepth ?? throw new InvalidOperationException(NotReady);
+
+    /// <summary>The number of slots when it is known; null before the layer has what it maps values with.</summary>
+    private protected abstract int? KnownDepth { get; }
+
+    /// <summary>What the layer lacks before it can map values, as a sentence naming it (a layer to adapt first).</summary>
+    private protected abstract string NotReady { get; }
 
     /// <summary>The weight of each slot in "tf_idf" mode; empty otherwise.</summary>
     internal virtual ReadOnlySpan<float> IdfWeights => default;
@@ -40,11 +46,17 @@ public abstract class TokenLayer : Layer
         for (int i = 0; i < indices.Length; i++) output[i] = indices[i];
     }
 
-    /// <summary>Refuses a call before the layer can map values (a layer to adapt first).</summary>
-    private protected virtual void EnsureReady() { }
+    /// <summary>Whether the layer can map values now (a layer to adapt first cannot).</summary>
+    private protected abstract bool IsReady { get; }
 
-    public override int[] ComputeOutputShape(int[] inputShape) =>
-        TokenEncoding.OutputShape(OutputMode, inputShape, OutputMode == TokenOutputMode.Int ? 0 : Depth, Owner);
+    /// <summary>An encoded output's size must be known to build the layer: a config or model that builds one before it is
+    /// adapted is refused (an <see cref="ArgumentException"/>, as any config Nabla cannot build).</summary>
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        int depth = OutputMode == TokenOutputMode.Int ? 0
+            : KnownDepth ?? throw new ArgumentException($"{NotReady} Its \"{OutputMode.KerasName()}\" output's size is not known until then.");
+        return TokenEncoding.OutputShape(OutputMode, inputShape, depth, Owner);
+    }
 
     /// <summary>In "int" mode each value maps on its own, and multi_hot/count read a sample's values whatever their
     /// number: those axes may be left to the data (Keras's None).</summary>
@@ -56,7 +68,7 @@ public abstract class TokenLayer : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        EnsureReady();
+        if (!IsReady) throw new InvalidOperationException(NotReady);
         var shape = ComputeOutputShape(inputs.Shape[1..]);
         if (OutputMode != TokenOutputMode.Int && OutputShape is { } built && built[^1] != shape[^1])
             throw new InvalidOperationException(

@@ -98,6 +98,23 @@ public class PreprocessingModelTests
     }
 
     [Fact]
+    public void AFunctionalKeras3ConfigWrittenByHandLoadsAndRuns()
+    {
+        // Keras 3's functional config of the three layers (the fuzz corpus seed): IntegerLookup with a mask, two OOV
+        // indices, tf_idf padded to max_tokens; Discretization one_hot; CategoryEncoding count.
+        string path = Path.Combine(Nabla.Tests.TestSupport.RepositoryPaths.Root(), "tests", "Fuzz", "corpus", "model-json", "preprocessing-lookup-bins.json");
+        var model = KerasModelJson.FromJson(File.ReadAllText(path), path);
+        Assert.Equal([14], model.Layers.Single(l => l.Name == "joined").OutputShape); // 6 + 4 + 4 slots
+        var ids = (IntegerLookup)model.Layers.Single(l => l.Name == "ids");
+        // Slots: OOV 0 and 1 (weight 0.5, the given weights' average), 7, 9, 11 (0.5, 0.25, 0.75), one zero slot of padding.
+        // 9 -> slot 3; the mask 0 is dropped; 13 and 12 are OOV: floormod by 2 -> slots 1 and 0.
+        Assert.Equal([0, 0, 0, 0.25f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5f, 0, 0, 0, 0, 0.5f, 0, 0, 0, 0, 0],
+            PreprocessingCalls.Run(ids, [9, 0, 13, 12], 4, 1));
+        var predictions = model.Predict([Tensor.FromArray([7, 3], 2, 1), Tensor.FromArray([3, 2], 2, 1)]);
+        Assert.Equal([2, 1], predictions[0].Shape);
+    }
+
+    [Fact]
     public void ASequentialModelRoundTripsThroughItsKerasConfig()
     {
         var model = new Sequential(new IntegerLookup(vocabulary: [3, 5, 8], outputMode: "multi_hot", inputShape: [3]),
