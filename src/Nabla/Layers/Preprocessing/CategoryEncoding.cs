@@ -17,7 +17,7 @@ public sealed class CategoryEncoding : TokenLayer
     /// <param name="outputMode">"one_hot", "multi_hot" (Keras's default) or "count"; Keras's older "binary" is multi_hot.</param>
     public CategoryEncoding(int numTokens, string outputMode = "multi_hot", bool sparse = false, int[]? inputShape = null,
         string? name = null)
-        : base(TokenOutputModes.Parse("CategoryEncoding" + (name is null ? "" : $" '{name}'"), outputMode,
+        : base(TokenOutputModes.Parse("CategoryEncoding" + (name is null ? "" : $" '{name}'"), outputMode, deprecatedNames: true,
             TokenOutputMode.OneHot, TokenOutputMode.MultiHot, TokenOutputMode.Count), name, inputShape)
     {
         if (numTokens < 1)

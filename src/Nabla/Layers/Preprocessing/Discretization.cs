@@ -28,7 +28,7 @@ public sealed class Discretization : TokenLayer
     /// <param name="outputMode">"int" (Keras's default), "one_hot", "multi_hot" or "count".</param>
     public Discretization(IReadOnlyList<double>? binBoundaries = null, int? numBins = null, double? epsilon = 0.01,
         string outputMode = "int", bool sparse = false, int[]? inputShape = null, string? name = null)
-        : base(TokenOutputModes.Parse("Discretization" + (name is null ? "" : $" '{name}'"), outputMode,
+        : base(TokenOutputModes.Parse("Discretization" + (name is null ? "" : $" '{name}'"), outputMode, deprecatedNames: false,
             TokenOutputMode.Int, TokenOutputMode.OneHot, TokenOutputMode.MultiHot, TokenOutputMode.Count), name, inputShape)
     {
         RefuseSparse(sparse);

@@ -38,7 +38,7 @@ public sealed partial class IntegerLookup : TokenLayer
     public IntegerLookup(int? maxTokens = null, int numOovIndices = 1, long? maskToken = null, long? oovToken = -1,
         IReadOnlyList<long>? vocabulary = null, IReadOnlyList<double>? idfWeights = null, bool invert = false,
         string outputMode = "int", bool sparse = false, bool padToMaxTokens = false, int[]? inputShape = null, string? name = null)
-        : base(TokenOutputModes.Parse("IntegerLookup" + (name is null ? "" : $" '{name}'"), outputMode,
+        : base(TokenOutputModes.Parse("IntegerLookup" + (name is null ? "" : $" '{name}'"), outputMode, deprecatedNames: true,
             TokenOutputMode.Int, TokenOutputMode.OneHot, TokenOutputMode.MultiHot, TokenOutputMode.Count, TokenOutputMode.TfIdf),
             name, inputShape)
     {

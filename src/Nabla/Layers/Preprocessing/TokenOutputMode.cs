@@ -29,11 +29,12 @@ internal static class TokenOutputModes
         _ => "tf_idf",
     };
 
-    /// <summary>The mode Keras names <paramref name="value"/>, among <paramref name="allowed"/>; Keras's deprecated
-    /// "binary" (multi_hot) and "tf-idf" are read too. Anything else is refused, naming the layer and the valid names.</summary>
-    public static TokenOutputMode Parse(string owner, string value, params TokenOutputMode[] allowed)
+    /// <summary>The mode Keras names <paramref name="value"/>, among <paramref name="allowed"/>; with
+    /// <paramref name="deprecatedNames"/> (CategoryEncoding and IntegerLookup, not Discretization) Keras's older "binary"
+    /// (multi_hot) and "tf-idf" are read too. Anything else is refused, naming the layer and the valid names.</summary>
+    public static TokenOutputMode Parse(string owner, string value, bool deprecatedNames, params TokenOutputMode[] allowed)
     {
-        string name = value switch { "binary" => "multi_hot", "tf-idf" => "tf_idf", _ => value };
+        string name = !deprecatedNames ? value : value switch { "binary" => "multi_hot", "tf-idf" => "tf_idf", _ => value };
         foreach (var mode in allowed)
             if (mode.KerasName() == name) return mode;
         throw new ArgumentException(

@@ -86,6 +86,8 @@ public class DiscretizationTests
         var error = Assert.Throws<ArgumentException>(() => new Discretization([0.0], outputMode: "tf_idf", name: "bins"));
         Assert.Contains("\"int\", \"one_hot\", \"multi_hot\", \"count\"", error.Message);
         Assert.Throws<ArgumentException>(() => new Discretization([1.0, 0.0]));
+        // discretization.py validates output_mode against its four names only: no deprecated "binary" there.
+        Assert.Throws<ArgumentException>(() => new Discretization([0.0], outputMode: "binary"));
         Assert.Throws<ArgumentException>(() => new Discretization(numBins: 3).Adapt(Tensor.FromArray([1f, float.NaN], 2)));
     }
 

@@ -144,6 +144,9 @@ public class IntegerLookupTests
             Assert.True(config.ContainsKey(key), key);
         var again = (IntegerLookup)Layer.Deserialize(Registry<Layer>.Serialize(layer));
         Assert.Equal(Run(layer, Documents, 2, 4), Run(again, Documents, 2, 4));
+        // index_lookup.py: the deprecated "binary" is multi_hot and "tf-idf" is tf_idf.
+        Assert.Equal(TokenOutputMode.MultiHot, new IntegerLookup(outputMode: "binary").OutputMode);
+        Assert.Equal(TokenOutputMode.TfIdf, new IntegerLookup(outputMode: "tf-idf").OutputMode);
         // tf.keras 2.4's experimental names.
         var old = (IntegerLookup)Layer.Deserialize(Config.Parse(
             """{"class_name": "IntegerLookup", "config": {"max_values": null, "mask_value": 0, "oov_value": -1, "vocabulary": [3, 4]}}"""));
