@@ -9,7 +9,8 @@ public sealed partial class IntegerLookup
     /// ties broken by the larger token first (Keras's <c>np.lexsort((tokens, counts))[::-1]</c>), and cut to
     /// max_tokens minus the mask and OOV indices. In "tf_idf" mode each sample is a document (each value of a rank-1 array,
     /// each row of a rank-2 one) and a token's weight is log(1 + documents / (1 + documents holding it)); the OOV indices
-    /// get the weights' mean. Refused on a layer given a vocabulary, as in Keras.
+    /// get the weights' mean (summed in float32 in order; TensorFlow's reduce_mean may order the sum otherwise, a last-bit
+    /// difference). Refused on a layer given a vocabulary, as in Keras.
     /// </summary>
     public void Adapt(Tensor data)
     {

@@ -127,6 +127,25 @@ public class PreprocessingModelTests
     }
 
     [Fact]
+    public void IntegerLookupFeedsAnEmbeddingThatLearns()
+    {
+        // The usual pattern: raw integer codes -> indices -> Embedding, its input_dim the lookup's vocabulary_size().
+        Utils.SetRandomSeed(7);
+        var lookup = new IntegerLookup(vocabulary: [100, 200, 300, 400], inputShape: [1]);
+        var model = new Sequential(lookup, new Embedding(lookup.VocabularySize, 3), new Flatten(), new Dense(1, activation: "sigmoid"));
+        model.Compile(new Nabla.Optimizers.Adam(learningRate: 0.1), "binary_crossentropy", ["accuracy"]);
+        var x = new Tensor(40, 1);
+        var y = new Tensor(40, 1);
+        for (int r = 0; r < 40; r++)
+        {
+            x.Data[r] = 100 * (r % 5); // 0 is out of the vocabulary: the OOV index
+            y.Data[r] = r % 5 is 2 or 0 ? 1 : 0;
+        }
+        var history = model.Fit(x, y, epochs: 30, batchSize: 8, verbose: 0);
+        Assert.Equal(1.0, history["accuracy"][^1]);
+    }
+
+    [Fact]
     public void CountWeightsInAFunctionalConfigIsRefusedByName()
     {
         // category_encoding.py call(inputs, count_weights=None): Nabla does not implement count_weights.
