@@ -79,7 +79,15 @@ public sealed partial class IntegerLookup
         {
             Trainable = config.GetBool("trainable", true),
         };
-        if (!layer.HasVocabulary && config.TryGet("vocabulary_size", out _)) layer.frozenVocabularySize = config.GetInt("vocabulary_size");
+        if (config.TryGet("vocabulary_size", out _))
+        {
+            int size = config.GetInt("vocabulary_size");
+            if (!layer.HasVocabulary) layer.frozenVocabularySize = size;
+            // Keras sets the frozen size first and refuses a vocabulary of another size in an encoded output.
+            else if (size != layer.VocabularySize && layer.OutputMode != TokenOutputMode.Int && !layer.PadToMaxTokens)
+                throw new ArgumentException(
+                    $"{owner} config 'vocabulary_size' is {size} but its vocabulary makes {layer.VocabularySize} indices.");
+        }
         return layer;
     }
 
@@ -105,7 +113,14 @@ public sealed partial class IntegerLookup
                 System.Globalization.CultureInfo.InvariantCulture, out long token)
             ? token
             : throw new ArgumentException($"{Owner}: line {i + 1} of {VocabularyAsset} is \"{line}\"; expected an integer token."));
-        SetVocabulary([.. vocabulary]);
+        try
+        {
+            SetVocabulary([.. vocabulary]);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException(e.Message, e); // a vocabulary that does not fit its config is the archive's fault
+        }
     }
 
     private static int? OptionalInt(Config config, string key) => config.TryGet(key, out _) ? config.GetInt(key) : null;

@@ -183,9 +183,13 @@ public sealed partial class IntegerLookup : TokenLayer
         int size = TokenStartIndex + newTokens.Length;
         if (MaxTokens is int max && size > max)
             throw new ArgumentException($"{Owner}: a {origin} of {size} indices (mask and OOV included) is larger than max_tokens = {max}.");
-        if (!PadToMaxTokens) CheckDepthUnchanged(size);
+        // Keras's _ensure_vocab_size_unchanged: an encoded output's vocabulary size, once set (by a vocabulary, an adapt or
+        // the config's vocabulary_size), stays.
         if (!PadToMaxTokens && frozenVocabularySize is int frozen && OutputMode != TokenOutputMode.Int && frozen != size)
-            throw new ArgumentException($"{Owner}: the {origin} has {size} indices but the config's vocabulary_size is {frozen}.");
+            throw new InvalidOperationException(
+                $"{Owner}: the {origin} has {size} indices where the layer's vocabulary size is {frozen}; as in Keras, the vocabulary " +
+                $"size of output_mode \"{OutputMode.KerasName()}\" cannot change (unless pad_to_max_tokens).");
+        if (!PadToMaxTokens) CheckDepthUnchanged(size);
         indexOf.Clear();
         for (int i = 0; i < newTokens.Length; i++) indexOf[newTokens[i]] = TokenStartIndex + i;
         tokens = newTokens;

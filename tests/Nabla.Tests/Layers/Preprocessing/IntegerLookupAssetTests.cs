@@ -66,5 +66,12 @@ public class IntegerLookupAssetTests
         AsKerasWritesIt(other, "-1\nseven\n9\n11");
         error = Assert.Throws<Nabla.Data.DataFormatException>(() => global::Nabla.Model.Load(other));
         Assert.Contains("line 2 of vocabulary.txt is \"seven\"", error.Message);
+
+        // Four indices in the config's vocabulary_size, five in the asset.
+        string longer = folder.File("longer.keras");
+        model.Save(longer);
+        AsKerasWritesIt(longer, "-1\n7\n9\n11\n13\n");
+        error = Assert.Throws<Nabla.Data.DataFormatException>(() => global::Nabla.Model.Load(longer));
+        Assert.Contains("5 indices where the layer's vocabulary size is 4", error.Message);
     }
 }

@@ -120,6 +120,10 @@ public class IntegerLookupTests
         var noVocabulary = Assert.Throws<InvalidOperationException>(() => Run(new IntegerLookup(name: "ids"), [1], 1, 1));
         Assert.Contains("has no vocabulary", noVocabulary.Message);
         Assert.Throws<InvalidOperationException>(() => new IntegerLookup(vocabulary: Vocabulary).Adapt(Tensor.FromArray([1f], 1)));
+        // index_lookup.py _ensure_vocab_size_unchanged: an encoded output's vocabulary size stays once set.
+        var counted = new IntegerLookup(outputMode: "count", name: "ids");
+        counted.Adapt(Tensor.FromArray([1f, 2f], 2));
+        Assert.Contains("cannot change", Assert.Throws<InvalidOperationException>(() => counted.Adapt(Tensor.FromArray([1f, 2f, 3f], 3))).Message);
     }
 
     [Fact]
