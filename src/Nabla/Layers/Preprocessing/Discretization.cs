@@ -127,7 +127,7 @@ public sealed class Discretization : TokenLayer
         return config;
     }
 
-    /// <summary>Reads Keras 3's config (and tf.keras 2's, the same keys). Both bin_boundaries and num_bins are present
+    /// <summary>Reads Keras 3's config (and tf.keras 2's, the same keys; tf.keras 2.3 named the boundaries "bins"). Both bin_boundaries and num_bins are present
     /// once a layer was adapted: the boundaries are then the adapted ones, as Keras's from_config applies them.</summary>
     public static Discretization FromConfig(Config config)
     {
@@ -145,18 +145,20 @@ public sealed class Discretization : TokenLayer
         return layer;
     }
 
+    /// <summary>The boundaries under Keras's "bin_boundaries", or tf.keras 2.3's "bins" where a config has no bin_boundaries.</summary>
     private static List<double>? ReadBoundaries(Config config, string? name)
     {
-        if (!config.TryGet("bin_boundaries", out var value)) return null;
+        string key = config.ContainsKey("bin_boundaries") || !config.ContainsKey("bins") ? "bin_boundaries" : "bins";
+        if (!config.TryGet(key, out var value)) return null;
         if (value is not List<object?> list)
             throw new ArgumentException(
-                $"Discretization '{name ?? "?"}' config 'bin_boundaries' is {Config.Describe(value)}; expected a list of numbers.");
+                $"Discretization '{name ?? "?"}' config '{key}' is {Config.Describe(value)}; expected a list of numbers.");
         return [.. list.Select((item, i) => item switch
         {
             double d => d,
             long l => l,
             _ => throw new ArgumentException(
-                $"Discretization '{name ?? "?"}' config 'bin_boundaries'[{i}] is {Config.Describe(item)}; expected a number."),
+                $"Discretization '{name ?? "?"}' config '{key}'[{i}] is {Config.Describe(item)}; expected a number."),
         })];
     }
 }

@@ -108,6 +108,9 @@ public class DiscretizationTests
         var again = (Discretization)Layer.Deserialize(Registry<Layer>.Serialize(layer));
         Assert.Equal(Run(layer, [0.5f, 1.0f, 3f], 1, 3), Run(again, [0.5f, 1.0f, 3f], 1, 3));
         AssertRefusedNull("""{"class_name": "Discretization", "config": {"num_bins": 3, "output_mode": null}}""", "output_mode");
+        // tf.keras 2.3's experimental Discretization named them "bins".
+        var old = (Discretization)Layer.Deserialize(Config.Parse("""{"class_name": "Discretization", "config": {"bins": [0.0, 1.0]}}"""));
+        Assert.Equal([0.0, 1.0], old.BinBoundaries!);
     }
 
     [Fact]
