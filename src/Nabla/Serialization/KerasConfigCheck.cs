@@ -3,7 +3,9 @@ namespace Nabla.Serialization;
 
 /// <summary>
 /// Keys of Keras layer configs that change the math and that Nabla does not implement, refused by name before the
-/// layers are built: a dtype other than float32 (a string, or a DTypePolicy object as Keras 3 writes it), a non-null
+/// layers are built: a dtype other than float32 (a string, or a DTypePolicy object as Keras 3 writes it; an integer one
+/// where Keras gives a layer integer values: an input of token ids, a preprocessing layer's indices or counts, which
+/// Nabla carries as float32, exactly up to 2^24), a non-null
 /// <c>quantization_config</c>, and sparse or ragged inputs. Keys that change nothing (<c>shared_object_id</c>,
 /// <c>optional</c>, <c>registered_name</c>) pass.
 /// </summary>
@@ -16,7 +18,7 @@ internal static class KerasConfigCheck
         {
             if (item is not Config spec || spec.GetConfig("config") is not { } config) continue;
             string where = $"layer '{config.GetString("name", null) ?? "?"}' ({spec.GetString("class_name", null) ?? "?"})";
-            CheckDType(config, where);
+            CheckDType(config, spec.GetString("class_name", null) ?? "?", where);
             if (config.TryGet("quantization_config", out var quantization))
                 throw new NotSupportedException($"{where}: 'quantization_config' is {Config.Describe(quantization)}; Nabla does not implement quantized layers.");
             foreach (string key in new[] { "sparse", "ragged" })
@@ -25,7 +27,12 @@ internal static class KerasConfigCheck
         }
     }
 
-    private static void CheckDType(Config config, string where)
+    /// <summary>Layers whose integer dtype is the integer values they take or make.</summary>
+    private static readonly HashSet<string> IntegerValued = ["InputLayer", "Discretization", "IntegerLookup", "CategoryEncoding"];
+
+    private static readonly HashSet<string> IntegerDTypes = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"];
+
+    private static void CheckDType(Config config, string className, string where)
     {
         if (!config.TryGet("dtype", out var dtype)) return;
         string? name = dtype switch
@@ -34,7 +41,7 @@ internal static class KerasConfigCheck
             Config policy when policy.GetConfig("config") is { } inner => inner.GetString("name", null),
             _ => null,
         };
-        if (name != "float32")
+        if (name != "float32" && !(name is not null && IntegerDTypes.Contains(name) && IntegerValued.Contains(className)))
             throw new NotSupportedException($"{where}: 'dtype' is {Config.Describe(name ?? dtype)}; Nabla computes in float32 only.");
     }
 }

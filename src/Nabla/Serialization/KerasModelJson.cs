@@ -30,7 +30,7 @@ public static class KerasModelJson
         {
             config.TryGetValue("config", out var inner);
             if (cls is "Functional" or "Model")
-                return FunctionalConfig.FromConfig(inner as Config
+                return Functional(inner as Config
                     ?? throw new ArgumentException($"{where}: 'config' must be an object, found {Config.Describe(inner)}."), where);
             if (cls is not "Sequential")
                 throw new ArgumentException(
@@ -44,7 +44,7 @@ public static class KerasModelJson
             };
         }
         else if (config.ContainsKey("input_layers") && config.ContainsKey("output_layers"))
-            return FunctionalConfig.FromConfig(config, where);
+            return Functional(config, where);
         try
         {
             KerasConfigCheck.Layers(config);
@@ -58,6 +58,13 @@ public static class KerasModelJson
         {
             throw new NotSupportedException($"{source}: {e.Message}", e);
         }
+    }
+
+    private static Model Functional(Config config, string where)
+    {
+        try { KerasConfigCheck.Layers(config); }
+        catch (NotSupportedException e) { throw new NotSupportedException($"{where}: {e.Message}", e); }
+        return FunctionalConfig.FromConfig(config, where);
     }
 
     /// <summary>Keras's <c>{"class_name", "config"}</c> of a Sequential or functional model. A subclassed model has no

@@ -34,7 +34,7 @@ public class DiscretizationTests
         // one_hot_rank_3: (1, 2, 2) -> (1, 2, 2, 4).
         var oneHot = new Discretization(bounds, outputMode: "one_hot");
         Assert.Equal([0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0], Run(oneHot, [0.15f, 0.75f, 0.85f, 0.45f], 1, 2, 2));
-        Assert.Equal([2, 2, 4], oneHot.OutputShape);
+        Assert.Equal([2, 2, 4], oneHot.OutputShape!);
     }
 
     [Fact]

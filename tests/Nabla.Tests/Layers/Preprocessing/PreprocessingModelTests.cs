@@ -39,7 +39,7 @@ public class PreprocessingModelTests
         var history = model.Fit(first, y, epochs: 30, batchSize: 16, verbose: 0);
         Assert.True(clock.Elapsed.TotalSeconds < 5, $"took {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(1.0, history["accuracy"][^1]);
-        Assert.Equal(0, model.Layers[0].Weights.Count);
+        Assert.Empty(model.Layers[0].Weights);
         // The encoding is a constant of its input: nothing asks its input for a gradient.
         var encoded = model.Layers[0].Call(Tensor.FromArray([1, 2], 2, 1), training: true);
         Assert.False(encoded.RequiresGrad);
@@ -104,7 +104,7 @@ public class PreprocessingModelTests
         // indices, tf_idf padded to max_tokens; Discretization one_hot; CategoryEncoding count.
         string path = Path.Combine(Nabla.Tests.TestSupport.RepositoryPaths.Root(), "tests", "Fuzz", "corpus", "model-json", "preprocessing-lookup-bins.json");
         var model = KerasModelJson.FromJson(File.ReadAllText(path), path);
-        Assert.Equal([14], model.Layers.Single(l => l.Name == "joined").OutputShape); // 6 + 4 + 4 slots
+        Assert.Equal([14], model.Layers.Single(l => l.Name == "joined").OutputShape!); // 6 + 4 + 4 slots
         var ids = (IntegerLookup)model.Layers.Single(l => l.Name == "ids");
         // Slots: OOV 0 and 1 (weight 0.5, the given weights' average), 7, 9, 11 (0.5, 0.25, 0.75), one zero slot of padding.
         // 9 -> slot 3; the mask 0 is dropped; 13 and 12 are OOV: floormod by 2 -> slots 1 and 0.
