@@ -54,6 +54,8 @@ public abstract partial class Layer
         .Add("Conv2D", Conv2D.FromConfig, "Convolution2D")
         .Add("Conv3D", Conv3D.FromConfig, "Convolution3D")
         .Add("DepthwiseConv2D", DepthwiseConv2D.FromConfig)
+        .Add("DepthwiseConv1D", DepthwiseConv1D.FromConfig)
+        .Add("SeparableConv1D", SeparableConv1D.FromConfig, "SeparableConvolution1D")
         .Add("SeparableConv2D", SeparableConv2D.FromConfig, "SeparableConvolution2D")
         .Add("Conv2DTranspose", Conv2DTranspose.FromConfig, "Convolution2DTranspose")
         .Add("Conv1DTranspose", Conv1DTranspose.FromConfig, "Convolution1DTranspose")

@@ -13,6 +13,8 @@ namespace Nabla.Autograd.Ops;
 /// Samples are independent, so the forward pass and dx are spread over threads by sample; the kernel gradient is
 /// summed per fixed group of samples and the groups are added in order, so any thread count gives the same bits.
 /// The pre-activation z is kept for backward and for the training doctor, as the convolution op does.
+/// A 1-D batch (DepthwiseConv1D) is x [batch, steps, c] with kernel [k, c, multiplier]: the same data as a 2-D batch of
+/// height 1, which its geometry describes, so the same loops run on it.
 /// With one filter per channel and stride 1 along the width, a window cell's inputs for a whole output row are
 /// contiguous, so the multiply-adds go a row at a time against the kernel slice tiled along the row (one call per row
 /// and window cell instead of one per output cell: a call on 32 channels costs more in overhead than in arithmetic).
@@ -49,7 +51,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
     {
         g = geometry;
         batch = x.Shape[0];
-        multiplier = kernel.Shape[3];
+        multiplier = kernel.Shape[^1];
         outChannels = g.Channels * multiplier;
         kernelSize = kernel.Size;
         groups = (batch + SamplesPerGroup - 1) / SamplesPerGroup;
@@ -68,7 +70,7 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 
     private int TiledSize => g.KernelHeight * g.KernelWidth * RowLength;
 
-    public override string Name => "depthwise_conv2d";
+    public override string Name => PoolShapes.Name("depthwise_conv", Inputs[0].Rank);
 
     /// <summary>z = depthwise(x, kernel) + bias, before the activation.</summary>
     public Tensor PreActivation => activation.PreActivation;
@@ -77,18 +79,19 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
-        if (x.Rank != 4 || x.Shape[1] != g.InHeight || x.Shape[2] != g.InWidth || x.Shape[3] != g.Channels)
-            throw new ArgumentException(
-                $"depthwise conv: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's [batch, {g.InHeight}, {g.InWidth}, {g.Channels}].");
-        if (kernel.Rank != 4 || kernel.Shape[0] != g.KernelHeight || kernel.Shape[1] != g.KernelWidth || kernel.Shape[2] != g.Channels
-            || kernel.Shape[3] <= 0)
+        PoolShapes.CheckInput("depthwise conv", x, g);
+        int spatial = x.Rank - 2;
+        if (spatial is not (1 or 2))
+            throw new ArgumentException($"depthwise conv: inputs {Tensor.ShapeString(x.Shape)} are neither 1-D nor 2-D batches.");
+        int[] expectedKernel = [.. g.KernelSpatial(spatial), g.Channels];
+        if (kernel.Rank != spatial + 2 || !kernel.Shape.AsSpan(0, spatial + 1).SequenceEqual(expectedKernel) || kernel.Shape[^1] <= 0)
             throw new ArgumentException(
                 $"depthwise conv: kernel {Tensor.ShapeString(kernel.Shape)} does not match the expected " +
-                $"[{g.KernelHeight}, {g.KernelWidth}, {g.Channels}, depth_multiplier].");
-        int outChannels = g.Channels * kernel.Shape[3];
+                $"[{string.Join(", ", expectedKernel)}, depth_multiplier].");
+        int outChannels = g.Channels * kernel.Shape[^1];
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != outChannels))
             throw new ArgumentException($"depthwise conv: bias {Tensor.ShapeString(bias.Shape)} does not match the {outChannels} output channels.");
-        return [x.Shape[0], g.OutHeight, g.OutWidth, outChannels];
+        return [x.Shape[0], .. g.OutSpatial(spatial), outChannels];
     }
 
     public override void Forward()

@@ -86,10 +86,10 @@ internal static class OnnxConvLayers
         return result;
     }
 
-    private static long[] Longs(int[] values) => [.. values.Select(v => (long)v)];
+    internal static long[] Longs(int[] values) => [.. values.Select(v => (long)v)];
 
     /// <summary>The last <paramref name="rank"/> of (depth, height, width).</summary>
-    private static long[] Spatial(int rank, int depth, int height, int width) => rank switch
+    internal static long[] Spatial(int rank, int depth, int height, int width) => rank switch
     {
         1 => [width],
         2 => [height, width],
@@ -97,14 +97,14 @@ internal static class OnnxConvLayers
     };
 
     /// <summary>ONNX pads: all the "begin" paddings, then all the "end" ones.</summary>
-    private static long[] Pads(int rank, ConvGeometry g) =>
+    internal static long[] Pads(int rank, ConvGeometry g) =>
         [.. Spatial(rank, g.PadFront, g.PadTop, g.PadLeft), .. Spatial(rank, g.PadBack, g.PadBottom, g.PadRight)];
 
     /// <summary>Channels-last [batch, spatial..., c] to ONNX's [batch, c, spatial...].</summary>
-    private static string ChannelsFirst(OnnxGraphBuilder g, string name, string x, int rank) =>
+    internal static string ChannelsFirst(OnnxGraphBuilder g, string name, string x, int rank) =>
         g.Node("Transpose", name, [x], Ints("perm", [0, rank + 1, .. Enumerable.Range(1, rank).Select(a => (long)a)]));
 
     /// <summary>ONNX's [batch, c, spatial...] back to channels-last.</summary>
-    private static string ChannelsLast(OnnxGraphBuilder g, string name, string x, int rank) =>
+    internal static string ChannelsLast(OnnxGraphBuilder g, string name, string x, int rank) =>
         g.Node("Transpose", name, [x], Ints("perm", [0, .. Enumerable.Range(2, rank).Select(a => (long)a), 1]));
 }

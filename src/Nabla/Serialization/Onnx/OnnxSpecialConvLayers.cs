@@ -5,58 +5,64 @@ using static Nabla.Serialization.Onnx.OnnxGraphBuilder;
 namespace Nabla.Serialization.Onnx;
 
 /// <summary>
-/// Writes DepthwiseConv2D (a Conv with one group per input channel), SeparableConv2D (that Conv, then a 1×1 Conv) and
-/// Conv2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other convolutions.
-/// Conv2DTranspose's output is Keras's window of the full transposed convolution: the top padding of the convolution
-/// that maps it back is ONNX's begin pad, and cells past the full output (a stride above the kernel) are its
-/// output_padding.
+/// Writes DepthwiseConv1D/2D (a Conv with one group per input channel), SeparableConv1D/2D (that Conv, then a Conv of
+/// window 1) and Conv2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
+/// convolutions; the 1-D layers as ONNX's 1-D Conv. Conv2DTranspose's output is Keras's window of the full transposed
+/// convolution: the top padding of the convolution that maps it back is ONNX's begin pad, and cells past the full
+/// output (a stride above the kernel) are its output_padding.
 /// </summary>
 internal static class OnnxSpecialConvLayers
 {
-    public static bool Handles(Layer layer) => layer is DepthwiseConv2D or SeparableConv2D or Conv2DTranspose;
+    public static bool Handles(Layer layer) => layer is BaseDepthwiseConv or Conv2DTranspose;
 
     public static Activations.Activation? ActivationOf(Layer layer) => layer switch
     {
-        DepthwiseConv2D d => d.Activation,
-        SeparableConv2D s => s.Activation,
+        BaseDepthwiseConv d => d.Activation,
         Conv2DTranspose t => t.Activation,
         _ => null,
     };
 
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x)
     {
-        string nchw = g.Node("Transpose", layer.Name, [x], Ints("perm", 0, 3, 1, 2));
+        int rank = layer is BaseDepthwiseConv conv ? conv.Rank : 2;
+        string channelsFirst = OnnxConvLayers.ChannelsFirst(g, layer.Name, x, rank);
         var (y, activation) = layer switch
         {
-            DepthwiseConv2D d => (Depthwise(g, d.Name, nchw, d.BuiltGeometry, d.DepthwiseKernel, d.Bias), d.Activation),
-            SeparableConv2D s => (Pointwise(g, s, Depthwise(g, s.Name, nchw, s.BuiltGeometry, s.DepthwiseKernel, null)), s.Activation),
-            Conv2DTranspose t => (Transposed(g, t, nchw), t.Activation),
+            BaseSeparableConv s => (Pointwise(g, s, Depthwise(g, s, channelsFirst, null)), s.Activation),
+            BaseDepthwiseConv d => (Depthwise(g, d, channelsFirst, d.Bias), d.Activation),
+            Conv2DTranspose t => (Transposed(g, t, channelsFirst), t.Activation),
             _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
         };
-        return OnnxActivations.Emit(g, activation, g.Node("Transpose", layer.Name, [y], Ints("perm", 0, 2, 3, 1)), layer.Name, layer.Name);
+        return OnnxActivations.Emit(g, activation, OnnxConvLayers.ChannelsLast(g, layer.Name, y, rank), layer.Name, layer.Name);
     }
 
-    /// <summary>Keras's depthwise kernel [kh, kw, channels, multiplier] as ONNX's [channels·multiplier, 1, kh, kw].</summary>
-    private static string Depthwise(OnnxGraphBuilder g, string name, string x, ConvGeometry geometry, Tensor kernel, Tensor? bias)
+    /// <summary>Keras's depthwise kernel [k..., channels, multiplier] as ONNX's [channels·multiplier, 1, k...].</summary>
+    private static string Depthwise(OnnxGraphBuilder g, BaseDepthwiseConv layer, string x, Tensor? bias)
     {
-        int kh = kernel.Shape[0], kw = kernel.Shape[1], channels = kernel.Shape[2], multiplier = kernel.Shape[3];
-        // Output channel c·multiplier + m is one [kh·kw, 1, channels·multiplier] kernel's last axis.
-        var weights = OnnxConvLayers.SpatialAxesLast(kernel, kh * kw, 1, channels * multiplier);
-        string w = g.Initializer($"{name}/depthwise_kernel_oihw", [channels * multiplier, 1, kh, kw], weights);
-        return g.Node("Conv", name, bias is null ? [x, w] : [x, w, g.Weight(bias)], Int("group", channels),
-            Ints("kernel_shape", kh, kw), Ints("strides", geometry.StrideHeight, geometry.StrideWidth),
-            Ints("dilations", geometry.DilationHeight, geometry.DilationWidth),
-            Ints("pads", geometry.PadTop, geometry.PadLeft, geometry.PadBottom, geometry.PadRight));
+        var kernel = layer.DepthwiseKernel;
+        var geometry = layer.BuiltGeometry;
+        int rank = layer.Rank;
+        int[] window = geometry.KernelSpatial(rank);
+        int cells = window.Aggregate(1, (a, b) => a * b), channels = geometry.Channels, multiplier = layer.DepthMultiplier;
+        // Output channel c·multiplier + m is one [cells, 1, channels·multiplier] kernel's last axis.
+        var weights = OnnxConvLayers.SpatialAxesLast(kernel, cells, 1, channels * multiplier);
+        string w = g.Initializer($"{layer.Name}/depthwise_kernel_oihw", [channels * multiplier, 1, .. window], weights);
+        return g.Node("Conv", layer.Name, bias is null ? [x, w] : [x, w, g.Weight(bias)], Int("group", channels),
+            Ints("kernel_shape", OnnxConvLayers.Longs(window)),
+            Ints("strides", OnnxConvLayers.Spatial(rank, geometry.StrideDepth, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("dilations", OnnxConvLayers.Spatial(rank, geometry.DilationDepth, geometry.DilationHeight, geometry.DilationWidth)),
+            Ints("pads", OnnxConvLayers.Pads(rank, geometry)));
     }
 
-    /// <summary>The 1×1 convolution: Keras's [1, 1, in, filters] as ONNX's [filters, in, 1, 1].</summary>
-    private static string Pointwise(OnnxGraphBuilder g, SeparableConv2D layer, string x)
+    /// <summary>The convolution of window 1: Keras's [1..., in, filters] as ONNX's [filters, in, 1...].</summary>
+    private static string Pointwise(OnnxGraphBuilder g, BaseSeparableConv layer, string x)
     {
         var kernel = layer.PointwiseKernel;
-        int inChannels = kernel.Shape[2], filters = kernel.Shape[3];
+        int inChannels = kernel.Shape[^2], filters = kernel.Shape[^1];
+        int[] ones = [.. Enumerable.Repeat(1, layer.Rank)];
         var weights = OnnxConvLayers.SpatialAxesLast(kernel, 1, inChannels, filters);
-        string w = g.Initializer($"{layer.Name}/pointwise_kernel_oihw", [filters, inChannels, 1, 1], weights);
-        return g.Node("Conv", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w], Ints("kernel_shape", 1, 1));
+        string w = g.Initializer($"{layer.Name}/pointwise_kernel_oihw", [filters, inChannels, .. ones], weights);
+        return g.Node("Conv", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w], Ints("kernel_shape", OnnxConvLayers.Longs(ones)));
     }
 
     /// <summary>Keras's [kh, kw, filters, in] kernel is ONNX ConvTranspose's [in, filters, kh, kw].</summary>
