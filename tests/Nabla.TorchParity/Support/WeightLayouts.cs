@@ -51,14 +51,18 @@ public static class WeightLayouts
 
     /// <summary>
     /// Depthwise convolution: Keras DepthwiseConv2D kernel [h, w, in, multiplier] → torch Conv2d(groups = in)
-    /// weight [in·multiplier, 1, h, w] (output channel c·multiplier + m comes from input channel c).
+    /// weight [in·multiplier, 1, h, w] (output channel c·multiplier + m comes from input channel c); DepthwiseConv1D's
+    /// [k, in, multiplier] → Conv1d's [in·multiplier, 1, k].
     /// </summary>
     public static TorchTensor DepthwiseKernel(Tensor kerasKernel, bool requiresGrad = true)
     {
-        RequireRank(kerasKernel, 4, "DepthwiseConv2D kernel [h, w, in, multiplier]");
-        int h = kerasKernel.Shape[0], w = kerasKernel.Shape[1], channels = kerasKernel.Shape[2], multiplier = kerasKernel.Shape[3];
-        var t = Parity.ToTorch(kerasKernel).permute(2, 3, 0, 1).reshape(channels * multiplier, 1, h, w);
-        return Leaf(t, requiresGrad);
+        // [k, in, multiplier] (DepthwiseConv1D) or [h, w, in, multiplier] (DepthwiseConv2D): the window's axes go last.
+        int spatial = kerasKernel.Rank - 2;
+        if (spatial is not (1 or 2)) RequireRank(kerasKernel, 4, "DepthwiseConv1D/2D kernel [k, in, multiplier] or [h, w, in, multiplier]");
+        int channels = kerasKernel.Shape[^2], multiplier = kerasKernel.Shape[^1];
+        long[] order = [spatial, spatial + 1, .. Enumerable.Range(0, spatial).Select(a => (long)a)];
+        long[] shape = [channels * multiplier, 1, .. kerasKernel.Shape[..spatial].Select(d => (long)d)];
+        return Leaf(Parity.ToTorch(kerasKernel).permute(order).reshape(shape), requiresGrad);
     }
 
     /// <summary>Torch depthwise weight (or gradient) [in·multiplier, 1, h, w] → Keras [h, w, in, multiplier].</summary>
