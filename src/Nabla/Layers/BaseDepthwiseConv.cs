@@ -136,13 +136,8 @@ public abstract class BaseDepthwiseConv : Layer
         window.WriteConfig(config, rank);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
-        config["depthwise_initializer"] = Registry<Initializer>.Serialize(DepthwiseInitializer);
-        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
-        config["depthwise_regularizer"] = DepthwiseRegularizer is null ? null : Registry<Regularizer>.Serialize(DepthwiseRegularizer);
-        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
-        config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["depthwise_constraint"] = Constraints.Constraint.SerializeOrNull(DepthwiseConstraint);
-        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
+        WriteKernelAndBiasConfig(config, DepthwiseInitializer, BiasInitializer, DepthwiseRegularizer, BiasRegularizer,
+            DepthwiseConstraint, BiasConstraint, kernel: "depthwise");
         return config;
     }
 

@@ -320,18 +320,18 @@ public abstract partial class Layer : IKerasSerializable
             : sublayer.KerasVarGroups.Select(group => ($"{child}/{group.Child}", group.Count));
 
     /// <summary>Writes Keras's keys for a kernel-and-bias layer (Dense, the convolutions), in Keras's order:
-    /// the initializers, the regularizers (null when none), the activity regularizer, and the constraints, which
-    /// Nabla does not support and so are always null.</summary>
+    /// the initializers, the regularizers (null when none), the activity regularizer, and the constraints (null when
+    /// none). <paramref name="kernel"/> is the kernel's key stem ("depthwise" for the depthwise layers).</summary>
     protected void WriteKernelAndBiasConfig(Config config, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Constraints.Constraint? kernelConstraint = null,
-        Constraints.Constraint? biasConstraint = null)
+        Constraints.Constraint? biasConstraint = null, string kernel = "kernel")
     {
-        config["kernel_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
+        config[$"{kernel}_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(biasInitializer);
-        config["kernel_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
+        config[$"{kernel}_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
         config["bias_regularizer"] = biasRegularizer is null ? null : Registry<Regularizer>.Serialize(biasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(kernelConstraint);
+        config[$"{kernel}_constraint"] = Constraints.Constraint.SerializeOrNull(kernelConstraint);
         config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(biasConstraint);
     }
 
