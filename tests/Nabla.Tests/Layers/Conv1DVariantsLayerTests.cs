@@ -202,6 +202,24 @@ public class Conv1DVariantsLayerTests
     }
 
     [Fact]
+    public void AManifestNamingTheDepthwiseKernelAsKeras3DoesLoads()
+    {
+        // Keras 3 creates DepthwiseConv1D's kernel as "kernel" (base_depthwise_conv.py) and SeparableConv1D's as
+        // "depthwise_kernel" (base_separable_conv.py): a TensorFlow.js conversion of a Keras 3 model writes "dw/kernel".
+        Utils.SetRandomSeed(6);
+        var model = SequenceModel();
+        using var folder = new TempFolder();
+        string path = folder.File("model.json");
+        model.Save(path);
+        string written = File.ReadAllText(path);
+        Assert.Contains("\"dw/depthwise_kernel\"", written);
+        Assert.Contains("\"sep/depthwise_kernel\"", written);
+        File.WriteAllText(path, written.Replace("\"dw/depthwise_kernel\"", "\"dw/kernel\""));
+        var x = GradientCheck.Random(7, -1, 1, 2, 9, 2);
+        Assert.Equal(model.Predict(x).Data, Model.Load(path).Predict(x).Data);
+    }
+
+    [Fact]
     public void ExportedModelsMatchPredictInOnnxRuntime()
     {
         Utils.SetRandomSeed(8);
