@@ -7,7 +7,7 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Recurrent;
 
 /// <summary>ConvLSTM's Keras config (keys, defaults, round trips), its weights (shapes, unit_forget_bias, the path in Keras
-/// 3's weights files), and what it refuses by name: channels_first, stateful, a timestep mask, ONNX export.</summary>
+/// 3's weights files), and what it refuses by name: channels_first, stateful, ONNX export.</summary>
 public sealed class ConvLstmConfigTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("nabla-convlstm-").FullName;
@@ -129,11 +129,6 @@ public sealed class ConvLstmConfigTests : IDisposable
         Assert.Contains("stateful", stateful.Message);
         Assert.Contains("'padding'", Assert.Throws<ArgumentException>(() => new ConvLSTM1D(2, 3, padding: "causal")).Message);
         Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3, strides: 2, dilationRate: 2));
-
-        var masked = GradientCheck.Random(2, -1, 1, 2, 3, 4, 4, 1);
-        masked.KerasMask = Tensor.Full(1f, 2, 3);
-        var mask = Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3).CallWithMask(masked, training: false));
-        Assert.Contains("mask", mask.Message);
     }
 
     [Fact]

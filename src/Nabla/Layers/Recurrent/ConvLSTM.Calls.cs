@@ -28,8 +28,8 @@ public abstract partial class ConvLSTM
     public IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        RefuseUnsupportedMask(inputs.KerasMask);
         CheckInput(inputs);
+        if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         int[] stepShape = inputs.Shape[2..];
         var geometry = inputGeometry ?? InputGeometry(stepShape);
@@ -41,7 +41,7 @@ public abstract partial class ConvLSTM
         var inputGates = InputGates(inputs, geometry, training);
         var recurrentGeometry = this.recurrentGeometry ?? RecurrentGeometry(stateShape[1..]);
         var recurrentMasks = training && RecurrentDropout > 0 ? GateMasks(stateShape, RecurrentDropout) : null;
-        Tensor? h = initialState is [var h0, _] ? h0 : null, c = initialState is [_, var c0] ? c0 : null;
+        Tensor? h = initialState is [var h0, _] ? h0 : null, c = initialState is [_, var c0] ? c0 : null, output = null;
         var outputs = new Tensor[ReturnSequences ? steps : 0];
         for (int k = 0; k < steps; k++)
         {
@@ -52,12 +52,39 @@ public abstract partial class ConvLSTM
             var inputGate = RecurrentActivation.Apply(Gate(z, 0));
             var candidate = Activation.Apply(Gate(z, 2));
             var kept = Tensor.Multiply(inputGate, candidate);
-            c = c is null ? kept : Tensor.Add(Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 1)), c), kept);
-            h = Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 3)), Activation.Apply(c));
-            if (ReturnSequences) outputs[k] = Tensor.Reshape(h, [batch, 1, .. stateShape[1..]]);
+            var newC = c is null ? kept : Tensor.Add(Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 1)), c), kept);
+            var newH = Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 3)), Activation.Apply(newC));
+            if (inputs.KerasMask is { } timestepMask)
+            {
+                var step = MaskedStep.At(timestepMask, t, stateShape);
+                (h, c) = (step.Choose(newH, h), step.Choose(newC, c));
+                // Keras's RNN: a masked step outputs the previous output (zeros before the first real step), or zeros.
+                output = step.Choose(newH, ZeroOutputForMask ? null : output);
+            }
+            else (h, c, output) = (newH, newC, newH);
+            if (ReturnSequences) outputs[k] = Tensor.Reshape(output, [batch, 1, .. stateShape[1..]]);
         }
-        var output = !ReturnSequences ? h! : steps == 1 ? outputs[0] : Tensor.Concat(outputs, axis: 1);
-        return ReturnState ? [output, h!, c!] : [output];
+        var sequenceOutput = !ReturnSequences ? output! : steps == 1 ? outputs[0] : Tensor.Concat(outputs, axis: 1);
+        return ReturnState ? [sequenceOutput, h!, c!] : [sequenceOutput];
+    }
+
+    /// <summary>One step's timestep mask, read as 1 (a real step) or 0 per sample and broadcast over a state.</summary>
+    private readonly record struct MaskedStep(Tensor Real, Tensor Masked)
+    {
+        public static MaskedStep At(Tensor mask, int t, int[] stateShape)
+        {
+            var shape = new int[stateShape.Length];
+            Array.Fill(shape, 1);
+            shape[0] = stateShape[0];
+            var real = Tensor.Reshape(Tensor.Slice(mask, [0, t], [stateShape[0], 1]), shape);
+            return new MaskedStep(real, Tensor.Subtract(Tensor.Full(1f, shape), real));
+        }
+
+        /// <summary>The new value at a real step, the old one (zeros when none) at a masked one: real·new + masked·old,
+        /// exact for a 0/1 mask.</summary>
+        public Tensor Choose(Tensor value, Tensor? old) => old is null
+            ? Tensor.Multiply(Real, value)
+            : Tensor.Add(Tensor.Multiply(Real, value), Tensor.Multiply(Masked, old));
     }
 
     /// <summary>conv(x_t, kernel) + bias for every step at once, [batch, time, spatial..., 4·filters]: the steps are
@@ -153,7 +180,7 @@ public abstract partial class ConvLSTM
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
 
-    /// <summary>The states carry no mask; a masked sequence is refused by <see cref="CallAll"/>.</summary>
+    /// <summary>The sequence's mask is the output's (when returning sequences); the states carry none, as in Keras.</summary>
     private protected override bool ReadsInputMasks => true;
 
     internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>

@@ -13,7 +13,8 @@ namespace Nabla.Layers;
 /// conv(h_{t-1}, recurrent_kernel): i, f, o = recurrent_activation(z's blocks), c_t = f·c_{t-1} + i·activation(z_c),
 /// h_t = o·activation(c_t). The input convolution takes the layer's strides, padding and dilation; the recurrent one is
 /// always stride 1, "same" and undilated (Keras's <c>recurrent_conv</c>), so the states keep the input convolution's
-/// output size, and both start at zeros of that size.
+/// output size, and both start at zeros of that size. A timestep mask on the inputs (<see cref="Tensor.KerasMask"/>) makes
+/// masked steps keep the states and repeat the previous output, as Keras's RNN.
 /// The recurrence is recorded step by step from existing ops (convolution, slice, activations, products), so its
 /// gradients are theirs; the input convolution runs once over every step together.
 /// </summary>
@@ -123,7 +124,8 @@ public abstract partial class ConvLSTM : Layer
 
     public int? Seed { get; }
 
-    /// <summary>Keras's <c>zero_output_for_mask</c>, kept for the config: a timestep mask is refused, so it changes nothing.</summary>
+    /// <summary>Keras's <c>zero_output_for_mask</c> (default false): with a timestep mask, the output at a masked step is
+    /// zero rather than the previous output.</summary>
     public bool ZeroOutputForMask { get; set; }
 
     /// <summary>1, 2 or 3 spatial axes.</summary>
@@ -145,8 +147,8 @@ public abstract partial class ConvLSTM : Layer
 
     private protected override string DescribeCallOutputs => "the output, then h and c";
 
-    /// <summary>Keras's RNN masks time steps (a masked step keeps the states); Nabla does not implement that here.</summary>
-    private protected override string? UnsupportedMaskUse => "its recurrence (a masked step keeps the previous states)";
+    /// <summary>Keras's RNN passes the mask on when it returns sequences (keras/src/layers/rnn/conv_lstm.py, compute_mask).</summary>
+    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <summary>The sequence's length may be unknown; Keras's ConvLSTM needs its spatial axes and channels.</summary>
     private protected override bool MayBeUnknown(int axis, int inputRank) => axis == 0;
