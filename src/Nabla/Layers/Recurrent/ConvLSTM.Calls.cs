@@ -9,23 +9,12 @@ namespace Nabla.Layers;
 /// <summary>A ConvLSTM's calls: the recurrence recorded step by step, its initial states and its returned states.</summary>
 public abstract partial class ConvLSTM
 {
-    /// <summary>The sequence's output; a layer with <see cref="ReturnState"/> is called with <see cref="CallAll"/>.</summary>
-    public override Tensor Call(Tensor inputs, bool training) => CallOne(inputs, [], training);
-
-    /// <summary>The first input is the sequence, the others its initial states h and c.</summary>
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOne(inputs[0], inputs.Skip(1).ToArray(), training);
-
-    private Tensor CallOne(Tensor sequence, IReadOnlyList<Tensor> initialState, bool training) => ReturnState
-        ? throw new InvalidOperationException(
-            $"Layer '{Name}' ({ClassName}) has return_state: a call makes 3 tensors ({DescribeCallOutputs}); use CallAll.")
-        : CallAll(sequence, initialState, training)[0];
-
     /// <summary>
     /// Runs the layer on a batch of sequences [batch, time, spatial..., channels] from the given initial states (none:
     /// zeros; else h and c, each [batch, spatial..., filters] of the output's spatial size, as Keras's <c>initial_state</c>)
-    /// and returns the output, then h and c when <see cref="ReturnState"/> is set.
+    /// and returns the output, then h and c when <see cref="RnnLayer.ReturnState"/> is set.
     /// </summary>
-    public IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
+    public override IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         CheckInput(inputs);
@@ -102,7 +91,7 @@ public abstract partial class ConvLSTM
             // One mask per sample and gate, shared by all its steps: Keras's cell draws its masks once per call.
             int[] maskShape = [batch, 1, .. inputs.Shape[2..]];
             gates = Tensor.Concat([.. Enumerable.Range(0, 4).Select(g =>
-                ConvolveSteps(Op.Record(new DropoutOp(inputs, (float)Dropout, dropoutGenerator, maskShape)), KernelBlock(Kernel, g),
+                ConvolveSteps(Op.Record(new DropoutOp(inputs, (float)Dropout, DropoutGenerator, maskShape)), KernelBlock(Kernel, g),
                     bias is null ? null : Tensor.Slice(bias, [g * Filters], [Filters])))], axis: -1);
         }
         else gates = ConvolveSteps(inputs, Kernel, bias);
@@ -123,7 +112,7 @@ public abstract partial class ConvLSTM
     private Tensor[] GateMasks(int[] shape, double rate)
     {
         var ones = Tensor.Full(1f, shape);
-        return [.. Enumerable.Range(0, 4).Select(_ => Op.Record(new DropoutOp(ones, (float)rate, dropoutGenerator)))];
+        return [.. Enumerable.Range(0, 4).Select(_ => Op.Record(new DropoutOp(ones, (float)rate, DropoutGenerator)))];
     }
 
     /// <summary>Gate <paramref name="gate"/>'s columns of a kernel [window..., in, 4·filters].</summary>
@@ -160,10 +149,8 @@ public abstract partial class ConvLSTM
                     $"size and filters); found {(initialState[k] is null ? "null" : Tensor.ShapeString(initialState[k].Shape))}.");
     }
 
-    internal override string? LaterInputsKeyword => "initial_state";
-
     /// <summary>A call's inputs are the sequence and, optionally, its initial h and c; it makes the output and, with
-    /// <see cref="ReturnState"/>, h and c.</summary>
+    /// <see cref="RnnLayer.ReturnState"/>, h and c.</summary>
     protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Config? options = null)
     {
         if (inputShapes.Count != 1 && inputShapes.Count != 3)
@@ -177,12 +164,4 @@ public abstract partial class ConvLSTM
                     $"Layer '{Name}' ({ClassName}): initial_state[{k - 1}] must have shape {Describe(stateShape)}; found {Describe(inputShapes[k])}.");
         return [ComputeOutputShape(inputShapes[0]), .. Enumerable.Repeat(stateShape, ReturnState ? 2 : 0)];
     }
-
-    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
-
-    /// <summary>The sequence's mask is the output's (when returning sequences); the states carry none, as in Keras.</summary>
-    private protected override bool ReadsInputMasks => true;
-
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
-        FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
 }

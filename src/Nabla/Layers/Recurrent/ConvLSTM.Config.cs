@@ -1,6 +1,4 @@
 using Nabla.Configuration;
-using Nabla.Initializers;
-using Nabla.Regularizers;
 using ActivationFunction = Nabla.Activations.Activation;
 
 namespace Nabla.Layers;
@@ -13,11 +11,7 @@ public abstract partial class ConvLSTM
     /// regularizers, constraints) read from any of Keras's forms.</summary>
     private protected readonly record struct ConfigArgs(
         int Filters, Size3D KernelSize, Size3D Strides, string Padding, Size3D DilationRate, string? DataFormat,
-        ActivationFunction Activation, ActivationFunction RecurrentActivation, bool UseBias,
-        Initializer KernelInitializer, Initializer RecurrentInitializer, Initializer BiasInitializer, bool UnitForgetBias,
-        Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
-        Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint, Constraints.Constraint? BiasConstraint,
-        double Dropout, double RecurrentDropout, int? Seed, bool ReturnSequences, bool ReturnState, bool GoBackwards, bool Stateful,
+        WeightSettings Weights, ActivationFunction RecurrentActivation, bool UseBias, bool UnitForgetBias, double Dropout, double RecurrentDropout, int? Seed, bool ReturnSequences, bool ReturnState, bool GoBackwards, bool Stateful,
         bool ZeroOutputForMask, bool Trainable, int[]? InputShape, string? Name);
 
     /// <summary>The layer a config describes: built from its plain arguments, then given its objects.</summary>
@@ -26,17 +20,8 @@ public abstract partial class ConvLSTM
             "glorot_uniform", "orthogonal", "zeros", a.UnitForgetBias, a.Dropout, a.RecurrentDropout, a.ReturnSequences,
             a.ReturnState, a.GoBackwards, a.Stateful, a.Seed, a.InputShape, a.Name)
     {
-        activation = a.Activation;
+        Apply(a.Weights);
         recurrentActivation = a.RecurrentActivation;
-        kernelInitializer = a.KernelInitializer;
-        recurrentInitializer = a.RecurrentInitializer;
-        biasInitializer = a.BiasInitializer;
-        kernelRegularizer = a.KernelRegularizer;
-        recurrentRegularizer = a.RecurrentRegularizer;
-        biasRegularizer = a.BiasRegularizer;
-        KernelConstraint = a.KernelConstraint;
-        RecurrentConstraint = a.RecurrentConstraint;
-        BiasConstraint = a.BiasConstraint;
         ZeroOutputForMask = a.ZeroOutputForMask;
         Trainable = a.Trainable;
     }
@@ -44,36 +29,17 @@ public abstract partial class ConvLSTM
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["return_sequences"] = ReturnSequences;
-        config["return_state"] = ReturnState;
-        config["go_backwards"] = GoBackwards;
-        config["stateful"] = false;
-        config["unroll"] = false;
-        config["zero_output_for_mask"] = ZeroOutputForMask;
+        WriteRnnOptions(config, stateful: false);
         config["filters"] = (long)Filters;
         window.WriteConfig(config, rank);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);
         config["use_bias"] = UseBias;
-        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
-        config["recurrent_initializer"] = Registry<Initializer>.Serialize(RecurrentInitializer);
-        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
+        WriteInitializers(config);
         config["unit_forget_bias"] = UnitForgetBias;
-        config["kernel_regularizer"] = SerializeOrNull(KernelRegularizer);
-        config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
-        config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
-        config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
-        config["recurrent_constraint"] = Constraints.Constraint.SerializeOrNull(RecurrentConstraint);
-        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
-        config["dropout"] = Dropout;
-        config["recurrent_dropout"] = RecurrentDropout;
-        config["seed"] = Seed is int s ? (long)s : null;
+        WritePenaltiesAndDropout(config);
         return config;
     }
-
-    private static Config? SerializeOrNull(Regularizer? regularizer) =>
-        regularizer is null ? null : Registry<Regularizer>.Serialize(regularizer);
 
     /// <summary>Reads a Keras 3 (or Keras 2) ConvLSTM config with Keras's defaults (keras/src/layers/rnn/conv_lstm2d.py:
     /// strides 1, padding "valid", dilation_rate 1, activation "tanh", recurrent_activation "sigmoid", use_bias true,
@@ -88,25 +54,11 @@ public abstract partial class ConvLSTM
         // Keras's unit_forget_bias builds the bias by calling bias_initializer, so a None one fails there.
         if (useBias && unitForgetBias) RefuseNull(config, className, "bias_initializer");
         return new ConfigArgs(config.GetInt("filters"), kernelSize, strides, padding, dilationRate, config.GetString("data_format", null),
-            ReadActivation(config, "activation", "tanh"), ReadActivation(config, "recurrent_activation", "sigmoid"), useBias,
-            Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializer.ReadWeightInitializer(config, "recurrent_initializer", "orthogonal"),
-            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"), unitForgetBias,
-            ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
-            ReadRegularizer(config, "bias_regularizer"),
-            Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
-            Constraints.Constraint.Read(config, "bias_constraint"),
-            config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
+            ReadWeightSettings(config), ActivationFunction.Deserialize(ActivationSpec(config, "recurrent_activation", "sigmoid")),
+            useBias, unitForgetBias, config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
             config.GetBool("return_sequences", false), config.GetBool("return_state", false), config.GetBool("go_backwards", false),
             config.GetBool("stateful", false), config.GetBool("zero_output_for_mask", false), config.GetBool("trainable", true),
             inputShape, name);
     }
-
-    /// <summary>An activation key: its default when absent, the identity when null (Keras's <c>activations.get(None)</c>).</summary>
-    private static ActivationFunction ReadActivation(Config config, string key, string fallback) =>
-        ActivationFunction.Deserialize(config.GetValueOr(key, fallback, whenNull: "linear"));
-
-    private static Regularizer? ReadRegularizer(Config config, string key) =>
-        config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
 }

@@ -34,7 +34,7 @@ public abstract partial class RecurrentLayer
     }
 
     /// <summary>A call's inputs are the sequence and, optionally, its initial states; it makes the output and, with
-    /// <see cref="ReturnState"/>, the states.</summary>
+    /// <see cref="RnnLayer.ReturnState"/>, the states.</summary>
     protected internal override IReadOnlyList<int[]> BuildForCall(IReadOnlyList<int[]> inputShapes, Config? options = null)
     {
         if (inputShapes.Count != 1 && inputShapes.Count != 1 + StateCount)
@@ -49,12 +49,4 @@ public abstract partial class RecurrentLayer
         var stateShape = new[] { Units };
         return [ComputeOutputShape(inputShapes[0]), .. Enumerable.Repeat(stateShape, ReturnState ? StateCount : 0)];
     }
-
-    protected internal override int[] BuildForInputs(IReadOnlyList<int[]> inputShapes) => BuildForCall(inputShapes)[0];
-
-    /// <summary>The sequence's mask is the output's (when returning sequences); the states carry none, as in Keras.</summary>
-    private protected override bool ReadsInputMasks => true;
-
-    internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null) =>
-        FinishCall(inputs, CallAll(inputs[0], inputs.Skip(1).ToArray(), training));
 }

@@ -1,6 +1,4 @@
 using Nabla.Autograd.Ops.Recurrent;
-using Nabla.Initializers;
-using Nabla.Regularizers;
 using Nabla.Configuration;
 using ActivationFunction = Nabla.Activations.Activation;
 
@@ -10,115 +8,31 @@ namespace Nabla.Layers;
 /// What Keras's SimpleRNN, LSTM and GRU share: inputs [batch, timesteps, features], weights <c>kernel</c>
 /// [features, gates·units], <c>recurrent_kernel</c> [units, gates·units] and <c>bias</c>, the whole sequence
 /// run by one op (backpropagation through time), the output the last state or every state
-/// (<see cref="ReturnSequences"/>), and the Keras RNN config keys. A timestep mask on the inputs
+/// (<see cref="RnnLayer.ReturnSequences"/>), and the Keras RNN config keys. A timestep mask on the inputs
 /// (<see cref="Tensor.KerasMask"/>) makes masked steps keep the previous state, as Keras's RNN.
 /// As in Keras, a call may start from given states (<c>initial_state</c>: the inputs after the sequence, h and then an
-/// LSTM's c, each [batch, units]) and, with <see cref="ReturnState"/>, return the final states after the output, which is
+/// LSTM's c, each [batch, units]) and, with <see cref="RnnLayer.ReturnState"/>, return the final states after the output, which is
 /// how an encoder hands its summary to a decoder (sequence-to-sequence models).
 /// </summary>
-public abstract partial class RecurrentLayer : Layer
+public abstract partial class RecurrentLayer : RnnLayer
 {
     private protected RecurrentLayer(int units, string? activation, bool useBias, string kernelInitializer,
         string recurrentInitializer, string biasInitializer, double dropout, double recurrentDropout,
         bool returnSequences, bool goBackwards, int? seed, int[]? inputShape, string? name, bool returnState = false,
         bool stateful = false)
-        : base(name, inputShape)
+        : base(activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout,
+            returnSequences, returnState, goBackwards, seed, inputShape, name)
     {
         if (units <= 0)
             throw new ArgumentException($"{ClassName} 'units' must be a positive integer, found {units}.", nameof(units));
-        if (!(dropout >= 0 && dropout < 1))
-            throw new ArgumentException($"{ClassName} 'dropout' must be in [0, 1), found {dropout}.", nameof(dropout));
-        if (!(recurrentDropout >= 0 && recurrentDropout < 1))
-            throw new ArgumentException($"{ClassName} 'recurrent_dropout' must be in [0, 1), found {recurrentDropout}.", nameof(recurrentDropout));
         Units = units;
-        this.activation = ActivationFunction.Get(activation);
-        UseBias = useBias;
-        this.kernelInitializer = Initializer.Get(kernelInitializer);
-        this.recurrentInitializer = Initializer.Get(recurrentInitializer);
-        this.biasInitializer = Initializer.Get(biasInitializer);
-        Dropout = dropout;
-        RecurrentDropout = recurrentDropout;
-        ReturnSequences = returnSequences;
-        ReturnState = returnState;
         Stateful = stateful;
-        GoBackwards = goBackwards;
-        Seed = seed;
-        if (seed is int s) dropoutGenerator = new RandomGenerator(s);
     }
-
-    private readonly RandomGenerator? dropoutGenerator;
-    private ActivationFunction activation;
-    private Initializer kernelInitializer, recurrentInitializer, biasInitializer;
-    private Regularizer? kernelRegularizer, recurrentRegularizer, biasRegularizer;
 
     public int Units { get; }
 
-    /// <summary>Keras's default is tanh.</summary>
-    public ActivationFunction Activation { get => activation; init => activation = value; }
-
-    public bool UseBias { get; }
-
-    /// <summary>Keras's default is glorot_uniform.</summary>
-    public Initializer KernelInitializer { get => kernelInitializer; init => kernelInitializer = value; }
-
-    /// <summary>Keras's default is orthogonal.</summary>
-    public Initializer RecurrentInitializer { get => recurrentInitializer; init => recurrentInitializer = value; }
-
-    /// <summary>Keras's default is zeros.</summary>
-    public Initializer BiasInitializer { get => biasInitializer; init => biasInitializer = value; }
-
-    public Regularizer? KernelRegularizer { get => kernelRegularizer; init => kernelRegularizer = value; }
-
-    public Regularizer? RecurrentRegularizer { get => recurrentRegularizer; init => recurrentRegularizer = value; }
-
-    public Regularizer? BiasRegularizer { get => biasRegularizer; init => biasRegularizer = value; }
-
-    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? KernelConstraint { get; set; }
-
-    /// <summary>Keras's <c>recurrent_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? RecurrentConstraint { get; set; }
-
-    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? BiasConstraint { get; set; }
-
-    /// <summary>Fraction of the input features dropped in training, one mask per sample for all its steps.</summary>
-    public double Dropout { get; }
-
-    /// <summary>Fraction of h_{t-1}'s units dropped before the recurrent product in training, one mask per sample
-    /// for all its steps (LSTM and SimpleRNN).</summary>
-    public double RecurrentDropout { get; }
-
-    /// <summary>Output every step's state, [batch, timesteps, units], instead of the last one.</summary>
-    public bool ReturnSequences { get; }
-
-    /// <summary>Return the final states after the output (Keras's return_state): a call then makes
-    /// 1 + <see cref="StateCount"/> tensors, the output, h_T and (LSTM) c_T, each state [batch, units].</summary>
-    public bool ReturnState { get; }
-
-    /// <summary>How many states the cell carries from step to step: h, and an LSTM's cell c.</summary>
-    public virtual int StateCount => 1;
-
-    public override int TensorsPerCall => ReturnState ? 1 + StateCount : 1;
-
-    private protected override string DescribeCallOutputs => StateCount == 2 ? "the output, then h and c" : "the output, then h";
-
     /// <summary>The sequence's length may be unknown; its features size the kernel.</summary>
     private protected override bool MayBeUnknown(int axis, int rank) => axis == 0 && rank == 2;
-
-    internal override string? LaterInputsKeyword => "initial_state";
-
-    /// <summary>Process the sequence from its last step to its first (the outputs come in that order, as in Keras).</summary>
-    public bool GoBackwards { get; }
-
-    public int? Seed { get; }
-
-    /// <summary>Keras's <c>zero_output_for_mask</c> (default false): with a mask, the output at a masked step is zero
-    /// rather than the kept state. Bidirectional sets it to return_sequences on its layers, as Keras does.</summary>
-    public bool ZeroOutputForMask { get; set; }
-
-    /// <summary>Keras's RNN passes the mask on when it returns sequences (keras/src/layers/rnn/rnn.py, compute_mask).</summary>
-    public override Tensor? ComputeMask(Tensor inputs, Tensor? mask) => ReturnSequences ? mask : null;
 
     /// <summary>Columns of the kernel per unit: 4 (LSTM), 3 (GRU), 1 (SimpleRNN).</summary>
     private protected abstract int GatesPerUnit { get; }
@@ -144,10 +58,6 @@ public abstract partial class RecurrentLayer : Layer
     private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
         built.Length == 2 && inputShape.Length == 2 && inputShape[1] == built[1];
 
-    /// <summary>Keras 3 keeps the weights in the layer's cell (LSTMCell, GRUCell, SimpleRNNCell), its attribute "cell":
-    /// "layers/lstm/cell/vars".</summary>
-    internal override IReadOnlyList<(string Child, int Count)> KerasVarGroups => [("cell", Weights.Count)];
-
     protected override void BuildWeights(int[] inputShape)
     {
         int width = GatesPerUnit * Units;
@@ -172,23 +82,12 @@ public abstract partial class RecurrentLayer : Layer
     /// <summary>The op that runs the whole sequence.</summary>
     private protected abstract RecurrentOp CreateOp(Tensor inputs, RecurrentOptions options);
 
-    /// <summary>The sequence's output; a layer with <see cref="ReturnState"/> is called with <see cref="CallAll"/>.</summary>
-    public override Tensor Call(Tensor inputs, bool training) => CallOne(inputs, [], training);
-
-    /// <summary>The first input is the sequence, the others its initial states (h, then an LSTM's c).</summary>
-    public override Tensor Call(IReadOnlyList<Tensor> inputs, bool training) => CallOne(inputs[0], inputs.Skip(1).ToArray(), training);
-
-    private Tensor CallOne(Tensor sequence, IReadOnlyList<Tensor> initialState, bool training) => ReturnState
-        ? throw new InvalidOperationException(
-            $"Layer '{Name}' ({ClassName}) has return_state: a call makes {TensorsPerCall} tensors ({DescribeCallOutputs}); use CallAll.")
-        : CallAll(sequence, initialState, training)[0];
-
     /// <summary>
     /// Runs the layer on a batch of sequences from the given initial states (none: zeros; else h, then an LSTM's c, each
     /// [batch, units], as Keras's <c>initial_state</c>) and returns the output, then the final states when
-    /// <see cref="ReturnState"/> is set.
+    /// <see cref="RnnLayer.ReturnState"/> is set.
     /// </summary>
-    public IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
+    public override IReadOnlyList<Tensor> CallAll(Tensor inputs, IReadOnlyList<Tensor>? initialState, bool training)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         initialState ??= [];
@@ -200,7 +99,7 @@ public abstract partial class RecurrentLayer : Layer
         if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
         if (Stateful) initialState = CarriedStatesFor(inputs.Shape[0], initialState);
         CheckInitialState(initialState, inputs.Shape[0]);
-        var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, dropoutGenerator,
+        var options = new RecurrentOptions(ReturnSequences, GoBackwards, training ? (float)Dropout : 0f, DropoutGenerator,
             training ? (float)RecurrentDropout : 0f, inputs.KerasMask, ZeroOutputForMask,
             initialState.Count > 0 ? initialState[0] : null, initialState.Count > 1 ? initialState[1] : null, ReturnState, Stateful);
         var op = CreateOp(inputs, options);
@@ -223,7 +122,7 @@ public abstract partial class RecurrentLayer : Layer
         Apply([sequence, .. initialState]);
 
     /// <summary>As <see cref="Apply(SymbolicTensor, IReadOnlyList{SymbolicTensor})"/>, returning every tensor of the call
-    /// (with <see cref="ReturnState"/>: the output, then the final states).</summary>
+    /// (with <see cref="RnnLayer.ReturnState"/>: the output, then the final states).</summary>
     public IReadOnlyList<SymbolicTensor> ApplyAll(SymbolicTensor sequence, IReadOnlyList<SymbolicTensor> initialState) =>
         ApplyAll([sequence, .. initialState]);
 
@@ -326,30 +225,11 @@ public abstract partial class RecurrentLayer : Layer
         config["activation"] = ActivationFunction.Serialize(Activation);
         WriteCellConfig(config);
         config["use_bias"] = UseBias;
-        config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
-        config["recurrent_initializer"] = Registry<Initializer>.Serialize(RecurrentInitializer);
-        config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
-        config["kernel_regularizer"] = SerializeOrNull(KernelRegularizer);
-        config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
-        config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
-        config["activity_regularizer"] = ActivityRegularizerConfig;
-        config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
-        config["recurrent_constraint"] = Constraints.Constraint.SerializeOrNull(RecurrentConstraint);
-        config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
-        config["dropout"] = Dropout;
-        config["recurrent_dropout"] = RecurrentDropout;
-        config["seed"] = Seed is int s ? (long)s : null;
-        config["return_sequences"] = ReturnSequences;
-        config["return_state"] = ReturnState;
-        config["go_backwards"] = GoBackwards;
-        config["stateful"] = Stateful;
-        config["unroll"] = false;
-        config["zero_output_for_mask"] = ZeroOutputForMask;
+        WriteInitializers(config);
+        WritePenaltiesAndDropout(config);
+        WriteRnnOptions(config, Stateful);
         return config;
     }
-
-    private static Config? SerializeOrNull(Regularizer? regularizer) =>
-        regularizer is null ? null : Registry<Regularizer>.Serialize(regularizer);
 
     /// <summary>Writes the keys only this cell has (recurrent_activation, unit_forget_bias, reset_after).</summary>
     private protected virtual void WriteCellConfig(Config config) { }
@@ -364,53 +244,25 @@ public abstract partial class RecurrentLayer : Layer
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "dropout", "recurrent_dropout");
         return new RecurrentArgs(
-            config.GetInt("units"),
-            ActivationFunction.Deserialize(ActivationSpec(config, "activation", "tanh")),
-            config.GetTruthy("use_bias", true),
-            Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
-            Initializer.ReadWeightInitializer(config, "recurrent_initializer", "orthogonal"),
-            Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
+            config.GetInt("units"), ReadWeightSettings(config), config.GetTruthy("use_bias", true),
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
             config.GetBool("return_sequences", false), config.GetBool("go_backwards", false),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null,
-            inputShape, name, config.GetBool("trainable", true),
-            ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
-            ReadRegularizer(config, "bias_regularizer"), config.GetBool("zero_output_for_mask", false),
-            Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
-            Constraints.Constraint.Read(config, "bias_constraint"), config.GetBool("return_state", false),
+            inputShape, name, config.GetBool("trainable", true), config.GetBool("zero_output_for_mask", false),
+            config.GetBool("return_state", false),
             config.GetBool("stateful", false), ReadBatchSize(config));
     }
 
     /// <summary>Sets what a config read besides the constructor's arguments (objects rather than names, trainable).</summary>
     private protected void Apply(RecurrentArgs args)
     {
-        activation = args.Activation;
-        kernelInitializer = args.KernelInitializer;
-        recurrentInitializer = args.RecurrentInitializer;
-        biasInitializer = args.BiasInitializer;
-        kernelRegularizer = args.KernelRegularizer;
-        recurrentRegularizer = args.RecurrentRegularizer;
-        biasRegularizer = args.BiasRegularizer;
+        Apply(args.Weights);
         Trainable = args.Trainable;
         ZeroOutputForMask = args.ZeroOutputForMask;
-        KernelConstraint = args.KernelConstraint;
-        RecurrentConstraint = args.RecurrentConstraint;
-        BiasConstraint = args.BiasConstraint;
         if (args.Stateful) boundBatchSize = args.BatchSize;
     }
 
-    private protected readonly record struct RecurrentArgs(int Units, ActivationFunction Activation, bool UseBias,
-        Initializer KernelInitializer, Initializer RecurrentInitializer, Initializer BiasInitializer, double Dropout,
+    private protected readonly record struct RecurrentArgs(int Units, WeightSettings Weights, bool UseBias, double Dropout,
         double RecurrentDropout, bool ReturnSequences, bool GoBackwards, int? Seed, int[]? InputShape, string? Name,
-        bool Trainable, Regularizer? KernelRegularizer, Regularizer? RecurrentRegularizer, Regularizer? BiasRegularizer,
-        bool ZeroOutputForMask, Constraints.Constraint? KernelConstraint, Constraints.Constraint? RecurrentConstraint,
-        Constraints.Constraint? BiasConstraint, bool ReturnState, bool Stateful, int? BatchSize);
-
-    /// <summary>An activation key of a recurrent config: its default when absent, the identity when null (Keras's
-    /// <c>activations.get(None)</c> is linear, unlike these keys' defaults, so null must not read as absent).</summary>
-    private protected static object ActivationSpec(Config config, string key, string fallback) =>
-        config.GetValueOr(key, fallback, whenNull: "linear");
-
-    private static Regularizer? ReadRegularizer(Config config, string key) =>
-        config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
+        bool Trainable, bool ZeroOutputForMask, bool ReturnState, bool Stateful, int? BatchSize);
 }
