@@ -7,7 +7,7 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Recurrent;
 
 /// <summary>ConvLSTM's Keras config (keys, defaults, round trips), its weights (shapes, unit_forget_bias, the path in Keras
-/// 3's weights files), and what it refuses by name: channels_first, stateful, ONNX export.</summary>
+/// 3's weights files), and what it refuses by name: channels_first, stateful, Bidirectional over it, ONNX export.</summary>
 public sealed class ConvLstmConfigTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("nabla-convlstm-").FullName;
@@ -129,6 +129,9 @@ public sealed class ConvLstmConfigTests : IDisposable
         Assert.Contains("stateful", stateful.Message);
         Assert.Contains("'padding'", Assert.Throws<ArgumentException>(() => new ConvLSTM1D(2, 3, padding: "causal")).Message);
         Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3, strides: 2, dilationRate: 2));
+        var bidirectional = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Bidirectional", "config": {"layer": {"class_name": "ConvLSTM2D", "config": {"filters": 2, "kernel_size": 3}}}}""")));
+        Assert.Contains("ConvLSTM2D", bidirectional.Message);
     }
 
     [Fact]
