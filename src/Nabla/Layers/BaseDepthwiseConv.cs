@@ -88,7 +88,17 @@ public abstract class BaseDepthwiseConv : Layer
     private protected ConvWindow Window => window;
 
     /// <summary>The built geometry (explicit paddings included, height 1 in 1-D), for exporters.</summary>
-    internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+    internal ConvGeometry BuiltGeometry => geometry
+        ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
+
+    /// <summary>The spatial axes may be unknown (a sequence's length, an image's size): the kernels depend on the channels only.</summary>
+    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
+
+    /// <summary>Built with every spatial axis known: one geometry serves every call.</summary>
+    private protected bool HasFixedGeometry => geometry is not null;
+
+    /// <summary>The geometry of a call: the built one, or with an unknown spatial axis the data's.</summary>
+    private protected ConvGeometry CallGeometry(Tensor inputs) => geometry ?? Geometry(inputs.Shape[1..]);
 
     private protected ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, window.KernelSize, window.Strides, window.DilationRate, window.Padding);
@@ -97,24 +107,26 @@ public abstract class BaseDepthwiseConv : Layer
     private protected virtual int OutputChannels(int channels) => checked(channels * DepthMultiplier);
 
     public override int[] ComputeOutputShape(int[] inputShape) =>
-        [.. Geometry(inputShape).OutSpatial(rank), OutputChannels(inputShape[^1])];
+        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, window.KernelSize, window.DilationRate,
+            shape => [.. Geometry(shape).OutSpatial(rank), OutputChannels(shape[^1])]);
 
     protected override void BuildWeights(int[] inputShape)
     {
-        geometry = Geometry(inputShape);
+        // With an unknown spatial axis the geometry is the data's, made per call.
+        geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
         // AddKernel gives the doctor Keras's fans for this shape: receptive field = the window's cells,
         // fan_in = cells·channels, fan_out = cells·depth_multiplier.
         depthwiseKernel = AddKernel("depthwise_kernel", [.. window.KernelSize.Last(rank), channels, DepthMultiplier],
             DepthwiseInitializer, DepthwiseRegularizer);
         Constrain(depthwiseKernel, DepthwiseConstraint);
-        BuildPointwise(geometry, channels * DepthMultiplier);
+        BuildPointwise(channels * DepthMultiplier);
         if (UseBias)
             Constrain(bias = AddWeight("bias", [OutputChannels(channels)], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
     }
 
     /// <summary>Creates what comes between the depthwise kernel and the bias (a separable layer's pointwise kernel).</summary>
-    private protected virtual void BuildPointwise(ConvGeometry depthwise, int channels)
+    private protected virtual void BuildPointwise(int channels)
     {
     }
 
@@ -125,7 +137,7 @@ public abstract class BaseDepthwiseConv : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, geometry!, Activation));
+        return Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, CallGeometry(inputs), Activation));
     }
 
     /// <summary>Keras 3's keys, in its order (BaseDepthwiseConv.get_config).</summary>

@@ -49,10 +49,13 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
 
     private protected override int OutputChannels(int channels) => Filters;
 
-    private protected override void BuildPointwise(ConvGeometry depthwise, int channels)
-    {
-        pointwiseGeometry = ConvGeometry.Create($"{ClassName} '{Name}'", depthwise.OutHeight, depthwise.OutWidth, channels,
+    /// <summary>The 1×1 convolution over the depthwise output of <paramref name="depthwise"/>.</summary>
+    private ConvGeometry PointwiseGeometry(ConvGeometry depthwise) =>
+        ConvGeometry.Create($"{ClassName} '{Name}'", depthwise.OutHeight, depthwise.OutWidth, depthwise.Channels * DepthMultiplier,
             (1, 1), (1, 1), (1, 1), ConvPadding.Valid);
+
+    private protected override void BuildPointwise(int channels)
+    {
         pointwiseKernel = AddKernel("pointwise_kernel", [.. Enumerable.Repeat(1, Rank), channels, Filters], PointwiseInitializer);
         Constrain(pointwiseKernel, PointwiseConstraint);
     }
@@ -63,8 +66,11 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        var depthwise = Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, null, BuiltGeometry, Linear));
-        return Op.Record(new ConvOp(depthwise, PointwiseKernel, Bias, pointwiseGeometry!, Activation));
+        var geometry = CallGeometry(inputs);
+        // Made once for a fixed geometry, per call for the data's.
+        var pointwise = HasFixedGeometry ? pointwiseGeometry ??= PointwiseGeometry(geometry) : PointwiseGeometry(geometry);
+        var depthwise = Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, null, geometry, Linear));
+        return Op.Record(new ConvOp(depthwise, PointwiseKernel, Bias, pointwise, Activation));
     }
 
     /// <summary>Keras 3's keys; the kernels' regularizers, which Nabla does not implement, are always null.</summary>

@@ -181,12 +181,36 @@ public class UnknownLengthTests
         Assert.Equal([3, 8, 3], conv.Call(Sequences(2, 3, 9), training: false).Shape);
     }
 
+    [Theory]
+    [InlineData("DepthwiseConv1D")]
+    [InlineData("SeparableConv1D")]
+    public void DepthwiseAndSeparableConvolutionsRunOnAnUnknownLength(string className)
+    {
+        // Keras builds them for Input(shape=(None, channels)): their kernels depend on the channels only.
+        Utils.SetRandomSeed(3);
+        Layer Make(int? steps) => Layer.Deserialize(Configuration.Config.Parse($$$"""
+            {"class_name": "{{{className}}}", "config": {"name": "c", {{{(className == "SeparableConv1D" ? "\"filters\": 3," : "")}}} "kernel_size": 3, "strides": 2, "padding": "same",
+             "depth_multiplier": 2, "batch_shape": [null, {{{(steps is int s ? s.ToString() : "null")}}}, {{{Features}}}]}}
+            """));
+        var open = Make(null);
+        var model = new Sequential(open);
+        foreach (int steps in new[] { 6, 9 })
+        {
+            var fixedLength = Make(steps);
+            fixedLength.Build([steps, Features]);
+            for (int w = 0; w < open.Weights.Count; w++) open.Weights[w].Data.CopyTo(fixedLength.Weights[w].Data, 0);
+            var x = Sequences(steps, 2, steps);
+            Assert.Equal(fixedLength.Call(x, training: false).Data, model.Predict(x).Data);
+        }
+        Assert.Equal([None, className == "DepthwiseConv1D" ? 2 * Features : 3], open.OutputShape!);
+    }
+
     [Fact]
     public void LayersThatNeedEveryAxisRefuseAnUnknownOneByName()
     {
         var input = new Input([None, Features]);
-        var conv = Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, name: "conv").Apply(new Input([None, 5, Features])));
-        Assert.Contains("Layer 'conv' (DepthwiseConv2D) needs axis 1 of its inputs known, but receives (None, None, 5, 4)", conv.Message);
+        var conv = Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, name: "conv").Apply(new Input([5, 5, None])));
+        Assert.Contains("Layer 'conv' (DepthwiseConv2D) needs axis 3 of its inputs known, but receives (None, 5, 5, None)", conv.Message);
         Assert.Throws<ArgumentException>(() => new Flatten().Apply(input));
         var features = Assert.Throws<ArgumentException>(() => new LSTM(3).Apply(new Input([5, None])));
         Assert.Contains("needs axis 2", features.Message);

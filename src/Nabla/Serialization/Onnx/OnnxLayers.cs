@@ -36,7 +36,7 @@ internal static class OnnxLayers
             Layers.Activation a => a.Function,
             _ => OnnxConvLayers.ActivationOf(layer) ?? OnnxSpecialConvLayers.ActivationOf(layer),
         };
-        if (layer is BaseConv or BasePooling && layer.InputShape is { } shape && Array.IndexOf(shape, Layer.UnknownDimension) >= 0)
+        if (layer is BaseConv or BaseDepthwiseConv or BasePooling && layer.InputShape is { } shape && Array.IndexOf(shape, Layer.UnknownDimension) >= 0)
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None), so its padding " +
                 "comes with each call's data; give the Input a fixed length to export it.");
