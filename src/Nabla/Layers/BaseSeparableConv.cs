@@ -16,9 +16,6 @@ namespace Nabla.Layers;
 /// </summary>
 public abstract class BaseSeparableConv : BaseDepthwiseConv
 {
-    // Keras's regularizers of the two kernels, which Nabla's separable layers do not implement.
-    private protected static readonly string[] UnsupportedKeys = ["depthwise_regularizer", "pointwise_regularizer"];
-
     private static readonly ActivationFunction Linear = ActivationFunction.Get("linear");
 
     private ConvGeometry? pointwiseGeometry;
@@ -26,7 +23,7 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
 
     /// <summary>What a separable layer adds to the depthwise arguments.</summary>
     private protected readonly record struct PointwiseArgs(int Filters, Initializer PointwiseInitializer,
-        Constraints.Constraint? PointwiseConstraint = null);
+        Constraints.Constraint? PointwiseConstraint = null, Regularizer? PointwiseRegularizer = null);
 
     private protected BaseSeparableConv(int rank, Args depthwise, PointwiseArgs pointwise) : base(rank, depthwise)
     {
@@ -35,7 +32,11 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
         Filters = pointwise.Filters;
         PointwiseInitializer = pointwise.PointwiseInitializer;
         PointwiseConstraint = pointwise.PointwiseConstraint;
+        PointwiseRegularizer = pointwise.PointwiseRegularizer;
     }
+
+    /// <summary>Keras's <c>pointwise_regularizer</c>; null for none.</summary>
+    public Regularizer? PointwiseRegularizer { get; }
 
     public int Filters { get; }
 
@@ -56,7 +57,7 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
 
     private protected override void BuildPointwise(int channels)
     {
-        pointwiseKernel = AddKernel("pointwise_kernel", [.. Enumerable.Repeat(1, Rank), channels, Filters], PointwiseInitializer);
+        pointwiseKernel = AddKernel("pointwise_kernel", [.. Enumerable.Repeat(1, Rank), channels, Filters], PointwiseInitializer, PointwiseRegularizer);
         Constrain(pointwiseKernel, PointwiseConstraint);
     }
 
@@ -73,7 +74,7 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
         return Op.Record(new ConvOp(depthwise, PointwiseKernel, Bias, pointwise, Activation));
     }
 
-    /// <summary>Keras 3's keys; the kernels' regularizers, which Nabla does not implement, are always null.</summary>
+    /// <summary>Keras 3's keys, in its order.</summary>
     public override Config GetConfig()
     {
         var config = LayerConfig();
@@ -85,22 +86,19 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
         config["depthwise_initializer"] = Registry<Initializer>.Serialize(DepthwiseInitializer);
         config["pointwise_initializer"] = Registry<Initializer>.Serialize(PointwiseInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
-        config["bias_regularizer"] = BiasRegularizer is null ? null : Registry<Regularizer>.Serialize(BiasRegularizer);
+        config["depthwise_regularizer"] = Regularizer.SerializeOrNull(DepthwiseRegularizer);
+        config["pointwise_regularizer"] = Regularizer.SerializeOrNull(PointwiseRegularizer);
+        config["bias_regularizer"] = Regularizer.SerializeOrNull(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
-        foreach (string key in UnsupportedKeys) config[key] = null;
         config["depthwise_constraint"] = Constraints.Constraint.SerializeOrNull(DepthwiseConstraint);
         config["pointwise_constraint"] = Constraints.Constraint.SerializeOrNull(PointwiseConstraint);
         config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
         return config;
     }
 
-    /// <summary>The arguments a Keras 3, Keras 2 or TensorFlow.js separable config holds, with Keras's defaults; the
-    /// kernels' regularizers are refused by name.</summary>
-    private protected static (Args Depthwise, PointwiseArgs Pointwise) ReadSeparableArgs(Config config, int rank, string className)
-    {
-        RefuseUnsupported(config, className, UnsupportedKeys);
-        return (ReadArgs(config, rank, className), new PointwiseArgs(config.GetInt("filters"),
+    /// <summary>The arguments a Keras 3, Keras 2 or TensorFlow.js separable config holds, with Keras's defaults.</summary>
+    private protected static (Args Depthwise, PointwiseArgs Pointwise) ReadSeparableArgs(Config config, int rank, string className) =>
+        (ReadArgs(config, rank, className), new PointwiseArgs(config.GetInt("filters"),
             Initializer.Registry.Deserialize(config.GetValueOr("pointwise_initializer", "glorot_uniform")),
-            Constraints.Constraint.Read(config, "pointwise_constraint")));
-    }
+            Constraints.Constraint.Read(config, "pointwise_constraint"), Regularizer.Read(config, "pointwise_regularizer")));
 }

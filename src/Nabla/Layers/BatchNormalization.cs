@@ -47,6 +47,12 @@ public sealed class BatchNormalization : Layer
     /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
     public Constraints.Constraint? GammaConstraint { get; init; }
 
+    /// <summary>Keras's <c>beta_regularizer</c>; null for none.</summary>
+    public Regularizers.Regularizer? BetaRegularizer { get; init; }
+
+    /// <summary>Keras's <c>gamma_regularizer</c>; null for none.</summary>
+    public Regularizers.Regularizer? GammaRegularizer { get; init; }
+
     /// <summary>Keras's <c>beta_initializer</c>; zeros by default.</summary>
     public Initializer BetaInitializer { get; init; } = Initializer.Get("zeros");
 
@@ -74,8 +80,8 @@ public sealed class BatchNormalization : Layer
         TrailingAxes.Count([Axis], inputShape, Name);
         int features = inputShape[^1];
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
-        Gamma = Scale ? AddWeight("gamma", [features], GammaInitializer) : Tensor.Full(1f, features);
-        Beta = Center ? AddWeight("beta", [features], BetaInitializer) : new Tensor(features);
+        Gamma = Scale ? AddWeight("gamma", [features], GammaInitializer, regularizer: GammaRegularizer) : Tensor.Full(1f, features);
+        Beta = Center ? AddWeight("beta", [features], BetaInitializer, regularizer: BetaRegularizer) : new Tensor(features);
         if (Scale) Constrain(Gamma, GammaConstraint);
         if (Center) Constrain(Beta, BetaConstraint);
         MovingMean = AddWeight("moving_mean", [features], MovingMeanInitializer, trainable: false);
@@ -100,6 +106,8 @@ public sealed class BatchNormalization : Layer
         config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
         config["moving_mean_initializer"] = Registry<Initializer>.Serialize(MovingMeanInitializer);
         config["moving_variance_initializer"] = Registry<Initializer>.Serialize(MovingVarianceInitializer);
+        config["beta_regularizer"] = Regularizers.Regularizer.SerializeOrNull(BetaRegularizer);
+        config["gamma_regularizer"] = Regularizers.Regularizer.SerializeOrNull(GammaRegularizer);
         config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
         config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
         return config;
@@ -107,7 +115,6 @@ public sealed class BatchNormalization : Layer
 
     public static BatchNormalization FromConfig(Config config)
     {
-        RefuseUnsupported(config, "BatchNormalization", "beta_regularizer", "gamma_regularizer");
         // Keras fails on a None momentum or epsilon (float(None)).
         RefuseNull(config, "BatchNormalization", "momentum", "epsilon");
         var (name, inputShape) = BaseArgs(config);
@@ -120,6 +127,8 @@ public sealed class BatchNormalization : Layer
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+            BetaRegularizer = Regularizers.Regularizer.Read(config, "beta_regularizer"),
+            GammaRegularizer = Regularizers.Regularizer.Read(config, "gamma_regularizer"),
             BetaInitializer = Initializer.ReadWeightInitializer(config, "beta_initializer", "zeros"),
             GammaInitializer = Initializer.ReadWeightInitializer(config, "gamma_initializer", "ones"),
             MovingMeanInitializer = Initializer.ReadWeightInitializer(config, "moving_mean_initializer", "zeros"),

@@ -49,9 +49,12 @@ public sealed class Embedding : Layer
     /// <summary>Keras's <c>embeddings_constraint</c>, applied after every optimizer step; null for none.</summary>
     public Constraints.Constraint? EmbeddingsConstraint { get; init; }
 
+    /// <summary>Keras's <c>embeddings_regularizer</c>, a penalty on the whole table; null for none.</summary>
+    public Regularizers.Regularizer? EmbeddingsRegularizer { get; init; }
+
     protected override void BuildWeights(int[] inputShape)
     {
-        embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer);
+        embeddings = AddWeight("embeddings", [InputDim, OutputDim], EmbeddingsInitializer, regularizer: EmbeddingsRegularizer);
         Constrain(embeddings, EmbeddingsConstraint);
     }
 
@@ -75,7 +78,7 @@ public sealed class Embedding : Layer
         config["input_dim"] = (long)InputDim;
         config["output_dim"] = (long)OutputDim;
         config["embeddings_initializer"] = Registry<Initializer>.Serialize(EmbeddingsInitializer);
-        config["embeddings_regularizer"] = null;
+        config["embeddings_regularizer"] = Regularizers.Regularizer.SerializeOrNull(EmbeddingsRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
         config["embeddings_constraint"] = Constraints.Constraint.SerializeOrNull(EmbeddingsConstraint);
         config["mask_zero"] = MaskZero;
@@ -84,7 +87,7 @@ public sealed class Embedding : Layer
 
     public static Embedding FromConfig(Config config)
     {
-        RefuseUnsupported(config, "Embedding", "embeddings_regularizer", "activity_regularizer");
+        RefuseUnsupported(config, "Embedding", "activity_regularizer");
         if (config.GetInt("lora_rank", 0) != 0)
             throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
         var (name, inputShape) = BaseArgs(config);
@@ -95,6 +98,7 @@ public sealed class Embedding : Layer
         {
             EmbeddingsInitializer = Initializer.ReadWeightInitializer(config, "embeddings_initializer", "uniform"),
             EmbeddingsConstraint = Constraints.Constraint.Read(config, "embeddings_constraint"),
+            EmbeddingsRegularizer = Regularizers.Regularizer.Read(config, "embeddings_regularizer"),
             Trainable = config.GetBool("trainable", true),
         };
     }

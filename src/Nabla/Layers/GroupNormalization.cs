@@ -50,8 +50,8 @@ public sealed class GroupNormalization : SampleNormalization
     protected override void BuildWeights(int[] inputShape)
     {
         int channels = inputShape[^1];
-        if (Scale) Constrain(Gamma = AddWeight("gamma", [channels], GammaInitializer), GammaConstraint);
-        if (Center) Constrain(Beta = AddWeight("beta", [channels], BetaInitializer), BetaConstraint);
+        if (Scale) Constrain(Gamma = AddWeight("gamma", [channels], GammaInitializer, regularizer: GammaRegularizer), GammaConstraint);
+        if (Center) Constrain(Beta = AddWeight("beta", [channels], BetaInitializer, regularizer: BetaRegularizer), BetaConstraint);
     }
 
     /// <summary>[batch, positions, groups, width] → rows of one sample's group, normalized as layer normalization does,
@@ -94,6 +94,8 @@ public sealed class GroupNormalization : SampleNormalization
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+            BetaRegularizer = Regularizers.Regularizer.Read(config, "beta_regularizer"),
+            GammaRegularizer = Regularizers.Regularizer.Read(config, "gamma_regularizer"),
         };
     }
 }

@@ -36,8 +36,8 @@ public sealed class LayerNormalization : SampleNormalization
         int count = TrailingAxes.Count(Axis, inputShape, Name);
         int[] shape = inputShape[^count..];
         // Without center/scale Keras creates no beta/gamma; named constants stand in so the op (and an export) stays one shape.
-        Gamma = Scale ? AddWeight("gamma", shape, GammaInitializer) : ConstantWeight("gamma", shape, 1f);
-        Beta = Center ? AddWeight("beta", shape, BetaInitializer) : ConstantWeight("beta", shape, 0f);
+        Gamma = Scale ? AddWeight("gamma", shape, GammaInitializer, regularizer: GammaRegularizer) : ConstantWeight("gamma", shape, 1f);
+        Beta = Center ? AddWeight("beta", shape, BetaInitializer, regularizer: BetaRegularizer) : ConstantWeight("beta", shape, 0f);
         if (Scale) Constrain(Gamma, GammaConstraint);
         if (Center) Constrain(Beta, BetaConstraint);
     }
@@ -76,6 +76,8 @@ public sealed class LayerNormalization : SampleNormalization
         {
             BetaConstraint = Constraints.Constraint.Read(config, "beta_constraint"),
             GammaConstraint = Constraints.Constraint.Read(config, "gamma_constraint"),
+            BetaRegularizer = Regularizers.Regularizer.Read(config, "beta_regularizer"),
+            GammaRegularizer = Regularizers.Regularizer.Read(config, "gamma_regularizer"),
         };
     }
 }

@@ -40,8 +40,13 @@ public abstract class SampleNormalization : Layer
     /// <summary>Keras's <c>gamma_constraint</c>; null for none.</summary>
     public Constraints.Constraint? GammaConstraint { get; init; }
 
-    /// <summary>Writes epsilon, center, scale, the initializers, the regularizers (Nabla implements none: null) and the
-    /// constraints, in Keras's order.</summary>
+    /// <summary>Keras's <c>beta_regularizer</c>; null for none.</summary>
+    public Regularizers.Regularizer? BetaRegularizer { get; init; }
+
+    /// <summary>Keras's <c>gamma_regularizer</c>; null for none.</summary>
+    public Regularizers.Regularizer? GammaRegularizer { get; init; }
+
+    /// <summary>Writes epsilon, center, scale, the initializers, the regularizers and the constraints, in Keras's order.</summary>
     private protected void WriteSettings(Config config)
     {
         config["epsilon"] = Epsilon;
@@ -49,16 +54,16 @@ public abstract class SampleNormalization : Layer
         config["scale"] = Scale;
         config["beta_initializer"] = Registry<Initializer>.Serialize(BetaInitializer);
         config["gamma_initializer"] = Registry<Initializer>.Serialize(GammaInitializer);
-        config["beta_regularizer"] = null;
-        config["gamma_regularizer"] = null;
+        config["beta_regularizer"] = Regularizers.Regularizer.SerializeOrNull(BetaRegularizer);
+        config["gamma_regularizer"] = Regularizers.Regularizer.SerializeOrNull(GammaRegularizer);
         config["beta_constraint"] = Constraints.Constraint.SerializeOrNull(BetaConstraint);
         config["gamma_constraint"] = Constraints.Constraint.SerializeOrNull(GammaConstraint);
     }
 
-    /// <summary>The shared settings of a Keras config, with Keras's defaults; regularizers are refused by name.</summary>
+    /// <summary>The shared settings of a Keras config, with Keras's defaults (the regularizers and constraints are read by
+    /// each layer's FromConfig).</summary>
     private protected static (double Epsilon, bool Center, bool Scale, Initializer Beta, Initializer Gamma) ReadSettings(Config config, string className)
     {
-        RefuseUnsupported(config, className, "beta_regularizer", "gamma_regularizer");
         RefuseNull(config, className, "epsilon");
         return (config.GetDouble("epsilon", 1e-3), config.GetTruthy("center", true), config.GetTruthy("scale", true),
             Initializer.ReadWeightInitializer(config, "beta_initializer", "zeros"),

@@ -47,6 +47,13 @@ public sealed class Regularizer : IKerasSerializable
 
     public static Regularizer Get(string name) => Registry.Get(name);
 
+    /// <summary>The regularizer a config names under <paramref name="key"/>; null when absent or null.</summary>
+    public static Regularizer? Read(Config config, string key) => config.TryGet(key, out var spec) ? Registry.Deserialize(spec!) : null;
+
+    /// <summary>A config entry for <paramref name="regularizer"/>, null when there is none.</summary>
+    public static Config? SerializeOrNull(Regularizer? regularizer) =>
+        regularizer is null ? null : Registry<Regularizer>.Serialize(regularizer);
+
     /// <summary>Makes a custom regularizer loadable from configs by its class name, as Keras's
     /// <c>register_keras_serializable</c>.</summary>
     public static void Register(string className, Func<Config, Regularizer> fromConfig, params string[] aliases) =>

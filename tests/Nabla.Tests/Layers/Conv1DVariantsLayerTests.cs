@@ -113,8 +113,6 @@ public class Conv1DVariantsLayerTests
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}""", "data_format")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "padding": "causal"}}""", "padding")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 0, "kernel_size": 3}}""", "filters")]
-    [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "pointwise_regularizer": "l2"}}""", "pointwise_regularizer")]
-    [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "depthwise_regularizer": "l2"}}""", "depthwise_regularizer")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "depth_multiplier": null}}""", "depth_multiplier")]
     public void BadConfigsAreRefusedNamingTheLayerAndTheKey(string json, string key)
     {

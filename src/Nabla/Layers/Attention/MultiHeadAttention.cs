@@ -78,6 +78,12 @@ public sealed class MultiHeadAttention : AttentionLayer
     /// <summary>Keras's <c>bias_constraint</c>, on the four biases; null for none.</summary>
     public Constraints.Constraint? BiasConstraint { get; init; }
 
+    /// <summary>Keras's <c>kernel_regularizer</c>, on each of the four projection kernels; null for none.</summary>
+    public Regularizers.Regularizer? KernelRegularizer { get; init; }
+
+    /// <summary>Keras's <c>bias_regularizer</c>, on each of the four projection biases; null for none.</summary>
+    public Regularizers.Regularizer? BiasRegularizer { get; init; }
+
     public int? Seed { get; }
 
 
@@ -121,15 +127,16 @@ public sealed class MultiHeadAttention : AttentionLayer
         var (query, value) = (shapes[0], shapes[1]);
         var key = shapes.Count >= 3 ? shapes[2] : value;
         Build(query);
-        queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer);
-        if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer);
-        keyKernel = AddKernel("key/kernel", [key[1], NumHeads, KeyDim], KernelInitializer);
-        if (UseBias) keyBias = AddWeight("key/bias", [NumHeads, KeyDim], BiasInitializer);
-        valueKernel = AddKernel("value/kernel", [value[1], NumHeads, ValueDim], KernelInitializer);
-        if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer);
+        // Keras gives every projection (its EinsumDense sublayers) the layer's initializers, regularizers and constraints.
+        queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
+        if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer, regularizer: BiasRegularizer);
+        keyKernel = AddKernel("key/kernel", [key[1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
+        if (UseBias) keyBias = AddWeight("key/bias", [NumHeads, KeyDim], BiasInitializer, regularizer: BiasRegularizer);
+        valueKernel = AddKernel("value/kernel", [value[1], NumHeads, ValueDim], KernelInitializer, KernelRegularizer);
+        if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer, regularizer: BiasRegularizer);
         int outputWidth = OutputFeatures ?? query[1];
-        outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, outputWidth], KernelInitializer);
-        if (UseBias) outputBias = AddWeight("attention_output/bias", [outputWidth], BiasInitializer);
+        outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, outputWidth], KernelInitializer, KernelRegularizer);
+        if (UseBias) outputBias = AddWeight("attention_output/bias", [outputWidth], BiasInitializer, regularizer: BiasRegularizer);
         foreach (var kernel in new[] { queryKernel, keyKernel, valueKernel, outputKernel }) Constrain(kernel, KernelConstraint);
         foreach (var bias in new[] { queryBias, keyBias, valueBias, outputBias }) if (bias is not null) Constrain(bias, BiasConstraint);
         return OutputShape!;
@@ -217,8 +224,8 @@ public sealed class MultiHeadAttention : AttentionLayer
         config["attention_axes"] = null;
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
-        config["kernel_regularizer"] = null;
-        config["bias_regularizer"] = null;
+        config["kernel_regularizer"] = Regularizers.Regularizer.SerializeOrNull(KernelRegularizer);
+        config["bias_regularizer"] = Regularizers.Regularizer.SerializeOrNull(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
         config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
         config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(BiasConstraint);
@@ -242,7 +249,7 @@ public sealed class MultiHeadAttention : AttentionLayer
     public static MultiHeadAttention FromConfig(Config config)
     {
         // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
-        RefuseUnsupported(config, "MultiHeadAttention", "attention_axes", "kernel_regularizer", "bias_regularizer");
+        RefuseUnsupported(config, "MultiHeadAttention", "attention_axes");
         var (name, _) = BaseArgs(config);
         // Keras copies each initializer through its class's from_config, which a None one does not have.
         RefuseNull(config, "MultiHeadAttention", "dropout", "kernel_initializer", "bias_initializer");
@@ -254,6 +261,8 @@ public sealed class MultiHeadAttention : AttentionLayer
         {
             KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
             BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
+            KernelRegularizer = Regularizers.Regularizer.Read(config, "kernel_regularizer"),
+            BiasRegularizer = Regularizers.Regularizer.Read(config, "bias_regularizer"),
         };
     }
 }

@@ -160,9 +160,9 @@ public abstract class RnnLayer : Layer
     /// <summary>Writes the regularizers, constraints, dropouts and seed, in the order Keras's recurrent configs keep them.</summary>
     private protected void WritePenaltiesAndDropout(Config config)
     {
-        config["kernel_regularizer"] = SerializeOrNull(KernelRegularizer);
-        config["recurrent_regularizer"] = SerializeOrNull(RecurrentRegularizer);
-        config["bias_regularizer"] = SerializeOrNull(BiasRegularizer);
+        config["kernel_regularizer"] = Regularizer.SerializeOrNull(KernelRegularizer);
+        config["recurrent_regularizer"] = Regularizer.SerializeOrNull(RecurrentRegularizer);
+        config["bias_regularizer"] = Regularizer.SerializeOrNull(BiasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
         config["kernel_constraint"] = Constraints.Constraint.SerializeOrNull(KernelConstraint);
         config["recurrent_constraint"] = Constraints.Constraint.SerializeOrNull(RecurrentConstraint);
@@ -171,9 +171,6 @@ public abstract class RnnLayer : Layer
         config["recurrent_dropout"] = RecurrentDropout;
         config["seed"] = Seed is int s ? (long)s : null;
     }
-
-    private static Config? SerializeOrNull(Regularizer? regularizer) =>
-        regularizer is null ? null : Registry<Regularizer>.Serialize(regularizer);
 
     /// <summary>The objects a config sets on the weights, read from any of Keras's forms (names or class configs).</summary>
     private protected readonly record struct WeightSettings(ActivationFunction Activation,
@@ -187,8 +184,8 @@ public abstract class RnnLayer : Layer
         Initializer.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
         Initializer.ReadWeightInitializer(config, "recurrent_initializer", "orthogonal"),
         Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
-        ReadRegularizer(config, "kernel_regularizer"), ReadRegularizer(config, "recurrent_regularizer"),
-        ReadRegularizer(config, "bias_regularizer"),
+        Regularizer.Read(config, "kernel_regularizer"), Regularizer.Read(config, "recurrent_regularizer"),
+        Regularizer.Read(config, "bias_regularizer"),
         Constraints.Constraint.Read(config, "kernel_constraint"), Constraints.Constraint.Read(config, "recurrent_constraint"),
         Constraints.Constraint.Read(config, "bias_constraint"));
 
@@ -212,6 +209,5 @@ public abstract class RnnLayer : Layer
     private protected static object ActivationSpec(Config config, string key, string fallback) =>
         config.GetValueOr(key, fallback, whenNull: "linear");
 
-    private static Regularizer? ReadRegularizer(Config config, string key) =>
-        config.TryGet(key, out var spec) ? Regularizer.Registry.Deserialize(spec!) : null;
+
 }
