@@ -149,8 +149,8 @@ public abstract class BaseConv : Layer
             config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
-            config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
-            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            Regularizer.Read(config, "kernel_regularizer"),
+            Regularizer.Read(config, "bias_regularizer"),
             config.GetString("data_format", null), config.GetInt("groups", 1));
     }
 }

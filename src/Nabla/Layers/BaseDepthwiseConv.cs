@@ -168,8 +168,8 @@ public abstract class BaseDepthwiseConv : Layer
             config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("depthwise_initializer", "glorot_uniform")),
             Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
-            config.TryGet("depthwise_regularizer", out var dr) ? Regularizer.Registry.Deserialize(dr!) : null,
-            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            Regularizer.Read(config, "depthwise_regularizer"),
+            Regularizer.Read(config, "bias_regularizer"),
             config.GetBool("trainable", true),
             Constraints.Constraint.Read(config, "depthwise_constraint"),
             Constraints.Constraint.Read(config, "bias_constraint"));

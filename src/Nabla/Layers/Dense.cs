@@ -120,8 +120,8 @@ public sealed class Dense : Layer
             config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.ReadWeightInitializer(config, "bias_initializer", "zeros"),
-            config.TryGet("kernel_regularizer", out var kr) ? Regularizer.Registry.Deserialize(kr!) : null,
-            config.TryGet("bias_regularizer", out var br) ? Regularizer.Registry.Deserialize(br!) : null,
+            Regularizer.Read(config, "kernel_regularizer"),
+            Regularizer.Read(config, "bias_regularizer"),
             inputShape, name)
         {
             Trainable = config.GetBool("trainable", true),

@@ -273,7 +273,7 @@ public abstract partial class Layer : IKerasSerializable
     }
 
     /// <summary>The activity regularizer as a config entry, null when there is none.</summary>
-    private protected Config? ActivityRegularizerConfig => ActivityRegularizer is null ? null : Registry<Regularizer>.Serialize(ActivityRegularizer);
+    private protected Config? ActivityRegularizerConfig => Regularizer.SerializeOrNull(ActivityRegularizer);
 
     /// <summary>
     /// What one call of this layer produced, as the doctor observes it: <paramref name="output"/> is the tensor
@@ -328,8 +328,8 @@ public abstract partial class Layer : IKerasSerializable
     {
         config[$"{kernel}_initializer"] = Registry<Initializer>.Serialize(kernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(biasInitializer);
-        config[$"{kernel}_regularizer"] = kernelRegularizer is null ? null : Registry<Regularizer>.Serialize(kernelRegularizer);
-        config["bias_regularizer"] = biasRegularizer is null ? null : Registry<Regularizer>.Serialize(biasRegularizer);
+        config[$"{kernel}_regularizer"] = Regularizer.SerializeOrNull(kernelRegularizer);
+        config["bias_regularizer"] = Regularizer.SerializeOrNull(biasRegularizer);
         config["activity_regularizer"] = ActivityRegularizerConfig;
         config[$"{kernel}_constraint"] = Constraints.Constraint.SerializeOrNull(kernelConstraint);
         config["bias_constraint"] = Constraints.Constraint.SerializeOrNull(biasConstraint);

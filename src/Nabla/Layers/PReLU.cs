@@ -71,7 +71,7 @@ public sealed class PReLU : Layer
     {
         var config = base.GetConfig();
         config["alpha_initializer"] = Registry<Initializer>.Serialize(AlphaInitializer);
-        config["alpha_regularizer"] = AlphaRegularizer is null ? null : Registry<Regularizer>.Serialize(AlphaRegularizer);
+        config["alpha_regularizer"] = Regularizer.SerializeOrNull(AlphaRegularizer);
         config["alpha_constraint"] = Constraints.Constraint.SerializeOrNull(AlphaConstraint);
         config["shared_axes"] = SharedAxes.Count == 0 ? null : ConvOptions.ToList([.. SharedAxes]);
         return config;
@@ -83,7 +83,7 @@ public sealed class PReLU : Layer
         int[]? shared = config.TryGet("shared_axes", out var value) && value is not List<object?> ? [config.GetInt("shared_axes")]
             : config.GetIntArray("shared_axes");
         return new PReLU(Initializer.ReadWeightInitializer(config, "alpha_initializer", "zeros"),
-            config.TryGet("alpha_regularizer", out var r) ? Regularizer.Registry.Deserialize(r!) : null, shared, inputShape, name)
+            Regularizer.Read(config, "alpha_regularizer"), shared, inputShape, name)
         {
             AlphaConstraint = Constraints.Constraint.Read(config, "alpha_constraint"),
         };
