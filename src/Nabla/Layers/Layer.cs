@@ -218,7 +218,11 @@ public abstract partial class Layer : IKerasSerializable
         kernels.AddRange(sublayer.kernels);
         regularized.AddRange(sublayer.regularized);
         constrained.AddRange(sublayer.WeightConstraints);
+        sublayers.Add(sublayer);
     }
+
+    /// <summary>The layers whose weights this one holds through <see cref="AddSublayerWeights"/>.</summary>
+    private readonly List<Layer> sublayers = [];
 
     /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>
     protected Tensor AddKernel(string weightName, int[] shape, Initializer initializer, Regularizer? regularizer = null)
@@ -289,8 +293,12 @@ public abstract partial class Layer : IKerasSerializable
     }
 
     /// <summary>Called after the weights' values were replaced from outside (SetWeights, loading), so a layer that
-    /// derives state from them can refresh it.</summary>
-    protected internal virtual void OnWeightsChanged() { }
+    /// derives state from them can refresh it. The default passes it to the sublayers whose weights this layer holds
+    /// (a wrapped Normalization's scale and shift).</summary>
+    protected internal virtual void OnWeightsChanged()
+    {
+        foreach (var sublayer in sublayers) sublayer.OnWeightsChanged();
+    }
 
     /// <summary>Other names files give this layer's weights, as (the file's short name, the weight's own short name):
     /// Keras 3 names DepthwiseConv2D's kernel "kernel" where Keras 2 and TensorFlow.js say "depthwise_kernel". Readers

@@ -89,4 +89,17 @@ public class WrapperTests
         var error = Assert.Throws<ArgumentException>(() => new Bidirectional(new LSTM(2), "max"));
         Assert.Contains("merge_mode", error.Message);
     }
+
+    [Fact]
+    public void AWrappedLayerRefreshesWhatItDerivesFromItsWeightsWhenTheyAreSet()
+    {
+        // Normalization computes its scale and shift from its mean and variance; wrapped, it must see them replaced.
+        var model = new Sequential(new TimeDistributed(new Normalization(mean: [0f, 0f], variance: [1f, 1f]), inputShape: [3, 2]));
+        var x = GradientCheck.Random(1, -1, 1, 2, 3, 2);
+        Assert.Equal(x.Data, model.Predict(x).Data);
+        // Weights: mean, then variance.
+        model.SetWeights([Tensor.FromArray([1f, -1f], [2]), Tensor.FromArray([4f, 4f], [2])]);
+        var y = model.Predict(x);
+        for (int i = 0; i < x.Size; i++) Assert.Equal((x.Data[i] - (i % 2 == 0 ? 1f : -1f)) / 2f, y.Data[i], 1e-6f);
+    }
 }
