@@ -74,29 +74,43 @@ internal sealed record ConvGeometry(
     public static ConvGeometry Create(string what, int inHeight, int inWidth, int channels,
         (int Height, int Width) kernel, (int Height, int Width) strides, (int Height, int Width) dilation, ConvPadding padding)
     {
-        Positive(what, "input height", inHeight);
-        Positive(what, "input width", inWidth);
-        Positive(what, "channels", channels);
-        Positive(what, "kernel height", kernel.Height);
-        Positive(what, "kernel width", kernel.Width);
-        Positive(what, "stride height", strides.Height);
-        Positive(what, "stride width", strides.Width);
-        Positive(what, "dilation height", dilation.Height);
-        Positive(what, "dilation width", dilation.Width);
+        CheckPositive(what, inHeight, inWidth, channels, kernel, strides, dilation);
         if (padding == ConvPadding.Causal && (inHeight != 1 || kernel.Height != 1))
             throw new ArgumentException($"{what}: causal padding is only defined for 1-D inputs.");
         var (top, bottom) = Pads(padding == ConvPadding.Causal ? ConvPadding.Valid : padding, inHeight, kernel.Height, strides.Height, dilation.Height);
         var (left, right) = Pads(padding, inWidth, kernel.Width, strides.Width, dilation.Width);
-        var geometry = new ConvGeometry(inHeight, inWidth, channels, kernel.Height, kernel.Width,
-            strides.Height, strides.Width, dilation.Height, dilation.Width, top, bottom, left, right);
-        if (geometry.OutHeight <= 0 || geometry.OutWidth <= 0)
+        return Checked(what, new ConvGeometry(inHeight, inWidth, channels, kernel.Height, kernel.Width,
+            strides.Height, strides.Width, dilation.Height, dilation.Width, top, bottom, left, right),
+            $"padding \"{padding.ToString().ToLowerInvariant()}\"");
+    }
+
+    /// <summary>
+    /// A 2-D geometry with explicit zero padding on each side, checked as the padding-mode overload checks its own: for
+    /// windows no padding mode names, such as a transposed convolution's with Keras's output_padding.
+    /// </summary>
+    public static ConvGeometry CreatePadded(string what, int inHeight, int inWidth, int channels,
+        (int Height, int Width) kernel, (int Height, int Width) strides, (int Height, int Width) dilation,
+        (int Top, int Bottom) rows, (int Left, int Right) columns)
+    {
+        CheckPositive(what, inHeight, inWidth, channels, kernel, strides, dilation);
+        if (rows.Top < 0 || rows.Bottom < 0 || columns.Left < 0 || columns.Right < 0)
+            throw new ArgumentException($"{what}: padding must not be negative, found {rows} rows and {columns} columns.");
+        return Checked(what, new ConvGeometry(inHeight, inWidth, channels, kernel.Height, kernel.Width,
+            strides.Height, strides.Width, dilation.Height, dilation.Width, rows.Top, rows.Bottom, columns.Left, columns.Right),
+            $"padding {rows} rows and {columns} columns");
+    }
+
+    /// <summary>Refuses a 2-D geometry whose window leaves no output or whose sample is too large to index.</summary>
+    private static ConvGeometry Checked(string what, ConvGeometry g, string padding)
+    {
+        if (g.OutHeight <= 0 || g.OutWidth <= 0)
             throw new ArgumentException(
-                $"{what}: a window of {(kernel.Height - 1) * dilation.Height + 1}×{(kernel.Width - 1) * dilation.Width + 1} " +
-                $"(kernel {kernel.Height}×{kernel.Width}, dilation {dilation.Height}×{dilation.Width}) does not fit an input of " +
-                $"{inHeight}×{inWidth} with padding \"{padding.ToString().ToLowerInvariant()}\": the output would be empty.");
-        if ((long)geometry.OutPositions * geometry.PatchSize > int.MaxValue || (long)inHeight * inWidth * channels > int.MaxValue)
-            throw new ArgumentException($"{what}: input {inHeight}×{inWidth}×{channels} is too large for one sample.");
-        return geometry;
+                $"{what}: a window of {(g.KernelHeight - 1) * g.DilationHeight + 1}×{(g.KernelWidth - 1) * g.DilationWidth + 1} " +
+                $"(kernel {g.KernelHeight}×{g.KernelWidth}, dilation {g.DilationHeight}×{g.DilationWidth}) does not fit an input of " +
+                $"{g.InHeight}×{g.InWidth} with {padding}: the output would be empty.");
+        if ((long)g.OutPositions * g.PatchSize > int.MaxValue || (long)g.InHeight * g.InWidth * g.Channels > int.MaxValue)
+            throw new ArgumentException($"{what}: input {g.InHeight}×{g.InWidth}×{g.Channels} is too large for one sample.");
+        return g;
     }
 
     /// <summary>
@@ -150,6 +164,20 @@ internal sealed record ConvGeometry(
         int window = (kernel - 1) * dilation + 1;
         int span = input + padding - window;
         return span < 0 ? 0 : span / stride + 1;
+    }
+
+    private static void CheckPositive(string what, int inHeight, int inWidth, int channels,
+        (int Height, int Width) kernel, (int Height, int Width) strides, (int Height, int Width) dilation)
+    {
+        Positive(what, "input height", inHeight);
+        Positive(what, "input width", inWidth);
+        Positive(what, "channels", channels);
+        Positive(what, "kernel height", kernel.Height);
+        Positive(what, "kernel width", kernel.Width);
+        Positive(what, "stride height", strides.Height);
+        Positive(what, "stride width", strides.Width);
+        Positive(what, "dilation height", dilation.Height);
+        Positive(what, "dilation width", dilation.Width);
     }
 
     private static void Positive(string what, string name, int value)

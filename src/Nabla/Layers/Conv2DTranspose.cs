@@ -11,19 +11,23 @@ namespace Nabla.Layers;
 /// <summary>
 /// What Keras's transposed convolutions share (a "deconvolution", as in decoders and generators), channels_last: each
 /// input cell spreads over a window of the output, strides apart, weighted by the kernel [k..., filters, in]. The output
-/// size is Keras's (keras/src/utils/conv_utils.py, deconv_output_length without output_padding): input·stride with
-/// "same" padding, input·stride + max(kernel − stride, 0) with "valid". A 1-D layer is computed as a 2-D one of height 1.
+/// size is Keras's (keras/src/backend/common/backend_utils.py, _get_output_shape_given_tf_padding): without output_padding,
+/// input·stride with "same" padding and input·stride + max(kernel − stride, 0) with "valid"; with it, (input − 1)·stride +
+/// kernel % 2 + output_padding ("same") or (input − 1)·stride + kernel + output_padding ("valid"), kernel dilated. A 1-D
+/// layer is computed as a 2-D one of height 1.
 /// </summary>
 public abstract class BaseConvTranspose : Layer
 {
     private readonly int rank;
     private readonly ConvWindow window;
+    // Null is Keras's None: the output sizes above without output_padding. 1-D layers hold it as (0, p).
+    private readonly Size2D? outputPadding;
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
 
     private protected BaseConvTranspose(int rank, int filters, Size2D kernelSize, Size2D strides, string padding, Size2D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer,
-        Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat)
+        Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat, Size2D? outputPadding)
         : base(name, inputShape)
     {
         this.rank = rank;
@@ -32,6 +36,12 @@ public abstract class BaseConvTranspose : Layer
         ConvOptions.CheckDataFormat(what, dataFormat);
         Filters = filters;
         window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: false);
+        // Keras (base_conv_transpose.py) refuses output_padding >= strides on any axis, and a negative one.
+        if (outputPadding is Size2D p && (p.Height < 0 || p.Width < 0 || p.Height >= strides.Height || p.Width >= strides.Width))
+            throw new ArgumentException(
+                $"{what}: 'output_padding' must be at least 0 and below 'strides' on every axis (as in Keras), found output_padding " +
+                $"{Describe(p)} with strides {Describe(strides)}.", nameof(outputPadding));
+        this.outputPadding = outputPadding;
         Activation = activation;
         UseBias = useBias;
         KernelInitializer = kernelInitializer;
@@ -75,11 +85,26 @@ public abstract class BaseConvTranspose : Layer
 
     public Tensor? Bias => bias;
 
-    /// <summary>Keras's deconv_output_length for one axis, output_padding None.</summary>
-    private int OutputLength(int input, int kernelSize, int stride, int dilation)
+    private protected Size2D? OutputPaddingSize => outputPadding;
+
+    private string Describe(Size2D size) => rank == 2 ? size.ToString() : size.Width.ToString();
+
+    /// <summary>Keras's output length along one axis and, with output_padding, the padding of the convolution that maps
+    /// the output back onto the input: Before is how many cells of the full transposed result ((input − 1)·stride +
+    /// dilated kernel) precede the output.</summary>
+    private (int Length, int Before, int After) Axis(int input, int kernelSize, int stride, int dilation, int? extra)
     {
-        int dilated = kernelSize + (kernelSize - 1) * (dilation - 1);
-        return window.Padding == ConvPadding.Same ? input * stride : input * stride + Math.Max(dilated - stride, 0);
+        int dilated = (kernelSize - 1) * dilation + 1;
+        bool same = window.Padding == ConvPadding.Same;
+        if (extra is not int p) return (same ? input * stride : input * stride + Math.Max(dilated - stride, 0), 0, 0);
+        int length = (input - 1) * stride + (same ? dilated % 2 : dilated) + p;
+        // Keras's JAX backend pads the stride-spread input by `left` before a correlation with the flipped kernel
+        // (backend_utils.py, _convert_conv_transpose_padding_args_from_keras_to_jax), so the output starts
+        // dilated − 1 − left cells into the full result: 0 with "valid".
+        int padLength = dilated + dilated % 2 - 2 + p;
+        int before = same ? dilated - 1 - Math.Min(padLength / 2 + padLength % 2, dilated - 1) : 0;
+        // The cells past the full result (fewer than a stride) lie in no window of the convolution back, and need no padding.
+        return (length, before, Math.Max((input - 1) * stride + dilated - before - length, 0));
     }
 
     /// <summary>The convolution from the output's shape back onto the input's, whose input gradient this layer computes.</summary>
@@ -87,9 +112,18 @@ public abstract class BaseConvTranspose : Layer
     {
         ConvOptions.CheckSpatialRank(this, rank, inputShape);
         int inHeight = rank == 2 ? inputShape[0] : 1, inWidth = inputShape[rank - 1];
-        int height = OutputLength(inHeight, Window.Height, StrideSize.Height, DilationSize.Height);
-        int width = OutputLength(inWidth, Window.Width, StrideSize.Width, DilationSize.Width);
-        var g = ConvGeometry.Create($"{ClassName} '{Name}'", height, width, Filters, Window.Pair, StrideSize.Pair, DilationSize.Pair, window.Padding);
+        var rows = Axis(inHeight, Window.Height, StrideSize.Height, DilationSize.Height, outputPadding?.Height);
+        var columns = Axis(inWidth, Window.Width, StrideSize.Width, DilationSize.Width, outputPadding?.Width);
+        var (height, width) = (rows.Length, columns.Length);
+        string what = $"{ClassName} '{Name}'";
+        if (height <= 0 || width <= 0)
+            throw new ArgumentException(
+                $"{what}: an input of {inHeight}x{inWidth} with padding \"{Padding}\" and output_padding {(outputPadding is Size2D q ? Describe(q) : "None")} " +
+                $"gives an empty {height}x{width} output.");
+        var g = outputPadding is null
+            ? ConvGeometry.Create(what, height, width, Filters, Window.Pair, StrideSize.Pair, DilationSize.Pair, window.Padding)
+            : ConvGeometry.CreatePadded(what, height, width, Filters, Window.Pair, StrideSize.Pair, DilationSize.Pair,
+                (rows.Before, rows.After), (columns.Before, columns.After));
         if (g.OutHeight != inHeight || g.OutWidth != inWidth)
             throw new InvalidOperationException(
                 $"{ClassName} '{Name}': the {height}x{width} output would convolve back to {g.OutHeight}x{g.OutWidth}, not the " +
@@ -131,20 +165,24 @@ public abstract class BaseConvTranspose : Layer
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
         window.WriteConfig(config, rank);
-        config["output_padding"] = null;
+        config["output_padding"] = outputPadding is Size2D p ? ConvOptions.ToList(rank == 2 ? [p.Height, p.Width] : [p.Width]) : null;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer, KernelConstraint, BiasConstraint);
         return config;
     }
 
-    /// <summary>The arguments a Keras config holds, read and checked; output_padding is refused.</summary>
-    private protected static BaseConv.Args ReadTransposeArgs(Config config, int rank, string className)
+    /// <summary>The arguments a Keras config holds, read and checked, and output_padding: an int, a list of
+    /// <paramref name="rank"/> ints, or null (absent).</summary>
+    private protected static (BaseConv.Args Args, Size2D? OutputPadding) ReadTransposeArgs(Config config, int rank, string className)
     {
-        RefuseUnsupported(config, className, "output_padding");
         var a = BaseConv.ReadArgs(config, rank, className);
-        ConvOptions.CheckGroups($"{className} '{a.Name ?? "?"}'", a.Groups);
-        return a;
+        string what = $"{className} '{a.Name ?? "?"}'";
+        ConvOptions.CheckGroups(what, a.Groups);
+        int[]? p = config.TryGet("output_padding", out var value) && value is not null
+            ? ConvOptions.ReadSize(config, "output_padding", rank, what)
+            : null;
+        return (a, p is null ? null : rank == 2 ? new Size2D(p[0], p[1]) : new Size2D(0, p[0]));
     }
 }
 
@@ -153,19 +191,22 @@ public sealed class Conv2DTranspose : BaseConvTranspose
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
+    /// <param name="outputPadding">Keras's output_padding: cells added at the end of each axis, below the stride; null
+    /// (Keras's default) for the sizes without it.</param>
     public Conv2DTranspose(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
-        int[]? inputShape = null, string? name = null)
+        int[]? inputShape = null, string? name = null, Size2D? outputPadding = null)
         : this(filters, kernelSize, strides ?? 1, padding, dilationRate ?? 1, ActivationFunction.Get(activation), useBias,
-            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name)
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, outputPadding: outputPadding)
     {
     }
 
     public Conv2DTranspose(int filters, Size2D kernelSize, Size2D strides, string padding, Size2D dilationRate, ActivationFunction activation,
         bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer = null,
-        Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null, string? dataFormat = null)
+        Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null, string? dataFormat = null,
+        Size2D? outputPadding = null)
         : base(2, filters, kernelSize, strides, padding, dilationRate, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
-            biasRegularizer, inputShape, name, dataFormat)
+            biasRegularizer, inputShape, name, dataFormat, outputPadding)
     {
     }
 
@@ -177,11 +218,14 @@ public sealed class Conv2DTranspose : BaseConvTranspose
 
     public Size2D DilationRate => DilationSize;
 
+    /// <summary>Keras's output_padding; null when unset.</summary>
+    public Size2D? OutputPadding => OutputPaddingSize;
+
     public static Conv2DTranspose FromConfig(Config config)
     {
-        var a = ReadTransposeArgs(config, 2, "Conv2DTranspose");
+        var (a, outputPadding) = ReadTransposeArgs(config, 2, "Conv2DTranspose");
         return new Conv2DTranspose(a.Filters, a.KernelSize.Plane, a.Strides.Plane, a.Padding, a.DilationRate.Plane, a.Activation, a.UseBias,
-            a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat)
+            a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat, outputPadding)
         {
             Trainable = config.GetBool("trainable", true),
             KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
@@ -195,19 +239,21 @@ public sealed class Conv1DTranspose : BaseConvTranspose
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
+    /// <param name="outputPadding">Keras's output_padding, below the stride; null (Keras's default) for none.</param>
     public Conv1DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
-        int[]? inputShape = null, string? name = null)
+        int[]? inputShape = null, string? name = null, int? outputPadding = null)
         : this(filters, (1, kernelSize), (1, strides), padding, (1, dilationRate), ActivationFunction.Get(activation), useBias,
-            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, null)
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, null,
+            outputPadding is int p ? new Size2D(0, p) : null)
     {
     }
 
     private Conv1DTranspose(int filters, Size2D kernelSize, Size2D strides, string padding, Size2D dilationRate, ActivationFunction activation,
         bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer, Regularizer? biasRegularizer,
-        int[]? inputShape, string? name, string? dataFormat)
+        int[]? inputShape, string? name, string? dataFormat, Size2D? outputPadding)
         : base(1, filters, kernelSize, strides, padding, dilationRate, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer,
-            biasRegularizer, inputShape, name, dataFormat)
+            biasRegularizer, inputShape, name, dataFormat, outputPadding)
     {
     }
 
@@ -219,11 +265,14 @@ public sealed class Conv1DTranspose : BaseConvTranspose
 
     public int DilationRate => DilationSize.Width;
 
+    /// <summary>Keras's output_padding; null when unset.</summary>
+    public int? OutputPadding => OutputPaddingSize?.Width;
+
     public static Conv1DTranspose FromConfig(Config config)
     {
-        var a = ReadTransposeArgs(config, 1, "Conv1DTranspose");
+        var (a, outputPadding) = ReadTransposeArgs(config, 1, "Conv1DTranspose");
         return new Conv1DTranspose(a.Filters, a.KernelSize.Plane, a.Strides.Plane, a.Padding, a.DilationRate.Plane, a.Activation, a.UseBias,
-            a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat)
+            a.KernelInitializer, a.BiasInitializer, a.KernelRegularizer, a.BiasRegularizer, a.InputShape, a.Name, a.DataFormat, outputPadding)
         {
             Trainable = config.GetBool("trainable", true),
             KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
