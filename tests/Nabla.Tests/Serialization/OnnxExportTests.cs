@@ -83,6 +83,19 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void TransposedConvolutionsWithOutputPaddingMatchPredict()
+    {
+        // Keras's output_padding: "valid" adds bias-only cells past the full result (ONNX's output_padding); "same"
+        // shifts the window (ONNX's begin pads) and may reach past the full result too (1×1 kernel, stride 2).
+        Utils.SetRandomSeed(8);
+        OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(
+            new Conv2DTranspose(3, (3, 2), (2, 3), "valid", activation: "relu", inputShape: [4, 3, 2], outputPadding: (1, 2)),
+            new Conv2DTranspose(2, (4, 3), (3, 2), "same", biasInitializer: "ones", outputPadding: (2, 1)),
+            new Conv2DTranspose(2, 1, 2, "same", biasInitializer: "ones", outputPadding: (1, 0)),
+            new Conv2DTranspose(2, 2, 2, "same", outputPadding: (0, 1))));
+    }
+
+    [Fact]
     public void ActivationParametersAreExported()
     {
         var functions = new Nabla.Activations.Activation[]

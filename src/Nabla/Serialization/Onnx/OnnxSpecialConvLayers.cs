@@ -9,7 +9,7 @@ namespace Nabla.Serialization.Onnx;
 /// window 1) and Conv2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
 /// convolutions; the 1-D layers as ONNX's 1-D Conv. Conv2DTranspose's output is Keras's window of the full transposed
 /// convolution: the top padding of the convolution that maps it back is ONNX's begin pad, and cells past the full
-/// output (a stride above the kernel) are its output_padding.
+/// output (a stride above the kernel, or Keras's output_padding) are its output_padding.
 /// </summary>
 internal static class OnnxSpecialConvLayers
 {
