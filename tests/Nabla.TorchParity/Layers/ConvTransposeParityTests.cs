@@ -54,6 +54,57 @@ public class ConvTransposeParityTests
         Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
     }
 
+    [Theory]
+    // h, w, in, filters, kh, kw, strideH, strideW, outputPaddingH, outputPaddingW, padding
+    [InlineData(4, 3, 3, 2, 3, 2, 2, 3, 1, 2, "valid")]
+    [InlineData(3, 4, 2, 3, 4, 3, 3, 2, 2, 1, "valid")]
+    [InlineData(3, 3, 2, 2, 1, 2, 2, 2, 1, 1, "valid")]
+    [InlineData(4, 3, 3, 2, 3, 2, 2, 3, 1, 2, "same")]
+    [InlineData(3, 4, 2, 3, 4, 3, 3, 2, 2, 0, "same")]
+    [InlineData(3, 3, 2, 2, 1, 2, 2, 2, 1, 1, "same")]
+    public void Conv2DTransposeWithOutputPaddingMatchesTorch(int h, int w, int cin, int filters, int kh, int kw, int sh, int sw,
+        int ph, int pw, string padding)
+    {
+        TorchRuntime.EnsureLoaded();
+        var layer = new Conv2DTranspose(filters, (kh, kw), (sh, sw), padding, activation: "tanh", outputPadding: (ph, pw));
+        layer.Build([h, w, cin]);
+        TestData.Assign(layer.Kernel, TestData.Normal(21, 0.5, layer.Kernel.Shape));
+        TestData.Assign(layer.Bias!, TestData.Normal(22, 0.5, filters));
+        var x = TestData.Normal(23, 1.0, 2, h, w, cin).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(24, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ConvParityTests.ChannelsFirstLeaf(x);
+        var tw = Parity.ToTorch(layer.Kernel).permute(3, 2, 0, 1).contiguous().to_type(torch.float64).requires_grad_(true);
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        TorchTensor z;
+        if (padding == "valid")
+        {
+            // Keras's torch backend (backend_utils.py, _convert_conv_transpose_padding_args_from_keras_to_torch): "valid"
+            // is torch's padding 0 with the same output_padding.
+            z = F.conv_transpose2d(tx, tw, tb, strides: [sh, sw], output_padding: [ph, pw]);
+        }
+        else
+        {
+            // "same": the window compute_conv_transpose_output_crops_for_torch cuts from torch's full output,
+            // (kernel − 1) − JAX's left pad cells in, past its end with bias only.
+            static int Crop(int k, int p) { int total = k + k % 2 - 2 + p; return k - 1 - Math.Min(total / 2 + total % 2, k - 1); }
+            var full = F.conv_transpose2d(tx, tw, tb, strides: [sh, sw]);
+            z = Window(Window(full, 2, y.Shape[1], Crop(kh, ph), tb), 3, y.Shape[2], Crop(kw, pw), tb);
+        }
+        Assert.Equal(y.Shape[1..3], z.shape[2..4].Select(v => (int)v).ToArray());
+        var ty = torch.tanh(z.permute(0, 2, 3, 1));
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        string what = $"Conv2DTranspose {kh}x{kw} stride ({sh}, {sw}) output_padding ({ph}, {pw}) {padding}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 3, 1));
+        Parity.Compare($"{what} dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 3, 1, 0));
+        Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
+    }
+
     /// <summary>Rows [start, start + length) of axis <paramref name="dim"/>; cells past the full output hold only the bias.</summary>
     private static TorchTensor Window(TorchTensor full, int dim, int length, long start, TorchTensor bias)
     {
