@@ -82,7 +82,7 @@ public class Conv2DTransposeTests
     }
 
     [Fact]
-    public void ConfigsRoundTripAndOutputPaddingIsRefusedByName()
+    public void ConfigsRoundTripAndAnOutputPaddingNotBelowTheStrideIsRefusedByName()
     {
         var layer = new Conv2DTranspose(4, (3, 2), (2, 1), "same", activation: "relu", inputShape: [5, 5, 2], name: "up");
         var rebuilt = (Conv2DTranspose)Layer.Deserialize(Config.Parse(Registry<Layer>.Serialize(layer).ToJsonString()));
@@ -90,6 +90,7 @@ public class Conv2DTransposeTests
         var keras = (Conv2DTranspose)Layer.Deserialize(Config.Parse(
             """{"class_name": "Conv2DTranspose", "config": {"filters": 8, "kernel_size": [4, 4], "strides": [2, 2], "padding": "same", "output_padding": null}}"""));
         Assert.Equal((8, new Size2D(4, 4), "same"), (keras.Filters, keras.KernelSize, keras.Padding));
+        // Strides default to 1, so output_padding 1 breaks Keras's output_padding < strides (ConvTransposeOutputPaddingTests).
         var error = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "Conv2DTranspose", "config": {"name": "d", "filters": 8, "kernel_size": 3, "output_padding": [1, 1]}}""")));
         Assert.Contains("output_padding", error.Message);
