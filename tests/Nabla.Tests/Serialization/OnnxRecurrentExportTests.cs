@@ -52,6 +52,15 @@ public class OnnxRecurrentExportTests
     }
 
     [Fact]
+    public void AnRnnOverAListOfCellsMatchesOnnxRuntime()
+    {
+        Utils.SetRandomSeed(5);
+        var stacked = new StackedRecurrent([new LSTM(4, name: "first"), new GRU(3, name: "second")], goBackwards: true,
+            inputShape: [5, 2], name: "stack");
+        OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(stacked, new Dense(1)), low: -1f, high: 1f);
+    }
+
+    [Fact]
     public void AnActivationOnnxRecurrentOperatorsCannotExpressIsRefusedByName()
     {
         var model = new Sequential(new LSTM(3, recurrentActivation: "hard_sigmoid", inputShape: [4, 2], name: "gates"));

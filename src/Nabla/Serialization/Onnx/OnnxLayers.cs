@@ -16,7 +16,7 @@ internal static class OnnxLayers
          "BatchNormalization", "LayerNormalization", "UnitNormalization", "Resizing", "CenterCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
-         "SimpleRNN", "LSTM", "GRU", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
+         "SimpleRNN", "LSTM", "GRU", "RNN", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
          "PReLU", "ELU", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv2DTranspose",
          "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D"];
 
@@ -43,6 +43,11 @@ internal static class OnnxLayers
         if (layer is RecurrentLayer recurrent)
         {
             OnnxRecurrentLayers.Check(recurrent);
+            return;
+        }
+        if (layer is StackedRecurrent stacked)
+        {
+            OnnxRecurrentLayers.Check(stacked);
             return;
         }
         if (activation is not null && !OnnxActivations.Supported.Contains(activation.Name))
@@ -75,6 +80,7 @@ internal static class OnnxLayers
         _ when OnnxReshapingLayers.Handles(layer) => OnnxReshapingLayers.Emit(g, layer, x),
         _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),
         RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x, [])[0],
+        StackedRecurrent stacked => OnnxRecurrentLayers.Emit(g, stacked, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 

@@ -20,7 +20,20 @@ internal static class OnnxRecurrentLayers
         ["tanh"] = "Tanh", ["sigmoid"] = "Sigmoid", ["relu"] = "Relu", ["softsign"] = "Softsign", ["softplus"] = "Softplus",
     };
 
-    public static bool Handles(Layer layer) => layer is RecurrentLayer;
+    public static bool Handles(Layer layer) => layer is RecurrentLayer or StackedRecurrent;
+
+    /// <summary>An RNN over a list of cells is its cells' layers one after the other.</summary>
+    public static void Check(StackedRecurrent stacked)
+    {
+        foreach (var cell in stacked.Cells) Check(cell);
+    }
+
+    /// <summary>Appends each cell's layer on the previous one's output sequence and returns the last one's output.</summary>
+    public static string Emit(OnnxGraphBuilder g, StackedRecurrent stacked, string x)
+    {
+        foreach (var cell in stacked.Cells) x = Emit(g, cell, x, [])[0];
+        return x;
+    }
 
     /// <summary>Throws <see cref="NotSupportedException"/> when an activation of the layer has no ONNX recurrent form.</summary>
     public static void Check(RecurrentLayer layer)
