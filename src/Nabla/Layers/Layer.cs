@@ -315,6 +315,10 @@ public abstract partial class Layer : IKerasSerializable
     internal virtual void LoadKerasAsset(string name, string text) =>
         throw new ArgumentException($"Layer '{Name}' ({ClassName}) reads no asset '{name}'.");
 
+    /// <summary>The weights Keras's files (Keras 3 weights trees, legacy H5) hold for this layer as its config describes it;
+    /// all of <see cref="Weights"/> for most layers. Others keep their current values when a file is loaded.</summary>
+    internal virtual IReadOnlyList<Tensor> KerasFileWeights => Weights;
+
     /// <summary>Where Keras 3's weights files keep this layer's weights when they belong to its sublayers: each child's
     /// attribute name with how many of <see cref="Weights"/> (in order) it holds, saved at "&lt;layer&gt;/&lt;child&gt;/vars".
     /// Empty for a layer that holds its own weights.</summary>

@@ -71,8 +71,15 @@ public sealed class Normalization : Layer
             Broadcast(givenVariance!, variance.Data);
             IsAdapted = true;
         }
+        // Keras's layer to adapt keeps a sample count beside its statistics ("for backwards compatibility"); its files hold it.
+        else AddWeight("count", [], zeros, trainable: false);
         UpdateScaleShift();
     }
+
+    /// <summary>What Keras's files hold for the config this layer writes: a layer with statistics writes them in its config
+    /// (Keras's given mean and variance, kept as constants, no variable); one still to adapt keeps Keras's three variables,
+    /// mean, variance and count, which a Keras file of an adapted layer fills.</summary>
+    internal override IReadOnlyList<Tensor> KerasFileWeights => IsAdapted ? [] : Weights;
 
     /// <summary>Given statistics, one per feature or one for all.</summary>
     private static void Broadcast(float[] given, float[] target)
@@ -169,8 +176,10 @@ public sealed class Normalization : Layer
         var config = base.GetConfig();
         config["axis"] = new List<object?> { (long)Axis };
         config["invert"] = Invert;
-        config["mean"] = mean is null ? null : mean.Data.Select(v => (object?)(double)v).ToList();
-        config["variance"] = variance is null ? null : variance.Data.Select(v => (object?)(double)v).ToList();
+        // Statistics travel in the config once the layer has them (Keras reads them as given); before, in its weights.
+        float[]? Statistics(Tensor? built, float[]? given) => IsAdapted ? built!.Data : given;
+        config["mean"] = Statistics(mean, givenMean)?.Select(v => (object?)(double)v).ToList();
+        config["variance"] = Statistics(variance, givenVariance)?.Select(v => (object?)(double)v).ToList();
         return config;
     }
 

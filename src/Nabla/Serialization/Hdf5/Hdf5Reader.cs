@@ -91,6 +91,9 @@ internal sealed class Hdf5Reader : IDisposable
         {
             (H5DataTypeClass.FloatingPoint, 4) => dataset.Read<float[]>(),
             (H5DataTypeClass.FloatingPoint, 8) => Array.ConvertAll(dataset.Read<double[]>(), d => (float)d),
+            // Keras keeps a few counters among the weights as integers (Normalization's count).
+            (H5DataTypeClass.FixedPoint, 8) => Array.ConvertAll(dataset.Read<long[]>(), v => (float)v),
+            (H5DataTypeClass.FixedPoint, 4) => Array.ConvertAll(dataset.Read<int[]>(), v => (float)v),
             _ => throw DataFormatException.AtField(Source, $"dataset '{path}'", "float32 or float64 values", DescribeType(type)),
         };
         long expected = Tensor.ElementCount(expectedShape);

@@ -104,6 +104,6 @@ internal static class KerasWeightsTree
                 $"the {model.Weights.Count} weights of model '{model.Name}' at Keras's paths", string.Join("; ", problems) + ". No weight was changed");
         var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (file, path, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(path, weight.Shape), weight.Shape);
-        FileContent.SetWeights(model, model.Weights.Select(w => values[w]).ToList(), store.Source);
+        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), store.Source);
     }
 }

@@ -41,14 +41,14 @@ internal static class LegacyH5
         string root = file.Exists("model_weights") ? "model_weights" : "";
         var problems = new List<string>();
         var reads = new List<(string Path, Tensor Weight)>();
-        foreach (var layer in model.Layers.Where(l => l.Weights.Count > 0))
+        foreach (var layer in model.Layers.Where(l => l.KerasFileWeights.Count > 0))
         {
             string group = root.Length == 0 ? layer.Name : $"{root}/{layer.Name}";
             if (!file.Exists(group)) { problems.Add($"missing group '{group}' for {layer}"); continue; }
             var names = file.StringArrayAttribute(group, "weight_names") ?? [];
-            if (names.Length != layer.Weights.Count)
+            if (names.Length != layer.KerasFileWeights.Count)
             {
-                problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {layer.Weights.Count}");
+                problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {layer.KerasFileWeights.Count}");
                 continue;
             }
             for (int i = 0; i < names.Length; i++)
@@ -60,7 +60,7 @@ internal static class LegacyH5
                     continue;
                 }
                 int[] shape = file.Shape(dataset);
-                var weight = layer.Weights[i];
+                var weight = layer.KerasFileWeights[i];
                 if (!Tensor.SameShape(shape, weight.Shape))
                     problems.Add($"'{dataset}' expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
                 else reads.Add((dataset, weight));
@@ -71,7 +71,7 @@ internal static class LegacyH5
                 $"the {model.Weights.Count} weights of model '{model.Name}' by layer name", string.Join("; ", problems) + ". No weight was changed");
         var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
-        FileContent.SetWeights(model, model.Weights.Select(w => values[w]).ToList(), file.Source);
+        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), file.Source);
     }
 
     /// <summary>Writes the form Keras 3 writes (weight names "dense/kernel", a <c>top_level_model_weights</c> group);
@@ -93,9 +93,9 @@ internal static class LegacyH5
         };
         foreach (var layer in layers.OrderBy(l => l.Name, StringComparer.Ordinal))
         {
-            var names = layer.Weights.Select(w => w.Name!).ToArray();
+            var names = layer.KerasFileWeights.Select(w => w.Name!).ToArray();
             var group = new H5Group { Attributes = new() { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() } };
-            foreach (var weight in layer.Weights)
+            foreach (var weight in layer.KerasFileWeights)
             {
                 var parts = weight.Name!.Split('/');
                 var parent = group;

@@ -37,7 +37,7 @@ internal static class ModelWeights
     public static List<(string VarsPath, IReadOnlyList<Tensor> Weights)> VarGroups(string path, Layer layer)
     {
         var children = layer.KerasVarGroups;
-        if (children.Count == 0) return [($"layers/{path}/vars", layer.Weights)];
+        if (children.Count == 0) return [($"layers/{path}/vars", layer.KerasFileWeights)];
         var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", []) };
         var emptyGroups = new HashSet<string>(StringComparer.Ordinal);
         int next = 0;
