@@ -134,6 +134,9 @@ public abstract class BaseConvTranspose : Layer
     /// <summary>The built geometry of the convolution from the output back onto the input, for exporters.</summary>
     internal ConvGeometry BuiltGeometry => geometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
+    /// <summary>1 for Conv1DTranspose, 2 for Conv2DTranspose.</summary>
+    internal int Rank => rank;
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         var g = Geometry(inputShape);

@@ -96,6 +96,17 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Conv1DTransposeMatchesPredict()
+    {
+        // ONNX's ConvTranspose on one spatial axis: valid and same, strides, dilation, output_padding.
+        Utils.SetRandomSeed(9);
+        OnnxRuntimeCheck.AssertMatchesPredict(new Sequential(
+            new Conv1DTranspose(3, 3, 2, "valid", activation: "relu", inputShape: [5, 2], outputPadding: 1),
+            new Conv1DTranspose(2, 4, 3, "same", biasInitializer: "ones"),
+            new Conv1DTranspose(2, 3, 1, "same", dilationRate: 2)));
+    }
+
+    [Fact]
     public void ActivationParametersAreExported()
     {
         var functions = new Nabla.Activations.Activation[]

@@ -6,31 +6,31 @@ namespace Nabla.Serialization.Onnx;
 
 /// <summary>
 /// Writes DepthwiseConv1D/2D (a Conv with one group per input channel), SeparableConv1D/2D (that Conv, then a Conv of
-/// window 1) and Conv2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
+/// window 1) and Conv1D/2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
 /// convolutions; the 1-D layers as ONNX's 1-D Conv. Conv2DTranspose's output is Keras's window of the full transposed
 /// convolution: the top padding of the convolution that maps it back is ONNX's begin pad, and cells past the full
 /// output (a stride above the kernel, or Keras's output_padding) are its output_padding.
 /// </summary>
 internal static class OnnxSpecialConvLayers
 {
-    public static bool Handles(Layer layer) => layer is BaseDepthwiseConv or Conv2DTranspose;
+    public static bool Handles(Layer layer) => layer is BaseDepthwiseConv or BaseConvTranspose;
 
     public static Activations.Activation? ActivationOf(Layer layer) => layer switch
     {
         BaseDepthwiseConv d => d.Activation,
-        Conv2DTranspose t => t.Activation,
+        BaseConvTranspose t => t.Activation,
         _ => null,
     };
 
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x)
     {
-        int rank = layer is BaseDepthwiseConv conv ? conv.Rank : 2;
+        int rank = layer switch { BaseDepthwiseConv conv => conv.Rank, BaseConvTranspose transposed => transposed.Rank, _ => 2 };
         string channelsFirst = OnnxConvLayers.ChannelsFirst(g, layer.Name, x, rank);
         var (y, activation) = layer switch
         {
             BaseSeparableConv s => (Pointwise(g, s, Depthwise(g, s, channelsFirst, null)), s.Activation),
             BaseDepthwiseConv d => (Depthwise(g, d, channelsFirst, d.Bias), d.Activation),
-            Conv2DTranspose t => (Transposed(g, t, channelsFirst), t.Activation),
+            BaseConvTranspose t => (Transposed(g, t, channelsFirst), t.Activation),
             _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
         };
         return OnnxActivations.Emit(g, activation, OnnxConvLayers.ChannelsLast(g, layer.Name, y, rank), layer.Name, layer.Name);
@@ -65,23 +65,27 @@ internal static class OnnxSpecialConvLayers
         return g.Node("Conv", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w], Ints("kernel_shape", OnnxConvLayers.Longs(ones)));
     }
 
-    /// <summary>Keras's [kh, kw, filters, in] kernel is ONNX ConvTranspose's [in, filters, kh, kw].</summary>
-    private static string Transposed(OnnxGraphBuilder g, Conv2DTranspose layer, string x)
+    /// <summary>Keras's [k..., filters, in] kernel is ONNX ConvTranspose's [in, filters, k...]; a 1-D layer's geometry is
+    /// a 2-D one of height 1, whose width axis alone is written.</summary>
+    private static string Transposed(OnnxGraphBuilder g, BaseConvTranspose layer, string x)
     {
         var kernel = layer.Kernel;
         var geometry = layer.BuiltGeometry;
-        int kh = kernel.Shape[0], kw = kernel.Shape[1], filters = kernel.Shape[2], inChannels = kernel.Shape[3];
-        var weights = OnnxConvLayers.SpatialAxesLast(kernel, kh * kw, filters, inChannels);
-        string w = g.Initializer($"{layer.Name}/kernel_iohw", [inChannels, filters, kh, kw], weights);
+        int[] window = kernel.Shape[..^2];
+        int filters = kernel.Shape[^2], inChannels = kernel.Shape[^1];
+        var weights = OnnxConvLayers.SpatialAxesLast(kernel, window.Aggregate(1, (a, b) => a * b), filters, inChannels);
+        string w = g.Initializer($"{layer.Name}/kernel_iohw", [inChannels, filters, .. window], weights);
         // Full length (in − 1)·stride + dilated kernel; Keras keeps [pad_begin, pad_begin + out).
         long Full(int input, int k, int stride, int dilation) => (long)(input - 1) * stride + (long)(k - 1) * dilation + 1;
-        long fullHeight = Full(geometry.OutHeight, kh, geometry.StrideHeight, geometry.DilationHeight);
-        long fullWidth = Full(geometry.OutWidth, kw, geometry.StrideWidth, geometry.DilationWidth);
-        long endHeight = fullHeight - geometry.PadTop - geometry.InHeight, endWidth = fullWidth - geometry.PadLeft - geometry.InWidth;
+        long endHeight = Full(geometry.OutHeight, geometry.KernelHeight, geometry.StrideHeight, geometry.DilationHeight)
+            - geometry.PadTop - geometry.InHeight;
+        long endWidth = Full(geometry.OutWidth, geometry.KernelWidth, geometry.StrideWidth, geometry.DilationWidth)
+            - geometry.PadLeft - geometry.InWidth;
+        long[] Axes(long height, long width) => layer.Rank == 2 ? [height, width] : [width];
         return g.Node("ConvTranspose", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w],
-            Ints("kernel_shape", kh, kw), Ints("strides", geometry.StrideHeight, geometry.StrideWidth),
-            Ints("dilations", geometry.DilationHeight, geometry.DilationWidth),
-            Ints("pads", geometry.PadTop, geometry.PadLeft, Math.Max(endHeight, 0), Math.Max(endWidth, 0)),
-            Ints("output_padding", Math.Max(-endHeight, 0), Math.Max(-endWidth, 0)));
+            Ints("kernel_shape", OnnxConvLayers.Longs(window)), Ints("strides", Axes(geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("dilations", Axes(geometry.DilationHeight, geometry.DilationWidth)),
+            Ints("pads", [.. Axes(geometry.PadTop, geometry.PadLeft), .. Axes(Math.Max(endHeight, 0), Math.Max(endWidth, 0))]),
+            Ints("output_padding", Axes(Math.Max(-endHeight, 0), Math.Max(-endWidth, 0))));
     }
 }
