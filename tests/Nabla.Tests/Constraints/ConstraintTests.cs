@@ -46,7 +46,7 @@ public class ConstraintTests
         var conv = GradientCheck.Random(1, -1, 1, 2, 2, 3, 4);
         new UnitNorm([0, 1, 2]).Apply(conv);
         for (int f = 0; f < 4; f++)
-            Assert.Equal(1.0, Math.Sqrt(Enumerable.Range(0, 12).Sum(i => Math.Pow(conv.Data[i * 4 + f], 2))), 5);
+            Assert.Equal(1.0, Math.Sqrt(Enumerable.Range(0, 12).Sum(i => Math.Pow(conv.Data[i * 4 + f], 2))), 1e-5);
     }
 
     [Fact]

@@ -14,13 +14,13 @@ public class DataSummaryTests
         Assert.Equal((1.0, 30.0), (s.Min, s.Max));
         double[] finite = [1, 10, 5, 3, 30, 5];
         double mean = finite.Average();
-        Assert.Equal(mean, s.Mean, 9);
-        Assert.Equal(Math.Sqrt(finite.Select(v => (v - mean) * (v - mean)).Average()), s.Std, 9);
+        Assert.Equal(mean, s.Mean, 1e-9);
+        Assert.Equal(Math.Sqrt(finite.Select(v => (v - mean) * (v - mean)).Average()), s.Std, 1e-9);
         Assert.Equal((2L, 1L), (s.NaNCount, s.InfCount));
         Assert.Equal((2.0, 20.0), s.FeatureMeanRange);
         Assert.Equal((0.0, 10.0), s.FeatureStdRange);
         Assert.Equal(new[] { 2 }, s.ConstantFeatures);
-        Assert.Equal(10.0, s.ScaleSpread!.Value, 9);
+        Assert.Equal(10.0, s.ScaleSpread!.Value, 1e-9);
         Assert.True(s.OutsideUnitRange);
     }
 

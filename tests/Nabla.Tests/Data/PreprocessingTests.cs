@@ -43,12 +43,12 @@ public class PreprocessingTests
         for (int f = 0; f < 2; f++)
         {
             var column = new[] { scaled.Data[f], scaled.Data[3 + f], scaled.Data[6 + f] };
-            Assert.Equal(0, column.Average(), 5);
-            Assert.Equal(1, Math.Sqrt(column.Select(v => v * v).Average()), 5);
+            Assert.Equal(0, column.Average(), 1e-5);
+            Assert.Equal(1, Math.Sqrt(column.Select(v => v * v).Average()), 1e-5);
         }
         Assert.Equal(new[] { 0f, 0f, 0f }, new[] { scaled.Data[2], scaled.Data[5], scaled.Data[8] });
-        Assert.Equal(3f, scaling.Subtract[0], 5);
-        Assert.Equal((float)Math.Sqrt(8.0 / 3), scaling.DivideBy[0], 5); // population std of 1, 3, 5
+        Assert.Equal(3f, scaling.Subtract[0], 1e-5);
+        Assert.Equal((float)Math.Sqrt(8.0 / 3), scaling.DivideBy[0], 1e-5); // population std of 1, 3, 5
         Assert.Equal(1f, scaling.DivideBy[2]); // constant feature: divide by 1, not 0
         Assert.Equal(new float[] { 1, 10, 5, 3, 30, 5, 5, 20, 5 }, x.Data); // input untouched
     }
@@ -58,8 +58,8 @@ public class PreprocessingTests
     {
         var (_, scaling) = Preprocessing.StandardScale(Tensor.FromArray([0f, 2f, 4f, 6f], 4, 1));
         var test = scaling.Apply(Tensor.FromArray([3f, 3f + (float)Math.Sqrt(5)], 2, 1));
-        Assert.Equal(0f, test.Data[0], 5);
-        Assert.Equal(1f, test.Data[1], 5);
+        Assert.Equal(0f, test.Data[0], 1e-5);
+        Assert.Equal(1f, test.Data[1], 1e-5);
         Assert.Throws<ArgumentException>(() => scaling.Apply(Tensor.FromArray([1f, 2f], 1, 2)));
     }
 

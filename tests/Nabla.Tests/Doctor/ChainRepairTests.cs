@@ -74,7 +74,7 @@ public class ChainRepairTests
         Assert.Equal(before.OutputShapes, after.OutputShapes);
         var norms = after.Layers.OfType<Nabla.Layers.BatchNormalization>().ToList();
         Assert.Equal(3, norms.Count);
-        Assert.All(norms, n => Assert.Equal(Repairs.BatchNormalizationMomentum(residual.TrainingSteps), n.Momentum, 6));
+        Assert.All(norms, n => Assert.Equal(Repairs.BatchNormalizationMomentum(residual.TrainingSteps), n.Momentum, 1e-6));
         // h1 -> BN -> h2 -> BN -> h3 -> BN, the skip adds h1's normalized output, and the output Dense "classes" has none.
         Assert.Equal(["h1", "h2", "h3"], after.Layers.Where((l, i) => i + 1 < after.Layers.Count && after.Layers[i + 1] is Nabla.Layers.BatchNormalization).Select(l => l.Name));
         Assert.Equal(Parameters(before) + norms.Sum(Parameters), Parameters(after));

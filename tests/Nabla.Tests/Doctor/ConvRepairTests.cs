@@ -41,9 +41,9 @@ public class ConvRepairTests
     {
         // Keras's moving statistics keep momentum^steps of their start (mean 0, variance 1): 0.99^128 = 28%. The repair's
         // momentum leaves 1% of it at the end of the run: 0.01^(1/128) = 0.9647; from 459 steps on, 0.99 already does.
-        Assert.Equal(0.9647, Repairs.BatchNormalizationMomentum(128), 6);
-        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(459), 6);
-        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(100_000), 6);
+        Assert.Equal(0.9647, Repairs.BatchNormalizationMomentum(128), 1e-6);
+        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(459), 1e-6);
+        Assert.Equal(0.99, Repairs.BatchNormalizationMomentum(100_000), 1e-6);
         var e = SigmoidCnn();
         Assert.True(e.TrainingSteps < 459, $"{e.TrainingSteps} steps");
         var (repaired, change) = Apply(FixCodes.AddBatchNormalization, e);
@@ -51,7 +51,7 @@ public class ConvRepairTests
         Assert.Equal(Repairs.BatchNormalizationMomentum(e.TrainingSteps), momentum);
         Assert.True(momentum < 0.99);
         Assert.Contains($"momentum {momentum.ToString(System.Globalization.CultureInfo.InvariantCulture)} (Keras's 0.99 keeps", change);
-        Assert.Equal(momentum, ((Nabla.Layers.BatchNormalization)repaired.BuildModel().Layers[1]).Momentum, 6);
+        Assert.Equal(momentum, ((Nabla.Layers.BatchNormalization)repaired.BuildModel().Layers[1]).Momentum, 1e-6);
     }
 
     [Fact]

@@ -143,7 +143,7 @@ public class FindingCodeTests
         Assert.Equal(T.MaxWeightVariance, Number(f, "max_variance"));
         Assert.InRange(Number(f, "weight_std"), 9, 11); // drawn with stddev 10
         Assert.True(Number(f, "weight_variance") > T.MaxWeightVariance);
-        Assert.Equal(Math.Sqrt(2.0 / 20), Number(f, "expected_std"), 4); // He std for fan-in 20 under ReLU
+        Assert.Equal(Math.Sqrt(2.0 / 20), Number(f, "expected_std"), 1e-4); // He std for fan-in 20 under ReLU
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public class FindingCodeTests
         var layers = new[] { Dense(32, "sigmoid", inputs: 20) }.Concat(Enumerable.Repeat(Dense(32, "sigmoid"), 7)).Append(Dense(4, "softmax")).ToArray();
         var d = Diagnose(Make(layers, Optimizer("SGD", 0.01), "sparse_categorical_crossentropy", Classification(seed: 25)));
         var f = Single(d, FindingCodes.LossPlateau);
-        Assert.Equal(Math.Log(4), Number(f, "uniform_guess_loss"), 4);
+        Assert.Equal(Math.Log(4), Number(f, "uniform_guess_loss"), 1e-4);
         Assert.Equal(T.UniformGuessLossMargin, Number(f, "uniform_guess_margin"));
         Assert.True(Math.Abs(Number(f, "loss") - Number(f, "uniform_guess_loss")) <= Number(f, "uniform_guess_loss") * T.UniformGuessLossMargin ||
                     Number(f, "improvement") < T.PlateauRelativeImprovement);
@@ -202,7 +202,7 @@ public class FindingCodeTests
         var f = Single(d, FindingCodes.OscillatingLoss);
         Assert.Equal(T.OscillationEpochFraction, Number(f, "threshold"));
         Assert.True(Number(f, "share") >= T.OscillationEpochFraction);
-        Assert.Equal(Number(f, "swing_epochs") / Number(f, "epochs"), Number(f, "share"), 4);
+        Assert.Equal(Number(f, "swing_epochs") / Number(f, "epochs"), Number(f, "share"), 1e-4);
         Assert.Equal(9.0, Number(f, "epochs"));
     }
 

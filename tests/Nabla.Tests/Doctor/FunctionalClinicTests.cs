@@ -45,7 +45,7 @@ public class FunctionalClinicTests
         Assert.Equal(Severity.Warning, f.Severity);
         Assert.Equal("out_a", f.Evidence["dominant_output"]);
         Assert.Equal("out_b", f.Evidence["dominated_output"]);
-        Assert.Equal(0.001, DoctorCases.Number(f, "dominated_weight"), 6);
+        Assert.Equal(0.001, DoctorCases.Number(f, "dominated_weight"), 1e-6);
         Assert.True(DoctorCases.Number(f, "ratio") >= T.DominatingLossRatio);
         Assert.Equal(T.DominatingLossRatio, DoctorCases.Number(f, "ratio_threshold"));
         Assert.Equal(FixCodes.BalanceLossWeights, Assert.Single(f.Fixes).Code);

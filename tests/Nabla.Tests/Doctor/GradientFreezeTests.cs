@@ -23,7 +23,7 @@ public class GradientFreezeTests
         Assert.NotNull(freeze);
         Assert.Equal(100, freeze.Step);
         Assert.Equal(5, freeze.FrozenSteps);
-        Assert.Equal(5 / 6.0, freeze.Share, 12);
+        Assert.Equal(5 / 6.0, freeze.Share, 1e-12);
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public class GradientFreezeTests
         Assert.Equal(100L, f.Step);
         Assert.Equal(FixCodes.LowerLearningRate, f.Fixes[0].Code);
         Assert.Contains("clipped probability 1E-07", f.Message);
-        Assert.Equal(16.1181, -Math.Log(Loss.Epsilon), 4); // Keras's backend epsilon 1e-7 (keras.config.epsilon())
+        Assert.Equal(16.1181, -Math.Log(Loss.Epsilon), 1e-4); // Keras's backend epsilon 1e-7 (keras.config.epsilon())
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class GradientFreezeTests
     {
         var q = Frozen(5.2222, 0.676);
         var detection = Assert.Single(new LearningRateTooHighDetector().Detect(q, T));
-        Assert.Equal(0.4, (double)detection.Finding.Evidence["update_ratio"], 6);
+        Assert.Equal(0.4, (double)detection.Finding.Evidence["update_ratio"], 1e-6);
         Assert.StartsWith("Each step before training froze changes the weights by 40.0 %", detection.Finding.Message);
         // The same samples without the freeze: the zero steps after it make the median 0.
         Assert.Empty(new LearningRateTooHighDetector().Detect(q with { Freeze = null, Curve = q.Curve with { Losses = [5.2, 5.2, 5.2] } }, T));
@@ -137,8 +137,8 @@ public class GradientFreezeTests
         // summed over batches of 1,000 rows, 70.2% accuracy, 4,797 per batch = 4.797 per row = 0.298 x 16.118.
         var q = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false);
         Assert.Equal(1000, q.Model.LossRowsSummed);
-        Assert.Equal(10, q.Model.EffectiveLearningRate, 9);
-        Assert.Equal(4.797, q.Pinned!.Loss, 9);
+        Assert.Equal(10, q.Model.EffectiveLearningRate, 1e-9);
+        Assert.Equal(4.797, q.Pinned!.Loss, 1e-9);
         var clipped = Assert.Single(new ClippedOutputDetector().Detect(q, T));
         Assert.Equal(FindingCodes.SaturatedActivations, clipped.Finding.Code);
         Assert.Equal(Severity.Warning, clipped.Floor);

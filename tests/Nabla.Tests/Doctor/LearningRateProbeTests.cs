@@ -17,7 +17,7 @@ public class LearningRateProbeTests
         var r = LearningRateProbe.Run(Regressor(Optimizer("SGD", 1e-4)));
         Assert.NotNull(r);
         Assert.Equal(LearningRateProbe.Steps, r.Steps);
-        Assert.Equal(1e-4, r.LearningRate, 12);
+        Assert.Equal(1e-4, r.LearningRate, 1e-12);
         Assert.True(r.FallAtTenTimes > 3 * r.FallAtRate && r.FallAtTenTimes > 0.05, $"{r}");
         Assert.True(r.FavorsHigher(new DoctorThresholds()));
         Assert.False(r.FavorsLower(new DoctorThresholds()));
@@ -31,14 +31,14 @@ public class LearningRateProbeTests
         var experiment = Regressor(schedule);
         var r = LearningRateProbe.Run(experiment);
         Assert.NotNull(r);
-        Assert.Equal(1e-4, r.LearningRate, 12);
+        Assert.Equal(1e-4, r.LearningRate, 1e-12);
         Assert.True(r.FavorsHigher(new DoctorThresholds()), $"{r}");
 
         var optimizer = experiment.BuildModel().Optimizer!;
         double[] rates = [optimizer.LearningRate];
         optimizer.ScheduleScale = 10;
-        Assert.Equal(10 * rates[0], optimizer.LearningRate, 15);
-        Assert.Equal(10 * optimizer.Schedule!.At(0), optimizer.LearningRate, 15);
+        Assert.Equal(10 * rates[0], optimizer.LearningRate, 1e-15);
+        Assert.Equal(10 * optimizer.Schedule!.At(0), optimizer.LearningRate, 1e-15);
     }
 
     [Fact]

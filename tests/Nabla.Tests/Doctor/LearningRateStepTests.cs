@@ -42,8 +42,8 @@ public class LearningRateStepTests
         var (lowered, change) = Repairs.Apply(FixCodes.LowerLearningRate, e, e.BuildModel(), repeat: 1)!.Value;
         Assert.Equal("ExponentialDecay rates (initial_learning_rate) x0.01", change);
         var schedule = lowered.BuildModel().Optimizer!.Schedule!;
-        Assert.Equal(0.3, schedule.At(0), 12);
-        Assert.Equal(0.3 * 0.9, schedule.At(100), 12); // decay_rate and decay_steps kept
+        Assert.Equal(0.3, schedule.At(0), 1e-12);
+        Assert.Equal(0.3 * 0.9, schedule.At(100), 1e-12); // decay_rate and decay_steps kept
         Assert.Equal(30.0, e.BuildModel().Optimizer!.Schedule!.At(0)); // the experiment itself is not changed
 
         var piecewise = Scheduled("""{"class_name": "PiecewiseConstantDecay", "config": {"boundaries": [10, 20], "values": [0.1, 0.01, 0.001]}}""");

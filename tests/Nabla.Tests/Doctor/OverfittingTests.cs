@@ -40,16 +40,16 @@ public class OverfittingTests
         Assert.Equal(0.7, g.BestValidationLoss);
         Assert.Equal(0.8, g.FinalValidationLoss);
         // GL(11) = 100 (0.8 / 0.7 - 1) = 14.2857...; GL(3) = 100 (0.71 / 0.7 - 1) = 1.4286; GL(0) = 0.
-        Assert.Equal(14.285714, g.Final, 5);
-        Assert.Equal(1.428571, g.At(3), 5);
+        Assert.Equal(14.285714, g.Final, 1e-5);
+        Assert.Equal(1.428571, g.At(3), 1e-5);
         Assert.Equal(0, g.At(0));
         // GL first exceeds 5 at epoch 6: 100 (0.74 / 0.7 - 1) = 5.714 (epoch 5: 4.286).
         Assert.Equal(6, g.FirstAbove(5));
         // P_5(11): the strip of epochs 7..11, 0.25 + 0.2 + 0.15 + 0.1 + 0.05 = 0.75, min 0.05:
         // 1000 (0.75 / (5 · 0.05) - 1) = 2000.
-        Assert.Equal(2000, g.TrainingProgress(11, 5), 6);
+        Assert.Equal(2000, g.TrainingProgress(11, 5), 1e-6);
         // P_5(4): epochs 0..4 = 1.0 + 0.8 + 0.6 + 0.5 + 0.4 = 3.3, min 0.4: 1000 (3.3 / 2 - 1) = 650.
-        Assert.Equal(650, g.TrainingProgress(4, 5), 6);
+        Assert.Equal(650, g.TrainingProgress(4, 5), 1e-6);
         Assert.True(double.IsNaN(g.TrainingProgress(3, 5)));
         Assert.True(g.TrainingKeptFalling(5));
     }
@@ -112,7 +112,7 @@ public class OverfittingTests
         double[] falling = [0.5, 0.7, 0.90, 0.89, 0.88, 0.87, 0.86, 0.85, 0.84, 0.83, 0.82, 0.80];
         var warning = Assert.Single(Detect(History(FallingTrain, RisingValidation, falling))).Finding;
         Assert.Equal(Severity.Warning, warning.Severity);
-        Assert.Equal(0.10, Number(warning, "accuracy_cost"), 6);
+        Assert.Equal(0.10, Number(warning, "accuracy_cost"), 1e-6);
         Assert.Equal(T.OverfittingAccuracyCost, Number(warning, "accuracy_cost_threshold"));
         Assert.Equal(0.9, Number(warning, "val_accuracy_at_best"));
         Assert.Equal(0.8, Number(warning, "final_val_accuracy"));
@@ -167,7 +167,7 @@ public class OverfittingTests
         Assert.True(attempt.After.ValAccuracy - attempt.Before.ValAccuracy >= T.OverfittingAccuracyCost,
             $"{attempt.Before.ValAccuracy} -> {attempt.After.ValAccuracy}");
         var restored = report.Best.Model.Evaluate(DataChecks.Rows(report.Best.Experiment.X, 210, 300), DataChecks.Rows(report.Best.Experiment.Y, 210, 300));
-        Assert.Equal(report.Best.Final["val_loss"], restored["loss"], 4);
+        Assert.Equal(report.Best.Final["val_loss"], restored["loss"], 1e-4);
     }
 
     [Fact]

@@ -40,10 +40,10 @@ public class RootCauseTests
         var record = new TrainingRecord { Model = new ModelQuantities() };
         // Two columns: (0, 10), (1, 20), (1, 60); medians 1 and 20; |0-1|+0+0 + 10+0+40 = 51 over 6 values.
         record.AddTargets([0f, 10f, 1f, 20f, 1f, 60f]);
-        Assert.Equal(51.0 / 6, record.MedianAbsoluteDeviation(2), 12);
+        Assert.Equal(51.0 / 6, record.MedianAbsoluteDeviation(2), 1e-12);
         var single = new TrainingRecord { Model = new ModelQuantities() };
         single.AddTargets([0f, 1f, 1f]);
-        Assert.Equal(1.0 / 3, single.MedianAbsoluteDeviation(1), 12);
+        Assert.Equal(1.0 / 3, single.MedianAbsoluteDeviation(1), 1e-12);
         Assert.True(double.IsNaN(record.MedianAbsoluteDeviation(4)), "6 values do not make rows of 4");
     }
 
@@ -78,12 +78,12 @@ public class RootCauseTests
     public void The_accuracy_gate_rises_above_the_majority_class_when_the_classes_are_imbalanced()
     {
         // Balanced classes keep AUTOTRAINER's Theta (demo_test.py: 0.7), whatever their number.
-        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.5), 12);
-        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 10, majorityShare: 0.1), 12);
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.5), 1e-12);
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 10, majorityShare: 0.1), 1e-12);
         // Two thirds of the rows in one class: the gate lies 0.2 / 0.5 of the way from 0.661 to 1.
-        Assert.Equal(0.661 + 0.4 * 0.339, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.661), 12);
+        Assert.Equal(0.661 + 0.4 * 0.339, ClassBalance.Gate(0.7, classes: 2, majorityShare: 0.661), 1e-12);
         // Never below Theta, and unknown classes keep it.
-        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 1, majorityShare: 1.0), 12);
+        Assert.Equal(0.7, ClassBalance.Gate(0.7, classes: 1, majorityShare: 1.0), 1e-12);
 
         // AUTOTRAINER's not-converging Higgs program (a tuning case): 66.1% of its training rows and 66.8% of its
         // validation rows are background; SGD at 1e-4 ends at 70.7% / 70.2%, past Theta but barely past the majority.
@@ -109,8 +109,8 @@ public class RootCauseTests
         record.AddTargets([0.2f, 0.3f, 0.8f, 0.3f]);
         var (constant, floor) = record.BinaryCrossEntropyBounds(2)!.Value;
         double H(double p) => -(p * Math.Log(p) + (1 - p) * Math.Log(1 - p));
-        Assert.Equal((H(0.5) + H(0.3)) / 2, constant, 6); // float32 targets
-        Assert.Equal((H(0.2) + H(0.3) + H(0.8) + H(0.3)) / 4, floor, 6);
+        Assert.Equal((H(0.5) + H(0.3)) / 2, constant, 1e-6); // float32 targets
+        Assert.Equal((H(0.2) + H(0.3) + H(0.8) + H(0.3)) / 4, floor, 1e-6);
         var hard = new TrainingRecord { Model = new ModelQuantities() };
         hard.AddTargets([0f, 1f, 1f, 0f]);
         Assert.Null(hard.BinaryCrossEntropyBounds(2)); // 0/1 labels: the floor is 0 and accuracy speaks for the run

@@ -28,7 +28,7 @@ public class SaturatedGatesTests
     {
         float m = (float)GateSaturation.Margin(T.SaturationPreActivation);
         // σ(−4) ≈ 0.018: the margin follows the saturation threshold.
-        Assert.Equal(1 / (1 + Math.Exp(4)), GateSaturation.Margin(4), 12);
+        Assert.Equal(1 / (1 + Math.Exp(4)), GateSaturation.Margin(4), 1e-12);
         // Two gates of four units, three rows. Gate 1 (the second block): unit 0 closed in every row, unit 1 open in every
         // row, unit 2 closed in two rows but mid-range in one, unit 3 closed in one row and open in the others.
         float[] gate1 =

@@ -37,7 +37,7 @@ public class TooFewEpochsTests
         var withValidation = q with { Curve = q.Curve with { ValidationAccuracy = [0.50, 0.80, 0.86, 0.95] } };
         var d = Assert.Single(Detect(withValidation));
         Assert.Equal("0.06 0.09", d.Finding.Evidence["validation_accuracy_gains"]);
-        Assert.Equal(0.95, Convert.ToDouble(d.Finding.Evidence["validation_accuracy"]), 6);
+        Assert.Equal(0.95, Convert.ToDouble(d.Finding.Evidence["validation_accuracy"]), 1e-6);
         Assert.Contains("its accuracy rose by 8.0 and 7.0 points", d.Finding.Message);
         Assert.Contains("Validation accuracy moved by 6.0 and 9.0 points over those epochs", d.Finding.Message);
         // A flat validation curve is reported as it is; the warning reads the training pace.

@@ -45,7 +45,7 @@ public class InitializerStatisticsTests
         Assert.InRange(min, center - limit, center - limit * 0.999);
         Assert.InRange(max, center + limit * 0.999, center + limit);
         AssertStd(limit / Math.Sqrt(3), std, mean - center); // U(−a, a) has std a/√3
-        Assert.Equal(limit / Math.Sqrt(3), init.ExpectedStd(FanIn, FanOut), 9);
+        Assert.Equal(limit / Math.Sqrt(3), init.ExpectedStd(FanIn, FanOut), 1e-9);
     }
 
     public static TheoryData<Initializer, double> TruncatedCases() => new()
@@ -67,7 +67,7 @@ public class InitializerStatisticsTests
         double cut = 2 * expectedStd / 0.87962566103423978;
         Assert.InRange(min, -cut, -cut * 0.98);
         Assert.InRange(max, cut * 0.98, cut);
-        Assert.Equal(expectedStd, init.ExpectedStd(FanIn, FanOut), 9);
+        Assert.Equal(expectedStd, init.ExpectedStd(FanIn, FanOut), 1e-9);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class InitializerStructureTests
     {
         var data = new Orthogonal(seed: 4).Create(400, 300).Data;
         double std = Math.Sqrt(data.Average(v => (double)v * v));
-        Assert.Equal(new Orthogonal().ExpectedStd(400, 300), std, 3); // 1/√400: 300 unit columns over 120,000 entries
+        Assert.Equal(new Orthogonal().ExpectedStd(400, 300), std, 1e-3); // 1/√400: 300 unit columns over 120,000 entries
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class InitializerStructureTests
             "{\"class_name\": \"VarianceScaling\", \"config\": {\"scale\": 2, \"mode\": \"fan_in\", \"distribution\": \"uniform\", \"seed\": null}}"));
         var vs = Assert.IsType<VarianceScaling>(init);
         Assert.Equal(2.0, vs.Scale);
-        Assert.Equal(new HeUniform().ExpectedStd(784, 128), vs.ExpectedStd(784, 128), 12);
+        Assert.Equal(new HeUniform().ExpectedStd(784, 128), vs.ExpectedStd(784, 128), 1e-12);
     }
 
     [Theory]

@@ -32,7 +32,7 @@ public class ActivityRegularizerTests
         double Penalty(int first) => Enumerable.Range(first * 12, 12).Sum(i => 0.01 * Math.Abs(hidden.Data[i]) + 0.02 * hidden.Data[i] * hidden.Data[i]);
         // Two batches of 3: each batch's loss gains its own penalty; the epoch's loss is their mean.
         double expected = plain.Evaluate(x, y, batchSize: 3)["loss"] + (Penalty(0) + Penalty(1)) / 2;
-        Assert.Equal(expected, regularized.Evaluate(x, y, batchSize: 3)["loss"], 5);
+        Assert.Equal(expected, regularized.Evaluate(x, y, batchSize: 3)["loss"], 1e-5);
         // Training on the captured step and evaluating on another graph read each its own penalty.
         regularized.Fit(x, y, epochs: 2, batchSize: 3, verbose: 0);
         Assert.True(double.IsFinite(regularized.Evaluate(x, y, batchSize: 6)["loss"]));
@@ -79,6 +79,6 @@ public class ActivityRegularizerTests
         Assert.Equal(0.5, config["l1"]);
         var x = Tensor.FromArray([1f, -2f, 3f], 1, 3);
         Assert.Same(x, layer.CallWithMask(x, false));
-        Assert.Equal(3f, layer.PenaltyLosses().Single().Item(), 5);
+        Assert.Equal(3f, layer.PenaltyLosses().Single().Item(), 1e-5);
     }
 }

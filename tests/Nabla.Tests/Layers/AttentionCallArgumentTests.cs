@@ -46,7 +46,7 @@ public class AttentionCallArgumentTests
         Assert.Equal(plain.Data, layer.CallWithScores(query, value, null, PairMask((_, _, _) => true)).Output.Data);
         var hidden = layer.CallWithScores(query, value, null, PairMask((_, _, j) => j < 3));
         var shorter = Built(3).CallWithScores(query, value[.., 0..3], null, null).Output;
-        for (int i = 0; i < shorter.Size; i++) Assert.Equal(shorter.Data[i], hidden.Output.Data[i], 5);
+        for (int i = 0; i < shorter.Size; i++) Assert.Equal(shorter.Data[i], hidden.Output.Data[i], 1e-5);
         // Keras's mask values are booleans: any nonzero value attends.
         Assert.Equal(hidden.Output.Data, layer.CallWithScores(query, value, null, PairMask((_, _, j) => j < 3) * 7f).Output.Data);
     }
@@ -73,7 +73,7 @@ public class AttentionCallArgumentTests
                         Assert.True(kept ? weight > 0 : weight == 0, $"[{b}, {h}, {i}, {j}] kept {kept}, weight {weight}");
                         sum += weight;
                     }
-                    Assert.Equal(1f, sum, 5);
+                    Assert.Equal(1f, sum, 1e-5);
                 }
     }
 
@@ -83,13 +83,13 @@ public class AttentionCallArgumentTests
         var (query, value) = (Query(), Value());
         var (_, scores) = Built(Keys, dropout: 0.5).CallWithScores(query, value, null, null, training: true);
         for (int row = 0; row < scores.Size / Keys; row++)
-            Assert.Equal(1f, scores.Data.AsSpan(row * Keys, Keys).ToArray().Sum(), 5);
+            Assert.Equal(1f, scores.Data.AsSpan(row * Keys, Keys).ToArray().Sum(), 1e-5);
 
         var attention = new Attention(dropout: 0.5, seed: 4);
         var (output, weights) = attention.CallWithScores(query, value, training: true);
         Assert.Contains(0f, weights.Data);
         var product = Tensor.BatchMatMul(weights, value);
-        for (int i = 0; i < output.Size; i++) Assert.Equal(product.Data[i], output.Data[i], 5);
+        for (int i = 0; i < output.Size; i++) Assert.Equal(product.Data[i], output.Data[i], 1e-5);
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public class AttentionLayerTests
         var expected = Reference(q, v, (b, i, j) => Enumerable.Range(0, Features).Sum(f => Q(q, b, i, f, Queries) * Q(v, b, j, f, Keys)), kept);
         for (int r = 0; r < Batch * Queries; r++)
             for (int f = 0; f < Features; f++)
-                Assert.Equal(q.KerasMask.Data[r] == 0 ? 0 : expected[r * Features + f], y.Data[r * Features + f], 5);
+                Assert.Equal(q.KerasMask.Data[r] == 0 ? 0 : expected[r * Features + f], y.Data[r * Features + f], 1e-5);
         Assert.Same(q.KerasMask, y.KerasMask);
     }
 

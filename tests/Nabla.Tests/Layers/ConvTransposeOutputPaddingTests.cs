@@ -112,7 +112,7 @@ public class ConvTransposeOutputPaddingTests
             var y = layer.Call(x, training: false);
             var expected = Reference(x, layer.Kernel, layer.Bias!, (strideH, strideW), padding, (padH, padW), y.Shape);
             Assert.Equal(expected.Length, y.Data.Length);
-            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 5);
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], y.Data[i], 1e-5);
         }
     }
 

@@ -88,7 +88,7 @@ public class DotLayerTests
         Assert.Equal([2, .. expected], output.Shape);
         int resolvedA = (axisA < 0 ? axisA + shapeA.Length + 1 : axisA) - 1, resolvedB = (axisB < 0 ? axisB + shapeB.Length + 1 : axisB) - 1;
         var reference = Reference(a, b, resolvedA, resolvedB, normalize);
-        for (int i = 0; i < reference.Length; i++) Assert.Equal(reference[i], output.Data[i], 5);
+        for (int i = 0; i < reference.Length; i++) Assert.Equal(reference[i], output.Data[i], 1e-5);
 
         GradientCheck.Check(t => new Dot([axisA, axisB], normalize).Call([t[0], t[1]], false), [Random(3, [2, .. shapeA]), Random(4, [2, .. shapeB])]);
     }

@@ -101,15 +101,15 @@ public class LayerTests
         var x = Tensor.FromArray([1f, 10f, 3f, 20f], 2, 2); // feature means 2 and 15, variances 1 and 25
         var y = bn.Call(x, training: true);
         // (x − μ)/sqrt(σ² + 1e-3)
-        Assert.Equal(-1 / Math.Sqrt(1.001), y[0, 0], 5);
-        Assert.Equal(5 / Math.Sqrt(25.001), y[1, 1], 5);
+        Assert.Equal(-1 / Math.Sqrt(1.001), y[0, 0], 1e-5);
+        Assert.Equal(5 / Math.Sqrt(25.001), y[1, 1], 1e-5);
         // moving = 0.99·moving + 0.01·batch, from moving_mean 0 and moving_variance 1
         var movingMean = bn.NonTrainableWeights[0];
         var movingVariance = bn.NonTrainableWeights[1];
-        Assert.Equal(0.02f, movingMean[0].Item(), 6);
-        Assert.Equal(0.99f + 0.25f, movingVariance[1].Item(), 5);
+        Assert.Equal(0.02f, movingMean[0].Item(), 1e-6);
+        Assert.Equal(0.99f + 0.25f, movingVariance[1].Item(), 1e-5);
         var inference = bn.Call(x, training: false);
-        Assert.Equal((1 - 0.02) / Math.Sqrt(0.99 + 0.01 + 1e-3), inference[0, 0], 4);
+        Assert.Equal((1 - 0.02) / Math.Sqrt(0.99 + 0.01 + 1e-3), inference[0, 0], 1e-4);
     }
 
     [Fact]
@@ -149,10 +149,10 @@ public class LayerTests
         var data = Tensor.FromArray([1f, 5f, 3f, 5f, 5f, 5f], 3, 2); // feature 0: mean 3, var 8/3; feature 1 constant
         layer.Adapt(data);
         var y = layer.Call(data, training: false);
-        Assert.Equal(-2 / Math.Sqrt(8.0 / 3), y[0, 0], 5);
+        Assert.Equal(-2 / Math.Sqrt(8.0 / 3), y[0, 0], 1e-5);
         Assert.Equal(0f, y[0, 1]); // constant feature: (5 − 5)/max(0, 1e-7) = 0, not NaN
         var inverted = new Normalization(invert: true, mean: [3f, 5f], variance: [8f / 3, 0f]).Call(y, training: false);
-        Assert.Equal(1f, inverted[0, 0], 4);
+        Assert.Equal(1f, inverted[0, 0], 1e-4);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public class MergeLayerTests
         for (int i = 0; i < 4; i++)
             for (int j = 0; j < 3; j++)
                 for (int k = 0; k < 5; k++)
-                    Assert.Equal(Reference(name, a.Data[(i * 3 + j) * 5 + k], b.Data[i * 5 + k]), output.Data[(i * 3 + j) * 5 + k], 6);
+                    Assert.Equal(Reference(name, a.Data[(i * 3 + j) * 5 + k], b.Data[i * 5 + k]), output.Data[(i * 3 + j) * 5 + k], 1e-6);
     }
 
     [Theory]
@@ -66,14 +66,14 @@ public class MergeLayerTests
         var average = new Average().Call([a, b, c], false);
         for (int i = 0; i < a.Size; i++)
         {
-            Assert.Equal(a.Data[i] + b.Data[i] + c.Data[i], sum.Data[i], 5);
-            Assert.Equal((a.Data[i] + b.Data[i] + c.Data[i]) / 3, average.Data[i], 5);
+            Assert.Equal(a.Data[i] + b.Data[i] + c.Data[i], sum.Data[i], 1e-5);
+            Assert.Equal((a.Data[i] + b.Data[i] + c.Data[i]) / 3, average.Data[i], 1e-5);
         }
         // Keras expands a lower-rank input after the batch axis: (None, 3) against (None, 2, 3).
         var wide = Random(8, 2, 2, 3);
         var broadcast = new Add().Call([wide, a], false);
         Assert.Equal([2, 2, 3], broadcast.Shape);
-        Assert.Equal(wide.Data[1 * 6 + 1 * 3 + 2] + a.Data[1 * 3 + 2], broadcast.Data[1 * 6 + 1 * 3 + 2], 6);
+        Assert.Equal(wide.Data[1 * 6 + 1 * 3 + 2] + a.Data[1 * 3 + 2], broadcast.Data[1 * 6 + 1 * 3 + 2], 1e-6);
     }
 
     [Fact]
@@ -131,8 +131,8 @@ public class MergeLayerTests
                 na += a.Data[i * 4 + k] * a.Data[i * 4 + k];
                 nb += b.Data[i * 4 + k] * b.Data[i * 4 + k];
             }
-            Assert.Equal(d, dot.Data[i], 5);
-            Assert.Equal(d / Math.Sqrt(na * nb), cosine.Data[i], 5);
+            Assert.Equal(d, dot.Data[i], 1e-5);
+            Assert.Equal(d / Math.Sqrt(na * nb), cosine.Data[i], 1e-5);
         }
         GradientCheck.Check(t => new Dot(1).Call([t[0], t[1]], false), [Random(3, 2, 4), Random(4, 2, 4)]);
         GradientCheck.Check(t => new Dot(1, normalize: true).Call([t[0], t[1]], false), [Random(5, 2, 4), Random(6, 2, 4)]);

@@ -63,7 +63,7 @@ public class MultiHeadAttentionTests
                     double expected = bo.Data[o];
                     for (int h = 0; h < heads; h++)
                         for (int d = 0; d < valueDim; d++) expected += context[h, d] * wo.Data[(h * valueDim + d) * features + o];
-                    Assert.Equal(expected, y.Data[(b * queries + i) * features + o], 5);
+                    Assert.Equal(expected, y.Data[(b * queries + i) * features + o], 1e-5);
                 }
             }
     }
@@ -109,7 +109,7 @@ public class MultiHeadAttentionTests
         for (int w = 0; w < layer.Weights.Count; w++) layer.Weights[w].Data.CopyTo(short3.Weights[w].Data, 0);
         var e3 = Tensor.Slice(e, [0, 0, 0], [1, 3, 4]);
         var alone = short3.Call([e3, e3], false);
-        for (int i = 0; i < alone.Size; i++) Assert.Equal(alone.Data[i], a.Data[i], 5);
+        for (int i = 0; i < alone.Size; i++) Assert.Equal(alone.Data[i], a.Data[i], 1e-5);
         Assert.NotNull(layer.Call([embedding.CallWithMask(x, false), embedding.CallWithMask(x, false)], false).KerasMask);
     }
 

@@ -28,7 +28,7 @@ public class NormalizationConfigTests
         var y = bn.Call(Tensor.FromArray([2, 4, 6], 1, 3), training: false);
         // 0.5 · (x − 2) / sqrt(4 + 1e-4) + 1
         float[] expected = [.. new[] { 2f, 4f, 6f }.Select(x => 0.5f * (x - 2) / MathF.Sqrt(4.0001f) + 1)];
-        for (int i = 0; i < 3; i++) Assert.Equal(expected[i], y.Data[i], 5);
+        for (int i = 0; i < 3; i++) Assert.Equal(expected[i], y.Data[i], 1e-5);
         var config = bn.GetConfig();
         Assert.Equal("Constant", ((Config)config["moving_variance_initializer"]!)["class_name"]);
         var rebuilt = (BatchNormalization)Layer.Deserialize(new Config { ["class_name"] = "BatchNormalization", ["config"] = config });

@@ -18,14 +18,14 @@ public class LossValueTests
     public void MeanSquaredError()
     {
         // sample 1: ((0−0.6)² + (1−0.4)²)/2 = 0.36; sample 2: (0.4² + 0.6²)/2 = 0.26; mean = 0.31
-        Assert.Equal(0.31, Value(new MeanSquaredError(), ZeroOneTargets, SixFourPredictions), 6);
+        Assert.Equal(0.31, Value(new MeanSquaredError(), ZeroOneTargets, SixFourPredictions), 1e-6);
     }
 
     [Fact]
     public void MeanAbsoluteError()
     {
         // sample 1: (0.6 + 0.6)/2 = 0.6; sample 2: (0.4 + 0.6)/2 = 0.5; mean = 0.55
-        Assert.Equal(0.55, Value(new MeanAbsoluteError(), ZeroOneTargets, SixFourPredictions), 6);
+        Assert.Equal(0.55, Value(new MeanAbsoluteError(), ZeroOneTargets, SixFourPredictions), 1e-6);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public class LossValueTests
     {
         // 100·|t−p|/max(|t|, 1e-7): sample 1: 100·(0.5/1 + 1/2)/2 = 50; sample 2: 100·(1/4 + 1/2)/2 = 37.5; mean 43.75
         Assert.Equal(43.75, Value(new MeanAbsolutePercentageError(), new float[,] { { 1, 2 }, { 4, -2 } },
-            new float[,] { { 1.5f, 1 }, { 3, -1 } }), 4);
+            new float[,] { { 1.5f, 1 }, { 3, -1 } }), 1e-4);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class LossValueTests
         // (log(max(p,ε)+1) − log(max(t,ε)+1))², ε ≈ 1e-7 (negligible here):
         // sample 1: (ln 1.6)² = 0.220903, (ln 1.4 − ln 2)² = 0.127217 → 0.174060
         // sample 2: (ln 1.4)² = 0.113214, (ln 1.6)² = 0.220903 → 0.167059; mean = 0.170559
-        Assert.Equal(0.1705593, Value(new MeanSquaredLogarithmicError(), ZeroOneTargets, SixFourPredictions), 5);
+        Assert.Equal(0.1705593, Value(new MeanSquaredLogarithmicError(), ZeroOneTargets, SixFourPredictions), 1e-5);
     }
 
     [Fact]
@@ -57,9 +57,9 @@ public class LossValueTests
     {
         // Keras docstring of keras.losses.huber: y_true [[0,1],[0,0]], y_pred [[0.6,0.4],[0.4,0.6]] → 0.155
         // (all |e| ≤ delta = 1: ½(0.36+0.36)/2 = 0.18, ½(0.16+0.36)/2 = 0.13, mean 0.155)
-        Assert.Equal(0.155, Value(new Huber(), ZeroOneTargets, SixFourPredictions), 6);
+        Assert.Equal(0.155, Value(new Huber(), ZeroOneTargets, SixFourPredictions), 1e-6);
         // e = [0.5, −3]: ½·0.25 = 0.125 and, past delta 1, 1·3 − ½ = 2.5; mean = 1.3125
-        Assert.Equal(1.3125, Value(new Huber(), new float[,] { { 0, 3 } }, new float[,] { { 0.5f, 0 } }), 6);
+        Assert.Equal(1.3125, Value(new Huber(), new float[,] { { 0, 3 } }, new float[,] { { 0.5f, 0 } }), 1e-6);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class LossValueTests
     {
         // Keras docstring of keras.losses.log_cosh: y_true [[0,1],[0,0]], y_pred [[1,1],[0,0]] → 0.108
         // (log cosh 1 = 0.433781, /2 per sample, /2 over samples = 0.108445)
-        Assert.Equal(0.1084452, Value(new LogCosh(), new float[,] { { 0, 1 }, { 0, 0 } }, new float[,] { { 1, 1 }, { 0, 0 } }), 5);
+        Assert.Equal(0.1084452, Value(new LogCosh(), new float[,] { { 0, 1 }, { 0, 0 } }, new float[,] { { 1, 1 }, { 0, 0 } }), 1e-5);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class LossValueTests
     {
         // Keras docstring of keras.losses.binary_crossentropy: per-sample [0.916, 0.714] → mean 0.815
         // (sample 1: −(ln 0.4 + ln 0.4)/2 = 0.916291; sample 2: −(ln 0.6 + ln 0.4)/2 = 0.713558)
-        Assert.Equal(0.8149245, Value(new BinaryCrossentropy(), ZeroOneTargets, SixFourPredictions), 5);
+        Assert.Equal(0.8149245, Value(new BinaryCrossentropy(), ZeroOneTargets, SixFourPredictions), 1e-5);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class LossValueTests
         // (printed truncated); by hand: (softplus(−18.6) + softplus(−0.51) + softplus(2.94) + softplus(−12.8))/4
         // = (0.0000000 + 0.470318 + 2.991540 + 0.0000028)/4 = 0.865458
         Assert.Equal(0.865458, Value(new BinaryCrossentropy(fromLogits: true), new float[] { 0, 1, 0, 0 },
-            new float[] { -18.6f, 0.51f, 2.94f, -12.8f }), 5);
+            new float[] { -18.6f, 0.51f, 2.94f, -12.8f }), 1e-5);
     }
 
     [Fact]
@@ -94,14 +94,14 @@ public class LossValueTests
         // label_smoothing 0.2: t → t·0.8 + 0.1, so targets [[0.1,0.9],[0.1,0.1]]:
         // sample 1: both elements −(0.1 ln0.6 + 0.9 ln0.4) = 0.875752 → 0.875752;
         // sample 2: −(0.1 ln0.4 + 0.9 ln0.6) = 0.551366 and 0.875752 → 0.713559; mean 0.794651
-        Assert.Equal(0.7946512, Value(new BinaryCrossentropy(labelSmoothing: 0.2), ZeroOneTargets, SixFourPredictions), 5);
+        Assert.Equal(0.7946512, Value(new BinaryCrossentropy(labelSmoothing: 0.2), ZeroOneTargets, SixFourPredictions), 1e-5);
     }
 
     [Fact]
     public void BinaryCrossentropyClipsProbabilitiesAtEpsilon()
     {
         // p = 0 with t = 1 is clipped to 1e-7: −ln(1e-7) = 16.118 (finite, as Keras)
-        Assert.Equal(-Math.Log(1e-7), Value(new BinaryCrossentropy(), new float[] { 1 }, new float[] { 0 }), 3);
+        Assert.Equal(-Math.Log(1e-7), Value(new BinaryCrossentropy(), new float[] { 1 }, new float[] { 0 }), 1e-3);
     }
 
     private static readonly float[,] OneHot = { { 0, 1, 0 }, { 0, 0, 1 } };
@@ -111,14 +111,14 @@ public class LossValueTests
     public void CategoricalCrossentropyMatchesKerasDocstring()
     {
         // Keras docstring of CategoricalCrossentropy: per-sample [0.0513, 2.303] → 1.177 (−ln 0.95, −ln 0.1)
-        Assert.Equal(1.1769392, Value(new CategoricalCrossentropy(), OneHot, CceProbabilities), 5);
+        Assert.Equal(1.1769392, Value(new CategoricalCrossentropy(), OneHot, CceProbabilities), 1e-5);
     }
 
     [Fact]
     public void CategoricalCrossentropyDividesByTheSum()
     {
         // Keras divides y_pred by its sum over the last axis first: [1,2,1] → [0.25,0.5,0.25], −ln 0.5 = ln 2
-        Assert.Equal(Math.Log(2), Value(new CategoricalCrossentropy(), new float[,] { { 0, 1, 0 } }, new float[,] { { 1, 2, 1 } }), 6);
+        Assert.Equal(Math.Log(2), Value(new CategoricalCrossentropy(), new float[,] { { 0, 1, 0 } }, new float[,] { { 1, 2, 1 } }), 1e-6);
     }
 
     [Fact]
@@ -127,17 +127,17 @@ public class LossValueTests
         // label_smoothing 0.1 over 3 classes: t → 0.9·t + 0.1/3; the zero probability is clipped to 1e-7:
         // sample 1: −(0.0333 ln0.05 + 0.9333 ln0.95 + 0.0333 ln1e-7) = 0.687..., sample 2: −(0.0333 ln0.1 + 0.0333 ln0.8 + 0.9333 ln0.1) = 2.231...
         // mean 1.459136
-        Assert.Equal(1.4591359, Value(new CategoricalCrossentropy(labelSmoothing: 0.1), OneHot, CceProbabilities), 4);
+        Assert.Equal(1.4591359, Value(new CategoricalCrossentropy(labelSmoothing: 0.1), OneHot, CceProbabilities), 1e-4);
     }
 
     [Fact]
     public void SparseCategoricalCrossentropyMatchesKerasDocstring()
     {
         // Keras docstring of SparseCategoricalCrossentropy: y_true [1, 2] with the same y_pred → 1.177
-        Assert.Equal(1.1769392, Value(new SparseCategoricalCrossentropy(), new float[] { 1, 2 }, CceProbabilities), 5);
+        Assert.Equal(1.1769392, Value(new SparseCategoricalCrossentropy(), new float[] { 1, 2 }, CceProbabilities), 1e-5);
         // labels of shape [B, 1] are squeezed, as Keras does
         Assert.Equal(1.1769392, Value(new SparseCategoricalCrossentropy(), Tensor.FromArray([1f, 2f], 2, 1),
-            CceProbabilities), 5);
+            CceProbabilities), 1e-5);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public class LossValueTests
         // Σ t·ln(t/p) per sample (a sum, not a mean): sample 1: 0.2 ln(0.5) + 0.8 ln(4/3) = 0.091517;
         // sample 2: 0.5 ln(5/9) + 0.5 ln 5 = 0.510826; mean = 0.301171
         Assert.Equal(0.3011709, Value(new KLDivergence(), new float[,] { { 0.2f, 0.8f }, { 0.5f, 0.5f } },
-            new float[,] { { 0.4f, 0.6f }, { 0.9f, 0.1f } }), 5);
+            new float[,] { { 0.4f, 0.6f }, { 0.9f, 0.1f } }), 1e-5);
     }
 
     private static readonly float[,] HingePredictions = { { 0.3f, 0.8f }, { -0.4f, 0.2f } };
@@ -156,16 +156,16 @@ public class LossValueTests
     public void HingeConvertsZeroOneLabels()
     {
         // labels 0/1 → −1/1: margins max(1 − t·p, 0): sample 1: 1.3, 0.2 → 0.75; sample 2: 1.4, 1.2 → 1.3; mean 1.025
-        Assert.Equal(1.025, Value(new Hinge(), HingeLabels, HingePredictions), 6);
+        Assert.Equal(1.025, Value(new Hinge(), HingeLabels, HingePredictions), 1e-6);
         // the same labels given as −1/1 give the same loss
-        Assert.Equal(1.025, Value(new Hinge(), new float[,] { { -1, 1 }, { 1, -1 } }, HingePredictions), 6);
+        Assert.Equal(1.025, Value(new Hinge(), new float[,] { { -1, 1 }, { 1, -1 } }, HingePredictions), 1e-6);
     }
 
     [Fact]
     public void SquaredHinge()
     {
         // squares of the margins above: sample 1: (1.69 + 0.04)/2 = 0.865; sample 2: (1.96 + 1.44)/2 = 1.7; mean 1.2825
-        Assert.Equal(1.2825, Value(new SquaredHinge(), HingeLabels, HingePredictions), 6);
+        Assert.Equal(1.2825, Value(new SquaredHinge(), HingeLabels, HingePredictions), 1e-6);
     }
 
     [Fact]
@@ -173,20 +173,20 @@ public class LossValueTests
     {
         // max(neg − pos + 1, 0), pos = Σ t·p, neg = max (1−t)·p:
         // sample 1: pos 0.5, neg 0.3 → 0.8; sample 2: pos 0.1, neg 0.6 → 1.5; mean 1.15
-        Assert.Equal(1.15, Value(new CategoricalHinge(), OneHot, new float[,] { { 0.2f, 0.5f, 0.3f }, { 0.6f, 0.3f, 0.1f } }), 6);
+        Assert.Equal(1.15, Value(new CategoricalHinge(), OneHot, new float[,] { { 0.2f, 0.5f, 0.3f }, { 0.6f, 0.3f, 0.1f } }), 1e-6);
     }
 
     [Fact]
     public void SumReductionAddsTheSampleLosses()
     {
         // "sum": 0.36 + 0.26 = 0.62 (the per-sample MSEs above), instead of their mean 0.31
-        Assert.Equal(0.62, Value(new MeanSquaredError(Loss.Sum), ZeroOneTargets, SixFourPredictions), 6);
+        Assert.Equal(0.62, Value(new MeanSquaredError(Loss.Sum), ZeroOneTargets, SixFourPredictions), 1e-6);
     }
 
     [Fact]
     public void RankOneTargetsGoWithSingleUnitPredictions()
     {
         // Keras's squeeze_or_expand_to_same_rank: y_true [B] with y_pred [B, 1] → (0.25 + 0.04)/2
-        Assert.Equal(0.145, Value(new MeanSquaredError(), new float[] { 1, 0 }, Tensor.FromArray([0.5f, 0.2f], 2, 1)), 6);
+        Assert.Equal(0.145, Value(new MeanSquaredError(), new float[] { 1, 0 }, Tensor.FromArray([0.5f, 0.2f], 2, 1)), 1e-6);
     }
 }

@@ -24,7 +24,7 @@ public class MetricValueTests
     {
         // argmax t = [1, 2, 0], argmax p = [1, 0, 0] → 2/3
         Assert.Equal(2.0 / 3, Run(new CategoricalAccuracy(), [0, 1, 0, 0, 0, 1, 1, 0, 0],
-            [0.1f, 0.8f, 0.1f, 0.5f, 0.2f, 0.3f, 0.7f, 0.2f, 0.1f], 3), 12);
+            [0.1f, 0.8f, 0.1f, 0.5f, 0.2f, 0.3f, 0.7f, 0.2f, 0.1f], 3), 1e-12);
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public class MetricValueTests
     {
         // labels [1, 2, 0], argmax p = [1, 0, 0] → 2/3
         Assert.Equal(2.0 / 3, Run(new SparseCategoricalAccuracy(), [1, 2, 0],
-            [0.1f, 0.8f, 0.1f, 0.5f, 0.2f, 0.3f, 0.7f, 0.2f, 0.1f], 3), 12);
+            [0.1f, 0.8f, 0.1f, 0.5f, 0.2f, 0.3f, 0.7f, 0.2f, 0.1f], 3), 1e-12);
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public class MetricValueTests
     {
         // errors [[0.5, −1], [2, 0]]: MAE per sample [0.75, 1] → 0.875; MSE per sample [0.625, 2] → 1.3125
         float[] t = [1, 1, 3, 0], p = [0.5f, 2, 1, 0];
-        Assert.Equal(0.875, Run(new Nabla.Metrics.MeanAbsoluteError(), t, p, 2), 12);
-        Assert.Equal(1.3125, Run(new Nabla.Metrics.MeanSquaredError(), t, p, 2), 12);
+        Assert.Equal(0.875, Run(new Nabla.Metrics.MeanAbsoluteError(), t, p, 2), 1e-12);
+        Assert.Equal(1.3125, Run(new Nabla.Metrics.MeanSquaredError(), t, p, 2), 1e-12);
     }
 
     [Fact]
@@ -61,11 +61,11 @@ public class MetricValueTests
         // threshold 0.5, labels [1, 0, 0, 1, 1]: predictions above 0.5 are 0.9 (TP), 0.7 (FP), 0.6 (TP);
         // 0.2 is a missed positive (FN) → precision 2/(2+1)
         float[] labels = [1, 0, 0, 1, 1], preds = [0.9f, 0.7f, 0.3f, 0.6f, 0.2f];
-        Assert.Equal(2.0 / 3, Run(new Precision(), labels, preds, 5), 12);
+        Assert.Equal(2.0 / 3, Run(new Precision(), labels, preds, 5), 1e-12);
         labels = [1, 0, 0, 1, 1];
         preds = [0.9f, 0.1f, 0.3f, 0.6f, 0.2f]; // TP 2, FP 0, FN 1
-        Assert.Equal(1.0, Run(new Precision(), labels, preds, 5), 12);
-        Assert.Equal(2.0 / 3, Run(new Recall(), labels, preds, 5), 12);
+        Assert.Equal(1.0, Run(new Precision(), labels, preds, 5), 1e-12);
+        Assert.Equal(2.0 / 3, Run(new Recall(), labels, preds, 5), 1e-12);
         Assert.Equal(0, new Precision().Result()); // divide_no_nan before any update
     }
 
@@ -74,7 +74,7 @@ public class MetricValueTests
     {
         // Keras docstring of keras.metrics.AUC: num_thresholds 3, y_true [0,0,1,1], y_pred [0,0.5,0.3,0.9] → 0.75
         // thresholds [−1e-7, 0.5, 1+1e-7]; tpr [1, 0.5, 0], fpr [1, 0, 0]; ((1+0.5)/2)·(1−0) + ((0.5+0)/2)·0 = 0.75
-        Assert.Equal(0.75, Run(new AUC(numThresholds: 3), [0, 0, 1, 1], [0, 0.5f, 0.3f, 0.9f], 4), 12);
+        Assert.Equal(0.75, Run(new AUC(numThresholds: 3), [0, 0, 1, 1], [0, 0.5f, 0.3f, 0.9f], 4), 1e-12);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public class MetricValueTests
         // {0.1, 0.4, 0.7}: 0.35 beats 1 negative, 0.8 beats 3, 0.9 beats 3 → 7 of 9 pairs.
         // With 200 thresholds all scores fall in distinct buckets, so the trapezoid sum is exact.
         Assert.Equal(200, new AUC().NumThresholds);
-        Assert.Equal(7.0 / 9, Run(new AUC(), [1, 0, 1, 0, 1, 0], [0.35f, 0.1f, 0.8f, 0.4f, 0.9f, 0.7f], 6), 6);
+        Assert.Equal(7.0 / 9, Run(new AUC(), [1, 0, 1, 0, 1, 0], [0.35f, 0.1f, 0.8f, 0.4f, 0.9f, 0.7f], 6), 1e-6);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class MetricValueTests
         var acc = new BinaryAccuracy();
         acc.Update([1, 0], [0.9f, 0.9f], 2, 1, 1);        // 1 of 2
         acc.Update([1, 1, 1], [0.9f, 0.8f, 0.7f], 3, 1, 1); // 3 of 3
-        Assert.Equal(4.0 / 5, acc.Result(), 12);           // mean over all 5 samples, not of the batch means
+        Assert.Equal(4.0 / 5, acc.Result(), 1e-12);           // mean over all 5 samples, not of the batch means
         acc.Reset();
         Assert.Equal(0, acc.Result());
         acc.Update([0], [0.1f], 1, 1, 1);
@@ -102,7 +102,7 @@ public class MetricValueTests
         var auc = new AUC(numThresholds: 3);
         auc.Update([0, 0], [0, 0.5f], 2, 1, 1);
         auc.Update([1, 1], [0.3f, 0.9f], 2, 1, 1);
-        Assert.Equal(0.75, auc.Result(), 12); // the docstring example split over two batches
+        Assert.Equal(0.75, auc.Result(), 1e-12); // the docstring example split over two batches
         auc.Reset();
         Assert.Equal(0, auc.Result());
     }
@@ -114,7 +114,7 @@ public class MetricValueTests
         var mean = new Mean("loss");
         mean.Update(1.0, 32);
         mean.Update(2.0, 8);
-        Assert.Equal(1.2, mean.Result(), 12);
+        Assert.Equal(1.2, mean.Result(), 1e-12);
         mean.Reset();
         Assert.Equal(0, mean.Result());
     }

@@ -58,11 +58,11 @@ public class PositionMetricTests
         model.Compile("adam", "categorical_crossentropy", metrics: ["accuracy"]);
         var (x, labels) = (Sequences(), Labels());
         double expected = Accuracy(model.Predict(x), labels, _ => 1f);
-        Assert.Equal(expected, model.Evaluate(x, OneHot(labels), batchSize: 4)["accuracy"], 6);
+        Assert.Equal(expected, model.Evaluate(x, OneHot(labels), batchSize: 4)["accuracy"], 1e-6);
         // Integer labels per step, with or without a class axis of 1, resolve to the sparse accuracy and agree.
         model.Compile("adam", "sparse_categorical_crossentropy", metrics: ["accuracy"]);
-        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 4)["accuracy"], 6);
-        Assert.Equal(expected, model.Evaluate(x, Tensor.FromArray(labels.Data, Samples, Steps, 1), batchSize: 4)["accuracy"], 6);
+        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 4)["accuracy"], 1e-6);
+        Assert.Equal(expected, model.Evaluate(x, Tensor.FromArray(labels.Data, Samples, Steps, 1), batchSize: 4)["accuracy"], 1e-6);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class PositionMetricTests
             }
         var p = model.Predict(x);
         var result = model.Evaluate(x, Tensor.FromArray(labels.Data, Samples, Steps, 1), batchSize: 4);
-        Assert.Equal(Accuracy(p, labels, i => kept[i] ? 1 : 0), result["accuracy"], 6);
+        Assert.Equal(Accuracy(p, labels, i => kept[i] ? 1 : 0), result["accuracy"], 1e-6);
         Assert.NotEqual(Accuracy(p, labels, _ => 1f), result["accuracy"], 3);
         // Keras's mse broadcasts a label against the step's probabilities and averages over the classes.
         double squared = 0;
@@ -92,7 +92,7 @@ public class PositionMetricTests
             for (int c = 0; c < Classes; c++) squared += Math.Pow(p.Data[i * Classes + c] - labels.Data[i], 2) / Classes;
             count++;
         }
-        Assert.Equal(squared / count, result["mse"], 5);
+        Assert.Equal(squared / count, result["mse"], 1e-5);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class PositionMetricTests
         var (x, labels) = (Sequences(), Labels());
         for (int s = 0; s < Samples; s += 2) x.Data.AsSpan((s * Steps + Steps - 1) * 2, 2).Clear();
         var history = model.Fit(x, labels, epochs: 1, batchSize: 4, shuffle: false, verbose: 0);
-        Assert.Equal(model.Evaluate(x, labels, batchSize: 4)["accuracy"], history["accuracy"][0], 6);
+        Assert.Equal(model.Evaluate(x, labels, batchSize: 4)["accuracy"], history["accuracy"][0], 1e-6);
     }
 
     [Fact]
@@ -117,10 +117,10 @@ public class PositionMetricTests
         float[] mask = [1, 1, 0, 1, 1, 1];
         metric.Update(labels, predictions, 2, sampleWeight, mask);
         // Hits: sample 0 steps 0 and 1 (step 2 masked), sample 1 steps 0 and 1; weights 2, 2, 1, 1, 1.
-        Assert.Equal((2 + 2 + 1 + 1) / 7.0, metric.Metric.Result(), 12);
+        Assert.Equal((2 + 2 + 1 + 1) / 7.0, metric.Metric.Result(), 1e-12);
         // Keras's reduce_to_samplewise_values, written out: Σ_b w_b Σ_p m·v / P over Σ_b w_b Σ_p m / P.
         double total = (2 * (1 + 1 + 0) + 1 * (1 + 1 + 0)) / 3.0, count = (2 * 2 + 1 * 3) / 3.0;
-        Assert.Equal(total / count, metric.Metric.Result(), 12);
+        Assert.Equal(total / count, metric.Metric.Result(), 1e-12);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public class PositionMetricTests
         var p = model.Predict(x);
         bool Kept(int position) => position >= 2;
         var result = model.Evaluate(x, labels, batchSize: 4, sampleWeight: sampleWeight);
-        Assert.Equal(Accuracy(p, labels, i => sampleWeight.Data[i / Steps] * (Kept(i) ? 1 : 0)), result["accuracy"], 6);
+        Assert.Equal(Accuracy(p, labels, i => sampleWeight.Data[i / Steps] * (Kept(i) ? 1 : 0)), result["accuracy"], 1e-6);
         // The loss: Σ w·m·(−log p[label]) over the unmasked steps' count (Keras's apply_mask), batch by batch.
         double Batch(int first, int count)
         {
@@ -148,7 +148,7 @@ public class PositionMetricTests
             return sum / (valid + 1e-7);
         }
         double expectedLoss = (Batch(0, 4) * 4 + Batch(4, 2) * 2) / Samples;
-        Assert.Equal(expectedLoss, result["loss"], 5);
+        Assert.Equal(expectedLoss, result["loss"], 1e-5);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public class PositionMetricTests
         // sum_over_batch_size: Σ w·(−log p[label]) over the batch's samples × steps, in one batch of 6.
         double sum = 0;
         for (int i = 0; i < labels.Size; i++) sum += sampleWeight.Data[i / Steps] * -Math.Log(p.Data[i * Classes + (int)labels.Data[i]]);
-        Assert.Equal(sum / labels.Size, model.Evaluate(x, labels, batchSize: Samples, sampleWeight: sampleWeight)["loss"], 5);
+        Assert.Equal(sum / labels.Size, model.Evaluate(x, labels, batchSize: Samples, sampleWeight: sampleWeight)["loss"], 1e-5);
         var wrong = Assert.Throws<ArgumentException>(() => model.Evaluate(x, labels, sampleWeight: new Tensor(Samples, 2)));
         Assert.Contains("sampleWeight", wrong.Message);
     }
@@ -187,7 +187,7 @@ public class PositionMetricTests
         var labels = new Tensor(5, 2, 3);
         for (int i = 0; i < labels.Size; i++) labels.Data[i] = i % Classes;
         double expected = Accuracy(model.Predict(x), labels, _ => 1f);
-        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 2)["accuracy"], 6);
+        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 2)["accuracy"], 1e-6);
     }
 
     [Fact]
@@ -201,6 +201,6 @@ public class PositionMetricTests
         var labels = new Tensor(1000, Steps * 4);
         for (int i = 0; i < labels.Size; i++) labels.Data[i] = (i * 5 + i / 7) % Classes;
         double expected = Accuracy(model.Predict(x), labels, _ => 1f);
-        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 32)["accuracy"], 6);
+        Assert.Equal(expected, model.Evaluate(x, labels, batchSize: 32)["accuracy"], 1e-6);
     }
 }

@@ -28,10 +28,10 @@ public class WeightedMetricTests
         var model = PredictsZero(["mae"], ["mae"]);
         var (x, y) = (new Tensor(4, 1), Tensor.FromArray([1f, 2, 3, 4], 4));
         var results = model.Evaluate(x, y, batchSize: 2, sampleWeight: Weights);
-        Assert.Equal(2.5, results["mae"], 6);                                        // (1 + 2 + 3 + 4) / 4
-        Assert.Equal((1 * 1 + 0 * 2 + 2 * 3 + 0.5 * 4) / 3.5, results["weighted_mae"], 6); // Σ w·|e| / Σ w = 9 / 3.5
+        Assert.Equal(2.5, results["mae"], 1e-6);                                        // (1 + 2 + 3 + 4) / 4
+        Assert.Equal((1 * 1 + 0 * 2 + 2 * 3 + 0.5 * 4) / 3.5, results["weighted_mae"], 1e-6); // Σ w·|e| / Σ w = 9 / 3.5
         // Without sample weights the weighted metric weighs every sample 1.
-        Assert.Equal(2.5, model.Evaluate(x, y, batchSize: 2)["weighted_mae"], 6);
+        Assert.Equal(2.5, model.Evaluate(x, y, batchSize: 2)["weighted_mae"], 1e-6);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class WeightedMetricTests
     {
         var model = PredictsZero(null, ["mae"]);
         var results = model.Evaluate(new Tensor(4, 1), Tensor.FromArray([1f, 2, 3, 4], 4), sampleWeight: Weights);
-        Assert.Equal(9 / 3.5, results["mae"], 6);
+        Assert.Equal(9 / 3.5, results["mae"], 1e-6);
         Assert.False(results.ContainsKey("weighted_mae"));
     }
 
@@ -60,8 +60,8 @@ public class WeightedMetricTests
     public void WeightedAccuracyIsTheWeightedShareOfCorrectSamples()
     {
         var results = IdentityClassifier().Evaluate(X, Labels, sampleWeight: Weights);
-        Assert.Equal(0.75, results["accuracy"], 6);
-        Assert.Equal((1 * 1 + 0 * 1 + 2 * 0 + 0.5 * 1) / 3.5, results["weighted_accuracy"], 6);
+        Assert.Equal(0.75, results["accuracy"], 1e-6);
+        Assert.Equal((1 * 1 + 0 * 1 + 2 * 0 + 0.5 * 1) / 3.5, results["weighted_accuracy"], 1e-6);
     }
 
     [Fact]
@@ -70,8 +70,8 @@ public class WeightedMetricTests
         // classWeight {1: 3} gives the samples weights 1, 3, 3, 3; the learning rate 0 keeps the predictions fixed.
         var history = IdentityClassifier().Fit(X, Labels, epochs: 1, batchSize: 3, shuffle: false, verbose: 0,
             classWeight: new Dictionary<int, double> { [1] = 3 });
-        Assert.Equal(0.75, history["accuracy"][0], 6);
-        Assert.Equal((1 + 3 + 0 + 3) / 10.0, history["weighted_accuracy"][0], 6);
+        Assert.Equal(0.75, history["accuracy"][0], 1e-6);
+        Assert.Equal((1 + 3 + 0 + 3) / 10.0, history["weighted_accuracy"][0], 1e-6);
     }
 
     [Fact]
@@ -80,8 +80,8 @@ public class WeightedMetricTests
         // The last half (samples 2 and 3, weights 2 and 0.5) validates: correct 0 and 1.
         var history = IdentityClassifier().Fit(X, Labels, epochs: 1, validationSplit: 0.5, shuffle: false, verbose: 0,
             sampleWeight: Weights);
-        Assert.Equal(0.5, history["val_accuracy"][0], 6);
-        Assert.Equal(0.5 / 2.5, history["val_weighted_accuracy"][0], 6);
+        Assert.Equal(0.5, history["val_accuracy"][0], 1e-6);
+        Assert.Equal(0.5 / 2.5, history["val_weighted_accuracy"][0], 1e-6);
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public class WeightedMetricTests
         var recall = new Recall();
         precision.Update(yTrue, yPred, 4, 1, 1, w);
         recall.Update(yTrue, yPred, 4, 1, 1, w);
-        Assert.Equal(1 / (1 + 2.5), precision.Result(), 9); // TP 1; FP 2 + 0.5
-        Assert.Equal(1 / (1 + 3.0), recall.Result(), 9);    // FN 3
+        Assert.Equal(1 / (1 + 2.5), precision.Result(), 1e-9); // TP 1; FP 2 + 0.5
+        Assert.Equal(1 / (1 + 3.0), recall.Result(), 1e-9);    // FN 3
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class WeightedMetricTests
         weighted.Update(yTrue, yPred, 5, 1, 1, [2, 1, 1, 2, 1]);
         var repeated = new AUC();
         repeated.Update([1, 1, 0, 1, 0, 0, 1], [0.9f, 0.9f, 0.6f, 0.3f, 0.2f, 0.2f, 0.55f], 7, 1, 1);
-        Assert.Equal(repeated.Result(), weighted.Result(), 12);
+        Assert.Equal(repeated.Result(), weighted.Result(), 1e-12);
     }
 
     [Fact]

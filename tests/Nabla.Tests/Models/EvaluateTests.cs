@@ -51,6 +51,6 @@ public class EvaluateTests
         });
         IReadOnlyDictionary<string, double>? two = null;
         WithMaxThreads(2, () => two = model.Evaluate(x, y, 32));
-        Assert.Equal(expected / 530, two!["loss"], 5);
+        Assert.Equal(expected / 530, two!["loss"], 1e-5);
     }
 }

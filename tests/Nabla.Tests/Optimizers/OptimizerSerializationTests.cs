@@ -79,7 +79,7 @@ public class OptimizerSerializationTests
              "epsilon": 1e-07, "amsgrad": false}, "registered_name": null}
             """;
         var adam = Assert.IsType<Adam>(Nabla.Optimizers.Optimizer.Deserialize(Config.Parse(json)));
-        Assert.Equal(0.01, adam.LearningRate, 8);
+        Assert.Equal(0.01, adam.LearningRate, 1e-8);
         Assert.Equal(1e-7, adam.Epsilon);
     }
 

@@ -26,7 +26,7 @@ public class RMSpropTests
         var w = Tensor.FromArray([10f], 1);
         w.Grad = Tensor.FromArray([10f], 1);
         new RMSprop(learningRate: 0.1).Apply([w]);
-        Assert.Equal(9.683772f, w.Data[0], 5);
+        Assert.Equal(9.683772f, w.Data[0], 1e-5);
     }
 
     [Fact]

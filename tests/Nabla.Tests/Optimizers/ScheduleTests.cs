@@ -18,7 +18,7 @@ public class ScheduleTests
     public void ExponentialDecay(long step, bool staircase, double expected)
     {
         var schedule = new ExponentialDecay(0.1, 10, 0.5, staircase);
-        Assert.Equal(expected, schedule.At(step), 12);
+        Assert.Equal(expected, schedule.At(step), 1e-12);
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public class ScheduleTests
     public void CosineDecay(long step, double alpha, double expected)
     {
         var schedule = new CosineDecay(0.1, 100, alpha);
-        Assert.Equal(expected, schedule.At(step), 12);
+        Assert.Equal(expected, schedule.At(step), 1e-12);
     }
 
     [Theory]
@@ -63,7 +63,7 @@ public class ScheduleTests
     public void CosineDecay_WithWarmup(long step, double expected)
     {
         var schedule = new CosineDecay(0.0, 100, warmupTarget: 0.1, warmupSteps: 10);
-        Assert.Equal(expected, schedule.At(step), 12);
+        Assert.Equal(expected, schedule.At(step), 1e-12);
     }
 
     [Theory]
@@ -76,7 +76,7 @@ public class ScheduleTests
     public void InverseTimeDecay(long step, bool staircase, double expected)
     {
         var schedule = new InverseTimeDecay(0.1, 10, 0.5, staircase);
-        Assert.Equal(expected, schedule.At(step), 12);
+        Assert.Equal(expected, schedule.At(step), 1e-12);
     }
 
     [Fact]
@@ -85,13 +85,13 @@ public class ScheduleTests
         // SGD with lr 0.1·0.5^step: step 0 uses 0.1, step 1 uses 0.05. With g = 1: w = 1 − 0.1 − 0.05.
         var sgd = new SGD(learningRate: new ExponentialDecay(0.1, 1, 0.5));
         var w = Tensor.FromArray([1f], 1);
-        Assert.Equal(0.1, sgd.CurrentLearningRate, 12);
+        Assert.Equal(0.1, sgd.CurrentLearningRate, 1e-12);
         w.Grad = Tensor.FromArray([1f], 1);
         sgd.Apply([w]);
-        Assert.Equal(0.05, sgd.CurrentLearningRate, 12);
+        Assert.Equal(0.05, sgd.CurrentLearningRate, 1e-12);
         sgd.Apply([w]);
-        Assert.Equal(0.85f, w.Data[0], 6);
-        Assert.Equal(0.025, sgd.LearningRate, 12);
+        Assert.Equal(0.85f, w.Data[0], 1e-6);
+        Assert.Equal(0.025, sgd.LearningRate, 1e-12);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class StatefulRecurrentTests
         Assert.Equal([Batch, Units], stateful.States![0].Shape);
         var carried = stateful.Call(second, training: false);
         var expected = stateless.Call(whole, training: false);
-        for (int i = 0; i < expected.Size; i++) Assert.Equal(expected.Data[i], carried.Data[i], 5);
+        for (int i = 0; i < expected.Size; i++) Assert.Equal(expected.Data[i], carried.Data[i], 1e-5);
         // reset_states: the next call starts from zeros again, as a fresh layer's first.
         stateful.ResetStates();
         var fresh = Make(cell, stateful: false);
@@ -78,7 +78,7 @@ public class StatefulRecurrentTests
         for (int k = 0; k < batches; k++)
             for (int i = 0; i < batch; i++)
                 for (int u = 0; u < Units; u++)
-                    Assert.Equal(sequence[i, k * steps + steps - 1, u], predicted[k * batch + i, u], 5);
+                    Assert.Equal(sequence[i, k * steps + steps - 1, u], predicted[k * batch + i, u], 1e-5);
     }
 
     [Fact]

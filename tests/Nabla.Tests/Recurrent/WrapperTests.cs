@@ -47,7 +47,7 @@ public class WrapperTests
                         Assert.Equal(fv, y[s, t, u]);
                         Assert.Equal(bv, y[s, t, 3 + u]);
                     }
-                    else Assert.Equal(mode switch { "sum" => fv + bv, "mul" => fv * bv, _ => (fv + bv) * 0.5f }, y[s, t, u], 6);
+                    else Assert.Equal(mode switch { "sum" => fv + bv, "mul" => fv * bv, _ => (fv + bv) * 0.5f }, y[s, t, u], 1e-6);
                 }
         GradientCheck.Check(t => layer.Call(t[0], training: true), [x, .. layer.Weights]);
     }

@@ -126,7 +126,7 @@ public class ModelSavingTests
         Assert.Equal(KerasConfigStyle.ForKeras(KerasModelJson.ToConfig(trained)).ToJsonString(),
             KerasConfigStyle.ForKeras(KerasModelJson.ToConfig(loaded)).ToJsonString());
         var optimizer = Assert.IsType<Adam>(loaded.Optimizer);
-        Assert.Equal(0.01, optimizer.LearningRate, 12);
+        Assert.Equal(0.01, optimizer.LearningRate, 1e-12);
         Assert.Equal("CategoricalCrossentropy", loaded.Loss!.ClassName);
         Assert.Equal(["accuracy"], loaded.MetricSpecs.Cast<string>());
         Assert.Contains("accuracy", loaded.Fit(x, y, epochs: 1, verbose: 0).Keys);

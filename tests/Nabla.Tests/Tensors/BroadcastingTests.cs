@@ -77,7 +77,7 @@ public class BroadcastingTests
                 index[axis] = rest % expectedShape[axis];
                 rest /= expectedShape[axis];
             }
-            Assert.Equal(f(a.Data[Offset(a.Shape, index)], b.Data[Offset(b.Shape, index)]), actual.Data[flat], 5);
+            Assert.Equal(f(a.Data[Offset(a.Shape, index)], b.Data[Offset(b.Shape, index)]), actual.Data[flat], 1e-5);
         }
     }
 

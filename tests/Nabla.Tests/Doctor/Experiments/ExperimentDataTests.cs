@@ -81,7 +81,7 @@ public sealed class ExperimentDataTests : IDisposable
         Assert.Equal([0f, 0f], output.Data);   // the training mean (2, 10) maps to 0
         var normalization = experiment.LayerConfigs()[0].GetConfig("config")!;
         Assert.Equal([2.0, 10.0], ((List<object?>)normalization["mean"]!).Cast<double>());
-        Assert.Equal(8.0 / 3, ((List<object?>)normalization["variance"]!).Cast<double>().First(), 5);
+        Assert.Equal(8.0 / 3, ((List<object?>)normalization["variance"]!).Cast<double>().First(), 1e-5);
     }
 
     [Fact]

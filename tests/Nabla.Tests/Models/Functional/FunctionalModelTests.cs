@@ -73,7 +73,7 @@ public class FunctionalModelTests
             {
                 double expected = 0;
                 for (int k = 0; k < 4; k++) expected += (xa.Data[i * 4 + k] + xb.Data[i * 4 + k]) * kernel.Data[k * 3 + j];
-                Assert.Equal(expected, outputs.Data[i * 3 + j], 4);
+                Assert.Equal(expected, outputs.Data[i * 3 + j], 1e-4);
             }
 
         model.Compile("sgd", "mse");
@@ -85,7 +85,7 @@ public class FunctionalModelTests
         {
             double expected = 0;
             for (int i = 0; i < 5; i++) expected += 2 * outputs.Data[i * 3 + j] * 2 / (5.0 * 3);
-            Assert.Equal(expected, bias.Data[j], 4);
+            Assert.Equal(expected, bias.Data[j], 1e-4);
         }
     }
 

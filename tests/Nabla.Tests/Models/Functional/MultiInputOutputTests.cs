@@ -37,7 +37,7 @@ public class MultiInputOutputTests
         Assert.True(history["out_b_loss"][^1] < history["out_b_loss"][0]);
         // The total is the weighted sum of the outputs' losses (no regularizers here).
         var results = model.Evaluate(x, y);
-        Assert.Equal(results["out_a_loss"] + 0.5 * results["out_b_loss"], results["loss"], 5);
+        Assert.Equal(results["out_a_loss"] + 0.5 * results["out_b_loss"], results["loss"], 1e-5);
     }
 
     [Fact]

@@ -26,9 +26,9 @@ public class MultiOutputSampleWeightTests
         var plain = model.Evaluate([x], [ya, yb]);
         // "sum_over_batch_size" divides the weighted sum by the batch size: weights of 2 double every loss.
         var doubled = model.Evaluate([x], [ya, yb], sampleWeight: Fill(8, 2));
-        Assert.Equal(2 * plain["out_a_loss"], doubled["out_a_loss"], 5);
-        Assert.Equal(2 * plain["out_b_loss"], doubled["out_b_loss"], 5);
-        Assert.Equal(2 * plain["loss"], doubled["loss"], 5);
+        Assert.Equal(2 * plain["out_a_loss"], doubled["out_a_loss"], 1e-5);
+        Assert.Equal(2 * plain["out_b_loss"], doubled["out_b_loss"], 1e-5);
+        Assert.Equal(2 * plain["loss"], doubled["loss"], 1e-5);
     }
 
     [Fact]
@@ -39,16 +39,16 @@ public class MultiOutputSampleWeightTests
         var weights = Tensor.FromArray([1, 0, 1, 0, 1, 0, 1, 0], 8);
         var byList = model.Evaluate([x], [ya, yb], sampleWeightPerOutput: [Fill(8, 0), null]);
         Assert.Equal(0, byList["out_a_loss"]);
-        Assert.Equal(plain["out_b_loss"], byList["out_b_loss"], 6);
-        Assert.Equal(plain["out_b_loss"], byList["loss"], 6);
+        Assert.Equal(plain["out_b_loss"], byList["out_b_loss"], 1e-6);
+        Assert.Equal(plain["out_b_loss"], byList["loss"], 1e-6);
 
         var byName = model.Evaluate(new Dictionary<string, Tensor> { ["in"] = x },
             new Dictionary<string, Tensor> { ["out_a"] = ya, ["out_b"] = yb }, sampleWeight: new Dictionary<string, Tensor> { ["out_b"] = weights });
-        Assert.Equal(plain["out_a_loss"], byName["out_a_loss"], 6);
+        Assert.Equal(plain["out_a_loss"], byName["out_a_loss"], 1e-6);
         // Half the samples weigh 0: out_b's loss is the even samples' squared errors over the whole batch.
         var predictions = model.Predict([x])[1];
         double expected = Enumerable.Range(0, 8).Where(i => i % 2 == 0).Sum(i => Math.Pow(predictions.Data[i] - yb.Data[i], 2)) / 8;
-        Assert.Equal(expected, byName["out_b_loss"], 5);
+        Assert.Equal(expected, byName["out_b_loss"], 1e-5);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class KerasFixtureLoadingTests
         Assert.Equal(104_938, model.CountParams());
         var adam = Assert.IsType<Adam>(model.Optimizer);
         Assert.True(adam.Iterations > 0);
-        Assert.Equal(0.001, adam.LearningRate, 9);
+        Assert.Equal(0.001, adam.LearningRate, 1e-9);
         Assert.Equal("SparseCategoricalCrossentropy", model.Loss!.ClassName);
     }
 
@@ -45,7 +45,7 @@ public class KerasFixtureLoadingTests
         Assert.Equal(305_962, model.CountParams());
         var adam = Assert.IsType<Adam>(model.Optimizer);
         Assert.True(adam.Iterations > 0);
-        Assert.Equal(1e-4, adam.LearningRate, 9);
+        Assert.Equal(1e-4, adam.LearningRate, 1e-9);
     }
 
     [Fact]

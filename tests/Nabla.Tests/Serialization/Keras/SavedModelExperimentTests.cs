@@ -24,7 +24,7 @@ public class SavedModelExperimentTests
         var model = experiment.BuildModel();
         KerasFixtures.AssertPredicts(model, "svhn_grayscale_mlp_tfkeras2.2.4.h5");
         Assert.Equal("Adam", model.Optimizer!.ClassName);
-        Assert.Equal(1e-4, model.Optimizer.LearningRate, 9);
+        Assert.Equal(1e-4, model.Optimizer.LearningRate, 1e-9);
         Assert.Equal("CategoricalCrossentropy", model.Loss!.ClassName);
         var result = ExperimentResult.Run(experiment);
         Assert.NotNull(result.Diagnosis);
