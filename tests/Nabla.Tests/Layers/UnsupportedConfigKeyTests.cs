@@ -8,7 +8,6 @@ namespace Nabla.Tests.Layers;
 public class UnsupportedConfigKeyTests
 {
     [Theory]
-    [InlineData("""{"class_name": "MultiHeadAttention", "config": {"num_heads": 2, "key_dim": 2, "attention_axes": [1]}}""", "attention_axes")]
     // keras/src/layers/core/dense.py and convolutional/base_conv.py: lora_rank enables LoRA (kernel frozen, two factors trained).
     [InlineData("""{"class_name": "Dense", "config": {"units": 2, "lora_rank": 4}}""", "lora_rank")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": 3, "lora_rank": 4}}""", "lora_rank")]

@@ -75,7 +75,7 @@ public class Attention : AttentionLayer
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     /// <summary>Keras's Attention returns its weights after dropout, [batch, query steps, key steps].</summary>
-    private protected override int[] ScoresShape(int queries, int keys) => [queries, keys];
+    private protected override int[] ScoresShape(int[] query, int[] key) => [query[0], key[0]];
 
     private protected override (Tensor Output, Tensor Scores) Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {

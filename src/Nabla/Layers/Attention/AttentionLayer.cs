@@ -53,8 +53,7 @@ public abstract class AttentionLayer : Layer
     {
         var output = BuildForInputs(inputShapes);
         if (!AttentionInputs.ReturnsScores(options)) return [output];
-        int queries = inputShapes[0][0], keys = (inputShapes.Count > 2 ? inputShapes[2] : inputShapes[1])[0];
-        return [output, ScoresShape(queries, keys)];
+        return [output, ScoresShape(inputShapes[0], inputShapes.Count > 2 ? inputShapes[2] : inputShapes[1])];
     }
 
     internal override IReadOnlyList<Tensor> CallAllWithMask(IReadOnlyList<Tensor> inputs, bool training, Config? options = null)
@@ -63,8 +62,10 @@ public abstract class AttentionLayer : Layer
         return FinishCall(inputs, AttentionInputs.ReturnsScores(options) ? [output, scores] : [output]);
     }
 
-    /// <summary>The per-sample shape of the attention scores a call returns for these numbers of query and key steps.</summary>
-    private protected abstract int[] ScoresShape(int queries, int keys);
+    /// <summary>The per-sample shape of the attention scores a call returns for this query and key.</summary>
+    /// <param name="query">The query's per-sample shape.</param>
+    /// <param name="key">The key's (the value's when there is no key).</param>
+    private protected abstract int[] ScoresShape(int[] query, int[] key);
 
     /// <summary>The attention of one call on its inputs, with the causal mask when asked: the output, which carries the mask
     /// the layer gives it, and the attention scores Keras's layer returns.</summary>

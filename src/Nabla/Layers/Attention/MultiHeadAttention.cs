@@ -17,7 +17,8 @@ namespace Nabla.Layers;
 /// (nonzero: the pair is attended) narrows that further, and the call option <c>use_causal_mask</c> lets each query step
 /// see only the key steps up to its own (a decoder's self-attention); all are ANDed, as in Keras. With
 /// <c>return_attention_scores</c> a call also returns the softmax weights [batch, heads, query steps, key steps], before
-/// the dropout on them, as Keras's.
+/// the dropout on them, as Keras's. Inputs of higher rank [batch, d1..dn, features] attend over the <c>attention_axes</c>
+/// (by default all of d1..dn jointly), the other axes acting as batch axes (see <see cref="AttentionAxes"/>).
 /// </summary>
 public sealed class MultiHeadAttention : AttentionLayer
 {
@@ -25,12 +26,14 @@ public sealed class MultiHeadAttention : AttentionLayer
     private readonly RandomGenerator? seeded;
     private Tensor? queryKernel, queryBias, keyKernel, keyBias, valueKernel, valueBias, outputKernel, outputBias;
     private int[][]? builtShapes;
+    private readonly int[]? givenAxes;
+    private AttentionAxes? axes;
 
     /// <param name="outputFeatures">Keras's <c>output_shape</c>: the width the output projection makes; null (Keras's None)
     /// for the query's width.</param>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, int? seed = null, string? name = null,
-        int? outputFeatures = null)
+        int? outputFeatures = null, IReadOnlyList<int>? attentionAxes = null)
         : base(name)
     {
         string what = $"MultiHeadAttention '{Name}'";
@@ -49,6 +52,7 @@ public sealed class MultiHeadAttention : AttentionLayer
         BiasInitializer = biasInitializer ?? Initializer.Get("zeros");
         Seed = seed;
         if (seed is int s) seeded = new RandomGenerator(s);
+        givenAxes = attentionAxes?.ToArray();
     }
 
     public override string ClassName => "MultiHeadAttention";
@@ -86,6 +90,10 @@ public sealed class MultiHeadAttention : AttentionLayer
 
     public int? Seed { get; }
 
+    /// <summary>Keras's <c>attention_axes</c>: the axes attention runs over, counted with the batch as 0. Before the layer is
+    /// built, as given (null: every axis between the batch and the features); after, normalized, as Keras writes them.</summary>
+    public IReadOnlyList<int>? AttentionAxes => axes?.Attended ?? givenAxes;
+
 
     /// <summary>Calls the layer on symbolic sequences with an attention mask [batch, query steps, key steps], as Keras's
     /// <c>layer(query, value, key, attention_mask=mask)</c>.</summary>
@@ -122,19 +130,21 @@ public sealed class MultiHeadAttention : AttentionLayer
 
     protected internal override int[] BuildForInputs(IReadOnlyList<int[]> shapes)
     {
-        AttentionInputs.Validate(this, shapes, takesAttentionMask: true);
+        var layout = axes ?? new AttentionAxes(givenAxes, shapes[0].Length + 1, $"MultiHeadAttention '{Name}'");
+        layout.Validate(this, shapes);
         if (AttentionInputs.AlreadyBuilt(this, shapes, ref builtShapes)) return OutputShape!;
+        axes = layout;
         var (query, value) = (shapes[0], shapes[1]);
         var key = shapes.Count >= 3 ? shapes[2] : value;
         Build(query);
         // Keras gives every projection (its EinsumDense sublayers) the layer's initializers, regularizers and constraints.
-        queryKernel = AddKernel("query/kernel", [query[1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
+        queryKernel = AddKernel("query/kernel", [query[^1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
         if (UseBias) queryBias = AddWeight("query/bias", [NumHeads, KeyDim], BiasInitializer, regularizer: BiasRegularizer);
-        keyKernel = AddKernel("key/kernel", [key[1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
+        keyKernel = AddKernel("key/kernel", [key[^1], NumHeads, KeyDim], KernelInitializer, KernelRegularizer);
         if (UseBias) keyBias = AddWeight("key/bias", [NumHeads, KeyDim], BiasInitializer, regularizer: BiasRegularizer);
-        valueKernel = AddKernel("value/kernel", [value[1], NumHeads, ValueDim], KernelInitializer, KernelRegularizer);
+        valueKernel = AddKernel("value/kernel", [value[^1], NumHeads, ValueDim], KernelInitializer, KernelRegularizer);
         if (UseBias) valueBias = AddWeight("value/bias", [NumHeads, ValueDim], BiasInitializer, regularizer: BiasRegularizer);
-        int outputWidth = OutputFeatures ?? query[1];
+        int outputWidth = OutputFeatures ?? query[^1];
         outputKernel = AddKernel("attention_output/kernel", [NumHeads, ValueDim, outputWidth], KernelInitializer, KernelRegularizer);
         if (UseBias) outputBias = AddWeight("attention_output/bias", [outputWidth], BiasInitializer, regularizer: BiasRegularizer);
         foreach (var kernel in new[] { queryKernel, keyKernel, valueKernel, outputKernel }) Constrain(kernel, KernelConstraint);
@@ -142,37 +152,55 @@ public sealed class MultiHeadAttention : AttentionLayer
         return OutputShape!;
     }
 
-    /// <summary>The query's steps, and its width unless <see cref="OutputFeatures"/> sets another.</summary>
-    public override int[] ComputeOutputShape(int[] inputShape) => OutputFeatures is int width ? [inputShape[0], width] : inputShape;
+    /// <summary>The query's shape, with its width unless <see cref="OutputFeatures"/> sets another.</summary>
+    public override int[] ComputeOutputShape(int[] inputShape) =>
+        OutputFeatures is int width ? [.. inputShape[..^1], width] : inputShape;
 
-    /// <summary>Keras's scores are per head: [batch, heads, query steps, key steps].</summary>
-    private protected override int[] ScoresShape(int queries, int keys) => [NumHeads, queries, keys];
+    /// <summary>Keras's scores are per head: [batch, heads, query steps, key steps] on sequences, and on higher ranks
+    /// [batch, other axes..., heads, query's attended axes..., key's attended axes...].</summary>
+    private protected override int[] ScoresShape(int[] query, int[] key) => axes!.ScoresShape(query, key, NumHeads);
 
     private protected override (Tensor Output, Tensor Scores) Attend(IReadOnlyList<Tensor> inputs, bool training, bool causal)
     {
         BuildForInputs(inputs.Select(t => t.Shape[1..]).ToArray());
         var (query, value) = (inputs[0], inputs[1]);
         var key = inputs.Count >= 3 ? inputs[2] : value;
-        var given = inputs.Count == 4 ? inputs[3] : null;
-        int batch = query.Shape[0], queries = query.Shape[1], keys = key.Shape[1];
+        if (!axes!.IsSequence) RefuseSequenceMasks(query, value, key, causal);
+        // Attention over several axes, or over some axes of many, is attention over sequences of their positions.
+        var foldedQuery = axes.Fold(query);
+        var foldedValue = axes.Fold(value);
+        var foldedKey = ReferenceEquals(key, value) ? foldedValue : axes.Fold(key);
+        int batch = foldedQuery.Shape[0], queries = foldedQuery.Shape[1], keys = foldedKey.Shape[1];
+        var given = inputs.Count == 4 ? axes.FoldMask(inputs[3], batch, queries, keys) : null;
         // Heads become batch entries of the products: [batch·heads, steps, dim].
-        var q = Heads(Project(query, queryKernel!, queryBias, KeyDim), batch, queries, KeyDim);
-        var k = Heads(Project(key, keyKernel!, keyBias, KeyDim), batch, keys, KeyDim);
-        var v = Heads(Project(value, valueKernel!, valueBias, ValueDim), batch, keys, ValueDim);
+        var q = Heads(Project(foldedQuery, queryKernel!, queryBias, KeyDim), batch, queries, KeyDim);
+        var k = Heads(Project(foldedKey, keyKernel!, keyBias, KeyDim), batch, keys, KeyDim);
+        var v = Heads(Project(foldedValue, valueKernel!, valueBias, ValueDim), batch, keys, ValueDim);
         q = Tensor.Multiply(q, Tensor.Scalar((float)(1 / Math.Sqrt(KeyDim))));
         var scores = Tensor.BatchMatMul(q, Tensor.Transpose(k, 0, 2, 1));
-        if (AttentionMask(query, value, key, given, batch, queries, keys, causal) is { } adder) scores = Tensor.Add(scores, adder);
+        if (AttentionMask(foldedQuery, foldedValue, foldedKey, given, batch, queries, keys, causal) is { } adder) scores = Tensor.Add(scores, adder);
         var weights = SoftmaxRows.Apply(scores);
-        var attentionScores = Tensor.Reshape(weights, batch, NumHeads, queries, keys);
+        var attentionScores = axes.UnfoldScores(weights, query, key, NumHeads);
         if (training && Dropout > 0) weights = Op.Record(new DropoutOp(weights, (float)Dropout, seeded));
         var context = Tensor.BatchMatMul(weights, v); // [batch·heads, queries, value_dim]
         var joined = Tensor.Reshape(Tensor.Transpose(Tensor.Reshape(context, batch, NumHeads, queries, ValueDim), 0, 2, 1, 3),
             batch * queries, NumHeads * ValueDim);
         var output = Tensor.MatMul(joined, Tensor.Reshape(outputKernel!, NumHeads * ValueDim, outputKernel!.Shape[2]));
         if (outputBias is not null) output = Tensor.Add(output, outputBias);
-        output = Tensor.Reshape(output, batch, queries, outputKernel.Shape[2]);
+        output = axes.Unfold(Tensor.Reshape(output, batch, queries, outputKernel.Shape[2]), query, outputKernel.Shape[2]);
         output.KerasMask = query.KerasMask;
         return (output, attentionScores);
+    }
+
+    /// <summary>Keras's timestep masks and causal mask are over the first axis of sequences: its masks [batch, steps] and its
+    /// causal mask (1, query steps, key steps) do not describe attention over other axes, so they are refused there.</summary>
+    private void RefuseSequenceMasks(Tensor query, Tensor value, Tensor key, bool causal)
+    {
+        string what = $"MultiHeadAttention '{Name}' on inputs of rank {axes!.Rank} (attention axes {string.Join(", ", axes.Attended)})";
+        if (causal) throw new ArgumentException($"{what}: use_causal_mask needs sequences [batch, steps, features].");
+        if (query.KerasMask is not null || value.KerasMask is not null || key.KerasMask is not null)
+            throw new ArgumentException($"{what}: a timestep mask on the inputs needs sequences [batch, steps, features]; " +
+                "pass an attention_mask instead.");
     }
 
     /// <summary>x [batch, steps, features] times a kernel [features, heads, dim] (Keras's einsum "abc,cde->abde") plus the bias [heads, dim].</summary>
@@ -221,7 +249,7 @@ public sealed class MultiHeadAttention : AttentionLayer
         config["dropout"] = Dropout;
         config["use_bias"] = UseBias;
         config["output_shape"] = OutputFeatures is int width ? new List<object?> { (long)width } : null;
-        config["attention_axes"] = null;
+        config["attention_axes"] = AttentionAxes?.Select(axis => (object?)(long)axis).ToList();
         config["kernel_initializer"] = Registry<Initializer>.Serialize(KernelInitializer);
         config["bias_initializer"] = Registry<Initializer>.Serialize(BiasInitializer);
         config["kernel_regularizer"] = Regularizers.Regularizer.SerializeOrNull(KernelRegularizer);
@@ -246,10 +274,19 @@ public sealed class MultiHeadAttention : AttentionLayer
         };
     }
 
+    /// <summary>Keras's attention_axes: null, an int, or a list of ints (Keras writes the normalized tuple once built).</summary>
+    private static int[]? AttentionAxesOf(Config config)
+    {
+        if (!config.TryGet("attention_axes", out var value)) return null;
+        if (value is long or double) return [config.GetInt("attention_axes")];
+        if (value is List<object?> list && list.All(item => item is long or double)) return config.GetIntArray("attention_axes");
+        throw new ArgumentException($"MultiHeadAttention '{config.GetString("name", null) ?? "?"}' config 'attention_axes' is " +
+            $"{Config.Describe(value)}; expected null, an int or a list of ints.");
+    }
+
     public static MultiHeadAttention FromConfig(Config config)
     {
         // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
-        RefuseUnsupported(config, "MultiHeadAttention", "attention_axes");
         var (name, _) = BaseArgs(config);
         // Keras copies each initializer through its class's from_config, which a None one does not have.
         RefuseNull(config, "MultiHeadAttention", "dropout", "kernel_initializer", "bias_initializer");
@@ -257,7 +294,7 @@ public sealed class MultiHeadAttention : AttentionLayer
             config.TryGet("value_dim", out _) ? config.GetInt("value_dim") : null, config.GetDouble("dropout", 0), config.GetTruthy("use_bias", true),
             Initializer.Registry.Deserialize(config.GetValueOr("kernel_initializer", "glorot_uniform")),
             Initializer.Registry.Deserialize(config.GetValueOr("bias_initializer", "zeros")),
-            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name, OutputFeaturesOf(config))
+            config.TryGet("seed", out _) ? config.GetInt("seed") : null, name, OutputFeaturesOf(config), AttentionAxesOf(config))
         {
             KernelConstraint = Constraints.Constraint.Read(config, "kernel_constraint"),
             BiasConstraint = Constraints.Constraint.Read(config, "bias_constraint"),
