@@ -30,6 +30,7 @@ public abstract partial class Layer
         .Add("Normalization", Normalization.FromConfig)
         .Add("LayerNormalization", LayerNormalization.FromConfig)
         .Add("UnitNormalization", UnitNormalization.FromConfig)
+        .Add("RMSNormalization", RMSNormalization.FromConfig)
         .Add("TFOpLambda", TFOpLambda.FromConfig)
         .Add("SlicingOpLambda", TFOpLambda.FromConfig)
         .Add("Identity", Identity.FromConfig)

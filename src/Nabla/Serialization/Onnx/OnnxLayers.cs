@@ -13,7 +13,7 @@ internal static class OnnxLayers
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
         ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
-         "BatchNormalization", "LayerNormalization", "UnitNormalization", "Resizing", "CenterCrop",
+         "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Resizing", "CenterCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "RNN", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
@@ -24,7 +24,7 @@ internal static class OnnxLayers
     public static void Check(Layer layer)
     {
         if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
-                or BatchNormalization or LayerNormalization or UnitNormalization)
+                or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
             && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
@@ -74,6 +74,7 @@ internal static class OnnxLayers
         // ONNX's LayerNormalization (opset 17) normalizes from 'axis' to the last axis, as Nabla's trailing axes.
         LayerNormalization ln => g.Node("LayerNormalization", ln.Name, [x, g.Weight(ln.Gamma), g.Weight(ln.Beta)],
             Int("axis", -ln.Gamma.Rank), Float("epsilon", ln.Epsilon)),
+        RMSNormalization rms => EmitRmsNormalization(g, rms, x),
         UnitNormalization u => OnnxMergeLayers.L2Normalize(g, u.Name, x,
             [.. u.Axis.Select(a => a < 0 ? a + u.InputShape!.Length + 1 : a)], UnitNormalization.SquareSumFloor),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
@@ -83,6 +84,19 @@ internal static class OnnxLayers
         StackedRecurrent stacked => OnnxRecurrentLayers.Emit(g, stacked, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
+
+    /// <summary>x·(1/√(Σx²/n + ε))·scale over the trailing axes, the operations <see cref="RMSNormalization"/> runs, in its
+    /// order (opset 17's ReduceMean takes no axes input, so the sum is divided by n).</summary>
+    private static string EmitRmsNormalization(OnnxGraphBuilder g, RMSNormalization rms, string x)
+    {
+        int rank = rms.InputShape!.Length + 1, count = rms.ScaleWeight.Rank;
+        string name = rms.Name;
+        string sum = g.Node("ReduceSum", name, [g.Node("Mul", name, [x, x]),
+            g.Int64Initializer($"{name}/axes", [.. Enumerable.Range(rank - count, count).Select(a => (long)a)])], Int("keepdims", 1));
+        string meanSquare = g.Node("Div", name, [sum, g.Scalar($"{name}/count", rms.ScaleWeight.Size)]);
+        string reciprocal = g.Node("Reciprocal", name, [g.Node("Sqrt", name, [g.Node("Add", name, [meanSquare, g.Scalar($"{name}/epsilon", (float)rms.Epsilon)])])]);
+        return g.Node("Mul", name, [g.Node("Mul", name, [x, reciprocal]), g.Weight(rms.ScaleWeight)]);
+    }
 
     private static string EmitDense(OnnxGraphBuilder g, Dense dense, string x)
     {
