@@ -121,24 +121,54 @@ internal sealed record ConvGeometry(
         (int Depth, int Height, int Width) kernel, (int Depth, int Height, int Width) strides,
         (int Depth, int Height, int Width) dilation, ConvPadding padding)
     {
-        Positive(what, "input depth", inDepth);
-        Positive(what, "kernel depth", kernel.Depth);
-        Positive(what, "stride depth", strides.Depth);
-        Positive(what, "dilation depth", dilation.Depth);
+        CheckDepth(what, inDepth, kernel.Depth, strides.Depth, dilation.Depth);
         if (padding == ConvPadding.Causal) throw new ArgumentException($"{what}: causal padding is only defined for 1-D inputs.");
-        var p = Create(what, inHeight, inWidth, channels, (kernel.Height, kernel.Width), (strides.Height, strides.Width),
+        var plane = Create(what, inHeight, inWidth, channels, (kernel.Height, kernel.Width), (strides.Height, strides.Width),
             (dilation.Height, dilation.Width), padding);
-        var (front, back) = Pads(padding, inDepth, kernel.Depth, strides.Depth, dilation.Depth);
+        return WithDepth(what, plane, inDepth, kernel.Depth, strides.Depth, dilation.Depth,
+            Pads(padding, inDepth, kernel.Depth, strides.Depth, dilation.Depth), $"padding \"{padding.ToString().ToLowerInvariant()}\"");
+    }
+
+    /// <summary>
+    /// A 3-D geometry with explicit zero padding on each side (a transposed convolution's with output_padding): the 2-D
+    /// padded geometry of its plane with the depth axis added, checked as <see cref="Create(string, int, int, int, int,
+    /// ValueTuple{int, int, int}, ValueTuple{int, int, int}, ValueTuple{int, int, int}, ConvPadding)"/> checks its own.
+    /// A depth of 1 with a window of depth 1 and no depth padding is the 2-D geometry itself.
+    /// </summary>
+    public static ConvGeometry CreatePadded(string what, int inDepth, int inHeight, int inWidth, int channels,
+        (int Depth, int Height, int Width) kernel, (int Depth, int Height, int Width) strides,
+        (int Depth, int Height, int Width) dilation, (int Front, int Back) depth, (int Top, int Bottom) rows, (int Left, int Right) columns)
+    {
+        CheckDepth(what, inDepth, kernel.Depth, strides.Depth, dilation.Depth);
+        if (depth.Front < 0 || depth.Back < 0)
+            throw new ArgumentException($"{what}: padding must not be negative, found {depth} along the depth.");
+        var plane = CreatePadded(what, inHeight, inWidth, channels, (kernel.Height, kernel.Width), (strides.Height, strides.Width),
+            (dilation.Height, dilation.Width), rows, columns);
+        return WithDepth(what, plane, inDepth, kernel.Depth, strides.Depth, dilation.Depth, depth, $"padding {depth} along the depth");
+    }
+
+    private static void CheckDepth(string what, int inDepth, int kernel, int stride, int dilation)
+    {
+        Positive(what, "input depth", inDepth);
+        Positive(what, "kernel depth", kernel);
+        Positive(what, "stride depth", stride);
+        Positive(what, "dilation depth", dilation);
+    }
+
+    /// <summary>A checked 2-D geometry <paramref name="p"/> with a depth axis, refused when the depth leaves no output.</summary>
+    private static ConvGeometry WithDepth(string what, ConvGeometry p, int inDepth, int kernel, int stride, int dilation,
+        (int Front, int Back) pads, string padding)
+    {
         // Built anew rather than with `with`: OutDepth is computed once, by the constructor.
         var geometry = new ConvGeometry(p.InHeight, p.InWidth, p.Channels, p.KernelHeight, p.KernelWidth, p.StrideHeight, p.StrideWidth,
             p.DilationHeight, p.DilationWidth, p.PadTop, p.PadBottom, p.PadLeft, p.PadRight,
-            inDepth, kernel.Depth, strides.Depth, dilation.Depth, front, back);
+            inDepth, kernel, stride, dilation, pads.Front, pads.Back);
         if (geometry.OutDepth <= 0)
             throw new ArgumentException(
-                $"{what}: a window of depth {(kernel.Depth - 1) * dilation.Depth + 1} (kernel {kernel.Depth}, dilation {dilation.Depth}) " +
-                $"does not fit an input depth of {inDepth} with padding \"{padding.ToString().ToLowerInvariant()}\": the output would be empty.");
-        if ((long)geometry.OutPositions * geometry.PatchSize > int.MaxValue || (long)inDepth * inHeight * inWidth * channels > int.MaxValue)
-            throw new ArgumentException($"{what}: input {inDepth}×{inHeight}×{inWidth}×{channels} is too large for one sample.");
+                $"{what}: a window of depth {(kernel - 1) * dilation + 1} (kernel {kernel}, dilation {dilation}) " +
+                $"does not fit an input depth of {inDepth} with {padding}: the output would be empty.");
+        if ((long)geometry.OutPositions * geometry.PatchSize > int.MaxValue || (long)inDepth * p.InHeight * p.InWidth * p.Channels > int.MaxValue)
+            throw new ArgumentException($"{what}: input {inDepth}×{p.InHeight}×{p.InWidth}×{p.Channels} is too large for one sample.");
         return geometry;
     }
 

@@ -60,6 +60,7 @@ public abstract partial class Layer
         .Add("SeparableConv2D", SeparableConv2D.FromConfig, "SeparableConvolution2D")
         .Add("Conv2DTranspose", Conv2DTranspose.FromConfig, "Convolution2DTranspose")
         .Add("Conv1DTranspose", Conv1DTranspose.FromConfig, "Convolution1DTranspose")
+        .Add("Conv3DTranspose", Conv3DTranspose.FromConfig, "Convolution3DTranspose")
         .Add("MaxPooling1D", MaxPooling1D.FromConfig, "MaxPool1D")
         .Add("MaxPooling2D", MaxPooling2D.FromConfig, "MaxPool2D")
         .Add("MaxPooling3D", MaxPooling3D.FromConfig, "MaxPool3D")

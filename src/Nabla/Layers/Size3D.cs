@@ -25,11 +25,12 @@ public readonly record struct Size3D(int Depth, int Height, int Width)
     /// <summary>The sizes of the last <paramref name="rank"/> axes (width; height, width; depth, height, width).</summary>
     internal int[] Last(int rank) => rank switch { 1 => [Width], 2 => [Height, Width], _ => [Depth, Height, Width] };
 
-    /// <summary>Sizes of 1, 2 or 3 axes, the missing leading ones 1 (a 1-D size is 1 × 1 × width).</summary>
-    internal static Size3D FromLast(int[] size) => size.Length switch
+    /// <summary>Sizes of 1, 2 or 3 axes, the missing leading ones <paramref name="missing"/>: 1 for a window (a 1-D size
+    /// is 1 × 1 × width), 0 for a padding.</summary>
+    internal static Size3D FromLast(int[] size, int missing = 1) => size.Length switch
     {
-        1 => new(1, 1, size[0]),
-        2 => new(1, size[0], size[1]),
+        1 => new(missing, missing, size[0]),
+        2 => new(missing, size[0], size[1]),
         _ => new(size[0], size[1], size[2]),
     };
 

@@ -4,10 +4,12 @@ using Nabla.Kernels;
 namespace Nabla.Autograd.Ops;
 
 /// <summary>
-/// A channels-last transposed convolution y = activation(conv_transpose(x, kernel) + bias): x [batch, h, w, in],
-/// kernel [kh, kw, filters, in] as Keras stores it, y [batch, H, W, filters]. It is the input gradient of the
-/// convolution that would map y's shape back onto x's (the geometry the op is given):
-/// each input row times the kernel read as [kh·kw·filters, in], transposed, gives one im2col row of y, and the rows are
+/// A channels-last transposed convolution y = activation(conv_transpose(x, kernel) + bias): 2-D x [batch, h, w, in],
+/// kernel [kh, kw, filters, in] as Keras stores it, y [batch, H, W, filters]; 1-D (x [batch, w, in], kernel [k, filters,
+/// in]) is the 2-D case with height 1 and 3-D (x [batch, d, h, w, in], kernel [kd, kh, kw, filters, in]) adds a depth
+/// axis, which 2-D runs as depth 1 over the same cells in the same order. It is the input gradient of the convolution
+/// that would map y's shape back onto x's (the geometry the op is given):
+/// each input row times the kernel read as [k·filters, in], transposed, gives one im2col row of y, and the rows are
 /// added onto y (col2im). Backward reads the same rows: dcols = im2col(dz), dx = dcols·kernel, dkernel = dcolsᵀ·x. Large
 /// batches go a chunk of samples at a time, so the column buffer stays bounded.
 /// </summary>
@@ -38,7 +40,7 @@ internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
         cols = new float[chunkSamples * perSample];
     }
 
-    public override string Name => "conv2d_transpose";
+    public override string Name => PoolShapes.Name("conv", Inputs[0].Rank) + "_transpose";
 
     public Tensor PreActivation => activation.PreActivation;
 
@@ -46,16 +48,19 @@ internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
 
     private static int[] OutputShape(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry g)
     {
-        if (x.Rank != 4 || x.Shape[1] != g.OutHeight || x.Shape[2] != g.OutWidth)
+        // x has the shape of the geometry's output, the op's output that of its input.
+        int spatial = x.Rank - 2;
+        if (!g.FitsSpatialRank(spatial) || !x.Shape.AsSpan(1, spatial).SequenceEqual(g.OutSpatial(spatial)))
             throw new ArgumentException(
-                $"conv transpose: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's [batch, {g.OutHeight}, {g.OutWidth}, in].");
-        int[] expectedKernel = [g.KernelHeight, g.KernelWidth, g.Channels, x.Shape[3]];
+                $"conv transpose: inputs {Tensor.ShapeString(x.Shape)} do not match the geometry's " +
+                $"[batch, {string.Join(", ", g.OutSpatial(Math.Clamp(spatial, 1, 3)))}, in].");
+        int[] expectedKernel = [.. g.KernelSpatial(spatial), g.Channels, x.Shape[^1]];
         if (!kernel.Shape.AsSpan().SequenceEqual(expectedKernel))
             throw new ArgumentException(
                 $"conv transpose: kernel {Tensor.ShapeString(kernel.Shape)} does not match the expected {Tensor.ShapeString(expectedKernel)}.");
         if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != g.Channels))
             throw new ArgumentException($"conv transpose: bias {Tensor.ShapeString(bias.Shape)} does not match {g.Channels} filters.");
-        return [x.Shape[0], g.InHeight, g.InWidth, g.Channels];
+        return [x.Shape[0], .. g.InSpatial(spatial), g.Channels];
     }
 
     public override void Forward()

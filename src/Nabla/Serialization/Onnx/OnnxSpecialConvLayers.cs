@@ -6,8 +6,8 @@ namespace Nabla.Serialization.Onnx;
 
 /// <summary>
 /// Writes DepthwiseConv1D/2D (a Conv with one group per input channel), SeparableConv1D/2D (that Conv, then a Conv of
-/// window 1) and Conv1D/2DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
-/// convolutions; the 1-D layers as ONNX's 1-D Conv. Conv2DTranspose's output is Keras's window of the full transposed
+/// window 1) and Conv1D/2D/3DTranspose (ConvTranspose) as ONNX, channels-first between a pair of Transposes as the other
+/// convolutions; the 1-D layers as ONNX's 1-D Conv. A transposed convolution's output is Keras's window of the full transposed
 /// convolution: the top padding of the convolution that maps it back is ONNX's begin pad, and cells past the full
 /// output (a stride above the kernel, or Keras's output_padding) are its output_padding.
 /// </summary>
@@ -65,27 +65,30 @@ internal static class OnnxSpecialConvLayers
         return g.Node("Conv", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w], Ints("kernel_shape", OnnxConvLayers.Longs(ones)));
     }
 
-    /// <summary>Keras's [k..., filters, in] kernel is ONNX ConvTranspose's [in, filters, k...]; a 1-D layer's geometry is
-    /// a 2-D one of height 1, whose width axis alone is written.</summary>
+    /// <summary>Keras's [k..., filters, in] kernel is ONNX ConvTranspose's [in, filters, k...]; a 1-D or 2-D layer's
+    /// geometry has height and depth 1 (or depth 1), whose last axes alone are written.</summary>
     private static string Transposed(OnnxGraphBuilder g, BaseConvTranspose layer, string x)
     {
         var kernel = layer.Kernel;
         var geometry = layer.BuiltGeometry;
+        int rank = layer.Rank;
         int[] window = kernel.Shape[..^2];
         int filters = kernel.Shape[^2], inChannels = kernel.Shape[^1];
         var weights = OnnxConvLayers.SpatialAxesLast(kernel, window.Aggregate(1, (a, b) => a * b), filters, inChannels);
         string w = g.Initializer($"{layer.Name}/kernel_iohw", [inChannels, filters, .. window], weights);
-        // Full length (in − 1)·stride + dilated kernel; Keras keeps [pad_begin, pad_begin + out).
-        long Full(int input, int k, int stride, int dilation) => (long)(input - 1) * stride + (long)(k - 1) * dilation + 1;
-        long endHeight = Full(geometry.OutHeight, geometry.KernelHeight, geometry.StrideHeight, geometry.DilationHeight)
-            - geometry.PadTop - geometry.InHeight;
-        long endWidth = Full(geometry.OutWidth, geometry.KernelWidth, geometry.StrideWidth, geometry.DilationWidth)
-            - geometry.PadLeft - geometry.InWidth;
-        long[] Axes(long height, long width) => layer.Rank == 2 ? [height, width] : [width];
+        // Keras keeps [pad_begin, pad_begin + out) of the full result, (in − 1)·stride + dilated kernel long: what
+        // remains past its end is ONNX's end pad, what it lacks there (positive) ONNX's output_padding.
+        static int End(int input, int k, int stride, int dilation, int before, int output) =>
+            (input - 1) * stride + (k - 1) * dilation + 1 - before - output;
+        long[] ends = OnnxConvLayers.Spatial(rank,
+            End(geometry.OutDepth, geometry.KernelDepth, geometry.StrideDepth, geometry.DilationDepth, geometry.PadFront, geometry.InDepth),
+            End(geometry.OutHeight, geometry.KernelHeight, geometry.StrideHeight, geometry.DilationHeight, geometry.PadTop, geometry.InHeight),
+            End(geometry.OutWidth, geometry.KernelWidth, geometry.StrideWidth, geometry.DilationWidth, geometry.PadLeft, geometry.InWidth));
         return g.Node("ConvTranspose", layer.Name, layer.Bias is Tensor b ? [x, w, g.Weight(b)] : [x, w],
-            Ints("kernel_shape", OnnxConvLayers.Longs(window)), Ints("strides", Axes(geometry.StrideHeight, geometry.StrideWidth)),
-            Ints("dilations", Axes(geometry.DilationHeight, geometry.DilationWidth)),
-            Ints("pads", [.. Axes(geometry.PadTop, geometry.PadLeft), .. Axes(Math.Max(endHeight, 0), Math.Max(endWidth, 0))]),
-            Ints("output_padding", Axes(Math.Max(-endHeight, 0), Math.Max(-endWidth, 0))));
+            Ints("kernel_shape", OnnxConvLayers.Longs(window)),
+            Ints("strides", OnnxConvLayers.Spatial(rank, geometry.StrideDepth, geometry.StrideHeight, geometry.StrideWidth)),
+            Ints("dilations", OnnxConvLayers.Spatial(rank, geometry.DilationDepth, geometry.DilationHeight, geometry.DilationWidth)),
+            Ints("pads", [.. OnnxConvLayers.Spatial(rank, geometry.PadFront, geometry.PadTop, geometry.PadLeft), .. ends.Select(e => Math.Max(e, 0))]),
+            Ints("output_padding", [.. ends.Select(e => Math.Max(-e, 0))]));
     }
 }
