@@ -8,7 +8,7 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace Nabla.TorchParity.Layers;
 
 /// <summary>
-/// Conv2DTranspose against torch's conv_transpose2d on the same weights (Keras kernel [kh, kw, filters, in] = torch
+/// Conv2DTranspose (and Conv1D/3DTranspose) against torch's conv_transpose2d (1d, 3d) on the same weights (Keras kernel [kh, kw, filters, in] = torch
 /// weight [in, filters, kh, kw] permuted). Torch computes the full output, (in − 1)·stride + dilated kernel; Keras's
 /// is the window TensorFlow's padding rule cuts from it (rows from the top padding of the convolution that maps the
 /// output back onto the input), with zeros past its end when the stride exceeds the kernel. In float64, as
@@ -105,6 +105,67 @@ public class ConvTransposeParityTests
         Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
     }
 
+    public static TheoryData<int[], int[], int[], int[], string, int[]?, string> Conv3DTransposeCases => new()
+    {
+        // [d, h, w, in, filters], kernel, strides, dilation, padding, output_padding (null: Keras's None), activation
+        { [3, 4, 3, 2, 3], [3, 2, 3], [2, 1, 2], [1, 1, 1], "same", null, "linear" },
+        { [3, 3, 2, 2, 2], [2, 3, 2], [2, 2, 3], [1, 1, 1], "valid", null, "relu" },
+        { [2, 3, 3, 3, 2], [3, 3, 2], [1, 1, 1], [2, 1, 2], "same", null, "tanh" },
+        { [3, 2, 3, 2, 2], [3, 2, 2], [1, 1, 1], [1, 2, 2], "valid", null, "linear" },
+        { [2, 3, 2, 2, 3], [3, 2, 4], [2, 3, 2], [1, 1, 1], "valid", [1, 2, 1], "tanh" },
+        { [3, 2, 3, 2, 2], [4, 1, 3], [2, 2, 3], [1, 1, 1], "same", [1, 1, 2], "sigmoid" },
+        { [2, 2, 2, 1, 2], [2, 2, 2], [1, 1, 1], [1, 1, 1], "same", [0, 0, 0], "linear" },
+    };
+
+    /// <summary>
+    /// Conv3DTranspose against torch's conv_transpose3d (Keras kernel [kd, kh, kw, filters, in] = torch weight [in, filters,
+    /// kd, kh, kw] permuted). Torch computes the full output; Keras's is the window keras/src/backend/common/backend_utils.py
+    /// (compute_conv_transpose_output_crops_for_torch) cuts from it, dilated kernel − 1 − JAX's left pad cells in, with
+    /// bias-only cells past its end.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Conv3DTransposeCases))]
+    public void Conv3DTransposeMatchesTorch(int[] sizes, int[] kernel, int[] strides, int[] dilation, string padding, int[]? outputPadding,
+        string activation)
+    {
+        TorchRuntime.EnsureLoaded();
+        var (d, h, w, cin, filters) = (sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]);
+        var layer = new Conv3DTranspose(filters, (kernel[0], kernel[1], kernel[2]), (strides[0], strides[1], strides[2]), padding,
+            (dilation[0], dilation[1], dilation[2]), activation,
+            outputPadding: outputPadding is null ? null : (outputPadding[0], outputPadding[1], outputPadding[2]));
+        layer.Build([d, h, w, cin]);
+        TestData.Assign(layer.Kernel, TestData.Normal(31, 0.5, layer.Kernel.Shape));
+        TestData.Assign(layer.Bias!, TestData.Normal(32, 0.5, filters));
+        var x = TestData.Normal(33, 1.0, 2, d, h, w, cin).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(34, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ConvParityTests.ChannelsFirstLeaf(x);
+        var tw = Parity.Leaf64(WeightLayouts.ConvTransposeKernel(layer.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        var z = F.conv_transpose3d(tx, tw, tb, strides: [.. strides.Select(v => (long)v)], dilation: [.. dilation.Select(v => (long)v)]);
+        for (int axis = 0; axis < 3; axis++)
+        {
+            int k = (kernel[axis] - 1) * dilation[axis] + 1, s = strides[axis];
+            int? p = outputPadding?[axis];
+            // backend_utils.py, _convert_conv_transpose_padding_args_from_keras_to_jax: the left pad, then the crop.
+            int total = p is int q ? k + k % 2 - 2 + q : s + k - 2;
+            int left = padding == "valid" ? k - 1 : Math.Min(total / 2 + total % 2, k - 1);
+            z = Window(z, axis + 2, y.Shape[axis + 1], k - 1 - left, tb);
+        }
+        var ty = TorchActivations.ByKerasName[activation](z.permute(0, 2, 3, 4, 1));
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        string what = $"Conv3DTranspose {string.Join("x", kernel)} strides ({string.Join(", ", strides)}) dilation " +
+            $"({string.Join(", ", dilation)}) output_padding {(outputPadding is null ? "None" : string.Join(", ", outputPadding))} {padding}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 3, 4, 1));
+        Parity.Compare($"{what} dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 3, 4, 1, 0));
+        Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
+    }
+
     /// <summary>Rows [start, start + length) of axis <paramref name="dim"/>; cells past the full output hold only the bias.</summary>
     private static TorchTensor Window(TorchTensor full, int dim, int length, long start, TorchTensor bias)
     {
@@ -113,7 +174,9 @@ public class ConvTransposeParityTests
         {
             long[] shape = [.. full.shape];
             shape[dim] = missing;
-            var biasOnly = torch.zeros(shape, torch.float64) + bias.reshape(1, -1, 1, 1);
+            long[] biasShape = [.. Enumerable.Repeat(1L, (int)full.dim())];
+            biasShape[1] = -1;
+            var biasOnly = torch.zeros(shape, torch.float64) + bias.reshape(biasShape);
             full = torch.cat([full, biasOnly], dim);
         }
         return full.narrow(dim, start, length);
