@@ -4,7 +4,7 @@ using Nabla.Kernels;
 namespace Nabla.Layers;
 
 /// <summary>
-/// The sliding window every convolution layer takes (Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose):
+/// The sliding window every convolution layer takes (Conv1D/2D/3D, DepthwiseConv2D, SeparableConv2D, Conv1D/2D/3DTranspose):
 /// kernel size, strides, dilation and padding, checked once as Keras checks them and read from a config in any of the
 /// forms Keras writes (2-D sizes are held with depth 1, 1-D sizes as 1 × 1 × k).
 /// </summary>
