@@ -125,5 +125,5 @@ public class ConvGradientTests
     }
 
     private static int ConvOpChunk(Nabla.Kernels.ConvGeometry g) =>
-        (int)(Nabla.Autograd.Ops.ConvOp.MaxColumnFloats / ((long)g.OutPositions * g.PatchSize));
+        (int)(ColumnChunks.MaxFloats / ((long)g.OutPositions * g.PatchSize));
 }

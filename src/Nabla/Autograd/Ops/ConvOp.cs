@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -9,43 +8,44 @@ namespace Nabla.Autograd.Ops;
 /// (x [batch, d, h, w, in], kernel [kd, kh, kw, in, out]). The batch is
 /// lowered to im2col rows (<see cref="Im2Col"/>) and multiplied by the kernel read as a [kh·kw·in, out] matrix
 /// in one packed SGEMM, whose rows are then the NHWC output. Backward: dkernelᵀ = dzᵀ·cols, dcols = dz·kernelᵀ
-/// added back onto dx (col2im). Large batches are lowered a chunk of samples at a time, so the im2col buffer
-/// stays bounded; the backward pass then lowers each chunk again. The pre-activation z is kept for backward and
-/// for the training doctor, as the dense op does.
+/// added back onto dx (col2im). The im2col buffer is bounded (<see cref="ColumnChunks"/>): a large batch is lowered
+/// a chunk of samples at a time, and a sample too large on its own a run of output positions at a time; the backward
+/// pass then lowers each chunk again. The pre-activation z is kept for backward and for the training doctor, as the
+/// dense op does.
 /// </summary>
-internal sealed unsafe class ConvOp : Op, IActivatedOp
+internal sealed class ConvOp : Op, IActivatedOp
 {
-    /// <summary>Most floats an im2col buffer holds (32 MB): past it the batch is lowered in chunks of samples.</summary>
-    internal const int MaxColumnFloats = 8 << 20;
-
-    /// <summary>From this many floats per chunk the samples are lowered on several threads.</summary>
-    private const int ParallelLoweringFloats = 1 << 16;
-
     private readonly ConvGeometry g;
-    private readonly int batch, filters, chunkSamples;
+    private readonly int filters;
+    private readonly ColumnChunks chunks;
     private readonly FusedActivation activation;
     // dkernelᵀ [filters, patch], summed over the chunks, then added transposed into the kernel's gradient.
     private readonly float[] kernelGradTransposed;
     private readonly float[]? cols;
     private float[]? gradCols;
-    private int chunkStart;
 
-    public ConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
+    /// <param name="maxColumnFloats">The im2col buffers' bound; tests lower it to force chunks within a sample.</param>
+    public ConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation,
+        int maxColumnFloats = ColumnChunks.MaxFloats)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
     {
         g = geometry;
-        batch = x.Shape[0];
         filters = kernel.Shape[^1];
         this.activation = new FusedActivation(activation, Output, filters);
         kernelGradTransposed = new float[filters * g.PatchSize];
-        long perSample = (long)g.OutPositions * g.PatchSize;
-        chunkSamples = (int)Math.Clamp(MaxColumnFloats / perSample, 1, Math.Max(batch, 1));
+        chunks = new ColumnChunks(g, x.Shape[0], maxColumnFloats);
         if (!g.IsPointwise)
         {
-            cols = new float[chunkSamples * perSample];
+            cols = new float[chunks.BufferFloats];
             if (x.RequiresGrad) gradCols = new float[cols.Length];
         }
     }
+
+    /// <summary>The im2col buffer's length (0 for a 1×1 stride-1 convolution, which reads its input in place).</summary>
+    internal int ColumnFloats => cols?.Length ?? 0;
+
+    /// <summary>The im2col gradient buffer's length (0 until the input needs a gradient).</summary>
+    internal int GradientColumnFloats => gradCols?.Length ?? 0;
 
     public override string Name => PoolShapes.Name("conv", Inputs[0].Rank);
 
@@ -70,13 +70,10 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
     public override void Forward()
     {
         var z = PreActivation.Data;
-        int positions = g.OutPositions;
-        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        for (int chunk = 0; chunk < chunks.Count; chunk++)
         {
-            int n = Math.Min(chunkSamples, batch - s0);
-            ReadOnlySpan<float> lowered = Lower(s0, n);
-            Gemm.Multiply(false, false, n * positions, filters, g.PatchSize, lowered, Inputs[1].Data,
-                z.AsSpan(s0 * positions * filters, n * positions * filters));
+            var (r0, rows) = chunks[chunk];
+            Gemm.Multiply(false, false, rows, filters, g.PatchSize, Lower(r0, rows), Inputs[1].Data, z.AsSpan(r0 * filters, rows * filters));
         }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         activation.Forward();
@@ -91,34 +88,33 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: !OverwritesGrad(2));
         bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
         if (!kernelGrad && !inputGrad) return;
-        int positions = g.OutPositions, patch = g.PatchSize;
+        int patch = g.PatchSize;
         var kernel = Inputs[1];
-        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        for (int chunk = 0; chunk < chunks.Count; chunk++)
         {
-            int n = Math.Min(chunkSamples, batch - s0), rows = n * positions;
-            var dz = gradZ.AsSpan(s0 * positions * filters, rows * filters);
+            var (r0, rows) = chunks[chunk];
+            var dz = gradZ.AsSpan(r0 * filters, rows * filters);
             if (kernelGrad)
             {
                 // The forward pass left the last chunk lowered; a single chunk needs no second lowering.
-                ReadOnlySpan<float> lowered = batch <= chunkSamples ? Lowered(s0, n) : Lower(s0, n);
+                ReadOnlySpan<float> lowered = chunks.Count == 1 ? Lowered(r0, rows) : Lower(r0, rows);
                 // The transposed product reads the large im2col rows in place and packs only dz: 1.5x faster
                 // here than colsᵀ·dz, which packs the columns transposed (bench/Nabla.Bench gemm "conv2 dK").
-                Gemm.Multiply(true, false, filters, patch, rows, dz, lowered, kernelGradTransposed, accumulate: s0 > 0);
+                Gemm.Multiply(true, false, filters, patch, rows, dz, lowered, kernelGradTransposed, accumulate: chunk > 0);
             }
             if (!inputGrad) continue;
-            var dx = Inputs[0].Grad!.Data.AsSpan(s0 * g.InSize, n * g.InSize);
+            var dx = Inputs[0].Grad!.Data;
             if (cols is null)
             {
                 // 1×1 stride 1: dx (+)= dz·kernelᵀ directly.
-                Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx, accumulate: !OverwritesGrad(0));
+                Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx.AsSpan(r0 * g.Channels, rows * g.Channels),
+                    accumulate: !OverwritesGrad(0));
                 continue;
             }
             // Allocated with the op when x needs a gradient then; only a later change of mind allocates here.
             gradCols ??= new float[cols.Length];
             Gemm.Multiply(false, true, rows, patch, filters, dz, kernel.Data, gradCols);
-            chunkStart = s0;
-            var self = this;
-            WorkerPool.For(n, &AddBackSamples, Unsafe.AsPointer(ref self), Threads(n));
+            chunks.AddBack(gradCols, r0, rows, dx);
         }
         if (kernelGrad) AddTransposedKernelGrad(kernel.Grad!.Data, accumulate: !OverwritesGrad(1));
     }
@@ -138,39 +134,14 @@ internal sealed unsafe class ConvOp : Op, IActivatedOp
         }
     }
 
-    /// <summary>The im2col rows of samples [s0, s0 + n): lowers them into the buffer (the input itself when 1×1).</summary>
-    private ReadOnlySpan<float> Lower(int s0, int n)
+    /// <summary>The im2col rows [r0, r0 + rows) of the batch: lowers them into the buffer (the input itself when 1×1).</summary>
+    private ReadOnlySpan<float> Lower(int r0, int rows)
     {
-        if (cols is null) return Lowered(s0, n);
-        chunkStart = s0;
-        var self = this;
-        WorkerPool.For(n, &LowerSamples, Unsafe.AsPointer(ref self), Threads(n));
-        return Lowered(s0, n);
+        if (cols is not null) chunks.Lower(Inputs[0].Data, r0, rows, cols);
+        return Lowered(r0, rows);
     }
 
-    private ReadOnlySpan<float> Lowered(int s0, int n) => cols is null
-        ? Inputs[0].Data.AsSpan(s0 * g.InSize, n * g.InSize)
-        : cols.AsSpan(0, n * g.OutPositions * g.PatchSize);
-
-    private int Threads(int samples) =>
-        (long)samples * g.OutPositions * g.PatchSize >= ParallelLoweringFloats ? KernelSettings.MaxThreads : 1;
-
-    // Each sample's rows depend on that sample alone, so any split between threads gives the same bits.
-    private static void LowerSamples(int start, int end, void* state)
-    {
-        var op = Unsafe.AsRef<ConvOp>(state);
-        int perSample = op.g.OutPositions * op.g.PatchSize;
-        var x = op.Inputs[0].Data;
-        for (int i = start; i < end; i++)
-            Im2Col.Lower(op.g, x.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize), op.cols.AsSpan(i * perSample, perSample));
-    }
-
-    private static void AddBackSamples(int start, int end, void* state)
-    {
-        var op = Unsafe.AsRef<ConvOp>(state);
-        int perSample = op.g.OutPositions * op.g.PatchSize;
-        var dx = op.Inputs[0].Grad!.Data;
-        for (int i = start; i < end; i++)
-            Im2Col.AddBack(op.g, op.gradCols.AsSpan(i * perSample, perSample), dx.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize));
-    }
+    private ReadOnlySpan<float> Lowered(int r0, int rows) => cols is null
+        ? Inputs[0].Data.AsSpan(r0 * g.Channels, rows * g.Channels)
+        : cols.AsSpan(0, rows * g.PatchSize);
 }

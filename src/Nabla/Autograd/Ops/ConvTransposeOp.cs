@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Nabla.Kernels;
 
 namespace Nabla.Autograd.Ops;
@@ -10,35 +9,34 @@ namespace Nabla.Autograd.Ops;
 /// axis, which 2-D runs as depth 1 over the same cells in the same order. It is the input gradient of the convolution
 /// that would map y's shape back onto x's (the geometry the op is given):
 /// each input row times the kernel read as [k·filters, in], transposed, gives one im2col row of y, and the rows are
-/// added onto y (col2im). Backward reads the same rows: dcols = im2col(dz), dx = dcols·kernel, dkernel = dcolsᵀ·x. Large
-/// batches go a chunk of samples at a time, so the column buffer stays bounded.
+/// added onto y (col2im). Backward reads the same rows: dcols = im2col(dz), dx = dcols·kernel, dkernel = dcolsᵀ·x. The
+/// column buffer is bounded as the convolution's is (<see cref="ColumnChunks"/>): chunks of samples, or of input
+/// positions when one sample is too large.
 /// </summary>
-internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
+internal sealed class ConvTransposeOp : Op, IActivatedOp
 {
-    /// <summary>From this many column floats per chunk the samples' im2col and col2im run on several threads.</summary>
-    private const int ParallelColumnFloats = 1 << 16;
-
     private readonly ConvGeometry g;
-    private readonly int batch, inChannels, chunkSamples;
+    private readonly int inChannels;
+    private readonly ColumnChunks chunks;
     private readonly FusedActivation activation;
     private readonly float[] cols;
-    private int chunkStart;
-    // The gradient of z this backward pass reads (the activation's own buffer, or the output's gradient).
-    private float[]? gradZ;
 
     /// <param name="geometry">The convolution from the output's shape (its input) to x's shape (its output), with
     /// the output's channels, filters, as its channels.</param>
-    public ConvTransposeOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation)
+    /// <param name="maxColumnFloats">The column buffer's bound; tests lower it to force chunks within a sample.</param>
+    public ConvTransposeOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation,
+        int maxColumnFloats = ColumnChunks.MaxFloats)
         : base(bias is null ? [x, kernel] : [x, kernel, bias], OutputShape(x, kernel, bias, geometry))
     {
         g = geometry;
-        batch = x.Shape[0];
         inChannels = x.Shape[^1];
         this.activation = new FusedActivation(activation, Output, g.Channels);
-        long perSample = (long)g.OutPositions * g.PatchSize;
-        chunkSamples = (int)Math.Clamp(ConvOp.MaxColumnFloats / perSample, 1, Math.Max(batch, 1));
-        cols = new float[chunkSamples * perSample];
+        chunks = new ColumnChunks(g, x.Shape[0], maxColumnFloats);
+        cols = new float[chunks.BufferFloats];
     }
+
+    /// <summary>The column buffer's length.</summary>
+    internal int ColumnFloats => cols.Length;
 
     public override string Name => PoolShapes.Name("conv", Inputs[0].Rank) + "_transpose";
 
@@ -67,13 +65,13 @@ internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
     {
         var z = PreActivation.Data;
         Array.Clear(z);
-        int inPositions = g.OutPositions, patch = g.PatchSize;
-        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        int patch = g.PatchSize;
+        for (int chunk = 0; chunk < chunks.Count; chunk++)
         {
-            int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
-            Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels),
+            var (r0, rows) = chunks[chunk];
+            Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels),
                 Inputs[1].Data, cols.AsSpan(0, rows * patch));
-            RunOnSamples(s0, n, &AddBackSamples);
+            chunks.AddBack(cols, r0, rows, z);
         }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         activation.Forward();
@@ -81,49 +79,21 @@ internal sealed unsafe class ConvTransposeOp : Op, IActivatedOp
 
     public override void Backward()
     {
-        gradZ = activation.Backward();
+        var gradZ = activation.Backward();
         if (Inputs.Length == 3 && NeedsGrad(2)) RowVector.SumRows(gradZ, Inputs[2].Grad!.Data, accumulate: true);
         bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
         if (!kernelGrad && !inputGrad) return;
-        int inPositions = g.OutPositions, patch = g.PatchSize;
-        for (int s0 = 0; s0 < batch; s0 += chunkSamples)
+        int patch = g.PatchSize;
+        for (int chunk = 0; chunk < chunks.Count; chunk++)
         {
-            int n = Math.Min(chunkSamples, batch - s0), rows = n * inPositions;
-            RunOnSamples(s0, n, &LowerSamples);
+            var (r0, rows) = chunks[chunk];
+            chunks.Lower(gradZ, r0, rows, cols);
             var dcols = cols.AsSpan(0, rows * patch);
-            var x = Inputs[0].Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels);
+            var x = Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels);
             if (kernelGrad) Gemm.Multiply(true, false, patch, inChannels, rows, dcols, x, Inputs[1].Grad!.Data, accumulate: true);
             if (inputGrad)
                 Gemm.Multiply(false, false, rows, inChannels, patch, dcols, Inputs[1].Data,
-                    Inputs[0].Grad!.Data.AsSpan(s0 * inPositions * inChannels, rows * inChannels), accumulate: true);
+                    Inputs[0].Grad!.Data.AsSpan(r0 * inChannels, rows * inChannels), accumulate: true);
         }
-    }
-
-    /// <summary>Runs <paramref name="pass"/> over samples [s0, s0 + n) of the chunk, on the kernel threads when the chunk is large.</summary>
-    private void RunOnSamples(int s0, int n, delegate*<int, int, void*, void> pass)
-    {
-        chunkStart = s0;
-        var self = this;
-        int threads = (long)n * g.OutPositions * g.PatchSize >= ParallelColumnFloats ? KernelSettings.MaxThreads : 1;
-        WorkerPool.For(n, pass, Unsafe.AsPointer(ref self), threads);
-    }
-
-    // Each sample's rows and output cells are its own, so any split between threads gives the same bits.
-    private static void AddBackSamples(int start, int end, void* state)
-    {
-        var op = Unsafe.AsRef<ConvTransposeOp>(state);
-        int perSample = op.g.OutPositions * op.g.PatchSize;
-        var z = op.PreActivation.Data;
-        for (int i = start; i < end; i++)
-            Im2Col.AddBack(op.g, op.cols.AsSpan(i * perSample, perSample), z.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize));
-    }
-
-    private static void LowerSamples(int start, int end, void* state)
-    {
-        var op = Unsafe.AsRef<ConvTransposeOp>(state);
-        int perSample = op.g.OutPositions * op.g.PatchSize;
-        var gradZ = op.gradZ!;
-        for (int i = start; i < end; i++)
-            Im2Col.Lower(op.g, gradZ.AsSpan((op.chunkStart + i) * op.g.InSize, op.g.InSize), op.cols.AsSpan(i * perSample, perSample));
     }
 }
