@@ -86,8 +86,9 @@ internal sealed unsafe class ColumnChunks
         WorkerPool.For(items, pass, Unsafe.AsPointer(ref self), threads);
     }
 
-    /// <summary>Runs <paramref name="rows"/> chunk rows from chunk row <paramref name="first"/> a sample's share at
-    /// a time: <paramref name="pass"/>(sample input, its positions [p, p + n), their rows in the buffer).</summary>
+    /// <summary>Runs <paramref name="pass"/> over <paramref name="rows"/> rows of the chunk from its row
+    /// <paramref name="first"/>, one call per sample they touch: pass(geometry, that sample in the batch, the rows'
+    /// part of the buffer, the sample's first output position among them, their count).</summary>
     private void ForEachSample(int first, int rows, delegate*<ConvGeometry, Span<float>, Span<float>, int, int, void> pass)
     {
         int positions = g.OutPositions, patch = g.PatchSize, inSize = g.InSize;

@@ -42,6 +42,28 @@ public class ConvChunkingTests
         Assert.InRange(op.GradientColumnFloats, 0, cap);
     }
 
+    [Fact]
+    public void ChunksAcrossSamplesSplitBetweenThreadsGiveTheWholeSampleResults()
+    {
+        // 3 samples of 1,024 positions with a 72-float patch, 1,000 rows per chunk: 72,000 floats, past the size from
+        // which a chunk's rows are lowered and added back on the threads; the second and third chunks span two samples.
+        int[] xShape = [3, 32, 32, 8], window = [3, 3];
+        var g = GeometryOf(xShape, window, [1, 1], [1, 1], "same");
+        int saved = KernelSettings.MaxThreads;
+        try
+        {
+            KernelSettings.MaxThreads = 1;
+            var expected = ForwardBackward(xShape, window, 4, g, ColumnChunks.MaxFloats, out _);
+            KernelSettings.MaxThreads = 2;
+            var actual = ForwardBackward(xShape, window, 4, g, 1000 * g.PatchSize, out _);
+            for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], $"2 threads: {Names[i]}");
+        }
+        finally
+        {
+            KernelSettings.MaxThreads = saved;
+        }
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
