@@ -94,6 +94,20 @@ public class ConvChunkingTests
         Assert.InRange(op.ColumnFloats, 0, cap);
     }
 
+    [Theory]
+    [InlineData("same", 1, 7)]
+    [InlineData("valid", 2, 3)]
+    public void TransposedVolumeChunksWithinASampleGiveTheWholeSampleResults(string padding, int stride, int chunkRows)
+    {
+        // Conv3DTranspose's op: the output is 2 samples of 4×5×6 with 3 filters; chunks end mid-row and mid-depth-slice.
+        var g = GeometryOf([2, 4, 5, 6, 3], [3, 2, 3], [stride, stride, stride], [1, 1, 1], padding);
+        int cap = chunkRows * g.PatchSize;
+        var expected = TransposeForwardBackward(g, ColumnChunks.MaxFloats, out _, spatialRank: 3);
+        var actual = TransposeForwardBackward(g, cap, out var op, spatialRank: 3);
+        for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], $"transposed 3-D {padding}: {Names[i]}");
+        Assert.InRange(op.ColumnFloats, 0, cap);
+    }
+
     [Fact]
     public void TransposedChunkedGradientsMatchFiniteDifferences()
     {
@@ -166,10 +180,10 @@ public class ConvChunkingTests
         return [y.Data, x.Grad!.Data, kernel.Grad!.Data, bias.Grad!.Data];
     }
 
-    private static float[][] TransposeForwardBackward(ConvGeometry g, int cap, out ConvTransposeOp op)
+    private static float[][] TransposeForwardBackward(ConvGeometry g, int cap, out ConvTransposeOp op, int spatialRank = 2)
     {
-        var x = GradientCheck.Random(1, -1, 1, 2, g.OutHeight, g.OutWidth, 2).RequireGrad();
-        var kernel = GradientCheck.Random(2, -1, 1, g.KernelHeight, g.KernelWidth, g.Channels, 2).RequireGrad();
+        var x = GradientCheck.Random(1, -1, 1, [2, .. g.OutSpatial(spatialRank), 2]).RequireGrad();
+        var kernel = GradientCheck.Random(2, -1, 1, [.. g.KernelSpatial(spatialRank), g.Channels, 2]).RequireGrad();
         var bias = GradientCheck.Random(3, -1, 1, g.Channels).RequireGrad();
         op = new ConvTransposeOp(x, kernel, bias, g, Nabla.Activations.Activation.Get("linear"), cap);
         var y = Op.Record(op);
