@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Nabla.Kernels;
@@ -47,6 +48,16 @@ internal sealed unsafe class ColumnChunks
     /// <summary>The buffer's length: one full chunk of rows.</summary>
     public int BufferFloats => Rows * g.PatchSize;
 
+    /// <summary>A buffer of at least <see cref="BufferFloats"/> floats from the shared pool, for one pass; every pass writes
+    /// the rows it reads (Lower clears the padding cells, the products overwrite), so its old contents never show.</summary>
+    public float[] Borrow() => ArrayPool<float>.Shared.Rent(BufferFloats);
+
+    /// <summary>Gives a buffer from <see cref="Borrow"/> back; the caller keeps no reference to it.</summary>
+    public static void Return(float[]? buffer)
+    {
+        if (buffer is not null) ArrayPool<float>.Shared.Return(buffer);
+    }
+
     /// <summary>The first row and the row count of chunk <paramref name="chunk"/>.</summary>
     public (int Start, int Rows) this[int chunk]
     {
@@ -84,6 +95,8 @@ internal sealed unsafe class ColumnChunks
         var self = this;
         int threads = (long)rows * g.PatchSize >= ParallelFloats ? KernelSettings.MaxThreads : 1;
         WorkerPool.For(items, pass, Unsafe.AsPointer(ref self), threads);
+        // The buffer may go back to the pool once the pass ends: hold no reference to it.
+        (batchData, cols) = ([], []);
     }
 
     /// <summary>Runs <paramref name="pass"/> over <paramref name="rows"/> rows of the chunk from its row

@@ -21,8 +21,10 @@ internal sealed class ConvOp : Op, IActivatedOp
     private readonly FusedActivation activation;
     // dkernelᵀ [filters, patch], summed over the chunks, then added transposed into the kernel's gradient.
     private readonly float[] kernelGradTransposed;
-    private readonly float[]? cols;
-    private float[]? gradCols;
+    // The lowered batch, kept from the forward pass when one chunk holds it and the kernel gradient will read it again.
+    // Every other pass borrows its buffers from the shared pool and returns them, so that ops waiting on a long tape
+    // (a ConvLSTM's steps, a deep network's large convolutions) hold no columns between their passes.
+    private readonly float[]? keptCols;
 
     /// <param name="maxColumnFloats">The im2col buffers' bound; tests lower it to force chunks within a sample.</param>
     public ConvOp(Tensor x, Tensor kernel, Tensor? bias, ConvGeometry geometry, IActivationKernel activation,
@@ -34,18 +36,14 @@ internal sealed class ConvOp : Op, IActivatedOp
         this.activation = new FusedActivation(activation, Output, filters);
         kernelGradTransposed = new float[filters * g.PatchSize];
         chunks = new ColumnChunks(g, x.Shape[0], maxColumnFloats);
-        if (!g.IsPointwise)
-        {
-            cols = new float[chunks.BufferFloats];
-            if (x.RequiresGrad) gradCols = new float[cols.Length];
-        }
+        if (!g.IsPointwise && chunks.Count == 1 && GradMode.IsEnabled && kernel.RequiresGrad) keptCols = new float[chunks.BufferFloats];
     }
 
-    /// <summary>The im2col buffer's length (0 for a 1×1 stride-1 convolution, which reads its input in place).</summary>
-    internal int ColumnFloats => cols?.Length ?? 0;
+    /// <summary>The im2col buffer's length a pass uses (0 for a 1×1 stride-1 convolution, which reads its input in place).</summary>
+    internal int ColumnFloats => g.IsPointwise ? 0 : chunks.BufferFloats;
 
-    /// <summary>The im2col gradient buffer's length (0 until the input needs a gradient).</summary>
-    internal int GradientColumnFloats => gradCols?.Length ?? 0;
+    /// <summary>The im2col floats the op holds between its passes.</summary>
+    internal int HeldColumnFloats => keptCols?.Length ?? 0;
 
     public override string Name => PoolShapes.Name("conv", Inputs[0].Rank);
 
@@ -70,11 +68,17 @@ internal sealed class ConvOp : Op, IActivatedOp
     public override void Forward()
     {
         var z = PreActivation.Data;
-        for (int chunk = 0; chunk < chunks.Count; chunk++)
+        var borrowed = g.IsPointwise || keptCols is not null ? null : chunks.Borrow();
+        try
         {
-            var (r0, rows) = chunks[chunk];
-            Gemm.Multiply(false, false, rows, filters, g.PatchSize, Lower(r0, rows), Inputs[1].Data, z.AsSpan(r0 * filters, rows * filters));
+            for (int chunk = 0; chunk < chunks.Count; chunk++)
+            {
+                var (r0, rows) = chunks[chunk];
+                Gemm.Multiply(false, false, rows, filters, g.PatchSize, Lower(keptCols ?? borrowed, r0, rows), Inputs[1].Data,
+                    z.AsSpan(r0 * filters, rows * filters));
+            }
         }
+        finally { ColumnChunks.Return(borrowed); }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         activation.Forward();
     }
@@ -90,31 +94,39 @@ internal sealed class ConvOp : Op, IActivatedOp
         if (!kernelGrad && !inputGrad) return;
         int patch = g.PatchSize;
         var kernel = Inputs[1];
-        for (int chunk = 0; chunk < chunks.Count; chunk++)
+        bool lowerAgain = kernelGrad && !g.IsPointwise && keptCols is null;
+        float[]? cols = lowerAgain ? chunks.Borrow() : keptCols, gradCols = inputGrad && !g.IsPointwise ? chunks.Borrow() : null;
+        try
         {
-            var (r0, rows) = chunks[chunk];
-            var dz = gradZ.AsSpan(r0 * filters, rows * filters);
-            if (kernelGrad)
+            for (int chunk = 0; chunk < chunks.Count; chunk++)
             {
-                // The forward pass left the last chunk lowered; a single chunk needs no second lowering.
-                ReadOnlySpan<float> lowered = chunks.Count == 1 ? Lowered(r0, rows) : Lower(r0, rows);
-                // The transposed product reads the large im2col rows in place and packs only dz: 1.5x faster
-                // here than colsᵀ·dz, which packs the columns transposed (bench/Nabla.Bench gemm "conv2 dK").
-                Gemm.Multiply(true, false, filters, patch, rows, dz, lowered, kernelGradTransposed, accumulate: chunk > 0);
+                var (r0, rows) = chunks[chunk];
+                var dz = gradZ.AsSpan(r0 * filters, rows * filters);
+                if (kernelGrad)
+                {
+                    // Kept columns are this chunk's, lowered by the forward pass.
+                    ReadOnlySpan<float> lowered = lowerAgain ? Lower(cols, r0, rows) : Lowered(cols, r0, rows);
+                    // The transposed product reads the large im2col rows in place and packs only dz: 1.5x faster
+                    // here than colsᵀ·dz, which packs the columns transposed (bench/Nabla.Bench gemm "conv2 dK").
+                    Gemm.Multiply(true, false, filters, patch, rows, dz, lowered, kernelGradTransposed, accumulate: chunk > 0);
+                }
+                if (!inputGrad) continue;
+                var dx = Inputs[0].Grad!.Data;
+                if (gradCols is null)
+                {
+                    // 1×1 stride 1: dx (+)= dz·kernelᵀ directly.
+                    Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx.AsSpan(r0 * g.Channels, rows * g.Channels),
+                        accumulate: !OverwritesGrad(0));
+                    continue;
+                }
+                Gemm.Multiply(false, true, rows, patch, filters, dz, kernel.Data, gradCols.AsSpan(0, rows * patch));
+                chunks.AddBack(gradCols, r0, rows, dx);
             }
-            if (!inputGrad) continue;
-            var dx = Inputs[0].Grad!.Data;
-            if (cols is null)
-            {
-                // 1×1 stride 1: dx (+)= dz·kernelᵀ directly.
-                Gemm.Multiply(false, true, rows, g.Channels, filters, dz, kernel.Data, dx.AsSpan(r0 * g.Channels, rows * g.Channels),
-                    accumulate: !OverwritesGrad(0));
-                continue;
-            }
-            // Allocated with the op when x needs a gradient then; only a later change of mind allocates here.
-            gradCols ??= new float[cols.Length];
-            Gemm.Multiply(false, true, rows, patch, filters, dz, kernel.Data, gradCols);
-            chunks.AddBack(gradCols, r0, rows, dx);
+        }
+        finally
+        {
+            if (lowerAgain) ColumnChunks.Return(cols);
+            ColumnChunks.Return(gradCols);
         }
         if (kernelGrad) AddTransposedKernelGrad(kernel.Grad!.Data, accumulate: !OverwritesGrad(1));
     }
@@ -134,14 +146,15 @@ internal sealed class ConvOp : Op, IActivatedOp
         }
     }
 
-    /// <summary>The im2col rows [r0, r0 + rows) of the batch: lowers them into the buffer (the input itself when 1×1).</summary>
-    private ReadOnlySpan<float> Lower(int r0, int rows)
+    /// <summary>The im2col rows [r0, r0 + rows) of the batch: lowers them into <paramref name="cols"/> (null when 1×1,
+    /// whose rows are the input itself).</summary>
+    private ReadOnlySpan<float> Lower(float[]? cols, int r0, int rows)
     {
         if (cols is not null) chunks.Lower(Inputs[0].Data, r0, rows, cols);
-        return Lowered(r0, rows);
+        return Lowered(cols, r0, rows);
     }
 
-    private ReadOnlySpan<float> Lowered(int r0, int rows) => cols is null
+    private ReadOnlySpan<float> Lowered(float[]? cols, int r0, int rows) => cols is null
         ? Inputs[0].Data.AsSpan(r0 * g.Channels, rows * g.Channels)
         : cols.AsSpan(0, rows * g.PatchSize);
 }

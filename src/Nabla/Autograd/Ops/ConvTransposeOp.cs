@@ -19,7 +19,6 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
     private readonly int inChannels;
     private readonly ColumnChunks chunks;
     private readonly FusedActivation activation;
-    private readonly float[] cols;
 
     /// <param name="geometry">The convolution from the output's shape (its input) to x's shape (its output), with
     /// the output's channels, filters, as its channels.</param>
@@ -32,11 +31,10 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
         inChannels = x.Shape[^1];
         this.activation = new FusedActivation(activation, Output, g.Channels);
         chunks = new ColumnChunks(g, x.Shape[0], maxColumnFloats);
-        cols = new float[chunks.BufferFloats];
     }
 
-    /// <summary>The column buffer's length.</summary>
-    internal int ColumnFloats => cols.Length;
+    /// <summary>The column buffer's length a pass borrows; no pass reads another's columns, so the op holds none.</summary>
+    internal int ColumnFloats => chunks.BufferFloats;
 
     public override string Name => PoolShapes.Name("conv", Inputs[0].Rank) + "_transpose";
 
@@ -66,13 +64,18 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
         var z = PreActivation.Data;
         Array.Clear(z);
         int patch = g.PatchSize;
-        for (int chunk = 0; chunk < chunks.Count; chunk++)
+        var cols = chunks.Borrow();
+        try
         {
-            var (r0, rows) = chunks[chunk];
-            Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels),
-                Inputs[1].Data, cols.AsSpan(0, rows * patch));
-            chunks.AddBack(cols, r0, rows, z);
+            for (int chunk = 0; chunk < chunks.Count; chunk++)
+            {
+                var (r0, rows) = chunks[chunk];
+                Gemm.Multiply(false, true, rows, patch, inChannels, Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels),
+                    Inputs[1].Data, cols.AsSpan(0, rows * patch));
+                chunks.AddBack(cols, r0, rows, z);
+            }
         }
+        finally { ColumnChunks.Return(cols); }
         if (Inputs.Length == 3) RowVector.AddToRows(z, Inputs[2].Data);
         activation.Forward();
     }
@@ -84,16 +87,21 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
         bool kernelGrad = NeedsGrad(1), inputGrad = NeedsGrad(0);
         if (!kernelGrad && !inputGrad) return;
         int patch = g.PatchSize;
-        for (int chunk = 0; chunk < chunks.Count; chunk++)
+        var cols = chunks.Borrow();
+        try
         {
-            var (r0, rows) = chunks[chunk];
-            chunks.Lower(gradZ, r0, rows, cols);
-            var dcols = cols.AsSpan(0, rows * patch);
-            var x = Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels);
-            if (kernelGrad) Gemm.Multiply(true, false, patch, inChannels, rows, dcols, x, Inputs[1].Grad!.Data, accumulate: true);
-            if (inputGrad)
-                Gemm.Multiply(false, false, rows, inChannels, patch, dcols, Inputs[1].Data,
-                    Inputs[0].Grad!.Data.AsSpan(r0 * inChannels, rows * inChannels), accumulate: true);
+            for (int chunk = 0; chunk < chunks.Count; chunk++)
+            {
+                var (r0, rows) = chunks[chunk];
+                chunks.Lower(gradZ, r0, rows, cols);
+                var dcols = cols.AsSpan(0, rows * patch);
+                var x = Inputs[0].Data.AsSpan(r0 * inChannels, rows * inChannels);
+                if (kernelGrad) Gemm.Multiply(true, false, patch, inChannels, rows, dcols, x, Inputs[1].Grad!.Data, accumulate: true);
+                if (inputGrad)
+                    Gemm.Multiply(false, false, rows, inChannels, patch, dcols, Inputs[1].Data,
+                        Inputs[0].Grad!.Data.AsSpan(r0 * inChannels, rows * inChannels), accumulate: true);
+            }
         }
+        finally { ColumnChunks.Return(cols); }
     }
 }
