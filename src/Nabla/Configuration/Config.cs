@@ -15,6 +15,43 @@ public sealed class Config : Dictionary<string, object?>
 
     public Config(IDictionary<string, object?> values) : base(values, StringComparer.Ordinal) { }
 
+    // Every key looked up, present or not: a key nobody looked up is one no reader knows (see UnreadKeys).
+    private HashSet<string>? readKeys;
+
+    private void MarkRead(string key) => (readKeys ??= new(StringComparer.Ordinal)).Add(key);
+
+    public new bool TryGetValue(string key, out object? value)
+    {
+        MarkRead(key);
+        return base.TryGetValue(key, out value);
+    }
+
+    public new bool ContainsKey(string key)
+    {
+        MarkRead(key);
+        return base.ContainsKey(key);
+    }
+
+    public new object? this[string key]
+    {
+        get
+        {
+            MarkRead(key);
+            return base[key];
+        }
+        set => base[key] = value;
+    }
+
+    /// <summary>Marks <paramref name="keys"/> as read: Keras arguments whose value does not change what Nabla computes
+    /// (an implementation choice, a kernel selection), so that their presence is not taken for an unknown key.</summary>
+    public void MarkWithoutEffect(params string[] keys)
+    {
+        foreach (var key in keys) MarkRead(key);
+    }
+
+    /// <summary>The keys no reader has looked up, in order.</summary>
+    internal IEnumerable<string> UnreadKeys => Keys.Where(key => readKeys is null || !readKeys.Contains(key));
+
     public double GetDouble(string key, double fallback) => TryGet(key, out var v) ? ToDouble(key, v) : fallback;
 
     public double GetDouble(string key) => ToDouble(key, Require(key));

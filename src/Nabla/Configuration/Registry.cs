@@ -56,7 +56,34 @@ public sealed class Registry<T> where T : class
     public string ClassNameOf(string name) => Find(name).ClassName;
 
     /// <summary>Builds the object named <paramref name="name"/> from an optional config.</summary>
-    public T Get(string name, Config? config = null) => Find(name).Factory(config ?? new Config());
+    public T Get(string name, Config? config = null)
+    {
+        var entry = Find(name);
+        var item = entry.Factory(config ?? new Config());
+        if (config is { Count: > 0 } && item is IKerasSerializable serializable) CheckKeysKnown(entry.ClassName, config, serializable);
+        return item;
+    }
+
+    /// <summary>
+    /// Refuses a config key that nothing read and the built object does not write back: Keras refuses an unknown
+    /// argument ("Unrecognized keyword arguments"), and a key dropped here would be a setting silently ignored
+    /// (a misspelled "stateful", a newer Keras argument that changes the math).
+    /// </summary>
+    private void CheckKeysKnown(string className, Config config, IKerasSerializable item)
+    {
+        var unread = config.UnreadKeys.ToList();
+        if (unread.Count == 0) return;
+        var written = item.GetConfig();
+        unread.RemoveAll(written.ContainsKey);
+        if (unread.Count == 0) return;
+        var known = written.Keys.Union(config.Keys.Except(unread)).Order(StringComparer.Ordinal).ToList();
+        string key = unread[0];
+        throw new ArgumentException(
+            $"{className} config has the key '{key}' (value {Config.Describe(config[key])}), which Nabla does not read for " +
+            $"this {kind}.{NameSuggestions.DidYouMean(key, known)} Keras refuses unknown arguments too; Nabla will not " +
+            $"ignore one silently. Keys it reads: {string.Join(", ", known)}." +
+            (unread.Count > 1 ? $" Other unknown keys: {string.Join(", ", unread.Skip(1))}." : ""));
+    }
 
     /// <summary>
     /// Builds from what Keras writes: a plain identifier, or <c>{"class_name": X, "config": {...}}</c>

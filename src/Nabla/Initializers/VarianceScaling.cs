@@ -55,7 +55,18 @@ public class VarianceScaling : RandomInitializer
     {
         RefuseNullParameters(config, "VarianceScaling", "scale", "mode", "distribution");
         return new(config.GetDouble("scale", 1.0), config.GetString("mode", "fan_in")!,
-            config.GetString("distribution", "truncated_normal")!, ReadSeed(config));
+            config.GetString("distribution", "truncated_normal")!, ReadSeedOnDefaultAxes(config, "VarianceScaling"));
+    }
+
+    /// <summary>The seed, after refusing the axes newer Keras 3 versions let a caller name for the fans
+    /// (<c>input_axes</c>, <c>output_axes</c>): null, as Keras writes by default, means the fans Nabla computes.</summary>
+    private protected static long? ReadSeedOnDefaultAxes(Config config, string className)
+    {
+        foreach (var key in (string[])["input_axes", "output_axes"])
+            if (config.TryGet(key, out var axes))
+                throw new ArgumentException(
+                    $"{className} config '{key}' is {Config.Describe(axes)}: Nabla computes fans from Keras's default axes only (null).");
+        return ReadSeed(config);
     }
 
     /// <summary>scale / n, the variance aimed for.</summary>

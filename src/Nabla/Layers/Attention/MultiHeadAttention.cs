@@ -287,6 +287,7 @@ public sealed class MultiHeadAttention : AttentionLayer
     public static MultiHeadAttention FromConfig(Config config)
     {
         // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
+        config.MarkWithoutEffect("flash_attention");
         var (name, _) = BaseArgs(config);
         // Keras copies each initializer through its class's from_config, which a None one does not have.
         RefuseNull(config, "MultiHeadAttention", "dropout", "kernel_initializer", "bias_initializer");

@@ -243,6 +243,8 @@ public abstract partial class RecurrentLayer : RnnLayer
             throw new ArgumentException($"{className} config 'time_major' is true; only false is supported.");
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "dropout", "recurrent_dropout");
+        // tf.keras 2's implementation 1 or 2 splits the same products differently; the results are the same.
+        config.MarkWithoutEffect("implementation");
         return new RecurrentArgs(
             config.GetInt("units"), ReadWeightSettings(config), config.GetTruthy("use_bias", true),
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
