@@ -161,6 +161,9 @@ public abstract class BaseDepthwiseConv : Layer
     {
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "depth_multiplier");
+        // tf.keras 2's depthwise and separable layers keep Conv's groups (always 1 there) in their config.
+        if (config.GetInt("groups", 1) != 1)
+            throw new ArgumentException($"{className} '{name ?? "?"}' config 'groups' is {config.GetInt("groups")}; only 1 is supported.");
         var (kernelSize, strides, padding, dilationRate) = ConvWindow.Read(config, rank, $"{className} '{name ?? "?"}'");
         return new Args(name, inputShape, kernelSize, strides, padding, config.GetInt("depth_multiplier", 1),
             config.GetString("data_format", null), dilationRate,

@@ -118,6 +118,7 @@ public sealed class BatchNormalization : Layer
         // Keras fails on a None momentum or epsilon (float(None)).
         RefuseNull(config, "BatchNormalization", "momentum", "epsilon");
         var (name, inputShape) = BaseArgs(config);
+        ReadKerasOnlySettings(config, name);
         int[] axes = TrailingAxes.Read(config, "BatchNormalization", [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
@@ -134,5 +135,19 @@ public sealed class BatchNormalization : Layer
             MovingMeanInitializer = Initializer.ReadWeightInitializer(config, "moving_mean_initializer", "zeros"),
             MovingVarianceInitializer = Initializer.ReadWeightInitializer(config, "moving_variance_initializer", "ones"),
         };
+    }
+
+    /// <summary>Keras arguments of BatchNormalization that Nabla reads at their default only.</summary>
+    private static void ReadKerasOnlySettings(Config config, string? name)
+    {
+        // tf.keras 2's batch renormalization (written only when on) corrects the batch statistics towards the moving ones.
+        if (config.GetBool("renorm", false))
+            throw new ArgumentException($"BatchNormalization '{name ?? "?"}' config 'renorm' is true; Nabla does not implement batch renormalization, only false is supported.");
+        // tf.keras 2's ghost batches normalize each sub-batch on its own statistics.
+        RefuseUnsupported(config, "BatchNormalization", "virtual_batch_size");
+        // Without effect here: renorm_clipping and renorm_momentum tune renormalization, which is off; synchronized
+        // (Keras 3, tf.keras 2.12+) averages the statistics over devices, and Nabla runs on one; fused (tf.keras 2) picks
+        // a fused kernel for the same normalization.
+        config.MarkWithoutEffect("renorm_clipping", "renorm_momentum", "synchronized", "fused");
     }
 }

@@ -112,7 +112,8 @@ public sealed class Dense : Layer
     public static Dense FromConfig(Config config)
     {
         // Keras 3's LoRA freezes the kernel and trains two low-rank factors beside it.
-        RefuseUnsupported(config, "Dense", "lora_rank");
+        // Keras 3.1x writes quantization_config, null unless the layer is quantized (int8, float8...).
+        RefuseUnsupported(config, "Dense", "lora_rank", "quantization_config");
         var (name, inputShape) = BaseArgs(config);
         return new Dense(
             config.GetInt("units"),

@@ -87,7 +87,8 @@ public sealed class Embedding : Layer
 
     public static Embedding FromConfig(Config config)
     {
-        RefuseUnsupported(config, "Embedding", "activity_regularizer");
+        // Keras 3.1x writes quantization_config, null unless the layer is quantized.
+        RefuseUnsupported(config, "Embedding", "activity_regularizer", "quantization_config");
         if (config.GetInt("lora_rank", 0) != 0)
             throw new ArgumentException($"Embedding config 'lora_rank' is {config.GetInt("lora_rank")}; only null is supported.");
         var (name, inputShape) = BaseArgs(config);

@@ -48,6 +48,14 @@ public abstract class SpatialDropout : TrainingNoiseLayer
     }
 
     protected override void WriteSettings(Config config) => config["rate"] = Rate;
+
+    /// <summary>The base keys, and tf.keras 2's and TensorFlow.js's noise_shape, which their SpatialDropout inherits
+    /// from Dropout and never uses (its own noise shape replaces it): without effect.</summary>
+    private protected static (string? Name, int[]? InputShape) SpatialBaseArgs(Config config)
+    {
+        config.MarkWithoutEffect("noise_shape");
+        return BaseArgs(config);
+    }
 }
 
 /// <summary>Keras's <c>SpatialDropout1D</c> on [batch, steps, channels]: noise shape (batch, 1, channels).</summary>
@@ -58,7 +66,7 @@ public sealed class SpatialDropout1D(double rate, int? seed = null, int[]? input
 
     public static SpatialDropout1D FromConfig(Config config)
     {
-        var (name, inputShape) = BaseArgs(config);
+        var (name, inputShape) = SpatialBaseArgs(config);
         return new SpatialDropout1D(config.GetDouble("rate"), ReadSeed(config), inputShape, name);
     }
 }
@@ -76,7 +84,7 @@ public abstract class ChannelsSpatialDropout(int spatialAxes, double rate, strin
     /// <summary>rate (required), data_format (Keras's None: channels_last), seed, name and input shape.</summary>
     private protected static (double Rate, string DataFormat, int? Seed, int[]? InputShape, string? Name) ReadArgs(Config config)
     {
-        var (name, inputShape) = BaseArgs(config);
+        var (name, inputShape) = SpatialBaseArgs(config);
         return (config.GetDouble("rate"), config.GetString("data_format", "channels_last")!, ReadSeed(config), inputShape, name);
     }
 }

@@ -271,6 +271,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     [
         "name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
         "ema_momentum", "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps", "decay",
+        "jit_compile", "is_legacy_optimizer",
     ];
 
     /// <summary>The base-optimizer arguments of a Keras config. Null members mean "not in the config".</summary>
@@ -286,6 +287,8 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     {
         ArgumentNullException.ThrowIfNull(config);
         StrictConfig.RequireOnly(config, className, [.. CommonKeys, .. ownKeys]);
+        // tf.keras 2.11+ writes these; without effect: XLA compilation of the same update, and which class family wrote it.
+        config.MarkWithoutEffect("jit_compile", "is_legacy_optimizer");
         // Keras makes a variable of the learning rate and fails on None. (A None epsilon, by contrast, is Keras 2's
         // backend epsilon, 1e-7, the default, and the None clip and decay options mean "none".)
         config.RefuseNull(className, "learning_rate");

@@ -287,7 +287,9 @@ public sealed class MultiHeadAttention : AttentionLayer
     public static MultiHeadAttention FromConfig(Config config)
     {
         // flash_attention chooses a fused kernel on accelerators, not the math: it is read as the attention it computes.
-        config.MarkWithoutEffect("flash_attention");
+        // Without effect: tf.keras 2.10+ writes the query/key/value shapes it was built on (Nabla builds on the inputs it
+        // is called on and checks them).
+        config.MarkWithoutEffect("flash_attention", "query_shape", "key_shape", "value_shape");
         var (name, _) = BaseArgs(config);
         // Keras copies each initializer through its class's from_config, which a None one does not have.
         RefuseNull(config, "MultiHeadAttention", "dropout", "kernel_initializer", "bias_initializer");

@@ -64,6 +64,11 @@ public sealed class Resizing : Layer
         foreach (var key in new[] { "crop_to_aspect_ratio", "pad_to_aspect_ratio" })
             if (config.GetBool(key, false))
                 throw new ArgumentException($"Resizing config '{key}' is true; only false is supported.");
+        // Keras 3's antialias widens the filter when downsampling.
+        if (config.GetBool("antialias", false))
+            throw new ArgumentException("Resizing config 'antialias' is true; Nabla does not implement antialiased resizing, only false is supported.");
+        // fill_mode and fill_value fill the padding of pad_to_aspect_ratio, which is refused above: without effect.
+        config.MarkWithoutEffect("fill_mode", "fill_value");
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, "Resizing", "interpolation");
         return new Resizing(config.GetInt("height"), config.GetInt("width"), config.GetString("interpolation", "bilinear")!,

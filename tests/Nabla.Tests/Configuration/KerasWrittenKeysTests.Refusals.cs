@@ -1,0 +1,96 @@
+using System.IO.Compression;
+using Nabla.Configuration;
+using Nabla.Data;
+using Nabla.Initializers;
+using Nabla.Layers;
+using Nabla.Tests.Data;
+
+namespace Nabla.Tests.ConfigurationKeys;
+
+/// <summary>The other side: a key no Keras writes (a misspelling) is refused by name with the right spelling
+/// suggested, and a key whose non-default value changes the math is refused by name; from a file, the refusal
+/// names the file.</summary>
+public partial class KerasWrittenKeysTests
+{
+    [Theory]
+    [InlineData("LSTM", "\"units\": 3, \"statefull\": true", "statefull", "stateful")]
+    [InlineData("Dense", "\"units\": 2, \"use_bais\": false", "use_bais", "use_bias")]
+    [InlineData("Conv2D", "\"filters\": 2, \"kernel_size\": 3, \"dilaton_rate\": 2", "dilaton_rate", "dilation_rate")]
+    [InlineData("BatchNormalization", "\"momentun\": 0.5", "momentun", "momentum")]
+    public void AMisspelledLayerKeyIsRefusedNamingItAndTheRightOne(string className, string keys, string wrong, string right)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Load(className, K3, keys));
+        Assert.Contains($"'{wrong}'", e.Message);
+        Assert.Contains($"Did you mean '{right}'?", e.Message);
+    }
+
+    [Fact]
+    public void AMisspelledInitializerKeyIsRefusedNamingItAndTheRightOne()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            Initializer.Registry.Deserialize(Config.Parse("""{"class_name": "RandomNormal", "config": {"stdev": 0.5}}""")));
+        Assert.Contains("'stdev'", e.Message);
+        Assert.Contains("Did you mean 'stddev'?", e.Message);
+    }
+
+    [Theory]
+    // tf.keras 2 batch_normalization.py: batch renormalization and ghost batches change the statistics.
+    [InlineData("BatchNormalization", "\"renorm\": true", "renorm")]
+    [InlineData("BatchNormalization", "\"virtual_batch_size\": 4", "virtual_batch_size")]
+    // Keras 3 layer_normalization.py: RMS scaling drops the mean.
+    [InlineData("LayerNormalization", "\"rms_scaling\": true", "rms_scaling")]
+    // tf.keras 2 base_rnn.py: time-major inputs swap the axes.
+    [InlineData("LSTM", "\"units\": 3, \"time_major\": true", "time_major")]
+    // Keras 3 dense.py: a quantized layer computes in int8.
+    [InlineData("Dense", "\"units\": 2, \"quantization_config\": {\"mode\": \"int8\"}", "quantization_config")]
+    // tf.keras 2 depthwise_conv2d.py: grouped depthwise convolutions do not exist in Keras either, but the key is read.
+    [InlineData("DepthwiseConv2D", "\"kernel_size\": 3, \"groups\": 2", "groups")]
+    // Keras 3 resizing.py: antialiasing widens the filter when downsampling.
+    [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"antialias\": true", "antialias")]
+    // Only the axes a built Keras MultiHeadAttention writes for sequences, (1,), are read.
+    [InlineData("MultiHeadAttention", "\"num_heads\": 2, \"key_dim\": 4, \"attention_axes\": [2]", "attention_axes")]
+    public void AKeyThatChangesTheMathIsRefusedByNameWhenNotAtItsDefault(string className, string keys, string key)
+    {
+        // ArgumentException or NotSupportedException, as each class already refused it.
+        var e = Assert.ThrowsAny<Exception>(() => Load(className, K3, keys));
+        Assert.True(e is ArgumentException or NotSupportedException, e.ToString());
+        Assert.Contains($"'{key}'", e.Message);
+    }
+
+    [Fact]
+    public void AnUnknownKeyInAKerasArchiveOrATensorFlowJsFileNamesTheFileAndTheKey()
+    {
+        using var folder = new TempFolder();
+        var model = new Sequential(new Dense(3, activation: "relu", inputShape: [4]), new Dense(2));
+        string keras = folder.File("typo.keras");
+        model.Save(keras);
+        using (var zip = ZipFile.Open(keras, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("config.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+            writer.Write(WithTypo(json));
+        }
+        var fromKeras = Assert.Throws<DataFormatException>(() => Model.Load(keras));
+        Assert.Contains("typo.keras", fromKeras.Message);
+        Assert.Contains("use_bais", fromKeras.Message);
+
+        string tfjs = Path.Combine(folder.Path, "tfjs", "model.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(tfjs)!);
+        model.Save(tfjs);
+        File.WriteAllText(tfjs, WithTypo(File.ReadAllText(tfjs)));
+        var fromTfjs = Assert.Throws<DataFormatException>(() => Model.Load(tfjs));
+        Assert.Contains("model.json", fromTfjs.Message);
+        Assert.Contains("use_bais", fromTfjs.Message);
+    }
+
+    /// <summary>Adds "use_bais" next to every "use_bias" of a saved model's JSON, however it is spaced.</summary>
+    private static string WithTypo(string json)
+    {
+        string edited = System.Text.RegularExpressions.Regex.Replace(json, "\"use_bias\":\\s*true", "\"use_bias\": true, \"use_bais\": true");
+        Assert.NotEqual(json, edited);
+        return edited;
+    }
+}
