@@ -40,6 +40,12 @@ public partial class KerasWrittenKeysTests
         ", \"kernel_regularizer\": null, \"recurrent_regularizer\": null, \"bias_regularizer\": null, \"activity_regularizer\": null" +
         ", \"kernel_constraint\": null, \"recurrent_constraint\": null, \"bias_constraint\": null, \"dropout\": 0.0, \"recurrent_dropout\": 0.0, \"seed\": null";
 
+    // keras/src/layers/rnn/conv_lstm.py ConvLSTM.get_config, but the window keys (per rank).
+    private const string ConvLstm3 = "\"filters\": 2, \"padding\": \"valid\", \"data_format\": \"channels_last\", \"activation\": \"tanh\", \"recurrent_activation\": \"sigmoid\", \"use_bias\": true" +
+        ", \"kernel_initializer\": " + Glorot3 + ", \"recurrent_initializer\": " + Orth3 + ", \"bias_initializer\": " + Zeros3 + ", \"unit_forget_bias\": true" +
+        ", \"kernel_regularizer\": null, \"recurrent_regularizer\": null, \"bias_regularizer\": null, \"activity_regularizer\": null" +
+        ", \"kernel_constraint\": null, \"recurrent_constraint\": null, \"bias_constraint\": null, \"dropout\": 0.0, \"recurrent_dropout\": 0.0, \"seed\": null";
+
     internal static Layer Load(string className, string baseKeys, string keys) =>
         Layer.Deserialize(Config.Parse($$$"""{"class_name": "{{{className}}}", "config": { {{{Join(baseKeys, keys)}}} }}"""));
 
@@ -90,6 +96,14 @@ public partial class KerasWrittenKeysTests
     [InlineData("SimpleRNN", Cell3 + ", " + Rnn3)]
     [InlineData("LSTM", Cell3 + ", \"recurrent_activation\": \"sigmoid\", \"unit_forget_bias\": true, " + Rnn3)]
     [InlineData("GRU", Cell3 + ", \"recurrent_activation\": \"sigmoid\", \"reset_after\": true, " + Rnn3)]
+    // keras/src/layers/rnn/conv_lstm.py get_config (+ rnn.py's keys, without cell)
+    [InlineData("ConvLSTM1D", ConvLstm3 + ", \"kernel_size\": [3], \"strides\": [1], \"dilation_rate\": [1], " + Rnn3)]
+    [InlineData("ConvLSTM2D", ConvLstm3 + ", \"kernel_size\": [3, 3], \"strides\": [1, 1], \"dilation_rate\": [1, 1], " + Rnn3)]
+    [InlineData("ConvLSTM3D", ConvLstm3 + ", \"kernel_size\": [3, 3, 3], \"strides\": [1, 1, 1], \"dilation_rate\": [1, 1, 1], " + Rnn3)]
+    // keras/src/layers/rnn/rnn.py get_config with the cell as lstm.py's LSTMCell.get_config writes it
+    [InlineData("RNN", "\"cell\": {\"module\": \"keras.layers\", \"class_name\": \"LSTMCell\", \"config\": {" + K3 + ", " + Cell3 + ", \"recurrent_activation\": \"sigmoid\", \"unit_forget_bias\": true}, \"registered_name\": null}, " + Rnn3)]
+    // keras/src/layers/preprocessing/integer_lookup.py get_config
+    [InlineData("IntegerLookup", "\"invert\": false, \"max_tokens\": null, \"num_oov_indices\": 1, \"oov_token\": -1, \"mask_token\": null, \"output_mode\": \"int\", \"sparse\": false, \"pad_to_max_tokens\": false, \"vocabulary_dtype\": \"int64\", \"idf_weights\": null, \"vocabulary\": [3, 5, 7]")]
     // keras/src/layers/pooling/base_pooling.py, base_global_pooling.py get_config
     [InlineData("MaxPooling1D", "\"pool_size\": [2], \"padding\": \"valid\", \"strides\": [2], \"data_format\": \"channels_last\"")]
     [InlineData("MaxPooling2D", "\"pool_size\": [2, 2], \"padding\": \"valid\", \"strides\": [2, 2], \"data_format\": \"channels_last\"")]

@@ -239,12 +239,12 @@ public abstract partial class RecurrentLayer : RnnLayer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        if (config.GetBool("time_major", false))
-            throw new ArgumentException($"{className} config 'time_major' is true; only false is supported.");
+        RefuseTimeMajor(config, className);
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "dropout", "recurrent_dropout");
-        // tf.keras 2's implementation 1 or 2 splits the same products differently; the results are the same.
-        config.MarkWithoutEffect("implementation");
+        // Without effect: tf.keras 2's implementation 1 or 2 splits the same products differently, and Keras 3's use_cudnn
+        // picks the cuDNN kernel for the same recurrence.
+        config.MarkWithoutEffect("implementation", "use_cudnn");
         return new RecurrentArgs(
             config.GetInt("units"), ReadWeightSettings(config), config.GetTruthy("use_bias", true),
             config.GetDouble("dropout", 0), config.GetDouble("recurrent_dropout", 0),
