@@ -78,6 +78,9 @@ public partial class KerasWrittenKeysTests
     // keras/layers/attention/attention.py and base_dense_attention.py get_config
     [InlineData("Attention", "\"use_scale\": false, \"score_mode\": \"dot\", \"dropout\": 0.0")]
     [InlineData("AdditiveAttention", "\"use_scale\": true, \"dropout\": 0.0")]
+    // tf.keras 2.4-2.9 dense_attention.py BaseDenseAttention.get_config: causal, dropout
+    [InlineData("Attention", "\"use_scale\": false, \"causal\": false, \"dropout\": 0.0")]
+    [InlineData("AdditiveAttention", "\"use_scale\": true, \"causal\": false, \"dropout\": 0.0")]
     // keras/layers/preprocessing/normalization.py, image_preprocessing.py get_config
     [InlineData("Normalization", "\"axis\": [-1], \"invert\": false, \"mean\": [0.5, 1.0], \"variance\": [1.0, 4.0]")]
     [InlineData("Rescaling", "\"scale\": 0.00392156862745098, \"offset\": 0.0")]

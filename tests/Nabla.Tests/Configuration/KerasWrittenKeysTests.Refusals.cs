@@ -47,6 +47,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("DepthwiseConv2D", "\"kernel_size\": 3, \"groups\": 2", "groups")]
     // Keras 3 resizing.py: antialiasing widens the filter when downsampling.
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"antialias\": true", "antialias")]
+    // tf.keras 2.4-2.9 dense_attention.py: a causal mask on every call.
+    [InlineData("Attention", "\"causal\": true", "causal")]
     // Only the axes a built Keras MultiHeadAttention writes for sequences, (1,), are read.
     [InlineData("MultiHeadAttention", "\"num_heads\": 2, \"key_dim\": 4, \"attention_axes\": [2]", "attention_axes")]
     public void AKeyThatChangesTheMathIsRefusedByNameWhenNotAtItsDefault(string className, string keys, string key)

@@ -47,6 +47,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("initializer", "LecunUniform", "{\"seed\": null}")]
     [InlineData("initializer", "LecunNormal", "{\"seed\": null}")]
     [InlineData("initializer", "Orthogonal", "{\"seed\": null, \"gain\": 1.0}")]
+    // Keras 2.2.4 initializers.py: glorot_normal written as VarianceScaling with its old "normal" distribution
+    [InlineData("initializer", "VarianceScaling", "{\"scale\": 1.0, \"mode\": \"fan_avg\", \"distribution\": \"normal\", \"seed\": null}")]
     // keras/src/regularizers/regularizers.py get_config
     [InlineData("regularizer", "L1", "{\"l1\": 0.01}")]
     [InlineData("regularizer", "L2", "{\"l2\": 0.01}")]

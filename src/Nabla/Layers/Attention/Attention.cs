@@ -128,10 +128,20 @@ public class Attention : AttentionLayer
 
     public static Attention FromConfig(Config config)
     {
-        var (name, _) = BaseArgs(config);
+        string? name = ReadAttentionBase(config, "Attention");
         RefuseNull(config, "Attention", "score_mode", "dropout");
         return new Attention(config.GetBool("use_scale", false), config.GetString("score_mode", "dot")!, config.GetDouble("dropout", 0),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
+    }
+
+    /// <summary>The name, after refusing tf.keras 2.4-2.9's causal (written by both attention layers, false by
+    /// default): true masks each query step's later key steps, which a Keras 3 call asks for with use_causal_mask.</summary>
+    private protected static string? ReadAttentionBase(Config config, string className)
+    {
+        var (name, _) = BaseArgs(config);
+        if (config.GetBool("causal", false))
+            throw new ArgumentException($"{className} '{name ?? "?"}' config 'causal' is true; Nabla reads the causal mask from the call (use_causal_mask), only false is supported.");
+        return name;
     }
 }
 
@@ -167,7 +177,7 @@ public sealed class AdditiveAttention(bool useScale = true, double dropout = 0, 
 
     public static new AdditiveAttention FromConfig(Config config)
     {
-        var (name, _) = BaseArgs(config);
+        string? name = ReadAttentionBase(config, "AdditiveAttention");
         RefuseNull(config, "AdditiveAttention", "dropout");
         return new AdditiveAttention(config.GetTruthy("use_scale", true), config.GetDouble("dropout", 0),
             config.TryGet("seed", out _) ? config.GetInt("seed") : null, name);
