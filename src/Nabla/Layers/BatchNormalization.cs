@@ -137,10 +137,11 @@ public sealed class BatchNormalization : Layer
         };
     }
 
-    /// <summary>Keras arguments of BatchNormalization that Nabla reads at their default only.</summary>
+    /// <summary>Keras arguments of BatchNormalization that Nabla reads at their default only (renorm*: tf.keras 2 and the
+    /// newest Keras 3, keras/src/layers/normalization/batch_normalization.py).</summary>
     private static void ReadKerasOnlySettings(Config config, string? name)
     {
-        // tf.keras 2's batch renormalization (written only when on) corrects the batch statistics towards the moving ones.
+        // Batch renormalization (tf.keras 2 writes it only when on, the newest Keras 3 always) corrects the batch statistics towards the moving ones.
         if (config.GetBool("renorm", false))
             throw new ArgumentException($"BatchNormalization '{name ?? "?"}' config 'renorm' is true; Nabla does not implement batch renormalization, only false is supported.");
         // tf.keras 2's ghost batches normalize each sub-batch on its own statistics.
