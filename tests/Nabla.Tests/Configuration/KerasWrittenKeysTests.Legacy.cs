@@ -63,6 +63,11 @@ public partial class KerasWrittenKeysTests
     [InlineData("GRU", Cell2 + ", \"recurrent_activation\": \"sigmoid\", \"reset_after\": true, \"implementation\": 2, " + Rnn2)]
     // keras/layers/rnn/conv_lstm2d.py (base_conv_lstm.py) get_config, + base_conv_rnn.py's RNN keys
     [InlineData("ConvLSTM2D", "\"filters\": 2, \"kernel_size\": [3, 3], \"strides\": [1, 1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1, 1], \"activation\": \"tanh\", \"recurrent_activation\": \"hard_sigmoid\", \"use_bias\": true, \"kernel_initializer\": " + Glorot2 + ", \"recurrent_initializer\": " + Orth2 + ", \"bias_initializer\": " + Zeros2 + ", \"unit_forget_bias\": true, \"kernel_regularizer\": null, \"recurrent_regularizer\": null, \"bias_regularizer\": null, \"activity_regularizer\": null, \"kernel_constraint\": null, \"recurrent_constraint\": null, \"bias_constraint\": null, \"dropout\": 0.0, \"recurrent_dropout\": 0.0, " + Rnn2)]
+    // keras/layers/rnn/base_rnn.py get_config with the cell as lstm.py's LSTMCell.get_config writes it (implementation included)
+    [InlineData("RNN", "\"cell\": {\"class_name\": \"LSTMCell\", \"config\": {" + K2 + ", " + Cell2 + ", \"recurrent_activation\": \"sigmoid\", \"unit_forget_bias\": true, \"implementation\": 2}}, " + Rnn2)]
+    // keras/layers/core/tf_op_layer.py TFOpLambda.get_config and SlicingOpLambda (tf.keras 2 functional models)
+    [InlineData("TFOpLambda", "\"function\": \"math.multiply\"")]
+    [InlineData("SlicingOpLambda", "\"function\": \"__operators__.getitem\"")]
     // keras/layers/pooling/base_pooling*.py, base_global_pooling*.py get_config
     [InlineData("MaxPooling2D", "\"pool_size\": [2, 2], \"padding\": \"valid\", \"strides\": [2, 2], \"data_format\": \"channels_last\"")]
     [InlineData("AveragePooling1D", "\"pool_size\": [2], \"padding\": \"valid\", \"strides\": [2], \"data_format\": \"channels_last\"")]

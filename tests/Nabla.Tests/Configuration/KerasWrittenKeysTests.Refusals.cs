@@ -41,6 +41,7 @@ public partial class KerasWrittenKeysTests
     [InlineData("LayerNormalization", "\"rms_scaling\": true", "rms_scaling")]
     // tf.keras 2 base_rnn.py: time-major inputs swap the axes.
     [InlineData("LSTM", "\"units\": 3, \"time_major\": true", "time_major")]
+    [InlineData("RNN", "\"cell\": {\"class_name\": \"GRUCell\", \"config\": {\"units\": 3}}, \"time_major\": true", "time_major")]
     // Keras 3 dense.py: a quantized layer computes in int8.
     [InlineData("Dense", "\"units\": 2, \"quantization_config\": {\"mode\": \"int8\"}", "quantization_config")]
     // tf.keras 2 depthwise_conv2d.py: grouped depthwise convolutions do not exist in Keras either, but the key is read.

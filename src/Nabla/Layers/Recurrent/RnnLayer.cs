@@ -213,7 +213,7 @@ public abstract class RnnLayer : Layer
 
     /// <summary>Refuses tf.keras 2's time_major (written by every RNN there, false by default): time-major inputs put the
     /// steps first, and Nabla reads them batch-major only.</summary>
-    private protected static void RefuseTimeMajor(Config config, string className)
+    internal static void RefuseTimeMajor(Config config, string className)
     {
         if (config.GetBool("time_major", false))
             throw new ArgumentException($"{className} config 'time_major' is true; only false is supported.");
