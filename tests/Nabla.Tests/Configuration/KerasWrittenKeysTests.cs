@@ -178,10 +178,13 @@ public partial class KerasWrittenKeysTests
     [Fact]
     public void Keras3WrappersLoadWithTheirInnerLayersKeys()
     {
-        // keras/src/layers/rnn/bidirectional.py get_config: layer, merge_mode (backward_layer only when given).
+        // keras/src/layers/rnn/bidirectional.py get_config: merge_mode, layer, and backward_layer (always: the copy it
+        // made, going backwards).
         string lstm = "{\"module\": \"keras.layers\", \"class_name\": \"LSTM\", \"config\": {" + K3 + ", " + Cell3 +
             ", \"recurrent_activation\": \"sigmoid\", \"unit_forget_bias\": true, " + Rnn3 + "}, \"registered_name\": null}";
-        Assert.IsType<Bidirectional>(Load("Bidirectional", K3, "\"merge_mode\": \"concat\", \"layer\": " + lstm));
+        string backward = lstm.Replace("\"go_backwards\": false", "\"go_backwards\": true", StringComparison.Ordinal);
+        Assert.IsType<Bidirectional>(Load("Bidirectional", K3,
+            "\"merge_mode\": \"concat\", \"layer\": " + lstm + ", \"backward_layer\": " + backward));
         // keras/src/layers/core/wrapper.py and rnn/time_distributed.py get_config: layer; the inner Dense as Keras 3.1x writes it.
         string dense = "{\"module\": \"keras.layers\", \"class_name\": \"Dense\", \"config\": {" + K3 +
             ", \"units\": 2, \"activation\": null, " + KernelBias3 + ", \"quantization_config\": null}, \"registered_name\": null}";
