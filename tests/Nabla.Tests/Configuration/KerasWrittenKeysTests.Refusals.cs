@@ -61,7 +61,7 @@ public partial class KerasWrittenKeysTests
     }
 
     [Fact]
-    public void AnUnknownKeyInAKerasArchiveOrATensorFlowJsFileNamesTheFileAndTheKey()
+    public void AnUnknownKeyInAKerasArchiveALegacyH5OrATensorFlowJsFileNamesTheFileAndTheKey()
     {
         using var folder = new TempFolder();
         var model = new Sequential(new Dense(3, activation: "relu", inputShape: [4]), new Dense(2));
@@ -79,6 +79,20 @@ public partial class KerasWrittenKeysTests
         var fromKeras = Assert.Throws<DataFormatException>(() => Model.Load(keras));
         Assert.Contains("typo.keras", fromKeras.Message);
         Assert.Contains("use_bais", fromKeras.Message);
+
+        // A legacy .h5 keeps the config as a root attribute, stored as plain bytes: a same-length misspelling edits it
+        // in place.
+        string h5 = folder.File("typo.h5");
+        model.Save(h5);
+        byte[] bytes = File.ReadAllBytes(h5);
+        byte[] right = System.Text.Encoding.ASCII.GetBytes("\"use_bias\""), wrong = System.Text.Encoding.ASCII.GetBytes("\"use_bais\"");
+        int at = bytes.AsSpan().IndexOf(right);
+        Assert.True(at >= 0, "no use_bias in the .h5 bytes");
+        wrong.CopyTo(bytes, at);
+        File.WriteAllBytes(h5, bytes);
+        var fromH5 = Assert.Throws<DataFormatException>(() => Model.Load(h5));
+        Assert.Contains("typo.h5", fromH5.Message);
+        Assert.Contains("use_bais", fromH5.Message);
 
         string tfjs = Path.Combine(folder.Path, "tfjs", "model.json");
         Directory.CreateDirectory(Path.GetDirectoryName(tfjs)!);
