@@ -50,8 +50,6 @@ public partial class KerasWrittenKeysTests
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"antialias\": true", "antialias")]
     // tf.keras 2.4-2.9 dense_attention.py: a causal mask on every call.
     [InlineData("Attention", "\"causal\": true", "causal")]
-    // Only the axes a built Keras MultiHeadAttention writes for sequences, (1,), are read.
-    [InlineData("MultiHeadAttention", "\"num_heads\": 2, \"key_dim\": 4, \"attention_axes\": [2]", "attention_axes")]
     public void AKeyThatChangesTheMathIsRefusedByNameWhenNotAtItsDefault(string className, string keys, string key)
     {
         // ArgumentException or NotSupportedException, as each class already refused it.

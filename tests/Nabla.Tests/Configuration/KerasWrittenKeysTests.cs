@@ -162,6 +162,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomRotation", "\"factor\": 0.1, \"data_format\": \"channels_last\", \"fill_mode\": \"reflect\", \"fill_value\": 0.0, \"interpolation\": \"bilinear\", \"seed\": null")]
     // Keras 3.0-3.5 (keras/src/layers/preprocessing/random_rotation.py) also wrote value_range
     [InlineData("RandomRotation", "\"factor\": 0.1, \"fill_mode\": \"reflect\", \"fill_value\": 0.0, \"interpolation\": \"bilinear\", \"seed\": null, \"value_range\": [0, 255], \"data_format\": \"channels_last\"")]
+    // ... which its call never reads: images scaled to [0, 1] load too.
+    [InlineData("RandomRotation", "\"factor\": 0.1, \"fill_mode\": \"reflect\", \"fill_value\": 0.0, \"interpolation\": \"bilinear\", \"seed\": null, \"value_range\": [0, 1], \"data_format\": \"channels_last\"")]
     [InlineData("RandomZoom", "\"height_factor\": 0.1, \"width_factor\": null, \"fill_mode\": \"reflect\", \"interpolation\": \"bilinear\", \"seed\": null, \"fill_value\": 0.0, \"data_format\": \"channels_last\"")]
     [InlineData("RandomTranslation", "\"height_factor\": 0.1, \"width_factor\": 0.1, \"fill_mode\": \"reflect\", \"interpolation\": \"bilinear\", \"seed\": null, \"fill_value\": 0.0, \"data_format\": \"channels_last\"")]
     [InlineData("RandomContrast", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]

@@ -45,10 +45,8 @@ public sealed class RandomRotation : RandomImageLayer
     public static RandomRotation FromConfig(Config config)
     {
         var c = ReadCommon(config, "RandomRotation");
-        // Keras 3.0-3.5 wrote value_range (default (0, 255)); whether they used it is not established, so only the
-        // default is read.
-        if (config.TryGet("value_range", out var range) && !(range is List<object?> { Count: 2 } r && r[0] is 0L or 0.0 && r[1] is 255L or 255.0))
-            throw new ArgumentException($"RandomRotation config 'value_range' is {Config.Describe(range)}; only Keras's default [0, 255] is supported.");
+        // Keras 3.0-3.5 wrote value_range, which their call never reads (keras/src/layers/preprocessing/random_rotation.py).
+        config.MarkWithoutEffect("value_range");
         config.TryGet("factor", out var factor);
         return new RandomRotation(Range(factor, "factor", "RandomRotation"), c.FillMode, c.Interpolation, c.Seed, c.FillValue, c.DataFormat, c.Name,
             c.InputShape)
