@@ -111,6 +111,8 @@ public abstract partial class Layer
         // The activity regularizer every Keras layer accepts is read here, for every class, and set after the class's
         // own FromConfig (which refuses the key, so that a direct call does not drop it).
         if (spec.GetConfig("config") is not { } config) return Registry.Deserialize(spec);
+        string className = spec.GetString("class_name", null) ?? "?";
+        CheckDType(config, className, $"Layer '{config.GetString("name", null) ?? "?"}' ({className})");
         Layer layer;
         if (!config.TryGet("activity_regularizer", out var activity)) layer = Registry.Deserialize(spec);
         else
@@ -124,6 +126,27 @@ public abstract partial class Layer
         if (layer.DeclaredInputShape is not null && ReadBatchSize(config) is int batchSize)
             layer.declaredBatchSize = layer.CheckBatchSize(batchSize);
         return layer;
+    }
+
+    /// <summary>Layers whose integer dtype is the integer values they take or make.</summary>
+    private static readonly HashSet<string> IntegerValued = ["InputLayer", "Discretization", "IntegerLookup", "CategoryEncoding"];
+
+    private static readonly HashSet<string> IntegerDTypes = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"];
+
+    /// <summary>Refuses a dtype other than float32 (a string, or a DTypePolicy object as Keras 3 writes it), but for an
+    /// integer one where Keras gives a layer integer values (token ids, a preprocessing layer's indices or counts, which
+    /// Nabla carries as float32, exactly up to 2^24).</summary>
+    internal static void CheckDType(Config config, string className, string where)
+    {
+        if (!config.TryGet("dtype", out var dtype)) return;
+        string? name = dtype switch
+        {
+            string s => s,
+            Config policy when policy.GetConfig("config") is { } inner => inner.GetString("name", null),
+            _ => null,
+        };
+        if (name != "float32" && !(name is not null && IntegerDTypes.Contains(name) && IntegerValued.Contains(className)))
+            throw new NotSupportedException($"{where}: 'dtype' is {Config.Describe(name ?? dtype)}; Nabla computes in float32 only.");
     }
 
     /// <summary>A new, unbuilt layer from this one's config: same class and settings, its own fresh weights (how a

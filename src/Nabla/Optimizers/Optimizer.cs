@@ -294,6 +294,8 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
         config.RefuseNull(className, "learning_rate");
         if (config.GetBool("use_ema", false))
             throw new NotSupportedException($"{className} config sets use_ema=true; Nabla does not implement the weights' moving average (EMA).");
+        // They tune the moving average, which is off.
+        config.MarkWithoutEffect("ema_momentum", "ema_overwrite_frequency");
         if (config.TryGet("loss_scale_factor", out var scale))
             throw new NotSupportedException($"{className} config sets loss_scale_factor={Config.Describe(scale)}; Nabla does not implement loss scaling.");
         if (config.TryGet("gradient_accumulation_steps", out var steps))

@@ -18,7 +18,7 @@ internal static class KerasConfigCheck
         {
             if (item is not Config spec || spec.GetConfig("config") is not { } config) continue;
             string where = $"layer '{config.GetString("name", null) ?? "?"}' ({spec.GetString("class_name", null) ?? "?"})";
-            CheckDType(config, spec.GetString("class_name", null) ?? "?", where);
+            Nabla.Layers.Layer.CheckDType(config, spec.GetString("class_name", null) ?? "?", where);
             if (config.TryGet("quantization_config", out var quantization))
                 throw new NotSupportedException($"{where}: 'quantization_config' is {Config.Describe(quantization)}; Nabla does not implement quantized layers.");
             foreach (string key in new[] { "sparse", "ragged" })
@@ -27,21 +27,4 @@ internal static class KerasConfigCheck
         }
     }
 
-    /// <summary>Layers whose integer dtype is the integer values they take or make.</summary>
-    private static readonly HashSet<string> IntegerValued = ["InputLayer", "Discretization", "IntegerLookup", "CategoryEncoding"];
-
-    private static readonly HashSet<string> IntegerDTypes = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"];
-
-    private static void CheckDType(Config config, string className, string where)
-    {
-        if (!config.TryGet("dtype", out var dtype)) return;
-        string? name = dtype switch
-        {
-            string s => s,
-            Config policy when policy.GetConfig("config") is { } inner => inner.GetString("name", null),
-            _ => null,
-        };
-        if (name != "float32" && !(name is not null && IntegerDTypes.Contains(name) && IntegerValued.Contains(className)))
-            throw new NotSupportedException($"{where}: 'dtype' is {Config.Describe(name ?? dtype)}; Nabla computes in float32 only.");
-    }
 }

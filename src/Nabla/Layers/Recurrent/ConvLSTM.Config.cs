@@ -46,7 +46,7 @@ public abstract partial class ConvLSTM
     /// glorot_uniform / orthogonal / zeros, unit_forget_bias true, dropout 0, recurrent_dropout 0).</summary>
     private protected static ConfigArgs ReadArgs(Config config, int rank, string className)
     {
-        RefuseTimeMajor(config, className);
+        ReadLoopOptions(config, className);
         var (name, inputShape) = BaseArgs(config);
         string what = $"{className} '{name ?? "?"}'";
         RefuseNull(config, className, "dropout", "recurrent_dropout");

@@ -239,7 +239,7 @@ public abstract partial class RecurrentLayer : RnnLayer
     /// every key whose value would change the math in a way this layer does not implement.</summary>
     private protected static RecurrentArgs ReadArgs(Config config, string className)
     {
-        RefuseTimeMajor(config, className);
+        ReadLoopOptions(config, className);
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, className, "dropout", "recurrent_dropout");
         // Without effect: tf.keras 2's implementation 1 or 2 splits the same products differently, and Keras 3's use_cudnn

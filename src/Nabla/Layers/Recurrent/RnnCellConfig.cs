@@ -19,7 +19,7 @@ internal static class RnnCellConfig
     public static Layer FromConfig(Config config)
     {
         // Read here, on the RNN's own config: the layers below read copies of it.
-        RnnLayer.RefuseTimeMajor(config, "RNN");
+        RnnLayer.ReadLoopOptions(config, "RNN");
         config.TryGetValue("cell", out var cell);
         if (cell is List<object?> || cell is Config stacked && stacked.GetString("class_name", null) == "StackedRNNCells")
             return StackedRecurrent.FromConfig(config);

@@ -209,13 +209,13 @@ public abstract class RnnLayer : Layer
     private protected static object ActivationSpec(Config config, string key, string fallback) =>
         config.GetValueOr(key, fallback, whenNull: "linear");
 
-
-
-    /// <summary>Refuses tf.keras 2's time_major (written by every RNN there, false by default): time-major inputs put the
-    /// steps first, and Nabla reads them batch-major only.</summary>
-    internal static void RefuseTimeMajor(Config config, string className)
+    /// <summary>Reads how Keras runs the loop: tf.keras 2's time_major (written by every RNN there, false by default) is
+    /// refused when true, as time-major inputs put the steps first and Nabla reads them batch-major only; unroll, which
+    /// writes the same steps out instead of looping, changes nothing.</summary>
+    internal static void ReadLoopOptions(Config config, string className)
     {
         if (config.GetBool("time_major", false))
             throw new ArgumentException($"{className} config 'time_major' is true; only false is supported.");
+        config.MarkWithoutEffect("unroll");
     }
 }

@@ -66,7 +66,9 @@ internal static class OnnxLayers
         Dense dense => EmitDense(g, dense, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
-        Flatten => g.Node("Flatten", layer.Name, [x], Int("axis", 1)),
+        Flatten f => g.Node("Flatten", f.Name, [f.DataFormat == "channels_first" && f.InputShape!.Length > 1
+            ? g.Node("Transpose", f.Name, [x], Ints("perm", Flatten.ChannelsLastOrder(f.InputShape.Length + 1).Select(a => (long)a).ToArray()))
+            : x], Int("axis", 1)),
         Rescaling r => g.Node("Add", r.Name,
             [g.Node("Mul", r.Name, [x, Channelwise(g, $"{r.Name}/scale", r.Scale)]), Channelwise(g, $"{r.Name}/offset", r.Offset)]),
         Normalization n => EmitNormalization(g, n, x),

@@ -54,4 +54,16 @@ public class IntegerInputDTypeTests
             """));
         Assert.Contains($"'dtype' is \"{dtype}\"", error.Message);
     }
+
+    [Fact]
+    public void ALayerReadFromItsOwnConfigChecksItsDTypeToo()
+    {
+        // Not only in files: a config handed to Layer.Deserialize takes the same rule.
+        Assert.Contains("float64", Assert.Throws<NotSupportedException>(() => Layer.Deserialize(Config.Parse(
+            $$$"""{"class_name": "Dense", "config": {"name": "d", "units": 2, "dtype": {{{Policy("float64")}}}}}"""))).Message);
+        Assert.Contains("int32", Assert.Throws<NotSupportedException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Dense", "config": {"name": "d", "units": 2, "dtype": "int32"}}"""))).Message);
+        Assert.IsType<InputLayer>(Layer.Deserialize(Config.Parse(
+            """{"class_name": "InputLayer", "config": {"name": "tokens", "batch_shape": [null, 6], "dtype": "int32"}}""")));
+    }
 }
