@@ -78,8 +78,9 @@ public sealed class Registry<T> where T : class
         if (unread.Count == 0) return;
         var known = written.Keys.Union(config.Keys.Except(unread)).Order(StringComparer.Ordinal).ToList();
         string key = unread[0];
+        string named = config.TryGetValue("name", out var name) && name is string text ? $" '{text}'" : "";
         throw new ArgumentException(
-            $"{className} config has the key '{key}' (value {Config.Describe(config[key])}), which Nabla does not read for " +
+            $"{className}{named} config has the key '{key}' (value {Config.Describe(config[key])}), which Nabla does not read for " +
             $"this {kind}.{NameSuggestions.DidYouMean(key, known)} Keras refuses unknown arguments too; Nabla will not " +
             $"ignore one silently. Keys it reads: {string.Join(", ", known)}." +
             (unread.Count > 1 ? $" Other unknown keys: {string.Join(", ", unread.Skip(1))}." : ""));

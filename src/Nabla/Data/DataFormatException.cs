@@ -24,7 +24,7 @@ public sealed class DataFormatException : Exception
 
     private DataFormatException(string path, string where, long? offset, int? line, int? column, string expected, string found,
         Exception? inner = null)
-        : base($"{path}, {where}: expected {expected}; found {found}.", inner)
+        : base($"{path}, {where}: expected {expected}; found {found.TrimEnd('.')}.", inner)
     {
         Path = path;
         Offset = offset;

@@ -82,7 +82,8 @@ internal static class KerasArchive
     {
         var model = FileContent.Use(source, "model config", "a Keras model config Nabla can build", () =>
         {
-            var built = KerasModelJson.FromConfig(config, source);
+            // The refusal names the file and the field once, here.
+            var built = KerasModelJson.FromConfig(config);
             if (!built.IsBuilt && config.GetConfig("build_config")?.GetIntArray("input_shape") is int[] batchShape)
                 built.Build(batchShape[1..]);
             return built;
