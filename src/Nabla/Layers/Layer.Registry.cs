@@ -100,7 +100,8 @@ public abstract partial class Layer
         .Add("Embedding", Embedding.FromConfig)
         .Add("Masking", Masking.FromConfig)
         .Add("Bidirectional", Bidirectional.FromConfig)
-        .Add("TimeDistributed", TimeDistributed.FromConfig);
+        .Add("TimeDistributed", TimeDistributed.FromConfig)
+        .Add("SpectralNormalization", SpectralNormalization.FromConfig);
 
     /// <summary>Builds a layer from <c>{"class_name": ..., "config": ...}</c>.</summary>
     public static Layer Deserialize(Config spec)

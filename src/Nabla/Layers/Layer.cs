@@ -324,6 +324,11 @@ public abstract partial class Layer : IKerasSerializable
     /// Empty for a layer that holds its own weights.</summary>
     internal virtual IReadOnlyList<(string Child, int Count)> KerasVarGroups => [];
 
+    /// <summary>The variables Keras 3 keeps in this layer's own "vars" when its sublayers hold the others
+    /// (<see cref="KerasVarGroups"/>); empty for most wrappers. SpectralNormalization keeps its vector_u there, and the
+    /// kernel it also tracks as its own attribute.</summary>
+    internal virtual IReadOnlyList<Tensor> KerasOwnVars => [];
+
     /// <summary>The var groups of <paramref name="sublayer"/> kept under the attribute <paramref name="child"/>: its own
     /// weights there, or its own sublayers' groups below it (a Bidirectional's "forward_layer/cell").</summary>
     private protected static IEnumerable<(string Child, int Count)> KerasVarGroupsOf(string child, Layer sublayer) =>

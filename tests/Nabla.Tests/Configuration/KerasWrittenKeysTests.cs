@@ -191,5 +191,7 @@ public partial class KerasWrittenKeysTests
         string dense = "{\"module\": \"keras.layers\", \"class_name\": \"Dense\", \"config\": {" + K3 +
             ", \"units\": 2, \"activation\": null, " + KernelBias3 + ", \"quantization_config\": null}, \"registered_name\": null}";
         Assert.IsType<TimeDistributed>(Load("TimeDistributed", K3, "\"layer\": " + dense));
+        // keras/src/layers/normalization/spectral_normalization.py get_config: the wrapper's keys and power_iterations.
+        Assert.IsType<SpectralNormalization>(Load("SpectralNormalization", K3, "\"layer\": " + dense + ", \"power_iterations\": 1"));
     }
 }

@@ -18,11 +18,18 @@ internal static class OnnxLayers
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "RNN", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
          "PReLU", "ELU", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv1DTranspose", "Conv2DTranspose",
-         "Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D"];
+         "Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
+         "SpectralNormalization"];
 
     /// <summary>Throws <see cref="NotSupportedException"/> when a layer (or its activation) cannot be written.</summary>
     public static void Check(Layer layer)
     {
+        // At inference SpectralNormalization is its wrapped layer with the current (already normalized) kernel.
+        if (layer is SpectralNormalization spectral)
+        {
+            Check(spectral.Layer);
+            return;
+        }
         if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
@@ -63,6 +70,7 @@ internal static class OnnxLayers
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
         InputLayer or Layers.Identity or TrainingNoiseLayer => x,
+        SpectralNormalization spectral => Emit(g, spectral.Layer, x),
         Dense dense => EmitDense(g, dense, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.

@@ -33,12 +33,13 @@ internal static class ModelWeights
 
     /// <summary>The "vars" groups of a layer at <paramref name="path"/> in Keras 3's weights tree, each with the weights it
     /// holds: "layers/&lt;path&gt;/vars" with all of them, or, for a layer whose sublayers hold them
-    /// (<see cref="Layer.KerasVarGroups"/>), an empty one and one per sublayer.</summary>
+    /// (<see cref="Layer.KerasVarGroups"/>), its own (<see cref="Layer.KerasOwnVars"/>, mostly empty) and one per sublayer.</summary>
     public static List<(string VarsPath, IReadOnlyList<Tensor> Weights)> VarGroups(string path, Layer layer)
     {
         var children = layer.KerasVarGroups;
         if (children.Count == 0) return [($"layers/{path}/vars", layer.KerasFileWeights)];
-        var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", []) };
+        var own = layer.KerasOwnVars;
+        var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", own) };
         var emptyGroups = new HashSet<string>(StringComparer.Ordinal);
         int next = 0;
         foreach (var (child, count) in children)
@@ -50,7 +51,8 @@ internal static class ModelWeights
             groups.Add(($"layers/{path}/{child}/vars", layer.Weights.Skip(next).Take(count).ToList()));
             next += count;
         }
-        if (next != layer.Weights.Count)
+        int ownOnly = own.Count(w => !layer.Weights.Take(next).Contains(w));
+        if (next + ownOnly != layer.Weights.Count)
             throw new InvalidOperationException($"Layer '{layer.Name}' places {next} of its {layer.Weights.Count} weights in sublayer groups.");
         return groups;
     }
