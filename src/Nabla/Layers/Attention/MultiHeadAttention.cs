@@ -90,6 +90,11 @@ public sealed class MultiHeadAttention : AttentionLayer
 
     public int? Seed { get; }
 
+    /// <summary>The four projections' kernels and biases (null without <see cref="UseBias"/>), for the ONNX export.</summary>
+    internal (Tensor QueryKernel, Tensor? QueryBias, Tensor KeyKernel, Tensor? KeyBias, Tensor ValueKernel, Tensor? ValueBias,
+        Tensor OutputKernel, Tensor? OutputBias) Projections =>
+        (queryKernel!, queryBias, keyKernel!, keyBias, valueKernel!, valueBias, outputKernel!, outputBias);
+
     /// <summary>Keras's <c>attention_axes</c>: the axes attention runs over, counted with the batch as 0. Before the layer is
     /// built, as given (null: every axis between the batch and the features); after, normalized, as Keras writes them.</summary>
     public IReadOnlyList<int>? AttentionAxes => axes?.Attended ?? givenAxes;

@@ -66,12 +66,13 @@ public static class OnnxExport
         foreach (var layer in model.Layers)
         {
             if (layer is Model nested) Check(nested);
-            else if (!OnnxMergeLayers.Handles(layer)) OnnxLayers.Check(layer);
+            else if (!OnnxMergeLayers.Handles(layer) && !OnnxAttentionLayers.Handles(layer)) OnnxLayers.Check(layer);
         }
         // Besides merges and nested models, only a recurrent layer's call reads several tensors (its initial states) or
         // makes several (its final states); any other layer doing so would lose them here.
         foreach (var node in model.Functional?.Nodes ?? [])
-            if ((node.Inputs.Count > 1 || node.Outputs.Count > 1) && node.Layer is not (Model or RecurrentLayer) && !OnnxMergeLayers.Handles(node.Layer))
+            if (OnnxAttentionLayers.Handles(node.Layer)) OnnxAttentionLayers.Check(node);
+            else if ((node.Inputs.Count > 1 || node.Outputs.Count > 1) && node.Layer is not (Model or RecurrentLayer) && !OnnxMergeLayers.Handles(node.Layer))
                 throw new NotSupportedException(
                     $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs and makes " +
                     $"{node.Outputs.Count} tensors; not exported.");
@@ -92,9 +93,13 @@ public static class OnnxExport
         foreach (var node in graph.Nodes)
         {
             var xs = node.Inputs.Select(t => values[t]).ToArray();
-            var made = node.Layer is RecurrentLayer recurrent
-                ? OnnxRecurrentLayers.Emit(g, recurrent, xs[0], xs[1..])
-                : [EmitLayer(g, node.Layer, xs, node.Inputs.Select(t => t.Shape).ToArray())];
+            var shapes = node.Inputs.Select(t => t.Shape).ToArray();
+            var made = node.Layer switch
+            {
+                RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, xs[0], xs[1..]),
+                MultiHeadAttention attention => [OnnxAttentionLayers.Emit(g, attention, xs, shapes, node.Options)],
+                _ => [EmitLayer(g, node.Layer, xs, shapes)],
+            };
             for (int i = 0; i < made.Length; i++) values[node.Outputs[i]] = made[i];
         }
         return graph.Outputs.Select(o => values[o]).ToArray();

@@ -36,7 +36,8 @@ internal static class OnnxLayers
             && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
-                $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, and nested Sequential or functional models.");
+                $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, MultiHeadAttention on sequences, and nested Sequential or " +
+                "functional models.");
         var activation = layer switch
         {
             Dense d => d.Activation,
