@@ -13,7 +13,7 @@ internal static class OnnxLayers
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
         ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
-         "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Resizing", "CenterCrop",
+         "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "RNN", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
@@ -31,7 +31,7 @@ internal static class OnnxLayers
             return;
         }
         if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
-                or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization)
+                or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization or Embedding or TimeDistributed)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
             && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
@@ -48,6 +48,17 @@ internal static class OnnxLayers
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None), so its padding " +
                 "comes with each call's data; give the Input a fixed length to export it.");
+        if (layer is Embedding { MaskZero: true })
+            throw new NotSupportedException(
+                $"ONNX export: layer '{layer.Name}' (Embedding) has mask_zero: the layers after it read its mask, which ONNX values do not carry.");
+        if (layer is TimeDistributed wrapper)
+        {
+            if (wrapper.InputShape![0] == Layer.UnknownDimension)
+                throw new NotSupportedException(
+                    $"ONNX export: layer '{layer.Name}' (TimeDistributed) has an unknown number of steps; give the Input a fixed length to export it.");
+            Check(wrapper.Layer);
+            return;
+        }
         if (layer is RecurrentLayer recurrent)
         {
             OnnxRecurrentLayers.Check(recurrent);
@@ -86,6 +97,10 @@ internal static class OnnxLayers
         LayerNormalization ln => g.Node("LayerNormalization", ln.Name, [x, g.Weight(ln.Gamma), g.Weight(ln.Beta)],
             Int("axis", -ln.Gamma.Rank), Float("epsilon", ln.Epsilon)),
         RMSNormalization rms => EmitRmsNormalization(g, rms, x),
+        // Nabla carries token ids as float32 (it refuses any that is not a whole number in range): Gather reads them as int64.
+        Embedding e => g.Node("Gather", e.Name, [g.Weight(e.Embeddings), g.Node("Cast", e.Name, [x], Int("to", (long)Proto.TensorProto.Types.DataType.Int64))],
+            Int("axis", 0)),
+        TimeDistributed wrapper => EmitTimeDistributed(g, wrapper, x),
         UnitNormalization u => OnnxMergeLayers.L2Normalize(g, u.Name, x,
             [.. u.Axis.Select(a => a < 0 ? a + u.InputShape!.Length + 1 : a)], UnitNormalization.SquareSumFloor),
         _ when OnnxConvLayers.Handles(layer) => OnnxConvLayers.Emit(g, layer, x),
@@ -107,6 +122,16 @@ internal static class OnnxLayers
         string meanSquare = g.Node("Div", name, [sum, g.Scalar($"{name}/count", rms.ScaleWeight.Size)]);
         string reciprocal = g.Node("Reciprocal", name, [g.Node("Sqrt", name, [g.Node("Add", name, [meanSquare, g.Scalar($"{name}/epsilon", (float)rms.Epsilon)])])]);
         return g.Node("Mul", name, [g.Node("Mul", name, [x, reciprocal]), g.Weight(rms.ScaleWeight)]);
+    }
+
+    /// <summary>The steps folded into the batch, [batch·steps, ...], the wrapped layer written on them, and unfolded.</summary>
+    private static string EmitTimeDistributed(OnnxGraphBuilder g, TimeDistributed wrapper, string x)
+    {
+        string name = wrapper.Name;
+        int steps = wrapper.InputShape![0];
+        var folded = g.Node("Reshape", name, [x, g.Int64Initializer($"{name}/folded", [-1, .. wrapper.InputShape[1..].Select(d => (long)d)])]);
+        var inner = Emit(g, wrapper.Layer, folded);
+        return g.Node("Reshape", name, [inner, g.Int64Initializer($"{name}/unfolded", [-1, steps, .. wrapper.Layer.OutputShape!.Select(d => (long)d)])]);
     }
 
     private static string EmitDense(OnnxGraphBuilder g, Dense dense, string x)
