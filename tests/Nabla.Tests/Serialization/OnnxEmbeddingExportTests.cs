@@ -3,8 +3,9 @@ using Nabla.Serialization.Onnx;
 
 namespace Nabla.Tests.Serialization;
 
-/// <summary>Embedding (as Gather on the token ids cast to int64) and TimeDistributed (the steps folded into the batch
-/// around the wrapped layer's own operators) exported as ONNX and run through ONNX Runtime against Predict.</summary>
+/// <summary>Embedding (as Gather on the token ids cast to int64), TimeDistributed (the steps folded into the batch around
+/// the wrapped layer's own operators) and Bidirectional (both directions' recurrent operators, merged) exported as ONNX
+/// and run through ONNX Runtime against Predict.</summary>
 public class OnnxEmbeddingExportTests
 {
     /// <summary>Token ids 0..vocabulary-1 as Nabla carries them, whole numbers in float32.</summary>
@@ -51,6 +52,22 @@ public class OnnxEmbeddingExportTests
             new TimeDistributed(new Conv2D(2, 3, activation: "tanh"), inputShape: [3, 6, 6, 2]), new TimeDistributed(new Flatten()), new LSTM(2)));
     }
 
+    [Theory]
+    [InlineData("concat", true)]
+    [InlineData("sum", true)]
+    [InlineData("mul", false)]
+    [InlineData("ave", true)]
+    [InlineData("concat", false)]
+    public void BidirectionalMatchesPredict(string mergeMode, bool returnSequences)
+    {
+        Utils.SetRandomSeed(3);
+        var model = new Sequential(new Bidirectional(new LSTM(3, returnSequences: returnSequences), mergeMode, inputShape: [5, 4]), new Dense(2));
+        OnnxRuntimeCheck.AssertMatchesPredict(model);
+        var gru = new Sequential(new Embedding(9, 3, inputShape: [6]), new Bidirectional(new GRU(2, returnSequences: returnSequences), mergeMode),
+            new Flatten());
+        AssertMatchesPredictOnTokens(gru, 6, 9);
+    }
+
     [Fact]
     public void WhatTheExportCannotCarryIsRefusedByName()
     {
@@ -58,5 +75,8 @@ public class OnnxEmbeddingExportTests
         Assert.Contains("mask_zero", Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(masked)).Message);
         var unknownSteps = new Sequential(new TimeDistributed(new Dense(2), inputShape: [Layer.UnknownDimension, 4]));
         Assert.Contains("unknown number of steps", Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(unknownSteps)).Message);
+        var sequence = new Input(shape: [3, 2]);
+        var twoOutputs = new Model(sequence, [.. new Bidirectional(new LSTM(2), mergeMode: null).ApplyAll(sequence)]);
+        Assert.Contains("merge_mode", Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(twoOutputs)).Message);
     }
 }

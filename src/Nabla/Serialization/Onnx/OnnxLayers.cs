@@ -16,7 +16,7 @@ internal static class OnnxLayers
          "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
-         "SimpleRNN", "LSTM", "GRU", "RNN", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
+         "SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
          "PReLU", "ELU", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv1DTranspose", "Conv2DTranspose",
          "Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
          "SpectralNormalization"];
@@ -69,6 +69,11 @@ internal static class OnnxLayers
             OnnxRecurrentLayers.Check(stacked);
             return;
         }
+        if (layer is Bidirectional bidirectional)
+        {
+            OnnxRecurrentLayers.Check(bidirectional);
+            return;
+        }
         if (activation is not null && !OnnxActivations.Supported.Contains(activation.Name))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' uses activation '{activation.Name}' ({activation.GetType().Name}), " +
@@ -108,6 +113,7 @@ internal static class OnnxLayers
         _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),
         RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x, [])[0],
         StackedRecurrent stacked => OnnxRecurrentLayers.Emit(g, stacked, x),
+        Bidirectional bidirectional => OnnxRecurrentLayers.Emit(g, bidirectional, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 

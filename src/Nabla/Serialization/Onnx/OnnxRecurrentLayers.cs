@@ -20,7 +20,38 @@ internal static class OnnxRecurrentLayers
         ["tanh"] = "Tanh", ["sigmoid"] = "Sigmoid", ["relu"] = "Relu", ["softsign"] = "Softsign", ["softplus"] = "Softplus",
     };
 
-    public static bool Handles(Layer layer) => layer is RecurrentLayer or StackedRecurrent;
+    public static bool Handles(Layer layer) => layer is RecurrentLayer or StackedRecurrent or Bidirectional;
+
+    /// <summary>Both directions' layers, merged into one output without the final states.</summary>
+    public static void Check(Bidirectional bidirectional)
+    {
+        string what = $"ONNX export: layer '{bidirectional.Name}' (Bidirectional)";
+        if (bidirectional.MergeMode is null)
+            throw new NotSupportedException($"{what} has merge_mode None (two outputs); export a merged one.");
+        if (bidirectional.ReturnState)
+            throw new NotSupportedException($"{what} returns its final states; only its output is exported.");
+        Check(bidirectional.ForwardLayer);
+        Check(bidirectional.BackwardLayer);
+    }
+
+    /// <summary>The forward and backward layers' operators on the same input (the backward one reversed in time by its
+    /// go_backwards), the backward sequence put back in time order, then Keras's merge: Concat, Add, Mul or their mean.</summary>
+    public static string Emit(OnnxGraphBuilder g, Bidirectional bidirectional, string x)
+    {
+        string name = bidirectional.Name;
+        string forward = Emit(g, bidirectional.ForwardLayer, x, [])[0], backward = Emit(g, bidirectional.BackwardLayer, x, [])[0];
+        if (bidirectional.ForwardLayer.ReturnSequences)
+            backward = g.Node("Slice", name, [backward, g.Int64Initializer($"{name}/reverse_starts", [-1]),
+                g.Int64Initializer($"{name}/reverse_ends", [long.MinValue]), g.Int64Initializer($"{name}/reverse_axes", [1]),
+                g.Int64Initializer($"{name}/reverse_steps", [-1])]);
+        return bidirectional.MergeMode switch
+        {
+            "concat" => g.Node("Concat", name, [forward, backward], Int("axis", -1)),
+            "sum" => g.Node("Add", name, [forward, backward]),
+            "mul" => g.Node("Mul", name, [forward, backward]),
+            _ => g.Node("Mul", name, [g.Node("Add", name, [forward, backward]), g.Scalar($"{name}/half", 0.5f)]),
+        };
+    }
 
     /// <summary>An RNN over a list of cells is its cells' layers one after the other.</summary>
     public static void Check(StackedRecurrent stacked)
