@@ -40,10 +40,7 @@ internal static class OnnxRecurrentLayers
     {
         string name = bidirectional.Name;
         string forward = Emit(g, bidirectional.ForwardLayer, x, [])[0], backward = Emit(g, bidirectional.BackwardLayer, x, [])[0];
-        if (bidirectional.ForwardLayer.ReturnSequences)
-            backward = g.Node("Slice", name, [backward, g.Int64Initializer($"{name}/reverse_starts", [-1]),
-                g.Int64Initializer($"{name}/reverse_ends", [long.MinValue]), g.Int64Initializer($"{name}/reverse_axes", [1]),
-                g.Int64Initializer($"{name}/reverse_steps", [-1])]);
+        if (bidirectional.ForwardLayer.ReturnSequences) backward = Reversed(g, name, backward, axis: 1);
         return bidirectional.MergeMode switch
         {
             "concat" => g.Node("Concat", name, [forward, backward], Int("axis", -1)),
@@ -89,10 +86,7 @@ internal static class OnnxRecurrentLayers
         int units = layer.Units, gates = layer.RecurrentKernel.Shape[1] / units;
         int[] order = layer is LSTM ? [0, 3, 1, 2] : [.. Enumerable.Range(0, gates)];
         string timeMajor = g.Node("Transpose", name, [x], Ints("perm", 1, 0, 2));
-        if (layer.GoBackwards)
-            timeMajor = g.Node("Slice", name, [timeMajor, g.Int64Initializer($"{name}/reverse_starts", [-1]),
-                g.Int64Initializer($"{name}/reverse_ends", [long.MinValue]), g.Int64Initializer($"{name}/reverse_axes", [0]),
-                g.Int64Initializer($"{name}/reverse_steps", [-1])]);
+        if (layer.GoBackwards) timeMajor = Reversed(g, name, timeMajor, axis: 0);
         string w = g.Initializer($"{name}/W", [1, gates * units, layer.Kernel.Shape[0]], GateRows(layer.Kernel, units, order));
         string r = g.Initializer($"{name}/R", [1, gates * units, units], GateRows(layer.RecurrentKernel, units, order));
         string b = g.Initializer($"{name}/B", [1, 2 * gates * units], Biases(layer, units, gates, order));
@@ -126,6 +120,11 @@ internal static class OnnxRecurrentLayers
         string stateAxis = g.Int64Initializer($"{name}/final_state_direction_axis", [0]);
         return [output, .. made.Skip(1).Select(state => g.Node("Squeeze", name, [state, stateAxis]))];
     }
+
+    /// <summary>x with <paramref name="axis"/> (the steps) in reverse order: a Slice from the last step with step −1.</summary>
+    private static string Reversed(OnnxGraphBuilder g, string name, string x, int axis) =>
+        g.Node("Slice", name, [x, g.Int64Initializer($"{name}/reverse_starts", [-1]), g.Int64Initializer($"{name}/reverse_ends", [long.MinValue]),
+            g.Int64Initializer($"{name}/reverse_axes", [axis]), g.Int64Initializer($"{name}/reverse_steps", [-1])]);
 
     private static string OpType(RecurrentLayer layer) => layer switch { LSTM => "LSTM", GRU => "GRU", _ => "RNN" };
 
