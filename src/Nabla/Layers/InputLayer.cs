@@ -31,10 +31,10 @@ public sealed class InputLayer : Layer
     public static InputLayer FromConfig(Config config)
     {
         var (name, inputShape) = BaseArgs(config);
-        // A sparse input holds the same numbers as a dense one; ragged inputs (tf.keras 2) and optional ones
-        // (Keras 3, which may be None) have no Nabla equivalent.
-        config.MarkWithoutEffect("sparse");
-        if (config.GetBool("ragged", false)) throw new ArgumentException("InputLayer config 'ragged' is true: Nabla has no ragged tensors.");
+        // Sparse and ragged inputs (tf.keras 2) and optional ones (Keras 3, which may be None) have no Nabla equivalent.
+        foreach (string key in new[] { "sparse", "ragged" })
+            if (config.GetBool(key, false))
+                throw new NotSupportedException($"InputLayer '{config.GetString("name", null) ?? "?"}': '{key}' is true; Nabla's inputs are dense tensors.");
         if (config.GetBool("optional", false)) throw new ArgumentException("InputLayer config 'optional' is true: Nabla's inputs cannot be None.");
         return new InputLayer(inputShape ?? throw new ArgumentException(
             "InputLayer config needs 'batch_shape' (Keras 3) or 'batch_input_shape' (Keras 2)."), name);

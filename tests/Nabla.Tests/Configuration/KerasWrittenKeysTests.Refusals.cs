@@ -50,6 +50,9 @@ public partial class KerasWrittenKeysTests
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"antialias\": true", "antialias")]
     // tf.keras 2.4-2.9 dense_attention.py: a causal mask on every call.
     [InlineData("Attention", "\"causal\": true", "causal")]
+    // A sparse or ragged input is refused where the InputLayer is read, not only in files.
+    [InlineData("InputLayer", "\"batch_shape\": [null, 3], \"sparse\": true", "sparse")]
+    [InlineData("InputLayer", "\"batch_shape\": [null, 3], \"ragged\": true", "ragged")]
     public void AKeyThatChangesTheMathIsRefusedByNameWhenNotAtItsDefault(string className, string keys, string key)
     {
         // ArgumentException or NotSupportedException, as each class already refused it.
