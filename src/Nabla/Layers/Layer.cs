@@ -224,6 +224,9 @@ public abstract partial class Layer : IKerasSerializable
     /// <summary>The layers whose weights this one holds through <see cref="AddSublayerWeights"/>.</summary>
     private readonly List<Layer> sublayers = [];
 
+    /// <summary>Whether <paramref name="weight"/> belongs to a layer whose weights this one holds.</summary>
+    internal bool HeldBySublayer(Tensor weight) => sublayers.Any(s => s.Weights.Contains(weight));
+
     /// <summary>Creates a trainable kernel: a weight the inputs are multiplied by, which the doctor watches.</summary>
     protected Tensor AddKernel(string weightName, int[] shape, Initializer initializer, Regularizer? regularizer = null)
     {
@@ -320,7 +323,7 @@ public abstract partial class Layer : IKerasSerializable
     internal virtual IReadOnlyList<Tensor> KerasFileWeights => Weights;
 
     /// <summary>Where Keras 3's weights files keep this layer's weights when they belong to its sublayers: each child's
-    /// attribute name with how many of <see cref="Weights"/> (in order) it holds, saved at "&lt;layer&gt;/&lt;child&gt;/vars".
+    /// attribute name with how many of its sublayers' weights (in the order of <see cref="Weights"/>) it holds, saved at "&lt;layer&gt;/&lt;child&gt;/vars".
     /// Empty for a layer that holds its own weights.</summary>
     internal virtual IReadOnlyList<(string Child, int Count)> KerasVarGroups => [];
 

@@ -51,6 +51,16 @@ public sealed class SpectralNormalization : Layer
         VectorU = AddWeight("vector_u", [1, Kernel.Shape[^1]], new TruncatedNormal(stddev: 0.02), trainable: false);
     }
 
+    /// <summary>In Keras's order (layer.py's <c>weights</c>: a layer's own tracked variables, then its sublayers' not
+    /// listed yet): the kernel (tracked again through <c>self.kernel</c>), vector_u, then the wrapped layer's others, so
+    /// <c>GetWeights</c> and <c>SetWeights</c> take Keras's lists.</summary>
+    public override IReadOnlyList<Tensor> Weights =>
+        Kernel is null || VectorU is null ? base.Weights : [Kernel, VectorU, .. Layer.Weights.Where(w => w != Kernel)];
+
+    /// <summary>Legacy H5 files keep the older order, trainable then non-trainable (legacy_h5_format's
+    /// <c>_legacy_weights</c>): kernel, the wrapped layer's others, vector_u.</summary>
+    internal override IReadOnlyList<Tensor> KerasFileWeights => base.Weights;
+
     /// <summary>Keras 3 saves the wrapper's own tracked variables, the kernel (its attribute <c>self.kernel</c> is the
     /// wrapped layer's variable) and vector_u, in its own vars, and the wrapped layer's under "layer".</summary>
     internal override IReadOnlyList<Tensor> KerasOwnVars => [Kernel!, VectorU!];

@@ -134,8 +134,11 @@ public class SpectralNormalizationTests
         plain.Compile("sgd", "mse");
         var got = wrapped.ComputeGradients(x, y);
         var expected = plain.ComputeGradients(x, y);
-        Assert.Null(got[2]); // vector_u is not trainable
-        for (int i = 0; i < 2; i++) AssertClose([.. expected[i]!.Data.Select(v => (double)v)], got[i]!.Data, 1e-4);
+        // Keras's order (layer.py's weights: own tracked variables, kernel and vector_u, then the wrapped layer's bias).
+        Assert.Equal([wrapper.Kernel, wrapper.VectorU, wrapper.Layer.Weights[1]], wrapper.Weights);
+        Assert.Null(got[1]); // vector_u is not trainable
+        AssertClose([.. expected[0]!.Data.Select(v => (double)v)], got[0]!.Data, 1e-4);
+        AssertClose([.. expected[1]!.Data.Select(v => (double)v)], got[2]!.Data, 1e-4);
     }
 
     [Fact]
@@ -200,6 +203,14 @@ public class SpectralNormalizationTests
             Assert.Equal(wrapper.VectorU!.Data, restored.VectorU!.Data);
             Assert.Equal(wrapper.Kernel!.Data, restored.Kernel!.Data);
             Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
+
+            // Legacy H5 lists trainable weights then non-trainable ones (legacy_h5_format's _legacy_weights).
+            Assert.Equal([wrapper.Kernel, wrapper.Layer.Weights[1], wrapper.VectorU], wrapper.KerasFileWeights);
+            string h5 = Path.Combine(folder, "sn.h5");
+            model.Save(h5);
+            var fromH5 = Model.Load(h5).Layers.OfType<SpectralNormalization>().First();
+            Assert.Equal(wrapper.VectorU.Data, fromH5.VectorU!.Data);
+            Assert.Equal(wrapper.Layer.Weights[1].Data, fromH5.Layer.Weights[1].Data);
         }
         finally { Directory.Delete(folder, recursive: true); }
     }

@@ -39,6 +39,8 @@ internal static class ModelWeights
         var children = layer.KerasVarGroups;
         if (children.Count == 0) return [($"layers/{path}/vars", layer.KerasFileWeights)];
         var own = layer.KerasOwnVars;
+        // The sublayers' weights in the layer's order, without the variables only the layer itself holds.
+        var grouped = layer.Weights.Where(w => !own.Contains(w) || layer.HeldBySublayer(w)).ToList();
         var groups = new List<(string, IReadOnlyList<Tensor>)> { ($"layers/{path}/vars", own) };
         var emptyGroups = new HashSet<string>(StringComparer.Ordinal);
         int next = 0;
@@ -48,12 +50,11 @@ internal static class ModelWeights
             // ("bidirectional/forward_layer/vars" above "bidirectional/forward_layer/cell/vars").
             for (int slash = child.IndexOf('/'); slash > 0; slash = child.IndexOf('/', slash + 1))
                 if (emptyGroups.Add(child[..slash])) groups.Add(($"layers/{path}/{child[..slash]}/vars", []));
-            groups.Add(($"layers/{path}/{child}/vars", layer.Weights.Skip(next).Take(count).ToList()));
+            groups.Add(($"layers/{path}/{child}/vars", grouped.Skip(next).Take(count).ToList()));
             next += count;
         }
-        int ownOnly = own.Count(w => !layer.Weights.Take(next).Contains(w));
-        if (next + ownOnly != layer.Weights.Count)
-            throw new InvalidOperationException($"Layer '{layer.Name}' places {next} of its {layer.Weights.Count} weights in sublayer groups.");
+        if (next != grouped.Count)
+            throw new InvalidOperationException($"Layer '{layer.Name}' places {next} of its sublayers' {grouped.Count} weights in sublayer groups.");
         return groups;
     }
 
