@@ -232,6 +232,10 @@ public class CustomRnnCellTests
         Assert.Contains("stateful", stateful.Message);
         var direct = Assert.Throws<InvalidOperationException>(() => new ElmanCell(2).Call(Tensor.Zeros(1, 3), training: false));
         Assert.Contains("wrap it in RNN", direct.Message);
+        var exported = new Sequential(new InputLayer([4, 3]), new RNN(new ElmanCell(2)));
+        exported.Build([4, 3]);
+        var onnx = Assert.Throws<NotSupportedException>(() => exported.Export(Path.Combine(Path.GetTempPath(), "nabla-never-written.onnx")));
+        Assert.Contains("the user's cell", onnx.Message);
         var wrongStates = new RNN(new LstmLikeCell(2));
         Assert.Contains("carries 2 states", Assert.Throws<ArgumentException>(
             () => wrongStates.CallAll(Tensor.Zeros(1, 4, 3), [Tensor.Zeros(1, 2)], training: false)).Message);

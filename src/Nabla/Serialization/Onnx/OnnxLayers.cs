@@ -30,6 +30,10 @@ internal static class OnnxLayers
             Check(spectral.Layer);
             return;
         }
+        if (layer is RNN rnn)
+            throw new NotSupportedException(
+                $"ONNX export: layer '{rnn.Name}' (RNN) runs the user's cell '{rnn.Cell.Name}' ({rnn.Cell.ClassName}), whose step is " +
+                "C# code; RNN is written over Keras's own cells (LSTMCell, GRUCell, SimpleRNNCell) only.");
         if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization or Embedding or TimeDistributed)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
