@@ -27,12 +27,16 @@ internal static class OnnxRuntimeCheck
 
     /// <summary>Exports the model, runs ONNX Runtime at batch 1 and 7, and asserts every output is within
     /// 1e-5 of Predict's, absolute or relative (the GEMMs sum in different orders).</summary>
-    public static void AssertMatchesPredict(Model model, int seed = 1, float low = -3f, float high = 3f)
+    public static void AssertMatchesPredict(Model model, int seed = 1, float low = -3f, float high = 3f) =>
+        AssertMatchesPredict(model, batch => Inputs(seed + batch, batch, model.InputShape!, low, high));
+
+    /// <summary>As above, on the inputs <paramref name="inputs"/> makes for each batch size.</summary>
+    public static void AssertMatchesPredict(Model model, Func<int, Tensor> inputs)
     {
         byte[] onnx = OnnxExport.ToBytes(model);
         foreach (int batch in new[] { 1, 7 })
         {
-            var x = Inputs(seed + batch, batch, model.InputShape!, low, high);
+            var x = inputs(batch);
             var expected = model.Predict(x, batchSize: batch).Data;
             var actual = Run(onnx, x);
             Assert.Equal(expected.Length, actual.Length);

@@ -44,8 +44,9 @@ public class Attention : AttentionLayer
 
     public int? Seed { get; }
 
-    /// <summary>The trainable scale (with <see cref="UseScale"/>), or null.</summary>
-    public Tensor? Scale { get; private set; }
+    /// <summary>The trainable scale (with <see cref="UseScale"/>), or null: a scalar here, one per feature in
+    /// <see cref="AdditiveAttention"/>.</summary>
+    public Tensor? Scale { get; private protected set; }
 
     /// <summary>"concat"'s trainable weight on the summed scores, or null.</summary>
     public Tensor? ConcatScoreWeight { get; private set; }
@@ -153,19 +154,17 @@ public class Attention : AttentionLayer
 public sealed class AdditiveAttention(bool useScale = true, double dropout = 0, int? seed = null, string? name = null)
     : Attention(useScale, "dot", dropout, seed, name)
 {
-    private Tensor? scale;
-
     public override string ClassName => "AdditiveAttention";
 
     private protected override void BuildScoreWeights(int features)
     {
-        if (UseScale) scale = AddWeight("scale", [features], Initializer.Get("glorot_uniform"));
+        if (UseScale) Scale = AddWeight("scale", [features], Initializer.Get("glorot_uniform"));
     }
 
     private protected override Tensor Scores(Tensor query, Tensor key)
     {
         var tanh = Activations.Activation.Get("tanh").Apply(PairSums(query, key));
-        return Tensor.Sum(scale is null ? tanh : Tensor.Multiply(tanh, scale), 3);
+        return Tensor.Sum(Scale is null ? tanh : Tensor.Multiply(tanh, Scale), 3);
     }
 
     public override Config GetConfig()

@@ -66,6 +66,7 @@ public static class OnnxExport
         foreach (var layer in model.Layers)
         {
             if (layer is Model nested) Check(nested);
+            else if (OnnxMasking.Handles(layer)) continue;
             else if (!OnnxMergeLayers.Handles(layer) && !OnnxAttentionLayers.Handles(layer)) OnnxLayers.Check(layer);
         }
         // Besides merges and nested models, only a recurrent layer's call reads several tensors (its initial states) or
@@ -76,6 +77,7 @@ public static class OnnxExport
                 throw new NotSupportedException(
                     $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs and makes " +
                     $"{node.Outputs.Count} tensors; not exported.");
+        OnnxMasking.Check(model);
     }
 
     /// <summary>Appends a model's layer calls after the values of its inputs; returns the values of its outputs. A
@@ -97,7 +99,7 @@ public static class OnnxExport
             var made = node.Layer switch
             {
                 RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, xs[0], xs[1..]),
-                MultiHeadAttention attention => [OnnxAttentionLayers.Emit(g, attention, xs, shapes, node.Options)],
+                _ when OnnxAttentionLayers.Handles(node.Layer) => [OnnxAttentionLayers.Emit(g, node.Layer, xs, shapes, node.Options)],
                 _ => [EmitLayer(g, node.Layer, xs, shapes)],
             };
             for (int i = 0; i < made.Length; i++) values[node.Outputs[i]] = made[i];
@@ -109,6 +111,7 @@ public static class OnnxExport
     {
         if (layer is Model nested) return EmitModel(g, nested, xs)[0];
         if (OnnxMergeLayers.Handles(layer)) return OnnxMergeLayers.Emit(g, layer, xs, shapes);
+        if (layer is Masking masking) return OnnxMasking.Emit(g, masking, xs[0]);
         return OnnxLayers.Emit(g, layer, xs[0]);
     }
 }

@@ -40,7 +40,8 @@ internal static class OnnxLayers
             && !OnnxSpecialConvLayers.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
-                $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, MultiHeadAttention on sequences, and nested Sequential or " +
+                $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, Masking whose mask no layer reads, MultiHeadAttention, " +
+                "Attention and AdditiveAttention on sequences, and nested Sequential or " +
                 "functional models.");
         var activation = layer switch
         {
