@@ -40,7 +40,8 @@ public class OnnxMaskingExportTests
         Utils.SetRandomSeed(2);
         var x = new Input(shape: [6, 4]);
         var masked = new Masking(MaskValue).Apply(x);
-        var convolved = new Conv1D(3, 2).Apply(new Dense(5).Apply(masked));
+        // TimeDistributed passes the mask on, Conv1D stops it.
+        var convolved = new Conv1D(3, 2).Apply(new TimeDistributed(new Dense(5)).Apply(masked));
         var model = new Model(x, new Dense(1).Apply(new GlobalMaxPooling1D().Apply(convolved)));
         OnnxRuntimeCheck.AssertMatchesPredict(model, Padded);
     }
@@ -61,6 +62,11 @@ public class OnnxMaskingExportTests
     public void AMaskThatGlobalAveragePoolingReadsIsRefused() =>
         AssertRefused(new Sequential(new Masking(name: "padding", inputShape: [6, 4]), new GlobalAveragePooling1D(name: "mean"), new Dense(1)),
             "'mean' (GlobalAveragePooling1D)");
+
+    [Fact]
+    public void AMaskThatBatchNormalizationWouldRefuseInsideTimeDistributedIsRefused() =>
+        AssertRefused(new Sequential(new Masking(name: "padding", inputShape: [6, 4]), new TimeDistributed(new BatchNormalization(), name: "steps"),
+            new Flatten()), "'steps' (TimeDistributed)");
 
     [Fact]
     public void AMaskThatReachesTheOutputIsRefused() =>

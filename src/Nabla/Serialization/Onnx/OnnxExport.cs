@@ -66,8 +66,7 @@ public static class OnnxExport
         foreach (var layer in model.Layers)
         {
             if (layer is Model nested) Check(nested);
-            else if (OnnxMasking.Handles(layer)) continue;
-            else if (!OnnxMergeLayers.Handles(layer) && !OnnxAttentionLayers.Handles(layer)) OnnxLayers.Check(layer);
+            else if (!OnnxMergeLayers.Handles(layer) && !OnnxAttentionLayers.Handles(layer) && !OnnxMasking.Handles(layer)) OnnxLayers.Check(layer);
         }
         // Besides merges and nested models, only a recurrent layer's call reads several tensors (its initial states) or
         // makes several (its final states); any other layer doing so would lose them here.

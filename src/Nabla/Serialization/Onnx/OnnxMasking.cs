@@ -61,9 +61,12 @@ internal static class OnnxMasking
         return layer.SupportsMasking ? source : null;
     }
 
-    /// <summary>The layers whose Predict changes, or refuses, with a mask on their input.</summary>
+    /// <summary>The layers whose Predict changes with a mask on their input, or refuses it: Softmax and BatchNormalization
+    /// (which Nabla refuses masked), also inside TimeDistributed, whose wrapped layer sees no mask but is checked for them.</summary>
     private static bool ReadsMask(Layer layer) => layer is RnnLayer or StackedRecurrent or Bidirectional or AttentionLayer
-        or GlobalAveragePooling1D or Softmax or BatchNormalization || layer is TimeDistributed wrapper && ReadsMask(wrapper.Layer);
+        or GlobalAveragePooling1D || RefusesMask(layer) || layer is TimeDistributed { Layer: var wrapped } && RefusesMask(wrapped);
+
+    private static bool RefusesMask(Layer layer) => layer is Softmax or BatchNormalization;
 
     private static void RefuseOutput(Masking source, Model model) =>
         throw new NotSupportedException(
