@@ -97,8 +97,29 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4")]
+    // tf_keras/layers/normalization/group_normalization.py, unit_normalization.py get_config (tf.keras 2.11+, 2.9+)
+    [InlineData("GroupNormalization", "\"groups\": 2, \"axis\": -1, \"epsilon\": 0.001, \"center\": true, \"scale\": true, \"beta_initializer\": " + Zeros2 + ", \"gamma_initializer\": " + Ones2 + ", \"beta_regularizer\": null, \"gamma_regularizer\": null, \"beta_constraint\": null, \"gamma_constraint\": null")]
+    [InlineData("UnitNormalization", "\"axis\": -1")]
+    // tf_keras/layers/preprocessing/category_encoding.py get_config (dtype: floatx, as its __init__ sets)
+    [InlineData("CategoryEncoding", "\"num_tokens\": 4, \"output_mode\": \"multi_hot\", \"sparse\": false")]
+    // TF 2.4 tensorflow/python/keras/layers/preprocessing/category_encoding.py get_config: output_mode "binary"
+    [InlineData("CategoryEncoding", "\"num_tokens\": 4, \"output_mode\": \"binary\", \"sparse\": false")]
     public void AKeras2ConfigLoads(string className, string keys) =>
         Assert.Equal(className, Load(className, K2, keys).ClassName);
+
+    [Theory]
+    // tf_keras/layers/preprocessing/discretization.py get_config; its __init__ sets dtype int64 for "int" outputs.
+    [InlineData("Discretization", "\"bin_boundaries\": [0.0, 1.0], \"num_bins\": null, \"epsilon\": 0.01, \"output_mode\": \"int\", \"sparse\": false")]
+    // ... adapted: bin_boundaries is the argument given (None), the boundaries live in the "summary" weight.
+    [InlineData("Discretization", "\"bin_boundaries\": null, \"num_bins\": 4, \"epsilon\": 0.01, \"output_mode\": \"int\", \"sparse\": false")]
+    // tf_keras/layers/preprocessing/index_lookup.py IndexLookup.get_config (IntegerLookup adds nothing); dtype int64 as
+    // index_lookup.py's __init__ sets for "int" outputs.
+    [InlineData("IntegerLookup", "\"invert\": false, \"max_tokens\": null, \"num_oov_indices\": 1, \"oov_token\": -1, \"mask_token\": null, \"output_mode\": \"int\", \"sparse\": false, \"pad_to_max_tokens\": false, \"vocabulary_dtype\": \"int64\", \"idf_weights\": null, \"vocabulary\": [3, 5, 7], \"vocabulary_size\": 4")]
+    // TF 2.4 tensorflow/python/keras/layers/preprocessing/integer_lookup.py get_config: IndexLookup's keys (invert,
+    // num_oov_indices, ...) with max_tokens, mask_token and oov_token renamed max_values, mask_value and oov_value
+    [InlineData("IntegerLookup", "\"invert\": false, \"num_oov_indices\": 1, \"max_values\": null, \"mask_value\": 0, \"oov_value\": -1")]
+    public void AnIntegerValuedKeras2ConfigLoads(string className, string keys) =>
+        Assert.Equal(className, Load(className, "\"name\": \"x\", \"trainable\": true, \"dtype\": \"int64\"", keys).ClassName);
 
     [Theory]
     // tfjs-layers/src/layers/core.ts Dense.getConfig
@@ -155,8 +176,38 @@ public partial class KerasWrittenKeysTests
     [InlineData("Rescaling", "\"scale\": 0.00392156862745098, \"offset\": 0.0")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4")]
+    // tfjs-layers/src/layers/convolutional.ts Conv3D (Conv + BaseConv getConfig); Conv2DTranspose and Conv3DTranspose
+    // delete dilationRate and write no output_padding
+    [InlineData("Conv3D", "\"filters\": 2, \"kernel_size\": [3, 3, 3], \"strides\": [1, 1, 1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1, 1, 1], \"activation\": \"linear\", " + KernelBias2)]
+    [InlineData("Conv2DTranspose", "\"filters\": 2, \"kernel_size\": [3, 3], \"strides\": [2, 2], \"padding\": \"same\", \"data_format\": \"channels_last\", \"activation\": \"linear\", " + KernelBias2)]
+    [InlineData("Conv3DTranspose", "\"filters\": 2, \"kernel_size\": [3, 3, 3], \"strides\": [1, 1, 1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"activation\": \"linear\", " + KernelBias2)]
+    // tfjs-layers/src/layers/pooling.ts Pooling3D.getConfig (TF.js has no GlobalPooling3D, GroupNormalization,
+    // UnitNormalization, Discretization or IntegerLookup)
+    [InlineData("MaxPooling3D", "\"pool_size\": [2, 2, 2], \"padding\": \"valid\", \"strides\": [2, 2, 2], \"data_format\": \"channels_last\"")]
+    [InlineData("AveragePooling3D", "\"pool_size\": [2, 2, 2], \"padding\": \"valid\", \"strides\": [2, 2, 2], \"data_format\": \"channels_last\"")]
+    // tfjs-layers/src/layers/preprocessing/category_encoding.ts getConfig (outputMode "multiHot", snake-cased on save)
+    [InlineData("CategoryEncoding", "\"num_tokens\": 4, \"output_mode\": \"multi_hot\"")]
     public void ATensorFlowJsConfigLoads(string className, string keys) =>
         Assert.Equal(className, Load(className, K2, keys).ClassName);
+
+    [Fact]
+    public void OlderPreprocessingConfigsMeanWhatTheirKerasMeant()
+    {
+        // Keras 3.0-3.5 random_contrast.py wrote no value_range and always clipped to [0, 255].
+        var contrast = (RandomContrast)Load("RandomContrast", K3, "\"factor\": 0.1, \"seed\": null");
+        Assert.Equal((0.0, 255.0), contrast.ValueRange);
+        // ... random_brightness.py wrote the factor as the sorted [lower, upper] it drew from.
+        var brightness = (RandomBrightness)Load("RandomBrightness", K3, "\"factor\": [-0.1, 0.1], \"value_range\": [0, 255], \"seed\": null");
+        Assert.Equal((-0.1, 0.1), brightness.Factor);
+        // TF 2.4 integer_lookup.py: mask_value is mask_token.
+        var lookup = (IntegerLookup)Load("IntegerLookup", "\"name\": \"x\", \"dtype\": \"int64\"", "\"max_values\": null, \"mask_value\": 0, \"oov_value\": -1");
+        Assert.Equal(0L, lookup.MaskToken);
+        Assert.Equal(-1L, lookup.OovToken);
+        // tf.keras 2 discretization.py, adapted: no boundaries in the config, num_bins kept.
+        var bins = (Discretization)Load("Discretization", "\"name\": \"x\", \"dtype\": \"int64\"", "\"bin_boundaries\": null, \"num_bins\": 4");
+        Assert.Null(bins.BinBoundaries);
+        Assert.Equal(4, bins.NumBins);
+    }
 
     [Fact]
     public void Keras2AndTfjsWrappersLoad()

@@ -170,6 +170,14 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false, \"pad_to_aspect_ratio\": false, \"fill_mode\": \"constant\", \"fill_value\": 0.0, \"antialias\": false, \"data_format\": \"channels_last\"")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4, \"data_format\": \"channels_last\"")]
+    // Keras 3.0-3.5 keras/layers/preprocessing/random_flip.py, random_contrast.py, random_brightness.py (3.1+:
+    // keras/src/layers/preprocessing/) get_config: no data_format, no value_range in RandomContrast, and the factor
+    // written as the sorted [lower, upper] it kept (RandomRotation too); their random_zoom.py and random_translation.py
+    // write the keys of the RandomZoom and RandomTranslation rows above
+    [InlineData("RandomFlip", "\"seed\": null, \"mode\": \"horizontal_and_vertical\"")]
+    [InlineData("RandomContrast", "\"factor\": 0.1, \"seed\": null")]
+    [InlineData("RandomBrightness", "\"factor\": [-0.1, 0.1], \"value_range\": [0, 255], \"seed\": null")]
+    [InlineData("RandomRotation", "\"factor\": [-0.1, 0.1], \"value_range\": [0, 255], \"data_format\": \"channels_last\", \"fill_mode\": \"reflect\", \"fill_value\": 0.0, \"interpolation\": \"bilinear\", \"seed\": null")]
     // keras/src/layers/preprocessing/category_encoding.py, discretization.py get_config
     [InlineData("CategoryEncoding", "\"num_tokens\": 4, \"output_mode\": \"multi_hot\", \"sparse\": false")]
     [InlineData("Discretization", "\"bin_boundaries\": [0.0, 1.0], \"num_bins\": null, \"epsilon\": 0.01, \"output_mode\": \"int\", \"sparse\": false")]
