@@ -97,7 +97,7 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4")]
-    // tf_keras/layers/normalization/group_normalization.py, unit_normalization.py get_config (tf.keras 2.11+, 2.9+)
+    // tf_keras/layers/normalization/group_normalization.py, unit_normalization.py get_config
     [InlineData("GroupNormalization", "\"groups\": 2, \"axis\": -1, \"epsilon\": 0.001, \"center\": true, \"scale\": true, \"beta_initializer\": " + Zeros2 + ", \"gamma_initializer\": " + Ones2 + ", \"beta_regularizer\": null, \"gamma_regularizer\": null, \"beta_constraint\": null, \"gamma_constraint\": null")]
     [InlineData("UnitNormalization", "\"axis\": -1")]
     // tf_keras/layers/preprocessing/category_encoding.py get_config (dtype: floatx, as its __init__ sets)
