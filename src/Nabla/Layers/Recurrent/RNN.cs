@@ -171,12 +171,7 @@ public sealed class RNN : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["return_sequences"] = ReturnSequences;
-        config["return_state"] = ReturnState;
-        config["go_backwards"] = GoBackwards;
-        config["stateful"] = false;
-        config["unroll"] = false;
-        config["zero_output_for_mask"] = ZeroOutputForMask;
+        RnnLayer.WriteLoopOptions(config, ReturnSequences, ReturnState, GoBackwards, stateful: false, ZeroOutputForMask);
         config["cell"] = Registry<Layer>.Serialize(Cell);
         return config;
     }

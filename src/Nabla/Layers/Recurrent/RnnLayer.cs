@@ -139,14 +139,19 @@ public abstract class RnnLayer : Layer
 
     /// <summary>Writes Keras's RNN options (keras/src/layers/rnn/rnn.py, get_config); unroll is accepted and ignored, so
     /// written false.</summary>
-    private protected void WriteRnnOptions(Config config, bool stateful)
+    private protected void WriteRnnOptions(Config config, bool stateful) =>
+        WriteLoopOptions(config, ReturnSequences, ReturnState, GoBackwards, stateful, ZeroOutputForMask);
+
+    /// <summary>Keras's RNN loop options, as every RNN form writes them (a layer, an RNN over cells).</summary>
+    internal static void WriteLoopOptions(Config config, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
+        bool zeroOutputForMask)
     {
-        config["return_sequences"] = ReturnSequences;
-        config["return_state"] = ReturnState;
-        config["go_backwards"] = GoBackwards;
+        config["return_sequences"] = returnSequences;
+        config["return_state"] = returnState;
+        config["go_backwards"] = goBackwards;
         config["stateful"] = stateful;
         config["unroll"] = false;
-        config["zero_output_for_mask"] = ZeroOutputForMask;
+        config["zero_output_for_mask"] = zeroOutputForMask;
     }
 
     /// <summary>Writes the three initializers under Keras's keys.</summary>

@@ -121,12 +121,7 @@ public sealed class StackedRecurrent : Layer
     public override Config GetConfig()
     {
         var config = base.GetConfig();
-        config["return_sequences"] = ReturnSequences;
-        config["return_state"] = false;
-        config["go_backwards"] = GoBackwards;
-        config["stateful"] = false;
-        config["unroll"] = false;
-        config["zero_output_for_mask"] = ZeroOutputForMask;
+        RnnLayer.WriteLoopOptions(config, ReturnSequences, returnState: false, GoBackwards, stateful: false, ZeroOutputForMask);
         config["cell"] = new Config
         {
             ["module"] = "keras.layers", ["class_name"] = "StackedRNNCells",
