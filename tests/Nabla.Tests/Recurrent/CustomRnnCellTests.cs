@@ -47,7 +47,7 @@ public class CustomRnnCellTests
     }
 
     /// <summary>LSTM's step in Keras's gate order [i, f, c, o]: two states, h and c.</summary>
-    private sealed class LstmLikeCell(int units) : RnnCell
+    private sealed class LstmLikeCell(int units, string? name = null) : RnnCell(name)
     {
         private Tensor? kernel, recurrent, bias;
 
@@ -72,6 +72,15 @@ public class CustomRnnCellTests
             var h = sigmoid.Apply(Gate(3)) * tanh.Apply(c);
             return (h, [h, c]);
         }
+
+        public override Config GetConfig()
+        {
+            var config = base.GetConfig();
+            config["units"] = (long)units;
+            return config;
+        }
+
+        public static LstmLikeCell FromConfig(Config config) => new(config.GetInt("units"), BaseArgs(config).name);
     }
 
     /// <summary>Two sequences of 5 steps of 3 features; with a mask, sample 1's last two steps are padding.</summary>
@@ -138,6 +147,40 @@ public class CustomRnnCellTests
             Assert.Equal(expected[k].Shape, actual[k].Shape);
             for (int i = 0; i < expected[k].Size; i++) Assert.Equal(expected[k].Data[i], actual[k].Data[i], 1e-5);
         }
+    }
+
+    /// <summary>Keras's lstm_seq2seq shape: the encoder's final states start the decoder, through the functional API.</summary>
+    private static Nabla.Model EncoderDecoder(Func<string, bool, Layer> recurrent)
+    {
+        var encoderInputs = new Input([5, 3], name: "encoder_inputs");
+        var encoded = recurrent("encoder", false).ApplyAll(encoderInputs);
+        var decoderInputs = new Input([4, 2], name: "decoder_inputs");
+        var decoded = recurrent("decoder", true).ApplyAll(decoderInputs, encoded[1], encoded[2]);
+        return new Nabla.Model([encoderInputs, decoderInputs], decoded[0], name: "seq2seq");
+    }
+
+    [Fact]
+    public void AFunctionalEncoderDecoderPassesStatesAsLstmsDoAndItsConfigLoads()
+    {
+        if (!Layer.Registry.Contains("TestLstmLikeCell")) Layer.Register("TestLstmLikeCell", LstmLikeCell.FromConfig);
+        Utils.SetRandomSeed(10);
+        Layer Custom(string name, bool sequences) => new RNN(new LstmLikeCell(3), sequences, returnState: true, name: name);
+        Layer Fused(string name, bool sequences) => new LSTM(3, returnSequences: sequences, returnState: true, name: name);
+        var model = EncoderDecoder(Custom);
+        var reference = EncoderDecoder(Fused);
+        reference.SetWeights(model.GetWeights());
+        Tensor[] x = [GradientCheck.Random(11, -1, 1, 2, 5, 3), GradientCheck.Random(12, -1, 1, 2, 4, 2)];
+        var expected = reference.Predict(x)[0];
+        var actual = model.Predict(x)[0];
+        Assert.Equal([2, 4, 3], actual.Shape);
+        for (int i = 0; i < expected.Size; i++) Assert.Equal(expected.Data[i], actual.Data[i], 1e-5);
+
+        // The functional config names the decoder's states as Keras's initial_state keyword, and loads back.
+        string json = Nabla.Serialization.KerasModelJson.ToJson(model);
+        Assert.Contains("initial_state", json);
+        var loaded = Nabla.Serialization.KerasModelJson.FromJson(json);
+        loaded.SetWeights(model.GetWeights());
+        Assert.Equal(actual.Data, loaded.Predict(x)[0].Data);
     }
 
     [Fact]
