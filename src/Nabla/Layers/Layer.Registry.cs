@@ -24,6 +24,7 @@ public abstract partial class Layer
         .Add("RandomBrightness", RandomBrightness.FromConfig)
         .Add("Resizing", Resizing.FromConfig)
         .Add("CenterCrop", CenterCrop.FromConfig)
+        .Add("RandomCrop", RandomCrop.FromConfig)
         .Add("Flatten", Flatten.FromConfig)
         .Add("InputLayer", InputLayer.FromConfig)
         .Add("BatchNormalization", BatchNormalization.FromConfig)

@@ -97,6 +97,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4")]
+    // tf_keras/layers/preprocessing/image_preprocessing.py RandomCrop.get_config (seed as given)
+    [InlineData("RandomCrop", "\"height\": 4, \"width\": 4, \"seed\": null")]
     // tf_keras/layers/normalization/group_normalization.py, unit_normalization.py get_config
     [InlineData("GroupNormalization", "\"groups\": 2, \"axis\": -1, \"epsilon\": 0.001, \"center\": true, \"scale\": true, \"beta_initializer\": " + Zeros2 + ", \"gamma_initializer\": " + Ones2 + ", \"beta_regularizer\": null, \"gamma_regularizer\": null, \"beta_constraint\": null, \"gamma_constraint\": null")]
     [InlineData("UnitNormalization", "\"axis\": -1")]
@@ -172,7 +174,7 @@ public partial class KerasWrittenKeysTests
     [InlineData("ZeroPadding2D", "\"padding\": [[1, 1], [1, 1]], \"data_format\": \"channels_last\"")]
     [InlineData("UpSampling2D", "\"size\": [2, 2], \"data_format\": \"channels_last\", \"interpolation\": \"nearest\"")]
     [InlineData("Cropping2D", "\"cropping\": [[1, 1], [1, 1]], \"data_format\": \"channels_last\"")]
-    // tfjs-layers/src/layers/preprocessing/image_preprocessing.ts, center_crop.ts getConfig
+    // tfjs-layers/src/layers/preprocessing/image_preprocessing.ts, center_crop.ts getConfig (TF.js has no RandomCrop)
     [InlineData("Rescaling", "\"scale\": 0.00392156862745098, \"offset\": 0.0")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4")]

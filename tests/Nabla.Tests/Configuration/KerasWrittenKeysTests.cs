@@ -170,6 +170,9 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false, \"pad_to_aspect_ratio\": false, \"fill_mode\": \"constant\", \"fill_value\": 0.0, \"antialias\": false, \"data_format\": \"channels_last\"")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4, \"data_format\": \"channels_last\"")]
+    // random_crop.py get_config, alike in image_preprocessing/ (3.6+) and in Keras 3.0-3.5's keras/layers/preprocessing/
+    // (3.1+: keras/src/layers/preprocessing/); the seed is the drawn default seed when the user gave none
+    [InlineData("RandomCrop", "\"height\": 4, \"width\": 4, \"seed\": 1337, \"data_format\": \"channels_last\"")]
     // Keras 3.0-3.5 keras/layers/preprocessing/random_flip.py, random_contrast.py, random_brightness.py (3.1+:
     // keras/src/layers/preprocessing/) get_config: no data_format, no value_range in RandomContrast, and the factor
     // written as the sorted [lower, upper] it kept (RandomRotation too); their random_zoom.py and random_translation.py

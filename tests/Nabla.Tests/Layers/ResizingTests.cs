@@ -31,13 +31,17 @@ public class ResizingTests
     }
 
     [Fact]
-    public void CenterCropTakesTheCentralWindowAndRefusesSmallerImages()
+    public void CenterCropTakesTheCentralWindowAndSmartResizesSmallerImages()
     {
         var x = Tensor.FromArray(Enumerable.Range(0, 30).Select(i => (float)i).ToArray(), 1, 5, 6, 1);
         // (5 − 2) // 2 = 1 row down, (6 − 3) // 2 = 1 column in.
         Assert.Equal([7f, 8f, 9f, 13f, 14f, 15f], new CenterCrop(2, 3).Call(x, training: false).Data);
-        var e = Assert.Throws<ArgumentException>(() => new CenterCrop(6, 3, name: "crop").Call(x, training: false));
-        Assert.Contains("a 5x6 image is smaller than the 6x3 window", e.Message);
+        // Smaller on one axis: keras/src/utils/image_utils.py smart_resize cuts the largest central window of the target's
+        // aspect ratio, 5 × min(6, int(5·2/10) = 1) at column (6 − 1) // 2 = 2, and resizes it: output row o reads row (o + ½)/2 − ½ (at least 0) of 2, 8, 14, 20, 26.
+        var tall = new CenterCrop(10, 2).Call(x, training: false);
+        Assert.Equal([1, 10, 2, 1], tall.Shape);
+        Assert.Equal(new Resizing(10, 2).Call(Tensor.Slice(x, [0, 0, 2, 0], [1, 5, 1, 1]), training: false).Data, tall.Data);
+        Assert.Equal([2f, 2f, 3.5f, 3.5f, 6.5f, 6.5f], tall.Data[..6]);
     }
 
     [Fact]

@@ -78,8 +78,9 @@ public sealed class Resizing : Layer
 
 /// <summary>
 /// Keras's <c>CenterCrop</c>: the central height × width window of each image, starting at ((h − height) // 2,
-/// (w − width) // 2) as keras/src/layers/preprocessing/image_preprocessing/center_crop.py places it. An image smaller
-/// than the window is refused (Keras would resize it with smart_resize). The input's size may be unknown (None).
+/// (w − width) // 2) as keras/src/layers/preprocessing/image_preprocessing/center_crop.py places it; an image smaller
+/// than the window on either axis goes through Keras's smart_resize there (<see cref="ImageWindow.AspectRatio"/>, then resized bilinearly).
+/// The input's size may be unknown (None).
 /// </summary>
 public sealed class CenterCrop : Layer
 {
@@ -103,24 +104,17 @@ public sealed class CenterCrop : Layer
     {
         if (inputShape.Length != 3)
             throw new ArgumentException($"Layer '{Name}' (CenterCrop) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
-        CheckSize(inputShape[0], inputShape[1]);
         return [Height, Width, inputShape[2]];
     }
 
-    private void CheckSize(int height, int width)
-    {
-        if ((height != UnknownDimension && height < Height) || (width != UnknownDimension && width < Width))
-            throw new ArgumentException(
-                $"Layer '{Name}' (CenterCrop): a {height}x{width} image is smaller than the {Height}x{Width} window; Keras would resize it " +
-                "(smart_resize), which Nabla does not implement.");
-    }
+    /// <summary>The window an image of this size is cut to (then resized to height × width if it differs).</summary>
+    internal ImageWindow WindowFor(int height, int width) => height >= Height && width >= Width
+        ? ImageWindow.Central(height, width, Height, Width) : ImageWindow.AspectRatio(height, width, Height, Width);
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        int height = inputs.Shape[1], width = inputs.Shape[2];
-        CheckSize(height, width);
-        return Tensor.Slice(inputs, [0, (height - Height) / 2, (width - Width) / 2, 0], [inputs.Shape[0], Height, Width, inputs.Shape[3]]);
+        return WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width);
     }
 
     public override Config GetConfig()

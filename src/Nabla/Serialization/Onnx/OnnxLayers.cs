@@ -13,7 +13,7 @@ internal static class OnnxLayers
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
         ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
-         "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop",
+         "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop", "RandomCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
          "SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
@@ -91,7 +91,8 @@ internal static class OnnxLayers
     /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value.</summary>
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
-        InputLayer or Layers.Identity or TrainingNoiseLayer => x,
+        // RandomCrop changes the image in inference too (OnnxReshapingLayers).
+        InputLayer or Layers.Identity or TrainingNoiseLayer and not RandomCrop => x,
         SpectralNormalization spectral => Emit(g, spectral.Layer, x),
         Dense dense => EmitDense(g, dense, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),

@@ -7,14 +7,15 @@ namespace Nabla.Serialization.Onnx;
 /// Writes the reshaping layers and PReLU as ONNX on the channels-last tensor: cropping as Slice, ZeroPadding1D/3D as Pad,
 /// Permute as Transpose, RepeatVector as Unsqueeze then Tile, UpSampling as Resize with integer scales (nearest: each
 /// output cell reads input cell floor(i / scale), as Nabla's repetition does; bilinear: half-pixel centres), Resizing as
-/// Resize to the batch's own size (TensorFlow's half-pixel centres; nearest as tf_half_pixel_for_nn), CenterCrop as Slice,
+/// Resize to the batch's own size (TensorFlow's half-pixel centres; nearest as tf_half_pixel_for_nn), CenterCrop and
+/// RandomCrop (its inference) as a Slice of the window they cut, then a bilinear Resize when that is not the target size,
 /// PReLU as PRelu with its alpha, which broadcasts over the batch as ONNX's slope does.
 /// </summary>
 internal static class OnnxReshapingLayers
 {
     public static bool Handles(Layer layer) =>
         layer is Cropping1D or Cropping2D or Cropping3D or ZeroPadding1D or ZeroPadding3D or Permute or RepeatVector
-            or UpSampling1D or UpSampling2D or UpSampling3D or PReLU or Resizing or CenterCrop;
+            or UpSampling1D or UpSampling2D or UpSampling3D or PReLU or Resizing or CenterCrop or RandomCrop;
 
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
@@ -31,8 +32,9 @@ internal static class OnnxReshapingLayers
         UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1], u.Interpolation == "bilinear"),
         UpSampling3D u => Resize(g, u.Name, x, [1, u.Size.Depth, u.Size.Height, u.Size.Width, 1], bilinear: false),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
-        Resizing r => ResizeTo(g, r, x),
-        CenterCrop c => Slice(g, c.Name, x, [(KnownSize(c, 0) - c.Height) / 2, (KnownSize(c, 1) - c.Width) / 2], [c.Height, c.Width], [1, 2]),
+        Resizing r => ResizeTo(g, r.Name, x, r.Height, r.Width, r.OutputShape![2], r.Interpolation == "bilinear"),
+        CenterCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
+        RandomCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
 
@@ -41,14 +43,21 @@ internal static class OnnxReshapingLayers
         g.Node("Slice", name, [x, g.Int64Initializer($"{name}/starts", [.. starts.Select(s => (long)s)]),
             g.Int64Initializer($"{name}/ends", [.. starts.Select((s, i) => (long)s + lengths[i])]), g.Int64Initializer($"{name}/axes", axes)]);
 
-    /// <summary>Resize to [batch, height, width, channels], the batch read from x's shape at run time.</summary>
-    private static string ResizeTo(OnnxGraphBuilder g, Resizing r, string x)
+    /// <summary>An image window (<see cref="ImageWindow.Cut"/>): its Slice, resized bilinearly when not height × width.</summary>
+    private static string Cut(OnnxGraphBuilder g, Layer layer, string x, ImageWindow w, int height, int width)
     {
-        string batch = g.Node("Slice", r.Name, [g.Node("Shape", r.Name, [x]), g.Int64Initializer($"{r.Name}/batch_start", [0]),
-            g.Int64Initializer($"{r.Name}/batch_end", [1])]);
-        string sizes = g.Node("Concat", r.Name, [batch, g.Int64Initializer($"{r.Name}/size", [r.Height, r.Width, r.OutputShape![2]])], Int("axis", 0));
+        string window = Slice(g, layer.Name, x, [w.Top, w.Left], [w.Height, w.Width], [1, 2]);
+        return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, layer.OutputShape![2], bilinear: true);
+    }
+
+    /// <summary>Resize to [batch, height, width, channels], the batch read from x's shape at run time.</summary>
+    private static string ResizeTo(OnnxGraphBuilder g, string name, string x, int height, int width, int channels, bool bilinear)
+    {
+        string batch = g.Node("Slice", name, [g.Node("Shape", name, [x]), g.Int64Initializer($"{name}/batch_start", [0]),
+            g.Int64Initializer($"{name}/batch_end", [1])]);
+        string sizes = g.Node("Concat", name, [batch, g.Int64Initializer($"{name}/size", [height, width, channels])], Int("axis", 0));
         // Resize's inputs: X, roi and scales (unused, empty), sizes.
-        return g.Node("Resize", r.Name, [x, "", "", sizes], r.Interpolation == "bilinear"
+        return g.Node("Resize", name, [x, "", "", sizes], bilinear
             ? [Text("mode", "linear"), Text("coordinate_transformation_mode", "half_pixel")]
             : [Text("mode", "nearest"), Text("coordinate_transformation_mode", "tf_half_pixel_for_nn"), Text("nearest_mode", "floor")]);
     }
