@@ -5,7 +5,8 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// A layer that perturbs its inputs in training only and is the identity in inference (Dropout, GaussianNoise,
-/// GaussianDropout). With a seed it draws from its own generator, so its noise repeats from run to run; without one,
+/// GaussianDropout); RandomCrop, whose output has another size, overrides <see cref="Call"/> to smart-resize in inference.
+/// With a seed it draws from its own generator, so its noise repeats from run to run; without one,
 /// from Nabla's global generator (<see cref="Utils.SetRandomSeed"/>).
 /// </summary>
 public abstract class TrainingNoiseLayer : Layer
