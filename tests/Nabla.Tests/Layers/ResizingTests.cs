@@ -44,6 +44,25 @@ public class ResizingTests
         Assert.Equal([2f, 2f, 3.5f, 3.5f, 6.5f, 6.5f], tall.Data[..6]);
     }
 
+    [Theory]
+    [InlineData("bilinear")]
+    [InlineData("nearest")]
+    public void CropToAspectRatioResizesTheLargestCentralWindowOfTheTargetsRatio(string interpolation)
+    {
+        var x = GradientCheck.Random(3, 0, 1, 2, 6, 9, 2);
+        var layer = (Resizing)Layer.Deserialize(Config.Parse("""{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": """
+            + $"\"{interpolation}\"" + """, "crop_to_aspect_ratio": true}}"""));
+        Assert.True(layer.CropToAspectRatio);
+        // A square target from 6 × 9: keras/src/backend/tensorflow/image.py crops height min(6, int(9·4/4)) = 6 and width
+        // min(9, int(6·4/4)) = 6, starting at column int((9 − 6) / 2) = 1, then resizes that window.
+        var window = Tensor.Slice(x, [0, 0, 1, 0], [2, 6, 6, 2]);
+        Assert.Equal(new Resizing(4, 4, interpolation).Call(window, training: false).Data, layer.Call(x, training: false).Data);
+        Assert.Contains("\"crop_to_aspect_ratio\": true", Registry<Layer>.Serialize(layer).ToJsonString().Replace(":true", ": true"));
+        if (interpolation == "bilinear") GradientCheck.Check(t => new Resizing(4, 2, cropToAspectRatio: true).Call(t[0], training: true), [GradientCheck.Random(4, -1, 1, 1, 5, 3, 1)]);
+        var model = new Sequential(new Resizing(3, 5, interpolation, inputShape: [6, 4, 2], cropToAspectRatio: true), new Conv2D(2, 1));
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+    }
+
     [Fact]
     public void ConfigsCarryKerasDefaultsAndRefuseWhatIsNotImplemented()
     {
@@ -52,8 +71,9 @@ public class ResizingTests
         Assert.Equal(Registry<Layer>.Serialize(resizing).ToJsonString(), Registry<Layer>.Serialize(Layer.Deserialize(Registry<Layer>.Serialize(resizing))).ToJsonString());
         var crop = (CenterCrop)Layer.Deserialize(Config.Parse("""{"class_name": "CenterCrop", "config": {"name": "c", "height": 8, "width": 8}}"""));
         Assert.Equal((8, 8), (crop.Height, crop.Width));
-        Assert.Contains("'crop_to_aspect_ratio' is true", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
-            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "crop_to_aspect_ratio": true}}"""))).Message);
+        Assert.False(resizing.CropToAspectRatio); // resizing.py: crop_to_aspect_ratio=False
+        Assert.Contains("'pad_to_aspect_ratio' is true", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "pad_to_aspect_ratio": true}}"""))).Message);
         Assert.Contains("'interpolation' 'bicubic' is not supported", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": "bicubic"}}"""))).Message);
     }

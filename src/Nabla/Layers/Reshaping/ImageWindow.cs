@@ -22,11 +22,11 @@ internal readonly record struct ImageWindow(int Top, int Left, int Height, int W
     }
 
     /// <summary>This window of each image [batch, h, w, channels], resized to height × width when it is not that size:
-    /// bilinearly, half-pixel centres, no antialiasing, as Keras's smart_resize does after its
-    /// <see cref="AspectRatio"/> cut.</summary>
-    public Tensor Cut(Tensor images, int height, int width)
+    /// half-pixel centres, no antialiasing, bilinearly as Keras's smart_resize does after its <see cref="AspectRatio"/>
+    /// cut (or nearest, for Resizing's crop_to_aspect_ratio with that interpolation).</summary>
+    public Tensor Cut(Tensor images, int height, int width, bool bilinear = true)
     {
         var window = Tensor.Slice(images, [0, Top, Left, 0], [images.Shape[0], Height, Width, images.Shape[3]]);
-        return Height == height && Width == width ? window : Op.Record(new ResizeOp(window, height, width));
+        return Height == height && Width == width ? window : Op.Record(new ResizeOp(window, height, width, bilinear));
     }
 }

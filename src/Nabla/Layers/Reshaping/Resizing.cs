@@ -7,15 +7,17 @@ namespace Nabla.Layers;
 /// <summary>
 /// Keras's <c>Resizing</c>: resizes images [batch, h, w, channels] to [batch, height, width, channels] with half-pixel
 /// centres and no antialiasing (keras/src/layers/preprocessing/image_preprocessing/resizing.py, Keras's default
-/// interpolation "bilinear"; "nearest" too). Keras's other interpolations (bicubic, area, lanczos…) and
-/// crop_to_aspect_ratio / pad_to_aspect_ratio are refused by name rather than resized otherwise. The input's size may
-/// be unknown (None): the weights of each read come with the call's data.
+/// interpolation "bilinear"; "nearest" too). With crop_to_aspect_ratio it first cuts the largest central window of the
+/// target's aspect ratio, as Keras's image resize does (<see cref="ImageWindow.AspectRatio"/>). Keras's other
+/// interpolations (bicubic, area, lanczos…) and pad_to_aspect_ratio are refused by name rather than resized otherwise.
+/// The input's size may be unknown (None): the weights of each read come with the call's data.
 /// </summary>
 public sealed class Resizing : Layer
 {
     private static readonly string[] Interpolations = ["bilinear", "nearest"];
 
-    public Resizing(int height, int width, string interpolation = "bilinear", string? dataFormat = null, int[]? inputShape = null, string? name = null)
+    public Resizing(int height, int width, string interpolation = "bilinear", string? dataFormat = null, int[]? inputShape = null,
+        string? name = null, bool cropToAspectRatio = false)
         : base(name, inputShape)
     {
         if (height < 1 || width < 1)
@@ -24,7 +26,7 @@ public sealed class Resizing : Layer
             throw new ArgumentException(
                 $"Resizing '{Name}': 'interpolation' '{interpolation}' is not supported; supported: {string.Join(", ", Interpolations)}.", nameof(interpolation));
         ConvOptions.CheckDataFormat($"Resizing '{Name}'", dataFormat);
-        (Height, Width, Interpolation) = (height, width, interpolation);
+        (Height, Width, Interpolation, CropToAspectRatio) = (height, width, interpolation, cropToAspectRatio);
     }
 
     public override string ClassName => "Resizing";
@@ -36,6 +38,14 @@ public sealed class Resizing : Layer
     /// <summary>"bilinear" (Keras's default) or "nearest".</summary>
     public string Interpolation { get; }
 
+    /// <summary>Keras's <c>crop_to_aspect_ratio</c> (default false): resize the largest central window of the target's
+    /// aspect ratio rather than the whole image, so that nothing is stretched.</summary>
+    public bool CropToAspectRatio { get; }
+
+    /// <summary>The window an image of this size is resized from: all of it, or the aspect-ratio window.</summary>
+    internal ImageWindow WindowFor(int height, int width) =>
+        CropToAspectRatio ? ImageWindow.AspectRatio(height, width, Height, Width) : new(0, 0, height, width);
+
     private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
 
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape.Length == 3 ? [Height, Width, inputShape[2]]
@@ -44,7 +54,9 @@ public sealed class Resizing : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ResizeOp(inputs, Height, Width, Interpolation == "bilinear"));
+        return CropToAspectRatio
+            ? WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width, Interpolation == "bilinear")
+            : Op.Record(new ResizeOp(inputs, Height, Width, Interpolation == "bilinear"));
     }
 
     public override Config GetConfig()
@@ -53,7 +65,7 @@ public sealed class Resizing : Layer
         config["height"] = (long)Height;
         config["width"] = (long)Width;
         config["interpolation"] = Interpolation;
-        config["crop_to_aspect_ratio"] = false;
+        config["crop_to_aspect_ratio"] = CropToAspectRatio;
         config["pad_to_aspect_ratio"] = false;
         config["data_format"] = ConvOptions.ChannelsLast;
         return config;
@@ -61,9 +73,8 @@ public sealed class Resizing : Layer
 
     public static Resizing FromConfig(Config config)
     {
-        foreach (var key in new[] { "crop_to_aspect_ratio", "pad_to_aspect_ratio" })
-            if (config.GetBool(key, false))
-                throw new ArgumentException($"Resizing config '{key}' is true; only false is supported.");
+        if (config.GetBool("pad_to_aspect_ratio", false))
+            throw new ArgumentException("Resizing config 'pad_to_aspect_ratio' is true; only false is supported.");
         // Keras 3's antialias widens the filter when downsampling.
         if (config.GetBool("antialias", false))
             throw new ArgumentException("Resizing config 'antialias' is true; Nabla does not implement antialiased resizing, only false is supported.");
@@ -72,7 +83,10 @@ public sealed class Resizing : Layer
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, "Resizing", "interpolation");
         return new Resizing(config.GetInt("height"), config.GetInt("width"), config.GetString("interpolation", "bilinear")!,
-            config.GetString("data_format", null), inputShape, name) { Trainable = config.GetBool("trainable", true) };
+            config.GetString("data_format", null), inputShape, name, config.GetBool("crop_to_aspect_ratio", false))
+        {
+            Trainable = config.GetBool("trainable", true),
+        };
     }
 }
 

@@ -32,6 +32,7 @@ internal static class OnnxReshapingLayers
         UpSampling2D u => Resize(g, u.Name, x, [1, u.Size.Height, u.Size.Width, 1], u.Interpolation == "bilinear"),
         UpSampling3D u => Resize(g, u.Name, x, [1, u.Size.Depth, u.Size.Height, u.Size.Width, 1], bilinear: false),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
+        Resizing { CropToAspectRatio: true } r => Cut(g, r, x, r.WindowFor(KnownSize(r, 0), KnownSize(r, 1)), r.Height, r.Width, r.Interpolation == "bilinear"),
         Resizing r => ResizeTo(g, r.Name, x, r.Height, r.Width, r.OutputShape![2], r.Interpolation == "bilinear"),
         CenterCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
         RandomCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
@@ -43,11 +44,11 @@ internal static class OnnxReshapingLayers
         g.Node("Slice", name, [x, g.Int64Initializer($"{name}/starts", [.. starts.Select(s => (long)s)]),
             g.Int64Initializer($"{name}/ends", [.. starts.Select((s, i) => (long)s + lengths[i])]), g.Int64Initializer($"{name}/axes", axes)]);
 
-    /// <summary>An image window (<see cref="ImageWindow.Cut"/>): its Slice, resized bilinearly when not height × width.</summary>
-    private static string Cut(OnnxGraphBuilder g, Layer layer, string x, ImageWindow w, int height, int width)
+    /// <summary>An image window (<see cref="ImageWindow.Cut"/>): its Slice, resized when not height × width.</summary>
+    private static string Cut(OnnxGraphBuilder g, Layer layer, string x, ImageWindow w, int height, int width, bool bilinear = true)
     {
         string window = Slice(g, layer.Name, x, [w.Top, w.Left], [w.Height, w.Width], [1, 2]);
-        return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, layer.OutputShape![2], bilinear: true);
+        return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, layer.OutputShape![2], bilinear);
     }
 
     /// <summary>Resize to [batch, height, width, channels], the batch read from x's shape at run time.</summary>
