@@ -7,6 +7,7 @@ public abstract partial class Layer
 {
     public static readonly Registry<Layer> Registry = new Registry<Layer>("layer")
         .Add("Dense", Dense.FromConfig)
+        .Add("EinsumDense", EinsumDense.FromConfig)
         .Add("Activation", Activation.FromConfig)
         .Add("Dropout", Dropout.FromConfig)
         .Add("SpatialDropout1D", SpatialDropout1D.FromConfig)

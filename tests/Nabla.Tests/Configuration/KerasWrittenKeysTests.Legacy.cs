@@ -33,6 +33,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("InputLayer", "\"batch_input_shape\": [null, 4], \"sparse\": false, \"ragged\": false")]
     // keras/layers/core/dense.py get_config
     [InlineData("Dense", "\"units\": 2, \"activation\": \"linear\", \"batch_input_shape\": [null, 4], " + KernelBias2)]
+    // tf_keras/layers/core/einsum_dense.py get_config (no use_bias: bias_axes decides)
+    [InlineData("EinsumDense", "\"output_shape\": [4], \"equation\": \"ab,bc->ac\", \"activation\": \"linear\", \"bias_axes\": null, \"kernel_initializer\": " + Glorot2 + ", \"bias_initializer\": " + Zeros2 + ", \"kernel_regularizer\": null, \"bias_regularizer\": null, \"activity_regularizer\": null, \"kernel_constraint\": null, \"bias_constraint\": null")]
     // keras/layers/convolutional/base_conv.py get_config (groups since 2.3)
     [InlineData("Conv1D", "\"filters\": 2, \"kernel_size\": [3], \"strides\": [1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1], \"groups\": 1, \"activation\": \"linear\", " + KernelBias2)]
     [InlineData("Conv2D", "\"filters\": 2, \"kernel_size\": [3, 3], \"strides\": [1, 1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1, 1], \"groups\": 1, \"activation\": \"linear\", " + KernelBias2)]

@@ -44,6 +44,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("RNN", "\"cell\": {\"class_name\": \"GRUCell\", \"config\": {\"units\": 3}}, \"time_major\": true", "time_major")]
     // Keras 3 dense.py: a quantized layer computes in int8.
     [InlineData("Dense", "\"units\": 2, \"quantization_config\": {\"mode\": \"int8\"}", "quantization_config")]
+    // Keras 3 einsum_dense.py: LoRA adds trainable low-rank factors to a frozen kernel.
+    [InlineData("EinsumDense", "\"equation\": \"ab,bc->ac\", \"output_shape\": [4], \"lora_rank\": 2, \"lora_alpha\": 2", "lora_rank")]
     // tf.keras 2 depthwise_conv2d.py: grouped depthwise convolutions do not exist in Keras either, but the key is read.
     [InlineData("DepthwiseConv2D", "\"kernel_size\": 3, \"groups\": 2", "groups")]
     // Keras 3 resizing.py: antialiasing widens the filter when downsampling.

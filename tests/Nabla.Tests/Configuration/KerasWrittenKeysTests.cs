@@ -56,6 +56,9 @@ public partial class KerasWrittenKeysTests
     [InlineData("InputLayer", "\"batch_shape\": [null, 4], \"dtype\": \"float32\", \"sparse\": false, \"ragged\": false, \"optional\": false")]
     // keras/src/layers/core/dense.py get_config (quantization_config: Keras 3.1x writes it, null when not quantized)
     [InlineData("Dense", "\"units\": 2, \"activation\": null, " + KernelBias3 + ", \"quantization_config\": null")]
+    // keras/src/layers/core/einsum_dense.py get_config (quantization_config as Dense's; lora_rank, lora_alpha and
+    // gptq_unpacked_column_size only when set)
+    [InlineData("EinsumDense", "\"output_shape\": [null, 4], \"equation\": \"abc,cd->abd\", \"activation\": \"linear\", \"bias_axes\": \"d\", \"kernel_initializer\": " + Glorot3 + ", \"bias_initializer\": " + Zeros3 + ", \"kernel_regularizer\": null, \"bias_regularizer\": null, \"activity_regularizer\": null, \"kernel_constraint\": null, \"bias_constraint\": null, \"quantization_config\": null")]
     // keras/src/layers/convolutional/base_conv.py get_config
     [InlineData("Conv1D", "\"filters\": 2, \"kernel_size\": [3], \"strides\": [1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1], \"groups\": 1, \"activation\": null, " + KernelBias3)]
     [InlineData("Conv2D", "\"filters\": 2, \"kernel_size\": [3, 3], \"strides\": [1, 1], \"padding\": \"valid\", \"data_format\": \"channels_last\", \"dilation_rate\": [1, 1], \"groups\": 1, \"activation\": \"relu\", " + KernelBias3)]

@@ -12,7 +12,7 @@ internal static class OnnxLayers
 {
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
-        ["InputLayer", "Identity", "Dense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
+        ["InputLayer", "Identity", "Dense", "EinsumDense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "Flatten", "Rescaling", "Normalization",
          "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop", "RandomCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
@@ -34,7 +34,7 @@ internal static class OnnxLayers
             throw new NotSupportedException(
                 $"ONNX export: layer '{rnn.Name}' (RNN) runs the user's cell '{rnn.Cell.Name}' ({rnn.Cell.ClassName}), whose step is " +
                 "C# code; RNN is written over Keras's own cells (LSTMCell, GRUCell, SimpleRNNCell) only.");
-        if (layer is not (InputLayer or Layers.Identity or Dense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
+        if (layer is not (InputLayer or Layers.Identity or Dense or EinsumDense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization or Embedding or TimeDistributed)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
             && !OnnxSpecialConvLayers.Handles(layer))
@@ -46,6 +46,7 @@ internal static class OnnxLayers
         var activation = layer switch
         {
             Dense d => d.Activation,
+            EinsumDense e => e.Activation,
             Layers.Activation a => a.Function,
             _ => OnnxConvLayers.ActivationOf(layer) ?? OnnxSpecialConvLayers.ActivationOf(layer),
         };
@@ -95,6 +96,7 @@ internal static class OnnxLayers
         InputLayer or Layers.Identity or TrainingNoiseLayer and not RandomCrop => x,
         SpectralNormalization spectral => Emit(g, spectral.Layer, x),
         Dense dense => EmitDense(g, dense, x),
+        EinsumDense einsum => EmitEinsumDense(g, einsum, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
         Flatten f => g.Node("Flatten", f.Name, [f.DataFormat == "channels_first" && f.InputShape!.Length > 1
@@ -160,6 +162,15 @@ internal static class OnnxLayers
             if (bias is not null) z = g.Node("Add", dense.Name, [z, bias]);
         }
         return OnnxActivations.Emit(g, dense.Activation, z, dense.Name, dense.Name);
+    }
+
+    /// <summary>ONNX's Einsum (opset 12) takes Keras's equations as they are, ellipses included; the bias broadcasts
+    /// from the trailing axes as in Keras.</summary>
+    private static string EmitEinsumDense(OnnxGraphBuilder g, EinsumDense layer, string x)
+    {
+        string z = g.Node("Einsum", layer.Name, [x, g.Weight(layer.Kernel)], Text("equation", layer.Equation));
+        if (layer.Bias is Tensor bias) z = g.Node("Add", layer.Name, [z, g.Weight(bias)]);
+        return OnnxActivations.Emit(g, layer.Activation, z, layer.Name, layer.Name);
     }
 
     /// <summary>Writes x·scale + shift with the very constants the layer applies (folded from mean and
