@@ -94,10 +94,10 @@ internal sealed partial class EinsumEquation
     }
 
     /// <summary>Lengths as Keras writes output_shape: None for unknown.</summary>
-    public static string Text(int[] lengths) =>
+    private static string Text(int[] lengths) =>
         "[" + string.Join(", ", lengths.Select(d => d == Layer.UnknownDimension ? "None" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
-    // The ellipsis' axes get letters no equation uses (Keras's einsum pads with unused letters alike).
+    // The ellipsis' axes get letters no equation can use (Keras's _analyze_quantization_info pads with unused letters too).
     private static string Elided(int count) => new([.. Enumerable.Range(0, count).Select(i => (char)('α' + i))]);
 
     /// <summary>The input's letters for a batch of rank <paramref name="rank"/> (batch axis included).</summary>
