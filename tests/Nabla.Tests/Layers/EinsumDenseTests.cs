@@ -1,6 +1,7 @@
 using Nabla.Configuration;
 using Nabla.Initializers;
 using Nabla.Layers;
+using Nabla.Serialization.Hdf5;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Layers;
@@ -216,6 +217,29 @@ public class EinsumDenseTests
         foreach (var key in new[] { "\"lora_rank\": 4, \"lora_alpha\": 4", "\"quantization_config\": {\"mode\": \"int8\"}", "\"gptq_unpacked_column_size\": 4" })
             Assert.Contains(key[1..key.IndexOf('"', 1)], Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
                 """{"class_name": "EinsumDense", "config": {"equation": "ab,bc->ac", "output_shape": [4], """ + key + "}}"))).Message);
+    }
+
+    [Fact]
+    public void Keras3WeightsFilesKeepKernelThenBiasInTheLayersOwnVars()
+    {
+        // einsum_dense.py save_own_variables: store["0"] = kernel, then the bias only when there is one.
+        Sequential Model() => new(new EinsumDense("abc,cde->abde", [-1, 2, 3], biasAxes: "e", inputShape: [4, 5]),
+            new EinsumDense("...b,bc->...c", [1]));
+        var model = Model();
+        using var folder = new Data.TempFolder();
+        string path = folder.File("einsum.weights.h5");
+        model.SaveWeights(path);
+        using (var file = Hdf5Reader.Open(path))
+        {
+            Assert.Equal(["0", "1"], file.Children("layers/einsum_dense/vars").Datasets.Order());
+            Assert.Equal("[5, 2, 3]", Tensor.ShapeString(file.Shape("layers/einsum_dense/vars/0")));
+            Assert.Equal("[3]", Tensor.ShapeString(file.Shape("layers/einsum_dense/vars/1")));
+            Assert.Equal(["0"], file.Children("layers/einsum_dense_1/vars").Datasets);
+        }
+        var fresh = Model();
+        fresh.LoadWeights(path);
+        var x = GradientCheck.Random(1, -1, 1, 2, 4, 5);
+        Assert.Equal(model.Predict(x).Data, fresh.Predict(x).Data);
     }
 
     [Fact]
