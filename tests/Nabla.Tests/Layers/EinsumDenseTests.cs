@@ -141,6 +141,21 @@ public class EinsumDenseTests
     }
 
     [Fact]
+    public void TheDoctorReadsItsGradientsDuringAFit()
+    {
+        Utils.SetRandomSeed(2);
+        var model = new Sequential(new EinsumDense("ab,bc->ac", [16], "relu", "c", inputShape: [12], name: "hidden"),
+            new EinsumDense("...b,bc->...c", [3], "softmax", "c", name: "classes"));
+        model.Compile("adam", "sparse_categorical_crossentropy");
+        var (x, labels) = Nabla.Data.Synthetic.Classification(128, 12, 3, seed: 2);
+        var doctor = new Nabla.Doctor.TrainingDoctor();
+        model.Fit(x, labels, epochs: 2, batchSize: 32, callbacks: [doctor], verbose: 0);
+        var layers = doctor.Diagnosis.GradientFlow.SelectMany(b => b.Layers).ToList();
+        Assert.Equal(["hidden", "classes"], layers.Select(l => l.Layer));
+        Assert.All(layers, l => Assert.True(l.MedianGradientNorm > 0 && double.IsFinite(l.MedianGradientNorm), $"{l.Layer}: {l.MedianGradientNorm}"));
+    }
+
+    [Fact]
     public void UnknownAxesAreThoseTheWeightsDoNotSize()
     {
         // Keras's docstring example: "abc,cd->abd" with output_shape (None, 64) on a sequence of any length.
