@@ -63,6 +63,28 @@ public class ResizingTests
         Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
     }
 
+    [Theory]
+    [InlineData("bilinear")]
+    [InlineData("nearest")]
+    public void PadToAspectRatioPadsWithTheFillValueBeforeResizing(string interpolation)
+    {
+        var x = GradientCheck.Random(5, 0, 1, 2, 3, 8, 2);
+        var layer = (Resizing)Layer.Deserialize(Config.Parse("""{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": """
+            + $"\"{interpolation}\"" + """, "pad_to_aspect_ratio": true, "fill_value": 0.5}}"""));
+        // keras/src/backend/tensorflow/image.py: pad_height = max(3, int(8·4/4)) = 8, so int((8 − 3) / 2) = 2 rows of
+        // 0.5 above and below (7 rows in all), then the resize.
+        var padded = Tensor.Full(0.5f, 2, 7, 8, 2);
+        for (int n = 0; n < 2; n++)
+            for (int i = 0; i < 3 * 8 * 2; i++) padded.Data[(n * 7 + 2) * 16 + i] = x.Data[n * 48 + i];
+        Assert.Equal(new Resizing(4, 4, interpolation).Call(padded, training: false).Data, layer.Call(x, training: false).Data);
+        var back = (Resizing)Layer.Deserialize(Registry<Layer>.Serialize(layer));
+        Assert.Equal((true, 0.5f), (back.PadToAspectRatio, back.FillValue));
+        if (interpolation == "bilinear")
+            GradientCheck.Check(t => new Resizing(2, 4, padToAspectRatio: true).Call(t[0], training: true), [GradientCheck.Random(6, -1, 1, 1, 5, 3, 1)]);
+        var model = new Sequential(new Resizing(3, 5, interpolation, inputShape: [6, 4, 2], padToAspectRatio: true, fillValue: 0.25f), new Conv2D(2, 1));
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+    }
+
     [Fact]
     public void ConfigsCarryKerasDefaultsAndRefuseWhatIsNotImplemented()
     {
@@ -71,9 +93,12 @@ public class ResizingTests
         Assert.Equal(Registry<Layer>.Serialize(resizing).ToJsonString(), Registry<Layer>.Serialize(Layer.Deserialize(Registry<Layer>.Serialize(resizing))).ToJsonString());
         var crop = (CenterCrop)Layer.Deserialize(Config.Parse("""{"class_name": "CenterCrop", "config": {"name": "c", "height": 8, "width": 8}}"""));
         Assert.Equal((8, 8), (crop.Height, crop.Width));
-        Assert.False(resizing.CropToAspectRatio); // resizing.py: crop_to_aspect_ratio=False
-        Assert.Contains("'pad_to_aspect_ratio' is true", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
-            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "pad_to_aspect_ratio": true}}"""))).Message);
+        // resizing.py: crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0.
+        Assert.Equal((false, false, 0f), (resizing.CropToAspectRatio, resizing.PadToAspectRatio, resizing.FillValue));
+        Assert.Contains("'fill_mode' is 'reflect'", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "pad_to_aspect_ratio": true, "fill_mode": "reflect"}}"""))).Message);
+        Assert.Contains("cannot both be true", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "pad_to_aspect_ratio": true, "crop_to_aspect_ratio": true}}"""))).Message);
         Assert.Contains("'interpolation' 'bicubic' is not supported", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "Resizing", "config": {"name": "r", "height": 4, "width": 4, "interpolation": "bicubic"}}"""))).Message);
     }

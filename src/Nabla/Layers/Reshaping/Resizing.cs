@@ -8,8 +8,9 @@ namespace Nabla.Layers;
 /// Keras's <c>Resizing</c>: resizes images [batch, h, w, channels] to [batch, height, width, channels] with half-pixel
 /// centres and no antialiasing (keras/src/layers/preprocessing/image_preprocessing/resizing.py, Keras's default
 /// interpolation "bilinear"; "nearest" too). With crop_to_aspect_ratio it first cuts the largest central window of the
-/// target's aspect ratio, as Keras's image resize does (<see cref="ImageWindow.AspectRatio"/>). Keras's other
-/// interpolations (bicubic, area, lanczos…) and pad_to_aspect_ratio are refused by name rather than resized otherwise.
+/// target's aspect ratio, as Keras's image resize does (<see cref="ImageWindow.AspectRatio"/>); with pad_to_aspect_ratio
+/// it first pads the image with fill_value to that ratio. Keras's other interpolations (bicubic, area, lanczos…) are
+/// refused by name rather than resized otherwise.
 /// The input's size may be unknown (None): the weights of each read come with the call's data.
 /// </summary>
 public sealed class Resizing : Layer
@@ -17,7 +18,7 @@ public sealed class Resizing : Layer
     private static readonly string[] Interpolations = ["bilinear", "nearest"];
 
     public Resizing(int height, int width, string interpolation = "bilinear", string? dataFormat = null, int[]? inputShape = null,
-        string? name = null, bool cropToAspectRatio = false)
+        string? name = null, bool cropToAspectRatio = false, bool padToAspectRatio = false, float fillValue = 0)
         : base(name, inputShape)
     {
         if (height < 1 || width < 1)
@@ -26,7 +27,10 @@ public sealed class Resizing : Layer
             throw new ArgumentException(
                 $"Resizing '{Name}': 'interpolation' '{interpolation}' is not supported; supported: {string.Join(", ", Interpolations)}.", nameof(interpolation));
         ConvOptions.CheckDataFormat($"Resizing '{Name}'", dataFormat);
+        if (cropToAspectRatio && padToAspectRatio)
+            throw new ArgumentException($"Resizing '{Name}': crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be true.");
         (Height, Width, Interpolation, CropToAspectRatio) = (height, width, interpolation, cropToAspectRatio);
+        (PadToAspectRatio, FillValue) = (padToAspectRatio, fillValue);
     }
 
     public override string ClassName => "Resizing";
@@ -42,6 +46,23 @@ public sealed class Resizing : Layer
     /// aspect ratio rather than the whole image, so that nothing is stretched.</summary>
     public bool CropToAspectRatio { get; }
 
+    /// <summary>Keras's <c>pad_to_aspect_ratio</c> (default false): pad the image with <see cref="FillValue"/> to the
+    /// target's aspect ratio before resizing, so that nothing is stretched or cut.</summary>
+    public bool PadToAspectRatio { get; }
+
+    /// <summary>Keras's <c>fill_value</c> (default 0): the padding's value with <see cref="PadToAspectRatio"/>.</summary>
+    public float FillValue { get; }
+
+    /// <summary>The rows and columns added on each side of an image of this size by <see cref="PadToAspectRatio"/>, as
+    /// keras/src/backend/tensorflow/image.py pads: the padded side int(other side × target ratio) when larger, and
+    /// int(difference / 2) on each side (so an odd difference pads one less in all).</summary>
+    internal (int Rows, int Columns) PaddingFor(int height, int width)
+    {
+        int padHeight = Math.Max(height, (int)((float)(width * Height) / Width));
+        int padWidth = Math.Max(width, (int)((float)(height * Width) / Height));
+        return ((padHeight - height) / 2, (padWidth - width) / 2);
+    }
+
     /// <summary>The window an image of this size is resized from: all of it, or the aspect-ratio window.</summary>
     internal ImageWindow WindowFor(int height, int width) =>
         CropToAspectRatio ? ImageWindow.AspectRatio(height, width, Height, Width) : new(0, 0, height, width);
@@ -54,9 +75,26 @@ public sealed class Resizing : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return CropToAspectRatio
-            ? WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width, Interpolation == "bilinear")
-            : Op.Record(new ResizeOp(inputs, Height, Width, Interpolation == "bilinear"));
+        bool bilinear = Interpolation == "bilinear";
+        if (CropToAspectRatio) return WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width, bilinear);
+        if (PadToAspectRatio) inputs = Padded(inputs);
+        return Op.Record(new ResizeOp(inputs, Height, Width, bilinear));
+    }
+
+    private Tensor Padded(Tensor images)
+    {
+        var (rows, columns) = PaddingFor(images.Shape[1], images.Shape[2]);
+        if (rows > 0) images = Tensor.Concat([Border(images, 1, rows), images, Border(images, 1, rows)], axis: 1);
+        if (columns > 0) images = Tensor.Concat([Border(images, 2, columns), images, Border(images, 2, columns)], axis: 2);
+        return images;
+    }
+
+    /// <summary>A band of <see cref="FillValue"/> as wide as <paramref name="images"/> but <paramref name="size"/> long on <paramref name="axis"/>.</summary>
+    private Tensor Border(Tensor images, int axis, int size)
+    {
+        int[] shape = [.. images.Shape];
+        shape[axis] = size;
+        return Tensor.Full(FillValue, shape);
     }
 
     public override Config GetConfig()
@@ -66,24 +104,26 @@ public sealed class Resizing : Layer
         config["width"] = (long)Width;
         config["interpolation"] = Interpolation;
         config["crop_to_aspect_ratio"] = CropToAspectRatio;
-        config["pad_to_aspect_ratio"] = false;
+        config["pad_to_aspect_ratio"] = PadToAspectRatio;
+        config["fill_mode"] = "constant";
+        config["fill_value"] = (double)FillValue;
         config["data_format"] = ConvOptions.ChannelsLast;
         return config;
     }
 
     public static Resizing FromConfig(Config config)
     {
-        if (config.GetBool("pad_to_aspect_ratio", false))
-            throw new ArgumentException("Resizing config 'pad_to_aspect_ratio' is true; only false is supported.");
         // Keras 3's antialias widens the filter when downsampling.
         if (config.GetBool("antialias", false))
             throw new ArgumentException("Resizing config 'antialias' is true; Nabla does not implement antialiased resizing, only false is supported.");
-        // fill_mode and fill_value fill the padding of pad_to_aspect_ratio, which is refused above: without effect.
-        config.MarkWithoutEffect("fill_mode", "fill_value");
+        // Every backend's resize (keras/src/backend/*/image.py) pads with a constant only.
+        if (config.GetString("fill_mode", "constant") is var fillMode && fillMode != "constant")
+            throw new ArgumentException($"Resizing config 'fill_mode' is '{fillMode}'; only 'constant' is supported.");
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, "Resizing", "interpolation");
         return new Resizing(config.GetInt("height"), config.GetInt("width"), config.GetString("interpolation", "bilinear")!,
-            config.GetString("data_format", null), inputShape, name, config.GetBool("crop_to_aspect_ratio", false))
+            config.GetString("data_format", null), inputShape, name, config.GetBool("crop_to_aspect_ratio", false),
+            config.GetBool("pad_to_aspect_ratio", false), (float)config.GetDouble("fill_value", 0))
         {
             Trainable = config.GetBool("trainable", true),
         };

@@ -33,6 +33,7 @@ internal static class OnnxReshapingLayers
         UpSampling3D u => Resize(g, u.Name, x, [1, u.Size.Depth, u.Size.Height, u.Size.Width, 1], bilinear: false),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
         Resizing { CropToAspectRatio: true } r => Cut(g, r, x, r.WindowFor(KnownSize(r, 0), KnownSize(r, 1)), r.Height, r.Width, r.Interpolation == "bilinear"),
+        Resizing { PadToAspectRatio: true } r => ResizeTo(g, r.Name, PaddedToAspectRatio(g, r, x), r.Height, r.Width, r.OutputShape![2], r.Interpolation == "bilinear"),
         Resizing r => ResizeTo(g, r.Name, x, r.Height, r.Width, r.OutputShape![2], r.Interpolation == "bilinear"),
         CenterCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
         RandomCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
@@ -49,6 +50,14 @@ internal static class OnnxReshapingLayers
     {
         string window = Slice(g, layer.Name, x, [w.Top, w.Left], [w.Height, w.Width], [1, 2]);
         return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, layer.OutputShape![2], bilinear);
+    }
+
+    /// <summary>Resizing's pad_to_aspect_ratio: a constant Pad of its fill value, as many rows (or columns) on each side.</summary>
+    private static string PaddedToAspectRatio(OnnxGraphBuilder g, Resizing r, string x)
+    {
+        var (rows, columns) = r.PaddingFor(KnownSize(r, 0), KnownSize(r, 1));
+        return g.Node("Pad", r.Name, [x, g.Int64Initializer($"{r.Name}/pads", [0, rows, columns, 0, 0, rows, columns, 0]),
+            g.Scalar($"{r.Name}/fill_value", r.FillValue)], Text("mode", "constant"));
     }
 
     /// <summary>Resize to [batch, height, width, channels], the batch read from x's shape at run time.</summary>
