@@ -78,14 +78,13 @@ public sealed class CategoricalHinge(string reduction = Loss.SumOverBatchSize, s
 internal sealed class CategoricalHingeOp(string name, Tensor yTrue, Tensor yPred, string reduction)
     : LossOp(name, yTrue, yPred, yPred.Shape[^1], reduction)
 {
-    /// <summary>The sample's margin and the class where (1 − t)·p is largest (the first, on ties).</summary>
-    private (double Margin, int NegativeClass) Row(int row)
+    /// <summary>A sample's margin neg − pos + 1 and the class where (1 − t)·p is largest (the first, on ties);
+    /// the loss is max(margin, 0). The CategoricalHinge metric shares it.</summary>
+    internal static (double Margin, int NegativeClass) Margin(ReadOnlySpan<float> t, ReadOnlySpan<float> p)
     {
-        var t = YTrue.Slice(row * Width, Width);
-        var p = YPred.Slice(row * Width, Width);
         double pos = 0, neg = double.NegativeInfinity;
         int negClass = 0;
-        for (int j = 0; j < Width; j++)
+        for (int j = 0; j < p.Length; j++)
         {
             pos += (double)t[j] * p[j];
             double candidate = (1.0 - t[j]) * p[j];
@@ -93,6 +92,9 @@ internal sealed class CategoricalHingeOp(string name, Tensor yTrue, Tensor yPred
         }
         return (neg - pos + 1.0, negClass);
     }
+
+    private (double Margin, int NegativeClass) Row(int row) =>
+        Margin(YTrue.Slice(row * Width, Width), YPred.Slice(row * Width, Width));
 
     protected override double SumOfSampleLosses()
     {

@@ -129,7 +129,7 @@ public abstract partial class Loss : IKerasSerializable
     }
 
     /// <summary>Nabla reduces over the last axis only: Keras's "axis" key must be -1 when present.</summary>
-    protected static void RequireLastAxis(Config config, string lossName)
+    protected internal static void RequireLastAxis(Config config, string lossName)
     {
         // Keras's None axis reduces over every axis, the batch's included.
         config.RefuseNull(lossName, "axis");

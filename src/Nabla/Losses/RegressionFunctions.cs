@@ -84,3 +84,11 @@ internal struct KLDivergenceTerm : IElementwiseLoss
         return -(double)Math.Clamp(t, Loss.Epsilon, 1f) / p;
     }
 }
+
+/// <summary>p − t·log(p + ε), Keras <c>poisson</c>.</summary>
+internal struct PoissonTerm : IElementwiseLoss
+{
+    public readonly void Prepare(ReadOnlySpan<float> yTrue) { }
+    public readonly double Value(float t, float p) => p - t * Math.Log((double)p + Loss.Epsilon);
+    public readonly double Derivative(float t, float p) => 1.0 - t / ((double)p + Loss.Epsilon);
+}

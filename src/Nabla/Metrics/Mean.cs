@@ -48,6 +48,7 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
         CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
         CheckWidths(yTrueWidth, yPredWidth);
         CheckWeights(sampleWeight, batch);
+        PrepareBatch(yTrue, yPredWidth);
         for (int r = 0; r < batch; r++)
         {
             double weight = WeightOf(sampleWeight, r);
@@ -72,6 +73,9 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
     {
         if (yTrueWidth != 1) RequireSameWidth(yTrueWidth, yPredWidth);
     }
+
+    /// <summary>Looks at the whole batch's targets before its samples (hinge decides there whether labels are 0/1).</summary>
+    protected virtual void PrepareBatch(ReadOnlySpan<float> yTrue, int yPredWidth) { }
 
     protected abstract double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred);
 
