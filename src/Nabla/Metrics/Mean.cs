@@ -31,6 +31,27 @@ public sealed class Mean(string name = "mean") : Metric(name)
     public override void Reset() => total = count = 0;
 }
 
+/// <summary>Keras's <c>Sum</c> (keras/src/metrics/reduction_metrics.py): the weighted sum Σ w·value of the values given.</summary>
+public sealed class Sum(string name = "sum") : Metric(name)
+{
+    private double total;
+
+    public override string ClassName => "Sum";
+
+    public static Sum FromConfig(Config config) => new(ReadName(config, "sum"));
+
+    public void Update(double value, double weight = 1.0) => total += value * weight;
+
+    /// <summary>A Sum is fed values, not targets and predictions: use <see cref="Update(double, double)"/>.</summary>
+    public override void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> sampleWeight) =>
+        throw new NotSupportedException($"Metric '{Name}' (Sum) adds values: call Update(value, weight).");
+
+    public override double Result() => total;
+
+    public override void Reset() => total = 0;
+}
+
 /// <summary>
 /// Keras's <c>MeanMetricWrapper</c>: a value per sample (a row of targets and predictions), averaged over
 /// all samples seen; with sample weights the weighted mean Σ w·value / Σ w (keras/src/metrics/reduction_metrics.py,

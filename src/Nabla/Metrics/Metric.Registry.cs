@@ -14,6 +14,9 @@ public abstract partial class Metric
         .Add("CategoricalAccuracy", CategoricalAccuracy.FromConfig, "categorical_accuracy")
         .Add("SparseCategoricalAccuracy", SparseCategoricalAccuracy.FromConfig, "sparse_categorical_accuracy")
         .Add("TopKCategoricalAccuracy", TopKCategoricalAccuracy.FromConfig, "top_k_categorical_accuracy")
+        .Add("SparseTopKCategoricalAccuracy", SparseTopKCategoricalAccuracy.FromConfig, "sparse_top_k_categorical_accuracy")
+        // The string "accuracy" never reaches this entry (Resolve picks a fitting accuracy); a config naming the class does.
+        .Add("Accuracy", Accuracy.FromConfig)
         .Add("MeanAbsoluteError", MeanAbsoluteError.FromConfig, "mean_absolute_error", "mae")
         .Add("MeanSquaredError", MeanSquaredError.FromConfig, "mean_squared_error", "mse")
         .Add("RootMeanSquaredError", RootMeanSquaredError.FromConfig, "root_mean_squared_error")
@@ -27,10 +30,14 @@ public abstract partial class Metric
         .Add("Hinge", Hinge.FromConfig, "hinge")
         .Add("SquaredHinge", SquaredHinge.FromConfig, "squared_hinge")
         .Add("CategoricalHinge", CategoricalHinge.FromConfig, "categorical_hinge")
+        .Add("BinaryCrossentropy", BinaryCrossentropy.FromConfig, "binary_crossentropy", "bce")
+        .Add("CategoricalCrossentropy", CategoricalCrossentropy.FromConfig, "categorical_crossentropy")
+        .Add("SparseCategoricalCrossentropy", SparseCategoricalCrossentropy.FromConfig, "sparse_categorical_crossentropy")
         .Add("AUC", AUC.FromConfig, "auc")
         .Add("Precision", Precision.FromConfig, "precision")
         .Add("Recall", Recall.FromConfig, "recall")
-        .Add("Mean", Mean.FromConfig, "mean");
+        .Add("Mean", Mean.FromConfig, "mean")
+        .Add("Sum", Sum.FromConfig, "sum");
 
     /// <summary>The metric named <paramref name="name"/> with its Keras default name. "accuracy" needs the
     /// shapes: use <see cref="Resolve"/>.</summary>

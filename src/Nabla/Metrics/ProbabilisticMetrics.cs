@@ -42,3 +42,85 @@ public sealed class CategoricalHinge(string name = "categorical_hinge") : LossFu
     public override string ClassName => "CategoricalHinge";
     public static CategoricalHinge FromConfig(Config config) => new(ReadName(config, "categorical_hinge"));
 }
+
+/// <summary>
+/// What Keras's crossentropy metrics share: <c>from_logits</c> (false) and, for binary and categorical,
+/// <c>label_smoothing</c> (0) in their configs; categorical and sparse also write <c>axis</c> (−1, the only one supported).
+/// </summary>
+public abstract class CrossentropyMetric : LossFunctionMetric
+{
+    private readonly bool smooths, hasAxis;
+
+    private protected CrossentropyMetric(string name, bool fromLogits, double labelSmoothing, bool smooths, bool hasAxis,
+        ISampleFunction function) : base(name, function)
+    {
+        FromLogits = fromLogits;
+        LabelSmoothing = labelSmoothing;
+        (this.smooths, this.hasAxis) = (smooths, hasAxis);
+    }
+
+    public bool FromLogits { get; }
+
+    public double LabelSmoothing { get; }
+
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        config["from_logits"] = FromLogits;
+        if (smooths) config["label_smoothing"] = LabelSmoothing;
+        if (hasAxis) config["axis"] = -1L;
+        return config;
+    }
+
+    private protected static double CheckSmoothing(double labelSmoothing) => labelSmoothing is >= 0 and <= 1
+        ? labelSmoothing
+        : throw new ArgumentException($"label_smoothing must be in [0, 1]; got {labelSmoothing}.", nameof(labelSmoothing));
+
+    /// <summary>Keras tests both flags with <c>if</c>, so a None from_logits or label_smoothing is false or 0.</summary>
+    private protected static (bool FromLogits, double LabelSmoothing) ReadArguments(Config config, string owner, bool smooths, bool hasAxis)
+    {
+        if (hasAxis) Loss.RequireLastAxis(config, owner);
+        return (config.GetTruthy("from_logits", false), smooths ? config.GetDouble("label_smoothing", 0.0) : 0.0);
+    }
+}
+
+/// <summary>Keras metric <c>BinaryCrossentropy</c>: the loss's mean over the last axis per sample, averaged over samples.</summary>
+public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, string name = "binary_crossentropy")
+    : CrossentropyMetric(name, fromLogits, labelSmoothing, smooths: true, hasAxis: false,
+        new ElementwiseSample<BinaryCrossentropyTerm>(new BinaryCrossentropyTerm(fromLogits, CheckSmoothing(labelSmoothing))))
+{
+    public override string ClassName => "BinaryCrossentropy";
+
+    public static BinaryCrossentropy FromConfig(Config config)
+    {
+        var (fromLogits, smoothing) = ReadArguments(config, "BinaryCrossentropy", smooths: true, hasAxis: false);
+        return new(fromLogits, smoothing, ReadName(config, "binary_crossentropy"));
+    }
+}
+
+/// <summary>Keras metric <c>CategoricalCrossentropy</c>: −Σ t·log p per sample over one-hot (or probability) targets.</summary>
+public sealed class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, string name = "categorical_crossentropy")
+    : CrossentropyMetric(name, fromLogits, labelSmoothing, smooths: true, hasAxis: true,
+        new CrossEntropySample(fromLogits, CheckSmoothing(labelSmoothing), sparse: false))
+{
+    public override string ClassName => "CategoricalCrossentropy";
+
+    public static CategoricalCrossentropy FromConfig(Config config)
+    {
+        var (fromLogits, smoothing) = ReadArguments(config, "CategoricalCrossentropy", smooths: true, hasAxis: true);
+        return new(fromLogits, smoothing, ReadName(config, "categorical_crossentropy"));
+    }
+}
+
+/// <summary>Keras metric <c>SparseCategoricalCrossentropy</c>: categorical crossentropy against an integer label per sample.</summary>
+public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, string name = "sparse_categorical_crossentropy")
+    : CrossentropyMetric(name, fromLogits, 0.0, smooths: false, hasAxis: true, new CrossEntropySample(fromLogits, 0.0, sparse: true))
+{
+    public override string ClassName => "SparseCategoricalCrossentropy";
+
+    public static SparseCategoricalCrossentropy FromConfig(Config config)
+    {
+        var (fromLogits, _) = ReadArguments(config, "SparseCategoricalCrossentropy", smooths: false, hasAxis: true);
+        return new(fromLogits, ReadName(config, "sparse_categorical_crossentropy"));
+    }
+}
