@@ -36,6 +36,13 @@ public abstract partial class Metric
         .Add("AUC", AUC.FromConfig, "auc")
         .Add("Precision", Precision.FromConfig, "precision")
         .Add("Recall", Recall.FromConfig, "recall")
+        .Add("TruePositives", TruePositives.FromConfig, "true_positives")
+        .Add("FalsePositives", FalsePositives.FromConfig, "false_positives")
+        .Add("TrueNegatives", TrueNegatives.FromConfig, "true_negatives")
+        .Add("FalseNegatives", FalseNegatives.FromConfig, "false_negatives")
+        .Add("F1Score", F1Score.FromConfig, "f1_score")
+        .Add("FBetaScore", FBetaScore.FromConfig, "f_beta_score")
+        .Add("R2Score", R2Score.FromConfig, "r2_score")
         .Add("Mean", Mean.FromConfig, "mean")
         .Add("Sum", Sum.FromConfig, "sum");
 
@@ -86,7 +93,7 @@ public abstract partial class Metric
         return new CategoricalAccuracy(name);
     }
 
-    private static bool IsAccuracy(string name) =>
+    internal static bool IsAccuracy(string name) =>
         name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) || name.Equals("acc", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Makes a custom metric loadable from configs by its class name (and any aliases), as Keras's

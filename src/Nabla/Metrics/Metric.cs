@@ -42,6 +42,10 @@ public abstract partial class Metric : IKerasSerializable
     /// ignore it.</summary>
     public virtual bool WeighsByMask => false;
 
+    /// <summary>Why <see cref="Result"/> has no single number (Keras's result is a vector there, one value per class), or
+    /// null. Compile refuses such a metric: a history holds one number per metric.</summary>
+    public virtual string? VectorResult => null;
+
     /// <summary>Keras's <c>Metric.get_config</c>: name and dtype.</summary>
     public virtual Config GetConfig() => new() { ["name"] = Name, ["dtype"] = "float32" };
 

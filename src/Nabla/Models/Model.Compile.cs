@@ -88,11 +88,15 @@ public partial class Model
                 throw new ArgumentException($"Compile 'lossWeights' for output '{OutputNames[i]}' must be a finite number ≥ 0, found {w}.", nameof(lossWeights));
         var specs = metricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i], "metrics")).ToArray();
         var weightedSpecs = weightedMetricsPerOutput.Select((entry, i) => MetricList(entry, OutputNames[i], "weightedMetrics")).ToArray();
-        // An unknown name fails here, as in Keras's compile, rather than at the first Fit.
-        foreach (var name in specs.Concat(weightedSpecs).SelectMany(list => list).OfType<string>())
-            if (!name.Equals("accuracy", StringComparison.OrdinalIgnoreCase) && !name.Equals("acc", StringComparison.OrdinalIgnoreCase)
-                && !Metric.Registry.Contains(name))
-                Metric.Get(name);
+        // An unknown name fails here, as in Keras's compile, rather than at the first Fit; so does a metric whose result is a vector.
+        foreach (var spec in specs.Concat(weightedSpecs).SelectMany(list => list))
+        {
+            var metric = spec as Metric ?? (Metric.IsAccuracy((string)spec) ? null : Metric.Get((string)spec));
+            if (metric?.VectorResult is { } reason)
+                throw new ArgumentException(
+                    $"Metric '{(spec as string) ?? metric.Name}' ({metric.ClassName}) {reason}; a history holds one number per metric. " +
+                    "Keras logs a vector there; give it an aggregation (F1Score(average: \"macro\"), R2Score's default) instead.");
+        }
         Optimizer = resolvedOptimizer;
         losses = resolvedLosses;
         lossWeights = resolvedWeights;
