@@ -165,6 +165,24 @@ public class MoreMetricValueTests
     }
 
     [Fact]
+    public void UpdateAllocatesNothingAfterTheFirstBatch()
+    {
+        // F-scores and R2 size their per-class state, the crossentropies their one-row buffer, at the first update.
+        Metric[] metrics = [new RootMeanSquaredError(), new Nabla.Metrics.Hinge(), new CosineSimilarity(), new Nabla.Metrics.KLDivergence(),
+            new Nabla.Metrics.CategoricalCrossentropy(labelSmoothing: 0.1), new Nabla.Metrics.BinaryCrossentropy(), new TrueNegatives(),
+            new F1Score("macro"), new R2Score(), new Accuracy(), new Nabla.Metrics.CategoricalHinge()];
+        float[] t = [1, 0, 0, 1], p = [0.6f, 0.4f, 0.3f, 0.7f];
+        float[] labels = [1, 0];
+        var sparse = new Nabla.Metrics.SparseCategoricalCrossentropy();
+        foreach (var m in metrics) m.Update(t, p, 2, 2, 2);
+        sparse.Update(labels, p, 2, 1, 2);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var m in metrics) m.Update(t, p, 2, 2, 2);
+        sparse.Update(labels, p, 2, 1, 2);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void FitLogsTheMetricsUnderKerasNames()
     {
         Utils.SetRandomSeed(1);
