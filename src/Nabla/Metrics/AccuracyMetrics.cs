@@ -116,7 +116,7 @@ public sealed class TopKCategoricalAccuracy(int k = 5, string name = "top_k_cate
 }
 
 /// <summary>Keras <c>SparseTopKCategoricalAccuracy</c> (k 5): the integer label is among the k highest predictions; a label
-/// outside [0, classes) misses, as in_top_k has it. Keras 3.8's <c>from_sorted_ids</c> (predictions given as sorted class
+/// outside [0, classes) misses, as in_top_k has it. Later Keras 3's <c>from_sorted_ids</c> (predictions given as sorted class
 /// ids) is refused when true.</summary>
 public sealed class SparseTopKCategoricalAccuracy(int k = 5, string name = "sparse_top_k_categorical_accuracy") : TopKAccuracy(k, name)
 {
