@@ -34,6 +34,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     static abstract TSelf operator +(TSelf a, float b);
 
     static abstract TSelf Sqrt(TSelf x);
+    static abstract TSelf Abs(TSelf x);
+
+    /// <summary>−1, 0 or 1 by the sign of x (0 for ±0), NaN for NaN: TensorFlow's and NumPy's <c>sign</c>, which Lion uses.</summary>
+    static abstract TSelf Sign(TSelf x);
 
     /// <summary>IEEE 754 maximum/minimum: a NaN in either argument gives NaN (as MathF.Max and TensorFlow do).</summary>
     static abstract TSelf Max(TSelf a, TSelf b);
@@ -86,6 +90,15 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Abs(Lanes512 x) => new(Vector512.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Sign(Lanes512 x)
+    {
+        var one = Vector512.Create(1f);
+        var sign = (Vector512.GreaterThan(x.v, Vector512<float>.Zero) & one) - (Vector512.LessThan(x.v, Vector512<float>.Zero) & one);
+        return new(Vector512.ConditionalSelect(Vector512.Equals(x.v, x.v), sign, x.v));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Max(Lanes512 a, Lanes512 b) => new(Vector512.Max(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Min(Lanes512 a, Lanes512 b) => new(Vector512.Min(a.v, b.v));
@@ -130,6 +143,15 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     public static Lanes256 operator +(Lanes256 a, float b) => new(a.v + Vector256.Create(b));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Sqrt(Lanes256 x) => new(Vector256.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Abs(Lanes256 x) => new(Vector256.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Sign(Lanes256 x)
+    {
+        var one = Vector256.Create(1f);
+        var sign = (Vector256.GreaterThan(x.v, Vector256<float>.Zero) & one) - (Vector256.LessThan(x.v, Vector256<float>.Zero) & one);
+        return new(Vector256.ConditionalSelect(Vector256.Equals(x.v, x.v), sign, x.v));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Max(Lanes256 a, Lanes256 b) => new(Vector256.Max(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -176,6 +198,15 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Sqrt(Lanes128 x) => new(Vector128.Sqrt(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Abs(Lanes128 x) => new(Vector128.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Sign(Lanes128 x)
+    {
+        var one = Vector128.Create(1f);
+        var sign = (Vector128.GreaterThan(x.v, Vector128<float>.Zero) & one) - (Vector128.LessThan(x.v, Vector128<float>.Zero) & one);
+        return new(Vector128.ConditionalSelect(Vector128.Equals(x.v, x.v), sign, x.v));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Max(Lanes128 a, Lanes128 b) => new(Vector128.Max(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Min(Lanes128 a, Lanes128 b) => new(Vector128.Min(a.v, b.v));
@@ -217,6 +248,11 @@ internal readonly struct Lane1 : ILanes<Lane1>
     public static Lane1 operator +(Lane1 a, float b) => new(a.v + b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Sqrt(Lane1 x) => new(MathF.Sqrt(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Abs(Lane1 x) => new(MathF.Abs(x.v));
+    // Not MathF.Sign, which throws on NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Sign(Lane1 x) => new(x.v > 0 ? 1f : x.v < 0 ? -1f : x.v == 0 ? 0f : x.v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Max(Lane1 a, Lane1 b) => new(MathF.Max(a.v, b.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

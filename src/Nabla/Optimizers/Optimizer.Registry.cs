@@ -16,7 +16,9 @@ public abstract partial class Optimizer
         .Add("RMSprop", RMSprop.FromConfig, "rmsprop")
         .Add("Adagrad", Adagrad.FromConfig, "adagrad")
         .Add("Adadelta", Adadelta.FromConfig, "adadelta")
-        .Add("Nadam", Nadam.FromConfig, "nadam");
+        .Add("Nadam", Nadam.FromConfig, "nadam")
+        .Add("Adamax", Adamax.FromConfig, "adamax")
+        .Add("Lion", Lion.FromConfig, "lion");
 
     /// <summary>A new optimizer with Keras's defaults ("adam", "Adam", "sgd", ...); unknown names list the valid ones.</summary>
     public static Optimizer Get(string name) => Registry.Get(name);

@@ -36,7 +36,7 @@ public abstract partial class Optimizer
         if (values.Length != parameter.Size)
             throw new ArgumentException($"State '{name}' of a parameter of {parameter.Size} values cannot take {values.Length}.");
         // Moments are finite; second moments (squared gradients) and accumulators are never negative.
-        bool nonNegative = IsSquaredState(name);
+        bool nonNegative = IsNonNegativeState(name);
         for (int i = 0; i < values.Length; i++)
             if (!float.IsFinite(values[i]) || (nonNegative && values[i] < 0))
                 throw new ArgumentException(
@@ -57,9 +57,9 @@ public abstract partial class Optimizer
     internal float[] StateArray(Tensor parameter, string name) => StateOf(parameter)[IndexOfState(name)];
 
     /// <summary>The states that accumulate squares (Adam's and RMSprop's velocity, Adagrad's accumulator, Adadelta's
-    /// accumulated gradients and steps).</summary>
-    private static bool IsSquaredState(string name) =>
-        name is "velocity" or "accumulator" or "velocity_hat" or "accumulated_grad" or "accumulated_delta_var";
+    /// accumulated gradients and steps) or magnitudes (Adamax's norm, a running max of |g|).</summary>
+    private static bool IsNonNegativeState(string name) =>
+        name is "velocity" or "accumulator" or "velocity_hat" or "accumulated_grad" or "accumulated_delta_var" or "norm";
 
     private int IndexOfState(string name)
     {

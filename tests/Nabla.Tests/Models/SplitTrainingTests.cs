@@ -31,6 +31,8 @@ public class SplitTrainingTests
         ["nadam"] = () => new Nadam(0.003),
         ["adagrad"] = () => new Adagrad(0.05),
         ["adadelta"] = () => new Adadelta(1.0),
+        ["adamax"] = () => new Adamax(0.003),
+        ["lion"] = () => new Lion(0.001),
     };
 
     /// <summary>A network to train: its seeded builder, the data's shape and the batch size.</summary>

@@ -129,11 +129,62 @@ public class SimdReferenceTests
     }
 
     [Fact]
+    public void Adamax_MatchesScalarReference()
+    {
+        // keras/src/optimizers/adamax.py update_step, with clipvalue and weight decay.
+        var (parameter, w, grads) = Setup(6);
+        var adamax = new Adamax(learningRate: 0.01, clipValue: 1.5, weightDecay: 0.1);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); adamax.Apply([parameter]); }
+
+        var m = new float[Length];
+        var u = new float[Length];
+        for (int t = 1; t <= grads.Length; t++)
+        {
+            float stepSize = (float)(0.01 / (1 - Math.Pow(0.9, t)));
+            for (int i = 0; i < Length; i++)
+            {
+                float g = Math.Clamp(grads[t - 1][i], -1.5f, 1.5f);
+                w[i] -= w[i] * (float)(0.1 * 0.01);
+                m[i] += (g - m[i]) * (float)(1 - 0.9);
+                u[i] = Math.Max(u[i] * 0.999f, Math.Abs(g));
+                w[i] -= m[i] * stepSize / (u[i] + 1e-7f);
+            }
+        }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
+    public void Lion_MatchesScalarReference()
+    {
+        // keras/src/optimizers/lion.py update_step, with clipnorm and weight decay. Every weight moves by exactly
+        // ±lr, so a wrong sign in any lane shows as a difference of 2·lr.
+        var (parameter, w, grads) = Setup(7);
+        var lion = new Lion(learningRate: 0.01, clipNorm: 100.0, weightDecay: 0.1);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); lion.Apply([parameter]); }
+
+        var m = new float[Length];
+        foreach (var gs in grads)
+        {
+            double norm = Math.Sqrt(gs.Sum(x => (double)x * x));
+            float scale = (float)(100.0 / Math.Max(norm, 100.0));
+            for (int i = 0; i < Length; i++)
+            {
+                float g = scale == 1f ? gs[i] : gs[i] * scale;
+                w[i] -= w[i] * (float)(0.1 * 0.01);
+                w[i] -= 0.01f * MathF.Sign(m[i] * 0.9f + g * (float)(1 - 0.9));
+                m[i] = m[i] * 0.99f + g * (float)(1 - 0.99);
+            }
+        }
+        AssertSame(w, parameter.Data);
+    }
+
+    [Fact]
     public void Nadam_Adagrad_And_Adadelta_AgreeAcrossTheVectorAndScalarPaths()
     {
         // The same values laid out as one long parameter (vector loops) and as 3-element parameters (scalar
         // tail only) must be updated identically.
-        foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1), () => new Adadelta(1.0) })
+        foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1), () => new Adadelta(1.0),
+                     () => new Adamax(0.01), () => new Lion(0.01) })
         {
             var (parameter, _, grads) = Setup(4);
             const int pieceLength = 3;

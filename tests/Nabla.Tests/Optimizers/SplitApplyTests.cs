@@ -26,6 +26,8 @@ public class SplitApplyTests
             ["rmsprop_momentum_centered"] = (wd, cn, cv, gcn) => new RMSprop(0.01, momentum: 0.9, centered: true, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["adagrad"] = (wd, cn, cv, gcn) => new Adagrad(0.05, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["adadelta"] = (wd, cn, cv, gcn) => new Adadelta(1.0, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
+            ["adamax"] = (wd, cn, cv, gcn) => new Adamax(0.01, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
+            ["lion"] = (wd, cn, cv, gcn) => new Lion(0.003, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["sgd"] = (wd, cn, cv, gcn) => new SGD(0.05, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["sgd_momentum_nesterov"] = (wd, cn, cv, gcn) => new SGD(0.05, momentum: 0.9, nesterov: true, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
         };

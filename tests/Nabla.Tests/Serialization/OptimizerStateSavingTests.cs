@@ -37,6 +37,8 @@ public class OptimizerStateSavingTests
         ["sgd_momentum"] = () => new SGD(0.05, momentum: 0.9),
         ["adagrad"] = () => new Adagrad(0.05),
         ["adadelta"] = () => new Adadelta(1.0),
+        ["adamax"] = () => new Adamax(0.01),
+        ["lion"] = () => new Lion(0.003),
     };
 
     private static Sequential Trained(string optimizer)

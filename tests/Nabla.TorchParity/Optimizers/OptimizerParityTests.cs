@@ -102,6 +102,14 @@ public class OptimizerParityTests
         // torch's NAdam uses μ_t = β1·(1 − ½·0.96^(t·momentum_decay)); Keras's nadam.py uses 0.96^t, i.e. momentum_decay = 1
         // (torch's default 0.004 is the original paper's schedule). Both add ε to √v̂.
         ["Nadam"] = new(() => new Nadam(), p => new(torch.optim.NAdam(p, 1e-3, 0.9, 0.999, 1e-7, momentum_decay: 1.0))),
+        // Keras's adamax.py keeps u = max(β2·u, |g|) and divides by (1 − β1^t)·(u + ε); torch's Adamax keeps
+        // u = max(β2·u, |g| + ε) and divides by (1 − β1^t)·u. They agree at step 1 and whenever |g| is the max; when the
+        // decayed norm is, torch's carries β2·ε where Keras's adds ε: the denominators differ by (1 − β2)·ε, a large
+        // part of u for this network's gradients under 1e-7. With ε 1e-30 on both sides (a normal float32, 1e-20 of the
+        // smallest nonzero |g| here) that difference is nil and only the shared rule remains.
+        ["Adamax"] = new(() => new Adamax(epsilon: 1e-30), p => new(torch.optim.Adamax(p, 1e-3, 0.9, 0.999, 1e-30))),
+        ["Adamax lr 0.01 beta_1 0.8 beta_2 0.99"] = new(() => new Adamax(0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-30),
+            p => new(torch.optim.Adamax(p, 0.01, 0.8, 0.99, 1e-30))),
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];
