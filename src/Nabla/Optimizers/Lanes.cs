@@ -39,6 +39,10 @@ internal interface ILanes<TSelf> where TSelf : struct, ILanes<TSelf>
     /// <summary>−1, 0 or 1 by the sign of x (0 for ±0), NaN for NaN: TensorFlow's and NumPy's <c>sign</c>, which Lion uses.</summary>
     static abstract TSelf Sign(TSelf x);
 
+    /// <summary>x^y for x ≥ 0 and y &gt; 0, as exp(y·ln x) (0 at x = 0), the same vectorized exp and log at every
+    /// width so that the scalar tail equals the vector lanes. Ftrl's learning_rate_power.</summary>
+    static abstract TSelf Pow(TSelf x, float y);
+
     /// <summary>IEEE 754 maximum/minimum: a NaN in either argument gives NaN (as MathF.Max and TensorFlow do).</summary>
     static abstract TSelf Max(TSelf a, TSelf b);
     static abstract TSelf Min(TSelf a, TSelf b);
@@ -91,6 +95,8 @@ internal readonly struct Lanes512 : ILanes<Lanes512>
     public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Abs(Lanes512 x) => new(Vector512.Abs(x.v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512 Pow(Lanes512 x, float y) => new(Vector512.Exp(Vector512.Log(x.v) * y));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512 Sign(Lanes512 x)
     {
@@ -146,6 +152,8 @@ internal readonly struct Lanes256 : ILanes<Lanes256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Abs(Lanes256 x) => new(Vector256.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256 Pow(Lanes256 x, float y) => new(Vector256.Exp(Vector256.Log(x.v) * y));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256 Sign(Lanes256 x)
     {
         var one = Vector256.Create(1f);
@@ -200,6 +208,8 @@ internal readonly struct Lanes128 : ILanes<Lanes128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Abs(Lanes128 x) => new(Vector128.Abs(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes128 Pow(Lanes128 x, float y) => new(Vector128.Exp(Vector128.Log(x.v) * y));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes128 Sign(Lanes128 x)
     {
         var one = Vector128.Create(1f);
@@ -250,6 +260,10 @@ internal readonly struct Lane1 : ILanes<Lane1>
     public static Lane1 Sqrt(Lane1 x) => new(MathF.Sqrt(x.v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Abs(Lane1 x) => new(MathF.Abs(x.v));
+    // Vector128's exp and log rather than MathF.Pow, so that the tail computes as the vector lanes do.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lane1 Pow(Lane1 x, float y) =>
+        new(Vector128.Exp(Vector128.Log(Vector128.CreateScalar(x.v)) * y).ToScalar());
     // Not MathF.Sign, which throws on NaN.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lane1 Sign(Lane1 x) => new(x.v > 0 ? 1f : x.v < 0 ? -1f : x.v == 0 ? 0f : x.v);

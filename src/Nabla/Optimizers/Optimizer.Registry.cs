@@ -18,7 +18,8 @@ public abstract partial class Optimizer
         .Add("Adadelta", Adadelta.FromConfig, "adadelta")
         .Add("Nadam", Nadam.FromConfig, "nadam")
         .Add("Adamax", Adamax.FromConfig, "adamax")
-        .Add("Lion", Lion.FromConfig, "lion");
+        .Add("Lion", Lion.FromConfig, "lion")
+        .Add("Ftrl", Ftrl.FromConfig, "ftrl");
 
     /// <summary>A new optimizer with Keras's defaults ("adam", "Adam", "sgd", ...); unknown names list the valid ones.</summary>
     public static Optimizer Get(string name) => Registry.Get(name);

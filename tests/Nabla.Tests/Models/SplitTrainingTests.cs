@@ -33,6 +33,7 @@ public class SplitTrainingTests
         ["adadelta"] = () => new Adadelta(1.0),
         ["adamax"] = () => new Adamax(0.003),
         ["lion"] = () => new Lion(0.001),
+        ["ftrl"] = () => new Ftrl(0.05),
     };
 
     /// <summary>A network to train: its seeded builder, the data's shape and the batch size.</summary>

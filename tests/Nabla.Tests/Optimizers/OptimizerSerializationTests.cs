@@ -17,6 +17,8 @@ public class OptimizerSerializationTests
         new Nadam(learningRate: new CosineDecay(0.0, 100, warmupTarget: 0.01, warmupSteps: 10), beta1: 0.85, beta2: 0.95),
         new Adamax(learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, globalClipNorm: 1.0, name: "my_adamax"),
         new Lion(learningRate: new ExponentialDecay(3e-4, 100, 0.9), beta1: 0.95, beta2: 0.98, weightDecay: 0.01),
+        new Ftrl(learningRate: 0.05, learningRatePower: -0.25, initialAccumulatorValue: 0.2, l1RegularizationStrength: 0.01,
+            l2RegularizationStrength: 0.02, l2ShrinkageRegularizationStrength: 0.03, beta: 0.1, clipNorm: 1.0),
     ];
 
     [Theory]
@@ -57,6 +59,8 @@ public class OptimizerSerializationTests
     [InlineData("Adamax", typeof(Adamax))]
     [InlineData("lion", typeof(Lion))]
     [InlineData("Lion", typeof(Lion))]
+    [InlineData("ftrl", typeof(Ftrl))]
+    [InlineData("Ftrl", typeof(Ftrl))]
     public void Get_ByName(string name, Type type)
     {
         Assert.IsType(type, Nabla.Optimizers.Optimizer.Get(name));

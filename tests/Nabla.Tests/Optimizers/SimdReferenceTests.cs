@@ -178,13 +178,47 @@ public class SimdReferenceTests
         AssertSame(w, parameter.Data);
     }
 
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(-0.3)]
+    public void Ftrl_MatchesScalarReference(double power)
+    {
+        // keras/src/optimizers/ftrl.py update_step with every regularization; −0.5 is the square-root path, −0.3
+        // the exp·log one, which differs from MathF.Pow by a few ulps.
+        var (parameter, w, grads) = Setup(8);
+        var ftrl = new Ftrl(0.1, learningRatePower: power, l1RegularizationStrength: 0.01, l2RegularizationStrength: 0.01,
+            l2ShrinkageRegularizationStrength: 0.02, beta: 0.5, clipValue: 1.5);
+        foreach (var g in grads) { parameter.Grad = Tensor.FromArray(g, Length); ftrl.Apply([parameter]); }
+
+        var n = Enumerable.Repeat(0.1f, Length).ToArray();
+        var z = new float[Length];
+        float twoL2 = (float)(2 * (0.01 + 0.5 / (2 * 0.1)));
+        foreach (var gs in grads)
+            for (int i = 0; i < Length; i++)
+            {
+                float g = Math.Clamp(gs[i], -1.5f, 1.5f);
+                float newN = n[i] + g * g;
+                float pNew = MathF.Pow(newN, (float)-power), pOld = MathF.Pow(n[i], (float)-power);
+                z[i] += g + w[i] * 0.04f - (pNew - pOld) / 0.1f * w[i];
+                w[i] = (Math.Clamp(z[i], -0.01f, 0.01f) - z[i]) / (pNew / 0.1f + twoL2);
+                n[i] = newN;
+            }
+        for (int i = 0; i < Length; i++)
+        {
+            // z is a difference of terms far larger than itself, so its rounding is relative to those terms.
+            double allowed = 1e-6 + 1e-5 * Math.Abs(w[i]);
+            if (Math.Abs(w[i] - parameter.Data[i]) > allowed)
+                Assert.Fail($"Element {i}: scalar reference {w[i]:R}, optimizer {parameter.Data[i]:R}.");
+        }
+    }
+
     [Fact]
     public void Nadam_Adagrad_And_Adadelta_AgreeAcrossTheVectorAndScalarPaths()
     {
         // The same values laid out as one long parameter (vector loops) and as 3-element parameters (scalar
         // tail only) must be updated identically.
         foreach (Func<Optimizer> make in new Func<Optimizer>[] { () => new Nadam(0.01), () => new Adagrad(0.1), () => new Adadelta(1.0),
-                     () => new Adamax(0.01), () => new Lion(0.01) })
+                     () => new Adamax(0.01), () => new Lion(0.01), () => new Ftrl(0.1, learningRatePower: -0.3) })
         {
             var (parameter, _, grads) = Setup(4);
             const int pieceLength = 3;

@@ -27,6 +27,7 @@ public class SplitApplyTests
             ["adagrad"] = (wd, cn, cv, gcn) => new Adagrad(0.05, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["adadelta"] = (wd, cn, cv, gcn) => new Adadelta(1.0, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["adamax"] = (wd, cn, cv, gcn) => new Adamax(0.01, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
+            ["ftrl"] = (wd, cn, cv, gcn) => new Ftrl(0.05, l1RegularizationStrength: 0.001, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["lion"] = (wd, cn, cv, gcn) => new Lion(0.003, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["sgd"] = (wd, cn, cv, gcn) => new SGD(0.05, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),
             ["sgd_momentum_nesterov"] = (wd, cn, cv, gcn) => new SGD(0.05, momentum: 0.9, nesterov: true, weightDecay: wd, clipNorm: cn, clipValue: cv, globalClipNorm: gcn),

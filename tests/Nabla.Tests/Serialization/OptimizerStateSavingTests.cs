@@ -39,6 +39,7 @@ public class OptimizerStateSavingTests
         ["adadelta"] = () => new Adadelta(1.0),
         ["adamax"] = () => new Adamax(0.01),
         ["lion"] = () => new Lion(0.003),
+        ["ftrl"] = () => new Ftrl(0.05),
     };
 
     private static Sequential Trained(string optimizer)
