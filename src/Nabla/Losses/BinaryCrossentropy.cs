@@ -10,7 +10,8 @@ internal readonly struct BinaryCrossentropyTerm(bool fromLogits, double labelSmo
 {
     public void Prepare(ReadOnlySpan<float> yTrue) { }
 
-    private double Smooth(float t) => t * (1.0 - labelSmoothing) + 0.5 * labelSmoothing;
+    /// <summary>The target after label smoothing (binary focal crossentropy's focal factor reads it too).</summary>
+    public double Smooth(float t) => t * (1.0 - labelSmoothing) + 0.5 * labelSmoothing;
 
     public double Value(float t, float p)
     {

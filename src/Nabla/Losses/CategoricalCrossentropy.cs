@@ -27,6 +27,13 @@ public sealed class CategoricalCrossentropy : SmoothedCrossentropy
     protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
         new DenseTargetsOp(Name, yTrue, yPred, Reduction, FromLogits, LabelSmoothing);
 
+    /// <summary>Keras's categorical label smoothing: t·(1 − s) + s/classes, into <paramref name="smoothed"/>.</summary>
+    internal static void SmoothCategorical(ReadOnlySpan<float> t, float[] smoothed, double smoothing, int classes)
+    {
+        double offset = smoothing / classes;
+        for (int i = 0; i < t.Length; i++) smoothed[i] = (float)(t[i] * (1.0 - smoothing) + offset);
+    }
+
     private sealed class DenseTargetsOp : CrossEntropyOp
     {
         private readonly float[]? smoothed;
@@ -43,10 +50,7 @@ public sealed class CategoricalCrossentropy : SmoothedCrossentropy
 
         protected override void PrepareTargets()
         {
-            if (smoothed is null) return;
-            ReadOnlySpan<float> t = YTrue;
-            double offset = smoothing / Width;
-            for (int i = 0; i < t.Length; i++) smoothed[i] = (float)(t[i] * (1.0 - smoothing) + offset);
+            if (smoothed is not null) SmoothCategorical(YTrue, smoothed, smoothing, Width);
         }
     }
 }

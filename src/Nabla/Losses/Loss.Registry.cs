@@ -21,7 +21,11 @@ public abstract partial class Loss
         .Add("KLDivergence", KLDivergence.FromConfig, "kl_divergence", "kld", "kullback_leibler_divergence")
         .Add("Hinge", Hinge.FromConfig, "hinge")
         .Add("SquaredHinge", SquaredHinge.FromConfig, "squared_hinge")
-        .Add("CategoricalHinge", CategoricalHinge.FromConfig, "categorical_hinge");
+        .Add("CategoricalHinge", CategoricalHinge.FromConfig, "categorical_hinge")
+        .Add("Poisson", Poisson.FromConfig, "poisson")
+        .Add("CosineSimilarity", CosineSimilarity.FromConfig, "cosine_similarity")
+        .Add("BinaryFocalCrossentropy", BinaryFocalCrossentropy.FromConfig, "binary_focal_crossentropy")
+        .Add("CategoricalFocalCrossentropy", CategoricalFocalCrossentropy.FromConfig, "categorical_focal_crossentropy");
 
     /// <summary>The loss named <paramref name="name"/>, built from <paramref name="config"/> (Keras defaults when null).</summary>
     public static Loss Get(string name, Config? config = null) => Registry.Get(name, config);

@@ -85,7 +85,8 @@ internal struct KLDivergenceTerm : IElementwiseLoss
     }
 }
 
-/// <summary>p − t·log(p + ε), Keras <c>poisson</c>.</summary>
+/// <summary>p − t·log(p + ε), ε = 1e-7 added inside the log and nothing clipped (Keras's <c>poisson</c>): a
+/// prediction at or below −ε gives NaN, as in Keras.</summary>
 internal struct PoissonTerm : IElementwiseLoss
 {
     public readonly void Prepare(ReadOnlySpan<float> yTrue) { }

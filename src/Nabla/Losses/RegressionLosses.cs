@@ -121,3 +121,17 @@ public sealed class KLDivergence(string reduction = Loss.SumOverBatchSize, strin
         new ElementwiseLossOp<KLDivergenceTerm>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction, default,
             sumOverLastAxis: true);
 }
+
+/// <summary>mean(p − t·log(p + 1e-7)) per sample (Keras <c>poisson</c>), for count targets and positive predictions
+/// (an exponential or softplus output).</summary>
+public sealed class Poisson(string reduction = Loss.SumOverBatchSize, string name = "poisson") : Loss(name, reduction)
+{
+    public override string ClassName => "Poisson";
+    public static Poisson FromConfig(Config config)
+    {
+        var (name, reduction) = ReadBase(config, "poisson");
+        return new(reduction, name);
+    }
+    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
+        new ElementwiseLossOp<PoissonTerm>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction, default);
+}

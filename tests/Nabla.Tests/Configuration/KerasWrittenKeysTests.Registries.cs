@@ -65,6 +65,13 @@ public partial class KerasWrittenKeysTests
     [InlineData("loss", "BinaryCrossentropy", "{\"name\": \"binary_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1}")]
     [InlineData("loss", "CategoricalCrossentropy", "{\"name\": \"categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1}")]
     [InlineData("loss", "SparseCategoricalCrossentropy", "{\"name\": \"sparse_categorical_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"ignore_class\": null}")]
+    [InlineData("loss", "Poisson", "{\"name\": \"poisson\", \"reduction\": \"sum_over_batch_size\"}")]
+    [InlineData("loss", "CosineSimilarity", "{\"name\": \"cosine_similarity\", \"reduction\": \"sum_over_batch_size\"}")]
+    [InlineData("loss", "BinaryFocalCrossentropy", "{\"name\": \"binary_focal_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1, \"apply_class_balancing\": false, \"alpha\": 0.25, \"gamma\": 2.0}")]
+    [InlineData("loss", "CategoricalFocalCrossentropy", "{\"name\": \"categorical_focal_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1, \"alpha\": 0.25, \"gamma\": 2.0}")]
+    [InlineData("loss", "CategoricalFocalCrossentropy", "{\"name\": \"categorical_focal_crossentropy\", \"reduction\": \"sum_over_batch_size\", \"from_logits\": true, \"label_smoothing\": 0.0, \"axis\": -1, \"alpha\": [0.2, 0.3, 0.5], \"gamma\": 2.0}")]
+    // tf.keras 2's losses.py: CosineSimilarity wrote its axis
+    [InlineData("loss", "CosineSimilarity", "{\"name\": \"cosine_similarity\", \"reduction\": \"auto\", \"axis\": -1}")]
     // keras/losses.py (tf.keras 2): reduction "auto"
     [InlineData("loss", "CategoricalCrossentropy", "{\"name\": \"categorical_crossentropy\", \"reduction\": \"auto\", \"from_logits\": false, \"label_smoothing\": 0.0, \"axis\": -1}")]
     // keras/src/metrics/*.py get_config (Metric: name, dtype)

@@ -113,7 +113,9 @@ public class LossBehaviourTests
         new MeanSquaredError(Loss.Sum, "my_mse"), new MeanAbsoluteError(), new MeanAbsolutePercentageError(),
         new MeanSquaredLogarithmicError(), new Huber(2.5), new LogCosh(), new KLDivergence(),
         new BinaryCrossentropy(true, 0.2), new CategoricalCrossentropy(true, 0.1), new SparseCategoricalCrossentropy(true),
-        new Hinge(), new SquaredHinge(), new CategoricalHinge());
+        new Hinge(), new SquaredHinge(), new CategoricalHinge(), new Poisson(Loss.Sum), new CosineSimilarity(name: "cos"),
+        new BinaryFocalCrossentropy(true, 0.4, 3.0, true, 0.1), new CategoricalFocalCrossentropy(0.5, 1.0, true, 0.2),
+        new CategoricalFocalCrossentropy(classAlphas: [0.1, 0.2, 0.7]));
 
     [Theory]
     [MemberData(nameof(NonDefaultLosses))]

@@ -84,6 +84,31 @@ public class LossGradientTests
         // row 1: pos 0.5, neg 0.3 (class 2), margin 0.8; row 2: pos 0.1, neg 0.6 (class 0), margin 1.5 — no ties within 0.01
         Check(new CategoricalHinge(), new float[,] { { 0, 1, 0 }, { 0, 0, 1 } }, new float[,] { { 0.2f, 0.5f, 0.3f }, { 0.6f, 0.3f, 0.1f } });
 
+    [Fact] public void Poisson() { var (t, p) = Regression(15); Check(new Poisson(), t, p); }
+
+    [Fact]
+    public void CosineSimilarity() =>
+        Check(new CosineSimilarity(), GradientCheck.Random(16, -1, 1, 3, 4), GradientCheck.Random(17, -1, 1, 3, 4));
+
+    [Fact]
+    public void BinaryFocalCrossentropyProbabilities() =>
+        Check(new BinaryFocalCrossentropy(true, alpha: 0.4, gamma: 1.5, labelSmoothing: 0.1),
+            new float[,] { { 0, 1, 1 }, { 1, 0, 0 } }, GradientCheck.Random(18, 0.1, 0.9, 2, 3));
+
+    [Fact]
+    public void BinaryFocalCrossentropyLogits() =>
+        Check(new BinaryFocalCrossentropy(fromLogits: true), new float[,] { { 0, 1, 1 }, { 1, 0, 0 } },
+            GradientCheck.Random(19, -3, 3, 2, 3));
+
+    [Fact]
+    public void CategoricalFocalCrossentropyUnnormalizedProbabilities() =>
+        Check(new CategoricalFocalCrossentropy(gamma: 1.5, labelSmoothing: 0.1), OneHotTargets(), GradientCheck.Random(20, 0.1, 1.0, 3, 4));
+
+    [Fact]
+    public void CategoricalFocalCrossentropyLogitsAndClassAlphas() =>
+        Check(new CategoricalFocalCrossentropy(fromLogits: true, classAlphas: [0.25, 0.5, 1, 2]), OneHotTargets(),
+            GradientCheck.Random(21, -3, 3, 3, 4));
+
     [Fact]
     public void TargetsGetNoGradient()
     {

@@ -177,6 +177,75 @@ public class LossValueTests
     }
 
     [Fact]
+    public void Poisson()
+    {
+        // keras/src/losses/losses.py poisson: mean(p − t·log(p + 1e-7)) per sample:
+        // sample 1: (0.5 − ln 0.5000001 + 1.5 − 2·ln 1.5000001)/2 = 0.9411083; sample 2: (0.2 + 2 − 3·ln 2.0000001)/2 = 0.0602792
+        Assert.Equal(0.5006937, Value(new Poisson(), new float[,] { { 1, 2 }, { 0, 3 } }, new float[,] { { 0.5f, 1.5f }, { 0.2f, 2 } }), 1e-6);
+    }
+
+    [Fact]
+    public void CosineSimilarityIsTheNegativeCosine()
+    {
+        // keras.losses.cosine_similarity docstring: [[0,1],[1,1],[1,1]] vs [[1,0],[1,1],[−1,−1]] → [−0, −1, 1]; weighted
+        // 0.5, 1, 2 the mean is (−1 + 2)/3. Then (3, 4)·(4, 3)/25 = 0.96, and a zero row is 0 (Keras's normalize caps 1/‖x‖ at 1/ε).
+        Assert.Equal(1.0 / 3, new CosineSimilarity().Call(new float[,] { { 0, 1 }, { 1, 1 }, { 1, 1 } },
+            new float[,] { { 1, 0 }, { 1, 1 }, { -1, -1 } }, Tensor.FromArray([0.5f, 1f, 2f], 3)).Item(), 1e-6);
+        Assert.Equal(-0.48, Value(new CosineSimilarity(), new float[,] { { 3, 4 }, { 0, 0 } }, new float[,] { { 4, 3 }, { 1, 2 } }), 1e-6);
+    }
+
+    private static readonly float[,] FocalTargets = { { 0, 1 }, { 0, 0 } };
+    private static readonly float[,] FocalLogits = { { -18.6f, 0.51f }, { 2.94f, -12.8f } };
+
+    [Fact]
+    public void BinaryFocalCrossentropyMatchesKerasDocstrings()
+    {
+        // keras/src/losses/losses.py, BinaryFocalCrossentropy's examples (from_logits), and binary_focal_crossentropy's.
+        Assert.Equal(0.691, Value(new BinaryFocalCrossentropy(fromLogits: true), new float[] { 0, 1, 0, 0 },
+            new float[] { -18.6f, 0.51f, 2.94f, -12.8f }), 1e-3);
+        Assert.Equal(0.51, Value(new BinaryFocalCrossentropy(applyClassBalancing: true, fromLogits: true), new float[] { 0, 1, 0, 0 },
+            new float[] { -18.6f, 0.51f, 2.94f, -12.8f }), 1e-3);
+        Assert.Equal(0.647, Value(new BinaryFocalCrossentropy(gamma: 3, fromLogits: true), FocalTargets, FocalLogits), 1e-3);
+        Assert.Equal(0.482, Value(new BinaryFocalCrossentropy(true, gamma: 3, fromLogits: true), FocalTargets, FocalLogits), 1e-3);
+        Tensor weights = Tensor.FromArray([0.8f, 0.2f], 2);
+        Assert.Equal(0.133, new BinaryFocalCrossentropy(gamma: 3, fromLogits: true).Call(FocalTargets, FocalLogits, weights).Item(), 1e-3);
+        Assert.Equal(0.097, new BinaryFocalCrossentropy(true, gamma: 3, fromLogits: true).Call(FocalTargets, FocalLogits, weights).Item(), 1e-3);
+        Assert.Equal(1.222, Value(new BinaryFocalCrossentropy(gamma: 4, fromLogits: true, reduction: Loss.Sum), FocalTargets, FocalLogits), 1e-3);
+        Assert.Equal(0.914, Value(new BinaryFocalCrossentropy(true, gamma: 4, fromLogits: true, reduction: Loss.Sum), FocalTargets, FocalLogits), 1e-3);
+        // Probabilities: per sample [0.330, 0.206].
+        Assert.Equal((0.3298647 + 0.2057984) / 2, Value(new BinaryFocalCrossentropy(), ZeroOneTargets, SixFourPredictions), 1e-6);
+    }
+
+    [Fact]
+    public void BinaryFocalCrossentropySmoothsBeforeBalancing()
+    {
+        // Smoothing 0.2 moves t to 0.1/0.9, and both p_t and the balancing weight t·0.4 + (1 − t)·0.6 read the smoothed t.
+        Assert.Equal(0.0918901, Value(new BinaryFocalCrossentropy(true, alpha: 0.4, gamma: 1.5, labelSmoothing: 0.2),
+            new float[,] { { 0, 1, 1 }, { 1, 0, 0 } }, new float[,] { { 0.3f, 0.8f, 0.4f }, { 0.9f, 0.2f, 0.65f } }), 1e-6);
+    }
+
+    [Fact]
+    public void CategoricalFocalCrossentropyMatchesKerasDocstrings()
+    {
+        // keras/src/losses/losses.py, CategoricalFocalCrossentropy's examples: 0.23315276, weighted 0.1632, summed 0.46631.
+        float[,] targets = { { 0, 1, 0 }, { 0, 0, 1 } }, predictions = { { 0.05f, 0.95f, 0 }, { 0.1f, 0.8f, 0.1f } };
+        Assert.Equal(0.23315276, Value(new CategoricalFocalCrossentropy(), targets, predictions), 1e-6);
+        Assert.Equal(0.1632, new CategoricalFocalCrossentropy().Call(targets, predictions, Tensor.FromArray([0.3f, 0.7f], 2)).Item(), 1e-4);
+        Assert.Equal(0.46631, Value(new CategoricalFocalCrossentropy(reduction: Loss.Sum), targets, predictions), 1e-5);
+        // categorical_focal_crossentropy's example: [2.634e-4, 0.6759121].
+        Assert.Equal((2.6340129e-4 + 0.6759121) / 2, Value(new CategoricalFocalCrossentropy(), targets,
+            new float[,] { { 0.05f, 0.9f, 0.05f }, { 0.1f, 0.85f, 0.05f } }), 1e-6);
+    }
+
+    [Fact]
+    public void CategoricalFocalCrossentropyWithClassAlphasLogitsAndSmoothing()
+    {
+        // alpha per class [0.2, 0.5, 1.5], gamma 1.5, smoothing 0.1 (t → t·0.9 + 0.1/3), softmax of the logits.
+        var loss = new CategoricalFocalCrossentropy(gamma: 1.5, fromLogits: true, labelSmoothing: 0.1, classAlphas: [0.2, 0.5, 1.5]);
+        Assert.Equal(0.1416839, Value(loss, new float[,] { { 0, 1, 0 }, { 0, 0, 1 } }, new float[,] { { 1, 2, -1 }, { 0.5f, -0.5f, 2 } }), 1e-6);
+    }
+
+    [Fact]
     public void SumReductionAddsTheSampleLosses()
     {
         // "sum": 0.36 + 0.26 = 0.62 (the per-sample MSEs above), instead of their mean 0.31

@@ -94,8 +94,8 @@ internal sealed record ModelQuantities
     public bool IsClassifier => Loss is { IsCrossEntropy: true } || Output is { Probabilities: true };
 
     /// <summary>ln(classes) for a cross-entropy loss; ln 2 for binary cross-entropy, whatever the number of units (each
-    /// unit is a yes/no guess at 0.5); NaN for other losses.</summary>
-    public double UniformGuessLoss => Output is null || Loss is not { IsCrossEntropy: true } ? double.NaN
+    /// unit is a yes/no guess at 0.5); NaN for other losses, the focal crossentropies included (their factors scale it).</summary>
+    public double UniformGuessLoss => Output is null || Loss is not { IsCrossEntropy: true } or Losses.FocalCrossentropy ? double.NaN
         : Loss is Losses.BinaryCrossentropy ? Math.Log(2) : Math.Log(Math.Max(2, Output.Units));
 
     /// <summary>Reads the model before training: call while the kernels still hold their initial values.</summary>

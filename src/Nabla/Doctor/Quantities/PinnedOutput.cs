@@ -23,7 +23,8 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
     public static PinnedOutput? Of(ModelQuantities model, LossCurve curve, DoctorThresholds t)
     {
         if (model.Output is not { } output || model.Outputs.Count > 1) return null;
-        if (model.Loss is not { IsCrossEntropy: true, ExpectsProbabilities: true } loss || loss is SmoothedCrossentropy { LabelSmoothing: > 0 })
+        if (model.Loss is not { IsCrossEntropy: true, ExpectsProbabilities: true } loss || loss is SmoothedCrossentropy { LabelSmoothing: > 0 }
+            || loss is FocalCrossentropy)
             return null;
         if (curve.FinalAccuracy is not double accuracy || !double.IsFinite(curve.FinalLoss)) return null;
         // A softmax over one unit outputs 1 whatever its input: its loss has the same form, but the zero gradient is the
