@@ -76,6 +76,31 @@ public class LossParityTests
             (t, p) => F.relu(1 - (2 * t - 1) * p).square().mean()),
         ["categorical_hinge (torch ops)"] = new(() => new CategoricalHinge(), OneHot, Normal(81),
             (t, p) => F.relu(((1 - t) * p).amax([-1L]) - (t * p).sum(-1) + 1).mean()),
+        // keras/src/losses/losses.py poisson is p − t·log(p + ε) with ε = 1e-7 inside the log and nothing clipped;
+        // torch's poisson_nll_loss with log_input=False is input − target·log(input + eps) (eps default 1e-8), so
+        // eps 1e-7 makes it Keras's formula exactly. Counts 0..5 against predictions in [0.1, 3].
+        ["poisson"] = new(() => new Poisson(), Tensor.Round(TestData.Uniform(85, 0, 5, Batch, Classes)),
+            TestData.Uniform(86, 0.1, 3, Batch, Classes), (t, p) => F.poisson_nll_loss(p, t, log_input: false, eps: 1e-7f)),
+        // Keras divides each row by max(‖x‖, 1e-7) and returns the negative cosine; torch's cosine_similarity clamps the
+        // division with its eps 1e-8. Rows of N(0, 1) values have norms near 2, where neither guard acts.
+        ["cosine_similarity"] = new(() => new CosineSimilarity(), Normal(87), Normal(88),
+            (t, p) => -F.cosine_similarity(t, p, -1).mean()),
+        // Focal crossentropy is torchvision's (sigmoid_focal_loss), not torch's: the references are Keras's formulas in torch ops.
+        ["binary_focal_crossentropy (torch ops)"] = new(
+            () => new BinaryFocalCrossentropy(applyClassBalancing: true, gamma: 1.5, fromLogits: true), BinaryTargets(89),
+            TestData.Normal(90, 3.0, Batch, Classes), (t, p) =>
+            {
+                var probability = p.sigmoid();
+                var focal = (1 - (t * probability + (1 - t) * (1 - probability))).pow(1.5);
+                var balance = t * 0.25 + (1 - t) * 0.75;
+                return (balance * focal * F.binary_cross_entropy_with_logits(p, t, reduction: torch.nn.Reduction.None)).mean();
+            }),
+        ["categorical_focal_crossentropy (torch ops)"] = new(() => new CategoricalFocalCrossentropy(), OneHot,
+            TestData.Uniform(91, 0.05, 1.0, Batch, Classes), (t, p) =>
+            {
+                var o = p / p.sum(-1, keepdim: true);
+                return (0.25 * (1 - o).pow(2) * -t * o.log()).sum(-1).mean();
+            }),
     };
 
     public static TheoryData<string> CaseNames() => [.. Cases.Keys];
