@@ -20,7 +20,7 @@ internal sealed class LossOutputMismatchDetector : IDetector
                 $"The loss '{loss.Name}' expects probabilities, but the output layer's activation is '{activation}', so its outputs " +
                 "can be negative or above 1; the loss clips them and the gradient is cut. Use softmax/sigmoid on the output, or fromLogits: true.",
                 [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation)).At(output.Name, output.Index));
-        else if (loss.ClassName is "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" && probabilities && activation != "softmax" && output.Units > 1)
+        else if (loss.ClassName is "CategoricalCrossentropy" or "SparseCategoricalCrossentropy" or "CategoricalFocalCrossentropy" && probabilities && activation != "softmax" && output.Units > 1)
             yield return new(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 $"'{loss.Name}' treats the outputs as one distribution over {output.Units} classes, but {activation} outputs are {output.Units} " +
                 "independent probabilities that need not sum to 1: the loss rescales them and their gradients no longer push the wrong classes down. " +
