@@ -254,6 +254,13 @@ public class NullConfigValueTests
         { """{"class_name": "Adagrad", "config": {"initial_accumulator_value": null}}""", "initial_accumulator_value" },
         // keras/src/optimizers/adadelta.py: rho=0.95 in the running averages.
         { """{"class_name": "Adadelta", "config": {"rho": null}}""", "rho" },
+        // keras/src/optimizers/adamax.py: beta_1 raised to the step's power; lion.py: `beta_1 <= 0` and beta_2 multiplied.
+        { """{"class_name": "Adamax", "config": {"beta_1": null}}""", "beta_1" },
+        { """{"class_name": "Lion", "config": {"beta_2": null}}""", "beta_2" },
+        // keras/src/optimizers/ftrl.py: each argument is compared with 0.0 in __init__, and beta divided in update_step.
+        { """{"class_name": "Ftrl", "config": {"learning_rate_power": null}}""", "learning_rate_power" },
+        { """{"class_name": "Ftrl", "config": {"l1_regularization_strength": null}}""", "l1_regularization_strength" },
+        { """{"class_name": "Ftrl", "config": {"beta": null}}""", "beta" },
     };
 
     [Theory]
@@ -277,6 +284,10 @@ public class NullConfigValueTests
         { """{"class_name": "CategoricalCrossentropy", "config": {"axis": null}}""", "axis" },
         // keras/src/losses/losses.py: Huber(delta=1.0), converted to a tensor and compared with the error.
         { """{"class_name": "Huber", "config": {"delta": null}}""", "delta" },
+        // keras/src/losses/losses.py: the focal factor is ops.power(1 − p_t, gamma), and alpha multiplies it.
+        { """{"class_name": "BinaryFocalCrossentropy", "config": {"gamma": null}}""", "gamma" },
+        { """{"class_name": "CategoricalFocalCrossentropy", "config": {"alpha": null}}""", "alpha" },
+        { """{"class_name": "CosineSimilarity", "config": {"axis": null}}""", "axis" },
     };
 
     [Theory]
