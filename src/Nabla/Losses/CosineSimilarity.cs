@@ -31,27 +31,30 @@ public sealed class CosineSimilarity(string reduction = Loss.SumOverBatchSize, s
     protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
         new CosineOp(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction);
 
+    /// <summary>min(1/‖x‖, 1/ε), and whether the cap is active (then it is a constant for the gradient).</summary>
+    private static (double Scale, bool Capped) InverseNorm(ReadOnlySpan<float> x)
+    {
+        double squares = 0;
+        foreach (float v in x) squares += (double)v * v;
+        double inverse = 1.0 / Math.Sqrt(squares), cap = 1.0 / Epsilon;
+        return inverse < cap ? (inverse, false) : (cap, true);
+    }
+
+    private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0;
+        for (int j = 0; j < a.Length; j++) dot += (double)a[j] * b[j];
+        return dot;
+    }
+
+    /// <summary>The rows' cosine similarity as Keras computes it (the loss is its negative, the metric itself).</summary>
+    internal static double Similarity(ReadOnlySpan<float> t, ReadOnlySpan<float> p) =>
+        InverseNorm(t).Scale * InverseNorm(p).Scale * Dot(t, p);
+
     private sealed class CosineOp(string name, Tensor yTrue, Tensor yPred, int width, string reduction)
         : RowLossOp(name, yTrue, yPred, width, reduction)
     {
-        /// <summary>min(1/‖x‖, 1/ε), and whether the cap is active (then it is a constant for the gradient).</summary>
-        private static (double Scale, bool Capped) InverseNorm(ReadOnlySpan<float> x)
-        {
-            double squares = 0;
-            foreach (float v in x) squares += (double)v * v;
-            double inverse = 1.0 / Math.Sqrt(squares), cap = 1.0 / Loss.Epsilon;
-            return inverse < cap ? (inverse, false) : (cap, true);
-        }
-
-        private static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-        {
-            double dot = 0;
-            for (int j = 0; j < a.Length; j++) dot += (double)a[j] * b[j];
-            return dot;
-        }
-
-        protected override double RowLoss(ReadOnlySpan<float> t, ReadOnlySpan<float> p) =>
-            -InverseNorm(t).Scale * InverseNorm(p).Scale * Dot(t, p);
+        protected override double RowLoss(ReadOnlySpan<float> t, ReadOnlySpan<float> p) => -Similarity(t, p);
 
         /// <summary>With a = 1/‖t‖ and b = 1/‖p‖: dL/dp = −a·b·(t − (t·p)·b²·p); where b is capped, −a·b·t.</summary>
         protected override void AddRowGradient(ReadOnlySpan<float> t, ReadOnlySpan<float> p, Span<float> grad, double scale)

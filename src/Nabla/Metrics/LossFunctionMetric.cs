@@ -71,25 +71,15 @@ internal sealed class ElementwiseSample<T>(T function, bool sum = false) : ISamp
     }
 }
 
-/// <summary>Keras <c>cosine_similarity</c>: Σ t·p / (max(‖t‖, ε)·max(‖p‖, ε)); Keras normalizes with
-/// x·min(1/‖x‖, 1/ε) (keras/src/ops/nn.py, _normalize), the same quotient.</summary>
+/// <summary>Keras <c>cosine_similarity</c>, computed by the loss's own row function (x·min(1/‖x‖, 1/ε) per row, as
+/// keras/src/ops/nn.py's normalize).</summary>
 internal sealed class CosineSample : ISampleFunction
 {
     public TargetWidth Targets => TargetWidth.Same;
 
     public void Prepare(ReadOnlySpan<float> yTrue, int yPredWidth) { }
 
-    public double Value(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred)
-    {
-        double dot = 0, tt = 0, pp = 0;
-        for (int i = 0; i < yPred.Length; i++)
-        {
-            dot += (double)yTrue[i] * yPred[i];
-            tt += (double)yTrue[i] * yTrue[i];
-            pp += (double)yPred[i] * yPred[i];
-        }
-        return dot / (Math.Max(Math.Sqrt(tt), Loss.Epsilon) * Math.Max(Math.Sqrt(pp), Loss.Epsilon));
-    }
+    public double Value(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => Losses.CosineSimilarity.Similarity(yTrue, yPred);
 }
 
 /// <summary>Keras <c>categorical_hinge</c>, by the loss's own margin.</summary>
