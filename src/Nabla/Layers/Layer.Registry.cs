@@ -109,6 +109,7 @@ public abstract partial class Layer
     public static Layer Deserialize(Config spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        RefuseStringLayer(spec);
         // Keras's Layer constructor requires trainable to be a bool ("Expected `trainable` to be a boolean").
         if (spec.GetConfig("config") is { } settings) RefuseNull(settings, spec.GetString("class_name", null) ?? "?", "trainable");
         // The activity regularizer every Keras layer accepts is read here, for every class, and set after the class's
@@ -129,6 +130,18 @@ public abstract partial class Layer
         if (layer.DeclaredInputShape is not null && ReadBatchSize(config) is int batchSize)
             layer.declaredBatchSize = layer.CheckBatchSize(batchSize);
         return layer;
+    }
+
+    /// <summary>Keras's string layers take string tensors, which Nabla's float32 graphs do not carry: a model holding one is
+    /// refused, naming it and the object that runs it outside the model, as Keras's own text tutorial does.</summary>
+    private static void RefuseStringLayer(Config spec)
+    {
+        if (spec.GetString("class_name", null) is not { } className || className is not ("StringLookup" or "TextVectorization")) return;
+        string name = spec.GetConfig("config")?.GetString("name", null) ?? "?";
+        throw new NotSupportedException(
+            $"Layer '{name}' is a {className}, which maps strings; Nabla's models carry float32 tensors only, so it cannot be a layer " +
+            $"of the model. Run it outside the model with Nabla.Layers.{className}.FromConfig(its config) and feed the model its " +
+            "output (the ids), as Keras's text tutorial does in its tf.data pipeline; load the rest of the model without it.");
     }
 
     /// <summary>Layers whose integer dtype is the integer values they take or make.</summary>

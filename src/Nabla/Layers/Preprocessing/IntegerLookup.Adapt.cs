@@ -15,7 +15,7 @@ public sealed partial class IntegerLookup
     public void Adapt(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (givenVocabulary is not null)
+        if (table.GivenVocabulary is not null)
             throw new InvalidOperationException($"{Owner} was given a vocabulary; as in Keras, it cannot be adapted after that.");
         if (data.Size == 0)
             throw new ArgumentException($"{Owner}: Adapt needs a non-empty data set, got shape {Tensor.ShapeString(data.Shape)}.");
@@ -25,31 +25,8 @@ public sealed partial class IntegerLookup
                 $"{Tensor.ShapeString(data.Shape)}.");
         int documents = data.Rank <= 1 ? data.Size : data.Shape[0];
         int perDocument = data.Size / documents;
-        var counts = new Dictionary<long, long>();
-        var documentCounts = new Dictionary<long, long>();
-        var inDocument = new HashSet<long>();
-        for (int d = 0; d < documents; d++)
-        {
-            inDocument.Clear();
-            for (int i = d * perDocument; i < (d + 1) * perDocument; i++)
-            {
-                long token = IntegerAt(data.Data, i, data.Shape);
-                counts[token] = counts.GetValueOrDefault(token) + 1;
-                if (inDocument.Add(token)) documentCounts[token] = documentCounts.GetValueOrDefault(token) + 1;
-            }
-        }
-        if (MaskToken is long mask) counts.Remove(mask);
-        if (OovToken is long oov) counts.Remove(oov);
-        var sorted = counts.OrderByDescending(c => c.Value).ThenByDescending(c => c.Key).Select(c => c.Key);
-        // Keras cuts only when max_tokens is truthy (set and not 0).
-        var learned = (MaxTokens is int max ? sorted.Take(Math.Max(0, max - TokenStartIndex)) : sorted).ToArray();
-        float[]? weights = null;
-        if (OutputMode == TokenOutputMode.TfIdf)
-        {
-            var tokenWeights = learned.Select(t => (float)Math.Log(1 + (double)documents / (1 + documentCounts[t]))).ToArray();
-            float mean = tokenWeights.Length == 0 ? 0 : tokenWeights.Sum() / tokenWeights.Length;
-            weights = [.. Enumerable.Repeat(mean, TokenStartIndex), .. tokenWeights];
-        }
-        Install(learned, weights, "adapted vocabulary");
+        var values = new long[data.Size];
+        for (int i = 0; i < values.Length; i++) values[i] = IntegerAt(data.Data, i, data.Shape);
+        table.Adapt(Enumerable.Range(0, documents).Select(d => values.Skip(d * perDocument).Take(perDocument)));
     }
 }

@@ -24,25 +24,11 @@ public sealed partial class IntegerLookup
         config["sparse"] = false;
         config["pad_to_max_tokens"] = PadToMaxTokens;
         config["vocabulary_dtype"] = "int64";
-        var (vocabulary, weights) = WrittenVocabulary();
+        var (vocabulary, weights) = table.Written();
         config["idf_weights"] = weights?.Select(w => (object?)w).ToList();
         config["vocabulary"] = vocabulary?.Select(t => (object?)t).ToList();
-        config["vocabulary_size"] = tokens is null ? frozenVocabularySize is int f ? (long)f : null : (long)VocabularySize;
+        config["vocabulary_size"] = (table.Size ?? table.FrozenSize) is int size ? (long)size : null;
         return config;
-    }
-
-    private (IReadOnlyList<long>? Vocabulary, IReadOnlyList<double>? Weights) WrittenVocabulary()
-    {
-        if (givenVocabulary is not null) return (givenVocabulary, givenIdfWeights);
-        if (tokens is null) return (null, null);
-        // The special tokens go first when they all have a value, so that Keras reads the OOV weights as they are.
-        bool specials = (OovStartIndex == 0 || MaskToken is not null) && (NumOovIndices == 0 || OovToken is not null);
-        var prefix = specials ? GetVocabulary().Take(TokenStartIndex).Select(t => t!.Value) : [];
-        var vocabulary = prefix.Concat(tokens).ToList();
-        var weights = OutputMode == TokenOutputMode.TfIdf
-            ? idf.Skip(specials ? 0 : TokenStartIndex).Take(vocabulary.Count).Select(w => (double)w).ToList()
-            : null;
-        return (vocabulary, weights);
     }
 
     /// <summary>
@@ -82,7 +68,7 @@ public sealed partial class IntegerLookup
         if (config.TryGet("vocabulary_size", out _))
         {
             int size = config.GetInt("vocabulary_size");
-            if (!layer.HasVocabulary) layer.frozenVocabularySize = size;
+            if (!layer.HasVocabulary) layer.table.FrozenSize = size;
             // Keras sets the frozen size first and refuses a vocabulary of another size in an encoded output.
             else if (size != layer.VocabularySize && layer.OutputMode != TokenOutputMode.Int && !layer.PadToMaxTokens)
                 throw new ArgumentException(
@@ -93,7 +79,7 @@ public sealed partial class IntegerLookup
 
     /// <summary>A Keras config of an adapted layer leaves the vocabulary to the archive's assets: a null vocabulary with a
     /// vocabulary_size. Keras's save_assets writes it as vocabulary.txt, one token a line, special tokens first.</summary>
-    internal override IReadOnlyList<string> KerasAssetNames => tokens is null && frozenVocabularySize is not null ? [VocabularyAsset] : [];
+    internal override IReadOnlyList<string> KerasAssetNames => !HasVocabulary && table.FrozenSize is not null ? [VocabularyAsset] : [];
 
     private const string VocabularyAsset = "vocabulary.txt";
 
@@ -150,7 +136,7 @@ public sealed partial class IntegerLookup
             ?? throw new ArgumentException($"{owner} config '{key}'[{i}] is null; expected an integer."))];
     }
 
-    private static List<double>? DoubleList(Config config, string key, string owner)
+    internal static List<double>? DoubleList(Config config, string key, string owner)
     {
         if (!config.TryGet(key, out var value)) return null;
         if (value is not List<object?> list) throw new ArgumentException($"{owner} config '{key}' is {Config.Describe(value)}; expected a list of numbers.");

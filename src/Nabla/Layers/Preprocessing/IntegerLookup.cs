@@ -20,12 +20,7 @@ public sealed partial class IntegerLookup : TokenLayer
     /// <summary>The largest token magnitude a float32 holds exactly, with every integer below it.</summary>
     public const long LargestToken = 1L << 24;
 
-    private long[]? tokens;
-    private readonly Dictionary<long, int> indexOf = [];
-    private float[] idf = [];
-    private List<long>? givenVocabulary;
-    private List<double>? givenIdfWeights;
-    private int? frozenVocabularySize;
+    private readonly VocabularyTable<long> table;
 
     /// <param name="maxTokens">Keras's <c>max_tokens</c>: the largest vocabulary, mask and OOV indices included; null for none.</param>
     /// <param name="numOovIndices">Keras's <c>num_oov_indices</c> (1).</param>
@@ -67,57 +62,58 @@ public sealed partial class IntegerLookup : TokenLayer
             throw new ArgumentException(
                 $"{Owner}: {slots} indices (max_tokens {maxTokens?.ToString(CultureInfo.InvariantCulture) ?? "None"}, num_oov_indices " +
                 $"{numOovIndices}) exceed WeightBudget.MaxBytes ({WeightBudget.MaxBytes} bytes of float32 slots).");
-        MaxTokens = maxTokens;
-        NumOovIndices = numOovIndices;
         MaskToken = maskToken;
         OovToken = oovToken;
-        Invert = invert;
-        PadToMaxTokens = padToMaxTokens;
+        table = new VocabularyTable<long>(Owner, OutputMode, maxTokens, numOovIndices, maskToken is not null, maskToken ?? 0,
+            oovToken is not null, oovToken ?? 0, invert, padToMaxTokens, Comparer<long>.Default,
+            t => t.ToString(CultureInfo.InvariantCulture),
+            t => Math.Abs(t) > LargestToken ? "beyond ±2^24, which float32 values cannot hold exactly" : null)
+        {
+            BeforeInstall = size => { if (!padToMaxTokens) CheckDepthUnchanged(size); },
+        };
         if (vocabulary is not null) SetVocabulary(vocabulary, idfWeights);
     }
 
     public override string ClassName => "IntegerLookup";
 
-    public int? MaxTokens { get; }
+    public int? MaxTokens => table.MaxTokens;
 
-    public int NumOovIndices { get; }
+    public int NumOovIndices => table.NumOovIndices;
 
     public long? MaskToken { get; }
 
     public long? OovToken { get; }
 
-    public bool Invert { get; }
+    public bool Invert => table.Invert;
 
-    public bool PadToMaxTokens { get; }
+    public bool PadToMaxTokens => table.PadToMaxTokens;
 
     /// <summary>Where the OOV indices start: 1 after a mask token in "int" output, else 0 (Keras's _oov_start_index).</summary>
-    public int OovStartIndex => MaskToken is not null && OutputMode == TokenOutputMode.Int ? 1 : 0;
+    public int OovStartIndex => table.OovStartIndex;
 
     /// <summary>Where the vocabulary's tokens start (Keras's _token_start_index).</summary>
-    public int TokenStartIndex => OovStartIndex + NumOovIndices;
+    public int TokenStartIndex => table.TokenStartIndex;
 
     /// <summary>Whether the layer has a vocabulary (given, adapted or loaded).</summary>
-    public bool HasVocabulary => tokens is not null;
+    public bool HasVocabulary => table.Tokens is not null;
 
     /// <summary>Keras's <c>vocabulary_size()</c>: mask and OOV indices included.</summary>
-    public int VocabularySize => tokens is null ? throw NoVocabulary() : TokenStartIndex + tokens.Length;
+    public int VocabularySize => table.Size ?? throw NoVocabulary();
 
     /// <summary>Keras's <c>get_vocabulary()</c>: the token of every index (the mask token, the OOV token for each OOV
     /// index, then the tokens); with <paramref name="includeSpecialTokens"/> false, the tokens only.</summary>
     public IReadOnlyList<long?> GetVocabulary(bool includeSpecialTokens = true)
     {
-        if (tokens is null) throw NoVocabulary();
+        var tokens = table.Tokens ?? throw NoVocabulary();
         var special = Enumerable.Repeat(MaskToken, OovStartIndex).Concat(Enumerable.Repeat(OovToken, NumOovIndices));
         return [.. (includeSpecialTokens ? special : []).Concat(tokens.Select(t => (long?)t))];
     }
 
-    private protected override int? KnownDepth => PadToMaxTokens ? MaxTokens!.Value
-        : tokens is not null ? VocabularySize
-        : frozenVocabularySize;
+    private protected override int? KnownDepth => table.Depth;
 
-    internal override ReadOnlySpan<float> IdfWeights => idf;
+    internal override ReadOnlySpan<float> IdfWeights => table.Idf;
 
-    private protected override bool IsReady => tokens is not null;
+    private protected override bool IsReady => HasVocabulary;
 
     private protected override string NotReady =>
         $"{Owner} has no vocabulary: give 'vocabulary' or call Adapt(data) first (a Keras config of an adapted layer keeps it in " +
@@ -126,90 +122,25 @@ public sealed partial class IntegerLookup : TokenLayer
     private InvalidOperationException NoVocabulary() => new(NotReady);
 
     /// <summary>Keras's <c>set_vocabulary</c>: the tokens, optionally after the mask and OOV tokens in layout order, and
-    /// for "tf_idf" one weight per entry (the OOV indices get the weights' average when the vocabulary does not start with
-    /// them; pad_to_max_tokens pads the back with zeros).</summary>
-    public void SetVocabulary(IReadOnlyList<long> vocabulary, IReadOnlyList<double>? idfWeights = null)
-    {
-        ArgumentNullException.ThrowIfNull(vocabulary);
-        if (OutputMode == TokenOutputMode.TfIdf && idfWeights is null)
-            throw new ArgumentException($"{Owner}: output_mode \"tf_idf\" needs 'idf_weights' with the vocabulary.");
-        if (OutputMode != TokenOutputMode.TfIdf && idfWeights is not null)
-            throw new ArgumentException($"{Owner}: 'idf_weights' are only read with output_mode \"tf_idf\".");
-        if (vocabulary.Count == 0) throw new ArgumentException($"{Owner}: cannot set an empty vocabulary.");
-        bool withSpecials = StartsWithSpecialTokens(vocabulary);
-        var given = withSpecials ? vocabulary.Skip(TokenStartIndex).ToArray() : [.. vocabulary];
-        if (idfWeights is not null && idfWeights.Count != vocabulary.Count)
-            throw new ArgumentException(
-                $"{Owner}: {idfWeights.Count} 'idf_weights' for a vocabulary of {vocabulary.Count}; give one weight per entry.");
-        float[]? weights = null;
-        if (idfWeights is not null)
-        {
-            double average = idfWeights.Average();
-            int front = withSpecials ? 0 : TokenStartIndex;
-            weights = [.. Enumerable.Repeat((float)average, front).Concat(idfWeights.Select(w => (float)w))];
-        }
-        Install(given, weights, "vocabulary");
-        givenVocabulary = [.. vocabulary];
-        givenIdfWeights = idfWeights?.ToList();
-    }
-
-    /// <summary>Whether the vocabulary starts with the special tokens ([mask]·oov start + [oov]·num_oov_indices), which
-    /// Keras then strips; true for an empty prefix, as NumPy's array_equal of two empty arrays.</summary>
-    private bool StartsWithSpecialTokens(IReadOnlyList<long> vocabulary)
-    {
-        if (vocabulary.Count < TokenStartIndex) return false;
-        for (int i = 0; i < TokenStartIndex; i++)
-            if ((i < OovStartIndex ? MaskToken : OovToken) != vocabulary[i]) return false;
-        return true;
-    }
-
-    /// <summary>Checks and installs the tokens (without special tokens) and, for tf_idf, the weights of the indices before
-    /// the padding; refuses repeated tokens, a misplaced mask or (inverting) OOV token, tokens beyond ±2^24 and a
-    /// vocabulary beyond max_tokens.</summary>
-    private void Install(long[] newTokens, float[]? weights, string origin)
-    {
-        var repeated = newTokens.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (repeated.Count > 0)
-            throw new ArgumentException($"{Owner}: the {origin} repeats {string.Join(", ", repeated.Take(10))}; each token must appear once.");
-        if (MaskToken is long mask && newTokens.Contains(mask))
-            throw new ArgumentException(
-                $"{Owner}: the {origin} holds the mask token {mask} among its tokens; leave the mask and OOV tokens out, or put them " +
-                $"first in layout order ({string.Join(", ", Enumerable.Repeat(MaskToken, OovStartIndex).Concat(Enumerable.Repeat(OovToken, NumOovIndices)))}).");
-        if (Invert && OovToken is long oov && newTokens.Contains(oov))
-            throw new ArgumentException($"{Owner}: the {origin} holds the OOV token {oov} among its tokens, which an inverting layer outputs for unknown indices.");
-        foreach (long t in newTokens)
-            if (Math.Abs(t) > LargestToken)
-                throw new ArgumentException($"{Owner}: the {origin} holds {t}, beyond ±2^24, which float32 values cannot hold exactly.");
-        int size = TokenStartIndex + newTokens.Length;
-        if (MaxTokens is int max && size > max)
-            throw new ArgumentException($"{Owner}: a {origin} of {size} indices (mask and OOV included) is larger than max_tokens = {max}.");
-        // Keras's _ensure_vocab_size_unchanged: an encoded output's vocabulary size, once set (by a vocabulary, an adapt or
-        // the config's vocabulary_size), stays.
-        if (!PadToMaxTokens && frozenVocabularySize is int frozen && OutputMode != TokenOutputMode.Int && frozen != size)
-            throw new InvalidOperationException(
-                $"{Owner}: the {origin} has {size} indices where the layer's vocabulary size is {frozen}; as in Keras, the vocabulary " +
-                $"size of output_mode \"{OutputMode.KerasName()}\" cannot change (unless pad_to_max_tokens).");
-        if (!PadToMaxTokens) CheckDepthUnchanged(size);
-        indexOf.Clear();
-        for (int i = 0; i < newTokens.Length; i++) indexOf[newTokens[i]] = TokenStartIndex + i;
-        tokens = newTokens;
-        frozenVocabularySize = size;
-        idf = weights is null ? [] : [.. weights, .. new float[PadToMaxTokens ? MaxTokens!.Value - weights.Length : 0]];
-    }
+    /// for "tf_idf" one weight per entry (see <see cref="VocabularyTable{T}.SetVocabulary"/>).</summary>
+    public void SetVocabulary(IReadOnlyList<long> vocabulary, IReadOnlyList<double>? idfWeights = null) =>
+        table.SetVocabulary(vocabulary, idfWeights);
 
     internal override void ToIndices(ReadOnlySpan<float> values, Span<int> indices, int[] shape)
     {
         for (int i = 0; i < values.Length; i++)
         {
             long value = IntegerAt(values, i, shape);
-            if (Invert) indices[i] = (int)Math.Clamp(value, int.MinValue, int.MaxValue); // WriteInt maps it to its token
-            else if (MaskToken == value) indices[i] = OutputMode == TokenOutputMode.Int ? 0 : TokenEncoding.Dropped;
-            else if (indexOf.TryGetValue(value, out int index)) indices[i] = index;
-            else if (NumOovIndices == 0)
+            if (Invert)
+            {
+                indices[i] = (int)Math.Clamp(value, int.MinValue, int.MaxValue); // WriteInt maps it to its token
+                continue;
+            }
+            indices[i] = table.IndexOf(value, FloorMod);
+            if (indices[i] == VocabularyTable<long>.NotFound)
                 throw new ArgumentException(
                     $"{Owner}: the value at {Where(i, shape)} is {value.ToString(CultureInfo.InvariantCulture)}, which is not in the " +
                     "vocabulary, and num_oov_indices is 0 (set it to 1 or more to map unknown values).");
-            else indices[i] = OovStartIndex + (int)(((value % NumOovIndices) + NumOovIndices) % NumOovIndices);
         }
     }
 
@@ -222,13 +153,9 @@ public sealed partial class IntegerLookup : TokenLayer
             base.WriteInt(indices, output);
             return;
         }
-        var known = tokens!;
-        for (int i = 0; i < indices.Length; i++)
-        {
-            int index = indices[i];
-            output[i] = MaskToken is long mask && index == 0 ? mask
-                : index >= TokenStartIndex && index - TokenStartIndex < known.Length ? known[index - TokenStartIndex]
-                : OovToken!.Value;
-        }
+        for (int i = 0; i < indices.Length; i++) output[i] = table.TokenAt(indices[i]);
     }
+
+    /// <summary>Keras's OOV bucket of an integer among several OOV indices: floormod(value, n).</summary>
+    private static int FloorMod(long value, int n) => (int)(((value % n) + n) % n);
 }
