@@ -134,6 +134,13 @@ public abstract partial class Layer
 
     /// <summary>Keras's string layers take string tensors, which Nabla's float32 graphs do not carry: a model holding one is
     /// refused, naming it and the object that runs it outside the model, as Keras's own text tutorial does.</summary>
+    internal static void RefuseStringLayers(IEnumerable<object?> specs)
+    {
+        // Before any layer is built: the string InputLayer that feeds the string layer would be refused first, for its dtype.
+        foreach (var spec in specs)
+            if (spec is Config c) RefuseStringLayer(c);
+    }
+
     private static void RefuseStringLayer(Config spec)
     {
         if (spec.GetString("class_name", null) is not { } className || className is not ("StringLookup" or "TextVectorization")) return;

@@ -101,6 +101,7 @@ internal static class FunctionalConfig
     {
         if (!config.TryGet("layers", out var value) || value is not List<object?> list)
             throw new ArgumentException($"{where}: a Functional config needs a 'layers' list.");
+        Layer.RefuseStringLayers(list);
         var entries = new List<(Layer Layer, List<object?> Nodes, int Index)>();
         var byName = new Dictionary<string, Layer>(StringComparer.Ordinal);
         for (int i = 0; i < list.Count; i++)

@@ -94,6 +94,7 @@ public sealed class Sequential : Model
         Layer.RefuseNull(config, "Sequential", "trainable");
         if (!config.TryGet("layers", out var value) || value is not IEnumerable<object?> list)
             throw new ArgumentException("Sequential config needs a 'layers' list.");
+        Layer.RefuseStringLayers(list);
         var layers = list.Select((item, i) => item is Config c
             ? Layer.Deserialize(c)
             : throw new ArgumentException($"Sequential config 'layers[{i}]' must be an object, found {Config.Describe(item)}.")).ToList();

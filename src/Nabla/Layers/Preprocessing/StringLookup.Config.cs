@@ -74,6 +74,8 @@ public sealed partial class StringLookup
     {
         if (!config.TryGet("vocabulary_size", out _)) return;
         int size = config.GetInt("vocabulary_size");
+        // Keras counts the special indices of an empty table: an unadapted layer writes their number, which freezes nothing.
+        if (!HasVocabulary && size <= table.TokenStartIndex) return;
         if (!HasVocabulary) table.FrozenSize = size;
         else if (size != VocabularySize && OutputMode != TokenOutputMode.Int && !PadToMaxTokens)
             throw new ArgumentException($"{owner} config 'vocabulary_size' is {size} but its vocabulary makes {VocabularySize} indices.");
