@@ -56,4 +56,22 @@ public class TextClassificationTests
         var predictions = model.Predict(vectorize.Call([.. tests.Select(t => t + " unseenword")]));
         Assert.True(predictions.Data[0] > 0.5f && predictions.Data[1] < 0.5f, string.Join(", ", predictions.Data));
     }
+
+    [Fact]
+    public void TheReadmeLinesRunWithConv1D()
+    {
+        // README "Text", with smaller sizes.
+        Utils.SetRandomSeed(12);
+        var (texts, labels) = Corpus(32, seed: 6);
+        var vectorize = new TextVectorization(maxTokens: 100, outputMode: "int", outputSequenceLength: 20);
+        vectorize.Adapt(texts);
+        var x = vectorize.Call(texts);
+        var model = new Sequential(new Embedding(100, 16, inputShape: [20]), new Conv1D(16, 7, activation: "relu"),
+            new GlobalMaxPooling1D(), new Dense(1, activation: "sigmoid"));
+        model.Compile("adam", "binary_crossentropy", ["accuracy"]);
+        var history = model.Fit(x, labels, epochs: 2, verbose: 0);
+        Assert.Equal(2, history["loss"].Count);
+        var words = new StringLookup(vocabulary: ["a", "b", "c", "d"]).Call([["a", "c", "d"], ["d", "z", "b"]]);
+        Assert.Equal([1, 3, 4, 4, 0, 2], words.Data);
+    }
 }
