@@ -12,15 +12,15 @@ namespace Nabla.Layers;
 /// count, ties to the larger token in UTF-8 byte order, as NumPy sorts Keras's bytes). Indices are carried as floats, as
 /// Embedding reads them.
 /// </summary>
-/// <remarks>Not supported, refused by name: <c>num_oov_indices</c> above 1 (Keras hashes unknown strings among the
-/// OOV indices with FarmHash Fingerprint64, which Nabla does not implement), a vocabulary file path in the config,
-/// sparse outputs, an encoding other than UTF-8.</remarks>
+/// <remarks>With several OOV indices an unknown string goes to the one TensorFlow's to_hash_bucket_fast picks (FarmHash
+/// Fingerprint64 of its UTF-8 bytes modulo num_oov_indices, as Keras). Not supported, refused by name: a vocabulary
+/// file path in the config (use <see cref="LoadVocabulary"/>), sparse outputs, an encoding other than UTF-8.</remarks>
 public sealed partial class StringLookup
 {
     private readonly VocabularyTable<string> table;
 
     /// <param name="maxTokens">Keras's <c>max_tokens</c>: the largest vocabulary, mask and OOV indices included.</param>
-    /// <param name="numOovIndices">Keras's <c>num_oov_indices</c> (1); 0 refuses unknown strings; above 1 is refused.</param>
+    /// <param name="numOovIndices">Keras's <c>num_oov_indices</c> (1); 0 refuses unknown strings; several are picked by FarmHash.</param>
     /// <param name="maskToken">Keras's <c>mask_token</c> (None).</param>
     /// <param name="oovToken">Keras's <c>oov_token</c> ("[UNK]").</param>
     /// <param name="outputMode">"int" (default), "one_hot", "multi_hot", "count" or "tf_idf".</param>
@@ -51,11 +51,6 @@ public sealed partial class StringLookup
             throw new ArgumentException($"{Owner}: 'pad_to_max_tokens' is true but 'max_tokens' is not set.", nameof(padToMaxTokens));
         if (numOovIndices < 0)
             throw new ArgumentException($"{Owner}: 'num_oov_indices' must be >= 0, found {numOovIndices}.", nameof(numOovIndices));
-        if (numOovIndices > 1)
-            throw new ArgumentException(
-                $"{Owner}: 'num_oov_indices' is {numOovIndices}; Keras spreads unknown strings over several OOV indices by FarmHash " +
-                "Fingerprint64 (tf.strings.to_hash_bucket_fast), which Nabla does not implement, so only 0 or 1 is supported.",
-                nameof(numOovIndices));
         if (invert && mode != TokenOutputMode.Int)
             throw new ArgumentException($"{Owner}: 'invert' needs output_mode \"int\", found \"{mode.KerasName()}\".", nameof(invert));
         if (invert && oovToken is null)
@@ -180,7 +175,7 @@ public sealed partial class StringLookup
         var indices = new int[values.Count];
         for (int i = 0; i < indices.Length; i++)
         {
-            indices[i] = table.IndexOf(values[i] ?? throw new ArgumentException($"{Owner}: {where(i)} is null."), (_, _) => 0);
+            indices[i] = table.IndexOf(values[i] ?? throw new ArgumentException($"{Owner}: {where(i)} is null."), FarmHash.Bucket);
             if (indices[i] == VocabularyTable<string>.NotFound)
                 throw new ArgumentException(
                     $"{Owner}: {where(i)} is \"{values[i]}\", which is not in the vocabulary, and num_oov_indices is 0 (set it to 1 " +

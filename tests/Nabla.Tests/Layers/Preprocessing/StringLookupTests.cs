@@ -22,6 +22,19 @@ public class StringLookupTests
     }
 
     [Fact]
+    public void SeveralOovIndicesHashAsTheDocstring()
+    {
+        // string_lookup.py docstring: num_oov_indices=2, [["a", "c", "d"], ["m", "z", "b"]] -> [[2, 4, 5], [0, 1, 3]]
+        // ("m" to OOV index 0, "z" to 1: FarmHash Fingerprint64 modulo 2).
+        var lookup = new StringLookup(vocabulary: Vocabulary, numOovIndices: 2);
+        Assert.Equal([2, 4, 5, 0, 1, 3], lookup.Call([["a", "c", "d"], ["m", "z", "b"]]).Data);
+        Assert.Equal(["[UNK]", "[UNK]", "a", "b", "c", "d"], lookup.GetVocabulary());
+        // With a mask token the OOV indices start at 1.
+        var masked = new StringLookup(vocabulary: Vocabulary, numOovIndices: 2, maskToken: "");
+        Assert.Equal([0, 1, 2, 3], masked.Call(["", "m", "z", "a"]).Data);
+    }
+
+    [Fact]
     public void AdaptOfTheDocstringSortsByCountThenLargerToken()
     {
         // string_lookup.py docstring: ['[UNK]', 'd', 'z', 'c', 'b', 'a'], and the data maps to [[5, 3, 1], [1, 2, 4]].
@@ -90,9 +103,6 @@ public class StringLookupTests
     [Fact]
     public void RefusalsNameWhatIsNotSupported()
     {
-        // Keras hashes unknown strings among several OOV indices with FarmHash Fingerprint64, not implemented here.
-        var farmhash = Assert.Throws<ArgumentException>(() => new StringLookup(vocabulary: Vocabulary, numOovIndices: 2));
-        Assert.Contains("FarmHash", farmhash.Message);
         var unknown = Assert.Throws<ArgumentException>(() => new StringLookup(vocabulary: Vocabulary, numOovIndices: 0).Call(["a", "q"]));
         Assert.Contains("\"q\"", unknown.Message);
         Assert.Contains("value 1", unknown.Message);
