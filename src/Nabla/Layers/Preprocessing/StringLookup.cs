@@ -1,5 +1,4 @@
 using System.Text;
-using Nabla.Configuration;
 
 namespace Nabla.Layers;
 

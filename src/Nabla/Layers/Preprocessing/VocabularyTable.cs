@@ -69,8 +69,6 @@ internal sealed class VocabularyTable<T> where T : notnull
 
     public ReadOnlySpan<float> Idf => idf;
 
-    public float IdfAt(int index) => idf[index];
-
     /// <summary>Keras's <c>set_vocabulary</c>: the tokens, optionally after the special tokens in layout order, and for
     /// "tf_idf" one weight per entry (the OOV indices get the weights' average when the vocabulary does not start with
     /// them; pad_to_max_tokens pads the back with zeros).</summary>
@@ -99,7 +97,7 @@ internal sealed class VocabularyTable<T> where T : notnull
         GivenIdfWeights = idfWeights?.ToList();
     }
 
-    /// <summary>The special tokens in layout order; null where one is not set.</summary>
+    /// <summary>The special tokens in layout order; Has is false where the token is None.</summary>
     public IEnumerable<(bool Has, T Value)> SpecialTokens =>
         Enumerable.Repeat((hasMask, mask), OovStartIndex).Concat(Enumerable.Repeat((hasOov, oov), NumOovIndices));
 

@@ -99,6 +99,15 @@ public class TextVectorizationTests
     }
 
     [Fact]
+    public void OneHotWithoutASplitEncodesEachText()
+    {
+        // Without the mask: [UNK] 0, yes 1, no 2.
+        var encoded = new TextVectorization(split: null, outputMode: "one_hot", vocabulary: ["yes", "no"]).Call(["Yes!", "maybe"]);
+        Assert.Equal([2, 3], encoded.Shape);
+        Assert.Equal([0, 1, 0, 1, 0, 0], encoded.Data);
+    }
+
+    [Fact]
     public void RefusalsNameWhatIsNotSupported()
     {
         Assert.Contains("output_sequence_length",
@@ -156,6 +165,16 @@ public class TextVectorizationTests
         Assert.Contains("'vectorize'", message);
         Assert.Contains("TextVectorization", message);
         Assert.Contains("outside the model", message);
+        const string functional = """
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "text", "config": {"batch_shape": [null, 1], "dtype": "string", "name": "text"},
+               "inbound_nodes": []},
+              {"class_name": "StringLookup", "name": "words", "config": {"name": "words"}, "inbound_nodes": [[["text", 0, 0, {}]]]}],
+             "input_layers": [["text", 0, 0]], "output_layers": [["words", 0, 0]]}}
+            """;
+        var refused = Assert.ThrowsAny<Exception>(() => KerasModelJson.FromJson(functional)).ToString();
+        Assert.Contains("'words'", refused);
+        Assert.Contains("StringLookup", refused);
         Assert.Throws<NotSupportedException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "StringLookup", "config": {"name": "words"}}""")));
     }
