@@ -10,12 +10,13 @@ namespace Nabla.Layers;
 /// as Keras's: "int" output reserves 0 for padding and 1 for unknown tokens.
 /// </summary>
 /// <remarks>
-/// As TensorFlow computes it: "lower" is <c>tf.strings.lower</c> with its default encoding "", which lowercases ASCII
-/// letters only (tensorflow/core/kernels/string_lower_op.cc: absl::AsciiStrToLower), so "É" stays "É"; the punctuation
+/// As TensorFlow computes it: "lower" is <c>tf.strings.lower</c> with its default encoding "" (tensorflow/core/ops/
+/// string_ops.cc), which lowercases ASCII letters only (kernels/string_lower_op.cc), so "É" stays "É"; the punctuation
 /// stripped is Keras's regex <c>[!"#$%&amp;()\*\+,-\./:;&lt;=&gt;?@\[\\\]^_`{|}~\']</c>, the 32 ASCII characters of
 /// Python's string.punctuation and nothing else; "whitespace" splits on runs of ASCII whitespace (space, \t, \n, \v, \f,
-/// \r) and drops empty pieces; "character" splits into Unicode code points (tf.strings.unicode_split); ngrams join
-/// tokens with one space, all ngrams of the first width then the next (tf.strings.ngrams, no padding).
+/// \r) with no empty pieces (kernels/string_split_op.cc, SplitV2 without a separator); "character" splits into Unicode
+/// code points (tf.strings.unicode_split); ngrams join tokens with one space, per text all ngrams of the first width then
+/// the next, none for a text shorter than the width (kernels/string_ngrams_op.cc, no padding).
 /// Not supported, refused by name: callables for standardize or split, output_mode "one_hot" with a split, ragged or
 /// sparse outputs, an encoding other than UTF-8.
 /// </remarks>
