@@ -13,7 +13,7 @@ public sealed partial class StringLookup
         "idf_weights", "vocabulary", "vocabulary_size", "encoding", "vocabulary_dtype", "has_input_vocabulary", "oov_method",
     ];
 
-    /// <summary>Keras 3's keys. An adapted vocabulary is written in 'vocabulary' after the special tokens (Keras would keep
+    /// <summary>Keras 3's keys (keras/src/layers/preprocessing/index_lookup.py get_config). An adapted vocabulary is written in 'vocabulary' after the special tokens (Keras would keep
     /// it in the archive's assets, and reads it from the config all the same).</summary>
     public Config GetConfig()
     {
@@ -33,6 +33,7 @@ public sealed partial class StringLookup
             ["idf_weights"] = weights?.Select(w => (object?)w).ToList(),
             ["vocabulary"] = vocabulary?.Select(t => (object?)t).ToList(),
             ["vocabulary_size"] = VocabularySizeForConfig,
+            ["oov_method"] = "floormod", // Keras's default, written by IndexLookup and ignored for strings (always FarmHash)
             ["encoding"] = "utf-8",
         };
     }
@@ -52,6 +53,8 @@ public sealed partial class StringLookup
         config.RefuseNull(owner, "num_oov_indices", "output_mode");
         if (config.GetString("vocabulary_dtype", "string") is var dtype and not "string")
             throw new ArgumentException($"{owner} config 'vocabulary_dtype' is \"{dtype}\"; StringLookup's vocabulary is strings.");
+        if (config.GetString("oov_method", "floormod") is var method and not ("floormod" or "farmhash"))
+            throw new ArgumentException($"{owner} config 'oov_method' is \"{method}\"; Keras takes \"floormod\" or \"farmhash\".");
         var lookup = new StringLookup(
             maxTokens: OptionalInt(config, "max_tokens"),
             numOovIndices: config.GetInt("num_oov_indices", 1),

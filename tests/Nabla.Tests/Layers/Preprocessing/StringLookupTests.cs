@@ -117,11 +117,13 @@ public class StringLookupTests
     [Fact]
     public void KerasConfigIsReadAndRoundTrips()
     {
-        // IndexLookup.get_config's keys without vocabulary_dtype, with StringLookup's encoding (string_lookup.py).
+        // IndexLookup.get_config's keys (index_lookup.py) without vocabulary_dtype, with StringLookup's encoding
+        // (string_lookup.py); oov_method is written at its default, "floormod", and ignored for strings.
         var config = Config.Parse("""
             {"name": "lookup", "trainable": true, "dtype": "int64", "invert": false, "max_tokens": null, "num_oov_indices": 1,
              "oov_token": "[UNK]", "mask_token": null, "output_mode": "int", "sparse": false, "pad_to_max_tokens": false,
-             "idf_weights": null, "vocabulary": ["a", "b", "c", "d"], "vocabulary_size": 5, "encoding": "utf-8"}
+             "idf_weights": null, "vocabulary": ["a", "b", "c", "d"], "vocabulary_size": 5, "oov_method": "floormod",
+             "encoding": "utf-8"}
             """);
         var lookup = StringLookup.FromConfig(config);
         Assert.Equal([1, 3, 4, 4, 0, 2], lookup.Call(Data).Data);
