@@ -105,7 +105,7 @@ public sealed partial class IntegerLookup : TokenLayer
     public IReadOnlyList<long?> GetVocabulary(bool includeSpecialTokens = true)
     {
         var tokens = table.Tokens ?? throw NoVocabulary();
-        var special = Enumerable.Repeat(MaskToken, OovStartIndex).Concat(Enumerable.Repeat(OovToken, NumOovIndices));
+        var special = table.SpecialTokens.Select(s => s.Has ? s.Value : (long?)null);
         return [.. (includeSpecialTokens ? special : []).Concat(tokens.Select(t => (long?)t))];
     }
 
