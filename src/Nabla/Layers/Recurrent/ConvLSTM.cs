@@ -81,6 +81,13 @@ public abstract partial class ConvLSTM : RnnLayer
     private protected override bool RunsOnOtherShape(int[] built, int[] inputShape) =>
         built.Length == inputShape.Length && built.AsSpan(1).SequenceEqual(inputShape.AsSpan(1));
 
+    /// <summary>The built input convolution (the layer's strides, padding and dilation), for the ONNX export.</summary>
+    internal ConvGeometry BuiltInputGeometry => inputGeometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    /// <summary>The built recurrent convolution (stride 1, "same"), for the ONNX export.</summary>
+    internal ConvGeometry BuiltRecurrentGeometry =>
+        recurrentGeometry ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
     private ConvGeometry InputGeometry(int[] stepShape) =>
         ConvOptions.Geometry(this, rank, stepShape, Window, StrideSize, DilationSize, window.Padding);
 

@@ -72,6 +72,7 @@ public static class OnnxExport
         // makes several (its final states); any other layer doing so would lose them here.
         foreach (var node in model.Functional?.Nodes ?? [])
             if (OnnxAttentionLayers.Handles(node.Layer)) OnnxAttentionLayers.Check(node);
+            else if (node.Layer is ConvLSTM convLstm) OnnxConvLstm.Check(node, convLstm);
             else if ((node.Inputs.Count > 1 || node.Outputs.Count > 1) && node.Layer is not (Model or RecurrentLayer) && !OnnxMergeLayers.Handles(node.Layer))
                 throw new NotSupportedException(
                     $"ONNX export: layer '{node.Layer.Name}' ({node.Layer.ClassName}) is called with {node.Inputs.Count} inputs and makes " +

@@ -16,7 +16,7 @@ internal static class OnnxLayers
          "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop", "RandomCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
-         "SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
+         "SimpleRNN", "LSTM", "GRU", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Cropping1D", "Cropping2D", "ZeroPadding1D", "Permute", "RepeatVector", "UpSampling1D", "UpSampling2D",
          "PReLU", "ELU", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Conv1DTranspose", "Conv2DTranspose",
          "Conv3D", "Conv3DTranspose", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
          "SpectralNormalization"];
@@ -37,7 +37,7 @@ internal static class OnnxLayers
         if (layer is not (InputLayer or Layers.Identity or Dense or EinsumDense or Layers.Activation or TrainingNoiseLayer or Flatten or Rescaling or Normalization
                 or BatchNormalization or LayerNormalization or UnitNormalization or RMSNormalization or Embedding or TimeDistributed)
             && !OnnxConvLayers.Handles(layer) && !OnnxRecurrentLayers.Handles(layer) && !OnnxReshapingLayers.Handles(layer)
-            && !OnnxSpecialConvLayers.Handles(layer))
+            && !OnnxSpecialConvLayers.Handles(layer) && !OnnxConvLstm.Handles(layer))
             throw new NotSupportedException(
                 $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written; supported layers: " +
                 $"{string.Join(", ", Supported.Concat(OnnxMergeLayers.Supported))}, Masking whose mask no layer reads, MultiHeadAttention, " +
@@ -68,6 +68,11 @@ internal static class OnnxLayers
         if (layer is RecurrentLayer recurrent)
         {
             OnnxRecurrentLayers.Check(recurrent);
+            return;
+        }
+        if (layer is ConvLSTM convLstm)
+        {
+            OnnxConvLstm.Check(convLstm);
             return;
         }
         if (layer is StackedRecurrent stacked)
@@ -121,6 +126,7 @@ internal static class OnnxLayers
         _ when OnnxSpecialConvLayers.Handles(layer) => OnnxSpecialConvLayers.Emit(g, layer, x),
         RecurrentLayer recurrent => OnnxRecurrentLayers.Emit(g, recurrent, x, [])[0],
         StackedRecurrent stacked => OnnxRecurrentLayers.Emit(g, stacked, x),
+        ConvLSTM convLstm => OnnxConvLstm.Emit(g, convLstm, x),
         Bidirectional bidirectional => OnnxRecurrentLayers.Emit(g, bidirectional, x),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
     };
