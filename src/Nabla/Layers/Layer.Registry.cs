@@ -23,6 +23,8 @@ public abstract partial class Layer
         .Add("RandomTranslation", RandomTranslation.FromConfig)
         .Add("RandomContrast", RandomContrast.FromConfig)
         .Add("RandomBrightness", RandomBrightness.FromConfig)
+        .Add("RandomGrayscale", RandomGrayscale.FromConfig)
+        .Add("RandomInvert", RandomInvert.FromConfig)
         .Add("Resizing", Resizing.FromConfig)
         .Add("CenterCrop", CenterCrop.FromConfig)
         .Add("RandomCrop", RandomCrop.FromConfig)

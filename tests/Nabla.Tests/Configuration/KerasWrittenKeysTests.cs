@@ -171,6 +171,10 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomTranslation", "\"height_factor\": 0.1, \"width_factor\": 0.1, \"fill_mode\": \"reflect\", \"interpolation\": \"bilinear\", \"seed\": null, \"fill_value\": 0.0, \"data_format\": \"channels_last\"")]
     [InlineData("RandomContrast", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
+    // random_grayscale.py get_config: the base keys and factor only (no seed, no data_format)
+    [InlineData("RandomGrayscale", "\"factor\": 0.5")]
+    // random_invert.py get_config: factor as the (lower, upper) _set_factor kept, value_range as given, seed
+    [InlineData("RandomInvert", "\"factor\": [0, 1.0], \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false, \"pad_to_aspect_ratio\": false, \"fill_mode\": \"constant\", \"fill_value\": 0.0, \"antialias\": false, \"data_format\": \"channels_last\"")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4, \"data_format\": \"channels_last\"")]
     // random_crop.py get_config, alike in image_preprocessing/ (3.6+) and in Keras 3.0-3.5's keras/layers/preprocessing/

@@ -3,8 +3,9 @@ using Nabla.Configuration;
 namespace Nabla.Layers;
 
 /// <summary>
-/// What Keras's RandomContrast and RandomBrightness share: images [batch, height, width, channels] whose values change in
-/// training by a per-image draw from a <c>factor</c> range, clipped to <c>value_range</c> (Keras 3's default (0, 255)).
+/// What Keras's RandomContrast, RandomBrightness and RandomInvert share: images [batch, height, width, channels] whose
+/// values change in training by a per-image draw from a <c>factor</c> range, within <c>value_range</c> (Keras 3's default
+/// (0, 255); RandomContrast and RandomBrightness clip to it, RandomInvert subtracts from its upper end).
 /// </summary>
 public abstract class RandomIntensityLayer : TrainingNoiseLayer
 {
@@ -21,7 +22,7 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
     /// <summary>The range of the per-image draw, as the layer reads it (see each layer).</summary>
     public (double Lower, double Upper) Factor { get; }
 
-    /// <summary>The range outputs are clipped to.</summary>
+    /// <summary>The range of the images' values.</summary>
     public (double Low, double High) ValueRange { get; }
 
     protected override bool AddsNoNoise => false;

@@ -1,0 +1,60 @@
+using Nabla.Autograd;
+using Nabla.Autograd.Ops;
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>RandomGrayscale</c> (Keras 3.6+, keras/src/layers/preprocessing/image_preprocessing/random_grayscale.py):
+/// each RGB image [height, width, 3] becomes, with probability <c>factor</c> (Keras's default 0.5), its luma
+/// 0.2989·R + 0.5870·G + 0.1140·B in all three channels; the others pass unchanged.
+/// <para>Unlike the other random image layers it is not the identity in inference: Keras's get_random_transformation
+/// and transform_images never read <c>training</c>, so its <c>predict</c> converts images at random too, and so does
+/// this layer (ONNX export refuses it by name). Keras's constructor takes no seed and its get_config writes only
+/// <c>factor</c>; a Nabla seed is written as <c>seed</c> only when given.</para>
+/// </summary>
+public sealed class RandomGrayscale : TrainingNoiseLayer
+{
+    public RandomGrayscale(double factor = 0.5, int? seed = null, string? dataFormat = null, string? name = null, int[]? inputShape = null)
+        : base(seed, inputShape, name)
+    {
+        ConvOptions.CheckDataFormat($"RandomGrayscale '{Name}'", dataFormat);
+        if (!(factor >= 0 && factor <= 1))
+            throw new ArgumentException($"RandomGrayscale '{Name}': 'factor' must be between 0 and 1; found {factor}.", nameof(factor));
+        Factor = factor;
+    }
+
+    public override string ClassName => "RandomGrayscale";
+
+    /// <summary>The probability that an image is converted.</summary>
+    public double Factor { get; }
+
+    protected override bool AddsNoNoise => Factor == 0;
+
+    public override int[] ComputeOutputShape(int[] inputShape) =>
+        RandomImageLayer.ImagesOnly(this, inputShape) is [_, _, var channels] && channels is 3 or UnknownDimension ? inputShape
+            : throw new ArgumentException($"Layer '{Name}' (RandomGrayscale) needs RGB images (None, height, width, 3) but receives {Describe(inputShape)}.");
+
+    /// <summary>Draws in training and in inference alike, as Keras (see the class summary).</summary>
+    public override Tensor Call(Tensor inputs, bool training) => base.Call(inputs, training: true);
+
+    private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) => new RandomGrayscaleOp(inputs, (float)Factor, generator);
+
+    protected override void WriteSettings(Config config) => config["factor"] = Factor;
+
+    /// <summary>Keras's keys (name, trainable, dtype, factor); <c>seed</c> only when set, as Keras's constructor refuses one.</summary>
+    public override Config GetConfig()
+    {
+        var config = base.GetConfig();
+        if (Seed is null) config.Remove("seed");
+        return config;
+    }
+
+    public static RandomGrayscale FromConfig(Config config)
+    {
+        var (name, inputShape) = BaseArgs(config);
+        RefuseNull(config, "RandomGrayscale", "factor");
+        return new RandomGrayscale(config.GetDouble("factor", 0.5), ReadSeed(config), config.GetString("data_format", null), name, inputShape)
+            { Trainable = config.GetBool("trainable", true) };
+    }
+}
