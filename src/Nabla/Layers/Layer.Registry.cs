@@ -25,6 +25,7 @@ public abstract partial class Layer
         .Add("RandomBrightness", RandomBrightness.FromConfig)
         .Add("RandomGrayscale", RandomGrayscale.FromConfig)
         .Add("RandomInvert", RandomInvert.FromConfig)
+        .Add("Solarization", Solarization.FromConfig)
         .Add("Resizing", Resizing.FromConfig)
         .Add("CenterCrop", CenterCrop.FromConfig)
         .Add("RandomCrop", RandomCrop.FromConfig)

@@ -51,7 +51,7 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
 
     /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)). Keras fails on a
     /// None value_range rather than reading it as (0, 255), so null is refused.</summary>
-    private protected static (double, double)? ReadValueRange(Config config, string layer)
+    internal static (double, double)? ReadValueRange(Config config, string layer)
     {
         config.RefuseNull(layer, "value_range");
         return !config.TryGet("value_range", out var r) ? null
