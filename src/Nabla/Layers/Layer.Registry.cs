@@ -26,6 +26,7 @@ public abstract partial class Layer
         .Add("RandomGrayscale", RandomGrayscale.FromConfig)
         .Add("RandomInvert", RandomInvert.FromConfig)
         .Add("Solarization", Solarization.FromConfig)
+        .Add("RandomPosterization", RandomPosterization.FromConfig)
         .Add("Resizing", Resizing.FromConfig)
         .Add("CenterCrop", CenterCrop.FromConfig)
         .Add("RandomCrop", RandomCrop.FromConfig)

@@ -177,6 +177,8 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomInvert", "\"factor\": [0, 1.0], \"value_range\": [0, 255], \"seed\": null")]
     // solarization.py get_config: value_range sorted, the factors as the (lower, upper) _set_factor kept, seed
     [InlineData("Solarization", "\"value_range\": [0, 255], \"addition_factor\": [0, 0.0], \"threshold_factor\": [0, 0.0], \"seed\": null")]
+    // random_posterization.py get_config: factor as the (lower, upper) _set_factor kept, value_range sorted, seed
+    [InlineData("RandomPosterization", "\"factor\": [1, 4], \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("Resizing", "\"height\": 4, \"width\": 4, \"interpolation\": \"bilinear\", \"crop_to_aspect_ratio\": false, \"pad_to_aspect_ratio\": false, \"fill_mode\": \"constant\", \"fill_value\": 0.0, \"antialias\": false, \"data_format\": \"channels_last\"")]
     [InlineData("CenterCrop", "\"height\": 4, \"width\": 4, \"data_format\": \"channels_last\"")]
     // random_crop.py get_config, alike in image_preprocessing/ (3.6+) and in Keras 3.0-3.5's keras/layers/preprocessing/

@@ -10,7 +10,7 @@ namespace Nabla.Tests.Layers;
 
 /// <summary>
 /// Keras 3.6+'s colour augmentation layers (keras/src/layers/preprocessing/image_preprocessing/random_grayscale.py,
-/// random_invert.py, solarization.py): values written out by hand for a fixed draw, the share of images a factor changes, what each does
+/// random_invert.py, solarization.py, random_posterization.py): values written out by hand for a fixed draw, the share of images a factor changes, what each does
 /// in inference, seeds, finite differences, Keras's configs and defaults, refusals, .keras files and ONNX export.
 /// </summary>
 public class ColorAugmentationTests
@@ -333,6 +333,95 @@ public class ColorAugmentationTests
         SavesAndLoads(new Solarization(0.2, 0.5, seed: 2, name: "sol"), [3, 3, 2], 255);
         Utils.SetRandomSeed(5);
         var model = new Sequential(new Layer[] { new Solarization(0.1, 0.9, (0.0, 1.0), inputShape: [4, 4, 3]), new Conv2D(2, 3), new Flatten(), new Dense(2) });
+        model.Build([4, 4, 3]);
+        OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+    }
+    // ---- RandomPosterization (keras/src/layers/preprocessing/image_preprocessing/random_posterization.py) ----
+
+    [Fact]
+    public void PosterizationKeepsTheTopBitsOfEachValueCastToUint8()
+    {
+        // factor (3, 3): 3 bits kept, a shift of 5: 31 → 0, 32 → 32, 100 → 96, 200 → 192, 255 → 224; 100.9 truncates to 100.
+        var x = Tensor.FromArray([0, 31, 32, 100, 200, 255, 100.9f, 63], 2, 1, 2, 2);
+        Assert.Equal(new[] { 0f, 0f, 32f, 96f, 192f, 224f, 96f, 32f }, new RandomPosterization((3, 3)).Call(x, training: true).Data);
+        // value_range (0, 1), 2 bits: 0.5 → 127.5 → 127 → 64 → 64/255; 0.9 → 229.5 → 229 → 192 → 192/255.
+        var unit = Tensor.FromArray([0.5f, 0.9f, 1f], 1, 1, 1, 3);
+        Assert.Equal(new[] { 64f / 255, 192f / 255, 192f / 255 }, new RandomPosterization((2, 2), (1.0, 0.0)).Call(unit, training: true).Data);
+        // factor 8 is the range (1, 8): bits in 1..7 (randint excludes 8); factor 1 is (1, 1): always one bit.
+        Assert.Equal(new[] { 0f, 128f }, new RandomPosterization(1).Call(Tensor.FromArray([127, 255], 1, 1, 1, 2), training: true).Data);
+    }
+
+    [Fact]
+    public void PosterizationDrawsItsBitsAmongTheIntegersBelowTheUpperEndAsKerasRandint()
+    {
+        // factor 4 → (1, 4): 1, 2 or 3 bits, each a third of the time; 255 keeps 128, 192 or 224, never 240 (4 bits).
+        var x = new Tensor(3000, 1, 1, 1);
+        Array.Fill(x.Data, 255f);
+        var y = new RandomPosterization(4, seed: 6).Call(x, training: true);
+        Assert.All(y.Data, v => Assert.Contains(v, new[] { 128f, 192f, 224f }));
+        foreach (float kept in new[] { 128f, 192f, 224f })
+            Assert.InRange(y.Data.Count(v => v == kept) / 3000.0, 1 / 3.0 - 0.04, 1 / 3.0 + 0.04);
+    }
+
+    [Fact]
+    public void PosterizationIsTheIdentityInInferenceRepeatsWithASeedAndPassesNoGradient()
+    {
+        var x = GradientCheck.Random(12, 0, 255, 16, 2, 2, 3);
+        Assert.Same(x, new RandomPosterization(8, seed: 2).Call(x, training: false));
+        var once = new RandomPosterization(8, seed: 2).Call(x, training: true);
+        Assert.Equal(once.Data, new RandomPosterization(8, seed: 2).Call(x, training: true).Data);
+        var layer = new RandomPosterization(8, seed: 2);
+        Assert.NotEqual(layer.Call(x, training: true).Data, layer.Call(x, training: true).Data);
+        // Piecewise constant, as Keras's uint8 cast: the gradient is zero (finite differences agree between the steps).
+        var smooth = Tensor.FromArray([10.5f, 100.5f, 200.5f, 50.5f], 1, 2, 2, 1);
+        GradientCheck.Check(t => Op.Record(new RandomPosterizationOp(t[0], 5, 5, 0f, 255f, new RandomGenerator(1))), [smooth], h: 0.1);
+        Assert.All(smooth.Grad!.Data, g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void PosterizationConfigsHaveKerasKeysAndRoundTrip()
+    {
+        // random_posterization.py: factor has no default and is kept as (1, f); value_range (0, 255) kept sorted; seed
+        // None; get_config writes factor, value_range, seed after the base keys.
+        var loaded = (RandomPosterization)Layer.Deserialize(Config.Parse("""{"class_name": "RandomPosterization", "config": {"name": "p", "factor": 4}}"""));
+        Assert.Equal(((1, 4), (0.0, 255.0), (int?)null), (loaded.Factor, loaded.ValueRange, loaded.Seed));
+        var keras = (RandomPosterization)Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomPosterization", "config": {"name": "p", "factor": [6, 2], "value_range": [1, 0], "seed": 5}}"""));
+        Assert.Equal(((2, 6), (0.0, 1.0), (int?)5), (keras.Factor, keras.ValueRange, keras.Seed));
+        var written = Registry<Layer>.Serialize(new RandomPosterization(4, name: "p")).ToJsonString();
+        Assert.Contains("\"factor\":[1,4],\"value_range\":[0,255],\"seed\":null", written);
+        foreach (var layer in new[] { new RandomPosterization(8), new RandomPosterization((3, 3), (-1.0, 1.0), seed: 3) })
+        {
+            var spec = Registry<Layer>.Serialize(layer);
+            Assert.Equal(spec.ToJsonString(), Registry<Layer>.Serialize(Layer.Deserialize(spec)).ToJsonString());
+        }
+    }
+
+    [Fact]
+    public void PosterizationRefusesWhatKerasRefusesAndWhatItCannotPosterizeByName()
+    {
+        Assert.Contains("between 1 and 8", Assert.Throws<ArgumentException>(() => new RandomPosterization(9)).Message);
+        Assert.Throws<ArgumentException>(() => new RandomPosterization(0));
+        Assert.Contains("'factor'", Assert.Throws<ArgumentException>(() => new RandomPosterization((9, 12))).Message);
+        Assert.Throws<ArgumentException>(() => new RandomPosterization((2, 11)));
+        Assert.Contains("'value_range'", Assert.Throws<ArgumentException>(() => new RandomPosterization(4, (2.0, 2.0))).Message);
+        Assert.Contains("no default", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomPosterization", "config": {"name": "p"}}"""))).Message);
+        Assert.Contains("whole numbers of bits", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomPosterization", "config": {"name": "p", "factor": 2.5}}"""))).Message);
+        Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomPosterization", "config": {"name": "p", "factor": 4, "data_format": "channels_first"}}"""))).Message);
+        foreach (var key in new[] { "factor", "value_range" })
+            Assert.Contains(key, Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+                $$$"""{"class_name": "RandomPosterization", "config": {"name": "p", "factor": 4, "{{{key}}}": null}}"""))).Message);
+    }
+
+    [Fact]
+    public void PosterizationSavesAndLoadsAndExportsToOnnxAsTheIdentityItIsInInference()
+    {
+        SavesAndLoads(new RandomPosterization(6, seed: 2, name: "post"), [3, 3, 2], 255);
+        Utils.SetRandomSeed(6);
+        var model = new Sequential(new Layer[] { new RandomPosterization(3, (0.0, 1.0), inputShape: [4, 4, 3]), new Conv2D(2, 3), new Flatten(), new Dense(2) });
         model.Build([4, 4, 3]);
         OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
     }

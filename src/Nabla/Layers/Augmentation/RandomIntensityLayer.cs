@@ -49,6 +49,17 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
         };
     }
 
+    /// <summary>A <c>value_range</c> as Keras 3.6+'s Solarization and RandomPosterization keep it, sorted (Keras's default
+    /// (0, 255)); equal ends, which would divide by zero in Keras's mapping to [0, 255], are refused.</summary>
+    internal static (double Low, double High) SortedValueRange(Layer layer, (double Low, double High)? valueRange)
+    {
+        var (low, high) = valueRange ?? (0, 255);
+        if (!(low != high))
+            throw new ArgumentException($"{layer.ClassName} '{layer.Name}': 'value_range' must be two different numbers; found [{low}, {high}].",
+                nameof(valueRange));
+        return low < high ? (low, high) : (high, low);
+    }
+
     /// <summary>A config's <c>value_range</c> [low, high]; null when absent (Keras's default (0, 255)). Keras fails on a
     /// None value_range rather than reading it as (0, 255), so null is refused.</summary>
     internal static (double, double)? ReadValueRange(Config config, string layer)

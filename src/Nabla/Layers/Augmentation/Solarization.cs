@@ -21,10 +21,7 @@ public sealed class Solarization : TrainingNoiseLayer
     {
         AdditionFactor = Checked(additionFactor, "addition_factor");
         ThresholdFactor = Checked(thresholdFactor, "threshold_factor");
-        var (low, high) = valueRange ?? (0, 255);
-        ValueRange = low <= high ? (low, high) : (high, low); // Keras keeps sorted(value_range)
-        if (!(ValueRange.Low < ValueRange.High))
-            throw new ArgumentException($"Solarization '{Name}': 'value_range' must be two different numbers; found [{low}, {high}].", nameof(valueRange));
+        ValueRange = RandomIntensityLayer.SortedValueRange(this, valueRange);
     }
 
     /// <summary>Additions drawn in (0, <paramref name="additionFactor"/>), thresholds in (0, <paramref name="thresholdFactor"/>),
