@@ -6,12 +6,12 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// Keras's <c>RandomGrayscale</c> (Keras 3.6+, keras/src/layers/preprocessing/image_preprocessing/random_grayscale.py):
-/// each RGB image [height, width, 3] becomes, with probability <c>factor</c> (Keras's default 0.5), its luma
-/// 0.2989·R + 0.5870·G + 0.1140·B in all three channels; the others pass unchanged.
-/// <para>Unlike the other random image layers it is not the identity in inference: Keras's get_random_transformation
-/// and transform_images never read <c>training</c>, so its <c>predict</c> converts images at random too, and so does
-/// this layer (ONNX export refuses it by name). Keras's constructor takes no seed and its get_config writes only
-/// <c>factor</c>; a Nabla seed is written as <c>seed</c> only when given.</para>
+/// in training, each RGB image [height, width, 3] becomes, with probability <c>factor</c> (Keras's default 0.5), its
+/// luma 0.2989·R + 0.5870·G + 0.1140·B in all three channels; the others pass unchanged. The identity in inference, as
+/// the current Keras source (its transform_images returns the images when not training); the first version of the file
+/// (keras-team/keras at 5d24952) read no <c>training</c> and converted at random in predict too. Keras's get_config
+/// writes <c>factor</c> only, even where its constructor takes a seed; a Nabla seed is written as <c>seed</c> only when
+/// given.
 /// </summary>
 public sealed class RandomGrayscale : TrainingNoiseLayer
 {
@@ -35,14 +35,12 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
         RandomImageLayer.ImagesOnly(this, inputShape) is [_, _, var channels] && channels is 3 or UnknownDimension ? inputShape
             : throw new ArgumentException($"Layer '{Name}' (RandomGrayscale) needs RGB images (None, height, width, 3) but receives {Describe(inputShape)}.");
 
-    /// <summary>Draws in training and in inference alike, as Keras (see the class summary).</summary>
-    public override Tensor Call(Tensor inputs, bool training) => base.Call(inputs, training: true);
-
     private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) => new RandomGrayscaleOp(inputs, (float)Factor, generator);
 
     protected override void WriteSettings(Config config) => config["factor"] = Factor;
 
-    /// <summary>Keras's keys (name, trainable, dtype, factor); <c>seed</c> only when set, as Keras's constructor refuses one.</summary>
+    /// <summary>Keras's keys (name, trainable, dtype, factor); <c>seed</c> only when set, as the first Keras version's
+    /// constructor refuses one.</summary>
     public override Config GetConfig()
     {
         var config = base.GetConfig();
