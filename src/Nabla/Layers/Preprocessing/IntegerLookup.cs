@@ -38,20 +38,8 @@ public sealed partial class IntegerLookup : TokenLayer
             name, inputShape)
     {
         RefuseSparse(sparse);
-        if (maxTokens is <= 1)
-            throw new ArgumentException($"{Owner}: 'max_tokens' must be greater than 1 when set, found {maxTokens}.", nameof(maxTokens));
-        if (padToMaxTokens && maxTokens is null)
-            throw new ArgumentException($"{Owner}: 'pad_to_max_tokens' is true but 'max_tokens' is not set.", nameof(padToMaxTokens));
-        if (numOovIndices < 0)
-            throw new ArgumentException($"{Owner}: 'num_oov_indices' must be >= 0, found {numOovIndices}.", nameof(numOovIndices));
-        if (invert && OutputMode != TokenOutputMode.Int)
-            throw new ArgumentException($"{Owner}: 'invert' needs output_mode \"int\", found \"{OutputMode.KerasName()}\".", nameof(invert));
-        if (invert && oovToken is null)
-            throw new ArgumentException($"{Owner}: 'invert' needs an 'oov_token' to output for unknown indices, found null.", nameof(oovToken));
-        if (idfWeights is not null && OutputMode != TokenOutputMode.TfIdf)
-            throw new ArgumentException($"{Owner}: 'idf_weights' are only read with output_mode \"tf_idf\", found \"{OutputMode.KerasName()}\".", nameof(idfWeights));
-        if (OutputMode == TokenOutputMode.TfIdf && vocabulary is not null && idfWeights is null)
-            throw new ArgumentException($"{Owner}: output_mode \"tf_idf\" with a 'vocabulary' needs its 'idf_weights' too.", nameof(idfWeights));
+        IndexLookupArguments.Check(Owner, OutputMode, maxTokens, padToMaxTokens, numOovIndices, invert, oovToken is not null,
+            idfWeights is not null, vocabulary is not null);
         foreach (var (what, token) in new[] { ("mask_token", maskToken), ("oov_token", oovToken) })
             if (token is long t && Math.Abs(t) > LargestToken)
                 throw new ArgumentException($"{Owner}: '{what}' {t} is beyond ±2^24, which float32 values cannot hold exactly.");

@@ -44,20 +44,8 @@ public sealed partial class StringLookup
             throw new ArgumentException($"{Owner}: 'sparse' is true; Nabla has no sparse tensors, only false is supported.");
         if (!IsUtf8(encoding))
             throw new ArgumentException($"{Owner}: 'encoding' is \"{encoding}\"; .NET strings are Unicode and Nabla reads \"utf-8\" only.");
-        if (maxTokens is <= 1)
-            throw new ArgumentException($"{Owner}: 'max_tokens' must be greater than 1 when set, found {maxTokens}.", nameof(maxTokens));
-        if (padToMaxTokens && maxTokens is null)
-            throw new ArgumentException($"{Owner}: 'pad_to_max_tokens' is true but 'max_tokens' is not set.", nameof(padToMaxTokens));
-        if (numOovIndices < 0)
-            throw new ArgumentException($"{Owner}: 'num_oov_indices' must be >= 0, found {numOovIndices}.", nameof(numOovIndices));
-        if (invert && mode != TokenOutputMode.Int)
-            throw new ArgumentException($"{Owner}: 'invert' needs output_mode \"int\", found \"{mode.KerasName()}\".", nameof(invert));
-        if (invert && oovToken is null)
-            throw new ArgumentException($"{Owner}: 'invert' needs an 'oov_token' to output for unknown indices, found null.", nameof(oovToken));
-        if (idfWeights is not null && mode != TokenOutputMode.TfIdf)
-            throw new ArgumentException($"{Owner}: 'idf_weights' are only read with output_mode \"tf_idf\", found \"{mode.KerasName()}\".", nameof(idfWeights));
-        if (mode == TokenOutputMode.TfIdf && vocabulary is not null && idfWeights is null)
-            throw new ArgumentException($"{Owner}: output_mode \"tf_idf\" with a 'vocabulary' needs its 'idf_weights' too.", nameof(idfWeights));
+        IndexLookupArguments.Check(Owner, mode, maxTokens, padToMaxTokens, numOovIndices, invert, oovToken is not null,
+            idfWeights is not null, vocabulary is not null);
         if (4L * Math.Max(maxTokens ?? 0, 2) > WeightBudget.MaxBytes)
             throw new ArgumentException($"{Owner}: max_tokens {maxTokens} exceeds WeightBudget.MaxBytes of float32 output slots.");
         MaskToken = maskToken;
