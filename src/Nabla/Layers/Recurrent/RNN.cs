@@ -123,8 +123,9 @@ public sealed class RNN : Layer
         int batch = inputs.Shape[0], steps = inputs.Shape[1], features = inputs.Shape[2];
         var mask = inputs.KerasMask;
         if (mask is not null) CheckTimestepMask(inputs, mask);
-        var states = initialState is { Count: > 0 } given ? CheckedStates(given, batch, "initial_state") : Cell.InitialStates(batch);
-        CheckedStates(states, batch, "InitialStates");
+        var states = initialState is { Count: > 0 } given
+            ? CheckedStates(given, batch, "initial_state")
+            : CheckedStates(Cell.InitialStates(batch), batch, "InitialStates");
         var outputs = new Tensor[steps];
         var zeros = mask is null ? null : Tensor.Zeros(batch, Cell.OutputSize);
         Tensor? previous = null;
