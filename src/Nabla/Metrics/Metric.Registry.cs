@@ -43,6 +43,13 @@ public abstract partial class Metric
         .Add("F1Score", F1Score.FromConfig, "f1_score")
         .Add("FBetaScore", FBetaScore.FromConfig, "f_beta_score")
         .Add("R2Score", R2Score.FromConfig, "r2_score")
+        // keras/src/metrics/__init__.py adds each class's to_snake_case name ("IoU" → "io_u"). Only BinaryIoU can be built
+        // from its name alone: the others need num_classes, which Keras requires too.
+        .Add("IoU", IoU.FromConfig, "io_u")
+        .Add("MeanIoU", MeanIoU.FromConfig, "mean_io_u")
+        .Add("BinaryIoU", BinaryIoU.FromConfig, "binary_io_u")
+        .Add("OneHotIoU", OneHotIoU.FromConfig, "one_hot_io_u")
+        .Add("OneHotMeanIoU", OneHotMeanIoU.FromConfig, "one_hot_mean_io_u")
         .Add("Mean", Mean.FromConfig, "mean")
         .Add("Sum", Sum.FromConfig, "sum");
 
