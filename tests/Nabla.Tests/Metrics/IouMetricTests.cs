@@ -255,6 +255,18 @@ public class IouMetricTests
         Assert.Equal(expected.Result(), history["mean_io_u"][1], 1e-6);
         Assert.Equal(expected.Result(), softmax.Evaluate(x, labels, batchSize: 4)["mean_io_u"], 1e-6);
 
+        // As a weighted metric, each image's weight weighs every one of its pixels.
+        float[] imageWeights = [1, 0, 2, 0.5f];
+        softmax.Compile(new Nabla.Optimizers.SGD(learningRate: 0), "sparse_categorical_crossentropy",
+            weightedMetrics: [new MeanIoU(2, sparseYPred: false)]);
+        var weighted = softmax.Fit(x, labels, epochs: 1, batchSize: 2, shuffle: false, verbose: 0,
+            sampleWeight: Tensor.FromArray(imageWeights, 4));
+        var pixelWeights = Enumerable.Range(0, 36).Select(i => imageWeights[i / 9]).ToArray();
+        var expectedWeighted = new MeanIoU(2, sparseYPred: false);
+        expectedWeighted.Update(labels.Data, softmax.Predict(x).Data, 36, 1, 2, pixelWeights);
+        Assert.Equal(expectedWeighted.Result(), weighted["mean_io_u"][0], 1e-6);
+        Assert.NotEqual(expected.Result(), expectedWeighted.Result(), 6);
+
         var sigmoid = new Sequential(new Conv2D(1, 1, activation: "sigmoid", inputShape: [3, 3, 1]));
         sigmoid.Compile("adam", "binary_crossentropy", ["binary_io_u"]);
         var binary = sigmoid.Fit(x, labels, epochs: 2, batchSize: 2, verbose: 0);
