@@ -62,6 +62,7 @@ public sealed class EarlyStopping : Callback
 
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
+        mode.Resolve(Model.CurrentFit);
         wait = 0;
         Best = mode.Worst;
         BestEpoch = 0;

@@ -57,6 +57,14 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>The path written last, or null.</summary>
     public string? LastSavedPath { get; private set; }
 
+    public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
+    {
+        double untouched = mode.Worst;
+        mode.Resolve(Model.CurrentFit);
+        // Nothing was saved yet under the guessed direction: start from the settled one's worst.
+        if (Best == untouched && initialValueThreshold is null) Best = mode.Worst;
+    }
+
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         string path = CheckpointPath.Format(Filepath, epoch + 1, logs);

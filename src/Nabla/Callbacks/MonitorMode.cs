@@ -7,13 +7,19 @@ namespace Nabla.Callbacks;
 /// </summary>
 internal sealed class MonitorMode
 {
+    private readonly string monitor;
+    private readonly bool auto;
+
     public MonitorMode(string monitor, string mode, double minDelta)
     {
+        this.monitor = monitor;
+        auto = mode == "auto";
         IsMax = mode switch
         {
             "min" => false,
             "max" => true,
-            // Keras's "auto": accuracy-like metrics rise, everything else (losses, errors) falls.
+            // Until Fit's metrics are known (Resolve), "auto" guesses from the name: accuracy-like metrics rise,
+            // everything else (losses, errors) falls.
             "auto" => monitor.Contains("acc", StringComparison.Ordinal) || monitor.EndsWith("auc", StringComparison.Ordinal)
                       || monitor.EndsWith("precision", StringComparison.Ordinal) || monitor.EndsWith("recall", StringComparison.Ordinal),
             _ => throw new ArgumentException($"Monitor mode must be \"auto\", \"min\" or \"max\", found \"{mode}\".", nameof(mode)),
@@ -22,7 +28,25 @@ internal sealed class MonitorMode
         MinDelta = minDelta;
     }
 
-    public bool IsMax { get; }
+    public bool IsMax { get; private set; }
+
+    /// <summary>Settles "auto" as Keras's MonitorCallback does (keras/src/callbacks/monitor_callback.py): a loss falls,
+    /// and a compiled metric of that name goes its own way (<see cref="Metrics.Metric.RisesWhenBetter"/>); a metric that
+    /// does not say is refused, as Keras refuses it, rather than guessed. A name Fit does not log keeps the guess.</summary>
+    public void Resolve(FitInfo? fit)
+    {
+        if (!auto || fit is null) return;
+        string name = monitor.StartsWith("val_", StringComparison.Ordinal) ? monitor[4..] : monitor;
+        if (name == "loss" || name.EndsWith("_loss", StringComparison.Ordinal))
+        {
+            IsMax = false;
+            return;
+        }
+        if (!fit.MetricDirections.TryGetValue(name, out var rises)) return;
+        IsMax = rises ?? throw new ArgumentException(
+            $"Cannot tell whether the monitored '{monitor}' should be maximized or minimized: its metric does not say. " +
+            "Pass mode \"max\" or \"min\".");
+    }
 
     public double MinDelta { get; }
 

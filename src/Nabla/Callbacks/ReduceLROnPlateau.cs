@@ -39,6 +39,7 @@ public sealed class ReduceLROnPlateau : Callback
 
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
+        mode.Resolve(Model.CurrentFit);
         best = mode.Worst;
         wait = 0;
         cooldownCounter = 0;

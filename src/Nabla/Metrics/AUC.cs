@@ -39,6 +39,8 @@ public sealed class AUC : Metric
 
     public override string ClassName => "AUC";
 
+    public override bool? RisesWhenBetter => true;
+
     public override Config GetConfig()
     {
         var config = base.GetConfig();

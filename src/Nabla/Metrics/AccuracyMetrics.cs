@@ -10,6 +10,8 @@ public sealed class BinaryAccuracy(double threshold = 0.5, string name = "binary
 
     public override string ClassName => "BinaryAccuracy";
 
+    public override bool? RisesWhenBetter => true;
+
     public override Config GetConfig()
     {
         var config = base.GetConfig();
@@ -38,6 +40,8 @@ public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : 
 {
     public override string ClassName => "CategoricalAccuracy";
 
+    public override bool? RisesWhenBetter => true;
+
     public static CategoricalAccuracy FromConfig(Config config) => new(ReadName(config, "categorical_accuracy"));
 
     protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) =>
@@ -48,6 +52,8 @@ public sealed class CategoricalAccuracy(string name = "categorical_accuracy") : 
 public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_accuracy") : SampleMeanMetric(name)
 {
     public override string ClassName => "SparseCategoricalAccuracy";
+
+    public override bool? RisesWhenBetter => true;
 
     public static SparseCategoricalAccuracy FromConfig(Config config) => new(ReadName(config, "sparse_categorical_accuracy"));
 
@@ -67,6 +73,8 @@ public sealed class SparseCategoricalAccuracy(string name = "sparse_categorical_
 /// </summary>
 public abstract class TopKAccuracy : SampleMeanMetric
 {
+    public override bool? RisesWhenBetter => true;
+
     private protected TopKAccuracy(int k, string name) : base(name)
     {
         if (k < 1) throw new ArgumentException($"{GetType().Name} k must be at least 1; got {k}.", nameof(k));
@@ -148,6 +156,8 @@ public sealed class SparseTopKCategoricalAccuracy(int k = 5, string name = "spar
 public sealed class Accuracy(string name = "accuracy") : SampleMeanMetric(name)
 {
     public override string ClassName => "Accuracy";
+
+    public override bool? RisesWhenBetter => true;
 
     public static Accuracy FromConfig(Config config) => new(ReadName(config, "accuracy"));
 

@@ -57,6 +57,8 @@ public abstract class ThresholdConfusionMetric(double threshold, string name) : 
 /// <summary>Precision and recall also write Keras's top_k and class_id, which Nabla does not support (null).</summary>
 public abstract class PrecisionRecallMetric(double threshold, string name) : ThresholdConfusionMetric(threshold, name)
 {
+    public override bool? RisesWhenBetter => true;
+
     public override Config GetConfig()
     {
         var config = base.GetConfig();

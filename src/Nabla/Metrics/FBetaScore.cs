@@ -13,6 +13,8 @@ namespace Nabla.Metrics;
 /// </summary>
 public class FBetaScore : Metric
 {
+    public override bool? RisesWhenBetter => true;
+
     private static readonly string?[] Averages = [null, "micro", "macro", "weighted"];
     private const double Epsilon = Loss.Epsilon;
 

@@ -20,6 +20,8 @@ namespace Nabla.Metrics;
 /// </summary>
 public abstract class IoUBase : Metric
 {
+    public override bool? RisesWhenBetter => true;
+
     private const double Epsilon = Loss.Epsilon;
     private readonly double[] confusion;
 

@@ -9,6 +9,9 @@ namespace Nabla.Metrics;
 /// </summary>
 public abstract class LossFunctionMetric : SampleMeanMetric
 {
+    /// <summary>Errors, crossentropies and divergences fall as the model improves (CosineSimilarity says otherwise).</summary>
+    public override bool? RisesWhenBetter => false;
+
     private readonly ISampleFunction function;
 
     private protected LossFunctionMetric(string name, ISampleFunction function) : base(name) => this.function = function;

@@ -42,6 +42,11 @@ public abstract partial class Metric : IKerasSerializable
     /// ignore it.</summary>
     public virtual bool WeighsByMask => false;
 
+    /// <summary>Keras's <c>_direction</c>: true when a higher value is better (accuracies, AUC, scores), false when lower
+    /// is (errors, crossentropies); null when the metric does not say (Mean, Sum, the counts), so that a callback's
+    /// <c>mode: "auto"</c> cannot pick a direction for it.</summary>
+    public virtual bool? RisesWhenBetter => null;
+
     /// <summary>Why <see cref="Result"/> has no single number (Keras's result is a vector there, one value per class), or
     /// null. Compile refuses such a metric: a history holds one number per metric.</summary>
     public virtual string? VectorResult => null;

@@ -33,6 +33,8 @@ public sealed class R2Score : Metric
 
     public override string ClassName => "R2Score";
 
+    public override bool? RisesWhenBetter => true;
+
     public override string? VectorResult => ClassAggregation is null ? "returns one score per target column (class_aggregation null)" : null;
 
     public override Config GetConfig()

@@ -64,6 +64,8 @@ public sealed class CosineSimilarity(string name = "cosine_similarity") : LossFu
 {
     public override string ClassName => "CosineSimilarity";
 
+    public override bool? RisesWhenBetter => true;
+
     public override Config GetConfig()
     {
         var config = base.GetConfig();

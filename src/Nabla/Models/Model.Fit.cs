@@ -126,6 +126,7 @@ public partial class Model
         CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
         {
             Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
+            MetricDirections = metrics.ToDictionary(m => m.Key, m => m.Metric.RisesWhenBetter),
         };
         FitProgress = new FitProgress(order, initialEpoch);
         // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
@@ -337,4 +338,8 @@ public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int T
 
     /// <summary>The share of the rows split off for validation (0 when validation data were given, or none).</summary>
     public double ValidationSplit { get; init; }
+
+    /// <summary>Each compiled metric's history key with its <see cref="Metrics.Metric.RisesWhenBetter"/>, for the
+    /// callbacks' "auto" mode.</summary>
+    public IReadOnlyDictionary<string, bool?> MetricDirections { get; init; } = new Dictionary<string, bool?>();
 }

@@ -240,10 +240,13 @@ public class IouMetricTests
     [Fact]
     public void FitOnASegmentationOutputLogsTheMetricsUnderKerasNames()
     {
-        // 4 images of 3×3 pixels; each pixel's label is 1 when its one channel is positive. A 1×1 convolution scores it.
+        // 4 images of 3×3 pixels; each pixel's label is 1 when its one channel is positive. A 1×1 convolution scores it
+        // as class 1 only above 0.5, so it gets the pixels in (0, 0.5] wrong and weighing the images changes the IoU.
         var x = Tensor.FromArray(Enumerable.Range(0, 36).Select(i => (float)Math.Sin(i * 1.7)).ToArray(), 4, 3, 3, 1);
         var labels = Tensor.FromArray(x.Data.Select(v => v > 0 ? 1f : 0f).ToArray(), 4, 3, 3, 1);
         var softmax = new Sequential(new Conv2D(2, 1, activation: "softmax", inputShape: [3, 3, 1]));
+        softmax.Build([3, 3, 1]);
+        softmax.SetWeights([Tensor.FromArray([0f, 1f], 1, 1, 1, 2), Tensor.FromArray([0.5f, 0f], 2)]);
         softmax.Compile(new Nabla.Optimizers.SGD(learningRate: 0), "sparse_categorical_crossentropy",
             [new MeanIoU(2, sparseYPred: false), new IoU(2, [1], name: "iou_1", sparseYPred: false)]);
         var history = softmax.Fit(x, labels, epochs: 2, batchSize: 2, shuffle: false, verbose: 0);
