@@ -21,6 +21,7 @@ public abstract partial class Layer
         .Add("RandomRotation", RandomRotation.FromConfig)
         .Add("RandomZoom", RandomZoom.FromConfig)
         .Add("RandomTranslation", RandomTranslation.FromConfig)
+        .Add("RandomShear", RandomShear.FromConfig)
         .Add("RandomContrast", RandomContrast.FromConfig)
         .Add("RandomBrightness", RandomBrightness.FromConfig)
         .Add("RandomGrayscale", RandomGrayscale.FromConfig)
