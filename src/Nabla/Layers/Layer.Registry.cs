@@ -22,6 +22,7 @@ public abstract partial class Layer
         .Add("RandomZoom", RandomZoom.FromConfig)
         .Add("RandomTranslation", RandomTranslation.FromConfig)
         .Add("RandomShear", RandomShear.FromConfig)
+        .Add("RandomErasing", RandomErasing.FromConfig)
         .Add("RandomContrast", RandomContrast.FromConfig)
         .Add("RandomBrightness", RandomBrightness.FromConfig)
         .Add("RandomGrayscale", RandomGrayscale.FromConfig)

@@ -171,6 +171,9 @@ public partial class KerasWrittenKeysTests
     [InlineData("RandomTranslation", "\"height_factor\": 0.1, \"width_factor\": 0.1, \"fill_mode\": \"reflect\", \"interpolation\": \"bilinear\", \"seed\": null, \"fill_value\": 0.0, \"data_format\": \"channels_last\"")]
     // random_shear.py get_config (3.6+): each factor as the (lower, upper) _set_factor_with_name kept, a number f as (-f, f)
     [InlineData("RandomShear", "\"x_factor\": [-0.0, 0.0], \"y_factor\": [-0.1, 0.1], \"fill_mode\": \"reflect\", \"interpolation\": \"bilinear\", \"seed\": null, \"fill_value\": 0.0, \"data_format\": \"channels_last\"")]
+    // random_erasing.py get_config (3.6+): factor as the (lower, upper) _set_factor kept, scale, fill_value, value_range, seed
+    // (no data_format)
+    [InlineData("RandomErasing", "\"factor\": [0, 1.0], \"scale\": [0.02, 0.33], \"fill_value\": null, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("RandomContrast", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     [InlineData("RandomBrightness", "\"factor\": 0.1, \"value_range\": [0, 255], \"seed\": null")]
     // random_grayscale.py get_config: the base keys and factor only (no seed, no data_format)

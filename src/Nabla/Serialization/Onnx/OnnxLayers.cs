@@ -12,7 +12,7 @@ internal static class OnnxLayers
 {
     /// <summary>The layer classes the exporter writes.</summary>
     public static readonly string[] Supported =
-        ["InputLayer", "Identity", "Dense", "EinsumDense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomShear", "RandomContrast", "RandomBrightness", "RandomGrayscale", "RandomInvert", "Solarization", "RandomPosterization", "Flatten", "Rescaling", "Normalization",
+        ["InputLayer", "Identity", "Dense", "EinsumDense", "Activation", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomShear", "RandomErasing", "RandomContrast", "RandomBrightness", "RandomGrayscale", "RandomInvert", "Solarization", "RandomPosterization", "Flatten", "Rescaling", "Normalization",
          "BatchNormalization", "LayerNormalization", "UnitNormalization", "RMSNormalization", "Embedding", "TimeDistributed", "Resizing", "CenterCrop", "RandomCrop",
          "Conv1D", "Conv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D",
          "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "ZeroPadding2D", "Reshape", "ReLU", "LeakyReLU", "Softmax",
