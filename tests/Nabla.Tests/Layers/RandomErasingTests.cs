@@ -2,6 +2,8 @@ using Nabla.Autograd;
 using Nabla.Autograd.Ops;
 using Nabla.Configuration;
 using Nabla.Layers;
+using Nabla.Serialization.Onnx;
+using Nabla.Tests.Serialization;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Layers;
@@ -173,5 +175,16 @@ public class RandomErasingTests
             Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void ShearAndErasingExportToOnnxAsTheIdentityTheyAreInInference()
+    {
+        Utils.SetRandomSeed(4);
+        var model = new Sequential(new RandomShear(0.3, 0.2, inputShape: [6, 6, 1]), new RandomErasing(1.0, fillValue: 0.5),
+            new Conv2D(2, 3, activation: "relu"), new Flatten(), new Dense(3));
+        model.Build([6, 6, 1]);
+        OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0f, high: 1f);
+        Assert.NotNull(OnnxExport.ToBytes(model));
     }
 }

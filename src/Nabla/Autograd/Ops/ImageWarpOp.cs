@@ -13,7 +13,7 @@ internal interface IWarpSampler
 }
 
 /// <summary>
-/// A random affine warp of images [batch, height, width, channels] (Keras's RandomRotation, RandomZoom, RandomTranslation,
+/// A random affine warp of images [batch, height, width, channels] (Keras's RandomRotation, RandomZoom, RandomTranslation, RandomShear,
 /// RandomFlip): every forward pass draws a fresh map per sample (a replayed graph gets new ones each step), maps each
 /// output pixel's source point into the image by the fill mode, and reads it bilinearly or at the nearest pixel, as
 /// TensorFlow's kernel does. The output is linear in the input, so the input's gradient scatters each output gradient back

@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 /// <summary>
 /// What Keras's random image layers share (keras/src/layers/preprocessing/image_preprocessing): channels_last images
 /// [batch, height, width, channels] changed in training only, the identity in inference, a fresh draw per sample and
-/// step, and a seed for draws that repeat from run to run. The geometric ones (rotation, zoom, translation, flip) warp
+/// step, and a seed for draws that repeat from run to run. The geometric ones (rotation, zoom, translation, shear, flip) warp
 /// each image by an affine map (<see cref="IWarpSampler"/>), filling what falls outside as Keras does (reflect by
 /// default) and reading bilinearly or at the nearest pixel.
 /// </summary>
