@@ -71,12 +71,8 @@ public sealed class RandomErasing : RandomIntensityLayer
         return (a, b);
     }
 
-    private static (double, double)? ReadUnit(Config config, string key) => !config.TryGet(key, out var v) ? null : v switch
-    {
-        long or double => FromNumber(Convert.ToDouble(v), key),
-        IList<object?> { Count: 2 } pair when pair.All(p => p is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
-        _ => throw new ArgumentException($"RandomErasing '{key}' must be a number in [0, 1] or a pair; found {Config.Describe(v)}."),
-    };
+    private static (double, double)? ReadUnit(Config config, string key) => !config.TryGet(key, out var v) ? null
+        : KerasFactor.Read(v, "RandomErasing", key, f => FromNumber(f, key), "a number in [0, 1] or a pair");
 
     public static RandomErasing FromConfig(Config config)
     {

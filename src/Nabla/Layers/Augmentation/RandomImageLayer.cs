@@ -77,12 +77,12 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     {
         (double lower, double upper) = value switch
         {
-            long or double or int or float => symmetric ? (-Math.Abs(Convert.ToDouble(value)), Math.Abs(Convert.ToDouble(value)))
-                : (Convert.ToDouble(value), Convert.ToDouble(value)),
-            IList<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
+            // A C# caller's values; a config's go through KerasFactor.
+            int or float => FromNumber(Convert.ToDouble(value)),
             (double a, double b) => (a, b),
-            _ => throw new ArgumentException($"{layer} '{key}' must be a number or a [lower, upper] pair; found {Config.Describe(value)}."),
+            _ => KerasFactor.Read(value, layer, key, FromNumber),
         };
+        (double, double) FromNumber(double v) => symmetric ? (-Math.Abs(v), Math.Abs(v)) : (v, v);
         if (!(lower <= upper) || lower < min || upper > max)
             throw new ArgumentException($"{layer} '{key}' must give lower ≤ upper within [{min}, {max}]; found [{lower}, {upper}].");
         return (lower, upper);

@@ -41,12 +41,7 @@ public abstract class RandomIntensityLayer : TrainingNoiseLayer
     private protected static (double, double) ReadFactor(Config config, string layer, bool symmetric)
     {
         if (!config.TryGet("factor", out var f)) throw new ArgumentException($"{layer} config needs 'factor'.");
-        return f switch
-        {
-            long or double => symmetric ? (-Math.Abs(Convert.ToDouble(f)), Math.Abs(Convert.ToDouble(f))) : (Convert.ToDouble(f), Convert.ToDouble(f)),
-            List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
-            _ => throw new ArgumentException($"{layer} 'factor' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
-        };
+        return KerasFactor.Read(f, layer, "factor", v => symmetric ? (-Math.Abs(v), Math.Abs(v)) : (v, v));
     }
 
     /// <summary>A <c>value_range</c> as Keras 3.6+'s Solarization and RandomPosterization keep it, sorted (Keras's default

@@ -72,13 +72,10 @@ public sealed class RandomShear : RandomImageLayer
     private static (double, double) ReadFactor(Config config, string key)
     {
         if (!config.TryGet(key, out var value)) return (0, 0);
-        return value switch
-        {
-            long or double => Symmetric(Convert.ToDouble(value), key),
-            IList<object?> { Count: 2 } pair when pair.All(v => v is long or double) =>
-                Pair(Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1]), key, "RandomShear"),
-            _ => throw new ArgumentException($"RandomShear '{key}' must be a number in [0, 1] or a pair of them; found {Config.Describe(value)}."),
-        };
+        // A number is symmetric already; a pair is sorted and checked.
+        bool number = value is long or double;
+        var (a, b) = KerasFactor.Read(value, "RandomShear", key, v => Symmetric(v, key), "a number in [0, 1] or a pair of them");
+        return number ? (a, b) : Pair(a, b, key, "RandomShear");
     }
 
     public static RandomShear FromConfig(Config config)

@@ -71,12 +71,7 @@ public sealed class Solarization : TrainingNoiseLayer
     {
         RefuseNull(config, "Solarization", key);
         return !config.TryGet(key, out var f) ? (0, 0)
-            : f switch
-            {
-                long or double => (0, Convert.ToDouble(f)),
-                List<object?> { Count: 2 } pair when pair.All(v => v is long or double) => (Convert.ToDouble(pair[0]), Convert.ToDouble(pair[1])),
-                _ => throw new ArgumentException($"Solarization '{key}' must be a number or a [lower, upper] pair; found {Config.Describe(f)}."),
-            };
+            : KerasFactor.Read(f, "Solarization", key, v => (0, v));
     }
 
     public static Solarization FromConfig(Config config)
