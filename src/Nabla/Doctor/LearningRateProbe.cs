@@ -3,7 +3,7 @@ namespace Nabla.Doctor;
 /// <summary>
 /// The doctor's learning-rate probe: builds the experiment's model three times from the same seed (so from the same
 /// weights), trains each for the same few batches at lr/10, lr and lr×10, and measures how far each lowered the loss
-/// on one fixed batch. Costs three times <see cref="Steps"/> training steps; changes nothing in the experiment.
+/// on one fixed batch (in training mode, see <see cref="Loss"/>). Costs three times <see cref="Steps"/> training steps; changes nothing in the experiment.
 /// </summary>
 public static class LearningRateProbe
 {
@@ -29,20 +29,22 @@ public static class LearningRateProbe
         var probeX = experiment.Inputs(DataChecks.Rows(experiment.X, 0, probeRows));
         var probeY = experiment.Targets(first, DataChecks.Rows(experiment.Y, 0, probeRows));
         double rate = optimizer.LearningRate;
+        var draws = Utils.Random.Clone();
         return new LearningRateResponse(rate, steps,
-            Fall(experiment, rate / 10, steps, batch, trainRows, probeX, probeY),
-            Fall(experiment, rate, steps, batch, trainRows, probeX, probeY, first),
-            Fall(experiment, rate * 10, steps, batch, trainRows, probeX, probeY));
+            Fall(experiment, rate / 10, steps, batch, trainRows, probeX, probeY, draws),
+            Fall(experiment, rate, steps, batch, trainRows, probeX, probeY, draws, first),
+            Fall(experiment, rate * 10, steps, batch, trainRows, probeX, probeY, draws));
     }
 
-    private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor[] probeX, Tensor?[] probeY, Model? built = null)
+    private static double Fall(Experiment experiment, double rate, int steps, int batch, int trainRows, Tensor[] probeX, Tensor?[] probeY,
+        RandomGenerator draws, Model? built = null)
     {
         var model = built ?? experiment.BuildModel();
         var optimizer = model.Optimizer!;
         // A schedule's rate cannot be set: every rate it gives is scaled by the same factor instead.
         if (optimizer.Schedule is null) optimizer.LearningRate = rate;
         else optimizer.ScheduleScale = rate / optimizer.LearningRate;
-        double before = Loss(model, probeX, probeY);
+        double before = Loss(model, probeX, probeY, draws);
         for (int s = 0; s < steps; s++)
         {
             int start = s * batch % trainRows;
@@ -51,9 +53,17 @@ public static class LearningRateProbe
                 experiment.Targets(model, DataChecks.Rows(experiment.Y, start, start + count)));
             if (!double.IsFinite(loss)) return double.NegativeInfinity;
         }
-        double after = Loss(model, probeX, probeY);
+        double after = Loss(model, probeX, probeY, draws);
         return double.IsFinite(after) && before > 0 ? (before - after) / before : double.NegativeInfinity;
     }
 
-    private static double Loss(Model model, Tensor[] x, Tensor?[] y) => model.Evaluate(x, y, batchSize: x[0].Shape[0])["loss"];
+    /// <summary>The loss the steps lower: in training mode, since in inference BatchNormalization reads moving statistics
+    /// that a few dozen steps barely move (Keras's momentum 0.99 keeps 79% of the start after 24), which hides every
+    /// rate's effect. Every measurement draws the same numbers, so dropout drops the same units before and after.</summary>
+    private static double Loss(Model model, Tensor[] x, Tensor?[] y, RandomGenerator draws)
+    {
+        using var _ = Utils.PreserveRandomState();
+        Utils.Random.CopyStateFrom(draws);
+        return model.CaptureGradientStep(x, y).Loss!.Data[0];
+    }
 }

@@ -78,6 +78,25 @@ public class LearningRateProbeTests
     }
 
     [Fact]
+    public void The_probe_measures_the_loss_the_steps_lower_so_batch_normalization_does_not_hide_it()
+    {
+        // Inputs a thousand times too small behind a first BatchNormalization: training scales them up by the batch's own
+        // statistics and Adam lowers that loss quickly, while inference reads moving statistics that 24 steps at Keras's
+        // momentum 0.99 move only a fifth of the way, so its logits stay near zero and its loss near ln 4 at any rate.
+        const string norm = """{"class_name": "BatchNormalization", "config": {"batch_input_shape": [null, 20]}}""";
+        var experiment = Make([norm, Dense(32, "relu", He), Dense(4, "softmax")], Optimizer("Adam", 1e-3),
+            "sparse_categorical_crossentropy", Classification(samples: 800, scale: 1e-3), epochs: 3);
+        var r = LearningRateProbe.Run(experiment);
+        Assert.NotNull(r);
+        Assert.True(r.FallAtTenTimes > 0.1 && r.FallAtTenTimes > r.FallAtRate && r.FallAtRate > 0.01, $"{r}");
+
+        var model = experiment.BuildModel();
+        var x = experiment.Inputs(DataChecks.Rows(experiment.X, 0, 256));
+        var y = experiment.Targets(model, DataChecks.Rows(experiment.Y, 0, 256));
+        Assert.Equal(Math.Log(4), model.Evaluate(x, y, batchSize: 256)["loss"], 0.01);
+    }
+
+    [Fact]
     public void The_probe_does_not_change_the_run()
     {
         var experiment = Regressor("\"adam\"", epochs: 2);
