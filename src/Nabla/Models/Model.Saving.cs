@@ -15,9 +15,11 @@ public partial class Model
 
     /// <summary>
     /// Loads weights into this built model (Keras's <c>model.load_weights</c>) from ".weights.h5" (Keras 3, also
-    /// restoring the optimizer's state when this model is compiled and the file has it), a sharded ".weights.json"
-    /// or ".safetensors". Every weight of the model must be in the file with its shape, and nothing else; otherwise
-    /// the error lists the missing, unexpected and mismatched ones and no weight is changed.
+    /// restoring the optimizer's state when this model is compiled and the file has it), a sharded ".weights.json",
+    /// ".safetensors", or a legacy ".h5"/".hdf5" weights file (Keras 2 and tf.keras <c>save_weights</c>, the ImageNet
+    /// weights of <c>keras.applications</c>), whose layers with weights are taken in order as Keras takes them. Every
+    /// weight of the model must be in the file with its shape, and nothing else; otherwise the error lists the missing,
+    /// unexpected and mismatched ones and no weight is changed.
     /// </summary>
     public void LoadWeights(string path)
     {

@@ -14,6 +14,7 @@ internal sealed class ModelFileFormats : IModelFiles
 {
     private const string WeightsH5 = ".weights.h5";
     private const string ShardedWeights = ".weights.json";
+    private const string LegacyHdf5 = ".hdf5";
 
     // A library module initializer is deliberate: it is the one place where the formats plug into Model.
 #pragma warning disable CA2255
@@ -43,7 +44,9 @@ internal sealed class ModelFileFormats : IModelFiles
         }
         else if (Ends(path, ShardedWeights)) ShardedWeightsFile.Load(model, path);
         else if (Ends(path, ModelWeights.Extension)) ModelWeights.Apply(model, SafetensorsFile.Read(path).Tensors, path);
-        else throw UnknownExtension(nameof(Model.LoadWeights), path, $"\"{WeightsH5}\", \"{ShardedWeights}\" or \"{ModelWeights.Extension}\"");
+        else if (Ends(path, LegacyH5.Extension) || Ends(path, LegacyHdf5)) LegacyH5Weights.Load(model, path);
+        else throw UnknownExtension(nameof(Model.LoadWeights), path,
+            $"\"{WeightsH5}\", \"{ShardedWeights}\", \"{ModelWeights.Extension}\" or a legacy \"{LegacyH5.Extension}\"/\"{LegacyHdf5}\" weights file");
     }
 
     public void Save(Model model, string path)

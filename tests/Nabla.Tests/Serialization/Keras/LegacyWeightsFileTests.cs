@@ -1,0 +1,122 @@
+using PureHDF;
+using Nabla.Configuration;
+using Nabla.Data;
+using Nabla.Serialization;
+
+namespace Nabla.Tests.Serialization.Keras;
+
+/// <summary>
+/// <c>model.load_weights("x.h5")</c> on a legacy HDF5 weights file, as Keras's <c>load_weights_from_hdf5_group</c>
+/// (keras/src/legacy/saving/legacy_h5_format.py) reads it: the layers that hold weights take the file's layers that list
+/// any in order, whatever their names; <c>layer_names</c> may be split into numbered chunks; a full legacy model file's
+/// <c>model_weights</c> group holds the same tree.
+/// </summary>
+public class LegacyWeightsFileTests
+{
+    private const string Svhn = "svhn_grayscale_mlp_tfkeras2.2.4.h5";
+
+    /// <summary>The fixture's architecture with every layer renamed, and fresh weights.</summary>
+    private static Model RenamedSvhnModel()
+    {
+        var config = KerasModelJson.ToJson(Model.Load(KerasFixtures.File(Svhn))).Replace("\"dense_", "\"fc_").Replace("\"dropout_", "\"drop_");
+        Utils.SetRandomSeed(5);
+        return KerasModelJson.FromJson(config);
+    }
+
+    [Fact]
+    public void A_tf_keras_model_file_gives_its_weights_in_order_to_layers_named_otherwise()
+    {
+        var model = RenamedSvhnModel();
+        Assert.DoesNotContain(model.Layers, l => l.Name.StartsWith("dense", StringComparison.Ordinal));
+        model.LoadWeights(KerasFixtures.File(Svhn));
+        KerasFixtures.AssertPredicts(model, Svhn);
+    }
+
+    private static Sequential Small(string prefix)
+    {
+        Utils.SetRandomSeed(prefix.Length);
+        var model = new Sequential(new Nabla.Layers.Dense(3, activation: "relu", name: prefix + "a"), new Nabla.Layers.Dropout(0.5, name: prefix + "drop"),
+            new Nabla.Layers.Dense(2, name: prefix + "b"));
+        model.Build([4]);
+        return model;
+    }
+
+    /// <summary>A weights-only file as Keras 2's save_weights writes it: root layer_names (every layer, the dropout
+    /// with an empty float64 weight_names), "name/kernel:0" datasets under each group.</summary>
+    private static H5File KerasTwoWeightsFile(Sequential source, bool chunkedNames)
+    {
+        var file = new H5File();
+        var names = source.Layers.Select(l => l.Name).ToArray();
+        if (chunkedNames)
+        {
+            file.Attributes["layer_names0"] = names[..2];
+            file.Attributes["layer_names1"] = names[2..];
+        }
+        else file.Attributes["layer_names"] = names;
+        file.Attributes["keras_version"] = "2.2.4";
+        foreach (var layer in source.Layers)
+        {
+            var weights = layer.KerasFileWeights;
+            var group = new H5Group { Attributes = new() { ["weight_names"] = weights.Count == 0 ? Array.Empty<double>() : weights.Select(w => $"{layer.Name}/{w.Name!.Split('/')[^1]}:0").ToArray() } };
+            if (weights.Count > 0)
+            {
+                var inner = new H5Group();
+                foreach (var w in weights) inner[w.Name!.Split('/')[^1] + ":0"] = new H5Dataset(w.Data.ToArray(), fileDims: w.Shape.Select(d => (ulong)d).ToArray());
+                group[layer.Name] = inner;
+            }
+            file[layer.Name] = group;
+        }
+        return file;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_keras_2_weights_file_loads_in_order_with_its_layer_names_whole_or_in_chunks(bool chunkedNames)
+    {
+        var source = Small("saved_");
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("weights.h5");
+        KerasTwoWeightsFile(source, chunkedNames).Write(path);
+        var target = Small("x");
+        Assert.NotEqual(source.Weights[0].Data.ToArray(), target.Weights[0].Data.ToArray());
+        target.LoadWeights(path);
+        for (int i = 0; i < source.Weights.Count; i++) Assert.Equal(source.Weights[i].Data.ToArray(), target.Weights[i].Data.ToArray());
+    }
+
+    [Fact]
+    public void A_file_with_other_layer_counts_or_shapes_is_refused_naming_them_and_changes_nothing()
+    {
+        var source = Small("saved_");
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("weights.hdf5");
+        KerasTwoWeightsFile(source, chunkedNames: false).Write(path);
+
+        var wider = new Sequential(new Nabla.Layers.Dense(5, name: "a"), new Nabla.Layers.Dense(2, name: "b"));
+        wider.Build([4]);
+        var before = wider.Weights[0].Data.ToArray();
+        var e = Assert.Throws<DataFormatException>(() => wider.LoadWeights(path));
+        Assert.Contains("weights.hdf5", e.Message);
+        Assert.Contains("'saved_a/saved_a/kernel:0' is [4, 3] where", e.Message);
+        Assert.Contains("No weight was changed", e.Message);
+        Assert.Equal(before, wider.Weights[0].Data.ToArray());
+
+        var deeper = new Sequential(new Nabla.Layers.Dense(3, name: "a"), new Nabla.Layers.Dense(2, name: "b"), new Nabla.Layers.Dense(2, name: "c"));
+        deeper.Build([4]);
+        e = Assert.Throws<DataFormatException>(() => deeper.LoadWeights(path));
+        Assert.Contains("root attribute 'layer_names'", e.Message);
+        Assert.Contains("expected 3 layers with weights", e.Message);
+        Assert.Contains("found 2 (saved_a, saved_b)", e.Message);
+    }
+
+    [Fact]
+    public void A_file_that_lists_no_layers_is_refused_as_not_a_keras_weights_file()
+    {
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("other.h5");
+        new H5File { ["data"] = new H5Dataset(new float[] { 1 }, fileDims: [1]) }.Write(path);
+        var e = Assert.Throws<DataFormatException>(() => Small("x").LoadWeights(path));
+        Assert.Contains("attribute 'layer_names' of '/'", e.Message);
+        Assert.Contains("found none", e.Message);
+    }
+}
