@@ -2,6 +2,7 @@ using PureHDF;
 using Nabla.Configuration;
 using Nabla.Data;
 using Nabla.Serialization;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Serialization.Keras;
 
@@ -41,34 +42,6 @@ public class LegacyWeightsFileTests
         return model;
     }
 
-    /// <summary>A weights-only file as Keras 2's save_weights writes it: root layer_names (every layer, the dropout
-    /// with an empty float64 weight_names), "name/kernel:0" datasets under each group.</summary>
-    private static H5File KerasTwoWeightsFile(Sequential source, bool chunkedNames)
-    {
-        var file = new H5File();
-        var names = source.Layers.Select(l => l.Name).ToArray();
-        if (chunkedNames)
-        {
-            file.Attributes["layer_names0"] = names[..2];
-            file.Attributes["layer_names1"] = names[2..];
-        }
-        else file.Attributes["layer_names"] = names;
-        file.Attributes["keras_version"] = "2.2.4";
-        foreach (var layer in source.Layers)
-        {
-            var weights = layer.KerasFileWeights;
-            var group = new H5Group { Attributes = new() { ["weight_names"] = weights.Count == 0 ? Array.Empty<double>() : weights.Select(w => $"{layer.Name}/{w.Name!.Split('/')[^1]}:0").ToArray() } };
-            if (weights.Count > 0)
-            {
-                var inner = new H5Group();
-                foreach (var w in weights) inner[w.Name!.Split('/')[^1] + ":0"] = new H5Dataset(w.Data.ToArray(), fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-                group[layer.Name] = inner;
-            }
-            file[layer.Name] = group;
-        }
-        return file;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -77,7 +50,7 @@ public class LegacyWeightsFileTests
         var source = Small("saved_");
         using var folder = new Nabla.Tests.Data.TempFolder();
         string path = folder.File("weights.h5");
-        KerasTwoWeightsFile(source, chunkedNames).Write(path);
+        KerasTwoWeightsFile.Write(source, path, chunkedNames);
         var target = Small("x");
         Assert.NotEqual(source.Weights[0].Data.ToArray(), target.Weights[0].Data.ToArray());
         target.LoadWeights(path);
@@ -90,7 +63,7 @@ public class LegacyWeightsFileTests
         var source = Small("saved_");
         using var folder = new Nabla.Tests.Data.TempFolder();
         string path = folder.File("weights.hdf5");
-        KerasTwoWeightsFile(source, chunkedNames: false).Write(path);
+        KerasTwoWeightsFile.Write(source, path, chunkedNames: false);
 
         var wider = new Sequential(new Nabla.Layers.Dense(5, name: "a"), new Nabla.Layers.Dense(2, name: "b"));
         wider.Build([4]);

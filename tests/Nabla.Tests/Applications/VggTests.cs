@@ -1,0 +1,125 @@
+using Nabla.Layers;
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Applications;
+
+/// <summary>VGG16 and VGG19 as keras/src/applications/vgg16.py and vgg19.py build them.</summary>
+public class VggTests
+{
+    private static long Params(Model model) => model.Weights.Sum(w => (long)w.Size);
+
+    [Fact]
+    public void Vgg16_has_kerass_parameter_counts_with_and_without_its_classifier()
+    {
+        Utils.SetRandomSeed(1);
+        // model.summary() of keras.applications.VGG16: "Total params: 138,357,544" with the top, "14,714,688" without,
+        // as printed in many public notebooks (e.g. the find_string hits for either line).
+        Assert.Equal(138_357_544, Params(Nabla.Applications.VGG16(weights: null)));
+        var features = Nabla.Applications.VGG16(includeTop: false, weights: null);
+        Assert.Equal(14_714_688, Params(features));
+        Assert.Equal("vgg16", features.Name);
+        Assert.Equal([-1, -1, 3], features.Layers[0].DeclaredInputShape!);
+    }
+
+    [Fact]
+    public void Vgg19_has_kerass_parameter_counts_and_layer_names()
+    {
+        Utils.SetRandomSeed(2);
+        // keras.applications.VGG19 summaries: "Total params: 143,667,240" with the top, "20,024,384" without.
+        var model = Nabla.Applications.VGG19(weights: null);
+        Assert.Equal(143_667_240, Params(model));
+        // Keras's len(model.layers) for VGG19 with its top: the input, 16 convolutions, 5 poolings, flatten, fc1, fc2, predictions.
+        Assert.Equal(26, model.Layers.Count);
+        Assert.Equal(["block5_conv4", "block5_pool", "flatten", "fc1", "fc2", "predictions"], model.Layers.Skip(20).Select(l => l.Name));
+        Assert.Equal(20_024_384, Params(Nabla.Applications.VGG19(includeTop: false, weights: null)));
+    }
+
+    [Theory]
+    [InlineData(null, new[] { 1, 1, 512 })]
+    [InlineData("avg", new[] { 512 })]
+    [InlineData("max", new[] { 512 })]
+    public void Without_the_classifier_it_gives_the_last_feature_map_or_its_global_pool(string? pooling, int[] shape)
+    {
+        Utils.SetRandomSeed(3);
+        var model = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3], pooling: pooling);
+        var y = model.Predict(Tensor.FromArray(Enumerable.Range(0, 2 * 32 * 32 * 3).Select(i => (float)(i % 255)).ToArray(), [2, 32, 32, 3]));
+        Assert.Equal([2, .. shape], y.Shape);
+    }
+
+    [Fact]
+    public void Kerass_argument_checks_refuse_before_building()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(classes: 10));
+        Assert.Contains("'classes' must be 1000", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(inputShape: [100, 100, 3]));
+        Assert.Contains("'inputShape' must be [224, 224, 3]", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [16, 64, 3]));
+        Assert.Contains("at least 32x32", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(includeTop: false, weights: Nabla.Applications.ImageNet, inputShape: [64, 64, 1]));
+        Assert.Contains("3 channels", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(includeTop: false, weights: null, pooling: "sum"));
+        Assert.Contains("'pooling' must be null, \"avg\" or \"max\"; found \"sum\"", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(weights: "no/such/file.h5"));
+        Assert.Contains("neither \"imagenet\" nor an existing file", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(classifierActivation: "relu"));
+        Assert.Contains("'classifierActivation' must be null or \"softmax\"", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG16(weights: null, inputShape: [-1, -1, 3]));
+        Assert.Contains("must give every size", e.Message);
+    }
+
+    [Fact]
+    public void Random_weights_with_a_classifier_of_ones_own_classes_give_probabilities()
+    {
+        Utils.SetRandomSeed(4);
+        var model = Nabla.Applications.VGG16(weights: null, inputShape: [32, 32, 3], classes: 10);
+        var p = model.Predict(Tensor.FromArray(new float[32 * 32 * 3], [1, 32, 32, 3]));
+        Assert.Equal([1, 10], p.Shape);
+        Assert.Equal(1f, p.Data.Sum(), 1e-5f);
+    }
+
+    [Fact]
+    public void An_input_tensor_of_ones_own_becomes_the_models_input()
+    {
+        var input = new Input([48, 48, 3], name: "pixels");
+        var model = Nabla.Applications.VGG19(includeTop: false, weights: null, inputTensor: input, pooling: "avg");
+        Assert.Equal("pixels", model.Layers[0].Name);
+        var e = Assert.Throws<ArgumentException>(() => Nabla.Applications.VGG19(includeTop: false, weights: null, inputTensor: new Input([48, 48, 3]), inputShape: [64, 64, 3]));
+        Assert.Contains("'inputTensor' has shape", e.Message);
+    }
+}
+
+/// <summary>weights "imagenet": the file Keras caches, under Keras's name, in $KERAS_HOME/models.</summary>
+[Collection(KerasHomeCollection.Name)]
+public class ImageNetWeightsFileTests
+{
+    [Fact]
+    public void Imagenet_weights_load_from_kerass_cache_in_kerass_own_file_format_and_name()
+    {
+        using var home = new Nabla.Tests.Data.TempFolder();
+        Directory.CreateDirectory(Path.Combine(home.Path, "models"));
+        Utils.SetRandomSeed(5);
+        var source = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3]);
+        // keras.applications downloads Keras 2 style weights files: written here in that format, under Keras's name.
+        KerasTwoWeightsFile.Write(source, Path.Combine(home.Path, "models", "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"));
+        var x = Tensor.FromArray(Enumerable.Range(0, 32 * 32 * 3).Select(i => (float)(i % 97)).ToArray(), [1, 32, 32, 3]);
+        KerasHomeCollection.With(home.Path, () =>
+        {
+            Utils.SetRandomSeed(6);
+            var loaded = Nabla.Applications.VGG16(includeTop: false, inputShape: [32, 32, 3]);
+            Assert.Equal(source.Predict(x).Data, loaded.Predict(x).Data);
+        });
+    }
+
+    [Fact]
+    public void Missing_imagenet_weights_are_refused_naming_the_file_and_where_keras_fetches_it()
+    {
+        using var home = new Nabla.Tests.Data.TempFolder();
+        KerasHomeCollection.With(home.Path, () =>
+        {
+            var e = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.VGG19(includeTop: false, inputShape: [32, 32, 3]));
+            Assert.Contains(Path.Combine(home.Path, "models", "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"), e.Message);
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5", e.Message);
+            Assert.Contains("Nabla downloads no weights", e.Message);
+        });
+    }
+}
