@@ -123,3 +123,33 @@ public class ImageNetWeightsFileTests
         });
     }
 }
+
+/// <summary>keras.io's transfer-learning recipe on an application: a frozen base called with training false under a
+/// new head that trains.</summary>
+public class ApplicationTransferLearningTests
+{
+    [Fact]
+    public void A_frozen_base_under_a_new_head_keeps_its_weights_while_the_head_learns()
+    {
+        Utils.SetRandomSeed(7);
+        var baseModel = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3]);
+        baseModel.Trainable = false;
+        var inputs = new Input([32, 32, 3]);
+        var features = baseModel.Apply(inputs, training: false);
+        var pooled = new GlobalAveragePooling2D().Apply(features);
+        var outputs = new Dense(1, activation: "sigmoid").Apply(pooled);
+        var model = new Model(inputs, outputs);
+        model.Compile("adam", "binary_crossentropy", metrics: ["accuracy"]);
+        Assert.Equal(14_714_688, baseModel.Weights.Sum(w => w.Size));
+        Assert.Equal(513, model.TrainableWeights.Sum(w => w.Size));
+
+        var random = new RandomGenerator(8);
+        var x = Tensor.FromArray(Enumerable.Range(0, 16 * 32 * 32 * 3).Select(_ => (float)random.Uniform(0, 255)).ToArray(), [16, 32, 32, 3]);
+        var y = Tensor.FromArray(Enumerable.Range(0, 16).Select(i => (float)(i % 2)).ToArray(), [16, 1]);
+        var baseBefore = baseModel.Weights.Select(w => w.Data.ToArray()).ToList();
+        var headBefore = model.Layers[^1].Weights[0].Data.ToArray();
+        model.Fit(Nabla.Applications.PreprocessInput(x), y, epochs: 2, batchSize: 8, verbose: 0);
+        Assert.All(baseModel.Weights.Select((w, i) => (w, i)), p => Assert.Equal(baseBefore[p.i], p.w.Data.ToArray()));
+        Assert.NotEqual(headBefore, model.Layers[^1].Weights[0].Data.ToArray());
+    }
+}
