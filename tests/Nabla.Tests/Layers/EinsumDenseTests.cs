@@ -161,7 +161,7 @@ public class EinsumDenseTests
         // Keras's docstring example: "abc,cd->abd" with output_shape (None, 64) on a sequence of any length.
         var layer = new EinsumDense("abc,cd->abd", [-1, 6], biasAxes: "d");
         layer.Build([-1, 4]);
-        Assert.Equal([-1, 6], layer.OutputShape);
+        Assert.Equal([-1, 6], layer.OutputShape!);
         Assert.Equal([2, 7, 6], layer.Call(new Tensor(2, 7, 4), false).Shape);
         Assert.Equal([2, 3, 6], layer.Call(new Tensor(2, 3, 4), false).Shape);
         var e = Assert.Throws<ArgumentException>(() => new EinsumDense("abc,cd->abd", [-1, 6]).Build([3, -1]));

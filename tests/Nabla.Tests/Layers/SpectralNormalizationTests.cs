@@ -190,7 +190,7 @@ public class SpectralNormalizationTests
         var wrapper = model.Layers.OfType<SpectralNormalization>().First();
         var groups = ModelWeights.VarGroups("spectral_normalization", wrapper);
         Assert.Equal(["layers/spectral_normalization/vars", "layers/spectral_normalization/layer/vars"], groups.Select(g => g.VarsPath));
-        Assert.Equal([wrapper.Kernel, wrapper.VectorU], groups[0].Weights);
+        Assert.Equal([wrapper.Kernel!, wrapper.VectorU!], groups[0].Weights);
         Assert.Equal(wrapper.Layer.Weights, groups[1].Weights);
 
         string folder = Directory.CreateTempSubdirectory("nabla-sn-").FullName;
