@@ -89,6 +89,19 @@ public partial class Model : Layer
         }
     }
 
+    /// <summary>Keras's <c>model.get_layer(name)</c>: the layer of this name among <see cref="Layers"/>.</summary>
+    public Layer GetLayer(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Layers.FirstOrDefault(l => l.Name == name)
+            ?? throw new ArgumentException($"Model '{Name}' has no layer '{name}'; its layers are {string.Join(", ", Layers.Select(l => l.Name))}.", nameof(name));
+    }
+
+    /// <summary>Keras's <c>model.get_layer(index=i)</c>: the layer at this position of <see cref="Layers"/> (in the order the
+    /// graph runs them).</summary>
+    public Layer GetLayer(int index) => index >= 0 && index < Layers.Count ? Layers[index]
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"Model '{Name}' has {Layers.Count} layers (indices 0 to {Layers.Count - 1}).");
+
     /// <summary>Resets the states of every layer that carries some (stateful recurrent layers), as Keras 2's
     /// <c>model.reset_states()</c>.</summary>
     public override void ResetStates()

@@ -153,3 +153,38 @@ public class ApplicationTransferLearningTests
         Assert.NotEqual(headBefore, model.Layers[^1].Weights[0].Data.ToArray());
     }
 }
+
+/// <summary>Keras's feature-extraction idiom: keras.Model(base.inputs, base.get_layer(name).output).</summary>
+public class ApplicationFeatureExtractionTests
+{
+    [Fact]
+    public void An_inner_layers_output_becomes_a_feature_extractor_sharing_the_bases_weights()
+    {
+        Utils.SetRandomSeed(9);
+        var baseModel = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3]);
+        var extractor = new Model(baseModel.Inputs[0], baseModel.GetLayer("block4_conv1").Output);
+        Assert.Same(baseModel.GetLayer("block1_conv1").Weights[0], extractor.GetLayer("block1_conv1").Weights[0]);
+        Assert.Same(baseModel.GetLayer(1), baseModel.GetLayer("block1_conv1"));
+        var x = Tensor.FromArray(Enumerable.Range(0, 32 * 32 * 3).Select(i => (float)(i % 31)).ToArray(), [1, 32, 32, 3]);
+        var features = extractor.Predict(x);
+        Assert.Equal([1, 4, 4, 512], features.Shape);
+
+        // The same features from the layers run one by one up to block4_conv1.
+        Tensor h = x;
+        foreach (var layer in baseModel.Layers.Skip(1).TakeWhile(l => l.Name != "block4_conv2")) h = layer.Call(h, false);
+        Assert.Equal(h.Data, features.Data);
+    }
+
+    [Fact]
+    public void Unknown_names_and_indices_and_layers_never_called_symbolically_are_refused()
+    {
+        var model = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3]);
+        var e = Assert.Throws<ArgumentException>(() => model.GetLayer("block6_conv1"));
+        Assert.Contains("has no layer 'block6_conv1'; its layers are input_layer", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.GetLayer(model.Layers.Count));
+        var sequential = new Sequential(new Dense(2));
+        sequential.Build([3]);
+        var i = Assert.Throws<InvalidOperationException>(() => sequential.Layers[0].Output);
+        Assert.Contains("never been called on symbolic tensors", i.Message);
+    }
+}

@@ -8,6 +8,26 @@ public abstract partial class Layer
     public IReadOnlyList<Node> InboundNodes => inboundNodes;
 
     /// <summary>
+    /// Keras's <c>layer.output</c>: the tensor the layer's first call on symbolic tensors made, so that a feature extractor
+    /// reads a pretrained model's inner layer, <c>new Model(baseModel.Inputs[0], baseModel.GetLayer("block4_conv1").Output)</c>.
+    /// </summary>
+    public SymbolicTensor Output
+    {
+        get
+        {
+            if (inboundNodes.Count == 0)
+                throw new InvalidOperationException(
+                    $"Layer '{Name}' has never been called on symbolic tensors, so it has no output (the layers of Sequential and " +
+                    "subclassed models are called on data only; build a functional model to read an inner layer's output).");
+            var outputs = inboundNodes[0].Outputs;
+            if (outputs.Count != 1)
+                throw new InvalidOperationException(
+                    $"Layer '{Name}' makes {outputs.Count} tensors per call; read them from InboundNodes[0].Outputs.");
+            return outputs[0];
+        }
+    }
+
+    /// <summary>
     /// Calls the layer on symbolic tensors, as <c>layer(x)</c> in Keras's functional API: builds the layer for
     /// their shapes (the first call) and returns the symbolic output. Calling a layer again shares its weights.
     /// A layer whose call makes several tensors (<see cref="TensorsPerCall"/>) is called with <see cref="ApplyAll(SymbolicTensor[])"/>.
