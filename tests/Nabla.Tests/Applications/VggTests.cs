@@ -188,3 +188,15 @@ public class ApplicationFeatureExtractionTests
         Assert.Contains("never been called on symbolic tensors", i.Message);
     }
 }
+
+/// <summary>An application exports to ONNX and ONNX Runtime gives Predict's outputs.</summary>
+public class ApplicationOnnxExportTests
+{
+    [Fact]
+    public void Vgg16_without_its_top_exports_and_runs_in_onnx_runtime_as_predict()
+    {
+        Utils.SetRandomSeed(10);
+        var model = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3], pooling: "avg");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model, low: 0, high: 1);
+    }
+}
