@@ -39,39 +39,14 @@ internal static class LegacyH5
     public static void LoadWeights(Model model, Hdf5Reader file)
     {
         string root = file.Exists("model_weights") ? "model_weights" : "";
-        var problems = new List<string>();
-        var reads = new List<(string Path, Tensor Weight)>();
+        var reads = new LegacyLayerReads(file);
         foreach (var layer in model.Layers.Where(l => l.KerasFileWeights.Count > 0))
         {
             string group = root.Length == 0 ? layer.Name : $"{root}/{layer.Name}";
-            if (!file.Exists(group)) { problems.Add($"missing group '{group}' for {layer}"); continue; }
-            var names = file.StringArrayAttribute(group, "weight_names") ?? [];
-            if (names.Length != layer.KerasFileWeights.Count)
-            {
-                problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {layer.KerasFileWeights.Count}");
-                continue;
-            }
-            for (int i = 0; i < names.Length; i++)
-            {
-                string dataset = $"{group}/{names[i]}";
-                if (names[i].Split('/').Any(p => p is "" or "." or "..") || !file.Exists(dataset))
-                {
-                    problems.Add($"missing dataset '{dataset}'");
-                    continue;
-                }
-                int[] shape = file.Shape(dataset);
-                var weight = layer.KerasFileWeights[i];
-                if (!Tensor.SameShape(shape, weight.Shape))
-                    problems.Add($"'{dataset}' expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
-                else reads.Add((dataset, weight));
-            }
+            if (!file.Exists(group)) reads.Problems.Add($"missing group '{group}' for {layer}");
+            else reads.Check(group, layer);
         }
-        if (problems.Count > 0)
-            throw DataFormatException.AtField(file.Source, root.Length == 0 ? "root group" : root,
-                $"the {model.Weights.Count} weights of model '{model.Name}' by layer name", string.Join("; ", problems) + ". No weight was changed");
-        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
-        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), file.Source);
+        reads.Apply(model, root.Length == 0 ? "root group" : root, $"the {model.Weights.Count} weights of model '{model.Name}' by layer name");
     }
 
     /// <summary>Writes the form Keras 3 writes (weight names "dense/kernel", a <c>top_level_model_weights</c> group);

@@ -26,36 +26,9 @@ internal static class LegacyH5Weights
             throw DataFormatException.AtField(path, where,
                 $"{layers.Count} layers with weights, as model '{model.Name}' has (taken in order, as Keras's load_weights takes them)",
                 $"{fileLayers.Count} ({Preview(fileLayers)})");
-        var problems = new List<string>();
-        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        for (int k = 0; k < layers.Count; k++)
-        {
-            string group = Group(root, fileLayers[k]);
-            var names = file.StringArrayAttribute(group, "weight_names")!;
-            var weights = layers[k].KerasFileWeights;
-            if (names.Length != weights.Count)
-            {
-                problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) for layer #{k + 1} with weights, {layers[k]}, which has {weights.Count}");
-                continue;
-            }
-            for (int i = 0; i < names.Length; i++)
-            {
-                string dataset = $"{group}/{names[i]}";
-                if (names[i].Split('/').Any(p => p is "" or "." or "..") || !file.Exists(dataset))
-                {
-                    problems.Add($"missing dataset '{dataset}'");
-                    continue;
-                }
-                int[] shape = file.Shape(dataset);
-                if (!Tensor.SameShape(shape, weights[i].Shape))
-                    problems.Add($"'{dataset}' is {Tensor.ShapeString(shape)} where {layers[k]} expects {Tensor.ShapeString(weights[i].Shape)}");
-                else values[weights[i]] = Tensor.FromArray(file.ReadFloats(dataset, weights[i].Shape), weights[i].Shape);
-            }
-        }
-        if (problems.Count > 0)
-            throw DataFormatException.AtField(path, where, $"the weights of model '{model.Name}', layer by layer in order",
-                string.Join("; ", problems) + ". No weight was changed");
-        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), path);
+        var reads = new LegacyLayerReads(file);
+        for (int k = 0; k < layers.Count; k++) reads.Check(Group(root, fileLayers[k]), layers[k]);
+        reads.Apply(model, where, $"the weights of model '{model.Name}', layer by layer in order");
     }
 
     private const string LayerNamesAttribute = "layer_names";
@@ -77,4 +50,48 @@ internal static class LegacyH5Weights
 
     private static string Preview(List<string> names) =>
         names.Count == 0 ? "none" : string.Join(", ", names.Take(5)) + (names.Count > 5 ? ", ..." : "");
+}
+
+/// <summary>The checks both legacy readers make of a layer's group (its <c>weight_names</c> count, each dataset's
+/// presence and shape), gathered over every layer; the datasets are read only when no layer failed, so a refused file
+/// changes no weight.</summary>
+internal sealed class LegacyLayerReads(Hdf5Reader file)
+{
+    private readonly List<(string Dataset, Tensor Weight)> reads = [];
+
+    public List<string> Problems { get; } = [];
+
+    public void Check(string group, Layers.Layer layer)
+    {
+        var names = file.StringArrayAttribute(group, "weight_names") ?? [];
+        var weights = layer.KerasFileWeights;
+        if (names.Length != weights.Count)
+        {
+            Problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {weights.Count}");
+            return;
+        }
+        for (int i = 0; i < names.Length; i++)
+        {
+            string dataset = $"{group}/{names[i]}";
+            if (names[i].Split('/').Any(p => p is "" or "." or "..") || !file.Exists(dataset))
+            {
+                Problems.Add($"missing dataset '{dataset}'");
+                continue;
+            }
+            int[] shape = file.Shape(dataset);
+            if (!Tensor.SameShape(shape, weights[i].Shape))
+                Problems.Add($"'{dataset}' expected {Tensor.ShapeString(weights[i].Shape)} for {layer}, found {Tensor.ShapeString(shape)}");
+            else reads.Add((dataset, weights[i]));
+        }
+    }
+
+    /// <summary>Refuses the file naming every problem, or sets every weight read.</summary>
+    public void Apply(Model model, string field, string expected)
+    {
+        if (Problems.Count > 0)
+            throw DataFormatException.AtField(file.Source, field, expected, string.Join("; ", Problems) + ". No weight was changed");
+        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
+        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), file.Source);
+    }
 }

@@ -70,7 +70,8 @@ public class LegacyWeightsFileTests
         var before = wider.Weights[0].Data.ToArray();
         var e = Assert.Throws<DataFormatException>(() => wider.LoadWeights(path));
         Assert.Contains("weights.hdf5", e.Message);
-        Assert.Contains("'saved_a/saved_a/kernel:0' is [4, 3] where", e.Message);
+        Assert.Contains("'saved_a/saved_a/kernel:0' expected [4, 5] for", e.Message);
+        Assert.Contains("found [4, 3]", e.Message);
         Assert.Contains("No weight was changed", e.Message);
         Assert.Equal(before, wider.Weights[0].Data.ToArray());
 
