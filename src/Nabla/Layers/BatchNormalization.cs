@@ -73,6 +73,9 @@ public sealed class BatchNormalization : Layer
     internal Tensor MovingMean { get; private set; } = null!;
     internal Tensor MovingVariance { get; private set; } = null!;
 
+    /// <summary>Only the normalized (last) axis sizes the weights; the others may be unknown (an image of any size).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < rank - 1;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     protected override void BuildWeights(int[] inputShape)

@@ -7,7 +7,8 @@ namespace Nabla.Layers;
 /// <summary>
 /// Keras's <c>Normalization</c> preprocessing layer: <c>Adapt(x)</c> learns each feature's mean and
 /// variance (last axis); the layer then outputs (x − mean) / max(sqrt(variance), 1e-7), or the inverse
-/// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. The statistics are layer
+/// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. Until adapted or loaded, as in Keras, it
+/// runs with its initial statistics (mean 0, variance 1), so it passes its inputs through. The statistics are layer
 /// weights, so the normalization travels with a saved model. Given statistics may be one value for every feature (Keras
 /// broadcasts them); Keras's <c>axis</c> other than the last is refused by name.
 /// </summary>
@@ -45,6 +46,14 @@ public sealed class Normalization : Layer
 
     public bool IsAdapted { get; private set; }
 
+    /// <summary>Whether the statistics were given or learnt by <see cref="Adapt"/>, and so travel in the config as Keras's
+    /// given mean and variance. Statistics loaded into Keras's three variables stay in them, as Keras keeps them, so that
+    /// the layer's files keep the layout of the file they came from (an EfficientNet's ImageNet weights).</summary>
+    private bool statisticsInConfig;
+
+    /// <summary>Only the kept (last) axis sizes the statistics; the others may be unknown (an image of any size).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < rank - 1;
+
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
     protected override void BuildWeights(int[] inputShape)
@@ -69,17 +78,17 @@ public sealed class Normalization : Layer
         {
             Broadcast(givenMean, mean.Data);
             Broadcast(givenVariance!, variance.Data);
-            IsAdapted = true;
+            IsAdapted = statisticsInConfig = true;
         }
         // Keras's layer to adapt keeps a sample count beside its statistics ("for backwards compatibility"); its files hold it.
         else AddWeight("count", [], zeros, trainable: false);
         UpdateScaleShift();
     }
 
-    /// <summary>What Keras's files hold for the config this layer writes: a layer with statistics writes them in its config
-    /// (Keras's given mean and variance, kept as constants, no variable); one still to adapt keeps Keras's three variables,
-    /// mean, variance and count, which a Keras file of an adapted layer fills.</summary>
-    internal override IReadOnlyList<Tensor> KerasFileWeights => IsAdapted ? [] : Weights;
+    /// <summary>What Keras's files hold for the config this layer writes: a layer with given or adapted statistics writes them
+    /// in its config (Keras's given mean and variance, kept as constants, no variable); one still to adapt, or whose
+    /// statistics were loaded into them, keeps Keras's three variables, mean, variance and count.</summary>
+    internal override IReadOnlyList<Tensor> KerasFileWeights => statisticsInConfig ? [] : Weights;
 
     /// <summary>Given statistics, one per feature or one for all.</summary>
     private static void Broadcast(float[] given, float[] target)
@@ -121,7 +130,7 @@ public sealed class Normalization : Layer
             mean.Data[f] = (float)sum[f];
             variance!.Data[f] = (float)(sumSquares[f] / rows);
         }
-        IsAdapted = true;
+        IsAdapted = statisticsInConfig = true;
         UpdateScaleShift();
     }
 
@@ -141,9 +150,8 @@ public sealed class Normalization : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        if (!IsAdapted)
-            throw new InvalidOperationException(
-                $"Layer '{Name}' (Normalization) has no statistics: call Adapt(x) or pass mean and variance first.");
+        // Like Keras 3 (build then finalize_state), a layer still to adapt runs with its initial statistics, mean 0 and
+        // variance 1: the identity until Adapt or loaded weights give it others.
         return Op.Record(new ScaleShiftOp(inputs, scale, shift));
     }
 
@@ -176,8 +184,8 @@ public sealed class Normalization : Layer
         var config = base.GetConfig();
         config["axis"] = new List<object?> { (long)Axis };
         config["invert"] = Invert;
-        // Statistics travel in the config once the layer has them (Keras reads them as given); before, in its weights.
-        float[]? Statistics(Tensor? built, float[]? given) => IsAdapted ? built!.Data : given;
+        // Given or adapted statistics travel in the config (Keras reads them as given); others in the weights.
+        float[]? Statistics(Tensor? built, float[]? given) => statisticsInConfig ? built!.Data : given;
         config["mean"] = Statistics(mean, givenMean)?.Select(v => (object?)(double)v).ToList();
         config["variance"] = Statistics(variance, givenVariance)?.Select(v => (object?)(double)v).ToList();
         return config;

@@ -41,6 +41,9 @@ public sealed class Rescaling : Layer
     /// <summary>The number of channels scale or offset gives values for; 1 when both are single numbers.</summary>
     public int Channels => Math.Max(Scale.Count, Offset.Count);
 
+    /// <summary>Element-wise: any axis may be unknown but the channels one that per-channel values must match.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => Channels == 1 || axis < rank - 1;
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         if (Channels > 1 && (inputShape.Length == 0 || inputShape[^1] != Channels))

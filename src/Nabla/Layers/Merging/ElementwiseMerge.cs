@@ -23,7 +23,9 @@ public abstract class ElementwiseMerge(string? name) : Merge(name)
         for (int i = 0; i < b.Length; i++)
         {
             int x = a[offset + i], y = b[i];
-            if (x == 1) result[offset + i] = y;
+            // As Keras, an unknown length on either side leaves the output's unknown; the data checks it.
+            if (x == UnknownDimension || y == UnknownDimension) result[offset + i] = UnknownDimension;
+            else if (x == 1) result[offset + i] = y;
             else if (y != 1 && x != y)
                 throw new ArgumentException(
                     $"Layer '{Name}' ({ClassName}): inputs have incompatible shapes {DescribeAll(all)}; per-sample dimensions must be equal or 1.");

@@ -29,17 +29,22 @@ public abstract class Merge : Layer
                 $"Layer '{Name}' ({ClassName}) must be called on a list of at least 2 inputs; got {shapes.Count}.");
         if (inputShapes is not null)
         {
-            bool same = shapes.Count == inputShapes.Length && shapes.Select((s, i) => Tensor.SameShape(s, inputShapes[i])).All(b => b);
+            // An axis built unknown (Keras's None) takes any length.
+            bool same = shapes.Count == inputShapes.Length && shapes.Select((s, i) => Fits(inputShapes[i], s)).All(b => b);
             if (!same)
                 throw new ArgumentException(
                     $"Layer '{Name}' ({ClassName}) was built for inputs {DescribeAll(inputShapes)} but receives {DescribeAll(shapes)}.");
-            return OutputShape!;
+            // Built with an unknown axis, the output's length on it is the data's.
+            return Array.IndexOf(mergedShape!, UnknownDimension) >= 0 ? ComputeMergedShape(shapes) : OutputShape!;
         }
         mergedShape = ComputeMergedShape(shapes);
         inputShapes = shapes.Select(s => (int[])s.Clone()).ToArray();
         Build(shapes[0]);
         return OutputShape!;
     }
+
+    /// <summary>The subclass checks the inputs' shapes against each other, unknown axes included.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => true;
 
     public override int[] ComputeOutputShape(int[] inputShape) =>
         mergedShape ?? throw new ArgumentException(

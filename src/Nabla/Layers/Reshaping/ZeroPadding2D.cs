@@ -27,8 +27,13 @@ public sealed class ZeroPadding2D : Layer
         if (inputShape.Length != 3)
             throw new ArgumentException(
                 $"Layer '{Name}' (ZeroPadding2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
-        return [inputShape[0] + Padding.Top + Padding.Bottom, inputShape[1] + Padding.Left + Padding.Right, inputShape[2]];
+        return [Padded(inputShape[0], Padding.Top + Padding.Bottom), Padded(inputShape[1], Padding.Left + Padding.Right), inputShape[2]];
     }
+
+    /// <summary>An unknown height or width (Keras's None) stays unknown once padded.</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+
+    private static int Padded(int length, int added) => length == UnknownDimension ? UnknownDimension : length + added;
 
     public override Tensor Call(Tensor inputs, bool training)
     {

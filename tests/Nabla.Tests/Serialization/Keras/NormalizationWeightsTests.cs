@@ -87,4 +87,26 @@ public class NormalizationWeightsTests
         var x = GradientCheck.Random(4, -2, 2, 5, 3);
         Assert.Equal(model.Predict(x).Data, reloaded.Predict(x).Data);
     }
+
+    [Fact]
+    public void StatisticsLoadedIntoKerasVariablesStayInThem()
+    {
+        // As a Keras file of an adapted layer (or an EfficientNet's ImageNet weights) fills them: Keras keeps the variables,
+        // so saving the model again writes them where the next model of the same architecture reads them.
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        Utils.SetRandomSeed(3);
+        var model = Model();
+        model.SetWeights([Tensor.FromArray([1f, 2f, 3f], 3), Tensor.FromArray([4f, 9f, 16f], 3), Tensor.FromArray([12f]),
+            model.Weights[3], model.Weights[4]]);
+        Assert.True(((Normalization)model.Layers[1]).IsAdapted);
+        string path = folder.File("loaded.weights.h5");
+        model.SaveWeights(path);
+        using (var file = Nabla.Serialization.Hdf5.Hdf5Reader.Open(path))
+            Assert.Equal(["0", "1", "2"], file.Children("layers/normalization/vars").Datasets.Order());
+        Assert.Null(((Config)((List<object?>)model.GetConfig()["layers"]!)[1]!).GetConfig("config")!["mean"]);
+        var other = Model();
+        other.LoadWeights(path);
+        var x = GradientCheck.Random(5, -2, 2, 4, 3);
+        Assert.Equal(model.Predict(x).Data, other.Predict(x).Data);
+    }
 }
