@@ -157,6 +157,29 @@ public class EfficientNetTests
     }
 
     [Fact]
+    public void WeightsStartFromKerasInitializers()
+    {
+        Utils.SetRandomSeed(12);
+        var model = B0(includeTop: true, classes: 10);
+        static void IsScaling(Nabla.Initializers.Initializer initializer, double scale, string distribution)
+        {
+            var v = Assert.IsType<Nabla.Initializers.VarianceScaling>(initializer);
+            Assert.Equal((scale, "fan_out", distribution), (v.Scale, v.Mode, v.Distribution));
+        }
+        // CONV_KERNEL_INITIALIZER on every convolution, depthwise ones included; DENSE_KERNEL_INITIALIZER on the classifier.
+        foreach (var conv in model.Layers.OfType<Conv2D>()) IsScaling(conv.KernelInitializer, 2.0, "truncated_normal");
+        foreach (var conv in model.Layers.OfType<DepthwiseConv2D>()) IsScaling(conv.DepthwiseInitializer, 2.0, "truncated_normal");
+        var predictions = (Dense)LayerNamed(model, "predictions");
+        IsScaling(predictions.KernelInitializer, 1.0 / 3, "uniform");
+        // Uniform within ±sqrt(3 · (1/3) / fan_out), fan_out = 10 units.
+        Assert.All(predictions.Weights[0].Data, w => Assert.InRange(Math.Abs(w), 0, Math.Sqrt(0.1) + 1e-6));
+        // stem_conv: a normal cut at two of its deviations, widened so the cut keeps sqrt(2 / (3·3·32)), about 0.083.
+        var stem = LayerNamed(model, "stem_conv").Weights[0].Data;
+        Assert.All(stem, w => Assert.InRange(Math.Abs(w), 0, 2 * Math.Sqrt(2.0 / 288) / 0.87962566103423978 + 1e-6));
+        Assert.InRange(Math.Sqrt(stem.Average(w => (double)w * w)), 0.06, 0.1);
+    }
+
+    [Fact]
     public void FeatureMapsAndPoolingHaveKerasShapes()
     {
         Utils.SetRandomSeed(4);
