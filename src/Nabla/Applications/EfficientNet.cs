@@ -105,7 +105,10 @@ public static partial class Applications
         int Repeats(int repeats) => (int)Math.Ceiling(depthCoefficient * repeats);
 
         SymbolicTensor x = new Rescaling(1.0 / 255).Apply(input);
-        x = new Normalization(axis: -1).Apply(x);
+        var normalization = new Normalization(axis: -1);
+        x = normalization.Apply(x);
+        // Keras's layer runs at mean 0 and variance 1 (the identity) until the weights bring ImageNet's.
+        normalization.UseInitialStatistics();
         // The ImageNet files store the deviations where the variances belong; Keras makes up for it with a second division
         // by their square roots, only when it loads those weights.
         if (weights == ImageNet)

@@ -7,8 +7,8 @@ namespace Nabla.Layers;
 /// <summary>
 /// Keras's <c>Normalization</c> preprocessing layer: <c>Adapt(x)</c> learns each feature's mean and
 /// variance (last axis); the layer then outputs (x − mean) / max(sqrt(variance), 1e-7), or the inverse
-/// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. Until adapted or loaded, as in Keras, it
-/// runs with its initial statistics (mean 0, variance 1), so it passes its inputs through. The statistics are layer
+/// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. Until adapted, given statistics or set its
+/// weights it refuses to run (Keras 3 would pass its inputs through unnoticed). The statistics are layer
 /// weights, so the normalization travels with a saved model. Given statistics may be one value for every feature (Keras
 /// broadcasts them); Keras's <c>axis</c> other than the last is refused by name.
 /// </summary>
@@ -150,8 +150,11 @@ public sealed class Normalization : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        // Like Keras 3 (build then finalize_state), a layer still to adapt runs with its initial statistics, mean 0 and
-        // variance 1: the identity until Adapt or loaded weights give it others.
+        // Keras 3 would run a layer never adapted with its initial statistics (mean 0, variance 1), the identity, so a
+        // forgotten Adapt goes unnoticed; statistics must come from Adapt, the constructor or weights set or loaded.
+        if (!IsAdapted)
+            throw new InvalidOperationException(
+                $"Layer '{Name}' (Normalization) has no statistics: call Adapt(x), pass mean and variance, or set its weights first.");
         return Op.Record(new ScaleShiftOp(inputs, scale, shift));
     }
 
@@ -169,6 +172,14 @@ public sealed class Normalization : Layer
         for (int f = 0; f < variances.Length; f++)
             if (!(variances[f] >= 0) || !float.IsFinite(variances[f]))
                 throw new ArgumentException($"Normalization '{Name}': {origin} 'variance'[{f}] is {variances[f]}; it must be a finite number >= 0.");
+    }
+
+    /// <summary>Runs with the statistics the layer was built with (mean 0, variance 1: the identity), as Keras's
+    /// EfficientNet stem does until its weights are loaded; they stay weights, in Keras's three variables.</summary>
+    internal void UseInitialStatistics()
+    {
+        if (mean is null) throw new InvalidOperationException($"Normalization '{Name}' must be built before its statistics are used.");
+        IsAdapted = true;
     }
 
     protected internal override void OnWeightsChanged()

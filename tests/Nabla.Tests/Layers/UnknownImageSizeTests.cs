@@ -16,7 +16,7 @@ public class UnknownImageSizeTests
         var input = new Input([-1, -1, 2]);
         var x = new ZeroPadding2D(((0, 1), (1, 1))).Apply(input);
         x = new Rescaling([0.5, 2.0], [0.0]).Apply(x);
-        x = new Normalization().Apply(x);
+        x = new Normalization(mean: [1f, -1f], variance: [4f, 0.25f]).Apply(x);
         x = new BatchNormalization().Apply(x);
         var squeezed = new Reshape([1, 1, 2]).Apply(new GlobalAveragePooling2D().Apply(x));
         var excited = new Multiply().Apply(x, squeezed);
@@ -50,12 +50,18 @@ public class UnknownImageSizeTests
     }
 
     [Fact]
-    public void ANormalizationStillToAdaptPassesItsInputsThroughAsKeras()
+    public void ANormalizationStillToAdaptIsRefusedUntilItHasStatisticsGivenAdaptedOrSet()
     {
-        // Keras 3 builds the layer with mean 0 and variance 1 (finalize_state), so calling it before adapt is the identity.
+        // Keras 3 builds the layer with mean 0 and variance 1 (finalize_state) and so passes data through unnoticed when
+        // adapt was forgotten; Nabla refuses that, and statistics set as weights (Keras's initial ones included) serve.
         var layer = new Normalization();
+        var model = new Sequential(layer);
+        model.Build([3]);
         var x = GradientCheck.Random(3, -5, 5, 4, 3);
-        Assert.False(layer.IsAdapted);
-        Assert.Equal(x.Data, layer.Call(x, training: false).Data);
+        var e = Assert.Throws<InvalidOperationException>(() => model.Predict(x));
+        Assert.Contains("call Adapt(x)", e.Message);
+        model.SetWeights([Tensor.FromArray(new float[3], [3]), Tensor.FromArray([1f, 1f, 1f], [3]), Tensor.FromArray([0f], [])]);
+        Assert.True(layer.IsAdapted);
+        Assert.Equal(x.Data, model.Predict(x).Data);
     }
 }
