@@ -32,7 +32,7 @@ public class ResNetTests
     // (find_string "Total params: 25,636,712", "Total params: 44,707,176", ...): one script printing every ResNet's
     // summary with ic(len(model.weights), len(model.trainable_weights)) gives, for instance, Model: "resnet50",
     // Total 25,636,712, Trainable 25,583,592, Non-trainable 53,120, 320 weights of which 214 trainable; the same totals,
-    // splits and weight counts are repeated by other printouts (one listing "동결하기 전 훈련되는 가중치의 수" for each).
+    // splits and weight counts are repeated by other printouts (another lists every model's trainable weight count).
     [Theory]
     [InlineData("ResNet50", "resnet50", 25_636_712, 25_583_592, 53_120, 320, 214)]
     [InlineData("ResNet101", "resnet101", 44_707_176, 44_601_832, 105_344, 626, 418)]
