@@ -19,44 +19,18 @@ public class EfficientNetTests
         (top, w, shape, pool, classes, act) => Nabla.Applications.EfficientNetB7(top, w, null, shape, pool, classes, act),
     ];
 
-    private static Model B0(bool includeTop = false, int[]? inputShape = null, string? pooling = null, int classes = 1000) =>
+    internal static Model B0(bool includeTop = false, int[]? inputShape = null, string? pooling = null, int classes = 1000) =>
         Nabla.Applications.EfficientNetB0(includeTop, weights: null, inputShape: inputShape ?? [32, 32, 3], pooling: pooling, classes: classes);
 
-    private static Tensor Pixels(int seed, int batch = 2, int size = 32) => GradientCheck.Random(seed, 0, 255, batch, size, size, 3);
+    internal static Tensor Pixels(int seed, int batch = 2, int size = 32) => GradientCheck.Random(seed, 0, 255, batch, size, size, 3);
 
     /// <summary>Writes a Normalization layer's mean and variance, as loading a weights file does.</summary>
-    private static void SetStatistics(Layer normalization, float[] mean, float[] variance)
+    internal static void SetStatistics(Layer normalization, float[] mean, float[] variance)
     {
         mean.CopyTo(normalization.Weights[0].Data, 0);
         variance.CopyTo(normalization.Weights[1].Data, 0);
         normalization.OnWeightsChanged();
     }
-
-    /// <summary>A legacy weights file as Keras 2's save_weights writes it, the layout of Keras's ImageNet files: root
-    /// attribute layer_names, each layer's group listing its datasets in weight_names. Every weight of the layer is written,
-    /// the Normalization's mean, variance and count included.</summary>
-    private static PureHDF.H5File KerasTwoWeightsFile(Model source)
-    {
-        var file = new PureHDF.H5File();
-        var layers = source.Layers.Where(l => l is not InputLayer).ToList();
-        file.Attributes["layer_names"] = layers.Select(l => l.Name).ToArray();
-        foreach (var layer in layers)
-        {
-            var names = layer.Weights.Select(w => $"{layer.Name}/{w.Name!.Split('/')[^1]}:0").ToArray();
-            var group = new PureHDF.H5Group { Attributes = new() { ["weight_names"] = names.Length == 0 ? Array.Empty<double>() : names } };
-            if (names.Length > 0)
-            {
-                var inner = new PureHDF.H5Group();
-                foreach (var w in layer.Weights)
-                    inner[w.Name!.Split('/')[^1] + ":0"] = new PureHDF.H5Dataset(w.Data.ToArray(), fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-                group[layer.Name] = inner;
-            }
-            file[layer.Name] = group;
-        }
-        return file;
-    }
-
-    private static Layer LayerNamed(Model model, string name) => model.Layers.Single(l => l.Name == name);
 
     // Keras's own totals with the classifier, the "Parameters" column of keras.io's applications table
     // (keras-team/keras-io, templates/api/applications/index.md); the B0, B1 and B7 totals are also printed by tf.keras 2
@@ -169,12 +143,12 @@ public class EfficientNetTests
         // CONV_KERNEL_INITIALIZER on every convolution, depthwise ones included; DENSE_KERNEL_INITIALIZER on the classifier.
         foreach (var conv in model.Layers.OfType<Conv2D>()) IsScaling(conv.KernelInitializer, 2.0, "truncated_normal");
         foreach (var conv in model.Layers.OfType<DepthwiseConv2D>()) IsScaling(conv.DepthwiseInitializer, 2.0, "truncated_normal");
-        var predictions = (Dense)LayerNamed(model, "predictions");
+        var predictions = (Dense)model.GetLayer("predictions");
         IsScaling(predictions.KernelInitializer, 1.0 / 3, "uniform");
         // Uniform within ±sqrt(3 · (1/3) / fan_out), fan_out = 10 units.
         Assert.All(predictions.Weights[0].Data, w => Assert.InRange(Math.Abs(w), 0, Math.Sqrt(0.1) + 1e-6));
         // stem_conv: a normal cut at two of its deviations, widened so the cut keeps sqrt(2 / (3·3·32)), about 0.083.
-        var stem = LayerNamed(model, "stem_conv").Weights[0].Data;
+        var stem = model.GetLayer("stem_conv").Weights[0].Data;
         Assert.All(stem, w => Assert.InRange(Math.Abs(w), 0, 2 * Math.Sqrt(2.0 / 288) / 0.87962566103423978 + 1e-6));
         Assert.InRange(Math.Sqrt(stem.Average(w => (double)w * w)), 0.06, 0.1);
     }
@@ -190,8 +164,8 @@ public class EfficientNetTests
         var open = B0(inputShape: [-1, -1, 3]);
         Assert.Equal([1, 2, 2, 1280], open.Predict(Pixels(2, batch: 1, size: 64)).Shape);
         // correct_pad: an even (or unknown) size pads one row and column after only, an odd one on both sides.
-        Assert.Equal(new Padding2D(0, 1, 0, 1), ((ZeroPadding2D)LayerNamed(open, "stem_conv_pad")).Padding);
-        Assert.Equal(new Padding2D(1, 1, 1, 1), ((ZeroPadding2D)LayerNamed(B0(inputShape: [33, 33, 3]), "stem_conv_pad")).Padding);
+        Assert.Equal(new Padding2D(0, 1, 0, 1), ((ZeroPadding2D)open.GetLayer("stem_conv_pad")).Padding);
+        Assert.Equal(new Padding2D(1, 1, 1, 1), ((ZeroPadding2D)B0(inputShape: [33, 33, 3]).GetLayer("stem_conv_pad")).Padding);
     }
 
     [Fact]
@@ -222,57 +196,6 @@ public class EfficientNetTests
         Assert.Equal((1 - 0.485) / 0.5, y[0], 5);
         Assert.Equal((0 - 0.456) / 0.2, y[1], 5);
         Assert.Equal((0.5 - 0.406) / 0.1, y[2], 5);
-    }
-
-    [Fact]
-    public void ImageNetWeightsAddKerasSecondDivisionAndReadKerasCacheFile()
-    {
-        Utils.SetRandomSeed(7);
-        using var folder = new TempFolder();
-        string? saved = Environment.GetEnvironmentVariable("KERAS_HOME");
-        try
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", folder.Path);
-            var missing = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.EfficientNetB0(includeTop: false));
-            Assert.Contains("efficientnetb0_notop.h5", missing.Message);
-            Assert.Contains("https://storage.googleapis.com/keras-applications/efficientnetb0_notop.h5", missing.Message);
-            var top = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.EfficientNetB3());
-            Assert.Contains("https://storage.googleapis.com/keras-applications/efficientnetb3.h5", top.Message);
-
-            // A stand-in for Keras's file, with the statistics the ImageNet file holds: the mean, and the deviations
-            // stored as the variance.
-            var source = B0(inputShape: [-1, -1, 3]);
-            SetStatistics(source.Layers[2], [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
-            Directory.CreateDirectory(Path.Combine(folder.Path, "models"));
-            KerasTwoWeightsFile(source).Write(Path.Combine(folder.Path, "models", "efficientnetb0_notop.h5"));
-
-            var model = Nabla.Applications.EfficientNetB0(includeTop: false);
-            var second = Assert.IsType<Rescaling>(model.Layers[3]);
-            Assert.Equal([1 / Math.Sqrt(0.229), 1 / Math.Sqrt(0.224), 1 / Math.Sqrt(0.225)], second.Scale);
-            Assert.Equal("stem_conv_pad", model.Layers[4].Name);
-            // The stem then gives (x/255 − mean) / std, the original EfficientNet's standardization.
-            var x = Tensor.FromArray([255f, 0f, 127.5f], 1, 1, 1, 3);
-            var y = second.Call(model.Layers[2].Call(model.Layers[1].Call(x, false), false), false).Data;
-            Assert.Equal((1 - 0.485) / 0.229, y[0], 4);
-            Assert.Equal((0 - 0.456) / 0.224, y[1], 4);
-            Assert.Equal((0.5 - 0.406) / 0.225, y[2], 4);
-            // The second division is the only difference from the source model.
-            var pixels = Pixels(8, batch: 1, size: 64);
-            Assert.Equal([1, 2, 2, 1280], model.Predict(pixels).Shape);
-            Assert.NotEqual(source.Predict(pixels).Data, model.Predict(pixels).Data);
-            for (int i = 0; i < source.Weights.Count; i++) Assert.Equal(source.Weights[i].Data, model.Weights[i].Data);
-
-            // Its statistics stay in Keras's variables: its weights file loads into the next EfficientNetB0, as in Keras.
-            string weightsPath = folder.File("b0.weights.h5");
-            model.SaveWeights(weightsPath);
-            var again = Nabla.Applications.EfficientNetB0(includeTop: false, weights: weightsPath);
-            Assert.Equal(model.Layers[2].Weights.SelectMany(w => w.Data), again.Layers[2].Weights.SelectMany(w => w.Data));
-            Assert.IsType<ZeroPadding2D>(again.Layers[3]); // as in Keras, a weights path adds no second division
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", saved);
-        }
     }
 
     [Fact]
@@ -322,5 +245,55 @@ public class EfficientNetTests
         Assert.Equal(model.Layers.Select(l => l.Name), loaded.Layers.Select(l => l.Name));
         var x = Pixels(14);
         Assert.Equal(model.Predict(x).Data, loaded.Predict(x).Data);
+    }
+}
+
+/// <summary>EfficientNet's ImageNet weights from Keras's cache (KERAS_HOME is process-wide, so these run alone).</summary>
+[Collection(KerasHomeCollection.Name)]
+public class EfficientNetImageNetWeightsTests
+{
+    [Fact]
+    public void ImageNetWeightsAddKerasSecondDivisionAndReadKerasCacheFile()
+    {
+        Utils.SetRandomSeed(7);
+        using var folder = new TempFolder();
+        KerasHomeCollection.With(folder.Path, () =>
+        {
+            var missing = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.EfficientNetB0(includeTop: false));
+            Assert.Contains("efficientnetb0_notop.h5", missing.Message);
+            Assert.Contains("https://storage.googleapis.com/keras-applications/efficientnetb0_notop.h5", missing.Message);
+            var top = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.EfficientNetB3());
+            Assert.Contains("https://storage.googleapis.com/keras-applications/efficientnetb3.h5", top.Message);
+
+            // A stand-in for Keras's file, with the statistics the ImageNet file holds: the mean, and the deviations
+            // stored as the variance.
+            var source = EfficientNetTests.B0(inputShape: [-1, -1, 3]);
+            EfficientNetTests.SetStatistics(source.Layers[2], [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
+            Directory.CreateDirectory(Path.Combine(folder.Path, "models"));
+            KerasTwoWeightsFile.Write(source, Path.Combine(folder.Path, "models", "efficientnetb0_notop.h5"));
+
+            var model = Nabla.Applications.EfficientNetB0(includeTop: false);
+            var second = Assert.IsType<Rescaling>(model.Layers[3]);
+            Assert.Equal([1 / Math.Sqrt(0.229), 1 / Math.Sqrt(0.224), 1 / Math.Sqrt(0.225)], second.Scale);
+            Assert.Equal("stem_conv_pad", model.Layers[4].Name);
+            // The stem then gives (x/255 − mean) / std, the original EfficientNet's standardization.
+            var x = Tensor.FromArray([255f, 0f, 127.5f], 1, 1, 1, 3);
+            var y = second.Call(model.Layers[2].Call(model.Layers[1].Call(x, false), false), false).Data;
+            Assert.Equal((1 - 0.485) / 0.229, y[0], 4);
+            Assert.Equal((0 - 0.456) / 0.224, y[1], 4);
+            Assert.Equal((0.5 - 0.406) / 0.225, y[2], 4);
+            // The second division is the only difference from the source model.
+            var pixels = EfficientNetTests.Pixels(8, batch: 1, size: 64);
+            Assert.Equal([1, 2, 2, 1280], model.Predict(pixels).Shape);
+            Assert.NotEqual(source.Predict(pixels).Data, model.Predict(pixels).Data);
+            for (int i = 0; i < source.Weights.Count; i++) Assert.Equal(source.Weights[i].Data, model.Weights[i].Data);
+
+            // Its statistics stay in Keras's variables: its weights file loads into the next EfficientNetB0, as in Keras.
+            string weightsPath = folder.File("b0.weights.h5");
+            model.SaveWeights(weightsPath);
+            var again = Nabla.Applications.EfficientNetB0(includeTop: false, weights: weightsPath);
+            Assert.Equal(model.Layers[2].Weights.SelectMany(w => w.Data), again.Layers[2].Weights.SelectMany(w => w.Data));
+            Assert.IsType<ZeroPadding2D>(again.Layers[3]); // as in Keras, a weights path adds no second division
+        });
     }
 }

@@ -1,15 +1,7 @@
-using PureHDF;
 using Nabla.Tests.Data;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Applications;
-
-/// <summary>Tests that point KERAS_HOME somewhere else: the process-wide variable would move under any test reading it
-/// beside them, so they run alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class KerasHomeCollection
-{
-    public const string Name = "Applications (KERAS_HOME)";
-}
 
 /// <summary>
 /// <c>weights: "imagenet"</c> for the ResNets reads Keras's cache, <c>$KERAS_HOME/models</c>, under the names Keras's
@@ -24,45 +16,9 @@ public class ResNetImageNetWeightsTests
 
     private static void WithKerasHome(Action<TempFolder> test)
     {
-        string? saved = Environment.GetEnvironmentVariable("KERAS_HOME");
         using var home = new TempFolder();
         Directory.CreateDirectory(home.File("models"));
-        try
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", home.Path);
-            test(home);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", saved);
-        }
-    }
-
-    /// <summary>A weights file as Keras 2's save_weights writes it (the layout of Keras's ImageNet files): the root's
-    /// layer_names, one group per layer with its weight_names and "name/weight:0" datasets.</summary>
-    private static void WriteKerasTwoWeightsFile(Model source, string path)
-    {
-        var file = new H5File
-        {
-            Attributes = { ["layer_names"] = source.Layers.Select(l => l.Name).ToArray(), ["keras_version"] = "2.2.4", ["backend"] = "tensorflow" },
-        };
-        foreach (var layer in source.Layers)
-        {
-            var weights = layer.KerasFileWeights;
-            string Short(Tensor w) => w.Name!.Split('/')[^1] + ":0";
-            var group = new H5Group
-            {
-                Attributes = { ["weight_names"] = weights.Count == 0 ? Array.Empty<double>() : weights.Select(w => $"{layer.Name}/{Short(w)}").ToArray() },
-            };
-            if (weights.Count > 0)
-            {
-                var inner = new H5Group();
-                foreach (var w in weights) inner[Short(w)] = new H5Dataset(w.Data.ToArray(), fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-                group[layer.Name] = inner;
-            }
-            file[layer.Name] = group;
-        }
-        file.Write(path);
+        KerasHomeCollection.With(home.Path, () => test(home));
     }
 
     private static Tensor Images(int seed)
@@ -84,7 +40,7 @@ public class ResNetImageNetWeightsTests
             : Nabla.Applications.ResNet50(includeTop: false, weights: weights, inputShape: [32, 32, 3], pooling: "avg");
         var source = Build(null);
         string file = v2 ? "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5" : "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5";
-        WriteKerasTwoWeightsFile(source, home.File(Path.Combine("models", file)));
+        KerasTwoWeightsFile.Write(source, home.File(Path.Combine("models", file)));
         var x = Images(11);
         var expected = source.Predict(x).Data.ToArray();
         Assert.NotEqual(expected, Build(null).Predict(x).Data.ToArray());

@@ -106,9 +106,9 @@ public class ResNetTests
         var batchNorms = m.Layers.OfType<Nabla.Layers.BatchNormalization>().ToArray();
         Assert.All(batchNorms, b => Assert.Equal((1.001e-5, 3), (b.Epsilon, b.Axis)));
         Assert.False(m.Layers.OfType<Nabla.Layers.Conv2D>().Single(l => l.Name == "conv3_block4_2_conv").UseBias);
-        Assert.Equal([7, 7, 2048], m.Layers.Single(l => l.Name == "post_relu").OutputShape!);
-        Assert.Equal([14, 14, 1024], m.Layers.Single(l => l.Name == "conv4_block5_out").OutputShape!);
-        Assert.Equal([7, 7, 1024], m.Layers.Single(l => l.Name == "conv4_block6_out").OutputShape!);
+        Assert.Equal([7, 7, 2048], m.GetLayer("post_relu").OutputShape!);
+        Assert.Equal([14, 14, 1024], m.GetLayer("conv4_block5_out").OutputShape!);
+        Assert.Equal([7, 7, 1024], m.GetLayer("conv4_block6_out").OutputShape!);
     }
 
     [Theory]
