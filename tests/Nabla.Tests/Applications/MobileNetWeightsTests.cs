@@ -1,4 +1,3 @@
-using PureHDF;
 using Nabla.Tests.Data;
 using Nabla.Tests.TestSupport;
 
@@ -17,27 +16,6 @@ public class MobileNetWeightsTests
         T result = default!;
         KerasHomeCollection.With(folder, () => result = action());
         return result;
-    }
-
-    /// <summary>A legacy weights file as the ImageNet files of keras.applications are laid out: root layer_names, each
-    /// layer's group listing its datasets in weight_names.</summary>
-    private static void WriteLegacyWeights(Model source, string path)
-    {
-        var file = new H5File();
-        var layers = source.Layers.Where(l => l.KerasFileWeights.Count > 0).ToList();
-        file.Attributes["layer_names"] = layers.Select(l => l.Name).ToArray();
-        foreach (var layer in layers)
-        {
-            var weights = layer.KerasFileWeights;
-            var inner = new H5Group();
-            foreach (var w in weights) inner[w.Name!.Split('/')[^1] + ":0"] = new H5Dataset(w.Data.ToArray(), fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-            file[layer.Name] = new H5Group
-            {
-                Attributes = new() { ["weight_names"] = weights.Select(w => $"{layer.Name}/{w.Name!.Split('/')[^1]}:0").ToArray() },
-                [layer.Name] = inner,
-            };
-        }
-        file.Write(path);
     }
 
     /// <remarks>MobileNet v1 (137 weights) rather than V2 (262): reading a ".weights.h5" file takes Nabla some 30 ms a
@@ -68,13 +46,13 @@ public class MobileNetWeightsTests
         var x = GradientCheck.Random(14, -1, 1, 2, 96, 96, 3);
 
         var v2 = Nabla.Applications.MobileNetV2(inputShape: [96, 96, 3], alpha: 0.35, includeTop: false, weights: null);
-        WriteLegacyWeights(v2, Path.Combine(home.Path, "models", "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5"));
+        KerasTwoWeightsFile.Write(v2, Path.Combine(home.Path, "models", "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5"));
         Utils.SetRandomSeed(15);
         var v2Loaded = WithKerasHome(home.Path, () => Nabla.Applications.MobileNetV2(inputShape: [96, 96, 3], alpha: 0.35, includeTop: false));
         Assert.Equal(v2.Predict(x).Data, v2Loaded.Predict(x).Data);
 
         var v1 = Nabla.Applications.MobileNet(inputShape: [128, 128, 3], alpha: 0.25, includeTop: false, weights: null);
-        WriteLegacyWeights(v1, Path.Combine(home.Path, "models", "mobilenet_2_5_128_tf_no_top.h5"));
+        KerasTwoWeightsFile.Write(v1, Path.Combine(home.Path, "models", "mobilenet_2_5_128_tf_no_top.h5"));
         Utils.SetRandomSeed(16);
         var v1Loaded = WithKerasHome(home.Path, () => Nabla.Applications.MobileNet(inputShape: [128, 128, 3], alpha: 0.25, includeTop: false));
         var x128 = GradientCheck.Random(16, -1, 1, 1, 128, 128, 3);
