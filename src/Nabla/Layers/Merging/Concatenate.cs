@@ -37,11 +37,17 @@ public sealed class Concatenate : Merge
         for (int i = 1; i < inputShapes.Count; i++)
         {
             for (int d = 0; d < rank; d++)
-                if (d != axis && inputShapes[i][d] != output[d])
+            {
+                int length = inputShapes[i][d];
+                if (d == axis || length == output[d] || length == UnknownDimension) continue;
+                if (output[d] != UnknownDimension)
                     throw new ArgumentException(
                         $"Layer '{Name}' (Concatenate) requires inputs with matching shapes except for the concatenation axis {Axis}; " +
                         $"received {DescribeAll(inputShapes)}.");
-            output[axis] += inputShapes[i][axis];
+                output[d] = length; // an unknown length matches any: the known one is the output's
+            }
+            int joined = inputShapes[i][axis];
+            output[axis] = output[axis] == UnknownDimension || joined == UnknownDimension ? UnknownDimension : output[axis] + joined;
         }
         return output;
     }
