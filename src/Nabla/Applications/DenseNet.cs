@@ -1,0 +1,89 @@
+using Nabla.Layers;
+
+namespace Nabla;
+
+public static partial class Applications
+{
+    private const string DenseNetWeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/";
+
+    /// <summary>Keras's DenseNet batch normalization epsilon (densenet.py uses 1.001e-5 throughout).</summary>
+    private const double DenseNetEpsilon = 1.001e-5;
+
+    /// <summary>
+    /// Keras's <c>keras.applications.DenseNet121</c> (keras/src/applications/densenet.py): a 7x7 stride-2 stem
+    /// (conv1_conv, conv1_bn, conv1_relu, then pool1, 3x3 stride-2 max pooling), four dense blocks of 6, 12, 24 and 16
+    /// bottleneck units (BN, ReLU, 1x1 convolution to 128 channels, BN, ReLU, 3x3 convolution to 32 channels, the 32 new
+    /// channels concatenated onto the block's input) joined by transitions pool2..pool4 (BN, ReLU, a 1x1 convolution halving
+    /// the channels, 2x2 average pooling), a last bn and relu, then avg_pool and the classifier "predictions".
+    /// 224x224 by default, at least 32x32. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.
+    /// </summary>
+    public static Model DenseNet121(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
+        DenseNet(nameof(DenseNet121), [6, 12, 24, 16], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet121");
+
+    /// <summary>Keras's <c>keras.applications.DenseNet169</c> (densenet.py): DenseNet121 with dense blocks of 6, 12, 32 and 32
+    /// units. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.</summary>
+    public static Model DenseNet169(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
+        DenseNet(nameof(DenseNet169), [6, 12, 32, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet169");
+
+    /// <summary>Keras's <c>keras.applications.DenseNet201</c> (densenet.py): DenseNet121 with dense blocks of 6, 12, 48 and 32
+    /// units. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.</summary>
+    public static Model DenseNet201(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
+        DenseNet(nameof(DenseNet201), [6, 12, 48, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet201");
+
+    /// <summary>The shared DenseNet builder; <paramref name="name"/> is both Keras's model name and the stem of its weights files.</summary>
+    private static Model DenseNet(string model, int[] blocks, bool includeTop, string? weights, Input? inputTensor, int[]? inputShape,
+        string? pooling, int classes, string? classifierActivation, string name)
+    {
+        CheckArguments(model, weights, includeTop, classes, classifierActivation);
+        var input = ImageInput(model, inputTensor, inputShape, defaultSize: 224, minSize: 32, includeTop, weights);
+        SymbolicTensor x = new ZeroPadding2D(((3, 3), (3, 3))).Apply(input);
+        x = new Conv2D(64, 7, strides: 2, useBias: false, name: "conv1_conv").Apply(x);
+        x = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: "conv1_bn").Apply(x);
+        x = new Activation("relu", name: "conv1_relu").Apply(x);
+        x = new ZeroPadding2D(((1, 1), (1, 1))).Apply(x);
+        x = new MaxPooling2D(3, strides: 2, name: "pool1").Apply(x);
+        int channels = 64;
+        for (int stage = 0; stage < 4; stage++)
+        {
+            for (int unit = 1; unit <= blocks[stage]; unit++, channels += 32)
+                x = DenseUnit(x, $"conv{stage + 2}_block{unit}");
+            if (stage == 3) break;
+            channels /= 2; // Keras takes int(channels * 0.5); every DenseNet stage ends with an even count
+            x = DenseTransition(x, channels, $"pool{stage + 2}");
+        }
+        x = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: "bn").Apply(x);
+        x = new Activation("relu", name: "relu").Apply(x);
+        if (includeTop)
+        {
+            x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
+            x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
+        }
+        else x = Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool");
+        string weightsFile = $"{name}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, DenseNetWeightsUrl + weightsFile);
+    }
+
+    /// <summary>Keras's conv_block: a bottleneck whose 32 new channels are concatenated onto its input.</summary>
+    private static SymbolicTensor DenseUnit(SymbolicTensor x, string name)
+    {
+        var y = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: $"{name}_0_bn").Apply(x);
+        y = new Activation("relu", name: $"{name}_0_relu").Apply(y);
+        y = new Conv2D(4 * 32, 1, useBias: false, name: $"{name}_1_conv").Apply(y);
+        y = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: $"{name}_1_bn").Apply(y);
+        y = new Activation("relu", name: $"{name}_1_relu").Apply(y);
+        y = new Conv2D(32, 3, padding: "same", useBias: false, name: $"{name}_2_conv").Apply(y);
+        return new Concatenate(axis: 3, name: $"{name}_concat").Apply(x, y);
+    }
+
+    /// <summary>Keras's transition_block: BN, ReLU, a 1x1 convolution to <paramref name="filters"/>, 2x2 average pooling.</summary>
+    private static SymbolicTensor DenseTransition(SymbolicTensor x, int filters, string name)
+    {
+        x = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: $"{name}_bn").Apply(x);
+        x = new Activation("relu", name: $"{name}_relu").Apply(x);
+        x = new Conv2D(filters, 1, useBias: false, name: $"{name}_conv").Apply(x);
+        return new AveragePooling2D(2, strides: 2, name: $"{name}_pool").Apply(x);
+    }
+}
