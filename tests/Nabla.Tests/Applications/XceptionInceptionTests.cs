@@ -1,0 +1,144 @@
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Applications;
+
+/// <summary>
+/// Xception and InceptionV3 built as keras.applications builds them. The parameter counts are Keras's own
+/// <c>model.summary()</c> totals in public Keras outputs found with the find_string tool: with the top, one script
+/// listing every application's summary (find_string id 35130768455) and a second one (id 29808345904), which also gives
+/// <c>len(model.weights)</c> and <c>len(model.trainable_weights)</c>; without the top, Xception's summary ending at
+/// block14_sepconv2_act with "len(model.layers) = 132" (id 48259272648) and InceptionV3's
+/// <c>include_top=False</c> summary (ids 28182507145 and 2684121751).
+/// </summary>
+public class XceptionInceptionTests
+{
+    private static Tensor Images(int seed, int batch, int size) => GradientCheck.Random(seed, -1, 1, batch, size, size, 3);
+
+    private static int Count(IReadOnlyList<Tensor> weights) => weights.Sum(w => w.Size);
+
+    [Fact]
+    public void XceptionHasKerassParameterCounts()
+    {
+        Utils.SetRandomSeed(1);
+        var model = Nabla.Applications.Xception(weights: null);
+        // Keras: Xception "Total params: 22,910,480 / Trainable params: 22,855,952 / Non-trainable params: 54,528", 236 and 156 weights
+        Assert.Equal(22_910_480, model.CountParams());
+        Assert.Equal(22_855_952, Count(model.TrainableWeights));
+        Assert.Equal(54_528, Count(model.NonTrainableWeights));
+        Assert.Equal(236, model.Weights.Count);
+        Assert.Equal(156, model.TrainableWeights.Count);
+        Assert.Equal("xception", model.Name);
+        var notop = Nabla.Applications.Xception(includeTop: false, weights: null);
+        // Keras: Xception(include_top=False) "Total params: 20,861,480 / Trainable params: 20,806,952 / Non-trainable params: 54,528"
+        Assert.Equal(20_861_480, notop.CountParams());
+        Assert.Equal(20_806_952, Count(notop.TrainableWeights));
+        Assert.Equal(132, notop.Layers.Count); // Keras: len(model.layers) = 132
+    }
+
+    [Fact]
+    public void InceptionV3HasKerassParameterCounts()
+    {
+        Utils.SetRandomSeed(2);
+        var model = Nabla.Applications.InceptionV3(weights: null);
+        // Keras: InceptionV3 "Total params: 23,851,784 / Trainable params: 23,817,352 / Non-trainable params: 34,432", 378 and 190 weights
+        Assert.Equal(23_851_784, model.CountParams());
+        Assert.Equal(23_817_352, Count(model.TrainableWeights));
+        Assert.Equal(34_432, Count(model.NonTrainableWeights));
+        Assert.Equal(378, model.Weights.Count);
+        Assert.Equal(190, model.TrainableWeights.Count);
+        Assert.Equal("inception_v3", model.Name);
+        var notop = Nabla.Applications.InceptionV3(includeTop: false, weights: null);
+        // Keras: InceptionV3(include_top=False) "Total params: 21,802,784 / Trainable params: 21,768,352 / Non-trainable params: 34,432"
+        Assert.Equal(21_802_784, notop.CountParams());
+        Assert.Equal(21_768_352, Count(notop.TrainableWeights));
+        Assert.Equal(34_432, Count(notop.NonTrainableWeights));
+    }
+
+    [Fact]
+    public void XceptionsLayersCarryKerassNames()
+    {
+        Utils.SetRandomSeed(3);
+        var names = Nabla.Applications.Xception(weights: null).Layers.Select(l => l.Name).ToList();
+        Assert.Equal(["block1_conv1", "block1_conv1_bn", "block1_conv1_act", "block1_conv2", "block1_conv2_bn", "block1_conv2_act"], names[1..7]);
+        Assert.Contains("block2_sepconv2_act", names);
+        Assert.DoesNotContain("block2_sepconv1_act", names); // Keras's block2 starts without a ReLU
+        Assert.Contains("block12_sepconv3_bn", names);
+        Assert.Equal(12, names.Count(n => n == "add" || n.StartsWith("add_", StringComparison.Ordinal)));
+        Assert.Equal(["block14_sepconv1", "block14_sepconv1_bn", "block14_sepconv1_act", "block14_sepconv2", "block14_sepconv2_bn",
+            "block14_sepconv2_act", "avg_pool", "predictions"], names[^8..]);
+    }
+
+    [Fact]
+    public void InceptionV3sLayersCarryKerassNames()
+    {
+        Utils.SetRandomSeed(4);
+        var model = Nabla.Applications.InceptionV3(weights: null);
+        var names = model.Layers.Select(l => l.Name).ToList();
+        Assert.Equal(["Conv2D", "BatchNormalization", "Activation"], model.Layers.Skip(1).Take(3).Select(l => l.ClassName));
+        Assert.StartsWith("conv2d", names[1]);
+        Assert.StartsWith("batch_normalization", names[2]);
+        Assert.StartsWith("activation", names[3]);
+        foreach (string mixed in Enumerable.Range(0, 11).Select(i => $"mixed{i}").Concat(["mixed9_0", "mixed9_1"]))
+            Assert.Contains(mixed, names);
+        Assert.Equal(["mixed10", "avg_pool", "predictions"], names[^3..]);
+        Assert.Equal(94, model.Layers.Count(l => l.ClassName == "Conv2D"));
+        Assert.All(model.Layers.OfType<Nabla.Layers.BatchNormalization>(), bn => Assert.False(bn.Scale));
+    }
+
+    [Fact]
+    public void AtKerassMinimumSizesTheyRunWithEveryPooling()
+    {
+        Utils.SetRandomSeed(5);
+        var xception = Nabla.Applications.Xception(includeTop: false, weights: null, inputShape: [71, 71, 3]);
+        Assert.Equal([1, 3, 3, 2048], xception.Predict(Images(1, 1, 71)).Shape);
+        var inception = Nabla.Applications.InceptionV3(includeTop: false, weights: null, inputShape: [75, 75, 3]);
+        Assert.Equal([1, 1, 1, 2048], inception.Predict(Images(2, 1, 75)).Shape);
+        Assert.Equal([2, 2048], Nabla.Applications.Xception(includeTop: false, weights: null, inputShape: [71, 71, 3], pooling: "avg").Predict(Images(3, 2, 71)).Shape);
+        Assert.Equal([2, 2048], Nabla.Applications.InceptionV3(includeTop: false, weights: null, inputShape: [75, 75, 3], pooling: "max").Predict(Images(4, 2, 75)).Shape);
+    }
+
+    [Fact]
+    public void WithTheTopAndTenClassesEachRowIsADistribution()
+    {
+        Utils.SetRandomSeed(6);
+        foreach (var model in new[]
+                 {
+                     Nabla.Applications.Xception(weights: null, inputShape: [71, 71, 3], classes: 10),
+                     Nabla.Applications.InceptionV3(weights: null, inputShape: [75, 75, 3], classes: 10),
+                 })
+        {
+            int size = model.Name == "xception" ? 71 : 75;
+            var probabilities = model.Predict(Images(5, 2, size)).ToArray();
+            Assert.Equal(20, probabilities.Length);
+            for (int row = 0; row < 2; row++) Assert.Equal(1.0, probabilities.Skip(10 * row).Take(10).Sum(p => (double)p), 4);
+        }
+    }
+
+    [Fact]
+    public void KerassArgumentChecksAreKept()
+    {
+        Assert.Equal("classes", Assert.Throws<ArgumentException>(() => Nabla.Applications.Xception(classes: 10)).ParamName);
+        Assert.Equal("classes", Assert.Throws<ArgumentException>(() => Nabla.Applications.InceptionV3(classes: 10)).ParamName);
+        var xception = Assert.Throws<ArgumentException>(() => Nabla.Applications.Xception(includeTop: false, weights: null, inputShape: [70, 71, 3]));
+        Assert.Equal("inputShape", xception.ParamName);
+        Assert.Contains("71x71", xception.Message);
+        var inception = Assert.Throws<ArgumentException>(() => Nabla.Applications.InceptionV3(includeTop: false, weights: null, inputShape: [75, 74, 3]));
+        Assert.Equal("inputShape", inception.ParamName);
+        Assert.Contains("75x75", inception.Message);
+    }
+
+    [Fact]
+    public void ImageNetWeightsComeOnlyFromKerassCache()
+    {
+        string? saved = Environment.GetEnvironmentVariable("KERAS_HOME");
+        try
+        {
+            Environment.SetEnvironmentVariable("KERAS_HOME", Path.Combine(Path.GetTempPath(), $"nabla-keras-home-{Guid.NewGuid():N}"));
+            var x = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.Xception());
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/xception/xception_weights_tf_dim_ordering_tf_kernels.h5", x.Message);
+            var i = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.InceptionV3(includeTop: false));
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", i.Message);
+        }
+        finally { Environment.SetEnvironmentVariable("KERAS_HOME", saved); }
+    }
+}
