@@ -18,24 +18,24 @@ public static partial class Applications
     /// 224x224 by default, at least 32x32. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.
     /// </summary>
     public static Model DenseNet121(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
-        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
-        DenseNet(nameof(DenseNet121), [6, 12, 24, 16], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet121");
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax", string name = "densenet121") =>
+        DenseNet(nameof(DenseNet121), [6, 12, 24, 16], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, name, "densenet121");
 
     /// <summary>Keras's <c>keras.applications.DenseNet169</c> (densenet.py): DenseNet121 with dense blocks of 6, 12, 32 and 32
     /// units. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.</summary>
     public static Model DenseNet169(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
-        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
-        DenseNet(nameof(DenseNet169), [6, 12, 32, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet169");
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax", string name = "densenet169") =>
+        DenseNet(nameof(DenseNet169), [6, 12, 32, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, name, "densenet169");
 
     /// <summary>Keras's <c>keras.applications.DenseNet201</c> (densenet.py): DenseNet121 with dense blocks of 6, 12, 48 and 32
     /// units. Its inputs are <see cref="PreprocessInput"/>'s "torch" mode.</summary>
     public static Model DenseNet201(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
-        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax") =>
-        DenseNet(nameof(DenseNet201), [6, 12, 48, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, "densenet201");
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax", string name = "densenet201") =>
+        DenseNet(nameof(DenseNet201), [6, 12, 48, 32], includeTop, weights, inputTensor, inputShape, pooling, classes, classifierActivation, name, "densenet201");
 
-    /// <summary>The shared DenseNet builder; <paramref name="name"/> is both Keras's model name and the stem of its weights files.</summary>
+    /// <summary>The shared DenseNet builder; <paramref name="file"/> is the stem of Keras's weights files ("densenet121").</summary>
     private static Model DenseNet(string model, int[] blocks, bool includeTop, string? weights, Input? inputTensor, int[]? inputShape,
-        string? pooling, int classes, string? classifierActivation, string name)
+        string? pooling, int classes, string? classifierActivation, string name, string file)
     {
         CheckArguments(model, weights, includeTop, classes, classifierActivation);
         var input = ImageInput(model, inputTensor, inputShape, defaultSize: 224, minSize: 32, includeTop, weights);
@@ -62,7 +62,7 @@ public static partial class Applications
             x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
         }
         else x = Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool");
-        string weightsFile = $"{name}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        string weightsFile = $"{file}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
         return LoadWeights(new Model(input, x, name), weights, weightsFile, DenseNetWeightsUrl + weightsFile);
     }
 

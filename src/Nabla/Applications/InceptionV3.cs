@@ -17,7 +17,7 @@ public static partial class Applications
     /// 299x299 by default, at least 75x75. Its inputs are <see cref="PreprocessInput"/>'s "tf" mode (pixels to [-1, 1]).
     /// </summary>
     public static Model InceptionV3(bool includeTop = true, string? weights = ImageNet, Input? inputTensor = null, int[]? inputShape = null,
-        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax")
+        string? pooling = null, int classes = 1000, string? classifierActivation = "softmax", string name = "inception_v3")
     {
         const string model = nameof(InceptionV3);
         CheckArguments(model, weights, includeTop, classes, classifierActivation);
@@ -90,7 +90,7 @@ public static partial class Applications
         }
         else x = Pool(model, x, pooling);
         string weightsFile = $"inception_v3_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
-        return LoadWeights(new Model(input, x, "inception_v3"), weights, weightsFile, InceptionV3WeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, InceptionV3WeightsUrl + weightsFile);
     }
 
     /// <summary>Keras's conv2d_bn, unnamed as InceptionV3 calls it: a Conv2D without bias, BatchNormalization on axis 3

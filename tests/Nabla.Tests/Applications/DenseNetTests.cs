@@ -147,11 +147,11 @@ public class DenseNetTests
         string path = Path.Combine(Path.GetTempPath(), $"densenet121-{Guid.NewGuid():N}.keras");
         try
         {
-            var model = Nabla.Applications.DenseNet121(weights: null, inputShape: [32, 32, 3], classes: 5);
+            var model = Nabla.Applications.DenseNet121(weights: null, inputShape: [32, 32, 3], classes: 5, name: "small_densenet");
             model.Save(path);
             var loaded = Model.Load(path);
             var images = Images(5, 2, 32);
-            Assert.Equal("densenet121", loaded.Name);
+            Assert.Equal("small_densenet", loaded.Name);
             Assert.Equal(model.Predict(images).ToArray(), loaded.Predict(images).ToArray());
         }
         finally { File.Delete(path); }
