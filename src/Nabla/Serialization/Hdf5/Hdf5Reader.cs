@@ -48,27 +48,39 @@ internal sealed class Hdf5Reader : IDisposable
     /// <summary>Whether a group or dataset exists at <paramref name="path"/> (every intermediate link is checked).</summary>
     public bool Exists(string path) => Guard(path, () => Resolve(path) is not null);
 
-    public IH5Group Group(string path) => Guard(path, () => Resolve(path) as IH5Group)
-        ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a group", Resolve(path) is null ? "nothing" : "a dataset");
+    public IH5Group Group(string path) => Guard(path, () => Find(path) as IH5Group)
+        ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a group", "a dataset");
 
-    // Objects by path, each link followed once: PureHDF finds a child by walking its group's links, so resolving every
-    // dataset from the root walked Keras's "layers" group (one child per layer) again for each weight, some 15 ms a
-    // weight on MobileNetV2. The file is only read, so what a path names never changes.
-    private readonly Dictionary<string, IH5Object?> resolved = new(StringComparer.Ordinal);
+
+    /// <summary>Each group's children by name, listed once: PureHDF finds a name by walking the group's links, which in a
+    /// group of hundreds (a Keras weights file's "layers") made every lookup a scan, and loading DenseNet121's weights
+    /// take a minute.</summary>
+    private readonly Dictionary<string, Dictionary<string, IH5Object>> childrenByGroup = new(StringComparer.Ordinal);
 
     /// <summary>The object at <paramref name="path"/>, or null when a link on the way is missing.</summary>
     private IH5Object? Resolve(string path)
     {
-        string normalized = string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries));
-        if (normalized.Length == 0) return file;
-        if (resolved.TryGetValue(normalized, out var known)) return known;
-        int slash = normalized.LastIndexOf('/');
-        var parent = slash < 0 ? file : Resolve(normalized[..slash]) as IH5Group;
-        string name = normalized[(slash + 1)..];
-        var found = parent is not null && parent.LinkExists(name) ? parent.Get(name) : null;
-        resolved[normalized] = found;
-        return found;
+        IH5Object current = file;
+        string currentPath = "";
+        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (current is not IH5Group group) return null;
+            if (!childrenByGroup.TryGetValue(currentPath, out var children))
+            {
+                children = new Dictionary<string, IH5Object>(StringComparer.Ordinal);
+                foreach (var child in group.Children()) children[child.Name] = child;
+                childrenByGroup[currentPath] = children;
+            }
+            if (!children.TryGetValue(part, out var next)) return null;
+            current = next;
+            currentPath = currentPath.Length == 0 ? part : $"{currentPath}/{part}";
+        }
+        return current;
     }
+
+    /// <summary>The object at <paramref name="path"/>; a missing one throws (turned by <see cref="Guard{T}"/> into an
+    /// error naming it).</summary>
+    private IH5Object Find(string path) => Resolve(path) ?? throw new KeyNotFoundException($"No object at '{path}'.");
 
     /// <summary>The names of a group's children that are datasets and groups.</summary>
     public (List<string> Datasets, List<string> Groups) Children(string path) => Guard(path, () =>
@@ -132,7 +144,7 @@ internal sealed class Hdf5Reader : IDisposable
     /// <summary>A string attribute (fixed or variable length), or null when the object has none.</summary>
     public string? StringAttribute(string objectPath, string name) => Guard($"{objectPath}@{name}", () =>
     {
-        var owner = Resolve(objectPath) ?? throw DataFormatException.AtField(Source, $"object '{objectPath}'", "an object", "nothing");
+        var owner = objectPath is "" or "/" ? (IH5Object)file : Find(objectPath);
         if (!owner.AttributeExists(name)) return null;
         var attribute = owner.Attribute(name);
         if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
@@ -144,7 +156,7 @@ internal sealed class Hdf5Reader : IDisposable
     /// float64 array. Null when absent.</summary>
     public string[]? StringArrayAttribute(string objectPath, string name) => Guard($"{objectPath}@{name}", () =>
     {
-        var owner = Resolve(objectPath) ?? throw DataFormatException.AtField(Source, $"object '{objectPath}'", "an object", "nothing");
+        var owner = objectPath is "" or "/" ? (IH5Object)file : Find(objectPath);
         if (!owner.AttributeExists(name)) return null;
         var attribute = owner.Attribute(name);
         bool empty = attribute.Space.Type == H5DataspaceType.Null || attribute.Space.Dimensions.Any(d => d == 0);
@@ -154,8 +166,8 @@ internal sealed class Hdf5Reader : IDisposable
         return attribute.Space.Type == H5DataspaceType.Scalar ? [attribute.Read<string>()] : attribute.Read<string[]>();
     });
 
-    private IH5Dataset Dataset(string path) => Resolve(path) as IH5Dataset
-        ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a dataset", Resolve(path) is null ? "nothing" : "a group");
+    private IH5Dataset Dataset(string path) => Find(path) as IH5Dataset
+        ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a dataset", "a group");
 
     /// <summary>Runs one read, turning whatever a damaged file makes PureHDF throw into an error naming the object.</summary>
     private T Guard<T>(string objectPath, Func<T> read)
