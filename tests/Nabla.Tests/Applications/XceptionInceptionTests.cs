@@ -141,4 +141,21 @@ public class XceptionInceptionTests
         }
         finally { Environment.SetEnvironmentVariable("KERAS_HOME", saved); }
     }
+
+    [Fact]
+    public void XceptionSurvivesAKerasFileRoundTrip()
+    {
+        Utils.SetRandomSeed(7);
+        string path = Path.Combine(Path.GetTempPath(), $"xception-{Guid.NewGuid():N}.keras");
+        try
+        {
+            var model = Nabla.Applications.Xception(includeTop: false, weights: null, inputShape: [71, 71, 3], pooling: "avg", name: "small_xception");
+            model.Save(path);
+            var loaded = Model.Load(path);
+            var images = Images(6, 1, 71);
+            Assert.Equal("small_xception", loaded.Name);
+            Assert.Equal(model.Predict(images).ToArray(), loaded.Predict(images).ToArray());
+        }
+        finally { File.Delete(path); }
+    }
 }
