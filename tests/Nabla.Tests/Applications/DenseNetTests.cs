@@ -3,11 +3,8 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Applications;
 
 /// <summary>
-/// DenseNet121/169/201 built as keras.applications builds them. The parameter counts are Keras's own, printed by
-/// <c>model.summary()</c> in public Keras outputs found with the find_string tool: the with-top totals and
-/// trainable / non-trainable splits of all three in one script listing every application's summary (find_string id
-/// 35130768455, tf.keras 2.x), DenseNet121's also in a second one (id 29808345904); DenseNet121 without top in a
-/// notebook's <c>DenseNet121(include_top=False)</c> summary (id 23244000253).
+/// DenseNet121/169/201 built as keras.applications builds them (keras/src/applications/densenet.py): Keras's parameter
+/// counts, layer names, shapes, argument checks and weights round trips.
 /// </summary>
 public class DenseNetTests
 {
@@ -15,6 +12,11 @@ public class DenseNetTests
 
     private static int Count(IReadOnlyList<Tensor> weights) => weights.Sum(w => w.Size);
 
+    // Keras's own numbers, from public tf.keras model.summary() printouts of keras.applications (find_string
+    // "Total params: 8,062,504"): one script printing every application's summary, with the top, gives the totals and
+    // trainable / non-trainable splits of all three DenseNets; a second printout repeats DenseNet121's with
+    // len(model.weights) 606 and len(model.trainable_weights) 364. DenseNet121 without the top is a notebook's
+    // DenseNet121(include_top=False) summary ending at "relu (Activation)".
     [Theory]
     // Keras: DenseNet121 "Total params: 8,062,504 / Trainable params: 7,978,856 / Non-trainable params: 83,648"
     [InlineData(121, 8_062_504, 7_978_856, 83_648)]
@@ -109,21 +111,6 @@ public class DenseNetTests
     }
 
     [Fact]
-    public void ImageNetWeightsComeOnlyFromKerassCache()
-    {
-        string? saved = Environment.GetEnvironmentVariable("KERAS_HOME");
-        string home = Path.Combine(Path.GetTempPath(), $"nabla-keras-home-{Guid.NewGuid():N}");
-        try
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", home);
-            var e = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.DenseNet121(includeTop: false));
-            Assert.Contains("densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5", e.Message);
-            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/densenet/densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5", e.Message);
-        }
-        finally { Environment.SetEnvironmentVariable("KERAS_HOME", saved); }
-    }
-
-    [Fact]
     public void SavedWeightsLoadThroughTheWeightsArgument()
     {
         Utils.SetRandomSeed(6);
@@ -163,4 +150,21 @@ public class DenseNetTests
         169 => Nabla.Applications.DenseNet169(includeTop, weights: null),
         _ => Nabla.Applications.DenseNet201(includeTop, weights: null),
     };
+}
+
+/// <summary>DenseNet's <c>weights: "imagenet"</c> reads only Keras's cache: with KERAS_HOME at an empty folder it refuses,
+/// naming Keras's file and where Keras fetches it.</summary>
+[Collection(KerasHomeCollection.Name)]
+public class DenseNetImageNetCacheTests
+{
+    [Fact]
+    public void ImageNetWeightsComeOnlyFromKerassCache() =>
+        KerasHomeCollection.With(Path.Combine(Path.GetTempPath(), $"nabla-keras-home-{Guid.NewGuid():N}"), () =>
+        {
+            var e = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.DenseNet121(includeTop: false));
+            Assert.Contains("densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5", e.Message);
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/densenet/densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5", e.Message);
+            var top = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.DenseNet201());
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/densenet/densenet201_weights_tf_dim_ordering_tf_kernels.h5", top.Message);
+        });
 }

@@ -3,12 +3,12 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Applications;
 
 /// <summary>
-/// Xception and InceptionV3 built as keras.applications builds them. The parameter counts are Keras's own
-/// <c>model.summary()</c> totals in public Keras outputs found with the find_string tool: with the top, one script
-/// listing every application's summary (find_string id 35130768455) and a second one (id 29808345904), which also gives
-/// <c>len(model.weights)</c> and <c>len(model.trainable_weights)</c>; without the top, Xception's summary ending at
-/// block14_sepconv2_act with "len(model.layers) = 132" (id 48259272648) and InceptionV3's
-/// <c>include_top=False</c> summary (ids 28182507145 and 2684121751).
+/// Xception and InceptionV3 built as keras.applications builds them (keras/src/applications/xception.py and
+/// inception_v3.py). The parameter counts are Keras's own, from public tf.keras model.summary() printouts (find_string
+/// "Total params: 22,910,480", "Total params: 21,802,784", ...): with the top, one script printing every application's
+/// summary and a second one that also prints len(model.weights) and len(model.trainable_weights); without the top,
+/// Xception's summary ending at block14_sepconv2_act followed by "len(model.layers) = 132", and InceptionV3's
+/// include_top=False summary as printed in a book chapter and in a course script.
 /// </summary>
 public class XceptionInceptionTests
 {
@@ -128,21 +128,6 @@ public class XceptionInceptionTests
     }
 
     [Fact]
-    public void ImageNetWeightsComeOnlyFromKerassCache()
-    {
-        string? saved = Environment.GetEnvironmentVariable("KERAS_HOME");
-        try
-        {
-            Environment.SetEnvironmentVariable("KERAS_HOME", Path.Combine(Path.GetTempPath(), $"nabla-keras-home-{Guid.NewGuid():N}"));
-            var x = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.Xception());
-            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/xception/xception_weights_tf_dim_ordering_tf_kernels.h5", x.Message);
-            var i = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.InceptionV3(includeTop: false));
-            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", i.Message);
-        }
-        finally { Environment.SetEnvironmentVariable("KERAS_HOME", saved); }
-    }
-
-    [Fact]
     public void XceptionSurvivesAKerasFileRoundTrip()
     {
         Utils.SetRandomSeed(7);
@@ -158,4 +143,19 @@ public class XceptionInceptionTests
         }
         finally { File.Delete(path); }
     }
+}
+
+/// <summary>Xception's and InceptionV3's <c>weights: "imagenet"</c> read only Keras's cache, under Keras's file names.</summary>
+[Collection(KerasHomeCollection.Name)]
+public class XceptionInceptionImageNetCacheTests
+{
+    [Fact]
+    public void ImageNetWeightsComeOnlyFromKerassCache() =>
+        KerasHomeCollection.With(Path.Combine(Path.GetTempPath(), $"nabla-keras-home-{Guid.NewGuid():N}"), () =>
+        {
+            var x = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.Xception());
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/xception/xception_weights_tf_dim_ordering_tf_kernels.h5", x.Message);
+            var i = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.InceptionV3(includeTop: false));
+            Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5", i.Message);
+        });
 }
