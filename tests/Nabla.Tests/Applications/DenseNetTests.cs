@@ -1,3 +1,4 @@
+using Nabla.Tests.Data;
 using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Applications;
@@ -167,4 +168,24 @@ public class DenseNetImageNetCacheTests
             var top = Assert.Throws<FileNotFoundException>(() => Nabla.Applications.DenseNet201());
             Assert.Contains("https://storage.googleapis.com/tensorflow/keras-applications/densenet/densenet201_weights_tf_dim_ordering_tf_kernels.h5", top.Message);
         });
+
+    /// <summary>A Keras 2 weights file under Keras's cached name is what "imagenet" loads (written here from this build's
+    /// layers, so this checks the path and the reading, not Keras's own file).</summary>
+    [Fact]
+    public void ImageNetWeightsLoadFromKerassCachedFile()
+    {
+        using var home = new TempFolder();
+        Directory.CreateDirectory(home.File("models"));
+        KerasHomeCollection.With(home.Path, () =>
+        {
+            Utils.SetRandomSeed(9);
+            Model Build(string? weights) => Nabla.Applications.DenseNet121(includeTop: false, weights: weights, inputShape: [32, 32, 3], pooling: "avg");
+            var source = Build(null);
+            KerasTwoWeightsFile.Write(source, home.File(Path.Combine("models", "densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5")));
+            var x = GradientCheck.Random(9, -1, 1, 2, 32, 32, 3);
+            var expected = source.Predict(x).ToArray();
+            Assert.NotEqual(expected, Build(null).Predict(x).ToArray());
+            Assert.Equal(expected, Build(Nabla.Applications.ImageNet).Predict(x).ToArray());
+        });
+    }
 }
