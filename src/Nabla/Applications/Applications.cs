@@ -94,6 +94,21 @@ public static partial class Applications
         _ => throw new ArgumentException($"{model}: 'pooling' must be null, \"avg\" or \"max\"; found \"{pooling}\".", nameof(pooling)),
     };
 
+    /// <summary>The classifier most families end with, global average pooling "avg_pool" then the dense "predictions";
+    /// without it, Keras's <c>pooling</c>, named "avg_pool"/"max_pool" in the families whose Keras code names them.</summary>
+    internal static SymbolicTensor AveragePoolClassifier(string model, SymbolicTensor x, bool includeTop, string? pooling, int classes,
+        string? classifierActivation, bool namedPooling)
+    {
+        if (!includeTop) return namedPooling ? Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool") : Pool(model, x, pooling);
+        x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
+        return new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
+    }
+
+    /// <summary>Keras's ImageNet file name for the families that keep Keras 2's naming:
+    /// "&lt;family&gt;_weights_tf_dim_ordering_tf_kernels.h5", "..._notop.h5" without the top.</summary>
+    internal static string KerasTwoImageNetFile(string family, bool includeTop) =>
+        $"{family}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+
     /// <summary>Loads <paramref name="weights"/> into the built model: nothing for null, the file Keras caches for
     /// "imagenet" (<paramref name="imageNetFile"/>, fetched by Keras from <paramref name="imageNetUrl"/>), else the path.</summary>
     internal static Model LoadWeights(Model model, string? weights, string imageNetFile, string imageNetUrl)

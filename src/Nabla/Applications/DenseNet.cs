@@ -56,13 +56,8 @@ public static partial class Applications
         }
         x = new BatchNormalization(epsilon: DenseNetEpsilon, axis: 3, name: "bn").Apply(x);
         x = new Activation("relu", name: "relu").Apply(x);
-        if (includeTop)
-        {
-            x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
-            x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
-        }
-        else x = Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool");
-        string weightsFile = $"{file}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: true);
+        string weightsFile = KerasTwoImageNetFile(file, includeTop);
         return LoadWeights(new Model(input, x, name), weights, weightsFile, DenseNetWeightsUrl + weightsFile);
     }
 

@@ -83,13 +83,8 @@ public static partial class Applications
             x = Join($"mixed{9 + i}", single, three, doubleThree, pooled);
         }
 
-        if (includeTop)
-        {
-            x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
-            x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
-        }
-        else x = Pool(model, x, pooling);
-        string weightsFile = $"inception_v3_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: false);
+        string weightsFile = KerasTwoImageNetFile("inception_v3", includeTop);
         return LoadWeights(new Model(input, x, name), weights, weightsFile, InceptionV3WeightsUrl + weightsFile);
     }
 

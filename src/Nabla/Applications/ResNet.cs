@@ -72,13 +72,8 @@ public static partial class Applications
             x = ResNetBatchNormalization("post_bn").Apply(x);
             x = new Activation("relu", name: "post_relu").Apply(x);
         }
-        if (includeTop)
-        {
-            x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
-            x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
-        }
-        else x = Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool");
-        string weightsFile = $"{file}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: true);
+        string weightsFile = KerasTwoImageNetFile(file, includeTop);
         return LoadWeights(new Model(input, x, name), weights, weightsFile, ResNetWeightsUrl + weightsFile);
     }
 

@@ -42,7 +42,7 @@ public static partial class Applications
             x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
         }
         else x = Pool(model, x, pooling);
-        string weightsFile = $"{file}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        string weightsFile = KerasTwoImageNetFile(file, includeTop);
         return LoadWeights(new Model(input, x, name), weights, weightsFile, $"{VggWeightsUrl}{file}/{weightsFile}");
     }
 }

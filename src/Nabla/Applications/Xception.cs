@@ -48,13 +48,8 @@ public static partial class Applications
         x = new Activation("relu", name: "block14_sepconv1_act").Apply(x);
         x = XceptionSeparable(x, 2048, "block14_sepconv2");
         x = new Activation("relu", name: "block14_sepconv2_act").Apply(x);
-        if (includeTop)
-        {
-            x = new GlobalAveragePooling2D(name: "avg_pool").Apply(x);
-            x = new Dense(classes, activation: classifierActivation, name: "predictions").Apply(x);
-        }
-        else x = Pool(model, x, pooling);
-        string weightsFile = $"xception_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
+        x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: false);
+        string weightsFile = KerasTwoImageNetFile("xception", includeTop);
         return LoadWeights(new Model(input, x, name), weights, weightsFile, XceptionWeightsUrl + weightsFile);
     }
 
