@@ -51,7 +51,6 @@ internal sealed class Hdf5Reader : IDisposable
     public IH5Group Group(string path) => Guard(path, () => Find(path) as IH5Group)
         ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a group", "a dataset");
 
-
     /// <summary>Each group's children by name, listed once: PureHDF finds a name by walking the group's links, which in a
     /// group of hundreds (a Keras weights file's "layers") made every lookup a scan, and loading DenseNet121's weights
     /// take a minute.</summary>
@@ -65,17 +64,23 @@ internal sealed class Hdf5Reader : IDisposable
         foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
             if (current is not IH5Group group) return null;
-            if (!childrenByGroup.TryGetValue(currentPath, out var children))
-            {
-                children = new Dictionary<string, IH5Object>(StringComparer.Ordinal);
-                foreach (var child in group.Children()) children[child.Name] = child;
-                childrenByGroup[currentPath] = children;
-            }
-            if (!children.TryGetValue(part, out var next)) return null;
+            if (!Listing(group, currentPath).TryGetValue(part, out var next)) return null;
             current = next;
             currentPath = currentPath.Length == 0 ? part : $"{currentPath}/{part}";
         }
         return current;
+    }
+
+    /// <summary>The children of the group at <paramref name="groupPath"/> (its normalized path, the key), listed once.</summary>
+    private Dictionary<string, IH5Object> Listing(IH5Group group, string groupPath)
+    {
+        if (!childrenByGroup.TryGetValue(groupPath, out var children))
+        {
+            children = new Dictionary<string, IH5Object>(StringComparer.Ordinal);
+            foreach (var child in group.Children()) children[child.Name] = child;
+            childrenByGroup[groupPath] = children;
+        }
+        return children;
     }
 
     /// <summary>The object at <paramref name="path"/>; a missing one throws (turned by <see cref="Guard{T}"/> into an
@@ -87,7 +92,7 @@ internal sealed class Hdf5Reader : IDisposable
     {
         var datasets = new List<string>();
         var groups = new List<string>();
-        foreach (var child in Group(path).Children())
+        foreach (var child in Listing(Group(path), string.Join('/', path.Split('/', StringSplitOptions.RemoveEmptyEntries))).Values)
             (child is IH5Dataset ? datasets : groups).Add(child.Name);
         return (datasets, groups);
     });
