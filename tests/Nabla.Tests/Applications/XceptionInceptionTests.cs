@@ -54,6 +54,53 @@ public class XceptionInceptionTests
         Assert.Equal(34_432, Count(notop.NonTrainableWeights));
     }
 
+    /// <summary>Keras 2's weights files (the ImageNet downloads among them) are read by order: the n-th layer with weights
+    /// in the file goes to the n-th in <c>model.layers</c>, which Keras orders by graph depth, then by walk order. Xception
+    /// and InceptionV3 have many auto-named layers side by side in parallel branches, where two same-shaped convolutions
+    /// in the wrong order would swap weights silently. The windows below are the order public tf.keras summaries print
+    /// (find_string "block13_sepconv2_bn (BatchNormal" and "conv2d_94 (Conv2D)": an Xception summary and two InceptionV3
+    /// summaries whose counters start elsewhere), renamed to the counters of a fresh session.</summary>
+    [Fact]
+    public void AutoNamedLayersComeInKerassOrderWhichWeightsFilesAreReadIn()
+    {
+        Utils.SetRandomSeed(9);
+        var xception = Nabla.Applications.Xception(includeTop: false, weights: null).Layers.Select(l => l.Name).ToList();
+        // Printed: block13_sepconv2_bn, conv2d_4 (from add_11), block13_pool, batch_normalization_4, add_12.
+        AssertWindow(xception, "block13_sepconv2", "block13_sepconv2_bn", "conv2d_3", "block13_pool", "batch_normalization_3", "add_11");
+        var inception = Nabla.Applications.InceptionV3(includeTop: false, weights: null).Layers.Select(l => l.Name).ToList();
+        // Printed: batch_normalization_89, activation_89, conv2d_90 (from mixed9), conv2d_94 (from activation_89),
+        // batch_normalization_86 and _90: mixed10's first 1x1 convolutions before the BatchNormalizations that follow them.
+        AssertWindow(inception, "batch_normalization_89", "activation_89", "conv2d_86", "conv2d_90", "batch_normalization_86", "batch_normalization_90");
+        // Printed (Keras 2 counting from 1): batch_normalization_89, _92, _93, conv2d_94 (from average_pooling2d_9),
+        // batch_normalization_86, activation_88: the pooled branch's convolution between two other branches' layers.
+        AssertWindow(inception, "batch_normalization_88", "batch_normalization_91", "batch_normalization_92", "conv2d_93", "batch_normalization_85", "activation_87");
+    }
+
+    private static void AssertWindow(List<string> names, params string[] window)
+    {
+        var renamed = FromZero(names);
+        int start = renamed.IndexOf(window[0]);
+        Assert.True(start >= 0, $"no layer {window[0]}");
+        Assert.Equal(window, renamed.Skip(start).Take(window.Length));
+    }
+
+    /// <summary>Auto names count on across the models a process builds; this counts each kind from 0 within one model,
+    /// as a fresh session would.</summary>
+    private static List<string> FromZero(List<string> names)
+    {
+        string[] kinds = ["conv2d", "batch_normalization", "activation", "add", "average_pooling2d"];
+        static int Counter(string name, string kind) =>
+            name == kind ? 0 : name.StartsWith(kind + "_") && int.TryParse(name.AsSpan(kind.Length + 1), out int n) ? n : -1;
+        var first = kinds.ToDictionary(k => k, k => names.Select(n => Counter(n, k)).Where(c => c >= 0).DefaultIfEmpty(0).Min());
+        return names.Select(n =>
+        {
+            foreach (var kind in kinds)
+                if (Counter(n, kind) is var c and >= 0)
+                    return c - first[kind] == 0 ? kind : $"{kind}_{c - first[kind]}";
+            return n;
+        }).ToList();
+    }
+
     [Fact]
     public void XceptionsLayersCarryKerassNames()
     {
