@@ -9,7 +9,8 @@ public interface IModelFiles
 {
     void SaveWeights(Model model, string path);
 
-    void LoadWeights(Model model, string path);
+    /// <summary>Loads weights into a built model (<see cref="Model.LoadWeights"/> says what each option does).</summary>
+    WeightsLoadReport LoadWeights(Model model, string path, bool skipMismatch, bool byName);
 
     void Save(Model model, string path);
 

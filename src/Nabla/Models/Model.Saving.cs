@@ -17,14 +17,25 @@ public partial class Model
     /// Loads weights into this built model (Keras's <c>model.load_weights</c>) from ".weights.h5" (Keras 3, also
     /// restoring the optimizer's state when this model is compiled and the file has it), a sharded ".weights.json",
     /// ".safetensors", or a legacy ".h5"/".hdf5" weights file (Keras 2 and tf.keras <c>save_weights</c>, the ImageNet
-    /// weights of <c>keras.applications</c>), whose layers with weights are taken in order as Keras takes them. Every
-    /// weight of the model must be in the file with its shape, and nothing else; otherwise the error lists the missing,
-    /// unexpected and mismatched ones and no weight is changed.
+    /// weights of <c>keras.applications</c>), whose layers with weights are taken in order as Keras takes them. By
+    /// default every weight of the model must be in the file with its shape, and nothing else; otherwise the error
+    /// lists the missing, unexpected and mismatched ones and no weight is changed.
     /// </summary>
-    public void LoadWeights(string path)
+    /// <param name="path">The weights file; its extension names the format.</param>
+    /// <param name="skipMismatch">Keras's <c>skip_mismatch</c>: a layer whose weights the file lacks, or holds with another
+    /// count or shape, keeps the weights it has (a warning on standard error names it) and the others load; the file's
+    /// extra entries are ignored. For transfer learning: a pretrained file into a model with a new head.</param>
+    /// <param name="byName">Keras's <c>by_name</c>, for legacy ".h5"/".hdf5" files only: each layer takes the file's layer
+    /// of the same name; layers the file does not name keep their weights (warned), the file's other layers are ignored.</param>
+    /// <returns>Which layers loaded, which kept their weights and why, and what in the file no layer took. A load that
+    /// would take nothing from the file is refused.</returns>
+    public WeightsLoadReport LoadWeights(string path, bool skipMismatch = false, bool byName = false)
     {
-        if (AddedFormat(path) is { } added) added.LoadWeights(this, path);
-        else ModelFiles.Formats.LoadWeights(this, path);
+        if (AddedFormat(path) is not { } added) return ModelFiles.Formats.LoadWeights(this, path, skipMismatch, byName);
+        if (skipMismatch || byName)
+            throw new ArgumentException($"LoadWeights: skipMismatch and byName apply to Nabla's own weights formats, not to '{path}' (a format added with ModelFiles.Add).");
+        added.LoadWeights(this, path);
+        return WeightsLoadReport.All(this);
     }
 
     /// <summary>

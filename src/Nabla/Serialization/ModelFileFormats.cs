@@ -31,22 +31,27 @@ internal sealed class ModelFileFormats : IModelFiles
         else throw UnknownExtension(nameof(Model.SaveWeights), path, $"\"{WeightsH5}\" (Keras 3) or \"{ModelWeights.Extension}\"");
     }
 
-    public void LoadWeights(Model model, string path)
+    public WeightsLoadReport LoadWeights(Model model, string path, bool skipMismatch, bool byName)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         model.EnsureBuilt(nameof(Model.LoadWeights));
+        bool legacy = Ends(path, LegacyH5.Extension) && !Ends(path, WeightsH5) || Ends(path, LegacyHdf5);
+        if (byName && !legacy)
+            throw new ArgumentException($"LoadWeights: byName loads legacy \"{LegacyH5.Extension}\" or \"{LegacyHdf5}\" weights files only (as Keras's by_name); '{path}' is read by Keras's paths.", nameof(byName));
         if (Ends(path, WeightsH5))
         {
             using var file = Hdf5Reader.Open(path);
             using var store = KerasVarsStore.Single(file);
-            KerasWeightsTree.LoadWeights(model, store);
-            if (model.IsCompiled && file.Exists(KerasOptimizerVariables.VarsPath)) KerasOptimizerVariables.Restore(model, file);
+            var report = KerasWeightsTree.LoadWeights(model, store, skipMismatch);
+            KerasOptimizerVariables.RestoreAfter(report, model, file);
+            return report;
         }
-        else if (Ends(path, ShardedWeights)) ShardedWeightsFile.Load(model, path);
-        else if (Ends(path, ModelWeights.Extension)) ModelWeights.Apply(model, SafetensorsFile.Read(path).Tensors, path);
-        else if (Ends(path, LegacyH5.Extension) || Ends(path, LegacyHdf5)) LegacyH5Weights.Load(model, path);
-        else throw UnknownExtension(nameof(Model.LoadWeights), path,
-            $"\"{WeightsH5}\", \"{ShardedWeights}\", \"{ModelWeights.Extension}\" or a legacy \"{LegacyH5.Extension}\"/\"{LegacyHdf5}\" weights file");
+        if (Ends(path, KerasArchive.Extension)) return KerasArchive.LoadWeights(model, path, skipMismatch);
+        if (Ends(path, ShardedWeights)) return ShardedWeightsFile.Load(model, path, skipMismatch);
+        if (Ends(path, ModelWeights.Extension)) return ModelWeights.Apply(model, SafetensorsFile.Read(path).Tensors, path, skipMismatch);
+        if (legacy) return LegacyH5Weights.Load(model, path, skipMismatch, byName);
+        throw UnknownExtension(nameof(Model.LoadWeights), path,
+            $"\"{WeightsH5}\", \"{KerasArchive.Extension}\", \"{ShardedWeights}\", \"{ModelWeights.Extension}\" or a legacy \"{LegacyH5.Extension}\"/\"{LegacyHdf5}\" weights file");
     }
 
     public void Save(Model model, string path)

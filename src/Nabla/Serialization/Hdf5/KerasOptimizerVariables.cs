@@ -33,6 +33,20 @@ internal static class KerasOptimizerVariables
             .ToList();
     }
 
+    /// <summary>Restores the optimizer's saved state into a compiled model after a weights load in which the file and
+    /// the model matched; after a partial load the saved moments would pair with the wrong weights, so they are left
+    /// out, with a warning.</summary>
+    public static void RestoreAfter(WeightsLoadReport report, Model model, Hdf5Reader? file)
+    {
+        if (!model.IsCompiled || file is null || !file.Exists(VarsPath)) return;
+        if (!report.Complete)
+        {
+            Console.Error.WriteLine($"Nabla: LoadWeights '{file.Source}': the optimizer's saved state is not restored, since the file and the model differ ({report}).");
+            return;
+        }
+        Restore(model, file);
+    }
+
     /// <summary>
     /// Restores iterations, the learning rate and every slot after checking their count and shapes against the
     /// compiled optimizer; on any problem nothing is restored and the error names the variable.

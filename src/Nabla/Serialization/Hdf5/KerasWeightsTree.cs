@@ -59,27 +59,27 @@ internal static class KerasWeightsTree
 
     /// <summary>
     /// Checks that the store holds exactly the model's variables with their shapes (no data read yet), then loads
-    /// every weight; on any mismatch nothing is changed and the message lists every problem.
+    /// every weight; on any mismatch nothing is changed and the message lists every problem, unless
+    /// <paramref name="skipMismatch"/> leaves each mismatched or missing layer as it was (Keras's skip_mismatch).
     /// </summary>
-    public static void LoadWeights(Model model, KerasVarsStore store)
+    public static WeightsLoadReport LoadWeights(Model model, KerasVarsStore store, bool skipMismatch = false)
     {
         var layers = ModelWeights.LayerPaths(model);
-        var problems = new List<string>();
-        var reads = new List<(Hdf5Reader File, string Path, Tensor Weight)>();
+        var reads = new WeightReads(store.Source, skipMismatch);
         foreach (var (path, layer) in layers)
             foreach (var (varsPath, weights) in ModelWeights.VarGroups(path, layer))
             {
                 var file = store.FileHolding(varsPath);
                 if (file is null)
                 {
-                    if (weights.Count > 0) problems.Add($"missing '{varsPath}' ({layer} has {weights.Count} weights there)");
+                    if (weights.Count > 0) reads.Mismatch(layer, $"missing '{varsPath}' ({layer} has {weights.Count} weights there)");
                     continue;
                 }
                 var saved = file.Children(varsPath).Datasets;
                 var expectedNames = Enumerable.Range(0, weights.Count).Select(i => i.ToString()).ToHashSet();
                 if (saved.Count != weights.Count || !saved.All(expectedNames.Contains))
                 {
-                    problems.Add($"'{varsPath}' holds {saved.Count} variables ({string.Join(", ", saved.Order())}) where {layer} has {weights.Count}");
+                    reads.Mismatch(layer, $"'{varsPath}' holds {saved.Count} variables ({string.Join(", ", saved.Order())}) where {layer} has {weights.Count}");
                     continue;
                 }
                 for (int i = 0; i < weights.Count; i++)
@@ -88,8 +88,8 @@ internal static class KerasWeightsTree
                     int[] shape = file.Shape(datasetPath);
                     var weight = weights[i];
                     if (!Tensor.SameShape(shape, weight.Shape))
-                        problems.Add($"'{datasetPath}' ({ModelWeights.ShortName(layer, weight)} of {layer}) expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
-                    else reads.Add((file, datasetPath, weight));
+                        reads.Mismatch(layer, $"'{datasetPath}' ({ModelWeights.ShortName(layer, weight)} of {layer}) expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(shape)}");
+                    else reads.Read(layer, weight, () => file.ReadFloats(datasetPath, weight.Shape));
                 }
             }
         var known = layers.Select(l => l.Path).ToHashSet(StringComparer.Ordinal);
@@ -97,13 +97,8 @@ internal static class KerasWeightsTree
         {
             string varsPath = $"layers/{saved}/vars";
             if (store.FileHolding(varsPath) is { } file && file.Children(varsPath).Datasets.Count > 0)
-                problems.Add($"unexpected '{varsPath}' (model '{model.Name}' has no such layer)");
+                reads.Unexpected(saved, $"unexpected '{varsPath}' (model '{model.Name}' has no such layer)");
         }
-        if (problems.Count > 0)
-            throw DataFormatException.AtField(store.Source, "layers",
-                $"the {model.Weights.Count} weights of model '{model.Name}' at Keras's paths", string.Join("; ", problems) + ". No weight was changed");
-        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (file, path, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(path, weight.Shape), weight.Shape);
-        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), store.Source);
+        return reads.Apply(model, "layers", $"the {model.Weights.Count} weights of model '{model.Name}' at Keras's paths");
     }
 }

@@ -43,10 +43,10 @@ internal static class LegacyH5
         foreach (var layer in model.Layers.Where(l => l.KerasFileWeights.Count > 0))
         {
             string group = root.Length == 0 ? layer.Name : $"{root}/{layer.Name}";
-            if (!file.Exists(group)) reads.Problems.Add($"missing group '{group}' for {layer}");
+            if (!file.Exists(group)) reads.Weights.Mismatch(layer, $"missing group '{group}' for {layer}");
             else reads.Check(group, layer);
         }
-        reads.Apply(model, root.Length == 0 ? "root group" : root, $"the {model.Weights.Count} weights of model '{model.Name}' by layer name");
+        reads.Weights.Apply(model, root.Length == 0 ? "root group" : root, $"the {model.Weights.Count} weights of model '{model.Name}' by layer name");
     }
 
     /// <summary>Writes the form Keras 3 writes (weight names "dense/kernel", a <c>top_level_model_weights</c> group);

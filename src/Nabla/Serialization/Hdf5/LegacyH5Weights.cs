@@ -14,7 +14,11 @@ namespace Nabla.Serialization.Hdf5;
 /// </summary>
 internal static class LegacyH5Weights
 {
-    public static void Load(Model model, string path)
+    /// <param name="byName">Keras's <c>by_name</c>: each layer takes the file's layer of its own name; layers the file
+    /// does not name keep their weights, and the file's other layers are ignored (both reported).</param>
+    /// <param name="skipMismatch">Keras's <c>skip_mismatch</c>: a layer whose weight count or shapes differ keeps its
+    /// weights instead of failing the load. The number of layers must still agree when they are taken in order.</param>
+    public static WeightsLoadReport Load(Model model, string path, bool skipMismatch = false, bool byName = false)
     {
         using var file = Hdf5Reader.Open(path);
         string root = file.StringArrayAttribute("/", LayerNamesAttribute) is null && file.Exists("model_weights") ? "model_weights" : "";
@@ -22,13 +26,23 @@ internal static class LegacyH5Weights
             .Where(name => (file.StringArrayAttribute(Group(root, name), "weight_names") ?? []).Length > 0).ToList();
         var layers = model.Layers.Where(l => l.KerasFileWeights.Count > 0).ToList();
         string where = root.Length == 0 ? "root attribute 'layer_names'" : $"'{root}' attribute 'layer_names'";
+        var reads = new LegacyLayerReads(file, skipMismatch);
+        if (byName)
+        {
+            var saved = fileLayers.ToHashSet(StringComparer.Ordinal);
+            foreach (var layer in layers)
+                if (saved.Contains(layer.Name)) reads.Check(Group(root, layer.Name), layer);
+                else reads.Weights.Absent(layer, "the file has no layer of that name");
+            var names = layers.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (string name in fileLayers.Where(n => !names.Contains(n))) reads.Weights.Ignored(name);
+            return reads.Weights.Apply(model, where, $"the weights of model '{model.Name}', layer by layer by name");
+        }
         if (fileLayers.Count != layers.Count)
             throw DataFormatException.AtField(path, where,
-                $"{layers.Count} layers with weights, as model '{model.Name}' has (taken in order, as Keras's load_weights takes them)",
+                $"{layers.Count} layers with weights, as model '{model.Name}' has (taken in order, as Keras's load_weights takes them; byName takes them by name)",
                 $"{fileLayers.Count} ({Preview(fileLayers)})");
-        var reads = new LegacyLayerReads(file);
         for (int k = 0; k < layers.Count; k++) reads.Check(Group(root, fileLayers[k]), layers[k]);
-        reads.Apply(model, where, $"the weights of model '{model.Name}', layer by layer in order");
+        return reads.Weights.Apply(model, where, $"the weights of model '{model.Name}', layer by layer in order");
     }
 
     private const string LayerNamesAttribute = "layer_names";
@@ -53,13 +67,11 @@ internal static class LegacyH5Weights
 }
 
 /// <summary>The checks both legacy readers make of a layer's group (its <c>weight_names</c> count, each dataset's
-/// presence and shape), gathered over every layer; the datasets are read only when no layer failed, so a refused file
-/// changes no weight.</summary>
-internal sealed class LegacyLayerReads(Hdf5Reader file)
+/// presence and shape), recorded in one <see cref="WeightReads"/>: the datasets are read only once every layer passed
+/// (or its mismatch was skipped), so a refused file changes no weight.</summary>
+internal sealed class LegacyLayerReads(Hdf5Reader file, bool skipMismatch = false)
 {
-    private readonly List<(string Dataset, Tensor Weight)> reads = [];
-
-    public List<string> Problems { get; } = [];
+    public WeightReads Weights { get; } = new(file.Source, skipMismatch);
 
     public void Check(string group, Layers.Layer layer)
     {
@@ -67,7 +79,7 @@ internal sealed class LegacyLayerReads(Hdf5Reader file)
         var weights = layer.KerasFileWeights;
         if (names.Length != weights.Count)
         {
-            Problems.Add($"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {weights.Count}");
+            Weights.Mismatch(layer, $"'{group}' lists {names.Length} weights ({string.Join(", ", names)}) where {layer} has {weights.Count}");
             return;
         }
         for (int i = 0; i < names.Length; i++)
@@ -75,23 +87,14 @@ internal sealed class LegacyLayerReads(Hdf5Reader file)
             string dataset = $"{group}/{names[i]}";
             if (names[i].Split('/').Any(p => p is "" or "." or "..") || !file.Exists(dataset))
             {
-                Problems.Add($"missing dataset '{dataset}'");
+                Weights.Mismatch(layer, $"missing dataset '{dataset}'");
                 continue;
             }
             int[] shape = file.Shape(dataset);
-            if (!Tensor.SameShape(shape, weights[i].Shape))
-                Problems.Add($"'{dataset}' expected {Tensor.ShapeString(weights[i].Shape)} for {layer}, found {Tensor.ShapeString(shape)}");
-            else reads.Add((dataset, weights[i]));
+            var weight = weights[i];
+            if (!Tensor.SameShape(shape, weight.Shape))
+                Weights.Mismatch(layer, $"'{dataset}' expected {Tensor.ShapeString(weight.Shape)} for {layer}, found {Tensor.ShapeString(shape)}");
+            else Weights.Read(layer, weight, () => file.ReadFloats(dataset, weight.Shape));
         }
-    }
-
-    /// <summary>Refuses the file naming every problem, or sets every weight read.</summary>
-    public void Apply(Model model, string field, string expected)
-    {
-        if (Problems.Count > 0)
-            throw DataFormatException.AtField(file.Source, field, expected, string.Join("; ", Problems) + ". No weight was changed");
-        var values = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (dataset, weight) in reads) values[weight] = Tensor.FromArray(file.ReadFloats(dataset, weight.Shape), weight.Shape);
-        FileContent.SetWeights(model, model.Weights.Select(w => values.GetValueOrDefault(w, w)).ToList(), file.Source);
     }
 }

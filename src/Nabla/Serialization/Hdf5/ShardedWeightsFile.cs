@@ -13,7 +13,7 @@ internal static class ShardedWeightsFile
 {
     private const long MaxIndexBytes = 16L << 20;
 
-    public static void Load(Model model, string path)
+    public static WeightsLoadReport Load(Model model, string path, bool skipMismatch = false)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"LoadWeights: '{path}' not found.", path);
@@ -40,9 +40,9 @@ internal static class ShardedWeightsFile
             }
             using var store = KerasVarsStore.Sharded([.. shards.Values], byVarsPath, path);
             shards.Clear();
-            KerasWeightsTree.LoadWeights(model, store);
-            if (model.IsCompiled && store.FileHolding(KerasOptimizerVariables.VarsPath) is { } optimizerShard)
-                KerasOptimizerVariables.Restore(model, optimizerShard);
+            var report = KerasWeightsTree.LoadWeights(model, store, skipMismatch);
+            KerasOptimizerVariables.RestoreAfter(report, model, store.FileHolding(KerasOptimizerVariables.VarsPath));
+            return report;
         }
         finally
         {

@@ -115,15 +115,31 @@ internal static class KerasArchive
     /// <summary>The archive's folder of layer assets (Keras's <c>_ASSETS_DIRNAME</c>).</summary>
     public const string AssetsFolder = "assets";
 
-    private static void LoadHdf5(Model model, KerasZip zip)
+    /// <summary>Keras's <c>load_weights("model.keras")</c>: the archive's weights (and, into a compiled model, its
+    /// optimizer's state) into a model built here, its config unread.</summary>
+    public static WeightsLoadReport LoadWeights(Model model, string path, bool skipMismatch)
+    {
+        Nabla.Data.DataFile.RequireExists(path);
+        using var zip = KerasZip.Open(path);
+        if (zip.Contains(WeightsEntry)) return LoadHdf5(model, zip, skipMismatch);
+        if (!zip.Contains(SafetensorsWeightsEntry))
+            throw DataFormatException.AtField(path, $"entry '{WeightsEntry}'", $"a .keras archive with {WeightsEntry}",
+                "entries: " + (zip.EntryNames.Any() ? string.Join(", ", zip.EntryNames) : "none"));
+        var weights = model.Weights;
+        string source = $"{zip.Path}/{SafetensorsWeightsEntry}";
+        var tensors = ReadSafetensors(zip, SafetensorsWeightsEntry, source, MaxEntryBytes(weights.Sum(w => 4L * w.Size), weights.Count)).Tensors;
+        return ModelWeights.Apply(model, tensors, source, skipMismatch);
+    }
+
+    private static WeightsLoadReport LoadHdf5(Model model, KerasZip zip, bool skipMismatch = false)
     {
         string source = $"{zip.Path}/{WeightsEntry}";
         byte[] bytes = zip.Read(WeightsEntry, MaxHdf5Bytes(model));
         using var file = Hdf5Reader.Open(new MemoryStream(bytes, writable: false), source);
         using var store = KerasVarsStore.Single(file);
-        KerasWeightsTree.LoadWeights(model, store);
-        if (model.Optimizer is not null && file.Exists(KerasOptimizerVariables.VarsPath))
-            KerasOptimizerVariables.Restore(model, file);
+        var report = KerasWeightsTree.LoadWeights(model, store, skipMismatch);
+        KerasOptimizerVariables.RestoreAfter(report, model, file);
+        return report;
     }
 
     /// <summary>The largest weights file this model can need: its weights, up to three optimizer slots per weight

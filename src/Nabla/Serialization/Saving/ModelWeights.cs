@@ -97,28 +97,25 @@ internal static class ModelWeights
         ["nabla_version"] = NablaVersion.Current,
     };
 
-    /// <summary>Checks that <paramref name="tensors"/> holds exactly the model's weights with their shapes,
-    /// then copies them in; on any mismatch nothing is changed and the message lists every problem.</summary>
-    public static void Apply(Model model, IReadOnlyDictionary<string, Tensor> tensors, string source)
+    /// <summary>Checks that <paramref name="tensors"/> holds exactly the model's weights with their shapes, then
+    /// copies them in; on any mismatch nothing is changed and the message lists every problem, unless
+    /// <paramref name="skipMismatch"/> leaves each layer with a missing or mismatched tensor as it was.</summary>
+    public static WeightsLoadReport Apply(Model model, IReadOnlyDictionary<string, Tensor> tensors, string source, bool skipMismatch = false)
     {
-        var weights = Paths(model);
-        var names = weights.Select(w => w.Path).ToHashSet(StringComparer.Ordinal);
-        var missing = weights.Where(w => !tensors.ContainsKey(w.Path)).Select(w => w.Path).ToList();
-        var unexpected = tensors.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal).ToList();
-        var mismatched = weights
-            .Where(w => tensors.TryGetValue(w.Path, out var t) && !Tensor.SameShape(w.Weight.Shape, t.Shape))
-            .Select(w => $"'{w.Path}' expected {Tensor.ShapeString(w.Weight.Shape)}, found {Tensor.ShapeString(tensors[w.Path].Shape)}")
-            .ToList();
-        if (missing.Count + unexpected.Count + mismatched.Count > 0)
-        {
-            var problems = new List<string>();
-            if (missing.Count > 0) problems.Add("missing: " + string.Join(", ", missing.Select(n => $"'{n}'")));
-            if (unexpected.Count > 0) problems.Add("unexpected: " + string.Join(", ", unexpected.Select(n => $"'{n}'")));
-            if (mismatched.Count > 0) problems.Add("shape mismatch: " + string.Join("; ", mismatched));
-            throw new ArgumentException(
-                $"{source}: the weights do not match model '{model.Name}' ({weights.Count} weights); " +
-                string.Join("; ", problems) + ". No weight was changed.");
-        }
-        FileContent.SetWeights(model, weights.Select(w => tensors[w.Path]).ToList(), source);
+        var reads = new WeightReads(source, skipMismatch);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, layer) in LayerPaths(model))
+            foreach (var weight in layer.Weights)
+            {
+                string name = $"{path}/{ShortName(layer, weight)}";
+                names.Add(name);
+                if (!tensors.TryGetValue(name, out var saved)) reads.Mismatch(layer, $"missing '{name}'");
+                else if (!Tensor.SameShape(weight.Shape, saved.Shape))
+                    reads.Mismatch(layer, $"'{name}' expected {Tensor.ShapeString(weight.Shape)}, found {Tensor.ShapeString(saved.Shape)}");
+                else reads.Read(layer, weight, () => saved.Data.AsSpan(0, saved.Size).ToArray());
+            }
+        foreach (string name in tensors.Keys.Where(k => !names.Contains(k)).Order(StringComparer.Ordinal))
+            reads.Unexpected(name, $"unexpected '{name}'");
+        return reads.Apply(model, "tensors", $"the {names.Count} weights of model '{model.Name}' by Keras's layer paths");
     }
 }
