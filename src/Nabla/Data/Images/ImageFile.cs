@@ -1,0 +1,58 @@
+using StbImageSharp;
+
+namespace Nabla.Data;
+
+/// <summary>
+/// Decodes one BMP, GIF (first frame), JPEG or PNG file to 8-bit pixels [height, width, channels] with StbImageSharp,
+/// a managed port of stb_image. The header's size is checked before any pixel is decoded; a file that is not an image,
+/// or a damaged one, is a <see cref="DataFormatException"/> naming it.
+/// </summary>
+internal static class ImageFile
+{
+    /// <summary>Pillow's decompression-bomb limit (<c>Image.MAX_IMAGE_PIXELS</c> = 89,478,485, an error beyond twice
+    /// that), which Keras's load_img runs under: a larger header is refused before it is decoded.</summary>
+    public const long MaxPixels = 2L * 89_478_485;
+
+    public static (byte[] Pixels, int Height, int Width) Decode(string path, int channels)
+    {
+        DataFile.RequireExists(path);
+        using var stream = File.OpenRead(path);
+        var info = ImageInfo.FromStream(stream) ??
+            throw DataFormatException.InFile(path, "a BMP, GIF, JPEG or PNG image",
+                "none the decoder can read: another format, a damaged header, or over 2^30 bytes of pixels");
+        if (info.Width < 1 || info.Height < 1 || (long)info.Width * info.Height > MaxPixels)
+            throw DataFormatException.AtField(path, "image header", $"an image of 1 to {MaxPixels:N0} pixels", $"{info.Width} x {info.Height}");
+        stream.Position = 0;
+        bool grey = info.ColorComponents is ColorComponents.Grey or ColorComponents.GreyAlpha;
+        // Grey images decode as they are; a colour one becomes grey by Pillow's convert("L") below, not stb's weights.
+        var wanted = channels switch
+        {
+            1 => grey ? ColorComponents.Grey : ColorComponents.RedGreenBlue,
+            3 => ColorComponents.RedGreenBlue,
+            4 => ColorComponents.RedGreenBlueAlpha,
+            _ => throw new ArgumentOutOfRangeException(nameof(channels), channels, "1, 3 or 4 channels."),
+        };
+        ImageResult image;
+        try
+        {
+            image = ImageResult.FromStream(stream, wanted);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException or OverflowException)
+        {
+            throw DataFormatException.AtField(path, "image data", $"a complete {info.Width} x {info.Height} image", e.Message);
+        }
+        if (image.Width != info.Width || image.Height != info.Height)
+            throw DataFormatException.AtField(path, "image data", $"{info.Width} x {info.Height} pixels, as the header says", $"{image.Width} x {image.Height}");
+        return (channels == 1 && !grey ? Luma(image.Data) : image.Data, image.Height, image.Width);
+    }
+
+    /// <summary>Pillow's RGB to "L": L = R·299/1000 + G·587/1000 + B·114/1000 (ITU-R 601-2), in its fixed point
+    /// (19595, 38470, 7471 over 2^16, rounded).</summary>
+    private static byte[] Luma(byte[] rgb)
+    {
+        var grey = new byte[rgb.Length / 3];
+        for (int i = 0; i < grey.Length; i++)
+            grey[i] = (byte)((rgb[3 * i] * 19595 + rgb[3 * i + 1] * 38470 + rgb[3 * i + 2] * 7471 + 0x8000) >> 16);
+        return grey;
+    }
+}
