@@ -166,6 +166,9 @@ public class ImagesTests
         // The 8 x 6 image is resized as tf.image.resize does: Keras's Resizing layer, bilinear.
         var big = Tensor.FromArray(Floats(pixels[P("cats/more/c.PNG")]), [1, 6, 8, 3]);
         Assert.Equal(Values(new Resizing(4, 4).Call(big, training: false)), data.Images.Data.AsSpan(2 * size, size).ToArray());
+        var cropped = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), shuffle: false, cropToAspectRatio: true, verbose: false);
+        Assert.Equal(Values(new Resizing(4, 4, cropToAspectRatio: true).Call(big, training: false)), cropped.Images.Data.AsSpan(2 * size, size).ToArray());
+        Assert.NotEqual(data.Images.Data.AsSpan(2 * size, size).ToArray(), cropped.Images.Data.AsSpan(2 * size, size).ToArray());
 
         var categorical = Images.DatasetFromDirectory(folder.Path, labelMode: "categorical", imageSize: (4, 4), shuffle: false, verbose: false);
         Assert.Equal([5, 2], categorical.Labels!.Shape);
@@ -195,6 +198,28 @@ public class ImagesTests
         var again = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), seed: 7, validationSplit: 0.4, subset: "training", verbose: false);
         Assert.Equal(training.FilePaths, again.FilePaths);
         Assert.Equal(Values(training.Images), Values(again.Images));
+    }
+
+    [Fact]
+    public void The_shuffle_is_numpys_so_a_seed_splits_the_files_as_keras_does()
+    {
+        // np.random.RandomState(42).shuffle(np.arange(10)) gives [8 1 5 0 7 2 9 4 3 6], and the same state's next
+        // permutation(10) [0 1 8 5 3 4 7 9 6 2] (published outputs: find_string "[8 1 5 0 7 2 9 4 3 6]").
+        var numpy = new NumPyShuffle(42);
+        var first = Enumerable.Range(0, 10).ToArray();
+        numpy.Shuffle(first);
+        Assert.Equal([8, 1, 5, 0, 7, 2, 9, 4, 3, 6], first);
+        var second = Enumerable.Range(0, 10).ToArray();
+        numpy.Shuffle(second);
+        Assert.Equal([0, 1, 8, 5, 3, 4, 7, 9, 6, 2], second);
+
+        var (folder, _) = PetsFolder();
+        using var _f = folder;
+        var all = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), shuffle: false, verbose: false).FilePaths;
+        var shuffled = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), seed: 42, verbose: false).FilePaths;
+        var expected = all.ToArray();
+        new NumPyShuffle(42).Shuffle(expected);
+        Assert.Equal(expected, shuffled);
     }
 
     [Fact]

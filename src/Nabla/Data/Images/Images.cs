@@ -51,8 +51,9 @@ public static class Images
     /// "binary" [n, 1] of 0 and 1 (two classes only), null none. Images are resized to <paramref name="imageSize"/>
     /// (Keras's default 256 x 256) as <c>tf.image.resize</c> does ("bilinear" or "nearest", half-pixel centres, no
     /// antialiasing), after cutting the largest central window of its aspect ratio with
-    /// <paramref name="cropToAspectRatio"/>. The files are shuffled with <paramref name="seed"/> unless
-    /// <paramref name="shuffle"/> is false (then in ordinal path order); <paramref name="validationSplit"/> with
+    /// <paramref name="cropToAspectRatio"/>. The files are shuffled with <paramref name="seed"/> as NumPy's
+    /// <c>RandomState(seed).shuffle</c> shuffles them in Keras, unless <paramref name="shuffle"/> is false (then in
+    /// ordinal path order); <paramref name="validationSplit"/> with
     /// <paramref name="subset"/> "training" or "validation" keeps the first or the last fraction, so two calls with the
     /// same seed split the files without overlap. Keras's subset "both" is two such calls here.
     /// </summary>
@@ -73,6 +74,8 @@ public static class Images
         var (height, width) = imageSize ?? (256, 256);
         CheckSize((height, width), nameof(imageSize));
         CheckSplit(validationSplit, subset, shuffle, seed);
+        if (seed is < 0)
+            throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2^32 - 1, as NumPy's RandomState takes it.");
         bool labelled = labels is not null && labelMode is not null;
 
         var index = ImageDirectoryIndex.Read(directory, inferred: labels is not null, classNames, followLinks);
@@ -81,20 +84,22 @@ public static class Images
         if (verbose)
             Console.WriteLine(labels is null ? $"Found {index.Paths.Count} files." : $"Found {index.Paths.Count} files belonging to {index.ClassNames.Count} classes.");
         var order = Enumerable.Range(0, index.Paths.Count).ToArray();
-        if (shuffle) new RandomGenerator(seed ?? (long)Utils.Random.NextUInt64()).Shuffle(order);
+        // Keras draws np.random.randint(1e6) when no seed is given; Nabla draws it from its own seeded generator.
+        if (shuffle) new NumPyShuffle((uint)(seed ?? Utils.Random.NextInt(1_000_000))).Shuffle(order);
         order = Subset(order, validationSplit, subset, directory, verbose);
 
         long values = (long)order.Length * height * width * channels;
         if (values > Array.MaxLength)
             throw new ArgumentException($"DatasetFromDirectory: {order.Length} images of {height} x {width} x {channels} make {values:N0} values, more than one tensor holds ({Array.MaxLength:N0}); use a smaller imageSize or fewer files.", nameof(imageSize));
         var images = new Tensor(order.Length, height, width, channels);
-        var resize = new Resizing(height, width, interpolation, cropToAspectRatio: cropToAspectRatio);
         int size = height * width * channels;
         for (int i = 0; i < order.Length; i++)
         {
             var (pixels, h, w) = ImageFile.Decode(index.Paths[order[i]], channels);
-            var image = ToTensor(pixels, [1, h, w, channels]);
-            var resized = h == height && w == width && !cropToAspectRatio ? image : resize.Call(image, training: false);
+            // tf.image.resize, or smart_resize's central window first: the Resizing layer's own resize, without a layer
+            // (a layer built here would take a name from the user's session).
+            var window = cropToAspectRatio ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
+            var resized = window.Cut(ToTensor(pixels, [1, h, w, channels]), height, width, bilinear: interpolation == "bilinear");
             resized.Data.AsSpan(0, size).CopyTo(images.Data.AsSpan(i * size, size));
         }
         var classes = labels is null ? [] : index.ClassNames;
