@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Nabla.Data;
 using Nabla.Layers;
 
 namespace Nabla;
@@ -8,8 +11,9 @@ namespace Nabla;
 /// Every builder takes Keras's arguments (<c>includeTop</c>, <c>weights</c>, <c>inputShape</c>, <c>pooling</c>,
 /// <c>classes</c>, <c>classifierActivation</c>) with Keras's checks. Nabla downloads nothing: <c>weights: "imagenet"</c>
 /// (Keras's default) reads the file Keras keeps in its cache, <see cref="KerasModelsFolder"/>, under the name Keras gives
-/// it, and refuses, naming the file and where Keras fetches it, when it is not there; <c>weights: null</c> starts from
-/// Keras's initializers; any other string is the path of a weights file.
+/// it, and refuses, naming the file and where Keras fetches it, when it is not there, or when its hash is not the one
+/// Keras's get_file checks that file against (a truncated or foreign file, which Keras would download again);
+/// <c>weights: null</c> starts from Keras's initializers; any other string is the path of a weights file, read unchecked.
 /// </summary>
 public static partial class Applications
 {
@@ -110,8 +114,10 @@ public static partial class Applications
         $"{family}_weights_tf_dim_ordering_tf_kernels{(includeTop ? "" : "_notop")}.h5";
 
     /// <summary>Loads <paramref name="weights"/> into the built model: nothing for null, the file Keras caches for
-    /// "imagenet" (<paramref name="imageNetFile"/>, fetched by Keras from <paramref name="imageNetUrl"/>), else the path.</summary>
-    internal static Model LoadWeights(Model model, string? weights, string imageNetFile, string imageNetUrl)
+    /// "imagenet" (<paramref name="imageNetFile"/>, fetched by Keras from <paramref name="imageNetUrl"/>), else the path.
+    /// The cached file must have the hash Keras's get_file is given for it, <paramref name="imageNetHash"/> (null where
+    /// Keras passes none), so that a file Keras would refuse and download again is not read.</summary>
+    internal static Model LoadWeights(Model model, string? weights, string imageNetFile, string imageNetUrl, string? imageNetHash)
     {
         if (weights is null) return model;
         string path = weights;
@@ -123,8 +129,33 @@ public static partial class Applications
                     $"{model.Name}: weights \"{ImageNet}\" reads Keras's cached file '{path}', which is not there. Nabla downloads no weights: " +
                     $"copy the file Keras downloads from {imageNetUrl} there (or set KERAS_HOME), pass its path as 'weights', or pass null " +
                     "to start from random weights.", path);
+            CheckKerasHash(path, ImageNetHashesForTests.TryGetValue(path, out string? standIn) ? standIn : imageNetHash, imageNetUrl);
         }
         model.LoadWeights(path);
         return model;
+    }
+
+    /// <summary>
+    /// Test-only: the hash expected of a file at a given path in place of Keras's, so that a test can stand a weights file
+    /// of its own in for Keras's under Keras's name and still go through the check. Nothing in the library writes it;
+    /// only Nabla.Tests does (InternalsVisibleTo), for paths in its temporary KERAS_HOME folders.
+    /// </summary>
+    internal static readonly ConcurrentDictionary<string, string> ImageNetHashesForTests = new(StringComparer.Ordinal);
+
+    /// <summary>Keras's file_utils.validate_file with algorithm "auto": sha256 when <paramref name="expected"/> has 64
+    /// hex digits, else md5, over the whole file read in chunks; a mismatch is a <see cref="DataFormatException"/> that
+    /// says how to get Keras's file back. Nothing is checked when Keras gives no hash.</summary>
+    private static void CheckKerasHash(string path, string? expected, string url)
+    {
+        if (expected is null) return;
+        string algorithm = expected.Length == 64 ? "sha256" : "md5";
+        string found;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan))
+            found = Convert.ToHexStringLower(algorithm == "sha256" ? SHA256.HashData(stream) : MD5.HashData(stream));
+        if (found == expected) return;
+        throw DataFormatException.InFile(path,
+            $"the {algorithm} hash Keras's get_file checks this cached ImageNet weights file against, {expected}",
+            $"{algorithm} {found}: the file is incomplete or not Keras's. Delete it and let Keras download it again, or copy " +
+            $"Keras's file from {url} in its place");
     }
 }

@@ -6,6 +6,18 @@ public static partial class Applications
 {
     private const string DenseNetWeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/";
 
+    /// <summary>The md5 hashes Keras's get_file checks the DenseNet ImageNet files against (file_hash in
+    /// keras/src/applications/densenet.py), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> DenseNetImageNetHashes = new Dictionary<string, string>
+    {
+        ["densenet121_weights_tf_dim_ordering_tf_kernels.h5"] = "9d60b8095a5708f2dcce2bca79d332c7",
+        ["densenet121_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "30ee3e1110167f948a6b9946edeeb738",
+        ["densenet169_weights_tf_dim_ordering_tf_kernels.h5"] = "d699b8f76981ab1b30698df4c175e90b",
+        ["densenet169_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "b8c4d4c20dd625c148057b9ff1c1176b",
+        ["densenet201_weights_tf_dim_ordering_tf_kernels.h5"] = "1ceb130c1ea1b78c3bf6114dbdfd8807",
+        ["densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "c13680b51ded0fb44dff2d8f86ac8bb1",
+    };
+
     /// <summary>Keras's DenseNet batch normalization epsilon (densenet.py uses 1.001e-5 throughout).</summary>
     private const double DenseNetEpsilon = 1.001e-5;
 
@@ -58,7 +70,7 @@ public static partial class Applications
         x = new Activation("relu", name: "relu").Apply(x);
         x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: true);
         string weightsFile = KerasTwoImageNetFile(file, includeTop);
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, DenseNetWeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, DenseNetWeightsUrl + weightsFile, DenseNetImageNetHashes[weightsFile]);
     }
 
     /// <summary>Keras's conv_block: a bottleneck whose 32 new channels are concatenated onto its input.</summary>

@@ -8,6 +8,28 @@ public static partial class Applications
 {
     private const string EfficientNetWeightsUrl = "https://storage.googleapis.com/keras-applications/";
 
+    /// <summary>The hashes Keras's get_file checks the EfficientNet ImageNet files against (WEIGHTS_HASHES in
+    /// keras/src/applications/efficientnet.py, with and without the top; 32 hex digits, so md5), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> EfficientNetImageNetHashes = new Dictionary<string, string>
+    {
+        ["efficientnetb0.h5"] = "902e53a9f72be733fc0bcb005b3ebbac",
+        ["efficientnetb0_notop.h5"] = "50bc09e76180e00e4465e1a485ddc09d",
+        ["efficientnetb1.h5"] = "1d254153d4ab51201f1646940f018540",
+        ["efficientnetb1_notop.h5"] = "74c4e6b3e1f6a1eea24c589628592432",
+        ["efficientnetb2.h5"] = "b15cce36ff4dcbd00b6dd88e7857a6ad",
+        ["efficientnetb2_notop.h5"] = "111f8e2ac8aa800a7a99e3239f7bfb39",
+        ["efficientnetb3.h5"] = "ffd1fdc53d0ce67064dc6a9c7960ede0",
+        ["efficientnetb3_notop.h5"] = "af6d107764bb5b1abb91932881670226",
+        ["efficientnetb4.h5"] = "18c95ad55216b8f92d7e70b3a046e2fc",
+        ["efficientnetb4_notop.h5"] = "ebc24e6d6c33eaebbd558eafbeedf1ba",
+        ["efficientnetb5.h5"] = "ace28f2a6363774853a83a0b21b9421a",
+        ["efficientnetb5_notop.h5"] = "38879255a25d3c92d5e44e04ae6cec6f",
+        ["efficientnetb6.h5"] = "165f6e37dce68623721b423839de8be5",
+        ["efficientnetb6_notop.h5"] = "9ecce42647a20130c1f39a5d4cb75743",
+        ["efficientnetb7.h5"] = "8c03f828fec3ef71311cd463b6759d99",
+        ["efficientnetb7_notop.h5"] = "cbcfe4450ddf6f3ad90b1b398090fe4a",
+    };
+
     /// <summary>
     /// Keras's <c>keras.applications.EfficientNetB0</c> (keras/src/applications/efficientnet.py; Tan and Le, "EfficientNet:
     /// Rethinking Model Scaling for Convolutional Neural Networks", ICML 2019), the base of the family: a stride-2 3x3 stem,
@@ -145,7 +167,8 @@ public static partial class Applications
         }
         else x = Pool(model, x, pooling, averageName: "avg_pool", maxName: "max_pool");
         string weightsFile = $"{file}{(includeTop ? "" : "_notop")}.h5";
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, EfficientNetWeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, EfficientNetWeightsUrl + weightsFile,
+            EfficientNetImageNetHashes[weightsFile]);
     }
 
     /// <summary>Keras's round_filters: the filters scaled by the width coefficient, rounded to the nearest multiple of 8

@@ -6,6 +6,14 @@ public static partial class Applications
 {
     private const string InceptionV3WeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/";
 
+    /// <summary>The md5 hashes Keras's get_file checks the InceptionV3 ImageNet files against (file_hash in
+    /// keras/src/applications/inception_v3.py), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> InceptionV3ImageNetHashes = new Dictionary<string, string>
+    {
+        ["inception_v3_weights_tf_dim_ordering_tf_kernels.h5"] = "9a0d58056eeedaa3f26cb7ebd46da564",
+        ["inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "bcbd6486424b2319ff4ef7d526e38f63",
+    };
+
     /// <summary>
     /// Keras's <c>keras.applications.InceptionV3</c> (keras/src/applications/inception_v3.py): a stem of five
     /// convolutions and two 3x3 stride-2 max poolings, then eleven Inception modules whose branches (1x1, 5x5, double 3x3,
@@ -85,7 +93,7 @@ public static partial class Applications
 
         x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: false);
         string weightsFile = KerasTwoImageNetFile("inception_v3", includeTop);
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, InceptionV3WeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, InceptionV3WeightsUrl + weightsFile, InceptionV3ImageNetHashes[weightsFile]);
     }
 
     /// <summary>Keras's conv2d_bn, unnamed as InceptionV3 calls it: a Conv2D without bias, BatchNormalization on axis 3

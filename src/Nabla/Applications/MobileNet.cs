@@ -72,7 +72,8 @@ public static partial class Applications
         var built = new Model(input, x, name ?? $"mobilenet_{alpha.ToString("F2", CultureInfo.InvariantCulture)}_{RowsText(rows)}");
         string alphaText = alpha switch { 1.0 => "1_0", 0.75 => "7_5", 0.5 => "5_0", _ => "2_5" };
         string weightsFile = $"mobilenet_{alphaText}_{rows}_tf{(includeTop ? "" : "_no_top")}.h5";
-        return LoadWeights(built, weights, weightsFile, MobileNetWeightsUrl + weightsFile);
+        // mobilenet.py passes get_file no file_hash for these files, so Keras checks nothing and neither does Nabla.
+        return LoadWeights(built, weights, weightsFile, MobileNetWeightsUrl + weightsFile, imageNetHash: null);
     }
 
     /// <summary>Keras's mobilenet._depthwise_conv_block: (padding,) depthwise 3x3, BN, ReLU6, pointwise 1x1, BN, ReLU6.</summary>

@@ -66,7 +66,8 @@ public static partial class Applications
 
         var built = new Model(input, x, name ?? $"mobilenetv2_{alpha.ToString("F2", CultureInfo.InvariantCulture)}_{RowsText(rows)}");
         string weightsFile = $"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{Number(alpha)}_{rows}{(includeTop ? "" : "_no_top")}.h5";
-        return LoadWeights(built, weights, weightsFile, MobileNetV2WeightsUrl + weightsFile);
+        // mobilenet_v2.py passes get_file no file_hash for these files, so Keras checks nothing and neither does Nabla.
+        return LoadWeights(built, weights, weightsFile, MobileNetV2WeightsUrl + weightsFile, imageNetHash: null);
     }
 
     /// <summary>Keras's mobilenet_v2._inverted_res_block.</summary>

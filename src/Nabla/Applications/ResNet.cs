@@ -6,6 +6,24 @@ public static partial class Applications
 {
     private const string ResNetWeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/";
 
+    /// <summary>The md5 hashes Keras's get_file checks the ResNet and ResNetV2 ImageNet files against (WEIGHTS_HASHES in
+    /// keras/src/applications/resnet.py, which builds both), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ResNetImageNetHashes = new Dictionary<string, string>
+    {
+        ["resnet50_weights_tf_dim_ordering_tf_kernels.h5"] = "2cb95161c43110f7111970584f804107",
+        ["resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "4d473c1dd8becc155b73f8504c6f6626",
+        ["resnet101_weights_tf_dim_ordering_tf_kernels.h5"] = "f1aeb4b969a6efcfb50fad2f0c20cfc5",
+        ["resnet101_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "88cf7a10940856eca736dc7b7e228a21",
+        ["resnet152_weights_tf_dim_ordering_tf_kernels.h5"] = "100835be76be38e30d865e96f2aaae62",
+        ["resnet152_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "ee4c566cf9a93f14d82f913c2dc6dd0c",
+        ["resnet50v2_weights_tf_dim_ordering_tf_kernels.h5"] = "3ef43a0b657b3be2300d5770ece849e0",
+        ["resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "fac2f116257151a9d068a22e544a4917",
+        ["resnet101v2_weights_tf_dim_ordering_tf_kernels.h5"] = "6343647c601c52e1368623803854d971",
+        ["resnet101v2_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "c0ed64b8031c3730f411d2eb4eea35b5",
+        ["resnet152v2_weights_tf_dim_ordering_tf_kernels.h5"] = "a49b44d1979771252814e80f8ec446f9",
+        ["resnet152v2_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "ed17cf2e0169df9d443503ef94b23b33",
+    };
+
     /// <summary>Keras's BatchNormalization epsilon throughout its ResNets.</summary>
     private const double ResNetEpsilon = 1.001e-5;
 
@@ -74,7 +92,7 @@ public static partial class Applications
         }
         x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: true);
         string weightsFile = KerasTwoImageNetFile(file, includeTop);
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, ResNetWeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, ResNetWeightsUrl + weightsFile, ResNetImageNetHashes[weightsFile]);
     }
 
     private static BatchNormalization ResNetBatchNormalization(string name) =>

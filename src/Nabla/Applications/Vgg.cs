@@ -6,6 +6,16 @@ public static partial class Applications
 {
     private const string VggWeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/";
 
+    /// <summary>The md5 hashes Keras's get_file checks the VGG ImageNet files against (file_hash in
+    /// keras/src/applications/vgg16.py and vgg19.py), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> VggImageNetHashes = new Dictionary<string, string>
+    {
+        ["vgg16_weights_tf_dim_ordering_tf_kernels.h5"] = "64373286793e3c8b2b4e3219cbf3544b",
+        ["vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "6d6bbae143d832006294945121d1f1fc",
+        ["vgg19_weights_tf_dim_ordering_tf_kernels.h5"] = "cbe5617147190e668d6c5d5026f83318",
+        ["vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "253f8cb515780f3b799900260a226db6",
+    };
+
     /// <summary>
     /// Keras's <c>keras.applications.VGG16</c> (keras/src/applications/vgg16.py): five blocks of 3x3 "same" ReLU
     /// convolutions (64, 128, 256, 512, 512 filters; 2, 2, 3, 3, 3 of them) each closed by 2x2 max pooling, then
@@ -43,6 +53,6 @@ public static partial class Applications
         }
         else x = Pool(model, x, pooling);
         string weightsFile = KerasTwoImageNetFile(file, includeTop);
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, $"{VggWeightsUrl}{file}/{weightsFile}");
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, $"{VggWeightsUrl}{file}/{weightsFile}", VggImageNetHashes[weightsFile]);
     }
 }

@@ -6,6 +6,14 @@ public static partial class Applications
 {
     private const string XceptionWeightsUrl = "https://storage.googleapis.com/tensorflow/keras-applications/xception/";
 
+    /// <summary>The md5 hashes Keras's get_file checks the Xception ImageNet files against (file_hash in
+    /// keras/src/applications/xception.py), by Keras's file name.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> XceptionImageNetHashes = new Dictionary<string, string>
+    {
+        ["xception_weights_tf_dim_ordering_tf_kernels.h5"] = "0a58e3b7378bc2990ea3b43d5981f1f6",
+        ["xception_weights_tf_dim_ordering_tf_kernels_notop.h5"] = "b0042744bf5b25fce3cb969f33bebb97",
+    };
+
     /// <summary>
     /// Keras's <c>keras.applications.Xception</c> (keras/src/applications/xception.py): an entry flow of two plain 3x3
     /// convolutions (block1) and three separable blocks (block2..block4: 128, 256, 728 filters) that each halve the size
@@ -50,7 +58,7 @@ public static partial class Applications
         x = new Activation("relu", name: "block14_sepconv2_act").Apply(x);
         x = AveragePoolClassifier(model, x, includeTop, pooling, classes, classifierActivation, namedPooling: false);
         string weightsFile = KerasTwoImageNetFile("xception", includeTop);
-        return LoadWeights(new Model(input, x, name), weights, weightsFile, XceptionWeightsUrl + weightsFile);
+        return LoadWeights(new Model(input, x, name), weights, weightsFile, XceptionWeightsUrl + weightsFile, XceptionImageNetHashes[weightsFile]);
     }
 
     /// <summary>A block that halves the size: two separable convolutions (the first after a ReLU unless

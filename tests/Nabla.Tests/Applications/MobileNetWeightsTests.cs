@@ -7,6 +7,7 @@ namespace Nabla.Tests.Applications;
 /// MobileNet and MobileNetV2 weights: a weights file given by path, Keras's cached ImageNet file read under the exact
 /// name Keras gives it (mobilenet.py: "mobilenet_{2_5|5_0|7_5|1_0}_{rows}_tf[_no_top].h5"; mobilenet_v2.py:
 /// "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}[_no_top].h5"), and the .keras archive.
+/// Keras gives get_file no hash for either family's files, so the cached files here are read without a hash check.
 /// </summary>
 [Collection(KerasHomeCollection.Name)]
 public class MobileNetWeightsTests

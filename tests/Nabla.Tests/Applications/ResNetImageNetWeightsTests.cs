@@ -1,5 +1,4 @@
 using Nabla.Tests.Data;
-using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Applications;
 
@@ -40,7 +39,7 @@ public class ResNetImageNetWeightsTests
             : Nabla.Applications.ResNet50(includeTop: false, weights: weights, inputShape: [32, 32, 3], pooling: "avg");
         var source = Build(null);
         string file = v2 ? "resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5" : "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5";
-        KerasTwoWeightsFile.Write(source, home.File(Path.Combine("models", file)));
+        KerasHomeCollection.WriteStandIn(source, home.File(Path.Combine("models", file)));
         var x = Images(11);
         var expected = source.Predict(x).Data.ToArray();
         Assert.NotEqual(expected, Build(null).Predict(x).Data.ToArray());

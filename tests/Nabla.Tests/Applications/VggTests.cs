@@ -1,5 +1,4 @@
 using Nabla.Layers;
-using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Applications;
 
@@ -100,7 +99,7 @@ public class ImageNetWeightsFileTests
         Utils.SetRandomSeed(5);
         var source = Nabla.Applications.VGG16(includeTop: false, weights: null, inputShape: [32, 32, 3]);
         // keras.applications downloads Keras 2 style weights files: written here in that format, under Keras's name.
-        KerasTwoWeightsFile.Write(source, Path.Combine(home.Path, "models", "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"));
+        KerasHomeCollection.WriteStandIn(source, Path.Combine(home.Path, "models", "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"));
         var x = Tensor.FromArray(Enumerable.Range(0, 32 * 32 * 3).Select(i => (float)(i % 97)).ToArray(), [1, 32, 32, 3]);
         KerasHomeCollection.With(home.Path, () =>
         {
