@@ -30,6 +30,10 @@ public static class FuzzTargets
             ["keras"] = (".keras", path => Model.Load(path)),
             ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
             ["experiment"] = (".json", path => ExperimentFile.Load(path, Small)),
+            ["png"] = (".png", path => Images.LoadImg(path, colorMode: "rgba")),
+            ["jpeg"] = (".jpg", path => Images.LoadImg(path, colorMode: "grayscale")),
+            ["bmp"] = (".bmp", path => Images.LoadImg(path, targetSize: (3, 5))),
+            ["gif"] = (".gif", path => Images.LoadImg(path)),
         };
 
     /// <summary>Whether <paramref name="e"/> is a documented refusal of a bad input.</summary>

@@ -13,37 +13,72 @@ internal static class ImageFile
     /// that), which Keras's load_img runs under: a larger header is refused before it is decoded.</summary>
     public const long MaxPixels = 2L * 89_478_485;
 
+    /// <summary>The largest image file read: far above any photograph, and it is read whole before decoding.</summary>
+    public const long MaxFileBytes = 1L << 30;
+
     public static (byte[] Pixels, int Height, int Width) Decode(string path, int channels)
     {
+        if (channels is not (1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "1, 3 or 4 channels.");
         DataFile.RequireExists(path);
-        using var stream = File.OpenRead(path);
-        var info = ImageInfo.FromStream(stream) ??
+        long length = new FileInfo(path).Length;
+        if (length > MaxFileBytes)
+            throw DataFormatException.InFile(path, $"an image file of at most {MaxFileBytes:N0} bytes", $"{length:N0} bytes");
+        byte[] bytes = File.ReadAllBytes(path);
+        var info = Read(path, () => ImageInfo.FromStream(new BoundedStream(bytes)), "image header", "a readable header") ??
             throw DataFormatException.InFile(path, "a BMP, GIF, JPEG or PNG image",
                 "none the decoder can read: another format, a damaged header, or over 2^30 bytes of pixels");
         if (info.Width < 1 || info.Height < 1 || (long)info.Width * info.Height > MaxPixels)
             throw DataFormatException.AtField(path, "image header", $"an image of 1 to {MaxPixels:N0} pixels", $"{info.Width} x {info.Height}");
-        stream.Position = 0;
         bool grey = info.ColorComponents is ColorComponents.Grey or ColorComponents.GreyAlpha;
         // Grey images decode as they are; a colour one becomes grey by Pillow's convert("L") below, not stb's weights.
         var wanted = channels switch
         {
             1 => grey ? ColorComponents.Grey : ColorComponents.RedGreenBlue,
             3 => ColorComponents.RedGreenBlue,
-            4 => ColorComponents.RedGreenBlueAlpha,
-            _ => throw new ArgumentOutOfRangeException(nameof(channels), channels, "1, 3 or 4 channels."),
+            _ => ColorComponents.RedGreenBlueAlpha,
         };
-        ImageResult image;
-        try
-        {
-            image = ImageResult.FromStream(stream, wanted);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or ArgumentException or EndOfStreamException or OverflowException)
-        {
-            throw DataFormatException.AtField(path, "image data", $"a complete {info.Width} x {info.Height} image", e.Message);
-        }
+        var image = Read(path, () => ImageResult.FromStream(new BoundedStream(bytes), wanted), "image data", $"a complete {info.Width} x {info.Height} image");
         if (image.Width != info.Width || image.Height != info.Height)
             throw DataFormatException.AtField(path, "image data", $"{info.Width} x {info.Height} pixels, as the header says", $"{image.Width} x {image.Height}");
         return (channels == 1 && !grey ? Luma(image.Data) : image.Data, image.Height, image.Width);
+    }
+
+    /// <summary>Runs the decoder: whatever it throws on a damaged file (its own errors, an index or a seek out of
+    /// range) means the file cannot be read, and is reported as that.</summary>
+    private static T Read<T>(string path, Func<T> decode, string field, string expected)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw DataFormatException.AtField(path, field, expected, $"{e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The file's bytes as the decoder's stream. A seek past the end stops at the end, so that a length read
+    /// from a damaged segment ends the decoder's scan there (stb_image's end-of-file test looks for the exact end; past
+    /// it, its marker scan never stops), and a seek before the start is refused.</summary>
+    private sealed class BoundedStream(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override long Position
+        {
+            get => base.Position;
+            set => Seek(value, SeekOrigin.Begin);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            long target = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => Position + offset,
+                _ => Length + offset,
+            };
+            if (target < 0) throw new InvalidDataException($"a seek to byte {target}, before the start of the file");
+            return base.Seek(Math.Min(target, Length), SeekOrigin.Begin);
+        }
     }
 
     /// <summary>Pillow's RGB to "L": L = R·299/1000 + G·587/1000 + B·114/1000 (ITU-R 601-2), in its fixed point
