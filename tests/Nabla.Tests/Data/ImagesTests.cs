@@ -125,6 +125,13 @@ public class ImagesTests
         e = Assert.Throws<DataFormatException>(() => Images.LoadImg(folder.Write("huge.png", huge)));
         Assert.Contains("huge.png", e.Message);
         Assert.Contains("15000 x 15000", e.Message);
+        // A 32 x 32 PNG whose header claims 12,000 x 12,000: more pixels than its bytes can hold, refused before decoding.
+        var lying = (byte[])png.Clone();
+        byte[] side12000 = [0, 0, 0x2E, 0xE0];
+        side12000.CopyTo(lying, 16);
+        side12000.CopyTo(lying, 20);
+        e = Assert.Throws<DataFormatException>(() => Images.LoadImg(folder.Write("lying.png", lying)));
+        Assert.Contains("12000 x 12000, a damaged header", e.Message);
         Assert.Throws<FileNotFoundException>(() => Images.LoadImg(folder.File("missing.png")));
     }
 
@@ -238,7 +245,7 @@ public class ImagesTests
         WritePng(Path.Combine(dir, "birds", "f.png"), Pixels(9, 48), 4, 4);
         Assert.Contains("exactly 2 classes", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(dir, labelMode: "binary", verbose: false)).Message);
         using var empty = new TempFolder();
-        Assert.Contains("no images found", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(empty.Path, verbose: false)).Message);
+        Assert.Contains("no files found", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(empty.Path, verbose: false)).Message);
         Assert.Throws<DirectoryNotFoundException>(() => Images.DatasetFromDirectory(Path.Combine(empty.Path, "nowhere"), verbose: false));
         File.WriteAllText(Path.Combine(dir, "dogs", "broken.jpg"), "not a jpeg");
         Assert.Contains("broken.jpg", Assert.Throws<DataFormatException>(() => Images.DatasetFromDirectory(dir, verbose: false)).Message);

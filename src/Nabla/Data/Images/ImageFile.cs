@@ -13,6 +13,11 @@ internal static class ImageFile
     /// that), which Keras's load_img runs under: a larger header is refused before it is decoded.</summary>
     public const long MaxPixels = 2L * 89_478_485;
 
+    /// <summary>More pixels per byte of file than any of these formats can hold (PNG's best case, a 1-bit image
+    /// DEFLATE shrinks 1032 times, is about 8,300; LZW and JPEG hold far fewer): a header that claims more is damaged,
+    /// and is refused before the decoder spends seconds and gigabytes on it.</summary>
+    public const long MaxPixelsPerByte = 16_384;
+
     /// <summary>The largest image file read: far above any photograph, and it is read whole before decoding.</summary>
     public const long MaxFileBytes = 1L << 30;
 
@@ -27,8 +32,14 @@ internal static class ImageFile
         var info = Read(path, () => ImageInfo.FromStream(new BoundedStream(bytes)), "image header", "a readable header") ??
             throw DataFormatException.InFile(path, "a BMP, GIF, JPEG or PNG image",
                 "none the decoder can read: another format, a damaged header, or over 2^30 bytes of pixels");
-        if (info.Width < 1 || info.Height < 1 || (long)info.Width * info.Height > MaxPixels)
+        long pixels = (long)info.Width * info.Height;
+        if (info.Width < 1 || info.Height < 1 || pixels > MaxPixels)
             throw DataFormatException.AtField(path, "image header", $"an image of 1 to {MaxPixels:N0} pixels", $"{info.Width} x {info.Height}");
+        long packed = Math.Max(1L << 20, bytes.Length * MaxPixelsPerByte);
+        if (pixels > packed)
+            throw DataFormatException.AtField(path, "image header",
+                $"at most {packed:N0} pixels in a file of {bytes.Length:N0} bytes (no image format packs more than {MaxPixelsPerByte:N0} in a byte)",
+                $"{info.Width} x {info.Height}, a damaged header");
         bool grey = info.ColorComponents is ColorComponents.Grey or ColorComponents.GreyAlpha;
         // Grey images decode as they are; a colour one becomes grey by Pillow's convert("L") below, not stb's weights.
         var wanted = channels switch

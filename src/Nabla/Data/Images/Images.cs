@@ -62,49 +62,30 @@ public static class Images
         bool shuffle = true, int? seed = null, double? validationSplit = null, string? subset = null,
         string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true)
     {
+        const string caller = "Images.DatasetFromDirectory";
         int channels = Channels(colorMode);
-        if (labels is not ("inferred" or null))
-            throw new ArgumentException($"DatasetFromDirectory: labels must be \"inferred\" (from the subfolders) or null (no labels); found '{labels}'.", nameof(labels));
-        if (labelMode is not ("int" or "categorical" or "binary" or null))
-            throw new ArgumentException($"DatasetFromDirectory: labelMode must be \"int\", \"categorical\", \"binary\" or null; found '{labelMode}'.", nameof(labelMode));
-        if (labels is null && classNames is not null)
-            throw new ArgumentException("DatasetFromDirectory: classNames needs labels \"inferred\" (there are no classes without labels).", nameof(classNames));
         if (interpolation is not ("bilinear" or "nearest"))
-            throw new ArgumentException($"DatasetFromDirectory: interpolation '{interpolation}' is not supported; supported: bilinear, nearest.", nameof(interpolation));
+            throw new ArgumentException($"{caller}: interpolation '{interpolation}' is not supported; supported: bilinear, nearest.", nameof(interpolation));
         var (height, width) = imageSize ?? (256, 256);
         CheckSize((height, width), nameof(imageSize));
-        CheckSplit(validationSplit, subset, shuffle, seed);
-        if (seed is < 0)
-            throw new ArgumentOutOfRangeException(nameof(seed), seed, "seed must be between 0 and 2^32 - 1, as NumPy's RandomState takes it.");
-        bool labelled = labels is not null && labelMode is not null;
+        var (paths, classes, classNamesFound, labelled) = DirectoryDataset.Select(caller, directory, Formats, labels, labelMode, classNames,
+            shuffle, seed, validationSplit, subset, followLinks, verbose);
 
-        var index = ImageDirectoryIndex.Read(directory, inferred: labels is not null, classNames, followLinks);
-        if (labelMode == "binary" && labelled && index.ClassNames.Count != 2)
-            throw new ArgumentException($"DatasetFromDirectory: labelMode \"binary\" needs exactly 2 classes; '{directory}' has {index.ClassNames.Count} ({string.Join(", ", index.ClassNames)}).", nameof(labelMode));
-        if (verbose)
-            Console.WriteLine(labels is null ? $"Found {index.Paths.Count} files." : $"Found {index.Paths.Count} files belonging to {index.ClassNames.Count} classes.");
-        var order = Enumerable.Range(0, index.Paths.Count).ToArray();
-        // Keras draws np.random.randint(1e6) when no seed is given; Nabla draws it from its own seeded generator.
-        if (shuffle) new NumPyShuffle((uint)(seed ?? Utils.Random.NextInt(1_000_000))).Shuffle(order);
-        order = Subset(order, validationSplit, subset, directory, verbose);
-
-        long values = (long)order.Length * height * width * channels;
+        long values = (long)paths.Length * height * width * channels;
         if (values > Array.MaxLength)
-            throw new ArgumentException($"DatasetFromDirectory: {order.Length} images of {height} x {width} x {channels} make {values:N0} values, more than one tensor holds ({Array.MaxLength:N0}); use a smaller imageSize or fewer files.", nameof(imageSize));
-        var images = new Tensor(order.Length, height, width, channels);
+            throw new ArgumentException($"{caller}: {paths.Length} images of {height} x {width} x {channels} make {values:N0} values, more than one tensor holds ({Array.MaxLength:N0}); use a smaller imageSize or fewer files.", nameof(imageSize));
+        var images = new Tensor(paths.Length, height, width, channels);
         int size = height * width * channels;
-        for (int i = 0; i < order.Length; i++)
+        for (int i = 0; i < paths.Length; i++)
         {
-            var (pixels, h, w) = ImageFile.Decode(index.Paths[order[i]], channels);
+            var (pixels, h, w) = ImageFile.Decode(paths[i], channels);
             // tf.image.resize, or smart_resize's central window first: the Resizing layer's own resize, without a layer
             // (a layer built here would take a name from the user's session).
             var window = cropToAspectRatio ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
             var resized = window.Cut(ToTensor(pixels, [1, h, w, channels]), height, width, bilinear: interpolation == "bilinear");
             resized.Data.AsSpan(0, size).CopyTo(images.Data.AsSpan(i * size, size));
         }
-        var classes = labels is null ? [] : index.ClassNames;
-        return new LabeledImages(images, labelled ? Labels(order.Select(k => index.Labels[k]).ToArray(), labelMode!, classes.Count) : null,
-            classes, order.Select(k => index.Paths[k]).ToArray());
+        return new LabeledImages(images, labelled ? DirectoryDataset.Labels(classes, labelMode!, classNamesFound.Count) : null, classNamesFound, paths);
     }
 
     private static int Channels(string colorMode) => colorMode switch
@@ -119,44 +100,6 @@ public static class Images
     {
         if (size is var (h, w) && (h < 1 || w < 1))
             throw new ArgumentException($"{name} must be positive; found ({h}, {w}).", name);
-    }
-
-    /// <summary>Keras's <c>check_validation_split_arg</c>.</summary>
-    private static void CheckSplit(double? validationSplit, string? subset, bool shuffle, int? seed)
-    {
-        if (validationSplit is { } split && !(split > 0 && split < 1))
-            throw new ArgumentOutOfRangeException(nameof(validationSplit), split, "validationSplit must be between 0 and 1.");
-        if (subset == "both")
-            throw new ArgumentException("DatasetFromDirectory: subset \"both\" returns two datasets in Keras; call DatasetFromDirectory twice, with subset \"training\" and \"validation\" and the same seed.", nameof(subset));
-        if (subset is not ("training" or "validation" or null))
-            throw new ArgumentException($"DatasetFromDirectory: subset must be \"training\", \"validation\" or null; found '{subset}'.", nameof(subset));
-        if ((validationSplit is null) != (subset is null))
-            throw new ArgumentException("DatasetFromDirectory: subset and validationSplit go together: set both or neither.", nameof(subset));
-        if (validationSplit is not null && shuffle && seed is null)
-            throw new ArgumentException("DatasetFromDirectory: with validationSplit and shuffling, pass a seed, so that the training and validation calls split the same shuffled files without overlap.", nameof(seed));
-    }
-
-    /// <summary>Keras's <c>get_training_or_validation_split</c>: the last int(split · n) files are the validation subset.</summary>
-    private static int[] Subset(int[] order, double? validationSplit, string? subset, string directory, bool verbose)
-    {
-        if (validationSplit is not { } split) return order;
-        int validation = (int)(split * order.Length);
-        if (validation == 0 || validation == order.Length)
-            throw new ArgumentException($"DatasetFromDirectory: validationSplit {split} of the {order.Length} files in '{directory}' leaves {(validation == 0 ? "no validation" : "no training")} files.", nameof(validationSplit));
-        var kept = subset == "training" ? order[..^validation] : order[^validation..];
-        if (verbose) Console.WriteLine($"Using {kept.Length} files for {subset}.");
-        return kept;
-    }
-
-    private static Tensor Labels(int[] labels, string labelMode, int classes)
-    {
-        var indices = Tensor.FromArray(labels.Select(l => (float)l).ToArray(), [labels.Length]);
-        return labelMode switch
-        {
-            "categorical" => Preprocessing.ToCategorical(indices, classes),
-            "binary" => Tensor.FromArray(indices.Data.AsSpan(0, labels.Length).ToArray(), [labels.Length, 1]),
-            _ => indices,
-        };
     }
 
     private static Tensor ToTensor(byte[] pixels, int[] shape)

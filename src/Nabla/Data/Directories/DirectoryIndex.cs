@@ -1,21 +1,22 @@
 namespace Nabla.Data;
 
 /// <summary>
-/// The image files of a folder, as Keras's <c>index_directory</c> lists them: with inferred labels, each subfolder not
+/// The files of a folder, as Keras's <c>index_directory</c> lists them: with inferred labels, each subfolder not
 /// starting with "." is a class (ordinal order, or the caller's), and its files at any depth are that class's, the
 /// folders walked in ordinal order of their paths and each folder's files in ordinal order of their names; without
-/// labels, the folder's own files at any depth. Only <see cref="Images.Formats"/> count, in any case of extension.
+/// labels, the folder's own files at any depth. Only the given extensions count, in any case.
 /// Linked folders are walked only when <c>followLinks</c> is set (Python's os.walk), linked files always.
 /// </summary>
-internal sealed record ImageDirectoryIndex(IReadOnlyList<string> Paths, IReadOnlyList<int> Labels, IReadOnlyList<string> ClassNames)
+internal sealed record DirectoryIndex(IReadOnlyList<string> Paths, IReadOnlyList<int> Labels, IReadOnlyList<string> ClassNames)
 {
     private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false };
 
-    public static ImageDirectoryIndex Read(string directory, bool inferred, IReadOnlyList<string>? classNames, bool followLinks)
+    public static DirectoryIndex Read(string caller, string directory, bool inferred, IReadOnlyList<string>? classNames, bool followLinks,
+        IReadOnlyList<string> formats)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"DatasetFromDirectory: folder '{directory}' does not exist (looked for {Path.GetFullPath(directory)}).");
+            throw new DirectoryNotFoundException($"{caller}: folder '{directory}' does not exist (looked for {Path.GetFullPath(directory)}).");
         IReadOnlyList<string> classes = [""];
         if (inferred)
         {
@@ -26,7 +27,7 @@ internal sealed record ImageDirectoryIndex(IReadOnlyList<string> Paths, IReadOnl
                 var unknown = classNames.Where(name => !subfolders.Contains(name, StringComparer.Ordinal)).ToList();
                 if (unknown.Count > 0 || classNames.Distinct(StringComparer.Ordinal).Count() != classNames.Count)
                     throw new ArgumentException(
-                        $"DatasetFromDirectory: classNames must name distinct subfolders of '{directory}' ({string.Join(", ", subfolders)}, or some of them); " +
+                        $"{caller}: classNames must name distinct subfolders of '{directory}' ({string.Join(", ", subfolders)}, or some of them); " +
                         (unknown.Count > 0 ? $"not subfolders: {string.Join(", ", unknown)}." : "a name is repeated."), nameof(classNames));
             }
             classes = classNames ?? subfolders;
@@ -36,17 +37,17 @@ internal sealed record ImageDirectoryIndex(IReadOnlyList<string> Paths, IReadOnl
         for (int label = 0; label < classes.Count; label++)
         {
             int before = paths.Count;
-            Walk(classes[label].Length == 0 ? directory : Path.Combine(directory, classes[label]), followLinks, paths);
+            Walk(classes[label].Length == 0 ? directory : Path.Combine(directory, classes[label]), followLinks, formats, paths);
             labels.AddRange(Enumerable.Repeat(label, paths.Count - before));
         }
         if (paths.Count == 0)
             throw new ArgumentException(
-                $"DatasetFromDirectory: no images found in '{directory}'{(inferred ? " (one subfolder per class)" : "")}; allowed formats: {string.Join(", ", Images.Formats)}.", nameof(directory));
+                $"{caller}: no files found in '{directory}'{(inferred ? " (one subfolder per class)" : "")}; allowed formats: {string.Join(", ", formats)}.", nameof(directory));
         return new(paths, labels, inferred ? classes : []);
     }
 
     /// <summary>os.walk sorted by folder path, each folder's files sorted by name.</summary>
-    private static void Walk(string root, bool followLinks, List<string> paths)
+    private static void Walk(string root, bool followLinks, IReadOnlyList<string> formats, List<string> paths)
     {
         var folders = new List<string> { root };
         for (int i = 0; i < folders.Count; i++)
@@ -54,7 +55,7 @@ internal sealed record ImageDirectoryIndex(IReadOnlyList<string> Paths, IReadOnl
                 if (followLinks || new DirectoryInfo(sub).LinkTarget is null) folders.Add(sub);
         foreach (var folder in folders.Order(StringComparer.Ordinal))
             paths.AddRange(Directory.EnumerateFiles(folder, "*", Everything)
-                .Where(file => Images.Formats.Any(format => file.EndsWith(format, StringComparison.OrdinalIgnoreCase)))
+                .Where(file => formats.Any(format => file.EndsWith(format, StringComparison.OrdinalIgnoreCase)))
                 .Order(StringComparer.Ordinal));
     }
 }
