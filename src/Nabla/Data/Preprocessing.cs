@@ -4,7 +4,7 @@ namespace Nabla.Data;
 /// Array helpers in the spirit of keras.utils and scikit-learn's preprocessing. "Features" are
 /// everything after the first axis: x [samples, ...] is viewed as [samples, features].
 /// </summary>
-public static class Preprocessing
+public static partial class Preprocessing
 {
     /// <summary>
     /// One-hot encodes integer class labels, as keras.utils.to_categorical: the output shape is the
