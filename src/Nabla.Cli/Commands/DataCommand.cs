@@ -12,15 +12,15 @@ internal static class DataCommand
 
     public static Command Create()
     {
-        var data = new Command("data", "Inspect data files (.npy, IDX raw or .gz, CSV).");
+        var data = new Command("data", "Inspect data files (.npy, IDX raw or .gz, CSV) and image folders.");
         data.Subcommands.Add(CreateInfo());
         return data;
     }
 
     private static Command CreateInfo()
     {
-        var file = new Argument<string>("file") { Description = "A .npy, IDX (raw or .gz) or .csv/.tsv/.txt file." };
-        var info = new Command("info", "Print shape, dtype, value statistics and normalization hints for a data file.");
+        var file = new Argument<string>("file") { Description = "A .npy, IDX (raw or .gz) or .csv/.tsv/.txt file, or a folder of images (one subfolder per class)." };
+        var info = new Command("info", "Print shape, dtype, value statistics and normalization hints for a data file, or the classes, sizes and unreadable files of an image folder.");
         info.Arguments.Add(file);
         info.SetAction(parseResult =>
         {
@@ -29,6 +29,11 @@ internal static class DataCommand
             string path = parseResult.GetValue(file)!;
             try
             {
+                if (Directory.Exists(path))
+                {
+                    PrintImageFolder(output, ImageFolderSummary.Compute(path));
+                    return 0;
+                }
                 if (IsText(path))
                 {
                     PrintTable(output, path);
@@ -105,6 +110,46 @@ internal static class DataCommand
         if (hints.Count == 0)
         {
             output.WriteLine("Flags:    none; the values look ready for training.");
+            return;
+        }
+        output.WriteLine("Flags:");
+        foreach (string hint in hints) output.WriteLine($"  - {hint}");
+    }
+
+    /// <summary>An image folder: what Images.DatasetFromDirectory would read, and what would stop or mislead training.</summary>
+    private static void PrintImageFolder(TextWriter output, ImageFolderSummary s)
+    {
+        output.WriteLine($"Folder:   {s.Directory}");
+        output.WriteLine($"Images:   {s.Files} files ({string.Join(", ", s.Extensions.Select(e => $"{e.Key} {e.Value}"))})" +
+                         (s.Classes.Count > 0 ? $" in {s.Classes.Count} classes" : ", no class folders (labels: null)"));
+        if (s.Classes.Count > 0)
+        {
+            output.WriteLine("Classes:  (label, folder, files)");
+            int width = s.Classes.Max(c => c.Name.Length);
+            for (int label = 0; label < s.Classes.Count; label++)
+            {
+                var (name, files) = s.Classes[label];
+                output.WriteLine($"  {label,3}  {name.PadRight(width)}  {files,6}  ({100.0 * files / Math.Max(s.Files, 1):0.0} %)".TrimEnd());
+            }
+        }
+        if (s.Sizes.Count > 0)
+        {
+            string Size(((int Height, int Width) Size, int Count) e) => $"{e.Size.Height} x {e.Size.Width}";
+            var byArea = s.Sizes.OrderBy(e => (long)e.Size.Height * e.Size.Width).ToList();
+            output.WriteLine($"Sizes:    {s.Sizes.Count} distinct (height x width); most common {Size(s.Sizes[0])} ({s.Sizes[0].Count} files); " +
+                             $"smallest {Size(byArea[0])}, largest {Size(byArea[^1])}");
+            string Kind(int c) => c switch { 1 => "grey", 2 => "grey+alpha", 3 => "colour", _ => "colour+alpha" };
+            output.WriteLine($"Channels: {string.Join(", ", s.FileChannels.Select(c => $"{Kind(c.Key)} {c.Value}"))}");
+        }
+        if (s.Unreadable.Count > 0)
+        {
+            output.WriteLine($"Unreadable: {s.Unreadable.Count}");
+            foreach (var (path, reason) in s.Unreadable) output.WriteLine($"  {path}: {OneLine(reason)}");
+        }
+        var hints = s.Hints();
+        if (hints.Count == 0)
+        {
+            output.WriteLine("Flags:    none; Images.DatasetFromDirectory reads every file.");
             return;
         }
         output.WriteLine("Flags:");

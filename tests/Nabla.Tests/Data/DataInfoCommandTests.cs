@@ -23,6 +23,42 @@ public class DataInfoCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    private void WritePng(string relative, int width, int height, int channels, byte level)
+    {
+        string path = Path.Combine(folder.Path, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var pixels = Enumerable.Repeat(level, width * height * channels).ToArray();
+        using var stream = File.Create(path);
+        new StbImageWriteSharp.ImageWriter().WritePng(pixels, width, height, (StbImageWriteSharp.ColorComponents)channels, stream);
+    }
+
+    [Fact]
+    public void AnImageFolderListsItsClassesSizesAndTheFilesThatWouldStopTraining()
+    {
+        for (int i = 0; i < 6; i++) WritePng($"cats/{i}.png", 8, 6, 3, 200);
+        WritePng("dogs/0.png", 4, 4, 1, 50);
+        WritePng("dogs/1.png", 8, 6, 3, 90);
+        File.WriteAllText(Path.Combine(folder.Path, "dogs", "broken.jpg"), "not a jpeg");
+
+        var (exit, output, error) = Run("data", "info", folder.Path);
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("Images:   9 files (.jpg 1, .png 8) in 2 classes", output);
+        Assert.Contains("    0  cats       6  (66.7 %)", output);
+        Assert.Contains("    1  dogs       3  (33.3 %)", output);
+        Assert.Contains("Sizes:    2 distinct (height x width); most common 6 x 8 (7 files); smallest 4 x 4, largest 6 x 8", output);
+        Assert.Contains("Channels: grey 1, colour 7", output);
+        Assert.Contains("Unreadable: 1", output);
+        Assert.Contains("broken.jpg: whole file: expected a BMP, GIF, JPEG or PNG image", output);
+        Assert.Contains("1 of 9 files cannot be decoded", output);
+        Assert.Contains("Aspect ratios differ", output);
+        Assert.Contains("Grey and colour images are mixed", output);
+        Assert.DoesNotContain("imbalanced", output); // 6 against 3 is under the 3:1 flag
+
+        var summary = ImageFolderSummary.Compute(folder.Path);
+        Assert.Equal([("cats", 6), ("dogs", 3)], summary.Classes);
+    }
+
     [Fact]
     public void RawPixelsAreFlaggedAsNotNormalized()
     {

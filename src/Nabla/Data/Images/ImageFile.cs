@@ -21,7 +21,9 @@ internal static class ImageFile
     /// <summary>The largest image file read: far above any photograph, and it is read whole before decoding.</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    public static (byte[] Pixels, int Height, int Width) Decode(string path, int channels)
+    /// <summary>The pixels with <paramref name="channels"/> channels, the size, and how many channels the file itself
+    /// holds (1 grey, 2 grey and alpha, 3 colour, 4 colour and alpha).</summary>
+    public static (byte[] Pixels, int Height, int Width, int FileChannels) Decode(string path, int channels)
     {
         if (channels is not (1 or 3 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "1, 3 or 4 channels.");
         DataFile.RequireExists(path);
@@ -51,7 +53,7 @@ internal static class ImageFile
         var image = Read(path, () => ImageResult.FromStream(new BoundedStream(bytes), wanted), "image data", $"a complete {info.Width} x {info.Height} image");
         if (image.Width != info.Width || image.Height != info.Height)
             throw DataFormatException.AtField(path, "image data", $"{info.Width} x {info.Height} pixels, as the header says", $"{image.Width} x {image.Height}");
-        return (channels == 1 && !grey ? Luma(image.Data) : image.Data, image.Height, image.Width);
+        return (channels == 1 && !grey ? Luma(image.Data) : image.Data, image.Height, image.Width, (int)info.ColorComponents);
     }
 
     /// <summary>Runs the decoder: whatever it throws on a damaged file (its own errors, an index or a seek out of

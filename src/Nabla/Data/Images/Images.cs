@@ -32,7 +32,7 @@ public static class Images
                 $"LoadImg: interpolation '{interpolation}' is not supported; Nabla resizes with Pillow's 'nearest' (Keras's default). " +
                 "For bilinear resizing, load at full size and resize with a Resizing layer, as DatasetFromDirectory does.", nameof(interpolation));
         CheckSize(targetSize, nameof(targetSize));
-        var (pixels, height, width) = ImageFile.Decode(path, channels);
+        var (pixels, height, width, _) = ImageFile.Decode(path, channels);
         if (targetSize is not var (targetHeight, targetWidth) || (targetHeight == height && targetWidth == width))
             return ToTensor(pixels, [height, width, channels]);
         var (top, left, cropHeight, cropWidth) = keepAspectRatio
@@ -78,7 +78,7 @@ public static class Images
         int size = height * width * channels;
         for (int i = 0; i < paths.Length; i++)
         {
-            var (pixels, h, w) = ImageFile.Decode(paths[i], channels);
+            var (pixels, h, w, _) = ImageFile.Decode(paths[i], channels);
             // tf.image.resize, or smart_resize's central window first: the Resizing layer's own resize, without a layer
             // (a layer built here would take a name from the user's session).
             var window = cropToAspectRatio ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
