@@ -1,11 +1,13 @@
 using Nabla.Configuration;
 using Nabla.Data;
 using Nabla.Layers;
+using Nabla.Serialization;
 
 namespace Nabla.Doctor;
 
 /// <summary>
-/// The "data" section of an experiment file: where x and y come from (files, the MNIST sample or a synthetic set),
+/// The "data" section of an experiment file: where x and y come from (files, the MNIST sample, a synthetic set or a
+/// folder of images, one subfolder per class),
 /// then, in this order, "samples", "image_shape", "flatten", "normalize" and "one_hot". Statistics for "normalize" are taken on
 /// the training split only (the samples before "validation_split"), as a Keras user fits a scaler or adapts a
 /// Normalization layer on the training data.
@@ -19,7 +21,9 @@ internal static class ExperimentData
 
     public static Result Read(ExperimentSection data, string folder, DataReadOptions options, double validationSplit)
     {
-        var (x, y) = data.Section("synthetic") is { } synthetic ? ReadSynthetic(synthetic, options) : ReadFiles(data, folder);
+        var (x, y) = data.Section("synthetic") is { } synthetic ? ReadSynthetic(synthetic, options)
+            : data.Section("directory") is { } directory ? ReadDirectory(directory, folder, options)
+            : ReadFiles(data, folder);
         if (data.Has("samples"))
         {
             int limit = data.Int("samples", 0, min: 1);
@@ -102,6 +106,33 @@ internal static class ExperimentData
         var x = LoadArray(xPath);
         string ySpec = data.String("y", null) ?? throw data.Error("y", "a file path (or 'label_column' for a CSV x)", "nothing");
         return (x, LoadArray(ExperimentFile.Resolve(folder, ySpec, source, "data.y")));
+    }
+
+    /// <summary>Keras's image_dataset_from_directory over the whole folder (fit's validation_split then takes the last
+    /// shuffled files, as Keras's subset "validation" does), its arguments under their Keras names.</summary>
+    private static (Tensor, Tensor) ReadDirectory(ExperimentSection d, string folder, DataReadOptions options)
+    {
+        string relative = d.String("path", null) ?? throw d.Error("path", "a folder of images, one subfolder per class", "nothing");
+        string path = Path.GetFullPath(Path.Combine(folder, relative));
+        if (!Directory.Exists(path)) throw d.Error("path", "an existing folder", $"'{relative}' (looked for {path})");
+        int[] size = d.Raw("image_size") switch
+        {
+            null => [256, 256],
+            List<object?> { Count: 2 } list when list.All(v => v is long and > 0 and < int.MaxValue) => [.. list.Select(Convert.ToInt32)],
+            var other => throw d.Error("image_size", "[height, width] (positive integers)", Config.Describe(other)),
+        };
+        string[]? classNames = d.Raw("class_names") switch
+        {
+            null => null,
+            List<object?> names when names.All(n => n is string) => [.. names.Cast<string>()],
+            var other => throw d.Error("class_names", "a list of subfolder names", Config.Describe(other)),
+        };
+        int seed = d.Int("seed", 0, min: 0);
+        var images = FileContent.Use(d.Source, "field 'data.directory'", "an image folder Images.DatasetFromDirectory reads", () =>
+            Images.ReadDirectory(path, "inferred", d.String("label_mode", "int"), classNames, d.String("color_mode", "rgb")!,
+                (size[0], size[1]), d.Bool("shuffle", true), seed, validationSplit: null, subset: null, d.String("interpolation", "bilinear")!,
+                followLinks: false, d.Bool("crop_to_aspect_ratio", false), verbose: false, options.MaxBytes));
+        return (images.Images, images.Labels ?? throw d.Error("label_mode", "\"int\", \"categorical\" or \"binary\" (the doctor trains on labels)", "null"));
     }
 
     private static (Tensor, Tensor) ReadSynthetic(ExperimentSection s, DataReadOptions options)

@@ -60,7 +60,15 @@ public static class Images
     public static LabeledImages DatasetFromDirectory(string directory, string? labels = "inferred", string? labelMode = "int",
         IReadOnlyList<string>? classNames = null, string colorMode = "rgb", (int Height, int Width)? imageSize = null,
         bool shuffle = true, int? seed = null, double? validationSplit = null, string? subset = null,
-        string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true)
+        string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true) =>
+        ReadDirectory(directory, labels, labelMode, classNames, colorMode, imageSize, shuffle, seed, validationSplit, subset,
+            interpolation, followLinks, cropToAspectRatio, verbose, maxBytes: long.MaxValue);
+
+    /// <summary><see cref="DatasetFromDirectory"/>, refusing before any image is decoded a subset whose float32 pixels
+    /// would pass <paramref name="maxBytes"/>.</summary>
+    internal static LabeledImages ReadDirectory(string directory, string? labels, string? labelMode,
+        IReadOnlyList<string>? classNames, string colorMode, (int Height, int Width)? imageSize, bool shuffle, int? seed,
+        double? validationSplit, string? subset, string interpolation, bool followLinks, bool cropToAspectRatio, bool verbose, long maxBytes)
     {
         const string caller = "Images.DatasetFromDirectory";
         int channels = Channels(colorMode);
@@ -72,8 +80,9 @@ public static class Images
             shuffle, seed, validationSplit, subset, followLinks, verbose);
 
         long values = (long)paths.Length * height * width * channels;
-        if (values > Array.MaxLength)
-            throw new ArgumentException($"{caller}: {paths.Length} images of {height} x {width} x {channels} make {values:N0} values, more than one tensor holds ({Array.MaxLength:N0}); use a smaller imageSize or fewer files.", nameof(imageSize));
+        if (values > Array.MaxLength || values * sizeof(float) > maxBytes)
+            throw new ArgumentException($"{caller}: {paths.Length} images of {height} x {width} x {channels} make {values:N0} values, " +
+                $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use a smaller imageSize or fewer files.", nameof(imageSize));
         var images = new Tensor(paths.Length, height, width, channels);
         int size = height * width * channels;
         for (int i = 0; i < paths.Length; i++)

@@ -104,7 +104,7 @@ public sealed class ExperimentDataTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"x": "mnist-sample", "normalise": "pixels"}""", "", "field 'data.normalise': expected one of the fields of 'data': x, y, label_column, samples, image_shape, flatten, normalize, one_hot, num_classes, validation_split, synthetic, generated, split_x, split_y (docs/experiment-file.md); found a field an experiment file does not have (did you mean 'data.normalize'?).")]
+    [InlineData("""{"x": "mnist-sample", "normalise": "pixels"}""", "", "field 'data.normalise': expected one of the fields of 'data': x, y, label_column, samples, image_shape, flatten, normalize, one_hot, num_classes, validation_split, synthetic, directory, generated, split_x, split_y (docs/experiment-file.md); found a field an experiment file does not have (did you mean 'data.normalize'?).")]
     [InlineData("""{"x": "mnist-sample"}""", """, "fit": {"epoch": 3}""", "field 'fit.epoch': expected one of the fields of 'fit'")]
     [InlineData("""{"x": "mnist-sample"}""", """, "fit": {"epochs": 0}""", "field 'fit.epochs': expected an integer ≥ 1; found 0.")]
     [InlineData("""{"x": "mnist-sample"}""", """, "fit": {"batch_size": "32"}""", "field 'fit.batch_size': expected an integer; found ")]
