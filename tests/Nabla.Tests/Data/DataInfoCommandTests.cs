@@ -1,4 +1,4 @@
-using System.CommandLine;
+using Nabla.Tests.TestSupport;
 using Nabla.Data;
 
 namespace Nabla.Tests.Data;
@@ -10,18 +10,6 @@ public class DataInfoCommandTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        // The CLI's types are internal; build the root exactly as Program.cs does, from CommandCatalog.All().
-        var catalog = System.Reflection.Assembly.Load("Nabla.Cli").GetType("Nabla.Cli.Commands.CommandCatalog", throwOnError: true)!;
-        var commands = (IEnumerable<Command>)catalog.GetMethod("All")!.Invoke(null, null)!;
-        var root = new RootCommand("test");
-        foreach (var command in commands) root.Subcommands.Add(command);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 
     private void WritePng(string relative, int width, int height, int channels, byte level)
     {
@@ -40,7 +28,7 @@ public class DataInfoCommandTests : IDisposable
         WritePng("dogs/1.png", 8, 6, 3, 90);
         File.WriteAllText(Path.Combine(folder.Path, "dogs", "broken.jpg"), "not a jpeg");
 
-        var (exit, output, error) = Run("data", "info", folder.Path);
+        var (exit, output, error) = CliRun.Run("data", "info", folder.Path);
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Assert.Contains("Images:   9 files (.jpg 1, .png 8) in 2 classes", output);
@@ -66,7 +54,7 @@ public class DataInfoCommandTests : IDisposable
         string path = folder.File("mnist.npy");
         Npy.Save(path, Tensor.FromArray(x.Data.AsSpan(0, 100 * 784).ToArray(), 100, 28, 28));
 
-        var (exit, output, error) = Run("data", "info", path);
+        var (exit, output, error) = CliRun.Run("data", "info", path);
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         Assert.Contains("Format:   npy, dtype float32", output);
@@ -80,7 +68,7 @@ public class DataInfoCommandTests : IDisposable
     public void NormalizedDataHasNoFlags()
     {
         string path = folder.WriteText("ok.csv", "a,b\n-0.5,0.5\n0.5,-0.5\n0,0.25\n");
-        var (exit, output, _) = Run("data", "info", path);
+        var (exit, output, _) = CliRun.Run("data", "info", path);
         Assert.Equal(0, exit);
         Assert.Contains("Format:   csv", output);
         Assert.Contains("[3, 2] (3 samples x 2 features)", output);
@@ -92,7 +80,7 @@ public class DataInfoCommandTests : IDisposable
     {
         // Feature 0 varies by ~0.8, feature 1 by ~80 (spread 100), feature 2 is constant, one NaN.
         string path = folder.WriteText("mixed.csv", "0.1,10,3\n0.9,90,3\nNaN,50,3\n0.5,50,3\n");
-        var (exit, output, _) = Run("data", "info", path);
+        var (exit, output, _) = CliRun.Run("data", "info", path);
         Assert.Equal(0, exit);
         Assert.Contains("NaN: 1, Inf: 0, constant features: 1", output);
         Assert.Contains("1 NaN and 0 infinite values", output);
@@ -103,7 +91,7 @@ public class DataInfoCommandTests : IDisposable
     [Fact]
     public void ReportsMissingValuesAndTextColumnsInsteadOfRefusingTheFile()
     {
-        var (exit, output, error) = Run("data", "info", Nabla.Tests.TestSupport.RepositoryPaths.FuelCsv());
+        var (exit, output, error) = CliRun.Run("data", "info", Nabla.Tests.TestSupport.RepositoryPaths.FuelCsv());
         Assert.Equal("", error);
         Assert.Equal(0, exit);
         Assert.Contains("Format:   csv, 96 rows x 8 columns (7 numeric, 1 text)", output);
@@ -118,7 +106,7 @@ public class DataInfoCommandTests : IDisposable
     public void IdxReportsItsDtype()
     {
         string path = folder.Write("labels.idx", IdxFixtures.UByte([0, 1, 2, 3], 4));
-        var (exit, output, _) = Run("data", "info", path);
+        var (exit, output, _) = CliRun.Run("data", "info", path);
         Assert.Equal(0, exit);
         Assert.Contains("Format:   idx, dtype uint8", output);
         Assert.Contains("Shape:    [4] (4 samples x 1 features)", output);
@@ -131,7 +119,7 @@ public class DataInfoCommandTests : IDisposable
     public void BadInputExitsWithCode2AndOneLineOnStderr(string name, string content, string expected)
     {
         string path = folder.WriteText(name, content);
-        var (exit, output, error) = Run("data", "info", path);
+        var (exit, output, error) = CliRun.Run("data", "info", path);
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -143,7 +131,7 @@ public class DataInfoCommandTests : IDisposable
     [Fact]
     public void MissingFileExitsWithCode2()
     {
-        var (exit, _, error) = Run("data", "info", folder.File("nope.npy"));
+        var (exit, _, error) = CliRun.Run("data", "info", folder.File("nope.npy"));
         Assert.Equal(2, exit);
         Assert.Contains("nope.npy", error);
     }

@@ -1,4 +1,4 @@
-using System.CommandLine;
+using Nabla.Tests.TestSupport;
 using StbImageWriteSharp;
 using Nabla.Data;
 using Nabla.Doctor;
@@ -60,7 +60,7 @@ public sealed class ImageFolderExperimentTests : IDisposable
         var result = ExperimentResult.Run(experiment);
         Assert.True(result.Diagnosis.IsHealthy, string.Join("; ", result.Diagnosis.Findings));
         Assert.True(result.Score >= 0.99, $"validation accuracy {result.Score}");
-        var (exit, _, error) = RunCli("doctor", path, "--quiet");
+        var (exit, _, error) = CliRun.Run("doctor", path, "--quiet");
         Assert.Equal("", error);
         Assert.Equal(0, exit);
     }
@@ -85,14 +85,4 @@ public sealed class ImageFolderExperimentTests : IDisposable
         Assert.Contains("bytes allowed", e.Message);
     }
 
-    private static (int ExitCode, string Output, string Error) RunCli(params string[] args)
-    {
-        var catalog = System.Reflection.Assembly.Load("Nabla.Cli").GetType("Nabla.Cli.Commands.CommandCatalog", throwOnError: true)!;
-        var root = new RootCommand("test");
-        foreach (var command in (IEnumerable<Command>)catalog.GetMethod("All")!.Invoke(null, null)!) root.Subcommands.Add(command);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
 }
