@@ -16,8 +16,6 @@ internal sealed class WeightReads(string source, bool skipMismatch)
     private readonly List<(Layer Layer, string Reason)> absent = [];
     private readonly List<(string Name, string Problem)> unexpected = [];
 
-    public string Source => source;
-
     /// <summary>A weight the file holds with the right shape; <paramref name="read"/> runs only if the load goes ahead.</summary>
     public void Read(Layer layer, Tensor weight, Func<float[]> read) => reads.Add((layer, weight, read));
 
