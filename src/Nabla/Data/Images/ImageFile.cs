@@ -56,6 +56,29 @@ internal static class ImageFile
         return (channels == 1 && !grey ? Luma(image.Data) : image.Data, image.Height, image.Width, (int)info.ColorComponents);
     }
 
+    /// <summary>How many files <see cref="ForEach"/> decodes at once (all cores by default; 1 decodes in order).</summary>
+    internal static int DecodeThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Runs <paramref name="decode"/> for files 0..count-1 on <see cref="DecodeThreads"/> threads, as tf.data
+    /// decodes a dataset's files in parallel; each call writes its own slot. When files fail, the first failing one
+    /// in file order is rethrown as it was thrown, so the error does not depend on the threads' timing.</summary>
+    internal static void ForEach(int count, Action<int> decode)
+    {
+        var failures = new Exception?[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, DecodeThreads) }, i =>
+        {
+            try
+            {
+                decode(i);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        });
+        if (failures.FirstOrDefault(e => e is not null) is { } first) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+    }
+
     /// <summary>Runs the decoder: whatever it throws on a damaged file (its own errors, an index or a seek out of
     /// range) means the file cannot be read, and is reported as that.</summary>
     private static T Read<T>(string path, Func<T> decode, string field, string expected)

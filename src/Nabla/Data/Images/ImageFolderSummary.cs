@@ -36,21 +36,32 @@ public sealed class ImageFolderSummary
         bool classes = System.IO.Directory.Exists(directory) &&
             System.IO.Directory.EnumerateDirectories(directory).Any(d => !Path.GetFileName(d).StartsWith('.'));
         var index = DirectoryIndex.Read(caller, directory, inferred: classes, classNames: null, followLinks: false, Images.Formats);
-        var sizes = new Dictionary<(int, int), int>();
-        var channels = new SortedDictionary<int, int>();
-        var unreadable = new List<(string, string)>();
-        foreach (string path in index.Paths)
+        var decoded = new (int Height, int Width, int Channels)?[index.Paths.Count];
+        var reasons = new string?[index.Paths.Count];
+        ImageFile.ForEach(index.Paths.Count, i =>
         {
+            string path = index.Paths[i];
             try
             {
                 var (_, height, width, fileChannels) = ImageFile.Decode(path, 3);
-                sizes[(height, width)] = sizes.GetValueOrDefault((height, width)) + 1;
-                channels[fileChannels] = channels.GetValueOrDefault(fileChannels) + 1;
+                decoded[i] = (height, width, fileChannels);
             }
             catch (DataFormatException e)
             {
-                unreadable.Add((path, e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message));
+                reasons[i] = e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
             }
+        });
+        var sizes = new Dictionary<(int, int), int>();
+        var channels = new SortedDictionary<int, int>();
+        var unreadable = new List<(string, string)>();
+        for (int i = 0; i < decoded.Length; i++)
+        {
+            if (decoded[i] is var (height, width, fileChannels))
+            {
+                sizes[(height, width)] = sizes.GetValueOrDefault((height, width)) + 1;
+                channels[fileChannels] = channels.GetValueOrDefault(fileChannels) + 1;
+            }
+            else unreadable.Add((index.Paths[i], reasons[i]!));
         }
         return new ImageFolderSummary
         {

@@ -85,7 +85,7 @@ public static class Images
                 $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use a smaller imageSize or fewer files.", nameof(imageSize));
         var images = new Tensor(paths.Length, height, width, channels);
         int size = height * width * channels;
-        for (int i = 0; i < paths.Length; i++)
+        ImageFile.ForEach(paths.Length, i =>
         {
             var (pixels, h, w, _) = ImageFile.Decode(paths[i], channels);
             // tf.image.resize, or smart_resize's central window first: the Resizing layer's own resize, without a layer
@@ -93,7 +93,7 @@ public static class Images
             var window = cropToAspectRatio ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
             var resized = window.Cut(ToTensor(pixels, [1, h, w, channels]), height, width, bilinear: interpolation == "bilinear");
             resized.Data.AsSpan(0, size).CopyTo(images.Data.AsSpan(i * size, size));
-        }
+        });
         return new LabeledImages(images, labelled ? DirectoryDataset.Labels(classes, labelMode!, classNamesFound.Count) : null, classNamesFound, paths);
     }
 
