@@ -230,6 +230,19 @@ public class ImagesTests
     }
 
     [Fact]
+    public void Linked_folders_are_walked_only_when_asked_and_a_loop_is_walked_once()
+    {
+        var (folder, _) = PetsFolder();
+        using var _f = folder;
+        // cats/more/back links to cats: a loop for a walk that follows links.
+        Directory.CreateSymbolicLink(Path.Combine(folder.Path, "cats", "more", "back"), Path.Combine(folder.Path, "cats"));
+        var plain = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), shuffle: false, verbose: false);
+        var followed = Images.DatasetFromDirectory(folder.Path, imageSize: (4, 4), shuffle: false, followLinks: true, verbose: false);
+        Assert.Equal(5, plain.FilePaths.Count);
+        Assert.Equal(plain.FilePaths, followed.FilePaths);
+    }
+
+    [Fact]
     public void Arguments_keras_refuses_are_refused_naming_what_is_allowed()
     {
         var (folder, _) = PetsFolder();

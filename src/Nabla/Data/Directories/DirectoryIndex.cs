@@ -46,16 +46,20 @@ internal sealed record DirectoryIndex(IReadOnlyList<string> Paths, IReadOnlyList
         return new(paths, labels, inferred ? classes : []);
     }
 
-    /// <summary>os.walk sorted by folder path, each folder's files sorted by name.</summary>
+    /// <summary>os.walk sorted by folder path, each folder's files sorted by name. A linked folder that leads back to
+    /// one already walked is walked once (os.walk with followlinks would loop forever).</summary>
     private static void Walk(string root, bool followLinks, IReadOnlyList<string> formats, List<string> paths)
     {
         var folders = new List<string> { root };
+        var seen = new HashSet<string>(StringComparer.Ordinal) { Target(root) };
         for (int i = 0; i < folders.Count; i++)
             foreach (var sub in Directory.EnumerateDirectories(folders[i], "*", Everything))
-                if (followLinks || new DirectoryInfo(sub).LinkTarget is null) folders.Add(sub);
+                if ((followLinks || new DirectoryInfo(sub).LinkTarget is null) && seen.Add(Target(sub))) folders.Add(sub);
         foreach (var folder in folders.Order(StringComparer.Ordinal))
             paths.AddRange(Directory.EnumerateFiles(folder, "*", Everything)
                 .Where(file => formats.Any(format => file.EndsWith(format, StringComparison.OrdinalIgnoreCase)))
                 .Order(StringComparer.Ordinal));
     }
+
+    private static string Target(string folder) => Path.GetFullPath(new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? folder);
 }
