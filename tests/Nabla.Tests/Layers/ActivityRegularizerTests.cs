@@ -41,6 +41,8 @@ public class ActivityRegularizerTests
     [Fact]
     public void TheGradientReachesTheLayerThroughItsOutput()
     {
+        // Seeded: the L1 term's kink at 0 fails a finite difference taken across it, which unseeded weights could place there.
+        Utils.SetRandomSeed(12);
         var layer = new Dense(3, activation: "tanh") { ActivityRegularizer = Regularizer.L1L2(0.05, 0.1) };
         layer.Build([4]);
         var x = GradientCheck.Random(4, -1, 1, 2, 4);
