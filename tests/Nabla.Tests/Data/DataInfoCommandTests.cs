@@ -11,14 +11,9 @@ public class DataInfoCommandTests : IDisposable
     public void Dispose() => folder.Dispose();
 
 
-    private void WritePng(string relative, int width, int height, int channels, byte level)
-    {
-        string path = Path.Combine(folder.Path, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var pixels = Enumerable.Repeat(level, width * height * channels).ToArray();
-        using var stream = File.Create(path);
-        new StbImageWriteSharp.ImageWriter().WritePng(pixels, width, height, (StbImageWriteSharp.ColorComponents)channels, stream);
-    }
+    private void WritePng(string relative, int width, int height, int channels, byte level) =>
+        TestImages.WritePng(Path.Combine(folder.Path, relative), Enumerable.Repeat(level, width * height * channels).ToArray(), width, height,
+            (StbImageWriteSharp.ColorComponents)channels);
 
     [Fact]
     public void AnImageFolderListsItsClassesSizesAndTheFilesThatWouldStopTraining()

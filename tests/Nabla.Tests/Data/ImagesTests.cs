@@ -1,6 +1,7 @@
 using StbImageWriteSharp;
 using Nabla.Data;
 using Nabla.Layers;
+using Nabla.Tests.TestSupport;
 
 namespace Nabla.Tests.Data;
 
@@ -20,14 +21,6 @@ public class ImagesTests
         return pixels;
     }
 
-    private static string WritePng(string path, byte[] pixels, int width, int height, ColorComponents components = ColorComponents.RedGreenBlue)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(pixels, width, height, components, stream);
-        return path;
-    }
-
     private static float[] Floats(byte[] pixels) => pixels.Select(p => (float)p).ToArray();
 
     private static float[] Values(Tensor t) => t.Data.AsSpan(0, t.Size).ToArray();
@@ -37,7 +30,7 @@ public class ImagesTests
     {
         using var folder = new TempFolder();
         var rgba = Pixels(1, 5 * 7 * 4);
-        string rgbaPath = WritePng(folder.File("a.png"), rgba, width: 7, height: 5, ColorComponents.RedGreenBlueAlpha);
+        string rgbaPath = TestImages.WritePng(folder.File("a.png"), rgba, width: 7, height: 5, ColorComponents.RedGreenBlueAlpha);
         var loaded = Images.LoadImg(rgbaPath, colorMode: "rgba");
         Assert.Equal([5, 7, 4], loaded.Shape);
         Assert.Equal(Floats(rgba), Values(loaded));
@@ -52,12 +45,12 @@ public class ImagesTests
     {
         using var folder = new TempFolder();
         // Pure red, green and blue, and white: Pillow's convert("L") gives 76, 150, 29 and 255.
-        string colour = WritePng(folder.File("rgb.png"), [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255], width: 4, height: 1);
+        string colour = TestImages.WritePng(folder.File("rgb.png"), [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255], width: 4, height: 1);
         var grey = Images.LoadImg(colour, colorMode: "grayscale");
         Assert.Equal([1, 4, 1], grey.Shape);
         Assert.Equal([76f, 150f, 29f, 255f], Values(grey));
         var levels = Pixels(2, 3 * 3);
-        string greyPath = WritePng(folder.File("grey.png"), levels, width: 3, height: 3, ColorComponents.Grey);
+        string greyPath = TestImages.WritePng(folder.File("grey.png"), levels, width: 3, height: 3, ColorComponents.Grey);
         Assert.Equal(Floats(levels), Values(Images.LoadImg(greyPath, colorMode: "grayscale")));
         // "rgb" of a grey image repeats the level in each channel.
         Assert.Equal(Floats(levels.SelectMany(l => new[] { l, l, l }).ToArray()), Values(Images.LoadImg(greyPath)));
@@ -69,7 +62,7 @@ public class ImagesTests
         using var folder = new TempFolder();
         // A grey 8 x 4 image whose level is its index: 0..31.
         var index = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
-        string path = WritePng(folder.File("i.png"), index, width: 8, height: 4, ColorComponents.Grey);
+        string path = TestImages.WritePng(folder.File("i.png"), index, width: 8, height: 4, ColorComponents.Grey);
         // Down by 4 across and 2 down: source column floor((x + 0.5)·4) = 2, 6; row floor((y + 0.5)·2) = 1, 3.
         var down = Images.LoadImg(path, colorMode: "grayscale", targetSize: (2, 2));
         Assert.Equal([10f, 14f, 26f, 30f], Values(down));
@@ -112,7 +105,7 @@ public class ImagesTests
         var e = Assert.Throws<DataFormatException>(() => Images.LoadImg(text));
         Assert.Contains("notes.png", e.Message);
 
-        byte[] png = File.ReadAllBytes(WritePng(folder.File("whole.png"), Pixels(3, 32 * 32 * 3), 32, 32));
+        byte[] png = File.ReadAllBytes(TestImages.WritePng(folder.File("whole.png"), Pixels(3, 32 * 32 * 3), 32, 32));
         string cut = folder.Write("cut.png", png[..(png.Length / 2)]);
         e = Assert.Throws<DataFormatException>(() => Images.LoadImg(cut));
         Assert.Contains("cut.png", e.Message);
@@ -144,7 +137,7 @@ public class ImagesTests
         void Add(string relative, int width, int height, int seed)
         {
             var values = Pixels(seed, width * height * 3);
-            pixels[WritePng(Path.Combine(folder.Path, relative), values, width, height)] = values;
+            pixels[TestImages.WritePng(Path.Combine(folder.Path, relative), values, width, height)] = values;
         }
         Add("cats/b.png", 4, 4, 1);
         Add("cats/a.png", 4, 4, 2);
@@ -255,7 +248,7 @@ public class ImagesTests
         Assert.Contains("rgb", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(dir, colorMode: "cmyk", verbose: false)).Message);
         Assert.Contains("bilinear", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(dir, interpolation: "area", verbose: false)).Message);
         Directory.CreateDirectory(Path.Combine(dir, "birds"));
-        WritePng(Path.Combine(dir, "birds", "f.png"), Pixels(9, 48), 4, 4);
+        TestImages.WritePng(Path.Combine(dir, "birds", "f.png"), Pixels(9, 48), 4, 4);
         Assert.Contains("exactly 2 classes", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(dir, labelMode: "binary", verbose: false)).Message);
         using var empty = new TempFolder();
         Assert.Contains("no files found", Assert.Throws<ArgumentException>(() => Images.DatasetFromDirectory(empty.Path, verbose: false)).Message);
@@ -268,14 +261,7 @@ public class ImagesTests
     public void A_small_cnn_learns_bright_from_dark_images_read_from_a_folder()
     {
         using var folder = new TempFolder();
-        var random = new Random(5);
-        for (int i = 0; i < 12; i++)
-            foreach (var (name, low) in new[] { ("bright", 150), ("dark", 0) })
-            {
-                var pixels = new byte[8 * 8 * 3];
-                for (int k = 0; k < pixels.Length; k++) pixels[k] = (byte)(low + random.Next(100));
-                WritePng(Path.Combine(folder.Path, name, $"{i}.png"), pixels, 8, 8);
-            }
+        TestImages.WriteBrightAndDark(folder.Path, perClass: 12, size: 8, seed: 5);
         var training = Images.DatasetFromDirectory(folder.Path, labelMode: "binary", imageSize: (8, 8), seed: 3, validationSplit: 0.25, subset: "training", verbose: false);
         var validation = Images.DatasetFromDirectory(folder.Path, labelMode: "binary", imageSize: (8, 8), seed: 3, validationSplit: 0.25, subset: "validation", verbose: false);
         Utils.SetRandomSeed(4);

@@ -1,5 +1,4 @@
 using Nabla.Tests.TestSupport;
-using StbImageWriteSharp;
 using Nabla.Data;
 using Nabla.Doctor;
 
@@ -15,21 +14,7 @@ public sealed class ImageFolderExperimentTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     /// <summary>Twelve bright and twelve dark 8 x 8 colour images, one class folder each.</summary>
-    private void WriteImages()
-    {
-        var random = new Random(3);
-        foreach (var (name, low) in new[] { ("bright", 150), ("dark", 0) })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, "photos", name));
-            for (int i = 0; i < 12; i++)
-            {
-                var pixels = new byte[8 * 8 * 3];
-                for (int k = 0; k < pixels.Length; k++) pixels[k] = (byte)(low + random.Next(100));
-                using var stream = File.Create(Path.Combine(folder, "photos", name, $"{i}.png"));
-                new ImageWriter().WritePng(pixels, 8, 8, ColorComponents.RedGreenBlue, stream);
-            }
-        }
-    }
+    private void WriteImages() => TestImages.WriteBrightAndDark(Path.Combine(folder, "photos"), perClass: 12, size: 8, seed: 3);
 
     private string WriteExperiment(string directory)
     {
