@@ -9,7 +9,6 @@ using Nabla;
 using Nabla.Data;
 using Nabla.Datasets;
 using Nabla.Layers;
-using StbImageWriteSharp;
 
 string folder = Path.Combine(Path.GetTempPath(), $"nabla-digits-{Environment.ProcessId}");
 try
@@ -53,16 +52,12 @@ static void WriteDigits(string folder, int perClass)
 {
     var ((images, labels), _) = Mnist.LoadSample();
     var written = new int[10];
-    var pixels = new byte[28 * 28];
     for (int i = 0; i < labels.Size && written.Any(n => n < perClass); i++)
     {
         int digit = (int)labels.Data[i];
         if (written[digit] == perClass) continue;
-        for (int k = 0; k < pixels.Length; k++) pixels[k] = (byte)images.Data[i * pixels.Length + k];
-        string classFolder = Path.Combine(folder, digit.ToString());
-        Directory.CreateDirectory(classFolder);
-        using var stream = File.Create(Path.Combine(classFolder, $"{i:D5}.png"));
-        new ImageWriter().WritePng(pixels, 28, 28, ColorComponents.Grey, stream);
+        var image = Tensor.FromArray(images.Data.AsSpan(i * 28 * 28, 28 * 28).ToArray(), [28, 28, 1]);
+        Images.SaveImg(Path.Combine(folder, digit.ToString(), $"{i:D5}.png"), image, scale: false);   // keras.utils.save_img
         written[digit]++;
     }
 }

@@ -80,6 +80,42 @@ public class ImagesTests
     }
 
     [Fact]
+    public void SaveImg_writes_what_LoadImg_reads_and_scales_as_kerass_array_to_img()
+    {
+        using var folder = new TempFolder();
+        var bytes = Pixels(7, 5 * 6 * 3);
+        var image = Tensor.FromArray(Floats(bytes), [5, 6, 3]);
+        foreach (string name in new[] { "a.png", "a.bmp" })
+        {
+            Images.SaveImg(folder.File(name), image, scale: false);
+            Assert.Equal(Floats(bytes), Values(Images.LoadImg(folder.File(name))));
+        }
+        // array_to_img(scale=True): x - min, / max, * 255, then astype("uint8"): [-1, 0, 1] -> [0, 127, 255].
+        Images.SaveImg(folder.File("s.png"), Tensor.FromArray([-1f, 0f, 1f], [1, 3, 1]));
+        Assert.Equal([0f, 127f, 255f], Values(Images.LoadImg(folder.File("s.png"), colorMode: "grayscale")));
+        Images.SaveImg(folder.File("flat.png"), Tensor.Full(0.5f, 2, 2, 1));
+        Assert.Equal([0f, 0f, 0f, 0f], Values(Images.LoadImg(folder.File("flat.png"), colorMode: "grayscale")));
+        // JPEG: within its rounding; an alpha channel is dropped.
+        var smooth = Tensor.FromArray(Enumerable.Range(0, 16 * 16 * 4).Select(i => (float)(i % 4 == 3 ? 255 : i % 64 + 40)).ToArray(), [16, 16, 4]);
+        Images.SaveImg(folder.File("j.jpg"), smooth, scale: false);
+        var back = Images.LoadImg(folder.File("j.jpg"), colorMode: "rgba");
+        Assert.Equal([16, 16, 4], back.Shape);
+        Assert.All(Values(back).Where((_, i) => i % 4 == 3), alpha => Assert.Equal(255f, alpha));
+    }
+
+    [Fact]
+    public void SaveImg_refuses_what_it_cannot_write_without_changing_it()
+    {
+        using var folder = new TempFolder();
+        Assert.Contains("[height, width, channels]", Assert.Throws<ArgumentException>(() => Images.SaveImg(folder.File("a.png"), new Tensor(4, 4))).Message);
+        Assert.Contains("1, 3 or 4 channels", Assert.Throws<ArgumentException>(() => Images.SaveImg(folder.File("a.png"), new Tensor(4, 4, 2))).Message);
+        Assert.Contains("png, jpeg, bmp", Assert.Throws<ArgumentException>(() => Images.SaveImg(folder.File("a.gif"), new Tensor(4, 4, 3))).Message);
+        var e = Assert.Throws<ArgumentException>(() => Images.SaveImg(folder.File("a.png"), Tensor.Full(300f, 2, 2, 1), scale: false));
+        Assert.Contains("300", e.Message);
+        Assert.False(File.Exists(folder.File("a.png")));
+    }
+
+    [Fact]
     public void A_jpeg_and_a_bmp_load_within_the_decoders_rounding()
     {
         using var folder = new TempFolder();

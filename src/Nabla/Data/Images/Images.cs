@@ -3,8 +3,8 @@ using Nabla.Layers;
 namespace Nabla.Data;
 
 /// <summary>
-/// Keras's image-file utilities: <c>keras.utils.load_img</c> with <c>img_to_array</c> (<see cref="LoadImg"/>) and
-/// <c>keras.utils.image_dataset_from_directory</c> (<see cref="DatasetFromDirectory"/>). Pixels come as float32 in
+/// Keras's image-file utilities: <c>keras.utils.load_img</c> with <c>img_to_array</c> (<see cref="LoadImg"/>),
+/// <c>save_img</c> (<see cref="SaveImg"/>) and <c>keras.utils.image_dataset_from_directory</c> (<see cref="DatasetFromDirectory"/>). Pixels come as float32 in
 /// 0..255, channels last, as Keras gives them; scaling is the model's business (a Rescaling layer, or an application's
 /// <c>PreprocessInput</c>).
 /// </summary>
@@ -41,6 +41,16 @@ public static class Images
         var resized = PillowNearest(pixels, width, channels, (top, left, cropHeight, cropWidth), targetHeight, targetWidth);
         return ToTensor(resized, [targetHeight, targetWidth, channels]);
     }
+
+    /// <summary>
+    /// Writes one image [height, width, channels] (1 grey, 3 colour, 4 with alpha) to a PNG, JPEG (quality 75, Pillow's
+    /// default) or BMP file, atomically, as Keras's <c>save_img</c>: the format from <paramref name="fileFormat"/> or the
+    /// path's extension ("jpg" is JPEG); with <paramref name="scale"/> (Keras's default) the values are stretched to
+    /// 0..255 first, without it they must already lie there (Keras would wrap the others round). JPEG drops an alpha
+    /// channel, with a warning, as Keras does.
+    /// </summary>
+    public static void SaveImg(string path, Tensor image, string? fileFormat = null, bool scale = true) =>
+        ImageWriting.Save(path, image, fileFormat, scale);
 
     /// <summary>
     /// Reads a folder of images into memory (Keras's <c>image_dataset_from_directory</c>, whose batches of one epoch
