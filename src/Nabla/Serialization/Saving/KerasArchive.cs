@@ -125,6 +125,12 @@ internal static class KerasArchive
         if (!zip.Contains(SafetensorsWeightsEntry))
             throw DataFormatException.AtField(path, $"entry '{WeightsEntry}'", $"a .keras archive with {WeightsEntry}",
                 "entries: " + (zip.EntryNames.Any() ? string.Join(", ", zip.EntryNames) : "none"));
+        return ApplySafetensorsWeights(model, zip, skipMismatch);
+    }
+
+    /// <summary>Nabla's earlier archives' safetensors weights entry, read within what the model can need, into the model.</summary>
+    private static WeightsLoadReport ApplySafetensorsWeights(Model model, KerasZip zip, bool skipMismatch)
+    {
         var weights = model.Weights;
         string source = $"{zip.Path}/{SafetensorsWeightsEntry}";
         var tensors = ReadSafetensors(zip, SafetensorsWeightsEntry, source, MaxEntryBytes(weights.Sum(w => 4L * w.Size), weights.Count)).Tensors;
@@ -153,14 +159,12 @@ internal static class KerasArchive
 
     private static void LoadSafetensors(Model model, KerasZip zip)
     {
-        var weights = model.Weights;
-        long weightBytes = weights.Sum(w => 4L * w.Size);
-        string weightsSource = $"{zip.Path}/{SafetensorsWeightsEntry}";
-        var tensors = ReadSafetensors(zip, SafetensorsWeightsEntry, weightsSource, MaxEntryBytes(weightBytes, weights.Count)).Tensors;
-        // Inside an archive, weights that do not fit the archive's own config are the archive's fault.
-        FileContent.Use(weightsSource, "tensors", "the weights of the archive's model", () => ModelWeights.Apply(model, tensors, weightsSource));
+        // Inside an archive, weights that do not fit the archive's own config are the archive's fault (a DataFormatException).
+        ApplySafetensorsWeights(model, zip, skipMismatch: false);
         if (zip.Contains(OptimizerState.Entry) && model.IsCompiled)
         {
+            var weights = model.Weights;
+            long weightBytes = weights.Sum(w => 4L * w.Size);
             string stateSource = $"{zip.Path}/{OptimizerState.Entry}";
             // Each weight has at most three state arrays (Adam with amsgrad).
             long stateBytes = MaxEntryBytes(3 * weightBytes, 3 * weights.Count);
