@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Nabla.Doctor;
+using Nabla.Data;
 
 namespace Nabla.Cli.Bench;
 
@@ -14,8 +15,8 @@ internal static class StepProfiler
     {
         var model = experiment.BuildModel();
         int batch = experiment.BatchSize;
-        var x = DataChecks.Rows(experiment.X, 0, batch);
-        var y = DataChecks.Rows(experiment.Y, 0, batch);
+        var x = Preprocessing.RowRange(experiment.X, 0, batch);
+        var y = Preprocessing.RowRange(experiment.Y, 0, batch);
         // Warm up for a while: a kernel called once per step needs many calls before the JIT's tier-1
         // code replaces the quick first compile, and timing earlier measures the wrong code.
         var warmup = Stopwatch.StartNew();

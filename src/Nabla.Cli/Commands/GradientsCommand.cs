@@ -28,8 +28,8 @@ internal static class GradientsCommand
             Directory.CreateDirectory(directory);
             var model = loaded.BuildModel();
             int batch = Math.Min(loaded.BatchSize, loaded.X.Shape[0]);
-            var x = DataChecks.Rows(loaded.X, 0, batch);
-            var y = DataChecks.Rows(loaded.Y, 0, batch);
+            var x = Preprocessing.RowRange(loaded.X, 0, batch);
+            var y = Preprocessing.RowRange(loaded.Y, 0, batch);
             var step = model.CaptureGradientStep(loaded.Inputs(x), loaded.Targets(model, y));
             var trainable = new HashSet<Tensor>(model.TrainableWeights, ReferenceEqualityComparer.Instance);
             var entries = new JsonArray();

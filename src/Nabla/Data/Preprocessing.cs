@@ -139,6 +139,15 @@ public static partial class Preprocessing
         return order;
     }
 
+    /// <summary>A new tensor holding the consecutive samples <paramref name="start"/> (inclusive) to
+    /// <paramref name="end"/> (exclusive) of <paramref name="source"/> (NumPy's <c>x[start:end]</c>).</summary>
+    internal static Tensor RowRange(Tensor source, int start, int end)
+    {
+        int rowSize = source.RowSize;
+        var data = source.Data.AsSpan(start * rowSize, (end - start) * rowSize).ToArray();
+        return Tensor.FromArray(data, [end - start, .. source.Shape[1..]]);
+    }
+
     /// <summary>A new tensor holding the samples (first-axis slices) of <paramref name="source"/> at <paramref name="rows"/>,
     /// in that order (NumPy's <c>x[rows]</c>); every index must be a sample of <paramref name="source"/>.</summary>
     public static Tensor TakeRows(Tensor source, ReadOnlySpan<int> rows)

@@ -27,7 +27,7 @@ internal static class ExperimentData
         if (data.Has("samples"))
         {
             int limit = data.Int("samples", 0, min: 1);
-            if (limit < x.Shape[0]) (x, y) = (DataChecks.Rows(x, 0, limit), DataChecks.Rows(y, 0, limit));
+            if (limit < x.Shape[0]) (x, y) = (Preprocessing.RowRange(x, 0, limit), Preprocessing.RowRange(y, 0, limit));
         }
         bool mnist = !data.Has("synthetic") && data.String("x", null) == "mnist-sample";
         x = ExperimentImages.Apply(x, data, mnist ? ExperimentImages.MnistShape : null);
@@ -35,7 +35,7 @@ internal static class ExperimentData
         Tensor? adaptTo = null;
         if (NormalizeMode(data) is { } mode)
         {
-            var training = DataChecks.Rows(x, 0, Model.TrainingSamples(x.Shape[0], validationSplit));
+            var training = Preprocessing.RowRange(x, 0, Model.TrainingSamples(x.Shape[0], validationSplit));
             switch (mode)
             {
                 case "pixels": x *= 1f / 255f; break;

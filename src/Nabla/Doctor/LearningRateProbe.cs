@@ -1,3 +1,4 @@
+using Nabla.Data;
 namespace Nabla.Doctor;
 
 /// <summary>
@@ -26,8 +27,8 @@ public static class LearningRateProbe
         int steps = (int)Math.Min(Steps, (long)experiment.Epochs * ((trainRows + batch - 1) / batch));
         int probeRows = Math.Min(ProbeRows, trainRows);
         // Rows are cut from x and y as whole tables, then into the model's inputs and targets as the run does it.
-        var probeX = experiment.Inputs(DataChecks.Rows(experiment.X, 0, probeRows));
-        var probeY = experiment.Targets(first, DataChecks.Rows(experiment.Y, 0, probeRows));
+        var probeX = experiment.Inputs(Preprocessing.RowRange(experiment.X, 0, probeRows));
+        var probeY = experiment.Targets(first, Preprocessing.RowRange(experiment.Y, 0, probeRows));
         double rate = optimizer.LearningRate;
         var draws = Utils.Random.Clone();
         return new LearningRateResponse(rate, steps,
@@ -49,8 +50,8 @@ public static class LearningRateProbe
         {
             int start = s * batch % trainRows;
             int count = Math.Min(batch, trainRows - start);
-            double loss = model.TrainOnBatch(experiment.Inputs(DataChecks.Rows(experiment.X, start, start + count)),
-                experiment.Targets(model, DataChecks.Rows(experiment.Y, start, start + count)));
+            double loss = model.TrainOnBatch(experiment.Inputs(Preprocessing.RowRange(experiment.X, start, start + count)),
+                experiment.Targets(model, Preprocessing.RowRange(experiment.Y, start, start + count)));
             if (!double.IsFinite(loss)) return double.NegativeInfinity;
         }
         double after = Loss(model, probeX, probeY, draws);

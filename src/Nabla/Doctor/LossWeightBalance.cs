@@ -1,4 +1,5 @@
 using System.Globalization;
+using Nabla.Data;
 
 namespace Nabla.Doctor;
 
@@ -16,8 +17,8 @@ internal static class LossWeightBalance
         var withLoss = Enumerable.Range(0, model.OutputCount).Where(i => model.Losses[i] is not null).ToList();
         if (withLoss.Count < 2) return null;
         int rows = Model.TrainingSamples(e.X.Shape[0], e.ValidationSplit);
-        var x = e.Inputs(DataChecks.Rows(e.X, 0, rows));
-        var y = e.Targets(model, DataChecks.Rows(e.Y, 0, rows));
+        var x = e.Inputs(Preprocessing.RowRange(e.X, 0, rows));
+        var y = e.Targets(model, Preprocessing.RowRange(e.Y, 0, rows));
         var logs = model.Evaluate(x, y, batchSize: e.BatchSize);
         var losses = withLoss.Select(i => logs.GetValueOrDefault(model.OutputNames[i] + "_loss", double.NaN)).ToArray();
         if (losses.Any(l => !(l > 0) || !double.IsFinite(l))) return null;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Nabla.Layers;
 using Nabla.Configuration;
+using Nabla.Data;
 
 namespace Nabla.Doctor;
 
@@ -349,7 +350,7 @@ internal static partial class Repairs
         // The output repairs edit one loss and one output layer: not a model with several outputs or inputs.
         if (!e.HasSingleLoss || e.SplitsData || trained.OutputCount > 1) return null;
         if (WatchedLayers.Of(trained) is not { Count: > 0 } layers) return null;
-        var step = trained.LastTrainStep ?? trained.CaptureGradientStep(DataChecks.Rows(e.X, 0, 1), DataChecks.Rows(e.Y, 0, 1));
+        var step = trained.LastTrainStep ?? trained.CaptureGradientStep(Preprocessing.RowRange(e.X, 0, 1), Preprocessing.RowRange(e.Y, 0, 1));
         return layers[^1].Activity(step);
     }
 

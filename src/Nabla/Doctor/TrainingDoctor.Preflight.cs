@@ -1,3 +1,4 @@
+using Nabla.Data;
 namespace Nabla.Doctor;
 
 public sealed partial class TrainingDoctor
@@ -17,8 +18,8 @@ public sealed partial class TrainingDoctor
         if (!model.IsCompiled)
             throw new InvalidOperationException($"Preflight: model '{model.Name}' must be compiled first.");
         int count = Math.Min(PreflightSamples, x.Shape[0]);
-        var xs = DataChecks.Rows(x, 0, count);
-        var ys = DataChecks.Rows(y, 0, count);
+        var xs = Preprocessing.RowRange(x, 0, count);
+        var ys = Preprocessing.RowRange(y, 0, count);
         DataChecks.CheckPair(model, xs, ys, "x", "y");
 
         var watched = WatchedLayers.Of(model);

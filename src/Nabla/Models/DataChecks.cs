@@ -159,12 +159,4 @@ internal static class DataChecks
                     $"'{argument}' contains {t.Data[i]} at sample {i / Math.Max(1, t.Size / t.Shape[0])}, " +
                     $"flat index {i}; clean or impute the data before training.", argument);
     }
-
-    /// <summary>A copy of rows [start, end) of t.</summary>
-    public static Tensor Rows(Tensor t, int start, int end)
-    {
-        int rowSize = t.Size / t.Shape[0];
-        var data = t.Data.AsSpan(start * rowSize, (end - start) * rowSize).ToArray();
-        return Tensor.FromArray(data, [end - start, .. t.Shape[1..]]);
-    }
 }

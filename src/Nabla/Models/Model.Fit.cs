@@ -1,5 +1,6 @@
 using Nabla.Callbacks;
 using Nabla.Metrics;
+using Nabla.Data;
 
 namespace Nabla;
 
@@ -87,8 +88,7 @@ public partial class Model
         (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
         int initialEpoch, Tensor? weights, bool validateWithWeights)
     {
-        if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
-        if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
+        CheckEpochs(epochs, initialEpoch);
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
@@ -105,58 +105,65 @@ public partial class Model
         {
             if (trainCount == total)
                 throw new ArgumentException($"Fit: validationSplit {validationSplit} of {total} samples leaves no validation sample.");
-            validation = (x.Select(t => DataChecks.Rows(t, trainCount, total)).ToArray(),
-                y.Select(t => t is null ? null : DataChecks.Rows(t, trainCount, total)).ToArray());
+            validation = (x.Select(t => Preprocessing.RowRange(t, trainCount, total)).ToArray(),
+                y.Select(t => t is null ? null : Preprocessing.RowRange(t, trainCount, total)).ToArray());
             // As Keras: the split takes its share of sampleWeight; class weights apply to the training samples only.
-            if (weights is not null && validateWithWeights) validationWeights = DataChecks.Rows(weights, trainCount, total);
+            if (weights is not null && validateWithWeights) validationWeights = Preprocessing.RowRange(weights, trainCount, total);
         }
 
         // The pre-flight probe runs a batch of its own size through the model: stateful layers would refuse it or carry it.
         if (preflight && verbose > 0 && x.Length == 1 && y.Length == 1 && y[0] is not null && !CarriesStates) PrintPreflight(x[0], y[0]!);
-        var callbackList = new CallbackList(this, callbacks, verbose, epochs, (trainCount + batchSize - 1) / batchSize);
-        var history = callbackList.History;
         var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total, OutputShapesFor(x));
+        var info = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
+        {
+            Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
+        };
+        Func<IReadOnlyDictionary<string, double>>? validate = validation is var (valX, valY)
+            ? () => EvaluateChecked(valX, valY, batchSize, validationWeights) : null;
+        using var feed = new ArrayFeed(this, x, y, weights, batchSize, trainCount);
+        return TrainEpochs(feed, info, metrics, validate, shuffle, callbacks, verbose, initialEpoch);
+    }
+
+    /// <summary>Fit's epochs over batches from <paramref name="feed"/>: callbacks, losses, metrics and logs, the
+    /// validation after each epoch, the update guard, the interrupt.</summary>
+    private History TrainEpochs(FitFeed feed, FitInfo info, List<OutputMetric> metrics,
+        Func<IReadOnlyDictionary<string, double>>? validate, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, int initialEpoch)
+    {
+        var callbackList = new CallbackList(this, callbacks, verbose, info.Epochs, feed.Batches);
+        var history = callbackList.History;
         var losses = new StepLosses(this);
         var logs = new Dictionary<string, double>();
-        var order = new int[trainCount];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
 
         StopTraining = false;
         bool warnedNonFinite = false;
-        CurrentFit = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
-        {
-            Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
-            MetricDirections = metrics.ToDictionary(m => m.Key, m => m.Metric.RisesWhenBetter),
-        };
-        FitProgress = new FitProgress(order, initialEpoch);
+        CurrentFit = info with { MetricDirections = metrics.ToDictionary(m => m.Key, m => m.Metric.RisesWhenBetter) };
+        FitProgress = new FitProgress(feed.Order, initialEpoch);
         // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
         bool guardBefore = Optimizer?.RefuseNonFiniteUpdates ?? false;
         try
         {
             callbackList.OnTrainBegin(logs);
             // A callback may have restored a backup (weights, optimizer, generator, order) and moved the start.
-            for (int epoch = FitProgress.NextEpoch; epoch < epochs && !StopTraining; epoch++)
+            for (int epoch = FitProgress.NextEpoch; epoch < info.Epochs && !StopTraining; epoch++)
             {
                 FitProgress.NextEpoch = epoch;
                 // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
-                if (shuffle) Utils.Random.Shuffle(order);
+                if (shuffle) Utils.Random.Shuffle(feed.Order);
+                feed.BeginEpoch();
                 losses.Reset();
                 foreach (var m in metrics) m.Metric.Reset();
-                int batches = (trainCount + batchSize - 1) / batchSize;
-                for (int b = 0; b < batches && !StopTraining; b++)
+                for (int b = 0; b < feed.Batches && !StopTraining; b++)
                 {
-                    int start = b * batchSize, count = Math.Min(batchSize, trainCount - start);
                     callbackList.OnTrainBatchBegin(b, logs);
-                    var step = GetStep(StepKind.Train, count, x, y, weighted: weights is not null);
-                    step.Load(x, y, order.AsSpan(start, count), weights);
+                    var step = feed.Load(b);
                     if (!RunTrainStep(step) && !warnedNonFinite)
                     {
                         warnedNonFinite = true;
                         Console.Error.WriteLine(StepNotAppliedWarning(epoch, b, step.Loss!.Data[0]));
                     }
-                    losses.Update(step, count);
+                    losses.Update(step, step.BatchSize);
                     UpdateMetrics(metrics, step);
                     WriteLogs(logs, losses, metrics);
                     callbackList.OnTrainBatchEnd(b, logs);
@@ -166,9 +173,10 @@ public partial class Model
                         Console.Error.WriteLine($"Nabla: model '{Name}': training interrupted after epoch {epoch + 1}, batch {b}.");
                     }
                 }
+                feed.EndEpoch();
                 WriteLogs(logs, losses, metrics);
-                if (validation is var (valX, valY))
-                    foreach (var (key, value) in EvaluateChecked(valX, valY, batchSize, validationWeights))
+                if (validate is not null)
+                    foreach (var (key, value) in validate())
                         logs["val_" + key] = value;
                 FitProgress.NextEpoch = epoch + 1;
                 callbackList.OnEpochEnd(epoch, logs);
@@ -182,6 +190,12 @@ public partial class Model
             if (Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = guardBefore;
         }
         return history;
+    }
+
+    private static void CheckEpochs(int epochs, int initialEpoch)
+    {
+        if (epochs < 0) throw new ArgumentException($"Fit 'epochs' must be ≥ 0, found {epochs}.", nameof(epochs));
+        if (initialEpoch < 0) throw new ArgumentException($"Fit 'initialEpoch' must be ≥ 0, found {initialEpoch}.", nameof(initialEpoch));
     }
 
     /// <summary>How many of <paramref name="total"/> samples train when <c>validationSplit</c> takes the last fraction
@@ -216,7 +230,7 @@ public partial class Model
 
     /// <summary>Per-sample loss weights for Fit and Evaluate, or null: [N] for one output; for several, [N, outputs], one
     /// column per output, as Keras applies one sample_weight array to every output or a list/dict to each its own.</summary>
-    private Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, Tensor?[]? perOutput,
+    internal Tensor? SampleWeightsFor(Tensor[] x, Tensor?[] y, Tensor? sampleWeight, Tensor?[]? perOutput,
         IReadOnlyDictionary<int, double>? classWeight)
     {
         if (sampleWeight is not null && perOutput is not null)
@@ -326,11 +340,12 @@ internal sealed class FitProgress(int[] order, int nextEpoch)
     public int NextEpoch { get; set; } = nextEpoch;
 }
 
-/// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size, training samples.</summary>
-public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int TrainSamples)
+/// <summary>The shape of a running <c>Fit</c>: epochs, steps per epoch, batch size (a <see cref="Data.Dataset"/>'s first
+/// batch's), training samples (null for a dataset, whose size is known only once it is read).</summary>
+public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int? TrainSamples)
 {
-    /// <summary>Each output's targets as Fit received them (null for an output without a loss); the first
-    /// <see cref="TrainSamples"/> rows are the ones it trains on, the rest went to a validation split.</summary>
+    /// <summary>Each output's targets as Fit received them (null for an output without a loss; empty for a dataset);
+    /// the first <see cref="TrainSamples"/> rows are the ones it trains on, the rest went to a validation split.</summary>
     public IReadOnlyList<Tensor?> Targets { get; init; } = [];
 
     /// <summary>Each output's validation targets (split off or given); null without validation data.</summary>

@@ -1,5 +1,6 @@
 using Nabla.Doctor;
 using static Nabla.Tests.Doctor.DoctorCases;
+using Nabla.Data;
 
 namespace Nabla.Tests.Doctor;
 
@@ -91,8 +92,8 @@ public class LearningRateProbeTests
         Assert.True(r.FallAtTenTimes > 0.1 && r.FallAtTenTimes > r.FallAtRate && r.FallAtRate > 0.01, $"{r}");
 
         var model = experiment.BuildModel();
-        var x = experiment.Inputs(DataChecks.Rows(experiment.X, 0, 256));
-        var y = experiment.Targets(model, DataChecks.Rows(experiment.Y, 0, 256));
+        var x = experiment.Inputs(Preprocessing.RowRange(experiment.X, 0, 256));
+        var y = experiment.Targets(model, Preprocessing.RowRange(experiment.Y, 0, 256));
         Assert.Equal(Math.Log(4), model.Evaluate(x, y, batchSize: 256)["loss"], 0.01);
     }
 

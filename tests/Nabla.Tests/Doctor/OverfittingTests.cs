@@ -1,6 +1,7 @@
 using Nabla.Configuration;
 using Nabla.Doctor;
 using static Nabla.Tests.Doctor.DoctorCases;
+using Nabla.Data;
 
 namespace Nabla.Tests.Doctor;
 
@@ -166,7 +167,7 @@ public class OverfittingTests
         Assert.True(attempt.After.ValLoss < attempt.Before.ValLoss, $"{attempt.Before.ValLoss} -> {attempt.After.ValLoss}");
         Assert.True(attempt.After.ValAccuracy - attempt.Before.ValAccuracy >= T.OverfittingAccuracyCost,
             $"{attempt.Before.ValAccuracy} -> {attempt.After.ValAccuracy}");
-        var restored = report.Best.Model.Evaluate(DataChecks.Rows(report.Best.Experiment.X, 210, 300), DataChecks.Rows(report.Best.Experiment.Y, 210, 300));
+        var restored = report.Best.Model.Evaluate(Preprocessing.RowRange(report.Best.Experiment.X, 210, 300), Preprocessing.RowRange(report.Best.Experiment.Y, 210, 300));
         Assert.Equal(report.Best.Final["val_loss"], restored["loss"], 1e-4);
     }
 

@@ -1,5 +1,6 @@
 using Nabla.Cli.Clinic;
 using Nabla.Doctor;
+using Nabla.Data;
 
 namespace Nabla.Tests.Doctor;
 
@@ -10,7 +11,7 @@ public class UnseenValidationClassesTests
 {
     private static FitInfo Fit(Tensor y, int trainRows, double split = 0.25) => new(1, 1, 32, trainRows)
     {
-        Targets = [y], ValidationTargets = [DataChecks.Rows(y, trainRows, y.Shape[0])], ValidationSplit = split,
+        Targets = [y], ValidationTargets = [Preprocessing.RowRange(y, trainRows, y.Shape[0])], ValidationSplit = split,
     };
 
     private static Tensor Labels(params float[] labels) => Tensor.FromArray(labels, [labels.Length]);

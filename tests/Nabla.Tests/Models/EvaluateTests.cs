@@ -1,5 +1,6 @@
 using Nabla.Layers;
 using static Nabla.Tests.TestSupport.KernelSettingsScopes;
+using Nabla.Data;
 
 namespace Nabla.Tests.Models;
 
@@ -47,7 +48,7 @@ public class EvaluateTests
         WithMaxThreads(1, () =>
         {
             for (int s = 0; s < 530; s++)
-                expected += model.Evaluate(DataChecks.Rows(x, s, s + 1), DataChecks.Rows(y, s, s + 1), 1)["loss"];
+                expected += model.Evaluate(Preprocessing.RowRange(x, s, s + 1), Preprocessing.RowRange(y, s, s + 1), 1)["loss"];
         });
         IReadOnlyDictionary<string, double>? two = null;
         WithMaxThreads(2, () => two = model.Evaluate(x, y, 32));

@@ -81,30 +81,81 @@ public static class Images
         double? validationSplit, string? subset, string interpolation, bool followLinks, bool cropToAspectRatio, bool verbose, long maxBytes)
     {
         const string caller = "Images.DatasetFromDirectory";
+        var (height, width, channels) = ImageShape(caller, colorMode, imageSize, interpolation);
+        var (paths, classes, classNamesFound, labelled) = DirectoryDataset.Select(caller, directory, Formats, labels, labelMode, classNames,
+            shuffle, seed, validationSplit, subset, followLinks, verbose);
+
+        var images = NewBatch(caller, paths.Length, height, width, channels, maxBytes);
+        DecodeInto(images, paths, 0, paths.Length, cropToAspectRatio, interpolation);
+        return new LabeledImages(images, labelled ? DirectoryDataset.Labels(classes, labelMode!, classNamesFound.Count) : null, classNamesFound, paths);
+    }
+
+    /// <summary>
+    /// A folder of images read one batch at a time (Keras's <c>image_dataset_from_directory</c> with its
+    /// <paramref name="batchSize"/>, default 32): the files, classes, labels, sizes, shuffle, seed and split of
+    /// <see cref="DatasetFromDirectory"/>, but only the paths are held, and each batch is decoded when Fit, Evaluate or
+    /// Predict reads it, so a folder larger than memory trains. With <paramref name="shuffle"/> on, the files are
+    /// shuffled again after every epoch (Keras reshuffles every pass too). <paramref name="workers"/> above 1 decodes
+    /// the next batches on that many threads while the model trains (see <see cref="Dataset.Workers"/>).
+    /// </summary>
+    public static ImageFolderBatches BatchesFromDirectory(string directory, string? labels = "inferred", string? labelMode = "int",
+        IReadOnlyList<string>? classNames = null, string colorMode = "rgb", int batchSize = 32, (int Height, int Width)? imageSize = null,
+        bool shuffle = true, int? seed = null, double? validationSplit = null, string? subset = null,
+        string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true, int workers = 1)
+    {
+        const string caller = "Images.BatchesFromDirectory";
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch holds at least one image.");
+        var (height, width, channels) = ImageShape(caller, colorMode, imageSize, interpolation);
+        var (paths, classes, classNamesFound, labelled) = DirectoryDataset.Select(caller, directory, Formats, labels, labelMode, classNames,
+            shuffle, seed, validationSplit, subset, followLinks, verbose);
+        if (paths.Length == 0) throw new ArgumentException($"{caller}: '{directory}' holds no {string.Join(", ", Formats)} files.", nameof(directory));
+        long batchValues = (long)Math.Min(batchSize, paths.Length) * height * width * channels;
+        if (batchValues > Array.MaxLength)
+            throw new ArgumentException($"{caller}: a batch of {batchSize} images of {height} x {width} x {channels} makes {batchValues:N0} values, " +
+                $"more than one tensor holds ({Array.MaxLength:N0}); use a smaller batchSize or imageSize.", nameof(batchSize));
+        var reshuffle = shuffle ? new RandomGenerator(seed ?? Utils.Random.NextInt(1_000_000)) : null;
+        return new ImageFolderBatches(paths, classes, classNamesFound, labelled ? labelMode : null, batchSize, (height, width, channels),
+            cropToAspectRatio, interpolation, reshuffle, workers);
+    }
+
+    /// <summary>The images' height, width and channels, after checking the options that shape them.</summary>
+    private static (int Height, int Width, int Channels) ImageShape(string caller, string colorMode, (int Height, int Width)? imageSize,
+        string interpolation)
+    {
         int channels = Channels(colorMode);
         if (interpolation is not ("bilinear" or "nearest"))
             throw new ArgumentException($"{caller}: interpolation '{interpolation}' is not supported; supported: bilinear, nearest.", nameof(interpolation));
         var (height, width) = imageSize ?? (256, 256);
         CheckSize((height, width), nameof(imageSize));
-        var (paths, classes, classNamesFound, labelled) = DirectoryDataset.Select(caller, directory, Formats, labels, labelMode, classNames,
-            shuffle, seed, validationSplit, subset, followLinks, verbose);
+        return (height, width, channels);
+    }
 
-        long values = (long)paths.Length * height * width * channels;
+    /// <summary>A tensor for <paramref name="count"/> images, refused before allocating when it would hold more values
+    /// than a tensor can or more than <paramref name="maxBytes"/> bytes.</summary>
+    internal static Tensor NewBatch(string caller, int count, int height, int width, int channels, long maxBytes)
+    {
+        long values = (long)count * height * width * channels;
         if (values > Array.MaxLength || values * sizeof(float) > maxBytes)
-            throw new ArgumentException($"{caller}: {paths.Length} images of {height} x {width} x {channels} make {values:N0} values, " +
-                $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use a smaller imageSize or fewer files.", nameof(imageSize));
-        var images = new Tensor(paths.Length, height, width, channels);
+            throw new ArgumentException($"{caller}: {count} images of {height} x {width} x {channels} make {values:N0} values, " +
+                $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use a smaller imageSize or fewer files.", "imageSize");
+        return new Tensor(count, height, width, channels);
+    }
+
+    /// <summary>Decodes <paramref name="count"/> files from <paramref name="first"/> on into the rows of
+    /// <paramref name="images"/> [count, height, width, channels], on every core, each resized as
+    /// <c>tf.image.resize</c> does (after cutting smart_resize's central window when <paramref name="crop"/>).</summary>
+    internal static void DecodeInto(Tensor images, IReadOnlyList<string> paths, int first, int count, bool crop, string interpolation)
+    {
+        var (height, width, channels) = (images.Shape[1], images.Shape[2], images.Shape[3]);
         int size = height * width * channels;
-        ImageFile.ForEach(paths.Length, i =>
+        ImageFile.ForEach(count, i =>
         {
-            var (pixels, h, w, _) = ImageFile.Decode(paths[i], channels);
-            // tf.image.resize, or smart_resize's central window first: the Resizing layer's own resize, without a layer
-            // (a layer built here would take a name from the user's session).
-            var window = cropToAspectRatio ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
+            var (pixels, h, w, _) = ImageFile.Decode(paths[first + i], channels);
+            // The Resizing layer's own resize, without a layer (a layer built here would take a name from the user's session).
+            var window = crop ? ImageWindow.AspectRatio(h, w, height, width) : new ImageWindow(0, 0, h, w);
             var resized = window.Cut(ToTensor(pixels, [1, h, w, channels]), height, width, bilinear: interpolation == "bilinear");
             resized.Data.AsSpan(0, size).CopyTo(images.Data.AsSpan(i * size, size));
         });
-        return new LabeledImages(images, labelled ? DirectoryDataset.Labels(classes, labelMode!, classNamesFound.Count) : null, classNamesFound, paths);
     }
 
     private static int Channels(string colorMode) => colorMode switch

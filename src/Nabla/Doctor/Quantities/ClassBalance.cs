@@ -11,7 +11,7 @@ internal sealed record ClassBalance(int Classes, double MajorityShare)
     public static ClassBalance? Of(FitInfo? fit)
     {
         if (fit is not { Targets: [Tensor y] }) return null;
-        return ValidationClasses.ClassesOf(y, fit.TrainSamples) is { } classes ? OfLabels(classes) : null;
+        return ValidationClasses.ClassesOf(y, fit.TrainSamples ?? y.Shape[0]) is { } classes ? OfLabels(classes) : null;
     }
 
     /// <summary>The balance of rows given by their class indices; null without rows.</summary>

@@ -15,7 +15,7 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
     public static ValidationClasses? Of(FitInfo? fit)
     {
         if (fit is not { Targets: [Tensor y], ValidationTargets: [Tensor validation] }) return null;
-        var train = ClassesOf(y, fit.TrainSamples);
+        var train = ClassesOf(y, fit.TrainSamples ?? y.Shape[0]);
         var held = ClassesOf(validation, validation.Shape[0]);
         if (train is null || held is null) return null;
         var seen = train.ToHashSet();

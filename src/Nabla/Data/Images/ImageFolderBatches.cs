@@ -1,0 +1,62 @@
+namespace Nabla.Data;
+
+/// <summary>
+/// A folder of images as a <see cref="Dataset"/> (<see cref="Images.BatchesFromDirectory"/>): batch i decodes the
+/// files i·BatchSize… of the current order into [n, height, width, channels] pixels (0..255) with their labels
+/// (none without labels). Only the paths stay in memory.
+/// </summary>
+public sealed class ImageFolderBatches : Dataset
+{
+    private readonly string[] paths;
+    private readonly int[] labels;
+    private readonly string? labelMode;
+    private readonly (int Height, int Width, int Channels) shape;
+    private readonly bool crop;
+    private readonly string interpolation;
+    private readonly RandomGenerator? reshuffle;
+
+    internal ImageFolderBatches(string[] paths, int[] labels, IReadOnlyList<string> classNames, string? labelMode, int batchSize,
+        (int Height, int Width, int Channels) shape, bool crop, string interpolation, RandomGenerator? reshuffle, int workers)
+        : base(workers)
+    {
+        (this.paths, this.labels, ClassNames, this.labelMode, BatchSize) = (paths, labels, classNames, labelMode, batchSize);
+        (this.shape, this.crop, this.interpolation, this.reshuffle) = (shape, crop, interpolation, reshuffle);
+    }
+
+    /// <summary>The class names in label order (Keras's <c>class_names</c>); empty without labels.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Every file, in the order of this epoch's batches (Keras's <c>file_paths</c>).</summary>
+    public IReadOnlyList<string> FilePaths => paths;
+
+    /// <summary>The images per batch (the last batch may hold fewer).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The number of images.</summary>
+    public int Count => paths.Length;
+
+    public override int BatchCount => (paths.Length + BatchSize - 1) / BatchSize;
+
+    public override DataBatch GetBatch(int index)
+    {
+        if ((uint)index >= (uint)BatchCount)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The folder's dataset has {BatchCount} batches.");
+        int first = index * BatchSize, count = Math.Min(BatchSize, paths.Length - first);
+        var images = new Tensor(count, shape.Height, shape.Width, shape.Channels);
+        Images.DecodeInto(images, paths, first, count, crop, interpolation);
+        if (labelMode is null) return new DataBatch(images);
+        return new DataBatch(images, DirectoryDataset.Labels(labels[first..(first + count)], labelMode, ClassNames.Count));
+    }
+
+    /// <summary>Shuffles the files again (with shuffle on), files and labels together, for the next epoch's batches.</summary>
+    public override void OnEpochEnd()
+    {
+        if (reshuffle is null) return;
+        for (int i = paths.Length - 1; i > 0; i--)
+        {
+            int j = reshuffle.NextInt(i + 1);
+            (paths[i], paths[j]) = (paths[j], paths[i]);
+            (labels[i], labels[j]) = (labels[j], labels[i]);
+        }
+    }
+}

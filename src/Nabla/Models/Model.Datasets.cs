@@ -1,0 +1,111 @@
+using Nabla.Callbacks;
+using Nabla.Data;
+
+namespace Nabla;
+
+public partial class Model
+{
+    /// <summary>
+    /// Trains on a <see cref="Dataset"/>'s batches, as Keras's <c>model.fit</c> on a <c>PyDataset</c>: each epoch
+    /// reads every batch once, in a new random order of batches when <paramref name="shuffle"/> is on (Nabla's seeded
+    /// generator; the samples inside a batch stay as the dataset gives them), between the dataset's
+    /// <c>OnEpochBegin</c> and <c>OnEpochEnd</c>. The batch size is the dataset's, and there is no validation split:
+    /// give <paramref name="validationData"/>, evaluated after every epoch. Batch 0 is read once more before training, as
+    /// Keras reads it, to learn the shapes (and, with <paramref name="verbose"/> on, for the pre-flight checks).
+    /// Batches must carry targets; a batch's sample weights, or <paramref name="classWeight"/>, weigh its losses.
+    /// Every batch is checked as arrays are (shape, NaN, the targets' per-sample shape the same in every batch).
+    /// </summary>
+    public History Fit(Dataset x, int epochs = 1, Dataset? validationData = null, bool shuffle = true,
+        IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0,
+        IReadOnlyDictionary<int, double>? classWeight = null)
+    {
+        EnsureCompiled(nameof(Fit));
+        CheckEpochs(epochs, initialEpoch);
+        var batches = new DatasetBatches(this, x, nameof(Fit), needsTargets: true, classWeight);
+        var (firstX, firstY, _) = batches.FirstChecked;
+        if (preflight && verbose > 0 && firstX.Length == 1 && firstY.Length == 1 && firstY[0] is not null && !CarriesStates)
+            PrintPreflight(firstX[0], firstY[0]!);
+        var metrics = CreateMetrics(firstY.Select(t => t?.Shape).ToArray(), batches.First.Size, OutputShapesFor(firstX));
+        var info = new FitInfo(epochs, x.BatchCount, batches.First.Size, null);
+        Func<IReadOnlyDictionary<string, double>>? validate = validationData is null ? null : () => EvaluateDataset(validationData);
+        using var feed = new DatasetFeed(this, x, batches);
+        return TrainEpochs(feed, info, metrics, validate, shuffle, callbacks, verbose, initialEpoch);
+    }
+
+    /// <summary>Loss and metrics over a <see cref="Dataset"/>'s batches in inference mode, as Keras's
+    /// <c>model.evaluate</c> on a <c>PyDataset</c>; each batch needs targets, and its sample weights weigh the loss.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(Dataset x)
+    {
+        EnsureCompiled(nameof(Evaluate));
+        return EvaluateDataset(x);
+    }
+
+    /// <summary>Outputs for every sample of a <see cref="Dataset"/>, in batch order, for a model with one output (any
+    /// targets in the batches are ignored, as in Keras).</summary>
+    public Tensor Predict(Dataset x)
+    {
+        if (OutputCount != 1)
+            throw new ArgumentException(
+                $"Model '{Name}' has {OutputCount} outputs ({string.Join(", ", OutputNames)}); call PredictOutputs(Dataset) to get one array per output.");
+        return PredictOutputs(x)[0];
+    }
+
+    /// <summary>Outputs for every sample of a <see cref="Dataset"/>: one array per output, in output order.</summary>
+    public Tensor[] PredictOutputs(Dataset x)
+    {
+        var batches = new DatasetBatches(this, x, nameof(Predict), needsTargets: false);
+        var outputs = new List<Tensor[]>();
+        ReadEach(x, batches, (batch, _) => outputs.Add(Predict(batch.Inputs, batch.Size)));
+        return Enumerable.Range(0, OutputCount).Select(o => Concatenate(outputs.Select(batch => batch[o]).ToList())).ToArray();
+    }
+
+    /// <summary>Evaluate over a dataset (also Fit's validation after every epoch): one pass on the calling thread,
+    /// the loss and metrics accumulated batch by batch.</summary>
+    private Dictionary<string, double> EvaluateDataset(Dataset data)
+    {
+        var batches = new DatasetBatches(this, data, nameof(Evaluate), needsTargets: true);
+        var (firstX, firstY, _) = batches.FirstChecked;
+        var metrics = CreateMetrics(firstY.Select(t => t?.Shape).ToArray(), batches.First.Size, OutputShapesFor(firstX));
+        var losses = new StepLosses(this);
+        ReadEach(data, batches, (batch, index) =>
+        {
+            var (x, y, weights) = batches.Check(batch, index);
+            var lease = CheckOutStep(StepKind.Evaluate, batch.Size, x, y, weighted: weights is not null);
+            try
+            {
+                lease.Step.LoadContiguous(x, y, 0, weights);
+                lease.Step.Run();
+                losses.Update(lease.Step, batch.Size);
+                UpdateMetrics(metrics, lease.Step);
+            }
+            finally { ReturnStep(lease); }
+        });
+        var results = new Dictionary<string, double>();
+        losses.Write(results);
+        foreach (var m in metrics) results[m.Key] = m.Metric.Result();
+        return results;
+    }
+
+    /// <summary>Every batch of <paramref name="data"/> in index order, read ahead when it has workers.</summary>
+    private static void ReadEach(Dataset data, DatasetBatches batches, Action<DataBatch, int> use)
+    {
+        int count = data.BatchCount;
+        using var prefetcher = data.Workers > 1 ? new BatchPrefetcher(data, Enumerable.Range(0, count).ToArray()) : null;
+        for (int i = 0; i < count; i++)
+            use(prefetcher?.Take(i) ?? (i == 0 ? batches.First : data.ReadBatch(i)), i);
+    }
+
+    /// <summary>Arrays of one per-sample shape stacked along the batch axis.</summary>
+    private static Tensor Concatenate(IReadOnlyList<Tensor> parts)
+    {
+        int samples = parts.Sum(p => p.Shape[0]);
+        var result = new Tensor([samples, .. parts[0].Shape[1..]]);
+        int offset = 0;
+        foreach (var part in parts)
+        {
+            part.Data.AsSpan(0, part.Size).CopyTo(result.Data.AsSpan(offset));
+            offset += part.Size;
+        }
+        return result;
+    }
+}
