@@ -1,5 +1,5 @@
 // Keras's "image classification from scratch" workflow, on a folder of image files:
-// check the folder, read it with a seeded training/validation split, train a small CNN, classify one file.
+// check the folder, read it in batches with a seeded training/validation split, train a small CNN, classify one file.
 //
 //   dotnet run --project examples/ImageFolder
 //
@@ -19,9 +19,12 @@ try
     var summary = ImageFolderSummary.Compute(folder);
     Console.WriteLine($"{summary.Files} files in {summary.Classes.Count} classes, {summary.Sizes.Count} size(s), {summary.Unreadable.Count} unreadable");
 
-    // keras.utils.image_dataset_from_directory(..., validation_split=0.2, subset=..., seed=1337)
-    var train = Images.DatasetFromDirectory(folder, colorMode: "grayscale", imageSize: (28, 28), seed: 1337, validationSplit: 0.2, subset: "training");
-    var validation = Images.DatasetFromDirectory(folder, colorMode: "grayscale", imageSize: (28, 28), seed: 1337, validationSplit: 0.2, subset: "validation");
+    // keras.utils.image_dataset_from_directory(..., batch_size=32, validation_split=0.2, subset=..., seed=1337):
+    // batches decoded as training reads them (Images.DatasetFromDirectory reads the whole subset into memory instead).
+    var train = Images.BatchesFromDirectory(folder, colorMode: "grayscale", batchSize: 32, imageSize: (28, 28), seed: 1337,
+        validationSplit: 0.2, subset: "training");
+    var validation = Images.BatchesFromDirectory(folder, colorMode: "grayscale", batchSize: 32, imageSize: (28, 28), seed: 1337,
+        validationSplit: 0.2, subset: "validation");
 
     Utils.SetRandomSeed(0);
     var model = new Sequential(
@@ -31,9 +34,9 @@ try
         new Flatten(),
         new Dense(10, activation: "softmax"));
     model.Compile("adam", "sparse_categorical_crossentropy", ["accuracy"]);
-    model.Fit(train.Images, train.Labels!, epochs: 10, batchSize: 32, validationData: (validation.Images, validation.Labels!), verbose: 2);
-    double accuracy = model.Evaluate(validation.Images, validation.Labels!)["accuracy"];
-    Console.WriteLine($"Validation accuracy {accuracy:P1} on {validation.FilePaths.Count} files");
+    model.Fit(train, epochs: 10, validationData: validation, verbose: 2);
+    double accuracy = model.Evaluate(validation)["accuracy"];
+    Console.WriteLine($"Validation accuracy {accuracy:P1} on {validation.Count} files");
 
     // keras.utils.load_img + img_to_array, then a batch of one
     string file = validation.FilePaths[0];
