@@ -18,7 +18,7 @@ internal static class ClinicTable
             o.WriteLine(string.Create(Inv,
                 $"{r.Label,-46} {r.Result.Loss,10:0.0000} {Percent(r.Result.Accuracy),9} {r.Test["loss"],10:0.0000} " +
                 $"{Percent(r.Test.TryGetValue("accuracy", out var a) ? a : null),9} {r.Result.Seconds,6:0.0}s  " +
-                $"{r.Result.Diagnosis.Verdict}{(codes.Count > 0 ? " (" + string.Join(", ", codes) + ")" : "")}"));
+                $"{r.Result.Diagnosis.ShortVerdict}{(codes.Count > 0 ? " (" + string.Join(", ", codes) + ")" : "")}"));
         }
         o.WriteLine();
     }
@@ -46,11 +46,17 @@ internal static class ClinicTable
             o.WriteLine(string.Create(Inv, $"  try {a.Fix,-24} {(a.Kept ? "kept " : "undone")} {Summary(a.After)}   ({a.Change})"));
         o.WriteLine(string.Create(Inv, $"  after:  {Summary(RunSummary.Of(repair.Best))}"));
         o.WriteLine($"  {(repair.NothingToRepair ? "Nothing to repair" : repair.Succeeded ? "Repaired" : "Not repaired")}: fixes applied: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}.");
+        foreach (var cost in repair.MeasuredCosts) o.WriteLine($"  measured cost of {cost.Finding}: {cost.Sentence}.");
         o.WriteLine();
     }
 
-    private static string Summary(RunSummary s) => string.Create(Inv,
-        $"loss {s.Loss:0.0000}, accuracy {Percent(s.Accuracy)}, {s.Verdict}{(s.Findings.Count > 0 ? " (" + string.Join(", ", s.Findings) + ")" : "")}");
+    /// <summary>A run's scores and verdict; the codes are its warnings and errors, so a healthy run with codes has warnings.</summary>
+    private static string Summary(RunSummary s)
+    {
+        string codes = s.Findings.Count == 0 ? ""
+            : $"{(s.Verdict == Diagnosis.Unhealthy ? "" : ", with warnings")} ({string.Join(", ", s.Findings)})";
+        return string.Create(Inv, $"loss {s.Loss:0.0000}, accuracy {Percent(s.Accuracy)}, {s.Verdict}{codes}");
+    }
 
     internal static string Percent(double? v) => v is double d ? (100 * d).ToString("0.0", Inv) + "%" : "-";
 

@@ -42,6 +42,16 @@ public sealed class Diagnosis
         }
     }
 
+    /// <summary>The verdict with the warnings of a run without an error ("healthy, 2 warnings"), for one column of a table.</summary>
+    public string ShortVerdict
+    {
+        get
+        {
+            int warnings = Findings.Count(f => f.Severity == Severity.Warning);
+            return Verdict != Unhealthy && warnings > 0 ? $"{Verdict}, {Count(warnings, "warning")}" : Verdict;
+        }
+    }
+
     private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 
     /// <summary>False when training began but did not reach its end (Fit threw).</summary>

@@ -67,8 +67,9 @@ public sealed class DoctorThresholds
     public double SaturatedFraction { get; set; } = 0.5;
 
     /// <summary>Nabla's own: with more than 90% of units on the flat tails a sigmoid/tanh layer is close to
-    /// binary and passes back almost no gradient, so saturation is an error even when accuracy passes
-    /// the accuracy gate (the clinic's sigmoid MNIST network on raw pixels reaches about 90% this way, its ReLU one about 98%).</summary>
+    /// binary and passes back almost no gradient, so saturation stays a warning in a run that learned even when it
+    /// appears only after the loss fell (the clinic's sigmoid MNIST network on raw pixels reaches about 90% this way,
+    /// its ReLU one about 96%: it learns, worse than it could, which is a warning, not an error).</summary>
     public double SevereSaturatedFraction { get; set; } = 0.9;
 
     /// <summary>A recurrent cell's gate with at least this share of its units stuck at one end (<see cref="GateSaturation"/>:

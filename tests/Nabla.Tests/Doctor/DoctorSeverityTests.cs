@@ -48,6 +48,15 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void The_short_verdict_counts_the_warnings_of_a_run_without_an_error()
+    {
+        Assert.Equal("healthy", Of([Severity.Info]).ShortVerdict);
+        Assert.Equal("healthy, 2 warnings", Of([Severity.Warning, Severity.Warning, Severity.Info]).ShortVerdict);
+        Assert.Equal("unhealthy", Of([Severity.Warning, Severity.Error]).ShortVerdict);
+        Assert.Equal("unfinished, 1 warning", Of([Severity.Warning], finished: false).ShortVerdict);
+    }
+
+    [Fact]
     public void Ten_class_labels_fitted_by_one_linear_unit_with_accuracy_is_a_mismatch()
     {
         var e = Make([Dense(32, "relu", He, inputs: 20), Dense(1)], Optimizer("Adam", 1e-3), "mse",

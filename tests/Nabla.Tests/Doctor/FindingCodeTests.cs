@@ -103,7 +103,8 @@ public class FindingCodeTests
         Assert.Equal(T.SaturatedFraction, Number(f, "threshold"));
         Assert.Equal(T.SaturationPreActivation, Number(f, "preactivation_threshold"));
         Assert.True(Number(f, "saturated_fraction") > T.SevereSaturatedFraction);
-        Assert.Equal(Severity.Error, f.Severity); // severe: above 90% even though this run reaches high accuracy
+        // Severe (above 90%), in a run that still reaches high accuracy: it learns, worse than it could.
+        Assert.Equal(Severity.Warning, f.Severity);
         Assert.Equal(0, f.LayerIndex);
     }
 

@@ -28,6 +28,35 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void A_cause_takes_the_severity_of_what_it_causes_but_not_of_a_stalled_loss()
+    {
+        // Raw inputs (an observation once the run learned) drive a warned saturation: they carry its cost.
+        var (findings, primary) = Decide.Run(
+        [
+            new(Raw(FindingCodes.UnnormalizedInputs, Severity.Error), Floor: Severity.Info),
+            new(Raw(FindingCodes.SaturatedActivations, Severity.Error), Floor: Severity.Warning),
+        ], learned: true);
+        Assert.Equal(Severity.Warning, findings.Single(f => f.Code == FindingCodes.UnnormalizedInputs).Severity);
+        Assert.Equal(FindingCodes.UnnormalizedInputs, primary);
+
+        // In a run that did not learn both keep the detector's error.
+        var (failed, _) = Decide.Run(
+        [
+            new(Raw(FindingCodes.UnnormalizedInputs, Severity.Error), Floor: Severity.Info),
+            new(Raw(FindingCodes.SaturatedActivations, Severity.Error), Floor: Severity.Warning),
+        ], learned: false);
+        Assert.All(failed, f => Assert.Equal(Severity.Error, f.Severity));
+
+        // A plateau alone raises nothing: every problem can end in one.
+        var (stalled, _) = Decide.Run(
+        [
+            new(Raw(FindingCodes.PoorInitialization, Severity.Warning), Floor: Severity.Info),
+            new(Raw(FindingCodes.LossPlateau, Severity.Warning), Floor: Severity.Warning),
+        ], learned: true);
+        Assert.Equal(Severity.Info, stalled.Single(f => f.Code == FindingCodes.PoorInitialization).Severity);
+    }
+
+    [Fact]
     public void Only_observations_leave_no_primary_cause()
     {
         var (_, primary) = Decide.Run([new(Raw(FindingCodes.DeadRelu, Severity.Warning))], learned: true);

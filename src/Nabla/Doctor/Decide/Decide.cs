@@ -14,7 +14,7 @@ internal static class Decide
             .GroupBy(f => (f.Code, f.Layer))
             .Select(g => g.MaxBy(f => f.Severity)!)
             .ToList();
-        EscalateCausesOfErrors(findings);
+        EscalateCauses(findings);
         var primary = RootOf(findings, Severity.Error) ?? RootOf(findings, Severity.Warning);
         var causes = findings.Where(f => f.Severity >= Severity.Warning).OrderBy(f => CausalGraph.Rank(f.Code)).ToList();
         return (findings.Select(f => f with { CausedBy = CauseOf(f, primary, causes) }).ToList(), primary?.Code);
@@ -47,16 +47,28 @@ internal static class Decide
         return f with { Severity = severity };
     }
 
-    /// <summary>A finding that can cause an error present in the same run is an error too: raw inputs that drive a layer
-    /// into blocking saturation are that error's cause. A stalled loss is not enough: every problem can end there.</summary>
-    private static void EscalateCausesOfErrors(List<Finding> findings)
+    /// <summary>A finding that can cause an error or a warning present in the same run takes that severity: raw inputs
+    /// that drive a layer into saturation carry that saturation's cost, whether it stops the run (an error) or leaves it
+    /// learning worse than it could (a warning). A stalled loss is not enough: every problem can end there. Repeated
+    /// until nothing changes, so a cause of a cause is raised too.</summary>
+    private static void EscalateCauses(List<Finding> findings)
     {
-        for (int i = 0; i < findings.Count; i++)
+        for (bool changed = true; changed;)
         {
-            var f = findings[i];
-            if (f.Severity == Severity.Error) continue;
-            if (findings.Any(e => e.Severity == Severity.Error && e.Code != FindingCodes.LossPlateau && CausalGraph.CanCause(f.Code, e.Code)))
-                findings[i] = f with { Severity = Severity.Error };
+            changed = false;
+            for (int i = 0; i < findings.Count; i++)
+            {
+                var f = findings[i];
+                var raised = findings
+                    .Where(e => e.Severity >= Severity.Warning && e.Severity > f.Severity && e.Code != FindingCodes.LossPlateau
+                        && CausalGraph.CanCause(f.Code, e.Code))
+                    .Select(e => e.Severity)
+                    .DefaultIfEmpty(f.Severity)
+                    .Max();
+                if (raised == f.Severity) continue;
+                findings[i] = f with { Severity = raised };
+                changed = true;
+            }
         }
     }
 

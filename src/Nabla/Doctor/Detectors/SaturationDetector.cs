@@ -3,10 +3,11 @@ using static Nabla.Doctor.FindingBuilder;
 namespace Nabla.Doctor;
 
 /// <summary>Hidden sigmoid/tanh layers whose pre-activations mostly sit on the flat tails (DeepDiagnosis's saturation rule).
-/// Such units pass back almost no gradient even in a run that learned, so it stays a warning then; beyond
-/// <see cref="DoctorThresholds.SevereSaturatedFraction"/> the layer is close to binary and an error. Saturation that
-/// appears only after the loss has already been learned (below <see cref="DoctorThresholds.PlateauLossFraction"/> of its
-/// start) is confident fitting, not an obstacle to it: an observation in a run that learned.</summary>
+/// An error when the run did not learn. Such units pass back almost no gradient even in a run that learned, so it stays
+/// a warning then (the model learns, worse than it could: the repair measures how much). Saturation that appears only
+/// after the loss has already been learned (below <see cref="DoctorThresholds.PlateauLossFraction"/> of its start) is
+/// confident fitting, not an obstacle to it: an observation in a run that learned, unless it passes
+/// <see cref="DoctorThresholds.SevereSaturatedFraction"/>, where the layer is close to binary.</summary>
 internal sealed class SaturationDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -36,7 +37,7 @@ internal sealed class SaturationDetector : IDetector
                 ("threshold", t.SaturatedFraction), ("severe_threshold", t.SevereSaturatedFraction), ("preactivation_threshold", t.SaturationPreActivation),
                 ("loss_when_saturated", R(lossBefore)), ("early_loss", R(q.Curve.EarlyLoss)), ("learned_share", t.PlateauLossFraction))
                 .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step),
-                Floor: share > t.SevereSaturatedFraction ? Severity.Error : afterLearning ? Severity.Info : Severity.Warning);
+                Floor: afterLearning && share <= t.SevereSaturatedFraction ? Severity.Info : Severity.Warning);
         }
     }
 
