@@ -61,7 +61,9 @@ public partial class Model
 
     /// <summary>Evaluate over a dataset (also Fit's validation after every epoch): one pass on the calling thread,
     /// the loss and metrics accumulated batch by batch.</summary>
-    private Dictionary<string, double> EvaluateDataset(Dataset data)
+    private Dictionary<string, double> EvaluateDataset(Dataset data) => TakingTurnsWithMetricObjects(() => EvaluateBatches(data));
+
+    private Dictionary<string, double> EvaluateBatches(Dataset data)
     {
         var batches = new DatasetBatches(this, data, nameof(Evaluate), needsTargets: true);
         var (firstX, firstY, _) = batches.FirstChecked;
@@ -95,9 +97,14 @@ public partial class Model
             use(prefetcher?.Take(i) ?? (i == 0 ? batches.First : data.ReadBatch(i)), i);
     }
 
-    /// <summary>Arrays of one per-sample shape stacked along the batch axis.</summary>
+    /// <summary>The batches' outputs stacked along the batch axis; they need one per-sample shape.</summary>
     private static Tensor Concatenate(IReadOnlyList<Tensor> parts)
     {
+        for (int i = 1; i < parts.Count; i++)
+            if (!parts[i].Shape.AsSpan(1).SequenceEqual(parts[0].Shape.AsSpan(1)))
+                throw new ArgumentException(
+                    $"Predict: batch {i}'s outputs have per-sample shape {Nabla.Layers.Layer.Describe(parts[i].Shape[1..])} but batch 0's " +
+                    $"{Nabla.Layers.Layer.Describe(parts[0].Shape[1..])}; outputs of different shapes do not stack into one array (pad the inputs to one length).");
         int samples = parts.Sum(p => p.Shape[0]);
         var result = new Tensor([samples, .. parts[0].Shape[1..]]);
         int offset = 0;

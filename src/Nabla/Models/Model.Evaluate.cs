@@ -41,13 +41,16 @@ public partial class Model
             sampleWeightPerOutput: sampleWeight is null ? null : ByOutputName(sampleWeight, "sampleWeight"));
 
     /// <summary>Evaluate on data already checked (Fit's validation data, every epoch).</summary>
-    private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight = null)
+    private Dictionary<string, double> EvaluateChecked(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight = null) =>
+        TakingTurnsWithMetricObjects(() => EvaluateWithMetrics(x, y, batchSize, sampleWeight));
+
+    /// <summary>Runs an evaluation alone when Compile was given metric objects: they keep their running state in
+    /// themselves, so calls that use them take turns. Metrics given by name are created per call and need no lock.</summary>
+    private Dictionary<string, double> TakingTurnsWithMetricObjects(Func<Dictionary<string, double>> evaluate)
     {
-        // Metric objects given to Compile keep their running state in themselves: calls that use them take
-        // turns. Metrics given by name are created per call and need no lock.
         if (outputMetricSpecs.Any(specs => specs.Any(spec => spec is Metric)))
-            lock (outputMetricSpecs) return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
-        return EvaluateWithMetrics(x, y, batchSize, sampleWeight);
+            lock (outputMetricSpecs) return evaluate();
+        return evaluate();
     }
 
     private Dictionary<string, double> EvaluateWithMetrics(Tensor[] x, Tensor?[] y, int batchSize, Tensor? sampleWeight)

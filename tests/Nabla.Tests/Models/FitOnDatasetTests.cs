@@ -208,6 +208,18 @@ public class FitOnDatasetTests
     }
 
     [Fact]
+    public void PredictStacksTheBatchesOutputsOnlyWhenTheyHaveOneShape()
+    {
+        Utils.SetRandomSeed(3);
+        var model = new Sequential(new SimpleRNN(2, returnSequences: true, inputShape: [Layer.UnknownDimension, 3]));
+        var sameLength = model.Predict(new Batches(new DataBatch(new Tensor(2, 4, 3)), new DataBatch(new Tensor(1, 4, 3))));
+        Assert.Equal([3, 4, 2], sameLength.Shape);
+        var ragged = Assert.Throws<ArgumentException>(() =>
+            model.Predict(new Batches(new DataBatch(new Tensor(2, 4, 3)), new DataBatch(new Tensor(2, 5, 3)))));
+        Assert.Contains("batch 1's outputs have per-sample shape (None, 5, 2) but batch 0's (None, 4, 2)", ragged.Message);
+    }
+
+    [Fact]
     public void TheDoctorFindsOnADatasetWhatItFindsOnTheSameArrays()
     {
         var (x, y) = Blobs(96);
