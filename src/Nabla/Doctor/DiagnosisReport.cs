@@ -78,6 +78,14 @@ public static class DiagnosisReport
             ["after"] = SummaryJson(a.After),
             ["error"] = a.Error,
         }).ToArray()),
+        ["measured_costs"] = new JsonArray(r.MeasuredCosts.Select(c => (JsonNode)new JsonObject
+        {
+            ["finding"] = c.Finding, ["fix"] = c.Fix, ["sentence"] = c.Sentence,
+        }).ToArray()),
+        ["unconfirmed_warnings"] = new JsonArray(r.UnconfirmedWarnings.Select(u => (JsonNode)new JsonObject
+        {
+            ["finding"] = u.Finding, ["fixes_tried"] = new JsonArray(u.FixesTried.Select(f => (JsonNode)f).ToArray()),
+        }).ToArray()),
     };
 
     private static JsonObject SummaryJson(RunSummary s) => new()

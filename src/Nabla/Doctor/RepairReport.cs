@@ -56,6 +56,16 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
             .DistinctBy(c => c.Finding)
             .ToList();
 
+    /// <summary>The warnings of the original run whose fixes were tried and none kept: no cost was measured, since
+    /// no fix the repair tried made this model better (a warning then reads as an observation for this model). Each
+    /// with the fixes tried, once per code.</summary>
+    public IReadOnlyList<(string Finding, IReadOnlyList<string> FixesTried)> UnconfirmedWarnings =>
+        Original.Diagnosis.Findings.Where(f => f.Severity == Severity.Warning && IndexOfFirstKept(f) < 0)
+            .Select(f => (f.Code, (IReadOnlyList<string>)Attempts.Where(a => f.Fixes.Any(x => x.Code == a.Fix)).Select(a => a.Fix).Distinct().ToList()))
+            .Where(p => p.Item2.Count > 0)
+            .DistinctBy(p => p.Code)
+            .ToList();
+
     private int IndexOfFirstKept(Finding f)
     {
         for (int i = 0; i < Attempts.Count; i++)

@@ -130,12 +130,39 @@ public class DoctorTests(ITestOutputHelper output)
         Assert.Equal(["code", "description"], finding["fixes"]![0]!.AsObject().Select(kv => kv.Key));
         Assert.Equal(report.Original.Diagnosis.History["loss"].Count, json["history"]!["loss"]!.AsArray().Count);
         var repair = json["repair"]!.AsObject();
-        Assert.Equal(["succeeded", "applied_fixes", "before", "after", "attempts"], repair.Select(kv => kv.Key));
+        Assert.Equal(["succeeded", "applied_fixes", "before", "after", "attempts", "measured_costs", "unconfirmed_warnings"], repair.Select(kv => kv.Key));
+        Assert.Equal(report.MeasuredCosts.Count, repair["measured_costs"]!.AsArray().Count);
+        Assert.Equal(cost.Sentence, (string?)repair["measured_costs"]![0]!["sentence"]);
         Assert.Equal(report.Attempts.Count, repair["attempts"]!.AsArray().Count);
         Assert.Equal(["loss", "accuracy", "val_loss", "val_accuracy", "verdict", "findings", "seconds"],
             repair["attempts"]![0]!["after"]!.AsObject().Select(kv => kv.Key));
         // Non-finite numbers cannot be JSON numbers: they must come out as strings, and the whole document must parse.
         Assert.NotNull(System.Text.Json.Nodes.JsonNode.Parse(DiagnosisReport.ToJsonString(report.Original.Diagnosis, report)));
+    }
+
+    [Fact]
+    public void Warnings_whose_tried_fixes_were_all_undone_are_reported_without_a_cost()
+    {
+        // Every changed run scores exactly as the original: nothing is kept, so no warning has a measured cost.
+        ExperimentResult? original = null;
+        ExperimentResult SameAsBefore(Experiment e, DoctorOptions o) => original ??= ExperimentResult.Run(e, o);
+
+        var report = TrainingDoctor.RepairUsing(SameAsBefore, SaturatedTanh(), new RepairOptions { MaxAttempts = 2 });
+
+        Assert.Equal(2, report.Attempts.Count);
+        Assert.All(report.Attempts, a => Assert.False(a.Kept));
+        Assert.Empty(report.MeasuredCosts);
+        var unconfirmed = report.UnconfirmedWarnings;
+        Assert.NotEmpty(unconfirmed);
+        var warnings = report.Original.Diagnosis.Findings.Where(f => f.Severity == Severity.Warning).ToList();
+        foreach (var (finding, tried) in unconfirmed)
+        {
+            var f = Assert.Single(warnings, w => w.Code == finding);
+            Assert.All(tried, fix => Assert.Contains(f.Fixes, x => x.Code == fix));
+            Assert.All(tried, fix => Assert.Contains(report.Attempts, a => a.Fix == fix));
+        }
+        var json = DiagnosisReport.ToJson(report.Original.Diagnosis, report);
+        Assert.Equal(unconfirmed.Count, json["repair"]!["unconfirmed_warnings"]!.AsArray().Count);
     }
 
     [Fact]
