@@ -54,7 +54,7 @@ public static class Images
 
     /// <summary>
     /// Reads a folder of images into memory (Keras's <c>image_dataset_from_directory</c>, whose batches of one epoch
-    /// these are): with <paramref name="labels"/> "inferred" each subfolder (in ordinal order, hidden ones left out, or
+    /// these are; <see cref="BatchesFromDirectory"/> reads the same files a batch at a time): with <paramref name="labels"/> "inferred" each subfolder (in ordinal order, hidden ones left out, or
     /// in the order of <paramref name="classNames"/>, which may name a subset) is a class and every BMP, GIF, JPEG or
     /// PNG file under it, at any depth, one sample; with null, the folder's files without labels.
     /// <paramref name="labelMode"/> "int" gives labels [n] (class indices), "categorical" one-hot [n, classes],
