@@ -18,8 +18,10 @@ public static class Images
     /// <summary>
     /// Reads one image file as a tensor [height, width, channels] (Keras's <c>img_to_array(load_img(path, ...))</c>).
     /// <paramref name="colorMode"/> "rgb" (3 channels), "rgba" (4) or "grayscale" (1, Pillow's ITU-R 601-2 luma);
-    /// <paramref name="targetSize"/> resizes as Pillow's nearest-neighbour resize does (Keras's default
-    /// interpolation), first cutting the largest central window of the target's aspect ratio when
+    /// <paramref name="targetSize"/> resizes as Pillow's <c>Image.resize</c> does, bit for bit, with
+    /// <paramref name="interpolation"/> one of Keras's "nearest" (the default), "bilinear", "bicubic", "hamming", "box"
+    /// or "lanczos" (Pillow's filters: convolutions in 8-bit fixed point, across then down, and "rgba" premultiplied by
+    /// alpha as Pillow resizes RGBA), over the largest central window of the target's aspect ratio when
     /// <paramref name="keepAspectRatio"/> is set. JPEG files decode with stb_image's decoder, which may differ from
     /// libjpeg's by a level or two per pixel; PNG, BMP and GIF pixels are exact.
     /// </summary>
@@ -27,10 +29,9 @@ public static class Images
         string interpolation = "nearest", bool keepAspectRatio = false)
     {
         int channels = Channels(colorMode);
-        if (interpolation != "nearest")
+        if (!PillowResample.Interpolations.Contains(interpolation))
             throw new ArgumentException(
-                $"LoadImg: interpolation '{interpolation}' is not supported; Nabla resizes with Pillow's 'nearest' (Keras's default). " +
-                "For bilinear resizing, load at full size and resize with a Resizing layer, as DatasetFromDirectory does.", nameof(interpolation));
+                $"LoadImg: interpolation '{interpolation}' is not one of Keras's: {string.Join(", ", PillowResample.Interpolations)}.", nameof(interpolation));
         CheckSize(targetSize, nameof(targetSize));
         var (pixels, height, width, _) = ImageFile.Decode(path, channels);
         if (targetSize is not var (targetHeight, targetWidth) || (targetHeight == height && targetWidth == width))
@@ -38,7 +39,7 @@ public static class Images
         var (top, left, cropHeight, cropWidth) = keepAspectRatio
             ? CentralWindow(height, width, targetHeight, targetWidth)
             : (0, 0, height, width);
-        var resized = PillowNearest(pixels, width, channels, (top, left, cropHeight, cropWidth), targetHeight, targetWidth);
+        var resized = PillowResample.Resize(pixels, height, width, channels, (top, left, cropHeight, cropWidth), targetHeight, targetWidth, interpolation);
         return ToTensor(resized, [targetHeight, targetWidth, channels]);
     }
 
@@ -185,31 +186,6 @@ public static class Images
         int cropHeight = Math.Min(height, (int)((long)width * targetHeight / targetWidth));
         int cropWidth = Math.Min(width, (int)((long)height * targetWidth / targetHeight));
         return ((height - cropHeight) / 2, (width - cropWidth) / 2, cropHeight, cropWidth);
-    }
-
-    /// <summary>
-    /// Pillow's nearest-neighbour resize of a box (its <c>ImagingScaleAffine</c>): the source column of output column x
-    /// is the integer part of left + scale·0.5 + x·scale, the position accumulated by adding scale once per column in
-    /// double precision as Pillow does (so a position that lands on a pixel edge picks the same pixel); rows likewise.
-    /// </summary>
-    private static byte[] PillowNearest(byte[] pixels, int width, int channels, (int Top, int Left, int Height, int Width) box,
-        int outHeight, int outWidth)
-    {
-        var columns = Positions(box.Left, (double)box.Width / outWidth, outWidth);
-        var rows = Positions(box.Top, (double)box.Height / outHeight, outHeight);
-        var result = new byte[outHeight * outWidth * channels];
-        for (int y = 0; y < outHeight; y++)
-            for (int x = 0; x < outWidth; x++)
-                Array.Copy(pixels, ((long)rows[y] * width + columns[x]) * channels, result, ((long)y * outWidth + x) * channels, channels);
-        return result;
-    }
-
-    private static int[] Positions(int start, double scale, int count)
-    {
-        var positions = new int[count];
-        double position = start + scale * 0.5;
-        for (int i = 0; i < count; i++, position += scale) positions[i] = (int)position;
-        return positions;
     }
 }
 
