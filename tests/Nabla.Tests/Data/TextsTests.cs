@@ -39,6 +39,12 @@ public class TextsTests
         var cut = Texts.DatasetFromDirectory(folder.Path, labels: null, maxLength: 5, shuffle: false, verbose: false);
         Assert.Null(cut.Labels);
         Assert.Equal("Awful", cut.Texts[0]);
+        // Keras cuts bytes: "A wonderful film, h" is 19 bytes and "é" two more. A cut through the "é" leaves it out
+        // (TensorFlow keeps its first byte, which is not UTF-8); "Awful, truly awful." is 19 bytes, kept whole.
+        string Cut(int bytes) => Texts.DatasetFromDirectory(folder.Path, classNames: ["neg", "pos"], maxLength: bytes, shuffle: false, verbose: false).Texts[3];
+        Assert.Equal("A wonderful film, h", Cut(20));
+        Assert.Equal("A wonderful film, hé", Cut(21));
+        Assert.Equal("Awful, truly awful.", Texts.DatasetFromDirectory(folder.Path, classNames: ["neg"], maxLength: 19, shuffle: false, verbose: false).Texts[0]);
     }
 
     [Fact]

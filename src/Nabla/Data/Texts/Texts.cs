@@ -19,8 +19,9 @@ public static class Texts
     /// one subfolder per class (as <see cref="Images.DatasetFromDirectory"/>: Keras's order, hidden folders left out,
     /// <paramref name="classNames"/> to choose and order them), with null no labels. <paramref name="labelMode"/>,
     /// <paramref name="shuffle"/> (NumPy's shuffle of Keras), <paramref name="seed"/>, <paramref name="validationSplit"/>
-    /// and <paramref name="subset"/> work as there. <paramref name="maxLength"/> keeps each text's first characters
-    /// (Keras cuts bytes; the two agree on ASCII). A file that is not UTF-8 is refused naming it, rather than read with
+    /// and <paramref name="subset"/> work as there. <paramref name="maxLength"/> keeps each text's first bytes, as
+    /// Keras (<c>tf.strings.substr</c> counts bytes), less a character the cut would split (TensorFlow keeps its first
+    /// bytes, which are not UTF-8). A file that is not UTF-8 is refused naming it, rather than read with
     /// replacement characters. Keras's subset "both" is two calls.
     /// </summary>
     public static LabeledTexts DatasetFromDirectory(string directory, string? labels = "inferred", string? labelMode = "int",
@@ -37,19 +38,28 @@ public static class Texts
             long length = new FileInfo(paths[i]).Length;
             if (length > MaxFileBytes)
                 throw DataFormatException.InFile(paths[i], $"a text of at most {MaxFileBytes:N0} bytes", $"{length:N0} bytes");
-            string text;
+            // The bytes as they are, a byte order mark included, as TensorFlow reads them.
+            byte[] bytes = File.ReadAllBytes(paths[i]);
             try
             {
-                // The bytes as they are, a byte order mark included, as TensorFlow reads them.
-                text = StrictUtf8.GetString(File.ReadAllBytes(paths[i]));
+                texts[i] = StrictUtf8.GetString(bytes);
             }
             catch (DecoderFallbackException e)
             {
                 throw DataFormatException.AtOffset(paths[i], e.Index, "UTF-8 text", $"the byte(s) {Convert.ToHexString(e.BytesUnknown ?? [])}, not UTF-8");
             }
-            texts[i] = maxLength is { } max && text.Length > max ? text[..max] : text;
+            if (maxLength is { } max && bytes.Length > max) texts[i] = StrictUtf8.GetString(bytes, 0, CharacterBoundary(bytes, max));
         }
         return new LabeledTexts(texts, labelled ? DirectoryDataset.Labels(classes, labelMode!, classNamesFound.Count) : null, classNamesFound, paths);
+    }
+
+    /// <summary>The largest cut of at most <paramref name="max"/> bytes that does not split a character: UTF-8's
+    /// continuation bytes (10xxxxxx) never start one.</summary>
+    private static int CharacterBoundary(byte[] utf8, int max)
+    {
+        int cut = max;
+        while (cut > 0 && (utf8[cut] & 0xC0) == 0x80) cut--;
+        return cut;
     }
 }
 
