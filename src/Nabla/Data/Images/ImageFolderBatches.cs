@@ -17,11 +17,14 @@ public sealed class ImageFolderBatches : Dataset
 
     internal ImageFolderBatches(string[] paths, int[] labels, IReadOnlyList<string> classNames, string? labelMode, int batchSize,
         (int Height, int Width, int Channels) shape, bool crop, string interpolation, RandomGenerator? reshuffle, int workers)
-        : base(workers)
+        : base(workers, maxQueueSize: ReadAhead)
     {
         (this.paths, this.labels, ClassNames, this.labelMode, BatchSize) = (paths, labels, classNames, labelMode, batchSize);
         (this.shape, this.crop, this.interpolation, this.reshuffle) = (shape, crop, interpolation, reshuffle);
     }
+
+    /// <summary>Batches decoded ahead at most: a batch of images is megabytes, and two keep the model fed.</summary>
+    private const int ReadAhead = 2;
 
     /// <summary>The class names in label order (Keras's <c>class_names</c>); empty without labels.</summary>
     public IReadOnlyList<string> ClassNames { get; }

@@ -97,13 +97,14 @@ public static class Images
     /// <paramref name="batchSize"/>, default 32): the files, classes, labels, sizes, shuffle, seed and split of
     /// <see cref="DatasetFromDirectory"/>, but only the paths are held, and each batch is decoded when Fit, Evaluate or
     /// Predict reads it, so a folder larger than memory trains. With <paramref name="shuffle"/> on, the files are
-    /// shuffled again after every epoch (Keras reshuffles every pass too). <paramref name="workers"/> above 1 decodes
-    /// the next batches on that many threads while the model trains (see <see cref="Dataset.Workers"/>).
+    /// shuffled again after every epoch (Keras reshuffles every pass too). With <paramref name="workers"/> above 1 (2 by
+    /// default, as Keras's dataset prefetches by default) up to two next batches are decoded while the model trains
+    /// (see <see cref="Dataset.Workers"/>); 1 decodes each batch when the model needs it. The batches are the same either way.
     /// </summary>
     public static ImageFolderBatches BatchesFromDirectory(string directory, string? labels = "inferred", string? labelMode = "int",
         IReadOnlyList<string>? classNames = null, string colorMode = "rgb", int batchSize = 32, (int Height, int Width)? imageSize = null,
         bool shuffle = true, int? seed = null, double? validationSplit = null, string? subset = null,
-        string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true, int workers = 1)
+        string interpolation = "bilinear", bool followLinks = false, bool cropToAspectRatio = false, bool verbose = true, int workers = 2)
     {
         const string caller = "Images.BatchesFromDirectory";
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "A batch holds at least one image.");
