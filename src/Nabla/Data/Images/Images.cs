@@ -112,10 +112,7 @@ public static class Images
         var (paths, classes, classNamesFound, labelled) = DirectoryDataset.Select(caller, directory, Formats, labels, labelMode, classNames,
             shuffle, seed, validationSplit, subset, followLinks, verbose);
         if (paths.Length == 0) throw new ArgumentException($"{caller}: '{directory}' holds no {string.Join(", ", Formats)} files.", nameof(directory));
-        long batchValues = (long)Math.Min(batchSize, paths.Length) * height * width * channels;
-        if (batchValues > Array.MaxLength)
-            throw new ArgumentException($"{caller}: a batch of {batchSize} images of {height} x {width} x {channels} makes {batchValues:N0} values, " +
-                $"more than one tensor holds ({Array.MaxLength:N0}); use a smaller batchSize or imageSize.", nameof(batchSize));
+        CheckImagesFit(caller, Math.Min(batchSize, paths.Length), height, width, channels, long.MaxValue, "a smaller batchSize or imageSize", nameof(batchSize));
         var reshuffle = shuffle ? new RandomGenerator(seed ?? Utils.Random.NextInt(1_000_000)) : null;
         return new ImageFolderBatches(paths, classes, classNamesFound, labelled ? labelMode : null, batchSize, (height, width, channels),
             cropToAspectRatio, interpolation, reshuffle, workers);
@@ -137,11 +134,18 @@ public static class Images
     /// than a tensor can or more than <paramref name="maxBytes"/> bytes.</summary>
     internal static Tensor NewBatch(string caller, int count, int height, int width, int channels, long maxBytes)
     {
+        CheckImagesFit(caller, count, height, width, channels, maxBytes, "a smaller imageSize or fewer files", "imageSize");
+        return new Tensor(count, height, width, channels);
+    }
+
+    /// <summary>Refuses <paramref name="count"/> images whose float32 pixels would pass what one tensor holds or
+    /// <paramref name="maxBytes"/>, naming <paramref name="parameter"/> and what to use instead.</summary>
+    private static void CheckImagesFit(string caller, int count, int height, int width, int channels, long maxBytes, string instead, string parameter)
+    {
         long values = (long)count * height * width * channels;
         if (values > Array.MaxLength || values * sizeof(float) > maxBytes)
             throw new ArgumentException($"{caller}: {count} images of {height} x {width} x {channels} make {values:N0} values, " +
-                $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use a smaller imageSize or fewer files.", "imageSize");
-        return new Tensor(count, height, width, channels);
+                $"more than {(values > Array.MaxLength ? $"one tensor holds ({Array.MaxLength:N0})" : $"the {maxBytes:N0} bytes allowed")}; use {instead}.", parameter);
     }
 
     /// <summary>Decodes <paramref name="count"/> files from <paramref name="first"/> on into the rows of
