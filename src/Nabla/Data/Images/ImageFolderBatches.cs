@@ -55,11 +55,9 @@ public sealed class ImageFolderBatches : Dataset
     public override void OnEpochEnd()
     {
         if (reshuffle is null) return;
-        for (int i = paths.Length - 1; i > 0; i--)
-        {
-            int j = reshuffle.NextInt(i + 1);
-            (paths[i], paths[j]) = (paths[j], paths[i]);
-            (labels[i], labels[j]) = (labels[j], labels[i]);
-        }
+        var order = Enumerable.Range(0, paths.Length).ToArray();
+        reshuffle.Shuffle(order);
+        var (oldPaths, oldLabels) = ((string[])paths.Clone(), (int[])labels.Clone());
+        for (int k = 0; k < order.Length; k++) (paths[k], labels[k]) = (oldPaths[order[k]], oldLabels[order[k]]);
     }
 }
