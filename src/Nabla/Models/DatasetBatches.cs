@@ -39,6 +39,8 @@ internal sealed class DatasetBatches
     /// ArgumentException naming the batch.</summary>
     public (Tensor[] X, Tensor?[] Y, Tensor? Weights) Check(DataBatch batch, int index)
     {
+        // Batch 0 as read up front was checked then (Evaluate and Predict take it from here, not a second read).
+        if (ReferenceEquals(batch, First) && FirstChecked.X is not null) return FirstChecked;
         string x = $"{dataset.Describe()} batch {index}: x", y = $"{dataset.Describe()} batch {index}: y";
         if (!needsTargets)
         {

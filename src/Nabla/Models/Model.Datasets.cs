@@ -55,7 +55,7 @@ public partial class Model
     {
         var batches = new DatasetBatches(this, x, nameof(Predict), needsTargets: false);
         var outputs = new List<Tensor[]>();
-        ReadEach(x, batches, (batch, _) => outputs.Add(Predict(batch.Inputs, batch.Size)));
+        ReadEach(x, batches, (batch, index) => outputs.Add(Predict(batches.Check(batch, index).X, batch.Size)));
         return Enumerable.Range(0, OutputCount).Select(o => Concatenate(outputs.Select(batch => batch[o]).ToList())).ToArray();
     }
 

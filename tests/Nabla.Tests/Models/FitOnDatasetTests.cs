@@ -203,6 +203,9 @@ public class FitOnDatasetTests
         var notFinite = Assert.Throws<ArgumentException>(() => model.Evaluate(new Batches(good, new DataBatch(nan, Preprocessing.RowRange(y, 0, 10)))));
         Assert.Contains("Batches batch 1: x", notFinite.Message);
 
+        var predictWidth = Assert.Throws<ArgumentException>(() => model.Predict(new Batches(good, new DataBatch(new Tensor(3, 5)))));
+        Assert.Contains("Batches batch 1: x", predictWidth.Message);
+
         var empty = Assert.Throws<ArgumentException>(() => model.Fit(new Batches(), verbose: 0));
         Assert.Contains("has 0 batches", empty.Message);
     }
