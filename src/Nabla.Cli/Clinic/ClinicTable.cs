@@ -46,9 +46,7 @@ internal static class ClinicTable
             o.WriteLine(string.Create(Inv, $"  try {a.Fix,-24} {(a.Kept ? "kept " : "undone")} {Summary(a.After)}   ({a.Change})"));
         o.WriteLine(string.Create(Inv, $"  after:  {Summary(RunSummary.Of(repair.Best))}"));
         o.WriteLine($"  {(repair.NothingToRepair ? "Nothing to repair" : repair.Succeeded ? "Repaired" : "Not repaired")}: fixes applied: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}.");
-        foreach (var cost in repair.MeasuredCosts) o.WriteLine($"  measured cost of {cost.Finding}: {cost.Sentence}.");
-        foreach (var (finding, tried) in repair.UnconfirmedWarnings)
-            o.WriteLine($"  no measured cost of {finding}: {string.Join(", ", tried)} tried, none made this model better.");
+        foreach (var line in repair.CostLines) o.WriteLine("  " + line);
         o.WriteLine();
     }
 

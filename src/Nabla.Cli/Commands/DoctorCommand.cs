@@ -97,9 +97,7 @@ internal static class DoctorCommand
                           $"fixes kept: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}");
         foreach (var a in repair.Attempts)
             Console.WriteLine($"  {a.Fix}: {Compare(a.Before, a.After)}, {a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
-        foreach (var cost in repair.MeasuredCosts) Console.WriteLine($"  measured cost of {cost.Finding}: {cost.Sentence}.");
-        foreach (var (finding, tried) in repair.UnconfirmedWarnings)
-            Console.WriteLine($"  no measured cost of {finding}: {string.Join(", ", tried)} tried, none made this model better.");
+        foreach (var line in repair.CostLines) Console.WriteLine("  " + line);
     }
 
     private static string Pct(double? v) => v is double d ? $"{100 * d:0.0}%" : "-";

@@ -66,6 +66,11 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
             .DistinctBy(p => p.Code)
             .ToList();
 
+    /// <summary>One line per measured cost and per unconfirmed warning, as the CLI prints them.</summary>
+    public IEnumerable<string> CostLines =>
+        MeasuredCosts.Select(c => $"measured cost of {c.Finding}: {c.Sentence}.")
+            .Concat(UnconfirmedWarnings.Select(u => $"no measured cost of {u.Finding}: {string.Join(", ", u.FixesTried)} tried, none made this model better."));
+
     private int IndexOfFirstKept(Finding f)
     {
         for (int i = 0; i < Attempts.Count; i++)
