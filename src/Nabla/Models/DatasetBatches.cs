@@ -21,8 +21,7 @@ internal sealed class DatasetBatches
     {
         ArgumentNullException.ThrowIfNull(dataset);
         (this.model, this.dataset, this.operation, this.needsTargets, this.classWeight) = (model, dataset, operation, needsTargets, classWeight);
-        int count = dataset.BatchCount;
-        if (count < 1)
+        if (dataset.BatchCount is < 1 and var count)
             throw new ArgumentException($"{operation}: dataset {dataset.Describe()} has {count} batches; it needs at least one.", nameof(dataset));
         First = dataset.ReadBatch(0);
         targetShapes = needsTargets && First.Targets is { } targets ? targets.Select(t => t?.Shape[1..]).ToArray() : [];
@@ -67,6 +66,30 @@ internal sealed class DatasetBatches
         {
             throw new ArgumentException($"{operation}: {dataset.Describe()} batch {index}: {e.Message}", nameof(dataset), e);
         }
+    }
+
+    /// <summary>Refuses a step count below 1, and an endless dataset without one (it has no end to stop at).</summary>
+    public static void CheckSteps(Dataset dataset, int? steps, string operation, string argument)
+    {
+        if (steps is < 1)
+            throw new ArgumentException($"{operation}: '{argument}' must be at least 1, found {steps}.", argument);
+        if (steps is null && dataset.BatchCount is null)
+            throw new ArgumentException(
+                $"{operation}: dataset {dataset.Describe()} is endless (its BatchCount is null); give '{argument}', the number of batches to read.",
+                argument);
+    }
+
+    /// <summary>How many batches Evaluate or Predict reads: <paramref name="steps"/>, or a whole pass. As Keras, steps
+    /// beyond the dataset's end read what there is, with a warning.</summary>
+    public int StepsToRead(int? steps, string modelName)
+    {
+        if (dataset.BatchCount is not int count) return steps!.Value;
+        if (steps is not int wanted) return count;
+        if (wanted > count)
+            Console.Error.WriteLine(
+                $"Nabla: model '{modelName}': {operation} asked for {wanted} steps but dataset {dataset.Describe()} has {count} batches; " +
+                $"it read those {count}.");
+        return Math.Min(wanted, count);
     }
 
     private static string Describe(int[]? shape) => shape is null ? "none" : Layers.Layer.Describe(shape);

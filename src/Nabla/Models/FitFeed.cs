@@ -9,16 +9,32 @@ namespace Nabla;
 /// </summary>
 internal abstract class FitFeed : IDisposable
 {
-    /// <summary>Batches per epoch.</summary>
+    /// <summary>Steps per epoch; an epoch ends sooner when a dataset's pass runs out first (<see cref="RanOut"/>).</summary>
     public abstract int Batches { get; }
 
-    /// <summary>The epoch's order of rows (arrays) or batches (a dataset), shuffled in place by Fit and saved by
-    /// BackupAndRestore.</summary>
+    /// <summary>The order of rows (arrays) or batches (a dataset) of the current pass over the data, shuffled when a
+    /// pass starts and saved by BackupAndRestore.</summary>
     public abstract int[] Order { get; }
 
-    public virtual void BeginEpoch() { }
+    /// <summary>Where the current pass stands: the position in <see cref="Order"/> of the next batch, 0 at the start of
+    /// a pass. A pass over arrays is one epoch, so it is 0 between epochs.</summary>
+    public virtual int Position
+    {
+        get => 0;
+        set
+        {
+            if (value != 0) throw new InvalidOperationException($"A pass over arrays starts every epoch; position {value} cannot be resumed.");
+        }
+    }
 
-    /// <summary>Batch <paramref name="batch"/> of this epoch, loaded into its captured training step.</summary>
+    /// <summary>Starts an epoch: a new pass reshuffles <see cref="Order"/> with Nabla's generator when
+    /// <paramref name="shuffle"/> is on.</summary>
+    public abstract void BeginEpoch(bool shuffle);
+
+    /// <summary>Whether the pass ran out of batches before this epoch's steps were all taken; it then ends the epoch.</summary>
+    public virtual bool RanOut() => false;
+
+    /// <summary>Step <paramref name="batch"/> of this epoch, loaded into its captured training step.</summary>
     public abstract CapturedStep Load(int batch);
 
     public virtual void EndEpoch() { }
@@ -35,6 +51,11 @@ internal sealed class ArrayFeed(Model model, Tensor[] x, Tensor?[] y, Tensor? we
 
     public override int[] Order => order;
 
+    public override void BeginEpoch(bool shuffle)
+    {
+        if (shuffle) Utils.Random.Shuffle(order);
+    }
+
     public override CapturedStep Load(int batch)
     {
         int start = batch * batchSize, count = Math.Min(batchSize, trainCount - start);
@@ -44,27 +65,66 @@ internal sealed class ArrayFeed(Model model, Tensor[] x, Tensor?[] y, Tensor? we
     }
 }
 
-/// <summary>A dataset's batches in Order, read ahead by a <see cref="BatchPrefetcher"/> when the dataset has workers;
-/// the dataset's epoch hooks run around each epoch.</summary>
-internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches checks) : FitFeed
+/// <summary>
+/// A dataset's batches, as Keras's <c>EpochIterator</c> hands them out: without <c>stepsPerEpoch</c> an epoch is one
+/// pass over the batches in Order; with it, an epoch takes that many steps and the pass goes on from where the last
+/// epoch left it, a new pass starting once one is used up (an epoch that runs out of batches ends there, with
+/// Keras's warning). An endless dataset (no BatchCount) is read at indices 0, 1, 2… for the whole Fit. Batches are
+/// read ahead by a <see cref="BatchPrefetcher"/> when the dataset has workers; the dataset's epoch hooks run around
+/// each epoch.
+/// </summary>
+internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches checks, int? stepsPerEpoch) : FitFeed
 {
-    private readonly int[] order = Enumerable.Range(0, dataset.BatchCount).ToArray();
+    private readonly int? passLength = dataset.BatchCount;
+    private readonly int[] order = Enumerable.Range(0, dataset.BatchCount ?? 0).ToArray();
     private BatchPrefetcher? prefetcher;
+    private int position;
+    private bool warnedRanOut;
 
-    public override int Batches => order.Length;
+    public override int Batches => stepsPerEpoch ?? passLength!.Value;
 
     public override int[] Order => order;
 
-    public override void BeginEpoch()
+    public override int Position
     {
+        get => position;
+        set
+        {
+            if (value < 0 || value >= (passLength ?? int.MaxValue))
+                throw new ArgumentOutOfRangeException(nameof(value), value,
+                    $"A pass over dataset {dataset.Describe()} has positions 0 to {(passLength ?? int.MaxValue) - 1}.");
+            position = value;
+        }
+    }
+
+    public override void BeginEpoch(bool shuffle)
+    {
+        if (shuffle && position == 0 && passLength is not null) Utils.Random.Shuffle(order);
         dataset.OnEpochBegin();
-        if (dataset.Workers > 1) prefetcher = new BatchPrefetcher(dataset, order);
+        int end = position + Math.Min(Batches, (passLength ?? int.MaxValue) - position);
+        if (dataset.Workers > 1) prefetcher = new BatchPrefetcher(dataset, BatchAt, position, end);
+    }
+
+    public override bool RanOut()
+    {
+        if (position < (passLength ?? int.MaxValue)) return false;
+        if (!warnedRanOut)
+        {
+            warnedRanOut = true;
+            Console.Error.WriteLine(
+                $"Nabla: model '{model.Name}': dataset {dataset.Describe()} ran out of batches before the epoch's {Batches} steps " +
+                $"(stepsPerEpoch; a pass has {passLength} batches): the epoch ends there, and the next one starts a new pass. " +
+                "Give stepsPerEpoch a value that divides the pass, or leave it out to train on whole passes.");
+        }
+        return true;
     }
 
     public override CapturedStep Load(int batch)
     {
-        var read = prefetcher is { } p ? p.Take(batch) : dataset.ReadBatch(order[batch]);
-        var (x, y, weights) = checks.Check(read, order[batch]);
+        int index = BatchAt(position);
+        var read = prefetcher is { } p ? p.Take(position) : dataset.ReadBatch(index);
+        position++;
+        var (x, y, weights) = checks.Check(read, index);
         var step = model.GetStep(StepKind.Train, read.Size, x, y, weighted: weights is not null);
         step.LoadContiguous(x, y, 0, weights);
         return step;
@@ -73,10 +133,14 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     public override void EndEpoch()
     {
         StopReading();
+        if (position >= (passLength ?? int.MaxValue)) position = 0;
         dataset.OnEpochEnd();
     }
 
     public override void Dispose() => StopReading();
+
+    /// <summary>The batch index at a position of the pass: the shuffled order's, or the position itself when endless.</summary>
+    private int BatchAt(int at) => passLength is null ? at : order[at];
 
     private void StopReading()
     {

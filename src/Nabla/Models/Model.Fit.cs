@@ -137,7 +137,7 @@ public partial class Model
         StopTraining = false;
         bool warnedNonFinite = false;
         CurrentFit = info with { MetricDirections = metrics.ToDictionary(m => m.Key, m => m.Metric.RisesWhenBetter) };
-        FitProgress = new FitProgress(feed.Order, initialEpoch);
+        FitProgress = new FitProgress(feed, initialEpoch);
         // A callback (the doctor) may switch the update guard on for its run; a run that throws must not leave it on.
         bool guardBefore = Optimizer?.RefuseNonFiniteUpdates ?? false;
         try
@@ -150,11 +150,10 @@ public partial class Model
                 // Last epoch's values (val_loss...) must not show during this one; Clear keeps the buckets.
                 logs.Clear();
                 callbackList.OnEpochBegin(epoch, logs);
-                if (shuffle) Utils.Random.Shuffle(feed.Order);
-                feed.BeginEpoch();
+                feed.BeginEpoch(shuffle);
                 losses.Reset();
                 foreach (var m in metrics) m.Metric.Reset();
-                for (int b = 0; b < feed.Batches && !StopTraining; b++)
+                for (int b = 0; b < feed.Batches && !StopTraining && !feed.RanOut(); b++)
                 {
                     callbackList.OnTrainBatchBegin(b, logs);
                     var step = feed.Load(b);
@@ -331,11 +330,21 @@ public partial class Model
 
 /// <summary>
 /// What a running <c>Fit</c> needs to go on from an epoch boundary besides the weights, the optimizer and the
-/// generator: the order of the training samples (reshuffled in place every epoch) and the next epoch's index.
+/// generator: the order of the training samples or batches (reshuffled in place when a pass starts), the position in
+/// that pass, and the next epoch's index.
 /// </summary>
-internal sealed class FitProgress(int[] order, int nextEpoch)
+internal sealed class FitProgress(FitFeed feed, int nextEpoch)
 {
-    public int[] Order { get; } = order;
+    /// <summary>The current pass's order of samples (arrays) or batches (a dataset).</summary>
+    public int[] Order => feed.Order;
+
+    /// <summary>The position of the next batch in the current pass (not 0 between epochs only when a dataset's
+    /// stepsPerEpoch leaves a pass unfinished).</summary>
+    public int Position
+    {
+        get => feed.Position;
+        set => feed.Position = value;
+    }
 
     public int NextEpoch { get; set; } = nextEpoch;
 }

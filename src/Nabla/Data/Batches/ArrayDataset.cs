@@ -16,12 +16,14 @@ internal sealed class ArrayDataset : Dataset
         (this.inputs, this.targets, this.sampleWeight, this.batchSize, samples) = (inputs, targets, sampleWeight, batchSize, all.Size);
     }
 
-    public override int BatchCount => (samples + batchSize - 1) / batchSize;
+    public override int? BatchCount => Batches;
+
+    private int Batches => (samples + batchSize - 1) / batchSize;
 
     public override DataBatch GetBatch(int index)
     {
-        if ((uint)index >= (uint)BatchCount)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"The dataset has {BatchCount} batches.");
+        if ((uint)index >= (uint)Batches)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The dataset has {Batches} batches.");
         int start = index * batchSize, end = Math.Min(samples, start + batchSize);
         return new DataBatch(inputs.Select(t => Preprocessing.RowRange(t, start, end)).ToArray(),
             targets?.Select(t => t is null ? null : Preprocessing.RowRange(t, start, end)).ToArray(),

@@ -2,11 +2,13 @@ namespace Nabla.Data;
 
 /// <summary>
 /// A data set read one batch at a time, as Keras's <c>PyDataset</c> (<c>keras.utils.Sequence</c>): the data need not
-/// fit in memory. <see cref="Model.Fit(Dataset, int, Dataset, bool, IEnumerable{Callbacks.Callback}, int, bool, int, IReadOnlyDictionary{int, double})"/>,
+/// fit in memory. <see cref="Model.Fit(Dataset, int, Dataset, bool, IEnumerable{Callbacks.Callback}, int, bool, int, IReadOnlyDictionary{int, double}, int?, int?)"/>,
 /// <c>Evaluate</c> and <c>Predict</c> take one. A subclass gives <see cref="BatchCount"/> (Keras's <c>__len__</c>) and
 /// <see cref="GetBatch"/> (<c>__getitem__</c>), whose batches are complete (inputs, and targets and sample weights
 /// where the caller needs them); the last one may be smaller. <see cref="OnEpochBegin"/> and <see cref="OnEpochEnd"/>
-/// run around every epoch of Fit (to reshuffle, for example).
+/// run around every epoch of Fit (to reshuffle, for example). A dataset whose <see cref="BatchCount"/> is null is
+/// endless (Keras's <c>num_batches</c> None): Fit then needs <c>stepsPerEpoch</c>, and Evaluate and Predict
+/// <c>steps</c>, and its batches are read at indices 0, 1, 2… across epochs.
 /// </summary>
 /// <remarks>
 /// With <see cref="Workers"/> above 1, Fit, Evaluate and Predict prepare up to <see cref="MaxQueueSize"/> batches
@@ -32,10 +34,10 @@ public abstract class Dataset
     /// <summary>How many prepared batches may wait for the model at most.</summary>
     public int MaxQueueSize { get; }
 
-    /// <summary>The number of batches in one pass over the data.</summary>
-    public abstract int BatchCount { get; }
+    /// <summary>The number of batches in one pass over the data; null for an endless dataset.</summary>
+    public abstract int? BatchCount { get; }
 
-    /// <summary>Batch <paramref name="index"/> (0 ≤ index &lt; <see cref="BatchCount"/>).</summary>
+    /// <summary>Batch <paramref name="index"/> (0 ≤ index &lt; <see cref="BatchCount"/>, any index ≥ 0 when endless).</summary>
     public abstract DataBatch GetBatch(int index);
 
     /// <summary>Called before every epoch of Fit, before any of its batches is read.</summary>

@@ -38,12 +38,14 @@ public sealed class ImageFolderBatches : Dataset
     /// <summary>The number of images.</summary>
     public int Count => paths.Length;
 
-    public override int BatchCount => (paths.Length + BatchSize - 1) / BatchSize;
+    public override int? BatchCount => Batches;
+
+    private int Batches => (paths.Length + BatchSize - 1) / BatchSize;
 
     public override DataBatch GetBatch(int index)
     {
-        if ((uint)index >= (uint)BatchCount)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"The folder's dataset has {BatchCount} batches.");
+        if ((uint)index >= (uint)Batches)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The folder's dataset has {Batches} batches.");
         int first = index * BatchSize, count = Math.Min(BatchSize, paths.Length - first);
         var images = new Tensor(count, shape.Height, shape.Width, shape.Channels);
         Images.DecodeInto(images, paths, first, count, crop, interpolation);
