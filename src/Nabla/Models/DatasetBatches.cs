@@ -60,7 +60,7 @@ internal sealed class DatasetBatches
         }
         try
         {
-            return (batch.Inputs, targets, model.SampleWeightsFor(batch.Inputs, targets, batch.SampleWeight, null, classWeight));
+            return (batch.Inputs, targets, model.SampleWeightsFor(batch.Inputs, targets, batch.SampleWeight, batch.SampleWeightPerOutput, classWeight));
         }
         catch (ArgumentException e)
         {

@@ -75,4 +75,37 @@ public class MultiOutputSampleWeightTests
         Assert.Contains("classWeight is supported for single-output models only", Assert.Throws<ArgumentException>(() =>
             model.Fit([x], [ya, yb], verbose: 0, classWeight: new Dictionary<int, double> { [0] = 2 })).Message);
     }
+
+    /// <summary>Keras's PyDataset may return (x, y, sample_weight) with a list of weights, one per output.</summary>
+    [Fact]
+    public void ADatasetsBatchesCanWeighEachOutputAsArraysDo()
+    {
+        var (model, headA, x, ya, yb) = TwoHeads();
+        var weights = Tensor.FromArray([1, 0, 1, 0, 1, 0, 1, 0], 8);
+        var onArrays = model.Evaluate([x], [ya, yb], batchSize: 4, sampleWeightPerOutput: [Fill(8, 0), weights]);
+        var halves = new[] { Enumerable.Range(0, 4).ToArray(), Enumerable.Range(4, 4).ToArray() };
+        Nabla.Data.DataBatch Half(int h, Tensor?[] perOutput) => new([Nabla.Data.Preprocessing.TakeRows(x, halves[h])],
+            [Nabla.Data.Preprocessing.TakeRows(ya, halves[h]), Nabla.Data.Preprocessing.TakeRows(yb, halves[h])],
+            sampleWeightPerOutput: perOutput.Select(w => w is null ? null : Nabla.Data.Preprocessing.TakeRows(w, halves[h])).ToArray());
+        var dataset = new Batches(Half(0, [Fill(8, 0), weights]), Half(1, [Fill(8, 0), weights]));
+        var onDataset = model.Evaluate(dataset);
+        foreach (var key in onArrays.Keys) Assert.Equal(onArrays[key], onDataset[key], 1e-6);
+        Assert.Equal(0, onDataset["out_a_loss"]);
+
+        var before = headA.Kernel.Clone();
+        model.Fit(dataset, epochs: 2, verbose: 0);
+        Assert.Equal(before.Data, headA.Kernel.Data);
+
+        var tooShort = new Batches(new Nabla.Data.DataBatch([x], [ya, yb], sampleWeightPerOutput: [null, Fill(7, 1)]));
+        Assert.Contains("output 1's sample weight has shape [7]", Assert.Throws<ArgumentException>(() => model.Evaluate(tooShort)).Message);
+        var tooFew = new Batches(new Nabla.Data.DataBatch([x], [ya, yb], sampleWeightPerOutput: [null]));
+        Assert.Contains("Batches batch 0: 'sampleWeightPerOutput' has 1 entries but model", Assert.Throws<ArgumentException>(() => model.Evaluate(tooFew)).Message);
+        Assert.Throws<ArgumentException>(() => new Nabla.Data.DataBatch([x], [ya, yb], Fill(8, 1), [null, null]));
+    }
+
+    private sealed class Batches(params Nabla.Data.DataBatch[] batches) : Nabla.Data.Dataset
+    {
+        public override int? BatchCount => batches.Length;
+        public override Nabla.Data.DataBatch GetBatch(int index) => batches[index];
+    }
 }
