@@ -10,7 +10,7 @@ internal static class Pipeline
     {
         var curve = LossCurve.Of(r);
         var layers = LayerSeries.Of(r.Samples);
-        var training = r.Model.Inputs is { Constant: true } ? null : r.TrainingClasses;
+        var training = r.Model.Inputs is { Constant: true } ? null : r.Classes;
         return new Quantities
         {
             Model = r.Model,

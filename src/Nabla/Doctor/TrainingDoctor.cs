@@ -35,6 +35,9 @@ public sealed partial class TrainingDoctor : Callback
     /// <see cref="ExperimentResult.Run"/> sets it.</summary>
     public EarlyStopping? EarlyStopping { get; set; }
 
+    /// <summary>The training classes the last run's detectors read (for tests).</summary>
+    internal ClassBalance? TrainingClasses => record?.Classes;
+
     /// <summary>The verdict of the last training run; during a run, or after one that threw, the findings so far
     /// with the verdict "unfinished" unless one of them is an error.</summary>
     public Diagnosis Diagnosis => diagnosis ?? Analyze(finished: !started);
@@ -95,7 +98,12 @@ public sealed partial class TrainingDoctor : Callback
             record.Model = record.Model.WithData(Model, watched, step, step.Y!.Data, step.Y.Size / Math.Max(1, step.Y.Shape[0]));
         }
         record.AddEarlyLoss(loss, Options.Thresholds.EarlyLossSteps);
-        if (epoch == 0 && step.Y is { } targets) record.AddTargets(targets.Data);
+        if (epoch == 0 && step.Y is { } targets)
+        {
+            record.AddTargets(targets.Data);
+            // A dataset's Fit gives no targets up front: its classes are counted from the batches instead.
+            if (Model.CurrentFit is { Targets.Count: 0 } && Model.OutputCount == 1) record.AddClassLabels(targets);
+        }
         // A step refused because its update overflowed had a finite loss; it is the same event one step earlier.
         bool firstNonFinite = (!double.IsFinite(loss) || !Model.LastTrainStepApplied) && record.FirstNonFinite is null;
         if (firstNonFinite)

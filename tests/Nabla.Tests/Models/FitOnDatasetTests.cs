@@ -219,6 +219,28 @@ public class FitOnDatasetTests
     }
 
     [Fact]
+    public void TheDoctorCountsADatasetsTrainingClassesFromItsFirstEpochAsItReadsTheArrays()
+    {
+        var (x, y) = Blobs(90);
+        // Two thirds of the rows in class 0: the majority share moves the doctor's accuracy gate.
+        for (int i = 0; i < 90; i++)
+            if (i % 3 == 1) (y.Data[i * 3], y.Data[i * 3 + 1]) = (1, 0);
+        var onArrays = new TrainingDoctor();
+        Classifier().Fit(x, y, epochs: 2, batchSize: 16, callbacks: [onArrays], verbose: 0);
+        var onDataset = new TrainingDoctor();
+        Classifier().Fit(Dataset.FromArrays(x, y, 16), epochs: 2, callbacks: [onDataset], verbose: 0);
+        Assert.Equal(new ClassBalance(2, 2 / 3.0), onArrays.TrainingClasses);
+        Assert.Equal(onArrays.TrainingClasses, onDataset.TrainingClasses);
+
+        var regression = new Sequential(new Dense(1, inputShape: [4]));
+        regression.Compile("sgd", "mse");
+        var doctor = new TrainingDoctor();
+        var targets = Tensor.FromArray(Enumerable.Range(0, 90).Select(i => i * 0.37f).ToArray(), [90, 1]);
+        regression.Fit(Dataset.FromArrays(x, targets, 16), callbacks: [doctor], verbose: 0);
+        Assert.Null(doctor.TrainingClasses);
+    }
+
+    [Fact]
     public void ADatasetNeedsAWorkerAndRoomForABatch()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecordingDataset(new Tensor(2, 4), new Tensor(2, 3), 1, workers: 0));

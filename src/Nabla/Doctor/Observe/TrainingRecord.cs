@@ -13,6 +13,28 @@ internal sealed class TrainingRecord
     /// <summary>The training rows' classes and majority share, read from the fit's targets when training begins.</summary>
     public ClassBalance? TrainingClasses { get; set; }
 
+    /// <summary>The classes of the first epoch's batches, counted as they train: a dataset's Fit has no targets up front
+    /// to read <see cref="TrainingClasses"/> from. Null before any batch, and once a batch's targets are not class labels.</summary>
+    public ClassBalance? FirstEpochClasses =>
+        classCounts is { Count: > 0 } counts ? new ClassBalance(counts.Count, counts.Values.Max() / (double)counts.Values.Sum()) : null;
+
+    /// <summary>The training classes the detectors read: the fit's targets', else the first epoch's batches'.</summary>
+    public ClassBalance? Classes => TrainingClasses ?? FirstEpochClasses;
+
+    private Dictionary<int, long>? classCounts = [];
+
+    /// <summary>Counts a training batch's classes for <see cref="FirstEpochClasses"/> (integer labels or one-hot rows).</summary>
+    public void AddClassLabels(Tensor y)
+    {
+        if (classCounts is null) return;
+        if (y.Rank == 0 || ValidationClasses.ClassesOf(y, y.Shape[0]) is not { } classes)
+        {
+            classCounts = null;
+            return;
+        }
+        foreach (int c in classes) classCounts[c] = classCounts.GetValueOrDefault(c) + 1;
+    }
+
     public IReadOnlyDictionary<string, List<double>> History { get; set; } = new Dictionary<string, List<double>>();
 
     /// <summary>The loss of the very first batch, before any update.</summary>
