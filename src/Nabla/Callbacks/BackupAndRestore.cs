@@ -8,7 +8,8 @@ namespace Nabla.Callbacks;
 /// <c>backupDir</c>; when <c>Fit</c> starts and finds a backup (the previous run was killed), it restores it and
 /// training goes on at the epoch after the backed-up one, finishing with the same bits as a run that was never
 /// interrupted. The state is one safetensors file written atomically: every weight, the optimizer's arrays and
-/// iteration count, Nabla's random generator and the order of the training samples.
+/// iteration count, Nabla's random generator, the order of the training samples (or a dataset's batches) and the
+/// position in that order (a dataset's pass may go on across epochs with stepsPerEpoch).
 /// A Fit that ends normally deletes the backup (deleteCheckpoint, as Keras).
 /// </summary>
 public sealed class BackupAndRestore : Callback
@@ -16,7 +17,7 @@ public sealed class BackupAndRestore : Callback
     /// <summary>The backup's file name inside the backup folder.</summary>
     public const string FileName = "backup.safetensors";
 
-    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order";
+    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order", PositionKey = "position";
 
     /// <param name="backupDir">The folder for the backup; created when needed.</param>
     /// <param name="saveFreq">Only "epoch" (Keras's default); backups in the middle of an epoch are not supported.</param>
@@ -59,6 +60,7 @@ public sealed class BackupAndRestore : Callback
             [EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
             [GeneratorKey] = Utils.Random.SaveState(),
             [OrderKey] = string.Join(",", progress.Order),
+            [PositionKey] = progress.Position.ToString(CultureInfo.InvariantCulture),
         };
         Directory.CreateDirectory(BackupDir);
         ModelFiles.Formats.SaveTrainingState(Model, BackupPath, metadata);
@@ -83,19 +85,27 @@ public sealed class BackupAndRestore : Callback
         if (!int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int nextEpoch))
             throw DataFormatException.AtField(source, $"__metadata__.{EpochKey}", "a whole number of epochs", $"\"{epochText}\"");
         var order = ParseOrder(Meta(OrderKey), progress.Order.Length, source);
+        string positionText = Meta(PositionKey);
+        // A pass resumes before its end: a finished pass is saved as position 0.
+        if (!int.TryParse(positionText, NumberStyles.None, CultureInfo.InvariantCulture, out int position)
+            || (order.Length > 0 && position >= order.Length))
+            throw DataFormatException.AtField(source, $"__metadata__.{PositionKey}",
+                order.Length > 0 ? $"a position in this run's pass of {order.Length}" : "a whole number of batches", $"\"{positionText}\"");
         var generator = Utils.Random.Clone();
         if (!generator.TryRestoreState(Meta(GeneratorKey)))
             throw DataFormatException.AtField(source, $"__metadata__.{GeneratorKey}", "five hex words", $"\"{Meta(GeneratorKey)}\"");
         restoreWeights();
         Utils.Random.CopyStateFrom(generator);
         order.CopyTo(progress.Order, 0);
+        progress.Position = position;
         progress.NextEpoch = nextEpoch;
     }
 
-    /// <summary>The saved sample order: a permutation of this run's training samples.</summary>
+    /// <summary>The saved order: a permutation of this run's training samples, or of a dataset's batches.</summary>
     private static int[] ParseOrder(string text, int samples, string source)
     {
-        var parts = text.Split(',');
+        // An endless dataset has no order to save.
+        string[] parts = samples == 0 && text.Length == 0 ? [] : text.Split(',');
         var order = new int[parts.Length];
         var seen = new bool[samples];
         for (int i = 0; i < parts.Length; i++)

@@ -152,4 +152,20 @@ public class StepsPerEpochTests
         Assert.Single(data.EpochReads()[0]); // the pass's last batch, then epoch 3's pass ran out
         AssertSameWeights(reference, resumed);
     }
+
+    [Fact]
+    public void BackupAndRestoreResumesAnEndlessDatasetAtTheNextIndex()
+    {
+        using var folder = new TempFolder();
+        var (x, y) = Blobs(40);
+        string dir = folder.File("backup");
+        var first = Classifier();
+        var stopAfterTwo = new LambdaCallback(onEpochEnd: (epoch, _) => first.StopTraining = epoch == 1);
+        first.Fit(new RecordingDataset(x, y, 10, endless: true), epochs: 4, stepsPerEpoch: 3, verbose: 0,
+            callbacks: [new BackupAndRestore(dir, deleteCheckpoint: false), stopAfterTwo]);
+
+        var data = new RecordingDataset(x, y, 10, endless: true);
+        Classifier().Fit(data, epochs: 4, stepsPerEpoch: 3, verbose: 0, callbacks: [new BackupAndRestore(dir)]);
+        Assert.Equal([[6, 7, 8], [9, 10, 11]], data.EpochReads());
+    }
 }
