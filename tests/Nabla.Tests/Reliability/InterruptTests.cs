@@ -34,10 +34,13 @@ public sealed class InterruptTests : IDisposable
             """);
         string output = Path.Combine(folder, "diagnosis.json");
         string cli = Path.Combine(AppContext.BaseDirectory, "Nabla.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Standard input redirected too: the child must not share the test host's terminal (a background process
+        // group that touches a terminal is stopped by the kernel).
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in new[] { cli, "doctor", experiment, "--json", output, "--report", Path.Combine(folder, "report") })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
+        TimeSpan cpuAtSignal = TimeSpan.Zero, wallAtSignal = TimeSpan.Zero;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try
@@ -51,6 +54,7 @@ public sealed class InterruptTests : IDisposable
                 process.Refresh();
             }
             Assert.False(process.HasExited, "the doctor ended before the interrupt");
+            (cpuAtSignal, wallAtSignal) = (process.TotalProcessorTime, waited.Elapsed);
             Assert.True(kill(process.Id, SIGINT) == 0, $"kill failed: errno {Marshal.GetLastPInvokeError()}");
             // Generous: on a loaded shared machine finishing the epoch and writing the report took over a minute.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
@@ -62,7 +66,8 @@ public sealed class InterruptTests : IDisposable
         }
 
         string errors = await stderr, printed = await stdout;
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}; stderr: {errors}");
+        Assert.True(process.ExitCode == 130,
+            $"exit {process.ExitCode} (signalled after {wallAtSignal.TotalSeconds:0.0} s, {cpuAtSignal.TotalSeconds:0.0} s of CPU); stderr: {errors}; stdout: {printed}");
         Assert.Contains("interrupted", errors);
         var json = JsonNode.Parse(File.ReadAllText(output))!;
         Assert.True(json["interrupted"]!.GetValue<bool>());
