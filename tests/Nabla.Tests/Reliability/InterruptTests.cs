@@ -18,6 +18,30 @@ public sealed class InterruptTests : IDisposable
 
     private const int SIGINT = 2;
 
+    [DllImport("libc", SetLastError = true)]
+    private static extern int sigaction(int signal, IntPtr action, byte[] oldAction);
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern IntPtr SetSignalHandler(int signal, IntPtr handler);
+
+    private static readonly IntPtr SignalDefault = IntPtr.Zero, SignalIgnore = 1;
+
+    /// <summary>Starts a process that takes SIGINT's default action even when this one ignores it: a test host started
+    /// as a background job (<c>dotnet test &amp;</c>) ignores SIGINT, children inherit that, and the .NET runtime then
+    /// installs no handler, so the signal would be lost. Only an ignored disposition is changed (no runtime handler is
+    /// touched), and only while the child is started.</summary>
+    private static Process StartWithSigintDefault(ProcessStartInfo start)
+    {
+        var old = new byte[256]; // struct sigaction; its handler comes first on Linux and macOS
+        bool ignored = sigaction(SIGINT, IntPtr.Zero, old) == 0 && BitConverter.ToInt64(old, 0) == SignalIgnore;
+        if (ignored) SetSignalHandler(SIGINT, SignalDefault);
+        try { return Process.Start(start)!; }
+        finally
+        {
+            if (ignored) SetSignalHandler(SIGINT, SignalIgnore);
+        }
+    }
+
     [Fact]
     public async Task SigintDuringTheDoctorWritesAMarkedDiagnosisAndExits130()
     {
@@ -39,7 +63,7 @@ public sealed class InterruptTests : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in new[] { cli, "doctor", experiment, "--json", output, "--report", Path.Combine(folder, "report") })
             start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
+        using var process = StartWithSigintDefault(start);
         TimeSpan cpuAtSignal = TimeSpan.Zero, wallAtSignal = TimeSpan.Zero;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
