@@ -12,13 +12,16 @@ namespace Nabla.Layers;
 /// What Keras's <c>Conv1D</c>, <c>Conv2D</c> and <c>Conv3D</c> share (Keras's <c>BaseConv</c>): outputs =
 /// activation(conv(inputs, kernel) + bias), channels_last, the kernel in Keras's layout [kernel..., in, filters],
 /// glorot_uniform and zeros by default. A 1-D convolution is computed as a 2-D one of height 1, a 2-D one as a
-/// 3-D one of depth 1.
+/// 3-D one of depth 1. With <see cref="Groups"/> above 1 (Keras's grouped convolution) the input channels and the
+/// filters are cut into that many consecutive blocks, block g of the filters seeing only block g of the channels: the
+/// kernel is [kernel..., in / groups, filters], as Keras stores it.
 /// </summary>
 public abstract class BaseConv : Layer
 {
     private readonly int rank;
     private ConvGeometry? geometry;
     private Tensor? kernel, bias;
+    private static readonly ActivationFunction Identity = new Activations.Linear();
 
     private protected BaseConv(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
@@ -27,10 +30,11 @@ public abstract class BaseConv : Layer
     {
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
-        if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
         ConvOptions.CheckDataFormat(what, dataFormat);
-        ConvOptions.CheckGroups(what, groups);
+        if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
+        ConvOptions.CheckConvGroups(what, groups, filters);
         Filters = filters;
+        Groups = groups;
         window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: rank == 1);
         Activation = activation;
         UseBias = useBias;
@@ -41,6 +45,9 @@ public abstract class BaseConv : Layer
     }
 
     public int Filters { get; }
+
+    /// <summary>Keras's <c>groups</c>: 1, or how many blocks of channels are convolved each with its own block of filters.</summary>
+    public int Groups { get; }
 
     /// <summary>"valid", "same" or (Conv1D) "causal".</summary>
     public string Padding => ConvOptions.PaddingName(PaddingMode);
@@ -106,7 +113,11 @@ public abstract class BaseConv : Layer
         // With an unknown spatial axis the geometry is the data's, made per call.
         geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
-        int[] shape = [.. Window.Last(rank), channels, Filters];
+        if (channels % Groups != 0)
+            throw new ArgumentException(
+                $"{ClassName} '{Name}': the number of input channels must be evenly divisible by the number of groups; found groups = {Groups}, " +
+                $"but the input has {channels} channels (input shape {Describe(inputShape)}).");
+        int[] shape = [.. Window.Last(rank), channels / Groups, Filters];
         kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
         Constrain(kernel, KernelConstraint);
         if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
@@ -115,7 +126,34 @@ public abstract class BaseConv : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ConvOp(inputs, Kernel, bias, geometry ?? Geometry(inputs.Shape[1..]), Activation));
+        var g = geometry ?? Geometry(inputs.Shape[1..]);
+        return Groups == 1 ? Op.Record(new ConvOp(inputs, Kernel, bias, g, Activation)) : GroupedCall(inputs, g);
+    }
+
+    /// <summary>Each block of channels convolved with its block of filters (slices of the input, the kernel and the bias),
+    /// the blocks' outputs joined along the channels, then the activation: the ops' own backward passes give the
+    /// gradients.</summary>
+    private Tensor GroupedCall(Tensor inputs, ConvGeometry g)
+    {
+        int channels = g.Channels / Groups, filters = Filters / Groups;
+        var blockGeometry = g with { Channels = channels };
+        var outputs = new Tensor[Groups];
+        for (int b = 0; b < Groups; b++)
+        {
+            var x = Tensor.Slice(inputs, LastAxisFrom(inputs.Rank, b * channels), [.. inputs.Shape[..^1], channels]);
+            var k = Tensor.Slice(Kernel, LastAxisFrom(Kernel.Rank, b * filters), [.. Kernel.Shape[..^1], filters]);
+            var blockBias = bias is null ? null : Tensor.Slice(bias, [b * filters], [filters]);
+            outputs[b] = Op.Record(new ConvOp(x, k, blockBias, blockGeometry, Identity));
+        }
+        var joined = Tensor.Concat(outputs, axis: -1);
+        return Activation.IsIdentity ? joined : Activation.Apply(joined);
+    }
+
+    private static int[] LastAxisFrom(int rank, int start)
+    {
+        var starts = new int[rank];
+        starts[^1] = start;
+        return starts;
     }
 
     public override Config GetConfig()
@@ -123,7 +161,7 @@ public abstract class BaseConv : Layer
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
         window.WriteConfig(config, rank);
-        config["groups"] = 1L;
+        config["groups"] = (long)Groups;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         WriteKernelAndBiasConfig(config, KernelInitializer, BiasInitializer, KernelRegularizer, BiasRegularizer, KernelConstraint, BiasConstraint);

@@ -33,6 +33,18 @@ internal static class ConvOptions
             "([batch, height, width, channels]). Transpose channels_first data to channels_last.", "dataFormat");
     }
 
+    /// <summary>Keras's checks of a convolution's <c>groups</c>: at least 1, and a divisor of the filters (the input
+    /// channels are checked when the layer is built).</summary>
+    public static void CheckConvGroups(string layer, int groups, int filters)
+    {
+        if (groups < 1) throw new ArgumentException($"{layer}: 'groups' must be a positive integer, found {groups}.", nameof(groups));
+        if (filters % groups != 0)
+            throw new ArgumentException(
+                $"{layer}: the number of filters must be evenly divisible by the number of groups; found groups = {groups}, filters = {filters}.",
+                nameof(groups));
+    }
+
+    /// <summary>Transposed convolutions take groups = 1 only.</summary>
     public static void CheckGroups(string layer, int groups)
     {
         if (groups != 1)

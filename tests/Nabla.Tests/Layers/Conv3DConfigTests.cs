@@ -102,8 +102,8 @@ public class Conv3DConfigTests
             """{"class_name": "Conv3D", "config": {"name": "c3", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}"""));
         Assert.Contains("'data_format'", first.Message);
         Assert.Contains("channels_first", first.Message);
-        var groups = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, groups: 2));
-        Assert.Contains("'groups' = 2", groups.Message);
+        var groups = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, groups: 3));
+        Assert.Contains("groups = 3, filters = 4", groups.Message);
         var causal = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, padding: "causal"));
         Assert.Contains("'padding' must be \"valid\" or \"same\"", causal.Message);
         var both = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, strides: (1, 1, 2), dilationRate: (2, 1, 1)));

@@ -87,7 +87,7 @@ public class ConvConfigTests
 
     [Theory]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "data_format": "channels_first"}}""", "data_format")]
-    [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "groups": 2}}""", "groups")]
+    [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "groups": 3}}""", "groups")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3, 3]}}""", "kernel_size")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4}}""", "kernel_size")]
     [InlineData("""{"class_name": "Conv1D", "config": {"filters": 4, "kernel_size": [3], "padding": "full"}}""", "padding")]

@@ -85,7 +85,8 @@ public class ConvLayerTests
     public void UnsupportedOptionsAreRefusedByName()
     {
         Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, dataFormat: "channels_first")).Message);
-        Assert.Contains("groups", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 2)).Message);
+        Assert.Contains("evenly divisible by the number of groups", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 3)).Message);
+        Assert.Contains("'groups' must be a positive integer", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 0)).Message);
         Assert.Contains("padding", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, padding: "causal")).Message);
         Assert.Contains("padding", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, padding: "full")).Message);
         Assert.Contains("kernel_size", Assert.Throws<ArgumentException>(() => new Conv2D(4, (0, 3))).Message);

@@ -119,4 +119,68 @@ public class ConvParityTests
         Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
         Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 1));
     }
+
+    /// <summary>Keras's groups against torch's: the kernel [kh, kw, in / groups, out] is torch's weight
+    /// [out, in / groups, kh, kw] permuted, filter block g reading channel block g in both.</summary>
+    [Theory]
+    [InlineData(2, 4, 6, "valid", 1)]
+    [InlineData(3, 6, 3, "same", 2)]
+    [InlineData(4, 4, 8, "same", 1)]
+    public void GroupedConv2DMatchesTorch(int groups, int cin, int cout, string padding, int stride)
+    {
+        TorchRuntime.EnsureLoaded();
+        const int h = 7, w = 6, kh = 3, kw = 2;
+        var layer = new Conv2D(cout, (kh, kw), strides: stride, padding: padding, activation: "tanh", groups: groups);
+        layer.Build([h, w, cin]);
+        TestData.Assign(layer.Kernel, TestData.Normal(51, 0.5, kh, kw, cin / groups, cout));
+        TestData.Assign(layer.Bias!, TestData.Normal(52, 0.5, cout));
+        var x = TestData.Normal(53, 1.0, 3, h, w, cin).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(54, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ChannelsFirstLeaf(x);
+        var tw = Parity.Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        var (top, bottom) = TfPads(padding, h, kh, stride, 1);
+        var (left, right) = TfPads(padding, w, kw, stride, 1);
+        var padded = F.pad(tx, [left, right, top, bottom]);
+        var ty = F.conv2d(padded, tw, tb, strides: [stride, stride], padding: [0, 0], groups: groups).permute(0, 2, 3, 1).tanh();
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        string what = $"Conv2D groups {groups} {padding} stride {stride}";
+        Parity.Compare($"{what} output", y, ty);
+        Parity.Compare($"{what} dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 3, 1, 0));
+        Parity.CompareGradient($"{what} dL/dbias", layer.Bias!, tb);
+        Parity.Compare($"{what} dL/dx", x.Grad!, tx.grad!.permute(0, 2, 3, 1));
+    }
+
+    [Fact]
+    public void GroupedConv1DMatchesTorch()
+    {
+        TorchRuntime.EnsureLoaded();
+        const int steps = 9, cin = 6, cout = 4, k = 3, groups = 2;
+        var layer = new Conv1D(cout, k, padding: "causal", activation: "relu", groups: groups);
+        layer.Build([steps, cin]);
+        TestData.Assign(layer.Kernel, TestData.Normal(61, 0.5, k, cin / groups, cout));
+        TestData.Assign(layer.Bias!, TestData.Normal(62, 0.5, cout));
+        var x = TestData.Normal(63, 1.0, 2, steps, cin).RequireGrad();
+        var y = layer.Call(x, training: true);
+        var outputGrad = TestData.Uniform(64, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = ChannelsFirstLeaf(x);
+        var tw = Parity.Leaf64(WeightLayouts.ConvKernel(layer.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(layer.Bias!));
+        var padded = F.pad(tx, [k - 1, 0]);
+        var ty = F.relu(F.conv1d(padded, tw, tb, groups: groups).permute(0, 2, 1));
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        Parity.Compare("Conv1D groups 2 output", y, ty);
+        Parity.Compare("Conv1D groups 2 dL/dkernel", layer.Kernel.Grad!, tw.grad!.permute(2, 1, 0));
+        Parity.CompareGradient("Conv1D groups 2 dL/dbias", layer.Bias!, tb);
+        Parity.Compare("Conv1D groups 2 dL/dx", x.Grad!, tx.grad!.permute(0, 2, 1));
+    }
 }

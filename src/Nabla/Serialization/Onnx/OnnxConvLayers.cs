@@ -44,9 +44,9 @@ internal static class OnnxConvLayers
         var geometry = conv.BuiltGeometry;
         int rank = conv.Rank;
         var kernel = conv.Kernel;
-        // Keras [k..., in, out] → ONNX [out, in, k...].
+        // Keras [k..., in / groups, out] → ONNX [out, in / groups, k...], ONNX's layout for a grouped Conv too.
         int[] window = geometry.KernelSpatial(rank);
-        int spatial = window.Aggregate(1, (a, b) => a * b), inChannels = geometry.Channels, filters = conv.Filters;
+        int spatial = window.Aggregate(1, (a, b) => a * b), inChannels = geometry.Channels / conv.Groups, filters = conv.Filters;
         var onnxKernel = SpatialAxesLast(kernel, spatial, inChannels, filters);
         string w = g.Initializer($"{conv.Name}/kernel_oihw", [filters, inChannels, .. window], onnxKernel);
         var inputs = conv.Bias is Tensor b ? new[] { ChannelsFirst(g, conv.Name, x, rank), w, g.Weight(b) } : [ChannelsFirst(g, conv.Name, x, rank), w];
@@ -54,7 +54,7 @@ internal static class OnnxConvLayers
             Ints("kernel_shape", Longs(window)),
             Ints("strides", Spatial(rank, geometry.StrideDepth, geometry.StrideHeight, geometry.StrideWidth)),
             Ints("dilations", Spatial(rank, geometry.DilationDepth, geometry.DilationHeight, geometry.DilationWidth)),
-            Ints("pads", Pads(rank, geometry)));
+            Ints("pads", Pads(rank, geometry)), Int("group", conv.Groups));
         return ChannelsLast(g, conv.Name, y, rank);
     }
 
