@@ -99,7 +99,7 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
 
     public override void BeginEpoch(bool shuffle)
     {
-        if (shuffle && position == 0 && passLength is not null) Utils.Random.Shuffle(order);
+        if (shuffle && position == 0 && passLength is not null && !dataset.ReadsInOrder) Utils.Random.Shuffle(order);
         dataset.OnEpochBegin();
         int end = position + Math.Min(Batches, (passLength ?? int.MaxValue) - position);
         if (dataset.Workers > 1) prefetcher = new BatchPrefetcher(dataset, BatchAt, position, end);

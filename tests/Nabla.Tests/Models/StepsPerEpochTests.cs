@@ -168,4 +168,66 @@ public class StepsPerEpochTests
         Classifier().Fit(data, epochs: 4, stepsPerEpoch: 3, verbose: 0, callbacks: [new BackupAndRestore(dir)]);
         Assert.Equal([[6, 7, 8], [9, 10, 11]], data.EpochReads());
     }
+
+    /// <summary>The arrays' batches of <paramref name="batchSize"/> rows, yielded in order, forever when
+    /// <paramref name="forever"/> (each pass counted in <paramref name="passes"/>).</summary>
+    private static IEnumerable<DataBatch> Batches(Tensor x, Tensor y, int batchSize, bool forever, int[] passes)
+    {
+        var arrays = Dataset.FromArrays(x, y, batchSize);
+        passes[0]++;
+        do
+            for (int i = 0; i < arrays.BatchCount; i++) yield return arrays.GetBatch(i);
+        while (forever);
+    }
+
+    [Fact]
+    public void AGeneratorIsReadInOrderOncePerPassAsTheArraysBatchesAre()
+    {
+        var (x, y) = Blobs(60);
+        var passes = new int[1];
+        var fromGenerator = Classifier();
+        var history = fromGenerator.Fit(Dataset.FromGenerator(() => Batches(x, y, 10, false, passes), batchCount: 6), epochs: 3, verbose: 0);
+        // Shuffle (on by default) cannot reorder a generator: the same bits as the arrays' batches unshuffled.
+        var fromArrays = Classifier();
+        var expected = fromArrays.Fit(Dataset.FromArrays(x, y, 10), epochs: 3, shuffle: false, verbose: 0);
+        AssertSameWeights(fromArrays, fromGenerator);
+        Assert.Equal(expected["loss"], history["loss"]);
+        Assert.Equal(1 + 3, passes[0]); // batch 0 read first for the shapes, then one pass per epoch
+    }
+
+    [Fact]
+    public void AnEndlessGeneratorTrainsForItsStepsAndResumesWhereItsBackupLeftIt()
+    {
+        using var folder = new TempFolder();
+        var (x, y) = Blobs(40);
+        var passes = new int[1];
+        Dataset Endless() => Dataset.FromGenerator(() => Batches(x, y, 10, true, passes));
+        var reference = Classifier();
+        reference.Fit(Endless(), epochs: 4, stepsPerEpoch: 3, verbose: 0);
+        var cycled = Classifier();
+        cycled.Fit(new RecordingDataset(x, y, 10, endless: true), epochs: 4, stepsPerEpoch: 3, verbose: 0);
+        AssertSameWeights(cycled, reference);
+
+        string dir = folder.File("backup");
+        var first = Classifier();
+        var stopAfterTwo = new LambdaCallback(onEpochEnd: (epoch, _) => first.StopTraining = epoch == 1);
+        first.Fit(Endless(), epochs: 4, stepsPerEpoch: 3, verbose: 0, callbacks: [new BackupAndRestore(dir, deleteCheckpoint: false), stopAfterTwo]);
+        var resumed = Classifier();
+        resumed.Fit(Endless(), epochs: 4, stepsPerEpoch: 3, verbose: 0, callbacks: [new BackupAndRestore(dir)]);
+        AssertSameWeights(reference, resumed);
+    }
+
+    [Fact]
+    public void AGeneratorThatEndsTooSoonIsNamed()
+    {
+        var (x, y) = Blobs(30);
+        var passes = new int[1];
+        var tooShort = Dataset.FromGenerator(() => Batches(x, y, 10, false, passes), batchCount: 5);
+        Assert.Contains("the generator ended after 3 batches, but batchCount is 5",
+            Assert.Throws<InvalidOperationException>(() => Classifier().Fit(tooShort, verbose: 0)).Message);
+        var ends = Dataset.FromGenerator(() => Batches(x, y, 10, false, passes));
+        Assert.Contains("the generator ended after 3 batches; without batchCount the dataset is endless",
+            Assert.Throws<InvalidOperationException>(() => Classifier().Fit(ends, stepsPerEpoch: 5, verbose: 0)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromGenerator(() => [], batchCount: 0));
+    }
 }

@@ -40,6 +40,10 @@ public abstract class Dataset
     /// <summary>Batch <paramref name="index"/> (0 ≤ index &lt; <see cref="BatchCount"/>, any index ≥ 0 when endless).</summary>
     public abstract DataBatch GetBatch(int index);
 
+    /// <summary>Whether the batches can only be read in order (a generator): Fit then reads them in order whatever its
+    /// shuffle says, as Keras reads a generator.</summary>
+    public virtual bool ReadsInOrder => false;
+
     /// <summary>Called before every epoch of Fit, before any of its batches is read.</summary>
     public virtual void OnEpochBegin() { }
 
@@ -56,6 +60,17 @@ public abstract class Dataset
     /// without targets).</summary>
     public static Dataset FromArrays(Tensor[] x, Tensor?[]? y = null, int batchSize = 32, Tensor? sampleWeight = null) =>
         new ArrayDataset(x, y, sampleWeight, batchSize);
+
+    /// <summary>Batches from a generator, as Keras's <c>model.fit(generator, steps_per_epoch=…)</c>: read in order,
+    /// on one thread, never shuffled; each pass calls <paramref name="generator"/> again. Without
+    /// <paramref name="batchCount"/> the dataset is endless (Fit needs stepsPerEpoch, as Keras does for an endless
+    /// generator) and the generator must not end; with it, a pass is that many batches.</summary>
+    public static Dataset FromGenerator(Func<IEnumerable<DataBatch>> generator, int? batchCount = null)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (batchCount is < 1) throw new ArgumentOutOfRangeException(nameof(batchCount), batchCount, "A generator's dataset has at least 1 batch.");
+        return new GeneratorDataset(generator, batchCount);
+    }
 
     /// <summary>Batch <paramref name="index"/>, or an error naming this dataset, the index and what was wrong, when
     /// the batch is missing or its arrays disagree on the number of samples.</summary>
