@@ -84,19 +84,20 @@ public class XceptionInceptionTests
         Assert.Equal(window, renamed.Skip(start).Take(window.Length));
     }
 
-    /// <summary>Auto names count on across the models a process builds; this counts each kind from 0 within one model,
-    /// as a fresh session would.</summary>
+    /// <summary>Auto names count on across the models a process builds, and other tests running meanwhile take numbers
+    /// too; this renumbers each kind by rank within one model (0, 1, 2…), as a fresh session would count.</summary>
     private static List<string> FromZero(List<string> names)
     {
         string[] kinds = ["conv2d", "batch_normalization", "activation", "add", "average_pooling2d"];
         static int Counter(string name, string kind) =>
             name == kind ? 0 : name.StartsWith(kind + "_") && int.TryParse(name.AsSpan(kind.Length + 1), out int n) ? n : -1;
-        var first = kinds.ToDictionary(k => k, k => names.Select(n => Counter(n, k)).Where(c => c >= 0).DefaultIfEmpty(0).Min());
+        var ranks = kinds.ToDictionary(k => k, k => names.Select(n => Counter(n, k)).Where(c => c >= 0).Distinct().Order()
+            .Select((counter, rank) => (counter, rank)).ToDictionary(p => p.counter, p => p.rank));
         return names.Select(n =>
         {
             foreach (var kind in kinds)
                 if (Counter(n, kind) is var c and >= 0)
-                    return c - first[kind] == 0 ? kind : $"{kind}_{c - first[kind]}";
+                    return ranks[kind][c] == 0 ? kind : $"{kind}_{ranks[kind][c]}";
             return n;
         }).ToList();
     }
