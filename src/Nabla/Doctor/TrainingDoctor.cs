@@ -130,6 +130,10 @@ public sealed partial class TrainingDoctor : Callback
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)
     {
+        // A dataset's validation targets are read once, now that the first epoch has shown the training classes.
+        if (record is { ValidationClasses: null, FirstEpochClassSet: { } seen } && Model.OutputCount == 1
+            && Model.CurrentFit is { ValidationDataset: { } validation } fit)
+            record.ValidationClasses = ValidationClasses.OfDataset(validation, fit.ValidationSteps, seen);
         started = false;
         diagnosis = Analyze(finished: true);
     }

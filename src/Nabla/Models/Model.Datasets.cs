@@ -36,7 +36,7 @@ public partial class Model
             PrintPreflight(firstX[0], firstY[0]!);
         var metrics = CreateMetrics(firstY.Select(t => t?.Shape).ToArray(), batches.First.Size, OutputShapesFor(firstX));
         using var feed = new DatasetFeed(this, x, batches, stepsPerEpoch);
-        var info = new FitInfo(epochs, feed.Batches, batches.First.Size, null);
+        var info = new FitInfo(epochs, feed.Batches, batches.First.Size, null) { ValidationDataset = validationData, ValidationSteps = validationSteps };
         Func<IReadOnlyDictionary<string, double>>? validate = validationData is null ? null : () => EvaluateDataset(validationData, validationSteps);
         return TrainEpochs(feed, info, metrics, validate, shuffle, callbacks, verbose, initialEpoch);
     }

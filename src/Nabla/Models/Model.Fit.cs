@@ -363,6 +363,13 @@ public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int? 
     /// <summary>The share of the rows split off for validation (0 when validation data were given, or none).</summary>
     public double ValidationSplit { get; init; }
 
+    /// <summary>A dataset's Fit: its validation dataset (null without one, or on arrays, whose
+    /// <see cref="ValidationTargets"/> hold the targets) and how many of its batches validate (null: all).</summary>
+    public Data.Dataset? ValidationDataset { get; init; }
+
+    /// <inheritdoc cref="ValidationDataset"/>
+    public int? ValidationSteps { get; init; }
+
     /// <summary>Each compiled metric's history key with its <see cref="Metrics.Metric.RisesWhenBetter"/>, for the
     /// callbacks' "auto" mode.</summary>
     public IReadOnlyDictionary<string, bool?> MetricDirections { get; init; } = new Dictionary<string, bool?>();

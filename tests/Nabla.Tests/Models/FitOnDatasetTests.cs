@@ -241,6 +241,26 @@ public class FitOnDatasetTests
     }
 
     [Fact]
+    public void TheDoctorFindsValidationClassesADatasetsTrainingNeverHad()
+    {
+        var (x, y) = Blobs(90);
+        var rows = Enumerable.Range(0, 90).ToArray();
+        int[] training = rows.Where(i => i % 3 != 2).ToArray(), validation = rows.Where(i => i % 3 != 0).ToArray();
+        var train = Dataset.FromArrays(Preprocessing.TakeRows(x, training), Preprocessing.TakeRows(y, training), 16);
+        var held = Dataset.FromArrays(Preprocessing.TakeRows(x, validation), Preprocessing.TakeRows(y, validation), 16);
+        var doctor = new TrainingDoctor();
+        Classifier().Fit(train, epochs: 3, validationData: held, callbacks: [doctor], verbose: 0);
+        var finding = Assert.Single(doctor.Diagnosis.Findings, f => f.Code == FindingCodes.UnseenValidationClasses);
+        Assert.Equal(Severity.Error, finding.Severity);
+        Assert.Contains("are of class(es) 2, which no training batch of the first epoch had", finding.Message);
+
+        // Classes the training batches all had: nothing to find.
+        var seen = new TrainingDoctor();
+        Classifier().Fit(Dataset.FromArrays(x, y, 16), epochs: 3, validationData: held, callbacks: [seen], verbose: 0);
+        Assert.DoesNotContain(seen.Diagnosis.Findings, f => f.Code == FindingCodes.UnseenValidationClasses);
+    }
+
+    [Fact]
     public void ADatasetNeedsAWorkerAndRoomForABatch()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RecordingDataset(new Tensor(2, 4), new Tensor(2, 3), 1, workers: 0));

@@ -16,7 +16,8 @@ internal sealed class UnseenValidationClassesDetector : IDetector
             ? "The rows come in class order and validation_split takes the last rows before any shuffling, so these classes went to validation only."
             : "Shuffle or stratify the split so that every class has training rows.";
         yield return Detection.Blocking(Make(FindingCodes.UnseenValidationClasses, Severity.Error,
-            $"{v.UnseenRows} of the {v.ValidationRows} validation rows are of class(es) {classes}, which no training row has: " +
+            $"{v.UnseenRows} of the {v.ValidationRows} validation rows are of class(es) {classes}, which no " +
+            (v.TrainingFromFirstEpoch ? "training batch of the first epoch had: " : "training row has: ") +
             $"the model cannot learn them, and its validation accuracy cannot exceed {1 - (double)v.UnseenRows / v.ValidationRows:P0}. {why}",
             [FixCodes.ShuffleBeforeSplit],
             ("unseen_classes", v.Unseen.ToArray()), ("unseen_validation_rows", v.UnseenRows), ("validation_rows", v.ValidationRows),

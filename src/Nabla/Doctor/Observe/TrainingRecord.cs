@@ -18,6 +18,9 @@ internal sealed class TrainingRecord
     public ClassBalance? FirstEpochClasses =>
         classCounts is { Count: > 0 } counts ? new ClassBalance(counts.Count, counts.Values.Max() / (double)counts.Values.Sum()) : null;
 
+    /// <summary>The classes the first epoch's batches hold; null as <see cref="FirstEpochClasses"/> is.</summary>
+    public IReadOnlySet<int>? FirstEpochClassSet => classCounts is { Count: > 0 } counts ? counts.Keys.ToHashSet() : null;
+
     /// <summary>The training classes the detectors read: the fit's targets', else the first epoch's batches'.</summary>
     public ClassBalance? Classes => TrainingClasses ?? FirstEpochClasses;
 

@@ -8,6 +8,10 @@ namespace Nabla.Doctor;
 /// </summary>
 internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRows, int ValidationRows, bool InClassOrder)
 {
+    /// <summary>The training classes were counted from the first epoch's batches (a dataset's Fit), not from every
+    /// training row.</summary>
+    public bool TrainingFromFirstEpoch { get; init; }
+
     /// <summary>The share of validation rows in their most common class: the accuracy of always predicting it.</summary>
     public double MajorityShare { get; init; } = 1;
 
@@ -25,6 +29,27 @@ internal sealed record ValidationClasses(IReadOnlyList<int> Unseen, int UnseenRo
         return new ValidationClasses(unseen, held.Count(c => !seen.Contains(c)), held.Length, inOrder)
         {
             MajorityShare = ClassBalance.OfLabels(held)?.MajorityShare ?? 1,
+        };
+    }
+
+    /// <summary>For a dataset's Fit, whose targets are not known up front: the validation dataset's classes (its batches
+    /// read once more, within the validation steps) against the classes of the first epoch's training batches. Null
+    /// unless both are class labels of one output.</summary>
+    public static ValidationClasses? OfDataset(Data.Dataset validation, int? steps, IReadOnlySet<int> trainingClasses)
+    {
+        int count = Math.Min(steps ?? int.MaxValue, validation.BatchCount ?? int.MaxValue);
+        if (count == int.MaxValue) return null;
+        var held = new List<int>();
+        for (int i = 0; i < count; i++)
+        {
+            if (validation.ReadBatch(i).Targets is not [Tensor y] || y.Rank == 0 || ClassesOf(y, y.Shape[0]) is not { } classes) return null;
+            held.AddRange(classes);
+        }
+        var unseen = held.Where(c => !trainingClasses.Contains(c)).ToList();
+        return new ValidationClasses(unseen.Distinct().Order().ToList(), unseen.Count, held.Count, InClassOrder: false)
+        {
+            MajorityShare = ClassBalance.OfLabels([.. held])?.MajorityShare ?? 1,
+            TrainingFromFirstEpoch = true,
         };
     }
 
