@@ -133,7 +133,11 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     public override void EndEpoch()
     {
         StopReading();
-        if (position >= (passLength ?? int.MaxValue)) position = 0;
+        if (position >= (passLength ?? int.MaxValue))
+        {
+            position = 0;
+            dataset.OnPassEnd();
+        }
         dataset.OnEpochEnd();
     }
 

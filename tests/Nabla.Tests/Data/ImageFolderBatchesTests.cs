@@ -41,7 +41,7 @@ public class ImageFolderBatchesTests
     }
 
     [Fact]
-    public void With_shuffle_on_each_epoch_end_reorders_files_and_labels_together()
+    public void With_shuffle_on_each_pass_end_reorders_files_and_labels_together()
     {
         using var folder = new TempFolder();
         TestImages.WriteBrightAndDark(folder.Path, perClass: 6, size: 4, seed: 3);
@@ -52,7 +52,10 @@ public class ImageFolderBatchesTests
             return batches.FilePaths.Select((p, i) => $"{Path.GetFileName(Path.GetDirectoryName(p))}/{labels.Data[i]}").ToArray();
         }
         var before = batches.FilePaths.ToArray();
+        // An epoch that ends in the middle of a pass (stepsPerEpoch) leaves the files where they are.
         batches.OnEpochEnd();
+        Assert.Equal(before, batches.FilePaths);
+        batches.OnPassEnd();
         Assert.NotEqual(before, batches.FilePaths);
         Assert.Equal(before.Order(), batches.FilePaths.Order());
         // Class index 0 is "bright", 1 "dark" (ordinal order): each file keeps its own class's label.
@@ -60,7 +63,7 @@ public class ImageFolderBatchesTests
 
         var fixedOrder = Images.BatchesFromDirectory(folder.Path, imageSize: (4, 4), shuffle: false, verbose: false);
         var unshuffled = fixedOrder.FilePaths.ToArray();
-        fixedOrder.OnEpochEnd();
+        fixedOrder.OnPassEnd();
         Assert.Equal(unshuffled, fixedOrder.FilePaths);
     }
 

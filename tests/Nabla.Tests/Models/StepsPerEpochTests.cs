@@ -230,4 +230,27 @@ public class StepsPerEpochTests
             Assert.Throws<InvalidOperationException>(() => Classifier().Fit(ends, stepsPerEpoch: 5, verbose: 0)).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromGenerator(() => [], batchCount: 0));
     }
+
+    /// <summary>A dataset that counts the passes Fit ends (Nabla's own datasets reshuffle there).</summary>
+    private sealed class PassCounting(Tensor x, Tensor y) : Dataset
+    {
+        private readonly Dataset inner = FromArrays(x, y, 10);
+        public int Passes, Epochs;
+        public override int? BatchCount => inner.BatchCount;
+        public override DataBatch GetBatch(int index) => inner.GetBatch(index);
+        internal override void OnPassEnd() => Passes++;
+        public override void OnEpochEnd() => Epochs++;
+    }
+
+    [Fact]
+    public void APassEndsOnlyWhenItsLastBatchIsRead()
+    {
+        var (x, y) = Blobs(60);
+        var data = new PassCounting(x, y);
+        Classifier().Fit(data, epochs: 6, stepsPerEpoch: 3, verbose: 0);
+        Assert.Equal((3, 6), (data.Passes, data.Epochs));
+        var whole = new PassCounting(x, y);
+        Classifier().Fit(whole, epochs: 4, verbose: 0);
+        Assert.Equal((4, 4), (whole.Passes, whole.Epochs));
+    }
 }

@@ -50,6 +50,11 @@ public abstract class Dataset
     /// <summary>Called after every epoch of Fit, once its batches are all read and trained on.</summary>
     public virtual void OnEpochEnd() { }
 
+    /// <summary>Called when Fit has read a whole pass, before <see cref="OnEpochEnd"/>: every epoch without
+    /// stepsPerEpoch, less often with it. Nabla's own datasets reshuffle here, once per pass as tf.data does, where a
+    /// user's dataset reshuffles in OnEpochEnd as Keras calls it.</summary>
+    internal virtual void OnPassEnd() { }
+
     /// <summary>Arrays in memory as a dataset of consecutive batches of <paramref name="batchSize"/> rows (the last
     /// one smaller), like <c>tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)</c>. The batches are
     /// copies of the rows; <paramref name="y"/> and <paramref name="sampleWeight"/> are optional.</summary>

@@ -53,8 +53,9 @@ public sealed class ImageFolderBatches : Dataset
         return new DataBatch(images, DirectoryDataset.Labels(labels[first..(first + count)], labelMode, ClassNames.Count));
     }
 
-    /// <summary>Shuffles the files again (with shuffle on), files and labels together, for the next epoch's batches.</summary>
-    public override void OnEpochEnd()
+    /// <summary>Shuffles the files again (with shuffle on), files and labels together, for the next pass's batches:
+    /// after every epoch, or, with stepsPerEpoch, once a pass is read (a pass must not change files halfway).</summary>
+    internal override void OnPassEnd()
     {
         if (reshuffle is null) return;
         var order = Enumerable.Range(0, paths.Length).ToArray();
