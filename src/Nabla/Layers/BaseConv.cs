@@ -16,17 +16,16 @@ namespace Nabla.Layers;
 /// filters are cut into that many consecutive blocks, block g of the filters seeing only block g of the channels: the
 /// kernel is [kernel..., in / groups, filters], as Keras stores it.
 /// </summary>
-public abstract class BaseConv : Layer
+public abstract class BaseConv : KernelLayer
 {
     private readonly int rank;
     private ConvGeometry? geometry;
-    private Tensor? kernel, bias;
     private static readonly ActivationFunction Identity = new Activations.Linear();
 
     private protected BaseConv(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat, int groups)
-        : base(name, inputShape)
+        : base(name, inputShape, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer)
     {
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
@@ -36,12 +35,6 @@ public abstract class BaseConv : Layer
         Filters = filters;
         Groups = groups;
         window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: rank == 1);
-        Activation = activation;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer;
-        BiasInitializer = biasInitializer;
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
     }
 
     public int Filters { get; }
@@ -51,31 +44,6 @@ public abstract class BaseConv : Layer
 
     /// <summary>"valid", "same" or (Conv1D) "causal".</summary>
     public string Padding => ConvOptions.PaddingName(PaddingMode);
-
-    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
-    public ActivationFunction Activation { get; set; }
-
-    public bool UseBias { get; }
-
-    public Initializer KernelInitializer { get; }
-
-    public Initializer BiasInitializer { get; }
-
-    public Regularizer? KernelRegularizer { get; }
-
-    public Regularizer? BiasRegularizer { get; }
-
-    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? KernelConstraint { get; init; }
-
-    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? BiasConstraint { get; init; }
-
-    /// <summary>The kernel, [kh, kw, in, filters] (Conv2D), [k, in, filters] (Conv1D) or [kd, kh, kw, in, filters]
-    /// (Conv3D), as Keras stores it.</summary>
-    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
-
-    public Tensor? Bias => bias;
 
     private readonly ConvWindow window;
 
@@ -118,16 +86,14 @@ public abstract class BaseConv : Layer
                 $"{ClassName} '{Name}': the number of input channels must be evenly divisible by the number of groups; found groups = {Groups}, " +
                 $"but the input has {channels} channels (input shape {Describe(inputShape)}).");
         int[] shape = [.. Window.Last(rank), channels / Groups, Filters];
-        kernel = AddKernel("kernel", shape, KernelInitializer, KernelRegularizer);
-        Constrain(kernel, KernelConstraint);
-        if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
+        BuildKernelAndBias(shape, UseBias ? [Filters] : null);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
         var g = geometry ?? Geometry(inputs.Shape[1..]);
-        return Groups == 1 ? Op.Record(new ConvOp(inputs, Kernel, bias, g, Activation)) : GroupedCall(inputs, g);
+        return Groups == 1 ? Op.Record(new ConvOp(inputs, Kernel, Bias, g, Activation)) : GroupedCall(inputs, g);
     }
 
     /// <summary>Each block of channels convolved with its block of filters (slices of the input, the kernel and the bias),
@@ -142,7 +108,7 @@ public abstract class BaseConv : Layer
         {
             var x = Tensor.Slice(inputs, LastAxisFrom(inputs.Rank, b * channels), [.. inputs.Shape[..^1], channels]);
             var k = Tensor.Slice(Kernel, LastAxisFrom(Kernel.Rank, b * filters), [.. Kernel.Shape[..^1], filters]);
-            var blockBias = bias is null ? null : Tensor.Slice(bias, [b * filters], [filters]);
+            var blockBias = Bias is null ? null : Tensor.Slice(Bias, [b * filters], [filters]);
             outputs[b] = Op.Record(new ConvOp(x, k, blockBias, blockGeometry, Identity));
         }
         var joined = Tensor.Concat(outputs, axis: -1);

@@ -17,19 +17,18 @@ namespace Nabla.Layers;
 /// are held over (depth, height, width): a 2-D layer has depth 1, a 1-D layer height 1 too, so all three run the same
 /// geometry and op.
 /// </summary>
-public abstract class BaseConvTranspose : Layer
+public abstract class BaseConvTranspose : KernelLayer
 {
     private readonly int rank;
     private readonly ConvWindow window;
     // Null is Keras's None: the output sizes above without output_padding. The axes a layer lacks hold 0.
     private readonly Size3D? outputPadding;
     private ConvGeometry? geometry;
-    private Tensor? kernel, bias;
 
     private protected BaseConvTranspose(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer,
         Regularizer? biasRegularizer, int[]? inputShape, string? name, string? dataFormat, Size3D? outputPadding)
-        : base(name, inputShape)
+        : base(name, inputShape, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer)
     {
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
@@ -44,12 +43,6 @@ public abstract class BaseConvTranspose : Layer
                 $"{what}: 'output_padding' must be at least 0 and below 'strides' on every axis (as in Keras), found output_padding " +
                 $"{Describe(p)} with strides {Describe(strides)}.", nameof(outputPadding));
         this.outputPadding = outputPadding;
-        Activation = activation;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer;
-        BiasInitializer = biasInitializer;
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
     }
 
     public int Filters { get; }
@@ -62,31 +55,6 @@ public abstract class BaseConvTranspose : Layer
     private protected Size3D DilationSize => window.DilationRate;
 
     public string Padding => window.PaddingName;
-
-    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
-    public ActivationFunction Activation { get; set; }
-
-    public bool UseBias { get; }
-
-    public Initializer KernelInitializer { get; }
-
-    public Initializer BiasInitializer { get; }
-
-    public Regularizer? KernelRegularizer { get; }
-
-    public Regularizer? BiasRegularizer { get; }
-
-    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? KernelConstraint { get; init; }
-
-    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? BiasConstraint { get; init; }
-
-    /// <summary>The kernel, [kd, kh, kw, filters, in] (3-D), [kh, kw, filters, in] (2-D) or [k, filters, in] (1-D), as
-    /// Keras stores it.</summary>
-    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
-
-    public Tensor? Bias => bias;
 
     private protected Size3D? OutputPaddingSize => outputPadding;
 
@@ -150,15 +118,13 @@ public abstract class BaseConvTranspose : Layer
     protected override void BuildWeights(int[] inputShape)
     {
         geometry = Geometry(inputShape);
-        kernel = AddKernel("kernel", [.. Window.Last(rank), Filters, inputShape[^1]], KernelInitializer, KernelRegularizer);
-        Constrain(kernel, KernelConstraint);
-        if (UseBias) Constrain(bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
+        BuildKernelAndBias([.. Window.Last(rank), Filters, inputShape[^1]], UseBias ? [Filters] : null);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ConvTransposeOp(inputs, Kernel, bias, geometry!, Activation));
+        return Op.Record(new ConvTransposeOp(inputs, Kernel, Bias, geometry!, Activation));
     }
 
     public override Config GetConfig()

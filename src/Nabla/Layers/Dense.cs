@@ -8,7 +8,7 @@ using ActivationFunction = Nabla.Activations.Activation;
 namespace Nabla.Layers;
 
 /// <summary>Keras's <c>Dense</c>: outputs = activation(inputs·kernel + bias), kernel [in, units].</summary>
-public sealed class Dense : Layer
+public sealed class Dense : KernelLayer
 {
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
     /// <param name="kernelInitializer">Keras's default is glorot_uniform.</param>
@@ -26,17 +26,12 @@ public sealed class Dense : Layer
 
     public Dense(int units, ActivationFunction activation, bool useBias, Initializer kernelInitializer,
         Initializer biasInitializer, Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null,
-        int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        int[]? inputShape = null, string? name = null)
+        : base(name, inputShape, activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer)
     {
         if (units <= 0)
             throw new ArgumentException($"Dense 'units' must be a positive integer, found {units}.", nameof(units));
         Units = units;
-        Activation = activation;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer;
-        BiasInitializer = biasInitializer;
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
     }
 
     public override string ClassName => "Dense";
@@ -49,31 +44,6 @@ public sealed class Dense : Layer
 
     public int Units { get; }
 
-    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
-    public ActivationFunction Activation { get; set; }
-
-    public bool UseBias { get; }
-
-    public Initializer KernelInitializer { get; }
-
-    public Initializer BiasInitializer { get; }
-
-    public Regularizer? KernelRegularizer { get; }
-
-    public Regularizer? BiasRegularizer { get; }
-
-    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? KernelConstraint { get; init; }
-
-    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? BiasConstraint { get; init; }
-
-    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
-
-    public Tensor? Bias => bias;
-
-    private Tensor? kernel, bias;
-
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         if (inputShape.Length == 0)
@@ -83,9 +53,7 @@ public sealed class Dense : Layer
 
     protected override void BuildWeights(int[] inputShape)
     {
-        kernel = AddKernel("kernel", [inputShape[^1], Units], KernelInitializer, KernelRegularizer);
-        Constrain(kernel, KernelConstraint);
-        if (UseBias) Constrain(bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
+        BuildKernelAndBias([inputShape[^1], Units], UseBias ? [Units] : null);
     }
 
     /// <summary>The kernel reads the last axis only, so the leading axes may differ between calls (Keras's input_spec
@@ -96,7 +64,7 @@ public sealed class Dense : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new DenseOp(inputs, Kernel, bias, Activation));
+        return Op.Record(new DenseOp(inputs, Kernel, Bias, Activation));
     }
 
     public override Config GetConfig()

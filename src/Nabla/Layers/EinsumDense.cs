@@ -11,10 +11,9 @@ namespace Nabla.Layers;
 /// equation, <c>output_shape</c> and <c>bias_axes</c> (see <see cref="EinsumEquation"/>). "ab,bc->ac" is a Dense layer;
 /// "abc,cde->abde" is MultiHeadAttention's projection.
 /// </summary>
-public sealed class EinsumDense : Layer
+public sealed class EinsumDense : KernelLayer
 {
     private readonly EinsumEquation parsed;
-    private Tensor? kernel, bias;
 
     /// <param name="equation">"input,kernel->output", e.g. "ab,bc->ac", "...b,bc->...c" or "ab...,bc->ac...".</param>
     /// <param name="outputShape">The output's lengths without the batch axis and the ellipsis' axes;
@@ -33,18 +32,14 @@ public sealed class EinsumDense : Layer
 
     public EinsumDense(string equation, int[] outputShape, ActivationFunction activation, string? biasAxes,
         Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer = null,
-        Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
+        Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null)
+        : base(name, inputShape, activation, biasAxes is not null, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer)
     {
         ArgumentNullException.ThrowIfNull(outputShape);
         parsed = new EinsumEquation(equation, outputShape, biasAxes, $"EinsumDense '{Name}'");
         Equation = equation;
         PartialOutputShape = (int[])outputShape.Clone();
         BiasAxes = biasAxes;
-        Activation = activation;
-        KernelInitializer = kernelInitializer;
-        BiasInitializer = biasInitializer;
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
     }
 
     public override string ClassName => "EinsumDense";
@@ -55,27 +50,6 @@ public sealed class EinsumDense : Layer
     public int[] PartialOutputShape { get; }
 
     public string? BiasAxes { get; }
-
-    /// <summary>The activation; settable so that a repair can swap it before training.</summary>
-    public ActivationFunction Activation { get; set; }
-
-    public Initializer KernelInitializer { get; }
-
-    public Initializer BiasInitializer { get; }
-
-    public Regularizer? KernelRegularizer { get; }
-
-    public Regularizer? BiasRegularizer { get; }
-
-    /// <summary>Keras's <c>kernel_constraint</c>, applied after every optimizer step; null for none.</summary>
-    public Constraints.Constraint? KernelConstraint { get; init; }
-
-    /// <summary>Keras's <c>bias_constraint</c>; null for none.</summary>
-    public Constraints.Constraint? BiasConstraint { get; init; }
-
-    public Tensor Kernel => kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
-
-    public Tensor? Bias => bias;
 
     /// <summary>Axes the kernel and bias do not size (the batch-like and ellipsis axes) may be unknown, as Keras's
     /// None dimensions there.</summary>
@@ -89,18 +63,15 @@ public sealed class EinsumDense : Layer
 
     protected override void BuildWeights(int[] inputShape)
     {
-        // AddKernel gives the doctor Keras's fans for the kernel's shape: those its initializers use (compute_fans).
-        kernel = AddKernel("kernel", parsed.KernelShape(inputShape), KernelInitializer, KernelRegularizer);
-        Constrain(kernel, KernelConstraint);
-        if (parsed.BiasShape(inputShape) is { } biasShape)
-            Constrain(bias = AddWeight("bias", biasShape, BiasInitializer, regularizer: BiasRegularizer), BiasConstraint);
+        // The kernel gets Keras's fans for its shape, those its initializers use (compute_fans), which the doctor reads.
+        BuildKernelAndBias(parsed.KernelShape(inputShape), parsed.BiasShape(inputShape));
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
         var z = parsed.Apply(inputs, Kernel);
-        if (bias is not null) z = Tensor.Add(z, bias);
+        if (Bias is { } bias) z = Tensor.Add(z, bias);
         return Activation.IsIdentity ? z : Activation.Apply(z);
     }
 
