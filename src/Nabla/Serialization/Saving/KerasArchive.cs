@@ -140,7 +140,11 @@ internal static class KerasArchive
     private static WeightsLoadReport LoadHdf5(Model model, KerasZip zip, bool skipMismatch = false)
     {
         string source = $"{zip.Path}/{WeightsEntry}";
-        byte[] bytes = zip.Read(WeightsEntry, MaxHdf5Bytes(model));
+        // Skipping what does not fit, the archive may hold far more than this model needs (a pretrained network's
+        // weights for a smaller model): a stored entry, bounded by the archive's own length, is read whole.
+        long bound = MaxHdf5Bytes(model);
+        if (skipMismatch) bound = Math.Max(bound, zip.StoredLength(WeightsEntry));
+        byte[] bytes = zip.Read(WeightsEntry, bound);
         using var file = Hdf5Reader.Open(new MemoryStream(bytes, writable: false), source);
         using var store = KerasVarsStore.Single(file);
         var report = KerasWeightsTree.LoadWeights(model, store, skipMismatch);

@@ -44,6 +44,11 @@ internal sealed class KerasZip : IDisposable
 
     public bool Contains(string name) => zip.GetEntry(name) is not null;
 
+    /// <summary>The size of an entry stored without compression (as Python's zipfile writes Keras's archives), which
+    /// the archive's own length bounds; 0 for a compressed entry, whose declared size nothing on disk bounds.</summary>
+    public long StoredLength(string name) =>
+        zip.GetEntry(name) is { } entry && entry.CompressedLength == entry.Length && entry.Length <= new FileInfo(Path).Length ? entry.Length : 0;
+
     /// <summary>The entry's bytes; refused before reading when it declares more than <paramref name="maxBytes"/>,
     /// and while reading when it inflates past that or its bytes do not match its CRC-32.</summary>
     public byte[] Read(string name, long maxBytes)

@@ -124,6 +124,33 @@ public class PartialWeightsLoadingTests
         KerasFixtures.AssertPredicts(model, cnn);
     }
 
+    /// <summary>A .keras archive far larger than the model (what its own weights bound a strict load by) loads with
+    /// skipMismatch when its weights entry is stored uncompressed, as Keras writes it: the archive's length bounds it.</summary>
+    [Fact]
+    public void A_much_larger_keras_archive_loads_into_a_small_model_when_skipping()
+    {
+        Utils.SetRandomSeed(5);
+        var source = new Sequential(new Dense(8, activation: "relu"), new Dense(100_000), new Dense(2));
+        source.Build([4]);
+        using var folder = new TempFolder();
+        string path = folder.File("large.keras");
+        source.Save(path);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(path))
+        {
+            var entry = zip.GetEntry("model.weights.h5")!;
+            Assert.True(entry.Length > 3_000_000, $"{entry.Length} bytes");
+            Assert.Equal(entry.Length, entry.CompressedLength);
+        }
+
+        var target = new Sequential(new Dense(8, activation: "relu"), new Dense(5), new Dense(2));
+        target.Build([4]);
+        var strict = Assert.Throws<DataFormatException>(() => target.LoadWeights(path));
+        Assert.Contains("what this model can need", strict.Message);
+        var report = target.LoadWeights(path, skipMismatch: true);
+        Assert.Equal([target.Layers[0].Name], report.LoadedLayers);
+        Assert.Equal(Values(source.Layers[0]), Values(target.Layers[0]));
+    }
+
     [Fact]
     public void A_compiled_model_loads_a_partial_file_without_the_optimizers_state()
     {
