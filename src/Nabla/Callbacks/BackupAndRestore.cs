@@ -87,10 +87,10 @@ public sealed class BackupAndRestore : Callback
         var order = ParseOrder(Meta(OrderKey), progress.Order.Length, source);
         string positionText = Meta(PositionKey);
         // A pass resumes before its end: a finished pass is saved as position 0.
-        if (!int.TryParse(positionText, NumberStyles.None, CultureInfo.InvariantCulture, out int position)
-            || (order.Length > 0 && position >= order.Length))
+        if (!int.TryParse(positionText, NumberStyles.None, CultureInfo.InvariantCulture, out int position) || !progress.CanResumeAt(position))
             throw DataFormatException.AtField(source, $"__metadata__.{PositionKey}",
-                order.Length > 0 ? $"a position in this run's pass of {order.Length}" : "a whole number of batches", $"\"{positionText}\"");
+                order.Length > 0 ? $"a position this run can resume at (0 for arrays, below {order.Length} in a dataset's pass)" : "a whole number of batches",
+                $"\"{positionText}\"");
         var generator = Utils.Random.Clone();
         if (!generator.TryRestoreState(Meta(GeneratorKey)))
             throw DataFormatException.AtField(source, $"__metadata__.{GeneratorKey}", "five hex words", $"\"{Meta(GeneratorKey)}\"");

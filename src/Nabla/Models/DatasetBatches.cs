@@ -28,6 +28,9 @@ internal sealed class DatasetBatches
         FirstChecked = Check(First, 0);
     }
 
+    /// <summary>The call the batches are read for ("Fit", "Evaluate", "Predict"), for messages.</summary>
+    public string Operation => operation;
+
     /// <summary>Batch 0 as read.</summary>
     public DataBatch First { get; }
 
@@ -79,16 +82,16 @@ internal sealed class DatasetBatches
                 argument);
     }
 
-    /// <summary>How many batches Evaluate or Predict reads: <paramref name="steps"/>, or a whole pass. As Keras, steps
-    /// beyond the dataset's end read what there is, with a warning.</summary>
-    public int StepsToRead(int? steps, string modelName)
+    /// <summary>How many batches Evaluate, Predict or a validation reads: <paramref name="steps"/>, or a whole pass. As
+    /// Keras, steps beyond the dataset's end read what there is, with a warning (written here, so once per call).</summary>
+    public static int StepsToRead(Dataset dataset, int? steps, string operation, string modelName)
     {
         if (dataset.BatchCount is not int count) return steps!.Value;
         if (steps is not int wanted) return count;
         if (wanted > count)
             Console.Error.WriteLine(
                 $"Nabla: model '{modelName}': {operation} asked for {wanted} steps but dataset {dataset.Describe()} has {count} batches; " +
-                $"it read those {count}.");
+                $"it reads those {count}.");
         return Math.Min(wanted, count);
     }
 

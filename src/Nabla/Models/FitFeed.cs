@@ -27,6 +27,9 @@ internal abstract class FitFeed : IDisposable
         }
     }
 
+    /// <summary>Whether a resumed run can go on at <paramref name="position"/> of a pass (arrays: only at its start).</summary>
+    public virtual bool CanResumeAt(int position) => position == 0;
+
     /// <summary>Starts an epoch: a new pass reshuffles <see cref="Order"/> with Nabla's generator when
     /// <paramref name="shuffle"/> is on.</summary>
     public abstract void BeginEpoch(bool shuffle);
@@ -85,12 +88,14 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
 
     public override int[] Order => order;
 
+    public override bool CanResumeAt(int at) => at >= 0 && at < (passLength ?? int.MaxValue);
+
     public override int Position
     {
         get => position;
         set
         {
-            if (value < 0 || value >= (passLength ?? int.MaxValue))
+            if (!CanResumeAt(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value,
                     $"A pass over dataset {dataset.Describe()} has positions 0 to {(passLength ?? int.MaxValue) - 1}.");
             position = value;

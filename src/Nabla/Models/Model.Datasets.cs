@@ -27,7 +27,12 @@ public partial class Model
         CheckEpochs(epochs, initialEpoch);
         ArgumentNullException.ThrowIfNull(x);
         DatasetBatches.CheckSteps(x, stepsPerEpoch, nameof(Fit), nameof(stepsPerEpoch));
-        if (validationData is not null) DatasetBatches.CheckSteps(validationData, validationSteps, nameof(Fit), nameof(validationSteps));
+        if (validationData is not null)
+        {
+            DatasetBatches.CheckSteps(validationData, validationSteps, nameof(Fit), nameof(validationSteps));
+            // Every epoch validates on the same batches: the warning for steps past the end is given once, here.
+            validationSteps = DatasetBatches.StepsToRead(validationData, validationSteps, "Fit's validation", Name);
+        }
         else if (validationSteps is not null)
             throw new ArgumentException("Fit: 'validationSteps' was given without 'validationData'.", nameof(validationSteps));
         var batches = new DatasetBatches(this, x, nameof(Fit), needsTargets: true, classWeight);
@@ -109,7 +114,7 @@ public partial class Model
     /// when it has workers.</summary>
     private void ReadEach(Dataset data, DatasetBatches batches, int? steps, Action<DataBatch, int> use)
     {
-        int count = batches.StepsToRead(steps, Name);
+        int count = DatasetBatches.StepsToRead(data, steps, batches.Operation, Name);
         using var prefetcher = data.Workers > 1 ? new BatchPrefetcher(data, i => i, 0, count) : null;
         for (int i = 0; i < count; i++)
             use(prefetcher?.Take(i) ?? (i == 0 ? batches.First : data.ReadBatch(i)), i);

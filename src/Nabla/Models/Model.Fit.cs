@@ -346,6 +346,9 @@ internal sealed class FitProgress(FitFeed feed, int nextEpoch)
         set => feed.Position = value;
     }
 
+    /// <summary>Whether this run can go on at that position of a pass (a backup is checked before anything changes).</summary>
+    public bool CanResumeAt(int position) => feed.CanResumeAt(position);
+
     public int NextEpoch { get; set; } = nextEpoch;
 }
 

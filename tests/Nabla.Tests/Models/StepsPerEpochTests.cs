@@ -99,7 +99,10 @@ public class StepsPerEpochTests
 
         string warning = StandardError.Capture(() =>
             Assert.Equal(model.Evaluate(x, y)["loss"], model.Evaluate(Dataset.FromArrays(x, y, batchSize: 10), steps: 9)["loss"], 1e-6));
-        Assert.Contains("Evaluate asked for 9 steps but dataset ArrayDataset has 6 batches; it read those 6", warning);
+        Assert.Contains("Evaluate asked for 9 steps but dataset ArrayDataset has 6 batches; it reads those 6", warning);
+        string validating = StandardError.Capture(() => Classifier().Fit(Dataset.FromArrays(x, y, 10), epochs: 3,
+            validationData: Dataset.FromArrays(x, y, 10), validationSteps: 9, verbose: 0));
+        Assert.Single(validating.Split('\n'), l => l.Contains("Fit's validation asked for 9 steps"));
 
         var validation = new RecordingDataset(x, y, batchSize: 10);
         var history = Classifier().Fit(Dataset.FromArrays(x, y, 10), epochs: 2, validationData: validation, validationSteps: 2, verbose: 0);
