@@ -36,6 +36,8 @@ public class GroupedConvTests
     {
         // rank, channels, filters, groups, activation, padding, stride
         { 1, 4, 6, 2, "relu", "causal", 1 },
+        { 1, 3, 6, 3, "tanh", "causal", 1 }, // one group per channel: the depthwise op
+        { 2, 4, 4, 4, "relu", "same", 2 }, // the depthwise op, multiplier 1, stride 2
         { 2, 6, 6, 3, "tanh", "same", 2 },
         { 2, 4, 2, 2, "linear", "valid", 1 },
         { 2, 6, 12, 6, "sigmoid", "valid", 1 },
@@ -102,6 +104,10 @@ public class GroupedConvTests
         Assign(layer.Bias!, GradientCheck.Random(22, -0.5, 0.5, 4));
         var x = GradientCheck.Random(23, -1, 1, [2, .. spatial, 4]);
         GradientCheck.Check(t => layer.Call(t[0], training: true), [x, layer.Kernel, layer.Bias!]);
+        var depthwise = Make(rank, filters: 8, groups: 4, activation: "tanh", padding: "valid");
+        depthwise.Build([.. spatial, 4]);
+        Assign(depthwise.Kernel, GradientCheck.Random(24, -1, 1, depthwise.Kernel.Shape));
+        GradientCheck.Check(t => depthwise.Call(t[0], training: true), [GradientCheck.Random(25, -1, 1, [2, .. spatial, 4]), depthwise.Kernel, depthwise.Bias!]);
     }
 
     [Fact]
@@ -125,8 +131,8 @@ public class GroupedConvTests
         Utils.SetRandomSeed(5);
         var model = new Sequential(
             new Conv2D(8, 3, activation: "relu", padding: "same", inputShape: [6, 6, 4]),
-            new Conv2D(8, 3, strides: 2, activation: "relu", groups: 4),
-            new Conv2D(4, 1, groups: 2),
+            new Conv2D(8, 3, strides: 2, activation: "relu", groups: 8),
+            new Conv2D(4, 1, groups: 2), // after one group per channel (the depthwise op), blocks of 4
             new Flatten(),
             new Dense(3, activation: "softmax"));
         model.Compile("adam", "sparse_categorical_crossentropy");
