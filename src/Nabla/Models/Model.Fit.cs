@@ -42,35 +42,41 @@ public partial class Model
     /// <paramref name="sampleWeight"/> (one per sample) or <paramref name="classWeight"/> (class index → weight; a class
     /// not listed weighs 1) weigh each sample's loss as Keras does (see <see cref="SampleWeights"/>); the compiled
     /// metrics stay unweighted, as Keras's <c>metrics=</c>; Compile's <c>weightedMetrics</c> weigh samples the same way.
+    /// <paramref name="validationSampleWeight"/> weighs <paramref name="validationData"/>'s samples (Keras's third
+    /// element of <c>validation_data</c>); <paramref name="validationBatchSize"/> is Keras's <c>validation_batch_size</c>
+    /// (default: <paramref name="batchSize"/>).
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
-        IReadOnlyDictionary<int, double>? classWeight = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? validationSampleWeight = null, int? validationBatchSize = null)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor vx, Tensor vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked([x], [y], epochs, batchSize, validationSplit,
             validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight,
-            initialEpoch, SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight), classWeight is null);
+            initialEpoch, SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight), classWeight is null,
+            validationSampleWeight, validationBatchSize);
     }
 
     /// <summary>Trains a model with several inputs or outputs: one array per input and one target array per output,
-    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double})"/>.
+    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor, int?)"/>.
     /// As in Keras, <paramref name="sampleWeight"/> weighs the samples of every output's loss, and
     /// <paramref name="sampleWeightPerOutput"/> gives each output its own (one array per output, in order; null: weight 1);
     /// <paramref name="classWeight"/> is for single-output models only (any number of inputs).</summary>
     public History Fit(Tensor[] x, Tensor?[] y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor[] x, Tensor?[] y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
-        IReadOnlyDictionary<int, double>? classWeight = null, Tensor?[]? sampleWeightPerOutput = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor?[]? sampleWeightPerOutput = null,
+        Tensor? validationSampleWeight = null, int? validationBatchSize = null)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor[] vx, Tensor?[] vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight,
-            initialEpoch, SampleWeightsFor(x, y, sampleWeight, sampleWeightPerOutput, classWeight), classWeight is null);
+            initialEpoch, SampleWeightsFor(x, y, sampleWeight, sampleWeightPerOutput, classWeight), classWeight is null,
+            validationSampleWeight, validationBatchSize);
     }
 
     /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays); <paramref name="sampleWeight"/>,
@@ -86,10 +92,16 @@ public partial class Model
 
     private History FitChecked(Tensor[] x, Tensor?[] y, int epochs, int batchSize, double validationSplit,
         (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
-        int initialEpoch, Tensor? weights, bool validateWithWeights)
+        int initialEpoch, Tensor? weights, bool validateWithWeights, Tensor? validationSampleWeight, int? validationBatchSize)
     {
         CheckEpochs(epochs, initialEpoch);
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
+        if (validationBatchSize is <= 0)
+            throw new ArgumentException($"Fit 'validationBatchSize' must be positive, found {validationBatchSize}.", nameof(validationBatchSize));
+        if (validationSampleWeight is not null && validationData is null)
+            throw new ArgumentException(
+                "Fit: 'validationSampleWeight' weighs 'validationData'; without it there is nothing to weigh (a validation split " +
+                "takes its weights from 'sampleWeight').", nameof(validationSampleWeight));
         if (!(validationSplit >= 0 && validationSplit < 1))
             throw new ArgumentException($"Fit 'validationSplit' must be in [0, 1), found {validationSplit}.", nameof(validationSplit));
         if (validationSplit > 0 && validationData is not null)
@@ -101,6 +113,11 @@ public partial class Model
             throw new ArgumentException($"Fit: validationSplit {validationSplit} leaves no training samples out of {total}.");
         var validation = validationData;
         Tensor? validationWeights = null;
+        if (validationData is var (givenX, givenY) && validationSampleWeight is not null)
+        {
+            SampleWeights.Check(givenX[0].Shape[0], validationSampleWeight, nameof(validationSampleWeight));
+            validationWeights = SampleWeightsFor(givenX, givenY, validationSampleWeight, null, null);
+        }
         if (validationSplit > 0)
         {
             if (trainCount == total)
@@ -119,7 +136,7 @@ public partial class Model
             Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
         };
         Func<IReadOnlyDictionary<string, double>>? validate = validation is var (valX, valY)
-            ? () => EvaluateChecked(valX, valY, batchSize, validationWeights) : null;
+            ? () => EvaluateChecked(valX, valY, validationBatchSize ?? batchSize, validationWeights) : null;
         using var feed = new ArrayFeed(this, x, y, weights, batchSize, trainCount);
         return TrainEpochs(feed, info, metrics, validate, shuffle, callbacks, verbose, initialEpoch);
     }
