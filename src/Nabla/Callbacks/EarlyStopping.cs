@@ -74,9 +74,7 @@ public sealed class EarlyStopping : Callback
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         if (epoch < StartFromEpoch) return;
-        if (!logs.TryGetValue(Monitor, out double current))
-            throw new InvalidOperationException(
-                $"EarlyStopping monitors '{Monitor}', which the logs do not have. Available: {string.Join(", ", logs.Keys)}.");
+        if (!TryGetMonitored(logs, Monitor, epoch, out double current)) return;
         if (RestoreBestWeights && bestWeights is null) bestWeights = Model.GetWeights();
         wait++;
         if (mode.IsImprovement(current, Best))

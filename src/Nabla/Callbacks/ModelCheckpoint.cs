@@ -67,12 +67,11 @@ public sealed class ModelCheckpoint : Callback
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        double current = double.NaN;
+        if (SaveBestOnly && !TryGetMonitored(logs, Monitor, epoch, out current)) return;
         string path = CheckpointPath.Format(Filepath, epoch + 1, logs);
         if (SaveBestOnly)
         {
-            if (!logs.TryGetValue(Monitor, out double current))
-                throw new InvalidOperationException(
-                    $"ModelCheckpoint monitors '{Monitor}', which the logs do not have. Available: {string.Join(", ", logs.Keys)}.");
             if (!mode.IsImprovement(current, Best))
             {
                 Print($"Epoch {epoch + 1}: {Monitor} did not improve from {Five(Best)}");

@@ -47,9 +47,7 @@ public sealed class ReduceLROnPlateau : Callback
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        if (!logs.TryGetValue(Monitor, out double current))
-            throw new InvalidOperationException(
-                $"ReduceLROnPlateau monitors '{Monitor}', which the logs do not have. Available: {string.Join(", ", logs.Keys)}.");
+        if (!TryGetMonitored(logs, Monitor, epoch, out double current)) return;
         bool inCooldown = cooldownCounter > 0;
         if (inCooldown)
         {

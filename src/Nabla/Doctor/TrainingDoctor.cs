@@ -121,8 +121,12 @@ public sealed partial class TrainingDoctor : Callback
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
+        // The quantities read one value per epoch; with validationFreq the validation has gaps, so the doctor
+        // judges the training logs only.
+        bool skipValidation = Model.CurrentFit is { ValidationFreq: > 1 };
         foreach (var (key, value) in logs)
         {
+            if (skipValidation && key.StartsWith("val_", StringComparison.Ordinal)) continue;
             if (!history.TryGetValue(key, out var list)) history[key] = list = [];
             list.Add(value);
         }

@@ -17,14 +17,17 @@ public partial class Model
     /// <paramref name="stepsPerEpoch"/>, as Keras's <c>steps_per_epoch</c>: an epoch takes that many batches, and the
     /// pass over the dataset goes on from where the last epoch left it (a new, reshuffled pass starts once one is used
     /// up; an epoch that runs out of batches first ends there, with Keras's warning). An endless dataset needs it.
-    /// <paramref name="validationSteps"/>: the validation reads only its first batches (needed when it is endless).
+    /// <paramref name="validationSteps"/>: the validation reads only its first batches (needed when it is endless);
+    /// <paramref name="validationFreq"/>: it runs after every that many epochs only (Keras's <c>validation_freq</c>).
     /// </summary>
     public History Fit(Dataset x, int epochs = 1, Dataset? validationData = null, bool shuffle = true,
         IEnumerable<Callback>? callbacks = null, int verbose = 1, bool preflight = true, int initialEpoch = 0,
-        IReadOnlyDictionary<int, double>? classWeight = null, int? stepsPerEpoch = null, int? validationSteps = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, int? stepsPerEpoch = null, int? validationSteps = null,
+        int validationFreq = 1)
     {
         EnsureCompiled(nameof(Fit));
         CheckEpochs(epochs, initialEpoch);
+        CheckValidationFreq(validationFreq);
         ArgumentNullException.ThrowIfNull(x);
         DatasetBatches.CheckSteps(x, stepsPerEpoch, nameof(Fit), nameof(stepsPerEpoch));
         if (validationData is not null)
@@ -41,7 +44,9 @@ public partial class Model
             PrintPreflight(firstX[0], firstY[0]!);
         var metrics = CreateMetrics(firstY.Select(t => t?.Shape).ToArray(), batches.First.Size, OutputShapesFor(firstX));
         using var feed = new DatasetFeed(this, x, batches, stepsPerEpoch);
-        var info = new FitInfo(epochs, feed.Batches, batches.First.Size, null) { ValidationDataset = validationData, ValidationSteps = validationSteps };
+        var info = new FitInfo(epochs, feed.Batches, batches.First.Size, null)         {
+            ValidationDataset = validationData, ValidationSteps = validationSteps, ValidationFreq = validationFreq,
+        };
         Func<IReadOnlyDictionary<string, double>>? validate = validationData is null ? null : () => EvaluateDataset(validationData, validationSteps);
         return TrainEpochs(feed, info, metrics, validate, shuffle, callbacks, verbose, initialEpoch);
     }

@@ -24,7 +24,7 @@ public partial class Model
     /// <summary>Evaluates a model with several inputs or outputs: one array per input, one target array per output
     /// (null for an output without a loss). Keys follow Keras: <c>loss</c>, <c>{output}_loss</c>, <c>{output}_{metric}</c>.
     /// <paramref name="sampleWeight"/> weighs every output's loss, <paramref name="sampleWeightPerOutput"/> each its own,
-    /// as in <see cref="Fit(Tensor[], Tensor[], int, int, double, ValueTuple{Tensor[], Tensor[]}?, bool, IEnumerable{Callbacks.Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor[], Tensor, int?)"/>.</summary>
+    /// as in <see cref="Fit(Tensor[], Tensor[], int, int, double, ValueTuple{Tensor[], Tensor[]}?, bool, IEnumerable{Callbacks.Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor[], Tensor, int?, int)"/>.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(Tensor[] x, Tensor?[] y, int batchSize = 32, Tensor? sampleWeight = null,
         Tensor?[]? sampleWeightPerOutput = null)
     {

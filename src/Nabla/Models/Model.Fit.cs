@@ -44,12 +44,14 @@ public partial class Model
     /// metrics stay unweighted, as Keras's <c>metrics=</c>; Compile's <c>weightedMetrics</c> weigh samples the same way.
     /// <paramref name="validationSampleWeight"/> weighs <paramref name="validationData"/>'s samples (Keras's third
     /// element of <c>validation_data</c>); <paramref name="validationBatchSize"/> is Keras's <c>validation_batch_size</c>
-    /// (default: <paramref name="batchSize"/>).
+    /// (default: <paramref name="batchSize"/>). <paramref name="validationFreq"/> is Keras's <c>validation_freq</c>:
+    /// validate after every that many epochs only (the val_ logs are missing from the others, and monitors skip them).
     /// </summary>
     public History Fit(Tensor x, Tensor y, int epochs = 1, int batchSize = 32, double validationSplit = 0,
         (Tensor x, Tensor y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
-        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? validationSampleWeight = null, int? validationBatchSize = null)
+        IReadOnlyDictionary<int, double>? classWeight = null, Tensor? validationSampleWeight = null, int? validationBatchSize = null,
+        int validationFreq = 1)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
@@ -57,11 +59,11 @@ public partial class Model
         return FitChecked([x], [y], epochs, batchSize, validationSplit,
             validationData is (Tensor valX, Tensor valY) ? ([valX], [valY]) : null, shuffle, callbacks, verbose, preflight,
             initialEpoch, SampleWeights.ForFit(x.Shape[0], y, sampleWeight, classWeight), classWeight is null,
-            validationSampleWeight, validationBatchSize);
+            validationSampleWeight, validationBatchSize, validationFreq);
     }
 
     /// <summary>Trains a model with several inputs or outputs: one array per input and one target array per output,
-    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor, int?)"/>.
+    /// in order (null for an output without a loss). See <see cref="Fit(Tensor, Tensor, int, int, double, ValueTuple{Tensor, Tensor}?, bool, IEnumerable{Callback}, int, bool, int, Tensor, IReadOnlyDictionary{int, double}, Tensor, int?, int)"/>.
     /// As in Keras, <paramref name="sampleWeight"/> weighs the samples of every output's loss, and
     /// <paramref name="sampleWeightPerOutput"/> gives each output its own (one array per output, in order; null: weight 1);
     /// <paramref name="classWeight"/> is for single-output models only (any number of inputs).</summary>
@@ -69,14 +71,14 @@ public partial class Model
         (Tensor[] x, Tensor?[] y)? validationData = null, bool shuffle = true, IEnumerable<Callback>? callbacks = null,
         int verbose = 1, bool preflight = true, int initialEpoch = 0, Tensor? sampleWeight = null,
         IReadOnlyDictionary<int, double>? classWeight = null, Tensor?[]? sampleWeightPerOutput = null,
-        Tensor? validationSampleWeight = null, int? validationBatchSize = null)
+        Tensor? validationSampleWeight = null, int? validationBatchSize = null, int validationFreq = 1)
     {
         EnsureCompiled(nameof(Fit));
         DataChecks.CheckPair(this, x, y, "x", "y");
         if (validationData is (Tensor[] vx, Tensor?[] vy)) DataChecks.CheckPair(this, vx, vy, "validationData.x", "validationData.y");
         return FitChecked(x, y, epochs, batchSize, validationSplit, validationData, shuffle, callbacks, verbose, preflight,
             initialEpoch, SampleWeightsFor(x, y, sampleWeight, sampleWeightPerOutput, classWeight), classWeight is null,
-            validationSampleWeight, validationBatchSize);
+            validationSampleWeight, validationBatchSize, validationFreq);
     }
 
     /// <summary>Trains on data keyed by input and output names (Keras's dictionaries of arrays); <paramref name="sampleWeight"/>,
@@ -92,9 +94,11 @@ public partial class Model
 
     private History FitChecked(Tensor[] x, Tensor?[] y, int epochs, int batchSize, double validationSplit,
         (Tensor[] x, Tensor?[] y)? validationData, bool shuffle, IEnumerable<Callback>? callbacks, int verbose, bool preflight,
-        int initialEpoch, Tensor? weights, bool validateWithWeights, Tensor? validationSampleWeight, int? validationBatchSize)
+        int initialEpoch, Tensor? weights, bool validateWithWeights, Tensor? validationSampleWeight, int? validationBatchSize,
+        int validationFreq)
     {
         CheckEpochs(epochs, initialEpoch);
+        CheckValidationFreq(validationFreq);
         if (batchSize <= 0) throw new ArgumentException($"Fit 'batchSize' must be positive, found {batchSize}.", nameof(batchSize));
         if (validationBatchSize is <= 0)
             throw new ArgumentException($"Fit 'validationBatchSize' must be positive, found {validationBatchSize}.", nameof(validationBatchSize));
@@ -133,7 +137,7 @@ public partial class Model
         var metrics = CreateMetrics(y.Select(t => t?.Shape).ToArray(), y[0]?.Shape[0] ?? total, OutputShapesFor(x));
         var info = new FitInfo(epochs, (trainCount + batchSize - 1) / batchSize, batchSize, trainCount)
         {
-            Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit,
+            Targets = y, ValidationTargets = validation?.y, ValidationSplit = validationSplit, ValidationFreq = validationFreq,
         };
         Func<IReadOnlyDictionary<string, double>>? validate = validation is var (valX, valY)
             ? () => EvaluateChecked(valX, valY, validationBatchSize ?? batchSize, validationWeights) : null;
@@ -191,7 +195,7 @@ public partial class Model
                 }
                 feed.EndEpoch();
                 WriteLogs(logs, losses, metrics);
-                if (validate is not null)
+                if (validate is not null && info.ValidatesAt(epoch))
                     foreach (var (key, value) in validate())
                         logs["val_" + key] = value;
                 FitProgress.NextEpoch = epoch + 1;
@@ -206,6 +210,12 @@ public partial class Model
             if (Optimizer is { } optimizer) optimizer.RefuseNonFiniteUpdates = guardBefore;
         }
         return history;
+    }
+
+    private static void CheckValidationFreq(int validationFreq)
+    {
+        if (validationFreq < 1)
+            throw new ArgumentException($"Fit 'validationFreq' must be a positive number of epochs, found {validationFreq}.", nameof(validationFreq));
     }
 
     private static void CheckEpochs(int epochs, int initialEpoch)
@@ -382,6 +392,12 @@ public sealed record FitInfo(int Epochs, int StepsPerEpoch, int BatchSize, int? 
 
     /// <summary>The share of the rows split off for validation (0 when validation data were given, or none).</summary>
     public double ValidationSplit { get; init; }
+
+    /// <summary>Keras's <c>validation_freq</c>: Fit validates after every this many epochs (epochs f, 2f…, counted from 1).</summary>
+    public int ValidationFreq { get; init; } = 1;
+
+    /// <summary>Whether Fit validates after <paramref name="epoch"/> (0-based), as Keras's <c>_should_eval</c>.</summary>
+    public bool ValidatesAt(int epoch) => (epoch + 1) % ValidationFreq == 0;
 
     /// <summary>A dataset's Fit: its validation dataset (null without one, or on arrays, whose
     /// <see cref="ValidationTargets"/> hold the targets) and how many of its batches validate (null: all).</summary>

@@ -2,7 +2,7 @@ namespace Nabla.Data;
 
 /// <summary>
 /// A data set read one batch at a time, as Keras's <c>PyDataset</c> (<c>keras.utils.Sequence</c>): the data need not
-/// fit in memory. <see cref="Model.Fit(Dataset, int, Dataset, bool, IEnumerable{Callbacks.Callback}, int, bool, int, IReadOnlyDictionary{int, double}, int?, int?)"/>,
+/// fit in memory. <see cref="Model.Fit(Dataset, int, Dataset, bool, IEnumerable{Callbacks.Callback}, int, bool, int, IReadOnlyDictionary{int, double}, int?, int?, int)"/>,
 /// <c>Evaluate</c> and <c>Predict</c> take one. A subclass gives <see cref="BatchCount"/> (Keras's <c>__len__</c>) and
 /// <see cref="GetBatch"/> (<c>__getitem__</c>), whose batches are complete (inputs, and targets and sample weights
 /// where the caller needs them); the last one may be smaller. <see cref="OnEpochBegin"/> and <see cref="OnEpochEnd"/>
