@@ -9,7 +9,8 @@ namespace Nabla.Callbacks;
 /// training goes on at the epoch after the backed-up one, finishing with the same bits as a run that was never
 /// interrupted. The state is one safetensors file written atomically: every weight, the optimizer's arrays and
 /// iteration count, Nabla's random generator, the order of the training samples (or a dataset's batches) and the
-/// position in that order (a dataset's pass may go on across epochs with stepsPerEpoch).
+/// position in that order (a dataset's pass may go on across epochs with stepsPerEpoch), and the state Nabla's own
+/// datasets keep (an image folder's file order and reshuffling generator).
 /// A Fit that ends normally deletes the backup (deleteCheckpoint, as Keras).
 /// </summary>
 public sealed class BackupAndRestore : Callback
@@ -17,7 +18,8 @@ public sealed class BackupAndRestore : Callback
     /// <summary>The backup's file name inside the backup folder.</summary>
     public const string FileName = "backup.safetensors";
 
-    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order", PositionKey = "position";
+    private const string EpochKey = "epoch", GeneratorKey = "generator", OrderKey = "order", PositionKey = "position",
+        DatasetKey = "dataset";
 
     /// <param name="backupDir">The folder for the backup; created when needed.</param>
     /// <param name="saveFreq">Only "epoch" (Keras's default); backups in the middle of an epoch are not supported.</param>
@@ -62,6 +64,7 @@ public sealed class BackupAndRestore : Callback
             [OrderKey] = string.Join(",", progress.Order),
             [PositionKey] = progress.Position.ToString(CultureInfo.InvariantCulture),
         };
+        if (progress.DatasetState is string datasetState) metadata[DatasetKey] = datasetState;
         Directory.CreateDirectory(BackupDir);
         ModelFiles.Formats.SaveTrainingState(Model, BackupPath, metadata);
     }
@@ -94,7 +97,9 @@ public sealed class BackupAndRestore : Callback
         var generator = Utils.Random.Clone();
         if (!generator.TryRestoreState(Meta(GeneratorKey)))
             throw DataFormatException.AtField(source, $"__metadata__.{GeneratorKey}", "five hex words", $"\"{Meta(GeneratorKey)}\"");
+        var restoreDataset = metadata.TryGetValue(DatasetKey, out var datasetState) ? progress.PrepareDatasetRestore(datasetState, source) : null;
         restoreWeights();
+        restoreDataset?.Invoke();
         Utils.Random.CopyStateFrom(generator);
         order.CopyTo(progress.Order, 0);
         progress.Position = position;

@@ -27,6 +27,13 @@ internal abstract class FitFeed : IDisposable
         }
     }
 
+    /// <summary>The dataset's own state for a backup (<see cref="Dataset.SaveState"/>); null for arrays and most datasets.</summary>
+    public virtual string? DatasetState => null;
+
+    /// <summary>Checks a backed-up dataset state and returns what restores it (<see cref="Dataset.PrepareRestore"/>).</summary>
+    public virtual Action PrepareDatasetRestore(string state, string source) =>
+        throw Data.DataFormatException.AtField(source, "__metadata__.dataset", "no dataset state (this run trains on arrays)", "one");
+
     /// <summary>Whether a resumed run can go on at <paramref name="position"/> of a pass (arrays: only at its start).</summary>
     public virtual bool CanResumeAt(int position) => position == 0;
 
@@ -87,6 +94,10 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     public override int Batches => stepsPerEpoch ?? passLength!.Value;
 
     public override int[] Order => order;
+
+    public override string? DatasetState => dataset.SaveState();
+
+    public override Action PrepareDatasetRestore(string state, string source) => dataset.PrepareRestore(state, source);
 
     public override bool CanResumeAt(int at) => at >= 0 && at < (passLength ?? int.MaxValue);
 

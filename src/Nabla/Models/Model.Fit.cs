@@ -376,6 +376,12 @@ internal sealed class FitProgress(FitFeed feed, int nextEpoch)
     /// <summary>Whether this run can go on at that position of a pass (a backup is checked before anything changes).</summary>
     public bool CanResumeAt(int position) => feed.CanResumeAt(position);
 
+    /// <summary>The dataset's own state for a backup; null when it keeps none.</summary>
+    public string? DatasetState => feed.DatasetState;
+
+    /// <summary>Checks a backed-up dataset state and returns what restores it.</summary>
+    public Action PrepareDatasetRestore(string state, string source) => feed.PrepareDatasetRestore(state, source);
+
     public int NextEpoch { get; set; } = nextEpoch;
 }
 

@@ -114,4 +114,43 @@ public class ImageFolderBatchesTests
         Assert.Equal(1.0, history["val_accuracy"][^1], 3);
         Assert.Equal(1.0, model.Evaluate(validation)["accuracy"], 3);
     }
+
+    /// <summary>A run killed mid-training and resumed from its backup reshuffles the files as the uninterrupted run
+    /// does: the backup holds the folder's file order and reshuffling generator, beside the batch order and position.</summary>
+    [Fact]
+    public void A_resumed_run_reshuffles_the_files_as_the_uninterrupted_one_and_ends_with_the_same_weights()
+    {
+        using var folder = new TempFolder();
+        TestImages.WriteBrightAndDark(folder.File("images"), perClass: 10, size: 4, seed: 6);
+        ImageFolderBatches Batches() => Images.BatchesFromDirectory(folder.File("images"), batchSize: 6, imageSize: (4, 4), seed: 3, verbose: false);
+        Sequential Model()
+        {
+            Utils.SetRandomSeed(8);
+            var model = new Sequential(new Rescaling(1.0 / 255, inputShape: [4, 4, 3]), new Flatten(), new Dense(1, activation: "sigmoid"));
+            model.Compile("adam", "binary_crossentropy");
+            return model;
+        }
+        var reference = Model();
+        reference.Fit(Batches(), epochs: 5, stepsPerEpoch: 3, verbose: 0);
+
+        string backup = folder.File("backup");
+        var first = Model();
+        var stop = new Nabla.Callbacks.LambdaCallback(onEpochEnd: (epoch, _) => first.StopTraining = epoch == 2);
+        first.Fit(Batches(), epochs: 5, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(backup, deleteCheckpoint: false), stop]);
+        var resumed = Model();
+        var data = Batches();
+        resumed.Fit(data, epochs: 5, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(backup)]);
+        for (int w = 0; w < reference.GetWeights().Count; w++) Assert.Equal(reference.GetWeights()[w].Data, resumed.GetWeights()[w].Data);
+
+        // A backup of another folder's files is refused before anything changes.
+        TestImages.WriteBrightAndDark(folder.File("fewer"), perClass: 9, size: 4, seed: 6);
+        var other = Model();
+        other.Fit(Batches(), epochs: 3, stepsPerEpoch: 3, verbose: 0,
+            callbacks: [new Nabla.Callbacks.BackupAndRestore(folder.File("b2"), deleteCheckpoint: false),
+                new Nabla.Callbacks.LambdaCallback(onEpochEnd: (epoch, _) => other.StopTraining = epoch == 0)]);
+        var fewer = Images.BatchesFromDirectory(folder.File("fewer"), batchSize: 6, imageSize: (4, 4), seed: 3, verbose: false);
+        var error = Assert.Throws<DataFormatException>(() =>
+            Model().Fit(fewer, epochs: 3, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(folder.File("b2"))]));
+        Assert.Contains("__metadata__", error.Message);
+    }
 }

@@ -55,6 +55,16 @@ public abstract class Dataset
     /// user's dataset reshuffles in OnEpochEnd as Keras calls it.</summary>
     internal virtual void OnPassEnd() { }
 
+    /// <summary>The dataset's own state that BackupAndRestore saves beside the batch order (Nabla's image folder: its
+    /// file order and reshuffling generator); null when it keeps none.</summary>
+    internal virtual string? SaveState() => null;
+
+    /// <summary>Checks a state <see cref="SaveState"/> wrote (a <see cref="DataFormatException"/> naming
+    /// <paramref name="source"/> otherwise) and returns what puts it back, so that nothing changes before every part of a
+    /// backup is checked.</summary>
+    internal virtual Action PrepareRestore(string state, string source) =>
+        throw DataFormatException.AtField(source, "__metadata__.dataset", $"no dataset state (dataset {Describe()} keeps none)", "one");
+
     /// <summary>Arrays in memory as a dataset of consecutive batches of <paramref name="batchSize"/> rows (the last
     /// one smaller), like <c>tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)</c>. The batches are
     /// copies of the rows; <paramref name="y"/> and <paramref name="sampleWeight"/> are optional.</summary>

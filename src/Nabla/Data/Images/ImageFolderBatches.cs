@@ -14,6 +14,10 @@ public sealed class ImageFolderBatches : Dataset
     private readonly bool crop;
     private readonly string interpolation;
     private readonly RandomGenerator? reshuffle;
+    // The files in their first order; paths and labels hold them in the current pass's order, order[k] being the
+    // first-order index of the file at k.
+    private readonly string[] firstPaths;
+    private readonly int[] firstLabels, order;
 
     internal ImageFolderBatches(string[] paths, int[] labels, IReadOnlyList<string> classNames, string? labelMode, int batchSize,
         (int Height, int Width, int Channels) shape, bool crop, string interpolation, RandomGenerator? reshuffle, int workers)
@@ -21,6 +25,7 @@ public sealed class ImageFolderBatches : Dataset
     {
         (this.paths, this.labels, ClassNames, this.labelMode, BatchSize) = (paths, labels, classNames, labelMode, batchSize);
         (this.shape, this.crop, this.interpolation, this.reshuffle) = (shape, crop, interpolation, reshuffle);
+        (firstPaths, firstLabels, order) = ((string[])paths.Clone(), (int[])labels.Clone(), Enumerable.Range(0, paths.Length).ToArray());
     }
 
     /// <summary>Batches decoded ahead at most: a batch of images is megabytes, and two keep the model fed.</summary>
@@ -58,9 +63,44 @@ public sealed class ImageFolderBatches : Dataset
     internal override void OnPassEnd()
     {
         if (reshuffle is null) return;
-        var order = Enumerable.Range(0, paths.Length).ToArray();
-        reshuffle.Shuffle(order);
-        var (oldPaths, oldLabels) = ((string[])paths.Clone(), (int[])labels.Clone());
-        for (int k = 0; k < order.Length; k++) (paths[k], labels[k]) = (oldPaths[order[k]], oldLabels[order[k]]);
+        var moves = Enumerable.Range(0, paths.Length).ToArray();
+        reshuffle.Shuffle(moves);
+        var before = (int[])order.Clone();
+        for (int k = 0; k < moves.Length; k++) order[k] = before[moves[k]];
+        ApplyOrder();
     }
+
+    private void ApplyOrder()
+    {
+        for (int k = 0; k < order.Length; k++) (paths[k], labels[k]) = (firstPaths[order[k]], firstLabels[order[k]]);
+    }
+
+    /// <summary>The file order and the reshuffling generator's state: "generator|i,j,k…".</summary>
+    internal override string? SaveState() => reshuffle is null ? null : $"{reshuffle.SaveState()}|{string.Join(",", order)}";
+
+    internal override Action PrepareRestore(string state, string source)
+    {
+        string Field() => "__metadata__.dataset";
+        var parts = state.Split('|');
+        var generator = reshuffle?.Clone();
+        if (parts.Length != 2 || generator is null || !generator.TryRestoreState(parts[0]))
+            throw DataFormatException.AtField(source, Field(), "an image folder's reshuffling state (generator|file order)", $"\"{Describe(state)}\"");
+        var saved = parts[1].Split(',');
+        var restored = new int[saved.Length];
+        var seen = new bool[order.Length];
+        for (int k = 0; k < saved.Length; k++)
+            if (saved.Length != order.Length || !int.TryParse(saved[k], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out restored[k])
+                || restored[k] >= order.Length || seen[restored[k]])
+                throw DataFormatException.AtField(source, Field(), $"a permutation of this folder's {order.Length} files (was the folder changed?)",
+                    saved.Length != order.Length ? $"{saved.Length} entries" : $"entry {k}: '{saved[k]}'");
+            else seen[restored[k]] = true;
+        return () =>
+        {
+            reshuffle!.CopyStateFrom(generator);
+            restored.CopyTo(order, 0);
+            ApplyOrder();
+        };
+    }
+
+    private static string Describe(string text) => text.Length <= 60 ? text : text[..60] + "…";
 }
