@@ -142,15 +142,16 @@ public class ImageFolderBatchesTests
         resumed.Fit(data, epochs: 5, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(backup)]);
         for (int w = 0; w < reference.GetWeights().Count; w++) Assert.Equal(reference.GetWeights()[w].Data, resumed.GetWeights()[w].Data);
 
-        // A backup of another folder's files is refused before anything changes.
-        TestImages.WriteBrightAndDark(folder.File("fewer"), perClass: 9, size: 4, seed: 6);
+        // A backup of another folder's files (22 here, in as many batches as 20) is refused before anything changes.
+        TestImages.WriteBrightAndDark(folder.File("more"), perClass: 11, size: 4, seed: 6);
         var other = Model();
         other.Fit(Batches(), epochs: 3, stepsPerEpoch: 3, verbose: 0,
             callbacks: [new Nabla.Callbacks.BackupAndRestore(folder.File("b2"), deleteCheckpoint: false),
                 new Nabla.Callbacks.LambdaCallback(onEpochEnd: (epoch, _) => other.StopTraining = epoch == 0)]);
-        var fewer = Images.BatchesFromDirectory(folder.File("fewer"), batchSize: 6, imageSize: (4, 4), seed: 3, verbose: false);
+        var more = Images.BatchesFromDirectory(folder.File("more"), batchSize: 6, imageSize: (4, 4), seed: 3, verbose: false);
         var error = Assert.Throws<DataFormatException>(() =>
-            Model().Fit(fewer, epochs: 3, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(folder.File("b2"))]));
-        Assert.Contains("__metadata__", error.Message);
+            Model().Fit(more, epochs: 3, stepsPerEpoch: 3, verbose: 0, callbacks: [new Nabla.Callbacks.BackupAndRestore(folder.File("b2"))]));
+        Assert.Contains("__metadata__.dataset", error.Message);
+        Assert.Contains("a permutation of this folder's 22 files", error.Message);
     }
 }
