@@ -61,7 +61,7 @@ public sealed class BackupAndRestore : Callback
         {
             [EpochKey] = (epoch + 1).ToString(CultureInfo.InvariantCulture),
             [GeneratorKey] = Utils.Random.SaveState(),
-            [OrderKey] = string.Join(",", progress.Order),
+            [OrderKey] = PermutationText.Write(progress.Order),
             [PositionKey] = progress.Position.ToString(CultureInfo.InvariantCulture),
         };
         if (progress.DatasetState is string datasetState) metadata[DatasetKey] = datasetState;
@@ -87,7 +87,9 @@ public sealed class BackupAndRestore : Callback
         string epochText = Meta(EpochKey);
         if (!int.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out int nextEpoch))
             throw DataFormatException.AtField(source, $"__metadata__.{EpochKey}", "a whole number of epochs", $"\"{epochText}\"");
-        var order = ParseOrder(Meta(OrderKey), progress.Order.Length, source);
+        // The order of this run's training samples, or of a dataset's batches (none for an endless dataset).
+        var order = PermutationText.Parse(Meta(OrderKey), progress.Order.Length, source, $"__metadata__.{OrderKey}",
+            $"this run's {progress.Order.Length} training samples (was the data changed?)");
         string positionText = Meta(PositionKey);
         // A pass resumes before its end: a finished pass is saved as position 0.
         if (!int.TryParse(positionText, NumberStyles.None, CultureInfo.InvariantCulture, out int position) || !progress.CanResumeAt(position))
@@ -104,24 +106,5 @@ public sealed class BackupAndRestore : Callback
         order.CopyTo(progress.Order, 0);
         progress.Position = position;
         progress.NextEpoch = nextEpoch;
-    }
-
-    /// <summary>The saved order: a permutation of this run's training samples, or of a dataset's batches.</summary>
-    private static int[] ParseOrder(string text, int samples, string source)
-    {
-        // An endless dataset has no order to save.
-        string[] parts = samples == 0 && text.Length == 0 ? [] : text.Split(',');
-        var order = new int[parts.Length];
-        var seen = new bool[samples];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (parts.Length != samples || !int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out order[i])
-                || order[i] >= samples || seen[order[i]])
-                throw DataFormatException.AtField(source, $"__metadata__.{OrderKey}",
-                    $"a permutation of this run's {samples} training samples (was the data changed?)",
-                    parts.Length != samples ? $"{parts.Length} entries" : $"entry {i}: '{parts[i]}'");
-            seen[order[i]] = true;
-        }
-        return order;
     }
 }

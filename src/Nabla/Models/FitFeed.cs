@@ -99,7 +99,7 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
 
     public override Action PrepareDatasetRestore(string state, string source) => dataset.PrepareRestore(state, source);
 
-    public override bool CanResumeAt(int at) => at >= 0 && at < (passLength ?? int.MaxValue);
+    public override bool CanResumeAt(int at) => at >= 0 && at < PassEnd;
 
     public override int Position
     {
@@ -108,7 +108,7 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
         {
             if (!CanResumeAt(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value,
-                    $"A pass over dataset {dataset.Describe()} has positions 0 to {(passLength ?? int.MaxValue) - 1}.");
+                    $"A pass over dataset {dataset.Describe()} has positions 0 to {PassEnd - 1}.");
             position = value;
         }
     }
@@ -117,13 +117,13 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     {
         if (shuffle && position == 0 && passLength is not null && !dataset.ReadsInOrder) Utils.Random.Shuffle(order);
         dataset.OnEpochBegin();
-        int end = position + Math.Min(Batches, (passLength ?? int.MaxValue) - position);
+        int end = position + Math.Min(Batches, PassEnd - position);
         if (dataset.Workers > 1) prefetcher = new BatchPrefetcher(dataset, BatchAt, position, end);
     }
 
     public override bool RanOut()
     {
-        if (position < (passLength ?? int.MaxValue)) return false;
+        if (position < PassEnd) return false;
         if (!warnedRanOut)
         {
             warnedRanOut = true;
@@ -149,7 +149,7 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     public override void EndEpoch()
     {
         StopReading();
-        if (position >= (passLength ?? int.MaxValue))
+        if (position >= PassEnd)
         {
             position = 0;
             dataset.OnPassEnd();
@@ -158,6 +158,9 @@ internal sealed class DatasetFeed(Model model, Dataset dataset, DatasetBatches c
     }
 
     public override void Dispose() => StopReading();
+
+    /// <summary>The position after a pass's last batch; none for an endless dataset.</summary>
+    private int PassEnd => passLength ?? int.MaxValue;
 
     /// <summary>The batch index at a position of the pass: the shuffled order's, or the position itself when endless.</summary>
     private int BatchAt(int at) => passLength is null ? at : order[at];

@@ -76,24 +76,16 @@ public sealed class ImageFolderBatches : Dataset
     }
 
     /// <summary>The file order and the reshuffling generator's state: "generator|i,j,k…".</summary>
-    internal override string? SaveState() => reshuffle is null ? null : $"{reshuffle.SaveState()}|{string.Join(",", order)}";
+    internal override string? SaveState() => reshuffle is null ? null : $"{reshuffle.SaveState()}|{PermutationText.Write(order)}";
 
     internal override Action PrepareRestore(string state, string source)
     {
-        string Field() => "__metadata__.dataset";
+        const string field = "__metadata__.dataset";
         var parts = state.Split('|');
         var generator = reshuffle?.Clone();
         if (parts.Length != 2 || generator is null || !generator.TryRestoreState(parts[0]))
-            throw DataFormatException.AtField(source, Field(), "an image folder's reshuffling state (generator|file order)", $"\"{Describe(state)}\"");
-        var saved = parts[1].Split(',');
-        var restored = new int[saved.Length];
-        var seen = new bool[order.Length];
-        for (int k = 0; k < saved.Length; k++)
-            if (saved.Length != order.Length || !int.TryParse(saved[k], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out restored[k])
-                || restored[k] >= order.Length || seen[restored[k]])
-                throw DataFormatException.AtField(source, Field(), $"a permutation of this folder's {order.Length} files (was the folder changed?)",
-                    saved.Length != order.Length ? $"{saved.Length} entries" : $"entry {k}: '{saved[k]}'");
-            else seen[restored[k]] = true;
+            throw DataFormatException.AtField(source, field, "an image folder's reshuffling state (generator|file order)", $"\"{Describe(state)}\"");
+        var restored = PermutationText.Parse(parts[1], order.Length, source, field, $"this folder's {order.Length} files (was the folder changed?)");
         return () =>
         {
             reshuffle!.CopyStateFrom(generator);
