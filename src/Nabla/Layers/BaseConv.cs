@@ -10,7 +10,8 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// What Keras's <c>Conv1D</c>, <c>Conv2D</c> and <c>Conv3D</c> share (Keras's <c>BaseConv</c>): outputs =
-/// activation(conv(inputs, kernel) + bias), channels_last, the kernel in Keras's layout [kernel..., in, filters],
+/// activation(conv(inputs, kernel) + bias), channels last or first (<see cref="DataFormat"/>), the kernel in Keras's
+/// layout [kernel..., in, filters] either way,
 /// glorot_uniform and zeros by default. A 1-D convolution is computed as a 2-D one of height 1, a 2-D one as a
 /// 3-D one of depth 1. With <see cref="Groups"/> above 1 (Keras's grouped convolution) the input channels and the
 /// filters are cut into that many consecutive blocks, block g of the filters seeing only block g of the channels: the
@@ -20,6 +21,7 @@ public abstract class BaseConv : KernelLayer
 {
     private readonly int rank;
     private ConvGeometry? geometry;
+    private readonly ImageLayout layout;
     private static readonly ActivationFunction Identity = new Activations.Linear();
 
     private protected BaseConv(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
@@ -29,7 +31,7 @@ public abstract class BaseConv : KernelLayer
     {
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
-        ConvOptions.CheckDataFormat(what, dataFormat);
+        layout = ImageLayout.Parse(what, dataFormat);
         if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
         ConvOptions.CheckConvGroups(what, groups, filters);
         Filters = filters;
@@ -38,6 +40,13 @@ public abstract class BaseConv : KernelLayer
     }
 
     public int Filters { get; }
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>Keras's <c>groups</c>: 1, or how many blocks of channels are convolved each with its own block of filters.</summary>
     public int Groups { get; }
@@ -64,20 +73,21 @@ public abstract class BaseConv : KernelLayer
         ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
 
     /// <summary>The spatial axes may be unknown (a sequence's length, an image's size): the kernel depends on the channels only.</summary>
-    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
+    private protected override bool MayBeUnknown(int axis, int inputRank) => layout.IsSpatial(axis, rank);
 
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, DilationSize, PaddingMode);
 
-    public override int[] ComputeOutputShape(int[] inputShape) =>
-        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, DilationSize, shape =>
-        {
-            var g = Geometry(shape);
-            return [.. g.OutSpatial(rank), Filters];
-        });
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ConvOptions.CheckSpatialRank(this, rank, inputShape, layout);
+        return layout.OutputShape(inputShape, channelsLast => ConvOptions.OutputShapeWithUnknownAxes(channelsLast, rank, Window, DilationSize,
+            shape => [.. Geometry(shape).OutSpatial(rank), Filters]));
+    }
 
     protected override void BuildWeights(int[] inputShape)
     {
+        inputShape = layout.ToLast(inputShape);
         // With an unknown spatial axis the geometry is the data's, made per call.
         geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
@@ -92,6 +102,11 @@ public abstract class BaseConv : KernelLayer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        return layout.Call(inputs, ChannelsLastCall);
+    }
+
+    private Tensor ChannelsLastCall(Tensor inputs)
+    {
         var g = geometry ?? Geometry(inputs.Shape[1..]);
         if (Groups == 1) return Op.Record(new ConvOp(inputs, Kernel, Bias, g, Activation));
         // One group per channel is a depthwise convolution: filter c·m + k reads channel c alone, and the kernel
@@ -133,7 +148,7 @@ public abstract class BaseConv : KernelLayer
     {
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
-        window.WriteConfig(config, rank);
+        window.WriteConfig(config, rank, layout);
         config["groups"] = (long)Groups;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;

@@ -9,7 +9,8 @@ using ActivationFunction = Nabla.Activations.Activation;
 namespace Nabla.Layers;
 
 /// <summary>
-/// What Keras's transposed convolutions share (a "deconvolution", as in decoders and generators), channels_last: each
+/// What Keras's transposed convolutions share (a "deconvolution", as in decoders and generators), channels last or first
+/// (<see cref="DataFormat"/>): each
 /// input cell spreads over a window of the output, strides apart, weighted by the kernel [k..., filters, in]. The output
 /// size is Keras's (keras/src/backend/common/backend_utils.py, _get_output_shape_given_tf_padding): without output_padding,
 /// input·stride with "same" padding and input·stride + max(kernel − stride, 0) with "valid"; with it, (input − 1)·stride +
@@ -24,6 +25,7 @@ public abstract class BaseConvTranspose : KernelLayer
     // Null is Keras's None: the output sizes above without output_padding. The axes a layer lacks hold 0.
     private readonly Size3D? outputPadding;
     private ConvGeometry? geometry;
+    private readonly ImageLayout layout;
 
     private protected BaseConvTranspose(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         ActivationFunction activation, bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer,
@@ -33,7 +35,7 @@ public abstract class BaseConvTranspose : KernelLayer
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
         if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
-        ConvOptions.CheckDataFormat(what, dataFormat);
+        layout = ImageLayout.Parse(what, dataFormat);
         Filters = filters;
         window = ConvWindow.Check(what, kernelSize, strides, dilationRate, padding, allowCausal: false);
         // Keras (base_conv_transpose.py) refuses output_padding >= strides on any axis, and a negative one.
@@ -46,6 +48,13 @@ public abstract class BaseConvTranspose : KernelLayer
     }
 
     public int Filters { get; }
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     // 2-D sizes are held with depth 1, 1-D sizes as 1 × 1 × k.
     private protected Size3D Window => window.KernelSize;
@@ -113,10 +122,15 @@ public abstract class BaseConvTranspose : KernelLayer
     /// <summary>1 for Conv1DTranspose, 2 for Conv2DTranspose, 3 for Conv3DTranspose.</summary>
     internal int Rank => rank;
 
-    public override int[] ComputeOutputShape(int[] inputShape) => [.. Geometry(inputShape).InSpatial(rank), Filters];
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ConvOptions.CheckSpatialRank(this, rank, inputShape, layout);
+        return layout.OutputShape(inputShape, shape => [.. Geometry(shape).InSpatial(rank), Filters]);
+    }
 
     protected override void BuildWeights(int[] inputShape)
     {
+        inputShape = layout.ToLast(inputShape);
         geometry = Geometry(inputShape);
         BuildKernelAndBias([.. Window.Last(rank), Filters, inputShape[^1]], UseBias ? [Filters] : null);
     }
@@ -124,14 +138,14 @@ public abstract class BaseConvTranspose : KernelLayer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ConvTransposeOp(inputs, Kernel, Bias, geometry!, Activation));
+        return layout.Call(inputs, x => Op.Record(new ConvTransposeOp(x, Kernel, Bias, geometry!, Activation)));
     }
 
     public override Config GetConfig()
     {
         var config = base.GetConfig();
         config["filters"] = (long)Filters;
-        window.WriteConfig(config, rank);
+        window.WriteConfig(config, rank, layout);
         config["output_padding"] = outputPadding is Size3D p ? ConvOptions.ToList(p.Last(rank)) : null;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;

@@ -11,7 +11,7 @@ namespace Nabla.Layers;
 /// <summary>
 /// What Keras's <c>DepthwiseConv1D</c> and <c>DepthwiseConv2D</c> share (Keras's <c>BaseDepthwiseConv</c>), and the
 /// depthwise step of the separable convolutions: each input channel convolved with its own <c>depthMultiplier</c>
-/// filters, kernel [k..., channels, depth_multiplier] as Keras stores it, output channel c·depth_multiplier + m for
+/// filters, kernel [k..., channels, depth_multiplier] as Keras stores it (either <see cref="DataFormat"/>), output channel c·depth_multiplier + m for
 /// channel c's filter m. A 1-D convolution is computed as a 2-D one of height 1: [batch, steps, channels] and a kernel
 /// [k, channels, depth_multiplier] hold the same numbers as [batch, 1, steps, channels] and [1, k, channels, multiplier].
 /// The kernel weight is named "depthwise_kernel", the name Keras 2, tf.keras and TensorFlow.js give it; files that
@@ -22,6 +22,7 @@ public abstract class BaseDepthwiseConv : Layer
     private readonly int rank;
     private readonly ConvWindow window;
     private ConvGeometry? geometry;
+    private readonly ImageLayout layout;
     private Tensor? depthwiseKernel, bias;
 
     /// <summary>The constructor arguments the depthwise layers share, from C# or from a Keras config.</summary>
@@ -37,7 +38,7 @@ public abstract class BaseDepthwiseConv : Layer
         string what = $"{ClassName} '{Name}'";
         if (a.DepthMultiplier <= 0)
             throw new ArgumentException($"{what}: 'depth_multiplier' must be a positive integer, found {a.DepthMultiplier}.", "depthMultiplier");
-        ConvOptions.CheckDataFormat(what, a.DataFormat);
+        layout = ImageLayout.Parse(what, a.DataFormat);
         // Keras 3's depthwise and separable layers take "valid" or "same" only (standardize_padding without allow_causal).
         window = ConvWindow.Check(what, a.KernelSize, a.Strides, a.DilationRate, a.Padding, allowCausal: false);
         DepthMultiplier = a.DepthMultiplier;
@@ -56,6 +57,13 @@ public abstract class BaseDepthwiseConv : Layer
     public string Padding => window.PaddingName;
 
     public int DepthMultiplier { get; }
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>The activation; settable so that a repair can swap it before training.</summary>
     public ActivationFunction Activation { get; set; }
@@ -92,13 +100,13 @@ public abstract class BaseDepthwiseConv : Layer
         ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
 
     /// <summary>The spatial axes may be unknown (a sequence's length, an image's size): the kernels depend on the channels only.</summary>
-    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
+    private protected override bool MayBeUnknown(int axis, int inputRank) => layout.IsSpatial(axis, rank);
 
     /// <summary>Built with every spatial axis known: one geometry serves every call.</summary>
     private protected bool HasFixedGeometry => geometry is not null;
 
-    /// <summary>The geometry of a call: the built one, or with an unknown spatial axis the data's.</summary>
-    private protected ConvGeometry CallGeometry(Tensor inputs) => geometry ?? Geometry(inputs.Shape[1..]);
+    /// <summary>The geometry of a call on channels-last inputs: the built one, or with an unknown spatial axis the data's.</summary>
+    private protected ConvGeometry CallGeometry(Tensor channelsLast) => geometry ?? Geometry(channelsLast.Shape[1..]);
 
     private protected ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, window.KernelSize, window.Strides, window.DilationRate, window.Padding);
@@ -106,12 +114,16 @@ public abstract class BaseDepthwiseConv : Layer
     /// <summary>The output's channels for <paramref name="channels"/> input channels.</summary>
     private protected virtual int OutputChannels(int channels) => checked(channels * DepthMultiplier);
 
-    public override int[] ComputeOutputShape(int[] inputShape) =>
-        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, window.KernelSize, window.DilationRate,
-            shape => [.. Geometry(shape).OutSpatial(rank), OutputChannels(shape[^1])]);
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ConvOptions.CheckSpatialRank(this, rank, inputShape, layout);
+        return layout.OutputShape(inputShape, channelsLast => ConvOptions.OutputShapeWithUnknownAxes(channelsLast, rank, window.KernelSize,
+            window.DilationRate, shape => [.. Geometry(shape).OutSpatial(rank), OutputChannels(shape[^1])]));
+    }
 
     protected override void BuildWeights(int[] inputShape)
     {
+        inputShape = layout.ToLast(inputShape);
         // With an unknown spatial axis the geometry is the data's, made per call.
         geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
         int channels = inputShape[^1];
@@ -137,15 +149,19 @@ public abstract class BaseDepthwiseConv : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, CallGeometry(inputs), Activation));
+        return layout.Call(inputs, ChannelsLastCall);
     }
+
+    /// <summary>The layer's computation on channels-last inputs.</summary>
+    private protected virtual Tensor ChannelsLastCall(Tensor inputs) =>
+        Op.Record(new DepthwiseConvOp(inputs, DepthwiseKernel, bias, CallGeometry(inputs), Activation));
 
     /// <summary>Keras 3's keys, in its order (BaseDepthwiseConv.get_config).</summary>
     public override Config GetConfig()
     {
         var config = LayerConfig();
         config["depth_multiplier"] = (long)DepthMultiplier;
-        window.WriteConfig(config, rank);
+        window.WriteConfig(config, rank, layout);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;
         WriteKernelAndBiasConfig(config, DepthwiseInitializer, BiasInitializer, DepthwiseRegularizer, BiasRegularizer,

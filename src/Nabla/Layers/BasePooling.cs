@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// What Keras's max and average pooling layers share (Keras's <c>BasePooling</c>): a window sliding over the
-/// spatial axes of channels_last inputs, strides defaulting to the pool size, "valid" or "same" padding.
+/// spatial axes of channels-last or channels-first inputs (<see cref="DataFormat"/>), strides defaulting to the pool size, "valid" or "same" padding.
 /// 1-D pooling is computed as 2-D pooling of height 1, 2-D pooling as 3-D pooling of depth 1.
 /// </summary>
 public abstract class BasePooling : Layer
@@ -15,17 +15,25 @@ public abstract class BasePooling : Layer
     private readonly int rank;
     private readonly bool max;
     private ConvGeometry? geometry;
+    private readonly ImageLayout layout;
 
     private protected BasePooling(int rank, bool max, Size3D poolSize, Size3D? strides, string padding, string? dataFormat,
         int[]? inputShape, string? name) : base(name, inputShape)
     {
         (this.rank, this.max) = (rank, max);
         string what = $"{ClassName} '{Name}'";
-        ConvOptions.CheckDataFormat(what, dataFormat);
+        layout = ImageLayout.Parse(what, dataFormat);
         Window = poolSize.CheckPositive(what, "pool_size");
         StrideSize = (strides ?? poolSize).CheckPositive(what, "strides");
         PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
     }
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>"valid" or "same".</summary>
     public string Padding => ConvOptions.PaddingName(PaddingMode);
@@ -46,22 +54,29 @@ public abstract class BasePooling : Layer
         ?? (IsBuilt ? throw ConvOptions.NoFixedGeometry(this) : throw new InvalidOperationException($"Layer '{Name}' is not built yet."));
 
     /// <summary>The spatial axes may be unknown: the windows come with each call's data.</summary>
-    private protected override bool MayBeUnknown(int axis, int inputRank) => axis < rank;
+    private protected override bool MayBeUnknown(int axis, int inputRank) => layout.IsSpatial(axis, rank);
 
     private ConvGeometry Geometry(int[] inputShape) =>
         ConvOptions.Geometry(this, rank, inputShape, Window, StrideSize, 1, PaddingMode);
 
-    public override int[] ComputeOutputShape(int[] inputShape) =>
-        ConvOptions.OutputShapeWithUnknownAxes(inputShape, rank, Window, 1, shape => [.. Geometry(shape).OutSpatial(rank), shape[^1]]);
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        ConvOptions.CheckSpatialRank(this, rank, inputShape, layout);
+        return layout.OutputShape(inputShape, channelsLast => ConvOptions.OutputShapeWithUnknownAxes(channelsLast, rank, Window, 1,
+            shape => [.. Geometry(shape).OutSpatial(rank), shape[^1]]));
+    }
 
     protected override void BuildWeights(int[] inputShape) =>
-        geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(inputShape) : null;
+        geometry = Array.IndexOf(inputShape, UnknownDimension) < 0 ? Geometry(layout.ToLast(inputShape)) : null;
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        var g = geometry ?? Geometry(inputs.Shape[1..]);
-        return Op.Record(max ? new MaxPoolOp(inputs, g) : new AveragePoolOp(inputs, g));
+        return layout.Call(inputs, x =>
+        {
+            var g = geometry ?? Geometry(x.Shape[1..]);
+            return Op.Record(max ? new MaxPoolOp(x, g) : new AveragePoolOp(x, g));
+        });
     }
 
     public override Config GetConfig()
@@ -70,7 +85,7 @@ public abstract class BasePooling : Layer
         config["pool_size"] = ConvOptions.ToList(Window.Last(rank));
         config["padding"] = Padding;
         config["strides"] = ConvOptions.ToList(StrideSize.Last(rank));
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
         return config;
     }
 

@@ -64,9 +64,8 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
     /// <summary>Keras 3 names the separable layers' kernels "depthwise_kernel" and "pointwise_kernel", as Nabla does.</summary>
     internal override IReadOnlyList<(string Other, string Own)> WeightNameAliases => [];
 
-    public override Tensor Call(Tensor inputs, bool training)
+    private protected override Tensor ChannelsLastCall(Tensor inputs)
     {
-        CheckInput(inputs);
         var geometry = CallGeometry(inputs);
         // Made once for a fixed geometry, per call for the data's.
         var pointwise = HasFixedGeometry ? pointwiseGeometry ??= PointwiseGeometry(geometry) : PointwiseGeometry(geometry);
@@ -79,7 +78,7 @@ public abstract class BaseSeparableConv : BaseDepthwiseConv
     {
         var config = LayerConfig();
         config["filters"] = (long)Filters;
-        Window.WriteConfig(config, Rank);
+        Window.WriteConfig(config, Rank, Layout);
         config["depth_multiplier"] = (long)DepthMultiplier;
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["use_bias"] = UseBias;

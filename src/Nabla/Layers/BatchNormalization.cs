@@ -5,10 +5,11 @@ using Nabla.Configuration;
 namespace Nabla.Layers;
 
 /// <summary>
-/// Keras's <c>BatchNormalization</c> over the last axis. Training normalizes with the batch's mean and
+/// Keras's <c>BatchNormalization</c> over one feature axis, the last by default. Training normalizes with the batch's mean and
 /// (biased) variance and moves the running statistics: moving = moving·momentum + batch·(1 − momentum).
 /// Inference uses the running statistics. Keras defaults: momentum 0.99, epsilon 1e-3, center and scale on, axis -1.
-/// The axis must be the last one (-1, or 3 for images as Keras 2 files write it); channels-first axes are refused.
+/// Any one axis but the batch's may be normalized: 1 for channels-first images, as their models write it. Another axis than
+/// the last is moved last for the computation and back after it (the moments and weights are per feature either way).
 /// </summary>
 public sealed class BatchNormalization : Layer
 {
@@ -73,15 +74,25 @@ public sealed class BatchNormalization : Layer
     internal Tensor MovingMean { get; private set; } = null!;
     internal Tensor MovingVariance { get; private set; } = null!;
 
-    /// <summary>Only the normalized (last) axis sizes the weights; the others may be unknown (an image of any size).</summary>
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < rank - 1;
+    /// <summary>Only the normalized axis sizes the weights; the others may be unknown (an image of any size).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis != NormalizedAxis(rank + 1) - 1;
 
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    /// <summary><see cref="Axis"/> counted from the front, for inputs of <paramref name="rank"/> axes (the batch's included).</summary>
+    internal int NormalizedAxis(int rank) => Axis < 0 ? Axis + rank : Axis;
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        int rank = inputShape.Length + 1, axis = NormalizedAxis(rank);
+        if (axis < 1 || axis >= rank)
+            throw new ArgumentException(
+                $"Layer '{Name}' (BatchNormalization): axis {Axis} on inputs of rank {rank} (batch axis 0) must name one of axes 1 to {rank - 1} " +
+                $"(or -1 to -{rank - 1} from the end); per-sample input shape {Describe(inputShape)}.");
+        return inputShape;
+    }
 
     protected override void BuildWeights(int[] inputShape)
     {
-        TrailingAxes.Count([Axis], inputShape, Name);
-        int features = inputShape[^1];
+        int features = inputShape[NormalizedAxis(inputShape.Length + 1) - 1];
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
         Gamma = Scale ? AddWeight("gamma", [features], GammaInitializer, regularizer: GammaRegularizer) : Tensor.Full(1f, features);
         Beta = Center ? AddWeight("beta", [features], BetaInitializer, regularizer: BetaRegularizer) : new Tensor(features);
@@ -94,7 +105,16 @@ public sealed class BatchNormalization : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new BatchNormOp(inputs, this, training));
+        if (ChannelsLastOrder(inputs.Rank) is not { } order) return Op.Record(new BatchNormOp(inputs, this, training));
+        var normalized = Op.Record(new BatchNormOp(Tensor.Transpose(inputs, order), this, training));
+        return Tensor.Transpose(normalized, Tensor.InversePermutation(order));
+    }
+
+    /// <summary>Moves the normalized axis last when it is not.</summary>
+    internal override int[]? ChannelsLastOrder(int rank)
+    {
+        int axis = NormalizedAxis(rank);
+        return axis == rank - 1 ? null : [.. Enumerable.Range(0, rank).Where(a => a != axis), axis];
     }
 
     public override Config GetConfig()
@@ -125,7 +145,7 @@ public sealed class BatchNormalization : Layer
         int[] axes = TrailingAxes.Read(config, "BatchNormalization", [-1]);
         if (axes.Length != 1)
             throw new NotSupportedException(
-                $"BatchNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla normalizes over one feature axis, the last.");
+                $"BatchNormalization '{name ?? "?"}' config 'axis' is [{string.Join(", ", axes)}]; Nabla normalizes over one feature axis.");
         return new BatchNormalization(config.GetDouble("momentum", DefaultMomentum), config.GetDouble("epsilon", 1e-3),
             config.GetTruthy("center", true), config.GetTruthy("scale", true), inputShape, name, axes[0])
         {

@@ -14,9 +14,9 @@ public sealed class Conv2DTranspose : BaseConvTranspose
     /// (Keras's default) for the sizes without it.</param>
     public Conv2DTranspose(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
-        int[]? inputShape = null, string? name = null, Size2D? outputPadding = null)
+        int[]? inputShape = null, string? name = null, Size2D? outputPadding = null, string? dataFormat = null)
         : this(filters, kernelSize, strides ?? 1, padding, dilationRate ?? 1, ActivationFunction.Get(activation), useBias,
-            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, outputPadding: outputPadding)
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, dataFormat, outputPadding)
     {
     }
 
@@ -62,10 +62,10 @@ public sealed class Conv1DTranspose : BaseConvTranspose
     /// <param name="outputPadding">Keras's output_padding, below the stride; null (Keras's default) for none.</param>
     public Conv1DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
-        int[]? inputShape = null, string? name = null, int? outputPadding = null)
+        int[]? inputShape = null, string? name = null, int? outputPadding = null, string? dataFormat = null)
         : this(filters, new Size3D(1, 1, kernelSize), new Size3D(1, 1, strides), padding, new Size3D(1, 1, dilationRate),
             ActivationFunction.Get(activation), useBias, Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null,
-            inputShape, name, null, outputPadding is int p ? new Size3D(0, 0, p) : null)
+            inputShape, name, dataFormat, outputPadding is int p ? new Size3D(0, 0, p) : null)
     {
     }
 

@@ -18,13 +18,12 @@ public sealed class Conv3DTranspose : BaseConvTranspose
     /// (Keras's default) for the sizes without it.</param>
     public Conv3DTranspose(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", Size3D? dilationRate = null,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",
-        int[]? inputShape = null, string? name = null, Size3D? outputPadding = null)
+        int[]? inputShape = null, string? name = null, Size3D? outputPadding = null, string? dataFormat = null)
         : this(filters, kernelSize, strides ?? 1, padding, dilationRate ?? 1, ActivationFunction.Get(activation), useBias,
-            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, outputPadding: outputPadding)
+            Initializer.Get(kernelInitializer), Initializer.Get(biasInitializer), null, null, inputShape, name, dataFormat, outputPadding)
     {
     }
 
-    /// <param name="dataFormat">Only "channels_last" (or null); "channels_first" is refused, as by Conv3D.</param>
     public Conv3DTranspose(int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate, ActivationFunction activation,
         bool useBias, Initializer kernelInitializer, Initializer biasInitializer, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, int[]? inputShape = null, string? name = null, string? dataFormat = null,

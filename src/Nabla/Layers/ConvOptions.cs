@@ -64,14 +64,14 @@ internal static class ConvOptions
         return size;
     }
 
-    /// <summary>Checks that a per-sample shape is [steps, channels] (rank 1), [height, width, channels] (rank 2) or
-    /// [depth, height, width, channels] (rank 3).</summary>
-    public static void CheckSpatialRank(Layer layer, int rank, int[] inputShape)
+    /// <summary>Checks that a per-sample shape has <paramref name="rank"/> spatial axes and one of channels, in the
+    /// layer's layout: [steps, channels] (rank 1), [height, width, channels] (rank 2), [depth, height, width, channels]
+    /// (rank 3), or the channels first.</summary>
+    public static void CheckSpatialRank(Layer layer, int rank, int[] inputShape, ImageLayout layout = default)
     {
         if (inputShape.Length != rank + 1)
             throw new ArgumentException(
-                $"Layer '{layer.Name}' ({layer.ClassName}) needs inputs of rank {rank + 2} " +
-                $"([batch, {rank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" }}, channels]), " +
+                $"Layer '{layer.Name}' ({layer.ClassName}) needs inputs of rank {rank + 2} ({layout.Describe(rank)}), " +
                 $"found per-sample shape {Layer.Describe(inputShape)}.");
     }
 

@@ -43,12 +43,12 @@ internal readonly record struct ConvWindow(Size3D KernelSize, Size3D Strides, Si
 
     /// <summary>Writes kernel_size, strides, padding, data_format and dilation_rate in Keras's order, as lists of
     /// <paramref name="rank"/> ints.</summary>
-    public void WriteConfig(Config config, int rank)
+    public void WriteConfig(Config config, int rank, ImageLayout layout)
     {
         config["kernel_size"] = ConvOptions.ToList(KernelSize.Last(rank));
         config["strides"] = ConvOptions.ToList(Strides.Last(rank));
         config["padding"] = PaddingName;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = layout.Name;
         config["dilation_rate"] = ConvOptions.ToList(DilationRate.Last(rank));
     }
 }

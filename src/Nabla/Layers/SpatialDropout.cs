@@ -13,10 +13,7 @@ public abstract class SpatialDropout : TrainingNoiseLayer
     {
         SpatialAxes = spatialAxes;
         Rate = Dropout.CheckRate(rate, ClassName);
-        if (dataFormat is not ("channels_last" or "channels_first"))
-            throw new ArgumentException($"{ClassName} 'data_format' must be \"channels_last\" or \"channels_first\", found \"{dataFormat}\".",
-                nameof(dataFormat));
-        DataFormat = dataFormat;
+        layout = ImageLayout.Parse($"{ClassName} '{Name}'", dataFormat);
     }
 
     /// <summary>1 for sequences, 2 for images, 3 for volumes.</summary>
@@ -24,7 +21,10 @@ public abstract class SpatialDropout : TrainingNoiseLayer
 
     public double Rate { get; }
 
-    public string DataFormat { get; }
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
 
     protected override bool AddsNoNoise => Rate == 0;
 
@@ -42,7 +42,7 @@ public abstract class SpatialDropout : TrainingNoiseLayer
         var maskShape = new int[inputs.Rank];
         Array.Fill(maskShape, 1);
         maskShape[0] = inputs.Shape[0];
-        int channelAxis = DataFormat == "channels_first" ? 1 : inputs.Rank - 1;
+        int channelAxis = layout.ChannelAxis(inputs.Rank - 1) + 1;
         maskShape[channelAxis] = inputs.Shape[channelAxis];
         return new DropoutOp(inputs, (float)Rate, generator, maskShape);
     }

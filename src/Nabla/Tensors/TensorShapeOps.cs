@@ -21,6 +21,14 @@ public sealed partial class Tensor
     /// <summary>Output axis i is input axis <paramref name="permutation"/>[i].</summary>
     public static Tensor Transpose(Tensor x, params int[] permutation) => Op.Record(new TransposeOp(x, permutation));
 
+    /// <summary>The permutation that undoes <paramref name="permutation"/>: transposing by one, then the other, is the identity.</summary>
+    internal static int[] InversePermutation(int[] permutation)
+    {
+        var inverse = new int[permutation.Length];
+        for (int i = 0; i < permutation.Length; i++) inverse[permutation[i]] = i;
+        return inverse;
+    }
+
     /// <summary>Along each axis i, <paramref name="lengths"/>[i] elements starting at <paramref name="starts"/>[i].</summary>
     public static Tensor Slice(Tensor x, int[] starts, int[] lengths) => Op.Record(new SliceOp(x, starts, lengths));
 

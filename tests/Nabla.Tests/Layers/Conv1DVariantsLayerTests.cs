@@ -104,13 +104,13 @@ public class Conv1DVariantsLayerTests
     }
 
     [Theory]
-    [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": 3, "data_format": "channels_first"}}""", "data_format")]
+    [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": 3, "data_format": "channels_middle"}}""", "data_format")]
     [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": 3, "padding": "causal"}}""", "padding")]
     [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": [3, 3]}}""", "kernel_size")]
     [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": 3, "depth_multiplier": 0}}""", "depth_multiplier")]
     [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d", "kernel_size": 3, "strides": 2, "dilation_rate": 2}}""", "dilation_rate")]
     [InlineData("""{"class_name": "DepthwiseConv1D", "config": {"name": "d"}}""", "kernel_size")]
-    [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}""", "data_format")]
+    [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "data_format": "channels_middle"}}""", "data_format")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "padding": "causal"}}""", "padding")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 0, "kernel_size": 3}}""", "filters")]
     [InlineData("""{"class_name": "SeparableConv1D", "config": {"name": "d", "filters": 2, "kernel_size": 3, "depth_multiplier": null}}""", "depth_multiplier")]

@@ -99,9 +99,9 @@ public class Conv3DConfigTests
         Assert.Contains("'kernel_size' must hold 3 integer(s)", size.Message);
         Assert.Contains("found a list of 2", size.Message);
         var first = Assert.Throws<ArgumentException>(() => FromJson(
-            """{"class_name": "Conv3D", "config": {"name": "c3", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}"""));
+            """{"class_name": "Conv3D", "config": {"name": "c3", "filters": 2, "kernel_size": 3, "data_format": "NCDHW"}}"""));
         Assert.Contains("'data_format'", first.Message);
-        Assert.Contains("channels_first", first.Message);
+        Assert.Contains("must be \"channels_last\" or \"channels_first\", found \"NCDHW\"", first.Message);
         var groups = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, groups: 3));
         Assert.Contains("groups = 3, filters = 4", groups.Message);
         var causal = Assert.Throws<ArgumentException>(() => new Conv3D(4, 3, padding: "causal"));

@@ -69,9 +69,9 @@ public class Conv3DTransposeModelTests
         Assert.Contains("must be at least 0", Assert.Throws<ArgumentException>(() => new Conv3DTranspose(2, 3, 2, outputPadding: (0, -1, 0))).Message);
         // The same file: "`strides > 1` not supported in conjunction with `dilation_rate > 1`".
         Assert.Contains("cannot both exceed 1", Assert.Throws<ArgumentException>(() => new Conv3DTranspose(2, 3, (1, 1, 2), dilationRate: (2, 1, 1))).Message);
-        // channels_first is refused by name, as Conv3D refuses it.
+        // A data_format other than Keras's two is refused by name.
         var first = Assert.Throws<ArgumentException>(() => FromJson(
-            """{"class_name": "Conv3DTranspose", "config": {"name": "t", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}}"""));
+            """{"class_name": "Conv3DTranspose", "config": {"name": "t", "filters": 2, "kernel_size": 3, "data_format": "channels_middle"}}"""));
         Assert.Contains("'data_format'", first.Message);
         var size = Assert.Throws<ArgumentException>(() => FromJson(
             """{"class_name": "Conv3DTranspose", "config": {"name": "t", "filters": 2, "kernel_size": [3, 3]}}"""));

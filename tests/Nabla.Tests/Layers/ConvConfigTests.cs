@@ -86,13 +86,13 @@ public class ConvConfigTests
     }
 
     [Theory]
-    [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "data_format": "channels_first"}}""", "data_format")]
+    [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "data_format": "NCHW"}}""", "data_format")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3], "groups": 3}}""", "groups")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4, "kernel_size": [3, 3, 3]}}""", "kernel_size")]
     [InlineData("""{"class_name": "Conv2D", "config": {"filters": 4}}""", "kernel_size")]
     [InlineData("""{"class_name": "Conv1D", "config": {"filters": 4, "kernel_size": [3], "padding": "full"}}""", "padding")]
-    [InlineData("""{"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2], "data_format": "channels_first"}}""", "data_format")]
-    [InlineData("""{"class_name": "GlobalAveragePooling2D", "config": {"data_format": "channels_first"}}""", "data_format")]
+    [InlineData("""{"class_name": "MaxPooling2D", "config": {"pool_size": [2, 2], "data_format": "NCHW"}}""", "data_format")]
+    [InlineData("""{"class_name": "GlobalAveragePooling2D", "config": {"data_format": "NCHW"}}""", "data_format")]
     [InlineData("""{"class_name": "ReLU", "config": {"threshold": 0.5}}""", "threshold")]
     [InlineData("""{"class_name": "ReLU", "config": {"max_value": 1.0}}""", "max_value")]
     [InlineData("""{"class_name": "Softmax", "config": {"axis": [1, 2]}}""", "axis")]

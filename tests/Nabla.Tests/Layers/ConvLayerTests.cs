@@ -84,7 +84,7 @@ public class ConvLayerTests
     [Fact]
     public void UnsupportedOptionsAreRefusedByName()
     {
-        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, dataFormat: "channels_first")).Message);
+        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, dataFormat: "NCHW")).Message);
         Assert.Contains("evenly divisible by the number of groups", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 3)).Message);
         Assert.Contains("'groups' must be a positive integer", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, groups: 0)).Message);
         Assert.Contains("padding", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, padding: "causal")).Message);
@@ -92,7 +92,7 @@ public class ConvLayerTests
         Assert.Contains("kernel_size", Assert.Throws<ArgumentException>(() => new Conv2D(4, (0, 3))).Message);
         Assert.Contains("filters", Assert.Throws<ArgumentException>(() => new Conv2D(0, 3)).Message);
         Assert.Contains("dilation_rate", Assert.Throws<ArgumentException>(() => new Conv2D(4, 3, strides: 2, dilationRate: 2)).Message);
-        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new MaxPooling2D(dataFormat: "channels_first")).Message);
+        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new MaxPooling2D(dataFormat: "NCHW")).Message);
     }
 
     [Fact]

@@ -214,7 +214,7 @@ public class DepthwiseConv2DTests
     [Fact]
     public void UnsupportedOptionsAreRefusedByName()
     {
-        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, dataFormat: "channels_first")).Message);
+        Assert.Contains("data_format", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, dataFormat: "NCHW")).Message);
         Assert.Contains("padding", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, padding: "causal")).Message);
         Assert.Contains("depth_multiplier", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D(3, depthMultiplier: 0)).Message);
         Assert.Contains("kernel_size", Assert.Throws<ArgumentException>(() => new DepthwiseConv2D((0, 3))).Message);

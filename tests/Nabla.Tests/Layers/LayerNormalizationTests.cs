@@ -75,7 +75,7 @@ public class LayerNormalizationTests
     }
 
     [Fact]
-    public void BatchNormalizationReadsItsAxisAndRefusesAChannelsFirstOne()
+    public void BatchNormalizationReadsItsAxisAChannelsFirstOneToo()
     {
         // Keras 2 files write the resolved axis, an int or a one-item list (3 for images, channels last).
         foreach (var axis in new[] { "3", "[3]", "-1" })
@@ -84,10 +84,14 @@ public class LayerNormalizationTests
             bn.Build([5, 5, 2]);
             Assert.Equal([2], bn.Weights[0].Shape);
         }
+        // Channels-first models write axis 1: one weight per channel, the values ChannelsFirstTests compares.
         var channelsFirst = (BatchNormalization)Layer.Deserialize(Config.Parse("""{"class_name": "BatchNormalization", "config": {"name": "bn1", "axis": 1}}"""));
-        var error = Assert.Throws<NotSupportedException>(() => channelsFirst.Build([2, 5, 5]));
-        Assert.Contains("'bn1'", error.Message);
-        Assert.Contains("axis [1]", error.Message);
+        channelsFirst.Build([2, 5, 5]);
+        Assert.Equal([2], channelsFirst.Weights[0].Shape);
+        var twoAxes = Assert.Throws<NotSupportedException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "BatchNormalization", "config": {"name": "bn2", "axis": [1, 2]}}""")));
+        Assert.Contains("'bn2'", twoAxes.Message);
+        Assert.Contains("axis' is [1, 2]", twoAxes.Message);
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public class Reshaping3DTests
         Assert.Contains("'padding'", mixed.Message);
         var size = Assert.Throws<ArgumentException>(() => Read("""{"class_name": "UpSampling3D", "config": {"name": "u", "size": [2, 2]}}"""));
         Assert.Contains("UpSampling3D 'u': 'size' must hold 3 integer(s)", size.Message);
-        Assert.Throws<ArgumentException>(() => new ZeroPadding3D(1, dataFormat: "channels_first"));
+        Assert.Throws<ArgumentException>(() => new ZeroPadding3D(1, dataFormat: "channels_middle"));
     }
 
     [Fact]

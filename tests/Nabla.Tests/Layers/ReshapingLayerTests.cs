@@ -108,7 +108,7 @@ public class ReshapingLayerTests
     public void WhatNablaDoesNotImplementOrCannotComputeIsRefusedByName()
     {
         Assert.Contains("bicubic", Assert.Throws<NotSupportedException>(() => new UpSampling2D(interpolation: "bicubic", name: "u")).Message);
-        Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => new Cropping2D(dataFormat: "channels_first")).Message);
+        Assert.Contains("found \"NHWC\"", Assert.Throws<ArgumentException>(() => new Cropping2D(dataFormat: "NHWC")).Message);
         Assert.Contains("permutation", Assert.Throws<ArgumentException>(() => new Permute([0, 1])).Message);
         var error = Assert.Throws<ArgumentException>(() => new Sequential(new Cropping1D((3, 2), inputShape: [5, 2], name: "c")));
         Assert.Contains("'c'", error.Message);

@@ -183,4 +183,51 @@ public class ConvParityTests
         Parity.CompareGradient("Conv1D groups 2 dL/dbias", layer.Bias!, tb);
         Parity.Compare("Conv1D groups 2 dL/dx", x.Grad!, tx.grad!.permute(0, 2, 1));
     }
+
+    /// <summary>A channels-first stack as Keras runs one (data_format="channels_first", BatchNormalization axis 1) against
+    /// torch's own NCHW layout, nothing permuted but the kernel: Conv2D "same" stride 2 with tanh, BatchNormalization in
+    /// training mode, then 2x2 max pooling. Output and every gradient.</summary>
+    [Fact]
+    public void AChannelsFirstConvNormPoolStackMatchesTorchsNchw()
+    {
+        TorchRuntime.EnsureLoaded();
+        const int cin = 3, cout = 4, h = 8, w = 7, kh = 3, kw = 2, stride = 2;
+        var conv = new Conv2D(cout, (kh, kw), strides: stride, padding: "same", activation: "tanh", dataFormat: "channels_first");
+        var norm = new BatchNormalization(axis: 1);
+        var pool = new MaxPooling2D(2, dataFormat: "channels_first");
+        conv.Build([cin, h, w]);
+        TestData.Assign(conv.Kernel, TestData.Normal(71, 0.5, kh, kw, cin, cout));
+        TestData.Assign(conv.Bias!, TestData.Normal(72, 0.5, cout));
+        var x = TestData.Normal(73, 1.0, 3, cin, h, w).RequireGrad();
+        var convOut = conv.Call(x, training: true);
+        norm.Build(convOut.Shape[1..]);
+        TestData.Assign(norm.Weights[0], TestData.Uniform(74, 0.5, 1.5, cout));
+        TestData.Assign(norm.Weights[1], TestData.Normal(75, 0.3, cout));
+        var y = pool.Call(norm.Call(convOut, training: true), training: true);
+        Assert.Equal([3, cout, 2, 2], y.Shape);
+        var outputGrad = TestData.Uniform(76, 0.5, 1.5, y.Shape);
+        new Graph(y).Backward(outputGrad);
+
+        using var scope = torch.NewDisposeScope();
+        var tx = Parity.Leaf64(Parity.ToTorch(x));
+        var tw = Parity.Leaf64(WeightLayouts.ConvKernel(conv.Kernel, requiresGrad: false));
+        var tb = Parity.Leaf64(Parity.ToTorch(conv.Bias!));
+        var tGamma = Parity.Leaf64(Parity.ToTorch(norm.Weights[0]));
+        var tBeta = Parity.Leaf64(Parity.ToTorch(norm.Weights[1]));
+        var (top, bottom) = TfPads("same", h, kh, stride, 1);
+        var (left, right) = TfPads("same", w, kw, stride, 1);
+        var tConv = F.conv2d(F.pad(tx, [left, right, top, bottom]), tw, tb, strides: [stride, stride], padding: [0, 0]).tanh();
+        var running = (torch.zeros(cout, dtype: torch.float64), torch.ones(cout, dtype: torch.float64));
+        var tNorm = F.batch_norm(tConv, running.Item1, running.Item2, tGamma, tBeta, true, 0.01, 1e-3);
+        var ty = F.max_pool2d(tNorm, [2, 2], [2, 2]);
+        ty.backward([Parity.ToTorch(outputGrad).to_type(torch.float64)]);
+
+        Parity.Compare("channels-first stack output", y, ty);
+        Parity.Compare("channels-first Conv2D dL/dkernel", conv.Kernel.Grad!, tw.grad!.permute(2, 3, 1, 0));
+        Parity.CompareGradient("channels-first Conv2D dL/dbias", conv.Bias!, tb);
+        Parity.CompareGradient("channels-first BatchNormalization dL/dgamma", norm.Weights[0], tGamma);
+        Parity.CompareGradient("channels-first BatchNormalization dL/dbeta", norm.Weights[1], tBeta);
+        Parity.CompareGradient("channels-first stack dL/dx", x, tx);
+        Parity.Compare("channels-first BatchNormalization moving_mean", norm.Weights[2], running.Item1);
+    }
 }

@@ -23,8 +23,7 @@ internal sealed class AttentionAxes
         Attended = given is null ? [.. Enumerable.Range(1, rank - 2)] : Normalize(given, rank, what);
         Others = [.. Enumerable.Range(1, rank - 2).Where(axis => !Attended.Contains(axis))];
         permutation = [0, .. Others, .. Attended, rank - 1];
-        inverse = new int[rank];
-        for (int i = 0; i < rank; i++) inverse[permutation[i]] = i;
+        inverse = Tensor.InversePermutation(permutation);
     }
 
     public int Rank { get; }

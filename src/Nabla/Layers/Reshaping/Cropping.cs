@@ -49,16 +49,18 @@ public sealed class Cropping1D : Layer
 }
 
 /// <summary>Keras's <c>Cropping2D</c>: drops rows at the top and bottom and columns at the left and right of
-/// channels-last images (default none).</summary>
+/// images, channels last or first (<see cref="DataFormat"/>; default none).</summary>
 public sealed class Cropping2D : Layer
 {
+    private readonly ImageLayout layout;
+
     public Cropping2D(Padding2D? cropping = null, string? dataFormat = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         var c = cropping ?? 0;
         if (c.Top < 0 || c.Bottom < 0 || c.Left < 0 || c.Right < 0)
             throw new ArgumentException($"Cropping2D '{Name}': 'cropping' must be non-negative, found {c}.", nameof(cropping));
-        ConvOptions.CheckDataFormat($"Cropping2D '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"Cropping2D '{Name}'", dataFormat);
         Cropping = c;
     }
 
@@ -66,11 +68,21 @@ public sealed class Cropping2D : Layer
 
     public Padding2D Cropping { get; }
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        if (inputShape.Length != 3)
-            throw new ArgumentException(
-                $"Layer '{Name}' (Cropping2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
+        ConvOptions.CheckSpatialRank(this, 2, inputShape, layout);
+        return layout.OutputShape(inputShape, ChannelsLastShape);
+    }
+
+    private int[] ChannelsLastShape(int[] inputShape)
+    {
         int height = inputShape[0] - Cropping.Top - Cropping.Bottom, width = inputShape[1] - Cropping.Left - Cropping.Right;
         if (height <= 0 || width <= 0)
             throw new ArgumentException(
@@ -81,7 +93,7 @@ public sealed class Cropping2D : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Tensor.Slice(inputs, [0, Cropping.Top, Cropping.Left, 0], [inputs.Shape[0], .. OutputShape!]);
+        return layout.Call(inputs, x => Tensor.Slice(x, [0, Cropping.Top, Cropping.Left, 0], [x.Shape[0], .. layout.ToLast(OutputShape!)]));
     }
 
     public override Config GetConfig()
@@ -91,7 +103,7 @@ public sealed class Cropping2D : Layer
         {
             ConvOptions.ToList(Cropping.Top, Cropping.Bottom), ConvOptions.ToList(Cropping.Left, Cropping.Right),
         };
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
         return config;
     }
 

@@ -9,18 +9,19 @@ namespace Nabla.Layers;
 /// </summary>
 public sealed class Flatten : Layer
 {
-    public Flatten(int[]? inputShape = null, string? name = null, string? dataFormat = null) : base(name, inputShape)
-    {
-        DataFormat = dataFormat ?? ConvOptions.ChannelsLast;
-        if (DataFormat is not (ConvOptions.ChannelsLast or "channels_first"))
-            throw new ArgumentException($"Flatten '{Name}': 'data_format' must be \"channels_last\" or \"channels_first\", found " +
-                $"{Config.Describe(dataFormat)}.", nameof(dataFormat));
-    }
+    private readonly ImageLayout layout;
+
+    public Flatten(int[]? inputShape = null, string? name = null, string? dataFormat = null) : base(name, inputShape) =>
+        layout = ImageLayout.Parse($"Flatten '{Name}'", dataFormat);
 
     public override string ClassName => "Flatten";
 
     /// <summary>"channels_last" (Keras's default) or "channels_first".</summary>
-    public string DataFormat { get; }
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
@@ -34,12 +35,9 @@ public sealed class Flatten : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        if (DataFormat != ConvOptions.ChannelsLast && inputs.Rank > 2) inputs = Tensor.Transpose(inputs, ChannelsLastOrder(inputs.Rank));
+        inputs = layout.ToLast(inputs);
         return Tensor.Reshape(inputs, [inputs.Shape[0], .. OutputShape!]);
     }
-
-    /// <summary>(0, 2, ..., rank − 1, 1): channels first to channels last.</summary>
-    internal static int[] ChannelsLastOrder(int rank) => [0, .. Enumerable.Range(2, rank - 2), 1];
 
     public override Config GetConfig()
     {

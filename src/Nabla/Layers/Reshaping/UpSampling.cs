@@ -47,18 +47,20 @@ public sealed class UpSampling1D : Layer
     }
 }
 
-/// <summary>Keras's <c>UpSampling2D</c>: with its default nearest interpolation, repeats each row of channels-last images
-/// <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2); with "bilinear", interpolates
+/// <summary>Keras's <c>UpSampling2D</c>: with its default nearest interpolation, repeats each row of images
+/// (channels last or first, <see cref="DataFormat"/>) <c>size.Height</c> times and each column <c>size.Width</c> times (default 2 and 2); with "bilinear", interpolates
 /// between neighbouring pixels with half-pixel centres, as TensorFlow's resize does (<see cref="Autograd.Ops.ResizeOp"/>).</summary>
 public sealed class UpSampling2D : Layer
 {
+    private readonly ImageLayout layout;
+
     public UpSampling2D(Size2D? size = null, string? dataFormat = null, string interpolation = "nearest", int[]? inputShape = null,
         string? name = null) : base(name, inputShape)
     {
         var s = size ?? 2;
         if (s.Height < 1 || s.Width < 1)
             throw new ArgumentException($"UpSampling2D '{Name}': 'size' must be at least 1 on each axis, found {s}.", nameof(size));
-        ConvOptions.CheckDataFormat($"UpSampling2D '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"UpSampling2D '{Name}'", dataFormat);
         if (interpolation is not ("nearest" or "bilinear"))
             throw new NotSupportedException(
                 $"UpSampling2D '{Name}': 'interpolation' {Config.Describe(interpolation)} is not implemented; Nabla supports \"nearest\" (Keras's default) and \"bilinear\".");
@@ -70,20 +72,30 @@ public sealed class UpSampling2D : Layer
 
     public Size2D Size { get; }
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
+
     /// <summary>"nearest" or "bilinear".</summary>
     public string Interpolation { get; }
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        if (inputShape.Length != 3)
-            throw new ArgumentException(
-                $"Layer '{Name}' (UpSampling2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
-        return [inputShape[0] * Size.Height, inputShape[1] * Size.Width, inputShape[2]];
+        ConvOptions.CheckSpatialRank(this, 2, inputShape, layout);
+        return layout.OutputShape(inputShape, shape => [shape[0] * Size.Height, shape[1] * Size.Width, shape[2]]);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        return layout.Call(inputs, ChannelsLastCall);
+    }
+
+    private Tensor ChannelsLastCall(Tensor inputs)
+    {
         if (Interpolation == "bilinear") return Op.Record(new ResizeOp(inputs, inputs.Shape[1] * Size.Height, inputs.Shape[2] * Size.Width));
         var (batch, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3]);
         var cells = Tensor.Reshape(inputs, batch, height, 1, width, 1, channels);
@@ -95,7 +107,7 @@ public sealed class UpSampling2D : Layer
     {
         var config = base.GetConfig();
         config["size"] = ConvOptions.ToList(Size.Height, Size.Width);
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
         config["interpolation"] = Interpolation;
         return config;
     }
@@ -112,16 +124,19 @@ public sealed class UpSampling2D : Layer
     }
 }
 
-/// <summary>Keras's <c>UpSampling3D</c>: repeats each slice, row and column of channels-last volumes
-/// [batch, depth, height, width, channels] <c>size</c> times along its axis (default 2, 2 and 2).</summary>
+/// <summary>Keras's <c>UpSampling3D</c>: repeats each slice, row and column of volumes
+/// [batch, depth, height, width, channels] (or channels first, <see cref="DataFormat"/>) <c>size</c> times along its axis
+/// (default 2, 2 and 2).</summary>
 public sealed class UpSampling3D : Layer
 {
+    private readonly ImageLayout layout;
+
     public UpSampling3D(Size3D? size = null, string? dataFormat = null, int[]? inputShape = null, string? name = null) : base(name, inputShape)
     {
         var s = size ?? 2;
         if (s.Depth < 1 || s.Height < 1 || s.Width < 1)
             throw new ArgumentException($"UpSampling3D '{Name}': 'size' must be at least 1 on each axis, found {s}.", nameof(size));
-        ConvOptions.CheckDataFormat($"UpSampling3D '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"UpSampling3D '{Name}'", dataFormat);
         Size = s;
     }
 
@@ -129,28 +144,40 @@ public sealed class UpSampling3D : Layer
 
     public Size3D Size { get; }
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        ConvOptions.CheckSpatialRank(this, 3, inputShape);
-        return [inputShape[0] * Size.Depth, inputShape[1] * Size.Height, inputShape[2] * Size.Width, inputShape[3]];
+        ConvOptions.CheckSpatialRank(this, 3, inputShape, layout);
+        return layout.OutputShape(inputShape, shape => [shape[0] * Size.Depth, shape[1] * Size.Height, shape[2] * Size.Width, shape[3]]);
     }
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        return layout.Call(inputs, ChannelsLastCall);
+    }
+
+    private Tensor ChannelsLastCall(Tensor inputs)
+    {
         var (batch, depth, height, width, channels) = (inputs.Shape[0], inputs.Shape[1], inputs.Shape[2], inputs.Shape[3], inputs.Shape[4]);
         // One axis at a time keeps every tensor at rank 6 or less.
         var slices = Repeat.Along(Tensor.Reshape(inputs, batch, depth, 1, height * width * channels), axis: 2, Size.Depth);
         var rows = Repeat.Along(Tensor.Reshape(slices, batch * depth * Size.Depth, height, 1, width * channels), axis: 2, Size.Height);
         var columns = Repeat.Along(Tensor.Reshape(rows, batch * depth * Size.Depth * height * Size.Height, width, 1, channels), axis: 2, Size.Width);
-        return Tensor.Reshape(columns, [batch, .. OutputShape!]);
+        return Tensor.Reshape(columns, [batch, .. layout.ToLast(OutputShape!)]);
     }
 
     public override Config GetConfig()
     {
         var config = base.GetConfig();
         config["size"] = ConvOptions.ToList(Size.Depth, Size.Height, Size.Width);
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
         return config;
     }
 

@@ -5,16 +5,18 @@ using Nabla.Configuration;
 namespace Nabla.Layers;
 
 /// <summary>Keras's <c>ZeroPadding2D</c>: adds rows of zeros above and below and columns left and right of
-/// channels_last images. <c>padding</c> is one int, (rows, columns), or ((top, bottom), (left, right)); default 1.</summary>
+/// images, channels last or first (<see cref="DataFormat"/>). <c>padding</c> is one int, (rows, columns), or ((top, bottom), (left, right)); default 1.</summary>
 public sealed class ZeroPadding2D : Layer
 {
+    private readonly ImageLayout layout;
+
     public ZeroPadding2D(Padding2D? padding = null, string? dataFormat = null, int[]? inputShape = null, string? name = null)
         : base(name, inputShape)
     {
         var p = padding ?? 1;
         if (p.Top < 0 || p.Bottom < 0 || p.Left < 0 || p.Right < 0)
             throw new ArgumentException($"ZeroPadding2D '{Name}': 'padding' must be non-negative, found {p}.", nameof(padding));
-        ConvOptions.CheckDataFormat($"ZeroPadding2D '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"ZeroPadding2D '{Name}'", dataFormat);
         Padding = p;
     }
 
@@ -22,23 +24,29 @@ public sealed class ZeroPadding2D : Layer
 
     public Padding2D Padding { get; }
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    internal ImageLayout Layout => layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
+
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        if (inputShape.Length != 3)
-            throw new ArgumentException(
-                $"Layer '{Name}' (ZeroPadding2D) needs inputs [batch, height, width, channels], found per-sample shape {Describe(inputShape)}.");
-        return [Padded(inputShape[0], Padding.Top + Padding.Bottom), Padded(inputShape[1], Padding.Left + Padding.Right), inputShape[2]];
+        ConvOptions.CheckSpatialRank(this, 2, inputShape, layout);
+        return layout.OutputShape(inputShape,
+            shape => [Padded(shape[0], Padding.Top + Padding.Bottom), Padded(shape[1], Padding.Left + Padding.Right), shape[2]]);
     }
 
     /// <summary>An unknown height or width (Keras's None) stays unknown once padded.</summary>
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+    private protected override bool MayBeUnknown(int axis, int rank) => layout.IsSpatial(axis, 2);
 
     private static int Padded(int length, int added) => length == UnknownDimension ? UnknownDimension : length + added;
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return Op.Record(new ZeroPaddingOp(inputs, Padding.Top, Padding.Bottom, Padding.Left, Padding.Right));
+        return layout.Call(inputs, x => Op.Record(new ZeroPaddingOp(x, Padding.Top, Padding.Bottom, Padding.Left, Padding.Right)));
     }
 
     public override Config GetConfig()
@@ -48,7 +56,7 @@ public sealed class ZeroPadding2D : Layer
         {
             ConvOptions.ToList(Padding.Top, Padding.Bottom), ConvOptions.ToList(Padding.Left, Padding.Right),
         };
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
         return config;
     }
 

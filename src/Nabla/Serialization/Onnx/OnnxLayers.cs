@@ -94,8 +94,19 @@ internal static class OnnxLayers
                 $"ONNX export: layer '{layer.Name}' (Normalization) has no statistics yet; call Adapt(x) before exporting.");
     }
 
-    /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value.</summary>
-    public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
+    /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value. A layer that
+    /// computes channels-last on inputs in another layout (<see cref="Layer.ChannelsLastOrder"/>) is written as Nabla runs it:
+    /// a Transpose, its channels-last nodes, and the inverse Transpose when the output keeps the input's rank.</summary>
+    public static string Emit(OnnxGraphBuilder g, Layer layer, string x)
+    {
+        if (layer.InputShape is not { } shape || layer.ChannelsLastOrder(shape.Length + 1) is not { } order) return EmitChannelsLast(g, layer, x);
+        string y = EmitChannelsLast(g, layer, g.Node("Transpose", layer.Name, [x], Ints("perm", [.. order.Select(a => (long)a)])));
+        return layer.OutputShape!.Length + 1 == order.Length
+            ? g.Node("Transpose", layer.Name, [y], Ints("perm", [.. Tensor.InversePermutation(order).Select(a => (long)a)]))
+            : y;
+    }
+
+    private static string EmitChannelsLast(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
         // RandomCrop changes the image in inference too (OnnxReshapingLayers).
         InputLayer or Layers.Identity or TrainingNoiseLayer and not RandomCrop => x,
@@ -104,9 +115,7 @@ internal static class OnnxLayers
         EinsumDense einsum => EmitEinsumDense(g, einsum, x),
         Layers.Activation a => OnnxActivations.Emit(g, a.Function, x, a.Name, a.Name),
         // Flatten(axis=1) keeps the batch axis and joins the rest, as Keras's Flatten.
-        Flatten f => g.Node("Flatten", f.Name, [f.DataFormat == "channels_first" && f.InputShape!.Length > 1
-            ? g.Node("Transpose", f.Name, [x], Ints("perm", Flatten.ChannelsLastOrder(f.InputShape.Length + 1).Select(a => (long)a).ToArray()))
-            : x], Int("axis", 1)),
+        Flatten f => g.Node("Flatten", f.Name, [x], Int("axis", 1)),
         Rescaling r => g.Node("Add", r.Name,
             [g.Node("Mul", r.Name, [x, Channelwise(g, $"{r.Name}/scale", r.Scale)]), Channelwise(g, $"{r.Name}/offset", r.Offset)]),
         Normalization n => EmitNormalization(g, n, x),

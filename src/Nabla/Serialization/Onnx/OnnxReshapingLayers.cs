@@ -20,8 +20,9 @@ internal static class OnnxReshapingLayers
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
         Cropping1D c => Slice(g, c.Name, x, [c.Cropping.Start], [c.OutputShape![0]], [1]),
-        Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], [c.OutputShape![0], c.OutputShape[1]], [1, 2]),
-        Cropping3D c => Slice(g, c.Name, x, [c.Cropping.Front, c.Cropping.Top, c.Cropping.Left], c.OutputShape![..3], [1, 2, 3]),
+        // Cropped channels-last: a channels-first layer's input is transposed first (OnnxLayers.Emit).
+        Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], c.Layout.ToLast(c.OutputShape!)[..2], [1, 2]),
+        Cropping3D c => Slice(g, c.Name, x, [c.Cropping.Front, c.Cropping.Top, c.Cropping.Left], c.Layout.ToLast(c.OutputShape!)[..3], [1, 2, 3]),
         ZeroPadding1D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads", [0, p.Padding.Start, 0, 0, p.Padding.End, 0])]),
         ZeroPadding3D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads",
             [0, p.Padding.Front, p.Padding.Top, p.Padding.Left, 0, 0, p.Padding.Back, p.Padding.Bottom, p.Padding.Right, 0])]),

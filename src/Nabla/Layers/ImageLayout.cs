@@ -1,0 +1,71 @@
+using Nabla.Configuration;
+
+namespace Nabla.Layers;
+
+/// <summary>
+/// Keras's <c>data_format</c>: where the images, sequences or volumes a layer takes hold their channels, last
+/// ([batch, spatial..., channels], Keras's default) or first ([batch, channels, spatial...], the layout of Theano-era
+/// and PyTorch-converted models). The convolution, pooling, padding and normalization layers compute channels-last;
+/// a channels-first layer moves its input's channels last, computes, and moves its output's channels back, as
+/// Keras's TensorFlow backend does on a CPU. Kernels keep Keras's one layout either way, so a channels-first file's
+/// weights load unchanged.
+/// </summary>
+internal readonly record struct ImageLayout(bool ChannelsFirst)
+{
+    public const string LastName = "channels_last";
+    public const string FirstName = "channels_first";
+
+    public static readonly ImageLayout Last = new(false);
+
+    /// <summary>Reads a <c>data_format</c> argument or config value: null is Keras's None, channels_last.</summary>
+    public static ImageLayout Parse(string layer, string? dataFormat) => dataFormat switch
+    {
+        null or LastName => Last,
+        FirstName => new(true),
+        _ => throw new ArgumentException(
+            $"{layer}: 'data_format' must be \"{LastName}\" or \"{FirstName}\", found {Config.Describe(dataFormat)}.", "dataFormat"),
+    };
+
+    /// <summary>"channels_last" or "channels_first", as Keras writes it.</summary>
+    public string Name => ChannelsFirst ? FirstName : LastName;
+
+    /// <summary>Whether per-sample axis <paramref name="axis"/> (0 is the first after the batch) is one of the
+    /// <paramref name="spatialRank"/> spatial axes.</summary>
+    public bool IsSpatial(int axis, int spatialRank) => ChannelsFirst ? axis >= 1 && axis <= spatialRank : axis < spatialRank;
+
+    /// <summary>The per-sample axis of the channels in a shape of <paramref name="rank"/> axes.</summary>
+    public int ChannelAxis(int rank) => ChannelsFirst ? 0 : rank - 1;
+
+    /// <summary>A per-sample shape in this layout as channels-last: [c, s...] becomes [s..., c].</summary>
+    public int[] ToLast(int[] perSample) =>
+        ChannelsFirst && perSample.Length > 1 ? [.. perSample[1..], perSample[0]] : perSample;
+
+    /// <summary>A channels-last per-sample shape in this layout: [s..., c] becomes [c, s...].</summary>
+    public int[] FromLast(int[] perSample) =>
+        ChannelsFirst && perSample.Length > 1 ? [perSample[^1], .. perSample[..^1]] : perSample;
+
+    /// <summary>The output shape of a channels-last shape rule, for a shape in this layout.</summary>
+    public int[] OutputShape(int[] perSample, Func<int[], int[]> channelsLast) => FromLast(channelsLast(ToLast(perSample)));
+
+    /// <summary>The permutation that takes a batch of <paramref name="rank"/> axes (the batch's included) in this layout
+    /// to channels-last; null when there is nothing to move.</summary>
+    public int[]? ToLastOrder(int rank) => ChannelsFirst && rank > 2 ? [0, .. Enumerable.Range(2, rank - 2), 1] : null;
+
+    /// <summary>A batch in this layout as channels-last (a recorded transpose, so gradients flow back).</summary>
+    public Tensor ToLast(Tensor batch) => ToLastOrder(batch.Rank) is { } order ? Tensor.Transpose(batch, order) : batch;
+
+    /// <summary>A channels-last batch in this layout.</summary>
+    public Tensor FromLast(Tensor batch) =>
+        ToLastOrder(batch.Rank) is { } order ? Tensor.Transpose(batch, Tensor.InversePermutation(order)) : batch;
+
+    /// <summary>Runs a channels-last computation on a batch in this layout.</summary>
+    public Tensor Call(Tensor inputs, Func<Tensor, Tensor> channelsLast) => FromLast(channelsLast(ToLast(inputs)));
+
+    /// <summary>How a per-sample shape of <paramref name="spatialRank"/> spatial axes is laid out, for messages:
+    /// "[batch, height, width, channels]".</summary>
+    public string Describe(int spatialRank)
+    {
+        string spatial = spatialRank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
+        return ChannelsFirst ? $"[batch, channels, {spatial}]" : $"[batch, {spatial}, channels]";
+    }
+}
