@@ -142,4 +142,22 @@ public class GroupedConvTests
         Assert.True(history["loss"][^1] < history["loss"][0]);
         Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model);
     }
+
+    [Fact]
+    public void TensorFlowJsExportRefusesAGroupedConvolutionBeforeWritingAnything()
+    {
+        var model = new Sequential(new Conv2D(4, 3, groups: 2, inputShape: [5, 5, 4], name: "grouped"), new Flatten(), new Dense(2));
+        string folder = Path.Combine(Path.GetTempPath(), $"nabla-grouped-tfjs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var error = Assert.Throws<NotSupportedException>(() => model.Save(Path.Combine(folder, "model.json")));
+            Assert.Contains("layer 'grouped' (Conv2D) has groups = 2", error.Message);
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

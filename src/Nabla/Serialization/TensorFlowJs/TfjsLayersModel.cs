@@ -126,9 +126,24 @@ internal static class TfjsLayersModel
         return bytes;
     }
 
+    /// <summary>A grouped convolution is refused before anything is written: tfjs-layers' convolutions take no
+    /// <c>groups</c>, so the file would fail there on the kernel's shape.</summary>
+    private static void RefuseWhatTfjsCannotRead(Model model)
+    {
+        foreach (var layer in model.Layers)
+        {
+            if (layer is Model inner) RefuseWhatTfjsCannotRead(inner);
+            else if (layer is Layers.BaseConv { Groups: > 1 } conv)
+                throw new NotSupportedException(
+                    $"TensorFlow.js export: layer '{conv.Name}' ({conv.ClassName}) has groups = {conv.Groups}; TensorFlow.js's convolutions " +
+                    "take no groups, so the file would not load there. Save it as .keras or .h5, or export it to ONNX.");
+        }
+    }
+
     /// <summary>Writes <c>model.json</c> (the converter's layout) and its one shard beside it.</summary>
     public static void Save(Sequential model, string path)
     {
+        RefuseWhatTfjsCannotRead(model);
         var topology = new Config
         {
             ["keras_version"] = KerasArchive.KerasVersion,
