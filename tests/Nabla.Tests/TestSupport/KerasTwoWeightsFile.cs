@@ -8,7 +8,8 @@ namespace Nabla.Tests.TestSupport;
 /// under "&lt;layer&gt;/&lt;name&gt;:0".</summary>
 internal static class KerasTwoWeightsFile
 {
-    public static void Write(Model source, string path, bool chunkedNames = false)
+    /// <param name="backend">The root <c>backend</c> attribute Keras 2 writes ("tensorflow", "theano", "cntk"); null for none.</param>
+    public static void Write(Model source, string path, bool chunkedNames = false, string? backend = null)
     {
         var file = new H5File();
         var names = source.Layers.Select(l => l.Name).ToArray();
@@ -20,6 +21,7 @@ internal static class KerasTwoWeightsFile
         }
         else file.Attributes["layer_names"] = names;
         file.Attributes["keras_version"] = "2.2.4";
+        if (backend is not null) file.Attributes["backend"] = backend;
         foreach (var layer in source.Layers)
         {
             var weights = layer.KerasFileWeights;

@@ -39,7 +39,7 @@ internal static class LegacyH5
     public static void LoadWeights(Model model, Hdf5Reader file)
     {
         string root = file.Exists("model_weights") ? "model_weights" : "";
-        var reads = new LegacyLayerReads(file);
+        var reads = new LegacyLayerReads(file, root.Length == 0 ? "/" : root);
         foreach (var layer in model.Layers.Where(l => l.KerasFileWeights.Count > 0))
         {
             string group = root.Length == 0 ? layer.Name : $"{root}/{layer.Name}";

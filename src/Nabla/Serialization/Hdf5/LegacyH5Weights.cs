@@ -26,7 +26,7 @@ internal static class LegacyH5Weights
             .Where(name => (file.StringArrayAttribute(Group(root, name), "weight_names") ?? []).Length > 0).ToList();
         var layers = model.Layers.Where(l => l.KerasFileWeights.Count > 0).ToList();
         string where = root.Length == 0 ? "root attribute 'layer_names'" : $"'{root}' attribute 'layer_names'";
-        var reads = new LegacyLayerReads(file, skipMismatch);
+        var reads = new LegacyLayerReads(file, root.Length == 0 ? "/" : root, skipMismatch);
         if (byName)
         {
             var saved = fileLayers.ToHashSet(StringComparer.Ordinal);
@@ -69,9 +69,34 @@ internal static class LegacyH5Weights
 /// <summary>The checks both legacy readers make of a layer's group (its <c>weight_names</c> count, each dataset's
 /// presence and shape), recorded in one <see cref="WeightReads"/>: the datasets are read only once every layer passed
 /// (or its mismatch was skipped), so a refused file changes no weight.</summary>
-internal sealed class LegacyLayerReads(Hdf5Reader file, bool skipMismatch = false)
+/// <param name="owner">The group whose attributes list the layers, and name the backend that wrote them.</param>
+internal sealed class LegacyLayerReads(Hdf5Reader file, string owner, bool skipMismatch = false)
 {
     public WeightReads Weights { get; } = new(file.Source, skipMismatch);
+
+    /// <summary>Keras 2 (saving.py, _need_convert_kernel): Theano computes true convolutions where TensorFlow, and Nabla,
+    /// compute correlations, so a file whose <c>backend</c> attribute is "theano" holds kernels flipped along every
+    /// spatial axis, which Keras 2 flips back on loading. An absent or other backend is read as written, as Keras does.</summary>
+    private readonly bool theanoKernels = file.StringAttribute(owner, "backend") == "theano";
+
+    /// <summary>The layers and weights Keras 2 converts (its conv_layers list: the kernel, and ConvLSTM2D's recurrent kernel).</summary>
+    private static bool IsTheanoConvolutionKernel(Layers.Layer layer, int weight) => layer.ClassName switch
+    {
+        "Conv1D" or "Conv2D" or "Conv3D" or "Conv2DTranspose" => weight == 0,
+        "ConvLSTM2D" => weight is 0 or 1,
+        _ => false,
+    };
+
+    /// <summary>Reverses every axis of a kernel [spatial..., in, out] but the last two: the cells' order reversed,
+    /// since reversing each spatial coordinate reverses their row-major index.</summary>
+    internal static float[] FlipSpatialAxes(float[] kernel, int[] shape)
+    {
+        int block = shape[^2] * shape[^1], cells = kernel.Length / block;
+        var flipped = new float[kernel.Length];
+        for (int cell = 0; cell < cells; cell++)
+            Array.Copy(kernel, cell * block, flipped, (cells - 1 - cell) * block, block);
+        return flipped;
+    }
 
     public void Check(string group, Layers.Layer layer)
     {
@@ -94,6 +119,8 @@ internal sealed class LegacyLayerReads(Hdf5Reader file, bool skipMismatch = fals
             var weight = weights[i];
             if (!Tensor.SameShape(shape, weight.Shape))
                 Weights.Mismatch(layer, $"'{dataset}' expected {Tensor.ShapeString(weight.Shape)} for {layer}, found {Tensor.ShapeString(shape)}");
+            else if (theanoKernels && IsTheanoConvolutionKernel(layer, i))
+                Weights.Read(layer, weight, () => FlipSpatialAxes(file.ReadFloats(dataset, weight.Shape), weight.Shape));
             else Weights.Read(layer, weight, () => file.ReadFloats(dataset, weight.Shape));
         }
     }

@@ -93,4 +93,52 @@ public class LegacyWeightsFileTests
         Assert.Contains("attribute 'layer_names' of '/'", e.Message);
         Assert.Contains("found none", e.Message);
     }
+
+    /// <summary>Keras 2's saving.py flips a Theano file's convolution kernels on loading (_need_convert_kernel: Theano
+    /// convolves, TensorFlow correlates): every spatial axis reversed, the channel axes kept; ConvLSTM2D's recurrent kernel
+    /// too; biases and Dense kernels untouched. A TensorFlow or CNTK file, or one without the attribute, loads as written.</summary>
+    [Theory]
+    [InlineData("theano", true)]
+    [InlineData("tensorflow", false)]
+    [InlineData("cntk", false)]
+    [InlineData(null, false)]
+    public void A_theano_files_convolution_kernels_are_flipped_as_keras_2_flips_them(string? backend, bool flipped)
+    {
+        Sequential Make(int seed)
+        {
+            Utils.SetRandomSeed(seed);
+            var model = new Sequential(
+                new Nabla.Layers.Conv2D(3, (2, 3), dataFormat: "channels_first", name: "conv"),
+                new Nabla.Layers.Reshape([16, 3]),
+                new Nabla.Layers.Conv1D(2, 3, name: "conv1d"),
+                new Nabla.Layers.Flatten(),
+                new Nabla.Layers.Dense(2, name: "dense"));
+            model.Build([2, 5, 6]);
+            return model;
+        }
+        var source = Make(1);
+        using var folder = new Nabla.Tests.Data.TempFolder();
+        string path = folder.File("weights.h5");
+        KerasTwoWeightsFile.Write(source, path, backend: backend);
+        var target = Make(2);
+        target.LoadWeights(path);
+
+        var kernel = (Nabla.Layers.Conv2D)target.Layers[0];
+        var sourceKernel = ((Nabla.Layers.Conv2D)source.Layers[0]).Kernel;
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 2 * 3; i++)
+                {
+                    int from = flipped ? ((1 - r) * 3 + (2 - c)) * 6 + i : (r * 3 + c) * 6 + i;
+                    Assert.Equal(sourceKernel.Data[from], kernel.Kernel.Data[(r * 3 + c) * 6 + i]);
+                }
+        var conv1d = ((Nabla.Layers.Conv1D)target.Layers[2]).Kernel;
+        var sourceConv1d = ((Nabla.Layers.Conv1D)source.Layers[2]).Kernel;
+        int block = conv1d.Shape[1] * conv1d.Shape[2];
+        for (int k = 0; k < 3; k++)
+            Assert.Equal(sourceConv1d.Data.AsSpan((flipped ? 2 - k : k) * block, block).ToArray(), conv1d.Data.AsSpan(k * block, block).ToArray());
+        // Biases and the Dense layer as written.
+        Assert.Equal(source.Layers[0].Weights[1].Data.ToArray(), target.Layers[0].Weights[1].Data.ToArray());
+        Assert.Equal(source.Layers[4].Weights[0].Data.ToArray(), target.Layers[4].Weights[0].Data.ToArray());
+    }
 }
