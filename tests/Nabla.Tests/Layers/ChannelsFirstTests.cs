@@ -239,6 +239,43 @@ public class ChannelsFirstTests
         Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(pooled);
     }
 
+    /// <summary>The 1-D and 3-D channels-first layers, the transposed and separable convolutions, and a BatchNormalization
+    /// over axis 1 of a sequence, exported to ONNX: ONNX Runtime computes Predict's numbers.</summary>
+    [Fact]
+    public void TheOneAndThreeDimensionalChannelsFirstLayersExportToOnnx()
+    {
+        Utils.SetRandomSeed(4);
+        const string cf = "channels_first";
+        var sequences = new Sequential(
+            new Conv1D(4, 3, padding: "causal", activation: "relu", dataFormat: cf, inputShape: [2, 10]),
+            new BatchNormalization(axis: 1),
+            new SeparableConv1D(5, 3, padding: "same", dataFormat: cf),
+            new Conv1DTranspose(3, 3, strides: 2, dataFormat: cf),
+            new MaxPooling1D(2, dataFormat: cf),
+            new GlobalAveragePooling1D(dataFormat: cf),
+            new Dense(2));
+        sequences.Compile("sgd", "mse");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(sequences);
+        var volumes = new Sequential(
+            new Conv3D(3, 2, dataFormat: cf, inputShape: [2, 5, 6, 5]),
+            new ZeroPadding3D(1, dataFormat: cf),
+            new Cropping3D(((1, 0), (0, 1), (1, 1)), dataFormat: cf),
+            new UpSampling3D((1, 2, 1), dataFormat: cf),
+            new Conv3DTranspose(2, 2, strides: 2, dataFormat: cf),
+            new AveragePooling3D(2, dataFormat: cf),
+            new GlobalMaxPooling3D(keepdims: true, dataFormat: cf),
+            new Flatten());
+        volumes.Compile("sgd", "mse");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(volumes);
+        var images = new Sequential(
+            new SeparableConv2D(4, 3, padding: "same", dataFormat: cf, inputShape: [3, 6, 7]),
+            new Conv2DTranspose(2, 3, strides: 2, padding: "same", dataFormat: cf),
+            new UpSampling2D(2, dataFormat: cf, interpolation: "bilinear"),
+            new GlobalAveragePooling2D(keepdims: true, dataFormat: cf));
+        images.Compile("sgd", "mse");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(images);
+    }
+
     /// <summary>A model as Keras 2 writes a channels-first CNN's config (model.to_json()) loads with Keras's shapes and
     /// parameter count.</summary>
     [Fact]
