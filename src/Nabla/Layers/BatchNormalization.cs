@@ -106,8 +106,8 @@ public sealed class BatchNormalization : Layer
     {
         CheckInput(inputs);
         if (ChannelsLastOrder(inputs.Rank) is not { } order) return Op.Record(new BatchNormOp(inputs, this, training));
-        var normalized = Op.Record(new BatchNormOp(Tensor.Transpose(inputs, order), this, training));
-        return Tensor.Transpose(normalized, Tensor.InversePermutation(order));
+        var normalized = Op.Record(new BatchNormOp(ImageLayout.Move(inputs, order), this, training));
+        return ImageLayout.Move(normalized, Tensor.InversePermutation(order));
     }
 
     /// <summary>Moves the normalized axis last when it is not.</summary>

@@ -1,3 +1,4 @@
+using Nabla.Autograd.Ops;
 using Nabla.Configuration;
 
 namespace Nabla.Layers;
@@ -52,11 +53,19 @@ internal readonly record struct ImageLayout(bool ChannelsFirst)
     public int[]? ToLastOrder(int rank) => ChannelsFirst && rank > 2 ? [0, .. Enumerable.Range(2, rank - 2), 1] : null;
 
     /// <summary>A batch in this layout as channels-last (a recorded transpose, so gradients flow back).</summary>
-    public Tensor ToLast(Tensor batch) => ToLastOrder(batch.Rank) is { } order ? Tensor.Transpose(batch, order) : batch;
+    public Tensor ToLast(Tensor batch) => ToLastOrder(batch.Rank) is { } order ? Move(batch, order) : batch;
 
     /// <summary>A channels-last batch in this layout.</summary>
     public Tensor FromLast(Tensor batch) =>
-        ToLastOrder(batch.Rank) is { } order ? Tensor.Transpose(batch, Tensor.InversePermutation(order)) : batch;
+        ToLastOrder(batch.Rank) is { } order ? Move(batch, Tensor.InversePermutation(order)) : batch;
+
+    /// <summary>Transposes <paramref name="batch"/> by <paramref name="order"/>, unless it was recorded as the transpose
+    /// that this one undoes (a channels-first layer's output, moved back from its channels-last result): then that result
+    /// serves as it is, and the copy is not made twice. Only recorded transposes are known: a model's captured training,
+    /// evaluation and prediction steps record theirs (and replay only what their outputs need), while a layer called on
+    /// untracked tensors copies both ways.</summary>
+    internal static Tensor Move(Tensor batch, int[] order) =>
+        batch.Creator is TransposeOp move && move.IsUndoneBy(order) ? move.Inputs[0] : Tensor.Transpose(batch, order);
 
     /// <summary>Runs a channels-last computation on a batch in this layout.</summary>
     public Tensor Call(Tensor inputs, Func<Tensor, Tensor> channelsLast) => FromLast(channelsLast(ToLast(inputs)));

@@ -138,6 +138,22 @@ public class ChannelsFirstTests
                 $"element {i}: {expected.Data[i]} vs {actual.Data[i]}");
     }
 
+    /// <summary>In training, a channels-first layer after another takes the first one's channels-last result as it is,
+    /// instead of moving its channels back and forth: the pooling reads the convolution's output directly.</summary>
+    [Fact]
+    public void ConsecutiveChannelsFirstLayersDoNotMoveTheChannelsBackAndForthInTraining()
+    {
+        var conv = new Conv2D(4, 3, padding: "same", activation: "relu", dataFormat: "channels_first");
+        var norm = new BatchNormalization(axis: 1);
+        var pool = new MaxPooling2D(2, dataFormat: "channels_first");
+        var x = GradientCheck.Random(3, -1, 1, 2, 3, 6, 6).RequireGrad();
+        var y = pool.Call(norm.Call(conv.Call(x, training: true), training: true), training: true);
+        var moveBack = Assert.IsType<Nabla.Autograd.Ops.TransposeOp>(y.Creator);
+        var pooling = Assert.IsType<Nabla.Autograd.Ops.MaxPoolOp>(moveBack.Inputs[0].Creator);
+        var normalizing = Assert.IsType<BatchNormOp>(pooling.Inputs[0].Creator);
+        Assert.IsType<Nabla.Autograd.Ops.ConvOp>(normalizing.Inputs[0].Creator);
+    }
+
     [Theory]
     [InlineData("Conv2D same stride 2", new[] { 3, 5, 4 })]
     [InlineData("SeparableConv1D", new[] { 3, 7 })]

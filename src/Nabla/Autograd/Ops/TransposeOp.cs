@@ -11,6 +11,7 @@ internal sealed class TransposeOp : Op
 {
     private readonly StridedWalk walk; // operand 0: the output; operand 1: the input, read with permuted strides
     private readonly MatrixBatch? matrices;
+    private readonly int[] permutation;
     // dy transposed back before it is added to a gradient that other ops also feed; allocated by the first such pass.
     private float[]? scratch;
 
@@ -23,6 +24,16 @@ internal sealed class TransposeOp : Op
         walk = new StridedWalk(Output.Shape,
             [StridedWalk.ContiguousStrides(Output.Shape), Permuted(inputStrides, permutation)]);
         matrices = AsMatrixBatch(x.Shape, permutation);
+        this.permutation = permutation;
+    }
+
+    /// <summary>Whether transposing this op's output by <paramref name="order"/> gives back its input's layout.</summary>
+    internal bool IsUndoneBy(int[] order)
+    {
+        if (order.Length != permutation.Length) return false;
+        for (int i = 0; i < order.Length; i++)
+            if (permutation[order[i]] != i) return false;
+        return true;
     }
 
     public override string Name => "transpose";
