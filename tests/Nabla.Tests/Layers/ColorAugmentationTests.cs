@@ -45,6 +45,8 @@ public partial class ColorAugmentationTests
     [Fact]
     public void GrayscaleWritesTheLumaOfItsRgbWeightsInAllThreeChannels()
     {
+        // The weights are Keras's rgb_to_grayscale's (keras/src/backend/numpy/image.py: rgb_weights = [0.2989, 0.5870, 0.1140],
+        // "Ref: tf.image.rgb_to_grayscale", whose tensorflow/python/ops/image_ops_impl.py holds the same list).
         // Two pixels (100, 50, 200) and (0, 255, 10): 0.2989·100 + 0.5870·50 + 0.1140·200 = 82.04 and
         // 0.5870·255 + 0.1140·10 = 150.825; with factor 1 every image is converted.
         var x = Tensor.FromArray([100, 50, 200, 0, 255, 10], 1, 1, 2, 3);
