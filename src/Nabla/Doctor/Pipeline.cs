@@ -20,7 +20,7 @@ internal static class Pipeline
             Curve = curve,
             Overflow = ForwardOverflow.Of(layers, r.Model),
             TargetScale = TargetScale.Of(r),
-            Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch),
+            Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch, r.ValidationFreq),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare, training) : null,
             Stalled = trained && r.Model.IsClassifier ? StalledEpochs.Of(curve, t, training) : null,
             Blockers = r.Blockers,

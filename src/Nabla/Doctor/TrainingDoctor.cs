@@ -12,6 +12,7 @@ public sealed partial class TrainingDoctor : Callback
 {
     private readonly List<LayerSample> samples = [];
     private readonly Dictionary<string, List<double>> history = [];
+    private int epochsLogged;
     private List<LayerProbe> probes = [];
     private List<WatchedLayer> watched = [];
     private long globalStep;
@@ -58,6 +59,7 @@ public sealed partial class TrainingDoctor : Callback
         RefuseStatefulModel(Model);
         samples.Clear();
         history.Clear();
+        epochsLogged = 0;
         globalStep = 0;
         diagnosis = null;
         started = true;
@@ -69,7 +71,7 @@ public sealed partial class TrainingDoctor : Callback
         watched = WatchedLayers.Of(Model);
         probes = watched.Select(l => new LayerProbe(l)).ToList();
         record = new TrainingRecord { Model = ModelQuantities.Of(Model, watched), ValidationClasses = ValidationClasses.Of(Model.CurrentFit),
-            TrainingClasses = ClassBalance.Of(Model.CurrentFit) };
+            TrainingClasses = ClassBalance.Of(Model.CurrentFit), ValidationFreq = Model.CurrentFit?.ValidationFreq ?? 1 };
     }
 
     public override void OnEpochBegin(int epoch, IReadOnlyDictionary<string, double> logs) => this.epoch = epoch;
@@ -121,15 +123,16 @@ public sealed partial class TrainingDoctor : Callback
 
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
-        // The quantities read one value per epoch; with validationFreq the validation has gaps, so the doctor
-        // judges the training logs only.
-        bool skipValidation = Model.CurrentFit is { ValidationFreq: > 1 };
+        // One value per epoch in every series: an epoch that validationFreq did not validate leaves NaN under the val_
+        // keys, so that each value stays at its epoch (the quantities read the validated epochs, the plots skip gaps).
         foreach (var (key, value) in logs)
         {
-            if (skipValidation && key.StartsWith("val_", StringComparison.Ordinal)) continue;
-            if (!history.TryGetValue(key, out var list)) history[key] = list = [];
+            if (!history.TryGetValue(key, out var list)) history[key] = list = [.. Enumerable.Repeat(double.NaN, epochsLogged)];
             list.Add(value);
         }
+        epochsLogged++;
+        foreach (var list in history.Values)
+            if (list.Count < epochsLogged) list.Add(double.NaN);
     }
 
     public override void OnTrainEnd(IReadOnlyDictionary<string, double> logs)

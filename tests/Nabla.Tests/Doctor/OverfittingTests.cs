@@ -55,6 +55,37 @@ public class OverfittingTests
         Assert.True(g.TrainingKeptFalling(5));
     }
 
+    /// <summary>With Fit's validationFreq the doctor's history holds NaN at the epochs that did not validate: the quantities
+    /// read the validated ones (a strip counts validations, as Keras's EarlyStopping counts patience), and the finding
+    /// names the run's epochs.</summary>
+    [Fact]
+    public void With_validation_every_second_epoch_the_validated_epochs_are_read_and_named()
+    {
+        // Validation at epochs 1, 3, 5... (0-based): the hand-made series above, one value per validation.
+        var train = new List<double>();
+        var validation = new List<double>();
+        for (int i = 0; i < FallingTrain.Length; i++)
+        {
+            train.AddRange([FallingTrain[i] + 0.01, FallingTrain[i]]);
+            validation.AddRange([double.NaN, RisingValidation[i]]);
+        }
+        var history = new Dictionary<string, List<double>> { ["loss"] = train, ["val_loss"] = validation };
+        var g = GeneralizationLoss.Of(history, heldEpoch: null, validationFreq: 2)!;
+        Assert.Equal([.. Enumerable.Range(0, 12).Select(i => 2 * i + 1)], g.Epochs);
+        Assert.Equal(FallingTrain, g.TrainLosses);
+        Assert.Equal(2, g.BestEpoch); // the third validation, epoch 6 counted from 1
+        Assert.Equal(14.285714, g.Final, 1e-5);
+        var f = Assert.Single(new OverfittingDetector().Detect(
+            new Quantities { Model = new ModelQuantities(), Generalization = g, Learned = true }, T)).Finding;
+        Assert.Equal(6, Number(f, "best_epoch"));
+        Assert.Equal(24, Number(f, "epochs"));
+        Assert.Equal(13, f.Epoch); // the seventh validation, the first past GL5, 0-based
+        Assert.Contains("Stopping at epoch 6 would have ended at val_loss 0.7 instead of 0.8", f.Message);
+        // A NaN at a validated epoch is a diverged validation, not a gap: no generalization quantities.
+        validation[5] = double.NaN;
+        Assert.Null(GeneralizationLoss.Of(history, heldEpoch: null, validationFreq: 2));
+    }
+
     [Fact]
     public void Restored_best_weights_end_the_run_at_its_best_epoch()
     {

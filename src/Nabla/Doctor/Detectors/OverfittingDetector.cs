@@ -10,7 +10,8 @@ namespace Nabla.Doctor;
 /// k + 1 epochs, and a run that learned. A warning when the cost shows in what the user watches: with an accuracy metric,
 /// validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
 /// without one, the validation loss itself is the cost. A classifier whose validation loss rises from over-confidence while
-/// its accuracy holds is info.
+/// its accuracy holds is info. With Fit's validationFreq the strip counts validations, not epochs (as EarlyStopping's
+/// patience does), and the messages name the run's epochs.
 /// </summary>
 internal sealed class OverfittingDetector : IDetector
 {
@@ -32,7 +33,7 @@ internal sealed class OverfittingDetector : IDetector
         var severity = accuracyCost is double cost && cost < t.OverfittingAccuracyCost - Float32Rounding ? Severity.Info : Severity.Warning;
         var fixes = new[] { FixCodes.EarlyStopping, FixCodes.AddDropout };
         yield return new Detection(Make(FindingCodes.Overfitting, severity, Message(g, gl, severity), fixes,
-            Evidence(g, gl, accuracyCost, k, t)).At(null, null, g.FirstAbove(t.OverfittingGeneralizationLoss) ?? g.EndEpoch), Floor: severity);
+            Evidence(g, gl, accuracyCost, k, t)).At(null, null, g.Epochs[g.FirstAbove(t.OverfittingGeneralizationLoss) ?? g.EndEpoch]), Floor: severity);
     }
 
     private static string Message(GeneralizationLoss g, double gl, Severity severity)
@@ -43,9 +44,9 @@ internal sealed class OverfittingDetector : IDetector
             ? string.Create(inv, $"val_loss {g.BestValidationLoss:G4} / {name} {atBest:G4} instead of val_loss {g.FinalValidationLoss:G4} / {name} {final:G4}")
             : string.Create(inv, $"val_loss {g.BestValidationLoss:G4} instead of {g.FinalValidationLoss:G4}");
         string text = string.Create(inv,
-            $"The validation loss ended {gl:0.#}% above its best (epoch {best + 1}) while the training loss kept falling " +
+            $"The validation loss ended {gl:0.#}% above its best (epoch {g.Epochs[best] + 1}) while the training loss kept falling " +
             $"({g.TrainLosses[best]:G4} -> {g.TrainLosses[end]:G4}): the model fits its training set at the expense of new data. " +
-            $"Stopping at epoch {best + 1} would have ended at {stoppedAt}.");
+            $"Stopping at epoch {g.Epochs[best] + 1} would have ended at {stoppedAt}.");
         if (severity == Severity.Info && g.MetricAtBest is double bestAccuracy && g.FinalMetric is double endAccuracy)
             text += string.Create(inv, $" The validation accuracy held ({bestAccuracy:P1} at the best epoch, {endAccuracy:P1} at the end): the rise is over-confidence, not lost accuracy.");
         return text;
@@ -57,7 +58,7 @@ internal sealed class OverfittingDetector : IDetector
         var evidence = new List<(string, object)>
         {
             ("generalization_loss", R(gl)), ("threshold", t.OverfittingGeneralizationLoss),
-            ("best_epoch", g.BestEpoch + 1), ("epochs", g.EndEpoch + 1),
+            ("best_epoch", g.Epochs[g.BestEpoch] + 1), ("epochs", g.Epochs[g.EndEpoch] + 1),
             ("best_val_loss", R(g.BestValidationLoss)), ("final_val_loss", R(g.FinalValidationLoss)),
             ("train_loss_at_best", R(g.TrainLosses[g.BestEpoch])), ("final_train_loss", R(g.TrainLosses[g.EndEpoch])),
             ("training_progress", R(g.TrainingProgress(g.EndEpoch, k))), ("strip_epochs", k),

@@ -25,8 +25,10 @@ internal sealed class TooFewEpochsDetector : IDetector
         int epochs = accuracy.Count;
         // The validation curve over the same epochs, when there is one, tells the user whether the gains carry over to
         // unseen rows; it is reported, not required (dropout can hold the training accuracy below it, and either way).
+        // With validationFreq some of those epochs were not validated (NaN): then there is no such curve to report.
         var validation = curve.ValidationAccuracy is { } v && v.Count == accuracy.Count
             ? Enumerable.Range(accuracy.Count - window, window).Select(e => v[e] - v[e - 1]).ToArray() : null;
+        if (validation is not null && !validation.All(double.IsFinite)) validation = null;
         string validationText = validation is null ? ""
             : $" Validation accuracy moved by {Points(validation)} over those epochs, to {curve.FinalValidationAccuracy:P1}.";
         var evidence = new List<(string, object)>

@@ -131,6 +131,9 @@ internal sealed class TrainingRecord
     /// EarlyStopping callback restores its best weights at the end; null otherwise.</summary>
     public int? HeldEpoch { get; set; }
 
+    /// <summary>Fit's validationFreq: the validation logs come at every n-th epoch, NaN in the history between.</summary>
+    public int ValidationFreq { get; init; } = 1;
+
     /// <summary>The learning-rate probe's measurement, if one was taken.</summary>
     public LearningRateResponse? RateResponse { get; set; }
 

@@ -5,10 +5,15 @@ namespace Nabla.Doctor;
 /// the per-epoch history: the generalization loss GL(t) = 100·(E_va(t)/E_opt(t) − 1), E_opt(t) the lowest validation loss
 /// up to epoch t, and the training progress P_k(t) = 1000·(Σ_{t' in strip} E_tr(t') / (k · min_{t' in strip} E_tr(t')) − 1)
 /// over the strip of the last k epochs up to t. "The end" is the epoch whose weights the model holds: the last one, or
-/// the best one when EarlyStopping restored its weights. Epochs are 0-based.
+/// the best one when EarlyStopping restored its weights. Epochs are 0-based. With Fit's validationFreq the series hold the
+/// validated epochs only, so an index counts validation points (a strip of k is k validations, as Keras's EarlyStopping
+/// counts its patience), and <see cref="Epochs"/> maps each index to its epoch.
 /// </summary>
 internal sealed record GeneralizationLoss
 {
+    /// <summary>The run's epoch (0-based) of each point of the series: 0, 1, 2... or, validating every n-th epoch, n − 1, 2n − 1...</summary>
+    public required IReadOnlyList<int> Epochs { get; init; }
+
     public required IReadOnlyList<double> TrainLosses { get; init; }
 
     public required IReadOnlyList<double> ValidationLosses { get; init; }
@@ -91,20 +96,27 @@ internal sealed record GeneralizationLoss
         return TrainLosses[EndEpoch] < atBest && strip < atBest;
     }
 
-    /// <summary>From a history with "loss" and "val_loss", both finite at every epoch up to the end; null otherwise.
-    /// <paramref name="heldEpoch"/>: the epoch whose weights the model holds when not the last.</summary>
-    public static GeneralizationLoss? Of(IReadOnlyDictionary<string, List<double>> history, int? heldEpoch)
+    /// <summary>From a history with "loss" and "val_loss", both finite at every validated epoch up to the end; null
+    /// otherwise. <paramref name="heldEpoch"/>: the epoch whose weights the model holds when not the last;
+    /// <paramref name="validationFreq"/>: Fit's, validating at epochs n − 1, 2n − 1... (NaN at the others).</summary>
+    public static GeneralizationLoss? Of(IReadOnlyDictionary<string, List<double>> history, int? heldEpoch, int validationFreq = 1)
     {
         if (!history.TryGetValue("loss", out var train) || !history.TryGetValue("val_loss", out var validation)) return null;
         int epochs = Math.Min(train.Count, validation.Count);
-        int end = Math.Min(heldEpoch ?? epochs - 1, epochs - 1);
-        if (end < 0) return null;
-        for (int t = 0; t <= end; t++)
-            if (!double.IsFinite(train[t]) || !double.IsFinite(validation[t]) || validation[t] <= 0) return null;
+        int held = Math.Min(heldEpoch ?? epochs - 1, epochs - 1);
+        int[] validated = [.. Enumerable.Range(0, Math.Max(held + 1, 0)).Where(e => (e + 1) % validationFreq == 0)];
+        if (validated.Length == 0) return null;
+        foreach (int e in validated)
+            if (!double.IsFinite(train[e]) || !double.IsFinite(validation[e]) || validation[e] <= 0) return null;
         var (name, metric) = ValidationMetricOf(history, epochs);
         return new GeneralizationLoss
         {
-            TrainLosses = train, ValidationLosses = validation, EndEpoch = end, MetricName = name, ValidationMetric = metric,
+            Epochs = validated,
+            TrainLosses = [.. validated.Select(e => train[e])],
+            ValidationLosses = [.. validated.Select(e => validation[e])],
+            EndEpoch = validated.Length - 1,
+            MetricName = name,
+            ValidationMetric = metric is null ? null : [.. validated.Select(e => metric[e])],
         };
     }
 

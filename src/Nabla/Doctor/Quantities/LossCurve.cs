@@ -34,7 +34,19 @@ internal sealed record LossCurve
 
     public double? FinalAccuracy => Accuracy is { Count: > 0 } a ? a[^1] : null;
 
-    public double? FinalValidationAccuracy => ValidationAccuracy is { Count: > 0 } a ? a[^1] : null;
+    /// <summary>Fit's validationFreq: the validation series holds NaN at the epochs it did not validate.</summary>
+    public int ValidationFreq { get; init; } = 1;
+
+    /// <summary>The validation accuracy of the last validated epoch (the last epoch, unless validationFreq skipped it).</summary>
+    public double? FinalValidationAccuracy
+    {
+        get
+        {
+            if (ValidationAccuracy is not { Count: > 0 } a) return null;
+            int last = (a.Count / ValidationFreq) * ValidationFreq - 1;
+            return last >= 0 ? a[last] : null;
+        }
+    }
 
     /// <summary>The highest finite epoch loss and its epoch (0-based); null without one.</summary>
     public (int epoch, double loss)? PeakLoss
@@ -83,6 +95,7 @@ internal sealed record LossCurve
             Losses = r.Losses,
             Accuracy = r.Accuracy,
             ValidationAccuracy = r.ValidationAccuracy,
+            ValidationFreq = r.ValidationFreq,
             InitialLoss = r.InitialLoss,
             EarlyLoss = r.EarlyLoss,
             FirstNonFinite = r.FirstNonFinite,
