@@ -296,6 +296,10 @@ public abstract partial class Layer : IKerasSerializable
     public virtual LayerActivity Observe(Tensor output)
     {
         ArgumentNullException.ThrowIfNull(output);
+        // A layer that computed channels-last and moved its result's channels back (channels_first): its units are the
+        // channels-last result's last axis, which the recorded move holds (an unrecorded output is moved again).
+        if (ChannelsLastOrder(output.Rank) is { } order)
+            output = output.Creator is Autograd.Ops.TransposeOp move && move.IsUndoneBy(order) ? move.Inputs[0] : Tensor.Transpose(output, order);
         return output.Creator is IActivatedOp op
             ? new LayerActivity(this, output, op.PreActivation, op.Activation as ActivationFunction)
             : new LayerActivity(this, output, null, null);

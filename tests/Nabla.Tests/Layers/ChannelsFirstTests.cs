@@ -154,6 +154,30 @@ public class ChannelsFirstTests
         Assert.IsType<Nabla.Autograd.Ops.ConvOp>(normalizing.Inputs[0].Creator);
     }
 
+    /// <summary>The doctor reads units on the last axis: a channels-first layer shows it its channels-last result, with the
+    /// fused activation's pre-activation, so a convolution's units are its filters, not the image's columns.</summary>
+    [Fact]
+    public void TheDoctorObservesAChannelsFirstLayersFiltersAsItsUnits()
+    {
+        var conv = new Conv2D(4, 3, padding: "same", activation: "relu", dataFormat: "channels_first");
+        var x = GradientCheck.Random(5, -1, 1, 2, 3, 6, 7).RequireGrad();
+        var y = conv.Call(x, training: true);
+        var activity = conv.Observe(y);
+        Assert.Equal([2, 6, 7, 4], activity.Output.Shape);
+        Assert.Equal([2, 6, 7, 4], activity.PreActivation!.Shape);
+        Assert.Equal("relu", activity.Activation!.Name);
+        Assert.Equal(Last(y).ToArray(), activity.Output.ToArray());
+        // Unrecorded (inference on a plain tensor): the output is moved to channels-last for the doctor too.
+        using (Nabla.Autograd.GradMode.NoGrad())
+        {
+            var plain = conv.Call(GradientCheck.Random(6, -1, 1, 2, 3, 6, 7), training: false);
+            Assert.Equal([2, 6, 7, 4], conv.Observe(plain).Output.Shape);
+        }
+        var norm = new BatchNormalization(axis: 1);
+        var normalized = norm.Call(y, training: true);
+        Assert.Equal([2, 6, 7, 4], norm.Observe(normalized).Output.Shape);
+    }
+
     [Theory]
     [InlineData("Conv2D same stride 2", new[] { 3, 5, 4 })]
     [InlineData("SeparableConv1D", new[] { 3, 7 })]
