@@ -255,7 +255,8 @@ internal static partial class Repairs
             if (old.Remove(key, out var value)) inserted[key] = value;
     }
 
-    /// <summary>A BatchNormalization (over the last axis: a convolution's channels) after each hidden Dense or convolution layer,
+    /// <summary>A BatchNormalization (over the layer's channels: the last axis, or axis 1 after a channels-first convolution)
+    /// after each hidden Dense or convolution layer,
     /// with a momentum its run can use (<see cref="BatchNormalizationMomentum"/>).</summary>
     private static (Experiment, string)? AddBatchNormalization(Experiment e)
     {
@@ -272,7 +273,7 @@ internal static partial class Repairs
             layers.Insert(i + 1, new Config
             {
                 ["class_name"] = "BatchNormalization",
-                ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}", ["momentum"] = momentum },
+                ["config"] = new Config { ["name"] = $"batch_normalization_repair_{i}", ["momentum"] = momentum, ["axis"] = (long)views[i].ChannelAxis },
             });
             after.Add(views[i].ClassName);
         }
@@ -315,7 +316,7 @@ internal static partial class Repairs
         {
             if (!views.TryGetValue(layer.Name, out var view) || !view.FeedForwardKernel || view.Name == output.Layer.Name) return null;
             after.Add(view.ClassName);
-            return new BatchNormalization(momentum: momentum, name: $"batch_normalization_repair_{after.Count - 1}");
+            return new BatchNormalization(momentum: momentum, name: $"batch_normalization_repair_{after.Count - 1}", axis: view.ChannelAxis);
         }
         if (FunctionalReplay.WithLayersAfter(e, Normalize) is not { } rebuilt || after.Count == 0) return null;
         return (e with { Model = rebuilt },

@@ -37,6 +37,23 @@ public class ConvRepairTests
     }
 
     [Fact]
+    public void Add_batch_normalization_after_a_channels_first_conv_normalizes_its_channels_on_axis_1()
+    {
+        const string first = "\"data_format\": \"channels_first\"";
+        var e = Make(
+            [Conv2D(5, "sigmoid", inputs: [2, 8, 8]).Replace("\"padding\"", first + ", \"padding\""),
+             Layer("MaxPooling2D", "\"pool_size\": [2, 2], " + first), Layer("Flatten", first), Dense(6, "sigmoid"), Dense(3, "softmax")],
+            Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120), epochs: 1);
+        var (repaired, _) = Apply(FixCodes.AddBatchNormalization, e);
+        Assert.Equal(["Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Dense", "BatchNormalization", "Dense"], Classes(repaired));
+        Assert.Equal(1L, LayerConfig(repaired, 1)["axis"]);
+        Assert.Equal(-1L, LayerConfig(repaired, 5)["axis"]);
+        var model = repaired.BuildModel();
+        Assert.Equal(5, model.Layers[1].Weights[0].Size); // one scale per filter, not per image column
+        Assert.Equal(6, model.Layers[5].Weights[0].Size);
+    }
+
+    [Fact]
     public void Add_batch_normalization_lowers_the_momentum_for_a_run_too_short_for_keras_default()
     {
         // Keras's moving statistics keep momentum^steps of their start (mean 0, variance 1): 0.99^128 = 28%. The repair's
