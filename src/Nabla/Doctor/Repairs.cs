@@ -210,8 +210,9 @@ internal static partial class Repairs
     }
 
     /// <summary>Puts the scaling into the model as its first layer, so it travels with it: a Rescaling by
-    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x. A functional model
-    /// with branches is rebuilt with the layer in front of its input (<see cref="FunctionalReplay"/>).</summary>
+    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x, per channel: axis 1
+    /// when the first layer takes channels-first images. A functional model with branches is rebuilt with the layer in front
+    /// of its input (<see cref="FunctionalReplay"/>).</summary>
     private static (Experiment, string)? NormalizeInputs(Experiment e)
     {
         var copy = Copy(e);
@@ -220,7 +221,8 @@ internal static partial class Repairs
         if (!e.LayersAreAChain && e.SplitX is not null) return null;
         var x = e.X.Data;
         float min = System.Numerics.Tensors.TensorPrimitives.Min(x), max = System.Numerics.Tensors.TensorPrimitives.Max(x);
-        int features = e.X.Shape[^1];
+        int axis = RepairLayer.Of(layers).FirstOrDefault(l => l.ClassName != "InputLayer")?.ChannelAxis ?? -1;
+        int features = e.X.Shape[axis < 0 ? e.X.Rank - 1 : axis];
         Config layerConfig;
         string change;
         if (min >= 0 && max > 1)
@@ -230,7 +232,7 @@ internal static partial class Repairs
         }
         else
         {
-            var normalization = new Normalization();
+            var normalization = new Normalization(axis: axis);
             normalization.Adapt(e.X);
             layerConfig = normalization.GetConfig();
             layerConfig["name"] = "normalization";

@@ -111,11 +111,7 @@ public sealed class BatchNormalization : Layer
     }
 
     /// <summary>Moves the normalized axis last when it is not.</summary>
-    internal override int[]? ChannelsLastOrder(int rank)
-    {
-        int axis = NormalizedAxis(rank);
-        return axis == rank - 1 ? null : [.. Enumerable.Range(0, rank).Where(a => a != axis), axis];
-    }
+    internal override int[]? ChannelsLastOrder(int rank) => ImageLayout.AxisLastOrder(rank, NormalizedAxis(rank));
 
     public override Config GetConfig()
     {

@@ -52,6 +52,12 @@ internal readonly record struct ImageLayout(bool ChannelsFirst)
     /// to channels-last; null when there is nothing to move.</summary>
     public int[]? ToLastOrder(int rank) => ChannelsFirst && rank > 2 ? [0, .. Enumerable.Range(2, rank - 2), 1] : null;
 
+    /// <summary>The permutation that moves axis <paramref name="axis"/> (counted with the batch axis as 0) of a tensor of
+    /// <paramref name="rank"/> axes last, for a layer that keeps one feature axis (BatchNormalization, Normalization); null
+    /// when it is last already.</summary>
+    public static int[]? AxisLastOrder(int rank, int axis) =>
+        axis == rank - 1 ? null : [.. Enumerable.Range(0, rank).Where(a => a != axis), axis];
+
     /// <summary>A batch in this layout as channels-last (a recorded transpose, so gradients flow back).</summary>
     public Tensor ToLast(Tensor batch) => ToLastOrder(batch.Rank) is { } order ? Move(batch, order) : batch;
 

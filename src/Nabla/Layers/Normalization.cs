@@ -6,11 +6,12 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// Keras's <c>Normalization</c> preprocessing layer: <c>Adapt(x)</c> learns each feature's mean and
-/// variance (last axis); the layer then outputs (x − mean) / max(sqrt(variance), 1e-7), or the inverse
+/// variance (the kept axis, the last by default); the layer then outputs (x − mean) / max(sqrt(variance), 1e-7), or the inverse
 /// with <c>invert</c>. A constant feature therefore maps to 0 instead of NaN. Until adapted, given statistics or set its
 /// weights it refuses to run (Keras 3 would pass its inputs through unnoticed). The statistics are layer
 /// weights, so the normalization travels with a saved model. Given statistics may be one value for every feature (Keras
-/// broadcasts them); Keras's <c>axis</c> other than the last is refused by name.
+/// broadcasts them). Keras's <c>axis</c> may name any one axis but the batch's (1 for channels-first images): it is moved
+/// last for the computation and back, as BatchNormalization's; several axes, or None, are refused by name.
 /// </summary>
 public sealed class Normalization : Layer
 {
@@ -21,8 +22,8 @@ public sealed class Normalization : Layer
     private readonly float[]? givenMean, givenVariance;
     private float[] scale = [], shift = [];
 
-    /// <param name="axis">Keras's <c>axis</c>, counting the batch axis as 0: the kept (per-feature) axis, which must be the
-    /// last (-1, Keras's default).</param>
+    /// <param name="axis">Keras's <c>axis</c>, counting the batch axis as 0 (negative from the end): the kept
+    /// (per-feature) axis, -1 by default as Keras's.</param>
     public Normalization(bool invert = false, int[]? inputShape = null, string? name = null,
         float[]? mean = null, float[]? variance = null, int axis = -1) : base(name, inputShape)
     {
@@ -51,19 +52,28 @@ public sealed class Normalization : Layer
     /// the layer's files keep the layout of the file they came from (an EfficientNet's ImageNet weights).</summary>
     private bool statisticsInConfig;
 
-    /// <summary>Only the kept (last) axis sizes the statistics; the others may be unknown (an image of any size).</summary>
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < rank - 1;
+    /// <summary>Only the kept axis sizes the statistics; the others may be unknown (an image of any size).</summary>
+    private protected override bool MayBeUnknown(int axis, int rank) => axis != KeptAxis(rank + 1) - 1;
 
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
+    /// <summary><see cref="Axis"/> counted from the front, for inputs of <paramref name="rank"/> axes (the batch's included).</summary>
+    private int KeptAxis(int rank) => Axis < 0 ? Axis + rank : Axis;
+
+    /// <summary>Moves the kept axis last when it is not (channels-first images keep axis 1).</summary>
+    internal override int[]? ChannelsLastOrder(int rank) => ImageLayout.AxisLastOrder(rank, KeptAxis(rank));
+
+    public override int[] ComputeOutputShape(int[] inputShape)
+    {
+        int rank = inputShape.Length + 1, kept = KeptAxis(rank);
+        if (kept < 1 || kept >= rank)
+            throw new ArgumentException(
+                $"Normalization '{Name}': 'axis' {Axis} for inputs {Describe(inputShape)} must name one of axes 1 to {rank - 1} " +
+                $"(or -1 to -{rank - 1} from the end), counting the batch axis as 0: one mean and variance per entry of that axis.");
+        return inputShape;
+    }
 
     protected override void BuildWeights(int[] inputShape)
     {
-        int rank = inputShape.Length;
-        if ((Axis < 0 ? Axis + rank + 1 : Axis) != rank)
-            throw new ArgumentException(
-                $"Normalization '{Name}': 'axis' {Axis} for inputs {Describe(inputShape)}; Nabla keeps the last axis only " +
-                $"(-1, or {rank} counting the batch axis), one mean and variance per feature.");
-        int features = inputShape[^1];
+        int features = inputShape[KeptAxis(inputShape.Length + 1) - 1];
         foreach (var (what, given) in new[] { ("mean", givenMean), ("variance", givenVariance) })
             if (given is not null && given.Length != 1 && given.Length != features)
                 throw new ArgumentException(
@@ -97,12 +107,14 @@ public sealed class Normalization : Layer
         else given.CopyTo(target, 0);
     }
 
-    /// <summary>Computes per-feature mean and (population) variance over every axis but the last.</summary>
+    /// <summary>Computes per-feature mean and (population) variance over every axis but the kept one.</summary>
     public void Adapt(Tensor data)
     {
         if (data.Rank < 1 || data.Size == 0)
             throw new ArgumentException($"Layer '{Name}': Adapt needs a non-empty data set, got shape {Tensor.ShapeString(data.Shape)}.");
         if (!IsBuilt) Build(data.Shape[1..]);
+        if (ChannelsLastOrder(data.Rank) is { } order)
+            using (Autograd.GradMode.NoGrad()) data = Tensor.Transpose(data, order);
         int features = data.Shape[^1];
         if (features != mean!.Size)
             throw new ArgumentException($"Layer '{Name}' has {mean.Size} features but Adapt received {features}.");
@@ -155,7 +167,9 @@ public sealed class Normalization : Layer
         if (!IsAdapted)
             throw new InvalidOperationException(
                 $"Layer '{Name}' (Normalization) has no statistics: call Adapt(x), pass mean and variance, or set its weights first.");
-        return Op.Record(new ScaleShiftOp(inputs, scale, shift));
+        if (ChannelsLastOrder(inputs.Rank) is not { } order) return Op.Record(new ScaleShiftOp(inputs, scale, shift));
+        var normalized = Op.Record(new ScaleShiftOp(ImageLayout.Move(inputs, order), scale, shift));
+        return ImageLayout.Move(normalized, Tensor.InversePermutation(order));
     }
 
     /// <summary>The per-feature y = x·scale + shift that <see cref="Call"/> applies (the ONNX exporter writes these).</summary>
@@ -210,7 +224,7 @@ public sealed class Normalization : Layer
         var axes = config.TryGet("axis", out var a) ? a as List<object?> ?? [a] : [-1L];
         if (axes.Count != 1 || axes[0] is not long axis)
             throw new ArgumentException(
-                $"Normalization '{name ?? "?"}' config 'axis' is {Config.Describe(config["axis"])}; Nabla keeps one axis, the last (-1).");
+                $"Normalization '{name ?? "?"}' config 'axis' is {Config.Describe(config["axis"])}; Nabla keeps one axis (-1, or 1 for channels-first images).");
         return new Normalization(config.GetBool("invert", false), inputShape, name,
             ReadFloats(config, "mean"), ReadFloats(config, "variance"), (int)axis);
     }

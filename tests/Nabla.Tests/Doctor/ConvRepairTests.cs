@@ -126,6 +126,25 @@ public class ConvRepairTests
         Assert.DoesNotContain(FindingCodes.UnnormalizedInputs, result.Diagnosis.ProblemCodes);
     }
 
+    [Fact]
+    public void Normalize_inputs_keeps_the_channels_of_channels_first_images()
+    {
+        // Two channels on very different scales, some values negative: a Normalization, per channel (axis 1), not per column.
+        var x = Nabla.Tests.TestSupport.GradientCheck.Random(4, -1, 1, 120, 2, 8, 8);
+        for (int n = 0; n < 120; n++)
+            for (int i = 0; i < 64; i++) x.Data[(n * 2 + 1) * 64 + i] = 100 * x.Data[(n * 2 + 1) * 64 + i] + 50;
+        var e = Make(
+            [Conv2D(4, "relu", inputs: [2, 8, 8]).Replace("\"padding\"", "\"data_format\": \"channels_first\", \"padding\""),
+             Layer("Flatten", "\"data_format\": \"channels_first\""), Dense(3, "softmax")],
+            Optimizer("Adam", 1e-3), "categorical_crossentropy", Images(samples: 120), epochs: 1) with { X = x };
+        var (repaired, change) = Apply(FixCodes.NormalizeInputs, e);
+        Assert.Equal("Normalization", Classes(repaired)[0]);
+        Assert.Equal("first layer Normalization adapted to x (2 features)", change);
+        var normalization = (Nabla.Layers.Normalization)repaired.BuildModel().Layers[0];
+        Assert.Equal(1, normalization.Axis);
+        Assert.Equal(50, normalization.Weights[0].Data[1], 0.5);
+    }
+
     /// <summary>A depthwise convolution keeps its kernel's initializer under "depthwise_initializer" (Keras's key).</summary>
     private static Experiment DepthwiseCnn(string activation, string init) => Make(
         [Conv2D(4, activation, inputs: Image), Layer("DepthwiseConv2D", $"\"kernel_size\": [3, 3], \"padding\": \"same\", \"activation\": \"{activation}\", \"depthwise_initializer\": {init}"),

@@ -316,6 +316,30 @@ public class ChannelsFirstTests
         Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(images);
     }
 
+    /// <summary>Normalization(axis: 1), Keras's per-channel statistics of channels-first images: adapted to the same
+    /// numbers as the channels-last layer on the moved data, the same outputs moved, the axis in its config, and ONNX.</summary>
+    [Fact]
+    public void NormalizationKeepsAChannelsFirstImagesChannels()
+    {
+        var images = GradientCheck.Random(21, -3, 5, 10, 3, 4, 5);
+        var first = new Normalization(axis: 1);
+        first.Adapt(images);
+        var last = new Normalization();
+        last.Adapt(Last(images));
+        Assert.Equal([3], first.Weights[0].Shape);
+        AssertClose(last.Weights[0], first.Weights[0]);
+        AssertClose(last.Weights[1], first.Weights[1]);
+        AssertClose(First(last.Call(Last(images), training: false)), first.Call(images, training: false));
+        var restored = (Normalization)Layer.Deserialize(new Config { ["class_name"] = "Normalization", ["config"] = first.GetConfig() });
+        Assert.Equal(1, restored.Axis);
+        AssertClose(first.Call(images, training: false), restored.Call(images, training: false));
+        Assert.Contains("must name one of axes 1 to 3", Assert.Throws<ArgumentException>(() => new Normalization(axis: 4).Build([3, 4, 5])).Message);
+
+        var model = new Sequential(new InputLayer([3, 4, 5]), first, new Conv2D(2, 3, dataFormat: "channels_first"), new Flatten(), new Dense(1));
+        model.Compile("sgd", "mse");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model);
+    }
+
     /// <summary>A model as Keras 2 writes a channels-first CNN's config (model.to_json()) loads with Keras's shapes and
     /// parameter count.</summary>
     [Fact]

@@ -67,9 +67,10 @@ public class NormalizationConfigTests
     }
 
     [Theory]
-    [InlineData("[1]", "'axis' 1 for inputs (None, 4, 2)")]
+    [InlineData("[3]", "'axis' 3 for inputs (None, 4, 2) must name one of axes 1 to 2")]
+    [InlineData("0", "'axis' 0 for inputs (None, 4, 2) must name one of axes 1 to 2")]
     [InlineData("[1, 2]", "config 'axis' is a list of 2")]
-    public void NormalizationRefusesAKeptAxisOtherThanTheLast(string axis, string message)
+    public void NormalizationRefusesSeveralAxesAndAxesOutsideItsInputs(string axis, string message)
     {
         var error = Assert.Throws<ArgumentException>(() =>
         {
