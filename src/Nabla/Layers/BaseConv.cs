@@ -44,8 +44,6 @@ public abstract class BaseConv : KernelLayer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>Keras's <c>groups</c>: 1, or how many blocks of channels are convolved each with its own block of filters.</summary>

@@ -52,8 +52,6 @@ public abstract class BaseConvTranspose : KernelLayer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     // 2-D sizes are held with depth 1, 1-D sizes as 1 × 1 × k.

@@ -61,7 +61,7 @@ public abstract class BaseDepthwiseConv : Layer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
+    private protected ImageLayout Layout => layout;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 

@@ -24,8 +24,6 @@ public abstract class BaseGlobalPooling : Layer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>Keep the pooled spatial axes with size 1 (Keras's <c>keepdims</c>, default false).</summary>

@@ -31,8 +31,6 @@ public abstract class BasePooling : Layer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>"valid" or "same".</summary>

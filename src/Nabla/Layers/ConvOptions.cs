@@ -5,13 +5,11 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// The options the convolution, pooling and padding layers share, read and checked the same way from C#
-/// arguments and from Keras configs: padding names, channels_last only, int-or-list sizes, and the Keras
-/// options Nabla does not implement, refused by name rather than ignored.
+/// arguments and from Keras configs: padding names, int-or-list sizes, and the Keras options Nabla does not implement,
+/// refused by name rather than ignored (data_format: <see cref="ImageLayout"/>).
 /// </summary>
 internal static class ConvOptions
 {
-    public const string ChannelsLast = "channels_last";
-
     public static ConvPadding ParsePadding(string layer, string? padding, bool allowCausal) => padding?.ToLowerInvariant() switch
     {
         "valid" => ConvPadding.Valid,
@@ -24,10 +22,11 @@ internal static class ConvOptions
 
     public static string PaddingName(ConvPadding padding) => padding.ToString().ToLowerInvariant();
 
-    /// <summary>Accepts channels_last (or null, Keras's default); channels_first is refused by name.</summary>
+    /// <summary>For the layers that compute channels-last only (the ConvLSTMs): accepts channels_last (or null, Keras's
+    /// default); channels_first is refused by name.</summary>
     public static void CheckDataFormat(string layer, string? dataFormat)
     {
-        if (dataFormat is null || dataFormat == ChannelsLast) return;
+        if (dataFormat is null || dataFormat == ImageLayout.LastName) return;
         throw new ArgumentException(
             $"{layer}: 'data_format' {Config.Describe(dataFormat)} is not supported; Nabla's images are channels_last " +
             "([batch, height, width, channels]). Transpose channels_first data to channels_last.", "dataFormat");

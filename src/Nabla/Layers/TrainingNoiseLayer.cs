@@ -35,11 +35,17 @@ public abstract class TrainingNoiseLayer : Layer
 
     public override int[] ComputeOutputShape(int[] inputShape) => inputShape;
 
+    /// <summary>Where the images the layer perturbs hold their channels (Keras's data_format): channels-last unless the
+    /// layer takes one. The noise ops compute channels-last, so channels-first inputs are moved around them.</summary>
+    private protected virtual ImageLayout Layout => ImageLayout.Last;
+
+    internal override int[]? ChannelsLastOrder(int rank) => Layout.ToLastOrder(rank);
+
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
         if (!training || AddsNoNoise) return inputs;
-        return Op.Record(CreateNoiseOp(inputs, seeded));
+        return Layout.Call(inputs, x => Op.Record(CreateNoiseOp(x, seeded)));
     }
 
     /// <summary>Keras's config order: the base keys, the layer's own (<see cref="WriteSettings"/>), then the seed.</summary>

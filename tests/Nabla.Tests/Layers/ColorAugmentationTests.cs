@@ -125,8 +125,8 @@ public partial class ColorAugmentationTests
     {
         Assert.Contains("'factor' must be between 0 and 1", Assert.Throws<ArgumentException>(() => new RandomGrayscale(1.5)).Message);
         Assert.Throws<ArgumentException>(() => new RandomGrayscale(-0.1));
-        Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
-            """{"class_name": "RandomGrayscale", "config": {"name": "g", "data_format": "channels_first"}}"""))).Message);
+        Assert.Contains("'data_format' must be \"channels_last\" or \"channels_first\", found \"NCHW\"", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomGrayscale", "config": {"name": "g", "data_format": "NCHW"}}"""))).Message);
         Assert.Contains("factor", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "RandomGrayscale", "config": {"name": "g", "factor": null}}"""))).Message);
         Assert.Contains("needs RGB images (None, height, width, 3) but receives (None, 4, 4, 4)", Assert.Throws<ArgumentException>(
@@ -220,8 +220,8 @@ public partial class ColorAugmentationTests
         Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() => new RandomInvert(1.5)).Message);
         Assert.Throws<ArgumentException>(() => new RandomInvert(-0.5));
         Assert.Contains("'factor'", Assert.Throws<ArgumentException>(() => new RandomInvert((2.0, 3.0))).Message);
-        Assert.Contains("channels_first", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
-            """{"class_name": "RandomInvert", "config": {"name": "i", "data_format": "channels_first"}}"""))).Message);
+        Assert.Contains("found \"NCHW\"", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
+            """{"class_name": "RandomInvert", "config": {"name": "i", "data_format": "NCHW"}}"""))).Message);
         Assert.Contains("value_range", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "RandomInvert", "config": {"name": "i", "value_range": null}}"""))).Message);
     }

@@ -149,11 +149,11 @@ public class RandomCropTests
         Assert.Contains("'height' and 'width' must be positive; found 0 and 3", Assert.Throws<ArgumentException>(() => new RandomCrop(0, 3)).Message);
         Assert.Contains("must be positive; found 2 and -1", Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "RandomCrop", "config": {"name": "c", "height": 2, "width": -1}}"""))).Message);
-        foreach (var bad in new[] { "\"height\": 2.5, \"width\": 2", "\"width\": 2", "\"height\": 2, \"width\": 2, \"data_format\": \"channels_first\"",
+        foreach (var bad in new[] { "\"height\": 2.5, \"width\": 2", "\"width\": 2", "\"height\": 2, \"width\": 2, \"data_format\": \"NCHW\"",
                      "\"height\": 2, \"width\": 2, \"bounding_box_format\": \"xyxy\"" })
             Assert.ThrowsAny<Exception>(() => Layer.Deserialize(Config.Parse("{\"class_name\": \"RandomCrop\", \"config\": {\"name\": \"c\", " + bad + "}}")));
-        Assert.Contains("'data_format' \"channels_first\" is not supported",
-            Assert.Throws<ArgumentException>(() => new RandomCrop(2, 2, dataFormat: "channels_first")).Message);
+        Assert.Contains("'data_format' must be \"channels_last\" or \"channels_first\", found \"NCHW\"",
+            Assert.Throws<ArgumentException>(() => new RandomCrop(2, 2, dataFormat: "NCHW")).Message);
         Assert.Contains("needs images (None, height, width, channels)",
             Assert.Throws<ArgumentException>(() => new RandomCrop(2, 2).Call(new Tensor(2, 4, 4), training: true)).Message);
     }

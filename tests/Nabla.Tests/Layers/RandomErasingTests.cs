@@ -140,7 +140,7 @@ public class RandomErasingTests
     [InlineData("\"fill_value\": [1, 2]", "fill_value")]
     [InlineData("\"fill_value\": \"noise\"", "fill_value")]
     [InlineData("\"value_range\": [255, 0]", "value_range")]
-    [InlineData("\"data_format\": \"channels_first\"", "channels_first")]
+    [InlineData("\"data_format\": \"NCHW\"", "NCHW")]
     [InlineData("\"fill_mode\": \"constant\"", "fill_mode")]
     public void BadConfigsAreRefusedByName(string keys, string named)
     {

@@ -190,7 +190,7 @@ public class RandomShearTests
     [InlineData("\"x_factor\": null", "x_factor")]
     [InlineData("\"fill_mode\": \"mirror\"", "fill_mode")]
     [InlineData("\"interpolation\": \"bicubic\"", "interpolation")]
-    [InlineData("\"data_format\": \"channels_first\"", "channels_first")]
+    [InlineData("\"data_format\": \"NCHW\"", "NCHW")]
     [InlineData("\"factor\": 0.1", "factor")] // Keras: "Layer RandomShear does not take a `factor` argument"
     public void BadConfigsAreRefusedByName(string keys, string named)
     {

@@ -21,11 +21,18 @@ public sealed class RandomCrop : TrainingNoiseLayer
     {
         if (height < 1 || width < 1)
             throw new ArgumentException($"RandomCrop '{Name}': 'height' and 'width' must be positive; found {height} and {width}.");
-        ConvOptions.CheckDataFormat($"RandomCrop '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"RandomCrop '{Name}'", dataFormat);
         (Height, Width) = (height, width);
     }
 
     public override string ClassName => "RandomCrop";
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    private protected override ImageLayout Layout => layout;
 
     public int Height { get; }
 
@@ -36,15 +43,17 @@ public sealed class RandomCrop : TrainingNoiseLayer
 
     protected override bool AddsNoNoise => false;
 
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+    private protected override bool MayBeUnknown(int axis, int rank) => layout.IsSpatial(axis, 2);
 
-    public override int[] ComputeOutputShape(int[] inputShape) => [Height, Width, RandomImageLayer.ImagesOnly(this, inputShape)[2]];
+    public override int[] ComputeOutputShape(int[] inputShape) =>
+        layout.FromLast([Height, Width, layout.ToLast(RandomImageLayer.ImagesOnly(this, inputShape, layout))[2]]);
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return training && inputs.Shape[1] >= Height && inputs.Shape[2] >= Width ? base.Call(inputs, training)
-            : WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width);
+        var (height, width) = (layout.ToLast(inputs.Shape[1..])[0], layout.ToLast(inputs.Shape[1..])[1]);
+        return training && height >= Height && width >= Width ? base.Call(inputs, training)
+            : layout.Call(inputs, x => WindowFor(height, width).Cut(x, Height, Width));
     }
 
     /// <summary>The window smart_resize cuts from an image of this size (then resized to height × width if it differs).</summary>
@@ -56,7 +65,7 @@ public sealed class RandomCrop : TrainingNoiseLayer
     {
         config["height"] = (long)Height;
         config["width"] = (long)Width;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = layout.Name;
     }
 
     public static RandomCrop FromConfig(Config config)

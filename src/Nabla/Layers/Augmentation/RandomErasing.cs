@@ -18,7 +18,7 @@ public sealed class RandomErasing : RandomIntensityLayer
         (double Low, double High)? valueRange = null, int? seed = null, string? dataFormat = null, string? name = null, int[]? inputShape = null)
         : base(UnitPair(factor, "factor"), valueRange, seed, name, inputShape)
     {
-        ConvOptions.CheckDataFormat($"RandomErasing '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"RandomErasing '{Name}'", dataFormat);
         Scale = UnitPair(scale ?? (0.02, 0.33), "scale");
         if (fillValue is { Length: not (1 or 3) })
             throw new ArgumentException($"RandomErasing '{Name}': 'fill_value' must be a number or a list of three numbers; found {fillValue.Length} numbers.",
@@ -32,6 +32,15 @@ public sealed class RandomErasing : RandomIntensityLayer
         : this(FromNumber(factor, "factor"), scale, fillValue is { } f ? [f] : null, valueRange, seed, null, name, inputShape) { }
 
     public override string ClassName => "RandomErasing";
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    private protected override ImageLayout Layout => layout;
+
+    public override int[] ComputeOutputShape(int[] inputShape) => RandomImageLayer.ImagesOnly(this, inputShape, layout);
 
     /// <summary>The range of the two draws whose square roots are the patch's width and height fractions.</summary>
     public (double Lower, double Upper) Scale { get; }
@@ -55,6 +64,8 @@ public sealed class RandomErasing : RandomIntensityLayer
             [var one] => one,
             var many => many.Select(v => (object?)v).ToList(),
         };
+        // Keras's get_config leaves data_format out (the layer's argument); a channels-first layer writes it to keep it.
+        if (layout.ChannelsFirst) config["data_format"] = layout.Name;
     }
 
     /// <summary>base_image_preprocessing_layer.py _set_factor with bounds (0, 1) (random_erasing.py's

@@ -38,7 +38,7 @@ public sealed class RandomFlip : RandomImageLayer
     protected override void WriteSettings(Config config)
     {
         config["mode"] = Mode;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = DataFormat;
     }
 
     private protected override void WriteFactors(Config config) { }

@@ -18,7 +18,7 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
     public RandomGrayscale(double factor = 0.5, int? seed = null, string? dataFormat = null, string? name = null, int[]? inputShape = null)
         : base(seed, inputShape, name)
     {
-        ConvOptions.CheckDataFormat($"RandomGrayscale '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"RandomGrayscale '{Name}'", dataFormat);
         if (!(factor >= 0 && factor <= 1))
             throw new ArgumentException($"RandomGrayscale '{Name}': 'factor' must be between 0 and 1; found {factor}.", nameof(factor));
         Factor = factor;
@@ -26,14 +26,22 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
 
     public override string ClassName => "RandomGrayscale";
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    private protected override ImageLayout Layout => layout;
+
     /// <summary>The probability that an image is converted.</summary>
     public double Factor { get; }
 
     protected override bool AddsNoNoise => Factor == 0;
 
     public override int[] ComputeOutputShape(int[] inputShape) =>
-        RandomImageLayer.ImagesOnly(this, inputShape) is [_, _, var channels] && channels is 3 or UnknownDimension ? inputShape
-            : throw new ArgumentException($"Layer '{Name}' (RandomGrayscale) needs RGB images (None, height, width, 3) but receives {Describe(inputShape)}.");
+        RandomImageLayer.ImagesOnly(this, inputShape, layout)[layout.ChannelAxis(3)] is 3 or UnknownDimension ? inputShape
+            : throw new ArgumentException($"Layer '{Name}' (RandomGrayscale) needs RGB images {(layout.ChannelsFirst ? "(None, 3, height, width)" : "(None, height, width, 3)")} " +
+                $"but receives {Describe(inputShape)}.");
 
     private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) => new RandomGrayscaleOp(inputs, (float)Factor, generator);
 
@@ -45,6 +53,8 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
     {
         var config = base.GetConfig();
         if (Seed is null) config.Remove("seed");
+        // Keras's get_config leaves data_format out (the layer's argument); a channels-first layer writes it to keep it.
+        if (layout.ChannelsFirst) config["data_format"] = layout.Name;
         return config;
     }
 

@@ -5,8 +5,8 @@ using Nabla.Configuration;
 namespace Nabla.Layers;
 
 /// <summary>
-/// What Keras's random image layers share (keras/src/layers/preprocessing/image_preprocessing): channels_last images
-/// [batch, height, width, channels] changed in training only, the identity in inference, a fresh draw per sample and
+/// What Keras's random image layers share (keras/src/layers/preprocessing/image_preprocessing): images
+/// [batch, height, width, channels], or channels first (<see cref="DataFormat"/>), changed in training only, the identity in inference, a fresh draw per sample and
 /// step, and a seed for draws that repeat from run to run. The geometric ones (rotation, zoom, translation, shear, flip) warp
 /// each image by an affine map (<see cref="IWarpSampler"/>), filling what falls outside as Keras does (reflect by
 /// default) and reading bilinearly or at the nearest pixel.
@@ -19,7 +19,7 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     private protected RandomImageLayer(string fillMode, string interpolation, double fillValue, int? seed, string? dataFormat, string? name,
         int[]? inputShape) : base(seed, inputShape, name)
     {
-        ConvOptions.CheckDataFormat($"{ClassName} '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"{ClassName} '{Name}'", dataFormat);
         if (!FillModes.Contains(fillMode))
             throw new ArgumentException($"{ClassName} '{Name}': 'fill_mode' must be one of {string.Join(", ", FillModes)}; found '{fillMode}'.", nameof(fillMode));
         if (!Interpolations.Contains(interpolation))
@@ -30,6 +30,13 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
         FillValue = fillValue;
     }
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    private protected override ImageLayout Layout => layout;
+
     /// <summary>How points outside the image are filled: Keras's default "reflect", or "wrap", "constant", "nearest".</summary>
     public string FillMode { get; }
 
@@ -39,12 +46,14 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
     /// <summary>The value outside the image with fill_mode "constant"; Keras's default is 0.</summary>
     public double FillValue { get; }
 
-    public override int[] ComputeOutputShape(int[] inputShape) => ImagesOnly(this, inputShape);
+    public override int[] ComputeOutputShape(int[] inputShape) => ImagesOnly(this, inputShape, layout);
 
-    /// <summary>The per-sample shape of images (height, width, channels), unchanged; anything else is refused by name.</summary>
-    internal static int[] ImagesOnly(Layer layer, int[] inputShape) => inputShape.Length == 3 ? inputShape
+    /// <summary>The per-sample shape of images (height, width, channels, or channels first), unchanged; anything else is
+    /// refused by name.</summary>
+    internal static int[] ImagesOnly(Layer layer, int[] inputShape, ImageLayout layout = default) => inputShape.Length == 3 ? inputShape
         : throw new ArgumentException(
-            $"Layer '{layer.Name}' ({layer.ClassName}) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
+            $"Layer '{layer.Name}' ({layer.ClassName}) needs images {(layout.ChannelsFirst ? "(None, channels, height, width)" : "(None, height, width, channels)")} " +
+            $"but receives {Describe(inputShape)}.");
 
     private protected override Op CreateNoiseOp(Tensor inputs, RandomGenerator? generator) =>
         new ImageWarpOp(inputs, this, generator, FillMode switch
@@ -64,7 +73,7 @@ public abstract class RandomImageLayer : TrainingNoiseLayer, IWarpSampler
         config["fill_mode"] = FillMode;
         config["interpolation"] = Interpolation;
         config["fill_value"] = FillValue;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = layout.Name;
     }
 
     /// <summary>Writes the layer's factor keys.</summary>

@@ -44,8 +44,8 @@ public sealed class RandomInvert : RandomIntensityLayer
         var (name, inputShape) = BaseArgs(config);
         RefuseNull(config, "RandomInvert", "factor");
         var range = ReadValueRange(config, "RandomInvert");
-        // data_format: a constructor argument Keras never writes; the inversion does not depend on the channel axis.
-        ConvOptions.CheckDataFormat("RandomInvert", config.GetString("data_format", null));
+        // data_format: a constructor argument Keras never writes; the inversion does not depend on the channel axis, so either value is taken (another is refused).
+        ImageLayout.Parse("RandomInvert", config.GetString("data_format", null));
         var factor = config.TryGet("factor", out var f) && f is long or double
             ? FromNumber(Convert.ToDouble(f))
             : config.TryGet("factor", out _) ? ReadFactor(config, "RandomInvert", symmetric: false) : (0.0, 1.0);

@@ -68,8 +68,8 @@ public sealed class RandomPosterization : TrainingNoiseLayer
         if (!config.TryGet("factor", out var f)) throw new ArgumentException("RandomPosterization config needs 'factor' (Keras's has no default).");
         var factor = f is List<object?> { Count: 2 } pair ? (Bits(pair[0]), Bits(pair[1])) : FromNumber(Bits(f));
         var range = RandomIntensityLayer.ReadValueRange(config, "RandomPosterization");
-        // data_format: a base constructor argument Keras never writes here; posterization does not depend on the channel axis.
-        ConvOptions.CheckDataFormat("RandomPosterization", config.GetString("data_format", null));
+        // data_format: a base constructor argument Keras never writes here; posterization does not depend on the channel axis, so either value is taken (another is refused).
+        ImageLayout.Parse("RandomPosterization", config.GetString("data_format", null));
         return new RandomPosterization(factor, range, ReadSeed(config), name, inputShape) { Trainable = config.GetBool("trainable", true) };
     }
 }

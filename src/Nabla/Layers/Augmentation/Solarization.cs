@@ -78,8 +78,8 @@ public sealed class Solarization : TrainingNoiseLayer
     {
         var (name, inputShape) = BaseArgs(config);
         var range = RandomIntensityLayer.ReadValueRange(config, "Solarization");
-        // data_format: a base constructor argument Keras never writes here; solarization does not depend on the channel axis.
-        ConvOptions.CheckDataFormat("Solarization", config.GetString("data_format", null));
+        // data_format: a base constructor argument Keras never writes here; solarization does not depend on the channel axis, so either value is taken (another is refused).
+        ImageLayout.Parse("Solarization", config.GetString("data_format", null));
         return new Solarization(ReadFactor(config, "addition_factor"), ReadFactor(config, "threshold_factor"), range, ReadSeed(config), name,
             inputShape) { Trainable = config.GetBool("trainable", true) };
     }

@@ -19,8 +19,6 @@ public sealed class Flatten : Layer
     /// <summary>"channels_last" (Keras's default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     public override int[] ComputeOutputShape(int[] inputShape)

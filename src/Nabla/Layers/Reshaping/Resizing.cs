@@ -26,7 +26,7 @@ public sealed class Resizing : Layer
         if (!Interpolations.Contains(interpolation))
             throw new ArgumentException(
                 $"Resizing '{Name}': 'interpolation' '{interpolation}' is not supported; supported: {string.Join(", ", Interpolations)}.", nameof(interpolation));
-        ConvOptions.CheckDataFormat($"Resizing '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"Resizing '{Name}'", dataFormat);
         if (cropToAspectRatio && padToAspectRatio)
             throw new ArgumentException($"Resizing '{Name}': crop_to_aspect_ratio and pad_to_aspect_ratio cannot both be true.");
         (Height, Width, Interpolation, CropToAspectRatio) = (height, width, interpolation, cropToAspectRatio);
@@ -34,6 +34,13 @@ public sealed class Resizing : Layer
     }
 
     public override string ClassName => "Resizing";
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     public int Height { get; }
 
@@ -67,14 +74,19 @@ public sealed class Resizing : Layer
     internal ImageWindow WindowFor(int height, int width) =>
         CropToAspectRatio ? ImageWindow.AspectRatio(height, width, Height, Width) : new(0, 0, height, width);
 
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+    private protected override bool MayBeUnknown(int axis, int rank) => layout.IsSpatial(axis, 2);
 
-    public override int[] ComputeOutputShape(int[] inputShape) => inputShape.Length == 3 ? [Height, Width, inputShape[2]]
-        : throw new ArgumentException($"Layer '{Name}' (Resizing) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
+    public override int[] ComputeOutputShape(int[] inputShape) => inputShape.Length == 3 ? layout.OutputShape(inputShape, s => [Height, Width, s[2]])
+        : throw new ArgumentException($"Layer '{Name}' (Resizing) needs images {layout.Describe(2)} but receives {Describe(inputShape)}.");
 
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
+        return layout.Call(inputs, ChannelsLastCall);
+    }
+
+    private Tensor ChannelsLastCall(Tensor inputs)
+    {
         bool bilinear = Interpolation == "bilinear";
         if (CropToAspectRatio) return WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width, bilinear);
         if (PadToAspectRatio) inputs = Padded(inputs);
@@ -107,7 +119,7 @@ public sealed class Resizing : Layer
         config["pad_to_aspect_ratio"] = PadToAspectRatio;
         config["fill_mode"] = "constant";
         config["fill_value"] = (double)FillValue;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = layout.Name;
         return config;
     }
 
@@ -142,23 +154,30 @@ public sealed class CenterCrop : Layer
     {
         if (height < 1 || width < 1)
             throw new ArgumentException($"CenterCrop '{Name}': 'height' and 'width' must be positive; found {height} and {width}.");
-        ConvOptions.CheckDataFormat($"CenterCrop '{Name}'", dataFormat);
+        layout = ImageLayout.Parse($"CenterCrop '{Name}'", dataFormat);
         (Height, Width) = (height, width);
     }
 
     public override string ClassName => "CenterCrop";
 
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    private readonly ImageLayout layout;
+
+    internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
+
     public int Height { get; }
 
     public int Width { get; }
 
-    private protected override bool MayBeUnknown(int axis, int rank) => axis < 2;
+    private protected override bool MayBeUnknown(int axis, int rank) => layout.IsSpatial(axis, 2);
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         if (inputShape.Length != 3)
-            throw new ArgumentException($"Layer '{Name}' (CenterCrop) needs images (None, height, width, channels) but receives {Describe(inputShape)}.");
-        return [Height, Width, inputShape[2]];
+            throw new ArgumentException($"Layer '{Name}' (CenterCrop) needs images {layout.Describe(2)} but receives {Describe(inputShape)}.");
+        return layout.OutputShape(inputShape, s => [Height, Width, s[2]]);
     }
 
     /// <summary>The window an image of this size is cut to (then resized to height × width if it differs).</summary>
@@ -168,7 +187,7 @@ public sealed class CenterCrop : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        return WindowFor(inputs.Shape[1], inputs.Shape[2]).Cut(inputs, Height, Width);
+        return layout.Call(inputs, x => WindowFor(x.Shape[1], x.Shape[2]).Cut(x, Height, Width));
     }
 
     public override Config GetConfig()
@@ -176,7 +195,7 @@ public sealed class CenterCrop : Layer
         var config = base.GetConfig();
         config["height"] = (long)Height;
         config["width"] = (long)Width;
-        config["data_format"] = ConvOptions.ChannelsLast;
+        config["data_format"] = layout.Name;
         return config;
     }
 

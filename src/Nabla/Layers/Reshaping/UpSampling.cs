@@ -75,8 +75,6 @@ public sealed class UpSampling2D : Layer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     /// <summary>"nearest" or "bilinear".</summary>
@@ -146,8 +144,6 @@ public sealed class UpSampling3D : Layer
 
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
-
-    internal ImageLayout Layout => layout;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 

@@ -27,8 +27,6 @@ public sealed class ZeroPadding3D : Layer
     /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
     public string DataFormat => layout.Name;
 
-    internal ImageLayout Layout => layout;
-
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
 
     public override int[] ComputeOutputShape(int[] inputShape)
