@@ -75,24 +75,17 @@ public sealed class BatchNormalization : Layer
     internal Tensor MovingVariance { get; private set; } = null!;
 
     /// <summary>Only the normalized axis sizes the weights; the others may be unknown (an image of any size).</summary>
-    private protected override bool MayBeUnknown(int axis, int rank) => axis != NormalizedAxis(rank + 1) - 1;
-
-    /// <summary><see cref="Axis"/> counted from the front, for inputs of <paramref name="rank"/> axes (the batch's included).</summary>
-    internal int NormalizedAxis(int rank) => Axis < 0 ? Axis + rank : Axis;
+    private protected override bool MayBeUnknown(int axis, int rank) => new FeatureAxis(Axis).MayBeUnknown(axis, rank);
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        int rank = inputShape.Length + 1, axis = NormalizedAxis(rank);
-        if (axis < 1 || axis >= rank)
-            throw new ArgumentException(
-                $"Layer '{Name}' (BatchNormalization): axis {Axis} on inputs of rank {rank} (batch axis 0) must name one of axes 1 to {rank - 1} " +
-                $"(or -1 to -{rank - 1} from the end); per-sample input shape {Describe(inputShape)}.");
+        new FeatureAxis(Axis).Check($"BatchNormalization '{Name}'", inputShape);
         return inputShape;
     }
 
     protected override void BuildWeights(int[] inputShape)
     {
-        int features = inputShape[NormalizedAxis(inputShape.Length + 1) - 1];
+        int features = new FeatureAxis(Axis).Features(inputShape);
         // Without center/scale Keras creates no beta/gamma; constants stand in so the op stays one shape.
         Gamma = Scale ? AddWeight("gamma", [features], GammaInitializer, regularizer: GammaRegularizer) : Tensor.Full(1f, features);
         Beta = Center ? AddWeight("beta", [features], BetaInitializer, regularizer: BetaRegularizer) : new Tensor(features);
@@ -105,13 +98,11 @@ public sealed class BatchNormalization : Layer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        if (ChannelsLastOrder(inputs.Rank) is not { } order) return Op.Record(new BatchNormOp(inputs, this, training));
-        var normalized = Op.Record(new BatchNormOp(ImageLayout.Move(inputs, order), this, training));
-        return ImageLayout.Move(normalized, Tensor.InversePermutation(order));
+        return new FeatureAxis(Axis).Call(inputs, x => Op.Record(new BatchNormOp(x, this, training)));
     }
 
     /// <summary>Moves the normalized axis last when it is not.</summary>
-    internal override int[]? ChannelsLastOrder(int rank) => ImageLayout.AxisLastOrder(rank, NormalizedAxis(rank));
+    internal override int[]? ChannelsLastOrder(int rank) => new FeatureAxis(Axis).ToLastOrder(rank);
 
     public override Config GetConfig()
     {

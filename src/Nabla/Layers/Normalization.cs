@@ -53,27 +53,20 @@ public sealed class Normalization : Layer
     private bool statisticsInConfig;
 
     /// <summary>Only the kept axis sizes the statistics; the others may be unknown (an image of any size).</summary>
-    private protected override bool MayBeUnknown(int axis, int rank) => axis != KeptAxis(rank + 1) - 1;
-
-    /// <summary><see cref="Axis"/> counted from the front, for inputs of <paramref name="rank"/> axes (the batch's included).</summary>
-    private int KeptAxis(int rank) => Axis < 0 ? Axis + rank : Axis;
+    private protected override bool MayBeUnknown(int axis, int rank) => new FeatureAxis(Axis).MayBeUnknown(axis, rank);
 
     /// <summary>Moves the kept axis last when it is not (channels-first images keep axis 1).</summary>
-    internal override int[]? ChannelsLastOrder(int rank) => ImageLayout.AxisLastOrder(rank, KeptAxis(rank));
+    internal override int[]? ChannelsLastOrder(int rank) => new FeatureAxis(Axis).ToLastOrder(rank);
 
     public override int[] ComputeOutputShape(int[] inputShape)
     {
-        int rank = inputShape.Length + 1, kept = KeptAxis(rank);
-        if (kept < 1 || kept >= rank)
-            throw new ArgumentException(
-                $"Normalization '{Name}': 'axis' {Axis} for inputs {Describe(inputShape)} must name one of axes 1 to {rank - 1} " +
-                $"(or -1 to -{rank - 1} from the end), counting the batch axis as 0: one mean and variance per entry of that axis.");
+        new FeatureAxis(Axis).Check($"Normalization '{Name}'", inputShape);
         return inputShape;
     }
 
     protected override void BuildWeights(int[] inputShape)
     {
-        int features = inputShape[KeptAxis(inputShape.Length + 1) - 1];
+        int features = new FeatureAxis(Axis).Features(inputShape);
         foreach (var (what, given) in new[] { ("mean", givenMean), ("variance", givenVariance) })
             if (given is not null && given.Length != 1 && given.Length != features)
                 throw new ArgumentException(
@@ -167,9 +160,7 @@ public sealed class Normalization : Layer
         if (!IsAdapted)
             throw new InvalidOperationException(
                 $"Layer '{Name}' (Normalization) has no statistics: call Adapt(x), pass mean and variance, or set its weights first.");
-        if (ChannelsLastOrder(inputs.Rank) is not { } order) return Op.Record(new ScaleShiftOp(inputs, scale, shift));
-        var normalized = Op.Record(new ScaleShiftOp(ImageLayout.Move(inputs, order), scale, shift));
-        return ImageLayout.Move(normalized, Tensor.InversePermutation(order));
+        return new FeatureAxis(Axis).Call(inputs, x => Op.Record(new ScaleShiftOp(x, scale, shift)));
     }
 
     /// <summary>The per-feature y = x·scale + shift that <see cref="Call"/> applies (the ONNX exporter writes these).</summary>

@@ -258,7 +258,7 @@ public class ChannelsFirstTests
         pool.Build([4, Layer.UnknownDimension]);
         Assert.Equal([4, Layer.UnknownDimension], pool.OutputShape!);
         var batchAxis = Assert.Throws<ArgumentException>(() => new BatchNormalization(axis: 0, name: "bn").Build([3, 4]));
-        Assert.Contains("axis 0 on inputs of rank 3 (batch axis 0) must name one of axes 1 to 2", batchAxis.Message);
+        Assert.Contains("BatchNormalization 'bn': 'axis' 0 for inputs (None, 3, 4) must name one of axes 1 to 2", batchAxis.Message);
     }
 
     /// <summary>A channels-first CNN as a Theano-era or PyTorch-converted Keras model has it: trains, saves as .keras,
