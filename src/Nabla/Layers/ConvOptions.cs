@@ -22,16 +22,6 @@ internal static class ConvOptions
 
     public static string PaddingName(ConvPadding padding) => padding.ToString().ToLowerInvariant();
 
-    /// <summary>For the layers that compute channels-last only (the ConvLSTMs): accepts channels_last (or null, Keras's
-    /// default); channels_first is refused by name.</summary>
-    public static void CheckDataFormat(string layer, string? dataFormat)
-    {
-        if (dataFormat is null || dataFormat == ImageLayout.LastName) return;
-        throw new ArgumentException(
-            $"{layer}: 'data_format' {Config.Describe(dataFormat)} is not supported; Nabla's images are channels_last " +
-            "([batch, height, width, channels]). Transpose channels_first data to channels_last.", "dataFormat");
-    }
-
     /// <summary>Keras's checks of a convolution's <c>groups</c>: at least 1, and a divisor of the filters (the input
     /// channels are checked when the layer is built).</summary>
     public static void CheckConvGroups(string layer, int groups, int filters)

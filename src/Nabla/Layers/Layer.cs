@@ -155,10 +155,10 @@ public abstract partial class Layer : IKerasSerializable
     /// a Dense's leading axes, a sequence's length). False by default: a built layer takes one shape.</summary>
     private protected virtual bool RunsOnOtherShape(int[] built, int[] inputShape) => false;
 
-    /// <summary>The permutation a layer applies to its inputs (of <paramref name="rank"/> axes, the batch's included) to
-    /// compute on them channels-last, and whose inverse it applies to outputs of the same rank (a channels-first
-    /// convolution, a BatchNormalization over axis 1); null when it computes on its inputs as they are. Exporters that
-    /// write the channels-last computation wrap it in these transposes.</summary>
+    /// <summary>The permutation a layer applies to its tensors of <paramref name="rank"/> axes (the batch's included) to
+    /// compute on them channels-last: to its inputs, and its inverse to outputs of that rank (a channels-first
+    /// convolution, a BatchNormalization over axis 1); null when it computes on them as they are. Exporters that write
+    /// the channels-last computation wrap it in these transposes.</summary>
     internal virtual int[]? ChannelsLastOrder(int rank) => null;
 
     /// <summary>The per-sample output shape for a per-sample input shape.</summary>

@@ -377,6 +377,60 @@ public class ChannelsFirstTests
         Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model);
     }
 
+    /// <summary>A channels-first ConvLSTM ([batch, time, channels, spatial...], states [batch, filters, spatial...]) against
+    /// the channels-last one with the same weights: the output, the returned states, an initial state given, and every
+    /// gradient; its config; an ONNX export of the sequence output.</summary>
+    [Theory]
+    [InlineData(2, true, false)]
+    [InlineData(2, false, true)]
+    [InlineData(1, false, false)]
+    public void AChannelsFirstConvLstmComputesTheChannelsLastOnesNumbers(int rank, bool returnSequences, bool returnState)
+    {
+        Nabla.Layers.ConvLSTM Make(string format) => rank == 2
+            ? new ConvLSTM2D(3, 3, padding: "same", returnSequences: returnSequences, returnState: returnState, dataFormat: format)
+            : new ConvLSTM1D(3, 3, padding: "same", returnSequences: returnSequences, returnState: returnState, dataFormat: format);
+        int[] lastShape = rank == 2 ? [4, 5, 6, 2] : [4, 7, 2];
+        int[] firstShape = [lastShape[0], lastShape[^1], .. lastShape[1..^1]];
+        var last = Make("channels_last");
+        var first = Make("channels_first");
+        last.Build(lastShape);
+        first.Build(firstShape);
+        for (int i = 0; i < last.Weights.Count; i++)
+        {
+            var values = GradientCheck.Random(70 + i, -0.5, 0.5, last.Weights[i].Shape);
+            values.Data.AsSpan(0, values.Size).CopyTo(last.Weights[i].Data);
+            values.Data.AsSpan(0, values.Size).CopyTo(first.Weights[i].Data);
+        }
+        // A sequence's channels sit on axis 2 channels-first; a state's on axis 1.
+        Tensor SequenceFirst(Tensor t) => Tensor.Transpose(t, [0, 1, t.Rank - 1, .. Enumerable.Range(2, t.Rank - 3)]);
+        var x = GradientCheck.Random(77, -1, 1, [2, .. lastShape]);
+        var xLast = x.Clone().RequireGrad();
+        var xFirst = SequenceFirst(x).Clone().RequireGrad();
+        var h0 = GradientCheck.Random(78, -0.5, 0.5, [2, .. lastShape[1..^1], 3]);
+        var c0 = GradientCheck.Random(79, -0.5, 0.5, [2, .. lastShape[1..^1], 3]);
+        var yLast = last.CallAll(xLast, [h0, c0], training: true);
+        var yFirst = first.CallAll(xFirst, [First(h0), First(c0)], training: true);
+        Assert.Equal(yLast.Count, yFirst.Count);
+        Assert.Equal(returnSequences ? [4, 3, .. firstShape[2..]] : (int[])[3, .. firstShape[2..]], first.OutputShape!);
+        for (int i = 0; i < yLast.Count; i++)
+            AssertClose(i == 0 && returnSequences ? SequenceFirst(yLast[i]) : First(yLast[i]), yFirst[i]);
+
+        var dy = GradientCheck.Random(80, 0.5, 1.5, yLast[0].Shape);
+        new Graph(Tensor.Sum(yLast[0] * dy)).Backward();
+        new Graph(Tensor.Sum(yFirst[0] * (returnSequences ? SequenceFirst(dy) : First(dy)))).Backward();
+        AssertClose(SequenceFirst(xLast.Grad!), xFirst.Grad!);
+        for (int i = 0; i < last.TrainableWeights.Count; i++)
+            AssertClose(last.TrainableWeights[i].Grad!, first.TrainableWeights[i].Grad!);
+
+        var config = first.GetConfig();
+        Assert.Equal("channels_first", config["data_format"]);
+        Assert.Equal("channels_first", ((Nabla.Layers.ConvLSTM)Layer.Deserialize(new Config { ["class_name"] = first.ClassName, ["config"] = config })).DataFormat);
+        if (returnState) return;
+        var model = new Sequential(new InputLayer(firstShape), Make("channels_first"), new Flatten(dataFormat: "channels_first"), new Dense(2));
+        model.Compile("sgd", "mse");
+        Nabla.Tests.Serialization.OnnxRuntimeCheck.AssertMatchesPredict(model);
+    }
+
     /// <summary>A model as Keras 2 writes a channels-first CNN's config (model.to_json()) loads with Keras's shapes and
     /// parameter count.</summary>
     [Fact]

@@ -7,7 +7,8 @@ using Nabla.Tests.TestSupport;
 namespace Nabla.Tests.Recurrent;
 
 /// <summary>ConvLSTM's Keras config (keys, defaults, round trips), its weights (shapes, unit_forget_bias, the path in Keras
-/// 3's weights files), and what it refuses by name: channels_first, stateful, Bidirectional over it, ONNX export.</summary>
+/// 3's weights files), and what it refuses by name: a data_format other than Keras's two, stateful, Bidirectional over it,
+/// ONNX export.</summary>
 public sealed class ConvLstmConfigTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("nabla-convlstm-").FullName;
@@ -122,8 +123,8 @@ public sealed class ConvLstmConfigTests : IDisposable
     [Fact]
     public void RefusesWhatItDoesNotImplementByName()
     {
-        var channelsFirst = Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3, dataFormat: "channels_first"));
-        Assert.Contains("channels_first", channelsFirst.Message);
+        var format = Assert.Throws<ArgumentException>(() => new ConvLSTM2D(2, 3, dataFormat: "NCHW"));
+        Assert.Contains("'data_format' must be \"channels_last\" or \"channels_first\", found \"NCHW\"", format.Message);
         var stateful = Assert.Throws<ArgumentException>(() => Layer.Deserialize(Config.Parse(
             """{"class_name": "ConvLSTM2D", "config": {"filters": 2, "kernel_size": 3, "stateful": true}}""")));
         Assert.Contains("stateful", stateful.Message);

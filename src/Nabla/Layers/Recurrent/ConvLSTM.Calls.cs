@@ -18,7 +18,19 @@ public abstract partial class ConvLSTM
     {
         ArgumentNullException.ThrowIfNull(inputs);
         CheckInput(inputs);
-        if (inputs.KerasMask is { } mask) CheckTimestepMask(inputs, mask);
+        var mask = inputs.KerasMask;
+        if (mask is not null) CheckTimestepMask(inputs, mask);
+        if (!layout.ChannelsFirst) return ChannelsLastCall(inputs, mask, initialState, training);
+        // Channels-first: the sequence's channels (axis 2) and the states' (axis 1) move last around the recurrence, and back.
+        CheckInitialState(initialState ?? [], [inputs.Shape[0], .. layout.FromLast(StateShape(layout.ToLast(inputs.Shape[2..])))]);
+        var results = ChannelsLastCall(ImageLayout.Move(inputs, ChannelsLastOrder(inputs.Rank)!), mask,
+            initialState?.Select(layout.ToLast).ToList(), training);
+        return [.. results.Select(r => ImageLayout.Move(r, Tensor.InversePermutation(ChannelsLastOrder(r.Rank)!)))];
+    }
+
+    /// <summary>The call on channels-last sequences and states, <paramref name="mask"/> the sequence's timestep mask.</summary>
+    private IReadOnlyList<Tensor> ChannelsLastCall(Tensor inputs, Tensor? mask, IReadOnlyList<Tensor>? initialState, bool training)
+    {
         int batch = inputs.Shape[0], steps = inputs.Shape[1];
         int[] stepShape = inputs.Shape[2..];
         var geometry = inputGeometry ?? InputGeometry(stepShape);
@@ -43,7 +55,7 @@ public abstract partial class ConvLSTM
             var kept = Tensor.Multiply(inputGate, candidate);
             var newC = c is null ? kept : Tensor.Add(Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 1)), c), kept);
             var newH = Tensor.Multiply(RecurrentActivation.Apply(Gate(z, 3)), Activation.Apply(newC));
-            if (inputs.KerasMask is { } timestepMask)
+            if (mask is { } timestepMask)
             {
                 var step = MaskedStep.At(timestepMask, t, stateShape);
                 (h, c) = (step.Choose(newH, h), step.Choose(newC, c));
@@ -157,7 +169,7 @@ public abstract partial class ConvLSTM
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) reads a sequence and, optionally, its 2 initial states; {inputShapes.Count} inputs were given.");
         Build(inputShapes[0]);
-        var stateShape = StateShape(inputShapes[0][1..]);
+        var stateShape = layout.FromLast(StateShape(layout.ToLast(inputShapes[0][1..])));
         for (int k = 1; k < inputShapes.Count; k++)
             if (!inputShapes[k].AsSpan().SequenceEqual(stateShape))
                 throw new ArgumentException(

@@ -31,7 +31,7 @@ public abstract partial class ConvLSTM
         var config = base.GetConfig();
         WriteRnnOptions(config, stateful: false);
         config["filters"] = (long)Filters;
-        window.WriteConfig(config, rank, ImageLayout.Last);
+        window.WriteConfig(config, rank, layout);
         config["activation"] = ActivationFunction.Serialize(Activation);
         config["recurrent_activation"] = ActivationFunction.Serialize(RecurrentActivation);
         config["use_bias"] = UseBias;

@@ -5,7 +5,9 @@ namespace Nabla.Layers;
 
 /// <summary>
 /// What Keras's <c>ConvLSTM1D</c>, <c>ConvLSTM2D</c> and <c>ConvLSTM3D</c> share (keras/src/layers/rnn/conv_lstm.py): an
-/// LSTM whose input and recurrent products are convolutions. Inputs [batch, time, spatial..., channels] (channels_last);
+/// LSTM whose input and recurrent products are convolutions. Inputs [batch, time, spatial..., channels], or with
+/// data_format "channels_first" [batch, time, channels, spatial...] and states [batch, filters, spatial...] (moved
+/// channels-last around the recurrence, <see cref="ImageLayout"/>);
 /// weights <c>kernel</c> [window..., channels, 4·filters], <c>recurrent_kernel</c> [window..., filters, 4·filters] and
 /// <c>bias</c> [4·filters], gates in Keras's order i, f, c, o. Per step, with z = conv(x_t, kernel) + bias +
 /// conv(h_{t-1}, recurrent_kernel): i, f, o = recurrent_activation(z's blocks), c_t = f·c_{t-1} + i·activation(z_c),
@@ -23,6 +25,7 @@ public abstract partial class ConvLSTM : RnnLayer
     private ActivationFunction recurrentActivation;
     private Tensor? kernel, recurrentKernel, bias;
     private ConvGeometry? inputGeometry, recurrentGeometry;
+    private readonly ImageLayout layout;
 
     private protected ConvLSTM(int rank, int filters, Size3D kernelSize, Size3D strides, string padding, Size3D dilationRate,
         string? dataFormat, string? activation, string? recurrentActivation, bool useBias, string kernelInitializer,
@@ -34,7 +37,7 @@ public abstract partial class ConvLSTM : RnnLayer
         this.rank = rank;
         string what = $"{ClassName} '{Name}'";
         if (filters <= 0) throw new ArgumentException($"{what}: 'filters' must be a positive integer, found {filters}.", nameof(filters));
-        ConvOptions.CheckDataFormat(what, dataFormat);
+        layout = ImageLayout.Parse(what, dataFormat);
         if (stateful)
             throw new ArgumentException(
                 $"{what}: 'stateful' is not supported (Nabla carries states between batches only for LSTM, GRU and SimpleRNN).",
@@ -46,6 +49,13 @@ public abstract partial class ConvLSTM : RnnLayer
     }
 
     public int Filters { get; }
+
+    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    public string DataFormat => layout.Name;
+
+    /// <summary>Channels-first: a sequence's channels sit on axis 2 (after the time axis), a state's on axis 1.</summary>
+    internal override int[]? ChannelsLastOrder(int rank) =>
+        !layout.ChannelsFirst ? null : rank == this.rank + 3 ? ImageLayout.AxisLastOrder(rank, 2) : layout.ToLastOrder(rank);
 
     /// <summary>"valid" or "same" (of the input convolution; the recurrent one is always "same").</summary>
     public string Padding => window.PaddingName;
@@ -101,16 +111,19 @@ public abstract partial class ConvLSTM : RnnLayer
     public override int[] ComputeOutputShape(int[] inputShape)
     {
         if (inputShape.Length != rank + 2)
+        {
+            string spatial = rank switch { 1 => "steps", 2 => "rows, cols", _ => "depth, rows, cols" };
             throw new ArgumentException(
                 $"Layer '{Name}' ({ClassName}) needs inputs of rank {rank + 3} ([batch, time, " +
-                $"{rank switch { 1 => "steps", 2 => "rows, cols", _ => "depth, rows, cols" }}, channels]), found per-sample shape {Describe(inputShape)}.");
-        var state = StateShape(inputShape[1..]);
+                $"{(layout.ChannelsFirst ? $"channels, {spatial}" : $"{spatial}, channels")}]), found per-sample shape {Describe(inputShape)}.");
+        }
+        var state = layout.FromLast(StateShape(layout.ToLast(inputShape[1..])));
         return ReturnSequences ? [inputShape[0], .. state] : state;
     }
 
     protected override void BuildWeights(int[] inputShape)
     {
-        int[] stepShape = inputShape[1..];
+        int[] stepShape = layout.ToLast(inputShape[1..]);
         inputGeometry = InputGeometry(stepShape);
         recurrentGeometry = RecurrentGeometry(StateShape(stepShape));
         int[] windowShape = Window.Last(rank);

@@ -50,7 +50,7 @@ internal static class OnnxConvLstm
         string name = layer.Name;
         int rank = layer.Rank, steps = layer.InputShape![0], filters = layer.Filters, gates = 4 * filters;
         var geometry = layer.BuiltInputGeometry;
-        int[] stepShape = layer.InputShape[1..], outSpatial = geometry.OutSpatial(rank);
+        int[] stepShape = OnnxLayers.ChannelsLastShape(layer, layer.InputShape)[1..], outSpatial = geometry.OutSpatial(rank);
 
         // Every step's input product at once: [batch·steps, spatial..., channels] → [batch, steps, 4·filters, out...].
         string folded = g.Node("Reshape", name, [x, g.Int64Initializer($"{name}/folded", [-1, .. Longs(stepShape)])]);

@@ -96,15 +96,20 @@ internal static class OnnxLayers
 
     /// <summary>Appends the layer's nodes after value <paramref name="x"/>; returns the layer's output value. A layer that
     /// computes channels-last on inputs in another layout (<see cref="Layer.ChannelsLastOrder"/>) is written as Nabla runs it:
-    /// a Transpose, its channels-last nodes, and the inverse Transpose when the output keeps the input's rank.</summary>
+    /// a Transpose, its channels-last nodes, and the Transpose back that its output's rank calls for (none for a rank
+    /// without channels to move, a global pooling's [batch, channels]).</summary>
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x)
     {
         if (layer.InputShape is not { } shape || layer.ChannelsLastOrder(shape.Length + 1) is not { } order) return EmitChannelsLast(g, layer, x);
         string y = EmitChannelsLast(g, layer, g.Node("Transpose", layer.Name, [x], Ints("perm", [.. order.Select(a => (long)a)])));
-        return layer.OutputShape!.Length + 1 == order.Length
-            ? g.Node("Transpose", layer.Name, [y], Ints("perm", [.. Tensor.InversePermutation(order).Select(a => (long)a)]))
+        return layer.ChannelsLastOrder(layer.OutputShape!.Length + 1) is { } back
+            ? g.Node("Transpose", layer.Name, [y], Ints("perm", [.. Tensor.InversePermutation(back).Select(a => (long)a)]))
             : y;
     }
+
+    /// <summary>A layer's per-sample shape as its channels-last nodes see it: moved by its <see cref="Layer.ChannelsLastOrder"/>.</summary>
+    internal static int[] ChannelsLastShape(Layer layer, int[] perSample) =>
+        layer.ChannelsLastOrder(perSample.Length + 1) is { } order ? [.. order[1..].Select(a => perSample[a - 1])] : perSample;
 
     private static string EmitChannelsLast(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {

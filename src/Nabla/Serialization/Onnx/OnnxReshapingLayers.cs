@@ -20,8 +20,8 @@ internal static class OnnxReshapingLayers
     public static string Emit(OnnxGraphBuilder g, Layer layer, string x) => layer switch
     {
         Cropping1D c => Slice(g, c.Name, x, [c.Cropping.Start], [c.OutputShape![0]], [1]),
-        Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], ChannelsLast(c, c.OutputShape!)[..2], [1, 2]),
-        Cropping3D c => Slice(g, c.Name, x, [c.Cropping.Front, c.Cropping.Top, c.Cropping.Left], ChannelsLast(c, c.OutputShape!)[..3], [1, 2, 3]),
+        Cropping2D c => Slice(g, c.Name, x, [c.Cropping.Top, c.Cropping.Left], OnnxLayers.ChannelsLastShape(c, c.OutputShape!)[..2], [1, 2]),
+        Cropping3D c => Slice(g, c.Name, x, [c.Cropping.Front, c.Cropping.Top, c.Cropping.Left], OnnxLayers.ChannelsLastShape(c, c.OutputShape!)[..3], [1, 2, 3]),
         ZeroPadding1D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads", [0, p.Padding.Start, 0, 0, p.Padding.End, 0])]),
         ZeroPadding3D p => g.Node("Pad", p.Name, [x, g.Int64Initializer($"{p.Name}/pads",
             [0, p.Padding.Front, p.Padding.Top, p.Padding.Left, 0, 0, p.Padding.Back, p.Padding.Bottom, p.Padding.Right, 0])]),
@@ -33,8 +33,8 @@ internal static class OnnxReshapingLayers
         UpSampling3D u => Resize(g, u.Name, x, [1, u.Size.Depth, u.Size.Height, u.Size.Width, 1], bilinear: false),
         PReLU p => g.Node("PRelu", p.Name, [x, g.Weight(p.Alpha)]),
         Resizing { CropToAspectRatio: true } r => Cut(g, r, x, r.WindowFor(KnownSize(r, 0), KnownSize(r, 1)), r.Height, r.Width, r.Interpolation == "bilinear"),
-        Resizing { PadToAspectRatio: true } r => ResizeTo(g, r.Name, PaddedToAspectRatio(g, r, x), r.Height, r.Width, ChannelsLast(r, r.OutputShape!)[2], r.Interpolation == "bilinear"),
-        Resizing r => ResizeTo(g, r.Name, x, r.Height, r.Width, ChannelsLast(r, r.OutputShape!)[2], r.Interpolation == "bilinear"),
+        Resizing { PadToAspectRatio: true } r => ResizeTo(g, r.Name, PaddedToAspectRatio(g, r, x), r.Height, r.Width, OnnxLayers.ChannelsLastShape(r, r.OutputShape!)[2], r.Interpolation == "bilinear"),
+        Resizing r => ResizeTo(g, r.Name, x, r.Height, r.Width, OnnxLayers.ChannelsLastShape(r, r.OutputShape!)[2], r.Interpolation == "bilinear"),
         CenterCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
         RandomCrop c => Cut(g, c, x, c.WindowFor(KnownSize(c, 0), KnownSize(c, 1)), c.Height, c.Width),
         _ => throw new NotSupportedException($"ONNX export: layer '{layer.Name}' ({layer.ClassName}) cannot be written."),
@@ -49,7 +49,7 @@ internal static class OnnxReshapingLayers
     private static string Cut(OnnxGraphBuilder g, Layer layer, string x, ImageWindow w, int height, int width, bool bilinear = true)
     {
         string window = Slice(g, layer.Name, x, [w.Top, w.Left], [w.Height, w.Width], [1, 2]);
-        return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, ChannelsLast(layer, layer.OutputShape!)[2], bilinear);
+        return w.Height == height && w.Width == width ? window : ResizeTo(g, layer.Name, window, height, width, OnnxLayers.ChannelsLastShape(layer, layer.OutputShape!)[2], bilinear);
     }
 
     /// <summary>Resizing's pad_to_aspect_ratio: a constant Pad of its fill value, as many rows (or columns) on each side.</summary>
@@ -73,14 +73,9 @@ internal static class OnnxReshapingLayers
     }
 
     /// <summary>A built layer's input size on a spatial axis; an unknown one (None) cannot give fixed crop offsets.</summary>
-    private static int KnownSize(Layer layer, int axis) => ChannelsLast(layer, layer.InputShape!)[axis] is var size && size != Layer.UnknownDimension ? size
+    private static int KnownSize(Layer layer, int axis) => OnnxLayers.ChannelsLastShape(layer, layer.InputShape!)[axis] is var size && size != Layer.UnknownDimension ? size
         : throw new NotSupportedException(
             $"ONNX export: layer '{layer.Name}' ({layer.ClassName}) has an input axis of unknown length (None); its crop offsets come with the data.");
-
-    /// <summary>A layer's per-sample shape as its channels-last nodes see it: moved by its <see cref="Layer.ChannelsLastOrder"/>
-    /// (a channels-first layer's input is transposed before them, OnnxLayers.Emit).</summary>
-    private static int[] ChannelsLast(Layer layer, int[] perSample) =>
-        layer.ChannelsLastOrder(perSample.Length + 1) is { } order ? [.. order[1..].Select(a => perSample[a - 1])] : perSample;
 
     /// <summary>Nearest: output cell i reads floor(i / scale). Bilinear: half-pixel centres, as TensorFlow's resize.</summary>
     private static string Resize(OnnxGraphBuilder g, string name, string x, int[] scales, bool bilinear) =>
