@@ -296,13 +296,22 @@ public abstract partial class Layer : IKerasSerializable
     public virtual LayerActivity Observe(Tensor output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        // A layer that computed channels-last and moved its result's channels back (channels_first): its units are the
-        // channels-last result's last axis, which the recorded move holds (an unrecorded output is moved again).
-        if (ChannelsLastOrder(output.Rank) is { } order)
-            output = output.Creator is Autograd.Ops.TransposeOp move && move.IsUndoneBy(order) ? move.Inputs[0] : Tensor.Transpose(output, order);
+        output = ChannelsLastView(output);
         return output.Creator is IActivatedOp op
             ? new LayerActivity(this, output, op.PreActivation, op.Activation as ActivationFunction)
             : new LayerActivity(this, output, null, null);
+    }
+
+    /// <summary>
+    /// The channels-last result behind an output of this layer: a layer that computed channels-last and moved its result's
+    /// channels back (channels_first) returns the result its recorded move read, so that units are on the last axis; an
+    /// unrecorded output is moved again. A captured step replays only what its outputs need, and the next channels-first
+    /// layer reads that result directly, so it is also the one of the two that a replay keeps up to date.
+    /// </summary>
+    internal Tensor ChannelsLastView(Tensor output)
+    {
+        if (ChannelsLastOrder(output.Rank) is not { } order) return output;
+        return output.Creator is Autograd.Ops.TransposeOp move && move.IsUndoneBy(order) ? move.Inputs[0] : Tensor.Transpose(output, order);
     }
 
     /// <summary>Called after the weights' values were replaced from outside (SetWeights, loading), so a layer that

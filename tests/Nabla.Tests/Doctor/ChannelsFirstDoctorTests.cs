@@ -43,4 +43,27 @@ public class ChannelsFirstDoctorTests
         Assert.Equal(4.0 / 6, DeadShare(Train("channels_first", deadFilters: 4)), 1e-9);
         Assert.Equal(4.0 / 6, DeadShare(Train("channels_last", deadFilters: 4)), 1e-9);
     }
+
+    /// <summary>The doctor's input statistics read what the first weighted layer sees after the leading layers without
+    /// a kernel. A channels-first BatchNormalization's moved-back output is not replayed when the next channels-first layer
+    /// reads its channels-last result directly, so the doctor reads that result: after a replay on new data it holds
+    /// the new batch normalized, features (channels) on the last axis.</summary>
+    [Fact]
+    public void Preprocessed_inputs_of_a_channels_first_model_follow_each_replay()
+    {
+        Utils.SetRandomSeed(2);
+        var model = new Sequential(new InputLayer([2, 5, 5]), new BatchNormalization(axis: 1),
+            new Conv2D(3, 3, dataFormat: "channels_first"), new Flatten(), new Dense(1));
+        model.Compile("sgd", "mse");
+        var step = new CapturedStep(model, StepKind.Predict, 4, [2, 5, 5], null);
+        var x = GradientCheck.Random(3, -2, 2, 4, 2, 5, 5);
+        step.LoadContiguous([x], null, 0);
+        step.Run();
+        var seen = ModelQuantities.PreprocessedInputs(model, step);
+        Assert.Equal([4, 5, 5, 2], seen.Shape);
+        // Inference with the starting statistics (mean 0, variance 1, gamma 1, beta 0): x / sqrt(1 + 1e-3), channels moved last.
+        var expected = Tensor.Transpose(x, 0, 2, 3, 1);
+        for (int i = 0; i < expected.Size; i++)
+            Assert.Equal(expected.Data[i] / Math.Sqrt(1 + 1e-3), seen.Data[i], 1e-5);
+    }
 }

@@ -153,12 +153,13 @@ internal sealed record ModelQuantities
     }
 
     /// <summary>What the first weighted layer sees: the batch after the model's leading layers that carry no kernel
-    /// (Normalization, Rescaling, BatchNormalization, Flatten, InputLayer...), which normalize or only reshape.</summary>
+    /// (Normalization, Rescaling, BatchNormalization, Flatten, InputLayer...), which normalize or only reshape; a
+    /// channels-first one's channels-last result (<see cref="Layers.Layer.ChannelsLastView"/>), features on the last axis.</summary>
     public static Tensor PreprocessedInputs(Model model, CapturedStep step)
     {
         var inputs = step.X;
         for (int i = 0; i < model.Layers.Count && model.Layers[i].Kernels.Count == 0; i++)
-            inputs = step.LayerOutputs[i];
+            inputs = model.Layers[i].ChannelsLastView(step.LayerOutputs[i]);
         return inputs;
     }
 
