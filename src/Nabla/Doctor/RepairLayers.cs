@@ -30,7 +30,7 @@ internal sealed record RepairLayer(int Index, Config Entry, Config Full)
 
     /// <summary>The axis of the layer's output that holds its channels or units, as a BatchNormalization after it takes
     /// it: 1 for a channels-first convolution, else the last (-1).</summary>
-    public int ChannelAxis => Full.GetString("data_format", null) == "channels_first" ? 1 : -1;
+    public int ChannelAxis => Full.GetString("data_format", null) == Layers.ImageLayout.FirstName ? 1 : -1;
 
     /// <summary>A layer without weights that applies an activation function (Keras's Activation layer).</summary>
     public bool ActivationOnly => !HasKernel && Full.ContainsKey("activation");

@@ -9,7 +9,8 @@ namespace Nabla.Autograd.Ops;
 /// transposes, copied in 8×8 register blocks; any other walks the strides element by element.</summary>
 internal sealed class TransposeOp : Op
 {
-    private readonly StridedWalk walk; // operand 0: the output; operand 1: the input, read with permuted strides
+    // Operand 0: the output; operand 1: the input, read with permuted strides. Built only when no matrix batch applies.
+    private readonly StridedWalk? walk;
     private readonly MatrixBatch? matrices;
     private readonly int[] permutation;
     // dy transposed back before it is added to a gradient that other ops also feed; allocated by the first such pass.
@@ -20,10 +21,10 @@ internal sealed class TransposeOp : Op
 
     public TransposeOp(Tensor x, int[] permutation) : base([x], Permuted(x.Shape, Validate(permutation, x.Rank)))
     {
-        var inputStrides = StridedWalk.ContiguousStrides(x.Shape);
-        walk = new StridedWalk(Output.Shape,
-            [StridedWalk.ContiguousStrides(Output.Shape), Permuted(inputStrides, permutation)]);
         matrices = AsMatrixBatch(x.Shape, permutation);
+        if (matrices is null)
+            walk = new StridedWalk(Output.Shape,
+                [StridedWalk.ContiguousStrides(Output.Shape), Permuted(StridedWalk.ContiguousStrides(x.Shape), permutation)]);
         this.permutation = permutation;
     }
 
@@ -55,7 +56,7 @@ internal sealed class TransposeOp : Op
     public override void Forward()
     {
         if (matrices is { } b) TransposeEach(Inputs[0].Data, Output.Data, b.Count, b.Rows, b.Columns);
-        else walk.Gather(Inputs[0].Data, Output.Data);
+        else walk!.Gather(Inputs[0].Data, Output.Data);
     }
 
     protected internal override bool CanOverwriteGrad(int i) => matrices is not null;
@@ -65,7 +66,7 @@ internal sealed class TransposeOp : Op
         if (!NeedsGrad(0)) return;
         if (matrices is not { } b)
         {
-            walk.ScatterAdd(Output.Grad!.Data, Inputs[0].Grad!.Data);
+            walk!.ScatterAdd(Output.Grad!.Data, Inputs[0].Grad!.Data);
             return;
         }
         var dx = Inputs[0].Grad!.Data;

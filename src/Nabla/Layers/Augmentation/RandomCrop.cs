@@ -51,7 +51,8 @@ public sealed class RandomCrop : TrainingNoiseLayer
     public override Tensor Call(Tensor inputs, bool training)
     {
         CheckInput(inputs);
-        var (height, width) = (layout.ToLast(inputs.Shape[1..])[0], layout.ToLast(inputs.Shape[1..])[1]);
+        int[] image = layout.ToLast(inputs.Shape[1..]);
+        int height = image[0], width = image[1];
         return training && height >= Height && width >= Width ? base.Call(inputs, training)
             : layout.Call(inputs, x => WindowFor(height, width).Cut(x, Height, Width));
     }
