@@ -12,6 +12,7 @@ public abstract class Op
     {
         Inputs = inputs;
         Output = new Tensor(outputShape);
+        if (this is ILogitsOutput activated) Output.KerasLogits = activated;
     }
 
     /// <summary>The operation's name as shown to users ("matmul", "round", ...).</summary>

@@ -29,6 +29,19 @@ public interface IActivatedOp
     IActivationKernel Activation { get; }
 }
 
+/// <summary>
+/// An activated op whose pre-activation a consumer may read in place of its output and differentiate itself: a
+/// crossentropy takes the logits behind a softmax or sigmoid output, as Keras's TensorFlow backend does, so an output
+/// saturated past the crossentropy's clip still passes back p − t. The op's backward pass adds what such consumers
+/// wrote to f'(z)·dy.
+/// </summary>
+public interface ILogitsOutput : IActivatedOp
+{
+    /// <summary>dLoss/dz for consumers of <see cref="IActivatedOp.PreActivation"/> to add into during this backward pass;
+    /// zero at its first request after a forward pass.</summary>
+    Span<float> PreActivationGradient();
+}
+
 /// <summary>An op that carries a state through time (a recurrent op): its backward pass can record ‖∂L/∂h_t‖ at
 /// every step, the evidence for gradients vanishing or exploding through time. Observers read it without knowing
 /// the op.</summary>

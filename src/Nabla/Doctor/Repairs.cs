@@ -210,7 +210,7 @@ internal static partial class Repairs
     }
 
     /// <summary>Puts the scaling into the model as its first layer, so it travels with it: a Rescaling by
-    /// 1/max for non-negative data that shares one range (pixels), else a Normalization adapted to x, per channel: axis 1
+    /// 1/max for non-negative data that reaches down to half its maximum or below (pixels), else a Normalization adapted to x, per channel: axis 1
     /// when the first layer takes channels-first images. A functional model with branches is rebuilt with the layer in front
     /// of its input (<see cref="FunctionalReplay"/>).</summary>
     private static (Experiment, string)? NormalizeInputs(Experiment e)
@@ -225,7 +225,9 @@ internal static partial class Repairs
         int features = e.X.Shape[axis < 0 ? e.X.Rank - 1 : axis];
         Config layerConfig;
         string change;
-        if (min >= 0 && max > 1)
+        // Dividing by the largest value normalizes data anchored at 0 (pixels, counts); data far from 0 (readings offset
+        // by thousands) would keep its narrow band away from 0 after it, so it is standardized instead.
+        if (min >= 0 && max > 1 && min <= max / 2)
         {
             layerConfig = new Config { ["name"] = "rescaling", ["scale"] = 1.0 / max, ["offset"] = 0.0 };
             change = $"first layer Rescaling(scale=1/{max:G4})";

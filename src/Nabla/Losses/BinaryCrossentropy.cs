@@ -31,7 +31,8 @@ internal readonly struct BinaryCrossentropyTerm(bool fromLogits, double labelSmo
 }
 
 /// <summary>Keras <c>BinaryCrossentropy</c>: from_logits false, label_smoothing 0, axis −1; the mean over the
-/// last axis per sample.</summary>
+/// last axis per sample. Predictions straight from a sigmoid are read as the sigmoid's logits
+/// (<see cref="Loss.LogitsActivation"/>), as Keras's TensorFlow backend does.</summary>
 public sealed class BinaryCrossentropy : SmoothedCrossentropy
 {
     public BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0,
@@ -42,13 +43,20 @@ public sealed class BinaryCrossentropy : SmoothedCrossentropy
 
     public override string ClassName => "BinaryCrossentropy";
 
+    public override string? LogitsActivation => FromLogits ? null : "sigmoid";
+
     public static BinaryCrossentropy FromConfig(Config config)
     {
         var (fromLogits, labelSmoothing, reduction, name) = ReadArguments(config, "binary_crossentropy");
         return new(fromLogits, labelSmoothing, reduction, name);
     }
 
-    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
-        new ElementwiseLossOp<BinaryCrossentropyTerm>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction,
-            new BinaryCrossentropyTerm(FromLogits, LabelSmoothing));
+    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred)
+    {
+        var logits = LossOp.LogitsBehind(yPred, LogitsActivation);
+        var op = new ElementwiseLossOp<BinaryCrossentropyTerm>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction,
+            new BinaryCrossentropyTerm(FromLogits || logits is not null, LabelSmoothing));
+        if (logits is not null) op.ReadLogitsOf(logits);
+        return op;
+    }
 }

@@ -69,9 +69,21 @@ internal static class CrossEntropyRows
 
 /// <summary>Categorical crossentropy over the last axis against target rows that subclasses provide
 /// (yTrue itself, smoothed one-hot rows, or one-hot rows built from integer labels).</summary>
-internal abstract class CrossEntropyOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits)
-    : LossOp(name, yTrue, yPred, yPred.Shape[^1], reduction)
+internal abstract class CrossEntropyOp : LossOp
 {
+    private readonly bool fromLogits;
+
+    /// <param name="logitsActivation">The loss's <see cref="Loss.LogitsActivation"/>: with predictions straight from that
+    /// activation, the op reads its logits.</param>
+    protected CrossEntropyOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits, string? logitsActivation)
+        : base(name, yTrue, yPred, yPred.Shape[^1], reduction)
+    {
+        this.fromLogits = fromLogits;
+        if (fromLogits || LogitsBehind(yPred, logitsActivation) is not { } source) return;
+        ReadLogitsOf(source);
+        this.fromLogits = true;
+    }
+
     /// <summary>Refreshes <see cref="Targets"/> from yTrue; called at the start of each forward pass.</summary>
     protected abstract void PrepareTargets();
 

@@ -38,6 +38,11 @@ public abstract partial class Loss : IKerasSerializable
 
     public virtual bool IsCrossEntropy => false;
 
+    /// <summary>The activation (a Keras identifier) whose logits this loss reads when the predictions come straight from
+    /// it, as Keras's TensorFlow backend does (<see cref="LossOp.LogitsBehind"/>): "softmax" for the categorical
+    /// crossentropies, "sigmoid" for the binary one, none from logits or for other losses.</summary>
+    public virtual string? LogitsActivation => null;
+
     /// <summary>True for sparse losses: targets are class indices of shape (batch,) or (batch, 1).</summary>
     public virtual bool ExpectsIntegerLabels => false;
 

@@ -73,7 +73,29 @@ public abstract class LossOp : Op
 
     protected ReadOnlySpan<float> YTrue => Inputs[0].Data;
 
-    protected ReadOnlySpan<float> YPred => Inputs[1].Data;
+    // The op behind yPred whose logits this loss reads in place of yPred (ReadLogitsOf).
+    private ILogitsOutput? logits;
+
+    /// <summary>The predictions, or the logits behind them once <see cref="ReadLogitsOf"/> chose them.</summary>
+    protected ReadOnlySpan<float> YPred => logits is null ? Inputs[1].Data : logits.PreActivation.Data;
+
+    /// <summary>
+    /// The op behind <paramref name="yPred"/> when it applies <paramref name="activation"/> (a Keras identifier) to
+    /// logits it keeps, else null. Keras's TensorFlow backend computes a crossentropy from those logits whenever the
+    /// predictions come straight from the activation that crossentropy expects (the <c>_keras_logits</c> that
+    /// keras.activations.softmax and sigmoid cache, read by the backend's <c>_get_logits</c>), so a prediction beyond the
+    /// clip still passes back a gradient.
+    /// </summary>
+    internal static ILogitsOutput? LogitsBehind(Tensor yPred, string? activation) =>
+        activation is not null && yPred.KerasLogits is { } op && op.Activation.Name == activation
+        && !op.Activation.IsIdentity ? op : null;
+
+    /// <summary>Reads <paramref name="source"/>'s logits as the predictions and passes their gradient back to it directly,
+    /// past its activation. The subclass must then compute the loss from logits. Call before the op is recorded.</summary>
+    internal void ReadLogitsOf(ILogitsOutput source) => logits = source;
+
+    /// <summary>Whether the loss reads logits in place of the predictions (<see cref="ReadLogitsOf"/>).</summary>
+    internal bool ReadsLogits => logits is not null;
 
     public override void Forward()
     {
@@ -99,7 +121,8 @@ public abstract class LossOp : Op
     public override void Backward()
     {
         if (!NeedsGrad(1)) return;
-        AddGradient(Inputs[1].Grad!.Data, Output.Grad!.Data[0] * SampleScale);
+        var target = logits is null ? Inputs[1].Grad!.Data.AsSpan() : logits.PreActivationGradient();
+        AddGradient(target, Output.Grad!.Data[0] * SampleScale);
     }
 
     /// <summary>The sum over samples of each sample's loss, from the current inputs.</summary>

@@ -5,7 +5,8 @@ namespace Nabla.Losses;
 /// <summary>
 /// Keras <c>SparseCategoricalCrossentropy</c> (from_logits false): categorical crossentropy against integer
 /// class labels given as floats, shape [B] or [B, 1] for predictions [B, classes]. A label that is not an
-/// integer in [0, classes) throws, naming the label, its index and the valid range.
+/// integer in [0, classes) throws, naming the label, its index and the valid range. Predictions straight from a softmax
+/// are read as the softmax's logits (<see cref="Loss.LogitsActivation"/>), as Keras's TensorFlow backend does.
 /// </summary>
 public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
     string reduction = Loss.SumOverBatchSize, string name = "sparse_categorical_crossentropy") : Loss(name, reduction)
@@ -16,6 +17,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
     public override bool ExpectsProbabilities => !FromLogits;
     public override bool IsCrossEntropy => true;
     public override bool ExpectsIntegerLabels => true;
+    public override string? LogitsActivation => FromLogits ? null : "softmax";
 
     public override Config GetConfig()
     {
@@ -48,7 +50,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
         CheckLabels(yTrue.Data, p[^1]);
     }
 
-    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) => new LabelTargetsOp(Name, yTrue, yPred, Reduction, FromLogits);
+    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) => new LabelTargetsOp(Name, yTrue, yPred, Reduction, FromLogits, LogitsActivation);
 
     /// <summary>Throws unless every label is an integer in [0, classes).</summary>
     internal static void CheckLabels(ReadOnlySpan<float> labels, int classes)
@@ -64,8 +66,8 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
     }
 
     /// <summary>Builds one-hot rows from the labels into a buffer allocated once.</summary>
-    private sealed class LabelTargetsOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits)
-        : CrossEntropyOp(name, yTrue, yPred, reduction, fromLogits)
+    private sealed class LabelTargetsOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits,
+        string? logitsActivation) : CrossEntropyOp(name, yTrue, yPred, reduction, fromLogits, logitsActivation)
     {
         private readonly float[] oneHot = new float[yPred.Size];
 

@@ -32,6 +32,11 @@ public sealed partial class Tensor
     /// </summary>
     public bool IsPlaceholder { get; init; }
 
+    /// <summary>Keras's <c>_keras_logits</c>: the activated op that produced this tensor from logits it keeps, which a
+    /// crossentropy reads in place of the probabilities, as Keras's TensorFlow backend does. Set whether or not
+    /// the op is recorded, so evaluation reads the same logits as training.</summary>
+    internal ILogitsOutput? KerasLogits { get; set; }
+
     /// <summary>Keras's <c>_keras_mask</c>: for a batch of sequences, which timesteps are real (1) and which are
     /// padding (0), [batch, timesteps], set by Embedding(mask_zero) or Masking and carried from layer to layer
     /// (<see cref="Layers.Layer.ComputeMask"/>); recurrent layers skip the masked steps and losses ignore them.</summary>

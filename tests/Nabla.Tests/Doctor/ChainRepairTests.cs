@@ -58,6 +58,20 @@ public class ChainRepairTests
         Assert.Equal(7, batchNormalized.LayerConfigs().Count(l => l.GetString("class_name") == "BatchNormalization")); // 5 conv + 2 hidden Dense
     }
 
+    [Fact]
+    public void Readings_offset_far_from_zero_are_standardized_not_divided_by_their_maximum()
+    {
+        // Circles times 1,000 plus 5,000: divided by its maximum the data would stay in a narrow band near 0.8.
+        var raw = Published("autotrainer-circles-raw-scale-buggy");
+        Assert.True(System.Numerics.Tensors.TensorPrimitives.Min(raw.X.Data) > System.Numerics.Tensors.TensorPrimitives.Max(raw.X.Data) / 2);
+        var (normalized, change) = Apply(FixCodes.NormalizeInputs, raw);
+        Assert.Equal("first layer Normalization adapted to x (2 features)", change);
+        var model = normalized.BuildModel();
+        var first = Assert.IsType<Nabla.Layers.Normalization>(model.Layers[0]);
+        var standardized = first.Call(raw.X, false);
+        Assert.Equal(0.0, standardized.Data.Average(v => (double)v), 1e-3);
+    }
+
     private static Experiment Synthetic(string name) => ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
 
     [Fact]

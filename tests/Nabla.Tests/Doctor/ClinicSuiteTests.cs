@@ -22,7 +22,7 @@ public class ClinicSuiteTests
     [InlineData("dead-relu-bias-10-synthetic")]
     [InlineData("missing-all-frozen-synthetic")]
     [InlineData("saturated-tanh-scale200-synthetic")]
-    [InlineData("lr-too-high-adam1-synthetic")]
+    [InlineData("lr-too-high-adam10-synthetic")]
     [InlineData("mismatch-crossentropy-linear-output")]
     [InlineData("overfitting-wide-mlp-noisy-regression")]
     public void Faulty_case_is_detected(string name)

@@ -148,15 +148,17 @@ public class FindingCodeTests
     }
 
     [Fact]
-    public void Learning_rate_too_high_with_adam_at_1()
+    public void Learning_rate_too_high_with_adam_at_10()
     {
-        var d = Diagnose(Make([Dense(64, "relu", He, inputs: 20), Dense(64, "relu", He), Dense(4, "softmax")], Optimizer("Adam", 1.0),
+        // At 1 this classifier still learns: its crossentropy reads the softmax's logits, so no step freezes it at the clip.
+        var d = Diagnose(Make([Dense(64, "relu", He, inputs: 20), Dense(64, "relu", He), Dense(4, "softmax")], Optimizer("Adam", 10.0),
             "sparse_categorical_crossentropy", Classification(seed: 15)));
         var f = Single(d, FindingCodes.LearningRateTooHigh);
-        Assert.Equal(1.0, Number(f, "learning_rate"));
+        Assert.Equal(10.0, Number(f, "learning_rate"));
         Assert.Equal(T.MaxUpdateRatio, Number(f, "max_update_ratio"));
         Assert.True(Number(f, "final_loss") > Number(f, "initial_loss") || Number(f, "update_ratio") > T.MaxUpdateRatio);
-        Assert.Equal(FixCodes.LowerLearningRate, f.Fixes[0].Code);
+        // A tenth of 10 overshoots too here, so clipping may come first (LearningRateTooHighDetector); a smaller rate is offered either way.
+        Assert.Contains(FixCodes.LowerLearningRate, f.Fixes.Take(2).Select(x => x.Code));
     }
 
     [Fact]

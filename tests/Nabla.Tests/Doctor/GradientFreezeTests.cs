@@ -55,7 +55,8 @@ public class GradientFreezeTests
     [Fact]
     public void A_frozen_classifier_whose_loss_is_its_error_rate_at_the_clip_has_a_saturated_output()
     {
-        // AUTOTRAINER's batch-1 blobs program: 67.6% accuracy, loss 0.324 x -ln(1e-7) = 5.2222.
+        // Sigmoid outputs under categorical crossentropy, which clips them (Keras reads logits behind a softmax only):
+        // 67.6% accuracy, loss 0.324 x -ln(1e-7) = 5.2222.
         var detection = Assert.Single(new ClippedOutputDetector().Detect(Frozen(5.2222, 0.676), T));
         var f = detection.Finding;
         Assert.Equal(FindingCodes.SaturatedActivations, f.Code);
@@ -76,6 +77,8 @@ public class GradientFreezeTests
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, zeroFrom: 6), T));                  // gradients still flow
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new CategoricalCrossentropy(fromLogits: true)), T)); // logits are not clipped
         Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new MeanSquaredError()), T));
+        Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, activation: "softmax"), T));       // the loss reads the softmax's logits
+        Assert.Empty(detector.Detect(Frozen(5.2222, 0.676, new BinaryCrossentropy(), activation: "sigmoid"), T)); // and the sigmoid's
         var oneUnitSoftmax = Frozen(5.2222, 0.676);
         var model = oneUnitSoftmax.Model with { Output = new OutputLayer("dense_9", 1, 1, "softmax", Probabilities: true), Loss = new BinaryCrossentropy() };
         Assert.Null(PinnedOutput.Of(model, oneUnitSoftmax.Curve, T)); // constant by construction: missing_gradients' finding
@@ -86,8 +89,8 @@ public class GradientFreezeTests
     [Fact]
     public void An_output_pinned_from_the_first_step_is_the_initial_weights_doing_not_a_missing_gradient()
     {
-        // AUTOTRAINER's AlexNet with RandomNormal(stddev=5) kernels: no sampled step ever had a gradient, loss 14.24 at
-        // 11.6% accuracy (0.884 x 16.118 = 14.25).
+        // No sampled step ever had a gradient, loss 14.24 at 11.6% accuracy (0.884 x 16.118 = 14.25): kernels drawn so
+        // large that the first prediction already sat at the clip.
         var q = Frozen(14.24, 0.1164, zeroFrom: 0);
         Assert.Null(q.Freeze);
         var f = Assert.Single(new ClippedOutputDetector().Detect(q, T)).Finding;
@@ -122,19 +125,21 @@ public class GradientFreezeTests
     }
 
     [Fact]
-    public void The_batch_1_blobs_program_is_found_pinned_at_the_clip_by_too_large_steps()
+    public void The_batch_1_blobs_program_has_too_large_steps_and_no_output_pinned_at_the_clip()
     {
+        // Its softmax output's crossentropy reads the logits, as Keras's TensorFlow backend does: however large the steps,
+        // a wrong prediction still passes back p − t, so nothing freezes at the clip.
         var file = Path.Combine(ClinicSuiteTests.SuiteFolder(), "published", "autotrainer-dl-unstable-blobs-batch1-buggy.json");
         var result = SuiteRunner.RunCase(file, repair: false);
         Assert.Equal(FindingCodes.LearningRateTooHigh, result.Primary);
-        Assert.Contains(FindingCodes.SaturatedActivations, result.Found);
+        Assert.DoesNotContain(FindingCodes.SaturatedActivations, result.Found);
     }
 
     [Fact]
     public void Every_mistake_at_the_clip_under_a_summed_loss_is_the_steps_doing_while_gradients_still_flow()
     {
-        // Defects4DL's MNIST softmax regression (a tuning case of the published clinic): SGD at 0.01 on a cross-entropy
-        // summed over batches of 1,000 rows, 70.2% accuracy, 4,797 per batch = 4.797 per row = 0.298 x 16.118.
+        // Sigmoid outputs under SGD at 0.01 on a categorical cross-entropy summed over batches of 1,000 rows, 70.2%
+        // accuracy, 4,797 per batch = 4.797 per row = 0.298 x 16.118.
         var q = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false);
         Assert.Equal(1000, q.Model.LossRowsSummed);
         Assert.Equal(10, q.Model.EffectiveLearningRate, 1e-9);
@@ -161,12 +166,29 @@ public class GradientFreezeTests
         Assert.Empty(new ClippedOutputDetector().Detect(falling, T));
     }
 
+    [Fact]
+    public void A_loss_bouncing_back_up_under_steps_above_umlauts_bound_is_the_learning_rate()
+    {
+        // The summed-loss program once its crossentropy reads the softmax's logits: nothing pins at the clip, the loss bounces.
+        var q = Flowing(4797, 0.702, new CategoricalCrossentropy(reduction: Loss.Sum), adaptive: false);
+        double[] bouncing = [900, 600, 800, 500, 700, 450, 650];
+        q = q with { Curve = q.Curve with { Losses = bouncing, Accuracy = [.. bouncing.Select(l => 1 - l / 2000)] }, Pinned = null };
+        Assert.Equal((3, 6), q.Oscillation(T));
+        var rate = Assert.Single(new LearningRateTooHighDetector().Detect(q, T));
+        Assert.Equal(Severity.Warning, rate.Floor);
+        Assert.StartsWith("The loss goes back up in 3 of 6 epochs under steps of learning rate 0.01 on a loss that sums", rate.Finding.Message);
+        // Under Keras's mean loss the same rate is within UMLAUT's bound: the bounce alone is oscillating_loss's finding.
+        var mean = q with { Model = q.Model with { Loss = new CategoricalCrossentropy() } };
+        Assert.Empty(new LearningRateTooHighDetector().Detect(mean, T));
+        Assert.Single(new OscillationDetector().Detect(mean, T));
+    }
+
     private static Quantities Flowing(double loss, double accuracy, Loss lossFunction, bool adaptive, bool falling = false)
     {
         var layers = LayerSeries.Of(Run(zeroFrom: int.MaxValue, firstRatio: 1e-3));
         var model = new ModelQuantities
         {
-            Output = new OutputLayer("dense_9", 1, 10, "softmax", Probabilities: true), Loss = lossFunction,
+            Output = new OutputLayer("dense_9", 1, 10, "sigmoid", Probabilities: true), Loss = lossFunction,
             OptimizerClass = adaptive ? "Adam" : "SGD", AdaptiveOptimizer = adaptive, LearningRate = 0.01, BatchSize = 1000, TrainableWeights = 2,
         };
         double[] losses = falling ? [loss * 1.5, loss * 1.2, loss] : [loss * 1.001, loss, loss];
@@ -179,12 +201,12 @@ public class GradientFreezeTests
         };
     }
 
-    private static Quantities Frozen(double loss, double accuracy, Loss? lossFunction = null, int zeroFrom = 1)
+    private static Quantities Frozen(double loss, double accuracy, Loss? lossFunction = null, int zeroFrom = 1, string activation = "sigmoid")
     {
         var layers = LayerSeries.Of(Run(zeroFrom));
         var model = new ModelQuantities
         {
-            Output = new OutputLayer("dense_9", 1, 3, "softmax", Probabilities: true), Loss = lossFunction ?? new CategoricalCrossentropy(),
+            Output = new OutputLayer("dense_9", 1, 3, activation, Probabilities: true), Loss = lossFunction ?? new CategoricalCrossentropy(),
             OptimizerClass = "SGD", LearningRate = 0.01, TrainableWeights = 4,
         };
         var curve = new LossCurve { Losses = [loss, loss, loss], Accuracy = [accuracy, accuracy, accuracy], InitialLoss = loss, EarlyLoss = loss };

@@ -141,6 +141,38 @@ public class LossParityTests
     }
 
     [Fact]
+    public void Crossentropy_after_a_saturated_softmax_matches_torch_where_a_clip_would_pass_back_nothing()
+    {
+        // Logits 40 apart put wrong classes' probabilities far below the clip's 1e-7: the loss reads the logits, as
+        // Keras's TensorFlow backend does, so it is torch's unclipped loss and its gradient p − t.
+        var logits = TestData.Normal(85, 40.0, Batch, Classes).RequireGrad();
+        var loss = new CategoricalCrossentropy().Call(OneHot, Tensor.Softmax(logits));
+        loss.Backward();
+        using var scope = torch.NewDisposeScope();
+        var torchLogits = Parity.ToTorch(logits.Clone(), requiresGrad: true);
+        var torchLoss = F.cross_entropy(torchLogits, TorchLabels());
+        torchLoss.backward();
+        Assert.True(torchLoss.item<float>() > 2 * -Math.Log(Loss.Epsilon), "the case must reach past the clip");
+        Parity.Compare("saturated softmax → crossentropy: loss", Tensor.Reshape(loss, []), torchLoss);
+        Parity.CompareGradient("saturated softmax → crossentropy: dLoss/dlogits", logits, torchLogits);
+    }
+
+    [Fact]
+    public void Binary_crossentropy_after_a_saturated_sigmoid_matches_torch_on_the_logits()
+    {
+        var logits = TestData.Normal(86, 40.0, Batch, Classes).RequireGrad();
+        var targets = BinaryTargets(87);
+        var loss = new BinaryCrossentropy().Call(targets, new Nabla.Activations.Sigmoid().Apply(logits));
+        loss.Backward();
+        using var scope = torch.NewDisposeScope();
+        var torchLogits = Parity.ToTorch(logits.Clone(), requiresGrad: true);
+        var torchLoss = F.binary_cross_entropy_with_logits(torchLogits, Parity.ToTorch(targets));
+        torchLoss.backward();
+        Parity.Compare("saturated sigmoid → binary crossentropy: loss", Tensor.Reshape(loss, []), torchLoss);
+        Parity.CompareGradient("saturated sigmoid → binary crossentropy: dLoss/dlogits", logits, torchLogits);
+    }
+
+    [Fact]
     public void Sum_reduction_matches_torch_sum_over_samples()
     {
         var yPred = Normal(82).RequireGrad();

@@ -13,7 +13,7 @@ namespace Nabla.Autograd.Ops;
 /// pass then lowers each chunk again. The pre-activation z is kept for backward and for the training doctor, as the
 /// dense op does.
 /// </summary>
-internal sealed class ConvOp : Op, IActivatedOp
+internal sealed class ConvOp : Op, ILogitsOutput
 {
     private readonly ConvGeometry g;
     private readonly int filters;
@@ -49,6 +49,8 @@ internal sealed class ConvOp : Op, IActivatedOp
 
     /// <summary>z = conv(x, kernel) + bias, before the activation.</summary>
     public Tensor PreActivation => activation.PreActivation;
+
+    public Span<float> PreActivationGradient() => activation.PreActivationGradient();
 
     public IActivationKernel Activation => activation.Kernel;
 

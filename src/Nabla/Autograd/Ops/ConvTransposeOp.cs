@@ -13,7 +13,7 @@ namespace Nabla.Autograd.Ops;
 /// column buffer is bounded as the convolution's is (<see cref="ColumnChunks"/>): chunks of samples, or of input
 /// positions when one sample is too large.
 /// </summary>
-internal sealed class ConvTransposeOp : Op, IActivatedOp
+internal sealed class ConvTransposeOp : Op, ILogitsOutput
 {
     private readonly ConvGeometry g;
     private readonly int inChannels;
@@ -39,6 +39,8 @@ internal sealed class ConvTransposeOp : Op, IActivatedOp
     public override string Name => PoolShapes.Name("conv", Inputs[0].Rank) + "_transpose";
 
     public Tensor PreActivation => activation.PreActivation;
+
+    public Span<float> PreActivationGradient() => activation.PreActivationGradient();
 
     public IActivationKernel Activation => activation.Kernel;
 

@@ -11,7 +11,7 @@ namespace Nabla.Autograd.Ops;
 /// In a captured training step a wide layer runs split into shards of its input features, shared by the kernel threads
 /// (<see cref="SplitWork"/>), and may update its own weights during the backward pass.
 /// </summary>
-internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
+internal sealed unsafe class DenseOp : Op, ILogitsOutput, ISplittableOp
 {
     private readonly int rows, inFeatures, units;
     private readonly FusedActivation activation;
@@ -31,6 +31,8 @@ internal sealed unsafe class DenseOp : Op, IActivatedOp, ISplittableOp
 
     /// <summary>z = x·W + b, before the activation.</summary>
     public Tensor PreActivation => activation.PreActivation;
+
+    public Span<float> PreActivationGradient() => activation.PreActivationGradient();
 
     public IActivationKernel Activation => activation.Kernel;
 

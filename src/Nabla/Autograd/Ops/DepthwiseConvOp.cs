@@ -19,7 +19,7 @@ namespace Nabla.Autograd.Ops;
 /// contiguous, so the multiply-adds go a row at a time against the kernel slice tiled along the row (one call per row
 /// and window cell instead of one per output cell: a call on 32 channels costs more in overhead than in arithmetic).
 /// </summary>
-internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
+internal sealed unsafe class DepthwiseConvOp : Op, ILogitsOutput
 {
     /// <summary>Samples per kernel-gradient partial sum: the grouping follows the batch, never the thread count.</summary>
     private const int SamplesPerGroup = 8;
@@ -74,6 +74,8 @@ internal sealed unsafe class DepthwiseConvOp : Op, IActivatedOp
 
     /// <summary>z = depthwise(x, kernel) + bias, before the activation.</summary>
     public Tensor PreActivation => activation.PreActivation;
+
+    public Span<float> PreActivationGradient() => activation.PreActivationGradient();
 
     public IActivationKernel Activation => activation.Kernel;
 

@@ -11,6 +11,7 @@ internal sealed class FusedActivation
     private readonly Tensor output;
     private readonly int width;
     private readonly float[]? gradZ;
+    private readonly DirectGradient? direct;
 
     /// <param name="width">The row length row-wise activations (softmax) work along: the op's last axis.</param>
     public FusedActivation(IActivationKernel kernel, Tensor output, int width)
@@ -19,7 +20,9 @@ internal sealed class FusedActivation
         this.output = output;
         this.width = width;
         PreActivation = kernel.IsIdentity ? output : new Tensor(output.Shape);
-        if (!kernel.IsIdentity) gradZ = new float[output.Size];
+        if (kernel.IsIdentity) return;
+        gradZ = new float[output.Size];
+        direct = new DirectGradient(output.Size);
     }
 
     public IActivationKernel Kernel { get; }
@@ -30,15 +33,23 @@ internal sealed class FusedActivation
     /// <summary>y = f(z).</summary>
     public void Forward()
     {
-        if (!Kernel.IsIdentity) Kernel.Forward(PreActivation.Data, output.Data, width);
+        if (Kernel.IsIdentity) return;
+        Kernel.Forward(PreActivation.Data, output.Data, width);
+        direct!.Reset();
     }
 
-    /// <summary>dz = f'(z)·dy, for the op's products to read (not to write: for the identity it is dy itself).</summary>
+    /// <summary>dLoss/dz from consumers that read z itself (<see cref="ILogitsOutput"/>); the identity has no such z.</summary>
+    public Span<float> PreActivationGradient() =>
+        direct is null ? throw new InvalidOperationException("A linear output has no pre-activation apart from its output.") : direct.Take();
+
+    /// <summary>dz = f'(z)·dy plus what consumers of z wrote, for the op's products to read (not to write: for the
+    /// identity it is dy itself).</summary>
     public float[] Backward()
     {
         var dy = output.Grad!.Data;
         if (gradZ is null) return dy;
         Kernel.Backward(PreActivation.Data, output.Data, dy, gradZ, width);
+        direct!.AddInto(gradZ);
         return gradZ;
     }
 }

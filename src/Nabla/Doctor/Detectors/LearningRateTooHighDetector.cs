@@ -3,7 +3,8 @@ using static Nabla.Doctor.FindingBuilder;
 namespace Nabla.Doctor;
 
 /// <summary>The learning rate, read from the update-to-weight ratio (DeepDiagnosis's band ‖Δw‖/‖w‖ ≤ 0.1), from the
-/// loss's response over the run (a final loss above where the first batch began), from the learning-rate probe
+/// loss's response over the run (a final loss above where the first batch began, or a loss that bounces back up under
+/// steps above UMLAUT's bound), from the learning-rate probe
 /// (the rate itself makes no progress where a tenth of it does), and from ReLU units killed during training under a
 /// learning rate above UMLAUT's bound (alive at the first sample, dead at the last: CS231n's "with a learning rate set
 /// too high, as much as 40% of your network can be dead"; units dead from the start are a bias or an initialization,
@@ -27,7 +28,9 @@ internal sealed class LearningRateTooHighDetector : IDetector
         // Every wrong prediction at the cross-entropy's clip while gradients still flow, under steps above UMLAUT's bound:
         // the steps drove the predictions to certainty (ClippedOutputDetector reports the output itself).
         bool pinnedBySteps = q.MistakesPinnedBySteps(t);
-        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps) yield break;
+        // A loss that bounces (AUTOTRAINER's unstable training) under steps above UMLAUT's bound: the steps overshoot.
+        var bounces = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? q.Oscillation(t) : null;
+        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps && bounces is null) yield break;
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with {Rate(q)}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
@@ -37,6 +40,8 @@ internal sealed class LearningRateTooHighDetector : IDetector
                     : killed is not null
                     ? $"The ReLU units of '{killed.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
                       $"steps of {Rate(q)} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover."
+                    : bounces is var (swings, changes)
+                    ? $"The loss goes back up in {swings} of {changes} epochs under steps of {Rate(q)}, above {t.MaxLearningRate:G1}: steps that large overshoot the minimum and bounce across it."
                     : "";
         if (pinnedBySteps)
             why = why.Length > 0
@@ -45,8 +50,9 @@ internal sealed class LearningRateTooHighDetector : IDetector
         // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
         // clipping bounds them first, and a smaller rate is the next thing to try.
         bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
-        // Wrong predictions pinned at the clip are a cost the run shows even when it learned: a warning then.
-        var floor = pinnedBySteps ? Severity.Warning : Severity.Info;
+        // Wrong predictions pinned at the clip, or a loss bouncing back up, are a cost the run shows even when it learned:
+        // a warning then.
+        var floor = pinnedBySteps || bounces is not null ? Severity.Warning : Severity.Info;
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
             why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : "") +
             (lossRisesAtTenth ? " A tenth of the rate raises the loss too: the steps grow whatever the rate, so clipping comes first." : ""),
@@ -56,6 +62,7 @@ internal sealed class LearningRateTooHighDetector : IDetector
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
              ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),
              ("effective_learning_rate", q.Model.EffectiveLearningRate), ("pinned_wrong_predictions", pinnedBySteps),
+             ("swing_epochs", bounces?.Swings ?? 0),
              .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null), Floor: floor);
     }
 

@@ -9,7 +9,9 @@ namespace Nabla.Doctor;
 /// final epoch's loss and accuracy, for a single output with a probability cross-entropy (no label smoothing, not from
 /// logits). Null otherwise, or when the loss is not within <see cref="DoctorThresholds.ClippedOutputLossTolerance"/> of
 /// that product, when almost every sample is right (a finished fit at the clip is not a stuck one), for a one-unit
-/// softmax, which is constant, and for an output that is not a softmax or sigmoid.
+/// softmax, which is constant, for an output that is not a softmax or sigmoid, and for the activation whose logits the
+/// loss reads (<see cref="Losses.Loss.LogitsActivation"/>): the clip applies only to another one (a sigmoid under
+/// categorical crossentropy, a softmax under binary crossentropy).
 /// </summary>
 /// <param name="Loss">The final epoch's loss per row (a summed loss divided by the rows it adds up).</param>
 internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accuracy)
@@ -33,6 +35,9 @@ internal sealed record PinnedOutput(OutputLayer Output, double Loss, double Accu
         // Outputs that are not probabilities (a linear or ReLU output under cross-entropy) reach the clip by being out
         // of range: that is loss_output_mismatch's finding.
         if (!output.Probabilities) return null;
+        // A crossentropy reads the logits behind its own activation (softmax for the categorical ones, sigmoid for the
+        // binary one), as Keras's TensorFlow backend does: no clip there, and the gradient p − t never vanishes.
+        if (loss.LogitsActivation == output.Activation) return null;
         // A summed loss adds up the rows of a batch: per row it is the mean the clip's arithmetic is about.
         var pinned = new PinnedOutput(output, curve.FinalLoss / model.LossRowsSummed, accuracy);
         if (pinned.ErrorRate < t.ClippedOutputMinErrorRate) return null;

@@ -101,5 +101,21 @@ internal sealed record Quantities
         && Curve.Improvement(t.PlateauEpochs).improvement < t.PlateauRelativeImprovement
         && Model.EffectiveLearningRate > t.MaxLearningRate;
 
+    /// <summary>AUTOTRAINER's unstable training: the epochs with a swing (an accuracy drop of zeta or more, or a loss rise
+    /// beyond <see cref="DoctorThresholds.OscillationRelativeSwing"/>) and the epoch changes, when they are at least
+    /// <see cref="DoctorThresholds.OscillationEpochFraction"/> of them. Null with too few epochs, a non-finite loss, steps
+    /// below DeepDiagnosis's lower band in every layer (weights that barely move cannot bounce across a valley: the
+    /// swings are the noise of dropout and batch order), or a loss at the uniform guess throughout (probabilities that
+    /// hardly differ flip the accuracy with which side of the threshold they fall).</summary>
+    public (int Swings, int Changes)? Oscillation(DoctorThresholds t)
+    {
+        if (Curve.Losses.Count < t.OscillationMinEpochs || Curve.FirstNonFinite is not null) return null;
+        if (FastestUpdateRatio < t.MinUpdateRatio) return null;
+        double uniform = Model.UniformGuessLoss;
+        if (double.IsFinite(uniform) && Curve.Losses.All(l => Math.Abs(l - uniform) <= uniform * t.UniformGuessLossMargin)) return null;
+        int swings = Curve.Swings(t.OscillationRelativeSwing, t.OscillationAccuracyDrop), changes = Curve.Losses.Count - 1;
+        return swings / (double)changes >= t.OscillationEpochFraction ? (swings, changes) : null;
+    }
+
     public bool UnnormalizedInputs(DoctorThresholds t) => Model.Inputs is { } i && i.P99 > t.UnnormalizedInputMagnitude;
 }

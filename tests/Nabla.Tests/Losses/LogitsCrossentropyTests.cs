@@ -1,0 +1,176 @@
+using Nabla.Autograd;
+using Nabla.Layers;
+using Nabla.Losses;
+using Nabla.Regularizers;
+using Nabla.Tests.TestSupport;
+
+namespace Nabla.Tests.Losses;
+
+/// <summary>
+/// Keras's TensorFlow backend computes a crossentropy from the logits behind a softmax or sigmoid output
+/// (keras/src/backend/tensorflow/nn.py, <c>_get_logits</c>, reading the <c>_keras_logits</c> that
+/// keras/src/activations/activations.py caches), so a probability beyond the 1e-7 clip still passes back p − t. A model
+/// ending in softmax under a probability crossentropy must therefore train exactly as the same model ending in its logits
+/// under the from-logits crossentropy, saturated or not; any other pairing keeps the clip.
+/// </summary>
+public class LogitsCrossentropyTests
+{
+    private const int Samples = 6, Features = 4, Classes = 3;
+
+    private static readonly Tensor X = GradientCheck.Random(1, -1, 1, Samples, Features);
+    private static readonly Tensor OneHot = new float[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 }, { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
+    private static readonly Tensor Labels = Tensor.FromArray([0f, 1, 2, 0, 1, 2], Samples);
+
+    /// <summary>A dense layer with <paramref name="activation"/> and the same seeded weights, times <paramref name="scale"/>.</summary>
+    private static Dense Layer(string activation, double scale)
+    {
+        var layer = new Dense(Classes, activation: activation);
+        layer.Build([Features]);
+        var weights = GradientCheck.Random(2, -1, 1, Features, Classes);
+        for (int i = 0; i < weights.Size; i++) layer.Kernel.Data[i] = (float)(weights.Data[i] * scale);
+        for (int i = 0; i < Classes; i++) layer.Bias!.Data[i] = (float)(0.3 * scale * (i - 1));
+        return layer;
+    }
+
+    /// <summary>The loss and the kernel's gradient for <paramref name="loss"/> on <paramref name="layer"/>'s output.</summary>
+    private static (float Loss, float[] KernelGradient) LossAndGradient(Dense layer, Loss loss, Tensor targets, Func<Tensor, Tensor>? after = null)
+    {
+        layer.Kernel.Grad = null;
+        var output = layer.Call(X, false);
+        if (after is not null) output = after(output);
+        var value = loss.Call(targets, output);
+        value.Backward();
+        return (value.Data[0], [.. layer.Kernel.Grad!.Data]);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance = 1e-5)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * (1 + Math.Abs(expected[i])),
+                $"element {i}: expected {expected[i]:G7}, got {actual[i]:G7}");
+    }
+
+    public static TheoryData<double> Scales => new() { 1.0, 60.0 };
+
+    [Theory]
+    [MemberData(nameof(Scales))]
+    public void A_softmax_output_under_categorical_crossentropy_trains_as_its_logits_under_from_logits(double scale)
+    {
+        var (loss, gradient) = LossAndGradient(Layer("softmax", scale), new CategoricalCrossentropy(), OneHot);
+        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(fromLogits: true), OneHot);
+        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
+        AssertClose(logitsGradient, gradient);
+        // At scale 60 some wrong predictions are far past the clip: a clipped loss could not exceed −ln(1e-7) per sample.
+        if (scale > 1) Assert.True(loss > -Math.Log(Loss.Epsilon), $"loss {loss} should exceed the clip's ceiling");
+    }
+
+    [Theory]
+    [MemberData(nameof(Scales))]
+    public void A_softmax_activation_layer_after_a_linear_dense_hands_its_logits_on_too(double scale)
+    {
+        var softmax = new Activation("softmax");
+        var (loss, gradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(), OneHot, y => softmax.Call(y, false));
+        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(fromLogits: true), OneHot);
+        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
+        AssertClose(logitsGradient, gradient);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scales))]
+    public void Sparse_categorical_crossentropy_reads_the_softmax_logits(double scale)
+    {
+        var (loss, gradient) = LossAndGradient(Layer("softmax", scale), new SparseCategoricalCrossentropy(), Labels);
+        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new SparseCategoricalCrossentropy(fromLogits: true), Labels);
+        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
+        AssertClose(logitsGradient, gradient);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scales))]
+    public void Binary_crossentropy_reads_the_sigmoid_logits(double scale)
+    {
+        var (loss, gradient) = LossAndGradient(Layer("sigmoid", scale), new BinaryCrossentropy(labelSmoothing: 0.1), OneHot);
+        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale),
+            new BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1), OneHot);
+        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
+        AssertClose(logitsGradient, gradient);
+    }
+
+    [Theory]
+    [InlineData("sigmoid", "categorical_crossentropy")]
+    [InlineData("softmax", "binary_crossentropy")]
+    public void Other_pairings_keep_the_clip_and_pass_back_nothing_past_it(string activation, string lossName)
+    {
+        // Keras's categorical crossentropy looks for a softmax only, the binary one for a sigmoid only. The target class
+        // (the last) sits past the clip in both outputs, and the other probabilities are 0 or 1 past it too (softmax) or
+        // carry no target (sigmoid): the clipped loss is −ln(1e-7) and passes back nothing.
+        var logits = Tensor.FromArray([0f, 40f, -40f], 1, 3).RequireGrad();
+        var output = Nabla.Activations.Activation.Get(activation).Apply(logits);
+        var loss = Loss.Get(lossName).Call(Tensor.FromArray([0f, 0, 1], 1, 3), output);
+        loss.Backward();
+        // Binary crossentropy averages three elements, two of them at the clip: t = 1 at p = 0 costs −ln ε, t = 0 at p = 1
+        // costs −ln(1 − (1 − ε)) with 1 − ε rounded to float, as TensorFlow's float32 clip rounds it.
+        double clipped = -Math.Log(Loss.Epsilon), high = 1f - Loss.Epsilon;
+        double ceiling = lossName == "binary_crossentropy" ? (clipped - Math.Log(1 - high)) / 3 : clipped;
+        Assert.Equal(ceiling, loss.Data[0], 1e-3);
+        Assert.All(logits.Grad!.Data, g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void Evaluation_without_recording_reads_the_same_logits()
+    {
+        var layer = Layer("softmax", 60);
+        var (recorded, _) = LossAndGradient(layer, new CategoricalCrossentropy(), OneHot);
+        using var _ = GradMode.NoGrad();
+        float evaluated = new CategoricalCrossentropy().Call(OneHot, layer.Call(X, false)).Data[0];
+        Assert.Equal(recorded, evaluated);
+    }
+
+    [Fact]
+    public void A_second_backward_pass_does_not_add_the_first_ones_logits_gradient()
+    {
+        var layer = Layer("softmax", 1);
+        var (_, first) = LossAndGradient(layer, new CategoricalCrossentropy(), OneHot);
+        var (_, second) = LossAndGradient(layer, new CategoricalCrossentropy(), OneHot);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void The_logits_gradient_adds_to_what_reaches_the_output_through_its_softmax()
+    {
+        // An activity regularizer on the output reads the probabilities: its gradient goes through the softmax's
+        // Jacobian, the loss's straight to the logits, and the layer's backward pass adds the two.
+        Utils.SetRandomSeed(5);
+        var layer = new Dense(Classes, activation: "softmax") { ActivityRegularizer = Regularizer.L1L2(0.0, 0.5) };
+        layer.Build([Features]);
+        var x = GradientCheck.Random(6, -1, 1, Samples, Features);
+        GradientCheck.Check(t =>
+        {
+            layer.ClearActivityPenalties();
+            var output = layer.CallWithMask(t[0], training: true);
+            return Tensor.Add(new CategoricalCrossentropy().Call(OneHot, output), layer.PenaltyLosses().Single());
+        }, [x, layer.Kernel, layer.Bias!]);
+    }
+
+    [Fact]
+    public void A_classifier_started_past_the_clip_still_learns()
+    {
+        // Weights that put every wrong class past the clip from the first step: with the clip's zero gradient this model
+        // could never move; from its logits it trains as torch's cross_entropy would.
+        static Sequential Model()
+        {
+            var model = new Sequential(new Dense(Classes, activation: "softmax", inputShape: [Features]));
+            model.Compile(new Nabla.Optimizers.SGD(0.5), "categorical_crossentropy");
+            var saturated = Layer("softmax", 60);
+            model.SetWeights([saturated.Kernel, saturated.Bias!]);
+            return model;
+        }
+        var model = Model();
+        double before = model.Evaluate(X, OneHot)["loss"];
+        model.Fit(X, OneHot, epochs: 20, batchSize: Samples, verbose: 0);
+        double after = model.Evaluate(X, OneHot)["loss"];
+        Assert.True(before > 2 * -Math.Log(Loss.Epsilon), $"loss {before} should start past the clip");
+        Assert.True(after < before - 5, $"the loss should fall from {before}, ended at {after}");
+    }
+}
