@@ -53,14 +53,23 @@ public class LogitsCrossentropyTests
 
     public static TheoryData<double> Scales => new() { 1.0, 60.0 };
 
+    /// <summary>The loss and kernel gradient of a dense layer ending in <paramref name="activation"/> under
+    /// <paramref name="loss"/> equal those of the same layer ending in its logits under <paramref name="fromLogits"/>.</summary>
+    private static float AssertTrainsAsItsLogits(string activation, Loss loss, Loss fromLogits, Tensor targets, double scale,
+        Func<Tensor, Tensor>? after = null)
+    {
+        var (value, gradient) = LossAndGradient(Layer(after is null ? activation : "linear", scale), loss, targets, after);
+        var (logitsValue, logitsGradient) = LossAndGradient(Layer("linear", scale), fromLogits, targets);
+        Assert.Equal(logitsValue, value, logitsValue * 1e-5);
+        AssertClose(logitsGradient, gradient);
+        return value;
+    }
+
     [Theory]
     [MemberData(nameof(Scales))]
     public void A_softmax_output_under_categorical_crossentropy_trains_as_its_logits_under_from_logits(double scale)
     {
-        var (loss, gradient) = LossAndGradient(Layer("softmax", scale), new CategoricalCrossentropy(), OneHot);
-        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(fromLogits: true), OneHot);
-        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
-        AssertClose(logitsGradient, gradient);
+        float loss = AssertTrainsAsItsLogits("softmax", new CategoricalCrossentropy(), new CategoricalCrossentropy(fromLogits: true), OneHot, scale);
         // At scale 60 some wrong predictions are far past the clip: a clipped loss could not exceed −ln(1e-7) per sample.
         if (scale > 1) Assert.True(loss > -Math.Log(Loss.Epsilon), $"loss {loss} should exceed the clip's ceiling");
     }
@@ -70,32 +79,20 @@ public class LogitsCrossentropyTests
     public void A_softmax_activation_layer_after_a_linear_dense_hands_its_logits_on_too(double scale)
     {
         var softmax = new Activation("softmax");
-        var (loss, gradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(), OneHot, y => softmax.Call(y, false));
-        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new CategoricalCrossentropy(fromLogits: true), OneHot);
-        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
-        AssertClose(logitsGradient, gradient);
+        AssertTrainsAsItsLogits("softmax", new CategoricalCrossentropy(), new CategoricalCrossentropy(fromLogits: true), OneHot, scale,
+            y => softmax.Call(y, false));
     }
 
     [Theory]
     [MemberData(nameof(Scales))]
-    public void Sparse_categorical_crossentropy_reads_the_softmax_logits(double scale)
-    {
-        var (loss, gradient) = LossAndGradient(Layer("softmax", scale), new SparseCategoricalCrossentropy(), Labels);
-        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale), new SparseCategoricalCrossentropy(fromLogits: true), Labels);
-        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
-        AssertClose(logitsGradient, gradient);
-    }
+    public void Sparse_categorical_crossentropy_reads_the_softmax_logits(double scale) =>
+        AssertTrainsAsItsLogits("softmax", new SparseCategoricalCrossentropy(), new SparseCategoricalCrossentropy(fromLogits: true), Labels, scale);
 
     [Theory]
     [MemberData(nameof(Scales))]
-    public void Binary_crossentropy_reads_the_sigmoid_logits(double scale)
-    {
-        var (loss, gradient) = LossAndGradient(Layer("sigmoid", scale), new BinaryCrossentropy(labelSmoothing: 0.1), OneHot);
-        var (logitsLoss, logitsGradient) = LossAndGradient(Layer("linear", scale),
-            new BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1), OneHot);
-        Assert.Equal(logitsLoss, loss, logitsLoss * 1e-5);
-        AssertClose(logitsGradient, gradient);
-    }
+    public void Binary_crossentropy_reads_the_sigmoid_logits(double scale) =>
+        AssertTrainsAsItsLogits("sigmoid", new BinaryCrossentropy(labelSmoothing: 0.1),
+            new BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1), OneHot, scale);
 
     [Theory]
     [InlineData("sigmoid", "categorical_crossentropy")]
