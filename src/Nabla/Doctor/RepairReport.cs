@@ -34,9 +34,13 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
     /// <summary>Each kept attempt's configuration change, in order.</summary>
     public IReadOnlyList<string> AppliedChanges => Attempts.Where(a => a.Kept).Select(a => a.Change).ToList();
 
-    /// <summary>Repaired: the original run had an error or a warning, the best run has neither and scores at least as
-    /// well (validation accuracy often ties at 100% on easy data, so "better" would miss real repairs).</summary>
-    public bool Succeeded => !NothingToRepair && Best.Diagnosis.ProblemCodes.Count == 0 && Best.Score >= Original.Score;
+    /// <summary>Repaired: the original run had an error or a warning, the best run scores at least as well (validation
+    /// accuracy often ties at 100% on easy data, so "better" would miss real repairs) and has neither, or, after a kept
+    /// fix, only warnings the repair tried to fix on it with no gain (<see cref="UnconfirmedOnBest"/>: no cost measured,
+    /// an observation for this model).</summary>
+    public bool Succeeded => !NothingToRepair && Best.Score >= Original.Score
+        && (Best.Diagnosis.ProblemCodes.Count == 0
+            || (Attempts.Any(a => a.Kept) && Best.Diagnosis.Findings.Where(f => f.Severity >= Severity.Warning).All(UnconfirmedOnBest)));
 
     /// <summary>The original run had no error or warning: no fix was tried, and none was needed.</summary>
     public bool NothingToRepair => Original.Diagnosis.ProblemCodes.Count == 0;
@@ -61,10 +65,21 @@ public sealed record RepairReport(ExperimentResult Original, IReadOnlyList<Repai
     /// with the fixes tried, once per code.</summary>
     public IReadOnlyList<(string Finding, IReadOnlyList<string> FixesTried)> UnconfirmedWarnings =>
         Original.Diagnosis.Findings.Where(f => f.Severity == Severity.Warning && IndexOfFirstKept(f) < 0)
-            .Select(f => (f.Code, (IReadOnlyList<string>)Attempts.Where(a => f.Fixes.Any(x => x.Code == a.Fix)).Select(a => a.Fix).Distinct().ToList()))
+            .Select(f => (f.Code, FixesTried(f, Attempts)))
+            .Concat(Best.Diagnosis.Findings.Where(UnconfirmedOnBest).Select(f => (f.Code, FixesTried(f, AttemptsOnBest))))
             .Where(p => p.Item2.Count > 0)
             .DistinctBy(p => p.Code)
             .ToList();
+
+    /// <summary>A warning of the best run that the repair tried to fix from that run (an attempt after the last kept one)
+    /// with none of its fixes kept.</summary>
+    private bool UnconfirmedOnBest(Finding f) => f.Severity == Severity.Warning && FixesTried(f, AttemptsOnBest).Count > 0;
+
+    /// <summary>The attempts made from the best run: those after the last kept one (none of them kept).</summary>
+    private IEnumerable<RepairAttempt> AttemptsOnBest => Attempts.Skip(Attempts.ToList().FindLastIndex(a => a.Kept) + 1);
+
+    private static IReadOnlyList<string> FixesTried(Finding f, IEnumerable<RepairAttempt> attempts) =>
+        attempts.Where(a => f.Fixes.Any(x => x.Code == a.Fix)).Select(a => a.Fix).Distinct().ToList();
 
     /// <summary>One line per measured cost and per unconfirmed warning, as the CLI prints them.</summary>
     public IEnumerable<string> CostLines =>

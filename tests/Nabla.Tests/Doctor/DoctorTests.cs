@@ -166,6 +166,23 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_repair_that_leaves_only_warnings_its_fixes_could_not_improve_succeeded()
+    {
+        // Adam at 1 on MNIST: a tenth of the rate lifts validation accuracy from 17% to 77%, and the run then gets
+        // too_few_epochs, whose fix (more epochs) does not beat it: no cost measured, an observation for this model.
+        var repaired = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "lr-too-high-adam1-mnist.json")));
+        Assert.Equal([FixCodes.LowerLearningRate], repaired.AppliedFixes);
+        Assert.Equal([FindingCodes.TooFewEpochs], repaired.Best.Diagnosis.ProblemCodes);
+        Assert.Contains(repaired.UnconfirmedWarnings, u => u.Finding == FindingCodes.TooFewEpochs && u.FixesTried.SequenceEqual([FixCodes.TrainLonger]));
+        Assert.True(repaired.Succeeded);
+        // A warning no fix improves, with nothing kept, is no repair: the run is where it was.
+        var summed = TrainingDoctor.Repair(ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), "lr-high-summed-loss-sgd-mnist.json")));
+        Assert.Empty(summed.AppliedFixes);
+        Assert.Contains(summed.UnconfirmedWarnings, u => u.Finding == FindingCodes.LearningRateTooHigh);
+        Assert.False(summed.Succeeded);
+    }
+
+    [Fact]
     public void A_fix_whose_experiment_is_refused_is_a_failed_attempt_and_the_search_goes_on()
     {
         int runs = 0;
