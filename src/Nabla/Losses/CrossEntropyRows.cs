@@ -1,10 +1,13 @@
+using System.Numerics.Tensors;
+using Nabla.Kernels;
+
 namespace Nabla.Losses;
 
 /// <summary>
 /// Crossentropy of one sample over its classes, as Keras's backends compute it:
 /// from probabilities, p is divided by its sum and clipped to [1e-7, 1 − 1e-7], loss = −Σ t·log p;
-/// from logits, loss = −Σ t·log_softmax(z) (max-subtracted, so large logits do not overflow).
-/// The gradient methods add scale·dLoss/d(prediction) into the gradient row.
+/// from logits, loss = −Σ t·log_softmax(z) (max-subtracted, so large logits do not overflow; the loss op reads the
+/// log-sum-exp off the logits' softmax instead). The gradient methods add scale·dLoss/d(prediction) into the gradient row.
 /// </summary>
 internal static class CrossEntropyRows
 {
@@ -36,13 +39,22 @@ internal static class CrossEntropyRows
         return loss;
     }
 
-    /// <summary>dLoss/dz_j = softmax(z)_j·Σt − t_j.</summary>
-    public static void AddLogitsGradient(ReadOnlySpan<float> t, ReadOnlySpan<float> z, Span<float> grad, double scale)
+    /// <summary>From logits z and their softmax p: Σ t·(lse − z), with log-sum-exp lse = z_k − ln p_k at the row's largest
+    /// logit k, whose probability is at least 1/classes and so never underflows: no exponential per class.</summary>
+    public static double FromLogitsAndSoftmax(ReadOnlySpan<float> t, ReadOnlySpan<float> z, ReadOnlySpan<float> p)
     {
-        double logSumExp = LogSumExp(z), targetSum = 0;
-        foreach (float v in t) targetSum += v;
+        int k = TensorPrimitives.IndexOfMax(z);
+        double logSumExp = z[k] - Math.Log(p[k]), loss = 0;
         for (int j = 0; j < z.Length; j++)
-            grad[j] += (float)(scale * (Math.Exp(z[j] - logSumExp) * targetSum - t[j]));
+            if (t[j] != 0) loss += t[j] * (logSumExp - z[j]);
+        return loss;
+    }
+
+    /// <summary>dLoss/dz_j = p_j·Σt − t_j from the logits' softmax p, added times <paramref name="scale"/>.</summary>
+    public static void AddSoftmaxGradient(ReadOnlySpan<float> t, ReadOnlySpan<float> p, Span<float> grad, double scale)
+    {
+        TensorPrimitives.MultiplyAdd(p, (float)(scale * TensorPrimitives.Sum(t)), grad, grad);
+        TensorPrimitives.MultiplyAdd(t, (float)-scale, grad, grad);
     }
 
     private static double QuotientGradient(float t, double q) =>
@@ -72,6 +84,9 @@ internal static class CrossEntropyRows
 internal abstract class CrossEntropyOp : LossOp
 {
     private readonly bool fromLogits;
+    // The logits' softmax, one row per sample, for the loss and its gradient p·Σt − t: computed by the forward pass under
+    // from_logits; null when the loss reads the logits behind a softmax output, whose values are that softmax.
+    private readonly float[]? softmax;
 
     /// <param name="logitsActivation">The loss's <see cref="Loss.LogitsActivation"/>: with predictions straight from that
     /// activation, the op reads its logits.</param>
@@ -79,9 +94,12 @@ internal abstract class CrossEntropyOp : LossOp
         : base(name, yTrue, yPred, yPred.Shape[^1], reduction)
     {
         this.fromLogits = fromLogits;
-        if (fromLogits || LogitsBehind(yPred, logitsActivation) is not { } source) return;
-        ReadLogitsOf(source);
-        this.fromLogits = true;
+        if (fromLogits) softmax = new float[yPred.Size];
+        else if (LogitsBehind(yPred, logitsActivation) is { } source)
+        {
+            ReadLogitsOf(source);
+            this.fromLogits = true;
+        }
     }
 
     /// <summary>Refreshes <see cref="Targets"/> from yTrue; called at the start of each forward pass.</summary>
@@ -90,16 +108,22 @@ internal abstract class CrossEntropyOp : LossOp
     /// <summary>The targets, [samples × classes], as last prepared.</summary>
     protected abstract ReadOnlySpan<float> Targets { get; }
 
+    /// <summary>softmax(logits), valid after a forward pass from logits.</summary>
+    private ReadOnlySpan<float> Softmax => softmax ?? Inputs[1].Data;
+
     protected override double SumOfSampleLosses()
     {
         PrepareTargets();
         ReadOnlySpan<float> t = Targets, p = YPred, w = Weights;
+        if (softmax is not null) SoftmaxRows.Softmax(p, softmax, Width);
         double sum = 0;
         for (int r = 0; r < Samples; r++)
         {
             var tr = t.Slice(r * Width, Width);
             var pr = p.Slice(r * Width, Width);
-            double loss = fromLogits ? CrossEntropyRows.FromLogits(tr, pr) : CrossEntropyRows.FromProbabilities(tr, pr);
+            double loss = fromLogits
+                ? CrossEntropyRows.FromLogitsAndSoftmax(tr, pr, Softmax.Slice(r * Width, Width))
+                : CrossEntropyRows.FromProbabilities(tr, pr);
             sum += w.IsEmpty ? loss : w[r] * loss;
         }
         return sum;
@@ -107,14 +131,14 @@ internal abstract class CrossEntropyOp : LossOp
 
     protected override void AddGradient(Span<float> gradPred, double scale)
     {
-        ReadOnlySpan<float> t = Targets, p = YPred, w = Weights;
+        ReadOnlySpan<float> t = Targets, p = fromLogits ? Softmax : YPred, w = Weights;
         for (int r = 0; r < Samples; r++)
         {
             var tr = t.Slice(r * Width, Width);
             var pr = p.Slice(r * Width, Width);
             var gr = gradPred.Slice(r * Width, Width);
             double rowScale = w.IsEmpty ? scale : scale * w[r];
-            if (fromLogits) CrossEntropyRows.AddLogitsGradient(tr, pr, gr, rowScale);
+            if (fromLogits) CrossEntropyRows.AddSoftmaxGradient(tr, pr, gr, rowScale);
             else CrossEntropyRows.AddProbabilitiesGradient(tr, pr, gr, rowScale);
         }
     }

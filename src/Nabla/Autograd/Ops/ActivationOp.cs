@@ -34,6 +34,7 @@ internal sealed class ActivationOp(IActivationKernel activation, Tensor x) : Op(
         var dx = Inputs[0].Grad!.Data;
         if (OverwritesGrad(0))
         {
+            if (direct.TryCopyAlone(Output.Grad!.Data, dx)) return;
             activation.Backward(Inputs[0].Data, Output.Data, Output.Grad!.Data, dx, width);
             direct.AddInto(dx);
             return;

@@ -23,6 +23,17 @@ internal sealed class DirectGradient(int size)
         return buffer;
     }
 
+    /// <summary>When this step wrote and <paramref name="dy"/> is all zero (the consumers that wrote here are the output's
+    /// only ones, as a crossentropy usually is), dz is this buffer alone: copies it into <paramref name="gradZ"/> and
+    /// returns true, sparing the activation's backward pass over zeros.</summary>
+    public bool TryCopyAlone(ReadOnlySpan<float> dy, Span<float> gradZ)
+    {
+        if (!written || TensorPrimitives.MaxMagnitude(dy) != 0) return false;
+        buffer.AsSpan().CopyTo(gradZ);
+        written = false;
+        return true;
+    }
+
     /// <summary>Adds this step's writes into <paramref name="gradZ"/>, if any.</summary>
     public void AddInto(Span<float> gradZ)
     {

@@ -48,6 +48,7 @@ internal sealed class FusedActivation
     {
         var dy = output.Grad!.Data;
         if (gradZ is null) return dy;
+        if (direct!.TryCopyAlone(dy, gradZ)) return gradZ;
         Kernel.Backward(PreActivation.Data, output.Data, dy, gradZ, width);
         direct!.AddInto(gradZ);
         return gradZ;
