@@ -198,9 +198,10 @@ public class FindingCodeTests
     }
 
     [Fact]
-    public void Oscillating_loss_with_sgd_07_and_batch_8()
+    public void Oscillating_loss_with_sgd_08_and_batch_8()
     {
-        var d = Diagnose(Make([Dense(64, "relu", He, inputs: 20), Dense(4, "softmax")], Optimizer("SGD", 0.7), "sparse_categorical_crossentropy",
+        // At 0.7 the same run sits on the edge between bouncing and dying: its loss falls every epoch while most ReLUs die.
+        var d = Diagnose(Make([Dense(64, "relu", He, inputs: 20), Dense(4, "softmax")], Optimizer("SGD", 0.8), "sparse_categorical_crossentropy",
             Classification(seed: 30, noise: 1.5), epochs: 10, batchSize: 8));
         var f = Single(d, FindingCodes.OscillatingLoss);
         Assert.Equal(T.OscillationEpochFraction, Number(f, "threshold"));
