@@ -13,6 +13,9 @@ namespace Nabla.Callbacks;
 public sealed class CSVLogger(string filename, char separator = ',', bool append = false) : Callback
 {
     private readonly List<(int Epoch, Dictionary<string, double> Logs)> rows = [];
+    // Each row formatted under the columns in `columns`; all are formatted again only when a new key adds a column.
+    private readonly List<string> lines = [];
+    private string[] columns = [];
     private string existing = "";
     private string[]? existingKeys;
 
@@ -21,6 +24,8 @@ public sealed class CSVLogger(string filename, char separator = ',', bool append
     public override void OnTrainBegin(IReadOnlyDictionary<string, double> logs)
     {
         rows.Clear();
+        lines.Clear();
+        columns = [];
         existing = "";
         existingKeys = null;
         if (append && File.Exists(Filename))
@@ -34,16 +39,25 @@ public sealed class CSVLogger(string filename, char separator = ',', bool append
     public override void OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> logs)
     {
         rows.Add((epoch, new Dictionary<string, double>(logs)));
-        var keys = existingKeys ?? rows.SelectMany(r => r.Logs.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var content = new StringBuilder(existing);
-        if (existingKeys is null) content.Append("epoch").Append(separator).AppendJoin(separator, keys).Append('\n');
-        foreach (var (rowEpoch, values) in rows)
+        var keys = existingKeys ?? columns.Union(logs.Keys).Order(StringComparer.Ordinal).ToArray();
+        if (!keys.SequenceEqual(columns))
         {
-            content.Append(rowEpoch.ToString(CultureInfo.InvariantCulture));
-            foreach (var key in keys)
-                content.Append(separator).Append(values.TryGetValue(key, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "NA");
-            content.Append('\n');
+            columns = keys;
+            lines.Clear();
+            foreach (var (rowEpoch, values) in rows) lines.Add(Line(rowEpoch, values));
         }
+        else lines.Add(Line(epoch, rows[^1].Logs));
+        var content = new StringBuilder(existing);
+        if (existingKeys is null) content.Append("epoch").Append(separator).AppendJoin(separator, columns).Append('\n');
+        foreach (var line in lines) content.Append(line);
         AtomicFile.WriteAllText(Filename, content.ToString());
+    }
+
+    private string Line(int epoch, Dictionary<string, double> values)
+    {
+        var line = new StringBuilder(epoch.ToString(CultureInfo.InvariantCulture));
+        foreach (var key in columns)
+            line.Append(separator).Append(values.TryGetValue(key, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : "NA");
+        return line.Append('\n').ToString();
     }
 }
