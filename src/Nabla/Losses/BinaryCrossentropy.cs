@@ -43,7 +43,7 @@ public sealed class BinaryCrossentropy : SmoothedCrossentropy
 
     public override string ClassName => "BinaryCrossentropy";
 
-    public override string? LogitsActivation => FromLogits ? null : "sigmoid";
+    public override string? LogitsActivation => "sigmoid";
 
     public static BinaryCrossentropy FromConfig(Config config)
     {

@@ -18,7 +18,7 @@ public sealed class CategoricalCrossentropy : SmoothedCrossentropy
 
     public override string ClassName => "CategoricalCrossentropy";
 
-    public override string? LogitsActivation => FromLogits ? null : "softmax";
+    public override string? LogitsActivation => "softmax";
 
     public static CategoricalCrossentropy FromConfig(Config config)
     {

@@ -93,13 +93,10 @@ internal abstract class CrossEntropyOp : LossOp
     protected CrossEntropyOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits, string? logitsActivation)
         : base(name, yTrue, yPred, yPred.Shape[^1], reduction)
     {
-        this.fromLogits = fromLogits;
-        if (fromLogits) softmax = new float[yPred.Size];
-        else if (LogitsBehind(yPred, logitsActivation) is { } source)
-        {
-            ReadLogitsOf(source);
-            this.fromLogits = true;
-        }
+        this.fromLogits = true;
+        if (LogitsBehind(yPred, logitsActivation) is { } source) ReadLogitsOf(source);
+        else if (fromLogits) softmax = new float[yPred.Size];
+        else this.fromLogits = false;
     }
 
     /// <summary>Refreshes <see cref="Targets"/> from yTrue; called at the start of each forward pass.</summary>

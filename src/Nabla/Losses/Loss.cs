@@ -40,8 +40,12 @@ public abstract partial class Loss : IKerasSerializable
 
     /// <summary>The activation (a Keras identifier) whose logits this loss reads when the predictions come straight from
     /// it, as Keras's TensorFlow backend does (<see cref="LossOp.LogitsBehind"/>): "softmax" for the categorical
-    /// crossentropies, "sigmoid" for the binary one, none from logits or for other losses.</summary>
+    /// crossentropies, "sigmoid" for the binary one, none for other losses. Under from_logits too: the predictions are
+    /// then not logits, and Keras reads the ones behind them with a warning ("Was this intended?"), as Nabla does.</summary>
     public virtual string? LogitsActivation => null;
+
+    // Whether this loss has printed that it reads the logits behind predictions it was told were logits.
+    private bool warnedOfSquashedLogits;
 
     /// <summary>True for sparse losses: targets are class indices of shape (batch,) or (batch, 1).</summary>
     public virtual bool ExpectsIntegerLabels => false;
@@ -70,6 +74,14 @@ public abstract partial class Loss : IKerasSerializable
         }
         // As Keras's Loss.__call__, a mask carried by the predictions weighs the per-sample losses.
         if (yPred.KerasMask is { } mask) op.SetMask(mask);
+        if (op.ReadsLogits && IsCrossEntropy && !ExpectsProbabilities && !warnedOfSquashedLogits)
+        {
+            warnedOfSquashedLogits = true;
+            Console.Error.WriteLine(
+                $"Nabla: loss '{Name}' is set to read logits (from_logits), but its predictions come from a {LogitsActivation}: it reads " +
+                $"the logits behind the {LogitsActivation} instead, as Keras's TensorFlow backend does (its JAX and PyTorch backends " +
+                $"would apply the {LogitsActivation} twice). Was this intended?");
+        }
         return Op.Record(op);
     }
 

@@ -17,7 +17,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false,
     public override bool ExpectsProbabilities => !FromLogits;
     public override bool IsCrossEntropy => true;
     public override bool ExpectsIntegerLabels => true;
-    public override string? LogitsActivation => FromLogits ? null : "softmax";
+    public override string? LogitsActivation => "softmax";
 
     public override Config GetConfig()
     {

@@ -82,6 +82,28 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void A_from_logits_loss_on_its_own_activation_is_an_observation_and_on_another_a_mismatch()
+    {
+        // The loss reads the logits behind a softmax even under from_logits (as Keras's TensorFlow backend does), so the
+        // model trains as intended: an observation. A softmax under a binary loss from logits has nothing read back: squashed twice.
+        Diagnosis Checked(string activation, Nabla.Losses.Loss loss)
+        {
+            var e = Make([Dense(32, "relu", He, inputs: 20), Dense(4, activation)], Optimizer("Adam", 1e-3), "sparse_categorical_crossentropy",
+                Classification(), epochs: 2);
+            var model = e.BuildModel();
+            model.Compile("adam", loss);
+            var y = loss.ExpectsIntegerLabels ? e.Y : Nabla.Data.Preprocessing.ToCategorical(e.Y, 4);
+            return TrainingDoctor.Preflight(model, e.X, y);
+        }
+        var softmax = Single(Checked("softmax", new Nabla.Losses.SparseCategoricalCrossentropy(fromLogits: true)), FindingCodes.LossOutputMismatch);
+        Assert.Equal(Severity.Info, softmax.Severity);
+        Assert.Contains("training is unaffected here", softmax.Message);
+        var binary = Single(Checked("softmax", new Nabla.Losses.BinaryCrossentropy(fromLogits: true)), FindingCodes.LossOutputMismatch);
+        Assert.Equal(Severity.Warning, binary.Severity);
+        Assert.Contains("squashed twice", binary.Message);
+    }
+
+    [Fact]
     public void A_hard_sigmoid_output_gives_probabilities_as_a_sigmoid_does()
     {
         // hard_sigmoid clips to [0, 1] (Keras 3: relu6(x + 3) / 6), so binary cross-entropy takes its outputs as they are;

@@ -95,6 +95,23 @@ public class LogitsCrossentropyTests
             new BinaryCrossentropy(fromLogits: true, labelSmoothing: 0.1), OneHot, scale);
 
     [Theory]
+    [MemberData(nameof(Scales))]
+    public void Under_from_logits_a_softmax_output_is_read_through_to_its_logits_with_a_warning(double scale)
+    {
+        // Keras's TensorFlow backend (_get_logits): predictions from a softmax are not logits, so it reads the logits behind
+        // them and warns "Was this intended?"; its JAX and PyTorch backends would apply the softmax twice.
+        var told = new SparseCategoricalCrossentropy(fromLogits: true);
+        string warning = StandardError.Capture(() =>
+        {
+            AssertTrainsAsItsLogits("softmax", told, new SparseCategoricalCrossentropy(fromLogits: true), Labels, scale);
+            LossAndGradient(Layer("softmax", scale), told, Labels);
+        });
+        Assert.Single(warning.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.Contains("Was this intended?"));
+        Assert.Contains("reads the logits behind the softmax", warning);
+        AssertTrainsAsItsLogits("sigmoid", new BinaryCrossentropy(fromLogits: true), new BinaryCrossentropy(fromLogits: true), OneHot, scale);
+    }
+
+    [Theory]
     [InlineData("sigmoid", "categorical_crossentropy")]
     [InlineData("softmax", "binary_crossentropy")]
     public void Other_pairings_keep_the_clip_and_pass_back_nothing_past_it(string activation, string lossName)

@@ -28,6 +28,14 @@ internal sealed class LossOutputMismatchDetector : IDetector
                 [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation), ("units", output.Units)).At(output.Name, output.Index),
                 // A wrong pairing, not a symptom: it stays a warning in a run that learns anyway (its outputs are still not a distribution).
                 Floor: Severity.Warning);
+        else if (loss.IsCrossEntropy && !loss.ExpectsProbabilities && activation == loss.LogitsActivation)
+            // The loss reads the logits behind that activation (Keras's TensorFlow backend does too, with a warning): training
+            // is unaffected, so this is an observation about what the model means on Keras's other backends.
+            yield return new(Make(FindingCodes.LossOutputMismatch, Severity.Info,
+                $"The loss '{loss.Name}' is set to read logits, but the output already went through '{activation}': Nabla reads the logits " +
+                $"behind the {activation} instead, as Keras's TensorFlow backend does, so training is unaffected here; Keras's JAX and " +
+                $"PyTorch backends would apply the {activation} twice. Remove the output activation or set fromLogits: false.",
+                [FixCodes.UseCrossEntropy], ("loss", loss.Name), ("output_activation", activation)).At(output.Name, output.Index));
         else if (loss.IsCrossEntropy && !loss.ExpectsProbabilities && probabilities)
             yield return new(Make(FindingCodes.LossOutputMismatch, Severity.Warning,
                 $"The loss '{loss.Name}' is computed from logits, but the output already went through '{activation}': it is squashed twice, " +
