@@ -93,10 +93,9 @@ internal abstract class CrossEntropyOp : LossOp
     protected CrossEntropyOp(string name, Tensor yTrue, Tensor yPred, string reduction, bool fromLogits, string? logitsActivation)
         : base(name, yTrue, yPred, yPred.Shape[^1], reduction)
     {
-        this.fromLogits = true;
         if (LogitsBehind(yPred, logitsActivation) is { } source) ReadLogitsOf(source);
         else if (fromLogits) softmax = new float[yPred.Size];
-        else this.fromLogits = false;
+        this.fromLogits = ReadsLogits || fromLogits;
     }
 
     /// <summary>Refreshes <see cref="Targets"/> from yTrue; called at the start of each forward pass.</summary>
