@@ -169,7 +169,7 @@ public class DoctorTests(ITestOutputHelper output)
     public void A_repair_that_leaves_only_warnings_its_fixes_could_not_improve_succeeded()
     {
         // Scripted runs: the original fails (Adam at 1 on MNIST, 17% validation accuracy); the first fix gives a run that
-        // learns with one warning (a summed loss whose rate bounces, 87%); every fix tried from there does worse and is
+        // learns with one warning (a summed loss whose rate bounces, 86%); every fix tried from there does worse and is
         // undone, so that warning has no measured cost: an observation for this model.
         static Experiment Case(string name) => ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
         var failing = ExperimentResult.Run(Case("lr-too-high-adam1-mnist"));
