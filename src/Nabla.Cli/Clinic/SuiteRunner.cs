@@ -62,7 +62,10 @@ internal static class SuiteRunner
     }
 
     /// <param name="details">Under each case, the evidence of its errors and its repair attempts with their numbers.</param>
-    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null, bool details = false)
+    /// <param name="reportDirectory">Where to write each case's findings.json, history.csv and monitors.csv, in a subfolder named
+    /// after the case (its run before any repair, with the repair's attempts in findings.json); null writes nothing.</param>
+    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null, bool details = false,
+        string? reportDirectory = null)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
         var inHalf = PublishedSuite.HalfFilter(directory, half);
@@ -73,7 +76,7 @@ internal static class SuiteRunner
         var results = new List<CaseResult>();
         foreach (var file in files)
         {
-            var result = RunCase(file, repair);
+            var result = RunCase(file, repair, reportDirectory);
             results.Add(result);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Name,-40} {(result.ExpectedHealthy ? "healthy" : "faulty"),-8} " +
@@ -85,6 +88,8 @@ internal static class SuiteRunner
                 foreach (var line in result.Details) output.WriteLine("    " + line);
         }
         var summary = new SuiteSummary(results);
+        if (reportDirectory is not null)
+            output.WriteLine($"Reports written to {Path.GetFullPath(reportDirectory)} (findings.json, history.csv, monitors.csv per case).");
         PrintSummary(summary, output);
         if (PublishedSuite.Read(directory) is { } split) PublishedSuite.PrintHalves(split, results, output);
         return summary;
@@ -97,7 +102,7 @@ internal static class SuiteRunner
     private static string RootCause(CaseResult r) =>
         r.ExpectedPrimary is null ? "" : $" root cause {r.ExpectedPrimary}, primary {r.Primary ?? "none"}";
 
-    internal static CaseResult RunCase(string file, bool repair)
+    internal static CaseResult RunCase(string file, bool repair, string? reportDirectory = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var experiment = ExperimentFile.Load(file);
@@ -131,6 +136,7 @@ internal static class SuiteRunner
             }
         }
         else result = ExperimentResult.Run(experiment);
+        if (reportDirectory is not null) DiagnosisReport.Write(Path.Combine(reportDirectory, experiment.Name), result.Diagnosis, report);
         var found = result.Diagnosis.ProblemCodes;
         return new CaseResult(experiment.Name, expected, healthy, found,
             Detected: !healthy && (expected.Count == 0 ? found.Count > 0 : expected.Any(found.Contains)) && (AllExpected(file) is false || expected.All(found.Contains)),

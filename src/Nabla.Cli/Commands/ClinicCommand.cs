@@ -3,13 +3,13 @@ using Nabla.Cli.Clinic;
 
 namespace Nabla.Cli.Commands;
 
-/// <summary><c>nabla clinic [--report DIR] [--epochs N] [--suite DIR [--half tuning|evaluation] [--details] | --rnn] [--no-repair] [--filter TEXT]</c></summary>
+/// <summary><c>nabla clinic [--report DIR] [--epochs N] | (--suite DIR [--half tuning|evaluation] | --rnn) [--details] [--no-repair] [--filter TEXT] [--report DIR]</c></summary>
 internal static class ClinicCommand
 {
     public static Command Create()
     {
-        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run, and report.html (all runs, with charts), into this folder." };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per run (the reproduced programs use 10).", DefaultValueFactory = _ => 10 };
+        var report = new Option<string?>("--report") { Description = "Write findings.json, history.csv and monitors.csv per run into this folder, and report.html (all runs, with charts) for the seed's programs; with --suite, one subfolder per case." };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run of the seed's programs (they use 10); a suite's experiments set their own.", DefaultValueFactory = _ => 10 };
         var suite = new Option<string?>("--suite") { Description = "Run the labelled experiments in this folder and report the doctor's accuracy." };
         var noRepair = new Option<bool>("--no-repair") { Description = "With --suite: detection only, skip repairs." };
         var filter = new Option<string?>("--filter") { Description = "With --suite or --rnn: only files whose name contains this text." };
@@ -32,14 +32,23 @@ internal static class ClinicCommand
             }
             if (folder is not null)
             {
+                // Each experiment file sets its own epochs: a number given here would be silently ignored.
+                if (parse.GetResult(epochs) is { Implicit: false })
+                    throw new ArgumentException($"--epochs {n} applies to the seed's programs; each experiment of a suite sets its own (its fit.epochs).");
                 SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter), parse.GetValue(half),
-                    details: parse.GetValue(rnn) || parse.GetValue(showDetails));
+                    details: parse.GetValue(rnn) || parse.GetValue(showDetails), reportDirectory: parse.GetValue(report));
                 return 0;
             }
+            if (SuiteOnly(parse, noRepair, filter, half, showDetails) is string given)
+                throw new ArgumentException($"{given} applies to a suite (--suite DIR or --rnn); the seed's programs take --report and --epochs only.");
             return SeedClinic.Run(n, parse.GetValue(report), Console.Out);
         }));
         return command;
     }
+
+    /// <summary>The first suite-only option given on the command line, or null.</summary>
+    private static string? SuiteOnly(ParseResult parse, params Option[] options) =>
+        options.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
 
     /// <summary>tests/Clinic/recurrent of the checkout this command runs from: the current folder or one above it.</summary>
     private static string RecurrentSuiteFolder()

@@ -161,6 +161,42 @@ public sealed class CliCommandTests : IDisposable
     }
 
     [Fact]
+    public void Clinic_suite_writes_a_report_per_case_into_the_report_folder()
+    {
+        string reports = Path.Combine(folder, "reports");
+        var (exit, stdout, _) = Nabla("clinic", "--suite", ClinicSuiteTests.SuiteFolder(), "--filter", "healthy-binary-sigmoid-bce",
+            "--no-repair", "--report", reports);
+        Assert.Equal(0, exit);
+        Assert.Contains("Reports written to", stdout);
+        string caseFolder = Path.Combine(reports, "healthy-binary-sigmoid-bce");
+        var findings = JsonNode.Parse(File.ReadAllText(Path.Combine(caseFolder, "findings.json")))!;
+        Assert.Equal("healthy", findings["verdict"]!.GetValue<string>());
+        Assert.True(File.ReadAllLines(Path.Combine(caseFolder, "history.csv")).Length > 1);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "with-suite")]
+    [InlineData("--no-repair", "seed")]
+    [InlineData("--filter", "seed")]
+    [InlineData("--details", "seed")]
+    public void Clinic_refuses_an_option_it_would_ignore(string option, string mode)
+    {
+        var args = new List<string> { "clinic" };
+        if (mode == "with-suite") args.AddRange(["--suite", ClinicSuiteTests.SuiteFolder(), "--filter", "no-such-case"]);
+        args.Add(option);
+        if (option is "--epochs") args.Add("3");
+        if (option is "--filter") args.Add("healthy");
+
+        var (exit, stdout, stderr) = Nabla([.. args]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        var line = Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.Contains(option, line);
+        Assert.Contains(mode == "seed" ? "applies to a suite" : "sets its own", line);
+    }
+
+    [Fact]
     public void Gradients_writes_one_npy_per_weight_and_a_summary()
     {
         string experiment = WriteExperiment();
