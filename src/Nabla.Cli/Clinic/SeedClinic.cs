@@ -32,6 +32,10 @@ internal static class SeedClinic
         rows.Add(new Row("Example 1 after the doctor's repair", repair.Best, TestMetrics(repair.Best, data, repair.Best.Experiment), repair));
 
         ClinicTable.Print(rows, output);
+        output.WriteLine(SameHistory(rows[1].Result, rows[2].Result)
+            ? "Examples 2 and 3 print the same numbers: Example 3 only writes out Keras's defaults (Adam's learning rate 0.001, fit's batch size 32), and both runs start from seed 42."
+            : "Examples 2 and 3 differ, although Example 3 only writes out Keras's defaults (Adam's learning rate 0.001, fit's batch size 32) and both runs start from seed 42: training is not deterministic here.");
+        output.WriteLine();
         foreach (var row in rows) ClinicTable.PrintFindings(row, output);
         ClinicTable.PrintRepair(repair, output);
         if (reportDirectory is not null)
@@ -44,6 +48,13 @@ internal static class SeedClinic
         }
         output.WriteLine($"Total time {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
         return 0;
+    }
+
+    /// <summary>Whether two runs logged the same value for every key at every epoch.</summary>
+    private static bool SameHistory(ExperimentResult a, ExperimentResult b)
+    {
+        var (first, second) = (a.Diagnosis.History, b.Diagnosis.History);
+        return first.Count == second.Count && first.All(kv => second.TryGetValue(kv.Key, out var other) && kv.Value.SequenceEqual(other));
     }
 
     /// <summary>One page for the whole clinic, a section per run, timed: charts must not make the clinic noticeably slower.</summary>
