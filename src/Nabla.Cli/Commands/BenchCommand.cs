@@ -52,6 +52,7 @@ internal static class BenchCommand
             bool cnn = net == "cnn", recurrent = net is "lstm" or "gru", functional = net == "mlp-functional", depthwise = net == "depthwise";
             // RESULT lines name the workload in their activation field: relu, sigmoid, cnn, depthwise, lstm or gru.
             string workload = net is "mlp" or "mlp-functional" ? parse.GetValue(activation)! : net;
+            RefuseIgnoredOptions(parse, experiment, activation, network, samples, overhead, profile, inference, accuracy, dataOut, onnxOut);
             if ((recurrent || functional || depthwise) && (parse.GetValue(inference) || parse.GetValue(accuracy)))
                 throw new ArgumentException($"--network {net} times training only; --inference and --accuracy take mlp or cnn.");
             if (functional && parse.GetValue(profile))
@@ -115,6 +116,26 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Throws for an option the chosen mode would not read, rather than run without it.</summary>
+    private static void RefuseIgnoredOptions(ParseResult parse, Argument<string?> experiment, Option<string> activation, Option<string> network,
+        Option<int> samples, Option<bool> overhead, Option<bool> profile, Option<bool> inference, Option<bool> accuracy,
+        Option<string?> dataOut, Option<string?> onnxOut)
+    {
+        bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+        bool file = parse.GetValue(experiment) is not null, infer = parse.GetValue(inference), train = parse.GetValue(accuracy);
+        string? refused =
+            Given(dataOut) && !train ? "--data-out goes with --accuracy"
+            : Given(onnxOut) && !infer ? "--onnx-out goes with --inference"
+            : Given(activation) && parse.GetValue(network) is not ("mlp" or "mlp-functional") ? "--activation sets the MNIST MLP's hidden activation (--network mlp or mlp-functional)"
+            : file && Given(network) ? "an experiment file is timed as it is written; --network picks one of the built-in networks instead"
+            : file && Given(activation) ? "an experiment file sets its own activations; --activation applies to the built-in MNIST MLP"
+            : file && (infer || train) ? "--inference and --accuracy time the built-in networks, not an experiment file"
+            : file && Given(samples) ? "an experiment file brings its own samples; --samples sizes the built-in networks' random data"
+            : parse.GetValue(overhead) && (infer || train || parse.GetValue(profile)) ? "--doctor-overhead runs after timed training epochs, not with --inference, --accuracy or --profile"
+            : null;
+        if (refused is not null) throw new ArgumentException(refused + ".");
     }
 
     private static void RunInference(Model model, Tensor x, string activation, int[] sizes, int warmup, int threads, string? onnxPath)

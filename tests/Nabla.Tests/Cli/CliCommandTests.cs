@@ -196,6 +196,25 @@ public sealed class CliCommandTests : IDisposable
         Assert.Contains(mode == "seed" ? "applies to a suite" : "sets its own", line);
     }
 
+    [Theory]
+    [InlineData("--data-out|out", "--data-out goes with --accuracy")]
+    [InlineData("--onnx-out|model.onnx", "--onnx-out goes with --inference")]
+    [InlineData("--network|cnn|--activation|sigmoid", "--activation sets the MNIST MLP's")]
+    [InlineData("EXPERIMENT|--inference", "not an experiment file")]
+    [InlineData("EXPERIMENT|--samples|100", "--samples sizes the built-in networks")]
+    [InlineData("--inference|--doctor-overhead", "--doctor-overhead runs after timed training epochs")]
+    public void Bench_refuses_an_option_it_would_ignore(string arguments, string expected)
+    {
+        string experiment = WriteExperiment();
+        string[] args = ["bench", .. arguments.Split('|').Select(a => a == "EXPERIMENT" ? experiment : a)];
+
+        var (exit, stdout, stderr) = Nabla(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(expected, Assert.Single(stderr.TrimEnd().Split('\n')));
+    }
+
     [Fact]
     public void Gradients_writes_one_npy_per_weight_and_a_summary()
     {
