@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Nabla.Configuration;
 using Nabla.Data;
 using Nabla.Layers;
 
@@ -27,9 +28,11 @@ public static partial class Applications
     public const string ImageNet = "imagenet";
 
     /// <summary>Keras's checks of <c>weights</c>, <c>classes</c> and <c>classifier_activation</c> (each application's
-    /// opening lines and imagenet_utils.validate_activation), before anything is built.</summary>
+    /// opening lines and imagenet_utils.validate_activation), before anything is built; and the image data format
+    /// (<see cref="RefuseChannelsFirst"/>).</summary>
     internal static void CheckArguments(string model, string? weights, bool includeTop, int classes, string? classifierActivation)
     {
+        RefuseChannelsFirst(model);
         if (weights is not null && weights != ImageNet && !File.Exists(weights))
             throw new ArgumentException(
                 $"{model}: 'weights' must be null (random initialization), \"{ImageNet}\" (pre-training on ImageNet) or the path of a " +
@@ -43,6 +46,20 @@ public static partial class Applications
             throw new ArgumentException(
                 $"{model}: with pretrained weights 'classifierActivation' must be null or \"softmax\" (the weights were trained under " +
                 $"softmax); found \"{classifierActivation}\".", nameof(classifierActivation));
+    }
+
+    /// <summary>
+    /// Keras builds its applications in <see cref="KerasConfig.ImageDataFormat"/>: channels-first, its input shape puts
+    /// the channels first and its BatchNormalization, concatenation and reshape axes follow. These builders lay out
+    /// channels-last models only, and their layers would take the channels-first setting, so they refuse it rather than
+    /// build a model that fits neither layout.
+    /// </summary>
+    private static void RefuseChannelsFirst(string model)
+    {
+        if (KerasConfig.ImageDataFormat == KerasConfig.ChannelsFirst)
+            throw new NotSupportedException(
+                $"{model}: Nabla builds keras.applications models channels-last only, and KerasConfig.ImageDataFormat is " +
+                $"\"{KerasConfig.ChannelsFirst}\"; set it to \"{KerasConfig.ChannelsLast}\" to build {model}.");
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nabla.Data;
+using Nabla.Layers;
 
 namespace Nabla;
 
@@ -11,31 +12,40 @@ public static partial class Applications
     private static readonly float[] TorchStd = [0.229f, 0.224f, 0.225f];
 
     /// <summary>
-    /// Keras's <c>imagenet_utils.preprocess_input</c> on channels-last images with values in [0, 255], returned as a new
-    /// tensor (Keras writes over a NumPy input): "caffe" turns RGB into BGR and subtracts ImageNet's mean pixel (VGG, ResNet),
-    /// "tf" scales to [−1, 1] (MobileNet, MobileNetV2, Xception, InceptionV3), "torch" scales to [0, 1] and standardizes
-    /// each channel by ImageNet's mean and deviation (DenseNet). EfficientNet's models take raw pixels and normalize inside.
+    /// Keras's <c>imagenet_utils.preprocess_input</c> on images with values in [0, 255], returned as a new tensor (Keras
+    /// writes over a NumPy input): "caffe" turns RGB into BGR and subtracts ImageNet's mean pixel (VGG, ResNet), "tf"
+    /// scales to [−1, 1] (MobileNet, MobileNetV2, Xception, InceptionV3), "torch" scales to [0, 1] and standardizes each
+    /// channel by ImageNet's mean and deviation (DenseNet). EfficientNet's models take raw pixels and normalize inside.
+    /// <paramref name="dataFormat"/> says where the channels are, as Keras's argument: "channels_last" (height, width,
+    /// channels), "channels_first" (channels, height, width; the second axis of a batch), or null for
+    /// <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>.
     /// </summary>
-    public static Tensor PreprocessInput(Tensor images, string mode = "caffe")
+    public static Tensor PreprocessInput(Tensor images, string mode = "caffe", string? dataFormat = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (mode is not ("caffe" or "tf" or "torch"))
             throw new ArgumentException($"PreprocessInput: 'mode' must be \"caffe\", \"tf\" or \"torch\"; found \"{mode}\".", nameof(mode));
-        if (images.Rank < 3 || (mode != "tf" && images.Shape[^1] != 3))
+        var layout = ImageLayout.Parse("PreprocessInput", dataFormat);
+        // Keras's channels-first axis: the first of one image, the second of a batch.
+        int axis = !layout.ChannelsFirst ? images.Rank - 1 : images.Rank == 3 ? 0 : 1;
+        if (images.Rank < 3 || (mode != "tf" && images.Shape[axis] != 3))
             throw new ArgumentException(
-                $"PreprocessInput: expected channels-last images (height, width, channels) or a batch of them{(mode == "tf" ? "" : ", with 3 channels")}; " +
-                $"found shape {Tensor.ShapeString(images.Shape)}.", nameof(images));
+                $"PreprocessInput: expected {layout.Name} images {(layout.ChannelsFirst ? "(channels, height, width)" : "(height, width, channels)")} " +
+                $"or a batch of them{(mode == "tf" ? "" : ", with 3 channels")}; found shape {Tensor.ShapeString(images.Shape)}.", nameof(images));
         var x = images.Data;
         var y = new float[x.Length];
-        int channels = images.Shape[^1];
-        for (int i = 0; i < x.Length; i += channels)
-            for (int c = 0; c < channels; c++)
-                y[i + c] = mode switch
-                {
-                    "tf" => x[i + c] / 127.5f - 1f,
-                    "torch" => (x[i + c] / 255f - TorchMean[c]) / TorchStd[c],
-                    _ => x[i + 2 - c] - CaffeMeanBgr[c],
-                };
+        int channels = images.Shape[axis];
+        int stride = images.Shape[(axis + 1)..].Aggregate(1, (product, d) => product * d);
+        for (int i = 0; i < x.Length; i++)
+        {
+            int c = i / stride % channels;
+            y[i] = mode switch
+            {
+                "tf" => x[i] / 127.5f - 1f,
+                "torch" => (x[i] / 255f - TorchMean[c]) / TorchStd[c],
+                _ => x[i + (2 - 2 * c) * stride] - CaffeMeanBgr[c],
+            };
+        }
         return Tensor.FromArray(y, images.Shape);
     }
 

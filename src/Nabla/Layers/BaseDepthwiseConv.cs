@@ -58,7 +58,7 @@ public abstract class BaseDepthwiseConv : Layer
 
     public int DepthMultiplier { get; }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     private protected ImageLayout Layout => layout;

@@ -21,7 +21,7 @@ public abstract class BaseGlobalPooling : Layer
         Keepdims = keepdims;
     }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);

@@ -28,7 +28,7 @@ public abstract class BasePooling : Layer
         PaddingMode = ConvOptions.ParsePadding(what, padding, allowCausal: false);
     }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);

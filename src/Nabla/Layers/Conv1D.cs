@@ -10,7 +10,7 @@ public sealed class Conv1D : BaseConv
 {
     /// <param name="padding">"valid" (Keras's default), "same", or "causal" (all padding on the left: output t sees inputs ≤ t).</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     /// <param name="groups">Keras's grouped convolution: how many blocks of channels, each convolved with its own block of the filters (both divisible by it).</param>
     public Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",

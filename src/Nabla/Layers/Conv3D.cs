@@ -14,7 +14,7 @@ public sealed class Conv3D : BaseConv
 {
     /// <param name="padding">"valid" (Keras's default) or "same" (TensorFlow's split: an odd extra cell at the back/bottom/right).</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     /// <param name="groups">Keras's grouped convolution: how many blocks of channels, each convolved with its own block of the filters (both divisible by it).</param>
     public Conv3D(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", Size3D? dilationRate = null,
         string? activation = null, bool useBias = true, string kernelInitializer = "glorot_uniform", string biasInitializer = "zeros",

@@ -17,7 +17,7 @@ public sealed class DepthwiseConv1D : BaseDepthwiseConv
     /// Keras 3 refuses "causal" for this layer, and so does Nabla.</param>
     /// <param name="depthMultiplier">Filters per input channel (Keras's default 1).</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public DepthwiseConv1D(int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1,
         string? dataFormat = null, int dilationRate = 1, string? activation = null, bool useBias = true,
         string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", string? depthwiseRegularizer = null,

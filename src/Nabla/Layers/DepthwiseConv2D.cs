@@ -17,7 +17,7 @@ public sealed class DepthwiseConv2D : BaseDepthwiseConv
     /// <param name="padding">"valid" (Keras's default) or "same" (TensorFlow's split: an odd extra cell at the bottom/right).</param>
     /// <param name="depthMultiplier">Filters per input channel (Keras's default 1).</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public DepthwiseConv2D(Size2D kernelSize, Size2D? strides = null, string padding = "valid", int depthMultiplier = 1,
         string? dataFormat = null, Size2D? dilationRate = null, string? activation = null, bool useBias = true,
         string depthwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", string? depthwiseRegularizer = null,

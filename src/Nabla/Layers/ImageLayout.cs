@@ -13,19 +13,23 @@ namespace Nabla.Layers;
 /// </summary>
 internal readonly record struct ImageLayout(bool ChannelsFirst)
 {
-    public const string LastName = "channels_last";
-    public const string FirstName = "channels_first";
+    public const string LastName = KerasConfig.ChannelsLast;
+    public const string FirstName = KerasConfig.ChannelsFirst;
 
     public static readonly ImageLayout Last = new(false);
 
-    /// <summary>Reads a <c>data_format</c> argument or config value: null is Keras's None, channels_last.</summary>
-    public static ImageLayout Parse(string layer, string? dataFormat) => dataFormat switch
+    /// <summary>Reads a <c>data_format</c> argument or config value: null is Keras's None, which resolves to
+    /// <see cref="KerasConfig.ImageDataFormat"/> now, when the layer is built (Keras's standardize_data_format).</summary>
+    public static ImageLayout Parse(string layer, string? dataFormat) =>
+        new(KerasConfig.CheckImageDataFormat(dataFormat ?? KerasConfig.ImageDataFormat, $"{layer}: 'data_format'", nameof(dataFormat)) == FirstName);
+
+    /// <summary>Writes this layout as <c>data_format</c> in the config of a layer whose Keras get_config leaves the key
+    /// out: only where a config without it could read back as the other layout (it reads back as the
+    /// <see cref="KerasConfig.ImageDataFormat"/> of the reader), so unless this layout and the setting are both channels-last.</summary>
+    public void WriteUnlessKerasDefault(Config config)
     {
-        null or LastName => Last,
-        FirstName => new(true),
-        _ => throw new ArgumentException(
-            $"{layer}: 'data_format' must be \"{LastName}\" or \"{FirstName}\", found {Config.Describe(dataFormat)}.", "dataFormat"),
-    };
+        if (ChannelsFirst || KerasConfig.ImageDataFormat != LastName) config["data_format"] = Name;
+    }
 
     /// <summary>"channels_last" or "channels_first", as Keras writes it.</summary>
     public string Name => ChannelsFirst ? FirstName : LastName;

@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 public sealed class MaxPooling1D : BasePooling
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? dataFormat = null,
         int[]? inputShape = null, string? name = null)
         : base(1, true, new Size3D(1, 1, poolSize), strides is int s ? new Size3D(1, 1, s) : null, padding, dataFormat, inputShape, name)

@@ -7,7 +7,7 @@ namespace Nabla.Layers;
 public sealed class MaxPooling2D : BasePooling
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public MaxPooling2D(Size2D? poolSize = null, Size2D? strides = null, string padding = "valid", string? dataFormat = null,
         int[]? inputShape = null, string? name = null)
         : base(2, true, Size3D.Flat(poolSize ?? 2), strides is Size2D s ? Size3D.Flat(s) : null, padding, dataFormat, inputShape, name)

@@ -9,7 +9,7 @@ public sealed class MaxPooling3D : BasePooling
 {
     /// <param name="poolSize">Keras's default (2, 2, 2).</param>
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public MaxPooling3D(Size3D? poolSize = null, Size3D? strides = null, string padding = "valid", string? dataFormat = null,
         int[]? inputShape = null, string? name = null)
         : base(3, true, poolSize ?? 2, strides, padding, dataFormat, inputShape, name)

@@ -16,7 +16,7 @@ public sealed class SeparableConv1D : BaseSeparableConv
 {
     /// <param name="padding">"valid" (Keras's default) or "same". Keras 3 refuses "causal" for this layer, and so does Nabla.</param>
     /// <param name="activation">A Keras activation name; null means linear (Keras's default).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     public SeparableConv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1,
         int dilationRate = 1, string? activation = null, bool useBias = true, string depthwiseInitializer = "glorot_uniform",
         string pointwiseInitializer = "glorot_uniform", string biasInitializer = "zeros", string? biasRegularizer = null,

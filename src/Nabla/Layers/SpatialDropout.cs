@@ -8,7 +8,7 @@ namespace Nabla.Layers;
 /// values would not regularize (Tompson et al., 2014).</summary>
 public abstract class SpatialDropout : TrainingNoiseLayer
 {
-    private protected SpatialDropout(int spatialAxes, double rate, int? seed, string dataFormat, int[]? inputShape, string? name)
+    private protected SpatialDropout(int spatialAxes, double rate, int? seed, string? dataFormat, int[]? inputShape, string? name)
         : base(seed, inputShape, name)
     {
         SpatialAxes = spatialAxes;
@@ -21,7 +21,8 @@ public abstract class SpatialDropout : TrainingNoiseLayer
 
     public double Rate { get; }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first"; built without one, the
+    /// <see cref="KerasConfig.ImageDataFormat"/> of the time (SpatialDropout1D: always channels_last).</summary>
     public string DataFormat => layout.Name;
 
     private readonly ImageLayout layout;
@@ -60,7 +61,7 @@ public abstract class SpatialDropout : TrainingNoiseLayer
 
 /// <summary>Keras's <c>SpatialDropout1D</c> on [batch, steps, channels]: noise shape (batch, 1, channels).</summary>
 public sealed class SpatialDropout1D(double rate, int? seed = null, int[]? inputShape = null, string? name = null)
-    : SpatialDropout(1, rate, seed, "channels_last", inputShape, name)
+    : SpatialDropout(1, rate, seed, ImageLayout.LastName, inputShape, name)
 {
     public override string ClassName => "SpatialDropout1D";
 
@@ -72,7 +73,7 @@ public sealed class SpatialDropout1D(double rate, int? seed = null, int[]? input
 }
 
 /// <summary>The spatial dropouts of images and volumes, which take Keras's <c>data_format</c>.</summary>
-public abstract class ChannelsSpatialDropout(int spatialAxes, double rate, string dataFormat, int? seed, int[]? inputShape, string? name)
+public abstract class ChannelsSpatialDropout(int spatialAxes, double rate, string? dataFormat, int? seed, int[]? inputShape, string? name)
     : SpatialDropout(spatialAxes, rate, seed, dataFormat, inputShape, name)
 {
     protected override void WriteSettings(Config config)
@@ -81,17 +82,18 @@ public abstract class ChannelsSpatialDropout(int spatialAxes, double rate, strin
         config["data_format"] = DataFormat;
     }
 
-    /// <summary>rate (required), data_format (Keras's None: channels_last), seed, name and input shape.</summary>
-    private protected static (double Rate, string DataFormat, int? Seed, int[]? InputShape, string? Name) ReadArgs(Config config)
+    /// <summary>rate (required), data_format (absent or null: Keras's None, <see cref="KerasConfig.ImageDataFormat"/>), seed,
+    /// name and input shape.</summary>
+    private protected static (double Rate, string? DataFormat, int? Seed, int[]? InputShape, string? Name) ReadArgs(Config config)
     {
         var (name, inputShape) = SpatialBaseArgs(config);
-        return (config.GetDouble("rate"), config.GetString("data_format", "channels_last")!, ReadSeed(config), inputShape, name);
+        return (config.GetDouble("rate"), config.GetString("data_format", null), ReadSeed(config), inputShape, name);
     }
 }
 
 /// <summary>Keras's <c>SpatialDropout2D</c> on images: noise shape (batch, 1, 1, channels), or (batch, channels, 1, 1)
 /// channels first.</summary>
-public sealed class SpatialDropout2D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
+public sealed class SpatialDropout2D(double rate, string? dataFormat = null, int? seed = null, int[]? inputShape = null,
     string? name = null) : ChannelsSpatialDropout(2, rate, dataFormat, seed, inputShape, name)
 {
     public override string ClassName => "SpatialDropout2D";
@@ -105,7 +107,7 @@ public sealed class SpatialDropout2D(double rate, string dataFormat = "channels_
 
 /// <summary>Keras's <c>SpatialDropout3D</c> on volumes: noise shape (batch, 1, 1, 1, channels), or (batch, channels, 1, 1,
 /// 1) channels first.</summary>
-public sealed class SpatialDropout3D(double rate, string dataFormat = "channels_last", int? seed = null, int[]? inputShape = null,
+public sealed class SpatialDropout3D(double rate, string? dataFormat = null, int? seed = null, int[]? inputShape = null,
     string? name = null) : ChannelsSpatialDropout(3, rate, dataFormat, seed, inputShape, name)
 {
     public override string ClassName => "SpatialDropout3D";

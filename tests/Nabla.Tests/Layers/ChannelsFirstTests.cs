@@ -230,7 +230,7 @@ public class ChannelsFirstTests
             Assert.Equal("channels_first", config["data_format"]);
             var restored = Layer.Deserialize(new Config { ["class_name"] = layer.ClassName, ["config"] = config });
             Assert.Equal("channels_first", restored.GetConfig()["data_format"]);
-            // RandomErasing and RandomGrayscale write data_format only when channels-first (Keras's get_config leaves it out).
+            // RandomErasing and RandomGrayscale write data_format only when channels-first under the default setting (Keras's get_config leaves it out).
             var lastConfig = Make(name, "channels_last").GetConfig();
             Assert.True(!lastConfig.ContainsKey("data_format") || (string?)lastConfig["data_format"] == "channels_last", name);
         }

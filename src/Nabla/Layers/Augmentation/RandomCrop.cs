@@ -27,7 +27,7 @@ public sealed class RandomCrop : TrainingNoiseLayer
 
     public override string ClassName => "RandomCrop";
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     private readonly ImageLayout layout;

@@ -33,7 +33,7 @@ public sealed class RandomErasing : RandomIntensityLayer
 
     public override string ClassName => "RandomErasing";
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     private readonly ImageLayout layout;
@@ -64,8 +64,8 @@ public sealed class RandomErasing : RandomIntensityLayer
             [var one] => one,
             var many => many.Select(v => (object?)v).ToList(),
         };
-        // Keras's get_config leaves data_format out (the layer's argument); a channels-first layer writes it to keep it.
-        if (layout.ChannelsFirst) config["data_format"] = layout.Name;
+        // Keras's get_config leaves data_format out (the layer's argument); written where leaving it out could change it.
+        layout.WriteUnlessKerasDefault(config);
     }
 
     /// <summary>base_image_preprocessing_layer.py _set_factor with bounds (0, 1) (random_erasing.py's

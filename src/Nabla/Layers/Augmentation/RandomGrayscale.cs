@@ -26,7 +26,7 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
 
     public override string ClassName => "RandomGrayscale";
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     private readonly ImageLayout layout;
@@ -53,8 +53,8 @@ public sealed class RandomGrayscale : TrainingNoiseLayer
     {
         var config = base.GetConfig();
         if (Seed is null) config.Remove("seed");
-        // Keras's get_config leaves data_format out (the layer's argument); a channels-first layer writes it to keep it.
-        if (layout.ChannelsFirst) config["data_format"] = layout.Name;
+        // Keras's get_config leaves data_format out (the layer's argument); written where leaving it out could change it.
+        layout.WriteUnlessKerasDefault(config);
         return config;
     }
 

@@ -50,7 +50,7 @@ public abstract partial class ConvLSTM : RnnLayer
 
     public int Filters { get; }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     /// <summary>Channels-first: a sequence's channels sit on axis 2 (after the time axis), a state's on axis 1.</summary>

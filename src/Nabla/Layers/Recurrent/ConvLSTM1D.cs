@@ -9,7 +9,7 @@ namespace Nabla.Layers;
 public sealed class ConvLSTM1D : ConvLSTM
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     /// <param name="stateful">Only false; a stateful ConvLSTM is refused.</param>
     public ConvLSTM1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int dilationRate = 1,
         string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,

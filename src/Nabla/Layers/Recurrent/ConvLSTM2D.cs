@@ -9,7 +9,7 @@ namespace Nabla.Layers;
 public sealed class ConvLSTM2D : ConvLSTM
 {
     /// <param name="padding">"valid" (Keras's default) or "same" (TensorFlow's split: an odd extra cell at the bottom/right).</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     /// <param name="stateful">Only false; a stateful ConvLSTM is refused.</param>
     public ConvLSTM2D(int filters, Size2D kernelSize, Size2D? strides = null, string padding = "valid", Size2D? dilationRate = null,
         string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,

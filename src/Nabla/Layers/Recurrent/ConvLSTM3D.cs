@@ -9,7 +9,7 @@ namespace Nabla.Layers;
 public sealed class ConvLSTM3D : ConvLSTM
 {
     /// <param name="padding">"valid" (Keras's default) or "same".</param>
-    /// <param name="dataFormat">"channels_last" (or null, Keras's default) or "channels_first".</param>
+    /// <param name="dataFormat">"channels_last", "channels_first", or null (Keras's None) for <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/> as the layer is built.</param>
     /// <param name="stateful">Only false; a stateful ConvLSTM is refused.</param>
     public ConvLSTM3D(int filters, Size3D kernelSize, Size3D? strides = null, string padding = "valid", Size3D? dilationRate = null,
         string? activation = "tanh", string? recurrentActivation = "sigmoid", bool useBias = true,

@@ -16,7 +16,7 @@ public sealed class Flatten : Layer
 
     public override string ClassName => "Flatten";
 
-    /// <summary>"channels_last" (Keras's default) or "channels_first".</summary>
+    /// <summary>"channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);

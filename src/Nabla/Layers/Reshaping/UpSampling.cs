@@ -72,7 +72,7 @@ public sealed class UpSampling2D : Layer
 
     public Size2D Size { get; }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
@@ -142,7 +142,7 @@ public sealed class UpSampling3D : Layer
 
     public Size3D Size { get; }
 
-    /// <summary>Keras's <c>data_format</c>: "channels_last" (the default) or "channels_first".</summary>
+    /// <summary>Keras's <c>data_format</c>: "channels_last" or "channels_first", resolved when the layer is built (without one, <see cref="Nabla.Configuration.KerasConfig.ImageDataFormat"/>).</summary>
     public string DataFormat => layout.Name;
 
     internal override int[]? ChannelsLastOrder(int rank) => layout.ToLastOrder(rank);
