@@ -131,7 +131,7 @@ internal static class ExperimentData
         var images = FileContent.Use(d.Source, "field 'data.directory'", "an image folder Images.DatasetFromDirectory reads", () =>
             Images.ReadDirectory(path, "inferred", d.String("label_mode", "int"), classNames, d.String("color_mode", "rgb")!,
                 (size[0], size[1]), d.Bool("shuffle", true), seed, validationSplit: null, subset: null, d.String("interpolation", "bilinear")!,
-                followLinks: false, d.Bool("crop_to_aspect_ratio", false), verbose: false, options.MaxBytes));
+                followLinks: false, d.Bool("crop_to_aspect_ratio", false), dataFormat: KerasConfig.ChannelsLast, verbose: false, options.MaxBytes));
         return (images.Images, images.Labels ?? throw d.Error("label_mode", "\"int\", \"categorical\" or \"binary\" (the doctor trains on labels)", "null"));
     }
 

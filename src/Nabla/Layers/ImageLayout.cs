@@ -1,5 +1,6 @@
 using Nabla.Autograd.Ops;
 using Nabla.Configuration;
+using Nabla.Kernels;
 
 namespace Nabla.Layers;
 
@@ -81,10 +82,34 @@ internal readonly record struct ImageLayout(bool ChannelsFirst)
     public Tensor Call(Tensor inputs, Func<Tensor, Tensor> channelsLast) => FromLast(channelsLast(ToLast(inputs)));
 
     /// <summary>How a per-sample shape of <paramref name="spatialRank"/> spatial axes is laid out, for messages:
-    /// "[batch, height, width, channels]".</summary>
-    public string Describe(int spatialRank)
+    /// "[batch, height, width, channels]", or without <paramref name="batch"/> "[height, width, channels]".</summary>
+    public string Describe(int spatialRank, bool batch = true)
     {
         string spatial = spatialRank switch { 1 => "steps", 2 => "height, width", _ => "depth, height, width" };
-        return ChannelsFirst ? $"[batch, channels, {spatial}]" : $"[batch, {spatial}, channels]";
+        string axes = ChannelsFirst ? $"channels, {spatial}" : $"{spatial}, channels";
+        return batch ? $"[batch, {axes}]" : $"[{axes}]";
+    }
+
+    /// <summary>Copies the values of one channels-last sample (<paramref name="channels"/> per position) into
+    /// <paramref name="destination"/> in this layout: as they are, or one plane per channel.</summary>
+    public void CopyFromLast(ReadOnlySpan<float> sample, Span<float> destination, int channels) =>
+        Copy(sample, destination, rows: sample.Length / channels, columns: channels);
+
+    /// <summary>Copies the values of one sample in this layout into <paramref name="destination"/> channels-last.</summary>
+    public void CopyToLast(ReadOnlySpan<float> sample, Span<float> destination, int channels) =>
+        Copy(sample, destination, rows: channels, columns: sample.Length / channels);
+
+    /// <summary>Channels first, the sample is a rows × columns matrix written transposed; channels last, or with one
+    /// channel, both layouts hold the same order.</summary>
+    private unsafe void Copy(ReadOnlySpan<float> sample, Span<float> destination, int rows, int columns)
+    {
+        if (destination.Length < sample.Length)
+            throw new ArgumentException($"ImageLayout: the destination holds {destination.Length} values, fewer than the sample's {sample.Length}.", nameof(destination));
+        if (!ChannelsFirst || rows == 1 || columns == 1)
+        {
+            sample.CopyTo(destination);
+            return;
+        }
+        fixed (float* from = sample, to = destination) TransposeCopy.Run(from, columns, rows, columns, to, rows);
     }
 }

@@ -1,9 +1,11 @@
+using Nabla.Layers;
+
 namespace Nabla.Data;
 
 /// <summary>
 /// A folder of images as a <see cref="Dataset"/> (<see cref="Images.BatchesFromDirectory"/>): batch i decodes the
-/// files i·BatchSize… of the current order into [n, height, width, channels] pixels (0..255) with their labels
-/// (none without labels). Only the paths stay in memory.
+/// files i·BatchSize… of the current order into [n, height, width, channels] pixels (0..255; [n, channels, height,
+/// width] when read channels-first) with their labels (none without labels). Only the paths stay in memory.
 /// </summary>
 public sealed class ImageFolderBatches : Dataset
 {
@@ -11,6 +13,7 @@ public sealed class ImageFolderBatches : Dataset
     private readonly int[] labels;
     private readonly string? labelMode;
     private readonly (int Height, int Width, int Channels) shape;
+    private readonly ImageLayout layout;
     private readonly bool crop;
     private readonly string interpolation;
     private readonly RandomGenerator? reshuffle;
@@ -20,11 +23,11 @@ public sealed class ImageFolderBatches : Dataset
     private readonly int[] firstLabels, order;
 
     internal ImageFolderBatches(string[] paths, int[] labels, IReadOnlyList<string> classNames, string? labelMode, int batchSize,
-        (int Height, int Width, int Channels) shape, bool crop, string interpolation, RandomGenerator? reshuffle, int workers)
+        (int Height, int Width, int Channels) shape, ImageLayout layout, bool crop, string interpolation, RandomGenerator? reshuffle, int workers)
         : base(workers, maxQueueSize: ReadAhead)
     {
         (this.paths, this.labels, ClassNames, this.labelMode, BatchSize) = (paths, labels, classNames, labelMode, batchSize);
-        (this.shape, this.crop, this.interpolation, this.reshuffle) = (shape, crop, interpolation, reshuffle);
+        (this.shape, this.layout, this.crop, this.interpolation, this.reshuffle) = (shape, layout, crop, interpolation, reshuffle);
         (firstPaths, firstLabels, order) = ((string[])paths.Clone(), (int[])labels.Clone(), Enumerable.Range(0, paths.Length).ToArray());
     }
 
@@ -52,8 +55,8 @@ public sealed class ImageFolderBatches : Dataset
         if ((uint)index >= (uint)Batches)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"The folder's dataset has {Batches} batches.");
         int first = index * BatchSize, count = Math.Min(BatchSize, paths.Length - first);
-        var images = new Tensor(count, shape.Height, shape.Width, shape.Channels);
-        Images.DecodeInto(images, paths, first, count, crop, interpolation);
+        var images = Images.NewBatch(count, shape, layout);
+        Images.DecodeInto(images, layout, paths, first, count, crop, interpolation);
         if (labelMode is null) return new DataBatch(images);
         return new DataBatch(images, DirectoryDataset.Labels(labels[first..(first + count)], labelMode, ClassNames.Count));
     }
