@@ -13,12 +13,37 @@ public abstract class LossFunctionMetric : SampleMeanMetric
     public override bool? RisesWhenBetter => false;
 
     private readonly ISampleFunction function;
+    // The same loss computed from logits, for the logits behind an output from LogitsActivation; null without one.
+    private readonly ISampleFunction? logitsFunction;
+    // Set for the length of an UpdateFromLogits, so the shared Update loop reads each sample through logitsFunction.
+    private bool readingLogits;
 
-    private protected LossFunctionMetric(string name, ISampleFunction function) : base(name) => this.function = function;
+    private protected LossFunctionMetric(string name, ISampleFunction function, string? logitsActivation = null,
+        ISampleFunction? logitsFunction = null) : base(name)
+    {
+        this.function = function;
+        this.logitsFunction = logitsFunction;
+        LogitsActivation = logitsActivation;
+    }
+
+    private ISampleFunction Function => readingLogits ? logitsFunction! : function;
+
+    internal override void UpdateFromLogits(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> logits, int batch, int yTrueWidth,
+        int yPredWidth, ReadOnlySpan<float> sampleWeight)
+    {
+        if (logitsFunction is null)
+        {
+            base.UpdateFromLogits(yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight);
+            return;
+        }
+        readingLogits = true;
+        try { Update(yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight); }
+        finally { readingLogits = false; }
+    }
 
     protected override void CheckWidths(int yTrueWidth, int yPredWidth)
     {
-        switch (function.Targets)
+        switch (Function.Targets)
         {
             case TargetWidth.SameOrOne: RequireSameOrOneWidth(yTrueWidth, yPredWidth); break;
             case TargetWidth.Same: RequireSameWidth(yTrueWidth, yPredWidth); break;
@@ -29,9 +54,9 @@ public abstract class LossFunctionMetric : SampleMeanMetric
         }
     }
 
-    protected override void PrepareBatch(ReadOnlySpan<float> yTrue, int yPredWidth) => function.Prepare(yTrue, yPredWidth);
+    protected override void PrepareBatch(ReadOnlySpan<float> yTrue, int yPredWidth) => Function.Prepare(yTrue, yPredWidth);
 
-    protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => function.Value(yTrue, yPred);
+    protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => Function.Value(yTrue, yPred);
 }
 
 /// <summary>How a sample's targets line up with its predictions.</summary>

@@ -31,9 +31,27 @@ public abstract partial class Metric : IKerasSerializable
 
     /// <summary>Keras's <c>update_state(y_true, y_pred, sample_weight)</c>: each sample counts with its weight (a mean
     /// metric becomes Σ w·value / Σ w; a confusion count adds w instead of 1).</summary>
+    /// <remarks>Plain spans carry no logits, so a probability crossentropy computed here keeps its 1e-7 clip even for
+    /// predictions straight from a softmax or sigmoid; only a model's Fit and Evaluate, which hold the output tensor, read
+    /// the logits behind it (<see cref="LogitsActivation"/>).</remarks>
     /// <param name="sampleWeight">One weight per sample, or empty for weight 1 everywhere.</param>
     public abstract void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth, int yPredWidth,
         ReadOnlySpan<float> sampleWeight);
+
+    /// <summary>
+    /// The activation (a Keras identifier) whose logits this metric reads in place of the predictions when a model's output
+    /// comes straight from it, as Keras's TensorFlow backend does for the crossentropies its metrics share with its losses
+    /// (<see cref="Losses.Loss.LogitsActivation"/>): "softmax" for CategoricalCrossentropy and SparseCategoricalCrossentropy,
+    /// "sigmoid" for BinaryCrossentropy, null for every other metric. A saturated output then still gives the loss's value
+    /// rather than the clip's ceiling.
+    /// </summary>
+    public string? LogitsActivation { get; private protected init; }
+
+    /// <summary>Accumulates a batch as <see cref="Update(ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float})"/>,
+    /// from <paramref name="logits"/>: the pre-activation behind predictions that came from <see cref="LogitsActivation"/>.</summary>
+    internal virtual void UpdateFromLogits(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> logits, int batch, int yTrueWidth,
+        int yPredWidth, ReadOnlySpan<float> sampleWeight) =>
+        throw new NotSupportedException($"Metric '{Name}' ({ClassName}) reads no logits.");
 
     public abstract double Result();
 

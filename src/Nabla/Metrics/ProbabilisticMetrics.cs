@@ -46,13 +46,17 @@ public sealed class CategoricalHinge(string name = "categorical_hinge") : LossFu
 /// <summary>
 /// What Keras's crossentropy metrics share: <c>from_logits</c> (false) and, for binary and categorical,
 /// <c>label_smoothing</c> (0) in their configs; categorical and sparse also write <c>axis</c> (−1, the only one supported).
+/// In a model's Fit and Evaluate they read the logits behind an output straight from their
+/// <see cref="Metric.LogitsActivation"/>, as the loss of the same name does; on plain spans they keep the clip.
 /// </summary>
 public abstract class CrossentropyMetric : LossFunctionMetric
 {
     private readonly bool smooths, hasAxis;
 
+    /// <param name="function">The per-sample crossentropy, from logits (true) or from probabilities (false).</param>
     private protected CrossentropyMetric(string name, bool fromLogits, double labelSmoothing, bool smooths, bool hasAxis,
-        ISampleFunction function) : base(name, function)
+        string logitsActivation, Func<bool, ISampleFunction> function)
+        : base(name, function(fromLogits), logitsActivation, function(true))
     {
         FromLogits = fromLogits;
         LabelSmoothing = labelSmoothing;
@@ -86,8 +90,8 @@ public abstract class CrossentropyMetric : LossFunctionMetric
 
 /// <summary>Keras metric <c>BinaryCrossentropy</c>: the loss's mean over the last axis per sample, averaged over samples.</summary>
 public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, string name = "binary_crossentropy")
-    : CrossentropyMetric(name, fromLogits, labelSmoothing, smooths: true, hasAxis: false,
-        new ElementwiseSample<BinaryCrossentropyTerm>(new BinaryCrossentropyTerm(fromLogits, CheckSmoothing(labelSmoothing))))
+    : CrossentropyMetric(name, fromLogits, CheckSmoothing(labelSmoothing), smooths: true, hasAxis: false, "sigmoid",
+        logits => new ElementwiseSample<BinaryCrossentropyTerm>(new BinaryCrossentropyTerm(logits, labelSmoothing)))
 {
     public override string ClassName => "BinaryCrossentropy";
 
@@ -100,8 +104,8 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoo
 
 /// <summary>Keras metric <c>CategoricalCrossentropy</c>: −Σ t·log p per sample over one-hot (or probability) targets.</summary>
 public sealed class CategoricalCrossentropy(bool fromLogits = false, double labelSmoothing = 0.0, string name = "categorical_crossentropy")
-    : CrossentropyMetric(name, fromLogits, labelSmoothing, smooths: true, hasAxis: true,
-        new CrossEntropySample(fromLogits, CheckSmoothing(labelSmoothing), sparse: false))
+    : CrossentropyMetric(name, fromLogits, CheckSmoothing(labelSmoothing), smooths: true, hasAxis: true, "softmax",
+        logits => new CrossEntropySample(logits, labelSmoothing, sparse: false))
 {
     public override string ClassName => "CategoricalCrossentropy";
 
@@ -114,7 +118,8 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false, double labe
 
 /// <summary>Keras metric <c>SparseCategoricalCrossentropy</c>: categorical crossentropy against an integer label per sample.</summary>
 public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, string name = "sparse_categorical_crossentropy")
-    : CrossentropyMetric(name, fromLogits, 0.0, smooths: false, hasAxis: true, new CrossEntropySample(fromLogits, 0.0, sparse: true))
+    : CrossentropyMetric(name, fromLogits, 0.0, smooths: false, hasAxis: true, "softmax",
+        logits => new CrossEntropySample(logits, 0.0, sparse: true))
 {
     public override string ClassName => "SparseCategoricalCrossentropy";
 

@@ -182,6 +182,9 @@ public partial class Model
                 foreach (var spec in specsPerOutput[o])
                 {
                     var metric = spec as Metric ?? Metric.Resolve((string)spec, losses[o], yShape, outputShape);
+                    // A metric object given to Compile keeps its state between calls; Keras's evaluate starts from reset
+                    // metrics, so an Evaluate (and Fit's validation) must not count an earlier call's batches.
+                    metric.Reset();
                     result.Add(new OutputMetric(o, metric, keys.Next(metric.Name, prefix, weighted), weighted, OutputMetric.PositionsOf(outputShape)));
                 }
             }

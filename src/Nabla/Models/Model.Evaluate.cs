@@ -61,64 +61,81 @@ public partial class Model
         var losses = new StepLosses(this);
         int batches = (total + batchSize - 1) / batchSize;
         // Weighted batches, and metrics that read a timestep mask, run on the calling thread's graph (the replicas
-        // have no weight placeholder and keep only the outputs).
+        // have no weight placeholder and keep only the outputs and the logits behind them).
         int replicas = sampleWeight is null ? ReplicaCount(x, batches) : 1;
-        if (replicas > 1 && MetricReadsAMask(metrics, x, y, Math.Min(batchSize, total))) replicas = 1;
-        if (replicas == 1) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
-        else
-        {
-            // The forward passes side by side, then the loss and metrics take the batches in order. The outputs
-            // arrays are rented: a fresh one this size costs page faults (about 1 ms per 400 KB here).
-            int outputs = OutputCount;
-            var outputBuffers = new float[outputs][];
-            try
-            {
-                for (int o = 0; o < outputs; o++)
-                {
-                    int width = outputShapes[o].Aggregate(1, (a, b) => a * b);
-                    outputBuffers[o] = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * width) : [];
-                }
-                var batchLosses = new float[batches];
-                var outputLosses = new float[batches * outputs];
-                var job = new ReplicaJob
-                {
-                    Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = batchLosses, OutputLosses = outputLosses,
-                    Outputs = metrics.Count > 0 ? outputBuffers : null, BatchSize = batchSize, Replicas = replicas,
-                };
-                RunBatchesOnReplicas(ref job);
-                for (int b = 0; b < batches; b++)
-                {
-                    int start = b * batchSize, count = Math.Min(batchSize, total - start);
-                    losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
-                    // No sample weights on this path (weighted batches run on the caller): weighted metrics weigh 1 each.
-                    foreach (var metric in metrics)
-                    {
-                        var target = y[metric.Output]!;
-                        int yWidth = target.Size / total, outWidth = outputShapes[metric.Output].Aggregate(1, (a, b) => a * b);
-                        metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth),
-                            outputBuffers[metric.Output].AsSpan(start * outWidth, count * outWidth), count, default, default);
-                    }
-                }
-            }
-            finally
-            {
-                foreach (var buffer in outputBuffers)
-                    if (buffer is { Length: > 0 }) System.Buffers.ArrayPool<float>.Shared.Return(buffer);
-            }
-        }
+        var (masked, readsLogits) = replicas > 1 ? InspectMetricOutputs(metrics, x, y, Math.Min(batchSize, total)) : (false, []);
+        if (replicas == 1 || masked) EvaluateOnCaller(x, y, batchSize, metrics, losses, sampleWeight);
+        else EvaluateOnReplicas(x, y, batchSize, replicas, outputShapes, metrics, readsLogits, losses);
         var results = new Dictionary<string, double>();
         losses.Write(results);
         foreach (var m in metrics) results[m.Key] = m.Metric.Result();
         return results;
     }
 
-    /// <summary>Whether an output that has metrics carries a timestep mask (known once a graph of the model is captured;
-    /// the step is kept for the batches).</summary>
-    private bool MetricReadsAMask(List<OutputMetric> metrics, Tensor[] x, Tensor?[] y, int batchSize)
+    /// <summary>The forward passes side by side, then the loss and metrics take the batches in order.</summary>
+    /// <param name="readsLogits">Per metric, whether it reads the logits behind its output (<see cref="InspectMetricOutputs"/>).</param>
+    private void EvaluateOnReplicas(Tensor[] x, Tensor?[] y, int batchSize, int replicas, IReadOnlyList<int[]> outputShapes,
+        List<OutputMetric> metrics, bool[] readsLogits, StepLosses losses)
     {
-        if (metrics.Count == 0) return false;
+        int total = x[0].Shape[0], batches = (total + batchSize - 1) / batchSize, outputs = OutputCount;
+        var outputWidths = outputShapes.Select(shape => shape.Aggregate(1, (a, b) => a * b)).ToArray();
+        // The outputs (and, for the outputs whose metrics read them, the logits behind them) are rented, each call its
+        // own: a fresh array this size costs page faults (about 1 ms per 400 KB here).
+        var outputBuffers = new float[outputs][];
+        var logitsBuffers = new float[outputs][];
+        try
+        {
+            for (int o = 0; o < outputs; o++)
+            {
+                bool logitsRead = metrics.Where((m, i) => readsLogits[i] && m.Output == o).Any();
+                outputBuffers[o] = metrics.Count > 0 ? System.Buffers.ArrayPool<float>.Shared.Rent(total * outputWidths[o]) : [];
+                logitsBuffers[o] = logitsRead ? System.Buffers.ArrayPool<float>.Shared.Rent(total * outputWidths[o]) : [];
+            }
+            var batchLosses = new float[batches];
+            var outputLosses = new float[batches * outputs];
+            var job = new ReplicaJob
+            {
+                Model = this, Kind = StepKind.Evaluate, X = x, Y = y, Losses = batchLosses, OutputLosses = outputLosses,
+                Outputs = metrics.Count > 0 ? outputBuffers : null, Logits = readsLogits.Contains(true) ? logitsBuffers : null,
+                BatchSize = batchSize, Replicas = replicas,
+            };
+            RunBatchesOnReplicas(ref job);
+            for (int b = 0; b < batches; b++)
+            {
+                int start = b * batchSize, count = Math.Min(batchSize, total - start);
+                losses.Update(batchLosses[b], outputLosses.AsSpan(b * outputs, outputs), count);
+                // No sample weights on this path (weighted batches run on the caller): weighted metrics weigh 1 each.
+                for (int i = 0; i < metrics.Count; i++)
+                {
+                    var metric = metrics[i];
+                    var target = y[metric.Output]!;
+                    int yWidth = target.Size / total, outWidth = outputWidths[metric.Output];
+                    var yPred = (readsLogits[i] ? logitsBuffers : outputBuffers)[metric.Output];
+                    metric.Update(target.Data.AsSpan(start * yWidth, count * yWidth), yPred.AsSpan(start * outWidth, count * outWidth),
+                        count, default, default, yPredIsLogits: readsLogits[i]);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var buffer in outputBuffers.Concat(logitsBuffers))
+                if (buffer is { Length: > 0 }) System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>What the replicas must know of the outputs the metrics read, from a captured graph of the model (kept for the
+    /// batches): whether one carries a timestep mask, and per metric whether it reads the logits behind its output
+    /// (<see cref="OutputMetric.LogitsBehind"/>), which the replicas then copy out beside the outputs.</summary>
+    private (bool Masked, bool[] ReadsLogits) InspectMetricOutputs(List<OutputMetric> metrics, Tensor[] x, Tensor?[] y, int batchSize)
+    {
+        if (metrics.Count == 0) return (false, []);
         var lease = CheckOutStep(StepKind.Evaluate, batchSize, x, y);
-        try { return metrics.Any(m => lease.Step.Outputs[m.Output].KerasMask is not null); }
+        try
+        {
+            var outputs = lease.Step.Outputs;
+            return (metrics.Any(m => outputs[m.Output].KerasMask is not null),
+                metrics.Select(m => m.LogitsBehind(outputs[m.Output]) is not null).ToArray());
+        }
         finally { ReturnStep(lease); }
     }
 

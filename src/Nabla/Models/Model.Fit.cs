@@ -333,19 +333,12 @@ public partial class Model
         return LastTrainStepApplied;
     }
 
-    /// <summary>Updates each metric from the step's batch; weighted metrics take the batch's sample weights, when it has some,
-    /// and an output's timestep mask leaves its masked steps out.</summary>
+    /// <summary>Updates each metric from the step's batch (<see cref="OutputMetric.Update(CapturedStep)"/>): weighted metrics
+    /// take the batch's sample weights, an output's timestep mask leaves its masked steps out, and a crossentropy reads the
+    /// logits behind a softmax or sigmoid output.</summary>
     private static void UpdateMetrics(List<OutputMetric> metrics, CapturedStep step)
     {
-        int batch = step.BatchSize;
-        foreach (var metric in metrics)
-        {
-            var (y, prediction) = (step.Ys[metric.Output]!, step.Outputs[metric.Output]);
-            // Each output's own sample weights (one array given for every output is copied to each).
-            var sampleWeight = metric.Weighted && step.SampleWeights?[metric.Output] is { } w ? w.Data.AsSpan(0, batch) : default;
-            var mask = prediction.KerasMask is { } m ? m.Data.AsSpan(0, m.Size) : default;
-            metric.Update(y.Data.AsSpan(0, y.Size), prediction.Data.AsSpan(0, prediction.Size), batch, sampleWeight, mask);
-        }
+        foreach (var metric in metrics) metric.Update(step);
     }
 
     private static void WriteLogs(Dictionary<string, double> logs, StepLosses losses, List<OutputMetric> metrics)

@@ -176,6 +176,9 @@ public unsafe partial class Model
         public Tensor?[]? Y;
         /// <summary>Per model output, receives each batch's outputs at its rows; or null.</summary>
         public float[][]? Outputs;
+        /// <summary>Per model output, receives each batch's logits behind the output (its <see cref="Tensor.KerasLogits"/>'
+        /// pre-activation) at its rows, or is empty where no metric reads them; or null.</summary>
+        public float[][]? Logits;
         /// <summary>Receives each batch's loss (evaluation), or null.</summary>
         public float[]? Losses;
         /// <summary>Receives each batch's loss of each output at [batch * outputs + output] (evaluation), or null.</summary>
@@ -231,12 +234,10 @@ public unsafe partial class Model
                     for (int o = 0; o < step.Outputs.Length; o++)
                         outputLosses[b * step.Outputs.Length + o] = step.OutputLosses![o] is { } l ? l.Data[0] : 0f;
                 if (job.Outputs is { } outputs)
-                    for (int o = 0; o < outputs.Length; o++)
-                    {
-                        var output = step.Outputs[o];
-                        int width = output.Size / count;
-                        output.Data.AsSpan(0, count * width).CopyTo(outputs[o].AsSpan(start * width));
-                    }
+                    for (int o = 0; o < outputs.Length; o++) CopyRows(step.Outputs[o], count, outputs[o], start);
+                if (job.Logits is { } logits)
+                    for (int o = 0; o < logits.Length; o++)
+                        if (logits[o].Length > 0) CopyRows(step.Outputs[o].KerasLogits!.PreActivation, count, logits[o], start);
             }
         }
         finally
@@ -244,5 +245,13 @@ public unsafe partial class Model
             if (full.Step is not null) job.Model.ReturnStep(full);
             if (last.Step is not null) job.Model.ReturnStep(last);
         }
+    }
+
+    /// <summary>A batch's <paramref name="count"/> samples of <paramref name="values"/> into <paramref name="rows"/> from sample
+    /// <paramref name="start"/> on.</summary>
+    private static void CopyRows(Tensor values, int count, float[] rows, int start)
+    {
+        int width = values.Size / count;
+        values.Data.AsSpan(0, count * width).CopyTo(rows.AsSpan(start * width));
     }
 }

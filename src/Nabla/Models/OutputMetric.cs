@@ -37,17 +37,38 @@ internal sealed class OutputMetric(int output, Metric metric, string key, bool w
         return positions;
     }
 
+    /// <summary>The logits the metric reads in place of <paramref name="output"/> (the model's output tensor): the
+    /// pre-activation behind it when it comes straight from the metric's <see cref="Metric.LogitsActivation"/>, chosen as
+    /// the loss chooses them (<see cref="Losses.LossOp.LogitsBehind"/>); null otherwise.</summary>
+    public Tensor? LogitsBehind(Tensor output) => Losses.LossOp.LogitsBehind(output, Metric.LogitsActivation)?.PreActivation;
+
+    /// <summary>Updates the metric from a step's batch: its targets, its sample weights when the metric is weighted, the
+    /// output's timestep mask, and the output's values or the logits behind them (<see cref="LogitsBehind"/>).</summary>
+    public void Update(CapturedStep step)
+    {
+        int batch = step.BatchSize;
+        var (y, output) = (step.Ys[Output]!, step.Outputs[Output]);
+        // Each output's own sample weights (one array given for every output is copied to each).
+        var sampleWeight = Weighted && step.SampleWeights?[Output] is { } w ? w.Data.AsSpan(0, batch) : default;
+        var mask = output.KerasMask is { } m ? m.Data.AsSpan(0, m.Size) : default;
+        var logits = LogitsBehind(output);
+        var yPred = logits ?? output;
+        Update(y.Data.AsSpan(0, y.Size), yPred.Data.AsSpan(0, yPred.Size), batch, sampleWeight, mask, yPredIsLogits: logits is not null);
+    }
+
     /// <summary>Updates the metric from a batch of <paramref name="batch"/> samples.</summary>
     /// <param name="sampleWeight">One weight per sample, or empty.</param>
     /// <param name="mask">The predictions' timestep mask (1 keeps a step, 0 leaves it out), or empty.</param>
+    /// <param name="yPredIsLogits">Whether <paramref name="yPred"/> holds the output's <see cref="LogitsBehind"/> rather
+    /// than its values.</param>
     public void Update(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, ReadOnlySpan<float> sampleWeight,
-        ReadOnlySpan<float> mask)
+        ReadOnlySpan<float> mask, bool yPredIsLogits = false)
     {
         if (batch == 0) return;
         int yTrueWidth = yTrue.Length / batch, yPredWidth = yPred.Length / batch;
         if (Positions == 1 && mask.IsEmpty)
         {
-            Metric.Update(yTrue, yPred, batch, yTrueWidth, yPredWidth, sampleWeight);
+            UpdateRows(yTrue, yPred, batch, yTrueWidth, yPredWidth, sampleWeight, yPredIsLogits);
             return;
         }
         if (!mask.IsEmpty && !Metric.WeighsByMask)
@@ -64,7 +85,15 @@ internal sealed class OutputMetric(int output, Metric metric, string key, bool w
                 $"Metric '{Key}': the timestep mask has {mask.Length} values for {batch} samples of {Positions} positions; expected a " +
                 "divisor of the positions per sample.");
         int rows = batch * Positions;
-        Metric.Update(yTrue, yPred, rows, yTrueWidth / Positions, yPredWidth / Positions, RowWeights(batch, sampleWeight, mask));
+        UpdateRows(yTrue, yPred, rows, yTrueWidth / Positions, yPredWidth / Positions, RowWeights(batch, sampleWeight, mask),
+            yPredIsLogits);
+    }
+
+    private void UpdateRows(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int rows, int yTrueWidth, int yPredWidth,
+        ReadOnlySpan<float> weights, bool yPredIsLogits)
+    {
+        if (yPredIsLogits) Metric.UpdateFromLogits(yTrue, yPred, rows, yTrueWidth, yPredWidth, weights);
+        else Metric.Update(yTrue, yPred, rows, yTrueWidth, yPredWidth, weights);
     }
 
     /// <summary>Each position's weight, its sample's weight times its mask value; empty when both are.</summary>

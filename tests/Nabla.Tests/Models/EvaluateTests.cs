@@ -54,4 +54,20 @@ public class EvaluateTests
         WithMaxThreads(2, () => two = model.Evaluate(x, y, 32));
         Assert.Equal(expected / 530, two!["loss"], 1e-5);
     }
+
+    [Fact]
+    public void A_metric_object_starts_each_evaluation_from_nothing()
+    {
+        // Keras's evaluate resets its metrics first: a metric object given to Compile must count neither an earlier
+        // Evaluate's batches nor, in Fit's validation, the epoch's training batches.
+        var x = Tensor.FromArray([0f, 1, 2, 3], 4, 1);
+        var far = (Tensor.FromArray([0f], 1, 1), Tensor.FromArray([100f], 1, 1));
+        var model = new Sequential(new Dense(1, inputShape: [1]));
+        model.Compile("sgd", "mse", [new Nabla.Metrics.MeanAbsoluteError()]);
+        double alone = model.Evaluate(far.Item1, far.Item2)["mean_absolute_error"];
+        model.Evaluate(x, x);
+        Assert.Equal(alone, model.Evaluate(far.Item1, far.Item2)["mean_absolute_error"]);
+        var history = model.Fit(x, x, epochs: 1, verbose: 0, validationData: far);
+        Assert.Equal(model.Evaluate(far.Item1, far.Item2)["mean_absolute_error"], history["val_mean_absolute_error"][0]);
+    }
 }

@@ -50,4 +50,28 @@ public class ModelParityTests
         // Keras's crossentropy on the softmax output equals torch's on the logits (probabilities are not clipped here).
         Parity.Compare($"Evaluate loss (batch {batchSize})", Tensor.Scalar((float)loss), F.cross_entropy(logits, T(y).argmax(-1)));
     }
+
+    [Fact]
+    public void A_saturated_softmax_classifiers_crossentropy_metrics_match_torch_on_the_logits()
+    {
+        // Kernel entries of ±40 put wrong classes far past the 1e-7 clip: Keras's TensorFlow backend, and Nabla's Fit and
+        // Evaluate, read the logits behind the softmax for the metrics as for the loss, so both are torch's cross_entropy.
+        const int features = 16;
+        var output = new Dense(Classes, "softmax", inputShape: [features]);
+        var model = new Sequential(output);
+        model.Build([features]);
+        TestData.Assign(output.Kernel, TestData.Normal(11, 40.0, features, Classes));
+        TestData.Assign(output.Bias!, TestData.Normal(12, 1.0, Classes));
+        model.Compile("sgd", "categorical_crossentropy", ["categorical_crossentropy"]);
+        var x = TestData.Uniform(13, -1, 1, Samples, features);
+        var y = TestData.OneHot(14, Samples, Classes);
+        var results = model.Evaluate(x, y, 32);
+
+        using var scope = torch.NewDisposeScope();
+        var logits = F.linear(Parity.ToTorch(x), WeightLayouts.DenseKernel(output.Kernel, false), Parity.ToTorch(output.Bias!));
+        var expected = F.cross_entropy(logits, Parity.ToTorch(y).argmax(-1));
+        Assert.True(expected.item<float>() > 2 * -Math.Log(Nabla.Losses.Loss.Epsilon), "the case must reach past the clip");
+        Parity.Compare("Evaluate loss", Tensor.Scalar((float)results["loss"]), expected);
+        Parity.Compare("Evaluate categorical_crossentropy metric", Tensor.Scalar((float)results["categorical_crossentropy"]), expected);
+    }
 }
