@@ -44,7 +44,7 @@ public sealed class Adadelta : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], state[1], lr, (float)Rho, (float)(1 - Rho), (float)Epsilon);
         UpdateLoop.Run(rule, start, end);

@@ -38,7 +38,7 @@ public sealed class Adagrad : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], lr, (float)Epsilon);
         UpdateLoop.Run(rule, start, end);

@@ -51,7 +51,7 @@ public class Adam : Optimizer
         alpha = (float)(learningRate * Math.Sqrt(1 - Math.Pow(Beta2, t)) / (1 - Math.Pow(Beta1, t)));
     }
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], state[1], Amsgrad ? state[2] : null,
             alpha, (float)(1 - Beta1), (float)(1 - Beta2), (float)Epsilon);

@@ -44,7 +44,7 @@ public sealed class Adamax : Optimizer
     private protected override void BeginStep(double learningRate) =>
         stepSize = (float)(learningRate / (1 - Math.Pow(Beta1, Iterations + 1)));
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], state[1], stepSize, (float)Beta2, (float)(1 - Beta1), (float)Epsilon);
         UpdateLoop.Run(rule, start, end);

@@ -64,7 +64,7 @@ public sealed class Ftrl : Optimizer
         twoL2 = (float)(2 * (L2RegularizationStrength + Beta / (2 * learningRate)));
     }
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         float l1 = (float)L1RegularizationStrength, twoShrinkage = (float)(2 * L2ShrinkageRegularizationStrength);
         // Keras's default power −0.5 is a square root, and 0 a fixed rate (n^0 = 1): exact there, exp·log otherwise.

@@ -41,7 +41,7 @@ public sealed class Lion : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], lr, (float)Beta1, (float)(1 - Beta1), (float)Beta2, (float)(1 - Beta2));
         UpdateLoop.Run(rule, start, end);

@@ -65,7 +65,7 @@ public sealed class Nadam : Optimizer
         velocityCorrection = (float)(1 / (1 - Math.Pow(Beta2, t)));
     }
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         var rule = new Rule(pass, state[0], state[1], (float)(1 - Beta1), (float)(1 - Beta2), momentumCoefficient,
             gradientCoefficient, velocityCorrection, lr, (float)Epsilon);

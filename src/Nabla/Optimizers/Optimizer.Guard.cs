@@ -1,19 +1,15 @@
-using Nabla.Kernels;
-
 namespace Nabla.Optimizers;
 
 /// <summary>
 /// A step whose update would leave a weight or a moment NaN or ±Inf is not applied, even when the loss and the
-/// gradients were finite (a learning rate so large that w − lr·g passes float's range). Each range is copied
-/// aside just before the rule overwrites it, and its new values are checked while they are still in cache;
+/// gradients were finite (a learning rate so large that w − lr·g passes float's range). Each range of the weights and
+/// of their element-wise states is copied aside just before the rule overwrites it, and its new values are checked
+/// while they are still in cache (states of another shape, Adafactor's r and c, are copied whole when the step begins);
 /// when one is not finite, every parameter the step touched is put back as it was, and
 /// <see cref="Iterations"/> does not advance.
 /// </summary>
 public abstract partial class Optimizer
 {
-    // Per parameter: its weights, then each state array, as they were before the step in flight.
-    private readonly Dictionary<Tensor, float[][]> stepBackups = new(ReferenceEqualityComparer.Instance);
-
     // Set by whichever thread's range produced a non-finite value; only ever set during a step.
     private volatile bool stepOverflowed;
 
@@ -34,34 +30,32 @@ public abstract partial class Optimizer
     /// have made a weight or state value non-finite (the weights and state are those from before it).</summary>
     public bool LastStepRefused { get; private set; }
 
-    /// <summary>The backup arrays of <paramref name="parameter"/>; created with its state (see StateOf).</summary>
-    private float[][] NewBackup(Tensor parameter)
+    /// <summary>The state of a parameter about to be updated, with its states that are not element-wise copied aside
+    /// when the guard is on (element-wise ones are copied range by range as the rule overwrites them). Called on the
+    /// calling thread, before the step hands the parameter to the kernel threads or the backward pass.</summary>
+    private ParameterState StateForStep(Tensor parameter)
     {
-        var backup = new float[StateCount + 1][];
-        for (int i = 0; i < backup.Length; i++) backup[i] = new float[parameter.Size];
-        stepBackups.Add(parameter, backup);
-        return backup;
+        var state = StateOf(parameter);
+        if (RefuseNonFiniteUpdates) state.BackUpWholeStates();
+        return state;
     }
 
     /// <summary>Runs the update rule over [<paramref name="start"/>, <paramref name="end"/>) of one parameter,
     /// keeping the values it overwrites and noting any non-finite result.</summary>
-    private void UpdateGuarded(in ParameterPass pass, Tensor parameter, float[][] state, int start, int end)
+    private void UpdateGuarded(in ParameterPass pass, ParameterState state, int start, int end)
     {
         if (!RefuseNonFiniteUpdates)
         {
             UpdateParameter(pass, state, start, end);
             return;
         }
-        var backup = stepBackups[parameter];
         bool finite = true;
         for (int from = start; from < end; from += GuardChunk)
         {
             int length = Math.Min(GuardChunk, end - from);
-            pass.Weights.AsSpan(from, length).CopyTo(backup[0].AsSpan(from, length));
-            for (int s = 0; s < state.Length; s++) state[s].AsSpan(from, length).CopyTo(backup[s + 1].AsSpan(from, length));
+            state.BackUpRange(pass.Weights, from, length);
             UpdateParameter(pass, state, from, from + length);
-            finite &= FiniteCopy.AllFinite(pass.Weights.AsSpan(from, length));
-            for (int s = 0; s < state.Length; s++) finite &= FiniteCopy.AllFinite(state[s].AsSpan(from, length));
+            finite &= state.RangeIsFinite(pass.Weights, from, length);
         }
         if (!finite) stepOverflowed = true;
     }
@@ -71,13 +65,6 @@ public abstract partial class Optimizer
     private void RollBack(IReadOnlyList<Tensor> parameters)
     {
         for (int p = 0; p < parameters.Count; p++)
-        {
-            var parameter = parameters[p];
-            if (parameter.Grad is null) continue;
-            var backup = stepBackups[parameter];
-            backup[0].CopyTo(parameter.Data, 0);
-            var state = states[parameter];
-            for (int s = 0; s < state.Length; s++) backup[s + 1].CopyTo(state[s], 0);
-        }
+            if (parameters[p].Grad is not null) states[parameters[p]].RollBack(parameters[p].Data);
     }
 }

@@ -19,7 +19,8 @@ public abstract partial class Optimizer
         .Add("Nadam", Nadam.FromConfig, "nadam")
         .Add("Adamax", Adamax.FromConfig, "adamax")
         .Add("Lion", Lion.FromConfig, "lion")
-        .Add("Ftrl", Ftrl.FromConfig, "ftrl");
+        .Add("Ftrl", Ftrl.FromConfig, "ftrl")
+        .Add("Adafactor", Adafactor.FromConfig, "adafactor");
 
     /// <summary>A new optimizer with Keras's defaults ("adam", "Adam", "sgd", ...); unknown names list the valid ones.</summary>
     public static Optimizer Get(string name) => Registry.Get(name);

@@ -7,7 +7,8 @@ namespace Nabla.Optimizers;
 /// How a training step whose dense layers are split between the kernel threads applies the optimizer: each
 /// thread updates the elements whose gradient it computed, and a layer may update its weights already during
 /// the backward pass, right after their gradient (PyTorch's optimizer-in-backward), while it is still in cache.
-/// Every update rule is element-wise, so neither changes a value.
+/// A range of a parameter is the same range of its element-wise states, so neither changes a value; a rule that is
+/// not element-wise (Adafactor) counts the ranges in and updates the whole parameter in the call that completes it.
 /// </summary>
 public abstract partial class Optimizer
 {
@@ -31,7 +32,7 @@ public abstract partial class Optimizer
         openStep = BeginStepScalars(globalScale: 1f);
         stepOverflowed = false;
         // Created here, on the calling thread: the threads of the backward pass only read the dictionary.
-        for (int p = 0; p < earlyParameters.Count; p++) StateOf(earlyParameters[p]);
+        for (int p = 0; p < earlyParameters.Count; p++) StateForStep(earlyParameters[p]);
         stepOpen = true;
     }
 
@@ -40,7 +41,7 @@ public abstract partial class Optimizer
     internal void UpdateEarly(Tensor parameter, int start, int end)
     {
         if (!stepOpen) throw new InvalidOperationException("UpdateEarly outside a step begun by BeginEarlyUpdates.");
-        UpdateGuarded(Pass(parameter, parameter.Grad!, openStep), parameter, states[parameter], start, end);
+        UpdateGuarded(Pass(parameter, parameter.Grad!, openStep), states[parameter], start, end);
     }
 
     /// <summary>Closes a step begun by <see cref="BeginEarlyUpdates"/> without finishing it (the backward pass failed).</summary>
@@ -75,7 +76,7 @@ public abstract partial class Optimizer
             if (shards > 1)
             {
                 for (int p = 0; p < parameters.Count; p++)
-                    if (parameters[p].Grad is not null) StateOf(parameters[p]);
+                    if (parameters[p].Grad is not null && updatedEarly?[p] != true) StateForStep(parameters[p]);
                 var job = new ShardedApply { Optimizer = this, Parameters = parameters, ShardsOf = shardsOf!, UpdatedEarly = updatedEarly, Step = step };
                 WorkerPool.ForShards(shards, &UpdateShards, Unsafe.AsPointer(ref job));
             }
@@ -85,7 +86,7 @@ public abstract partial class Optimizer
                 {
                     var parameter = parameters[p];
                     if (parameter.Grad is { } grad && updatedEarly?[p] != true)
-                        UpdateGuarded(Pass(parameter, grad, step), parameter, StateOf(parameter), 0, parameter.Size);
+                        UpdateGuarded(Pass(parameter, grad, step), StateForStep(parameter), 0, parameter.Size);
                 }
             }
             if (stepOverflowed)
@@ -164,8 +165,8 @@ public abstract partial class Optimizer
                 if (split is null ? shard != 0 : shard >= split.Count) continue;
                 var pass = optimizer.Pass(parameter, grad, job.Step);
                 var moments = optimizer.states[parameter];
-                if (split is null) optimizer.UpdateGuarded(pass, parameter, moments, 0, parameter.Size);
-                else optimizer.UpdateGuarded(pass, parameter, moments, split.Start(shard), split.End(shard));
+                if (split is null) optimizer.UpdateGuarded(pass, moments, 0, parameter.Size);
+                else optimizer.UpdateGuarded(pass, moments, split.Start(shard), split.End(shard));
             }
     }
 }

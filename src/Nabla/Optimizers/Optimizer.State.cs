@@ -7,11 +7,23 @@ namespace Nabla.Optimizers;
 /// </summary>
 public abstract partial class Optimizer
 {
-    /// <summary>The state arrays of <paramref name="parameter"/>, by name; none before its first update.</summary>
-    internal IEnumerable<(string Name, float[] Values)> SavedState(Tensor parameter)
+    /// <summary>The state arrays of <paramref name="parameter"/>, by name, with their shapes; none before its first update.</summary>
+    internal IEnumerable<(string Name, float[] Values, int[] Shape)> SavedState(Tensor parameter)
     {
-        if (!states.TryGetValue(parameter, out var arrays)) yield break;
-        for (int i = 0; i < arrays.Length; i++) yield return (StateNames[i], arrays[i]);
+        if (!states.TryGetValue(parameter, out var state)) yield break;
+        for (int i = 0; i < state.Count; i++) yield return (StateNames[i], state[i], state.ShapeOf(i));
+    }
+
+    /// <summary>The shape of state <paramref name="stateName"/> of a parameter of shape <paramref name="parameterShape"/>:
+    /// the parameter's own for an element-wise state (the default); Adafactor's factored moments are smaller. Arrays
+    /// are allocated, checked, saved and restored at it.</summary>
+    private protected virtual int[] StateShape(int[] parameterShape, string stateName) => parameterShape;
+
+    /// <summary>The shape state <paramref name="name"/> of <paramref name="parameter"/> has (or will have).</summary>
+    internal int[] StateShapeOf(Tensor parameter, string name)
+    {
+        int index = IndexOfState(name);
+        return states.TryGetValue(parameter, out var state) ? state.ShapeOf(index) : StateShape(parameter.Shape, name);
     }
 
     /// <summary>Whether this optimizer keeps a state array called <paramref name="name"/> for each parameter.</summary>
@@ -21,7 +33,7 @@ public abstract partial class Optimizer
     internal string DescribeStateNames() => StateNames.Count == 0 ? "none" : string.Join(", ", StateNames);
 
     /// <summary>Sets state array <paramref name="name"/> of <paramref name="parameter"/> (validated by the caller:
-    /// a known name and the parameter's size).</summary>
+    /// a known name and the state's size).</summary>
     internal void RestoreState(Tensor parameter, string name, ReadOnlySpan<float> values)
     {
         CheckState(parameter, name, values);
@@ -29,12 +41,15 @@ public abstract partial class Optimizer
     }
 
     /// <summary>Throws ArgumentException unless <paramref name="values"/> can be state <paramref name="name"/> of
-    /// <paramref name="parameter"/>: a state this optimizer keeps, the parameter's size, finite values.</summary>
+    /// <paramref name="parameter"/>: a state this optimizer keeps, the size of its shape, finite values.</summary>
     internal void CheckState(Tensor parameter, string name, ReadOnlySpan<float> values)
     {
-        IndexOfState(name);
-        if (values.Length != parameter.Size)
-            throw new ArgumentException($"State '{name}' of a parameter of {parameter.Size} values cannot take {values.Length}.");
+        int[] shape = StateShapeOf(parameter, name);
+        long size = Tensor.ElementCount(shape);
+        if (values.Length != size)
+            throw new ArgumentException(
+                $"{ClassName} state '{name}' of '{parameter.Name}' (shape {Tensor.ShapeString(parameter.Shape)}) has shape " +
+                $"{Tensor.ShapeString(shape)}, {size} values; it cannot take {values.Length}.");
         // Moments are finite; second moments (squared gradients) and accumulators are never negative.
         bool nonNegative = IsNonNegativeState(name);
         for (int i = 0; i < values.Length; i++)

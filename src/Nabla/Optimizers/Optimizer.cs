@@ -22,7 +22,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     private readonly LearningRateSchedule? schedule;
     private double? clipNorm, clipValue, globalClipNorm;
     private long iterations;
-    private readonly Dictionary<Tensor, float[][]> states = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, ParameterState> states = new(ReferenceEqualityComparer.Instance);
 
     private protected Optimizer(LearningRateOrSchedule learningRate, double? weightDecay, double? clipNorm,
         double? clipValue, double? globalClipNorm, string name)
@@ -121,8 +121,9 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     /// </summary>
     public bool Apply(IReadOnlyList<Tensor> parameters) => Apply(parameters, null);
 
-    /// <summary>Keras's names of the state arrays (moments) each parameter carries, each the parameter's size:
-    /// "momentum", "velocity"... They name the arrays when a model is saved with its optimizer state.</summary>
+    /// <summary>Keras's names of the state arrays (moments) each parameter carries, each at its
+    /// <see cref="StateShape"/>: "momentum", "velocity"... They name the arrays when a model is saved with its
+    /// optimizer state.</summary>
     private protected abstract IReadOnlyList<string> StateNames { get; }
 
     private int StateCount => StateNames.Count;
@@ -135,7 +136,7 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
 
     /// <summary>Runs the update rule over elements [<paramref name="start"/>, <paramref name="end"/>) of one parameter
     /// (all of it, or one thread's share).</summary>
-    private protected abstract void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end);
+    private protected abstract void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end);
 
     /// <summary>The optimizer's own config keys (beta_1, momentum...), added after the common ones.</summary>
     private protected abstract void AddConfig(Config config);
@@ -163,18 +164,18 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
 
     public override string ToString() => $"{ClassName}(learning_rate={LearningRate}, iterations={iterations})";
 
-    private float[][] StateOf(Tensor parameter)
+    private ParameterState StateOf(Tensor parameter)
     {
         if (states.TryGetValue(parameter, out var state)) return state;
-        state = new float[StateCount][];
-        for (int i = 0; i < state.Length; i++)
+        var shapes = new int[StateCount][];
+        for (int i = 0; i < shapes.Length; i++) shapes[i] = StateShape(parameter.Shape, StateNames[i]);
+        state = new ParameterState(parameter.Shape, shapes) { Scratch = NewScratch(parameter.Shape) };
+        for (int i = 0; i < state.Count; i++)
         {
-            state[i] = new float[parameter.Size];
             float initial = InitialStateValue(i);
             if (initial != 0f) Array.Fill(state[i], initial);
         }
         states.Add(parameter, state);
-        NewBackup(parameter);
         return state;
     }
 

@@ -45,7 +45,7 @@ public sealed class RMSprop : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
         float[]? momentum = Momentum > 0 ? state[1] : null;
         float[]? average = Centered ? state[^1] : null;

@@ -38,9 +38,9 @@ public sealed class SGD : Optimizer
 
     private protected override void BeginStep(double learningRate) => lr = (float)learningRate;
 
-    private protected override void UpdateParameter(in ParameterPass pass, float[][] state, int start, int end)
+    private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)
     {
-        var rule = new Rule(pass, state.Length > 0 ? state[0] : null, lr, (float)Momentum, Nesterov);
+        var rule = new Rule(pass, state.Count > 0 ? state[0] : null, lr, (float)Momentum, Nesterov);
         UpdateLoop.Run(rule, start, end);
     }
 

@@ -70,8 +70,8 @@ public class OptimizerSerializationTests
     [Fact]
     public void UnknownName_ListsValidNames()
     {
-        var error = Assert.Throws<ArgumentException>(() => Nabla.Optimizers.Optimizer.Get("adafactor"));
-        Assert.Contains("adafactor", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => Nabla.Optimizers.Optimizer.Get("lamb"));
+        Assert.Contains("lamb", error.Message);
         Assert.Contains("rmsprop", error.Message);
         Assert.Contains("nadam", error.Message);
         Assert.DoesNotContain("Nadam", error.Message); // each optimizer once, by its Keras identifier

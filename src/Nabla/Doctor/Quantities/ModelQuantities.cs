@@ -173,5 +173,5 @@ internal sealed record ModelQuantities
 
     /// <summary>Optimizers that scale each step by a running gradient magnitude.</summary>
     public static bool IsAdaptive(string optimizerClass) =>
-        optimizerClass is "Adam" or "AdamW" or "Nadam" or "RMSprop" or "Adagrad" or "Adamax" or "Adadelta" or "Lion" or "Ftrl";
+        optimizerClass is "Adam" or "AdamW" or "Nadam" or "RMSprop" or "Adagrad" or "Adamax" or "Adadelta" or "Lion" or "Ftrl" or "Adafactor";
 }

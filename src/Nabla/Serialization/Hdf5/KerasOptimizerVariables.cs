@@ -6,7 +6,8 @@ namespace Nabla.Serialization.Hdf5;
 /// <summary>
 /// A compiled model's optimizer as Keras 3 saves it under <c>optimizer/vars</c>: 0 = iterations (int64 from
 /// TensorFlow, int32 from JAX), 1 = learning_rate (absent with a schedule), then the per-parameter slots in the
-/// optimizer's <see cref="Optimizers.Optimizer.KerasVariableGroups"/> order over the trainable weights. Before its first
+/// optimizer's <see cref="Optimizers.Optimizer.KerasVariableGroups"/> order over the trainable weights, each at its state's
+/// shape (Keras's: the weight's, but for Adafactor's factored r and c). Before its first
 /// step a Keras optimizer is not built and saves only the first two.
 /// </summary>
 internal static class KerasOptimizerVariables
@@ -20,7 +21,7 @@ internal static class KerasOptimizerVariables
         if (optimizer.Schedule is null) values.Add(new H5Dataset((float)optimizer.LearningRate));
         if (optimizer.Iterations == 0) return values;
         foreach (var (weight, name) in Slots(model))
-            values.Add(new H5Dataset(optimizer.StateArray(weight, name).ToArray(), fileDims: weight.Shape.Select(d => (ulong)d).ToArray()));
+            values.Add(KerasWeightsTree.Dataset(Tensor.FromArray(optimizer.StateArray(weight, name), optimizer.StateShapeOf(weight, name))));
         return values;
     }
 
@@ -75,7 +76,7 @@ internal static class KerasOptimizerVariables
             {
                 var (weight, name) = slots[i];
                 string field = $"{VarsPath}/{header + i}";
-                restores.Add((weight, name, file.ReadFloats(field, weight.Shape), $"{field} ({name} of '{weight.Name}')"));
+                restores.Add((weight, name, file.ReadFloats(field, optimizer.StateShapeOf(weight, name)), $"{field} ({name} of '{weight.Name}')"));
             }
         if (learningRate is float lr)
         {

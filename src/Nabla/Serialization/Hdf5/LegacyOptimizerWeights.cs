@@ -40,7 +40,7 @@ internal static class LegacyOptimizerWeights
             if (!weights.TryGetValue(weightName, out var weight) || !SlotNames.TryGetValue(parts[^1], out var slot) || !optimizer.HasStateNamed(slot))
                 throw DataFormatException.AtField(file.Source, $"'{dataset}'",
                     $"iter or a {optimizer.ClassName} slot ({optimizer.DescribeStateNames()}) of a trainable weight ({string.Join(", ", weights.Keys)})", $"'{name}'");
-            restores.Add((weight, slot, file.ReadFloats(dataset, weight.Shape), $"'{dataset}'"));
+            restores.Add((weight, slot, file.ReadFloats(dataset, optimizer.StateShapeOf(weight, slot)), $"'{dataset}'"));
         }
         if (iterations is not long steps)
             throw DataFormatException.AtField(file.Source, Group, "an iteration count (\"iter:0\")", "none");

@@ -7,7 +7,8 @@ namespace Nabla.Serialization.Saving;
 /// <summary>
 /// A compiled model's optimizer state in a ".keras" archive, as the safetensors entry
 /// <c>optimizer.safetensors</c>: one tensor per weight and state array, named by the weight's storage path
-/// and the state's Keras name ("dense/kernel/momentum", "dense/kernel/velocity"), with the optimizer's class
+/// and the state's Keras name ("dense/kernel/momentum", "dense/kernel/velocity"), each at the state's shape (the
+/// weight's, but for Adafactor's factored r and c), with the optimizer's class
 /// and <c>iterations</c> in the metadata. Keras keeps the same variables under "optimizer" in its weights file.
 /// </summary>
 internal static class OptimizerState
@@ -24,8 +25,8 @@ internal static class OptimizerState
         if (optimizer is null || optimizer.Iterations == 0) return null;
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (path, weight) in ModelWeights.Paths(model))
-            foreach (var (name, values) in optimizer.SavedState(weight))
-                tensors[$"{path}/{name}"] = Tensor.FromArray(values, weight.Shape);
+            foreach (var (name, values, shape) in optimizer.SavedState(weight))
+                tensors[$"{path}/{name}"] = Tensor.FromArray(values, shape);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = "nabla.optimizer",
@@ -61,9 +62,11 @@ internal static class OptimizerState
             if (!optimizer.HasStateNamed(name))
                 throw DataFormatException.AtField(source, $"tensor '{key}'",
                     $"a state {optimizer.ClassName} keeps ({optimizer.DescribeStateNames()})", $"'{name}'");
-            if (!Tensor.SameShape(values.Shape, weight.Shape))
+            int[] shape = optimizer.StateShapeOf(weight, name);
+            if (!Tensor.SameShape(values.Shape, shape))
                 throw DataFormatException.AtField(source, $"tensor '{key}'",
-                    $"shape {Tensor.ShapeString(weight.Shape)} (its weight's)", Tensor.ShapeString(values.Shape));
+                    $"shape {Tensor.ShapeString(shape)} ({optimizer.ClassName}'s '{name}' of a weight of shape {Tensor.ShapeString(weight.Shape)})",
+                    Tensor.ShapeString(values.Shape));
             restores.Add((weight, name, values.Data, $"tensor '{key}'"));
         }
         FileContent.RestoreOptimizer(optimizer, source, restores, iterations, $"__metadata__.{IterationsKey}");
