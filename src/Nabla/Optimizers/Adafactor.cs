@@ -66,10 +66,7 @@ public sealed class Adafactor : Optimizer
     {
         // Keras checks none of these. Above 0, beta = 1 − t^beta_2_decay turns negative and v with it (PyTorch,
         // whose beta2_decay has the same sign, refuses it too).
-        if (!(beta2Decay <= 0) || double.IsInfinity(beta2Decay))
-            throw new ArgumentOutOfRangeException("beta_2_decay", beta2Decay,
-                $"Argument `beta_2_decay` must be a finite number <= 0 (beta_2 = 1 - t^beta_2_decay). Received: {beta2Decay}.");
-        Beta2Decay = beta2Decay;
+        Beta2Decay = CheckFiniteAtMostZero(beta2Decay, "beta_2_decay", "beta_2 = 1 - t^beta_2_decay");
         // With 0, a row of zero gradients (an input that is always 0) has r = 0 and its update 0/0.
         Epsilon1 = CheckEpsilon(epsilon1, "epsilon_1");
         if (epsilon1 == 0)

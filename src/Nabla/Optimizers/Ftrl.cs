@@ -27,10 +27,7 @@ public sealed class Ftrl : Optimizer
         : base(learningRate ?? 0.001, weightDecay, clipNorm, clipValue, globalClipNorm, name)
     {
         // ftrl.py's checks: the power <= 0, the accumulator start and the three strengths >= 0.
-        if (!(learningRatePower <= 0) || double.IsInfinity(learningRatePower))
-            throw new ArgumentOutOfRangeException("learning_rate_power", learningRatePower,
-                $"Argument `learning_rate_power` must be a finite number <= 0. Received: {learningRatePower}.");
-        LearningRatePower = learningRatePower;
+        LearningRatePower = CheckFiniteAtMostZero(learningRatePower, "learning_rate_power");
         InitialAccumulatorValue = CheckEpsilon(initialAccumulatorValue, "initial_accumulator_value");
         L1RegularizationStrength = CheckEpsilon(l1RegularizationStrength, "l1_regularization_strength");
         L2RegularizationStrength = CheckEpsilon(l2RegularizationStrength, "l2_regularization_strength");

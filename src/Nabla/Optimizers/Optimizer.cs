@@ -266,6 +266,16 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
         return value;
     }
 
+    /// <summary>Throws unless <paramref name="value"/> is a finite number at most 0 (a decay exponent or power); the
+    /// message adds <paramref name="why"/> in brackets when given.</summary>
+    private protected static double CheckFiniteAtMostZero(double value, string argument, string? why = null)
+    {
+        if (!(value <= 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(argument, value,
+                $"Argument `{argument}` must be a finite number <= 0{(why is null ? "" : $" ({why})")}. Received: {value}.");
+        return value;
+    }
+
     // ---- config reading shared by every optimizer's FromConfig ----
 
     private static readonly string[] CommonKeys =
