@@ -15,8 +15,6 @@ public abstract class LossFunctionMetric : SampleMeanMetric
     private readonly ISampleFunction function;
     // The same loss computed from logits, for the logits behind an output from LogitsActivation; null without one.
     private readonly ISampleFunction? logitsFunction;
-    // Set for the length of an UpdateFromLogits, so the shared Update loop reads each sample through logitsFunction.
-    private bool readingLogits;
 
     private protected LossFunctionMetric(string name, ISampleFunction function, string? logitsActivation = null,
         ISampleFunction? logitsFunction = null) : base(name)
@@ -26,24 +24,28 @@ public abstract class LossFunctionMetric : SampleMeanMetric
         LogitsActivation = logitsActivation;
     }
 
-    private ISampleFunction Function => readingLogits ? logitsFunction! : function;
-
     internal override void UpdateFromLogits(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> logits, int batch, int yTrueWidth,
         int yPredWidth, ReadOnlySpan<float> sampleWeight)
     {
-        if (logitsFunction is null)
-        {
-            base.UpdateFromLogits(yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight);
-            return;
-        }
-        readingLogits = true;
-        try { Update(yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight); }
-        finally { readingLogits = false; }
+        if (logitsFunction is null) base.UpdateFromLogits(yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight);
+        else Accumulate(logitsFunction, yTrue, logits, batch, yTrueWidth, yPredWidth, sampleWeight);
     }
 
-    protected override void CheckWidths(int yTrueWidth, int yPredWidth)
+    // SampleMeanMetric's loop, reading each sample through the given function instead of the probabilities' one.
+    private void Accumulate(ISampleFunction sample, ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred, int batch, int yTrueWidth,
+        int yPredWidth, ReadOnlySpan<float> sampleWeight)
     {
-        switch (Function.Targets)
+        CheckSizes(yTrue, yPred, batch, yTrueWidth, yPredWidth);
+        CheckWidths(sample.Targets, yTrueWidth, yPredWidth);
+        CheckWeights(sampleWeight, batch);
+        sample.Prepare(yTrue, yPredWidth);
+        for (int r = 0; r < batch; r++)
+            AddSample(WeightOf(sampleWeight, r), sample.Value(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth)));
+    }
+
+    private void CheckWidths(TargetWidth targets, int yTrueWidth, int yPredWidth)
+    {
+        switch (targets)
         {
             case TargetWidth.SameOrOne: RequireSameOrOneWidth(yTrueWidth, yPredWidth); break;
             case TargetWidth.Same: RequireSameWidth(yTrueWidth, yPredWidth); break;
@@ -54,9 +56,11 @@ public abstract class LossFunctionMetric : SampleMeanMetric
         }
     }
 
-    protected override void PrepareBatch(ReadOnlySpan<float> yTrue, int yPredWidth) => Function.Prepare(yTrue, yPredWidth);
+    protected override void CheckWidths(int yTrueWidth, int yPredWidth) => CheckWidths(function.Targets, yTrueWidth, yPredWidth);
 
-    protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => Function.Value(yTrue, yPred);
+    protected override void PrepareBatch(ReadOnlySpan<float> yTrue, int yPredWidth) => function.Prepare(yTrue, yPredWidth);
+
+    protected override double SampleValue(ReadOnlySpan<float> yTrue, ReadOnlySpan<float> yPred) => function.Value(yTrue, yPred);
 }
 
 /// <summary>How a sample's targets line up with its predictions.</summary>

@@ -71,11 +71,14 @@ public abstract class SampleMeanMetric(string name) : Metric(name)
         CheckWeights(sampleWeight, batch);
         PrepareBatch(yTrue, yPredWidth);
         for (int r = 0; r < batch; r++)
-        {
-            double weight = WeightOf(sampleWeight, r);
-            total += weight * SampleValue(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth));
-            count += weight;
-        }
+            AddSample(WeightOf(sampleWeight, r), SampleValue(yTrue.Slice(r * yTrueWidth, yTrueWidth), yPred.Slice(r * yPredWidth, yPredWidth)));
+    }
+
+    /// <summary>Counts one sample's value with its weight.</summary>
+    private protected void AddSample(double weight, double value)
+    {
+        total += weight * value;
+        count += weight;
     }
 
     public override double Result() => count == 0 ? 0 : total / count;
