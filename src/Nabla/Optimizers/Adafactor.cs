@@ -56,9 +56,6 @@ public sealed class Adafactor : Optimizer
 
     private float rho, beta2, oneMinusBeta2, epsilon1, decay;
 
-    // Every parameter's factoring (also its ParameterState.Scratch), for BeginStep to reset their counts.
-    private readonly List<Factoring> factorings = [];
-
     public Adafactor(LearningRateOrSchedule? learningRate = null, double beta2Decay = -0.8, double epsilon1 = 1e-30,
         double epsilon2 = 1e-3, double clipThreshold = 1.0, bool relativeStep = true, double? weightDecay = null,
         double? clipNorm = null, double? clipValue = null, double? globalClipNorm = null, string name = "adafactor")
@@ -108,12 +105,7 @@ public sealed class Adafactor : Optimizer
             _ => parameterShape,
         };
 
-    private protected override object? NewScratch(int[] parameterShape)
-    {
-        var factoring = new Factoring(parameterShape);
-        factorings.Add(factoring);
-        return factoring;
-    }
+    private protected override object? NewScratch(int[] parameterShape) => new Factoring(parameterShape);
 
     private protected override void BeginStep(double learningRate)
     {
@@ -126,7 +118,7 @@ public sealed class Adafactor : Optimizer
         // The base's decoupled decay, w·weight_decay·lr, applied before the update: RMS(w) is that of the decayed weight.
         decay = WeightDecay is { } wd ? (float)(wd * learningRate) : 0f;
         // A step abandoned halfway (its backward pass threw) leaves counts behind.
-        foreach (var factoring in factorings) factoring.Covered = 0;
+        foreach (var state in ParameterStates) ((Factoring)state.Scratch!).Covered = 0;
     }
 
     private protected override void UpdateParameter(in ParameterPass pass, ParameterState state, int start, int end)

@@ -24,6 +24,9 @@ public abstract partial class Optimizer : IKerasSerializable, IEarlyWeightUpdate
     private long iterations;
     private readonly Dictionary<Tensor, ParameterState> states = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The state of every parameter seen so far (enumerated without allocating).</summary>
+    private protected Dictionary<Tensor, ParameterState>.ValueCollection ParameterStates => states.Values;
+
     private protected Optimizer(LearningRateOrSchedule learningRate, double? weightDecay, double? clipNorm,
         double? clipValue, double? globalClipNorm, string name)
     {
