@@ -128,6 +128,19 @@ public class OverfittingTests
     }
 
     [Fact]
+    public void Silent_when_the_validation_loss_stays_below_the_training_loss()
+    {
+        // Training loss read with dropout on (1.0 down to 0.5) stays above a validation loss that bounces up from its
+        // best: no gap between training and new data, so the rise is noise, not overfitting.
+        double[] train = [1.2, 1.1, 1.0, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+        double[] validation = [0.9, 0.5, 0.2, 0.3, 0.35, 0.3, 0.4, 0.35, 0.4, 0.45, 0.4, 0.45];
+        Assert.Empty(Detect(History(train, validation)));
+        // The same rise above the training loss is overfitting.
+        double[] lowTrain = [.. train.Select(l => l / 4)];
+        Assert.Single(Detect(History(lowTrain, validation)));
+    }
+
+    [Fact]
     public void Silent_on_a_recent_bump_and_on_a_run_that_did_not_learn()
     {
         // Best at epoch 8, 10% above it at epoch 11: three epochs are fewer than a strip of five, noise not a trend.

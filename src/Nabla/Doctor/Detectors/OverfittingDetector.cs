@@ -7,7 +7,7 @@ namespace Nabla.Doctor;
 /// Overfitting: at the end the validation loss is more than GL_5 above its best (Prechelt's generalization loss, see
 /// <see cref="GeneralizationLoss"/>), its best at least k epochs back, while the training loss kept falling after it; a validation loss that
 /// rises with the training loss is divergence or oscillation, which have their own detectors. Needs validation data and
-/// k + 1 epochs, and a run that learned. A warning when the cost shows in what the user watches: with an accuracy metric,
+/// k + 1 epochs, a run that learned, and a final validation loss above the final training loss. A warning when the cost shows in what the user watches: with an accuracy metric,
 /// validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
 /// without one, the validation loss itself is the cost. A classifier whose validation loss rises from over-confidence while
 /// its accuracy holds is info. With Fit's validationFreq the strip counts validations, not epochs (as EarlyStopping's
@@ -28,6 +28,9 @@ internal sealed class OverfittingDetector : IDetector
         // A validation loss that has not improved for a whole strip is a trend, not one noisy epoch (what EarlyStopping
         // with patience k waits for).
         if (!(gl > t.OverfittingGeneralizationLoss) || g.EndEpoch - g.BestEpoch < k || !g.TrainingKeptFalling(k)) yield break;
+        // Without a gap (the validation loss still at or below the training loss) the model does not fit its training set
+        // better than new data: the rise is noise in the validation loss (dropout or batch statistics), not overfitting.
+        if (!(g.FinalValidationLoss > g.TrainLosses[g.EndEpoch])) yield break;
 
         double? accuracyCost = g.MetricIsAccuracy && g.MetricAtBest is double a && g.FinalMetric is double f ? a - f : null;
         var severity = accuracyCost is double cost && cost < t.OverfittingAccuracyCost - Float32Rounding ? Severity.Info : Severity.Warning;
