@@ -33,6 +33,26 @@ public class PublishedClinicTests
         }
     }
 
+    /// <summary>A stand-in that shrinks a program's data keeps its optimizer steps (at least half of them), or its file says
+    /// why not: fewer steps change what the doctor reads (a fixed program still learning fast looks under-trained).</summary>
+    [Fact]
+    public void Every_stand_in_trains_at_least_half_its_programs_steps_or_says_why()
+    {
+        foreach (var file in CaseFiles())
+        {
+            var source = Config.Parse(File.ReadAllText(file)).GetConfig("source")!;
+            var budget = source.GetConfig("program_budget");
+            Assert.True(budget is not null, $"{file}: source.program_budget is missing");
+            Assert.False(string.IsNullOrWhiteSpace(budget.GetString("from", null)), $"{file}: program_budget.from is missing");
+            if (budget.GetString("unknown", null) is string) continue;
+            long programSteps = (long)budget.GetInt("steps_per_epoch") * budget.GetInt("epochs");
+            long steps = ExperimentFile.Load(file).TrainingSteps;
+            bool underHalf = 2 * steps < programSteps;
+            Assert.True(underHalf == source.ContainsKey("budget_shortfall"),
+                $"{file}: {steps} steps against the program's {programSteps}; source.budget_shortfall must be there exactly when under half");
+        }
+    }
+
     [Fact]
     public void A_run_can_keep_one_half_of_the_split()
     {
