@@ -41,7 +41,7 @@ internal static class RepairSection
         HtmlWriter.Number(a.Before.Loss), HtmlWriter.Number(a.After.Loss),
         Percent(a.Before.Accuracy), Percent(a.After.Accuracy),
         Percent(a.Before.ValAccuracy), Percent(a.After.ValAccuracy),
-        a.After.Verdict, Problems(a.After), a.Kept ? "yes" : "no",
+        a.After.Verdict, Problems(a.After), a.Kept ? "yes" : a.ReplacedBy is { } better ? $"no (replaced by {better})" : "no",
     ];
 
     private static IReadOnlyList<string> Summary(string run, RunSummary s) =>

@@ -18,7 +18,7 @@ internal static class CaseDetails
         if (repair is null) return lines;
         lines.Add($"before: {Numbers(RunSummary.Of(repair.Original))}");
         foreach (var a in repair.Attempts)
-            lines.Add($"try {a.Fix} ({a.Change}): {(a.Kept ? "kept" : "undone")}, {Numbers(a.After)}");
+            lines.Add($"try {a.Fix} ({a.Change}): {a.Outcome}, {Numbers(a.After)}");
         lines.Add($"after:  {Numbers(RunSummary.Of(repair.Best))}");
         return lines;
     }

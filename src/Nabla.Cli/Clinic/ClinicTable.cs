@@ -43,7 +43,7 @@ internal static class ClinicTable
         o.WriteLine("Repair of Example 1 (each attempt retrains from scratch, same seed and budget):");
         o.WriteLine(string.Create(Inv, $"  before: {Summary(RunSummary.Of(repair.Original))}"));
         foreach (var a in repair.Attempts)
-            o.WriteLine(string.Create(Inv, $"  try {a.Fix,-24} {(a.Kept ? "kept " : "undone")} {Summary(a.After)}   ({a.Change})"));
+            o.WriteLine(string.Create(Inv, $"  try {a.Fix,-24} {a.Outcome,-6} {Summary(a.After)}   ({a.Change})"));
         o.WriteLine(string.Create(Inv, $"  after:  {Summary(RunSummary.Of(repair.Best))}"));
         o.WriteLine($"  {(repair.NothingToRepair ? "Nothing to repair" : repair.Succeeded ? "Repaired" : "Not repaired")}: fixes applied: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}.");
         foreach (var line in repair.CostLines) o.WriteLine("  " + line);

@@ -96,7 +96,7 @@ internal static class DoctorCommand
         Console.WriteLine($"Repair: {outcome}; " +
                           $"fixes kept: {(repair.AppliedFixes.Count == 0 ? "none" : string.Join(" + ", repair.AppliedFixes))}");
         foreach (var a in repair.Attempts)
-            Console.WriteLine($"  {a.Fix}: {Compare(a.Before, a.After)}, {a.After.Verdict}{(a.Kept ? " (kept)" : " (undone)")}; {a.Change}");
+            Console.WriteLine($"  {a.Fix}: {Compare(a.Before, a.After)}, {a.After.Verdict} ({a.Outcome}); {a.Change}");
         foreach (var line in repair.CostLines) Console.WriteLine("  " + line);
     }
 

@@ -74,6 +74,7 @@ public static class DiagnosisReport
             ["fix"] = a.Fix,
             ["change"] = a.Change,
             ["kept"] = a.Kept,
+            ["replaced_by"] = a.ReplacedBy,
             ["before"] = SummaryJson(a.Before),
             ["after"] = SummaryJson(a.After),
             ["error"] = a.Error,

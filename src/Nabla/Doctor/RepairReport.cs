@@ -6,6 +6,13 @@ public sealed record RepairAttempt(string Fix, string Change, RunSummary Before,
     /// <summary>Why the changed experiment could not run (the exception's type and message); null when it ran. A failed
     /// attempt is never kept, and its <see cref="After"/> is <see cref="RunSummary.Failed"/>.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The later fix of the same finding whose run scored better from the same starting run and took this one's
+    /// place (so this attempt is no longer <see cref="Kept"/>); null otherwise.</summary>
+    public string? ReplacedBy { get; init; }
+
+    /// <summary>"kept", "undone", or "replaced by" the fix that took its place, as the reports print it.</summary>
+    public string Outcome => Kept ? "kept" : ReplacedBy is { } better ? $"replaced by {better}" : "undone";
 }
 
 /// <summary>The numbers of one training run, as reported before and after a repair.</summary>

@@ -6,7 +6,9 @@ public sealed partial class TrainingDoctor
     /// Trains the experiment, and while the doctor finds errors or warnings, tries their fixes in order: each fix
     /// changes the model, compile or fit configuration and the model is retrained from scratch under the
     /// same seed and budget. A fix is kept when its run scores better (see <see cref="ExperimentResult.Score"/>);
-    /// the search stops when a run has no error or warning left, or the budget is spent.
+    /// the search stops when a run has no error or warning left, or the budget is spent. A structural fix (not a
+    /// learning-rate step or more epochs) that is kept but leaves the run unhealthy is compared with its finding's later
+    /// structural fixes, each tried on the run it changed; a better one replaces it (<see cref="RepairAttempt.ReplacedBy"/>).
     /// </summary>
     /// <remarks>A fix that leaves an experiment Nabla refuses (a documented <see cref="ArgumentException"/>,
     /// <see cref="NotSupportedException"/>, <see cref="InvalidOperationException"/> or <see cref="Nabla.Data.DataFormatException"/>)
@@ -23,25 +25,49 @@ public sealed partial class TrainingDoctor
         var best = original;
         var attempts = new List<RepairAttempt>();
         var tried = new Dictionary<string, int>();
+        // The alternatives to a kept structural fix: the run it changed, its finding's later fixes, and its attempt.
+        ExperimentResult? alternativesFrom = null;
+        var alternatives = new Queue<string>();
+        int keptIndex = -1;
         while (attempts.Count < options.MaxAttempts && best.Diagnosis.ProblemCodes.Count > 0)
         {
-            var next = NextFix(best, tried, attempts);
-            if (next is null) break;
-            var (fix, changed, change) = next.Value;
-            tried[fix] = tried.GetValueOrDefault(fix) + 1;
+            var from = best;
+            (string fix, Experiment changed, string change, Finding? finding)? next = null;
+            if (alternativesFrom is not null)
+            {
+                from = alternativesFrom;
+                next = NextAlternative(alternatives, alternativesFrom);
+                if (next is null) alternativesFrom = null;
+            }
+            if (next is null)
+            {
+                from = best;
+                next = NextFix(best, tried, attempts);
+                if (next is null) break;
+                tried[next.Value.fix] = tried.GetValueOrDefault(next.Value.fix) + 1;
+            }
+            var (fix, changed, change, foundBy) = next.Value;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ExperimentResult result;
             try { result = run(changed, options.Doctor); }
             catch (Exception e) when (IsRefusal(e))
             {
                 string error = $"{e.GetType().Name}: {e.Message}";
-                attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Failed(error, clock.Elapsed.TotalSeconds), Kept: false)
+                attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(from), RunSummary.Failed(error, clock.Elapsed.TotalSeconds), Kept: false)
                     { Error = error });
                 continue;
             }
             bool kept = Keeps(result, best, options.Doctor.Thresholds, fix);
-            attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(best), RunSummary.Of(result), kept));
+            attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(from), RunSummary.Of(result), kept));
             if (!kept) continue;
+            if (from == alternativesFrom)
+                attempts[keptIndex] = attempts[keptIndex] with { Kept = false, ReplacedBy = fix };
+            else if (foundBy is not null && IsStructural(fix) && result.Diagnosis.ProblemCodes.Count > 0)
+            {
+                alternativesFrom = best;
+                alternatives = new Queue<string>(foundBy.Fixes.Select(f => f.Code).SkipWhile(c => c != fix).Skip(1).Where(IsStructural));
+            }
+            keptIndex = attempts.Count - 1;
             best = result;
             // "Tried" is relative to the run being repaired: on the changed model a fix that did not help before
             // may help now (normalized inputs after sigmoid -> relu), and a kept step such as lr/10 may be taken again.
@@ -51,6 +77,19 @@ public sealed partial class TrainingDoctor
             if (doublings > 0) tried[FixCodes.TrainLonger] = doublings;
         }
         return new RepairReport(original, attempts, best);
+    }
+
+    /// <summary>A fix that changes what is trained rather than how far or how fast: not a learning-rate step (which searches
+    /// by decades of its own) nor more epochs (the user's budget).</summary>
+    private static bool IsStructural(string fix) => Repairs.OppositeOf(fix) is null && fix != FixCodes.TrainLonger;
+
+    /// <summary>The next alternative that applies to the run the kept fix changed; those that do not apply are dropped.</summary>
+    private static (string fix, Experiment changed, string change, Finding? finding)? NextAlternative(Queue<string> alternatives,
+        ExperimentResult from)
+    {
+        while (alternatives.TryDequeue(out var fix))
+            if (Repairs.Apply(fix, from, 0) is { } applied) return (fix, applied.experiment, applied.change, null);
+        return null;
     }
 
     /// <summary>Whether the run of a fix replaces the best run so far: it scores better, or as well with no error or warning
@@ -108,8 +147,8 @@ public sealed partial class TrainingDoctor
     /// worse run (a noisy loss at a rate found too low would otherwise undo the raise that helped). A decade whose run ended
     /// with a higher training loss than the run it changed stops the steps that way: the loss falls with the rate up to the
     /// best rate and rises past it (Smith's learning-rate range test, 2017), so the next decade lies further past it.</remarks>
-    private static (string fix, Experiment changed, string change)? NextFix(ExperimentResult current, Dictionary<string, int> tried,
-        IReadOnlyList<RepairAttempt> attempts)
+    private static (string fix, Experiment changed, string change, Finding? finding)? NextFix(ExperimentResult current,
+        Dictionary<string, int> tried, IReadOnlyList<RepairAttempt> attempts)
     {
         var errors = current.Diagnosis.Findings
             .Where(f => f.Severity >= Severity.Warning)
@@ -124,7 +163,7 @@ public sealed partial class TrainingDoctor
                 if (UndoesAKeptStep(fix.Code, attempts)) continue;
                 if (done > 0 && WentPastTheBestRate(fix.Code, attempts)) { tried[fix.Code] = int.MaxValue; continue; }
                 var applied = Repairs.Apply(fix.Code, current, done);
-                if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change);
+                if (applied is not null) return (fix.Code, applied.Value.experiment, applied.Value.change, finding);
                 tried[fix.Code] = int.MaxValue;
             }
         return null;

@@ -195,6 +195,42 @@ public class DoctorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_kept_structural_fix_that_leaves_the_run_unhealthy_gives_way_to_a_better_fix_of_the_same_finding()
+    {
+        // Scripted runs: the original has vanishing gradients; its first fix learns but keeps a warning (86%); the
+        // finding's next fix, tried on the original run too, learns healthily and better, so it takes the first one's place.
+        static Experiment Case(string name) => ExperimentFile.Load(Path.Combine(ClinicSuiteTests.SuiteFolder(), name + ".json"));
+        var vanishing = Case("vanishing-deep-sigmoid-mnist");
+        var original = ExperimentResult.Run(vanishing);
+        Assert.Equal(FindingCodes.VanishingGradients, original.Diagnosis.PrimaryCause);
+        var partial = ExperimentResult.Run(Case("lr-high-summed-loss-sgd-mnist"));
+        var healthy = ExperimentResult.Run(Case("healthy-mnist-relu-he-adam"));
+        Assert.NotEmpty(partial.Diagnosis.ProblemCodes);
+        Assert.Empty(healthy.Diagnosis.ProblemCodes);
+        Assert.True(original.Score < partial.Score && partial.Score < healthy.Score);
+
+        int runs = 0;
+        ExperimentResult Scripted(Experiment e, DoctorOptions o) => ++runs switch { 1 => original, 2 => partial, 3 => healthy, _ => original };
+        var report = TrainingDoctor.RepairUsing(Scripted, vanishing, new RepairOptions { MaxAttempts = 6 });
+
+        Assert.Equal(2, report.Attempts.Count);
+        var (first, second) = (report.Attempts[0], report.Attempts[1]);
+        var fixes = original.Diagnosis.Findings.Single(f => f.Code == FindingCodes.VanishingGradients).Fixes.Select(f => f.Code).ToList();
+        Assert.True(fixes.IndexOf(first.Fix) < fixes.IndexOf(second.Fix));
+        Assert.False(first.Kept);
+        Assert.Equal(second.Fix, first.ReplacedBy);
+        Assert.Equal($"replaced by {second.Fix}", first.Outcome);
+        Assert.True(second.Kept);
+        Assert.Equal((original.ComparableLoss(validation: false), original.Final["val_accuracy"]), (second.Before.Loss, second.Before.ValAccuracy!.Value));
+        Assert.Equal([second.Fix], report.AppliedFixes);
+        Assert.Same(healthy, report.Best);
+        Assert.True(report.Succeeded);
+        Assert.Contains(report.MeasuredCosts, c => c.Finding == FindingCodes.VanishingGradients && c.Fix == second.Fix);
+        var json = DiagnosisReport.ToJson(original.Diagnosis, report);
+        Assert.Equal(second.Fix, (string?)json["repair"]!["attempts"]![0]!["replaced_by"]);
+    }
+
+    [Fact]
     public void A_fix_whose_experiment_is_refused_is_a_failed_attempt_and_the_search_goes_on()
     {
         int runs = 0;
