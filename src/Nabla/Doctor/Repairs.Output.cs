@@ -32,6 +32,8 @@ internal static partial class Repairs
             return Done(copy with { Loss = "sparse_categorical_crossentropy" },
                 $"output 1 unit -> {classes} units with softmax, loss {lossName} -> sparse_categorical_crossentropy");
         }
+        // A cross-entropy reads probabilities or labels: targets outside [0, 1] that are not class labels are a regression's.
+        if (!InUnitInterval(e.Y) && !(sparse && ModelQuantities.AreClassLabels(e.Y.Data))) return null;
         if (last.Units == 1)
         {
             if (activation == "sigmoid" && lossName == "binary_crossentropy") return null;
@@ -183,6 +185,9 @@ internal static partial class Repairs
     }
 
     /// <summary>The number of classes when y is one column of non-negative integer labels; null otherwise.</summary>
+    private static bool InUnitInterval(Tensor y) =>
+        y.Size == 0 || (System.Numerics.Tensors.TensorPrimitives.Min(y.Data) >= 0 && System.Numerics.Tensors.TensorPrimitives.Max(y.Data) <= 1);
+
     private static int? ClassCount(Tensor y)
     {
         if (y.Size != y.Shape[0] || !ModelQuantities.AreClassLabels(y.Data)) return null;

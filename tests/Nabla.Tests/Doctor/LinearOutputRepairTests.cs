@@ -43,6 +43,15 @@ public class LinearOutputRepairTests
     }
 
     [Fact]
+    public void Cross_entropy_is_not_applied_to_regression_targets()
+    {
+        // Targets in [0, 10] that are not class labels: a binary cross-entropy would read them as probabilities (its
+        // loss goes negative), so the repair does not try it.
+        var e = SigmoidRegressorOnZeroToTen();
+        Assert.Null(Repairs.Apply(FixCodes.UseCrossEntropy, e, e.BuildModel()));
+    }
+
+    [Fact]
     public void Comes_after_cross_entropy_when_the_out_of_range_targets_are_class_labels()
     {
         // Labels 0..3 on one sigmoid unit with MSE: one unit per class is the likelier cure, a linear output the fallback.
