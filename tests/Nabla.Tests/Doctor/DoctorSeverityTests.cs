@@ -359,6 +359,9 @@ public class DoctorSeverityTests
         Assert.Empty(new OscillationDetector().Detect(q, t));
         q = q with { Layers = [new LayerSeries([Step(0, 3e-3), Step(1, 4e-3)])] };
         Assert.Single(new OscillationDetector().Detect(q, t));
+        // A loss that rises every epoch and never falls back diverges: exploding gradients, not a bounce.
+        q = q with { Curve = new LossCurve { Losses = [1.0, 1.5, 2.5, 4.0, 7.0, 12.0], InitialLoss = 1.0, EarlyLoss = 1.0 } };
+        Assert.Empty(new OscillationDetector().Detect(q, t));
     }
 
     [Fact]

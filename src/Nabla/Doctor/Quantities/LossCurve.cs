@@ -87,6 +87,14 @@ internal sealed record LossCurve
         return Math.Max(rises, drops);
     }
 
+    /// <summary>Whether the epoch loss fell from one epoch to the next at least once.</summary>
+    public bool FellOnce()
+    {
+        for (int i = 1; i < Losses.Count; i++)
+            if (Losses[i] < Losses[i - 1]) return true;
+        return false;
+    }
+
     public static LossCurve Of(TrainingRecord r)
     {
         var softTargets = r.Model.Loss is Nabla.Losses.BinaryCrossentropy ? r.BinaryCrossEntropyBounds(r.Model.Targets?.Columns ?? 1) : null;

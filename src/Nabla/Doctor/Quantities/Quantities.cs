@@ -113,6 +113,8 @@ internal sealed record Quantities
         if (FastestUpdateRatio < t.MinUpdateRatio) return null;
         double uniform = Model.UniformGuessLoss;
         if (double.IsFinite(uniform) && Curve.Losses.All(l => Math.Abs(l - uniform) <= uniform * t.UniformGuessLossMargin)) return null;
+        // A loss that only ever rises diverges (exploding gradients, a rate too high); a bounce falls back too.
+        if (!Curve.FellOnce()) return null;
         int swings = Curve.Swings(t.OscillationRelativeSwing, t.OscillationAccuracyDrop), changes = Curve.Losses.Count - 1;
         return swings / (double)changes >= t.OscillationEpochFraction ? (swings, changes) : null;
     }
