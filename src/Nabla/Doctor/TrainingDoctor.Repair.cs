@@ -60,7 +60,7 @@ public sealed partial class TrainingDoctor
             bool kept = Keeps(result, best, options.Doctor.Thresholds, fix);
             attempts.Add(new RepairAttempt(fix, change, RunSummary.Of(from), RunSummary.Of(result), kept));
             if (!kept) continue;
-            if (from == alternativesFrom)
+            if (ReferenceEquals(from, alternativesFrom))
                 attempts[keptIndex] = attempts[keptIndex] with { Kept = false, ReplacedBy = fix };
             else if (foundBy is not null && IsStructural(fix) && result.Diagnosis.ProblemCodes.Count > 0)
             {
