@@ -7,8 +7,8 @@ namespace Nabla.Doctor;
 /// Overfitting: at the end the validation loss is more than GL_5 above its best (Prechelt's generalization loss, see
 /// <see cref="GeneralizationLoss"/>), its best at least k epochs back, while the training loss kept falling after it; a validation loss that
 /// rises with the training loss is divergence or oscillation, which have their own detectors. Needs validation data and
-/// k + 1 epochs, a run that learned, and a final validation loss above the final training loss. A warning when the cost shows in what the user watches: with an accuracy metric,
-/// validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
+/// k + 1 epochs, a run that learned, and a final validation loss above the final training loss. A warning when the
+/// cost shows in what the user watches: with an accuracy metric, validation accuracy at the best epoch at least <see cref="DoctorThresholds.OverfittingAccuracyCost"/> above the final one;
 /// without one, the validation loss itself is the cost. A classifier whose validation loss rises from over-confidence while
 /// its accuracy holds is info. With Fit's validationFreq the strip counts validations, not epochs (as EarlyStopping's
 /// patience does), and the messages name the run's epochs.
