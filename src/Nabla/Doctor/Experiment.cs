@@ -145,7 +145,14 @@ public sealed record Experiment
     public int TrainingRows => Nabla.Model.TrainingSamples(Rows, ValidationSplit);
 
     /// <summary>The optimizer steps the run takes: epochs times the batches of the training rows.</summary>
-    public long TrainingSteps => (long)Epochs * ((TrainingRows + BatchSize - 1) / Math.Max(1, BatchSize));
+    public long TrainingSteps => StepsFor(Rows, ValidationSplit, Epochs, BatchSize);
+
+    /// <summary>The optimizer steps of a run over <paramref name="rows"/> rows (validation included).</summary>
+    internal static long StepsFor(int rows, double validationSplit, int epochs, int batchSize)
+    {
+        int training = Nabla.Model.TrainingSamples(rows, validationSplit);
+        return (long)epochs * ((training + batchSize - 1) / Math.Max(1, batchSize));
+    }
 
     /// <summary>The Dense/Activation layer configs of the model, in order (mutable: this is a copy's).</summary>
     internal List<Config> LayerConfigs()

@@ -52,6 +52,16 @@ internal static class ExperimentData
         return new Result(x, y, adaptTo);
     }
 
+    /// <summary>The rows <see cref="Read"/> would give, without generating synthetic data: its "samples", or the files'
+    /// rows, then the section's "samples" cap.</summary>
+    public static int Rows(ExperimentSection data, string folder)
+    {
+        int rows = data.Section("synthetic") is { } synthetic ? synthetic.Int("samples", 1000, min: 1)
+            : data.Section("directory") is not null ? Read(data, folder, new DataReadOptions(), 0).X.Shape[0]
+            : ReadFiles(data, folder).Item1.Shape[0];
+        return data.Has("samples") ? Math.Min(rows, data.Int("samples", 0, min: 1)) : rows;
+    }
+
     /// <summary>Writes the statistics of <paramref name="rows"/> into the model's one Normalization layer config (its
     /// "mean" and "variance", as Keras's layer config holds them), so every run builds the layer adapted.</summary>
     public static Config AdaptNormalization(Config model, Tensor rows, ExperimentSection data)

@@ -28,6 +28,28 @@ public static class ExperimentFile
         return FileContent.Use(path, "experiment", "an experiment Nabla can run", () => Parse(root, folder, name, path, options));
     }
 
+    /// <summary>The optimizer steps the experiment trains, from its data's row count and its fit, without generating
+    /// synthetic data (its rows are its "samples").</summary>
+    internal static long TrainingSteps(string path)
+    {
+        var top = new ExperimentSection(Config.Parse(File.ReadAllText(path)), "", path);
+        var dataSection = top.Section("data") ?? throw top.Error("data", "an object with x and y, or synthetic", "nothing");
+        var fit = top.Section("fit") ?? new ExperimentSection(new Config(), "fit", path);
+        int rows = ExperimentData.Rows(dataSection, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return Experiment.StepsFor(rows, ValidationSplit(dataSection, fit), Epochs(fit), BatchSize(fit));
+    }
+
+    private static double ValidationSplit(ExperimentSection data, ExperimentSection fit)
+    {
+        double split = data.Double("validation_split", fit.Double("validation_split", 0));
+        if (!(split >= 0 && split < 1)) throw data.Error("validation_split", "a number in [0, 1)", split.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return split;
+    }
+
+    private static int Epochs(ExperimentSection fit) => fit.Int("epochs", 10, min: 1);
+
+    private static int BatchSize(ExperimentSection fit) => fit.Int("batch_size", 32, min: 1);
+
     public static Experiment Parse(Config root, string folder, string name, string source, DataReadOptions? options = null)
     {
         options ??= new DataReadOptions();
@@ -39,8 +61,7 @@ public static class ExperimentFile
         var saved = ReadSavedModel(root, folder, source);
         var model = saved is null ? ReadModel(root, folder, source) : KerasModelJson.ToConfig(saved.Value.Model);
         var compile = compileSection?.Config ?? saved?.Compile ?? new Config();
-        double split = dataSection.Double("validation_split", fit.Double("validation_split", 0));
-        if (!(split >= 0 && split < 1)) throw dataSection.Error("validation_split", "a number in [0, 1)", split.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        double split = ValidationSplit(dataSection, fit);
         var data = ExperimentData.Read(dataSection, folder, options, split);
         if (data.AdaptTo is { } adaptRows)
         {
@@ -68,8 +89,8 @@ public static class ExperimentFile
             SplitX = splitX,
             SplitY = splitY,
             ValidationSplit = split,
-            Epochs = fit.Int("epochs", 10, min: 1),
-            BatchSize = fit.Int("batch_size", 32, min: 1),
+            Epochs = Epochs(fit),
+            BatchSize = BatchSize(fit),
             Shuffle = fit.Bool("shuffle", true),
             Seed = fit.Int("seed", 42),
             EarlyStopping = EarlyStoppingOf(fit),
