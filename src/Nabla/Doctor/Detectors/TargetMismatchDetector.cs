@@ -15,7 +15,7 @@ internal sealed class TargetMismatchDetector : IDetector
             yield return Detection.Blocking(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 $"The targets range over [{targets.Min:G4}, {targets.Max:G4}] but the {output.Activation} output can only produce values in [0, 1]: " +
                 "the loss can never reach its minimum. One-hot encode class labels (Preprocessing.ToCategorical) or use a linear output.",
-                OutputFixes.For(crossEntropy: false, targets.ClassLabels), ("target_min", targets.Min), ("target_max", targets.Max),
+                OutputFixes.For(crossEntropy: false, targets.ClassLabels, probabilityTargets: false), ("target_min", targets.Min), ("target_max", targets.Max),
                 ("output_activation", output.Activation)).At(output.Name, output.Index));
         else if (output.Units == 1 && output.Activation == "linear" && !loss.IsCrossEntropy && q.Model.HasAccuracyMetric
                  && targets.LabelClasses > 2)
