@@ -149,13 +149,19 @@ internal static class ExperimentData
     {
         string kind = s.String("kind", "classification")!;
         int samples = s.Int("samples", 1000, min: 1), features = s.Int("features", 20, min: 1), seed = s.Int("seed", 1);
-        bool sequence = kind is "adding" or "early_sign" or "reversal";
+        bool sequence = kind is "adding" or "early_sign" or "reversal" or "reviews";
         int height = s.Int("height", 8, min: 1), width = s.Int("width", 8, min: 1), channels = s.Int("channels", 1, min: 1);
         int timesteps = s.Int("timesteps", 100, min: 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
         int outputs = s.Int("outputs", 1, min: 1);
         int symbols = s.Int("symbols", 4, min: 2);
-        long perSample = kind == "reversal" ? 3L * timesteps * symbols : sequence ? 2L * timesteps : kind == "images" ? (long)height * width * channels + 1 : features + outputs;
+        long perSample = kind switch
+        {
+            "reversal" => 3L * timesteps * symbols,
+            "reviews" => timesteps + 1L,
+            "images" => (long)height * width * channels + 1,
+            _ => sequence ? 2L * timesteps : features + outputs,
+        };
         long bytes = samples * perSample * sizeof(float);
         if (bytes > options.MaxBytes)
             throw s.Error(sequence ? "timesteps" : kind == "images" ? "height" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
@@ -169,7 +175,8 @@ internal static class ExperimentData
             "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
             "reversal" => Synthetic.SequenceReversal(samples, timesteps, symbols, seed),
             "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
-            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\" or \"images\"", $"\"{kind}\""),
+            "reviews" => Synthetic.Reviews(samples, timesteps, s.Int("vocabulary", 2000, min: 70), seed),
+            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\", \"images\" or \"reviews\"", $"\"{kind}\""),
         };
     }
 
