@@ -149,7 +149,7 @@ internal static class ExperimentData
     {
         string kind = s.String("kind", "classification")!;
         int samples = s.Int("samples", 1000, min: 1), features = s.Int("features", 20, min: 1), seed = s.Int("seed", 1);
-        bool sequence = kind is "adding" or "early_sign" or "reversal" or "reviews";
+        bool sequence = kind is "adding" or "early_sign" or "reversal" or "reviews" or "weather";
         int height = s.Int("height", 8, min: 1), width = s.Int("width", 8, min: 1), channels = s.Int("channels", 1, min: 1);
         int timesteps = s.Int("timesteps", 100, min: 1);
         // Checked before generating: a legal but huge request would otherwise take minutes to draw.
@@ -159,6 +159,7 @@ internal static class ExperimentData
         {
             "reversal" => 3L * timesteps * symbols,
             "reviews" => timesteps + 1L,
+            "weather" => timesteps * (long)Synthetic.WeatherColumns.Count + 1,
             "images" => (long)height * width * channels + 1,
             _ => sequence ? 2L * timesteps : features + outputs,
         };
@@ -176,8 +177,17 @@ internal static class ExperimentData
             "reversal" => Synthetic.SequenceReversal(samples, timesteps, symbols, seed),
             "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
             "reviews" => Synthetic.Reviews(samples, timesteps, s.Int("vocabulary", 2000, min: 70), seed),
-            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\", \"images\" or \"reviews\"", $"\"{kind}\""),
+            "weather" => Weather(s, samples, timesteps, seed),
+            _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\", \"images\", \"reviews\" or \"weather\"", $"\"{kind}\""),
         };
+    }
+
+    /// <summary>The weather series' size fields; the standardizing stretches default to the whole series.</summary>
+    private static (Tensor, Tensor) Weather(ExperimentSection s, int samples, int timesteps, int seed)
+    {
+        int rows = s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2);
+        return Synthetic.Weather(samples, timesteps, s.Int("horizon", 24, min: 1), rows,
+            s.Int("mean_rows", rows, min: 2), s.Int("std_rows", rows, min: 2), seed);
     }
 
     private static Tensor LoadArray(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch

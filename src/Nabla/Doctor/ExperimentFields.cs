@@ -20,7 +20,7 @@ internal static class ExperimentFields
         ["data.directory"] = ["path", "image_size", "color_mode", "label_mode", "class_names", "interpolation", "crop_to_aspect_ratio",
             "shuffle", "seed"],
         ["data.synthetic"] = ["kind", "samples", "features", "classes", "noise", "scale", "offset", "target_scale", "outputs", "timesteps",
-            "window", "symbols", "vocabulary", "height", "width", "channels", "seed"],
+            "window", "symbols", "vocabulary", "horizon", "rows", "mean_rows", "std_rows", "height", "width", "channels", "seed"],
         ["fit"] = ["epochs", "batch_size", "shuffle", "seed", "validation_split", "callbacks"],
         ["expect"] = ["codes", "accepted", "healthy", "primary_cause", "max_val_loss"],
     };
