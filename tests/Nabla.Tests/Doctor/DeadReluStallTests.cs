@@ -61,6 +61,21 @@ public class DeadReluStallTests
     }
 
     [Fact]
+    public void Units_dead_through_a_stall_and_still_dead_at_the_end_cost_a_warning_too()
+    {
+        // AUTOTRAINER's 35-layer ReLU MLP on MNIST: most gradients stay 0 throughout, the model crawls past Theta late.
+        double[] accuracy = [0.2, 0.3, 0.45, 0.5, 0.6, 0.75, 0.8, 0.85];
+        var q = Run(accuracy, _ => (0.3, 0.75), learned: true);
+        var detection = Assert.Single(new DeadReluDetector().Detect(q, new DoctorThresholds()));
+        Assert.Equal(Severity.Warning, detection.Floor);
+        Assert.Equal(5, detection.Finding.Evidence["stalled_epochs"]);
+        Assert.Contains("are exactly 0", detection.Finding.Message);
+        Assert.Contains("Over the 5 of 8 epochs in which the training accuracy stayed below 70.0 %, 75 % of its kernel gradient entries were 0",
+            detection.Finding.Message);
+        Assert.Equal(Severity.Warning, Decide.Run([detection], learned: true).findings[0].Severity);
+    }
+
+    [Fact]
     public void A_stall_shorter_than_one_autotrainer_check_is_not_enough()
     {
         // Two epochs below Theta: AUTOTRAINER, checking every 3 epochs, may never look inside them.

@@ -6,7 +6,8 @@ namespace Nabla.Doctor;
 /// or AUTOTRAINER's dying-ReLU ratio (zero gradient entries) on a layer whose inputs are activations, not data
 /// (raw data such as pixels has inputs that are 0 everywhere, which zero the first kernel's gradient rows).
 /// Measured at the end, or over the epochs a classifier spent below the learning gate (<see cref="StalledEpochs"/>):
-/// units that held a model at chance and revived later cost it those epochs, a warning when it learned in the end.</summary>
+/// units dead while a model stalled cost it those epochs, whether they revived later or not: a warning when it learned
+/// in the end.</summary>
 internal sealed class DeadReluDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -31,7 +32,8 @@ internal sealed class DeadReluDetector : IDetector
                 : [FixCodes.UseLeakyRelu, FixCodes.FixInitialization, FixCodes.AddBatchNormalization]);
             var firstSeen = measured.FirstOrDefault(s => s.DeadFraction >= t.DeadReluFraction)
                             ?? stall?.Samples[0] ?? measured[0];
-            string message = deadAtEnd ? AtEnd(layer.Name, latest.DeadFraction, zeroGradients, t) : DuringStall(layer.Name, stall!.Value, latest, q.Stalled!, t);
+            string message = !deadAtEnd ? DuringStall(layer.Name, stall!.Value, latest, q.Stalled!, t)
+                : AtEnd(layer.Name, latest.DeadFraction, zeroGradients, t) + (stall is { } held ? StalledToo(held, q.Stalled!, t) : "");
             var evidence = new List<(string, object)>
             {
                 ("dead_fraction", R(latest.DeadFraction)), ("threshold", t.DeadReluFraction),
@@ -47,8 +49,10 @@ internal sealed class DeadReluDetector : IDetector
             }
             var finding = Make(FindingCodes.DeadRelu, Severity.Error, message, fixes, [.. evidence])
                 .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step);
-            // Units that revived once the model learned cost it the stalled epochs: a measured loss, so at least a warning.
-            yield return deadAtEnd || q.Learned != true ? new(finding) : new(finding, Floor: Severity.Warning);
+            // Units dead while the model stalled cost it those epochs, whether or not they revived later: a measured loss,
+            // so at least a warning when the model learned in the end. Units dead only in a run that learned throughout
+            // are an observation.
+            yield return stall is not null && q.Learned == true ? new(finding, Floor: Severity.Warning) : new(finding);
         }
     }
 
@@ -70,6 +74,13 @@ internal sealed class DeadReluDetector : IDetector
             ? $"{deadFraction:P0} of the ReLU units in '{layer}' output 0 for every sample of the batch"
             : $"{zeroGradients:P0} of the kernel gradient entries of ReLU layer '{layer}' are exactly 0") +
         ": a dead ReLU has zero gradient, so it never recovers. Large updates or a strongly negative bias push units there.";
+
+    private static string StalledToo(Stall stall, StalledEpochs stalled, DoctorThresholds t) =>
+        $" Over the {stalled.Count} of {stalled.TotalEpochs} epochs in which the training accuracy stayed below {stalled.Gate:P1}, " +
+        (stall.DeadFraction >= t.DeadReluFraction
+            ? $"{stall.DeadFraction:P0} of its units were dead"
+            : $"{stall.ZeroGradients:P0} of its kernel gradient entries were 0") +
+        ": they held the model back there.";
 
     private static string DuringStall(string layer, Stall stall, LayerSample latest, StalledEpochs stalled, DoctorThresholds t) =>
         (stall.DeadFraction >= t.DeadReluFraction
