@@ -53,9 +53,9 @@ internal static class PublishedSuite
         foreach (var (half, names) in halves)
             if (results.Where(r => names.Contains(r.Name)).ToList() is { Count: > 0 } cases) Row(half, cases, results, o);
         o.WriteLine();
-        o.WriteLine($"A fault is shown by the data when the buggy program's own run scores below its fixed program's run on the same data " +
-            $"(accuracy lower by {AccuracyMargin:0.00} or more, or a loss {LossMargin:0.00}x or more), so that training can reveal it; " +
-            "\"shown\" figures count only those faults, the others count every one.");
+        o.WriteLine($"A fault is shown by the data when the buggy program's own run scores below its fixed program's run " +
+            $"(accuracy lower by {AccuracyMargin:0.00} or more, or the same loss over the same targets {LossMargin:0.00}x or more), so that training can reveal it; " +
+            "\"shown\" figures count only those faults, the others (and those whose scores do not compare) count every one.");
         foreach (var (half, names) in halves)
             foreach (var c in results.Where(r => names.Contains(r.Name) && !r.ExpectedHealthy))
                 if (FixedOf(c, results) is { } fix && Shown(c, fix) == false)
@@ -78,10 +78,12 @@ internal static class PublishedSuite
             .MaxBy(c => c.Name.Length);
 
     /// <summary>Whether the buggy run scores measurably below its fixed program's; null when the two scores do not compare
-    /// (different loss functions, no score).</summary>
+    /// (different loss functions, losses over different targets, such as targets the fix scales otherwise, no score).
+    /// Accuracies compare across data: the fix of a program may change its data (more images), not its task.</summary>
     public static bool? Shown(SuiteRunner.CaseResult buggy, SuiteRunner.CaseResult fix)
     {
         if (buggy.ScoreKind != fix.ScoreKind || !double.IsFinite(fix.Score)) return null;
+        if (buggy.ScoreKind != "accuracy" && buggy.TargetsFingerprint != fix.TargetsFingerprint) return null;
         if (!double.IsFinite(buggy.Score)) return true;
         return buggy.ScoreKind == "accuracy"
             ? buggy.Score <= fix.Score - AccuracyMargin

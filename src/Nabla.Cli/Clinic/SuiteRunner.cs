@@ -35,6 +35,9 @@ internal static class SuiteRunner
 
         public string ScoreKind { get; init; } = "";
 
+        /// <summary>A fingerprint of the case's targets (shape and values): two losses compare only over the same targets.</summary>
+        public int TargetsFingerprint { get; init; }
+
         /// <summary>Whether the run the target applies to ended below it; null when the case sets no target or was not repaired.</summary>
         public bool? MetTarget => MaxValLoss is not double target ? null
             : ExpectedHealthy ? ValLoss < target
@@ -150,9 +153,18 @@ internal static class SuiteRunner
             RepairedValLoss = report is null ? null : ValLossOf(report.Best),
             Score = result.Score,
             ScoreKind = ScoreKindOf(result),
+            TargetsFingerprint = Fingerprint(experiment.Y),
             Details = CaseDetails.Of(result, report),
             RepairError = repairError,
         };
+    }
+
+    private static int Fingerprint(Tensor y)
+    {
+        var hash = new HashCode();
+        foreach (int d in y.Shape) hash.Add(d);
+        foreach (float v in y.Data) hash.Add(v);
+        return hash.ToHashCode();
     }
 
     /// <summary>What <see cref="ExperimentResult.Score"/> measured: accuracy, or the negated loss of this loss function.</summary>

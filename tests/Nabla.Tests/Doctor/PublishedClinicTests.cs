@@ -56,6 +56,21 @@ public class PublishedClinicTests
 
     /// <summary>The steps counted without generating the data are those of the loaded experiment: a shipped file, the
     /// MNIST sample under a "samples" cap, a synthetic set.</summary>
+    [Fact]
+    public void A_fault_is_shown_by_a_worse_score_and_losses_compare_only_over_the_same_targets()
+    {
+        static SuiteRunner.CaseResult Case(string kind, double score, int targets) =>
+            new("c", [], false, [], false, false, null, null, 0) { ScoreKind = kind, Score = score, TargetsFingerprint = targets };
+        Assert.True(PublishedSuite.Shown(Case("accuracy", 0.80, 1), Case("accuracy", 0.90, 2)));
+        Assert.False(PublishedSuite.Shown(Case("accuracy", 0.895, 1), Case("accuracy", 0.90, 1)));
+        // Scores are negated losses: 0.30 against 0.25 is 1.2 times the fix's loss.
+        Assert.True(PublishedSuite.Shown(Case("loss:mae", -0.30, 7), Case("loss:mae", -0.25, 7)));
+        Assert.False(PublishedSuite.Shown(Case("loss:mae", -0.26, 7), Case("loss:mae", -0.25, 7)));
+        // The same loss over targets the fix scales otherwise (defects4ml 049 standardizes them by other statistics).
+        Assert.Null(PublishedSuite.Shown(Case("loss:mae", -0.72, 7), Case("loss:mae", -0.25, 8)));
+        Assert.Null(PublishedSuite.Shown(Case("loss:mse", -0.72, 7), Case("loss:mae", -0.25, 7)));
+    }
+
     [Theory]
     [InlineData("deeplocalize-averaging-fixed")]
     [InlineData("autotrainer-dl-case24-cnn-adam1e-7-buggy")]
