@@ -79,12 +79,7 @@ internal static class DoctorCommand
         var d = result.Diagnosis;
         Console.WriteLine($"{experiment.Name}: {d.Summary}");
         if (quiet) return;
-        foreach (var f in d.Findings)
-        {
-            Console.WriteLine($"  [{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}" +
-                              $"{(f.CausedBy is null ? "" : $" (caused by {f.CausedBy})")}: {f.Message}");
-            foreach (var fix in f.Fixes) Console.WriteLine($"      - {fix.Code}: {fix.Description}");
-        }
+        foreach (var line in FindingLines.Of(d.Findings)) Console.WriteLine(line);
         if (d.GradientFlow.Count > 1)
         {
             Console.WriteLine("  gradient norm per branch (median ‖∂loss/∂kernel‖, layers in topological order):");
