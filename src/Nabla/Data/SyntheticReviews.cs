@@ -2,8 +2,9 @@ namespace Nabla.Data;
 
 public static partial class Synthetic
 {
-    /// <summary>The ids an IMDB-style word index reserves: padding, start of a review, a word outside the vocabulary.</summary>
-    private const int PadId = 0, StartId = 1, OutOfVocabularyId = 2, FirstWordId = 3;
+    /// <summary>The ids an IMDB-style word index reserves besides padding (0, what a new tensor holds): the start of a
+    /// review and a word outside the vocabulary; words begin after them.</summary>
+    private const int StartId = 1, OutOfVocabularyId = 2, FirstWordId = 3;
 
     /// <summary>How many sentiment words each side has, and the id range (frequent words) they are drawn from.</summary>
     private const int SentimentWordsPerSide = 20, SentimentLowestId = 30, SentimentIdsEnd = 400;
