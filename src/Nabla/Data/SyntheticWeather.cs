@@ -28,9 +28,9 @@ public static partial class Synthetic
     public static (Tensor x, Tensor y) Weather(int samples, int timesteps, int horizon, int rows, int meanRows, int stdRows, int seed)
     {
         int columns = WeatherColumns.Count;
-        Check(samples, checked(timesteps * columns));
         if (timesteps < 1 || horizon < 1)
             throw new ArgumentException($"Synthetic weather needs timesteps and horizon of at least 1, found {timesteps} and {horizon}.");
+        Check(samples, checked(timesteps * columns));
         if (rows < timesteps + horizon)
             throw new ArgumentException($"Synthetic weather needs at least timesteps + horizon = {timesteps + horizon} rows, found {rows}.", nameof(rows));
         if (meanRows < 2 || meanRows > rows || stdRows < 2 || stdRows > rows)
@@ -105,6 +105,10 @@ public static partial class Synthetic
             stdMean /= stdRows;
             for (int t = 0; t < stdRows; t++) squares += Math.Pow(series[t * columns + c] - stdMean, 2);
             double std = Math.Sqrt(squares / stdRows);
+            if (std == 0)
+                throw new ArgumentException(
+                    $"Synthetic weather: column '{WeatherColumns[c]}' is constant over its first {stdRows} rows, so they cannot " +
+                    "standardize it; give std_rows more rows.", nameof(stdRows));
             for (int t = 0; t < rows; t++) series[t * columns + c] = (float)((series[t * columns + c] - mean) / std);
         }
     }
