@@ -1,3 +1,4 @@
+using System.Globalization;
 using Nabla.Configuration;
 using Nabla.Data;
 using Nabla.Layers;
@@ -182,12 +183,28 @@ internal static class ExperimentData
         };
     }
 
-    /// <summary>The weather series' size fields; the standardizing stretches default to the whole series.</summary>
+    /// <summary>The weather series' size fields, each refused by name; the standardizing stretches default to the whole series.</summary>
     private static (Tensor, Tensor) Weather(ExperimentSection s, int samples, int timesteps, int seed)
     {
+        int horizon = s.Int("horizon", 24, min: 1);
         int rows = s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2);
-        return Synthetic.Weather(samples, timesteps, s.Int("horizon", 24, min: 1), rows,
-            s.Int("mean_rows", rows, min: 2), s.Int("std_rows", rows, min: 2), seed);
+        if (rows < timesteps + horizon)
+            throw s.Error("rows", $"at least timesteps + horizon = {timesteps + horizon} rows (a window and its target)", rows.ToString(CultureInfo.InvariantCulture));
+        int StretchOf(string field)
+        {
+            int stretch = s.Int(field, rows, min: 2);
+            return stretch <= rows ? stretch
+                : throw s.Error(field, $"at most the series' {rows} rows", stretch.ToString(CultureInfo.InvariantCulture));
+        }
+        int meanRows = StretchOf("mean_rows"), stdRows = StretchOf("std_rows");
+        try
+        {
+            return Synthetic.Weather(samples, timesteps, horizon, rows, meanRows, stdRows, seed);
+        }
+        catch (ArgumentException e) when (e.ParamName == "stdRows")
+        {
+            throw s.Error("std_rows", "rows over which every column varies", $"{stdRows} rows ({e.Message.Split(" (Parameter")[0]})");
+        }
     }
 
     private static Tensor LoadArray(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch

@@ -112,6 +112,10 @@ public sealed class ExperimentDataTests : IDisposable
     [InlineData("""{"x": "mnist-sample", "samples": 0}""", "", "field 'data.samples': expected an integer ≥ 1; found 0.")]
     [InlineData("""{"synthetic": {"kind": "spiral"}}""", "", "field 'data.synthetic.kind': expected \"classification\"")]
     [InlineData("""{"synthetic": {"sample": 10}}""", "", "field 'data.synthetic.sample': expected one of the fields of 'data.synthetic'")]
+    [InlineData("""{"synthetic": {"kind": "reviews", "samples": 10, "vocabulary": 50}}""", "", "field 'data.synthetic.vocabulary': expected an integer ≥ 70; found 50.")]
+    [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "timesteps": 20, "rows": 30}}""", "", "field 'data.synthetic.rows': expected at least timesteps + horizon = 44 rows (a window and its target); found 30.")]
+    [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "rows": 500, "mean_rows": 600}}""", "", "field 'data.synthetic.mean_rows': expected at most the series' 500 rows; found 600.")]
+    [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "timesteps": 1, "horizon": 1, "rows": 100, "std_rows": 2, "seed": 1}}""", "", "field 'data.synthetic.std_rows': expected rows over which every column varies; found 2 rows (Synthetic weather: column 'rh (%)' is constant")]
     public void BadFieldsAreNamed(string data, string extra, string expected)
     {
         var error = Assert.Throws<DataFormatException>(() => Parse(data, extra: extra));
