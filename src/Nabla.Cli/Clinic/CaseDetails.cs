@@ -13,7 +13,7 @@ internal static class CaseDetails
     {
         var lines = new List<string>();
         foreach (var f in run.Diagnosis.Findings.Where(f => f.Severity >= Severity.Warning))
-            lines.Add($"[{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}: " +
+            lines.Add($"{Commands.FindingLines.Label(f)}: " +
                       string.Join("; ", f.Evidence.Select(kv => $"{kv.Key}={ClinicTable.Format(kv.Value)}")));
         if (repair is null) return lines;
         lines.Add($"before: {Numbers(RunSummary.Of(repair.Original))}");

@@ -29,8 +29,7 @@ internal static class ClinicTable
         o.WriteLine($"{row.Label}: {(findings.Count == 0 ? "no findings." : "")}");
         foreach (var f in findings)
         {
-            o.WriteLine($"  [{f.Severity.ToString().ToLowerInvariant()}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}" +
-                        $"{(f.Epoch is int e ? $" (epoch {e + 1})" : "")}");
+            o.WriteLine($"  {Commands.FindingLines.Label(f)}{(f.Epoch is int e ? $" (epoch {e + 1})" : "")}");
             o.WriteLine($"      {f.Message}");
             o.WriteLine($"      evidence: {string.Join(", ", f.Evidence.Select(kv => $"{kv.Key}={Format(kv.Value)}"))}");
             for (int i = 0; i < f.Fixes.Count; i++) o.WriteLine($"      fix {i + 1}: {f.Fixes[i].Code}: {f.Fixes[i].Description}");

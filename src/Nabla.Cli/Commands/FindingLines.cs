@@ -22,19 +22,21 @@ internal static class FindingLines
             int count = end - i;
             foreach (var f in findings.Skip(i).Take(count > PrintedInFull ? 1 : count))
             {
-                yield return $"  [{Severity(f)}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}" +
-                             $"{(f.CausedBy is null ? "" : $" (caused by {f.CausedBy})")}: {f.Message}";
+                yield return $"  {Label(f)}{(f.CausedBy is null ? "" : $" (caused by {f.CausedBy})")}: {f.Message}";
                 foreach (var fix in f.Fixes) yield return $"      - {fix.Code}: {fix.Description}";
             }
             if (count > PrintedInFull)
-                yield return $"  [{Severity(first)}] {first.Code} in {count - 1} more layers, the same fixes: " +
+                yield return $"  [{SeverityOf(first)}] {first.Code} in {count - 1} more layers, the same fixes: " +
                              string.Join(", ", findings.Skip(i + 1).Take(count - 1).Select(f => $"'{f.Layer}'")) +
                              " (--json gives each one's numbers)";
             i = end;
         }
     }
 
-    private static string Severity(Finding f) => f.Severity.ToString().ToLowerInvariant();
+    /// <summary>"[warning] dead_relu in 'dense_3'": how every text listing of the CLI names a finding.</summary>
+    public static string Label(Finding f) => $"[{SeverityOf(f)}] {f.Code}{(f.Layer is null ? "" : $" in '{f.Layer}'")}";
+
+    private static string SeverityOf(Finding f) => f.Severity.ToString().ToLowerInvariant();
 
     private static bool SameProblem(Finding a, Finding b) =>
         a.Layer is not null && b.Layer is not null && a.Code == b.Code && a.Severity == b.Severity && a.CausedBy == b.CausedBy
