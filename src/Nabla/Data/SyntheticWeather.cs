@@ -96,13 +96,15 @@ public static partial class Synthetic
     {
         for (int c = 0; c < columns; c++)
         {
-            double mean = 0;
-            for (int t = 0; t < meanRows; t++) mean += series[t * columns + c];
-            mean /= meanRows;
+            double MeanOfFirst(int n)
+            {
+                double sum = 0;
+                for (int t = 0; t < n; t++) sum += series[t * columns + c];
+                return sum / n;
+            }
+            double mean = MeanOfFirst(meanRows);
             // The deviation of the first stdRows rows about their own mean, as numpy's std over that slice.
-            double stdMean = 0, squares = 0;
-            for (int t = 0; t < stdRows; t++) stdMean += series[t * columns + c];
-            stdMean /= stdRows;
+            double stdMean = MeanOfFirst(stdRows), squares = 0;
             for (int t = 0; t < stdRows; t++) squares += Math.Pow(series[t * columns + c] - stdMean, 2);
             double std = Math.Sqrt(squares / stdRows);
             if (std == 0)
