@@ -24,13 +24,13 @@ public sealed class Diagnosis
 
     /// <summary>The verdict in one line a person reads first: the verdict, how many errors and warnings, what a warning
     /// without an error means (the model learns, worse than it could), and the primary cause. "healthy (0 errors,
-    /// 2 warnings)" reads as "nothing to fix"; "healthy, with 2 warnings" does not.</summary>
+    /// 2 warnings)" reads as "nothing to fix"; "healthy, with 2 warnings" does not. A problem found in several layers
+    /// counts once (<see cref="Problems"/>).</summary>
     public string Summary
     {
         get
         {
-            int errors = Findings.Count(f => f.Severity == Severity.Error);
-            int warnings = Findings.Count(f => f.Severity == Severity.Warning);
+            int errors = Problems(Severity.Error), warnings = Problems(Severity.Warning);
             string counts = Verdict switch
             {
                 Unhealthy => $": {Count(errors, "error")}{(warnings > 0 ? $", {Count(warnings, "warning")}" : "")}",
@@ -47,10 +47,15 @@ public sealed class Diagnosis
     {
         get
         {
-            int warnings = Findings.Count(f => f.Severity == Severity.Warning);
+            int warnings = Problems(Severity.Warning);
             return Verdict != Unhealthy && warnings > 0 ? $"{Verdict}, {Count(warnings, "warning")}" : Verdict;
         }
     }
+
+    /// <summary>The problems whose worst finding has this severity: one code in thirty layers (dead ReLUs throughout a
+    /// deep MLP) is one problem for the reader, not thirty.</summary>
+    private int Problems(Severity severity) =>
+        Findings.GroupBy(f => f.Code).Count(g => g.Max(f => f.Severity) == severity);
 
     private static string Count(int n, string noun) => $"{n} {noun}{(n == 1 ? "" : "s")}";
 

@@ -57,6 +57,21 @@ public class DoctorSeverityTests
     }
 
     [Fact]
+    public void A_problem_found_in_many_layers_counts_once_at_its_worst_severity()
+    {
+        // Dead ReLUs in thirty layers of a 35-layer MLP, one of them an error, and a plateau: two problems.
+        var findings = Enumerable.Range(0, 30)
+            .Select(i => Found(FindingCodes.DeadRelu, i == 7 ? Severity.Error : Severity.Warning) with { Layer = $"dense_{i}" })
+            .Append(Found(FindingCodes.LossPlateau, Severity.Warning)).ToList();
+        var diagnosis = new Diagnosis(findings, [], new Dictionary<string, IReadOnlyList<double>>(), FindingCodes.DeadRelu);
+        Assert.Equal("unhealthy: 1 error, 1 warning; primary cause: dead_relu", diagnosis.Summary);
+
+        var warned = new Diagnosis(findings.Select(f => f with { Severity = Severity.Warning }).ToList(), [],
+            new Dictionary<string, IReadOnlyList<double>>(), FindingCodes.DeadRelu);
+        Assert.Equal("healthy, 2 warnings", warned.ShortVerdict);
+    }
+
+    [Fact]
     public void Ten_class_labels_fitted_by_one_linear_unit_with_accuracy_is_a_mismatch()
     {
         var e = Make([Dense(32, "relu", He, inputs: 20), Dense(1)], Optimizer("Adam", 1e-3), "mse",

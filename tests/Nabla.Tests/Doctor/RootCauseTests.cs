@@ -28,6 +28,28 @@ public class RootCauseTests
     }
 
     [Fact]
+    public void A_consequence_drops_the_fix_that_would_move_its_causes_setting_the_other_way()
+    {
+        // Batch size 1 under SGD(0.01, momentum 0.9) (AUTOTRAINER's unstable blobs): the rate kills the ReLUs and the loss
+        // stalls; the plateau's own "raise the rate" would undo the cause's fix.
+        static Finding WithFixes(string code, params string[] fixes) =>
+            Raw(code, Severity.Error) with { Fixes = [.. fixes.Select(f => new Fix(f, f))] };
+        var (findings, primary) = Decide.Run(
+        [
+            new(WithFixes(FindingCodes.LearningRateTooHigh, FixCodes.LowerLearningRate, FixCodes.ClipGradients)),
+            new(WithFixes(FindingCodes.LossPlateau, FixCodes.UseAdam, FixCodes.RaiseLearningRate)),
+        ], learned: false);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, primary);
+        var plateau = findings.Single(f => f.Code == FindingCodes.LossPlateau);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, plateau.CausedBy);
+        Assert.Equal([FixCodes.UseAdam], plateau.Fixes.Select(f => f.Code));
+
+        // Alone, the plateau keeps both.
+        var (alone, _) = Decide.Run([new(WithFixes(FindingCodes.LossPlateau, FixCodes.UseAdam, FixCodes.RaiseLearningRate))], learned: false);
+        Assert.Equal(2, alone.Single().Fixes.Count);
+    }
+
+    [Fact]
     public void A_cause_takes_the_severity_of_what_it_causes_but_not_of_a_stalled_loss()
     {
         // Raw inputs (an observation once the run learned) drive a warned saturation: they carry its cost.

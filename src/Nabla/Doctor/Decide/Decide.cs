@@ -17,7 +17,17 @@ internal static class Decide
         EscalateCauses(findings);
         var primary = RootOf(findings, Severity.Error) ?? RootOf(findings, Severity.Warning);
         var causes = findings.Where(f => f.Severity >= Severity.Warning).OrderBy(f => CausalGraph.Rank(f.Code)).ToList();
-        return (findings.Select(f => f with { CausedBy = CauseOf(f, primary, causes) }).ToList(), primary?.Code);
+        return (findings.Select(f => WithCause(f, CauseOf(f, primary, causes), findings)).ToList(), primary?.Code);
+    }
+
+    /// <summary>A consequence keeps only the fixes that agree with its cause's: a plateau that a rate too high causes is not
+    /// told to raise the rate, which its cause's own fix lowers.</summary>
+    private static Finding WithCause(Finding f, string? cause, List<Finding> findings)
+    {
+        if (cause is null) return f;
+        var causeFixes = findings.Where(c => c.Code == cause).SelectMany(c => c.Fixes).Select(x => x.Code).ToHashSet();
+        var agreeing = f.Fixes.Where(x => Repairs.OppositeOf(x.Code) is not { } opposite || !causeFixes.Contains(opposite)).ToList();
+        return f with { CausedBy = cause, Fixes = agreeing };
     }
 
     /// <summary>The first finding of this severity that no other of the same severity can cause. Warnings have a root too:
