@@ -28,6 +28,9 @@ public static class FuzzTargets
             ["csv"] = (".csv", path => Csv.Read(path, options: new CsvOptions { MaxBytes = Small.MaxBytes })),
             ["safetensors"] = (".safetensors", path => SafetensorsFile.Read(path, Small)),
             ["keras"] = (".keras", path => Model.Load(path)),
+            ["h5"] = (".h5", path => Model.Load(path)),
+            ["weights-h5"] = (".weights.h5", path => SeedArchitecture().LoadWeights(path)),
+            ["tfjs"] = (".json", LoadTfjs),
             ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
             ["experiment"] = (".json", path => ExperimentFile.Load(path, Small)),
             ["png"] = (".png", path => Images.LoadImg(path, colorMode: "rgba")),
@@ -36,11 +39,29 @@ public static class FuzzTargets
             ["gif"] = (".gif", path => Images.LoadImg(path)),
         };
 
+    /// <summary>The model the saved seeds hold (Dense(3, relu) on 2 inputs, then Dense(1)): weights files are read into it.</summary>
+    public static Sequential SeedArchitecture() =>
+        new(new Dense(3, activation: "relu", inputShape: [2]), new Dense(1));
+
+    /// <summary>The TensorFlow.js seed's weights shard: <see cref="SeedArchitecture"/>'s 13 float32 values. A fuzzed model.json
+    /// is read beside this shard, so its manifest's names, shapes and sizes are what the mutations test.</summary>
+    public static byte[] TfjsShard { get; } = Enumerable.Range(0, 13).SelectMany(i => BitConverter.GetBytes(0.25f * (i - 6))).ToArray();
+
+    public const string TfjsShardName = "group1-shard1of1.bin";
+
+    private static void LoadTfjs(string path)
+    {
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(path)!, TfjsShardName), TfjsShard);
+        Model.Load(path);
+    }
+
     /// <summary>Whether <paramref name="e"/> is a documented refusal of a bad input.</summary>
     public static bool IsDocumentedRefusal(Exception e) =>
         e is DataFormatException or ArgumentException or FormatException or NotSupportedException
             // Corrupt zip archives: the .keras reader's own checks come first where it has them.
-            or InvalidDataException;
+            or InvalidDataException
+            // A file the input names that is not there (a TensorFlow.js manifest's shard).
+            or FileNotFoundException;
 
     /// <summary>Runs one input through one reader in a scratch folder; a documented refusal is a pass.</summary>
     public static void Run(string format, ReadOnlySpan<byte> input, string scratchFolder)

@@ -70,34 +70,66 @@ public sealed class FuzzReplayTests : IDisposable
         Assert.True(clock.Elapsed < SlowInput, $"{format} reader, {name}: took {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
-    /// <summary>The committed corpus plus valid files written by Nabla now (a .keras archive is only made so).
-    /// NABLA_FUZZ_WRITE_SEEDS=1 also stores those into the corpus, for AFL's long runs.</summary>
+    /// <summary>The committed corpus plus valid files written by Nabla now (.keras, .h5, .weights.h5 and TensorFlow.js
+    /// seeds are only made so). NABLA_FUZZ_WRITE_SEEDS=1 also stores those into the corpus, for AFL's long runs.</summary>
     private static IEnumerable<(string Name, byte[] Bytes)> CorpusInputs(string format)
     {
         string folder = Path.Combine(FuzzTargets.CorpusFolder(AppContext.BaseDirectory), format);
         if (Directory.Exists(folder))
             foreach (string file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
                 yield return (Path.GetFileName(file), File.ReadAllBytes(file));
-        if (format != "keras") yield break;
-        string path = Path.Combine(Path.GetTempPath(), $"nabla-fuzz-seed-{Guid.NewGuid():N}.keras");
+        if (SavedSeed(format) is not { } seed) yield break;
+        if (Environment.GetEnvironmentVariable("NABLA_FUZZ_WRITE_SEEDS") == "1")
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(Path.Combine(folder, "trained-adam" + FuzzTargets.All[format].Extension), seed);
+        }
+        yield return ("model saved by Nabla", seed);
+    }
+
+    /// <summary>A small trained model saved by Nabla in the format (with its Adam state where the format keeps it); null for
+    /// the formats whose seeds are committed.</summary>
+    private static byte[]? SavedSeed(string format)
+    {
+        string? file = format switch
+        {
+            "keras" => "seed.keras",
+            "h5" => "seed.h5",
+            "weights-h5" => "seed.weights.h5",
+            "tfjs" => "model.json",
+            _ => null,
+        };
+        if (file is null) return null;
+        string folder = Directory.CreateTempSubdirectory("nabla-fuzz-seed-").FullName;
         try
         {
             Utils.SetRandomSeed(1);
-            var model = new Sequential(new Dense(3, activation: "relu", inputShape: [2]), new Dense(1));
+            var model = FuzzTargets.SeedArchitecture();
             model.Compile("adam", "mse");
             model.TrainOnBatch(new Tensor(4, 2), new Tensor(4, 1));
-            model.Save(path);
-            var bytes = File.ReadAllBytes(path);
-            if (Environment.GetEnvironmentVariable("NABLA_FUZZ_WRITE_SEEDS") == "1")
-            {
-                Directory.CreateDirectory(folder);
-                File.WriteAllBytes(Path.Combine(folder, "trained-adam.keras"), bytes);
-            }
-            yield return ("model saved by Nabla", bytes);
+            string path = Path.Combine(folder, file);
+            if (format == "weights-h5") model.SaveWeights(path);
+            else model.Save(path);
+            // The TensorFlow.js target reads every fuzzed model.json beside a fixed shard of the seed's size.
+            if (format == "tfjs")
+                Assert.Equal(FuzzTargets.TfjsShard.Length, new FileInfo(Path.Combine(folder, FuzzTargets.TfjsShardName)).Length);
+            return File.ReadAllBytes(path);
         }
         finally
         {
-            File.Delete(path);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_seeds_saved_by_Nabla_are_read_by_their_targets()
+    {
+        foreach (string format in new[] { "keras", "h5", "weights-h5", "tfjs" })
+        {
+            var (extension, read) = FuzzTargets.All[format];
+            string path = Path.Combine(scratch, "seed" + extension);
+            File.WriteAllBytes(path, SavedSeed(format)!);
+            read(path);
         }
     }
 }

@@ -12,11 +12,15 @@ internal sealed class Hdf5Reader : IDisposable
 {
     private readonly NativeFile file;
 
-    private Hdf5Reader(NativeFile file, string source)
+    private Hdf5Reader(NativeFile file, string source, long length)
     {
         this.file = file;
         Source = source;
+        fileLength = length;
     }
+
+    /// <summary>The file's size in bytes: no list of names stored in it can have more entries.</summary>
+    private readonly long fileLength;
 
     /// <summary>The file as errors name it ("model.keras/model.weights.h5").</summary>
     public string Source { get; }
@@ -33,7 +37,8 @@ internal sealed class Hdf5Reader : IDisposable
     {
         try
         {
-            return new Hdf5Reader(H5File.Open(stream, leaveOpen: false), source);
+            long length = stream.Length;
+            return new Hdf5Reader(H5File.Open(stream, leaveOpen: false), source, length);
         }
         catch (Exception e) when (IsFormatError(e))
         {
@@ -154,7 +159,9 @@ internal sealed class Hdf5Reader : IDisposable
         var attribute = owner.Attribute(name);
         if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
             throw DataFormatException.AtField(Source, $"attribute '{name}' of '{objectPath}'", "a string", DescribeType(attribute.Type));
-        return attribute.Space.Type == H5DataspaceType.Scalar ? attribute.Read<string>() : attribute.Read<string[]>().FirstOrDefault();
+        if (attribute.Space.Type == H5DataspaceType.Scalar) return attribute.Read<string>();
+        CheckEntries(attribute, name, objectPath);
+        return attribute.Read<string[]>().FirstOrDefault();
     });
 
     /// <summary>A string-array attribute such as Keras's <c>weight_names</c>; Keras writes an empty one as an empty
@@ -168,8 +175,26 @@ internal sealed class Hdf5Reader : IDisposable
         if (empty) return [];
         if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
             throw DataFormatException.AtField(Source, $"attribute '{name}' of '{objectPath}'", "a list of strings", DescribeType(attribute.Type));
-        return attribute.Space.Type == H5DataspaceType.Scalar ? [attribute.Read<string>()] : attribute.Read<string[]>();
+        CheckEntries(attribute, name, objectPath);
+        string[] values = attribute.Space.Type == H5DataspaceType.Scalar ? [attribute.Read<string>()] : attribute.Read<string[]>();
+        // PureHDF returns null for an entry whose heap reference is damaged.
+        int missing = Array.FindIndex(values, v => v is null);
+        if (missing >= 0)
+            throw DataFormatException.AtField(Source, $"attribute '{name}' of '{objectPath}'", "a list of strings", $"no string at index {missing}");
+        return values;
     });
+
+    /// <summary>Refuses a string attribute that claims more entries than its file has bytes, before PureHDF allocates
+    /// the list: a damaged dataspace can claim billions of entries in a small file.</summary>
+    private void CheckEntries(IH5Attribute attribute, string name, string objectPath)
+    {
+        ulong entries = 1;
+        foreach (ulong d in attribute.Space.Dimensions)
+            entries = d == 0 ? 0 : entries <= (ulong)fileLength / d ? entries * d : ulong.MaxValue;
+        if (entries > (ulong)fileLength)
+            throw DataFormatException.AtField(Source, $"attribute '{name}' of '{objectPath}'", $"at most one string per byte of the file ({fileLength})",
+                $"{string.Join(" x ", attribute.Space.Dimensions)} strings");
+    }
 
     private IH5Dataset Dataset(string path) => Find(path) as IH5Dataset
         ?? throw DataFormatException.AtField(Source, $"object '{path}'", "a dataset", "a group");
@@ -184,9 +209,14 @@ internal sealed class Hdf5Reader : IDisposable
         }
     }
 
-    private static bool IsFormatError(Exception e) => e is not (DataFormatException or OutOfMemoryException or OperationCanceledException);
+    /// <summary>Everything PureHDF throws on a damaged file, an <see cref="OutOfMemoryException"/> included: the datasets this
+    /// reader reads are checked against the model's shapes (and the weight budget) first, so an allocation too large for
+    /// memory comes from a damaged length or count in the file's structure (a link name of 2^31 bytes in a 6 KB file).</summary>
+    private static bool IsFormatError(Exception e) => e is not (DataFormatException or OperationCanceledException);
 
-    private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
+    private static string Describe(Exception e) => e is OutOfMemoryException
+        ? $"a length or count larger than memory can hold ({e.GetType().Name}: {e.Message})"
+        : $"{e.GetType().Name}: {e.Message}";
 
     internal static string DescribeType(IH5DataType type) => $"{type.Class} of {type.Size} bytes";
 }
