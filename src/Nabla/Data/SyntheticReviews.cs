@@ -9,6 +9,9 @@ public static partial class Synthetic
     /// <summary>How many sentiment words each side has, and the id range (frequent words) they are drawn from.</summary>
     private const int SentimentWordsPerSide = 20, SentimentLowestId = 30, SentimentIdsEnd = 400;
 
+    /// <summary>The largest vocabulary: word ids are float32 values in x, exact up to 2^24.</summary>
+    public const int MaxReviewVocabulary = 1 << 24;
+
     /// <summary>
     /// Movie-review-like token sequences shaped as Keras's <c>imdb.load_data(num_words)</c> followed by
     /// <c>pad_sequences(maxlen)</c> gives them: x is [samples, timesteps] of word ids stored as floats, each review
@@ -29,6 +32,10 @@ public static partial class Synthetic
             throw new ArgumentException(
                 $"Synthetic reviews need a vocabulary of at least {SentimentLowestId + 2 * SentimentWordsPerSide} ids " +
                 $"(the sentiment words are drawn from ids {SentimentLowestId}..{SentimentIdsEnd - 1}), found {vocabulary}.", nameof(vocabulary));
+        if (vocabulary > MaxReviewVocabulary)
+            throw new ArgumentException(
+                $"Synthetic reviews take a vocabulary of at most {MaxReviewVocabulary} ids (word ids are float32 values, exact up to 2^24), found {vocabulary}.",
+                nameof(vocabulary));
         if (sentimentRate is < 0 or > 1 || agreement is < 0 or > 1)
             throw new ArgumentException($"Synthetic reviews need sentimentRate and agreement in [0, 1], found {sentimentRate} and {agreement}.");
         var rng = new RandomGenerator(seed);

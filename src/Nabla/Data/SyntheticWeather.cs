@@ -33,6 +33,9 @@ public static partial class Synthetic
         Check(samples, checked(timesteps * columns));
         if (rows < timesteps + horizon)
             throw new ArgumentException($"Synthetic weather needs at least timesteps + horizon = {timesteps + horizon} rows, found {rows}.", nameof(rows));
+        if (WeatherSeriesBytes(rows) > DataReadOptions.DefaultMaxBytes)
+            throw new ArgumentException($"Synthetic weather's series of {rows} rows x {columns} columns needs {WeatherSeriesBytes(rows)} bytes, over the " +
+                $"{DataReadOptions.DefaultMaxBytes}-byte data budget (DataReadOptions.DefaultMaxBytes).", nameof(rows));
         if (meanRows < 2 || meanRows > rows || stdRows < 2 || stdRows > rows)
             throw new ArgumentException($"Synthetic weather standardizes over 2..rows ({rows}) rows, found mean_rows {meanRows} and std_rows {stdRows}.");
         var rng = new RandomGenerator(seed);
@@ -51,6 +54,9 @@ public static partial class Synthetic
         }
         return (x, y);
     }
+
+    /// <summary>The bytes of the series the windows are cut from, [rows, 14] float32, checked against the data budget first.</summary>
+    internal static long WeatherSeriesBytes(int rows) => (long)rows * WeatherColumns.Count * sizeof(float);
 
     /// <summary>The raw series, [rows, 14] row-major.</summary>
     private static float[] WeatherSeries(RandomGenerator rng, int rows)

@@ -168,6 +168,17 @@ internal static class ExperimentData
         if (bytes > options.MaxBytes)
             throw s.Error(sequence ? "timesteps" : kind == "images" ? "height" : "features", $"at most {options.MaxBytes} bytes of data (DataReadOptions.MaxBytes)",
                 $"{samples} samples needing {bytes} bytes");
+        // The tables a generator draws from count too: the reviews' word-frequency table (a double per id) and the
+        // weather series the windows are cut from.
+        var (table, tableField) = kind switch
+        {
+            "reviews" => ((long)s.Int("vocabulary", 2000, min: 70) * sizeof(double), "vocabulary"),
+            "weather" => (Synthetic.WeatherSeriesBytes(s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2)), "rows"),
+            _ => (0L, ""),
+        };
+        if (bytes + table > options.MaxBytes)
+            throw s.Error(tableField, $"at most {options.MaxBytes} bytes of data and tables (DataReadOptions.MaxBytes)",
+                $"{bytes} bytes of samples and a table of {table} bytes");
         double scale = s.Double("scale", 1), offset = s.Double("offset", 0);
         return kind switch
         {
@@ -177,10 +188,19 @@ internal static class ExperimentData
             "early_sign" => Synthetic.EarlySignClassification(samples, timesteps, seed, s.Int("window", 5, min: 1)),
             "reversal" => Synthetic.SequenceReversal(samples, timesteps, symbols, seed),
             "images" => Synthetic.Images(samples, height, width, channels, s.Int("classes", 3, min: 2), seed, s.Double("noise", 0.1), scale, offset),
-            "reviews" => Synthetic.Reviews(samples, timesteps, s.Int("vocabulary", 2000, min: 70), seed),
+            "reviews" => Synthetic.Reviews(samples, timesteps, Vocabulary(s), seed),
             "weather" => Weather(s, samples, timesteps, seed),
             _ => throw s.Error("kind", "\"classification\", \"regression\", \"adding\", \"early_sign\", \"reversal\", \"images\", \"reviews\" or \"weather\"", $"\"{kind}\""),
         };
+    }
+
+    /// <summary>The reviews' vocabulary, refused by name past the float32 ids' exact range.</summary>
+    private static int Vocabulary(ExperimentSection s)
+    {
+        int vocabulary = s.Int("vocabulary", 2000, min: 70);
+        return vocabulary <= Synthetic.MaxReviewVocabulary ? vocabulary
+            : throw s.Error("vocabulary", $"at most {Synthetic.MaxReviewVocabulary} ids (word ids are float32 values, exact up to 2^24)",
+                vocabulary.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>The weather series' size fields, each refused by name; the standardizing stretches default to the whole series.</summary>

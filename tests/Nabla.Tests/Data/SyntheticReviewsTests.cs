@@ -71,5 +71,9 @@ public class SyntheticReviewsTests
         var error = Assert.Throws<ArgumentException>(() => Synthetic.Reviews(20, 30, 60, 1));
         Assert.Contains("at least 70", error.Message);
         Assert.Contains("found 60", error.Message);
+        // Ids past 2^24 would not survive float32.
+        var large = Assert.Throws<ArgumentException>(() => Synthetic.Reviews(20, 30, Synthetic.MaxReviewVocabulary + 1, 1));
+        Assert.Equal("vocabulary", large.ParamName);
+        Assert.Equal(16777216f + 1f, 16777216f);
     }
 }

@@ -64,6 +64,9 @@ public class SyntheticWeatherTests
         var error = Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 20, 24, 40, 40, 40, 1));
         Assert.Contains("at least timesteps + horizon = 44 rows, found 40", error.Message);
         Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 20, 24, 100, 101, 50, 1));
+        // A series past the data budget is refused before it is allocated (2e9 rows x 14 columns overflowed an int).
+        var huge = Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 20, 24, 2_000_000_000, 100, 100, 1));
+        Assert.Equal("rows", huge.ParamName);
         // A winter start saturates the humidity at 100%: two rows cannot give it a deviation, and dividing by 0 is refused.
         var constant = Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 1, 1, rows: 100, meanRows: 100, stdRows: 2, seed: 1));
         Assert.Contains("column 'rh (%)' is constant over its first 2 rows", constant.Message);

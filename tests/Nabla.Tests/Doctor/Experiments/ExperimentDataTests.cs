@@ -114,6 +114,11 @@ public sealed class ExperimentDataTests : IDisposable
     [InlineData("""{"synthetic": {"sample": 10}}""", "", "field 'data.synthetic.sample': expected one of the fields of 'data.synthetic'")]
     [InlineData("""{"synthetic": {"kind": "reviews", "samples": 10, "vocabulary": 50}}""", "", "field 'data.synthetic.vocabulary': expected an integer ≥ 70; found 50.")]
     [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "timesteps": 20, "rows": 30}}""", "", "field 'data.synthetic.rows': expected at least timesteps + horizon = 44 rows (a window and its target); found 30.")]
+    // A generator's table counts against the data budget before it is drawn: 2e9 weather rows overflowed an int, and a
+    // vocabulary of 2e9 ids allocated 16 GB for 74 s before failing with an index out of range.
+    [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "timesteps": 4, "rows": 2000000000}}""", "", "field 'data.synthetic.rows': expected at most 4294967296 bytes of data and tables (DataReadOptions.MaxBytes); found 2280 bytes of samples and a table of 112000000000 bytes.")]
+    [InlineData("""{"synthetic": {"kind": "reviews", "samples": 10, "timesteps": 4, "vocabulary": 2000000000}}""", "", "field 'data.synthetic.vocabulary': expected at most 4294967296 bytes of data and tables (DataReadOptions.MaxBytes); found 200 bytes of samples and a table of 16000000000 bytes.")]
+    [InlineData("""{"synthetic": {"kind": "reviews", "samples": 10, "timesteps": 4, "vocabulary": 16777217}}""", "", "field 'data.synthetic.vocabulary': expected at most 16777216 ids (word ids are float32 values, exact up to 2^24); found 16777217.")]
     [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "rows": 500, "mean_rows": 600}}""", "", "field 'data.synthetic.mean_rows': expected at most the series' 500 rows; found 600.")]
     [InlineData("""{"synthetic": {"kind": "weather", "samples": 10, "timesteps": 1, "horizon": 1, "rows": 100, "std_rows": 2, "seed": 1}}""", "", "field 'data.synthetic.std_rows': expected rows over which every column varies; found 2 rows (Synthetic weather: column 'rh (%)' is constant")]
     public void BadFieldsAreNamed(string data, string extra, string expected)
