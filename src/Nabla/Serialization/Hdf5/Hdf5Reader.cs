@@ -38,7 +38,7 @@ internal sealed class Hdf5Reader : IDisposable
         try
         {
             long length = stream.Length;
-            return new Hdf5Reader(H5File.Open(stream, leaveOpen: false), source, length);
+            return new Hdf5Reader(H5File.Open(new StackGuardedStream(stream), leaveOpen: false), source, length);
         }
         catch (Exception e) when (IsFormatError(e))
         {
@@ -82,6 +82,7 @@ internal sealed class Hdf5Reader : IDisposable
         if (!childrenByGroup.TryGetValue(groupPath, out var children))
         {
             children = new Dictionary<string, IH5Object>(StringComparer.Ordinal);
+            SoftLinkCycles.Refuse(group, groupPath, Source);
             foreach (var child in group.Children()) children[child.Name] = child;
             childrenByGroup[groupPath] = children;
         }
