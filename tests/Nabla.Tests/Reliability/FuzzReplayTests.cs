@@ -56,6 +56,20 @@ public sealed class FuzzReplayTests : IDisposable
 
     private void RunOne(string format, string name, byte[] bytes)
     {
+        var elapsed = Timed(format, name, bytes);
+        // Timed again alone: the garbage of earlier inputs (a damaged HDF5 length makes PureHDF allocate a large array
+        // before it finds the file's end) can stall an input that is quick by itself.
+        if (elapsed >= SlowInput)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            elapsed = Timed(format, name, bytes);
+        }
+        Assert.True(elapsed < SlowInput, $"{format} reader, {name}: took {elapsed.TotalSeconds:0.0} s");
+    }
+
+    private TimeSpan Timed(string format, string name, byte[] bytes)
+    {
         var clock = Stopwatch.StartNew();
         try
         {
@@ -67,7 +81,7 @@ public sealed class FuzzReplayTests : IDisposable
             File.WriteAllBytes(saved, bytes);
             Assert.Fail($"{format} reader, {name}: {e.GetType().Name}: {e.Message} (input saved to {Path.GetFullPath(saved)})");
         }
-        Assert.True(clock.Elapsed < SlowInput, $"{format} reader, {name}: took {clock.Elapsed.TotalSeconds:0.0} s");
+        return clock.Elapsed;
     }
 
     /// <summary>The committed corpus plus valid files written by Nabla now (.keras, .h5, .weights.h5 and TensorFlow.js
