@@ -215,9 +215,14 @@ internal sealed class Hdf5Reader : IDisposable
     /// memory comes from a damaged length or count in the file's structure (a link name of 2^31 bytes in a 6 KB file).</summary>
     private static bool IsFormatError(Exception e) => e is not (DataFormatException or OperationCanceledException);
 
-    private static string Describe(Exception e) => e is OutOfMemoryException
-        ? $"a length or count larger than memory can hold ({e.GetType().Name}: {e.Message})"
-        : $"{e.GetType().Name}: {e.Message}";
+    /// <remarks>PureHDF's internal members read by reflection (<see cref="SoftLinkCycles"/>) throw wrapped: the
+    /// failure described is the inner one.</remarks>
+    private static string Describe(Exception e) => e switch
+    {
+        System.Reflection.TargetInvocationException { InnerException: { } inner } => Describe(inner),
+        OutOfMemoryException => $"a length or count larger than memory can hold ({e.GetType().Name}: {e.Message})",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
 
     internal static string DescribeType(IH5DataType type) => $"{type.Class} of {type.Size} bytes";
 }
