@@ -30,7 +30,9 @@ public static partial class Synthetic
         int columns = WeatherColumns.Count;
         if (timesteps < 1 || horizon < 1)
             throw new ArgumentException($"Synthetic weather needs timesteps and horizon of at least 1, found {timesteps} and {horizon}.");
-        Check(samples, checked(timesteps * columns));
+        if ((long)timesteps * columns > int.MaxValue)
+            throw new ArgumentException($"Synthetic weather's windows of {timesteps} rows x {columns} columns exceed 2^31 values.", nameof(timesteps));
+        Check(samples, timesteps * columns);
         if (rows < timesteps + horizon)
             throw new ArgumentException($"Synthetic weather needs at least timesteps + horizon = {timesteps + horizon} rows, found {rows}.", nameof(rows));
         if (WeatherSeriesBytes(rows) > DataReadOptions.DefaultMaxBytes)

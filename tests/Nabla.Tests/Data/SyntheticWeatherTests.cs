@@ -67,6 +67,7 @@ public class SyntheticWeatherTests
         // A series past the data budget is refused before it is allocated (2e9 rows x 14 columns overflowed an int).
         var huge = Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 20, 24, 2_000_000_000, 100, 100, 1));
         Assert.Equal("rows", huge.ParamName);
+        Assert.Equal("timesteps", Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 200_000_000, 24, 100, 100, 100, 1)).ParamName);
         // A winter start saturates the humidity at 100%: two rows cannot give it a deviation, and dividing by 0 is refused.
         var constant = Assert.Throws<ArgumentException>(() => Synthetic.Weather(10, 1, 1, rows: 100, meanRows: 100, stdRows: 2, seed: 1));
         Assert.Contains("column 'rh (%)' is constant over its first 2 rows", constant.Message);
