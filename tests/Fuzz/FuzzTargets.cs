@@ -31,6 +31,7 @@ public static class FuzzTargets
             ["h5"] = (".h5", path => Model.Load(path)),
             ["weights-h5"] = (".weights.h5", path => SeedArchitecture().LoadWeights(path)),
             ["tfjs"] = (".json", LoadTfjs),
+            ["weights-json"] = (".weights.json", LoadShardedWeights),
             ["model-json"] = (".json", path => KerasModelJson.FromJson(File.ReadAllText(path), path)),
             ["experiment"] = (".json", path => ExperimentFile.Load(path, Small)),
             ["png"] = (".png", path => Images.LoadImg(path, colorMode: "rgba")),
@@ -53,6 +54,34 @@ public static class FuzzTargets
     {
         File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(path)!, TfjsShardName), TfjsShard);
         Model.Load(path);
+    }
+
+    /// <summary>The shard a fuzzed sharded-weights index (Keras 3.10+'s <c>.weights.json</c>) is read beside: the seed
+    /// architecture's weights saved by Nabla, with constant initializers so that making it draws nothing from the
+    /// library's random generator (other tests seed it).</summary>
+    private static readonly Lazy<byte[]> WeightsShard = new(() =>
+    {
+        string folder = Directory.CreateTempSubdirectory("nabla-fuzz-shard-").FullName;
+        try
+        {
+            var model = new Sequential(new Dense(3, activation: "relu", kernelInitializer: "ones", inputShape: [2]),
+                new Dense(1, kernelInitializer: "ones"));
+            string path = Path.Combine(folder, WeightsShardName);
+            model.SaveWeights(path);
+            return File.ReadAllBytes(path);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    });
+
+    public const string WeightsShardName = "model_00000.weights.h5";
+
+    private static void LoadShardedWeights(string path)
+    {
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(path)!, WeightsShardName), WeightsShard.Value);
+        SeedArchitecture().LoadWeights(path);
     }
 
     /// <summary>Whether <paramref name="e"/> is a documented refusal of a bad input.</summary>

@@ -145,5 +145,13 @@ public sealed class FuzzReplayTests : IDisposable
             File.WriteAllBytes(path, SavedSeed(format)!);
             read(path);
         }
+        // The sharded-weights indexes in the corpus name the shard the target writes beside them: each one loads.
+        var (indexExtension, readIndex) = FuzzTargets.All["weights-json"];
+        foreach (var (name, bytes) in CorpusInputs("weights-json"))
+        {
+            string path = Path.Combine(scratch, "index" + indexExtension);
+            File.WriteAllBytes(path, bytes);
+            readIndex(path);
+        }
     }
 }
