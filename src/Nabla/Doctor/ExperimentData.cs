@@ -172,8 +172,8 @@ internal static class ExperimentData
         // weather series the windows are cut from.
         var (table, tableField) = kind switch
         {
-            "reviews" => ((long)s.Int("vocabulary", 2000, min: 70) * sizeof(double), "vocabulary"),
-            "weather" => (Synthetic.WeatherSeriesBytes(s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2)), "rows"),
+            "reviews" => ((long)VocabularyField(s) * sizeof(double), "vocabulary"),
+            "weather" => (Synthetic.WeatherSeriesBytes(RowsField(s)), "rows"),
             _ => (0L, ""),
         };
         if (bytes + table > options.MaxBytes)
@@ -194,10 +194,16 @@ internal static class ExperimentData
         };
     }
 
+    /// <summary>The reviews' <c>vocabulary</c> and the weather's <c>rows</c> with their defaults: read for the data budget
+    /// and again by their generators.</summary>
+    private static int VocabularyField(ExperimentSection s) => s.Int("vocabulary", 2000, min: 70);
+
+    private static int RowsField(ExperimentSection s) => s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2);
+
     /// <summary>The reviews' vocabulary, refused by name past the float32 ids' exact range.</summary>
     private static int Vocabulary(ExperimentSection s)
     {
-        int vocabulary = s.Int("vocabulary", 2000, min: 70);
+        int vocabulary = VocabularyField(s);
         return vocabulary <= Synthetic.MaxReviewVocabulary ? vocabulary
             : throw s.Error("vocabulary", $"at most {Synthetic.MaxReviewVocabulary} ids (word ids are float32 values, exact up to 2^24)",
                 vocabulary.ToString(CultureInfo.InvariantCulture));
@@ -207,7 +213,7 @@ internal static class ExperimentData
     private static (Tensor, Tensor) Weather(ExperimentSection s, int samples, int timesteps, int seed)
     {
         int horizon = s.Int("horizon", 24, min: 1);
-        int rows = s.Int("rows", 3 * Synthetic.WeatherRowsPerYear, min: 2);
+        int rows = RowsField(s);
         if (rows < timesteps + horizon)
             throw s.Error("rows", $"at least timesteps + horizon = {timesteps + horizon} rows (a window and its target)", rows.ToString(CultureInfo.InvariantCulture));
         int StretchOf(string field)
