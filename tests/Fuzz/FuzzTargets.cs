@@ -59,22 +59,26 @@ public static class FuzzTargets
     /// <summary>The shard a fuzzed sharded-weights index (Keras 3.10+'s <c>.weights.json</c>) is read beside: the seed
     /// architecture's weights saved by Nabla, with constant initializers so that making it draws nothing from the
     /// library's random generator (other tests seed it).</summary>
-    private static readonly Lazy<byte[]> WeightsShard = new(() =>
+    private static readonly Lazy<byte[]> WeightsShard = new(() => SavedBytes(WeightsShardName,
+        path => new Sequential(new Dense(3, activation: "relu", kernelInitializer: "ones", inputShape: [2]),
+            new Dense(1, kernelInitializer: "ones")).SaveWeights(path)));
+
+    /// <summary>The bytes <paramref name="save"/> writes to a file named <paramref name="fileName"/> in a scratch folder
+    /// (deleted after): how the seeds and shards that only Nabla's writers can make are obtained.</summary>
+    public static byte[] SavedBytes(string fileName, Action<string> save)
     {
-        string folder = Directory.CreateTempSubdirectory("nabla-fuzz-shard-").FullName;
+        string folder = Directory.CreateTempSubdirectory("nabla-fuzz-saved-").FullName;
         try
         {
-            var model = new Sequential(new Dense(3, activation: "relu", kernelInitializer: "ones", inputShape: [2]),
-                new Dense(1, kernelInitializer: "ones"));
-            string path = Path.Combine(folder, WeightsShardName);
-            model.SaveWeights(path);
+            string path = Path.Combine(folder, fileName);
+            save(path);
             return File.ReadAllBytes(path);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
-    });
+    }
 
     public const string WeightsShardName = "model_00000.weights.h5";
 

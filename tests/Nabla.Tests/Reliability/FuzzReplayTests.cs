@@ -122,25 +122,18 @@ public sealed class FuzzReplayTests : IDisposable
             _ => null,
         };
         if (file is null) return null;
-        string folder = Directory.CreateTempSubdirectory("nabla-fuzz-seed-").FullName;
-        try
+        return FuzzTargets.SavedBytes(file, path =>
         {
             Utils.SetRandomSeed(1);
             var model = FuzzTargets.SeedArchitecture();
             model.Compile("adam", "mse");
             model.TrainOnBatch(new Tensor(4, 2), new Tensor(4, 1));
-            string path = Path.Combine(folder, file);
             if (format == "weights-h5") model.SaveWeights(path);
             else model.Save(path);
             // The TensorFlow.js target reads every fuzzed model.json beside a fixed shard of the seed's size.
             if (format == "tfjs")
-                Assert.Equal(FuzzTargets.TfjsShard.Length, new FileInfo(Path.Combine(folder, FuzzTargets.TfjsShardName)).Length);
-            return File.ReadAllBytes(path);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+                Assert.Equal(FuzzTargets.TfjsShard.Length, new FileInfo(Path.Combine(Path.GetDirectoryName(path)!, FuzzTargets.TfjsShardName)).Length);
+        });
     }
 
     [Fact]
