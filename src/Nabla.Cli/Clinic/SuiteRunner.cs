@@ -67,8 +67,10 @@ internal static class SuiteRunner
     /// <param name="details">Under each case, the evidence of its errors and its repair attempts with their numbers.</param>
     /// <param name="reportDirectory">Where to write each case's findings.json, history.csv and monitors.csv, in a subfolder named
     /// after the case (its run before any repair, with the repair's attempts in findings.json); null writes nothing.</param>
+    /// <param name="seedOffset">Added to every experiment's seed (fit.seed): the same programs on the same data from another
+    /// start of the weights and another batch order, to measure how much of a score is the draw.</param>
     public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null, bool details = false,
-        string? reportDirectory = null)
+        string? reportDirectory = null, int seedOffset = 0)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
         var inHalf = PublishedSuite.HalfFilter(directory, half);
@@ -76,10 +78,11 @@ internal static class SuiteRunner
             .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))
             .Where(f => inHalf(Path.GetFileNameWithoutExtension(f))).ToList();
         if (files.Count == 0) throw new ArgumentException($"Clinic suite folder '{directory}' has no experiment (*.json) files.");
+        if (seedOffset != 0) output.WriteLine($"Every experiment runs with its fit.seed + {seedOffset}.");
         var results = new List<CaseResult>();
         foreach (var file in files)
         {
-            var result = RunCase(file, repair, reportDirectory);
+            var result = RunCase(file, repair, reportDirectory, seedOffset);
             results.Add(result);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Name,-40} {(result.ExpectedHealthy ? "healthy" : "faulty"),-8} " +
@@ -105,10 +108,10 @@ internal static class SuiteRunner
     private static string RootCause(CaseResult r) =>
         r.ExpectedPrimary is null ? "" : $" root cause {r.ExpectedPrimary}, primary {r.Primary ?? "none"}";
 
-    internal static CaseResult RunCase(string file, bool repair, string? reportDirectory = null)
+    internal static CaseResult RunCase(string file, bool repair, string? reportDirectory = null, int seedOffset = 0)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var experiment = ExperimentFile.Load(file);
+        var experiment = WithSeedOffset(ExperimentFile.Load(file), seedOffset);
         var (expected, healthy) = ExperimentFile.ReadExpectation(file);
         double? maxValLoss = ExperimentFile.ReadMaxValidationLoss(file);
         if (maxValLoss is not null && !(experiment.ValidationSplit > 0))
@@ -157,6 +160,15 @@ internal static class SuiteRunner
             Details = CaseDetails.Of(result, report),
             RepairError = repairError,
         };
+    }
+
+    internal static Experiment WithSeedOffset(Experiment experiment, int offset)
+    {
+        if (offset == 0) return experiment;
+        long seed = (long)experiment.Seed + offset;
+        if (seed is < int.MinValue or > int.MaxValue)
+            throw new ArgumentException($"{experiment.Name}: fit.seed {experiment.Seed} + seed offset {offset} is outside a 32-bit seed's range.");
+        return experiment with { Seed = (int)seed };
     }
 
     private static int Fingerprint(Tensor y)

@@ -15,10 +15,11 @@ internal static class ClinicCommand
         var filter = new Option<string?>("--filter") { Description = "With --suite or --rnn: only files whose name contains this text." };
         var half = new Option<string?>("--half") { Description = "With --suite of published programs: only the 'tuning' or the 'evaluation' half named by its split.json." };
         var showDetails = new Option<bool>("--details") { Description = "With --suite: under each case, the evidence of its errors and its repair attempts with their numbers (always on with --rnn)." };
+        var seedOffset = new Option<int>("--seed-offset") { Description = "With --suite or --rnn: add this to every experiment's fit.seed (another start of the weights, another batch order), to see how much of a score is the draw." };
         var rnn = new Option<bool>("--rnn") { Description = "Run the recurrent clinic (tests/Clinic/recurrent of this checkout): SimpleRNN, LSTM and GRU cases, diagnosed and repaired." };
         var command = new Command("clinic", "Reproduce three Keras programs of a vanishing-gradient question on real MNIST digits, diagnose and repair them.")
         {
-            report, epochs, suite, noRepair, filter, half, showDetails, rnn,
+            report, epochs, suite, noRepair, filter, half, showDetails, seedOffset, rnn,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -36,10 +37,10 @@ internal static class ClinicCommand
                 if (parse.GetResult(epochs) is { Implicit: false })
                     throw new ArgumentException($"--epochs {n} applies to the seed's programs; each experiment of a suite sets its own (its fit.epochs).");
                 SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter), parse.GetValue(half),
-                    details: parse.GetValue(rnn) || parse.GetValue(showDetails), reportDirectory: parse.GetValue(report));
+                    details: parse.GetValue(rnn) || parse.GetValue(showDetails), reportDirectory: parse.GetValue(report), seedOffset: parse.GetValue(seedOffset));
                 return 0;
             }
-            if (SuiteOnly(parse, noRepair, filter, half, showDetails) is string given)
+            if (SuiteOnly(parse, noRepair, filter, half, showDetails, seedOffset) is string given)
                 throw new ArgumentException($"{given} applies to a suite (--suite DIR or --rnn); the seed's programs take --report and --epochs only.");
             return SeedClinic.Run(n, parse.GetValue(report), Console.Out);
         }));

@@ -179,6 +179,7 @@ public sealed class CliCommandTests : IDisposable
     [InlineData("--no-repair", "seed")]
     [InlineData("--filter", "seed")]
     [InlineData("--details", "seed")]
+    [InlineData("--seed-offset", "seed")]
     public void Clinic_refuses_an_option_it_would_ignore(string option, string mode)
     {
         var args = new List<string> { "clinic" };
@@ -186,6 +187,7 @@ public sealed class CliCommandTests : IDisposable
         args.Add(option);
         if (option is "--epochs") args.Add("3");
         if (option is "--filter") args.Add("healthy");
+        if (option is "--seed-offset") args.Add("1");
 
         var (exit, stdout, stderr) = Nabla([.. args]);
 

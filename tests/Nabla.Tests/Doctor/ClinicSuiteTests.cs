@@ -46,6 +46,23 @@ public class ClinicSuiteTests
     }
 
     [Fact]
+    public void A_seed_offset_runs_the_same_program_from_another_draw()
+    {
+        string file = Path.Combine(SuiteFolder(), "healthy-relu-he-adam-synthetic.json");
+        var own = SuiteRunner.RunCase(file, repair: false);
+        var again = SuiteRunner.RunCase(file, repair: false, seedOffset: 0);
+        var other = SuiteRunner.RunCase(file, repair: false, seedOffset: 1);
+
+        Assert.Equal(own.ValLoss, again.ValLoss);
+        Assert.NotEqual(own.ValLoss, other.ValLoss);
+        Assert.Equal(own.TargetsFingerprint, other.TargetsFingerprint); // the same data: only the weights' start and the batch order move
+        var experiment = ExperimentFile.Load(file);
+        Assert.Equal(experiment.Seed + 1, SuiteRunner.WithSeedOffset(experiment, 1).Seed);
+        var error = Assert.Throws<ArgumentException>(() => SuiteRunner.WithSeedOffset(experiment, int.MaxValue));
+        Assert.Contains("fit.seed", error.Message);
+    }
+
+    [Fact]
     public void The_suite_covers_every_code_twice_with_enough_cases()
     {
         var expectations = Directory.GetFiles(SuiteFolder(), "*.json").Select(ExperimentFile.ReadExpectation).ToList();
