@@ -52,6 +52,43 @@ public class LearningRateProbeTests
         Assert.False(r.FavorsHigher(new DoctorThresholds()));
     }
 
+    [Fact]
+    public void A_rate_so_low_that_the_loss_falls_in_proportion_to_it_is_too_low_however_small_the_falls()
+    {
+        // The same regressor at SGD 1e-6: 24 steps move its loss by far less than the probe's 5% minimum fall at every rate,
+        // but each tenfold rate buys a tenfold fall (the first-order regime).
+        var r = LearningRateProbe.Run(Regressor(Optimizer("SGD", 1e-6)));
+        Assert.NotNull(r);
+        var t = new DoctorThresholds();
+        Assert.False(r.ClearlyFasterAtTenTimes(t), $"{r}");
+        Assert.True(r.InProportion(t), $"{r}");
+        Assert.True(r.FavorsHigher(t));
+        Assert.False(r.FavorsLower(t));
+
+        // With momentum the weights move by more than DeepDiagnosis's 1e-5 of their size per step, so only the probe names
+        // the rate, and only by its proportion: ten times the rate still lowers the loss by about 2% in 24 steps.
+        var d = Diagnose(Regressor("""{"class_name": "SGD", "config": {"learning_rate": 3e-6, "momentum": 0.9}}""", epochs: 3));
+        var f = Single(d, FindingCodes.LearningRateTooLow);
+        Assert.True(Number(f, "update_ratio") > t.MinUpdateRatio);
+        Assert.True(Number(f, "probe_fall_at_ten_times") < t.ProbeMinimumFall);
+        Assert.StartsWith("The loss falls in proportion to the learning rate 3E-06", f.Message);
+        Assert.Equal(0.8, Number(f, "probe_linear_share"));
+    }
+
+    [Theory]
+    [InlineData(0.0004, 0.0042, 0.042, true)]    // AUTOTRAINER's blobs at SGD 1e-6 from another draw: 10x and 10x
+    [InlineData(0.0004, 0.0042, 0.025, false)]   // the larger step buys 6x: curvature already bends the response (a fixed BiLSTM's 6.3x)
+    [InlineData(0.0004, 0.0025, 0.025, false)]   // the smaller step buys 6x
+    [InlineData(0.0, 0.0002, 0.002, false)]      // no fall at a tenth: nothing to scale from
+    [InlineData(0.00004, 0.00004, 0.00004, false)] // noise does not scale with the rate
+    [InlineData(0.000001, 0.00001, 0.00009, false)] // below the float32 rounding floor
+    [InlineData(0.006, 0.06, 0.6, false)]        // the rate itself makes real progress (5% or more): not too low by this rule
+    public void A_proportional_response_needs_nearly_tenfold_falls_at_both_steps(double tenth, double rate, double tenTimes, bool inProportion)
+    {
+        var r = new LearningRateResponse(1e-6, 24, tenth, rate, tenTimes);
+        Assert.Equal(inProportion, r.InProportion(new DoctorThresholds()));
+    }
+
     [Theory]
     [InlineData(0.197, -0.136, 0.487, "higher")] // a linear output under categorical cross-entropy: the rate in a dip of the clipped loss
     [InlineData(0.487, -0.136, 0.197, "lower")]

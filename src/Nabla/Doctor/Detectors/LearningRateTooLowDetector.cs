@@ -29,7 +29,10 @@ internal sealed class LearningRateTooLowDetector : IDetector
         string why = crawling
             ? $"Even the layer that moves most changes its weights by only {fastest:G2} of their size per step (median), below " +
               $"{t.MinUpdateRatio:G1}: with learning rate {lr:G3} training would take far too long."
-            : $"Ten times the learning rate {lr:G3} lowers the loss several times faster.";
+            : q.RateResponse!.ClearlyFasterAtTenTimes(t)
+                ? $"Ten times the learning rate {lr:G3} lowers the loss several times faster."
+                : $"The loss falls in proportion to the learning rate {lr:G3}: each tenfold rate lowers it about ten times more, " +
+                  "so the steps are far too small to reach the loss's curvature.";
         yield return new(Make(FindingCodes.LearningRateTooLow, Severity.Error,
             why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : ""),
             q.Model.AdaptiveOptimizer ? [FixCodes.RaiseLearningRate] : [FixCodes.UseAdam, FixCodes.RaiseLearningRate],

@@ -9,5 +9,6 @@ internal static class ProbeEvidence
     [
         ("probe_steps", r.Steps), ("probe_fall_at_tenth", R(r.FallAtTenth)), ("probe_fall_at_rate", R(r.FallAtRate)),
         ("probe_fall_at_ten_times", R(r.FallAtTenTimes)), ("probe_minimum_fall", t.ProbeMinimumFall), ("probe_gain_factor", t.ProbeGainFactor),
+        ("probe_linear_share", t.ProbeLinearShare),
     ];
 }

@@ -17,8 +17,22 @@ public sealed record LearningRateResponse(double LearningRate, int Steps, double
 
     // A rate that falls behind both its tenth and ten times it sits in a dip of the response (a clipped or noisy loss):
     // only one direction can be the answer, the one that lowered the loss more.
-    private bool HigherHelps(DoctorThresholds t) =>
+    private bool HigherHelps(DoctorThresholds t) => ClearlyFasterAtTenTimes(t) || InProportion(t);
+
+    /// <summary>Ten times the rate lowers the loss by a real amount (<see cref="DoctorThresholds.ProbeMinimumFall"/>) and
+    /// several times more than the rate (<see cref="DoctorThresholds.ProbeGainFactor"/>).</summary>
+    internal bool ClearlyFasterAtTenTimes(DoctorThresholds t) =>
         FallAtTenTimes >= t.ProbeMinimumFall && FallAtTenTimes >= t.ProbeGainFactor * Math.Max(FallAtRate, 0);
+
+    /// <summary>The rate makes no real progress and the loss falls in proportion to the rate across all three (each tenfold
+    /// step buys nearly a tenfold fall): steps this small sit far below the loss's curvature, so ten times the rate learns
+    /// about ten times faster, however small the falls. Noise does not scale with the rate, so it cannot pass for this.</summary>
+    internal bool InProportion(DoctorThresholds t)
+    {
+        double tenfold = 10 * t.ProbeLinearShare;
+        return FallAtTenth > 0 && FallAtRate < t.ProbeMinimumFall && FallAtTenTimes >= t.ProbeLinearMinimumFall
+            && FallAtRate >= tenfold * FallAtTenth && FallAtTenTimes >= tenfold * FallAtRate;
+    }
 
     private bool LowerHelps(DoctorThresholds t) =>
         FallAtRate < t.ProbeMinimumFall && FallAtTenth >= t.ProbeMinimumFall && FallAtTenth > FallAtRate;
@@ -36,5 +50,7 @@ public sealed record LearningRateResponse(double LearningRate, int Steps, double
         $"over {Steps} steps from the same start the loss fell {Percent(FallAtTenth)} at {LearningRate / 10:G3}, " +
         $"{Percent(FallAtRate)} at {LearningRate:G3} and {Percent(FallAtTenTimes)} at {LearningRate * 10:G3}";
 
-    private static string Percent(double fall) => double.IsFinite(fall) ? $"{fall:P1}" : "(diverged)";
+    // Falls under a percent keep two significant digits: "0.0 %" would read as no fall at all.
+    private static string Percent(double fall) =>
+        !double.IsFinite(fall) ? "(diverged)" : Math.Abs(fall) >= 0.01 ? $"{fall:P1}" : $"{100 * fall:G2} %";
 }
