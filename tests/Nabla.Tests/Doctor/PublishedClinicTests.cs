@@ -125,6 +125,18 @@ public class PublishedClinicTests
         Assert.Equal(result.ExpectedPrimary, result.Primary);
     }
 
+    /// <summary>AUTOTRAINER's blobs at SGD(1e-6, momentum 0.9) (tuning half) from the draws after its own: the probe's
+    /// falls stay under 5% at ten times the rate (4.2% and 2.0%) but scale tenfold with it, so the rate is still named.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_rate_far_too_low_is_named_from_other_draws_too(int seedOffset)
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "autotrainer-blobs-sgd1e-6-buggy.json"), repair: false, seedOffset: seedOffset);
+        Assert.Equal(FindingCodes.LearningRateTooLow, result.ExpectedPrimary);
+        Assert.Equal(FindingCodes.LearningRateTooLow, result.Primary);
+    }
+
     /// <summary>AUTOTRAINER's not-converging Higgs program (tuning half): SGD at 1e-4 on raw columns ends at 70.7%, past
     /// AUTOTRAINER's Theta of 0.7 but two thirds of its rows are one class, so it has learned little beyond the majority:
     /// not learned (<see cref="ClassBalance.Gate"/>), found and repaired. defects4ml 086's fixed program (tuning half) sits
