@@ -92,6 +92,13 @@ public sealed class DoctorThresholds
     /// checks falls inside such a stretch.</summary>
     public int DeadReluStallEpochs { get; set; } = 3;
 
+    /// <summary>In a run that learned, a stall costs a warning only when it covers at least this share of the epochs:
+    /// AUTOTRAINER's eta (demo_test.py: 0.2), the share of epochs its symptoms must cover (<see cref="OscillationEpochFraction"/>).
+    /// A shorter one is the first climb of a healthy run (on the published clinic's tuning half: AUTOTRAINER's CNN under
+    /// SGD with momentum, 7 of 200 epochs on its way to 97%; its overfitting circles, 3 of 1,000, from the draw after its
+    /// own), where the stalled programs of the dying-ReLU problem type spend 27% and 48%.</summary>
+    public double StallEpochFraction { get; set; } = 0.2;
+
     /// <summary>Inputs whose 99th percentile of |x| exceeds this are not normalized. UMLAUT flags anything
     /// outside [-1, 1]; z-scored data legitimately reaches 3–5. Tuned on the published clinic's tuning half: AUTOTRAINER's
     /// blob set (cluster coordinates up to about 15, 99th percentile near 13) trains well unscaled (autotrainer-blobs-fixed),

@@ -83,6 +83,18 @@ public class DeadReluStallTests
         Assert.Empty(new DeadReluDetector().Detect(Run(accuracy, DeadWhileBelowTheta, learned: true), new DoctorThresholds()));
     }
 
+    [Theory]
+    [InlineData(3, 20, Severity.Info)]     // 15% of the run: the first climb of a model that learned
+    [InlineData(4, 20, Severity.Warning)]  // 20%: AUTOTRAINER's eta
+    public void A_stall_costs_a_warning_only_as_a_real_share_of_a_run_that_learned(int stalledEpochs, int epochs, Severity floor)
+    {
+        double[] accuracy = [.. Enumerable.Range(0, epochs).Select(e => e < stalledEpochs ? 0.5 : 0.9)];
+        var detection = Assert.Single(new DeadReluDetector().Detect(Run(accuracy, DeadWhileBelowTheta, learned: true), new DoctorThresholds()));
+        Assert.Equal(floor, detection.Floor);
+        Assert.Equal(stalledEpochs, detection.Finding.Evidence["stalled_epochs"]);
+        Assert.Equal(floor, Decide.Run([detection], learned: true).findings[0].Severity);
+    }
+
     [Fact]
     public void Units_alive_during_the_stall_are_not_blamed_for_it()
     {

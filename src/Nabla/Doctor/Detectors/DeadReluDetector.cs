@@ -50,9 +50,10 @@ internal sealed class DeadReluDetector : IDetector
             var finding = Make(FindingCodes.DeadRelu, Severity.Error, message, fixes, [.. evidence])
                 .At(firstSeen.Layer, firstSeen.LayerIndex, firstSeen.Epoch, firstSeen.Step);
             // Units dead while the model stalled cost it those epochs, whether or not they revived later: a measured loss,
-            // so at least a warning when the model learned in the end. Units dead only in a run that learned throughout
-            // are an observation.
-            yield return stall is not null && q.Learned == true ? new(finding, Floor: Severity.Warning) : new(finding);
+            // so at least a warning when the model learned in the end, if the stall was a real share of the run. Units dead
+            // only in a run that learned throughout, or through its first short climb, are an observation.
+            bool costly = stall is not null && q.Stalled!.Count >= t.StallEpochFraction * q.Stalled.TotalEpochs;
+            yield return costly && q.Learned == true ? new(finding, Floor: Severity.Warning) : new(finding);
         }
     }
 
