@@ -64,15 +64,12 @@ internal static class SuiteRunner
         public (int met, int total) Targets => (Cases.Count(c => c.MetTarget == true), Cases.Count(c => c.MetTarget is not null));
     }
 
-    /// <param name="details">Under each case, the evidence of its errors and its repair attempts with their numbers.</param>
-    /// <param name="reportDirectory">Where to write each case's findings.json, history.csv and monitors.csv, in a subfolder named
-    /// after the case (its run before any repair, with the repair's attempts in findings.json); null writes nothing.</param>
-    /// <param name="seedOffset">Added to every experiment's seed (fit.seed): the same programs on the same data from another
-    /// start of the weights and another batch order, to measure how much of a score is the draw.</param>
-    public static SuiteSummary Run(string directory, bool repair, TextWriter output, string? filter = null, string? half = null, bool details = false,
-        string? reportDirectory = null, int seedOffset = 0)
+    /// <summary>Runs every experiment file of <paramref name="directory"/> that <paramref name="options"/> selects, prints a
+    /// line per case and the summary tables to <paramref name="output"/>, and returns the cases' results.</summary>
+    public static SuiteSummary Run(string directory, SuiteRunOptions options, TextWriter output)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
+        var (repair, filter, half, details, reportDirectory, seedOffset) = options;
         var inHalf = PublishedSuite.HalfFilter(directory, half);
         var files = Directory.GetFiles(directory, "*.json").Where(f => Path.GetFileName(f) != PublishedSuite.SplitFile).Order(StringComparer.Ordinal)
             .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))

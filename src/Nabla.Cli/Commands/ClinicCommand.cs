@@ -36,8 +36,10 @@ internal static class ClinicCommand
                 // Each experiment file sets its own epochs: a number given here would be silently ignored.
                 if (parse.GetResult(epochs) is { Implicit: false })
                     throw new ArgumentException($"--epochs {n} applies to the seed's programs; each experiment of a suite sets its own (its fit.epochs).");
-                SuiteRunner.Run(folder, !parse.GetValue(noRepair), Console.Out, parse.GetValue(filter), parse.GetValue(half),
-                    details: parse.GetValue(rnn) || parse.GetValue(showDetails), reportDirectory: parse.GetValue(report), seedOffset: parse.GetValue(seedOffset));
+                var options = new SuiteRunOptions(Repair: !parse.GetValue(noRepair), Filter: parse.GetValue(filter), Half: parse.GetValue(half),
+                    Details: parse.GetValue(rnn) || parse.GetValue(showDetails), ReportDirectory: parse.GetValue(report),
+                    SeedOffset: parse.GetValue(seedOffset));
+                SuiteRunner.Run(folder, options, Console.Out);
                 return 0;
             }
             if (SuiteOnly(parse, noRepair, filter, half, showDetails, seedOffset) is string given)
