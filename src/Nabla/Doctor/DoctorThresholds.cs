@@ -197,6 +197,20 @@ public sealed class DoctorThresholds
     /// <summary>Epochs in a row that must each gain <see cref="StillLearningAccuracyGain"/> (two: one epoch's gain can be a lucky batch order).</summary>
     public int StillLearningEpochs { get; set; } = 2;
 
+    /// <summary>A relapse (<see cref="Relapse"/>) is judged over the mean loss of this many last epochs: Prechelt's strip of
+    /// k = 5 (<see cref="OverfittingStripEpochs"/>), long enough that one bad epoch does not make it.</summary>
+    public int RelapseEpochs { get; set; } = 5;
+
+    /// <summary>The last epochs' mean loss must be at least this multiple of the lowest epoch loss before them to be a
+    /// relapse. Nabla's own round figure: twice the loss is far outside the few percent that minibatch noise moves an
+    /// epoch's mean. On the published clinic's tuning half, from three draws each, no fixed program's training loss ended
+    /// above 1.6 times its lowest, and no fixed program ended above 1.3 times it outside losses under 0.002.</summary>
+    public double RelapseLossGrowth { get; set; } = 2;
+
+    /// <summary>…and the rise must be at least this share of the fall from the first batch's loss to that lowest one, so
+    /// that a loss already near zero (0.001 to 0.002) is not a relapse. Nabla's own round figure.</summary>
+    public double RelapseProgressShare { get; set; } = 0.1;
+
     /// <summary>Epochs needed before oscillation is judged (Nabla's own: with fewer, 20% of the changes is one swing).</summary>
     public int OscillationMinEpochs { get; set; } = 5;
 

@@ -137,6 +137,17 @@ public class PublishedClinicTests
         Assert.Equal(FindingCodes.LearningRateTooLow, result.Primary);
     }
 
+    /// <summary>AUTOTRAINER's blobs under Adam(1) (tuning half) from the draw two after its own: the probe's rate still
+    /// makes progress over its 24 steps (70%), the model reaches 91% by epoch 8, then its loss climbs back from 0.21 to
+    /// about 0.5 and stays: the relapse names the rate (<see cref="Relapse"/>).</summary>
+    [Fact]
+    public void A_rate_too_high_is_named_when_the_loss_climbs_back_out_of_its_minimum()
+    {
+        var result = SuiteRunner.RunCase(Path.Combine(Folder(), "autotrainer-blobs-adam1-buggy.json"), repair: false, seedOffset: 2);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, result.ExpectedPrimary);
+        Assert.Equal(FindingCodes.LearningRateTooHigh, result.Primary);
+    }
+
     /// <summary>AUTOTRAINER's not-converging Higgs program (tuning half): SGD at 1e-4 on raw columns ends at 70.7%, past
     /// AUTOTRAINER's Theta of 0.7 but two thirds of its rows are one class, so it has learned little beyond the majority:
     /// not learned (<see cref="ClassBalance.Gate"/>), found and repaired. defects4ml 086's fixed program (tuning half) sits

@@ -8,7 +8,8 @@ namespace Nabla.Doctor;
 /// (the rate itself makes no progress where a tenth of it does), and from ReLU units killed during training under a
 /// learning rate above UMLAUT's bound (alive at the first sample, dead at the last: CS231n's "with a learning rate set
 /// too high, as much as 40% of your network can be dead"; units dead from the start are a bias or an initialization,
-/// not the rate).</summary>
+/// not the rate), and from a training loss that climbed back out of the minimum it had found and stayed out
+/// (<see cref="Relapse"/>).</summary>
 internal sealed class LearningRateTooHighDetector : IDetector
 {
     public IEnumerable<Detection> Detect(Quantities q, DoctorThresholds t)
@@ -30,13 +31,20 @@ internal sealed class LearningRateTooHighDetector : IDetector
         bool pinnedBySteps = q.MistakesPinnedBySteps(t);
         // A loss that bounces (AUTOTRAINER's unstable training) under steps above UMLAUT's bound: the steps overshoot.
         var bounces = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? q.Oscillation(t) : null;
-        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps && bounces is null) yield break;
+        // A loss that had found a minimum and climbed back out of it for good: the steps are too large to stay in it.
+        var relapse = contradicted ? null : q.Relapse;
+        if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps && bounces is null && relapse is null)
+            yield break;
         string why = diverged
             ? $"The loss ended higher ({curve.FinalLoss:G4}) than it started ({curve.InitialLoss:G4}) with {Rate(q)}: steps overshoot the minimum."
             : ratio > t.MaxUpdateRatio
                 ? $"Each step{(q.Freeze is null ? "" : " before training froze")} changes the weights by {ratio:P1} of their size (median), above {t.MaxUpdateRatio:P0}: the {Rate(q)} is too large for this model."
                 : probed
                     ? $"The {Rate(q)} makes no real progress where a tenth of it does."
+                    : relapse is not null
+                    ? $"The training loss fell to {relapse.BestLoss:G4} (epoch {relapse.BestEpoch + 1}), then climbed back to a mean of " +
+                      $"{relapse.RecentLoss:G4} over the last {relapse.Epochs} epochs and stayed there: steps of {Rate(q)} threw the weights " +
+                      "out of the minimum they had found."
                     : killed is not null
                     ? $"The ReLU units of '{killed.Name}' were {killed.First.DeadFraction:P0} dead at the first sampled step and {killed.Samples[^1].DeadFraction:P0} at the last: " +
                       $"steps of {Rate(q)} (above {t.MaxLearningRate:G1}) pushed them where they get no gradient and never recover."
@@ -50,9 +58,9 @@ internal sealed class LearningRateTooHighDetector : IDetector
         // When a tenth of the rate blows up too, the steps feed on themselves at any rate (Pascanu, Mikolov and Bengio 2013):
         // clipping bounds them first, and a smaller rate is the next thing to try.
         bool lossRisesAtTenth = q.RateResponse is { } response && response.LossRisesAtTenth(t);
-        // Wrong predictions pinned at the clip, or a loss bouncing back up, are a cost the run shows even when it learned:
-        // a warning then.
-        var floor = pinnedBySteps || bounces is not null ? Severity.Warning : Severity.Info;
+        // Wrong predictions pinned at the clip, a loss bouncing back up, or one that ends above its own best are a cost the
+        // run shows even when it learned: a warning then.
+        var floor = pinnedBySteps || bounces is not null || relapse is not null ? Severity.Warning : Severity.Info;
         yield return new(Make(FindingCodes.LearningRateTooHigh, Severity.Error,
             why + (q.RateResponse is { } p ? $" Probe: {p.Describe()}." : "") +
             (lossRisesAtTenth ? " A tenth of the rate raises the loss too: the steps grow whatever the rate, so clipping comes first." : ""),
@@ -62,7 +70,8 @@ internal sealed class LearningRateTooHighDetector : IDetector
              ("final_loss", R(curve.FinalLoss)), ("initial_loss", R(curve.InitialLoss)), ("diverged_growth", t.DivergedLossGrowth),
              ("killed_relu_layer", killed?.Name ?? ""), ("max_learning_rate", t.MaxLearningRate),
              ("effective_learning_rate", q.Model.EffectiveLearningRate), ("pinned_wrong_predictions", pinnedBySteps),
-             ("swing_epochs", bounces?.Swings ?? 0),
+             ("swing_epochs", bounces?.Swings ?? 0), ("relapse_best_epoch", relapse is null ? 0 : relapse.BestEpoch + 1),
+             ("relapse_best_loss", R(relapse?.BestLoss ?? double.NaN)), ("relapse_recent_loss", R(relapse?.RecentLoss ?? double.NaN)),
              .. ProbeEvidence.Of(q.RateResponse, t)]).At(null, null), Floor: floor);
     }
 

@@ -48,6 +48,9 @@ internal sealed record Quantities
     /// <summary>The regression targets' scale under MSE or MAE; null for other losses and before training.</summary>
     public TargetScale? TargetScale { get; init; }
 
+    /// <summary>The training loss climbed back up from its best and stayed there (<see cref="Doctor.Relapse"/>); null otherwise and before training.</summary>
+    public Relapse? Relapse { get; init; }
+
     /// <summary>The loss's answer to a tenth and ten times the learning rate (<see cref="LearningRateProbe"/>); null when not probed.</summary>
     public LearningRateResponse? RateResponse { get; init; }
 
