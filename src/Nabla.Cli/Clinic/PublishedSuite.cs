@@ -93,22 +93,35 @@ internal static class PublishedSuite
     private static string Describe(SuiteRunner.CaseResult c) =>
         c.ScoreKind == "accuracy" ? FormattableString.Invariant($"accuracy {c.Score:0.000}") : FormattableString.Invariant($"{c.ScoreKind[5..]} {-c.Score:G4}");
 
-    private static void Row(string half, List<SuiteRunner.CaseResult> cases, IReadOnlyList<SuiteRunner.CaseResult> all, TextWriter o)
+    /// <summary>A half's counts: its faults (and those the data shows), detected ones, root causes named right among the
+    /// faults whose benchmark names one, fixed programs and their alarms, and repairs tried and succeeded.</summary>
+    public sealed record HalfScore(int Faulty, int Shown, int Detected, int DetectedShown, int Labelled, int RootCauses,
+        int Fixed, int FalseAlarms, int RepairsTried, int Repaired, int RepairsTriedShown, int RepairedShown);
+
+    /// <summary>The counts of <paramref name="cases"/>; <paramref name="all"/> holds the fixed programs they are compared with.</summary>
+    public static HalfScore Score(IReadOnlyList<SuiteRunner.CaseResult> cases, IReadOnlyList<SuiteRunner.CaseResult> all)
     {
         var faulty = cases.Where(c => !c.ExpectedHealthy).ToList();
         var shown = faulty.Where(c => FixedOf(c, all) is not { } fix || Shown(c, fix) != false).ToList();
         var fixedOnes = cases.Where(c => c.ExpectedHealthy).ToList();
         var labelled = faulty.Where(c => c.ExpectedPrimary is not null).ToList();
-        string Repair(List<SuiteRunner.CaseResult> of) =>
-            Rate(of.Count(c => c.Repaired == true), of.Count(c => c.Repaired is not null));
-        string BothWays(string all, string ofShown) => shown.Count == faulty.Count ? all : $"{all}; {ofShown} of shown";
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {half} | {faulty.Count} | {fixedOnes.Count} | {shown.Count}/{faulty.Count} | " +
-            $"{BothWays(Rate(faulty.Count(c => c.Detected), faulty.Count), Rate(shown.Count(c => c.Detected), shown.Count))} | " +
-            $"{Rate(labelled.Count(c => c.Primary == c.ExpectedPrimary), labelled.Count)} | " +
-            $"{Rate(fixedOnes.Count(c => c.FalsePositive), fixedOnes.Count)} | {BothWays(Repair(faulty), Repair(shown))} |"));
+        return new HalfScore(faulty.Count, shown.Count, faulty.Count(c => c.Detected), shown.Count(c => c.Detected),
+            labelled.Count, labelled.Count(c => c.Primary == c.ExpectedPrimary), fixedOnes.Count, fixedOnes.Count(c => c.FalsePositive),
+            faulty.Count(c => c.Repaired is not null), faulty.Count(c => c.Repaired == true),
+            shown.Count(c => c.Repaired is not null), shown.Count(c => c.Repaired == true));
     }
 
-    private static string Rate(int hits, int total) =>
+    private static void Row(string half, List<SuiteRunner.CaseResult> cases, IReadOnlyList<SuiteRunner.CaseResult> all, TextWriter o)
+    {
+        var s = Score(cases, all);
+        string BothWays(string every, string ofShown) => s.Shown == s.Faulty ? every : $"{every}; {ofShown} of shown";
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {half} | {s.Faulty} | {s.Fixed} | {s.Shown}/{s.Faulty} | " +
+            $"{BothWays(Rate(s.Detected, s.Faulty), Rate(s.DetectedShown, s.Shown))} | " +
+            $"{Rate(s.RootCauses, s.Labelled)} | {Rate(s.FalseAlarms, s.Fixed)} | " +
+            $"{BothWays(Rate(s.Repaired, s.RepairsTried), Rate(s.RepairedShown, s.RepairsTriedShown))} |"));
+    }
+
+    public static string Rate(int hits, int total) =>
         total == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{hits}/{total} ({100.0 * hits / total:0}%)");
 }

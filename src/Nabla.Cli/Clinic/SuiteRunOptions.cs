@@ -9,5 +9,7 @@ namespace Nabla.Cli.Clinic;
 /// named after the case (its run before any repair, with the repair's attempts in findings.json); null writes nothing.</param>
 /// <param name="SeedOffset">Added to every experiment's seed (fit.seed): the same programs on the same data from another
 /// start of the weights and another batch order, to measure how much of a score is the draw.</param>
+/// <param name="Draws">How many times to run the suite, the draw d (from 0) at seed offset <see cref="SeedOffset"/> + d; with
+/// more than one, the scores of every draw side by side and which cases changed their outcome between draws.</param>
 internal sealed record SuiteRunOptions(bool Repair = true, string? Filter = null, string? Half = null, bool Details = false,
-    string? ReportDirectory = null, int SeedOffset = 0);
+    string? ReportDirectory = null, int SeedOffset = 0, int Draws = 1);

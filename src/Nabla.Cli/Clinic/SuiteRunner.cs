@@ -64,17 +64,36 @@ internal static class SuiteRunner
         public (int met, int total) Targets => (Cases.Count(c => c.MetTarget == true), Cases.Count(c => c.MetTarget is not null));
     }
 
-    /// <summary>Runs every experiment file of <paramref name="directory"/> that <paramref name="options"/> selects, prints a
-    /// line per case and the summary tables to <paramref name="output"/>, and returns the cases' results.</summary>
-    public static SuiteSummary Run(string directory, SuiteRunOptions options, TextWriter output)
+    /// <summary>Runs every experiment file of <paramref name="directory"/> that <paramref name="options"/> selects, once per
+    /// draw, prints a line per case and the summary tables to <paramref name="output"/>, and returns each draw's results.</summary>
+    public static IReadOnlyList<SuiteSummary> Run(string directory, SuiteRunOptions options, TextWriter output)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"Clinic suite folder '{directory}' does not exist.");
-        var (repair, filter, half, details, reportDirectory, seedOffset) = options;
-        var inHalf = PublishedSuite.HalfFilter(directory, half);
+        if (options.Draws < 1) throw new ArgumentException($"--draws must be at least 1, found {options.Draws}.");
+        if ((long)options.SeedOffset + options.Draws - 1 > int.MaxValue)
+            throw new ArgumentException($"--seed-offset {options.SeedOffset} with --draws {options.Draws} runs past the largest seed offset ({int.MaxValue}).");
+        var inHalf = PublishedSuite.HalfFilter(directory, options.Half);
         var files = Directory.GetFiles(directory, "*.json").Where(f => Path.GetFileName(f) != PublishedSuite.SplitFile).Order(StringComparer.Ordinal)
-            .Where(f => filter is null || Path.GetFileName(f).Contains(filter, StringComparison.Ordinal))
+            .Where(f => options.Filter is null || Path.GetFileName(f).Contains(options.Filter, StringComparison.Ordinal))
             .Where(f => inHalf(Path.GetFileNameWithoutExtension(f))).ToList();
         if (files.Count == 0) throw new ArgumentException($"Clinic suite folder '{directory}' has no experiment (*.json) files.");
+        var split = PublishedSuite.Read(directory);
+        var draws = new List<SuiteSummary>();
+        for (int draw = 0; draw < options.Draws; draw++)
+        {
+            int offset = options.SeedOffset + draw;
+            if (options.Draws > 1) output.WriteLine($"{(draw > 0 ? "\n" : "")}Draw {draw + 1} of {options.Draws}:");
+            // Each draw writes its reports apart: the same case names would overwrite the draw before.
+            string? reports = options.ReportDirectory is string root && options.Draws > 1 ? Path.Combine(root, $"seed-offset-{offset}") : options.ReportDirectory;
+            draws.Add(RunDraw(files, options with { SeedOffset = offset, ReportDirectory = reports }, split, output));
+        }
+        if (draws.Count > 1) SuiteDraws.Print(draws, options.SeedOffset, split, output);
+        return draws;
+    }
+
+    private static SuiteSummary RunDraw(List<string> files, SuiteRunOptions options, PublishedSuite.Split? split, TextWriter output)
+    {
+        var (repair, _, _, details, reportDirectory, seedOffset, _) = options;
         if (seedOffset != 0) output.WriteLine($"Every experiment runs with its fit.seed + {seedOffset}.");
         var results = new List<CaseResult>();
         foreach (var file in files)
@@ -94,7 +113,7 @@ internal static class SuiteRunner
         if (reportDirectory is not null)
             output.WriteLine($"Reports written to {Path.GetFullPath(reportDirectory)} (findings.json, history.csv, monitors.csv per case).");
         PrintSummary(summary, output);
-        if (PublishedSuite.Read(directory) is { } split) PublishedSuite.PrintHalves(split, results, output);
+        if (split is not null) PublishedSuite.PrintHalves(split, results, output);
         return summary;
     }
 

@@ -3,7 +3,7 @@ using Nabla.Cli.Clinic;
 
 namespace Nabla.Cli.Commands;
 
-/// <summary><c>nabla clinic [--report DIR] [--epochs N] | (--suite DIR [--half tuning|evaluation] | --rnn) [--details] [--no-repair] [--filter TEXT] [--report DIR]</c></summary>
+/// <summary><c>nabla clinic [--report DIR] [--epochs N] | (--suite DIR [--half tuning|evaluation] | --rnn) [--details] [--no-repair] [--filter TEXT] [--seed-offset K] [--draws N] [--report DIR]</c></summary>
 internal static class ClinicCommand
 {
     public static Command Create()
@@ -16,10 +16,11 @@ internal static class ClinicCommand
         var half = new Option<string?>("--half") { Description = "With --suite of published programs: only the 'tuning' or the 'evaluation' half named by its split.json." };
         var showDetails = new Option<bool>("--details") { Description = "With --suite: under each case, the evidence of its errors and its repair attempts with their numbers (always on with --rnn)." };
         var seedOffset = new Option<int>("--seed-offset") { Description = "With --suite or --rnn: add this to every experiment's fit.seed (another start of the weights, another batch order), to see how much of a score is the draw." };
+        var draws = new Option<int>("--draws") { Description = "With --suite or --rnn: run the suite this many times, from fit.seed + the seed offset, + 1, ...; prints every draw's scores side by side and the cases whose outcome changed.", DefaultValueFactory = _ => 1 };
         var rnn = new Option<bool>("--rnn") { Description = "Run the recurrent clinic (tests/Clinic/recurrent of this checkout): SimpleRNN, LSTM and GRU cases, diagnosed and repaired." };
         var command = new Command("clinic", "Reproduce three Keras programs of a vanishing-gradient question on real MNIST digits, diagnose and repair them.")
         {
-            report, epochs, suite, noRepair, filter, half, showDetails, seedOffset, rnn,
+            report, epochs, suite, noRepair, filter, half, showDetails, seedOffset, draws, rnn,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -38,11 +39,11 @@ internal static class ClinicCommand
                     throw new ArgumentException($"--epochs {n} applies to the seed's programs; each experiment of a suite sets its own (its fit.epochs).");
                 var options = new SuiteRunOptions(Repair: !parse.GetValue(noRepair), Filter: parse.GetValue(filter), Half: parse.GetValue(half),
                     Details: parse.GetValue(rnn) || parse.GetValue(showDetails), ReportDirectory: parse.GetValue(report),
-                    SeedOffset: parse.GetValue(seedOffset));
+                    SeedOffset: parse.GetValue(seedOffset), Draws: parse.GetValue(draws));
                 SuiteRunner.Run(folder, options, Console.Out);
                 return 0;
             }
-            if (SuiteOnly(parse, noRepair, filter, half, showDetails, seedOffset) is string given)
+            if (SuiteOnly(parse, noRepair, filter, half, showDetails, seedOffset, draws) is string given)
                 throw new ArgumentException($"{given} applies to a suite (--suite DIR or --rnn); the seed's programs take --report and --epochs only.");
             return SeedClinic.Run(n, parse.GetValue(report), Console.Out);
         }));

@@ -180,6 +180,7 @@ public sealed class CliCommandTests : IDisposable
     [InlineData("--filter", "seed")]
     [InlineData("--details", "seed")]
     [InlineData("--seed-offset", "seed")]
+    [InlineData("--draws", "seed")]
     public void Clinic_refuses_an_option_it_would_ignore(string option, string mode)
     {
         var args = new List<string> { "clinic" };
@@ -188,6 +189,7 @@ public sealed class CliCommandTests : IDisposable
         if (option is "--epochs") args.Add("3");
         if (option is "--filter") args.Add("healthy");
         if (option is "--seed-offset") args.Add("1");
+        if (option is "--draws") args.Add("2");
 
         var (exit, stdout, stderr) = Nabla([.. args]);
 

@@ -54,8 +54,6 @@ public class PublishedClinicTests
         }
     }
 
-    /// <summary>The steps counted without generating the data are those of the loaded experiment: a shipped file, the
-    /// MNIST sample under a "samples" cap, a synthetic set.</summary>
     [Fact]
     public void A_fault_is_shown_by_a_worse_score_and_losses_compare_only_over_the_same_targets()
     {
@@ -71,6 +69,8 @@ public class PublishedClinicTests
         Assert.Null(PublishedSuite.Shown(Case("loss:mse", -0.72, 7), Case("loss:mae", -0.25, 7)));
     }
 
+    /// <summary>The steps counted without generating the data are those of the loaded experiment: a shipped file, the
+    /// MNIST sample under a "samples" cap, a synthetic set.</summary>
     [Theory]
     [InlineData("deeplocalize-averaging-fixed")]
     [InlineData("autotrainer-dl-case24-cnn-adam1e-7-buggy")]
