@@ -23,7 +23,7 @@ internal static class Pipeline
             Generalization = GeneralizationLoss.Of(r.History, r.HeldEpoch, r.ValidationFreq),
             Learned = trained ? LearningProgress.Learned(curve, r.Model.IsClassifier, t, r.ValidationClasses?.MajorityShare, training) : null,
             Stalled = trained && r.Model.IsClassifier ? StalledEpochs.Of(curve, t, training) : null,
-            Relapse = trained ? Relapse.Of(curve, t) : null,
+            Relapse = trained ? Relapse.Of(curve, t, r.HeldEpoch) : null,
             Blockers = r.Blockers,
             MissingGradientCauses = r.MissingGradientCauses,
             UnreachedLayers = r.UnreachedLayers,

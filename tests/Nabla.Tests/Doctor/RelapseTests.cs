@@ -52,6 +52,14 @@ public class RelapseTests
     }
 
     [Fact]
+    public void A_climb_after_the_epoch_whose_weights_early_stopping_restored_is_not_in_the_model()
+    {
+        var t = new DoctorThresholds();
+        Assert.NotNull(Relapse.Of(Curve(ClimbedOut), t, heldEpoch: 24));
+        Assert.Null(Relapse.Of(Curve(ClimbedOut), t, heldEpoch: 9));
+    }
+
+    [Fact]
     public void A_relapse_names_the_rate_and_costs_a_warning_in_a_run_that_learned()
     {
         var t = new DoctorThresholds();
