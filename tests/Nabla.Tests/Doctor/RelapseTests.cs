@@ -81,4 +81,24 @@ public class RelapseTests
         // Without the relapse nothing here names the rate.
         Assert.Empty(new LearningRateTooHighDetector().Detect(q with { Relapse = null }, t));
     }
+
+    [Fact]
+    public void A_climb_under_a_crossentropy_that_clips_a_linear_output_is_the_outputs_drifting_not_the_rate()
+    {
+        var t = new DoctorThresholds();
+        var curve = Curve(ClimbedOut);
+        var model = new ModelQuantities
+        {
+            OptimizerClass = "Adam", AdaptiveOptimizer = true, LearningRate = 1e-2,
+            Output = new OutputLayer("dense_2", 2, 1, "linear"), Loss = new Nabla.Losses.BinaryCrossentropy(),
+        };
+        Assert.True(model.OutputOutsideLossRange);
+        var q = new Quantities { Model = model, Curve = curve, Learned = false, Relapse = Relapse.Of(curve, t) };
+        Assert.NotNull(q.Relapse);
+        Assert.Empty(new LearningRateTooHighDetector().Detect(q, t));
+        // The same climb with a sigmoid output is the rate's.
+        var sigmoid = q with { Model = model with { Output = new OutputLayer("dense_2", 2, 1, "sigmoid", Probabilities: true) } };
+        Assert.False(sigmoid.Model.OutputOutsideLossRange);
+        Assert.Single(new LearningRateTooHighDetector().Detect(sigmoid, t));
+    }
 }

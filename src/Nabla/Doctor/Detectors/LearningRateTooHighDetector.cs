@@ -31,8 +31,9 @@ internal sealed class LearningRateTooHighDetector : IDetector
         bool pinnedBySteps = q.MistakesPinnedBySteps(t);
         // A loss that bounces (AUTOTRAINER's unstable training) under steps above UMLAUT's bound: the steps overshoot.
         var bounces = !contradicted && q.Model.EffectiveLearningRate > t.MaxLearningRate ? q.Oscillation(t) : null;
-        // A loss that had found a minimum and climbed back out of it for good: the steps are too large to stay in it.
-        var relapse = contradicted ? null : q.Relapse;
+        // A loss that had found a minimum and climbed back out of it for good: the steps are too large to stay in it. Not
+        // when the loss clips an output that may leave its range: the climb is then the outputs drifting past the clip.
+        var relapse = contradicted || q.Model.OutputOutsideLossRange ? null : q.Relapse;
         if (!(ratio > t.MaxUpdateRatio) && !diverged && !probed && killed is null && !pinnedBySteps && bounces is null && relapse is null)
             yield break;
         string why = diverged

@@ -15,7 +15,7 @@ internal sealed class LossOutputMismatchDetector : IDetector
                 "The output layer is a softmax over a single unit: softmax normalizes across units, so the output is always exactly 1 " +
                 "and every gradient through it is exactly 0. Use sigmoid for one output, one unit per class with softmax, or a linear output for regression.",
                 OutputFixes.For(loss.IsCrossEntropy), ("units", 1), ("activation", "softmax")).At(output.Name, output.Index));
-        else if (loss.IsCrossEntropy && loss.ExpectsProbabilities && !probabilities)
+        else if (q.Model.OutputOutsideLossRange)
             yield return Detection.Blocking(Make(FindingCodes.LossOutputMismatch, Severity.Error,
                 $"The loss '{loss.Name}' expects probabilities, but the output layer's activation is '{activation}', so its outputs " +
                 "can be negative or above 1; the loss clips them and the gradient is cut. Use softmax/sigmoid on the output, or fromLogits: true.",

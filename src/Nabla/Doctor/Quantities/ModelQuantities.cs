@@ -93,6 +93,11 @@ internal sealed record ModelQuantities
 
     public bool IsClassifier => Loss is { IsCrossEntropy: true } || Output is { Probabilities: true };
 
+    /// <summary>A crossentropy that expects probabilities on an output that is not confined to [0, 1]: the loss clips what
+    /// leaves that range, so its value moves with where the outputs drift, not only with how well the model fits.</summary>
+    public bool OutputOutsideLossRange =>
+        Output is { Probabilities: false } && Loss is { IsCrossEntropy: true, ExpectsProbabilities: true };
+
     /// <summary>ln(classes) for a cross-entropy loss; ln 2 for binary cross-entropy, whatever the number of units (each
     /// unit is a yes/no guess at 0.5); NaN for other losses, the focal crossentropies included (their factors scale it).</summary>
     public double UniformGuessLoss => Output is null || Loss is not { IsCrossEntropy: true } or Losses.FocalCrossentropy ? double.NaN
