@@ -42,26 +42,25 @@ internal static class SuiteDraws
         Func<string, bool> inGroup, TextWriter o)
     {
         var names = draws[0].Cases.Where(c => inGroup(c.Name)).Select(c => c.Name).ToList();
-        // Per case, its outcome at each draw: a fault found, or a fixed program alarmed.
         var outcomes = names.ToDictionary(n => n, n => draws.Select(d => d.Cases.First(c => c.Name == n)).ToList());
         var faults = names.Where(n => !outcomes[n][0].ExpectedHealthy).ToList();
         var fixedOnes = names.Where(n => outcomes[n][0].ExpectedHealthy).ToList();
-        int Count(List<string> of, Func<SuiteRunner.CaseResult, bool> hit, bool every) =>
-            of.Count(n => every ? outcomes[n].All(hit) : outcomes[n].Any(hit));
-        static bool Found(SuiteRunner.CaseResult c) => c.Detected;
-        static bool Alarmed(SuiteRunner.CaseResult c) => c.FalsePositive;
-        int always = Count(faults, Found, every: true), ever = Count(faults, Found, every: false);
+        int AtEvery(List<string> of) => of.Count(n => outcomes[n].All(Hit));
+        int AtSome(List<string> of) => of.Count(n => outcomes[n].Any(Hit));
+        int always = AtEvery(faults), ever = AtSome(faults);
         o.WriteLine();
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label}: of {faults.Count} faults, {always} found at every draw, {ever - always} at some, {faults.Count - ever} at none; " +
-            $"{Count(fixedOnes, Alarmed, every: false)} of {fixedOnes.Count} fixed programs alarmed at some draw, {Count(fixedOnes, Alarmed, every: true)} at every draw."));
+            $"{AtSome(fixedOnes)} of {fixedOnes.Count} fixed programs alarmed at some draw, {AtEvery(fixedOnes)} at every draw."));
         foreach (var n in names)
         {
             var runs = outcomes[n];
-            bool changed = runs[0].ExpectedHealthy ? runs.Any(Alarmed) && !runs.All(Alarmed) : runs.Any(Found) && !runs.All(Found);
-            if (!changed) continue;
-            var at = runs.Select((c, d) => (c, d)).Where(x => x.c.ExpectedHealthy ? Alarmed(x.c) : Found(x.c)).Select(x => $"+ {firstOffset + x.d}");
+            if (!runs.Any(Hit) || runs.All(Hit)) continue;
+            var at = runs.Select((c, d) => (c, d)).Where(x => Hit(x.c)).Select(x => $"+ {firstOffset + x.d}");
             o.WriteLine($"  {n}: {(runs[0].ExpectedHealthy ? "alarmed" : "found")} at seed offset {string.Join(", ", at)} only");
         }
     }
+
+    /// <summary>A case's outcome at one draw: a fault found, or a fixed program alarmed.</summary>
+    private static bool Hit(SuiteRunner.CaseResult c) => c.ExpectedHealthy ? c.FalsePositive : c.Detected;
 }

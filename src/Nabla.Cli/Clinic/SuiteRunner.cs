@@ -93,7 +93,7 @@ internal static class SuiteRunner
 
     private static SuiteSummary RunDraw(List<string> files, SuiteRunOptions options, PublishedSuite.Split? split, TextWriter output)
     {
-        var (repair, _, _, details, reportDirectory, seedOffset, _) = options;
+        var (repair, details, reportDirectory, seedOffset) = (options.Repair, options.Details, options.ReportDirectory, options.SeedOffset);
         if (seedOffset != 0) output.WriteLine($"Every experiment runs with its fit.seed + {seedOffset}.");
         var results = new List<CaseResult>();
         foreach (var file in files)
