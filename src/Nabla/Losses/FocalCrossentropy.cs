@@ -52,7 +52,9 @@ public abstract class FocalCrossentropy : SmoothedCrossentropy
 /// t·alpha + (1 − t)·(1 − alpha) when balancing; the mean over the last axis per sample. Label smoothing moves t to
 /// t·(1 − s) + s/2 first. From logits, p = sigmoid(z) and bce is computed from z without clipping, as Keras's
 /// TensorFlow backend does (it recovers the logits behind <c>ops.sigmoid</c>); JAX and torch clip sigmoid(z) to
-/// [1e-7, 1 − 1e-7], which differs only where |z| &gt; 16.
+/// [1e-7, 1 − 1e-7], which differs only where |z| &gt; 16. Predictions straight from a sigmoid are read the same way,
+/// through the logits behind them (the backend's <c>binary_crossentropy</c> finds the <c>_keras_logits</c> the sigmoid
+/// cached), so a prediction past the clip still passes back a gradient.
 /// </summary>
 public sealed class BinaryFocalCrossentropy : FocalCrossentropy
 {
@@ -82,9 +84,17 @@ public sealed class BinaryFocalCrossentropy : FocalCrossentropy
             config.GetDouble("gamma", 2.0), fromLogits, labelSmoothing, reduction, name);
     }
 
-    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred) =>
-        new ElementwiseLossOp<Term>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction,
-            new Term(new BinaryCrossentropyTerm(FromLogits, LabelSmoothing), FromLogits, ApplyClassBalancing, Alpha, Gamma));
+    protected override LossOp CreateOp(Tensor yTrue, Tensor yPred)
+    {
+        // Under from_logits Keras applies its own sigmoid first, and the backend reads through that one instead: a sigmoid
+        // output is then squashed twice, which LossOutputMismatchDetector reports.
+        var logits = FromLogits ? null : LossOp.LogitsBehind(yPred, "sigmoid");
+        bool readsLogits = FromLogits || logits is not null;
+        var op = new ElementwiseLossOp<Term>(Name, yTrue, yPred, ElementwiseWidth(yTrue, yPred), Reduction,
+            new Term(new BinaryCrossentropyTerm(readsLogits, LabelSmoothing), readsLogits, ApplyClassBalancing, Alpha, Gamma));
+        if (logits is not null) op.ReadLogitsOf(logits);
+        return op;
+    }
 
     private readonly struct Term(BinaryCrossentropyTerm bce, bool fromLogits, bool balancing, double alpha, double gamma)
         : IElementwiseLoss

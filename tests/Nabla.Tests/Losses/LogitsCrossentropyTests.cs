@@ -96,6 +96,19 @@ public class LogitsCrossentropyTests
 
     [Theory]
     [MemberData(nameof(Scales))]
+    public void Binary_focal_crossentropy_reads_the_sigmoid_logits(double scale)
+    {
+        // keras/src/losses/losses.py computes its bce with ops.binary_crossentropy, which reads the sigmoid's cached logits;
+        // the focal factor reads the probabilities, whose gradient reaches the logits through the sigmoid either way.
+        float loss = AssertTrainsAsItsLogits("sigmoid", new BinaryFocalCrossentropy(applyClassBalancing: true, labelSmoothing: 0.1),
+            new BinaryFocalCrossentropy(applyClassBalancing: true, fromLogits: true, labelSmoothing: 0.1), OneHot, scale);
+        // At scale 60 some wrong predictions are far past the clip, whose ceiling per element is −ln(1e-7) times the
+        // largest focal factor and balancing weight (1 and 0.75).
+        if (scale > 1) Assert.True(loss > 0.75 * -Math.Log(Loss.Epsilon) / Classes, $"loss {loss} should exceed a third of the clip's ceiling");
+    }
+
+    [Theory]
+    [MemberData(nameof(Scales))]
     public void Under_from_logits_a_softmax_output_is_read_through_to_its_logits_with_a_warning(double scale)
     {
         // Keras's TensorFlow backend (_get_logits): predictions from a softmax are not logits, so it reads the logits behind
