@@ -20,6 +20,7 @@ internal static class LegacyH5
     public static Model Load(string path)
     {
         using var file = Hdf5Reader.Open(path);
+        KerasConfigCheck.Version(file.StringAttribute("/", "keras_version"), $"{path} root attribute 'keras_version'");
         string configJson = file.StringAttribute("/", "model_config")
             ?? throw DataFormatException.AtField(path, "attribute 'model_config'", "a legacy Keras model file (root attribute model_config)",
                 "none (a weights-only file? load it with LoadWeights into a model you build)");
