@@ -49,8 +49,9 @@ internal static class KerasConfigCheck
     {
         foreach (var (key, renamed) in Keras1Keys)
             if (config.ContainsKey(key)) return (key, renamed);
-        // Keras 2 and 3 keep output_dim for Embedding only, and Dropout's rate was Keras 1's p.
-        if (className != "Embedding" && config.ContainsKey("output_dim")) return ("output_dim", "units");
+        // Keras 1's Dense and recurrent layers named their units output_dim (Embedding keeps that name), and Dropout's rate
+        // was its p.
+        if (className is "Dense" or "SimpleRNN" or "GRU" or "LSTM" && config.ContainsKey("output_dim")) return ("output_dim", "units");
         if (className.EndsWith("Dropout", StringComparison.Ordinal) && config.ContainsKey("p") && !config.ContainsKey("rate")) return ("p", "rate");
         return null;
     }

@@ -26,8 +26,7 @@ public static class KerasModelJson
     public static Model FromConfig(Config config, string? source = null)
     {
         string where = source ?? "model";
-        try { KerasConfigCheck.Version(config.GetString("keras_version", null), "'keras_version'"); }
-        catch (NotSupportedException e) { throw new NotSupportedException($"{where}: {e.Message}", e); }
+        KerasConfigCheck.Version(config.GetString("keras_version", null), $"{where}: 'keras_version'");
         if (config.TryGet("class_name", out var cls))
         {
             config.TryGetValue("config", out var inner);
