@@ -1,4 +1,5 @@
 using Nabla.Cli.Clinic;
+using Nabla.Tests.Data;
 
 namespace Nabla.Tests.Doctor;
 
@@ -40,26 +41,20 @@ public class SuiteDrawsTests
     [Fact]
     public void A_suite_run_over_two_draws_runs_each_from_its_own_seeds_and_keeps_their_reports_apart()
     {
-        string reports = Path.Combine(Path.GetTempPath(), "nabla-draws-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var output = new StringWriter();
-            var draws = SuiteRunner.Run(ClinicSuiteTests.SuiteFolder(),
-                new SuiteRunOptions(Repair: false, Filter: "healthy-relu-he-adam-synthetic", ReportDirectory: reports, Draws: 2), output);
+        using var folder = new TempFolder();
+        string reports = folder.File("reports");
+        var output = new StringWriter();
+        var draws = SuiteRunner.Run(ClinicSuiteTests.SuiteFolder(),
+            new SuiteRunOptions(Repair: false, Filter: "healthy-relu-he-adam-synthetic", ReportDirectory: reports, Draws: 2), output);
 
-            Assert.Equal(2, draws.Count);
-            Assert.NotEqual(draws[0].Cases[0].ValLoss, draws[1].Cases[0].ValLoss);
-            string text = output.ToString();
-            Assert.Contains("Draw 1 of 2:", text);
-            Assert.Contains("Draw 2 of 2:\nEvery experiment runs with its fit.seed + 1.", text.ReplaceLineEndings("\n"));
-            Assert.Contains("| all | + 1 | - | - | 0/1 (0%) | - |", text);
-            Assert.True(File.Exists(Path.Combine(reports, "seed-offset-0", "healthy-relu-he-adam-synthetic", "findings.json")));
-            Assert.True(File.Exists(Path.Combine(reports, "seed-offset-1", "healthy-relu-he-adam-synthetic", "findings.json")));
-        }
-        finally
-        {
-            if (Directory.Exists(reports)) Directory.Delete(reports, recursive: true);
-        }
+        Assert.Equal(2, draws.Count);
+        Assert.NotEqual(draws[0].Cases[0].ValLoss, draws[1].Cases[0].ValLoss);
+        string text = output.ToString();
+        Assert.Contains("Draw 1 of 2:", text);
+        Assert.Contains("Draw 2 of 2:\nEvery experiment runs with its fit.seed + 1.", text.ReplaceLineEndings("\n"));
+        Assert.Contains("| all | + 1 | - | - | 0/1 (0%) | - |", text);
+        Assert.True(File.Exists(Path.Combine(reports, "seed-offset-0", "healthy-relu-he-adam-synthetic", "findings.json")));
+        Assert.True(File.Exists(Path.Combine(reports, "seed-offset-1", "healthy-relu-he-adam-synthetic", "findings.json")));
     }
 
     [Theory]
